@@ -1,0 +1,59 @@
+package io.realmcluster.testkit;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * One real etcd per test class when registered on a static field, per test on an instance field:
+ * {@code @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();}.
+ */
+public final class EtcdExtension
+    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
+
+    private final ScopedResource<EtcdProcess> etcd = new ScopedResource<>(EtcdProcess::start, EtcdProcess::stop);
+
+    /** The running etcd; fails outside the extension's scope. */
+    public EtcdProcess process() {
+        return etcd.get("etcd");
+    }
+
+    /** Client URL of the running etcd, e.g. {@code http://127.0.0.1:2379}. */
+    public String endpoint() {
+        return process().endpoint();
+    }
+
+    @Override
+    public void beforeAll(final ExtensionContext context) {
+        etcd.enterClass();
+    }
+
+    @Override
+    public void afterAll(final ExtensionContext context) {
+        etcd.exitClass();
+    }
+
+    @Override
+    public void beforeEach(final ExtensionContext context) {
+        etcd.enterTest();
+    }
+
+    @Override
+    public void afterEach(final ExtensionContext context) {
+        etcd.exitTest();
+    }
+
+    @Override
+    public boolean supportsParameter(final ParameterContext parameter, final ExtensionContext context) {
+        return parameter.getParameter().getType() == EtcdProcess.class;
+    }
+
+    @Override
+    public Object resolveParameter(final ParameterContext parameter, final ExtensionContext context) {
+        return process();
+    }
+}

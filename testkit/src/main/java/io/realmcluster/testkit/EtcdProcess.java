@@ -1,0 +1,243 @@
+package io.realmcluster.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-member etcd on free loopback ports with a fresh data directory and fast raft timers,
+ * healthy when {@link #start()} returns.
+ */
+public final class EtcdProcess implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdProcess.class);
+
+    private static final String BINARY = "etcd";
+    private static final Duration HEALTHY_DEADLINE = Duration.ofSeconds(10);
+    private static final Duration STOP_DEADLINE = Duration.ofSeconds(5);
+    private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+    private static final long PROBE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    // HTTP/1.1: the JDK client would otherwise offer an h2c upgrade on every probe.
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(PROBE_TIMEOUT)
+        .build();
+
+    private final Path binary;
+    private final Path root;
+    private final int clientPort;
+    private final int peerPort;
+    private final Thread shutdownHook = new Thread(this::stop, "etcd-process-shutdown");
+    private volatile Process process;
+    private volatile boolean stopped;
+
+    private EtcdProcess(final Path binary, final Path root, final int clientPort, final int peerPort) {
+        this.binary = binary;
+        this.root = root;
+        this.clientPort = clientPort;
+        this.peerPort = peerPort;
+    }
+
+    /** Start etcd and wait until it reports healthy; an exception with etcd's log tail otherwise. */
+    public static EtcdProcess start() {
+        final Path binary = findBinary(Optional.ofNullable(System.getenv("PATH")).orElse(""));
+        final int[] ports = FreePorts.find(2);
+        final Path root = Scratch.createDirectory(Scratch.ETCD);
+        final EtcdProcess etcd = new EtcdProcess(binary, root, ports[0], ports[1]);
+        Runtime.getRuntime().addShutdownHook(etcd.shutdownHook);
+        try {
+            etcd.launch();
+        } catch (final RuntimeException e) {
+            etcd.stop();
+            throw e;
+        }
+        return etcd;
+    }
+
+    /** Client URL, e.g. {@code http://127.0.0.1:2379}. */
+    public String endpoint() {
+        return "http://127.0.0.1:" + clientPort;
+    }
+
+    public int clientPort() {
+        return clientPort;
+    }
+
+    public int peerPort() {
+        return peerPort;
+    }
+
+    /** etcd's {@code --data-dir}. */
+    public Path dataDirectory() {
+        return root.resolve("data");
+    }
+
+    /** etcd's own output, appended to across restarts. */
+    public Path logFile() {
+        return root.resolve("etcd.log");
+    }
+
+    public boolean isAlive() {
+        final Process current = process;
+        return current != null && current.isAlive();
+    }
+
+    /** SIGKILL, as a crash would; the data directory stays for {@link #restart()}. */
+    public void kill() {
+        final Process current = process;
+        if (current != null) {
+            current.destroyForcibly();
+            awaitExit(current, STOP_DEADLINE);
+        }
+    }
+
+    /** Stop etcd if it runs, start it again on the same ports and data, and wait until healthy. */
+    public void restart() {
+        if (stopped) {
+            throw new IllegalStateException("etcd at " + endpoint() + " was stopped and its data deleted");
+        }
+        terminate();
+        launch();
+    }
+
+    /** SIGTERM, SIGKILL if it does not exit within a few seconds, then delete the data directory. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        terminate();
+        Scratch.delete(root);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (final IllegalStateException shuttingDown) {
+            // The hook is running or about to; it finds the process gone.
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return "etcd[" + endpoint() + ", " + root + "]";
+    }
+
+    private void launch() {
+        final long startNanos = System.nanoTime();
+        final ProcessBuilder builder = new ProcessBuilder(command())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+        // ETCD_* variables are read as flags and would override or conflict with ours.
+        builder.environment().keySet().removeIf(name -> name.startsWith("ETCD_"));
+        try {
+            process = builder.start();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot start " + binary, e);
+        }
+        awaitHealthy(startNanos);
+        LOG.info("etcd healthy at {} in {} ms (pid {})", endpoint(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), process.pid());
+    }
+
+    private List<String> command() {
+        final String client = endpoint();
+        final String peer = "http://127.0.0.1:" + peerPort;
+        return List.of(binary.toString(),
+            "--name", "n1",
+            "--data-dir", dataDirectory().toString(),
+            "--listen-client-urls", client,
+            "--advertise-client-urls", client,
+            "--listen-peer-urls", peer,
+            "--initial-advertise-peer-urls", peer,
+            "--initial-cluster", "n1=" + peer,
+            "--heartbeat-interval", "10",
+            "--election-timeout", "100",
+            "--logger", "zap");
+    }
+
+    private void awaitHealthy(final long startNanos) {
+        final HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
+            .timeout(PROBE_TIMEOUT)
+            .GET()
+            .build();
+        final long deadline = startNanos + HEALTHY_DEADLINE.toNanos();
+        String lastAnswer = "no answer yet";
+        while (System.nanoTime() - deadline < 0) {
+            if (!process.isAlive()) {
+                throw failure("etcd exited with code " + process.exitValue() + " before it was healthy");
+            }
+            try {
+                final HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().replace(" ", "").contains("\"health\":\"true\"")) {
+                    return;
+                }
+                lastAnswer = "HTTP " + response.statusCode() + " " + response.body().strip();
+            } catch (final IOException e) {
+                lastAnswer = e.toString();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure("interrupted while waiting for etcd to become healthy");
+            }
+            LockSupport.parkNanos(PROBE_PAUSE_NANOS);
+        }
+        throw failure("etcd not healthy within " + HEALTHY_DEADLINE.toMillis() + " ms; last /health: " + lastAnswer);
+    }
+
+    private IllegalStateException failure(final String message) {
+        return new IllegalStateException(message + " (" + this + ")\n--- " + logFile() + " ---\n"
+            + Directories.tail(logFile()));
+    }
+
+    private void terminate() {
+        final Process current = process;
+        if (current == null || !current.isAlive()) {
+            return;
+        }
+        current.destroy();
+        if (!awaitExit(current, STOP_DEADLINE)) {
+            current.destroyForcibly();
+            awaitExit(current, STOP_DEADLINE);
+        }
+    }
+
+    private static boolean awaitExit(final Process process, final Duration deadline) {
+        try {
+            return process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    static Path findBinary(final String path) {
+        for (final String directory : path.split(File.pathSeparator)) {
+            if (directory.isEmpty()) {
+                continue;
+            }
+            final Path candidate = Path.of(directory, BINARY);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("etcd is not on PATH (" + path + "). Install it with "
+            + "`apt-get update && apt-get install -y etcd-server` (Debian/Ubuntu, gives etcd 3.4), "
+            + "or put an etcd 3.4+ binary on PATH.");
+    }
+}
