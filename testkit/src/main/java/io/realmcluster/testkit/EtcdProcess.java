@@ -41,24 +41,50 @@ public final class EtcdProcess implements AutoCloseable {
     private final Path root;
     private final int clientPort;
     private final int peerPort;
+    private final boolean keepData;
     private final Thread shutdownHook = new Thread(this::stop, "etcd-process-shutdown");
     private volatile Process process;
     private volatile boolean stopped;
 
-    private EtcdProcess(final Path binary, final Path root, final int clientPort, final int peerPort) {
+    private EtcdProcess(final Path binary, final Path root, final int clientPort, final int peerPort,
+                        final boolean keepData) {
         this.binary = binary;
         this.root = root;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
+        this.keepData = keepData;
     }
 
-    /** Start etcd and wait until it reports healthy; an exception with etcd's log tail otherwise. */
+    /** Start etcd on free ports with throw-away data and wait until it reports healthy. */
     public static EtcdProcess start() {
+        return builder().start();
+    }
+
+    /** Fixed ports or a kept directory, as the local cluster needs; defaults are those of {@link #start()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static EtcdProcess start(final Builder settings) {
         final Path binary = findBinary(Optional.ofNullable(System.getenv("PATH")).orElse(""));
         final int[] ports = FreePorts.find(2);
-        final Path root = Scratch.createDirectory(Scratch.ETCD);
-        final EtcdProcess etcd = new EtcdProcess(binary, root, ports[0], ports[1]);
-        Runtime.getRuntime().addShutdownHook(etcd.shutdownHook);
+        final Path root;
+        if (settings.directory != null) {
+            try {
+                root = Files.createDirectories(settings.directory);
+            } catch (final IOException e) {
+                throw new UncheckedIOException("cannot create etcd directory " + settings.directory, e);
+            }
+        } else {
+            root = Scratch.createDirectory(Scratch.ETCD);
+        }
+        final EtcdProcess etcd = new EtcdProcess(binary, root,
+            settings.clientPort != 0 ? settings.clientPort : ports[0],
+            settings.peerPort != 0 ? settings.peerPort : ports[1],
+            settings.directory != null && settings.keepData);
+        if (settings.stopOnJvmExit) {
+            Runtime.getRuntime().addShutdownHook(etcd.shutdownHook);
+        }
         try {
             etcd.launch();
         } catch (final RuntimeException e) {
@@ -114,14 +140,16 @@ public final class EtcdProcess implements AutoCloseable {
         launch();
     }
 
-    /** SIGTERM, SIGKILL if it does not exit within a few seconds, then delete the data directory. */
+    /** SIGTERM, SIGKILL if it does not exit within a few seconds, then delete the data unless kept. */
     public synchronized void stop() {
         if (stopped) {
             return;
         }
         stopped = true;
         terminate();
-        Scratch.delete(root);
+        if (!keepData) {
+            Scratch.delete(root);
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (final IllegalStateException shuttingDown) {
@@ -239,5 +267,49 @@ public final class EtcdProcess implements AutoCloseable {
         throw new IllegalStateException("etcd is not on PATH (" + path + "). Install it with "
             + "`apt-get update && apt-get install -y etcd-server` (Debian/Ubuntu, gives etcd 3.4), "
             + "or put an etcd 3.4+ binary on PATH.");
+    }
+
+    /** Settings of an etcd to start: ports (0 for free ones) and a directory for data and log. */
+    public static final class Builder {
+        private int clientPort;
+        private int peerPort;
+        private Path directory;
+        private boolean keepData;
+        private boolean stopOnJvmExit = true;
+
+        private Builder() {
+        }
+
+        /** False when the caller stops etcd itself, in an order of its own (after its clients). */
+        public Builder stopOnJvmExit(final boolean stop) {
+            this.stopOnJvmExit = stop;
+            return this;
+        }
+
+        public Builder clientPort(final int port) {
+            this.clientPort = port;
+            return this;
+        }
+
+        public Builder peerPort(final int port) {
+            this.peerPort = port;
+            return this;
+        }
+
+        /** Where data and log live (default: a scratch directory deleted on stop). */
+        public Builder dataDirectory(final Path directory) {
+            this.directory = directory;
+            return this;
+        }
+
+        /** Keep the directory on stop, so the next start finds the same data. */
+        public Builder keepDataDirectory(final boolean keep) {
+            this.keepData = keep;
+            return this;
+        }
+
+        public EtcdProcess start() {
+            return EtcdProcess.start(this);
+        }
     }
 }

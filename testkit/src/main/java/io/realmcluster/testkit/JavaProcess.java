@@ -24,6 +24,21 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     /** A builder for {@code mainClass}, e.g. {@code "io.realmcluster.dataplane.NodeMain"}. */
+    /**
+     * The flags bin/ launchers pass on newer JDKs, so that Netty's native loading and Agrona's Unsafe
+     * use do not print warnings that would pollute a process's output.
+     */
+    static List<String> quietFlags(final int javaFeatureVersion) {
+        final List<String> flags = new ArrayList<>();
+        if (javaFeatureVersion >= 21) {
+            flags.add("--enable-native-access=ALL-UNNAMED");
+        }
+        if (javaFeatureVersion >= 23) {
+            flags.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        return flags;
+    }
+
     public static Builder builder(final String mainClass) {
         return new Builder(mainClass);
     }
@@ -165,6 +180,7 @@ public final class JavaProcess implements AutoCloseable {
             final List<String> command = new ArrayList<>();
             command.add(javaHome.resolve("bin").resolve("java").toString());
             command.add(AGRONA_EXPORTS);
+            command.addAll(quietFlags(Runtime.version().feature()));
             command.addAll(jvmArgs);
             command.add("-cp");
             command.add(classPath);

@@ -146,8 +146,15 @@ public final class PostgresProcess implements AutoCloseable {
         private Path dataDirectory;
         private boolean cleanDataDirectory = true;
         private Path logFile;
+        private boolean stopOnJvmExit = true;
 
         private Builder() {
+        }
+
+        /** False when the caller stops the server itself, in an order of its own (after its clients). */
+        public Builder stopOnJvmExit(final boolean stop) {
+            this.stopOnJvmExit = stop;
+            return this;
         }
 
         /** A fixed port, or 0 (the default) for a free one. */
@@ -204,7 +211,9 @@ public final class PostgresProcess implements AutoCloseable {
                 throw e;
             }
             final PostgresProcess process = new PostgresProcess(postgres, data, log, deleteOnStop);
-            Runtime.getRuntime().addShutdownHook(process.shutdownHook);
+            if (stopOnJvmExit) {
+                Runtime.getRuntime().addShutdownHook(process.shutdownHook);
+            }
             LOG.info("PostgreSQL ready at {} in {} ms{}", process.jdbcUrl(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), seeded ? " (data from the template)" : "");
             return process;

@@ -1,0 +1,86 @@
+package io.realmcluster.common.grpc;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.realmcluster.common.cli.StartupException;
+import io.realmcluster.common.net.HostPort;
+
+/** Builds the gRPC servers of the cluster: standard health service and server reflection on every one. */
+public final class GrpcServers {
+    /** Clients may ping this often to detect a dead peer; anything faster is abuse. */
+    public static final long MIN_CLIENT_KEEPALIVE_SECONDS = 1;
+
+    private GrpcServers() {
+    }
+
+    /**
+     * Bind and start a server on {@code listen} with the given services plus health and reflection.
+     *
+     * @param what names the server in errors, e.g. "gRPC".
+     * @throws StartupException when the address cannot be bound.
+     */
+    public static Server start(final String what, final HostPort listen, final HealthStatusManager health,
+                               final List<BindableService> services, final ServerInterceptor... interceptors) {
+        final NettyServerBuilder builder = NettyServerBuilder.forAddress(listen.toSocketAddress())
+            .permitKeepAliveTime(MIN_CLIENT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance());
+        for (final BindableService service : services) {
+            builder.addService(ServerInterceptors.intercept(service, interceptors));
+        }
+        final Server server = builder.build();
+        try {
+            server.start();
+        } catch (final IOException e) {
+            throw new StartupException("cannot listen for " + what + " on " + listen + ": " + bindFailure(e), e);
+        }
+        return server;
+    }
+
+    /** The address a started server actually bound (port 0 resolved). */
+    public static HostPort boundAddress(final Server server, final HostPort requested) {
+        final InetSocketAddress address = (InetSocketAddress) server.getListenSockets().get(0);
+        return requested.withPort(address.getPort());
+    }
+
+    /** Stop accepting calls, give running calls a moment, then cut them. */
+    public static void shutdown(final Server server, final long graceMillis) {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS);
+            }
+        } catch (final InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A readable reason for a failed bind: the JDK, epoll and gRPC each word it their own way. */
+    public static String bindFailure(final Throwable e) {
+        String deepest = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            final String message = t.getMessage() == null ? "" : t.getMessage();
+            if (message.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+                return "address already in use";
+            }
+            if (t instanceof BindException || !message.isEmpty()) {
+                deepest = message;
+            }
+        }
+        return deepest;
+    }
+}

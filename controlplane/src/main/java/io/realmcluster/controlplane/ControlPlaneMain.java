@@ -1,0 +1,96 @@
+package io.realmcluster.controlplane;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.realmcluster.common.cli.CommandLines;
+import io.realmcluster.common.cli.Logging;
+import io.realmcluster.common.cli.StandardOptions;
+import io.realmcluster.common.net.HostPort;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The {@code controlplane} binary. */
+@Command(name = "controlplane", mixinStandardHelpOptions = true, sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+        "A control-plane replica of the realm cluster: serves gRPC to nodes and operators in front of etcd.",
+        "Run 2 or 3 replicas against the same etcd for high availability; nodes and realmctl fail over between them."},
+    footer = {"", "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_LOG_LEVEL."})
+public final class ControlPlaneMain implements Callable<Integer> {
+
+    @Option(names = "--etcd", paramLabel = "URL[,URL...]", split = ",", defaultValue = "http://127.0.0.1:2379",
+        description = "etcd client URLs (default: ${DEFAULT-VALUE}).")
+    List<URI> etcd;
+
+    @Option(names = "--etcd-prefix", paramLabel = "PATH", defaultValue = "/realmcluster",
+        description = "Key prefix of this cluster in etcd (default: ${DEFAULT-VALUE}).")
+    String etcdPrefix;
+
+    @Option(names = "--etcd-timeout", paramLabel = "MILLIS", defaultValue = "3000",
+        description = "Deadline of every etcd call in milliseconds (default: ${DEFAULT-VALUE}).")
+    long etcdTimeoutMillis;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:7400",
+        converter = HostPort.Converter.class,
+        description = "gRPC address for nodes and realmctl; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
+    HostPort listen;
+
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:9400",
+        converter = HostPort.Converter.class,
+        description = "Prometheus /metrics address; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
+    HostPort metricsListen;
+
+    @Option(names = "--id", paramLabel = "ID",
+        description = "Replica id (default: generated).")
+    String id;
+
+    @Option(names = "--node-lease-ttl", paramLabel = "SECONDS", defaultValue = "6",
+        description = "A node that stops heartbeating is removed after this long (default: ${DEFAULT-VALUE}).")
+    long nodeLeaseTtlSeconds;
+
+    @Option(names = "--heartbeat-interval", paramLabel = "MILLIS", defaultValue = "1000",
+        description = "Interval nodes are told to heartbeat at (default: ${DEFAULT-VALUE}).")
+    long heartbeatIntervalMillis;
+
+    @Option(names = "--db-url", paramLabel = "JDBC-URL",
+        description = "Character database (accounts, login); user and password from the environment.")
+    String dbUrl;
+
+    @Option(names = "--db-password-file", paramLabel = "FILE",
+        description = "File holding the database password (instead of REALM_DB_PASSWORD).")
+    String dbPasswordFile;
+
+    @Mixin
+    StandardOptions standard;
+
+    public static void main(final String[] args) {
+        System.exit(CommandLines.execute("controlplane", new ControlPlaneMain(), args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Logging.configure(standard.verbose());
+        if (heartbeatIntervalMillis * 2 > nodeLeaseTtlSeconds * 1000) {
+            throw new IllegalArgumentException("--heartbeat-interval " + heartbeatIntervalMillis
+                + " ms must be at most half of --node-lease-ttl " + nodeLeaseTtlSeconds + " s");
+        }
+        final ControlPlaneConfig config = new ControlPlaneConfig(
+            id != null ? id : "cp-" + UUID.randomUUID().toString().substring(0, 8),
+            etcd, etcdPrefix, Duration.ofMillis(etcdTimeoutMillis), listen, metricsListen,
+            Duration.ofSeconds(nodeLeaseTtlSeconds), Duration.ofMillis(heartbeatIntervalMillis));
+        final ControlPlane controlPlane = new ControlPlane(config).start();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            controlPlane.close();
+            stopped.countDown();
+        }, "controlplane-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,185 @@
+package io.realmcluster.controlplane.etcd;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.PutResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.common.cli.StartupException;
+
+/**
+ * The control plane's only door to etcd: every call carries the same deadline and is timed, so a
+ * dead etcd shows up as a clear {@link EtcdUnavailableException}, never as a hang.
+ */
+public final class EtcdStore implements AutoCloseable {
+    private final Client client;
+    private final List<URI> endpoints;
+    private final Duration timeout;
+    private final Histogram latency;
+
+    private EtcdStore(final Client client, final List<URI> endpoints, final Duration timeout,
+                      final PrometheusRegistry registry) {
+        this.client = client;
+        this.endpoints = endpoints;
+        this.timeout = timeout;
+        this.latency = Histogram.builder()
+            .name("realm_controlplane_etcd_request_seconds")
+            .help("Latency of etcd requests by operation")
+            .labelNames("op")
+            .classicExponentialUpperBounds(0.0005, 2, 14)
+            .register(registry);
+    }
+
+    /** Connect and prove etcd answers; a {@link StartupException} naming the endpoints otherwise. */
+    public static EtcdStore connect(final List<URI> endpoints, final Duration timeout, final PrometheusRegistry registry) {
+        final Client client = Client.builder()
+            .endpoints(endpoints)
+            .connectTimeout(timeout)
+            .waitForReady(false)
+            .retryMaxDuration(timeout)
+            .keepaliveTime(Duration.ofSeconds(10))
+            .keepaliveTimeout(Duration.ofSeconds(3))
+            .build();
+        final EtcdStore store = new EtcdStore(client, endpoints, timeout, registry);
+        try {
+            store.get(Keys.bytes("/"));
+        } catch (final EtcdUnavailableException e) {
+            store.close();
+            throw new StartupException("cannot reach etcd at " + store.describeEndpoints() + ": " + e.getMessage(), e);
+        }
+        return store;
+    }
+
+    public String describeEndpoints() {
+        return endpoints.stream().map(URI::toString).reduce((a, b) -> a + "," + b).orElse("");
+    }
+
+    /** The value at {@code key}, or null. */
+    public KeyValue get(final ByteSequence key) {
+        final List<KeyValue> kvs = await("get", client.getKVClient().get(key)).getKvs();
+        return kvs.isEmpty() ? null : kvs.get(0);
+    }
+
+    /** All keys under {@code prefix}, sorted by key. */
+    public List<KeyValue> list(final ByteSequence prefix) {
+        final GetOption option = GetOption.builder()
+            .isPrefix(true)
+            .withSortField(GetOption.SortTarget.KEY)
+            .withSortOrder(GetOption.SortOrder.ASCEND)
+            .build();
+        return await("list", client.getKVClient().get(prefix, option)).getKvs();
+    }
+
+    /** Grant a lease; returns its id. */
+    public long grantLease(final Duration ttl) {
+        return await("lease_grant", client.getLeaseClient().grant(Math.max(1, ttl.toSeconds()))).getID();
+    }
+
+    /** Renew a lease once; returns the remaining TTL in seconds, 0 or less when the lease is gone. */
+    public long keepAliveOnce(final long leaseId) {
+        try {
+            return await("lease_keepalive", client.getLeaseClient().keepAliveOnce(leaseId)).getTTL();
+        } catch (final EtcdUnavailableException e) {
+            if (isLeaseNotFound(e)) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    /** Revoke a lease, deleting the keys attached to it; a lease already gone is not an error. */
+    public void revokeLease(final long leaseId) {
+        try {
+            await("lease_revoke", client.getLeaseClient().revoke(leaseId));
+        } catch (final EtcdUnavailableException e) {
+            if (!isLeaseNotFound(e)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Put {@code value} under {@code leaseId} only if {@code key} does not exist; null when it does. */
+    public Long putIfAbsent(final ByteSequence key, final ByteSequence value, final long leaseId) {
+        return putIf(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)), key, value, leaseId);
+    }
+
+    /** Put {@code value} under {@code leaseId} only if {@code key} was last written at {@code modRevision}. */
+    public Long putIfModRevision(final ByteSequence key, final ByteSequence value, final long leaseId,
+                                 final long modRevision) {
+        return putIf(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)), key, value, leaseId);
+    }
+
+    private Long putIf(final Cmp condition, final ByteSequence key, final ByteSequence value, final long leaseId) {
+        final PutOption option = PutOption.builder().withLeaseId(leaseId).build();
+        final TxnResponse response = await("txn", client.getKVClient().txn()
+            .If(condition)
+            .Then(Op.put(key, value, option))
+            .commit());
+        if (!response.isSucceeded()) {
+            return null;
+        }
+        return response.getHeader().getRevision();
+    }
+
+    /** Unconditional put; returns the revision written. */
+    public long put(final ByteSequence key, final ByteSequence value, final long leaseId) {
+        final PutOption option = leaseId == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(leaseId).build();
+        final PutResponse response = await("put", client.getKVClient().put(key, value, option));
+        return response.getHeader().getRevision();
+    }
+
+    public Client client() {
+        return client;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    private <T> T await(final String op, final CompletableFuture<T> future) {
+        final long start = System.nanoTime();
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (final TimeoutException e) {
+            future.cancel(true);
+            throw new EtcdUnavailableException("etcd did not answer " + op + " within " + timeout.toMillis() + " ms", e);
+        } catch (final ExecutionException e) {
+            final Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new EtcdUnavailableException("etcd " + op + " failed: " + cause.getMessage(), cause);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EtcdUnavailableException("interrupted during etcd " + op, e);
+        } finally {
+            latency.labelValues(op).observe((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static boolean isLeaseNotFound(final Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("requested lease not found")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

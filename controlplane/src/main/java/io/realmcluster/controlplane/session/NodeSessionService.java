@@ -1,0 +1,110 @@
+package io.realmcluster.controlplane.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.grpc.stub.StreamObserver;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.controlplane.registry.NodeRegistry;
+import io.realmcluster.proto.v1.ControlMessage;
+import io.realmcluster.proto.v1.NodeMessage;
+import io.realmcluster.proto.v1.NodeSessionGrpc;
+
+/**
+ * Serves the nodes' session streams. Each stream keeps its node registered in etcd; the map of
+ * open sessions is where controllers find a node to push assignments to.
+ */
+public final class NodeSessionService extends NodeSessionGrpc.NodeSessionImplBase {
+    private final String controlPlaneId;
+    private final NodeRegistry registry;
+    private final Clock clock;
+    private final Duration leaseTtl;
+    private final Duration heartbeatInterval;
+    private final Map<String, SessionStream> sessions = new ConcurrentHashMap<>();
+    private final Counter sessionsEnded;
+    private final Counter heartbeats;
+    private volatile boolean shuttingDown;
+
+    public NodeSessionService(final String controlPlaneId, final NodeRegistry registry, final Clock clock,
+                              final Duration leaseTtl, final Duration heartbeatInterval,
+                              final PrometheusRegistry metrics) {
+        this.controlPlaneId = controlPlaneId;
+        this.registry = registry;
+        this.clock = clock;
+        this.leaseTtl = leaseTtl;
+        this.heartbeatInterval = heartbeatInterval;
+        GaugeWithCallback.builder()
+            .name("realm_controlplane_node_sessions")
+            .help("Node sessions held by this replica")
+            .callback(cb -> cb.call(sessions.size()))
+            .register(metrics);
+        this.sessionsEnded = Counter.builder()
+            .name("realm_controlplane_node_sessions_ended_total")
+            .help("Node sessions ended, by reason")
+            .labelNames("reason")
+            .register(metrics);
+        this.heartbeats = Counter.builder()
+            .name("realm_controlplane_node_heartbeats_total")
+            .help("Heartbeats received from nodes")
+            .register(metrics);
+    }
+
+    @Override
+    public StreamObserver<NodeMessage> session(final StreamObserver<ControlMessage> responses) {
+        return new SessionStream(this, responses);
+    }
+
+    /** Stop revoking leases of streams that end: they end because this replica stops, not their node. */
+    public void beginShutdown() {
+        shuttingDown = true;
+    }
+
+    boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    String controlPlaneId() {
+        return controlPlaneId;
+    }
+
+    NodeRegistry registry() {
+        return registry;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Duration leaseTtl() {
+        return leaseTtl;
+    }
+
+    Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    void opened(final String nodeId, final SessionStream stream) {
+        final SessionStream previous = sessions.put(nodeId, stream);
+        if (previous != null && previous != stream) {
+            previous.supersede();
+        }
+    }
+
+    void closed(final String nodeId, final SessionStream stream, final String reason) {
+        sessions.remove(nodeId, stream);
+        sessionsEnded.labelValues(reason).inc();
+    }
+
+    void heartbeatReceived() {
+        heartbeats.inc();
+    }
+
+    /** Number of open sessions on this replica. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+}

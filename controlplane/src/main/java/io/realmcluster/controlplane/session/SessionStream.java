@@ -1,0 +1,202 @@
+package io.realmcluster.controlplane.session;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
+import io.realmcluster.controlplane.registry.NodeIdTakenException;
+import io.realmcluster.controlplane.registry.NodeRegistry;
+import io.realmcluster.controlplane.registry.Registration;
+import io.realmcluster.controlplane.registry.SessionLostException;
+import io.realmcluster.proto.v1.ControlMessage;
+import io.realmcluster.proto.v1.Heartbeat;
+import io.realmcluster.proto.v1.HeartbeatAck;
+import io.realmcluster.proto.v1.Hello;
+import io.realmcluster.proto.v1.NodeMessage;
+import io.realmcluster.proto.v1.NodeState;
+import io.realmcluster.proto.v1.NodeStatus;
+import io.realmcluster.proto.v1.Welcome;
+
+/**
+ * One node's session: Hello registers the node under a fresh lease, heartbeats renew it, and the
+ * end of the stream revokes it. A stream that breaks is evidence the node's process or connection
+ * is gone; a node that is only slow re-registers with the same incarnation.
+ */
+final class SessionStream implements StreamObserver<NodeMessage> {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionStream.class);
+    /** Rewrite the stored entry at least this often even when the load did not change. */
+    private static final long REWRITE_INTERVAL_MS = 5_000;
+
+    private final NodeSessionService service;
+    private final StreamObserver<ControlMessage> responses;
+    private Registration registration;
+    private NodeStatus status;
+    private long lastWriteMillis;
+    private boolean ended;
+
+    SessionStream(final NodeSessionService service, final StreamObserver<ControlMessage> responses) {
+        this.service = service;
+        this.responses = responses;
+    }
+
+    @Override
+    public void onNext(final NodeMessage message) {
+        try {
+            switch (message.getBodyCase()) {
+                case HELLO -> hello(message.getHello());
+                case HEARTBEAT -> heartbeat(message.getHeartbeat());
+                case GOODBYE -> goodbye(message.getGoodbye().getReason());
+                case ASSIGNMENT_ACK -> requireRegistered();
+                default -> throw Status.INVALID_ARGUMENT
+                    .withDescription("empty or unknown node message").asRuntimeException();
+            }
+        } catch (final StatusRuntimeException e) {
+            fail(e.getStatus(), e.getStatus().getCode().name().toLowerCase(java.util.Locale.ROOT));
+        } catch (final NodeIdTakenException e) {
+            fail(Status.ALREADY_EXISTS.withDescription(e.getMessage()), "node_id_taken");
+        } catch (final SessionLostException e) {
+            fail(Status.FAILED_PRECONDITION.withDescription(e.getMessage() + "; register again"), "session_lost");
+        } catch (final EtcdUnavailableException e) {
+            fail(Status.UNAVAILABLE.withDescription(e.getMessage()), "etcd_unavailable");
+        }
+    }
+
+    private void hello(final Hello hello) {
+        if (registration != null) {
+            throw Status.FAILED_PRECONDITION.withDescription("second Hello on one session").asRuntimeException();
+        }
+        final String invalid = NodeRegistry.invalidNodeId(hello.getNode().getNodeId());
+        if (invalid != null) {
+            throw Status.INVALID_ARGUMENT.withDescription(invalid).asRuntimeException();
+        }
+        if (hello.getNode().getIncarnation().isEmpty()) {
+            throw Status.INVALID_ARGUMENT.withDescription("Hello without incarnation").asRuntimeException();
+        }
+        final long now = service.clock().millis();
+        status = NodeStatus.newBuilder()
+            .setNode(hello.getNode())
+            .setState(NodeState.NODE_STATE_READY)
+            .setControlplaneId(service.controlPlaneId())
+            .setRegisteredAtUnixMs(now)
+            .setLastHeartbeatUnixMs(now)
+            .build();
+        registration = service.registry().register(status);
+        lastWriteMillis = now;
+        service.opened(registration.nodeId(), this);
+        LOG.info("node {} registered (gRPC {}:{}, clients {}:{}, pools {}, lease {})",
+            registration.nodeId(), hello.getNode().getGrpc().getHost(), hello.getNode().getGrpc().getPort(),
+            hello.getNode().getClient().getHost(), hello.getNode().getClient().getPort(),
+            String.join(",", hello.getNode().getPoolsList()), Long.toHexString(registration.leaseId()));
+        send(ControlMessage.newBuilder().setWelcome(Welcome.newBuilder()
+            .setLeaseId(registration.leaseId())
+            .setLeaseTtlMs(service.leaseTtl().toMillis())
+            .setHeartbeatIntervalMs(service.heartbeatInterval().toMillis())
+            .setControlplaneId(service.controlPlaneId()))
+            .build());
+    }
+
+    private void heartbeat(final Heartbeat heartbeat) {
+        requireRegistered();
+        service.heartbeatReceived();
+        final long now = service.clock().millis();
+        NodeStatus rewrite = null;
+        if (!heartbeat.getLoad().equals(status.getLoad()) || now - lastWriteMillis >= REWRITE_INTERVAL_MS) {
+            status = status.toBuilder().setLoad(heartbeat.getLoad()).setLastHeartbeatUnixMs(now).build();
+            rewrite = status;
+        }
+        registration = service.registry().renew(registration, rewrite);
+        if (rewrite != null) {
+            lastWriteMillis = now;
+        }
+        send(ControlMessage.newBuilder()
+            .setHeartbeatAck(HeartbeatAck.newBuilder().setSequence(heartbeat.getSequence()))
+            .build());
+    }
+
+    private void goodbye(final String reason) {
+        requireRegistered();
+        LOG.info("node {} said goodbye: {}", registration.nodeId(), reason);
+        release("goodbye");
+        synchronized (this) {
+            ended = true;
+            responses.onCompleted();
+        }
+    }
+
+    @Override
+    public void onError(final Throwable t) {
+        if (registration == null) {
+            return;
+        }
+        if (service.shuttingDown()) {
+            // The node keeps its lease until it re-registers with another replica.
+            service.closed(registration.nodeId(), this, "controlplane_shutdown");
+            return;
+        }
+        LOG.info("session of node {} broke ({}); removing it", registration.nodeId(), Status.fromThrowable(t).getCode());
+        release("stream_broken");
+    }
+
+    @Override
+    public void onCompleted() {
+        if (registration != null && !ended) {
+            release("stream_closed");
+        }
+        synchronized (this) {
+            if (!ended) {
+                ended = true;
+                responses.onCompleted();
+            }
+        }
+    }
+
+    /** Another stream registered the same node: this one is stale and ends without touching the entry. */
+    void supersede() {
+        synchronized (this) {
+            if (!ended) {
+                ended = true;
+                responses.onError(Status.FAILED_PRECONDITION
+                    .withDescription("superseded by a newer session of the same node").asRuntimeException());
+            }
+        }
+    }
+
+    private void release(final String reason) {
+        final Registration ending = registration;
+        service.closed(ending.nodeId(), this, reason);
+        try {
+            service.registry().release(ending);
+        } catch (final EtcdUnavailableException e) {
+            LOG.warn("could not revoke lease of node {} ({}); it expires on its own", ending.nodeId(), e.getMessage());
+        }
+    }
+
+    private void requireRegistered() {
+        if (registration == null) {
+            throw Status.FAILED_PRECONDITION.withDescription("first message must be Hello").asRuntimeException();
+        }
+    }
+
+    private void fail(final Status status, final String reason) {
+        LOG.warn("ending session of node {}: {}", registration == null ? "(unregistered)" : registration.nodeId(),
+            status.getDescription());
+        if (registration != null) {
+            service.closed(registration.nodeId(), this, reason);
+        }
+        synchronized (this) {
+            if (!ended) {
+                ended = true;
+                responses.onError(status.asRuntimeException());
+            }
+        }
+    }
+
+    private synchronized void send(final ControlMessage message) {
+        if (!ended) {
+            responses.onNext(message);
+        }
+    }
+}

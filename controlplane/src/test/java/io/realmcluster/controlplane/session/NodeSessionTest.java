@@ -1,0 +1,220 @@
+package io.realmcluster.controlplane.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.controlplane.ControlPlane;
+import io.realmcluster.controlplane.ControlPlaneConfig;
+import io.realmcluster.proto.v1.AdminGrpc;
+import io.realmcluster.proto.v1.ControlMessage;
+import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.Goodbye;
+import io.realmcluster.proto.v1.Heartbeat;
+import io.realmcluster.proto.v1.Hello;
+import io.realmcluster.proto.v1.ListNodesRequest;
+import io.realmcluster.proto.v1.NodeDescriptor;
+import io.realmcluster.proto.v1.NodeMessage;
+import io.realmcluster.proto.v1.NodeSessionGrpc;
+import io.realmcluster.proto.v1.NodeStatus;
+import io.realmcluster.testkit.EtcdExtension;
+
+/** Node sessions against a real etcd: registration, its end in every way a session can end, and fencing. */
+class NodeSessionTest {
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    private static final Duration LEASE_TTL = Duration.ofSeconds(2);
+
+    private ControlPlane controlPlane;
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void startControlPlane() {
+        controlPlane = new ControlPlane(new ControlPlaneConfig("cp-test", List.of(URI.create(ETCD.endpoint())),
+            "/test-" + UUID.randomUUID(), Duration.ofSeconds(3), HostPort.parse("127.0.0.1:0"),
+            HostPort.parse("127.0.0.1:0"), LEASE_TTL, Duration.ofMillis(200))).start();
+        channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress()).usePlaintext().build();
+    }
+
+    @AfterEach
+    void stopControlPlane() {
+        channel.shutdownNow();
+        controlPlane.close();
+    }
+
+    @Test
+    void helloRegistersTheNodeAndListsIt() throws Exception {
+        final FakeNode node = new FakeNode("node-a");
+        node.hello();
+        assertThat(node.next().getWelcome().getLeaseTtlMs()).isEqualTo(LEASE_TTL.toMillis());
+        final List<NodeStatus> nodes = listNodes();
+        assertThat(nodes).singleElement().satisfies(n -> {
+            assertThat(n.getNode().getNodeId()).isEqualTo("node-a");
+            assertThat(n.getControlplaneId()).isEqualTo("cp-test");
+            assertThat(n.getLeaseId()).isNotZero();
+        });
+        node.heartbeat(1);
+        assertThat(node.next().getHeartbeatAck().getSequence()).isEqualTo(1);
+    }
+
+    @Test
+    void brokenStreamRemovesTheNodeAtOnce() throws Exception {
+        final FakeNode node = new FakeNode("node-b");
+        node.hello();
+        node.next();
+        node.stream.cancel("process gone", null);
+        // Far below the lease TTL: the broken stream is the evidence, not the lease.
+        await().atMost(Duration.ofMillis(LEASE_TTL.toMillis() / 2)).until(() -> listNodes().isEmpty());
+    }
+
+    @Test
+    void goodbyeRemovesTheNode() throws Exception {
+        final FakeNode node = new FakeNode("node-c");
+        node.hello();
+        node.next();
+        node.stream.onNext(NodeMessage.newBuilder().setGoodbye(Goodbye.newBuilder().setReason("test")).build());
+        await().atMost(Duration.ofSeconds(1)).until(() -> listNodes().isEmpty());
+        assertThat(node.awaitEnd()).isEqualTo(Status.Code.OK);
+    }
+
+    @Test
+    void silentNodeExpiresWithItsLeaseAndItsNextHeartbeatIsRefused() throws Exception {
+        final FakeNode node = new FakeNode("node-d");
+        node.hello();
+        node.next();
+        await().atMost(LEASE_TTL.multipliedBy(3)).until(() -> listNodes().isEmpty());
+        node.heartbeat(1);
+        assertThat(node.awaitEnd()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    }
+
+    @Test
+    void secondProcessWithTheSameNodeIdIsRefused() throws Exception {
+        final FakeNode first = new FakeNode("node-e");
+        first.hello();
+        first.next();
+        final FakeNode impostor = new FakeNode("node-e");
+        impostor.hello();
+        assertThat(impostor.awaitEnd()).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(listNodes()).singleElement()
+            .satisfies(n -> assertThat(n.getNode().getIncarnation()).isEqualTo(first.incarnation));
+    }
+
+    @Test
+    void sameIncarnationTakesItsEntryOverAndTheOldStreamCannotRemoveIt() throws Exception {
+        final FakeNode node = new FakeNode("node-f");
+        node.hello();
+        final long firstLease = node.next().getWelcome().getLeaseId();
+        final FakeNode again = new FakeNode("node-f", node.incarnation);
+        again.hello();
+        final long secondLease = again.next().getWelcome().getLeaseId();
+        assertThat(secondLease).isNotEqualTo(firstLease);
+        assertThat(node.awaitEnd()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        node.stream.cancel("old connection finally breaks", null);
+        again.heartbeat(1);
+        assertThat(again.next().getHeartbeatAck().getSequence()).isEqualTo(1);
+        assertThat(listNodes()).singleElement().satisfies(n -> assertThat(n.getLeaseId()).isEqualTo(secondLease));
+    }
+
+    @Test
+    void malformedSessionsAreRefusedWithAReason() throws Exception {
+        final FakeNode noHello = new FakeNode("node-g");
+        noHello.heartbeat(1);
+        assertThat(noHello.awaitEnd()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+
+        final FakeNode badId = new FakeNode("bad id/with slash");
+        badId.hello();
+        assertThat(badId.awaitEnd()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(badId.endDescription).contains("node id");
+        assertThat(listNodes()).isEmpty();
+    }
+
+    private List<NodeStatus> listNodes() {
+        return AdminGrpc.newBlockingStub(channel).withDeadlineAfter(3, TimeUnit.SECONDS)
+            .listNodes(ListNodesRequest.getDefaultInstance()).getNodesList();
+    }
+
+    /** A node's side of the session stream, driven by hand. */
+    private final class FakeNode implements ClientResponseObserver<NodeMessage, ControlMessage> {
+        final String nodeId;
+        final String incarnation;
+        final LinkedBlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        ClientCallStreamObserver<NodeMessage> stream;
+        volatile String endDescription;
+
+        FakeNode(final String nodeId) {
+            this(nodeId, UUID.randomUUID().toString());
+        }
+
+        FakeNode(final String nodeId, final String incarnation) {
+            this.nodeId = nodeId;
+            this.incarnation = incarnation;
+            NodeSessionGrpc.newStub(channel).session(this);
+        }
+
+        void hello() {
+            stream.onNext(NodeMessage.newBuilder().setHello(Hello.newBuilder().setNode(NodeDescriptor.newBuilder()
+                .setNodeId(nodeId).setIncarnation(incarnation)
+                .setGrpc(Endpoint.newBuilder().setHost("127.0.0.1").setPort(1))
+                .addPools("continent").setCapacityPlayers(100))).build());
+        }
+
+        void heartbeat(final long sequence) {
+            stream.onNext(NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSequence(sequence)).build());
+        }
+
+        ControlMessage next() throws InterruptedException {
+            final Object item = received.poll(5, TimeUnit.SECONDS);
+            assertThat(item).as("next control message of %s", nodeId).isInstanceOf(ControlMessage.class);
+            return (ControlMessage) item;
+        }
+
+        Status.Code awaitEnd() throws InterruptedException {
+            while (true) {
+                final Object item = received.poll(10, TimeUnit.SECONDS);
+                assertThat(item).as("end of the session of %s", nodeId).isNotNull();
+                if (item instanceof Status status) {
+                    endDescription = status.getDescription();
+                    return status.getCode();
+                }
+            }
+        }
+
+        @Override
+        public void beforeStart(final ClientCallStreamObserver<NodeMessage> requestStream) {
+            this.stream = requestStream;
+        }
+
+        @Override
+        public void onNext(final ControlMessage value) {
+            received.add(value);
+        }
+
+        @Override
+        public void onError(final Throwable t) {
+            received.add(Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+            received.add(Status.OK);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.realmcluster.dataplane;
+
+import java.util.List;
+
+import io.realmcluster.common.net.HostPort;
+
+/** Settings of one node, as parsed from its command line. */
+public record NodeConfig(
+    String nodeId,
+    String incarnation,
+    List<HostPort> controlPlanes,
+    HostPort listen,
+    HostPort clientListen,
+    HostPort metricsListen,
+    String advertiseHost,
+    List<String> pools,
+    int capacityPlayers) {
+}

@@ -1,0 +1,119 @@
+package io.realmcluster.dataplane;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.realmcluster.common.cli.CommandLines;
+import io.realmcluster.common.cli.Logging;
+import io.realmcluster.common.cli.StandardOptions;
+import io.realmcluster.common.net.HostPort;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The {@code dataplane} binary: one node of the realm cluster. */
+@Command(name = "dataplane", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+    description = {
+        "A data-plane node of the realm cluster: runs map instances, serves game clients over TCP and UDP,",
+        "and registers with the control plane (any replica of the list), reconnecting when it goes away."},
+    footer = {"", "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_LOG_LEVEL."})
+public final class NodeMain implements Callable<Integer> {
+    private static final Set<String> POOLS = Set.of("continent", "dungeon", "raid", "battleground");
+
+    @Option(names = "--controlplane", paramLabel = "HOST:PORT[,HOST:PORT...]", split = ",",
+        defaultValue = "127.0.0.1:7400", converter = HostPort.Converter.class,
+        description = "Control-plane replicas, tried in order (default: ${DEFAULT-VALUE}).")
+    List<HostPort> controlPlanes;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:7410",
+        converter = HostPort.Converter.class,
+        description = "gRPC address for the control plane and peer nodes; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
+    HostPort listen;
+
+    @Option(names = "--client-listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:8085",
+        converter = HostPort.Converter.class,
+        description = "Game clients, TCP and UDP on the same port; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
+    HostPort clientListen;
+
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:9410",
+        converter = HostPort.Converter.class,
+        description = "Prometheus /metrics address; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
+    HostPort metricsListen;
+
+    @Option(names = "--advertise-host", paramLabel = "HOST",
+        description = "Host others use to reach this node (default: the listen host, or this machine's address when that is 0.0.0.0).")
+    String advertiseHost;
+
+    @Option(names = "--node-id", paramLabel = "ID", description = "Node id, unique in the cluster (default: generated).")
+    String nodeId;
+
+    @Option(names = "--pools", paramLabel = "POOL[,POOL...]", split = ",",
+        defaultValue = "continent,dungeon,raid,battleground",
+        description = "Pools this node serves: continent, dungeon, raid, battleground (default: ${DEFAULT-VALUE}).")
+    List<String> pools;
+
+    @Option(names = "--capacity", paramLabel = "PLAYERS", defaultValue = "3000",
+        description = "Players this node is sized for (default: ${DEFAULT-VALUE}).")
+    int capacity;
+
+    @Option(names = "--db-url", paramLabel = "JDBC-URL",
+        description = "Character database; user and password from the environment.")
+    String dbUrl;
+
+    @Option(names = "--db-password-file", paramLabel = "FILE",
+        description = "File holding the database password (instead of REALM_DB_PASSWORD).")
+    String dbPasswordFile;
+
+    @Mixin
+    StandardOptions standard;
+
+    public static void main(final String[] args) {
+        System.exit(CommandLines.execute("dataplane", new NodeMain(), args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Logging.configure(standard.verbose());
+        for (final String pool : pools) {
+            if (!POOLS.contains(pool.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("unknown pool '" + pool + "'; pools are " + POOLS);
+            }
+        }
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("--capacity must be positive, got " + capacity);
+        }
+        final NodeConfig config = new NodeConfig(
+            nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8),
+            UUID.randomUUID().toString(),
+            controlPlanes, listen, clientListen, metricsListen, advertise(),
+            pools.stream().map(p -> p.toLowerCase(Locale.ROOT)).distinct().toList(), capacity);
+        final Node node = new Node(config).start();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "node-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private String advertise() {
+        if (advertiseHost != null) {
+            return advertiseHost;
+        }
+        if (!listen.host().equals("0.0.0.0") && !listen.host().equals("::")) {
+            return null;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (final UnknownHostException e) {
+            return "127.0.0.1";
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.realmcluster.dataplane.session;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.realmcluster.common.grpc.Channels;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.v1.ControlMessage;
+import io.realmcluster.proto.v1.Goodbye;
+import io.realmcluster.proto.v1.Heartbeat;
+import io.realmcluster.proto.v1.Hello;
+import io.realmcluster.proto.v1.LoadReport;
+import io.realmcluster.proto.v1.NodeDescriptor;
+import io.realmcluster.proto.v1.NodeMessage;
+import io.realmcluster.proto.v1.NodeSessionGrpc;
+
+/**
+ * Keeps this node registered with the control plane: one session stream to any replica, heartbeats
+ * with load reports, and reconnection with capped, jittered backoff when the stream breaks. The node
+ * keeps running its maps while the control plane is away.
+ *
+ * <p>All state is owned by one thread, {@code controlplane-session}; stream callbacks hop onto it.
+ */
+public final class ControlPlaneSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneSession.class);
+    private static final long MIN_BACKOFF_MS = 100;
+    private static final long MAX_BACKOFF_MS = 5_000;
+    /** Heartbeats the control plane may leave unanswered before the stream is considered dead. */
+    private static final int MAX_MISSED_ACKS = 3;
+
+    private final NodeDescriptor descriptor;
+    private final List<HostPort> controlPlanes;
+    private final Supplier<LoadReport> load;
+    private final ManagedChannel channel;
+    private final ScheduledExecutorService thread;
+
+    private ClientCallStreamObserver<NodeMessage> stream;
+    private long streamGeneration;
+    private boolean registered;
+    private long heartbeatSequence;
+    private long lastAckedSequence;
+    private ScheduledFuture<?> heartbeats;
+    private long backoffMs = MIN_BACKOFF_MS;
+    private boolean unreachableLogged;
+    private boolean closed;
+    private volatile String controlPlaneId = "";
+
+    public ControlPlaneSession(final NodeDescriptor descriptor, final List<HostPort> controlPlanes,
+                               final Supplier<LoadReport> load) {
+        this.descriptor = descriptor;
+        this.controlPlanes = controlPlanes;
+        this.load = load;
+        this.channel = Channels.forTargets(controlPlanes, 2);
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "controlplane-session");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Open the first session; returns at once, registration happens in the background. */
+    public void start() {
+        thread.execute(this::open);
+    }
+
+    /** The replica holding the session, empty while disconnected. */
+    public String controlPlaneId() {
+        return controlPlaneId;
+    }
+
+    private void open() {
+        if (closed) {
+            return;
+        }
+        final long generation = ++streamGeneration;
+        registered = false;
+        stream = (ClientCallStreamObserver<NodeMessage>) NodeSessionGrpc.newStub(channel)
+            .session(new Responses(generation));
+        stream.onNext(NodeMessage.newBuilder().setHello(Hello.newBuilder().setNode(descriptor)).build());
+    }
+
+    private void onMessage(final long generation, final ControlMessage message) {
+        if (generation != streamGeneration || closed) {
+            return;
+        }
+        switch (message.getBodyCase()) {
+            case WELCOME -> {
+                registered = true;
+                backoffMs = MIN_BACKOFF_MS;
+                unreachableLogged = false;
+                controlPlaneId = message.getWelcome().getControlplaneId();
+                lastAckedSequence = heartbeatSequence;
+                LOG.info("registered with control plane {} as node {} (lease {}, ttl {} ms)",
+                    controlPlaneId, descriptor.getNodeId(), Long.toHexString(message.getWelcome().getLeaseId()),
+                    message.getWelcome().getLeaseTtlMs());
+                final long interval = Math.max(50, message.getWelcome().getHeartbeatIntervalMs());
+                cancelHeartbeats();
+                heartbeats = thread.scheduleAtFixedRate(() -> heartbeat(generation), 0, interval, TimeUnit.MILLISECONDS);
+            }
+            case HEARTBEAT_ACK -> lastAckedSequence = Math.max(lastAckedSequence, message.getHeartbeatAck().getSequence());
+            case ASSIGNMENTS -> LOG.debug("assignments: {} instances", message.getAssignments().getInstancesCount());
+            default -> LOG.debug("ignoring control message {}", message.getBodyCase());
+        }
+    }
+
+    private void heartbeat(final long generation) {
+        if (generation != streamGeneration || !registered || closed) {
+            return;
+        }
+        if (heartbeatSequence - lastAckedSequence >= MAX_MISSED_ACKS) {
+            LOG.warn("control plane {} left {} heartbeats unanswered; reconnecting", controlPlaneId, MAX_MISSED_ACKS);
+            stream.cancel("heartbeats unanswered", null);
+            onBroken(generation, Status.DEADLINE_EXCEEDED.withDescription("heartbeats unanswered"));
+            return;
+        }
+        stream.onNext(NodeMessage.newBuilder()
+            .setHeartbeat(Heartbeat.newBuilder().setSequence(++heartbeatSequence).setLoad(load.get()))
+            .build());
+    }
+
+    private void onBroken(final long generation, final Status status) {
+        if (generation != streamGeneration || closed) {
+            return;
+        }
+        streamGeneration++;
+        cancelHeartbeats();
+        final boolean wasRegistered = registered;
+        registered = false;
+        controlPlaneId = "";
+        if (wasRegistered) {
+            LOG.warn("session with the control plane ended ({}); reconnecting, the node keeps running", describe(status));
+        } else if (!unreachableLogged || status.getCode() == Status.Code.ALREADY_EXISTS) {
+            LOG.warn("cannot register with the control plane at {} ({}); retrying with backoff",
+                HostPort.join(controlPlanes), describe(status));
+            unreachableLogged = true;
+        }
+        final long delay = ThreadLocalRandom.current().nextLong(backoffMs / 2, backoffMs + 1);
+        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+        thread.schedule(this::open, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private static String describe(final Status status) {
+        return status.getDescription() == null ? status.getCode().name()
+            : status.getCode() + ": " + status.getDescription();
+    }
+
+    private void cancelHeartbeats() {
+        if (heartbeats != null) {
+            heartbeats.cancel(false);
+            heartbeats = null;
+        }
+    }
+
+    /** Say goodbye (the control plane removes the node at once) and stop. */
+    @Override
+    public void close() {
+        try {
+            thread.submit(() -> {
+                closed = true;
+                cancelHeartbeats();
+                if (stream != null && registered) {
+                    stream.onNext(NodeMessage.newBuilder()
+                        .setGoodbye(Goodbye.newBuilder().setReason("node shutting down")).build());
+                    stream.onCompleted();
+                }
+            }).get(2, TimeUnit.SECONDS);
+        } catch (final Exception e) {
+            LOG.debug("goodbye not sent: {}", e.toString());
+        }
+        thread.shutdownNow();
+        Channels.close(channel);
+    }
+
+    /** Receives one stream's messages and hands them to the session thread, tagged with the stream's generation. */
+    private final class Responses implements ClientResponseObserver<NodeMessage, ControlMessage> {
+        private final long generation;
+
+        Responses(final long generation) {
+            this.generation = generation;
+        }
+
+        @Override
+        public void beforeStart(final ClientCallStreamObserver<NodeMessage> requestStream) {
+            // Flow control stays automatic: the stream carries a few small messages a second.
+        }
+
+        @Override
+        public void onNext(final ControlMessage message) {
+            execute(() -> onMessage(generation, message));
+        }
+
+        @Override
+        public void onError(final Throwable t) {
+            execute(() -> onBroken(generation, Status.fromThrowable(t)));
+        }
+
+        @Override
+        public void onCompleted() {
+            execute(() -> onBroken(generation, Status.UNAVAILABLE.withDescription("control plane closed the session")));
+        }
+
+        private void execute(final Runnable task) {
+            if (!thread.isShutdown()) {
+                try {
+                    thread.execute(task);
+                } catch (final java.util.concurrent.RejectedExecutionException ignored) {
+                    // Closing.
+                }
+            }
+        }
+    }
+}

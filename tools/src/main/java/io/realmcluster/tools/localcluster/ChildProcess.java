@@ -1,0 +1,78 @@
+package io.realmcluster.tools.localcluster;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A process of the local cluster: its output goes to its log file and, prefixed with its name, to the console. */
+final class ChildProcess {
+    private final String name;
+    private final Process process;
+
+    private ChildProcess(final String name, final Process process) {
+        this.name = name;
+        this.process = process;
+    }
+
+    static ChildProcess start(final String name, final List<String> command, final Map<String, String> env,
+                              final Path logFile, final PrintStream console) throws IOException {
+        Files.createDirectories(logFile.getParent());
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        final Process process = builder.start();
+        final PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8), true);
+        final Thread pump = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    log.println(line);
+                    console.println(String.format("%-8s| %s", name, line));
+                }
+            } catch (final IOException ignored) {
+                // The process ended.
+            } finally {
+                log.close();
+            }
+        }, name + "-output");
+        pump.setDaemon(true);
+        pump.start();
+        return new ChildProcess(name, process);
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    /** SIGTERM, then SIGKILL if it has not ended within {@code graceMillis}. */
+    void stop(final long graceMillis) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(graceMillis, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(graceMillis, TimeUnit.MILLISECONDS);
+            }
+        } catch (final InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

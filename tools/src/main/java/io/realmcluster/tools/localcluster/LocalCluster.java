@@ -1,0 +1,190 @@
+package io.realmcluster.tools.localcluster;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.realmcluster.common.cli.CommandLines;
+import io.realmcluster.common.cli.Logging;
+import io.realmcluster.common.cli.StartupException;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.v1.ListNodesResponse;
+import io.realmcluster.testkit.EtcdProcess;
+import io.realmcluster.testkit.PostgresProcess;
+import io.realmcluster.tools.realmctl.AdminClient;
+import io.realmcluster.tools.realmctl.NodeTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/local-cluster}: a whole realm cluster on this machine (etcd, embedded PostgreSQL, a
+ * control plane, nodes), on the fixed ports of the README, until Ctrl-C or SIGTERM stops it all.
+ */
+@Command(name = "local-cluster", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+    description = {"Start a local realm cluster and show it; Ctrl-C or SIGTERM stops everything it started.",
+        "Data (etcd, PostgreSQL) and logs live under the run directory and survive restarts."})
+public final class LocalCluster implements Callable<Integer> {
+    private static final long READY_DEADLINE_MS = 60_000;
+
+    @Option(names = "--home", hidden = true, required = true, description = "Repository root (set by bin/local-cluster).")
+    Path home;
+
+    @Option(names = "--run-dir", paramLabel = "DIR", description = "Data and logs (default: HOME/run).")
+    Path runDir;
+
+    @Option(names = "--nodes", paramLabel = "N", defaultValue = "2", description = "Data-plane nodes (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--port-offset", paramLabel = "N", defaultValue = "0",
+        description = "Shift every port by N, to run beside another cluster (default: ${DEFAULT-VALUE}).")
+    int portOffset;
+
+    @Option(names = "--fresh", description = "Delete the data of earlier runs first.")
+    boolean fresh;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print stack traces with errors.")
+    boolean verbose;
+
+    private final List<ChildProcess> children = new ArrayList<>();
+    private EtcdProcess etcd;
+    private PostgresProcess postgres;
+    private volatile boolean stopping;
+
+    public static void main(final String[] args) {
+        System.exit(CommandLines.execute("local-cluster", new LocalCluster(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.configure(verbose);
+        if (nodes < 1 || nodes > 9) {
+            throw new IllegalArgumentException("--nodes must be 1 to 9, got " + nodes);
+        }
+        final Path run = (runDir != null ? runDir : home.resolve("run")).toAbsolutePath();
+        if (fresh) {
+            deleteTree(run);
+        }
+        Files.createDirectories(run.resolve("logs"));
+        final LocalPorts ports = new LocalPorts(portOffset);
+        final PrintStream out = System.out;
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopAll(out);
+            stopped.countDown();
+        }, "local-cluster-shutdown"));
+
+        out.println("local-cluster: starting etcd on 127.0.0.1:" + ports.etcdClient() + " (data in " + run.resolve("etcd") + ")");
+        etcd = EtcdProcess.builder().clientPort(ports.etcdClient()).peerPort(ports.etcdPeer())
+            .dataDirectory(run.resolve("etcd")).keepDataDirectory(true).stopOnJvmExit(false).start();
+        out.println("local-cluster: starting PostgreSQL on 127.0.0.1:" + ports.postgres() + " (data in " + run.resolve("postgres") + ")");
+        postgres = PostgresProcess.builder().port(ports.postgres()).dataDirectory(run.resolve("postgres"))
+            .cleanDataDirectory(false).logFile(run.resolve("logs").resolve("postgres.log")).stopOnJvmExit(false).start();
+
+        final Map<String, String> env = Map.of(
+            "REALM_DB_USER", postgres.user(),
+            "REALM_DB_PASSWORD", postgres.password());
+        final String controlPlane = "127.0.0.1:" + ports.controlPlane();
+        startChild("cp-1", run, env, List.of(home.resolve("bin/controlplane").toString(),
+            "--id", "cp-1",
+            "--etcd", etcd.endpoint(),
+            "--listen", controlPlane,
+            "--metrics-listen", "127.0.0.1:" + ports.controlPlaneMetrics(),
+            "--db-url", postgres.jdbcUrl()));
+        // Nodes would only retry until the control plane listens; start them once it does.
+        awaitNodes(HostPort.parse(controlPlane), 0);
+        for (int i = 1; i <= nodes; i++) {
+            startChild("node-" + i, run, env, List.of(home.resolve("bin/dataplane").toString(),
+                "--node-id", "node-" + i,
+                "--controlplane", controlPlane,
+                "--listen", "127.0.0.1:" + ports.nodeGrpc(i),
+                "--client-listen", "127.0.0.1:" + ports.nodeClients(i),
+                "--metrics-listen", "127.0.0.1:" + ports.nodeMetrics(i),
+                "--db-url", postgres.jdbcUrl()));
+        }
+
+        final ListNodesResponse registered = awaitNodes(HostPort.parse(controlPlane), nodes);
+        out.println();
+        out.println("local-cluster: realm cluster is up: control plane " + controlPlane + ", "
+            + registered.getNodesCount() + " nodes registered in etcd:");
+        out.println();
+        NodeTable.print(registered.getNodesList(), false, System.currentTimeMillis(), out);
+        out.println();
+        out.println("local-cluster: try bin/realmctl get nodes; logs in " + run.resolve("logs") + "; Ctrl-C stops the cluster");
+
+        while (!stopped.await(500, TimeUnit.MILLISECONDS)) {
+            for (final ChildProcess child : children) {
+                if (!child.isAlive() && !stopping) {
+                    out.println("local-cluster: " + child.name() + " exited with code " + child.exitValue()
+                        + "; see " + run.resolve("logs").resolve(child.name() + ".log") + "; stopping the cluster");
+                    return CommandLines.EXIT_FAILURE;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void startChild(final String name, final Path run, final Map<String, String> env, final List<String> command)
+        throws IOException {
+        children.add(ChildProcess.start(name, command, env, run.resolve("logs").resolve(name + ".log"), System.out));
+    }
+
+    /** Wait until the control plane answers and lists at least {@code expected} nodes. */
+    private ListNodesResponse awaitNodes(final HostPort controlPlane, final int expected) throws InterruptedException {
+        final long deadline = System.currentTimeMillis() + READY_DEADLINE_MS;
+        String lastError = "no answer yet";
+        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000)) {
+            while (System.currentTimeMillis() < deadline) {
+                for (final ChildProcess child : children) {
+                    if (!child.isAlive()) {
+                        throw new StartupException(child.name() + " exited with code " + child.exitValue()
+                            + " during start; its log is in the run directory's logs/" + child.name() + ".log");
+                    }
+                }
+                try {
+                    final ListNodesResponse response = admin.listNodes();
+                    if (response.getNodesCount() >= expected) {
+                        return response;
+                    }
+                    lastError = response.getNodesCount() + " of " + expected + " nodes registered";
+                } catch (final StartupException e) {
+                    lastError = e.getMessage();
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new StartupException("the cluster did not come up within " + READY_DEADLINE_MS / 1000 + " s: " + lastError);
+    }
+
+    private void stopAll(final PrintStream out) {
+        stopping = true;
+        out.println("local-cluster: stopping");
+        for (int i = children.size() - 1; i >= 0; i--) {
+            children.get(i).stop(10_000);
+        }
+        if (postgres != null) {
+            postgres.stop();
+        }
+        if (etcd != null) {
+            etcd.stop();
+        }
+        out.println("local-cluster: stopped");
+    }
+
+    private static void deleteTree(final Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

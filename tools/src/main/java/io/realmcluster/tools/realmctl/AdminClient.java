@@ -1,0 +1,73 @@
+package io.realmcluster.tools.realmctl;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.realmcluster.common.cli.StartupException;
+import io.realmcluster.common.grpc.Channels;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.v1.AdminGrpc;
+import io.realmcluster.proto.v1.GetNodeRequest;
+import io.realmcluster.proto.v1.ListMapInstancesRequest;
+import io.realmcluster.proto.v1.ListMapInstancesResponse;
+import io.realmcluster.proto.v1.ListNodesRequest;
+import io.realmcluster.proto.v1.ListNodesResponse;
+import io.realmcluster.proto.v1.NodeStatus;
+
+/** The Admin API with a deadline on every call and errors an operator can read. */
+public final class AdminClient implements AutoCloseable {
+    private final List<HostPort> targets;
+    private final long timeoutMillis;
+    private final ManagedChannel channel;
+
+    public AdminClient(final List<HostPort> targets, final long timeoutMillis) {
+        this.targets = targets;
+        this.timeoutMillis = timeoutMillis;
+        this.channel = Channels.forTargets(targets, 30);
+    }
+
+    public ListNodesResponse listNodes() {
+        try {
+            return stub().listNodes(ListNodesRequest.getDefaultInstance());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public NodeStatus getNode(final String nodeId) {
+        try {
+            return stub().getNode(GetNodeRequest.newBuilder().setNodeId(nodeId).build());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public ListMapInstancesResponse listMapInstances(final String nodeId) {
+        try {
+            return stub().listMapInstances(ListMapInstancesRequest.newBuilder().setNodeId(nodeId).build());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    private AdminGrpc.AdminBlockingStub stub() {
+        return AdminGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private StartupException failure(final StatusRuntimeException e) {
+        final Status status = e.getStatus();
+        final String detail = status.getDescription() == null ? status.getCode().name() : status.getDescription();
+        if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            return new StartupException("control plane at " + HostPort.join(targets) + " did not answer: " + detail, e);
+        }
+        return new StartupException(detail, e);
+    }
+
+    @Override
+    public void close() {
+        Channels.close(channel);
+    }
+}

@@ -1,0 +1,68 @@
+package io.realmcluster.tools.realmctl;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapLoad;
+import io.realmcluster.proto.v1.NodeStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code realmctl describe node ID}. */
+@Command(name = "describe", mixinStandardHelpOptions = true, description = "Show one resource in detail.",
+    subcommands = DescribeCommand.Node.class)
+final class DescribeCommand implements Runnable {
+    @ParentCommand
+    Realmctl root;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing resource: node");
+    }
+
+    @Command(name = "node", mixinStandardHelpOptions = true, description = "One node: addresses, load, maps.")
+    static final class Node implements Callable<Integer> {
+        @ParentCommand
+        DescribeCommand describe;
+
+        @Parameters(paramLabel = "NODE", description = "Node id.")
+        String nodeId;
+
+        @Override
+        public Integer call() {
+            final NodeStatus node;
+            final java.util.List<MapInstance> maps;
+            try (AdminClient client = new AdminClient(describe.root.targets(), describe.root.timeoutMillis)) {
+                node = client.getNode(nodeId);
+                maps = client.listMapInstances(nodeId).getInstancesList();
+            }
+            final PrintStream out = System.out;
+            final long now = System.currentTimeMillis();
+            out.printf("Name:            %s%n", node.getNode().getNodeId());
+            out.printf("State:           %s%n", NodeTable.state(node));
+            out.printf("gRPC:            %s%n", NodeTable.address(node.getNode().getGrpc()));
+            out.printf("Game clients:    %s (tcp+udp)%n", NodeTable.address(node.getNode().getClient()));
+            out.printf("Pools:           %s%n", String.join(",", node.getNode().getPoolsList()));
+            out.printf("Capacity:        %d players%n", node.getNode().getCapacityPlayers());
+            out.printf("Version:         %s%n", node.getNode().getVersion());
+            out.printf("Started:         %s (%s ago)%n", Instant.ofEpochMilli(node.getNode().getStartedAtUnixMs()),
+                NodeTable.age(now - node.getNode().getStartedAtUnixMs()));
+            out.printf("Control plane:   %s%n", node.getControlplaneId());
+            out.printf("Lease:           %x%n", node.getLeaseId());
+            out.printf("Last heartbeat:  %s ago%n", NodeTable.age(now - node.getLastHeartbeatUnixMs()));
+            out.printf("Players:         %d%n", node.getLoad().getPlayers());
+            out.printf("Map instances:   %d%n", maps.size());
+            for (final MapInstance map : maps) {
+                final MapLoad load = node.getLoad().getMapsList().stream()
+                    .filter(m -> m.getInstanceId().equals(map.getInstanceId())).findFirst()
+                    .orElse(MapLoad.getDefaultInstance());
+                out.printf("  %-24s map %-4d epoch %-8d players %-5d tick p99 %.2f ms%n", map.getInstanceId(),
+                    map.getMapId(), map.getEpoch(), load.getPlayers(), load.getTickP99Ms());
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.realmcluster.tools;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.testkit.FreePorts;
+import io.realmcluster.testkit.JavaProcess;
+
+/** Starts the cluster's binaries as separate JVMs for process-level tests, and stops them all afterwards. */
+final class Binaries implements AutoCloseable {
+    static final Duration START_DEADLINE = Duration.ofSeconds(30);
+    static final String CONTROLPLANE = "io.realmcluster.controlplane.ControlPlaneMain";
+    static final String DATAPLANE = "io.realmcluster.dataplane.NodeMain";
+    static final String REALMCTL = "io.realmcluster.tools.realmctl.Realmctl";
+
+    private final String etcdEndpoint;
+    private final String prefix;
+    private final List<JavaProcess> started = new ArrayList<>();
+
+    Binaries(final String etcdEndpoint, final String prefix) {
+        this.etcdEndpoint = etcdEndpoint;
+        this.prefix = prefix;
+    }
+
+    /** A control-plane replica on {@code port}, serving once this returns. */
+    JavaProcess controlPlane(final String id, final int port, final String... extraArgs) {
+        final List<String> args = new ArrayList<>(List.of("--id", id, "--etcd", etcdEndpoint, "--etcd-prefix", prefix,
+            "--listen", "127.0.0.1:" + port, "--metrics-listen", "127.0.0.1:0",
+            "--node-lease-ttl", "2", "--heartbeat-interval", "200"));
+        args.addAll(List.of(extraArgs));
+        final JavaProcess process = track(JavaProcess.builder(CONTROLPLANE).name(id).args(args).start());
+        process.awaitOutput("control plane " + id + " serving gRPC on", START_DEADLINE);
+        return process;
+    }
+
+    /** A node registered with one of {@code controlPlanes}; returns once it is started (not yet registered). */
+    JavaProcess node(final String nodeId, final List<HostPort> controlPlanes) {
+        final String targets = HostPort.join(controlPlanes);
+        final JavaProcess process = track(JavaProcess.builder(DATAPLANE).name(nodeId).args(List.of(
+            "--node-id", nodeId, "--controlplane", targets,
+            "--listen", "127.0.0.1:0", "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0")).start());
+        process.awaitOutput("node " + nodeId + " serving gRPC on", START_DEADLINE);
+        return process;
+    }
+
+    /** Any binary with any arguments, e.g. to check how it fails. */
+    JavaProcess run(final String mainClass, final String name, final String... args) {
+        return track(JavaProcess.builder(mainClass).name(name).args(List.of(args)).start());
+    }
+
+    static HostPort freeAddress() {
+        return HostPort.parse("127.0.0.1:" + FreePorts.find());
+    }
+
+    private JavaProcess track(final JavaProcess process) {
+        started.add(process);
+        return process;
+    }
+
+    @Override
+    public void close() {
+        for (final JavaProcess process : started) {
+            process.close();
+        }
+    }
+}

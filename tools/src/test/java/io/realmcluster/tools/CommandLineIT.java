@@ -1,0 +1,104 @@
+package io.realmcluster.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.testkit.EtcdExtension;
+import io.realmcluster.testkit.FreePorts;
+import io.realmcluster.testkit.JavaProcess;
+
+/** Bad input on the command line: one line that says what and where, a non-zero exit, no stack trace. */
+class CommandLineIT {
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    private static final Duration EXIT_DEADLINE = Duration.ofSeconds(30);
+
+    private Binaries binaries;
+
+    @BeforeEach
+    void setUp() {
+        binaries = new Binaries(ETCD.endpoint(), "/cli-" + UUID.randomUUID());
+    }
+
+    @AfterEach
+    void tearDown() {
+        binaries.close();
+    }
+
+    @Test
+    void unknownFlagIsAUsageError() {
+        final JavaProcess process = binaries.run(Binaries.CONTROLPLANE, "cp-bad-flag", "--no-such-flag");
+        assertThat(process.waitForExit(EXIT_DEADLINE)).isEqualTo(2);
+        assertOneLine(process, "controlplane: Unknown option: '--no-such-flag' (see controlplane --help)");
+    }
+
+    @Test
+    void unreachableEtcdIsNamed() {
+        final String etcd = "http://127.0.0.1:" + FreePorts.find();
+        final JavaProcess process = binaries.run(Binaries.CONTROLPLANE, "cp-no-etcd", "--etcd", etcd,
+            "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--etcd-timeout", "1500");
+        assertThat(process.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
+        assertOneLine(process, "controlplane: error: cannot reach etcd at " + etcd);
+    }
+
+    @Test
+    void portInUseIsNamedForEveryListener() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            final String busy = "127.0.0.1:" + taken.getLocalPort();
+            final JavaProcess cp = binaries.run(Binaries.CONTROLPLANE, "cp-busy", "--etcd", ETCD.endpoint(),
+                "--listen", busy, "--metrics-listen", "127.0.0.1:0");
+            assertThat(cp.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
+            assertOneLine(cp, "controlplane: error: cannot listen for gRPC on " + busy + ": address already in use");
+
+            final JavaProcess node = binaries.run(Binaries.DATAPLANE, "node-busy", "--listen", "127.0.0.1:0",
+                "--client-listen", busy, "--metrics-listen", "127.0.0.1:0");
+            assertThat(node.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
+            assertOneLine(node, "dataplane: error: cannot listen for game clients on " + busy + ": address already in use");
+
+            final JavaProcess metrics = binaries.run(Binaries.DATAPLANE, "node-busy-metrics", "--listen", "127.0.0.1:0",
+                "--client-listen", "127.0.0.1:0", "--metrics-listen", busy);
+            assertThat(metrics.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
+            assertOneLine(metrics, "dataplane: error: cannot listen for metrics on " + busy + ": address already in use");
+        }
+    }
+
+    @Test
+    void unreachableControlPlaneFailsRealmctlButNotTheNode() {
+        final HostPort nowhere = Binaries.freeAddress();
+        final JavaProcess realmctl = binaries.run(Binaries.REALMCTL, "realmctl-nowhere",
+            "--controlplane", nowhere.toString(), "--timeout", "1000", "get", "nodes");
+        assertThat(realmctl.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
+        assertOneLine(realmctl, "realmctl: error: control plane at " + nowhere + " did not answer");
+
+        // A node without a control plane keeps running and keeps trying.
+        final JavaProcess node = binaries.node("node-alone", java.util.List.of(nowhere));
+        node.awaitOutput("cannot register with the control plane at " + nowhere, EXIT_DEADLINE);
+        assertThat(node.isAlive()).isTrue();
+    }
+
+    @Test
+    void helpIsReadableAndExitsZero() {
+        final JavaProcess process = binaries.run(Binaries.DATAPLANE, "node-help", "--help");
+        assertThat(process.waitForExit(EXIT_DEADLINE)).isZero();
+        assertThat(process.output()).contains("--controlplane=HOST:PORT[,HOST:PORT...]", "--client-listen=HOST:PORT",
+            "--node-id=ID", "--db-url=JDBC-URL", "--metrics-listen=HOST:PORT", "--config=FILE");
+    }
+
+    private static void assertOneLine(final JavaProcess process, final String expectedStart) {
+        final String output = process.output().strip();
+        assertThat(output).startsWith(expectedStart);
+        assertThat(output.lines().count()).as("lines of: %s", output).isEqualTo(1);
+        assertThat(output).doesNotContain("Exception", "\tat ");
+    }
+}

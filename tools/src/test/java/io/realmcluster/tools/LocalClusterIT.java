@@ -1,0 +1,83 @@
+package io.realmcluster.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.realmcluster.testkit.ScriptProcess;
+
+/**
+ * The README's first command, run as a newcomer runs it: {@code bin/local-cluster} brings up etcd,
+ * PostgreSQL, a control plane and two nodes, {@code bin/realmctl} sees them, and SIGTERM stops it all.
+ */
+class LocalClusterIT {
+    private static final Path HOME = Path.of(System.getProperty("realm.home", "..")).toAbsolutePath().normalize();
+    private static final Duration UP_DEADLINE = Duration.ofSeconds(120);
+
+    @Test
+    void localClusterShowsTwoNodesAndStopsEverythingOnSigterm() throws Exception {
+        final int offset = freeOffset();
+        final Path runDir = Files.createTempDirectory("local-cluster-it");
+        try (ScriptProcess cluster = ScriptProcess.start("local-cluster", List.of(
+            HOME.resolve("bin/local-cluster").toString(), "--port-offset", Integer.toString(offset),
+            "--run-dir", runDir.toString()))) {
+            cluster.awaitOutput("realm cluster is up", UP_DEADLINE);
+            assertThat(cluster.output()).contains("node-1", "node-2");
+            final List<ProcessHandle> started = cluster.descendants();
+            assertThat(started).hasSizeGreaterThanOrEqualTo(4);
+
+            final ScriptProcess realmctl = ScriptProcess.start("realmctl", List.of(
+                HOME.resolve("bin/realmctl").toString(), "--controlplane", "127.0.0.1:" + (7400 + offset),
+                "get", "nodes", "-o", "json"));
+            assertThat(realmctl.waitForExit(Duration.ofSeconds(60))).isZero();
+            assertThat(realmctl.output()).contains("\"node_id\": \"node-1\"", "\"node_id\": \"node-2\"");
+
+            cluster.terminate();
+            assertThat(cluster.waitForExit(Duration.ofSeconds(60))).as("exit status after SIGTERM").isEqualTo(143);
+            assertThat(cluster.output()).contains("local-cluster: stopped");
+            for (final ProcessHandle child : started) {
+                child.onExit().get(10, TimeUnit.SECONDS);
+                assertThat(child.isAlive()).as("process %d (%s) after the cluster stopped", child.pid(),
+                    child.info().commandLine().orElse("?")).isFalse();
+            }
+        } finally {
+            deleteQuietly(runDir);
+        }
+    }
+
+    /** An offset for which every port of the local cluster is free now. */
+    private static int freeOffset() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            final int offset = 10_000 + ThreadLocalRandom.current().nextInt(40_000);
+            if (List.of(2479, 2480, 5532, 7400, 9400, 7411, 7412, 8085, 8086, 9411, 9412).stream()
+                .allMatch(port -> isFree(port + offset))) {
+                return offset;
+            }
+        }
+        throw new IllegalStateException("no free port offset found");
+    }
+
+    private static boolean isFree(final int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (final IOException e) {
+            return false;
+        }
+    }
+
+    private static void deleteQuietly(final Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
