@@ -95,6 +95,25 @@ class CommandLineIT {
             "--node-id=ID", "--db-url=JDBC-URL", "--metrics-listen=HOST:PORT", "--config=FILE");
     }
 
+    @Test
+    void configFileSuppliesFlagsAndTheCommandLineWins() throws Exception {
+        final HostPort fromFile = Binaries.freeAddress();
+        final java.nio.file.Path config = java.nio.file.Files.createTempFile("controlplane", ".properties");
+        try {
+            java.nio.file.Files.writeString(config, String.join("\n",
+                "etcd=" + ETCD.endpoint(), "listen=" + fromFile, "metrics-listen=127.0.0.1:1", "id=cp-from-file", ""));
+            final JavaProcess cp = binaries.run(Binaries.CONTROLPLANE, "cp-config", "--config", config.toString(),
+                "--metrics-listen", "127.0.0.1:0");
+            cp.awaitOutput("control plane cp-from-file serving gRPC on " + fromFile, EXIT_DEADLINE);
+
+            final JavaProcess missing = binaries.run(Binaries.CONTROLPLANE, "cp-no-config", "--config", config + ".missing");
+            assertThat(missing.waitForExit(EXIT_DEADLINE)).isEqualTo(2);
+            assertOneLine(missing, "controlplane: error: config file " + config + ".missing does not exist");
+        } finally {
+            java.nio.file.Files.deleteIfExists(config);
+        }
+    }
+
     private static void assertOneLine(final JavaProcess process, final String expectedStart) {
         final String output = process.output().strip();
         assertThat(output).startsWith(expectedStart);

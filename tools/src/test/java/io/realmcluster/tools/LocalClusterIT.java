@@ -69,7 +69,7 @@ class LocalClusterIT {
 
     private static boolean isFree(final int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
+            return socket.isBound();
         } catch (final IOException e) {
             return false;
         }

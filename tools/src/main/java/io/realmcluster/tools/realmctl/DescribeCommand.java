@@ -52,7 +52,8 @@ final class DescribeCommand implements Runnable {
                 NodeTable.age(now - node.getNode().getStartedAtUnixMs()));
             out.printf("Control plane:   %s%n", node.getControlplaneId());
             out.printf("Lease:           %x%n", node.getLeaseId());
-            out.printf("Last heartbeat:  %s ago%n", NodeTable.age(now - node.getLastHeartbeatUnixMs()));
+            // The entry is rewritten when the load changes and every few seconds otherwise.
+            out.printf("Status written:  %s ago%n", NodeTable.age(now - node.getLastHeartbeatUnixMs()));
             out.printf("Players:         %d%n", node.getLoad().getPlayers());
             out.printf("Map instances:   %d%n", maps.size());
             for (final MapInstance map : maps) {

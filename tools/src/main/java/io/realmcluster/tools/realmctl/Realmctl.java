@@ -28,6 +28,10 @@ public final class Realmctl implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
     boolean verbose;
 
+    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
+        description = "Properties file with defaults, e.g. controlplane=cp1:7400,cp2:7400.")
+    java.nio.file.Path config;
+
     public static void main(final String[] args) {
         System.exit(CommandLines.execute("realmctl", new Realmctl(), args));
     }

@@ -1,0 +1,77 @@
+package io.realmcluster.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.testkit.EtcdExtension;
+
+/** What grpc_health_probe and grpcurl rely on: the standard health service and server reflection. */
+class StandardServicesTest {
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    @Test
+    void servesHealthAndReflectionOfItsOwnServices() throws Exception {
+        try (ControlPlane controlPlane = new ControlPlane(new ControlPlaneConfig("cp-std", List.of(URI.create(ETCD.endpoint())),
+            "/std", Duration.ofSeconds(3), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
+            Duration.ofSeconds(2), Duration.ofMillis(200))).start()) {
+            final ManagedChannel channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress())
+                .usePlaintext().build();
+            try {
+                assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(3, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance()).getStatus())
+                    .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+                assertThat(listServices(channel)).contains("realmcluster.v1.Admin", "realmcluster.v1.NodeSession",
+                    "grpc.health.v1.Health");
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+    }
+
+    private static List<String> listServices(final ManagedChannel channel) throws Exception {
+        final CompletableFuture<List<String>> services = new CompletableFuture<>();
+        final StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
+            .withDeadlineAfter(3, TimeUnit.SECONDS)
+            .serverReflectionInfo(new StreamObserver<>() {
+                @Override
+                public void onNext(final ServerReflectionResponse response) {
+                    final List<String> names = new ArrayList<>();
+                    response.getListServicesResponse().getServiceList().forEach(s -> names.add(s.getName()));
+                    services.complete(names);
+                }
+
+                @Override
+                public void onError(final Throwable t) {
+                    services.completeExceptionally(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    services.complete(List.of());
+                }
+            });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
+        requests.onCompleted();
+        return services.get(5, TimeUnit.SECONDS);
+    }
+}
