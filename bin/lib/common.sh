@@ -5,7 +5,7 @@ REALM_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export REALM_HOME
 
 die() {
-  echo "$(basename "$0"): error: $*" >&2
+  echo "bin/$(basename "$0"): error: $*" >&2
   exit 1
 }
 
@@ -71,9 +71,9 @@ ensure_built() {
                 -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
       return 0
     fi
-    echo "$(basename "$0"): sources changed since the last build; rebuilding $module" >&2
+    echo "bin/$(basename "$0"): sources changed since the last build; rebuilding $module" >&2
   else
-    echo "$(basename "$0"): building $module (first run; takes a minute)" >&2
+    echo "bin/$(basename "$0"): building $module (first run; takes a minute)" >&2
   fi
   (cd "$REALM_HOME" && mvnw -q -B -ntp -DskipTests -Dmaven.test.skip=true install -pl "$module" -am) >&2 \
     || die "the build of $module failed; run ./mvnw -pl $module -am install to see why"
@@ -97,7 +97,7 @@ ensure_etcd() {
     return 0
   fi
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "$(basename "$0"): etcd is not installed; installing Debian's etcd-server package" >&2
+    echo "bin/$(basename "$0"): etcd is not installed; installing Debian's etcd-server package" >&2
     local policy_created=""
     # The package would start a system-wide etcd on port 2379; the project starts its own.
     if [ ! -e /usr/sbin/policy-rc.d ]; then
