@@ -14,6 +14,16 @@ import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.controlplane.admin.AdminService;
+import io.realmcluster.controlplane.catalog.MapCatalog;
+import io.realmcluster.controlplane.election.ControlPlanes;
+import io.realmcluster.controlplane.election.LeaderElection;
+import io.realmcluster.controlplane.etcd.PrefixWatch;
+import io.realmcluster.controlplane.placement.AckRecorder;
+import io.realmcluster.controlplane.placement.AssignmentPublisher;
+import io.realmcluster.controlplane.placement.PlacementController;
+import io.realmcluster.controlplane.placement.PlacementService;
+import io.realmcluster.proto.v1.ControlPlaneReplica;
+import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.registry.NodeRegistry;
@@ -28,6 +38,10 @@ public final class ControlPlane implements AutoCloseable {
     private final HealthStatusManager health = new HealthStatusManager();
     private EtcdStore store;
     private NodeSessionService sessions;
+    private PlacementController controller;
+    private AssignmentPublisher publisher;
+    private PrefixWatch watch;
+    private LeaderElection election;
     private Server server;
     private MetricsEndpoint metricsEndpoint;
     private HostPort grpcAddress;
@@ -43,11 +57,28 @@ public final class ControlPlane implements AutoCloseable {
             store = EtcdStore.connect(config.etcdEndpoints(), config.etcdTimeout(), metrics);
             final Keys keys = new Keys(config.etcdPrefix());
             final NodeRegistry registry = new NodeRegistry(store, keys, config.nodeLeaseTtl());
+            final MapCatalog catalog = MapCatalog.vanilla(config.placement().realms());
+            final ControlPlanes controlPlanes = new ControlPlanes(store, keys);
             sessions = new NodeSessionService(config.id(), registry, Clock.systemUTC(),
                 config.nodeLeaseTtl(), config.heartbeatInterval(), metrics);
-            server = GrpcServers.start("gRPC", config.listen(), health,
-                List.of(sessions, new AdminService(registry, store, keys)));
+            controller = new PlacementController(store, keys, catalog, Clock.systemUTC(),
+                config.placement().instanceIdleTimeout(), metrics);
+            publisher = new AssignmentPublisher(store, keys, sessions);
+            final AckRecorder acks = new AckRecorder(store, keys);
+            sessions.connect(acks::record, publisher::wake);
+            server = GrpcServers.start("gRPC", config.listen(), health, List.of(sessions,
+                new AdminService(store, keys, catalog, controlPlanes),
+                new PlacementService(catalog, controller, controlPlanes::describeLeader)));
             grpcAddress = GrpcServers.boundAddress(server, config.listen());
+            watch = new PrefixWatch(store, Keys.bytes(keys.root()), () -> {
+                controller.wake();
+                publisher.wake();
+            });
+            controller.start();
+            publisher.start();
+            watch.start();
+            election = new LeaderElection(store, keys, self(), config.placement().replicaLeaseTtl(), controller);
+            election.start();
             health.setStatus("", ServingStatus.SERVING);
             LOG.info("control plane {} serving gRPC on {}, metrics on http://{}/metrics, etcd {} (prefix {})",
                 config.id(), grpcAddress, metricsEndpoint.address(), store.describeEndpoints(), keys.root());
@@ -62,9 +93,39 @@ public final class ControlPlane implements AutoCloseable {
         return grpcAddress;
     }
 
+    /** True while this replica leads. */
+    public boolean isLeader() {
+        return controller != null && controller.isLeader();
+    }
+
+    private ControlPlaneReplica self() {
+        final String host = config.placement().advertiseHost() != null ? config.placement().advertiseHost()
+            : grpcAddress.host();
+        return ControlPlaneReplica.newBuilder()
+            .setId(config.id())
+            .setGrpc(Endpoint.newBuilder().setHost(host).setPort(grpcAddress.port()))
+            .setVersion(ControlPlane.class.getPackage().getImplementationVersion() == null ? "dev"
+                : ControlPlane.class.getPackage().getImplementationVersion())
+            .setStartedAtUnixMs(System.currentTimeMillis())
+            .build();
+    }
+
     @Override
     public void close() {
         health.enterTerminalState();
+        if (election != null) {
+            // Resign first: another replica leads at once instead of after our lease's TTL.
+            election.close();
+        }
+        if (watch != null) {
+            watch.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (controller != null) {
+            controller.close();
+        }
         if (sessions != null) {
             sessions.beginShutdown();
         }

@@ -15,5 +15,18 @@ public record ControlPlaneConfig(
     HostPort listen,
     HostPort metricsListen,
     Duration nodeLeaseTtl,
-    Duration heartbeatInterval) {
+    Duration heartbeatInterval,
+    Placement placement) {
+
+    /** Settings of leadership and placement. */
+    public record Placement(
+        List<String> realms,
+        Duration replicaLeaseTtl,
+        Duration instanceIdleTimeout,
+        String advertiseHost) {
+
+        public static Placement defaults() {
+            return new Placement(List.of("main"), Duration.ofSeconds(5), Duration.ofMinutes(5), null);
+        }
+    }
 }

@@ -58,6 +58,22 @@ public final class ControlPlaneMain implements Callable<Integer> {
         description = "Interval nodes are told to heartbeat at (default: ${DEFAULT-VALUE}).")
     long heartbeatIntervalMillis;
 
+    @Option(names = "--realms", paramLabel = "NAME[,NAME...]", split = ",", defaultValue = "main",
+        description = "Realms this control plane serves; each has its continents (default: ${DEFAULT-VALUE}).")
+    List<String> realms;
+
+    @Option(names = "--advertise-host", paramLabel = "HOST",
+        description = "Host other replicas and operators use to reach this one (default: the listen host).")
+    String advertiseHost;
+
+    @Option(names = "--leader-lease-ttl", paramLabel = "SECONDS", defaultValue = "5",
+        description = "A replica that stops renewing its lease loses leadership after this long (default: ${DEFAULT-VALUE}).")
+    long leaderLeaseTtlSeconds;
+
+    @Option(names = "--instance-idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+        description = "An empty dungeon, raid or battleground instance closes after this long (default: ${DEFAULT-VALUE}).")
+    long instanceIdleTimeoutSeconds;
+
     @Option(names = "--db-url", paramLabel = "JDBC-URL",
         description = "Character database (accounts, login); user and password from the environment.")
     String dbUrl;
@@ -83,7 +99,9 @@ public final class ControlPlaneMain implements Callable<Integer> {
         final ControlPlaneConfig config = new ControlPlaneConfig(
             id != null ? id : "cp-" + UUID.randomUUID().toString().substring(0, 8),
             etcd, etcdPrefix, Duration.ofMillis(etcdTimeoutMillis), listen, metricsListen,
-            Duration.ofSeconds(nodeLeaseTtlSeconds), Duration.ofMillis(heartbeatIntervalMillis));
+            Duration.ofSeconds(nodeLeaseTtlSeconds), Duration.ofMillis(heartbeatIntervalMillis),
+            new ControlPlaneConfig.Placement(realms, Duration.ofSeconds(leaderLeaseTtlSeconds),
+                Duration.ofSeconds(instanceIdleTimeoutSeconds), advertiseHost));
         final ControlPlane controlPlane = new ControlPlane(config).start();
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -33,7 +33,7 @@ class StandardServicesTest {
     void servesHealthAndReflectionOfItsOwnServices() throws Exception {
         try (ControlPlane controlPlane = new ControlPlane(new ControlPlaneConfig("cp-std", List.of(URI.create(ETCD.endpoint())),
             "/std", Duration.ofSeconds(3), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
-            Duration.ofSeconds(2), Duration.ofMillis(200))).start()) {
+            Duration.ofSeconds(2), Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults())).start()) {
             final ManagedChannel channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress())
                 .usePlaintext().build();
             try {

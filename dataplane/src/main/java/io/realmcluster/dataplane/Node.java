@@ -14,8 +14,8 @@ import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.dataplane.net.ClientListener;
 import io.realmcluster.dataplane.session.ControlPlaneSession;
+import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.v1.Endpoint;
-import io.realmcluster.proto.v1.LoadReport;
 import io.realmcluster.proto.v1.NodeDescriptor;
 
 /** A data-plane node wired together: its listeners, its session with the control plane, metrics. */
@@ -25,6 +25,7 @@ public final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
     private final HealthStatusManager health = new HealthStatusManager();
+    private final InstanceHost instances = new InstanceHost();
     private MetricsEndpoint metricsEndpoint;
     private Server server;
     private ClientListener clients;
@@ -55,17 +56,13 @@ public final class Node implements AutoCloseable {
             health.setStatus("", ServingStatus.SERVING);
             LOG.info("node {} serving gRPC on {}, game clients on {} (tcp+udp), metrics on http://{}/metrics",
                 config.nodeId(), grpc, clients.address(), metricsEndpoint.address());
-            session = new ControlPlaneSession(descriptor, config.controlPlanes(), this::load);
+            session = new ControlPlaneSession(descriptor, config.controlPlanes(), instances::load, instances::apply);
             session.start();
             return this;
         } catch (final RuntimeException e) {
             close();
             throw e;
         }
-    }
-
-    private LoadReport load() {
-        return LoadReport.getDefaultInstance();
     }
 
     private static Endpoint endpoint(final String advertiseHost, final HostPort bound) {

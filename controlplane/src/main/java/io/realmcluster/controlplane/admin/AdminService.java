@@ -4,16 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-
-import io.etcd.jetcd.KeyValue;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
-import io.realmcluster.controlplane.registry.NodeRegistry;
+import io.realmcluster.controlplane.catalog.MapCatalog;
+import io.realmcluster.controlplane.election.ControlPlanes;
+import io.realmcluster.controlplane.placement.ClusterState;
 import io.realmcluster.proto.v1.AdminGrpc;
+import io.realmcluster.proto.v1.Catalog;
+import io.realmcluster.proto.v1.GetCatalogRequest;
+import io.realmcluster.proto.v1.ListControlPlanesRequest;
+import io.realmcluster.proto.v1.ListControlPlanesResponse;
+import io.realmcluster.proto.v1.NodeState;
+import io.realmcluster.proto.v1.SetNodeSchedulableRequest;
 import io.realmcluster.proto.v1.GetNodeRequest;
 import io.realmcluster.proto.v1.ListMapInstancesRequest;
 import io.realmcluster.proto.v1.ListMapInstancesResponse;
@@ -24,25 +29,41 @@ import io.realmcluster.proto.v1.NodeStatus;
 
 /** The operators' API; every replica serves it from etcd, so any replica answers the same. */
 public final class AdminService extends AdminGrpc.AdminImplBase {
-    private final NodeRegistry nodes;
     private final EtcdStore store;
     private final Keys keys;
+    private final MapCatalog catalog;
+    private final ControlPlanes controlPlanes;
 
-    public AdminService(final NodeRegistry nodes, final EtcdStore store, final Keys keys) {
-        this.nodes = nodes;
+    public AdminService(final EtcdStore store, final Keys keys, final MapCatalog catalog,
+                        final ControlPlanes controlPlanes) {
         this.store = store;
         this.keys = keys;
+        this.catalog = catalog;
+        this.controlPlanes = controlPlanes;
     }
 
     @Override
     public void listNodes(final ListNodesRequest request, final StreamObserver<ListNodesResponse> response) {
-        answer(response, () -> ListNodesResponse.newBuilder().addAllNodes(nodes.list()).build());
+        answer(response, () -> {
+            final ClusterState state = ClusterState.read(store, keys);
+            final ListNodesResponse.Builder result = ListNodesResponse.newBuilder();
+            for (final NodeStatus node : state.nodes().values()) {
+                result.addNodes(observed(state, node));
+            }
+            return result.build();
+        });
     }
 
     @Override
     public void getNode(final GetNodeRequest request, final StreamObserver<NodeStatus> response) {
-        answer(response, () -> nodes.get(request.getNodeId()).orElseThrow(() -> Status.NOT_FOUND
-            .withDescription("no node " + request.getNodeId() + " is registered").asRuntimeException()));
+        answer(response, () -> {
+            final ClusterState state = ClusterState.read(store, keys);
+            final NodeStatus node = state.nodes().get(request.getNodeId());
+            if (node == null) {
+                throw Status.NOT_FOUND.withDescription("no node " + request.getNodeId() + " is registered").asRuntimeException();
+            }
+            return observed(state, node);
+        });
     }
 
     @Override
@@ -50,8 +71,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                                  final StreamObserver<ListMapInstancesResponse> response) {
         answer(response, () -> {
             final List<MapInstance> instances = new ArrayList<>();
-            for (final KeyValue kv : store.list(keys.instances())) {
-                final MapInstance instance = parseInstance(kv);
+            for (final MapInstance instance : ClusterState.read(store, keys).observedInstances()) {
                 if (request.getNodeId().isEmpty() || request.getNodeId().equals(instance.getNodeId())) {
                     instances.add(instance);
                 }
@@ -60,12 +80,48 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         });
     }
 
-    private static MapInstance parseInstance(final KeyValue kv) {
-        try {
-            return MapInstance.parseFrom(kv.getValue().getBytes());
-        } catch (final InvalidProtocolBufferException e) {
-            throw Status.INTERNAL.withDescription("corrupt map instance entry at " + kv.getKey()).asRuntimeException();
+    @Override
+    public void getCatalog(final GetCatalogRequest request, final StreamObserver<Catalog> response) {
+        answer(response, catalog::toProto);
+    }
+
+    @Override
+    public void listControlPlanes(final ListControlPlanesRequest request,
+                                  final StreamObserver<ListControlPlanesResponse> response) {
+        answer(response, () -> ListControlPlanesResponse.newBuilder().addAllReplicas(controlPlanes.list()).build());
+    }
+
+    @Override
+    public void setNodeSchedulable(final SetNodeSchedulableRequest request, final StreamObserver<NodeStatus> response) {
+        answer(response, () -> {
+            final ClusterState before = ClusterState.read(store, keys);
+            if (!before.nodes().containsKey(request.getNodeId())) {
+                throw Status.NOT_FOUND.withDescription("no node " + request.getNodeId() + " is registered").asRuntimeException();
+            }
+            if (request.getSchedulable()) {
+                store.delete(keys.cordon(request.getNodeId()));
+            } else {
+                store.put(keys.cordon(request.getNodeId()), Keys.bytes("cordoned"), 0);
+            }
+            final ClusterState after = ClusterState.read(store, keys);
+            final NodeStatus node = after.nodes().get(request.getNodeId());
+            if (node == null) {
+                throw Status.NOT_FOUND.withDescription("node " + request.getNodeId() + " went away").asRuntimeException();
+            }
+            return observed(after, node);
+        });
+    }
+
+    /** The node as operators see it: cordoned when an operator said so, with its instance count. */
+    private static NodeStatus observed(final ClusterState state, final NodeStatus node) {
+        final NodeStatus.Builder result = node.toBuilder();
+        if (state.isCordoned(node.getNode().getNodeId())) {
+            result.setState(NodeState.NODE_STATE_CORDONED);
         }
+        if (node.getLoad().getMapInstances() == 0) {
+            result.getLoadBuilder().setMapInstances(state.assignedTo(node.getNode().getNodeId()).size());
+        }
+        return result.build();
     }
 
     private static <T> void answer(final StreamObserver<T> response, final Supplier<T> body) {

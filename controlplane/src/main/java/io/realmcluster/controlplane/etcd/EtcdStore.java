@@ -85,6 +85,46 @@ public final class EtcdStore implements AutoCloseable {
         return await("list", client.getKVClient().get(prefix, option)).getKvs();
     }
 
+    /** Keys under a prefix and the revision they were read at. */
+    public record Listing(List<KeyValue> kvs, long revision) {
+    }
+
+    /** All keys under {@code prefix} at one revision, with that revision. */
+    public Listing listAtRevision(final ByteSequence prefix) {
+        final GetOption option = GetOption.builder().isPrefix(true).build();
+        final io.etcd.jetcd.kv.GetResponse response = await("list", client.getKVClient().get(prefix, option));
+        return new Listing(response.getKvs(), response.getHeader().getRevision());
+    }
+
+    /**
+     * A transaction fenced by leadership: {@code fence} must hold for anything to happen, then
+     * {@code conditions} decide whether {@code ops} apply.
+     *
+     * @return the revision written, or null when the conditions failed.
+     * @throws NotLeaderException when the fence failed: the caller is no longer the leader.
+     */
+    public Long fencedTxn(final Cmp fence, final List<Cmp> conditions, final List<Op> ops) {
+        final Op inner = Op.txn(conditions.toArray(new Cmp[0]), ops.toArray(new Op[0]), new Op[0]);
+        final TxnResponse response = await("fenced_txn", client.getKVClient().txn().If(fence).Then(inner).commit());
+        if (!response.isSucceeded()) {
+            throw new NotLeaderException();
+        }
+        final TxnResponse innerResponse = response.getTxnResponses().get(0);
+        return innerResponse.isSucceeded() ? response.getHeader().getRevision() : null;
+    }
+
+    /** Put if {@code conditions} hold; the revision written, or null. */
+    public Long txn(final List<Cmp> conditions, final List<Op> ops) {
+        final TxnResponse response = await("txn", client.getKVClient().txn()
+            .If(conditions.toArray(new Cmp[0])).Then(ops.toArray(new Op[0])).commit());
+        return response.isSucceeded() ? response.getHeader().getRevision() : null;
+    }
+
+    /** Delete {@code key}; returns whether it existed. */
+    public boolean delete(final ByteSequence key) {
+        return await("delete", client.getKVClient().delete(key)).getDeleted() > 0;
+    }
+
     /** Grant a lease; returns its id. */
     public long grantLease(final Duration ttl) {
         return await("lease_grant", client.getLeaseClient().grant(Math.max(1, ttl.toSeconds()))).getID();

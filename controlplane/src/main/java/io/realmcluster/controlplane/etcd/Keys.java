@@ -35,6 +35,48 @@ public final class Keys {
         return bytes(root + "instances/" + instanceId);
     }
 
+    /** What a node confirmed about an instance (state at an epoch); written by the replica holding its session. */
+    public ByteSequence instanceStatus(final String instanceId) {
+        return bytes(root + "instance-status/" + instanceId);
+    }
+
+    public ByteSequence instanceStatuses() {
+        return bytes(root + "instance-status/");
+    }
+
+    /** The instance a group or match owns on a map of a realm. */
+    public ByteSequence binding(final String realm, final int mapId, final String owner) {
+        return bytes(root + "bindings/" + realm + "/" + mapId + "/" + owner);
+    }
+
+    /** Present while an operator keeps the node from taking new placements; outlives its sessions. */
+    public ByteSequence cordon(final String nodeId) {
+        return bytes(root + "cordons/" + nodeId);
+    }
+
+    public ByteSequence cordons() {
+        return bytes(root + "cordons/");
+    }
+
+    public ByteSequence controlPlane(final String replicaId) {
+        return bytes(root + "controlplanes/" + replicaId);
+    }
+
+    public ByteSequence controlPlanes() {
+        return bytes(root + "controlplanes/");
+    }
+
+    /** The name of the leader election; candidates' keys live under it. */
+    public ByteSequence election() {
+        return bytes(root + "election/leader");
+    }
+
+    /** The last path segment of a key: the id it was made from. */
+    public static String lastSegment(final ByteSequence key) {
+        final String text = key.toString();
+        return text.substring(text.lastIndexOf('/') + 1);
+    }
+
     public String root() {
         return root;
     }

@@ -2,14 +2,18 @@ package io.realmcluster.controlplane.session;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 
 import io.grpc.stub.StreamObserver;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.controlplane.registry.NodeRegistry;
+import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.ControlMessage;
 import io.realmcluster.proto.v1.NodeMessage;
 import io.realmcluster.proto.v1.NodeSessionGrpc;
@@ -28,6 +32,19 @@ public final class NodeSessionService extends NodeSessionGrpc.NodeSessionImplBas
     private final Counter sessionsEnded;
     private final Counter heartbeats;
     private volatile boolean shuttingDown;
+    private volatile BiPredicate<String, AssignmentAck> ackSink = (node, ack) -> false;
+    private volatile Runnable sessionsChanged = () -> { };
+
+    /** An open session as controllers see it. */
+    public interface Session {
+        String nodeId();
+
+        /** Stable for the life of the session. */
+        Object identity();
+
+        /** Send the node its full assignment set; false when the session already ended. */
+        boolean push(AssignmentSet assignments);
+    }
 
     public NodeSessionService(final String controlPlaneId, final NodeRegistry registry, final Clock clock,
                               final Duration leaseTtl, final Duration heartbeatInterval,
@@ -56,6 +73,21 @@ public final class NodeSessionService extends NodeSessionGrpc.NodeSessionImplBas
     @Override
     public StreamObserver<NodeMessage> session(final StreamObserver<ControlMessage> responses) {
         return new SessionStream(this, responses);
+    }
+
+    /** Where node acknowledgements go (recorded in etcd), and who hears that sessions opened or closed. */
+    public void connect(final BiPredicate<String, AssignmentAck> acks, final Runnable onSessionsChanged) {
+        this.ackSink = acks;
+        this.sessionsChanged = onSessionsChanged;
+    }
+
+    /** The sessions open on this replica now. */
+    public List<Session> openSessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    boolean recordAck(final String nodeId, final AssignmentAck ack) {
+        return ackSink.test(nodeId, ack);
     }
 
     /** Stop revoking leases of streams that end: they end because this replica stops, not their node. */
@@ -92,10 +124,13 @@ public final class NodeSessionService extends NodeSessionGrpc.NodeSessionImplBas
         if (previous != null && previous != stream) {
             previous.supersede();
         }
+        sessionsChanged.run();
     }
 
     void closed(final String nodeId, final SessionStream stream, final String reason) {
-        sessions.remove(nodeId, stream);
+        if (sessions.remove(nodeId, stream)) {
+            sessionsChanged.run();
+        }
         sessionsEnded.labelValues(reason).inc();
     }
 

@@ -11,6 +11,8 @@ import io.realmcluster.controlplane.registry.NodeIdTakenException;
 import io.realmcluster.controlplane.registry.NodeRegistry;
 import io.realmcluster.controlplane.registry.Registration;
 import io.realmcluster.controlplane.registry.SessionLostException;
+import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.ControlMessage;
 import io.realmcluster.proto.v1.Heartbeat;
 import io.realmcluster.proto.v1.HeartbeatAck;
@@ -25,7 +27,7 @@ import io.realmcluster.proto.v1.Welcome;
  * end of the stream revokes it. A stream that breaks is evidence the node's process or connection
  * is gone; a node that is only slow re-registers with the same incarnation.
  */
-final class SessionStream implements StreamObserver<NodeMessage> {
+final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionService.Session {
     private static final Logger LOG = LoggerFactory.getLogger(SessionStream.class);
     /** Rewrite the stored entry at least this often even when the load did not change. */
     private static final long REWRITE_INTERVAL_MS = 5_000;
@@ -49,7 +51,7 @@ final class SessionStream implements StreamObserver<NodeMessage> {
                 case HELLO -> hello(message.getHello());
                 case HEARTBEAT -> heartbeat(message.getHeartbeat());
                 case GOODBYE -> goodbye(message.getGoodbye().getReason());
-                case ASSIGNMENT_ACK -> requireRegistered();
+                case ASSIGNMENT_ACK -> acknowledged(message.getAssignmentAck());
                 default -> throw Status.INVALID_ARGUMENT
                     .withDescription("empty or unknown node message").asRuntimeException();
             }
@@ -85,7 +87,6 @@ final class SessionStream implements StreamObserver<NodeMessage> {
             .build();
         registration = service.registry().register(status);
         lastWriteMillis = now;
-        service.opened(registration.nodeId(), this);
         LOG.info("node {} registered (gRPC {}:{}, clients {}:{}, pools {}, lease {})",
             registration.nodeId(), hello.getNode().getGrpc().getHost(), hello.getNode().getGrpc().getPort(),
             hello.getNode().getClient().getHost(), hello.getNode().getClient().getPort(),
@@ -96,6 +97,8 @@ final class SessionStream implements StreamObserver<NodeMessage> {
             .setHeartbeatIntervalMs(service.heartbeatInterval().toMillis())
             .setControlplaneId(service.controlPlaneId()))
             .build());
+        // After the Welcome, so the node's first assignment set never overtakes it.
+        service.opened(registration.nodeId(), this);
     }
 
     private void heartbeat(final Heartbeat heartbeat) {
@@ -114,6 +117,33 @@ final class SessionStream implements StreamObserver<NodeMessage> {
         send(ControlMessage.newBuilder()
             .setHeartbeatAck(HeartbeatAck.newBuilder().setSequence(heartbeat.getSequence()))
             .build());
+    }
+
+    private void acknowledged(final AssignmentAck ack) {
+        requireRegistered();
+        if (!service.recordAck(registration.nodeId(), ack)) {
+            LOG.debug("stale acknowledgement from node {} for {} at epoch {}", registration.nodeId(),
+                ack.getInstanceId(), ack.getEpoch());
+        }
+    }
+
+    @Override
+    public String nodeId() {
+        return registration.nodeId();
+    }
+
+    @Override
+    public Object identity() {
+        return this;
+    }
+
+    @Override
+    public synchronized boolean push(final AssignmentSet assignments) {
+        if (ended) {
+            return false;
+        }
+        responses.onNext(ControlMessage.newBuilder().setAssignments(assignments).build());
+        return true;
     }
 
     private void goodbye(final String reason) {

@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -17,6 +18,8 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.ControlMessage;
 import io.realmcluster.proto.v1.Goodbye;
 import io.realmcluster.proto.v1.Heartbeat;
@@ -43,6 +46,7 @@ public final class ControlPlaneSession implements AutoCloseable {
     private final NodeDescriptor descriptor;
     private final List<HostPort> controlPlanes;
     private final Supplier<LoadReport> load;
+    private final Function<AssignmentSet, List<AssignmentAck>> assignments;
     private final ManagedChannel channel;
     private final ScheduledExecutorService thread;
 
@@ -57,11 +61,17 @@ public final class ControlPlaneSession implements AutoCloseable {
     private boolean closed;
     private volatile String controlPlaneId = "";
 
+    /**
+     * @param assignments applies each assignment set the control plane pushes and returns the
+     *                    acknowledgements to send back; runs on the session thread.
+     */
     public ControlPlaneSession(final NodeDescriptor descriptor, final List<HostPort> controlPlanes,
-                               final Supplier<LoadReport> load) {
+                               final Supplier<LoadReport> load,
+                               final Function<AssignmentSet, List<AssignmentAck>> assignments) {
         this.descriptor = descriptor;
         this.controlPlanes = controlPlanes;
         this.load = load;
+        this.assignments = assignments;
         this.channel = Channels.forTargets(controlPlanes, 2);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread t = new Thread(r, "controlplane-session");
@@ -110,7 +120,11 @@ public final class ControlPlaneSession implements AutoCloseable {
                 heartbeats = thread.scheduleAtFixedRate(() -> heartbeat(generation), 0, interval, TimeUnit.MILLISECONDS);
             }
             case HEARTBEAT_ACK -> lastAckedSequence = Math.max(lastAckedSequence, message.getHeartbeatAck().getSequence());
-            case ASSIGNMENTS -> LOG.debug("assignments: {} instances", message.getAssignments().getInstancesCount());
+            case ASSIGNMENTS -> {
+                for (final AssignmentAck ack : assignments.apply(message.getAssignments())) {
+                    stream.onNext(NodeMessage.newBuilder().setAssignmentAck(ack).build());
+                }
+            }
             default -> LOG.debug("ignoring control message {}", message.getBodyCase());
         }
     }

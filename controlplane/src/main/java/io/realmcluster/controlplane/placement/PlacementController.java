@@ -1,0 +1,348 @@
+package io.realmcluster.controlplane.placement;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
+import io.grpc.Status;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.controlplane.catalog.MapCatalog;
+import io.realmcluster.controlplane.election.LeaderElection;
+import io.realmcluster.controlplane.election.Leadership;
+import io.realmcluster.controlplane.etcd.EtcdStore;
+import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
+import io.realmcluster.controlplane.etcd.Keys;
+import io.realmcluster.controlplane.etcd.NotLeaderException;
+import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.MapDefinition;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapKind;
+import io.realmcluster.proto.v1.NodeStatus;
+
+/**
+ * The leader's placement controller. Level-triggered: each pass reads the whole cluster and acts
+ * on the difference between what should run and what does (every continent of every realm on one
+ * live node; instances of dead nodes closed; empty instances closed after their idle time), so it
+ * can stop at any line and start again. Watch events only wake it early. Every write is fenced by
+ * the leadership and conditioned on the revision it decided from.
+ *
+ * <p>All decisions run on the {@code placement-controller} thread, which also serialises
+ * {@link #createInstance} requests, so no two placements race for the same room.
+ */
+public final class PlacementController implements LeaderElection.Listener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PlacementController.class);
+    private static final long RESYNC_MS = 1_000;
+
+    private final EtcdStore store;
+    private final Keys keys;
+    private final MapCatalog catalog;
+    private final Clock clock;
+    private final Duration idleTimeout;
+    private final ScheduledExecutorService thread;
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final Counter placements;
+    private final Counter reassignments;
+    private final Counter closed;
+
+    private volatile Leadership leadership;
+    /** Thread-owned: when each active instance was first seen empty. */
+    private final Map<String, Long> emptySince = new HashMap<>();
+    private final Set<String> warned = new HashSet<>();
+
+    public PlacementController(final EtcdStore store, final Keys keys, final MapCatalog catalog, final Clock clock,
+                               final Duration idleTimeout, final PrometheusRegistry metrics) {
+        this.store = store;
+        this.keys = keys;
+        this.catalog = catalog;
+        this.clock = clock;
+        this.idleTimeout = idleTimeout;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "placement-controller");
+            t.setDaemon(true);
+            return t;
+        });
+        GaugeWithCallback.builder()
+            .name("realm_controlplane_leader")
+            .help("1 while this replica leads and runs the controllers")
+            .callback(cb -> cb.call(leadership != null ? 1 : 0))
+            .register(metrics);
+        placements = Counter.builder().name("realm_controlplane_placements_total")
+            .help("Map instances placed on a node, by kind").labelNames("kind").register(metrics);
+        reassignments = Counter.builder().name("realm_controlplane_reassignments_total")
+            .help("Continents moved off a dead node").register(metrics);
+        closed = Counter.builder().name("realm_controlplane_instances_closed_total")
+            .help("Instances closed, by reason").labelNames("reason").register(metrics);
+    }
+
+    public void start() {
+        thread.scheduleWithFixedDelay(this::reconcile, RESYNC_MS, RESYNC_MS, TimeUnit.MILLISECONDS);
+    }
+
+    public boolean isLeader() {
+        return leadership != null;
+    }
+
+    @Override
+    public void elected(final Leadership won) {
+        leadership = won;
+        wake();
+    }
+
+    @Override
+    public void deposed(final String reason) {
+        leadership = null;
+        LOG.warn("no longer the leader ({}); placement stops here", reason);
+    }
+
+    /** Something changed in etcd: reconcile soon (coalesced). */
+    public void wake() {
+        if (leadership != null && wakeQueued.compareAndSet(false, true)) {
+            try {
+                thread.execute(() -> {
+                    wakeQueued.set(false);
+                    reconcile();
+                });
+            } catch (final java.util.concurrent.RejectedExecutionException ignored) {
+                // Closing.
+            }
+        }
+    }
+
+    /**
+     * The instance bound to {@code owner}, placed now if it has none. Completes with a gRPC status
+     * exception when the request cannot be served.
+     */
+    public CompletableFuture<MapInstance> createInstance(final MapDefinition map, final String realm,
+                                                         final String owner, final int players) {
+        final CompletableFuture<MapInstance> result = new CompletableFuture<>();
+        thread.execute(() -> {
+            try {
+                result.complete(place(map, realm, owner, players));
+            } catch (final NotLeaderException e) {
+                result.completeExceptionally(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+            } catch (final EtcdUnavailableException e) {
+                result.completeExceptionally(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+            } catch (final RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private MapInstance place(final MapDefinition map, final String realm, final String owner, final int players) {
+        final Leadership fence = requireLeadership();
+        final ClusterState state = ClusterState.read(store, keys);
+        final String bound = state.binding(realm, map.getMapId(), owner);
+        if (bound != null && state.instances().containsKey(bound)) {
+            return state.observed(state.instances().get(bound));
+        }
+        final String pool = MapCatalog.pool(map.getKind());
+        final int reserve = Math.max(1, players);
+        final NodeStatus node = PlacementPolicy.instanceNode(state, pool, reserve).orElseThrow(() ->
+            Status.RESOURCE_EXHAUSTED.withDescription("no live node of pool " + pool + " has room for " + reserve
+                + " players (" + state.nodes().size() + " nodes registered)").asRuntimeException());
+        final MapInstance instance = MapInstance.newBuilder()
+            .setInstanceId(realm + "." + map.getMapId() + "." + String.format("%08x", ThreadLocalRandom.current().nextInt()))
+            .setMapId(map.getMapId())
+            .setKind(map.getKind())
+            .setRealm(realm)
+            .setNodeId(node.getNode().getNodeId())
+            .setState(InstanceState.INSTANCE_STATE_PENDING)
+            .setOwner(owner)
+            .setReservedPlayers(reserve)
+            .setCreatedAtUnixMs(clock.millis())
+            .build();
+        final ByteSequence binding = keys.binding(realm, map.getMapId(), owner);
+        final List<Cmp> conditions = bound == null
+            ? List.of(new Cmp(binding, Cmp.Op.EQUAL, CmpTarget.version(0)))
+            : List.of(new Cmp(binding, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(bound, java.nio.charset.StandardCharsets.UTF_8))));
+        final Long revision = store.fencedTxn(fence.fence(), conditions, List.of(
+            Op.put(keys.instance(instance.getInstanceId()), ByteSequence.from(instance.toByteArray()), PutOption.DEFAULT),
+            Op.put(binding, ByteSequence.from(instance.getInstanceId(), java.nio.charset.StandardCharsets.UTF_8), PutOption.DEFAULT)));
+        if (revision == null) {
+            throw Status.ABORTED.withDescription("the binding of " + owner + " on map " + map.getMapId()
+                + " changed meanwhile; retry").asRuntimeException();
+        }
+        placements.labelValues(MapCatalog.pool(map.getKind())).inc();
+        LOG.info("placed {} ({}) for {} on node {}", instance.getInstanceId(), map.getName(), owner, instance.getNodeId());
+        return instance.toBuilder().setEpoch(revision).build();
+    }
+
+    private void reconcile() {
+        final Leadership fence = leadership;
+        if (fence == null) {
+            emptySince.clear();
+            return;
+        }
+        try {
+            ClusterState state = ClusterState.read(store, keys);
+            for (final MapInstance instance : List.copyOf(state.instances().values())) {
+                if (reconcileInstance(fence, state, instance)) {
+                    state = ClusterState.read(store, keys);
+                }
+            }
+            for (final String realm : catalog.realms()) {
+                for (final MapDefinition continent : catalog.continents()) {
+                    if (ensureContinent(fence, state, realm, continent)) {
+                        state = ClusterState.read(store, keys);
+                    }
+                }
+            }
+        } catch (final NotLeaderException e) {
+            LOG.warn("a fenced write failed: {}", e.getMessage());
+            leadership = null;
+        } catch (final EtcdUnavailableException e) {
+            LOG.debug("reconcile skipped: {}", e.getMessage());
+        } catch (final RuntimeException e) {
+            LOG.error("reconcile failed; retrying next pass", e);
+        }
+    }
+
+    /** Act on one instance; true when something was written (the caller reads again). */
+    private boolean reconcileInstance(final Leadership fence, final ClusterState state, final MapInstance instance) {
+        final String id = instance.getInstanceId();
+        if (!state.nodes().containsKey(instance.getNodeId())) {
+            emptySince.remove(id);
+            if (instance.getKind() == MapKind.MAP_KIND_CONTINENT && instance.getState() != InstanceState.INSTANCE_STATE_CLOSING) {
+                return moveContinent(fence, state, instance);
+            }
+            closed.labelValues("node_dead").inc();
+            LOG.info("closing {}: its node {} is gone", id, instance.getNodeId());
+            return delete(fence, instance);
+        }
+        final AssignmentAck ack = state.confirmed(instance);
+        if (instance.getState() == InstanceState.INSTANCE_STATE_CLOSING) {
+            if (ack != null && ack.getState() == InstanceState.INSTANCE_STATE_CLOSED) {
+                closed.labelValues("idle").inc();
+                LOG.info("closed {} on node {}", id, instance.getNodeId());
+                return delete(fence, instance);
+            }
+            return false;
+        }
+        if (instance.getKind() == MapKind.MAP_KIND_CONTINENT) {
+            return false;
+        }
+        final boolean active = ack != null && ack.getState() == InstanceState.INSTANCE_STATE_ACTIVE;
+        if (!active || state.reportedPlayers(instance) > 0) {
+            emptySince.remove(id);
+            return false;
+        }
+        final long now = clock.millis();
+        final long since = emptySince.computeIfAbsent(id, k -> now);
+        if (now - since < idleTimeout.toMillis()) {
+            return false;
+        }
+        emptySince.remove(id);
+        LOG.info("closing {}: empty for {} s", id, idleTimeout.toSeconds());
+        return rewrite(fence, instance, instance.toBuilder().setState(InstanceState.INSTANCE_STATE_CLOSING).build());
+    }
+
+    private boolean moveContinent(final Leadership fence, final ClusterState state, final MapInstance instance) {
+        final Optional<NodeStatus> target = PlacementPolicy.continentNode(state, instance.getNodeId());
+        if (target.isEmpty()) {
+            warnOnce(instance.getInstanceId(), "continent " + instance.getInstanceId() + " lost node "
+                + instance.getNodeId() + " and no live continent node can take it");
+            return false;
+        }
+        final String to = target.get().getNode().getNodeId();
+        LOG.info("moving continent {} from dead node {} to {}", instance.getInstanceId(), instance.getNodeId(), to);
+        reassignments.inc();
+        return rewrite(fence, instance, instance.toBuilder().setNodeId(to)
+            .setState(InstanceState.INSTANCE_STATE_PENDING).setReservedPlayers(0).build());
+    }
+
+    private boolean ensureContinent(final Leadership fence, final ClusterState state, final String realm,
+                                    final MapDefinition continent) {
+        final String id = realm + "." + continent.getMapId();
+        if (state.instances().containsKey(id)) {
+            return false;
+        }
+        final Optional<NodeStatus> target = PlacementPolicy.continentNode(state, null);
+        if (target.isEmpty()) {
+            warnOnce(id, "continent " + id + " (" + continent.getName() + ") waits for a node of the continent pool");
+            return false;
+        }
+        warned.remove(id);
+        final MapInstance instance = MapInstance.newBuilder()
+            .setInstanceId(id)
+            .setMapId(continent.getMapId())
+            .setKind(MapKind.MAP_KIND_CONTINENT)
+            .setRealm(realm)
+            .setNodeId(target.get().getNode().getNodeId())
+            .setState(InstanceState.INSTANCE_STATE_PENDING)
+            .setCreatedAtUnixMs(clock.millis())
+            .build();
+        final ByteSequence key = keys.instance(id);
+        final Long revision = store.fencedTxn(fence.fence(), List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))),
+            List.of(Op.put(key, ByteSequence.from(instance.toByteArray()), PutOption.DEFAULT)));
+        if (revision != null) {
+            placements.labelValues("continent").inc();
+            LOG.info("placed continent {} ({}) on node {}", id, continent.getName(), instance.getNodeId());
+        }
+        return true;
+    }
+
+    /** Replace the assignment if it is still the one decided from; a new epoch begins. */
+    private boolean rewrite(final Leadership fence, final MapInstance current, final MapInstance next) {
+        final ByteSequence key = keys.instance(current.getInstanceId());
+        store.fencedTxn(fence.fence(), List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getEpoch()))),
+            List.of(Op.put(key, ByteSequence.from(next.toBuilder().clearEpoch().build().toByteArray()), PutOption.DEFAULT),
+                Op.delete(keys.instanceStatus(current.getInstanceId()), DeleteOption.DEFAULT)));
+        return true;
+    }
+
+    private boolean delete(final Leadership fence, final MapInstance instance) {
+        final ByteSequence key = keys.instance(instance.getInstanceId());
+        final List<Op> ops = new java.util.ArrayList<>(List.of(
+            Op.delete(key, DeleteOption.DEFAULT),
+            Op.delete(keys.instanceStatus(instance.getInstanceId()), DeleteOption.DEFAULT)));
+        if (!instance.getOwner().isEmpty()) {
+            ops.add(Op.delete(keys.binding(instance.getRealm(), instance.getMapId(), instance.getOwner()), DeleteOption.DEFAULT));
+        }
+        store.fencedTxn(fence.fence(), List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(instance.getEpoch()))), ops);
+        return true;
+    }
+
+    private Leadership requireLeadership() {
+        final Leadership fence = leadership;
+        if (fence == null) {
+            throw new NotLeaderException();
+        }
+        return fence;
+    }
+
+    private void warnOnce(final String key, final String message) {
+        if (warned.add(key)) {
+            LOG.warn(message);
+        }
+    }
+
+    @Override
+    public void close() {
+        leadership = null;
+        thread.shutdownNow();
+    }
+}

@@ -1,0 +1,64 @@
+package io.realmcluster.controlplane.placement;
+
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapKind;
+import io.realmcluster.proto.v1.NodeStatus;
+
+/**
+ * Where a new instance goes: pure decisions over a {@link ClusterState}. A node's use is what its
+ * instances hold: players it reports, or the room placement reserved while it reports fewer.
+ */
+public final class PlacementPolicy {
+    private PlacementPolicy() {
+    }
+
+    /** Players counted against each node's capacity. */
+    public static Map<String, Integer> used(final ClusterState state) {
+        final Map<String, Integer> used = new HashMap<>();
+        for (final MapInstance instance : state.instances().values()) {
+            final int players = Math.max(instance.getReservedPlayers(), state.reportedPlayers(instance));
+            used.merge(instance.getNodeId(), players, Integer::sum);
+        }
+        return used;
+    }
+
+    /** The continent node with the fewest continents, then the least use; empty when no node can take one. */
+    public static Optional<NodeStatus> continentNode(final ClusterState state, final String excludeNodeId) {
+        final Map<String, Integer> used = used(state);
+        final Map<String, Integer> continents = new HashMap<>();
+        for (final MapInstance instance : state.instances().values()) {
+            if (instance.getKind() == MapKind.MAP_KIND_CONTINENT) {
+                continents.merge(instance.getNodeId(), 1, Integer::sum);
+            }
+        }
+        return state.nodes().values().stream()
+            .filter(node -> schedulable(state, node, "continent"))
+            .filter(node -> !node.getNode().getNodeId().equals(excludeNodeId))
+            .min(Comparator.<NodeStatus>comparingInt(node -> continents.getOrDefault(node.getNode().getNodeId(), 0))
+                .thenComparingDouble(node -> share(used, node))
+                .thenComparing(node -> node.getNode().getNodeId()));
+    }
+
+    /** The least-used node of {@code pool} with room for {@code players} more; empty when none has room. */
+    public static Optional<NodeStatus> instanceNode(final ClusterState state, final String pool, final int players) {
+        final Map<String, Integer> used = used(state);
+        return state.nodes().values().stream()
+            .filter(node -> schedulable(state, node, pool))
+            .filter(node -> used.getOrDefault(node.getNode().getNodeId(), 0) + players <= node.getNode().getCapacityPlayers())
+            .min(Comparator.<NodeStatus>comparingDouble(node -> share(used, node))
+                .thenComparing(node -> node.getNode().getNodeId()));
+    }
+
+    private static boolean schedulable(final ClusterState state, final NodeStatus node, final String pool) {
+        return node.getNode().getPoolsList().contains(pool) && !state.isCordoned(node.getNode().getNodeId());
+    }
+
+    private static double share(final Map<String, Integer> used, final NodeStatus node) {
+        return used.getOrDefault(node.getNode().getNodeId(), 0) / (double) Math.max(1, node.getNode().getCapacityPlayers());
+    }
+}
