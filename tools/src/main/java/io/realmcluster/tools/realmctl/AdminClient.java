@@ -10,6 +10,11 @@ import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.proto.v1.AdminGrpc;
+import io.realmcluster.proto.v1.Catalog;
+import io.realmcluster.proto.v1.GetCatalogRequest;
+import io.realmcluster.proto.v1.ListControlPlanesRequest;
+import io.realmcluster.proto.v1.ListControlPlanesResponse;
+import io.realmcluster.proto.v1.SetNodeSchedulableRequest;
 import io.realmcluster.proto.v1.GetNodeRequest;
 import io.realmcluster.proto.v1.ListMapInstancesRequest;
 import io.realmcluster.proto.v1.ListMapInstancesResponse;
@@ -48,6 +53,31 @@ public final class AdminClient implements AutoCloseable {
     public ListMapInstancesResponse listMapInstances(final String nodeId) {
         try {
             return stub().listMapInstances(ListMapInstancesRequest.newBuilder().setNodeId(nodeId).build());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public Catalog getCatalog() {
+        try {
+            return stub().getCatalog(GetCatalogRequest.getDefaultInstance());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public ListControlPlanesResponse listControlPlanes() {
+        try {
+            return stub().listControlPlanes(ListControlPlanesRequest.getDefaultInstance());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public NodeStatus setSchedulable(final String nodeId, final boolean schedulable) {
+        try {
+            return stub().setNodeSchedulable(SetNodeSchedulableRequest.newBuilder()
+                .setNodeId(nodeId).setSchedulable(schedulable).build());
         } catch (final StatusRuntimeException e) {
             throw failure(e);
         }

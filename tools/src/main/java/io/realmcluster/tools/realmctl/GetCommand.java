@@ -4,7 +4,11 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.realmcluster.proto.v1.Catalog;
+import io.realmcluster.proto.v1.ControlPlaneReplica;
+import io.realmcluster.proto.v1.ListControlPlanesResponse;
 import io.realmcluster.proto.v1.ListMapInstancesResponse;
+import io.realmcluster.proto.v1.MapDefinition;
 import io.realmcluster.proto.v1.ListNodesResponse;
 import io.realmcluster.proto.v1.MapInstance;
 import picocli.CommandLine.Command;
@@ -12,8 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code realmctl get nodes|maps}. */
-@Command(name = "get", mixinStandardHelpOptions = true, description = "List resources: nodes, maps.",
-    subcommands = {GetCommand.Nodes.class, GetCommand.Maps.class})
+@Command(name = "get", mixinStandardHelpOptions = true, description = "List resources: nodes, maps, catalog, controlplanes.",
+    subcommands = {GetCommand.Nodes.class, GetCommand.Maps.class, GetCommand.CatalogCommand.class,
+        GetCommand.ControlPlanes.class})
 final class GetCommand implements Runnable {
     @ParentCommand
     Realmctl root;
@@ -26,7 +31,7 @@ final class GetCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-            "missing resource: nodes or maps");
+            "missing resource: nodes, maps, catalog or controlplanes");
     }
 
     AdminClient client() {
@@ -88,6 +93,64 @@ final class GetCommand implements Runnable {
                     instance.getRealm(), instance.getNodeId(), instance.getEpoch(),
                     instance.getState().name().replace("INSTANCE_STATE_", "").toLowerCase(Locale.ROOT),
                     instance.getOwner());
+            }
+            table.print(out);
+            return 0;
+        }
+    }
+
+    @Command(name = "catalog", mixinStandardHelpOptions = true, description = "The maps of the game and the realms served.")
+    static final class CatalogCommand implements Callable<Integer> {
+        @ParentCommand
+        GetCommand get;
+
+        @Override
+        public Integer call() {
+            final Catalog catalog;
+            try (AdminClient client = get.client()) {
+                catalog = client.getCatalog();
+            }
+            final PrintStream out = System.out;
+            if (get.output == Output.JSON) {
+                out.println(Output.json(catalog));
+                return 0;
+            }
+            out.println("Realms: " + String.join(", ", catalog.getRealmsList()));
+            out.println();
+            final Table table = new Table("MAP", "NAME", "KIND", "PLAYERS", "VISIBILITY", "TICK");
+            for (final MapDefinition map : catalog.getMapsList()) {
+                table.row(map.getMapId(), map.getName(),
+                    map.getKind().name().replace("MAP_KIND_", "").toLowerCase(Locale.ROOT),
+                    map.getMaxPlayers(), (int) map.getVisibilityYards() + " yd", map.getTickHz() + " Hz");
+            }
+            table.print(out);
+            return 0;
+        }
+    }
+
+    @Command(name = "controlplanes", aliases = "controlplane", mixinStandardHelpOptions = true,
+        description = "The control-plane replicas and which one leads.")
+    static final class ControlPlanes implements Callable<Integer> {
+        @ParentCommand
+        GetCommand get;
+
+        @Override
+        public Integer call() {
+            final ListControlPlanesResponse response;
+            try (AdminClient client = get.client()) {
+                response = client.listControlPlanes();
+            }
+            final PrintStream out = System.out;
+            if (get.output == Output.JSON) {
+                out.println(Output.json(response));
+                return 0;
+            }
+            final Table table = new Table("CONTROLPLANE", "ROLE", "GRPC", "VERSION", "AGE");
+            final long now = System.currentTimeMillis();
+            for (final ControlPlaneReplica replica : response.getReplicasList()) {
+                table.row(replica.getId(), replica.getLeader() ? "leader" : "follower",
+                    replica.getGrpc().getHost() + ":" + replica.getGrpc().getPort(), replica.getVersion(),
+                    NodeTable.age(now - replica.getStartedAtUnixMs()));
             }
             table.print(out);
             return 0;
