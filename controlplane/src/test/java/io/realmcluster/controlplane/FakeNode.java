@@ -1,0 +1,130 @@
+package io.realmcluster.controlplane;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.ControlMessage;
+import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.Heartbeat;
+import io.realmcluster.proto.v1.Hello;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.LoadReport;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapLoad;
+import io.realmcluster.proto.v1.NodeDescriptor;
+import io.realmcluster.proto.v1.NodeMessage;
+import io.realmcluster.proto.v1.NodeSessionGrpc;
+
+/**
+ * A node's session driven from a test, behaving like a real node towards assignments: it runs
+ * what it is assigned, confirms it, and closes what it is told to close.
+ */
+public final class FakeNode implements ClientResponseObserver<NodeMessage, ControlMessage> {
+    private final String nodeId;
+    private final Map<String, MapInstance> running = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private ClientCallStreamObserver<NodeMessage> stream;
+    private volatile boolean welcomed;
+
+    private FakeNode(final String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    /** Open a session and say Hello; registration completes in the background. */
+    public static FakeNode connect(final ManagedChannel channel, final String nodeId, final int capacity,
+                                   final String... pools) {
+        final FakeNode node = new FakeNode(nodeId);
+        NodeSessionGrpc.newStub(channel).session(node);
+        node.send(NodeMessage.newBuilder().setHello(Hello.newBuilder().setNode(NodeDescriptor.newBuilder()
+            .setNodeId(nodeId).setIncarnation(UUID.randomUUID().toString())
+            .setGrpc(Endpoint.newBuilder().setHost("127.0.0.1").setPort(1))
+            .setClient(Endpoint.newBuilder().setHost("127.0.0.1").setPort(2))
+            .addAllPools(List.of(pools)).setCapacityPlayers(capacity))).build());
+        return node;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public boolean welcomed() {
+        return welcomed;
+    }
+
+    /** The instances this node runs now. */
+    public Map<String, MapInstance> running() {
+        return running;
+    }
+
+    /** Report {@code players} in every instance it runs. */
+    public void heartbeat(final int players) {
+        final LoadReport.Builder load = LoadReport.newBuilder().setMapInstances(running.size());
+        for (final String id : running.keySet()) {
+            load.addMaps(MapLoad.newBuilder().setInstanceId(id).setPlayers(players));
+            load.setPlayers(load.getPlayers() + players);
+        }
+        send(NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+            .setSequence(sequence.incrementAndGet()).setLoad(load)).build());
+    }
+
+    /** The process dies: the stream breaks without a goodbye. */
+    public void crash() {
+        stream.cancel("node crashed", null);
+    }
+
+    @Override
+    public void beforeStart(final ClientCallStreamObserver<NodeMessage> requestStream) {
+        this.stream = requestStream;
+    }
+
+    @Override
+    public void onNext(final ControlMessage message) {
+        if (message.hasWelcome()) {
+            welcomed = true;
+        }
+        if (message.hasAssignments()) {
+            apply(message.getAssignments().getInstancesList());
+        }
+    }
+
+    private void apply(final List<MapInstance> assigned) {
+        running.keySet().retainAll(assigned.stream().map(MapInstance::getInstanceId).toList());
+        for (final MapInstance instance : assigned) {
+            final boolean closing = instance.getState() == InstanceState.INSTANCE_STATE_CLOSING;
+            if (closing) {
+                running.remove(instance.getInstanceId());
+            } else {
+                running.put(instance.getInstanceId(), instance);
+            }
+            send(NodeMessage.newBuilder().setAssignmentAck(AssignmentAck.newBuilder()
+                .setInstanceId(instance.getInstanceId()).setEpoch(instance.getEpoch())
+                .setState(closing ? InstanceState.INSTANCE_STATE_CLOSED : InstanceState.INSTANCE_STATE_ACTIVE)).build());
+        }
+    }
+
+    private synchronized void send(final NodeMessage message) {
+        stream.onNext(message);
+    }
+
+    @Override
+    public void onError(final Throwable t) {
+        welcomed = false;
+    }
+
+    @Override
+    public void onCompleted() {
+        welcomed = false;
+    }
+
+    @Override
+    public String toString() {
+        return "FakeNode[" + nodeId + "]";
+    }
+}
