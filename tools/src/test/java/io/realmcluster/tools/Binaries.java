@@ -28,7 +28,7 @@ final class Binaries implements AutoCloseable {
     JavaProcess controlPlane(final String id, final int port, final String... extraArgs) {
         final List<String> args = new ArrayList<>(List.of("--id", id, "--etcd", etcdEndpoint, "--etcd-prefix", prefix,
             "--listen", "127.0.0.1:" + port, "--metrics-listen", "127.0.0.1:0",
-            "--node-lease-ttl", "2", "--heartbeat-interval", "200"));
+            "--node-lease-ttl", "2", "--heartbeat-interval", "200", "--leader-lease-ttl", "2"));
         args.addAll(List.of(extraArgs));
         final JavaProcess process = track(JavaProcess.builder(CONTROLPLANE).name(id).args(args).start());
         process.awaitOutput("control plane " + id + " serving gRPC on", START_DEADLINE);
