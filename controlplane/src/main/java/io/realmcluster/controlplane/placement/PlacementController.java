@@ -61,6 +61,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     private final MapCatalog catalog;
     private final Clock clock;
     private final Duration idleTimeout;
+    private volatile ContinentMigration migration = ContinentMigration.NONE;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private final Counter placements;
@@ -99,6 +100,11 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
 
     public void start() {
         thread.scheduleWithFixedDelay(this::reconcile, RESYNC_MS, RESYNC_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Who moves continents with their players, once transfers exist. */
+    public void migrateContinentsWith(final ContinentMigration continentMigration) {
+        this.migration = continentMigration;
     }
 
     public boolean isLeader() {
@@ -211,6 +217,8 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
                     }
                 }
             }
+            PlacementPolicy.continentToRebalance(state)
+                .ifPresent(move -> migration.requestMove(move.getKey(), move.getValue()));
         } catch (final NotLeaderException e) {
             LOG.warn("a fenced write failed: {}", e.getMessage());
             leadership = null;

@@ -61,4 +61,33 @@ public final class PlacementPolicy {
     private static double share(final Map<String, Integer> used, final NodeStatus node) {
         return used.getOrDefault(node.getNode().getNodeId(), 0) / (double) Math.max(1, node.getNode().getCapacityPlayers());
     }
+
+    /**
+     * A continent worth moving to even out continents per node (a node with two or more continents
+     * more than another), with the node to move it to; empty when the spread is even.
+     */
+    public static Optional<Map.Entry<MapInstance, String>> continentToRebalance(final ClusterState state) {
+        final Map<String, java.util.List<MapInstance>> byNode = new HashMap<>();
+        for (final NodeStatus node : state.nodes().values()) {
+            if (schedulable(state, node, "continent")) {
+                byNode.put(node.getNode().getNodeId(), new java.util.ArrayList<>());
+            }
+        }
+        for (final MapInstance instance : state.instances().values()) {
+            if (instance.getKind() == MapKind.MAP_KIND_CONTINENT && byNode.containsKey(instance.getNodeId())) {
+                byNode.get(instance.getNodeId()).add(instance);
+            }
+        }
+        if (byNode.size() < 2) {
+            return Optional.empty();
+        }
+        final Comparator<Map.Entry<String, java.util.List<MapInstance>>> bySize =
+            Comparator.comparingInt(e -> e.getValue().size());
+        final var most = byNode.entrySet().stream().max(bySize.thenComparing(Map.Entry::getKey)).orElseThrow();
+        final var least = byNode.entrySet().stream().min(bySize.thenComparing(Map.Entry::getKey)).orElseThrow();
+        if (most.getValue().size() - least.getValue().size() < 2) {
+            return Optional.empty();
+        }
+        return Optional.of(Map.entry(most.getValue().get(0), least.getKey()));
+    }
 }

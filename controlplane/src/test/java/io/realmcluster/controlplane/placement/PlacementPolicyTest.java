@@ -65,6 +65,22 @@ class PlacementPolicyTest {
         assertThat(PlacementPolicy.used(state)).containsEntry("a", 10);
     }
 
+    @Test
+    void aJoiningNodeIsOfferedAContinentOnlyWhenTheSpreadIsUneven() {
+        final ClusterState state = new ClusterState();
+        state.nodes().put("a", node("a", 1000, "continent"));
+        state.instances().put("main.0", continent("main.0", "a"));
+        state.instances().put("main.1", continent("main.1", "a"));
+        assertThat(PlacementPolicy.continentToRebalance(state)).isEmpty();
+        state.nodes().put("b", node("b", 1000, "continent"));
+        assertThat(PlacementPolicy.continentToRebalance(state)).hasValueSatisfying(move -> {
+            assertThat(move.getKey().getNodeId()).isEqualTo("a");
+            assertThat(move.getValue()).isEqualTo("b");
+        });
+        state.instances().put("main.1", continent("main.1", "b"));
+        assertThat(PlacementPolicy.continentToRebalance(state)).isEmpty();
+    }
+
     private static NodeStatus node(final String id, final int capacity, final String pool, final MapLoad... maps) {
         return NodeStatus.newBuilder()
             .setNode(NodeDescriptor.newBuilder().setNodeId(id).setCapacityPlayers(capacity).addAllPools(List.of(pool)))

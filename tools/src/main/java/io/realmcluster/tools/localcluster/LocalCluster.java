@@ -15,10 +15,13 @@ import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.ListNodesResponse;
+import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.testkit.EtcdProcess;
 import io.realmcluster.testkit.PostgresProcess;
 import io.realmcluster.tools.realmctl.AdminClient;
+import io.realmcluster.tools.realmctl.MapTable;
 import io.realmcluster.tools.realmctl.NodeTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -116,6 +119,11 @@ public final class LocalCluster implements Callable<Integer> {
         out.println();
         NodeTable.print(registered.getNodesList(), false, System.currentTimeMillis(), out);
         out.println();
+        final List<MapInstance> continents = awaitContinents(HostPort.parse(controlPlane));
+        out.println("local-cluster: continents assigned by the control plane:");
+        out.println();
+        MapTable.print(continents, out);
+        out.println();
         out.println("local-cluster: try bin/realmctl get nodes; logs in " + run.resolve("logs") + "; Ctrl-C stops the cluster");
 
         while (!stopped.await(500, TimeUnit.MILLISECONDS)) {
@@ -160,6 +168,22 @@ public final class LocalCluster implements Callable<Integer> {
             }
         }
         throw new StartupException("the cluster did not come up within " + READY_DEADLINE_MS / 1000 + " s: " + lastError);
+    }
+
+    /** Wait until every continent runs, confirmed by its node; what there is after the deadline otherwise. */
+    private List<MapInstance> awaitContinents(final HostPort controlPlane) throws InterruptedException {
+        final long deadline = System.currentTimeMillis() + READY_DEADLINE_MS;
+        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000)) {
+            while (true) {
+                final List<MapInstance> instances = admin.listMapInstances("").getInstancesList();
+                final boolean allActive = !instances.isEmpty() && instances.stream()
+                    .allMatch(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE);
+                if (allActive || System.currentTimeMillis() > deadline) {
+                    return instances;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private void stopAll(final PrintStream out) {

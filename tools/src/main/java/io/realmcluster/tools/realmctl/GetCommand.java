@@ -86,15 +86,7 @@ final class GetCommand implements Runnable {
                 out.println("No map instances.");
                 return 0;
             }
-            final Table table = new Table("INSTANCE", "MAP", "KIND", "REALM", "NODE", "EPOCH", "STATE", "OWNER");
-            for (final MapInstance instance : response.getInstancesList()) {
-                table.row(instance.getInstanceId(), instance.getMapId(),
-                    instance.getKind().name().replace("MAP_KIND_", "").toLowerCase(Locale.ROOT),
-                    instance.getRealm(), instance.getNodeId(), instance.getEpoch(),
-                    instance.getState().name().replace("INSTANCE_STATE_", "").toLowerCase(Locale.ROOT),
-                    instance.getOwner());
-            }
-            table.print(out);
+            MapTable.print(response.getInstancesList(), out);
             return 0;
         }
     }
