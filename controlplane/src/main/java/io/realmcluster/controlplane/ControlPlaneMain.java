@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import io.realmcluster.common.cli.CommandLines;
+import io.realmcluster.common.cli.Daemon;
 import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StandardOptions;
 import io.realmcluster.common.net.HostPort;
@@ -102,13 +102,6 @@ public final class ControlPlaneMain implements Callable<Integer> {
             Duration.ofSeconds(nodeLeaseTtlSeconds), Duration.ofMillis(heartbeatIntervalMillis),
             new ControlPlaneConfig.Placement(realms, Duration.ofSeconds(leaderLeaseTtlSeconds),
                 Duration.ofSeconds(instanceIdleTimeoutSeconds), advertiseHost));
-        final ControlPlane controlPlane = new ControlPlane(config).start();
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            controlPlane.close();
-            stopped.countDown();
-        }, "controlplane-shutdown"));
-        stopped.await();
-        return 0;
+        return Daemon.runUntilStopped("controlplane", new ControlPlane(config).start());
     }
 }

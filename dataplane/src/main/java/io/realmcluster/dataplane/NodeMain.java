@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import io.realmcluster.common.cli.CommandLines;
+import io.realmcluster.common.cli.Daemon;
 import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StandardOptions;
 import io.realmcluster.common.net.HostPort;
@@ -93,14 +93,7 @@ public final class NodeMain implements Callable<Integer> {
             UUID.randomUUID().toString(),
             controlPlanes, listen, clientListen, metricsListen, advertise(),
             pools.stream().map(p -> p.toLowerCase(Locale.ROOT)).distinct().toList(), capacity);
-        final Node node = new Node(config).start();
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "node-shutdown"));
-        stopped.await();
-        return 0;
+        return Daemon.runUntilStopped("dataplane", new Node(config).start());
     }
 
     private String advertise() {

@@ -2,7 +2,6 @@ package io.realmcluster.controlplane.election;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -12,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.election.CampaignResponse;
 import io.etcd.jetcd.election.LeaderKey;
+import io.realmcluster.common.concurrent.Threads;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
@@ -56,11 +56,7 @@ public final class LeaderElection implements AutoCloseable {
         this.self = self;
         this.leaseTtl = leaseTtl;
         this.listener = listener;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            final Thread t = new Thread(r, "leader-election");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Threads.singleThread("leader-election");
     }
 
     public void start() {
@@ -88,11 +84,7 @@ public final class LeaderElection implements AutoCloseable {
         campaign = store.client().getElectionClient().campaign(keys.election(), campaignLease,
             ByteSequence.from(self.getId(), java.nio.charset.StandardCharsets.UTF_8));
         campaign.whenComplete((response, error) -> {
-            try {
-                thread.execute(() -> campaignEnded(campaignLease, response, error));
-            } catch (final java.util.concurrent.RejectedExecutionException ignored) {
-                // Closing.
-            }
+            Threads.executeUnlessClosed(thread, () -> campaignEnded(campaignLease, response, error));
         });
     }
 

@@ -1,6 +1,5 @@
 package io.realmcluster.controlplane.etcd;
 
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -11,6 +10,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
+import io.realmcluster.common.concurrent.Threads;
 
 /**
  * A watch on a key prefix that only says "something changed": readers confirm with a read. It is
@@ -33,11 +33,7 @@ public final class PrefixWatch implements AutoCloseable {
         this.store = store;
         this.prefix = prefix;
         this.changed = changed;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            final Thread t = new Thread(r, "etcd-watch");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Threads.singleThread("etcd-watch");
     }
 
     public void start() {

@@ -3,7 +3,6 @@ package io.realmcluster.controlplane.placement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.realmcluster.common.concurrent.Threads;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
@@ -37,11 +37,7 @@ public final class AssignmentPublisher implements AutoCloseable {
         this.store = store;
         this.keys = keys;
         this.sessions = sessions;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            final Thread t = new Thread(r, "assignment-publisher");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Threads.singleThread("assignment-publisher");
     }
 
     public void start() {
@@ -51,14 +47,10 @@ public final class AssignmentPublisher implements AutoCloseable {
     /** Assignments or sessions changed: publish soon (coalesced). */
     public void wake() {
         if (wakeQueued.compareAndSet(false, true)) {
-            try {
-                thread.execute(() -> {
-                    wakeQueued.set(false);
-                    publish();
-                });
-            } catch (final java.util.concurrent.RejectedExecutionException ignored) {
-                // Closing.
-            }
+            Threads.executeUnlessClosed(thread, () -> {
+                wakeQueued.set(false);
+                publish();
+            });
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +27,7 @@ import io.grpc.Status;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.common.concurrent.Threads;
 import io.realmcluster.controlplane.catalog.MapCatalog;
 import io.realmcluster.controlplane.election.LeaderElection;
 import io.realmcluster.controlplane.election.Leadership;
@@ -80,11 +80,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         this.catalog = catalog;
         this.clock = clock;
         this.idleTimeout = idleTimeout;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            final Thread t = new Thread(r, "placement-controller");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Threads.singleThread("placement-controller");
         GaugeWithCallback.builder()
             .name("realm_controlplane_leader")
             .help("1 while this replica leads and runs the controllers")
@@ -126,14 +122,10 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     /** Something changed in etcd: reconcile soon (coalesced). */
     public void wake() {
         if (leadership != null && wakeQueued.compareAndSet(false, true)) {
-            try {
-                thread.execute(() -> {
-                    wakeQueued.set(false);
-                    reconcile();
-                });
-            } catch (final java.util.concurrent.RejectedExecutionException ignored) {
-                // Closing.
-            }
+            Threads.executeUnlessClosed(thread, () -> {
+                wakeQueued.set(false);
+                reconcile();
+            });
         }
     }
 

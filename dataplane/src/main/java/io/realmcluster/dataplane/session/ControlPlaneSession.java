@@ -1,7 +1,6 @@
 package io.realmcluster.dataplane.session;
 
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -16,6 +15,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.realmcluster.common.concurrent.Threads;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.proto.v1.AssignmentAck;
@@ -73,11 +73,7 @@ public final class ControlPlaneSession implements AutoCloseable {
         this.load = load;
         this.assignments = assignments;
         this.channel = Channels.forTargets(controlPlanes, 2);
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            final Thread t = new Thread(r, "controlplane-session");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Threads.singleThread("controlplane-session");
     }
 
     /** Open the first session; returns at once, registration happens in the background. */
@@ -226,13 +222,7 @@ public final class ControlPlaneSession implements AutoCloseable {
         }
 
         private void execute(final Runnable task) {
-            if (!thread.isShutdown()) {
-                try {
-                    thread.execute(task);
-                } catch (final java.util.concurrent.RejectedExecutionException ignored) {
-                    // Closing.
-                }
-            }
+            Threads.executeUnlessClosed(thread, task);
         }
     }
 }
