@@ -1,0 +1,12 @@
+package io.realmcluster.dataplane.tick;
+
+import org.agrona.DirectBuffer;
+
+/** What a map instance's tick loop advances: inputs first, in arrival order, then one step of the world. */
+public interface TickSimulation {
+    /** One input drained from the ingress ring; the buffer is only valid during the call. */
+    void onInput(int type, DirectBuffer buffer, int offset, int length);
+
+    /** Advance the world by one tick. */
+    void tick(long tick, long nowNanos);
+}
