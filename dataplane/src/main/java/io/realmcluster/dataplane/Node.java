@@ -14,6 +14,8 @@ import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.dataplane.net.ClientListener;
 import io.realmcluster.dataplane.session.ControlPlaneSession;
+import io.realmcluster.dataplane.tick.TickScheduler;
+import io.realmcluster.dataplane.world.EconomyListener;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.NodeDescriptor;
@@ -25,7 +27,8 @@ public final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
     private final HealthStatusManager health = new HealthStatusManager();
-    private final InstanceHost instances = new InstanceHost();
+    private TickScheduler ticks;
+    private InstanceHost instances;
     private MetricsEndpoint metricsEndpoint;
     private Server server;
     private ClientListener clients;
@@ -39,6 +42,9 @@ public final class Node implements AutoCloseable {
     public Node start() {
         try {
             metricsEndpoint = MetricsEndpoint.start(config.metricsListen(), metrics);
+            ticks = new TickScheduler(config.tickThreads(), error -> LOG.error("a map's tick failed", error));
+            instances = new InstanceHost(ticks, EconomyListener.NONE);
+            NodeMetrics.register(metrics, instances, ticks);
             server = GrpcServers.start("gRPC", config.listen(), health, List.of());
             final HostPort grpc = GrpcServers.boundAddress(server, config.listen());
             clients = ClientListener.bind(config.clientListen(), Math.max(1, Runtime.getRuntime().availableProcessors()));
@@ -81,6 +87,9 @@ public final class Node implements AutoCloseable {
         }
         if (server != null) {
             GrpcServers.shutdown(server, 1_000);
+        }
+        if (ticks != null) {
+            ticks.close();
         }
         if (metricsEndpoint != null) {
             metricsEndpoint.close();

@@ -14,5 +14,6 @@ public record NodeConfig(
     HostPort metricsListen,
     String advertiseHost,
     List<String> pools,
-    int capacityPlayers) {
+    int capacityPlayers,
+    int tickThreads) {
 }

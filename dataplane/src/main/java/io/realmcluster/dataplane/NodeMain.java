@@ -62,6 +62,10 @@ public final class NodeMain implements Callable<Integer> {
         description = "Players this node is sized for (default: ${DEFAULT-VALUE}).")
     int capacity;
 
+    @Option(names = "--tick-threads", paramLabel = "N",
+        description = "Threads that tick maps (default: one per core).")
+    Integer tickThreads;
+
     @Option(names = "--db-url", paramLabel = "JDBC-URL",
         description = "Character database; user and password from the environment.")
     String dbUrl;
@@ -85,6 +89,9 @@ public final class NodeMain implements Callable<Integer> {
                 throw new IllegalArgumentException("unknown pool '" + pool + "'; pools are " + POOLS);
             }
         }
+        if (tickThreads != null && tickThreads < 1) {
+            throw new IllegalArgumentException("--tick-threads must be at least 1, got " + tickThreads);
+        }
         if (capacity <= 0) {
             throw new IllegalArgumentException("--capacity must be positive, got " + capacity);
         }
@@ -92,7 +99,8 @@ public final class NodeMain implements Callable<Integer> {
             nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8),
             UUID.randomUUID().toString(),
             controlPlanes, listen, clientListen, metricsListen, advertise(),
-            pools.stream().map(p -> p.toLowerCase(Locale.ROOT)).distinct().toList(), capacity);
+            pools.stream().map(p -> p.toLowerCase(Locale.ROOT)).distinct().toList(), capacity,
+            tickThreads != null ? tickThreads : Runtime.getRuntime().availableProcessors());
         return Daemon.runUntilStopped("dataplane", new Node(config).start());
     }
 

@@ -7,9 +7,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.realmcluster.dataplane.tick.Ingress;
+import io.realmcluster.dataplane.tick.MapAgent;
+import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.InstanceState;
@@ -19,16 +24,35 @@ import io.realmcluster.proto.v1.MapLoad;
 
 /**
  * The map instances this node runs, kept equal to the control plane's latest assignment set:
- * new ones are loaded, closing ones unloaded, and any instance missing from the set (moved to
- * another node while this one was cut off, at an epoch this node never saw) is dropped.
+ * new ones are loaded into a tick thread, closing ones unloaded, and any instance missing from the
+ * set (moved to another node while this one was cut off, at an epoch this node never saw) is
+ * dropped.
  *
- * <p>Assignments are applied by the session thread only; the map is concurrent because load
- * reports read it from elsewhere.
+ * <p>Assignments are applied and load is reported by the session thread only; the map of running
+ * instances is concurrent because metrics read it from their own thread.
  */
 public final class InstanceHost {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceHost.class);
+    private static final int INGRESS_BYTES = 1 << 20;
 
-    private final Map<String, MapInstance> running = new ConcurrentHashMap<>();
+    /** A running instance: its assignment, its world and the agent that ticks it. */
+    public record Running(MapInstance assignment, MapWorld world, MapAgent agent) {
+    }
+
+    /** Where continents' creatures live: around the vanilla starting areas players appear in. */
+    private static final Map<Integer, float[]> CENTERS = Map.of(
+        0, new float[] {-8949.95f, -132.49f},
+        1, new float[] {-618.52f, -4251.67f});
+
+    private final TickScheduler scheduler;
+    private final EconomyListener economy;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Map<String, Double> lastTickP99Millis = new ConcurrentHashMap<>();
+
+    public InstanceHost(final TickScheduler scheduler, final EconomyListener economy) {
+        this.scheduler = scheduler;
+        this.economy = economy;
+    }
 
     /** Apply a full assignment set; returns what to confirm to the control plane. */
     public List<AssignmentAck> apply(final AssignmentSet assignments) {
@@ -37,44 +61,82 @@ public final class InstanceHost {
         for (final MapInstance instance : assignments.getInstancesList()) {
             assigned.add(instance.getInstanceId());
             if (instance.getState() == InstanceState.INSTANCE_STATE_CLOSING) {
-                if (running.remove(instance.getInstanceId()) != null) {
-                    LOG.info("closed {} (map {}) at epoch {}", instance.getInstanceId(), instance.getMapId(), instance.getEpoch());
-                }
+                unload(instance.getInstanceId(), "closed");
                 acks.add(ack(instance, InstanceState.INSTANCE_STATE_CLOSED));
                 continue;
             }
-            final MapInstance previous = running.put(instance.getInstanceId(), instance);
-            if (previous == null) {
-                LOG.info("loaded {} (map {}, realm {}) at epoch {}", instance.getInstanceId(), instance.getMapId(),
-                    instance.getRealm(), instance.getEpoch());
+            final Running current = running.get(instance.getInstanceId());
+            if (current == null) {
+                load(instance);
+            } else if (current.assignment().getEpoch() != instance.getEpoch()) {
+                running.put(instance.getInstanceId(), new Running(instance, current.world(), current.agent()));
             }
             acks.add(ack(instance, InstanceState.INSTANCE_STATE_ACTIVE));
         }
         for (final String id : List.copyOf(running.keySet())) {
             if (!assigned.contains(id)) {
-                final MapInstance stale = running.remove(id);
-                LOG.warn("dropped {} (epoch {}): no longer assigned to this node", id, stale.getEpoch());
+                unload(id, "dropped");
             }
         }
         return acks;
     }
 
-    /** The instance with its epoch, or null when this node does not run it. */
-    public MapInstance instance(final String instanceId) {
+    private void load(final MapInstance instance) {
+        final WorldSettings settings = WorldSettings.forKind(instance.getKind());
+        final float[] center = instance.getKind() == io.realmcluster.proto.v1.MapKind.MAP_KIND_CONTINENT
+            ? CENTERS.getOrDefault(instance.getMapId(), new float[] {0f, 0f}) : new float[] {0f, 0f};
+        final MapWorld world = new MapWorld(settings, instance.getInstanceId().hashCode(), center[0], center[1], economy);
+        final MapAgent agent = new MapAgent(instance.getInstanceId(), Ingress.allocate(INGRESS_BYTES), world,
+            SystemNanoClock.INSTANCE, settings.tickHz());
+        scheduler.add(agent);
+        running.put(instance.getInstanceId(), new Running(instance, world, agent));
+        LOG.info("loaded {} (map {}, realm {}) at epoch {}: {} creatures, {} Hz", instance.getInstanceId(),
+            instance.getMapId(), instance.getRealm(), instance.getEpoch(), settings.creatures(), settings.tickHz());
+    }
+
+    private void unload(final String instanceId, final String why) {
+        final Running gone = running.remove(instanceId);
+        if (gone == null) {
+            return;
+        }
+        scheduler.remove(gone.agent());
+        lastTickP99Millis.remove(instanceId);
+        if (why.equals("dropped")) {
+            LOG.warn("dropped {} (epoch {}): no longer assigned to this node", instanceId, gone.assignment().getEpoch());
+        } else {
+            LOG.info("closed {} at epoch {}", instanceId, gone.assignment().getEpoch());
+        }
+    }
+
+    public Running instance(final String instanceId) {
         return running.get(instanceId);
     }
 
-    public List<MapInstance> instances() {
+    public List<Running> instances() {
         return List.copyOf(running.values());
     }
 
-    /** What the node reports with its heartbeats. */
+    /** Tick p99 of an instance over the last load report's interval, in milliseconds. */
+    public double tickP99Millis(final String instanceId) {
+        return lastTickP99Millis.getOrDefault(instanceId, 0.0);
+    }
+
+    /** What the node reports with its heartbeats: players and tick p99 per map since the last report. */
     public LoadReport load() {
         final LoadReport.Builder report = LoadReport.newBuilder().setMapInstances(running.size());
-        for (final MapInstance instance : running.values()) {
-            report.addMaps(MapLoad.newBuilder().setInstanceId(instance.getInstanceId()));
+        int players = 0;
+        for (final Running instance : running.values()) {
+            final Histogram ticks = instance.agent().stats().takeDurations();
+            final double p99 = ticks.getTotalCount() == 0 ? 0 : ticks.getValueAtPercentile(99) / 1e6;
+            lastTickP99Millis.put(instance.assignment().getInstanceId(), p99);
+            final int mapPlayers = instance.world().players();
+            players += mapPlayers;
+            report.addMaps(MapLoad.newBuilder()
+                .setInstanceId(instance.assignment().getInstanceId())
+                .setPlayers(mapPlayers)
+                .setTickP99Ms(p99));
         }
-        return report.build();
+        return report.setPlayers(players).build();
     }
 
     private static AssignmentAck ack(final MapInstance instance, final InstanceState state) {

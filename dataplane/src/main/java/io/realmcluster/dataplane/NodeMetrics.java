@@ -1,0 +1,54 @@
+package io.realmcluster.dataplane;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.dataplane.tick.TickScheduler;
+import io.realmcluster.dataplane.world.InstanceHost;
+
+/** The node's Prometheus metrics, read from the maps' counters when scraped (nothing on the tick path). */
+final class NodeMetrics {
+    private NodeMetrics() {
+    }
+
+    static void register(final PrometheusRegistry registry, final InstanceHost instances, final TickScheduler ticks) {
+        GaugeWithCallback.builder()
+            .name("realm_node_map_instances").help("Map instances running on this node")
+            .callback(cb -> cb.call(instances.instances().size()))
+            .register(registry);
+        GaugeWithCallback.builder()
+            .name("realm_node_players").help("Players on this node's maps, by instance")
+            .labelNames("instance")
+            .callback(cb -> instances.instances().forEach(i ->
+                cb.call(i.world().players(), i.assignment().getInstanceId())))
+            .register(registry);
+        GaugeWithCallback.builder()
+            .name("realm_node_tick_p99_seconds").help("Tick duration p99 over the last load report's interval, by instance")
+            .labelNames("instance")
+            .callback(cb -> instances.instances().forEach(i ->
+                cb.call(instances.tickP99Millis(i.assignment().getInstanceId()) / 1000.0, i.assignment().getInstanceId())))
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("realm_node_ticks").help("Ticks run, by instance")
+            .labelNames("instance")
+            .callback(cb -> instances.instances().forEach(i ->
+                cb.call(i.agent().stats().ticks(), i.assignment().getInstanceId())))
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("realm_node_tick_overruns").help("Ticks skipped because the one before ran past their start, by instance")
+            .labelNames("instance")
+            .callback(cb -> instances.instances().forEach(i ->
+                cb.call(i.agent().stats().overruns(), i.assignment().getInstanceId())))
+            .register(registry);
+        GaugeWithCallback.builder()
+            .name("realm_node_ingress_bytes").help("Bytes waiting in each map's ingress ring")
+            .labelNames("instance")
+            .callback(cb -> instances.instances().forEach(i ->
+                cb.call(i.agent().ingress().depth(), i.assignment().getInstanceId())))
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("realm_node_tick_errors").help("Exceptions thrown by maps' ticks")
+            .callback(cb -> cb.call(ticks.errors()))
+            .register(registry);
+    }
+}

@@ -1,0 +1,103 @@
+package io.realmcluster.dataplane.world;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The inputs a map's ingress ring carries (from network threads and the transfer service), with
+ * their layouts: fixed offsets, little-endian, written in place with no objects per message.
+ */
+public final class Inputs {
+    /** A player enters the map: entity id, position, level, health, money. */
+    public static final int PLAYER_JOIN = 1;
+    /** A player leaves (logout, disconnect, transfer away): entity id. */
+    public static final int PLAYER_LEAVE = 2;
+    /** Movement: entity id, sequence, position, orientation, flags. */
+    public static final int MOVE = 3;
+    /** Start attacking: entity id, target entity id. */
+    public static final int ATTACK = 4;
+    /** Loot a corpse: entity id, corpse entity id. */
+    public static final int LOOT = 5;
+
+    public static final int ENTITY_OFFSET = 0;
+
+    public static final int JOIN_X = 8;
+    public static final int JOIN_Y = 12;
+    public static final int JOIN_Z = 16;
+    public static final int JOIN_O = 20;
+    public static final int JOIN_LEVEL = 24;
+    public static final int JOIN_HEALTH = 28;
+    public static final int JOIN_MONEY = 32;
+    public static final int JOIN_LENGTH = 40;
+
+    public static final int LEAVE_LENGTH = 8;
+
+    public static final int MOVE_SEQUENCE = 8;
+    public static final int MOVE_X = 12;
+    public static final int MOVE_Y = 16;
+    public static final int MOVE_Z = 20;
+    public static final int MOVE_O = 24;
+    public static final int MOVE_FLAGS = 28;
+    public static final int MOVE_LENGTH = 32;
+
+    public static final int TARGET_OFFSET = 8;
+    public static final int TARGET_LENGTH = 16;
+
+    private Inputs() {
+    }
+
+    public static int encodeJoin(final MutableDirectBuffer buffer, final int offset, final long entityId,
+                                 final float x, final float y, final float z, final float o,
+                                 final int level, final int health, final long money) {
+        buffer.putLong(offset + ENTITY_OFFSET, entityId);
+        buffer.putFloat(offset + JOIN_X, x);
+        buffer.putFloat(offset + JOIN_Y, y);
+        buffer.putFloat(offset + JOIN_Z, z);
+        buffer.putFloat(offset + JOIN_O, o);
+        buffer.putInt(offset + JOIN_LEVEL, level);
+        buffer.putInt(offset + JOIN_HEALTH, health);
+        buffer.putLong(offset + JOIN_MONEY, money);
+        return JOIN_LENGTH;
+    }
+
+    public static int encodeMove(final MutableDirectBuffer buffer, final int offset, final long entityId,
+                                 final int sequence, final float x, final float y, final float z, final float o,
+                                 final int flags) {
+        buffer.putLong(offset + ENTITY_OFFSET, entityId);
+        buffer.putInt(offset + MOVE_SEQUENCE, sequence);
+        buffer.putFloat(offset + MOVE_X, x);
+        buffer.putFloat(offset + MOVE_Y, y);
+        buffer.putFloat(offset + MOVE_Z, z);
+        buffer.putFloat(offset + MOVE_O, o);
+        buffer.putInt(offset + MOVE_FLAGS, flags);
+        return MOVE_LENGTH;
+    }
+
+    /** ATTACK or LOOT: an entity acting on another. */
+    public static int encodeTarget(final MutableDirectBuffer buffer, final int offset, final long entityId,
+                                   final long targetId) {
+        buffer.putLong(offset + ENTITY_OFFSET, entityId);
+        buffer.putLong(offset + TARGET_OFFSET, targetId);
+        return TARGET_LENGTH;
+    }
+
+    public static int encodeLeave(final MutableDirectBuffer buffer, final int offset, final long entityId) {
+        buffer.putLong(offset + ENTITY_OFFSET, entityId);
+        return LEAVE_LENGTH;
+    }
+
+    /** The body length each input must have; -1 for an unknown type. */
+    public static int expectedLength(final int type) {
+        return switch (type) {
+            case PLAYER_JOIN -> JOIN_LENGTH;
+            case PLAYER_LEAVE -> LEAVE_LENGTH;
+            case MOVE -> MOVE_LENGTH;
+            case ATTACK, LOOT -> TARGET_LENGTH;
+            default -> -1;
+        };
+    }
+
+    static long entity(final DirectBuffer buffer, final int offset) {
+        return buffer.getLong(offset + ENTITY_OFFSET);
+    }
+}

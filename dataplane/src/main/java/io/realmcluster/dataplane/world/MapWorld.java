@@ -1,0 +1,434 @@
+package io.realmcluster.dataplane.world;
+
+import java.util.SplittableRandom;
+
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+
+import io.realmcluster.dataplane.tick.TickSimulation;
+
+/**
+ * The simulation of one map instance: players move (at a speed the server checks), creatures live
+ * on a grid of cells, wander around their home, aggro on players who come close, fight, die,
+ * leave corpses with money to loot, and respawn. Entities are slots in parallel arrays and the
+ * id-to-slot index is an open-addressing map, so a tick allocates nothing. Deterministic for a
+ * given seed and input sequence.
+ */
+public final class MapWorld implements TickSimulation {
+    static final byte FREE = 0;
+    static final byte PLAYER = 1;
+    static final byte CREATURE = 2;
+
+    /** Vanilla run speed, 7 yards per second; walking creatures go at 2.5. */
+    static final float RUN_SPEED = 7f;
+    static final float WALK_SPEED = 2.5f;
+    /** Slack on the server's speed check for jitter in when inputs arrive. */
+    static final float SPEED_SLACK = 1.5f;
+    static final float AGGRO_RADIUS = 10f;
+    static final float LEASH_RADIUS = 40f;
+    static final float WANDER_RADIUS = 15f;
+    static final float MELEE_RANGE = 5f;
+    static final float ATTACK_RANGE = 30f;
+    static final float LOOT_RANGE = 5f;
+    static final long CREATURE_ID_BASE = 1L << 48;
+
+    private final WorldSettings settings;
+    private final EconomyListener economy;
+    private final SplittableRandom random;
+    private final Grid grid;
+    private final Long2LongHashMap slotById = new Long2LongHashMap(-1);
+    private final int[] around = new int[9];
+    private final int ticksPerSecond;
+    private final int attackIntervalTicks;
+    private final int respawnTicks;
+
+    private final long[] id;
+    private final byte[] kind;
+    private final float[] x;
+    private final float[] y;
+    private final float[] z;
+    private final float[] o;
+    private final float[] homeX;
+    private final float[] homeY;
+    private final float[] goalX;
+    private final float[] goalY;
+    private final int[] health;
+    private final int[] maxHealth;
+    private final int[] level;
+    private final int[] target;
+    private final long[] nextActionTick;
+    private final long[] lastMoveTick;
+    private final long[] money;
+    private final int[] killer;
+    private final boolean[] dead;
+    private final int[] freeSlots;
+    private int freeCount;
+
+    private long tick;
+    /** Written by the tick thread, read by load reports. */
+    private volatile int players;
+    private long rejectedMoves;
+    private long rejectedInputs;
+    private long kills;
+
+    public MapWorld(final WorldSettings settings, final long seed, final float centerX, final float centerY,
+                    final EconomyListener economy) {
+        this.settings = settings;
+        this.economy = economy;
+        this.random = new SplittableRandom(seed);
+        this.ticksPerSecond = settings.tickHz();
+        this.attackIntervalTicks = 2 * ticksPerSecond;
+        this.respawnTicks = 30 * ticksPerSecond;
+        final int capacity = settings.creatures() + settings.maxPlayers();
+        final float half = settings.playAreaYards() / 2;
+        this.grid = new Grid(centerX - half, centerY - half, settings.playAreaYards(), settings.visibilityYards(), capacity);
+        id = new long[capacity];
+        kind = new byte[capacity];
+        x = new float[capacity];
+        y = new float[capacity];
+        z = new float[capacity];
+        o = new float[capacity];
+        homeX = new float[capacity];
+        homeY = new float[capacity];
+        goalX = new float[capacity];
+        goalY = new float[capacity];
+        health = new int[capacity];
+        maxHealth = new int[capacity];
+        level = new int[capacity];
+        target = new int[capacity];
+        nextActionTick = new long[capacity];
+        lastMoveTick = new long[capacity];
+        money = new long[capacity];
+        killer = new int[capacity];
+        dead = new boolean[capacity];
+        freeSlots = new int[capacity];
+        for (int slot = capacity - 1; slot >= 0; slot--) {
+            freeSlots[freeCount++] = slot;
+        }
+        for (int i = 0; i < settings.creatures(); i++) {
+            spawnCreature(i, centerX - half + random.nextFloat() * settings.playAreaYards(),
+                centerY - half + random.nextFloat() * settings.playAreaYards());
+        }
+    }
+
+    private void spawnCreature(final int index, final float px, final float py) {
+        final int slot = freeSlots[--freeCount];
+        id[slot] = CREATURE_ID_BASE + index;
+        kind[slot] = CREATURE;
+        x[slot] = px;
+        y[slot] = py;
+        homeX[slot] = px;
+        homeY[slot] = py;
+        goalX[slot] = px;
+        goalY[slot] = py;
+        level[slot] = 1 + random.nextInt(60);
+        maxHealth[slot] = 40 + level[slot] * 30;
+        health[slot] = maxHealth[slot];
+        target[slot] = Grid.NONE;
+        killer[slot] = Grid.NONE;
+        nextActionTick[slot] = random.nextInt(100);
+        slotById.put(id[slot], slot);
+        grid.place(slot, px, py);
+    }
+
+    @Override
+    public void onInput(final int type, final DirectBuffer buffer, final int offset, final int length) {
+        if (length != Inputs.expectedLength(type)) {
+            rejectedInputs++;
+            return;
+        }
+        final long entity = Inputs.entity(buffer, offset);
+        switch (type) {
+            case Inputs.PLAYER_JOIN -> join(entity, buffer, offset);
+            case Inputs.PLAYER_LEAVE -> leave(entity);
+            case Inputs.MOVE -> move(entity, buffer, offset);
+            case Inputs.ATTACK -> attack(entity, buffer.getLong(offset + Inputs.TARGET_OFFSET));
+            case Inputs.LOOT -> loot(entity, buffer.getLong(offset + Inputs.TARGET_OFFSET));
+            default -> rejectedInputs++;
+        }
+    }
+
+    private void join(final long entity, final DirectBuffer buffer, final int offset) {
+        if (slotById.get(entity) != -1 || freeCount == 0 || entity >= CREATURE_ID_BASE || entity <= 0) {
+            rejectedInputs++;
+            return;
+        }
+        final int slot = freeSlots[--freeCount];
+        id[slot] = entity;
+        kind[slot] = PLAYER;
+        x[slot] = buffer.getFloat(offset + Inputs.JOIN_X);
+        y[slot] = buffer.getFloat(offset + Inputs.JOIN_Y);
+        z[slot] = buffer.getFloat(offset + Inputs.JOIN_Z);
+        o[slot] = buffer.getFloat(offset + Inputs.JOIN_O);
+        level[slot] = buffer.getInt(offset + Inputs.JOIN_LEVEL);
+        maxHealth[slot] = Math.max(1, buffer.getInt(offset + Inputs.JOIN_HEALTH));
+        health[slot] = maxHealth[slot];
+        money[slot] = buffer.getLong(offset + Inputs.JOIN_MONEY);
+        target[slot] = Grid.NONE;
+        dead[slot] = false;
+        lastMoveTick[slot] = tick;
+        nextActionTick[slot] = tick;
+        slotById.put(entity, slot);
+        grid.place(slot, x[slot], y[slot]);
+        players++;
+    }
+
+    private void leave(final long entity) {
+        final int slot = playerSlot(entity);
+        if (slot == Grid.NONE) {
+            return;
+        }
+        grid.remove(slot);
+        slotById.remove(entity);
+        kind[slot] = FREE;
+        freeSlots[freeCount++] = slot;
+        players--;
+    }
+
+    private void move(final long entity, final DirectBuffer buffer, final int offset) {
+        final int slot = playerSlot(entity);
+        if (slot == Grid.NONE) {
+            rejectedInputs++;
+            return;
+        }
+        final float nx = buffer.getFloat(offset + Inputs.MOVE_X);
+        final float ny = buffer.getFloat(offset + Inputs.MOVE_Y);
+        final long elapsedTicks = Math.max(1, tick - lastMoveTick[slot]);
+        final float allowed = RUN_SPEED * elapsedTicks / ticksPerSecond * SPEED_SLACK + 0.5f;
+        if (!Float.isFinite(nx) || !Float.isFinite(ny) || distance(x[slot], y[slot], nx, ny) > allowed) {
+            rejectedMoves++;
+            return;
+        }
+        x[slot] = nx;
+        y[slot] = ny;
+        z[slot] = buffer.getFloat(offset + Inputs.MOVE_Z);
+        o[slot] = buffer.getFloat(offset + Inputs.MOVE_O);
+        lastMoveTick[slot] = tick;
+        grid.place(slot, nx, ny);
+    }
+
+    private void attack(final long entity, final long targetId) {
+        final int slot = playerSlot(entity);
+        final long targetSlot = slotById.get(targetId);
+        if (slot == Grid.NONE || targetSlot == -1 || kind[(int) targetSlot] != CREATURE || dead[(int) targetSlot]
+            || distance(x[slot], y[slot], x[(int) targetSlot], y[(int) targetSlot]) > ATTACK_RANGE) {
+            rejectedInputs++;
+            return;
+        }
+        target[slot] = (int) targetSlot;
+    }
+
+    private void loot(final long entity, final long corpseId) {
+        final int slot = playerSlot(entity);
+        final long corpse = slotById.get(corpseId);
+        if (slot == Grid.NONE || corpse == -1 || !dead[(int) corpse] || killer[(int) corpse] != slot
+            || money[(int) corpse] == 0 || distance(x[slot], y[slot], x[(int) corpse], y[(int) corpse]) > LOOT_RANGE) {
+            rejectedInputs++;
+            return;
+        }
+        final long copper = money[(int) corpse];
+        money[(int) corpse] = 0;
+        money[slot] += copper;
+        economy.moneyLooted(entity, corpseId, copper);
+    }
+
+    @Override
+    public void tick(final long tickNumber, final long nowNanos) {
+        tick = tickNumber;
+        for (int slot = 0; slot < id.length; slot++) {
+            if (kind[slot] == CREATURE) {
+                creature(slot);
+            } else if (kind[slot] == PLAYER) {
+                player(slot);
+            }
+        }
+    }
+
+    private void creature(final int slot) {
+        if (dead[slot]) {
+            if (tick >= nextActionTick[slot]) {
+                respawn(slot);
+            }
+            return;
+        }
+        final int victim = target[slot];
+        if (victim != Grid.NONE) {
+            if (kind[victim] != PLAYER || distance(homeX[slot], homeY[slot], x[victim], y[victim]) > LEASH_RADIUS) {
+                target[slot] = Grid.NONE;
+                goalX[slot] = homeX[slot];
+                goalY[slot] = homeY[slot];
+                return;
+            }
+            if (distance(x[slot], y[slot], x[victim], y[victim]) > MELEE_RANGE) {
+                step(slot, x[victim], y[victim], RUN_SPEED);
+            } else if (tick >= nextActionTick[slot]) {
+                nextActionTick[slot] = tick + attackIntervalTicks;
+                health[victim] -= 2 + level[slot];
+                if (health[victim] <= 0) {
+                    // A fallen player gets up at once here; death and corpse runs come with the full game.
+                    health[victim] = maxHealth[victim];
+                    target[slot] = Grid.NONE;
+                }
+            }
+            return;
+        }
+        if ((tick + slot) % 10 == 0) {
+            final int player = nearestPlayer(slot, AGGRO_RADIUS);
+            if (player != Grid.NONE) {
+                target[slot] = player;
+                return;
+            }
+        }
+        if (tick >= nextActionTick[slot]) {
+            goalX[slot] = homeX[slot] + (random.nextFloat() * 2 - 1) * WANDER_RADIUS;
+            goalY[slot] = homeY[slot] + (random.nextFloat() * 2 - 1) * WANDER_RADIUS;
+            nextActionTick[slot] = tick + 5L * ticksPerSecond + random.nextInt(10 * ticksPerSecond);
+        }
+        step(slot, goalX[slot], goalY[slot], WALK_SPEED);
+    }
+
+    private void player(final int slot) {
+        final int foe = target[slot];
+        if (foe == Grid.NONE || tick < nextActionTick[slot]) {
+            return;
+        }
+        if (kind[foe] != CREATURE || dead[foe] || distance(x[slot], y[slot], x[foe], y[foe]) > ATTACK_RANGE) {
+            target[slot] = Grid.NONE;
+            return;
+        }
+        nextActionTick[slot] = tick + attackIntervalTicks;
+        if (target[foe] == Grid.NONE) {
+            target[foe] = slot;
+        }
+        health[foe] -= 10 + level[slot] * 2;
+        if (health[foe] <= 0) {
+            die(foe, slot);
+        }
+    }
+
+    private void die(final int creature, final int by) {
+        dead[creature] = true;
+        health[creature] = 0;
+        target[creature] = Grid.NONE;
+        killer[creature] = by;
+        money[creature] = 1 + level[creature] * 7L + random.nextInt(level[creature] * 5 + 1);
+        nextActionTick[creature] = tick + respawnTicks;
+        target[by] = Grid.NONE;
+        kills++;
+        economy.experienceGained(id[by], level[creature] * 5 + 45);
+    }
+
+    private void respawn(final int slot) {
+        dead[slot] = false;
+        health[slot] = maxHealth[slot];
+        killer[slot] = Grid.NONE;
+        money[slot] = 0;
+        x[slot] = homeX[slot];
+        y[slot] = homeY[slot];
+        goalX[slot] = homeX[slot];
+        goalY[slot] = homeY[slot];
+        grid.place(slot, x[slot], y[slot]);
+    }
+
+    private void step(final int slot, final float toX, final float toY, final float speed) {
+        final float dx = toX - x[slot];
+        final float dy = toY - y[slot];
+        final float length = (float) Math.sqrt(dx * dx + dy * dy);
+        if (length < 0.01f) {
+            return;
+        }
+        final float reach = Math.min(length, speed / ticksPerSecond);
+        x[slot] += dx / length * reach;
+        y[slot] += dy / length * reach;
+        o[slot] = (float) Math.atan2(dy, dx);
+        grid.place(slot, x[slot], y[slot]);
+    }
+
+    private int nearestPlayer(final int slot, final float radius) {
+        final int cells = grid.neighbourhood(grid.cellOf(slot), around);
+        int best = Grid.NONE;
+        float bestDistance = radius;
+        for (int c = 0; c < cells; c++) {
+            for (int other = grid.first(around[c]); other != Grid.NONE; other = grid.next(other)) {
+                if (kind[other] == PLAYER) {
+                    final float d = distance(x[slot], y[slot], x[other], y[other]);
+                    if (d <= bestDistance) {
+                        best = other;
+                        bestDistance = d;
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    private int playerSlot(final long entity) {
+        final long slot = slotById.get(entity);
+        return slot == -1 || kind[(int) slot] != PLAYER ? Grid.NONE : (int) slot;
+    }
+
+    private static float distance(final float ax, final float ay, final float bx, final float by) {
+        final float dx = ax - bx;
+        final float dy = ay - by;
+        return (float) Math.sqrt(dx * dx + dy * dy);
+    }
+
+    public int players() {
+        return players;
+    }
+
+    /** Moves refused by the speed check. Tick thread. */
+    public long rejectedMoves() {
+        return rejectedMoves;
+    }
+
+    /** Inputs refused for their shape or for what they asked (unknown entity, out of range). Tick thread. */
+    public long rejectedInputs() {
+        return rejectedInputs;
+    }
+
+    public long kills() {
+        return kills;
+    }
+
+    public WorldSettings settings() {
+        return settings;
+    }
+
+    /** A player's money in copper, or -1 when not on this map. Tick thread (tests). */
+    public long money(final long entity) {
+        final int slot = playerSlot(entity);
+        return slot == Grid.NONE ? -1 : money[slot];
+    }
+
+    /** Position of an entity as {x, y}, or null. Tick thread (tests). */
+    public float[] position(final long entity) {
+        final long slot = slotById.get(entity);
+        return slot == -1 ? null : new float[] {x[(int) slot], y[(int) slot]};
+    }
+
+    /** The creature nearest to a position, alive or dead, or -1. Tick thread (tests, bots' scripts). */
+    public long creatureNear(final float px, final float py, final float radius) {
+        final int cells = grid.neighbourhood(grid.cellAt(px, py), around);
+        long best = -1;
+        float bestDistance = radius;
+        for (int c = 0; c < cells; c++) {
+            for (int other = grid.first(around[c]); other != Grid.NONE; other = grid.next(other)) {
+                if (kind[other] == CREATURE) {
+                    final float d = distance(px, py, x[other], y[other]);
+                    if (d <= bestDistance) {
+                        best = id[other];
+                        bestDistance = d;
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Whether the creature is a corpse. Tick thread (tests). */
+    public boolean isDead(final long entity) {
+        final long slot = slotById.get(entity);
+        return slot != -1 && dead[(int) slot];
+    }
+}

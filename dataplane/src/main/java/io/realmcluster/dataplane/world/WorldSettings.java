@@ -1,0 +1,17 @@
+package io.realmcluster.dataplane.world;
+
+import io.realmcluster.proto.v1.MapKind;
+
+/** How a kind of map simulates: tick rate, visibility, how many creatures live in how much room. */
+public record WorldSettings(int tickHz, float visibilityYards, int creatures, float playAreaYards, int maxPlayers) {
+
+    /** Defaults per kind, from the vanilla game: ~100 yd on continents, 170 in instances, 250 in battlegrounds. */
+    public static WorldSettings forKind(final MapKind kind) {
+        return switch (kind) {
+            case MAP_KIND_CONTINENT -> new WorldSettings(20, 100f, 4000, 4000f, 5000);
+            case MAP_KIND_RAID -> new WorldSettings(20, 170f, 300, 1000f, 40);
+            case MAP_KIND_BATTLEGROUND -> new WorldSettings(20, 250f, 0, 1500f, 80);
+            default -> new WorldSettings(20, 170f, 150, 800f, 10);
+        };
+    }
+}

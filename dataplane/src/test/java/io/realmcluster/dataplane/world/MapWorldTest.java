@@ -1,0 +1,163 @@
+package io.realmcluster.dataplane.world;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/** The world simulation, deterministic under a seed: movement checks, combat, loot, wandering, no allocation. */
+class MapWorldTest {
+    private static final WorldSettings SMALL = new WorldSettings(20, 100f, 200, 400f, 50);
+    private static final long PLAYER = 42;
+
+    private final UnsafeBuffer input = new UnsafeBuffer(new byte[64]);
+    private final List<String> economy = new ArrayList<>();
+    private final MapWorld world = new MapWorld(SMALL, 7, 0f, 0f, new EconomyListener() {
+        @Override
+        public void moneyLooted(final long playerId, final long corpseId, final long copper) {
+            economy.add("money " + playerId + " " + copper);
+        }
+
+        @Override
+        public void experienceGained(final long playerId, final int experience) {
+            economy.add("xp " + playerId);
+        }
+    });
+    private long tick;
+
+    @Test
+    void movesWithinRunSpeedAreAcceptedAndTeleportsAreNot() {
+        join(PLAYER, 0f, 0f);
+        runTicks(20);
+        move(PLAYER, 1, 6f, 0f);
+        assertThat(world.position(PLAYER)).containsExactly(6f, 0f);
+        runTicks(1);
+        move(PLAYER, 2, 60f, 0f);
+        assertThat(world.position(PLAYER)).containsExactly(6f, 0f);
+        assertThat(world.rejectedMoves()).isEqualTo(1);
+        move(PLAYER, 3, Float.NaN, 0f);
+        assertThat(world.rejectedMoves()).isEqualTo(2);
+    }
+
+    @Test
+    void killingACreatureLeavesMoneyThatOnlyItsKillerLootsOnce() {
+        final long creature = world.creatureNear(0f, 0f, 400f);
+        final float[] at = world.position(creature);
+        join(PLAYER, at[0], at[1]);
+        join(PLAYER + 1, at[0], at[1]);
+        attack(PLAYER, creature);
+        for (int i = 0; i < 20_000 && !world.isDead(creature); i++) {
+            runTicks(1);
+            final float[] now = world.position(creature);
+            moveTo(PLAYER, now[0], now[1]);
+        }
+        assertThat(world.isDead(creature)).isTrue();
+        assertThat(economy).contains("xp " + PLAYER);
+
+        final float[] corpse = world.position(creature);
+        moveTo(PLAYER + 1, corpse[0], corpse[1]);
+        loot(PLAYER + 1, creature);
+        assertThat(world.money(PLAYER + 1)).isZero();
+
+        moveTo(PLAYER, corpse[0], corpse[1]);
+        loot(PLAYER, creature);
+        final long looted = world.money(PLAYER);
+        assertThat(looted).isPositive();
+        assertThat(economy).contains("money " + PLAYER + " " + looted);
+        loot(PLAYER, creature);
+        assertThat(world.money(PLAYER)).isEqualTo(looted);
+    }
+
+    @Test
+    void sameSeedAndInputsGiveTheSameWorld() {
+        final MapWorld other = new MapWorld(SMALL, 7, 0f, 0f, EconomyListener.NONE);
+        for (long t = 1; t <= 2_000; t++) {
+            world.tick(t, 0);
+            other.tick(t, 0);
+        }
+        for (long creature = MapWorld.CREATURE_ID_BASE; creature < MapWorld.CREATURE_ID_BASE + 200; creature++) {
+            assertThat(other.position(creature)).containsExactly(world.position(creature));
+        }
+    }
+
+    @Test
+    void wanderingCreaturesStayNearHome() {
+        final float[][] homes = new float[200][];
+        for (int i = 0; i < 200; i++) {
+            homes[i] = world.position(MapWorld.CREATURE_ID_BASE + i);
+        }
+        runTicks(5_000);
+        for (int i = 0; i < 200; i++) {
+            final float[] now = world.position(MapWorld.CREATURE_ID_BASE + i);
+            assertThat(Math.hypot(now[0] - homes[i][0], now[1] - homes[i][1]))
+                .isLessThanOrEqualTo(MapWorld.WANDER_RADIUS * Math.sqrt(2) + 0.01);
+        }
+    }
+
+    @Test
+    void aTickAllocatesNothingInSteadyState() {
+        for (int p = 1; p <= 50; p++) {
+            join(p, p * 3f, 0f);
+        }
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        runWithMoves(2_000);
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        runWithMoves(2_000);
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("bytes allocated by 2,000 ticks with 50 players moving").isLessThan(1_024);
+    }
+
+    private void runWithMoves(final int ticks) {
+        for (int i = 0; i < ticks; i++) {
+            for (int p = 1; p <= 50; p++) {
+                final int length = Inputs.encodeMove(input, 0, p, i, p * 3f, (i % 40) * 0.1f, 0f, 0f, 0);
+                world.onInput(Inputs.MOVE, input, 0, length);
+            }
+            world.tick(++tick, 0);
+        }
+    }
+
+    private void runTicks(final int count) {
+        for (int i = 0; i < count; i++) {
+            world.tick(++tick, 0);
+        }
+    }
+
+    private void join(final long player, final float x, final float y) {
+        final int length = Inputs.encodeJoin(input, 0, player, x, y, 0f, 0f, 60, 5_000, 0);
+        world.onInput(Inputs.PLAYER_JOIN, input, 0, length);
+    }
+
+    private void move(final long player, final int sequence, final float x, final float y) {
+        final int length = Inputs.encodeMove(input, 0, player, sequence, x, y, 0f, 0f, 0);
+        world.onInput(Inputs.MOVE, input, 0, length);
+    }
+
+    /** Walk in legal steps to a point (the server checks speed). */
+    private void moveTo(final long player, final float x, final float y) {
+        for (int guard = 0; guard < 10_000; guard++) {
+            final float[] at = world.position(player);
+            final double gap = Math.hypot(x - at[0], y - at[1]);
+            if (gap < 0.5) {
+                return;
+            }
+            final double step = Math.min(gap, 0.3);
+            runTicks(1);
+            move(player, guard, (float) (at[0] + (x - at[0]) / gap * step), (float) (at[1] + (y - at[1]) / gap * step));
+        }
+    }
+
+    private void attack(final long player, final long creature) {
+        final int length = Inputs.encodeTarget(input, 0, player, creature);
+        world.onInput(Inputs.ATTACK, input, 0, length);
+    }
+
+    private void loot(final long player, final long corpse) {
+        final int length = Inputs.encodeTarget(input, 0, player, corpse);
+        world.onInput(Inputs.LOOT, input, 0, length);
+    }
+}
