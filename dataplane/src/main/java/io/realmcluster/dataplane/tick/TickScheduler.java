@@ -45,6 +45,13 @@ public final class TickScheduler implements AutoCloseable {
             runners.add(runner);
             AgentRunner.startOnThread(runner);
         }
+        // A composite takes agents only once its thread runs it.
+        for (final DynamicCompositeAgent composite : composites) {
+            final long deadline = System.nanoTime() + HANDOVER_DEADLINE_NANOS;
+            while (composite.status() != DynamicCompositeAgent.Status.ACTIVE) {
+                waitOrFail(deadline, "start " + composite.roleName());
+            }
+        }
     }
 
     /** Start ticking {@code agent} on the least busy thread; returns once that thread has it. */
