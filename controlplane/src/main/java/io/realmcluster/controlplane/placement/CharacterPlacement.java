@@ -1,0 +1,68 @@
+package io.realmcluster.controlplane.placement;
+
+import io.grpc.Status;
+import io.realmcluster.controlplane.catalog.MapCatalog;
+import io.realmcluster.controlplane.etcd.EtcdStore;
+import io.realmcluster.controlplane.etcd.Keys;
+import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.MapDefinition;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapKind;
+import io.realmcluster.proto.v1.NodeStatus;
+
+/**
+ * Where a character enters the world at login: the node that runs its map. A character saved on
+ * a continent goes to that continent's node; one saved inside a dungeon, raid or battleground
+ * comes back at its continent (the instance it left may be gone), as in the vanilla game's
+ * entrance rule. Any replica answers from etcd; no leadership is needed to read.
+ */
+public final class CharacterPlacement {
+    /** The node, its game-client address and the instance a character enters. */
+    public record Route(String nodeId, Endpoint client, String instanceId) {
+    }
+
+    private final EtcdStore store;
+    private final Keys keys;
+    private final MapCatalog catalog;
+
+    public CharacterPlacement(final EtcdStore store, final Keys keys, final MapCatalog catalog) {
+        this.store = store;
+        this.keys = keys;
+        this.catalog = catalog;
+    }
+
+    /**
+     * The route for a character of {@code realm} saved on {@code mapId}.
+     *
+     * @throws io.grpc.StatusRuntimeException NOT_FOUND for an unknown realm or map, UNAVAILABLE
+     *         when no live node runs the continent yet.
+     */
+    public Route route(final String realm, final int mapId) {
+        if (!catalog.servesRealm(realm)) {
+            throw Status.NOT_FOUND.withDescription("unknown realm '" + realm + "'; this control plane serves "
+                + catalog.realms()).asRuntimeException();
+        }
+        final MapDefinition map = catalog.map(mapId).orElseThrow(() -> Status.NOT_FOUND
+            .withDescription("unknown map " + mapId).asRuntimeException());
+        final int continent = map.getKind() == MapKind.MAP_KIND_CONTINENT ? mapId : entranceContinent(mapId);
+        final String instanceId = realm + "." + continent;
+        final ClusterState state = ClusterState.read(store, keys);
+        final MapInstance instance = state.instances().get(instanceId);
+        final NodeStatus node = instance == null ? null : state.nodes().get(instance.getNodeId());
+        if (node == null) {
+            throw Status.UNAVAILABLE.withDescription("no live node runs continent " + instanceId
+                + " yet; retry shortly").asRuntimeException();
+        }
+        return new Route(node.getNode().getNodeId(), node.getNode().getClient(), instanceId);
+    }
+
+    /** The continent whose entrance leads into an instance map: Kalimdor's or the Eastern Kingdoms'. */
+    static int entranceContinent(final int instanceMapId) {
+        return switch (instanceMapId) {
+            // Entrances in Kalimdor: Ragefire Chasm, Wailing Caverns, Blackfathom Deeps, Razorfen Kraul,
+            // Razorfen Downs, Zul'Farrak, Maraudon, Dire Maul, Onyxia's Lair, both Ahn'Qiraj, Warsong Gulch.
+            case 389, 43, 48, 47, 129, 209, 349, 429, 249, 509, 531, 489 -> 1;
+            default -> 0;
+        };
+    }
+}
