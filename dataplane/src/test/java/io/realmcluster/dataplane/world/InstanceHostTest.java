@@ -1,0 +1,59 @@
+package io.realmcluster.dataplane.world;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.realmcluster.dataplane.tick.TickScheduler;
+import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.AssignmentSet;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapKind;
+
+/** A node runs exactly its latest assignment set, on real tick threads, and says so. */
+class InstanceHostTest {
+
+    @Test
+    void loadsConfirmsClosesAndDropsAsTheAssignmentSetSays() {
+        try (TickScheduler scheduler = new TickScheduler(1, Throwable::printStackTrace)) {
+            final InstanceHost host = new InstanceHost(scheduler, EconomyListener.NONE);
+            final MapInstance continent = instance("main.0", 0, MapKind.MAP_KIND_CONTINENT, 5, InstanceState.INSTANCE_STATE_PENDING);
+            final MapInstance dungeon = instance("main.36.a", 36, MapKind.MAP_KIND_DUNGEON, 6, InstanceState.INSTANCE_STATE_PENDING);
+
+            assertThat(host.apply(set(continent, dungeon))).extracting(AssignmentAck::getState)
+                .containsOnly(InstanceState.INSTANCE_STATE_ACTIVE);
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                host.instance("main.0").agent().stats().ticks() > 2 && host.instance("main.36.a").agent().stats().ticks() > 2);
+            assertThat(host.load().getMapInstances()).isEqualTo(2);
+
+            final MapInstance closing = dungeon.toBuilder().setEpoch(9).setState(InstanceState.INSTANCE_STATE_CLOSING).build();
+            assertThat(host.apply(set(continent, closing))).filteredOn(a -> a.getInstanceId().equals("main.36.a"))
+                .singleElement().satisfies(a -> {
+                    assertThat(a.getState()).isEqualTo(InstanceState.INSTANCE_STATE_CLOSED);
+                    assertThat(a.getEpoch()).isEqualTo(9);
+                });
+            assertThat(host.instance("main.36.a")).isNull();
+
+            // The continent moved away while this node was cut off: an empty set drops it.
+            final long ticksBefore = host.instance("main.0").agent().stats().ticks();
+            assertThat(host.apply(AssignmentSet.getDefaultInstance())).isEmpty();
+            assertThat(host.instances()).isEmpty();
+            assertThat(ticksBefore).isPositive();
+        }
+    }
+
+    private static AssignmentSet set(final MapInstance... instances) {
+        return AssignmentSet.newBuilder().addAllInstances(List.of(instances)).build();
+    }
+
+    private static MapInstance instance(final String id, final int map, final MapKind kind, final long epoch,
+                                        final InstanceState state) {
+        return MapInstance.newBuilder().setInstanceId(id).setMapId(map).setKind(kind).setRealm("main")
+            .setNodeId("n").setEpoch(epoch).setState(state).build();
+    }
+}
