@@ -17,6 +17,7 @@ import io.realmcluster.proto.v1.ControlMessage;
 import io.realmcluster.proto.v1.Heartbeat;
 import io.realmcluster.proto.v1.HeartbeatAck;
 import io.realmcluster.proto.v1.Hello;
+import io.realmcluster.proto.v1.LoadReport;
 import io.realmcluster.proto.v1.NodeMessage;
 import io.realmcluster.proto.v1.NodeState;
 import io.realmcluster.proto.v1.NodeStatus;
@@ -106,7 +107,7 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
         service.heartbeatReceived();
         final long now = service.clock().millis();
         NodeStatus rewrite = null;
-        if (!heartbeat.getLoad().equals(status.getLoad()) || now - lastWriteMillis >= REWRITE_INTERVAL_MS) {
+        if (placementRelevantChange(status.getLoad(), heartbeat.getLoad()) || now - lastWriteMillis >= REWRITE_INTERVAL_MS) {
             status = status.toBuilder().setLoad(heartbeat.getLoad()).setLastHeartbeatUnixMs(now).build();
             rewrite = status;
         }
@@ -144,6 +145,25 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
         }
         responses.onNext(ControlMessage.newBuilder().setAssignments(assignments).build());
         return true;
+    }
+
+    /**
+     * Whether a load report changes what placement decides from (players, instances), which is
+     * written at once; tick timings alone wait for the periodic rewrite, so a busy cluster does not
+     * turn every heartbeat into an etcd write and a watch event on every replica.
+     */
+    static boolean placementRelevantChange(final LoadReport before, final LoadReport after) {
+        if (before.getPlayers() != after.getPlayers() || before.getMapInstances() != after.getMapInstances()
+            || before.getMapsCount() != after.getMapsCount()) {
+            return true;
+        }
+        for (int i = 0; i < after.getMapsCount(); i++) {
+            if (before.getMaps(i).getPlayers() != after.getMaps(i).getPlayers()
+                || !before.getMaps(i).getInstanceId().equals(after.getMaps(i).getInstanceId())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void goodbye(final String reason) {

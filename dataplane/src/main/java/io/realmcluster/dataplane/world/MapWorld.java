@@ -56,6 +56,8 @@ public final class MapWorld implements TickSimulation {
     private final int[] maxHealth;
     private final int[] level;
     private final int[] target;
+    /** The entity id {@code target} held when it was set: a slot freed and reused is not the same foe. */
+    private final long[] targetId;
     private final long[] nextActionTick;
     private final long[] lastMoveTick;
     private final long[] money;
@@ -96,6 +98,7 @@ public final class MapWorld implements TickSimulation {
         maxHealth = new int[capacity];
         level = new int[capacity];
         target = new int[capacity];
+        targetId = new long[capacity];
         nextActionTick = new long[capacity];
         lastMoveTick = new long[capacity];
         money = new long[capacity];
@@ -253,7 +256,8 @@ public final class MapWorld implements TickSimulation {
         }
         final int victim = target[slot];
         if (victim != Grid.NONE) {
-            if (kind[victim] != PLAYER || distance(homeX[slot], homeY[slot], x[victim], y[victim]) > LEASH_RADIUS) {
+            if (kind[victim] != PLAYER || id[victim] != targetId[slot]
+                || distance(homeX[slot], homeY[slot], x[victim], y[victim]) > LEASH_RADIUS) {
                 target[slot] = Grid.NONE;
                 goalX[slot] = homeX[slot];
                 goalY[slot] = homeY[slot];
@@ -276,6 +280,7 @@ public final class MapWorld implements TickSimulation {
             final int player = nearestPlayer(slot, AGGRO_RADIUS);
             if (player != Grid.NONE) {
                 target[slot] = player;
+                targetId[slot] = id[player];
                 return;
             }
         }
@@ -299,6 +304,7 @@ public final class MapWorld implements TickSimulation {
         nextActionTick[slot] = tick + attackIntervalTicks;
         if (target[foe] == Grid.NONE) {
             target[foe] = slot;
+            targetId[foe] = id[slot];
         }
         health[foe] -= 10 + level[slot] * 2;
         if (health[foe] <= 0) {
