@@ -93,6 +93,10 @@ public final class ControlPlane implements AutoCloseable {
         return grpcAddress;
     }
 
+    public HostPort metricsAddress() {
+        return metricsEndpoint.address();
+    }
+
     /** True while this replica leads. */
     public boolean isLeader() {
         return controller != null && controller.isLeader();

@@ -48,6 +48,23 @@ class StandardServicesTest {
         }
     }
 
+    @Test
+    void exposesPrometheusMetricsOfLeadershipPlacementAndEtcd() throws Exception {
+        try (ControlPlane controlPlane = new ControlPlane(new ControlPlaneConfig("cp-metrics", List.of(URI.create(ETCD.endpoint())),
+            "/metrics-test", Duration.ofSeconds(3), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
+            Duration.ofSeconds(2), Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults())).start()) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(controlPlane::isLeader);
+            final java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create("http://" + controlPlane.metricsAddress() + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("realm_controlplane_leader 1", "realm_controlplane_etcd_request_seconds",
+                "realm_controlplane_node_sessions", "realm_controlplane_placements_total",
+                "realm_controlplane_reassignments_total", "jvm_memory_used_bytes");
+        }
+    }
+
     private static List<String> listServices(final ManagedChannel channel) throws Exception {
         final CompletableFuture<List<String>> services = new CompletableFuture<>();
         final StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)

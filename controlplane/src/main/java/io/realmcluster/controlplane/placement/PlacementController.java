@@ -92,6 +92,12 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
             .help("Continents moved off a dead node").register(metrics);
         closed = Counter.builder().name("realm_controlplane_instances_closed_total")
             .help("Instances closed, by reason").labelNames("reason").register(metrics);
+        // Zero series from the start, so a dashboard sees a rate of 0 rather than no data.
+        for (final String pool : List.of("continent", "dungeon", "raid", "battleground")) {
+            placements.initLabelValues(pool);
+        }
+        closed.initLabelValues("idle");
+        closed.initLabelValues("node_dead");
     }
 
     public void start() {

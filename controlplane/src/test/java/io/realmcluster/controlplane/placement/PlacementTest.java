@@ -159,6 +159,30 @@ class PlacementTest {
     }
 
     @Test
+    void aCordonedNodeKeepsWhatItRunsButTakesNothingNew() {
+        final ManagedChannel channel = leader(List.of("main"), Duration.ofMinutes(5));
+        FakeNode.connect(channel, "a", 100, "dungeon");
+        FakeNode.connect(channel, "b", 100, "dungeon");
+        awaitNodes(channel, 2);
+        final MapInstance first = create(channel, DEADMINES, "g1", 5);
+        final String cordoned = first.getNodeId();
+        final var admin = AdminGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+        assertThat(admin.setNodeSchedulable(io.realmcluster.proto.v1.SetNodeSchedulableRequest.newBuilder()
+            .setNodeId(cordoned).setSchedulable(false).build()).getState())
+            .isEqualTo(io.realmcluster.proto.v1.NodeState.NODE_STATE_CORDONED);
+        for (int g = 2; g < 8; g++) {
+            assertThat(create(channel, DEADMINES, "g" + g, 5).getNodeId()).isNotEqualTo(cordoned);
+        }
+        assertThat(instances(channel)).extracting(MapInstance::getInstanceId).contains(first.getInstanceId());
+        AdminGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).setNodeSchedulable(
+            io.realmcluster.proto.v1.SetNodeSchedulableRequest.newBuilder().setNodeId(cordoned).setSchedulable(true).build());
+        assertThat(create(channel, DEADMINES, "g9", 5).getNodeId()).isEqualTo(cordoned);
+        assertRefused(() -> AdminGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).setNodeSchedulable(
+                io.realmcluster.proto.v1.SetNodeSchedulableRequest.newBuilder().setNodeId("ghost").build()),
+            Status.Code.NOT_FOUND, "no node ghost");
+    }
+
+    @Test
     void badRequestsAreRefusedWithAReason() {
         final ManagedChannel channel = leader(List.of("main"), Duration.ofMinutes(5));
         assertRefused(() -> create(channel, 9999, "g", 1), Status.Code.NOT_FOUND, "unknown map 9999");
