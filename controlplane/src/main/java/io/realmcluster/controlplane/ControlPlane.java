@@ -20,6 +20,7 @@ import io.realmcluster.controlplane.election.LeaderElection;
 import io.realmcluster.controlplane.etcd.PrefixWatch;
 import io.realmcluster.controlplane.placement.AckRecorder;
 import io.realmcluster.controlplane.placement.AssignmentPublisher;
+import io.realmcluster.controlplane.placement.LeaderForwarder;
 import io.realmcluster.controlplane.placement.PlacementController;
 import io.realmcluster.controlplane.placement.PlacementService;
 import io.realmcluster.proto.v1.ControlPlaneReplica;
@@ -42,6 +43,7 @@ public final class ControlPlane implements AutoCloseable {
     private AssignmentPublisher publisher;
     private PrefixWatch watch;
     private LeaderElection election;
+    private LeaderForwarder forwarder;
     private Server server;
     private MetricsEndpoint metricsEndpoint;
     private HostPort grpcAddress;
@@ -66,9 +68,10 @@ public final class ControlPlane implements AutoCloseable {
             publisher = new AssignmentPublisher(store, keys, sessions);
             final AckRecorder acks = new AckRecorder(store, keys);
             sessions.connect(acks::record, publisher::wake);
+            forwarder = new LeaderForwarder(config.id(), controlPlanes);
             server = GrpcServers.start("gRPC", config.listen(), health, List.of(sessions,
                 new AdminService(store, keys, catalog, controlPlanes),
-                new PlacementService(catalog, controller, controlPlanes::describeLeader)));
+                new PlacementService(catalog, controller, forwarder)), PlacementService.interceptor());
             grpcAddress = GrpcServers.boundAddress(server, config.listen());
             watch = new PrefixWatch(store, Keys.bytes(keys.root()), () -> {
                 controller.wake();
@@ -104,7 +107,7 @@ public final class ControlPlane implements AutoCloseable {
 
     private ControlPlaneReplica self() {
         final String host = config.placement().advertiseHost() != null ? config.placement().advertiseHost()
-            : grpcAddress.host();
+            : HostPort.advertisable(grpcAddress.host());
         return ControlPlaneReplica.newBuilder()
             .setId(config.id())
             .setGrpc(Endpoint.newBuilder().setHost(host).setPort(grpcAddress.port()))
@@ -135,6 +138,9 @@ public final class ControlPlane implements AutoCloseable {
         }
         if (server != null) {
             GrpcServers.shutdown(server, 1_000);
+        }
+        if (forwarder != null) {
+            forwarder.close();
         }
         if (store != null) {
             store.close();

@@ -1,7 +1,5 @@
 package io.realmcluster.dataplane;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -105,16 +103,6 @@ public final class NodeMain implements Callable<Integer> {
     }
 
     private String advertise() {
-        if (advertiseHost != null) {
-            return advertiseHost;
-        }
-        if (!listen.host().equals("0.0.0.0") && !listen.host().equals("::")) {
-            return null;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostAddress();
-        } catch (final UnknownHostException e) {
-            return "127.0.0.1";
-        }
+        return advertiseHost != null ? advertiseHost : HostPort.advertisable(listen.host());
     }
 }

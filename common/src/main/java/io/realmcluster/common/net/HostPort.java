@@ -69,6 +69,21 @@ public record HostPort(String host, int port) {
         return sb.toString();
     }
 
+    /**
+     * A host others can reach: {@code host} itself, or this machine's address when it is a wildcard
+     * (0.0.0.0, ::) that only means "every interface".
+     */
+    public static String advertisable(final String host) {
+        if (!host.equals("0.0.0.0") && !host.equals("::")) {
+            return host;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostAddress();
+        } catch (final java.net.UnknownHostException e) {
+            return "127.0.0.1";
+        }
+    }
+
     /** The same host with another port, e.g. the port a listener actually bound. */
     public HostPort withPort(final int newPort) {
         return new HostPort(host, newPort);

@@ -19,25 +19,40 @@ import io.realmcluster.proto.v1.PlacementGrpc;
 
 /**
  * The Placement API. Requests are checked here on any replica; only the leader places, and a
- * follower says which replica leads so the caller can go there.
+ * follower forwards what reaches it to the leader, once.
  */
 public final class PlacementService extends PlacementGrpc.PlacementImplBase {
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
     private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
+    /** Who forwarded the current call, from {@link LeaderForwarder#FORWARDED}; set by {@link #interceptor()}. */
+    private static final Context.Key<String> FORWARDED_BY = Context.key("realm-forwarded-by");
+
+    /** Puts the forwarding mark of incoming calls into their context. */
+    public static io.grpc.ServerInterceptor interceptor() {
+        return new io.grpc.ServerInterceptor() {
+            @Override
+            public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(final io.grpc.ServerCall<Q, R> call,
+                                                                      final io.grpc.Metadata headers,
+                                                                      final io.grpc.ServerCallHandler<Q, R> next) {
+                final String forwardedBy = headers.get(LeaderForwarder.FORWARDED);
+                if (forwardedBy == null) {
+                    return next.startCall(call, headers);
+                }
+                return io.grpc.Contexts.interceptCall(Context.current().withValue(FORWARDED_BY, forwardedBy),
+                    call, headers, next);
+            }
+        };
+    }
 
     private final MapCatalog catalog;
     private final PlacementController controller;
-    private final LeaderLookup leaders;
+    private final LeaderForwarder forwarder;
 
-    /** Who leads now, for the message a follower answers with. */
-    public interface LeaderLookup {
-        String describeLeader();
-    }
-
-    public PlacementService(final MapCatalog catalog, final PlacementController controller, final LeaderLookup leaders) {
+    public PlacementService(final MapCatalog catalog, final PlacementController controller,
+                            final LeaderForwarder forwarder) {
         this.catalog = catalog;
         this.controller = controller;
-        this.leaders = leaders;
+        this.forwarder = forwarder;
     }
 
     @Override
@@ -70,12 +85,16 @@ public final class PlacementService extends PlacementGrpc.PlacementImplBase {
             throw Status.INVALID_ARGUMENT.withDescription("map " + map.getMapId() + " holds at most "
                 + map.getMaxPlayers() + " players, asked for " + request.getPlayers()).asRuntimeException();
         }
-        if (!controller.isLeader()) {
-            throw Status.UNAVAILABLE.withDescription("this control plane is not the leader; " + leaders.describeLeader())
-                .asRuntimeException();
-        }
         final long deadlineMs = Context.current().getDeadline() == null ? DEFAULT_DEADLINE.toMillis()
             : Math.max(1, Context.current().getDeadline().timeRemaining(TimeUnit.MILLISECONDS));
+        if (!controller.isLeader()) {
+            final String forwardedBy = FORWARDED_BY.get();
+            if (forwardedBy != null) {
+                throw Status.UNAVAILABLE.withDescription("control plane " + forwardedBy
+                    + " forwarded this to a replica that no longer leads; retry").asRuntimeException();
+            }
+            return forwarder.createInstance(request, deadlineMs);
+        }
         try {
             return controller.createInstance(map, request.getRealm(), request.getOwner(), request.getPlayers())
                 .get(deadlineMs, TimeUnit.MILLISECONDS);

@@ -196,13 +196,15 @@ class PlacementTest {
     }
 
     @Test
-    void aFollowerNamesTheLeader() {
+    void aFollowerForwardsPlacementToTheLeader() {
         final ManagedChannel leaderChannel = leader(List.of("main"), Duration.ofMinutes(5));
+        FakeNode.connect(leaderChannel, "a", 100, "dungeon");
+        awaitNodes(leaderChannel, 1);
         final ControlPlane follower = start("cp-follower", List.of("main"), Duration.ofMinutes(5));
         final ManagedChannel followerChannel = channel(follower);
-        assertThat(leaderChannel).isNotNull();
-        assertRefused(() -> create(followerChannel, DEADMINES, "g", 1), Status.Code.UNAVAILABLE,
-            "not the leader; the leader is cp-0 at 127.0.0.1:");
+        assertThat(follower.isLeader()).isFalse();
+        final MapInstance viaFollower = create(followerChannel, DEADMINES, "g", 1);
+        assertThat(create(leaderChannel, DEADMINES, "g", 1).getInstanceId()).isEqualTo(viaFollower.getInstanceId());
     }
 
     private ManagedChannel leader(final List<String> realms, final Duration idle) {
