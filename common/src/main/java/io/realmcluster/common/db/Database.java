@@ -1,0 +1,101 @@
+package io.realmcluster.common.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.realmcluster.common.cli.StartupException;
+
+/**
+ * A realm's character database: a HikariCP pool whose connections carry deadlines (connect,
+ * socket read, statement), and the schema migrations that define it.
+ */
+public final class Database implements AutoCloseable {
+    /** No query may run longer than this; a dead database turns into an error, not a hang. */
+    public static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final HikariDataSource pool;
+    private final String where;
+
+    private Database(final HikariDataSource pool, final String where) {
+        this.pool = pool;
+        this.where = where;
+    }
+
+    /** Open a pool of up to {@code poolSize} connections to {@code jdbcUrl}; fails with a one-line reason. */
+    public static Database open(final String name, final String jdbcUrl, final DatabaseCredentials credentials,
+                                final int poolSize) {
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new StartupException("only PostgreSQL is supported: --db-url must start with jdbc:postgresql:, got "
+                + redact(jdbcUrl));
+        }
+        final HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(credentials.user());
+        config.setPassword(credentials.password());
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(2, poolSize));
+        config.setConnectionTimeout(3_000);
+        config.setValidationTimeout(2_000);
+        config.setInitializationFailTimeout(5_000);
+        config.addDataSourceProperty("connectTimeout", "3");
+        config.addDataSourceProperty("socketTimeout", Long.toString(STATEMENT_TIMEOUT.toSeconds() + 5));
+        config.addDataSourceProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT.toMillis());
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        final String where = redact(jdbcUrl);
+        try {
+            return new Database(new HikariDataSource(config), where);
+        } catch (final RuntimeException e) {
+            throw new StartupException("cannot connect to the database at " + where + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** Bring the schema up to date; safe to run from every replica at every start. */
+    public void migrate() {
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        } catch (final FlywayException e) {
+            throw new StartupException("cannot migrate the database at " + where + ": " + rootMessage(e), e);
+        }
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    /** The URL without credentials, fit for logs and errors. */
+    public String where() {
+        return where;
+    }
+
+    /** A JDBC URL with any password or user parameter removed. */
+    public static String redact(final String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)([?&](password|user)=)[^&]*", "$1***");
+    }
+
+    private static String rootMessage(final Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
