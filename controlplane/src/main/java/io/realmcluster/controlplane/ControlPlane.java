@@ -19,7 +19,14 @@ import io.realmcluster.controlplane.election.ControlPlanes;
 import io.realmcluster.controlplane.election.LeaderElection;
 import io.realmcluster.controlplane.etcd.PrefixWatch;
 import io.realmcluster.controlplane.placement.AckRecorder;
+import io.realmcluster.common.auth.PasswordHasher;
+import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.common.db.Database;
+import io.realmcluster.controlplane.login.AccountStore;
+import io.realmcluster.controlplane.login.CharacterStore;
+import io.realmcluster.controlplane.login.LoginService;
 import io.realmcluster.controlplane.placement.AssignmentPublisher;
+import io.realmcluster.controlplane.placement.CharacterPlacement;
 import io.realmcluster.controlplane.placement.LeaderForwarder;
 import io.realmcluster.controlplane.placement.PlacementController;
 import io.realmcluster.controlplane.placement.PlacementService;
@@ -44,6 +51,7 @@ public final class ControlPlane implements AutoCloseable {
     private PrefixWatch watch;
     private LeaderElection election;
     private LeaderForwarder forwarder;
+    private Database database;
     private Server server;
     private MetricsEndpoint metricsEndpoint;
     private HostPort grpcAddress;
@@ -69,9 +77,10 @@ public final class ControlPlane implements AutoCloseable {
             final AckRecorder acks = new AckRecorder(store, keys);
             sessions.connect(acks::record, publisher::wake);
             forwarder = new LeaderForwarder(config.id(), controlPlanes);
+            final LoginParts login = login(catalog, keys);
             server = GrpcServers.start("gRPC", config.listen(), health, List.of(sessions,
-                new AdminService(store, keys, catalog, controlPlanes),
-                new PlacementService(catalog, controller, forwarder)), PlacementService.interceptor());
+                new AdminService(store, keys, catalog, controlPlanes, login.accounts(), login.characters()),
+                new PlacementService(catalog, controller, forwarder), login.service()), PlacementService.interceptor());
             grpcAddress = GrpcServers.boundAddress(server, config.listen());
             watch = new PrefixWatch(store, Keys.bytes(keys.root()), () -> {
                 controller.wake();
@@ -103,6 +112,26 @@ public final class ControlPlane implements AutoCloseable {
     /** True while this replica leads. */
     public boolean isLeader() {
         return controller != null && controller.isLeader();
+    }
+
+    /** The login side: served from the realm database when there is one, refused with a reason otherwise. */
+    private record LoginParts(AccountStore accounts, CharacterStore characters, io.grpc.BindableService service) {
+    }
+
+    private LoginParts login(final MapCatalog catalog, final Keys keys) {
+        final ControlPlaneConfig.Login settings = config.login();
+        if (settings.dbUrl() == null) {
+            return new LoginParts(null, null, LoginService.withoutDatabase());
+        }
+        database = Database.open("realm-db", settings.dbUrl(), settings.credentials(), 8);
+        database.migrate();
+        final AccountStore accounts = new AccountStore(database, new PasswordHasher(settings.passwordIterations()));
+        final CharacterStore characters = new CharacterStore(database);
+        LOG.info("accounts and characters in {}{}", database.where(),
+            settings.allowRegistration() ? "; clients may register" : "");
+        return new LoginParts(accounts, characters, new LoginService(accounts, characters,
+            new CharacterPlacement(store, keys, catalog), new SessionToken(settings.tokenSecret()), catalog,
+            settings.allowRegistration(), settings.tokenTtl(), Clock.systemUTC()));
     }
 
     private ControlPlaneReplica self() {
@@ -144,6 +173,9 @@ public final class ControlPlane implements AutoCloseable {
         }
         if (store != null) {
             store.close();
+        }
+        if (database != null) {
+            database.close();
         }
         if (metricsEndpoint != null) {
             metricsEndpoint.close();

@@ -16,7 +16,22 @@ public record ControlPlaneConfig(
     HostPort metricsListen,
     Duration nodeLeaseTtl,
     Duration heartbeatInterval,
-    Placement placement) {
+    Placement placement,
+    Login login) {
+
+    /** Settings of accounts and login; {@code dbUrl} null when the replica runs without a database. */
+    public record Login(
+        String dbUrl,
+        io.realmcluster.common.db.DatabaseCredentials credentials,
+        io.realmcluster.common.auth.TokenSecret tokenSecret,
+        Duration tokenTtl,
+        boolean allowRegistration,
+        int passwordIterations) {
+
+        public static Login disabled() {
+            return new Login(null, null, null, Duration.ofSeconds(60), false, 210_000);
+        }
+    }
 
     /** Settings of leadership and placement. */
     public record Placement(

@@ -6,11 +6,14 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
+import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Daemon;
 import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StandardOptions;
+import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.controlplane.login.LoginOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,16 +77,21 @@ public final class ControlPlaneMain implements Callable<Integer> {
         description = "An empty dungeon, raid or battleground instance closes after this long (default: ${DEFAULT-VALUE}).")
     long instanceIdleTimeoutSeconds;
 
-    @Option(names = "--db-url", paramLabel = "JDBC-URL",
-        description = "Character database (accounts, login); user and password from the environment.")
-    String dbUrl;
-
-    @Option(names = "--db-password-file", paramLabel = "FILE",
-        description = "File holding the database password (instead of REALM_DB_PASSWORD).")
-    String dbPasswordFile;
+    @Mixin
+    LoginOptions login;
 
     @Mixin
     StandardOptions standard;
+
+    private ControlPlaneConfig.Login loginConfig() {
+        if (login.dbUrl() == null) {
+            return ControlPlaneConfig.Login.disabled();
+        }
+        return new ControlPlaneConfig.Login(login.dbUrl(),
+            DatabaseCredentials.from(System.getenv(), login.dbPasswordFile()),
+            TokenSecret.load(login.tokenSecretFile(), System.getenv()),
+            Duration.ofSeconds(login.tokenTtlSeconds()), login.allowRegistration(), login.passwordIterations());
+    }
 
     public static void main(final String[] args) {
         System.exit(CommandLines.execute("controlplane", new ControlPlaneMain(), args));
@@ -101,7 +109,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
             etcd, etcdPrefix, Duration.ofMillis(etcdTimeoutMillis), listen, metricsListen,
             Duration.ofSeconds(nodeLeaseTtlSeconds), Duration.ofMillis(heartbeatIntervalMillis),
             new ControlPlaneConfig.Placement(realms, Duration.ofSeconds(leaderLeaseTtlSeconds),
-                Duration.ofSeconds(instanceIdleTimeoutSeconds), advertiseHost));
+                Duration.ofSeconds(instanceIdleTimeoutSeconds), advertiseHost),
+            loginConfig());
         return Daemon.runUntilStopped("controlplane", new ControlPlane(config).start());
     }
 }

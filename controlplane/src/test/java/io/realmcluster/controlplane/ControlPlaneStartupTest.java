@@ -40,6 +40,6 @@ class ControlPlaneStartupTest {
 
     private static ControlPlaneConfig config(final List<URI> etcd, final HostPort listen) {
         return new ControlPlaneConfig("cp-test", etcd, "/startup-test", Duration.ofMillis(1500), listen,
-            HostPort.parse("127.0.0.1:0"), Duration.ofSeconds(2), Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults());
+            HostPort.parse("127.0.0.1:0"), Duration.ofSeconds(2), Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults(), ControlPlaneConfig.Login.disabled());
     }
 }

@@ -33,7 +33,7 @@ class StandardServicesTest {
     void servesHealthAndReflectionOfItsOwnServices() throws Exception {
         try (ControlPlane controlPlane = new ControlPlane(new ControlPlaneConfig("cp-std", List.of(URI.create(ETCD.endpoint())),
             "/std", Duration.ofSeconds(3), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
-            Duration.ofSeconds(2), Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults())).start()) {
+            Duration.ofSeconds(2), Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults(), ControlPlaneConfig.Login.disabled())).start()) {
             final ManagedChannel channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress())
                 .usePlaintext().build();
             try {
@@ -52,7 +52,7 @@ class StandardServicesTest {
     void exposesPrometheusMetricsOfLeadershipPlacementAndEtcd() throws Exception {
         try (ControlPlane controlPlane = new ControlPlane(new ControlPlaneConfig("cp-metrics", List.of(URI.create(ETCD.endpoint())),
             "/metrics-test", Duration.ofSeconds(3), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
-            Duration.ofSeconds(2), Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults())).start()) {
+            Duration.ofSeconds(2), Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults(), ControlPlaneConfig.Login.disabled())).start()) {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(controlPlane::isLeader);
             final java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(URI.create("http://" + controlPlane.metricsAddress() + "/metrics"))

@@ -12,7 +12,14 @@ import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.catalog.MapCatalog;
 import io.realmcluster.controlplane.election.ControlPlanes;
 import io.realmcluster.controlplane.placement.ClusterState;
+import io.realmcluster.controlplane.login.AccountStore;
+import io.realmcluster.controlplane.login.CharacterStore;
+import io.realmcluster.controlplane.login.LoginService;
+import io.realmcluster.proto.v1.Account;
 import io.realmcluster.proto.v1.AdminGrpc;
+import io.realmcluster.proto.v1.Character;
+import io.realmcluster.proto.v1.CreateAccountRequest;
+import io.realmcluster.proto.v1.CreateCharacterRequest;
 import io.realmcluster.proto.v1.Catalog;
 import io.realmcluster.proto.v1.GetCatalogRequest;
 import io.realmcluster.proto.v1.ListControlPlanesRequest;
@@ -33,13 +40,49 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     private final Keys keys;
     private final MapCatalog catalog;
     private final ControlPlanes controlPlanes;
+    private final AccountStore accounts;
+    private final CharacterStore characters;
 
+    /** {@code accounts} and {@code characters} are null on a replica without a database. */
     public AdminService(final EtcdStore store, final Keys keys, final MapCatalog catalog,
-                        final ControlPlanes controlPlanes) {
+                        final ControlPlanes controlPlanes, final AccountStore accounts, final CharacterStore characters) {
         this.store = store;
         this.keys = keys;
         this.catalog = catalog;
         this.controlPlanes = controlPlanes;
+        this.accounts = accounts;
+        this.characters = characters;
+    }
+
+    @Override
+    public void createAccount(final CreateAccountRequest request, final StreamObserver<Account> response) {
+        answer(response, () -> {
+            requireDatabase();
+            return accounts.create(request.getName(), request.getPassword());
+        });
+    }
+
+    @Override
+    public void createCharacter(final CreateCharacterRequest request, final StreamObserver<Character> response) {
+        answer(response, () -> {
+            requireDatabase();
+            final String realm = request.getRealm().isEmpty() && catalog.realms().size() == 1
+                ? catalog.realms().get(0) : request.getRealm();
+            if (!catalog.servesRealm(realm)) {
+                throw Status.NOT_FOUND.withDescription("unknown realm '" + realm + "'; this control plane serves "
+                    + catalog.realms()).asRuntimeException();
+            }
+            final Account account = accounts.byName(request.getAccount()).orElseThrow(() -> Status.NOT_FOUND
+                .withDescription("no account '" + request.getAccount() + "'").asRuntimeException());
+            return characters.create(account.getAccountId(), realm, request.getName(), request.getRace(),
+                request.getClass_());
+        });
+    }
+
+    private void requireDatabase() {
+        if (accounts == null) {
+            throw LoginService.NO_DATABASE.asRuntimeException();
+        }
     }
 
     @Override

@@ -217,7 +217,7 @@ class PlacementTest {
         final ControlPlane controlPlane = new ControlPlane(new ControlPlaneConfig(id, List.of(URI.create(ETCD.endpoint())),
             prefix, Duration.ofSeconds(3), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
             Duration.ofSeconds(2), Duration.ofMillis(200),
-            new ControlPlaneConfig.Placement(realms, Duration.ofSeconds(2), idle, null))).start();
+            new ControlPlaneConfig.Placement(realms, Duration.ofSeconds(2), idle, null), ControlPlaneConfig.Login.disabled())).start();
         controlPlanes.add(controlPlane);
         return controlPlane;
     }

@@ -50,7 +50,7 @@ class NodeSessionTest {
     void startControlPlane() {
         controlPlane = new ControlPlane(new ControlPlaneConfig("cp-test", List.of(URI.create(ETCD.endpoint())),
             "/test-" + UUID.randomUUID(), Duration.ofSeconds(3), HostPort.parse("127.0.0.1:0"),
-            HostPort.parse("127.0.0.1:0"), LEASE_TTL, Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults())).start();
+            HostPort.parse("127.0.0.1:0"), LEASE_TTL, Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults(), ControlPlaneConfig.Login.disabled())).start();
         channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress()).usePlaintext().build();
     }
 

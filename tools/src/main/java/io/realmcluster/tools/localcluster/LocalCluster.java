@@ -94,12 +94,17 @@ public final class LocalCluster implements Callable<Integer> {
             "REALM_DB_USER", postgres.user(),
             "REALM_DB_PASSWORD", postgres.password());
         final String controlPlane = "127.0.0.1:" + ports.controlPlane();
+        final Path tokenSecret = tokenSecret(run);
         startChild("cp-1", run, env, List.of(home.resolve("bin/controlplane").toString(),
             "--id", "cp-1",
             "--etcd", etcd.endpoint(),
             "--listen", controlPlane,
             "--metrics-listen", "127.0.0.1:" + ports.controlPlaneMetrics(),
-            "--db-url", postgres.jdbcUrl()));
+            "--db-url", postgres.jdbcUrl(),
+            "--token-secret-file", tokenSecret.toString(),
+            "--allow-registration",
+            // The bots create thousands of accounts; a production realm keeps the default.
+            "--password-iterations", "10000"));
         // Nodes would only retry until the control plane listens; start them once it does.
         awaitNodes(HostPort.parse(controlPlane), 0);
         for (int i = 1; i <= nodes; i++) {
@@ -168,6 +173,18 @@ public final class LocalCluster implements Callable<Integer> {
             }
         }
         throw new StartupException("the cluster did not come up within " + READY_DEADLINE_MS / 1000 + " s: " + lastError);
+    }
+
+    /** The key that signs session tokens, made once (random, owner-only) and kept with the cluster's data. */
+    private static Path tokenSecret(final Path run) throws IOException {
+        final Path file = run.resolve("token-secret");
+        if (!Files.exists(file)) {
+            final byte[] key = new byte[48];
+            new java.security.SecureRandom().nextBytes(key);
+            Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key) + "\n");
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+        return file;
     }
 
     /** Wait until every continent runs, confirmed by its node; what there is after the deadline otherwise. */

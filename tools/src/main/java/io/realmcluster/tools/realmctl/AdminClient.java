@@ -9,7 +9,11 @@ import io.grpc.StatusRuntimeException;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.v1.Account;
 import io.realmcluster.proto.v1.AdminGrpc;
+import io.realmcluster.proto.v1.Character;
+import io.realmcluster.proto.v1.CreateAccountRequest;
+import io.realmcluster.proto.v1.CreateCharacterRequest;
 import io.realmcluster.proto.v1.Catalog;
 import io.realmcluster.proto.v1.GetCatalogRequest;
 import io.realmcluster.proto.v1.ListControlPlanesRequest;
@@ -78,6 +82,22 @@ public final class AdminClient implements AutoCloseable {
         try {
             return stub().setNodeSchedulable(SetNodeSchedulableRequest.newBuilder()
                 .setNodeId(nodeId).setSchedulable(schedulable).build());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public Account createAccount(final CreateAccountRequest request) {
+        try {
+            return stub().createAccount(request);
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public Character createCharacter(final CreateCharacterRequest request) {
+        try {
+            return stub().createCharacter(request);
         } catch (final StatusRuntimeException e) {
             throw failure(e);
         }

@@ -11,7 +11,8 @@ import picocli.CommandLine.ScopeType;
 /** {@code realmctl}: the operators' command line, in kubectl's manner ({@code get}, {@code describe}). */
 @Command(name = "realmctl", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
     description = "Operate a realm cluster through its control plane.",
-    subcommands = {GetCommand.class, DescribeCommand.class, CordonCommand.class, CordonCommand.Uncordon.class},
+    subcommands = {GetCommand.class, DescribeCommand.class, CreateCommand.class, CordonCommand.class,
+        CordonCommand.Uncordon.class},
     footer = {"", "The control plane defaults to $REALMCTL_CONTROLPLANE, else " + Realmctl.DEFAULT_CONTROLPLANE
         + " (the local cluster)."})
 public final class Realmctl implements Runnable {

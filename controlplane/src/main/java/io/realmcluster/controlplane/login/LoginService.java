@@ -1,0 +1,158 @@
+package io.realmcluster.controlplane.login;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import com.google.protobuf.ByteString;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.controlplane.catalog.MapCatalog;
+import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
+import io.realmcluster.controlplane.placement.CharacterPlacement;
+import io.realmcluster.proto.v1.Account;
+import io.realmcluster.proto.v1.Character;
+import io.realmcluster.proto.v1.LoginGrpc;
+import io.realmcluster.proto.v1.LoginRequest;
+import io.realmcluster.proto.v1.LoginResponse;
+import io.realmcluster.proto.v1.PlayerCreateCharacterRequest;
+import io.realmcluster.proto.v1.RegisterAccountRequest;
+
+/**
+ * What game clients call before a node: registration (when the operator allows it), character
+ * creation on one's own account, and login, which routes the character to the node of its map
+ * and signs a session token that node accepts.
+ */
+public final class LoginService extends LoginGrpc.LoginImplBase {
+    private static final String WRONG_CREDENTIALS = "wrong account name or password";
+    /** Why accounts and login are refused by a replica started without --db-url. */
+    public static final Status NO_DATABASE = Status.FAILED_PRECONDITION
+        .withDescription("this control plane runs without a database (--db-url)");
+
+    private final AccountStore accounts;
+    private final CharacterStore characters;
+    private final CharacterPlacement placement;
+    private final SessionToken tokens;
+    private final MapCatalog catalog;
+    private final boolean allowRegistration;
+    private final Duration tokenTtl;
+    private final Clock clock;
+
+    public LoginService(final AccountStore accounts, final CharacterStore characters, final CharacterPlacement placement,
+                        final SessionToken tokens, final MapCatalog catalog, final boolean allowRegistration,
+                        final Duration tokenTtl, final Clock clock) {
+        this.accounts = accounts;
+        this.characters = characters;
+        this.placement = placement;
+        this.tokens = tokens;
+        this.catalog = catalog;
+        this.allowRegistration = allowRegistration;
+        this.tokenTtl = tokenTtl;
+        this.clock = clock;
+    }
+
+    /** What a replica without a database serves: every call refused with the reason. */
+    public static LoginGrpc.LoginImplBase withoutDatabase() {
+        return new LoginGrpc.LoginImplBase() {
+            @Override
+            public void registerAccount(final RegisterAccountRequest request, final StreamObserver<Account> response) {
+                response.onError(NO_DATABASE.asRuntimeException());
+            }
+
+            @Override
+            public void createCharacter(final PlayerCreateCharacterRequest request,
+                                        final StreamObserver<Character> response) {
+                response.onError(NO_DATABASE.asRuntimeException());
+            }
+
+            @Override
+            public void login(final LoginRequest request, final StreamObserver<LoginResponse> response) {
+                response.onError(NO_DATABASE.asRuntimeException());
+            }
+        };
+    }
+
+    @Override
+    public void registerAccount(final RegisterAccountRequest request, final StreamObserver<Account> response) {
+        answer(response, () -> {
+            requireRegistration();
+            return accounts.create(request.getName(), request.getPassword());
+        });
+    }
+
+    @Override
+    public void createCharacter(final PlayerCreateCharacterRequest request, final StreamObserver<Character> response) {
+        answer(response, () -> {
+            requireRegistration();
+            final Account account = authenticate(request.getAccount(), request.getPassword());
+            return characters.create(account.getAccountId(), realm(request.getRealm()), request.getName(),
+                request.getRace(), request.getClass_());
+        });
+    }
+
+    @Override
+    public void login(final LoginRequest request, final StreamObserver<LoginResponse> response) {
+        answer(response, () -> {
+            final Account account = authenticate(request.getAccount(), request.getPassword());
+            final String realm = realm(request.getRealm());
+            final Character character = characters.find(account.getAccountId(), realm, request.getCharacter())
+                .orElseThrow(() -> Status.NOT_FOUND.withDescription("no character '" + request.getCharacter()
+                    + "' on this account in realm " + realm).asRuntimeException());
+            final CharacterPlacement.Route route = placement.route(realm, character.getMapId());
+            final long expires = clock.millis() + tokenTtl.toMillis();
+            final byte[] token = tokens.issue(new SessionToken.Claims(account.getAccountId(), character.getCharacterId(),
+                realm, route.nodeId(), expires));
+            return LoginResponse.newBuilder()
+                .setCharacter(character)
+                .setNodeId(route.nodeId())
+                .setNodeClient(route.client())
+                .setInstanceId(route.instanceId())
+                .setSessionToken(ByteString.copyFrom(token))
+                .setExpiresAtUnixMs(expires)
+                .build();
+        });
+    }
+
+    private Account authenticate(final String name, final String password) {
+        return accounts.authenticate(name, password).orElseThrow(() ->
+            Status.UNAUTHENTICATED.withDescription(WRONG_CREDENTIALS).asRuntimeException());
+    }
+
+    /** The realm asked for, or the only one served when none was named. */
+    private String realm(final String requested) {
+        if (requested.isEmpty() && catalog.realms().size() == 1) {
+            return catalog.realms().get(0);
+        }
+        if (!catalog.servesRealm(requested)) {
+            throw Status.NOT_FOUND.withDescription("unknown realm '" + requested + "'; this control plane serves "
+                + catalog.realms()).asRuntimeException();
+        }
+        return requested;
+    }
+
+    private void requireRegistration() {
+        if (!allowRegistration) {
+            throw Status.PERMISSION_DENIED.withDescription("registration is disabled on this control plane")
+                .asRuntimeException();
+        }
+    }
+
+    /** Run a call's body, turning every failure into a status with a message. */
+    static <T> void answer(final StreamObserver<T> response, final Supplier<T> body) {
+        final T result;
+        try {
+            result = body.get();
+        } catch (final StatusRuntimeException e) {
+            response.onError(e);
+            return;
+        } catch (final EtcdUnavailableException e) {
+            response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        response.onNext(result);
+        response.onCompleted();
+    }
+}
