@@ -26,11 +26,19 @@ final class Binaries implements AutoCloseable {
 
     /** A control-plane replica on {@code port}, serving once this returns. */
     JavaProcess controlPlane(final String id, final int port, final String... extraArgs) {
+        return controlPlane(id, port, java.util.Map.of(), extraArgs);
+    }
+
+    /** A control-plane replica with extra environment (database credentials). */
+    JavaProcess controlPlane(final String id, final int port, final java.util.Map<String, String> env,
+                             final String... extraArgs) {
         final List<String> args = new ArrayList<>(List.of("--id", id, "--etcd", etcdEndpoint, "--etcd-prefix", prefix,
             "--listen", "127.0.0.1:" + port, "--metrics-listen", "127.0.0.1:0",
             "--node-lease-ttl", "2", "--heartbeat-interval", "200", "--leader-lease-ttl", "2"));
         args.addAll(List.of(extraArgs));
-        final JavaProcess process = track(JavaProcess.builder(CONTROLPLANE).name(id).args(args).start());
+        final JavaProcess.Builder builder = JavaProcess.builder(CONTROLPLANE).name(id).args(args);
+        env.forEach(builder::env);
+        final JavaProcess process = track(builder.start());
         process.awaitOutput("control plane " + id + " serving gRPC on", START_DEADLINE);
         return process;
     }
@@ -47,7 +55,15 @@ final class Binaries implements AutoCloseable {
 
     /** Any binary with any arguments, e.g. to check how it fails. */
     JavaProcess run(final String mainClass, final String name, final String... args) {
-        return track(JavaProcess.builder(mainClass).name(name).args(List.of(args)).start());
+        return run(mainClass, name, java.util.Map.of(), args);
+    }
+
+    /** Any binary with extra environment and any arguments. */
+    JavaProcess run(final String mainClass, final String name, final java.util.Map<String, String> env,
+                    final String... args) {
+        final JavaProcess.Builder builder = JavaProcess.builder(mainClass).name(name).args(List.of(args));
+        env.forEach(builder::env);
+        return track(builder.start());
     }
 
     static HostPort freeAddress() {
