@@ -21,6 +21,7 @@ public final class PasswordHasher {
 
     private final int iterations;
 
+    /** New hashes get {@code iterations} (at least 1000); verification uses each hash's own count. */
     public PasswordHasher(final int iterations) {
         if (iterations < 1_000) {
             throw new IllegalArgumentException("PBKDF2 iterations must be at least 1000, got " + iterations);
@@ -28,6 +29,7 @@ public final class PasswordHasher {
         this.iterations = iterations;
     }
 
+    /** Hash {@code password} with a fresh random salt. */
     public Hash hash(final String password) {
         final byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);

@@ -48,6 +48,7 @@ public final class SessionToken {
         this.secret = secret;
     }
 
+    /** A signed token for {@code claims} with a fresh random nonce, at most {@link #MAX_BYTES} long. */
     public byte[] issue(final Claims claims) {
         final byte[] realm = claims.realm().getBytes(StandardCharsets.UTF_8);
         final byte[] node = claims.nodeId().getBytes(StandardCharsets.UTF_8);

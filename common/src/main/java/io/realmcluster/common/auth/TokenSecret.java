@@ -4,8 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.realmcluster.common.cli.StartupException;
 
@@ -15,6 +20,7 @@ import io.realmcluster.common.cli.StartupException;
  */
 public final class TokenSecret {
     public static final String VARIABLE = "REALM_TOKEN_SECRET";
+    private static final Logger LOG = LoggerFactory.getLogger(TokenSecret.class);
     private static final int MIN_BYTES = 32;
 
     private final byte[] key;
@@ -23,6 +29,7 @@ public final class TokenSecret {
         this.key = key;
     }
 
+    /** A secret of these bytes (copied); a one-line error when shorter than 32 bytes. */
     public static TokenSecret of(final byte[] key) {
         if (key.length < MIN_BYTES) {
             throw new StartupException("the token secret must be at least " + MIN_BYTES + " bytes, got " + key.length);
@@ -33,11 +40,15 @@ public final class TokenSecret {
     /** From {@code file} when given, else from the environment; a one-line error saying how to provide it. */
     public static TokenSecret load(final Path file, final Map<String, String> environment) {
         if (file != null) {
+            final byte[] raw;
             try {
-                return of(Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8));
+                raw = Files.readAllBytes(file);
+                warnIfOthersCanRead(file);
             } catch (final IOException e) {
                 throw new StartupException("cannot read the token secret file " + file + ": " + e.getMessage(), e);
             }
+            // Raw random bytes work as well as text; a text editor's trailing newline is not part of the key.
+            return of(strip(raw));
         }
         final String value = environment.get(VARIABLE);
         if (value == null || value.isBlank()) {
@@ -45,6 +56,33 @@ public final class TokenSecret {
                 + "`head -c 48 /dev/urandom | base64 > FILE`) or export " + VARIABLE);
         }
         return of(value.strip().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] strip(final byte[] raw) {
+        int from = 0;
+        int to = raw.length;
+        while (from < to && isAsciiWhitespace(raw[from])) {
+            from++;
+        }
+        while (to > from && isAsciiWhitespace(raw[to - 1])) {
+            to--;
+        }
+        return Arrays.copyOfRange(raw, from, to);
+    }
+
+    private static boolean isAsciiWhitespace(final byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+
+    private static void warnIfOthersCanRead(final Path file) throws IOException {
+        try {
+            final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+                LOG.warn("the token secret file {} can be read by other users; chmod 600 it", file);
+            }
+        } catch (final UnsupportedOperationException notPosix) {
+            // Nothing to check on such a file system.
+        }
     }
 
     byte[] key() {

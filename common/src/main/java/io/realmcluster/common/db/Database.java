@@ -68,10 +68,12 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The pool, for code that wants plain JDBC (Flyway, tests). */
     public DataSource dataSource() {
         return pool;
     }
 
+    /** A pooled connection; fails after the pool's connection timeout when the database is gone. */
     public Connection connection() throws SQLException {
         return pool.getConnection();
     }
@@ -81,9 +83,9 @@ public final class Database implements AutoCloseable {
         return where;
     }
 
-    /** A JDBC URL with any password or user parameter removed. */
+    /** A JDBC URL with the values of its user and password parameters (sslpassword too) masked. */
     public static String redact(final String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)([?&](password|user)=)[^&]*", "$1***");
+        return jdbcUrl.replaceAll("(?i)([?&](user|[a-z]*password)=)[^&]*", "$1***");
     }
 
     private static String rootMessage(final Throwable e) {

@@ -3,6 +3,10 @@ package io.realmcluster.common.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -56,12 +60,54 @@ class SessionTokenTest {
     }
 
     @Test
-    void aShortSecretAndThePasswordHasherBehave() {
-        assertThat(TokenSecret.of(new byte[32]).toString()).doesNotContain("0,");
-        final PasswordHasher hasher = new PasswordHasher(1_000);
-        final PasswordHasher.Hash hash = hasher.hash("hunter2");
-        assertThat(PasswordHasher.verify("hunter2", hash)).isTrue();
-        assertThat(PasswordHasher.verify("hunter3", hash)).isFalse();
-        assertThat(hasher.hash("hunter2").salt()).isNotEqualTo(hash.salt());
+    void randomClaimsSurviveTheRoundTrip() {
+        final SplittableRandom random = new SplittableRandom(17);
+        final Set<String> tokensSeen = new HashSet<>();
+        for (int i = 0; i < 5_000; i++) {
+            final SessionToken.Claims drawn = randomClaims(random);
+            final byte[] token = tokens.issue(drawn);
+            assertThat(token.length).isLessThanOrEqualTo(SessionToken.MAX_BYTES);
+            final SessionToken.Verdict verdict = tokens.verify(token, drawn.nodeId(), drawn.expiresAtMillis() - 1);
+            assertThat(verdict.valid()).as("claims %s", drawn).isTrue();
+            assertThat(verdict.claims()).isEqualTo(drawn);
+            assertThat(tokensSeen.add(Base64.getEncoder().encodeToString(token))).as("nonce makes every token unique").isTrue();
+        }
+    }
+
+    @Test
+    void randomDamageToRandomTokensIsRefused() {
+        final SplittableRandom random = new SplittableRandom(23);
+        for (int i = 0; i < 5_000; i++) {
+            final SessionToken.Claims claims = randomClaims(random);
+            final byte[] token = tokens.issue(claims);
+            final byte[] forged = switch (random.nextInt(3)) {
+                case 0 -> flipOneByte(token, random);
+                case 1 -> Arrays.copyOf(token, random.nextInt(token.length));
+                default -> Arrays.copyOf(token, token.length + 1 + random.nextInt(8));
+            };
+            assertThat(tokens.verify(forged, claims.nodeId(), claims.expiresAtMillis() - 1).valid()).isFalse();
+        }
+    }
+
+    private static byte[] flipOneByte(final byte[] token, final SplittableRandom random) {
+        final byte[] forged = token.clone();
+        forged[random.nextInt(forged.length)] ^= (byte) (1 + random.nextInt(255));
+        return forged;
+    }
+
+    private static SessionToken.Claims randomClaims(final SplittableRandom random) {
+        return new SessionToken.Claims(random.nextLong(), random.nextLong(), randomName(random, 0, 40),
+            randomName(random, 1, 64), random.nextLong(1, Long.MAX_VALUE));
+    }
+
+    /** Letters, digits and some multi-byte characters, as realm and node names might hold. */
+    private static String randomName(final SplittableRandom random, final int minLength, final int maxLength) {
+        final String alphabet = "abcxyzABC019-._\u00e9\u00df\u4e16\u754c";
+        final StringBuilder name = new StringBuilder();
+        final int length = random.nextInt(minLength, maxLength + 1);
+        for (int i = 0; i < length; i++) {
+            name.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return name.toString();
     }
 }
