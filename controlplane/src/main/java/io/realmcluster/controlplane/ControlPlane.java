@@ -25,6 +25,7 @@ import io.realmcluster.common.db.Database;
 import io.realmcluster.controlplane.login.AccountStore;
 import io.realmcluster.controlplane.login.CharacterStore;
 import io.realmcluster.controlplane.login.LoginService;
+import io.realmcluster.controlplane.login.PlacementRouter;
 import io.realmcluster.controlplane.placement.AssignmentPublisher;
 import io.realmcluster.controlplane.placement.CharacterPlacement;
 import io.realmcluster.controlplane.placement.LeaderForwarder;
@@ -130,7 +131,7 @@ public final class ControlPlane implements AutoCloseable {
         LOG.info("accounts and characters in {}{}", database.where(),
             settings.allowRegistration() ? "; clients may register" : "");
         return new LoginParts(accounts, characters, new LoginService(accounts, characters,
-            new CharacterPlacement(store, keys, catalog), new SessionToken(settings.tokenSecret()), catalog,
+            new PlacementRouter(new CharacterPlacement(store, keys, catalog)), new SessionToken(settings.tokenSecret()), catalog,
             settings.allowRegistration(), settings.tokenTtl(), Clock.systemUTC()));
     }
 

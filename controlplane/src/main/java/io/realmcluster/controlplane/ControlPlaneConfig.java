@@ -28,6 +28,16 @@ public record ControlPlaneConfig(
         boolean allowRegistration,
         int passwordIterations) {
 
+        public Login {
+            if (tokenTtl.isNegative() || tokenTtl.isZero()) {
+                throw new IllegalArgumentException("--token-ttl must be at least 1 second, got " + tokenTtl.toSeconds());
+            }
+            if (passwordIterations < 1_000) {
+                throw new IllegalArgumentException("--password-iterations must be at least 1000, got " + passwordIterations);
+            }
+        }
+
+        /** A replica without a database: login and account commands are refused with the reason. */
         public static Login disabled() {
             return new Login(null, null, null, Duration.ofSeconds(60), false, 210_000);
         }

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import io.grpc.Status;
@@ -20,10 +21,14 @@ public final class AccountStore {
 
     private final Database database;
     private final PasswordHasher hasher;
+    /** Checked against when a name is unknown, so that costs as much as a wrong password: no timing oracle. */
+    private final PasswordHasher.Hash decoy;
 
+    /** Accounts in {@code database}; new passwords are hashed by {@code hasher}. */
     public AccountStore(final Database database, final PasswordHasher hasher) {
         this.database = database;
         this.hasher = hasher;
+        this.decoy = hasher.hash(UUID.randomUUID().toString());
     }
 
     /** Create an account; INVALID_ARGUMENT for a bad name or password, ALREADY_EXISTS for a taken name. */
@@ -61,7 +66,11 @@ public final class AccountStore {
     /** The account when the password matches; empty for an unknown name or a wrong password alike. */
     public Optional<Account> authenticate(final String name, final String password) {
         final Optional<StoredAccount> stored = find(name);
-        if (stored.isEmpty() || !PasswordHasher.verify(password, stored.get().hash())) {
+        if (stored.isEmpty()) {
+            PasswordHasher.verify(password, decoy);
+            return Optional.empty();
+        }
+        if (!PasswordHasher.verify(password, stored.get().hash())) {
             return Optional.empty();
         }
         return Optional.of(stored.get().account());

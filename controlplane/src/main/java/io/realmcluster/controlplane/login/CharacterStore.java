@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import io.grpc.Status;
@@ -20,22 +21,23 @@ public final class CharacterStore {
     /** The vanilla classes: warrior, paladin, hunter, rogue, priest, shaman, mage, warlock, druid. */
     private static final Set<Integer> CLASSES = Set.of(1, 2, 3, 4, 5, 7, 8, 9, 11);
 
-    /** Where each vanilla race begins: map and position. */
-    private record Start(int mapId, float x, float y, float z) {
+    /** A vanilla race: where it begins (map and position) and the classes it may take. */
+    private record Race(String name, int mapId, float x, float y, float z, Set<Integer> classes) {
     }
 
-    private static final Map<Integer, Start> STARTS = Map.of(
-        1, new Start(0, -8949.95f, -132.49f, 83.53f),     // human: Northshire
-        2, new Start(1, -618.52f, -4251.67f, 38.72f),     // orc: Valley of Trials
-        3, new Start(0, -6240.32f, 331.03f, 382.76f),     // dwarf: Coldridge Valley
-        4, new Start(1, 10311.30f, 832.46f, 1326.41f),    // night elf: Shadowglen
-        5, new Start(0, 1676.35f, 1677.45f, 121.67f),     // undead: Deathknell
-        6, new Start(1, -2917.58f, -257.98f, 52.99f),     // tauren: Camp Narache
-        7, new Start(0, -6240.32f, 331.03f, 382.76f),     // gnome: Coldridge Valley
-        8, new Start(1, -618.52f, -4251.67f, 38.72f));    // troll: Valley of Trials
+    private static final Map<Integer, Race> RACES = Map.of(
+        1, new Race("human", 0, -8949.95f, -132.49f, 83.53f, Set.of(1, 2, 4, 5, 8, 9)),           // Northshire
+        2, new Race("orc", 1, -618.52f, -4251.67f, 38.72f, Set.of(1, 3, 4, 7, 9)),                // Valley of Trials
+        3, new Race("dwarf", 0, -6240.32f, 331.03f, 382.76f, Set.of(1, 2, 3, 4, 5)),              // Coldridge Valley
+        4, new Race("night elf", 1, 10311.30f, 832.46f, 1326.41f, Set.of(1, 3, 4, 5, 11)),        // Shadowglen
+        5, new Race("undead", 0, 1676.35f, 1677.45f, 121.67f, Set.of(1, 4, 5, 8, 9)),             // Deathknell
+        6, new Race("tauren", 1, -2917.58f, -257.98f, 52.99f, Set.of(1, 3, 7, 11)),               // Camp Narache
+        7, new Race("gnome", 0, -6240.32f, 331.03f, 382.76f, Set.of(1, 4, 8, 9)),                 // Coldridge Valley
+        8, new Race("troll", 1, -618.52f, -4251.67f, 38.72f, Set.of(1, 3, 4, 5, 7, 8)));          // Valley of Trials
 
     private final Database database;
 
+    /** Characters in {@code database}. */
     public CharacterStore(final Database database) {
         this.database = database;
     }
@@ -47,14 +49,19 @@ public final class CharacterStore {
             throw Status.INVALID_ARGUMENT.withDescription("character name must be 2 to 12 letters, got '"
                 + requestedName + "'").asRuntimeException();
         }
-        final Start start = STARTS.get(race);
-        if (start == null) {
+        final Race chosen = RACES.get(race);
+        if (chosen == null) {
             throw Status.INVALID_ARGUMENT.withDescription("unknown race " + race + "; vanilla races are 1 to 8")
                 .asRuntimeException();
         }
         if (!CLASSES.contains(characterClass)) {
             throw Status.INVALID_ARGUMENT.withDescription("unknown class " + characterClass
                 + "; vanilla classes are 1-5, 7-9 and 11").asRuntimeException();
+        }
+        if (!chosen.classes().contains(characterClass)) {
+            throw Status.INVALID_ARGUMENT.withDescription("race " + race + " (" + chosen.name() + ") cannot be class "
+                + characterClass + " in vanilla; its classes are " + new TreeSet<>(chosen.classes()))
+                .asRuntimeException();
         }
         final String name = requestedName.substring(0, 1).toUpperCase(Locale.ROOT)
             + requestedName.substring(1).toLowerCase(Locale.ROOT);
@@ -67,14 +74,14 @@ public final class CharacterStore {
             insert.setString(3, name);
             insert.setInt(4, race);
             insert.setInt(5, characterClass);
-            insert.setInt(6, start.mapId());
-            insert.setFloat(7, start.x());
-            insert.setFloat(8, start.y());
-            insert.setFloat(9, start.z());
+            insert.setInt(6, chosen.mapId());
+            insert.setFloat(7, chosen.x());
+            insert.setFloat(8, chosen.y());
+            insert.setFloat(9, chosen.z());
             try (ResultSet row = insert.executeQuery()) {
                 row.next();
                 return Character.newBuilder().setCharacterId(row.getLong(1)).setAccountId(accountId).setRealm(realm)
-                    .setName(name).setRace(race).setClass_(characterClass).setLevel(1).setMapId(start.mapId()).build();
+                    .setName(name).setRace(race).setClass_(characterClass).setLevel(1).setMapId(chosen.mapId()).build();
             }
         } catch (final SQLException e) {
             if (Sql.isUniqueViolation(e)) {

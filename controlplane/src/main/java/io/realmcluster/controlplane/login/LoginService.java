@@ -11,8 +11,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.controlplane.catalog.MapCatalog;
-import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
-import io.realmcluster.controlplane.placement.CharacterPlacement;
 import io.realmcluster.proto.v1.Account;
 import io.realmcluster.proto.v1.Character;
 import io.realmcluster.proto.v1.LoginGrpc;
@@ -34,19 +32,20 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
 
     private final AccountStore accounts;
     private final CharacterStore characters;
-    private final CharacterPlacement placement;
+    private final CharacterRouter router;
     private final SessionToken tokens;
     private final MapCatalog catalog;
     private final boolean allowRegistration;
     private final Duration tokenTtl;
     private final Clock clock;
 
-    public LoginService(final AccountStore accounts, final CharacterStore characters, final CharacterPlacement placement,
+    /** Serves logins from these stores; tokens for the routed node live for {@code tokenTtl}. */
+    public LoginService(final AccountStore accounts, final CharacterStore characters, final CharacterRouter router,
                         final SessionToken tokens, final MapCatalog catalog, final boolean allowRegistration,
                         final Duration tokenTtl, final Clock clock) {
         this.accounts = accounts;
         this.characters = characters;
-        this.placement = placement;
+        this.router = router;
         this.tokens = tokens;
         this.catalog = catalog;
         this.allowRegistration = allowRegistration;
@@ -101,7 +100,8 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
             final Character character = characters.find(account.getAccountId(), realm, request.getCharacter())
                 .orElseThrow(() -> Status.NOT_FOUND.withDescription("no character '" + request.getCharacter()
                     + "' on this account in realm " + realm).asRuntimeException());
-            final CharacterPlacement.Route route = placement.route(realm, character.getMapId());
+            // Characters are not saved with a group yet: no owner, so an instance map leads to its entrance.
+            final CharacterRouter.Route route = router.route(realm, character.getMapId(), "");
             final long expires = clock.millis() + tokenTtl.toMillis();
             final byte[] token = tokens.issue(new SessionToken.Claims(account.getAccountId(), character.getCharacterId(),
                 realm, route.nodeId(), expires));
@@ -147,9 +147,6 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
             result = body.get();
         } catch (final StatusRuntimeException e) {
             response.onError(e);
-            return;
-        } catch (final EtcdUnavailableException e) {
-            response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
             return;
         }
         response.onNext(result);

@@ -18,7 +18,19 @@ final class Sql {
 
     /** UNAVAILABLE naming the database, for connection loss, timeouts and anything else unexpected. */
     static StatusRuntimeException unavailable(final String where, final SQLException e) {
-        return Status.UNAVAILABLE.withDescription("the database at " + where + " failed: " + e.getMessage())
-            .asRuntimeException();
+        String reason = firstLine(e.getMessage());
+        // The pool's "connection is not available" hides why; its cause says (refused, timed out...).
+        if (e.getCause() != null && e.getCause().getMessage() != null) {
+            reason += ": " + firstLine(e.getCause().getMessage());
+        }
+        return Status.UNAVAILABLE.withDescription("the database at " + where + " failed: " + reason).asRuntimeException();
+    }
+
+    private static String firstLine(final String message) {
+        if (message == null) {
+            return "no reason given";
+        }
+        final int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 }

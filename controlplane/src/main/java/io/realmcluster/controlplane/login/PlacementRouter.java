@@ -1,0 +1,29 @@
+package io.realmcluster.controlplane.login;
+
+import io.grpc.Status;
+import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
+import io.realmcluster.controlplane.placement.CharacterPlacement;
+
+/**
+ * Login routing by the placement package's {@link CharacterPlacement}: the continent node of the
+ * character's map (instance maps lead to their entrance's continent, so {@code owner} is not used yet).
+ */
+public final class PlacementRouter implements CharacterRouter {
+    private final CharacterPlacement placement;
+
+    public PlacementRouter(final CharacterPlacement placement) {
+        this.placement = placement;
+    }
+
+    @Override
+    public Route route(final String realm, final int mapId, final String owner) {
+        final CharacterPlacement.Route route;
+        try {
+            route = placement.route(realm, mapId);
+        } catch (final EtcdUnavailableException e) {
+            throw Status.UNAVAILABLE.withDescription("cannot route to map " + mapId + " of realm " + realm + ": "
+                + e.getMessage()).asRuntimeException();
+        }
+        return new Route(route.nodeId(), route.client(), route.instanceId());
+    }
+}
