@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
     description = {
         "A control-plane replica of the realm cluster: serves gRPC to nodes and operators in front of etcd.",
         "Run 2 or 3 replicas against the same etcd for high availability; nodes and realmctl fail over between them."},
-    footer = {"", "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_LOG_LEVEL."})
+    footer = {"", "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_TOKEN_SECRET (or "
+        + "--token-secret-file), REALM_LOG_LEVEL."})
 public final class ControlPlaneMain implements Callable<Integer> {
 
     @Option(names = "--etcd", paramLabel = "URL[,URL...]", split = ",", defaultValue = "http://127.0.0.1:2379",

@@ -120,6 +120,7 @@ public final class JavaProcess implements AutoCloseable {
         private final List<String> jvmArgs = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
+        private Path input;
 
         private Builder(final String mainClass) {
             this.mainClass = Objects.requireNonNull(mainClass, "mainClass");
@@ -176,6 +177,12 @@ public final class JavaProcess implements AutoCloseable {
             return this;
         }
 
+        /** A file fed to standard input, e.g. a password for {@code --password-stdin}; default an open, empty pipe. */
+        public Builder input(final Path input) {
+            this.input = Objects.requireNonNull(input, "input");
+            return this;
+        }
+
         public JavaProcess start() {
             final List<String> command = new ArrayList<>();
             command.add(javaHome.resolve("bin").resolve("java").toString());
@@ -188,6 +195,9 @@ public final class JavaProcess implements AutoCloseable {
             command.addAll(args);
             final ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().putAll(env);
+            if (input != null) {
+                builder.redirectInput(input.toFile());
+            }
             return new JavaProcess(ChildProcess.start(name, builder, logDirectory));
         }
     }

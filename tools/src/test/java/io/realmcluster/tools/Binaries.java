@@ -66,6 +66,13 @@ final class Binaries implements AutoCloseable {
         return track(builder.start());
     }
 
+    /** realmctl against {@code controlPlane} with {@code input} on its standard input (a password). */
+    JavaProcess realmctl(final HostPort controlPlane, final java.nio.file.Path input, final String... args) {
+        final List<String> all = new ArrayList<>(List.of("--controlplane", controlPlane.toString()));
+        all.addAll(List.of(args));
+        return track(JavaProcess.builder(REALMCTL).name("realmctl-" + args[0]).input(input).args(all).start());
+    }
+
     static HostPort freeAddress() {
         return HostPort.parse("127.0.0.1:" + FreePorts.find());
     }

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -114,6 +118,8 @@ public final class LocalCluster implements Callable<Integer> {
                 "--listen", "127.0.0.1:" + ports.nodeGrpc(i),
                 "--client-listen", "127.0.0.1:" + ports.nodeClients(i),
                 "--metrics-listen", "127.0.0.1:" + ports.nodeMetrics(i),
+                // TODO(nodes check session tokens): add "--token-secret-file", tokenSecret.toString() once the
+                // dataplane accepts that flag; until then it would refuse to start on an unknown option.
                 "--db-url", postgres.jdbcUrl()));
         }
 
@@ -180,9 +186,12 @@ public final class LocalCluster implements Callable<Integer> {
         final Path file = run.resolve("token-secret");
         if (!Files.exists(file)) {
             final byte[] key = new byte[48];
-            new java.security.SecureRandom().nextBytes(key);
-            Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key) + "\n");
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            new SecureRandom().nextBytes(key);
+            // Owner-only from its creation, and renamed into place whole: a crash leaves no empty secret behind.
+            final Path partial = Files.createTempFile(run, "token-secret", ".partial",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(partial, Base64.getEncoder().encodeToString(key) + "\n");
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
         }
         return file;
     }
