@@ -31,6 +31,10 @@ final class DescribeCommand implements Runnable {
         @Parameters(paramLabel = "NODE", description = "Node id.")
         String nodeId;
 
+        @picocli.CommandLine.Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).")
+        Output output;
+
         @Override
         public Integer call() {
             final NodeStatus node;
@@ -40,6 +44,10 @@ final class DescribeCommand implements Runnable {
                 maps = client.listMapInstances(nodeId).getInstancesList();
             }
             final PrintStream out = System.out;
+            if (output == Output.JSON) {
+                out.println(Output.json(node));
+                return 0;
+            }
             final long now = System.currentTimeMillis();
             out.printf("Name:            %s%n", node.getNode().getNodeId());
             out.printf("State:           %s%n", NodeTable.state(node));
