@@ -1,0 +1,166 @@
+package io.realmcluster.proto.client;
+
+/**
+ * The game client protocol's constants: version, frame limits, opcodes, field offsets and
+ * disconnect reasons. docs/client-protocol.md is the prose of this file; the two change together.
+ *
+ * <p>A TCP frame is a little-endian u16 body length, then the body: an opcode byte and the
+ * message's fields at fixed offsets from the body's start. Offsets below are body offsets.
+ */
+public final class ClientProtocol {
+    /** Protocol version a client states in HELLO; a node serves exactly this one. */
+    public static final int VERSION = 1;
+    /** Bytes of the length prefix in front of every TCP frame. */
+    public static final int LENGTH_PREFIX = 2;
+    /** Largest body (opcode included) either side may send. */
+    public static final int MAX_BODY = 4096;
+    /** Largest session token a HELLO may carry. */
+    public static final int MAX_TOKEN = 1024;
+    public static final int MAX_INSTANCE_ID = 64;
+    public static final int MAX_CHAT = 255;
+    public static final int MAX_HOST = 255;
+    public static final int COOKIE_BYTES = 16;
+
+    public static final int OPCODE_OFFSET = 0;
+
+    // Client to node.
+    public static final byte HELLO = 0x01;
+    public static final byte ENTER_WORLD = 0x02;
+    public static final byte MOVE = 0x03;
+    public static final byte CHAT_SAY = 0x04;
+    public static final byte ATTACK = 0x05;
+    public static final byte LOOT = 0x06;
+    public static final byte LOGOUT = 0x07;
+    public static final byte PING = 0x08;
+
+    // Node to client.
+    public static final byte WELCOME = (byte) 0x81;
+    public static final byte WORLD_ENTERED = (byte) 0x82;
+    public static final byte SELF_STATE = (byte) 0x83;
+    public static final byte ENTITY_UPDATES = (byte) 0x84;
+    public static final byte ENTITY_GONE = (byte) 0x85;
+    public static final byte CHAT = (byte) 0x86;
+    public static final byte LOOTED = (byte) 0x87;
+    public static final byte REDIRECT = (byte) 0x88;
+    public static final byte DISCONNECT = (byte) 0x89;
+    public static final byte PONG = (byte) 0x8A;
+
+    // HELLO: version u16, token length u16, token.
+    public static final int HELLO_VERSION = 1;
+    public static final int HELLO_TOKEN_LENGTH = 3;
+    public static final int HELLO_TOKEN = 5;
+
+    // ENTER_WORLD: instance id length u8, instance id (ASCII).
+    public static final int ENTER_INSTANCE_LENGTH = 1;
+    public static final int ENTER_INSTANCE = 2;
+
+    // MOVE: sequence u32, x, y, z, orientation f32, flags u32.
+    public static final int MOVE_SEQUENCE = 1;
+    public static final int MOVE_X = 5;
+    public static final int MOVE_Y = 9;
+    public static final int MOVE_Z = 13;
+    public static final int MOVE_O = 17;
+    public static final int MOVE_FLAGS = 21;
+    public static final int MOVE_LENGTH = 25;
+
+    // CHAT_SAY: text length u8, UTF-8 text.
+    public static final int SAY_TEXT_LENGTH = 1;
+    public static final int SAY_TEXT = 2;
+
+    // ATTACK, LOOT, PING, PONG: one i64 (target, corpse, nonce).
+    public static final int ID_FIELD = 1;
+    public static final int ID_LENGTH = 9;
+
+    // WELCOME: version u16, session id i64, UDP cookie (16 bytes), tick rate u8.
+    public static final int WELCOME_VERSION = 1;
+    public static final int WELCOME_SESSION = 3;
+    public static final int WELCOME_COOKIE = 11;
+    public static final int WELCOME_TICK_HZ = 27;
+    public static final int WELCOME_LENGTH = 28;
+
+    // WORLD_ENTERED: entity id i64, map u32, x, y, z, orientation, visibility distance f32.
+    public static final int ENTERED_ENTITY = 1;
+    public static final int ENTERED_MAP = 9;
+    public static final int ENTERED_X = 13;
+    public static final int ENTERED_Y = 17;
+    public static final int ENTERED_Z = 21;
+    public static final int ENTERED_O = 25;
+    public static final int ENTERED_VISIBILITY = 29;
+    public static final int ENTERED_LENGTH = 33;
+
+    // SELF_STATE: last applied move sequence u32, x, y, z, o f32, health, max health, level i32,
+    // money (copper) i64, experience i64.
+    public static final int SELF_ACK = 1;
+    public static final int SELF_X = 5;
+    public static final int SELF_Y = 9;
+    public static final int SELF_Z = 13;
+    public static final int SELF_O = 17;
+    public static final int SELF_HEALTH = 21;
+    public static final int SELF_MAX_HEALTH = 25;
+    public static final int SELF_LEVEL = 29;
+    public static final int SELF_MONEY = 33;
+    public static final int SELF_EXPERIENCE = 41;
+    public static final int SELF_LENGTH = 49;
+
+    // ENTITY_UPDATES: tick u32, flags u8, record count u16, records.
+    public static final int UPDATES_TICK = 1;
+    public static final int UPDATES_FLAGS = 5;
+    public static final int UPDATES_COUNT = 6;
+    public static final int UPDATES_RECORDS = 8;
+    /** The records replace everything the client saw before (entering a map, crossing cells). */
+    public static final int UPDATES_FLAG_RESET = 1;
+
+    // One entity record: id i64, kind u8, flags u8, x, y, z, o f32, health, max health i32.
+    public static final int RECORD_ID = 0;
+    public static final int RECORD_KIND = 8;
+    public static final int RECORD_FLAGS = 9;
+    public static final int RECORD_X = 10;
+    public static final int RECORD_Y = 14;
+    public static final int RECORD_Z = 18;
+    public static final int RECORD_O = 22;
+    public static final int RECORD_HEALTH = 26;
+    public static final int RECORD_MAX_HEALTH = 30;
+    public static final int RECORD_LENGTH = 34;
+    public static final int MAX_RECORDS = (MAX_BODY - UPDATES_RECORDS) / RECORD_LENGTH;
+    public static final byte KIND_PLAYER = 1;
+    public static final byte KIND_CREATURE = 2;
+    public static final int RECORD_FLAG_DEAD = 1;
+    /** A corpse with money that this client killed. */
+    public static final int RECORD_FLAG_LOOTABLE = 2;
+
+    // ENTITY_GONE: count u16, ids i64.
+    public static final int GONE_COUNT = 1;
+    public static final int GONE_IDS = 3;
+    public static final int MAX_GONE = (MAX_BODY - GONE_IDS) / 8;
+
+    // CHAT: speaker entity id i64, text length u8, UTF-8 text.
+    public static final int CHAT_FROM = 1;
+    public static final int CHAT_TEXT_LENGTH = 9;
+    public static final int CHAT_TEXT = 10;
+
+    // LOOTED: corpse i64, copper gained i64, money now i64. Sent once the gain is durable.
+    public static final int LOOTED_CORPSE = 1;
+    public static final int LOOTED_COPPER = 9;
+    public static final int LOOTED_MONEY = 17;
+    public static final int LOOTED_LENGTH = 25;
+
+    // REDIRECT: port u16, host length u8, host, token length u16, token.
+    public static final int REDIRECT_PORT = 1;
+    public static final int REDIRECT_HOST_LENGTH = 3;
+    public static final int REDIRECT_HOST = 4;
+
+    // DISCONNECT: reason u8, text length u8, text.
+    public static final int DISCONNECT_REASON = 1;
+    public static final int DISCONNECT_TEXT_LENGTH = 2;
+    public static final int DISCONNECT_TEXT = 3;
+
+    // UDP datagram from a client: session id i64, cookie, then a body (MOVE or PING) without prefix.
+    public static final int DATAGRAM_SESSION = 0;
+    public static final int DATAGRAM_COOKIE = 8;
+    public static final int DATAGRAM_BODY = 24;
+    // UDP datagram from a node: session id i64, then a body (PONG).
+    public static final int REPLY_BODY = 8;
+
+    private ClientProtocol() {
+    }
+}

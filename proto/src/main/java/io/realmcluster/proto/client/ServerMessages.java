@@ -1,0 +1,331 @@
+package io.realmcluster.proto.client;
+
+import static io.realmcluster.proto.client.ClientProtocol.*;
+
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * What a node sends a client: encoders (nodes; the ones a tick thread calls take buffers, not
+ * strings, and allocate nothing) and a validating decoder (bots and game clients).
+ */
+public final class ServerMessages {
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    /** Receives decoded messages; buffers passed in are only valid during the call. */
+    public interface Handler {
+        void welcome(int version, long sessionId, DirectBuffer cookie, int cookieOffset, int tickHz);
+
+        void worldEntered(long entityId, int mapId, float x, float y, float z, float o, float visibility);
+
+        void selfState(int ackedSequence, float x, float y, float z, float o, int health, int maxHealth,
+                       int level, long money, long experience);
+
+        /** {@code count} records of {@link ClientProtocol#RECORD_LENGTH} bytes from {@code recordsOffset}; read with {@link Record}. */
+        void entityUpdates(int tick, int flags, int count, DirectBuffer buffer, int recordsOffset);
+
+        void entityGone(int count, DirectBuffer buffer, int idsOffset);
+
+        void chat(long fromEntity, DirectBuffer text, int offset, int length);
+
+        void looted(long corpseId, long copper, long money);
+
+        void redirect(String host, int port, DirectBuffer token, int tokenOffset, int tokenLength);
+
+        void disconnect(DisconnectReason reason, String text);
+
+        void pong(long nonce);
+    }
+
+    /** Accessors of one entity record at an offset. */
+    public static final class Record {
+        private Record() {
+        }
+
+        public static long id(final DirectBuffer b, final int at) {
+            return b.getLong(at + RECORD_ID, LE);
+        }
+
+        public static byte kind(final DirectBuffer b, final int at) {
+            return b.getByte(at + RECORD_KIND);
+        }
+
+        public static int flags(final DirectBuffer b, final int at) {
+            return b.getByte(at + RECORD_FLAGS) & 0xFF;
+        }
+
+        public static float x(final DirectBuffer b, final int at) {
+            return b.getFloat(at + RECORD_X, LE);
+        }
+
+        public static float y(final DirectBuffer b, final int at) {
+            return b.getFloat(at + RECORD_Y, LE);
+        }
+
+        public static int health(final DirectBuffer b, final int at) {
+            return b.getInt(at + RECORD_HEALTH, LE);
+        }
+
+        /** Write one record; returns its length. */
+        public static int write(final MutableDirectBuffer b, final int at, final long id, final byte kind, final int flags,
+                                final float x, final float y, final float z, final float o,
+                                final int health, final int maxHealth) {
+            b.putLong(at + RECORD_ID, id, LE);
+            b.putByte(at + RECORD_KIND, kind);
+            b.putByte(at + RECORD_FLAGS, (byte) flags);
+            b.putFloat(at + RECORD_X, x, LE);
+            b.putFloat(at + RECORD_Y, y, LE);
+            b.putFloat(at + RECORD_Z, z, LE);
+            b.putFloat(at + RECORD_O, o, LE);
+            b.putInt(at + RECORD_HEALTH, health, LE);
+            b.putInt(at + RECORD_MAX_HEALTH, maxHealth, LE);
+            return RECORD_LENGTH;
+        }
+    }
+
+    private ServerMessages() {
+    }
+
+    /** Decode one body and pass it to {@code handler}; returns null, or why the body was refused. */
+    public static FrameError decode(final DirectBuffer buffer, final int offset, final int length, final Handler handler) {
+        if (length < 1) {
+            return FrameError.EMPTY;
+        }
+        if (length > MAX_BODY) {
+            return FrameError.OVERSIZED;
+        }
+        final int o = offset;
+        switch (buffer.getByte(o)) {
+            case WELCOME -> {
+                if (length != WELCOME_LENGTH) {
+                    return FrameError.BAD_LENGTH;
+                }
+                handler.welcome(buffer.getShort(o + WELCOME_VERSION, LE) & 0xFFFF, buffer.getLong(o + WELCOME_SESSION, LE),
+                    buffer, o + WELCOME_COOKIE, buffer.getByte(o + WELCOME_TICK_HZ) & 0xFF);
+            }
+            case WORLD_ENTERED -> {
+                if (length != ENTERED_LENGTH) {
+                    return FrameError.BAD_LENGTH;
+                }
+                handler.worldEntered(buffer.getLong(o + ENTERED_ENTITY, LE), buffer.getInt(o + ENTERED_MAP, LE),
+                    buffer.getFloat(o + ENTERED_X, LE), buffer.getFloat(o + ENTERED_Y, LE), buffer.getFloat(o + ENTERED_Z, LE),
+                    buffer.getFloat(o + ENTERED_O, LE), buffer.getFloat(o + ENTERED_VISIBILITY, LE));
+            }
+            case SELF_STATE -> {
+                if (length != SELF_LENGTH) {
+                    return FrameError.BAD_LENGTH;
+                }
+                handler.selfState(buffer.getInt(o + SELF_ACK, LE), buffer.getFloat(o + SELF_X, LE),
+                    buffer.getFloat(o + SELF_Y, LE), buffer.getFloat(o + SELF_Z, LE), buffer.getFloat(o + SELF_O, LE),
+                    buffer.getInt(o + SELF_HEALTH, LE), buffer.getInt(o + SELF_MAX_HEALTH, LE), buffer.getInt(o + SELF_LEVEL, LE),
+                    buffer.getLong(o + SELF_MONEY, LE), buffer.getLong(o + SELF_EXPERIENCE, LE));
+            }
+            case ENTITY_UPDATES -> {
+                if (length < UPDATES_RECORDS) {
+                    return FrameError.BAD_LENGTH;
+                }
+                final int count = buffer.getShort(o + UPDATES_COUNT, LE) & 0xFFFF;
+                if (length != UPDATES_RECORDS + count * RECORD_LENGTH) {
+                    return FrameError.BAD_LENGTH;
+                }
+                handler.entityUpdates(buffer.getInt(o + UPDATES_TICK, LE), buffer.getByte(o + UPDATES_FLAGS) & 0xFF, count,
+                    buffer, o + UPDATES_RECORDS);
+            }
+            case ENTITY_GONE -> {
+                if (length < GONE_IDS) {
+                    return FrameError.BAD_LENGTH;
+                }
+                final int count = buffer.getShort(o + GONE_COUNT, LE) & 0xFFFF;
+                if (count == 0) {
+                    return FrameError.BAD_FIELD;
+                }
+                if (length != GONE_IDS + count * 8) {
+                    return FrameError.BAD_LENGTH;
+                }
+                handler.entityGone(count, buffer, o + GONE_IDS);
+            }
+            case CHAT -> {
+                final FrameError error = ClientMessages.checkText(buffer, o, length, CHAT_TEXT_LENGTH, MAX_CHAT);
+                if (error != null) {
+                    return error;
+                }
+                handler.chat(buffer.getLong(o + CHAT_FROM, LE), buffer, o + CHAT_TEXT, length - CHAT_TEXT);
+            }
+            case LOOTED -> {
+                if (length != LOOTED_LENGTH) {
+                    return FrameError.BAD_LENGTH;
+                }
+                handler.looted(buffer.getLong(o + LOOTED_CORPSE, LE), buffer.getLong(o + LOOTED_COPPER, LE),
+                    buffer.getLong(o + LOOTED_MONEY, LE));
+            }
+            case REDIRECT -> {
+                if (length < REDIRECT_HOST + 1 + 2) {
+                    return FrameError.BAD_LENGTH;
+                }
+                final int hostLength = buffer.getByte(o + REDIRECT_HOST_LENGTH) & 0xFF;
+                final int tokenLengthAt = REDIRECT_HOST + hostLength;
+                if (hostLength == 0 || length < tokenLengthAt + 2) {
+                    return FrameError.BAD_FIELD;
+                }
+                final int tokenLength = buffer.getShort(o + tokenLengthAt, LE) & 0xFFFF;
+                if (tokenLength == 0 || tokenLength > MAX_TOKEN || length != tokenLengthAt + 2 + tokenLength) {
+                    return FrameError.BAD_LENGTH;
+                }
+                handler.redirect(buffer.getStringWithoutLengthAscii(o + REDIRECT_HOST, hostLength),
+                    buffer.getShort(o + REDIRECT_PORT, LE) & 0xFFFF, buffer, o + tokenLengthAt + 2, tokenLength);
+            }
+            case DISCONNECT -> {
+                if (length < DISCONNECT_TEXT) {
+                    return FrameError.BAD_LENGTH;
+                }
+                final int textLength = buffer.getByte(o + DISCONNECT_TEXT_LENGTH) & 0xFF;
+                if (length != DISCONNECT_TEXT + textLength) {
+                    return FrameError.BAD_LENGTH;
+                }
+                final byte[] text = new byte[textLength];
+                buffer.getBytes(o + DISCONNECT_TEXT, text);
+                handler.disconnect(DisconnectReason.of(buffer.getByte(o + DISCONNECT_REASON) & 0xFF),
+                    new String(text, StandardCharsets.UTF_8));
+            }
+            case PONG -> {
+                if (length != ID_LENGTH) {
+                    return FrameError.BAD_LENGTH;
+                }
+                handler.pong(buffer.getLong(o + ID_FIELD, LE));
+            }
+            default -> {
+                return FrameError.UNKNOWN_OPCODE;
+            }
+        }
+        return null;
+    }
+
+    public static int welcome(final MutableDirectBuffer b, final int o, final long sessionId, final byte[] cookie,
+                              final int tickHz) {
+        if (cookie.length != COOKIE_BYTES) {
+            throw new IllegalArgumentException("cookie must be " + COOKIE_BYTES + " bytes, got " + cookie.length);
+        }
+        b.putByte(o, WELCOME);
+        b.putShort(o + WELCOME_VERSION, (short) VERSION, LE);
+        b.putLong(o + WELCOME_SESSION, sessionId, LE);
+        b.putBytes(o + WELCOME_COOKIE, cookie);
+        b.putByte(o + WELCOME_TICK_HZ, (byte) tickHz);
+        return WELCOME_LENGTH;
+    }
+
+    public static int worldEntered(final MutableDirectBuffer b, final int o, final long entityId, final int mapId,
+                                   final float x, final float y, final float z, final float orientation,
+                                   final float visibility) {
+        b.putByte(o, WORLD_ENTERED);
+        b.putLong(o + ENTERED_ENTITY, entityId, LE);
+        b.putInt(o + ENTERED_MAP, mapId, LE);
+        b.putFloat(o + ENTERED_X, x, LE);
+        b.putFloat(o + ENTERED_Y, y, LE);
+        b.putFloat(o + ENTERED_Z, z, LE);
+        b.putFloat(o + ENTERED_O, orientation, LE);
+        b.putFloat(o + ENTERED_VISIBILITY, visibility, LE);
+        return ENTERED_LENGTH;
+    }
+
+    public static int selfState(final MutableDirectBuffer b, final int o, final int ackedSequence,
+                                final float x, final float y, final float z, final float orientation,
+                                final int health, final int maxHealth, final int level, final long money,
+                                final long experience) {
+        b.putByte(o, SELF_STATE);
+        b.putInt(o + SELF_ACK, ackedSequence, LE);
+        b.putFloat(o + SELF_X, x, LE);
+        b.putFloat(o + SELF_Y, y, LE);
+        b.putFloat(o + SELF_Z, z, LE);
+        b.putFloat(o + SELF_O, orientation, LE);
+        b.putInt(o + SELF_HEALTH, health, LE);
+        b.putInt(o + SELF_MAX_HEALTH, maxHealth, LE);
+        b.putInt(o + SELF_LEVEL, level, LE);
+        b.putLong(o + SELF_MONEY, money, LE);
+        b.putLong(o + SELF_EXPERIENCE, experience, LE);
+        return SELF_LENGTH;
+    }
+
+    /** Start an ENTITY_UPDATES body; write records from {@code o + UPDATES_RECORDS}, then {@link #updatesCount}. */
+    public static void updatesHeader(final MutableDirectBuffer b, final int o, final int tick, final int flags) {
+        b.putByte(o, ENTITY_UPDATES);
+        b.putInt(o + UPDATES_TICK, tick, LE);
+        b.putByte(o + UPDATES_FLAGS, (byte) flags);
+        b.putShort(o + UPDATES_COUNT, (short) 0, LE);
+    }
+
+    /** Set the record count of an ENTITY_UPDATES body; returns the body's length. */
+    public static int updatesCount(final MutableDirectBuffer b, final int o, final int count) {
+        if (count < 0 || count > MAX_RECORDS) {
+            throw new IllegalArgumentException("record count " + count + " outside 0.." + MAX_RECORDS);
+        }
+        b.putShort(o + UPDATES_COUNT, (short) count, LE);
+        return UPDATES_RECORDS + count * RECORD_LENGTH;
+    }
+
+    public static int entityGone(final MutableDirectBuffer b, final int o, final long entityId) {
+        b.putByte(o, ENTITY_GONE);
+        b.putShort(o + GONE_COUNT, (short) 1, LE);
+        b.putLong(o + GONE_IDS, entityId, LE);
+        return GONE_IDS + 8;
+    }
+
+    /** CHAT from a speaker, the text copied from {@code text} (1..255 bytes of UTF-8). */
+    public static int chat(final MutableDirectBuffer b, final int o, final long fromEntity, final DirectBuffer text,
+                           final int textOffset, final int textLength) {
+        if (textLength < 1 || textLength > MAX_CHAT) {
+            throw new IllegalArgumentException("chat text of " + textLength + " bytes; must be 1.." + MAX_CHAT);
+        }
+        b.putByte(o, CHAT);
+        b.putLong(o + CHAT_FROM, fromEntity, LE);
+        b.putByte(o + CHAT_TEXT_LENGTH, (byte) textLength);
+        b.putBytes(o + CHAT_TEXT, text, textOffset, textLength);
+        return CHAT_TEXT + textLength;
+    }
+
+    public static int looted(final MutableDirectBuffer b, final int o, final long corpseId, final long copper,
+                             final long money) {
+        b.putByte(o, LOOTED);
+        b.putLong(o + LOOTED_CORPSE, corpseId, LE);
+        b.putLong(o + LOOTED_COPPER, copper, LE);
+        b.putLong(o + LOOTED_MONEY, money, LE);
+        return LOOTED_LENGTH;
+    }
+
+    public static int redirect(final MutableDirectBuffer b, final int o, final String host, final int port,
+                               final byte[] token) {
+        final byte[] hostBytes = host.getBytes(StandardCharsets.US_ASCII);
+        if (hostBytes.length == 0 || hostBytes.length > MAX_HOST || token.length == 0 || token.length > MAX_TOKEN) {
+            throw new IllegalArgumentException("redirect host of " + hostBytes.length + " bytes or token of "
+                + token.length + " bytes out of range");
+        }
+        b.putByte(o, REDIRECT);
+        b.putShort(o + REDIRECT_PORT, (short) port, LE);
+        b.putByte(o + REDIRECT_HOST_LENGTH, (byte) hostBytes.length);
+        b.putBytes(o + REDIRECT_HOST, hostBytes);
+        final int tokenLengthAt = o + REDIRECT_HOST + hostBytes.length;
+        b.putShort(tokenLengthAt, (short) token.length, LE);
+        b.putBytes(tokenLengthAt + 2, token);
+        return tokenLengthAt + 2 + token.length - o;
+    }
+
+    /** DISCONNECT with a reason and a short text (cut to 255 bytes). */
+    public static int disconnect(final MutableDirectBuffer b, final int o, final DisconnectReason reason,
+                                 final String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > 255) {
+            bytes = java.util.Arrays.copyOf(bytes, 255);
+        }
+        b.putByte(o, DISCONNECT);
+        b.putByte(o + DISCONNECT_REASON, (byte) reason.code());
+        b.putByte(o + DISCONNECT_TEXT_LENGTH, (byte) bytes.length);
+        b.putBytes(o + DISCONNECT_TEXT, bytes);
+        return DISCONNECT_TEXT + bytes.length;
+    }
+
+    public static int pong(final MutableDirectBuffer b, final int o, final long nonce) {
+        return ClientMessages.id(b, o, PONG, nonce);
+    }
+}

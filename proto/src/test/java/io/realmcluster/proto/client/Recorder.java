@@ -1,0 +1,123 @@
+package io.realmcluster.proto.client;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.DirectBuffer;
+
+/** Records decoded messages as text, both directions, for round-trip assertions. */
+final class Recorder implements ClientMessages.Handler, ServerMessages.Handler {
+    final List<String> seen = new ArrayList<>();
+
+    private static String text(final DirectBuffer b, final int offset, final int length) {
+        final byte[] bytes = new byte[length];
+        b.getBytes(offset, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void hello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+        seen.add("hello v" + version + " " + text(token, tokenOffset, tokenLength));
+    }
+
+    @Override
+    public void enterWorld(final DirectBuffer instanceId, final int offset, final int length) {
+        seen.add("enter " + text(instanceId, offset, length));
+    }
+
+    @Override
+    public void move(final int sequence, final float x, final float y, final float z, final float o, final int flags) {
+        seen.add("move " + sequence + " " + x + " " + y + " " + z + " " + o + " " + flags);
+    }
+
+    @Override
+    public void say(final DirectBuffer text, final int offset, final int length) {
+        seen.add("say " + text(text, offset, length));
+    }
+
+    @Override
+    public void attack(final long targetId) {
+        seen.add("attack " + targetId);
+    }
+
+    @Override
+    public void loot(final long corpseId) {
+        seen.add("loot " + corpseId);
+    }
+
+    @Override
+    public void logout() {
+        seen.add("logout");
+    }
+
+    @Override
+    public void ping(final long nonce) {
+        seen.add("ping " + nonce);
+    }
+
+    @Override
+    public void welcome(final int version, final long sessionId, final DirectBuffer cookie, final int cookieOffset,
+                        final int tickHz) {
+        seen.add("welcome v" + version + " " + sessionId + " " + cookie.getByte(cookieOffset) + " " + tickHz);
+    }
+
+    @Override
+    public void worldEntered(final long entityId, final int mapId, final float x, final float y, final float z,
+                             final float o, final float visibility) {
+        seen.add("entered " + entityId + " " + mapId + " " + x + " " + y + " " + z + " " + o + " " + visibility);
+    }
+
+    @Override
+    public void selfState(final int acked, final float x, final float y, final float z, final float o, final int health,
+                          final int maxHealth, final int level, final long money, final long experience) {
+        seen.add("self " + acked + " " + x + " " + y + " " + health + "/" + maxHealth + " L" + level + " " + money + " " + experience);
+    }
+
+    @Override
+    public void entityUpdates(final int tick, final int flags, final int count, final DirectBuffer buffer,
+                              final int recordsOffset) {
+        final StringBuilder s = new StringBuilder("updates " + tick + " " + flags);
+        for (int i = 0; i < count; i++) {
+            final int at = recordsOffset + i * ClientProtocol.RECORD_LENGTH;
+            s.append(" [").append(ServerMessages.Record.id(buffer, at)).append(' ')
+                .append(ServerMessages.Record.kind(buffer, at)).append(' ')
+                .append(ServerMessages.Record.flags(buffer, at)).append(' ')
+                .append(ServerMessages.Record.x(buffer, at)).append(' ')
+                .append(ServerMessages.Record.y(buffer, at)).append(' ')
+                .append(ServerMessages.Record.health(buffer, at)).append(']');
+        }
+        seen.add(s.toString());
+    }
+
+    @Override
+    public void entityGone(final int count, final DirectBuffer buffer, final int idsOffset) {
+        seen.add("gone " + count + " " + buffer.getLong(idsOffset, java.nio.ByteOrder.LITTLE_ENDIAN));
+    }
+
+    @Override
+    public void chat(final long fromEntity, final DirectBuffer text, final int offset, final int length) {
+        seen.add("chat " + fromEntity + " " + text(text, offset, length));
+    }
+
+    @Override
+    public void looted(final long corpseId, final long copper, final long money) {
+        seen.add("looted " + corpseId + " " + copper + " " + money);
+    }
+
+    @Override
+    public void redirect(final String host, final int port, final DirectBuffer token, final int tokenOffset,
+                         final int tokenLength) {
+        seen.add("redirect " + host + ":" + port + " " + text(token, tokenOffset, tokenLength));
+    }
+
+    @Override
+    public void disconnect(final DisconnectReason reason, final String text) {
+        seen.add("disconnect " + reason + " " + text);
+    }
+
+    @Override
+    public void pong(final long nonce) {
+        seen.add("pong " + nonce);
+    }
+}
