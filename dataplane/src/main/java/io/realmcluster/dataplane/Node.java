@@ -12,7 +12,11 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.dataplane.net.ClientListener;
+import io.realmcluster.dataplane.net.ClientMetrics;
+import io.realmcluster.dataplane.net.ClientSessions;
+import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.dataplane.session.ControlPlaneSession;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.EconomyListener;
@@ -24,6 +28,9 @@ import io.realmcluster.proto.v1.NodeDescriptor;
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
+    /** Client sessions one node holds at most. */
+    private static final int MAX_SESSIONS = 20_000;
+
     private final NodeConfig config;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
     private final HealthStatusManager health = new HealthStatusManager();
@@ -31,7 +38,7 @@ public final class Node implements AutoCloseable {
     private InstanceHost instances;
     private MetricsEndpoint metricsEndpoint;
     private Server server;
-    private ClientListener clients;
+    private volatile ClientListener clients;
     private ControlPlaneSession session;
 
     public Node(final NodeConfig config) {
@@ -43,11 +50,14 @@ public final class Node implements AutoCloseable {
         try {
             metricsEndpoint = MetricsEndpoint.start(config.metricsListen(), metrics);
             ticks = new TickScheduler(config.tickThreads(), error -> LOG.error("a map's tick failed", error));
-            instances = new InstanceHost(ticks, EconomyListener.NONE);
+            instances = new InstanceHost(ticks, EconomyListener.NONE, this::mapLeft);
             NodeMetrics.register(metrics, instances, ticks);
+            final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
             server = GrpcServers.start("gRPC", config.listen(), health, List.of());
             final HostPort grpc = GrpcServers.boundAddress(server, config.listen());
-            clients = ClientListener.bind(config.clientListen(), Math.max(1, Runtime.getRuntime().availableProcessors()));
+            clients = ClientListener.bind(config.clientListen(), Math.max(1, Runtime.getRuntime().availableProcessors()),
+                new ClientListener.Serving(config.nodeId(), new SessionToken(config.tokenSecret()), instances, sessions,
+                    new ClientMetrics(metrics, sessions)));
             final NodeDescriptor descriptor = NodeDescriptor.newBuilder()
                 .setNodeId(config.nodeId())
                 .setGrpc(endpoint(config.advertiseHost(), grpc))
@@ -71,6 +81,13 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    private void mapLeft(final String instanceId) {
+        final ClientListener listener = clients;
+        if (listener != null) {
+            listener.disconnectMap(instanceId);
+        }
+    }
+
     private static Endpoint endpoint(final String advertiseHost, final HostPort bound) {
         final String host = advertiseHost != null ? advertiseHost : bound.host();
         return Endpoint.newBuilder().setHost(host).setPort(bound.port()).build();
@@ -83,6 +100,7 @@ public final class Node implements AutoCloseable {
             session.close();
         }
         if (clients != null) {
+            clients.disconnectAll(DisconnectReason.SHUTDOWN, "the node is stopping");
             clients.close();
         }
         if (server != null) {

@@ -2,6 +2,7 @@ package io.realmcluster.dataplane;
 
 import java.util.List;
 
+import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.common.net.HostPort;
 
 /** Settings of one node, as parsed from its command line. */
@@ -15,5 +16,6 @@ public record NodeConfig(
     String advertiseHost,
     List<String> pools,
     int capacityPlayers,
-    int tickThreads) {
+    int tickThreads,
+    TokenSecret tokenSecret) {
 }

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
+import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Daemon;
 import io.realmcluster.common.cli.Logging;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
     description = {
         "A data-plane node of the realm cluster: runs map instances, serves game clients over TCP and UDP,",
         "and registers with the control plane (any replica of the list), reconnecting when it goes away."},
-    footer = {"", "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_LOG_LEVEL."})
+    footer = {"", "Environment: REALM_TOKEN_SECRET (or --token-secret-file), REALM_DB_USER, REALM_DB_PASSWORD",
+        "(or --db-password-file), REALM_LOG_LEVEL."})
 public final class NodeMain implements Callable<Integer> {
     private static final Set<String> POOLS = Set.of("continent", "dungeon", "raid", "battleground");
 
@@ -64,6 +66,10 @@ public final class NodeMain implements Callable<Integer> {
         description = "Threads that tick maps (default: one per core).")
     Integer tickThreads;
 
+    @Option(names = "--token-secret-file", paramLabel = "FILE",
+        description = "Key that signs session tokens, the control plane's (instead of REALM_TOKEN_SECRET).")
+    java.nio.file.Path tokenSecretFile;
+
     @Option(names = "--db-url", paramLabel = "JDBC-URL",
         description = "Character database; user and password from the environment.")
     String dbUrl;
@@ -98,7 +104,8 @@ public final class NodeMain implements Callable<Integer> {
             UUID.randomUUID().toString(),
             controlPlanes, listen, clientListen, metricsListen, advertise(),
             pools.stream().map(p -> p.toLowerCase(Locale.ROOT)).distinct().toList(), capacity,
-            tickThreads != null ? tickThreads : Runtime.getRuntime().availableProcessors());
+            tickThreads != null ? tickThreads : Runtime.getRuntime().availableProcessors(),
+            TokenSecret.load(tokenSecretFile, System.getenv()));
         return Daemon.runUntilStopped("dataplane", new Node(config).start());
     }
 

@@ -14,6 +14,8 @@ final class Binaries implements AutoCloseable {
     static final String CONTROLPLANE = "io.realmcluster.controlplane.ControlPlaneMain";
     static final String DATAPLANE = "io.realmcluster.dataplane.NodeMain";
     static final String REALMCTL = "io.realmcluster.tools.realmctl.Realmctl";
+    /** The key nodes check session tokens with, given to every node these tests start (control planes take a file). */
+    static final String TOKEN_SECRET = "process-level-tests-token-secret-0123456789abcdef";
 
     private final String etcdEndpoint;
     private final String prefix;
@@ -46,7 +48,8 @@ final class Binaries implements AutoCloseable {
     /** A node registered with one of {@code controlPlanes}; returns once it is started (not yet registered). */
     JavaProcess node(final String nodeId, final List<HostPort> controlPlanes) {
         final String targets = HostPort.join(controlPlanes);
-        final JavaProcess process = track(JavaProcess.builder(DATAPLANE).name(nodeId).args(List.of(
+        final JavaProcess process = track(JavaProcess.builder(DATAPLANE).name(nodeId)
+            .env("REALM_TOKEN_SECRET", TOKEN_SECRET).args(List.of(
             "--node-id", nodeId, "--controlplane", targets,
             "--listen", "127.0.0.1:0", "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0")).start());
         process.awaitOutput("node " + nodeId + " serving gRPC on", START_DEADLINE);
@@ -62,6 +65,9 @@ final class Binaries implements AutoCloseable {
     JavaProcess run(final String mainClass, final String name, final java.util.Map<String, String> env,
                     final String... args) {
         final JavaProcess.Builder builder = JavaProcess.builder(mainClass).name(name).args(List.of(args));
+        if (mainClass.equals(DATAPLANE)) {
+            builder.env("REALM_TOKEN_SECRET", TOKEN_SECRET);
+        }
         env.forEach(builder::env);
         return track(builder.start());
     }

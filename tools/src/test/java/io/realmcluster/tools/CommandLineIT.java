@@ -88,6 +88,15 @@ class CommandLineIT {
     }
 
     @Test
+    void aNodeWithoutTokenSecretSaysHowToGiveOne() {
+        final JavaProcess node = binaries.run(Binaries.DATAPLANE, "node-no-secret", java.util.Map.of("REALM_TOKEN_SECRET", ""),
+            "--listen", "127.0.0.1:0", "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0");
+        assertThat(node.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
+        assertOneLine(node, "dataplane: error: no token secret: pass --token-secret-file FILE (32+ random bytes, e.g. "
+            + "`head -c 48 /dev/urandom | base64 > FILE`) or export REALM_TOKEN_SECRET");
+    }
+
+    @Test
     void helpIsReadableAndExitsZero() {
         final JavaProcess process = binaries.run(Binaries.DATAPLANE, "node-help", "--help");
         assertThat(process.waitForExit(EXIT_DEADLINE)).isZero();

@@ -94,6 +94,8 @@ public final class FailoverBench implements Callable<Integer> {
 
     private static JavaProcess node(final String id, final HostPort cp) {
         final JavaProcess node = JavaProcess.builder("io.realmcluster.dataplane.NodeMain").name(id)
+            // Nothing logs in here; the node only needs some key to start.
+            .env("REALM_TOKEN_SECRET", "failover-bench-token-secret-0123456789abcdef")
             .args(List.of("--node-id", id, "--controlplane", cp.toString(), "--listen", "127.0.0.1:0",
                 "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--pools", "continent")).start();
         node.awaitOutput("registered with control plane", java.time.Duration.ofSeconds(30));

@@ -20,7 +20,9 @@ import io.realmcluster.dataplane.tick.TickSimulation;
 import io.realmcluster.dataplane.world.EconomyListener;
 import io.realmcluster.dataplane.world.Inputs;
 import io.realmcluster.dataplane.world.MapWorld;
+import io.realmcluster.dataplane.world.Outbox;
 import io.realmcluster.dataplane.world.WorldSettings;
+import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.v1.MapKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,7 +70,9 @@ public final class TickLatencyBench implements Callable<Integer> {
 
     private Result run(final boolean baseline) throws InterruptedException {
         final WorldSettings continent = new WorldSettings(20, 100f, creatures, 4000f, players + 16);
-        final MapWorld world = new MapWorld(continent, 1, 0f, 0f, EconomyListener.NONE);
+        final Outbox outbox = Outbox.allocate(continent.outboxBytes(), ClientProtocol.MAX_BODY);
+        final MapWorld world = new MapWorld(continent, 0, 1, 0f, 0f, EconomyListener.NONE, outbox);
+        final Egress egress = new Egress(outbox);
         final Ingress ingress = Ingress.allocate(4 << 20);
         final ArrayBlockingQueue<InputMessage> queue = new ArrayBlockingQueue<>(64 * 1024);
         final TickSimulation simulation = baseline ? new QueueDrainingSimulation(world, queue) : world;
@@ -77,14 +81,18 @@ public final class TickLatencyBench implements Callable<Integer> {
         feeder.joinAll();
         final Thread network = new Thread(feeder, "network-feeder");
         network.setDaemon(true);
+        final Thread egressThread = new Thread(egress, "client-egress");
+        egressThread.setDaemon(true);
         try (TickScheduler scheduler = new TickScheduler(1, Throwable::printStackTrace)) {
             scheduler.add(agent);
             network.start();
+            egressThread.start();
             sleep(warmupSeconds);
             agent.stats().takeDurations();
             agent.stats().takeLateness();
             final long overrunsBefore = agent.stats().overruns();
             final long ticksBefore = agent.stats().ticks();
+            final long egressBefore = egress.bytes;
             final long tickThread = threadId("tick-0");
             final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             final long allocatedBefore = threads.getThreadAllocatedBytes(tickThread);
@@ -93,10 +101,13 @@ public final class TickLatencyBench implements Callable<Integer> {
             final Histogram durations = agent.stats().takeDurations();
             final Histogram lateness = agent.stats().takeLateness();
             final long ticks = agent.stats().ticks() - ticksBefore;
+            final long sent = egress.bytes - egressBefore;
             feeder.stop();
+            egress.running = false;
             network.join(5_000);
+            egressThread.join(5_000);
             return new Result(durations, lateness, agent.stats().overruns() - overrunsBefore, ticks,
-                ticks == 0 ? 0 : allocated / ticks);
+                ticks == 0 ? 0 : allocated / ticks, ticks == 0 ? 0 : sent / ticks, outbox.dropped());
         }
     }
 
@@ -118,16 +129,40 @@ public final class TickLatencyBench implements Callable<Integer> {
     }
 
     /** What one engine measured. */
-    private record Result(Histogram durations, Histogram lateness, long overruns, long ticks, long bytesPerTick) {
+    private record Result(Histogram durations, Histogram lateness, long overruns, long ticks, long bytesPerTick,
+                          long egressBytesPerTick, long egressDropped) {
         void print(final String engine) {
             line(engine + ", duration", durations, true);
             line(engine + ", after schedule", lateness, false);
+            System.out.printf("%-46s %,d bytes of frames to players per tick, %d frames dropped%n",
+                engine + ", egress", egressBytesPerTick, egressDropped);
         }
 
         private void line(final String label, final Histogram h, final boolean counts) {
             System.out.printf("%-46s %7.2f %7.2f %7.2f %7.2f %9s %10s %12s%n", label,
                 h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6,
                 h.getMaxValue() / 1e6, counts ? overruns : "", counts ? ticks : "", counts ? bytesPerTick : "");
+        }
+    }
+
+    /** The node's egress side: drains the map's outbox as the egress thread would (frames counted, not sent). */
+    private static final class Egress implements Runnable {
+        private final Outbox outbox;
+        private volatile long bytes;
+        private volatile boolean running = true;
+        private final org.agrona.concurrent.MessageHandler count = (type, buffer, index, length) -> bytes += length;
+
+        Egress(final Outbox outbox) {
+            this.outbox = outbox;
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                if (outbox.drain(count, 16_384) == 0) {
+                    LockSupport.parkNanos(200_000);
+                }
+            }
         }
     }
 
@@ -189,7 +224,7 @@ public final class TickLatencyBench implements Callable<Integer> {
                 x[p] = (random.nextFloat() - 0.5f) * 3800f;
                 y[p] = (random.nextFloat() - 0.5f) * 3800f;
                 heading[p] = random.nextFloat() * 6.28f;
-                final int length = Inputs.encodeJoin(scratch, 0, p + 1, x[p], y[p], 0f, 0f, 60, 5000, 0);
+                final int length = Inputs.encodeJoin(scratch, 0, p + 1, x[p], y[p], 0f, 0f, 60, 5000, 0, p);
                 send(Inputs.PLAYER_JOIN, length);
             }
         }

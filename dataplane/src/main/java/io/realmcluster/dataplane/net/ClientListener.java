@@ -1,12 +1,17 @@
 package io.realmcluster.dataplane.net;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -16,37 +21,62 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.DisconnectReason;
 
 /**
- * Listens for game clients on one port, TCP and UDP (epoll where available). The client protocol
- * handlers plug in here; until a session is authenticated, nothing reaches a map's tick loop.
+ * Listens for game clients on one port, TCP and UDP (epoll where available), and runs the egress
+ * thread that carries maps' frames to them. Until a session is authenticated, nothing reaches a
+ * map's tick loop.
  */
 public final class ClientListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientListener.class);
+    /** A client silent this long is closed (bots and clients send movement many times a second). */
+    static final int IDLE_SECONDS = 60;
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+    private static final long EGRESS_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel tcp;
     private final Channel udp;
     private final HostPort address;
+    private final ClientSessions sessions;
+    private final AgentRunner egress;
 
     private ClientListener(final EventLoopGroup boss, final EventLoopGroup workers, final Channel tcp,
-                           final Channel udp, final HostPort address) {
+                           final Channel udp, final HostPort address, final ClientSessions sessions,
+                           final AgentRunner egress) {
         this.boss = boss;
         this.workers = workers;
         this.tcp = tcp;
         this.udp = udp;
         this.address = address;
+        this.sessions = sessions;
+        this.egress = egress;
     }
 
-    /** Bind TCP, then UDP on the same port (port 0: the port TCP got). */
-    public static ClientListener bind(final HostPort listen, final int ioThreads) {
+    /** What the listener serves: who this node is, how tokens are checked, where maps are. */
+    public record Serving(String nodeId, SessionToken tokens, InstanceHost instances, ClientSessions sessions,
+                          ClientMetrics metrics) {
+    }
+
+    /** Bind TCP, then UDP on the same port (port 0: the port TCP got), and start the egress thread. */
+    public static ClientListener bind(final HostPort listen, final int ioThreads, final Serving serving) {
+        final ClientSession.Shared shared = new ClientSession.Shared(serving.nodeId(), serving.tokens(),
+            serving.instances(), serving.sessions(), serving.metrics(), System::currentTimeMillis);
         final boolean epoll = Epoll.isAvailable();
         final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -58,10 +88,16 @@ public final class ClientListener implements AutoCloseable {
                 .group(boss, workers)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(final SocketChannel ch) {
-                        ch.pipeline().addLast(new NotYetServing());
+                        ch.pipeline().addLast(
+                            new IdleStateHandler(IDLE_SECONDS, 0, 0),
+                            new LengthFieldBasedFrameDecoder(ByteOrder.LITTLE_ENDIAN,
+                                ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY, 0, ClientProtocol.LENGTH_PREFIX,
+                                0, ClientProtocol.LENGTH_PREFIX, true),
+                            new ClientSession(shared));
                     }
                 })
                 .bind(listen.toSocketAddress()).syncUninterruptibly().channel();
@@ -70,9 +106,13 @@ public final class ClientListener implements AutoCloseable {
             final Channel udp = new Bootstrap()
                 .group(workers)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .handler(new DropDatagrams())
+                .handler(new DatagramHandler(serving.sessions(), serving.metrics()))
                 .bind(bound.toSocketAddress()).syncUninterruptibly().channel();
-            return new ClientListener(boss, workers, tcp, udp, bound);
+            final AgentRunner egress = new AgentRunner(new SleepingIdleStrategy(EGRESS_PARK_NANOS),
+                error -> LOG.error("client egress failed", error), null,
+                new EgressAgent(serving.instances(), serving.sessions(), serving.metrics(), PooledByteBufAllocator.DEFAULT));
+            AgentRunner.startOnThread(egress);
+            return new ClientListener(boss, workers, tcp, udp, bound, serving.sessions(), egress);
         } catch (final Exception e) {
             // Netty rethrows the bind's IOException unchecked, hence Exception rather than RuntimeException.
             if (tcp != null) {
@@ -89,31 +129,27 @@ public final class ClientListener implements AutoCloseable {
         return address;
     }
 
+    /** Close every session with {@code reason} (the node stops, or its map left). */
+    public void disconnectAll(final DisconnectReason reason, final String text) {
+        sessions.forEach(session -> session.kick(reason, text));
+    }
+
+    /** Close the sessions in world on {@code instanceId}: the map no longer runs here. */
+    public void disconnectMap(final String instanceId) {
+        sessions.forEach(session -> {
+            final InstanceHost.Running map = session.map();
+            if (map != null && map.assignment().getInstanceId().equals(instanceId)) {
+                session.kick(DisconnectReason.MAP_CLOSED, "map instance " + instanceId + " left this node");
+            }
+        });
+    }
+
     @Override
     public void close() {
+        egress.close();
         tcp.close().syncUninterruptibly();
         udp.close().syncUninterruptibly();
         boss.shutdownGracefully(0, 200, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 200, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
-    }
-
-    /** Placeholder until the client protocol is wired: a connection is accepted and closed. */
-    private static final class NotYetServing extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelActive(final ChannelHandlerContext ctx) {
-            ctx.close();
-        }
-    }
-
-    /** Unauthenticated datagrams are dropped without a reply: no amplification, no tick work. */
-    private static final class DropDatagrams extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
-            if (msg instanceof DatagramPacket) {
-                ReferenceCountUtil.release(msg);
-            } else {
-                ctx.fireChannelRead(msg);
-            }
-        }
     }
 }

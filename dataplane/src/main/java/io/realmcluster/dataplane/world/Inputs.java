@@ -8,9 +8,9 @@ import org.agrona.MutableDirectBuffer;
  * their layouts: fixed offsets, little-endian, written in place with no objects per message.
  */
 public final class Inputs {
-    /** A player enters the map: entity id, position, level, health, money. */
+    /** A player enters the map: entity id, position, level, health, money, client session. */
     public static final int PLAYER_JOIN = 1;
-    /** A player leaves (logout, disconnect, transfer away): entity id. */
+    /** A player leaves (logout, disconnect, transfer away): entity id, the client session it had. */
     public static final int PLAYER_LEAVE = 2;
     /** Movement: entity id, sequence, position, orientation, flags. */
     public static final int MOVE = 3;
@@ -18,6 +18,8 @@ public final class Inputs {
     public static final int ATTACK = 4;
     /** Loot a corpse: entity id, corpse entity id. */
     public static final int LOOT = 5;
+    /** Say something to the players around: entity id, text length u8, UTF-8 text. */
+    public static final int CHAT = 6;
 
     public static final int ENTITY_OFFSET = 0;
 
@@ -28,9 +30,17 @@ public final class Inputs {
     public static final int JOIN_LEVEL = 24;
     public static final int JOIN_HEALTH = 28;
     public static final int JOIN_MONEY = 32;
-    public static final int JOIN_LENGTH = 40;
+    public static final int JOIN_SESSION = 40;
+    public static final int JOIN_LENGTH = 44;
 
-    public static final int LEAVE_LENGTH = 8;
+    public static final int LEAVE_SESSION = 8;
+    public static final int LEAVE_LENGTH = 12;
+    /** A LEAVE that removes the entity whatever session it has. */
+    public static final int ANY_SESSION = -1;
+
+    public static final int CHAT_TEXT_LENGTH = 8;
+    public static final int CHAT_TEXT = 9;
+    public static final int MAX_CHAT_TEXT = 255;
 
     public static final int MOVE_SEQUENCE = 8;
     public static final int MOVE_X = 12;
@@ -48,7 +58,7 @@ public final class Inputs {
 
     public static int encodeJoin(final MutableDirectBuffer buffer, final int offset, final long entityId,
                                  final float x, final float y, final float z, final float o,
-                                 final int level, final int health, final long money) {
+                                 final int level, final int health, final long money, final int session) {
         buffer.putLong(offset + ENTITY_OFFSET, entityId);
         buffer.putFloat(offset + JOIN_X, x);
         buffer.putFloat(offset + JOIN_Y, y);
@@ -57,6 +67,7 @@ public final class Inputs {
         buffer.putInt(offset + JOIN_LEVEL, level);
         buffer.putInt(offset + JOIN_HEALTH, health);
         buffer.putLong(offset + JOIN_MONEY, money);
+        buffer.putInt(offset + JOIN_SESSION, session);
         return JOIN_LENGTH;
     }
 
@@ -81,12 +92,31 @@ public final class Inputs {
         return TARGET_LENGTH;
     }
 
-    public static int encodeLeave(final MutableDirectBuffer buffer, final int offset, final long entityId) {
+    public static int encodeLeave(final MutableDirectBuffer buffer, final int offset, final long entityId,
+                                  final int session) {
         buffer.putLong(offset + ENTITY_OFFSET, entityId);
+        buffer.putInt(offset + LEAVE_SESSION, session);
         return LEAVE_LENGTH;
     }
 
-    /** The body length each input must have; -1 for an unknown type. */
+    /** CHAT with {@code length} bytes of text copied from {@code text}. */
+    public static int encodeChat(final MutableDirectBuffer buffer, final int offset, final long entityId,
+                                 final DirectBuffer text, final int textOffset, final int length) {
+        buffer.putLong(offset + ENTITY_OFFSET, entityId);
+        buffer.putByte(offset + CHAT_TEXT_LENGTH, (byte) length);
+        buffer.putBytes(offset + CHAT_TEXT, text, textOffset, length);
+        return CHAT_TEXT + length;
+    }
+
+    /** Whether a body of {@code length} bytes has the shape of an input of {@code type}. */
+    public static boolean wellFormed(final int type, final DirectBuffer buffer, final int offset, final int length) {
+        if (type == CHAT) {
+            return length > CHAT_TEXT && length == CHAT_TEXT + (buffer.getByte(offset + CHAT_TEXT_LENGTH) & 0xFF);
+        }
+        return length == expectedLength(type);
+    }
+
+    /** The body length each fixed-size input must have; -1 for an unknown or variable-size type. */
     public static int expectedLength(final int type) {
         return switch (type) {
             case PLAYER_JOIN -> JOIN_LENGTH;

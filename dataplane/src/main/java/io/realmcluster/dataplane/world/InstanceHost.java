@@ -34,6 +34,7 @@ import io.realmcluster.proto.v1.MapLoad;
 public final class InstanceHost {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceHost.class);
     private static final int INGRESS_BYTES = 1 << 20;
+    private static final Running[] NONE = new Running[0];
 
     /** A running instance: its assignment, its world and the agent that ticks it. */
     public record Running(MapInstance assignment, MapWorld world, MapAgent agent) {
@@ -48,10 +49,20 @@ public final class InstanceHost {
     private final EconomyListener economy;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Map<String, Double> lastTickP99Millis = new ConcurrentHashMap<>();
+    private final java.util.function.Consumer<String> onUnload;
+    /** The running instances as an array the egress thread iterates without allocating; replaced on every change. */
+    private volatile Running[] snapshot = NONE;
 
-    public InstanceHost(final TickScheduler scheduler, final EconomyListener economy) {
+    /** {@code onUnload} hears each instance id this host stops running (its players must go). */
+    public InstanceHost(final TickScheduler scheduler, final EconomyListener economy,
+                        final java.util.function.Consumer<String> onUnload) {
         this.scheduler = scheduler;
         this.economy = economy;
+        this.onUnload = onUnload;
+    }
+
+    public InstanceHost(final TickScheduler scheduler, final EconomyListener economy) {
+        this(scheduler, economy, id -> { });
     }
 
     /** Apply a full assignment set; returns what to confirm to the control plane. */
@@ -70,6 +81,7 @@ public final class InstanceHost {
                 load(instance);
             } else if (current.assignment().getEpoch() != instance.getEpoch()) {
                 running.put(instance.getInstanceId(), new Running(instance, current.world(), current.agent()));
+                snapshot = running.values().toArray(NONE);
             }
             acks.add(ack(instance, InstanceState.INSTANCE_STATE_ACTIVE));
         }
@@ -85,11 +97,13 @@ public final class InstanceHost {
         final WorldSettings settings = WorldSettings.forKind(instance.getKind());
         final float[] center = instance.getKind() == io.realmcluster.proto.v1.MapKind.MAP_KIND_CONTINENT
             ? CENTERS.getOrDefault(instance.getMapId(), new float[] {0f, 0f}) : new float[] {0f, 0f};
-        final MapWorld world = new MapWorld(settings, instance.getInstanceId().hashCode(), center[0], center[1], economy);
+        final MapWorld world = new MapWorld(settings, instance.getMapId(), instance.getInstanceId().hashCode(),
+            center[0], center[1], economy, Outbox.allocate(settings.outboxBytes(), io.realmcluster.proto.client.ClientProtocol.MAX_BODY));
         final MapAgent agent = new MapAgent(instance.getInstanceId(), Ingress.allocate(INGRESS_BYTES), world,
             SystemNanoClock.INSTANCE, settings.tickHz());
         scheduler.add(agent);
         running.put(instance.getInstanceId(), new Running(instance, world, agent));
+        snapshot = running.values().toArray(NONE);
         LOG.info("loaded {} (map {}, realm {}) at epoch {}: {} creatures, {} Hz", instance.getInstanceId(),
             instance.getMapId(), instance.getRealm(), instance.getEpoch(), settings.creatures(), settings.tickHz());
     }
@@ -100,7 +114,9 @@ public final class InstanceHost {
             return;
         }
         scheduler.remove(gone.agent());
+        snapshot = running.values().toArray(NONE);
         lastTickP99Millis.remove(instanceId);
+        onUnload.accept(instanceId);
         if (why.equals("dropped")) {
             LOG.warn("dropped {} (epoch {}): no longer assigned to this node", instanceId, gone.assignment().getEpoch());
         } else {
@@ -114,6 +130,11 @@ public final class InstanceHost {
 
     public List<Running> instances() {
         return List.copyOf(running.values());
+    }
+
+    /** The running instances; the array is never modified (a change replaces it). Any thread. */
+    public Running[] snapshot() {
+        return snapshot;
     }
 
     /** Tick p99 of an instance over the last load report's interval, in milliseconds. */

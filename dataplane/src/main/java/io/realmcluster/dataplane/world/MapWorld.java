@@ -4,8 +4,12 @@ import java.util.SplittableRandom;
 
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import io.realmcluster.dataplane.tick.TickSimulation;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.DisconnectReason;
+import io.realmcluster.proto.client.ServerMessages;
 
 /**
  * The simulation of one map instance: players move (at a speed the server checks), creatures live
@@ -13,6 +17,11 @@ import io.realmcluster.dataplane.tick.TickSimulation;
  * leave corpses with money to loot, and respawn. Entities are slots in parallel arrays and the
  * id-to-slot index is an open-addressing map, so a tick allocates nothing. Deterministic for a
  * given seed and input sequence.
+ *
+ * <p>After each tick it tells each player what changed around it (see docs/client-protocol.md,
+ * Visibility) through the {@link Outbox}: its own state every tick it changed, the entities in its
+ * cell and the eight around every {@code UPDATE_EVERY_TICKS} ticks (players spread over them),
+ * everything in sight when it enters or crosses into another cell.
  */
 public final class MapWorld implements TickSimulation {
     static final byte FREE = 0;
@@ -31,9 +40,16 @@ public final class MapWorld implements TickSimulation {
     static final float ATTACK_RANGE = 30f;
     static final float LOOT_RANGE = 5f;
     static final long CREATURE_ID_BASE = 1L << 48;
+    /** Entity updates go to each player every this many ticks (10 Hz at 20 Hz ticks); its own state every tick. */
+    static final int UPDATE_EVERY_TICKS = 2;
 
     private final WorldSettings settings;
+    private final int mapId;
     private final EconomyListener economy;
+    private final Outbox outbox;
+    private final UnsafeBuffer out;
+    private final float spawnX;
+    private final float spawnY;
     private final SplittableRandom random;
     private final Grid grid;
     private final Long2LongHashMap slotById = new Long2LongHashMap(-1);
@@ -63,6 +79,15 @@ public final class MapWorld implements TickSimulation {
     private final long[] money;
     private final int[] killer;
     private final boolean[] dead;
+    /** The tick an entity last moved or changed health or life: what updates carry. */
+    private final long[] changedTick;
+    // Per player: its client session, the tick and cell of its last entity update, its own state.
+    private final int[] session;
+    private final long[] sentTick;
+    private final int[] sentCell;
+    private final int[] ackedSequence;
+    private final long[] experience;
+    private final boolean[] selfDirty;
     private final int[] freeSlots;
     private int freeCount;
 
@@ -73,10 +98,15 @@ public final class MapWorld implements TickSimulation {
     private long rejectedInputs;
     private long kills;
 
-    public MapWorld(final WorldSettings settings, final long seed, final float centerX, final float centerY,
-                    final EconomyListener economy) {
+    public MapWorld(final WorldSettings settings, final int mapId, final long seed, final float centerX,
+                    final float centerY, final EconomyListener economy, final Outbox outbox) {
         this.settings = settings;
+        this.mapId = mapId;
         this.economy = economy;
+        this.outbox = outbox;
+        this.out = outbox.scratch();
+        this.spawnX = centerX;
+        this.spawnY = centerY;
         this.random = new SplittableRandom(seed);
         this.ticksPerSecond = settings.tickHz();
         this.attackIntervalTicks = 2 * ticksPerSecond;
@@ -104,6 +134,13 @@ public final class MapWorld implements TickSimulation {
         money = new long[capacity];
         killer = new int[capacity];
         dead = new boolean[capacity];
+        changedTick = new long[capacity];
+        session = new int[capacity];
+        sentTick = new long[capacity];
+        sentCell = new int[capacity];
+        ackedSequence = new int[capacity];
+        experience = new long[capacity];
+        selfDirty = new boolean[capacity];
         freeSlots = new int[capacity];
         for (int slot = capacity - 1; slot >= 0; slot--) {
             freeSlots[freeCount++] = slot;
@@ -124,8 +161,8 @@ public final class MapWorld implements TickSimulation {
         homeY[slot] = py;
         goalX[slot] = px;
         goalY[slot] = py;
-        level[slot] = 1 + random.nextInt(60);
-        maxHealth[slot] = 40 + level[slot] * 30;
+        level[slot] = settings.creatureMinLevel() + random.nextInt(settings.creatureMaxLevel() - settings.creatureMinLevel() + 1);
+        maxHealth[slot] = 20 + level[slot] * 12;
         health[slot] = maxHealth[slot];
         target[slot] = Grid.NONE;
         killer[slot] = Grid.NONE;
@@ -136,14 +173,15 @@ public final class MapWorld implements TickSimulation {
 
     @Override
     public void onInput(final int type, final DirectBuffer buffer, final int offset, final int length) {
-        if (length != Inputs.expectedLength(type)) {
+        if (!Inputs.wellFormed(type, buffer, offset, length)) {
             rejectedInputs++;
             return;
         }
         final long entity = Inputs.entity(buffer, offset);
         switch (type) {
             case Inputs.PLAYER_JOIN -> join(entity, buffer, offset);
-            case Inputs.PLAYER_LEAVE -> leave(entity);
+            case Inputs.PLAYER_LEAVE -> leave(entity, buffer.getInt(offset + Inputs.LEAVE_SESSION));
+            case Inputs.CHAT -> chat(entity, buffer, offset);
             case Inputs.MOVE -> move(entity, buffer, offset);
             case Inputs.ATTACK -> attack(entity, buffer.getLong(offset + Inputs.TARGET_OFFSET));
             case Inputs.LOOT -> loot(entity, buffer.getLong(offset + Inputs.TARGET_OFFSET));
@@ -152,8 +190,13 @@ public final class MapWorld implements TickSimulation {
     }
 
     private void join(final long entity, final DirectBuffer buffer, final int offset) {
+        final int client = buffer.getInt(offset + Inputs.JOIN_SESSION);
         if (slotById.get(entity) != -1 || freeCount == 0 || entity >= CREATURE_ID_BASE || entity <= 0) {
             rejectedInputs++;
+            final DisconnectReason why = freeCount == 0 ? DisconnectReason.MAP_FULL : DisconnectReason.DUPLICATE_LOGIN;
+            outbox.send(Outbox.FRAME_THEN_CLOSE, client, entity,
+                ServerMessages.disconnect(out, Outbox.BODY_OFFSET, why, why == DisconnectReason.MAP_FULL
+                    ? "this map has no room for another player" : "this character is already in the world"));
             return;
         }
         final int slot = freeSlots[--freeCount];
@@ -171,15 +214,32 @@ public final class MapWorld implements TickSimulation {
         dead[slot] = false;
         lastMoveTick[slot] = tick;
         nextActionTick[slot] = tick;
+        session[slot] = client;
+        sentCell[slot] = Grid.NONE;
+        ackedSequence[slot] = 0;
+        experience[slot] = 0;
+        selfDirty[slot] = true;
+        changedTick[slot] = inputTick();
         slotById.put(entity, slot);
         grid.place(slot, x[slot], y[slot]);
         players++;
+        outbox.send(Outbox.FRAME, client, entity, ServerMessages.worldEntered(out, Outbox.BODY_OFFSET, entity,
+            mapId, x[slot], y[slot], z[slot], o[slot], settings.visibilityYards()));
     }
 
-    private void leave(final long entity) {
+    private void leave(final long entity, final int client) {
         final int slot = playerSlot(entity);
-        if (slot == Grid.NONE) {
+        if (slot == Grid.NONE || (client != Inputs.ANY_SESSION && client != session[slot])) {
             return;
+        }
+        final int bodyLength = ServerMessages.entityGone(out, Outbox.BODY_OFFSET, entity);
+        final int cells = grid.neighbourhood(grid.cellOf(slot), around);
+        for (int c = 0; c < cells; c++) {
+            for (int other = grid.first(around[c]); other != Grid.NONE; other = grid.next(other)) {
+                if (kind[other] == PLAYER && other != slot) {
+                    outbox.send(Outbox.FRAME, session[other], id[other], bodyLength);
+                }
+            }
         }
         grid.remove(slot);
         slotById.remove(entity);
@@ -207,7 +267,33 @@ public final class MapWorld implements TickSimulation {
         z[slot] = buffer.getFloat(offset + Inputs.MOVE_Z);
         o[slot] = buffer.getFloat(offset + Inputs.MOVE_O);
         lastMoveTick[slot] = tick;
+        ackedSequence[slot] = buffer.getInt(offset + Inputs.MOVE_SEQUENCE);
+        changedTick[slot] = inputTick();
+        selfDirty[slot] = true;
         grid.place(slot, nx, ny);
+    }
+
+    /** Inputs are applied before the next tick runs: what they change is that tick's news. */
+    private long inputTick() {
+        return tick + 1;
+    }
+
+    private void chat(final long entity, final DirectBuffer buffer, final int offset) {
+        final int slot = playerSlot(entity);
+        if (slot == Grid.NONE) {
+            rejectedInputs++;
+            return;
+        }
+        final int bodyLength = ServerMessages.chat(out, Outbox.BODY_OFFSET, entity, buffer, offset + Inputs.CHAT_TEXT,
+            buffer.getByte(offset + Inputs.CHAT_TEXT_LENGTH) & 0xFF);
+        final int cells = grid.neighbourhood(grid.cellOf(slot), around);
+        for (int c = 0; c < cells; c++) {
+            for (int other = grid.first(around[c]); other != Grid.NONE; other = grid.next(other)) {
+                if (kind[other] == PLAYER) {
+                    outbox.send(Outbox.FRAME, session[other], id[other], bodyLength);
+                }
+            }
+        }
     }
 
     private void attack(final long entity, final long targetId) {
@@ -232,7 +318,11 @@ public final class MapWorld implements TickSimulation {
         final long copper = money[(int) corpse];
         money[(int) corpse] = 0;
         money[slot] += copper;
+        changedTick[(int) corpse] = inputTick();
+        selfDirty[slot] = true;
         economy.moneyLooted(entity, corpseId, copper);
+        outbox.send(Outbox.FRAME, session[slot], entity,
+            ServerMessages.looted(out, Outbox.BODY_OFFSET, corpseId, copper, money[slot]));
     }
 
     @Override
@@ -243,6 +333,11 @@ public final class MapWorld implements TickSimulation {
                 creature(slot);
             } else if (kind[slot] == PLAYER) {
                 player(slot);
+            }
+        }
+        for (int slot = 0; slot < id.length; slot++) {
+            if (kind[slot] == PLAYER) {
+                publish(slot);
             }
         }
     }
@@ -268,6 +363,8 @@ public final class MapWorld implements TickSimulation {
             } else if (tick >= nextActionTick[slot]) {
                 nextActionTick[slot] = tick + attackIntervalTicks;
                 health[victim] -= 2 + level[slot];
+                changedTick[victim] = tick;
+                selfDirty[victim] = true;
                 if (health[victim] <= 0) {
                     // A fallen player gets up at once here; death and corpse runs come with the full game.
                     health[victim] = maxHealth[victim];
@@ -306,7 +403,8 @@ public final class MapWorld implements TickSimulation {
             target[foe] = slot;
             targetId[foe] = id[slot];
         }
-        health[foe] -= 10 + level[slot] * 2;
+        health[foe] -= 10 + level[slot] * 3;
+        changedTick[foe] = tick;
         if (health[foe] <= 0) {
             die(foe, slot);
         }
@@ -318,10 +416,14 @@ public final class MapWorld implements TickSimulation {
         target[creature] = Grid.NONE;
         killer[creature] = by;
         money[creature] = 1 + level[creature] * 7L + random.nextInt(level[creature] * 5 + 1);
+        changedTick[creature] = tick;
         nextActionTick[creature] = tick + respawnTicks;
         target[by] = Grid.NONE;
         kills++;
-        economy.experienceGained(id[by], level[creature] * 5 + 45);
+        final int gained = level[creature] * 5 + 45;
+        experience[by] += gained;
+        selfDirty[by] = true;
+        economy.experienceGained(id[by], gained);
     }
 
     private void respawn(final int slot) {
@@ -333,6 +435,7 @@ public final class MapWorld implements TickSimulation {
         y[slot] = homeY[slot];
         goalX[slot] = homeX[slot];
         goalY[slot] = homeY[slot];
+        changedTick[slot] = tick;
         grid.place(slot, x[slot], y[slot]);
     }
 
@@ -347,7 +450,60 @@ public final class MapWorld implements TickSimulation {
         x[slot] += dx / length * reach;
         y[slot] += dy / length * reach;
         o[slot] = (float) Math.atan2(dy, dx);
+        changedTick[slot] = tick;
         grid.place(slot, x[slot], y[slot]);
+    }
+
+    /** Tell one player what changed: its own state, and (when due) the entities in sight. */
+    private void publish(final int slot) {
+        if (selfDirty[slot]) {
+            selfDirty[slot] = false;
+            outbox.send(Outbox.FRAME, session[slot], id[slot], ServerMessages.selfState(out, Outbox.BODY_OFFSET,
+                ackedSequence[slot], x[slot], y[slot], z[slot], o[slot], health[slot], maxHealth[slot], level[slot],
+                money[slot], experience[slot]));
+        }
+        final int cell = grid.cellOf(slot);
+        final boolean reset = cell != sentCell[slot];
+        if (!reset && (tick + slot) % UPDATE_EVERY_TICKS != 0) {
+            return;
+        }
+        final long since = sentTick[slot];
+        int flags = reset ? ClientProtocol.UPDATES_FLAG_RESET : 0;
+        int count = 0;
+        ServerMessages.updatesHeader(out, Outbox.BODY_OFFSET, (int) tick, flags);
+        final int cells = grid.neighbourhood(cell, around);
+        for (int c = 0; c < cells; c++) {
+            for (int other = grid.first(around[c]); other != Grid.NONE; other = grid.next(other)) {
+                if (other == slot || (!reset && changedTick[other] <= since)) {
+                    continue;
+                }
+                if (count == ClientProtocol.MAX_RECORDS) {
+                    outbox.send(Outbox.FRAME, session[slot], id[slot], ServerMessages.updatesCount(out, Outbox.BODY_OFFSET, count));
+                    flags = 0;
+                    count = 0;
+                    ServerMessages.updatesHeader(out, Outbox.BODY_OFFSET, (int) tick, flags);
+                }
+                record(other, slot, Outbox.BODY_OFFSET + ClientProtocol.UPDATES_RECORDS + count * ClientProtocol.RECORD_LENGTH);
+                count++;
+            }
+        }
+        if (count > 0 || flags != 0) {
+            outbox.send(Outbox.FRAME, session[slot], id[slot], ServerMessages.updatesCount(out, Outbox.BODY_OFFSET, count));
+        }
+        sentTick[slot] = tick;
+        sentCell[slot] = cell;
+    }
+
+    private void record(final int entity, final int viewer, final int at) {
+        int flags = 0;
+        if (dead[entity]) {
+            flags |= ClientProtocol.RECORD_FLAG_DEAD;
+            if (killer[entity] == viewer && money[entity] > 0) {
+                flags |= ClientProtocol.RECORD_FLAG_LOOTABLE;
+            }
+        }
+        ServerMessages.Record.write(out, at, id[entity], kind[entity] == PLAYER ? ClientProtocol.KIND_PLAYER
+            : ClientProtocol.KIND_CREATURE, flags, x[entity], y[entity], z[entity], o[entity], health[entity], maxHealth[entity]);
     }
 
     private int nearestPlayer(final int slot, final float radius) {
@@ -399,6 +555,19 @@ public final class MapWorld implements TickSimulation {
 
     public WorldSettings settings() {
         return settings;
+    }
+
+    /** Where players without a saved position appear: the middle of the play area. Any thread. */
+    public float spawnX() {
+        return spawnX;
+    }
+
+    public float spawnY() {
+        return spawnY;
+    }
+
+    public Outbox outbox() {
+        return outbox;
     }
 
     /** A player's money in copper, or -1 when not on this map. Tick thread (tests). */

@@ -6,17 +6,24 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.ServerMessages;
 
 /** The world simulation, deterministic under a seed: movement checks, combat, loot, wandering, no allocation. */
 class MapWorldTest {
     private static final WorldSettings SMALL = new WorldSettings(20, 100f, 200, 400f, 50);
     private static final long PLAYER = 42;
 
-    private final UnsafeBuffer input = new UnsafeBuffer(new byte[64]);
+    private final UnsafeBuffer input = new UnsafeBuffer(new byte[300]);
     private final List<String> economy = new ArrayList<>();
-    private final MapWorld world = new MapWorld(SMALL, 7, 0f, 0f, new EconomyListener() {
+    private final Outbox outbox = Outbox.allocate(4 << 20, ClientProtocol.MAX_BODY);
+    private final java.util.Map<Long, List<String>> received = new java.util.HashMap<>();
+    private final MessageHandler discard = (type, buffer, index, length) -> { };
+    private final MapWorld world = new MapWorld(SMALL, 0, 7, 0f, 0f, new EconomyListener() {
         @Override
         public void moneyLooted(final long playerId, final long corpseId, final long copper) {
             economy.add("money " + playerId + " " + copper);
@@ -26,7 +33,7 @@ class MapWorldTest {
         public void experienceGained(final long playerId, final int experience) {
             economy.add("xp " + playerId);
         }
-    });
+    }, outbox);
     private long tick;
 
     @Test
@@ -68,13 +75,15 @@ class MapWorldTest {
         final long looted = world.money(PLAYER);
         assertThat(looted).isPositive();
         assertThat(economy).contains("money " + PLAYER + " " + looted);
+        assertThat(framesTo(PLAYER)).contains("looted " + creature + " " + looted + " " + looted);
         loot(PLAYER, creature);
         assertThat(world.money(PLAYER)).isEqualTo(looted);
     }
 
     @Test
     void sameSeedAndInputsGiveTheSameWorld() {
-        final MapWorld other = new MapWorld(SMALL, 7, 0f, 0f, EconomyListener.NONE);
+        final MapWorld other = new MapWorld(SMALL, 0, 7, 0f, 0f, EconomyListener.NONE,
+            Outbox.allocate(1 << 16, ClientProtocol.MAX_BODY));
         for (long t = 1; t <= 2_000; t++) {
             world.tick(t, 0);
             other.tick(t, 0);
@@ -82,6 +91,46 @@ class MapWorldTest {
         for (long creature = MapWorld.CREATURE_ID_BASE; creature < MapWorld.CREATURE_ID_BASE + 200; creature++) {
             assertThat(other.position(creature)).containsExactly(world.position(creature));
         }
+    }
+
+    @Test
+    void playersSeeWhatChangesAroundThemAndHearEachOther() {
+        join(PLAYER, 0f, 0f);
+        join(PLAYER + 1, 10f, 0f);
+        runTicks(1);
+        final List<String> first = framesTo(PLAYER);
+        assertThat(first.get(0)).startsWith("entered " + PLAYER + " map 0");
+        assertThat(first).anyMatch(f -> f.startsWith("self 0 ")).anyMatch(f -> f.startsWith("updates reset")
+            && f.contains(" player " + (PLAYER + 1) + " at 10.0,0.0"));
+
+        move(PLAYER + 1, 1, 10.3f, 0f);
+        runTicks(2);
+        final List<String> later = framesTo(PLAYER);
+        assertThat(later).anyMatch(f -> f.startsWith("updates ") && !f.startsWith("updates reset")
+            && f.contains(" player " + (PLAYER + 1) + " at 10.3,0.0"));
+        assertThat(framesTo(PLAYER + 1)).anyMatch(f -> f.startsWith("self 1 10.3 0.0"));
+
+        final byte[] text = "hello there".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        world.onInput(Inputs.CHAT, input, 0, Inputs.encodeChat(input, 0, PLAYER, new UnsafeBuffer(text), 0, text.length));
+        assertThat(framesTo(PLAYER + 1)).containsExactly("chat " + PLAYER + " hello there");
+
+        world.onInput(Inputs.PLAYER_LEAVE, input, 0, Inputs.encodeLeave(input, 0, PLAYER, (int) PLAYER + 7));
+        assertThat(world.players()).as("a leave from another session of the character is ignored").isEqualTo(2);
+        world.onInput(Inputs.PLAYER_LEAVE, input, 0, Inputs.encodeLeave(input, 0, PLAYER, (int) PLAYER));
+        assertThat(world.players()).isEqualTo(1);
+        assertThat(framesTo(PLAYER + 1)).containsExactly("gone " + PLAYER);
+    }
+
+    @Test
+    void aJoinForACharacterAlreadyInTheWorldIsRefusedWithAReason() {
+        join(PLAYER, 0f, 0f);
+        framesTo(PLAYER);
+        final int length = Inputs.encodeJoin(input, 0, PLAYER, 0f, 0f, 0f, 0f, 1, 100, 0, 99);
+        world.onInput(Inputs.PLAYER_JOIN, input, 0, length);
+        final List<String> refused = new ArrayList<>();
+        outbox.drain((type, buffer, index, len) -> refused.add(type + " to " + buffer.getInt(index + Outbox.SESSION_OFFSET)),
+            Integer.MAX_VALUE);
+        assertThat(refused).containsExactly(Outbox.FRAME_THEN_CLOSE + " to 99");
     }
 
     @Test
@@ -118,6 +167,7 @@ class MapWorldTest {
                 world.onInput(Inputs.MOVE, input, 0, length);
             }
             world.tick(++tick, 0);
+            outbox.drain(discard, Integer.MAX_VALUE);
         }
     }
 
@@ -128,7 +178,7 @@ class MapWorldTest {
     }
 
     private void join(final long player, final float x, final float y) {
-        final int length = Inputs.encodeJoin(input, 0, player, x, y, 0f, 0f, 60, 5_000, 0);
+        final int length = Inputs.encodeJoin(input, 0, player, x, y, 0f, 0f, 60, 5_000, 0, (int) player);
         world.onInput(Inputs.PLAYER_JOIN, input, 0, length);
     }
 
@@ -159,5 +209,17 @@ class MapWorldTest {
     private void loot(final long player, final long corpse) {
         final int length = Inputs.encodeTarget(input, 0, player, corpse);
         world.onInput(Inputs.LOOT, input, 0, length);
+    }
+
+    /** Frames sent to {@code player} since the last call, decoded to text (the outbox is drained for everyone). */
+    private List<String> framesTo(final long player) {
+        outbox.drain((type, buffer, index, length) -> {
+            final List<String> frames = received.computeIfAbsent(buffer.getLong(index + Outbox.ENTITY_OFFSET), p -> new ArrayList<>());
+            assertThat(ServerMessages.decode(buffer, index + Outbox.BODY_OFFSET, length - Outbox.BODY_OFFSET,
+                new FrameText(frames))).isNull();
+        }, Integer.MAX_VALUE);
+        final List<String> frames = received.getOrDefault(player, List.of());
+        received.remove(player);
+        return frames;
     }
 }

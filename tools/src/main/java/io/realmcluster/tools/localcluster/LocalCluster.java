@@ -118,8 +118,7 @@ public final class LocalCluster implements Callable<Integer> {
                 "--listen", "127.0.0.1:" + ports.nodeGrpc(i),
                 "--client-listen", "127.0.0.1:" + ports.nodeClients(i),
                 "--metrics-listen", "127.0.0.1:" + ports.nodeMetrics(i),
-                // TODO(nodes check session tokens): add "--token-secret-file", tokenSecret.toString() once the
-                // dataplane accepts that flag; until then it would refuse to start on an unknown option.
+                "--token-secret-file", tokenSecret.toString(),
                 "--db-url", postgres.jdbcUrl()));
         }
 

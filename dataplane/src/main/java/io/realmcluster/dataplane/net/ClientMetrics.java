@@ -1,0 +1,82 @@
+package io.realmcluster.dataplane.net;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.proto.client.DisconnectReason;
+import io.realmcluster.proto.client.FrameError;
+
+/** The client side's counters: frames refused and sessions closed by reason, bytes, inputs dropped. */
+public final class ClientMetrics {
+    private final Counter rejectedFrames;
+    private final Counter disconnects;
+    private final Counter bytesIn;
+    private final Counter bytesOut;
+    private final Counter droppedInputs;
+    private final Counter logins;
+
+    public ClientMetrics(final PrometheusRegistry registry, final ClientSessions sessions) {
+        rejectedFrames = Counter.builder().name("realm_node_rejected_frames")
+            .help("Client frames and datagrams refused before reaching a map, by reason")
+            .labelNames("reason").register(registry);
+        for (final FrameError error : FrameError.values()) {
+            rejectedFrames.labelValues(error.label());
+        }
+        disconnects = Counter.builder().name("realm_node_client_disconnects")
+            .help("Client sessions closed by the node or the client, by reason")
+            .labelNames("reason").register(registry);
+        bytesIn = Counter.builder().name("realm_node_client_bytes_received").help("Bytes received from game clients, TCP and UDP")
+            .register(registry);
+        bytesOut = Counter.builder().name("realm_node_client_bytes_sent").help("Bytes sent to game clients")
+            .register(registry);
+        droppedInputs = Counter.builder().name("realm_node_dropped_inputs")
+            .help("Client inputs dropped because a map's ingress ring was full").register(registry);
+        logins = Counter.builder().name("realm_node_client_logins").help("Sessions that showed a valid token")
+            .register(registry);
+        GaugeWithCallback.builder().name("realm_node_client_sessions").help("Open game client sessions")
+            .callback(cb -> cb.call(sessions.open())).register(registry);
+    }
+
+    /** Counters that go nowhere, for tests that do not scrape. */
+    public static ClientMetrics unregistered(final ClientSessions sessions) {
+        return new ClientMetrics(new PrometheusRegistry(), sessions);
+    }
+
+    void rejected(final FrameError error) {
+        rejectedFrames.labelValues(error.label()).inc();
+    }
+
+    void disconnected(final DisconnectReason reason) {
+        disconnected(reason.label());
+    }
+
+    void disconnected(final String reason) {
+        disconnects.labelValues(reason).inc();
+    }
+
+    /** Sessions closed for {@code reason} so far (tests). */
+    public double disconnectCount(final String reason) {
+        return disconnects.labelValues(reason).get();
+    }
+
+    void received(final int bytes) {
+        bytesIn.inc(bytes);
+    }
+
+    void sent(final int bytes) {
+        bytesOut.inc(bytes);
+    }
+
+    void droppedInput() {
+        droppedInputs.inc();
+    }
+
+    void loggedIn() {
+        logins.inc();
+    }
+
+    /** Frames refused for {@code error} so far (tests). */
+    public double rejectedCount(final FrameError error) {
+        return rejectedFrames.labelValues(error.label()).get();
+    }
+}

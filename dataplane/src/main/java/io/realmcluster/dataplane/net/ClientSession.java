@@ -1,0 +1,392 @@
+package io.realmcluster.dataplane.net;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.dataplane.tick.Ingress;
+import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.dataplane.world.Inputs;
+import io.realmcluster.proto.client.ClientMessages;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.DisconnectReason;
+import io.realmcluster.proto.client.FrameError;
+import io.realmcluster.proto.client.Frames;
+import io.realmcluster.proto.client.ServerMessages;
+
+/**
+ * One game client's TCP session, on its channel's event loop: checks the token in HELLO, puts
+ * the character into its map, and turns its frames into inputs on the map's ingress ring. A
+ * malformed frame, a flood, a bad token or silence closes the session with a DISCONNECT that says
+ * why; nothing a client sends reaches a tick thread unless it decoded cleanly.
+ */
+final class ClientSession extends ChannelInboundHandlerAdapter implements ClientMessages.Handler {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+    static final long HELLO_TIMEOUT_MILLIS = 10_000;
+    static final double FRAMES_PER_SECOND = 100;
+    static final double FRAME_BURST = 200;
+    private static final String CLIENT_CLOSED = "client_closed";
+
+    private enum State { NEW, AUTHENTICATED, IN_WORLD, CLOSED }
+
+    /** What every session of a node shares. */
+    record Shared(String nodeId, SessionToken tokens, InstanceHost instances, ClientSessions sessions,
+                  ClientMetrics metrics, LongSupplier clockMillis) {
+    }
+
+    private final Shared shared;
+    private final byte[] frameBytes = new byte[ClientProtocol.MAX_BODY];
+    private final UnsafeBuffer frame = new UnsafeBuffer(frameBytes);
+    private final UnsafeBuffer reply = new UnsafeBuffer(new byte[ClientProtocol.LENGTH_PREFIX + 512]);
+    private volatile State state = State.NEW;
+    private volatile long id = -1;
+    private volatile long characterId;
+    private volatile InstanceHost.Running map;
+    private final AtomicReference<InetSocketAddress> udpPeer = new AtomicReference<>();
+    private byte[] cookie;
+    private boolean replacedAnother;
+    private Channel channel;
+    private double frameTokens = FRAME_BURST;
+    private long refilledAtNanos = System.nanoTime();
+    private String closedBecause;
+
+    // The egress thread's: frames gathered for this session in one drain round.
+    ByteBuf pending;
+    boolean closeAfterPending;
+
+    ClientSession(final Shared shared) {
+        this.shared = shared;
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        ctx.executor().schedule(() -> {
+            if (state == State.NEW) {
+                disconnect(DisconnectReason.TIMEOUT, "no HELLO within " + HELLO_TIMEOUT_MILLIS / 1000 + " s");
+            }
+        }, HELLO_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        if (!(msg instanceof ByteBuf body)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            if (state == State.CLOSED) {
+                return;
+            }
+            final int length = body.readableBytes();
+            shared.metrics().received(length + ClientProtocol.LENGTH_PREFIX);
+            if (!takeFrameToken()) {
+                disconnect(DisconnectReason.FLOOD, "more than " + (int) FRAMES_PER_SECOND + " frames a second");
+                return;
+            }
+            body.getBytes(body.readerIndex(), frameBytes, 0, length);
+            final FrameError error = ClientMessages.decode(frame, 0, length, this);
+            if (error != null) {
+                shared.metrics().rejected(error);
+                disconnect(DisconnectReason.MALFORMED_FRAME, "malformed frame: " + error.label());
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private boolean takeFrameToken() {
+        final long now = System.nanoTime();
+        frameTokens = Math.min(FRAME_BURST, frameTokens + (now - refilledAtNanos) * FRAMES_PER_SECOND / 1e9);
+        refilledAtNanos = now;
+        if (frameTokens < 1) {
+            return false;
+        }
+        frameTokens -= 1;
+        return true;
+    }
+
+    @Override
+    public void hello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+        if (state != State.NEW) {
+            disconnect(DisconnectReason.OUT_OF_ORDER, "HELLO twice");
+            return;
+        }
+        if (version != ClientProtocol.VERSION) {
+            shared.metrics().rejected(FrameError.WRONG_VERSION);
+            disconnect(DisconnectReason.VERSION_MISMATCH, "this node speaks protocol version " + ClientProtocol.VERSION
+                + ", not " + version);
+            return;
+        }
+        final byte[] presented = new byte[tokenLength];
+        token.getBytes(tokenOffset, presented);
+        final SessionToken.Verdict verdict = shared.tokens().verify(presented, shared.nodeId(), shared.clockMillis().getAsLong());
+        if (!verdict.valid()) {
+            switch (verdict.failure()) {
+                case EXPIRED -> disconnect(DisconnectReason.EXPIRED_TOKEN, "session token expired; log in again");
+                case WRONG_NODE -> disconnect(DisconnectReason.WRONG_NODE, "session token is for another node");
+                default -> disconnect(DisconnectReason.BAD_TOKEN, "session token refused");
+            }
+            return;
+        }
+        final long sessionId = shared.sessions().register(this);
+        if (sessionId < 0) {
+            disconnect(DisconnectReason.MAP_FULL, "this node has no room for another session");
+            return;
+        }
+        id = sessionId;
+        characterId = verdict.claims().characterId();
+        cookie = shared.sessions().cookie(sessionId);
+        state = State.AUTHENTICATED;
+        shared.metrics().loggedIn();
+        final ClientSession replaced = shared.sessions().claimCharacter(characterId, this);
+        if (replaced != null) {
+            replacedAnother = true;
+            replaced.kick(DisconnectReason.DUPLICATE_LOGIN, "this character logged in again elsewhere");
+        }
+        write(ServerMessages.welcome(reply, ClientProtocol.LENGTH_PREFIX, sessionId, cookie, 20), false);
+    }
+
+    @Override
+    public void enterWorld(final DirectBuffer instanceId, final int offset, final int length) {
+        if (state != State.AUTHENTICATED) {
+            disconnect(DisconnectReason.OUT_OF_ORDER, state == State.NEW ? "ENTER_WORLD before HELLO" : "already in the world");
+            return;
+        }
+        final String instance = instanceId.getStringWithoutLengthAscii(offset, length);
+        final InstanceHost.Running running = shared.instances().instance(instance);
+        if (running == null) {
+            disconnect(DisconnectReason.UNKNOWN_MAP, "map instance " + instance + " does not run on this node");
+            return;
+        }
+        final Ingress ingress = running.agent().ingress();
+        final long entity = characterId;
+        if (replacedAnother) {
+            // The session this one replaced may not have left the map yet: take the character over in order.
+            offerLeave(ingress, entity, Inputs.ANY_SESSION);
+        }
+        final int index = ingress.tryClaim(Inputs.PLAYER_JOIN, Inputs.JOIN_LENGTH);
+        if (index < 0) {
+            shared.metrics().droppedInput();
+            disconnect(DisconnectReason.MAP_FULL, "the map is too busy to take a player; try again");
+            return;
+        }
+        // Until the character store lands, a character starts near the map's middle at level 1 with no money.
+        final float spread = (float) (Math.floorMod(entity * 2654435761L, 40L) - 20);
+        Inputs.encodeJoin(ingress.buffer(), index, entity, running.world().spawnX() + spread,
+            running.world().spawnY() - spread, 0f, 0f, 1, 100, 0, ClientSessions.index(id));
+        ingress.commit(index);
+        map = running;
+        state = State.IN_WORLD;
+    }
+
+    @Override
+    public void move(final int sequence, final float x, final float y, final float z, final float o, final int flags) {
+        final InstanceHost.Running running = inWorld("MOVE");
+        if (running != null) {
+            offerMove(running, sequence, x, y, z, o, flags);
+        }
+    }
+
+    /** Put a move on the map's ring; from the TCP or the UDP event loop. */
+    void offerMove(final InstanceHost.Running running, final int sequence, final float x, final float y, final float z,
+                   final float o, final int flags) {
+        final Ingress ingress = running.agent().ingress();
+        final int index = ingress.tryClaim(Inputs.MOVE, Inputs.MOVE_LENGTH);
+        if (index < 0) {
+            shared.metrics().droppedInput();
+            return;
+        }
+        Inputs.encodeMove(ingress.buffer(), index, characterId, sequence, x, y, z, o, flags);
+        ingress.commit(index);
+    }
+
+    @Override
+    public void say(final DirectBuffer text, final int offset, final int length) {
+        final InstanceHost.Running running = inWorld("CHAT_SAY");
+        if (running == null) {
+            return;
+        }
+        final Ingress ingress = running.agent().ingress();
+        final int index = ingress.tryClaim(Inputs.CHAT, Inputs.CHAT_TEXT + length);
+        if (index < 0) {
+            shared.metrics().droppedInput();
+            return;
+        }
+        Inputs.encodeChat(ingress.buffer(), index, characterId, text, offset, length);
+        ingress.commit(index);
+    }
+
+    @Override
+    public void attack(final long targetId) {
+        target(Inputs.ATTACK, targetId, "ATTACK");
+    }
+
+    @Override
+    public void loot(final long corpseId) {
+        target(Inputs.LOOT, corpseId, "LOOT");
+    }
+
+    private void target(final int type, final long targetId, final String what) {
+        final InstanceHost.Running running = inWorld(what);
+        if (running == null) {
+            return;
+        }
+        final Ingress ingress = running.agent().ingress();
+        final int index = ingress.tryClaim(type, Inputs.TARGET_LENGTH);
+        if (index < 0) {
+            shared.metrics().droppedInput();
+            return;
+        }
+        Inputs.encodeTarget(ingress.buffer(), index, characterId, targetId);
+        ingress.commit(index);
+    }
+
+    @Override
+    public void logout() {
+        disconnect(DisconnectReason.LOGOUT, "logged out");
+    }
+
+    @Override
+    public void ping(final long nonce) {
+        write(ServerMessages.pong(reply, ClientProtocol.LENGTH_PREFIX, nonce), false);
+    }
+
+    private InstanceHost.Running inWorld(final String what) {
+        final InstanceHost.Running running = map;
+        if (state != State.IN_WORLD || running == null) {
+            disconnect(DisconnectReason.OUT_OF_ORDER, what + " before ENTER_WORLD");
+            return null;
+        }
+        return running;
+    }
+
+    /** Close with a reason from any thread: the session's event loop does it. */
+    void kick(final DisconnectReason reason, final String text) {
+        final Channel ch = channel;
+        if (ch != null) {
+            ch.eventLoop().execute(() -> disconnect(reason, text));
+        }
+    }
+
+    /** Send DISCONNECT and close. The session's event loop. */
+    void disconnect(final DisconnectReason reason, final String text) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        closedBecause = reason.label();
+        shared.metrics().disconnected(reason);
+        if (reason != DisconnectReason.LOGOUT) {
+            LOG.debug("closing session of character {} from {}: {} ({})", characterId, channel.remoteAddress(),
+                reason.label(), text);
+        }
+        write(ServerMessages.disconnect(reply, ClientProtocol.LENGTH_PREFIX, reason, text), true);
+    }
+
+    private void write(final int bodyLength, final boolean thenClose) {
+        final int frameLength = Frames.prefix(reply, 0, bodyLength);
+        final ByteBuf out = channel.alloc().buffer(frameLength);
+        out.writeBytes(reply.byteArray(), 0, frameLength);
+        shared.metrics().sent(frameLength);
+        if (thenClose) {
+            channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.writeAndFlush(out);
+        }
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) {
+        if (closedBecause == null) {
+            shared.metrics().disconnected(CLIENT_CLOSED);
+        }
+        state = State.CLOSED;
+        final InstanceHost.Running running = map;
+        if (running != null) {
+            offerLeave(running.agent().ingress(), characterId, ClientSessions.index(id));
+        }
+        if (id >= 0) {
+            shared.sessions().releaseCharacter(characterId, this);
+            shared.sessions().unregister(id, this);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void offerLeave(final Ingress ingress, final long entity, final int session) {
+        final int index = ingress.tryClaim(Inputs.PLAYER_LEAVE, Inputs.LEAVE_LENGTH);
+        if (index < 0) {
+            // A leave must not be lost (the character would stay in the world): try again shortly.
+            shared.metrics().droppedInput();
+            channel.eventLoop().schedule(() -> offerLeave(ingress, entity, session), 1, TimeUnit.MILLISECONDS);
+            return;
+        }
+        Inputs.encodeLeave(ingress.buffer(), index, entity, session);
+        ingress.commit(index);
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) {
+        if (event instanceof IdleStateEvent) {
+            disconnect(DisconnectReason.TIMEOUT, "no frame from the client for too long");
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            shared.metrics().rejected(FrameError.OVERSIZED);
+            disconnect(DisconnectReason.MALFORMED_FRAME, "frame longer than " + ClientProtocol.MAX_BODY + " bytes");
+        } else {
+            LOG.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    long id() {
+        return id;
+    }
+
+    long characterId() {
+        return characterId;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    InstanceHost.Running map() {
+        return map;
+    }
+
+    boolean inWorld() {
+        return state == State.IN_WORLD;
+    }
+
+    byte[] cookie() {
+        return cookie;
+    }
+
+    /** Bind the session's UDP to the first address that shows the cookie; true when {@code from} is that address. */
+    boolean bindUdp(final InetSocketAddress from) {
+        return udpPeer.compareAndSet(null, from) || from.equals(udpPeer.get());
+    }
+}

@@ -1,0 +1,113 @@
+package io.realmcluster.dataplane.net;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.realmcluster.proto.client.ClientProtocol;
+
+/**
+ * The node's open client sessions, by index (what maps address frames to) and by character (one
+ * session per character). A session id is its index and a generation, so an id outlives nothing:
+ * the UDP cookie is an HMAC of the id under a key this process drew at start.
+ */
+public final class ClientSessions {
+    private final AtomicReferenceArray<ClientSession> byIndex;
+    private final int[] generations;
+    private final int[] free;
+    private int freeCount;
+    private final AtomicInteger open = new AtomicInteger();
+    private final ConcurrentHashMap<Long, ClientSession> byCharacter = new ConcurrentHashMap<>();
+    private final byte[] cookieKey = new byte[32];
+
+    public ClientSessions(final int capacity) {
+        byIndex = new AtomicReferenceArray<>(capacity);
+        generations = new int[capacity];
+        free = new int[capacity];
+        for (int i = capacity - 1; i >= 0; i--) {
+            free[freeCount++] = i;
+        }
+        new SecureRandom().nextBytes(cookieKey);
+    }
+
+    /** Give {@code session} an index; its id, or -1 when the node has no room for another session. */
+    synchronized long register(final ClientSession session) {
+        if (freeCount == 0) {
+            return -1;
+        }
+        final int index = free[--freeCount];
+        final int generation = ++generations[index];
+        byIndex.set(index, session);
+        open.incrementAndGet();
+        return ((long) generation << 32) | index;
+    }
+
+    synchronized void unregister(final long sessionId, final ClientSession session) {
+        final int index = index(sessionId);
+        if (byIndex.compareAndSet(index, session, null)) {
+            free[freeCount++] = index;
+            open.decrementAndGet();
+        }
+    }
+
+    /** The session at an index, or null. Any thread. */
+    ClientSession at(final int index) {
+        return index >= 0 && index < byIndex.length() ? byIndex.get(index) : null;
+    }
+
+    /** The session with this id (index and generation), or null. */
+    ClientSession byId(final long sessionId) {
+        final ClientSession session = at(index(sessionId));
+        return session != null && session.id() == sessionId ? session : null;
+    }
+
+    /** Make {@code session} the character's one session; returns the one it replaces, or null. */
+    ClientSession claimCharacter(final long characterId, final ClientSession session) {
+        return byCharacter.put(characterId, session);
+    }
+
+    void releaseCharacter(final long characterId, final ClientSession session) {
+        byCharacter.remove(characterId, session);
+    }
+
+    /** Every session in world on {@code instanceId}, for closing them when the map leaves this node. */
+    void forEach(final java.util.function.Consumer<ClientSession> action) {
+        for (final ClientSession session : byCharacter.values()) {
+            action.accept(session);
+        }
+    }
+
+    public int open() {
+        return open.get();
+    }
+
+    static int index(final long sessionId) {
+        return (int) sessionId;
+    }
+
+    /** The UDP cookie of a session id: HMAC-SHA256 under this process's key, cut to 16 bytes. */
+    byte[] cookie(final long sessionId) {
+        try {
+            final Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(cookieKey, "HmacSHA256"));
+            final byte[] id = new byte[8];
+            for (int i = 0; i < 8; i++) {
+                id[i] = (byte) (sessionId >>> (8 * i));
+            }
+            return Arrays.copyOf(mac.doFinal(id), ClientProtocol.COOKIE_BYTES);
+        } catch (final GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+        }
+    }
+
+    static boolean sameCookie(final byte[] expected, final byte[] presented) {
+        return MessageDigest.isEqual(expected, presented);
+    }
+}

@@ -1,0 +1,110 @@
+package io.realmcluster.dataplane.net;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.MessageHandler;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.dataplane.world.Outbox;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.DisconnectReason;
+
+/**
+ * The node's egress thread: drains every map's {@link Outbox}, gathers each session's frames of
+ * the round into one buffer, and hands each buffer to its socket with one write and flush. A
+ * client whose socket stays unwritable (it does not read) is closed as a slow consumer.
+ */
+final class EgressAgent implements Agent {
+    private static final int DRAIN_LIMIT = 16_384;
+
+    private final InstanceHost instances;
+    private final ClientSessions sessions;
+    private final ClientMetrics metrics;
+    private final ByteBufAllocator allocator;
+    private final MessageHandler handler = this::onFrame;
+    private final byte[] copy = new byte[ClientProtocol.MAX_BODY];
+    private ClientSession[] touched = new ClientSession[1024];
+    private int touchedCount;
+
+    EgressAgent(final InstanceHost instances, final ClientSessions sessions, final ClientMetrics metrics,
+                final ByteBufAllocator allocator) {
+        this.instances = instances;
+        this.sessions = sessions;
+        this.metrics = metrics;
+        this.allocator = allocator;
+    }
+
+    @Override
+    public int doWork() {
+        int work = 0;
+        for (final InstanceHost.Running running : instances.snapshot()) {
+            work += running.world().outbox().drain(handler, DRAIN_LIMIT);
+        }
+        if (touchedCount > 0) {
+            flush();
+        }
+        return work;
+    }
+
+    private void onFrame(final int type, final MutableDirectBuffer buffer, final int index, final int length) {
+        final ClientSession session = sessions.at(buffer.getInt(index + Outbox.SESSION_OFFSET));
+        if (session == null || session.characterId() != buffer.getLong(index + Outbox.ENTITY_OFFSET)) {
+            return;
+        }
+        final int bodyLength = length - Outbox.BODY_OFFSET;
+        if (session.pending == null) {
+            session.pending = allocator.directBuffer(Math.max(256, bodyLength + ClientProtocol.LENGTH_PREFIX));
+            if (touchedCount == touched.length) {
+                touched = java.util.Arrays.copyOf(touched, touchedCount * 2);
+            }
+            touched[touchedCount++] = session;
+        }
+        append(session.pending, buffer, index + Outbox.BODY_OFFSET, bodyLength);
+        if (type == Outbox.FRAME_THEN_CLOSE) {
+            session.closeAfterPending = true;
+        }
+    }
+
+    private void append(final ByteBuf out, final DirectBuffer body, final int offset, final int length) {
+        body.getBytes(offset, copy, 0, length);
+        out.writeShortLE(length);
+        out.writeBytes(copy, 0, length);
+    }
+
+    private void flush() {
+        for (int i = 0; i < touchedCount; i++) {
+            final ClientSession session = touched[i];
+            touched[i] = null;
+            final ByteBuf out = session.pending;
+            session.pending = null;
+            final Channel channel = session.channel();
+            if (!channel.isActive()) {
+                out.release();
+                continue;
+            }
+            if (!channel.isWritable()) {
+                out.release();
+                session.kick(DisconnectReason.SLOW_CONSUMER, "the client does not read what the node sends");
+                continue;
+            }
+            metrics.sent(out.readableBytes());
+            if (session.closeAfterPending) {
+                session.closeAfterPending = false;
+                channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                channel.writeAndFlush(out);
+            }
+        }
+        touchedCount = 0;
+    }
+
+    @Override
+    public String roleName() {
+        return "client-egress";
+    }
+}

@@ -1,0 +1,222 @@
+package io.realmcluster.dataplane.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.tick.TickScheduler;
+import io.realmcluster.dataplane.world.EconomyListener;
+import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.proto.client.ClientMessages;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.FrameError;
+import io.realmcluster.proto.v1.AssignmentSet;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapKind;
+
+/** The client port over real sockets: a session's happy path, and every kind of bad input refused with its reason. */
+class ClientListenerTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
+    private static final String NODE = "node-t";
+    private static final String CONTINENT = "main.0";
+    private final SessionToken tokens = new SessionToken(TokenSecret.of("client-listener-test-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
+    private TickScheduler scheduler;
+    private ClientListener listener;
+    private ClientMetrics metrics;
+    private InstanceHost host;
+
+    @BeforeEach
+    void start() {
+        scheduler = new TickScheduler(1, Throwable::printStackTrace);
+        host = new InstanceHost(scheduler, EconomyListener.NONE, id -> listener.disconnectMap(id));
+        final ClientSessions sessions = new ClientSessions(64);
+        metrics = new ClientMetrics(new PrometheusRegistry(), sessions);
+        listener = ClientListener.bind(HostPort.parse("127.0.0.1:0"), 1,
+            new ClientListener.Serving(NODE, tokens, host, sessions, metrics));
+        host.apply(AssignmentSet.newBuilder().addInstances(MapInstance.newBuilder().setInstanceId(CONTINENT).setMapId(0)
+            .setKind(MapKind.MAP_KIND_CONTINENT).setRealm("main").setNodeId(NODE).setEpoch(1)
+            .setState(InstanceState.INSTANCE_STATE_PENDING)).build());
+    }
+
+    @AfterEach
+    void stop() {
+        listener.close();
+        scheduler.close();
+    }
+
+    @Test
+    void aPlayerWithAValidTokenEntersTheWorldAndSeesItsMovesApplied() throws IOException {
+        try (TestClient client = new TestClient(listener.address())) {
+            enter(client, 7);
+            final String entered = client.await(l -> l.startsWith("entered 7 map 0"), DEADLINE);
+            assertThat(entered).contains(" at ");
+            client.await(l -> l.startsWith("updates reset"), DEADLINE);
+            final float[] at = position(entered);
+            client.send(o -> ClientMessages.move(client.buffer(), o, 1, at[0] + 0.3f, at[1], 0f, 0f, 0));
+            client.await(l -> l.startsWith("self 1 " + (at[0] + 0.3f)), DEADLINE);
+            client.send(o -> ClientMessages.ping(client.buffer(), o, 99));
+            client.await(l -> l.equals("pong 99"), DEADLINE);
+            await().atMost(DEADLINE).until(() -> host.instance(CONTINENT).world().players() == 1);
+        }
+        await().atMost(DEADLINE).until(() -> host.instance(CONTINENT).world().players() == 0);
+    }
+
+    @Test
+    void malformedFramesCloseTheSessionWithTheirReasonAndAreCounted() throws IOException {
+        assertRefused(raw(new byte[] {1, 0, 0x7F}), "MALFORMED_FRAME");
+        assertRefused(raw(new byte[] {3, 0, ClientProtocol.MOVE, 0, 0}), "MALFORMED_FRAME");
+        assertRefused(raw(new byte[] {(byte) 0xFF, (byte) 0xFF, 1}), "MALFORMED_FRAME");
+        assertRefused(raw(new byte[] {0, 0}), "MALFORMED_FRAME");
+        assertThat(metrics.rejectedCount(FrameError.UNKNOWN_OPCODE)).isEqualTo(1);
+        assertThat(metrics.rejectedCount(FrameError.BAD_LENGTH)).isEqualTo(1);
+        assertThat(metrics.rejectedCount(FrameError.OVERSIZED)).isEqualTo(1);
+        assertThat(metrics.rejectedCount(FrameError.EMPTY)).isEqualTo(1);
+    }
+
+    @Test
+    void badTokensWrongVersionsAndOutOfOrderMessagesAreRefusedWithTheirReason() throws IOException {
+        final byte[] good = token(8, NODE, System.currentTimeMillis() + 60_000);
+        final byte[] forged = good.clone();
+        forged[3] ^= 1;
+        assertRefused(hello(forged), "BAD_TOKEN");
+        assertRefused(hello(token(8, NODE, System.currentTimeMillis() - 1)), "EXPIRED_TOKEN");
+        assertRefused(hello(token(8, "node-other", System.currentTimeMillis() + 60_000)), "WRONG_NODE");
+        assertRefused(c -> c.send(o -> ClientMessages.hello(c.buffer(), o, 2, good)), "VERSION_MISMATCH");
+        assertRefused(c -> c.send(o -> ClientMessages.move(c.buffer(), o, 1, 0f, 0f, 0f, 0f, 0)), "OUT_OF_ORDER");
+        assertRefused(c -> {
+            hello(good).accept(c);
+            c.send(o -> ClientMessages.enterWorld(c.buffer(), o, "main.999"));
+        }, "UNKNOWN_MAP");
+        assertThat(metrics.rejectedCount(FrameError.WRONG_VERSION)).isEqualTo(1);
+        assertThat(host.instance(CONTINENT).world().players()).isZero();
+    }
+
+    @Test
+    void aFloodClosesTheSessionWithoutReachingTheMap() throws IOException {
+        try (TestClient client = new TestClient(listener.address())) {
+            enter(client, 9);
+            client.await(l -> l.startsWith("entered 9"), DEADLINE);
+            final byte[] burst = new byte[11 * 1_000];
+            final UnsafeBuffer frames = new UnsafeBuffer(burst);
+            for (int i = 0; i < 1_000; i++) {
+                frames.putShort(i * 11, (short) 9, ByteOrder.LITTLE_ENDIAN);
+                ClientMessages.ping(frames, i * 11 + 2, i);
+            }
+            client.sendRaw(burst);
+            assertThat(client.readUntilClosed(DEADLINE)).contains("disconnect FLOOD");
+        }
+        assertThat(metrics.disconnectCount("flood")).isEqualTo(1);
+    }
+
+    @Test
+    void udpCountsOnlyWithTheSessionsCookieAndNeverRepliesLargerThanAsked() throws IOException {
+        try (TestClient client = new TestClient(listener.address());
+             DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            udp.setSoTimeout(5_000);
+            enter(client, 11);
+            final float[] at = position(client.await(l -> l.startsWith("entered 11"), DEADLINE));
+            final InetSocketAddress node = new InetSocketAddress("127.0.0.1", listener.address().port());
+
+            final byte[] wrongCookie = new byte[ClientProtocol.COOKIE_BYTES];
+            udp.send(datagram(client.sessionId, wrongCookie, b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 5), node));
+            await().atMost(DEADLINE).until(() -> metrics.rejectedCount(FrameError.UNBOUND_DATAGRAM) == 1);
+
+            final DatagramPacket ping = datagram(client.sessionId, client.cookie,
+                b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 6), node);
+            udp.send(ping);
+            final DatagramPacket pong = new DatagramPacket(new byte[512], 512);
+            udp.receive(pong);
+            assertThat(pong.getLength()).isLessThan(ping.getLength());
+            final UnsafeBuffer reply = new UnsafeBuffer(pong.getData(), 0, pong.getLength());
+            assertThat(reply.getLong(0, ByteOrder.LITTLE_ENDIAN)).isEqualTo(client.sessionId);
+            assertThat(reply.getByte(ClientProtocol.REPLY_BODY)).isEqualTo(ClientProtocol.PONG);
+
+            udp.send(datagram(client.sessionId, client.cookie,
+                b -> ClientMessages.move(b, ClientProtocol.DATAGRAM_BODY, 3, at[0], at[1] + 0.3f, 0f, 0f, 0), node));
+            client.await(l -> l.startsWith("self 3 "), DEADLINE);
+
+            // The session is bound to the first address: the same cookie from elsewhere counts for nothing.
+            try (DatagramSocket other = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                other.send(datagram(client.sessionId, client.cookie,
+                    b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 7), node));
+            }
+            await().atMost(DEADLINE).until(() -> metrics.rejectedCount(FrameError.UNBOUND_DATAGRAM) == 2);
+        }
+    }
+
+    @Test
+    void playersOnAMapThatLeavesTheNodeAreToldWhy() throws IOException {
+        try (TestClient client = new TestClient(listener.address())) {
+            enter(client, 12);
+            client.await(l -> l.startsWith("entered 12"), DEADLINE);
+            host.apply(AssignmentSet.getDefaultInstance());
+            assertThat(client.readUntilClosed(DEADLINE)).contains("disconnect MAP_CLOSED");
+        }
+    }
+
+    private interface Step {
+        void accept(TestClient client) throws IOException;
+    }
+
+    private void assertRefused(final Step step, final String reason) throws IOException {
+        try (TestClient client = new TestClient(listener.address())) {
+            step.accept(client);
+            final List<String> seen = client.readUntilClosed(DEADLINE);
+            assertThat(seen).as("frames before the node closed the connection").contains("disconnect " + reason);
+        }
+    }
+
+    private static Step raw(final byte[] bytes) {
+        return client -> client.sendRaw(bytes);
+    }
+
+    private static Step hello(final byte[] token) {
+        return client -> client.send(o -> ClientMessages.hello(client.buffer(), o, ClientProtocol.VERSION, token));
+    }
+
+    private void enter(final TestClient client, final long character) throws IOException {
+        hello(token(character, NODE, System.currentTimeMillis() + 60_000)).accept(client);
+        client.await(l -> l.startsWith("welcome "), DEADLINE);
+        client.send(o -> ClientMessages.enterWorld(client.buffer(), o, CONTINENT));
+    }
+
+    private byte[] token(final long character, final String node, final long expiresAt) {
+        return tokens.issue(new SessionToken.Claims(1, character, "main", node, expiresAt));
+    }
+
+    private static float[] position(final String entered) {
+        final String[] xy = entered.substring(entered.indexOf(" at ") + 4).split(",");
+        return new float[] {Float.parseFloat(xy[0]), Float.parseFloat(xy[1])};
+    }
+
+    private interface BodyWriter {
+        int write(UnsafeBuffer buffer);
+    }
+
+    private static DatagramPacket datagram(final long session, final byte[] cookie, final BodyWriter body,
+                                           final InetSocketAddress to) {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ClientProtocol.DATAGRAM_BODY + 64]);
+        buffer.putLong(ClientProtocol.DATAGRAM_SESSION, session, ByteOrder.LITTLE_ENDIAN);
+        buffer.putBytes(ClientProtocol.DATAGRAM_COOKIE, cookie);
+        final int length = ClientProtocol.DATAGRAM_BODY + body.write(buffer);
+        return new DatagramPacket(buffer.byteArray(), length, to);
+    }
+}

@@ -1,0 +1,128 @@
+package io.realmcluster.dataplane.net;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntUnaryOperator;
+import java.util.function.Predicate;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.world.FrameText;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.Frames;
+import io.realmcluster.proto.client.ServerMessages;
+
+/** A blocking game client for tests: writes frames, reads the node's frames as text lines. */
+final class TestClient implements AutoCloseable {
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY + 64]);
+    private final List<String> lines = new ArrayList<>();
+    private final FrameText text = new FrameText(lines);
+    long sessionId;
+    byte[] cookie;
+
+    TestClient(final HostPort node) throws IOException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress(node.host(), node.port()), 5_000);
+        socket.setSoTimeout(200);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    /** Send one frame whose body {@code encoder} writes at the offset it is given (returning the body length). */
+    void send(final IntUnaryOperator encoder) throws IOException {
+        final int body = encoder.applyAsInt(ClientProtocol.LENGTH_PREFIX);
+        final int length = Frames.prefix(buffer, 0, body);
+        out.write(buffer.byteArray(), 0, length);
+        out.flush();
+    }
+
+    /** Send raw bytes, framing and all. */
+    void sendRaw(final byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    UnsafeBuffer buffer() {
+        return buffer;
+    }
+
+    /** Read frames until one matches, or fail at the deadline; returns the matching line. */
+    String await(final Predicate<String> match, final Duration deadline) throws IOException {
+        final long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() < end) {
+            for (final String line : lines) {
+                if (match.test(line)) {
+                    lines.remove(line);
+                    return line;
+                }
+            }
+            if (!readOne()) {
+                throw new EOFException("connection closed; frames seen: " + lines);
+            }
+        }
+        throw new AssertionError("no matching frame within " + deadline + "; frames seen: " + lines);
+    }
+
+    /** Read until the node closes the connection (or the deadline); returns every line seen. */
+    List<String> readUntilClosed(final Duration deadline) throws IOException {
+        final long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() < end) {
+            if (!readOne()) {
+                return lines;
+            }
+        }
+        throw new AssertionError("connection still open after " + deadline + "; frames seen: " + lines);
+    }
+
+    /** One frame into {@code lines}; false when the connection is closed. A read timeout is not an error. */
+    private boolean readOne() throws IOException {
+        final int low;
+        try {
+            low = in.read();
+        } catch (final SocketTimeoutException quiet) {
+            return true;
+        } catch (final java.net.SocketException reset) {
+            return false;
+        }
+        if (low < 0) {
+            return false;
+        }
+        socket.setSoTimeout(5_000);
+        try {
+            final int length = low | (in.readUnsignedByte() << 8);
+            final byte[] body = new byte[length];
+            in.readFully(body);
+            final UnsafeBuffer view = new UnsafeBuffer(body);
+            if (body.length > 0 && body[0] == ClientProtocol.WELCOME) {
+                sessionId = view.getLong(ClientProtocol.WELCOME_SESSION, java.nio.ByteOrder.LITTLE_ENDIAN);
+                cookie = new byte[ClientProtocol.COOKIE_BYTES];
+                view.getBytes(ClientProtocol.WELCOME_COOKIE, cookie);
+            }
+            if (ServerMessages.decode(view, 0, length, text) != null) {
+                lines.add("undecodable");
+            }
+            return true;
+        } catch (final EOFException closed) {
+            return false;
+        } finally {
+            socket.setSoTimeout(200);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,81 @@
+package io.realmcluster.dataplane.world;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.agrona.DirectBuffer;
+
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.DisconnectReason;
+import io.realmcluster.proto.client.ServerMessages;
+
+/** Node-to-client frames as short text lines, for assertions. */
+public final class FrameText implements ServerMessages.Handler {
+    private final List<String> out;
+
+    public FrameText(final List<String> out) {
+        this.out = out;
+    }
+
+    @Override
+    public void welcome(final int version, final long sessionId, final DirectBuffer cookie, final int cookieOffset, final int tickHz) {
+        out.add("welcome " + sessionId);
+    }
+
+    @Override
+    public void worldEntered(final long entityId, final int mapId, final float x, final float y, final float z,
+                             final float o, final float visibility) {
+        out.add("entered " + entityId + " map " + mapId + " at " + x + "," + y);
+    }
+
+    @Override
+    public void selfState(final int acked, final float x, final float y, final float z, final float o, final int health,
+                          final int maxHealth, final int level, final long money, final long experience) {
+        out.add("self " + acked + " " + x + " " + y + " hp " + health + " money " + money + " xp " + experience);
+    }
+
+    @Override
+    public void entityUpdates(final int tick, final int flags, final int count, final DirectBuffer buffer,
+                              final int recordsOffset) {
+        final StringBuilder line = new StringBuilder((flags & ClientProtocol.UPDATES_FLAG_RESET) != 0 ? "updates reset" : "updates");
+        for (int i = 0; i < count; i++) {
+            final int at = recordsOffset + i * ClientProtocol.RECORD_LENGTH;
+            line.append(ServerMessages.Record.kind(buffer, at) == ClientProtocol.KIND_PLAYER ? " player " : " creature ")
+                .append(ServerMessages.Record.id(buffer, at)).append(" at ")
+                .append(ServerMessages.Record.x(buffer, at)).append(',').append(ServerMessages.Record.y(buffer, at));
+        }
+        out.add(line.toString());
+    }
+
+    @Override
+    public void entityGone(final int count, final DirectBuffer buffer, final int idsOffset) {
+        out.add("gone " + buffer.getLong(idsOffset, java.nio.ByteOrder.LITTLE_ENDIAN));
+    }
+
+    @Override
+    public void chat(final long fromEntity, final DirectBuffer text, final int offset, final int length) {
+        final byte[] bytes = new byte[length];
+        text.getBytes(offset, bytes);
+        out.add("chat " + fromEntity + " " + new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void looted(final long corpseId, final long copper, final long money) {
+        out.add("looted " + corpseId + " " + copper + " " + money);
+    }
+
+    @Override
+    public void redirect(final String host, final int port, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+        out.add("redirect " + host + ":" + port);
+    }
+
+    @Override
+    public void disconnect(final DisconnectReason reason, final String text) {
+        out.add("disconnect " + reason);
+    }
+
+    @Override
+    public void pong(final long nonce) {
+        out.add("pong " + nonce);
+    }
+}
