@@ -19,9 +19,10 @@ import io.realmcluster.proto.client.ServerMessages;
  * given seed and input sequence.
  *
  * <p>After each tick it tells each player what changed around it (see docs/client-protocol.md,
- * Visibility) through the {@link Outbox}: its own state every tick it changed, the entities in its
- * cell and the eight around every {@code UPDATE_EVERY_TICKS} ticks (players spread over them),
- * everything in sight when it enters or crosses into another cell.
+ * Visibility) through the {@link Outbox}: its own state every tick it changed; every
+ * {@code UPDATE_EVERY_TICKS} ticks (players spread over them) the entities within its visibility
+ * distance that changed or came into sight since its last update; everything in sight when it
+ * enters the map.
  */
 public final class MapWorld implements TickSimulation {
     static final byte FREE = 0;
@@ -85,6 +86,8 @@ public final class MapWorld implements TickSimulation {
     private final int[] session;
     private final long[] sentTick;
     private final int[] sentCell;
+    private final float[] sentX;
+    private final float[] sentY;
     private final int[] ackedSequence;
     private final long[] experience;
     private final boolean[] selfDirty;
@@ -138,6 +141,8 @@ public final class MapWorld implements TickSimulation {
         session = new int[capacity];
         sentTick = new long[capacity];
         sentCell = new int[capacity];
+        sentX = new float[capacity];
+        sentY = new float[capacity];
         ackedSequence = new int[capacity];
         experience = new long[capacity];
         selfDirty = new boolean[capacity];
@@ -463,18 +468,21 @@ public final class MapWorld implements TickSimulation {
                 money[slot], experience[slot]));
         }
         final int cell = grid.cellOf(slot);
-        final boolean reset = cell != sentCell[slot];
+        final boolean reset = sentCell[slot] == Grid.NONE;
         if (!reset && (tick + slot) % UPDATE_EVERY_TICKS != 0) {
             return;
         }
         final long since = sentTick[slot];
+        final float range = settings.visibilityYards() * settings.visibilityYards();
         int flags = reset ? ClientProtocol.UPDATES_FLAG_RESET : 0;
         int count = 0;
         ServerMessages.updatesHeader(out, Outbox.BODY_OFFSET, (int) tick, flags);
         final int cells = grid.neighbourhood(cell, around);
         for (int c = 0; c < cells; c++) {
             for (int other = grid.first(around[c]); other != Grid.NONE; other = grid.next(other)) {
-                if (other == slot || (!reset && changedTick[other] <= since)) {
+                // In sight now, and news: it changed, or it was out of sight from where the player last was.
+                if (other == slot || squared(x[slot], y[slot], x[other], y[other]) > range
+                    || (!reset && changedTick[other] <= since && squared(sentX[slot], sentY[slot], x[other], y[other]) <= range)) {
                     continue;
                 }
                 if (count == ClientProtocol.MAX_RECORDS) {
@@ -492,6 +500,8 @@ public final class MapWorld implements TickSimulation {
         }
         sentTick[slot] = tick;
         sentCell[slot] = cell;
+        sentX[slot] = x[slot];
+        sentY[slot] = y[slot];
     }
 
     private void record(final int entity, final int viewer, final int at) {
@@ -527,6 +537,12 @@ public final class MapWorld implements TickSimulation {
     private int playerSlot(final long entity) {
         final long slot = slotById.get(entity);
         return slot == -1 || kind[(int) slot] != PLAYER ? Grid.NONE : (int) slot;
+    }
+
+    private static float squared(final float ax, final float ay, final float bx, final float by) {
+        final float dx = ax - bx;
+        final float dy = ay - by;
+        return dx * dx + dy * dy;
     }
 
     private static float distance(final float ax, final float ay, final float bx, final float by) {
