@@ -50,7 +50,7 @@ public final class Node implements AutoCloseable {
         try {
             metricsEndpoint = MetricsEndpoint.start(config.metricsListen(), metrics);
             ticks = new TickScheduler(config.tickThreads(), error -> LOG.error("a map's tick failed", error));
-            instances = new InstanceHost(ticks, EconomyListener.NONE, this::mapLeft);
+            instances = new InstanceHost(ticks, EconomyListener.NONE, this::mapLeft, NodeMetrics.tickDurations(metrics));
             NodeMetrics.register(metrics, instances, ticks);
             final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
             server = GrpcServers.start("gRPC", config.listen(), health, List.of());

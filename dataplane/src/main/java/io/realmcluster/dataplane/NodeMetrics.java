@@ -2,13 +2,33 @@ package io.realmcluster.dataplane;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.InstanceHost;
 
 /** The node's Prometheus metrics, read from the maps' counters when scraped (nothing on the tick path). */
 final class NodeMetrics {
+    private static final double[] TICK_BUCKETS_SECONDS = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25};
+
     private NodeMetrics() {
+    }
+
+    /** Tick durations per map, fed from each load report's interval histogram (the session thread, not the tick). */
+    static java.util.function.BiConsumer<String, org.HdrHistogram.Histogram> tickDurations(final PrometheusRegistry registry) {
+        final Histogram durations = Histogram.builder()
+            .name("realm_node_tick_duration_seconds").help("Tick durations, by map instance")
+            .labelNames("instance").classicOnly().classicUpperBounds(TICK_BUCKETS_SECONDS)
+            .register(registry);
+        return (instance, ticks) -> {
+            final var observed = durations.labelValues(instance);
+            for (final org.HdrHistogram.HistogramIterationValue value : ticks.recordedValues()) {
+                final double seconds = value.getValueIteratedTo() / 1e9;
+                for (long i = 0; i < value.getCountAtValueIteratedTo(); i++) {
+                    observed.observe(seconds);
+                }
+            }
+        };
     }
 
     static void register(final PrometheusRegistry registry, final InstanceHost instances, final TickScheduler ticks) {
@@ -45,6 +65,12 @@ final class NodeMetrics {
             .labelNames("instance")
             .callback(cb -> instances.instances().forEach(i ->
                 cb.call(i.agent().ingress().depth(), i.assignment().getInstanceId())))
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("realm_node_dropped_frames").help("Frames to players dropped because a map's outbox ring was full, by instance")
+            .labelNames("instance")
+            .callback(cb -> instances.instances().forEach(i ->
+                cb.call(i.world().outbox().dropped(), i.assignment().getInstanceId())))
             .register(registry);
         CounterWithCallback.builder()
             .name("realm_node_tick_errors").help("Exceptions thrown by maps' ticks")

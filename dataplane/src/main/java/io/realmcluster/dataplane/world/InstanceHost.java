@@ -50,19 +50,25 @@ public final class InstanceHost {
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Map<String, Double> lastTickP99Millis = new ConcurrentHashMap<>();
     private final java.util.function.Consumer<String> onUnload;
+    private final java.util.function.BiConsumer<String, Histogram> onTicks;
     /** The running instances as an array the egress thread iterates without allocating; replaced on every change. */
     private volatile Running[] snapshot = NONE;
 
-    /** {@code onUnload} hears each instance id this host stops running (its players must go). */
+    /**
+     * {@code onUnload} hears each instance id this host stops running (its players must go);
+     * {@code onTicks} each instance's tick durations (nanoseconds) since the last load report.
+     */
     public InstanceHost(final TickScheduler scheduler, final EconomyListener economy,
-                        final java.util.function.Consumer<String> onUnload) {
+                        final java.util.function.Consumer<String> onUnload,
+                        final java.util.function.BiConsumer<String, Histogram> onTicks) {
         this.scheduler = scheduler;
         this.economy = economy;
         this.onUnload = onUnload;
+        this.onTicks = onTicks;
     }
 
     public InstanceHost(final TickScheduler scheduler, final EconomyListener economy) {
-        this(scheduler, economy, id -> { });
+        this(scheduler, economy, id -> { }, (id, ticks) -> { });
     }
 
     /** Apply a full assignment set; returns what to confirm to the control plane. */
@@ -148,6 +154,7 @@ public final class InstanceHost {
         int players = 0;
         for (final Running instance : running.values()) {
             final Histogram ticks = instance.agent().stats().takeDurations();
+            onTicks.accept(instance.assignment().getInstanceId(), ticks);
             final double p99 = ticks.getTotalCount() == 0 ? 0 : ticks.getValueAtPercentile(99) / 1e6;
             lastTickP99Millis.put(instance.assignment().getInstanceId(), p99);
             final int mapPlayers = instance.world().players();

@@ -46,7 +46,7 @@ class ClientListenerTest {
     @BeforeEach
     void start() {
         scheduler = new TickScheduler(1, Throwable::printStackTrace);
-        host = new InstanceHost(scheduler, EconomyListener.NONE, id -> listener.disconnectMap(id));
+        host = new InstanceHost(scheduler, EconomyListener.NONE, id -> listener.disconnectMap(id), (id, ticks) -> { });
         final ClientSessions sessions = new ClientSessions(64);
         metrics = new ClientMetrics(new PrometheusRegistry(), sessions);
         listener = ClientListener.bind(HostPort.parse("127.0.0.1:0"), 1,
