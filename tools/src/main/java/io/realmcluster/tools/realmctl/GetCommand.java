@@ -74,8 +74,10 @@ final class GetCommand implements Runnable {
         @Override
         public Integer call() {
             final ListMapInstancesResponse response;
+            final java.util.Map<String, io.realmcluster.proto.v1.MapLoad> loads;
             try (AdminClient client = get.client()) {
                 response = client.listMapInstances(node == null ? "" : node);
+                loads = get.output == Output.JSON ? java.util.Map.of() : MapTable.loads(client.listNodes().getNodesList());
             }
             final PrintStream out = System.out;
             if (get.output == Output.JSON) {
@@ -86,7 +88,7 @@ final class GetCommand implements Runnable {
                 out.println("No map instances.");
                 return 0;
             }
-            MapTable.print(response.getInstancesList(), out);
+            MapTable.print(response.getInstancesList(), loads, out);
             return 0;
         }
     }

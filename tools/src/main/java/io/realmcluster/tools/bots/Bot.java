@@ -1,0 +1,580 @@
+package io.realmcluster.tools.bots;
+
+import static io.realmcluster.proto.client.ClientProtocol.KIND_PLAYER;
+import static io.realmcluster.proto.client.ClientProtocol.LENGTH_PREFIX;
+import static io.realmcluster.proto.client.ClientProtocol.RECORD_LENGTH;
+import static io.realmcluster.proto.client.ClientProtocol.UPDATES_FLAG_RESET;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.realmcluster.proto.client.ClientMessages;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.DisconnectReason;
+import io.realmcluster.proto.client.FrameError;
+import io.realmcluster.proto.client.Frames;
+import io.realmcluster.proto.client.ServerMessages;
+import io.realmcluster.proto.client.ServerMessages.Record;
+
+/**
+ * One headless game client: connects to its node with the token from Login, enters the world,
+ * then walks, fights, loots and chats, driven by its loop's 20 Hz tick. Everything after Login
+ * runs on its loop's thread; the counters are read by the fleet once the loops have stopped.
+ */
+final class Bot implements ServerMessages.Handler {
+    /** Yards per second; the node allows 7. */
+    static final float SPEED = 6f;
+    static final float ATTACK_RANGE = 30f;
+    static final float MELEE_DISTANCE = 4f;
+    static final float LOOT_DISTANCE = 3f;
+    static final float WANDER_RADIUS = 60f;
+    /** A target farther than this (it fled, or the bot was knocked away) is given up. */
+    static final float LEASH = 45f;
+    /** A sent position this far from where the node says the bot is means the move was refused. */
+    static final float CORRECTION = 2f;
+    private static final long ATTACK_REPEAT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** How long a dead target may take to show the LOOTABLE flag before the bot moves on. */
+    private static final long LOOTABLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** From connecting to WORLD_ENTERED. */
+    private static final long ENTER_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /** Moves without a newer acknowledgement after which the bot takes the node's last position. */
+    private static final int UNACKED_MOVES_BEFORE_RESYNC = 40;
+    private static final double MAX_STEP_SECONDS = 0.1;
+    private static final double TWO_PI = 2 * Math.PI;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    /** Where a bot is in its life; NEW until its Login answered. */
+    enum State { NEW, CONNECTING, HANDSHAKE, ENTERING, IN_WORLD, REDIRECTING, LOGGING_OUT, DONE }
+
+    final int index;
+    final String account;
+    final String password;
+    final String character;
+    final BotLoop loop;
+    private final BotFleet fleet;
+    private final long chatEveryNanos;
+    private final VisibleEntities entities = new VisibleEntities();
+    private final LatencyRing ring = new LatencyRing();
+    private final UnsafeBuffer view = new UnsafeBuffer();
+
+    private State state = State.NEW;
+    private InetSocketAddress address;
+    private byte[] token;
+    private String instanceId;
+    private Channel channel;
+    private long phaseStartedNanos;
+    private boolean settled;
+    private boolean finished;
+    private boolean counted;
+    private DisconnectReason disconnectReason;
+    private boolean closedForError;
+
+    private long entityId;
+    private float x;
+    private float y;
+    private float z;
+    private float orientation;
+    private float spawnX;
+    private float spawnY;
+    private float visibility = 100f;
+    private int health = 1;
+    private boolean nodePositionKnown;
+    private float nodeX;
+    private float nodeY;
+    private int sequence;
+    private long lastMoveNanos;
+    private float heading;
+    private long nextTurnNanos;
+    private long targetId;
+    private long lastAttackNanos;
+    private long targetDeadSinceNanos;
+    private long nextChatNanos;
+    private int ticks;
+    private boolean experienceKnown;
+    private long experience;
+
+    boolean enteredWorld;
+    boolean sawOthers;
+    long kills;
+    long lootedCorpses;
+    long lootedCopper;
+    long chatHeard;
+    long money;
+    long maxMoney;
+    long moveCorrections;
+    long redirects;
+
+    Bot(final int index, final String account, final String password, final String character, final BotLoop loop,
+        final BotFleet fleet, final long chatEveryNanos) {
+        this.index = index;
+        this.account = account;
+        this.password = password;
+        this.character = character;
+        this.loop = loop;
+        this.fleet = fleet;
+        this.chatEveryNanos = chatEveryNanos;
+    }
+
+    // ---- connection ----
+
+    /** Login answered: connect to the node. On the loop's thread. */
+    void connect(final InetSocketAddress nodeAddress, final byte[] sessionToken, final String instance) {
+        if (fleet.stopping()) {
+            state = State.DONE;
+            settle(false);
+            finish();
+            return;
+        }
+        this.address = nodeAddress;
+        this.token = sessionToken;
+        this.instanceId = instance;
+        state = State.CONNECTING;
+        phaseStartedNanos = System.nanoTime();
+        open();
+    }
+
+    private void open() {
+        final ChannelFuture connect = loop.bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(final SocketChannel ch) {
+                ch.pipeline().addLast(
+                    new LengthFieldBasedFrameDecoder(ByteOrder.LITTLE_ENDIAN, LENGTH_PREFIX + ClientProtocol.MAX_BODY,
+                        0, LENGTH_PREFIX, 0, LENGTH_PREFIX, true),
+                    new BotChannelHandler(Bot.this));
+            }
+        }).connect(address);
+        channel = connect.channel();
+        connect.addListener((ChannelFutureListener) done -> {
+            if (!done.isSuccess() && done.channel() == channel) {
+                channel = null;
+                final Throwable cause = done.cause();
+                fail("connect", "cannot connect to " + address + ": "
+                    + (cause == null ? "cancelled" : cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+            }
+        });
+    }
+
+    void onActive(final Channel ch) {
+        if (ch != channel) {
+            return;
+        }
+        state = State.HANDSHAKE;
+        send(ClientMessages.hello(loop.out, LENGTH_PREFIX, ClientProtocol.VERSION, token), true);
+    }
+
+    void onFrame(final Channel ch, final ByteBuf frame) {
+        if (ch != channel) {
+            return;
+        }
+        final int length = frame.readableBytes();
+        if (frame.hasMemoryAddress()) {
+            view.wrap(frame.memoryAddress() + frame.readerIndex(), length);
+        } else if (frame.hasArray()) {
+            view.wrap(frame.array(), frame.arrayOffset() + frame.readerIndex(), length);
+        } else {
+            frame.getBytes(frame.readerIndex(), loop.in, 0, length);
+            view.wrap(loop.in, 0, length);
+        }
+        final FrameError error = ServerMessages.decode(view, 0, length, this);
+        if (error != null) {
+            fleet.protocolError(this, error.label(), "frame of " + length + " bytes with opcode "
+                + (length > 0 ? String.format("0x%02X", view.getByte(0)) : "none"));
+        }
+    }
+
+    /** The frame decoder gave up (a length prefix past the limit): the stream cannot be trusted any more. */
+    void framingError(final Channel ch, final Throwable cause) {
+        if (ch != channel) {
+            return;
+        }
+        fleet.protocolError(this, "framing", cause.getMessage());
+        closedForError = true;
+        ch.close();
+    }
+
+    void onClosed(final Channel ch) {
+        if (ch != channel) {
+            return;
+        }
+        channel = null;
+        if (state == State.REDIRECTING && !fleet.stopping()) {
+            open();
+            return;
+        }
+        if (state != State.LOGGING_OUT && state != State.DONE && disconnectReason == null && !closedForError
+            && !fleet.stopping()) {
+            fleet.disconnected(this, "connection_lost", true, "the connection closed without DISCONNECT");
+        }
+        if (!settled) {
+            fail("enter", disconnectReason != null ? "disconnected before entering the world: " + disconnectReason.label()
+                : "connection closed before entering the world");
+        }
+        leaveWorld();
+        state = State.DONE;
+        finish();
+    }
+
+    /** The run is over: LOGOUT when in the world, else close. */
+    void logout() {
+        if (channel == null) {
+            return;
+        }
+        if (state == State.IN_WORLD && channel.isActive()) {
+            state = State.LOGGING_OUT;
+            send(ClientMessages.logout(loop.out, LENGTH_PREFIX), true);
+        } else {
+            state = State.LOGGING_OUT;
+            channel.close();
+        }
+    }
+
+    void forceClose() {
+        if (channel != null) {
+            if (state != State.DONE) {
+                state = State.LOGGING_OUT;
+            }
+            channel.close();
+        }
+    }
+
+    /** This bot is out: record why, close its connection if it has one. On the loop's thread. */
+    void fail(final String step, final String detail) {
+        fleet.failure(this, step, detail);
+        settle(false);
+        leaveWorld();
+        state = State.DONE;
+        if (channel != null) {
+            channel.close();
+        }
+        finish();
+    }
+
+    void internalError(final Throwable cause) {
+        fail("internal", cause.toString());
+    }
+
+    private void settle(final boolean entered) {
+        if (!settled) {
+            settled = true;
+            fleet.settled(entered);
+        }
+    }
+
+    private void finish() {
+        if (!finished) {
+            finished = true;
+            fleet.finished();
+        }
+    }
+
+    private void leaveWorld() {
+        if (counted) {
+            counted = false;
+            fleet.leftWorld();
+        }
+    }
+
+    private void send(final int bodyLength, final boolean flush) {
+        final int frameLength = Frames.prefix(loop.out, 0, bodyLength);
+        final ByteBuf buf = channel.alloc().directBuffer(frameLength);
+        buf.writeBytes(loop.out.byteArray(), 0, frameLength);
+        if (flush) {
+            channel.writeAndFlush(buf, channel.voidPromise());
+        } else {
+            channel.write(buf, channel.voidPromise());
+        }
+    }
+
+    // ---- behaviour ----
+
+    /** One 50 ms step. On the loop's thread. */
+    void tick(final long now) {
+        switch (state) {
+            case CONNECTING, HANDSHAKE, ENTERING, REDIRECTING -> {
+                if (now - phaseStartedNanos > ENTER_TIMEOUT_NANOS) {
+                    fail("enter", "no WORLD_ENTERED within " + TimeUnit.NANOSECONDS.toSeconds(ENTER_TIMEOUT_NANOS)
+                        + " s of connecting (stuck in " + state.name().toLowerCase(java.util.Locale.ROOT) + ")");
+                }
+            }
+            case IN_WORLD -> behave(now);
+            default -> {
+            }
+        }
+    }
+
+    private void behave(final long now) {
+        if (channel == null || !channel.isWritable()) {
+            lastMoveNanos = now;
+            return;
+        }
+        final float step = (float) (SPEED * Math.min((now - lastMoveNanos) / 1e9, MAX_STEP_SECONDS));
+        lastMoveNanos = now;
+        if ((++ticks & 7) == 0) {
+            entities.forgetFartherThan(x, y, visibility);
+        }
+        if (nodePositionKnown && sequence - ring.lastAcked() > UNACKED_MOVES_BEFORE_RESYNC) {
+            // Moves are neither acknowledged nor applied: start again from where the node has the bot.
+            x = nodeX;
+            y = nodeY;
+            moveCorrections++;
+            nodePositionKnown = false;
+        }
+
+        VisibleEntities.Entity target = targetId != 0 ? entities.get(targetId) : null;
+        if (target != null) {
+            final float d = VisibleEntities.distance(target, x, y);
+            if (target.dead()) {
+                if (target.lootable()) {
+                    if (d <= LOOT_DISTANCE) {
+                        send(ClientMessages.loot(loop.out, LENGTH_PREFIX, target.id), false);
+                        target = null;
+                    }
+                } else if (targetDeadSinceNanos == 0) {
+                    targetDeadSinceNanos = now;
+                } else if (now - targetDeadSinceNanos > LOOTABLE_WAIT_NANOS) {
+                    target = null;
+                }
+            } else if (d > LEASH) {
+                target = null;
+            } else if (d <= ATTACK_RANGE && now - lastAttackNanos >= ATTACK_REPEAT_NANOS) {
+                send(ClientMessages.attack(loop.out, LENGTH_PREFIX, target.id), false);
+                lastAttackNanos = now;
+            }
+        }
+        if (target == null) {
+            targetId = 0;
+            targetDeadSinceNanos = 0;
+            if (health > 0) {
+                target = entities.pickTarget(x, y, ATTACK_RANGE);
+                if (target != null) {
+                    targetId = target.id;
+                    send(ClientMessages.attack(loop.out, LENGTH_PREFIX, target.id), false);
+                    lastAttackNanos = now;
+                }
+            }
+        }
+
+        if (target != null) {
+            final float stop = target.dead() ? LOOT_DISTANCE - 0.5f : MELEE_DISTANCE - 0.5f;
+            final float dx = target.x - x;
+            final float dy = target.y - y;
+            final float d = (float) Math.sqrt(dx * dx + dy * dy);
+            if (d > 0.01f) {
+                heading = (float) Math.atan2(dy, dx);
+            }
+            if (d > stop) {
+                final float move = Math.min(step, d - stop);
+                x += dx / d * move;
+                y += dy / d * move;
+            }
+        } else {
+            wander(now, step);
+        }
+        orientation = (float) (((heading % TWO_PI) + TWO_PI) % TWO_PI);
+
+        sequence++;
+        if (sequence == 0) {
+            sequence = 1;
+        }
+        ring.sent(sequence, now, x, y);
+        send(ClientMessages.move(loop.out, LENGTH_PREFIX, sequence, x, y, z, orientation, 0), false);
+        fleet.moveSent();
+
+        if (now - nextChatNanos >= 0) {
+            nextChatNanos = now + chatEveryNanos;
+            send(ClientMessages.say(loop.out, LENGTH_PREFIX, "hello from " + character), false);
+        }
+        channel.flush();
+    }
+
+    private void wander(final long now, final float step) {
+        final float awayX = x - spawnX;
+        final float awayY = y - spawnY;
+        final boolean outward = awayX * Math.cos(heading) + awayY * Math.sin(heading) > 0;
+        if (outward && awayX * awayX + awayY * awayY > (WANDER_RADIUS - 5) * (WANDER_RADIUS - 5)) {
+            heading = (float) (Math.atan2(-awayY, -awayX) + (loop.random.nextDouble() - 0.5));
+            nextTurnNanos = now + turnDelay();
+        } else if (now - nextTurnNanos >= 0) {
+            heading = (float) (loop.random.nextDouble() * TWO_PI);
+            nextTurnNanos = now + turnDelay();
+        }
+        x += (float) Math.cos(heading) * step;
+        y += (float) Math.sin(heading) * step;
+    }
+
+    private long turnDelay() {
+        return TimeUnit.MILLISECONDS.toNanos(2000 + loop.random.nextInt(3000));
+    }
+
+    // ---- what the node sends ----
+
+    @Override
+    public void welcome(final int version, final long sessionId, final DirectBuffer cookie, final int cookieOffset,
+                        final int tickHz) {
+        if (state != State.HANDSHAKE) {
+            fleet.protocolError(this, "unexpected_welcome", "WELCOME in state " + state);
+            return;
+        }
+        state = State.ENTERING;
+        send(ClientMessages.enterWorld(loop.out, LENGTH_PREFIX, instanceId), true);
+    }
+
+    @Override
+    public void worldEntered(final long entity, final int mapId, final float ex, final float ey, final float ez,
+                             final float eo, final float visibilityDistance) {
+        if (state != State.ENTERING) {
+            fleet.protocolError(this, "unexpected_world_entered", "WORLD_ENTERED in state " + state);
+            return;
+        }
+        final long now = System.nanoTime();
+        entityId = entity;
+        x = ex;
+        y = ey;
+        z = ez;
+        orientation = eo;
+        heading = eo;
+        spawnX = ex;
+        spawnY = ey;
+        if (visibilityDistance > 0 && Float.isFinite(visibilityDistance)) {
+            visibility = visibilityDistance;
+        }
+        entities.clear();
+        targetId = 0;
+        nodePositionKnown = false;
+        lastMoveNanos = now;
+        nextTurnNanos = now + turnDelay();
+        nextChatNanos = now + (long) (loop.random.nextDouble() * chatEveryNanos);
+        state = State.IN_WORLD;
+        if (!counted) {
+            counted = true;
+            fleet.enteredWorld();
+        }
+        if (!enteredWorld) {
+            enteredWorld = true;
+            settle(true);
+        }
+    }
+
+    @Override
+    public void selfState(final int ackedSequence, final float sx, final float sy, final float sz, final float so,
+                          final int selfHealth, final int maxHealth, final int level, final long selfMoney,
+                          final long selfExperience) {
+        final long latency = ring.acked(ackedSequence, System.nanoTime());
+        if (latency >= 0) {
+            loop.latency.recordValue(latency / 1000);
+            if (Math.abs(ring.sentX(ackedSequence) - sx) > CORRECTION || Math.abs(ring.sentY(ackedSequence) - sy) > CORRECTION) {
+                // The node refused a move (or moved the bot itself): continue from where it has the bot.
+                x = sx;
+                y = sy;
+                moveCorrections++;
+            }
+        }
+        nodePositionKnown = true;
+        nodeX = sx;
+        nodeY = sy;
+        z = sz;
+        health = selfHealth;
+        if (experienceKnown && selfExperience > experience) {
+            kills++;
+            fleet.kill();
+        }
+        experienceKnown = true;
+        experience = selfExperience;
+        money = selfMoney;
+        maxMoney = Math.max(maxMoney, selfMoney);
+    }
+
+    @Override
+    public void entityUpdates(final int tick, final int flags, final int count, final DirectBuffer buffer,
+                              final int recordsOffset) {
+        if ((flags & UPDATES_FLAG_RESET) != 0) {
+            entities.clear();
+        }
+        for (int i = 0; i < count; i++) {
+            final int at = recordsOffset + i * RECORD_LENGTH;
+            if (Record.kind(buffer, at) == KIND_PLAYER) {
+                final long id = Record.id(buffer, at);
+                if (id != entityId) {
+                    sawOthers = true;
+                    loop.playersSeen.add(id);
+                }
+            } else {
+                entities.put(buffer, at);
+            }
+        }
+    }
+
+    @Override
+    public void entityGone(final int count, final DirectBuffer buffer, final int idsOffset) {
+        for (int i = 0; i < count; i++) {
+            entities.remove(buffer.getLong(idsOffset + i * 8, LE));
+        }
+    }
+
+    @Override
+    public void chat(final long fromEntity, final DirectBuffer text, final int offset, final int length) {
+        if (fromEntity != entityId) {
+            chatHeard++;
+        }
+    }
+
+    @Override
+    public void looted(final long corpseId, final long copper, final long moneyNow) {
+        lootedCorpses++;
+        lootedCopper += copper;
+        money = moneyNow;
+        maxMoney = Math.max(maxMoney, moneyNow);
+    }
+
+    @Override
+    public void redirect(final String host, final int port, final DirectBuffer redirectToken, final int tokenOffset,
+                         final int tokenLength) {
+        final byte[] newToken = new byte[tokenLength];
+        redirectToken.getBytes(tokenOffset, newToken);
+        // Resolving here blocks the loop; redirects are rare and carry addresses, not names, in practice.
+        final InetSocketAddress target = new InetSocketAddress(host, port);
+        if (target.isUnresolved()) {
+            fail("redirect", "cannot resolve redirect host " + host);
+            return;
+        }
+        redirects++;
+        address = target;
+        token = newToken;
+        state = State.REDIRECTING;
+        phaseStartedNanos = System.nanoTime();
+        entities.clear();
+        ring.reset();
+        targetId = 0;
+        nodePositionKnown = false;
+        channel.close();
+    }
+
+    @Override
+    public void disconnect(final DisconnectReason reason, final String text) {
+        disconnectReason = reason;
+        final boolean expected = reason == DisconnectReason.LOGOUT && state == State.LOGGING_OUT;
+        fleet.disconnected(this, reason.label(), !expected, text);
+    }
+
+    @Override
+    public void pong(final long nonce) {
+        // The bots send no PING; a PONG is harmless.
+    }
+
+    // ---- for tests ----
+
+    State state() {
+        return state;
+    }
+}

@@ -1,0 +1,52 @@
+package io.realmcluster.tools.bots;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+import io.realmcluster.common.net.HostPort;
+
+/**
+ * What a {@link BotFleet} does: where to log in, how many bots, for how long, and how hard to push
+ * the control plane while logging in.
+ *
+ * @param controlPlanes     control-plane replicas for the Login service, tried in order
+ * @param count             bots to run
+ * @param duration          how long the bots stay in the world once every bot has entered it (or failed to)
+ * @param realm             realm of the characters
+ * @param namePrefix        letters in front of every account and character name, so runs do not collide
+ * @param loginConcurrency  most Login-service calls in flight at once
+ * @param ioThreads         Netty event loops driving the bots
+ * @param chatEvery         how often each bot says something
+ */
+public record BotConfig(List<HostPort> controlPlanes, int count, Duration duration, String realm, String namePrefix,
+                        int loginConcurrency, int ioThreads, Duration chatEvery) {
+    public BotConfig {
+        controlPlanes = List.copyOf(controlPlanes);
+        Objects.requireNonNull(duration, "duration");
+        Objects.requireNonNull(realm, "realm");
+        Objects.requireNonNull(chatEvery, "chatEvery");
+        if (controlPlanes.isEmpty()) {
+            throw new IllegalArgumentException("no control plane to log in through");
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1, got " + count);
+        }
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("duration must not be negative, got " + duration);
+        }
+        if (loginConcurrency < 1) {
+            throw new IllegalArgumentException("login concurrency must be at least 1, got " + loginConcurrency);
+        }
+        if (ioThreads < 1) {
+            throw new IllegalArgumentException("io threads must be at least 1, got " + ioThreads);
+        }
+        if (chatEvery.isNegative() || chatEvery.isZero()) {
+            throw new IllegalArgumentException("chat interval must be positive, got " + chatEvery);
+        }
+        final String problem = BotNames.checkPrefix(namePrefix, count);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+}

@@ -1,0 +1,449 @@
+package io.realmcluster.tools.bots;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+import org.HdrHistogram.Histogram;
+import org.agrona.collections.LongHashSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.realmcluster.common.grpc.Channels;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.v1.LoginGrpc;
+import io.realmcluster.proto.v1.LoginRequest;
+import io.realmcluster.proto.v1.LoginResponse;
+import io.realmcluster.proto.v1.PlayerCreateCharacterRequest;
+import io.realmcluster.proto.v1.RegisterAccountRequest;
+
+/**
+ * Thousands of headless game clients in one process: registers an account and a character per
+ * bot, logs them in through the control plane with bounded concurrency, drives them on a few
+ * Netty event loops for the configured duration, logs them out and reports what they saw.
+ */
+public final class BotFleet {
+    /** Login attempts while the control plane says UNAVAILABLE, half a second apart: 30 s in all. */
+    private static final int LOGIN_ATTEMPTS = 60;
+    private static final long LOGIN_RETRY_MILLIS = 500;
+    private static final Logger LOG = LoggerFactory.getLogger(BotFleet.class);
+    private static final long CALL_DEADLINE_SECONDS = 10;
+    private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long LOGOUT_WAIT_SECONDS = 5;
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** Human warrior: a valid pair on every realm. */
+    private static final int RACE = 1;
+    private static final int CLASS = 1;
+    private static final int MAX_LOGGED_PROBLEMS = 20;
+
+    private final BotConfig config;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private final CountDownLatch settled;
+    private final CountDownLatch finished;
+    private final AtomicInteger loggedIn = new AtomicInteger();
+    private final AtomicInteger inWorld = new AtomicInteger();
+    private final AtomicInteger failedBots = new AtomicInteger();
+    private final LongAdder movesSent = new LongAdder();
+    private final LongAdder kills = new LongAdder();
+    private final Histogram loginLatency = new Histogram(3);
+    private final Map<String, LongAdder> disconnects = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> unexpectedDisconnects = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> protocolErrors = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+    private final Map<String, String> failureExamples = new ConcurrentHashMap<>();
+    private final AtomicInteger loggedProblems = new AtomicInteger();
+    private long nextProgressNanos;
+
+    public BotFleet(final BotConfig config) {
+        this.config = config;
+        this.settled = new CountDownLatch(config.count());
+        this.finished = new CountDownLatch(config.count());
+    }
+
+    /** End the run early (Ctrl-C): the bots log out as they would at the end of the duration. */
+    public void stop() {
+        stopRequested.countDown();
+    }
+
+    /** Run the bots for the configured duration and report; once per fleet. */
+    public BotReport run() throws InterruptedException {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("a fleet runs once");
+        }
+        final long runStarted = System.nanoTime();
+        final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+            new DefaultThreadFactory("bots-io", true), NioIoHandler.newFactory());
+        final ManagedChannel grpc = Channels.forTargets(config.controlPlanes(), 30);
+        final List<BotLoop> loops = new ArrayList<>();
+        final List<Bot> bots = new ArrayList<>(config.count());
+        final SecureRandom random = new SecureRandom();
+        try {
+            for (final EventExecutor executor : group) {
+                final EventLoop eventLoop = (EventLoop) executor;
+                final Bootstrap bootstrap = new Bootstrap().group(eventLoop).channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+                loops.add(new BotLoop(eventLoop, bootstrap, random.nextLong()));
+            }
+            final long chatEveryNanos = config.chatEvery().toNanos();
+            for (int i = 0; i < config.count(); i++) {
+                final BotLoop loop = loops.get(i % loops.size());
+                final Bot bot = new Bot(i, BotNames.account(config.namePrefix(), i), password(random),
+                    BotNames.character(config.namePrefix(), i), loop, this, chatEveryNanos);
+                loop.bots.add(bot);
+                bots.add(bot);
+            }
+            loops.forEach(BotLoop::start);
+            LOG.info("bots: logging in {} bots as {}bot0..{} through {} ({} at a time)", config.count(),
+                config.namePrefix(), config.count() - 1, HostPort.join(config.controlPlanes()), config.loginConcurrency());
+
+            nextProgressNanos = System.nanoTime() + PROGRESS_NANOS;
+            dispatchLogins(grpc, bots);
+            while (!settled.await(1, TimeUnit.SECONDS) && !stopRequested()) {
+                progressIfDue();
+            }
+            final long worldStarted = System.nanoTime();
+            if (inWorld.get() > 0) {
+                LOG.info("bots: {} of {} in the world after {} s; running for {} s", inWorld.get(), config.count(),
+                    String.format(java.util.Locale.ROOT, "%.1f", (worldStarted - runStarted) / 1e9), config.duration().toSeconds());
+            } else {
+                LOG.warn("bots: no bot entered the world; stopping");
+            }
+            final long deadline = worldStarted + config.duration().toNanos();
+            while (!stopRequested() && inWorld.get() > 0) {
+                final long remaining = deadline - System.nanoTime();
+                if (remaining <= 0 || stopRequested.await(Math.min(remaining, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+                progressIfDue();
+            }
+            final long worldEnded = System.nanoTime();
+
+            stopping = true;
+            LOG.info("bots: logging out");
+            for (final BotLoop loop : loops) {
+                execute(loop, loop::logoutAll);
+            }
+            if (!finished.await(LOGOUT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.info("bots: {} bots still connected {} s after LOGOUT; closing them", finished.getCount(),
+                    LOGOUT_WAIT_SECONDS);
+                for (final BotLoop loop : loops) {
+                    execute(loop, loop::closeAll);
+                }
+            }
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            if (!group.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("bots: the event loops did not stop within 10 s; the report may miss some counts");
+            }
+            return report(bots, loops, (worldStarted - runStarted) / 1e9, (worldEnded - worldStarted) / 1e9);
+        } finally {
+            stopping = true;
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            Channels.close(grpc);
+        }
+    }
+
+    private boolean stopRequested() {
+        return stopRequested.getCount() == 0;
+    }
+
+    private void dispatchLogins(final ManagedChannel grpc, final List<Bot> bots) throws InterruptedException {
+        final Semaphore permits = new Semaphore(config.loginConcurrency());
+        for (int i = 0; i < bots.size(); i++) {
+            boolean acquired = false;
+            while (!stopRequested() && !(acquired = permits.tryAcquire(1, TimeUnit.SECONDS))) {
+                progressIfDue();
+            }
+            if (!acquired) {
+                // Stopped before these bots started: they are settled and finished without a connection.
+                for (int j = i; j < bots.size(); j++) {
+                    settled.countDown();
+                    finished.countDown();
+                }
+                return;
+            }
+            register(grpc, bots.get(i), permits);
+            progressIfDue();
+        }
+    }
+
+    // ---- Login service: register, create the character, log in; one call of a bot in flight at a time ----
+
+    private LoginGrpc.LoginStub stub(final ManagedChannel grpc) {
+        return LoginGrpc.newStub(grpc).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void register(final ManagedChannel grpc, final Bot bot, final Semaphore permits) {
+        stub(grpc).registerAccount(RegisterAccountRequest.newBuilder().setName(bot.account).setPassword(bot.password).build(),
+            unary(account -> createCharacter(grpc, bot, permits), error -> loginFailed(bot, permits, "register", error)));
+    }
+
+    private void createCharacter(final ManagedChannel grpc, final Bot bot, final Semaphore permits) {
+        stub(grpc).createCharacter(PlayerCreateCharacterRequest.newBuilder().setAccount(bot.account)
+                .setPassword(bot.password).setRealm(config.realm()).setName(bot.character).setRace(RACE).setClass_(CLASS)
+                .build(),
+            unary(character -> login(grpc, bot, permits, 1), error -> loginFailed(bot, permits, "create character", error)));
+    }
+
+    /**
+     * Log in; UNAVAILABLE (no node runs the character's map yet, or no control plane answers) is
+     * retried every half second for a while, as a game client would.
+     */
+    private void login(final ManagedChannel grpc, final Bot bot, final Semaphore permits, final int attempt) {
+        final long started = System.nanoTime();
+        stub(grpc).login(LoginRequest.newBuilder().setAccount(bot.account).setPassword(bot.password)
+                .setRealm(config.realm()).setCharacter(bot.character).build(),
+            unary(response -> loggedIn(bot, permits, response, System.nanoTime() - started), error -> {
+                if (Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE && attempt < LOGIN_ATTEMPTS
+                    && !stopRequested()) {
+                    try {
+                        bot.loop.eventLoop.schedule(() -> login(grpc, bot, permits, attempt + 1),
+                            LOGIN_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                        return;
+                    } catch (final RejectedExecutionException stopped) {
+                        // The run is ending: report the failure below.
+                    }
+                }
+                loginFailed(bot, permits, "login", error);
+            }));
+    }
+
+    private void loggedIn(final Bot bot, final Semaphore permits, final LoginResponse response, final long nanos) {
+        permits.release();
+        synchronized (loginLatency) {
+            loginLatency.recordValue(nanos / 1000);
+        }
+        final byte[] token = response.getSessionToken().toByteArray();
+        final String instance = response.getInstanceId();
+        final String host = response.getNodeClient().getHost();
+        final int port = response.getNodeClient().getPort();
+        final String problem = token.length == 0 || token.length > ClientProtocol.MAX_TOKEN ? "a session token of " + token.length + " bytes"
+            : instance.isEmpty() || instance.length() > ClientProtocol.MAX_INSTANCE_ID ? "an instance id of " + instance.length() + " characters"
+            : host.isEmpty() || port <= 0 || port > 65535 ? "no node endpoint (" + host + ":" + port + ")" : null;
+        if (problem != null) {
+            execute(bot.loop, () -> bot.fail("login", "Login answered with " + problem));
+            return;
+        }
+        loggedIn.incrementAndGet();
+        // Resolve here, on a gRPC thread, not on the event loop.
+        final InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            execute(bot.loop, () -> bot.fail("connect", "cannot resolve node host " + host));
+            return;
+        }
+        execute(bot.loop, () -> bot.connect(address, token, instance));
+    }
+
+    private void loginFailed(final Bot bot, final Semaphore permits, final String step, final Throwable error) {
+        permits.release();
+        final Status status = Status.fromThrowable(error);
+        final String description = status.getDescription() != null ? status.getDescription() : status.getCode().name();
+        final String detail;
+        if (status.getCode() == Status.Code.ALREADY_EXISTS && step.equals("register")) {
+            detail = "account '" + bot.account + "' already exists (an earlier run with --name-prefix "
+                + config.namePrefix() + "?); use another prefix";
+        } else if (status.getCode() == Status.Code.ALREADY_EXISTS) {
+            detail = "character '" + bot.character + "' already exists in realm " + config.realm()
+                + "; use another --name-prefix";
+        } else if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            detail = "control plane at " + HostPort.join(config.controlPlanes()) + " did not answer: " + description;
+        } else {
+            detail = description;
+        }
+        final String key = step + " " + status.getCode().name();
+        execute(bot.loop, () -> bot.fail(key, detail));
+    }
+
+    private static <T> StreamObserver<T> unary(final Consumer<T> onValue, final Consumer<Throwable> onError) {
+        return new StreamObserver<>() {
+            private T value;
+
+            @Override
+            public void onNext(final T next) {
+                value = next;
+            }
+
+            @Override
+            public void onError(final Throwable t) {
+                onError.accept(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                onValue.accept(value);
+            }
+        };
+    }
+
+    private void execute(final BotLoop loop, final Runnable task) {
+        try {
+            loop.eventLoop.execute(task);
+        } catch (final RejectedExecutionException e) {
+            LOG.debug("bots: event loop already stopped; dropped a task");
+        }
+    }
+
+    private static String password(final SecureRandom random) {
+        final String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        final char[] chars = new char[20];
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = alphabet.charAt(random.nextInt(alphabet.length()));
+        }
+        return new String(chars);
+    }
+
+    // ---- called by the bots, from their loops ----
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    void settled(final boolean enteredWorld) {
+        settled.countDown();
+    }
+
+    void finished() {
+        finished.countDown();
+    }
+
+    void enteredWorld() {
+        inWorld.incrementAndGet();
+    }
+
+    void leftWorld() {
+        inWorld.decrementAndGet();
+    }
+
+    void moveSent() {
+        movesSent.increment();
+    }
+
+    void kill() {
+        kills.increment();
+    }
+
+    void failure(final Bot bot, final String step, final String detail) {
+        failedBots.incrementAndGet();
+        failures.computeIfAbsent(step, k -> new LongAdder()).increment();
+        failureExamples.putIfAbsent(step, detail);
+        problem("bot {} ({}): {}: {}", bot.character, bot.account, step, detail);
+    }
+
+    void protocolError(final Bot bot, final String kind, final String detail) {
+        protocolErrors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        problem("bot {}: protocol error {}: {}", bot.character, kind, detail);
+    }
+
+    void disconnected(final Bot bot, final String reason, final boolean unexpected, final String text) {
+        disconnects.computeIfAbsent(reason, k -> new LongAdder()).increment();
+        if (unexpected) {
+            unexpectedDisconnects.computeIfAbsent(reason, k -> new LongAdder()).increment();
+            problem("bot {}: disconnected: {} {}", bot.character, reason, text);
+        }
+    }
+
+    private void problem(final String format, final Object... args) {
+        final int n = loggedProblems.incrementAndGet();
+        if (n <= MAX_LOGGED_PROBLEMS) {
+            LOG.warn(format, args);
+        } else if (n == MAX_LOGGED_PROBLEMS + 1) {
+            LOG.warn("bots: more problems; not logging them one by one (the summary counts them)");
+        }
+    }
+
+    private void progressIfDue() {
+        final long now = System.nanoTime();
+        if (now - nextProgressNanos < 0) {
+            return;
+        }
+        nextProgressNanos = now + PROGRESS_NANOS;
+        LOG.info("bots: {} logged in, {} of {} in the world, {} failed; {} moves sent, {} kills", loggedIn.get(),
+            inWorld.get(), config.count(), failedBots.get(), String.format(java.util.Locale.ROOT, "%,d", movesSent.sum()),
+            kills.sum());
+    }
+
+    // ---- the report, once the loops have stopped ----
+
+    private BotReport report(final List<Bot> bots, final List<BotLoop> loops, final double loginSeconds,
+                             final double worldSeconds) {
+        final Histogram latency = new Histogram(3);
+        final LongHashSet players = new LongHashSet();
+        for (final BotLoop loop : loops) {
+            latency.add(loop.latency);
+            players.addAll(loop.playersSeen);
+        }
+        int enteredWorld = 0;
+        int sawOthers = 0;
+        long killCount = 0;
+        long lootedCorpses = 0;
+        long lootedCopper = 0;
+        long chatHeard = 0;
+        long maxMoney = 0;
+        long corrections = 0;
+        long redirects = 0;
+        for (final Bot bot : bots) {
+            enteredWorld += bot.enteredWorld ? 1 : 0;
+            sawOthers += bot.sawOthers ? 1 : 0;
+            killCount += bot.kills;
+            lootedCorpses += bot.lootedCorpses;
+            lootedCopper += bot.lootedCopper;
+            chatHeard += bot.chatHeard;
+            maxMoney = Math.max(maxMoney, bot.maxMoney);
+            corrections += bot.moveCorrections;
+            redirects += bot.redirects;
+        }
+        final long loginP50;
+        final long loginP99;
+        synchronized (loginLatency) {
+            loginP50 = loginLatency.getTotalCount() == 0 ? 0 : loginLatency.getValueAtPercentile(50);
+            loginP99 = loginLatency.getTotalCount() == 0 ? 0 : loginLatency.getValueAtPercentile(99);
+        }
+        final Map<String, String> failureDetails = new TreeMap<>();
+        failures.forEach((step, count) -> failureDetails.put(step, failureExamples.get(step)));
+        return new BotReport(config.count(), loggedIn.get(), enteredWorld, loginP50, loginP99,
+            latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(50),
+            latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99),
+            latency.getMaxValue(), latency.getTotalCount(), movesSent.sum(), corrections, redirects,
+            sawOthers, players.size(), killCount, lootedCorpses, lootedCopper, chatHeard, maxMoney,
+            sums(disconnects), sums(unexpectedDisconnects), total(protocolErrors), sums(protocolErrors), sums(failures), failureDetails,
+            loginSeconds, worldSeconds);
+    }
+
+    private static long total(final Map<String, LongAdder> counters) {
+        return counters.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    private static Map<String, Long> sums(final Map<String, LongAdder> counters) {
+        final Map<String, Long> result = new TreeMap<>();
+        counters.forEach((key, adder) -> result.put(key, adder.sum()));
+        return result;
+    }
+}

@@ -1,0 +1,87 @@
+package io.realmcluster.tools.bots;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.realmcluster.proto.client.ClientProtocol;
+
+/**
+ * The bots of one Netty event loop and what they share: one 20 Hz task that ticks them all, the
+ * loop's latency histogram, its encode scratch buffer and random numbers. Everything here is used
+ * on the loop's thread only, and read by the fleet after the loop has stopped.
+ */
+final class BotLoop {
+    static final long TICK_MILLIS = 50;
+    private static final Logger LOG = LoggerFactory.getLogger(BotLoop.class);
+
+    final EventLoop eventLoop;
+    final Bootstrap bootstrap;
+    final List<Bot> bots = new ArrayList<>();
+    /** Input-to-state latency in microseconds. */
+    final Histogram latency = new Histogram(3);
+    /** Players any bot of this loop saw, its own bots included. */
+    final LongHashSet playersSeen = new LongHashSet();
+    /** Frames are encoded here (body at offset 2) before they are copied into a Netty buffer. */
+    final UnsafeBuffer out = new UnsafeBuffer(new byte[ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY]);
+    /** A frame that is neither in native memory nor in an array is copied here to be decoded. */
+    final byte[] in = new byte[ClientProtocol.MAX_BODY];
+    final SplittableRandom random;
+    private ScheduledFuture<?> ticker;
+    private boolean tickFailureLogged;
+
+    BotLoop(final EventLoop eventLoop, final Bootstrap bootstrap, final long seed) {
+        this.eventLoop = eventLoop;
+        this.bootstrap = bootstrap;
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** Start ticking; the bots must all have been added. */
+    void start() {
+        eventLoop.execute(() -> ticker = eventLoop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS,
+            TimeUnit.MILLISECONDS));
+    }
+
+    /** Every bot in the world sends LOGOUT; the others close. On the loop's thread. */
+    void logoutAll() {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        for (int i = 0; i < bots.size(); i++) {
+            bots.get(i).logout();
+        }
+    }
+
+    /** Close what is still open after the wait for the node's answers to LOGOUT. On the loop's thread. */
+    void closeAll() {
+        for (int i = 0; i < bots.size(); i++) {
+            bots.get(i).forceClose();
+        }
+    }
+
+    private void tick() {
+        final long now = System.nanoTime();
+        for (int i = 0; i < bots.size(); i++) {
+            final Bot bot = bots.get(i);
+            try {
+                bot.tick(now);
+            } catch (final RuntimeException e) {
+                if (!tickFailureLogged) {
+                    tickFailureLogged = true;
+                    LOG.warn("bot {} failed in its tick", bot.character, e);
+                }
+                bot.internalError(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.realmcluster.tools.bots;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What a {@link BotFleet} run saw: logins, input-to-state latency, the game (players seen, kills,
+ * loot, chat) and everything that went wrong. Latencies are in microseconds.
+ *
+ * @param disconnects           every end of a connection the node chose (DISCONNECT reasons) or that
+ *                              broke ({@code connection_lost}), by reason
+ * @param unexpectedDisconnects those of {@code disconnects} that were not the answer to the bots' LOGOUT
+ * @param protocolErrors        frames the bots could not decode (or that came out of order)
+ * @param protocolErrorsByKind  the same by kind
+ * @param failures              bots that gave up, by step and gRPC code or cause
+ * @param failureExamples       one message for each key of {@code failures}
+ */
+public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50Micros, long loginP99Micros,
+                        long latencyP50Micros, long latencyP99Micros, long latencyMaxMicros, long samples,
+                        long movesSent, long moveCorrections, long redirects,
+                        int botsThatSawOthers, int distinctPlayersSeen, long kills, long lootedCorpses,
+                        long lootedCopper, long chatHeard, long maxMoneySeen,
+                        Map<String, Long> disconnects, Map<String, Long> unexpectedDisconnects,
+                        long protocolErrors, Map<String, Long> protocolErrorsByKind, Map<String, Long> failures,
+                        Map<String, String> failureExamples, double loginSeconds, double worldSeconds) {
+    public BotReport {
+        disconnects = Map.copyOf(disconnects);
+        unexpectedDisconnects = Map.copyOf(unexpectedDisconnects);
+        protocolErrorsByKind = Map.copyOf(protocolErrorsByKind);
+        failures = Map.copyOf(failures);
+        failureExamples = Map.copyOf(failureExamples);
+    }
+
+    public long unexpectedDisconnectCount() {
+        return unexpectedDisconnects.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Every bot logged in and entered the world, no bot was disconnected unexpectedly, no frame
+     * failed to decode, and no bot gave up for another reason.
+     */
+    public boolean ok() {
+        return loggedIn == count && enteredWorld == count && unexpectedDisconnects.isEmpty()
+            && protocolErrors == 0 && failures.isEmpty();
+    }
+
+    /** The summary as lines for people, each starting with {@code bots:}. */
+    public List<String> summaryLines() {
+        final List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "bots: %,d of %,d logged in, %,d entered the world (%s; all in after %.1f s)",
+            loggedIn, count, enteredWorld, loggedIn == 0 ? "no logins"
+                : "login p50 " + millis(loginP50Micros) + ", p99 " + millis(loginP99Micros), loginSeconds));
+        lines.add(samples == 0
+            ? String.format(Locale.ROOT, "bots: input to state latency: no samples (%,d moves sent)", movesSent)
+            : String.format(Locale.ROOT, "bots: input to state latency p50 %s, p99 %s, max %s (%,d samples of %,d moves; %,d corrected)",
+                millis(latencyP50Micros), millis(latencyP99Micros), millis(latencyMaxMicros), samples, movesSent,
+                moveCorrections));
+        lines.add(String.format(Locale.ROOT,
+            "bots: saw other players: %,d of %,d bots (%,d distinct); kills %,d; loot %,d corpses, %,d copper (most money %,d); chat heard %,d",
+            botsThatSawOthers, count, distinctPlayersSeen, kills, lootedCorpses, lootedCopper, maxMoneySeen, chatHeard));
+        final String byReason = disconnects.isEmpty() ? "" : " (by reason: " + counts(disconnects) + ")";
+        lines.add("bots: disconnects: " + (unexpectedDisconnects.isEmpty() ? "none unexpected"
+            : unexpectedDisconnectCount() + " unexpected: " + counts(unexpectedDisconnects)) + byReason
+            + (redirects > 0 ? "; redirects " + redirects : ""));
+        final List<String> errors = new ArrayList<>();
+        if (protocolErrors > 0) {
+            errors.add(protocolErrors + " protocol errors (" + counts(protocolErrorsByKind) + ")");
+        }
+        failures.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> errors.add(
+            e.getKey() + " failed for " + e.getValue() + (e.getValue() == 1 ? " bot" : " bots")
+                + (failureExamples.containsKey(e.getKey()) ? ", e.g. " + failureExamples.get(e.getKey()) : "")));
+        lines.add("bots: errors: " + (errors.isEmpty() ? "none" : String.join("; ", errors)));
+        return lines;
+    }
+
+    /** The report as one JSON object, keys in snake_case. */
+    public String toJson() {
+        final StringBuilder json = new StringBuilder(1024).append('{');
+        field(json, "ok", ok());
+        field(json, "count", count);
+        field(json, "logged_in", loggedIn);
+        field(json, "entered_world", enteredWorld);
+        field(json, "login_p50_micros", loginP50Micros);
+        field(json, "login_p99_micros", loginP99Micros);
+        field(json, "login_seconds", loginSeconds);
+        field(json, "world_seconds", worldSeconds);
+        field(json, "latency_p50_micros", latencyP50Micros);
+        field(json, "latency_p99_micros", latencyP99Micros);
+        field(json, "latency_max_micros", latencyMaxMicros);
+        field(json, "samples", samples);
+        field(json, "moves_sent", movesSent);
+        field(json, "move_corrections", moveCorrections);
+        field(json, "redirects", redirects);
+        field(json, "bots_that_saw_others", botsThatSawOthers);
+        field(json, "distinct_players_seen", distinctPlayersSeen);
+        field(json, "kills", kills);
+        field(json, "looted_corpses", lootedCorpses);
+        field(json, "looted_copper", lootedCopper);
+        field(json, "max_money_seen", maxMoneySeen);
+        field(json, "chat_heard", chatHeard);
+        field(json, "protocol_errors", protocolErrors);
+        map(json, "disconnects", disconnects);
+        map(json, "unexpected_disconnects", unexpectedDisconnects);
+        map(json, "protocol_errors_by_kind", protocolErrorsByKind);
+        map(json, "failures", failures);
+        map(json, "failure_examples", failureExamples);
+        json.setLength(json.length() - 1);
+        return json.append('}').toString();
+    }
+
+    static String millis(final long micros) {
+        final double ms = micros / 1000.0;
+        return ms < 10 ? String.format(Locale.ROOT, "%.1f ms", ms) : String.format(Locale.ROOT, "%,d ms", Math.round(ms));
+    }
+
+    private static String counts(final Map<String, Long> counts) {
+        return counts.entrySet().stream().sorted(Map.Entry.comparingByKey())
+            .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    private static void field(final StringBuilder json, final String name, final Object value) {
+        quote(json, name).append(':');
+        if (value instanceof String text) {
+            quote(json, text);
+        } else if (value instanceof Double d) {
+            json.append(Double.isFinite(d) ? String.format(Locale.ROOT, "%.3f", d) : "null");
+        } else {
+            json.append(value);
+        }
+        json.append(',');
+    }
+
+    private static void map(final StringBuilder json, final String name, final Map<String, ?> values) {
+        quote(json, name).append(":{");
+        values.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> field(json, e.getKey(), e.getValue()));
+        if (json.charAt(json.length() - 1) == ',') {
+            json.setLength(json.length() - 1);
+        }
+        json.append("},");
+    }
+
+    private static StringBuilder quote(final StringBuilder json, final String text) {
+        json.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        json.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        json.append(c);
+                    }
+                }
+            }
+        }
+        return json.append('"');
+    }
+}

@@ -1,0 +1,132 @@
+package io.realmcluster.tools.bots;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.realmcluster.common.cli.CommandLines;
+import io.realmcluster.common.cli.Logging;
+import io.realmcluster.common.cli.StandardOptions;
+import io.realmcluster.common.net.HostPort;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code bots}: headless game clients for load and checks, thousands in one process. */
+@Command(name = "bots", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+    description = "Registers an account and a character per bot, logs the bots in through the control plane, and "
+        + "plays them on their nodes (walk, fight, loot, chat) for a while; then logs them out and prints what they "
+        + "saw. Exit code 0 when every bot entered the world and nothing unexpected happened, 1 otherwise.",
+    footer = {"", "Progress goes to stderr every 5 s; the summary (or the JSON report) to stdout."})
+public final class BotsMain implements Callable<Integer> {
+    /** Formats of {@code -o}. */
+    enum Format { TEXT, JSON }
+
+    @Option(names = "--controlplane", paramLabel = "HOST:PORT", split = ",",
+        defaultValue = "127.0.0.1:7400", converter = HostPort.Converter.class,
+        description = "Control-plane replicas, tried in order (default: ${DEFAULT-VALUE}).")
+    List<HostPort> controlPlanes;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "10", description = "Bots (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "30",
+        description = "Seconds in the world, counted once every bot has entered it or failed (default: ${DEFAULT-VALUE}).")
+    long durationSeconds;
+
+    @Option(names = "--realm", paramLabel = "REALM", defaultValue = "main", description = "Realm of the characters (default: ${DEFAULT-VALUE}).")
+    String realm;
+
+    @Option(names = "--name-prefix", paramLabel = "LETTERS",
+        description = "Letters in front of the account (<prefix>bot<i>) and character names (default: 4 random letters).")
+    String namePrefix;
+
+    @Option(names = "--login-concurrency", paramLabel = "N", defaultValue = "16",
+        description = "Login-service calls in flight at most (default: ${DEFAULT-VALUE}).")
+    int loginConcurrency;
+
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1",
+        description = "Event-loop threads driving the bots (default: ${DEFAULT-VALUE}).")
+    int ioThreads;
+
+    @Option(names = "--chat-every", paramLabel = "SECONDS", defaultValue = "20",
+        description = "Each bot says something this often (default: ${DEFAULT-VALUE}).")
+    long chatEverySeconds;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+        description = "text or json (default: ${DEFAULT-VALUE}).")
+    Format output;
+
+    @Mixin
+    StandardOptions standard;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(final String[] args) {
+        System.exit(CommandLines.execute("bots", new BotsMain(), args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Logging.configure(standard.verbose());
+        final BotConfig config = config();
+        final BotFleet fleet = new BotFleet(config);
+        final CountDownLatch reported = new CountDownLatch(1);
+        final Thread hook = new Thread(() -> {
+            // Ctrl-C: log the bots out and print the summary before the JVM goes.
+            fleet.stop();
+            try {
+                reported.await(15, TimeUnit.SECONDS);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bots-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            final BotReport report = fleet.run();
+            if (output == Format.JSON) {
+                System.out.println(report.toJson());
+            } else {
+                report.summaryLines().forEach(System.out::println);
+            }
+            System.out.flush();
+            return report.ok() ? 0 : CommandLines.EXIT_FAILURE;
+        } finally {
+            reported.countDown();
+        }
+    }
+
+    private BotConfig config() {
+        positive(count, "--count");
+        positive(loginConcurrency, "--login-concurrency");
+        positive(ioThreads, "--io-threads");
+        positive(chatEverySeconds, "--chat-every");
+        if (durationSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--duration must not be negative, got " + durationSeconds);
+        }
+        final String prefix = namePrefix != null ? namePrefix : BotNames.randomPrefix(new SecureRandom());
+        final String problem = BotNames.checkPrefix(prefix, count);
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(), problem);
+        }
+        try {
+            return new BotConfig(controlPlanes, count, Duration.ofSeconds(durationSeconds), realm, prefix,
+                loginConcurrency, ioThreads, Duration.ofSeconds(chatEverySeconds));
+        } catch (final IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private void positive(final long value, final String option) {
+        if (value < 1) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least 1, got " + value);
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package io.realmcluster.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.testkit.EtcdExtension;
+import io.realmcluster.testkit.JavaProcess;
+import io.realmcluster.testkit.PostgresExtension;
+import io.realmcluster.tools.bots.BotConfig;
+import io.realmcluster.tools.bots.BotFleet;
+import io.realmcluster.tools.bots.BotReport;
+import io.realmcluster.tools.realmctl.AdminClient;
+import io.realmcluster.proto.v1.InstanceState;
+
+/**
+ * Bots against a real node process over real sockets, logged in with tokens from a real control
+ * plane: they move, see each other, fight, loot money that lands in their state, and a flood of
+ * malformed frames at the same node neither reaches its maps nor slows its ticks.
+ */
+class BotsIT {
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Pattern METRICS = Pattern.compile("metrics on http://(\\S+)/metrics");
+
+    @TempDir
+    Path directory;
+
+    private Binaries binaries;
+    private HostPort controlPlane;
+    private JavaProcess node;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        binaries = new Binaries(ETCD.endpoint(), "/bots-it-" + UUID.randomUUID());
+        final Path secret = Files.writeString(directory.resolve("token-secret"), Binaries.TOKEN_SECRET + "\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        controlPlane = Binaries.freeAddress();
+        binaries.controlPlane("cp-1", controlPlane.port(), Map.of("REALM_DB_USER", POSTGRES.user(),
+            "REALM_DB_PASSWORD", POSTGRES.password()), "--db-url", POSTGRES.jdbcUrl(), "--token-secret-file",
+            secret.toString(), "--allow-registration", "--password-iterations", "1000");
+        node = binaries.node("node-1", List.of(controlPlane));
+        try (AdminClient admin = new AdminClient(List.of(controlPlane), 5_000)) {
+            org.awaitility.Awaitility.await().atMost(DEADLINE).until(() -> admin.listMapInstances("node-1").getInstancesList()
+                .stream().filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE).count() >= 2);
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        binaries.close();
+    }
+
+    @Test
+    void botsLogInMoveSeeEachOtherFightAndLootMoneyIntoTheirState() throws Exception {
+        final BotReport report = new BotFleet(new BotConfig(List.of(controlPlane), 12, Duration.ofSeconds(25), "main",
+            "Itb" + letters(), 8, 1, Duration.ofSeconds(5))).run();
+
+        assertThat(report.ok()).as(String.join("\n", report.summaryLines())).isTrue();
+        assertThat(report.enteredWorld()).isEqualTo(12);
+        assertThat(report.samples()).as("moves echoed in SELF_STATE").isGreaterThan(1_000);
+        assertThat(report.botsThatSawOthers()).isEqualTo(12);
+        assertThat(report.kills()).isPositive();
+        assertThat(report.lootedCopper()).isPositive();
+        assertThat(report.maxMoneySeen()).as("money in a bot's SELF_STATE").isPositive();
+        assertThat(report.chatHeard()).isPositive();
+    }
+
+    @Test
+    void aMalformedFrameFloodNeitherReachesTheMapsNorSlowsTheirTicks() throws Exception {
+        final String metrics = metricsAddress();
+        final BotFleet fleet = new BotFleet(new BotConfig(List.of(controlPlane), 8, Duration.ofSeconds(40), "main",
+            "Itf" + letters(), 8, 1, Duration.ofSeconds(5)));
+        final Thread bots = new Thread(() -> {
+            try {
+                fleet.run();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bots");
+        bots.start();
+        try {
+            awaitMetric(metrics, "realm_node_client_sessions", 8);
+            final TickWindow quiet = TickWindow.measure(metrics, Duration.ofSeconds(12));
+
+            final HostPort clients = clientAddress(metrics);
+            final AtomicBoolean flooding = new AtomicBoolean(true);
+            final AtomicLong floodConnections = new AtomicLong();
+            final Thread flood = new Thread(() -> flood(clients, flooding, floodConnections), "flood");
+            flood.start();
+            final TickWindow flooded;
+            try {
+                flooded = TickWindow.measure(metrics, Duration.ofSeconds(12));
+            } finally {
+                flooding.set(false);
+                flood.join(10_000);
+            }
+            final Map<String, Double> after = scrape(metrics);
+            System.out.printf("flood: %d connections of malformed frames; ticks quiet %s, flooded %s%n",
+                floodConnections.get(), quiet, flooded);
+            assertThat(floodConnections.get()).as("flood connections").isGreaterThan(100);
+            assertThat(sum(after, "realm_node_rejected_frames_total")).isGreaterThanOrEqualTo(floodConnections.get());
+            assertThat(sum(after, "realm_node_client_disconnects_total{reason=\"malformed_frame\"}"))
+                .isGreaterThanOrEqualTo(floodConnections.get());
+            // Ticks are measured in histogram buckets: p99 may move by 10%, or by the one bucket it sits in.
+            assertThat(flooded.p99Seconds())
+                .as("tick p99 during the flood (quiet %s, flooded %s)", quiet, flooded)
+                .isLessThanOrEqualTo(Math.max(quiet.p99Seconds() * 1.10, quiet.nextBucketSeconds()));
+            assertThat(flooded.overruns()).isZero();
+        } finally {
+            fleet.stop();
+            bots.join(60_000);
+        }
+    }
+
+    /** Connections that each send a burst of garbage frames until the node closes them. */
+    private static void flood(final HostPort node, final AtomicBoolean flooding, final AtomicLong connections) {
+        final byte[][] garbage = {
+            {5, 0, 0x7F, 1, 2, 3, 4},                       // unknown opcode
+            {(byte) 0xFF, (byte) 0xFF, 1, 2, 3},            // oversized
+            {3, 0, 0x03, 0, 0},                             // truncated MOVE
+            {0, 0},                                         // empty body
+        };
+        final byte[] sink = new byte[512];
+        int i = 0;
+        while (flooding.get()) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(node.host(), node.port()), 2_000);
+                socket.setSoTimeout(2_000);
+                final OutputStream out = socket.getOutputStream();
+                out.write(garbage[i++ % garbage.length]);
+                out.flush();
+                final InputStream in = socket.getInputStream();
+                while (in.read(sink) >= 0) {
+                    // Read the DISCONNECT until the node closes.
+                }
+                connections.incrementAndGet();
+            } catch (final IOException e) {
+                // A reset is one way for the node to close; count only clean closes.
+            }
+        }
+    }
+
+    private String metricsAddress() {
+        final Matcher matcher = METRICS.matcher(node.output());
+        assertThat(matcher.find()).as("the node logs its metrics address: " + node.output()).isTrue();
+        return matcher.group(1);
+    }
+
+    private HostPort clientAddress(final String metrics) {
+        final Matcher matcher = Pattern.compile("game clients on (\\S+) \\(tcp\\+udp\\)").matcher(node.output());
+        assertThat(matcher.find()).isTrue();
+        return HostPort.parse(matcher.group(1));
+    }
+
+    private static void awaitMetric(final String metrics, final String name, final double atLeast) {
+        org.awaitility.Awaitility.await().atMost(DEADLINE).until(() -> sum(scrape(metrics), name) >= atLeast);
+    }
+
+    static Map<String, Double> scrape(final String metrics) throws IOException, InterruptedException {
+        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://" + metrics + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        final Map<String, Double> samples = new TreeMap<>();
+        for (final String line : response.body().split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            final int space = line.lastIndexOf(' ');
+            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        }
+        return samples;
+    }
+
+    /** Sum of the samples whose name (with labels) starts with {@code prefix}. */
+    static double sum(final Map<String, Double> samples, final String prefix) {
+        return samples.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    private static String letters() {
+        final StringBuilder s = new StringBuilder();
+        final java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 3; i++) {
+            s.append((char) ('a' + random.nextInt(26)));
+        }
+        return s.toString();
+    }
+
+    /** The node's tick histogram over a window of time, all maps together, from two scrapes. */
+    record TickWindow(double p99Seconds, double nextBucketSeconds, long ticks, double overruns) {
+        private static final String BUCKET = "realm_node_tick_duration_seconds_bucket{";
+
+        static TickWindow measure(final String metrics, final Duration window) throws Exception {
+            final Map<String, Double> before = scrape(metrics);
+            // The window is the measurement itself: the node reports ticks once a heartbeat.
+            Thread.sleep(window.toMillis());
+            final Map<String, Double> after = scrape(metrics);
+            final TreeMap<Double, Double> cumulative = new TreeMap<>();
+            after.forEach((key, value) -> {
+                if (key.startsWith(BUCKET)) {
+                    final Matcher le = Pattern.compile("le=\"([^\"]+)\"").matcher(key);
+                    if (le.find()) {
+                        final double bound = le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
+                        cumulative.merge(bound, value - before.getOrDefault(key, 0.0), Double::sum);
+                    }
+                }
+            });
+            final double total = cumulative.lastEntry().getValue();
+            double p99 = Double.POSITIVE_INFINITY;
+            double next = Double.POSITIVE_INFINITY;
+            for (final Map.Entry<Double, Double> bucket : cumulative.entrySet()) {
+                if (bucket.getValue() >= total * 0.99) {
+                    p99 = bucket.getKey();
+                    final Double higher = cumulative.higherKey(p99);
+                    next = higher == null ? p99 : higher;
+                    break;
+                }
+            }
+            final double overruns = sum(after, "realm_node_tick_overruns") - sum(before, "realm_node_tick_overruns");
+            return new TickWindow(p99, next, (long) total, overruns);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.realmcluster.tools.bots;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import com.google.protobuf.ByteString;
+
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.client.ClientMessages;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.DisconnectReason;
+import io.realmcluster.proto.client.Frames;
+import io.realmcluster.proto.client.ServerMessages;
+import io.realmcluster.proto.v1.Account;
+import io.realmcluster.proto.v1.Character;
+import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.LoginGrpc;
+import io.realmcluster.proto.v1.LoginRequest;
+import io.realmcluster.proto.v1.LoginResponse;
+import io.realmcluster.proto.v1.PlayerCreateCharacterRequest;
+import io.realmcluster.proto.v1.RegisterAccountRequest;
+
+/** A fleet against an in-process Login service and a fake node that lets every bot kill and loot one creature at a time. */
+class BotFleetIT {
+    static final AtomicLong IDS = new AtomicLong(1000);
+
+    @Test
+    void botsLogInFightLootAndLogOut() throws Exception {
+        final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        final Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(final SocketChannel ch) {
+                    ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(ByteOrder.LITTLE_ENDIAN, 4098, 0, 2, 0, 2, true),
+                        new FakeSession());
+                }
+            }).bind("127.0.0.1", 0).sync().channel();
+        final int nodePort = ((java.net.InetSocketAddress) server.localAddress()).getPort();
+        final Server grpc = NettyServerBuilder.forPort(0).addService(new LoginGrpc.LoginImplBase() {
+            @Override
+            public void registerAccount(final RegisterAccountRequest request, final StreamObserver<Account> response) {
+                response.onNext(Account.newBuilder().setName(request.getName()).build());
+                response.onCompleted();
+            }
+
+            @Override
+            public void createCharacter(final PlayerCreateCharacterRequest request, final StreamObserver<Character> response) {
+                assertThat(request.getName()).matches("[A-Za-z]{2,12}");
+                response.onNext(Character.newBuilder().setName(request.getName()).build());
+                response.onCompleted();
+            }
+
+            @Override
+            public void login(final LoginRequest request, final StreamObserver<LoginResponse> response) {
+                response.onNext(LoginResponse.newBuilder().setInstanceId("0-1")
+                    .setNodeClient(Endpoint.newBuilder().setHost("127.0.0.1").setPort(nodePort))
+                    .setSessionToken(ByteString.copyFromUtf8("token-" + request.getCharacter())).build());
+                response.onCompleted();
+            }
+        }).build().start();
+        try {
+            final BotFleet fleet = new BotFleet(new BotConfig(List.of(new HostPort("127.0.0.1", grpc.getPort())), 20,
+                Duration.ofSeconds(3), "main", "fake", 4, 2, Duration.ofSeconds(1)));
+            final BotReport report = fleet.run();
+            report.summaryLines().forEach(System.out::println);
+            assertThat(report.ok()).isTrue();
+            assertThat(report.kills()).isPositive();
+            assertThat(report.lootedCorpses()).isPositive();
+            assertThat(report.samples()).isPositive();
+            assertThat(report.chatHeard()).isPositive();
+            assertThat(report.disconnects()).containsOnlyKeys("logout");
+        } finally {
+            grpc.shutdownNow();
+            server.close();
+            group.shutdownGracefully();
+        }
+    }
+
+    /** A node that lets every bot kill one creature at a time. */
+    static final class FakeSession extends SimpleChannelInboundHandler<ByteBuf> implements ClientMessages.Handler {
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[4098]);
+        ChannelHandlerContext ctx;
+        long self;
+        long creature;
+        long experience;
+        long money;
+        int acked;
+        float x;
+        float y;
+
+        @Override
+        protected void channelRead0(final ChannelHandlerContext c, final ByteBuf msg) {
+            ctx = c;
+            final byte[] bytes = new byte[msg.readableBytes()];
+            msg.readBytes(bytes);
+            assertThat(ClientMessages.decode(new UnsafeBuffer(bytes), 0, bytes.length, this)).isNull();
+        }
+
+        void send(final int length) {
+            final int frame = Frames.prefix(out, 0, length);
+            ctx.writeAndFlush(ctx.alloc().buffer(frame).writeBytes(out.byteArray(), 0, frame));
+        }
+
+        void spawn() {
+            creature = IDS.incrementAndGet();
+            ServerMessages.updatesHeader(out, 2, 1, 0);
+            ServerMessages.Record.write(out, 2 + ClientProtocol.UPDATES_RECORDS, creature, ClientProtocol.KIND_CREATURE, 0,
+                x + 10, y, 0, 0, 50, 50);
+            ServerMessages.Record.write(out, 2 + ClientProtocol.UPDATES_RECORDS + 34, 1, ClientProtocol.KIND_PLAYER, 0,
+                x + 10, y, 0, 0, 50, 50);
+            send(ServerMessages.updatesCount(out, 2, 2));
+        }
+
+        @Override
+        public void hello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+            send(ServerMessages.welcome(out, 2, 1, new byte[16], 20));
+        }
+
+        @Override
+        public void enterWorld(final DirectBuffer instanceId, final int offset, final int length) {
+            self = IDS.incrementAndGet();
+            send(ServerMessages.worldEntered(out, 2, self, 0, 0, 0, 0, 0, 100));
+            spawn();
+        }
+
+        @Override
+        public void move(final int sequence, final float mx, final float my, final float z, final float o, final int flags) {
+            acked = sequence;
+            x = mx;
+            y = my;
+            send(ServerMessages.selfState(out, 2, acked, x, y, 0, 0, 100, 100, 1, money, experience));
+        }
+
+        @Override
+        public void say(final DirectBuffer text, final int offset, final int length) {
+            send(ServerMessages.chat(out, 2, 1, text, offset, length));
+        }
+
+        @Override
+        public void attack(final long targetId) {
+            assertThat(targetId).isEqualTo(creature);
+            experience += 10;
+            ServerMessages.updatesHeader(out, 2, 2, 0);
+            ServerMessages.Record.write(out, 2 + ClientProtocol.UPDATES_RECORDS, creature, ClientProtocol.KIND_CREATURE,
+                ClientProtocol.RECORD_FLAG_DEAD | ClientProtocol.RECORD_FLAG_LOOTABLE, x + 10, y, 0, 0, 0, 50);
+            send(ServerMessages.updatesCount(out, 2, 1));
+        }
+
+        @Override
+        public void loot(final long corpseId) {
+            assertThat(corpseId).isEqualTo(creature);
+            money += 7;
+            send(ServerMessages.looted(out, 2, corpseId, 7, money));
+            send(ServerMessages.entityGone(out, 2, corpseId));
+            spawn();
+        }
+
+        @Override
+        public void logout() {
+            final int length = ServerMessages.disconnect(out, 2, DisconnectReason.LOGOUT, "bye");
+            final int frame = Frames.prefix(out, 0, length);
+            ctx.writeAndFlush(ctx.alloc().buffer(frame).writeBytes(out.byteArray(), 0, frame))
+                .addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void ping(final long nonce) {
+        }
+    }
+}
