@@ -30,11 +30,12 @@ class LocalClusterIT {
         final Path runDir = Files.createTempDirectory("local-cluster-it");
         try (ScriptProcess cluster = ScriptProcess.start("local-cluster", List.of(
             HOME.resolve("bin/local-cluster").toString(), "--port-offset", Integer.toString(offset),
-            "--run-dir", runDir.toString()))) {
+            "--run-dir", runDir.toString(), "--bots", "20"))) {
             cluster.awaitOutput("realm cluster is up", UP_DEADLINE);
             assertThat(cluster.output()).contains("node-1", "node-2");
+            cluster.awaitOutput("20 bots in the world", UP_DEADLINE);
             final List<ProcessHandle> started = cluster.descendants();
-            assertThat(started).hasSizeGreaterThanOrEqualTo(4);
+            assertThat(started).hasSizeGreaterThanOrEqualTo(5);
 
             final ScriptProcess realmctl = ScriptProcess.start("realmctl", List.of(
                 HOME.resolve("bin/realmctl").toString(), "--controlplane", "127.0.0.1:" + (7400 + offset),

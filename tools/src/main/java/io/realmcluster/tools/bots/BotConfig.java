@@ -12,7 +12,8 @@ import io.realmcluster.common.net.HostPort;
  *
  * @param controlPlanes     control-plane replicas for the Login service, tried in order
  * @param count             bots to run
- * @param duration          how long the bots stay in the world once every bot has entered it (or failed to)
+ * @param duration          how long the bots stay in the world once every bot has entered it (or failed to);
+ *                          zero: until {@link BotFleet#stop()}
  * @param realm             realm of the characters
  * @param namePrefix        letters in front of every account and character name, so runs do not collide
  * @param loginConcurrency  most Login-service calls in flight at once

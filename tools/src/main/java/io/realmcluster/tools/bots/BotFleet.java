@@ -57,7 +57,8 @@ public final class BotFleet {
     private static final long LOGOUT_WAIT_SECONDS = 5;
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** Human warrior: a valid pair on every realm. */
-    private static final int RACE = 1;
+    /** Human and orc warriors, alternately: half the bots start in Eastern Kingdoms, half in Kalimdor. */
+    private static final int[] RACES = {1, 2};
     private static final int CLASS = 1;
     private static final int MAX_LOGGED_PROBLEMS = 20;
 
@@ -132,14 +133,16 @@ public final class BotFleet {
             }
             final long worldStarted = System.nanoTime();
             if (inWorld.get() > 0) {
-                LOG.info("bots: {} of {} in the world after {} s; running for {} s", inWorld.get(), config.count(),
-                    String.format(java.util.Locale.ROOT, "%.1f", (worldStarted - runStarted) / 1e9), config.duration().toSeconds());
+                LOG.info("bots: {} of {} in the world after {} s; running {}", inWorld.get(), config.count(),
+                    String.format(java.util.Locale.ROOT, "%.1f", (worldStarted - runStarted) / 1e9),
+                    config.duration().isZero() ? "until stopped" : "for " + config.duration().toSeconds() + " s");
             } else {
                 LOG.warn("bots: no bot entered the world; stopping");
             }
             final long deadline = worldStarted + config.duration().toNanos();
+            final boolean untilStopped = config.duration().isZero();
             while (!stopRequested() && inWorld.get() > 0) {
-                final long remaining = deadline - System.nanoTime();
+                final long remaining = untilStopped ? TimeUnit.SECONDS.toNanos(1) : deadline - System.nanoTime();
                 if (remaining <= 0 || stopRequested.await(Math.min(remaining, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS)) {
                     break;
                 }
@@ -208,7 +211,7 @@ public final class BotFleet {
 
     private void createCharacter(final ManagedChannel grpc, final Bot bot, final Semaphore permits) {
         stub(grpc).createCharacter(PlayerCreateCharacterRequest.newBuilder().setAccount(bot.account)
-                .setPassword(bot.password).setRealm(config.realm()).setName(bot.character).setRace(RACE).setClass_(CLASS)
+                .setPassword(bot.password).setRealm(config.realm()).setName(bot.character).setRace(RACES[bot.index % RACES.length]).setClass_(CLASS)
                 .build(),
             unary(character -> login(grpc, bot, permits, 1), error -> loginFailed(bot, permits, "create character", error)));
     }

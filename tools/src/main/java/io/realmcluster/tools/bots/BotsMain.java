@@ -37,7 +37,8 @@ public final class BotsMain implements Callable<Integer> {
     int count;
 
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "30",
-        description = "Seconds in the world, counted once every bot has entered it or failed (default: ${DEFAULT-VALUE}).")
+        description = "Seconds in the world, counted once every bot has entered it or failed; 0 runs until stopped "
+            + "(Ctrl-C or SIGTERM) (default: ${DEFAULT-VALUE}).")
     long durationSeconds;
 
     @Option(names = "--realm", paramLabel = "REALM", defaultValue = "main", description = "Realm of the characters (default: ${DEFAULT-VALUE}).")

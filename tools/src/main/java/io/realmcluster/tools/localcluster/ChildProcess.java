@@ -16,10 +16,12 @@ import java.util.concurrent.TimeUnit;
 final class ChildProcess {
     private final String name;
     private final Process process;
+    private final Thread pump;
 
-    private ChildProcess(final String name, final Process process) {
+    private ChildProcess(final String name, final Process process, final Thread pump) {
         this.name = name;
         this.process = process;
+        this.pump = pump;
     }
 
     static ChildProcess start(final String name, final List<String> command, final Map<String, String> env,
@@ -45,7 +47,7 @@ final class ChildProcess {
         }, name + "-output");
         pump.setDaemon(true);
         pump.start();
-        return new ChildProcess(name, process);
+        return new ChildProcess(name, process, pump);
     }
 
     String name() {
@@ -65,11 +67,14 @@ final class ChildProcess {
         if (!process.isAlive()) {
             return;
         }
-        process.destroy();
+        // Through the handle: Process.destroy() also closes our end of its output, which would lose its last words.
+        process.toHandle().destroy();
         try {
             if (!process.waitFor(graceMillis, TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(graceMillis, TimeUnit.MILLISECONDS);
             }
+            // Its last lines (a summary) are still in the pipe.
+            pump.join(2_000);
         } catch (final InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();

@@ -53,6 +53,10 @@ public final class LocalCluster implements Callable<Integer> {
         description = "Shift every port by N, to run beside another cluster (default: ${DEFAULT-VALUE}).")
     int portOffset;
 
+    @Option(names = "--bots", paramLabel = "N", defaultValue = "200",
+        description = "Headless players to run once the cluster is up; 0 for none (default: ${DEFAULT-VALUE}).")
+    int bots;
+
     @Option(names = "--fresh", description = "Delete the data of earlier runs first.")
     boolean fresh;
 
@@ -73,6 +77,9 @@ public final class LocalCluster implements Callable<Integer> {
         Logging.configure(verbose);
         if (nodes < 1 || nodes > 9) {
             throw new IllegalArgumentException("--nodes must be 1 to 9, got " + nodes);
+        }
+        if (bots < 0) {
+            throw new IllegalArgumentException("--bots must not be negative, got " + bots);
         }
         final Path run = (runDir != null ? runDir : home.resolve("run")).toAbsolutePath();
         if (fresh) {
@@ -134,7 +141,20 @@ public final class LocalCluster implements Callable<Integer> {
         out.println();
         MapTable.print(continents, out);
         out.println();
-        out.println("local-cluster: try bin/realmctl get nodes; logs in " + run.resolve("logs") + "; Ctrl-C stops the cluster");
+        if (bots > 0) {
+            out.println("local-cluster: starting " + bots + " bots (log: " + run.resolve("logs").resolve("bots.log") + ")");
+            startChild("bots", run, Map.of(), List.of(home.resolve("bin/bots").toString(),
+                "--controlplane", controlPlane, "--count", Integer.toString(bots), "--duration", "0"));
+            final int playing = awaitPlayers(HostPort.parse(controlPlane), bots);
+            out.println("local-cluster: " + playing + " bots in the world; players and tick p99 per map:");
+            out.println();
+            try (AdminClient admin = new AdminClient(List.of(HostPort.parse(controlPlane)), 2_000)) {
+                MapTable.print(admin.listMapInstances("").getInstancesList(),
+                    MapTable.loads(admin.listNodes().getNodesList()), out);
+            }
+            out.println();
+        }
+        out.println("local-cluster: try bin/realmctl get maps; logs in " + run.resolve("logs") + "; Ctrl-C stops the cluster");
 
         while (!stopped.await(500, TimeUnit.MILLISECONDS)) {
             for (final ChildProcess child : children) {
@@ -180,6 +200,26 @@ public final class LocalCluster implements Callable<Integer> {
         throw new StartupException("the cluster did not come up within " + READY_DEADLINE_MS / 1000 + " s: " + lastError);
     }
 
+    /** Wait until the nodes report {@code expected} players (or the deadline); the players they report. */
+    private int awaitPlayers(final HostPort controlPlane, final int expected) throws InterruptedException {
+        final long deadline = System.currentTimeMillis() + READY_DEADLINE_MS;
+        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000)) {
+            while (true) {
+                final int players = admin.listNodes().getNodesList().stream().mapToInt(n -> n.getLoad().getPlayers()).sum();
+                if (players >= expected || System.currentTimeMillis() > deadline) {
+                    return players;
+                }
+                for (final ChildProcess child : children) {
+                    if (!child.isAlive()) {
+                        throw new StartupException(child.name() + " exited with code " + child.exitValue()
+                            + "; its log is in the run directory's logs/" + child.name() + ".log");
+                    }
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
     /** The key that signs session tokens, made once (random, owner-only) and kept with the cluster's data. */
     private static Path tokenSecret(final Path run) throws IOException {
         final Path file = run.resolve("token-secret");
@@ -215,7 +255,11 @@ public final class LocalCluster implements Callable<Integer> {
         stopping = true;
         out.println("local-cluster: stopping");
         for (int i = children.size() - 1; i >= 0; i--) {
-            children.get(i).stop(10_000);
+            final ChildProcess child = children.get(i);
+            final boolean wasAlive = child.isAlive();
+            child.stop(10_000);
+            out.println("local-cluster: " + child.name() + (wasAlive ? " stopped" : " had already exited")
+                + " (exit code " + child.exitValue() + ")");
         }
         if (postgres != null) {
             postgres.stop();
