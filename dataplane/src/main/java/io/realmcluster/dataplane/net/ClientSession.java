@@ -18,6 +18,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.dataplane.tick.Ingress;
 import io.realmcluster.dataplane.world.InstanceHost;
@@ -49,9 +51,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                   ClientMetrics metrics, LongSupplier clockMillis) {
     }
 
+    /** Where a frame that is not one contiguous piece of memory is gathered to be decoded; rare. */
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[ClientProtocol.MAX_BODY];
+        }
+    };
+
     private final Shared shared;
-    private final byte[] frameBytes = new byte[ClientProtocol.MAX_BODY];
-    private final UnsafeBuffer frame = new UnsafeBuffer(frameBytes);
+    private final UnsafeBuffer frame = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer reply = new UnsafeBuffer(new byte[ClientProtocol.LENGTH_PREFIX + 512]);
     private volatile State state = State.NEW;
     private volatile long id = -1;
@@ -61,6 +70,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private byte[] cookie;
     private boolean replacedAnother;
     private Channel channel;
+    private ScheduledFuture<?> helloTimeout;
     private double frameTokens = FRAME_BURST;
     private long refilledAtNanos = System.nanoTime();
     private String closedBecause;
@@ -76,7 +86,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     @Override
     public void channelActive(final ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        ctx.executor().schedule(() -> {
+        helloTimeout = ctx.executor().schedule(() -> {
             if (state == State.NEW) {
                 disconnect(DisconnectReason.TIMEOUT, "no HELLO within " + HELLO_TIMEOUT_MILLIS / 1000 + " s");
             }
@@ -100,7 +110,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                 disconnect(DisconnectReason.FLOOD, "more than " + (int) FRAMES_PER_SECOND + " frames a second");
                 return;
             }
-            body.getBytes(body.readerIndex(), frameBytes, 0, length);
+            wrap(body, length);
             final FrameError error = ClientMessages.decode(frame, 0, length, this);
             if (error != null) {
                 shared.metrics().rejected(error);
@@ -108,6 +118,22 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             }
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * Point {@link #frame} at the body's bytes where they lie, without copying: a session holds no
+     * buffer of its own, so a flood of connections costs the node little memory.
+     */
+    private void wrap(final ByteBuf body, final int length) {
+        if (body.hasMemoryAddress()) {
+            frame.wrap(body.memoryAddress() + body.readerIndex(), length);
+        } else if (body.hasArray()) {
+            frame.wrap(body.array(), body.arrayOffset() + body.readerIndex(), length);
+        } else {
+            final byte[] scratch = SCRATCH.get();
+            body.getBytes(body.readerIndex(), scratch, 0, length);
+            frame.wrap(scratch, 0, length);
         }
     }
 
@@ -318,6 +344,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             shared.metrics().disconnected(CLIENT_CLOSED);
         }
         state = State.CLOSED;
+        if (helloTimeout != null) {
+            helloTimeout.cancel(false);
+        }
         final InstanceHost.Running running = map;
         if (running != null) {
             offerLeave(running.agent().ingress(), characterId, ClientSessions.index(id));
