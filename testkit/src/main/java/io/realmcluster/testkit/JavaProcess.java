@@ -25,12 +25,17 @@ public final class JavaProcess implements AutoCloseable {
 
     /** A builder for {@code mainClass}, e.g. {@code "io.realmcluster.dataplane.NodeMain"}. */
     /**
-     * The flags bin/ launchers pass on newer JDKs, so that Netty's native loading and Agrona's Unsafe
-     * use do not print warnings that would pollute a process's output.
+     * The flags bin/ launchers pass (bin/lib/common.sh), so that a process under test runs as it
+     * ships: generational ZGC on 21+ (a node's ticks must not wait on a young-collection pause), and
+     * native access and Unsafe allowed so that Netty and Agrona print no warnings into its output.
      */
-    static List<String> quietFlags(final int javaFeatureVersion) {
+    static List<String> launcherFlags(final int javaFeatureVersion) {
         final List<String> flags = new ArrayList<>();
         if (javaFeatureVersion >= 21) {
+            flags.add("-XX:+UseZGC");
+            if (javaFeatureVersion < 23) {
+                flags.add("-XX:+ZGenerational");
+            }
             flags.add("--enable-native-access=ALL-UNNAMED");
         }
         if (javaFeatureVersion >= 23) {
@@ -187,7 +192,7 @@ public final class JavaProcess implements AutoCloseable {
             final List<String> command = new ArrayList<>();
             command.add(javaHome.resolve("bin").resolve("java").toString());
             command.add(AGRONA_EXPORTS);
-            command.addAll(quietFlags(Runtime.version().feature()));
+            command.addAll(launcherFlags(Runtime.version().feature()));
             command.addAll(jvmArgs);
             command.add("-cp");
             command.add(classPath);

@@ -7,17 +7,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +32,8 @@ import io.realmcluster.testkit.PostgresExtension;
 import io.realmcluster.tools.bots.BotConfig;
 import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.bots.BotReport;
+import io.realmcluster.tools.metrics.Scrape;
+import io.realmcluster.tools.metrics.TickWindow;
 import io.realmcluster.tools.realmctl.AdminClient;
 import io.realmcluster.proto.v1.InstanceState;
 
@@ -53,6 +50,7 @@ class BotsIT {
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration WINDOW = Duration.ofSeconds(12);
     private static final Pattern METRICS = Pattern.compile("metrics on http://(\\S+)/metrics");
 
     @TempDir
@@ -101,7 +99,7 @@ class BotsIT {
     @Test
     void aMalformedFrameFloodNeitherReachesTheMapsNorSlowsTheirTicks() throws Exception {
         final String metrics = metricsAddress();
-        final BotFleet fleet = new BotFleet(new BotConfig(List.of(controlPlane), 8, Duration.ofSeconds(40), "main",
+        final BotFleet fleet = new BotFleet(new BotConfig(List.of(controlPlane), 8, Duration.ZERO, "main",
             "Itf" + letters(), 8, 1, Duration.ofSeconds(5)));
         final Thread bots = new Thread(() -> {
             try {
@@ -113,7 +111,7 @@ class BotsIT {
         bots.start();
         try {
             awaitMetric(metrics, "realm_node_client_sessions", 8);
-            final TickWindow quiet = TickWindow.measure(metrics, Duration.ofSeconds(12));
+            final TickWindow quietBefore = measure(metrics, WINDOW);
 
             final HostPort clients = clientAddress(metrics);
             final AtomicBoolean flooding = new AtomicBoolean(true);
@@ -122,21 +120,25 @@ class BotsIT {
             flood.start();
             final TickWindow flooded;
             try {
-                flooded = TickWindow.measure(metrics, Duration.ofSeconds(12));
+                flooded = measure(metrics, WINDOW);
             } finally {
                 flooding.set(false);
                 flood.join(10_000);
             }
-            final Map<String, Double> after = scrape(metrics);
-            System.out.printf("flood: %d connections of malformed frames; ticks quiet %s, flooded %s%n",
-                floodConnections.get(), quiet, flooded);
-            assertThat(floodConnections.get()).as("flood connections").isGreaterThan(100);
-            assertThat(sum(after, "realm_node_rejected_frames_total")).isGreaterThanOrEqualTo(floodConnections.get());
-            assertThat(sum(after, "realm_node_client_disconnects_total{reason=\"malformed_frame\"}"))
+            final Scrape after = Scrape.of(metrics);
+            final TickWindow quietAfter = measure(metrics, WINDOW);
+            System.out.printf("flood: %d connections of malformed frames; ticks quiet before: %s; flooded: %s; quiet after: %s%n",
+                floodConnections.get(), quietBefore, flooded, quietAfter);
+            assertThat(floodConnections.get()).as("flood connections").isGreaterThan(5_000);
+            assertThat(after.sum("realm_node_rejected_frames_total")).isGreaterThanOrEqualTo(floodConnections.get());
+            assertThat(after.sum("realm_node_client_disconnects_total{reason=\"malformed_frame\"}"))
                 .isGreaterThanOrEqualTo(floodConnections.get());
-            // Ticks are measured in histogram buckets: p99 may move by 10%, or by the one bucket it sits in.
+            // Ticks are measured in histogram buckets, and this machine runs other things too: p99 may
+            // move by 10%, or by the one bucket it sits in, over the higher p99 of the quiet windows
+            // before and after the flood.
+            final TickWindow quiet = quietBefore.p99Seconds() >= quietAfter.p99Seconds() ? quietBefore : quietAfter;
             assertThat(flooded.p99Seconds())
-                .as("tick p99 during the flood (quiet %s, flooded %s)", quiet, flooded)
+                .as("tick p99 during the flood (quiet before: %s; flooded: %s; quiet after: %s)", quietBefore, flooded, quietAfter)
                 .isLessThanOrEqualTo(Math.max(quiet.p99Seconds() * 1.10, quiet.nextBucketSeconds()));
             assertThat(flooded.overruns()).isZero();
         } finally {
@@ -145,8 +147,14 @@ class BotsIT {
         }
     }
 
-    /** Connections that each send a burst of garbage frames until the node closes them. */
+    /**
+     * Connections that each send a garbage frame and wait for the node to close them, one a
+     * millisecond: far more than any client sends, yet leaving the CPU of this 2-core machine to
+     * the node rather than to the flooder (unpaced, the flooder itself takes a core from the ticks).
+     */
     private static void flood(final HostPort node, final AtomicBoolean flooding, final AtomicLong connections) {
+        final long pace = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
+        long next = System.nanoTime();
         final byte[][] garbage = {
             {5, 0, 0x7F, 1, 2, 3, 4},                       // unknown opcode
             {(byte) 0xFF, (byte) 0xFF, 1, 2, 3},            // oversized
@@ -156,6 +164,11 @@ class BotsIT {
         final byte[] sink = new byte[512];
         int i = 0;
         while (flooding.get()) {
+            next += pace;
+            final long wait = next - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(node.host(), node.port()), 2_000);
                 socket.setSoTimeout(2_000);
@@ -186,27 +199,14 @@ class BotsIT {
     }
 
     private static void awaitMetric(final String metrics, final String name, final double atLeast) {
-        org.awaitility.Awaitility.await().atMost(DEADLINE).until(() -> sum(scrape(metrics), name) >= atLeast);
+        org.awaitility.Awaitility.await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum(name) >= atLeast);
     }
 
-    static Map<String, Double> scrape(final String metrics) throws IOException, InterruptedException {
-        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://" + metrics + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
-            HttpResponse.BodyHandlers.ofString());
-        final Map<String, Double> samples = new TreeMap<>();
-        for (final String line : response.body().split("\n")) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            final int space = line.lastIndexOf(' ');
-            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-        }
-        return samples;
-    }
-
-    /** Sum of the samples whose name (with labels) starts with {@code prefix}. */
-    static double sum(final Map<String, Double> samples, final String prefix) {
-        return samples.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum();
+    /** The node's ticks over a window of time; the window is the measurement, so it is waited out. */
+    private static TickWindow measure(final String metrics, final Duration window) throws Exception {
+        final Scrape before = Scrape.of(metrics);
+        Thread.sleep(window.toMillis());
+        return TickWindow.between(before, Scrape.of(metrics));
     }
 
     private static String letters() {
@@ -216,40 +216,5 @@ class BotsIT {
             s.append((char) ('a' + random.nextInt(26)));
         }
         return s.toString();
-    }
-
-    /** The node's tick histogram over a window of time, all maps together, from two scrapes. */
-    record TickWindow(double p99Seconds, double nextBucketSeconds, long ticks, double overruns) {
-        private static final String BUCKET = "realm_node_tick_duration_seconds_bucket{";
-
-        static TickWindow measure(final String metrics, final Duration window) throws Exception {
-            final Map<String, Double> before = scrape(metrics);
-            // The window is the measurement itself: the node reports ticks once a heartbeat.
-            Thread.sleep(window.toMillis());
-            final Map<String, Double> after = scrape(metrics);
-            final TreeMap<Double, Double> cumulative = new TreeMap<>();
-            after.forEach((key, value) -> {
-                if (key.startsWith(BUCKET)) {
-                    final Matcher le = Pattern.compile("le=\"([^\"]+)\"").matcher(key);
-                    if (le.find()) {
-                        final double bound = le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
-                        cumulative.merge(bound, value - before.getOrDefault(key, 0.0), Double::sum);
-                    }
-                }
-            });
-            final double total = cumulative.lastEntry().getValue();
-            double p99 = Double.POSITIVE_INFINITY;
-            double next = Double.POSITIVE_INFINITY;
-            for (final Map.Entry<Double, Double> bucket : cumulative.entrySet()) {
-                if (bucket.getValue() >= total * 0.99) {
-                    p99 = bucket.getKey();
-                    final Double higher = cumulative.higherKey(p99);
-                    next = higher == null ? p99 : higher;
-                    break;
-                }
-            }
-            final double overruns = sum(after, "realm_node_tick_overruns") - sum(before, "realm_node_tick_overruns");
-            return new TickWindow(p99, next, (long) total, overruns);
-        }
     }
 }

@@ -81,6 +81,7 @@ public final class BotFleet {
     private final Map<String, String> failureExamples = new ConcurrentHashMap<>();
     private final AtomicInteger loggedProblems = new AtomicInteger();
     private long nextProgressNanos;
+    private volatile List<BotLoop> running = List.of();
 
     public BotFleet(final BotConfig config) {
         this.config = config;
@@ -91,6 +92,21 @@ public final class BotFleet {
     /** End the run early (Ctrl-C): the bots log out as they would at the end of the duration. */
     public void stop() {
         stopRequested.countDown();
+    }
+
+    /** Bots in the world now; any thread. */
+    public int inWorld() {
+        return inWorld.get();
+    }
+
+    /**
+     * Forget the latencies seen so far, so that the report covers only what follows (a benchmark's
+     * measured window after the logins). Any thread; each event loop clears its own histogram.
+     */
+    public void resetLatency() {
+        for (final BotLoop loop : running) {
+            execute(loop, loop.latency::reset);
+        }
     }
 
     /** Run the bots for the configured duration and report; once per fleet. */
@@ -122,6 +138,7 @@ public final class BotFleet {
                 loop.bots.add(bot);
                 bots.add(bot);
             }
+            running = List.copyOf(loops);
             loops.forEach(BotLoop::start);
             LOG.info("bots: logging in {} bots as {}bot0..{} through {} ({} at a time)", config.count(),
                 config.namePrefix(), config.count() - 1, HostPort.join(config.controlPlanes()), config.loginConcurrency());

@@ -1,0 +1,176 @@
+package io.realmcluster.bench.scale;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.realmcluster.bench.Conditions;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.testkit.EtcdProcess;
+import io.realmcluster.testkit.FreePorts;
+import io.realmcluster.testkit.JavaProcess;
+import io.realmcluster.testkit.PostgresProcess;
+import io.realmcluster.tools.bots.BotConfig;
+import io.realmcluster.tools.bots.BotFleet;
+import io.realmcluster.tools.bots.BotReport;
+import io.realmcluster.tools.metrics.Scrape;
+import io.realmcluster.tools.metrics.TickWindow;
+import io.realmcluster.tools.realmctl.AdminClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * One node process carrying many bots over loopback TCP, each sending a move 20 times a second:
+ * the node's tick durations (from its own histogram, both continents together) and the bots'
+ * latency from a move to the node's echo of it. Side by side in the same run, on the same node:
+ * a baseline of fewer bots, so the ratio shows what the extra players cost.
+ *
+ * <p>Everything shares this machine: etcd, PostgreSQL, the control plane, the node, and the bots
+ * (in this JVM), so the numbers are an upper bound of what the node alone would show.
+ */
+@Command(name = "bots", mixinStandardHelpOptions = true,
+    description = "One node under N bots over loopback: tick p99 and max, input-to-update latency, against fewer bots.")
+public final class BotsBench implements Callable<Integer> {
+    private static final Pattern METRICS = Pattern.compile("metrics on http://(\\S+)/metrics");
+    private static final String SECRET = "bots-bench-token-secret-0123456789abcdef";
+    private static final double SLOW_TICK_SECONDS = 0.05;
+
+    @Option(names = "--count", defaultValue = "5000", description = "Bots of the measured run (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--baseline", defaultValue = "1000", description = "Bots of the baseline run (default: ${DEFAULT-VALUE}).")
+    int baseline;
+
+    @Option(names = "--seconds", defaultValue = "60", description = "Measured seconds per run, after every bot entered the world and a warm-up (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--warmup", defaultValue = "15", description = "Seconds in the world before measuring (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
+    @Option(names = "--io-threads", defaultValue = "2", description = "Event loops driving the bots (default: ${DEFAULT-VALUE}).")
+    int ioThreads;
+
+    @Option(names = "--login-concurrency", defaultValue = "32", description = "Logins in flight (default: ${DEFAULT-VALUE}).")
+    int loginConcurrency;
+
+    @Override
+    public Integer call() throws Exception {
+        System.out.println(Conditions.describe());
+        System.out.printf("scenario:   1 node (both continents, 1 tick thread per core), %d then %d bots over loopback TCP, a move each 50 ms;%n"
+            + "            etcd, PostgreSQL, 1 control plane and the bots (%d event loops, in this JVM) on the same machine;%n"
+            + "            %d s warm-up, %d s measured per run%n", baseline, count, ioThreads, warmupSeconds, seconds);
+        try (EtcdProcess etcd = EtcdProcess.start(); PostgresProcess postgres = PostgresProcess.start()) {
+            final HostPort cp = HostPort.parse("127.0.0.1:" + FreePorts.find());
+            try (JavaProcess controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain")
+                    .name("bench-cp").env("REALM_DB_USER", postgres.user()).env("REALM_DB_PASSWORD", postgres.password())
+                    .env("REALM_TOKEN_SECRET", SECRET)
+                    .args(List.of("--etcd", etcd.endpoint(), "--listen", cp.toString(), "--metrics-listen", "127.0.0.1:0",
+                        "--db-url", postgres.jdbcUrl(), "--allow-registration", "--password-iterations", "1000")).start();
+                 JavaProcess node = startNode(cp, controlPlane);
+                 AdminClient admin = new AdminClient(List.of(cp), 5_000)) {
+                awaitContinents(admin);
+                final Matcher metrics = METRICS.matcher(node.awaitOutput(METRICS, Duration.ofSeconds(30)));
+                if (!metrics.find()) {
+                    throw new IllegalStateException("the node did not log its metrics address");
+                }
+                final Run small = run(cp, metrics.group(1), baseline, "Bsl");
+                final Run large = run(cp, metrics.group(1), count, "Lrg");
+                System.out.println();
+                System.out.println("node tick duration (ms, histogram bucket bounds) and bots' move-to-echo latency (ms)");
+                System.out.printf("%-8s %8s %9s %9s %9s %10s %9s %10s %10s %10s %12s%n", "bots", "in world", "tick p99",
+                    "tick max", "> 50 ms", "overruns", "ticks", "echo p50", "echo p99", "echo max", "unexpected");
+                small.print();
+                large.print();
+                System.out.printf(Locale.ROOT, "ratio %d/%d bots: tick p99 %.2fx, echo p50 %.2fx, echo p99 %.2fx%n", count, baseline,
+                    large.ticks.p99Seconds() / small.ticks.p99Seconds(),
+                    large.report.latencyP50Micros() / (double) Math.max(1, small.report.latencyP50Micros()),
+                    large.report.latencyP99Micros() / (double) Math.max(1, small.report.latencyP99Micros()));
+                for (final String line : large.report.summaryLines()) {
+                    System.out.println(line);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private JavaProcess startNode(final HostPort cp, final JavaProcess controlPlane) {
+        controlPlane.awaitOutput("serving gRPC", Duration.ofSeconds(60));
+        final JavaProcess node = JavaProcess.builder("io.realmcluster.dataplane.NodeMain").name("bench-node")
+            .env("REALM_TOKEN_SECRET", SECRET)
+            .args(List.of("--node-id", "bench-node", "--controlplane", cp.toString(), "--listen", "127.0.0.1:0",
+                "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--pools", "continent",
+                "--capacity", Integer.toString(count + baseline))).start();
+        node.awaitOutput("registered with control plane", Duration.ofSeconds(60));
+        return node;
+    }
+
+    private static void awaitContinents(final AdminClient admin) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (admin.listMapInstances("bench-node").getInstancesList().stream()
+            .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE).count() < 2) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the continents did not become active on the node within 60 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    /** Log {@code bots} bots in, let them play, measure a window, log them out. */
+    private Run run(final HostPort cp, final String metrics, final int bots, final String prefix) throws Exception {
+        final BotFleet fleet = new BotFleet(new BotConfig(List.of(cp), bots, Duration.ZERO, "main", prefix,
+            loginConcurrency, ioThreads, Duration.ofSeconds(20)));
+        final CompletableFuture<BotReport> report = new CompletableFuture<>();
+        final Thread thread = new Thread(() -> {
+            try {
+                report.complete(fleet.run());
+            } catch (final Throwable e) {
+                report.completeExceptionally(e);
+            }
+        }, "bots-" + bots);
+        thread.start();
+        try {
+            final long started = System.nanoTime();
+            final long deadline = started + TimeUnit.MINUTES.toNanos(10);
+            while (fleet.inWorld() < bots && !report.isDone()) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException(fleet.inWorld() + " of " + bots + " bots in the world after 10 minutes");
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            }
+            System.out.printf(Locale.ROOT, "%d bots in the world after %.1f s%n", fleet.inWorld(),
+                (System.nanoTime() - started) / 1e9);
+            // The warm-up and the window are the measurement: they are waited out, not polled.
+            Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
+            fleet.resetLatency();
+            final Scrape before = Scrape.of(metrics);
+            final int inWorld = fleet.inWorld();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+            final Scrape after = Scrape.of(metrics);
+            fleet.stop();
+            return new Run(bots, inWorld, TickWindow.between(before, after),
+                TickWindow.ticksOver(before, after, SLOW_TICK_SECONDS), report.get(2, TimeUnit.MINUTES));
+        } finally {
+            fleet.stop();
+            thread.join(TimeUnit.MINUTES.toMillis(2));
+        }
+    }
+
+    private record Run(int bots, int inWorld, TickWindow ticks, long slowTicks, BotReport report) {
+        void print() {
+            System.out.printf(Locale.ROOT, "%-8d %8d %9s %9s %9d %10.0f %9d %10.1f %10.1f %10.1f %12d%n", bots, inWorld,
+                bound(ticks.p99Seconds()), bound(ticks.maxSeconds()), slowTicks, ticks.overruns(), ticks.ticks(),
+                report.latencyP50Micros() / 1000.0, report.latencyP99Micros() / 1000.0, report.latencyMaxMicros() / 1000.0,
+                report.unexpectedDisconnectCount());
+        }
+
+        private static String bound(final double seconds) {
+            return Double.isInfinite(seconds) ? "> 250" : String.format(Locale.ROOT, "<= %.1f", seconds * 1000);
+        }
+    }
+}
