@@ -41,11 +41,9 @@ public final class BotsBench implements Callable<Integer> {
     private static final String SECRET = "bots-bench-token-secret-0123456789abcdef";
     private static final double SLOW_TICK_SECONDS = 0.05;
 
-    @Option(names = "--count", defaultValue = "5000", description = "Bots of the measured run (default: ${DEFAULT-VALUE}).")
-    int count;
-
-    @Option(names = "--baseline", defaultValue = "1000", description = "Bots of the baseline run (default: ${DEFAULT-VALUE}).")
-    int baseline;
+    @Option(names = "--counts", defaultValue = "1000,5000", split = ",",
+        description = "Bots of each run, one run after the other on the same node; the first is the baseline (default: ${DEFAULT-VALUE}).")
+    List<Integer> counts;
 
     @Option(names = "--seconds", defaultValue = "60", description = "Measured seconds per run, after every bot entered the world and a warm-up (default: ${DEFAULT-VALUE}).")
     int seconds;
@@ -62,9 +60,9 @@ public final class BotsBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         System.out.println(Conditions.describe());
-        System.out.printf("scenario:   1 node (both continents, 1 tick thread per core), %d then %d bots over loopback TCP, a move each 50 ms;%n"
+        System.out.printf("scenario:   1 node (both continents, 1 tick thread per core), runs of %s bots over loopback TCP, a move each 50 ms;%n"
             + "            etcd, PostgreSQL, 1 control plane and the bots (%d event loops, in this JVM) on the same machine;%n"
-            + "            %d s warm-up, %d s measured per run%n", baseline, count, ioThreads, warmupSeconds, seconds);
+            + "            %d s warm-up, %d s measured per run%n", counts, ioThreads, warmupSeconds, seconds);
         try (EtcdProcess etcd = EtcdProcess.start(); PostgresProcess postgres = PostgresProcess.start()) {
             final HostPort cp = HostPort.parse("127.0.0.1:" + FreePorts.find());
             try (JavaProcess controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain")
@@ -79,19 +77,21 @@ public final class BotsBench implements Callable<Integer> {
                 if (!metrics.find()) {
                     throw new IllegalStateException("the node did not log its metrics address");
                 }
-                final Run small = run(cp, metrics.group(1), baseline, "Bsl");
-                final Run large = run(cp, metrics.group(1), count, "Lrg");
-                System.out.println();
-                System.out.println("node tick duration (ms, histogram bucket bounds) and bots' move-to-echo latency (ms)");
-                System.out.printf("%-8s %8s %9s %9s %9s %10s %9s %10s %10s %10s %12s%n", "bots", "in world", "tick p99",
-                    "tick max", "> 50 ms", "overruns", "ticks", "echo p50", "echo p99", "echo max", "unexpected");
-                small.print();
-                large.print();
-                System.out.printf(Locale.ROOT, "ratio %d/%d bots: tick p99 %.2fx, echo p50 %.2fx, echo p99 %.2fx%n", count, baseline,
-                    large.ticks.p99Seconds() / small.ticks.p99Seconds(),
-                    large.report.latencyP50Micros() / (double) Math.max(1, small.report.latencyP50Micros()),
-                    large.report.latencyP99Micros() / (double) Math.max(1, small.report.latencyP99Micros()));
-                for (final String line : large.report.summaryLines()) {
+                final List<Run> runs = new java.util.ArrayList<>();
+                for (int i = 0; i < counts.size(); i++) {
+                    runs.add(run(cp, metrics.group(1), counts.get(i), "Run" + (char) ('a' + i)));
+                    System.out.println();
+                    Run.header();
+                    runs.forEach(Run::print);
+                    System.out.println();
+                }
+                final Run first = runs.get(0);
+                final Run last = runs.get(runs.size() - 1);
+                System.out.printf(Locale.ROOT, "ratio %d/%d bots: tick p99 %.2fx, echo p50 %.2fx, echo p99 %.2fx%n",
+                    last.bots, first.bots, last.ticks.p99Seconds() / first.ticks.p99Seconds(),
+                    last.report.latencyP50Micros() / (double) Math.max(1, first.report.latencyP50Micros()),
+                    last.report.latencyP99Micros() / (double) Math.max(1, first.report.latencyP99Micros()));
+                for (final String line : last.report.summaryLines()) {
                     System.out.println(line);
                 }
             }
@@ -105,7 +105,7 @@ public final class BotsBench implements Callable<Integer> {
             .env("REALM_TOKEN_SECRET", SECRET)
             .args(List.of("--node-id", "bench-node", "--controlplane", cp.toString(), "--listen", "127.0.0.1:0",
                 "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--pools", "continent",
-                "--capacity", Integer.toString(count + baseline))).start();
+                "--capacity", Integer.toString(counts.stream().mapToInt(Integer::intValue).max().orElse(1)))).start();
         node.awaitOutput("registered with control plane", Duration.ofSeconds(60));
         return node;
     }
@@ -137,14 +137,14 @@ public final class BotsBench implements Callable<Integer> {
         try {
             final long started = System.nanoTime();
             final long deadline = started + TimeUnit.MINUTES.toNanos(10);
-            while (fleet.inWorld() < bots && !report.isDone()) {
+            while (fleet.inWorld() + fleet.failed() < bots && !report.isDone()) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new IllegalStateException(fleet.inWorld() + " of " + bots + " bots in the world after 10 minutes");
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
             }
-            System.out.printf(Locale.ROOT, "%d bots in the world after %.1f s%n", fleet.inWorld(),
-                (System.nanoTime() - started) / 1e9);
+            System.out.printf(Locale.ROOT, "%d bots in the world after %.1f s (%d gave up)%n", fleet.inWorld(),
+                (System.nanoTime() - started) / 1e9, fleet.failed());
             // The warm-up and the window are the measurement: they are waited out, not polled.
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
             fleet.resetLatency();
@@ -154,19 +154,30 @@ public final class BotsBench implements Callable<Integer> {
             final Scrape after = Scrape.of(metrics);
             fleet.stop();
             return new Run(bots, inWorld, TickWindow.between(before, after),
-                TickWindow.ticksOver(before, after, SLOW_TICK_SECONDS), report.get(2, TimeUnit.MINUTES));
+                TickWindow.ticksOver(before, after, SLOW_TICK_SECONDS),
+                Math.round(after.sum("realm_node_dropped_frames") - before.sum("realm_node_dropped_frames")),
+                Math.round(after.sum("realm_node_dropped_inputs") - before.sum("realm_node_dropped_inputs")),
+                report.get(2, TimeUnit.MINUTES));
         } finally {
             fleet.stop();
             thread.join(TimeUnit.MINUTES.toMillis(2));
         }
     }
 
-    private record Run(int bots, int inWorld, TickWindow ticks, long slowTicks, BotReport report) {
+    private record Run(int bots, int inWorld, TickWindow ticks, long slowTicks, long droppedFrames, long droppedInputs,
+                       BotReport report) {
+        static void header() {
+            System.out.println("node tick duration (ms, histogram bucket bounds), frames and inputs the node dropped, bots' move-to-echo latency (ms)");
+            System.out.printf("%-6s %8s %9s %9s %8s %9s %7s %10s %10s %9s %9s %9s %9s%n", "bots", "in world", "tick p99",
+                "tick max", "> 50 ms", "overruns", "ticks", "drop frm", "drop inp", "echo p50", "echo p99", "echo max",
+                "failed");
+        }
+
         void print() {
-            System.out.printf(Locale.ROOT, "%-8d %8d %9s %9s %9d %10.0f %9d %10.1f %10.1f %10.1f %12d%n", bots, inWorld,
+            System.out.printf(Locale.ROOT, "%-6d %8d %9s %9s %8d %9.0f %7d %10d %10d %9.1f %9.1f %9.1f %9d%n", bots, inWorld,
                 bound(ticks.p99Seconds()), bound(ticks.maxSeconds()), slowTicks, ticks.overruns(), ticks.ticks(),
-                report.latencyP50Micros() / 1000.0, report.latencyP99Micros() / 1000.0, report.latencyMaxMicros() / 1000.0,
-                report.unexpectedDisconnectCount());
+                droppedFrames, droppedInputs, report.latencyP50Micros() / 1000.0, report.latencyP99Micros() / 1000.0,
+                report.latencyMaxMicros() / 1000.0, bots - report.enteredWorld() + report.unexpectedDisconnectCount());
         }
 
         private static String bound(final double seconds) {

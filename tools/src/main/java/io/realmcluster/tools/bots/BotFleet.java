@@ -99,6 +99,11 @@ public final class BotFleet {
         return inWorld.get();
     }
 
+    /** Bots that gave up (could not log in or enter the world); any thread. */
+    public int failed() {
+        return failedBots.get();
+    }
+
     /**
      * Forget the latencies seen so far, so that the report covers only what follows (a benchmark's
      * measured window after the logins). Any thread; each event loop clears its own histogram.
