@@ -1,6 +1,11 @@
 package io.realmcluster.dataplane;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,13 +18,19 @@ import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.common.db.Database;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.realmcluster.dataplane.net.ClientListener;
 import io.realmcluster.dataplane.net.ClientMetrics;
 import io.realmcluster.dataplane.net.ClientSessions;
 import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.dataplane.session.ControlPlaneSession;
 import io.realmcluster.dataplane.tick.TickScheduler;
-import io.realmcluster.dataplane.world.EconomyListener;
+import io.realmcluster.dataplane.store.CharacterStore;
+import io.realmcluster.dataplane.store.EphemeralCharacterStore;
+import io.realmcluster.dataplane.store.PostgresCharacterStore;
+import io.realmcluster.dataplane.store.Saver;
+import io.realmcluster.dataplane.world.SaveLog;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.NodeDescriptor;
@@ -30,6 +41,13 @@ public final class Node implements AutoCloseable {
 
     /** Client sessions one node holds at most. */
     private static final int MAX_SESSIONS = 20_000;
+    /** What the maps may have waiting for the saver: 8 MiB, about 95,000 records. */
+    private static final int SAVE_LOG_BYTES = 8 << 20;
+    /** Threads for the character store's blocking calls (claims at login), and logins they may queue. */
+    private static final int STORE_THREADS = 4;
+    private static final int STORE_QUEUE = 4_096;
+    /** How long a stopping node waits for its maps to let their players go before saving what is left. */
+    private static final long LEAVE_DEADLINE_MILLIS = 2_000;
 
     private final NodeConfig config;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
@@ -40,6 +58,9 @@ public final class Node implements AutoCloseable {
     private Server server;
     private volatile ClientListener clients;
     private ControlPlaneSession session;
+    private Database database;
+    private java.util.concurrent.ThreadPoolExecutor storeThreads;
+    private AgentRunner saverRunner;
 
     public Node(final NodeConfig config) {
         this.config = config;
@@ -49,15 +70,23 @@ public final class Node implements AutoCloseable {
     public Node start() {
         try {
             metricsEndpoint = MetricsEndpoint.start(config.metricsListen(), metrics);
+            final CharacterStore store = openStore();
             ticks = new TickScheduler(config.tickThreads(), error -> LOG.error("a map's tick failed", error));
-            instances = new InstanceHost(ticks, EconomyListener.NONE, this::mapLeft, NodeMetrics.tickDurations(metrics));
-            NodeMetrics.register(metrics, instances, ticks);
+            final SaveLog saveLog = SaveLog.allocate(SAVE_LOG_BYTES);
+            instances = new InstanceHost(ticks, saveLog, this::mapLeft, NodeMetrics.tickDurations(metrics));
+            final Saver saver = new Saver(saveLog, store, config.nodeId(), instances, SystemNanoClock.INSTANCE);
+            saverRunner = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1)),
+                error -> LOG.error("the saver failed", error), null, saver);
+            AgentRunner.startOnThread(saverRunner);
+            storeThreads = new java.util.concurrent.ThreadPoolExecutor(STORE_THREADS, STORE_THREADS, 0, TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(STORE_QUEUE), new DefaultThreadFactory("character-store", true));
+            NodeMetrics.register(metrics, instances, ticks, saver.stats());
             final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
             server = GrpcServers.start("gRPC", config.listen(), health, List.of());
             final HostPort grpc = GrpcServers.boundAddress(server, config.listen());
             clients = ClientListener.bind(config.clientListen(), Math.max(1, Runtime.getRuntime().availableProcessors()),
                 new ClientListener.Serving(config.nodeId(), new SessionToken(config.tokenSecret()), instances, sessions,
-                    new ClientMetrics(metrics, sessions)));
+                    new ClientMetrics(metrics, sessions), store, storeThreads));
             final NodeDescriptor descriptor = NodeDescriptor.newBuilder()
                 .setNodeId(config.nodeId())
                 .setGrpc(endpoint(config.advertiseHost(), grpc))
@@ -81,10 +110,33 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    private CharacterStore openStore() {
+        if (config.dbUrl() == null) {
+            LOG.warn("no --db-url: characters are NOT saved; they start at level 1 and are forgotten when this node stops "
+                + "(for tests only)");
+            return new EphemeralCharacterStore();
+        }
+        database = Database.open("characters", config.dbUrl(), config.dbCredentials(), STORE_THREADS + 2);
+        database.migrate();
+        return new PostgresCharacterStore(database);
+    }
+
     private void mapLeft(final String instanceId) {
         final ClientListener listener = clients;
         if (listener != null) {
             listener.disconnectMap(instanceId);
+        }
+    }
+
+    /** Wait (a bounded while) for the maps to process their players' leaves, which saves them. */
+    private void awaitPlayersGone() {
+        if (instances == null) {
+            return;
+        }
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEAVE_DEADLINE_MILLIS);
+        while (System.nanoTime() - deadline < 0
+            && instances.instances().stream().anyMatch(running -> running.world().players() > 0)) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
     }
 
@@ -101,6 +153,7 @@ public final class Node implements AutoCloseable {
         }
         if (clients != null) {
             clients.disconnectAll(DisconnectReason.SHUTDOWN, "the node is stopping");
+            awaitPlayersGone();
             clients.close();
         }
         if (server != null) {
@@ -108,6 +161,19 @@ public final class Node implements AutoCloseable {
         }
         if (ticks != null) {
             ticks.close();
+        }
+        if (instances != null) {
+            // Whoever did not leave in time is saved as the maps last saw them.
+            instances.instances().forEach(running -> running.world().logoutAll());
+        }
+        if (saverRunner != null) {
+            saverRunner.close();
+        }
+        if (storeThreads != null) {
+            storeThreads.shutdownNow();
+        }
+        if (database != null) {
+            database.close();
         }
         if (metricsEndpoint != null) {
             metricsEndpoint.close();

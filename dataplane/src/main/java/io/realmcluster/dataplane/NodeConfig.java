@@ -3,6 +3,7 @@ package io.realmcluster.dataplane;
 import java.util.List;
 
 import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
 
 /** Settings of one node, as parsed from its command line. */
@@ -17,5 +18,8 @@ public record NodeConfig(
     List<String> pools,
     int capacityPlayers,
     int tickThreads,
-    TokenSecret tokenSecret) {
+    TokenSecret tokenSecret,
+    /** The character database; null runs the node without one (characters live only in the process). */
+    String dbUrl,
+    DatabaseCredentials dbCredentials) {
 }

@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Daemon;
 import io.realmcluster.common.cli.Logging;
@@ -71,7 +72,8 @@ public final class NodeMain implements Callable<Integer> {
     java.nio.file.Path tokenSecretFile;
 
     @Option(names = "--db-url", paramLabel = "JDBC-URL",
-        description = "Character database; user and password from the environment.")
+        description = "Character database (jdbc:postgresql://HOST:PORT/DB); user and password from REALM_DB_USER and "
+            + "REALM_DB_PASSWORD. Without it characters are not saved (tests only).")
     String dbUrl;
 
     @Option(names = "--db-password-file", paramLabel = "FILE",
@@ -105,7 +107,9 @@ public final class NodeMain implements Callable<Integer> {
             controlPlanes, listen, clientListen, metricsListen, advertise(),
             pools.stream().map(p -> p.toLowerCase(Locale.ROOT)).distinct().toList(), capacity,
             tickThreads != null ? tickThreads : Runtime.getRuntime().availableProcessors(),
-            TokenSecret.load(tokenSecretFile, System.getenv()));
+            TokenSecret.load(tokenSecretFile, System.getenv()),
+            dbUrl, dbUrl == null ? null : DatabaseCredentials.from(System.getenv(),
+                dbPasswordFile == null ? null : java.nio.file.Path.of(dbPasswordFile)));
         return Daemon.runUntilStopped("dataplane", new Node(config).start());
     }
 

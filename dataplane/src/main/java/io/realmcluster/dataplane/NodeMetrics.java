@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.dataplane.store.Saver;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.InstanceHost;
 
@@ -32,7 +33,42 @@ final class NodeMetrics {
         };
     }
 
-    static void register(final PrometheusRegistry registry, final InstanceHost instances, final TickScheduler ticks) {
+    static void register(final PrometheusRegistry registry, final InstanceHost instances, final TickScheduler ticks,
+                         final Saver.Stats saves) {
+        CounterWithCallback.builder()
+            .name("realm_node_saves").help("Character saves that landed in the database")
+            .callback(cb -> cb.call(saves.saved()))
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("realm_node_saves_fenced").help("Saves refused because another node claimed the character since (it was dropped here)")
+            .callback(cb -> cb.call(saves.lost()))
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("realm_node_loots_confirmed").help("Loots made durable, then confirmed to their players")
+            .callback(cb -> cb.call(saves.loots()))
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("realm_node_save_batches").help("Save transactions committed")
+            .callback(cb -> cb.call(saves.batches()))
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("realm_node_save_batch_seconds").help("Time spent in committed save transactions")
+            .callback(cb -> cb.call(saves.batchNanos() / 1e9))
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("realm_node_save_failures").help("Save transactions that failed (database down or refusing) and were retried")
+            .callback(cb -> cb.call(saves.failures()))
+            .register(registry);
+        GaugeWithCallback.builder()
+            .name("realm_node_saves_pending").help("Characters waiting to be saved")
+            .callback(cb -> cb.call(saves.pending()))
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("realm_node_saves_dropped").help("Saves a full save log refused, by instance (snapshots retried, loots refused)")
+            .labelNames("instance")
+            .callback(cb -> instances.instances().forEach(i ->
+                cb.call(i.world().droppedSaves(), i.assignment().getInstanceId())))
+            .register(registry);
         GaugeWithCallback.builder()
             .name("realm_node_map_instances").help("Map instances running on this node")
             .callback(cb -> cb.call(instances.instances().size()))

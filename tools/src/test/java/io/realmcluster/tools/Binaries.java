@@ -47,11 +47,20 @@ final class Binaries implements AutoCloseable {
 
     /** A node registered with one of {@code controlPlanes}; returns once it is started (not yet registered). */
     JavaProcess node(final String nodeId, final List<HostPort> controlPlanes) {
-        final String targets = HostPort.join(controlPlanes);
-        final JavaProcess process = track(JavaProcess.builder(DATAPLANE).name(nodeId)
-            .env("REALM_TOKEN_SECRET", TOKEN_SECRET).args(List.of(
-            "--node-id", nodeId, "--controlplane", targets,
-            "--listen", "127.0.0.1:0", "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0")).start());
+        return node(nodeId, controlPlanes, null);
+    }
+
+    /** A node that saves its characters in {@code postgres} (null: a node without a database). */
+    JavaProcess node(final String nodeId, final List<HostPort> controlPlanes,
+                     final io.realmcluster.testkit.PostgresExtension postgres) {
+        final List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--controlplane", HostPort.join(controlPlanes),
+            "--listen", "127.0.0.1:0", "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"));
+        final JavaProcess.Builder builder = JavaProcess.builder(DATAPLANE).name(nodeId).env("REALM_TOKEN_SECRET", TOKEN_SECRET);
+        if (postgres != null) {
+            args.addAll(List.of("--db-url", postgres.jdbcUrl()));
+            builder.env("REALM_DB_USER", postgres.user()).env("REALM_DB_PASSWORD", postgres.password());
+        }
+        final JavaProcess process = track(builder.args(args).start());
         process.awaitOutput("node " + nodeId + " serving gRPC on", START_DEADLINE);
         return process;
     }

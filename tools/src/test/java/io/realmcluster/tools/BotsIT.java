@@ -69,7 +69,7 @@ class BotsIT {
         binaries.controlPlane("cp-1", controlPlane.port(), Map.of("REALM_DB_USER", POSTGRES.user(),
             "REALM_DB_PASSWORD", POSTGRES.password()), "--db-url", POSTGRES.jdbcUrl(), "--token-secret-file",
             secret.toString(), "--allow-registration", "--password-iterations", "1000");
-        node = binaries.node("node-1", List.of(controlPlane));
+        node = binaries.node("node-1", List.of(controlPlane), POSTGRES);
         try (AdminClient admin = new AdminClient(List.of(controlPlane), 5_000)) {
             org.awaitility.Awaitility.await().atMost(DEADLINE).until(() -> admin.listMapInstances("node-1").getInstancesList()
                 .stream().filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE).count() >= 2);
@@ -83,8 +83,9 @@ class BotsIT {
 
     @Test
     void botsLogInMoveSeeEachOtherFightAndLootMoneyIntoTheirState() throws Exception {
+        final String prefix = "Itb" + letters();
         final BotReport report = new BotFleet(new BotConfig(List.of(controlPlane), 12, Duration.ofSeconds(25), "main",
-            "Itb" + letters(), 8, 1, Duration.ofSeconds(5))).run();
+            prefix, 8, 1, Duration.ofSeconds(5))).run();
 
         assertThat(report.ok()).as(String.join("\n", report.summaryLines())).isTrue();
         assertThat(report.enteredWorld()).isEqualTo(12);
@@ -94,6 +95,27 @@ class BotsIT {
         assertThat(report.lootedCopper()).isPositive();
         assertThat(report.maxMoneySeen()).as("money in a bot's SELF_STATE").isPositive();
         assertThat(report.chatHeard()).isPositive();
+
+        // What the bots were told is in the database, explained by the ledger, and they are all logged out.
+        final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(java.util.Locale.ROOT) + "%'";
+        org.awaitility.Awaitility.await().atMost(DEADLINE).untilAsserted(() ->
+            assertThat(query("SELECT count(*) " + characters + " AND state <> 'OFFLINE'")).isZero());
+        assertThat(query("SELECT count(*) " + characters)).isEqualTo(12);
+        final long money = query("SELECT coalesce(sum(money), 0) " + characters);
+        assertThat(money).as("money saved").isGreaterThanOrEqualTo(report.lootedCopper())
+            .isEqualTo(query("SELECT coalesce(sum(money_delta), 0) FROM ledger WHERE character_id IN (SELECT character_id "
+                + characters + ")"));
+        assertThat(query("SELECT count(*) " + characters + " AND (x <> -8949.95 OR save_seq > 0)"))
+            .as("characters saved where they walked").isEqualTo(12);
+    }
+
+    private static long query(final String sql) throws java.sql.SQLException {
+        try (java.sql.Connection connection = POSTGRES.dataSource().getConnection();
+             java.sql.Statement statement = connection.createStatement();
+             java.sql.ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
     }
 
     @Test

@@ -17,7 +17,7 @@ import io.realmcluster.dataplane.tick.Ingress;
 import io.realmcluster.dataplane.tick.MapAgent;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.tick.TickSimulation;
-import io.realmcluster.dataplane.world.EconomyListener;
+import io.realmcluster.dataplane.world.SaveLog;
 import io.realmcluster.dataplane.world.Inputs;
 import io.realmcluster.dataplane.world.MapWorld;
 import io.realmcluster.dataplane.world.Outbox;
@@ -71,8 +71,9 @@ public final class TickLatencyBench implements Callable<Integer> {
     private Result run(final boolean baseline) throws InterruptedException {
         final WorldSettings continent = new WorldSettings(20, 100f, creatures, 4000f, players + 16);
         final Outbox outbox = Outbox.allocate(continent.outboxBytes(), ClientProtocol.MAX_BODY);
-        final MapWorld world = new MapWorld(continent, 0, 1, 0f, 0f, EconomyListener.NONE, outbox);
-        final Egress egress = new Egress(outbox);
+        final SaveLog saves = SaveLog.allocate(8 << 20);
+        final MapWorld world = new MapWorld(continent, 0, 1, 0f, 0f, saves, 1, outbox);
+        final Egress egress = new Egress(outbox, saves);
         final Ingress ingress = Ingress.allocate(4 << 20);
         final ArrayBlockingQueue<InputMessage> queue = new ArrayBlockingQueue<>(64 * 1024);
         final TickSimulation simulation = baseline ? new QueueDrainingSimulation(world, queue) : world;
@@ -146,20 +147,24 @@ public final class TickLatencyBench implements Callable<Integer> {
     }
 
     /** The node's egress side: drains the map's outbox as the egress thread would (frames counted, not sent). */
+    /** The network's and the saver's side of the map: drains its outbox and its save log, counting bytes. */
     private static final class Egress implements Runnable {
         private final Outbox outbox;
+        private final SaveLog saves;
         private volatile long bytes;
         private volatile boolean running = true;
         private final org.agrona.concurrent.MessageHandler count = (type, buffer, index, length) -> bytes += length;
+        private final org.agrona.concurrent.MessageHandler discard = (type, buffer, index, length) -> { };
 
-        Egress(final Outbox outbox) {
+        Egress(final Outbox outbox, final SaveLog saves) {
             this.outbox = outbox;
+            this.saves = saves;
         }
 
         @Override
         public void run() {
             while (running) {
-                if (outbox.drain(count, 16_384) == 0) {
+                if (outbox.drain(count, 16_384) + saves.drain(discard, 16_384) == 0) {
                     LockSupport.parkNanos(200_000);
                 }
             }

@@ -29,6 +29,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.net.HostPort;
@@ -68,15 +69,19 @@ public final class ClientListener implements AutoCloseable {
         this.egress = egress;
     }
 
-    /** What the listener serves: who this node is, how tokens are checked, where maps are. */
+    /**
+     * What the listener serves: who this node is, how tokens are checked, where maps are, where
+     * characters are claimed (on {@code storeThreads}, never on a network thread).
+     */
     public record Serving(String nodeId, SessionToken tokens, InstanceHost instances, ClientSessions sessions,
-                          ClientMetrics metrics) {
+                          ClientMetrics metrics, CharacterStore store, java.util.concurrent.Executor storeThreads) {
     }
 
     /** Bind TCP, then UDP on the same port (port 0: the port TCP got), and start the egress thread. */
     public static ClientListener bind(final HostPort listen, final int ioThreads, final Serving serving) {
         final ClientSession.Shared shared = new ClientSession.Shared(serving.nodeId(), serving.tokens(),
-            serving.instances(), serving.sessions(), serving.metrics(), System::currentTimeMillis);
+            serving.instances(), serving.sessions(), serving.metrics(), System::currentTimeMillis, serving.store(),
+            serving.storeThreads());
         final boolean epoll = Epoll.isAvailable();
         final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());

@@ -1,6 +1,8 @@
 package io.realmcluster.dataplane.net;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -21,6 +23,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.dataplane.store.CharacterStore;
+import io.realmcluster.dataplane.store.ClaimRefused;
+import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.tick.Ingress;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.dataplane.world.Inputs;
@@ -44,11 +49,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     static final double FRAME_BURST = 200;
     private static final String CLIENT_CLOSED = "client_closed";
 
-    private enum State { NEW, AUTHENTICATED, IN_WORLD, CLOSED }
+    private enum State { NEW, CLAIMING, AUTHENTICATED, IN_WORLD, CLOSED }
 
-    /** What every session of a node shares. */
+    /**
+     * What every session of a node shares; {@code storeThreads} run the character store's blocking
+     * calls (a bounded queue: a login storm beyond it is refused, not queued without end).
+     */
     record Shared(String nodeId, SessionToken tokens, InstanceHost instances, ClientSessions sessions,
-                  ClientMetrics metrics, LongSupplier clockMillis) {
+                  ClientMetrics metrics, LongSupplier clockMillis, CharacterStore store, Executor storeThreads) {
     }
 
     /** Where a frame that is not one contiguous piece of memory is gathered to be decoded; rare. */
@@ -66,6 +74,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private volatile long id = -1;
     private volatile long characterId;
     private volatile InstanceHost.Running map;
+    private volatile ClaimedCharacter claimed;
+    /** An ENTER_WORLD that came while the claim ran. The event loop's. */
+    private String enterWhenClaimed;
     private final AtomicReference<InetSocketAddress> udpPeer = new AtomicReference<>();
     private byte[] cookie;
     private boolean replacedAnother;
@@ -179,6 +190,45 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         id = sessionId;
         characterId = verdict.claims().characterId();
         cookie = shared.sessions().cookie(sessionId);
+        state = State.CLAIMING;
+        final long character = characterId;
+        final long account = verdict.claims().accountId();
+        final Channel ch = channel;
+        try {
+            shared.storeThreads().execute(() -> {
+                ClaimedCharacter result = null;
+                ClaimRefused refused = null;
+                try {
+                    result = shared.store().claim(character, account, shared.nodeId());
+                } catch (final ClaimRefused e) {
+                    refused = e;
+                }
+                final ClaimedCharacter got = result;
+                final ClaimRefused why = refused;
+                ch.eventLoop().execute(() -> claimed(got, why));
+            });
+        } catch (final RejectedExecutionException e) {
+            disconnect(DisconnectReason.DATABASE_UNAVAILABLE, "too many logins at once on this node; try again");
+        }
+    }
+
+    /** The character store answered the claim. The session's event loop. */
+    private void claimed(final ClaimedCharacter character, final ClaimRefused refused) {
+        if (state != State.CLAIMING) {
+            // The client left while the claim ran: give the character back.
+            if (character != null) {
+                release(character);
+            }
+            return;
+        }
+        if (refused != null) {
+            LOG.info("login of character {} refused: {}", characterId, refused.getMessage());
+            disconnect(refused.reason() == ClaimRefused.Reason.DATABASE ? DisconnectReason.DATABASE_UNAVAILABLE
+                : DisconnectReason.CHARACTER_UNAVAILABLE, refused.reason() == ClaimRefused.Reason.DATABASE
+                ? "the character database is unavailable; try again" : refused.getMessage());
+            return;
+        }
+        claimed = character;
         state = State.AUTHENTICATED;
         shared.metrics().loggedIn();
         final ClientSession replaced = shared.sessions().claimCharacter(characterId, this);
@@ -186,16 +236,42 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             replacedAnother = true;
             replaced.kick(DisconnectReason.DUPLICATE_LOGIN, "this character logged in again elsewhere");
         }
-        write(ServerMessages.welcome(reply, ClientProtocol.LENGTH_PREFIX, sessionId, cookie, 20), false);
+        write(ServerMessages.welcome(reply, ClientProtocol.LENGTH_PREFIX, id, cookie, 20), false);
+        if (enterWhenClaimed != null) {
+            enter(enterWhenClaimed);
+        }
+    }
+
+    private void release(final ClaimedCharacter character) {
+        try {
+            shared.storeThreads().execute(() -> {
+                try {
+                    shared.store().release(character.characterId(), character.epoch(), shared.nodeId());
+                } catch (final java.sql.SQLException e) {
+                    LOG.warn("could not give back character {} (it stays claimed until its next login): {}",
+                        character.characterId(), e.getMessage());
+                }
+            });
+        } catch (final RejectedExecutionException e) {
+            LOG.warn("could not give back character {}: the store threads are saturated", character.characterId());
+        }
     }
 
     @Override
     public void enterWorld(final DirectBuffer instanceId, final int offset, final int length) {
-        if (state != State.AUTHENTICATED) {
-            disconnect(DisconnectReason.OUT_OF_ORDER, state == State.NEW ? "ENTER_WORLD before HELLO" : "already in the world");
+        if (state == State.CLAIMING && enterWhenClaimed == null) {
+            // Sent right behind HELLO: it waits for the claim.
+            enterWhenClaimed = instanceId.getStringWithoutLengthAscii(offset, length);
             return;
         }
-        final String instance = instanceId.getStringWithoutLengthAscii(offset, length);
+        if (state != State.AUTHENTICATED) {
+            disconnect(DisconnectReason.OUT_OF_ORDER, state == State.IN_WORLD ? "already in the world" : "ENTER_WORLD before WELCOME");
+            return;
+        }
+        enter(instanceId.getStringWithoutLengthAscii(offset, length));
+    }
+
+    private void enter(final String instance) {
         final InstanceHost.Running running = shared.instances().instance(instance);
         if (running == null) {
             disconnect(DisconnectReason.UNKNOWN_MAP, "map instance " + instance + " does not run on this node");
@@ -213,13 +289,27 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             disconnect(DisconnectReason.MAP_FULL, "the map is too busy to take a player; try again");
             return;
         }
-        // Until the character store lands, a character starts near the map's middle at level 1 with no money.
-        final float spread = (float) (Math.floorMod(entity * 2654435761L, 40L) - 20);
-        Inputs.encodeJoin(ingress.buffer(), index, entity, running.world().spawnX() + spread,
-            running.world().spawnY() - spread, 0f, 0f, 1, 100, 0, ClientSessions.index(id));
+        final ClaimedCharacter character = claimed;
+        if (character.mapId() == running.world().mapId()) {
+            Inputs.encodeJoin(ingress.buffer(), index, entity, character.x(), character.y(), character.z(),
+                character.orientation(), character.level(), health(character.level()), character.money(),
+                ClientSessions.index(id));
+        } else {
+            // Not saved on this map yet: the map's spawn point, spread so that a crowd does not stack.
+            final float spread = (float) (Math.floorMod(entity * 2654435761L, 40L) - 20);
+            Inputs.encodeJoin(ingress.buffer(), index, entity, running.world().spawnX() + spread,
+                running.world().spawnY() - spread, 0f, 0f, character.level(), health(character.level()),
+                character.money(), ClientSessions.index(id));
+        }
+        Inputs.joinOwnership(ingress.buffer(), index, character.epoch(), character.saveSeq(), character.experience());
         ingress.commit(index);
         map = running;
         state = State.IN_WORLD;
+    }
+
+    /** Health at a level, until classes and stats come with the full game. */
+    private static int health(final int level) {
+        return 80 + 20 * Math.max(1, level);
     }
 
     @Override
@@ -349,7 +439,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         }
         final InstanceHost.Running running = map;
         if (running != null) {
+            // The map saves the character as it leaves.
             offerLeave(running.agent().ingress(), characterId, ClientSessions.index(id));
+        } else if (claimed != null) {
+            release(claimed);
         }
         if (id >= 0) {
             shared.sessions().releaseCharacter(characterId, this);

@@ -20,6 +20,10 @@ public final class Inputs {
     public static final int LOOT = 5;
     /** Say something to the players around: entity id, text length u8, UTF-8 text. */
     public static final int CHAT = 6;
+    /** From the saver: a loot is durable; tell the player. Entity id, session, corpse, copper, money after. */
+    public static final int LOOT_CONFIRMED = 7;
+    /** From the saver: a save found the character owned elsewhere; drop it. Entity id, session. */
+    public static final int CHARACTER_LOST = 8;
 
     public static final int ENTITY_OFFSET = 0;
 
@@ -31,7 +35,12 @@ public final class Inputs {
     public static final int JOIN_HEALTH = 28;
     public static final int JOIN_MONEY = 32;
     public static final int JOIN_SESSION = 40;
-    public static final int JOIN_LENGTH = 44;
+    /** The ownership epoch the node claimed the character at: every save of it is fenced by it. */
+    public static final int JOIN_EPOCH = 44;
+    /** The character's save sequence as loaded; the map's saves continue from it. */
+    public static final int JOIN_SAVE_SEQ = 52;
+    public static final int JOIN_EXPERIENCE = 60;
+    public static final int JOIN_LENGTH = 68;
 
     public static final int LEAVE_SESSION = 8;
     public static final int LEAVE_LENGTH = 12;
@@ -53,6 +62,15 @@ public final class Inputs {
     public static final int TARGET_OFFSET = 8;
     public static final int TARGET_LENGTH = 16;
 
+    public static final int CONFIRMED_SESSION = 8;
+    public static final int CONFIRMED_CORPSE = 12;
+    public static final int CONFIRMED_COPPER = 20;
+    public static final int CONFIRMED_MONEY = 28;
+    public static final int CONFIRMED_LENGTH = 36;
+
+    public static final int LOST_SESSION = 8;
+    public static final int LOST_LENGTH = 12;
+
     private Inputs() {
     }
 
@@ -68,7 +86,33 @@ public final class Inputs {
         buffer.putInt(offset + JOIN_HEALTH, health);
         buffer.putLong(offset + JOIN_MONEY, money);
         buffer.putInt(offset + JOIN_SESSION, session);
+        return joinOwnership(buffer, offset, 0, 0, 0);
+    }
+
+    /** Complete a JOIN written by {@link #encodeJoin} with what the character store loaded. */
+    public static int joinOwnership(final MutableDirectBuffer buffer, final int offset, final long epoch,
+                                    final long saveSeq, final long experience) {
+        buffer.putLong(offset + JOIN_EPOCH, epoch);
+        buffer.putLong(offset + JOIN_SAVE_SEQ, saveSeq);
+        buffer.putLong(offset + JOIN_EXPERIENCE, experience);
         return JOIN_LENGTH;
+    }
+
+    public static int encodeLootConfirmed(final MutableDirectBuffer buffer, final int offset, final long entityId,
+                                          final int session, final long corpse, final long copper, final long money) {
+        buffer.putLong(offset + ENTITY_OFFSET, entityId);
+        buffer.putInt(offset + CONFIRMED_SESSION, session);
+        buffer.putLong(offset + CONFIRMED_CORPSE, corpse);
+        buffer.putLong(offset + CONFIRMED_COPPER, copper);
+        buffer.putLong(offset + CONFIRMED_MONEY, money);
+        return CONFIRMED_LENGTH;
+    }
+
+    public static int encodeCharacterLost(final MutableDirectBuffer buffer, final int offset, final long entityId,
+                                          final int session) {
+        buffer.putLong(offset + ENTITY_OFFSET, entityId);
+        buffer.putInt(offset + LOST_SESSION, session);
+        return LOST_LENGTH;
     }
 
     public static int encodeMove(final MutableDirectBuffer buffer, final int offset, final long entityId,
@@ -123,6 +167,8 @@ public final class Inputs {
             case PLAYER_LEAVE -> LEAVE_LENGTH;
             case MOVE -> MOVE_LENGTH;
             case ATTACK, LOOT -> TARGET_LENGTH;
+            case LOOT_CONFIRMED -> CONFIRMED_LENGTH;
+            case CHARACTER_LOST -> LOST_LENGTH;
             default -> -1;
         };
     }

@@ -36,8 +36,11 @@ public final class InstanceHost {
     private static final int INGRESS_BYTES = 1 << 20;
     private static final Running[] NONE = new Running[0];
 
-    /** A running instance: its assignment, its world and the agent that ticks it. */
-    public record Running(MapInstance assignment, MapWorld world, MapAgent agent) {
+    /**
+     * A running instance: its assignment, its world, the agent that ticks it, and its handle on
+     * this node (what save records carry to find it again).
+     */
+    public record Running(MapInstance assignment, MapWorld world, MapAgent agent, int handle) {
     }
 
     /** Where continents' creatures live: around the vanilla starting areas players appear in. */
@@ -46,7 +49,8 @@ public final class InstanceHost {
         1, new float[] {-618.52f, -4251.67f});
 
     private final TickScheduler scheduler;
-    private final EconomyListener economy;
+    private final SaveLog saves;
+    private int nextHandle;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Map<String, Double> lastTickP99Millis = new ConcurrentHashMap<>();
     private final java.util.function.Consumer<String> onUnload;
@@ -58,17 +62,17 @@ public final class InstanceHost {
      * {@code onUnload} hears each instance id this host stops running (its players must go);
      * {@code onTicks} each instance's tick durations (nanoseconds) since the last load report.
      */
-    public InstanceHost(final TickScheduler scheduler, final EconomyListener economy,
+    public InstanceHost(final TickScheduler scheduler, final SaveLog saves,
                         final java.util.function.Consumer<String> onUnload,
                         final java.util.function.BiConsumer<String, Histogram> onTicks) {
         this.scheduler = scheduler;
-        this.economy = economy;
+        this.saves = saves;
         this.onUnload = onUnload;
         this.onTicks = onTicks;
     }
 
-    public InstanceHost(final TickScheduler scheduler, final EconomyListener economy) {
-        this(scheduler, economy, id -> { }, (id, ticks) -> { });
+    public InstanceHost(final TickScheduler scheduler, final SaveLog saves) {
+        this(scheduler, saves, id -> { }, (id, ticks) -> { });
     }
 
     /** Apply a full assignment set; returns what to confirm to the control plane. */
@@ -86,7 +90,7 @@ public final class InstanceHost {
             if (current == null) {
                 load(instance);
             } else if (current.assignment().getEpoch() != instance.getEpoch()) {
-                running.put(instance.getInstanceId(), new Running(instance, current.world(), current.agent()));
+                running.put(instance.getInstanceId(), new Running(instance, current.world(), current.agent(), current.handle()));
                 snapshot = running.values().toArray(NONE);
             }
             acks.add(ack(instance, InstanceState.INSTANCE_STATE_ACTIVE));
@@ -103,12 +107,14 @@ public final class InstanceHost {
         final WorldSettings settings = WorldSettings.forKind(instance.getKind());
         final float[] center = instance.getKind() == io.realmcluster.proto.v1.MapKind.MAP_KIND_CONTINENT
             ? CENTERS.getOrDefault(instance.getMapId(), new float[] {0f, 0f}) : new float[] {0f, 0f};
+        final int handle = ++nextHandle;
         final MapWorld world = new MapWorld(settings, instance.getMapId(), instance.getInstanceId().hashCode(),
-            center[0], center[1], economy, Outbox.allocate(settings.outboxBytes(), io.realmcluster.proto.client.ClientProtocol.MAX_BODY));
+            center[0], center[1], saves, handle,
+            Outbox.allocate(settings.outboxBytes(), io.realmcluster.proto.client.ClientProtocol.MAX_BODY));
         final MapAgent agent = new MapAgent(instance.getInstanceId(), Ingress.allocate(INGRESS_BYTES), world,
             SystemNanoClock.INSTANCE, settings.tickHz());
         scheduler.add(agent);
-        running.put(instance.getInstanceId(), new Running(instance, world, agent));
+        running.put(instance.getInstanceId(), new Running(instance, world, agent, handle));
         snapshot = running.values().toArray(NONE);
         LOG.info("loaded {} (map {}, realm {}) at epoch {}: {} creatures, {} Hz", instance.getInstanceId(),
             instance.getMapId(), instance.getRealm(), instance.getEpoch(), settings.creatures(), settings.tickHz());
@@ -120,6 +126,8 @@ public final class InstanceHost {
             return;
         }
         scheduler.remove(gone.agent());
+        // No tick runs it any more: its players' last state goes to the save log from here.
+        gone.world().logoutAll();
         snapshot = running.values().toArray(NONE);
         lastTickP99Millis.remove(instanceId);
         onUnload.accept(instanceId);
@@ -136,6 +144,16 @@ public final class InstanceHost {
 
     public List<Running> instances() {
         return List.copyOf(running.values());
+    }
+
+    /** The running instance with this handle, or null once it stopped. Any thread; no allocation. */
+    public Running byHandle(final int handle) {
+        for (final Running instance : snapshot) {
+            if (instance.handle() == handle) {
+                return instance;
+            }
+        }
+        return null;
     }
 
     /** The running instances; the array is never modified (a change replaces it). Any thread. */

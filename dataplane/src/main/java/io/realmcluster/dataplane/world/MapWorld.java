@@ -46,7 +46,8 @@ public final class MapWorld implements TickSimulation {
 
     private final WorldSettings settings;
     private final int mapId;
-    private final EconomyListener economy;
+    private final SaveLog saves;
+    private final int handle;
     private final Outbox outbox;
     private final UnsafeBuffer out;
     private final float spawnX;
@@ -91,6 +92,13 @@ public final class MapWorld implements TickSimulation {
     private final int[] ackedSequence;
     private final long[] experience;
     private final boolean[] selfDirty;
+    /** Ownership epoch each player was claimed at, and its save sequence: every save is fenced by both. */
+    private final long[] epoch;
+    private final long[] saveSeq;
+    /** Money the database holds for the player: what its client is shown; a loot adds to it once durable. */
+    private final long[] durableMoney;
+    /** The player changed since its last snapshot went to the save log. */
+    private final boolean[] persistDirty;
     private final int[] freeSlots;
     private int freeCount;
 
@@ -100,12 +108,18 @@ public final class MapWorld implements TickSimulation {
     private long rejectedMoves;
     private long rejectedInputs;
     private long kills;
+    private long droppedSaves;
 
+    /**
+     * A map with its creatures spawned around ({@code centerX}, {@code centerY}); {@code saves}
+     * takes what must be saved, tagged with {@code handle} so confirmations find their way back.
+     */
     public MapWorld(final WorldSettings settings, final int mapId, final long seed, final float centerX,
-                    final float centerY, final EconomyListener economy, final Outbox outbox) {
+                    final float centerY, final SaveLog saves, final int handle, final Outbox outbox) {
         this.settings = settings;
         this.mapId = mapId;
-        this.economy = economy;
+        this.saves = saves;
+        this.handle = handle;
         this.outbox = outbox;
         this.out = outbox.scratch();
         this.spawnX = centerX;
@@ -146,6 +160,10 @@ public final class MapWorld implements TickSimulation {
         ackedSequence = new int[capacity];
         experience = new long[capacity];
         selfDirty = new boolean[capacity];
+        epoch = new long[capacity];
+        saveSeq = new long[capacity];
+        durableMoney = new long[capacity];
+        persistDirty = new boolean[capacity];
         freeSlots = new int[capacity];
         for (int slot = capacity - 1; slot >= 0; slot--) {
             freeSlots[freeCount++] = slot;
@@ -190,6 +208,8 @@ public final class MapWorld implements TickSimulation {
             case Inputs.MOVE -> move(entity, buffer, offset);
             case Inputs.ATTACK -> attack(entity, buffer.getLong(offset + Inputs.TARGET_OFFSET));
             case Inputs.LOOT -> loot(entity, buffer.getLong(offset + Inputs.TARGET_OFFSET));
+            case Inputs.LOOT_CONFIRMED -> lootConfirmed(entity, buffer, offset);
+            case Inputs.CHARACTER_LOST -> lost(entity, buffer.getInt(offset + Inputs.LOST_SESSION));
             default -> rejectedInputs++;
         }
     }
@@ -215,6 +235,10 @@ public final class MapWorld implements TickSimulation {
         maxHealth[slot] = Math.max(1, buffer.getInt(offset + Inputs.JOIN_HEALTH));
         health[slot] = maxHealth[slot];
         money[slot] = buffer.getLong(offset + Inputs.JOIN_MONEY);
+        durableMoney[slot] = money[slot];
+        epoch[slot] = buffer.getLong(offset + Inputs.JOIN_EPOCH);
+        saveSeq[slot] = buffer.getLong(offset + Inputs.JOIN_SAVE_SEQ);
+        persistDirty[slot] = false;
         target[slot] = Grid.NONE;
         dead[slot] = false;
         lastMoveTick[slot] = tick;
@@ -222,7 +246,7 @@ public final class MapWorld implements TickSimulation {
         session[slot] = client;
         sentCell[slot] = Grid.NONE;
         ackedSequence[slot] = 0;
-        experience[slot] = 0;
+        experience[slot] = buffer.getLong(offset + Inputs.JOIN_EXPERIENCE);
         selfDirty[slot] = true;
         changedTick[slot] = inputTick();
         slotById.put(entity, slot);
@@ -237,6 +261,24 @@ public final class MapWorld implements TickSimulation {
         if (slot == Grid.NONE || (client != Inputs.ANY_SESSION && client != session[slot])) {
             return;
         }
+        // A full save log leaves the character as its last snapshot saved it: a second of movement at most.
+        save(slot, Saves.LOGOUT, 0, 0);
+        remove(slot);
+    }
+
+    /** The saver found the character owned elsewhere: drop it without saving, and close its session. */
+    private void lost(final long entity, final int client) {
+        final int slot = playerSlot(entity);
+        if (slot == Grid.NONE || client != session[slot]) {
+            return;
+        }
+        outbox.send(Outbox.FRAME_THEN_CLOSE, session[slot], entity, ServerMessages.disconnect(out, Outbox.BODY_OFFSET,
+            DisconnectReason.DUPLICATE_LOGIN, "this character logged in elsewhere"));
+        remove(slot);
+    }
+
+    private void remove(final int slot) {
+        final long entity = id[slot];
         final int bodyLength = ServerMessages.entityGone(out, Outbox.BODY_OFFSET, entity);
         final int cells = grid.neighbourhood(grid.cellOf(slot), around);
         for (int c = 0; c < cells; c++) {
@@ -275,6 +317,7 @@ public final class MapWorld implements TickSimulation {
         ackedSequence[slot] = buffer.getInt(offset + Inputs.MOVE_SEQUENCE);
         changedTick[slot] = inputTick();
         selfDirty[slot] = true;
+        persistDirty[slot] = true;
         grid.place(slot, nx, ny);
     }
 
@@ -321,13 +364,56 @@ public final class MapWorld implements TickSimulation {
             return;
         }
         final long copper = money[(int) corpse];
-        money[(int) corpse] = 0;
         money[slot] += copper;
+        if (!save(slot, Saves.LOOT, corpseId, copper)) {
+            // The loot cannot be made durable now: it did not happen, and the corpse keeps its money.
+            money[slot] -= copper;
+            return;
+        }
+        money[(int) corpse] = 0;
         changedTick[(int) corpse] = inputTick();
+        persistDirty[slot] = false;
+    }
+
+    /** The saver made a loot durable: now the player is told, and shown the money. */
+    private void lootConfirmed(final long entity, final DirectBuffer buffer, final int offset) {
+        final int slot = playerSlot(entity);
+        if (slot == Grid.NONE || buffer.getInt(offset + Inputs.CONFIRMED_SESSION) != session[slot]) {
+            return;
+        }
+        final long moneyAfter = buffer.getLong(offset + Inputs.CONFIRMED_MONEY);
+        durableMoney[slot] = Math.max(durableMoney[slot], moneyAfter);
         selfDirty[slot] = true;
-        economy.moneyLooted(entity, corpseId, copper);
-        outbox.send(Outbox.FRAME, session[slot], entity,
-            ServerMessages.looted(out, Outbox.BODY_OFFSET, corpseId, copper, money[slot]));
+        outbox.send(Outbox.FRAME, session[slot], entity, ServerMessages.looted(out, Outbox.BODY_OFFSET,
+            buffer.getLong(offset + Inputs.CONFIRMED_CORPSE), buffer.getLong(offset + Inputs.CONFIRMED_COPPER), moneyAfter));
+    }
+
+    /**
+     * Put the player's state into the save log, fenced by its epoch and the next save sequence;
+     * false (and counted) when the log is full.
+     */
+    private boolean save(final int slot, final int type, final long corpse, final long copper) {
+        final int index = saves.tryClaim(type);
+        if (index < 0) {
+            droppedSaves++;
+            return false;
+        }
+        Saves.encode(saves.buffer(), index, id[slot], epoch[slot], ++saveSeq[slot], handle, session[slot], level[slot],
+            mapId, experience[slot], money[slot], x[slot], y[slot], z[slot], o[slot], corpse, copper);
+        saves.commit(index);
+        return true;
+    }
+
+    /**
+     * Save every player as it leaves: the map stopped ticking (closed, or moved off this node) and
+     * this is the last its players' state is seen here. The thread that stopped it.
+     */
+    public void logoutAll() {
+        for (int slot = 0; slot < id.length; slot++) {
+            if (kind[slot] == PLAYER) {
+                save(slot, Saves.LOGOUT, 0, 0);
+            }
+        }
     }
 
     @Override
@@ -340,9 +426,14 @@ public final class MapWorld implements TickSimulation {
                 player(slot);
             }
         }
+        final int due = (int) (tick % ticksPerSecond);
         for (int slot = 0; slot < id.length; slot++) {
             if (kind[slot] == PLAYER) {
                 publish(slot);
+                // Each player's turn to be saved comes once a second; a full log keeps it dirty for the next.
+                if (persistDirty[slot] && slot % ticksPerSecond == due && save(slot, Saves.SNAPSHOT, 0, 0)) {
+                    persistDirty[slot] = false;
+                }
             }
         }
     }
@@ -428,7 +519,7 @@ public final class MapWorld implements TickSimulation {
         final int gained = level[creature] * 5 + 45;
         experience[by] += gained;
         selfDirty[by] = true;
-        economy.experienceGained(id[by], gained);
+        persistDirty[by] = true;
     }
 
     private void respawn(final int slot) {
@@ -465,7 +556,7 @@ public final class MapWorld implements TickSimulation {
             selfDirty[slot] = false;
             outbox.send(Outbox.FRAME, session[slot], id[slot], ServerMessages.selfState(out, Outbox.BODY_OFFSET,
                 ackedSequence[slot], x[slot], y[slot], z[slot], o[slot], health[slot], maxHealth[slot], level[slot],
-                money[slot], experience[slot]));
+                durableMoney[slot], experience[slot]));
         }
         final int cell = grid.cellOf(slot);
         final boolean reset = sentCell[slot] == Grid.NONE;
@@ -567,6 +658,15 @@ public final class MapWorld implements TickSimulation {
 
     public long kills() {
         return kills;
+    }
+
+    /** Saves the full save log refused (snapshots retried a second later, loots refused). Tick thread, read racily. */
+    public long droppedSaves() {
+        return droppedSaves;
+    }
+
+    public int mapId() {
+        return mapId;
     }
 
     public WorldSettings settings() {

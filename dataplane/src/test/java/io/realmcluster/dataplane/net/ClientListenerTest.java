@@ -22,7 +22,9 @@ import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.dataplane.tick.TickScheduler;
-import io.realmcluster.dataplane.world.EconomyListener;
+import io.realmcluster.dataplane.store.EphemeralCharacterStore;
+import io.realmcluster.dataplane.store.Saver;
+import io.realmcluster.dataplane.world.SaveLog;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
@@ -42,15 +44,22 @@ class ClientListenerTest {
     private ClientListener listener;
     private ClientMetrics metrics;
     private InstanceHost host;
+    private final EphemeralCharacterStore store = new EphemeralCharacterStore();
+    private final java.util.concurrent.ExecutorService storeThreads = java.util.concurrent.Executors.newFixedThreadPool(2);
+    private org.agrona.concurrent.AgentRunner saver;
 
     @BeforeEach
     void start() {
         scheduler = new TickScheduler(1, Throwable::printStackTrace);
-        host = new InstanceHost(scheduler, EconomyListener.NONE, id -> listener.disconnectMap(id), (id, ticks) -> { });
+        final SaveLog saves = SaveLog.allocate(1 << 20);
+        host = new InstanceHost(scheduler, saves, id -> listener.disconnectMap(id), (id, ticks) -> { });
+        saver = new org.agrona.concurrent.AgentRunner(new org.agrona.concurrent.SleepingIdleStrategy(1_000_000),
+            Throwable::printStackTrace, null, new Saver(saves, store, NODE, host, org.agrona.concurrent.SystemNanoClock.INSTANCE));
+        org.agrona.concurrent.AgentRunner.startOnThread(saver);
         final ClientSessions sessions = new ClientSessions(64);
         metrics = new ClientMetrics(new PrometheusRegistry(), sessions);
         listener = ClientListener.bind(HostPort.parse("127.0.0.1:0"), 1,
-            new ClientListener.Serving(NODE, tokens, host, sessions, metrics));
+            new ClientListener.Serving(NODE, tokens, host, sessions, metrics, store, storeThreads));
         host.apply(AssignmentSet.newBuilder().addInstances(MapInstance.newBuilder().setInstanceId(CONTINENT).setMapId(0)
             .setKind(MapKind.MAP_KIND_CONTINENT).setRealm("main").setNodeId(NODE).setEpoch(1)
             .setState(InstanceState.INSTANCE_STATE_PENDING)).build());
@@ -60,6 +69,8 @@ class ClientListenerTest {
     void stop() {
         listener.close();
         scheduler.close();
+        saver.close();
+        storeThreads.shutdownNow();
     }
 
     @Test

@@ -21,7 +21,7 @@ class InstanceHostTest {
     @Test
     void loadsConfirmsClosesAndDropsAsTheAssignmentSetSays() {
         try (TickScheduler scheduler = new TickScheduler(1, Throwable::printStackTrace)) {
-            final InstanceHost host = new InstanceHost(scheduler, EconomyListener.NONE);
+            final InstanceHost host = new InstanceHost(scheduler, SaveLog.allocate(1 << 20));
             final MapInstance continent = instance("main.0", 0, MapKind.MAP_KIND_CONTINENT, 5, InstanceState.INSTANCE_STATE_PENDING);
             final MapInstance dungeon = instance("main.36.a", 36, MapKind.MAP_KIND_DUNGEON, 6, InstanceState.INSTANCE_STATE_PENDING);
 

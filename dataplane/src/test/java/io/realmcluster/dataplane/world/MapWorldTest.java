@@ -19,22 +19,13 @@ class MapWorldTest {
     private static final long PLAYER = 42;
 
     private final UnsafeBuffer input = new UnsafeBuffer(new byte[300]);
-    private final List<String> economy = new ArrayList<>();
+    private final SaveLog saves = SaveLog.allocate(1 << 20);
     private final Outbox outbox = Outbox.allocate(4 << 20, ClientProtocol.MAX_BODY);
     private final java.util.Map<Long, List<String>> received = new java.util.HashMap<>();
     private final MessageHandler discard = (type, buffer, index, length) -> { };
-    private final MapWorld world = new MapWorld(SMALL, 0, 7, 0f, 0f, new EconomyListener() {
-        @Override
-        public void moneyLooted(final long playerId, final long corpseId, final long copper) {
-            economy.add("money " + playerId + " " + copper);
-        }
-
-        @Override
-        public void experienceGained(final long playerId, final int experience) {
-            economy.add("xp " + playerId);
-        }
-    }, outbox);
+    private final MapWorld world = new MapWorld(SMALL, 0, 7, 0f, 0f, saves, 1, outbox);
     private long tick;
+    private long lastSeq;
 
     @Test
     void movesWithinRunSpeedAreAcceptedAndTeleportsAreNot() {
@@ -63,7 +54,9 @@ class MapWorldTest {
             moveTo(PLAYER, now[0], now[1]);
         }
         assertThat(world.isDead(creature)).isTrue();
-        assertThat(economy).contains("xp " + PLAYER);
+        runTicks(SMALL.tickHz());
+        assertThat(saved()).as("the experience is saved within a second")
+            .anyMatch(r -> r.startsWith("snapshot " + PLAYER + " ") && !r.contains(" xp 0 "));
 
         final float[] corpse = world.position(creature);
         moveTo(PLAYER + 1, corpse[0], corpse[1]);
@@ -71,18 +64,60 @@ class MapWorldTest {
         assertThat(world.money(PLAYER + 1)).isZero();
 
         moveTo(PLAYER, corpse[0], corpse[1]);
+        saved();
+        framesTo(PLAYER);
         loot(PLAYER, creature);
         final long looted = world.money(PLAYER);
         assertThat(looted).isPositive();
-        assertThat(economy).contains("money " + PLAYER + " " + looted);
-        assertThat(framesTo(PLAYER)).contains("looted " + creature + " " + looted + " " + looted);
+        assertThat(saved()).containsExactly("loot " + PLAYER + " seq " + lastSeq + " money " + looted + " corpse " + creature
+            + " copper " + looted);
+        assertThat(framesTo(PLAYER)).as("nothing is confirmed before the saver says it is durable")
+            .noneMatch(f -> f.startsWith("looted"));
+        world.onInput(Inputs.LOOT_CONFIRMED, input, 0,
+            Inputs.encodeLootConfirmed(input, 0, PLAYER, (int) PLAYER, creature, looted, looted));
+        runTicks(1);
+        assertThat(framesTo(PLAYER)).contains("looted " + creature + " " + looted + " " + looted)
+            .anyMatch(f -> f.startsWith("self ") && f.contains(" money " + looted));
         loot(PLAYER, creature);
         assertThat(world.money(PLAYER)).isEqualTo(looted);
+        assertThat(saved()).isEmpty();
+    }
+
+    @Test
+    void aLootTheSaveLogCannotTakeDoesNotHappen() {
+        final SaveLog tiny = SaveLog.allocate(1 << 10);
+        final MapWorld small = new MapWorld(SMALL, 0, 7, 0f, 0f, tiny, 1, Outbox.allocate(1 << 20, ClientProtocol.MAX_BODY));
+        final int length = Inputs.encodeJoin(input, 0, PLAYER, 0f, 0f, 0f, 0f, 60, 5_000, 0, 1);
+        small.onInput(Inputs.PLAYER_JOIN, input, 0, length);
+        while (tiny.tryClaim(Saves.SNAPSHOT) >= 0) {
+            // Fill the log (the claimed records are never committed: the log stays full).
+        }
+        final long before = small.droppedSaves();
+        small.logoutAll();
+        assertThat(small.droppedSaves()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aCharacterSavedElsewhereIsDroppedWithAReasonAndALeaveIsSavedAsLogout() {
+        join(PLAYER, 0f, 0f);
+        join(PLAYER + 1, 5f, 0f);
+        runTicks(1);
+        framesTo(PLAYER);
+        saved();
+        world.onInput(Inputs.CHARACTER_LOST, input, 0, Inputs.encodeCharacterLost(input, 0, PLAYER, (int) PLAYER + 3));
+        assertThat(world.players()).as("a loss reported for another session of the character is ignored").isEqualTo(2);
+        world.onInput(Inputs.CHARACTER_LOST, input, 0, Inputs.encodeCharacterLost(input, 0, PLAYER, (int) PLAYER));
+        assertThat(world.players()).isEqualTo(1);
+        assertThat(framesTo(PLAYER)).containsExactly("disconnect DUPLICATE_LOGIN");
+        assertThat(saved()).as("a character owned elsewhere is not saved from here").isEmpty();
+
+        world.onInput(Inputs.PLAYER_LEAVE, input, 0, Inputs.encodeLeave(input, 0, PLAYER + 1, (int) PLAYER + 1));
+        assertThat(saved()).singleElement().asString().startsWith("logout " + (PLAYER + 1) + " seq 1 ");
     }
 
     @Test
     void sameSeedAndInputsGiveTheSameWorld() {
-        final MapWorld other = new MapWorld(SMALL, 0, 7, 0f, 0f, EconomyListener.NONE,
+        final MapWorld other = new MapWorld(SMALL, 0, 7, 0f, 0f, SaveLog.allocate(1 << 20), 2,
             Outbox.allocate(1 << 16, ClientProtocol.MAX_BODY));
         for (long t = 1; t <= 2_000; t++) {
             world.tick(t, 0);
@@ -168,6 +203,7 @@ class MapWorldTest {
             }
             world.tick(++tick, 0);
             outbox.drain(discard, Integer.MAX_VALUE);
+            saves.drain(discard, Integer.MAX_VALUE);
         }
     }
 
@@ -209,6 +245,26 @@ class MapWorldTest {
     private void loot(final long player, final long corpse) {
         final int length = Inputs.encodeTarget(input, 0, player, corpse);
         world.onInput(Inputs.LOOT, input, 0, length);
+    }
+
+    /** Records put in the save log since the last call, as text. */
+    private List<String> saved() {
+        final List<String> records = new ArrayList<>();
+        saves.drain((type, buffer, index, length) -> {
+            lastSeq = buffer.getLong(index + Saves.SEQUENCE);
+            final String kind = switch (type) {
+                case Saves.SNAPSHOT -> "snapshot";
+                case Saves.LOOT -> "loot";
+                case Saves.LOGOUT -> "logout";
+                default -> "type " + type;
+            };
+            records.add(kind + " " + Saves.character(buffer, index) + " seq " + lastSeq
+                + (type == Saves.LOOT ? "" : " xp " + buffer.getLong(index + Saves.EXPERIENCE))
+                + " money " + buffer.getLong(index + Saves.MONEY)
+                + (type == Saves.LOOT ? " corpse " + buffer.getLong(index + Saves.CORPSE) + " copper "
+                    + buffer.getLong(index + Saves.COPPER) : ""));
+        }, Integer.MAX_VALUE);
+        return records;
     }
 
     /** Frames sent to {@code player} since the last call, decoded to text (the outbox is drained for everyone). */

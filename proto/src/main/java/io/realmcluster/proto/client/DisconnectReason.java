@@ -17,6 +17,8 @@ public enum DisconnectReason {
     MAP_CLOSED(13),
     OUT_OF_ORDER(14),
     MAP_FULL(15),
+    CHARACTER_UNAVAILABLE(16),
+    DATABASE_UNAVAILABLE(17),
     UNKNOWN(0);
 
     private static final DisconnectReason[] BY_CODE = new DisconnectReason[256];

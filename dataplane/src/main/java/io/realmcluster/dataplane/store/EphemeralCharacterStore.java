@@ -1,0 +1,40 @@
+package io.realmcluster.dataplane.store;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Characters kept in this process only, for a node started without a database (protocol tests,
+ * benchmarks of the network path): a character appears at level 1 with no money at its map's
+ * spawn point, claims and saves behave as in the database, and everything is gone when the process
+ * ends. The node says so loudly at start.
+ */
+public final class EphemeralCharacterStore implements CharacterStore {
+    private final ConcurrentHashMap<Long, long[]> epochAndSeq = new ConcurrentHashMap<>();
+
+    @Override
+    public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId) {
+        final long[] state = epochAndSeq.compute(characterId, (id, old) -> old == null ? new long[] {1, 0}
+            : new long[] {old[0] + 1, old[1]});
+        return new ClaimedCharacter(characterId, state[0], state[1], "", "", 0, 0, 1, 0, 0, -1, "", 0f, 0f, 0f, 0f);
+    }
+
+    @Override
+    public void release(final long characterId, final long epoch, final String nodeId) {
+        // Nothing outlives the process.
+    }
+
+    @Override
+    public boolean[] save(final List<PendingSave> saves, final String nodeId) {
+        final boolean[] landed = new boolean[saves.size()];
+        for (int i = 0; i < saves.size(); i++) {
+            final PendingSave save = saves.get(i);
+            final int at = i;
+            epochAndSeq.computeIfPresent(save.characterId, (id, state) -> {
+                landed[at] = state[0] == save.epoch;
+                return landed[at] ? new long[] {state[0], Math.max(state[1], save.saveSeq)} : state;
+            });
+        }
+        return landed;
+    }
+}

@@ -1,0 +1,115 @@
+package io.realmcluster.dataplane.store;
+
+import org.agrona.DirectBuffer;
+import org.agrona.collections.LongArrayList;
+
+import io.realmcluster.dataplane.world.Saves;
+
+/**
+ * What the saver will write for one character: its latest state from the save log, and every loot
+ * since its last durable save (each becomes a ledger entry). Reused: the saver pools them.
+ */
+public final class PendingSave {
+    long characterId;
+    long epoch;
+    long saveSeq;
+    int mapHandle;
+    int session;
+    int level;
+    int mapId;
+    String instanceId = "";
+    long experience;
+    long money;
+    float x;
+    float y;
+    float z;
+    float orientation;
+    boolean logout;
+    /** For each loot: the save sequence of its record, the corpse, the copper, the money after it. */
+    final LongArrayList lootSeqs = new LongArrayList();
+    final LongArrayList lootCorpses = new LongArrayList();
+    final LongArrayList lootCopper = new LongArrayList();
+    final LongArrayList lootMoneyAfter = new LongArrayList();
+
+    /**
+     * Take a record's state: records of one claim arrive in the order its map wrote them, so the
+     * latest wins. A record of an earlier claim than the one pending (the character logged in again
+     * on this node, on another map) is stale: its save would be fenced anyway.
+     */
+    void apply(final int type, final DirectBuffer buffer, final int offset, final String instance) {
+        final long recordEpoch = buffer.getLong(offset + Saves.EPOCH);
+        if (characterId != 0 && recordEpoch < epoch) {
+            return;
+        }
+        if (recordEpoch > epoch) {
+            // A new claim of the same character: what the earlier one had pending is fenced.
+            clearLoots();
+            logout = false;
+        }
+        characterId = buffer.getLong(offset + Saves.CHARACTER);
+        epoch = recordEpoch;
+        saveSeq = buffer.getLong(offset + Saves.SEQUENCE);
+        mapHandle = buffer.getInt(offset + Saves.MAP_HANDLE);
+        session = buffer.getInt(offset + Saves.SESSION);
+        level = buffer.getInt(offset + Saves.LEVEL);
+        mapId = buffer.getInt(offset + Saves.MAP_ID);
+        instanceId = instance;
+        experience = buffer.getLong(offset + Saves.EXPERIENCE);
+        money = buffer.getLong(offset + Saves.MONEY);
+        x = buffer.getFloat(offset + Saves.X);
+        y = buffer.getFloat(offset + Saves.Y);
+        z = buffer.getFloat(offset + Saves.Z);
+        orientation = buffer.getFloat(offset + Saves.O);
+        logout |= type == Saves.LOGOUT;
+        if (type == Saves.LOOT) {
+            lootSeqs.addLong(saveSeq);
+            lootCorpses.addLong(buffer.getLong(offset + Saves.CORPSE));
+            lootCopper.addLong(buffer.getLong(offset + Saves.COPPER));
+            lootMoneyAfter.addLong(money);
+        }
+    }
+
+    boolean hasLoot() {
+        return !lootSeqs.isEmpty();
+    }
+
+    void clearLoots() {
+        lootSeqs.clear();
+        lootCorpses.clear();
+        lootCopper.clear();
+        lootMoneyAfter.clear();
+    }
+
+    void reset() {
+        clearLoots();
+        characterId = 0;
+        epoch = 0;
+        saveSeq = 0;
+        logout = false;
+        instanceId = "";
+    }
+
+    public long characterId() {
+        return characterId;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public long saveSeq() {
+        return saveSeq;
+    }
+
+    public long money() {
+        return money;
+    }
+
+    public boolean logout() {
+        return logout;
+    }
+
+    public int loots() {
+        return lootSeqs.size();
+    }
+}

@@ -1,0 +1,174 @@
+package io.realmcluster.dataplane.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+import io.realmcluster.common.db.Database;
+
+/**
+ * The realm's character database: claims by compare-and-set on the ownership epoch, and saves
+ * fenced by the epoch the saver holds and a higher save sequence, with their ledger entries in
+ * the same transaction (see ../shared/DESIGN.md, "Who holds the truth").
+ */
+public final class PostgresCharacterStore implements CharacterStore {
+    private static final String CLAIM = """
+        UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
+        WHERE character_id = ? AND account_id = ? AND state <> 'IN_TRANSFER'
+        RETURNING epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
+                  x, y, z, orientation""";
+    private static final String WHY_NOT_CLAIMED =
+        "SELECT state FROM character WHERE character_id = ? AND account_id = ?";
+    private static final String RELEASE = """
+        UPDATE character SET state = 'OFFLINE', owner_node = NULL, updated_at = now()
+        WHERE character_id = ? AND epoch = ? AND owner_node = ? AND state = 'ONLINE'""";
+    private static final String SAVE = """
+        UPDATE character SET level = ?, experience = ?, money = ?, map_id = ?, instance_id = ?, x = ?, y = ?, z = ?,
+               orientation = ?, save_seq = ?,
+               state = CASE WHEN ? THEN 'OFFLINE' ELSE state END,
+               owner_node = CASE WHEN ? THEN NULL ELSE owner_node END,
+               updated_at = now()
+        WHERE character_id = ? AND epoch = ? AND owner_node = ? AND state = 'ONLINE' AND save_seq < ?""";
+    /** After a save updated nothing: had an earlier attempt of it landed already (a commit not confirmed)? */
+    private static final String LANDED = "SELECT epoch, save_seq, owner_node, state FROM character WHERE character_id = ?";
+    private static final String LEDGER = """
+        INSERT INTO ledger (character_id, money_delta, source, node, epoch, save_seq) VALUES (?, ?, 'loot', ?, ?, ?)
+        ON CONFLICT (character_id, epoch, save_seq) WHERE save_seq IS NOT NULL DO NOTHING""";
+
+    private final Database database;
+
+    public PostgresCharacterStore(final Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId) throws ClaimRefused {
+        try (Connection connection = database.connection()) {
+            try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+                claim.setString(1, nodeId);
+                claim.setLong(2, characterId);
+                claim.setLong(3, accountId);
+                try (ResultSet row = claim.executeQuery()) {
+                    if (row.next()) {
+                        return new ClaimedCharacter(characterId, row.getLong("epoch"), row.getLong("save_seq"),
+                            row.getString("realm"), row.getString("name"), row.getInt("race"), row.getInt("class"),
+                            row.getInt("level"), row.getLong("experience"), row.getLong("money"), row.getInt("map_id"),
+                            row.getString("instance_id"), row.getFloat("x"), row.getFloat("y"), row.getFloat("z"),
+                            row.getFloat("orientation"));
+                    }
+                }
+            }
+            try (PreparedStatement why = connection.prepareStatement(WHY_NOT_CLAIMED)) {
+                why.setLong(1, characterId);
+                why.setLong(2, accountId);
+                try (ResultSet row = why.executeQuery()) {
+                    if (row.next()) {
+                        throw new ClaimRefused(ClaimRefused.Reason.IN_TRANSFER,
+                            "character " + characterId + " is being transferred between nodes; log in again shortly", null);
+                    }
+                }
+            }
+            throw new ClaimRefused(ClaimRefused.Reason.UNKNOWN_CHARACTER,
+                "account " + accountId + " has no character " + characterId, null);
+        } catch (final SQLException e) {
+            throw new ClaimRefused(ClaimRefused.Reason.DATABASE, "the character database failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void release(final long characterId, final long epoch, final String nodeId) throws SQLException {
+        try (Connection connection = database.connection();
+             PreparedStatement release = connection.prepareStatement(RELEASE)) {
+            release.setLong(1, characterId);
+            release.setLong(2, epoch);
+            release.setString(3, nodeId);
+            release.executeUpdate();
+        }
+    }
+
+    @Override
+    public boolean[] save(final List<PendingSave> saves, final String nodeId) throws SQLException {
+        final boolean[] landed = new boolean[saves.size()];
+        try (Connection connection = database.connection()) {
+            connection.setAutoCommit(false);
+            try {
+                final int[] updated = update(connection, saves, nodeId);
+                try (PreparedStatement check = connection.prepareStatement(LANDED);
+                     PreparedStatement ledger = connection.prepareStatement(LEDGER)) {
+                    for (int i = 0; i < saves.size(); i++) {
+                        final PendingSave save = saves.get(i);
+                        landed[i] = updated[i] == 1 || landedBefore(check, save, nodeId);
+                        if (landed[i]) {
+                            for (int l = 0; l < save.lootSeqs.size(); l++) {
+                                ledger.setLong(1, save.characterId);
+                                ledger.setLong(2, save.lootCopper.getLong(l));
+                                ledger.setString(3, nodeId);
+                                ledger.setLong(4, save.epoch);
+                                ledger.setLong(5, save.lootSeqs.getLong(l));
+                                ledger.addBatch();
+                            }
+                        }
+                    }
+                    ledger.executeBatch();
+                }
+                connection.commit();
+                return landed;
+            } catch (final SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            }
+        }
+    }
+
+    private static int[] update(final Connection connection, final List<PendingSave> saves, final String nodeId)
+        throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(SAVE)) {
+            for (final PendingSave save : saves) {
+                update.setInt(1, save.level);
+                update.setLong(2, save.experience);
+                update.setLong(3, save.money);
+                update.setInt(4, save.mapId);
+                update.setString(5, save.instanceId);
+                update.setFloat(6, save.x);
+                update.setFloat(7, save.y);
+                update.setFloat(8, save.z);
+                update.setFloat(9, save.orientation);
+                update.setLong(10, save.saveSeq);
+                update.setBoolean(11, save.logout);
+                update.setBoolean(12, save.logout);
+                update.setLong(13, save.characterId);
+                update.setLong(14, save.epoch);
+                update.setString(15, nodeId);
+                update.setLong(16, save.saveSeq);
+                update.addBatch();
+            }
+            return update.executeBatch();
+        }
+    }
+
+    /**
+     * Whether a save that updated nothing had landed already: the row is at this epoch with this
+     * save sequence or a later one of this node's, still this node's or given back by this save's
+     * logout. Anything else means another node claimed the character.
+     */
+    private static boolean landedBefore(final PreparedStatement check, final PendingSave save, final String nodeId)
+        throws SQLException {
+        check.setLong(1, save.characterId);
+        try (ResultSet row = check.executeQuery()) {
+            if (!row.next() || row.getLong("epoch") != save.epoch || row.getLong("save_seq") < save.saveSeq) {
+                return false;
+            }
+            return nodeId.equals(row.getString("owner_node")) || save.logout && "OFFLINE".equals(row.getString("state"));
+        }
+    }
+
+    private static void rollbackQuietly(final Connection connection, final Exception failure) {
+        try {
+            connection.rollback();
+        } catch (final SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}

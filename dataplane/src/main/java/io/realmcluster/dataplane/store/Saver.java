@@ -1,0 +1,287 @@
+package io.realmcluster.dataplane.store;
+
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.realmcluster.dataplane.tick.Ingress;
+import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.dataplane.world.Inputs;
+import io.realmcluster.dataplane.world.SaveLog;
+import io.realmcluster.dataplane.world.Saves;
+import io.realmcluster.proto.v1.MapKind;
+
+/**
+ * The node's one saver: drains the maps' save log, keeps the latest state of each character with
+ * the loots since its last durable save, and writes them to the character store in batches, fenced
+ * by epoch and save sequence. A loot is flushed at once and confirmed to its map only once durable;
+ * a snapshot waits at most {@link #MAX_DELAY_NANOS} for company. A save another node fenced drops
+ * the character from its map. A failing database is retried with backoff, the same saves again,
+ * while the maps go on ticking; nothing they were told is durable is lost.
+ *
+ * <p>Runs on its own thread (blocking JDBC is its job), never on a tick or network thread.
+ */
+public final class Saver implements Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(Saver.class);
+    /** How long a snapshot may wait for others to share its batch. */
+    static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Characters per transaction at most. */
+    static final int MAX_BATCH = 1_000;
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final int DRAIN_LIMIT = 10_000;
+
+    /** Counters the metrics read from their own thread. */
+    public static final class Stats {
+        final AtomicLong saved = new AtomicLong();
+        final AtomicLong lost = new AtomicLong();
+        final AtomicLong loots = new AtomicLong();
+        final AtomicLong batches = new AtomicLong();
+        final AtomicLong failures = new AtomicLong();
+        final AtomicLong batchNanos = new AtomicLong();
+        volatile int pending;
+
+        /** Character saves that landed. */
+        public long saved() {
+            return saved.get();
+        }
+
+        /** Saves fenced by another node's claim: those characters were dropped here. */
+        public long lost() {
+            return lost.get();
+        }
+
+        /** Loots made durable and confirmed. */
+        public long loots() {
+            return loots.get();
+        }
+
+        public long batches() {
+            return batches.get();
+        }
+
+        /** Batches that failed (the database did not answer, or refused) and were retried. */
+        public long failures() {
+            return failures.get();
+        }
+
+        /** Time spent in batches that landed, in nanoseconds. */
+        public long batchNanos() {
+            return batchNanos.get();
+        }
+
+        /** Characters waiting to be saved now. */
+        public int pending() {
+            return pending;
+        }
+    }
+
+    /** A confirmation the map's ingress had no room for yet. */
+    private record Undelivered(int handle, int type, long character, int session, long corpse, long copper, long money) {
+    }
+
+    private final SaveLog log;
+    private final CharacterStore store;
+    private final String nodeId;
+    private final InstanceHost instances;
+    private final NanoClock clock;
+    private final Stats stats = new Stats();
+    private final Long2ObjectHashMap<PendingSave> pending = new Long2ObjectHashMap<>();
+    private final List<PendingSave> order = new ArrayList<>();
+    private final ArrayDeque<PendingSave> pool = new ArrayDeque<>();
+    private final ArrayDeque<Undelivered> undelivered = new ArrayDeque<>();
+    private long oldestNanos;
+    private boolean urgent;
+    private long backoffNanos;
+    private long retryAtNanos;
+    private long loggedAtNanos = Long.MIN_VALUE / 2;
+    private long failedSince;
+
+    public Saver(final SaveLog log, final CharacterStore store, final String nodeId, final InstanceHost instances,
+                 final NanoClock clock) {
+        this.log = log;
+        this.store = store;
+        this.nodeId = nodeId;
+        this.instances = instances;
+        this.clock = clock;
+        this.retryAtNanos = clock.nanoTime();
+    }
+
+    @Override
+    public int doWork() {
+        int work = log.drain(this::onRecord, DRAIN_LIMIT);
+        work += deliver();
+        final long now = clock.nanoTime();
+        if (!order.isEmpty() && now - retryAtNanos >= 0 && (urgent || now - oldestNanos >= MAX_DELAY_NANOS)) {
+            flush(now);
+            work++;
+        }
+        stats.pending = order.size();
+        return work;
+    }
+
+    /** Save what is left before the node stops: drain and flush until nothing is pending or the deadline passes. */
+    @Override
+    public void onClose() {
+        final long deadline = clock.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (clock.nanoTime() - deadline < 0) {
+            log.drain(this::onRecord, DRAIN_LIMIT);
+            if (order.isEmpty()) {
+                return;
+            }
+            if (clock.nanoTime() - retryAtNanos >= 0) {
+                flush(clock.nanoTime());
+            } else {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        }
+        LOG.error("stopping with {} characters not saved: the database did not take them within 5 s; "
+            + "they keep their last saved state", order.size());
+    }
+
+    private void onRecord(final int type, final MutableDirectBuffer buffer, final int index, final int length) {
+        if (length != Saves.LENGTH) {
+            return;
+        }
+        final long character = Saves.character(buffer, index);
+        PendingSave save = pending.get(character);
+        if (save == null) {
+            save = pool.isEmpty() ? new PendingSave() : pool.poll();
+            save.reset();
+            pending.put(character, save);
+            if (order.isEmpty()) {
+                oldestNanos = clock.nanoTime();
+            }
+            order.add(save);
+        }
+        save.apply(type, buffer, index, instanceIdOf(buffer.getInt(index + Saves.MAP_HANDLE)));
+        urgent |= type != Saves.SNAPSHOT;
+    }
+
+    /** The row's instance id: empty on continents (there is one of each per realm), the instance's otherwise. */
+    private String instanceIdOf(final int handle) {
+        final InstanceHost.Running map = instances.byHandle(handle);
+        return map == null || map.assignment().getKind() == MapKind.MAP_KIND_CONTINENT ? "" : map.assignment().getInstanceId();
+    }
+
+    private void flush(final long now) {
+        int done = 0;
+        try {
+            while (done < order.size()) {
+                final List<PendingSave> batch = order.subList(done, Math.min(order.size(), done + MAX_BATCH));
+                final long started = clock.nanoTime();
+                final boolean[] landed = store.save(batch, nodeId);
+                stats.batchNanos.addAndGet(clock.nanoTime() - started);
+                stats.batches.incrementAndGet();
+                for (int i = 0; i < batch.size(); i++) {
+                    settle(batch.get(i), landed[i]);
+                }
+                done += batch.size();
+            }
+            if (failedSince > 0) {
+                LOG.info("saving works again after {} failed attempts", failedSince);
+                failedSince = 0;
+            }
+            backoffNanos = 0;
+        } catch (final SQLException | RuntimeException e) {
+            stats.failures.incrementAndGet();
+            failedSince++;
+            backoffNanos = Math.min(MAX_BACKOFF_NANOS, Math.max(MIN_BACKOFF_NANOS, backoffNanos * 2));
+            retryAtNanos = now + backoffNanos;
+            if (now - loggedAtNanos >= LOG_EVERY_NANOS) {
+                loggedAtNanos = now;
+                LOG.warn("saving {} characters failed ({}); retrying every {} ms at most, maps keep running",
+                    order.size() - done, e.getMessage(), TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+            }
+        } finally {
+            for (int i = 0; i < done; i++) {
+                final PendingSave save = order.get(i);
+                pending.remove(save.characterId);
+                pool.add(save);
+            }
+            order.subList(0, done).clear();
+            urgent = !order.isEmpty() && urgent;
+            oldestNanos = now;
+        }
+    }
+
+    private void settle(final PendingSave save, final boolean landed) {
+        if (!landed) {
+            stats.lost.incrementAndGet();
+            LOG.warn("character {} is owned by another node since a later claim (epoch {} here is stale); dropping it",
+                save.characterId, save.epoch);
+            confirm(save.mapHandle, Inputs.CHARACTER_LOST, save.characterId, save.session, 0, 0, 0);
+            return;
+        }
+        stats.saved.incrementAndGet();
+        for (int l = 0; l < save.loots(); l++) {
+            stats.loots.incrementAndGet();
+            confirm(save.mapHandle, Inputs.LOOT_CONFIRMED, save.characterId, save.session,
+                save.lootCorpses.getLong(l), save.lootCopper.getLong(l), save.lootMoneyAfter.getLong(l));
+        }
+    }
+
+    private void confirm(final int handle, final int type, final long character, final int session, final long corpse,
+                         final long copper, final long money) {
+        if (!offer(handle, type, character, session, corpse, copper, money)) {
+            undelivered.add(new Undelivered(handle, type, character, session, corpse, copper, money));
+        }
+    }
+
+    /** Retry confirmations whose map's ingress was full. */
+    private int deliver() {
+        int delivered = 0;
+        while (!undelivered.isEmpty()) {
+            final Undelivered next = undelivered.peek();
+            if (!offer(next.handle(), next.type(), next.character(), next.session(), next.corpse(), next.copper(),
+                next.money())) {
+                break;
+            }
+            undelivered.poll();
+            delivered++;
+        }
+        return delivered;
+    }
+
+    /** Put a confirmation on its map's ingress; true when done or when the map is gone (nobody to tell). */
+    private boolean offer(final int handle, final int type, final long character, final int session, final long corpse,
+                          final long copper, final long money) {
+        final InstanceHost.Running map = instances.byHandle(handle);
+        if (map == null) {
+            return true;
+        }
+        final Ingress ingress = map.agent().ingress();
+        final int length = type == Inputs.LOOT_CONFIRMED ? Inputs.CONFIRMED_LENGTH : Inputs.LOST_LENGTH;
+        final int index = ingress.tryClaim(type, length);
+        if (index < 0) {
+            return false;
+        }
+        if (type == Inputs.LOOT_CONFIRMED) {
+            Inputs.encodeLootConfirmed(ingress.buffer(), index, character, session, corpse, copper, money);
+        } else {
+            Inputs.encodeCharacterLost(ingress.buffer(), index, character, session);
+        }
+        ingress.commit(index);
+        return true;
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    @Override
+    public String roleName() {
+        return "saver";
+    }
+}

@@ -1,0 +1,52 @@
+package io.realmcluster.dataplane.world;
+
+import java.nio.ByteBuffer;
+
+import org.agrona.BitUtil;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+/**
+ * What the node's maps want saved, in the order they changed it: every map's tick thread writes
+ * {@link Saves} records in place, the node's saver alone drains them into the database. A full log
+ * refuses the record; the map then keeps the character dirty (a snapshot) or refuses the action (a
+ * loot), so nothing is confirmed that could be lost.
+ */
+public final class SaveLog {
+    private final ManyToOneRingBuffer ring;
+
+    private SaveLog(final ManyToOneRingBuffer ring) {
+        this.ring = ring;
+    }
+
+    /** A log of about {@code capacityBytes}, rounded up to a power of two. */
+    public static SaveLog allocate(final int capacityBytes) {
+        final int capacity = BitUtil.findNextPositivePowerOfTwo(capacityBytes) + RingBufferDescriptor.TRAILER_LENGTH;
+        return new SaveLog(new ManyToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(capacity))));
+    }
+
+    /** Claim room for a record of {@code type}; the index to write at, or a negative value when full. */
+    public int tryClaim(final int type) {
+        return ring.tryClaim(type, Saves.LENGTH);
+    }
+
+    public UnsafeBuffer buffer() {
+        return (UnsafeBuffer) ring.buffer();
+    }
+
+    public void commit(final int index) {
+        ring.commit(index);
+    }
+
+    /** Drain up to {@code limit} records. The saver only. */
+    public int drain(final MessageHandler handler, final int limit) {
+        return ring.read(handler, limit);
+    }
+
+    /** Bytes waiting to be drained. Any thread. */
+    public int pendingBytes() {
+        return ring.size();
+    }
+}

@@ -1,0 +1,67 @@
+package io.realmcluster.dataplane.world;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The records a {@link SaveLog} carries, one layout for all: the character's persistent state as
+ * its map holds it, with the ownership epoch and the save sequence the save is fenced by, and for
+ * a loot the money it created. Little-endian, fixed offsets, written in place.
+ */
+public final class Saves {
+    /** The character's state changed (moved, gained experience): save it. */
+    public static final int SNAPSHOT = 1;
+    /** The character looted money: save it with a ledger entry, then confirm the loot to the player. */
+    public static final int LOOT = 2;
+    /** The character left the world (logout, disconnect, the map closed): save it and mark it OFFLINE. */
+    public static final int LOGOUT = 3;
+
+    public static final int CHARACTER = 0;
+    public static final int EPOCH = 8;
+    public static final int SEQUENCE = 16;
+    /** The map's handle on this node, to confirm to (an int, so a record carries no string). */
+    public static final int MAP_HANDLE = 24;
+    /** The client session the character had, so a confirmation never reaches a later session. */
+    public static final int SESSION = 28;
+    public static final int LEVEL = 32;
+    public static final int MAP_ID = 36;
+    public static final int EXPERIENCE = 40;
+    public static final int MONEY = 48;
+    public static final int X = 56;
+    public static final int Y = 60;
+    public static final int Z = 64;
+    public static final int O = 68;
+    public static final int CORPSE = 72;
+    public static final int COPPER = 80;
+    public static final int LENGTH = 88;
+
+    private Saves() {
+    }
+
+    /** Write a record at {@code offset}; the loot fields are zero unless {@code copper} is positive. */
+    @SuppressWarnings("checkstyle:ParameterNumber")
+    static void encode(final MutableDirectBuffer buffer, final int offset, final long character, final long epoch,
+                       final long sequence, final int mapHandle, final int session, final int level, final int mapId,
+                       final long experience, final long money, final float x, final float y, final float z,
+                       final float o, final long corpse, final long copper) {
+        buffer.putLong(offset + CHARACTER, character);
+        buffer.putLong(offset + EPOCH, epoch);
+        buffer.putLong(offset + SEQUENCE, sequence);
+        buffer.putInt(offset + MAP_HANDLE, mapHandle);
+        buffer.putInt(offset + SESSION, session);
+        buffer.putInt(offset + LEVEL, level);
+        buffer.putInt(offset + MAP_ID, mapId);
+        buffer.putLong(offset + EXPERIENCE, experience);
+        buffer.putLong(offset + MONEY, money);
+        buffer.putFloat(offset + X, x);
+        buffer.putFloat(offset + Y, y);
+        buffer.putFloat(offset + Z, z);
+        buffer.putFloat(offset + O, o);
+        buffer.putLong(offset + CORPSE, corpse);
+        buffer.putLong(offset + COPPER, copper);
+    }
+
+    public static long character(final DirectBuffer buffer, final int offset) {
+        return buffer.getLong(offset + CHARACTER);
+    }
+}
