@@ -48,7 +48,12 @@ public final class BotsBench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "60", description = "Measured seconds per run, after every bot entered the world and a warm-up (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warmup", defaultValue = "15", description = "Seconds in the world before measuring (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--spread", defaultValue = "600",
+        description = "Yards from the start area over which bots make their homes, as players spread over a zone (default: ${DEFAULT-VALUE}).")
+    float spreadYards;
+
+    @Option(names = "--warmup", defaultValue = "90",
+        description = "Seconds in the world before measuring, time for the bots to walk to their homes (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
     @Option(names = "--io-threads", defaultValue = "2", description = "Event loops driving the bots (default: ${DEFAULT-VALUE}).")
@@ -60,9 +65,10 @@ public final class BotsBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         System.out.println(Conditions.describe());
-        System.out.printf("scenario:   1 node (both continents, 1 tick thread per core), runs of %s bots over loopback TCP, a move each 50 ms;%n"
+        System.out.printf("scenario:   1 node (both continents, 1 tick thread per core), runs of %s bots over loopback TCP, a move each 50 ms,%n"
+            + "            half on each continent, homes spread over %.0f yards around the start area;%n"
             + "            etcd, PostgreSQL, 1 control plane and the bots (%d event loops, in this JVM) on the same machine;%n"
-            + "            %d s warm-up, %d s measured per run%n", counts, ioThreads, warmupSeconds, seconds);
+            + "            %d s warm-up, %d s measured per run%n", counts, spreadYards, ioThreads, warmupSeconds, seconds);
         try (EtcdProcess etcd = EtcdProcess.start(); PostgresProcess postgres = PostgresProcess.start()) {
             final HostPort cp = HostPort.parse("127.0.0.1:" + FreePorts.find());
             try (JavaProcess controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain")
@@ -124,7 +130,7 @@ public final class BotsBench implements Callable<Integer> {
     /** Log {@code bots} bots in, let them play, measure a window, log them out. */
     private Run run(final HostPort cp, final String metrics, final int bots, final String prefix) throws Exception {
         final BotFleet fleet = new BotFleet(new BotConfig(List.of(cp), bots, Duration.ZERO, "main", prefix,
-            loginConcurrency, ioThreads, Duration.ofSeconds(20)));
+            loginConcurrency, ioThreads, Duration.ofSeconds(20), spreadYards));
         final CompletableFuture<BotReport> report = new CompletableFuture<>();
         final Thread thread = new Thread(() -> {
             try {

@@ -64,6 +64,8 @@ final class Bot implements ServerMessages.Handler {
     final BotLoop loop;
     private final BotFleet fleet;
     private final long chatEveryNanos;
+    /** How far from the entry point this bot's home may be. */
+    private final float spreadYards;
     private final VisibleEntities entities = new VisibleEntities();
     private final LatencyRing ring = new LatencyRing();
     private final UnsafeBuffer view = new UnsafeBuffer();
@@ -116,7 +118,8 @@ final class Bot implements ServerMessages.Handler {
     long redirects;
 
     Bot(final int index, final String account, final String password, final String character, final BotLoop loop,
-        final BotFleet fleet, final long chatEveryNanos) {
+        final BotFleet fleet, final long chatEveryNanos, final float spreadYards) {
+        this.spreadYards = spreadYards;
         this.index = index;
         this.account = account;
         this.password = password;
@@ -402,7 +405,10 @@ final class Bot implements ServerMessages.Handler {
         final float awayX = x - spawnX;
         final float awayY = y - spawnY;
         final boolean outward = awayX * Math.cos(heading) + awayY * Math.sin(heading) > 0;
-        if (outward && awayX * awayX + awayY * awayY > (WANDER_RADIUS - 5) * (WANDER_RADIUS - 5)) {
+        if (awayX * awayX + awayY * awayY > WANDER_RADIUS * WANDER_RADIUS * 4) {
+            // Far from home (just entered, or chased a creature away): head straight back.
+            heading = (float) Math.atan2(-awayY, -awayX);
+        } else if (outward && awayX * awayX + awayY * awayY > (WANDER_RADIUS - 5) * (WANDER_RADIUS - 5)) {
             heading = (float) (Math.atan2(-awayY, -awayX) + (loop.random.nextDouble() - 0.5));
             nextTurnNanos = now + turnDelay();
         } else if (now - nextTurnNanos >= 0) {
@@ -444,8 +450,11 @@ final class Bot implements ServerMessages.Handler {
         z = ez;
         orientation = eo;
         heading = eo;
-        spawnX = ex;
-        spawnY = ey;
+        // Home: somewhere in the zone around the entry point, uniformly over a disc of the spread's radius.
+        final double distance = spreadYards * Math.sqrt(loop.random.nextDouble());
+        final double angle = loop.random.nextDouble() * TWO_PI;
+        spawnX = ex + (float) (Math.cos(angle) * distance);
+        spawnY = ey + (float) (Math.sin(angle) * distance);
         if (visibilityDistance > 0 && Float.isFinite(visibilityDistance)) {
             visibility = visibilityDistance;
         }

@@ -19,9 +19,19 @@ import io.realmcluster.common.net.HostPort;
  * @param loginConcurrency  most Login-service calls in flight at once
  * @param ioThreads         Netty event loops driving the bots
  * @param chatEvery         how often each bot says something
+ * @param spreadYards       how far from where it enters each bot makes its home (wandering and fighting around
+ *                          it), as players spread over a zone; 0 keeps every bot around the entry point
  */
 public record BotConfig(List<HostPort> controlPlanes, int count, Duration duration, String realm, String namePrefix,
-                        int loginConcurrency, int ioThreads, Duration chatEvery) {
+                        int loginConcurrency, int ioThreads, Duration chatEvery, float spreadYards) {
+    /** Bots spread over {@link #DEFAULT_SPREAD_YARDS}, a start zone. */
+    public static final float DEFAULT_SPREAD_YARDS = 150f;
+
+    public BotConfig(final List<HostPort> controlPlanes, final int count, final Duration duration, final String realm,
+                     final String namePrefix, final int loginConcurrency, final int ioThreads, final Duration chatEvery) {
+        this(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery, DEFAULT_SPREAD_YARDS);
+    }
+
     public BotConfig {
         controlPlanes = List.copyOf(controlPlanes);
         Objects.requireNonNull(duration, "duration");
@@ -41,6 +51,9 @@ public record BotConfig(List<HostPort> controlPlanes, int count, Duration durati
         }
         if (ioThreads < 1) {
             throw new IllegalArgumentException("io threads must be at least 1, got " + ioThreads);
+        }
+        if (!(spreadYards >= 0 && spreadYards <= 5_000)) {
+            throw new IllegalArgumentException("spread must be 0 to 5000 yards, got " + spreadYards);
         }
         if (chatEvery.isNegative() || chatEvery.isZero()) {
             throw new IllegalArgumentException("chat interval must be positive, got " + chatEvery);

@@ -139,7 +139,7 @@ public final class BotFleet {
             for (int i = 0; i < config.count(); i++) {
                 final BotLoop loop = loops.get(i % loops.size());
                 final Bot bot = new Bot(i, BotNames.account(config.namePrefix(), i), password(random),
-                    BotNames.character(config.namePrefix(), i), loop, this, chatEveryNanos);
+                    BotNames.character(config.namePrefix(), i), loop, this, chatEveryNanos, config.spreadYards());
                 loop.bots.add(bot);
                 bots.add(bot);
             }

@@ -60,6 +60,10 @@ public final class BotsMain implements Callable<Integer> {
         description = "Each bot says something this often (default: ${DEFAULT-VALUE}).")
     long chatEverySeconds;
 
+    @Option(names = "--spread", paramLabel = "YARDS", defaultValue = "150",
+        description = "How far from where it enters each bot makes its home, as players spread over a zone (default: ${DEFAULT-VALUE}).")
+    float spreadYards;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
         description = "text or json (default: ${DEFAULT-VALUE}).")
     Format output;
@@ -119,7 +123,7 @@ public final class BotsMain implements Callable<Integer> {
         }
         try {
             return new BotConfig(controlPlanes, count, Duration.ofSeconds(durationSeconds), realm, prefix,
-                loginConcurrency, ioThreads, Duration.ofSeconds(chatEverySeconds));
+                loginConcurrency, ioThreads, Duration.ofSeconds(chatEverySeconds), spreadYards);
         } catch (final IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
