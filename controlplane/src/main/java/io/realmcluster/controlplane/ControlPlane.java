@@ -30,6 +30,9 @@ import io.realmcluster.controlplane.placement.AssignmentPublisher;
 import io.realmcluster.controlplane.placement.CharacterPlacement;
 import io.realmcluster.controlplane.placement.LeaderForwarder;
 import io.realmcluster.controlplane.placement.PlacementController;
+import io.realmcluster.controlplane.placement.ClusterState;
+import io.realmcluster.controlplane.characters.CharacterSweeper;
+import io.realmcluster.controlplane.characters.InvariantChecker;
 import io.realmcluster.controlplane.placement.PlacementService;
 import io.realmcluster.proto.v1.ControlPlaneReplica;
 import io.realmcluster.proto.v1.Endpoint;
@@ -52,6 +55,10 @@ public final class ControlPlane implements AutoCloseable {
     private PrefixWatch watch;
     private LeaderElection election;
     private LeaderForwarder forwarder;
+    private CharacterSweeper sweeper;
+    /** A transfer that has not committed in this long was interrupted: the sweeper gives its character back. */
+    private static final long STALE_TRANSFER_SECONDS = 30;
+    private static final long SWEEP_EVERY_MILLIS = 2_000;
     private Database database;
     private Server server;
     private MetricsEndpoint metricsEndpoint;
@@ -80,7 +87,8 @@ public final class ControlPlane implements AutoCloseable {
             forwarder = new LeaderForwarder(config.id(), controlPlanes);
             final LoginParts login = login(catalog, keys);
             server = GrpcServers.start("gRPC", config.listen(), health, List.of(sessions,
-                new AdminService(store, keys, catalog, controlPlanes, login.accounts(), login.characters()),
+                new AdminService(store, keys, catalog, controlPlanes, login.accounts(), login.characters(),
+                    database == null ? null : new InvariantChecker(database, STALE_TRANSFER_SECONDS)),
                 new PlacementService(catalog, controller, forwarder), login.service()), PlacementService.interceptor());
             grpcAddress = GrpcServers.boundAddress(server, config.listen());
             watch = new PrefixWatch(store, Keys.bytes(keys.root()), () -> {
@@ -92,6 +100,10 @@ public final class ControlPlane implements AutoCloseable {
             watch.start();
             election = new LeaderElection(store, keys, self(), config.placement().replicaLeaseTtl(), controller);
             election.start();
+            if (database != null) {
+                sweeper = new CharacterSweeper(database, () -> ClusterState.read(store, keys).nodes().keySet(),
+                    controller::isLeader, STALE_TRANSFER_SECONDS).start(SWEEP_EVERY_MILLIS);
+            }
             health.setStatus("", ServingStatus.SERVING);
             LOG.info("control plane {} serving gRPC on {}, metrics on http://{}/metrics, etcd {} (prefix {})",
                 config.id(), grpcAddress, metricsEndpoint.address(), store.describeEndpoints(), keys.root());
@@ -153,6 +165,9 @@ public final class ControlPlane implements AutoCloseable {
         if (election != null) {
             // Resign first: another replica leads at once instead of after our lease's TTL.
             election.close();
+        }
+        if (sweeper != null) {
+            sweeper.close();
         }
         if (watch != null) {
             watch.close();

@@ -65,7 +65,7 @@ public final class BotsBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         System.out.println(Conditions.describe());
-        System.out.printf("scenario:   1 node (both continents, 1 tick thread per core), runs of %s bots over loopback TCP, a move each 50 ms,%n"
+        System.out.printf("scenario:   1 node saving to PostgreSQL (both continents, 1 tick thread per core), runs of %s bots over loopback TCP, a move each 50 ms,%n"
             + "            half on each continent, homes spread over %.0f yards around the start area;%n"
             + "            etcd, PostgreSQL, 1 control plane and the bots (%d event loops, in this JVM) on the same machine;%n"
             + "            %d s warm-up, %d s measured per run%n", counts, spreadYards, ioThreads, warmupSeconds, seconds);
@@ -76,7 +76,7 @@ public final class BotsBench implements Callable<Integer> {
                     .env("REALM_TOKEN_SECRET", SECRET)
                     .args(List.of("--etcd", etcd.endpoint(), "--listen", cp.toString(), "--metrics-listen", "127.0.0.1:0",
                         "--db-url", postgres.jdbcUrl(), "--allow-registration", "--password-iterations", "1000")).start();
-                 JavaProcess node = startNode(cp, controlPlane);
+                 JavaProcess node = startNode(cp, controlPlane, postgres);
                  AdminClient admin = new AdminClient(List.of(cp), 5_000)) {
                 awaitContinents(admin);
                 final Matcher metrics = METRICS.matcher(node.awaitOutput(METRICS, Duration.ofSeconds(30)));
@@ -105,12 +105,13 @@ public final class BotsBench implements Callable<Integer> {
         return 0;
     }
 
-    private JavaProcess startNode(final HostPort cp, final JavaProcess controlPlane) {
+    private JavaProcess startNode(final HostPort cp, final JavaProcess controlPlane, final PostgresProcess postgres) {
         controlPlane.awaitOutput("serving gRPC", Duration.ofSeconds(60));
         final JavaProcess node = JavaProcess.builder("io.realmcluster.dataplane.NodeMain").name("bench-node")
-            .env("REALM_TOKEN_SECRET", SECRET)
+            .env("REALM_TOKEN_SECRET", SECRET).env("REALM_DB_USER", postgres.user()).env("REALM_DB_PASSWORD", postgres.password())
             .args(List.of("--node-id", "bench-node", "--controlplane", cp.toString(), "--listen", "127.0.0.1:0",
                 "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--pools", "continent",
+                "--db-url", postgres.jdbcUrl(),
                 "--capacity", Integer.toString(counts.stream().mapToInt(Integer::intValue).max().orElse(1)))).start();
         node.awaitOutput("registered with control plane", Duration.ofSeconds(60));
         return node;

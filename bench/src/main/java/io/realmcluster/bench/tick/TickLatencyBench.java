@@ -210,7 +210,7 @@ public final class TickLatencyBench implements Callable<Integer> {
         private final float[] y;
         private final float[] heading;
         private final SplittableRandom random = new SplittableRandom(3);
-        private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
+        private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[Inputs.JOIN_LENGTH]);
         private volatile boolean running = true;
         private long dropped;
 

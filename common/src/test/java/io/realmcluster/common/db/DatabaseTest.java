@@ -54,7 +54,7 @@ class DatabaseTest {
         final List<String> first = query("SELECT version || ':' || success FROM flyway_schema_history ORDER BY installed_rank");
         database.migrate();
         assertThat(query("SELECT version || ':' || success FROM flyway_schema_history ORDER BY installed_rank"))
-            .isEqualTo(first).containsExactly("1:true", "2:true");
+            .isEqualTo(first).containsExactly("1:true", "2:true", "3:true");
         assertThat(query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
             + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
             .containsExactly("account", "character", "item", "ledger");

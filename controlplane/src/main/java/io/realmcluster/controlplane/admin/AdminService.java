@@ -10,6 +10,9 @@ import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.catalog.MapCatalog;
+import io.realmcluster.controlplane.characters.InvariantChecker;
+import io.realmcluster.proto.v1.CheckInvariantsRequest;
+import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.controlplane.election.ControlPlanes;
 import io.realmcluster.controlplane.placement.ClusterState;
 import io.realmcluster.controlplane.login.AccountStore;
@@ -42,16 +45,32 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     private final ControlPlanes controlPlanes;
     private final AccountStore accounts;
     private final CharacterStore characters;
+    private final InvariantChecker invariants;
 
-    /** {@code accounts} and {@code characters} are null on a replica without a database. */
+    /** {@code accounts}, {@code characters} and {@code invariants} are null on a replica without a database. */
     public AdminService(final EtcdStore store, final Keys keys, final MapCatalog catalog,
-                        final ControlPlanes controlPlanes, final AccountStore accounts, final CharacterStore characters) {
+                        final ControlPlanes controlPlanes, final AccountStore accounts, final CharacterStore characters,
+                        final InvariantChecker invariants) {
         this.store = store;
         this.keys = keys;
         this.catalog = catalog;
         this.controlPlanes = controlPlanes;
         this.accounts = accounts;
         this.characters = characters;
+        this.invariants = invariants;
+    }
+
+    @Override
+    public void checkInvariants(final CheckInvariantsRequest request, final StreamObserver<InvariantReport> response) {
+        answer(response, () -> {
+            requireDatabase();
+            final java.util.Set<String> live = ClusterState.read(store, keys).nodes().keySet();
+            try {
+                return invariants.check(live);
+            } catch (final java.sql.SQLException e) {
+                throw Status.UNAVAILABLE.withDescription("the character database failed: " + e.getMessage()).asRuntimeException();
+            }
+        });
     }
 
     @Override

@@ -11,6 +11,8 @@ import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.proto.v1.Account;
 import io.realmcluster.proto.v1.AdminGrpc;
+import io.realmcluster.proto.v1.CheckInvariantsRequest;
+import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.v1.Character;
 import io.realmcluster.proto.v1.CreateAccountRequest;
 import io.realmcluster.proto.v1.CreateCharacterRequest;
@@ -98,6 +100,14 @@ public final class AdminClient implements AutoCloseable {
     public Character createCharacter(final CreateCharacterRequest request) {
         try {
             return stub().createCharacter(request);
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public InvariantReport checkInvariants() {
+        try {
+            return stub().checkInvariants(CheckInvariantsRequest.getDefaultInstance());
         } catch (final StatusRuntimeException e) {
             throw failure(e);
         }

@@ -1,0 +1,174 @@
+package io.realmcluster.dataplane.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.realmcluster.common.db.Database;
+import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.dataplane.world.Saves;
+import io.realmcluster.testkit.PostgresExtension;
+
+/** Claims and fenced saves against a real PostgreSQL: the rules that make a character exist exactly once. */
+class PostgresCharacterStoreTest {
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
+
+    private static Database database;
+    private static PostgresCharacterStore store;
+    private static long account;
+
+    @BeforeAll
+    static void schema() throws SQLException {
+        database = Database.open("store-test", POSTGRES.jdbcUrl(), new DatabaseCredentials(POSTGRES.user(), POSTGRES.password()), 4);
+        database.migrate();
+        store = new PostgresCharacterStore(database);
+        account = insert("INSERT INTO account (name, password_hash, password_salt, password_iterations) "
+            + "VALUES ('StoreTest', '\\x00', '\\x00', 1) RETURNING account_id");
+    }
+
+    @AfterAll
+    static void close() {
+        database.close();
+    }
+
+    @Test
+    void aLoginClaimFencesTheNodeThatHadTheCharacter() throws Exception {
+        final long character = newCharacter();
+        final ClaimedCharacter first = store.claim(character, account, "node-a");
+        assertThat(first.epoch()).isEqualTo(1);
+        assertThat(first.mapId()).isZero();
+        assertThat(row(character, "state")).isEqualTo("ONLINE");
+        assertThat(store.save(List.of(save(character, first.epoch(), 1, 100, false)), "node-a")).containsExactly(true);
+
+        final ClaimedCharacter second = store.claim(character, account, "node-b");
+        assertThat(second.epoch()).isEqualTo(2);
+        assertThat(second.saveSeq()).isEqualTo(1);
+        assertThat(second.money()).isEqualTo(100);
+        assertThat(store.save(List.of(save(character, first.epoch(), 2, 999, false)), "node-a"))
+            .as("a save by the node that lost the character").containsExactly(false);
+        assertThat(row(character, "money")).isEqualTo("100");
+        assertThat(row(character, "owner_node")).isEqualTo("node-b");
+    }
+
+    @Test
+    void aSaveNeverOverwritesAHigherSequenceAndALootIsLedgeredOnceThoughRetried() throws Exception {
+        final long character = newCharacter();
+        final long epoch = store.claim(character, account, "node-a").epoch();
+        final PendingSave looted = save(character, epoch, 5, 70, false);
+        looted.lootSeqs.addLong(5);
+        looted.lootCorpses.addLong(900_000_001L);
+        looted.lootCopper.addLong(70);
+        looted.lootMoneyAfter.addLong(70);
+        assertThat(store.save(List.of(looted), "node-a")).containsExactly(true);
+        assertThat(store.save(List.of(looted), "node-a")).as("the same save again, as after a commit not confirmed")
+            .containsExactly(true);
+        assertThat(count("SELECT count(*) FROM ledger WHERE character_id = " + character)).isEqualTo(1);
+        assertThat(count("SELECT sum(money_delta) FROM ledger WHERE character_id = " + character)).isEqualTo(70);
+
+        assertThat(store.save(List.of(save(character, epoch, 4, 0, false)), "node-a"))
+            .as("an older save of this node's lands nowhere, but the character is still ours").containsExactly(true);
+        assertThat(row(character, "money")).isEqualTo("70");
+        assertThat(row(character, "save_seq")).isEqualTo("5");
+    }
+
+    @Test
+    void aLogoutSaveGivesTheCharacterBack() throws Exception {
+        final long character = newCharacter();
+        final long epoch = store.claim(character, account, "node-a").epoch();
+        assertThat(store.save(List.of(save(character, epoch, 1, 3, true)), "node-a")).containsExactly(true);
+        assertThat(row(character, "state")).isEqualTo("OFFLINE");
+        assertThat(row(character, "owner_node")).isNull();
+        assertThat(store.save(List.of(save(character, epoch, 1, 3, true)), "node-a"))
+            .as("the logout retried").containsExactly(true);
+        assertThat(store.claim(character, account, "node-b").epoch()).isEqualTo(epoch + 1);
+    }
+
+    @Test
+    void aClaimIsRefusedForAnotherAccountsCharacterAndDuringATransfer() throws Exception {
+        final long character = newCharacter();
+        assertThatThrownBy(() -> store.claim(character, account + 1_000, "node-a")).isInstanceOfSatisfying(ClaimRefused.class,
+            e -> assertThat(e.reason()).isEqualTo(ClaimRefused.Reason.UNKNOWN_CHARACTER));
+        update("UPDATE character SET state = 'IN_TRANSFER', owner_node = 'node-a', transfer_id = '" + UUID.randomUUID()
+            + "' WHERE character_id = " + character);
+        assertThatThrownBy(() -> store.claim(character, account, "node-b")).isInstanceOfSatisfying(ClaimRefused.class,
+            e -> assertThat(e.reason()).isEqualTo(ClaimRefused.Reason.IN_TRANSFER));
+    }
+
+    @Test
+    void anUnplayedClaimIsReleasedOnlyByItsOwnerAtItsEpoch() throws Exception {
+        final long character = newCharacter();
+        final long first = store.claim(character, account, "node-a").epoch();
+        store.claim(character, account, "node-b");
+        store.release(character, first, "node-a");
+        assertThat(row(character, "state")).isEqualTo("ONLINE");
+        store.release(character, first + 1, "node-b");
+        assertThat(row(character, "state")).isEqualTo("OFFLINE");
+    }
+
+    /** A save as the saver builds it from a record, at a position off the start point. */
+    private static PendingSave save(final long character, final long epoch, final long seq, final long money,
+                                    final boolean logout) {
+        final UnsafeBuffer record = new UnsafeBuffer(new byte[Saves.LENGTH]);
+        record.putLong(Saves.CHARACTER, character);
+        record.putLong(Saves.EPOCH, epoch);
+        record.putLong(Saves.SEQUENCE, seq);
+        record.putInt(Saves.LEVEL, 2);
+        record.putLong(Saves.MONEY, money);
+        record.putFloat(Saves.X, 10f);
+        final PendingSave save = new PendingSave();
+        save.apply(logout ? Saves.LOGOUT : Saves.SNAPSHOT, record, 0, "");
+        return save;
+    }
+
+    private static long newCharacter() throws SQLException {
+        return insert("INSERT INTO character (account_id, realm, name, race, class, map_id, x, y, z) VALUES (" + account
+            + ", 'main', 'Store" + letters() + "', 1, 1, 0, 0, 0, 0) RETURNING character_id");
+    }
+
+    private static String letters() {
+        final StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            s.append((char) ('a' + java.util.concurrent.ThreadLocalRandom.current().nextInt(26)));
+        }
+        return s.toString();
+    }
+
+    private static long insert(final String sql) throws SQLException {
+        return count(sql);
+    }
+
+    private static long count(final String sql) throws SQLException {
+        try (Connection connection = database.connection(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private static void update(final String sql) throws SQLException {
+        try (Connection connection = database.connection(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate(sql);
+        }
+    }
+
+    private static String row(final long character, final String column) throws SQLException {
+        try (Connection connection = database.connection(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT " + column + " FROM character WHERE character_id = " + character)) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+}
