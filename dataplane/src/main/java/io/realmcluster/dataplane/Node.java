@@ -31,6 +31,8 @@ import io.realmcluster.dataplane.store.EphemeralCharacterStore;
 import io.realmcluster.dataplane.store.PostgresCharacterStore;
 import io.realmcluster.dataplane.store.Saver;
 import io.realmcluster.dataplane.world.SaveLog;
+import io.realmcluster.dataplane.transfer.Arrivals;
+import io.realmcluster.dataplane.transfer.TransferService;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.NodeDescriptor;
@@ -48,6 +50,8 @@ public final class Node implements AutoCloseable {
     private static final int STORE_QUEUE = 4_096;
     /** How long a stopping node waits for its maps to let their players go before saving what is left. */
     private static final long LEAVE_DEADLINE_MILLIS = 2_000;
+    /** How long a transferred character's client has to reconnect here. */
+    private static final java.time.Duration TRANSFER_TOKEN_TTL = java.time.Duration.ofSeconds(60);
 
     private final NodeConfig config;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
@@ -82,11 +86,15 @@ public final class Node implements AutoCloseable {
                 new java.util.concurrent.ArrayBlockingQueue<>(STORE_QUEUE), new DefaultThreadFactory("character-store", true));
             NodeMetrics.register(metrics, instances, ticks, saver.stats());
             final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
-            server = GrpcServers.start("gRPC", config.listen(), health, List.of());
-            final HostPort grpc = GrpcServers.boundAddress(server, config.listen());
+            final SessionToken tokens = new SessionToken(config.tokenSecret());
+            final Arrivals arrivals = new Arrivals();
             clients = ClientListener.bind(config.clientListen(), Math.max(1, Runtime.getRuntime().availableProcessors()),
-                new ClientListener.Serving(config.nodeId(), new SessionToken(config.tokenSecret()), instances, sessions,
-                    new ClientMetrics(metrics, sessions), store, storeThreads));
+                new ClientListener.Serving(config.nodeId(), tokens, instances, sessions,
+                    new ClientMetrics(metrics, sessions), store, storeThreads, arrivals));
+            server = GrpcServers.start("gRPC", config.listen(), health, List.of(new TransferService(config.nodeId(), store,
+                instances, arrivals, tokens, endpoint(config.advertiseHost(), clients.address()), TRANSFER_TOKEN_TTL,
+                System::currentTimeMillis)));
+            final HostPort grpc = GrpcServers.boundAddress(server, config.listen());
             final NodeDescriptor descriptor = NodeDescriptor.newBuilder()
                 .setNodeId(config.nodeId())
                 .setGrpc(endpoint(config.advertiseHost(), grpc))

@@ -53,12 +53,19 @@ final class Binaries implements AutoCloseable {
     /** A node that saves its characters in {@code postgres} (null: a node without a database). */
     JavaProcess node(final String nodeId, final List<HostPort> controlPlanes,
                      final io.realmcluster.testkit.PostgresExtension postgres) {
+        return postgres == null ? node(nodeId, controlPlanes, null, null, null)
+            : node(nodeId, controlPlanes, postgres.jdbcUrl(), postgres.user(), postgres.password());
+    }
+
+    /** A node that saves its characters at {@code jdbcUrl} (null: a node without a database). */
+    JavaProcess node(final String nodeId, final List<HostPort> controlPlanes, final String jdbcUrl, final String user,
+                     final String password) {
         final List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--controlplane", HostPort.join(controlPlanes),
             "--listen", "127.0.0.1:0", "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"));
         final JavaProcess.Builder builder = JavaProcess.builder(DATAPLANE).name(nodeId).env("REALM_TOKEN_SECRET", TOKEN_SECRET);
-        if (postgres != null) {
-            args.addAll(List.of("--db-url", postgres.jdbcUrl()));
-            builder.env("REALM_DB_USER", postgres.user()).env("REALM_DB_PASSWORD", postgres.password());
+        if (jdbcUrl != null) {
+            args.addAll(List.of("--db-url", jdbcUrl));
+            builder.env("REALM_DB_USER", user).env("REALM_DB_PASSWORD", password);
         }
         final JavaProcess process = track(builder.args(args).start());
         process.awaitOutput("node " + nodeId + " serving gRPC on", START_DEADLINE);

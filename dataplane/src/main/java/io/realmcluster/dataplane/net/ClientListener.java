@@ -74,14 +74,15 @@ public final class ClientListener implements AutoCloseable {
      * characters are claimed (on {@code storeThreads}, never on a network thread).
      */
     public record Serving(String nodeId, SessionToken tokens, InstanceHost instances, ClientSessions sessions,
-                          ClientMetrics metrics, CharacterStore store, java.util.concurrent.Executor storeThreads) {
+                          ClientMetrics metrics, CharacterStore store, java.util.concurrent.Executor storeThreads,
+                          io.realmcluster.dataplane.transfer.Arrivals arrivals) {
     }
 
     /** Bind TCP, then UDP on the same port (port 0: the port TCP got), and start the egress thread. */
     public static ClientListener bind(final HostPort listen, final int ioThreads, final Serving serving) {
         final ClientSession.Shared shared = new ClientSession.Shared(serving.nodeId(), serving.tokens(),
             serving.instances(), serving.sessions(), serving.metrics(), System::currentTimeMillis, serving.store(),
-            serving.storeThreads());
+            serving.storeThreads(), serving.arrivals());
         final boolean epoll = Epoll.isAvailable();
         final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());

@@ -27,6 +27,7 @@ import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.tick.Ingress;
+import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.dataplane.world.Inputs;
 import io.realmcluster.proto.client.ClientMessages;
@@ -56,7 +57,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
      * calls (a bounded queue: a login storm beyond it is refused, not queued without end).
      */
     record Shared(String nodeId, SessionToken tokens, InstanceHost instances, ClientSessions sessions,
-                  ClientMetrics metrics, LongSupplier clockMillis, CharacterStore store, Executor storeThreads) {
+                  ClientMetrics metrics, LongSupplier clockMillis, CharacterStore store, Executor storeThreads,
+                  Arrivals arrivals) {
     }
 
     /** Where a frame that is not one contiguous piece of memory is gathered to be decoded; rare. */
@@ -290,7 +292,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             return;
         }
         final ClaimedCharacter character = claimed;
-        if (character.mapId() == running.world().mapId()) {
+        final Arrivals.Arrival arrival = shared.arrivals().take(entity, instance, shared.clockMillis().getAsLong());
+        if (arrival != null) {
+            // Transferred here: it enters where the transfer put it (a portal's far side).
+            Inputs.encodeJoin(ingress.buffer(), index, entity, arrival.x(), arrival.y(), arrival.z(), arrival.orientation(),
+                character.level(), health(character.level()), character.money(), ClientSessions.index(id));
+        } else if (character.mapId() == running.world().mapId()) {
             Inputs.encodeJoin(ingress.buffer(), index, entity, character.x(), character.y(), character.z(),
                 character.orientation(), character.level(), health(character.level()), character.money(),
                 ClientSessions.index(id));

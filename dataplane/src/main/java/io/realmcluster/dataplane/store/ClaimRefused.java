@@ -10,6 +10,8 @@ public final class ClaimRefused extends Exception {
         UNKNOWN_CHARACTER,
         /** The character is frozen between two nodes; the transfer or the sweeper settles it shortly. */
         IN_TRANSFER,
+        /** The transfer was aborted, swept, or claimed by another node: there is nothing to claim under it. */
+        TRANSFER_GONE,
         /** The database did not answer in time, or failed. */
         DATABASE
     }

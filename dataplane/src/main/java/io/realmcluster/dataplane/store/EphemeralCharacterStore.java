@@ -20,6 +20,24 @@ public final class EphemeralCharacterStore implements CharacterStore {
     }
 
     @Override
+    public boolean freezeForTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
+                                     final String nodeId) {
+        return false;
+    }
+
+    @Override
+    public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
+                                          final String nodeId) throws ClaimRefused {
+        throw new ClaimRefused(ClaimRefused.Reason.DATABASE, "a node without a database takes no transfers", null);
+    }
+
+    @Override
+    public long abortTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
+                              final String nodeId) {
+        return -1;
+    }
+
+    @Override
     public void release(final long characterId, final long epoch, final String nodeId) {
         // Nothing outlives the process.
     }

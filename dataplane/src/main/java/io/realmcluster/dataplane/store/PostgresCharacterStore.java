@@ -37,6 +37,25 @@ public final class PostgresCharacterStore implements CharacterStore {
         INSERT INTO ledger (character_id, money_delta, source, node, epoch, save_seq) VALUES (?, ?, 'loot', ?, ?, ?)
         ON CONFLICT (character_id, epoch, save_seq) WHERE save_seq IS NOT NULL DO NOTHING""";
 
+    private static final String FREEZE = """
+        UPDATE character SET state = 'IN_TRANSFER', transfer_id = ?, updated_at = now()
+        WHERE character_id = ? AND epoch = ? AND owner_node = ? AND state = 'ONLINE'""";
+    private static final String FROZEN_BEFORE =
+        "SELECT 1 FROM character WHERE character_id = ? AND epoch = ? AND state = 'IN_TRANSFER' AND transfer_id = ?";
+    private static final String CLAIM_TRANSFER = """
+        UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
+        WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND state = 'IN_TRANSFER'
+        RETURNING epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
+                  x, y, z, orientation""";
+    private static final String CLAIMED_BEFORE = """
+        SELECT epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
+               x, y, z, orientation
+        FROM character WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND owner_node = ? AND state = 'ONLINE'""";
+    private static final String ABORT_TRANSFER = """
+        UPDATE character SET epoch = epoch + 1, state = 'ONLINE', updated_at = now()
+        WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND owner_node = ? AND state = 'IN_TRANSFER'
+        RETURNING epoch""";
+
     private final Database database;
 
     public PostgresCharacterStore(final Database database) {
@@ -52,11 +71,7 @@ public final class PostgresCharacterStore implements CharacterStore {
                 claim.setLong(3, accountId);
                 try (ResultSet row = claim.executeQuery()) {
                     if (row.next()) {
-                        return new ClaimedCharacter(characterId, row.getLong("epoch"), row.getLong("save_seq"),
-                            row.getString("realm"), row.getString("name"), row.getInt("race"), row.getInt("class"),
-                            row.getInt("level"), row.getLong("experience"), row.getLong("money"), row.getInt("map_id"),
-                            row.getString("instance_id"), row.getFloat("x"), row.getFloat("y"), row.getFloat("z"),
-                            row.getFloat("orientation"));
+                        return claimed(characterId, row);
                     }
                 }
             }
@@ -74,6 +89,86 @@ public final class PostgresCharacterStore implements CharacterStore {
                 "account " + accountId + " has no character " + characterId, null);
         } catch (final SQLException e) {
             throw new ClaimRefused(ClaimRefused.Reason.DATABASE, "the character database failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static ClaimedCharacter claimed(final long characterId, final ResultSet row) throws SQLException {
+        return new ClaimedCharacter(characterId, row.getLong("epoch"), row.getLong("save_seq"),
+            row.getString("realm"), row.getString("name"), row.getInt("race"), row.getInt("class"),
+            row.getInt("level"), row.getLong("experience"), row.getLong("money"), row.getInt("map_id"),
+            row.getString("instance_id"), row.getFloat("x"), row.getFloat("y"), row.getFloat("z"),
+            row.getFloat("orientation"));
+    }
+
+    @Override
+    public boolean freezeForTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
+                                     final String nodeId) throws SQLException {
+        try (Connection connection = database.connection()) {
+            try (PreparedStatement freeze = connection.prepareStatement(FREEZE)) {
+                freeze.setObject(1, transferId);
+                freeze.setLong(2, characterId);
+                freeze.setLong(3, epoch);
+                freeze.setString(4, nodeId);
+                if (freeze.executeUpdate() == 1) {
+                    return true;
+                }
+            }
+            try (PreparedStatement before = connection.prepareStatement(FROZEN_BEFORE)) {
+                before.setLong(1, characterId);
+                before.setLong(2, epoch);
+                before.setObject(3, transferId);
+                try (ResultSet row = before.executeQuery()) {
+                    return row.next();
+                }
+            }
+        }
+    }
+
+    @Override
+    public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
+                                          final String nodeId) throws ClaimRefused {
+        try (Connection connection = database.connection()) {
+            try (PreparedStatement claim = connection.prepareStatement(CLAIM_TRANSFER)) {
+                claim.setString(1, nodeId);
+                claim.setLong(2, characterId);
+                claim.setLong(3, epoch);
+                claim.setObject(4, transferId);
+                try (ResultSet row = claim.executeQuery()) {
+                    if (row.next()) {
+                        return claimed(characterId, row);
+                    }
+                }
+            }
+            try (PreparedStatement before = connection.prepareStatement(CLAIMED_BEFORE)) {
+                before.setLong(1, characterId);
+                before.setLong(2, epoch + 1);
+                before.setObject(3, transferId);
+                before.setString(4, nodeId);
+                try (ResultSet row = before.executeQuery()) {
+                    if (row.next()) {
+                        return claimed(characterId, row);
+                    }
+                }
+            }
+            throw new ClaimRefused(ClaimRefused.Reason.TRANSFER_GONE, "transfer " + transferId + " of character " + characterId
+                + " at epoch " + epoch + " can no longer be claimed (aborted, swept, or claimed elsewhere)", null);
+        } catch (final SQLException e) {
+            throw new ClaimRefused(ClaimRefused.Reason.DATABASE, "the character database failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long abortTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
+                              final String nodeId) throws SQLException {
+        try (Connection connection = database.connection();
+             PreparedStatement abort = connection.prepareStatement(ABORT_TRANSFER)) {
+            abort.setLong(1, characterId);
+            abort.setLong(2, epoch);
+            abort.setObject(3, transferId);
+            abort.setString(4, nodeId);
+            try (ResultSet row = abort.executeQuery()) {
+                return row.next() ? row.getLong(1) : -1;
+            }
         }
     }
 

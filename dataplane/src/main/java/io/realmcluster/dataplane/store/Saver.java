@@ -202,7 +202,7 @@ public final class Saver implements Agent {
             if (now - loggedAtNanos >= LOG_EVERY_NANOS) {
                 loggedAtNanos = now;
                 LOG.warn("saving {} characters failed ({}); retrying every {} ms at most, maps keep running",
-                    order.size() - done, e.getMessage(), TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+                    order.size() - done, reason(e), TimeUnit.NANOSECONDS.toMillis(backoffNanos));
             }
         } finally {
             for (int i = 0; i < done; i++) {
@@ -214,6 +214,21 @@ public final class Saver implements Agent {
             urgent = !order.isEmpty() && urgent;
             oldestNanos = now;
         }
+    }
+
+    /**
+     * Why a batch failed, in one short line: a batch's own message repeats its statement and values,
+     * its cause says what went wrong (the connection, the server going away).
+     */
+    static String reason(final Exception e) {
+        Throwable cause = e;
+        if (e instanceof java.sql.BatchUpdateException batch && batch.getNextException() != null) {
+            cause = batch.getNextException();
+        }
+        final String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        final int newline = message.indexOf('\n');
+        final String line = newline < 0 ? message : message.substring(0, newline);
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 
     private void settle(final PendingSave save, final boolean landed) {

@@ -59,7 +59,8 @@ class ClientListenerTest {
         final ClientSessions sessions = new ClientSessions(64);
         metrics = new ClientMetrics(new PrometheusRegistry(), sessions);
         listener = ClientListener.bind(HostPort.parse("127.0.0.1:0"), 1,
-            new ClientListener.Serving(NODE, tokens, host, sessions, metrics, store, storeThreads));
+            new ClientListener.Serving(NODE, tokens, host, sessions, metrics, store, storeThreads,
+                new io.realmcluster.dataplane.transfer.Arrivals()));
         host.apply(AssignmentSet.newBuilder().addInstances(MapInstance.newBuilder().setInstanceId(CONTINENT).setMapId(0)
             .setKind(MapKind.MAP_KIND_CONTINENT).setRealm("main").setNodeId(NODE).setEpoch(1)
             .setState(InstanceState.INSTANCE_STATE_PENDING)).build());

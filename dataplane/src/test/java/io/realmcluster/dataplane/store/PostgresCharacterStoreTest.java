@@ -10,7 +10,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.realmcluster.common.db.Database;
 import io.realmcluster.common.db.DatabaseCredentials;
-import io.realmcluster.dataplane.world.Saves;
 import io.realmcluster.testkit.PostgresExtension;
 
 /** Claims and fenced saves against a real PostgreSQL: the rules that make a character exist exactly once. */
@@ -118,19 +116,70 @@ class PostgresCharacterStoreTest {
         assertThat(row(character, "state")).isEqualTo("OFFLINE");
     }
 
-    /** A save as the saver builds it from a record, at a position off the start point. */
+    @Test
+    void aTransferIsClaimedOnceThoughOfferedTwiceAndToTwoTargetsAtOnce() throws Exception {
+        final long character = newCharacter();
+        final long epoch = store.claim(character, account, "node-s").epoch();
+        final UUID transfer = UUID.randomUUID();
+        assertThat(store.save(List.of(save(character, epoch, 3, 40, false)), "node-s")).containsExactly(true);
+        assertThat(store.freezeForTransfer(character, epoch, transfer, "node-s")).isTrue();
+        assertThat(store.freezeForTransfer(character, epoch, transfer, "node-s"))
+            .as("the freeze retried").isTrue();
+        assertThat(row(character, "state")).isEqualTo("IN_TRANSFER");
+
+        final ClaimedCharacter claimed = store.claimTransfer(character, epoch, transfer, "node-t");
+        assertThat(claimed.epoch()).isEqualTo(epoch + 1);
+        assertThat(claimed.money()).isEqualTo(40);
+        assertThat(store.claimTransfer(character, epoch, transfer, "node-t"))
+            .as("the same offer replayed to the same target").isEqualTo(claimed);
+        assertThatThrownBy(() -> store.claimTransfer(character, epoch, transfer, "node-u"))
+            .isInstanceOfSatisfying(ClaimRefused.class, e -> assertThat(e.reason()).isEqualTo(ClaimRefused.Reason.TRANSFER_GONE));
+        assertThat(store.abortTransfer(character, epoch, transfer, "node-s")).as("too late to abort").isEqualTo(-1);
+        assertThat(store.save(List.of(save(character, epoch, 4, 0, false)), "node-s"))
+            .as("the source's late save is fenced").containsExactly(false);
+
+        final long second = newCharacter();
+        final long secondEpoch = store.claim(second, account, "node-s").epoch();
+        final UUID race = UUID.randomUUID();
+        assertThat(store.freezeForTransfer(second, secondEpoch, race, "node-s")).isTrue();
+        final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            final List<java.util.concurrent.Future<Boolean>> attempts = List.of(
+                pool.submit(() -> claims(go, second, secondEpoch, race, "node-t")),
+                pool.submit(() -> claims(go, second, secondEpoch, race, "node-u")),
+                pool.submit(() -> {
+                    go.await();
+                    return store.abortTransfer(second, secondEpoch, race, "node-s") > 0;
+                }));
+            go.countDown();
+            long winners = 0;
+            for (final java.util.concurrent.Future<Boolean> attempt : attempts) {
+                winners += attempt.get() ? 1 : 0;
+            }
+            assertThat(winners).as("of two targets and the source's abort, exactly one wins").isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(row(second, "epoch")).isEqualTo(Long.toString(secondEpoch + 1));
+        assertThat(row(second, "state")).isEqualTo("ONLINE");
+    }
+
+    private static boolean claims(final java.util.concurrent.CountDownLatch go, final long character, final long epoch,
+                                  final UUID transfer, final String node) throws InterruptedException {
+        go.await();
+        try {
+            store.claimTransfer(character, epoch, transfer, node);
+            return true;
+        } catch (final ClaimRefused e) {
+            assertThat(e.reason()).isEqualTo(ClaimRefused.Reason.TRANSFER_GONE);
+            return false;
+        }
+    }
+
     private static PendingSave save(final long character, final long epoch, final long seq, final long money,
                                     final boolean logout) {
-        final UnsafeBuffer record = new UnsafeBuffer(new byte[Saves.LENGTH]);
-        record.putLong(Saves.CHARACTER, character);
-        record.putLong(Saves.EPOCH, epoch);
-        record.putLong(Saves.SEQUENCE, seq);
-        record.putInt(Saves.LEVEL, 2);
-        record.putLong(Saves.MONEY, money);
-        record.putFloat(Saves.X, 10f);
-        final PendingSave save = new PendingSave();
-        save.apply(logout ? Saves.LOGOUT : Saves.SNAPSHOT, record, 0, "");
-        return save;
+        return PendingSaves.of(character, epoch, seq, money, logout);
     }
 
     private static long newCharacter() throws SQLException {

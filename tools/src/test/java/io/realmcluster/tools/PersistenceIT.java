@@ -1,0 +1,210 @@
+package io.realmcluster.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.InvariantReport;
+import io.realmcluster.testkit.EtcdExtension;
+import io.realmcluster.testkit.FreePorts;
+import io.realmcluster.testkit.JavaProcess;
+import io.realmcluster.testkit.PostgresProcess;
+import io.realmcluster.tools.bots.BotConfig;
+import io.realmcluster.tools.bots.BotFleet;
+import io.realmcluster.tools.bots.BotReport;
+import io.realmcluster.tools.metrics.Scrape;
+import io.realmcluster.tools.realmctl.AdminClient;
+
+/**
+ * Failures of processes and of the database while bots play, against real processes, a real etcd
+ * and a real PostgreSQL: nothing a player was told is lost, and the invariant checker (what
+ * {@code realmctl check} runs) passes afterwards.
+ */
+class PersistenceIT {
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final Pattern METRICS = Pattern.compile("metrics on http://(\\S+)/metrics");
+
+    @TempDir
+    Path directory;
+
+    private Binaries binaries;
+    private PostgresProcess postgres;
+    private HostPort controlPlane;
+
+    @AfterEach
+    void tearDown() {
+        if (binaries != null) {
+            binaries.close();
+        }
+        if (postgres != null) {
+            postgres.stop();
+        }
+    }
+
+    @Test
+    void aKilledNodeLosesNothingItConfirmedAndItsCharactersAreGivenBack() throws Exception {
+        final JavaProcess node = start(databaseAt(0));
+        final String prefix = "Pk" + letters();
+        final BotFleet fleet = fleet(prefix, 10);
+        final CompletableFuture<BotReport> report = run(fleet);
+        final String metrics = metricsAddress(node);
+        await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum("realm_node_loots_confirmed") >= 2);
+
+        node.kill();
+        fleet.stop();
+        final BotReport seen = report.get();
+        assertThat(seen.lootedCopper()).as("copper the bots were told they looted").isPositive();
+        assertThat(ledger(prefix)).as("the ledger holds every loot a player saw confirmed")
+            .isGreaterThanOrEqualTo(seen.lootedCopper());
+        try (AdminClient admin = new AdminClient(List.of(controlPlane), 10_000)) {
+            // The sweeper gives back characters of a node that is gone once they are past its grace.
+            await().atMost(DEADLINE).untilAsserted(() -> {
+                final InvariantReport check = admin.checkInvariants();
+                assertThat(check.getOk()).as(check.toString()).isTrue();
+            });
+        }
+        assertThat(count("FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%' AND state = 'OFFLINE'"))
+            .isEqualTo(10);
+        final JavaProcess check = binaries.realmctl(controlPlane,
+            java.nio.file.Files.writeString(directory.resolve("no-input"), ""), "check");
+        assertThat(check.waitForExit(Duration.ofSeconds(30))).as(check.output()).isZero();
+        assertThat(check.output()).contains("money_explained_by_ledger").contains("characters_owned_by_live_nodes");
+    }
+
+    @Test
+    void aDatabaseOutageDisconnectsNobodyAndLosesNothing() throws Exception {
+        final int port = FreePorts.find();
+        final Path data = directory.resolve("pgdata");
+        final JavaProcess node = start(databaseAt(port, data));
+        final String prefix = "Po" + letters();
+        final BotFleet fleet = fleet(prefix, 8);
+        final CompletableFuture<BotReport> report = run(fleet);
+        final String metrics = metricsAddress(node);
+        await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum("realm_node_loots_confirmed") >= 1);
+
+        postgres.stop();
+        final double ticksBefore = Scrape.of(metrics).sum("realm_node_ticks");
+        await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum("realm_node_save_failures") >= 3);
+        assertThat(Scrape.of(metrics).sum("realm_node_ticks")).as("maps tick on while the database is down")
+            .isGreaterThan(ticksBefore + 40);
+
+        postgres = PostgresProcess.builder().port(port).dataDirectory(data).cleanDataDirectory(false).start();
+        final double confirmedAtRestart = Scrape.of(metrics).sum("realm_node_loots_confirmed");
+        await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum("realm_node_saves_pending") == 0
+            && Scrape.of(metrics).sum("realm_node_loots_confirmed") > confirmedAtRestart);
+
+        fleet.stop();
+        final BotReport seen = report.get();
+        assertThat(seen.unexpectedDisconnectCount()).as(String.join("\n", seen.summaryLines())).isZero();
+        final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%'";
+        await().atMost(DEADLINE).until(() -> count(characters + " AND state = 'OFFLINE'") == 8);
+        assertThat(ledger(prefix)).isGreaterThanOrEqualTo(seen.lootedCopper());
+        try (AdminClient admin = new AdminClient(List.of(controlPlane), 10_000)) {
+            final InvariantReport check = admin.checkInvariants();
+            assertThat(check.getOk()).as(check.toString()).isTrue();
+        }
+    }
+
+    private PostgresProcess databaseAt(final int port) {
+        postgres = PostgresProcess.builder().port(port).start();
+        return postgres;
+    }
+
+    private PostgresProcess databaseAt(final int port, final Path data) {
+        postgres = PostgresProcess.builder().port(port).dataDirectory(data).cleanDataDirectory(false).start();
+        return postgres;
+    }
+
+    /** A control plane and a node on {@code database}; returns the node once both continents run on it. */
+    private JavaProcess start(final PostgresProcess database) throws Exception {
+        binaries = new Binaries(ETCD.endpoint(), "/persistence-it-" + UUID.randomUUID());
+        controlPlane = Binaries.freeAddress();
+        final Path secret = java.nio.file.Files.writeString(directory.resolve("token-secret"), Binaries.TOKEN_SECRET + "\n");
+        binaries.controlPlane("cp-1", controlPlane.port(), java.util.Map.of("REALM_DB_USER", database.user(),
+            "REALM_DB_PASSWORD", database.password()), "--db-url", database.jdbcUrl(), "--token-secret-file",
+            secret.toString(), "--allow-registration", "--password-iterations", "1000");
+        final JavaProcess node = binaries.node("node-1", List.of(controlPlane), database.jdbcUrl(), database.user(),
+            database.password());
+        try (AdminClient admin = new AdminClient(List.of(controlPlane), 5_000)) {
+            await().atMost(DEADLINE).until(() -> admin.listMapInstances("node-1").getInstancesList().stream()
+                .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE).count() >= 2);
+        }
+        return node;
+    }
+
+    private BotFleet fleet(final String prefix, final int bots) {
+        return new BotFleet(new BotConfig(List.of(controlPlane), bots, Duration.ZERO, "main", prefix, 8, 1,
+            Duration.ofSeconds(10), 20f));
+    }
+
+    private static CompletableFuture<BotReport> run(final BotFleet fleet) {
+        final CompletableFuture<BotReport> report = new CompletableFuture<>();
+        final Thread thread = new Thread(() -> {
+            try {
+                report.complete(fleet.run());
+            } catch (final Throwable e) {
+                report.completeExceptionally(e);
+            }
+        }, "bots");
+        thread.setDaemon(true);
+        thread.start();
+        return report;
+    }
+
+    private static String metricsAddress(final JavaProcess node) {
+        final Matcher matcher = METRICS.matcher(node.output());
+        assertThat(matcher.find()).as("the node logs its metrics address").isTrue();
+        return matcher.group(1);
+    }
+
+    private long ledger(final String prefix) throws SQLException {
+        return count("FROM ledger WHERE character_id IN (SELECT character_id FROM character WHERE lower(name) LIKE '"
+            + prefix.toLowerCase(Locale.ROOT) + "%')", "coalesce(sum(money_delta), 0)");
+    }
+
+    private long count(final String from) throws SQLException {
+        return count(from, "count(*)");
+    }
+
+    private long count(final String from, final String what) throws SQLException {
+        final DataSource source = postgres.dataSource();
+        try (Connection connection = source.getConnection(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT " + what + " " + from)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private static String letters() {
+        final StringBuilder s = new StringBuilder();
+        final java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 3; i++) {
+            s.append((char) ('a' + random.nextInt(26)));
+        }
+        return s.toString();
+    }
+}
