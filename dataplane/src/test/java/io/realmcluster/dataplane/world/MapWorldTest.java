@@ -189,10 +189,16 @@ class MapWorldTest {
         }
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         runWithMoves(2_000);
-        final long before = threads.getCurrentThreadAllocatedBytes();
-        runWithMoves(2_000);
-        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertThat(allocated).as("bytes allocated by 2,000 ticks with 50 players moving").isLessThan(1_024);
+        // The JIT may still recompile during a window and allocate a few hundred bytes once; code that allocates
+        // per tick, even one small object, allocates tens of kilobytes in every window.
+        long fewest = Long.MAX_VALUE;
+        for (int window = 0; window < 5 && fewest >= 1_024; window++) {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            runWithMoves(2_000);
+            fewest = Math.min(fewest, threads.getCurrentThreadAllocatedBytes() - before);
+        }
+        assertThat(fewest).as("bytes allocated by 2,000 ticks with 50 players moving, fewest of up to 5 windows")
+            .isLessThan(1_024);
     }
 
     private void runWithMoves(final int ticks) {
