@@ -89,7 +89,7 @@ public final class ControlPlane implements AutoCloseable {
             server = GrpcServers.start("gRPC", config.listen(), health, List.of(sessions,
                 new AdminService(store, keys, catalog, controlPlanes, login.accounts(), login.characters(),
                     database == null ? null : new InvariantChecker(database, STALE_TRANSFER_SECONDS)),
-                new PlacementService(catalog, controller, forwarder), login.service()), PlacementService.interceptor());
+                new PlacementService(catalog, controller, forwarder, store, keys), login.service()), PlacementService.interceptor());
             grpcAddress = GrpcServers.boundAddress(server, config.listen());
             watch = new PrefixWatch(store, Keys.bytes(keys.root()), () -> {
                 controller.wake();

@@ -25,6 +25,8 @@ import io.realmcluster.dataplane.net.ClientMetrics;
 import io.realmcluster.dataplane.net.ClientSessions;
 import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.dataplane.session.ControlPlaneSession;
+import io.realmcluster.dataplane.session.PlacementClient;
+import io.realmcluster.dataplane.transfer.Departures;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
@@ -52,6 +54,8 @@ public final class Node implements AutoCloseable {
     private static final long LEAVE_DEADLINE_MILLIS = 2_000;
     /** How long a transferred character's client has to reconnect here. */
     private static final java.time.Duration TRANSFER_TOKEN_TTL = java.time.Duration.ofSeconds(60);
+    /** How long a transfer away may take, from freeze to the target's claim, before it is called off. */
+    private static final java.time.Duration TRANSFER_DEADLINE = java.time.Duration.ofSeconds(10);
 
     private final NodeConfig config;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
@@ -65,6 +69,9 @@ public final class Node implements AutoCloseable {
     private Database database;
     private java.util.concurrent.ThreadPoolExecutor storeThreads;
     private AgentRunner saverRunner;
+    private PlacementClient placement;
+    private Departures departures;
+    private java.util.concurrent.ScheduledExecutorService housekeeping;
 
     public Node(final NodeConfig config) {
         this.config = config;
@@ -78,22 +85,27 @@ public final class Node implements AutoCloseable {
             ticks = new TickScheduler(config.tickThreads(), error -> LOG.error("a map's tick failed", error));
             final SaveLog saveLog = SaveLog.allocate(SAVE_LOG_BYTES);
             instances = new InstanceHost(ticks, saveLog, this::mapLeft, NodeMetrics.tickDurations(metrics));
-            final Saver saver = new Saver(saveLog, store, config.nodeId(), instances, SystemNanoClock.INSTANCE);
+            placement = new PlacementClient(config.controlPlanes());
+            departures = new Departures(config.nodeId(), store, instances, placement, TRANSFER_DEADLINE);
+            final Saver saver = new Saver(saveLog, store, config.nodeId(), instances, SystemNanoClock.INSTANCE, departures);
             saverRunner = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1)),
                 error -> LOG.error("the saver failed", error), null, saver);
             AgentRunner.startOnThread(saverRunner);
             storeThreads = new java.util.concurrent.ThreadPoolExecutor(STORE_THREADS, STORE_THREADS, 0, TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(STORE_QUEUE), new DefaultThreadFactory("character-store", true));
-            NodeMetrics.register(metrics, instances, ticks, saver.stats());
             final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
             final SessionToken tokens = new SessionToken(config.tokenSecret());
             final Arrivals arrivals = new Arrivals();
+            housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("housekeeping", true));
+            housekeeping.scheduleWithFixedDelay(() -> releaseNoShows(arrivals, store), 5, 5, TimeUnit.SECONDS);
             clients = ClientListener.bind(config.clientListen(), Math.max(1, Runtime.getRuntime().availableProcessors()),
                 new ClientListener.Serving(config.nodeId(), tokens, instances, sessions,
                     new ClientMetrics(metrics, sessions), store, storeThreads, arrivals));
-            server = GrpcServers.start("gRPC", config.listen(), health, List.of(new TransferService(config.nodeId(), store,
-                instances, arrivals, tokens, endpoint(config.advertiseHost(), clients.address()), TRANSFER_TOKEN_TTL,
-                System::currentTimeMillis)));
+            final TransferService transfers = new TransferService(config.nodeId(), store, instances, arrivals, tokens,
+                endpoint(config.advertiseHost(), clients.address()), TRANSFER_TOKEN_TTL, System::currentTimeMillis);
+            NodeMetrics.register(metrics, instances, ticks, saver.stats(), departures.stats(), transfers::transfersIn);
+            server = GrpcServers.start("gRPC", config.listen(), health, List.of(transfers));
             final HostPort grpc = GrpcServers.boundAddress(server, config.listen());
             final NodeDescriptor descriptor = NodeDescriptor.newBuilder()
                 .setNodeId(config.nodeId())
@@ -109,6 +121,10 @@ public final class Node implements AutoCloseable {
             health.setStatus("", ServingStatus.SERVING);
             LOG.info("node {} serving gRPC on {}, game clients on {} (tcp+udp), metrics on http://{}/metrics",
                 config.nodeId(), grpc, clients.address(), metricsEndpoint.address());
+            if (database == null) {
+                LOG.warn("no --db-url: characters are NOT saved; they start at level 1 and are forgotten when this node "
+                    + "stops (for tests only)");
+            }
             session = new ControlPlaneSession(descriptor, config.controlPlanes(), instances::load, instances::apply);
             session.start();
             return this;
@@ -120,13 +136,26 @@ public final class Node implements AutoCloseable {
 
     private CharacterStore openStore() {
         if (config.dbUrl() == null) {
-            LOG.warn("no --db-url: characters are NOT saved; they start at level 1 and are forgotten when this node stops "
-                + "(for tests only)");
+            // Said once the node is up (see start), so that a node that cannot start says only why.
             return new EphemeralCharacterStore();
         }
         database = Database.open("characters", config.dbUrl(), config.dbCredentials(), STORE_THREADS + 2);
         database.migrate();
         return new PostgresCharacterStore(database);
+    }
+
+    /** Give back characters this node claimed in a transfer whose clients never came. */
+    private void releaseNoShows(final Arrivals arrivals, final CharacterStore store) {
+        for (final Arrivals.Arrival arrival : arrivals.expire(System.currentTimeMillis())) {
+            try {
+                store.release(arrival.claim().characterId(), arrival.claim().epoch(), config.nodeId());
+                LOG.info("character {} was transferred here but its client never came; it is OFFLINE again",
+                    arrival.claim().characterId());
+            } catch (final java.sql.SQLException | RuntimeException e) {
+                LOG.warn("could not give back character {} whose client never came: {}", arrival.claim().characterId(),
+                    e.getMessage());
+            }
+        }
     }
 
     private void mapLeft(final String instanceId) {
@@ -176,6 +205,15 @@ public final class Node implements AutoCloseable {
         }
         if (saverRunner != null) {
             saverRunner.close();
+        }
+        if (departures != null) {
+            departures.close();
+        }
+        if (placement != null) {
+            placement.close();
+        }
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
         }
         if (storeThreads != null) {
             storeThreads.shutdownNow();

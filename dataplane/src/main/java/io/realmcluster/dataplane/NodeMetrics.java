@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.dataplane.store.Saver;
 import io.realmcluster.dataplane.tick.TickScheduler;
+import io.realmcluster.dataplane.transfer.Departures;
 import io.realmcluster.dataplane.world.InstanceHost;
 
 /** The node's Prometheus metrics, read from the maps' counters when scraped (nothing on the tick path). */
@@ -34,7 +35,26 @@ final class NodeMetrics {
     }
 
     static void register(final PrometheusRegistry registry, final InstanceHost instances, final TickScheduler ticks,
-                         final Saver.Stats saves) {
+                         final Saver.Stats saves, final Departures.Stats departures,
+                         final java.util.function.LongSupplier transfersIn) {
+        CounterWithCallback.builder()
+            .name("realm_node_transfers_out").help("Characters that left this node's maps through a portal, by outcome "
+                + "(completed: redirected to the target; aborted: called off, stayed here; lost: client disconnected)")
+            .labelNames("outcome")
+            .callback(cb -> {
+                cb.call(departures.completed(), "completed");
+                cb.call(departures.aborted(), "aborted");
+                cb.call(departures.lost(), "lost");
+            })
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("realm_node_transfer_out_seconds").help("Time from freeze to the map being told, summed over completed transfers")
+            .callback(cb -> cb.call(departures.nanos() / 1e9))
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("realm_node_transfers_in").help("Characters this node claimed in transfers from other nodes")
+            .callback(cb -> cb.call(transfersIn.getAsLong()))
+            .register(registry);
         CounterWithCallback.builder()
             .name("realm_node_saves").help("Character saves that landed in the database")
             .callback(cb -> cb.call(saves.saved()))

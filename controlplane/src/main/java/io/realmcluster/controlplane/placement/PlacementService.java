@@ -11,6 +11,11 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.realmcluster.controlplane.catalog.MapCatalog;
+import io.realmcluster.controlplane.etcd.EtcdStore;
+import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
+import io.realmcluster.controlplane.etcd.Keys;
+import io.realmcluster.proto.v1.InstanceRoute;
+import io.realmcluster.proto.v1.NodeStatus;
 import io.realmcluster.proto.v1.CreateInstanceRequest;
 import io.realmcluster.proto.v1.MapDefinition;
 import io.realmcluster.proto.v1.MapInstance;
@@ -47,12 +52,57 @@ public final class PlacementService extends PlacementGrpc.PlacementImplBase {
     private final MapCatalog catalog;
     private final PlacementController controller;
     private final LeaderForwarder forwarder;
+    private final EtcdStore store;
+    private final Keys keys;
 
     public PlacementService(final MapCatalog catalog, final PlacementController controller,
-                            final LeaderForwarder forwarder) {
+                            final LeaderForwarder forwarder, final EtcdStore store, final Keys keys) {
         this.catalog = catalog;
         this.controller = controller;
         this.forwarder = forwarder;
+        this.store = store;
+        this.keys = keys;
+    }
+
+    @Override
+    public void route(final CreateInstanceRequest request, final StreamObserver<InstanceRoute> response) {
+        try {
+            response.onNext(route(request));
+            response.onCompleted();
+        } catch (final StatusRuntimeException e) {
+            response.onError(e);
+        }
+    }
+
+    /** The instance a portal into the request's map leads to, and its node; a status exception says why not. */
+    public InstanceRoute route(final CreateInstanceRequest request) {
+        final boolean continent = catalog.map(request.getMapId())
+            .map(map -> map.getKind() == MapKind.MAP_KIND_CONTINENT).orElse(false);
+        final MapInstance instance;
+        if (continent) {
+            if (!catalog.servesRealm(request.getRealm())) {
+                throw Status.NOT_FOUND.withDescription("unknown realm '" + request.getRealm()
+                    + "'; this control plane serves " + catalog.realms()).asRuntimeException();
+            }
+            instance = read().instances().get(request.getRealm() + "." + request.getMapId());
+        } else {
+            instance = create(request);
+        }
+        final ClusterState state = read();
+        final NodeStatus node = instance == null ? null : state.nodes().get(instance.getNodeId());
+        if (node == null) {
+            throw Status.UNAVAILABLE.withDescription("no live node runs map " + request.getMapId() + " of realm "
+                + request.getRealm() + " now; retry shortly").asRuntimeException();
+        }
+        return InstanceRoute.newBuilder().setInstance(instance).setNode(node.getNode()).build();
+    }
+
+    private ClusterState read() {
+        try {
+            return ClusterState.read(store, keys);
+        } catch (final EtcdUnavailableException e) {
+            throw Status.UNAVAILABLE.withDescription("cannot read the cluster state: " + e.getMessage()).asRuntimeException();
+        }
     }
 
     @Override

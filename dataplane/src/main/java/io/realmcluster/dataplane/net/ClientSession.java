@@ -77,6 +77,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private volatile long characterId;
     private volatile InstanceHost.Running map;
     private volatile ClaimedCharacter claimed;
+    /** Set when this client arrives from a transfer: where it enters. The event loop's. */
+    private Arrivals.Arrival arrival;
     /** An ENTER_WORLD that came while the claim ran. The event loop's. */
     private String enterWhenClaimed;
     private final AtomicReference<InetSocketAddress> udpPeer = new AtomicReference<>();
@@ -195,6 +197,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         state = State.CLAIMING;
         final long character = characterId;
         final long account = verdict.claims().accountId();
+        final Arrivals.Arrival arrived = shared.arrivals().take(character, shared.clockMillis().getAsLong());
+        if (arrived != null && arrived.claim().accountId() == account) {
+            // Transferred here: the transfer's claim is this login's.
+            arrival = arrived;
+            claimed(arrived.claim(), null);
+            return;
+        }
         final Channel ch = channel;
         try {
             shared.storeThreads().execute(() -> {
@@ -292,8 +301,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             return;
         }
         final ClaimedCharacter character = claimed;
-        final Arrivals.Arrival arrival = shared.arrivals().take(entity, instance, shared.clockMillis().getAsLong());
-        if (arrival != null) {
+        if (arrival != null && arrival.instanceId().equals(instance)) {
             // Transferred here: it enters where the transfer put it (a portal's far side).
             Inputs.encodeJoin(ingress.buffer(), index, entity, arrival.x(), arrival.y(), arrival.z(), arrival.orientation(),
                 character.level(), health(character.level()), character.money(), ClientSessions.index(id));

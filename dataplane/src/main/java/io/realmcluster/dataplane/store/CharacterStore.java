@@ -46,4 +46,9 @@ public interface CharacterStore {
      * when the transfer was claimed or swept meanwhile.
      */
     long abortTransfer(long characterId, long epoch, java.util.UUID transferId, String nodeId) throws SQLException;
+
+    /** Whether characters can move between nodes through this store (a node without a database keeps its own). */
+    default boolean transfers() {
+        return true;
+    }
 }

@@ -16,7 +16,7 @@ public final class EphemeralCharacterStore implements CharacterStore {
     public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId) {
         final long[] state = epochAndSeq.compute(characterId, (id, old) -> old == null ? new long[] {1, 0}
             : new long[] {old[0] + 1, old[1]});
-        return new ClaimedCharacter(characterId, state[0], state[1], "", "", 0, 0, 1, 0, 0, -1, "", 0f, 0f, 0f, 0f);
+        return new ClaimedCharacter(characterId, accountId, state[0], state[1], "", "", 0, 0, 1, 0, 0, -1, "", 0f, 0f, 0f, 0f);
     }
 
     @Override
@@ -34,7 +34,12 @@ public final class EphemeralCharacterStore implements CharacterStore {
     @Override
     public long abortTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
                               final String nodeId) {
-        return -1;
+        return epoch;
+    }
+
+    @Override
+    public boolean transfers() {
+        return false;
     }
 
     @Override

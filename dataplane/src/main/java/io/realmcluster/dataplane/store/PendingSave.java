@@ -25,6 +25,13 @@ public final class PendingSave {
     float z;
     float orientation;
     boolean logout;
+    /** Set by a DEPART record: the save freezes the character for this transfer, then it goes where these say. */
+    java.util.UUID transferId;
+    int toMapId;
+    float toX;
+    float toY;
+    float toZ;
+    float toO;
     /** For each loot: the save sequence of its record, the corpse, the copper, the money after it. */
     final LongArrayList lootSeqs = new LongArrayList();
     final LongArrayList lootCorpses = new LongArrayList();
@@ -45,6 +52,7 @@ public final class PendingSave {
             // A new claim of the same character: what the earlier one had pending is fenced.
             clearLoots();
             logout = false;
+            transferId = null;
         }
         characterId = buffer.getLong(offset + Saves.CHARACTER);
         epoch = recordEpoch;
@@ -61,6 +69,14 @@ public final class PendingSave {
         z = buffer.getFloat(offset + Saves.Z);
         orientation = buffer.getFloat(offset + Saves.O);
         logout |= type == Saves.LOGOUT;
+        if (type == Saves.DEPART) {
+            transferId = java.util.UUID.randomUUID();
+            toMapId = buffer.getInt(offset + Saves.TO_MAP);
+            toX = buffer.getFloat(offset + Saves.TO_X);
+            toY = buffer.getFloat(offset + Saves.TO_Y);
+            toZ = buffer.getFloat(offset + Saves.TO_Z);
+            toO = buffer.getFloat(offset + Saves.TO_O);
+        }
         if (type == Saves.LOOT) {
             lootSeqs.addLong(saveSeq);
             lootCorpses.addLong(buffer.getLong(offset + Saves.CORPSE));
@@ -86,6 +102,7 @@ public final class PendingSave {
         epoch = 0;
         saveSeq = 0;
         logout = false;
+        transferId = null;
         instanceId = "";
     }
 
@@ -107,6 +124,11 @@ public final class PendingSave {
 
     public boolean logout() {
         return logout;
+    }
+
+    /** The transfer this save freezes the character for; null for a plain save. */
+    public java.util.UUID transferId() {
+        return transferId;
     }
 
     public int loots() {

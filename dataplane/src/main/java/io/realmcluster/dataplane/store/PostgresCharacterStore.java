@@ -17,7 +17,7 @@ public final class PostgresCharacterStore implements CharacterStore {
     private static final String CLAIM = """
         UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
         WHERE character_id = ? AND account_id = ? AND state <> 'IN_TRANSFER'
-        RETURNING epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
+        RETURNING account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
                   x, y, z, orientation""";
     private static final String WHY_NOT_CLAIMED =
         "SELECT state FROM character WHERE character_id = ? AND account_id = ?";
@@ -27,8 +27,9 @@ public final class PostgresCharacterStore implements CharacterStore {
     private static final String SAVE = """
         UPDATE character SET level = ?, experience = ?, money = ?, map_id = ?, instance_id = ?, x = ?, y = ?, z = ?,
                orientation = ?, save_seq = ?,
-               state = CASE WHEN ? THEN 'OFFLINE' ELSE state END,
+               state = CASE WHEN ? THEN 'OFFLINE' WHEN ?::uuid IS NOT NULL THEN 'IN_TRANSFER' ELSE state END,
                owner_node = CASE WHEN ? THEN NULL ELSE owner_node END,
+               transfer_id = COALESCE(?::uuid, transfer_id),
                updated_at = now()
         WHERE character_id = ? AND epoch = ? AND owner_node = ? AND state = 'ONLINE' AND save_seq < ?""";
     /** After a save updated nothing: had an earlier attempt of it landed already (a commit not confirmed)? */
@@ -45,10 +46,10 @@ public final class PostgresCharacterStore implements CharacterStore {
     private static final String CLAIM_TRANSFER = """
         UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
         WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND state = 'IN_TRANSFER'
-        RETURNING epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
+        RETURNING account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
                   x, y, z, orientation""";
     private static final String CLAIMED_BEFORE = """
-        SELECT epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
+        SELECT account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
                x, y, z, orientation
         FROM character WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND owner_node = ? AND state = 'ONLINE'""";
     private static final String ABORT_TRANSFER = """
@@ -93,7 +94,7 @@ public final class PostgresCharacterStore implements CharacterStore {
     }
 
     private static ClaimedCharacter claimed(final long characterId, final ResultSet row) throws SQLException {
-        return new ClaimedCharacter(characterId, row.getLong("epoch"), row.getLong("save_seq"),
+        return new ClaimedCharacter(characterId, row.getLong("account_id"), row.getLong("epoch"), row.getLong("save_seq"),
             row.getString("realm"), row.getString("name"), row.getInt("race"), row.getInt("class"),
             row.getInt("level"), row.getLong("experience"), row.getLong("money"), row.getInt("map_id"),
             row.getString("instance_id"), row.getFloat("x"), row.getFloat("y"), row.getFloat("z"),
@@ -232,11 +233,13 @@ public final class PostgresCharacterStore implements CharacterStore {
                 update.setFloat(9, save.orientation);
                 update.setLong(10, save.saveSeq);
                 update.setBoolean(11, save.logout);
-                update.setBoolean(12, save.logout);
-                update.setLong(13, save.characterId);
-                update.setLong(14, save.epoch);
-                update.setString(15, nodeId);
-                update.setLong(16, save.saveSeq);
+                update.setObject(12, save.transferId, java.sql.Types.OTHER);
+                update.setBoolean(13, save.logout);
+                update.setObject(14, save.transferId, java.sql.Types.OTHER);
+                update.setLong(15, save.characterId);
+                update.setLong(16, save.epoch);
+                update.setString(17, nodeId);
+                update.setLong(18, save.saveSeq);
                 update.addBatch();
             }
             return update.executeBatch();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -96,6 +97,7 @@ public final class Saver implements Agent {
     private final String nodeId;
     private final InstanceHost instances;
     private final NanoClock clock;
+    private final Consumer<Departure> departures;
     private final Stats stats = new Stats();
     private final Long2ObjectHashMap<PendingSave> pending = new Long2ObjectHashMap<>();
     private final List<PendingSave> order = new ArrayList<>();
@@ -108,13 +110,18 @@ public final class Saver implements Agent {
     private long loggedAtNanos = Long.MIN_VALUE / 2;
     private long failedSince;
 
+    /**
+     * @param departures takes each character frozen for a transfer, once its freeze is durable; it must
+     *                   not block (it hands the transfer to other threads)
+     */
     public Saver(final SaveLog log, final CharacterStore store, final String nodeId, final InstanceHost instances,
-                 final NanoClock clock) {
+                 final NanoClock clock, final Consumer<Departure> departures) {
         this.log = log;
         this.store = store;
         this.nodeId = nodeId;
         this.instances = instances;
         this.clock = clock;
+        this.departures = departures;
         this.retryAtNanos = clock.nanoTime();
     }
 
@@ -244,6 +251,10 @@ public final class Saver implements Agent {
             stats.loots.incrementAndGet();
             confirm(save.mapHandle, Inputs.LOOT_CONFIRMED, save.characterId, save.session,
                 save.lootCorpses.getLong(l), save.lootCopper.getLong(l), save.lootMoneyAfter.getLong(l));
+        }
+        if (save.transferId != null) {
+            departures.accept(new Departure(save.characterId, save.epoch, save.transferId, save.mapHandle, save.session,
+                save.toMapId, save.toX, save.toY, save.toZ, save.toO));
         }
     }
 

@@ -1,33 +1,49 @@
 package io.realmcluster.dataplane.transfer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.realmcluster.dataplane.store.ClaimedCharacter;
+
 /**
- * Characters this node claimed in a transfer and whose clients have not entered yet: where each
- * arrives (a portal's far side). Taken once by the client's ENTER_WORLD; one that never comes is
- * forgotten when its token expires.
+ * Characters this node claimed in a transfer and whose clients have not arrived yet: the claim
+ * (so the client's HELLO needs no second one) and where each enters (a portal's far side). Taken
+ * once by the client's HELLO; one whose client never comes is handed back by {@link #expire}.
  */
 public final class Arrivals {
-    /** Where a transferred character enters its map. */
-    public record Arrival(String instanceId, float x, float y, float z, float orientation, long expiresAtMillis) {
+    /** A transferred character: its claim here, and where it enters its map. */
+    public record Arrival(ClaimedCharacter claim, String instanceId, float x, float y, float z, float orientation,
+                          long expiresAtMillis) {
     }
 
     private final ConcurrentHashMap<Long, Arrival> byCharacter = new ConcurrentHashMap<>();
 
-    public void expect(final long characterId, final Arrival arrival) {
-        byCharacter.put(characterId, arrival);
-        if (byCharacter.size() > 1_000) {
-            final long now = System.currentTimeMillis();
-            byCharacter.values().removeIf(a -> a.expiresAtMillis() < now);
-        }
+    public void expect(final Arrival arrival) {
+        byCharacter.put(arrival.claim().characterId(), arrival);
     }
 
-    /** The arrival of {@code characterId} into {@code instanceId}, removed; null when none is expected. */
-    public Arrival take(final long characterId, final String instanceId, final long nowMillis) {
+    /** The arrival of {@code characterId}, removed; null when none is expected or it expired. */
+    public Arrival take(final long characterId, final long nowMillis) {
         final Arrival arrival = byCharacter.get(characterId);
-        if (arrival == null || !arrival.instanceId().equals(instanceId) || arrival.expiresAtMillis() < nowMillis) {
+        if (arrival == null || arrival.expiresAtMillis() < nowMillis) {
             return null;
         }
         return byCharacter.remove(characterId, arrival) ? arrival : null;
+    }
+
+    /** Remove and return the arrivals whose clients did not come in time: their claims are to be given back. */
+    public List<Arrival> expire(final long nowMillis) {
+        final List<Arrival> expired = new ArrayList<>();
+        for (final Arrival arrival : byCharacter.values()) {
+            if (arrival.expiresAtMillis() < nowMillis && byCharacter.remove(arrival.claim().characterId(), arrival)) {
+                expired.add(arrival);
+            }
+        }
+        return expired;
+    }
+
+    public int waiting() {
+        return byCharacter.size();
     }
 }

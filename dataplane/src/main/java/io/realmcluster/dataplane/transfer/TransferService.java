@@ -37,6 +37,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     private final Endpoint clients;
     private final Duration tokenTtl;
     private final LongSupplier clockMillis;
+    private final java.util.concurrent.atomic.AtomicLong transfersIn = new java.util.concurrent.atomic.AtomicLong();
 
     public TransferService(final String nodeId, final CharacterStore store, final InstanceHost instances,
                            final Arrivals arrivals, final SessionToken tokens, final Endpoint clients,
@@ -49,6 +50,11 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
         this.clients = clients;
         this.tokenTtl = tokenTtl;
         this.clockMillis = clockMillis;
+    }
+
+    /** Characters this node claimed from other nodes (a replayed offer counts again). */
+    public long transfersIn() {
+        return transfersIn.get();
     }
 
     @Override
@@ -75,10 +81,11 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
             return;
         }
         final long expires = clockMillis.getAsLong() + tokenTtl.toMillis();
-        arrivals.expect(offer.getCharacterId(), new Arrivals.Arrival(offer.getTargetInstanceId(), offer.getX(), offer.getY(),
-            offer.getZ(), offer.getOrientation(), expires));
-        final byte[] token = tokens.issue(new SessionToken.Claims(offer.getAccountId(), offer.getCharacterId(),
-            offer.getRealm(), nodeId, expires));
+        arrivals.expect(new Arrivals.Arrival(claimed, offer.getTargetInstanceId(), offer.getX(), offer.getY(), offer.getZ(),
+            offer.getOrientation(), expires));
+        final byte[] token = tokens.issue(new SessionToken.Claims(claimed.accountId(), offer.getCharacterId(),
+            claimed.realm(), nodeId, expires));
+        transfersIn.incrementAndGet();
         LOG.info("took character {} from {} into {} (transfer {}, epoch {})", offer.getCharacterId(), offer.getSourceNode(),
             offer.getTargetInstanceId(), transferId, claimed.epoch());
         response.onNext(TransferAccepted.newBuilder().setClient(clients).setToken(ByteString.copyFrom(token))

@@ -24,6 +24,17 @@ public final class Inputs {
     public static final int LOOT_CONFIRMED = 7;
     /** From the saver: a save found the character owned elsewhere; drop it. Entity id, session. */
     public static final int CHARACTER_LOST = 8;
+    /**
+     * From the transfer service: the character's transfer committed; send its client the REDIRECT
+     * frame carried here and let the character go without saving it (it is another node's now).
+     * Entity id, session, frame length u16, the frame's body.
+     */
+    public static final int DEPARTED = 9;
+    /**
+     * From the transfer service: the transfer was called off and the character is this node's
+     * again at a new epoch; it plays on here. Entity id, session, the new epoch.
+     */
+    public static final int DEPART_FAILED = 10;
 
     public static final int ENTITY_OFFSET = 0;
 
@@ -70,6 +81,14 @@ public final class Inputs {
 
     public static final int LOST_SESSION = 8;
     public static final int LOST_LENGTH = 12;
+
+    public static final int DEPARTED_SESSION = 8;
+    public static final int DEPARTED_FRAME_LENGTH = 12;
+    public static final int DEPARTED_FRAME = 14;
+
+    public static final int FAILED_SESSION = 8;
+    public static final int FAILED_EPOCH = 12;
+    public static final int FAILED_LENGTH = 20;
 
     private Inputs() {
     }
@@ -127,6 +146,23 @@ public final class Inputs {
         buffer.putInt(offset + MOVE_FLAGS, flags);
         return MOVE_LENGTH;
     }
+    /** DEPARTED with the REDIRECT frame body {@code frame[0, frameLength)}. */
+    public static int encodeDeparted(final MutableDirectBuffer buffer, final int offset, final long entityId,
+                                     final int session, final DirectBuffer frame, final int frameLength) {
+        buffer.putLong(offset + ENTITY_OFFSET, entityId);
+        buffer.putInt(offset + DEPARTED_SESSION, session);
+        buffer.putShort(offset + DEPARTED_FRAME_LENGTH, (short) frameLength);
+        buffer.putBytes(offset + DEPARTED_FRAME, frame, 0, frameLength);
+        return DEPARTED_FRAME + frameLength;
+    }
+
+    public static int encodeDepartFailed(final MutableDirectBuffer buffer, final int offset, final long entityId,
+                                         final int session, final long epoch) {
+        buffer.putLong(offset + ENTITY_OFFSET, entityId);
+        buffer.putInt(offset + FAILED_SESSION, session);
+        buffer.putLong(offset + FAILED_EPOCH, epoch);
+        return FAILED_LENGTH;
+    }
 
     /** ATTACK or LOOT: an entity acting on another. */
     public static int encodeTarget(final MutableDirectBuffer buffer, final int offset, final long entityId,
@@ -157,6 +193,9 @@ public final class Inputs {
         if (type == CHAT) {
             return length > CHAT_TEXT && length == CHAT_TEXT + (buffer.getByte(offset + CHAT_TEXT_LENGTH) & 0xFF);
         }
+        if (type == DEPARTED) {
+            return length > DEPARTED_FRAME && length == DEPARTED_FRAME + (buffer.getShort(offset + DEPARTED_FRAME_LENGTH) & 0xFFFF);
+        }
         return length == expectedLength(type);
     }
 
@@ -169,6 +208,7 @@ public final class Inputs {
             case ATTACK, LOOT -> TARGET_LENGTH;
             case LOOT_CONFIRMED -> CONFIRMED_LENGTH;
             case CHARACTER_LOST -> LOST_LENGTH;
+            case DEPART_FAILED -> FAILED_LENGTH;
             default -> -1;
         };
     }

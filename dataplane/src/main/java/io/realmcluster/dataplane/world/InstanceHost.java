@@ -20,6 +20,7 @@ import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.LoadReport;
 import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.world.Portals;
 import io.realmcluster.proto.v1.MapLoad;
 
 /**
@@ -43,10 +44,13 @@ public final class InstanceHost {
     public record Running(MapInstance assignment, MapWorld world, MapAgent agent, int handle) {
     }
 
-    /** Where continents' creatures live: around the vanilla starting areas players appear in. */
+    /**
+     * Where continents' players appear and their creatures live: around the capitals, Stormwind and
+     * Orgrimmar, where a realm's crowds gather and where the Stockade and Ragefire Chasm open.
+     */
     private static final Map<Integer, float[]> CENTERS = Map.of(
-        0, new float[] {-8949.95f, -132.49f},
-        1, new float[] {-618.52f, -4251.67f});
+        0, new float[] {-8913.23f, 554.63f},
+        1, new float[] {1629.36f, -4373.39f});
 
     private final TickScheduler scheduler;
     private final SaveLog saves;
@@ -105,8 +109,10 @@ public final class InstanceHost {
 
     private void load(final MapInstance instance) {
         final WorldSettings settings = WorldSettings.forKind(instance.getKind());
+        // An instance is laid out around its entry point: where a portal brings its players.
         final float[] center = instance.getKind() == io.realmcluster.proto.v1.MapKind.MAP_KIND_CONTINENT
-            ? CENTERS.getOrDefault(instance.getMapId(), new float[] {0f, 0f}) : new float[] {0f, 0f};
+            ? CENTERS.getOrDefault(instance.getMapId(), new float[] {0f, 0f})
+            : Portals.entryPoint(instance.getMapId()).orElse(new float[] {0f, 0f});
         final int handle = ++nextHandle;
         final MapWorld world = new MapWorld(settings, instance.getMapId(), instance.getInstanceId().hashCode(),
             center[0], center[1], saves, handle,

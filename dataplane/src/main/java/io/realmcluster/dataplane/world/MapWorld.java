@@ -10,6 +10,7 @@ import io.realmcluster.dataplane.tick.TickSimulation;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.proto.client.ServerMessages;
+import io.realmcluster.proto.world.Portals;
 
 /**
  * The simulation of one map instance: players move (at a speed the server checks), creatures live
@@ -43,6 +44,10 @@ public final class MapWorld implements TickSimulation {
     static final long CREATURE_ID_BASE = 1L << 48;
     /** Entity updates go to each player every this many ticks (10 Hz at 20 Hz ticks); its own state every tick. */
     static final int UPDATE_EVERY_TICKS = 2;
+    /** A player's part in a transfer away from this map: none, frozen until it commits or fails, or frozen with its client gone. */
+    static final byte STAYING = 0;
+    static final byte DEPARTING = 1;
+    static final byte DEPARTING_CLIENT_GONE = 2;
 
     private final WorldSettings settings;
     private final int mapId;
@@ -99,6 +104,9 @@ public final class MapWorld implements TickSimulation {
     private final long[] durableMoney;
     /** The player changed since its last snapshot went to the save log. */
     private final boolean[] persistDirty;
+    private final byte[] departing;
+    private final Portals.Portal[] portals;
+    private long departures;
     private final int[] freeSlots;
     private int freeCount;
 
@@ -164,6 +172,8 @@ public final class MapWorld implements TickSimulation {
         saveSeq = new long[capacity];
         durableMoney = new long[capacity];
         persistDirty = new boolean[capacity];
+        departing = new byte[capacity];
+        portals = Portals.on(mapId);
         freeSlots = new int[capacity];
         for (int slot = capacity - 1; slot >= 0; slot--) {
             freeSlots[freeCount++] = slot;
@@ -210,6 +220,9 @@ public final class MapWorld implements TickSimulation {
             case Inputs.LOOT -> loot(entity, buffer.getLong(offset + Inputs.TARGET_OFFSET));
             case Inputs.LOOT_CONFIRMED -> lootConfirmed(entity, buffer, offset);
             case Inputs.CHARACTER_LOST -> lost(entity, buffer.getInt(offset + Inputs.LOST_SESSION));
+            case Inputs.DEPARTED -> departed(entity, buffer, offset);
+            case Inputs.DEPART_FAILED -> departFailed(entity, buffer.getInt(offset + Inputs.FAILED_SESSION),
+                buffer.getLong(offset + Inputs.FAILED_EPOCH));
             default -> rejectedInputs++;
         }
     }
@@ -239,6 +252,7 @@ public final class MapWorld implements TickSimulation {
         epoch[slot] = buffer.getLong(offset + Inputs.JOIN_EPOCH);
         saveSeq[slot] = buffer.getLong(offset + Inputs.JOIN_SAVE_SEQ);
         persistDirty[slot] = false;
+        departing[slot] = STAYING;
         target[slot] = Grid.NONE;
         dead[slot] = false;
         lastMoveTick[slot] = tick;
@@ -259,6 +273,11 @@ public final class MapWorld implements TickSimulation {
     private void leave(final long entity, final int client) {
         final int slot = playerSlot(entity);
         if (slot == Grid.NONE || (client != Inputs.ANY_SESSION && client != session[slot])) {
+            return;
+        }
+        if (departing[slot] != STAYING) {
+            // Its transfer decides where it is saved: the target's claim, or the abort that gives it back here.
+            departing[slot] = DEPARTING_CLIENT_GONE;
             return;
         }
         // A full save log leaves the character as its last snapshot saved it: a second of movement at most.
@@ -301,6 +320,9 @@ public final class MapWorld implements TickSimulation {
             rejectedInputs++;
             return;
         }
+        if (departing[slot] != STAYING) {
+            return;
+        }
         final float nx = buffer.getFloat(offset + Inputs.MOVE_X);
         final float ny = buffer.getFloat(offset + Inputs.MOVE_Y);
         final long elapsedTicks = Math.max(1, tick - lastMoveTick[slot]);
@@ -309,6 +331,8 @@ public final class MapWorld implements TickSimulation {
             rejectedMoves++;
             return;
         }
+        final float fromX = x[slot];
+        final float fromY = y[slot];
         x[slot] = nx;
         y[slot] = ny;
         z[slot] = buffer.getFloat(offset + Inputs.MOVE_Z);
@@ -319,6 +343,62 @@ public final class MapWorld implements TickSimulation {
         selfDirty[slot] = true;
         persistDirty[slot] = true;
         grid.place(slot, nx, ny);
+        for (final Portals.Portal portal : portals) {
+            if (portal.entered(fromX, fromY, nx, ny)) {
+                depart(slot, portal);
+                return;
+            }
+        }
+    }
+
+    /**
+     * The player walked into a portal: freeze it and ask the saver to save it IN_TRANSFER, after
+     * which the transfer service offers it to the node of the portal's far side. A full save log
+     * leaves it here (it can walk in again).
+     */
+    private void depart(final int slot, final Portals.Portal portal) {
+        final int index = saves.tryClaim(Saves.DEPART);
+        if (index < 0) {
+            droppedSaves++;
+            return;
+        }
+        encodeSave(slot, index, 0, 0);
+        Saves.destination(saves.buffer(), index, portal.toMapId(), portal.toX(), portal.toY(), portal.toZ(), portal.toO());
+        saves.commit(index);
+        departing[slot] = DEPARTING;
+        target[slot] = Grid.NONE;
+        persistDirty[slot] = false;
+        departures++;
+    }
+
+    /** The transfer committed: the client goes to the target node, the character is no longer this map's. */
+    private void departed(final long entity, final DirectBuffer buffer, final int offset) {
+        final int slot = playerSlot(entity);
+        if (slot == Grid.NONE || departing[slot] == STAYING || buffer.getInt(offset + Inputs.DEPARTED_SESSION) != session[slot]) {
+            return;
+        }
+        if (departing[slot] == DEPARTING) {
+            final int frameLength = buffer.getShort(offset + Inputs.DEPARTED_FRAME_LENGTH) & 0xFFFF;
+            out.putBytes(Outbox.BODY_OFFSET, buffer, offset + Inputs.DEPARTED_FRAME, frameLength);
+            outbox.send(Outbox.FRAME_THEN_CLOSE, session[slot], entity, frameLength);
+        }
+        remove(slot);
+    }
+
+    /** The transfer was called off: the character is this map's again, at the epoch the abort gave it. */
+    private void departFailed(final long entity, final int client, final long newEpoch) {
+        final int slot = playerSlot(entity);
+        if (slot == Grid.NONE || departing[slot] == STAYING || client != session[slot]) {
+            return;
+        }
+        final boolean clientGone = departing[slot] == DEPARTING_CLIENT_GONE;
+        departing[slot] = STAYING;
+        epoch[slot] = newEpoch;
+        selfDirty[slot] = true;
+        if (clientGone) {
+            save(slot, Saves.LOGOUT, 0, 0);
+            remove(slot);
+        }
     }
 
     /** Inputs are applied before the next tick runs: what they change is that tick's news. */
@@ -347,7 +427,7 @@ public final class MapWorld implements TickSimulation {
     private void attack(final long entity, final long targetId) {
         final int slot = playerSlot(entity);
         final long targetSlot = slotById.get(targetId);
-        if (slot == Grid.NONE || targetSlot == -1 || kind[(int) targetSlot] != CREATURE || dead[(int) targetSlot]
+        if (slot == Grid.NONE || departing[slot] != STAYING || targetSlot == -1 || kind[(int) targetSlot] != CREATURE || dead[(int) targetSlot]
             || distance(x[slot], y[slot], x[(int) targetSlot], y[(int) targetSlot]) > ATTACK_RANGE) {
             rejectedInputs++;
             return;
@@ -358,7 +438,7 @@ public final class MapWorld implements TickSimulation {
     private void loot(final long entity, final long corpseId) {
         final int slot = playerSlot(entity);
         final long corpse = slotById.get(corpseId);
-        if (slot == Grid.NONE || corpse == -1 || !dead[(int) corpse] || killer[(int) corpse] != slot
+        if (slot == Grid.NONE || departing[slot] != STAYING || corpse == -1 || !dead[(int) corpse] || killer[(int) corpse] != slot
             || money[(int) corpse] == 0 || distance(x[slot], y[slot], x[(int) corpse], y[(int) corpse]) > LOOT_RANGE) {
             rejectedInputs++;
             return;
@@ -398,10 +478,14 @@ public final class MapWorld implements TickSimulation {
             droppedSaves++;
             return false;
         }
-        Saves.encode(saves.buffer(), index, id[slot], epoch[slot], ++saveSeq[slot], handle, session[slot], level[slot],
-            mapId, experience[slot], money[slot], x[slot], y[slot], z[slot], o[slot], corpse, copper);
+        encodeSave(slot, index, corpse, copper);
         saves.commit(index);
         return true;
+    }
+
+    private void encodeSave(final int slot, final int index, final long corpse, final long copper) {
+        Saves.encode(saves.buffer(), index, id[slot], epoch[slot], ++saveSeq[slot], handle, session[slot], level[slot],
+            mapId, experience[slot], money[slot], x[slot], y[slot], z[slot], o[slot], corpse, copper);
     }
 
     /**
@@ -410,7 +494,7 @@ public final class MapWorld implements TickSimulation {
      */
     public void logoutAll() {
         for (int slot = 0; slot < id.length; slot++) {
-            if (kind[slot] == PLAYER) {
+            if (kind[slot] == PLAYER && departing[slot] == STAYING) {
                 save(slot, Saves.LOGOUT, 0, 0);
             }
         }
@@ -661,6 +745,11 @@ public final class MapWorld implements TickSimulation {
     }
 
     /** Saves the full save log refused (snapshots retried a second later, loots refused). Tick thread, read racily. */
+    /** Players that walked into a portal and were frozen for a transfer. */
+    public long departures() {
+        return departures;
+    }
+
     public long droppedSaves() {
         return droppedSaves;
     }

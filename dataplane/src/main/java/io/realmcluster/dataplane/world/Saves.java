@@ -15,6 +15,11 @@ public final class Saves {
     public static final int LOOT = 2;
     /** The character left the world (logout, disconnect, the map closed): save it and mark it OFFLINE. */
     public static final int LOGOUT = 3;
+    /**
+     * The character walked into a portal: save it and freeze it for a transfer (IN_TRANSFER), then
+     * hand it to the transfer service. Carries where it goes: map, position, orientation.
+     */
+    public static final int DEPART = 4;
 
     public static final int CHARACTER = 0;
     public static final int EPOCH = 8;
@@ -33,7 +38,12 @@ public final class Saves {
     public static final int O = 68;
     public static final int CORPSE = 72;
     public static final int COPPER = 80;
-    public static final int LENGTH = 88;
+    public static final int TO_MAP = 88;
+    public static final int TO_X = 92;
+    public static final int TO_Y = 96;
+    public static final int TO_Z = 100;
+    public static final int TO_O = 104;
+    public static final int LENGTH = 108;
 
     private Saves() {
     }
@@ -59,6 +69,16 @@ public final class Saves {
         buffer.putFloat(offset + O, o);
         buffer.putLong(offset + CORPSE, corpse);
         buffer.putLong(offset + COPPER, copper);
+    }
+
+    /** Complete a DEPART record written by {@link #encode} with where the character goes. */
+    static void destination(final MutableDirectBuffer buffer, final int offset, final int toMap, final float x,
+                            final float y, final float z, final float o) {
+        buffer.putInt(offset + TO_MAP, toMap);
+        buffer.putFloat(offset + TO_X, x);
+        buffer.putFloat(offset + TO_Y, y);
+        buffer.putFloat(offset + TO_Z, z);
+        buffer.putFloat(offset + TO_O, o);
     }
 
     public static long character(final DirectBuffer buffer, final int offset) {

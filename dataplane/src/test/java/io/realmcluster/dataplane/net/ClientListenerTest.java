@@ -54,7 +54,8 @@ class ClientListenerTest {
         final SaveLog saves = SaveLog.allocate(1 << 20);
         host = new InstanceHost(scheduler, saves, id -> listener.disconnectMap(id), (id, ticks) -> { });
         saver = new org.agrona.concurrent.AgentRunner(new org.agrona.concurrent.SleepingIdleStrategy(1_000_000),
-            Throwable::printStackTrace, null, new Saver(saves, store, NODE, host, org.agrona.concurrent.SystemNanoClock.INSTANCE));
+            Throwable::printStackTrace, null, new Saver(saves, store, NODE, host, org.agrona.concurrent.SystemNanoClock.INSTANCE,
+                departure -> { }));
         org.agrona.concurrent.AgentRunner.startOnThread(saver);
         final ClientSessions sessions = new ClientSessions(64);
         metrics = new ClientMetrics(new PrometheusRegistry(), sessions);
@@ -111,7 +112,7 @@ class ClientListenerTest {
         assertRefused(hello(forged), "BAD_TOKEN");
         assertRefused(hello(token(8, NODE, System.currentTimeMillis() - 1)), "EXPIRED_TOKEN");
         assertRefused(hello(token(8, "node-other", System.currentTimeMillis() + 60_000)), "WRONG_NODE");
-        assertRefused(c -> c.send(o -> ClientMessages.hello(c.buffer(), o, 2, good)), "VERSION_MISMATCH");
+        assertRefused(c -> c.send(o -> ClientMessages.hello(c.buffer(), o, ClientProtocol.VERSION + 1, good)), "VERSION_MISMATCH");
         assertRefused(c -> c.send(o -> ClientMessages.move(c.buffer(), o, 1, 0f, 0f, 0f, 0f, 0)), "OUT_OF_ORDER");
         assertRefused(c -> {
             hello(good).accept(c);

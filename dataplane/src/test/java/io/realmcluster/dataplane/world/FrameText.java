@@ -65,8 +65,9 @@ public final class FrameText implements ServerMessages.Handler {
     }
 
     @Override
-    public void redirect(final String host, final int port, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
-        out.add("redirect " + host + ":" + port);
+    public void redirect(final String host, final int port, final DirectBuffer token, final int tokenOffset, final int tokenLength,
+                         final String instanceId) {
+        out.add("redirect " + host + ":" + port + " " + instanceId);
     }
 
     @Override

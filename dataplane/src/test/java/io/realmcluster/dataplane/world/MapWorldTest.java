@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.ServerMessages;
+import io.realmcluster.proto.world.Portals;
 
 /** The world simulation, deterministic under a seed: movement checks, combat, loot, wandering, no allocation. */
 class MapWorldTest {
@@ -23,7 +24,7 @@ class MapWorldTest {
     private final Outbox outbox = Outbox.allocate(4 << 20, ClientProtocol.MAX_BODY);
     private final java.util.Map<Long, List<String>> received = new java.util.HashMap<>();
     private final MessageHandler discard = (type, buffer, index, length) -> { };
-    private final MapWorld world = new MapWorld(SMALL, 0, 7, 0f, 0f, saves, 1, outbox);
+    private MapWorld world = new MapWorld(SMALL, 0, 7, 0f, 0f, saves, 1, outbox);
     private long tick;
     private long lastSeq;
 
@@ -183,6 +184,64 @@ class MapWorldTest {
     }
 
     @Test
+    void walkingIntoAPortalFreezesThePlayerForItsTransferAndTheTransferDecidesWhereItGoes() {
+        final Portals.Portal stockade = Portals.entranceTo(34).orElseThrow();
+        world = new MapWorld(SMALL, 0, 7, stockade.x(), stockade.y() + 30f, saves, 1, outbox);
+        join(PLAYER, stockade.x(), stockade.y() + 8f);
+        join(PLAYER + 1, stockade.x(), stockade.y() + 8f);
+        runTicks(1);
+        saved();
+        framesTo(PLAYER);
+
+        moveTo(PLAYER, stockade.x(), stockade.y() + 4.5f);
+        assertThat(saved()).as("the save that freezes it carries where it goes").singleElement().asString()
+            .startsWith("depart to 34 at " + stockade.toX() + "," + stockade.toY() + " epoch 0:");
+        final float[] frozenAt = world.position(PLAYER);
+        move(PLAYER, 9_001, frozenAt[0], frozenAt[1] - 1f);
+        assertThat(world.position(PLAYER)).as("a departing player's moves wait for the transfer").containsExactly(frozenAt);
+        runTicks(SMALL.tickHz() * 2);
+        assertThat(saved()).as("no snapshot overtakes the freeze").noneMatch(r -> r.contains(" " + PLAYER + " "));
+
+        // Called off: the player plays on at the epoch the abort gave it back.
+        world.onInput(Inputs.DEPART_FAILED, input, 0, Inputs.encodeDepartFailed(input, 0, PLAYER, (int) PLAYER, 2));
+        moveTo(PLAYER, stockade.x(), stockade.y() + 8f);
+        runTicks(SMALL.tickHz());
+        assertThat(saved()).anyMatch(r -> r.startsWith("snapshot " + PLAYER + " "));
+
+        // Walks in again, this time the target takes it: the client is redirected and the map lets it go unsaved.
+        moveTo(PLAYER, stockade.x(), stockade.y() + 4.5f);
+        assertThat(saved()).singleElement().asString().contains("epoch 2:");
+        framesTo(PLAYER);
+        final UnsafeBuffer redirect = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
+        final int redirectLength = ServerMessages.redirect(redirect, 0, "127.0.0.1", 8086, new byte[] {'t'}, "main.34.c42");
+        world.onInput(Inputs.DEPARTED, input, 0, Inputs.encodeDeparted(input, 0, PLAYER, (int) PLAYER, redirect,
+            redirectLength));
+        assertThat(world.players()).isEqualTo(1);
+        assertThat(framesTo(PLAYER)).containsExactly("redirect 127.0.0.1:8086 main.34.c42");
+        assertThat(framesTo(PLAYER + 1)).contains("gone " + PLAYER);
+        world.onInput(Inputs.PLAYER_LEAVE, input, 0, Inputs.encodeLeave(input, 0, PLAYER, (int) PLAYER));
+        assertThat(saved()).as("the leave of its closed session saves nothing").isEmpty();
+    }
+
+    @Test
+    void aPlayerWhoseClientLeftDuringATransferThatFailsIsLoggedOutAtTheNewEpoch() {
+        final Portals.Portal stockade = Portals.entranceTo(34).orElseThrow();
+        world = new MapWorld(SMALL, 0, 7, stockade.x(), stockade.y() + 30f, saves, 1, outbox);
+        join(PLAYER, stockade.x(), stockade.y() + 8f);
+        runTicks(1);
+        moveTo(PLAYER, stockade.x(), stockade.y() + 4.5f);
+        saved();
+        world.onInput(Inputs.PLAYER_LEAVE, input, 0, Inputs.encodeLeave(input, 0, PLAYER, (int) PLAYER));
+        assertThat(world.players()).as("it stays until its transfer decides").isEqualTo(1);
+        assertThat(saved()).isEmpty();
+        world.logoutAll();
+        assertThat(saved()).as("a departing player is the transfer's, not the closing map's").isEmpty();
+        world.onInput(Inputs.DEPART_FAILED, input, 0, Inputs.encodeDepartFailed(input, 0, PLAYER, (int) PLAYER, 2));
+        assertThat(world.players()).isZero();
+        assertThat(saved()).singleElement().asString().startsWith("logout " + PLAYER + " ");
+    }
+
+    @Test
     void aTickAllocatesNothingInSteadyState() {
         for (int p = 1; p <= 50; p++) {
             join(p, p * 3f, 0f);
@@ -262,6 +321,9 @@ class MapWorldTest {
                 case Saves.SNAPSHOT -> "snapshot";
                 case Saves.LOOT -> "loot";
                 case Saves.LOGOUT -> "logout";
+                case Saves.DEPART -> "depart to " + buffer.getInt(index + Saves.TO_MAP) + " at "
+                    + buffer.getFloat(index + Saves.TO_X) + "," + buffer.getFloat(index + Saves.TO_Y) + " epoch "
+                    + buffer.getLong(index + Saves.EPOCH) + ":";
                 default -> "type " + type;
             };
             records.add(kind + " " + Saves.character(buffer, index) + " seq " + lastSeq

@@ -9,7 +9,7 @@ package io.realmcluster.proto.client;
  */
 public final class ClientProtocol {
     /** Protocol version a client states in HELLO; a node serves exactly this one. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Bytes of the length prefix in front of every TCP frame. */
     public static final int LENGTH_PREFIX = 2;
     /** Largest body (opcode included) either side may send. */
@@ -144,7 +144,7 @@ public final class ClientProtocol {
     public static final int LOOTED_MONEY = 17;
     public static final int LOOTED_LENGTH = 25;
 
-    // REDIRECT: port u16, host length u8, host, token length u16, token.
+    // REDIRECT: port u16, host length u8, host, token length u16, token, instance id length u8, instance id.
     public static final int REDIRECT_PORT = 1;
     public static final int REDIRECT_HOST_LENGTH = 3;
     public static final int REDIRECT_HOST = 4;

@@ -33,7 +33,7 @@ public final class ServerMessages {
 
         void looted(long corpseId, long copper, long money);
 
-        void redirect(String host, int port, DirectBuffer token, int tokenOffset, int tokenLength);
+        void redirect(String host, int port, DirectBuffer token, int tokenOffset, int tokenLength, String instanceId);
 
         void disconnect(DisconnectReason reason, String text);
 
@@ -171,11 +171,17 @@ public final class ServerMessages {
                     return FrameError.BAD_FIELD;
                 }
                 final int tokenLength = buffer.getShort(o + tokenLengthAt, LE) & 0xFFFF;
-                if (tokenLength == 0 || tokenLength > MAX_TOKEN || length != tokenLengthAt + 2 + tokenLength) {
+                final int instanceLengthAt = tokenLengthAt + 2 + tokenLength;
+                if (tokenLength == 0 || tokenLength > MAX_TOKEN || length < instanceLengthAt + 1) {
+                    return FrameError.BAD_LENGTH;
+                }
+                final int instanceLength = buffer.getByte(o + instanceLengthAt) & 0xFF;
+                if (instanceLength == 0 || instanceLength > MAX_INSTANCE_ID || length != instanceLengthAt + 1 + instanceLength) {
                     return FrameError.BAD_LENGTH;
                 }
                 handler.redirect(buffer.getStringWithoutLengthAscii(o + REDIRECT_HOST, hostLength),
-                    buffer.getShort(o + REDIRECT_PORT, LE) & 0xFFFF, buffer, o + tokenLengthAt + 2, tokenLength);
+                    buffer.getShort(o + REDIRECT_PORT, LE) & 0xFFFF, buffer, o + tokenLengthAt + 2, tokenLength,
+                    buffer.getStringWithoutLengthAscii(o + instanceLengthAt + 1, instanceLength));
             }
             case DISCONNECT -> {
                 if (length < DISCONNECT_TEXT) {
@@ -294,12 +300,15 @@ public final class ServerMessages {
         return LOOTED_LENGTH;
     }
 
+    /** REDIRECT to {@code host:port}, where the client says HELLO with {@code token} and enters {@code instanceId}. */
     public static int redirect(final MutableDirectBuffer b, final int o, final String host, final int port,
-                               final byte[] token) {
+                               final byte[] token, final String instanceId) {
         final byte[] hostBytes = host.getBytes(StandardCharsets.US_ASCII);
-        if (hostBytes.length == 0 || hostBytes.length > MAX_HOST || token.length == 0 || token.length > MAX_TOKEN) {
-            throw new IllegalArgumentException("redirect host of " + hostBytes.length + " bytes or token of "
-                + token.length + " bytes out of range");
+        final byte[] instanceBytes = instanceId.getBytes(StandardCharsets.US_ASCII);
+        if (hostBytes.length == 0 || hostBytes.length > MAX_HOST || token.length == 0 || token.length > MAX_TOKEN
+            || instanceBytes.length == 0 || instanceBytes.length > MAX_INSTANCE_ID) {
+            throw new IllegalArgumentException("redirect host of " + hostBytes.length + " bytes, token of " + token.length
+                + " bytes or instance id of " + instanceBytes.length + " bytes out of range");
         }
         b.putByte(o, REDIRECT);
         b.putShort(o + REDIRECT_PORT, (short) port, LE);
@@ -308,7 +317,10 @@ public final class ServerMessages {
         final int tokenLengthAt = o + REDIRECT_HOST + hostBytes.length;
         b.putShort(tokenLengthAt, (short) token.length, LE);
         b.putBytes(tokenLengthAt + 2, token);
-        return tokenLengthAt + 2 + token.length - o;
+        final int instanceLengthAt = tokenLengthAt + 2 + token.length;
+        b.putByte(instanceLengthAt, (byte) instanceBytes.length);
+        b.putBytes(instanceLengthAt + 1, instanceBytes);
+        return instanceLengthAt + 1 + instanceBytes.length - o;
     }
 
     /** DISCONNECT with a reason and a short text (cut to 255 bytes). */

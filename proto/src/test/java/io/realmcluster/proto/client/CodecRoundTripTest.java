@@ -46,13 +46,13 @@ class CodecRoundTripTest {
         final UnsafeBuffer text = new UnsafeBuffer("lfg deadmines".getBytes(StandardCharsets.UTF_8));
         assertThat(server(ServerMessages.chat(buffer, o, 6, text, 0, text.capacity()))).isNull();
         assertThat(server(ServerMessages.looted(buffer, o, 5, 31, 5031))).isNull();
-        assertThat(server(ServerMessages.redirect(buffer, o, "10.0.0.7", 8085, new byte[] {'t'}))).isNull();
+        assertThat(server(ServerMessages.redirect(buffer, o, "10.0.0.7", 8085, new byte[] {'t'}, "eu.36.g7"))).isNull();
         assertThat(server(ServerMessages.disconnect(buffer, o, DisconnectReason.FLOOD, "too many frames"))).isNull();
         assertThat(server(ServerMessages.pong(buffer, o, 3))).isNull();
         assertThat(recorder.seen).containsExactly(
-            "welcome v1 77 9 20", "entered 12 0 1.0 2.0 3.0 4.0 100.0", "self 8 1.0 2.0 90/100 L12 5000 777",
+            "welcome v" + ClientProtocol.VERSION + " 77 9 20", "entered 12 0 1.0 2.0 3.0 4.0 100.0", "self 8 1.0 2.0 90/100 L12 5000 777",
             "updates 31 1 [5 2 1 1.0 2.0 0] [6 1 0 -1.0 -2.0 80]", "gone 1 6", "chat 6 lfg deadmines",
-            "looted 5 31 5031", "redirect 10.0.0.7:8085 t", "disconnect FLOOD too many frames", "pong 3");
+            "looted 5 31 5031", "redirect 10.0.0.7:8085 t eu.36.g7", "disconnect FLOOD too many frames", "pong 3");
     }
 
     @Test

@@ -107,8 +107,8 @@ final class Recorder implements ClientMessages.Handler, ServerMessages.Handler {
 
     @Override
     public void redirect(final String host, final int port, final DirectBuffer token, final int tokenOffset,
-                         final int tokenLength) {
-        seen.add("redirect " + host + ":" + port + " " + text(token, tokenOffset, tokenLength));
+                         final int tokenLength, final String instanceId) {
+        seen.add("redirect " + host + ":" + port + " " + text(token, tokenOffset, tokenLength) + " " + instanceId);
     }
 
     @Override

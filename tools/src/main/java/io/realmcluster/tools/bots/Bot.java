@@ -26,6 +26,7 @@ import io.realmcluster.proto.client.FrameError;
 import io.realmcluster.proto.client.Frames;
 import io.realmcluster.proto.client.ServerMessages;
 import io.realmcluster.proto.client.ServerMessages.Record;
+import io.realmcluster.proto.world.Portals;
 
 /**
  * One headless game client: connects to its node with the token from Login, enters the world,
@@ -50,6 +51,9 @@ final class Bot implements ServerMessages.Handler {
     private static final long ENTER_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(15);
     /** Moves without a newer acknowledgement after which the bot takes the node's last position. */
     private static final int UNACKED_MOVES_BEFORE_RESYNC = 40;
+    /** How long a bot stands in a portal waiting for its redirect before it gives up on it. */
+    private static final long PORTAL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(15);
+    private static final Portals.Portal[] NO_PORTALS = {};
     private static final double MAX_STEP_SECONDS = 0.1;
     private static final double TWO_PI = 2 * Math.PI;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -116,10 +120,24 @@ final class Bot implements ServerMessages.Handler {
     long maxMoney;
     long moveCorrections;
     long redirects;
+    /** Portals walked into that did not lead anywhere within {@link #PORTAL_WAIT_NANOS}. */
+    long portalsRefused;
+    /** Times this bot entered a dungeon, raid or battleground. */
+    long instancesEntered;
+    /** Whether this bot goes through portals (dungeons and back), and how long it stays on a map before it does. */
+    private final boolean dungeonGoer;
+    private final long stayNanos;
+    private Portals.Portal[] portalsHere = NO_PORTALS;
+    private Portals.Portal portalGoal;
+    private long portalAfterNanos;
+    private long portalWaitSinceNanos;
 
     Bot(final int index, final String account, final String password, final String character, final BotLoop loop,
-        final BotFleet fleet, final long chatEveryNanos, final float spreadYards) {
+        final BotFleet fleet, final long chatEveryNanos, final float spreadYards, final boolean dungeonGoer,
+        final long stayNanos) {
         this.spreadYards = spreadYards;
+        this.dungeonGoer = dungeonGoer;
+        this.stayNanos = stayNanos;
         this.index = index;
         this.account = account;
         this.password = password;
@@ -334,6 +352,33 @@ final class Bot implements ServerMessages.Handler {
             nodePositionKnown = false;
         }
 
+        if (portalsHere.length > 0 && dungeonGoer && now - portalAfterNanos >= 0) {
+            if (!towardPortal(now, step)) {
+                // In the portal, frozen until the node redirects: no moves to send.
+                channel.flush();
+                return;
+            }
+        } else {
+            fightOrWander(now, step);
+        }
+        orientation = (float) (((heading % TWO_PI) + TWO_PI) % TWO_PI);
+
+        sequence++;
+        if (sequence == 0) {
+            sequence = 1;
+        }
+        ring.sent(sequence, now, x, y);
+        send(ClientMessages.move(loop.out, LENGTH_PREFIX, sequence, x, y, z, orientation, 0), false);
+        fleet.moveSent();
+
+        if (now - nextChatNanos >= 0) {
+            nextChatNanos = now + chatEveryNanos;
+            send(ClientMessages.say(loop.out, LENGTH_PREFIX, "hello from " + character), false);
+        }
+        channel.flush();
+    }
+
+    private void fightOrWander(final long now, final float step) {
         VisibleEntities.Entity target = targetId != 0 ? entities.get(targetId) : null;
         if (target != null) {
             final float d = VisibleEntities.distance(target, x, y);
@@ -384,21 +429,45 @@ final class Bot implements ServerMessages.Handler {
         } else {
             wander(now, step);
         }
-        orientation = (float) (((heading % TWO_PI) + TWO_PI) % TWO_PI);
+    }
 
-        sequence++;
-        if (sequence == 0) {
-            sequence = 1;
+    /**
+     * Walk to the nearest portal of this map and into it. False once inside: the node froze the bot
+     * for its transfer and will redirect it; after {@link #PORTAL_WAIT_NANOS} without a redirect the
+     * bot gives up and tries again after its stay.
+     */
+    private boolean towardPortal(final long now, final float step) {
+        if (portalGoal == null) {
+            float best = Float.MAX_VALUE;
+            for (final Portals.Portal portal : portalsHere) {
+                final float d = (portal.x() - x) * (portal.x() - x) + (portal.y() - y) * (portal.y() - y);
+                if (d < best) {
+                    best = d;
+                    portalGoal = portal;
+                }
+            }
+            targetId = 0;
         }
-        ring.sent(sequence, now, x, y);
-        send(ClientMessages.move(loop.out, LENGTH_PREFIX, sequence, x, y, z, orientation, 0), false);
-        fleet.moveSent();
-
-        if (now - nextChatNanos >= 0) {
-            nextChatNanos = now + chatEveryNanos;
-            send(ClientMessages.say(loop.out, LENGTH_PREFIX, "hello from " + character), false);
+        if (portalGoal.contains(x, y)) {
+            if (portalWaitSinceNanos == 0) {
+                portalWaitSinceNanos = now;
+            } else if (now - portalWaitSinceNanos > PORTAL_WAIT_NANOS) {
+                portalsRefused++;
+                portalGoal = null;
+                portalWaitSinceNanos = 0;
+                portalAfterNanos = now + stayNanos;
+                return true;
+            }
+            return false;
         }
-        channel.flush();
+        final float dx = portalGoal.x() - x;
+        final float dy = portalGoal.y() - y;
+        final float d = (float) Math.sqrt(dx * dx + dy * dy);
+        heading = (float) Math.atan2(dy, dx);
+        final float move = Math.min(step, d);
+        x += dx / d * move;
+        y += dy / d * move;
+        return true;
     }
 
     private void wander(final long now, final float step) {
@@ -464,6 +533,15 @@ final class Bot implements ServerMessages.Handler {
         lastMoveNanos = now;
         nextTurnNanos = now + turnDelay();
         nextChatNanos = now + (long) (loop.random.nextDouble() * chatEveryNanos);
+        final boolean firstEntry = !enteredWorld;
+        portalsHere = Portals.on(mapId);
+        portalGoal = null;
+        portalWaitSinceNanos = 0;
+        // Off to a dungeon at once on first entering the world; after a stay on every map since.
+        portalAfterNanos = firstEntry ? now : now + stayNanos;
+        if (Portals.entryPoint(mapId).isPresent()) {
+            instancesEntered++;
+        }
         state = State.IN_WORLD;
         if (!counted) {
             counted = true;
@@ -548,7 +626,7 @@ final class Bot implements ServerMessages.Handler {
 
     @Override
     public void redirect(final String host, final int port, final DirectBuffer redirectToken, final int tokenOffset,
-                         final int tokenLength) {
+                         final int tokenLength, final String instance) {
         final byte[] newToken = new byte[tokenLength];
         redirectToken.getBytes(tokenOffset, newToken);
         // Resolving here blocks the loop; redirects are rare and carry addresses, not names, in practice.
@@ -560,6 +638,7 @@ final class Bot implements ServerMessages.Handler {
         redirects++;
         address = target;
         token = newToken;
+        instanceId = instance;
         state = State.REDIRECTING;
         phaseStartedNanos = System.nanoTime();
         entities.clear();

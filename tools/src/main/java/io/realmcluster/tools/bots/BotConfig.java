@@ -21,15 +21,33 @@ import io.realmcluster.common.net.HostPort;
  * @param chatEvery         how often each bot says something
  * @param spreadYards       how far from where it enters each bot makes its home (wandering and fighting around
  *                          it), as players spread over a zone; 0 keeps every bot around the entry point
+ * @param dungeonShare      the share of bots (0 to 1) that go through portals: on entering the world they walk
+ *                          to the nearest dungeon entrance and in, stay {@code dungeonStay}, walk out, and again
+ * @param dungeonStay       how long a bot that goes through portals stays on a map before it takes the next one
  */
 public record BotConfig(List<HostPort> controlPlanes, int count, Duration duration, String realm, String namePrefix,
-                        int loginConcurrency, int ioThreads, Duration chatEvery, float spreadYards) {
+                        int loginConcurrency, int ioThreads, Duration chatEvery, float spreadYards,
+                        double dungeonShare, Duration dungeonStay) {
     /** Bots spread over {@link #DEFAULT_SPREAD_YARDS}, a start zone. */
     public static final float DEFAULT_SPREAD_YARDS = 150f;
 
     public BotConfig(final List<HostPort> controlPlanes, final int count, final Duration duration, final String realm,
                      final String namePrefix, final int loginConcurrency, final int ioThreads, final Duration chatEvery) {
         this(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery, DEFAULT_SPREAD_YARDS);
+    }
+
+    /** Bots that stay on the map they enter. */
+    public BotConfig(final List<HostPort> controlPlanes, final int count, final Duration duration, final String realm,
+                     final String namePrefix, final int loginConcurrency, final int ioThreads, final Duration chatEvery,
+                     final float spreadYards) {
+        this(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery, spreadYards, 0,
+            Duration.ofSeconds(20));
+    }
+
+    /** The same bots, with {@code share} of them going through portals and staying {@code stay} on each map. */
+    public BotConfig withDungeons(final double share, final Duration stay) {
+        return new BotConfig(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery,
+            spreadYards, share, stay);
     }
 
     public BotConfig {
@@ -54,6 +72,13 @@ public record BotConfig(List<HostPort> controlPlanes, int count, Duration durati
         }
         if (!(spreadYards >= 0 && spreadYards <= 5_000)) {
             throw new IllegalArgumentException("spread must be 0 to 5000 yards, got " + spreadYards);
+        }
+        if (!(dungeonShare >= 0 && dungeonShare <= 1)) {
+            throw new IllegalArgumentException("dungeon share must be 0 to 1, got " + dungeonShare);
+        }
+        Objects.requireNonNull(dungeonStay, "dungeonStay");
+        if (dungeonStay.isNegative()) {
+            throw new IllegalArgumentException("dungeon stay must not be negative, got " + dungeonStay);
         }
         if (chatEvery.isNegative() || chatEvery.isZero()) {
             throw new IllegalArgumentException("chat interval must be positive, got " + chatEvery);

@@ -139,7 +139,8 @@ public final class BotFleet {
             for (int i = 0; i < config.count(); i++) {
                 final BotLoop loop = loops.get(i % loops.size());
                 final Bot bot = new Bot(i, BotNames.account(config.namePrefix(), i), password(random),
-                    BotNames.character(config.namePrefix(), i), loop, this, chatEveryNanos, config.spreadYards());
+                    BotNames.character(config.namePrefix(), i), loop, this, chatEveryNanos, config.spreadYards(),
+                    goesThroughPortals(i, config.dungeonShare()), config.dungeonStay().toNanos());
                 loop.bots.add(bot);
                 bots.add(bot);
             }
@@ -434,7 +435,11 @@ public final class BotFleet {
         long maxMoney = 0;
         long corrections = 0;
         long redirects = 0;
+        long instancesEntered = 0;
+        long portalsRefused = 0;
         for (final Bot bot : bots) {
+            instancesEntered += bot.instancesEntered;
+            portalsRefused += bot.portalsRefused;
             enteredWorld += bot.enteredWorld ? 1 : 0;
             sawOthers += bot.sawOthers ? 1 : 0;
             killCount += bot.kills;
@@ -456,10 +461,16 @@ public final class BotFleet {
         return new BotReport(config.count(), loggedIn.get(), enteredWorld, loginP50, loginP99,
             latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(50),
             latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99),
-            latency.getMaxValue(), latency.getTotalCount(), movesSent.sum(), corrections, redirects,
+            latency.getMaxValue(), latency.getTotalCount(), movesSent.sum(), corrections, redirects, instancesEntered,
+            portalsRefused,
             sawOthers, players.size(), killCount, lootedCorpses, lootedCopper, chatHeard, maxMoney,
             sums(disconnects), sums(unexpectedDisconnects), total(protocolErrors), sums(protocolErrors), sums(failures), failureDetails,
             loginSeconds, worldSeconds);
+    }
+
+    /** Whether bot {@code index} is one of the {@code share} that go through portals: spread evenly over the fleet. */
+    static boolean goesThroughPortals(final int index, final double share) {
+        return share > 0 && Math.floor((index + 1) * share) > Math.floor(index * share);
     }
 
     private static long total(final Map<String, LongAdder> counters) {

@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  */
 public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50Micros, long loginP99Micros,
                         long latencyP50Micros, long latencyP99Micros, long latencyMaxMicros, long samples,
-                        long movesSent, long moveCorrections, long redirects,
+                        long movesSent, long moveCorrections, long redirects, long instancesEntered,
+                        long portalsRefused,
                         int botsThatSawOthers, int distinctPlayersSeen, long kills, long lootedCorpses,
                         long lootedCopper, long chatHeard, long maxMoneySeen,
                         Map<String, Long> disconnects, Map<String, Long> unexpectedDisconnects,
@@ -63,8 +64,11 @@ public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50
             botsThatSawOthers, count, distinctPlayersSeen, kills, lootedCorpses, lootedCopper, maxMoneySeen, chatHeard));
         final String byReason = disconnects.isEmpty() ? "" : " (by reason: " + counts(disconnects) + ")";
         lines.add("bots: disconnects: " + (unexpectedDisconnects.isEmpty() ? "none unexpected"
-            : unexpectedDisconnectCount() + " unexpected: " + counts(unexpectedDisconnects)) + byReason
-            + (redirects > 0 ? "; redirects " + redirects : ""));
+            : unexpectedDisconnectCount() + " unexpected: " + counts(unexpectedDisconnects)) + byReason);
+        if (redirects > 0 || portalsRefused > 0) {
+            lines.add(String.format(Locale.ROOT, "bots: portals: %,d redirects, %,d entries into dungeons, %,d portals that led nowhere",
+                redirects, instancesEntered, portalsRefused));
+        }
         final List<String> errors = new ArrayList<>();
         if (protocolErrors > 0) {
             errors.add(protocolErrors + " protocol errors (" + counts(protocolErrorsByKind) + ")");
@@ -94,6 +98,8 @@ public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50
         field(json, "moves_sent", movesSent);
         field(json, "move_corrections", moveCorrections);
         field(json, "redirects", redirects);
+        field(json, "instances_entered", instancesEntered);
+        field(json, "portals_refused", portalsRefused);
         field(json, "bots_that_saw_others", botsThatSawOthers);
         field(json, "distinct_players_seen", distinctPlayersSeen);
         field(json, "kills", kills);

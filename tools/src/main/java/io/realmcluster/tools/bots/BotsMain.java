@@ -64,6 +64,15 @@ public final class BotsMain implements Callable<Integer> {
         description = "How far from where it enters each bot makes its home, as players spread over a zone (default: ${DEFAULT-VALUE}).")
     float spreadYards;
 
+    @Option(names = "--dungeon-share", paramLabel = "SHARE", defaultValue = "0",
+        description = "Share of bots (0 to 1) that walk to the nearest dungeon entrance, go in, stay, and come back out "
+            + "(default: ${DEFAULT-VALUE}).")
+    double dungeonShare;
+
+    @Option(names = "--dungeon-stay", paramLabel = "SECONDS", defaultValue = "20",
+        description = "How long those bots stay on a map before they take the next portal (default: ${DEFAULT-VALUE}).")
+    long dungeonStaySeconds;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
         description = "text or json (default: ${DEFAULT-VALUE}).")
     Format output;
@@ -123,7 +132,8 @@ public final class BotsMain implements Callable<Integer> {
         }
         try {
             return new BotConfig(controlPlanes, count, Duration.ofSeconds(durationSeconds), realm, prefix,
-                loginConcurrency, ioThreads, Duration.ofSeconds(chatEverySeconds), spreadYards);
+                loginConcurrency, ioThreads, Duration.ofSeconds(chatEverySeconds), spreadYards)
+                .withDungeons(dungeonShare, Duration.ofSeconds(dungeonStaySeconds));
         } catch (final IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

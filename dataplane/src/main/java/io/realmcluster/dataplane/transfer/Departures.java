@@ -1,0 +1,297 @@
+package io.realmcluster.dataplane.transfer;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.realmcluster.common.grpc.Channels;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.store.CharacterStore;
+import io.realmcluster.dataplane.store.Departure;
+import io.realmcluster.dataplane.tick.Ingress;
+import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.dataplane.world.Inputs;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.ServerMessages;
+import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.InstanceRoute;
+import io.realmcluster.proto.v1.TransferAccepted;
+import io.realmcluster.proto.v1.TransferGrpc;
+import io.realmcluster.proto.v1.TransferOffer;
+
+/**
+ * The source's side of a transfer (see ../shared/DESIGN.md, "Character transfer"), from the point
+ * where the saver has frozen the character IN_TRANSFER: find where it goes, offer it to that node
+ * (retried on the same transfer id until the node takes it or the deadline passes), then tell the
+ * map: DEPARTED with the REDIRECT its client follows, or, when the transfer is called off, abort
+ * it in the database (the same compare-and-set the target's claim races) and DEPART_FAILED with
+ * the epoch that gives the character back to its map. Blocking calls run on a few threads of
+ * their own, never on a tick or network thread.
+ */
+public final class Departures implements Consumer<Departure>, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Departures.class);
+    private static final int THREADS = 4;
+    private static final int QUEUE = 4_096;
+    private static final long FIRST_RETRY_MILLIS = 20;
+    private static final long MAX_RETRY_MILLIS = 500;
+
+    /** Where a portal into a map leads, for a character of a realm: asked of the control plane. */
+    @FunctionalInterface
+    public interface Router {
+        /** @throws StatusRuntimeException when there is no route now; UNAVAILABLE and DEADLINE_EXCEEDED are retried */
+        InstanceRoute route(int mapId, String realm, String owner, Duration deadline);
+    }
+
+    /** Counters the metrics read. */
+    public static final class Stats {
+        final AtomicLong started = new AtomicLong();
+        final AtomicLong completed = new AtomicLong();
+        final AtomicLong aborted = new AtomicLong();
+        final AtomicLong lost = new AtomicLong();
+        final AtomicLong nanos = new AtomicLong();
+
+        public long started() {
+            return started.get();
+        }
+
+        /** Transfers a target claimed and whose client was redirected. */
+        public long completed() {
+            return completed.get();
+        }
+
+        /** Transfers called off: the character plays on here. */
+        public long aborted() {
+            return aborted.get();
+        }
+
+        /** Transfers whose outcome left the character neither here nor redirected (its client was disconnected). */
+        public long lost() {
+            return lost.get();
+        }
+
+        /** Time from the freeze being durable to the map being told, summed over completed transfers. */
+        public long nanos() {
+            return nanos.get();
+        }
+    }
+
+    private final String nodeId;
+    private final CharacterStore store;
+    private final InstanceHost instances;
+    private final Router router;
+    private final Duration deadline;
+    private final Stats stats = new Stats();
+    private final ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(QUEUE), new DefaultThreadFactory("transfers", true));
+    private final Map<String, ManagedChannel> peers = new ConcurrentHashMap<>();
+
+    /**
+     * @param deadline how long a transfer may take from freeze to commit before it is called off
+     */
+    public Departures(final String nodeId, final CharacterStore store, final InstanceHost instances, final Router router,
+                      final Duration deadline) {
+        this.nodeId = nodeId;
+        this.store = store;
+        this.instances = instances;
+        this.router = router;
+        this.deadline = deadline;
+    }
+
+    /** From the saver's thread: the freeze is durable. Hand the transfer to this class's threads. */
+    @Override
+    public void accept(final Departure departure) {
+        stats.started.incrementAndGet();
+        try {
+            threads.execute(() -> transfer(departure));
+        } catch (final RejectedExecutionException e) {
+            LOG.warn("too many transfers at once; calling off the transfer of character {}", departure.characterId());
+            callOff(departure, null, "too many transfers at once");
+        }
+    }
+
+    private void transfer(final Departure departure) {
+        final long started = System.nanoTime();
+        final long deadlineNanos = started + deadline.toNanos();
+        final InstanceHost.Running source = instances.byHandle(departure.mapHandle());
+        if (!store.transfers() || source == null) {
+            callOff(departure, null, store.transfers() ? "its map left this node" : "this node keeps its characters to itself");
+            return;
+        }
+        final String realm = source.assignment().getRealm();
+        long backoff = FIRST_RETRY_MILLIS;
+        String why = "no answer";
+        while (System.nanoTime() - deadlineNanos < 0) {
+            try {
+                complete(departure, realm, deadlineNanos, started);
+                return;
+            } catch (final StatusRuntimeException e) {
+                why = e.getStatus().getCode() + ": " + e.getStatus().getDescription();
+                if (!retryable(e.getStatus().getCode())) {
+                    break;
+                }
+            }
+            park(Math.min(backoff, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+            backoff = Math.min(MAX_RETRY_MILLIS, backoff * 2);
+        }
+        callOff(departure, realm, why);
+    }
+
+    private void complete(final Departure departure, final String realm, final long deadlineNanos, final long started) {
+        final InstanceRoute route = router.route(departure.toMapId(), realm, "c" + departure.characterId(),
+            remaining(deadlineNanos));
+        final TransferAccepted accepted = offer(route, departure, realm, deadlineNanos);
+        redirect(departure, accepted, route.getInstance().getInstanceId());
+        stats.completed.incrementAndGet();
+        stats.nanos.addAndGet(System.nanoTime() - started);
+        LOG.debug("character {} went to {} on {} (transfer {})", departure.characterId(),
+            route.getInstance().getInstanceId(), route.getNode().getNodeId(), departure.transferId());
+    }
+
+    private TransferAccepted offer(final InstanceRoute route, final Departure departure, final String realm,
+                                   final long deadlineNanos) {
+        final Endpoint grpc = route.getNode().getGrpc();
+        final ManagedChannel channel = peers.computeIfAbsent(grpc.getHost() + ":" + grpc.getPort(),
+            address -> Channels.forTargets(List.of(HostPort.parse(address)), 30));
+        return TransferGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(remaining(deadlineNanos).toMillis(), TimeUnit.MILLISECONDS)
+            .offer(TransferOffer.newBuilder()
+                .setTransferId(departure.transferId().toString())
+                .setCharacterId(departure.characterId())
+                .setRealm(realm)
+                .setEpoch(departure.epoch())
+                .setSourceNode(nodeId)
+                .setTargetInstanceId(route.getInstance().getInstanceId())
+                .setX(departure.x())
+                .setY(departure.y())
+                .setZ(departure.z())
+                .setOrientation(departure.orientation())
+                .build());
+    }
+
+    /** Not found: the instance is still loading on its node. Unavailable or late: the control plane or the peer, for now. */
+    private static boolean retryable(final Status.Code code) {
+        return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.NOT_FOUND
+            || code == Status.Code.RESOURCE_EXHAUSTED;
+    }
+
+    private void redirect(final Departure departure, final TransferAccepted accepted, final String instanceId) {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
+        final int length = ServerMessages.redirect(frame, 0, accepted.getClient().getHost(), accepted.getClient().getPort(),
+            accepted.getToken().toByteArray(), instanceId);
+        if (!tell(departure, Inputs.DEPARTED, (buffer, index) ->
+            Inputs.encodeDeparted(buffer, index, departure.characterId(), departure.session(), frame, length),
+            Inputs.DEPARTED_FRAME + length)) {
+            LOG.info("character {} went to {} but its map left this node before its client could be told",
+                departure.characterId(), instanceId);
+        }
+    }
+
+    /**
+     * Call the transfer off: CAS the character back to this node (epoch + 1). If the target's claim
+     * won that race, ask the target once more for the answer it gave (offers are idempotent).
+     */
+    private void callOff(final Departure departure, final String realm, final String why) {
+        long epoch = -2;
+        for (int attempt = 0; attempt < 5 && epoch == -2; attempt++) {
+            try {
+                epoch = store.abortTransfer(departure.characterId(), departure.epoch(), departure.transferId(), nodeId);
+            } catch (final SQLException e) {
+                LOG.warn("calling off the transfer of character {} failed ({}); retrying", departure.characterId(),
+                    e.getMessage());
+                park(200L << attempt);
+            }
+        }
+        if (epoch == -1 && realm != null) {
+            // The target claimed it after all (its answer was lost on the way): ask for that answer again.
+            try {
+                complete(departure, realm, System.nanoTime() + deadline.toNanos(), System.nanoTime());
+                return;
+            } catch (final StatusRuntimeException e) {
+                LOG.warn("transfer {} of character {} was claimed but its target does not answer: {}",
+                    departure.transferId(), departure.characterId(), e.getStatus());
+            }
+        }
+        if (epoch < 0) {
+            stats.lost.incrementAndGet();
+            LOG.warn("transfer {} of character {} could not be called off ({}); its client is disconnected and the "
+                + "character is where the database says", departure.transferId(), departure.characterId(), why);
+            tell(departure, Inputs.CHARACTER_LOST, (buffer, index) ->
+                Inputs.encodeCharacterLost(buffer, index, departure.characterId(), departure.session()), Inputs.LOST_LENGTH);
+            return;
+        }
+        stats.aborted.incrementAndGet();
+        LOG.info("transfer of character {} to map {} called off ({}); it stays here", departure.characterId(),
+            departure.toMapId(), why);
+        final long newEpoch = epoch;
+        if (!tell(departure, Inputs.DEPART_FAILED, (buffer, index) -> Inputs.encodeDepartFailed(buffer, index,
+            departure.characterId(), departure.session(), newEpoch), Inputs.FAILED_LENGTH)) {
+            // Nobody plays it here any more: give it back.
+            try {
+                store.release(departure.characterId(), newEpoch, nodeId);
+            } catch (final SQLException e) {
+                LOG.warn("could not give back character {}: {}", departure.characterId(), e.getMessage());
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Encoder {
+        void encode(org.agrona.MutableDirectBuffer buffer, int index);
+    }
+
+    /** Put an input on the departure's map; false when the map is gone. Waits (briefly, off the tick) for room. */
+    private boolean tell(final Departure departure, final int type, final Encoder encoder, final int length) {
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            final InstanceHost.Running map = instances.byHandle(departure.mapHandle());
+            if (map == null) {
+                return false;
+            }
+            final Ingress ingress = map.agent().ingress();
+            final int index = ingress.tryClaim(type, length);
+            if (index >= 0) {
+                encoder.encode(ingress.buffer(), index);
+                ingress.commit(index);
+                return true;
+            }
+            park(5);
+        }
+        LOG.warn("the map of character {} took no input for 5 s", departure.characterId());
+        return false;
+    }
+
+    private static Duration remaining(final long deadlineNanos) {
+        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadlineNanos - System.nanoTime()));
+    }
+
+    private static void park(final long millis) {
+        if (millis > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+        }
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
+        peers.values().forEach(Channels::close);
+    }
+}
