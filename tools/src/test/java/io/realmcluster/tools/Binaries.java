@@ -57,11 +57,12 @@ final class Binaries implements AutoCloseable {
             : node(nodeId, controlPlanes, postgres.jdbcUrl(), postgres.user(), postgres.password());
     }
 
-    /** A node that saves its characters at {@code jdbcUrl} (null: a node without a database). */
+    /** A node that saves its characters at {@code jdbcUrl} (null: a node without a database), with more arguments. */
     JavaProcess node(final String nodeId, final List<HostPort> controlPlanes, final String jdbcUrl, final String user,
-                     final String password) {
+                     final String password, final String... moreArgs) {
         final List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--controlplane", HostPort.join(controlPlanes),
             "--listen", "127.0.0.1:0", "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"));
+        args.addAll(List.of(moreArgs));
         final JavaProcess.Builder builder = JavaProcess.builder(DATAPLANE).name(nodeId).env("REALM_TOKEN_SECRET", TOKEN_SECRET);
         if (jdbcUrl != null) {
             args.addAll(List.of("--db-url", jdbcUrl));

@@ -51,7 +51,6 @@ class BotsIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Duration WINDOW = Duration.ofSeconds(12);
-    private static final Pattern METRICS = Pattern.compile("metrics on http://(\\S+)/metrics");
 
     @TempDir
     Path directory;
@@ -83,7 +82,7 @@ class BotsIT {
 
     @Test
     void botsLogInMoveSeeEachOtherFightAndLootMoneyIntoTheirState() throws Exception {
-        final String prefix = "Itb" + letters();
+        final String prefix = ItSupport.prefix("Itb");
         final BotReport report = new BotFleet(new BotConfig(List.of(controlPlane), 12, Duration.ofSeconds(25), "main",
             prefix, 8, 1, Duration.ofSeconds(5))).run();
 
@@ -122,7 +121,7 @@ class BotsIT {
     void aMalformedFrameFloodNeitherReachesTheMapsNorSlowsTheirTicks() throws Exception {
         final String metrics = metricsAddress();
         final BotFleet fleet = new BotFleet(new BotConfig(List.of(controlPlane), 8, Duration.ZERO, "main",
-            "Itf" + letters(), 8, 1, Duration.ofSeconds(5)));
+            ItSupport.prefix("Itf"), 8, 1, Duration.ofSeconds(5)));
         final Thread bots = new Thread(() -> {
             try {
                 fleet.run();
@@ -209,9 +208,7 @@ class BotsIT {
     }
 
     private String metricsAddress() {
-        final Matcher matcher = METRICS.matcher(node.output());
-        assertThat(matcher.find()).as("the node logs its metrics address: " + node.output()).isTrue();
-        return matcher.group(1);
+        return ItSupport.metricsAddress(node);
     }
 
     private HostPort clientAddress(final String metrics) {
@@ -229,14 +226,5 @@ class BotsIT {
         final Scrape before = Scrape.of(metrics);
         Thread.sleep(window.toMillis());
         return TickWindow.between(before, Scrape.of(metrics));
-    }
-
-    private static String letters() {
-        final StringBuilder s = new StringBuilder();
-        final java.util.Random random = new java.util.Random();
-        for (int i = 0; i < 3; i++) {
-            s.append((char) ('a' + random.nextInt(26)));
-        }
-        return s.toString();
     }
 }

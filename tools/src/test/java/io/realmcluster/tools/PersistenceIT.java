@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +40,6 @@ class PersistenceIT {
     static final EtcdExtension ETCD = new EtcdExtension();
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
-    private static final Pattern METRICS = Pattern.compile("metrics on http://(\\S+)/metrics");
 
     @TempDir
     Path directory;
@@ -68,10 +61,10 @@ class PersistenceIT {
     @Test
     void aKilledNodeLosesNothingItConfirmedAndItsCharactersAreGivenBack() throws Exception {
         final JavaProcess node = start(databaseAt(0));
-        final String prefix = "Pk" + letters();
+        final String prefix = ItSupport.prefix("Pk");
         final BotFleet fleet = fleet(prefix, 10);
-        final CompletableFuture<BotReport> report = run(fleet);
-        final String metrics = metricsAddress(node);
+        final CompletableFuture<BotReport> report = ItSupport.inBackground(fleet);
+        final String metrics = ItSupport.metricsAddress(node);
         await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum("realm_node_loots_confirmed") >= 2);
 
         node.kill();
@@ -100,10 +93,10 @@ class PersistenceIT {
         final int port = FreePorts.find();
         final Path data = directory.resolve("pgdata");
         final JavaProcess node = start(databaseAt(port, data));
-        final String prefix = "Po" + letters();
+        final String prefix = ItSupport.prefix("Po");
         final BotFleet fleet = fleet(prefix, 8);
-        final CompletableFuture<BotReport> report = run(fleet);
-        final String metrics = metricsAddress(node);
+        final CompletableFuture<BotReport> report = ItSupport.inBackground(fleet);
+        final String metrics = ItSupport.metricsAddress(node);
         await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum("realm_node_loots_confirmed") >= 1);
 
         postgres.stop();
@@ -161,26 +154,6 @@ class PersistenceIT {
             Duration.ofSeconds(10), 20f));
     }
 
-    private static CompletableFuture<BotReport> run(final BotFleet fleet) {
-        final CompletableFuture<BotReport> report = new CompletableFuture<>();
-        final Thread thread = new Thread(() -> {
-            try {
-                report.complete(fleet.run());
-            } catch (final Throwable e) {
-                report.completeExceptionally(e);
-            }
-        }, "bots");
-        thread.setDaemon(true);
-        thread.start();
-        return report;
-    }
-
-    private static String metricsAddress(final JavaProcess node) {
-        final Matcher matcher = METRICS.matcher(node.output());
-        assertThat(matcher.find()).as("the node logs its metrics address").isTrue();
-        return matcher.group(1);
-    }
-
     private long ledger(final String prefix) throws SQLException {
         return count("FROM ledger WHERE character_id IN (SELECT character_id FROM character WHERE lower(name) LIKE '"
             + prefix.toLowerCase(Locale.ROOT) + "%')", "coalesce(sum(money_delta), 0)");
@@ -191,20 +164,6 @@ class PersistenceIT {
     }
 
     private long count(final String from, final String what) throws SQLException {
-        final DataSource source = postgres.dataSource();
-        try (Connection connection = source.getConnection(); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT " + what + " " + from)) {
-            row.next();
-            return row.getLong(1);
-        }
-    }
-
-    private static String letters() {
-        final StringBuilder s = new StringBuilder();
-        final java.util.Random random = new java.util.Random();
-        for (int i = 0; i < 3; i++) {
-            s.append((char) ('a' + random.nextInt(26)));
-        }
-        return s.toString();
+        return ItSupport.number(postgres.dataSource(), "SELECT " + what + " " + from);
     }
 }

@@ -113,7 +113,9 @@ public final class ControlPlaneSession implements AutoCloseable {
                     message.getWelcome().getLeaseTtlMs());
                 final long interval = Math.max(50, message.getWelcome().getHeartbeatIntervalMs());
                 cancelHeartbeats();
-                heartbeats = thread.scheduleAtFixedRate(() -> heartbeat(generation), 0, interval, TimeUnit.MILLISECONDS);
+                // Fixed delay: after the thread was busy (loading maps), one heartbeat goes out, not a burst of
+                // catch-up beats that would run ahead of the acks waiting behind them and count as unanswered.
+                heartbeats = thread.scheduleWithFixedDelay(() -> heartbeat(generation), 0, interval, TimeUnit.MILLISECONDS);
             }
             case HEARTBEAT_ACK -> lastAckedSequence = Math.max(lastAckedSequence, message.getHeartbeatAck().getSequence());
             case ASSIGNMENTS -> {

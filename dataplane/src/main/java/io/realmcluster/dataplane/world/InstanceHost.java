@@ -45,12 +45,13 @@ public final class InstanceHost {
     }
 
     /**
-     * Where continents' players appear and their creatures live: around the capitals, Stormwind and
-     * Orgrimmar, where a realm's crowds gather and where the Stockade and Ragefire Chasm open.
+     * The middle of the part of each continent that is simulated: the starting areas of the
+     * characters (Northshire, the Valley of Trials) and the capitals beside them (Stormwind,
+     * Orgrimmar, where the Stockade and Ragefire Chasm open) lie within its play area.
      */
     private static final Map<Integer, float[]> CENTERS = Map.of(
         0, new float[] {-8913.23f, 554.63f},
-        1, new float[] {1629.36f, -4373.39f});
+        1, new float[] {600f, -4300f});
 
     private final TickScheduler scheduler;
     private final SaveLog saves;

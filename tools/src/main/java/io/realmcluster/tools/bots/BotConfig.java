@@ -24,10 +24,13 @@ import io.realmcluster.common.net.HostPort;
  * @param dungeonShare      the share of bots (0 to 1) that go through portals: on entering the world they walk
  *                          to the nearest dungeon entrance and in, stay {@code dungeonStay}, walk out, and again
  * @param dungeonStay       how long a bot that goes through portals stays on a map before it takes the next one
+ * @param accountsPassword  null: each bot registers an account and a character of its own; otherwise the accounts
+ *                          and characters exist (an operator made them, e.g. with realmctl create) and every bot
+ *                          logs in with this password
  */
 public record BotConfig(List<HostPort> controlPlanes, int count, Duration duration, String realm, String namePrefix,
                         int loginConcurrency, int ioThreads, Duration chatEvery, float spreadYards,
-                        double dungeonShare, Duration dungeonStay) {
+                        double dungeonShare, Duration dungeonStay, String accountsPassword) {
     /** Bots spread over {@link #DEFAULT_SPREAD_YARDS}, a start zone. */
     public static final float DEFAULT_SPREAD_YARDS = 150f;
 
@@ -41,13 +44,25 @@ public record BotConfig(List<HostPort> controlPlanes, int count, Duration durati
                      final String namePrefix, final int loginConcurrency, final int ioThreads, final Duration chatEvery,
                      final float spreadYards) {
         this(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery, spreadYards, 0,
-            Duration.ofSeconds(20));
+            Duration.ofSeconds(20), null);
     }
 
     /** The same bots, with {@code share} of them going through portals and staying {@code stay} on each map. */
     public BotConfig withDungeons(final double share, final Duration stay) {
         return new BotConfig(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery,
-            spreadYards, share, stay);
+            spreadYards, share, stay, accountsPassword);
+    }
+
+    /** The same bots, logging in to existing accounts and characters with {@code password} instead of registering. */
+    public BotConfig withExistingAccounts(final String password) {
+        return new BotConfig(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery,
+            spreadYards, dungeonShare, dungeonStay, Objects.requireNonNull(password, "password"));
+    }
+
+    @Override
+    public String toString() {
+        // Never the password.
+        return "BotConfig[" + count + " bots of " + namePrefix + " in " + realm + " via " + controlPlanes + "]";
     }
 
     public BotConfig {

@@ -138,7 +138,8 @@ public final class BotFleet {
             final long chatEveryNanos = config.chatEvery().toNanos();
             for (int i = 0; i < config.count(); i++) {
                 final BotLoop loop = loops.get(i % loops.size());
-                final Bot bot = new Bot(i, BotNames.account(config.namePrefix(), i), password(random),
+                final Bot bot = new Bot(i, BotNames.account(config.namePrefix(), i),
+                    config.accountsPassword() != null ? config.accountsPassword() : password(random),
                     BotNames.character(config.namePrefix(), i), loop, this, chatEveryNanos, config.spreadYards(),
                     goesThroughPortals(i, config.dungeonShare()), config.dungeonStay().toNanos());
                 loop.bots.add(bot);
@@ -216,7 +217,11 @@ public final class BotFleet {
                 }
                 return;
             }
-            register(grpc, bots.get(i), permits);
+            if (config.accountsPassword() != null) {
+                login(grpc, bots.get(i), permits, 1);
+            } else {
+                register(grpc, bots.get(i), permits);
+            }
             progressIfDue();
         }
     }

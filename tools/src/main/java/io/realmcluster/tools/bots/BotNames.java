@@ -4,7 +4,7 @@ import java.util.Random;
 import java.util.regex.Pattern;
 
 /** Account and character names of the bots of one run: {@code <prefix>bot<i>} and {@code <prefix><i in letters>}. */
-final class BotNames {
+public final class BotNames {
     /** The control plane's rule for account names. */
     static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9_]{3,32}");
     /** The control plane's rule for character names. */
@@ -25,12 +25,12 @@ final class BotNames {
     }
 
     /** The account of bot {@code index}. */
-    static String account(final String prefix, final int index) {
+    public static String account(final String prefix, final int index) {
         return prefix + "bot" + index;
     }
 
     /** The character of bot {@code index}: the prefix and the index in letters. */
-    static String character(final String prefix, final int index) {
+    public static String character(final String prefix, final int index) {
         return prefix + letters(index);
     }
 

@@ -73,6 +73,11 @@ public final class BotsMain implements Callable<Integer> {
         description = "How long those bots stay on a map before they take the next portal (default: ${DEFAULT-VALUE}).")
     long dungeonStaySeconds;
 
+    @Option(names = "--accounts-password-file", paramLabel = "FILE",
+        description = "Log in to existing accounts and characters (<prefix>bot0, <prefix>bot1, ...; made with realmctl create) "
+            + "with the password in FILE instead of registering new ones; needs --name-prefix.")
+    java.nio.file.Path accountsPasswordFile;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
         description = "text or json (default: ${DEFAULT-VALUE}).")
     Format output;
@@ -131,11 +136,30 @@ public final class BotsMain implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), problem);
         }
         try {
-            return new BotConfig(controlPlanes, count, Duration.ofSeconds(durationSeconds), realm, prefix,
+            final BotConfig config = new BotConfig(controlPlanes, count, Duration.ofSeconds(durationSeconds), realm, prefix,
                 loginConcurrency, ioThreads, Duration.ofSeconds(chatEverySeconds), spreadYards)
                 .withDungeons(dungeonShare, Duration.ofSeconds(dungeonStaySeconds));
+            if (accountsPasswordFile == null) {
+                return config;
+            }
+            if (namePrefix == null) {
+                throw new ParameterException(spec.commandLine(), "--accounts-password-file needs the --name-prefix of the accounts");
+            }
+            return config.withExistingAccounts(readPassword(accountsPasswordFile));
         } catch (final IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private String readPassword(final java.nio.file.Path file) {
+        try {
+            final String password = java.nio.file.Files.readString(file).strip();
+            if (password.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--accounts-password-file " + file + " is empty");
+            }
+            return password;
+        } catch (final java.io.IOException e) {
+            throw new ParameterException(spec.commandLine(), "cannot read --accounts-password-file " + file + ": " + e.getMessage());
         }
     }
 
