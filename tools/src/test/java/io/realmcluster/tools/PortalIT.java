@@ -37,7 +37,8 @@ import io.realmcluster.tools.realmctl.AdminClient;
 /**
  * Bots walk from Stormwind into the Stockade, which runs on another node, and back out, over
  * and over: every trip is a transfer between two node processes through the character database
- * (freeze, offer, the target's claim, redirect), and nobody is disconnected or loses anything.
+ * (freeze, offer, the target's claim, redirect), and nobody is disconnected or loses anything,
+ * also while the control plane is down.
  */
 class PortalIT {
     @RegisterExtension
@@ -46,6 +47,7 @@ class PortalIT {
     private static final Duration DEADLINE = Duration.ofSeconds(150);
     private static final int BOTS = 4;
     private static final String PASSWORD = "stormwind-guard";
+    private static final String COMPLETED = "realm_node_transfers_out_total{outcome=\"completed\"";
 
     @TempDir
     Path directory;
@@ -69,7 +71,7 @@ class PortalIT {
         binaries = new Binaries(ETCD.endpoint(), "/portal-it-" + UUID.randomUUID());
         final HostPort controlPlane = Binaries.freeAddress();
         final Path secret = Files.writeString(directory.resolve("token-secret"), Binaries.TOKEN_SECRET + "\n");
-        binaries.controlPlane("cp-1", controlPlane.port(), Map.of("REALM_DB_USER", postgres.user(),
+        final JavaProcess cp = binaries.controlPlane("cp-1", controlPlane.port(), Map.of("REALM_DB_USER", postgres.user(),
             "REALM_DB_PASSWORD", postgres.password()), "--db-url", postgres.jdbcUrl(), "--token-secret-file",
             secret.toString(), "--allow-registration", "--password-iterations", "1000");
         final JavaProcess continents = binaries.node("continents", List.of(controlPlane), postgres.jdbcUrl(),
@@ -92,8 +94,8 @@ class PortalIT {
                     .setRealm("main").setName(BotNames.character(prefix, i)).setRace(1).setClass_(1).build());
             }
         }
-        assertThat(ItSupport.update(postgres.dataSource(), "UPDATE character SET x = " + stockade.x() + ", y = " + (stockade.y() + 25) + " WHERE lower(name) LIKE '"
-            + prefix.toLowerCase(Locale.ROOT) + "%'")).isEqualTo(BOTS);
+        assertThat(ItSupport.update(postgres.dataSource(), "UPDATE character SET x = " + stockade.x() + ", y = "
+            + (stockade.y() + 25) + " WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%'")).isEqualTo(BOTS);
         final BotFleet fleet = new BotFleet(new BotConfig(List.of(controlPlane), BOTS, Duration.ZERO, "main", prefix, 4, 1,
             Duration.ofSeconds(10), 10f).withDungeons(1.0, Duration.ofSeconds(3)).withExistingAccounts(PASSWORD));
         final CompletableFuture<BotReport> report = ItSupport.inBackground(fleet);
@@ -101,8 +103,7 @@ class PortalIT {
         final String dungeonMetrics = ItSupport.metricsAddress(dungeons);
         // In (continents to dungeons) and out again (dungeons to continents), for every bot.
         await().atMost(DEADLINE).until(() ->
-            Scrape.of(continentMetrics).sum("realm_node_transfers_out_total{outcome=\"completed\"") >= BOTS
-                && Scrape.of(dungeonMetrics).sum("realm_node_transfers_out_total{outcome=\"completed\"") >= BOTS);
+            Scrape.of(continentMetrics).sum(COMPLETED) >= BOTS && Scrape.of(dungeonMetrics).sum(COMPLETED) >= BOTS);
 
         try (AdminClient admin = new AdminClient(List.of(controlPlane), 5_000)) {
             final List<MapInstance> stockades = admin.listMapInstances("dungeons").getInstancesList().stream()
@@ -110,6 +111,13 @@ class PortalIT {
             assertThat(stockades).as("each bot's own Stockade, on the dungeon node").isNotEmpty()
                 .allMatch(i -> i.getNodeId().equals("dungeons"));
         }
+
+        // With the control plane gone, the maps run on and players still go between them.
+        cp.kill();
+        final double inBefore = Scrape.of(continentMetrics).sum(COMPLETED);
+        final double outBefore = Scrape.of(dungeonMetrics).sum(COMPLETED);
+        await().atMost(DEADLINE).until(() -> Scrape.of(continentMetrics).sum(COMPLETED) >= inBefore + BOTS
+            && Scrape.of(dungeonMetrics).sum(COMPLETED) >= outBefore + BOTS);
         fleet.stop();
         final BotReport seen = report.get();
         final String summary = String.join("\n", seen.summaryLines());
@@ -122,6 +130,10 @@ class PortalIT {
         final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%'";
         await().atMost(DEADLINE).until(() -> ItSupport.number(postgres.dataSource(), "SELECT count(*) " + characters
             + " AND state = 'OFFLINE'") == BOTS);
+        // Logging out needed only the nodes and the database; the check needs a control plane again.
+        binaries.controlPlane("cp-1", controlPlane.port(), Map.of("REALM_DB_USER", postgres.user(),
+            "REALM_DB_PASSWORD", postgres.password()), "--db-url", postgres.jdbcUrl(), "--token-secret-file",
+            secret.toString(), "--allow-registration", "--password-iterations", "1000");
         try (AdminClient admin = new AdminClient(List.of(controlPlane), 10_000)) {
             final InvariantReport check = admin.checkInvariants();
             assertThat(check.getOk()).as(check.toString()).isTrue();

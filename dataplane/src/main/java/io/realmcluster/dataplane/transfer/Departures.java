@@ -31,6 +31,7 @@ import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.ServerMessages;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.InstanceRoute;
+import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.TransferAccepted;
 import io.realmcluster.proto.v1.TransferGrpc;
 import io.realmcluster.proto.v1.TransferOffer;
@@ -50,6 +51,7 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
     private static final int QUEUE = 4_096;
     private static final long FIRST_RETRY_MILLIS = 20;
     private static final long MAX_RETRY_MILLIS = 500;
+    private static final int MAX_REMEMBERED_ROUTES = 10_000;
 
     /** Where a portal into a map leads, for a character of a realm: asked of the control plane. */
     @FunctionalInterface
@@ -100,6 +102,18 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
     private final ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(QUEUE), new DefaultThreadFactory("transfers", true));
     private final Map<String, ManagedChannel> peers = new ConcurrentHashMap<>();
+    /**
+     * The last route the control plane gave for each portal and owner, for when it cannot be asked:
+     * nodes keep running their maps while the control plane is down, so a player can still go
+     * between maps that run (back to its continent, into its group's dungeon again).
+     */
+    private final Map<String, InstanceRoute> lastRoutes = java.util.Collections.synchronizedMap(
+        new java.util.LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(final Map.Entry<String, InstanceRoute> eldest) {
+                return size() > MAX_REMEMBERED_ROUTES;
+            }
+        });
 
     /**
      * @param deadline how long a transfer may take from freeze to commit before it is called off
@@ -153,14 +167,37 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
     }
 
     private void complete(final Departure departure, final String realm, final long deadlineNanos, final long started) {
-        final InstanceRoute route = router.route(departure.toMapId(), realm, "c" + departure.characterId(),
-            remaining(deadlineNanos));
+        final InstanceRoute route = route(departure.toMapId(), realm, "c" + departure.characterId(), deadlineNanos);
         final TransferAccepted accepted = offer(route, departure, realm, deadlineNanos);
         redirect(departure, accepted, route.getInstance().getInstanceId());
         stats.completed.incrementAndGet();
         stats.nanos.addAndGet(System.nanoTime() - started);
         LOG.debug("character {} went to {} on {} (transfer {})", departure.characterId(),
             route.getInstance().getInstanceId(), route.getNode().getNodeId(), departure.transferId());
+    }
+
+    /** The control plane's route, or while it cannot answer, the last one it gave. */
+    private InstanceRoute route(final int mapId, final String realm, final String owner, final long deadlineNanos) {
+        final String map = mapId + "/" + realm;
+        final String key = map + "/" + owner;
+        try {
+            final InstanceRoute route = router.route(mapId, realm, owner, remaining(deadlineNanos));
+            lastRoutes.put(key, route);
+            if (route.getInstance().getKind() == MapKind.MAP_KIND_CONTINENT) {
+                // A continent's route is everyone's.
+                lastRoutes.put(map, route);
+            }
+            return route;
+        } catch (final StatusRuntimeException e) {
+            final InstanceRoute remembered = lastRoutes.getOrDefault(key, lastRoutes.get(map));
+            final Status.Code code = e.getStatus().getCode();
+            if (remembered == null || code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+                throw e;
+            }
+            LOG.debug("the control plane does not answer ({}); taking the last route to {}", code,
+                remembered.getInstance().getInstanceId());
+            return remembered;
+        }
     }
 
     private TransferAccepted offer(final InstanceRoute route, final Departure departure, final String realm,
