@@ -57,6 +57,11 @@ public final class LocalCluster implements Callable<Integer> {
         description = "Headless players to run once the cluster is up; 0 for none (default: ${DEFAULT-VALUE}).")
     int bots;
 
+    @Option(names = "--dungeon-share", paramLabel = "SHARE", defaultValue = "0.1",
+        description = "Share of the bots that walk to a dungeon entrance (the Stockade, in Stormwind), go in, and come back "
+            + "out (default: ${DEFAULT-VALUE}).")
+    double dungeonShare;
+
     @Option(names = "--fresh", description = "Delete the data of earlier runs first.")
     boolean fresh;
 
@@ -144,7 +149,8 @@ public final class LocalCluster implements Callable<Integer> {
         if (bots > 0) {
             out.println("local-cluster: starting " + bots + " bots (log: " + run.resolve("logs").resolve("bots.log") + ")");
             startChild("bots", run, Map.of(), List.of(home.resolve("bin/bots").toString(),
-                "--controlplane", controlPlane, "--count", Integer.toString(bots), "--duration", "0"));
+                "--controlplane", controlPlane, "--count", Integer.toString(bots), "--duration", "0",
+                "--dungeon-share", Double.toString(dungeonShare)));
             final int playing = awaitPlayers(HostPort.parse(controlPlane), bots);
             out.println("local-cluster: " + playing + " bots in the world; players and tick p99 per map:");
             out.println();
@@ -155,8 +161,18 @@ public final class LocalCluster implements Callable<Integer> {
             out.println();
         }
         out.println("local-cluster: try bin/realmctl get maps; logs in " + run.resolve("logs") + "; Ctrl-C stops the cluster");
+        if (bots > 0 && dungeonShare > 0) {
+            out.println("local-cluster: some bots are walking from Northshire to the Stockade (about three minutes); "
+                + "the maps are shown again whenever instances open or close");
+        }
 
+        java.util.Set<String> shown = java.util.Set.of();
+        long nextLook = System.currentTimeMillis() + 10_000;
         while (!stopped.await(500, TimeUnit.MILLISECONDS)) {
+            if (bots > 0 && System.currentTimeMillis() >= nextLook) {
+                nextLook = System.currentTimeMillis() + 10_000;
+                shown = showMapsIfChanged(HostPort.parse(controlPlane), shown, out);
+            }
             for (final ChildProcess child : children) {
                 if (!child.isAlive() && !stopping) {
                     out.println("local-cluster: " + child.name() + " exited with code " + child.exitValue()
@@ -166,6 +182,26 @@ public final class LocalCluster implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Print the maps with their players when the set of instances differs from {@code shown}; the set now. */
+    private java.util.Set<String> showMapsIfChanged(final HostPort controlPlane, final java.util.Set<String> shown,
+                                                    final PrintStream out) {
+        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000)) {
+            final List<MapInstance> maps = admin.listMapInstances("").getInstancesList();
+            final java.util.Set<String> now = maps.stream().map(MapInstance::getInstanceId)
+                .collect(java.util.stream.Collectors.toSet());
+            if (!now.equals(shown) && !shown.isEmpty()) {
+                out.println("local-cluster: map instances changed; players and tick p99 per map:");
+                out.println();
+                MapTable.print(maps, MapTable.loads(admin.listNodes().getNodesList()), out);
+                out.println();
+            }
+            return now;
+        } catch (final RuntimeException e) {
+            // The control plane is busy or restarting: look again later.
+            return shown;
+        }
     }
 
     private void startChild(final String name, final Path run, final Map<String, String> env, final List<String> command)
