@@ -473,9 +473,13 @@ public final class BotFleet {
             loginSeconds, worldSeconds);
     }
 
-    /** Whether bot {@code index} is one of the {@code share} that go through portals: spread evenly over the fleet. */
+    /**
+     * Whether bot {@code index} is one of the {@code share} that go through portals: spread evenly over
+     * the fleet, in pairs of neighbours so that both races (they alternate) and both continents have some.
+     */
     static boolean goesThroughPortals(final int index, final double share) {
-        return share > 0 && Math.floor((index + 1) * share) > Math.floor(index * share);
+        final int pair = index / 2;
+        return share > 0 && Math.floor((pair + 1) * share) > Math.floor(pair * share);
     }
 
     private static long total(final Map<String, LongAdder> counters) {

@@ -58,8 +58,8 @@ public final class LocalCluster implements Callable<Integer> {
     int bots;
 
     @Option(names = "--dungeon-share", paramLabel = "SHARE", defaultValue = "0.1",
-        description = "Share of the bots that walk to a dungeon entrance (the Stockade, in Stormwind), go in, and come back "
-            + "out (default: ${DEFAULT-VALUE}).")
+        description = "Share of the bots that walk to a dungeon entrance (the Stockade, Ragefire Chasm), go in, and come "
+            + "back out (default: ${DEFAULT-VALUE}).")
     double dungeonShare;
 
     @Option(names = "--fresh", description = "Delete the data of earlier runs first.")
@@ -162,8 +162,8 @@ public final class LocalCluster implements Callable<Integer> {
         }
         out.println("local-cluster: try bin/realmctl get maps; logs in " + run.resolve("logs") + "; Ctrl-C stops the cluster");
         if (bots > 0 && dungeonShare > 0) {
-            out.println("local-cluster: some bots are walking from Northshire to the Stockade (about three minutes); "
-                + "the maps are shown again whenever instances open or close");
+            out.println("local-cluster: some bots are walking to dungeons (from Northshire to the Stockade takes about three "
+                + "minutes); the maps are shown again whenever instances open or close");
         }
 
         java.util.Set<String> shown = java.util.Set.of();

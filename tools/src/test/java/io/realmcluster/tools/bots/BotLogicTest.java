@@ -20,6 +20,16 @@ class BotLogicTest {
     private static final byte PLAYER = ClientProtocol.KIND_PLAYER;
 
     @Test
+    void theShareOfBotsThatGoThroughPortalsIsSpreadOverBothRaces() {
+        final java.util.List<Integer> going = java.util.stream.IntStream.range(0, 200)
+            .filter(i -> BotFleet.goesThroughPortals(i, 0.1)).boxed().toList();
+        assertThat(going).hasSize(20);
+        assertThat(going.stream().filter(i -> i % 2 == 0)).as("humans (even bots) and orcs (odd) alike").hasSize(10);
+        assertThat(java.util.stream.IntStream.range(0, 7).filter(i -> BotFleet.goesThroughPortals(i, 1.0))).hasSize(7);
+        assertThat(java.util.stream.IntStream.range(0, 50).filter(i -> BotFleet.goesThroughPortals(i, 0))).isEmpty();
+    }
+
+    @Test
     void namesAreValidAndDistinctIgnoringCase() {
         assertThat(BotNames.letters(0)).isEqualTo("a");
         assertThat(BotNames.letters(25)).isEqualTo("z");
