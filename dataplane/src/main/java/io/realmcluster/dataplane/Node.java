@@ -52,8 +52,6 @@ public final class Node implements AutoCloseable {
     private static final int STORE_QUEUE = 4_096;
     /** How long a stopping node waits for its maps to let their players go before saving what is left. */
     private static final long LEAVE_DEADLINE_MILLIS = 2_000;
-    /** How long a transferred character's client has to reconnect here. */
-    private static final java.time.Duration TRANSFER_TOKEN_TTL = java.time.Duration.ofSeconds(60);
     /** How long a transfer away may take, from freeze to the target's claim, before it is called off. */
     private static final java.time.Duration TRANSFER_DEADLINE = java.time.Duration.ofSeconds(10);
 
@@ -98,12 +96,14 @@ public final class Node implements AutoCloseable {
             final Arrivals arrivals = new Arrivals();
             housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 new DefaultThreadFactory("housekeeping", true));
-            housekeeping.scheduleWithFixedDelay(() -> releaseNoShows(arrivals, store), 5, 5, TimeUnit.SECONDS);
+            final long lookEveryMillis = Math.min(5_000, Math.max(200, config.transferArrival().toMillis() / 4));
+            housekeeping.scheduleWithFixedDelay(() -> releaseNoShows(arrivals, store), lookEveryMillis, lookEveryMillis,
+                TimeUnit.MILLISECONDS);
             clients = ClientListener.bind(config.clientListen(), Math.max(1, Runtime.getRuntime().availableProcessors()),
                 new ClientListener.Serving(config.nodeId(), tokens, instances, sessions,
                     new ClientMetrics(metrics, sessions), store, storeThreads, arrivals));
             final TransferService transfers = new TransferService(config.nodeId(), store, instances, arrivals, tokens,
-                endpoint(config.advertiseHost(), clients.address()), TRANSFER_TOKEN_TTL, System::currentTimeMillis);
+                endpoint(config.advertiseHost(), clients.address()), config.transferArrival(), System::currentTimeMillis);
             NodeMetrics.register(metrics, instances, ticks, saver.stats(), departures.stats(), transfers::transfersIn);
             server = GrpcServers.start("gRPC", config.listen(), health, List.of(transfers));
             final HostPort grpc = GrpcServers.boundAddress(server, config.listen());
@@ -141,7 +141,18 @@ public final class Node implements AutoCloseable {
         }
         database = Database.open("characters", config.dbUrl(), config.dbCredentials(), STORE_THREADS + 2);
         database.migrate();
-        return new PostgresCharacterStore(database);
+        final PostgresCharacterStore store = new PostgresCharacterStore(database);
+        try {
+            // This node id's earlier process died with these (a crash, a kill): nobody plays them any more.
+            final int released = store.releaseAll(config.nodeId());
+            if (released > 0) {
+                LOG.info("gave back {} characters an earlier run of node {} left claimed", released, config.nodeId());
+            }
+        } catch (final java.sql.SQLException e) {
+            throw new io.realmcluster.common.cli.StartupException("cannot give back the characters an earlier run of node "
+                + config.nodeId() + " left claimed: " + e.getMessage());
+        }
+        return store;
     }
 
     /** Give back characters this node claimed in a transfer whose clients never came. */

@@ -21,5 +21,7 @@ public record NodeConfig(
     TokenSecret tokenSecret,
     /** The character database; null runs the node without one (characters live only in the process). */
     String dbUrl,
-    DatabaseCredentials dbCredentials) {
+    DatabaseCredentials dbCredentials,
+    /** How long a client transferred here has to arrive before its character is given back. */
+    java.time.Duration transferArrival) {
 }

@@ -76,6 +76,11 @@ public final class NodeMain implements Callable<Integer> {
             + "REALM_DB_PASSWORD. Without it characters are not saved (tests only).")
     String dbUrl;
 
+    @Option(names = "--transfer-arrival-seconds", paramLabel = "SECONDS", defaultValue = "60",
+        description = "How long a client transferred to this node has to arrive before its character is given back "
+            + "(default: ${DEFAULT-VALUE}).")
+    long transferArrivalSeconds;
+
     @Option(names = "--db-password-file", paramLabel = "FILE",
         description = "File holding the database password (instead of REALM_DB_PASSWORD).")
     String dbPasswordFile;
@@ -101,6 +106,9 @@ public final class NodeMain implements Callable<Integer> {
         if (capacity <= 0) {
             throw new IllegalArgumentException("--capacity must be positive, got " + capacity);
         }
+        if (transferArrivalSeconds < 1) {
+            throw new IllegalArgumentException("--transfer-arrival-seconds must be at least 1, got " + transferArrivalSeconds);
+        }
         final NodeConfig config = new NodeConfig(
             nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8),
             UUID.randomUUID().toString(),
@@ -109,7 +117,8 @@ public final class NodeMain implements Callable<Integer> {
             tickThreads != null ? tickThreads : Runtime.getRuntime().availableProcessors(),
             TokenSecret.load(tokenSecretFile, System.getenv()),
             dbUrl, dbUrl == null ? null : DatabaseCredentials.from(System.getenv(),
-                dbPasswordFile == null ? null : java.nio.file.Path.of(dbPasswordFile)));
+                dbPasswordFile == null ? null : java.nio.file.Path.of(dbPasswordFile)),
+            java.time.Duration.ofSeconds(transferArrivalSeconds));
         return Daemon.runUntilStopped("dataplane", new Node(config).start());
     }
 

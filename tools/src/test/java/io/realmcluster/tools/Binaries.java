@@ -60,10 +60,17 @@ final class Binaries implements AutoCloseable {
     /** A node that saves its characters at {@code jdbcUrl} (null: a node without a database), with more arguments. */
     JavaProcess node(final String nodeId, final List<HostPort> controlPlanes, final String jdbcUrl, final String user,
                      final String password, final String... moreArgs) {
+        return node(nodeId, controlPlanes, jdbcUrl, user, password, List.of(), moreArgs);
+    }
+
+    /** The same, with flags for its JVM (e.g. {@code -Drealm.failpoint=STEP}). */
+    JavaProcess node(final String nodeId, final List<HostPort> controlPlanes, final String jdbcUrl, final String user,
+                     final String password, final List<String> jvmArgs, final String... moreArgs) {
         final List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--controlplane", HostPort.join(controlPlanes),
             "--listen", "127.0.0.1:0", "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"));
         args.addAll(List.of(moreArgs));
-        final JavaProcess.Builder builder = JavaProcess.builder(DATAPLANE).name(nodeId).env("REALM_TOKEN_SECRET", TOKEN_SECRET);
+        final JavaProcess.Builder builder = JavaProcess.builder(DATAPLANE).name(nodeId).env("REALM_TOKEN_SECRET", TOKEN_SECRET)
+            .jvmArgs(jvmArgs);
         if (jdbcUrl != null) {
             args.addAll(List.of("--db-url", jdbcUrl));
             builder.env("REALM_DB_USER", user).env("REALM_DB_PASSWORD", password);

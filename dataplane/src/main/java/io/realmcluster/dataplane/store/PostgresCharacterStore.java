@@ -24,6 +24,9 @@ public final class PostgresCharacterStore implements CharacterStore {
     private static final String RELEASE = """
         UPDATE character SET state = 'OFFLINE', owner_node = NULL, updated_at = now()
         WHERE character_id = ? AND epoch = ? AND owner_node = ? AND state = 'ONLINE'""";
+    private static final String RELEASE_ALL = """
+        UPDATE character SET state = 'OFFLINE', owner_node = NULL, updated_at = now()
+        WHERE owner_node = ? AND state <> 'OFFLINE'""";
     private static final String SAVE = """
         UPDATE character SET level = ?, experience = ?, money = ?, map_id = ?, instance_id = ?, x = ?, y = ?, z = ?,
                orientation = ?, save_seq = ?,
@@ -170,6 +173,20 @@ public final class PostgresCharacterStore implements CharacterStore {
             try (ResultSet row = abort.executeQuery()) {
                 return row.next() ? row.getLong(1) : -1;
             }
+        }
+    }
+
+    /**
+     * Give back every character {@code nodeId} holds: for a node starting up, whose earlier process
+     * died holding them. Of this and a target's claim of a transfer that process froze, the first
+     * wins (the claim needs the row IN_TRANSFER, this needs it still this node's); any save that
+     * process might still make is fenced, as a save needs the row ONLINE and its own.
+     */
+    public int releaseAll(final String nodeId) throws SQLException {
+        try (Connection connection = database.connection();
+             PreparedStatement release = connection.prepareStatement(RELEASE_ALL)) {
+            release.setString(1, nodeId);
+            return release.executeUpdate();
         }
     }
 

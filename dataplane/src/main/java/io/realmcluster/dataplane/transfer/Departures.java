@@ -140,6 +140,7 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
     }
 
     private void transfer(final Departure departure) {
+        Failpoints.reach(Failpoints.SOURCE_AFTER_FREEZE);
         final long started = System.nanoTime();
         final long deadlineNanos = started + deadline.toNanos();
         final InstanceHost.Running source = instances.byHandle(departure.mapHandle());
@@ -169,6 +170,7 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
     private void complete(final Departure departure, final String realm, final long deadlineNanos, final long started) {
         final InstanceRoute route = route(departure.toMapId(), realm, "c" + departure.characterId(), deadlineNanos);
         final TransferAccepted accepted = offer(route, departure, realm, deadlineNanos);
+        Failpoints.reach(Failpoints.SOURCE_AFTER_OFFER);
         redirect(departure, accepted, route.getInstance().getInstanceId());
         stats.completed.incrementAndGet();
         stats.nanos.addAndGet(System.nanoTime() - started);

@@ -74,12 +74,14 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
         }
         final ClaimedCharacter claimed;
         try {
+            Failpoints.reach(Failpoints.TARGET_BEFORE_CLAIM);
             claimed = store.claimTransfer(offer.getCharacterId(), offer.getEpoch(), transferId, nodeId);
         } catch (final ClaimRefused e) {
             final Status status = e.reason() == ClaimRefused.Reason.DATABASE ? Status.UNAVAILABLE : Status.FAILED_PRECONDITION;
             response.onError(status.withDescription(e.getMessage()).asRuntimeException());
             return;
         }
+        Failpoints.reach(Failpoints.TARGET_AFTER_CLAIM);
         final long expires = clockMillis.getAsLong() + tokenTtl.toMillis();
         arrivals.expect(new Arrivals.Arrival(claimed, offer.getTargetInstanceId(), offer.getX(), offer.getY(), offer.getZ(),
             offer.getOrientation(), expires));

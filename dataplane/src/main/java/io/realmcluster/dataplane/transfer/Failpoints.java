@@ -1,0 +1,37 @@
+package io.realmcluster.dataplane.transfer;
+
+/**
+ * Named steps of a transfer where a test can make the node process die on the spot, as a crash
+ * would: start the node with {@code -Drealm.failpoint=STEP} (or {@code REALM_FAILPOINT=STEP}) and
+ * the process halts (exit code 137, no shutdown hooks, nothing flushed) the first time it reaches
+ * that step. Unset, a failpoint is one comparison.
+ */
+public final class Failpoints {
+    /** The source, once the freeze (IN_TRANSFER) is durable, before it offers the character. */
+    public static final String SOURCE_AFTER_FREEZE = "source-after-freeze";
+    /** The source, once the target accepted (and claimed), before the client is redirected. */
+    public static final String SOURCE_AFTER_OFFER = "source-after-offer";
+    /** The target, with an offer in hand, before its claim. */
+    public static final String TARGET_BEFORE_CLAIM = "target-before-claim";
+    /** The target, once its claim (the commit point) is durable, before it answers the offer. */
+    public static final String TARGET_AFTER_CLAIM = "target-after-claim";
+
+    private static final String ARMED = armed();
+
+    private Failpoints() {
+    }
+
+    private static String armed() {
+        final String property = System.getProperty("realm.failpoint");
+        return property != null ? property : System.getenv("REALM_FAILPOINT");
+    }
+
+    /** Halt here when this step is the armed one. */
+    public static void reach(final String step) {
+        if (ARMED != null && ARMED.equals(step)) {
+            System.err.println("failpoint " + step + " reached: halting");
+            System.err.flush();
+            Runtime.getRuntime().halt(137);
+        }
+    }
+}
