@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.grpc.ManagedChannel;
@@ -24,7 +27,9 @@ import io.realmcluster.proto.v1.NodeSessionGrpc;
 
 /**
  * A node's session driven from a test, behaving like a real node towards assignments: it runs
- * what it is assigned, confirms it, and closes what it is told to close.
+ * what it is assigned, confirms it, and closes what it is told to close. Like a real node it
+ * heartbeats on its own (every 200 ms, with the players it last reported), so its lease lives as
+ * long as its session, however slowly a loaded machine runs the test.
  */
 public final class FakeNode implements ClientResponseObserver<NodeMessage, ControlMessage> {
     private final String nodeId;
@@ -32,6 +37,8 @@ public final class FakeNode implements ClientResponseObserver<NodeMessage, Contr
     private final AtomicLong sequence = new AtomicLong();
     private ClientCallStreamObserver<NodeMessage> stream;
     private volatile boolean welcomed;
+    private volatile int reportedPlayers;
+    private volatile boolean crashed;
 
     private FakeNode(final String nodeId) {
         this.nodeId = nodeId;
@@ -47,8 +54,19 @@ public final class FakeNode implements ClientResponseObserver<NodeMessage, Contr
             .setGrpc(Endpoint.newBuilder().setHost("127.0.0.1").setPort(1))
             .setClient(Endpoint.newBuilder().setHost("127.0.0.1").setPort(2))
             .addAllPools(List.of(pools)).setCapacityPlayers(capacity))).build());
+        BEATS.scheduleWithFixedDelay(() -> {
+            if (node.welcomed && !node.crashed) {
+                node.heartbeat(node.reportedPlayers);
+            }
+        }, 200, 200, TimeUnit.MILLISECONDS);
         return node;
     }
+
+    private static final ScheduledExecutorService BEATS = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        final Thread thread = new Thread(runnable, "fake-node-heartbeats");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public String nodeId() {
         return nodeId;
@@ -65,6 +83,10 @@ public final class FakeNode implements ClientResponseObserver<NodeMessage, Contr
 
     /** Report {@code players} in every instance it runs. */
     public void heartbeat(final int players) {
+        if (crashed) {
+            return;
+        }
+        reportedPlayers = players;
         final LoadReport.Builder load = LoadReport.newBuilder().setMapInstances(running.size());
         for (final String id : running.keySet()) {
             load.addMaps(MapLoad.newBuilder().setInstanceId(id).setPlayers(players));
@@ -76,6 +98,7 @@ public final class FakeNode implements ClientResponseObserver<NodeMessage, Contr
 
     /** The process dies: the stream breaks without a goodbye. */
     public void crash() {
+        crashed = true;
         stream.cancel("node crashed", null);
     }
 

@@ -44,14 +44,14 @@ class PersistenceIT {
     @TempDir
     Path directory;
 
-    private Binaries binaries;
+    private DatabaseRealm realm;
     private PostgresProcess postgres;
     private HostPort controlPlane;
 
     @AfterEach
     void tearDown() {
-        if (binaries != null) {
-            binaries.close();
+        if (realm != null) {
+            realm.close();
         }
         if (postgres != null) {
             postgres.stop();
@@ -82,7 +82,7 @@ class PersistenceIT {
         }
         assertThat(count("FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%' AND state = 'OFFLINE'"))
             .isEqualTo(10);
-        final JavaProcess check = binaries.realmctl(controlPlane,
+        final JavaProcess check = realm.binaries().realmctl(controlPlane,
             java.nio.file.Files.writeString(directory.resolve("no-input"), ""), "check");
         assertThat(check.waitForExit(Duration.ofSeconds(30))).as(check.output()).isZero();
         assertThat(check.output()).contains("money_explained_by_ledger").contains("characters_owned_by_live_nodes");
@@ -134,18 +134,10 @@ class PersistenceIT {
 
     /** A control plane and a node on {@code database}; returns the node once both continents run on it. */
     private JavaProcess start(final PostgresProcess database) throws Exception {
-        binaries = new Binaries(ETCD.endpoint(), "/persistence-it-" + UUID.randomUUID());
-        controlPlane = Binaries.freeAddress();
-        final Path secret = java.nio.file.Files.writeString(directory.resolve("token-secret"), Binaries.TOKEN_SECRET + "\n");
-        binaries.controlPlane("cp-1", controlPlane.port(), java.util.Map.of("REALM_DB_USER", database.user(),
-            "REALM_DB_PASSWORD", database.password()), "--db-url", database.jdbcUrl(), "--token-secret-file",
-            secret.toString(), "--allow-registration", "--password-iterations", "1000");
-        final JavaProcess node = binaries.node("node-1", List.of(controlPlane), database.jdbcUrl(), database.user(),
-            database.password());
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 5_000)) {
-            await().atMost(DEADLINE).until(() -> admin.listMapInstances("node-1").getInstancesList().stream()
-                .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE).count() >= 2);
-        }
+        realm = DatabaseRealm.start(ETCD.endpoint(), database, directory);
+        controlPlane = realm.controlPlane();
+        final JavaProcess node = realm.node("node-1", List.of());
+        realm.awaitContinentsOn("node-1");
         return node;
     }
 

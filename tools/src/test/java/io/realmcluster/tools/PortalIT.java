@@ -3,13 +3,10 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.proto.v1.CreateAccountRequest;
 import io.realmcluster.proto.v1.CreateCharacterRequest;
-import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.world.Portals;
@@ -52,13 +48,13 @@ class PortalIT {
     @TempDir
     Path directory;
 
-    private Binaries binaries;
     private PostgresProcess postgres;
+    private DatabaseRealm realm;
 
     @AfterEach
     void tearDown() {
-        if (binaries != null) {
-            binaries.close();
+        if (realm != null) {
+            realm.close();
         }
         if (postgres != null) {
             postgres.stop();
@@ -68,20 +64,11 @@ class PortalIT {
     @Test
     void botsWalkIntoADungeonOnAnotherNodeAndBackWithoutADisconnect() throws Exception {
         postgres = PostgresProcess.builder().port(0).start();
-        binaries = new Binaries(ETCD.endpoint(), "/portal-it-" + UUID.randomUUID());
-        final HostPort controlPlane = Binaries.freeAddress();
-        final Path secret = Files.writeString(directory.resolve("token-secret"), Binaries.TOKEN_SECRET + "\n");
-        final JavaProcess cp = binaries.controlPlane("cp-1", controlPlane.port(), Map.of("REALM_DB_USER", postgres.user(),
-            "REALM_DB_PASSWORD", postgres.password()), "--db-url", postgres.jdbcUrl(), "--token-secret-file",
-            secret.toString(), "--allow-registration", "--password-iterations", "1000");
-        final JavaProcess continents = binaries.node("continents", List.of(controlPlane), postgres.jdbcUrl(),
-            postgres.user(), postgres.password(), "--pools", "continent");
-        final JavaProcess dungeons = binaries.node("dungeons", List.of(controlPlane), postgres.jdbcUrl(),
-            postgres.user(), postgres.password(), "--pools", "dungeon");
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 5_000)) {
-            await().atMost(DEADLINE).until(() -> admin.listMapInstances("continents").getInstancesList().stream()
-                .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE).count() >= 2);
-        }
+        realm = DatabaseRealm.start(ETCD.endpoint(), postgres, directory);
+        final HostPort controlPlane = realm.controlPlane();
+        final JavaProcess continents = realm.node("continents", List.of(), "--pools", "continent");
+        final JavaProcess dungeons = realm.node("dungeons", List.of(), "--pools", "dungeon");
+        realm.awaitContinentsOn("continents");
 
         // Humans, made by the operator's API, standing in Stormwind 25 yards from the Stockade's gate.
         final String prefix = ItSupport.prefix("Pt");
@@ -113,7 +100,7 @@ class PortalIT {
         }
 
         // With the control plane gone, the maps run on and players still go between them.
-        cp.kill();
+        realm.controlPlaneProcess().kill();
         final double inBefore = Scrape.of(continentMetrics).sum(COMPLETED);
         final double outBefore = Scrape.of(dungeonMetrics).sum(COMPLETED);
         await().atMost(DEADLINE).until(() -> Scrape.of(continentMetrics).sum(COMPLETED) >= inBefore + BOTS
@@ -131,9 +118,7 @@ class PortalIT {
         await().atMost(DEADLINE).until(() -> ItSupport.number(postgres.dataSource(), "SELECT count(*) " + characters
             + " AND state = 'OFFLINE'") == BOTS);
         // Logging out needed only the nodes and the database; the check needs a control plane again.
-        binaries.controlPlane("cp-1", controlPlane.port(), Map.of("REALM_DB_USER", postgres.user(),
-            "REALM_DB_PASSWORD", postgres.password()), "--db-url", postgres.jdbcUrl(), "--token-secret-file",
-            secret.toString(), "--allow-registration", "--password-iterations", "1000");
+        realm.startControlPlane();
         try (AdminClient admin = new AdminClient(List.of(controlPlane), 10_000)) {
             final InvariantReport check = admin.checkInvariants();
             assertThat(check.getOk()).as(check.toString()).isTrue();

@@ -3,13 +3,10 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,10 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.realmcluster.common.net.HostPort;
 import io.realmcluster.proto.v1.CreateAccountRequest;
 import io.realmcluster.proto.v1.CreateCharacterRequest;
-import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.world.Portals;
 import io.realmcluster.testkit.EtcdExtension;
@@ -49,14 +44,13 @@ class TransferKillIT {
     @TempDir
     Path directory;
 
-    private Binaries binaries;
     private PostgresProcess postgres;
-    private HostPort controlPlane;
+    private DatabaseRealm realm;
 
     @AfterEach
     void tearDown() {
-        if (binaries != null) {
-            binaries.close();
+        if (realm != null) {
+            realm.close();
         }
         if (postgres != null) {
             postgres.stop();
@@ -71,7 +65,8 @@ class TransferKillIT {
         "target, target-after-claim"})
     void aNodeDyingAtAnyStepOfATransferLeavesTheCharacterInExactlyOnePlace(final String victim, final String step)
         throws Exception {
-        startCluster();
+        postgres = PostgresProcess.builder().port(0).start();
+        realm = DatabaseRealm.start(ETCD.endpoint(), postgres, directory);
         final List<String> failpoint = List.of("-Drealm.failpoint=" + step);
         final boolean sourceDies = victim.equals("source");
         JavaProcess source = null;
@@ -83,14 +78,14 @@ class TransferKillIT {
             if (target == null || !target.isAlive()) {
                 target = node("dungeons", "dungeon", sourceDies ? List.of() : failpoint);
             }
-            awaitContinents();
+            realm.awaitContinentsOn("continents");
             final JavaProcess dying = sourceDies ? source : target;
             final String prefix = ItSupport.prefix("Tk");
             final String character = "FROM character WHERE lower(name) = '"
                 + BotNames.character(prefix, 0).toLowerCase(Locale.ROOT) + "'";
             createNextToTheStockade(prefix, character);
 
-            final BotFleet fleet = new BotFleet(new BotConfig(List.of(controlPlane), 1, Duration.ZERO, "main", prefix, 1, 1,
+            final BotFleet fleet = new BotFleet(new BotConfig(List.of(realm.controlPlane()), 1, Duration.ZERO, "main", prefix, 1, 1,
                 Duration.ofSeconds(30), 0f).withDungeons(1.0, Duration.ofMinutes(10)).withExistingAccounts(PASSWORD));
             final var report = ItSupport.inBackground(fleet);
             await().atMost(DEADLINE).until(() -> !dying.isAlive());
@@ -108,39 +103,21 @@ class TransferKillIT {
                 "SELECT count(*) " + character + " AND state = 'OFFLINE' AND owner_node IS NULL") == 1);
             assertThat(ItSupport.number(postgres.dataSource(), "SELECT money " + character))
                 .as("no loot happened, so no money appeared or went").isZero();
-            try (AdminClient admin = new AdminClient(List.of(controlPlane), 10_000)) {
+            try (AdminClient admin = realm.admin(10_000)) {
                 final InvariantReport check = admin.checkInvariants();
                 assertThat(check.getOk()).as("run " + run + " of " + step + ": " + check).isTrue();
             }
         }
     }
 
-    private void startCluster() throws Exception {
-        postgres = PostgresProcess.builder().port(0).start();
-        binaries = new Binaries(ETCD.endpoint(), "/transfer-kill-it-" + UUID.randomUUID());
-        controlPlane = Binaries.freeAddress();
-        final Path secret = Files.writeString(directory.resolve("token-secret"), Binaries.TOKEN_SECRET + "\n");
-        binaries.controlPlane("cp-1", controlPlane.port(), Map.of("REALM_DB_USER", postgres.user(),
-            "REALM_DB_PASSWORD", postgres.password()), "--db-url", postgres.jdbcUrl(), "--token-secret-file",
-            secret.toString(), "--password-iterations", "1000");
-    }
-
     /** A node of one pool whose transferred clients must arrive within 3 s (so a lost one is given back soon). */
     private JavaProcess node(final String id, final String pool, final List<String> jvmArgs) {
-        return binaries.node(id, List.of(controlPlane), postgres.jdbcUrl(), postgres.user(), postgres.password(), jvmArgs,
-            "--pools", pool, "--transfer-arrival-seconds", "3");
-    }
-
-    private void awaitContinents() {
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 5_000)) {
-            await().atMost(DEADLINE).until(() -> admin.listMapInstances("continents").getInstancesList().stream()
-                .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE).count() >= 2);
-        }
+        return realm.node(id, jvmArgs, "--pools", pool, "--transfer-arrival-seconds", "3");
     }
 
     /** A human made by the operator's API, standing 8 yards from the Stockade's gate. */
     private void createNextToTheStockade(final String prefix, final String character) throws Exception {
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 5_000)) {
+        try (AdminClient admin = realm.admin(5_000)) {
             admin.createAccount(CreateAccountRequest.newBuilder().setName(BotNames.account(prefix, 0))
                 .setPassword(PASSWORD).build());
             admin.createCharacter(CreateCharacterRequest.newBuilder().setAccount(BotNames.account(prefix, 0))

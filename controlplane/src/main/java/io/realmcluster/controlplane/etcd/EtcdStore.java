@@ -209,7 +209,8 @@ public final class EtcdStore implements AutoCloseable {
         }
     }
 
-    private static boolean isLeaseNotFound(final Throwable e) {
+    /** Whether etcd refused the request because its lease is gone (expired or revoked). */
+    public static boolean isLeaseNotFound(final Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null && t.getMessage().contains("requested lease not found")) {
                 return true;

@@ -9,13 +9,16 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.realmcluster.controlplane.etcd.EtcdStore;
+import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.MapInstance;
 
 /**
  * Records what a node confirmed about an instance. Any replica may write it, without leadership:
- * the write only lands while the instance is still assigned to that node at that epoch.
+ * the write only lands while the instance is still assigned to that node at that epoch. The
+ * record lives on the lease of the node's session, so it goes with that session: a node that
+ * restarts under the same id shows its instances pending until the new process confirms them.
  */
 public final class AckRecorder {
     private final EtcdStore store;
@@ -26,8 +29,11 @@ public final class AckRecorder {
         this.keys = keys;
     }
 
-    /** Record {@code ack} from {@code nodeId}; false when it is stale (another epoch, another node, gone). */
-    public boolean record(final String nodeId, final AssignmentAck ack) {
+    /**
+     * Record {@code ack} from {@code nodeId}'s session under {@code leaseId}; false when it is stale
+     * (another epoch, another node, gone, or the session's lease ended).
+     */
+    public boolean record(final String nodeId, final long leaseId, final AssignmentAck ack) {
         final ByteSequence key = keys.instance(ack.getInstanceId());
         final KeyValue current = store.get(key);
         if (current == null || current.getModRevision() != ack.getEpoch()) {
@@ -40,8 +46,15 @@ public final class AckRecorder {
         } catch (final com.google.protobuf.InvalidProtocolBufferException e) {
             return false;
         }
-        return store.txn(List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(ack.getEpoch()))),
-            List.of(Op.put(keys.instanceStatus(ack.getInstanceId()), ByteSequence.from(ack.toByteArray()), PutOption.DEFAULT)))
-            != null;
+        try {
+            return store.txn(List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(ack.getEpoch()))),
+                List.of(Op.put(keys.instanceStatus(ack.getInstanceId()), ByteSequence.from(ack.toByteArray()),
+                    PutOption.builder().withLeaseId(leaseId).build()))) != null;
+        } catch (final EtcdUnavailableException e) {
+            if (EtcdStore.isLeaseNotFound(e)) {
+                return false;
+            }
+            throw e;
+        }
     }
 }

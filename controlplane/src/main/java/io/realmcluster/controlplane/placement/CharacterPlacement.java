@@ -5,6 +5,7 @@ import io.realmcluster.controlplane.catalog.MapCatalog;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapDefinition;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
@@ -52,6 +53,10 @@ public final class CharacterPlacement {
         if (node == null) {
             throw Status.UNAVAILABLE.withDescription("no live node runs continent " + instanceId
                 + " yet; retry shortly").asRuntimeException();
+        }
+        if (state.observed(instance).getState() != InstanceState.INSTANCE_STATE_ACTIVE) {
+            throw Status.UNAVAILABLE.withDescription("continent " + instanceId + " is loading on node "
+                + instance.getNodeId() + "; retry shortly").asRuntimeException();
         }
         return new Route(node.getNode().getNodeId(), node.getNode().getClient(), instanceId);
     }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiPredicate;
 
 import io.grpc.stub.StreamObserver;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -32,7 +31,7 @@ public final class NodeSessionService extends NodeSessionGrpc.NodeSessionImplBas
     private final Counter sessionsEnded;
     private final Counter heartbeats;
     private volatile boolean shuttingDown;
-    private volatile BiPredicate<String, AssignmentAck> ackSink = (node, ack) -> false;
+    private volatile AckSink ackSink = (node, lease, ack) -> false;
     private volatile Runnable sessionsChanged = () -> { };
 
     /** An open session as controllers see it. */
@@ -76,7 +75,7 @@ public final class NodeSessionService extends NodeSessionGrpc.NodeSessionImplBas
     }
 
     /** Where node acknowledgements go (recorded in etcd), and who hears that sessions opened or closed. */
-    public void connect(final BiPredicate<String, AssignmentAck> acks, final Runnable onSessionsChanged) {
+    public void connect(final AckSink acks, final Runnable onSessionsChanged) {
         this.ackSink = acks;
         this.sessionsChanged = onSessionsChanged;
     }
@@ -86,8 +85,14 @@ public final class NodeSessionService extends NodeSessionGrpc.NodeSessionImplBas
         return List.copyOf(sessions.values());
     }
 
-    boolean recordAck(final String nodeId, final AssignmentAck ack) {
-        return ackSink.test(nodeId, ack);
+    boolean recordAck(final String nodeId, final long leaseId, final AssignmentAck ack) {
+        return ackSink.record(nodeId, leaseId, ack);
+    }
+
+    /** Where a session's acknowledgements are recorded: false when stale. */
+    @FunctionalInterface
+    public interface AckSink {
+        boolean record(String nodeId, long leaseId, AssignmentAck ack);
     }
 
     /** Stop revoking leases of streams that end: they end because this replica stops, not their node. */

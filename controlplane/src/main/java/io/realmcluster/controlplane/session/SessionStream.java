@@ -122,7 +122,7 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
 
     private void acknowledged(final AssignmentAck ack) {
         requireRegistered();
-        if (!service.recordAck(registration.nodeId(), ack)) {
+        if (!service.recordAck(registration.nodeId(), registration.leaseId(), ack)) {
             LOG.debug("stale acknowledgement from node {} for {} at epoch {}", registration.nodeId(),
                 ack.getInstanceId(), ack.getEpoch());
         }

@@ -52,6 +52,8 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
     private static final long FIRST_RETRY_MILLIS = 20;
     private static final long MAX_RETRY_MILLIS = 500;
     private static final int MAX_REMEMBERED_ROUTES = 10_000;
+    /** One call may take this long at most, so that a hung peer or control plane leaves time to try again. */
+    private static final long CALL_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     /** Where a portal into a map leads, for a character of a realm: asked of the control plane. */
     @FunctionalInterface
@@ -183,7 +185,7 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
         final String map = mapId + "/" + realm;
         final String key = map + "/" + owner;
         try {
-            final InstanceRoute route = router.route(mapId, realm, owner, remaining(deadlineNanos));
+            final InstanceRoute route = router.route(mapId, realm, owner, callDeadline(deadlineNanos));
             lastRoutes.put(key, route);
             if (route.getInstance().getKind() == MapKind.MAP_KIND_CONTINENT) {
                 // A continent's route is everyone's.
@@ -208,7 +210,7 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
         final ManagedChannel channel = peers.computeIfAbsent(grpc.getHost() + ":" + grpc.getPort(),
             address -> Channels.forTargets(List.of(HostPort.parse(address)), 30));
         return TransferGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(remaining(deadlineNanos).toMillis(), TimeUnit.MILLISECONDS)
+            .withDeadlineAfter(callDeadline(deadlineNanos).toMillis(), TimeUnit.MILLISECONDS)
             .offer(TransferOffer.newBuilder()
                 .setTransferId(departure.transferId().toString())
                 .setCharacterId(departure.characterId())
@@ -314,8 +316,10 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
         return false;
     }
 
-    private static Duration remaining(final long deadlineNanos) {
-        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadlineNanos - System.nanoTime()));
+    /** What is left of the transfer's deadline, at most {@link #CALL_DEADLINE_NANOS}. */
+    private static Duration callDeadline(final long deadlineNanos) {
+        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+            Math.min(CALL_DEADLINE_NANOS, deadlineNanos - System.nanoTime())));
     }
 
     private static void park(final long millis) {
