@@ -1,6 +1,7 @@
 package io.realmcluster.bench;
 
 import io.realmcluster.bench.failover.FailoverBench;
+import io.realmcluster.bench.persist.SavesBench;
 import io.realmcluster.bench.ring.IngressBench;
 import io.realmcluster.bench.scale.BotsBench;
 import io.realmcluster.bench.tick.TickLatencyBench;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 
 /** {@code bin/bench}: the benchmark suite; each subcommand prints its conditions, then its results. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark of the realm cluster.",
-    subcommands = {FailoverBench.class, TickLatencyBench.class, IngressBench.class, BotsBench.class})
+    subcommands = {FailoverBench.class, TickLatencyBench.class, IngressBench.class, BotsBench.class, SavesBench.class})
 public final class BenchMain implements Runnable {
     public static void main(final String[] args) {
         System.exit(CommandLines.execute("bench", new BenchMain(), args));
@@ -17,6 +18,6 @@ public final class BenchMain implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing benchmark: failover, tick, ingress or bots");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing benchmark: failover, tick, ingress, bots or saves");
     }
 }

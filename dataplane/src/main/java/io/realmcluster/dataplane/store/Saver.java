@@ -35,9 +35,9 @@ import io.realmcluster.proto.v1.MapKind;
 public final class Saver implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(Saver.class);
     /** How long a snapshot may wait for others to share its batch. */
-    static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    public static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Characters per transaction at most. */
-    static final int MAX_BATCH = 1_000;
+    public static final int MAX_BATCH = 1_000;
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);

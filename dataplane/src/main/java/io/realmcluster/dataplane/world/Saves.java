@@ -48,12 +48,15 @@ public final class Saves {
     private Saves() {
     }
 
-    /** Write a record at {@code offset}; the loot fields are zero unless {@code copper} is positive. */
+    /**
+     * Write a record at {@code offset}; the loot fields are zero unless {@code copper} is positive.
+     * Maps write them; public for the saves benchmark, which writes snapshots as a map would.
+     */
     @SuppressWarnings("checkstyle:ParameterNumber")
-    static void encode(final MutableDirectBuffer buffer, final int offset, final long character, final long epoch,
-                       final long sequence, final int mapHandle, final int session, final int level, final int mapId,
-                       final long experience, final long money, final float x, final float y, final float z,
-                       final float o, final long corpse, final long copper) {
+    public static void encode(final MutableDirectBuffer buffer, final int offset, final long character, final long epoch,
+                              final long sequence, final int mapHandle, final int session, final int level,
+                              final int mapId, final long experience, final long money, final float x, final float y,
+                              final float z, final float o, final long corpse, final long copper) {
         buffer.putLong(offset + CHARACTER, character);
         buffer.putLong(offset + EPOCH, epoch);
         buffer.putLong(offset + SEQUENCE, sequence);
