@@ -103,7 +103,8 @@ public final class SavesBench implements Callable<Integer> {
         // No maps run here (no tick threads either): the saver finds no map for a record's handle, so it saves the
         // character as a continent's and has nobody to confirm to, which snapshots never need.
         try (TickScheduler noTicks = new TickScheduler(0, Throwable::printStackTrace)) {
-            final Saver saver = new Saver(log, store, NODE, new InstanceHost(noTicks, log), SystemNanoClock.INSTANCE);
+            final Saver saver = new Saver(log, store, NODE, new InstanceHost(noTicks, log), SystemNanoClock.INSTANCE,
+                departure -> { });
             final SnapshotWriter writer = new SnapshotWriter(log, online);
             final SaverLoop loop = new SaverLoop(saver);
             final Thread writerThread = new Thread(writer, "snapshot-writer");
