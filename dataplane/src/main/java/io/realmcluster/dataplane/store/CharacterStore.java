@@ -18,8 +18,8 @@ public interface CharacterStore {
     void release(long characterId, long epoch, String nodeId) throws SQLException;
 
     /**
-     * Save each character in one transaction, fenced by its epoch and save sequence, with the ledger
-     * entries of its loots. Returns, per save, true when it is durable (now, or by an earlier
+     * Save each character (each at most once in {@code saves}) in one transaction, fenced by its
+     * epoch and save sequence, with the ledger entries of its loots. Returns, per save, true when it is durable (now, or by an earlier
      * attempt whose commit this node could not confirm) and false when another node owns the
      * character. Throws when the outcome is unknown; the caller retries the same saves.
      */

@@ -27,14 +27,26 @@ public final class PostgresCharacterStore implements CharacterStore {
     private static final String RELEASE_ALL = """
         UPDATE character SET state = 'OFFLINE', owner_node = NULL, updated_at = now()
         WHERE owner_node = ? AND state <> 'OFFLINE'""";
+    /**
+     * A batch of saves in one statement: the batch's values as arrays, one row each, and every row
+     * fenced on its own by the saver's epoch and a higher save sequence; the ids that landed come
+     * back. One statement instead of one per character: the batch costs one round trip and one plan.
+     */
     private static final String SAVE = """
-        UPDATE character SET level = ?, experience = ?, money = ?, map_id = ?, instance_id = ?, x = ?, y = ?, z = ?,
-               orientation = ?, save_seq = ?,
-               state = CASE WHEN ? THEN 'OFFLINE' WHEN ?::uuid IS NOT NULL THEN 'IN_TRANSFER' ELSE state END,
-               owner_node = CASE WHEN ? THEN NULL ELSE owner_node END,
-               transfer_id = COALESCE(?::uuid, transfer_id),
-               updated_at = now()
-        WHERE character_id = ? AND epoch = ? AND owner_node = ? AND state = 'ONLINE' AND save_seq < ?""";
+        UPDATE character AS c
+        SET level = v.level, experience = v.experience, money = v.money, map_id = v.map_id, instance_id = v.instance_id,
+            x = v.x, y = v.y, z = v.z, orientation = v.orientation, save_seq = v.save_seq,
+            state = CASE WHEN v.logout THEN 'OFFLINE' WHEN v.transfer_id IS NOT NULL THEN 'IN_TRANSFER' ELSE c.state END,
+            owner_node = CASE WHEN v.logout THEN NULL ELSE c.owner_node END,
+            transfer_id = COALESCE(v.transfer_id, c.transfer_id),
+            updated_at = now()
+        FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::smallint[], ?::bigint[], ?::bigint[], ?::integer[],
+                    ?::text[], ?::real[], ?::real[], ?::real[], ?::real[], ?::boolean[], ?::uuid[])
+             AS v(character_id, epoch, save_seq, level, experience, money, map_id, instance_id, x, y, z, orientation,
+                  logout, transfer_id)
+        WHERE c.character_id = v.character_id AND c.epoch = v.epoch AND c.owner_node = ? AND c.state = 'ONLINE'
+          AND c.save_seq < v.save_seq
+        RETURNING c.character_id""";
     /** After a save updated nothing: had an earlier attempt of it landed already (a commit not confirmed)? */
     private static final String LANDED = "SELECT epoch, save_seq, owner_node, state FROM character WHERE character_id = ?";
     private static final String LEDGER = """
@@ -207,12 +219,12 @@ public final class PostgresCharacterStore implements CharacterStore {
         try (Connection connection = database.connection()) {
             connection.setAutoCommit(false);
             try {
-                final int[] updated = update(connection, saves, nodeId);
+                final boolean[] updated = update(connection, saves, nodeId);
                 try (PreparedStatement check = connection.prepareStatement(LANDED);
                      PreparedStatement ledger = connection.prepareStatement(LEDGER)) {
                     for (int i = 0; i < saves.size(); i++) {
                         final PendingSave save = saves.get(i);
-                        landed[i] = updated[i] == 1 || landedBefore(check, save, nodeId);
+                        landed[i] = updated[i] || landedBefore(check, save, nodeId);
                         if (landed[i]) {
                             for (int l = 0; l < save.lootSeqs.size(); l++) {
                                 ledger.setLong(1, save.characterId);
@@ -235,32 +247,67 @@ public final class PostgresCharacterStore implements CharacterStore {
         }
     }
 
-    private static int[] update(final Connection connection, final List<PendingSave> saves, final String nodeId)
+    /** Which of {@code saves} (each a different character) landed now. */
+    private static boolean[] update(final Connection connection, final List<PendingSave> saves, final String nodeId)
         throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(SAVE)) {
-            for (final PendingSave save : saves) {
-                update.setInt(1, save.level);
-                update.setLong(2, save.experience);
-                update.setLong(3, save.money);
-                update.setInt(4, save.mapId);
-                update.setString(5, save.instanceId);
-                update.setFloat(6, save.x);
-                update.setFloat(7, save.y);
-                update.setFloat(8, save.z);
-                update.setFloat(9, save.orientation);
-                update.setLong(10, save.saveSeq);
-                update.setBoolean(11, save.logout);
-                update.setObject(12, save.transferId, java.sql.Types.OTHER);
-                update.setBoolean(13, save.logout);
-                update.setObject(14, save.transferId, java.sql.Types.OTHER);
-                update.setLong(15, save.characterId);
-                update.setLong(16, save.epoch);
-                update.setString(17, nodeId);
-                update.setLong(18, save.saveSeq);
-                update.addBatch();
-            }
-            return update.executeBatch();
+        final int n = saves.size();
+        final Long[] ids = new Long[n];
+        final Long[] epochs = new Long[n];
+        final Long[] seqs = new Long[n];
+        final Short[] levels = new Short[n];
+        final Long[] experience = new Long[n];
+        final Long[] money = new Long[n];
+        final Integer[] maps = new Integer[n];
+        final String[] instances = new String[n];
+        final Float[] xs = new Float[n];
+        final Float[] ys = new Float[n];
+        final Float[] zs = new Float[n];
+        final Float[] orientations = new Float[n];
+        final Boolean[] logouts = new Boolean[n];
+        final java.util.UUID[] transfers = new java.util.UUID[n];
+        final java.util.Map<Long, Integer> index = new java.util.HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            final PendingSave save = saves.get(i);
+            ids[i] = save.characterId;
+            epochs[i] = save.epoch;
+            seqs[i] = save.saveSeq;
+            levels[i] = (short) save.level;
+            experience[i] = save.experience;
+            money[i] = save.money;
+            maps[i] = save.mapId;
+            instances[i] = save.instanceId;
+            xs[i] = save.x;
+            ys[i] = save.y;
+            zs[i] = save.z;
+            orientations[i] = save.orientation;
+            logouts[i] = save.logout;
+            transfers[i] = save.transferId;
+            index.put(save.characterId, i);
         }
+        final boolean[] updated = new boolean[n];
+        try (PreparedStatement update = connection.prepareStatement(SAVE)) {
+            update.setArray(1, connection.createArrayOf("bigint", ids));
+            update.setArray(2, connection.createArrayOf("bigint", epochs));
+            update.setArray(3, connection.createArrayOf("bigint", seqs));
+            update.setArray(4, connection.createArrayOf("smallint", levels));
+            update.setArray(5, connection.createArrayOf("bigint", experience));
+            update.setArray(6, connection.createArrayOf("bigint", money));
+            update.setArray(7, connection.createArrayOf("integer", maps));
+            update.setArray(8, connection.createArrayOf("text", instances));
+            update.setArray(9, connection.createArrayOf("real", xs));
+            update.setArray(10, connection.createArrayOf("real", ys));
+            update.setArray(11, connection.createArrayOf("real", zs));
+            update.setArray(12, connection.createArrayOf("real", orientations));
+            update.setArray(13, connection.createArrayOf("boolean", logouts));
+            update.setArray(14, connection.createArrayOf("uuid", transfers));
+            update.setString(15, nodeId);
+            try (ResultSet rows = update.executeQuery()) {
+                while (rows.next()) {
+                    updated[index.get(rows.getLong(1))] = true;
+                }
+            }
+        }
+        return updated;
     }
 
     /**
