@@ -32,12 +32,12 @@ class StandardServicesTest {
     @Test
     void servesHealthAndReflectionOfItsOwnServices() throws Exception {
         try (ControlPlane controlPlane = new ControlPlane(new ControlPlaneConfig("cp-std", List.of(URI.create(ETCD.endpoint())),
-            "/std", Duration.ofSeconds(3), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
+            "/std", Duration.ofSeconds(10), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
             Duration.ofSeconds(2), Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults(), ControlPlaneConfig.Login.disabled())).start()) {
             final ManagedChannel channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress())
                 .usePlaintext().build();
             try {
-                assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(3, TimeUnit.SECONDS)
+                assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                     .check(HealthCheckRequest.getDefaultInstance()).getStatus())
                     .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
                 assertThat(listServices(channel)).contains("realmcluster.v1.Admin", "realmcluster.v1.NodeSession",
@@ -51,12 +51,12 @@ class StandardServicesTest {
     @Test
     void exposesPrometheusMetricsOfLeadershipPlacementAndEtcd() throws Exception {
         try (ControlPlane controlPlane = new ControlPlane(new ControlPlaneConfig("cp-metrics", List.of(URI.create(ETCD.endpoint())),
-            "/metrics-test", Duration.ofSeconds(3), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
+            "/metrics-test", Duration.ofSeconds(10), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
             Duration.ofSeconds(2), Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults(), ControlPlaneConfig.Login.disabled())).start()) {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(controlPlane::isLeader);
             final java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(URI.create("http://" + controlPlane.metricsAddress() + "/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build(),
+                    .timeout(Duration.ofSeconds(10)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).contains("realm_controlplane_leader 1", "realm_controlplane_etcd_request_seconds",
@@ -68,7 +68,7 @@ class StandardServicesTest {
     private static List<String> listServices(final ManagedChannel channel) throws Exception {
         final CompletableFuture<List<String>> services = new CompletableFuture<>();
         final StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-            .withDeadlineAfter(3, TimeUnit.SECONDS)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
             .serverReflectionInfo(new StreamObserver<>() {
                 @Override
                 public void onNext(final ServerReflectionResponse response) {

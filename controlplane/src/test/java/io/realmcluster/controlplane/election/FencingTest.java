@@ -29,7 +29,7 @@ class FencingTest {
 
     @Test
     void aDeposedLeadersFencedWriteFailsAndTheNewLeadersSucceeds() throws Exception {
-        try (EtcdStore store = EtcdStore.connect(List.of(URI.create(ETCD.endpoint())), Duration.ofSeconds(3),
+        try (EtcdStore store = EtcdStore.connect(List.of(URI.create(ETCD.endpoint())), Duration.ofSeconds(10),
             new PrometheusRegistry())) {
             final Keys keys = new Keys("/fencing-" + UUID.randomUUID());
             final CompletableFuture<Leadership> first = new CompletableFuture<>();

@@ -148,7 +148,7 @@ class LoginTest {
 
     private static ControlPlaneConfig config(final ControlPlaneConfig.Login login) {
         return new ControlPlaneConfig("cp-login", List.of(URI.create(ETCD.endpoint())), "/login-" + UUID.randomUUID(),
-            Duration.ofSeconds(3), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"), Duration.ofSeconds(2),
+            Duration.ofSeconds(10), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"), Duration.ofSeconds(2),
             Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults(), login);
     }
 

@@ -215,7 +215,7 @@ class PlacementTest {
 
     private ControlPlane start(final String id, final List<String> realms, final Duration idle) {
         final ControlPlane controlPlane = new ControlPlane(new ControlPlaneConfig(id, List.of(URI.create(ETCD.endpoint())),
-            prefix, Duration.ofSeconds(3), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
+            prefix, Duration.ofSeconds(10), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
             Duration.ofSeconds(2), Duration.ofMillis(200),
             new ControlPlaneConfig.Placement(realms, Duration.ofSeconds(2), idle, null), ControlPlaneConfig.Login.disabled())).start();
         controlPlanes.add(controlPlane);

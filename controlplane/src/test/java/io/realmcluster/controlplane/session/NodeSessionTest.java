@@ -49,7 +49,7 @@ class NodeSessionTest {
     @BeforeEach
     void startControlPlane() {
         controlPlane = new ControlPlane(new ControlPlaneConfig("cp-test", List.of(URI.create(ETCD.endpoint())),
-            "/test-" + UUID.randomUUID(), Duration.ofSeconds(3), HostPort.parse("127.0.0.1:0"),
+            "/test-" + UUID.randomUUID(), Duration.ofSeconds(10), HostPort.parse("127.0.0.1:0"),
             HostPort.parse("127.0.0.1:0"), LEASE_TTL, Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults(), ControlPlaneConfig.Login.disabled())).start();
         channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress()).usePlaintext().build();
     }
