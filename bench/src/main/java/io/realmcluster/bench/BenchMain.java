@@ -5,12 +5,14 @@ import io.realmcluster.bench.persist.SavesBench;
 import io.realmcluster.bench.ring.IngressBench;
 import io.realmcluster.bench.scale.BotsBench;
 import io.realmcluster.bench.tick.TickLatencyBench;
+import io.realmcluster.bench.transfer.TransferBench;
 import io.realmcluster.common.cli.CommandLines;
 import picocli.CommandLine.Command;
 
 /** {@code bin/bench}: the benchmark suite; each subcommand prints its conditions, then its results. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark of the realm cluster.",
-    subcommands = {FailoverBench.class, TickLatencyBench.class, IngressBench.class, BotsBench.class, SavesBench.class})
+    subcommands = {FailoverBench.class, TickLatencyBench.class, IngressBench.class, BotsBench.class, SavesBench.class,
+        TransferBench.class})
 public final class BenchMain implements Runnable {
     public static void main(final String[] args) {
         System.exit(CommandLines.execute("bench", new BenchMain(), args));
@@ -18,6 +20,7 @@ public final class BenchMain implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing benchmark: failover, tick, ingress, bots or saves");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "missing benchmark: failover, tick, ingress, bots, saves or transfer");
     }
 }

@@ -39,6 +39,46 @@ public final class PendingSave {
     final LongArrayList lootMoneyAfter = new LongArrayList();
 
     /**
+     * The save a player's logout writes when nothing changed since {@code character} was claimed,
+     * held now at {@code epoch} with the next {@code saveSeq}: for benchmarks and tools that play a
+     * node without a map (the saver builds its saves from the save log).
+     */
+    public static PendingSave logout(final ClaimedCharacter character, final long epoch, final long saveSeq) {
+        final PendingSave save = unchanged(character, epoch, saveSeq);
+        save.logout = true;
+        return save;
+    }
+
+    /**
+     * The save a portal's departure writes when nothing changed since {@code character} was
+     * claimed: it freezes the character IN_TRANSFER under {@code transferId}. For benchmarks and
+     * tools, as {@link #logout}; where it goes is left unset (the store does not write it).
+     */
+    public static PendingSave departure(final ClaimedCharacter character, final long epoch, final long saveSeq,
+                                        final java.util.UUID transferId) {
+        final PendingSave save = unchanged(character, epoch, saveSeq);
+        save.transferId = transferId;
+        return save;
+    }
+
+    private static PendingSave unchanged(final ClaimedCharacter character, final long epoch, final long saveSeq) {
+        final PendingSave save = new PendingSave();
+        save.characterId = character.characterId();
+        save.epoch = epoch;
+        save.saveSeq = saveSeq;
+        save.level = character.level();
+        save.experience = character.experience();
+        save.money = character.money();
+        save.mapId = character.mapId();
+        save.instanceId = character.instanceId();
+        save.x = character.x();
+        save.y = character.y();
+        save.z = character.z();
+        save.orientation = character.orientation();
+        return save;
+    }
+
+    /**
      * Take a record's state: records of one claim arrive in the order its map wrote them, so the
      * latest wins. A record of an earlier claim than the one pending (the character logged in again
      * on this node, on another map) is stale: its save would be fenced anyway.

@@ -1,0 +1,375 @@
+package io.realmcluster.bench.transfer;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.realmcluster.bench.Conditions;
+import io.realmcluster.common.auth.PasswordHasher;
+import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.db.Database;
+import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.common.grpc.Channels;
+import io.realmcluster.common.grpc.GrpcServers;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.controlplane.login.AccountStore;
+import io.realmcluster.controlplane.login.CharacterStore;
+import io.realmcluster.dataplane.store.ClaimedCharacter;
+import io.realmcluster.dataplane.store.PendingSave;
+import io.realmcluster.dataplane.store.PostgresCharacterStore;
+import io.realmcluster.dataplane.tick.TickScheduler;
+import io.realmcluster.dataplane.transfer.Arrivals;
+import io.realmcluster.dataplane.transfer.TransferService;
+import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.dataplane.world.SaveLog;
+import io.realmcluster.proto.v1.AssignmentSet;
+import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapKind;
+import io.realmcluster.proto.v1.TransferAccepted;
+import io.realmcluster.proto.v1.TransferGrpc;
+import io.realmcluster.proto.v1.TransferOffer;
+import io.realmcluster.testkit.PostgresProcess;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A character's transfer from node to node with both database compare-and-sets, as the nodes do
+ * it: the source's departure save (IN_TRANSFER at epoch e, the freeze), then a Transfer.Offer over
+ * loopback gRPC to the target's real {@link TransferService}, whose claim (epoch e + 1) is the
+ * commit point. Two nodes in this JVM, each with its own connection pool and a Stockade instance,
+ * against one real PostgreSQL; characters go back and forth between them. Latency at a fixed
+ * offered rate, measured from each transfer's scheduled start (a stall is counted, not hidden),
+ * and throughput with K transfers at once. Side by side in the same run: the baseline of a
+ * logout save on one node and a login claim on the other.
+ */
+@Command(name = "transfer", mixinStandardHelpOptions = true,
+    description = "A character from node to node (freeze, Offer over gRPC, claim): latency and throughput, "
+        + "against logout + login.")
+public final class TransferBench implements Callable<Integer> {
+    private static final String REALM = "main";
+    private static final int STOCKADE = 34;
+    /** A node's pool: its four store threads and two more (see the dataplane's Node). */
+    private static final int POOL = 6;
+    private static final com.sun.management.OperatingSystemMXBean CPU =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final double GOAL_P50_MS = 1;
+    private static final double GOAL_P99_MS = 5;
+    private static final double GOAL_PER_SECOND = 1_000;
+
+    @Option(names = "--characters", defaultValue = "2000",
+        description = "Characters going back and forth (default: ${DEFAULT-VALUE}).")
+    int characters;
+
+    @Option(names = "--rate", defaultValue = "200",
+        description = "Moves offered per second for the latency measurement (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--seconds", defaultValue = "20",
+        description = "Seconds of each measurement (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--warmup", defaultValue = "10",
+        description = "Seconds of each mode at full speed before any is measured (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
+    @Option(names = "--concurrency", defaultValue = "16",
+        description = "Moves at once for the throughput, and most in flight at the rate (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    private final Queue<Traveller> idle = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public Integer call() throws Exception {
+        System.out.println(Conditions.describe());
+        // The target logs every transfer at INFO: a thousand lines a second would measure the console.
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(TransferService.class)).setLevel(Level.WARN);
+        final SessionToken tokens = new SessionToken(
+            TokenSecret.of("transfer-bench-token-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
+        try (PostgresProcess postgres = PostgresProcess.start();
+             TickScheduler ticks = new TickScheduler(1, Throwable::printStackTrace);
+             Peer a = new Peer(0, "node-a", postgres, ticks, tokens);
+             Peer b = new Peer(1, "node-b", postgres, ticks, tokens)) {
+            System.out.printf("scenario:   2 nodes in this JVM (pools of %d connections, a Stockade instance each, the target's "
+                    + "per-transfer INFO line off), %d characters going back and forth;%n"
+                    + "            PostgreSQL at %s (fsync off, as the tests run it); %d s warm-up of each mode, then %d s at "
+                    + "%d/s and %d s with %d at once%n",
+                POOL, characters, postgres.dataDirectory(), warmupSeconds, seconds, rate, seconds, concurrency);
+            final Peer[] nodes = {a, b};
+            enterWorld(a);
+            // Both warm up before either is measured: neither is measured while the JIT compiles the other's code.
+            run(nodes, TransferBench::transfer, 0, warmupSeconds);
+            run(nodes, TransferBench::logoutLogin, 0, warmupSeconds);
+            final Result transfer = measure(nodes, TransferBench::transfer);
+            final Result baseline = measure(nodes, TransferBench::logoutLogin);
+            report(transfer, baseline);
+        }
+        return 0;
+    }
+
+    /** One account with the characters, each claimed by {@code node} as a login would (not measured). */
+    private void enterWorld(final Peer node) throws Exception {
+        final long account = new AccountStore(node.database, new PasswordHasher(1_000))
+            .create("TransferBench", "transfer-bench").getAccountId();
+        final CharacterStore created = new CharacterStore(node.database);
+        for (int i = 0; i < characters; i++) {
+            final long id = created.create(account, REALM, name(i), 1, 1).getCharacterId();
+            final ClaimedCharacter claim = node.store.claim(id, account, node.id);
+            idle.add(new Traveller(claim, 0, claim.epoch(), claim.saveSeq()));
+        }
+    }
+
+    /** Letters only, as the realm's names must be: Mover + the index in base 26. */
+    private static String name(final int index) {
+        final StringBuilder name = new StringBuilder("Mover");
+        for (int rest = index, digit = 0; digit < 5; digit++, rest /= 26) {
+            name.append((char) ('a' + rest % 26));
+        }
+        return name.toString();
+    }
+
+    /**
+     * The departure: the source saves the character IN_TRANSFER at its epoch (the first
+     * compare-and-set; a node's saver freezes in that save, not with a separate
+     * {@code freezeForTransfer}), then offers it to the target, which claims it.
+     */
+    private static void transfer(final Traveller character, final Peer from, final Peer to) throws Exception {
+        final UUID transferId = UUID.randomUUID();
+        final long saveSeq = character.saveSeq + 1;
+        final ClaimedCharacter claim = character.claim;
+        if (!from.store.save(List.of(PendingSave.departure(claim, character.epoch, saveSeq, transferId)), from.id)[0]) {
+            throw new IllegalStateException("character " + claim.characterId() + " is no longer " + from.id + "'s");
+        }
+        final TransferAccepted accepted = to.offers.withDeadlineAfter(5, TimeUnit.SECONDS).offer(TransferOffer.newBuilder()
+            .setTransferId(transferId.toString()).setCharacterId(claim.characterId()).setAccountId(claim.accountId())
+            .setRealm(REALM).setEpoch(character.epoch).setSourceNode(from.id).setTargetInstanceId(to.instanceId)
+            .setX(claim.x()).setY(claim.y()).setZ(claim.z()).setOrientation(claim.orientation()).build());
+        character.movedTo(to, accepted.getEpoch(), saveSeq);
+    }
+
+    /** The baseline: the source saves the character's logout (OFFLINE), then the other node claims it for a login. */
+    private static void logoutLogin(final Traveller character, final Peer from, final Peer to) throws Exception {
+        final long saveSeq = character.saveSeq + 1;
+        final ClaimedCharacter claim = character.claim;
+        if (!from.store.save(List.of(PendingSave.logout(claim, character.epoch, saveSeq)), from.id)[0]) {
+            throw new IllegalStateException("character " + claim.characterId() + " is no longer " + from.id + "'s");
+        }
+        final ClaimedCharacter login = to.store.claim(claim.characterId(), claim.accountId(), to.id);
+        character.movedTo(to, login.epoch(), login.saveSeq());
+    }
+
+    private Result measure(final Peer[] nodes, final Move move) throws InterruptedException {
+        return new Result(run(nodes, move, rate, seconds), run(nodes, move, 0, seconds));
+    }
+
+    /**
+     * Moves on {@code concurrency} threads for {@code runSeconds}, each of an idle character, to the
+     * node that does not have it: at {@code perSecond} on a fixed schedule, latency counted from
+     * each move's scheduled start; at 0, one after the other on each thread as fast as they go.
+     */
+    private Run run(final Peer[] nodes, final Move move, final int perSecond, final int runSeconds)
+        throws InterruptedException {
+        final Histogram latency = new ConcurrentHistogram(TimeUnit.MINUTES.toNanos(1), 3);
+        final AtomicLong scheduled = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+        final long end = start + TimeUnit.SECONDS.toNanos(runSeconds);
+        final long cpuBefore = CPU.getProcessCpuTime();
+        final ExecutorService threads = Executors.newFixedThreadPool(concurrency, new DefaultThreadFactory("source", true));
+        for (int t = 0; t < concurrency; t++) {
+            threads.execute(() -> {
+                while (true) {
+                    final long due = perSecond > 0 ? start + scheduled.getAndIncrement() * 1_000_000_000L / perSecond
+                        : Math.max(start, System.nanoTime());
+                    if (due >= end) {
+                        return;
+                    }
+                    sleepUntil(due);
+                    final Traveller character = idle.poll();
+                    if (character == null) {
+                        return;
+                    }
+                    try {
+                        move.apply(character, nodes[character.node], nodes[1 - character.node]);
+                        latency.recordValue(System.nanoTime() - due);
+                        idle.add(character);
+                    } catch (final Exception e) {
+                        // Where the character is now is unknown: it plays no more.
+                        failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, e);
+                    }
+                }
+            });
+        }
+        threads.shutdown();
+        threads.awaitTermination(runSeconds + 60L, TimeUnit.SECONDS);
+        final double elapsed = (System.nanoTime() - start) / 1e9;
+        final long moves = Math.max(1, latency.getTotalCount());
+        return new Run(latency, moves / elapsed, (CPU.getProcessCpuTime() - cpuBefore) / 1_000 / moves, failed.get(),
+            firstFailure.get());
+    }
+
+    /** Parks until shortly before {@code nanoTime}, then spins: a late wake-up would count as the move's latency. */
+    private static void sleepUntil(final long nanoTime) {
+        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
+            if (left > SPIN_NANOS) {
+                LockSupport.parkNanos(left - SPIN_NANOS);
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private void report(final Result transfer, final Result baseline) {
+        System.out.println();
+        System.out.println("cpu us: this JVM's CPU time per move (both nodes, the sources, its ticks, JIT and GC; not PostgreSQL's)");
+        System.out.printf("latency at %d/s offered, from each move's scheduled start (ms)%n", rate);
+        System.out.printf("%-38s %8s %7s %7s %7s %7s %7s %9s %7s%n", "mode", "moves/s", "p50", "p90", "p99", "p99.9", "max",
+            "cpu us", "failed");
+        transfer.paced.printLatency("transfer (freeze, Offer, claim)");
+        baseline.paced.printLatency("logout save + login claim");
+        System.out.printf("ratio baseline/transfer: p50 %.2fx, p99 %.2fx, p99.9 %.2fx%n",
+            ratio(baseline.paced, transfer.paced, 50), ratio(baseline.paced, transfer.paced, 99),
+            ratio(baseline.paced, transfer.paced, 99.9));
+        System.out.println();
+        System.out.printf("throughput with %d moves at once (latency in ms)%n", concurrency);
+        System.out.printf("%-38s %8s %7s %7s %9s %7s%n", "mode", "moves/s", "p50", "p99", "cpu us", "failed");
+        transfer.flat.printThroughput("transfer (freeze, Offer, claim)");
+        baseline.flat.printThroughput("logout save + login claim");
+        System.out.printf("ratio transfer/baseline: %.2fx%n", transfer.flat.perSecond / baseline.flat.perSecond);
+        System.out.println();
+        final double p50 = transfer.paced.millis(50);
+        final double p99 = transfer.paced.millis(99);
+        System.out.printf("goals at %d/s: p50 <= %.0f ms %s (%.2f ms), p99 <= %.0f ms %s (%.2f ms); sustained >= %,.0f/s %s (%,.0f/s)%n",
+            rate, GOAL_P50_MS, verdict(p50 <= GOAL_P50_MS), p50, GOAL_P99_MS, verdict(p99 <= GOAL_P99_MS), p99,
+            GOAL_PER_SECOND, verdict(transfer.flat.perSecond >= GOAL_PER_SECOND), transfer.flat.perSecond);
+        for (final Run run : List.of(transfer.paced, transfer.flat, baseline.paced, baseline.flat)) {
+            if (run.firstFailure != null) {
+                System.out.println("first failure: " + run.firstFailure);
+            }
+        }
+    }
+
+    private static String verdict(final boolean met) {
+        return met ? "met" : "NOT met";
+    }
+
+    private static double ratio(final Run a, final Run b, final double percentile) {
+        return a.latency.getValueAtPercentile(percentile) / (double) Math.max(1, b.latency.getValueAtPercentile(percentile));
+    }
+
+    /** Moves a character from its node to the other; throws when it did not land. */
+    @FunctionalInterface
+    private interface Move {
+        void apply(Traveller character, Peer from, Peer to) throws Exception;
+    }
+
+    /** A character, the claim it was created from, and who holds it now: the node, the epoch, the last save. */
+    private static final class Traveller {
+        final ClaimedCharacter claim;
+        int node;
+        long epoch;
+        long saveSeq;
+
+        Traveller(final ClaimedCharacter claim, final int node, final long epoch, final long saveSeq) {
+            this.claim = claim;
+            this.node = node;
+            this.epoch = epoch;
+            this.saveSeq = saveSeq;
+        }
+
+        void movedTo(final Peer to, final long newEpoch, final long newSaveSeq) {
+            node = to.index;
+            epoch = newEpoch;
+            saveSeq = newSaveSeq;
+        }
+    }
+
+    /** What one mode measured: at the offered rate, and flat out. */
+    private record Result(Run paced, Run flat) {
+    }
+
+    /** One measurement: latencies (ns), moves per second that landed, this JVM's CPU time per move, moves that failed. */
+    private record Run(Histogram latency, double perSecond, long cpuMicros, long failed, Exception firstFailure) {
+        double millis(final double percentile) {
+            return latency.getValueAtPercentile(percentile) / 1e6;
+        }
+
+        void printLatency(final String mode) {
+            System.out.printf("%-38s %8.0f %7.2f %7.2f %7.2f %7.2f %7.2f %9d %7d%n", mode, perSecond, millis(50), millis(90),
+                millis(99), millis(99.9), latency.getMaxValue() / 1e6, cpuMicros, failed);
+        }
+
+        void printThroughput(final String mode) {
+            System.out.printf("%-38s %,8.0f %7.2f %7.2f %9d %7d%n", mode, perSecond, millis(50), millis(99), cpuMicros, failed);
+        }
+    }
+
+    /**
+     * A node as far as transfers go: its own pool to the database, the real TransferService on a
+     * gRPC server on loopback with one dungeon instance to take characters into, and the channel its
+     * peer offers characters over.
+     */
+    private static final class Peer implements AutoCloseable {
+        final int index;
+        final String id;
+        final String instanceId;
+        final Database database;
+        final PostgresCharacterStore store;
+        final Server server;
+        final ManagedChannel channel;
+        final TransferGrpc.TransferBlockingStub offers;
+
+        Peer(final int index, final String id, final PostgresProcess postgres, final TickScheduler ticks,
+             final SessionToken tokens) {
+            this.index = index;
+            this.id = id;
+            this.instanceId = REALM + "." + STOCKADE + "." + id;
+            database = Database.open(id, postgres.jdbcUrl(), new DatabaseCredentials(postgres.user(), postgres.password()), POOL);
+            database.migrate();
+            store = new PostgresCharacterStore(database);
+            final InstanceHost instances = new InstanceHost(ticks, SaveLog.allocate(1 << 20));
+            instances.apply(AssignmentSet.newBuilder().addInstances(MapInstance.newBuilder().setInstanceId(instanceId)
+                .setMapId(STOCKADE).setKind(MapKind.MAP_KIND_DUNGEON).setRealm(REALM).setNodeId(id).setEpoch(1)
+                .setState(InstanceState.INSTANCE_STATE_PENDING)).build());
+            // No client connects here: the address in the answer is never used.
+            final Endpoint clients = Endpoint.newBuilder().setHost("127.0.0.1").setPort(1).build();
+            final HostPort listen = HostPort.parse("127.0.0.1:0");
+            server = GrpcServers.start("gRPC", listen, new HealthStatusManager(), List.of(new TransferService(id, store,
+                instances, new Arrivals(), tokens, clients, Duration.ofSeconds(60), System::currentTimeMillis)));
+            channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, listen)), 30);
+            offers = TransferGrpc.newBlockingStub(channel);
+        }
+
+        @Override
+        public void close() {
+            Channels.close(channel);
+            GrpcServers.shutdown(server, 1_000);
+            database.close();
+        }
+    }
+}
