@@ -3,16 +3,13 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.realmcluster.proto.v1.CreateAccountRequest;
 import io.realmcluster.proto.v1.CreateCharacterRequest;
@@ -41,26 +38,15 @@ class PausedNodeIT {
     private static final int BOTS = 6;
     private static final String PASSWORD = "westfall-stew";
 
-    @TempDir
-    Path directory;
-
+    @RegisterExtension
+    final RealmExtension cluster = new RealmExtension(ETCD);
     private PostgresProcess postgres;
     private DatabaseRealm realm;
 
-    @AfterEach
-    void tearDown() {
-        if (realm != null) {
-            realm.close();
-        }
-        if (postgres != null) {
-            postgres.stop();
-        }
-    }
-
     @Test
     void aPausedNodeThatComesBackCannotOverwriteCharactersThatLoggedInElsewhere() throws Exception {
-        postgres = PostgresProcess.builder().port(0).start();
-        realm = DatabaseRealm.start(ETCD.endpoint(), postgres, directory);
+        realm = cluster.start();
+        postgres = cluster.postgres();
         final JavaProcess paused = realm.node("node-a", List.of());
         realm.awaitContinentsOn("node-a");
         realm.node("node-b", List.of());

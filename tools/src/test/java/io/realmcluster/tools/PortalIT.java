@@ -3,16 +3,13 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.proto.v1.CreateAccountRequest;
@@ -45,26 +42,15 @@ class PortalIT {
     private static final String PASSWORD = "stormwind-guard";
     private static final String COMPLETED = "realm_node_transfers_out_total{outcome=\"completed\"";
 
-    @TempDir
-    Path directory;
-
+    @RegisterExtension
+    final RealmExtension cluster = new RealmExtension(ETCD);
     private PostgresProcess postgres;
     private DatabaseRealm realm;
 
-    @AfterEach
-    void tearDown() {
-        if (realm != null) {
-            realm.close();
-        }
-        if (postgres != null) {
-            postgres.stop();
-        }
-    }
-
     @Test
     void botsWalkIntoADungeonOnAnotherNodeAndBackWithoutADisconnect() throws Exception {
-        postgres = PostgresProcess.builder().port(0).start();
-        realm = DatabaseRealm.start(ETCD.endpoint(), postgres, directory);
+        realm = cluster.start();
+        postgres = cluster.postgres();
         final HostPort controlPlane = realm.controlPlane();
         final JavaProcess continents = realm.node("continents", List.of(), "--pools", "continent");
         final JavaProcess dungeons = realm.node("dungeons", List.of(), "--pools", "dungeon");

@@ -3,14 +3,11 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -41,21 +38,10 @@ class TransferKillIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final String PASSWORD = "deadmines-defias";
 
-    @TempDir
-    Path directory;
-
+    @RegisterExtension
+    final RealmExtension cluster = new RealmExtension(ETCD);
     private PostgresProcess postgres;
     private DatabaseRealm realm;
-
-    @AfterEach
-    void tearDown() {
-        if (realm != null) {
-            realm.close();
-        }
-        if (postgres != null) {
-            postgres.stop();
-        }
-    }
 
     @ParameterizedTest(name = "{0} dies at {1}")
     @CsvSource({
@@ -65,8 +51,8 @@ class TransferKillIT {
         "target, target-after-claim"})
     void aNodeDyingAtAnyStepOfATransferLeavesTheCharacterInExactlyOnePlace(final String victim, final String step)
         throws Exception {
-        postgres = PostgresProcess.builder().port(0).start();
-        realm = DatabaseRealm.start(ETCD.endpoint(), postgres, directory);
+        realm = cluster.start();
+        postgres = cluster.postgres();
         final List<String> failpoint = List.of("-Drealm.failpoint=" + step);
         final boolean sourceDies = victim.equals("source");
         JavaProcess source = null;

@@ -1,0 +1,48 @@
+package io.realmcluster.tools;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import io.realmcluster.testkit.EtcdExtension;
+import io.realmcluster.testkit.PostgresProcess;
+
+/**
+ * A fresh PostgreSQL and a {@link DatabaseRealm} on it for one test, stopped after it:
+ * {@code @RegisterExtension final RealmExtension cluster = new RealmExtension(ETCD);}, then
+ * {@code cluster.start()} in the test.
+ */
+final class RealmExtension implements AfterEachCallback {
+    private final EtcdExtension etcd;
+    private PostgresProcess postgres;
+    private DatabaseRealm realm;
+
+    RealmExtension(final EtcdExtension etcd) {
+        this.etcd = etcd;
+    }
+
+    DatabaseRealm start() throws IOException {
+        postgres = PostgresProcess.builder().port(0).start();
+        final Path directory = Files.createTempDirectory("realm-it");
+        directory.toFile().deleteOnExit();
+        realm = DatabaseRealm.start(etcd.endpoint(), postgres, directory);
+        return realm;
+    }
+
+    PostgresProcess postgres() {
+        return postgres;
+    }
+
+    @Override
+    public void afterEach(final ExtensionContext context) {
+        if (realm != null) {
+            realm.close();
+        }
+        if (postgres != null) {
+            postgres.stop();
+        }
+    }
+}
