@@ -221,10 +221,19 @@ class BotsIT {
         org.awaitility.Awaitility.await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum(name) >= atLeast);
     }
 
-    /** The node's ticks over a window of time; the window is the measurement, so it is waited out. */
+    /**
+     * The node's next ticks, as many as its maps run (20 Hz each) in {@code window}: counted in its
+     * own tick histogram, which load reports feed, and waited for with a deadline.
+     */
     private static TickWindow measure(final String metrics, final Duration window) throws Exception {
         final Scrape before = Scrape.of(metrics);
-        Thread.sleep(window.toMillis());
-        return TickWindow.between(before, Scrape.of(metrics));
+        final long ticks = (long) (window.toSeconds() * 20 * before.sum("realm_node_map_instances"));
+        final java.util.concurrent.atomic.AtomicReference<TickWindow> measured = new java.util.concurrent.atomic.AtomicReference<>();
+        org.awaitility.Awaitility.await().atMost(window.multipliedBy(3).plus(DEADLINE)).pollInterval(Duration.ofMillis(250))
+            .until(() -> {
+                measured.set(TickWindow.between(before, Scrape.of(metrics)));
+                return measured.get().ticks() >= ticks;
+            });
+        return measured.get();
     }
 }
