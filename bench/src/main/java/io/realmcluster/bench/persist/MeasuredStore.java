@@ -79,12 +79,6 @@ final class MeasuredStore implements CharacterStore {
     }
 
     @Override
-    public boolean freezeForTransfer(final long characterId, final long epoch, final UUID transferId, final String nodeId)
-        throws SQLException {
-        return store.freezeForTransfer(characterId, epoch, transferId, nodeId);
-    }
-
-    @Override
     public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final UUID transferId,
                                           final String nodeId) throws ClaimRefused {
         return store.claimTransfer(characterId, epoch, transferId, nodeId);

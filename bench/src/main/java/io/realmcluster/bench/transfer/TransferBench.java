@@ -164,7 +164,7 @@ public final class TransferBench implements Callable<Integer> {
             throw new IllegalStateException("character " + claim.characterId() + " is no longer " + from.id + "'s");
         }
         final TransferAccepted accepted = to.offers.withDeadlineAfter(5, TimeUnit.SECONDS).offer(TransferOffer.newBuilder()
-            .setTransferId(transferId.toString()).setCharacterId(claim.characterId()).setAccountId(claim.accountId())
+            .setTransferId(transferId.toString()).setCharacterId(claim.characterId())
             .setRealm(REALM).setEpoch(character.epoch).setSourceNode(from.id).setTargetInstanceId(to.instanceId)
             .setX(claim.x()).setY(claim.y()).setZ(claim.z()).setOrientation(claim.orientation()).build());
         character.movedTo(to, accepted.getEpoch(), saveSeq);

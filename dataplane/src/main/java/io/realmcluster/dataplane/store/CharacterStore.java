@@ -26,16 +26,10 @@ public interface CharacterStore {
     boolean[] save(List<PendingSave> saves, String nodeId) throws SQLException;
 
     /**
-     * A transfer's first step, on the source, once the character's last state is saved: freeze it,
-     * IN_TRANSFER under {@code transferId}, if this node still owns it at {@code epoch}. True when
-     * frozen (now, or by an earlier attempt of the same transfer), false when another node owns it.
-     */
-    boolean freezeForTransfer(long characterId, long epoch, java.util.UUID transferId, String nodeId) throws SQLException;
-
-    /**
-     * A transfer's commit point, on the target: claim the character frozen at {@code epoch} under
-     * {@code transferId} (epoch + 1, this node, ONLINE). A retry of a claim that landed returns
-     * the same claim; a transfer that was aborted, swept or claimed by another node is refused.
+     * A transfer's commit point, on the target: claim the character the source froze at {@code epoch}
+     * under {@code transferId} (its departure save: {@link #save} of a {@link PendingSave} with a
+     * transfer id) for this node, at epoch + 1, ONLINE. A retry of a claim that landed returns the
+     * same claim; a transfer that was aborted, swept or claimed by another node is refused.
      */
     ClaimedCharacter claimTransfer(long characterId, long epoch, java.util.UUID transferId, String nodeId)
         throws ClaimRefused;

@@ -20,12 +20,6 @@ public final class EphemeralCharacterStore implements CharacterStore {
     }
 
     @Override
-    public boolean freezeForTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
-                                     final String nodeId) {
-        return false;
-    }
-
-    @Override
     public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
                                           final String nodeId) throws ClaimRefused {
         throw new ClaimRefused(ClaimRefused.Reason.DATABASE, "a node without a database takes no transfers", null);

@@ -53,11 +53,6 @@ public final class PostgresCharacterStore implements CharacterStore {
         INSERT INTO ledger (character_id, money_delta, source, node, epoch, save_seq) VALUES (?, ?, 'loot', ?, ?, ?)
         ON CONFLICT (character_id, epoch, save_seq) WHERE save_seq IS NOT NULL DO NOTHING""";
 
-    private static final String FREEZE = """
-        UPDATE character SET state = 'IN_TRANSFER', transfer_id = ?, updated_at = now()
-        WHERE character_id = ? AND epoch = ? AND owner_node = ? AND state = 'ONLINE'""";
-    private static final String FROZEN_BEFORE =
-        "SELECT 1 FROM character WHERE character_id = ? AND epoch = ? AND state = 'IN_TRANSFER' AND transfer_id = ?";
     private static final String CLAIM_TRANSFER = """
         UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
         WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND state = 'IN_TRANSFER'
@@ -114,30 +109,6 @@ public final class PostgresCharacterStore implements CharacterStore {
             row.getInt("level"), row.getLong("experience"), row.getLong("money"), row.getInt("map_id"),
             row.getString("instance_id"), row.getFloat("x"), row.getFloat("y"), row.getFloat("z"),
             row.getFloat("orientation"));
-    }
-
-    @Override
-    public boolean freezeForTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
-                                     final String nodeId) throws SQLException {
-        try (Connection connection = database.connection()) {
-            try (PreparedStatement freeze = connection.prepareStatement(FREEZE)) {
-                freeze.setObject(1, transferId);
-                freeze.setLong(2, characterId);
-                freeze.setLong(3, epoch);
-                freeze.setString(4, nodeId);
-                if (freeze.executeUpdate() == 1) {
-                    return true;
-                }
-            }
-            try (PreparedStatement before = connection.prepareStatement(FROZEN_BEFORE)) {
-                before.setLong(1, characterId);
-                before.setLong(2, epoch);
-                before.setObject(3, transferId);
-                try (ResultSet row = before.executeQuery()) {
-                    return row.next();
-                }
-            }
-        }
     }
 
     @Override

@@ -122,9 +122,10 @@ class PostgresCharacterStoreTest {
         final long epoch = store.claim(character, account, "node-s").epoch();
         final UUID transfer = UUID.randomUUID();
         assertThat(store.save(List.of(save(character, epoch, 3, 40, false)), "node-s")).containsExactly(true);
-        assertThat(store.freezeForTransfer(character, epoch, transfer, "node-s")).isTrue();
-        assertThat(store.freezeForTransfer(character, epoch, transfer, "node-s"))
-            .as("the freeze retried").isTrue();
+        final PendingSave departure = save(character, epoch, 4, 40, false);
+        departure.transferId = transfer;
+        assertThat(store.save(List.of(departure), "node-s")).as("the departure save freezes it").containsExactly(true);
+        assertThat(store.save(List.of(departure), "node-s")).as("the freeze retried").containsExactly(true);
         assertThat(row(character, "state")).isEqualTo("IN_TRANSFER");
 
         final ClaimedCharacter claimed = store.claimTransfer(character, epoch, transfer, "node-t");
@@ -135,13 +136,15 @@ class PostgresCharacterStoreTest {
         assertThatThrownBy(() -> store.claimTransfer(character, epoch, transfer, "node-u"))
             .isInstanceOfSatisfying(ClaimRefused.class, e -> assertThat(e.reason()).isEqualTo(ClaimRefused.Reason.TRANSFER_GONE));
         assertThat(store.abortTransfer(character, epoch, transfer, "node-s")).as("too late to abort").isEqualTo(-1);
-        assertThat(store.save(List.of(save(character, epoch, 4, 0, false)), "node-s"))
+        assertThat(store.save(List.of(save(character, epoch, 5, 0, false)), "node-s"))
             .as("the source's late save is fenced").containsExactly(false);
 
         final long second = newCharacter();
         final long secondEpoch = store.claim(second, account, "node-s").epoch();
         final UUID race = UUID.randomUUID();
-        assertThat(store.freezeForTransfer(second, secondEpoch, race, "node-s")).isTrue();
+        final PendingSave secondDeparture = save(second, secondEpoch, 1, 0, false);
+        secondDeparture.transferId = race;
+        assertThat(store.save(List.of(secondDeparture), "node-s")).containsExactly(true);
         final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
         try {
             final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);

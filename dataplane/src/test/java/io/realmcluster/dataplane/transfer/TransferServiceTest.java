@@ -29,6 +29,8 @@ import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.store.ClaimedCharacter;
+import io.realmcluster.dataplane.store.PendingSave;
 import io.realmcluster.dataplane.store.PostgresCharacterStore;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.InstanceHost;
@@ -89,9 +91,10 @@ class TransferServiceTest {
     @Test
     void anOfferIsClaimedOnceAndAReplayGetsTheSameAnswer() throws Exception {
         final long character = character("Mover");
-        final long epoch = store.claim(character, account, "node-s").epoch();
+        final ClaimedCharacter claim = store.claim(character, account, "node-s");
+        final long epoch = claim.epoch();
         final UUID transfer = UUID.randomUUID();
-        assertThat(store.freezeForTransfer(character, epoch, transfer, "node-s")).isTrue();
+        assertThat(store.save(List.of(PendingSave.departure(claim, epoch, 1, transfer)), "node-s")).containsExactly(true);
 
         final TransferAccepted accepted = offer(character, epoch, transfer, DUNGEON);
         assertThat(accepted.getEpoch()).isEqualTo(epoch + 1);
@@ -107,9 +110,10 @@ class TransferServiceTest {
     @Test
     void offersThatCannotLandAreRefusedWithTheirReason() throws Exception {
         final long character = character("Stayer");
-        final long epoch = store.claim(character, account, "node-s").epoch();
+        final ClaimedCharacter claim = store.claim(character, account, "node-s");
+        final long epoch = claim.epoch();
         final UUID transfer = UUID.randomUUID();
-        assertThat(store.freezeForTransfer(character, epoch, transfer, "node-s")).isTrue();
+        assertThat(store.save(List.of(PendingSave.departure(claim, epoch, 1, transfer)), "node-s")).containsExactly(true);
 
         assertThatThrownBy(() -> offer(character, epoch, transfer, "main.999.x")).isInstanceOfSatisfying(
             StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
@@ -127,7 +131,7 @@ class TransferServiceTest {
 
     private TransferAccepted offer(final long character, final long epoch, final UUID transfer, final String instance) {
         return stub().offer(TransferOffer.newBuilder().setTransferId(transfer.toString()).setCharacterId(character)
-            .setAccountId(account).setRealm("main").setEpoch(epoch).setSourceNode("node-s").setTargetInstanceId(instance)
+            .setRealm("main").setEpoch(epoch).setSourceNode("node-s").setTargetInstanceId(instance)
             .setX(1f).setY(2f).build());
     }
 

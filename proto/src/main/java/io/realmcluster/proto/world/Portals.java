@@ -53,11 +53,15 @@ public final class Portals {
     private static List<Portal> build() {
         final List<Portal> portals = new ArrayList<>();
         for (final Dungeon d : DUNGEONS) {
-            portals.add(new Portal(d.continent(), d.x(), d.y(), d.z(), d.mapId(), d.entryX(), d.entryY(), d.entryZ(), d.entryO()));
+            portals.add(entrance(d));
             portals.add(new Portal(d.mapId(), d.entryX() - STEP_BACK, d.entryY(), d.entryZ(), d.continent(),
                 d.x() + STEP_BACK, d.y(), d.z(), 0f));
         }
         return List.copyOf(portals);
+    }
+
+    private static Portal entrance(final Dungeon d) {
+        return new Portal(d.continent(), d.x(), d.y(), d.z(), d.mapId(), d.entryX(), d.entryY(), d.entryZ(), d.entryO());
     }
 
     /** The portals on a map, in a fixed order. */
@@ -67,8 +71,7 @@ public final class Portals {
 
     /** The portal on a continent that leads into {@code instanceMapId}. */
     public static Optional<Portal> entranceTo(final int instanceMapId) {
-        return ALL.stream().filter(p -> p.toMapId() == instanceMapId && DUNGEONS.stream()
-            .anyMatch(d -> d.mapId() == instanceMapId && d.continent() == p.mapId())).findFirst();
+        return DUNGEONS.stream().filter(d -> d.mapId() == instanceMapId).findFirst().map(Portals::entrance);
     }
 
     /** Where a player enters an instance map: the far side of its entrance; empty when it has none. */
