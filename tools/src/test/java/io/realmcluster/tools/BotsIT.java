@@ -50,7 +50,8 @@ class BotsIT {
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
-    private static final Duration WINDOW = Duration.ofSeconds(12);
+    private static final Duration FLOOD_WINDOW = Duration.ofSeconds(6);
+    private static final int FLOOD_ROUNDS = 4;
 
     @TempDir
     Path directory;
@@ -132,36 +133,39 @@ class BotsIT {
         bots.start();
         try {
             awaitMetric(metrics, "realm_node_client_sessions", 8);
-            final TickWindow quietBefore = measure(metrics, WINDOW);
-
+            span(metrics, FLOOD_WINDOW); // warm-up: the node's JIT settles on the bots' traffic
             final HostPort clients = clientAddress(metrics);
-            final AtomicBoolean flooding = new AtomicBoolean(true);
             final AtomicLong floodConnections = new AtomicLong();
-            final Thread flood = new Thread(() -> flood(clients, flooding, floodConnections), "flood");
-            flood.start();
-            final TickWindow flooded;
-            try {
-                flooded = measure(metrics, WINDOW);
-            } finally {
-                flooding.set(false);
-                flood.join(10_000);
+            // Quiet and flooded stretches take turns, so that whatever else this machine does, and the
+            // node's own drift, fall on both sides alike; each side is judged over all its stretches.
+            final List<TickWindow.Span> quiet = new java.util.ArrayList<>();
+            final List<TickWindow.Span> flooded = new java.util.ArrayList<>();
+            for (int round = 0; round < FLOOD_ROUNDS; round++) {
+                quiet.add(span(metrics, FLOOD_WINDOW));
+                final AtomicBoolean flooding = new AtomicBoolean(true);
+                final Thread flood = new Thread(() -> flood(clients, flooding, floodConnections), "flood");
+                flood.start();
+                try {
+                    flooded.add(span(metrics, FLOOD_WINDOW));
+                } finally {
+                    flooding.set(false);
+                    flood.join(10_000);
+                }
             }
             final Scrape after = Scrape.of(metrics);
-            final TickWindow quietAfter = measure(metrics, WINDOW);
-            System.out.printf("flood: %d connections of malformed frames; ticks quiet before: %s; flooded: %s; quiet after: %s%n",
-                floodConnections.get(), quietBefore, flooded, quietAfter);
+            final TickWindow quietTicks = TickWindow.across(quiet);
+            final TickWindow floodedTicks = TickWindow.across(flooded);
+            System.out.printf("flood: %d connections of malformed frames; ticks quiet: %s; flooded: %s%n",
+                floodConnections.get(), quietTicks, floodedTicks);
             assertThat(floodConnections.get()).as("flood connections").isGreaterThan(5_000);
             assertThat(after.sum("realm_node_rejected_frames_total")).isGreaterThanOrEqualTo(floodConnections.get());
             assertThat(after.sum("realm_node_client_disconnects_total{reason=\"malformed_frame\"}"))
                 .isGreaterThanOrEqualTo(floodConnections.get());
-            // Ticks are measured in histogram buckets, and this machine runs other things too: p99 may
-            // move by 10%, or by the one bucket it sits in, over the higher p99 of the quiet windows
-            // before and after the flood.
-            final TickWindow quiet = quietBefore.p99Seconds() >= quietAfter.p99Seconds() ? quietBefore : quietAfter;
-            assertThat(flooded.p99Seconds())
-                .as("tick p99 during the flood (quiet before: %s; flooded: %s; quiet after: %s)", quietBefore, flooded, quietAfter)
-                .isLessThanOrEqualTo(Math.max(quiet.p99Seconds() * 1.10, quiet.nextBucketSeconds()));
-            assertThat(flooded.overruns()).isZero();
+            // Ticks are measured in histogram buckets: p99 may move by 10%, or by the one bucket it sits in.
+            assertThat(floodedTicks.p99Seconds())
+                .as("tick p99 during the flood (quiet: %s; flooded: %s)", quietTicks, floodedTicks)
+                .isLessThanOrEqualTo(Math.max(quietTicks.p99Seconds() * 1.10, quietTicks.nextBucketSeconds()));
+            assertThat(floodedTicks.overruns()).isZero();
         } finally {
             fleet.stop();
             bots.join(60_000);
@@ -174,7 +178,7 @@ class BotsIT {
      * the node rather than to the flooder (unpaced, the flooder itself takes a core from the ticks).
      */
     private static void flood(final HostPort node, final AtomicBoolean flooding, final AtomicLong connections) {
-        final long pace = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
+        final long pace = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2);
         long next = System.nanoTime();
         final byte[][] garbage = {
             {5, 0, 0x7F, 1, 2, 3, 4},                       // unknown opcode
@@ -225,15 +229,15 @@ class BotsIT {
      * The node's next ticks, as many as its maps run (20 Hz each) in {@code window}: counted in its
      * own tick histogram, which load reports feed, and waited for with a deadline.
      */
-    private static TickWindow measure(final String metrics, final Duration window) throws Exception {
+    private static TickWindow.Span span(final String metrics, final Duration window) throws Exception {
         final Scrape before = Scrape.of(metrics);
         final long ticks = (long) (window.toSeconds() * 20 * before.sum("realm_node_map_instances"));
-        final java.util.concurrent.atomic.AtomicReference<TickWindow> measured = new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicReference<Scrape> after = new java.util.concurrent.atomic.AtomicReference<>();
         org.awaitility.Awaitility.await().atMost(window.multipliedBy(3).plus(DEADLINE)).pollInterval(Duration.ofMillis(250))
             .until(() -> {
-                measured.set(TickWindow.between(before, Scrape.of(metrics)));
-                return measured.get().ticks() >= ticks;
+                after.set(Scrape.of(metrics));
+                return TickWindow.between(before, after.get()).ticks() >= ticks;
             });
-        return measured.get();
+        return new TickWindow.Span(before, after.get());
     }
 }

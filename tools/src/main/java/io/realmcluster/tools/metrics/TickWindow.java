@@ -20,8 +20,22 @@ public record TickWindow(double p99Seconds, double nextBucketSeconds, double max
     private static final String BUCKET = "realm_node_tick_duration_seconds_bucket{";
     private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
 
+    /** Scrapes of the same node taken at the start and at the end of a stretch of time. */
+    public record Span(Scrape before, Scrape after) {
+    }
+
     public static TickWindow between(final Scrape before, final Scrape after) {
-        final TreeMap<Double, Double> cumulative = cumulative(before, after);
+        return across(java.util.List.of(new Span(before, after)));
+    }
+
+    /** The ticks of several stretches of time together, as if they were one window. */
+    public static TickWindow across(final java.util.List<Span> spans) {
+        final TreeMap<Double, Double> cumulative = new TreeMap<>();
+        double overruns = 0;
+        for (final Span span : spans) {
+            cumulative(span.before(), span.after()).forEach((bound, ticks) -> cumulative.merge(bound, ticks, Double::sum));
+            overruns += span.after().sum("realm_node_tick_overruns") - span.before().sum("realm_node_tick_overruns");
+        }
         if (cumulative.isEmpty()) {
             return new TickWindow(0, 0, 0, 0, 0);
         }
@@ -41,7 +55,6 @@ public record TickWindow(double p99Seconds, double nextBucketSeconds, double max
             }
             below = bucket.getValue();
         }
-        final double overruns = after.sum("realm_node_tick_overruns") - before.sum("realm_node_tick_overruns");
         return new TickWindow(p99, next, max, (long) total, overruns);
     }
 
