@@ -28,6 +28,10 @@ import io.realmcluster.proto.v1.GetCatalogRequest;
 import io.realmcluster.proto.v1.ListControlPlanesRequest;
 import io.realmcluster.proto.v1.ListControlPlanesResponse;
 import io.realmcluster.proto.v1.NodeState;
+import io.realmcluster.proto.v1.DrainNodeRequest;
+import io.realmcluster.proto.v1.InstanceMove;
+import io.realmcluster.proto.v1.MoveInstanceRequest;
+import io.realmcluster.controlplane.placement.InstanceMoves;
 import io.realmcluster.proto.v1.SetNodeSchedulableRequest;
 import io.realmcluster.proto.v1.GetNodeRequest;
 import io.realmcluster.proto.v1.ListMapInstancesRequest;
@@ -155,29 +159,64 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void setNodeSchedulable(final SetNodeSchedulableRequest request, final StreamObserver<NodeStatus> response) {
+        answer(response, () -> cordon(request.getNodeId(), request.getSchedulable() ? null : "cordoned"));
+    }
+
+    @Override
+    public void drainNode(final DrainNodeRequest request, final StreamObserver<NodeStatus> response) {
+        answer(response, () -> cordon(request.getNodeId(), ClusterState.DRAINING));
+    }
+
+    /** Mark a node cordoned ({@code how} is the cordon's value: cordoned or draining), or clear it with null. */
+    private NodeStatus cordon(final String nodeId, final String how) {
+        final ClusterState before = ClusterState.read(store, keys);
+        if (!before.nodes().containsKey(nodeId)) {
+            throw Status.NOT_FOUND.withDescription("no node " + nodeId + " is registered").asRuntimeException();
+        }
+        if (how == null) {
+            store.delete(keys.cordon(nodeId));
+        } else {
+            store.put(keys.cordon(nodeId), Keys.bytes(how), 0);
+        }
+        final ClusterState after = ClusterState.read(store, keys);
+        final NodeStatus node = after.nodes().get(nodeId);
+        if (node == null) {
+            throw Status.NOT_FOUND.withDescription("node " + nodeId + " went away").asRuntimeException();
+        }
+        return observed(after, node);
+    }
+
+    @Override
+    public void moveInstance(final MoveInstanceRequest request, final StreamObserver<MapInstance> response) {
         answer(response, () -> {
-            final ClusterState before = ClusterState.read(store, keys);
-            if (!before.nodes().containsKey(request.getNodeId())) {
-                throw Status.NOT_FOUND.withDescription("no node " + request.getNodeId() + " is registered").asRuntimeException();
+            final ClusterState state = ClusterState.read(store, keys);
+            final MapInstance instance = state.instances().get(request.getInstanceId());
+            if (instance == null) {
+                throw Status.NOT_FOUND.withDescription("no map instance " + request.getInstanceId()).asRuntimeException();
             }
-            if (request.getSchedulable()) {
-                store.delete(keys.cordon(request.getNodeId()));
-            } else {
-                store.put(keys.cordon(request.getNodeId()), Keys.bytes("cordoned"), 0);
+            if (!state.nodes().containsKey(request.getToNodeId())) {
+                throw Status.NOT_FOUND.withDescription("no node " + request.getToNodeId() + " is registered").asRuntimeException();
             }
-            final ClusterState after = ClusterState.read(store, keys);
-            final NodeStatus node = after.nodes().get(request.getNodeId());
-            if (node == null) {
-                throw Status.NOT_FOUND.withDescription("node " + request.getNodeId() + " went away").asRuntimeException();
+            final String refusal = InstanceMoves.refusal(state, instance, request.getToNodeId());
+            if (refusal != null) {
+                throw Status.FAILED_PRECONDITION.withDescription(refusal).asRuntimeException();
             }
-            return observed(after, node);
+            // No leadership needed: the write holds only while the instance is where it was read,
+            // and the leader's controller takes the move from there.
+            final InstanceMove move = InstanceMoves.request(request.getToNodeId(), "move", System.currentTimeMillis());
+            if (store.txn(InstanceMoves.startConditions(keys, instance), InstanceMoves.start(keys, instance, move)) == null) {
+                throw Status.ABORTED.withDescription(instance.getInstanceId() + " changed meanwhile; retry").asRuntimeException();
+            }
+            return state.observed(instance).toBuilder().setMove(move).build();
         });
     }
 
     /** The node as operators see it: cordoned when an operator said so, with its instance count. */
     private static NodeStatus observed(final ClusterState state, final NodeStatus node) {
         final NodeStatus.Builder result = node.toBuilder();
-        if (state.isCordoned(node.getNode().getNodeId())) {
+        if (state.isDraining(node.getNode().getNodeId())) {
+            result.setState(NodeState.NODE_STATE_DRAINING);
+        } else if (state.isCordoned(node.getNode().getNodeId())) {
             result.setState(NodeState.NODE_STATE_CORDONED);
         }
         if (node.getLoad().getMapInstances() == 0) {

@@ -50,6 +50,16 @@ public final class Keys {
     }
 
     /** Present while an operator keeps the node from taking new placements; outlives its sessions. */
+    /** An instance's move to another node, written by the leader or an operator's request. */
+    public ByteSequence move(final String instanceId) {
+        return bytes(root + "moves/" + instanceId);
+    }
+
+    /** What the target of a move confirmed (its copy loaded), on the target's session lease. */
+    public ByteSequence moveStatus(final String instanceId) {
+        return bytes(root + "move-status/" + instanceId);
+    }
+
     public ByteSequence cordon(final String nodeId) {
         return bytes(root + "cordons/" + nodeId);
     }

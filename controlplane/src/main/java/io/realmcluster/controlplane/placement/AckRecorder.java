@@ -12,6 +12,7 @@ import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.InstanceMove;
 import io.realmcluster.proto.v1.MapInstance;
 
 /**
@@ -19,6 +20,7 @@ import io.realmcluster.proto.v1.MapInstance;
  * the write only lands while the instance is still assigned to that node at that epoch. The
  * record lives on the lease of the node's session, so it goes with that session: a node that
  * restarts under the same id shows its instances pending until the new process confirms them.
+ * The target of a move confirms its copy the same way, against the move's record.
  */
 public final class AckRecorder {
     private final EtcdStore store;
@@ -34,21 +36,27 @@ public final class AckRecorder {
      * (another epoch, another node, gone, or the session's lease ended).
      */
     public boolean record(final String nodeId, final long leaseId, final AssignmentAck ack) {
-        final ByteSequence key = keys.instance(ack.getInstanceId());
+        final boolean aboutMove = ack.getMoveEpoch() != 0;
+        final ByteSequence key = aboutMove ? keys.move(ack.getInstanceId()) : keys.instance(ack.getInstanceId());
+        final long epoch = aboutMove ? ack.getMoveEpoch() : ack.getEpoch();
         final KeyValue current = store.get(key);
-        if (current == null || current.getModRevision() != ack.getEpoch()) {
+        if (current == null || current.getModRevision() != epoch) {
             return false;
         }
         try {
-            if (!MapInstance.parseFrom(current.getValue().getBytes()).getNodeId().equals(nodeId)) {
+            final String assignedTo = aboutMove
+                ? InstanceMove.parseFrom(current.getValue().getBytes()).getToNodeId()
+                : MapInstance.parseFrom(current.getValue().getBytes()).getNodeId();
+            if (!assignedTo.equals(nodeId)) {
                 return false;
             }
         } catch (final com.google.protobuf.InvalidProtocolBufferException e) {
             return false;
         }
         try {
-            return store.txn(List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(ack.getEpoch()))),
-                List.of(Op.put(keys.instanceStatus(ack.getInstanceId()), ByteSequence.from(ack.toByteArray()),
+            final ByteSequence status = aboutMove ? keys.moveStatus(ack.getInstanceId()) : keys.instanceStatus(ack.getInstanceId());
+            return store.txn(List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(epoch))),
+                List.of(Op.put(status, ByteSequence.from(ack.toByteArray()),
                     PutOption.builder().withLeaseId(leaseId).build()))) != null;
         } catch (final EtcdUnavailableException e) {
             if (EtcdStore.isLeaseNotFound(e)) {

@@ -49,7 +49,7 @@ public final class CharacterPlacement {
         final String instanceId = realm + "." + continent;
         final ClusterState state = ClusterState.read(store, keys);
         final MapInstance instance = state.instances().get(instanceId);
-        final NodeStatus node = instance == null ? null : state.nodes().get(instance.getNodeId());
+        final NodeStatus node = instance == null ? null : state.nodes().get(ClusterState.entryNode(instance));
         if (node == null) {
             throw Status.UNAVAILABLE.withDescription("no live node runs continent " + instanceId
                 + " yet; retry shortly").asRuntimeException();

@@ -14,8 +14,11 @@ import io.etcd.jetcd.KeyValue;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.InstanceMove;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapLoad;
+import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.NodeStatus;
 
 /**
@@ -25,6 +28,9 @@ import io.realmcluster.proto.v1.NodeStatus;
 public final class ClusterState {
     private final Map<String, NodeStatus> nodes = new TreeMap<>();
     private final Set<String> cordoned = new HashSet<>();
+    private final Set<String> draining = new HashSet<>();
+    private final Map<String, InstanceMove> moves = new HashMap<>();
+    private final Map<String, AssignmentAck> moveStatuses = new HashMap<>();
     private final Map<String, MapInstance> instances = new TreeMap<>();
     private final Map<String, AssignmentAck> statuses = new HashMap<>();
     private final Map<String, String> bindings = new HashMap<>();
@@ -44,6 +50,14 @@ public final class ClusterState {
                     state.nodes.put(id, NodeStatus.parseFrom(kv.getValue().getBytes()));
                 } else if (path.startsWith("cordons/")) {
                     state.cordoned.add(id);
+                    if (kv.getValue().toString().equals(DRAINING)) {
+                        state.draining.add(id);
+                    }
+                } else if (path.startsWith("moves/")) {
+                    state.moves.put(id, InstanceMove.parseFrom(kv.getValue().getBytes()).toBuilder()
+                        .setEpoch(kv.getModRevision()).build());
+                } else if (path.startsWith("move-status/")) {
+                    state.moveStatuses.put(id, AssignmentAck.parseFrom(kv.getValue().getBytes()));
                 } else if (path.startsWith("instances/")) {
                     state.instances.put(id, MapInstance.parseFrom(kv.getValue().getBytes()).toBuilder()
                         .setEpoch(kv.getModRevision()).build());
@@ -56,8 +70,22 @@ public final class ClusterState {
                 throw new IllegalStateException("corrupt entry at " + kv.getKey(), e);
             }
         }
+        state.moves.forEach((id, move) -> {
+            final MapInstance instance = state.instances.get(id);
+            if (instance != null) {
+                final NodeStatus target = state.nodes.get(move.getToNodeId());
+                final InstanceMove.Builder shown = move.toBuilder();
+                if (target != null) {
+                    shown.setToNode(target.getNode());
+                }
+                state.instances.put(id, instance.toBuilder().setMove(shown).build());
+            }
+        });
         return state;
     }
+
+    /** The cordon key's value of a node being drained (any other value: cordoned only). */
+    public static final String DRAINING = "draining";
 
     public long revision() {
         return revision;
@@ -73,6 +101,42 @@ public final class ClusterState {
 
     public Set<String> cordoned() {
         return cordoned;
+    }
+
+    /** Cordoned, and everything on it is to move away. */
+    public boolean isDraining(final String nodeId) {
+        return draining.contains(nodeId);
+    }
+
+    public Set<String> draining() {
+        return draining;
+    }
+
+    /** Moves whose instance is gone (closed, or lost with its node): to be cleaned up. */
+    public Map<String, InstanceMove> orphanMoves() {
+        final Map<String, InstanceMove> orphans = new HashMap<>(moves);
+        orphans.keySet().removeAll(instances.keySet());
+        return orphans;
+    }
+
+    /** What the target of {@code instance}'s move confirmed for that move, or null. */
+    public AssignmentAck moveConfirmed(final MapInstance instance) {
+        final AssignmentAck ack = moveStatuses.get(instance.getInstanceId());
+        return ack != null && instance.hasMove() && ack.getMoveEpoch() == instance.getMove().getEpoch() ? ack : null;
+    }
+
+    /**
+     * The node a player of {@code instance} goes to now: the target once the source hands its
+     * players over, otherwise the instance's node.
+     */
+    public static String entryNode(final MapInstance instance) {
+        return instance.hasMove() && instance.getMove().getPhase() == MovePhase.MOVE_PHASE_HANDING_OVER
+            ? instance.getMove().getToNodeId() : instance.getNodeId();
+    }
+
+    /** The epoch of the move the instance's node reports its copy handed over for, 0 when none. */
+    public long handedOver(final MapInstance instance) {
+        return reported(instance).getHandedOverMoveEpoch();
     }
 
     /** Instances as stored: state PENDING or CLOSING, epoch filled in from the key's revision. */
@@ -109,11 +173,11 @@ public final class ClusterState {
         return result;
     }
 
-    /** Instances assigned to {@code nodeId}, as it should run them. */
+    /** Instances assigned to {@code nodeId}, as it should run them, and those moving to it. */
     public List<MapInstance> assignedTo(final String nodeId) {
         final List<MapInstance> result = new ArrayList<>();
         for (final MapInstance instance : instances.values()) {
-            if (instance.getNodeId().equals(nodeId)) {
+            if (instance.getNodeId().equals(nodeId) || instance.getMove().getToNodeId().equals(nodeId)) {
                 result.add(instance);
             }
         }
@@ -122,15 +186,19 @@ public final class ClusterState {
 
     /** Players the node reports in one instance, 0 when it reports none. */
     public int reportedPlayers(final MapInstance instance) {
+        return reported(instance).getPlayers();
+    }
+
+    /** What the instance's node last reported about it (empty when it reports nothing). */
+    private MapLoad reported(final MapInstance instance) {
         final NodeStatus node = nodes.get(instance.getNodeId());
-        if (node == null) {
-            return 0;
-        }
-        for (final var load : node.getLoad().getMapsList()) {
-            if (load.getInstanceId().equals(instance.getInstanceId())) {
-                return load.getPlayers();
+        if (node != null) {
+            for (final MapLoad load : node.getLoad().getMapsList()) {
+                if (load.getInstanceId().equals(instance.getInstanceId())) {
+                    return load;
+                }
             }
         }
-        return 0;
+        return MapLoad.getDefaultInstance();
     }
 }

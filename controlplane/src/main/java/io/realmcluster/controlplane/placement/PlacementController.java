@@ -36,10 +36,12 @@ import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.etcd.NotLeaderException;
 import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.InstanceMove;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapDefinition;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
+import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.NodeStatus;
 
 /**
@@ -55,6 +57,10 @@ import io.realmcluster.proto.v1.NodeStatus;
 public final class PlacementController implements LeaderElection.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementController.class);
     private static final long RESYNC_MS = 1_000;
+    /** A move's target that has not loaded its copy in this long is given up on. */
+    private static final long PREPARE_TIMEOUT_MS = 60_000;
+    /** Instances moving off one draining node at a time: each hands its players over on the same transfer threads. */
+    private static final int DRAIN_MOVES_AT_ONCE = 2;
 
     private final EtcdStore store;
     private final Keys keys;
@@ -67,6 +73,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     private final Counter placements;
     private final Counter reassignments;
     private final Counter closed;
+    private final Counter moves;
 
     private volatile Leadership leadership;
     /** Thread-owned: when each active instance was first seen empty. */
@@ -96,6 +103,10 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         for (final String pool : List.of("continent", "dungeon", "raid", "battleground")) {
             placements.initLabelValues(pool);
         }
+        moves = Counter.builder().name("realm_controlplane_instance_moves_total")
+            .help("Instances moved to another node with their players, by outcome").labelNames("outcome").register(metrics);
+        moves.initLabelValues("done");
+        moves.initLabelValues("called_off");
         closed.initLabelValues("idle");
         closed.initLabelValues("node_dead");
     }
@@ -203,6 +214,9 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         }
         try {
             ClusterState state = ClusterState.read(store, keys);
+            for (final String orphan : state.orphanMoves().keySet()) {
+                store.fencedTxn(fence.fence(), List.of(), InstanceMoves.end(keys, orphan));
+            }
             for (final MapInstance instance : List.copyOf(state.instances().values())) {
                 if (reconcileInstance(fence, state, instance)) {
                     state = ClusterState.read(store, keys);
@@ -213,6 +227,11 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
                     if (ensureContinent(fence, state, realm, continent)) {
                         state = ClusterState.read(store, keys);
                     }
+                }
+            }
+            for (final String node : state.draining()) {
+                if (drain(fence, state, node)) {
+                    state = ClusterState.read(store, keys);
                 }
             }
             PlacementPolicy.continentToRebalance(state)
@@ -230,6 +249,9 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     /** Act on one instance; true when something was written (the caller reads again). */
     private boolean reconcileInstance(final Leadership fence, final ClusterState state, final MapInstance instance) {
         final String id = instance.getInstanceId();
+        if (instance.hasMove()) {
+            return reconcileMove(fence, state, instance);
+        }
         if (!state.nodes().containsKey(instance.getNodeId())) {
             emptySince.remove(id);
             if (instance.getKind() == MapKind.MAP_KIND_CONTINENT && instance.getState() != InstanceState.INSTANCE_STATE_CLOSING) {
@@ -264,6 +286,112 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         emptySince.remove(id);
         LOG.info("closing {}: empty for {} s", id, idleTimeout.toSeconds());
         return rewrite(fence, instance, instance.toBuilder().setState(InstanceState.INSTANCE_STATE_CLOSING).build());
+    }
+
+    /** Take a move one step further; true when something was written. */
+    private boolean reconcileMove(final Leadership fence, final ClusterState state, final MapInstance instance) {
+        final InstanceMove move = instance.getMove();
+        final String id = instance.getInstanceId();
+        if (!state.nodes().containsKey(move.getToNodeId())) {
+            return callOffMove(fence, instance, "its target " + move.getToNodeId() + " is gone");
+        }
+        if (instance.getState() == InstanceState.INSTANCE_STATE_CLOSING) {
+            return callOffMove(fence, instance, "it is closing");
+        }
+        if (!state.nodes().containsKey(instance.getNodeId())) {
+            // The source died with the players it still had; the target has the rest, or loads it now.
+            LOG.info("{} lost its node {} while moving: it goes to {} now", id, instance.getNodeId(), move.getToNodeId());
+            return finishMove(fence, instance);
+        }
+        switch (move.getPhase()) {
+            case MOVE_PHASE_PREPARING -> {
+                final AssignmentAck ack = state.moveConfirmed(instance);
+                if (ack != null && !ack.getError().isEmpty()) {
+                    return callOffMove(fence, instance, move.getToNodeId() + " could not load it: " + ack.getError());
+                }
+                if (ack != null && ack.getState() == InstanceState.INSTANCE_STATE_ACTIVE) {
+                    LOG.info("{} is loaded on {}: node {} hands its players over", id, move.getToNodeId(), instance.getNodeId());
+                    store.fencedTxn(fence.fence(), List.of(InstanceMoves.sameMove(keys, instance)),
+                        InstanceMoves.advance(keys, instance, MovePhase.MOVE_PHASE_HANDING_OVER));
+                    return true;
+                }
+                if (clock.millis() - move.getRequestedAtUnixMs() > PREPARE_TIMEOUT_MS) {
+                    return callOffMove(fence, instance, move.getToNodeId() + " did not load it within "
+                        + PREPARE_TIMEOUT_MS / 1000 + " s");
+                }
+                return false;
+            }
+            case MOVE_PHASE_HANDING_OVER -> {
+                return state.handedOver(instance) == move.getEpoch() && finishMove(fence, instance);
+            }
+            default -> {
+                return callOffMove(fence, instance, "its phase " + move.getPhase() + " is unknown to this control plane");
+            }
+        }
+    }
+
+    private boolean finishMove(final Leadership fence, final MapInstance instance) {
+        final Long revision = store.fencedTxn(fence.fence(), List.of(InstanceMoves.sameMove(keys, instance),
+            new Cmp(keys.instance(instance.getInstanceId()), Cmp.Op.EQUAL, CmpTarget.modRevision(instance.getEpoch()))),
+            InstanceMoves.finish(keys, instance));
+        if (revision != null) {
+            moves.labelValues("done").inc();
+            LOG.info("moved {} from {} to {} ({})", instance.getInstanceId(), instance.getNodeId(),
+                instance.getMove().getToNodeId(), instance.getMove().getReason());
+        }
+        return true;
+    }
+
+    private boolean callOffMove(final Leadership fence, final MapInstance instance, final String why) {
+        final Long revision = store.fencedTxn(fence.fence(), List.of(InstanceMoves.sameMove(keys, instance)),
+            InstanceMoves.end(keys, instance.getInstanceId()));
+        if (revision != null) {
+            moves.labelValues("called_off").inc();
+            LOG.warn("move of {} to {} called off: {}; its players stay where they are", instance.getInstanceId(),
+                instance.getMove().getToNodeId(), why);
+        }
+        return true;
+    }
+
+    /**
+     * Start moving what a draining node still runs, a few instances at a time: continents to the
+     * continent node with the fewest, others to the least-used node of their pool with room.
+     */
+    private boolean drain(final Leadership fence, final ClusterState state, final String nodeId) {
+        int moving = 0;
+        final List<MapInstance> waiting = new java.util.ArrayList<>();
+        for (final MapInstance instance : state.instances().values()) {
+            if (instance.getNodeId().equals(nodeId)) {
+                if (instance.hasMove()) {
+                    moving++;
+                } else if (state.observed(instance).getState() == InstanceState.INSTANCE_STATE_ACTIVE) {
+                    waiting.add(instance);
+                }
+            }
+        }
+        boolean wrote = false;
+        for (final MapInstance instance : waiting) {
+            if (moving >= DRAIN_MOVES_AT_ONCE) {
+                break;
+            }
+            final Optional<NodeStatus> target = instance.getKind() == MapKind.MAP_KIND_CONTINENT
+                ? PlacementPolicy.continentNode(state, nodeId)
+                : PlacementPolicy.instanceNode(state, MapCatalog.pool(instance.getKind()),
+                    Math.max(1, state.reportedPlayers(instance)));
+            if (target.isEmpty()) {
+                warnOnce("drain/" + instance.getInstanceId(), "draining " + nodeId + ": no node can take "
+                    + instance.getInstanceId() + " now");
+                continue;
+            }
+            final String to = target.get().getNode().getNodeId();
+            if (store.fencedTxn(fence.fence(), InstanceMoves.startConditions(keys, instance),
+                InstanceMoves.start(keys, instance, InstanceMoves.request(to, "drain", clock.millis()))) != null) {
+                LOG.info("draining {}: moving {} to {}", nodeId, instance.getInstanceId(), to);
+                moving++;
+                wrote = true;
+            }
+        }
+        return wrote;
     }
 
     private boolean moveContinent(final Leadership fence, final ClusterState state, final MapInstance instance) {
@@ -315,7 +443,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     private boolean rewrite(final Leadership fence, final MapInstance current, final MapInstance next) {
         final ByteSequence key = keys.instance(current.getInstanceId());
         store.fencedTxn(fence.fence(), List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getEpoch()))),
-            List.of(Op.put(key, ByteSequence.from(next.toBuilder().clearEpoch().build().toByteArray()), PutOption.DEFAULT),
+            List.of(Op.put(key, ByteSequence.from(next.toBuilder().clearEpoch().clearMove().build().toByteArray()), PutOption.DEFAULT),
                 Op.delete(keys.instanceStatus(current.getInstanceId()), DeleteOption.DEFAULT)));
         return true;
     }

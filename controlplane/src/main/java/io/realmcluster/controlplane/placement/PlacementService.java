@@ -89,12 +89,14 @@ public final class PlacementService extends PlacementGrpc.PlacementImplBase {
             instance = create(request);
         }
         final ClusterState state = read();
-        final NodeStatus node = instance == null ? null : state.nodes().get(instance.getNodeId());
+        // As read now: a move may be handing the instance's players to another node.
+        final MapInstance current = instance == null ? null : state.instances().getOrDefault(instance.getInstanceId(), instance);
+        final NodeStatus node = current == null ? null : state.nodes().get(ClusterState.entryNode(current));
         if (node == null) {
             throw Status.UNAVAILABLE.withDescription("no live node runs map " + request.getMapId() + " of realm "
                 + request.getRealm() + " now; retry shortly").asRuntimeException();
         }
-        return InstanceRoute.newBuilder().setInstance(instance).setNode(node.getNode()).build();
+        return InstanceRoute.newBuilder().setInstance(current).setNode(node.getNode()).build();
     }
 
     private ClusterState read() {
