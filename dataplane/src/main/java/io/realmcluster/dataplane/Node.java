@@ -82,7 +82,7 @@ public final class Node implements AutoCloseable {
             final CharacterStore store = openStore();
             ticks = new TickScheduler(config.tickThreads(), error -> LOG.error("a map's tick failed", error));
             final SaveLog saveLog = SaveLog.allocate(SAVE_LOG_BYTES);
-            instances = new InstanceHost(ticks, saveLog, this::mapLeft, NodeMetrics.tickDurations(metrics));
+            instances = new InstanceHost(config.nodeId(), ticks, saveLog, this::mapLeft, NodeMetrics.tickDurations(metrics));
             placement = new PlacementClient(config.controlPlanes());
             departures = new Departures(config.nodeId(), store, instances, placement, TRANSFER_DEADLINE);
             final Saver saver = new Saver(saveLog, store, config.nodeId(), instances, SystemNanoClock.INSTANCE, departures);
@@ -125,7 +125,8 @@ public final class Node implements AutoCloseable {
                 LOG.warn("no --db-url: characters are NOT saved; they start at level 1 and are forgotten when this node "
                     + "stops (for tests only)");
             }
-            session = new ControlPlaneSession(descriptor, config.controlPlanes(), instances::load, instances::apply);
+            session = new ControlPlaneSession(descriptor, config.controlPlanes(),
+                () -> instances.load(arrivals::expects), instances::apply);
             session.start();
             return this;
         } catch (final RuntimeException e) {

@@ -43,6 +43,16 @@ public final class Arrivals {
         return expired;
     }
 
+    /** Whether a client is still on its way to {@code instanceId}. */
+    public boolean expects(final String instanceId) {
+        for (final Arrival arrival : byCharacter.values()) {
+            if (arrival.instanceId().equals(instanceId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public int waiting() {
         return byCharacter.size();
     }

@@ -31,7 +31,10 @@ import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.ServerMessages;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.InstanceRoute;
+import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
+import io.realmcluster.proto.v1.MovePhase;
+import io.realmcluster.dataplane.world.Saves;
 import io.realmcluster.proto.v1.TransferAccepted;
 import io.realmcluster.proto.v1.TransferGrpc;
 import io.realmcluster.proto.v1.TransferOffer;
@@ -170,7 +173,8 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
     }
 
     private void complete(final Departure departure, final String realm, final long deadlineNanos, final long started) {
-        final InstanceRoute route = route(departure.toMapId(), realm, "c" + departure.characterId(), deadlineNanos);
+        final InstanceRoute route = departure.toMapId() == Saves.SAME_INSTANCE ? handOverRoute(departure)
+            : route(departure.toMapId(), realm, "c" + departure.characterId(), deadlineNanos);
         final TransferAccepted accepted = offer(route, departure, realm, deadlineNanos);
         Failpoints.reach(Failpoints.SOURCE_AFTER_OFFER);
         redirect(departure, accepted, route.getInstance().getInstanceId());
@@ -178,6 +182,17 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
         stats.nanos.addAndGet(System.nanoTime() - started);
         LOG.debug("character {} went to {} on {} (transfer {})", departure.characterId(),
             route.getInstance().getInstanceId(), route.getNode().getNodeId(), departure.transferId());
+    }
+
+    /** A player handed over as its instance moves: to the instance's copy on the move's target, known without asking. */
+    private InstanceRoute handOverRoute(final Departure departure) {
+        final InstanceHost.Running source = instances.byHandle(departure.mapHandle());
+        final MapInstance assignment = source == null ? null : source.assignment();
+        if (assignment == null || assignment.getMove().getPhase() != MovePhase.MOVE_PHASE_HANDING_OVER
+            || !assignment.getMove().hasToNode()) {
+            throw Status.FAILED_PRECONDITION.withDescription("its map is no longer moving").asRuntimeException();
+        }
+        return InstanceRoute.newBuilder().setInstance(assignment).setNode(assignment.getMove().getToNode()).build();
     }
 
     /** The control plane's route, or while it cannot answer, the last one it gave. */

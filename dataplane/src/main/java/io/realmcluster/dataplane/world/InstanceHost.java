@@ -20,6 +20,7 @@ import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.LoadReport;
 import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.world.Portals;
 import io.realmcluster.proto.v1.MapLoad;
 
@@ -53,6 +54,7 @@ public final class InstanceHost {
         0, new float[] {-8913.23f, 554.63f},
         1, new float[] {600f, -4300f});
 
+    private final String nodeId;
     private final TickScheduler scheduler;
     private final SaveLog saves;
     private int nextHandle;
@@ -67,9 +69,10 @@ public final class InstanceHost {
      * {@code onUnload} hears each instance id this host stops running (its players must go);
      * {@code onTicks} each instance's tick durations (nanoseconds) since the last load report.
      */
-    public InstanceHost(final TickScheduler scheduler, final SaveLog saves,
+    public InstanceHost(final String nodeId, final TickScheduler scheduler, final SaveLog saves,
                         final java.util.function.Consumer<String> onUnload,
                         final java.util.function.BiConsumer<String, Histogram> onTicks) {
+        this.nodeId = nodeId;
         this.scheduler = scheduler;
         this.saves = saves;
         this.onUnload = onUnload;
@@ -77,10 +80,14 @@ public final class InstanceHost {
     }
 
     public InstanceHost(final TickScheduler scheduler, final SaveLog saves) {
-        this(scheduler, saves, id -> { }, (id, ticks) -> { });
+        this("node", scheduler, saves, id -> { }, (id, ticks) -> { });
     }
 
-    /** Apply a full assignment set; returns what to confirm to the control plane. */
+    /**
+     * Apply a full assignment set; returns what to confirm to the control plane. An instance
+     * moving here is loaded as a copy that takes the players its node hands over; an instance of
+     * this node's that is handing its players over does so from its next tick.
+     */
     public List<AssignmentAck> apply(final AssignmentSet assignments) {
         final List<AssignmentAck> acks = new ArrayList<>();
         final Set<String> assigned = new HashSet<>();
@@ -91,14 +98,20 @@ public final class InstanceHost {
                 acks.add(ack(instance, InstanceState.INSTANCE_STATE_CLOSED));
                 continue;
             }
-            final Running current = running.get(instance.getInstanceId());
+            final boolean incoming = !instance.getNodeId().equals(nodeId);
+            Running current = running.get(instance.getInstanceId());
             if (current == null) {
-                load(instance);
-            } else if (current.assignment().getEpoch() != instance.getEpoch()) {
-                running.put(instance.getInstanceId(), new Running(instance, current.world(), current.agent(), current.handle()));
+                current = load(instance);
+            } else if (!current.assignment().equals(instance)) {
+                current = new Running(instance, current.world(), current.agent(), current.handle());
+                running.put(instance.getInstanceId(), current);
                 snapshot = running.values().toArray(NONE);
             }
-            acks.add(ack(instance, InstanceState.INSTANCE_STATE_ACTIVE));
+            final boolean handingOver = !incoming && instance.hasMove()
+                && instance.getMove().getPhase() == MovePhase.MOVE_PHASE_HANDING_OVER;
+            current.world().handOver(handingOver ? instance.getMove().getEpoch() : 0);
+            final AssignmentAck ack = ack(instance, InstanceState.INSTANCE_STATE_ACTIVE);
+            acks.add(incoming ? ack.toBuilder().setMoveEpoch(instance.getMove().getEpoch()).build() : ack);
         }
         for (final String id : List.copyOf(running.keySet())) {
             if (!assigned.contains(id)) {
@@ -108,7 +121,7 @@ public final class InstanceHost {
         return acks;
     }
 
-    private void load(final MapInstance instance) {
+    private Running load(final MapInstance instance) {
         final WorldSettings settings = WorldSettings.forKind(instance.getKind());
         // An instance is laid out around its entry point: where a portal brings its players.
         final float[] center = instance.getKind() == io.realmcluster.proto.v1.MapKind.MAP_KIND_CONTINENT
@@ -121,10 +134,14 @@ public final class InstanceHost {
         final MapAgent agent = new MapAgent(instance.getInstanceId(), Ingress.allocate(INGRESS_BYTES), world,
             SystemNanoClock.INSTANCE, settings.tickHz());
         scheduler.add(agent);
-        running.put(instance.getInstanceId(), new Running(instance, world, agent, handle));
+        final Running loaded = new Running(instance, world, agent, handle);
+        running.put(instance.getInstanceId(), loaded);
         snapshot = running.values().toArray(NONE);
-        LOG.info("loaded {} (map {}, realm {}) at epoch {}: {} creatures, {} Hz", instance.getInstanceId(),
-            instance.getMapId(), instance.getRealm(), instance.getEpoch(), settings.creatures(), settings.tickHz());
+        LOG.info("loaded {} (map {}, realm {}) at epoch {}{}: {} creatures, {} Hz", instance.getInstanceId(),
+            instance.getMapId(), instance.getRealm(), instance.getEpoch(),
+            instance.getNodeId().equals(nodeId) ? "" : ", moving here from " + instance.getNodeId(),
+            settings.creatures(), settings.tickHz());
+        return loaded;
     }
 
     private void unload(final String instanceId, final String why) {
@@ -138,7 +155,9 @@ public final class InstanceHost {
         snapshot = running.values().toArray(NONE);
         lastTickP99Millis.remove(instanceId);
         onUnload.accept(instanceId);
-        if (why.equals("dropped")) {
+        if (why.equals("dropped") && gone.world().handedOver() != 0) {
+            LOG.info("{} moved to {} with its players", instanceId, gone.assignment().getMove().getToNodeId());
+        } else if (why.equals("dropped")) {
             LOG.warn("dropped {} (epoch {}): no longer assigned to this node", instanceId, gone.assignment().getEpoch());
         } else {
             LOG.info("closed {} at epoch {}", instanceId, gone.assignment().getEpoch());
@@ -173,8 +192,17 @@ public final class InstanceHost {
         return lastTickP99Millis.getOrDefault(instanceId, 0.0);
     }
 
-    /** What the node reports with its heartbeats: players and tick p99 per map since the last report. */
+    /** What the node reports with its heartbeats, when no transferred player is on its way here. */
     public LoadReport load() {
+        return load(instanceId -> false);
+    }
+
+    /**
+     * What the node reports with its heartbeats: players and tick p99 per map since the last
+     * report, and which moving instances have handed every player over ({@code awaited} says
+     * whether a player transferred here is still on its way to an instance: not empty yet).
+     */
+    public LoadReport load(final java.util.function.Predicate<String> awaited) {
         final LoadReport.Builder report = LoadReport.newBuilder().setMapInstances(running.size());
         int players = 0;
         for (final Running instance : running.values()) {
@@ -184,10 +212,12 @@ public final class InstanceHost {
             lastTickP99Millis.put(instance.assignment().getInstanceId(), p99);
             final int mapPlayers = instance.world().players();
             players += mapPlayers;
+            final long handedOver = instance.world().handedOver();
             report.addMaps(MapLoad.newBuilder()
                 .setInstanceId(instance.assignment().getInstanceId())
                 .setPlayers(mapPlayers)
-                .setTickP99Ms(p99));
+                .setTickP99Ms(p99)
+                .setHandedOverMoveEpoch(handedOver != 0 && !awaited.test(instance.assignment().getInstanceId()) ? handedOver : 0));
         }
         return report.setPlayers(players).build();
     }

@@ -44,6 +44,8 @@ public final class MapWorld implements TickSimulation {
     static final long CREATURE_ID_BASE = 1L << 48;
     /** Entity updates go to each player every this many ticks (10 Hz at 20 Hz ticks); its own state every tick. */
     static final int UPDATE_EVERY_TICKS = 2;
+    /** Players a moving instance freezes for their hand-over per tick: 500 a second at 20 Hz, what the transfer threads keep up with. */
+    static final int HAND_OVERS_PER_TICK = 25;
     /** A player's part in a transfer away from this map: none, frozen until it commits or fails, or frozen with its client gone. */
     static final byte STAYING = 0;
     static final byte DEPARTING = 1;
@@ -105,8 +107,14 @@ public final class MapWorld implements TickSimulation {
     /** The player changed since its last snapshot went to the save log. */
     private final boolean[] persistDirty;
     private final byte[] departing;
+    /** While the instance hands its players over: the tick from which each may be tried (again). */
+    private final long[] handOverTick;
     private final Portals.Portal[] portals;
     private long departures;
+    /** The epoch of the move this instance hands its players over for; 0 when it keeps them. Set by the node's session thread. */
+    private volatile long handOverEpoch;
+    /** The move epoch for which this instance is empty and handing over; 0 otherwise. Set by the tick thread. */
+    private volatile long handedOverEpoch;
     private final int[] freeSlots;
     private int freeCount;
 
@@ -173,6 +181,7 @@ public final class MapWorld implements TickSimulation {
         durableMoney = new long[capacity];
         persistDirty = new boolean[capacity];
         departing = new byte[capacity];
+        handOverTick = new long[capacity];
         portals = Portals.on(mapId);
         freeSlots = new int[capacity];
         for (int slot = capacity - 1; slot >= 0; slot--) {
@@ -253,6 +262,7 @@ public final class MapWorld implements TickSimulation {
         saveSeq[slot] = buffer.getLong(offset + Inputs.JOIN_SAVE_SEQ);
         persistDirty[slot] = false;
         departing[slot] = STAYING;
+        handOverTick[slot] = 0;
         target[slot] = Grid.NONE;
         dead[slot] = false;
         lastMoveTick[slot] = tick;
@@ -357,18 +367,60 @@ public final class MapWorld implements TickSimulation {
      * leaves it here (it can walk in again).
      */
     private void depart(final int slot, final Portals.Portal portal) {
+        depart(slot, portal.toMapId(), portal.toX(), portal.toY(), portal.toZ(), portal.toO());
+    }
+
+    /** Freeze the player for a transfer to {@code toMap} (or {@link Saves#SAME_INSTANCE}); false when the save log is full. */
+    private boolean depart(final int slot, final int toMap, final float toX, final float toY, final float toZ, final float toO) {
         final int index = saves.tryClaim(Saves.DEPART);
         if (index < 0) {
             droppedSaves++;
-            return;
+            return false;
         }
         encodeSave(slot, index, 0, 0);
-        Saves.destination(saves.buffer(), index, portal.toMapId(), portal.toX(), portal.toY(), portal.toZ(), portal.toO());
+        Saves.destination(saves.buffer(), index, toMap, toX, toY, toZ, toO);
         saves.commit(index);
         departing[slot] = DEPARTING;
         target[slot] = Grid.NONE;
         persistDirty[slot] = false;
         departures++;
+        return true;
+    }
+
+    /**
+     * The instance is moving to another node: freeze a few more of its players each tick for a
+     * transfer to its copy there, where they stand (a player whose transfer was called off is tried
+     * again a second later). Once none is left, say so for the node's load report.
+     */
+    private void handOver() {
+        final long moveEpoch = handOverEpoch;
+        if (moveEpoch == 0) {
+            handedOverEpoch = 0;
+            return;
+        }
+        int started = 0;
+        for (int slot = 0; slot < id.length && started < HAND_OVERS_PER_TICK; slot++) {
+            if (kind[slot] == PLAYER && departing[slot] == STAYING && handOverTick[slot] <= tick) {
+                if (!depart(slot, Saves.SAME_INSTANCE, x[slot], y[slot], z[slot], o[slot])) {
+                    break;
+                }
+                started++;
+            }
+        }
+        handedOverEpoch = players == 0 ? moveEpoch : 0;
+    }
+
+    /**
+     * Hand every player over to the instance's copy on another node, for the move of {@code moveEpoch};
+     * 0 stops (the move was called off). Any thread.
+     */
+    public void handOver(final long moveEpoch) {
+        handOverEpoch = moveEpoch;
+    }
+
+    /** The move epoch for which this instance has handed over every player, 0 while it has players or keeps them. Any thread. */
+    public long handedOver() {
+        return handedOverEpoch;
     }
 
     /** The transfer committed: the client goes to the target node, the character is no longer this map's. */
@@ -394,6 +446,7 @@ public final class MapWorld implements TickSimulation {
         final boolean clientGone = departing[slot] == DEPARTING_CLIENT_GONE;
         departing[slot] = STAYING;
         epoch[slot] = newEpoch;
+        handOverTick[slot] = tick + ticksPerSecond;
         selfDirty[slot] = true;
         if (clientGone) {
             save(slot, Saves.LOGOUT, 0, 0);
@@ -503,6 +556,7 @@ public final class MapWorld implements TickSimulation {
     @Override
     public void tick(final long tickNumber, final long nowNanos) {
         tick = tickNumber;
+        handOver();
         for (int slot = 0; slot < id.length; slot++) {
             if (kind[slot] == CREATURE) {
                 creature(slot);
@@ -745,7 +799,7 @@ public final class MapWorld implements TickSimulation {
     }
 
     /** Saves the full save log refused (snapshots retried a second later, loots refused). Tick thread, read racily. */
-    /** Players that walked into a portal and were frozen for a transfer. */
+    /** Players frozen for a transfer: through a portal, or handed over as the instance moved. */
     public long departures() {
         return departures;
     }

@@ -20,6 +20,11 @@ public final class Saves {
      * hand it to the transfer service. Carries where it goes: map, position, orientation.
      */
     public static final int DEPART = 4;
+    /**
+     * A DEPART's destination map when the character stays in its instance, which is moving to
+     * another node: it goes to the instance's copy there, where it stands.
+     */
+    public static final int SAME_INSTANCE = -1;
 
     public static final int CHARACTER = 0;
     public static final int EPOCH = 8;

@@ -52,7 +52,7 @@ class ClientListenerTest {
     void start() {
         scheduler = new TickScheduler(1, Throwable::printStackTrace);
         final SaveLog saves = SaveLog.allocate(1 << 20);
-        host = new InstanceHost(scheduler, saves, id -> listener.disconnectMap(id), (id, ticks) -> { });
+        host = new InstanceHost("node", scheduler, saves, id -> listener.disconnectMap(id), (id, ticks) -> { });
         saver = new org.agrona.concurrent.AgentRunner(new org.agrona.concurrent.SleepingIdleStrategy(1_000_000),
             Throwable::printStackTrace, null, new Saver(saves, store, NODE, host, org.agrona.concurrent.SystemNanoClock.INSTANCE,
                 departure -> { }));

@@ -26,6 +26,7 @@ import io.realmcluster.proto.v1.ListMapInstancesRequest;
 import io.realmcluster.proto.v1.ListMapInstancesResponse;
 import io.realmcluster.proto.v1.ListNodesRequest;
 import io.realmcluster.proto.v1.ListNodesResponse;
+import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.NodeStatus;
 
 /** The Admin API with a deadline on every call and errors an operator can read. */
@@ -84,6 +85,23 @@ public final class AdminClient implements AutoCloseable {
         try {
             return stub().setNodeSchedulable(SetNodeSchedulableRequest.newBuilder()
                 .setNodeId(nodeId).setSchedulable(schedulable).build());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public NodeStatus drainNode(final String nodeId) {
+        try {
+            return stub().drainNode(io.realmcluster.proto.v1.DrainNodeRequest.newBuilder().setNodeId(nodeId).build());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public MapInstance moveInstance(final String instanceId, final String toNodeId) {
+        try {
+            return stub().moveInstance(io.realmcluster.proto.v1.MoveInstanceRequest.newBuilder()
+                .setInstanceId(instanceId).setToNodeId(toNodeId).build());
         } catch (final StatusRuntimeException e) {
             throw failure(e);
         }

@@ -22,28 +22,41 @@ public final class MapTable {
     /** With the players and tick p99 each instance's node last reported ({@code loads} by instance id). */
     public static void print(final List<MapInstance> instances, final Map<String, MapLoad> loads, final PrintStream out) {
         final Table table = new Table("INSTANCE", "MAP", "KIND", "REALM", "NODE", "EPOCH", "STATE", "PLAYERS", "TICK P99",
-            "OWNER");
+            "OWNER", "MOVING TO");
         for (final MapInstance instance : instances) {
-            final MapLoad load = loads.get(instance.getInstanceId());
+            final MapLoad load = loads.get(key(instance.getNodeId(), instance.getInstanceId()));
             table.row(instance.getInstanceId(), instance.getMapId(),
                 instance.getKind().name().replace("MAP_KIND_", "").toLowerCase(Locale.ROOT),
                 instance.getRealm(), instance.getNodeId(), instance.getEpoch(),
                 instance.getState().name().replace("INSTANCE_STATE_", "").toLowerCase(Locale.ROOT),
                 load == null ? "-" : load.getPlayers(),
                 load == null ? "-" : String.format(Locale.ROOT, "%.2f ms", load.getTickP99Ms()),
-                instance.getOwner());
+                instance.getOwner(), moving(instance));
         }
         table.print(out);
     }
 
-    /** The load of every instance, from the nodes' last reports. */
+    /** Where a moving instance goes and how far it got, e.g. "node-2 (handing over)"; empty when it stays. */
+    public static String moving(final MapInstance instance) {
+        return instance.hasMove() ? instance.getMove().getToNodeId() + " ("
+            + instance.getMove().getPhase().name().replace("MOVE_PHASE_", "").replace('_', ' ').toLowerCase(Locale.ROOT) + ")" : "";
+    }
+
+    /**
+     * The load of every instance, from the nodes' last reports, by node and instance: while an
+     * instance moves, both its node and the target report it.
+     */
     public static Map<String, MapLoad> loads(final List<NodeStatus> nodes) {
         final Map<String, MapLoad> loads = new HashMap<>();
         for (final NodeStatus node : nodes) {
             for (final MapLoad load : node.getLoad().getMapsList()) {
-                loads.put(load.getInstanceId(), load);
+                loads.put(key(node.getNode().getNodeId(), load.getInstanceId()), load);
             }
         }
         return loads;
+    }
+
+    private static String key(final String nodeId, final String instanceId) {
+        return nodeId + "/" + instanceId;
     }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "realmctl", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
     description = "Operate a realm cluster through its control plane.",
     subcommands = {GetCommand.class, DescribeCommand.class, CreateCommand.class, CordonCommand.class,
-        CordonCommand.Uncordon.class, CheckCommand.class},
+        CordonCommand.Uncordon.class, MoveCommand.Drain.class, MoveCommand.class, CheckCommand.class},
     footer = {"", "The control plane defaults to $REALMCTL_CONTROLPLANE, else " + Realmctl.DEFAULT_CONTROLPLANE
         + " (the local cluster)."})
 public final class Realmctl implements Runnable {
