@@ -98,9 +98,18 @@ final class Binaries implements AutoCloseable {
 
     /** realmctl against {@code controlPlane} with {@code input} on its standard input (a password). */
     JavaProcess realmctl(final HostPort controlPlane, final java.nio.file.Path input, final String... args) {
+        return track(realmctlBuilder(controlPlane, args).input(input).start());
+    }
+
+    /** realmctl against {@code controlPlane}. */
+    JavaProcess realmctl(final HostPort controlPlane, final String... args) {
+        return track(realmctlBuilder(controlPlane, args).start());
+    }
+
+    private static JavaProcess.Builder realmctlBuilder(final HostPort controlPlane, final String... args) {
         final List<String> all = new ArrayList<>(List.of("--controlplane", controlPlane.toString()));
         all.addAll(List.of(args));
-        return track(JavaProcess.builder(REALMCTL).name("realmctl-" + args[0]).input(input).args(all).start());
+        return JavaProcess.builder(REALMCTL).name("realmctl-" + args[0]).args(all);
     }
 
     static HostPort freeAddress() {

@@ -120,6 +120,9 @@ final class Bot implements ServerMessages.Handler {
     long maxMoney;
     long moveCorrections;
     long redirects;
+    /** When the last SELF_STATE came; at a redirect, kept until the first one from the new node measures the gap. */
+    private long lastSelfStateNanos;
+    private long redirectedAfterStateNanos;
     /** Portals walked into that did not lead anywhere within {@link #PORTAL_WAIT_NANOS}. */
     long portalsRefused;
     /** Times this bot entered a dungeon, raid or battleground. */
@@ -557,7 +560,13 @@ final class Bot implements ServerMessages.Handler {
     public void selfState(final int ackedSequence, final float sx, final float sy, final float sz, final float so,
                           final int selfHealth, final int maxHealth, final int level, final long selfMoney,
                           final long selfExperience) {
-        final long latency = ring.acked(ackedSequence, System.nanoTime());
+        final long now = System.nanoTime();
+        if (redirectedAfterStateNanos != 0) {
+            loop.redirectGaps.recordValue(Math.max(0, now - redirectedAfterStateNanos) / 1000);
+            redirectedAfterStateNanos = 0;
+        }
+        lastSelfStateNanos = now;
+        final long latency = ring.acked(ackedSequence, now);
         if (latency >= 0) {
             loop.latency.recordValue(latency / 1000);
             if (Math.abs(ring.sentX(ackedSequence) - sx) > CORRECTION || Math.abs(ring.sentY(ackedSequence) - sy) > CORRECTION) {
@@ -636,6 +645,7 @@ final class Bot implements ServerMessages.Handler {
             return;
         }
         redirects++;
+        redirectedAfterStateNanos = lastSelfStateNanos != 0 ? lastSelfStateNanos : System.nanoTime();
         address = target;
         token = newToken;
         instanceId = instance;

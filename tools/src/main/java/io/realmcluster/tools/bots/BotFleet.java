@@ -426,9 +426,11 @@ public final class BotFleet {
     private BotReport report(final List<Bot> bots, final List<BotLoop> loops, final double loginSeconds,
                              final double worldSeconds) {
         final Histogram latency = new Histogram(3);
+        final Histogram gaps = new Histogram(3);
         final LongHashSet players = new LongHashSet();
         for (final BotLoop loop : loops) {
             latency.add(loop.latency);
+            gaps.add(loop.redirectGaps);
             players.addAll(loop.playersSeen);
         }
         int enteredWorld = 0;
@@ -466,7 +468,9 @@ public final class BotFleet {
         return new BotReport(config.count(), loggedIn.get(), enteredWorld, loginP50, loginP99,
             latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(50),
             latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99),
-            latency.getMaxValue(), latency.getTotalCount(), movesSent.sum(), corrections, redirects, instancesEntered,
+            latency.getMaxValue(), latency.getTotalCount(), movesSent.sum(), corrections, redirects,
+            gaps.getTotalCount() == 0 ? 0 : gaps.getValueAtPercentile(50), gaps.getTotalCount() == 0 ? 0 : gaps.getValueAtPercentile(99),
+            gaps.getMaxValue(), instancesEntered,
             portalsRefused,
             sawOthers, players.size(), killCount, lootedCorpses, lootedCopper, chatHeard, maxMoney,
             sums(disconnects), sums(unexpectedDisconnects), total(protocolErrors), sums(protocolErrors), sums(failures), failureDetails,

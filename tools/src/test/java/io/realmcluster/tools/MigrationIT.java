@@ -1,0 +1,103 @@
+package io.realmcluster.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.realmcluster.proto.v1.InvariantReport;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.testkit.EtcdExtension;
+import io.realmcluster.testkit.JavaProcess;
+import io.realmcluster.testkit.PostgresProcess;
+import io.realmcluster.tools.bots.BotConfig;
+import io.realmcluster.tools.bots.BotFleet;
+import io.realmcluster.tools.bots.BotReport;
+import io.realmcluster.tools.metrics.Scrape;
+import io.realmcluster.tools.realmctl.AdminClient;
+
+/**
+ * Whole continents move between two node processes with the bots playing on them: first one by
+ * an operator's {@code realmctl move}, then everything by {@code realmctl drain}. Every player is
+ * handed over through the character database (a transfer each) and redirected, none is
+ * disconnected, and the database's invariants hold.
+ */
+class MigrationIT {
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final int BOTS = 20;
+    private static final String HANDED_OVER = "realm_node_transfers_out_total{outcome=\"completed\"";
+
+    @RegisterExtension
+    final RealmExtension cluster = new RealmExtension(ETCD);
+
+    @Test
+    void realmctlMovesAndDrainsContinentsWithoutADisconnect() throws Exception {
+        final DatabaseRealm realm = cluster.start();
+        final PostgresProcess postgres = cluster.postgres();
+        final JavaProcess first = realm.node("node-a", List.of(), "--pools", "continent");
+        realm.awaitContinentsOn("node-a");
+        final JavaProcess second = realm.node("node-b", List.of(), "--pools", "continent");
+        final String firstMetrics = ItSupport.metricsAddress(first);
+        final String secondMetrics = ItSupport.metricsAddress(second);
+        try (AdminClient admin = realm.admin(5_000)) {
+            await().atMost(DEADLINE).until(() -> admin.listNodes().getNodesCount() == 2);
+        }
+
+        // Humans and orcs alternate: both continents have players.
+        final String prefix = ItSupport.prefix("Mg");
+        final BotFleet fleet = new BotFleet(new BotConfig(List.of(realm.controlPlane()), BOTS, Duration.ZERO, "main",
+            prefix, 8, 1, Duration.ofSeconds(10)));
+        final CompletableFuture<BotReport> report = ItSupport.inBackground(fleet);
+        await().atMost(DEADLINE).until(() -> Scrape.of(firstMetrics).sum("realm_node_client_sessions") >= BOTS);
+
+        final JavaProcess move = realm.binaries().realmctl(realm.controlPlane(), "move", "main.0", "--to", "node-b");
+        assertThat(move.waitForExit(DEADLINE)).as(move.output()).isZero();
+        assertThat(move.output()).contains("moving main.0 from node-a to node-b").contains("main.0 runs on node-b");
+        try (AdminClient admin = realm.admin(5_000)) {
+            assertThat(nodeOf(admin, "main.0")).isEqualTo("node-b");
+            assertThat(nodeOf(admin, "main.1")).isEqualTo("node-a");
+        }
+        await().atMost(DEADLINE).until(() -> Scrape.of(secondMetrics).sum("realm_node_client_sessions") >= BOTS / 2);
+
+        final JavaProcess drain = realm.binaries().realmctl(realm.controlPlane(), "drain", "node-a");
+        assertThat(drain.waitForExit(DEADLINE)).as(drain.output()).isZero();
+        assertThat(drain.output()).contains("draining node/node-a").contains("node/node-a drained in");
+        try (AdminClient admin = realm.admin(5_000)) {
+            assertThat(admin.listMapInstances("node-a").getInstancesList()).isEmpty();
+            assertThat(nodeOf(admin, "main.1")).isEqualTo("node-b");
+            assertThat(admin.getNode("node-a").getState().name()).isEqualTo("NODE_STATE_DRAINING");
+        }
+        await().atMost(DEADLINE).until(() -> Scrape.of(secondMetrics).sum("realm_node_client_sessions") >= BOTS);
+        assertThat(Scrape.of(firstMetrics).sum(HANDED_OVER)).as("players handed over by node-a").isGreaterThanOrEqualTo(BOTS);
+        assertThat(Scrape.of(firstMetrics).sum("realm_node_transfers_out_total{outcome=\"lost\"")).isZero();
+
+        fleet.stop();
+        final BotReport seen = report.get();
+        final String summary = String.join("\n", seen.summaryLines());
+        System.out.println(summary);
+        assertThat(seen.ok()).as(summary).isTrue();
+        assertThat(seen.redirects()).as(summary).isGreaterThanOrEqualTo(BOTS);
+
+        final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%'";
+        await().atMost(DEADLINE).until(() -> ItSupport.number(postgres.dataSource(), "SELECT count(*) " + characters
+            + " AND state = 'OFFLINE'") == BOTS);
+        try (AdminClient admin = realm.admin(10_000)) {
+            final InvariantReport check = admin.checkInvariants();
+            assertThat(check.getOk()).as(check.toString()).isTrue();
+        }
+    }
+
+    private static String nodeOf(final AdminClient admin, final String instanceId) {
+        return admin.listMapInstances("").getInstancesList().stream()
+            .filter(i -> i.getInstanceId().equals(instanceId)).map(MapInstance::getNodeId).findFirst().orElse("none");
+    }
+}
