@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.net;
 
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -14,6 +15,7 @@ public final class ClientMetrics {
     private final Counter bytesOut;
     private final Counter droppedInputs;
     private final Counter logins;
+    private final Histogram arrivals;
 
     public ClientMetrics(final PrometheusRegistry registry, final ClientSessions sessions) {
         rejectedFrames = Counter.builder().name("realm_node_rejected_frames")
@@ -32,6 +34,11 @@ public final class ClientMetrics {
         droppedInputs = Counter.builder().name("realm_node_dropped_inputs")
             .help("Client inputs dropped because a map's ingress ring was full").register(registry);
         logins = Counter.builder().name("realm_node_client_logins").help("Sessions that showed a valid token")
+            .register(registry);
+        arrivals = Histogram.builder().name("realm_node_transfer_arrival_seconds")
+            .help("Transferred characters: from the tick their source froze them to their join reaching a map here "
+                + "(the map lets them in at its next tick); wall clocks of both nodes")
+            .classicOnly().classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10)
             .register(registry);
         GaugeWithCallback.builder().name("realm_node_client_sessions").help("Open game client sessions")
             .callback(cb -> cb.call(sessions.open())).register(registry);
@@ -73,6 +80,10 @@ public final class ClientMetrics {
 
     void loggedIn() {
         logins.inc();
+    }
+
+    void arrived(final long millisSinceFrozen) {
+        arrivals.observe(Math.max(0, millisSinceFrozen) / 1000.0);
     }
 
     /** Frames refused for {@code error} so far (tests). */

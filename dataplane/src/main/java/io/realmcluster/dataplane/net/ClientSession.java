@@ -318,6 +318,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         }
         Inputs.joinOwnership(ingress.buffer(), index, character.epoch(), character.saveSeq(), character.experience());
         ingress.commit(index);
+        if (arrival != null && arrival.frozenAtMillis() > 0) {
+            shared.metrics().arrived(shared.clockMillis().getAsLong() - arrival.frozenAtMillis());
+        }
         map = running;
         state = State.IN_WORLD;
     }

@@ -32,6 +32,8 @@ public final class PendingSave {
     float toY;
     float toZ;
     float toO;
+    /** Wall clock when the saver took the DEPART record: when the player stopped playing, within a millisecond. */
+    long frozenAtMillis;
     /** For each loot: the save sequence of its record, the corpse, the copper, the money after it. */
     final LongArrayList lootSeqs = new LongArrayList();
     final LongArrayList lootCorpses = new LongArrayList();
@@ -116,6 +118,7 @@ public final class PendingSave {
             toY = buffer.getFloat(offset + Saves.TO_Y);
             toZ = buffer.getFloat(offset + Saves.TO_Z);
             toO = buffer.getFloat(offset + Saves.TO_O);
+            frozenAtMillis = System.currentTimeMillis();
         }
         if (type == Saves.LOOT) {
             lootSeqs.addLong(saveSeq);

@@ -254,7 +254,7 @@ public final class Saver implements Agent {
         }
         if (save.transferId != null) {
             departures.accept(new Departure(save.characterId, save.epoch, save.transferId, save.mapHandle, save.session,
-                save.toMapId, save.toX, save.toY, save.toZ, save.toO));
+                save.toMapId, save.toX, save.toY, save.toZ, save.toO, save.frozenAtMillis));
         }
     }
 

@@ -14,7 +14,7 @@ import io.realmcluster.dataplane.store.ClaimedCharacter;
 public final class Arrivals {
     /** A transferred character: its claim here, and where it enters its map. */
     public record Arrival(ClaimedCharacter claim, String instanceId, float x, float y, float z, float orientation,
-                          long expiresAtMillis) {
+                          long expiresAtMillis, long frozenAtMillis) {
     }
 
     private final ConcurrentHashMap<Long, Arrival> byCharacter = new ConcurrentHashMap<>();

@@ -237,6 +237,7 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
                 .setY(departure.y())
                 .setZ(departure.z())
                 .setOrientation(departure.orientation())
+                .setFrozenAtUnixMs(departure.frozenAtMillis())
                 .build());
     }
 

@@ -84,7 +84,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
         Failpoints.reach(Failpoints.TARGET_AFTER_CLAIM);
         final long expires = clockMillis.getAsLong() + tokenTtl.toMillis();
         arrivals.expect(new Arrivals.Arrival(claimed, offer.getTargetInstanceId(), offer.getX(), offer.getY(), offer.getZ(),
-            offer.getOrientation(), expires));
+            offer.getOrientation(), expires, offer.getFrozenAtUnixMs()));
         final byte[] token = tokens.issue(new SessionToken.Claims(claimed.accountId(), offer.getCharacterId(),
             claimed.realm(), nodeId, expires));
         transfersIn.incrementAndGet();
