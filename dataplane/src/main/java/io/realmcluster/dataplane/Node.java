@@ -84,14 +84,14 @@ public final class Node implements AutoCloseable {
             final SaveLog saveLog = SaveLog.allocate(SAVE_LOG_BYTES);
             instances = new InstanceHost(config.nodeId(), ticks, saveLog, this::mapLeft, NodeMetrics.tickDurations(metrics));
             placement = new PlacementClient(config.controlPlanes());
-            departures = new Departures(config.nodeId(), store, instances, placement, TRANSFER_DEADLINE);
+            final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
+            departures = new Departures(config.nodeId(), store, instances, placement, sessions::redirect, TRANSFER_DEADLINE);
             final Saver saver = new Saver(saveLog, store, config.nodeId(), instances, SystemNanoClock.INSTANCE, departures);
             saverRunner = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1)),
                 error -> LOG.error("the saver failed", error), null, saver);
             AgentRunner.startOnThread(saverRunner);
             storeThreads = new java.util.concurrent.ThreadPoolExecutor(STORE_THREADS, STORE_THREADS, 0, TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(STORE_QUEUE), new DefaultThreadFactory("character-store", true));
-            final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
             final SessionToken tokens = new SessionToken(config.tokenSecret());
             final Arrivals arrivals = new Arrivals();
             housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(

@@ -80,6 +80,14 @@ class MigrationIT {
         assertThat(Scrape.of(firstMetrics).sum(HANDED_OVER)).as("players handed over by node-a").isGreaterThanOrEqualTo(BOTS);
         assertThat(Scrape.of(firstMetrics).sum("realm_node_transfers_out_total{outcome=\"lost\"")).isZero();
 
+        // How long the players were out of the world, as node-b measured their arrivals (cumulative buckets).
+        final StringBuilder arrivals = new StringBuilder("node-b transfer arrivals:");
+        new java.util.TreeMap<>(Scrape.of(secondMetrics).samples()).forEach((key, value) -> {
+            if (key.startsWith("realm_node_transfer_arrival_seconds_bucket")) {
+                arrivals.append(' ').append(key.substring(key.indexOf('{'))).append('=').append(value.longValue());
+            }
+        });
+        System.out.println(arrivals);
         fleet.stop();
         final BotReport seen = report.get();
         final String summary = String.join("\n", seen.summaryLines());

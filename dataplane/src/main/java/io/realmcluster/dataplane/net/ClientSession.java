@@ -419,6 +419,23 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         }
     }
 
+    /** Send a REDIRECT frame body and close: the character went to another node. Any thread. */
+    void redirect(final byte[] body) {
+        channel.eventLoop().execute(() -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            closedBecause = "redirect";
+            shared.metrics().disconnected(closedBecause);
+            final ByteBuf out = channel.alloc().buffer(ClientProtocol.LENGTH_PREFIX + body.length);
+            out.writeShortLE(body.length);
+            out.writeBytes(body);
+            shared.metrics().sent(out.readableBytes());
+            channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        });
+    }
+
     /** Send DISCONNECT and close. The session's event loop. */
     void disconnect(final DisconnectReason reason, final String text) {
         if (state == State.CLOSED) {

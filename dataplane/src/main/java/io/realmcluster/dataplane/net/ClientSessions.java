@@ -68,6 +68,20 @@ public final class ClientSessions {
         return session != null && session.id() == sessionId ? session : null;
     }
 
+    /**
+     * Send a transferred character's client its REDIRECT ({@code body}, a frame body) and close its
+     * session, from any thread, without waiting for its map's next tick; false when the session at
+     * {@code index} is not that character's.
+     */
+    public boolean redirect(final int index, final long characterId, final byte[] body, final int length) {
+        final ClientSession session = at(index);
+        if (session == null || session.characterId() != characterId) {
+            return false;
+        }
+        session.redirect(java.util.Arrays.copyOf(body, length));
+        return true;
+    }
+
     /** Make {@code session} the character's one session; returns the one it replaces, or null. */
     ClientSession claimCharacter(final long characterId, final ClientSession session) {
         return byCharacter.put(characterId, session);

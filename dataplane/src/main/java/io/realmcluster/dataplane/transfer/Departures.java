@@ -65,6 +65,16 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
         InstanceRoute route(int mapId, String realm, String owner, Duration deadline);
     }
 
+    /** Tells a departing character's client to go (REDIRECT) directly, without waiting for its map's next tick. */
+    @FunctionalInterface
+    public interface Redirector {
+        /** Send {@code length} bytes of {@code body} (a REDIRECT body) to the session at {@code session} if it is the character's. */
+        boolean redirect(int session, long characterId, byte[] body, int length);
+
+        /** No direct way: the map sends the REDIRECT at its next tick. */
+        Redirector NONE = (session, characterId, body, length) -> false;
+    }
+
     /** Counters the metrics read. */
     public static final class Stats {
         final AtomicLong started = new AtomicLong();
@@ -102,6 +112,7 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
     private final CharacterStore store;
     private final InstanceHost instances;
     private final Router router;
+    private final Redirector redirector;
     private final Duration deadline;
     private final Stats stats = new Stats();
     private final ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.SECONDS,
@@ -124,11 +135,12 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
      * @param deadline how long a transfer may take from freeze to commit before it is called off
      */
     public Departures(final String nodeId, final CharacterStore store, final InstanceHost instances, final Router router,
-                      final Duration deadline) {
+                      final Redirector redirector, final Duration deadline) {
         this.nodeId = nodeId;
         this.store = store;
         this.instances = instances;
         this.router = router;
+        this.redirector = redirector;
         this.deadline = deadline;
     }
 
@@ -251,9 +263,13 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
         final int length = ServerMessages.redirect(frame, 0, accepted.getClient().getHost(), accepted.getClient().getPort(),
             accepted.getToken().toByteArray(), instanceId);
+        // The client goes now; the map, at its next tick, only lets the character go. When the
+        // session cannot be reached from here, the map sends the REDIRECT itself.
+        final boolean told = redirector.redirect(departure.session(), departure.characterId(), frame.byteArray(), length);
+        final int forMap = told ? 0 : length;
         if (!tell(departure, Inputs.DEPARTED, (buffer, index) ->
-            Inputs.encodeDeparted(buffer, index, departure.characterId(), departure.session(), frame, length),
-            Inputs.DEPARTED_FRAME + length)) {
+            Inputs.encodeDeparted(buffer, index, departure.characterId(), departure.session(), frame, forMap),
+            Inputs.DEPARTED_FRAME + forMap)) {
             LOG.info("character {} went to {} but its map left this node before its client could be told",
                 departure.characterId(), instanceId);
         }

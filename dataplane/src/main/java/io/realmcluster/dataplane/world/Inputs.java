@@ -146,7 +146,10 @@ public final class Inputs {
         buffer.putInt(offset + MOVE_FLAGS, flags);
         return MOVE_LENGTH;
     }
-    /** DEPARTED with the REDIRECT frame body {@code frame[0, frameLength)}. */
+    /**
+     * DEPARTED with the REDIRECT frame body {@code frame[0, frameLength)} for the map to send, or
+     * none ({@code frameLength} 0) when the client was sent it already.
+     */
     public static int encodeDeparted(final MutableDirectBuffer buffer, final int offset, final long entityId,
                                      final int session, final DirectBuffer frame, final int frameLength) {
         buffer.putLong(offset + ENTITY_OFFSET, entityId);
@@ -194,7 +197,7 @@ public final class Inputs {
             return length > CHAT_TEXT && length == CHAT_TEXT + (buffer.getByte(offset + CHAT_TEXT_LENGTH) & 0xFF);
         }
         if (type == DEPARTED) {
-            return length > DEPARTED_FRAME && length == DEPARTED_FRAME + (buffer.getShort(offset + DEPARTED_FRAME_LENGTH) & 0xFFFF);
+            return length >= DEPARTED_FRAME && length == DEPARTED_FRAME + (buffer.getShort(offset + DEPARTED_FRAME_LENGTH) & 0xFFFF);
         }
         return length == expectedLength(type);
     }

@@ -429,8 +429,8 @@ public final class MapWorld implements TickSimulation {
         if (slot == Grid.NONE || departing[slot] == STAYING || buffer.getInt(offset + Inputs.DEPARTED_SESSION) != session[slot]) {
             return;
         }
-        if (departing[slot] == DEPARTING) {
-            final int frameLength = buffer.getShort(offset + Inputs.DEPARTED_FRAME_LENGTH) & 0xFFFF;
+        final int frameLength = buffer.getShort(offset + Inputs.DEPARTED_FRAME_LENGTH) & 0xFFFF;
+        if (departing[slot] == DEPARTING && frameLength > 0) {
             out.putBytes(Outbox.BODY_OFFSET, buffer, offset + Inputs.DEPARTED_FRAME, frameLength);
             outbox.send(Outbox.FRAME_THEN_CLOSE, session[slot], entity, frameLength);
         }
