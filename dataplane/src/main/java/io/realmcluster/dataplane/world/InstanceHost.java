@@ -98,7 +98,7 @@ public final class InstanceHost {
                 acks.add(ack(instance, InstanceState.INSTANCE_STATE_CLOSED));
                 continue;
             }
-            final boolean incoming = !instance.getNodeId().equals(nodeId);
+            final boolean incoming = instance.getMove().getToNodeId().equals(nodeId) && !instance.getNodeId().equals(nodeId);
             Running current = running.get(instance.getInstanceId());
             if (current == null) {
                 current = load(instance);
@@ -139,7 +139,7 @@ public final class InstanceHost {
         snapshot = running.values().toArray(NONE);
         LOG.info("loaded {} (map {}, realm {}) at epoch {}{}: {} creatures, {} Hz", instance.getInstanceId(),
             instance.getMapId(), instance.getRealm(), instance.getEpoch(),
-            instance.getNodeId().equals(nodeId) ? "" : ", moving here from " + instance.getNodeId(),
+            instance.getMove().getToNodeId().equals(nodeId) ? ", moving here from " + instance.getNodeId() : "",
             settings.creatures(), settings.tickHz());
         return loaded;
     }

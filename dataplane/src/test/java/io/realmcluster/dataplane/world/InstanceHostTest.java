@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
+import io.realmcluster.proto.v1.InstanceMove;
 import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
 
@@ -44,6 +46,47 @@ class InstanceHostTest {
             assertThat(host.apply(AssignmentSet.getDefaultInstance())).isEmpty();
             assertThat(host.instances()).isEmpty();
             assertThat(ticksBefore).isPositive();
+        }
+    }
+
+    @Test
+    void anInstanceMovesFromOneHostToAnotherOnceItsPlayersAreHandedOver() {
+        try (TickScheduler scheduler = new TickScheduler(1, Throwable::printStackTrace)) {
+            final InstanceHost source = new InstanceHost("a", scheduler, SaveLog.allocate(1 << 20), id -> { }, (id, t) -> { });
+            final InstanceHost target = new InstanceHost("b", scheduler, SaveLog.allocate(1 << 20), id -> { }, (id, t) -> { });
+            final MapInstance continent = instance("main.0", 0, MapKind.MAP_KIND_CONTINENT, 5, InstanceState.INSTANCE_STATE_PENDING)
+                .toBuilder().setNodeId("a").build();
+            source.apply(set(continent));
+
+            final MapInstance preparing = continent.toBuilder().setMove(InstanceMove.newBuilder().setToNodeId("b")
+                .setPhase(MovePhase.MOVE_PHASE_PREPARING).setEpoch(11)).build();
+            assertThat(source.apply(set(preparing))).singleElement().satisfies(a -> assertThat(a.getMoveEpoch()).isZero());
+            assertThat(target.apply(set(preparing))).as("the target loads a copy and confirms it for the move")
+                .singleElement().satisfies(a -> {
+                    assertThat(a.getState()).isEqualTo(InstanceState.INSTANCE_STATE_ACTIVE);
+                    assertThat(a.getEpoch()).isEqualTo(5);
+                    assertThat(a.getMoveEpoch()).isEqualTo(11);
+                });
+            assertThat(target.instance("main.0")).isNotNull();
+
+            final MapInstance handingOver = continent.toBuilder().setMove(preparing.getMove().toBuilder()
+                .setPhase(MovePhase.MOVE_PHASE_HANDING_OVER).setEpoch(12)).build();
+            source.apply(set(handingOver));
+            target.apply(set(handingOver));
+            await().atMost(Duration.ofSeconds(5)).until(() -> source.load().getMaps(0).getHandedOverMoveEpoch() == 12);
+            assertThat(source.load(id -> true).getMaps(0).getHandedOverMoveEpoch())
+                .as("not while a player transferred here is on its way").isZero();
+            assertThat(target.load().getMaps(0).getHandedOverMoveEpoch()).as("the copy keeps its players").isZero();
+
+            // Done: the instance is the target's at a new epoch; the source no longer has it.
+            final MapInstance moved = continent.toBuilder().setNodeId("b").setEpoch(13).build();
+            assertThat(target.apply(set(moved))).singleElement().satisfies(a -> {
+                assertThat(a.getEpoch()).isEqualTo(13);
+                assertThat(a.getMoveEpoch()).isZero();
+            });
+            assertThat(source.apply(AssignmentSet.getDefaultInstance())).isEmpty();
+            assertThat(source.instances()).isEmpty();
+            assertThat(target.instances()).hasSize(1);
         }
     }
 

@@ -242,6 +242,61 @@ class MapWorldTest {
     }
 
     @Test
+    void aMovingMapHandsItsPlayersOverWhereTheyStandAFewATickAndSaysWhenItIsEmpty() {
+        final int players = MapWorld.HAND_OVERS_PER_TICK + 5;
+        for (int p = 1; p <= players; p++) {
+            join(p, p, -p);
+        }
+        runTicks(1);
+        saved();
+        assertThat(world.handedOver()).as("not moving").isZero();
+
+        world.handOver(77);
+        runTicks(1);
+        List<String> frozen = saved();
+        assertThat(frozen).as("a tick's share, each to this instance's copy where it stands").hasSize(MapWorld.HAND_OVERS_PER_TICK)
+            .allMatch(r -> r.startsWith("depart to " + Saves.SAME_INSTANCE + " at "));
+        assertThat(frozen).anyMatch(r -> r.startsWith("depart to -1 at 1.0,-1.0 epoch 0: 1 "));
+        assertThat(world.handedOver()).isZero();
+        runTicks(1);
+        frozen = saved();
+        assertThat(frozen).hasSize(5);
+        runTicks(SMALL.tickHz());
+        assertThat(saved()).as("frozen players wait for their transfers").isEmpty();
+
+        // Player 1's transfer is called off: it plays on, and is tried again a second later.
+        world.onInput(Inputs.DEPART_FAILED, input, 0, Inputs.encodeDepartFailed(input, 0, 1, 1, 2));
+        for (int p = 2; p <= players; p++) {
+            world.onInput(Inputs.DEPARTED, input, 0, Inputs.encodeDeparted(input, 0, p, p, input, 0));
+        }
+        assertThat(world.players()).isEqualTo(1);
+        assertThat(framesTo(2)).as("the client was redirected by the transfer service, not the map")
+            .noneMatch(f -> f.startsWith("redirect"));
+        runTicks(SMALL.tickHz() - 1);
+        assertThat(saved()).noneMatch(r -> r.startsWith("depart"));
+        runTicks(1);
+        assertThat(saved()).singleElement().asString().startsWith("depart to -1 at 1.0,-1.0 epoch 2: 1 ");
+        world.onInput(Inputs.DEPARTED, input, 0, Inputs.encodeDeparted(input, 0, 1, 1, input, 0));
+        assertThat(world.handedOver()).as("says so at its next tick").isZero();
+        runTicks(1);
+        assertThat(world.players()).isZero();
+        assertThat(world.handedOver()).isEqualTo(77);
+
+        // A player who arrives late (its login was routed here before the move) is handed over too.
+        join(PLAYER, 5f, 5f);
+        runTicks(1);
+        assertThat(world.handedOver()).isZero();
+        assertThat(saved()).singleElement().asString().startsWith("depart to -1 at 5.0,5.0 ");
+
+        // The move called off: the map keeps its players.
+        world.handOver(0);
+        world.onInput(Inputs.DEPART_FAILED, input, 0, Inputs.encodeDepartFailed(input, 0, PLAYER, (int) PLAYER, 1));
+        runTicks(SMALL.tickHz() * 2);
+        assertThat(saved()).noneMatch(r -> r.startsWith("depart"));
+        assertThat(world.handedOver()).isZero();
+    }
+
+    @Test
     void aTickAllocatesNothingInSteadyState() {
         for (int p = 1; p <= 50; p++) {
             join(p, p * 3f, 0f);
