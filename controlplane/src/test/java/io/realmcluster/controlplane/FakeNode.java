@@ -21,6 +21,7 @@ import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.LoadReport;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapLoad;
+import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.v1.NodeMessage;
 import io.realmcluster.proto.v1.NodeSessionGrpc;
@@ -39,6 +40,10 @@ public final class FakeNode implements ClientResponseObserver<NodeMessage, Contr
     private volatile boolean welcomed;
     private volatile int reportedPlayers;
     private volatile boolean crashed;
+    /** Whether it loads (and confirms) copies of instances moving here. */
+    private volatile boolean takesMoves = true;
+    /** Whether its players leave at once when an instance of its hands them over. */
+    private volatile boolean handsOver = true;
 
     private FakeNode(final String nodeId) {
         this.nodeId = nodeId;
@@ -88,12 +93,30 @@ public final class FakeNode implements ClientResponseObserver<NodeMessage, Contr
         }
         reportedPlayers = players;
         final LoadReport.Builder load = LoadReport.newBuilder().setMapInstances(running.size());
-        for (final String id : running.keySet()) {
-            load.addMaps(MapLoad.newBuilder().setInstanceId(id).setPlayers(players));
-            load.setPlayers(load.getPlayers() + players);
+        for (final MapInstance instance : running.values()) {
+            final boolean handedOver = handsOver && instance.getNodeId().equals(nodeId)
+                && instance.getMove().getPhase() == MovePhase.MOVE_PHASE_HANDING_OVER;
+            final MapLoad.Builder map = MapLoad.newBuilder().setInstanceId(instance.getInstanceId());
+            if (handedOver) {
+                map.setHandedOverMoveEpoch(instance.getMove().getEpoch());
+            } else {
+                map.setPlayers(players);
+                load.setPlayers(load.getPlayers() + players);
+            }
+            load.addMaps(map);
         }
         send(NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
             .setSequence(sequence.incrementAndGet()).setLoad(load)).build());
+    }
+
+    /** Leave instances moving here unconfirmed (as if loading them took forever). */
+    public void refuseMoves() {
+        takesMoves = false;
+    }
+
+    /** Keep the players of instances moving away (as if their transfers never finished). */
+    public void keepPlayers() {
+        handsOver = false;
     }
 
     /** The process dies: the stream breaks without a goodbye. */
@@ -120,6 +143,10 @@ public final class FakeNode implements ClientResponseObserver<NodeMessage, Contr
     private void apply(final List<MapInstance> assigned) {
         running.keySet().retainAll(assigned.stream().map(MapInstance::getInstanceId).toList());
         for (final MapInstance instance : assigned) {
+            final boolean incoming = !instance.getNodeId().equals(nodeId);
+            if (incoming && !takesMoves) {
+                continue;
+            }
             final boolean closing = instance.getState() == InstanceState.INSTANCE_STATE_CLOSING;
             if (closing) {
                 running.remove(instance.getInstanceId());
@@ -128,7 +155,8 @@ public final class FakeNode implements ClientResponseObserver<NodeMessage, Contr
             }
             send(NodeMessage.newBuilder().setAssignmentAck(AssignmentAck.newBuilder()
                 .setInstanceId(instance.getInstanceId()).setEpoch(instance.getEpoch())
-                .setState(closing ? InstanceState.INSTANCE_STATE_CLOSED : InstanceState.INSTANCE_STATE_ACTIVE)).build());
+                .setState(closing ? InstanceState.INSTANCE_STATE_CLOSED : InstanceState.INSTANCE_STATE_ACTIVE)
+                .setMoveEpoch(incoming ? instance.getMove().getEpoch() : 0)).build());
         }
     }
 

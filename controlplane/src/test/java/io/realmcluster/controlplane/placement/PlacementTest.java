@@ -28,6 +28,11 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.controlplane.ControlPlane;
 import io.realmcluster.controlplane.ControlPlaneConfig;
 import io.realmcluster.controlplane.FakeNode;
+import io.realmcluster.proto.v1.DrainNodeRequest;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.MoveInstanceRequest;
+import io.realmcluster.proto.v1.MovePhase;
+import io.realmcluster.proto.v1.NodeState;
 import io.realmcluster.proto.v1.AdminGrpc;
 import io.realmcluster.proto.v1.CreateInstanceRequest;
 import io.realmcluster.proto.v1.InstanceState;
@@ -180,6 +185,75 @@ class PlacementTest {
         assertRefused(() -> AdminGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).setNodeSchedulable(
                 io.realmcluster.proto.v1.SetNodeSchedulableRequest.newBuilder().setNodeId("ghost").build()),
             Status.Code.NOT_FOUND, "no node ghost");
+    }
+
+    @Test
+    void anInstanceMovesOnceTheTargetHasItsCopyAndTheSourceHandedItsPlayersOver() {
+        final ManagedChannel channel = leader(List.of("main"), Duration.ofMinutes(5));
+        final FakeNode a = FakeNode.connect(channel, "a", 100, "continent", "dungeon");
+        await().atMost(DEADLINE).until(() -> a.running().keySet().containsAll(List.of("main.0", "main.1")));
+        final FakeNode b = FakeNode.connect(channel, "b", 100, "continent", "dungeon");
+        awaitNodes(channel, 2);
+        a.heartbeat(7);
+        final var admin = AdminGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+        final long epoch = instance(channel, "main.0").getEpoch();
+
+        final MapInstance moving = admin.moveInstance(MoveInstanceRequest.newBuilder().setInstanceId("main.0").setToNodeId("b").build());
+        assertThat(moving.getMove().getToNodeId()).isEqualTo("b");
+        assertThat(moving.getMove().getPhase()).isEqualTo(MovePhase.MOVE_PHASE_PREPARING);
+        await().atMost(DEADLINE).until(() -> instance(channel, "main.0").getNodeId().equals("b")
+            && !instance(channel, "main.0").hasMove() && instance(channel, "main.0").getState() == InstanceState.INSTANCE_STATE_ACTIVE);
+        assertThat(instance(channel, "main.0").getEpoch()).as("a new epoch: the source's copy is stale").isGreaterThan(epoch);
+        await().atMost(DEADLINE).until(() -> !a.running().containsKey("main.0"));
+        assertThat(b.running()).containsKey("main.0");
+
+        assertRefused(() -> admin.moveInstance(MoveInstanceRequest.newBuilder().setInstanceId("main.7").setToNodeId("b").build()),
+            Status.Code.NOT_FOUND, "no map instance main.7");
+        assertRefused(() -> admin.moveInstance(MoveInstanceRequest.newBuilder().setInstanceId("main.0").setToNodeId("ghost").build()),
+            Status.Code.NOT_FOUND, "no node ghost");
+        assertRefused(() -> admin.moveInstance(MoveInstanceRequest.newBuilder().setInstanceId("main.0").setToNodeId("b").build()),
+            Status.Code.FAILED_PRECONDITION, "already runs on b");
+
+        // Drain a: what it runs moves to b, and nothing new goes to a.
+        final MapInstance dungeon = create(channel, DEADMINES, "g1", 5);
+        assertThat(admin.drainNode(DrainNodeRequest.newBuilder().setNodeId("a").build()).getState())
+            .isEqualTo(NodeState.NODE_STATE_DRAINING);
+        await().atMost(DEADLINE).until(() -> a.running().isEmpty());
+        assertThat(instances(channel)).allMatch(i -> i.getNodeId().equals("b") && !i.hasMove());
+        assertThat(b.running()).containsKeys("main.1", dungeon.getInstanceId());
+        assertThat(create(channel, DEADMINES, "g2", 5).getNodeId()).isEqualTo("b");
+    }
+
+    @Test
+    void aMoveWhoseTargetDiesIsCalledOffAndOneWhoseSourceDiesFinishesOnTheTarget() {
+        final ManagedChannel channel = leader(List.of("main"), Duration.ofMinutes(5));
+        final FakeNode a = FakeNode.connect(channel, "a", 100, "continent");
+        await().atMost(DEADLINE).until(() -> a.running().keySet().containsAll(List.of("main.0", "main.1")));
+        final FakeNode b = FakeNode.connect(channel, "b", 100, "continent");
+        awaitNodes(channel, 2);
+        final var admin = AdminGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+
+        // The target never loads its copy, then dies: the continent stays where it is.
+        b.refuseMoves();
+        admin.moveInstance(MoveInstanceRequest.newBuilder().setInstanceId("main.0").setToNodeId("b").build());
+        b.crash();
+        await().atMost(DEADLINE).until(() -> !instance(channel, "main.0").hasMove());
+        assertThat(instance(channel, "main.0").getNodeId()).isEqualTo("a");
+        assertThat(a.running()).containsKey("main.0");
+
+        // The source dies while its players are being handed over: the target, which has them, keeps the continent.
+        final FakeNode c = FakeNode.connect(channel, "c", 100, "continent");
+        awaitNodes(channel, 2);
+        a.keepPlayers();
+        admin.moveInstance(MoveInstanceRequest.newBuilder().setInstanceId("main.0").setToNodeId("c").build());
+        await().atMost(DEADLINE).until(() -> instance(channel, "main.0").getMove().getPhase() == MovePhase.MOVE_PHASE_HANDING_OVER);
+        a.crash();
+        await().atMost(DEADLINE).until(() -> instance(channel, "main.0").getNodeId().equals("c") && !instance(channel, "main.0").hasMove());
+        assertThat(c.running()).containsKeys("main.0", "main.1");
+    }
+
+    private static MapInstance instance(final ManagedChannel channel, final String instanceId) {
+        return instances(channel).stream().filter(i -> i.getInstanceId().equals(instanceId)).findFirst().orElseThrow();
     }
 
     @Test
