@@ -80,7 +80,7 @@ public final class ControlPlane implements AutoCloseable {
             sessions = new NodeSessionService(config.id(), registry, Clock.systemUTC(),
                 config.nodeLeaseTtl(), config.heartbeatInterval(), metrics);
             controller = new PlacementController(store, keys, catalog, Clock.systemUTC(),
-                config.placement().instanceIdleTimeout(), metrics);
+                config.placement().instanceIdleTimeout(), config.placement().rebalanceContinents(), metrics);
             publisher = new AssignmentPublisher(store, keys, sessions);
             final AckRecorder acks = new AckRecorder(store, keys);
             sessions.connect(acks::record, publisher::wake);

@@ -48,10 +48,11 @@ public record ControlPlaneConfig(
         List<String> realms,
         Duration replicaLeaseTtl,
         Duration instanceIdleTimeout,
-        String advertiseHost) {
+        String advertiseHost,
+        boolean rebalanceContinents) {
 
         public static Placement defaults() {
-            return new Placement(List.of("main"), Duration.ofSeconds(5), Duration.ofMinutes(5), null);
+            return new Placement(List.of("main"), Duration.ofSeconds(5), Duration.ofMinutes(5), null, false);
         }
     }
 }

@@ -78,6 +78,11 @@ public final class ControlPlaneMain implements Callable<Integer> {
         description = "An empty dungeon, raid or battleground instance closes after this long (default: ${DEFAULT-VALUE}).")
     long instanceIdleTimeoutSeconds;
 
+    @Option(names = "--rebalance-continents",
+        description = "Move a continent, with its players (a loading screen, not a disconnect), when a continent "
+            + "node runs two or more continents more than another, e.g. after a node joins (default: off).")
+    boolean rebalanceContinents;
+
     @Mixin
     LoginOptions login;
 
@@ -110,7 +115,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
             etcd, etcdPrefix, Duration.ofMillis(etcdTimeoutMillis), listen, metricsListen,
             Duration.ofSeconds(nodeLeaseTtlSeconds), Duration.ofMillis(heartbeatIntervalMillis),
             new ControlPlaneConfig.Placement(realms, Duration.ofSeconds(leaderLeaseTtlSeconds),
-                Duration.ofSeconds(instanceIdleTimeoutSeconds), advertiseHost),
+                Duration.ofSeconds(instanceIdleTimeoutSeconds), advertiseHost, rebalanceContinents),
             loginConfig());
         return Daemon.runUntilStopped("controlplane", new ControlPlane(config).start());
     }

@@ -67,7 +67,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     private final MapCatalog catalog;
     private final Clock clock;
     private final Duration idleTimeout;
-    private volatile ContinentMigration migration = ContinentMigration.NONE;
+    private final boolean rebalanceContinents;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private final Counter placements;
@@ -81,7 +81,9 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     private final Set<String> warned = new HashSet<>();
 
     public PlacementController(final EtcdStore store, final Keys keys, final MapCatalog catalog, final Clock clock,
-                               final Duration idleTimeout, final PrometheusRegistry metrics) {
+                               final Duration idleTimeout, final boolean rebalanceContinents,
+                               final PrometheusRegistry metrics) {
+        this.rebalanceContinents = rebalanceContinents;
         this.store = store;
         this.keys = keys;
         this.catalog = catalog;
@@ -113,11 +115,6 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
 
     public void start() {
         thread.scheduleWithFixedDelay(this::reconcile, RESYNC_MS, RESYNC_MS, TimeUnit.MILLISECONDS);
-    }
-
-    /** Who moves continents with their players, once transfers exist. */
-    public void migrateContinentsWith(final ContinentMigration continentMigration) {
-        this.migration = continentMigration;
     }
 
     public boolean isLeader() {
@@ -234,8 +231,9 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
                     state = ClusterState.read(store, keys);
                 }
             }
-            PlacementPolicy.continentToRebalance(state)
-                .ifPresent(move -> migration.requestMove(move.getKey(), move.getValue()));
+            if (rebalanceContinents) {
+                rebalance(fence, state);
+            }
         } catch (final NotLeaderException e) {
             LOG.warn("a fenced write failed: {}", e.getMessage());
             leadership = null;
@@ -392,6 +390,26 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
             }
         }
         return wrote;
+    }
+
+    /**
+     * Move one continent off the node with the most, when continents are spread unevenly (a node
+     * joined after the continents were placed): one move at a time, and none during a drain.
+     */
+    private void rebalance(final Leadership fence, final ClusterState state) {
+        if (!state.draining().isEmpty() || state.instances().values().stream().anyMatch(MapInstance::hasMove)) {
+            return;
+        }
+        final Optional<Map.Entry<MapInstance, String>> move = PlacementPolicy.continentToRebalance(state);
+        if (move.isEmpty() || InstanceMoves.refusal(state, move.get().getKey(), move.get().getValue()) != null) {
+            return;
+        }
+        final MapInstance continent = move.get().getKey();
+        if (store.fencedTxn(fence.fence(), InstanceMoves.startConditions(keys, continent), InstanceMoves.start(keys, continent,
+            InstanceMoves.request(move.get().getValue(), "rebalance", clock.millis()))) != null) {
+            LOG.info("rebalancing: moving continent {} from {} to {}", continent.getInstanceId(), continent.getNodeId(),
+                move.get().getValue());
+        }
     }
 
     private boolean moveContinent(final Leadership fence, final ClusterState state, final MapInstance instance) {

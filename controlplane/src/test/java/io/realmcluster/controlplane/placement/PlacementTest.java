@@ -252,6 +252,18 @@ class PlacementTest {
         assertThat(c.running()).containsKeys("main.0", "main.1");
     }
 
+    @Test
+    void withRebalancingAJoiningContinentNodeGetsAContinentMovedToIt() {
+        final ManagedChannel channel = leader(List.of("main"), Duration.ofMinutes(5), true);
+        final FakeNode first = FakeNode.connect(channel, "a", 100, "continent");
+        await().atMost(DEADLINE).until(() -> first.running().keySet().containsAll(List.of("main.0", "main.1")));
+        final FakeNode second = FakeNode.connect(channel, "b", 100, "continent");
+        await().atMost(DEADLINE).until(() -> instances(channel).stream().filter(i -> i.getNodeId().equals("b") && !i.hasMove()
+            && i.getState() == InstanceState.INSTANCE_STATE_ACTIVE).count() == 1);
+        await().atMost(DEADLINE).until(() -> first.running().size() == 1 && second.running().size() == 1);
+        assertThat(instances(channel)).noneMatch(MapInstance::hasMove);
+    }
+
     private static MapInstance instance(final ManagedChannel channel, final String instanceId) {
         return instances(channel).stream().filter(i -> i.getInstanceId().equals(instanceId)).findFirst().orElseThrow();
     }
@@ -274,7 +286,7 @@ class PlacementTest {
         final ManagedChannel leaderChannel = leader(List.of("main"), Duration.ofMinutes(5));
         FakeNode.connect(leaderChannel, "a", 100, "dungeon");
         awaitNodes(leaderChannel, 1);
-        final ControlPlane follower = start("cp-follower", List.of("main"), Duration.ofMinutes(5));
+        final ControlPlane follower = start("cp-follower", List.of("main"), Duration.ofMinutes(5), false);
         final ManagedChannel followerChannel = channel(follower);
         assertThat(follower.isLeader()).isFalse();
         final MapInstance viaFollower = create(followerChannel, DEADMINES, "g", 1);
@@ -282,16 +294,20 @@ class PlacementTest {
     }
 
     private ManagedChannel leader(final List<String> realms, final Duration idle) {
-        final ControlPlane controlPlane = start("cp-" + controlPlanes.size(), realms, idle);
+        return leader(realms, idle, false);
+    }
+
+    private ManagedChannel leader(final List<String> realms, final Duration idle, final boolean rebalance) {
+        final ControlPlane controlPlane = start("cp-" + controlPlanes.size(), realms, idle, rebalance);
         await().atMost(DEADLINE).until(controlPlane::isLeader);
         return channel(controlPlane);
     }
 
-    private ControlPlane start(final String id, final List<String> realms, final Duration idle) {
+    private ControlPlane start(final String id, final List<String> realms, final Duration idle, final boolean rebalance) {
         final ControlPlane controlPlane = new ControlPlane(new ControlPlaneConfig(id, List.of(URI.create(ETCD.endpoint())),
             prefix, Duration.ofSeconds(10), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
             Duration.ofSeconds(2), Duration.ofMillis(200),
-            new ControlPlaneConfig.Placement(realms, Duration.ofSeconds(2), idle, null), ControlPlaneConfig.Login.disabled())).start();
+            new ControlPlaneConfig.Placement(realms, Duration.ofSeconds(2), idle, null, rebalance), ControlPlaneConfig.Login.disabled())).start();
         controlPlanes.add(controlPlane);
         return controlPlane;
     }

@@ -118,7 +118,7 @@ public final class LocalCluster implements Callable<Integer> {
             "--metrics-listen", "127.0.0.1:" + ports.controlPlaneMetrics(),
             "--db-url", postgres.jdbcUrl(),
             "--token-secret-file", tokenSecret.toString(),
-            "--allow-registration",
+            "--allow-registration", "--rebalance-continents",
             // The bots create thousands of accounts; a production realm keeps the default.
             "--password-iterations", "10000"));
         // Nodes would only retry until the control plane listens; start them once it does.
@@ -184,15 +184,15 @@ public final class LocalCluster implements Callable<Integer> {
         return 0;
     }
 
-    /** Print the maps with their players when the set of instances differs from {@code shown}; the set now. */
+    /** Print the maps with their players when the instances or their nodes differ from {@code shown}; the set now. */
     private java.util.Set<String> showMapsIfChanged(final HostPort controlPlane, final java.util.Set<String> shown,
                                                     final PrintStream out) {
         try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000)) {
             final List<MapInstance> maps = admin.listMapInstances("").getInstancesList();
-            final java.util.Set<String> now = maps.stream().map(MapInstance::getInstanceId)
+            final java.util.Set<String> now = maps.stream().map(i -> i.getInstanceId() + "@" + i.getNodeId())
                 .collect(java.util.stream.Collectors.toSet());
             if (!now.equals(shown) && !shown.isEmpty()) {
-                out.println("local-cluster: map instances changed; players and tick p99 per map:");
+                out.println("local-cluster: map instances opened, closed or moved; players and tick p99 per map:");
                 out.println();
                 MapTable.print(maps, MapTable.loads(admin.listNodes().getNodesList()), out);
                 out.println();
