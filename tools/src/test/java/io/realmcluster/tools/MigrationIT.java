@@ -21,6 +21,7 @@ import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.bots.BotReport;
 import io.realmcluster.tools.metrics.Scrape;
 import io.realmcluster.tools.realmctl.AdminClient;
+import io.realmcluster.tools.realmctl.MapTable;
 
 /**
  * Whole continents move between two node processes with the bots playing on them: first one by
@@ -102,6 +103,71 @@ class MigrationIT {
             final InvariantReport check = admin.checkInvariants();
             assertThat(check.getOk()).as(check.toString()).isTrue();
         }
+    }
+
+    /**
+     * The target dies (SIGKILL) while the source hands players over, once the first of them
+     * arrived: the move is called off, the continent stays on its node with the players it still
+     * has, those already handed over are disconnected with their node (and only they), and once the
+     * dead node is back and everyone has logged out the database's invariants hold.
+     */
+    @Test
+    void aTargetKilledDuringTheHandOverLosesOnlyThePlayersItHad() throws Exception {
+        final DatabaseRealm realm = cluster.start();
+        final PostgresProcess postgres = cluster.postgres();
+        final JavaProcess source = realm.node("node-a", List.of(), "--pools", "continent");
+        realm.awaitContinentsOn("node-a");
+        JavaProcess target = realm.node("node-b", List.of(), "--pools", "continent");
+        final String sourceMetrics = ItSupport.metricsAddress(source);
+        final String targetMetrics = ItSupport.metricsAddress(target);
+        try (AdminClient admin = realm.admin(5_000)) {
+            await().atMost(DEADLINE).until(() -> admin.listNodes().getNodesCount() == 2);
+        }
+        final String prefix = ItSupport.prefix("Mk");
+        final BotFleet fleet = new BotFleet(new BotConfig(List.of(realm.controlPlane()), BOTS, Duration.ZERO, "main",
+            prefix, 8, 1, Duration.ofSeconds(10)));
+        final CompletableFuture<BotReport> report = ItSupport.inBackground(fleet);
+        await().atMost(DEADLINE).until(() -> Scrape.of(sourceMetrics).sum("realm_node_client_sessions") >= BOTS);
+
+        try (AdminClient admin = realm.admin(5_000)) {
+            admin.moveInstance("main.0", "node-b");
+            // Killed once the first players arrived there: some are on it, others on their way or still on node-a.
+            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10)).until(() ->
+                Scrape.of(targetMetrics).sum("realm_node_client_sessions") >= 1);
+            target.kill();
+            // Called off; or, if node-a reported its copy empty just before, finished and then
+            // taken back from the dead node: either way the continent runs on node-a.
+            await().atMost(DEADLINE).until(() -> !instanceOf(admin, "main.0").hasMove()
+                && nodeOf(admin, "main.0").equals("node-a"));
+        }
+        // Transfers in flight to the dead node are called off (after their deadline): their players stay on node-a.
+        final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%'";
+        await().atMost(DEADLINE).until(() -> ItSupport.number(postgres.dataSource(), "SELECT count(*) " + characters
+            + " AND state = 'IN_TRANSFER'") == 0);
+        fleet.stop();
+        final BotReport seen = report.get();
+        final String summary = String.join("\n", seen.summaryLines());
+        System.out.println(summary);
+        // Their connection to node-b broke, or node-b claimed them and died before node-a could tell their clients where to go.
+        assertThat(seen.unexpectedDisconnects().keySet()).as(summary)
+            .isSubsetOf(java.util.Set.of("connection_lost", "character_unavailable"));
+        assertThat(seen.unexpectedDisconnectCount()).as("only humans, who were on main.0, and only those handed over")
+            .isBetween(1L, (long) BOTS / 2);
+        assertThat(seen.protocolErrors()).isZero();
+
+        // The dead node comes back (a supervisor restarts it) and gives back what it held.
+        target = realm.node("node-b", List.of(), "--pools", "continent");
+        await().atMost(DEADLINE).until(() -> ItSupport.number(postgres.dataSource(), "SELECT count(*) " + characters
+            + " AND state = 'OFFLINE'") == BOTS);
+        try (AdminClient admin = realm.admin(10_000)) {
+            final InvariantReport check = admin.checkInvariants();
+            assertThat(check.getOk()).as(check.toString()).isTrue();
+        }
+    }
+
+    private static MapInstance instanceOf(final AdminClient admin, final String instanceId) {
+        return admin.listMapInstances("").getInstancesList().stream()
+            .filter(i -> i.getInstanceId().equals(instanceId)).findFirst().orElseThrow();
     }
 
     private static String nodeOf(final AdminClient admin, final String instanceId) {

@@ -49,6 +49,11 @@ public final class ControlPlaneSession implements AutoCloseable {
     private final Function<AssignmentSet, List<AssignmentAck>> assignments;
     private final ManagedChannel channel;
     private final ScheduledExecutorService thread;
+    /** Applies assignment sets (loading a map takes a while) off the session thread, whose heartbeats keep the lease. */
+    private final ScheduledExecutorService applier;
+    /** The latest set not applied yet: sets are whole, so one that arrives meanwhile replaces the one waiting. */
+    private final java.util.concurrent.atomic.AtomicReference<AssignmentSet> pendingSet =
+        new java.util.concurrent.atomic.AtomicReference<>();
 
     private ClientCallStreamObserver<NodeMessage> stream;
     private long streamGeneration;
@@ -63,7 +68,8 @@ public final class ControlPlaneSession implements AutoCloseable {
 
     /**
      * @param assignments applies each assignment set the control plane pushes and returns the
-     *                    acknowledgements to send back; runs on the session thread.
+     *                    acknowledgements to send back; runs on a thread of its own, one set at a time,
+     *                    so that loading maps never holds up the heartbeats
      */
     public ControlPlaneSession(final NodeDescriptor descriptor, final List<HostPort> controlPlanes,
                                final Supplier<LoadReport> load,
@@ -74,6 +80,7 @@ public final class ControlPlaneSession implements AutoCloseable {
         this.assignments = assignments;
         this.channel = Channels.forTargets(controlPlanes, 2);
         this.thread = Threads.singleThread("controlplane-session");
+        this.applier = Threads.singleThread("assignments");
     }
 
     /** Open the first session; returns at once, registration happens in the background. */
@@ -119,12 +126,28 @@ public final class ControlPlaneSession implements AutoCloseable {
             }
             case HEARTBEAT_ACK -> lastAckedSequence = Math.max(lastAckedSequence, message.getHeartbeatAck().getSequence());
             case ASSIGNMENTS -> {
-                for (final AssignmentAck ack : assignments.apply(message.getAssignments())) {
-                    stream.onNext(NodeMessage.newBuilder().setAssignmentAck(ack).build());
-                }
+                pendingSet.set(message.getAssignments());
+                Threads.executeUnlessClosed(applier, () -> apply(generation));
             }
             default -> LOG.debug("ignoring control message {}", message.getBodyCase());
         }
+    }
+
+    /** On the applier: apply the latest set, then send its acknowledgements from the session thread. */
+    private void apply(final long generation) {
+        final AssignmentSet set = pendingSet.getAndSet(null);
+        if (set == null) {
+            return;
+        }
+        final List<AssignmentAck> acks = assignments.apply(set);
+        Threads.executeUnlessClosed(thread, () -> {
+            // A stream that broke meanwhile loses them: the next session pushes the set again.
+            if (generation == streamGeneration && !closed) {
+                for (final AssignmentAck ack : acks) {
+                    stream.onNext(NodeMessage.newBuilder().setAssignmentAck(ack).build());
+                }
+            }
+        });
     }
 
     private void heartbeat(final long generation) {
@@ -192,6 +215,7 @@ public final class ControlPlaneSession implements AutoCloseable {
             LOG.debug("goodbye not sent: {}", e.toString());
         }
         thread.shutdownNow();
+        applier.shutdownNow();
         Channels.close(channel);
     }
 

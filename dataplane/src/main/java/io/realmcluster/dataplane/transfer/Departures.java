@@ -304,7 +304,7 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
             stats.lost.incrementAndGet();
             LOG.warn("transfer {} of character {} could not be called off ({}); its client is disconnected and the "
                 + "character is where the database says", departure.transferId(), departure.characterId(), why);
-            tell(departure, Inputs.CHARACTER_LOST, (buffer, index) ->
+            tell(departure, Inputs.TRANSFER_LOST, (buffer, index) ->
                 Inputs.encodeCharacterLost(buffer, index, departure.characterId(), departure.session()), Inputs.LOST_LENGTH);
             return;
         }

@@ -31,6 +31,11 @@ public final class Inputs {
      */
     public static final int DEPARTED = 9;
     /**
+     * From the transfer service: the target claimed the character but can no longer be reached to
+     * say where its client goes (it died); drop it and disconnect its client. Entity id, session.
+     */
+    public static final int TRANSFER_LOST = 11;
+    /**
      * From the transfer service: the transfer was called off and the character is this node's
      * again at a new epoch; it plays on here. Entity id, session, the new epoch.
      */
@@ -210,7 +215,7 @@ public final class Inputs {
             case MOVE -> MOVE_LENGTH;
             case ATTACK, LOOT -> TARGET_LENGTH;
             case LOOT_CONFIRMED -> CONFIRMED_LENGTH;
-            case CHARACTER_LOST -> LOST_LENGTH;
+            case CHARACTER_LOST, TRANSFER_LOST -> LOST_LENGTH;
             case DEPART_FAILED -> FAILED_LENGTH;
             default -> -1;
         };

@@ -30,8 +30,9 @@ import io.realmcluster.proto.v1.MapLoad;
  * set (moved to another node while this one was cut off, at an epoch this node never saw) is
  * dropped.
  *
- * <p>Assignments are applied and load is reported by the session thread only; the map of running
- * instances is concurrent because metrics read it from their own thread.
+ * <p>Assignments are applied by one thread (the session's applier), load is reported by another
+ * (the session thread), and metrics read from a third: the map of running instances is
+ * concurrent, and only the applier changes it.
  */
 public final class InstanceHost {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceHost.class);

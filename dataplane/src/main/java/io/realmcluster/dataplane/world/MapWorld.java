@@ -228,7 +228,10 @@ public final class MapWorld implements TickSimulation {
             case Inputs.ATTACK -> attack(entity, buffer.getLong(offset + Inputs.TARGET_OFFSET));
             case Inputs.LOOT -> loot(entity, buffer.getLong(offset + Inputs.TARGET_OFFSET));
             case Inputs.LOOT_CONFIRMED -> lootConfirmed(entity, buffer, offset);
-            case Inputs.CHARACTER_LOST -> lost(entity, buffer.getInt(offset + Inputs.LOST_SESSION));
+            case Inputs.CHARACTER_LOST -> lost(entity, buffer.getInt(offset + Inputs.LOST_SESSION),
+                DisconnectReason.DUPLICATE_LOGIN, "this character logged in elsewhere");
+            case Inputs.TRANSFER_LOST -> lost(entity, buffer.getInt(offset + Inputs.LOST_SESSION),
+                DisconnectReason.CHARACTER_UNAVAILABLE, "the node this character went to stopped answering; log in again");
             case Inputs.DEPARTED -> departed(entity, buffer, offset);
             case Inputs.DEPART_FAILED -> departFailed(entity, buffer.getInt(offset + Inputs.FAILED_SESSION),
                 buffer.getLong(offset + Inputs.FAILED_EPOCH));
@@ -295,14 +298,14 @@ public final class MapWorld implements TickSimulation {
         remove(slot);
     }
 
-    /** The saver found the character owned elsewhere: drop it without saving, and close its session. */
-    private void lost(final long entity, final int client) {
+    /** The character is owned elsewhere (another login, or a transfer's target): drop it without saving, and close its session. */
+    private void lost(final long entity, final int client, final DisconnectReason reason, final String text) {
         final int slot = playerSlot(entity);
         if (slot == Grid.NONE || client != session[slot]) {
             return;
         }
         outbox.send(Outbox.FRAME_THEN_CLOSE, session[slot], entity, ServerMessages.disconnect(out, Outbox.BODY_OFFSET,
-            DisconnectReason.DUPLICATE_LOGIN, "this character logged in elsewhere"));
+            reason, text));
         remove(slot);
     }
 
