@@ -15,7 +15,6 @@ import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.testkit.EtcdExtension;
 import io.realmcluster.testkit.JavaProcess;
-import io.realmcluster.testkit.PostgresProcess;
 import io.realmcluster.tools.bots.BotConfig;
 import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.bots.BotReport;
@@ -40,25 +39,35 @@ class MigrationIT {
     @RegisterExtension
     final RealmExtension cluster = new RealmExtension(ETCD);
 
-    @Test
-    void realmctlMovesAndDrainsContinentsWithoutADisconnect() throws Exception {
+    /**
+     * Both continents on node-a, node-b registered beside it, and the bots in the world on node-a
+     * (humans and orcs alternate: both continents have players).
+     */
+    private record TwoNodes(DatabaseRealm realm, JavaProcess first, JavaProcess second, String firstMetrics,
+                            String secondMetrics, String prefix, BotFleet fleet, CompletableFuture<BotReport> report) {
+    }
+
+    private TwoNodes twoNodesWithBots(final String prefixStem) throws Exception {
         final DatabaseRealm realm = cluster.start();
-        final PostgresProcess postgres = cluster.postgres();
         final JavaProcess first = realm.node("node-a", List.of(), "--pools", "continent");
         realm.awaitContinentsOn("node-a");
         final JavaProcess second = realm.node("node-b", List.of(), "--pools", "continent");
-        final String firstMetrics = ItSupport.metricsAddress(first);
-        final String secondMetrics = ItSupport.metricsAddress(second);
         try (AdminClient admin = realm.admin(5_000)) {
             await().atMost(DEADLINE).until(() -> admin.listNodes().getNodesCount() == 2);
         }
-
-        // Humans and orcs alternate: both continents have players.
-        final String prefix = ItSupport.prefix("Mg");
+        final String prefix = ItSupport.prefix(prefixStem);
         final BotFleet fleet = new BotFleet(new BotConfig(List.of(realm.controlPlane()), BOTS, Duration.ZERO, "main",
             prefix, 8, 1, Duration.ofSeconds(10)));
         final CompletableFuture<BotReport> report = ItSupport.inBackground(fleet);
+        final String firstMetrics = ItSupport.metricsAddress(first);
         await().atMost(DEADLINE).until(() -> Scrape.of(firstMetrics).sum("realm_node_client_sessions") >= BOTS);
+        return new TwoNodes(realm, first, second, firstMetrics, ItSupport.metricsAddress(second), prefix, fleet, report);
+    }
+
+    @Test
+    void realmctlMovesAndDrainsContinentsWithoutADisconnect() throws Exception {
+        final TwoNodes nodes = twoNodesWithBots("Mg");
+        final DatabaseRealm realm = nodes.realm();
 
         final JavaProcess move = realm.binaries().realmctl(realm.controlPlane(), "move", "main.0", "--to", "node-b");
         assertThat(move.waitForExit(DEADLINE)).as(move.output()).isZero();
@@ -67,7 +76,7 @@ class MigrationIT {
             assertThat(nodeOf(admin, "main.0")).isEqualTo("node-b");
             assertThat(nodeOf(admin, "main.1")).isEqualTo("node-a");
         }
-        await().atMost(DEADLINE).until(() -> Scrape.of(secondMetrics).sum("realm_node_client_sessions") >= BOTS / 2);
+        await().atMost(DEADLINE).until(() -> Scrape.of(nodes.secondMetrics()).sum("realm_node_client_sessions") >= BOTS / 2);
 
         final JavaProcess drain = realm.binaries().realmctl(realm.controlPlane(), "drain", "node-a");
         assertThat(drain.waitForExit(DEADLINE)).as(drain.output()).isZero();
@@ -77,27 +86,27 @@ class MigrationIT {
             assertThat(nodeOf(admin, "main.1")).isEqualTo("node-b");
             assertThat(admin.getNode("node-a").getState().name()).isEqualTo("NODE_STATE_DRAINING");
         }
-        await().atMost(DEADLINE).until(() -> Scrape.of(secondMetrics).sum("realm_node_client_sessions") >= BOTS);
-        assertThat(Scrape.of(firstMetrics).sum(HANDED_OVER)).as("players handed over by node-a").isGreaterThanOrEqualTo(BOTS);
-        assertThat(Scrape.of(firstMetrics).sum("realm_node_transfers_out_total{outcome=\"lost\"")).isZero();
+        await().atMost(DEADLINE).until(() -> Scrape.of(nodes.secondMetrics()).sum("realm_node_client_sessions") >= BOTS);
+        assertThat(Scrape.of(nodes.firstMetrics()).sum(HANDED_OVER)).as("players handed over by node-a").isGreaterThanOrEqualTo(BOTS);
+        assertThat(Scrape.of(nodes.firstMetrics()).sum("realm_node_transfers_out_total{outcome=\"lost\"")).isZero();
 
         // How long the players were out of the world, as node-b measured their arrivals (cumulative buckets).
         final StringBuilder arrivals = new StringBuilder("node-b transfer arrivals:");
-        new java.util.TreeMap<>(Scrape.of(secondMetrics).samples()).forEach((key, value) -> {
+        new java.util.TreeMap<>(Scrape.of(nodes.secondMetrics()).samples()).forEach((key, value) -> {
             if (key.startsWith("realm_node_transfer_arrival_seconds_bucket")) {
                 arrivals.append(' ').append(key.substring(key.indexOf('{'))).append('=').append(value.longValue());
             }
         });
         System.out.println(arrivals);
-        fleet.stop();
-        final BotReport seen = report.get();
+        nodes.fleet().stop();
+        final BotReport seen = nodes.report().get();
         final String summary = String.join("\n", seen.summaryLines());
         System.out.println(summary);
         assertThat(seen.ok()).as(summary).isTrue();
         assertThat(seen.redirects()).as(summary).isGreaterThanOrEqualTo(BOTS);
 
-        final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%'";
-        await().atMost(DEADLINE).until(() -> ItSupport.number(postgres.dataSource(), "SELECT count(*) " + characters
+        final String characters = "FROM character WHERE lower(name) LIKE '" + nodes.prefix().toLowerCase(Locale.ROOT) + "%'";
+        await().atMost(DEADLINE).until(() -> ItSupport.number(cluster.postgres().dataSource(), "SELECT count(*) " + characters
             + " AND state = 'OFFLINE'") == BOTS);
         try (AdminClient admin = realm.admin(10_000)) {
             final InvariantReport check = admin.checkInvariants();
@@ -113,39 +122,26 @@ class MigrationIT {
      */
     @Test
     void aTargetKilledDuringTheHandOverLosesOnlyThePlayersItHad() throws Exception {
-        final DatabaseRealm realm = cluster.start();
-        final PostgresProcess postgres = cluster.postgres();
-        final JavaProcess source = realm.node("node-a", List.of(), "--pools", "continent");
-        realm.awaitContinentsOn("node-a");
-        JavaProcess target = realm.node("node-b", List.of(), "--pools", "continent");
-        final String sourceMetrics = ItSupport.metricsAddress(source);
-        final String targetMetrics = ItSupport.metricsAddress(target);
-        try (AdminClient admin = realm.admin(5_000)) {
-            await().atMost(DEADLINE).until(() -> admin.listNodes().getNodesCount() == 2);
-        }
-        final String prefix = ItSupport.prefix("Mk");
-        final BotFleet fleet = new BotFleet(new BotConfig(List.of(realm.controlPlane()), BOTS, Duration.ZERO, "main",
-            prefix, 8, 1, Duration.ofSeconds(10)));
-        final CompletableFuture<BotReport> report = ItSupport.inBackground(fleet);
-        await().atMost(DEADLINE).until(() -> Scrape.of(sourceMetrics).sum("realm_node_client_sessions") >= BOTS);
+        final TwoNodes nodes = twoNodesWithBots("Mk");
+        final DatabaseRealm realm = nodes.realm();
 
         try (AdminClient admin = realm.admin(5_000)) {
             admin.moveInstance("main.0", "node-b");
             // Killed once the first players arrived there: some are on it, others on their way or still on node-a.
             await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10)).until(() ->
-                Scrape.of(targetMetrics).sum("realm_node_client_sessions") >= 1);
-            target.kill();
+                Scrape.of(nodes.secondMetrics()).sum("realm_node_client_sessions") >= 1);
+            nodes.second().kill();
             // Called off; or, if node-a reported its copy empty just before, finished and then
             // taken back from the dead node: either way the continent runs on node-a.
             await().atMost(DEADLINE).until(() -> !instanceOf(admin, "main.0").hasMove()
                 && nodeOf(admin, "main.0").equals("node-a"));
         }
         // Transfers in flight to the dead node are called off (after their deadline): their players stay on node-a.
-        final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%'";
-        await().atMost(DEADLINE).until(() -> ItSupport.number(postgres.dataSource(), "SELECT count(*) " + characters
+        final String characters = "FROM character WHERE lower(name) LIKE '" + nodes.prefix().toLowerCase(Locale.ROOT) + "%'";
+        await().atMost(DEADLINE).until(() -> ItSupport.number(cluster.postgres().dataSource(), "SELECT count(*) " + characters
             + " AND state = 'IN_TRANSFER'") == 0);
-        fleet.stop();
-        final BotReport seen = report.get();
+        nodes.fleet().stop();
+        final BotReport seen = nodes.report().get();
         final String summary = String.join("\n", seen.summaryLines());
         System.out.println(summary);
         // Their connection to node-b broke, or node-b claimed them and died before node-a could tell their clients where to go.
@@ -156,8 +152,8 @@ class MigrationIT {
         assertThat(seen.protocolErrors()).isZero();
 
         // The dead node comes back (a supervisor restarts it) and gives back what it held.
-        target = realm.node("node-b", List.of(), "--pools", "continent");
-        await().atMost(DEADLINE).until(() -> ItSupport.number(postgres.dataSource(), "SELECT count(*) " + characters
+        realm.node("node-b", List.of(), "--pools", "continent");
+        await().atMost(DEADLINE).until(() -> ItSupport.number(cluster.postgres().dataSource(), "SELECT count(*) " + characters
             + " AND state = 'OFFLINE'") == BOTS);
         try (AdminClient admin = realm.admin(10_000)) {
             final InvariantReport check = admin.checkInvariants();

@@ -36,10 +36,11 @@ final class MoveCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "NODE", description = "The node it moves to.")
     String toNodeId;
 
-    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "PT5M",
-        description = "How long to follow the move before giving up on waiting (ISO-8601, default: ${DEFAULT-VALUE}; "
-            + "PT0S returns at once).")
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "PT5M", description = WAIT_HELP)
     Duration wait;
+
+    static final String WAIT_HELP = "How long to follow it before giving up on waiting (ISO-8601, default: "
+        + "${DEFAULT-VALUE}; PT0S returns at once).";
 
     @Override
     public Integer call() {
@@ -133,9 +134,7 @@ final class MoveCommand implements Callable<Integer> {
         @Parameters(paramLabel = "NODE", description = "Node id.")
         String nodeId;
 
-        @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "PT10M",
-            description = "How long to follow the drain before giving up on waiting (ISO-8601, default: ${DEFAULT-VALUE}; "
-                + "PT0S returns at once).")
+        @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "PT10M", description = WAIT_HELP)
         Duration wait;
 
         @Override
