@@ -88,6 +88,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private ScheduledFuture<?> helloTimeout;
     private double frameTokens = FRAME_BURST;
     private long refilledAtNanos = System.nanoTime();
+    /** The same budget for datagrams, kept apart: only the UDP channel's thread touches it. */
+    private double datagramTokens = FRAME_BURST;
+    private long datagramsRefilledAtNanos = System.nanoTime();
     private String closedBecause;
 
     // The egress thread's: frames gathered for this session in one drain round.
@@ -160,6 +163,18 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             return false;
         }
         frameTokens -= 1;
+        return true;
+    }
+
+    /** Whether one more datagram fits this session's rate. The UDP channel's thread only. */
+    boolean takeDatagramToken() {
+        final long now = System.nanoTime();
+        datagramTokens = Math.min(FRAME_BURST, datagramTokens + (now - datagramsRefilledAtNanos) * FRAMES_PER_SECOND / 1e9);
+        datagramsRefilledAtNanos = now;
+        if (datagramTokens < 1) {
+            return false;
+        }
+        datagramTokens -= 1;
         return true;
     }
 

@@ -19,7 +19,8 @@ import io.realmcluster.proto.client.ServerMessages;
 /**
  * UDP on the client port: a datagram counts only with a session id and that session's cookie,
  * from the one address the session bound first, carrying MOVE or PING; anything else is dropped
- * without a reply. The only reply, PONG, is smaller than the PING that asked for it.
+ * without a reply. The only reply, PONG, is smaller than the PING that asked for it. A session's
+ * datagrams past its rate (the frames per second TCP allows) are dropped and counted.
  */
 final class DatagramHandler extends ChannelInboundHandlerAdapter implements ClientMessages.Handler {
     private final ClientSessions sessions;
@@ -60,6 +61,10 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter implements Clie
             if (session == null || !session.inWorld() || !ClientSessions.sameCookie(session.cookie(), presented)
                 || !session.bindUdp(packet.sender())) {
                 metrics.rejected(FrameError.UNBOUND_DATAGRAM);
+                return;
+            }
+            if (!session.takeDatagramToken()) {
+                metrics.rejected(FrameError.DATAGRAM_FLOOD);
                 return;
             }
             current = session;

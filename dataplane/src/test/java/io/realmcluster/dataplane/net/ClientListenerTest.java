@@ -172,6 +172,21 @@ class ClientListenerTest {
                     b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 7), node));
             }
             await().atMost(DEADLINE).until(() -> metrics.rejectedCount(FrameError.UNBOUND_DATAGRAM) == 2);
+
+            // Datagrams far faster than the session's rate (sent in bursts; the kernel may drop some of a
+            // burst itself): past the budget they are dropped and counted, and the session stays.
+            int sent = 0;
+            while (metrics.rejectedCount(FrameError.DATAGRAM_FLOOD) == 0 && sent < ClientSession.FRAME_BURST * 20) {
+                for (int i = 0; i < 25; i++, sent++) {
+                    udp.send(datagram(client.sessionId, client.cookie,
+                        b -> ClientMessages.move(b, ClientProtocol.DATAGRAM_BODY, 4, at[0], at[1] + 0.3f, 0f, 0f, 0), node));
+                }
+            }
+            assertThat(metrics.rejectedCount(FrameError.DATAGRAM_FLOOD)).as("after %d datagrams", sent).isPositive();
+            assertThat(sent).isGreaterThanOrEqualTo((int) ClientSession.FRAME_BURST);
+            assertThat(metrics.disconnectCount("flood")).isZero();
+            client.send(o -> ClientMessages.ping(client.buffer(), o, 98));
+            client.await(l -> l.equals("pong 98"), DEADLINE);
         }
     }
 

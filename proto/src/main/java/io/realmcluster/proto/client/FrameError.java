@@ -15,7 +15,9 @@ public enum FrameError {
     /** A HELLO for a protocol version the node does not serve. */
     WRONG_VERSION,
     /** A datagram from an address no session is bound to, or with a wrong cookie. */
-    UNBOUND_DATAGRAM;
+    UNBOUND_DATAGRAM,
+    /** A valid datagram past its session's rate (the same frames per second as TCP): dropped. */
+    DATAGRAM_FLOOD;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
