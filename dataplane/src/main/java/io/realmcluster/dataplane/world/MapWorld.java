@@ -99,6 +99,8 @@ public final class MapWorld implements TickSimulation {
     private final int[] ackedSequence;
     private final long[] experience;
     private final boolean[] selfDirty;
+    /** WORLD_ENTERED did not fit the outbox: sent again before anything else, each tick until it does. */
+    private final boolean[] enterUnsent;
     /** Ownership epoch each player was claimed at, and its save sequence: every save is fenced by both. */
     private final long[] epoch;
     private final long[] saveSeq;
@@ -176,6 +178,7 @@ public final class MapWorld implements TickSimulation {
         ackedSequence = new int[capacity];
         experience = new long[capacity];
         selfDirty = new boolean[capacity];
+        enterUnsent = new boolean[capacity];
         epoch = new long[capacity];
         saveSeq = new long[capacity];
         durableMoney = new long[capacity];
@@ -279,8 +282,12 @@ public final class MapWorld implements TickSimulation {
         slotById.put(entity, slot);
         grid.place(slot, x[slot], y[slot]);
         players++;
-        outbox.send(Outbox.FRAME, client, entity, ServerMessages.worldEntered(out, Outbox.BODY_OFFSET, entity,
-            mapId, x[slot], y[slot], z[slot], o[slot], settings.visibilityYards()));
+        sendWorldEntered(slot);
+    }
+
+    private void sendWorldEntered(final int slot) {
+        enterUnsent[slot] = !outbox.send(Outbox.FRAME, session[slot], id[slot], ServerMessages.worldEntered(out,
+            Outbox.BODY_OFFSET, id[slot], mapId, x[slot], y[slot], z[slot], o[slot], settings.visibilityYards()));
     }
 
     private void leave(final long entity, final int client) {
@@ -693,6 +700,13 @@ public final class MapWorld implements TickSimulation {
 
     /** Tell one player what changed: its own state, and (when due) the entities in sight. */
     private void publish(final int slot) {
+        if (enterUnsent[slot]) {
+            // Its client knows nothing of this map until WORLD_ENTERED: nothing else goes before it.
+            sendWorldEntered(slot);
+            if (enterUnsent[slot]) {
+                return;
+            }
+        }
         if (selfDirty[slot]) {
             selfDirty[slot] = false;
             outbox.send(Outbox.FRAME, session[slot], id[slot], ServerMessages.selfState(out, Outbox.BODY_OFFSET,

@@ -297,6 +297,21 @@ class MapWorldTest {
     }
 
     @Test
+    void aWorldEnteredThatFindsTheOutboxFullGoesOutFirstOnceThereIsRoom() {
+        while (outbox.send(Outbox.FRAME, 999, 999, 0)) {
+            // Fill the ring as a stalled egress thread would leave it.
+        }
+        join(PLAYER, 1f, 1f);
+        runTicks(1);
+        outbox.drain(discard, Integer.MAX_VALUE);
+        assertThat(framesTo(PLAYER)).as("dropped with the rest").isEmpty();
+        runTicks(1);
+        final List<String> frames = framesTo(PLAYER);
+        assertThat(frames).isNotEmpty();
+        assertThat(frames.get(0)).startsWith("entered " + PLAYER + " map 0");
+    }
+
+    @Test
     void aTickAllocatesNothingInSteadyState() {
         for (int p = 1; p <= 50; p++) {
             join(p, p * 3f, 0f);
@@ -392,11 +407,14 @@ class MapWorldTest {
 
     /** Frames sent to {@code player} since the last call, decoded to text (the outbox is drained for everyone). */
     private List<String> framesTo(final long player) {
-        outbox.drain((type, buffer, index, length) -> {
+        final MessageHandler decode = (type, buffer, index, length) -> {
             final List<String> frames = received.computeIfAbsent(buffer.getLong(index + Outbox.ENTITY_OFFSET), p -> new ArrayList<>());
             assertThat(ServerMessages.decode(buffer, index + Outbox.BODY_OFFSET, length - Outbox.BODY_OFFSET,
                 new FrameText(frames))).isNull();
-        }, Integer.MAX_VALUE);
+        };
+        // One read stops at the end of the ring's buffer; a second takes what wrapped around to its start.
+        outbox.drain(decode, Integer.MAX_VALUE);
+        outbox.drain(decode, Integer.MAX_VALUE);
         final List<String> frames = received.getOrDefault(player, List.of());
         received.remove(player);
         return frames;
