@@ -56,6 +56,8 @@ class NodeRegistrationIT {
         final JavaProcess controlPlane = binaries.controlPlane("cp-1", cp.port());
         final JavaProcess node = binaries.node("node-1", List.of(cp));
         await().atMost(Binaries.START_DEADLINE).until(() -> nodeIds(cp).equals(List.of("node-1")));
+        // The entry is in etcd before the Welcome reaches the node: a kill in between is a failed registration.
+        node.awaitOutput("registered with control plane", Binaries.START_DEADLINE);
 
         controlPlane.kill();
         node.awaitOutput("session with the control plane ended", Binaries.START_DEADLINE);
