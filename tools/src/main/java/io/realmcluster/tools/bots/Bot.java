@@ -80,6 +80,8 @@ final class Bot implements ServerMessages.Handler {
     private String instanceId;
     private Channel channel;
     private long phaseStartedNanos;
+    /** When this bot's Login call started, until it enters the world; then 0. */
+    private long loginStartedNanos;
     private boolean settled;
     private boolean finished;
     private boolean counted;
@@ -152,8 +154,9 @@ final class Bot implements ServerMessages.Handler {
 
     // ---- connection ----
 
-    /** Login answered: connect to the node. On the loop's thread. */
-    void connect(final InetSocketAddress nodeAddress, final byte[] sessionToken, final String instance) {
+    /** Login (started at {@code loginStarted}, nano time) answered: connect to the node. On the loop's thread. */
+    void connect(final InetSocketAddress nodeAddress, final byte[] sessionToken, final String instance,
+                 final long loginStarted) {
         if (fleet.stopping()) {
             state = State.DONE;
             settle(false);
@@ -163,6 +166,7 @@ final class Bot implements ServerMessages.Handler {
         this.address = nodeAddress;
         this.token = sessionToken;
         this.instanceId = instance;
+        this.loginStartedNanos = loginStarted;
         state = State.CONNECTING;
         phaseStartedNanos = System.nanoTime();
         open();
@@ -516,6 +520,10 @@ final class Bot implements ServerMessages.Handler {
             return;
         }
         final long now = System.nanoTime();
+        if (loginStartedNanos != 0) {
+            loop.loginToWorld.recordValue(Math.max(0, now - loginStartedNanos) / 1000);
+            loginStartedNanos = 0;
+        }
         entityId = entity;
         x = ex;
         y = ey;

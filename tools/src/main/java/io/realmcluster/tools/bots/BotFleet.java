@@ -252,7 +252,7 @@ public final class BotFleet {
         final long started = System.nanoTime();
         stub(grpc).login(LoginRequest.newBuilder().setAccount(bot.account).setPassword(bot.password)
                 .setRealm(config.realm()).setCharacter(bot.character).build(),
-            unary(response -> loggedIn(bot, permits, response, System.nanoTime() - started), error -> {
+            unary(response -> loggedIn(bot, permits, response, started), error -> {
                 if (Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE && attempt < LOGIN_ATTEMPTS
                     && !stopRequested()) {
                     try {
@@ -267,10 +267,10 @@ public final class BotFleet {
             }));
     }
 
-    private void loggedIn(final Bot bot, final Semaphore permits, final LoginResponse response, final long nanos) {
+    private void loggedIn(final Bot bot, final Semaphore permits, final LoginResponse response, final long started) {
         permits.release();
         synchronized (loginLatency) {
-            loginLatency.recordValue(nanos / 1000);
+            loginLatency.recordValue((System.nanoTime() - started) / 1000);
         }
         final byte[] token = response.getSessionToken().toByteArray();
         final String instance = response.getInstanceId();
@@ -290,7 +290,7 @@ public final class BotFleet {
             execute(bot.loop, () -> bot.fail("connect", "cannot resolve node host " + host));
             return;
         }
-        execute(bot.loop, () -> bot.connect(address, token, instance));
+        execute(bot.loop, () -> bot.connect(address, token, instance, started));
     }
 
     private void loginFailed(final Bot bot, final Semaphore permits, final String step, final Throwable error) {
@@ -427,10 +427,12 @@ public final class BotFleet {
                              final double worldSeconds) {
         final Histogram latency = new Histogram(3);
         final Histogram gaps = new Histogram(3);
+        final Histogram toWorld = new Histogram(3);
         final LongHashSet players = new LongHashSet();
         for (final BotLoop loop : loops) {
             latency.add(loop.latency);
             gaps.add(loop.redirectGaps);
+            toWorld.add(loop.loginToWorld);
             players.addAll(loop.playersSeen);
         }
         int enteredWorld = 0;
@@ -466,6 +468,8 @@ public final class BotFleet {
         final Map<String, String> failureDetails = new TreeMap<>();
         failures.forEach((step, count) -> failureDetails.put(step, failureExamples.get(step)));
         return new BotReport(config.count(), loggedIn.get(), enteredWorld, loginP50, loginP99,
+            toWorld.getTotalCount() == 0 ? 0 : toWorld.getValueAtPercentile(50),
+            toWorld.getTotalCount() == 0 ? 0 : toWorld.getValueAtPercentile(99),
             latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(50),
             latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99),
             latency.getMaxValue(), latency.getTotalCount(), movesSent.sum(), corrections, redirects,

@@ -30,6 +30,8 @@ final class BotLoop {
     final List<Bot> bots = new ArrayList<>();
     /** Input-to-state latency in microseconds. */
     final Histogram latency = new Histogram(3);
+    /** Per login, microseconds from the Login call to WORLD_ENTERED: what a player waits after choosing a character. */
+    final Histogram loginToWorld = new Histogram(3);
     /** Per redirect, microseconds from the last SELF_STATE on the old node to the first on the new one. */
     final Histogram redirectGaps = new Histogram(3);
     /** Players any bot of this loop saw, its own bots included. */

@@ -10,6 +10,8 @@ import java.util.stream.Collectors;
  * What a {@link BotFleet} run saw: logins, input-to-state latency, the game (players seen, kills,
  * loot, chat) and everything that went wrong. Latencies are in microseconds.
  *
+ * @param loginToWorldP50Micros per login, from the Login call to WORLD_ENTERED (connecting and the node's
+ *                              claim and load of the character included): the player's wait after choosing
  * @param disconnects           every end of a connection the node chose (DISCONNECT reasons) or that
  *                              broke ({@code connection_lost}), by reason
  * @param unexpectedDisconnects those of {@code disconnects} that were not the answer to the bots' LOGOUT
@@ -22,6 +24,7 @@ import java.util.stream.Collectors;
  *                              one: what the player spends on a loading screen, plus one update interval
  */
 public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50Micros, long loginP99Micros,
+                        long loginToWorldP50Micros, long loginToWorldP99Micros,
                         long latencyP50Micros, long latencyP99Micros, long latencyMaxMicros, long samples,
                         long movesSent, long moveCorrections, long redirects, long redirectGapP50Micros,
                         long redirectGapP99Micros, long redirectGapMaxMicros, long instancesEntered,
@@ -57,7 +60,8 @@ public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50
         final List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "bots: %,d of %,d logged in, %,d entered the world (%s; all in after %.1f s)",
             loggedIn, count, enteredWorld, loggedIn == 0 ? "no logins"
-                : "login p50 " + millis(loginP50Micros) + ", p99 " + millis(loginP99Micros), loginSeconds));
+                : "login p50 " + millis(loginP50Micros) + ", p99 " + millis(loginP99Micros) + "; login to world p50 "
+                    + millis(loginToWorldP50Micros) + ", p99 " + millis(loginToWorldP99Micros), loginSeconds));
         lines.add(samples == 0
             ? String.format(Locale.ROOT, "bots: input to state latency: no samples (%,d moves sent)", movesSent)
             : String.format(Locale.ROOT, "bots: input to state latency p50 %s, p99 %s, max %s (%,d samples of %,d moves; %,d corrected)",
@@ -95,6 +99,8 @@ public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50
         field(json, "entered_world", enteredWorld);
         field(json, "login_p50_micros", loginP50Micros);
         field(json, "login_p99_micros", loginP99Micros);
+        field(json, "login_to_world_p50_micros", loginToWorldP50Micros);
+        field(json, "login_to_world_p99_micros", loginToWorldP99Micros);
         field(json, "login_seconds", loginSeconds);
         field(json, "world_seconds", worldSeconds);
         field(json, "latency_p50_micros", latencyP50Micros);

@@ -117,10 +117,11 @@ class BotLogicTest {
         final BotReport good = report(2, java.util.Map.of(), java.util.Map.of());
         assertThat(good.ok()).isTrue();
         assertThat(good.summaryLines()).hasSize(5).allMatch(line -> line.startsWith("bots: "));
+        assertThat(good.summaryLines().get(0)).contains("login p50 12 ms, p99 80 ms; login to world p50 30 ms, p99 95 ms");
         assertThat(good.summaryLines().get(3)).isEqualTo("bots: disconnects: none unexpected (by reason: logout 2)");
         assertThat(good.summaryLines().get(4)).isEqualTo("bots: errors: none");
         assertThat(good.toJson()).startsWith("{\"ok\":true,").contains("\"disconnects\":{\"logout\":2}")
-            .contains("\"failures\":{}").endsWith("}");
+            .contains("\"failures\":{}").contains("\"login_to_world_p99_micros\":95000").endsWith("}");
 
         final BotReport lost = report(1, java.util.Map.of("connection_lost", 1L), java.util.Map.of());
         assertThat(lost.ok()).isFalse();
@@ -134,7 +135,7 @@ class BotLogicTest {
                                     final java.util.Map<String, Long> failures) {
         final java.util.Map<String, String> examples = new java.util.HashMap<>();
         failures.keySet().forEach(key -> examples.put(key, "\"taken\""));
-        return new BotReport(2, 2, entered, 12_000, 80_000, 2_100, 9_800, 21_000, 58_000, 60_000, 3, 0, 0, 0, 0, 0, 0, 2, 2, 4, 3,
+        return new BotReport(2, 2, entered, 12_000, 80_000, 30_000, 95_000, 2_100, 9_800, 21_000, 58_000, 60_000, 3, 0, 0, 0, 0, 0, 0, 2, 2, 4, 3,
             120, 2, 10, java.util.Map.of("logout", 2L), unexpected, 0, java.util.Map.of(), failures, examples, 1.5, 30);
     }
 }
