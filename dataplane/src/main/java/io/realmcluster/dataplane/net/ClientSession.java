@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -447,7 +446,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             out.writeShortLE(body.length);
             out.writeBytes(body);
             shared.metrics().sent(out.readableBytes());
-            channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+            channel.writeAndFlush(out).addListener(LastFrame.THEN_CLOSE);
         });
     }
 
@@ -472,7 +471,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         out.writeBytes(reply.byteArray(), 0, frameLength);
         shared.metrics().sent(frameLength);
         if (thenClose) {
-            channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+            channel.writeAndFlush(out).addListener(LastFrame.THEN_CLOSE);
         } else {
             channel.writeAndFlush(out);
         }

@@ -8,7 +8,6 @@ import org.agrona.concurrent.MessageHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.dataplane.world.Outbox;
 import io.realmcluster.proto.client.ClientProtocol;
@@ -95,7 +94,7 @@ final class EgressAgent implements Agent {
             metrics.sent(out.readableBytes());
             if (session.closeAfterPending) {
                 session.closeAfterPending = false;
-                channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                channel.writeAndFlush(out).addListener(LastFrame.THEN_CLOSE);
             } else {
                 channel.writeAndFlush(out);
             }

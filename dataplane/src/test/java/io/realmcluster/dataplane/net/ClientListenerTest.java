@@ -127,16 +127,36 @@ class ClientListenerTest {
         try (TestClient client = new TestClient(listener.address())) {
             enter(client, 9);
             client.await(l -> l.startsWith("entered 9"), DEADLINE);
-            final byte[] burst = new byte[11 * 1_000];
-            final UnsafeBuffer frames = new UnsafeBuffer(burst);
-            for (int i = 0; i < 1_000; i++) {
-                frames.putShort(i * 11, (short) 9, ByteOrder.LITTLE_ENDIAN);
-                ClientMessages.ping(frames, i * 11 + 2, i);
-            }
-            client.sendRaw(burst);
+            client.sendRaw(pings(1_000));
             assertThat(client.readUntilClosed(DEADLINE)).contains("disconnect FLOOD");
         }
         assertThat(metrics.disconnectCount("flood")).isEqualTo(1);
+    }
+
+    @Test
+    void afterItsLastFrameTheNodeReadsOnUntilTheClientCloses() throws IOException {
+        try (TestClient client = new TestClient(listener.address())) {
+            hello(token(10, NODE, System.currentTimeMillis() - 1)).accept(client);
+            assertThat(client.readUntilClosed(DEADLINE)).contains("disconnect EXPIRED_TOKEN");
+            // The node shut its side down (the client saw the end of the stream) and reads on: what a client still
+            // sends meets an open socket, not a reset. A socket closed with frames unread would reset the
+            // connection, and a reset throws away whatever the node had not sent yet, such as that DISCONNECT
+            // (or a REDIRECT) behind the frames of a client that reads slowly.
+            for (int i = 0; i < 100; i++) {
+                client.sendRaw(pings(1));
+            }
+        }
+    }
+
+    /** {@code count} PING frames back to back. */
+    private static byte[] pings(final int count) {
+        final byte[] burst = new byte[11 * count];
+        final UnsafeBuffer frames = new UnsafeBuffer(burst);
+        for (int i = 0; i < count; i++) {
+            frames.putShort(i * 11, (short) 9, ByteOrder.LITTLE_ENDIAN);
+            ClientMessages.ping(frames, i * 11 + 2, i);
+        }
+        return burst;
     }
 
     @Test
