@@ -1,5 +1,6 @@
 package io.realmcluster.bench;
 
+import io.realmcluster.bench.drain.DrainBench;
 import io.realmcluster.bench.failover.FailoverBench;
 import io.realmcluster.bench.persist.SavesBench;
 import io.realmcluster.bench.ring.IngressBench;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/bench}: the benchmark suite; each subcommand prints its conditions, then its results. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark of the realm cluster.",
     subcommands = {FailoverBench.class, TickLatencyBench.class, IngressBench.class, BotsBench.class, SavesBench.class,
-        TransferBench.class})
+        TransferBench.class, DrainBench.class})
 public final class BenchMain implements Runnable {
     public static void main(final String[] args) {
         System.exit(CommandLines.execute("bench", new BenchMain(), args));
@@ -21,6 +22,6 @@ public final class BenchMain implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-            "missing benchmark: failover, tick, ingress, bots, saves or transfer");
+            "missing benchmark: failover, tick, ingress, bots, saves, transfer or drain");
     }
 }

@@ -4,24 +4,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.realmcluster.bench.Conditions;
+import io.realmcluster.bench.cluster.BenchRealm;
+import io.realmcluster.bench.cluster.RunningFleet;
 import io.realmcluster.common.net.HostPort;
-import io.realmcluster.proto.v1.InstanceState;
-import io.realmcluster.testkit.EtcdProcess;
-import io.realmcluster.testkit.FreePorts;
-import io.realmcluster.testkit.JavaProcess;
-import io.realmcluster.testkit.PostgresProcess;
 import io.realmcluster.tools.bots.BotConfig;
-import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.bots.BotReport;
 import io.realmcluster.tools.metrics.Scrape;
 import io.realmcluster.tools.metrics.TickWindow;
-import io.realmcluster.tools.realmctl.AdminClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,8 +29,6 @@ import picocli.CommandLine.Option;
 @Command(name = "bots", mixinStandardHelpOptions = true,
     description = "One node under N bots over loopback: tick p99 and max, input-to-update latency, against fewer bots.")
 public final class BotsBench implements Callable<Integer> {
-    private static final Pattern METRICS = Pattern.compile("metrics on http://(\\S+)/metrics");
-    private static final String SECRET = "bots-bench-token-secret-0123456789abcdef";
     private static final double SLOW_TICK_SECONDS = 0.05;
 
     @Option(names = "--counts", defaultValue = "1000,5000", split = ",",
@@ -69,105 +59,47 @@ public final class BotsBench implements Callable<Integer> {
             + "            half on each continent, homes spread over %.0f yards around the start area;%n"
             + "            etcd, PostgreSQL, 1 control plane and the bots (%d event loops, in this JVM) on the same machine;%n"
             + "            %d s warm-up, %d s measured per run%n", counts, spreadYards, ioThreads, warmupSeconds, seconds);
-        try (EtcdProcess etcd = EtcdProcess.start(); PostgresProcess postgres = PostgresProcess.start()) {
-            final HostPort cp = HostPort.parse("127.0.0.1:" + FreePorts.find());
-            try (JavaProcess controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain")
-                    .name("bench-cp").env("REALM_DB_USER", postgres.user()).env("REALM_DB_PASSWORD", postgres.password())
-                    .env("REALM_TOKEN_SECRET", SECRET)
-                    .args(List.of("--etcd", etcd.endpoint(), "--listen", cp.toString(), "--metrics-listen", "127.0.0.1:0",
-                        "--db-url", postgres.jdbcUrl(), "--allow-registration", "--password-iterations", "1000")).start();
-                 JavaProcess node = startNode(cp, controlPlane, postgres);
-                 AdminClient admin = new AdminClient(List.of(cp), 5_000)) {
-                awaitContinents(admin);
-                final Matcher metrics = METRICS.matcher(node.awaitOutput(METRICS, Duration.ofSeconds(30)));
-                if (!metrics.find()) {
-                    throw new IllegalStateException("the node did not log its metrics address");
-                }
-                final List<Run> runs = new java.util.ArrayList<>();
-                for (int i = 0; i < counts.size(); i++) {
-                    runs.add(run(cp, metrics.group(1), counts.get(i), "Run" + (char) ('a' + i)));
-                    System.out.println();
-                    Run.header();
-                    runs.forEach(Run::print);
-                    System.out.println();
-                }
-                final Run first = runs.get(0);
-                final Run last = runs.get(runs.size() - 1);
-                System.out.printf(Locale.ROOT, "ratio %d/%d bots: tick p99 %.2fx, echo p50 %.2fx, echo p99 %.2fx%n",
-                    last.bots, first.bots, last.ticks.p99Seconds() / first.ticks.p99Seconds(),
-                    last.report.latencyP50Micros() / (double) Math.max(1, first.report.latencyP50Micros()),
-                    last.report.latencyP99Micros() / (double) Math.max(1, first.report.latencyP99Micros()));
-                for (final String line : last.report.summaryLines()) {
-                    System.out.println(line);
-                }
+        try (BenchRealm realm = BenchRealm.start()) {
+            final BenchRealm.Node node = realm.node("bench-node", counts.stream().mapToInt(Integer::intValue).max().orElse(1));
+            realm.awaitActive(node.id(), 2);
+            final List<Run> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < counts.size(); i++) {
+                runs.add(run(realm.controlPlane(), node.metrics(), counts.get(i), "Run" + (char) ('a' + i)));
+                System.out.println();
+                Run.header();
+                runs.forEach(Run::print);
+                System.out.println();
+            }
+            final Run first = runs.get(0);
+            final Run last = runs.get(runs.size() - 1);
+            System.out.printf(Locale.ROOT, "ratio %d/%d bots: tick p99 %.2fx, echo p50 %.2fx, echo p99 %.2fx%n",
+                last.bots, first.bots, last.ticks.p99Seconds() / first.ticks.p99Seconds(),
+                last.report.latencyP50Micros() / (double) Math.max(1, first.report.latencyP50Micros()),
+                last.report.latencyP99Micros() / (double) Math.max(1, first.report.latencyP99Micros()));
+            for (final String line : last.report.summaryLines()) {
+                System.out.println(line);
             }
         }
         return 0;
     }
 
-    private JavaProcess startNode(final HostPort cp, final JavaProcess controlPlane, final PostgresProcess postgres) {
-        controlPlane.awaitOutput("serving gRPC", Duration.ofSeconds(60));
-        final JavaProcess node = JavaProcess.builder("io.realmcluster.dataplane.NodeMain").name("bench-node")
-            .env("REALM_TOKEN_SECRET", SECRET).env("REALM_DB_USER", postgres.user()).env("REALM_DB_PASSWORD", postgres.password())
-            .args(List.of("--node-id", "bench-node", "--controlplane", cp.toString(), "--listen", "127.0.0.1:0",
-                "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--pools", "continent",
-                "--db-url", postgres.jdbcUrl(),
-                "--capacity", Integer.toString(counts.stream().mapToInt(Integer::intValue).max().orElse(1)))).start();
-        node.awaitOutput("registered with control plane", Duration.ofSeconds(60));
-        return node;
-    }
-
-    private static void awaitContinents(final AdminClient admin) {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (admin.listMapInstances("bench-node").getInstancesList().stream()
-            .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE).count() < 2) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("the continents did not become active on the node within 60 s");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-        }
-    }
-
     /** Log {@code bots} bots in, let them play, measure a window, log them out. */
     private Run run(final HostPort cp, final String metrics, final int bots, final String prefix) throws Exception {
-        final BotFleet fleet = new BotFleet(new BotConfig(List.of(cp), bots, Duration.ZERO, "main", prefix,
-            loginConcurrency, ioThreads, Duration.ofSeconds(20), spreadYards));
-        final CompletableFuture<BotReport> report = new CompletableFuture<>();
-        final Thread thread = new Thread(() -> {
-            try {
-                report.complete(fleet.run());
-            } catch (final Throwable e) {
-                report.completeExceptionally(e);
-            }
-        }, "bots-" + bots);
-        thread.start();
-        try {
-            final long started = System.nanoTime();
-            final long deadline = started + TimeUnit.MINUTES.toNanos(10);
-            while (fleet.inWorld() + fleet.failed() < bots && !report.isDone()) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException(fleet.inWorld() + " of " + bots + " bots in the world after 10 minutes");
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-            }
-            System.out.printf(Locale.ROOT, "%d bots in the world after %.1f s (%d gave up)%n", fleet.inWorld(),
-                (System.nanoTime() - started) / 1e9, fleet.failed());
+        try (RunningFleet running = RunningFleet.start(new BotConfig(List.of(cp), bots, Duration.ZERO, "main", prefix,
+                loginConcurrency, ioThreads, Duration.ofSeconds(20), spreadYards))) {
+            running.awaitInWorld(Duration.ofMinutes(10));
             // The warm-up and the window are the measurement: they are waited out, not polled.
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
-            fleet.resetLatency();
+            running.fleet().resetLatency();
             final Scrape before = Scrape.of(metrics);
-            final int inWorld = fleet.inWorld();
+            final int inWorld = running.fleet().inWorld();
             Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
             final Scrape after = Scrape.of(metrics);
-            fleet.stop();
             return new Run(bots, inWorld, TickWindow.between(before, after),
                 TickWindow.ticksOver(before, after, SLOW_TICK_SECONDS),
                 Math.round(after.sum("realm_node_dropped_frames") - before.sum("realm_node_dropped_frames")),
                 Math.round(after.sum("realm_node_dropped_inputs") - before.sum("realm_node_dropped_inputs")),
-                report.get(2, TimeUnit.MINUTES));
-        } finally {
-            fleet.stop();
-            thread.join(TimeUnit.MINUTES.toMillis(2));
+                running.stop());
         }
     }
 

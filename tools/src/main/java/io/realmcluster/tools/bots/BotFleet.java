@@ -105,12 +105,15 @@ public final class BotFleet {
     }
 
     /**
-     * Forget the latencies seen so far, so that the report covers only what follows (a benchmark's
-     * measured window after the logins). Any thread; each event loop clears its own histogram.
+     * Forget the latencies and redirect gaps seen so far, so that the report covers only what follows
+     * (a benchmark's measured window after the logins). Any thread; each event loop clears its own histograms.
      */
     public void resetLatency() {
         for (final BotLoop loop : running) {
-            execute(loop, loop.latency::reset);
+            execute(loop, () -> {
+                loop.latency.reset();
+                loop.redirectGaps.reset();
+            });
         }
     }
 

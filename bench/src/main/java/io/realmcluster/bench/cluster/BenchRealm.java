@@ -1,0 +1,147 @@
+package io.realmcluster.bench.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.testkit.EtcdProcess;
+import io.realmcluster.testkit.FreePorts;
+import io.realmcluster.testkit.JavaProcess;
+import io.realmcluster.testkit.PostgresProcess;
+import io.realmcluster.tools.realmctl.AdminClient;
+
+/**
+ * A realm for the benchmarks that run bots: etcd, PostgreSQL, one control plane that lets bots
+ * register, and the nodes a benchmark starts, all real processes on this machine. Closing it stops
+ * them all, nodes first.
+ */
+public final class BenchRealm implements AutoCloseable {
+    private static final Pattern METRICS = Pattern.compile("metrics on http://(\\S+)/metrics");
+    private static final String SECRET = "bench-realm-token-secret-0123456789abcdef";
+    private static final Duration START_DEADLINE = Duration.ofSeconds(60);
+
+    private final EtcdProcess etcd;
+    private final PostgresProcess postgres;
+    private final JavaProcess controlPlane;
+    private final HostPort address;
+    private final AdminClient admin;
+    private final List<AutoCloseable> nodes = new ArrayList<>();
+
+    private BenchRealm(final EtcdProcess etcd, final PostgresProcess postgres, final JavaProcess controlPlane,
+                       final HostPort address) {
+        this.etcd = etcd;
+        this.postgres = postgres;
+        this.controlPlane = controlPlane;
+        this.address = address;
+        this.admin = new AdminClient(List.of(address), 5_000);
+    }
+
+    /** Start etcd, PostgreSQL and a control plane with {@code extraArgs}; returns once it serves gRPC. */
+    public static BenchRealm start(final String... extraArgs) {
+        final EtcdProcess etcd = EtcdProcess.start();
+        PostgresProcess postgres = null;
+        JavaProcess controlPlane = null;
+        try {
+            postgres = PostgresProcess.start();
+            final HostPort address = HostPort.parse("127.0.0.1:" + FreePorts.find());
+            final List<String> args = new ArrayList<>(List.of("--etcd", etcd.endpoint(), "--listen", address.toString(),
+                "--metrics-listen", "127.0.0.1:0", "--db-url", postgres.jdbcUrl(), "--allow-registration",
+                "--password-iterations", "1000"));
+            args.addAll(List.of(extraArgs));
+            controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain").name("bench-cp")
+                .env("REALM_DB_USER", postgres.user()).env("REALM_DB_PASSWORD", postgres.password())
+                .env("REALM_TOKEN_SECRET", SECRET).args(args).start();
+            controlPlane.awaitOutput("serving gRPC", START_DEADLINE);
+            return new BenchRealm(etcd, postgres, controlPlane, address);
+        } catch (final RuntimeException e) {
+            closeQuietly(controlPlane, e);
+            closeQuietly(postgres, e);
+            closeQuietly(etcd, e);
+            throw e;
+        }
+    }
+
+    /** The control plane's gRPC address, for bots and the Admin API. */
+    public HostPort controlPlane() {
+        return address;
+    }
+
+    public AdminClient admin() {
+        return admin;
+    }
+
+    /**
+     * Start a node of the continent pool with room for {@code capacity} players; returns once it
+     * registered, with the address of its metrics.
+     */
+    public Node node(final String id, final int capacity) {
+        final JavaProcess process = JavaProcess.builder("io.realmcluster.dataplane.NodeMain").name(id)
+            .env("REALM_TOKEN_SECRET", SECRET).env("REALM_DB_USER", postgres.user())
+            .env("REALM_DB_PASSWORD", postgres.password())
+            .args(List.of("--node-id", id, "--controlplane", address.toString(), "--listen", "127.0.0.1:0",
+                "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--pools", "continent",
+                "--db-url", postgres.jdbcUrl(), "--capacity", Integer.toString(capacity))).start();
+        nodes.add(process);
+        final Matcher metrics = METRICS.matcher(process.awaitOutput(METRICS, START_DEADLINE));
+        if (!metrics.find()) {
+            throw new IllegalStateException("node " + id + " did not log its metrics address");
+        }
+        process.awaitOutput("registered with control plane", START_DEADLINE);
+        return new Node(id, process, metrics.group(1));
+    }
+
+    /** Wait until {@code node} runs {@code count} active map instances. */
+    public void awaitActive(final String node, final int count) {
+        await("node " + node + " to run " + count + " active map instances", START_DEADLINE,
+            () -> admin.listMapInstances(node).getInstancesList().stream()
+                .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE).count() >= count);
+    }
+
+    /** Poll {@code condition} every 10 ms until it holds; fail after {@code deadline}. */
+    public static void await(final String what, final Duration deadline, final BooleanSupplier condition) {
+        final long end = System.nanoTime() + deadline.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - end > 0) {
+                throw new IllegalStateException("gave up waiting for " + what + " after " + deadline.toSeconds() + " s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    @Override
+    public void close() {
+        final RuntimeException failure = new RuntimeException("closing the bench realm");
+        closeQuietly(admin, failure);
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            closeQuietly(nodes.get(i), failure);
+        }
+        closeQuietly(controlPlane, failure);
+        closeQuietly(postgres, failure);
+        closeQuietly(etcd, failure);
+        if (failure.getSuppressed().length > 0) {
+            throw failure;
+        }
+    }
+
+    private static void closeQuietly(final AutoCloseable closeable, final Throwable into) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (final Exception e) {
+            into.addSuppressed(e);
+        }
+    }
+
+    /** A node process and where its metrics are ({@code host:port}). */
+    public record Node(String id, JavaProcess process, String metrics) {
+    }
+}

@@ -1,0 +1,275 @@
+package io.realmcluster.bench.drain;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import io.realmcluster.bench.Conditions;
+import io.realmcluster.bench.cluster.BenchRealm;
+import io.realmcluster.bench.cluster.RunningFleet;
+import io.realmcluster.proto.v1.CreateAccountRequest;
+import io.realmcluster.proto.v1.CreateCharacterRequest;
+import io.realmcluster.proto.v1.InvariantReport;
+import io.realmcluster.tools.bots.BotConfig;
+import io.realmcluster.tools.bots.BotNames;
+import io.realmcluster.tools.bots.BotReport;
+import io.realmcluster.tools.metrics.Scrape;
+import io.realmcluster.tools.metrics.TickWindow;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Drain of a node under load: N bots play on node-a's two continents, node-a is drained to node-b
+ * (the first transfers both JVMs run: a warm-up, reported), then node-b back to node-a (measured).
+ * For each drain: the time until the drained node is empty and until every player is in the world
+ * on the other, how long each player was out of the world (the target's arrival histogram, from the
+ * tick the source froze the player to the join reaching the target's map; for the measured drain
+ * also the bots' own redirect gap), and the tick durations of both nodes meanwhile. Side by side in
+ * the same run, the same players on the same node: the baseline of leaving without a drain, every
+ * player logging out and in again.
+ */
+@Command(name = "drain", mixinStandardHelpOptions = true,
+    description = "Drain a node with N bots: time to empty, ticks each player missed, against logout and login again.")
+public final class DrainBench implements Callable<Integer> {
+    private static final String PASSWORD = "drain-bench-password";
+    private static final String PREFIX = "Drn";
+    private static final String REALM = "main";
+    private static final double TICK_SECONDS = 0.05;
+    private static final Duration DEADLINE = Duration.ofMinutes(10);
+    private static final String SESSIONS = "realm_node_client_sessions";
+    private static final String ARRIVAL_BUCKET = "realm_node_transfer_arrival_seconds_bucket{le=\"";
+
+    @Option(names = "--bots", defaultValue = "1000", description = "Players on the drained node (default: ${DEFAULT-VALUE}).")
+    int bots;
+
+    @Option(names = "--warmup", defaultValue = "20",
+        description = "Seconds the bots play after all entered the world, before they leave (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
+    @Option(names = "--spread", defaultValue = "300",
+        description = "Yards from the start area over which bots make their homes (default: ${DEFAULT-VALUE}).")
+    float spreadYards;
+
+    @Option(names = "--io-threads", defaultValue = "2", description = "Event loops driving the bots (default: ${DEFAULT-VALUE}).")
+    int ioThreads;
+
+    @Option(names = "--login-concurrency", defaultValue = "32", description = "Logins in flight (default: ${DEFAULT-VALUE}).")
+    int loginConcurrency;
+
+    @Override
+    public Integer call() throws Exception {
+        System.out.println(Conditions.describe());
+        System.out.printf("scenario:   %d bots (a move each 50 ms, half on each continent, homes over %.0f yards) on node-a, which runs both continents;%n"
+            + "            node-b empty; etcd, PostgreSQL, 1 control plane, 2 nodes and the bots (%d event loops, in this JVM) on this machine;%n"
+            + "            %d s of play before each way of leaving node-a%n", bots, spreadYards, ioThreads, warmupSeconds);
+        try (BenchRealm realm = BenchRealm.start()) {
+            final BenchRealm.Node a = realm.node("node-a", 2 * bots);
+            realm.awaitActive(a.id(), 2);
+            final BenchRealm.Node b = realm.node("node-b", 2 * bots);
+            createCharacters(realm);
+            final BotConfig config = new BotConfig(List.of(realm.controlPlane()), bots, Duration.ZERO, REALM, PREFIX,
+                loginConcurrency, ioThreads, Duration.ofSeconds(20), spreadYards).withExistingAccounts(PASSWORD);
+
+            System.out.println("baseline: the players log out of node-a and log in again");
+            try (RunningFleet first = RunningFleet.start(config)) {
+                first.awaitInWorld(DEADLINE);
+                play();
+                final long stopped = System.nanoTime();
+                first.fleet().stop();
+                awaitSessions(a, 0);
+                final double empty = secondsSince(stopped);
+                final BotReport out = first.stop();
+                final long again = System.nanoTime();
+                try (RunningFleet second = RunningFleet.start(config)) {
+                    second.awaitInWorld(DEADLINE);
+                    final double back = empty + secondsSince(again);
+                    play();
+                    System.out.println("drain 1: node-a to node-b, the first transfers both nodes' JVMs run (a warm-up, reported)");
+                    final Drain cold = drain(realm, a, b, second);
+                    realm.admin().setSchedulable(a.id(), true);
+                    play();
+                    second.fleet().resetLatency();
+                    System.out.println("drain 2: node-b back to node-a, measured");
+                    final Drain warm = drain(realm, b, a, second);
+                    final BotReport stayed = second.stop();
+                    print(empty, back, out, stayed, cold, warm);
+                    final InvariantReport check = realm.admin().checkInvariants();
+                    System.out.println("invariants after the drains: " + (check.getOk() ? "ok" : check));
+                    for (final String line : stayed.summaryLines()) {
+                        System.out.println(line);
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Drain {@code from} to {@code to}, which takes every player: how long it took, and both nodes' metrics around it. */
+    private static Drain drain(final BenchRealm realm, final BenchRealm.Node from, final BenchRealm.Node to,
+                               final RunningFleet fleet) throws Exception {
+        final int players = fleet.fleet().inWorld();
+        final Scrape beforeFrom = Scrape.of(from.metrics());
+        final Scrape beforeTo = Scrape.of(to.metrics());
+        final long started = System.nanoTime();
+        realm.admin().drainNode(from.id());
+        BenchRealm.await(from.id() + " empty", DEADLINE,
+            () -> realm.admin().listMapInstances(from.id()).getInstancesCount() == 0 && sessions(from) == 0);
+        final double empty = secondsSince(started);
+        awaitSessions(to, players);
+        final double back = secondsSince(started);
+        return new Drain(from.id(), to.id(), empty, back, beforeFrom, Scrape.of(from.metrics()), beforeTo, Scrape.of(to.metrics()));
+    }
+
+    /** One drain: seconds until {@code from} was empty and until every player was in the world on {@code to}. */
+    private record Drain(String from, String to, double emptySeconds, double backSeconds, Scrape beforeFrom,
+                         Scrape afterFrom, Scrape beforeTo, Scrape afterTo) {
+    }
+
+    private void createCharacters(final BenchRealm realm) {
+        final long started = System.nanoTime();
+        for (int i = 0; i < bots; i++) {
+            final String account = BotNames.account(PREFIX, i);
+            realm.admin().createAccount(CreateAccountRequest.newBuilder().setName(account).setPassword(PASSWORD).build());
+            // Human and orc warriors, alternately: one continent each, as the bots' own characters.
+            realm.admin().createCharacter(CreateCharacterRequest.newBuilder().setAccount(account).setRealm(REALM)
+                .setName(BotNames.character(PREFIX, i)).setRace(1 + i % 2).setClass_(1).build());
+        }
+        System.out.printf(Locale.ROOT, "%d accounts and characters created in %.1f s%n", bots, secondsSince(started));
+    }
+
+    /** The bots play: this wait is part of the scenario, not a synchronization. */
+    private void play() throws InterruptedException {
+        Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
+    }
+
+    private static void awaitSessions(final BenchRealm.Node node, final int count) {
+        BenchRealm.await(count + " client sessions on " + node.id(), DEADLINE, () -> sessions(node) == count);
+    }
+
+    private static int sessions(final BenchRealm.Node node) {
+        try {
+            return (int) Scrape.of(node.metrics()).sum(SESSIONS);
+        } catch (final java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double secondsSince(final long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    private void print(final double baselineEmpty, final double baselineBack, final BotReport out, final BotReport in,
+                       final Drain cold, final Drain warm) {
+        System.out.println();
+        System.out.printf("%d players leave their node for the other (seconds; out of world per player in ms)%n", bots);
+        System.out.printf("%-40s %9s %9s %10s %10s %10s %11s%n", "way", "to empty", "all back", "out p50", "out p99",
+            "out max", "unexpected");
+        System.out.printf(Locale.ROOT, "%-40s %9.2f %9.2f %10s %10s %10s %11d%n", "logout, login again (baseline)",
+            baselineEmpty, baselineBack, ">= " + ms(in.loginToWorldP50Micros()), ">= " + ms(in.loginToWorldP99Micros()), "",
+            out.unexpectedDisconnectCount());
+        System.out.printf(Locale.ROOT, "%-40s %9.2f %9.2f %10s %10s %10s %11s%n", "drain 1, " + cold.from + " (warm-up)",
+            cold.emptySeconds, cold.backSeconds, "", "", "", "");
+        System.out.printf(Locale.ROOT, "%-40s %9.2f %9.2f %10s %10s %10s %11d%n", "drain 2, " + warm.from + " (measured)",
+            warm.emptySeconds, warm.backSeconds, ms(in.redirectGapP50Micros()), ms(in.redirectGapP99Micros()),
+            ms(in.redirectGapMaxMicros()), in.unexpectedDisconnectCount());
+        System.out.printf(Locale.ROOT, "ratio baseline/drain 2: to empty %.2fx, all back %.2fx, out of world p50 >= %.2fx%n",
+            baselineEmpty / warm.emptySeconds, baselineBack / warm.backSeconds,
+            in.loginToWorldP50Micros() / (double) Math.max(1, in.redirectGapP50Micros()));
+        System.out.println("out of world: baseline, the bots' login to WORLD_ENTERED (the logout before it not counted);");
+        System.out.println("              drain 2, the bots' last state from the old node to their first from the new one (one 50 ms update interval included);");
+        System.out.println("              unexpected disconnects of both drains together");
+        for (final Drain drain : List.of(cold, warm)) {
+            printArrivals(drain);
+            printTicks(drain);
+            printCounts(drain.from, drain.beforeFrom, drain.afterFrom);
+            printCounts(drain.to, drain.beforeTo, drain.afterTo);
+        }
+    }
+
+    /** The target's arrival histogram over a drain, and the ticks each player missed. */
+    private static void printArrivals(final Drain drain) {
+        final Map<Double, Long> cumulative = new TreeMap<>();
+        drain.afterTo.samples().forEach((key, value) -> {
+            if (key.startsWith(ARRIVAL_BUCKET)) {
+                final String le = key.substring(ARRIVAL_BUCKET.length(), key.indexOf('"', ARRIVAL_BUCKET.length()));
+                final double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                cumulative.put(bound, Math.round(value - drain.beforeTo.samples().getOrDefault(key, 0.0)));
+            }
+        });
+        final long total = cumulative.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+        System.out.println();
+        System.out.printf("%s -> %s: arrivals, from the tick %s froze a player to its join reaching %s's map (%d players)%n",
+            drain.from, drain.to, drain.from, drain.to, total);
+        final StringBuilder bounds = new StringBuilder(String.format("%-22s", "at most (ms)"));
+        final StringBuilder counts = new StringBuilder(String.format("%-22s", "players (cumulative)"));
+        cumulative.forEach((bound, count) -> {
+            bounds.append(String.format(Locale.ROOT, " %6s", bound.isInfinite() ? "all" : String.format(Locale.ROOT, "%.0f", bound * 1000)));
+            counts.append(String.format(Locale.ROOT, " %6d", count));
+        });
+        System.out.println(bounds);
+        System.out.println(counts);
+        final long withinTwoTicks = cumulative.getOrDefault(2 * TICK_SECONDS, 0L);
+        System.out.printf(Locale.ROOT, "players who missed at most 2 ticks of 50 ms (arrival <= 100 ms): %d of %d (%.1f%%)%n",
+            withinTwoTicks, total, total == 0 ? 0 : 100.0 * withinTwoTicks / total);
+    }
+
+    /** Tick durations of both nodes over a drain; the drained node's window ends after its maps left. */
+    private static void printTicks(final Drain drain) {
+        System.out.printf("%-8s %9s %9s %7s   (tick durations during the drain, ms, histogram bucket bounds)%n", "node",
+            "tick p99", "tick max", "ticks");
+        printTicks(drain.from, TickWindow.between(drain.beforeFrom, drain.afterFrom));
+        printTicks(drain.to, TickWindow.between(drain.beforeTo, drain.afterTo));
+    }
+
+    private static void printTicks(final String node, final TickWindow w) {
+        System.out.printf(Locale.ROOT, "%-8s %9s %9s %7d%n", node, bound(w.p99Seconds()), bound(w.maxSeconds()), w.ticks());
+    }
+
+    /**
+     * What the node counted during the drain: sessions closed by reason, transfers out by outcome and
+     * their mean time from the freeze being durable to the map being told.
+     */
+    private static void printCounts(final String node, final Scrape before, final Scrape after) {
+        final StringBuilder line = new StringBuilder(node).append(" counted:");
+        new TreeMap<>(after.samples()).forEach((key, value) -> {
+            if (key.startsWith("realm_node_client_disconnects_total") || key.startsWith("realm_node_transfers_out_total")
+                || key.startsWith("realm_node_saves_dropped_total")) {
+                final long delta = Math.round(value - before.samples().getOrDefault(key, 0.0));
+                if (delta != 0) {
+                    line.append(' ').append(key.substring("realm_node_".length()).replace("_total", "")).append('=').append(delta);
+                }
+            }
+        });
+        final double completed = delta(before, after, "realm_node_transfers_out_total{outcome=\"completed\"}");
+        if (completed > 0) {
+            line.append(String.format(Locale.ROOT, " transfer_out_mean_ms=%.1f",
+                1000 * delta(before, after, "realm_node_transfer_out_seconds_total") / completed));
+        }
+        final double batches = delta(before, after, "realm_node_save_batches_total");
+        if (batches > 0) {
+            line.append(String.format(Locale.ROOT, " save_batches=%.0f saves=%.0f save_batch_mean_ms=%.1f", batches,
+                delta(before, after, "realm_node_saves_total"),
+                1000 * delta(before, after, "realm_node_save_batch_seconds_total") / batches));
+        }
+        System.out.println(line);
+    }
+
+    private static double delta(final Scrape before, final Scrape after, final String key) {
+        return after.samples().getOrDefault(key, 0.0) - before.samples().getOrDefault(key, 0.0);
+    }
+
+    private static String bound(final double seconds) {
+        return Double.isInfinite(seconds) ? "> 250" : String.format(Locale.ROOT, "<= %.1f", seconds * 1000);
+    }
+
+    private static String ms(final long micros) {
+        return String.format(Locale.ROOT, "%.1f", micros / 1000.0);
+    }
+}
