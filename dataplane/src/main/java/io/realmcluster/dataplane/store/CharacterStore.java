@@ -34,6 +34,34 @@ public interface CharacterStore {
     ClaimedCharacter claimTransfer(long characterId, long epoch, java.util.UUID transferId, String nodeId)
         throws ClaimRefused;
 
+    /** One transfer to claim: the character, the epoch its source froze it at, the transfer's id. */
+    record TransferClaim(long characterId, long epoch, java.util.UUID transferId) {
+    }
+
+    /**
+     * {@link #claimTransfer} for several transfers at once (the players of a map that moves), in as
+     * few database round trips as the store can: for each claim, in order, the claimed character, or
+     * null when that transfer can no longer be claimed. Each claim is its own compare-and-set.
+     *
+     * @throws ClaimRefused (reason DATABASE) when the database fails; some claims may have landed, and a
+     *                      retry of each returns its claim
+     */
+    default java.util.List<ClaimedCharacter> claimTransfers(final java.util.List<TransferClaim> claims, final String nodeId)
+        throws ClaimRefused {
+        final java.util.List<ClaimedCharacter> claimed = new java.util.ArrayList<>(claims.size());
+        for (final TransferClaim claim : claims) {
+            try {
+                claimed.add(claimTransfer(claim.characterId(), claim.epoch(), claim.transferId(), nodeId));
+            } catch (final ClaimRefused e) {
+                if (e.reason() == ClaimRefused.Reason.DATABASE) {
+                    throw e;
+                }
+                claimed.add(null);
+            }
+        }
+        return claimed;
+    }
+
     /**
      * Undo a freeze that no target claimed: ONLINE on this node again at epoch + 1 (the same
      * compare-and-set as the claim, so exactly one of the two wins). Returns the new epoch, or -1

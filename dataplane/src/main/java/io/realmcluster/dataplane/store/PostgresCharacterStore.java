@@ -53,11 +53,14 @@ public final class PostgresCharacterStore implements CharacterStore {
         INSERT INTO ledger (character_id, money_delta, source, node, epoch, save_seq) VALUES (?, ?, 'loot', ?, ?, ?)
         ON CONFLICT (character_id, epoch, save_seq) WHERE save_seq IS NOT NULL DO NOTHING""";
 
-    private static final String CLAIM_TRANSFER = """
-        UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
-        WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND state = 'IN_TRANSFER'
-        RETURNING account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
-                  x, y, z, orientation""";
+    /** Transfers' commit points, a batch in one statement: each row its own compare-and-set. */
+    private static final String CLAIM_TRANSFERS = """
+        UPDATE character AS c SET epoch = c.epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
+        FROM unnest(?::bigint[], ?::bigint[], ?::uuid[]) AS v(character_id, epoch, transfer_id)
+        WHERE c.character_id = v.character_id AND c.epoch = v.epoch AND c.transfer_id = v.transfer_id
+          AND c.state = 'IN_TRANSFER'
+        RETURNING c.character_id, c.account_id, c.epoch, c.save_seq, c.realm, c.name, c.race, c.class, c.level,
+                  c.experience, c.money, c.map_id, c.instance_id, c.x, c.y, c.z, c.orientation""";
     private static final String CLAIMED_BEFORE = """
         SELECT account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
                x, y, z, orientation
@@ -114,33 +117,68 @@ public final class PostgresCharacterStore implements CharacterStore {
     @Override
     public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
                                           final String nodeId) throws ClaimRefused {
-        try (Connection connection = database.connection()) {
-            try (PreparedStatement claim = connection.prepareStatement(CLAIM_TRANSFER)) {
-                claim.setString(1, nodeId);
-                claim.setLong(2, characterId);
-                claim.setLong(3, epoch);
-                claim.setObject(4, transferId);
-                try (ResultSet row = claim.executeQuery()) {
-                    if (row.next()) {
-                        return claimed(characterId, row);
-                    }
-                }
-            }
-            try (PreparedStatement before = connection.prepareStatement(CLAIMED_BEFORE)) {
-                before.setLong(1, characterId);
-                before.setLong(2, epoch + 1);
-                before.setObject(3, transferId);
-                before.setString(4, nodeId);
-                try (ResultSet row = before.executeQuery()) {
-                    if (row.next()) {
-                        return claimed(characterId, row);
-                    }
-                }
-            }
+        final ClaimedCharacter claimed = claimTransfers(List.of(new TransferClaim(characterId, epoch, transferId)), nodeId).get(0);
+        if (claimed == null) {
             throw new ClaimRefused(ClaimRefused.Reason.TRANSFER_GONE, "transfer " + transferId + " of character " + characterId
                 + " at epoch " + epoch + " can no longer be claimed (aborted, swept, or claimed elsewhere)", null);
+        }
+        return claimed;
+    }
+
+    /** One statement claims them all; a claim it did not take is looked up again in case an earlier try took it. */
+    @Override
+    public List<ClaimedCharacter> claimTransfers(final List<TransferClaim> claims, final String nodeId) throws ClaimRefused {
+        final int n = claims.size();
+        final Long[] ids = new Long[n];
+        final Long[] epochs = new Long[n];
+        final java.util.UUID[] transfers = new java.util.UUID[n];
+        final java.util.Map<Long, Integer> index = new java.util.HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            final TransferClaim claim = claims.get(i);
+            if (index.put(claim.characterId(), i) != null) {
+                // One row per character and statement: a character offered twice in one batch is claimed one by one.
+                return CharacterStore.super.claimTransfers(claims, nodeId);
+            }
+            ids[i] = claim.characterId();
+            epochs[i] = claim.epoch();
+            transfers[i] = claim.transferId();
+        }
+        final ClaimedCharacter[] claimed = new ClaimedCharacter[n];
+        try (Connection connection = database.connection()) {
+            try (PreparedStatement claim = connection.prepareStatement(CLAIM_TRANSFERS)) {
+                claim.setString(1, nodeId);
+                claim.setArray(2, connection.createArrayOf("bigint", ids));
+                claim.setArray(3, connection.createArrayOf("bigint", epochs));
+                claim.setArray(4, connection.createArrayOf("uuid", transfers));
+                try (ResultSet rows = claim.executeQuery()) {
+                    while (rows.next()) {
+                        final long characterId = rows.getLong("character_id");
+                        claimed[index.get(characterId)] = claimed(characterId, rows);
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (claimed[i] == null) {
+                    claimed[i] = claimedBefore(connection, claims.get(i), nodeId);
+                }
+            }
+            return java.util.Arrays.asList(claimed);
         } catch (final SQLException e) {
             throw new ClaimRefused(ClaimRefused.Reason.DATABASE, "the character database failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The claim an earlier try of the same transfer made for this node, or null. */
+    private static ClaimedCharacter claimedBefore(final Connection connection, final TransferClaim claim, final String nodeId)
+        throws SQLException {
+        try (PreparedStatement before = connection.prepareStatement(CLAIMED_BEFORE)) {
+            before.setLong(1, claim.characterId());
+            before.setLong(2, claim.epoch() + 1);
+            before.setObject(3, claim.transferId());
+            before.setString(4, nodeId);
+            try (ResultSet row = before.executeQuery()) {
+                return row.next() ? claimed(claim.characterId(), row) : null;
+            }
         }
     }
 

@@ -38,6 +38,9 @@ import io.realmcluster.dataplane.world.Saves;
 import io.realmcluster.proto.v1.TransferAccepted;
 import io.realmcluster.proto.v1.TransferGrpc;
 import io.realmcluster.proto.v1.TransferOffer;
+import io.realmcluster.proto.v1.TransferOffers;
+import io.realmcluster.proto.v1.TransferResult;
+import io.realmcluster.proto.v1.TransferResults;
 
 /**
  * The source's side of a transfer (see ../shared/DESIGN.md, "Character transfer"), from the point
@@ -47,14 +50,22 @@ import io.realmcluster.proto.v1.TransferOffer;
  * it in the database (the same compare-and-set the target's claim races) and DEPART_FAILED with
  * the epoch that gives the character back to its map. Blocking calls run on a few threads of
  * their own, never on a tick or network thread.
+ *
+ * <p>The players of a map that moves to another node go in batches: whatever froze meanwhile, up to
+ * {@link #HAND_OVER_BATCH}, is offered to the map's copy in one OfferMany, claimed there in one
+ * statement; a player the batch could not settle goes on as a transfer of its own.
  */
 public final class Departures implements Consumer<Departure>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Departures.class);
-    private static final int THREADS = 4;
+    private static final int THREADS = 8;
     private static final int QUEUE = 4_096;
     private static final long FIRST_RETRY_MILLIS = 20;
     private static final long MAX_RETRY_MILLIS = 500;
     private static final int MAX_REMEMBERED_ROUTES = 10_000;
+    /** Players of a moving map offered to its copy in one call (and claimed there in one statement). */
+    static final int HAND_OVER_BATCH = 64;
+    /** Hand-over batches in flight at once: while the target claims one, the next is on its way. */
+    private static final int HAND_OVER_TASKS = 3;
     /** One call may take this long at most, so that a hung peer or control plane leaves time to try again. */
     private static final long CALL_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(3);
 
@@ -118,6 +129,10 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
     private final ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(QUEUE), new DefaultThreadFactory("transfers", true));
     private final Map<String, ManagedChannel> peers = new ConcurrentHashMap<>();
+    /** Players of moving maps whose freeze is durable, waiting for the next batch to their map's copy. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Departure> handOvers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Tasks sending hand-over batches, at most {@link #HAND_OVER_TASKS}; each takes what queued meanwhile. */
+    private final java.util.concurrent.atomic.AtomicInteger handOverTasks = new java.util.concurrent.atomic.AtomicInteger();
     /**
      * The last route the control plane gave for each portal and owner, for when it cannot be asked:
      * nodes keep running their maps while the control plane is down, so a player can still go
@@ -148,11 +163,124 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
     @Override
     public void accept(final Departure departure) {
         stats.started.incrementAndGet();
+        if (departure.toMapId() == Saves.SAME_INSTANCE) {
+            handOvers.add(departure);
+            startHandOvers();
+            return;
+        }
+        execute(departure);
+    }
+
+    /** The transfer on its own, on one of this class's threads. */
+    private void execute(final Departure departure) {
         try {
             threads.execute(() -> transfer(departure));
         } catch (final RejectedExecutionException e) {
             LOG.warn("too many transfers at once; calling off the transfer of character {}", departure.characterId());
             callOff(departure, null, "too many transfers at once");
+        }
+    }
+
+    private void startHandOvers() {
+        while (!handOvers.isEmpty()) {
+            final int running = handOverTasks.get();
+            if (running >= HAND_OVER_TASKS) {
+                return;
+            }
+            if (handOverTasks.compareAndSet(running, running + 1)) {
+                try {
+                    threads.execute(this::handOverBatches);
+                } catch (final RejectedExecutionException e) {
+                    handOverTasks.decrementAndGet();
+                    Departure departure;
+                    while ((departure = handOvers.poll()) != null) {
+                        callOff(departure, null, "too many transfers at once");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Offer the queued hand-overs in batches until none is left. */
+    private void handOverBatches() {
+        try {
+            final List<Departure> batch = new java.util.ArrayList<>(HAND_OVER_BATCH);
+            while (true) {
+                batch.clear();
+                Departure next;
+                while (batch.size() < HAND_OVER_BATCH && (next = handOvers.poll()) != null) {
+                    batch.add(next);
+                }
+                if (batch.isEmpty()) {
+                    return;
+                }
+                handOver(batch);
+            }
+        } finally {
+            handOverTasks.decrementAndGet();
+            // One may have queued after the last poll, while this task was still counted as running.
+            startHandOvers();
+        }
+    }
+
+    /**
+     * A batch of players of moving maps, grouped by the copy each goes to: one OfferMany per copy.
+     * Whatever the batch could not settle (a refusal, a failed call) goes the way of a single
+     * transfer, which retries on the same transfer id or calls it off.
+     */
+    private void handOver(final List<Departure> batch) {
+        final Map<String, List<Departure>> byCopy = new java.util.LinkedHashMap<>();
+        final Map<String, InstanceRoute> routes = new java.util.HashMap<>();
+        for (final Departure departure : batch) {
+            final InstanceHost.Running source = instances.byHandle(departure.mapHandle());
+            final InstanceRoute route;
+            try {
+                route = handOverRoute(departure);
+            } catch (final StatusRuntimeException e) {
+                execute(departure);
+                continue;
+            }
+            if (source == null || !store.transfers()) {
+                execute(departure);
+                continue;
+            }
+            final String key = route.getNode().getNodeId() + "/" + route.getInstance().getInstanceId();
+            routes.putIfAbsent(key, route);
+            byCopy.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(departure);
+        }
+        byCopy.forEach((key, departures) -> offerMany(routes.get(key), departures));
+    }
+
+    private void offerMany(final InstanceRoute route, final List<Departure> departures) {
+        Failpoints.reach(Failpoints.SOURCE_AFTER_FREEZE);
+        final long started = System.nanoTime();
+        final String realm = route.getInstance().getRealm();
+        final TransferOffers.Builder offers = TransferOffers.newBuilder();
+        for (final Departure departure : departures) {
+            offers.addOffers(offerOf(route, departure, realm));
+        }
+        final TransferResults results;
+        try {
+            results = TransferGrpc.newBlockingStub(peer(route))
+                .withDeadlineAfter(callDeadline(started + deadline.toNanos()).toMillis(), TimeUnit.MILLISECONDS)
+                .offerMany(offers.build());
+        } catch (final StatusRuntimeException e) {
+            LOG.debug("offering {} players to {} failed ({}); each goes on its own", departures.size(),
+                route.getNode().getNodeId(), e.getStatus().getCode());
+            departures.forEach(this::execute);
+            return;
+        }
+        Failpoints.reach(Failpoints.SOURCE_AFTER_OFFER);
+        for (int i = 0; i < departures.size(); i++) {
+            final Departure departure = departures.get(i);
+            final TransferResult result = i < results.getResultsCount() ? results.getResults(i) : null;
+            if (result == null || !result.hasAccepted()) {
+                execute(departure);
+                continue;
+            }
+            redirect(departure, result.getAccepted(), route.getInstance().getInstanceId());
+            stats.completed.incrementAndGet();
+            stats.nanos.addAndGet(System.nanoTime() - started);
         }
     }
 
@@ -233,24 +361,31 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
 
     private TransferAccepted offer(final InstanceRoute route, final Departure departure, final String realm,
                                    final long deadlineNanos) {
-        final Endpoint grpc = route.getNode().getGrpc();
-        final ManagedChannel channel = peers.computeIfAbsent(grpc.getHost() + ":" + grpc.getPort(),
-            address -> Channels.forTargets(List.of(HostPort.parse(address)), 30));
-        return TransferGrpc.newBlockingStub(channel)
+        return TransferGrpc.newBlockingStub(peer(route))
             .withDeadlineAfter(callDeadline(deadlineNanos).toMillis(), TimeUnit.MILLISECONDS)
-            .offer(TransferOffer.newBuilder()
-                .setTransferId(departure.transferId().toString())
-                .setCharacterId(departure.characterId())
-                .setRealm(realm)
-                .setEpoch(departure.epoch())
-                .setSourceNode(nodeId)
-                .setTargetInstanceId(route.getInstance().getInstanceId())
-                .setX(departure.x())
-                .setY(departure.y())
-                .setZ(departure.z())
-                .setOrientation(departure.orientation())
-                .setFrozenAtUnixMs(departure.frozenAtMillis())
-                .build());
+            .offer(offerOf(route, departure, realm));
+    }
+
+    private ManagedChannel peer(final InstanceRoute route) {
+        final Endpoint grpc = route.getNode().getGrpc();
+        return peers.computeIfAbsent(grpc.getHost() + ":" + grpc.getPort(),
+            address -> Channels.forTargets(List.of(HostPort.parse(address)), 30));
+    }
+
+    private TransferOffer offerOf(final InstanceRoute route, final Departure departure, final String realm) {
+        return TransferOffer.newBuilder()
+            .setTransferId(departure.transferId().toString())
+            .setCharacterId(departure.characterId())
+            .setRealm(realm)
+            .setEpoch(departure.epoch())
+            .setSourceNode(nodeId)
+            .setTargetInstanceId(route.getInstance().getInstanceId())
+            .setX(departure.x())
+            .setY(departure.y())
+            .setZ(departure.z())
+            .setOrientation(departure.orientation())
+            .setFrozenAtUnixMs(departure.frozenAtMillis())
+            .build();
     }
 
     /** Not found: the instance is still loading on its node. Unavailable or late: the control plane or the peer, for now. */

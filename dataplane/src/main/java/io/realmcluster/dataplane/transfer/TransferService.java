@@ -1,6 +1,8 @@
 package io.realmcluster.dataplane.transfer;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
@@ -20,6 +22,9 @@ import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.TransferAccepted;
 import io.realmcluster.proto.v1.TransferGrpc;
 import io.realmcluster.proto.v1.TransferOffer;
+import io.realmcluster.proto.v1.TransferOffers;
+import io.realmcluster.proto.v1.TransferResult;
+import io.realmcluster.proto.v1.TransferResults;
 
 /**
  * The target's side of a transfer: claim the frozen character in the database (the commit
@@ -59,19 +64,12 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
 
     @Override
     public void offer(final TransferOffer offer, final StreamObserver<TransferAccepted> response) {
-        final UUID transferId;
-        try {
-            transferId = UUID.fromString(offer.getTransferId());
-        } catch (final IllegalArgumentException e) {
-            response.onError(Status.INVALID_ARGUMENT.withDescription("transfer_id must be a UUID, got '"
-                + offer.getTransferId() + "'").asRuntimeException());
+        final Status invalid = check(offer);
+        if (invalid != null) {
+            response.onError(invalid.asRuntimeException());
             return;
         }
-        if (instances.instance(offer.getTargetInstanceId()) == null) {
-            response.onError(Status.NOT_FOUND.withDescription("map instance " + offer.getTargetInstanceId()
-                + " does not run on node " + nodeId).asRuntimeException());
-            return;
-        }
+        final UUID transferId = UUID.fromString(offer.getTransferId());
         final ClaimedCharacter claimed;
         try {
             Failpoints.reach(Failpoints.TARGET_BEFORE_CLAIM);
@@ -82,16 +80,87 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
             return;
         }
         Failpoints.reach(Failpoints.TARGET_AFTER_CLAIM);
+        LOG.info("took character {} from {} into {} (transfer {}, epoch {})", offer.getCharacterId(), offer.getSourceNode(),
+            offer.getTargetInstanceId(), transferId, claimed.epoch());
+        response.onNext(accept(offer, claimed));
+        response.onCompleted();
+    }
+
+    @Override
+    public void offerMany(final TransferOffers offers, final StreamObserver<TransferResults> response) {
+        final int n = offers.getOffersCount();
+        final TransferResult[] results = new TransferResult[n];
+        final List<CharacterStore.TransferClaim> claims = new ArrayList<>(n);
+        final int[] claimOf = new int[n];
+        for (int i = 0; i < n; i++) {
+            final TransferOffer offer = offers.getOffers(i);
+            final Status invalid = check(offer);
+            if (invalid != null) {
+                results[i] = refused(invalid);
+            } else {
+                claimOf[claims.size()] = i;
+                claims.add(new CharacterStore.TransferClaim(offer.getCharacterId(), offer.getEpoch(),
+                    UUID.fromString(offer.getTransferId())));
+            }
+        }
+        final List<ClaimedCharacter> claimed;
+        try {
+            Failpoints.reach(Failpoints.TARGET_BEFORE_CLAIM);
+            claimed = claims.isEmpty() ? List.of() : store.claimTransfers(claims, nodeId);
+        } catch (final ClaimRefused e) {
+            response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        Failpoints.reach(Failpoints.TARGET_AFTER_CLAIM);
+        int taken = 0;
+        for (int c = 0; c < claims.size(); c++) {
+            final int i = claimOf[c];
+            final ClaimedCharacter character = claimed.get(c);
+            if (character == null) {
+                results[i] = refused(Status.FAILED_PRECONDITION.withDescription("transfer " + claims.get(c).transferId()
+                    + " of character " + claims.get(c).characterId() + " at epoch " + claims.get(c).epoch()
+                    + " can no longer be claimed (aborted, swept, or claimed elsewhere)"));
+            } else {
+                results[i] = TransferResult.newBuilder().setAccepted(accept(offers.getOffers(i), character)).build();
+                taken++;
+            }
+        }
+        if (n > 0) {
+            LOG.info("took {} of {} characters offered by {} (into {})", taken, n, offers.getOffers(0).getSourceNode(),
+                offers.getOffers(0).getTargetInstanceId());
+        }
+        response.onNext(TransferResults.newBuilder().addAllResults(java.util.Arrays.asList(results)).build());
+        response.onCompleted();
+    }
+
+    /** Why an offer cannot be taken before the database is asked, or null. */
+    private Status check(final TransferOffer offer) {
+        try {
+            UUID.fromString(offer.getTransferId());
+        } catch (final IllegalArgumentException e) {
+            return Status.INVALID_ARGUMENT.withDescription("transfer_id must be a UUID, got '" + offer.getTransferId() + "'");
+        }
+        if (instances.instance(offer.getTargetInstanceId()) == null) {
+            return Status.NOT_FOUND.withDescription("map instance " + offer.getTargetInstanceId() + " does not run on node "
+                + nodeId);
+        }
+        return null;
+    }
+
+    /** The claim landed: expect the client at the arrival point and give it a token. */
+    private TransferAccepted accept(final TransferOffer offer, final ClaimedCharacter claimed) {
         final long expires = clockMillis.getAsLong() + tokenTtl.toMillis();
         arrivals.expect(new Arrivals.Arrival(claimed, offer.getTargetInstanceId(), offer.getX(), offer.getY(), offer.getZ(),
             offer.getOrientation(), expires, offer.getFrozenAtUnixMs()));
         final byte[] token = tokens.issue(new SessionToken.Claims(claimed.accountId(), offer.getCharacterId(),
             claimed.realm(), nodeId, expires));
         transfersIn.incrementAndGet();
-        LOG.info("took character {} from {} into {} (transfer {}, epoch {})", offer.getCharacterId(), offer.getSourceNode(),
-            offer.getTargetInstanceId(), transferId, claimed.epoch());
-        response.onNext(TransferAccepted.newBuilder().setClient(clients).setToken(ByteString.copyFrom(token))
-            .setEpoch(claimed.epoch()).build());
-        response.onCompleted();
+        return TransferAccepted.newBuilder().setClient(clients).setToken(ByteString.copyFrom(token))
+            .setEpoch(claimed.epoch()).build();
+    }
+
+    private static TransferResult refused(final Status status) {
+        return TransferResult.newBuilder().setRefusedCode(status.getCode().value())
+            .setRefusedMessage(status.getDescription() == null ? "" : status.getDescription()).build();
     }
 }

@@ -43,6 +43,8 @@ import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.TransferAccepted;
 import io.realmcluster.proto.v1.TransferGrpc;
 import io.realmcluster.proto.v1.TransferOffer;
+import io.realmcluster.proto.v1.TransferOffers;
+import io.realmcluster.proto.v1.TransferResult;
 import io.realmcluster.testkit.PostgresExtension;
 
 /** The target's side of a transfer over real gRPC and a real PostgreSQL: one claim however often offered. */
@@ -129,10 +131,57 @@ class TransferServiceTest {
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
 
-    private TransferAccepted offer(final long character, final long epoch, final UUID transfer, final String instance) {
-        return stub().offer(TransferOffer.newBuilder().setTransferId(transfer.toString()).setCharacterId(character)
+    @Test
+    void aBatchOfOffersIsClaimedInOneCallEachOnItsOwnAndAReplayGetsTheSameAnswers() throws Exception {
+        final List<TransferOffer> offers = new java.util.ArrayList<>();
+        final long[] epochs = new long[4];
+        final long[] characters = new long[4];
+        for (int i = 0; i < 4; i++) {
+            characters[i] = character("Batch" + (char) ('a' + i));
+            final ClaimedCharacter claim = store.claim(characters[i], account, "node-s");
+            epochs[i] = claim.epoch();
+            final UUID transfer = UUID.randomUUID();
+            assertThat(store.save(List.of(PendingSave.departure(claim, epochs[i], 1, transfer)), "node-s")).containsExactly(true);
+            offers.add(offerOf(characters[i], epochs[i], transfer, DUNGEON));
+        }
+        // The fourth is offered under another transfer's id.
+        offers.set(3, offerOf(characters[3], epochs[3], UUID.randomUUID(), DUNGEON));
+        offers.add(1, offers.remove(3));
+        offers.add(offerOf(characters[2], epochs[2], UUID.randomUUID(), "main.999.x"));
+        offers.add(TransferOffer.newBuilder().setTransferId("not-a-uuid").setTargetInstanceId(DUNGEON).build());
+        final TransferOffers batch = TransferOffers.newBuilder().addAllOffers(offers).build();
+
+        for (final String round : List.of("first", "replayed")) {
+            final List<TransferResult> results = stub().offerMany(batch).getResultsList();
+            assertThat(results).as(round).hasSize(6);
+            assertThat(results.get(0).getAccepted().getEpoch()).as(round).isEqualTo(epochs[0] + 1);
+            assertThat(results.get(1).hasAccepted()).as(round + ": another transfer's id").isFalse();
+            assertThat(results.get(1).getRefusedCode()).isEqualTo(Status.Code.FAILED_PRECONDITION.value());
+            assertThat(results.get(2).getAccepted().getEpoch()).as(round).isEqualTo(epochs[1] + 1);
+            assertThat(results.get(3).getAccepted().getEpoch()).as(round).isEqualTo(epochs[2] + 1);
+            assertThat(results.get(4).getRefusedCode()).as(round + ": no such instance here").isEqualTo(Status.Code.NOT_FOUND.value());
+            assertThat(results.get(5).getRefusedCode()).as(round).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+            final SessionToken.Verdict verdict = tokens.verify(results.get(3).getAccepted().getToken().toByteArray(), TARGET,
+                System.currentTimeMillis());
+            assertThat(verdict.valid()).isTrue();
+            assertThat(verdict.claims().characterId()).isEqualTo(characters[2]);
+        }
+        assertThat(text("SELECT owner_node || ' ' || state FROM character WHERE character_id = " + characters[3]))
+            .isEqualTo("node-s IN_TRANSFER");
+        for (int i = 0; i < 3; i++) {
+            assertThat(text("SELECT owner_node || ' ' || state || ' ' || epoch FROM character WHERE character_id = " + characters[i]))
+                .isEqualTo(TARGET + " ONLINE " + (epochs[i] + 1));
+        }
+    }
+
+    private static TransferOffer offerOf(final long character, final long epoch, final UUID transfer, final String instance) {
+        return TransferOffer.newBuilder().setTransferId(transfer.toString()).setCharacterId(character)
             .setRealm("main").setEpoch(epoch).setSourceNode("node-s").setTargetInstanceId(instance)
-            .setX(1f).setY(2f).build());
+            .setX(1f).setY(2f).build();
+    }
+
+    private TransferAccepted offer(final long character, final long epoch, final UUID transfer, final String instance) {
+        return stub().offer(offerOf(character, epoch, transfer, instance));
     }
 
     private TransferGrpc.TransferBlockingStub stub() {
