@@ -36,6 +36,8 @@ import io.realmcluster.dataplane.world.SaveLog;
 import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.dataplane.transfer.TransferService;
 import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.NodeDescriptor;
 
@@ -126,7 +128,7 @@ public final class Node implements AutoCloseable {
                     + "stops (for tests only)");
             }
             session = new ControlPlaneSession(descriptor, config.controlPlanes(),
-                () -> instances.load(arrivals::expects), instances::apply);
+                () -> instances.load(arrivals::expects), this::apply);
             session.start();
             return this;
         } catch (final RuntimeException e) {
@@ -192,6 +194,14 @@ public final class Node implements AutoCloseable {
     private static Endpoint endpoint(final String advertiseHost, final HostPort bound) {
         final String host = advertiseHost != null ? advertiseHost : bound.host();
         return Endpoint.newBuilder().setHost(host).setPort(bound.port()).build();
+    }
+
+    /** An assignment set from the control plane: connect ahead to where maps move, then load and unload maps. */
+    private List<AssignmentAck> apply(final AssignmentSet set) {
+        if (departures != null) {
+            departures.connectAhead(set);
+        }
+        return instances.apply(set);
     }
 
     @Override

@@ -23,8 +23,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Drain of a node under load: N bots play on node-a's two continents, node-a is drained to node-b
- * (the first transfers both JVMs run: a warm-up, reported), then node-b back to node-a (measured).
+ * Drain of a node under load: N bots play on node-a's two continents, node-a is drained to node-b,
+ * node-b back to node-a (two warm-ups, reported: each node has been source and target once), then
+ * node-a to node-b again (measured).
  * For each drain: the time until the drained node is empty and until every player is in the world
  * on the other, how long each player was out of the world (the target's arrival histogram, from the
  * tick the source froze the player to the join reaching the target's map; for the measured drain
@@ -87,16 +88,21 @@ public final class DrainBench implements Callable<Integer> {
                 try (RunningFleet second = RunningFleet.start(config)) {
                     second.awaitInWorld(DEADLINE);
                     final double back = empty + secondsSince(again);
-                    play();
-                    System.out.println("drain 1: node-a to node-b, the first transfers both nodes' JVMs run (a warm-up, reported)");
-                    final Drain cold = drain(realm, a, b, second);
-                    realm.admin().setSchedulable(a.id(), true);
-                    play();
-                    second.fleet().resetLatency();
-                    System.out.println("drain 2: node-b back to node-a, measured");
-                    final Drain warm = drain(realm, b, a, second);
+                    // Two warm-up drains, so that each node has been source and target before the measured one.
+                    final List<Drain> drains = new java.util.ArrayList<>();
+                    for (int i = 1; i <= 3; i++) {
+                        final BenchRealm.Node from = i % 2 == 1 ? a : b;
+                        final BenchRealm.Node to = from == a ? b : a;
+                        play();
+                        if (i == 3) {
+                            second.fleet().resetLatency();
+                        }
+                        System.out.printf("drain %d: %s to %s%s%n", i, from.id(), to.id(), i < 3 ? " (a warm-up, reported)" : ", measured");
+                        drains.add(drain(realm, from, to, second));
+                        realm.admin().setSchedulable(from.id(), true);
+                    }
                     final BotReport stayed = second.stop();
-                    print(empty, back, out, stayed, cold, warm);
+                    print(empty, back, out, stayed, drains);
                     final InvariantReport check = realm.admin().checkInvariants();
                     System.out.println("invariants after the drains: " + (check.getOk() ? "ok" : check));
                     for (final String line : stayed.summaryLines()) {
@@ -166,7 +172,8 @@ public final class DrainBench implements Callable<Integer> {
     }
 
     private void print(final double baselineEmpty, final double baselineBack, final BotReport out, final BotReport in,
-                       final Drain cold, final Drain warm) {
+                       final List<Drain> drains) {
+        final Drain warm = drains.get(drains.size() - 1);
         System.out.println();
         System.out.printf("%d players leave their node for the other (seconds; out of world per player in ms)%n", bots);
         System.out.printf("%-40s %9s %9s %10s %10s %10s %11s%n", "way", "to empty", "all back", "out p50", "out p99",
@@ -174,18 +181,22 @@ public final class DrainBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-40s %9.2f %9.2f %10s %10s %10s %11d%n", "logout, login again (baseline)",
             baselineEmpty, baselineBack, ">= " + ms(in.loginToWorldP50Micros()), ">= " + ms(in.loginToWorldP99Micros()), "",
             out.unexpectedDisconnectCount());
-        System.out.printf(Locale.ROOT, "%-40s %9.2f %9.2f %10s %10s %10s %11s%n", "drain 1, " + cold.from + " (warm-up)",
-            cold.emptySeconds, cold.backSeconds, "", "", "", "");
-        System.out.printf(Locale.ROOT, "%-40s %9.2f %9.2f %10s %10s %10s %11d%n", "drain 2, " + warm.from + " (measured)",
+        for (int i = 0; i < drains.size() - 1; i++) {
+            System.out.printf(Locale.ROOT, "%-40s %9.2f %9.2f %10s %10s %10s %11s%n",
+                "drain " + (i + 1) + ", " + drains.get(i).from + " (warm-up)", drains.get(i).emptySeconds,
+                drains.get(i).backSeconds, "", "", "", "");
+        }
+        System.out.printf(Locale.ROOT, "%-40s %9.2f %9.2f %10s %10s %10s %11d%n",
+            "drain " + drains.size() + ", " + warm.from + " (measured)",
             warm.emptySeconds, warm.backSeconds, ms(in.redirectGapP50Micros()), ms(in.redirectGapP99Micros()),
             ms(in.redirectGapMaxMicros()), in.unexpectedDisconnectCount());
-        System.out.printf(Locale.ROOT, "ratio baseline/drain 2: to empty %.2fx, all back %.2fx, out of world p50 >= %.2fx%n",
+        System.out.printf(Locale.ROOT, "ratio baseline/measured drain: to empty %.2fx, all back %.2fx, out of world p50 >= %.2fx%n",
             baselineEmpty / warm.emptySeconds, baselineBack / warm.backSeconds,
             in.loginToWorldP50Micros() / (double) Math.max(1, in.redirectGapP50Micros()));
         System.out.println("out of world: baseline, the bots' login to WORLD_ENTERED (the logout before it not counted);");
-        System.out.println("              drain 2, the bots' last state from the old node to their first from the new one (one 50 ms update interval included);");
-        System.out.println("              unexpected disconnects of both drains together");
-        for (final Drain drain : List.of(cold, warm)) {
+        System.out.println("              measured drain, the bots' last state from the old node to their first from the new one (one 50 ms update interval included);");
+        System.out.println("              unexpected disconnects of all drains together");
+        for (final Drain drain : drains) {
             printArrivals(drain);
             printTicks(drain);
             printCounts(drain.from, drain.beforeFrom, drain.afterFrom);
