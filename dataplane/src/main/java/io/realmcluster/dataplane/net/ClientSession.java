@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -261,7 +262,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             replacedAnother = true;
             replaced.kick(DisconnectReason.DUPLICATE_LOGIN, "this character logged in again elsewhere");
         }
-        write(ServerMessages.welcome(reply, ClientProtocol.LENGTH_PREFIX, id, cookie, 20), false);
+        write(ServerMessages.welcome(reply, ClientProtocol.LENGTH_PREFIX, id, cookie, 20), null);
         if (enterWhenClaimed != null) {
             enter(enterWhenClaimed);
         }
@@ -413,7 +414,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
 
     @Override
     public void ping(final long nonce) {
-        write(ServerMessages.pong(reply, ClientProtocol.LENGTH_PREFIX, nonce), false);
+        write(ServerMessages.pong(reply, ClientProtocol.LENGTH_PREFIX, nonce), null);
     }
 
     private InstanceHost.Running inWorld(final String what) {
@@ -462,16 +463,20 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             LOG.debug("closing session of character {} from {}: {} ({})", characterId, channel.remoteAddress(),
                 reason.label(), text);
         }
-        write(ServerMessages.disconnect(reply, ClientProtocol.LENGTH_PREFIX, reason, text), true);
+        // A client that broke the protocol, or never showed a valid token, is closed at once: it gets no
+        // more of the node's time than its DISCONNECT.
+        final boolean atOnce = id < 0 || reason == DisconnectReason.MALFORMED_FRAME || reason == DisconnectReason.FLOOD;
+        write(ServerMessages.disconnect(reply, ClientProtocol.LENGTH_PREFIX, reason, text),
+            atOnce ? ChannelFutureListener.CLOSE : LastFrame.THEN_CLOSE);
     }
 
-    private void write(final int bodyLength, final boolean thenClose) {
+    private void write(final int bodyLength, final ChannelFutureListener then) {
         final int frameLength = Frames.prefix(reply, 0, bodyLength);
         final ByteBuf out = channel.alloc().buffer(frameLength);
         out.writeBytes(reply.byteArray(), 0, frameLength);
         shared.metrics().sent(frameLength);
-        if (thenClose) {
-            channel.writeAndFlush(out).addListener(LastFrame.THEN_CLOSE);
+        if (then != null) {
+            channel.writeAndFlush(out).addListener(then);
         } else {
             channel.writeAndFlush(out);
         }

@@ -7,7 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
 
 /**
- * How a session ends after its last frame (a REDIRECT, a DISCONNECT): the node shuts its side
+ * How a session in the world ends after its last frame (a REDIRECT, a DISCONNECT): the node shuts its side
  * down (FIN, after everything written) and closes the socket once the client closed its own, or
  * after {@link #LINGER_MILLIS}. Closing at once would reset the connection whenever the client's
  * frames (its moves, 20 a second) are still unread here, and a reset can destroy the last frame
@@ -29,7 +29,8 @@ final class LastFrame {
                 channel.close();
                 return;
             }
-            channel.eventLoop().schedule((Runnable) channel::close, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            final var linger = channel.eventLoop().schedule((Runnable) channel::close, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(closed -> linger.cancel(false));
         });
     };
 

@@ -136,12 +136,14 @@ class ClientListenerTest {
     @Test
     void afterItsLastFrameTheNodeReadsOnUntilTheClientCloses() throws IOException {
         try (TestClient client = new TestClient(listener.address())) {
-            hello(token(10, NODE, System.currentTimeMillis() - 1)).accept(client);
-            assertThat(client.readUntilClosed(DEADLINE)).contains("disconnect EXPIRED_TOKEN");
-            // The node shut its side down (the client saw the end of the stream) and reads on: what a client still
-            // sends meets an open socket, not a reset. A socket closed with frames unread would reset the
-            // connection, and a reset throws away whatever the node had not sent yet, such as that DISCONNECT
-            // (or a REDIRECT) behind the frames of a client that reads slowly.
+            enter(client, 10);
+            client.await(l -> l.startsWith("entered 10"), DEADLINE);
+            client.send(o -> ClientMessages.enterWorld(client.buffer(), o, CONTINENT));
+            assertThat(client.readUntilClosed(DEADLINE)).contains("disconnect OUT_OF_ORDER");
+            // The node shut its side down (the client saw the end of the stream) and reads on: what a client in
+            // the world still sends (its moves, 20 a second) meets an open socket, not a reset. A socket closed
+            // with frames unread would reset the connection, and a reset throws away whatever the node had not
+            // sent yet, such as that DISCONNECT (or a REDIRECT) behind the frames of a client that reads slowly.
             for (int i = 0; i < 100; i++) {
                 client.sendRaw(pings(1));
             }
