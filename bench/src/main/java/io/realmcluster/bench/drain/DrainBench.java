@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.realmcluster.bench.Conditions;
 import io.realmcluster.bench.cluster.BenchRealm;
+import io.realmcluster.bench.cluster.FleetOptions;
 import io.realmcluster.bench.cluster.RunningFleet;
 import io.realmcluster.proto.v1.CreateAccountRequest;
 import io.realmcluster.proto.v1.CreateCharacterRequest;
@@ -20,6 +21,7 @@ import io.realmcluster.tools.bots.BotReport;
 import io.realmcluster.tools.metrics.Scrape;
 import io.realmcluster.tools.metrics.TickWindow;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,7 +40,6 @@ import picocli.CommandLine.Option;
 public final class DrainBench implements Callable<Integer> {
     private static final String PASSWORD = "drain-bench-password";
     private static final String PREFIX = "Drn";
-    private static final String REALM = "main";
     private static final double TICK_SECONDS = 0.05;
     private static final Duration DEADLINE = Duration.ofMinutes(10);
     private static final String SESSIONS = "realm_node_client_sessions";
@@ -55,25 +56,21 @@ public final class DrainBench implements Callable<Integer> {
         description = "Yards from the start area over which bots make their homes (default: ${DEFAULT-VALUE}).")
     float spreadYards;
 
-    @Option(names = "--io-threads", defaultValue = "2", description = "Event loops driving the bots (default: ${DEFAULT-VALUE}).")
-    int ioThreads;
-
-    @Option(names = "--login-concurrency", defaultValue = "32", description = "Logins in flight (default: ${DEFAULT-VALUE}).")
-    int loginConcurrency;
+    @Mixin
+    FleetOptions fleet;
 
     @Override
     public Integer call() throws Exception {
         System.out.println(Conditions.describe());
         System.out.printf("scenario:   %d bots (a move each 50 ms, half on each continent, homes over %.0f yards) on node-a, which runs both continents;%n"
             + "            node-b empty; etcd, PostgreSQL, 1 control plane, 2 nodes and the bots (%d event loops, in this JVM) on this machine;%n"
-            + "            %d s of play before each way of leaving node-a%n", bots, spreadYards, ioThreads, warmupSeconds);
+            + "            %d s of play before each way of leaving node-a%n", bots, spreadYards, fleet.ioThreads(), warmupSeconds);
         try (BenchRealm realm = BenchRealm.start()) {
             final BenchRealm.Node a = realm.node("node-a", 2 * bots);
             realm.awaitActive(a.id(), 2);
             final BenchRealm.Node b = realm.node("node-b", 2 * bots);
             createCharacters(realm);
-            final BotConfig config = new BotConfig(List.of(realm.controlPlane()), bots, Duration.ZERO, REALM, PREFIX,
-                loginConcurrency, ioThreads, Duration.ofSeconds(20), spreadYards).withExistingAccounts(PASSWORD);
+            final BotConfig config = fleet.fleet(realm.controlPlane(), bots, PREFIX, spreadYards).withExistingAccounts(PASSWORD);
 
             System.out.println("baseline: the players log out of node-a and log in again");
             try (RunningFleet first = RunningFleet.start(config)) {
@@ -141,7 +138,7 @@ public final class DrainBench implements Callable<Integer> {
             final String account = BotNames.account(PREFIX, i);
             realm.admin().createAccount(CreateAccountRequest.newBuilder().setName(account).setPassword(PASSWORD).build());
             // Human and orc warriors, alternately: one continent each, as the bots' own characters.
-            realm.admin().createCharacter(CreateCharacterRequest.newBuilder().setAccount(account).setRealm(REALM)
+            realm.admin().createCharacter(CreateCharacterRequest.newBuilder().setAccount(account).setRealm(FleetOptions.REALM)
                 .setName(BotNames.character(PREFIX, i)).setRace(1 + i % 2).setClass_(1).build());
         }
         System.out.printf(Locale.ROOT, "%d accounts and characters created in %.1f s%n", bots, secondsSince(started));

@@ -8,13 +8,14 @@ import java.util.concurrent.TimeUnit;
 
 import io.realmcluster.bench.Conditions;
 import io.realmcluster.bench.cluster.BenchRealm;
+import io.realmcluster.bench.cluster.FleetOptions;
 import io.realmcluster.bench.cluster.RunningFleet;
 import io.realmcluster.common.net.HostPort;
-import io.realmcluster.tools.bots.BotConfig;
 import io.realmcluster.tools.bots.BotReport;
 import io.realmcluster.tools.metrics.Scrape;
 import io.realmcluster.tools.metrics.TickWindow;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,11 +47,8 @@ public final class BotsBench implements Callable<Integer> {
         description = "Seconds in the world before measuring, time for the bots to walk to their homes (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
-    @Option(names = "--io-threads", defaultValue = "2", description = "Event loops driving the bots (default: ${DEFAULT-VALUE}).")
-    int ioThreads;
-
-    @Option(names = "--login-concurrency", defaultValue = "32", description = "Logins in flight (default: ${DEFAULT-VALUE}).")
-    int loginConcurrency;
+    @Mixin
+    FleetOptions fleet;
 
     @Override
     public Integer call() throws Exception {
@@ -58,7 +56,7 @@ public final class BotsBench implements Callable<Integer> {
         System.out.printf("scenario:   1 node saving to PostgreSQL (both continents, 1 tick thread per core), runs of %s bots over loopback TCP, a move each 50 ms,%n"
             + "            half on each continent, homes spread over %.0f yards around the start area;%n"
             + "            etcd, PostgreSQL, 1 control plane and the bots (%d event loops, in this JVM) on the same machine;%n"
-            + "            %d s warm-up, %d s measured per run%n", counts, spreadYards, ioThreads, warmupSeconds, seconds);
+            + "            %d s warm-up, %d s measured per run%n", counts, spreadYards, fleet.ioThreads(), warmupSeconds, seconds);
         try (BenchRealm realm = BenchRealm.start()) {
             final BenchRealm.Node node = realm.node("bench-node", counts.stream().mapToInt(Integer::intValue).max().orElse(1));
             realm.awaitActive(node.id(), 2);
@@ -85,8 +83,7 @@ public final class BotsBench implements Callable<Integer> {
 
     /** Log {@code bots} bots in, let them play, measure a window, log them out. */
     private Run run(final HostPort cp, final String metrics, final int bots, final String prefix) throws Exception {
-        try (RunningFleet running = RunningFleet.start(new BotConfig(List.of(cp), bots, Duration.ZERO, "main", prefix,
-                loginConcurrency, ioThreads, Duration.ofSeconds(20), spreadYards))) {
+        try (RunningFleet running = RunningFleet.start(fleet.fleet(cp, bots, prefix, spreadYards))) {
             running.awaitInWorld(Duration.ofMinutes(10));
             // The warm-up and the window are the measurement: they are waited out, not polled.
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
