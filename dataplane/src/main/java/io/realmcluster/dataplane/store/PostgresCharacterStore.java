@@ -53,7 +53,12 @@ public final class PostgresCharacterStore implements CharacterStore {
         INSERT INTO ledger (character_id, money_delta, source, node, epoch, save_seq) VALUES (?, ?, 'loot', ?, ?, ?)
         ON CONFLICT (character_id, epoch, save_seq) WHERE save_seq IS NOT NULL DO NOTHING""";
 
-    /** Transfers' commit points, a batch in one statement: each row its own compare-and-set. */
+    private static final String CLAIM_TRANSFER = """
+        UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
+        WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND state = 'IN_TRANSFER'
+        RETURNING account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
+                  x, y, z, orientation""";
+    /** {@link #CLAIM_TRANSFER} for a batch, in one statement: each row its own compare-and-set. */
     private static final String CLAIM_TRANSFERS = """
         UPDATE character AS c SET epoch = c.epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
         FROM unnest(?::bigint[], ?::bigint[], ?::uuid[]) AS v(character_id, epoch, transfer_id)
@@ -117,12 +122,28 @@ public final class PostgresCharacterStore implements CharacterStore {
     @Override
     public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
                                           final String nodeId) throws ClaimRefused {
-        final ClaimedCharacter claimed = claimTransfers(List.of(new TransferClaim(characterId, epoch, transferId)), nodeId).get(0);
-        if (claimed == null) {
-            throw new ClaimRefused(ClaimRefused.Reason.TRANSFER_GONE, "transfer " + transferId + " of character " + characterId
-                + " at epoch " + epoch + " can no longer be claimed (aborted, swept, or claimed elsewhere)", null);
+        final TransferClaim claim = new TransferClaim(characterId, epoch, transferId);
+        try (Connection connection = database.connection()) {
+            try (PreparedStatement update = connection.prepareStatement(CLAIM_TRANSFER)) {
+                update.setString(1, nodeId);
+                update.setLong(2, characterId);
+                update.setLong(3, epoch);
+                update.setObject(4, transferId);
+                try (ResultSet row = update.executeQuery()) {
+                    if (row.next()) {
+                        return claimed(characterId, row);
+                    }
+                }
+            }
+            final ClaimedCharacter before = claimedBefore(connection, claim, nodeId);
+            if (before != null) {
+                return before;
+            }
+        } catch (final SQLException e) {
+            throw new ClaimRefused(ClaimRefused.Reason.DATABASE, "the character database failed: " + e.getMessage(), e);
         }
-        return claimed;
+        throw new ClaimRefused(ClaimRefused.Reason.TRANSFER_GONE, "transfer " + transferId + " of character " + characterId
+            + " at epoch " + epoch + " can no longer be claimed (aborted, swept, or claimed elsewhere)", null);
     }
 
     /** One statement claims them all; a claim it did not take is looked up again in case an earlier try took it. */
