@@ -23,6 +23,12 @@ public final class ClaimRefused extends Exception {
         this.reason = reason;
     }
 
+    /** The refusal of a transfer's claim when there is nothing left to claim under it. */
+    public static ClaimRefused transferGone(final long characterId, final long epoch, final java.util.UUID transferId) {
+        return new ClaimRefused(Reason.TRANSFER_GONE, "transfer " + transferId + " of character " + characterId + " at epoch "
+            + epoch + " can no longer be claimed (aborted, swept, or claimed elsewhere)", null);
+    }
+
     public Reason reason() {
         return reason;
     }

@@ -142,8 +142,7 @@ public final class PostgresCharacterStore implements CharacterStore {
         } catch (final SQLException e) {
             throw new ClaimRefused(ClaimRefused.Reason.DATABASE, "the character database failed: " + e.getMessage(), e);
         }
-        throw new ClaimRefused(ClaimRefused.Reason.TRANSFER_GONE, "transfer " + transferId + " of character " + characterId
-            + " at epoch " + epoch + " can no longer be claimed (aborted, swept, or claimed elsewhere)", null);
+        throw ClaimRefused.transferGone(characterId, epoch, transferId);
     }
 
     /** One statement claims them all; a claim it did not take is looked up again in case an earlier try took it. */

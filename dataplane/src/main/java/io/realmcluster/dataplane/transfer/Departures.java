@@ -244,26 +244,23 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
      * transfer, which retries on the same transfer id or calls it off.
      */
     private void handOver(final List<Departure> batch) {
-        final Map<String, List<Departure>> byCopy = new java.util.LinkedHashMap<>();
-        final Map<String, InstanceRoute> routes = new java.util.HashMap<>();
+        if (!store.transfers()) {
+            batch.forEach(this::execute);
+            return;
+        }
+        final Map<InstanceRoute, List<Departure>> byCopy = new java.util.LinkedHashMap<>();
         for (final Departure departure : batch) {
-            final InstanceHost.Running source = instances.byHandle(departure.mapHandle());
             final InstanceRoute route;
             try {
                 route = handOverRoute(departure);
             } catch (final StatusRuntimeException e) {
+                // Its map left this node or stopped moving: on its own, the transfer is called off.
                 execute(departure);
                 continue;
             }
-            if (source == null || !store.transfers()) {
-                execute(departure);
-                continue;
-            }
-            final String key = route.getNode().getNodeId() + "/" + route.getInstance().getInstanceId();
-            routes.putIfAbsent(key, route);
-            byCopy.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(departure);
+            byCopy.computeIfAbsent(route, r -> new java.util.ArrayList<>()).add(departure);
         }
-        byCopy.forEach((key, departures) -> offerMany(routes.get(key), departures));
+        byCopy.forEach(this::offerMany);
     }
 
     private void offerMany(final InstanceRoute route, final List<Departure> departures) {

@@ -117,9 +117,9 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
             final int i = claimOf[c];
             final ClaimedCharacter character = claimed.get(c);
             if (character == null) {
-                results[i] = refused(Status.FAILED_PRECONDITION.withDescription("transfer " + claims.get(c).transferId()
-                    + " of character " + claims.get(c).characterId() + " at epoch " + claims.get(c).epoch()
-                    + " can no longer be claimed (aborted, swept, or claimed elsewhere)"));
+                final CharacterStore.TransferClaim gone = claims.get(c);
+                results[i] = refused(Status.FAILED_PRECONDITION.withDescription(
+                    ClaimRefused.transferGone(gone.characterId(), gone.epoch(), gone.transferId()).getMessage()));
             } else {
                 results[i] = TransferResult.newBuilder().setAccepted(accept(offers.getOffers(i), character)).build();
                 taken++;
