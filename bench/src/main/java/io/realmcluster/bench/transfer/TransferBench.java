@@ -17,11 +17,14 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.realmcluster.bench.Conditions;
@@ -71,6 +74,7 @@ import picocli.CommandLine.Option;
 public final class TransferBench implements Callable<Integer> {
     private static final String REALM = "main";
     private static final int STOCKADE = 34;
+    private static final int PER_ACCOUNT = 10;
     /** A node's pool: its four store threads and two more (see the dataplane's Node). */
     private static final int POOL = 6;
     private static final com.sun.management.OperatingSystemMXBean CPU =
@@ -101,6 +105,7 @@ public final class TransferBench implements Callable<Integer> {
     int concurrency;
 
     private final Queue<Traveller> idle = new ConcurrentLinkedQueue<>();
+    private final Steps steps = new Steps(new Recorder(3), new Recorder(3), new Recorder(3));
 
     @Override
     public Integer call() throws Exception {
@@ -111,8 +116,8 @@ public final class TransferBench implements Callable<Integer> {
             TokenSecret.of("transfer-bench-token-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
         try (PostgresProcess postgres = PostgresProcess.start();
              TickScheduler ticks = new TickScheduler(1, Throwable::printStackTrace);
-             Peer a = new Peer(0, "node-a", postgres, ticks, tokens);
-             Peer b = new Peer(1, "node-b", postgres, ticks, tokens)) {
+             Peer a = new Peer(0, "node-a", postgres, ticks, tokens, steps);
+             Peer b = new Peer(1, "node-b", postgres, ticks, tokens, steps)) {
             System.out.printf("scenario:   2 nodes in this JVM (pools of %d connections, a Stockade instance each, the target's "
                     + "per-transfer INFO line off), %d characters going back and forth;%n"
                     + "            PostgreSQL at %s (fsync off, as the tests run it); %d s warm-up of each mode, then %d s at "
@@ -125,17 +130,26 @@ public final class TransferBench implements Callable<Integer> {
             run(nodes, TransferBench::logoutLogin, 0, warmupSeconds);
             final Result transfer = measure(nodes, TransferBench::transfer);
             final Result baseline = measure(nodes, TransferBench::logoutLogin);
-            report(transfer, baseline);
+            // What a step costs at this rate when it does nothing: the floor under each column of the breakdown.
+            run(nodes, TransferBench::floor, 0, Math.min(warmupSeconds, 2));
+            report(transfer, baseline, run(nodes, TransferBench::floor, rate, seconds));
         }
         return 0;
     }
 
-    /** One account with the characters, each claimed by {@code node} as a login would (not measured). */
+    /**
+     * The characters, {@value #PER_ACCOUNT} to an account as players have them (with all of them in
+     * one account, a login's claim would be planned over that account's index), each claimed by
+     * {@code node} as a login would (not measured).
+     */
     private void enterWorld(final Peer node) throws Exception {
-        final long account = new AccountStore(node.database, new PasswordHasher(1_000))
-            .create("TransferBench", "transfer-bench").getAccountId();
+        final AccountStore accounts = new AccountStore(node.database, new PasswordHasher(1_000));
         final CharacterStore created = new CharacterStore(node.database);
+        long account = 0;
         for (int i = 0; i < characters; i++) {
+            if (i % PER_ACCOUNT == 0) {
+                account = accounts.create("TransferBench" + i / PER_ACCOUNT, "transfer-bench").getAccountId();
+            }
             final long id = created.create(account, REALM, name(i), 1, 1).getCharacterId();
             final ClaimedCharacter claim = node.store.claim(id, account, node.id);
             idle.add(new Traveller(claim, 0, claim.epoch(), claim.saveSeq()));
@@ -160,13 +174,17 @@ public final class TransferBench implements Callable<Integer> {
         final UUID transferId = UUID.randomUUID();
         final long saveSeq = character.saveSeq + 1;
         final ClaimedCharacter claim = character.claim;
+        final long started = System.nanoTime();
         if (!from.store.save(List.of(PendingSave.departure(claim, character.epoch, saveSeq, transferId)), from.id)[0]) {
             throw new IllegalStateException("character " + claim.characterId() + " is no longer " + from.id + "'s");
         }
+        final long saved = System.nanoTime();
+        from.steps.save.recordValue(saved - started);
         final TransferAccepted accepted = to.offers.withDeadlineAfter(5, TimeUnit.SECONDS).offer(TransferOffer.newBuilder()
             .setTransferId(transferId.toString()).setCharacterId(claim.characterId())
             .setRealm(REALM).setEpoch(character.epoch).setSourceNode(from.id).setTargetInstanceId(to.instanceId)
             .setX(claim.x()).setY(claim.y()).setZ(claim.z()).setOrientation(claim.orientation()).build());
+        from.steps.offer.recordValue(System.nanoTime() - saved);
         character.movedTo(to, accepted.getEpoch(), saveSeq);
     }
 
@@ -174,11 +192,32 @@ public final class TransferBench implements Callable<Integer> {
     private static void logoutLogin(final Traveller character, final Peer from, final Peer to) throws Exception {
         final long saveSeq = character.saveSeq + 1;
         final ClaimedCharacter claim = character.claim;
+        final long started = System.nanoTime();
         if (!from.store.save(List.of(PendingSave.logout(claim, character.epoch, saveSeq)), from.id)[0]) {
             throw new IllegalStateException("character " + claim.characterId() + " is no longer " + from.id + "'s");
         }
+        final long saved = System.nanoTime();
+        from.steps.save.recordValue(saved - started);
         final ClaimedCharacter login = to.store.claim(claim.characterId(), claim.accountId(), to.id);
+        from.steps.claim.recordValue(System.nanoTime() - saved);
         character.movedTo(to, login.epoch(), login.saveSeq());
+    }
+
+    /**
+     * Not a move: one database round trip that does nothing ({@code SELECT 1} on the source's pool)
+     * and one gRPC call that does nothing (a health check on the target's channel), timed as the
+     * save and the Offer are. The character stays where it is.
+     */
+    private static void floor(final Traveller character, final Peer from, final Peer to) throws Exception {
+        final long started = System.nanoTime();
+        try (java.sql.Connection connection = from.database.connection();
+             java.sql.Statement nothing = connection.createStatement()) {
+            nothing.execute("SELECT 1");
+        }
+        final long selected = System.nanoTime();
+        from.steps.save.recordValue(selected - started);
+        to.health.withDeadlineAfter(5, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
+        from.steps.offer.recordValue(System.nanoTime() - selected);
     }
 
     private Result measure(final Peer[] nodes, final Move move) throws InterruptedException {
@@ -199,6 +238,7 @@ public final class TransferBench implements Callable<Integer> {
         final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
         final long end = start + TimeUnit.SECONDS.toNanos(runSeconds);
         final long cpuBefore = CPU.getProcessCpuTime();
+        steps.take();
         final ExecutorService threads = Executors.newFixedThreadPool(concurrency, new DefaultThreadFactory("source", true));
         for (int t = 0; t < concurrency; t++) {
             threads.execute(() -> {
@@ -230,7 +270,7 @@ public final class TransferBench implements Callable<Integer> {
         final double elapsed = (System.nanoTime() - start) / 1e9;
         final long moves = Math.max(1, latency.getTotalCount());
         return new Run(latency, moves / elapsed, (CPU.getProcessCpuTime() - cpuBefore) / 1_000 / moves, failed.get(),
-            firstFailure.get());
+            firstFailure.get(), steps.take());
     }
 
     /** Parks until shortly before {@code nanoTime}, then spins: a late wake-up would count as the move's latency. */
@@ -244,7 +284,7 @@ public final class TransferBench implements Callable<Integer> {
         }
     }
 
-    private void report(final Result transfer, final Result baseline) {
+    private void report(final Result transfer, final Result baseline, final Run floor) {
         System.out.println();
         System.out.println("cpu us: this JVM's CPU time per move (both nodes, the sources, its ticks, JIT and GC; not PostgreSQL's)");
         System.out.printf("latency at %d/s offered, from each move's scheduled start (ms)%n", rate);
@@ -255,6 +295,14 @@ public final class TransferBench implements Callable<Integer> {
         System.out.printf("ratio baseline/transfer: p50 %.2fx, p99 %.2fx, p99.9 %.2fx%n",
             ratio(baseline.paced, transfer.paced, 50), ratio(baseline.paced, transfer.paced, 99),
             ratio(baseline.paced, transfer.paced, 99.9));
+        System.out.println();
+        System.out.printf("where a move's time goes at %d/s (ms, p50 / p99): the source's save; the Offer's round trip, of which the "
+            + "target's claim (the baseline's login claim);%nand, at the same rate, a database round trip and a gRPC call that "
+            + "do nothing%n", rate);
+        System.out.printf("%-38s %15s %15s %15s%n", "mode", "save", "Offer trip", "claim");
+        transfer.paced.printSteps("transfer (freeze, Offer, claim)");
+        baseline.paced.printSteps("logout save + login claim");
+        floor.printSteps("floor: SELECT 1, a health check");
         System.out.println();
         System.out.printf("throughput with %d moves at once (latency in ms)%n", concurrency);
         System.out.printf("%-38s %8s %7s %7s %9s %7s%n", "mode", "moves/s", "p50", "p99", "cpu us", "failed");
@@ -314,7 +362,8 @@ public final class TransferBench implements Callable<Integer> {
     }
 
     /** One measurement: latencies (ns), moves per second that landed, this JVM's CPU time per move, moves that failed. */
-    private record Run(Histogram latency, double perSecond, long cpuMicros, long failed, Exception firstFailure) {
+    private record Run(Histogram latency, double perSecond, long cpuMicros, long failed, Exception firstFailure,
+                       StepTimes steps) {
         double millis(final double percentile) {
             return latency.getValueAtPercentile(percentile) / 1e6;
         }
@@ -324,9 +373,33 @@ public final class TransferBench implements Callable<Integer> {
                 millis(99), millis(99.9), latency.getMaxValue() / 1e6, cpuMicros, failed);
         }
 
+        void printSteps(final String mode) {
+            System.out.printf("%-38s %15s %15s %15s%n", mode, spread(steps.save), spread(steps.offer), spread(steps.claim));
+        }
+
+        private static String spread(final Histogram step) {
+            return step.getTotalCount() == 0 ? "-"
+                : String.format("%.2f / %.2f", step.getValueAtPercentile(50) / 1e6, step.getValueAtPercentile(99) / 1e6);
+        }
+
         void printThroughput(final String mode) {
             System.out.printf("%-38s %,8.0f %7.2f %7.2f %9d %7d%n", mode, perSecond, millis(50), millis(99), cpuMicros, failed);
         }
+    }
+
+    /**
+     * A move's steps as it runs, from every thread: the source's save, the Offer's round trip, the
+     * target's claim (or, in the baseline, the login's).
+     */
+    private record Steps(Recorder save, Recorder offer, Recorder claim) {
+        /** What was recorded since the last call. */
+        StepTimes take() {
+            return new StepTimes(save.getIntervalHistogram(), offer.getIntervalHistogram(), claim.getIntervalHistogram());
+        }
+    }
+
+    /** A run's step times (ns). */
+    private record StepTimes(Histogram save, Histogram offer, Histogram claim) {
     }
 
     /**
@@ -343,9 +416,12 @@ public final class TransferBench implements Callable<Integer> {
         final Server server;
         final ManagedChannel channel;
         final TransferGrpc.TransferBlockingStub offers;
+        final HealthGrpc.HealthBlockingStub health;
+        final Steps steps;
 
         Peer(final int index, final String id, final PostgresProcess postgres, final TickScheduler ticks,
-             final SessionToken tokens) {
+             final SessionToken tokens, final Steps steps) {
+            this.steps = steps;
             this.index = index;
             this.id = id;
             this.instanceId = REALM + "." + STOCKADE + "." + id;
@@ -359,10 +435,11 @@ public final class TransferBench implements Callable<Integer> {
             // No client connects here: the address in the answer is never used.
             final Endpoint clients = Endpoint.newBuilder().setHost("127.0.0.1").setPort(1).build();
             final HostPort listen = HostPort.parse("127.0.0.1:0");
-            server = GrpcServers.start("gRPC", listen, new HealthStatusManager(), List.of(new TransferService(id, store,
-                instances, new Arrivals(), tokens, clients, Duration.ofSeconds(60), System::currentTimeMillis)));
+            server = GrpcServers.start("gRPC", listen, new HealthStatusManager(), List.of(new TransferService(id,
+                new TimedClaims(store, steps.claim), instances, new Arrivals(), tokens, clients, Duration.ofSeconds(60), System::currentTimeMillis)));
             channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, listen)), 30);
             offers = TransferGrpc.newBlockingStub(channel);
+            health = HealthGrpc.newBlockingStub(channel);
         }
 
         @Override

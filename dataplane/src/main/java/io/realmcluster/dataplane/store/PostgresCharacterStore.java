@@ -244,25 +244,24 @@ public final class PostgresCharacterStore implements CharacterStore {
 
     @Override
     public boolean[] save(final List<PendingSave> saves, final String nodeId) throws SQLException {
-        final boolean[] landed = new boolean[saves.size()];
         try (Connection connection = database.connection()) {
+            if (saves.stream().allMatch(save -> save.lootSeqs.isEmpty())) {
+                // Nothing for the ledger: the one UPDATE is the whole transaction, and the COMMIT's round trip is saved.
+                return landed(connection, saves, nodeId);
+            }
             connection.setAutoCommit(false);
             try {
-                final boolean[] updated = update(connection, saves, nodeId);
-                try (PreparedStatement check = connection.prepareStatement(LANDED);
-                     PreparedStatement ledger = connection.prepareStatement(LEDGER)) {
+                final boolean[] landed = landed(connection, saves, nodeId);
+                try (PreparedStatement ledger = connection.prepareStatement(LEDGER)) {
                     for (int i = 0; i < saves.size(); i++) {
                         final PendingSave save = saves.get(i);
-                        landed[i] = updated[i] || landedBefore(check, save, nodeId);
-                        if (landed[i]) {
-                            for (int l = 0; l < save.lootSeqs.size(); l++) {
-                                ledger.setLong(1, save.characterId);
-                                ledger.setLong(2, save.lootCopper.getLong(l));
-                                ledger.setString(3, nodeId);
-                                ledger.setLong(4, save.epoch);
-                                ledger.setLong(5, save.lootSeqs.getLong(l));
-                                ledger.addBatch();
-                            }
+                        for (int l = 0; landed[i] && l < save.lootSeqs.size(); l++) {
+                            ledger.setLong(1, save.characterId);
+                            ledger.setLong(2, save.lootCopper.getLong(l));
+                            ledger.setString(3, nodeId);
+                            ledger.setLong(4, save.epoch);
+                            ledger.setLong(5, save.lootSeqs.getLong(l));
+                            ledger.addBatch();
                         }
                     }
                     ledger.executeBatch();
@@ -274,6 +273,18 @@ public final class PostgresCharacterStore implements CharacterStore {
                 throw e;
             }
         }
+    }
+
+    /** Which of {@code saves} are durable: landed now, or by an earlier attempt (see {@link #landedBefore}). */
+    private static boolean[] landed(final Connection connection, final List<PendingSave> saves, final String nodeId)
+        throws SQLException {
+        final boolean[] landed = update(connection, saves, nodeId);
+        try (PreparedStatement check = connection.prepareStatement(LANDED)) {
+            for (int i = 0; i < saves.size(); i++) {
+                landed[i] = landed[i] || landedBefore(check, saves.get(i), nodeId);
+            }
+        }
+        return landed;
     }
 
     /** Which of {@code saves} (each a different character) landed now. */
