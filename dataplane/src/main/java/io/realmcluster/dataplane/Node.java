@@ -39,6 +39,7 @@ import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.NodeDescriptor;
 
 /** A data-plane node wired together: its listeners, its session with the control plane, metrics. */
@@ -172,10 +173,10 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private void mapLeft(final String instanceId) {
+    private void mapLeft(final MapInstance gone) {
         final ClientListener listener = clients;
         if (listener != null) {
-            listener.disconnectMap(instanceId);
+            listener.mapLeft(gone);
         }
     }
 

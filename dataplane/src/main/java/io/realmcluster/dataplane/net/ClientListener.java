@@ -36,6 +36,8 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.NodeDescriptor;
 
 /**
  * Listens for game clients on one port, TCP and UDP (epoll where available), and runs the egress
@@ -56,10 +58,11 @@ public final class ClientListener implements AutoCloseable {
     private final HostPort address;
     private final ClientSessions sessions;
     private final AgentRunner egress;
+    private final InstanceHost instances;
 
     private ClientListener(final EventLoopGroup boss, final EventLoopGroup workers, final Channel tcp,
                            final Channel udp, final HostPort address, final ClientSessions sessions,
-                           final AgentRunner egress) {
+                           final AgentRunner egress, final InstanceHost instances) {
         this.boss = boss;
         this.workers = workers;
         this.tcp = tcp;
@@ -67,6 +70,7 @@ public final class ClientListener implements AutoCloseable {
         this.address = address;
         this.sessions = sessions;
         this.egress = egress;
+        this.instances = instances;
     }
 
     /**
@@ -118,7 +122,7 @@ public final class ClientListener implements AutoCloseable {
                 error -> LOG.error("client egress failed", error), null,
                 new EgressAgent(serving.instances(), serving.sessions(), serving.metrics(), PooledByteBufAllocator.DEFAULT));
             AgentRunner.startOnThread(egress);
-            return new ClientListener(boss, workers, tcp, udp, bound, serving.sessions(), egress);
+            return new ClientListener(boss, workers, tcp, udp, bound, serving.sessions(), egress, serving.instances());
         } catch (final Exception e) {
             // Netty rethrows the bind's IOException unchecked, hence Exception rather than RuntimeException.
             if (tcp != null) {
@@ -140,11 +144,21 @@ public final class ClientListener implements AutoCloseable {
         sessions.forEach(session -> session.kick(reason, text));
     }
 
-    /** Close the sessions in world on {@code instanceId}: the map no longer runs here. */
-    public void disconnectMap(final String instanceId) {
+    /**
+     * The map {@code gone} no longer runs here: its sessions go to the node it moved to, when it
+     * moved with its players, or are closed with MAP_CLOSED.
+     */
+    public void mapLeft(final MapInstance gone) {
+        final String instanceId = gone.getInstanceId();
+        final NodeDescriptor movedTo = instances.handingOverTo(gone);
         sessions.forEach(session -> {
             final InstanceHost.Running map = session.map();
-            if (map != null && map.assignment().getInstanceId().equals(instanceId)) {
+            if (map == null || !map.assignment().getInstanceId().equals(instanceId)) {
+                return;
+            }
+            if (movedTo != null) {
+                session.sendTo(movedTo, instanceId);
+            } else {
                 session.kick(DisconnectReason.MAP_CLOSED, "map instance " + instanceId + " left this node");
             }
         });

@@ -36,6 +36,7 @@ import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.proto.client.FrameError;
 import io.realmcluster.proto.client.Frames;
 import io.realmcluster.proto.client.ServerMessages;
+import io.realmcluster.proto.v1.NodeDescriptor;
 
 /**
  * One game client's TCP session, on its channel's event loop: checks the token in HELLO, puts
@@ -49,6 +50,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     static final double FRAMES_PER_SECOND = 100;
     static final double FRAME_BURST = 200;
     private static final String CLIENT_CLOSED = "client_closed";
+    /** How long a token this node gives a player it sends to another node is good for (a login's, by default). */
+    private static final long SENT_ON_TOKEN_MILLIS = 60_000;
 
     private enum State { NEW, CLAIMING, AUTHENTICATED, IN_WORLD, CLOSED }
 
@@ -303,6 +306,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             disconnect(DisconnectReason.UNKNOWN_MAP, "map instance " + instance + " does not run on this node");
             return;
         }
+        final NodeDescriptor movingTo = shared.instances().handingOverTo(running.assignment());
+        if (movingTo != null) {
+            // The map hands its players over to its copy on another node: one who comes in now goes straight there.
+            redirectNow(sentOn(movingTo, instance));
+            return;
+        }
         final Ingress ingress = running.agent().ingress();
         final long entity = characterId;
         if (replacedAnother) {
@@ -436,19 +445,48 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
 
     /** Send a REDIRECT frame body and close: the character went to another node. Any thread. */
     void redirect(final byte[] body) {
+        channel.eventLoop().execute(() -> redirectNow(body));
+    }
+
+    /**
+     * Send the player to {@code target}, where the map {@code instanceId} now takes its players,
+     * as if the control plane had routed its login there: the node claims the character by login,
+     * which fences this node's claim (given back here when the connection closes, unless that
+     * claim came first; a map the player was on saved it as it left). Any thread.
+     */
+    void sendTo(final NodeDescriptor target, final String instanceId) {
         channel.eventLoop().execute(() -> {
-            if (state == State.CLOSED) {
-                return;
+            if (state != State.CLOSED) {
+                redirectNow(sentOn(target, instanceId));
             }
-            state = State.CLOSED;
-            closedBecause = "redirect";
-            shared.metrics().disconnected(closedBecause);
-            final ByteBuf out = channel.alloc().buffer(ClientProtocol.LENGTH_PREFIX + body.length);
-            out.writeShortLE(body.length);
-            out.writeBytes(body);
-            shared.metrics().sent(out.readableBytes());
-            channel.writeAndFlush(out).addListener(LastFrame.THEN_CLOSE);
         });
+    }
+
+    /** A REDIRECT body to {@code target} with a login token for it. The session's event loop, once claimed. */
+    private byte[] sentOn(final NodeDescriptor target, final String instanceId) {
+        final ClaimedCharacter character = claimed;
+        final byte[] token = shared.tokens().issue(new SessionToken.Claims(character.accountId(), characterId,
+            character.realm(), target.getNodeId(), shared.clockMillis().getAsLong() + SENT_ON_TOKEN_MILLIS));
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
+        final int length = ServerMessages.redirect(frame, 0, target.getClient().getHost(), target.getClient().getPort(),
+            token, instanceId);
+        LOG.info("character {} sent to node {}, where map instance {} takes its players now", characterId,
+            target.getNodeId(), instanceId);
+        return java.util.Arrays.copyOf(frame.byteArray(), length);
+    }
+
+    private void redirectNow(final byte[] body) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        closedBecause = "redirect";
+        shared.metrics().disconnected(closedBecause);
+        final ByteBuf out = channel.alloc().buffer(ClientProtocol.LENGTH_PREFIX + body.length);
+        out.writeShortLE(body.length);
+        out.writeBytes(body);
+        shared.metrics().sent(out.readableBytes());
+        channel.writeAndFlush(out).addListener(LastFrame.THEN_CLOSE);
     }
 
     /** Send DISCONNECT and close. The session's event loop. */

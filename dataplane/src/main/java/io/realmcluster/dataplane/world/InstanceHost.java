@@ -21,6 +21,7 @@ import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.LoadReport;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MovePhase;
+import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.world.Portals;
 import io.realmcluster.proto.v1.MapLoad;
 
@@ -61,17 +62,18 @@ public final class InstanceHost {
     private int nextHandle;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Map<String, Double> lastTickP99Millis = new ConcurrentHashMap<>();
-    private final java.util.function.Consumer<String> onUnload;
+    private final java.util.function.Consumer<MapInstance> onUnload;
     private final java.util.function.BiConsumer<String, Histogram> onTicks;
     /** The running instances as an array the egress thread iterates without allocating; replaced on every change. */
     private volatile Running[] snapshot = NONE;
 
     /**
-     * {@code onUnload} hears each instance id this host stops running (its players must go);
+     * {@code onUnload} hears the last assignment of each instance this host stops running (its
+     * players must go: to the node it moved to, see {@link #handingOverTo}, or out);
      * {@code onTicks} each instance's tick durations (nanoseconds) since the last load report.
      */
     public InstanceHost(final String nodeId, final TickScheduler scheduler, final SaveLog saves,
-                        final java.util.function.Consumer<String> onUnload,
+                        final java.util.function.Consumer<MapInstance> onUnload,
                         final java.util.function.BiConsumer<String, Histogram> onTicks) {
         this.nodeId = nodeId;
         this.scheduler = scheduler;
@@ -81,7 +83,7 @@ public final class InstanceHost {
     }
 
     public InstanceHost(final TickScheduler scheduler, final SaveLog saves) {
-        this("node", scheduler, saves, id -> { }, (id, ticks) -> { });
+        this("node", scheduler, saves, gone -> { }, (id, ticks) -> { });
     }
 
     /**
@@ -108,9 +110,7 @@ public final class InstanceHost {
                 running.put(instance.getInstanceId(), current);
                 snapshot = running.values().toArray(NONE);
             }
-            final boolean handingOver = !incoming && instance.hasMove()
-                && instance.getMove().getPhase() == MovePhase.MOVE_PHASE_HANDING_OVER;
-            current.world().handOver(handingOver ? instance.getMove().getEpoch() : 0);
+            current.world().handOver(!incoming && handingOver(instance) ? instance.getMove().getEpoch() : 0);
             final AssignmentAck ack = ack(instance, InstanceState.INSTANCE_STATE_ACTIVE);
             acks.add(incoming ? ack.toBuilder().setMoveEpoch(instance.getMove().getEpoch()).build() : ack);
         }
@@ -120,6 +120,20 @@ public final class InstanceHost {
             }
         }
         return acks;
+    }
+
+    private static boolean handingOver(final MapInstance instance) {
+        return instance.hasMove() && instance.getMove().getPhase() == MovePhase.MOVE_PHASE_HANDING_OVER;
+    }
+
+    /**
+     * The node that takes the players of {@code instance}, as this node last had its assignment,
+     * when it is this node's and hands its players over to another (which has loaded its copy):
+     * a player logging in to it now, or still on it when it leaves, goes there. Otherwise null.
+     */
+    public NodeDescriptor handingOverTo(final MapInstance instance) {
+        return handingOver(instance) && instance.getNodeId().equals(nodeId) && instance.getMove().hasToNode()
+            && !instance.getMove().getToNodeId().equals(nodeId) ? instance.getMove().getToNode() : null;
     }
 
     private Running load(final MapInstance instance) {
@@ -155,7 +169,7 @@ public final class InstanceHost {
         gone.world().logoutAll();
         snapshot = running.values().toArray(NONE);
         lastTickP99Millis.remove(instanceId);
-        onUnload.accept(instanceId);
+        onUnload.accept(gone.assignment());
         if (why.equals("dropped") && gone.world().handedOver() != 0) {
             LOG.info("{} moved to {} with its players", instanceId, gone.assignment().getMove().getToNodeId());
         } else if (why.equals("dropped")) {

@@ -30,6 +30,10 @@ import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.FrameError;
 import io.realmcluster.proto.v1.AssignmentSet;
+import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.InstanceMove;
+import io.realmcluster.proto.v1.MovePhase;
+import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
@@ -39,6 +43,7 @@ class ClientListenerTest {
     private static final Duration DEADLINE = Duration.ofSeconds(10);
     private static final String NODE = "node-t";
     private static final String CONTINENT = "main.0";
+    private static final String MOVED_TO = "node-u";
     private final SessionToken tokens = new SessionToken(TokenSecret.of("client-listener-test-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
     private TickScheduler scheduler;
     private ClientListener listener;
@@ -52,7 +57,7 @@ class ClientListenerTest {
     void start() {
         scheduler = new TickScheduler(1, Throwable::printStackTrace);
         final SaveLog saves = SaveLog.allocate(1 << 20);
-        host = new InstanceHost("node", scheduler, saves, id -> listener.disconnectMap(id), (id, ticks) -> { });
+        host = new InstanceHost(NODE, scheduler, saves, gone -> listener.mapLeft(gone), (id, ticks) -> { });
         saver = new org.agrona.concurrent.AgentRunner(new org.agrona.concurrent.SleepingIdleStrategy(1_000_000),
             Throwable::printStackTrace, null, new Saver(saves, store, NODE, host, org.agrona.concurrent.SystemNanoClock.INSTANCE,
                 departure -> { }));
@@ -62,9 +67,20 @@ class ClientListenerTest {
         listener = ClientListener.bind(HostPort.parse("127.0.0.1:0"), 1,
             new ClientListener.Serving(NODE, tokens, host, sessions, metrics, store, storeThreads,
                 new io.realmcluster.dataplane.transfer.Arrivals()));
-        host.apply(AssignmentSet.newBuilder().addInstances(MapInstance.newBuilder().setInstanceId(CONTINENT).setMapId(0)
-            .setKind(MapKind.MAP_KIND_CONTINENT).setRealm("main").setNodeId(NODE).setEpoch(1)
-            .setState(InstanceState.INSTANCE_STATE_PENDING)).build());
+        host.apply(AssignmentSet.newBuilder().addInstances(continent()).build());
+    }
+
+    private static MapInstance.Builder continent() {
+        return MapInstance.newBuilder().setInstanceId(CONTINENT).setMapId(0).setKind(MapKind.MAP_KIND_CONTINENT)
+            .setRealm("main").setNodeId(NODE).setEpoch(1).setState(InstanceState.INSTANCE_STATE_PENDING);
+    }
+
+    /** The continent as the control plane assigns it while it hands its players over to {@link #MOVED_TO}'s copy. */
+    private static AssignmentSet continentMoving() {
+        return AssignmentSet.newBuilder().addInstances(continent().setMove(InstanceMove.newBuilder()
+            .setToNodeId(MOVED_TO).setPhase(MovePhase.MOVE_PHASE_HANDING_OVER).setEpoch(7).setReason("drain")
+            .setToNode(NodeDescriptor.newBuilder().setNodeId(MOVED_TO)
+                .setClient(Endpoint.newBuilder().setHost("127.0.0.1").setPort(4567))))).build();
     }
 
     @AfterEach
@@ -220,6 +236,42 @@ class ClientListenerTest {
             host.apply(AssignmentSet.getDefaultInstance());
             assertThat(client.readUntilClosed(DEADLINE)).contains("disconnect MAP_CLOSED");
         }
+    }
+
+    @Test
+    void aLoginToAMapHandingItsPlayersOverIsSentToTheNodeItMovesTo() throws IOException {
+        host.apply(continentMoving());
+        try (TestClient client = new TestClient(listener.address())) {
+            enter(client, 13);
+            assertThat(client.readUntilClosed(DEADLINE)).contains("redirect 127.0.0.1:4567 " + CONTINENT)
+                .noneMatch(l -> l.startsWith("entered"));
+            assertSentOn(client.redirectToken(), 13);
+        }
+        assertThat(host.instance(CONTINENT).world().players()).isZero();
+    }
+
+    @Test
+    void playersStillOnAMapThatMovedWithItsPlayersAreSentWhereItWent() throws IOException {
+        try (TestClient client = new TestClient(listener.address())) {
+            enter(client, 14);
+            client.await(l -> l.startsWith("entered 14"), DEADLINE);
+            // The map freezes the player for its hand-over, which never comes here; then the move ends.
+            host.apply(continentMoving());
+            host.apply(AssignmentSet.getDefaultInstance());
+            assertThat(client.readUntilClosed(DEADLINE)).contains("redirect 127.0.0.1:4567 " + CONTINENT)
+                .doesNotContain("disconnect MAP_CLOSED");
+            assertSentOn(client.redirectToken(), 14);
+        }
+    }
+
+    /** A token for the node the map moves to, for this character, as the control plane would give for a login. */
+    private void assertSentOn(final byte[] token, final long character) {
+        assertThat(token).as("REDIRECT token").isNotNull();
+        final SessionToken.Verdict there = tokens.verify(token, MOVED_TO, System.currentTimeMillis());
+        assertThat(there.valid()).as("valid on %s: %s", MOVED_TO, there.failure()).isTrue();
+        assertThat(there.claims().characterId()).isEqualTo(character);
+        assertThat(there.claims().accountId()).isEqualTo(1);
+        assertThat(tokens.verify(token, NODE, System.currentTimeMillis()).valid()).as("valid here").isFalse();
     }
 
     private interface Step {

@@ -54,6 +54,11 @@ final class TestClient implements AutoCloseable {
         out.flush();
     }
 
+    /** The token of the last REDIRECT read, or null. */
+    byte[] redirectToken() {
+        return text.redirectToken();
+    }
+
     UnsafeBuffer buffer() {
         return buffer;
     }

@@ -12,9 +12,15 @@ import io.realmcluster.proto.client.ServerMessages;
 /** Node-to-client frames as short text lines, for assertions. */
 public final class FrameText implements ServerMessages.Handler {
     private final List<String> out;
+    private byte[] redirectToken;
 
     public FrameText(final List<String> out) {
         this.out = out;
+    }
+
+    /** The token of the last REDIRECT, or null. */
+    public byte[] redirectToken() {
+        return redirectToken;
     }
 
     @Override
@@ -67,6 +73,8 @@ public final class FrameText implements ServerMessages.Handler {
     @Override
     public void redirect(final String host, final int port, final DirectBuffer token, final int tokenOffset, final int tokenLength,
                          final String instanceId) {
+        redirectToken = new byte[tokenLength];
+        token.getBytes(tokenOffset, redirectToken);
         out.add("redirect " + host + ":" + port + " " + instanceId);
     }
 
