@@ -43,7 +43,9 @@ public final class Database implements AutoCloseable {
         config.setUsername(credentials.user());
         config.setPassword(credentials.password());
         config.setMaximumPoolSize(poolSize);
-        config.setMinimumIdle(Math.min(2, poolSize));
+        // A fixed pool: a burst (a thousand logins at once) finds its connections open instead of
+        // waiting, one new connection at a time, past the connection timeout.
+        config.setMinimumIdle(poolSize);
         config.setConnectionTimeout(3_000);
         config.setValidationTimeout(2_000);
         config.setInitializationFailTimeout(5_000);

@@ -32,11 +32,24 @@ public final class GrpcServers {
      */
     public static Server start(final String what, final HostPort listen, final HealthStatusManager health,
                                final List<BindableService> services, final ServerInterceptor... interceptors) {
+        return start(what, listen, health, null, services, interceptors);
+    }
+
+    /**
+     * {@link #start(String, HostPort, HealthStatusManager, List, ServerInterceptor...)} with the
+     * calls run on {@code executor} (null: gRPC's own, which grows a thread for every call at once).
+     */
+    public static Server start(final String what, final HostPort listen, final HealthStatusManager health,
+                               final java.util.concurrent.Executor executor, final List<BindableService> services,
+                               final ServerInterceptor... interceptors) {
         final NettyServerBuilder builder = NettyServerBuilder.forAddress(listen.toSocketAddress())
             .permitKeepAliveTime(MIN_CLIENT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance());
+        if (executor != null) {
+            builder.executor(executor);
+        }
         for (final BindableService service : services) {
             builder.addService(ServerInterceptors.intercept(service, interceptors));
         }
