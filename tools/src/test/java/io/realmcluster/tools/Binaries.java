@@ -1,5 +1,9 @@
 package io.realmcluster.tools;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +20,13 @@ final class Binaries implements AutoCloseable {
     static final String REALMCTL = "io.realmcluster.tools.realmctl.Realmctl";
     /** The key nodes check session tokens with, given to every node these tests start (control planes take a file). */
     static final String TOKEN_SECRET = "process-level-tests-token-secret-0123456789abcdef";
+
+    /** {@link #TOKEN_SECRET} in a file of {@code directory} only its owner may read, as an operator keeps it. */
+    static Path tokenSecretFile(final Path directory) throws IOException {
+        final Path file = Files.createFile(directory.resolve("token-secret"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return Files.writeString(file, TOKEN_SECRET + "\n");
+    }
 
     private final String etcdEndpoint;
     private final String prefix;

@@ -7,9 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +61,7 @@ class BotsIT {
     @BeforeEach
     void setUp() throws Exception {
         binaries = new Binaries(ETCD.endpoint(), "/bots-it-" + UUID.randomUUID());
-        final Path secret = Files.writeString(directory.resolve("token-secret"), Binaries.TOKEN_SECRET + "\n");
-        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        final Path secret = Binaries.tokenSecretFile(directory);
         controlPlane = Binaries.freeAddress();
         binaries.controlPlane("cp-1", controlPlane.port(), Map.of("REALM_DB_USER", POSTGRES.user(),
             "REALM_DB_PASSWORD", POSTGRES.password()), "--db-url", POSTGRES.jdbcUrl(), "--token-secret-file",

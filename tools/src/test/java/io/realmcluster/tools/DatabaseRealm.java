@@ -3,7 +3,6 @@ package io.realmcluster.tools;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +41,7 @@ final class DatabaseRealm implements AutoCloseable {
     static DatabaseRealm start(final String etcdEndpoint, final PostgresProcess postgres, final Path directory)
         throws IOException {
         final DatabaseRealm realm = new DatabaseRealm(new Binaries(etcdEndpoint, "/realm-it-" + UUID.randomUUID()), postgres,
-            Binaries.freeAddress(), Files.writeString(directory.resolve("token-secret"), Binaries.TOKEN_SECRET + "\n"));
+            Binaries.freeAddress(), Binaries.tokenSecretFile(directory));
         realm.startControlPlane();
         return realm;
     }
