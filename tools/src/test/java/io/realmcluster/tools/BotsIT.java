@@ -81,17 +81,27 @@ class BotsIT {
     @Test
     void botsLogInMoveSeeEachOtherFightAndLootMoneyIntoTheirState() throws Exception {
         final String prefix = ItSupport.prefix("Itb");
-        final BotReport report = new BotFleet(new BotConfig(List.of(controlPlane), 12, Duration.ofSeconds(25), "main",
-            prefix, 8, 1, Duration.ofSeconds(5))).run();
+        // Half of them send their moves over UDP, as the protocol intends for movement; the other half over TCP.
+        final java.util.concurrent.CompletableFuture<BotReport> udpRun = ItSupport.inBackground(new BotFleet(
+            new BotConfig(List.of(controlPlane), 6, Duration.ofSeconds(25), "main", prefix + "u", 8, 1, Duration.ofSeconds(5))
+                .withMovesOverUdp(true)));
+        final BotReport overTcp = new BotFleet(new BotConfig(List.of(controlPlane), 6, Duration.ofSeconds(25), "main",
+            prefix + "t", 8, 1, Duration.ofSeconds(5))).run();
+        final BotReport overUdp = udpRun.get(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
 
-        assertThat(report.ok()).as(String.join("\n", report.summaryLines())).isTrue();
-        assertThat(report.enteredWorld()).isEqualTo(12);
-        assertThat(report.samples()).as("moves echoed in SELF_STATE").isGreaterThan(1_000);
-        assertThat(report.botsThatSawOthers()).isEqualTo(12);
-        assertThat(report.kills()).isPositive();
-        assertThat(report.lootedCopper()).isPositive();
-        assertThat(report.maxMoneySeen()).as("money in a bot's SELF_STATE").isPositive();
-        assertThat(report.chatHeard()).isPositive();
+        for (final BotReport report : List.of(overTcp, overUdp)) {
+            assertThat(report.ok()).as(String.join("\n", report.summaryLines())).isTrue();
+            assertThat(report.enteredWorld()).isEqualTo(6);
+            assertThat(report.samples()).as("moves echoed in SELF_STATE").isGreaterThan(500);
+            assertThat(report.botsThatSawOthers()).isEqualTo(6);
+        }
+        assertThat(Scrape.of(ItSupport.metricsAddress(node)).sum("realm_node_client_datagrams_total"))
+            .as("moves the node took as datagrams").isGreaterThan(500);
+        assertThat(overTcp.kills() + overUdp.kills()).isPositive();
+        final long looted = overTcp.lootedCopper() + overUdp.lootedCopper();
+        assertThat(looted).isPositive();
+        assertThat(Math.max(overTcp.maxMoneySeen(), overUdp.maxMoneySeen())).as("money in a bot's SELF_STATE").isPositive();
+        assertThat(overTcp.chatHeard() + overUdp.chatHeard()).isPositive();
 
         // What the bots were told is in the database, explained by the ledger, and they are all logged out.
         final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(java.util.Locale.ROOT) + "%'";
@@ -99,7 +109,7 @@ class BotsIT {
             assertThat(query("SELECT count(*) " + characters + " AND state <> 'OFFLINE'")).isZero());
         assertThat(query("SELECT count(*) " + characters)).isEqualTo(12);
         final long money = query("SELECT coalesce(sum(money), 0) " + characters);
-        assertThat(money).as("money saved").isGreaterThanOrEqualTo(report.lootedCopper())
+        assertThat(money).as("money saved").isGreaterThanOrEqualTo(looted)
             .isEqualTo(query("SELECT coalesce(sum(money_delta), 0) FROM ledger WHERE character_id IN (SELECT character_id "
                 + characters + ")"));
         assertThat(query("SELECT count(*) " + characters + " AND (x <> -8949.95 OR save_seq > 0)"))

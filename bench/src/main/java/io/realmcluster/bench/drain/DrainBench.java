@@ -62,9 +62,11 @@ public final class DrainBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         System.out.println(Conditions.describe());
-        System.out.printf("scenario:   %d bots (a move each 50 ms, half on each continent, homes over %.0f yards) on node-a, which runs both continents;%n"
+        System.out.printf("scenario:   %d bots (a move each 50 ms, %s, half on each continent, homes over %.0f yards) on node-a, "
+            + "which runs both continents;%n"
             + "            node-b empty; etcd, PostgreSQL, 1 control plane, 2 nodes and the bots (%d event loops, in this JVM) on this machine;%n"
-            + "            %d s of play before each way of leaving node-a%n", bots, spreadYards, fleet.ioThreads(), warmupSeconds);
+            + "            %d s of play before each way of leaving node-a%n", bots, fleet.moves(), spreadYards, fleet.ioThreads(),
+            warmupSeconds);
         try (BenchRealm realm = BenchRealm.start()) {
             final BenchRealm.Node a = realm.node("node-a", 2 * bots);
             realm.awaitActive(a.id(), 2);

@@ -53,10 +53,11 @@ public final class BotsBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         System.out.println(Conditions.describe());
-        System.out.printf("scenario:   1 node saving to PostgreSQL (both continents, 1 tick thread per core), runs of %s bots over loopback TCP, a move each 50 ms,%n"
-            + "            half on each continent, homes spread over %.0f yards around the start area;%n"
+        System.out.printf("scenario:   1 node saving to PostgreSQL (both continents, 1 tick thread per core), runs of %s bots over loopback, a move each 50 ms,%n"
+            + "            %s, half on each continent, homes spread over %.0f yards around the start area;%n"
             + "            etcd, PostgreSQL, 1 control plane and the bots (%d event loops, in this JVM) on the same machine;%n"
-            + "            %d s warm-up, %d s measured per run%n", counts, spreadYards, fleet.ioThreads(), warmupSeconds, seconds);
+            + "            %d s warm-up, %d s measured per run%n", counts, fleet.moves(), spreadYards, fleet.ioThreads(), warmupSeconds,
+            seconds);
         try (BenchRealm realm = BenchRealm.start()) {
             final BenchRealm.Node node = realm.node("bench-node", counts.stream().mapToInt(Integer::intValue).max().orElse(1));
             realm.awaitActive(node.id(), 2);

@@ -14,6 +14,7 @@ public final class ClientMetrics {
     private final Counter bytesIn;
     private final Counter bytesOut;
     private final Counter droppedInputs;
+    private final Counter datagrams;
     private final Counter logins;
     private final Histogram arrivals;
 
@@ -31,6 +32,8 @@ public final class ClientMetrics {
             .register(registry);
         bytesOut = Counter.builder().name("realm_node_client_bytes_sent").help("Bytes sent to game clients")
             .register(registry);
+        datagrams = Counter.builder().name("realm_node_client_datagrams")
+            .help("UDP datagrams taken from game clients (a session's own, within its rate)").register(registry);
         droppedInputs = Counter.builder().name("realm_node_dropped_inputs")
             .help("Client inputs dropped because a map's ingress ring was full").register(registry);
         logins = Counter.builder().name("realm_node_client_logins").help("Sessions that showed a valid token")
@@ -47,6 +50,15 @@ public final class ClientMetrics {
     /** Counters that go nowhere, for tests that do not scrape. */
     public static ClientMetrics unregistered(final ClientSessions sessions) {
         return new ClientMetrics(new PrometheusRegistry(), sessions);
+    }
+
+    void datagramTaken() {
+        datagrams.inc();
+    }
+
+    /** Datagrams taken so far. */
+    public long datagramsTaken() {
+        return (long) datagrams.get();
     }
 
     void rejected(final FrameError error) {

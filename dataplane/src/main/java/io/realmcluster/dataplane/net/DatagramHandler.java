@@ -67,6 +67,7 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter implements Clie
                 metrics.rejected(FrameError.DATAGRAM_FLOOD);
                 return;
             }
+            metrics.datagramTaken();
             current = session;
             sender = packet.sender();
             refused = false;

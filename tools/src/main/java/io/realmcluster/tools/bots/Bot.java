@@ -79,6 +79,10 @@ final class Bot implements ServerMessages.Handler {
     private byte[] token;
     private String instanceId;
     private Channel channel;
+    /** This session's id and UDP cookie (from WELCOME), and the socket its moves go out on when they go as datagrams. */
+    private long sessionId;
+    private final byte[] cookie = new byte[ClientProtocol.COOKIE_BYTES];
+    private Channel datagrams;
     private long phaseStartedNanos;
     /** When this bot's Login call started, until it enters the world; then 0. */
     private long loginStartedNanos;
@@ -236,6 +240,7 @@ final class Bot implements ServerMessages.Handler {
             return;
         }
         channel = null;
+        closeDatagrams();
         if (state == State.REDIRECTING && !fleet.stopping()) {
             open();
             return;
@@ -268,6 +273,7 @@ final class Bot implements ServerMessages.Handler {
     }
 
     void forceClose() {
+        closeDatagrams();
         if (channel != null) {
             if (state != State.DONE) {
                 state = State.LOGGING_OUT;
@@ -282,6 +288,7 @@ final class Bot implements ServerMessages.Handler {
         settle(false);
         leaveWorld();
         state = State.DONE;
+        closeDatagrams();
         if (channel != null) {
             channel.close();
         }
@@ -311,6 +318,42 @@ final class Bot implements ServerMessages.Handler {
             counted = false;
             fleet.leftWorld();
         }
+    }
+
+    /**
+     * A UDP socket to the node, from a port of its own: the node binds a session's datagrams to the
+     * first address they come from. Moves go over TCP until it is connected.
+     */
+    private void openDatagrams() {
+        closeDatagrams();
+        final ChannelFuture connect = loop.datagrams.connect(address);
+        final Channel opened = connect.channel();
+        datagrams = opened;
+        connect.addListener((ChannelFutureListener) done -> {
+            if (!done.isSuccess() && datagrams == opened) {
+                datagrams = null;
+                final Throwable cause = done.cause();
+                fail("udp", "cannot open a UDP socket to " + address + ": "
+                    + (cause == null ? "cancelled" : cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+            }
+        });
+    }
+
+    private void closeDatagrams() {
+        if (datagrams != null) {
+            datagrams.close();
+            datagrams = null;
+        }
+    }
+
+    /** The datagram whose body (at {@link ClientProtocol#DATAGRAM_BODY} of the loop's buffer) is {@code bodyLength} long. */
+    private void sendDatagram(final int bodyLength) {
+        loop.out.putLong(ClientProtocol.DATAGRAM_SESSION, sessionId, LE);
+        loop.out.putBytes(ClientProtocol.DATAGRAM_COOKIE, cookie);
+        final int length = ClientProtocol.DATAGRAM_BODY + bodyLength;
+        final ByteBuf buf = datagrams.alloc().directBuffer(length);
+        buf.writeBytes(loop.out.byteArray(), 0, length);
+        datagrams.writeAndFlush(buf, datagrams.voidPromise());
     }
 
     private void send(final int bodyLength, final boolean flush) {
@@ -375,7 +418,11 @@ final class Bot implements ServerMessages.Handler {
             sequence = 1;
         }
         ring.sent(sequence, now, x, y);
-        send(ClientMessages.move(loop.out, LENGTH_PREFIX, sequence, x, y, z, orientation, 0), false);
+        if (datagrams != null && datagrams.isActive()) {
+            sendDatagram(ClientMessages.move(loop.out, ClientProtocol.DATAGRAM_BODY, sequence, x, y, z, orientation, 0));
+        } else {
+            send(ClientMessages.move(loop.out, LENGTH_PREFIX, sequence, x, y, z, orientation, 0), false);
+        }
         fleet.moveSent();
 
         if (now - nextChatNanos >= 0) {
@@ -509,6 +556,8 @@ final class Bot implements ServerMessages.Handler {
             return;
         }
         state = State.ENTERING;
+        this.sessionId = sessionId;
+        cookie.getBytes(cookieOffset, this.cookie);
         send(ClientMessages.enterWorld(loop.out, LENGTH_PREFIX, instanceId), true);
     }
 
@@ -554,6 +603,9 @@ final class Bot implements ServerMessages.Handler {
             instancesEntered++;
         }
         state = State.IN_WORLD;
+        if (fleet.movesOverUdp()) {
+            openDatagrams();
+        }
         if (!counted) {
             counted = true;
             fleet.enteredWorld();
@@ -663,6 +715,7 @@ final class Bot implements ServerMessages.Handler {
         ring.reset();
         targetId = 0;
         nodePositionKnown = false;
+        closeDatagrams();
         channel.close();
     }
 

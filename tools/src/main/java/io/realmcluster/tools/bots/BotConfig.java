@@ -30,7 +30,7 @@ import io.realmcluster.common.net.HostPort;
  */
 public record BotConfig(List<HostPort> controlPlanes, int count, Duration duration, String realm, String namePrefix,
                         int loginConcurrency, int ioThreads, Duration chatEvery, float spreadYards,
-                        double dungeonShare, Duration dungeonStay, String accountsPassword) {
+                        double dungeonShare, Duration dungeonStay, String accountsPassword, boolean movesOverUdp) {
     /** Bots spread over {@link #DEFAULT_SPREAD_YARDS}, a start zone. */
     public static final float DEFAULT_SPREAD_YARDS = 150f;
 
@@ -44,19 +44,28 @@ public record BotConfig(List<HostPort> controlPlanes, int count, Duration durati
                      final String namePrefix, final int loginConcurrency, final int ioThreads, final Duration chatEvery,
                      final float spreadYards) {
         this(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery, spreadYards, 0,
-            Duration.ofSeconds(20), null);
+            Duration.ofSeconds(20), null, false);
     }
 
     /** The same bots, with {@code share} of them going through portals and staying {@code stay} on each map. */
     public BotConfig withDungeons(final double share, final Duration stay) {
         return new BotConfig(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery,
-            spreadYards, share, stay, accountsPassword);
+            spreadYards, share, stay, accountsPassword, movesOverUdp);
     }
 
     /** The same bots, logging in to existing accounts and characters with {@code password} instead of registering. */
     public BotConfig withExistingAccounts(final String password) {
         return new BotConfig(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery,
-            spreadYards, dungeonShare, dungeonStay, Objects.requireNonNull(password, "password"));
+            spreadYards, dungeonShare, dungeonStay, Objects.requireNonNull(password, "password"), movesOverUdp);
+    }
+
+    /**
+     * The same bots, sending their moves as UDP datagrams once in the world (everything else, and
+     * what the node sends, stays on TCP), or over TCP.
+     */
+    public BotConfig withMovesOverUdp(final boolean udp) {
+        return new BotConfig(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery,
+            spreadYards, dungeonShare, dungeonStay, accountsPassword, udp);
     }
 
     @Override

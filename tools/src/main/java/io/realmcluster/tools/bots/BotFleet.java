@@ -29,6 +29,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -83,6 +84,11 @@ public final class BotFleet {
     private long nextProgressNanos;
     private volatile List<BotLoop> running = List.of();
 
+    /** Whether bots in the world send their moves as UDP datagrams. */
+    boolean movesOverUdp() {
+        return config.movesOverUdp();
+    }
+
     public BotFleet(final BotConfig config) {
         this.config = config;
         this.settled = new CountDownLatch(config.count());
@@ -136,7 +142,10 @@ public final class BotFleet {
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                     .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
-                loops.add(new BotLoop(eventLoop, bootstrap, random.nextLong()));
+                final Bootstrap datagrams = new Bootstrap().group(eventLoop).channel(NioDatagramChannel.class)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .handler(DropDatagrams.INSTANCE);
+                loops.add(new BotLoop(eventLoop, bootstrap, datagrams, random.nextLong()));
             }
             final long chatEveryNanos = config.chatEvery().toNanos();
             for (int i = 0; i < config.count(); i++) {
@@ -501,5 +510,16 @@ public final class BotFleet {
         final Map<String, Long> result = new TreeMap<>();
         counters.forEach((key, adder) -> result.put(key, adder.sum()));
         return result;
+    }
+
+    /** The node answers moves on TCP: whatever comes to a bot's UDP socket (a PONG) is dropped. */
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class DropDatagrams extends io.netty.channel.ChannelInboundHandlerAdapter {
+        static final DropDatagrams INSTANCE = new DropDatagrams();
+
+        @Override
+        public void channelRead(final io.netty.channel.ChannelHandlerContext ctx, final Object msg) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
     }
 }

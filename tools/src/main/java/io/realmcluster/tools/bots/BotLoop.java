@@ -27,6 +27,8 @@ final class BotLoop {
 
     final EventLoop eventLoop;
     final Bootstrap bootstrap;
+    /** For the UDP sockets of bots that send their moves as datagrams. */
+    final Bootstrap datagrams;
     final List<Bot> bots = new ArrayList<>();
     /** Input-to-state latency in microseconds. */
     final Histogram latency = new Histogram(3);
@@ -44,9 +46,10 @@ final class BotLoop {
     private ScheduledFuture<?> ticker;
     private boolean tickFailureLogged;
 
-    BotLoop(final EventLoop eventLoop, final Bootstrap bootstrap, final long seed) {
+    BotLoop(final EventLoop eventLoop, final Bootstrap bootstrap, final Bootstrap datagrams, final long seed) {
         this.eventLoop = eventLoop;
         this.bootstrap = bootstrap;
+        this.datagrams = datagrams;
         this.random = new SplittableRandom(seed);
     }
 

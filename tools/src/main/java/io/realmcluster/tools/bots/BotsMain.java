@@ -73,6 +73,11 @@ public final class BotsMain implements Callable<Integer> {
         description = "How long those bots stay on a map before they take the next portal (default: ${DEFAULT-VALUE}).")
     long dungeonStaySeconds;
 
+    @Option(names = "--udp-moves",
+        description = "Send moves as UDP datagrams once in the world (the node binds each session's UDP to its cookie); "
+            + "everything else stays on TCP.")
+    boolean udpMoves;
+
     @Option(names = "--accounts-password-file", paramLabel = "FILE",
         description = "Log in to existing accounts and characters (<prefix>bot0, <prefix>bot1, ...; made with realmctl create) "
             + "with the password in FILE instead of registering new ones; needs --name-prefix.")
@@ -138,7 +143,7 @@ public final class BotsMain implements Callable<Integer> {
         try {
             final BotConfig config = new BotConfig(controlPlanes, count, Duration.ofSeconds(durationSeconds), realm, prefix,
                 loginConcurrency, ioThreads, Duration.ofSeconds(chatEverySeconds), spreadYards)
-                .withDungeons(dungeonShare, Duration.ofSeconds(dungeonStaySeconds));
+                .withDungeons(dungeonShare, Duration.ofSeconds(dungeonStaySeconds)).withMovesOverUdp(udpMoves);
             if (accountsPasswordFile == null) {
                 return config;
             }
