@@ -18,24 +18,17 @@ public final class FleetOptions {
     @Option(names = "--login-concurrency", defaultValue = "32", description = "Logins in flight (default: ${DEFAULT-VALUE}).")
     int loginConcurrency;
 
-    @Option(names = "--udp-moves", description = "Bots send their moves as UDP datagrams instead of over TCP.")
-    boolean udpMoves;
-
     public int ioThreads() {
         return ioThreads;
     }
 
-    /** How the bots send their moves, for a benchmark's conditions. */
-    public String moves() {
-        return udpMoves ? "moves over UDP" : "moves over TCP";
-    }
 
     /**
      * {@code count} bots named {@code prefix}... on {@link #REALM}, playing until stopped (a move
-     * every 50 ms, a chat line every 20 s), their homes within {@code spreadYards} of where they enter.
+     * every 50 ms over TCP, a chat line every 20 s), their homes within {@code spreadYards} of where they enter.
      */
     public BotConfig fleet(final HostPort controlPlane, final int count, final String prefix, final float spreadYards) {
         return new BotConfig(List.of(controlPlane), count, Duration.ZERO, REALM, prefix, loginConcurrency, ioThreads,
-            Duration.ofSeconds(20), spreadYards).withMovesOverUdp(udpMoves);
+            Duration.ofSeconds(20), spreadYards);
     }
 }

@@ -56,6 +56,9 @@ public final class DrainBench implements Callable<Integer> {
         description = "Yards from the start area over which bots make their homes (default: ${DEFAULT-VALUE}).")
     float spreadYards;
 
+    @Option(names = "--udp-moves", description = "Bots send their moves as UDP datagrams instead of over TCP.")
+    boolean udpMoves;
+
     @Mixin
     FleetOptions fleet;
 
@@ -65,14 +68,15 @@ public final class DrainBench implements Callable<Integer> {
         System.out.printf("scenario:   %d bots (a move each 50 ms, %s, half on each continent, homes over %.0f yards) on node-a, "
             + "which runs both continents;%n"
             + "            node-b empty; etcd, PostgreSQL, 1 control plane, 2 nodes and the bots (%d event loops, in this JVM) on this machine;%n"
-            + "            %d s of play before each way of leaving node-a%n", bots, fleet.moves(), spreadYards, fleet.ioThreads(),
+            + "            %d s of play before each way of leaving node-a%n", bots, udpMoves ? "moves over UDP" : "moves over TCP", spreadYards, fleet.ioThreads(),
             warmupSeconds);
         try (BenchRealm realm = BenchRealm.start()) {
             final BenchRealm.Node a = realm.node("node-a", 2 * bots);
             realm.awaitActive(a.id(), 2);
             final BenchRealm.Node b = realm.node("node-b", 2 * bots);
             createCharacters(realm);
-            final BotConfig config = fleet.fleet(realm.controlPlane(), bots, PREFIX, spreadYards).withExistingAccounts(PASSWORD);
+            final BotConfig config = fleet.fleet(realm.controlPlane(), bots, PREFIX, spreadYards).withExistingAccounts(PASSWORD)
+                .withMovesOverUdp(udpMoves);
 
             System.out.println("baseline: the players log out of node-a and log in again");
             try (RunningFleet first = RunningFleet.start(config)) {

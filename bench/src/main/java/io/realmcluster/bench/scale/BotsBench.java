@@ -47,6 +47,14 @@ public final class BotsBench implements Callable<Integer> {
         description = "Seconds in the world before measuring, time for the bots to walk to their homes (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
+    @Option(names = "--moves", defaultValue = "tcp", split = ",",
+        description = "How the bots send their moves: tcp, udp, or tcp,udp (each count runs once each way, and udp is "
+            + "compared with tcp) (default: ${DEFAULT-VALUE}).")
+    List<Moves> moves;
+
+    /** The transport of the bots' moves; everything else, and all the node sends, goes over TCP. */
+    enum Moves { tcp, udp }
+
     @Mixin
     FleetOptions fleet;
 
@@ -54,27 +62,33 @@ public final class BotsBench implements Callable<Integer> {
     public Integer call() throws Exception {
         System.out.println(Conditions.describe());
         System.out.printf("scenario:   1 node saving to PostgreSQL (both continents, 1 tick thread per core), runs of %s bots over loopback, a move each 50 ms,%n"
-            + "            %s, half on each continent, homes spread over %.0f yards around the start area;%n"
+            + "            moves over %s, half on each continent, homes spread over %.0f yards around the start area;%n"
             + "            etcd, PostgreSQL, 1 control plane and the bots (%d event loops, in this JVM) on the same machine;%n"
-            + "            %d s warm-up, %d s measured per run%n", counts, fleet.moves(), spreadYards, fleet.ioThreads(), warmupSeconds,
+            + "            %d s warm-up, %d s measured per run%n", counts, moves, spreadYards, fleet.ioThreads(), warmupSeconds,
             seconds);
         try (BenchRealm realm = BenchRealm.start()) {
             final BenchRealm.Node node = realm.node("bench-node", counts.stream().mapToInt(Integer::intValue).max().orElse(1));
             realm.awaitActive(node.id(), 2);
             final List<Run> runs = new java.util.ArrayList<>();
-            for (int i = 0; i < counts.size(); i++) {
-                runs.add(run(realm.controlPlane(), node.metrics(), counts.get(i), "Run" + (char) ('a' + i)));
-                System.out.println();
-                Run.header();
-                runs.forEach(Run::print);
-                System.out.println();
+            for (final int count : counts) {
+                for (final Moves way : moves) {
+                    runs.add(run(realm.controlPlane(), node.metrics(), count, way, "Run" + (char) ('a' + runs.size())));
+                    System.out.println();
+                    Run.header();
+                    runs.forEach(Run::print);
+                    System.out.println();
+                }
             }
             final Run first = runs.get(0);
             final Run last = runs.get(runs.size() - 1);
-            System.out.printf(Locale.ROOT, "ratio %d/%d bots: tick p99 %.2fx, echo p50 %.2fx, echo p99 %.2fx%n",
-                last.bots, first.bots, last.ticks.p99Seconds() / first.ticks.p99Seconds(),
-                last.report.latencyP50Micros() / (double) Math.max(1, first.report.latencyP50Micros()),
-                last.report.latencyP99Micros() / (double) Math.max(1, first.report.latencyP99Micros()));
+            if (last.bots != first.bots) {
+                ratio(last.bots + "/" + first.bots + " bots" + (moves.size() > 1 ? " over " + last.moves : ""),
+                    runs.stream().filter(r -> r.moves == last.moves).findFirst().orElse(first), last);
+            }
+            for (final Run udp : runs) {
+                runs.stream().filter(tcp -> udp.moves == Moves.udp && tcp.moves == Moves.tcp && tcp.bots == udp.bots)
+                    .findFirst().ifPresent(tcp -> ratio("udp/tcp at " + udp.bots + " bots", tcp, udp));
+            }
             for (final String line : last.report.summaryLines()) {
                 System.out.println(line);
             }
@@ -82,9 +96,18 @@ public final class BotsBench implements Callable<Integer> {
         return 0;
     }
 
+    private static void ratio(final String what, final Run baseline, final Run run) {
+        System.out.printf(Locale.ROOT, "ratio %s: tick p99 %.2fx, echo p50 %.2fx, echo p99 %.2fx%n", what,
+            run.ticks.p99Seconds() / baseline.ticks.p99Seconds(),
+            run.report.latencyP50Micros() / (double) Math.max(1, baseline.report.latencyP50Micros()),
+            run.report.latencyP99Micros() / (double) Math.max(1, baseline.report.latencyP99Micros()));
+    }
+
     /** Log {@code bots} bots in, let them play, measure a window, log them out. */
-    private Run run(final HostPort cp, final String metrics, final int bots, final String prefix) throws Exception {
-        try (RunningFleet running = RunningFleet.start(fleet.fleet(cp, bots, prefix, spreadYards))) {
+    private Run run(final HostPort cp, final String metrics, final int bots, final Moves way, final String prefix)
+        throws Exception {
+        try (RunningFleet running = RunningFleet.start(fleet.fleet(cp, bots, prefix, spreadYards)
+            .withMovesOverUdp(way == Moves.udp))) {
             running.awaitInWorld(Duration.ofMinutes(10));
             // The warm-up and the window are the measurement: they are waited out, not polled.
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
@@ -93,7 +116,7 @@ public final class BotsBench implements Callable<Integer> {
             final int inWorld = running.fleet().inWorld();
             Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
             final Scrape after = Scrape.of(metrics);
-            return new Run(bots, inWorld, TickWindow.between(before, after),
+            return new Run(bots, way, inWorld, TickWindow.between(before, after),
                 TickWindow.ticksOver(before, after, SLOW_TICK_SECONDS),
                 Math.round(after.sum("realm_node_dropped_frames") - before.sum("realm_node_dropped_frames")),
                 Math.round(after.sum("realm_node_dropped_inputs") - before.sum("realm_node_dropped_inputs")),
@@ -101,17 +124,17 @@ public final class BotsBench implements Callable<Integer> {
         }
     }
 
-    private record Run(int bots, int inWorld, TickWindow ticks, long slowTicks, long droppedFrames, long droppedInputs,
+    private record Run(int bots, Moves moves, int inWorld, TickWindow ticks, long slowTicks, long droppedFrames, long droppedInputs,
                        BotReport report) {
         static void header() {
             System.out.println("node tick duration (ms, histogram bucket bounds), frames and inputs the node dropped, bots' move-to-echo latency (ms)");
-            System.out.printf("%-6s %8s %9s %9s %8s %9s %7s %10s %10s %9s %9s %9s %9s%n", "bots", "in world", "tick p99",
+            System.out.printf("%-6s %5s %8s %9s %9s %8s %9s %7s %10s %10s %9s %9s %9s %9s%n", "bots", "moves", "in world", "tick p99",
                 "tick max", "> 50 ms", "overruns", "ticks", "drop frm", "drop inp", "echo p50", "echo p99", "echo max",
                 "failed");
         }
 
         void print() {
-            System.out.printf(Locale.ROOT, "%-6d %8d %9s %9s %8d %9.0f %7d %10d %10d %9.1f %9.1f %9.1f %9d%n", bots, inWorld,
+            System.out.printf(Locale.ROOT, "%-6d %5s %8d %9s %9s %8d %9.0f %7d %10d %10d %9.1f %9.1f %9.1f %9d%n", bots, moves, inWorld,
                 bound(ticks.p99Seconds()), bound(ticks.maxSeconds()), slowTicks, ticks.overruns(), ticks.ticks(),
                 droppedFrames, droppedInputs, report.latencyP50Micros() / 1000.0, report.latencyP99Micros() / 1000.0,
                 report.latencyMaxMicros() / 1000.0, bots - report.enteredWorld() + report.unexpectedDisconnectCount());
