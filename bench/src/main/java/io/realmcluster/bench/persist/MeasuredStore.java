@@ -2,15 +2,13 @@ package io.realmcluster.bench.persist;
 
 import java.sql.SQLException;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import io.realmcluster.bench.ForwardingCharacterStore;
 import io.realmcluster.dataplane.store.CharacterStore;
-import io.realmcluster.dataplane.store.ClaimRefused;
-import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.PendingSave;
 
 /**
@@ -18,8 +16,7 @@ import io.realmcluster.dataplane.store.PendingSave;
  * {@link CharacterStore#save}) and counting the saves that landed. For the baseline it splits
  * every batch the saver hands it, so each character is saved in a transaction of its own.
  */
-final class MeasuredStore implements CharacterStore {
-    private final CharacterStore store;
+final class MeasuredStore extends ForwardingCharacterStore {
     private final boolean onePerTransaction;
     private final Recorder latencies = new Recorder(3);
     private final AtomicLong transactions = new AtomicLong();
@@ -30,7 +27,7 @@ final class MeasuredStore implements CharacterStore {
     }
 
     MeasuredStore(final CharacterStore store, final boolean onePerTransaction) {
-        this.store = store;
+        super(store);
         this.onePerTransaction = onePerTransaction;
     }
 
@@ -66,27 +63,5 @@ final class MeasuredStore implements CharacterStore {
     /** Transaction latencies in nanoseconds since the last call (the first call: since creation). Any thread. */
     Histogram takeLatencies() {
         return latencies.getIntervalHistogram();
-    }
-
-    @Override
-    public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId) throws ClaimRefused {
-        return store.claim(characterId, accountId, nodeId);
-    }
-
-    @Override
-    public void release(final long characterId, final long epoch, final String nodeId) throws SQLException {
-        store.release(characterId, epoch, nodeId);
-    }
-
-    @Override
-    public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final UUID transferId,
-                                          final String nodeId) throws ClaimRefused {
-        return store.claimTransfer(characterId, epoch, transferId, nodeId);
-    }
-
-    @Override
-    public long abortTransfer(final long characterId, final long epoch, final UUID transferId, final String nodeId)
-        throws SQLException {
-        return store.abortTransfer(characterId, epoch, transferId, nodeId);
     }
 }

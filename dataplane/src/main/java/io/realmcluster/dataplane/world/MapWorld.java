@@ -41,6 +41,8 @@ public final class MapWorld implements TickSimulation {
     static final float MELEE_RANGE = 5f;
     static final float ATTACK_RANGE = 30f;
     static final float LOOT_RANGE = 5f;
+    /** How far a say carries, as in the game: those farther away may see the speaker but do not hear it. */
+    static final float SAY_RANGE = 25f;
     static final long CREATURE_ID_BASE = 1L << 48;
     /** Entity updates go to each player every this many ticks (10 Hz at 20 Hz ticks); its own state every tick. */
     static final int UPDATE_EVERY_TICKS = 2;
@@ -480,7 +482,7 @@ public final class MapWorld implements TickSimulation {
         final int cells = grid.neighbourhood(grid.cellOf(slot), around);
         for (int c = 0; c < cells; c++) {
             for (int other = grid.first(around[c]); other != Grid.NONE; other = grid.next(other)) {
-                if (kind[other] == PLAYER) {
+                if (kind[other] == PLAYER && distance(x[slot], y[slot], x[other], y[other]) <= SAY_RANGE) {
                     outbox.send(Outbox.FRAME, session[other], id[other], bodyLength);
                 }
             }

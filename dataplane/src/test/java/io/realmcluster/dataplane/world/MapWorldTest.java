@@ -133,6 +133,8 @@ class MapWorldTest {
     void playersSeeWhatChangesAroundThemAndHearEachOther() {
         join(PLAYER, 0f, 0f);
         join(PLAYER + 1, 10f, 0f);
+        // In sight (within 100 yards) but out of earshot of a say (25 yards).
+        join(PLAYER + 2, 40f, 0f);
         runTicks(1);
         final List<String> first = framesTo(PLAYER);
         assertThat(first.get(0)).startsWith("entered " + PLAYER + " map 0");
@@ -149,11 +151,12 @@ class MapWorldTest {
         final byte[] text = "hello there".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         world.onInput(Inputs.CHAT, input, 0, Inputs.encodeChat(input, 0, PLAYER, new UnsafeBuffer(text), 0, text.length));
         assertThat(framesTo(PLAYER + 1)).containsExactly("chat " + PLAYER + " hello there");
+        assertThat(framesTo(PLAYER + 2)).noneMatch(f -> f.startsWith("chat "));
 
         world.onInput(Inputs.PLAYER_LEAVE, input, 0, Inputs.encodeLeave(input, 0, PLAYER, (int) PLAYER + 7));
-        assertThat(world.players()).as("a leave from another session of the character is ignored").isEqualTo(2);
+        assertThat(world.players()).as("a leave from another session of the character is ignored").isEqualTo(3);
         world.onInput(Inputs.PLAYER_LEAVE, input, 0, Inputs.encodeLeave(input, 0, PLAYER, (int) PLAYER));
-        assertThat(world.players()).isEqualTo(1);
+        assertThat(world.players()).isEqualTo(2);
         assertThat(framesTo(PLAYER + 1)).containsExactly("gone " + PLAYER);
     }
 

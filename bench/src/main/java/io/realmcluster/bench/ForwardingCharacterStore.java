@@ -1,0 +1,56 @@
+package io.realmcluster.bench;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+import io.realmcluster.dataplane.store.CharacterStore;
+import io.realmcluster.dataplane.store.ClaimRefused;
+import io.realmcluster.dataplane.store.ClaimedCharacter;
+import io.realmcluster.dataplane.store.PendingSave;
+
+/** A character store that passes every call to another: benchmarks override the calls they measure. */
+public abstract class ForwardingCharacterStore implements CharacterStore {
+    protected final CharacterStore store;
+
+    protected ForwardingCharacterStore(final CharacterStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId) throws ClaimRefused {
+        return store.claim(characterId, accountId, nodeId);
+    }
+
+    @Override
+    public void release(final long characterId, final long epoch, final String nodeId) throws SQLException {
+        store.release(characterId, epoch, nodeId);
+    }
+
+    @Override
+    public boolean[] save(final List<PendingSave> saves, final String nodeId) throws SQLException {
+        return store.save(saves, nodeId);
+    }
+
+    @Override
+    public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final UUID transferId,
+                                          final String nodeId) throws ClaimRefused {
+        return store.claimTransfer(characterId, epoch, transferId, nodeId);
+    }
+
+    @Override
+    public List<ClaimedCharacter> claimTransfers(final List<TransferClaim> claims, final String nodeId) throws ClaimRefused {
+        return store.claimTransfers(claims, nodeId);
+    }
+
+    @Override
+    public long abortTransfer(final long characterId, final long epoch, final UUID transferId, final String nodeId)
+        throws SQLException {
+        return store.abortTransfer(characterId, epoch, transferId, nodeId);
+    }
+
+    @Override
+    public boolean transfers() {
+        return store.transfers();
+    }
+}
