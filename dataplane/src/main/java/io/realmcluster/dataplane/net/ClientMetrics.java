@@ -56,11 +56,6 @@ public final class ClientMetrics {
         datagrams.inc();
     }
 
-    /** Datagrams taken so far. */
-    public long datagramsTaken() {
-        return (long) datagrams.get();
-    }
-
     void rejected(final FrameError error) {
         rejectedFrames.labelValues(error.label()).inc();
     }
