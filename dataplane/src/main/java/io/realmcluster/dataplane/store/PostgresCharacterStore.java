@@ -47,6 +47,20 @@ public final class PostgresCharacterStore implements CharacterStore {
         WHERE c.character_id = v.character_id AND c.epoch = v.epoch AND c.owner_node = ? AND c.state = 'ONLINE'
           AND c.save_seq < v.save_seq
         RETURNING c.character_id""";
+    /**
+     * {@link #SAVE} for one character: a departure or a logout saved on its own, or a quiet node's
+     * periodic save, is one row, and binding fourteen one-element arrays (each sent as text and
+     * parsed by the server, then unnested and joined) would cost that save more than the row does.
+     */
+    private static final String SAVE_ONE = """
+        UPDATE character
+        SET level = ?, experience = ?, money = ?, map_id = ?, instance_id = ?, x = ?, y = ?, z = ?, orientation = ?,
+            save_seq = ?,
+            state = CASE WHEN ? THEN 'OFFLINE' WHEN ?::uuid IS NOT NULL THEN 'IN_TRANSFER' ELSE state END,
+            owner_node = CASE WHEN ? THEN NULL ELSE owner_node END,
+            transfer_id = COALESCE(?::uuid, transfer_id),
+            updated_at = now()
+        WHERE character_id = ? AND epoch = ? AND owner_node = ? AND state = 'ONLINE' AND save_seq < ?""";
     /** After a save updated nothing: had an earlier attempt of it landed already (a commit not confirmed)? */
     private static final String LANDED = "SELECT epoch, save_seq, owner_node, state FROM character WHERE character_id = ?";
     private static final String LEDGER = """
@@ -290,6 +304,9 @@ public final class PostgresCharacterStore implements CharacterStore {
     /** Which of {@code saves} (each a different character) landed now. */
     private static boolean[] update(final Connection connection, final List<PendingSave> saves, final String nodeId)
         throws SQLException {
+        if (saves.size() == 1) {
+            return new boolean[] {updateOne(connection, saves.get(0), nodeId)};
+        }
         final int n = saves.size();
         final Long[] ids = new Long[n];
         final Long[] epochs = new Long[n];
@@ -348,6 +365,34 @@ public final class PostgresCharacterStore implements CharacterStore {
             }
         }
         return updated;
+    }
+
+    /** Whether {@code save} landed now. */
+    private static boolean updateOne(final Connection connection, final PendingSave save, final String nodeId)
+        throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(SAVE_ONE)) {
+            update.setShort(1, (short) save.level);
+            update.setLong(2, save.experience);
+            update.setLong(3, save.money);
+            update.setInt(4, save.mapId);
+            update.setString(5, save.instanceId);
+            update.setFloat(6, save.x);
+            update.setFloat(7, save.y);
+            update.setFloat(8, save.z);
+            update.setFloat(9, save.orientation);
+            update.setLong(10, save.saveSeq);
+            update.setBoolean(11, save.logout);
+            // As text with no declared type, null or not, so that the statement keeps one server-side plan.
+            final String transferId = save.transferId == null ? null : save.transferId.toString();
+            update.setObject(12, transferId, java.sql.Types.OTHER);
+            update.setBoolean(13, save.logout);
+            update.setObject(14, transferId, java.sql.Types.OTHER);
+            update.setLong(15, save.characterId);
+            update.setLong(16, save.epoch);
+            update.setString(17, nodeId);
+            update.setLong(18, save.saveSeq);
+            return update.executeUpdate() == 1;
+        }
     }
 
     /**

@@ -95,6 +95,40 @@ class PostgresCharacterStoreTest {
     }
 
     @Test
+    void aBatchOfSavesFencesEachRowOnItsOwn() throws Exception {
+        final long looter = newCharacter();
+        final long leaving = newCharacter();
+        final long departing = newCharacter();
+        final long lost = newCharacter();
+        final long looterEpoch = store.claim(looter, account, "node-a").epoch();
+        final long leavingEpoch = store.claim(leaving, account, "node-a").epoch();
+        final long departingEpoch = store.claim(departing, account, "node-a").epoch();
+        final long lostEpoch = store.claim(lost, account, "node-a").epoch();
+        store.claim(lost, account, "node-b");
+        final PendingSave loot = save(looter, looterEpoch, 1, 25, false);
+        loot.lootSeqs.addLong(1);
+        loot.lootCorpses.addLong(900_000_002L);
+        loot.lootCopper.addLong(25);
+        loot.lootMoneyAfter.addLong(25);
+        final PendingSave departure = save(departing, departingEpoch, 1, 0, false);
+        departure.transferId = UUID.randomUUID();
+        final List<PendingSave> batch = List.of(loot, save(leaving, leavingEpoch, 1, 7, true), departure,
+            save(lost, lostEpoch, 1, 999, false));
+
+        assertThat(store.save(batch, "node-a")).containsExactly(true, true, true, false);
+        assertThat(row(looter, "money")).isEqualTo("25");
+        assertThat(count("SELECT sum(money_delta) FROM ledger WHERE character_id = " + looter)).isEqualTo(25);
+        assertThat(row(leaving, "state")).isEqualTo("OFFLINE");
+        assertThat(row(departing, "state")).isEqualTo("IN_TRANSFER");
+        assertThat(row(departing, "transfer_id")).isEqualTo(departure.transferId.toString());
+        assertThat(row(lost, "owner_node")).isEqualTo("node-b");
+        assertThat(row(lost, "money")).isEqualTo("0");
+        assertThat(store.save(batch, "node-a")).as("the batch retried, as after a commit not confirmed")
+            .containsExactly(true, true, true, false);
+        assertThat(count("SELECT count(*) FROM ledger WHERE character_id = " + looter)).isEqualTo(1);
+    }
+
+    @Test
     void aClaimIsRefusedForAnotherAccountsCharacterAndDuringATransfer() throws Exception {
         final long character = newCharacter();
         assertThatThrownBy(() -> store.claim(character, account + 1_000, "node-a")).isInstanceOfSatisfying(ClaimRefused.class,
