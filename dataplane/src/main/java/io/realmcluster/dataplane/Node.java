@@ -53,13 +53,11 @@ public final class Node implements AutoCloseable {
     /** Threads for the character store's blocking calls (claims at login), and logins they may queue. */
     private static final int STORE_THREADS = 4;
     private static final int STORE_QUEUE = 4_096;
-    /** Threads that run the gRPC calls of other nodes (transfers, each claiming in the database). */
-    private static final int TRANSFER_THREADS = 4;
     /**
      * One connection for each thread that may use the database at once, so none waits for one: the
      * store threads, the transfer threads, the saver, and one for housekeeping and called-off transfers.
      */
-    private static final int DATABASE_CONNECTIONS = STORE_THREADS + TRANSFER_THREADS + 2;
+    public static final int DATABASE_CONNECTIONS = STORE_THREADS + TransferService.THREADS + 2;
     /** How long a stopping node waits for its maps to let their players go before saving what is left. */
     private static final long LEAVE_DEADLINE_MILLIS = 2_000;
     /** How long a transfer away may take, from freeze to the target's claim, before it is called off. */
@@ -116,8 +114,7 @@ public final class Node implements AutoCloseable {
             final TransferService transfers = new TransferService(config.nodeId(), store, instances, arrivals, tokens,
                 endpoint(config.advertiseHost(), clients.address()), config.transferArrival(), System::currentTimeMillis);
             NodeMetrics.register(metrics, instances, ticks, saver.stats(), departures.stats(), transfers::transfersIn);
-            transferThreads = java.util.concurrent.Executors.newFixedThreadPool(TRANSFER_THREADS,
-                new DefaultThreadFactory("transfer-in", true));
+            transferThreads = TransferService.threads();
             server = GrpcServers.start("gRPC", config.listen(), health, transferThreads, List.of(transfers));
             final HostPort grpc = GrpcServers.boundAddress(server, config.listen());
             final NodeDescriptor descriptor = NodeDescriptor.newBuilder()

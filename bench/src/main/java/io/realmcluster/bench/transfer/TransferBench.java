@@ -75,8 +75,8 @@ public final class TransferBench implements Callable<Integer> {
     private static final String REALM = "main";
     private static final int STOCKADE = 34;
     private static final int PER_ACCOUNT = 10;
-    /** A node's pool: its four store threads and two more (see the dataplane's Node). */
-    private static final int POOL = 6;
+    /** A node's pool, as the node sizes it. */
+    private static final int POOL = io.realmcluster.dataplane.Node.DATABASE_CONNECTIONS;
     private static final com.sun.management.OperatingSystemMXBean CPU =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
@@ -118,11 +118,11 @@ public final class TransferBench implements Callable<Integer> {
              TickScheduler ticks = new TickScheduler(1, Throwable::printStackTrace);
              Peer a = new Peer(0, "node-a", postgres, ticks, tokens, steps);
              Peer b = new Peer(1, "node-b", postgres, ticks, tokens, steps)) {
-            System.out.printf("scenario:   2 nodes in this JVM (pools of %d connections, a Stockade instance each, the target's "
+            System.out.printf("scenario:   2 nodes in this JVM (pools of %d connections and %d threads for the Offers, a Stockade instance each, the target's "
                     + "per-transfer INFO line off), %d characters going back and forth;%n"
                     + "            PostgreSQL at %s (fsync off, as the tests run it); %d s warm-up of each mode, then %d s at "
                     + "%d/s and %d s with %d at once%n",
-                POOL, characters, postgres.dataDirectory(), warmupSeconds, seconds, rate, seconds, concurrency);
+                POOL, TransferService.THREADS, characters, postgres.dataDirectory(), warmupSeconds, seconds, rate, seconds, concurrency);
             final Peer[] nodes = {a, b};
             enterWorld(a);
             // Both warm up before either is measured: neither is measured while the JIT compiles the other's code.
@@ -418,6 +418,8 @@ public final class TransferBench implements Callable<Integer> {
         final TransferGrpc.TransferBlockingStub offers;
         final HealthGrpc.HealthBlockingStub health;
         final Steps steps;
+        /** The node's fixed pool for other nodes' calls. */
+        private final java.util.concurrent.ExecutorService calls;
 
         Peer(final int index, final String id, final PostgresProcess postgres, final TickScheduler ticks,
              final SessionToken tokens, final Steps steps) {
@@ -435,7 +437,8 @@ public final class TransferBench implements Callable<Integer> {
             // No client connects here: the address in the answer is never used.
             final Endpoint clients = Endpoint.newBuilder().setHost("127.0.0.1").setPort(1).build();
             final HostPort listen = HostPort.parse("127.0.0.1:0");
-            server = GrpcServers.start("gRPC", listen, new HealthStatusManager(), List.of(new TransferService(id,
+            calls = TransferService.threads();
+            server = GrpcServers.start("gRPC", listen, new HealthStatusManager(), calls, List.of(new TransferService(id,
                 new TimedClaims(store, steps.claim), instances, new Arrivals(), tokens, clients, Duration.ofSeconds(60), System::currentTimeMillis)));
             channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, listen)), 30);
             offers = TransferGrpc.newBlockingStub(channel);
@@ -446,6 +449,7 @@ public final class TransferBench implements Callable<Integer> {
         public void close() {
             Channels.close(channel);
             GrpcServers.shutdown(server, 1_000);
+            calls.shutdownNow();
             database.close();
         }
     }

@@ -33,6 +33,8 @@ import io.realmcluster.proto.v1.TransferResults;
  */
 public final class TransferService extends TransferGrpc.TransferImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(TransferService.class);
+    /** Threads that run other nodes' calls (each a claim in the database): the database connections they need. */
+    public static final int THREADS = 4;
 
     private final String nodeId;
     private final CharacterStore store;
@@ -55,6 +57,15 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
         this.clients = clients;
         this.tokenTtl = tokenTtl;
         this.clockMillis = clockMillis;
+    }
+
+    /**
+     * The {@link #THREADS} threads a node runs these calls on: a fixed pool (gRPC's default grows
+     * a thread for every call at once, each wanting a database connection).
+     */
+    public static java.util.concurrent.ExecutorService threads() {
+        return java.util.concurrent.Executors.newFixedThreadPool(THREADS,
+            new io.netty.util.concurrent.DefaultThreadFactory("transfer-in", true));
     }
 
     /** Characters this node claimed from other nodes (a replayed offer counts again). */
