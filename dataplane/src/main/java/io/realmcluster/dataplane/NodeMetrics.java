@@ -12,7 +12,7 @@ import io.realmcluster.dataplane.world.InstanceHost;
 /** The node's Prometheus metrics, read from the maps' counters when scraped (nothing on the tick path). */
 final class NodeMetrics {
     private static final double[] TICK_BUCKETS_SECONDS = {0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.004,
-        0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25};
+        0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.1, 0.25};
 
     private NodeMetrics() {
     }
