@@ -91,7 +91,7 @@ public final class Node implements AutoCloseable {
             final CharacterStore store = openStore();
             ticks = new TickScheduler(config.tickThreads(), error -> LOG.error("a map's tick failed", error));
             final SaveLog saveLog = SaveLog.allocate(SAVE_LOG_BYTES);
-            instances = new InstanceHost(config.nodeId(), ticks, saveLog, this::mapLeft, NodeMetrics.tickDurations(metrics));
+            instances = new InstanceHost(config.nodeId(), ticks, saveLog, this::mapLeft, NodeMetrics.tickTimes(metrics));
             placement = new PlacementClient(config.controlPlanes());
             final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
             departures = new Departures(config.nodeId(), store, instances, placement, sessions::redirect, TRANSFER_DEADLINE);

@@ -17,21 +17,34 @@ final class NodeMetrics {
     private NodeMetrics() {
     }
 
-    /** Tick durations per map, fed from each load report's interval histogram (the session thread, not the tick). */
-    static java.util.function.BiConsumer<String, org.HdrHistogram.Histogram> tickDurations(final PrometheusRegistry registry) {
-        final Histogram durations = Histogram.builder()
-            .name("realm_node_tick_duration_seconds").help("Tick durations, by map instance")
+    /**
+     * Tick durations and CPU time per map, fed from each load report's interval histograms (the
+     * session thread, not the tick).
+     */
+    static InstanceHost.TickTimes tickTimes(final PrometheusRegistry registry) {
+        final Histogram durations = tickHistogram(registry, "realm_node_tick_duration_seconds", "Tick durations, by map instance");
+        final Histogram cpu = tickHistogram(registry, "realm_node_tick_cpu_seconds",
+            "The tick thread's CPU time per tick, by map instance: ticks that last far longer waited for a core");
+        return (instance, durationNanos, cpuNanos) -> {
+            observe(durations.labelValues(instance), durationNanos);
+            observe(cpu.labelValues(instance), cpuNanos);
+        };
+    }
+
+    private static Histogram tickHistogram(final PrometheusRegistry registry, final String name, final String help) {
+        return Histogram.builder().name(name).help(help)
             .labelNames("instance").classicOnly().classicUpperBounds(TICK_BUCKETS_SECONDS)
             .register(registry);
-        return (instance, ticks) -> {
-            final var observed = durations.labelValues(instance);
-            for (final org.HdrHistogram.HistogramIterationValue value : ticks.recordedValues()) {
-                final double seconds = value.getValueIteratedTo() / 1e9;
-                for (long i = 0; i < value.getCountAtValueIteratedTo(); i++) {
-                    observed.observe(seconds);
-                }
+    }
+
+    private static void observe(final io.prometheus.metrics.core.datapoints.DistributionDataPoint observed,
+                                final org.HdrHistogram.Histogram nanos) {
+        for (final org.HdrHistogram.HistogramIterationValue value : nanos.recordedValues()) {
+            final double seconds = value.getValueIteratedTo() / 1e9;
+            for (long i = 0; i < value.getCountAtValueIteratedTo(); i++) {
+                observed.observe(seconds);
             }
-        };
+        }
     }
 
     static void register(final PrometheusRegistry registry, final InstanceHost instances, final TickScheduler ticks,

@@ -14,14 +14,21 @@ public final class TickStats {
 
     private final Recorder durations = new Recorder(MAX_TRACKED_NANOS, 3);
     private final Recorder lateness = new Recorder(MAX_TRACKED_NANOS, 3);
+    private final Recorder cpu = new Recorder(MAX_TRACKED_NANOS, 3);
     private final AtomicLong ticks = new AtomicLong();
     private final AtomicLong overruns = new AtomicLong();
     private final AtomicLong inputs = new AtomicLong();
     private Histogram durationsInterval;
     private Histogram latenessInterval;
+    private Histogram cpuInterval;
 
-    void record(final long durationNanos, final long completedAfterScheduleNanos, final int inputsDrained) {
+    /** One tick; {@code cpuNanos} is negative where the JVM cannot measure a thread's CPU time. */
+    void record(final long durationNanos, final long completedAfterScheduleNanos, final long cpuNanos,
+                final int inputsDrained) {
         durations.recordValue(Math.min(durationNanos, MAX_TRACKED_NANOS));
+        if (cpuNanos >= 0) {
+            cpu.recordValue(Math.min(cpuNanos, MAX_TRACKED_NANOS));
+        }
         lateness.recordValue(Math.min(Math.max(0, completedAfterScheduleNanos), MAX_TRACKED_NANOS));
         ticks.lazySet(ticks.get() + 1);
         inputs.lazySet(inputs.get() + inputsDrained);
@@ -51,6 +58,16 @@ public final class TickStats {
     public synchronized Histogram takeDurations() {
         durationsInterval = durations.getIntervalHistogram(durationsInterval);
         return durationsInterval.copy();
+    }
+
+    /**
+     * The tick thread's CPU time in each tick since the last call. Far below the tick's duration,
+     * the tick waited for a core (other threads, other processes, the kernel); near it, the tick
+     * did that much work. One reader only.
+     */
+    public synchronized Histogram takeCpu() {
+        cpuInterval = cpu.getIntervalHistogram(cpuInterval);
+        return cpuInterval.copy();
     }
 
     /**

@@ -63,18 +63,25 @@ public final class InstanceHost {
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Map<String, Double> lastTickP99Millis = new ConcurrentHashMap<>();
     private final java.util.function.Consumer<MapInstance> onUnload;
-    private final java.util.function.BiConsumer<String, Histogram> onTicks;
+    private final TickTimes onTicks;
     /** The running instances as an array the egress thread iterates without allocating; replaced on every change. */
     private volatile Running[] snapshot = NONE;
+
+    /** Where each instance's tick times go with every load report (the node's metrics). */
+    @FunctionalInterface
+    public interface TickTimes {
+        /** Durations and the tick thread's CPU time of the ticks since the last call, in nanoseconds. */
+        void accept(String instanceId, Histogram durations, Histogram cpu);
+    }
 
     /**
      * {@code onUnload} hears the last assignment of each instance this host stops running (its
      * players must go: to the node it moved to, see {@link #handingOverTo}, or out);
-     * {@code onTicks} each instance's tick durations (nanoseconds) since the last load report.
+     * {@code onTicks} each instance's tick times since the last load report.
      */
     public InstanceHost(final String nodeId, final TickScheduler scheduler, final SaveLog saves,
                         final java.util.function.Consumer<MapInstance> onUnload,
-                        final java.util.function.BiConsumer<String, Histogram> onTicks) {
+                        final TickTimes onTicks) {
         this.nodeId = nodeId;
         this.scheduler = scheduler;
         this.saves = saves;
@@ -83,7 +90,7 @@ public final class InstanceHost {
     }
 
     public InstanceHost(final TickScheduler scheduler, final SaveLog saves) {
-        this("node", scheduler, saves, gone -> { }, (id, ticks) -> { });
+        this("node", scheduler, saves, gone -> { }, (id, durations, cpu) -> { });
     }
 
     /**
@@ -222,7 +229,7 @@ public final class InstanceHost {
         int players = 0;
         for (final Running instance : running.values()) {
             final Histogram ticks = instance.agent().stats().takeDurations();
-            onTicks.accept(instance.assignment().getInstanceId(), ticks);
+            onTicks.accept(instance.assignment().getInstanceId(), ticks, instance.agent().stats().takeCpu());
             final double p99 = ticks.getTotalCount() == 0 ? 0 : ticks.getValueAtPercentile(99) / 1e6;
             lastTickP99Millis.put(instance.assignment().getInstanceId(), p99);
             final int mapPlayers = instance.world().players();

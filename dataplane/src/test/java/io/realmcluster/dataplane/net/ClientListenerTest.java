@@ -57,7 +57,7 @@ class ClientListenerTest {
     void start() {
         scheduler = new TickScheduler(1, Throwable::printStackTrace);
         final SaveLog saves = SaveLog.allocate(1 << 20);
-        host = new InstanceHost(NODE, scheduler, saves, gone -> listener.mapLeft(gone), (id, ticks) -> { });
+        host = new InstanceHost(NODE, scheduler, saves, gone -> listener.mapLeft(gone), (id, durations, cpu) -> { });
         saver = new org.agrona.concurrent.AgentRunner(new org.agrona.concurrent.SleepingIdleStrategy(1_000_000),
             Throwable::printStackTrace, null, new Saver(saves, store, NODE, host, org.agrona.concurrent.SystemNanoClock.INSTANCE,
                 departure -> { }));

@@ -16,7 +16,9 @@ class MapAgentTest {
 
     private final CachedNanoClock clock = new CachedNanoClock();
     private final Script simulation = new Script();
-    private final MapAgent agent = new MapAgent("main.0", Ingress.allocate(64 * 1024), simulation, clock, 20);
+    /** The tick thread's CPU time as the script spends it. */
+    private long cpu;
+    private final MapAgent agent = new MapAgent("main.0", Ingress.allocate(64 * 1024), simulation, clock, () -> cpu, 20);
 
     @Test
     void ticksOnlyWhenDueAtTheConfiguredRate() {
@@ -60,6 +62,20 @@ class MapAgentTest {
     }
 
     @Test
+    void aTickRecordsTheCpuTimeItsThreadSpentNextToHowLongItLasted() {
+        agent.onStart();
+        simulation.tickCost = 30_000_000L;
+        simulation.cpuCost = 4_000_000L;
+        agent.doWork();
+        final org.HdrHistogram.Histogram durations = agent.stats().takeDurations();
+        final org.HdrHistogram.Histogram cpuTimes = agent.stats().takeCpu();
+        assertThat(cpuTimes.getTotalCount()).isEqualTo(1);
+        assertThat(cpuTimes.getMaxValue()).isBetween(4_000_000L, 4_010_000L);
+        assertThat(durations.getMaxValue()).isBetween(30_000_000L, 30_100_000L);
+        assertThat(agent.stats().takeCpu().getTotalCount()).as("taken once").isZero();
+    }
+
+    @Test
     void aFullIngressRefusesInputInsteadOfBlocking() {
         final Ingress tiny = Ingress.allocate(1024);
         final UnsafeBuffer message = new UnsafeBuffer(new byte[64]);
@@ -81,6 +97,7 @@ class MapAgentTest {
         final List<String> events = new ArrayList<>();
         final List<Long> ticks = new ArrayList<>();
         long tickCost;
+        long cpuCost;
 
         @Override
         public void onInput(final int type, final DirectBuffer buffer, final int offset, final int length) {
@@ -92,6 +109,7 @@ class MapAgentTest {
             events.add("tick " + tick);
             ticks.add(tick);
             clock.advance(tickCost);
+            cpu += cpuCost;
         }
     }
 }

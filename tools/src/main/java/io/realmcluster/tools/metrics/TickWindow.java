@@ -17,23 +17,36 @@ import java.util.regex.Pattern;
  * @param overruns          ticks skipped because the one before ran past their start
  */
 public record TickWindow(double p99Seconds, double nextBucketSeconds, double maxSeconds, long ticks, double overruns) {
-    private static final String BUCKET = "realm_node_tick_duration_seconds_bucket{";
+    /** How long each tick lasted. */
+    public static final String DURATIONS = "realm_node_tick_duration_seconds";
+    /** The tick thread's CPU time in each tick. */
+    public static final String CPU = "realm_node_tick_cpu_seconds";
     private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
 
     /** Scrapes of the same node taken at the start and at the end of a stretch of time. */
     public record Span(Scrape before, Scrape after) {
     }
 
+    /** The tick durations between two scrapes. */
     public static TickWindow between(final Scrape before, final Scrape after) {
-        return across(java.util.List.of(new Span(before, after)));
+        return between(DURATIONS, before, after);
     }
 
-    /** The ticks of several stretches of time together, as if they were one window. */
+    /** {@code histogram} ({@link #DURATIONS} or {@link #CPU}) between two scrapes. */
+    public static TickWindow between(final String histogram, final Scrape before, final Scrape after) {
+        return across(histogram, java.util.List.of(new Span(before, after)));
+    }
+
+    /** The tick durations of several stretches of time together, as if they were one window. */
     public static TickWindow across(final java.util.List<Span> spans) {
+        return across(DURATIONS, spans);
+    }
+
+    private static TickWindow across(final String histogram, final java.util.List<Span> spans) {
         final TreeMap<Double, Double> cumulative = new TreeMap<>();
         double overruns = 0;
         for (final Span span : spans) {
-            cumulative(span.before(), span.after()).forEach((bound, ticks) -> cumulative.merge(bound, ticks, Double::sum));
+            cumulative(histogram, span.before(), span.after()).forEach((bound, ticks) -> cumulative.merge(bound, ticks, Double::sum));
             overruns += span.after().sum("realm_node_tick_overruns") - span.before().sum("realm_node_tick_overruns");
         }
         if (cumulative.isEmpty()) {
@@ -60,7 +73,7 @@ public record TickWindow(double p99Seconds, double nextBucketSeconds, double max
 
     /** Ticks in the window that took longer than {@code seconds} (a bucket bound), from the same histogram. */
     public static long ticksOver(final Scrape before, final Scrape after, final double seconds) {
-        final TreeMap<Double, Double> cumulative = cumulative(before, after);
+        final TreeMap<Double, Double> cumulative = cumulative(DURATIONS, before, after);
         if (cumulative.isEmpty()) {
             return 0;
         }
@@ -72,10 +85,11 @@ public record TickWindow(double p99Seconds, double nextBucketSeconds, double max
     }
 
     /** Ticks at or below each bucket bound, counted between the two scrapes. */
-    private static TreeMap<Double, Double> cumulative(final Scrape before, final Scrape after) {
+    private static TreeMap<Double, Double> cumulative(final String histogram, final Scrape before, final Scrape after) {
+        final String bucket = histogram + "_bucket{";
         final TreeMap<Double, Double> cumulative = new TreeMap<>();
         after.samples().forEach((key, value) -> {
-            if (key.startsWith(BUCKET)) {
+            if (key.startsWith(bucket)) {
                 final Matcher le = LE.matcher(key);
                 if (le.find()) {
                     final double bound = le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
