@@ -15,6 +15,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -50,7 +51,15 @@ public final class ClientListener implements AutoCloseable {
     static final int IDLE_SECONDS = 60;
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
     private static final long EGRESS_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    /**
+     * The datagram socket's receive buffer: moves wait there while the reading thread is off its
+     * core. 4 MiB holds a second of 5,000 players' moves; Linux grants at most net.core.rmem_max.
+     */
+    static final int DATAGRAM_RECEIVE_BUFFER = 4 << 20;
+    /** Datagrams read per wake-up of the reading thread (Netty's default is 16). */
+    private static final int DATAGRAMS_PER_READ = 256;
 
+    /** Accepts TCP connections and reads every datagram: never behind the sessions' traffic. */
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel tcp;
@@ -113,11 +122,22 @@ public final class ClientListener implements AutoCloseable {
                 .bind(listen.toSocketAddress()).syncUninterruptibly().channel();
             final int port = ((InetSocketAddress) tcp.localAddress()).getPort();
             final HostPort bound = listen.withPort(port);
+            // Not on a worker loop: there the datagrams waited behind thousands of sessions' reads and
+            // writes, and under load the socket's buffer overflowed (5,000 players: 16 moves a second read).
             final Channel udp = new Bootstrap()
-                .group(workers)
+                .group(boss)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, DATAGRAM_RECEIVE_BUFFER)
+                .option(ChannelOption.RCVBUF_ALLOCATOR,
+                    new FixedRecvByteBufAllocator(DatagramHandler.LARGEST + 1).maxMessagesPerRead(DATAGRAMS_PER_READ))
                 .handler(new DatagramHandler(serving.sessions(), serving.metrics()))
                 .bind(bound.toSocketAddress()).syncUninterruptibly().channel();
+            final int receiveBuffer = udp.config().getOption(ChannelOption.SO_RCVBUF);
+            if (receiveBuffer < DATAGRAM_RECEIVE_BUFFER) {
+                LOG.warn("the UDP receive buffer of the client port is {} bytes, not the {} asked for: moves that arrive "
+                    + "while the node is busy may be dropped; raise net.core.rmem_max to {} (sysctl)", receiveBuffer,
+                    DATAGRAM_RECEIVE_BUFFER, DATAGRAM_RECEIVE_BUFFER);
+            }
             final AgentRunner egress = new AgentRunner(new SleepingIdleStrategy(EGRESS_PARK_NANOS),
                 error -> LOG.error("client egress failed", error), null,
                 new EgressAgent(serving.instances(), serving.sessions(), serving.metrics(), PooledByteBufAllocator.DEFAULT));
@@ -162,6 +182,11 @@ public final class ClientListener implements AutoCloseable {
                 session.kick(DisconnectReason.MAP_CLOSED, "map instance " + instanceId + " left this node");
             }
         });
+    }
+
+    /** Runs {@code task} once on every thread that serves the sessions' connections (tests hold them busy with it). */
+    void onEverySessionThread(final Runnable task) {
+        workers.forEach(loop -> loop.execute(task));
     }
 
     @Override

@@ -25,7 +25,10 @@ import io.realmcluster.proto.client.ServerMessages;
 final class DatagramHandler extends ChannelInboundHandlerAdapter implements ClientMessages.Handler {
     private final ClientSessions sessions;
     private final ClientMetrics metrics;
-    private final byte[] bytes = new byte[ClientProtocol.DATAGRAM_BODY + ClientProtocol.MAX_BODY];
+    /** The longest datagram taken: a longer one is dropped as unbound. */
+    static final int LARGEST = ClientProtocol.DATAGRAM_BODY + ClientProtocol.MAX_BODY;
+
+    private final byte[] bytes = new byte[LARGEST];
     private final UnsafeBuffer datagram = new UnsafeBuffer(bytes);
     private final UnsafeBuffer reply = new UnsafeBuffer(new byte[ClientProtocol.REPLY_BODY + ClientProtocol.ID_LENGTH]);
     private final byte[] presented = new byte[ClientProtocol.COOKIE_BYTES];

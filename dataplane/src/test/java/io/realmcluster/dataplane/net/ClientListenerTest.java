@@ -229,6 +229,37 @@ class ClientListenerTest {
     }
 
     @Test
+    void datagramsAreReadWhileTheThreadsOfTheSessionsAreBusy() throws Exception {
+        try (TestClient client = new TestClient(listener.address());
+             DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            udp.setSoTimeout(5_000);
+            enter(client, 13);
+            client.await(l -> l.startsWith("entered 13"), DEADLINE);
+            final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            listener.onEverySessionThread(() -> {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                assertThat(held.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                // Every thread of the TCP sessions is busy (as under thousands of players): the datagram is still read.
+                udp.send(datagram(client.sessionId, client.cookie, b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 8),
+                    new InetSocketAddress("127.0.0.1", listener.address().port())));
+                final DatagramPacket pong = new DatagramPacket(new byte[512], 512);
+                udp.receive(pong);
+                assertThat(pong.getData()[ClientProtocol.REPLY_BODY]).isEqualTo(ClientProtocol.PONG);
+            } finally {
+                release.countDown();
+            }
+        }
+    }
+
+    @Test
     void playersOnAMapThatLeavesTheNodeAreToldWhy() throws IOException {
         try (TestClient client = new TestClient(listener.address())) {
             enter(client, 12);
