@@ -23,6 +23,8 @@ import io.realmcluster.proto.client.ClientProtocol;
  */
 final class BotLoop {
     static final long TICK_MILLIS = 50;
+    /** Ticks closer together than this are the fixed-rate schedule catching up after a stall: skipped. */
+    private static final long SHORTEST_TICK_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS / 2);
     private static final Logger LOG = LoggerFactory.getLogger(BotLoop.class);
 
     final EventLoop eventLoop;
@@ -45,6 +47,7 @@ final class BotLoop {
     final SplittableRandom random;
     private ScheduledFuture<?> ticker;
     private boolean tickFailureLogged;
+    private long lastTickNanos;
 
     BotLoop(final EventLoop eventLoop, final Bootstrap bootstrap, final Bootstrap datagrams, final long seed) {
         this.eventLoop = eventLoop;
@@ -78,6 +81,12 @@ final class BotLoop {
 
     private void tick() {
         final long now = System.nanoTime();
+        // A client whose machine stalled does not send the moves it missed in a burst afterwards, and
+        // neither do the bots: on a saturated machine the bursts made the load they were stalled by.
+        if (lastTickNanos != 0 && now - lastTickNanos < SHORTEST_TICK_GAP_NANOS) {
+            return;
+        }
+        lastTickNanos = now;
         for (int i = 0; i < bots.size(); i++) {
             final Bot bot = bots.get(i);
             try {
