@@ -123,7 +123,7 @@ public final class ClientListener implements AutoCloseable {
             final int port = ((InetSocketAddress) tcp.localAddress()).getPort();
             final HostPort bound = listen.withPort(port);
             // Not on a worker loop: there the datagrams waited behind thousands of sessions' reads and
-            // writes, and under load the socket's buffer overflowed (5,000 players: 16 moves a second read).
+            // writes, and under load the socket's buffer overflowed (with 5,000 players it took 16 datagrams a second).
             final Channel udp = new Bootstrap()
                 .group(boss)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
