@@ -29,6 +29,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.common.cli.StartupException;
@@ -97,9 +98,10 @@ public final class ClientListener implements AutoCloseable {
             serving.instances(), serving.sessions(), serving.metrics(), System::currentTimeMillis, serving.store(),
             serving.storeThreads(), serving.arrivals());
         final boolean epoll = Epoll.isAvailable();
-        final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
+        // Named for thread dumps and top -H: client-accept (TCP accepts, every datagram), client-io (the sessions).
+        final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("client-accept"),
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads,
+        final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("client-io"),
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         Channel tcp = null;
         try {
