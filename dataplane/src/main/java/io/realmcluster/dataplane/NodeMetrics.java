@@ -22,7 +22,8 @@ final class NodeMetrics {
      * session thread, not the tick).
      */
     static InstanceHost.TickTimes tickTimes(final PrometheusRegistry registry) {
-        final Histogram durations = tickHistogram(registry, "realm_node_tick_duration_seconds", "Tick durations, by map instance");
+        final Histogram durations = tickHistogram(registry, "realm_node_tick_duration_seconds",
+            "Tick durations, by map instance");
         final Histogram cpu = tickHistogram(registry, "realm_node_tick_cpu_seconds",
             "The tick thread's CPU time per tick, by map instance: ticks that last far longer waited for a core");
         return (instance, durationNanos, cpuNanos) -> {

@@ -96,10 +96,12 @@ class BotsIT {
             assertThat(report.botsThatSawOthers()).isEqualTo(6);
         }
         final Scrape nodeMetrics = Scrape.of(ItSupport.metricsAddress(node));
-        assertThat(nodeMetrics.sum("realm_node_client_datagrams_total")).as("moves the node took as datagrams").isGreaterThan(500);
+        assertThat(nodeMetrics.sum("realm_node_client_datagrams_total")).as("moves the node took as datagrams")
+            .isGreaterThan(500);
         // Each map's ticks are fed to the duration histogram before the CPU one, so a scrape never sees more CPU time.
         assertThat(nodeMetrics.sum("realm_node_tick_cpu_seconds_count")).as("ticks whose CPU time was measured").isPositive();
-        assertThat(nodeMetrics.sum("realm_node_tick_cpu_seconds_sum")).as("the tick threads' CPU time, within the ticks' durations")
+        assertThat(nodeMetrics.sum("realm_node_tick_cpu_seconds_sum"))
+            .as("the tick threads' CPU time, within the ticks' durations")
             .isPositive().isLessThanOrEqualTo(nodeMetrics.sum("realm_node_tick_duration_seconds_sum"));
         assertThat(overTcp.kills() + overUdp.kills()).isPositive();
         final long looted = overTcp.lootedCopper() + overUdp.lootedCopper();

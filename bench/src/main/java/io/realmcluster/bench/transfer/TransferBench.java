@@ -118,11 +118,12 @@ public final class TransferBench implements Callable<Integer> {
              TickScheduler ticks = new TickScheduler(1, Throwable::printStackTrace);
              Peer a = new Peer(0, "node-a", postgres, ticks, tokens, steps);
              Peer b = new Peer(1, "node-b", postgres, ticks, tokens, steps)) {
-            System.out.printf("scenario:   2 nodes in this JVM (pools of %d connections and %d threads for the Offers, a Stockade instance each, the target's "
-                    + "per-transfer INFO line off), %d characters going back and forth;%n"
+            System.out.printf("scenario:   2 nodes in this JVM (pools of %d connections and %d threads for the Offers, a Stockade "
+                    + "instance each, the target's per-transfer INFO line off), %d characters going back and forth;%n"
                     + "            PostgreSQL at %s (fsync off, as the tests run it); %d s warm-up of each mode, then %d s at "
                     + "%d/s and %d s with %d at once%n",
-                POOL, TransferService.THREADS, characters, postgres.dataDirectory(), warmupSeconds, seconds, rate, seconds, concurrency);
+                POOL, TransferService.THREADS, characters, postgres.dataDirectory(), warmupSeconds, seconds, rate, seconds,
+                concurrency);
             final Peer[] nodes = {a, b};
             enterWorld(a);
             // Both warm up before either is measured: neither is measured while the JIT compiles the other's code.

@@ -52,8 +52,10 @@ class InstanceHostTest {
     @Test
     void anInstanceMovesFromOneHostToAnotherOnceItsPlayersAreHandedOver() {
         try (TickScheduler scheduler = new TickScheduler(1, Throwable::printStackTrace)) {
-            final InstanceHost source = new InstanceHost("a", scheduler, SaveLog.allocate(1 << 20), id -> { }, (id, durations, cpu) -> { });
-            final InstanceHost target = new InstanceHost("b", scheduler, SaveLog.allocate(1 << 20), id -> { }, (id, durations, cpu) -> { });
+            final InstanceHost source = new InstanceHost("a", scheduler, SaveLog.allocate(1 << 20), id -> { },
+                (id, durations, cpu) -> { });
+            final InstanceHost target = new InstanceHost("b", scheduler, SaveLog.allocate(1 << 20), id -> { },
+                (id, durations, cpu) -> { });
             final MapInstance continent = instance("main.0", 0, MapKind.MAP_KIND_CONTINENT, 5, InstanceState.INSTANCE_STATE_PENDING)
                 .toBuilder().setNodeId("a").build();
             source.apply(set(continent));

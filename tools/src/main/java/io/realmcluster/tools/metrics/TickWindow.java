@@ -46,7 +46,8 @@ public record TickWindow(double p99Seconds, double nextBucketSeconds, double max
         final TreeMap<Double, Double> cumulative = new TreeMap<>();
         double overruns = 0;
         for (final Span span : spans) {
-            cumulative(histogram, span.before(), span.after()).forEach((bound, ticks) -> cumulative.merge(bound, ticks, Double::sum));
+            cumulative(histogram, span.before(), span.after())
+                .forEach((bound, ticks) -> cumulative.merge(bound, ticks, Double::sum));
             overruns += span.after().sum("realm_node_tick_overruns") - span.before().sum("realm_node_tick_overruns");
         }
         if (cumulative.isEmpty()) {
