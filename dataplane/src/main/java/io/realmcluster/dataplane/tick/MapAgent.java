@@ -20,7 +20,7 @@ public final class MapAgent implements Agent {
     /** Inputs applied per tick at most; the rest wait for the next tick rather than stretch this one. */
     public static final int MAX_INPUTS_PER_TICK = 65_536;
     /** The calling thread's CPU time in nanoseconds (a system call, no allocation), or -1 where the JVM cannot tell. */
-    public static final LongSupplier THREAD_CPU = threadCpu();
+    private static final LongSupplier THREAD_CPU = threadCpu();
 
     private final String roleName;
     private final Ingress ingress;

@@ -12,24 +12,21 @@ import org.HdrHistogram.Recorder;
 public final class TickStats {
     private static final long MAX_TRACKED_NANOS = 10_000_000_000L;
 
-    private final Recorder durations = new Recorder(MAX_TRACKED_NANOS, 3);
-    private final Recorder lateness = new Recorder(MAX_TRACKED_NANOS, 3);
-    private final Recorder cpu = new Recorder(MAX_TRACKED_NANOS, 3);
+    private final Intervals durations = new Intervals();
+    private final Intervals lateness = new Intervals();
+    private final Intervals cpu = new Intervals();
     private final AtomicLong ticks = new AtomicLong();
     private final AtomicLong overruns = new AtomicLong();
     private final AtomicLong inputs = new AtomicLong();
-    private Histogram durationsInterval;
-    private Histogram latenessInterval;
-    private Histogram cpuInterval;
 
     /** One tick; {@code cpuNanos} is negative where the JVM cannot measure a thread's CPU time. */
     void record(final long durationNanos, final long completedAfterScheduleNanos, final long cpuNanos,
                 final int inputsDrained) {
-        durations.recordValue(Math.min(durationNanos, MAX_TRACKED_NANOS));
+        durations.record(durationNanos);
         if (cpuNanos >= 0) {
-            cpu.recordValue(Math.min(cpuNanos, MAX_TRACKED_NANOS));
+            cpu.record(cpuNanos);
         }
-        lateness.recordValue(Math.min(Math.max(0, completedAfterScheduleNanos), MAX_TRACKED_NANOS));
+        lateness.record(Math.max(0, completedAfterScheduleNanos));
         ticks.lazySet(ticks.get() + 1);
         inputs.lazySet(inputs.get() + inputsDrained);
     }
@@ -55,9 +52,8 @@ public final class TickStats {
      * Tick durations since the last call (a new histogram each time: this is the metrics side, not
      * the tick path). One reader only.
      */
-    public synchronized Histogram takeDurations() {
-        durationsInterval = durations.getIntervalHistogram(durationsInterval);
-        return durationsInterval.copy();
+    public Histogram takeDurations() {
+        return durations.take();
     }
 
     /**
@@ -65,17 +61,31 @@ public final class TickStats {
      * the tick waited for a core (other threads, other processes, the kernel); near it, the tick
      * did that much work. One reader only.
      */
-    public synchronized Histogram takeCpu() {
-        cpuInterval = cpu.getIntervalHistogram(cpuInterval);
-        return cpuInterval.copy();
+    public Histogram takeCpu() {
+        return cpu.take();
     }
 
     /**
      * Time from each tick's scheduled start to its end since the last call: duration plus any delay
      * in starting, so a stalled thread shows up here instead of being hidden (coordinated omission).
      */
-    public synchronized Histogram takeLateness() {
-        latenessInterval = lateness.getIntervalHistogram(latenessInterval);
-        return latenessInterval.copy();
+    public Histogram takeLateness() {
+        return lateness.take();
+    }
+
+    /** Nanoseconds the tick thread records and the metrics side takes as a histogram of the interval since its last take. */
+    private static final class Intervals {
+        private final Recorder recorder = new Recorder(MAX_TRACKED_NANOS, 3);
+        private Histogram interval;
+
+        void record(final long nanos) {
+            recorder.recordValue(Math.min(nanos, MAX_TRACKED_NANOS));
+        }
+
+        /** A new histogram each time (the metrics side, not the tick path). One reader only. */
+        synchronized Histogram take() {
+            interval = recorder.getIntervalHistogram(interval);
+            return interval.copy();
+        }
     }
 }
