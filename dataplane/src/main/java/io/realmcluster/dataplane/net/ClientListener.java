@@ -50,7 +50,8 @@ public final class ClientListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientListener.class);
     /** A client silent this long is closed (bots and clients send movement many times a second). */
     static final int IDLE_SECONDS = 60;
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+    /** A session whose unsent frames pass the high mark is a slow consumer (it does not read) and is closed. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
     private static final long EGRESS_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     /**
      * The datagram socket's receive buffer: moves wait there while the reading thread is off its
@@ -189,6 +190,15 @@ public final class ClientListener implements AutoCloseable {
     /** Runs {@code task} once on every thread that serves the sessions' connections (tests hold them busy with it). */
     void onEverySessionThread(final Runnable task) {
         workers.forEach(loop -> loop.execute(task));
+    }
+
+    /** Tasks waiting on the threads that serve the sessions' connections (tests). */
+    int sessionTasksWaiting() {
+        int waiting = 0;
+        for (final io.netty.util.concurrent.EventExecutor loop : workers) {
+            waiting += ((io.netty.util.concurrent.SingleThreadEventExecutor) loop).pendingTasks();
+        }
+        return waiting;
     }
 
     @Override

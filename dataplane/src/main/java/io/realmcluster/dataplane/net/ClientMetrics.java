@@ -13,6 +13,8 @@ public final class ClientMetrics {
     private final Counter disconnects;
     private final Counter bytesIn;
     private final Counter bytesOut;
+    private final Counter framesOut;
+    private final Counter writesOut;
     private final Counter droppedInputs;
     private final Counter datagrams;
     private final Counter logins;
@@ -31,6 +33,12 @@ public final class ClientMetrics {
         bytesIn = Counter.builder().name("realm_node_client_bytes_received").help("Bytes received from game clients, TCP and UDP")
             .register(registry);
         bytesOut = Counter.builder().name("realm_node_client_bytes_sent").help("Bytes sent to game clients")
+            .register(registry);
+        framesOut = Counter.builder().name("realm_node_client_frames_sent")
+            .help("Frames sent to game clients (state updates, chat, replies to their inputs)").register(registry);
+        writesOut = Counter.builder().name("realm_node_client_writes")
+            .help("Writes to game clients' sockets: each carries every frame gathered for its session since the last; "
+                + "fewer writes than ticks per session means its thread fell behind and frames were sent together")
             .register(registry);
         datagrams = Counter.builder().name("realm_node_client_datagrams")
             .help("UDP datagrams taken from game clients (a session's own, within its rate)").register(registry);
@@ -77,8 +85,18 @@ public final class ClientMetrics {
         bytesIn.inc(bytes);
     }
 
+    void frameSent() {
+        framesOut.inc();
+    }
+
     void sent(final int bytes) {
+        writesOut.inc();
         bytesOut.inc(bytes);
+    }
+
+    /** Frames taken from the maps for sessions so far (tests). */
+    double framesSent() {
+        return framesOut.get();
     }
 
     void droppedInput() {

@@ -96,9 +96,18 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private long datagramsRefilledAtNanos = System.nanoTime();
     private String closedBecause;
 
-    // The egress thread's: frames gathered for this session in one drain round.
+    // The egress thread's: frames gathered for this session since its last write was handed off.
     ByteBuf pending;
     boolean closeAfterPending;
+    /**
+     * True from the egress thread's hand-off of a write until the event loop runs it: at most one
+     * write of a session waits on its loop, so a loop that falls behind gets fewer, larger writes
+     * (and its other tasks, a login's claim among them, wait for one pass) instead of a queue that grows.
+     */
+    private volatile boolean writeWaiting;
+    private ByteBuf handedOff;
+    private boolean handedOffIsLast;
+    private final Runnable writeHandedOff = this::writeHandedOff;
 
     ClientSession(final Shared shared) {
         this.shared = shared;
@@ -433,6 +442,40 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             return null;
         }
         return running;
+    }
+
+    /**
+     * Hand {@code out} (with {@code last}: this session's last frame is in it) to the event loop to
+     * write, unless a write handed off before still waits there: false then, and the egress thread
+     * keeps gathering. The egress thread's.
+     */
+    boolean handOff(final ByteBuf out, final boolean last) {
+        if (writeWaiting) {
+            return false;
+        }
+        handedOff = out;
+        handedOffIsLast = last;
+        writeWaiting = true;
+        try {
+            channel.eventLoop().execute(writeHandedOff);
+        } catch (final RejectedExecutionException e) {
+            // The node is stopping: the socket goes with it.
+            handedOff = null;
+            out.release();
+        }
+        return true;
+    }
+
+    private void writeHandedOff() {
+        final ByteBuf out = handedOff;
+        final boolean last = handedOffIsLast;
+        handedOff = null;
+        writeWaiting = false;
+        if (last) {
+            channel.writeAndFlush(out).addListener(LastFrame.THEN_CLOSE);
+        } else {
+            channel.writeAndFlush(out);
+        }
     }
 
     /** Close with a reason from any thread: the session's event loop does it. */

@@ -15,8 +15,10 @@ import io.realmcluster.proto.client.DisconnectReason;
 
 /**
  * The node's egress thread: drains every map's {@link Outbox}, gathers each session's frames of
- * the round into one buffer, and hands each buffer to its socket with one write and flush. A
- * client whose socket stays unwritable (it does not read) is closed as a slow consumer.
+ * the round into one buffer, and hands each buffer to its session's thread to write and flush. A
+ * session whose previous write still waits for its thread keeps gathering, so a thread that falls
+ * behind sends fewer, larger writes. A client whose socket stays unwritable (it does not read) is
+ * closed as a slow consumer.
  */
 final class EgressAgent implements Agent {
     private static final int DRAIN_LIMIT = 16_384;
@@ -64,6 +66,7 @@ final class EgressAgent implements Agent {
             touched[touchedCount++] = session;
         }
         append(session.pending, buffer, index + Outbox.BODY_OFFSET, bodyLength);
+        metrics.frameSent();
         if (type == Outbox.FRAME_THEN_CLOSE) {
             session.closeAfterPending = true;
         }
@@ -76,30 +79,38 @@ final class EgressAgent implements Agent {
     }
 
     private void flush() {
+        int waiting = 0;
         for (int i = 0; i < touchedCount; i++) {
             final ClientSession session = touched[i];
             touched[i] = null;
             final ByteBuf out = session.pending;
-            session.pending = null;
             final Channel channel = session.channel();
             if (!channel.isActive()) {
-                out.release();
+                drop(session);
                 continue;
             }
-            if (!channel.isWritable()) {
-                out.release();
+            if (!channel.isWritable() || out.readableBytes() > ClientListener.WATER_MARK.high()) {
+                drop(session);
                 session.kick(DisconnectReason.SLOW_CONSUMER, "the client does not read what the node sends");
                 continue;
             }
-            metrics.sent(out.readableBytes());
-            if (session.closeAfterPending) {
-                session.closeAfterPending = false;
-                channel.writeAndFlush(out).addListener(LastFrame.THEN_CLOSE);
-            } else {
-                channel.writeAndFlush(out);
+            final int bytes = out.readableBytes();
+            if (!session.handOff(out, session.closeAfterPending)) {
+                // Its last write still waits for the session's thread: the frames go with the next one.
+                touched[waiting++] = session;
+                continue;
             }
+            metrics.sent(bytes);
+            session.pending = null;
+            session.closeAfterPending = false;
         }
-        touchedCount = 0;
+        touchedCount = waiting;
+    }
+
+    private static void drop(final ClientSession session) {
+        session.pending.release();
+        session.pending = null;
+        session.closeAfterPending = false;
     }
 
     @Override

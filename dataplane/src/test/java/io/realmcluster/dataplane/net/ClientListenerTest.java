@@ -260,6 +260,46 @@ class ClientListenerTest {
     }
 
     @Test
+    void framesForASessionWhoseThreadIsBusyWaitAsOneWriteAndAllArrive() throws Exception {
+        try (TestClient client = new TestClient(listener.address());
+             DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            enter(client, 17);
+            final float[] at = position(client.await(l -> l.startsWith("entered 17"), DEADLINE));
+            final InetSocketAddress node = new InetSocketAddress("127.0.0.1", listener.address().port());
+            final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            listener.onEverySessionThread(() -> {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            final int moves = 5;
+            try {
+                assertThat(held.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                // Its thread is busy (as when it serves more than it can): moves still come in over UDP, one
+                // tick after the other, and each tick has a frame for it.
+                for (int seq = 1; seq <= moves; seq++) {
+                    final int sequence = seq;
+                    final double framesBefore = metrics.framesSent();
+                    udp.send(datagram(client.sessionId, client.cookie, b -> ClientMessages.move(b, ClientProtocol.DATAGRAM_BODY,
+                        sequence, at[0] + 0.3f * sequence, at[1], 0f, 0f, 0), node));
+                    await().atMost(DEADLINE).until(() -> metrics.framesSent() > framesBefore);
+                }
+                assertThat(listener.sessionTasksWaiting()).as("writes waiting for the busy thread").isEqualTo(1);
+            } finally {
+                release.countDown();
+            }
+            for (int seq = 1; seq <= moves; seq++) {
+                final String self = "self " + seq + " ";
+                client.await(l -> l.startsWith(self), DEADLINE);
+            }
+        }
+    }
+
+    @Test
     void playersOnAMapThatLeavesTheNodeAreToldWhy() throws IOException {
         try (TestClient client = new TestClient(listener.address())) {
             enter(client, 12);
