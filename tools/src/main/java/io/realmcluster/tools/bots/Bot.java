@@ -45,6 +45,13 @@ final class Bot implements ServerMessages.Handler {
     /** A sent position this far from where the node says the bot is means the move was refused. */
     static final float CORRECTION = 2f;
     private static final long ATTACK_REPEAT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** A bot without a target looks for one this often, not every tick: a look goes over everything it sees. */
+    private static final long LOOK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /**
+     * The players in one update of this many are noted for the summary's count of distinct players
+     * seen (and every reset's): noting all would cost the bots more than the rest of an update.
+     */
+    private static final int NOTE_PLAYERS_EVERY_UPDATES = 32;
     /** How long a dead target may take to show the LOOTABLE flag before the bot moves on. */
     private static final long LOOTABLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** From connecting to WORLD_ENTERED. */
@@ -111,6 +118,8 @@ final class Bot implements ServerMessages.Handler {
     private long targetId;
     private long lastAttackNanos;
     private long targetDeadSinceNanos;
+    private long nextLookNanos;
+    private int updates;
     private long nextChatNanos;
     private int ticks;
     private boolean experienceKnown;
@@ -457,7 +466,8 @@ final class Bot implements ServerMessages.Handler {
         if (target == null) {
             targetId = 0;
             targetDeadSinceNanos = 0;
-            if (health > 0) {
+            if (health > 0 && now - nextLookNanos >= 0) {
+                nextLookNanos = now + LOOK_EVERY_NANOS;
                 target = entities.pickTarget(x, y, ATTACK_RANGE);
                 if (target != null) {
                     targetId = target.id;
@@ -654,16 +664,20 @@ final class Bot implements ServerMessages.Handler {
     @Override
     public void entityUpdates(final int tick, final int flags, final int count, final DirectBuffer buffer,
                               final int recordsOffset) {
-        if ((flags & UPDATES_FLAG_RESET) != 0) {
+        final boolean reset = (flags & UPDATES_FLAG_RESET) != 0;
+        if (reset) {
             entities.clear();
         }
+        final boolean notePlayers = reset || ++updates % NOTE_PLAYERS_EVERY_UPDATES == 0;
         for (int i = 0; i < count; i++) {
             final int at = recordsOffset + i * RECORD_LENGTH;
             if (Record.kind(buffer, at) == KIND_PLAYER) {
                 final long id = Record.id(buffer, at);
                 if (id != entityId) {
                     sawOthers = true;
-                    loop.playersSeen.add(id);
+                    if (notePlayers) {
+                        loop.playersSeen.add(id);
+                    }
                 }
             } else {
                 entities.put(buffer, at);
