@@ -49,6 +49,13 @@ public final class FrameText implements ServerMessages.Handler {
             line.append(ServerMessages.Record.kind(buffer, at) == ClientProtocol.KIND_PLAYER ? " player " : " creature ")
                 .append(ServerMessages.Record.id(buffer, at)).append(" at ")
                 .append(ServerMessages.Record.x(buffer, at)).append(',').append(ServerMessages.Record.y(buffer, at));
+            final int recordFlags = ServerMessages.Record.flags(buffer, at);
+            if ((recordFlags & ClientProtocol.RECORD_FLAG_DEAD) != 0) {
+                line.append(" dead");
+            }
+            if ((recordFlags & ClientProtocol.RECORD_FLAG_LOOTABLE) != 0) {
+                line.append(" lootable");
+            }
         }
         out.add(line.toString());
     }

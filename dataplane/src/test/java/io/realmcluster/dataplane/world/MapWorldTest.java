@@ -56,6 +56,9 @@ class MapWorldTest {
         }
         assertThat(world.isDead(creature)).isTrue();
         runTicks(SMALL.tickHz());
+        // Both see the corpse; only its killer is told it may loot it.
+        assertThat(lastRecord(framesTo(PLAYER), creature)).endsWith(" dead lootable");
+        assertThat(lastRecord(framesTo(PLAYER + 1), creature)).endsWith(" dead");
         assertThat(saved()).as("the experience is saved within a second")
             .anyMatch(r -> r.startsWith("snapshot " + PLAYER + " ") && !r.contains(" xp 0 "));
 
@@ -406,6 +409,21 @@ class MapWorldTest {
                     + buffer.getLong(index + Saves.COPPER) : ""));
         }, Integer.MAX_VALUE);
         return records;
+    }
+
+    /** The last update record of {@code entity} in {@code frames} ("creature ID at X,Y" and its flags), or null. */
+    private static String lastRecord(final List<String> frames, final long entity) {
+        String last = null;
+        for (final String frame : frames) {
+            if (frame.startsWith("updates")) {
+                for (final String record : frame.split(" (?=player |creature )")) {
+                    if (record.startsWith("creature " + entity + " ") || record.startsWith("player " + entity + " ")) {
+                        last = record;
+                    }
+                }
+            }
+        }
+        return last;
     }
 
     /** Frames sent to {@code player} since the last call, decoded to text (the outbox is drained for everyone). */
