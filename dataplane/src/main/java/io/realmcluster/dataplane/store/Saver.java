@@ -89,7 +89,8 @@ public final class Saver implements Agent {
     }
 
     /** A confirmation the map's ingress had no room for yet. */
-    private record Undelivered(int handle, int type, long character, int session, long corpse, long copper, long money) {
+    private record Undelivered(int handle, int type, long character, int session, long corpseOrEpoch, long copper,
+                               long money) {
     }
 
     private final SaveLog log;
@@ -243,7 +244,7 @@ public final class Saver implements Agent {
             stats.lost.incrementAndGet();
             LOG.warn("character {} is owned by another node since a later claim (epoch {} here is stale); dropping it",
                 save.characterId, save.epoch);
-            confirm(save.mapHandle, Inputs.CHARACTER_LOST, save.characterId, save.session, 0, 0, 0);
+            confirm(save.mapHandle, Inputs.CHARACTER_LOST, save.characterId, save.session, save.epoch, 0, 0);
             return;
         }
         stats.saved.incrementAndGet();
@@ -258,10 +259,14 @@ public final class Saver implements Agent {
         }
     }
 
-    private void confirm(final int handle, final int type, final long character, final int session, final long corpse,
-                         final long copper, final long money) {
-        if (!offer(handle, type, character, session, corpse, copper, money)) {
-            undelivered.add(new Undelivered(handle, type, character, session, corpse, copper, money));
+    /**
+     * Tell a map of a loot that landed ({@code corpseOrEpoch} the corpse) or of a character lost
+     * ({@code corpseOrEpoch} the epoch of the save that found it owned elsewhere).
+     */
+    private void confirm(final int handle, final int type, final long character, final int session,
+                         final long corpseOrEpoch, final long copper, final long money) {
+        if (!offer(handle, type, character, session, corpseOrEpoch, copper, money)) {
+            undelivered.add(new Undelivered(handle, type, character, session, corpseOrEpoch, copper, money));
         }
     }
 
@@ -270,7 +275,7 @@ public final class Saver implements Agent {
         int delivered = 0;
         while (!undelivered.isEmpty()) {
             final Undelivered next = undelivered.peek();
-            if (!offer(next.handle(), next.type(), next.character(), next.session(), next.corpse(), next.copper(),
+            if (!offer(next.handle(), next.type(), next.character(), next.session(), next.corpseOrEpoch(), next.copper(),
                 next.money())) {
                 break;
             }
@@ -281,8 +286,8 @@ public final class Saver implements Agent {
     }
 
     /** Put a confirmation on its map's ingress; true when done or when the map is gone (nobody to tell). */
-    private boolean offer(final int handle, final int type, final long character, final int session, final long corpse,
-                          final long copper, final long money) {
+    private boolean offer(final int handle, final int type, final long character, final int session,
+                          final long corpseOrEpoch, final long copper, final long money) {
         final InstanceHost.Running map = instances.byHandle(handle);
         if (map == null) {
             return true;
@@ -294,9 +299,9 @@ public final class Saver implements Agent {
             return false;
         }
         if (type == Inputs.LOOT_CONFIRMED) {
-            Inputs.encodeLootConfirmed(ingress.buffer(), index, character, session, corpse, copper, money);
+            Inputs.encodeLootConfirmed(ingress.buffer(), index, character, session, corpseOrEpoch, copper, money);
         } else {
-            Inputs.encodeCharacterLost(ingress.buffer(), index, character, session);
+            Inputs.encodeCharacterLost(ingress.buffer(), index, character, session, corpseOrEpoch);
         }
         ingress.commit(index);
         return true;

@@ -455,7 +455,8 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
             LOG.warn("transfer {} of character {} could not be called off ({}); its client is disconnected and the "
                 + "character is where the database says", departure.transferId(), departure.characterId(), why);
             tell(departure, Inputs.TRANSFER_LOST, (buffer, index) ->
-                Inputs.encodeCharacterLost(buffer, index, departure.characterId(), departure.session()), Inputs.LOST_LENGTH);
+                Inputs.encodeCharacterLost(buffer, index, departure.characterId(), departure.session(), departure.epoch()),
+                Inputs.LOST_LENGTH);
             return;
         }
         stats.aborted.incrementAndGet();

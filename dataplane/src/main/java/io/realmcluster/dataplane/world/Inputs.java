@@ -85,7 +85,9 @@ public final class Inputs {
     public static final int CONFIRMED_LENGTH = 36;
 
     public static final int LOST_SESSION = 8;
-    public static final int LOST_LENGTH = 12;
+    /** The claim (epoch) under which the character was lost: a later claim's player is not the one lost. */
+    public static final int LOST_EPOCH = 12;
+    public static final int LOST_LENGTH = 20;
 
     public static final int DEPARTED_SESSION = 8;
     public static final int DEPARTED_FRAME_LENGTH = 12;
@@ -133,9 +135,10 @@ public final class Inputs {
     }
 
     public static int encodeCharacterLost(final MutableDirectBuffer buffer, final int offset, final long entityId,
-                                          final int session) {
+                                          final int session, final long epoch) {
         buffer.putLong(offset + ENTITY_OFFSET, entityId);
         buffer.putInt(offset + LOST_SESSION, session);
+        buffer.putLong(offset + LOST_EPOCH, epoch);
         return LOST_LENGTH;
     }
 

@@ -234,9 +234,10 @@ public final class MapWorld implements TickSimulation {
             case Inputs.LOOT -> loot(entity, buffer.getLong(offset + Inputs.TARGET_OFFSET));
             case Inputs.LOOT_CONFIRMED -> lootConfirmed(entity, buffer, offset);
             case Inputs.CHARACTER_LOST -> lost(entity, buffer.getInt(offset + Inputs.LOST_SESSION),
-                DisconnectReason.DUPLICATE_LOGIN, "this character logged in elsewhere");
+                buffer.getLong(offset + Inputs.LOST_EPOCH), DisconnectReason.DUPLICATE_LOGIN,
+                "this character logged in elsewhere");
             case Inputs.TRANSFER_LOST -> lost(entity, buffer.getInt(offset + Inputs.LOST_SESSION),
-                DisconnectReason.CHARACTER_UNAVAILABLE, "the node this character went to stopped answering; log in again");
+                buffer.getLong(offset + Inputs.LOST_EPOCH), DisconnectReason.CHARACTER_UNAVAILABLE, "the node this character went to stopped answering; log in again");
             case Inputs.DEPARTED -> departed(entity, buffer, offset);
             case Inputs.DEPART_FAILED -> departFailed(entity, buffer.getInt(offset + Inputs.FAILED_SESSION),
                 buffer.getLong(offset + Inputs.FAILED_EPOCH));
@@ -308,9 +309,12 @@ public final class MapWorld implements TickSimulation {
     }
 
     /** The character is owned elsewhere (another login, or a transfer's target): drop it without saving, and close its session. */
-    private void lost(final long entity, final int client, final DisconnectReason reason, final String text) {
+    private void lost(final long entity, final int client, final long lostEpoch, final DisconnectReason reason,
+                      final String text) {
         final int slot = playerSlot(entity);
-        if (slot == Grid.NONE || client != session[slot]) {
+        // A session's index is reused: the player who logged in again since, on the index its last session had,
+        // holds a later claim and is not the one lost.
+        if (slot == Grid.NONE || client != session[slot] || lostEpoch != epoch[slot]) {
             return;
         }
         outbox.send(Outbox.FRAME_THEN_CLOSE, session[slot], entity, ServerMessages.disconnect(out, Outbox.BODY_OFFSET,

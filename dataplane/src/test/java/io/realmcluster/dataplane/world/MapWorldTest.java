@@ -108,15 +108,35 @@ class MapWorldTest {
         runTicks(1);
         framesTo(PLAYER);
         saved();
-        world.onInput(Inputs.CHARACTER_LOST, input, 0, Inputs.encodeCharacterLost(input, 0, PLAYER, (int) PLAYER + 3));
+        world.onInput(Inputs.CHARACTER_LOST, input, 0, Inputs.encodeCharacterLost(input, 0, PLAYER, (int) PLAYER + 3, 0));
         assertThat(world.players()).as("a loss reported for another session of the character is ignored").isEqualTo(2);
-        world.onInput(Inputs.CHARACTER_LOST, input, 0, Inputs.encodeCharacterLost(input, 0, PLAYER, (int) PLAYER));
+        world.onInput(Inputs.CHARACTER_LOST, input, 0, Inputs.encodeCharacterLost(input, 0, PLAYER, (int) PLAYER, 0));
         assertThat(world.players()).isEqualTo(1);
         assertThat(framesTo(PLAYER)).containsExactly("disconnect DUPLICATE_LOGIN");
         assertThat(saved()).as("a character owned elsewhere is not saved from here").isEmpty();
 
         world.onInput(Inputs.PLAYER_LEAVE, input, 0, Inputs.encodeLeave(input, 0, PLAYER + 1, (int) PLAYER + 1));
         assertThat(saved()).singleElement().asString().startsWith("logout " + (PLAYER + 1) + " seq 1 ");
+    }
+
+    @Test
+    void aLossFoundByASaveOfAnEarlierClaimLeavesThePlayerOfTheLaterOneOnTheSameSession() {
+        final int client = 9;
+        world.onInput(Inputs.PLAYER_JOIN, input, 0, joinAt(PLAYER, client, 3));
+        runTicks(1);
+        world.onInput(Inputs.PLAYER_LEAVE, input, 0, Inputs.encodeLeave(input, 0, PLAYER, client));
+        // Logged in again at once, on the session index its last session had; then a save of the first claim
+        // (epoch 3) finds the character claimed since.
+        world.onInput(Inputs.PLAYER_JOIN, input, 0, joinAt(PLAYER, client, 4));
+        runTicks(1);
+        framesTo(PLAYER);
+        world.onInput(Inputs.CHARACTER_LOST, input, 0, Inputs.encodeCharacterLost(input, 0, PLAYER, client, 3));
+        runTicks(1);
+        assertThat(world.players()).isEqualTo(1);
+        assertThat(framesTo(PLAYER)).noneMatch(f -> f.startsWith("disconnect"));
+        world.onInput(Inputs.CHARACTER_LOST, input, 0, Inputs.encodeCharacterLost(input, 0, PLAYER, client, 4));
+        assertThat(world.players()).isZero();
+        assertThat(framesTo(PLAYER)).containsExactly("disconnect DUPLICATE_LOGIN");
     }
 
     @Test
@@ -352,6 +372,12 @@ class MapWorldTest {
         for (int i = 0; i < count; i++) {
             world.tick(++tick, 0);
         }
+    }
+
+    /** A JOIN of {@code player} at the origin on session index {@code client}, claimed at {@code epoch}. */
+    private int joinAt(final long player, final int client, final long epoch) {
+        Inputs.encodeJoin(input, 0, player, 0f, 0f, 0f, 0f, 60, 5_000, 0, client);
+        return Inputs.joinOwnership(input, 0, epoch, 0, 0);
     }
 
     private void join(final long player, final float x, final float y) {
