@@ -235,26 +235,13 @@ class ClientListenerTest {
             udp.setSoTimeout(5_000);
             enter(client, 13);
             client.await(l -> l.startsWith("entered 13"), DEADLINE);
-            final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-            final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-            listener.onEverySessionThread(() -> {
-                held.countDown();
-                try {
-                    release.await();
-                } catch (final InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            try {
-                assertThat(held.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            try (SessionThreadsHeld busy = new SessionThreadsHeld()) {
                 // Every thread of the TCP sessions is busy (as under thousands of players): the datagram is still read.
                 udp.send(datagram(client.sessionId, client.cookie, b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 8),
                     new InetSocketAddress("127.0.0.1", listener.address().port())));
                 final DatagramPacket pong = new DatagramPacket(new byte[512], 512);
                 udp.receive(pong);
                 assertThat(pong.getData()[ClientProtocol.REPLY_BODY]).isEqualTo(ClientProtocol.PONG);
-            } finally {
-                release.countDown();
             }
         }
     }
@@ -266,19 +253,8 @@ class ClientListenerTest {
             enter(client, 17);
             final float[] at = position(client.await(l -> l.startsWith("entered 17"), DEADLINE));
             final InetSocketAddress node = new InetSocketAddress("127.0.0.1", listener.address().port());
-            final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-            final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-            listener.onEverySessionThread(() -> {
-                held.countDown();
-                try {
-                    release.await();
-                } catch (final InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
             final int moves = 5;
-            try {
-                assertThat(held.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            try (SessionThreadsHeld busy = new SessionThreadsHeld()) {
                 // Its thread is busy (as when it serves more than it can): moves still come in over UDP, one
                 // tick after the other, and each tick has a frame for it.
                 for (int seq = 1; seq <= moves; seq++) {
@@ -289,8 +265,6 @@ class ClientListenerTest {
                     await().atMost(DEADLINE).until(() -> metrics.framesSent() > framesBefore);
                 }
                 assertThat(listener.sessionTasksWaiting()).as("writes waiting for the busy thread").isEqualTo(1);
-            } finally {
-                release.countDown();
             }
             for (int seq = 1; seq <= moves; seq++) {
                 final String self = "self " + seq + " ";
@@ -354,6 +328,32 @@ class ClientListenerTest {
             step.accept(client);
             final List<String> seen = client.readUntilClosed(DEADLINE);
             assertThat(seen).as("frames before the node closed the connection").contains("disconnect " + reason);
+        }
+    }
+
+    /** Holds every thread of the TCP sessions busy, as under thousands of players, until closed. */
+    private final class SessionThreadsHeld implements AutoCloseable {
+        private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+        SessionThreadsHeld() throws InterruptedException {
+            final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            listener.onEverySessionThread(() -> {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            if (!held.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                release.countDown();
+                throw new AssertionError("the threads of the sessions were not held within 5 s");
+            }
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
         }
     }
 
