@@ -237,7 +237,8 @@ public final class MapWorld implements TickSimulation {
                 buffer.getLong(offset + Inputs.LOST_EPOCH), DisconnectReason.DUPLICATE_LOGIN,
                 "this character logged in elsewhere");
             case Inputs.TRANSFER_LOST -> lost(entity, buffer.getInt(offset + Inputs.LOST_SESSION),
-                buffer.getLong(offset + Inputs.LOST_EPOCH), DisconnectReason.CHARACTER_UNAVAILABLE, "the node this character went to stopped answering; log in again");
+                buffer.getLong(offset + Inputs.LOST_EPOCH), DisconnectReason.CHARACTER_UNAVAILABLE,
+                "the node this character went to stopped answering; log in again");
             case Inputs.DEPARTED -> departed(entity, buffer, offset);
             case Inputs.DEPART_FAILED -> departFailed(entity, buffer.getInt(offset + Inputs.FAILED_SESSION),
                 buffer.getLong(offset + Inputs.FAILED_EPOCH));
