@@ -11,6 +11,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -106,6 +108,36 @@ class ClientListenerTest {
             await().atMost(DEADLINE).until(() -> host.instance(CONTINENT).world().players() == 1);
         }
         await().atMost(DEADLINE).until(() -> host.instance(CONTINENT).world().players() == 0);
+    }
+
+    @Test
+    void anEnterWorldSentRightBehindHelloWaitsForTheLoginsClaim() throws Exception {
+        // The claim cannot run while both store threads are held: ENTER_WORLD arrives while it waits.
+        final CountDownLatch held = new CountDownLatch(2);
+        final CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < 2; i++) {
+            storeThreads.execute(() -> {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        assertThat(held.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        try (TestClient client = new TestClient(listener.address())) {
+            hello(token(9, NODE, System.currentTimeMillis() + 60_000)).accept(client);
+            client.send(o -> ClientMessages.enterWorld(client.buffer(), o, CONTINENT));
+            client.send(o -> ClientMessages.ping(client.buffer(), o, 5));
+            // Frames are read in order: the node has taken ENTER_WORLD, before its claim, when it answers the PING.
+            client.await(l -> l.equals("pong 5"), DEADLINE);
+            release.countDown();
+            client.await(l -> l.startsWith("welcome "), DEADLINE);
+            client.await(l -> l.startsWith("entered 9 map 0"), DEADLINE);
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test

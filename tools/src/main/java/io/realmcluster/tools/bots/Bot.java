@@ -211,7 +211,9 @@ final class Bot implements ServerMessages.Handler {
             return;
         }
         state = State.HANDSHAKE;
-        send(ClientMessages.hello(loop.out, LENGTH_PREFIX, ClientProtocol.VERSION, token), true);
+        send(ClientMessages.hello(loop.out, LENGTH_PREFIX, ClientProtocol.VERSION, token), false);
+        // Right behind HELLO: the node enters it once the login's claim is done, a round trip sooner than after WELCOME.
+        send(ClientMessages.enterWorld(loop.out, LENGTH_PREFIX, instanceId), true);
     }
 
     void onFrame(final Channel ch, final ByteBuf frame) {
@@ -568,7 +570,6 @@ final class Bot implements ServerMessages.Handler {
         state = State.ENTERING;
         this.sessionId = sessionId;
         cookie.getBytes(cookieOffset, this.cookie);
-        send(ClientMessages.enterWorld(loop.out, LENGTH_PREFIX, instanceId), true);
     }
 
     @Override
