@@ -95,7 +95,8 @@ public final class Node implements AutoCloseable {
             placement = new PlacementClient(config.controlPlanes());
             final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
             departures = new Departures(config.nodeId(), store, instances, placement, sessions::redirect, TRANSFER_DEADLINE);
-            final Saver saver = new Saver(saveLog, store, config.nodeId(), instances, SystemNanoClock.INSTANCE, departures);
+            final Saver saver = new Saver(saveLog, store, config.nodeId(), instances, SystemNanoClock.INSTANCE, departures,
+                sessions::logoutSaved);
             saverRunner = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1)),
                 error -> LOG.error("the saver failed", error), null, saver);
             AgentRunner.startOnThread(saverRunner);

@@ -52,8 +52,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private static final String CLIENT_CLOSED = "client_closed";
     /** How long a token this node gives a player it sends to another node is good for (a login's, by default). */
     private static final long SENT_ON_TOKEN_MILLIS = 60_000;
+    /**
+     * How long a LOGOUT waits for its save to be durable before the client is told anyway (a
+     * database that does not answer, a save log with no room): the save still lands when it can.
+     */
+    static final long LOGOUT_WAIT_MILLIS = 5_000;
 
-    private enum State { NEW, CLAIMING, AUTHENTICATED, IN_WORLD, CLOSED }
+    /** LEAVING: logged out, the character handed back to its map, which saves it; DISCONNECT once that save settles. */
+    private enum State { NEW, CLAIMING, AUTHENTICATED, IN_WORLD, LEAVING, CLOSED }
 
     /**
      * What every session of a node shares; {@code storeThreads} run the character store's blocking
@@ -95,6 +101,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private double datagramTokens = FRAME_BURST;
     private long datagramsRefilledAtNanos = System.nanoTime();
     private String closedBecause;
+    /** The character went back to its map with LOGOUT: the map saves it, the session gives nothing back. */
+    private boolean loggedOut;
 
     // The egress thread's: frames gathered for this session since its last write was handed off.
     ByteBuf pending;
@@ -131,7 +139,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             return;
         }
         try {
-            if (state == State.CLOSED) {
+            if (state == State.CLOSED || state == State.LEAVING) {
                 return;
             }
             final int length = body.readableBytes();
@@ -425,9 +433,33 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         ingress.commit(index);
     }
 
+    /**
+     * The character leaves its map, which saves it OFFLINE; the client hears DISCONNECT(LOGOUT) once
+     * that save is durable, so a login right after it finds the character as it left. Out of the
+     * world there is nothing to save.
+     */
     @Override
     public void logout() {
-        disconnect(DisconnectReason.LOGOUT, "logged out");
+        final InstanceHost.Running running = map;
+        if (state != State.IN_WORLD || running == null) {
+            disconnect(DisconnectReason.LOGOUT, "logged out");
+            return;
+        }
+        state = State.LEAVING;
+        loggedOut = true;
+        map = null;
+        offerLeave(running.agent().ingress(), characterId, ClientSessions.index(id));
+        channel.eventLoop().schedule(() -> disconnect(DisconnectReason.LOGOUT, "logged out"), LOGOUT_WAIT_MILLIS,
+            TimeUnit.MILLISECONDS);
+    }
+
+    /** The saver settled this session's logout save: the client may go. Any thread. */
+    void logoutSaved() {
+        channel.eventLoop().execute(() -> {
+            if (state == State.LEAVING) {
+                disconnect(DisconnectReason.LOGOUT, "logged out");
+            }
+        });
     }
 
     @Override
@@ -486,9 +518,19 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         }
     }
 
-    /** Send a REDIRECT frame body and close: the character went to another node. Any thread. */
+    /**
+     * Send a REDIRECT frame body and close: the character went to another node. A client that
+     * logged out meanwhile is only told it did (the other node gives the character back when
+     * nobody comes). Any thread.
+     */
     void redirect(final byte[] body) {
-        channel.eventLoop().execute(() -> redirectNow(body));
+        channel.eventLoop().execute(() -> {
+            if (state == State.LEAVING) {
+                disconnect(DisconnectReason.LOGOUT, "logged out");
+            } else {
+                redirectNow(body);
+            }
+        });
     }
 
     /**
@@ -499,7 +541,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
      */
     void sendTo(final NodeDescriptor target, final String instanceId) {
         channel.eventLoop().execute(() -> {
-            if (state != State.CLOSED) {
+            if (state != State.CLOSED && state != State.LEAVING) {
                 redirectNow(sentOn(target, instanceId));
             }
         });
@@ -576,7 +618,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         if (running != null) {
             // The map saves the character as it leaves.
             offerLeave(running.agent().ingress(), characterId, ClientSessions.index(id));
-        } else if (claimed != null) {
+        } else if (claimed != null && !loggedOut) {
             release(claimed);
         }
         if (id >= 0) {

@@ -82,6 +82,18 @@ public final class ClientSessions {
         return true;
     }
 
+    /**
+     * The logout save of the character at session {@code index} settled: tell its client it is out.
+     * A session that did not log out (its map stopped, a later login took the index) is left alone.
+     * Any thread.
+     */
+    public void logoutSaved(final int index, final long characterId) {
+        final ClientSession session = at(index);
+        if (session != null && session.characterId() == characterId) {
+            session.logoutSaved();
+        }
+    }
+
     /** Make {@code session} the character's one session; returns the one it replaces, or null. */
     ClientSession claimCharacter(final long characterId, final ClientSession session) {
         return byCharacter.put(characterId, session);

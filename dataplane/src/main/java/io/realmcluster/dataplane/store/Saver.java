@@ -88,6 +88,15 @@ public final class Saver implements Agent {
         }
     }
 
+    /** Told of each logout save that settled (landed, or fenced by a later claim): its client may go. */
+    @FunctionalInterface
+    public interface LogoutListener {
+        /** On the saver's thread: must not block. */
+        void saved(int session, long characterId);
+
+        LogoutListener NONE = (session, characterId) -> { };
+    }
+
     /** A confirmation the map's ingress had no room for yet. */
     private record Undelivered(int handle, int type, long character, int session, long corpseOrEpoch, long copper,
                                long money) {
@@ -99,6 +108,7 @@ public final class Saver implements Agent {
     private final InstanceHost instances;
     private final NanoClock clock;
     private final Consumer<Departure> departures;
+    private final LogoutListener logouts;
     private final Stats stats = new Stats();
     private final Long2ObjectHashMap<PendingSave> pending = new Long2ObjectHashMap<>();
     private final List<PendingSave> order = new ArrayList<>();
@@ -114,15 +124,17 @@ public final class Saver implements Agent {
     /**
      * @param departures takes each character frozen for a transfer, once its freeze is durable; it must
      *                   not block (it hands the transfer to other threads)
+     * @param logouts    told of each logout save once it settled
      */
     public Saver(final SaveLog log, final CharacterStore store, final String nodeId, final InstanceHost instances,
-                 final NanoClock clock, final Consumer<Departure> departures) {
+                 final NanoClock clock, final Consumer<Departure> departures, final LogoutListener logouts) {
         this.log = log;
         this.store = store;
         this.nodeId = nodeId;
         this.instances = instances;
         this.clock = clock;
         this.departures = departures;
+        this.logouts = logouts;
         this.retryAtNanos = clock.nanoTime();
     }
 
@@ -240,6 +252,10 @@ public final class Saver implements Agent {
     }
 
     private void settle(final PendingSave save, final boolean landed) {
+        if (save.logout) {
+            // Landed, or fenced by a login elsewhere since: either way its session is over.
+            logouts.saved(save.session, save.characterId);
+        }
         if (!landed) {
             stats.lost.incrementAndGet();
             LOG.warn("character {} is owned by another node since a later claim (epoch {} here is stale); dropping it",

@@ -9,8 +9,12 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +28,11 @@ import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.dataplane.tick.TickScheduler;
+import io.realmcluster.dataplane.store.CharacterStore;
+import io.realmcluster.dataplane.store.ClaimRefused;
+import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
+import io.realmcluster.dataplane.store.PendingSave;
 import io.realmcluster.dataplane.store.Saver;
 import io.realmcluster.dataplane.world.SaveLog;
 import io.realmcluster.dataplane.world.InstanceHost;
@@ -51,7 +59,7 @@ class ClientListenerTest {
     private ClientListener listener;
     private ClientMetrics metrics;
     private InstanceHost host;
-    private final EphemeralCharacterStore store = new EphemeralCharacterStore();
+    private final RecordingStore store = new RecordingStore();
     private final java.util.concurrent.ExecutorService storeThreads = java.util.concurrent.Executors.newFixedThreadPool(2);
     private org.agrona.concurrent.AgentRunner saver;
 
@@ -60,11 +68,11 @@ class ClientListenerTest {
         scheduler = new TickScheduler(1, Throwable::printStackTrace);
         final SaveLog saves = SaveLog.allocate(1 << 20);
         host = new InstanceHost(NODE, scheduler, saves, gone -> listener.mapLeft(gone), (id, durations, cpu) -> { });
+        final ClientSessions sessions = new ClientSessions(64);
         saver = new org.agrona.concurrent.AgentRunner(new org.agrona.concurrent.SleepingIdleStrategy(1_000_000),
             Throwable::printStackTrace, null, new Saver(saves, store, NODE, host, org.agrona.concurrent.SystemNanoClock.INSTANCE,
-                departure -> { }));
+                departure -> { }, sessions::logoutSaved));
         org.agrona.concurrent.AgentRunner.startOnThread(saver);
-        final ClientSessions sessions = new ClientSessions(64);
         metrics = new ClientMetrics(new PrometheusRegistry(), sessions);
         listener = ClientListener.bind(HostPort.parse("127.0.0.1:0"), 1,
             new ClientListener.Serving(NODE, tokens, host, sessions, metrics, store, storeThreads,
@@ -138,6 +146,36 @@ class ClientListenerTest {
         } finally {
             release.countDown();
         }
+    }
+
+    @Test
+    void aLogoutIsAnsweredOnceItsSaveIsDurable() throws IOException {
+        try (TestClient client = new TestClient(listener.address())) {
+            enter(client, 11);
+            client.await(l -> l.startsWith("entered 11 "), DEADLINE);
+            client.send(o -> ClientMessages.logout(client.buffer(), o));
+            client.await(l -> l.equals("disconnect LOGOUT"), DEADLINE);
+            // A login right after this finds the character as it left.
+            assertThat(store.loggedOut).contains(11L);
+        }
+    }
+
+    @Test
+    void aLogoutIsAnsweredEvenWhileTheDatabaseIsDownAndItsSaveLandsWhenItIsBack() throws IOException {
+        try (TestClient client = new TestClient(listener.address())) {
+            enter(client, 12);
+            client.await(l -> l.startsWith("entered 12 "), DEADLINE);
+            store.down = true;
+            final long sent = System.nanoTime();
+            client.send(o -> ClientMessages.logout(client.buffer(), o));
+            client.await(l -> l.equals("disconnect LOGOUT"), DEADLINE);
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(
+                Duration.ofMillis(ClientSession.LOGOUT_WAIT_MILLIS));
+            assertThat(store.loggedOut).doesNotContain(12L);
+        } finally {
+            store.down = false;
+        }
+        await().atMost(DEADLINE).until(() -> store.loggedOut.contains(12L));
     }
 
     @Test
@@ -364,6 +402,53 @@ class ClientListenerTest {
     }
 
     /** Holds every thread of the TCP sessions busy, as under thousands of players, until closed. */
+    /** The ephemeral store, noting each logout save that landed; every save fails while it is {@link #down}. */
+    private static final class RecordingStore implements CharacterStore {
+        private final EphemeralCharacterStore characters = new EphemeralCharacterStore();
+        final Set<Long> loggedOut = ConcurrentHashMap.newKeySet();
+        volatile boolean down;
+
+        @Override
+        public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId) {
+            return characters.claim(characterId, accountId, nodeId);
+        }
+
+        @Override
+        public void release(final long characterId, final long epoch, final String nodeId) {
+            characters.release(characterId, epoch, nodeId);
+        }
+
+        @Override
+        public boolean[] save(final List<PendingSave> saves, final String nodeId) throws SQLException {
+            if (down) {
+                throw new SQLException("the database does not answer");
+            }
+            final boolean[] landed = characters.save(saves, nodeId);
+            for (int i = 0; i < landed.length; i++) {
+                if (landed[i] && saves.get(i).logout()) {
+                    loggedOut.add(saves.get(i).characterId());
+                }
+            }
+            return landed;
+        }
+
+        @Override
+        public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final UUID transferId,
+                                              final String nodeId) throws ClaimRefused {
+            return characters.claimTransfer(characterId, epoch, transferId, nodeId);
+        }
+
+        @Override
+        public long abortTransfer(final long characterId, final long epoch, final UUID transferId, final String nodeId) {
+            return characters.abortTransfer(characterId, epoch, transferId, nodeId);
+        }
+
+        @Override
+        public boolean transfers() {
+            return characters.transfers();
+        }
+    }
+
     private final class SessionThreadsHeld implements AutoCloseable {
         private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 
