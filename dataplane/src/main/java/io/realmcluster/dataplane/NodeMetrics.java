@@ -62,9 +62,11 @@ final class NodeMetrics {
             })
             .register(registry);
         CounterWithCallback.builder()
-            .name("realm_node_transfer_out_seconds").help("Time from freeze to the map being told, summed over completed transfers")
+            .name("realm_node_transfer_out_seconds")
+            .help("Time from the freeze being durable to the map being told, summed over completed transfers")
             .callback(cb -> cb.call(departures.nanos() / 1e9))
             .register(registry);
+        registry.register(departures.redirected());
         CounterWithCallback.builder()
             .name("realm_node_transfers_in").help("Characters this node claimed in transfers from other nodes")
             .callback(cb -> cb.call(transfersIn.getAsLong()))

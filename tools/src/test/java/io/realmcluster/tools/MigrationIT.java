@@ -89,6 +89,8 @@ class MigrationIT {
         await().atMost(DEADLINE).until(() -> Scrape.of(nodes.secondMetrics()).sum("realm_node_client_sessions") >= BOTS);
         assertThat(Scrape.of(nodes.firstMetrics()).sum(HANDED_OVER)).as("players handed over by node-a").isGreaterThanOrEqualTo(BOTS);
         assertThat(Scrape.of(nodes.firstMetrics()).sum("realm_node_transfers_out_total{outcome=\"lost\"")).isZero();
+        assertThat(Scrape.of(nodes.firstMetrics()).sum("realm_node_transfer_redirect_seconds_count"))
+            .as("REDIRECTs node-a timed from their players' freeze").isGreaterThanOrEqualTo(BOTS);
 
         // How long the players were out of the world, as node-b measured their arrivals (cumulative buckets).
         final StringBuilder arrivals = new StringBuilder("node-b transfer arrivals:");

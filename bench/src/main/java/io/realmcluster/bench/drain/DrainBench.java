@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
  * node-a to node-b again (measured).
  * For each drain: the time until the drained node is empty and until every player is in the world
  * on the other, how long each player was out of the world (the target's arrival histogram, from the
- * tick the source froze the player to the join reaching the target's map; for the measured drain
- * also the bots' own redirect gap), and the tick durations of both nodes meanwhile. Side by side in
+ * tick the source froze the player to the join reaching the target's map, next to the source's
+ * histogram of the same players' REDIRECTs; for the measured drain also the bots' own redirect gap), and the tick durations of both nodes meanwhile. Side by side in
  * the same run, the same players on the same node: the baseline of leaving without a drain, every
  * player logging out and in again.
  */
@@ -44,6 +44,7 @@ public final class DrainBench implements Callable<Integer> {
     private static final Duration DEADLINE = Duration.ofMinutes(10);
     private static final String SESSIONS = "realm_node_client_sessions";
     private static final String ARRIVAL_BUCKET = "realm_node_transfer_arrival_seconds_bucket{le=\"";
+    private static final String REDIRECT_BUCKET = "realm_node_transfer_redirect_seconds_bucket{le=\"";
 
     @Option(names = "--bots", defaultValue = "1000", description = "Players on the drained node (default: ${DEFAULT-VALUE}).")
     int bots;
@@ -207,31 +208,47 @@ public final class DrainBench implements Callable<Integer> {
         }
     }
 
-    /** The target's arrival histogram over a drain, and the ticks each player missed. */
+    /**
+     * Over a drain, from the tick the source froze each player: its REDIRECT leaving the source (the
+     * source's histogram) and its join reaching the target's map (the target's), and from the
+     * latter the ticks each player missed. What lies between the two rows is the client's reconnect.
+     */
     private static void printArrivals(final Drain drain) {
-        final Map<Double, Long> cumulative = new TreeMap<>();
-        drain.afterTo.samples().forEach((key, value) -> {
-            if (key.startsWith(ARRIVAL_BUCKET)) {
-                final String le = key.substring(ARRIVAL_BUCKET.length(), key.indexOf('"', ARRIVAL_BUCKET.length()));
-                final double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
-                cumulative.put(bound, Math.round(value - drain.beforeTo.samples().getOrDefault(key, 0.0)));
-            }
-        });
-        final long total = cumulative.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+        final Map<Double, Long> redirected = cumulative(drain.beforeFrom, drain.afterFrom, REDIRECT_BUCKET);
+        final Map<Double, Long> arrived = cumulative(drain.beforeTo, drain.afterTo, ARRIVAL_BUCKET);
+        final long total = arrived.getOrDefault(Double.POSITIVE_INFINITY, 0L);
         System.out.println();
-        System.out.printf("%s -> %s: arrivals, from the tick %s froze a player to its join reaching %s's map (%d players)%n",
-            drain.from, drain.to, drain.from, drain.to, total);
-        final StringBuilder bounds = new StringBuilder(String.format("%-22s", "at most (ms)"));
-        final StringBuilder counts = new StringBuilder(String.format("%-22s", "players (cumulative)"));
-        cumulative.forEach((bound, count) -> {
-            bounds.append(String.format(Locale.ROOT, " %6s", bound.isInfinite() ? "all" : String.format(Locale.ROOT, "%.0f", bound * 1000)));
-            counts.append(String.format(Locale.ROOT, " %6d", count));
-        });
+        System.out.printf("%s -> %s: players by the time from the tick %s froze them (%d players)%n",
+            drain.from, drain.to, drain.from, total);
+        final StringBuilder bounds = new StringBuilder(String.format("%-26s", "at most (ms)"));
+        arrived.keySet().forEach(bound -> bounds.append(String.format(Locale.ROOT, " %6s",
+            bound.isInfinite() ? "all" : String.format(Locale.ROOT, "%.0f", bound * 1000))));
         System.out.println(bounds);
-        System.out.println(counts);
-        final long withinTwoTicks = cumulative.getOrDefault(2 * TICK_SECONDS, 0L);
+        printRow("REDIRECT sent by " + drain.from, arrived, redirected);
+        printRow("in " + drain.to + "'s map", arrived, arrived);
+        final long withinTwoTicks = arrived.getOrDefault(2 * TICK_SECONDS, 0L);
         System.out.printf(Locale.ROOT, "players who missed at most 2 ticks of 50 ms (arrival <= 100 ms): %d of %d (%.1f%%)%n",
             withinTwoTicks, total, total == 0 ? 0 : 100.0 * withinTwoTicks / total);
+    }
+
+    /** One cumulative row under the bounds of {@code columns}. */
+    private static void printRow(final String name, final Map<Double, Long> columns, final Map<Double, Long> row) {
+        final StringBuilder counts = new StringBuilder(String.format("%-26s", name));
+        columns.keySet().forEach(bound -> counts.append(String.format(Locale.ROOT, " %6d", row.getOrDefault(bound, 0L))));
+        System.out.println(counts);
+    }
+
+    /** A histogram's cumulative bucket counts added between two scrapes, by upper bound in seconds. */
+    private static Map<Double, Long> cumulative(final Scrape before, final Scrape after, final String bucket) {
+        final Map<Double, Long> cumulative = new TreeMap<>();
+        after.samples().forEach((key, value) -> {
+            if (key.startsWith(bucket)) {
+                final String le = key.substring(bucket.length(), key.indexOf('"', bucket.length()));
+                final double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                cumulative.put(bound, Math.round(value - before.samples().getOrDefault(key, 0.0)));
+            }
+        });
+        return cumulative;
     }
 
     /** Tick durations of both nodes over a drain; the drained node's window ends after its maps left. */

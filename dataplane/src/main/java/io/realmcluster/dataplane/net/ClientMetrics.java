@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.proto.client.FrameError;
 
@@ -49,7 +50,7 @@ public final class ClientMetrics {
         arrivals = Histogram.builder().name("realm_node_transfer_arrival_seconds")
             .help("Transferred characters: from the tick their source froze them to their join reaching a map here "
                 + "(the map lets them in at its next tick); wall clocks of both nodes")
-            .classicOnly().classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10)
+            .classicOnly().classicUpperBounds(Arrivals.BUCKET_SECONDS)
             .register(registry);
         GaugeWithCallback.builder().name("realm_node_client_sessions").help("Open game client sessions")
             .callback(cb -> cb.call(sessions.open())).register(registry);

@@ -1,5 +1,7 @@
 package io.realmcluster.dataplane.store;
 
+import java.util.concurrent.TimeUnit;
+
 import org.agrona.DirectBuffer;
 import org.agrona.collections.LongArrayList;
 
@@ -32,7 +34,10 @@ public final class PendingSave {
     float toY;
     float toZ;
     float toO;
-    /** Wall clock when the saver took the DEPART record: when the player stopped playing, within a millisecond. */
+    /**
+     * Wall clock at the tick that froze the player (when it stopped playing), from the DEPART record's
+     * monotonic time; when the saver took the record if that time is not this process's clock.
+     */
     long frozenAtMillis;
     /** For each loot: the save sequence of its record, the corpse, the copper, the money after it. */
     final LongArrayList lootSeqs = new LongArrayList();
@@ -118,7 +123,7 @@ public final class PendingSave {
             toY = buffer.getFloat(offset + Saves.TO_Y);
             toZ = buffer.getFloat(offset + Saves.TO_Z);
             toO = buffer.getFloat(offset + Saves.TO_O);
-            frozenAtMillis = System.currentTimeMillis();
+            frozenAtMillis = wallClockOf(buffer.getLong(offset + Saves.FROZEN_AT_NANOS));
         }
         if (type == Saves.LOOT) {
             lootSeqs.addLong(saveSeq);
@@ -126,6 +131,13 @@ public final class PendingSave {
             lootCopper.addLong(buffer.getLong(offset + Saves.COPPER));
             lootMoneyAfter.addLong(money);
         }
+    }
+
+    private static long wallClockOf(final long tickNanos) {
+        final long now = System.currentTimeMillis();
+        final long agoNanos = System.nanoTime() - tickNanos;
+        // A map on a clock of its own (a test's) gives a time that means nothing here.
+        return agoNanos >= 0 && agoNanos < TimeUnit.MINUTES.toNanos(1) ? now - TimeUnit.NANOSECONDS.toMillis(agoNanos) : now;
     }
 
     boolean hasLoot() {

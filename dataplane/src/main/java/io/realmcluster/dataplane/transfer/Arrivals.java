@@ -12,6 +12,9 @@ import io.realmcluster.dataplane.store.ClaimedCharacter;
  * once by the client's HELLO; one whose client never comes is handed back by {@link #expire}.
  */
 public final class Arrivals {
+    /** Bucket bounds (seconds) of the histograms of a transfer's time: a tick of 50 ms is 0.05. */
+    public static final double[] BUCKET_SECONDS = {0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10};
+
     /** A transferred character: its claim here, and where it enters its map. */
     public record Arrival(ClaimedCharacter claim, String instanceId, float x, float y, float z, float orientation,
                           long expiresAtMillis, long frozenAtMillis) {

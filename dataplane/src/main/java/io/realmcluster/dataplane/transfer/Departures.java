@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.grpc.ManagedChannel;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -94,6 +95,10 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
         final AtomicLong aborted = new AtomicLong();
         final AtomicLong lost = new AtomicLong();
         final AtomicLong nanos = new AtomicLong();
+        final Histogram redirected = Histogram.builder().name("realm_node_transfer_redirect_seconds")
+            .help("Characters transferred away: from the tick a map here froze them to their REDIRECT handed to their "
+                + "connection (this node's part of their time out of the world; the client's reconnect follows)")
+            .classicOnly().classicUpperBounds(Arrivals.BUCKET_SECONDS).build();
 
         public long started() {
             return started.get();
@@ -117,6 +122,11 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
         /** Time from the freeze being durable to the map being told, summed over completed transfers. */
         public long nanos() {
             return nanos.get();
+        }
+
+        /** The histogram of {@code realm_node_transfer_redirect_seconds}, for the node's registry. */
+        public Histogram redirected() {
+            return redirected;
         }
     }
 
@@ -416,6 +426,10 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
         // The client goes now; the map, at its next tick, only lets the character go. When the
         // session cannot be reached from here, the map sends the REDIRECT itself.
         final boolean told = redirector.redirect(departure.session(), departure.characterId(), frame.byteArray(), length);
+        if (departure.frozenAtMillis() > 0) {
+            // Told directly or by its map within a tick: this is when the REDIRECT left this class.
+            stats.redirected.observe(Math.max(0, System.currentTimeMillis() - departure.frozenAtMillis()) / 1000.0);
+        }
         final int forMap = told ? 0 : length;
         if (!tell(departure, Inputs.DEPARTED, (buffer, index) ->
             Inputs.encodeDeparted(buffer, index, departure.characterId(), departure.session(), frame, forMap),

@@ -123,6 +123,8 @@ public final class MapWorld implements TickSimulation {
     private int freeCount;
 
     private long tick;
+    /** When the tick running now started, on its agent's clock. */
+    private long tickNanos;
     /** Written by the tick thread, read by load reports. */
     private volatile int players;
     private long rejectedMoves;
@@ -395,7 +397,7 @@ public final class MapWorld implements TickSimulation {
             return false;
         }
         encodeSave(slot, index, 0, 0);
-        Saves.destination(saves.buffer(), index, toMap, toX, toY, toZ, toO);
+        Saves.destination(saves.buffer(), index, toMap, toX, toY, toZ, toO, tickNanos);
         saves.commit(index);
         departing[slot] = DEPARTING;
         target[slot] = Grid.NONE;
@@ -573,6 +575,7 @@ public final class MapWorld implements TickSimulation {
     @Override
     public void tick(final long tickNumber, final long nowNanos) {
         tick = tickNumber;
+        tickNanos = nowNanos;
         handOver();
         for (int slot = 0; slot < id.length; slot++) {
             if (kind[slot] == CREATURE) {

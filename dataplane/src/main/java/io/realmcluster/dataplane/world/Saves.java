@@ -48,7 +48,9 @@ public final class Saves {
     public static final int TO_Y = 96;
     public static final int TO_Z = 100;
     public static final int TO_O = 104;
-    public static final int LENGTH = 108;
+    /** A DEPART's tick: when its map froze the character, on the node's monotonic clock ({@link System#nanoTime}). */
+    public static final int FROZEN_AT_NANOS = 108;
+    public static final int LENGTH = 116;
 
     private Saves() {
     }
@@ -79,9 +81,10 @@ public final class Saves {
         buffer.putLong(offset + COPPER, copper);
     }
 
-    /** Complete a DEPART record written by {@link #encode} with where the character goes. */
+    /** Complete a DEPART record written by {@link #encode} with where the character goes, frozen at {@code tickNanos}. */
     static void destination(final MutableDirectBuffer buffer, final int offset, final int toMap, final float x,
-                            final float y, final float z, final float o) {
+                            final float y, final float z, final float o, final long tickNanos) {
+        buffer.putLong(offset + FROZEN_AT_NANOS, tickNanos);
         buffer.putInt(offset + TO_MAP, toMap);
         buffer.putFloat(offset + TO_X, x);
         buffer.putFloat(offset + TO_Y, y);
