@@ -124,14 +124,7 @@ class ClientListenerTest {
         final CountDownLatch held = new CountDownLatch(2);
         final CountDownLatch release = new CountDownLatch(1);
         for (int i = 0; i < 2; i++) {
-            storeThreads.execute(() -> {
-                held.countDown();
-                try {
-                    release.await();
-                } catch (final InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            storeThreads.execute(holding(held, release));
         }
         assertThat(held.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         try (TestClient client = new TestClient(listener.address())) {
@@ -449,20 +442,25 @@ class ClientListenerTest {
         }
     }
 
+    /** A task that counts {@code held} down, then keeps its thread until {@code release}. */
+    private static Runnable holding(final CountDownLatch held, final CountDownLatch release) {
+        return () -> {
+            held.countDown();
+            try {
+                release.await();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
     private final class SessionThreadsHeld implements AutoCloseable {
-        private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
 
         SessionThreadsHeld() throws InterruptedException {
-            final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-            listener.onEverySessionThread(() -> {
-                held.countDown();
-                try {
-                    release.await();
-                } catch (final InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            if (!held.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            final CountDownLatch held = new CountDownLatch(1);
+            listener.onEverySessionThread(holding(held, release));
+            if (!held.await(5, TimeUnit.SECONDS)) {
                 release.countDown();
                 throw new AssertionError("the threads of the sessions were not held within 5 s");
             }
