@@ -114,9 +114,11 @@ public final class BotsBench implements Callable<Integer> {
             running.fleet().resetLatency();
             final Scrape before = Scrape.of(metrics);
             final int inWorld = running.fleet().inWorld();
+            final long movesBefore = running.fleet().movesSent();
             Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
             final Scrape after = Scrape.of(metrics);
-            return new Run(bots, way, inWorld, TickWindow.between(before, after),
+            final long movesPerSecond = (running.fleet().movesSent() - movesBefore) / seconds;
+            return new Run(bots, way, inWorld, movesPerSecond, TickWindow.between(before, after),
                 TickWindow.between(TickWindow.CPU, before, after), TickWindow.ticksOver(before, after, SLOW_TICK_SECONDS),
                 Math.round(after.sum("realm_node_dropped_frames") - before.sum("realm_node_dropped_frames")),
                 Math.round(after.sum("realm_node_dropped_inputs") - before.sum("realm_node_dropped_inputs")),
@@ -126,19 +128,22 @@ public final class BotsBench implements Callable<Integer> {
         }
     }
 
-    private record Run(int bots, Moves moves, int inWorld, TickWindow ticks, TickWindow tickCpu, long slowTicks,
+    private record Run(int bots, Moves moves, int inWorld, long movesPerSecond, TickWindow ticks,
+                       TickWindow tickCpu, long slowTicks,
                        long droppedFrames, long droppedInputs, long datagramsPerSecond, BotReport report) {
         static void header() {
-            System.out.println("node tick duration and the tick thread's CPU time per tick (ms, histogram bucket bounds), "
-                + "frames and inputs the node dropped, datagrams it took a second, bots' move-to-echo latency (ms)");
-            System.out.printf("%-6s %5s %8s %9s %9s %8s %9s %9s %7s %10s %10s %8s %9s %9s %9s %9s%n", "bots", "moves",
-                "in world", "tick p99", "tick max", "> 50 ms", "cpu p99", "overruns", "ticks", "drop frm", "drop inp", "udp/s",
+            System.out.println("moves the bots sent a second (20 a bot when they keep up), node tick duration and the tick "
+                + "thread's CPU time per tick (ms, histogram bucket bounds), frames and inputs the node dropped, datagrams "
+                + "it took a second, bots' move-to-echo latency (ms)");
+            System.out.printf("%-6s %5s %8s %8s %9s %9s %8s %9s %9s %7s %10s %10s %8s %9s %9s %9s %9s%n", "bots",
+                "moves", "moves/s", "in world", "tick p99", "tick max", "> 50 ms", "cpu p99", "overruns", "ticks", "drop frm", "drop inp", "udp/s",
                 "echo p50", "echo p99", "echo max", "failed");
         }
 
         void print() {
-            System.out.printf(Locale.ROOT, "%-6d %5s %8d %9s %9s %8d %9s %9.0f %7d %10d %10d %8d %9.1f %9.1f %9.1f %9d%n",
-                bots, moves, inWorld, bound(ticks.p99Seconds()), bound(ticks.maxSeconds()), slowTicks,
+            System.out.printf(Locale.ROOT,
+                "%-6d %5s %8d %8d %9s %9s %8d %9s %9.0f %7d %10d %10d %8d %9.1f %9.1f %9.1f %9d%n",
+                bots, moves, movesPerSecond, inWorld, bound(ticks.p99Seconds()), bound(ticks.maxSeconds()), slowTicks,
                 bound(tickCpu.p99Seconds()), ticks.overruns(), ticks.ticks(), droppedFrames, droppedInputs, datagramsPerSecond,
                 report.latencyP50Micros() / 1000.0, report.latencyP99Micros() / 1000.0, report.latencyMaxMicros() / 1000.0,
                 bots - report.enteredWorld() + report.unexpectedDisconnectCount());

@@ -100,6 +100,11 @@ public final class BotFleet {
         stopRequested.countDown();
     }
 
+    /** Moves the bots sent so far, over TCP or UDP; any thread. */
+    public long movesSent() {
+        return movesSent.sum();
+    }
+
     /** Bots in the world now; any thread. */
     public int inWorld() {
         return inWorld.get();
