@@ -123,7 +123,7 @@ public final class MapWorld implements TickSimulation {
     private int freeCount;
 
     private long tick;
-    /** When the tick running now started, on its agent's clock. */
+    /** When the last tick started, on its agent's clock: the time a player frozen now is frozen at. */
     private long tickNanos;
     /** Written by the tick thread, read by load reports. */
     private volatile int players;
