@@ -39,6 +39,7 @@ import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.FrameError;
+import io.realmcluster.proto.client.ServerMessages;
 import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.InstanceMove;
@@ -58,6 +59,7 @@ class ClientListenerTest {
     private TickScheduler scheduler;
     private ClientListener listener;
     private ClientMetrics metrics;
+    private ClientSessions sessions;
     private InstanceHost host;
     private final RecordingStore store = new RecordingStore();
     private final java.util.concurrent.ExecutorService storeThreads = java.util.concurrent.Executors.newFixedThreadPool(2);
@@ -68,7 +70,7 @@ class ClientListenerTest {
         scheduler = new TickScheduler(1, Throwable::printStackTrace);
         final SaveLog saves = SaveLog.allocate(1 << 20);
         host = new InstanceHost(NODE, scheduler, saves, gone -> listener.mapLeft(gone), (id, durations, cpu) -> { });
-        final ClientSessions sessions = new ClientSessions(64);
+        sessions = new ClientSessions(64);
         saver = new org.agrona.concurrent.AgentRunner(new org.agrona.concurrent.SleepingIdleStrategy(1_000_000),
             Throwable::printStackTrace, null, new Saver(saves, store, NODE, host, org.agrona.concurrent.SystemNanoClock.INSTANCE,
                 departure -> { }, sessions::logoutSaved));
@@ -169,6 +171,26 @@ class ClientListenerTest {
             store.down = false;
         }
         await().atMost(DEADLINE).until(() -> store.loggedOut.contains(12L));
+    }
+
+    @Test
+    void aTransferThatCommitsWhileItsPlayerLogsOutEndsTheSessionWithLogoutNotARedirect() throws IOException {
+        try (TestClient client = new TestClient(listener.address())) {
+            enter(client, 13);
+            client.await(l -> l.startsWith("entered 13 "), DEADLINE);
+            // The logout's save cannot land: the session waits, logging out, when the transfer's redirect comes.
+            store.down = true;
+            client.send(o -> ClientMessages.logout(client.buffer(), o));
+            // Only the LOGOUT takes the player off its map while its client is connected.
+            await().atMost(DEADLINE).until(() -> host.instance(CONTINENT).world().players() == 0);
+            final UnsafeBuffer body = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
+            final int length = ServerMessages.redirect(body, 0, "127.0.0.1", 4567, new byte[16], CONTINENT);
+            assertThat(sessions.redirect((int) client.sessionId, 13, body.byteArray(), length)).isTrue();
+            final List<String> seen = client.readUntilClosed(Duration.ofMillis(ClientSession.LOGOUT_WAIT_MILLIS / 2));
+            assertThat(seen).contains("disconnect LOGOUT").noneMatch(l -> l.startsWith("redirect"));
+        } finally {
+            store.down = false;
+        }
     }
 
     @Test
