@@ -106,9 +106,8 @@ class ClientListenerTest {
     @Test
     void aPlayerWithAValidTokenEntersTheWorldAndSeesItsMovesApplied() throws IOException {
         try (TestClient client = new TestClient(listener.address())) {
-            enter(client, 7);
-            final String entered = client.await(l -> l.startsWith("entered 7 map 0"), DEADLINE);
-            assertThat(entered).contains(" at ");
+            final String entered = inWorld(client, 7);
+            assertThat(entered).startsWith("entered 7 map 0").contains(" at ");
             client.await(l -> l.startsWith("updates reset"), DEADLINE);
             final float[] at = position(entered);
             client.send(o -> ClientMessages.move(client.buffer(), o, 1, at[0] + 0.3f, at[1], 0f, 0f, 0));
@@ -146,8 +145,7 @@ class ClientListenerTest {
     @Test
     void aLogoutIsAnsweredOnceItsSaveIsDurable() throws IOException {
         try (TestClient client = new TestClient(listener.address())) {
-            enter(client, 11);
-            client.await(l -> l.startsWith("entered 11 "), DEADLINE);
+            inWorld(client, 11);
             client.send(o -> ClientMessages.logout(client.buffer(), o));
             client.await(l -> l.equals("disconnect LOGOUT"), DEADLINE);
             // A login right after this finds the character as it left.
@@ -158,8 +156,7 @@ class ClientListenerTest {
     @Test
     void aLogoutIsAnsweredEvenWhileTheDatabaseIsDownAndItsSaveLandsWhenItIsBack() throws IOException {
         try (TestClient client = new TestClient(listener.address())) {
-            enter(client, 12);
-            client.await(l -> l.startsWith("entered 12 "), DEADLINE);
+            inWorld(client, 12);
             store.down = true;
             final long sent = System.nanoTime();
             client.send(o -> ClientMessages.logout(client.buffer(), o));
@@ -176,8 +173,7 @@ class ClientListenerTest {
     @Test
     void aTransferThatCommitsWhileItsPlayerLogsOutEndsTheSessionWithLogoutNotARedirect() throws IOException {
         try (TestClient client = new TestClient(listener.address())) {
-            enter(client, 13);
-            client.await(l -> l.startsWith("entered 13 "), DEADLINE);
+            inWorld(client, 13);
             // The logout's save cannot land: the session waits, logging out, when the transfer's redirect comes.
             store.down = true;
             client.send(o -> ClientMessages.logout(client.buffer(), o));
@@ -226,8 +222,7 @@ class ClientListenerTest {
     @Test
     void aFloodClosesTheSessionWithoutReachingTheMap() throws IOException {
         try (TestClient client = new TestClient(listener.address())) {
-            enter(client, 9);
-            client.await(l -> l.startsWith("entered 9"), DEADLINE);
+            inWorld(client, 9);
             client.sendRaw(pings(1_000));
             assertThat(client.readUntilClosed(DEADLINE)).contains("disconnect FLOOD");
         }
@@ -237,8 +232,7 @@ class ClientListenerTest {
     @Test
     void afterItsLastFrameTheNodeReadsOnUntilTheClientCloses() throws IOException {
         try (TestClient client = new TestClient(listener.address())) {
-            enter(client, 10);
-            client.await(l -> l.startsWith("entered 10"), DEADLINE);
+            inWorld(client, 10);
             client.send(o -> ClientMessages.enterWorld(client.buffer(), o, CONTINENT));
             assertThat(client.readUntilClosed(DEADLINE)).contains("disconnect OUT_OF_ORDER");
             // The node shut its side down (the client saw the end of the stream) and reads on: what a client in
@@ -267,8 +261,7 @@ class ClientListenerTest {
         try (TestClient client = new TestClient(listener.address());
              DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             udp.setSoTimeout(5_000);
-            enter(client, 11);
-            final float[] at = position(client.await(l -> l.startsWith("entered 11"), DEADLINE));
+            final float[] at = position(inWorld(client, 11));
             final InetSocketAddress node = new InetSocketAddress("127.0.0.1", listener.address().port());
 
             final byte[] wrongCookie = new byte[ClientProtocol.COOKIE_BYTES];
@@ -318,8 +311,7 @@ class ClientListenerTest {
         try (TestClient client = new TestClient(listener.address());
              DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             udp.setSoTimeout(5_000);
-            enter(client, 13);
-            client.await(l -> l.startsWith("entered 13"), DEADLINE);
+            inWorld(client, 13);
             try (SessionThreadsHeld busy = new SessionThreadsHeld()) {
                 // Every thread of the TCP sessions is busy (as under thousands of players): the datagram is still read.
                 udp.send(datagram(client.sessionId, client.cookie, b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 8),
@@ -335,8 +327,7 @@ class ClientListenerTest {
     void framesForASessionWhoseThreadIsBusyWaitAsOneWriteAndAllArrive() throws Exception {
         try (TestClient client = new TestClient(listener.address());
              DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            enter(client, 17);
-            final float[] at = position(client.await(l -> l.startsWith("entered 17"), DEADLINE));
+            final float[] at = position(inWorld(client, 17));
             final InetSocketAddress node = new InetSocketAddress("127.0.0.1", listener.address().port());
             final int moves = 5;
             try (SessionThreadsHeld busy = new SessionThreadsHeld()) {
@@ -361,8 +352,7 @@ class ClientListenerTest {
     @Test
     void playersOnAMapThatLeavesTheNodeAreToldWhy() throws IOException {
         try (TestClient client = new TestClient(listener.address())) {
-            enter(client, 12);
-            client.await(l -> l.startsWith("entered 12"), DEADLINE);
+            inWorld(client, 12);
             host.apply(AssignmentSet.getDefaultInstance());
             assertThat(client.readUntilClosed(DEADLINE)).contains("disconnect MAP_CLOSED");
         }
@@ -383,8 +373,7 @@ class ClientListenerTest {
     @Test
     void playersStillOnAMapThatMovedWithItsPlayersAreSentWhereItWent() throws IOException {
         try (TestClient client = new TestClient(listener.address())) {
-            enter(client, 14);
-            client.await(l -> l.startsWith("entered 14"), DEADLINE);
+            inWorld(client, 14);
             // The map freezes the player for its hand-over, which never comes here; then the move ends.
             host.apply(continentMoving());
             host.apply(AssignmentSet.getDefaultInstance());
@@ -506,6 +495,12 @@ class ClientListenerTest {
         hello(token(character, NODE, System.currentTimeMillis() + 60_000)).accept(client);
         client.await(l -> l.startsWith("welcome "), DEADLINE);
         client.send(o -> ClientMessages.enterWorld(client.buffer(), o, CONTINENT));
+    }
+
+    /** Enter the continent as {@code character} and wait until in the world; the WORLD_ENTERED line. */
+    private String inWorld(final TestClient client, final long character) throws IOException {
+        enter(client, character);
+        return client.await(l -> l.startsWith("entered " + character + " "), DEADLINE);
     }
 
     private byte[] token(final long character, final String node, final long expiresAt) {
