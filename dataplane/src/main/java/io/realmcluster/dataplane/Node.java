@@ -205,10 +205,17 @@ public final class Node implements AutoCloseable {
         return Endpoint.newBuilder().setHost(host).setPort(bound.port()).build();
     }
 
-    /** An assignment set from the control plane: connect ahead to where maps move, then load and unload maps. */
+    /**
+     * An assignment set from the control plane: connect ahead to where maps move (and tell their
+     * players to stand by there), then load and unload maps.
+     */
     private List<AssignmentAck> apply(final AssignmentSet set) {
         if (departures != null) {
             departures.connectAhead(set);
+        }
+        if (clients != null) {
+            // Before the maps hear of a hand-over: each STANDBY goes out ahead of its player's REDIRECT.
+            clients.standBy(set);
         }
         return instances.apply(set);
     }

@@ -25,7 +25,8 @@ import io.realmcluster.tools.realmctl.MapTable;
 /**
  * Whole continents move between two node processes with the bots playing on them: first one by
  * an operator's {@code realmctl move}, then everything by {@code realmctl drain}. Every player is
- * handed over through the character database (a transfer each) and redirected, none is
+ * handed over through the character database (a transfer each) and redirected over the
+ * connection it opened to the new node when its map began to move (STANDBY), none is
  * disconnected, and the database's invariants hold.
  */
 class MigrationIT {
@@ -106,6 +107,10 @@ class MigrationIT {
         System.out.println(summary);
         assertThat(seen.ok()).as(summary).isTrue();
         assertThat(seen.redirects()).as(summary).isGreaterThanOrEqualTo(BOTS);
+        // Each was told to stand by on node-b as its map began to move, and was let in there without a reconnect.
+        assertThat(seen.standbyTakeovers()).as(summary).isGreaterThanOrEqualTo(BOTS);
+        assertThat(Scrape.of(nodes.secondMetrics()).sum("realm_node_client_standbys_total{step=\"entered\""))
+            .as("standby connections node-b let in").isGreaterThanOrEqualTo(BOTS);
 
         final String characters = "FROM character WHERE lower(name) LIKE '" + nodes.prefix().toLowerCase(Locale.ROOT) + "%'";
         await().atMost(DEADLINE).until(() -> ItSupport.number(cluster.postgres().dataSource(), "SELECT count(*) " + characters
@@ -129,9 +134,10 @@ class MigrationIT {
 
         try (AdminClient admin = realm.admin(5_000)) {
             admin.moveInstance("main.0", "node-b");
-            // Killed once the first players arrived there: some are on it, others on their way or still on node-a.
+            // Killed once the first players arrived there: some are on it, others on their way or still on node-a
+            // (each player stands by there from the start of the move: its sessions come before its players).
             await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10)).until(() ->
-                Scrape.of(nodes.secondMetrics()).sum("realm_node_client_sessions") >= 1);
+                Scrape.of(nodes.secondMetrics()).sum("realm_node_transfer_arrival_seconds_count") >= 1);
             nodes.second().kill();
             // Called off; or, if node-a reported its copy empty just before, finished and then
             // taken back from the dead node: either way the continent runs on node-a.

@@ -38,6 +38,7 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
+import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.NodeDescriptor;
 
@@ -98,6 +99,8 @@ public final class ClientListener implements AutoCloseable {
         final ClientSession.Shared shared = new ClientSession.Shared(serving.nodeId(), serving.tokens(),
             serving.instances(), serving.sessions(), serving.metrics(), System::currentTimeMillis, serving.store(),
             serving.storeThreads(), serving.arrivals());
+        // A transfer claimed here lets the client standing by for it in at once.
+        serving.arrivals().onExpected(serving.sessions()::transferClaimed);
         final boolean epoll = Epoll.isAvailable();
         // Named for thread dumps and top -H: client-accept (TCP accepts, every datagram), client-io (the sessions).
         final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("client-accept"),
@@ -185,6 +188,27 @@ public final class ClientListener implements AutoCloseable {
                 session.kick(DisconnectReason.MAP_CLOSED, "map instance " + instanceId + " left this node");
             }
         });
+    }
+
+    /**
+     * The players of this node's maps that move to another node with their players stand by there
+     * (STANDBY), each told once per move: by the time the map hands them over, their clients are
+     * connected to the copy, which lets them in as soon as it has claimed them. Any thread.
+     */
+    public void standBy(final AssignmentSet assignments) {
+        for (final MapInstance instance : assignments.getInstancesList()) {
+            final NodeDescriptor movingTo = instances.movingTo(instance);
+            if (movingTo == null) {
+                continue;
+            }
+            final String instanceId = instance.getInstanceId();
+            sessions.forEach(session -> {
+                final InstanceHost.Running map = session.map();
+                if (map != null && map.assignment().getInstanceId().equals(instanceId)) {
+                    session.standBy(movingTo, instanceId, instance.getMove().getEpoch());
+                }
+            });
+        }
     }
 
     /** Runs {@code task} once on every thread that serves the sessions' connections (tests hold them busy with it). */

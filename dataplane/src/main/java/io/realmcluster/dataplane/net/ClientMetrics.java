@@ -20,6 +20,10 @@ public final class ClientMetrics {
     private final Counter datagrams;
     private final Counter logins;
     private final Histogram arrivals;
+    private final Counter standbys;
+
+    static final String STANDBY_OPENED = "opened";
+    static final String STANDBY_ENTERED = "entered";
 
     public ClientMetrics(final PrometheusRegistry registry, final ClientSessions sessions) {
         rejectedFrames = Counter.builder().name("realm_node_rejected_frames")
@@ -52,6 +56,13 @@ public final class ClientMetrics {
                 + "(the map lets them in at its next tick); wall clocks of both nodes")
             .classicOnly().classicUpperBounds(Arrivals.BUCKET_SECONDS)
             .register(registry);
+        standbys = Counter.builder().name("realm_node_client_standbys")
+            .help("Second connections of players whose map moves to this node (STANDBY_HELLO): opened, and entered when "
+                + "their transfer came (the hand-over needed no reconnect)")
+            .labelNames("step").register(registry);
+        for (final String step : new String[] {STANDBY_OPENED, STANDBY_ENTERED}) {
+            standbys.labelValues(step);
+        }
         GaugeWithCallback.builder().name("realm_node_client_sessions").help("Open game client sessions")
             .callback(cb -> cb.call(sessions.open())).register(registry);
     }
@@ -110,6 +121,15 @@ public final class ClientMetrics {
 
     void arrived(final long millisSinceFrozen) {
         arrivals.observe(Math.max(0, millisSinceFrozen) / 1000.0);
+    }
+
+    void standby(final String step) {
+        standbys.labelValues(step).inc();
+    }
+
+    /** Standby connections at {@code step} so far (tests). */
+    double standbyCount(final String step) {
+        return standbys.labelValues(step).get();
     }
 
     /** Frames refused for {@code error} so far (tests). */

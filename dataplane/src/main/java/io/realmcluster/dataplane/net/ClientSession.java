@@ -58,8 +58,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
      */
     static final long LOGOUT_WAIT_MILLIS = 5_000;
 
-    /** LEAVING: logged out, the character handed back to its map, which saves it; DISCONNECT once that save settles. */
-    private enum State { NEW, CLAIMING, AUTHENTICATED, IN_WORLD, LEAVING, CLOSED }
+    /** The longest a standby connection waits for its character, whatever its token says. */
+    private static final long MAX_STANDBY_MILLIS = 300_000;
+
+    /**
+     * STANDBY: a second connection of a player whose map moves to this node, waiting for the
+     * character's transfer to be claimed here (then it goes on as a transferred client's HELLO).
+     * LEAVING: logged out, the character handed back to its map, which saves it; DISCONNECT once that save settles.
+     */
+    private enum State { NEW, STANDBY, CLAIMING, AUTHENTICATED, IN_WORLD, LEAVING, CLOSED }
 
     /**
      * What every session of a node shares; {@code storeThreads} run the character store's blocking
@@ -103,6 +110,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private String closedBecause;
     /** The character went back to its map with LOGOUT: the map saves it, the session gives nothing back. */
     private boolean loggedOut;
+    /** The account the token names; a standby session takes only a transfer of that account's character. */
+    private long accountId;
+    private ScheduledFuture<?> standbyEnd;
+    /** The epoch of the last move of this session's map its client was told to stand by for (STANDBY), or 0. */
+    private long stoodByForMove;
+    private long tokenExpiresAtMillis;
 
     // The egress thread's: frames gathered for this session since its last write was handed off.
     ByteBuf pending;
@@ -200,38 +213,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
 
     @Override
     public void hello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
-        if (state != State.NEW) {
-            disconnect(DisconnectReason.OUT_OF_ORDER, "HELLO twice");
+        if (!admit(version, token, tokenOffset, tokenLength)) {
             return;
         }
-        if (version != ClientProtocol.VERSION) {
-            shared.metrics().rejected(FrameError.WRONG_VERSION);
-            disconnect(DisconnectReason.VERSION_MISMATCH, "this node speaks protocol version " + ClientProtocol.VERSION
-                + ", not " + version);
-            return;
-        }
-        final byte[] presented = new byte[tokenLength];
-        token.getBytes(tokenOffset, presented);
-        final SessionToken.Verdict verdict = shared.tokens().verify(presented, shared.nodeId(), shared.clockMillis().getAsLong());
-        if (!verdict.valid()) {
-            switch (verdict.failure()) {
-                case EXPIRED -> disconnect(DisconnectReason.EXPIRED_TOKEN, "session token expired; log in again");
-                case WRONG_NODE -> disconnect(DisconnectReason.WRONG_NODE, "session token is for another node");
-                default -> disconnect(DisconnectReason.BAD_TOKEN, "session token refused");
-            }
-            return;
-        }
-        final long sessionId = shared.sessions().register(this);
-        if (sessionId < 0) {
-            disconnect(DisconnectReason.MAP_FULL, "this node has no room for another session");
-            return;
-        }
-        id = sessionId;
-        characterId = verdict.claims().characterId();
-        cookie = shared.sessions().cookie(sessionId);
         state = State.CLAIMING;
         final long character = characterId;
-        final long account = verdict.claims().accountId();
+        final long account = accountId;
         final Arrivals.Arrival arrived = shared.arrivals().take(character, shared.clockMillis().getAsLong());
         if (arrived != null && arrived.claim().accountId() == account) {
             // Transferred here: the transfer's claim is this login's.
@@ -256,6 +243,95 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         } catch (final RejectedExecutionException e) {
             disconnect(DisconnectReason.DATABASE_UNAVAILABLE, "too many logins at once on this node; try again");
         }
+    }
+
+    /**
+     * A second connection of a player whose map moves here: it waits until the character's
+     * transfer is claimed on this node, then goes on as the transferred client's HELLO would (and an
+     * ENTER_WORLD sent right behind it enters the map at once), so the hand-over needs no reconnect.
+     * Nothing is claimed for it: the player plays on at its node meanwhile. It waits until its token
+     * expires at most, then is told STANDBY_ENDED.
+     */
+    @Override
+    public void standbyHello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+        if (!admit(version, token, tokenOffset, tokenLength)) {
+            return;
+        }
+        state = State.STANDBY;
+        shared.metrics().standby(ClientMetrics.STANDBY_OPENED);
+        final ClientSession replaced = shared.sessions().standBy(characterId, this);
+        if (replaced != null) {
+            replaced.kick(DisconnectReason.DUPLICATE_LOGIN, "this character stands by on another connection");
+        }
+        final long waitMillis = Math.min(MAX_STANDBY_MILLIS, tokenExpiresAtMillis - shared.clockMillis().getAsLong());
+        standbyEnd = channel.eventLoop().schedule(() -> {
+            if (state == State.STANDBY) {
+                disconnect(DisconnectReason.STANDBY_ENDED, "the character did not come to this node in time; play on where it is");
+            }
+        }, waitMillis, TimeUnit.MILLISECONDS);
+        // The transfer may have been claimed before this connection came.
+        arrive();
+    }
+
+    /**
+     * Check a HELLO's version and token and give the session its id; false once the session is
+     * closed with the reason it was refused.
+     */
+    private boolean admit(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+        if (state != State.NEW) {
+            disconnect(DisconnectReason.OUT_OF_ORDER, "HELLO twice");
+            return false;
+        }
+        if (version != ClientProtocol.VERSION) {
+            shared.metrics().rejected(FrameError.WRONG_VERSION);
+            disconnect(DisconnectReason.VERSION_MISMATCH, "this node speaks protocol version " + ClientProtocol.VERSION
+                + ", not " + version);
+            return false;
+        }
+        final byte[] presented = new byte[tokenLength];
+        token.getBytes(tokenOffset, presented);
+        final SessionToken.Verdict verdict = shared.tokens().verify(presented, shared.nodeId(), shared.clockMillis().getAsLong());
+        if (!verdict.valid()) {
+            switch (verdict.failure()) {
+                case EXPIRED -> disconnect(DisconnectReason.EXPIRED_TOKEN, "session token expired; log in again");
+                case WRONG_NODE -> disconnect(DisconnectReason.WRONG_NODE, "session token is for another node");
+                default -> disconnect(DisconnectReason.BAD_TOKEN, "session token refused");
+            }
+            return false;
+        }
+        final long sessionId = shared.sessions().register(this);
+        if (sessionId < 0) {
+            disconnect(DisconnectReason.MAP_FULL, "this node has no room for another session");
+            return false;
+        }
+        id = sessionId;
+        characterId = verdict.claims().characterId();
+        accountId = verdict.claims().accountId();
+        tokenExpiresAtMillis = verdict.claims().expiresAtMillis();
+        cookie = shared.sessions().cookie(sessionId);
+        return true;
+    }
+
+    /** The transfer of this session's character to this node was claimed: a session standing by for it enters. Any thread. */
+    void transferClaimed() {
+        channel.eventLoop().execute(this::arrive);
+    }
+
+    /** Standing by and the character's transfer was claimed: go on as its transferred client. The session's event loop. */
+    private void arrive() {
+        if (state != State.STANDBY) {
+            return;
+        }
+        final Arrivals.Arrival arrived = shared.arrivals().take(characterId, shared.clockMillis().getAsLong());
+        if (arrived == null || arrived.claim().accountId() != accountId) {
+            return;
+        }
+        shared.sessions().releaseStandby(characterId, this);
+        standbyEnd.cancel(false);
+        shared.metrics().standby(ClientMetrics.STANDBY_ENTERED);
+        arrival = arrived;
+        state = State.CLAIMING;
+        claimed(arrived.claim(), null);
     }
 
     /** The character store answered the claim. The session's event loop. */
@@ -305,8 +381,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
 
     @Override
     public void enterWorld(final DirectBuffer instanceId, final int offset, final int length) {
-        if (state == State.CLAIMING && enterWhenClaimed == null) {
-            // Sent right behind HELLO: it waits for the claim.
+        if ((state == State.CLAIMING || state == State.STANDBY) && enterWhenClaimed == null) {
+            // Sent right behind HELLO: it waits for the claim (standing by: for the transfer's).
             enterWhenClaimed = instanceId.getStringWithoutLengthAscii(offset, length);
             return;
         }
@@ -364,6 +440,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         }
         map = running;
         state = State.IN_WORLD;
+        final NodeDescriptor preparing = shared.instances().movingTo(running.assignment());
+        if (preparing != null) {
+            // Its copy loads there now: stand by there, as the players who were here before it moved did.
+            standByNow(preparing, instance, running.assignment().getMove().getEpoch());
+        }
     }
 
     /** Health at a level, until classes and stats come with the full game. */
@@ -547,14 +628,44 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         });
     }
 
+    /**
+     * The map this session plays on, {@code instanceId}, moves to {@code target} with its players
+     * (move {@code moveEpoch}): tell the client to stand by there (STANDBY), once per move, so that
+     * its hand-over needs no reconnect. Any thread.
+     */
+    void standBy(final NodeDescriptor target, final String instanceId, final long moveEpoch) {
+        channel.eventLoop().execute(() -> standByNow(target, instanceId, moveEpoch));
+    }
+
+    private void standByNow(final NodeDescriptor target, final String instanceId, final long moveEpoch) {
+        final InstanceHost.Running running = map;
+        if (state != State.IN_WORLD || running == null || !running.assignment().getInstanceId().equals(instanceId)
+            || stoodByForMove == moveEpoch) {
+            return;
+        }
+        stoodByForMove = moveEpoch;
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
+        final int length = ServerMessages.standby(frame, 0, target.getClient().getHost(), target.getClient().getPort(),
+            tokenFor(target), instanceId);
+        final ByteBuf out = channel.alloc().buffer(ClientProtocol.LENGTH_PREFIX + length);
+        out.writeShortLE(length);
+        out.writeBytes(frame.byteArray(), 0, length);
+        shared.metrics().sent(out.readableBytes());
+        channel.writeAndFlush(out);
+    }
+
+    /** A token this session's client shows {@code target} for its character. The session's event loop, once claimed. */
+    private byte[] tokenFor(final NodeDescriptor target) {
+        final ClaimedCharacter character = claimed;
+        return shared.tokens().issue(new SessionToken.Claims(character.accountId(), characterId,
+            character.realm(), target.getNodeId(), shared.clockMillis().getAsLong() + SENT_ON_TOKEN_MILLIS));
+    }
+
     /** A REDIRECT body to {@code target} with a login token for it. The session's event loop, once claimed. */
     private byte[] sentOn(final NodeDescriptor target, final String instanceId) {
-        final ClaimedCharacter character = claimed;
-        final byte[] token = shared.tokens().issue(new SessionToken.Claims(character.accountId(), characterId,
-            character.realm(), target.getNodeId(), shared.clockMillis().getAsLong() + SENT_ON_TOKEN_MILLIS));
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
         final int length = ServerMessages.redirect(frame, 0, target.getClient().getHost(), target.getClient().getPort(),
-            token, instanceId);
+            tokenFor(target), instanceId);
         LOG.info("character {} sent to node {}, where map instance {} takes its players now", characterId,
             target.getNodeId(), instanceId);
         return java.util.Arrays.copyOf(frame.byteArray(), length);
@@ -614,6 +725,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         if (helloTimeout != null) {
             helloTimeout.cancel(false);
         }
+        if (standbyEnd != null) {
+            standbyEnd.cancel(false);
+        }
         final InstanceHost.Running running = map;
         if (running != null) {
             // The map saves the character as it leaves.
@@ -622,6 +736,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             release(claimed);
         }
         if (id >= 0) {
+            shared.sessions().releaseStandby(characterId, this);
             shared.sessions().releaseCharacter(characterId, this);
             shared.sessions().unregister(id, this);
         }

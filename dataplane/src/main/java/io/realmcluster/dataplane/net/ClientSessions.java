@@ -25,6 +25,8 @@ public final class ClientSessions {
     private int freeCount;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<Long, ClientSession> byCharacter = new ConcurrentHashMap<>();
+    /** Second connections waiting for their character's transfer to this node (STANDBY_HELLO). */
+    private final ConcurrentHashMap<Long, ClientSession> standingBy = new ConcurrentHashMap<>();
     private final byte[] cookieKey = new byte[32];
 
     public ClientSessions(final int capacity) {
@@ -91,6 +93,26 @@ public final class ClientSessions {
         final ClientSession session = at(index);
         if (session != null && session.characterId() == characterId) {
             session.logoutSaved();
+        }
+    }
+
+    /** Make {@code session} the one standing by for the character's transfer here; returns the one it replaces, or null. */
+    ClientSession standBy(final long characterId, final ClientSession session) {
+        return standingBy.put(characterId, session);
+    }
+
+    void releaseStandby(final long characterId, final ClientSession session) {
+        standingBy.remove(characterId, session);
+    }
+
+    /**
+     * The character's transfer to this node was claimed: the session standing by for it, if any,
+     * enters its map now. Any thread; returns at once.
+     */
+    public void transferClaimed(final long characterId) {
+        final ClientSession session = standingBy.get(characterId);
+        if (session != null) {
+            session.transferClaimed();
         }
     }
 

@@ -112,6 +112,11 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter implements Clie
     }
 
     @Override
+    public void standbyHello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+        refused = true;
+    }
+
+    @Override
     public void enterWorld(final DirectBuffer instanceId, final int offset, final int length) {
         refused = true;
     }

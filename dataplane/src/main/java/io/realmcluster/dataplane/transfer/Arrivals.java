@@ -9,7 +9,8 @@ import io.realmcluster.dataplane.store.ClaimedCharacter;
 /**
  * Characters this node claimed in a transfer and whose clients have not arrived yet: the claim
  * (so the client's HELLO needs no second one) and where each enters (a portal's far side). Taken
- * once by the client's HELLO; one whose client never comes is handed back by {@link #expire}.
+ * once by the client's HELLO (or by its connection standing by here already); one whose client
+ * never comes is handed back by {@link #expire}.
  */
 public final class Arrivals {
     /** Bucket bounds (seconds) of the histograms of a transfer's time: a tick of 50 ms is 0.05. */
@@ -21,9 +22,16 @@ public final class Arrivals {
     }
 
     private final ConcurrentHashMap<Long, Arrival> byCharacter = new ConcurrentHashMap<>();
+    private volatile java.util.function.LongConsumer onExpected = characterId -> { };
+
+    /** Who hears of each arrival expected (a client standing by for it may take it at once); must return at once. */
+    public void onExpected(final java.util.function.LongConsumer listener) {
+        onExpected = listener;
+    }
 
     public void expect(final Arrival arrival) {
         byCharacter.put(arrival.claim().characterId(), arrival);
+        onExpected.accept(arrival.claim().characterId());
     }
 
     /** The arrival of {@code characterId}, removed; null when none is expected or it expired. */

@@ -143,6 +143,15 @@ public final class InstanceHost {
             && !instance.getMove().getToNodeId().equals(nodeId) ? instance.getMove().getToNode() : null;
     }
 
+    /**
+     * The node {@code instance} moves to with its players, while its copy loads there or it hands
+     * them over, when it is this node's; otherwise null. Its players stand by there meanwhile.
+     */
+    public NodeDescriptor movingTo(final MapInstance instance) {
+        return instance.hasMove() && instance.getNodeId().equals(nodeId) && instance.getMove().hasToNode()
+            && !instance.getMove().getToNodeId().equals(nodeId) ? instance.getMove().getToNode() : null;
+    }
+
     private Running load(final MapInstance instance) {
         final WorldSettings settings = WorldSettings.forKind(instance.getKind());
         // An instance is laid out around its entry point: where a portal brings its players.

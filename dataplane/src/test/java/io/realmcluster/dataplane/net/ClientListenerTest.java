@@ -34,6 +34,7 @@ import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
 import io.realmcluster.dataplane.store.PendingSave;
 import io.realmcluster.dataplane.store.Saver;
+import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.dataplane.world.SaveLog;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.client.ClientMessages;
@@ -64,6 +65,7 @@ class ClientListenerTest {
     private final RecordingStore store = new RecordingStore();
     private final java.util.concurrent.ExecutorService storeThreads = java.util.concurrent.Executors.newFixedThreadPool(2);
     private org.agrona.concurrent.AgentRunner saver;
+    private final Arrivals arrivals = new Arrivals();
 
     @BeforeEach
     void start() {
@@ -77,8 +79,7 @@ class ClientListenerTest {
         org.agrona.concurrent.AgentRunner.startOnThread(saver);
         metrics = new ClientMetrics(new PrometheusRegistry(), sessions);
         listener = ClientListener.bind(HostPort.parse("127.0.0.1:0"), 1,
-            new ClientListener.Serving(NODE, tokens, host, sessions, metrics, store, storeThreads,
-                new io.realmcluster.dataplane.transfer.Arrivals()));
+            new ClientListener.Serving(NODE, tokens, host, sessions, metrics, store, storeThreads, arrivals));
         host.apply(AssignmentSet.newBuilder().addInstances(continent()).build());
     }
 
@@ -89,8 +90,12 @@ class ClientListenerTest {
 
     /** The continent as the control plane assigns it while it hands its players over to {@link #MOVED_TO}'s copy. */
     private static AssignmentSet continentMoving() {
+        return continentMoving(MovePhase.MOVE_PHASE_HANDING_OVER);
+    }
+
+    private static AssignmentSet continentMoving(final MovePhase phase) {
         return AssignmentSet.newBuilder().addInstances(continent().setMove(InstanceMove.newBuilder()
-            .setToNodeId(MOVED_TO).setPhase(MovePhase.MOVE_PHASE_HANDING_OVER).setEpoch(7).setReason("drain")
+            .setToNodeId(MOVED_TO).setPhase(phase).setEpoch(7).setReason("drain")
             .setToNode(NodeDescriptor.newBuilder().setNodeId(MOVED_TO)
                 .setClient(Endpoint.newBuilder().setHost("127.0.0.1").setPort(4567))))).build();
     }
@@ -381,6 +386,79 @@ class ClientListenerTest {
                 .doesNotContain("disconnect MAP_CLOSED");
             assertSentOn(client.redirectToken(), 14);
         }
+    }
+
+    @Test
+    void playersOfAMapThatBeginsToMoveAreToldToStandByAtItsNewNodeOnce() throws IOException {
+        try (TestClient client = new TestClient(listener.address());
+             TestClient late = new TestClient(listener.address())) {
+            inWorld(client, 15);
+            final AssignmentSet preparing = continentMoving(MovePhase.MOVE_PHASE_PREPARING);
+            listener.standBy(preparing);
+            host.apply(preparing);
+            client.await(l -> l.equals("standby 127.0.0.1:4567 " + CONTINENT), DEADLINE);
+            assertSentOn(client.standbyToken(), 15);
+            // A player who enters while the copy loads is told as it enters.
+            inWorld(late, 16);
+            late.await(l -> l.equals("standby 127.0.0.1:4567 " + CONTINENT), DEADLINE);
+            assertSentOn(late.standbyToken(), 16);
+            // The same move again (the hand-over phase): nobody is told twice. A PING behind it shows what came before.
+            listener.standBy(continentMoving());
+            client.send(o -> ClientMessages.ping(client.buffer(), o, 5));
+            client.await(l -> l.equals("pong 5"), DEADLINE);
+            assertThat(client.unmatched()).noneMatch(l -> l.startsWith("standby "));
+        }
+    }
+
+    @Test
+    void aStandbyConnectionEntersTheMapAsSoonAsItsTransferIsClaimedHere() throws IOException {
+        try (TestClient client = new TestClient(listener.address())) {
+            standBy(client, 17, System.currentTimeMillis() + 60_000);
+            await().atMost(DEADLINE).until(() -> metrics.standbyCount(ClientMetrics.STANDBY_OPENED) == 1);
+            assertThat(host.instance(CONTINENT).world().players()).as("in the map before its transfer").isZero();
+            expectTransferred(17, 120f, -40f);
+            assertThat(client.await(l -> l.startsWith("entered 17 "), DEADLINE)).contains(" at 120.0,-40.0");
+            assertThat(client.unmatched()).anyMatch(l -> l.startsWith("welcome "));
+            await().atMost(DEADLINE).until(() -> host.instance(CONTINENT).world().players() == 1);
+            assertThat(metrics.standbyCount(ClientMetrics.STANDBY_ENTERED)).isEqualTo(1);
+            assertThat(arrivals.waiting()).isZero();
+        }
+    }
+
+    @Test
+    void aStandbyConnectionThatComesAfterItsTransferWasClaimedEntersAtOnce() throws IOException {
+        expectTransferred(18, 100f, 100f);
+        try (TestClient client = new TestClient(listener.address())) {
+            standBy(client, 18, System.currentTimeMillis() + 60_000);
+            assertThat(client.await(l -> l.startsWith("entered 18 "), DEADLINE)).contains(" at 100.0,100.0");
+            assertThat(metrics.standbyCount(ClientMetrics.STANDBY_ENTERED)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStandbyConnectionWhoseCharacterNeverComesIsToldSoWhenItsTokenExpiresAndClaimsNothing() throws IOException {
+        try (TestClient client = new TestClient(listener.address())) {
+            standBy(client, 19, System.currentTimeMillis() + 1_500);
+            assertThat(client.readUntilClosed(DEADLINE)).contains("disconnect STANDBY_ENDED")
+                .noneMatch(l -> l.startsWith("welcome ") || l.startsWith("entered "));
+        }
+        // Standing by claimed nothing: the character plays on at its node (a login here claims it at epoch 1).
+        assertThat(store.claim(19, 1, NODE).epoch()).isEqualTo(1);
+        assertThat(metrics.standbyCount(ClientMetrics.STANDBY_ENTERED)).isZero();
+    }
+
+    /** Open a standby connection for {@code character} with a token good until {@code expiresAt}, ENTER_WORLD behind it. */
+    private void standBy(final TestClient client, final long character, final long expiresAt) throws IOException {
+        final byte[] token = token(character, NODE, expiresAt);
+        client.send(o -> ClientMessages.standbyHello(client.buffer(), o, ClientProtocol.VERSION, token));
+        client.send(o -> ClientMessages.enterWorld(client.buffer(), o, CONTINENT));
+    }
+
+    /** The character's transfer to this node's continent was claimed (as the transfer service does), to enter at x, y. */
+    private void expectTransferred(final long character, final float x, final float y) {
+        final ClaimedCharacter claimed = store.claim(character, 1, NODE);
+        final long now = System.currentTimeMillis();
+        arrivals.expect(new Arrivals.Arrival(claimed, CONTINENT, x, y, 0f, 0f, now + 60_000, now));
     }
 
     /** A token for the node the map moves to, for this character, as the control plane would give for a login. */

@@ -59,6 +59,15 @@ final class TestClient implements AutoCloseable {
         return text.redirectToken();
     }
 
+    byte[] standbyToken() {
+        return text.standbyToken();
+    }
+
+    /** The lines read and not yet matched by {@link #await}. */
+    List<String> unmatched() {
+        return lines;
+    }
+
     UnsafeBuffer buffer() {
         return buffer;
     }

@@ -13,6 +13,7 @@ import io.realmcluster.proto.client.ServerMessages;
 public final class FrameText implements ServerMessages.Handler {
     private final List<String> out;
     private byte[] redirectToken;
+    private byte[] standbyToken;
 
     public FrameText(final List<String> out) {
         this.out = out;
@@ -21,6 +22,11 @@ public final class FrameText implements ServerMessages.Handler {
     /** The token of the last REDIRECT, or null. */
     public byte[] redirectToken() {
         return redirectToken;
+    }
+
+    /** The token of the last STANDBY, or null. */
+    public byte[] standbyToken() {
+        return standbyToken;
     }
 
     @Override
@@ -83,6 +89,14 @@ public final class FrameText implements ServerMessages.Handler {
         redirectToken = new byte[tokenLength];
         token.getBytes(tokenOffset, redirectToken);
         out.add("redirect " + host + ":" + port + " " + instanceId);
+    }
+
+    @Override
+    public void standby(final String host, final int port, final DirectBuffer token, final int tokenOffset, final int tokenLength,
+                        final String instanceId) {
+        standbyToken = new byte[tokenLength];
+        token.getBytes(tokenOffset, standbyToken);
+        out.add("standby " + host + ":" + port + " " + instanceId);
     }
 
     @Override

@@ -19,6 +19,9 @@ public final class ClientMessages {
     public interface Handler {
         void hello(int version, DirectBuffer token, int tokenOffset, int tokenLength);
 
+        /** HELLO of a connection that waits for the character's transfer to this node (see STANDBY). */
+        void standbyHello(int version, DirectBuffer token, int tokenOffset, int tokenLength);
+
         void enterWorld(DirectBuffer instanceId, int offset, int length);
 
         void move(int sequence, float x, float y, float z, float orientation, int flags);
@@ -50,7 +53,7 @@ public final class ClientMessages {
             return FrameError.OVERSIZED;
         }
         switch (buffer.getByte(offset + OPCODE_OFFSET)) {
-            case HELLO -> {
+            case HELLO, STANDBY_HELLO -> {
                 if (length < HELLO_TOKEN) {
                     return FrameError.BAD_LENGTH;
                 }
@@ -61,7 +64,12 @@ public final class ClientMessages {
                 if (length != HELLO_TOKEN + tokenLength) {
                     return FrameError.BAD_LENGTH;
                 }
-                handler.hello(buffer.getShort(offset + HELLO_VERSION, LE) & 0xFFFF, buffer, offset + HELLO_TOKEN, tokenLength);
+                final int version = buffer.getShort(offset + HELLO_VERSION, LE) & 0xFFFF;
+                if (buffer.getByte(offset) == HELLO) {
+                    handler.hello(version, buffer, offset + HELLO_TOKEN, tokenLength);
+                } else {
+                    handler.standbyHello(version, buffer, offset + HELLO_TOKEN, tokenLength);
+                }
             }
             case ENTER_WORLD -> {
                 final FrameError error = checkText(buffer, offset, length, ENTER_INSTANCE_LENGTH, MAX_INSTANCE_ID);
@@ -132,10 +140,20 @@ public final class ClientMessages {
 
     public static int hello(final MutableDirectBuffer buffer, final int offset, final int version,
                             final byte[] token) {
+        return hello(buffer, offset, HELLO, version, token);
+    }
+
+    public static int standbyHello(final MutableDirectBuffer buffer, final int offset, final int version,
+                                   final byte[] token) {
+        return hello(buffer, offset, STANDBY_HELLO, version, token);
+    }
+
+    private static int hello(final MutableDirectBuffer buffer, final int offset, final byte opcode, final int version,
+                             final byte[] token) {
         if (token.length == 0 || token.length > MAX_TOKEN) {
             throw new IllegalArgumentException("token of " + token.length + " bytes; must be 1.." + MAX_TOKEN);
         }
-        buffer.putByte(offset, HELLO);
+        buffer.putByte(offset, opcode);
         buffer.putShort(offset + HELLO_VERSION, (short) version, LE);
         buffer.putShort(offset + HELLO_TOKEN_LENGTH, (short) token.length, LE);
         buffer.putBytes(offset + HELLO_TOKEN, token);

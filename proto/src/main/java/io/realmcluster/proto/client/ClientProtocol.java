@@ -9,7 +9,7 @@ package io.realmcluster.proto.client;
  */
 public final class ClientProtocol {
     /** Protocol version a client states in HELLO; a node serves exactly this one. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** Bytes of the length prefix in front of every TCP frame. */
     public static final int LENGTH_PREFIX = 2;
     /** Largest body (opcode included) either side may send. */
@@ -32,6 +32,8 @@ public final class ClientProtocol {
     public static final byte LOOT = 0x06;
     public static final byte LOGOUT = 0x07;
     public static final byte PING = 0x08;
+    /** HELLO on a second connection, to the node the client's map is moving to (after STANDBY): it waits there. */
+    public static final byte STANDBY_HELLO = 0x09;
 
     // Node to client.
     public static final byte WELCOME = (byte) 0x81;
@@ -44,8 +46,10 @@ public final class ClientProtocol {
     public static final byte REDIRECT = (byte) 0x88;
     public static final byte DISCONNECT = (byte) 0x89;
     public static final byte PONG = (byte) 0x8A;
+    /** The client's map is moving to another node: connect there now (STANDBY_HELLO) and keep playing here. */
+    public static final byte STANDBY = (byte) 0x8B;
 
-    // HELLO: version u16, token length u16, token.
+    // HELLO and STANDBY_HELLO: version u16, token length u16, token.
     public static final int HELLO_VERSION = 1;
     public static final int HELLO_TOKEN_LENGTH = 3;
     public static final int HELLO_TOKEN = 5;
@@ -144,7 +148,7 @@ public final class ClientProtocol {
     public static final int LOOTED_MONEY = 17;
     public static final int LOOTED_LENGTH = 25;
 
-    // REDIRECT: port u16, host length u8, host, token length u16, token, instance id length u8, instance id.
+    // REDIRECT and STANDBY: port u16, host length u8, host, token length u16, token, instance id length u8, instance id.
     public static final int REDIRECT_PORT = 1;
     public static final int REDIRECT_HOST_LENGTH = 3;
     public static final int REDIRECT_HOST = 4;

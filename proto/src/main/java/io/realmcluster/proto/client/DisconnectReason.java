@@ -19,6 +19,8 @@ public enum DisconnectReason {
     MAP_FULL(15),
     CHARACTER_UNAVAILABLE(16),
     DATABASE_UNAVAILABLE(17),
+    /** A standby connection whose character did not come to this node in time: play on where it is. */
+    STANDBY_ENDED(18),
     UNKNOWN(0);
 
     private static final DisconnectReason[] BY_CODE = new DisconnectReason[256];

@@ -35,6 +35,12 @@ public final class ServerMessages {
 
         void redirect(String host, int port, DirectBuffer token, int tokenOffset, int tokenLength, String instanceId);
 
+        /**
+         * The client's map is moving to {@code host:port}: connect there now and send STANDBY_HELLO with
+         * {@code token} (and ENTER_WORLD {@code instanceId} right behind it), and keep playing here.
+         */
+        void standby(String host, int port, DirectBuffer token, int tokenOffset, int tokenLength, String instanceId);
+
         void disconnect(DisconnectReason reason, String text);
 
         void pong(long nonce);
@@ -161,7 +167,7 @@ public final class ServerMessages {
                 handler.looted(buffer.getLong(o + LOOTED_CORPSE, LE), buffer.getLong(o + LOOTED_COPPER, LE),
                     buffer.getLong(o + LOOTED_MONEY, LE));
             }
-            case REDIRECT -> {
+            case REDIRECT, STANDBY -> {
                 if (length < REDIRECT_HOST + 1 + 2) {
                     return FrameError.BAD_LENGTH;
                 }
@@ -179,9 +185,14 @@ public final class ServerMessages {
                 if (instanceLength == 0 || instanceLength > MAX_INSTANCE_ID || length != instanceLengthAt + 1 + instanceLength) {
                     return FrameError.BAD_LENGTH;
                 }
-                handler.redirect(buffer.getStringWithoutLengthAscii(o + REDIRECT_HOST, hostLength),
-                    buffer.getShort(o + REDIRECT_PORT, LE) & 0xFFFF, buffer, o + tokenLengthAt + 2, tokenLength,
-                    buffer.getStringWithoutLengthAscii(o + instanceLengthAt + 1, instanceLength));
+                final String host = buffer.getStringWithoutLengthAscii(o + REDIRECT_HOST, hostLength);
+                final int port = buffer.getShort(o + REDIRECT_PORT, LE) & 0xFFFF;
+                final String instanceId = buffer.getStringWithoutLengthAscii(o + instanceLengthAt + 1, instanceLength);
+                if (buffer.getByte(o) == REDIRECT) {
+                    handler.redirect(host, port, buffer, o + tokenLengthAt + 2, tokenLength, instanceId);
+                } else {
+                    handler.standby(host, port, buffer, o + tokenLengthAt + 2, tokenLength, instanceId);
+                }
             }
             case DISCONNECT -> {
                 if (length < DISCONNECT_TEXT) {
@@ -303,6 +314,17 @@ public final class ServerMessages {
     /** REDIRECT to {@code host:port}, where the client says HELLO with {@code token} and enters {@code instanceId}. */
     public static int redirect(final MutableDirectBuffer b, final int o, final String host, final int port,
                                final byte[] token, final String instanceId) {
+        return redirect(b, o, REDIRECT, host, port, token, instanceId);
+    }
+
+    /** STANDBY at {@code host:port}, where the client says STANDBY_HELLO with {@code token} and enters {@code instanceId}. */
+    public static int standby(final MutableDirectBuffer b, final int o, final String host, final int port,
+                              final byte[] token, final String instanceId) {
+        return redirect(b, o, STANDBY, host, port, token, instanceId);
+    }
+
+    private static int redirect(final MutableDirectBuffer b, final int o, final byte opcode, final String host,
+                                final int port, final byte[] token, final String instanceId) {
         final byte[] hostBytes = host.getBytes(StandardCharsets.US_ASCII);
         final byte[] instanceBytes = instanceId.getBytes(StandardCharsets.US_ASCII);
         if (hostBytes.length == 0 || hostBytes.length > MAX_HOST || token.length == 0 || token.length > MAX_TOKEN
@@ -310,7 +332,7 @@ public final class ServerMessages {
             throw new IllegalArgumentException("redirect host of " + hostBytes.length + " bytes, token of " + token.length
                 + " bytes or instance id of " + instanceBytes.length + " bytes out of range");
         }
-        b.putByte(o, REDIRECT);
+        b.putByte(o, opcode);
         b.putShort(o + REDIRECT_PORT, (short) port, LE);
         b.putByte(o + REDIRECT_HOST_LENGTH, (byte) hostBytes.length);
         b.putBytes(o + REDIRECT_HOST, hostBytes);

@@ -16,6 +16,7 @@ class CodecRoundTripTest {
     void everyClientMessageDecodesToWhatWasEncoded() {
         final int offset = 3;
         assertThat(client(ClientMessages.hello(buffer, offset, 1, "token".getBytes(StandardCharsets.UTF_8)))).isNull();
+        assertThat(client(ClientMessages.standbyHello(buffer, offset, 3, "other".getBytes(StandardCharsets.UTF_8)))).isNull();
         assertThat(client(ClientMessages.enterWorld(buffer, offset, "c-0-realm"))).isNull();
         assertThat(client(ClientMessages.move(buffer, offset, 42, 1.5f, -2.5f, 3f, 0.25f, 7))).isNull();
         assertThat(client(ClientMessages.say(buffer, offset, "hello, Goldshire ☺"))).isNull();
@@ -24,7 +25,7 @@ class CodecRoundTripTest {
         assertThat(client(ClientMessages.logout(buffer, offset))).isNull();
         assertThat(client(ClientMessages.ping(buffer, offset, 99))).isNull();
         assertThat(recorder.seen).containsExactly(
-            "hello v1 token", "enter c-0-realm", "move 42 1.5 -2.5 3.0 0.25 7", "say hello, Goldshire ☺",
+            "hello v1 token", "standby hello v3 other", "enter c-0-realm", "move 42 1.5 -2.5 3.0 0.25 7", "say hello, Goldshire ☺",
             "attack 281474976710657", "loot -1", "logout", "ping 99");
     }
 
@@ -47,12 +48,13 @@ class CodecRoundTripTest {
         assertThat(server(ServerMessages.chat(buffer, o, 6, text, 0, text.capacity()))).isNull();
         assertThat(server(ServerMessages.looted(buffer, o, 5, 31, 5031))).isNull();
         assertThat(server(ServerMessages.redirect(buffer, o, "10.0.0.7", 8085, new byte[] {'t'}, "eu.36.g7"))).isNull();
+        assertThat(server(ServerMessages.standby(buffer, o, "10.0.0.8", 8086, new byte[] {'s'}, "eu.0.c"))).isNull();
         assertThat(server(ServerMessages.disconnect(buffer, o, DisconnectReason.FLOOD, "too many frames"))).isNull();
         assertThat(server(ServerMessages.pong(buffer, o, 3))).isNull();
         assertThat(recorder.seen).containsExactly(
             "welcome v" + ClientProtocol.VERSION + " 77 9 20", "entered 12 0 1.0 2.0 3.0 4.0 100.0", "self 8 1.0 2.0 90/100 L12 5000 777",
             "updates 31 1 [5 2 1 1.0 2.0 0] [6 1 0 -1.0 -2.0 80]", "gone 1 6", "chat 6 lfg deadmines",
-            "looted 5 31 5031", "redirect 10.0.0.7:8085 t eu.36.g7", "disconnect FLOOD too many frames", "pong 3");
+            "looted 5 31 5031", "redirect 10.0.0.7:8085 t eu.36.g7", "standby 10.0.0.8:8086 s eu.0.c", "disconnect FLOOD too many frames", "pong 3");
     }
 
     @Test

@@ -22,6 +22,11 @@ final class Recorder implements ClientMessages.Handler, ServerMessages.Handler {
     }
 
     @Override
+    public void standbyHello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+        seen.add("standby hello v" + version + " " + text(token, tokenOffset, tokenLength));
+    }
+
+    @Override
     public void enterWorld(final DirectBuffer instanceId, final int offset, final int length) {
         seen.add("enter " + text(instanceId, offset, length));
     }
@@ -109,6 +114,12 @@ final class Recorder implements ClientMessages.Handler, ServerMessages.Handler {
     public void redirect(final String host, final int port, final DirectBuffer token, final int tokenOffset,
                          final int tokenLength, final String instanceId) {
         seen.add("redirect " + host + ":" + port + " " + text(token, tokenOffset, tokenLength) + " " + instanceId);
+    }
+
+    @Override
+    public void standby(final String host, final int port, final DirectBuffer token, final int tokenOffset,
+                        final int tokenLength, final String instanceId) {
+        seen.add("standby " + host + ":" + port + " " + text(token, tokenOffset, tokenLength) + " " + instanceId);
     }
 
     @Override

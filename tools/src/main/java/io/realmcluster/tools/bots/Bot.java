@@ -60,6 +60,13 @@ final class Bot implements ServerMessages.Handler {
     private static final int UNACKED_MOVES_BEFORE_RESYNC = 40;
     /** How long a bot stands in a portal waiting for its redirect before it gives up on it. */
     private static final long PORTAL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /**
+     * How long a REDIRECT to the node the bot stands by at waits for the standby connection to be let
+     * in before it is followed as a reconnect (a REDIRECT that is not the hand-over, say).
+     */
+    private static final long STANDBY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How long the old node's connection may stay open after a standby took over. */
+    private static final long RETIRING_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final Portals.Portal[] NO_PORTALS = {};
     private static final double MAX_STEP_SECONDS = 0.1;
     private static final double TWO_PI = 2 * Math.PI;
@@ -90,6 +97,16 @@ final class Bot implements ServerMessages.Handler {
     private long sessionId;
     private final byte[] cookie = new byte[ClientProtocol.COOKIE_BYTES];
     private Channel datagrams;
+    /** A second connection to the node this bot's map moves to (STANDBY), until it takes over or ends. */
+    private Channel standby;
+    private InetSocketAddress standbyAddress;
+    private byte[] standbyToken;
+    private String standbyInstance;
+    /** A REDIRECT came to the node the bot stands by at: the standby connection carries it, not a reconnect. */
+    private boolean redirectAwaitsStandby;
+    /** The old node's connection after a standby took over, until that node closes it (after its REDIRECT). */
+    private Channel retiring;
+    private long retiringSinceNanos;
     private long phaseStartedNanos;
     /** When this bot's Login call started, until it enters the world; then 0. */
     private long loginStartedNanos;
@@ -135,6 +152,8 @@ final class Bot implements ServerMessages.Handler {
     long maxMoney;
     long moveCorrections;
     long redirects;
+    /** Redirects that went over a standby connection, opened ahead (STANDBY): no reconnect after the REDIRECT. */
+    long standbyTakeovers;
     /** When the last SELF_STATE came; at a redirect, kept until the first one from the new node measures the gap. */
     private long lastSelfStateNanos;
     private long redirectedAfterStateNanos;
@@ -186,6 +205,14 @@ final class Bot implements ServerMessages.Handler {
     }
 
     private void open() {
+        connectTo(address, false);
+    }
+
+    /**
+     * A new connection to {@code to}, the bot's own or ({@code asStandby}) its standby; this bot's
+     * handler hears of it. The bot fails when its own cannot connect.
+     */
+    private void connectTo(final InetSocketAddress to, final boolean asStandby) {
         final ChannelFuture connect = loop.bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(final SocketChannel ch) {
@@ -194,19 +221,34 @@ final class Bot implements ServerMessages.Handler {
                         0, LENGTH_PREFIX, 0, LENGTH_PREFIX, true),
                     new BotChannelHandler(Bot.this));
             }
-        }).connect(address);
-        channel = connect.channel();
+        }).connect(to);
+        if (asStandby) {
+            standby = connect.channel();
+        } else {
+            channel = connect.channel();
+        }
         connect.addListener((ChannelFutureListener) done -> {
-            if (!done.isSuccess() && done.channel() == channel) {
+            if (done.isSuccess()) {
+                return;
+            }
+            if (done.channel() == standby) {
+                // Standing by is an optimization: without it, the REDIRECT is followed as a reconnect.
+                standbyClosed();
+            } else if (done.channel() == channel) {
                 channel = null;
                 final Throwable cause = done.cause();
-                fail("connect", "cannot connect to " + address + ": "
+                fail("connect", "cannot connect to " + to + ": "
                     + (cause == null ? "cancelled" : cause.getMessage() == null ? cause.toString() : cause.getMessage()));
             }
         });
     }
 
     void onActive(final Channel ch) {
+        if (ch == standby) {
+            send(ch, ClientMessages.standbyHello(loop.out, LENGTH_PREFIX, ClientProtocol.VERSION, standbyToken), false);
+            send(ch, ClientMessages.enterWorld(loop.out, LENGTH_PREFIX, standbyInstance), true);
+            return;
+        }
         if (ch != channel) {
             return;
         }
@@ -217,10 +259,26 @@ final class Bot implements ServerMessages.Handler {
     }
 
     void onFrame(final Channel ch, final ByteBuf frame) {
+        final int length = frame.readableBytes();
+        final byte opcode = length > 0 ? frame.getByte(frame.readerIndex()) : 0;
+        if (ch == retiring) {
+            // The old node's last words: its REDIRECT (or a DISCONNECT); the rest is stale.
+            if (opcode == ClientProtocol.REDIRECT || opcode == ClientProtocol.DISCONNECT) {
+                ch.close();
+            }
+            return;
+        }
+        if (ch == standby) {
+            if (opcode == ClientProtocol.DISCONNECT) {
+                // Not let in (it waited too long, or the node refused it): the old connection goes on.
+                ch.close();
+                return;
+            }
+            takeOver();
+        }
         if (ch != channel) {
             return;
         }
-        final int length = frame.readableBytes();
         if (frame.hasMemoryAddress()) {
             view.wrap(frame.memoryAddress() + frame.readerIndex(), length);
         } else if (frame.hasArray()) {
@@ -247,13 +305,23 @@ final class Bot implements ServerMessages.Handler {
     }
 
     void onClosed(final Channel ch) {
+        if (ch == retiring) {
+            retiring = null;
+            return;
+        }
+        if (ch == standby) {
+            standbyClosed();
+            return;
+        }
         if (ch != channel) {
             return;
         }
         channel = null;
         closeDatagrams();
         if (state == State.REDIRECTING && !fleet.stopping()) {
-            open();
+            if (!redirectAwaitsStandby) {
+                open();
+            }
             return;
         }
         if (state != State.LOGGING_OUT && state != State.DONE && disconnectReason == null && !closedForError
@@ -271,6 +339,7 @@ final class Bot implements ServerMessages.Handler {
 
     /** The run is over: LOGOUT when in the world, else close. */
     void logout() {
+        closeSideConnections();
         if (channel == null) {
             return;
         }
@@ -285,6 +354,7 @@ final class Bot implements ServerMessages.Handler {
 
     void forceClose() {
         closeDatagrams();
+        closeSideConnections();
         if (channel != null) {
             if (state != State.DONE) {
                 state = State.LOGGING_OUT;
@@ -300,6 +370,7 @@ final class Bot implements ServerMessages.Handler {
         leaveWorld();
         state = State.DONE;
         closeDatagrams();
+        closeSideConnections();
         if (channel != null) {
             channel.close();
         }
@@ -368,6 +439,10 @@ final class Bot implements ServerMessages.Handler {
     }
 
     private void send(final int bodyLength, final boolean flush) {
+        send(channel, bodyLength, flush);
+    }
+
+    private void send(final Channel channel, final int bodyLength, final boolean flush) {
         final int frameLength = Frames.prefix(loop.out, 0, bodyLength);
         final ByteBuf buf = channel.alloc().directBuffer(frameLength);
         buf.writeBytes(loop.out.byteArray(), 0, frameLength);
@@ -384,6 +459,11 @@ final class Bot implements ServerMessages.Handler {
     void tick(final long now) {
         switch (state) {
             case CONNECTING, HANDSHAKE, ENTERING, REDIRECTING -> {
+                if (state == State.REDIRECTING && redirectAwaitsStandby && now - phaseStartedNanos > STANDBY_GRACE_NANOS
+                    && standby != null) {
+                    // Not let in by now: follow the REDIRECT instead (its close reconnects).
+                    standby.close();
+                }
                 if (now - phaseStartedNanos > ENTER_TIMEOUT_NANOS) {
                     fail("enter", "no WORLD_ENTERED within " + TimeUnit.NANOSECONDS.toSeconds(ENTER_TIMEOUT_NANOS)
                         + " s of connecting (stuck in " + state.name().toLowerCase(java.util.Locale.ROOT) + ")");
@@ -396,6 +476,9 @@ final class Bot implements ServerMessages.Handler {
     }
 
     private void behave(final long now) {
+        if (retiring != null && now - retiringSinceNanos > RETIRING_NANOS) {
+            retiring.close();
+        }
         if (channel == null || !channel.isWritable()) {
             lastMoveNanos = now;
             return;
@@ -719,19 +802,90 @@ final class Bot implements ServerMessages.Handler {
             fail("redirect", "cannot resolve redirect host " + host);
             return;
         }
-        redirects++;
-        redirectedAfterStateNanos = lastSelfStateNanos != 0 ? lastSelfStateNanos : System.nanoTime();
+        if (standby != null && !target.equals(standbyAddress)) {
+            standby.close();
+        }
+        // Standing by there: that connection carries the bot on; the REDIRECT's token is the fallback.
+        redirectAwaitsStandby = standby != null;
+        leaveForNewNode();
         address = target;
         token = newToken;
         instanceId = instance;
         state = State.REDIRECTING;
         phaseStartedNanos = System.nanoTime();
+        channel.close();
+    }
+
+    /** Forget the old node's view of the world: the bot is on its way to another node. */
+    private void leaveForNewNode() {
+        redirects++;
+        redirectedAfterStateNanos = lastSelfStateNanos != 0 ? lastSelfStateNanos : System.nanoTime();
         entities.clear();
         ring.reset();
         targetId = 0;
         nodePositionKnown = false;
         closeDatagrams();
-        channel.close();
+    }
+
+    @Override
+    public void standby(final String host, final int port, final DirectBuffer standbyTokenBuffer, final int tokenOffset,
+                        final int tokenLength, final String instance) {
+        if (state != State.IN_WORLD || standby != null) {
+            return;
+        }
+        final InetSocketAddress target = new InetSocketAddress(host, port);
+        if (target.isUnresolved()) {
+            return;
+        }
+        standbyToken = new byte[tokenLength];
+        standbyTokenBuffer.getBytes(tokenOffset, standbyToken);
+        standbyAddress = target;
+        standbyInstance = instance;
+        connectTo(target, true);
+    }
+
+    /**
+     * The node the bot stands by at let it in (its first frame, WELCOME): that connection is the bot's
+     * from now on. The old one retires: it is closed when the old node sends its REDIRECT.
+     */
+    private void takeOver() {
+        if (state != State.REDIRECTING) {
+            leaveForNewNode();
+            retiring = channel;
+            retiringSinceNanos = System.nanoTime();
+        }
+        standbyTakeovers++;
+        channel = standby;
+        standby = null;
+        redirectAwaitsStandby = false;
+        address = standbyAddress;
+        token = standbyToken;
+        instanceId = standbyInstance;
+        state = State.HANDSHAKE;
+        phaseStartedNanos = System.nanoTime();
+    }
+
+    /** The standby connection closed before it was let in; a REDIRECT that waited for it is followed now. */
+    private void standbyClosed() {
+        standby = null;
+        if (redirectAwaitsStandby) {
+            redirectAwaitsStandby = false;
+            if (state == State.REDIRECTING && channel == null && !fleet.stopping()) {
+                open();
+            }
+        }
+    }
+
+    private void closeSideConnections() {
+        if (standby != null) {
+            final Channel closing = standby;
+            redirectAwaitsStandby = false;
+            standby = null;
+            closing.close();
+        }
+        if (retiring != null) {
+            retiring.close();
+        }
     }
 
     @Override

@@ -461,6 +461,7 @@ public final class BotFleet {
         long maxMoney = 0;
         long corrections = 0;
         long redirects = 0;
+        long standbyTakeovers = 0;
         long instancesEntered = 0;
         long portalsRefused = 0;
         for (final Bot bot : bots) {
@@ -475,6 +476,7 @@ public final class BotFleet {
             maxMoney = Math.max(maxMoney, bot.maxMoney);
             corrections += bot.moveCorrections;
             redirects += bot.redirects;
+            standbyTakeovers += bot.standbyTakeovers;
         }
         final long loginP50;
         final long loginP99;
@@ -489,7 +491,7 @@ public final class BotFleet {
             toWorld.getTotalCount() == 0 ? 0 : toWorld.getValueAtPercentile(99),
             latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(50),
             latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99),
-            latency.getMaxValue(), latency.getTotalCount(), movesSent.sum(), corrections, redirects,
+            latency.getMaxValue(), latency.getTotalCount(), movesSent.sum(), corrections, redirects, standbyTakeovers,
             gaps.getTotalCount() == 0 ? 0 : gaps.getValueAtPercentile(50), gaps.getTotalCount() == 0 ? 0 : gaps.getValueAtPercentile(99),
             gaps.getMaxValue(), instancesEntered,
             portalsRefused,

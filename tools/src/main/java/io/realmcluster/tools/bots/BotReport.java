@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * @param protocolErrorsByKind  the same by kind
  * @param failures              bots that gave up, by step and gRPC code or cause
  * @param failureExamples       one message for each key of {@code failures}
+ * @param standbyTakeovers      redirects carried by a connection the bot opened ahead when its map began to move
+ *                              (STANDBY), so that it did not reconnect after the REDIRECT
  * @param redirectGapP50Micros  per redirect (a portal, or the bot's map moving to another node), the
  *                              time from the last SELF_STATE on the old node to the first on the new
  *                              one: what the player spends on a loading screen, plus one update interval
@@ -26,7 +28,8 @@ import java.util.stream.Collectors;
 public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50Micros, long loginP99Micros,
                         long loginToWorldP50Micros, long loginToWorldP99Micros,
                         long latencyP50Micros, long latencyP99Micros, long latencyMaxMicros, long samples,
-                        long movesSent, long moveCorrections, long redirects, long redirectGapP50Micros,
+                        long movesSent, long moveCorrections, long redirects, long standbyTakeovers,
+                        long redirectGapP50Micros,
                         long redirectGapP99Micros, long redirectGapMaxMicros, long instancesEntered,
                         long portalsRefused,
                         int botsThatSawOthers, int distinctPlayersSeen, long kills, long lootedCorpses,
@@ -74,8 +77,9 @@ public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50
         lines.add("bots: disconnects: " + (unexpectedDisconnects.isEmpty() ? "none unexpected"
             : unexpectedDisconnectCount() + " unexpected: " + counts(unexpectedDisconnects)) + byReason);
         if (redirects > 0 || portalsRefused > 0) {
-            lines.add(String.format(Locale.ROOT, "bots: portals: %,d redirects, %,d entries into dungeons, %,d portals that led nowhere",
-                redirects, instancesEntered, portalsRefused));
+            lines.add(String.format(Locale.ROOT, "bots: portals: %,d redirects (%,d over a standby connection, no reconnect), "
+                + "%,d entries into dungeons, %,d portals that led nowhere",
+                redirects, standbyTakeovers, instancesEntered, portalsRefused));
             lines.add(String.format(Locale.ROOT, "bots: redirect gap (last state from the old node to the first from the new) "
                 + "p50 %s, p99 %s, max %s", millis(redirectGapP50Micros), millis(redirectGapP99Micros), millis(redirectGapMaxMicros)));
         }
@@ -110,6 +114,7 @@ public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50
         field(json, "moves_sent", movesSent);
         field(json, "move_corrections", moveCorrections);
         field(json, "redirects", redirects);
+        field(json, "standby_takeovers", standbyTakeovers);
         field(json, "redirect_gap_p50_micros", redirectGapP50Micros);
         field(json, "redirect_gap_p99_micros", redirectGapP99Micros);
         field(json, "redirect_gap_max_micros", redirectGapMaxMicros);

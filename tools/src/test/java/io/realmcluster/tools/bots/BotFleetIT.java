@@ -140,6 +140,11 @@ class BotFleetIT {
         }
 
         @Override
+        public void standbyHello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+            // This node never moves a map: nobody is told to stand by here.
+        }
+
+        @Override
         public void enterWorld(final DirectBuffer instanceId, final int offset, final int length) {
             self = IDS.incrementAndGet();
             send(ServerMessages.worldEntered(out, 2, self, 0, 0, 0, 0, 0, 100));

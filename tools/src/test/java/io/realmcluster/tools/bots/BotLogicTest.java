@@ -135,7 +135,7 @@ class BotLogicTest {
                                     final java.util.Map<String, Long> failures) {
         final java.util.Map<String, String> examples = new java.util.HashMap<>();
         failures.keySet().forEach(key -> examples.put(key, "\"taken\""));
-        return new BotReport(2, 2, entered, 12_000, 80_000, 30_000, 95_000, 2_100, 9_800, 21_000, 58_000, 60_000, 3, 0, 0, 0, 0, 0, 0, 2, 2, 4, 3,
+        return new BotReport(2, 2, entered, 12_000, 80_000, 30_000, 95_000, 2_100, 9_800, 21_000, 58_000, 60_000, 3, 0, 0, 0, 0, 0, 0, 0, 2, 2, 4, 3,
             120, 2, 10, java.util.Map.of("logout", 2L), unexpected, 0, java.util.Map.of(), failures, examples, 1.5, 30);
     }
 }
