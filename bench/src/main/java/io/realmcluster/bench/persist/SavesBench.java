@@ -104,7 +104,7 @@ public final class SavesBench implements Callable<Integer> {
         // character as a continent's and has nobody to confirm to, which snapshots never need.
         try (TickScheduler noTicks = new TickScheduler(0, Throwable::printStackTrace)) {
             final Saver saver = new Saver(log, store, NODE, new InstanceHost(noTicks, log), SystemNanoClock.INSTANCE,
-                departure -> { }, Saver.LogoutListener.NONE);
+                durable -> { }, Saver.LogoutListener.NONE);
             final SnapshotWriter writer = new SnapshotWriter(log, online);
             final SaverLoop loop = new SaverLoop(saver);
             final Thread writerThread = new Thread(writer, "snapshot-writer");

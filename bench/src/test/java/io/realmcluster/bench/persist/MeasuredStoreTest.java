@@ -43,7 +43,7 @@ class MeasuredStoreTest {
         final SnapshotWriter writer = new SnapshotWriter(log, new OnlineCharacters(claims));
         final CachedNanoClock clock = new CachedNanoClock();
         try (TickScheduler noTicks = new TickScheduler(0, Throwable::printStackTrace)) {
-            final Saver saver = new Saver(log, store, NODE, new InstanceHost(noTicks, log), clock, departure -> { },
+            final Saver saver = new Saver(log, store, NODE, new InstanceHost(noTicks, log), clock, durable -> { },
                 Saver.LogoutListener.NONE);
             for (int i = 0; i < CHARACTERS; i++) {
                 assertThat(writer.writeNext()).isTrue();

@@ -107,7 +107,9 @@ public final class Saver implements Agent {
     private final String nodeId;
     private final InstanceHost instances;
     private final NanoClock clock;
-    private final Consumer<Departure> departures;
+    private final Consumer<List<Departure>> departures;
+    /** The characters whose freeze the flush at hand made durable, handed on together when it ends. */
+    private final List<Departure> durable = new ArrayList<>();
     private final LogoutListener logouts;
     private final Stats stats = new Stats();
     private final Long2ObjectHashMap<PendingSave> pending = new Long2ObjectHashMap<>();
@@ -122,12 +124,13 @@ public final class Saver implements Agent {
     private long failedSince;
 
     /**
-     * @param departures takes each character frozen for a transfer, once its freeze is durable; it must
-     *                   not block (it hands the transfer to other threads)
+     * @param departures takes the characters frozen for a transfer whose freeze a flush made durable, all of
+     *                   that flush's in one call (the list is only valid during it); it must not block (it
+     *                   hands the transfers to other threads)
      * @param logouts    told of each logout save once it settled
      */
     public Saver(final SaveLog log, final CharacterStore store, final String nodeId, final InstanceHost instances,
-                 final NanoClock clock, final Consumer<Departure> departures, final LogoutListener logouts) {
+                 final NanoClock clock, final Consumer<List<Departure>> departures, final LogoutListener logouts) {
         this.log = log;
         this.store = store;
         this.nodeId = nodeId;
@@ -233,6 +236,11 @@ public final class Saver implements Agent {
             order.subList(0, done).clear();
             urgent = !order.isEmpty() && urgent;
             oldestNanos = now;
+            if (!durable.isEmpty()) {
+                // Together: the players a tick froze go on in one hand-over batch, not one each as they settle.
+                departures.accept(durable);
+                durable.clear();
+            }
         }
     }
 
@@ -270,7 +278,7 @@ public final class Saver implements Agent {
                 save.lootCorpses.getLong(l), save.lootCopper.getLong(l), save.lootMoneyAfter.getLong(l));
         }
         if (save.transferId != null) {
-            departures.accept(new Departure(save.characterId, save.epoch, save.transferId, save.mapHandle, save.session,
+            durable.add(new Departure(save.characterId, save.epoch, save.transferId, save.mapHandle, save.session,
                 save.toMapId, save.toX, save.toY, save.toZ, save.toO, save.frozenAtMillis));
         }
     }

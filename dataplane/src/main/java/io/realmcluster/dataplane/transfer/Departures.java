@@ -57,7 +57,7 @@ import io.realmcluster.proto.v1.TransferResults;
  * {@link #HAND_OVER_BATCH}, is offered to the map's copy in one OfferMany, claimed there in one
  * statement; a player the batch could not settle goes on as a transfer of its own.
  */
-public final class Departures implements Consumer<Departure>, AutoCloseable {
+public final class Departures implements Consumer<List<Departure>>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Departures.class);
     private static final int THREADS = 8;
     private static final int QUEUE = 4_096;
@@ -184,16 +184,25 @@ public final class Departures implements Consumer<Departure>, AutoCloseable {
         }
     }
 
-    /** From the saver's thread: the freeze is durable. Hand the transfer to this class's threads. */
+    /**
+     * From the saver's thread: these freezes are durable. Hand the transfers to this class's threads;
+     * the players of moving maps queue for their batches, all of them before the first batch starts.
+     */
     @Override
-    public void accept(final Departure departure) {
-        stats.started.incrementAndGet();
-        if (departure.toMapId() == Saves.SAME_INSTANCE) {
-            handOvers.add(departure);
-            startHandOvers();
-            return;
+    public void accept(final List<Departure> durable) {
+        boolean handOver = false;
+        for (final Departure departure : durable) {
+            stats.started.incrementAndGet();
+            if (departure.toMapId() == Saves.SAME_INSTANCE) {
+                handOvers.add(departure);
+                handOver = true;
+            } else {
+                execute(departure);
+            }
         }
-        execute(departure);
+        if (handOver) {
+            startHandOvers();
+        }
     }
 
     /** The transfer on its own, on one of this class's threads. */

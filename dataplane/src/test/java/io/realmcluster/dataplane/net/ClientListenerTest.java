@@ -75,7 +75,7 @@ class ClientListenerTest {
         sessions = new ClientSessions(64);
         saver = new org.agrona.concurrent.AgentRunner(new org.agrona.concurrent.SleepingIdleStrategy(1_000_000),
             Throwable::printStackTrace, null, new Saver(saves, store, NODE, host, org.agrona.concurrent.SystemNanoClock.INSTANCE,
-                departure -> { }, sessions::logoutSaved));
+                durable -> { }, sessions::logoutSaved));
         org.agrona.concurrent.AgentRunner.startOnThread(saver);
         metrics = new ClientMetrics(new PrometheusRegistry(), sessions);
         listener = ClientListener.bind(HostPort.parse("127.0.0.1:0"), 1,
