@@ -211,7 +211,9 @@ public final class DrainBench implements Callable<Integer> {
     /**
      * Over a drain, from the tick the source froze each player: its REDIRECT leaving the source (the
      * source's histogram) and its join reaching the target's map (the target's), and from the
-     * latter the ticks each player missed. What lies between the two rows is the client's reconnect.
+     * latter the ticks each player missed. A client standing by at the target (STANDBY) is in its map
+     * as soon as the target claimed it, often before the source's REDIRECT; one that is not needs a
+     * reconnect after the REDIRECT, which is what lies between the rows then.
      */
     private static void printArrivals(final Drain drain) {
         final Map<Double, Long> redirected = cumulative(drain.beforeFrom, drain.afterFrom, REDIRECT_BUCKET);
