@@ -64,8 +64,12 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
     private static final long FIRST_RETRY_MILLIS = 20;
     private static final long MAX_RETRY_MILLIS = 500;
     private static final int MAX_REMEMBERED_ROUTES = 10_000;
-    /** Players of a moving map offered to its copy in one call (and claimed there in one statement). */
-    static final int HAND_OVER_BATCH = 64;
+    /**
+     * Players of a moving map offered to its copy in one call (and claimed there in one statement).
+     * On a busy machine every call waits for cores, so fewer, larger ones hand players over sooner
+     * (measured drain of 1,000 players: out of the world p50 431 and 522 ms with 256, 635 and 843 ms with 64).
+     */
+    static final int HAND_OVER_BATCH = 256;
     /** Hand-over batches in flight at once: while the target claims one, the next is on its way. */
     private static final int HAND_OVER_TASKS = 3;
     /** One call may take this long at most, so that a hung peer or control plane leaves time to try again. */
