@@ -270,7 +270,9 @@ final class Bot implements ServerMessages.Handler {
         }
         if (ch == standby) {
             if (opcode == ClientProtocol.DISCONNECT) {
-                // Not let in (it waited too long, or the node refused it): the old connection goes on.
+                // Not let in (it waited too long, or the node refused it): the old connection goes on,
+                // and nothing more that comes on this one counts.
+                standbyClosed();
                 ch.close();
                 return;
             }
@@ -830,12 +832,15 @@ final class Bot implements ServerMessages.Handler {
     @Override
     public void standby(final String host, final int port, final DirectBuffer standbyTokenBuffer, final int tokenOffset,
                         final int tokenLength, final String instance) {
-        if (state != State.IN_WORLD || standby != null) {
+        final InetSocketAddress target = new InetSocketAddress(host, port);
+        if (state != State.IN_WORLD || target.isUnresolved() || standby != null && target.equals(standbyAddress)) {
             return;
         }
-        final InetSocketAddress target = new InetSocketAddress(host, port);
-        if (target.isUnresolved()) {
-            return;
+        if (standby != null) {
+            // Still standing by for an earlier move, which went elsewhere or was called off.
+            final Channel earlier = standby;
+            standby = null;
+            earlier.close();
         }
         standbyToken = new byte[tokenLength];
         standbyTokenBuffer.getBytes(tokenOffset, standbyToken);

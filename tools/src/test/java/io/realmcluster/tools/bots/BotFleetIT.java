@@ -49,13 +49,44 @@ class BotFleetIT {
 
     @Test
     void botsLogInFightLootAndLogOut() throws Exception {
+        final BotReport report = fleetAgainst(FakeSession::new, 20, Duration.ofSeconds(3));
+        assertThat(report.ok()).isTrue();
+        assertThat(report.kills()).isPositive();
+        assertThat(report.lootedCorpses()).isPositive();
+        assertThat(report.samples()).isPositive();
+        assertThat(report.chatHeard()).isPositive();
+        assertThat(report.disconnects()).containsOnlyKeys("logout");
+    }
+
+    @Test
+    void botsToldToStandByAreCarriedOverByTheirStandbyConnection() throws Exception {
+        final BotReport report = fleetAgainst(() -> new MovingSession(true), 8, Duration.ofSeconds(2));
+        assertThat(report.ok()).isTrue();
+        assertThat(report.redirects()).isEqualTo(8);
+        assertThat(report.standbyTakeovers()).isEqualTo(8);
+        assertThat(report.disconnects()).containsOnlyKeys("logout");
+    }
+
+    @Test
+    void botsWhoseStandbyConnectionIsNotLetInFollowTheRedirect() throws Exception {
+        final BotReport report = fleetAgainst(() -> new MovingSession(false), 8, Duration.ofSeconds(2));
+        assertThat(report.ok()).isTrue();
+        assertThat(report.redirects()).isEqualTo(8);
+        assertThat(report.standbyTakeovers()).isZero();
+        // The standby connection's DISCONNECT(STANDBY_ENDED) is not the bot's: it plays on.
+        assertThat(report.disconnects()).containsOnlyKeys("logout");
+    }
+
+    /** Run {@code bots} bots for {@code duration} against an in-process Login service and a fake node of {@code sessions}. */
+    private static BotReport fleetAgainst(final java.util.function.Supplier<io.netty.channel.ChannelHandler> sessions,
+                                          final int bots, final Duration duration) throws Exception {
         final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         final Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {
                     ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(ByteOrder.LITTLE_ENDIAN, 4098, 0, 2, 0, 2, true),
-                        new FakeSession());
+                        sessions.get());
                 }
             }).bind("127.0.0.1", 0).sync().channel();
         final int nodePort = ((java.net.InetSocketAddress) server.localAddress()).getPort();
@@ -82,20 +113,122 @@ class BotFleetIT {
             }
         }).build().start();
         try {
-            final BotFleet fleet = new BotFleet(new BotConfig(List.of(new HostPort("127.0.0.1", grpc.getPort())), 20,
-                Duration.ofSeconds(3), "main", "fake", 4, 2, Duration.ofSeconds(1)));
+            final BotFleet fleet = new BotFleet(new BotConfig(List.of(new HostPort("127.0.0.1", grpc.getPort())), bots,
+                duration, "main", "fake", 4, 2, Duration.ofSeconds(1)));
             final BotReport report = fleet.run();
             report.summaryLines().forEach(System.out::println);
-            assertThat(report.ok()).isTrue();
-            assertThat(report.kills()).isPositive();
-            assertThat(report.lootedCorpses()).isPositive();
-            assertThat(report.samples()).isPositive();
-            assertThat(report.chatHeard()).isPositive();
-            assertThat(report.disconnects()).containsOnlyKeys("logout");
+            return report;
         } finally {
             grpc.shutdownNow();
             server.close();
             group.shutdownGracefully();
+        }
+    }
+
+    /**
+     * A node whose map moves to itself as soon as a bot enters: it tells the bot to stand by (at
+     * its own port), then, when the standby connection says STANDBY_HELLO, lets it in ({@code letIn})
+     * or refuses it with STANDBY_ENDED, and sends the first connection its REDIRECT.
+     */
+    static final class MovingSession extends SimpleChannelInboundHandler<ByteBuf> implements ClientMessages.Handler {
+        /** The first connection of each character (by its login token), which gets the REDIRECT. */
+        private static final java.util.Map<String, ChannelHandlerContext> FIRST = new java.util.concurrent.ConcurrentHashMap<>();
+        private final boolean letIn;
+        private final UnsafeBuffer out = new UnsafeBuffer(new byte[4098]);
+        private ChannelHandlerContext ctx;
+        private String character;
+        private boolean firstLogin;
+        private boolean refused;
+
+        MovingSession(final boolean letIn) {
+            this.letIn = letIn;
+        }
+
+        @Override
+        protected void channelRead0(final ChannelHandlerContext c, final ByteBuf msg) {
+            ctx = c;
+            final byte[] bytes = new byte[msg.readableBytes()];
+            msg.readBytes(bytes);
+            assertThat(ClientMessages.decode(new UnsafeBuffer(bytes), 0, bytes.length, this)).isNull();
+        }
+
+        private void send(final ChannelHandlerContext to, final int length, final boolean close) {
+            final int frame = Frames.prefix(out, 0, length);
+            final io.netty.channel.ChannelFuture sent = to.writeAndFlush(to.alloc().buffer(frame).writeBytes(out.byteArray(), 0, frame));
+            if (close) {
+                sent.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        private static String text(final DirectBuffer buffer, final int offset, final int length) {
+            return buffer.getStringWithoutLengthUtf8(offset, length);
+        }
+
+        @Override
+        public void hello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+            final String presented = text(token, tokenOffset, tokenLength);
+            firstLogin = presented.startsWith("token-");
+            character = presented.substring(presented.indexOf('-') + 1);
+            send(ctx, ServerMessages.welcome(out, 2, 1, new byte[16], 20), false);
+        }
+
+        @Override
+        public void standbyHello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+            final String presented = text(token, tokenOffset, tokenLength);
+            assertThat(presented).startsWith("standby-");
+            character = presented.substring("standby-".length());
+            if (letIn) {
+                send(ctx, ServerMessages.welcome(out, 2, 2, new byte[16], 20), false);
+            } else {
+                refused = true;
+                send(ctx, ServerMessages.disconnect(out, 2, DisconnectReason.STANDBY_ENDED, "not this time"), true);
+            }
+            final ChannelHandlerContext first = FIRST.remove(character);
+            send(first, ServerMessages.redirect(out, 2, "127.0.0.1", port(), ("moved-" + character).getBytes(
+                java.nio.charset.StandardCharsets.UTF_8), "0-1"), true);
+        }
+
+        private int port() {
+            return ((java.net.InetSocketAddress) ctx.channel().localAddress()).getPort();
+        }
+
+        @Override
+        public void enterWorld(final DirectBuffer instanceId, final int offset, final int length) {
+            if (refused) {
+                return;
+            }
+            send(ctx, ServerMessages.worldEntered(out, 2, IDS.incrementAndGet(), 0, 0, 0, 0, 0, 100), false);
+            if (firstLogin) {
+                FIRST.put(character, ctx);
+                send(ctx, ServerMessages.standby(out, 2, "127.0.0.1", port(), ("standby-" + character).getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8), "0-1"), false);
+            }
+        }
+
+        @Override
+        public void move(final int sequence, final float mx, final float my, final float z, final float o, final int flags) {
+            send(ctx, ServerMessages.selfState(out, 2, sequence, mx, my, 0, 0, 100, 100, 1, 0, 0), false);
+        }
+
+        @Override
+        public void say(final DirectBuffer text, final int offset, final int length) {
+        }
+
+        @Override
+        public void attack(final long targetId) {
+        }
+
+        @Override
+        public void loot(final long corpseId) {
+        }
+
+        @Override
+        public void logout() {
+            send(ctx, ServerMessages.disconnect(out, 2, DisconnectReason.LOGOUT, "bye"), true);
+        }
+
+        @Override
+        public void ping(final long nonce) {
         }
     }
 
