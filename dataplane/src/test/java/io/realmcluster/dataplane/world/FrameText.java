@@ -86,17 +86,21 @@ public final class FrameText implements ServerMessages.Handler {
     @Override
     public void redirect(final String host, final int port, final DirectBuffer token, final int tokenOffset, final int tokenLength,
                          final String instanceId) {
-        redirectToken = new byte[tokenLength];
-        token.getBytes(tokenOffset, redirectToken);
+        redirectToken = copy(token, tokenOffset, tokenLength);
         out.add("redirect " + host + ":" + port + " " + instanceId);
     }
 
     @Override
     public void standby(final String host, final int port, final DirectBuffer token, final int tokenOffset, final int tokenLength,
                         final String instanceId) {
-        standbyToken = new byte[tokenLength];
-        token.getBytes(tokenOffset, standbyToken);
+        standbyToken = copy(token, tokenOffset, tokenLength);
         out.add("standby " + host + ":" + port + " " + instanceId);
+    }
+
+    private static byte[] copy(final DirectBuffer buffer, final int offset, final int length) {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        return bytes;
     }
 
     @Override
