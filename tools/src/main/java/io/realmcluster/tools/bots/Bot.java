@@ -334,6 +334,8 @@ final class Bot implements ServerMessages.Handler {
             fail("enter", disconnectReason != null ? "disconnected before entering the world: " + disconnectReason.label()
                 : "connection closed before entering the world");
         }
+        // Out for good: a standby connection left open would hold a session on the other node until its token expires.
+        closeSideConnections();
         leaveWorld();
         state = State.DONE;
         finish();
