@@ -67,7 +67,8 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
     /**
      * Players of a moving map offered to its copy in one call (and claimed there in one statement).
      * On a busy machine every call waits for cores, so fewer, larger ones hand players over sooner
-     * (measured drain of 1,000 players: out of the world p50 431 and 522 ms with 256, 635 and 843 ms with 64).
+     * (measured drain of 1,000 players: out of the world p50 431, 522 and 760 ms with 256, 635 and 843 ms with 64;
+     * a hint, not a proof: the runs spread as wide as the difference).
      */
     static final int HAND_OVER_BATCH = 256;
     /** Hand-over batches in flight at once: while the target claims one, the next is on its way. */
