@@ -647,11 +647,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
         final int length = ServerMessages.standby(frame, 0, target.getClient().getHost(), target.getClient().getPort(),
             tokenFor(target), instanceId);
-        final ByteBuf out = channel.alloc().buffer(ClientProtocol.LENGTH_PREFIX + length);
-        out.writeShortLE(length);
-        out.writeBytes(frame.byteArray(), 0, length);
-        shared.metrics().sent(out.readableBytes());
-        channel.writeAndFlush(out);
+        writeBody(frame.byteArray(), length);
     }
 
     /** A token this session's client shows {@code target} for its character. The session's event loop, once claimed. */
@@ -678,11 +674,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         state = State.CLOSED;
         closedBecause = "redirect";
         shared.metrics().disconnected(closedBecause);
-        final ByteBuf out = channel.alloc().buffer(ClientProtocol.LENGTH_PREFIX + body.length);
-        out.writeShortLE(body.length);
-        out.writeBytes(body);
+        writeBody(body, body.length).addListener(LastFrame.THEN_CLOSE);
+    }
+
+    /** Write the first {@code length} bytes of {@code body} as one frame (a body built off {@link #reply}, which may be too small). */
+    private io.netty.channel.ChannelFuture writeBody(final byte[] body, final int length) {
+        final ByteBuf out = channel.alloc().buffer(ClientProtocol.LENGTH_PREFIX + length);
+        out.writeShortLE(length);
+        out.writeBytes(body, 0, length);
         shared.metrics().sent(out.readableBytes());
-        channel.writeAndFlush(out).addListener(LastFrame.THEN_CLOSE);
+        return channel.writeAndFlush(out);
     }
 
     /** Send DISCONNECT and close. The session's event loop. */

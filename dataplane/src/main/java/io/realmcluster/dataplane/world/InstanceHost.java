@@ -139,8 +139,7 @@ public final class InstanceHost {
      * a player logging in to it now, or still on it when it leaves, goes there. Otherwise null.
      */
     public NodeDescriptor handingOverTo(final MapInstance instance) {
-        return handingOver(instance) && instance.getNodeId().equals(nodeId) && instance.getMove().hasToNode()
-            && !instance.getMove().getToNodeId().equals(nodeId) ? instance.getMove().getToNode() : null;
+        return handingOver(instance) ? movingTo(instance) : null;
     }
 
     /**
