@@ -89,7 +89,14 @@ public final class Node implements AutoCloseable {
         try {
             metricsEndpoint = MetricsEndpoint.start(config.metricsListen(), metrics);
             final CharacterStore store = openStore();
-            ticks = new TickScheduler(config.tickThreads(), error -> LOG.error("a map's tick failed", error));
+            ticks = new TickScheduler(config.tickThreads(), config.tickRealtimePriority(),
+                error -> LOG.error("a map's tick failed", error));
+            if (config.tickRealtimePriority() > 0) {
+                ticks.realtimeRefused().ifPresentOrElse(
+                    why -> LOG.warn("tick threads run at ordinary priority: {}", why),
+                    () -> LOG.info("{} tick threads at real-time priority {} (SCHED_FIFO)", ticks.threads(),
+                        config.tickRealtimePriority()));
+            }
             final SaveLog saveLog = SaveLog.allocate(SAVE_LOG_BYTES);
             instances = new InstanceHost(config.nodeId(), ticks, saveLog, this::mapLeft, NodeMetrics.tickTimes(metrics));
             placement = new PlacementClient(config.controlPlanes());

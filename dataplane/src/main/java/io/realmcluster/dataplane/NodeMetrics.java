@@ -149,5 +149,10 @@ final class NodeMetrics {
             .name("realm_node_tick_errors").help("Exceptions thrown by maps' ticks")
             .callback(cb -> cb.call(ticks.errors()))
             .register(registry);
+        GaugeWithCallback.builder()
+            .name("realm_node_tick_realtime_threads")
+            .help("Tick threads running at a real-time priority (--tick-realtime-priority)")
+            .callback(cb -> cb.call(ticks.realtimeThreads()))
+            .register(registry);
     }
 }

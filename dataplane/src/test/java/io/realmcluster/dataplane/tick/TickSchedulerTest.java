@@ -1,6 +1,7 @@
 package io.realmcluster.dataplane.tick;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -39,6 +40,47 @@ class TickSchedulerTest {
         }
     }
 
+    @Test
+    void tickThreadsAskedForARealtimePriorityTickAtItOrSayWhyNot() {
+        final List<Throwable> errors = new ArrayList<>();
+        try (TickScheduler scheduler = new TickScheduler(2, 7, errors::add)) {
+            final Counting a = new Counting();
+            final Counting b = new Counting();
+            scheduler.add(agent("a", a));
+            scheduler.add(agent("b", b));
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.ticks.get() > 2 && b.ticks.get() > 2);
+            if (scheduler.realtimeRefused().isPresent()) {
+                // Without CAP_SYS_NICE or an RLIMIT_RTPRIO of 7: ordinary threads, and a reason an operator can act on.
+                assertThat(scheduler.realtimeRefused().get()).contains("CAP_SYS_NICE", "RLIMIT_RTPRIO of at least 7");
+                assertThat(scheduler.realtimeThreads()).isZero();
+                assertThat(a.policy).isEqualTo(RealtimePriority.SCHED_OTHER);
+            } else {
+                assertThat(scheduler.realtimeThreads()).isEqualTo(2);
+                assertThat(a.policy).isEqualTo(RealtimePriority.SCHED_FIFO);
+                assertThat(b.policy).isEqualTo(RealtimePriority.SCHED_FIFO);
+            }
+            assertThat(errors).isEmpty();
+        }
+        // The threads that asked nothing, and this one, stay ordinary.
+        try (TickScheduler scheduler = new TickScheduler(1, errors::add)) {
+            final Counting c = new Counting();
+            scheduler.add(agent("c", c));
+            await().atMost(Duration.ofSeconds(5)).until(() -> c.ticks.get() > 2);
+            assertThat(c.policy).isEqualTo(RealtimePriority.SCHED_OTHER);
+            assertThat(scheduler.realtimeThreads()).isZero();
+            assertThat(scheduler.realtimeRefused()).isEmpty();
+        }
+        assertThat(RealtimePriority.policyOfCurrentThread()).isEqualTo(RealtimePriority.SCHED_OTHER);
+    }
+
+    @Test
+    void aPriorityOutsideTheKernelsRangeIsRefusedUpFront() {
+        assertThatThrownBy(() -> new TickScheduler(1, 100, Throwable::printStackTrace))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 99, got 100");
+        assertThatThrownBy(() -> RealtimePriority.applyToCurrentThread(0))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 99, got 0");
+    }
+
     private static MapAgent agent(final String id, final Counting simulation) {
         return new MapAgent(id, Ingress.allocate(4096), simulation, SystemNanoClock.INSTANCE, 100);
     }
@@ -47,6 +89,7 @@ class TickSchedulerTest {
     private static final class Counting implements TickSimulation {
         final AtomicLong ticks = new AtomicLong();
         volatile String thread;
+        volatile int policy = -2;
 
         @Override
         public void onInput(final int type, final DirectBuffer buffer, final int offset, final int length) {
@@ -56,6 +99,7 @@ class TickSchedulerTest {
         @Override
         public void tick(final long tick, final long nowNanos) {
             thread = Thread.currentThread().getName();
+            policy = RealtimePriority.policyOfCurrentThread();
             ticks.incrementAndGet();
         }
     }
