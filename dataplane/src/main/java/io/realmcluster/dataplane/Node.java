@@ -27,6 +27,7 @@ import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.dataplane.session.ControlPlaneSession;
 import io.realmcluster.dataplane.session.PlacementClient;
 import io.realmcluster.dataplane.transfer.Departures;
+import io.realmcluster.dataplane.tick.RealtimeThreads;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
@@ -89,14 +90,9 @@ public final class Node implements AutoCloseable {
         try {
             metricsEndpoint = MetricsEndpoint.start(config.metricsListen(), metrics);
             final CharacterStore store = openStore();
-            ticks = new TickScheduler(config.tickThreads(), config.tickRealtimePriority(),
-                error -> LOG.error("a map's tick failed", error));
-            if (config.tickRealtimePriority() > 0) {
-                ticks.realtimeRefused().ifPresentOrElse(
-                    why -> LOG.warn("tick threads run at ordinary priority: {}", why),
-                    () -> LOG.info("{} tick threads at real-time priority {} (SCHED_FIFO)", ticks.threads(),
-                        config.tickRealtimePriority()));
-            }
+            // The tick threads and the egress thread: a tick's frames wait for egress as much as for the tick.
+            final RealtimeThreads realtime = new RealtimeThreads(config.realtimePriority(), config.tickThreads() + 1);
+            ticks = new TickScheduler(config.tickThreads(), realtime, error -> LOG.error("a map's tick failed", error));
             final SaveLog saveLog = SaveLog.allocate(SAVE_LOG_BYTES);
             instances = new InstanceHost(config.nodeId(), ticks, saveLog, this::mapLeft, NodeMetrics.tickTimes(metrics));
             placement = new PlacementClient(config.controlPlanes());
@@ -118,10 +114,11 @@ public final class Node implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
             clients = ClientListener.bind(config.clientListen(), Math.max(1, Runtime.getRuntime().availableProcessors()),
                 new ClientListener.Serving(config.nodeId(), tokens, instances, sessions,
-                    new ClientMetrics(metrics, sessions), store, storeThreads, arrivals));
+                    new ClientMetrics(metrics, sessions), store, storeThreads, arrivals), realtime);
             final TransferService transfers = new TransferService(config.nodeId(), store, instances, arrivals, tokens,
                 endpoint(config.advertiseHost(), clients.address()), config.transferArrival(), System::currentTimeMillis);
-            NodeMetrics.register(metrics, instances, ticks, saver.stats(), departures.stats(), transfers::transfersIn);
+            NodeMetrics.register(metrics, instances, ticks, realtime, saver.stats(), departures.stats(),
+                transfers::transfersIn);
             transferThreads = TransferService.threads();
             server = GrpcServers.start("gRPC", config.listen(), health, transferThreads, List.of(transfers));
             final HostPort grpc = GrpcServers.boundAddress(server, config.listen());

@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.dataplane.store.Saver;
+import io.realmcluster.dataplane.tick.RealtimeThreads;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.transfer.Departures;
 import io.realmcluster.dataplane.world.InstanceHost;
@@ -49,6 +50,7 @@ final class NodeMetrics {
     }
 
     static void register(final PrometheusRegistry registry, final InstanceHost instances, final TickScheduler ticks,
+                         final RealtimeThreads realtime,
                          final Saver.Stats saves, final Departures.Stats departures,
                          final java.util.function.LongSupplier transfersIn) {
         CounterWithCallback.builder()
@@ -150,9 +152,9 @@ final class NodeMetrics {
             .callback(cb -> cb.call(ticks.errors()))
             .register(registry);
         GaugeWithCallback.builder()
-            .name("realm_node_tick_realtime_threads")
-            .help("Tick threads running at a real-time priority (--tick-realtime-priority)")
-            .callback(cb -> cb.call(ticks.realtimeThreads()))
+            .name("realm_node_realtime_threads")
+            .help("Threads of the tick pipeline (tick threads, egress) running at a real-time priority (--realtime-priority)")
+            .callback(cb -> cb.call(realtime.granted()))
             .register(registry);
     }
 }

@@ -78,16 +78,18 @@ public final class BenchRealm implements AutoCloseable {
     }
 
     /**
-     * Start a node of the continent pool with room for {@code capacity} players; returns once it
-     * registered, with the address of its metrics.
+     * Start a node of the continent pool with room for {@code capacity} players and {@code extraArgs};
+     * returns once it registered, with the address of its metrics.
      */
-    public Node node(final String id, final int capacity) {
+    public Node node(final String id, final int capacity, final String... extraArgs) {
+        final List<String> args = new ArrayList<>(List.of("--node-id", id, "--controlplane", address.toString(),
+            "--listen", "127.0.0.1:0", "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--pools",
+            "continent", "--db-url", postgres.jdbcUrl(), "--capacity", Integer.toString(capacity)));
+        args.addAll(List.of(extraArgs));
         final JavaProcess process = JavaProcess.builder("io.realmcluster.dataplane.NodeMain").name(id)
             .env("REALM_TOKEN_SECRET", SECRET).env("REALM_DB_USER", postgres.user())
             .env("REALM_DB_PASSWORD", postgres.password())
-            .args(List.of("--node-id", id, "--controlplane", address.toString(), "--listen", "127.0.0.1:0",
-                "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--pools", "continent",
-                "--db-url", postgres.jdbcUrl(), "--capacity", Integer.toString(capacity))).start();
+            .args(args).start();
         nodes.add(process);
         final Matcher metrics = METRICS.matcher(process.awaitOutput(METRICS, START_DEADLINE));
         if (!metrics.find()) {

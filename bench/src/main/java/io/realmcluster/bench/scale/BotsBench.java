@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
  * One node process carrying many bots over loopback TCP, each sending a move 20 times a second:
  * the node's tick durations (from its own histogram, both continents together) and the bots'
  * latency from a move to the node's echo of it. Side by side in the same run, on the same node:
- * a baseline of fewer bots, so the ratio shows what the extra players cost.
+ * a baseline of fewer bots, so the ratio shows what the extra players cost; and, each on a realm of
+ * its own, the node's tick threads at ordinary and at real-time priority.
  *
  * <p>Everything shares this machine: etcd, PostgreSQL, the control plane, the node, and the bots
  * (in this JVM), so the numbers are an upper bound of what the node alone would show.
@@ -31,6 +32,8 @@ import picocli.CommandLine.Option;
     description = "One node under N bots over loopback: tick p99 and max, input-to-update latency, against fewer bots.")
 public final class BotsBench implements Callable<Integer> {
     private static final double SLOW_TICK_SECONDS = 0.05;
+    /** The node's --realtime-priority in the realtime runs: above the kernel's own threaded work at 1, far below 50. */
+    private static final int REALTIME_PRIORITY = 10;
 
     @Option(names = "--counts", defaultValue = "1000,5000", split = ",",
         description = "Bots of each run, one run after the other on the same node; the first is the baseline (default: ${DEFAULT-VALUE}).")
@@ -55,43 +58,74 @@ public final class BotsBench implements Callable<Integer> {
     /** The transport of the bots' moves; everything else, and all the node sends, goes over TCP. */
     enum Moves { tcp, udp }
 
+    @Option(names = "--tick-priority", defaultValue = "ordinary,realtime", split = ",",
+        description = "How the node's tick threads are scheduled: ordinary, realtime (the node's --realtime-priority "
+            + REALTIME_PRIORITY + ", needs root or CAP_SYS_NICE), or both: every run on a fresh realm for each, one after "
+            + "the other, realtime compared with ordinary (default: ${DEFAULT-VALUE}).")
+    List<TickPriority> priorities;
+
+    /** The scheduling of the node's tick pipeline (tick threads, egress thread). */
+    enum TickPriority { ordinary, realtime }
+
     @Mixin
     FleetOptions fleet;
 
     @Override
     public Integer call() throws Exception {
         System.out.println(Conditions.describe());
-        System.out.printf("scenario:   1 node saving to PostgreSQL (both continents, 1 tick thread per core), runs of %s bots over loopback, a move each 50 ms,%n"
+        System.out.printf("scenario:   1 node saving to PostgreSQL (both continents, 1 tick thread per core, tick threads at %s priority,%n"
+            + "            each on a fresh realm), runs of %s bots over loopback, a move each 50 ms,%n"
             + "            moves over %s, half on each continent, homes spread over %.0f yards around the start area;%n"
             + "            etcd, PostgreSQL, 1 control plane and the bots (%d event loops, in this JVM) on the same machine;%n"
-            + "            %d s warm-up, %d s measured per run%n", counts, moves, spreadYards, fleet.ioThreads(), warmupSeconds,
+            + "            %d s warm-up, %d s measured per run%n", priorities, counts, moves, spreadYards, fleet.ioThreads(), warmupSeconds,
             seconds);
-        try (BenchRealm realm = BenchRealm.start()) {
-            final BenchRealm.Node node = realm.node("bench-node", counts.stream().mapToInt(Integer::intValue).max().orElse(1));
-            realm.awaitActive(node.id(), 2);
-            final List<Run> runs = new java.util.ArrayList<>();
-            for (final int count : counts) {
-                for (final Moves way : moves) {
-                    runs.add(run(realm.controlPlane(), node.metrics(), count, way, "Run" + (char) ('a' + runs.size())));
-                    System.out.println();
-                    Run.header();
-                    runs.forEach(Run::print);
-                    System.out.println();
+        final List<Run> runs = new java.util.ArrayList<>();
+        final int capacity = counts.stream().mapToInt(Integer::intValue).max().orElse(1);
+        for (final TickPriority priority : priorities) {
+            try (BenchRealm realm = BenchRealm.start()) {
+                final BenchRealm.Node node = priority == TickPriority.realtime
+                    ? realm.node("bench-node", capacity, "--realtime-priority", Integer.toString(REALTIME_PRIORITY))
+                    : realm.node("bench-node", capacity);
+                realm.awaitActive(node.id(), 2);
+                if (priority == TickPriority.realtime && Scrape.of(node.metrics()).sum("realm_node_realtime_threads") < 1) {
+                    throw new IllegalStateException("the node's tick threads did not get real-time priority (its log says "
+                        + "why; run as root or with CAP_SYS_NICE), or leave realtime out of --tick-priority");
+                }
+                for (final int count : counts) {
+                    for (final Moves way : moves) {
+                        runs.add(run(realm.controlPlane(), node.metrics(), count, way, priority,
+                            "Run" + (char) ('a' + runs.size())));
+                        System.out.println();
+                        Run.header();
+                        runs.forEach(Run::print);
+                        System.out.println();
+                    }
                 }
             }
-            final Run first = runs.get(0);
-            final Run last = runs.get(runs.size() - 1);
-            if (last.bots != first.bots) {
-                ratio(last.bots + "/" + first.bots + " bots" + (moves.size() > 1 ? " over " + last.moves : ""),
-                    runs.stream().filter(r -> r.moves == last.moves).findFirst().orElse(first), last);
-            }
-            for (final Run udp : runs) {
-                runs.stream().filter(tcp -> udp.moves == Moves.udp && tcp.moves == Moves.tcp && tcp.bots == udp.bots)
-                    .findFirst().ifPresent(tcp -> ratio("udp/tcp at " + udp.bots + " bots", tcp, udp));
-            }
-            for (final String line : last.report.summaryLines()) {
-                System.out.println(line);
-            }
+        }
+        final Run first = runs.get(0);
+        final Run last = runs.get(runs.size() - 1);
+        if (last.bots != first.bots) {
+            ratio(last.bots + "/" + first.bots + " bots" + (moves.size() > 1 ? " over " + last.moves : "")
+                    + (priorities.size() > 1 ? " at " + last.priority + " priority" : ""),
+                runs.stream().filter(r -> r.moves == last.moves && r.priority == last.priority).findFirst().orElse(first),
+                last);
+        }
+        for (final Run udp : runs) {
+            runs.stream().filter(tcp -> udp.moves == Moves.udp && tcp.moves == Moves.tcp && tcp.bots == udp.bots
+                    && tcp.priority == udp.priority)
+                .findFirst().ifPresent(tcp -> ratio("udp/tcp at " + udp.bots + " bots"
+                    + (priorities.size() > 1 ? ", " + udp.priority + " priority" : ""), tcp, udp));
+        }
+        for (final Run realtime : runs) {
+            runs.stream().filter(ordinary -> realtime.priority == TickPriority.realtime
+                    && ordinary.priority == TickPriority.ordinary && ordinary.bots == realtime.bots
+                    && ordinary.moves == realtime.moves)
+                .findFirst().ifPresent(ordinary -> ratio("realtime/ordinary priority at " + realtime.bots + " bots over "
+                    + realtime.moves, ordinary, realtime));
+        }
+        for (final String line : last.report.summaryLines()) {
+            System.out.println(line);
         }
         return 0;
     }
@@ -104,7 +138,8 @@ public final class BotsBench implements Callable<Integer> {
     }
 
     /** Log {@code bots} bots in, let them play, measure a window, log them out. */
-    private Run run(final HostPort cp, final String metrics, final int bots, final Moves way, final String prefix)
+    private Run run(final HostPort cp, final String metrics, final int bots, final Moves way, final TickPriority priority,
+                    final String prefix)
         throws Exception {
         try (RunningFleet running = RunningFleet.start(fleet.fleet(cp, bots, prefix, spreadYards)
             .withMovesOverUdp(way == Moves.udp))) {
@@ -118,7 +153,7 @@ public final class BotsBench implements Callable<Integer> {
             Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
             final Scrape after = Scrape.of(metrics);
             final long movesPerSecond = (running.fleet().movesSent() - movesBefore) / seconds;
-            return new Run(bots, way, inWorld, movesPerSecond, TickWindow.between(before, after),
+            return new Run(bots, way, priority, inWorld, movesPerSecond, TickWindow.between(before, after),
                 TickWindow.between(TickWindow.CPU, before, after), TickWindow.ticksOver(before, after, SLOW_TICK_SECONDS),
                 Math.round(after.sum("realm_node_dropped_frames") - before.sum("realm_node_dropped_frames")),
                 Math.round(after.sum("realm_node_dropped_inputs") - before.sum("realm_node_dropped_inputs")),
@@ -128,22 +163,22 @@ public final class BotsBench implements Callable<Integer> {
         }
     }
 
-    private record Run(int bots, Moves moves, int inWorld, long movesPerSecond, TickWindow ticks,
+    private record Run(int bots, Moves moves, TickPriority priority, int inWorld, long movesPerSecond, TickWindow ticks,
                        TickWindow tickCpu, long slowTicks,
                        long droppedFrames, long droppedInputs, long datagramsPerSecond, BotReport report) {
         static void header() {
             System.out.println("moves the bots sent a second (20 a bot when they keep up), node tick duration and the tick "
                 + "thread's CPU time per tick (ms, histogram bucket bounds), frames and inputs the node dropped, datagrams "
                 + "it took a second, bots' move-to-echo latency (ms)");
-            System.out.printf("%-6s %5s %8s %8s %9s %9s %8s %9s %9s %7s %10s %10s %8s %9s %9s %9s %9s%n", "bots",
-                "moves", "moves/s", "in world", "tick p99", "tick max", "> 50 ms", "cpu p99", "overruns", "ticks", "drop frm", "drop inp", "udp/s",
+            System.out.printf("%-6s %5s %8s %8s %8s %9s %9s %8s %9s %9s %7s %10s %10s %8s %9s %9s %9s %9s%n", "bots",
+                "moves", "priority", "moves/s", "in world", "tick p99", "tick max", "> 50 ms", "cpu p99", "overruns", "ticks", "drop frm", "drop inp", "udp/s",
                 "echo p50", "echo p99", "echo max", "failed");
         }
 
         void print() {
             System.out.printf(Locale.ROOT,
-                "%-6d %5s %8d %8d %9s %9s %8d %9s %9.0f %7d %10d %10d %8d %9.1f %9.1f %9.1f %9d%n",
-                bots, moves, movesPerSecond, inWorld, bound(ticks.p99Seconds()), bound(ticks.maxSeconds()), slowTicks,
+                "%-6d %5s %8s %8d %8d %9s %9s %8d %9s %9.0f %7d %10d %10d %8d %9.1f %9.1f %9.1f %9d%n",
+                bots, moves, priority, movesPerSecond, inWorld, bound(ticks.p99Seconds()), bound(ticks.maxSeconds()), slowTicks,
                 bound(tickCpu.p99Seconds()), ticks.overruns(), ticks.ticks(), droppedFrames, droppedInputs, datagramsPerSecond,
                 report.latencyP50Micros() / 1000.0, report.latencyP99Micros() / 1000.0, report.latencyMaxMicros() / 1000.0,
                 bots - report.enteredWorld() + report.unexpectedDisconnectCount());

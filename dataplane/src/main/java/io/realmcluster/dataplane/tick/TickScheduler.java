@@ -4,11 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.ErrorHandler;
@@ -35,24 +32,14 @@ public final class TickScheduler implements AutoCloseable {
     private final Map<MapAgent, DynamicCompositeAgent> placed = new HashMap<>();
     private final int[] counts;
     private final AtomicLong errors = new AtomicLong();
-    private final AtomicInteger realtimeThreads = new AtomicInteger();
-    private final AtomicReference<String> realtimeRefused = new AtomicReference<>();
 
     /** Tick threads at ordinary priority. */
     public TickScheduler(final int threads, final ErrorHandler errorHandler) {
-        this(threads, 0, errorHandler);
+        this(threads, RealtimeThreads.OFF, errorHandler);
     }
 
-    /**
-     * {@code realtimePriority}: 0 for ordinary scheduling, else the SCHED_FIFO priority each tick
-     * thread asks for as it starts; a thread the kernel refuses runs at ordinary priority, and
-     * {@link #realtimeRefused} says why.
-     */
-    public TickScheduler(final int threads, final int realtimePriority, final ErrorHandler errorHandler) {
-        if (realtimePriority != 0 && (realtimePriority < RealtimePriority.MIN || realtimePriority > RealtimePriority.MAX)) {
-            throw new IllegalArgumentException("real-time priority must be 0 (off) or " + RealtimePriority.MIN + " to "
-                + RealtimePriority.MAX + ", got " + realtimePriority);
-        }
+    /** Tick threads made by {@code realtime}: at its priority, when it is on and the kernel grants it. */
+    public TickScheduler(final int threads, final RealtimeThreads realtime, final ErrorHandler errorHandler) {
         counts = new int[threads];
         final ErrorHandler counting = error -> {
             errors.incrementAndGet();
@@ -63,11 +50,7 @@ public final class TickScheduler implements AutoCloseable {
             final AgentRunner runner = new AgentRunner(new SleepingIdleStrategy(PARK_NANOS), counting, null, composite);
             composites.add(composite);
             runners.add(runner);
-            AgentRunner.startOnThread(runner, realtimePriority == 0 ? Thread::new : body -> new Thread(() -> {
-                RealtimePriority.applyToCurrentThread(realtimePriority).ifPresentOrElse(realtimeRefused::set,
-                    realtimeThreads::incrementAndGet);
-                body.run();
-            }));
+            AgentRunner.startOnThread(runner, realtime.factory());
         }
         // A composite takes agents only once its thread runs it.
         for (final DynamicCompositeAgent composite : composites) {
@@ -109,16 +92,6 @@ public final class TickScheduler implements AutoCloseable {
 
     public int threads() {
         return composites.size();
-    }
-
-    /** Tick threads running at a real-time priority. */
-    public int realtimeThreads() {
-        return realtimeThreads.get();
-    }
-
-    /** Why the kernel refused a tick thread its real-time priority, if it did. */
-    public Optional<String> realtimeRefused() {
-        return Optional.ofNullable(realtimeRefused.get());
     }
 
     private static void handOver(final java.util.function.BooleanSupplier offer,

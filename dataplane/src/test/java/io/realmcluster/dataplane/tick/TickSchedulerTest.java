@@ -43,19 +43,20 @@ class TickSchedulerTest {
     @Test
     void tickThreadsAskedForARealtimePriorityTickAtItOrSayWhyNot() {
         final List<Throwable> errors = new ArrayList<>();
-        try (TickScheduler scheduler = new TickScheduler(2, 7, errors::add)) {
+        final RealtimeThreads realtime = new RealtimeThreads(7, 2);
+        try (TickScheduler scheduler = new TickScheduler(2, realtime, errors::add)) {
             final Counting a = new Counting();
             final Counting b = new Counting();
             scheduler.add(agent("a", a));
             scheduler.add(agent("b", b));
             await().atMost(Duration.ofSeconds(5)).until(() -> a.ticks.get() > 2 && b.ticks.get() > 2);
-            if (scheduler.realtimeRefused().isPresent()) {
+            if (realtime.refused().isPresent()) {
                 // Without CAP_SYS_NICE or an RLIMIT_RTPRIO of 7: ordinary threads, and a reason an operator can act on.
-                assertThat(scheduler.realtimeRefused().get()).contains("CAP_SYS_NICE", "RLIMIT_RTPRIO of at least 7");
-                assertThat(scheduler.realtimeThreads()).isZero();
+                assertThat(realtime.refused().get()).contains("CAP_SYS_NICE", "RLIMIT_RTPRIO of at least 7");
+                assertThat(realtime.granted()).isZero();
                 assertThat(a.policy).isEqualTo(RealtimePriority.SCHED_OTHER);
             } else {
-                assertThat(scheduler.realtimeThreads()).isEqualTo(2);
+                assertThat(realtime.granted()).isEqualTo(2);
                 assertThat(a.policy).isEqualTo(RealtimePriority.SCHED_FIFO);
                 assertThat(b.policy).isEqualTo(RealtimePriority.SCHED_FIFO);
             }
@@ -67,15 +68,13 @@ class TickSchedulerTest {
             scheduler.add(agent("c", c));
             await().atMost(Duration.ofSeconds(5)).until(() -> c.ticks.get() > 2);
             assertThat(c.policy).isEqualTo(RealtimePriority.SCHED_OTHER);
-            assertThat(scheduler.realtimeThreads()).isZero();
-            assertThat(scheduler.realtimeRefused()).isEmpty();
         }
         assertThat(RealtimePriority.policyOfCurrentThread()).isEqualTo(RealtimePriority.SCHED_OTHER);
     }
 
     @Test
     void aPriorityOutsideTheKernelsRangeIsRefusedUpFront() {
-        assertThatThrownBy(() -> new TickScheduler(1, 100, Throwable::printStackTrace))
+        assertThatThrownBy(() -> new RealtimeThreads(100, 1))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 99, got 100");
         assertThatThrownBy(() -> RealtimePriority.applyToCurrentThread(0))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 99, got 0");

@@ -1,0 +1,79 @@
+package io.realmcluster.dataplane.tick;
+
+import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The threads of a node's tick pipeline (the tick threads, and the egress thread that takes their
+ * frames to the network) at one real-time priority, or at ordinary priority when off. Each thread
+ * asks for it as it starts; a thread the kernel refuses runs at ordinary priority. The first
+ * refusal is logged with what the node needs, and the last grant of those expected is logged too.
+ */
+public final class RealtimeThreads {
+    private static final Logger LOG = LoggerFactory.getLogger(RealtimeThreads.class);
+
+    /** Ordinary priority for every thread. */
+    public static final RealtimeThreads OFF = new RealtimeThreads(0, 0);
+
+    private final int priority;
+    private final int expected;
+    private final AtomicInteger granted = new AtomicInteger();
+    private final AtomicReference<String> refused = new AtomicReference<>();
+
+    /**
+     * @param priority the SCHED_FIFO priority, {@link RealtimePriority#MIN} to {@link RealtimePriority#MAX}, or 0 for off
+     * @param expected how many threads will ask, for the log line once all got it
+     */
+    public RealtimeThreads(final int priority, final int expected) {
+        if (priority != 0 && (priority < RealtimePriority.MIN || priority > RealtimePriority.MAX)) {
+            throw new IllegalArgumentException("real-time priority must be 0 (off) or " + RealtimePriority.MIN + " to "
+                + RealtimePriority.MAX + ", got " + priority);
+        }
+        this.priority = priority;
+        this.expected = expected;
+    }
+
+    /** Threads that ask for the priority before they run their work (plain threads when off). */
+    public ThreadFactory factory() {
+        if (priority == 0) {
+            return Thread::new;
+        }
+        return work -> new Thread(() -> {
+            RealtimePriority.applyToCurrentThread(priority).ifPresentOrElse(this::onRefused, this::onGranted);
+            work.run();
+        });
+    }
+
+    private void onGranted() {
+        if (granted.incrementAndGet() == expected) {
+            LOG.info("{} threads of the tick pipeline (tick threads and egress) at real-time priority {} (SCHED_FIFO)",
+                expected, priority);
+        }
+    }
+
+    private void onRefused(final String why) {
+        if (refused.compareAndSet(null, why)) {
+            LOG.warn("the tick pipeline runs at ordinary priority: {}", why);
+        }
+    }
+
+    /** The priority asked for, 0 when off. */
+    public int priority() {
+        return priority;
+    }
+
+    /** Threads running at the real-time priority. */
+    public int granted() {
+        return granted.get();
+    }
+
+    /** Why the kernel refused a thread its priority, if it did. */
+    public Optional<String> refused() {
+        return Optional.ofNullable(refused.get());
+    }
+}
