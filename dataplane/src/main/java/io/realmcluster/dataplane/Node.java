@@ -90,8 +90,7 @@ public final class Node implements AutoCloseable {
         try {
             metricsEndpoint = MetricsEndpoint.start(config.metricsListen(), metrics);
             final CharacterStore store = openStore();
-            // The tick threads and the egress thread: a tick's frames wait for egress as much as for the tick.
-            final RealtimeThreads realtime = new RealtimeThreads(config.realtimePriority(), config.tickThreads() + 1);
+            final RealtimeThreads realtime = new RealtimeThreads(config.tickRealtimePriority(), config.tickThreads());
             ticks = new TickScheduler(config.tickThreads(), realtime, error -> LOG.error("a map's tick failed", error));
             final SaveLog saveLog = SaveLog.allocate(SAVE_LOG_BYTES);
             instances = new InstanceHost(config.nodeId(), ticks, saveLog, this::mapLeft, NodeMetrics.tickTimes(metrics));
@@ -114,7 +113,7 @@ public final class Node implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
             clients = ClientListener.bind(config.clientListen(), Math.max(1, Runtime.getRuntime().availableProcessors()),
                 new ClientListener.Serving(config.nodeId(), tokens, instances, sessions,
-                    new ClientMetrics(metrics, sessions), store, storeThreads, arrivals), realtime);
+                    new ClientMetrics(metrics, sessions), store, storeThreads, arrivals));
             final TransferService transfers = new TransferService(config.nodeId(), store, instances, arrivals, tokens,
                 endpoint(config.advertiseHost(), clients.address()), config.transferArrival(), System::currentTimeMillis);
             NodeMetrics.register(metrics, instances, ticks, realtime, saver.stats(), departures.stats(),

@@ -18,8 +18,8 @@ public record NodeConfig(
     List<String> pools,
     int capacityPlayers,
     int tickThreads,
-    /** SCHED_FIFO priority of the tick pipeline's threads (tick threads, egress), 0 for ordinary scheduling. */
-    int realtimePriority,
+    /** SCHED_FIFO priority of the tick threads, 0 for ordinary scheduling. */
+    int tickRealtimePriority,
     TokenSecret tokenSecret,
     /** The character database; null runs the node without one (characters live only in the process). */
     String dbUrl,

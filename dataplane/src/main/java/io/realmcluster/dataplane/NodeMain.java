@@ -68,12 +68,11 @@ public final class NodeMain implements Callable<Integer> {
         description = "Threads that tick maps (default: one per core).")
     Integer tickThreads;
 
-    @Option(names = "--realtime-priority", paramLabel = "1-99",
-        description = "Run the tick threads, and the thread that takes their frames to the network, at this real-time "
-            + "priority (Linux SCHED_FIFO), ahead of every ordinary thread, so that a busy machine does not stretch ticks; "
-            + "needs CAP_SYS_NICE or an RLIMIT_RTPRIO this high (systemd LimitRTPRIO=). Refused, the node warns and "
-            + "ticks at ordinary priority (default: off).")
-    Integer realtimePriority;
+    @Option(names = "--tick-realtime-priority", paramLabel = "1-99",
+        description = "Run the tick threads at this real-time priority (Linux SCHED_FIFO), ahead of every ordinary thread, "
+            + "so that a busy machine does not stretch ticks; needs CAP_SYS_NICE or an RLIMIT_RTPRIO this high "
+            + "(systemd LimitRTPRIO=). Refused, the node warns and ticks at ordinary priority (default: off).")
+    Integer tickRealtimePriority;
 
     @Option(names = "--token-secret-file", paramLabel = "FILE",
         description = "Key that signs session tokens, the control plane's (instead of REALM_TOKEN_SECRET).")
@@ -111,9 +110,10 @@ public final class NodeMain implements Callable<Integer> {
         if (tickThreads != null && tickThreads < 1) {
             throw new IllegalArgumentException("--tick-threads must be at least 1, got " + tickThreads);
         }
-        if (realtimePriority != null && (realtimePriority < RealtimePriority.MIN || realtimePriority > RealtimePriority.MAX)) {
-            throw new IllegalArgumentException("--realtime-priority must be " + RealtimePriority.MIN + " to "
-                + RealtimePriority.MAX + ", got " + realtimePriority);
+        if (tickRealtimePriority != null
+            && (tickRealtimePriority < RealtimePriority.MIN || tickRealtimePriority > RealtimePriority.MAX)) {
+            throw new IllegalArgumentException("--tick-realtime-priority must be " + RealtimePriority.MIN + " to "
+                + RealtimePriority.MAX + ", got " + tickRealtimePriority);
         }
         if (capacity <= 0) {
             throw new IllegalArgumentException("--capacity must be positive, got " + capacity);
@@ -127,7 +127,7 @@ public final class NodeMain implements Callable<Integer> {
             controlPlanes, listen, clientListen, metricsListen, advertise(),
             pools.stream().map(p -> p.toLowerCase(Locale.ROOT)).distinct().toList(), capacity,
             tickThreads != null ? tickThreads : Runtime.getRuntime().availableProcessors(),
-            realtimePriority != null ? realtimePriority : 0,
+            tickRealtimePriority != null ? tickRealtimePriority : 0,
             TokenSecret.load(tokenSecretFile, System.getenv()),
             dbUrl, dbUrl == null ? null : DatabaseCredentials.from(System.getenv(),
                 dbPasswordFile == null ? null : java.nio.file.Path.of(dbPasswordFile)),

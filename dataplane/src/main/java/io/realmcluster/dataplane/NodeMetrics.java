@@ -152,8 +152,8 @@ final class NodeMetrics {
             .callback(cb -> cb.call(ticks.errors()))
             .register(registry);
         GaugeWithCallback.builder()
-            .name("realm_node_realtime_threads")
-            .help("Threads of the tick pipeline (tick threads, egress) running at a real-time priority (--realtime-priority)")
+            .name("realm_node_tick_realtime_threads")
+            .help("Tick threads running at a real-time priority (--tick-realtime-priority)")
             .callback(cb -> cb.call(realtime.granted()))
             .register(registry);
     }

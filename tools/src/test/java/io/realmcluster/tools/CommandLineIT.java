@@ -97,18 +97,17 @@ class CommandLineIT {
     }
 
     @Test
-    void aRealtimePriorityIsCheckedAndTheNodeSaysWhetherItGotIt() {
+    void aTickRealtimePriorityIsCheckedAndTheNodeSaysWhetherItGotIt() {
         final JavaProcess bad = binaries.run(Binaries.DATAPLANE, "node-bad-priority", "--listen", "127.0.0.1:0",
-            "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--realtime-priority", "100");
+            "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--tick-realtime-priority", "100");
         assertThat(bad.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
-        assertOneLine(bad, "dataplane: error: --realtime-priority must be 1 to 99, got 100");
+        assertOneLine(bad, "dataplane: error: --tick-realtime-priority must be 1 to 99, got 100");
 
         // Root here gets it; elsewhere the node says what it needs and ticks on at ordinary priority.
         final JavaProcess node = binaries.node("node-realtime", java.util.List.of(Binaries.freeAddress()), null, null, null,
-            "--tick-threads", "2", "--realtime-priority", "5");
+            "--tick-threads", "2", "--tick-realtime-priority", "5");
         final String said = node.awaitOutput(java.util.regex.Pattern.compile(
-            "3 threads of the tick pipeline \\(tick threads and egress\\) at real-time priority 5 \\(SCHED_FIFO\\)"
-                + "|the tick pipeline runs at ordinary priority: .*CAP_SYS_NICE"),
+            "2 tick threads at real-time priority 5 \\(SCHED_FIFO\\)|tick threads run at ordinary priority: .*CAP_SYS_NICE"),
             EXIT_DEADLINE);
         assertThat(said).isNotBlank();
         assertThat(node.isAlive()).isTrue();

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
     description = "One node under N bots over loopback: tick p99 and max, input-to-update latency, against fewer bots.")
 public final class BotsBench implements Callable<Integer> {
     private static final double SLOW_TICK_SECONDS = 0.05;
-    /** The node's --realtime-priority in the realtime runs: above the kernel's own threaded work at 1, far below 50. */
+    /** The node's --tick-realtime-priority in the realtime runs: above the kernel's own threaded work at 1, far below 50. */
     private static final int REALTIME_PRIORITY = 10;
 
     @Option(names = "--counts", defaultValue = "1000,5000", split = ",",
@@ -59,12 +59,12 @@ public final class BotsBench implements Callable<Integer> {
     enum Moves { tcp, udp }
 
     @Option(names = "--tick-priority", defaultValue = "ordinary,realtime", split = ",",
-        description = "How the node's tick threads are scheduled: ordinary, realtime (the node's --realtime-priority "
+        description = "How the node's tick threads are scheduled: ordinary, realtime (the node's --tick-realtime-priority "
             + REALTIME_PRIORITY + ", needs root or CAP_SYS_NICE), or both: every run on a fresh realm for each, one after "
             + "the other, realtime compared with ordinary (default: ${DEFAULT-VALUE}).")
     List<TickPriority> priorities;
 
-    /** The scheduling of the node's tick pipeline (tick threads, egress thread). */
+    /** The scheduling of the node's tick threads. */
     enum TickPriority { ordinary, realtime }
 
     @Mixin
@@ -84,10 +84,10 @@ public final class BotsBench implements Callable<Integer> {
         for (final TickPriority priority : priorities) {
             try (BenchRealm realm = BenchRealm.start()) {
                 final BenchRealm.Node node = priority == TickPriority.realtime
-                    ? realm.node("bench-node", capacity, "--realtime-priority", Integer.toString(REALTIME_PRIORITY))
+                    ? realm.node("bench-node", capacity, "--tick-realtime-priority", Integer.toString(REALTIME_PRIORITY))
                     : realm.node("bench-node", capacity);
                 realm.awaitActive(node.id(), 2);
-                if (priority == TickPriority.realtime && Scrape.of(node.metrics()).sum("realm_node_realtime_threads") < 1) {
+                if (priority == TickPriority.realtime && Scrape.of(node.metrics()).sum("realm_node_tick_realtime_threads") < 1) {
                     throw new IllegalStateException("the node's tick threads did not get real-time priority (its log says "
                         + "why; run as root or with CAP_SYS_NICE), or leave realtime out of --tick-priority");
                 }

@@ -32,7 +32,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.dataplane.store.CharacterStore;
-import io.realmcluster.dataplane.tick.RealtimeThreads;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.net.HostPort;
@@ -97,12 +96,6 @@ public final class ClientListener implements AutoCloseable {
 
     /** Bind TCP, then UDP on the same port (port 0: the port TCP got), and start the egress thread. */
     public static ClientListener bind(final HostPort listen, final int ioThreads, final Serving serving) {
-        return bind(listen, ioThreads, serving, RealtimeThreads.OFF);
-    }
-
-    /** The same, with the egress thread made by {@code egressThread} (at a real-time priority, when on). */
-    public static ClientListener bind(final HostPort listen, final int ioThreads, final Serving serving,
-                                      final RealtimeThreads egressThread) {
         final ClientSession.Shared shared = new ClientSession.Shared(serving.nodeId(), serving.tokens(),
             serving.instances(), serving.sessions(), serving.metrics(), System::currentTimeMillis, serving.store(),
             serving.storeThreads(), serving.arrivals());
@@ -154,7 +147,7 @@ public final class ClientListener implements AutoCloseable {
             final AgentRunner egress = new AgentRunner(new SleepingIdleStrategy(EGRESS_PARK_NANOS),
                 error -> LOG.error("client egress failed", error), null,
                 new EgressAgent(serving.instances(), serving.sessions(), serving.metrics(), PooledByteBufAllocator.DEFAULT));
-            AgentRunner.startOnThread(egress, egressThread.factory());
+            AgentRunner.startOnThread(egress);
             return new ClientListener(boss, workers, tcp, udp, bound, serving.sessions(), egress, serving.instances());
         } catch (final Exception e) {
             // Netty rethrows the bind's IOException unchecked, hence Exception rather than RuntimeException.

@@ -9,10 +9,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The threads of a node's tick pipeline (the tick threads, and the egress thread that takes their
- * frames to the network) at one real-time priority, or at ordinary priority when off. Each thread
+ * A node's tick threads at one real-time priority, or at ordinary priority when off. Each thread
  * asks for it as it starts; a thread the kernel refuses runs at ordinary priority. The first
  * refusal is logged with what the node needs, and the last grant of those expected is logged too.
+ *
+ * <p>Only threads whose work per wake-up is bounded and measured belong here. The egress thread
+ * does not: at real-time priority with 5,000 bots it kept a core from the network threads, so that
+ * logins timed out (bench/RESULTS.md, bots).
  */
 public final class RealtimeThreads {
     private static final Logger LOG = LoggerFactory.getLogger(RealtimeThreads.class);
@@ -51,14 +54,13 @@ public final class RealtimeThreads {
 
     private void onGranted() {
         if (granted.incrementAndGet() == expected) {
-            LOG.info("{} threads of the tick pipeline (tick threads and egress) at real-time priority {} (SCHED_FIFO)",
-                expected, priority);
+            LOG.info("{} tick threads at real-time priority {} (SCHED_FIFO)", expected, priority);
         }
     }
 
     private void onRefused(final String why) {
         if (refused.compareAndSet(null, why)) {
-            LOG.warn("the tick pipeline runs at ordinary priority: {}", why);
+            LOG.warn("tick threads run at ordinary priority: {}", why);
         }
     }
 
