@@ -103,6 +103,15 @@ public final class BotsBench implements Callable<Integer> {
                 }
             }
         }
+        printRatios(runs);
+        for (final String line : runs.get(runs.size() - 1).report.summaryLines()) {
+            System.out.println(line);
+        }
+        return 0;
+    }
+
+    /** Side by side: the largest count against the smallest, udp against tcp, realtime against ordinary. */
+    private void printRatios(final List<Run> runs) {
         final Run first = runs.get(0);
         final Run last = runs.get(runs.size() - 1);
         if (last.bots != first.bots) {
@@ -124,10 +133,6 @@ public final class BotsBench implements Callable<Integer> {
                 .findFirst().ifPresent(ordinary -> ratio("realtime/ordinary priority at " + realtime.bots + " bots over "
                     + realtime.moves, ordinary, realtime));
         }
-        for (final String line : last.report.summaryLines()) {
-            System.out.println(line);
-        }
-        return 0;
     }
 
     private static void ratio(final String what, final Run baseline, final Run run) {
