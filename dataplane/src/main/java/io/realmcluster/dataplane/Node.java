@@ -113,7 +113,7 @@ public final class Node implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
             clients = ClientListener.bind(config.clientListen(), Math.max(1, Runtime.getRuntime().availableProcessors()),
                 new ClientListener.Serving(config.nodeId(), tokens, instances, sessions,
-                    new ClientMetrics(metrics, sessions), store, storeThreads, arrivals));
+                    new ClientMetrics(metrics, sessions), store, storeThreads, arrivals), realtime.egressFactory());
             final TransferService transfers = new TransferService(config.nodeId(), store, instances, arrivals, tokens,
                 endpoint(config.advertiseHost(), clients.address()), config.transferArrival(), System::currentTimeMillis);
             NodeMetrics.register(metrics, instances, ticks, realtime, saver.stats(), departures.stats(),

@@ -12,6 +12,7 @@ import io.realmcluster.bench.Conditions;
 import io.realmcluster.bench.cluster.BenchRealm;
 import io.realmcluster.bench.cluster.FleetOptions;
 import io.realmcluster.bench.cluster.RunningFleet;
+import io.realmcluster.bench.cluster.TickPriority;
 import io.realmcluster.proto.v1.CreateAccountRequest;
 import io.realmcluster.proto.v1.CreateCharacterRequest;
 import io.realmcluster.proto.v1.InvariantReport;
@@ -60,6 +61,11 @@ public final class DrainBench implements Callable<Integer> {
     @Option(names = "--udp-moves", description = "Bots send their moves as UDP datagrams instead of over TCP.")
     boolean udpMoves;
 
+    @Option(names = "--tick-priority", defaultValue = "ordinary",
+        description = "How both nodes' tick threads are scheduled: ordinary, or realtime (the nodes' --tick-realtime-priority "
+            + TickPriority.REALTIME + ", needs root or CAP_SYS_NICE) (default: ${DEFAULT-VALUE}).")
+    TickPriority priority;
+
     @Mixin
     FleetOptions fleet;
 
@@ -68,13 +74,16 @@ public final class DrainBench implements Callable<Integer> {
         System.out.println(Conditions.describe());
         System.out.printf("scenario:   %d bots (a move each 50 ms, %s, half on each continent, homes over %.0f yards) on node-a, "
             + "which runs both continents;%n"
-            + "            node-b empty; etcd, PostgreSQL, 1 control plane, 2 nodes and the bots (%d event loops, in this JVM) on this machine;%n"
-            + "            %d s of play before each way of leaving node-a%n", bots, udpMoves ? "moves over UDP" : "moves over TCP", spreadYards, fleet.ioThreads(),
-            warmupSeconds);
+            + "            node-b empty; tick threads at %s priority; etcd, PostgreSQL, 1 control plane, 2 nodes and the bots%n"
+            + "            (%d event loops, in this JVM) on this machine;%n"
+            + "            %d s of play before each way of leaving node-a%n", bots, udpMoves ? "moves over UDP" : "moves over TCP", spreadYards, priority,
+            fleet.ioThreads(), warmupSeconds);
         try (BenchRealm realm = BenchRealm.start()) {
-            final BenchRealm.Node a = realm.node("node-a", 2 * bots);
+            final BenchRealm.Node a = realm.node("node-a", 2 * bots, priority.nodeArgs());
             realm.awaitActive(a.id(), 2);
-            final BenchRealm.Node b = realm.node("node-b", 2 * bots);
+            final BenchRealm.Node b = realm.node("node-b", 2 * bots, priority.nodeArgs());
+            priority.check(a.metrics());
+            priority.check(b.metrics());
             createCharacters(realm);
             final BotConfig config = fleet.fleet(realm.controlPlane(), bots, PREFIX, spreadYards).withExistingAccounts(PASSWORD)
                 .withMovesOverUdp(udpMoves);

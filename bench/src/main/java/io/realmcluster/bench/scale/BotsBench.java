@@ -10,6 +10,7 @@ import io.realmcluster.bench.Conditions;
 import io.realmcluster.bench.cluster.BenchRealm;
 import io.realmcluster.bench.cluster.FleetOptions;
 import io.realmcluster.bench.cluster.RunningFleet;
+import io.realmcluster.bench.cluster.TickPriority;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.tools.bots.BotReport;
 import io.realmcluster.tools.metrics.Scrape;
@@ -32,8 +33,6 @@ import picocli.CommandLine.Option;
     description = "One node under N bots over loopback: tick p99 and max, input-to-update latency, against fewer bots.")
 public final class BotsBench implements Callable<Integer> {
     private static final double SLOW_TICK_SECONDS = 0.05;
-    /** The node's --tick-realtime-priority in the realtime runs: above the kernel's own threaded work at 1, far below 50. */
-    private static final int REALTIME_PRIORITY = 10;
 
     @Option(names = "--counts", defaultValue = "1000,5000", split = ",",
         description = "Bots of each run, one run after the other on the same node; the first is the baseline (default: ${DEFAULT-VALUE}).")
@@ -60,12 +59,9 @@ public final class BotsBench implements Callable<Integer> {
 
     @Option(names = "--tick-priority", defaultValue = "ordinary,realtime", split = ",",
         description = "How the node's tick threads are scheduled: ordinary, realtime (the node's --tick-realtime-priority "
-            + REALTIME_PRIORITY + ", needs root or CAP_SYS_NICE), or both: every run on a fresh realm for each, one after "
+            + TickPriority.REALTIME + ", needs root or CAP_SYS_NICE), or both: every run on a fresh realm for each, one after "
             + "the other, realtime compared with ordinary (default: ${DEFAULT-VALUE}).")
     List<TickPriority> priorities;
-
-    /** The scheduling of the node's tick threads. */
-    enum TickPriority { ordinary, realtime }
 
     @Mixin
     FleetOptions fleet;
@@ -83,14 +79,9 @@ public final class BotsBench implements Callable<Integer> {
         final int capacity = counts.stream().mapToInt(Integer::intValue).max().orElse(1);
         for (final TickPriority priority : priorities) {
             try (BenchRealm realm = BenchRealm.start()) {
-                final BenchRealm.Node node = priority == TickPriority.realtime
-                    ? realm.node("bench-node", capacity, "--tick-realtime-priority", Integer.toString(REALTIME_PRIORITY))
-                    : realm.node("bench-node", capacity);
+                final BenchRealm.Node node = realm.node("bench-node", capacity, priority.nodeArgs());
                 realm.awaitActive(node.id(), 2);
-                if (priority == TickPriority.realtime && Scrape.of(node.metrics()).sum("realm_node_tick_realtime_threads") < 1) {
-                    throw new IllegalStateException("the node's tick threads did not get real-time priority (its log says "
-                        + "why; run as root or with CAP_SYS_NICE), or leave realtime out of --tick-priority");
-                }
+                priority.check(node.metrics());
                 for (final int count : counts) {
                     for (final Moves way : moves) {
                         runs.add(run(realm.controlPlane(), node.metrics(), count, way, priority,

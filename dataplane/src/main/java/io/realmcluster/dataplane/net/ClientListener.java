@@ -96,6 +96,12 @@ public final class ClientListener implements AutoCloseable {
 
     /** Bind TCP, then UDP on the same port (port 0: the port TCP got), and start the egress thread. */
     public static ClientListener bind(final HostPort listen, final int ioThreads, final Serving serving) {
+        return bind(listen, ioThreads, serving, Thread::new);
+    }
+
+    /** The same, with the egress thread made by {@code egressThread}. */
+    public static ClientListener bind(final HostPort listen, final int ioThreads, final Serving serving,
+                                      final java.util.concurrent.ThreadFactory egressThread) {
         final ClientSession.Shared shared = new ClientSession.Shared(serving.nodeId(), serving.tokens(),
             serving.instances(), serving.sessions(), serving.metrics(), System::currentTimeMillis, serving.store(),
             serving.storeThreads(), serving.arrivals());
@@ -147,7 +153,7 @@ public final class ClientListener implements AutoCloseable {
             final AgentRunner egress = new AgentRunner(new SleepingIdleStrategy(EGRESS_PARK_NANOS),
                 error -> LOG.error("client egress failed", error), null,
                 new EgressAgent(serving.instances(), serving.sessions(), serving.metrics(), PooledByteBufAllocator.DEFAULT));
-            AgentRunner.startOnThread(egress);
+            AgentRunner.startOnThread(egress, egressThread);
             return new ClientListener(boss, workers, tcp, udp, bound, serving.sessions(), egress, serving.instances());
         } catch (final Exception e) {
             // Netty rethrows the bind's IOException unchecked, hence Exception rather than RuntimeException.

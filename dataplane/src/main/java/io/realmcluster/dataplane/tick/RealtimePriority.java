@@ -26,7 +26,10 @@ public final class RealtimePriority {
     public static final int SCHED_FIFO = 1;
     private static final int SCHED_RESET_ON_FORK = 0x4000_0000;
     private static final int EPERM = 1;
+    private static final int EACCES = 13;
     private static final int EINVAL = 22;
+    /** setpriority's {@code which} for one task: with {@code who} 0, on Linux, the calling thread alone. */
+    private static final int PRIO_PROCESS = 0;
 
     /** The two calls of the C library, through JNA; null off Linux or where it cannot load. */
     private static final Scheduler SCHEDULER = load();
@@ -36,6 +39,10 @@ public final class RealtimePriority {
         int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
 
         int sched_getscheduler(int pid) throws LastErrorException;
+
+        int setpriority(int which, int who, int prio) throws LastErrorException;
+
+        int getpriority(int which, int who) throws LastErrorException;
     }
 
     private RealtimePriority() {
@@ -64,6 +71,41 @@ public final class RealtimePriority {
                 case EINVAL -> "the kernel refused SCHED_FIFO " + priority + " as invalid";
                 default -> "sched_setscheduler failed with errno " + e.getErrorCode();
             });
+        }
+    }
+
+    /**
+     * Give the calling thread a nice value (an ordinary thread's weight in the fair scheduler: -10 weighs
+     * about 9 times as much as 0, -20 the most); returns empty when it took, else why not.
+     */
+    public static Optional<String> niceCurrentThread(final int nice) {
+        if (nice < -20 || nice > 19) {
+            throw new IllegalArgumentException("nice must be -20 to 19, got " + nice);
+        }
+        if (SCHEDULER == null) {
+            return Optional.of("a thread's nice value needs Linux's setpriority, not available on "
+                + System.getProperty("os.name"));
+        }
+        try {
+            SCHEDULER.setpriority(PRIO_PROCESS, 0, nice);
+            return Optional.empty();
+        } catch (final LastErrorException e) {
+            return Optional.of(e.getErrorCode() == EPERM || e.getErrorCode() == EACCES
+                ? "the kernel refused nice " + nice + ": the node needs CAP_SYS_NICE (root) or an RLIMIT_NICE of at least "
+                    + (20 - nice) + " (systemd LimitNICE=" + nice + ")"
+                : "setpriority failed with errno " + e.getErrorCode());
+        }
+    }
+
+    /** The calling thread's nice value, or {@link Integer#MIN_VALUE} when unknown. */
+    public static int niceOfCurrentThread() {
+        if (SCHEDULER == null) {
+            return Integer.MIN_VALUE;
+        }
+        try {
+            return SCHEDULER.getpriority(PRIO_PROCESS, 0);
+        } catch (final LastErrorException e) {
+            return Integer.MIN_VALUE;
         }
     }
 

@@ -13,15 +13,22 @@ import org.slf4j.LoggerFactory;
  * asks for it as it starts; a thread the kernel refuses runs at ordinary priority. The first
  * refusal is logged with what the node needs, and the last grant of those expected is logged too.
  *
- * <p>Only threads whose work per wake-up is bounded and measured belong here. The egress thread
- * does not: at real-time priority with 5,000 bots it kept a core from the network threads, so that
- * logins timed out (bench/RESULTS.md, bots).
+ * <p>Only threads whose work per wake-up is bounded and measured belong at a real-time priority.
+ * The egress thread, which takes the ticks' frames to the network threads, does not: its work is
+ * whatever the ticks produced, and at real-time priority with 5,000 bots it kept a core from the
+ * network threads, so that logins timed out. Left ordinary behind real-time ticks, it fell behind
+ * and the maps' outboxes dropped frames. So when real-time is on it runs as an ordinary thread
+ * weighted {@link #EGRESS_NICE} in the fair scheduler: ahead of most, and still sharing
+ * (bench/RESULTS.md, bots).
  */
 public final class RealtimeThreads {
     private static final Logger LOG = LoggerFactory.getLogger(RealtimeThreads.class);
 
     /** Ordinary priority for every thread. */
     public static final RealtimeThreads OFF = new RealtimeThreads(0, 0);
+
+    /** The egress thread's nice value when real-time is on. */
+    public static final int EGRESS_NICE = -10;
 
     private final int priority;
     private final int expected;
@@ -48,6 +55,19 @@ public final class RealtimeThreads {
         }
         return work -> new Thread(() -> {
             RealtimePriority.applyToCurrentThread(priority).ifPresentOrElse(this::onRefused, this::onGranted);
+            work.run();
+        });
+    }
+
+    /** The egress thread: weighted {@link #EGRESS_NICE} when real-time is on (a plain thread when off). */
+    public ThreadFactory egressFactory() {
+        if (priority == 0) {
+            return Thread::new;
+        }
+        return work -> new Thread(() -> {
+            RealtimePriority.niceCurrentThread(EGRESS_NICE).ifPresentOrElse(
+                why -> LOG.warn("the egress thread runs at nice 0: {}", why),
+                () -> LOG.info("the egress thread at nice {}", EGRESS_NICE));
             work.run();
         });
     }

@@ -13,13 +13,13 @@ public record WorldSettings(int tickHz, float visibilityYards, int creatures, fl
     }
 
     /**
-     * Room for the frames to this map's players while the egress thread is late (8 KiB a player, 256 KiB
-     * to 64 MiB). A continent of 2,500 players sends about 1.6 MB a tick, 7.5 MB while they crowd the
-     * start area; with the tick threads at real-time priority and 5,000 bots, the egress thread fell
-     * behind by more than the 16 MiB of 2 KiB a player and frames were dropped (bench/RESULTS.md, bots).
+     * Room for the frames to this map's players while the egress thread is late (2 KiB a player, 256 KiB
+     * to 16 MiB). A continent of 2,500 players sends about 1.6 MB a tick, 7.5 MB while they crowd the
+     * start area. Not more: 64 MiB kept frames that a late egress thread would have dropped, but a
+     * player's newer frames then waited behind them, and drains took longer (bench/RESULTS.md, bots).
      */
     public int outboxBytes() {
-        return Math.min(64 << 20, Math.max(256 << 10, maxPlayers * 8192));
+        return Math.min(16 << 20, Math.max(256 << 10, maxPlayers * 2048));
     }
 
     /** Defaults per kind, from the vanilla game: ~100 yd on continents, 170 in instances, 250 in battlegrounds. */

@@ -73,6 +73,25 @@ class TickSchedulerTest {
     }
 
     @Test
+    void theEgressThreadOfARealtimeNodeIsWeightedAheadOfOrdinaryThreads() throws Exception {
+        final java.util.concurrent.atomic.AtomicInteger nice = new java.util.concurrent.atomic.AtomicInteger(99);
+        final Thread egress = new RealtimeThreads(7, 1).egressFactory()
+            .newThread(() -> nice.set(RealtimePriority.niceOfCurrentThread()));
+        egress.start();
+        egress.join(5_000);
+        // Root here gets it; without CAP_SYS_NICE the thread runs at nice 0 (and the node warns).
+        final java.util.concurrent.atomic.AtomicBoolean mayRaise = new java.util.concurrent.atomic.AtomicBoolean();
+        final Thread probe = new Thread(() -> mayRaise.set(RealtimePriority.niceCurrentThread(-1).isEmpty()));
+        probe.start();
+        probe.join(5_000);
+        assertThat(nice.get()).isEqualTo(mayRaise.get() ? RealtimeThreads.EGRESS_NICE : 0);
+        final Thread plain = RealtimeThreads.OFF.egressFactory().newThread(() -> nice.set(RealtimePriority.niceOfCurrentThread()));
+        plain.start();
+        plain.join(5_000);
+        assertThat(nice.get()).isZero();
+    }
+
+    @Test
     void aPriorityOutsideTheKernelsRangeIsRefusedUpFront() {
         assertThatThrownBy(() -> new RealtimeThreads(100, 1))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 99, got 100");
