@@ -50,24 +50,24 @@ public final class RealtimeThreads {
 
     /** Threads that ask for the priority before they run their work (plain threads when off). */
     public ThreadFactory factory() {
-        if (priority == 0) {
-            return Thread::new;
-        }
-        return work -> new Thread(() -> {
-            RealtimePriority.applyToCurrentThread(priority).ifPresentOrElse(this::onRefused, this::onGranted);
-            work.run();
-        });
+        return beforeWork(() -> RealtimePriority.applyToCurrentThread(priority).ifPresentOrElse(this::onRefused,
+            this::onGranted));
     }
 
     /** The egress thread: weighted {@link #EGRESS_NICE} when real-time is on (a plain thread when off). */
     public ThreadFactory egressFactory() {
+        return beforeWork(() -> RealtimePriority.niceCurrentThread(EGRESS_NICE).ifPresentOrElse(
+            why -> LOG.warn("the egress thread runs at nice 0: {}", why),
+            () -> LOG.info("the egress thread at nice {}", EGRESS_NICE)));
+    }
+
+    /** Threads that run {@code setup} on themselves before their work when real-time is on; plain threads when off. */
+    private ThreadFactory beforeWork(final Runnable setup) {
         if (priority == 0) {
             return Thread::new;
         }
         return work -> new Thread(() -> {
-            RealtimePriority.niceCurrentThread(EGRESS_NICE).ifPresentOrElse(
-                why -> LOG.warn("the egress thread runs at nice 0: {}", why),
-                () -> LOG.info("the egress thread at nice {}", EGRESS_NICE));
+            setup.run();
             work.run();
         });
     }
@@ -82,11 +82,6 @@ public final class RealtimeThreads {
         if (refused.compareAndSet(null, why)) {
             LOG.warn("tick threads run at ordinary priority: {}", why);
         }
-    }
-
-    /** The priority asked for, 0 when off. */
-    public int priority() {
-        return priority;
     }
 
     /** Threads running at the real-time priority. */
