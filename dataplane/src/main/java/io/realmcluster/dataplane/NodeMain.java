@@ -110,10 +110,8 @@ public final class NodeMain implements Callable<Integer> {
         if (tickThreads != null && tickThreads < 1) {
             throw new IllegalArgumentException("--tick-threads must be at least 1, got " + tickThreads);
         }
-        if (tickRealtimePriority != null
-            && (tickRealtimePriority < RealtimePriority.MIN || tickRealtimePriority > RealtimePriority.MAX)) {
-            throw new IllegalArgumentException("--tick-realtime-priority must be " + RealtimePriority.MIN + " to "
-                + RealtimePriority.MAX + ", got " + tickRealtimePriority);
+        if (tickRealtimePriority != null) {
+            RealtimePriority.requireValid(tickRealtimePriority, "--tick-realtime-priority");
         }
         if (capacity <= 0) {
             throw new IllegalArgumentException("--capacity must be positive, got " + capacity);

@@ -12,9 +12,9 @@ import com.sun.jna.Native;
  * core until it parks again. A tick thread computes for a few milliseconds a tick and otherwise
  * sleeps (waking each half millisecond to look at the clock), so on a machine busy with network
  * threads, the database and the kernel's loopback traffic its ticks last what they compute instead
- * of waiting for a core. The kernel keeps 5% of each
- * second for ordinary threads (sched_rt_runtime_us), so a tick that never parks cannot lock the
- * machine up, but it can starve the node's own network threads: use it only for threads that park.
+ * of waiting for a core. The kernel keeps 5% of each second for ordinary threads
+ * (sched_rt_runtime_us), so a tick that never parks cannot lock the machine up, but it can starve
+ * the node's own network threads: use it only for threads that park.
  *
  * <p>Setting it needs CAP_SYS_NICE (root) or an RLIMIT_RTPRIO at least the priority. Threads
  * forked by a real-time thread start ordinary ({@code SCHED_RESET_ON_FORK}).
@@ -31,10 +31,10 @@ public final class RealtimePriority {
     /** setpriority's {@code which} for one task: with {@code who} 0, on Linux, the calling thread alone. */
     private static final int PRIO_PROCESS = 0;
 
-    /** The two calls of the C library, through JNA; null off Linux or where it cannot load. */
+    /** The C library's scheduling calls, through JNA; null off Linux or where it cannot load. */
     private static final Scheduler SCHEDULER = load();
 
-    /** {@code sched_setscheduler(2)} and {@code sched_getscheduler(2)}; pid 0 is the calling thread. */
+    /** {@code sched_setscheduler(2)}, {@code setpriority(2)} and their getters; pid (who) 0 is the calling thread. */
     interface Scheduler extends Library {
         int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
 
@@ -53,9 +53,7 @@ public final class RealtimePriority {
      * not, in words an operator can act on.
      */
     public static Optional<String> applyToCurrentThread(final int priority) {
-        if (priority < MIN || priority > MAX) {
-            throw new IllegalArgumentException("real-time priority must be " + MIN + " to " + MAX + ", got " + priority);
-        }
+        requireValid(priority, "real-time priority");
         if (SCHEDULER == null) {
             return Optional.of("real-time priority needs Linux's sched_setscheduler, not available on "
                 + System.getProperty("os.name"));
@@ -72,6 +70,14 @@ public final class RealtimePriority {
                 default -> "sched_setscheduler failed with errno " + e.getErrorCode();
             });
         }
+    }
+
+    /** {@code priority} when it is one SCHED_FIFO takes; else an error naming {@code what}. */
+    public static int requireValid(final int priority, final String what) {
+        if (priority < MIN || priority > MAX) {
+            throw new IllegalArgumentException(what + " must be " + MIN + " to " + MAX + ", got " + priority);
+        }
+        return priority;
     }
 
     /**

@@ -40,11 +40,7 @@ public final class RealtimeThreads {
      * @param expected how many threads will ask, for the log line once all got it
      */
     public RealtimeThreads(final int priority, final int expected) {
-        if (priority != 0 && (priority < RealtimePriority.MIN || priority > RealtimePriority.MAX)) {
-            throw new IllegalArgumentException("real-time priority must be 0 (off) or " + RealtimePriority.MIN + " to "
-                + RealtimePriority.MAX + ", got " + priority);
-        }
-        this.priority = priority;
+        this.priority = priority == 0 ? 0 : RealtimePriority.requireValid(priority, "real-time priority (or 0, off)");
         this.expected = expected;
     }
 
