@@ -10,9 +10,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Free TCP ports on 127.0.0.1, asked from the kernel by binding port 0. */
+/**
+ * Free TCP ports on 127.0.0.1. They are taken below the kernel's ephemeral range (Linux
+ * net.ipv4.ip_local_port_range), so that between the probe and the process binding the port, no
+ * outgoing connection or port-0 listener of another process can be given it (seen: a control plane's
+ * "address already in use" on a port from the ephemeral range). Where that range leaves too little
+ * room below it, ports come from binding port 0.
+ */
 public final class FreePorts {
     private static final int MAX_ATTEMPTS = 100;
+    /** The lowest port handed out: above the ports services commonly listen on. */
+    private static final int FLOOR = 20_000;
+    private static final int MIN_ROOM = 1_000;
+    /** Ports from here (the kernel's ephemeral range) are only ever given out by binding port 0. */
+    static final int EPHEMERAL_LOW = ephemeralLow();
 
     // The kernel may hand a just-released port out again; a process started later in this JVM
     // would then race an earlier one for it, so a port is given out at most once per JVM.
@@ -46,7 +57,10 @@ public final class FreePorts {
 
     private static int bindUnusedPort(final List<ServerSocket> probes) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            final ServerSocket probe = bindEphemeral();
+            final ServerSocket probe = EPHEMERAL_LOW - FLOOR >= MIN_ROOM ? bindBelowEphemeral() : bindEphemeral();
+            if (probe == null) {
+                continue;
+            }
             probes.add(probe);
             if (GIVEN_OUT.add(probe.getLocalPort())) {
                 return probe.getLocalPort();
@@ -54,6 +68,35 @@ public final class FreePorts {
         }
         throw new IllegalStateException("no loopback port that this JVM has not given out already, after "
             + MAX_ATTEMPTS + " attempts");
+    }
+
+    /** A probe on a random port below the ephemeral range, or null when that port is taken. */
+    private static ServerSocket bindBelowEphemeral() {
+        final int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(FLOOR, EPHEMERAL_LOW);
+        try {
+            final ServerSocket probe = new ServerSocket();
+            try {
+                probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return probe;
+            } catch (final IOException taken) {
+                closeQuietly(probe);
+                return null;
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot open a socket on 127.0.0.1", e);
+        }
+    }
+
+    /** The low end of Linux's ephemeral port range; 65536 (none below to use) where it cannot be read. */
+    private static int ephemeralLow() {
+        try {
+            // readAllLines, not readString: procfs reports a size of 0 and readString then stops short.
+            final String range = java.nio.file.Files.readAllLines(
+                java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
+            return Integer.parseInt(range.trim().split("\\s+")[0]);
+        } catch (final IOException | RuntimeException e) {
+            return 65_536;
+        }
     }
 
     private static ServerSocket bindEphemeral() {

@@ -30,6 +30,15 @@ class FreePortsTest {
     }
 
     @Test
+    void portsComeFromBelowTheKernelsEphemeralRangeWhereItLeavesRoom() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(FreePorts.EPHEMERAL_LOW >= 21_000,
+            "the ephemeral range leaves no room below it here");
+        for (final int port : FreePorts.find(20)) {
+            assertThat(port).isBetween(20_000, FreePorts.EPHEMERAL_LOW - 1);
+        }
+    }
+
+    @Test
     void zeroPortsIsAMistake() {
         assertThatThrownBy(() -> FreePorts.find(0)).hasMessageContaining("was 0");
     }
