@@ -39,6 +39,8 @@ public final class PendingSave {
      * monotonic time; when the saver took the record if that time is not this process's clock.
      */
     long frozenAtMillis;
+    /** Landed (or found fenced) in the flush at hand: the saver takes it off its list when the flush ends. */
+    boolean written;
     /** For each loot: the save sequence of its record, the corpse, the copper, the money after it. */
     final LongArrayList lootSeqs = new LongArrayList();
     final LongArrayList lootCorpses = new LongArrayList();
@@ -140,6 +142,15 @@ public final class PendingSave {
         return agoNanos >= 0 && agoNanos < TimeUnit.MINUTES.toNanos(1) ? now - TimeUnit.NANOSECONDS.toMillis(agoNanos) : now;
     }
 
+    /** Someone waits for this save: a loot's confirmation, a logout's goodbye, a frozen player's hand-over. */
+    boolean awaited() {
+        return logout || transferId != null || !lootSeqs.isEmpty();
+    }
+
+    boolean written() {
+        return written;
+    }
+
     boolean hasLoot() {
         return !lootSeqs.isEmpty();
     }
@@ -159,6 +170,7 @@ public final class PendingSave {
         logout = false;
         transferId = null;
         instanceId = "";
+        written = false;
     }
 
     public long characterId() {

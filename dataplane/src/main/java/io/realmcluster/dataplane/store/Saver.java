@@ -26,7 +26,8 @@ import io.realmcluster.proto.v1.MapKind;
  * The node's one saver: drains the maps' save log, keeps the latest state of each character with
  * the loots since its last durable save, and writes them to the character store in batches, fenced
  * by epoch and save sequence. A loot is flushed at once and confirmed to its map only once durable;
- * a snapshot waits at most {@link #MAX_DELAY_NANOS} for company. A save another node fenced drops
+ * so are a logout and a freeze for a hand-over, ahead of the snapshots, which wait at most
+ * {@link #MAX_DELAY_NANOS} for company. A save another node fenced drops
  * the character from its map. A failing database is retried with backoff, the same saves again,
  * while the maps go on ticking; nothing they were told is durable is lost.
  *
@@ -108,12 +109,13 @@ public final class Saver implements Agent {
     private final InstanceHost instances;
     private final NanoClock clock;
     private final Consumer<List<Departure>> departures;
-    /** The characters whose freeze the flush at hand made durable, handed on together when it ends. */
+    /** The characters whose freeze the flush at hand made durable, handed on together once its awaited saves landed. */
     private final List<Departure> durable = new ArrayList<>();
     private final LogoutListener logouts;
     private final Stats stats = new Stats();
     private final Long2ObjectHashMap<PendingSave> pending = new Long2ObjectHashMap<>();
     private final List<PendingSave> order = new ArrayList<>();
+    private final List<PendingSave> batch = new ArrayList<>();
     private final ArrayDeque<PendingSave> pool = new ArrayDeque<>();
     private final ArrayDeque<Undelivered> undelivered = new ArrayDeque<>();
     private long oldestNanos;
@@ -147,7 +149,7 @@ public final class Saver implements Agent {
         work += deliver();
         final long now = clock.nanoTime();
         if (!order.isEmpty() && now - retryAtNanos >= 0 && (urgent || now - oldestNanos >= MAX_DELAY_NANOS)) {
-            flush(now);
+            flush(now, false);
             work++;
         }
         stats.pending = order.size();
@@ -164,7 +166,7 @@ public final class Saver implements Agent {
                 return;
             }
             if (clock.nanoTime() - retryAtNanos >= 0) {
-                flush(clock.nanoTime());
+                flush(clock.nanoTime(), true);
             } else {
                 java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
@@ -198,19 +200,22 @@ public final class Saver implements Agent {
         return map == null || map.assignment().getKind() == MapKind.MAP_KIND_CONTINENT ? "" : map.assignment().getInstanceId();
     }
 
-    private void flush(final long now) {
-        int done = 0;
+    /**
+     * Write what is pending: first the saves someone waits for (a loot's confirmation, a logout, a
+     * frozen player's hand-over), alone, so that the snapshots of everyone else (hundreds on a busy
+     * node) do not hold them up for a whole batch; then the snapshots, once the oldest has waited
+     * {@link #MAX_DELAY_NANOS} (or {@code all}: the node is stopping).
+     */
+    private void flush(final long now, final boolean all) {
+        final boolean snapshotsDue = all || now - oldestNanos >= MAX_DELAY_NANOS;
         try {
-            while (done < order.size()) {
-                final List<PendingSave> batch = order.subList(done, Math.min(order.size(), done + MAX_BATCH));
-                final long started = clock.nanoTime();
-                final boolean[] landed = store.save(batch, nodeId);
-                stats.batchNanos.addAndGet(clock.nanoTime() - started);
-                stats.batches.incrementAndGet();
-                for (int i = 0; i < batch.size(); i++) {
-                    settle(batch.get(i), landed[i]);
-                }
-                done += batch.size();
+            if (urgent) {
+                write(true);
+                urgent = false;
+                handOn();
+            }
+            if (snapshotsDue) {
+                write(false);
             }
             if (failedSince > 0) {
                 LOG.info("saving works again after {} failed attempts", failedSince);
@@ -225,22 +230,69 @@ public final class Saver implements Agent {
             if (now - loggedAtNanos >= LOG_EVERY_NANOS) {
                 loggedAtNanos = now;
                 LOG.warn("saving {} characters failed ({}); retrying every {} ms at most, maps keep running",
-                    order.size() - done, reason(e), TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+                    unwritten(), reason(e), TimeUnit.NANOSECONDS.toMillis(backoffNanos));
             }
         } finally {
-            for (int i = 0; i < done; i++) {
+            for (int i = 0; i < order.size(); i++) {
                 final PendingSave save = order.get(i);
-                pending.remove(save.characterId);
-                pool.add(save);
+                if (save.written) {
+                    pending.remove(save.characterId);
+                    pool.add(save);
+                }
             }
-            order.subList(0, done).clear();
-            urgent = !order.isEmpty() && urgent;
-            oldestNanos = now;
-            if (!durable.isEmpty()) {
-                // Together: the players a tick froze go on in one hand-over batch, not one each as they settle.
-                departures.accept(durable);
-                durable.clear();
+            order.removeIf(PendingSave::written);
+            if (order.isEmpty()) {
+                urgent = false;
             }
+            handOn();
+        }
+    }
+
+    /**
+     * Write the pending saves someone waits for ({@code awaited}), or all the others, in batches of
+     * at most {@link #MAX_BATCH}, and settle each batch as it lands.
+     */
+    private void write(final boolean awaited) throws SQLException {
+        batch.clear();
+        for (int i = 0; i < order.size(); i++) {
+            final PendingSave save = order.get(i);
+            if (!save.written && (!awaited || save.awaited())) {
+                batch.add(save);
+                if (batch.size() == MAX_BATCH) {
+                    writeBatch();
+                }
+            }
+        }
+        if (!batch.isEmpty()) {
+            writeBatch();
+        }
+    }
+
+    private void writeBatch() throws SQLException {
+        final long started = clock.nanoTime();
+        final boolean[] landed = store.save(batch, nodeId);
+        stats.batchNanos.addAndGet(clock.nanoTime() - started);
+        stats.batches.incrementAndGet();
+        for (int i = 0; i < batch.size(); i++) {
+            settle(batch.get(i), landed[i]);
+            batch.get(i).written = true;
+        }
+        batch.clear();
+    }
+
+    private int unwritten() {
+        int count = 0;
+        for (int i = 0; i < order.size(); i++) {
+            count += order.get(i).written ? 0 : 1;
+        }
+        return count;
+    }
+
+    /** The players whose freeze landed go on, together: one hand-over batch, not one each as they settle. */
+    private void handOn() {
+        if (!durable.isEmpty()) {
+            departures.accept(durable);
+            durable.clear();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -35,14 +36,85 @@ class SaverTest {
         assertThat(handedOn).containsExactly(List.of(1L, 2L, 3L));
     }
 
+    @Test
+    void aFrozenPlayersSaveGoesAheadOfTheSnapshotsWhichWaitTheirTime() {
+        final EphemeralCharacterStore store = new EphemeralCharacterStore();
+        final List<List<Long>> batches = new ArrayList<>();
+        final List<List<Long>> handedOn = new ArrayList<>();
+        final SaveLog log = SaveLog.allocate(1 << 16);
+        final CachedNanoClock clock = new CachedNanoClock();
+        try (TickScheduler noTicks = new TickScheduler(0, Throwable::printStackTrace)) {
+            final Saver saver = new Saver(log, recording(store, batches), NODE, new InstanceHost(noTicks, log), clock,
+                durable -> handedOn.add(durable.stream().map(Departure::characterId).toList()),
+                Saver.LogoutListener.NONE);
+            for (long character = 1; character <= 3; character++) {
+                write(log, Saves.SNAPSHOT, store.claim(character, 1, NODE));
+            }
+            freeze(log, store.claim(4, 1, NODE));
+            saver.doWork();
+            assertThat(batches).as("the freeze alone, at once").containsExactly(List.of(4L));
+            assertThat(handedOn).containsExactly(List.of(4L));
+
+            clock.advance(Saver.MAX_DELAY_NANOS - 1);
+            saver.doWork();
+            assertThat(batches).as("the snapshots have not waited their time yet").hasSize(1);
+
+            clock.advance(1);
+            saver.doWork();
+            assertThat(batches).containsExactly(List.of(4L), List.of(1L, 2L, 3L));
+            assertThat(saver.stats().saved()).isEqualTo(4);
+            assertThat(saver.stats().pending()).isZero();
+        }
+    }
+
+    /** {@code store}, with the characters of each batch it was given in {@code batches}. */
+    private static CharacterStore recording(final EphemeralCharacterStore store, final List<List<Long>> batches) {
+        return new CharacterStore() {
+            @Override
+            public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId) {
+                return store.claim(characterId, accountId, nodeId);
+            }
+
+            @Override
+            public void release(final long characterId, final long epoch, final String nodeId) {
+                store.release(characterId, epoch, nodeId);
+            }
+
+            @Override
+            public boolean[] save(final List<PendingSave> saves, final String nodeId) {
+                batches.add(saves.stream().map(PendingSave::characterId).toList());
+                return store.save(saves, nodeId);
+            }
+
+            @Override
+            public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final UUID transferId,
+                                                  final String nodeId) throws ClaimRefused {
+                return store.claimTransfer(characterId, epoch, transferId, nodeId);
+            }
+
+            @Override
+            public long abortTransfer(final long characterId, final long epoch, final UUID transferId,
+                                      final String nodeId) {
+                return store.abortTransfer(characterId, epoch, transferId, nodeId);
+            }
+        };
+    }
+
     /** What a map writes as it freezes a claimed character for its hand-over. */
     private static void freeze(final SaveLog log, final ClaimedCharacter character) {
-        final int index = log.tryClaim(Saves.DEPART);
+        write(log, Saves.DEPART, character);
+    }
+
+    /** A record of {@code type} for {@code character}, as its map writes it. */
+    private static void write(final SaveLog log, final int type, final ClaimedCharacter character) {
+        final int index = log.tryClaim(type);
         final UnsafeBuffer buffer = log.buffer();
         Saves.encode(buffer, index, character.characterId(), character.epoch(), character.saveSeq() + 1, 1, 0,
             character.level(), 0, character.experience(), character.money(), 1f, 2f, 0f, 0f, 0, 0);
-        buffer.putInt(index + Saves.TO_MAP, Saves.SAME_INSTANCE);
-        buffer.putLong(index + Saves.FROZEN_AT_NANOS, System.nanoTime());
+        if (type == Saves.DEPART) {
+            buffer.putInt(index + Saves.TO_MAP, Saves.SAME_INSTANCE);
+            buffer.putLong(index + Saves.FROZEN_AT_NANOS, System.nanoTime());
+        }
         log.commit(index);
     }
 }
