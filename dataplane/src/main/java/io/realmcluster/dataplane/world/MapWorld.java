@@ -48,6 +48,12 @@ public final class MapWorld implements TickSimulation {
     static final int UPDATE_EVERY_TICKS = 2;
     /** Players a moving instance freezes for their hand-over per tick: 500 a second at 20 Hz, what the transfer threads keep up with. */
     static final int HAND_OVERS_PER_TICK = 25;
+    /**
+     * Players a moving instance keeps frozen at once, at most. Hand-overs that take the 2 ticks they
+     * should never have more than 3 ticks' worth frozen; more means they fall behind (a stalled target,
+     * a saturated machine), and then the others wait playing, not frozen, until there is room.
+     */
+    static final int MAX_FROZEN_FOR_HAND_OVER = HAND_OVERS_PER_TICK * 3;
     /** A player's part in a transfer away from this map: none, frozen until it commits or fails, or frozen with its client gone. */
     static final byte STAYING = 0;
     static final byte DEPARTING = 1;
@@ -115,6 +121,8 @@ public final class MapWorld implements TickSimulation {
     private final long[] handOverTick;
     private final Portals.Portal[] portals;
     private long departures;
+    /** Players frozen for a transfer away: not yet gone, nor given back. */
+    private int frozen;
     /** The epoch of the move this instance hands its players over for; 0 when it keeps them. Set by the node's session thread. */
     private volatile long handOverEpoch;
     /** The move epoch for which this instance is empty and handing over; 0 otherwise. Set by the tick thread. */
@@ -338,6 +346,10 @@ public final class MapWorld implements TickSimulation {
         }
         grid.remove(slot);
         slotById.remove(entity);
+        if (departing[slot] != STAYING) {
+            departing[slot] = STAYING;
+            frozen--;
+        }
         kind[slot] = FREE;
         freeSlots[freeCount++] = slot;
         players--;
@@ -400,6 +412,7 @@ public final class MapWorld implements TickSimulation {
         Saves.destination(saves.buffer(), index, toMap, toX, toY, toZ, toO, tickNanos);
         saves.commit(index);
         departing[slot] = DEPARTING;
+        frozen++;
         target[slot] = Grid.NONE;
         persistDirty[slot] = false;
         departures++;
@@ -418,7 +431,7 @@ public final class MapWorld implements TickSimulation {
             return;
         }
         int started = 0;
-        for (int slot = 0; slot < id.length && started < HAND_OVERS_PER_TICK; slot++) {
+        for (int slot = 0; slot < id.length && started < HAND_OVERS_PER_TICK && frozen < MAX_FROZEN_FOR_HAND_OVER; slot++) {
             if (kind[slot] == PLAYER && departing[slot] == STAYING && handOverTick[slot] <= tick) {
                 if (!depart(slot, Saves.SAME_INSTANCE, x[slot], y[slot], z[slot], o[slot])) {
                     break;
@@ -464,6 +477,7 @@ public final class MapWorld implements TickSimulation {
         }
         final boolean clientGone = departing[slot] == DEPARTING_CLIENT_GONE;
         departing[slot] = STAYING;
+        frozen--;
         epoch[slot] = newEpoch;
         handOverTick[slot] = tick + ticksPerSecond;
         selfDirty[slot] = true;

@@ -1,10 +1,12 @@
 package io.realmcluster.dataplane.world;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.LongStream;
 
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -320,6 +322,46 @@ class MapWorldTest {
         runTicks(SMALL.tickHz() * 2);
         assertThat(saved()).noneMatch(r -> r.startsWith("depart"));
         assertThat(world.handedOver()).isZero();
+    }
+
+    @Test
+    void aMovingMapWhoseHandOversFallBehindFreezesNoMoreThanItsCapAndTheOthersPlayOn() {
+        final int cap = MapWorld.MAX_FROZEN_FOR_HAND_OVER;
+        final int players = cap + MapWorld.HAND_OVERS_PER_TICK;
+        world = new MapWorld(new WorldSettings(20, 100f, 0, 400f, players), 0, 7, 0f, 0f, saves, 1, outbox);
+        for (int p = 1; p <= players; p++) {
+            join(p, p % 100, -(p / 100));
+        }
+        runTicks(1);
+        saved();
+
+        world.handOver(77);
+        runTicks(players / MapWorld.HAND_OVERS_PER_TICK + 1);
+        final List<Long> frozen = departed(saved());
+        assertThat(frozen).as("none of their transfers has ended: the map stops at its cap").hasSize(cap);
+
+        // The target stalls; the players not frozen still play.
+        final long playing = LongStream.rangeClosed(1, players).filter(p -> !frozen.contains(p)).findFirst().orElseThrow();
+        moveTo(playing, playing % 100 + 1f, -(playing / 100));
+        assertThat(world.position(playing)[0]).as("it moved").isCloseTo(playing % 100 + 1f, within(0.5f));
+        runTicks(SMALL.tickHz());
+        assertThat(saved()).as("still at its cap").noneMatch(r -> r.startsWith("depart"));
+
+        // Ten transfers end (five gone, five called off and tried again later): ten more freeze at the next tick.
+        for (int i = 0; i < 5; i++) {
+            final long gone = frozen.get(i);
+            world.onInput(Inputs.DEPARTED, input, 0, Inputs.encodeDeparted(input, 0, gone, (int) gone, input, 0));
+            final long back = frozen.get(cap - 1 - i);
+            world.onInput(Inputs.DEPART_FAILED, input, 0, Inputs.encodeDepartFailed(input, 0, back, (int) back, 2));
+        }
+        runTicks(1);
+        assertThat(departed(saved())).hasSize(10).doesNotContainAnyElementsOf(frozen);
+    }
+
+    /** The characters of the DEPART records among {@code records}. */
+    private static List<Long> departed(final List<String> records) {
+        return records.stream().filter(r -> r.startsWith("depart"))
+            .map(r -> Long.parseLong(r.substring(r.indexOf(": ") + 2).split(" ")[0])).toList();
     }
 
     @Test
