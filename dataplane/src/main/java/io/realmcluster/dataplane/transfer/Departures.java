@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -263,28 +264,32 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
     }
 
     /**
-     * A batch of players of moving maps, grouped by the copy each goes to: one OfferMany per copy.
-     * Whatever the batch could not settle (a refusal, a failed call) goes the way of a single
-     * transfer, which retries on the same transfer id or calls it off.
+     * A batch of players of moving maps, grouped by the map each leaves (so by the copy it goes to):
+     * one OfferMany per copy. Whatever the batch could not settle (a refusal, a failed call) goes the
+     * way of a single transfer, which retries on the same transfer id or calls it off.
      */
     private void handOver(final List<Departure> batch) {
         if (!store.transfers()) {
             batch.forEach(this::execute);
             return;
         }
-        final Map<InstanceRoute, List<Departure>> byCopy = new java.util.LinkedHashMap<>();
+        // Keyed by the map's handle, not by its route: a protobuf message's hashCode goes through reflection, and
+        // its first use took 1.3 s on a saturated machine, a stall every player of a node's first drain waited out.
+        final Int2ObjectHashMap<List<Departure>> byMap = new Int2ObjectHashMap<>();
         for (final Departure departure : batch) {
+            byMap.computeIfAbsent(departure.mapHandle(), handle -> new java.util.ArrayList<>()).add(departure);
+        }
+        byMap.forEach((handle, departures) -> {
             final InstanceRoute route;
             try {
-                route = handOverRoute(departure);
+                route = handOverRoute(departures.get(0));
             } catch (final StatusRuntimeException e) {
-                // Its map left this node or stopped moving: on its own, the transfer is called off.
-                execute(departure);
-                continue;
+                // Its map left this node or stopped moving: on its own, each transfer is called off.
+                departures.forEach(this::execute);
+                return;
             }
-            byCopy.computeIfAbsent(route, r -> new java.util.ArrayList<>()).add(departure);
-        }
-        byCopy.forEach(this::offerMany);
+            offerMany(route, departures);
+        });
     }
 
     private void offerMany(final InstanceRoute route, final List<Departure> departures) {
