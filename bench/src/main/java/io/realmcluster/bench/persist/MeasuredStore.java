@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
-import io.realmcluster.bench.ForwardingCharacterStore;
 import io.realmcluster.dataplane.store.CharacterStore;
+import io.realmcluster.dataplane.store.ForwardingCharacterStore;
 import io.realmcluster.dataplane.store.PendingSave;
 
 /**

@@ -4,10 +4,10 @@ import java.util.UUID;
 
 import org.HdrHistogram.Recorder;
 
-import io.realmcluster.bench.ForwardingCharacterStore;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
+import io.realmcluster.dataplane.store.ForwardingCharacterStore;
 
 /**
  * The target's character store as its TransferService uses it, timing each transfer's claim: what

@@ -483,7 +483,6 @@ class ClientListenerTest {
         }
     }
 
-    /** Holds every thread of the TCP sessions busy, as under thousands of players, until closed. */
     /** The ephemeral store, noting each logout save that landed; every save fails while it is {@link #down}. */
     private static final class RecordingStore implements CharacterStore {
         private final EphemeralCharacterStore characters = new EphemeralCharacterStore();

@@ -2,9 +2,9 @@ package io.realmcluster.dataplane.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -69,33 +69,11 @@ class SaverTest {
 
     /** {@code store}, with the characters of each batch it was given in {@code batches}. */
     private static CharacterStore recording(final EphemeralCharacterStore store, final List<List<Long>> batches) {
-        return new CharacterStore() {
+        return new ForwardingCharacterStore(store) {
             @Override
-            public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId) {
-                return store.claim(characterId, accountId, nodeId);
-            }
-
-            @Override
-            public void release(final long characterId, final long epoch, final String nodeId) {
-                store.release(characterId, epoch, nodeId);
-            }
-
-            @Override
-            public boolean[] save(final List<PendingSave> saves, final String nodeId) {
+            public boolean[] save(final List<PendingSave> saves, final String nodeId) throws SQLException {
                 batches.add(saves.stream().map(PendingSave::characterId).toList());
                 return store.save(saves, nodeId);
-            }
-
-            @Override
-            public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final UUID transferId,
-                                                  final String nodeId) throws ClaimRefused {
-                return store.claimTransfer(characterId, epoch, transferId, nodeId);
-            }
-
-            @Override
-            public long abortTransfer(final long characterId, final long epoch, final UUID transferId,
-                                      final String nodeId) {
-                return store.abortTransfer(characterId, epoch, transferId, nodeId);
             }
         };
     }

@@ -1,15 +1,10 @@
-package io.realmcluster.bench;
+package io.realmcluster.dataplane.store;
 
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 
-import io.realmcluster.dataplane.store.CharacterStore;
-import io.realmcluster.dataplane.store.ClaimRefused;
-import io.realmcluster.dataplane.store.ClaimedCharacter;
-import io.realmcluster.dataplane.store.PendingSave;
-
-/** A character store that passes every call to another: benchmarks override the calls they measure. */
+/** A character store that passes every call to another: benchmarks and tests override the calls they measure or watch. */
 public abstract class ForwardingCharacterStore implements CharacterStore {
     protected final CharacterStore store;
 
