@@ -147,10 +147,6 @@ public final class PendingSave {
         return logout || transferId != null || !lootSeqs.isEmpty();
     }
 
-    boolean written() {
-        return written;
-    }
-
     boolean hasLoot() {
         return !lootSeqs.isEmpty();
     }

@@ -240,10 +240,7 @@ public final class Saver implements Agent {
                     pool.add(save);
                 }
             }
-            order.removeIf(PendingSave::written);
-            if (order.isEmpty()) {
-                urgent = false;
-            }
+            order.removeIf(save -> save.written);
             handOn();
         }
     }
