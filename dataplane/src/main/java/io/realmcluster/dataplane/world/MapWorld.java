@@ -384,11 +384,9 @@ public final class MapWorld implements TickSimulation {
         selfDirty[slot] = true;
         persistDirty[slot] = true;
         grid.place(slot, nx, ny);
-        for (final Portals.Portal portal : portals) {
-            if (portal.entered(fromX, fromY, nx, ny)) {
-                depart(slot, portal);
-                return;
-            }
+        final Portals.Portal portal = Portals.enteredBy(portals, fromX, fromY, nx, ny);
+        if (portal != null) {
+            depart(slot, portal);
         }
     }
 

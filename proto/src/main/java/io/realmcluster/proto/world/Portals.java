@@ -69,6 +69,17 @@ public final class Portals {
         return ALL.stream().filter(p -> p.mapId() == mapId).toArray(Portal[]::new);
     }
 
+    /** The first of {@code portals} that a move from (fromX, fromY) to (toX, toY) walks into; null when none. */
+    public static Portal enteredBy(final Portal[] portals, final float fromX, final float fromY, final float toX,
+                                   final float toY) {
+        for (final Portal portal : portals) {
+            if (portal.entered(fromX, fromY, toX, toY)) {
+                return portal;
+            }
+        }
+        return null;
+    }
+
     /** The portal on a continent that leads into {@code instanceMapId}. */
     public static Optional<Portal> entranceTo(final int instanceMapId) {
         return DUNGEONS.stream().filter(d -> d.mapId() == instanceMapId).findFirst().map(Portals::entrance);

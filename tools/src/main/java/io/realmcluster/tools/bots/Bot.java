@@ -507,7 +507,16 @@ final class Bot implements ServerMessages.Handler {
                 return;
             }
         } else {
+            final float fromX = x;
+            final float fromY = y;
             fightOrWander(now, step);
+            if (Portals.enteredBy(portalsHere, fromX, fromY, x, y) != null) {
+                // Not on its way out: it keeps clear of portals, as a player who means to stay would.
+                x = fromX;
+                y = fromY;
+                heading += (float) Math.PI;
+                nextTurnNanos = now + turnDelay();
+            }
         }
         orientation = (float) (((heading % TWO_PI) + TWO_PI) % TWO_PI);
 
