@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -42,17 +43,20 @@ public final class EtcdProcess implements AutoCloseable {
     private final int clientPort;
     private final int peerPort;
     private final boolean keepData;
+    /** setsid, when etcd runs in a session of its own; null when it shares the caller's. */
+    private final Path setsid;
     private final Thread shutdownHook = new Thread(this::stop, "etcd-process-shutdown");
     private volatile Process process;
     private volatile boolean stopped;
 
     private EtcdProcess(final Path binary, final Path root, final int clientPort, final int peerPort,
-                        final boolean keepData) {
+                        final boolean keepData, final Path setsid) {
         this.binary = binary;
         this.root = root;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
         this.keepData = keepData;
+        this.setsid = setsid;
     }
 
     /** Start etcd on free ports with throw-away data and wait until it reports healthy. */
@@ -66,7 +70,8 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     private static EtcdProcess start(final Builder settings) {
-        final Path binary = findBinary(Optional.ofNullable(System.getenv("PATH")).orElse(""));
+        final String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+        final Path binary = findBinary(path);
         final int[] ports = FreePorts.find(2);
         final Path root;
         if (settings.directory != null) {
@@ -81,7 +86,9 @@ public final class EtcdProcess implements AutoCloseable {
         final EtcdProcess etcd = new EtcdProcess(binary, root,
             settings.clientPort != 0 ? settings.clientPort : ports[0],
             settings.peerPort != 0 ? settings.peerPort : ports[1],
-            settings.directory != null && settings.keepData);
+            settings.directory != null && settings.keepData,
+            // Stopped by its caller, after the caller's clients: a Ctrl-C in the terminal must not stop it first.
+            settings.stopOnJvmExit ? null : onPath("setsid", path).orElse(null));
         if (settings.stopOnJvmExit) {
             Runtime.getRuntime().addShutdownHook(etcd.shutdownHook);
         }
@@ -187,7 +194,11 @@ public final class EtcdProcess implements AutoCloseable {
     private List<String> command() {
         final String client = endpoint();
         final String peer = "http://127.0.0.1:" + peerPort;
-        return List.of(binary.toString(),
+        final List<String> command = new ArrayList<>();
+        if (setsid != null) {
+            command.add(setsid.toString());
+        }
+        command.addAll(List.of(binary.toString(),
             "--name", "n1",
             "--data-dir", dataDirectory().toString(),
             "--listen-client-urls", client,
@@ -197,7 +208,8 @@ public final class EtcdProcess implements AutoCloseable {
             "--initial-cluster", "n1=" + peer,
             "--heartbeat-interval", "10",
             "--election-timeout", "100",
-            "--logger", "zap");
+            "--logger", "zap"));
+        return command;
     }
 
     private void awaitHealthy(final long startNanos) {
@@ -255,18 +267,22 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     static Path findBinary(final String path) {
+        return onPath(BINARY, path).orElseThrow(() -> new IllegalStateException("etcd is not on PATH (" + path + "). Install it with "
+            + "`apt-get update && apt-get install -y etcd-server` (Debian/Ubuntu, gives etcd 3.4), "
+            + "or put an etcd 3.4+ binary on PATH."));
+    }
+
+    private static Optional<Path> onPath(final String name, final String path) {
         for (final String directory : path.split(File.pathSeparator)) {
             if (directory.isEmpty()) {
                 continue;
             }
-            final Path candidate = Path.of(directory, BINARY);
+            final Path candidate = Path.of(directory, name);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate;
+                return Optional.of(candidate);
             }
         }
-        throw new IllegalStateException("etcd is not on PATH (" + path + "). Install it with "
-            + "`apt-get update && apt-get install -y etcd-server` (Debian/Ubuntu, gives etcd 3.4), "
-            + "or put an etcd 3.4+ binary on PATH.");
+        return Optional.empty();
     }
 
     /** Settings of an etcd to start: ports (0 for free ones) and a directory for data and log. */
@@ -280,7 +296,11 @@ public final class EtcdProcess implements AutoCloseable {
         private Builder() {
         }
 
-        /** False when the caller stops etcd itself, in an order of its own (after its clients). */
+        /**
+         * False when the caller stops etcd itself, in an order of its own (after its clients); etcd
+         * then runs in a session of its own (through setsid, where there is one), out of reach of
+         * the terminal's Ctrl-C.
+         */
         public Builder stopOnJvmExit(final boolean stop) {
             this.stopOnJvmExit = stop;
             return this;

@@ -33,7 +33,8 @@ public final class LeaderElection implements AutoCloseable {
     public interface Listener {
         void elected(Leadership leadership);
 
-        void deposed(String reason);
+        /** No longer the leader: {@code resigned} when this replica stepped down itself (it is shutting down), not deposed. */
+        void deposed(String reason, boolean resigned);
     }
 
     private final EtcdStore store;
@@ -134,7 +135,7 @@ public final class LeaderElection implements AutoCloseable {
         final long old = leaseId;
         leaseId = 0;
         if (wasLeader) {
-            listener.deposed("lease lost");
+            listener.deposed("lease lost", false);
         }
         try {
             if (old != 0) {
@@ -153,7 +154,7 @@ public final class LeaderElection implements AutoCloseable {
             thread.submit(() -> {
                 closed = true;
                 if (leadership != null) {
-                    listener.deposed("shutting down");
+                    listener.deposed("shutting down", true);
                     leadership = null;
                 }
                 if (campaign != null) {

@@ -128,9 +128,13 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     }
 
     @Override
-    public void deposed(final String reason) {
+    public void deposed(final String reason, final boolean resigned) {
         leadership = null;
-        LOG.warn("no longer the leader ({}); placement stops here", reason);
+        if (resigned) {
+            LOG.info("no longer the leader ({}); placement stops here", reason);
+        } else {
+            LOG.warn("no longer the leader ({}); placement stops here", reason);
+        }
     }
 
     /** Something changed in etcd: reconcile soon (coalesced). */

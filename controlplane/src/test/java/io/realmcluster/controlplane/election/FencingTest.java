@@ -63,7 +63,7 @@ class FencingTest {
                 }
 
                 @Override
-                public void deposed(final String reason) {
+                public void deposed(final String reason, final boolean resigned) {
                     // Not under test here.
                 }
             });
