@@ -49,11 +49,14 @@ public final class MapWorld implements TickSimulation {
     /** Players a moving instance freezes for their hand-over per tick: 500 a second at 20 Hz, what the transfer threads keep up with. */
     static final int HAND_OVERS_PER_TICK = 25;
     /**
-     * Players a moving instance keeps frozen at once, at most. Hand-overs that take the 2 ticks they
-     * should never have more than 3 ticks' worth frozen; more means they fall behind (a stalled target,
-     * a saturated machine), and then the others wait playing, not frozen, until there is room.
+     * Players a moving instance keeps frozen at once, at most: one tick's worth, so the next players
+     * freeze only when those before them are gone (or given back). A freeze is a loading screen; a
+     * player not yet frozen plays on. When hand-overs fall behind (a stalled target, a saturated
+     * machine), a larger cap only makes more players wait frozen: with 1,000 bots on 2 cores, 3 ticks'
+     * worth left 40 to 173 of 1,000 players within 2 ticks of their freeze in a node's first drain,
+     * 1 tick's worth 415 to 516 (bench/RESULTS.md, drain).
      */
-    static final int MAX_FROZEN_FOR_HAND_OVER = HAND_OVERS_PER_TICK * 3;
+    static final int MAX_FROZEN_FOR_HAND_OVER = HAND_OVERS_PER_TICK;
     /** A player's part in a transfer away from this map: none, frozen until it commits or fails, or frozen with its client gone. */
     static final byte STAYING = 0;
     static final byte DEPARTING = 1;
