@@ -126,6 +126,11 @@ final class ChildProcess {
         return process.exitValue();
     }
 
+    /** SIGINT to the process group it leads (a process started in a session of its own), as Ctrl-C in a terminal. */
+    void interruptGroup() {
+        signal("INT", "-" + process.pid());
+    }
+
     void pause() {
         signal("STOP");
         paused = true;
@@ -165,17 +170,22 @@ final class ChildProcess {
     }
 
     private void signal(final String signal) {
+        signal(signal, Long.toString(process.pid()));
+    }
+
+    /** {@code kill -SIGNAL -- target}: a pid, or minus a process group's id. */
+    private void signal(final String signal, final String target) {
         if (!process.isAlive()) {
             throw new IllegalStateException("cannot send SIG" + signal + " to " + this + ": it exited with code "
                 + process.exitValue());
         }
         try {
-            final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+            final Process kill = new ProcessBuilder("kill", "-" + signal, "--", target)
                 .redirectErrorStream(true)
                 .start();
             final String answer = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (kill.waitFor() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed: " + answer);
+                throw new IllegalStateException("kill -" + signal + " -- " + target + " failed: " + answer);
             }
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot run kill -" + signal + " for " + this, e);

@@ -1,6 +1,5 @@
 package io.realmcluster.testkit;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -43,20 +41,20 @@ public final class EtcdProcess implements AutoCloseable {
     private final int clientPort;
     private final int peerPort;
     private final boolean keepData;
-    /** setsid, when etcd runs in a session of its own; null when it shares the caller's. */
-    private final Path setsid;
+    /** Whether etcd runs in a session of its own, stopped only by its caller. */
+    private final boolean ownSession;
     private final Thread shutdownHook = new Thread(this::stop, "etcd-process-shutdown");
     private volatile Process process;
     private volatile boolean stopped;
 
     private EtcdProcess(final Path binary, final Path root, final int clientPort, final int peerPort,
-                        final boolean keepData, final Path setsid) {
+                        final boolean keepData, final boolean ownSession) {
         this.binary = binary;
         this.root = root;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
         this.keepData = keepData;
-        this.setsid = setsid;
+        this.ownSession = ownSession;
     }
 
     /** Start etcd on free ports with throw-away data and wait until it reports healthy. */
@@ -70,8 +68,7 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     private static EtcdProcess start(final Builder settings) {
-        final String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-        final Path binary = findBinary(path);
+        final Path binary = findBinary(Optional.ofNullable(System.getenv("PATH")).orElse(""));
         final int[] ports = FreePorts.find(2);
         final Path root;
         if (settings.directory != null) {
@@ -88,7 +85,7 @@ public final class EtcdProcess implements AutoCloseable {
             settings.peerPort != 0 ? settings.peerPort : ports[1],
             settings.directory != null && settings.keepData,
             // Stopped by its caller, after the caller's clients: a Ctrl-C in the terminal must not stop it first.
-            settings.stopOnJvmExit ? null : onPath("setsid", path).orElse(null));
+            !settings.stopOnJvmExit);
         if (settings.stopOnJvmExit) {
             Runtime.getRuntime().addShutdownHook(etcd.shutdownHook);
         }
@@ -194,11 +191,7 @@ public final class EtcdProcess implements AutoCloseable {
     private List<String> command() {
         final String client = endpoint();
         final String peer = "http://127.0.0.1:" + peerPort;
-        final List<String> command = new ArrayList<>();
-        if (setsid != null) {
-            command.add(setsid.toString());
-        }
-        command.addAll(List.of(binary.toString(),
+        final List<String> command = List.of(binary.toString(),
             "--name", "n1",
             "--data-dir", dataDirectory().toString(),
             "--listen-client-urls", client,
@@ -208,8 +201,8 @@ public final class EtcdProcess implements AutoCloseable {
             "--initial-cluster", "n1=" + peer,
             "--heartbeat-interval", "10",
             "--election-timeout", "100",
-            "--logger", "zap"));
-        return command;
+            "--logger", "zap");
+        return ownSession ? Executables.inOwnSession(command) : command;
     }
 
     private void awaitHealthy(final long startNanos) {
@@ -267,22 +260,10 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     static Path findBinary(final String path) {
-        return onPath(BINARY, path).orElseThrow(() -> new IllegalStateException("etcd is not on PATH (" + path + "). Install it with "
+        return Executables.onPath(BINARY, path).orElseThrow(() -> new IllegalStateException(
+            "etcd is not on PATH (" + path + "). Install it with "
             + "`apt-get update && apt-get install -y etcd-server` (Debian/Ubuntu, gives etcd 3.4), "
             + "or put an etcd 3.4+ binary on PATH."));
-    }
-
-    private static Optional<Path> onPath(final String name, final String path) {
-        for (final String directory : path.split(File.pathSeparator)) {
-            if (directory.isEmpty()) {
-                continue;
-            }
-            final Path candidate = Path.of(directory, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
     }
 
     /** Settings of an etcd to start: ports (0 for free ones) and a directory for data and log. */

@@ -21,6 +21,11 @@ public final class ScriptProcess implements AutoCloseable {
         return start(name, new ProcessBuilder(command));
     }
 
+    /** Run {@code command} as {@link #start(String, List)} does, in a session of its own, as a terminal runs it (see {@link #interruptGroup()}). */
+    public static ScriptProcess startInOwnSession(final String name, final List<String> command) {
+        return start(name, Executables.inOwnSession(command));
+    }
+
     /** Run a prepared builder, for a working directory or environment of its own; its output is redirected. */
     public static ScriptProcess start(final String name, final ProcessBuilder builder) {
         return new ScriptProcess(ChildProcess.start(name, builder, ChildProcess.defaultLogDirectory()));
@@ -46,6 +51,14 @@ public final class ScriptProcess implements AutoCloseable {
     /** SIGTERM, without waiting: what Ctrl-C or a service manager sends to a launcher. */
     public void terminate() {
         child.terminate();
+    }
+
+    /**
+     * Ctrl-C: SIGINT to every process of the group the script leads, which it must, started by
+     * {@link #startInOwnSession}. Its children that run in sessions of their own do not get it.
+     */
+    public void interruptGroup() {
+        child.interruptGroup();
     }
 
     /** SIGKILL to the script alone; what it started lives on, as after a real crash. */

@@ -12,23 +12,38 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.realmcluster.testkit.ScriptProcess;
 
 /**
  * The README's first command, run as a newcomer runs it: {@code bin/local-cluster} brings up etcd,
- * PostgreSQL, a control plane and two nodes, {@code bin/realmctl} sees them, and SIGTERM stops it all.
+ * PostgreSQL, a control plane and two nodes, {@code bin/realmctl} sees them, and SIGTERM or Ctrl-C
+ * stops it all in order: the bots log out before their nodes go, etcd outlives the control plane.
  */
 class LocalClusterIT {
     private static final Path HOME = Path.of(System.getProperty("realm.home", "..")).toAbsolutePath().normalize();
     private static final Duration UP_DEADLINE = Duration.ofSeconds(120);
 
-    @Test
-    void localClusterShowsTwoNodesAndStopsEverythingOnSigterm() throws Exception {
+    /** How an operator stops it: a service manager's SIGTERM to the launcher, or Ctrl-C in its terminal. */
+    enum Stop {
+        SIGTERM(143), CTRL_C(130);
+
+        final int exitStatus;
+
+        Stop(final int exitStatus) {
+            this.exitStatus = exitStatus;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Stop.class)
+    void localClusterShowsTwoNodesAndStopsEverythingInOrder(final Stop stop) throws Exception {
         final int offset = freeOffset();
         final Path runDir = Files.createTempDirectory("local-cluster-it");
-        try (ScriptProcess cluster = ScriptProcess.start("local-cluster", List.of(
+        // In a session of its own, as a shell runs a command in the terminal's foreground: Ctrl-C goes to its group.
+        try (ScriptProcess cluster = ScriptProcess.startInOwnSession("local-cluster", List.of(
             HOME.resolve("bin/local-cluster").toString(), "--port-offset", Integer.toString(offset),
             "--run-dir", runDir.toString(), "--bots", "20"))) {
             cluster.awaitOutput("realm cluster is up", UP_DEADLINE);
@@ -43,9 +58,16 @@ class LocalClusterIT {
             assertThat(realmctl.waitForExit(Duration.ofSeconds(60))).isZero();
             assertThat(realmctl.output()).contains("\"node_id\": \"node-1\"", "\"node_id\": \"node-2\"");
 
-            cluster.terminate();
-            assertThat(cluster.waitForExit(Duration.ofSeconds(60))).as("exit status after SIGTERM").isEqualTo(143);
-            assertThat(cluster.output()).contains("local-cluster: stopped");
+            if (stop == Stop.SIGTERM) {
+                cluster.terminate();
+            } else {
+                cluster.interruptGroup();
+            }
+            assertThat(cluster.waitForExit(Duration.ofSeconds(60))).as("exit status after %s", stop)
+                .isEqualTo(stop.exitStatus);
+            assertThat(cluster.output()).contains("local-cluster: stopped")
+                .as("the bots logged out before their nodes stopped").contains("disconnects: none unexpected")
+                .as("etcd outlived the control plane").doesNotContain("UNAVAILABLE");
             for (final ProcessHandle child : started) {
                 child.onExit().get(10, TimeUnit.SECONDS);
                 assertThat(child.isAlive()).as("process %d (%s) after the cluster stopped", child.pid(),

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.realmcluster.testkit.Executables;
+
 /** A process of the local cluster: its output goes to its log file and, prefixed with its name, to the console. */
 final class ChildProcess {
     private final String name;
@@ -27,7 +29,9 @@ final class ChildProcess {
     static ChildProcess start(final String name, final List<String> command, final Map<String, String> env,
                               final Path logFile, final PrintStream console) throws IOException {
         Files.createDirectories(logFile.getParent());
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // Out of reach of the terminal's Ctrl-C: the local cluster stops its processes itself, the
+        // bots before the nodes they play on, so that they log out rather than see the nodes go.
+        final ProcessBuilder builder = new ProcessBuilder(Executables.inOwnSession(command)).redirectErrorStream(true);
         builder.environment().putAll(env);
         final Process process = builder.start();
         final PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8), true);
@@ -62,13 +66,18 @@ final class ChildProcess {
         return process.exitValue();
     }
 
+    /** SIGTERM, without waiting. */
+    void terminate() {
+        // Through the handle: Process.destroy() also closes our end of its output, which would lose its last words.
+        process.toHandle().destroy();
+    }
+
     /** SIGTERM, then SIGKILL if it has not ended within {@code graceMillis}. */
     void stop(final long graceMillis) {
         if (!process.isAlive()) {
             return;
         }
-        // Through the handle: Process.destroy() also closes our end of its output, which would lose its last words.
-        process.toHandle().destroy();
+        terminate();
         try {
             if (!process.waitFor(graceMillis, TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(graceMillis, TimeUnit.MILLISECONDS);

@@ -39,6 +39,7 @@ import picocli.CommandLine.Option;
         "Data (etcd, PostgreSQL) and logs live under the run directory and survive restarts."})
 public final class LocalCluster implements Callable<Integer> {
     private static final long READY_DEADLINE_MS = 60_000;
+    private static final String BOTS = "bots";
 
     @Option(names = "--home", hidden = true, required = true, description = "Repository root (set by bin/local-cluster).")
     Path home;
@@ -148,7 +149,7 @@ public final class LocalCluster implements Callable<Integer> {
         out.println();
         if (bots > 0) {
             out.println("local-cluster: starting " + bots + " bots (log: " + run.resolve("logs").resolve("bots.log") + ")");
-            startChild("bots", run, Map.of(), List.of(home.resolve("bin/bots").toString(),
+            startChild(BOTS, run, Map.of(), List.of(home.resolve("bin/bots").toString(),
                 "--controlplane", controlPlane, "--count", Integer.toString(bots), "--duration", "0",
                 "--dungeon-share", Double.toString(dungeonShare)));
             final int playing = awaitPlayers(HostPort.parse(controlPlane), bots);
@@ -290,12 +291,20 @@ public final class LocalCluster implements Callable<Integer> {
     private void stopAll(final PrintStream out) {
         stopping = true;
         out.println("local-cluster: stopping");
-        for (int i = children.size() - 1; i >= 0; i--) {
-            final ChildProcess child = children.get(i);
-            final boolean wasAlive = child.isAlive();
-            child.stop(10_000);
-            out.println("local-cluster: " + child.name() + (wasAlive ? " stopped" : " had already exited")
-                + " (exit code " + child.exitValue() + ")");
+        // The bots first, so that they log out rather than see their nodes go; then the control plane
+        // and the nodes together (one by one, the control plane would move each stopped node's
+        // continents onto the next node to stop).
+        final List<ChildProcess> clients = children.stream().filter(c -> c.name().equals(BOTS)).toList();
+        final List<ChildProcess> servers = children.stream().filter(c -> !clients.contains(c)).toList();
+        for (final List<ChildProcess> group : List.of(clients, servers)) {
+            final List<Boolean> wasAlive = group.stream().map(ChildProcess::isAlive).toList();
+            group.forEach(ChildProcess::terminate);
+            for (int i = 0; i < group.size(); i++) {
+                final ChildProcess child = group.get(i);
+                child.stop(10_000);
+                out.println("local-cluster: " + child.name() + (wasAlive.get(i) ? " stopped" : " had already exited")
+                    + " (exit code " + child.exitValue() + ")");
+            }
         }
         if (postgres != null) {
             postgres.stop();
