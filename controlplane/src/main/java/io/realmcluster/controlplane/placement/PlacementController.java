@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.op.Cmp;
@@ -130,11 +131,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     @Override
     public void deposed(final String reason, final boolean resigned) {
         leadership = null;
-        if (resigned) {
-            LOG.info("no longer the leader ({}); placement stops here", reason);
-        } else {
-            LOG.warn("no longer the leader ({}); placement stops here", reason);
-        }
+        LOG.atLevel(resigned ? Level.INFO : Level.WARN).log("no longer the leader ({}); placement stops here", reason);
     }
 
     /** Something changed in etcd: reconcile soon (coalesced). */

@@ -72,12 +72,8 @@ final class ChildProcess {
         process.toHandle().destroy();
     }
 
-    /** SIGTERM, then SIGKILL if it has not ended within {@code graceMillis}. */
-    void stop(final long graceMillis) {
-        if (!process.isAlive()) {
-            return;
-        }
-        terminate();
+    /** After {@link #terminate()}: wait for it to end, SIGKILL if it has not within {@code graceMillis}. */
+    void awaitExit(final long graceMillis) {
         try {
             if (!process.waitFor(graceMillis, TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(graceMillis, TimeUnit.MILLISECONDS);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Logging;
@@ -294,14 +295,14 @@ public final class LocalCluster implements Callable<Integer> {
         // The bots first, so that they log out rather than see their nodes go; then the control plane
         // and the nodes together (one by one, the control plane would move each stopped node's
         // continents onto the next node to stop).
-        final List<ChildProcess> clients = children.stream().filter(c -> c.name().equals(BOTS)).toList();
-        final List<ChildProcess> servers = children.stream().filter(c -> !clients.contains(c)).toList();
-        for (final List<ChildProcess> group : List.of(clients, servers)) {
+        final Map<Boolean, List<ChildProcess>> byBots = children.stream()
+            .collect(Collectors.partitioningBy(child -> child.name().equals(BOTS)));
+        for (final List<ChildProcess> group : List.of(byBots.get(true), byBots.get(false))) {
             final List<Boolean> wasAlive = group.stream().map(ChildProcess::isAlive).toList();
             group.forEach(ChildProcess::terminate);
             for (int i = 0; i < group.size(); i++) {
                 final ChildProcess child = group.get(i);
-                child.stop(10_000);
+                child.awaitExit(10_000);
                 out.println("local-cluster: " + child.name() + (wasAlive.get(i) ? " stopped" : " had already exited")
                     + " (exit code " + child.exitValue() + ")");
             }
