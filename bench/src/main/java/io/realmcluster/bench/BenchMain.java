@@ -11,9 +11,19 @@ import io.realmcluster.common.cli.CommandLines;
 import picocli.CommandLine.Command;
 
 /** {@code bin/bench}: the benchmark suite; each subcommand prints its conditions, then its results. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark of the realm cluster.",
-    subcommands = {FailoverBench.class, TickLatencyBench.class, IngressBench.class, BotsBench.class, SavesBench.class,
-        TransferBench.class, DrainBench.class})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Run a benchmark of the realm cluster.",
+        subcommands = {
+            FailoverBench.class,
+            TickLatencyBench.class,
+            IngressBench.class,
+            BotsBench.class,
+            SavesBench.class,
+            TransferBench.class,
+            DrainBench.class
+        })
 public final class BenchMain implements Runnable {
     public static void main(final String[] args) {
         System.exit(CommandLines.execute("bench", new BenchMain(), args));
@@ -21,7 +31,8 @@ public final class BenchMain implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-            "missing benchmark: failover, tick, ingress, bots, saves, transfer or drain");
+        throw new picocli.CommandLine.ParameterException(
+                new picocli.CommandLine(this),
+                "missing benchmark: failover, tick, ingress, bots, saves, transfer or drain");
     }
 }

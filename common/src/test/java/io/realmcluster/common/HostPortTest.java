@@ -3,9 +3,8 @@ package io.realmcluster.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import io.realmcluster.common.net.HostPort;
+import org.junit.jupiter.api.Test;
 
 class HostPortTest {
     @Test
@@ -18,15 +17,19 @@ class HostPortTest {
 
     @Test
     void parsesListsInOrder() {
-        assertThat(HostPort.parseList("a:1,b:2, c:3")).containsExactly(
-            new HostPort("a", 1), new HostPort("b", 2), new HostPort("c", 3));
+        assertThat(HostPort.parseList("a:1,b:2, c:3"))
+                .containsExactly(new HostPort("a", 1), new HostPort("b", 2), new HostPort("c", 3));
     }
 
     @Test
     void badAddressesSayWhatIsWrongAndQuoteTheInput() {
-        assertThatThrownBy(() -> HostPort.parse("localhost")).hasMessageContaining("HOST:PORT").hasMessageContaining("'localhost'");
+        assertThatThrownBy(() -> HostPort.parse("localhost"))
+                .hasMessageContaining("HOST:PORT")
+                .hasMessageContaining("'localhost'");
         assertThatThrownBy(() -> HostPort.parse("h:port")).hasMessageContaining("not a number");
-        assertThatThrownBy(() -> HostPort.parse("h:70000")).hasMessageContaining("out of range").hasMessageContaining("'h:70000'");
+        assertThatThrownBy(() -> HostPort.parse("h:70000"))
+                .hasMessageContaining("out of range")
+                .hasMessageContaining("'h:70000'");
         assertThatThrownBy(() -> HostPort.parse("::1:80")).hasMessageContaining("brackets");
         assertThatThrownBy(() -> HostPort.parseList(" , ")).hasMessageContaining("HOST:PORT");
     }

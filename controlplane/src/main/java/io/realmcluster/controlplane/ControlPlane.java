@@ -1,45 +1,44 @@
 package io.realmcluster.controlplane;
 
-import java.time.Clock;
-import java.util.List;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.common.auth.PasswordHasher;
+import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.common.db.Database;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.controlplane.admin.AdminService;
 import io.realmcluster.controlplane.catalog.MapCatalog;
+import io.realmcluster.controlplane.characters.CharacterSweeper;
+import io.realmcluster.controlplane.characters.InvariantChecker;
 import io.realmcluster.controlplane.election.ControlPlanes;
 import io.realmcluster.controlplane.election.LeaderElection;
+import io.realmcluster.controlplane.etcd.EtcdStore;
+import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.etcd.PrefixWatch;
-import io.realmcluster.controlplane.placement.AckRecorder;
-import io.realmcluster.common.auth.PasswordHasher;
-import io.realmcluster.common.auth.SessionToken;
-import io.realmcluster.common.db.Database;
 import io.realmcluster.controlplane.login.AccountStore;
 import io.realmcluster.controlplane.login.CharacterStore;
 import io.realmcluster.controlplane.login.LoginService;
 import io.realmcluster.controlplane.login.PlacementRouter;
+import io.realmcluster.controlplane.placement.AckRecorder;
 import io.realmcluster.controlplane.placement.AssignmentPublisher;
 import io.realmcluster.controlplane.placement.CharacterPlacement;
+import io.realmcluster.controlplane.placement.ClusterState;
 import io.realmcluster.controlplane.placement.LeaderForwarder;
 import io.realmcluster.controlplane.placement.PlacementController;
-import io.realmcluster.controlplane.placement.ClusterState;
-import io.realmcluster.controlplane.characters.CharacterSweeper;
-import io.realmcluster.controlplane.characters.InvariantChecker;
 import io.realmcluster.controlplane.placement.PlacementService;
-import io.realmcluster.proto.v1.ControlPlaneReplica;
-import io.realmcluster.proto.v1.Endpoint;
-import io.realmcluster.controlplane.etcd.EtcdStore;
-import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.registry.NodeRegistry;
 import io.realmcluster.controlplane.session.NodeSessionService;
+import io.realmcluster.proto.v1.ControlPlaneReplica;
+import io.realmcluster.proto.v1.Endpoint;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One control-plane replica wired together: etcd, the gRPC services, metrics. Started by {@link ControlPlaneMain}. */
 public final class ControlPlane implements AutoCloseable {
@@ -58,6 +57,7 @@ public final class ControlPlane implements AutoCloseable {
     private CharacterSweeper sweeper;
     /** A transfer that has not committed in this long was interrupted: the sweeper gives its character back. */
     private static final long STALE_TRANSFER_SECONDS = 30;
+
     private static final long SWEEP_EVERY_MILLIS = 2_000;
     private Database database;
     private Server server;
@@ -77,19 +77,43 @@ public final class ControlPlane implements AutoCloseable {
             final NodeRegistry registry = new NodeRegistry(store, keys, config.nodeLeaseTtl());
             final MapCatalog catalog = MapCatalog.vanilla(config.placement().realms());
             final ControlPlanes controlPlanes = new ControlPlanes(store, keys);
-            sessions = new NodeSessionService(config.id(), registry, Clock.systemUTC(),
-                config.nodeLeaseTtl(), config.heartbeatInterval(), metrics);
-            controller = new PlacementController(store, keys, catalog, Clock.systemUTC(),
-                config.placement().instanceIdleTimeout(), config.placement().rebalanceContinents(), metrics);
+            sessions = new NodeSessionService(
+                    config.id(),
+                    registry,
+                    Clock.systemUTC(),
+                    config.nodeLeaseTtl(),
+                    config.heartbeatInterval(),
+                    metrics);
+            controller = new PlacementController(
+                    store,
+                    keys,
+                    catalog,
+                    Clock.systemUTC(),
+                    config.placement().instanceIdleTimeout(),
+                    config.placement().rebalanceContinents(),
+                    metrics);
             publisher = new AssignmentPublisher(store, keys, sessions);
             final AckRecorder acks = new AckRecorder(store, keys);
             sessions.connect(acks::record, publisher::wake);
             forwarder = new LeaderForwarder(config.id(), controlPlanes);
             final LoginParts login = login(catalog, keys);
-            server = GrpcServers.start("gRPC", config.listen(), health, List.of(sessions,
-                new AdminService(store, keys, catalog, controlPlanes, login.accounts(), login.characters(),
-                    database == null ? null : new InvariantChecker(database, STALE_TRANSFER_SECONDS)),
-                new PlacementService(catalog, controller, forwarder, store, keys), login.service()), PlacementService.interceptor());
+            server = GrpcServers.start(
+                    "gRPC",
+                    config.listen(),
+                    health,
+                    List.of(
+                            sessions,
+                            new AdminService(
+                                    store,
+                                    keys,
+                                    catalog,
+                                    controlPlanes,
+                                    login.accounts(),
+                                    login.characters(),
+                                    database == null ? null : new InvariantChecker(database, STALE_TRANSFER_SECONDS)),
+                            new PlacementService(catalog, controller, forwarder, store, keys),
+                            login.service()),
+                    PlacementService.interceptor());
             grpcAddress = GrpcServers.boundAddress(server, config.listen());
             watch = new PrefixWatch(store, Keys.bytes(keys.root()), () -> {
                 controller.wake();
@@ -98,15 +122,25 @@ public final class ControlPlane implements AutoCloseable {
             controller.start();
             publisher.start();
             watch.start();
-            election = new LeaderElection(store, keys, self(), config.placement().replicaLeaseTtl(), controller);
+            election =
+                    new LeaderElection(store, keys, self(), config.placement().replicaLeaseTtl(), controller);
             election.start();
             if (database != null) {
-                sweeper = new CharacterSweeper(database, () -> ClusterState.read(store, keys).nodes().keySet(),
-                    controller::isLeader, STALE_TRANSFER_SECONDS).start(SWEEP_EVERY_MILLIS);
+                sweeper = new CharacterSweeper(
+                                database,
+                                () -> ClusterState.read(store, keys).nodes().keySet(),
+                                controller::isLeader,
+                                STALE_TRANSFER_SECONDS)
+                        .start(SWEEP_EVERY_MILLIS);
             }
             health.setStatus("", ServingStatus.SERVING);
-            LOG.info("control plane {} serving gRPC on {}, metrics on http://{}/metrics, etcd {} (prefix {})",
-                config.id(), grpcAddress, metricsEndpoint.address(), store.describeEndpoints(), keys.root());
+            LOG.info(
+                    "control plane {} serving gRPC on {}, metrics on http://{}/metrics, etcd {} (prefix {})",
+                    config.id(),
+                    grpcAddress,
+                    metricsEndpoint.address(),
+                    store.describeEndpoints(),
+                    keys.root());
             return this;
         } catch (final RuntimeException e) {
             close();
@@ -128,8 +162,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** The login side: served from the realm database when there is one, refused with a reason otherwise. */
-    private record LoginParts(AccountStore accounts, CharacterStore characters, io.grpc.BindableService service) {
-    }
+    private record LoginParts(AccountStore accounts, CharacterStore characters, BindableService service) {}
 
     private LoginParts login(final MapCatalog catalog, final Keys keys) {
         final ControlPlaneConfig.Login settings = config.login();
@@ -140,23 +173,37 @@ public final class ControlPlane implements AutoCloseable {
         database.migrate();
         final AccountStore accounts = new AccountStore(database, new PasswordHasher(settings.passwordIterations()));
         final CharacterStore characters = new CharacterStore(database);
-        LOG.info("accounts and characters in {}{}", database.where(),
-            settings.allowRegistration() ? "; clients may register" : "");
-        return new LoginParts(accounts, characters, new LoginService(accounts, characters,
-            new PlacementRouter(new CharacterPlacement(store, keys, catalog)), new SessionToken(settings.tokenSecret()), catalog,
-            settings.allowRegistration(), settings.tokenTtl(), Clock.systemUTC()));
+        LOG.info(
+                "accounts and characters in {}{}",
+                database.where(),
+                settings.allowRegistration() ? "; clients may register" : "");
+        return new LoginParts(
+                accounts,
+                characters,
+                new LoginService(
+                        accounts,
+                        characters,
+                        new PlacementRouter(new CharacterPlacement(store, keys, catalog)),
+                        new SessionToken(settings.tokenSecret()),
+                        catalog,
+                        settings.allowRegistration(),
+                        settings.tokenTtl(),
+                        Clock.systemUTC()));
     }
 
     private ControlPlaneReplica self() {
-        final String host = config.placement().advertiseHost() != null ? config.placement().advertiseHost()
-            : HostPort.advertisable(grpcAddress.host());
+        final String host = config.placement().advertiseHost() != null
+                ? config.placement().advertiseHost()
+                : HostPort.advertisable(grpcAddress.host());
         return ControlPlaneReplica.newBuilder()
-            .setId(config.id())
-            .setGrpc(Endpoint.newBuilder().setHost(host).setPort(grpcAddress.port()))
-            .setVersion(ControlPlane.class.getPackage().getImplementationVersion() == null ? "dev"
-                : ControlPlane.class.getPackage().getImplementationVersion())
-            .setStartedAtUnixMs(System.currentTimeMillis())
-            .build();
+                .setId(config.id())
+                .setGrpc(Endpoint.newBuilder().setHost(host).setPort(grpcAddress.port()))
+                .setVersion(
+                        ControlPlane.class.getPackage().getImplementationVersion() == null
+                                ? "dev"
+                                : ControlPlane.class.getPackage().getImplementationVersion())
+                .setStartedAtUnixMs(System.currentTimeMillis())
+                .build();
     }
 
     @Override

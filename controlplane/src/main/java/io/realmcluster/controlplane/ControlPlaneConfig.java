@@ -1,39 +1,42 @@
 package io.realmcluster.controlplane;
 
+import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.common.net.HostPort;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-import io.realmcluster.common.net.HostPort;
-
 /** Settings of one control-plane replica, as parsed from its command line. */
 public record ControlPlaneConfig(
-    String id,
-    List<URI> etcdEndpoints,
-    String etcdPrefix,
-    Duration etcdTimeout,
-    HostPort listen,
-    HostPort metricsListen,
-    Duration nodeLeaseTtl,
-    Duration heartbeatInterval,
-    Placement placement,
-    Login login) {
+        String id,
+        List<URI> etcdEndpoints,
+        String etcdPrefix,
+        Duration etcdTimeout,
+        HostPort listen,
+        HostPort metricsListen,
+        Duration nodeLeaseTtl,
+        Duration heartbeatInterval,
+        Placement placement,
+        Login login) {
 
     /** Settings of accounts and login; {@code dbUrl} null when the replica runs without a database. */
     public record Login(
-        String dbUrl,
-        io.realmcluster.common.db.DatabaseCredentials credentials,
-        io.realmcluster.common.auth.TokenSecret tokenSecret,
-        Duration tokenTtl,
-        boolean allowRegistration,
-        int passwordIterations) {
+            String dbUrl,
+            DatabaseCredentials credentials,
+            TokenSecret tokenSecret,
+            Duration tokenTtl,
+            boolean allowRegistration,
+            int passwordIterations) {
 
         public Login {
             if (tokenTtl.isNegative() || tokenTtl.isZero()) {
-                throw new IllegalArgumentException("--token-ttl must be at least 1 second, got " + tokenTtl.toSeconds());
+                throw new IllegalArgumentException(
+                        "--token-ttl must be at least 1 second, got " + tokenTtl.toSeconds());
             }
             if (passwordIterations < 1_000) {
-                throw new IllegalArgumentException("--password-iterations must be at least 1000, got " + passwordIterations);
+                throw new IllegalArgumentException(
+                        "--password-iterations must be at least 1000, got " + passwordIterations);
             }
         }
 
@@ -45,11 +48,11 @@ public record ControlPlaneConfig(
 
     /** Settings of leadership and placement. */
     public record Placement(
-        List<String> realms,
-        Duration replicaLeaseTtl,
-        Duration instanceIdleTimeout,
-        String advertiseHost,
-        boolean rebalanceContinents) {
+            List<String> realms,
+            Duration replicaLeaseTtl,
+            Duration instanceIdleTimeout,
+            String advertiseHost,
+            boolean rebalanceContinents) {
 
         public static Placement defaults() {
             return new Placement(List.of("main"), Duration.ofSeconds(5), Duration.ofMinutes(5), null, false);

@@ -1,11 +1,5 @@
 package io.realmcluster.controlplane;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.Callable;
-
 import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Daemon;
@@ -14,73 +8,121 @@ import io.realmcluster.common.cli.StandardOptions;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.controlplane.login.LoginOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code controlplane} binary. */
-@Command(name = "controlplane", mixinStandardHelpOptions = true, sortOptions = false,
-    usageHelpAutoWidth = true,
-    description = {
-        "A control-plane replica of the realm cluster: serves gRPC to nodes and operators in front of etcd.",
-        "Run 2 or 3 replicas against the same etcd for high availability; nodes and realmctl fail over between them."},
-    footer = {"", "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_TOKEN_SECRET (or "
-        + "--token-secret-file), REALM_LOG_LEVEL."})
+@Command(
+        name = "controlplane",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "A control-plane replica of the realm cluster: serves gRPC to nodes and operators in front of etcd.",
+            "Run 2 or 3 replicas against the same etcd for high availability; nodes and realmctl fail over between them."
+        },
+        footer = {
+            "",
+            "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_TOKEN_SECRET (or "
+                    + "--token-secret-file), REALM_LOG_LEVEL."
+        })
 public final class ControlPlaneMain implements Callable<Integer> {
 
-    @Option(names = "--etcd", paramLabel = "URL[,URL...]", split = ",", defaultValue = "http://127.0.0.1:2379",
-        description = "etcd client URLs (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--etcd",
+            paramLabel = "URL[,URL...]",
+            split = ",",
+            defaultValue = "http://127.0.0.1:2379",
+            description = "etcd client URLs (default: ${DEFAULT-VALUE}).")
     List<URI> etcd;
 
-    @Option(names = "--etcd-prefix", paramLabel = "PATH", defaultValue = "/realmcluster",
-        description = "Key prefix of this cluster in etcd (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--etcd-prefix",
+            paramLabel = "PATH",
+            defaultValue = "/realmcluster",
+            description = "Key prefix of this cluster in etcd (default: ${DEFAULT-VALUE}).")
     String etcdPrefix;
 
-    @Option(names = "--etcd-timeout", paramLabel = "MILLIS", defaultValue = "3000",
-        description = "Deadline of every etcd call in milliseconds (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--etcd-timeout",
+            paramLabel = "MILLIS",
+            defaultValue = "3000",
+            description = "Deadline of every etcd call in milliseconds (default: ${DEFAULT-VALUE}).")
     long etcdTimeoutMillis;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:7400",
-        converter = HostPort.Converter.class,
-        description = "gRPC address for nodes and realmctl; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "0.0.0.0:7400",
+            converter = HostPort.Converter.class,
+            description = "gRPC address for nodes and realmctl; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
     HostPort listen;
 
-    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:9400",
-        converter = HostPort.Converter.class,
-        description = "Prometheus /metrics address; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--metrics-listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "0.0.0.0:9400",
+            converter = HostPort.Converter.class,
+            description = "Prometheus /metrics address; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
     HostPort metricsListen;
 
-    @Option(names = "--id", paramLabel = "ID",
-        description = "Replica id (default: generated).")
+    @Option(names = "--id", paramLabel = "ID", description = "Replica id (default: generated).")
     String id;
 
-    @Option(names = "--node-lease-ttl", paramLabel = "SECONDS", defaultValue = "6",
-        description = "A node that stops heartbeating is removed after this long (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--node-lease-ttl",
+            paramLabel = "SECONDS",
+            defaultValue = "6",
+            description = "A node that stops heartbeating is removed after this long (default: ${DEFAULT-VALUE}).")
     long nodeLeaseTtlSeconds;
 
-    @Option(names = "--heartbeat-interval", paramLabel = "MILLIS", defaultValue = "1000",
-        description = "Interval nodes are told to heartbeat at (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--heartbeat-interval",
+            paramLabel = "MILLIS",
+            defaultValue = "1000",
+            description = "Interval nodes are told to heartbeat at (default: ${DEFAULT-VALUE}).")
     long heartbeatIntervalMillis;
 
-    @Option(names = "--realms", paramLabel = "NAME[,NAME...]", split = ",", defaultValue = "main",
-        description = "Realms this control plane serves; each has its continents (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--realms",
+            paramLabel = "NAME[,NAME...]",
+            split = ",",
+            defaultValue = "main",
+            description = "Realms this control plane serves; each has its continents (default: ${DEFAULT-VALUE}).")
     List<String> realms;
 
-    @Option(names = "--advertise-host", paramLabel = "HOST",
-        description = "Host other replicas and operators use to reach this one (default: the listen host).")
+    @Option(
+            names = "--advertise-host",
+            paramLabel = "HOST",
+            description = "Host other replicas and operators use to reach this one (default: the listen host).")
     String advertiseHost;
 
-    @Option(names = "--leader-lease-ttl", paramLabel = "SECONDS", defaultValue = "5",
-        description = "A replica that stops renewing its lease loses leadership after this long (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--leader-lease-ttl",
+            paramLabel = "SECONDS",
+            defaultValue = "5",
+            description =
+                    "A replica that stops renewing its lease loses leadership after this long (default: ${DEFAULT-VALUE}).")
     long leaderLeaseTtlSeconds;
 
-    @Option(names = "--instance-idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
-        description = "An empty dungeon, raid or battleground instance closes after this long (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--instance-idle-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "300",
+            description =
+                    "An empty dungeon, raid or battleground instance closes after this long (default: ${DEFAULT-VALUE}).")
     long instanceIdleTimeoutSeconds;
 
-    @Option(names = "--rebalance-continents",
-        description = "Move a continent, with its players (a loading screen, not a disconnect), when a continent "
-            + "node runs two or more continents more than another, e.g. after a node joins (default: off).")
+    @Option(
+            names = "--rebalance-continents",
+            description = "Move a continent, with its players (a loading screen, not a disconnect), when a continent "
+                    + "node runs two or more continents more than another, e.g. after a node joins (default: off).")
     boolean rebalanceContinents;
 
     @Mixin
@@ -93,10 +135,13 @@ public final class ControlPlaneMain implements Callable<Integer> {
         if (login.dbUrl() == null) {
             return ControlPlaneConfig.Login.disabled();
         }
-        return new ControlPlaneConfig.Login(login.dbUrl(),
-            DatabaseCredentials.from(System.getenv(), login.dbPasswordFile()),
-            TokenSecret.load(login.tokenSecretFile(), System.getenv()),
-            Duration.ofSeconds(login.tokenTtlSeconds()), login.allowRegistration(), login.passwordIterations());
+        return new ControlPlaneConfig.Login(
+                login.dbUrl(),
+                DatabaseCredentials.from(System.getenv(), login.dbPasswordFile()),
+                TokenSecret.load(login.tokenSecretFile(), System.getenv()),
+                Duration.ofSeconds(login.tokenTtlSeconds()),
+                login.allowRegistration(),
+                login.passwordIterations());
     }
 
     public static void main(final String[] args) {
@@ -108,15 +153,24 @@ public final class ControlPlaneMain implements Callable<Integer> {
         Logging.configure(standard.verbose());
         if (heartbeatIntervalMillis * 2 > nodeLeaseTtlSeconds * 1000) {
             throw new IllegalArgumentException("--heartbeat-interval " + heartbeatIntervalMillis
-                + " ms must be at most half of --node-lease-ttl " + nodeLeaseTtlSeconds + " s");
+                    + " ms must be at most half of --node-lease-ttl " + nodeLeaseTtlSeconds + " s");
         }
         final ControlPlaneConfig config = new ControlPlaneConfig(
-            id != null ? id : "cp-" + UUID.randomUUID().toString().substring(0, 8),
-            etcd, etcdPrefix, Duration.ofMillis(etcdTimeoutMillis), listen, metricsListen,
-            Duration.ofSeconds(nodeLeaseTtlSeconds), Duration.ofMillis(heartbeatIntervalMillis),
-            new ControlPlaneConfig.Placement(realms, Duration.ofSeconds(leaderLeaseTtlSeconds),
-                Duration.ofSeconds(instanceIdleTimeoutSeconds), advertiseHost, rebalanceContinents),
-            loginConfig());
+                id != null ? id : "cp-" + UUID.randomUUID().toString().substring(0, 8),
+                etcd,
+                etcdPrefix,
+                Duration.ofMillis(etcdTimeoutMillis),
+                listen,
+                metricsListen,
+                Duration.ofSeconds(nodeLeaseTtlSeconds),
+                Duration.ofMillis(heartbeatIntervalMillis),
+                new ControlPlaneConfig.Placement(
+                        realms,
+                        Duration.ofSeconds(leaderLeaseTtlSeconds),
+                        Duration.ofSeconds(instanceIdleTimeoutSeconds),
+                        advertiseHost,
+                        rebalanceContinents),
+                loginConfig());
         return Daemon.runUntilStopped("controlplane", new ControlPlane(config).start());
     }
 }

@@ -1,14 +1,5 @@
 package io.realmcluster.controlplane;
 
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -25,6 +16,14 @@ import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.v1.NodeMessage;
 import io.realmcluster.proto.v1.NodeSessionGrpc;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A node's session driven from a test, behaving like a real node towards assignments: it runs
@@ -50,20 +49,33 @@ public final class FakeNode implements ClientResponseObserver<NodeMessage, Contr
     }
 
     /** Open a session and say Hello; registration completes in the background. */
-    public static FakeNode connect(final ManagedChannel channel, final String nodeId, final int capacity,
-                                   final String... pools) {
+    public static FakeNode connect(
+            final ManagedChannel channel, final String nodeId, final int capacity, final String... pools) {
         final FakeNode node = new FakeNode(nodeId);
         NodeSessionGrpc.newStub(channel).session(node);
-        node.send(NodeMessage.newBuilder().setHello(Hello.newBuilder().setNode(NodeDescriptor.newBuilder()
-            .setNodeId(nodeId).setIncarnation(UUID.randomUUID().toString())
-            .setGrpc(Endpoint.newBuilder().setHost("127.0.0.1").setPort(1))
-            .setClient(Endpoint.newBuilder().setHost("127.0.0.1").setPort(2))
-            .addAllPools(List.of(pools)).setCapacityPlayers(capacity))).build());
-        BEATS.scheduleWithFixedDelay(() -> {
-            if (node.welcomed && !node.crashed) {
-                node.heartbeat(node.reportedPlayers);
-            }
-        }, 200, 200, TimeUnit.MILLISECONDS);
+        node.send(NodeMessage.newBuilder()
+                .setHello(Hello.newBuilder()
+                        .setNode(NodeDescriptor.newBuilder()
+                                .setNodeId(nodeId)
+                                .setIncarnation(UUID.randomUUID().toString())
+                                .setGrpc(Endpoint.newBuilder()
+                                        .setHost("127.0.0.1")
+                                        .setPort(1))
+                                .setClient(Endpoint.newBuilder()
+                                        .setHost("127.0.0.1")
+                                        .setPort(2))
+                                .addAllPools(List.of(pools))
+                                .setCapacityPlayers(capacity)))
+                .build());
+        BEATS.scheduleWithFixedDelay(
+                () -> {
+                    if (node.welcomed && !node.crashed) {
+                        node.heartbeat(node.reportedPlayers);
+                    }
+                },
+                200,
+                200,
+                TimeUnit.MILLISECONDS);
         return node;
     }
 
@@ -94,8 +106,9 @@ public final class FakeNode implements ClientResponseObserver<NodeMessage, Contr
         reportedPlayers = players;
         final LoadReport.Builder load = LoadReport.newBuilder().setMapInstances(running.size());
         for (final MapInstance instance : running.values()) {
-            final boolean handedOver = handsOver && instance.getNodeId().equals(nodeId)
-                && instance.getMove().getPhase() == MovePhase.MOVE_PHASE_HANDING_OVER;
+            final boolean handedOver = handsOver
+                    && instance.getNodeId().equals(nodeId)
+                    && instance.getMove().getPhase() == MovePhase.MOVE_PHASE_HANDING_OVER;
             final MapLoad.Builder map = MapLoad.newBuilder().setInstanceId(instance.getInstanceId());
             if (handedOver) {
                 map.setHandedOverMoveEpoch(instance.getMove().getEpoch());
@@ -105,8 +118,11 @@ public final class FakeNode implements ClientResponseObserver<NodeMessage, Contr
             }
             load.addMaps(map);
         }
-        send(NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
-            .setSequence(sequence.incrementAndGet()).setLoad(load)).build());
+        send(NodeMessage.newBuilder()
+                .setHeartbeat(Heartbeat.newBuilder()
+                        .setSequence(sequence.incrementAndGet())
+                        .setLoad(load))
+                .build());
     }
 
     /** Leave instances moving here unconfirmed (as if loading them took forever). */
@@ -141,7 +157,8 @@ public final class FakeNode implements ClientResponseObserver<NodeMessage, Contr
     }
 
     private void apply(final List<MapInstance> assigned) {
-        running.keySet().retainAll(assigned.stream().map(MapInstance::getInstanceId).toList());
+        running.keySet()
+                .retainAll(assigned.stream().map(MapInstance::getInstanceId).toList());
         for (final MapInstance instance : assigned) {
             final boolean incoming = !instance.getNodeId().equals(nodeId);
             if (incoming && !takesMoves) {
@@ -153,10 +170,14 @@ public final class FakeNode implements ClientResponseObserver<NodeMessage, Contr
             } else {
                 running.put(instance.getInstanceId(), instance);
             }
-            send(NodeMessage.newBuilder().setAssignmentAck(AssignmentAck.newBuilder()
-                .setInstanceId(instance.getInstanceId()).setEpoch(instance.getEpoch())
-                .setState(closing ? InstanceState.INSTANCE_STATE_CLOSED : InstanceState.INSTANCE_STATE_ACTIVE)
-                .setMoveEpoch(incoming ? instance.getMove().getEpoch() : 0)).build());
+            send(NodeMessage.newBuilder()
+                    .setAssignmentAck(AssignmentAck.newBuilder()
+                            .setInstanceId(instance.getInstanceId())
+                            .setEpoch(instance.getEpoch())
+                            .setState(
+                                    closing ? InstanceState.INSTANCE_STATE_CLOSED : InstanceState.INSTANCE_STATE_ACTIVE)
+                            .setMoveEpoch(incoming ? instance.getMove().getEpoch() : 0))
+                    .build());
         }
     }
 

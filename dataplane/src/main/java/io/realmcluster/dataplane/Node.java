@@ -1,47 +1,53 @@
 package io.realmcluster.dataplane;
 
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.SleepingIdleStrategy;
-import org.agrona.concurrent.SystemNanoClock;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.common.cli.StartupException;
+import io.realmcluster.common.db.Database;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
-import io.realmcluster.common.auth.SessionToken;
-import io.realmcluster.common.db.Database;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.realmcluster.dataplane.net.ClientListener;
 import io.realmcluster.dataplane.net.ClientMetrics;
 import io.realmcluster.dataplane.net.ClientSessions;
-import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.dataplane.session.ControlPlaneSession;
 import io.realmcluster.dataplane.session.PlacementClient;
-import io.realmcluster.dataplane.transfer.Departures;
-import io.realmcluster.dataplane.tick.RealtimeThreads;
-import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
 import io.realmcluster.dataplane.store.PostgresCharacterStore;
 import io.realmcluster.dataplane.store.Saver;
-import io.realmcluster.dataplane.world.SaveLog;
+import io.realmcluster.dataplane.tick.RealtimeThreads;
+import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.transfer.Arrivals;
+import io.realmcluster.dataplane.transfer.Departures;
 import io.realmcluster.dataplane.transfer.TransferService;
 import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.dataplane.world.SaveLog;
+import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.NodeDescriptor;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A data-plane node wired together: its listeners, its session with the control plane, metrics. */
 public final class Node implements AutoCloseable {
@@ -53,6 +59,7 @@ public final class Node implements AutoCloseable {
     private static final int SAVE_LOG_BYTES = 8 << 20;
     /** Threads for the character store's blocking calls (claims at login), and logins they may queue. */
     private static final int STORE_THREADS = 4;
+
     private static final int STORE_QUEUE = 4_096;
     /**
      * One connection for each thread that may use the database at once, so none waits for one: the
@@ -62,7 +69,7 @@ public final class Node implements AutoCloseable {
     /** How long a stopping node waits for its maps to let their players go before saving what is left. */
     private static final long LEAVE_DEADLINE_MILLIS = 2_000;
     /** How long a transfer away may take, from freeze to the target's claim, before it is called off. */
-    private static final java.time.Duration TRANSFER_DEADLINE = java.time.Duration.ofSeconds(10);
+    private static final Duration TRANSFER_DEADLINE = Duration.ofSeconds(10);
 
     private final NodeConfig config;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
@@ -74,12 +81,12 @@ public final class Node implements AutoCloseable {
     private volatile ClientListener clients;
     private ControlPlaneSession session;
     private Database database;
-    private java.util.concurrent.ThreadPoolExecutor storeThreads;
-    private java.util.concurrent.ExecutorService transferThreads;
+    private ThreadPoolExecutor storeThreads;
+    private ExecutorService transferThreads;
     private AgentRunner saverRunner;
     private PlacementClient placement;
     private Departures departures;
-    private java.util.concurrent.ScheduledExecutorService housekeeping;
+    private ScheduledExecutorService housekeeping;
 
     public Node(final NodeConfig config) {
         this.config = config;
@@ -93,54 +100,94 @@ public final class Node implements AutoCloseable {
             final RealtimeThreads realtime = new RealtimeThreads(config.tickRealtimePriority(), config.tickThreads());
             ticks = new TickScheduler(config.tickThreads(), realtime, error -> LOG.error("a map's tick failed", error));
             final SaveLog saveLog = SaveLog.allocate(SAVE_LOG_BYTES);
-            instances = new InstanceHost(config.nodeId(), ticks, saveLog, this::mapLeft, NodeMetrics.tickTimes(metrics));
+            instances =
+                    new InstanceHost(config.nodeId(), ticks, saveLog, this::mapLeft, NodeMetrics.tickTimes(metrics));
             placement = new PlacementClient(config.controlPlanes());
             final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
-            departures = new Departures(config.nodeId(), store, instances, placement, sessions::redirect, TRANSFER_DEADLINE);
-            final Saver saver = new Saver(saveLog, store, config.nodeId(), instances, SystemNanoClock.INSTANCE, departures,
-                sessions::logoutSaved);
-            saverRunner = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1)),
-                error -> LOG.error("the saver failed", error), null, saver);
+            departures =
+                    new Departures(config.nodeId(), store, instances, placement, sessions::redirect, TRANSFER_DEADLINE);
+            final Saver saver = new Saver(
+                    saveLog,
+                    store,
+                    config.nodeId(),
+                    instances,
+                    SystemNanoClock.INSTANCE,
+                    departures,
+                    sessions::logoutSaved);
+            saverRunner = new AgentRunner(
+                    new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1)),
+                    error -> LOG.error("the saver failed", error),
+                    null,
+                    saver);
             AgentRunner.startOnThread(saverRunner);
-            storeThreads = new java.util.concurrent.ThreadPoolExecutor(STORE_THREADS, STORE_THREADS, 0, TimeUnit.SECONDS,
-                new java.util.concurrent.ArrayBlockingQueue<>(STORE_QUEUE), new DefaultThreadFactory("character-store", true));
+            storeThreads = new ThreadPoolExecutor(
+                    STORE_THREADS,
+                    STORE_THREADS,
+                    0,
+                    TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(STORE_QUEUE),
+                    new DefaultThreadFactory("character-store", true));
             final SessionToken tokens = new SessionToken(config.tokenSecret());
             final Arrivals arrivals = new Arrivals();
-            housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                new DefaultThreadFactory("housekeeping", true));
-            final long lookEveryMillis = Math.min(5_000, Math.max(200, config.transferArrival().toMillis() / 4));
-            housekeeping.scheduleWithFixedDelay(() -> releaseNoShows(arrivals, store), lookEveryMillis, lookEveryMillis,
-                TimeUnit.MILLISECONDS);
-            clients = ClientListener.bind(config.clientListen(), Math.max(1, Runtime.getRuntime().availableProcessors()),
-                new ClientListener.Serving(config.nodeId(), tokens, instances, sessions,
-                    new ClientMetrics(metrics, sessions), store, storeThreads, arrivals), realtime.egressFactory());
-            final TransferService transfers = new TransferService(config.nodeId(), store, instances, arrivals, tokens,
-                endpoint(config.advertiseHost(), clients.address()), config.transferArrival(), System::currentTimeMillis);
-            NodeMetrics.register(metrics, instances, ticks, realtime, saver.stats(), departures.stats(),
-                transfers::transfersIn);
+            housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("housekeeping", true));
+            final long lookEveryMillis =
+                    Math.min(5_000, Math.max(200, config.transferArrival().toMillis() / 4));
+            housekeeping.scheduleWithFixedDelay(
+                    () -> releaseNoShows(arrivals, store), lookEveryMillis, lookEveryMillis, TimeUnit.MILLISECONDS);
+            clients = ClientListener.bind(
+                    config.clientListen(),
+                    Math.max(1, Runtime.getRuntime().availableProcessors()),
+                    new ClientListener.Serving(
+                            config.nodeId(),
+                            tokens,
+                            instances,
+                            sessions,
+                            new ClientMetrics(metrics, sessions),
+                            store,
+                            storeThreads,
+                            arrivals),
+                    realtime.egressFactory());
+            final TransferService transfers = new TransferService(
+                    config.nodeId(),
+                    store,
+                    instances,
+                    arrivals,
+                    tokens,
+                    endpoint(config.advertiseHost(), clients.address()),
+                    config.transferArrival(),
+                    System::currentTimeMillis);
+            NodeMetrics.register(
+                    metrics, instances, ticks, realtime, saver.stats(), departures.stats(), transfers::transfersIn);
             transferThreads = TransferService.threads();
             server = GrpcServers.start("gRPC", config.listen(), health, transferThreads, List.of(transfers));
             final HostPort grpc = GrpcServers.boundAddress(server, config.listen());
             final NodeDescriptor descriptor = NodeDescriptor.newBuilder()
-                .setNodeId(config.nodeId())
-                .setGrpc(endpoint(config.advertiseHost(), grpc))
-                .setClient(endpoint(config.advertiseHost(), clients.address()))
-                .addAllPools(config.pools())
-                .setCapacityPlayers(config.capacityPlayers())
-                .setVersion(Node.class.getPackage().getImplementationVersion() == null ? "dev"
-                    : Node.class.getPackage().getImplementationVersion())
-                .setStartedAtUnixMs(System.currentTimeMillis())
-                .setIncarnation(config.incarnation())
-                .build();
+                    .setNodeId(config.nodeId())
+                    .setGrpc(endpoint(config.advertiseHost(), grpc))
+                    .setClient(endpoint(config.advertiseHost(), clients.address()))
+                    .addAllPools(config.pools())
+                    .setCapacityPlayers(config.capacityPlayers())
+                    .setVersion(
+                            Node.class.getPackage().getImplementationVersion() == null
+                                    ? "dev"
+                                    : Node.class.getPackage().getImplementationVersion())
+                    .setStartedAtUnixMs(System.currentTimeMillis())
+                    .setIncarnation(config.incarnation())
+                    .build();
             health.setStatus("", ServingStatus.SERVING);
-            LOG.info("node {} serving gRPC on {}, game clients on {} (tcp+udp), metrics on http://{}/metrics",
-                config.nodeId(), grpc, clients.address(), metricsEndpoint.address());
+            LOG.info(
+                    "node {} serving gRPC on {}, game clients on {} (tcp+udp), metrics on http://{}/metrics",
+                    config.nodeId(),
+                    grpc,
+                    clients.address(),
+                    metricsEndpoint.address());
             if (database == null) {
-                LOG.warn("no --db-url: characters are NOT saved; they start at level 1 and are forgotten when this node "
-                    + "stops (for tests only)");
+                LOG.warn(
+                        "no --db-url: characters are NOT saved; they start at level 1 and are forgotten when this node "
+                                + "stops (for tests only)");
             }
-            session = new ControlPlaneSession(descriptor, config.controlPlanes(),
-                () -> instances.load(arrivals::expects), this::apply);
+            session = new ControlPlaneSession(
+                    descriptor, config.controlPlanes(), () -> instances.load(arrivals::expects), this::apply);
             session.start();
             return this;
         } catch (final RuntimeException e) {
@@ -163,9 +210,9 @@ public final class Node implements AutoCloseable {
             if (released > 0) {
                 LOG.info("gave back {} characters an earlier run of node {} left claimed", released, config.nodeId());
             }
-        } catch (final java.sql.SQLException e) {
-            throw new io.realmcluster.common.cli.StartupException("cannot give back the characters an earlier run of node "
-                + config.nodeId() + " left claimed: " + e.getMessage());
+        } catch (final SQLException e) {
+            throw new StartupException("cannot give back the characters an earlier run of node " + config.nodeId()
+                    + " left claimed: " + e.getMessage());
         }
         return store;
     }
@@ -175,11 +222,14 @@ public final class Node implements AutoCloseable {
         for (final Arrivals.Arrival arrival : arrivals.expire(System.currentTimeMillis())) {
             try {
                 store.release(arrival.claim().characterId(), arrival.claim().epoch(), config.nodeId());
-                LOG.info("character {} was transferred here but its client never came; it is OFFLINE again",
-                    arrival.claim().characterId());
-            } catch (final java.sql.SQLException | RuntimeException e) {
-                LOG.warn("could not give back character {} whose client never came: {}", arrival.claim().characterId(),
-                    e.getMessage());
+                LOG.info(
+                        "character {} was transferred here but its client never came; it is OFFLINE again",
+                        arrival.claim().characterId());
+            } catch (final SQLException | RuntimeException e) {
+                LOG.warn(
+                        "could not give back character {} whose client never came: {}",
+                        arrival.claim().characterId(),
+                        e.getMessage());
             }
         }
     }
@@ -198,8 +248,9 @@ public final class Node implements AutoCloseable {
         }
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEAVE_DEADLINE_MILLIS);
         while (System.nanoTime() - deadline < 0
-            && instances.instances().stream().anyMatch(running -> running.world().players() > 0)) {
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                && instances.instances().stream()
+                        .anyMatch(running -> running.world().players() > 0)) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
     }
 

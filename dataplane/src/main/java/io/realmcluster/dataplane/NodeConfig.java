@@ -1,29 +1,28 @@
 package io.realmcluster.dataplane;
 
-import java.util.List;
-
 import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
+import java.time.Duration;
+import java.util.List;
 
 /** Settings of one node, as parsed from its command line. */
 public record NodeConfig(
-    String nodeId,
-    String incarnation,
-    List<HostPort> controlPlanes,
-    HostPort listen,
-    HostPort clientListen,
-    HostPort metricsListen,
-    String advertiseHost,
-    List<String> pools,
-    int capacityPlayers,
-    int tickThreads,
-    /** SCHED_FIFO priority of the tick threads, 0 for ordinary scheduling. */
-    int tickRealtimePriority,
-    TokenSecret tokenSecret,
-    /** The character database; null runs the node without one (characters live only in the process). */
-    String dbUrl,
-    DatabaseCredentials dbCredentials,
-    /** How long a client transferred here has to arrive before its character is given back. */
-    java.time.Duration transferArrival) {
-}
+        String nodeId,
+        String incarnation,
+        List<HostPort> controlPlanes,
+        HostPort listen,
+        HostPort clientListen,
+        HostPort metricsListen,
+        String advertiseHost,
+        List<String> pools,
+        int capacityPlayers,
+        int tickThreads,
+        /** SCHED_FIFO priority of the tick threads, 0 for ordinary scheduling. */
+        int tickRealtimePriority,
+        TokenSecret tokenSecret,
+        /** The character database; null runs the node without one (characters live only in the process). */
+        String dbUrl,
+        DatabaseCredentials dbCredentials,
+        /** How long a client transferred here has to arrive before its character is given back. */
+        Duration transferArrival) {}

@@ -1,95 +1,143 @@
 package io.realmcluster.dataplane;
 
+import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.cli.CommandLines;
+import io.realmcluster.common.cli.Daemon;
+import io.realmcluster.common.cli.Logging;
+import io.realmcluster.common.cli.StandardOptions;
+import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.tick.RealtimePriority;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-
-import io.realmcluster.common.auth.TokenSecret;
-import io.realmcluster.common.db.DatabaseCredentials;
-import io.realmcluster.common.cli.CommandLines;
-import io.realmcluster.common.cli.Daemon;
-import io.realmcluster.common.cli.Logging;
-import io.realmcluster.common.cli.StandardOptions;
-import io.realmcluster.common.net.HostPort;
-import io.realmcluster.dataplane.tick.RealtimePriority;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code dataplane} binary: one node of the realm cluster. */
-@Command(name = "dataplane", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {
-        "A data-plane node of the realm cluster: runs map instances, serves game clients over TCP and UDP,",
-        "and registers with the control plane (any replica of the list), reconnecting when it goes away."},
-    footer = {"", "Environment: REALM_TOKEN_SECRET (or --token-secret-file), REALM_DB_USER, REALM_DB_PASSWORD",
-        "(or --db-password-file), REALM_LOG_LEVEL."})
+@Command(
+        name = "dataplane",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "A data-plane node of the realm cluster: runs map instances, serves game clients over TCP and UDP,",
+            "and registers with the control plane (any replica of the list), reconnecting when it goes away."
+        },
+        footer = {
+            "",
+            "Environment: REALM_TOKEN_SECRET (or --token-secret-file), REALM_DB_USER, REALM_DB_PASSWORD",
+            "(or --db-password-file), REALM_LOG_LEVEL."
+        })
 public final class NodeMain implements Callable<Integer> {
     private static final Set<String> POOLS = Set.of("continent", "dungeon", "raid", "battleground");
 
-    @Option(names = "--controlplane", paramLabel = "HOST:PORT[,HOST:PORT...]", split = ",",
-        defaultValue = "127.0.0.1:7400", converter = HostPort.Converter.class,
-        description = "Control-plane replicas, tried in order (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--controlplane",
+            paramLabel = "HOST:PORT[,HOST:PORT...]",
+            split = ",",
+            defaultValue = "127.0.0.1:7400",
+            converter = HostPort.Converter.class,
+            description = "Control-plane replicas, tried in order (default: ${DEFAULT-VALUE}).")
     List<HostPort> controlPlanes;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:7410",
-        converter = HostPort.Converter.class,
-        description = "gRPC address for the control plane and peer nodes; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "0.0.0.0:7410",
+            converter = HostPort.Converter.class,
+            description =
+                    "gRPC address for the control plane and peer nodes; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
     HostPort listen;
 
-    @Option(names = "--client-listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:8085",
-        converter = HostPort.Converter.class,
-        description = "Game clients, TCP and UDP on the same port; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--client-listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "0.0.0.0:8085",
+            converter = HostPort.Converter.class,
+            description =
+                    "Game clients, TCP and UDP on the same port; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
     HostPort clientListen;
 
-    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:9410",
-        converter = HostPort.Converter.class,
-        description = "Prometheus /metrics address; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--metrics-listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "0.0.0.0:9410",
+            converter = HostPort.Converter.class,
+            description = "Prometheus /metrics address; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
     HostPort metricsListen;
 
-    @Option(names = "--advertise-host", paramLabel = "HOST",
-        description = "Host others use to reach this node (default: the listen host, or this machine's address when that is 0.0.0.0).")
+    @Option(
+            names = "--advertise-host",
+            paramLabel = "HOST",
+            description =
+                    "Host others use to reach this node (default: the listen host, or this machine's address when that is 0.0.0.0).")
     String advertiseHost;
 
-    @Option(names = "--node-id", paramLabel = "ID", description = "Node id, unique in the cluster (default: generated).")
+    @Option(
+            names = "--node-id",
+            paramLabel = "ID",
+            description = "Node id, unique in the cluster (default: generated).")
     String nodeId;
 
-    @Option(names = "--pools", paramLabel = "POOL[,POOL...]", split = ",",
-        defaultValue = "continent,dungeon,raid,battleground",
-        description = "Pools this node serves: continent, dungeon, raid, battleground (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--pools",
+            paramLabel = "POOL[,POOL...]",
+            split = ",",
+            defaultValue = "continent,dungeon,raid,battleground",
+            description = "Pools this node serves: continent, dungeon, raid, battleground (default: ${DEFAULT-VALUE}).")
     List<String> pools;
 
-    @Option(names = "--capacity", paramLabel = "PLAYERS", defaultValue = "3000",
-        description = "Players this node is sized for (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--capacity",
+            paramLabel = "PLAYERS",
+            defaultValue = "3000",
+            description = "Players this node is sized for (default: ${DEFAULT-VALUE}).")
     int capacity;
 
-    @Option(names = "--tick-threads", paramLabel = "N",
-        description = "Threads that tick maps (default: one per core).")
+    @Option(names = "--tick-threads", paramLabel = "N", description = "Threads that tick maps (default: one per core).")
     Integer tickThreads;
 
-    @Option(names = "--tick-realtime-priority", paramLabel = "1-99",
-        description = "Run the tick threads at this real-time priority (Linux SCHED_FIFO), ahead of every ordinary thread, "
-            + "so that a busy machine does not stretch ticks; needs CAP_SYS_NICE or an RLIMIT_RTPRIO this high "
-            + "(systemd LimitRTPRIO=). Refused, the node warns and ticks at ordinary priority (default: off).")
+    @Option(
+            names = "--tick-realtime-priority",
+            paramLabel = "1-99",
+            description =
+                    "Run the tick threads at this real-time priority (Linux SCHED_FIFO), ahead of every ordinary thread, "
+                            + "so that a busy machine does not stretch ticks; needs CAP_SYS_NICE or an RLIMIT_RTPRIO this high "
+                            + "(systemd LimitRTPRIO=). Refused, the node warns and ticks at ordinary priority (default: off).")
     Integer tickRealtimePriority;
 
-    @Option(names = "--token-secret-file", paramLabel = "FILE",
-        description = "Key that signs session tokens, the control plane's (instead of REALM_TOKEN_SECRET).")
-    java.nio.file.Path tokenSecretFile;
+    @Option(
+            names = "--token-secret-file",
+            paramLabel = "FILE",
+            description = "Key that signs session tokens, the control plane's (instead of REALM_TOKEN_SECRET).")
+    Path tokenSecretFile;
 
-    @Option(names = "--db-url", paramLabel = "JDBC-URL",
-        description = "Character database (jdbc:postgresql://HOST:PORT/DB); user and password from REALM_DB_USER and "
-            + "REALM_DB_PASSWORD. Without it characters are not saved (tests only).")
+    @Option(
+            names = "--db-url",
+            paramLabel = "JDBC-URL",
+            description =
+                    "Character database (jdbc:postgresql://HOST:PORT/DB); user and password from REALM_DB_USER and "
+                            + "REALM_DB_PASSWORD. Without it characters are not saved (tests only).")
     String dbUrl;
 
-    @Option(names = "--transfer-arrival-seconds", paramLabel = "SECONDS", defaultValue = "60",
-        description = "How long a client transferred to this node has to arrive before its character is given back "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--transfer-arrival-seconds",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
+            description = "How long a client transferred to this node has to arrive before its character is given back "
+                    + "(default: ${DEFAULT-VALUE}).")
     long transferArrivalSeconds;
 
-    @Option(names = "--db-password-file", paramLabel = "FILE",
-        description = "File holding the database password (instead of REALM_DB_PASSWORD).")
+    @Option(
+            names = "--db-password-file",
+            paramLabel = "FILE",
+            description = "File holding the database password (instead of REALM_DB_PASSWORD).")
     String dbPasswordFile;
 
     @Mixin
@@ -117,19 +165,28 @@ public final class NodeMain implements Callable<Integer> {
             throw new IllegalArgumentException("--capacity must be positive, got " + capacity);
         }
         if (transferArrivalSeconds < 1) {
-            throw new IllegalArgumentException("--transfer-arrival-seconds must be at least 1, got " + transferArrivalSeconds);
+            throw new IllegalArgumentException(
+                    "--transfer-arrival-seconds must be at least 1, got " + transferArrivalSeconds);
         }
         final NodeConfig config = new NodeConfig(
-            nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8),
-            UUID.randomUUID().toString(),
-            controlPlanes, listen, clientListen, metricsListen, advertise(),
-            pools.stream().map(p -> p.toLowerCase(Locale.ROOT)).distinct().toList(), capacity,
-            tickThreads != null ? tickThreads : Runtime.getRuntime().availableProcessors(),
-            tickRealtimePriority != null ? tickRealtimePriority : 0,
-            TokenSecret.load(tokenSecretFile, System.getenv()),
-            dbUrl, dbUrl == null ? null : DatabaseCredentials.from(System.getenv(),
-                dbPasswordFile == null ? null : java.nio.file.Path.of(dbPasswordFile)),
-            java.time.Duration.ofSeconds(transferArrivalSeconds));
+                nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8),
+                UUID.randomUUID().toString(),
+                controlPlanes,
+                listen,
+                clientListen,
+                metricsListen,
+                advertise(),
+                pools.stream().map(p -> p.toLowerCase(Locale.ROOT)).distinct().toList(),
+                capacity,
+                tickThreads != null ? tickThreads : Runtime.getRuntime().availableProcessors(),
+                tickRealtimePriority != null ? tickRealtimePriority : 0,
+                TokenSecret.load(tokenSecretFile, System.getenv()),
+                dbUrl,
+                dbUrl == null
+                        ? null
+                        : DatabaseCredentials.from(
+                                System.getenv(), dbPasswordFile == null ? null : Path.of(dbPasswordFile)),
+                Duration.ofSeconds(transferArrivalSeconds));
         return Daemon.runUntilStopped("dataplane", new Node(config).start());
     }
 

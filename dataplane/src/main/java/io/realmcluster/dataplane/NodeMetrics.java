@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane;
 
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -9,24 +10,29 @@ import io.realmcluster.dataplane.tick.RealtimeThreads;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.transfer.Departures;
 import io.realmcluster.dataplane.world.InstanceHost;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.HistogramIterationValue;
 
 /** The node's Prometheus metrics, read from the maps' counters when scraped (nothing on the tick path). */
 final class NodeMetrics {
-    private static final double[] TICK_BUCKETS_SECONDS = {0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.004,
-        0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.1, 0.25};
+    private static final double[] TICK_BUCKETS_SECONDS = {
+        0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03,
+        0.04, 0.05, 0.1, 0.25
+    };
 
-    private NodeMetrics() {
-    }
+    private NodeMetrics() {}
 
     /**
      * Tick durations and CPU time per map, fed from each load report's interval histograms (the
      * session thread, not the tick).
      */
     static InstanceHost.TickTimes tickTimes(final PrometheusRegistry registry) {
-        final Histogram durations = tickHistogram(registry, "realm_node_tick_duration_seconds",
-            "Tick durations, by map instance");
-        final Histogram cpu = tickHistogram(registry, "realm_node_tick_cpu_seconds",
-            "The tick thread's CPU time per tick, by map instance: ticks that last far longer waited for a core");
+        final Histogram durations =
+                tickHistogram(registry, "realm_node_tick_duration_seconds", "Tick durations, by map instance");
+        final Histogram cpu = tickHistogram(
+                registry,
+                "realm_node_tick_cpu_seconds",
+                "The tick thread's CPU time per tick, by map instance: ticks that last far longer waited for a core");
         return (instance, durationNanos, cpuNanos) -> {
             observe(durations.labelValues(instance), durationNanos);
             observe(cpu.labelValues(instance), cpuNanos);
@@ -34,14 +40,17 @@ final class NodeMetrics {
     }
 
     private static Histogram tickHistogram(final PrometheusRegistry registry, final String name, final String help) {
-        return Histogram.builder().name(name).help(help)
-            .labelNames("instance").classicOnly().classicUpperBounds(TICK_BUCKETS_SECONDS)
-            .register(registry);
+        return Histogram.builder()
+                .name(name)
+                .help(help)
+                .labelNames("instance")
+                .classicOnly()
+                .classicUpperBounds(TICK_BUCKETS_SECONDS)
+                .register(registry);
     }
 
-    private static void observe(final io.prometheus.metrics.core.datapoints.DistributionDataPoint observed,
-                                final org.HdrHistogram.Histogram nanos) {
-        for (final org.HdrHistogram.HistogramIterationValue value : nanos.recordedValues()) {
+    private static void observe(final DistributionDataPoint observed, final org.HdrHistogram.Histogram nanos) {
+        for (final HistogramIterationValue value : nanos.recordedValues()) {
             final double seconds = value.getValueIteratedTo() / 1e9;
             for (long i = 0; i < value.getCountAtValueIteratedTo(); i++) {
                 observed.observe(seconds);
@@ -49,112 +58,150 @@ final class NodeMetrics {
         }
     }
 
-    static void register(final PrometheusRegistry registry, final InstanceHost instances, final TickScheduler ticks,
-                         final RealtimeThreads realtime,
-                         final Saver.Stats saves, final Departures.Stats departures,
-                         final java.util.function.LongSupplier transfersIn) {
+    static void register(
+            final PrometheusRegistry registry,
+            final InstanceHost instances,
+            final TickScheduler ticks,
+            final RealtimeThreads realtime,
+            final Saver.Stats saves,
+            final Departures.Stats departures,
+            final LongSupplier transfersIn) {
         CounterWithCallback.builder()
-            .name("realm_node_transfers_out").help("Characters that left this node's maps through a portal, by outcome "
-                + "(completed: redirected to the target; aborted: called off, stayed here; lost: client disconnected)")
-            .labelNames("outcome")
-            .callback(cb -> {
-                cb.call(departures.completed(), "completed");
-                cb.call(departures.aborted(), "aborted");
-                cb.call(departures.lost(), "lost");
-            })
-            .register(registry);
+                .name("realm_node_transfers_out")
+                .help(
+                        "Characters that left this node's maps through a portal, by outcome "
+                                + "(completed: redirected to the target; aborted: called off, stayed here; lost: client disconnected)")
+                .labelNames("outcome")
+                .callback(cb -> {
+                    cb.call(departures.completed(), "completed");
+                    cb.call(departures.aborted(), "aborted");
+                    cb.call(departures.lost(), "lost");
+                })
+                .register(registry);
         CounterWithCallback.builder()
-            .name("realm_node_transfer_out_seconds")
-            .help("Time from the freeze being durable to the map being told, summed over completed transfers")
-            .callback(cb -> cb.call(departures.nanos() / 1e9))
-            .register(registry);
+                .name("realm_node_transfer_out_seconds")
+                .help("Time from the freeze being durable to the map being told, summed over completed transfers")
+                .callback(cb -> cb.call(departures.nanos() / 1e9))
+                .register(registry);
         registry.register(departures.redirected());
         CounterWithCallback.builder()
-            .name("realm_node_transfers_in").help("Characters this node claimed in transfers from other nodes")
-            .callback(cb -> cb.call(transfersIn.getAsLong()))
-            .register(registry);
+                .name("realm_node_transfers_in")
+                .help("Characters this node claimed in transfers from other nodes")
+                .callback(cb -> cb.call(transfersIn.getAsLong()))
+                .register(registry);
         CounterWithCallback.builder()
-            .name("realm_node_saves").help("Character saves that landed in the database")
-            .callback(cb -> cb.call(saves.saved()))
-            .register(registry);
+                .name("realm_node_saves")
+                .help("Character saves that landed in the database")
+                .callback(cb -> cb.call(saves.saved()))
+                .register(registry);
         CounterWithCallback.builder()
-            .name("realm_node_saves_fenced").help("Saves refused because another node claimed the character since (it was dropped here)")
-            .callback(cb -> cb.call(saves.lost()))
-            .register(registry);
+                .name("realm_node_saves_fenced")
+                .help("Saves refused because another node claimed the character since (it was dropped here)")
+                .callback(cb -> cb.call(saves.lost()))
+                .register(registry);
         CounterWithCallback.builder()
-            .name("realm_node_loots_confirmed").help("Loots made durable, then confirmed to their players")
-            .callback(cb -> cb.call(saves.loots()))
-            .register(registry);
+                .name("realm_node_loots_confirmed")
+                .help("Loots made durable, then confirmed to their players")
+                .callback(cb -> cb.call(saves.loots()))
+                .register(registry);
         CounterWithCallback.builder()
-            .name("realm_node_save_batches").help("Save transactions committed")
-            .callback(cb -> cb.call(saves.batches()))
-            .register(registry);
+                .name("realm_node_save_batches")
+                .help("Save transactions committed")
+                .callback(cb -> cb.call(saves.batches()))
+                .register(registry);
         CounterWithCallback.builder()
-            .name("realm_node_save_batch_seconds").help("Time spent in committed save transactions")
-            .callback(cb -> cb.call(saves.batchNanos() / 1e9))
-            .register(registry);
+                .name("realm_node_save_batch_seconds")
+                .help("Time spent in committed save transactions")
+                .callback(cb -> cb.call(saves.batchNanos() / 1e9))
+                .register(registry);
         CounterWithCallback.builder()
-            .name("realm_node_save_failures").help("Save transactions that failed (database down or refusing) and were retried")
-            .callback(cb -> cb.call(saves.failures()))
-            .register(registry);
+                .name("realm_node_save_failures")
+                .help("Save transactions that failed (database down or refusing) and were retried")
+                .callback(cb -> cb.call(saves.failures()))
+                .register(registry);
         GaugeWithCallback.builder()
-            .name("realm_node_saves_pending").help("Characters waiting to be saved")
-            .callback(cb -> cb.call(saves.pending()))
-            .register(registry);
+                .name("realm_node_saves_pending")
+                .help("Characters waiting to be saved")
+                .callback(cb -> cb.call(saves.pending()))
+                .register(registry);
         CounterWithCallback.builder()
-            .name("realm_node_saves_dropped").help("Saves a full save log refused, by instance (snapshots retried, loots refused)")
-            .labelNames("instance")
-            .callback(cb -> instances.instances().forEach(i ->
-                cb.call(i.world().droppedSaves(), i.assignment().getInstanceId())))
-            .register(registry);
+                .name("realm_node_saves_dropped")
+                .help("Saves a full save log refused, by instance (snapshots retried, loots refused)")
+                .labelNames("instance")
+                .callback(cb -> instances
+                        .instances()
+                        .forEach(i ->
+                                cb.call(i.world().droppedSaves(), i.assignment().getInstanceId())))
+                .register(registry);
         GaugeWithCallback.builder()
-            .name("realm_node_map_instances").help("Map instances running on this node")
-            .callback(cb -> cb.call(instances.instances().size()))
-            .register(registry);
+                .name("realm_node_map_instances")
+                .help("Map instances running on this node")
+                .callback(cb -> cb.call(instances.instances().size()))
+                .register(registry);
         GaugeWithCallback.builder()
-            .name("realm_node_players").help("Players on this node's maps, by instance")
-            .labelNames("instance")
-            .callback(cb -> instances.instances().forEach(i ->
-                cb.call(i.world().players(), i.assignment().getInstanceId())))
-            .register(registry);
+                .name("realm_node_players")
+                .help("Players on this node's maps, by instance")
+                .labelNames("instance")
+                .callback(cb -> instances
+                        .instances()
+                        .forEach(
+                                i -> cb.call(i.world().players(), i.assignment().getInstanceId())))
+                .register(registry);
         GaugeWithCallback.builder()
-            .name("realm_node_tick_p99_seconds").help("Tick duration p99 over the last load report's interval, by instance")
-            .labelNames("instance")
-            .callback(cb -> instances.instances().forEach(i ->
-                cb.call(instances.tickP99Millis(i.assignment().getInstanceId()) / 1000.0, i.assignment().getInstanceId())))
-            .register(registry);
+                .name("realm_node_tick_p99_seconds")
+                .help("Tick duration p99 over the last load report's interval, by instance")
+                .labelNames("instance")
+                .callback(cb -> instances
+                        .instances()
+                        .forEach(i -> cb.call(
+                                instances.tickP99Millis(i.assignment().getInstanceId()) / 1000.0,
+                                i.assignment().getInstanceId())))
+                .register(registry);
         CounterWithCallback.builder()
-            .name("realm_node_ticks").help("Ticks run, by instance")
-            .labelNames("instance")
-            .callback(cb -> instances.instances().forEach(i ->
-                cb.call(i.agent().stats().ticks(), i.assignment().getInstanceId())))
-            .register(registry);
+                .name("realm_node_ticks")
+                .help("Ticks run, by instance")
+                .labelNames("instance")
+                .callback(cb -> instances
+                        .instances()
+                        .forEach(i -> cb.call(
+                                i.agent().stats().ticks(), i.assignment().getInstanceId())))
+                .register(registry);
         CounterWithCallback.builder()
-            .name("realm_node_tick_overruns").help("Ticks skipped because the one before ran past their start, by instance")
-            .labelNames("instance")
-            .callback(cb -> instances.instances().forEach(i ->
-                cb.call(i.agent().stats().overruns(), i.assignment().getInstanceId())))
-            .register(registry);
+                .name("realm_node_tick_overruns")
+                .help("Ticks skipped because the one before ran past their start, by instance")
+                .labelNames("instance")
+                .callback(cb -> instances
+                        .instances()
+                        .forEach(i -> cb.call(
+                                i.agent().stats().overruns(), i.assignment().getInstanceId())))
+                .register(registry);
         GaugeWithCallback.builder()
-            .name("realm_node_ingress_bytes").help("Bytes waiting in each map's ingress ring")
-            .labelNames("instance")
-            .callback(cb -> instances.instances().forEach(i ->
-                cb.call(i.agent().ingress().depth(), i.assignment().getInstanceId())))
-            .register(registry);
+                .name("realm_node_ingress_bytes")
+                .help("Bytes waiting in each map's ingress ring")
+                .labelNames("instance")
+                .callback(cb -> instances
+                        .instances()
+                        .forEach(i -> cb.call(
+                                i.agent().ingress().depth(), i.assignment().getInstanceId())))
+                .register(registry);
         CounterWithCallback.builder()
-            .name("realm_node_dropped_frames").help("Frames to players dropped because a map's outbox ring was full, by instance")
-            .labelNames("instance")
-            .callback(cb -> instances.instances().forEach(i ->
-                cb.call(i.world().outbox().dropped(), i.assignment().getInstanceId())))
-            .register(registry);
+                .name("realm_node_dropped_frames")
+                .help("Frames to players dropped because a map's outbox ring was full, by instance")
+                .labelNames("instance")
+                .callback(cb -> instances
+                        .instances()
+                        .forEach(i -> cb.call(
+                                i.world().outbox().dropped(), i.assignment().getInstanceId())))
+                .register(registry);
         CounterWithCallback.builder()
-            .name("realm_node_tick_errors").help("Exceptions thrown by maps' ticks")
-            .callback(cb -> cb.call(ticks.errors()))
-            .register(registry);
+                .name("realm_node_tick_errors")
+                .help("Exceptions thrown by maps' ticks")
+                .callback(cb -> cb.call(ticks.errors()))
+                .register(registry);
         GaugeWithCallback.builder()
-            .name("realm_node_tick_realtime_threads")
-            .help("Tick threads running at a real-time priority (--tick-realtime-priority)")
-            .callback(cb -> cb.call(realtime.granted()))
-            .register(registry);
+                .name("realm_node_tick_realtime_threads")
+                .help("Tick threads running at a real-time priority (--tick-realtime-priority)")
+                .callback(cb -> cb.call(realtime.granted()))
+                .register(registry);
     }
 }

@@ -25,8 +25,8 @@ final class ChildProcess {
 
     static {
         // A test that forgets close() must not leave JVMs behind that hold ports for the next run.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(ChildProcess::killTree),
-            "child-process-reaper"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> LIVE.forEach(ChildProcess::killTree), "child-process-reaper"));
     }
 
     private final String name;
@@ -143,8 +143,8 @@ final class ChildProcess {
 
     int waitForExit(final Duration deadline) {
         if (!waitQuietly(deadline)) {
-            throw new IllegalStateException(this + " still running after " + deadline.toMillis()
-                + " ms; log " + logFile());
+            throw new IllegalStateException(
+                    this + " still running after " + deadline.toMillis() + " ms; log " + logFile());
         }
         output.awaitEnd(DRAIN_DEADLINE);
         return process.exitValue();
@@ -176,13 +176,13 @@ final class ChildProcess {
     /** {@code kill -SIGNAL -- target}: a pid, or minus a process group's id. */
     private void signal(final String signal, final String target) {
         if (!process.isAlive()) {
-            throw new IllegalStateException("cannot send SIG" + signal + " to " + this + ": it exited with code "
-                + process.exitValue());
+            throw new IllegalStateException(
+                    "cannot send SIG" + signal + " to " + this + ": it exited with code " + process.exitValue());
         }
         try {
             final Process kill = new ProcessBuilder("kill", "-" + signal, "--", target)
-                .redirectErrorStream(true)
-                .start();
+                    .redirectErrorStream(true)
+                    .start();
             final String answer = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (kill.waitFor() != 0) {
                 throw new IllegalStateException("kill -" + signal + " -- " + target + " failed: " + answer);

@@ -14,8 +14,7 @@ import java.util.stream.Stream;
 final class Directories {
     private static final int TAIL_LINES = 40;
 
-    private Directories() {
-    }
+    private Directories() {}
 
     static void deleteRecursively(final Path root) {
         if (root == null || !Files.exists(root)) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@code @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();}.
  */
 public final class EtcdExtension
-    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
     private final ScopedResource<EtcdProcess> etcd = new ScopedResource<>(EtcdProcess::start, EtcdProcess::stop);
 

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +31,9 @@ public final class EtcdProcess implements AutoCloseable {
 
     // HTTP/1.1: the JDK client would otherwise offer an h2c upgrade on every probe.
     private static final HttpClient HTTP = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(PROBE_TIMEOUT)
-        .build();
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(PROBE_TIMEOUT)
+            .build();
 
     private final Path binary;
     private final Path root;
@@ -43,12 +42,18 @@ public final class EtcdProcess implements AutoCloseable {
     private final boolean keepData;
     /** Whether etcd runs in a session of its own, stopped only by its caller. */
     private final boolean ownSession;
+
     private final Thread shutdownHook = new Thread(this::stop, "etcd-process-shutdown");
     private volatile Process process;
     private volatile boolean stopped;
 
-    private EtcdProcess(final Path binary, final Path root, final int clientPort, final int peerPort,
-                        final boolean keepData, final boolean ownSession) {
+    private EtcdProcess(
+            final Path binary,
+            final Path root,
+            final int clientPort,
+            final int peerPort,
+            final boolean keepData,
+            final boolean ownSession) {
         this.binary = binary;
         this.root = root;
         this.clientPort = clientPort;
@@ -68,7 +73,8 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     private static EtcdProcess start(final Builder settings) {
-        final Path binary = findBinary(Optional.ofNullable(System.getenv("PATH")).orElse(""));
+        final Path binary =
+                findBinary(Optional.ofNullable(System.getenv("PATH")).orElse(""));
         final int[] ports = FreePorts.find(2);
         final Path root;
         if (settings.directory != null) {
@@ -80,12 +86,14 @@ public final class EtcdProcess implements AutoCloseable {
         } else {
             root = Scratch.createDirectory(Scratch.ETCD);
         }
-        final EtcdProcess etcd = new EtcdProcess(binary, root,
-            settings.clientPort != 0 ? settings.clientPort : ports[0],
-            settings.peerPort != 0 ? settings.peerPort : ports[1],
-            settings.directory != null && settings.keepData,
-            // Stopped by its caller, after the caller's clients: a Ctrl-C in the terminal must not stop it first.
-            !settings.stopOnJvmExit);
+        final EtcdProcess etcd = new EtcdProcess(
+                binary,
+                root,
+                settings.clientPort != 0 ? settings.clientPort : ports[0],
+                settings.peerPort != 0 ? settings.peerPort : ports[1],
+                settings.directory != null && settings.keepData,
+                // Stopped by its caller, after the caller's clients: a Ctrl-C in the terminal must not stop it first.
+                !settings.stopOnJvmExit);
         if (settings.stopOnJvmExit) {
             Runtime.getRuntime().addShutdownHook(etcd.shutdownHook);
         }
@@ -174,8 +182,8 @@ public final class EtcdProcess implements AutoCloseable {
     private void launch() {
         final long startNanos = System.nanoTime();
         final ProcessBuilder builder = new ProcessBuilder(command())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
         // ETCD_* variables are read as flags and would override or conflict with ours.
         builder.environment().keySet().removeIf(name -> name.startsWith("ETCD_"));
         try {
@@ -184,32 +192,46 @@ public final class EtcdProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
         awaitHealthy(startNanos);
-        LOG.info("etcd healthy at {} in {} ms (pid {})", endpoint(),
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), process.pid());
+        LOG.info(
+                "etcd healthy at {} in {} ms (pid {})",
+                endpoint(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+                process.pid());
     }
 
     private List<String> command() {
         final String client = endpoint();
         final String peer = "http://127.0.0.1:" + peerPort;
-        final List<String> command = List.of(binary.toString(),
-            "--name", "n1",
-            "--data-dir", dataDirectory().toString(),
-            "--listen-client-urls", client,
-            "--advertise-client-urls", client,
-            "--listen-peer-urls", peer,
-            "--initial-advertise-peer-urls", peer,
-            "--initial-cluster", "n1=" + peer,
-            "--heartbeat-interval", "10",
-            "--election-timeout", "100",
-            "--logger", "zap");
+        final List<String> command = List.of(
+                binary.toString(),
+                "--name",
+                "n1",
+                "--data-dir",
+                dataDirectory().toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                "n1=" + peer,
+                "--heartbeat-interval",
+                "10",
+                "--election-timeout",
+                "100",
+                "--logger",
+                "zap");
         return ownSession ? Executables.inOwnSession(command) : command;
     }
 
     private void awaitHealthy(final long startNanos) {
         final HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
-            .timeout(PROBE_TIMEOUT)
-            .GET()
-            .build();
+                .timeout(PROBE_TIMEOUT)
+                .GET()
+                .build();
         final long deadline = startNanos + HEALTHY_DEADLINE.toNanos();
         String lastAnswer = "no answer yet";
         while (System.nanoTime() - deadline < 0) {
@@ -218,10 +240,12 @@ public final class EtcdProcess implements AutoCloseable {
             }
             try {
                 final HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 && response.body().replace(" ", "").contains("\"health\":\"true\"")) {
+                if (response.statusCode() == 200
+                        && response.body().replace(" ", "").contains("\"health\":\"true\"")) {
                     return;
                 }
-                lastAnswer = "HTTP " + response.statusCode() + " " + response.body().strip();
+                lastAnswer =
+                        "HTTP " + response.statusCode() + " " + response.body().strip();
             } catch (final IOException e) {
                 lastAnswer = e.toString();
             } catch (final InterruptedException e) {
@@ -234,8 +258,8 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     private IllegalStateException failure(final String message) {
-        return new IllegalStateException(message + " (" + this + ")\n--- " + logFile() + " ---\n"
-            + Directories.tail(logFile()));
+        return new IllegalStateException(
+                message + " (" + this + ")\n--- " + logFile() + " ---\n" + Directories.tail(logFile()));
     }
 
     private void terminate() {
@@ -260,10 +284,10 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     static Path findBinary(final String path) {
-        return Executables.onPath(BINARY, path).orElseThrow(() -> new IllegalStateException(
-            "etcd is not on PATH (" + path + "). Install it with "
-            + "`apt-get update && apt-get install -y etcd-server` (Debian/Ubuntu, gives etcd 3.4), "
-            + "or put an etcd 3.4+ binary on PATH."));
+        return Executables.onPath(BINARY, path)
+                .orElseThrow(() -> new IllegalStateException("etcd is not on PATH (" + path + "). Install it with "
+                        + "`apt-get update && apt-get install -y etcd-server` (Debian/Ubuntu, gives etcd 3.4), "
+                        + "or put an etcd 3.4+ binary on PATH."));
     }
 
     /** Settings of an etcd to start: ports (0 for free ones) and a directory for data and log. */
@@ -274,8 +298,7 @@ public final class EtcdProcess implements AutoCloseable {
         private boolean keepData;
         private boolean stopOnJvmExit = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * False when the caller stops etcd itself, in an order of its own (after its clients); etcd

@@ -9,8 +9,7 @@ import java.util.Optional;
 
 /** Programs on the PATH, and commands started out of reach of the terminal's signals. */
 public final class Executables {
-    private Executables() {
-    }
+    private Executables() {}
 
     /** {@code name} in the first directory of {@code path} (a PATH value) that holds it as an executable file. */
     public static Optional<Path> onPath(final String name, final String path) {
@@ -32,7 +31,8 @@ public final class Executables {
      * execs the command in place, so the process started is the command's own.
      */
     public static List<String> inOwnSession(final List<String> command) {
-        final Optional<Path> setsid = onPath("setsid", Optional.ofNullable(System.getenv("PATH")).orElse(""));
+        final Optional<Path> setsid =
+                onPath("setsid", Optional.ofNullable(System.getenv("PATH")).orElse(""));
         if (setsid.isEmpty()) {
             return command;
         }

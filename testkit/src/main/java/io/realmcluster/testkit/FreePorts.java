@@ -5,10 +5,13 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Free TCP ports on 127.0.0.1. They are taken below the kernel's ephemeral range (Linux
@@ -21,6 +24,7 @@ public final class FreePorts {
     private static final int MAX_ATTEMPTS = 100;
     /** The lowest port handed out: above the ports services commonly listen on. */
     private static final int FLOOR = 20_000;
+
     private static final int MIN_ROOM = 1_000;
     /** Ports from here (the kernel's ephemeral range) are only ever given out by binding port 0. */
     static final int EPHEMERAL_LOW = ephemeralLow();
@@ -29,8 +33,7 @@ public final class FreePorts {
     // would then race an earlier one for it, so a port is given out at most once per JVM.
     private static final Set<Integer> GIVEN_OUT = ConcurrentHashMap.newKeySet();
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** One port that was free on 127.0.0.1 a moment ago. */
     public static int find() {
@@ -66,13 +69,13 @@ public final class FreePorts {
                 return probe.getLocalPort();
             }
         }
-        throw new IllegalStateException("no loopback port that this JVM has not given out already, after "
-            + MAX_ATTEMPTS + " attempts");
+        throw new IllegalStateException(
+                "no loopback port that this JVM has not given out already, after " + MAX_ATTEMPTS + " attempts");
     }
 
     /** A probe on a random port below the ephemeral range, or null when that port is taken. */
     private static ServerSocket bindBelowEphemeral() {
-        final int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(FLOOR, EPHEMERAL_LOW);
+        final int port = ThreadLocalRandom.current().nextInt(FLOOR, EPHEMERAL_LOW);
         try {
             final ServerSocket probe = new ServerSocket();
             try {
@@ -91,8 +94,8 @@ public final class FreePorts {
     private static int ephemeralLow() {
         try {
             // readAllLines, not readString: procfs reports a size of 0 and readString then stops short.
-            final String range = java.nio.file.Files.readAllLines(
-                java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
+            final String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .get(0);
             return Integer.parseInt(range.trim().split("\\s+")[0]);
         } catch (final IOException | RuntimeException e) {
             return 65_536;

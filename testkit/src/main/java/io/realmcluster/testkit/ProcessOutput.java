@@ -36,8 +36,8 @@ final class ProcessOutput {
         this.logFile = logFile;
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
-            this.log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            this.log = Files.newBufferedWriter(
+                    logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot write the log of " + owner + " to " + logFile, e);
         }
@@ -110,13 +110,13 @@ final class ProcessOutput {
     private IllegalStateException missing(final Pattern pattern, final String why) {
         final int from = Math.max(0, lines.size() - TAIL_LINES);
         return new IllegalStateException("no line of " + owner + " matched /" + pattern + "/: " + why
-            + (failure == null ? "" : " (reading its output failed: " + failure + ")")
-            + "; log " + logFile + ", last lines:\n" + String.join("\n", lines.subList(from, lines.size())));
+                + (failure == null ? "" : " (reading its output failed: " + failure + ")")
+                + "; log " + logFile + ", last lines:\n" + String.join("\n", lines.subList(from, lines.size())));
     }
 
     private void pump(final InputStream source) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(source, StandardCharsets.UTF_8));
-             Writer out = log) {
+                Writer out = log) {
             String line;
             while ((line = in.readLine()) != null) {
                 // Flushed per line so the file is complete up to a crash or a SIGKILL of this JVM.

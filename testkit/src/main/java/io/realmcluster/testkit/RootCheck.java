@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
 final class RootCheck {
     private static volatile Boolean usable;
 
-    private RootCheck() {
-    }
+    private RootCheck() {}
 
     static void requireUsablePostgresUser() {
         if (usable == null) {
@@ -50,10 +49,10 @@ final class RootCheck {
 
     private static String explain(final String probe, final String answer) {
         return "PostgreSQL refuses to run as root, and this JVM runs as root. Embedded PostgreSQL (zonky) then "
-            + "runs it in a new user namespace, but `" + probe + "` gave: " + answer + ". Fix one of: "
-            + "run the build as a non-root user; allow user namespaces (sysctl user.max_user_namespaces > 0, "
-            + "and in a container a seccomp profile that permits unshare with CLONE_NEWUSER); "
-            + "install util-linux if `unshare` is missing.";
+                + "runs it in a new user namespace, but `" + probe + "` gave: " + answer + ". Fix one of: "
+                + "run the build as a non-root user; allow user namespaces (sysctl user.max_user_namespaces > 0, "
+                + "and in a container a seccomp profile that permits unshare with CLONE_NEWUSER); "
+                + "install util-linux if `unshare` is missing.";
     }
 
     private static boolean isRoot() {
@@ -68,7 +67,8 @@ final class RootCheck {
     /** Trimmed output if the command exits 0, a description of the failure otherwise. */
     private static String run(final String... command) {
         try {
-            final Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final Process probe =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             final String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!probe.waitFor(10, TimeUnit.SECONDS)) {
                 probe.destroyForcibly();

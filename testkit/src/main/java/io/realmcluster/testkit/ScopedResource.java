@@ -23,7 +23,7 @@ final class ScopedResource<T> {
     synchronized T get(final String what) {
         if (resource == null) {
             throw new IllegalStateException(what + " is not running: use the extension with @RegisterExtension "
-                + "and call it from a test or a @BeforeAll/@BeforeEach method");
+                    + "and call it from a test or a @BeforeAll/@BeforeEach method");
         }
         return resource;
     }

@@ -34,8 +34,7 @@ final class Scratch {
     private static final Map<Path, FileChannel> OWNED = new ConcurrentHashMap<>();
     private static volatile boolean swept;
 
-    private Scratch() {
-    }
+    private Scratch() {}
 
     /** The directory throw-away directories go to; the property {@code realmcluster.scratch} overrides it. */
     static Path root() {
@@ -47,8 +46,8 @@ final class Scratch {
         sweepOnce();
         try {
             final Path directory = Files.createTempDirectory(ROOT, prefix);
-            final FileChannel lock = FileChannel.open(directory.resolve(LOCK),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            final FileChannel lock =
+                    FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             lock.lock();
             OWNED.put(directory, lock);
             return directory;
@@ -105,7 +104,7 @@ final class Scratch {
             return modified.toInstant().isBefore(Instant.now().minus(UNLOCKED_GRACE));
         }
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
-             FileLock lock = channel.tryLock()) {
+                FileLock lock = channel.tryLock()) {
             return lock != null;
         } catch (final OverlappingFileLockException ownedByThisJvm) {
             return false;
@@ -118,8 +117,9 @@ final class Scratch {
             return Path.of(configured);
         }
         try {
-            if (Files.isDirectory(SHARED_MEMORY) && Files.isWritable(SHARED_MEMORY)
-                && Files.getFileStore(SHARED_MEMORY).getUsableSpace() >= MIN_FREE_BYTES) {
+            if (Files.isDirectory(SHARED_MEMORY)
+                    && Files.isWritable(SHARED_MEMORY)
+                    && Files.getFileStore(SHARED_MEMORY).getUsableSpace() >= MIN_FREE_BYTES) {
                 return SHARED_MEMORY;
             }
         } catch (final IOException | SecurityException e) {

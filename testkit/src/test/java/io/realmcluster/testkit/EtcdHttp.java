@@ -14,17 +14,17 @@ import java.util.regex.Pattern;
 /** etcd's v3 JSON gateway, spoken raw, so testkit's tests need no etcd client library. */
 final class EtcdHttp {
     private static final HttpClient HTTP = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(1))
-        .build();
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1))
+            .build();
     private static final Pattern VALUE = Pattern.compile("\"value\":\"([^\"]*)\"");
 
-    private EtcdHttp() {
-    }
+    private EtcdHttp() {}
 
-    static void put(final String endpoint, final String key, final String value) throws IOException, InterruptedException {
-        final HttpResponse<String> response = post(endpoint, "/v3/kv/put",
-            "{\"key\":\"" + base64(key) + "\",\"value\":\"" + base64(value) + "\"}");
+    static void put(final String endpoint, final String key, final String value)
+            throws IOException, InterruptedException {
+        final HttpResponse<String> response =
+                post(endpoint, "/v3/kv/put", "{\"key\":\"" + base64(key) + "\",\"value\":\"" + base64(value) + "\"}");
         if (response.statusCode() != 200) {
             throw new IOException("put " + key + ": HTTP " + response.statusCode() + " " + response.body());
         }
@@ -41,12 +41,12 @@ final class EtcdHttp {
     }
 
     private static HttpResponse<String> post(final String endpoint, final String path, final String json)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         final HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + path))
-            .timeout(Duration.ofSeconds(2))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build();
+                .timeout(Duration.ofSeconds(2))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,8 +60,9 @@ class EtcdProcessTest {
     void missingBinarySaysWhatToInstall(@TempDir final Path emptyDirectory) throws IOException {
         Files.createDirectories(emptyDirectory.resolve("bin"));
 
-        assertThatThrownBy(() -> EtcdProcess.findBinary(emptyDirectory.resolve("bin").toString()))
-            .hasMessageContaining("etcd is not on PATH")
-            .hasMessageContaining("apt-get install -y etcd-server");
+        assertThatThrownBy(() ->
+                        EtcdProcess.findBinary(emptyDirectory.resolve("bin").toString()))
+                .hasMessageContaining("etcd is not on PATH")
+                .hasMessageContaining("apt-get install -y etcd-server");
     }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Arrays;
-
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class FreePortsTest {
@@ -31,8 +31,7 @@ class FreePortsTest {
 
     @Test
     void portsComeFromBelowTheKernelsEphemeralRangeWhereItLeavesRoom() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(FreePorts.EPHEMERAL_LOW >= 21_000,
-            "the ephemeral range leaves no room below it here");
+        Assumptions.assumeTrue(FreePorts.EPHEMERAL_LOW >= 21_000, "the ephemeral range leaves no room below it here");
         for (final int port : FreePorts.find(20)) {
             assertThat(port).isBetween(20_000, FreePorts.EPHEMERAL_LOW - 1);
         }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 
 class JavaProcessTest {
@@ -18,10 +17,10 @@ class JavaProcessTest {
     @Test
     void startsTheMainClassInAnotherJvmAndKillsIt() throws IOException {
         try (JavaProcess child = JavaProcess.builder(SleepingMain.class.getName())
-            .name("sleeper")
-            .args("alpha", "beta")
-            .env("TESTKIT_GREETING", "hi")
-            .start()) {
+                .name("sleeper")
+                .args("alpha", "beta")
+                .env("TESTKIT_GREETING", "hi")
+                .start()) {
 
             final String line = child.awaitOutput(Pattern.compile("ready pid=\\d+"), DEADLINE);
 
@@ -33,13 +32,16 @@ class JavaProcessTest {
             child.kill();
 
             assertThat(child.isAlive()).isFalse();
-            assertThat(ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false))
+                    .isFalse();
         }
     }
 
     @Test
     void pauseFreezesTheProcessAndResumeThaws() {
-        try (JavaProcess child = JavaProcess.builder(SleepingMain.class.getName()).name("pausable").start()) {
+        try (JavaProcess child = JavaProcess.builder(SleepingMain.class.getName())
+                .name("pausable")
+                .start()) {
             child.awaitOutput("ready", DEADLINE);
 
             child.pause();
@@ -53,7 +55,9 @@ class JavaProcessTest {
 
     @Test
     void stopSendsSigtermSoShutdownHooksRun() {
-        try (JavaProcess child = JavaProcess.builder(SleepingMain.class.getName()).name("stoppable").start()) {
+        try (JavaProcess child = JavaProcess.builder(SleepingMain.class.getName())
+                .name("stoppable")
+                .start()) {
             child.awaitOutput("ready", DEADLINE);
             child.pause();
 
@@ -67,7 +71,9 @@ class JavaProcessTest {
 
     @Test
     void waitForExitReturnsTheExitCodeWithAllOutput() {
-        try (JavaProcess child = JavaProcess.builder(SleepingMain.class.getName()).args("exit", "3").start()) {
+        try (JavaProcess child = JavaProcess.builder(SleepingMain.class.getName())
+                .args("exit", "3")
+                .start()) {
             assertThat(child.waitForExit(DEADLINE)).isEqualTo(3);
             assertThat(child.output()).startsWith("ready pid=").contains("a line on stderr");
             assertThat(child.logFile().getFileName().toString()).isEqualTo("SleepingMain-" + child.pid() + ".log");
@@ -76,21 +82,24 @@ class JavaProcessTest {
 
     @Test
     void awaitingALineThatNeverComesFailsAtTheDeadline() {
-        try (JavaProcess child = JavaProcess.builder(SleepingMain.class.getName()).name("quiet").start()) {
+        try (JavaProcess child =
+                JavaProcess.builder(SleepingMain.class.getName()).name("quiet").start()) {
             child.awaitOutput("ready", DEADLINE);
 
             assertThatThrownBy(() -> child.awaitOutput("never printed", Duration.ofMillis(200)))
-                .hasMessageContaining("no line of quiet matched /\\Qnever printed\\E/")
-                .hasMessageContaining("deadline of 200 ms")
-                .hasMessageContaining("ready pid=");
+                    .hasMessageContaining("no line of quiet matched /\\Qnever printed\\E/")
+                    .hasMessageContaining("deadline of 200 ms")
+                    .hasMessageContaining("ready pid=");
         }
     }
 
     @Test
     void awaitingALineFromAnExitedProcessFailsAtOnce() {
-        try (JavaProcess child = JavaProcess.builder(SleepingMain.class.getName()).args("exit", "0").start()) {
+        try (JavaProcess child = JavaProcess.builder(SleepingMain.class.getName())
+                .args("exit", "0")
+                .start()) {
             assertThatThrownBy(() -> child.awaitOutput("never printed", DEADLINE))
-                .hasMessageContaining("its output ended");
+                    .hasMessageContaining("its output ended");
         }
     }
 

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +38,7 @@ class PostgresProcessTest {
 
         try (PostgresProcess clean = PostgresProcess.start(0, data, true)) {
             assertThat(queryString(clean, "select count(*)::text from pg_tables where tablename = 'leftover'"))
-                .isEqualTo("0");
+                    .isEqualTo("0");
         }
         assertThat(data).doesNotExist();
     }
@@ -57,15 +56,15 @@ class PostgresProcessTest {
 
     private static void execute(final PostgresProcess postgres, final String sql) throws SQLException {
         try (Connection connection = postgres.dataSource().getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
     private static String queryString(final PostgresProcess postgres, final String sql) throws SQLException {
         try (Connection connection = postgres.dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             assertThat(result.next()).as("a row from: %s", sql).isTrue();
             return result.getString(1);
         }

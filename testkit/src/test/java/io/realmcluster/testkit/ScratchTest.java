@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 
 class ScratchTest {
@@ -21,7 +20,9 @@ class ScratchTest {
 
             assertThat(abandoned).doesNotExist();
             assertThat(ours).isDirectory();
-            assertThat(young).as("not locked yet, but too young to be abandoned").isDirectory();
+            assertThat(young)
+                    .as("not locked yet, but too young to be abandoned")
+                    .isDirectory();
         } finally {
             Scratch.delete(ours);
             Scratch.delete(abandoned);

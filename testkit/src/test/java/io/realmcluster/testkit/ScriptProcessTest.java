@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class ScriptProcessTest {
@@ -14,7 +13,8 @@ class ScriptProcessTest {
     @Test
     void closeKillsTheScriptAndWhatItStarted() {
         final List<ProcessHandle> started;
-        try (ScriptProcess script = ScriptProcess.start("tree", List.of("sh", "-c", "sleep 300 & echo started $!; wait"))) {
+        try (ScriptProcess script =
+                ScriptProcess.start("tree", List.of("sh", "-c", "sleep 300 & echo started $!; wait"))) {
             final String line = script.awaitOutput("started", DEADLINE);
             started = script.descendants();
             assertThat(started).extracting(ProcessHandle::pid).contains(Long.parseLong(line.split(" ")[1]));
@@ -24,8 +24,8 @@ class ScriptProcessTest {
 
     @Test
     void terminateLetsTheScriptExit() {
-        try (ScriptProcess script = ScriptProcess.start("trap", List.of("sh", "-c",
-            "trap 'echo bye; exit 0' TERM; echo up; while true; do sleep 0.1; done"))) {
+        try (ScriptProcess script = ScriptProcess.start(
+                "trap", List.of("sh", "-c", "trap 'echo bye; exit 0' TERM; echo up; while true; do sleep 0.1; done"))) {
             script.awaitOutput("up", DEADLINE);
 
             script.terminate();

@@ -1,5 +1,9 @@
 package io.realmcluster.tools;
 
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.testkit.FreePorts;
+import io.realmcluster.testkit.JavaProcess;
+import io.realmcluster.testkit.PostgresExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,10 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.realmcluster.common.net.HostPort;
-import io.realmcluster.testkit.FreePorts;
-import io.realmcluster.testkit.JavaProcess;
+import java.util.Map;
 
 /** Starts the cluster's binaries as separate JVMs for process-level tests, and stops them all afterwards. */
 final class Binaries implements AutoCloseable {
@@ -23,8 +24,9 @@ final class Binaries implements AutoCloseable {
 
     /** {@link #TOKEN_SECRET} in a file of {@code directory} only its owner may read, as an operator keeps it. */
     static Path tokenSecretFile(final Path directory) throws IOException {
-        final Path file = Files.createFile(directory.resolve("token-secret"),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        final Path file = Files.createFile(
+                directory.resolve("token-secret"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         return Files.writeString(file, TOKEN_SECRET + "\n");
     }
 
@@ -39,17 +41,32 @@ final class Binaries implements AutoCloseable {
 
     /** A control-plane replica on {@code port}, serving once this returns. */
     JavaProcess controlPlane(final String id, final int port, final String... extraArgs) {
-        return controlPlane(id, port, java.util.Map.of(), extraArgs);
+        return controlPlane(id, port, Map.of(), extraArgs);
     }
 
     /** A control-plane replica with extra environment (database credentials). */
-    JavaProcess controlPlane(final String id, final int port, final java.util.Map<String, String> env,
-                             final String... extraArgs) {
-        final List<String> args = new ArrayList<>(List.of("--id", id, "--etcd", etcdEndpoint, "--etcd-prefix", prefix,
-            "--listen", "127.0.0.1:" + port, "--metrics-listen", "127.0.0.1:0",
-            "--node-lease-ttl", "2", "--heartbeat-interval", "200", "--leader-lease-ttl", "2"));
+    JavaProcess controlPlane(
+            final String id, final int port, final Map<String, String> env, final String... extraArgs) {
+        final List<String> args = new ArrayList<>(List.of(
+                "--id",
+                id,
+                "--etcd",
+                etcdEndpoint,
+                "--etcd-prefix",
+                prefix,
+                "--listen",
+                "127.0.0.1:" + port,
+                "--metrics-listen",
+                "127.0.0.1:0",
+                "--node-lease-ttl",
+                "2",
+                "--heartbeat-interval",
+                "200",
+                "--leader-lease-ttl",
+                "2"));
         args.addAll(List.of(extraArgs));
-        final JavaProcess.Builder builder = JavaProcess.builder(CONTROLPLANE).name(id).args(args);
+        final JavaProcess.Builder builder =
+                JavaProcess.builder(CONTROLPLANE).name(id).args(args);
         env.forEach(builder::env);
         final JavaProcess process = track(builder.start());
         process.awaitOutput("control plane " + id + " serving gRPC on", START_DEADLINE);
@@ -62,26 +79,48 @@ final class Binaries implements AutoCloseable {
     }
 
     /** A node that saves its characters in {@code postgres} (null: a node without a database). */
-    JavaProcess node(final String nodeId, final List<HostPort> controlPlanes,
-                     final io.realmcluster.testkit.PostgresExtension postgres) {
-        return postgres == null ? node(nodeId, controlPlanes, null, null, null)
-            : node(nodeId, controlPlanes, postgres.jdbcUrl(), postgres.user(), postgres.password());
+    JavaProcess node(final String nodeId, final List<HostPort> controlPlanes, final PostgresExtension postgres) {
+        return postgres == null
+                ? node(nodeId, controlPlanes, null, null, null)
+                : node(nodeId, controlPlanes, postgres.jdbcUrl(), postgres.user(), postgres.password());
     }
 
     /** A node that saves its characters at {@code jdbcUrl} (null: a node without a database), with more arguments. */
-    JavaProcess node(final String nodeId, final List<HostPort> controlPlanes, final String jdbcUrl, final String user,
-                     final String password, final String... moreArgs) {
+    JavaProcess node(
+            final String nodeId,
+            final List<HostPort> controlPlanes,
+            final String jdbcUrl,
+            final String user,
+            final String password,
+            final String... moreArgs) {
         return node(nodeId, controlPlanes, jdbcUrl, user, password, List.of(), moreArgs);
     }
 
     /** The same, with flags for its JVM (e.g. {@code -Drealm.failpoint=STEP}). */
-    JavaProcess node(final String nodeId, final List<HostPort> controlPlanes, final String jdbcUrl, final String user,
-                     final String password, final List<String> jvmArgs, final String... moreArgs) {
-        final List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--controlplane", HostPort.join(controlPlanes),
-            "--listen", "127.0.0.1:0", "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"));
+    JavaProcess node(
+            final String nodeId,
+            final List<HostPort> controlPlanes,
+            final String jdbcUrl,
+            final String user,
+            final String password,
+            final List<String> jvmArgs,
+            final String... moreArgs) {
+        final List<String> args = new ArrayList<>(List.of(
+                "--node-id",
+                nodeId,
+                "--controlplane",
+                HostPort.join(controlPlanes),
+                "--listen",
+                "127.0.0.1:0",
+                "--client-listen",
+                "127.0.0.1:0",
+                "--metrics-listen",
+                "127.0.0.1:0"));
         args.addAll(List.of(moreArgs));
-        final JavaProcess.Builder builder = JavaProcess.builder(DATAPLANE).name(nodeId).env("REALM_TOKEN_SECRET", TOKEN_SECRET)
-            .jvmArgs(jvmArgs);
+        final JavaProcess.Builder builder = JavaProcess.builder(DATAPLANE)
+                .name(nodeId)
+                .env("REALM_TOKEN_SECRET", TOKEN_SECRET)
+                .jvmArgs(jvmArgs);
         if (jdbcUrl != null) {
             args.addAll(List.of("--db-url", jdbcUrl));
             builder.env("REALM_DB_USER", user).env("REALM_DB_PASSWORD", password);
@@ -93,13 +132,13 @@ final class Binaries implements AutoCloseable {
 
     /** Any binary with any arguments, e.g. to check how it fails. */
     JavaProcess run(final String mainClass, final String name, final String... args) {
-        return run(mainClass, name, java.util.Map.of(), args);
+        return run(mainClass, name, Map.of(), args);
     }
 
     /** Any binary with extra environment and any arguments. */
-    JavaProcess run(final String mainClass, final String name, final java.util.Map<String, String> env,
-                    final String... args) {
-        final JavaProcess.Builder builder = JavaProcess.builder(mainClass).name(name).args(List.of(args));
+    JavaProcess run(final String mainClass, final String name, final Map<String, String> env, final String... args) {
+        final JavaProcess.Builder builder =
+                JavaProcess.builder(mainClass).name(name).args(List.of(args));
         if (mainClass.equals(DATAPLANE)) {
             builder.env("REALM_TOKEN_SECRET", TOKEN_SECRET);
         }
@@ -108,7 +147,7 @@ final class Binaries implements AutoCloseable {
     }
 
     /** realmctl against {@code controlPlane} with {@code input} on its standard input (a password). */
-    JavaProcess realmctl(final HostPort controlPlane, final java.nio.file.Path input, final String... args) {
+    JavaProcess realmctl(final HostPort controlPlane, final Path input, final String... args) {
         return track(realmctlBuilder(controlPlane, args).input(input).start());
     }
 

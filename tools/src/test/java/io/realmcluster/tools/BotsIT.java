@@ -2,28 +2,8 @@ package io.realmcluster.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.testkit.EtcdExtension;
 import io.realmcluster.testkit.JavaProcess;
 import io.realmcluster.testkit.PostgresExtension;
@@ -33,7 +13,37 @@ import io.realmcluster.tools.bots.BotReport;
 import io.realmcluster.tools.metrics.Scrape;
 import io.realmcluster.tools.metrics.TickWindow;
 import io.realmcluster.tools.realmctl.AdminClient;
-import io.realmcluster.proto.v1.InstanceState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bots against a real node process over real sockets, logged in with tokens from a real control
@@ -63,13 +73,25 @@ class BotsIT {
         binaries = new Binaries(ETCD.endpoint(), "/bots-it-" + UUID.randomUUID());
         final Path secret = Binaries.tokenSecretFile(directory);
         controlPlane = Binaries.freeAddress();
-        binaries.controlPlane("cp-1", controlPlane.port(), Map.of("REALM_DB_USER", POSTGRES.user(),
-            "REALM_DB_PASSWORD", POSTGRES.password()), "--db-url", POSTGRES.jdbcUrl(), "--token-secret-file",
-            secret.toString(), "--allow-registration", "--password-iterations", "1000");
+        binaries.controlPlane(
+                "cp-1",
+                controlPlane.port(),
+                Map.of("REALM_DB_USER", POSTGRES.user(), "REALM_DB_PASSWORD", POSTGRES.password()),
+                "--db-url",
+                POSTGRES.jdbcUrl(),
+                "--token-secret-file",
+                secret.toString(),
+                "--allow-registration",
+                "--password-iterations",
+                "1000");
         node = binaries.node("node-1", List.of(controlPlane), POSTGRES);
         try (AdminClient admin = new AdminClient(List.of(controlPlane), 5_000)) {
-            org.awaitility.Awaitility.await().atMost(DEADLINE).until(() -> admin.listMapInstances("node-1").getInstancesList()
-                .stream().filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE).count() >= 2);
+            Awaitility.await()
+                    .atMost(DEADLINE)
+                    .until(() -> admin.listMapInstances("node-1").getInstancesList().stream()
+                                    .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE)
+                                    .count()
+                            >= 2);
         }
     }
 
@@ -82,12 +104,27 @@ class BotsIT {
     void botsLogInMoveSeeEachOtherFightAndLootMoneyIntoTheirState() throws Exception {
         final String prefix = ItSupport.prefix("Itb");
         // Half of them send their moves over UDP, as the protocol intends for movement; the other half over TCP.
-        final java.util.concurrent.CompletableFuture<BotReport> udpRun = ItSupport.inBackground(new BotFleet(
-            new BotConfig(List.of(controlPlane), 6, Duration.ofSeconds(25), "main", prefix + "u", 8, 1, Duration.ofSeconds(5))
+        final CompletableFuture<BotReport> udpRun = ItSupport.inBackground(new BotFleet(new BotConfig(
+                        List.of(controlPlane),
+                        6,
+                        Duration.ofSeconds(25),
+                        "main",
+                        prefix + "u",
+                        8,
+                        1,
+                        Duration.ofSeconds(5))
                 .withMovesOverUdp(true)));
-        final BotReport overTcp = new BotFleet(new BotConfig(List.of(controlPlane), 6, Duration.ofSeconds(25), "main",
-            prefix + "t", 8, 1, Duration.ofSeconds(5))).run();
-        final BotReport overUdp = udpRun.get(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        final BotReport overTcp = new BotFleet(new BotConfig(
+                        List.of(controlPlane),
+                        6,
+                        Duration.ofSeconds(25),
+                        "main",
+                        prefix + "t",
+                        8,
+                        1,
+                        Duration.ofSeconds(5)))
+                .run();
+        final BotReport overUdp = udpRun.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
 
         for (final BotReport report : List.of(overTcp, overUdp)) {
             assertThat(report.ok()).as(String.join("\n", report.summaryLines())).isTrue();
@@ -96,36 +133,48 @@ class BotsIT {
             assertThat(report.botsThatSawOthers()).isEqualTo(6);
         }
         final Scrape nodeMetrics = Scrape.of(ItSupport.metricsAddress(node));
-        assertThat(nodeMetrics.sum("realm_node_client_datagrams_total")).as("moves the node took as datagrams")
-            .isGreaterThan(500);
+        assertThat(nodeMetrics.sum("realm_node_client_datagrams_total"))
+                .as("moves the node took as datagrams")
+                .isGreaterThan(500);
         // Each map's ticks are fed to the duration histogram before the CPU one, so a scrape never sees more CPU time.
-        assertThat(nodeMetrics.sum("realm_node_tick_cpu_seconds_count")).as("ticks whose CPU time was measured").isPositive();
+        assertThat(nodeMetrics.sum("realm_node_tick_cpu_seconds_count"))
+                .as("ticks whose CPU time was measured")
+                .isPositive();
         assertThat(nodeMetrics.sum("realm_node_tick_cpu_seconds_sum"))
-            .as("the tick threads' CPU time, within the ticks' durations")
-            .isPositive().isLessThanOrEqualTo(nodeMetrics.sum("realm_node_tick_duration_seconds_sum"));
+                .as("the tick threads' CPU time, within the ticks' durations")
+                .isPositive()
+                .isLessThanOrEqualTo(nodeMetrics.sum("realm_node_tick_duration_seconds_sum"));
         assertThat(overTcp.kills() + overUdp.kills()).isPositive();
         final long looted = overTcp.lootedCopper() + overUdp.lootedCopper();
         assertThat(looted).isPositive();
-        assertThat(Math.max(overTcp.maxMoneySeen(), overUdp.maxMoneySeen())).as("money in a bot's SELF_STATE").isPositive();
+        assertThat(Math.max(overTcp.maxMoneySeen(), overUdp.maxMoneySeen()))
+                .as("money in a bot's SELF_STATE")
+                .isPositive();
         assertThat(overTcp.chatHeard() + overUdp.chatHeard()).isPositive();
 
         // What the bots were told is in the database, explained by the ledger, and they are all logged out.
-        final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(java.util.Locale.ROOT) + "%'";
-        org.awaitility.Awaitility.await().atMost(DEADLINE).untilAsserted(() ->
-            assertThat(query("SELECT count(*) " + characters + " AND state <> 'OFFLINE'")).isZero());
+        final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%'";
+        Awaitility.await()
+                .atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(query("SELECT count(*) " + characters + " AND state <> 'OFFLINE'"))
+                        .isZero());
         assertThat(query("SELECT count(*) " + characters)).isEqualTo(12);
         final long money = query("SELECT coalesce(sum(money), 0) " + characters);
-        assertThat(money).as("money saved").isGreaterThanOrEqualTo(looted)
-            .isEqualTo(query("SELECT coalesce(sum(money_delta), 0) FROM ledger WHERE character_id IN (SELECT character_id "
-                + characters + ")"));
+        assertThat(money)
+                .as("money saved")
+                .isGreaterThanOrEqualTo(looted)
+                .isEqualTo(query(
+                        "SELECT coalesce(sum(money_delta), 0) FROM ledger WHERE character_id IN (SELECT character_id "
+                                + characters + ")"));
         assertThat(query("SELECT count(*) " + characters + " AND (x <> -8949.95 OR save_seq > 0)"))
-            .as("characters saved where they walked").isEqualTo(12);
+                .as("characters saved where they walked")
+                .isEqualTo(12);
     }
 
-    private static long query(final String sql) throws java.sql.SQLException {
-        try (java.sql.Connection connection = POSTGRES.dataSource().getConnection();
-             java.sql.Statement statement = connection.createStatement();
-             java.sql.ResultSet row = statement.executeQuery(sql)) {
+    private static long query(final String sql) throws SQLException {
+        try (Connection connection = POSTGRES.dataSource().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
             row.next();
             return row.getLong(1);
         }
@@ -134,15 +183,17 @@ class BotsIT {
     @Test
     void aMalformedFrameFloodNeitherReachesTheMapsNorSlowsTheirTicks() throws Exception {
         final String metrics = metricsAddress();
-        final BotFleet fleet = new BotFleet(new BotConfig(List.of(controlPlane), 8, Duration.ZERO, "main",
-            ItSupport.prefix("Itf"), 8, 1, Duration.ofSeconds(5)));
-        final Thread bots = new Thread(() -> {
-            try {
-                fleet.run();
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "bots");
+        final BotFleet fleet = new BotFleet(new BotConfig(
+                List.of(controlPlane), 8, Duration.ZERO, "main", ItSupport.prefix("Itf"), 8, 1, Duration.ofSeconds(5)));
+        final Thread bots = new Thread(
+                () -> {
+                    try {
+                        fleet.run();
+                    } catch (final InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "bots");
         bots.start();
         try {
             awaitMetric(metrics, "realm_node_client_sessions", 8);
@@ -151,8 +202,8 @@ class BotsIT {
             final AtomicLong floodConnections = new AtomicLong();
             // Quiet and flooded stretches take turns, so that whatever else this machine does, and the
             // node's own drift, fall on both sides alike; each side is judged over all its stretches.
-            final List<TickWindow.Span> quiet = new java.util.ArrayList<>();
-            final List<TickWindow.Span> flooded = new java.util.ArrayList<>();
+            final List<TickWindow.Span> quiet = new ArrayList<>();
+            final List<TickWindow.Span> flooded = new ArrayList<>();
             for (int round = 0; round < FLOOD_ROUNDS; round++) {
                 quiet.add(span(metrics, FLOOD_WINDOW));
                 final AtomicBoolean flooding = new AtomicBoolean(true);
@@ -169,19 +220,26 @@ class BotsIT {
             final TickWindow quietTicks = TickWindow.across(quiet);
             final TickWindow floodedTicks = TickWindow.across(flooded);
             // How much p99 moves between quiet stretches alone: the noise the flood is measured against.
-            final double worstQuiet = quiet.stream().mapToDouble(q -> TickWindow.across(List.of(q)).p99Seconds()).max().orElse(0);
-            System.out.printf("flood: %d connections of malformed frames; ticks quiet: %s (stretches' p99 %s ms); flooded: %s (%s ms)%n",
-                floodConnections.get(), quietTicks, p99s(quiet), floodedTicks, p99s(flooded));
+            final double worstQuiet = quiet.stream()
+                    .mapToDouble(q -> TickWindow.across(List.of(q)).p99Seconds())
+                    .max()
+                    .orElse(0);
+            System.out.printf(
+                    "flood: %d connections of malformed frames; ticks quiet: %s (stretches' p99 %s ms); flooded: %s (%s ms)%n",
+                    floodConnections.get(), quietTicks, p99s(quiet), floodedTicks, p99s(flooded));
             assertThat(floodConnections.get()).as("flood connections").isGreaterThan(5_000);
             assertThat(after.sum("realm_node_rejected_frames_total")).isGreaterThanOrEqualTo(floodConnections.get());
             assertThat(after.sum("realm_node_client_disconnects_total{reason=\"malformed_frame\"}"))
-                .isGreaterThanOrEqualTo(floodConnections.get());
-            // Ticks are measured in histogram buckets: p99 may move by 10%, by the one bucket it sits in, or as far as it
+                    .isGreaterThanOrEqualTo(floodConnections.get());
+            // Ticks are measured in histogram buckets: p99 may move by 10%, by the one bucket it sits in, or as far as
+            // it
             // moved in one quiet stretch of this run (below a millisecond, two buckets are CPU noise on 2 cores).
             assertThat(floodedTicks.p99Seconds())
-                .as("tick p99 during the flood (quiet: %s, stretches %s ms; flooded: %s)", quietTicks, p99s(quiet), floodedTicks)
-                .isLessThanOrEqualTo(Math.max(Math.max(quietTicks.p99Seconds() * 1.10, quietTicks.nextBucketSeconds()),
-                    worstQuiet));
+                    .as(
+                            "tick p99 during the flood (quiet: %s, stretches %s ms; flooded: %s)",
+                            quietTicks, p99s(quiet), floodedTicks)
+                    .isLessThanOrEqualTo(Math.max(
+                            Math.max(quietTicks.p99Seconds() * 1.10, quietTicks.nextBucketSeconds()), worstQuiet));
             assertThat(floodedTicks.overruns()).isZero();
         } finally {
             fleet.stop();
@@ -190,8 +248,9 @@ class BotsIT {
     }
 
     private static String p99s(final List<TickWindow.Span> spans) {
-        return spans.stream().map(span -> String.valueOf(TickWindow.across(List.of(span)).p99Seconds() * 1000))
-            .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        return spans.stream()
+                .map(span -> String.valueOf(TickWindow.across(List.of(span)).p99Seconds() * 1000))
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 
     /**
@@ -200,13 +259,13 @@ class BotsIT {
      * the node rather than to the flooder (unpaced, the flooder itself takes a core from the ticks).
      */
     private static void flood(final HostPort node, final AtomicBoolean flooding, final AtomicLong connections) {
-        final long pace = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2);
+        final long pace = TimeUnit.MILLISECONDS.toNanos(2);
         long next = System.nanoTime();
         final byte[][] garbage = {
-            {5, 0, 0x7F, 1, 2, 3, 4},                       // unknown opcode
-            {(byte) 0xFF, (byte) 0xFF, 1, 2, 3},            // oversized
-            {3, 0, 0x03, 0, 0},                             // truncated MOVE
-            {0, 0},                                         // empty body
+            {5, 0, 0x7F, 1, 2, 3, 4}, // unknown opcode
+            {(byte) 0xFF, (byte) 0xFF, 1, 2, 3}, // oversized
+            {3, 0, 0x03, 0, 0}, // truncated MOVE
+            {0, 0}, // empty body
         };
         final byte[] sink = new byte[512];
         int i = 0;
@@ -214,7 +273,7 @@ class BotsIT {
             next += pace;
             final long wait = next - System.nanoTime();
             if (wait > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                LockSupport.parkNanos(wait);
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(node.host(), node.port()), 2_000);
@@ -238,13 +297,14 @@ class BotsIT {
     }
 
     private HostPort clientAddress(final String metrics) {
-        final Matcher matcher = Pattern.compile("game clients on (\\S+) \\(tcp\\+udp\\)").matcher(node.output());
+        final Matcher matcher =
+                Pattern.compile("game clients on (\\S+) \\(tcp\\+udp\\)").matcher(node.output());
         assertThat(matcher.find()).isTrue();
         return HostPort.parse(matcher.group(1));
     }
 
     private static void awaitMetric(final String metrics, final String name, final double atLeast) {
-        org.awaitility.Awaitility.await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum(name) >= atLeast);
+        Awaitility.await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum(name) >= atLeast);
     }
 
     /**
@@ -254,12 +314,14 @@ class BotsIT {
     private static TickWindow.Span span(final String metrics, final Duration window) throws Exception {
         final Scrape before = Scrape.of(metrics);
         final long ticks = (long) (window.toSeconds() * 20 * before.sum("realm_node_map_instances"));
-        final java.util.concurrent.atomic.AtomicReference<Scrape> after = new java.util.concurrent.atomic.AtomicReference<>();
-        org.awaitility.Awaitility.await().atMost(window.multipliedBy(3).plus(DEADLINE)).pollInterval(Duration.ofMillis(250))
-            .until(() -> {
-                after.set(Scrape.of(metrics));
-                return TickWindow.between(before, after.get()).ticks() >= ticks;
-            });
+        final AtomicReference<Scrape> after = new AtomicReference<>();
+        Awaitility.await()
+                .atMost(window.multipliedBy(3).plus(DEADLINE))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    after.set(Scrape.of(metrics));
+                    return TickWindow.between(before, after.get()).ticks() >= ticks;
+                });
         return new TickWindow.Span(before, after.get());
     }
 }

@@ -2,20 +2,23 @@ package io.realmcluster.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.time.Duration;
-import java.util.UUID;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.testkit.EtcdExtension;
 import io.realmcluster.testkit.FreePorts;
 import io.realmcluster.testkit.JavaProcess;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad input on the command line: one line that says what and where, a non-zero exit, no stack trace. */
 class CommandLineIT {
@@ -46,8 +49,17 @@ class CommandLineIT {
     @Test
     void unreachableEtcdIsNamed() {
         final String etcd = "http://127.0.0.1:" + FreePorts.find();
-        final JavaProcess process = binaries.run(Binaries.CONTROLPLANE, "cp-no-etcd", "--etcd", etcd,
-            "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--etcd-timeout", "1500");
+        final JavaProcess process = binaries.run(
+                Binaries.CONTROLPLANE,
+                "cp-no-etcd",
+                "--etcd",
+                etcd,
+                "--listen",
+                "127.0.0.1:0",
+                "--metrics-listen",
+                "127.0.0.1:0",
+                "--etcd-timeout",
+                "1500");
         assertThat(process.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
         assertOneLine(process, "controlplane: error: cannot reach etcd at " + etcd);
     }
@@ -56,59 +68,117 @@ class CommandLineIT {
     void portInUseIsNamedForEveryListener() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             final String busy = "127.0.0.1:" + taken.getLocalPort();
-            final JavaProcess cp = binaries.run(Binaries.CONTROLPLANE, "cp-busy", "--etcd", ETCD.endpoint(),
-                "--listen", busy, "--metrics-listen", "127.0.0.1:0");
+            final JavaProcess cp = binaries.run(
+                    Binaries.CONTROLPLANE,
+                    "cp-busy",
+                    "--etcd",
+                    ETCD.endpoint(),
+                    "--listen",
+                    busy,
+                    "--metrics-listen",
+                    "127.0.0.1:0");
             assertThat(cp.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
             assertOneLine(cp, "controlplane: error: cannot listen for gRPC on " + busy + ": address already in use");
 
-            final JavaProcess node = binaries.run(Binaries.DATAPLANE, "node-busy", "--listen", "127.0.0.1:0",
-                "--client-listen", busy, "--metrics-listen", "127.0.0.1:0");
+            final JavaProcess node = binaries.run(
+                    Binaries.DATAPLANE,
+                    "node-busy",
+                    "--listen",
+                    "127.0.0.1:0",
+                    "--client-listen",
+                    busy,
+                    "--metrics-listen",
+                    "127.0.0.1:0");
             assertThat(node.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
-            assertOneLine(node, "dataplane: error: cannot listen for game clients on " + busy + ": address already in use");
+            assertOneLine(
+                    node, "dataplane: error: cannot listen for game clients on " + busy + ": address already in use");
 
-            final JavaProcess metrics = binaries.run(Binaries.DATAPLANE, "node-busy-metrics", "--listen", "127.0.0.1:0",
-                "--client-listen", "127.0.0.1:0", "--metrics-listen", busy);
+            final JavaProcess metrics = binaries.run(
+                    Binaries.DATAPLANE,
+                    "node-busy-metrics",
+                    "--listen",
+                    "127.0.0.1:0",
+                    "--client-listen",
+                    "127.0.0.1:0",
+                    "--metrics-listen",
+                    busy);
             assertThat(metrics.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
-            assertOneLine(metrics, "dataplane: error: cannot listen for metrics on " + busy + ": address already in use");
+            assertOneLine(
+                    metrics, "dataplane: error: cannot listen for metrics on " + busy + ": address already in use");
         }
     }
 
     @Test
     void unreachableControlPlaneFailsRealmctlButNotTheNode() {
         final HostPort nowhere = Binaries.freeAddress();
-        final JavaProcess realmctl = binaries.run(Binaries.REALMCTL, "realmctl-nowhere",
-            "--controlplane", nowhere.toString(), "--timeout", "1000", "get", "nodes");
+        final JavaProcess realmctl = binaries.run(
+                Binaries.REALMCTL,
+                "realmctl-nowhere",
+                "--controlplane",
+                nowhere.toString(),
+                "--timeout",
+                "1000",
+                "get",
+                "nodes");
         assertThat(realmctl.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
         assertOneLine(realmctl, "realmctl: error: control plane at " + nowhere + " did not answer");
 
         // A node without a control plane keeps running and keeps trying.
-        final JavaProcess node = binaries.node("node-alone", java.util.List.of(nowhere));
+        final JavaProcess node = binaries.node("node-alone", List.of(nowhere));
         node.awaitOutput("cannot register with the control plane at " + nowhere, EXIT_DEADLINE);
         assertThat(node.isAlive()).isTrue();
     }
 
     @Test
     void aNodeWithoutTokenSecretSaysHowToGiveOne() {
-        final JavaProcess node = binaries.run(Binaries.DATAPLANE, "node-no-secret", java.util.Map.of("REALM_TOKEN_SECRET", ""),
-            "--listen", "127.0.0.1:0", "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0");
+        final JavaProcess node = binaries.run(
+                Binaries.DATAPLANE,
+                "node-no-secret",
+                Map.of("REALM_TOKEN_SECRET", ""),
+                "--listen",
+                "127.0.0.1:0",
+                "--client-listen",
+                "127.0.0.1:0",
+                "--metrics-listen",
+                "127.0.0.1:0");
         assertThat(node.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
-        assertOneLine(node, "dataplane: error: no token secret: pass --token-secret-file FILE (32+ random bytes, e.g. "
-            + "`head -c 48 /dev/urandom | base64 > FILE`) or export REALM_TOKEN_SECRET");
+        assertOneLine(
+                node,
+                "dataplane: error: no token secret: pass --token-secret-file FILE (32+ random bytes, e.g. "
+                        + "`head -c 48 /dev/urandom | base64 > FILE`) or export REALM_TOKEN_SECRET");
     }
 
     @Test
     void aTickRealtimePriorityIsCheckedAndTheNodeSaysWhetherItGotIt() {
-        final JavaProcess bad = binaries.run(Binaries.DATAPLANE, "node-bad-priority", "--listen", "127.0.0.1:0",
-            "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--tick-realtime-priority", "100");
+        final JavaProcess bad = binaries.run(
+                Binaries.DATAPLANE,
+                "node-bad-priority",
+                "--listen",
+                "127.0.0.1:0",
+                "--client-listen",
+                "127.0.0.1:0",
+                "--metrics-listen",
+                "127.0.0.1:0",
+                "--tick-realtime-priority",
+                "100");
         assertThat(bad.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
         assertOneLine(bad, "dataplane: error: --tick-realtime-priority must be 1 to 99, got 100");
 
         // Root here gets it; elsewhere the node says what it needs and ticks on at ordinary priority.
-        final JavaProcess node = binaries.node("node-realtime", java.util.List.of(Binaries.freeAddress()), null, null, null,
-            "--tick-threads", "2", "--tick-realtime-priority", "5");
-        final String said = node.awaitOutput(java.util.regex.Pattern.compile(
-            "2 tick threads at real-time priority 5 \\(SCHED_FIFO\\)|tick threads run at ordinary priority: .*CAP_SYS_NICE"),
-            EXIT_DEADLINE);
+        final JavaProcess node = binaries.node(
+                "node-realtime",
+                List.of(Binaries.freeAddress()),
+                null,
+                null,
+                null,
+                "--tick-threads",
+                "2",
+                "--tick-realtime-priority",
+                "5");
+        final String said = node.awaitOutput(
+                Pattern.compile(
+                        "2 tick threads at real-time priority 5 \\(SCHED_FIFO\\)|tick threads run at ordinary priority: .*CAP_SYS_NICE"),
+                EXIT_DEADLINE);
         assertThat(said).isNotBlank();
         assertThat(node.isAlive()).isTrue();
     }
@@ -117,26 +187,45 @@ class CommandLineIT {
     void helpIsReadableAndExitsZero() {
         final JavaProcess process = binaries.run(Binaries.DATAPLANE, "node-help", "--help");
         assertThat(process.waitForExit(EXIT_DEADLINE)).isZero();
-        assertThat(process.output()).contains("--controlplane=HOST:PORT[,HOST:PORT...]", "--client-listen=HOST:PORT",
-            "--node-id=ID", "--db-url=JDBC-URL", "--metrics-listen=HOST:PORT", "--config=FILE");
+        assertThat(process.output())
+                .contains(
+                        "--controlplane=HOST:PORT[,HOST:PORT...]",
+                        "--client-listen=HOST:PORT",
+                        "--node-id=ID",
+                        "--db-url=JDBC-URL",
+                        "--metrics-listen=HOST:PORT",
+                        "--config=FILE");
     }
 
     @Test
     void configFileSuppliesFlagsAndTheCommandLineWins() throws Exception {
         final HostPort fromFile = Binaries.freeAddress();
-        final java.nio.file.Path config = java.nio.file.Files.createTempFile("controlplane", ".properties");
+        final Path config = Files.createTempFile("controlplane", ".properties");
         try {
-            java.nio.file.Files.writeString(config, String.join("\n",
-                "etcd=" + ETCD.endpoint(), "listen=" + fromFile, "metrics-listen=127.0.0.1:1", "id=cp-from-file", ""));
-            final JavaProcess cp = binaries.run(Binaries.CONTROLPLANE, "cp-config", "--config", config.toString(),
-                "--metrics-listen", "127.0.0.1:0");
+            Files.writeString(
+                    config,
+                    String.join(
+                            "\n",
+                            "etcd=" + ETCD.endpoint(),
+                            "listen=" + fromFile,
+                            "metrics-listen=127.0.0.1:1",
+                            "id=cp-from-file",
+                            ""));
+            final JavaProcess cp = binaries.run(
+                    Binaries.CONTROLPLANE,
+                    "cp-config",
+                    "--config",
+                    config.toString(),
+                    "--metrics-listen",
+                    "127.0.0.1:0");
             cp.awaitOutput("control plane cp-from-file serving gRPC on " + fromFile, EXIT_DEADLINE);
 
-            final JavaProcess missing = binaries.run(Binaries.CONTROLPLANE, "cp-no-config", "--config", config + ".missing");
+            final JavaProcess missing =
+                    binaries.run(Binaries.CONTROLPLANE, "cp-no-config", "--config", config + ".missing");
             assertThat(missing.waitForExit(EXIT_DEADLINE)).isEqualTo(2);
             assertOneLine(missing, "controlplane: error: config file " + config + ".missing does not exist");
         } finally {
-            java.nio.file.Files.deleteIfExists(config);
+            Files.deleteIfExists(config);
         }
     }
 

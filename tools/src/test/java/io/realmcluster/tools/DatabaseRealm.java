@@ -2,18 +2,17 @@ package io.realmcluster.tools;
 
 import static org.awaitility.Awaitility.await;
 
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.testkit.JavaProcess;
+import io.realmcluster.testkit.PostgresProcess;
+import io.realmcluster.tools.realmctl.AdminClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import io.realmcluster.common.net.HostPort;
-import io.realmcluster.proto.v1.InstanceState;
-import io.realmcluster.testkit.JavaProcess;
-import io.realmcluster.testkit.PostgresProcess;
-import io.realmcluster.tools.realmctl.AdminClient;
 
 /**
  * A realm of separate processes on a real etcd and a real PostgreSQL, for the tests about
@@ -29,8 +28,11 @@ final class DatabaseRealm implements AutoCloseable {
     private final Path tokenSecret;
     private JavaProcess controlPlaneProcess;
 
-    private DatabaseRealm(final Binaries binaries, final PostgresProcess postgres, final HostPort controlPlane,
-                          final Path tokenSecret) {
+    private DatabaseRealm(
+            final Binaries binaries,
+            final PostgresProcess postgres,
+            final HostPort controlPlane,
+            final Path tokenSecret) {
         this.binaries = binaries;
         this.postgres = postgres;
         this.controlPlane = controlPlane;
@@ -39,18 +41,29 @@ final class DatabaseRealm implements AutoCloseable {
 
     /** Start the control plane, under an etcd prefix of its own; {@code directory} holds the token secret. */
     static DatabaseRealm start(final String etcdEndpoint, final PostgresProcess postgres, final Path directory)
-        throws IOException {
-        final DatabaseRealm realm = new DatabaseRealm(new Binaries(etcdEndpoint, "/realm-it-" + UUID.randomUUID()), postgres,
-            Binaries.freeAddress(), Binaries.tokenSecretFile(directory));
+            throws IOException {
+        final DatabaseRealm realm = new DatabaseRealm(
+                new Binaries(etcdEndpoint, "/realm-it-" + UUID.randomUUID()),
+                postgres,
+                Binaries.freeAddress(),
+                Binaries.tokenSecretFile(directory));
         realm.startControlPlane();
         return realm;
     }
 
     /** (Re)start the control plane at the same address. */
     JavaProcess startControlPlane() {
-        controlPlaneProcess = binaries.controlPlane("cp-1", controlPlane.port(), Map.of("REALM_DB_USER", postgres.user(),
-            "REALM_DB_PASSWORD", postgres.password()), "--db-url", postgres.jdbcUrl(), "--token-secret-file",
-            tokenSecret.toString(), "--allow-registration", "--password-iterations", "1000");
+        controlPlaneProcess = binaries.controlPlane(
+                "cp-1",
+                controlPlane.port(),
+                Map.of("REALM_DB_USER", postgres.user(), "REALM_DB_PASSWORD", postgres.password()),
+                "--db-url",
+                postgres.jdbcUrl(),
+                "--token-secret-file",
+                tokenSecret.toString(),
+                "--allow-registration",
+                "--password-iterations",
+                "1000");
         return controlPlaneProcess;
     }
 
@@ -68,15 +81,18 @@ final class DatabaseRealm implements AutoCloseable {
 
     /** A node saving to the realm's database, with flags for its JVM and more arguments. */
     JavaProcess node(final String nodeId, final List<String> jvmArgs, final String... args) {
-        return binaries.node(nodeId, List.of(controlPlane), postgres.jdbcUrl(), postgres.user(), postgres.password(),
-            jvmArgs, args);
+        return binaries.node(
+                nodeId, List.of(controlPlane), postgres.jdbcUrl(), postgres.user(), postgres.password(), jvmArgs, args);
     }
 
     /** Wait until {@code nodeId} runs both continents. */
     void awaitContinentsOn(final String nodeId) {
         try (AdminClient admin = admin(5_000)) {
-            await().atMost(DEADLINE).until(() -> admin.listMapInstances(nodeId).getInstancesList().stream()
-                .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE).count() >= 2);
+            await().atMost(DEADLINE)
+                    .until(() -> admin.listMapInstances(nodeId).getInstancesList().stream()
+                                    .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE)
+                                    .count()
+                            >= 2);
         }
     }
 

@@ -3,19 +3,8 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.proto.v1.ControlPlaneReplica;
@@ -26,6 +15,17 @@ import io.realmcluster.proto.v1.PlacementGrpc;
 import io.realmcluster.testkit.EtcdExtension;
 import io.realmcluster.testkit.JavaProcess;
 import io.realmcluster.tools.realmctl.AdminClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Crashes and pauses of real processes: the leader of three replicas, a paused leader, a killed
@@ -54,24 +54,31 @@ class FailoverIT {
     void killedLeaderOfThreeIsReplacedAndNoNodeLosesItsEntry() {
         final List<HostPort> cps = List.of(Binaries.freeAddress(), Binaries.freeAddress(), Binaries.freeAddress());
         final Map<String, JavaProcess> replicas = Map.of(
-            "cp-1", binaries.controlPlane("cp-1", cps.get(0).port()),
-            "cp-2", binaries.controlPlane("cp-2", cps.get(1).port()),
-            "cp-3", binaries.controlPlane("cp-3", cps.get(2).port()));
+                "cp-1", binaries.controlPlane("cp-1", cps.get(0).port()),
+                "cp-2", binaries.controlPlane("cp-2", cps.get(1).port()),
+                "cp-3", binaries.controlPlane("cp-3", cps.get(2).port()));
         for (int i = 1; i <= 3; i++) {
             binaries.node("node-" + i, cps);
         }
-        await().atMost(DEADLINE).ignoreExceptions().until(() -> nodeIds(cps).size() == 3 && !leader(cps).isEmpty());
+        await().atMost(DEADLINE)
+                .ignoreExceptions()
+                .until(() -> nodeIds(cps).size() == 3 && !leader(cps).isEmpty());
         final String oldLeader = leader(cps);
 
         replicas.get(oldLeader).kill();
         final List<HostPort> survivors = cps.stream()
-            .filter(cp -> cp.port() != replicaPort(oldLeader, cps)).toList();
+                .filter(cp -> cp.port() != replicaPort(oldLeader, cps))
+                .toList();
         await().atMost(DEADLINE)
-            .failFast("a node lost its registry entry during the failover", () -> nodeIds(survivors).size() < 3)
-            .until(() -> !leader(survivors).isEmpty() && !leader(survivors).equals(oldLeader));
+                .failFast(
+                        "a node lost its registry entry during the failover",
+                        () -> nodeIds(survivors).size() < 3)
+                .until(() -> !leader(survivors).isEmpty() && !leader(survivors).equals(oldLeader));
         final MapInstance placed = createInstance(survivors, "after-failover");
         assertThat(placed.getNodeId()).startsWith("node-");
-        await().during(LEASE_TTL.plusMillis(500)).atMost(DEADLINE).until(() -> nodeIds(survivors).size() == 3);
+        await().during(LEASE_TTL.plusMillis(500))
+                .atMost(DEADLINE)
+                .until(() -> nodeIds(survivors).size() == 3);
     }
 
     @Test
@@ -79,18 +86,27 @@ class FailoverIT {
         final HostPort first = Binaries.freeAddress();
         final HostPort second = Binaries.freeAddress();
         final JavaProcess cp1 = binaries.controlPlane("cp-1", first.port());
-        await().atMost(DEADLINE).ignoreExceptions().until(() -> leader(List.of(first)).equals("cp-1"));
+        await().atMost(DEADLINE)
+                .ignoreExceptions()
+                .until(() -> leader(List.of(first)).equals("cp-1"));
         binaries.controlPlane("cp-2", second.port());
         binaries.node("node-1", List.of(second));
-        await().atMost(DEADLINE).ignoreExceptions().until(() -> activeContinents(second).size() == 2);
+        await().atMost(DEADLINE)
+                .ignoreExceptions()
+                .until(() -> activeContinents(second).size() == 2);
         final Map<String, Long> epochs = epochs(second);
 
         cp1.pause();
-        await().atMost(DEADLINE).ignoreExceptions().until(() -> leader(List.of(second)).equals("cp-2"));
+        await().atMost(DEADLINE)
+                .ignoreExceptions()
+                .until(() -> leader(List.of(second)).equals("cp-2"));
         cp1.resume();
         cp1.awaitOutput("no longer the leader", DEADLINE);
-        await().during(Duration.ofSeconds(2)).atMost(DEADLINE).ignoreExceptions()
-            .until(() -> leader(List.of(first, second)).equals("cp-2") && epochs(second).equals(epochs));
+        await().during(Duration.ofSeconds(2))
+                .atMost(DEADLINE)
+                .ignoreExceptions()
+                .until(() -> leader(List.of(first, second)).equals("cp-2")
+                        && epochs(second).equals(epochs));
         assertThat(createInstance(List.of(second), "after-pause").getNodeId()).isEqualTo("node-1");
     }
 
@@ -99,13 +115,19 @@ class FailoverIT {
         final HostPort cp = Binaries.freeAddress();
         binaries.controlPlane("cp-1", cp.port());
         final JavaProcess node1 = binaries.node("node-1", List.of(cp));
-        await().atMost(DEADLINE).ignoreExceptions().until(() -> activeContinents(cp).size() == 2);
+        await().atMost(DEADLINE)
+                .ignoreExceptions()
+                .until(() -> activeContinents(cp).size() == 2);
         binaries.node("node-2", List.of(cp));
-        await().atMost(DEADLINE).ignoreExceptions().until(() -> nodeIds(List.of(cp)).size() == 2);
+        await().atMost(DEADLINE)
+                .ignoreExceptions()
+                .until(() -> nodeIds(List.of(cp)).size() == 2);
 
         node1.kill();
-        await().atMost(DEADLINE).ignoreExceptions().until(() -> activeContinents(cp).values().stream()
-            .allMatch("node-2"::equals) && activeContinents(cp).size() == 2);
+        await().atMost(DEADLINE)
+                .ignoreExceptions()
+                .until(() -> activeContinents(cp).values().stream().allMatch("node-2"::equals)
+                        && activeContinents(cp).size() == 2);
     }
 
     @Test
@@ -113,17 +135,25 @@ class FailoverIT {
         final HostPort cp = Binaries.freeAddress();
         binaries.controlPlane("cp-1", cp.port());
         final JavaProcess node1 = binaries.node("node-1", List.of(cp));
-        await().atMost(DEADLINE).ignoreExceptions().until(() -> activeContinents(cp).size() == 2);
+        await().atMost(DEADLINE)
+                .ignoreExceptions()
+                .until(() -> activeContinents(cp).size() == 2);
         binaries.node("node-2", List.of(cp));
-        await().atMost(DEADLINE).ignoreExceptions().until(() -> nodeIds(List.of(cp)).size() == 2);
+        await().atMost(DEADLINE)
+                .ignoreExceptions()
+                .until(() -> nodeIds(List.of(cp)).size() == 2);
 
         node1.pause();
-        await().atMost(DEADLINE).ignoreExceptions().until(() -> activeContinents(cp).values().stream()
-            .allMatch("node-2"::equals) && activeContinents(cp).size() == 2);
+        await().atMost(DEADLINE)
+                .ignoreExceptions()
+                .until(() -> activeContinents(cp).values().stream().allMatch("node-2"::equals)
+                        && activeContinents(cp).size() == 2);
         node1.resume();
         node1.awaitOutput("dropped main.0", DEADLINE);
         node1.awaitOutput("dropped main.1", DEADLINE);
-        await().atMost(DEADLINE).ignoreExceptions().until(() -> nodeIds(List.of(cp)).size() == 2);
+        await().atMost(DEADLINE)
+                .ignoreExceptions()
+                .until(() -> nodeIds(List.of(cp)).size() == 2);
         assertThat(activeContinents(cp)).containsOnly(Map.entry("main.0", "node-2"), Map.entry("main.1", "node-2"));
     }
 
@@ -133,14 +163,19 @@ class FailoverIT {
 
     private static String leader(final List<HostPort> cps) {
         try (AdminClient admin = new AdminClient(cps, 2_000)) {
-            return admin.listControlPlanes().getReplicasList().stream().filter(ControlPlaneReplica::getLeader)
-                .map(ControlPlaneReplica::getId).findFirst().orElse("");
+            return admin.listControlPlanes().getReplicasList().stream()
+                    .filter(ControlPlaneReplica::getLeader)
+                    .map(ControlPlaneReplica::getId)
+                    .findFirst()
+                    .orElse("");
         }
     }
 
     private static List<String> nodeIds(final List<HostPort> cps) {
         try (AdminClient admin = new AdminClient(cps, 2_000)) {
-            return admin.listNodes().getNodesList().stream().map(n -> n.getNode().getNodeId()).toList();
+            return admin.listNodes().getNodesList().stream()
+                    .map(n -> n.getNode().getNodeId())
+                    .toList();
         }
     }
 
@@ -148,34 +183,44 @@ class FailoverIT {
     private static Map<String, String> activeContinents(final HostPort cp) {
         try (AdminClient admin = new AdminClient(List.of(cp), 2_000)) {
             return admin.listMapInstances("").getInstancesList().stream()
-                .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE && i.getOwner().isEmpty())
-                .collect(Collectors.toMap(MapInstance::getInstanceId, MapInstance::getNodeId));
+                    .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE
+                            && i.getOwner().isEmpty())
+                    .collect(Collectors.toMap(MapInstance::getInstanceId, MapInstance::getNodeId));
         }
     }
 
     private static Map<String, Long> epochs(final HostPort cp) {
         try (AdminClient admin = new AdminClient(List.of(cp), 2_000)) {
             return admin.listMapInstances("").getInstancesList().stream()
-                .collect(Collectors.toMap(MapInstance::getInstanceId, MapInstance::getEpoch));
+                    .collect(Collectors.toMap(MapInstance::getInstanceId, MapInstance::getEpoch));
         }
     }
 
     private static MapInstance createInstance(final List<HostPort> cps, final String owner) {
         // Any replica may be asked; followers refuse, so try each in turn as a client would.
-        return await().atMost(DEADLINE).ignoreExceptions().until(() -> {
-            for (final HostPort cp : cps) {
-                final ManagedChannel channel = Channels.forTargets(List.of(cp), 30);
-                try {
-                    return PlacementGrpc.newBlockingStub(channel).withDeadlineAfter(3, TimeUnit.SECONDS)
-                        .createInstance(CreateInstanceRequest.newBuilder().setMapId(36).setRealm("main")
-                            .setOwner(owner).setPlayers(5).build());
-                } catch (final io.grpc.StatusRuntimeException e) {
-                    // Next replica.
-                } finally {
-                    Channels.close(channel);
-                }
-            }
-            return null;
-        }, java.util.Objects::nonNull);
+        return await().atMost(DEADLINE)
+                .ignoreExceptions()
+                .until(
+                        () -> {
+                            for (final HostPort cp : cps) {
+                                final ManagedChannel channel = Channels.forTargets(List.of(cp), 30);
+                                try {
+                                    return PlacementGrpc.newBlockingStub(channel)
+                                            .withDeadlineAfter(3, TimeUnit.SECONDS)
+                                            .createInstance(CreateInstanceRequest.newBuilder()
+                                                    .setMapId(36)
+                                                    .setRealm("main")
+                                                    .setOwner(owner)
+                                                    .setPlayers(5)
+                                                    .build());
+                                } catch (final StatusRuntimeException e) {
+                                    // Next replica.
+                                } finally {
+                                    Channels.close(channel);
+                                }
+                            }
+                            return null;
+                        },
+                        Objects::nonNull);
     }
 }

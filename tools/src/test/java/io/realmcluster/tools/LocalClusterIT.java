@@ -2,20 +2,19 @@ package io.realmcluster.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.realmcluster.testkit.ScriptProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import io.realmcluster.testkit.ScriptProcess;
 
 /**
  * The README's first command, run as a newcomer runs it: {@code bin/local-cluster} brings up etcd,
@@ -23,12 +22,14 @@ import io.realmcluster.testkit.ScriptProcess;
  * stops it all in order: the bots log out before their nodes go, etcd outlives the control plane.
  */
 class LocalClusterIT {
-    private static final Path HOME = Path.of(System.getProperty("realm.home", "..")).toAbsolutePath().normalize();
+    private static final Path HOME =
+            Path.of(System.getProperty("realm.home", "..")).toAbsolutePath().normalize();
     private static final Duration UP_DEADLINE = Duration.ofSeconds(120);
 
     /** How an operator stops it: a service manager's SIGTERM to the launcher, or Ctrl-C in its terminal. */
     enum Stop {
-        SIGTERM(143), CTRL_C(130);
+        SIGTERM(143),
+        CTRL_C(130);
 
         final int exitStatus;
 
@@ -43,18 +44,32 @@ class LocalClusterIT {
         final int offset = freeOffset();
         final Path runDir = Files.createTempDirectory("local-cluster-it");
         // In a session of its own, as a shell runs a command in the terminal's foreground: Ctrl-C goes to its group.
-        try (ScriptProcess cluster = ScriptProcess.startInOwnSession("local-cluster", List.of(
-            HOME.resolve("bin/local-cluster").toString(), "--port-offset", Integer.toString(offset),
-            "--run-dir", runDir.toString(), "--bots", "20"))) {
+        try (ScriptProcess cluster = ScriptProcess.startInOwnSession(
+                "local-cluster",
+                List.of(
+                        HOME.resolve("bin/local-cluster").toString(),
+                        "--port-offset",
+                        Integer.toString(offset),
+                        "--run-dir",
+                        runDir.toString(),
+                        "--bots",
+                        "20"))) {
             cluster.awaitOutput("realm cluster is up", UP_DEADLINE);
             assertThat(cluster.output()).contains("node-1", "node-2");
             cluster.awaitOutput("20 bots in the world", UP_DEADLINE);
             final List<ProcessHandle> started = cluster.descendants();
             assertThat(started).hasSizeGreaterThanOrEqualTo(5);
 
-            final ScriptProcess realmctl = ScriptProcess.start("realmctl", List.of(
-                HOME.resolve("bin/realmctl").toString(), "--controlplane", "127.0.0.1:" + (7400 + offset),
-                "get", "nodes", "-o", "json"));
+            final ScriptProcess realmctl = ScriptProcess.start(
+                    "realmctl",
+                    List.of(
+                            HOME.resolve("bin/realmctl").toString(),
+                            "--controlplane",
+                            "127.0.0.1:" + (7400 + offset),
+                            "get",
+                            "nodes",
+                            "-o",
+                            "json"));
             assertThat(realmctl.waitForExit(Duration.ofSeconds(60))).isZero();
             assertThat(realmctl.output()).contains("\"node_id\": \"node-1\"", "\"node_id\": \"node-2\"");
 
@@ -63,15 +78,22 @@ class LocalClusterIT {
             } else {
                 cluster.interruptGroup();
             }
-            assertThat(cluster.waitForExit(Duration.ofSeconds(60))).as("exit status after %s", stop)
-                .isEqualTo(stop.exitStatus);
-            assertThat(cluster.output()).contains("local-cluster: stopped")
-                .as("the bots logged out before their nodes stopped").contains("disconnects: none unexpected")
-                .as("etcd outlived the control plane").doesNotContain("UNAVAILABLE");
+            assertThat(cluster.waitForExit(Duration.ofSeconds(60)))
+                    .as("exit status after %s", stop)
+                    .isEqualTo(stop.exitStatus);
+            assertThat(cluster.output())
+                    .contains("local-cluster: stopped")
+                    .as("the bots logged out before their nodes stopped")
+                    .contains("disconnects: none unexpected")
+                    .as("etcd outlived the control plane")
+                    .doesNotContain("UNAVAILABLE");
             for (final ProcessHandle child : started) {
                 child.onExit().get(10, TimeUnit.SECONDS);
-                assertThat(child.isAlive()).as("process %d (%s) after the cluster stopped", child.pid(),
-                    child.info().commandLine().orElse("?")).isFalse();
+                assertThat(child.isAlive())
+                        .as(
+                                "process %d (%s) after the cluster stopped",
+                                child.pid(), child.info().commandLine().orElse("?"))
+                        .isFalse();
             }
         } finally {
             deleteQuietly(runDir);
@@ -83,7 +105,7 @@ class LocalClusterIT {
         for (int attempt = 0; attempt < 50; attempt++) {
             final int offset = 10_000 + ThreadLocalRandom.current().nextInt(40_000);
             if (List.of(2479, 2480, 5532, 7400, 9400, 7411, 7412, 8085, 8086, 9411, 9412).stream()
-                .allMatch(port -> isFree(port + offset))) {
+                    .allMatch(port -> isFree(port + offset))) {
                 return offset;
             }
         }
@@ -100,7 +122,7 @@ class LocalClusterIT {
 
     private static void deleteQuietly(final Path root) throws IOException {
         try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

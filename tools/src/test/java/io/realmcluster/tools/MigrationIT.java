@@ -3,14 +3,6 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.testkit.EtcdExtension;
@@ -20,7 +12,14 @@ import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.bots.BotReport;
 import io.realmcluster.tools.metrics.Scrape;
 import io.realmcluster.tools.realmctl.AdminClient;
-import io.realmcluster.tools.realmctl.MapTable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Whole continents move between two node processes with the bots playing on them: first one by
@@ -44,9 +43,15 @@ class MigrationIT {
      * Both continents on node-a, node-b registered beside it, and the bots in the world on node-a
      * (humans and orcs alternate: both continents have players).
      */
-    private record TwoNodes(DatabaseRealm realm, JavaProcess first, JavaProcess second, String firstMetrics,
-                            String secondMetrics, String prefix, BotFleet fleet, CompletableFuture<BotReport> report) {
-    }
+    private record TwoNodes(
+            DatabaseRealm realm,
+            JavaProcess first,
+            JavaProcess second,
+            String firstMetrics,
+            String secondMetrics,
+            String prefix,
+            BotFleet fleet,
+            CompletableFuture<BotReport> report) {}
 
     private TwoNodes twoNodesWithBots(final String prefixStem) throws Exception {
         final DatabaseRealm realm = cluster.start();
@@ -57,12 +62,13 @@ class MigrationIT {
             await().atMost(DEADLINE).until(() -> admin.listNodes().getNodesCount() == 2);
         }
         final String prefix = ItSupport.prefix(prefixStem);
-        final BotFleet fleet = new BotFleet(new BotConfig(List.of(realm.controlPlane()), BOTS, Duration.ZERO, "main",
-            prefix, 8, 1, Duration.ofSeconds(10)));
+        final BotFleet fleet = new BotFleet(new BotConfig(
+                List.of(realm.controlPlane()), BOTS, Duration.ZERO, "main", prefix, 8, 1, Duration.ofSeconds(10)));
         final CompletableFuture<BotReport> report = ItSupport.inBackground(fleet);
         final String firstMetrics = ItSupport.metricsAddress(first);
         await().atMost(DEADLINE).until(() -> Scrape.of(firstMetrics).sum("realm_node_client_sessions") >= BOTS);
-        return new TwoNodes(realm, first, second, firstMetrics, ItSupport.metricsAddress(second), prefix, fleet, report);
+        return new TwoNodes(
+                realm, first, second, firstMetrics, ItSupport.metricsAddress(second), prefix, fleet, report);
     }
 
     @Test
@@ -72,12 +78,15 @@ class MigrationIT {
 
         final JavaProcess move = realm.binaries().realmctl(realm.controlPlane(), "move", "main.0", "--to", "node-b");
         assertThat(move.waitForExit(DEADLINE)).as(move.output()).isZero();
-        assertThat(move.output()).contains("moving main.0 from node-a to node-b").contains("main.0 runs on node-b");
+        assertThat(move.output())
+                .contains("moving main.0 from node-a to node-b")
+                .contains("main.0 runs on node-b");
         try (AdminClient admin = realm.admin(5_000)) {
             assertThat(nodeOf(admin, "main.0")).isEqualTo("node-b");
             assertThat(nodeOf(admin, "main.1")).isEqualTo("node-a");
         }
-        await().atMost(DEADLINE).until(() -> Scrape.of(nodes.secondMetrics()).sum("realm_node_client_sessions") >= BOTS / 2);
+        await().atMost(DEADLINE)
+                .until(() -> Scrape.of(nodes.secondMetrics()).sum("realm_node_client_sessions") >= BOTS / 2);
 
         final JavaProcess drain = realm.binaries().realmctl(realm.controlPlane(), "drain", "node-a");
         assertThat(drain.waitForExit(DEADLINE)).as(drain.output()).isZero();
@@ -87,17 +96,25 @@ class MigrationIT {
             assertThat(nodeOf(admin, "main.1")).isEqualTo("node-b");
             assertThat(admin.getNode("node-a").getState().name()).isEqualTo("NODE_STATE_DRAINING");
         }
-        await().atMost(DEADLINE).until(() -> Scrape.of(nodes.secondMetrics()).sum("realm_node_client_sessions") >= BOTS);
-        assertThat(Scrape.of(nodes.firstMetrics()).sum(HANDED_OVER)).as("players handed over by node-a").isGreaterThanOrEqualTo(BOTS);
-        assertThat(Scrape.of(nodes.firstMetrics()).sum("realm_node_transfers_out_total{outcome=\"lost\"")).isZero();
+        await().atMost(DEADLINE)
+                .until(() -> Scrape.of(nodes.secondMetrics()).sum("realm_node_client_sessions") >= BOTS);
+        assertThat(Scrape.of(nodes.firstMetrics()).sum(HANDED_OVER))
+                .as("players handed over by node-a")
+                .isGreaterThanOrEqualTo(BOTS);
+        assertThat(Scrape.of(nodes.firstMetrics()).sum("realm_node_transfers_out_total{outcome=\"lost\""))
+                .isZero();
         assertThat(Scrape.of(nodes.firstMetrics()).sum("realm_node_transfer_redirect_seconds_count"))
-            .as("REDIRECTs node-a timed from their players' freeze").isGreaterThanOrEqualTo(BOTS);
+                .as("REDIRECTs node-a timed from their players' freeze")
+                .isGreaterThanOrEqualTo(BOTS);
 
         // How long the players were out of the world, as node-b measured their arrivals (cumulative buckets).
         final StringBuilder arrivals = new StringBuilder("node-b transfer arrivals:");
-        new java.util.TreeMap<>(Scrape.of(nodes.secondMetrics()).samples()).forEach((key, value) -> {
+        new TreeMap<>(Scrape.of(nodes.secondMetrics()).samples()).forEach((key, value) -> {
             if (key.startsWith("realm_node_transfer_arrival_seconds_bucket")) {
-                arrivals.append(' ').append(key.substring(key.indexOf('{'))).append('=').append(value.longValue());
+                arrivals.append(' ')
+                        .append(key.substring(key.indexOf('{')))
+                        .append('=')
+                        .append(value.longValue());
             }
         });
         System.out.println(arrivals);
@@ -110,11 +127,16 @@ class MigrationIT {
         // Each was told to stand by on node-b as its map began to move, and was let in there without a reconnect.
         assertThat(seen.standbyTakeovers()).as(summary).isGreaterThanOrEqualTo(BOTS);
         assertThat(Scrape.of(nodes.secondMetrics()).sum("realm_node_client_standbys_total{step=\"entered\""))
-            .as("standby connections node-b let in").isGreaterThanOrEqualTo(BOTS);
+                .as("standby connections node-b let in")
+                .isGreaterThanOrEqualTo(BOTS);
 
-        final String characters = "FROM character WHERE lower(name) LIKE '" + nodes.prefix().toLowerCase(Locale.ROOT) + "%'";
-        await().atMost(DEADLINE).until(() -> ItSupport.number(cluster.postgres().dataSource(), "SELECT count(*) " + characters
-            + " AND state = 'OFFLINE'") == BOTS);
+        final String characters =
+                "FROM character WHERE lower(name) LIKE '" + nodes.prefix().toLowerCase(Locale.ROOT) + "%'";
+        await().atMost(DEADLINE)
+                .until(() -> ItSupport.number(
+                                cluster.postgres().dataSource(),
+                                "SELECT count(*) " + characters + " AND state = 'OFFLINE'")
+                        == BOTS);
         try (AdminClient admin = realm.admin(10_000)) {
             final InvariantReport check = admin.checkInvariants();
             assertThat(check.getOk()).as(check.toString()).isTrue();
@@ -136,33 +158,46 @@ class MigrationIT {
             admin.moveInstance("main.0", "node-b");
             // Killed once the first players arrived there: some are on it, others on their way or still on node-a
             // (each player stands by there from the start of the move: its sessions come before its players).
-            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10)).until(() ->
-                Scrape.of(nodes.secondMetrics()).sum("realm_node_transfer_arrival_seconds_count") >= 1);
+            await().atMost(DEADLINE)
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() ->
+                            Scrape.of(nodes.secondMetrics()).sum("realm_node_transfer_arrival_seconds_count") >= 1);
             nodes.second().kill();
             // Called off; or, if node-a reported its copy empty just before, finished and then
             // taken back from the dead node: either way the continent runs on node-a.
-            await().atMost(DEADLINE).until(() -> !instanceOf(admin, "main.0").hasMove()
-                && nodeOf(admin, "main.0").equals("node-a"));
+            await().atMost(DEADLINE)
+                    .until(() -> !instanceOf(admin, "main.0").hasMove()
+                            && nodeOf(admin, "main.0").equals("node-a"));
         }
         // Transfers in flight to the dead node are called off (after their deadline): their players stay on node-a.
-        final String characters = "FROM character WHERE lower(name) LIKE '" + nodes.prefix().toLowerCase(Locale.ROOT) + "%'";
-        await().atMost(DEADLINE).until(() -> ItSupport.number(cluster.postgres().dataSource(), "SELECT count(*) " + characters
-            + " AND state = 'IN_TRANSFER'") == 0);
+        final String characters =
+                "FROM character WHERE lower(name) LIKE '" + nodes.prefix().toLowerCase(Locale.ROOT) + "%'";
+        await().atMost(DEADLINE)
+                .until(() -> ItSupport.number(
+                                cluster.postgres().dataSource(),
+                                "SELECT count(*) " + characters + " AND state = 'IN_TRANSFER'")
+                        == 0);
         nodes.fleet().stop();
         final BotReport seen = nodes.report().get();
         final String summary = String.join("\n", seen.summaryLines());
         System.out.println(summary);
-        // Their connection to node-b broke, or node-b claimed them and died before node-a could tell their clients where to go.
-        assertThat(seen.unexpectedDisconnects().keySet()).as(summary)
-            .isSubsetOf(java.util.Set.of("connection_lost", "character_unavailable"));
-        assertThat(seen.unexpectedDisconnectCount()).as("only humans, who were on main.0, and only those handed over")
-            .isBetween(1L, (long) BOTS / 2);
+        // Their connection to node-b broke, or node-b claimed them and died before node-a could tell their clients
+        // where to go.
+        assertThat(seen.unexpectedDisconnects().keySet())
+                .as(summary)
+                .isSubsetOf(Set.of("connection_lost", "character_unavailable"));
+        assertThat(seen.unexpectedDisconnectCount())
+                .as("only humans, who were on main.0, and only those handed over")
+                .isBetween(1L, (long) BOTS / 2);
         assertThat(seen.protocolErrors()).isZero();
 
         // The dead node comes back (a supervisor restarts it) and gives back what it held.
         realm.node("node-b", List.of(), "--pools", "continent");
-        await().atMost(DEADLINE).until(() -> ItSupport.number(cluster.postgres().dataSource(), "SELECT count(*) " + characters
-            + " AND state = 'OFFLINE'") == BOTS);
+        await().atMost(DEADLINE)
+                .until(() -> ItSupport.number(
+                                cluster.postgres().dataSource(),
+                                "SELECT count(*) " + characters + " AND state = 'OFFLINE'")
+                        == BOTS);
         try (AdminClient admin = realm.admin(10_000)) {
             final InvariantReport check = admin.checkInvariants();
             assertThat(check.getOk()).as(check.toString()).isTrue();
@@ -171,11 +206,16 @@ class MigrationIT {
 
     private static MapInstance instanceOf(final AdminClient admin, final String instanceId) {
         return admin.listMapInstances("").getInstancesList().stream()
-            .filter(i -> i.getInstanceId().equals(instanceId)).findFirst().orElseThrow();
+                .filter(i -> i.getInstanceId().equals(instanceId))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String nodeOf(final AdminClient admin, final String instanceId) {
         return admin.listMapInstances("").getInstancesList().stream()
-            .filter(i -> i.getInstanceId().equals(instanceId)).map(MapInstance::getNodeId).findFirst().orElse("none");
+                .filter(i -> i.getInstanceId().equals(instanceId))
+                .map(MapInstance::getNodeId)
+                .findFirst()
+                .orElse("none");
     }
 }

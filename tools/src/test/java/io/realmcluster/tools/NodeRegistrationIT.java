@@ -3,20 +3,18 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.proto.v1.NodeStatus;
 import io.realmcluster.testkit.EtcdExtension;
 import io.realmcluster.testkit.JavaProcess;
 import io.realmcluster.tools.realmctl.AdminClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Control plane and nodes as separate processes against a real etcd: registration, crash, restarts, failover. */
 class NodeRegistrationIT {
@@ -63,8 +61,9 @@ class NodeRegistrationIT {
         node.awaitOutput("session with the control plane ended", Binaries.START_DEADLINE);
         binaries.controlPlane("cp-1b", cp.port());
 
-        await().atMost(Binaries.START_DEADLINE).ignoreExceptions()
-            .until(() -> controlPlaneOf(cp, "node-1").equals("cp-1b"));
+        await().atMost(Binaries.START_DEADLINE)
+                .ignoreExceptions()
+                .until(() -> controlPlaneOf(cp, "node-1").equals("cp-1b"));
         assertThat(node.isAlive()).isTrue();
     }
 
@@ -75,28 +74,36 @@ class NodeRegistrationIT {
         final JavaProcess cp1 = binaries.controlPlane("cp-1", first.port());
         binaries.controlPlane("cp-2", second.port());
         binaries.node("node-1", List.of(first, second));
-        await().atMost(Binaries.START_DEADLINE).until(() -> controlPlaneOf(second, "node-1").equals("cp-1"));
+        await().atMost(Binaries.START_DEADLINE)
+                .until(() -> controlPlaneOf(second, "node-1").equals("cp-1"));
 
         cp1.kill();
         // The old session's lease is not revoked by anyone; the node's entry must never disappear meanwhile.
         await().atMost(Binaries.START_DEADLINE)
-            .failFast("node-1 vanished from the registry during failover", () -> !nodeIds(second).contains("node-1"))
-            .until(() -> controlPlaneOf(second, "node-1").equals("cp-2"));
-        await().during(LEASE_TTL.plusMillis(500)).atMost(LEASE_TTL.multipliedBy(3))
-            .until(() -> nodeIds(second).contains("node-1"));
+                .failFast(
+                        "node-1 vanished from the registry during failover",
+                        () -> !nodeIds(second).contains("node-1"))
+                .until(() -> controlPlaneOf(second, "node-1").equals("cp-2"));
+        await().during(LEASE_TTL.plusMillis(500))
+                .atMost(LEASE_TTL.multipliedBy(3))
+                .until(() -> nodeIds(second).contains("node-1"));
     }
 
     private static List<String> nodeIds(final HostPort cp) {
         try (AdminClient admin = new AdminClient(List.of(cp), 2_000)) {
-            return admin.listNodes().getNodesList().stream().map(n -> n.getNode().getNodeId()).toList();
+            return admin.listNodes().getNodesList().stream()
+                    .map(n -> n.getNode().getNodeId())
+                    .toList();
         }
     }
 
     private static String controlPlaneOf(final HostPort cp, final String nodeId) {
         try (AdminClient admin = new AdminClient(List.of(cp), 2_000)) {
             return admin.listNodes().getNodesList().stream()
-                .filter(n -> n.getNode().getNodeId().equals(nodeId))
-                .map(NodeStatus::getControlplaneId).findFirst().orElse("");
+                    .filter(n -> n.getNode().getNodeId().equals(nodeId))
+                    .map(NodeStatus::getControlplaneId)
+                    .findFirst()
+                    .orElse("");
         }
     }
 }

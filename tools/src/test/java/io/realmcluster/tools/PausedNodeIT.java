@@ -3,14 +3,6 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import io.realmcluster.proto.v1.CreateAccountRequest;
 import io.realmcluster.proto.v1.CreateCharacterRequest;
 import io.realmcluster.proto.v1.InstanceState;
@@ -24,6 +16,12 @@ import io.realmcluster.tools.bots.BotNames;
 import io.realmcluster.tools.bots.BotReport;
 import io.realmcluster.tools.metrics.Scrape;
 import io.realmcluster.tools.realmctl.AdminClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node is paused (SIGSTOP) past its lease while its players log in again on the node that took
@@ -40,6 +38,7 @@ class PausedNodeIT {
 
     @RegisterExtension
     final RealmExtension cluster = new RealmExtension(ETCD);
+
     private PostgresProcess postgres;
     private DatabaseRealm realm;
 
@@ -53,10 +52,17 @@ class PausedNodeIT {
         final String prefix = ItSupport.prefix("Ps");
         try (AdminClient admin = realm.admin(5_000)) {
             for (int i = 0; i < BOTS; i++) {
-                admin.createAccount(CreateAccountRequest.newBuilder().setName(BotNames.account(prefix, i))
-                    .setPassword(PASSWORD).build());
-                admin.createCharacter(CreateCharacterRequest.newBuilder().setAccount(BotNames.account(prefix, i))
-                    .setRealm("main").setName(BotNames.character(prefix, i)).setRace(1).setClass_(1).build());
+                admin.createAccount(CreateAccountRequest.newBuilder()
+                        .setName(BotNames.account(prefix, i))
+                        .setPassword(PASSWORD)
+                        .build());
+                admin.createCharacter(CreateCharacterRequest.newBuilder()
+                        .setAccount(BotNames.account(prefix, i))
+                        .setRealm("main")
+                        .setName(BotNames.character(prefix, i))
+                        .setRace(1)
+                        .setClass_(1)
+                        .build());
             }
         }
         final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%'";
@@ -64,13 +70,17 @@ class PausedNodeIT {
 
         final BotFleet first = fleet(prefix);
         final CompletableFuture<BotReport> firstReport = ItSupport.inBackground(first);
-        await().atMost(DEADLINE).until(() -> first.inWorld() == BOTS
-            && ItSupport.number(postgres.dataSource(), "SELECT count(*) " + characters + " AND save_seq > 0") == BOTS);
+        await().atMost(DEADLINE)
+                .until(() -> first.inWorld() == BOTS
+                        && ItSupport.number(
+                                        postgres.dataSource(), "SELECT count(*) " + characters + " AND save_seq > 0")
+                                == BOTS);
 
         paused.pause();
         try (AdminClient admin = realm.admin(5_000)) {
-            await().atMost(DEADLINE).until(() -> admin.listMapInstances("node-b").getInstancesList().stream()
-                .anyMatch(i -> i.getMapId() == 0 && i.getState() == InstanceState.INSTANCE_STATE_ACTIVE));
+            await().atMost(DEADLINE)
+                    .until(() -> admin.listMapInstances("node-b").getInstancesList().stream()
+                            .anyMatch(i -> i.getMapId() == 0 && i.getState() == InstanceState.INSTANCE_STATE_ACTIVE));
         }
         final BotFleet second = fleet(prefix);
         final CompletableFuture<BotReport> secondReport = ItSupport.inBackground(second);
@@ -79,21 +89,31 @@ class PausedNodeIT {
 
         paused.resume();
         await().atMost(DEADLINE).until(() -> Scrape.of(metricsA).sum("realm_node_map_instances") == 0);
-        assertThat(ItSupport.number(postgres.dataSource(), "SELECT count(*) " + characters
-            + " AND state = 'ONLINE' AND owner_node = 'node-b'")).as("the resumed node took nothing back").isEqualTo(BOTS);
-        assertThat(ItSupport.number(postgres.dataSource(), "SELECT sum(epoch) " + characters)).isEqualTo(epochsOnB);
+        assertThat(ItSupport.number(
+                        postgres.dataSource(),
+                        "SELECT count(*) " + characters + " AND state = 'ONLINE' AND owner_node = 'node-b'"))
+                .as("the resumed node took nothing back")
+                .isEqualTo(BOTS);
+        assertThat(ItSupport.number(postgres.dataSource(), "SELECT sum(epoch) " + characters))
+                .isEqualTo(epochsOnB);
 
         second.stop();
         first.stop();
         final BotReport onB = secondReport.get();
         final BotReport onA = firstReport.get();
-        assertThat(onB.unexpectedDisconnectCount()).as(String.join("\n", onB.summaryLines())).isZero();
-        await().atMost(DEADLINE).until(() -> ItSupport.number(postgres.dataSource(), "SELECT count(*) " + characters
-            + " AND state = 'OFFLINE'") == BOTS);
-        assertThat(ItSupport.number(postgres.dataSource(), "SELECT coalesce(sum(money_delta), 0) FROM ledger WHERE "
-            + "character_id IN (SELECT character_id " + characters + ")"))
-            .as("every loot either node confirmed is in the ledger")
-            .isGreaterThanOrEqualTo(onA.lootedCopper() + onB.lootedCopper());
+        assertThat(onB.unexpectedDisconnectCount())
+                .as(String.join("\n", onB.summaryLines()))
+                .isZero();
+        await().atMost(DEADLINE)
+                .until(() -> ItSupport.number(
+                                postgres.dataSource(), "SELECT count(*) " + characters + " AND state = 'OFFLINE'")
+                        == BOTS);
+        assertThat(ItSupport.number(
+                        postgres.dataSource(),
+                        "SELECT coalesce(sum(money_delta), 0) FROM ledger WHERE "
+                                + "character_id IN (SELECT character_id " + characters + ")"))
+                .as("every loot either node confirmed is in the ledger")
+                .isGreaterThanOrEqualTo(onA.lootedCopper() + onB.lootedCopper());
         try (AdminClient admin = realm.admin(10_000)) {
             final InvariantReport check = admin.checkInvariants();
             assertThat(check.getOk()).as(check.toString()).isTrue();
@@ -101,7 +121,16 @@ class PausedNodeIT {
     }
 
     private BotFleet fleet(final String prefix) {
-        return new BotFleet(new BotConfig(List.of(realm.controlPlane()), BOTS, Duration.ZERO, "main", prefix, BOTS, 1,
-            Duration.ofSeconds(10), 20f).withExistingAccounts(PASSWORD));
+        return new BotFleet(new BotConfig(
+                        List.of(realm.controlPlane()),
+                        BOTS,
+                        Duration.ZERO,
+                        "main",
+                        prefix,
+                        BOTS,
+                        1,
+                        Duration.ofSeconds(10),
+                        20f)
+                .withExistingAccounts(PASSWORD));
     }
 }

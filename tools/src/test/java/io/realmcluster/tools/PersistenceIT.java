@@ -3,22 +3,7 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
-import java.sql.SQLException;
-import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.realmcluster.common.net.HostPort;
-import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.testkit.EtcdExtension;
 import io.realmcluster.testkit.FreePorts;
@@ -29,6 +14,17 @@ import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.bots.BotReport;
 import io.realmcluster.tools.metrics.Scrape;
 import io.realmcluster.tools.realmctl.AdminClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Failures of processes and of the database while bots play, against real processes, a real etcd
@@ -70,9 +66,12 @@ class PersistenceIT {
         node.kill();
         fleet.stop();
         final BotReport seen = report.get();
-        assertThat(seen.lootedCopper()).as("copper the bots were told they looted").isPositive();
-        assertThat(ledger(prefix)).as("the ledger holds every loot a player saw confirmed")
-            .isGreaterThanOrEqualTo(seen.lootedCopper());
+        assertThat(seen.lootedCopper())
+                .as("copper the bots were told they looted")
+                .isPositive();
+        assertThat(ledger(prefix))
+                .as("the ledger holds every loot a player saw confirmed")
+                .isGreaterThanOrEqualTo(seen.lootedCopper());
         try (AdminClient admin = new AdminClient(List.of(controlPlane), 10_000)) {
             // The sweeper gives back characters of a node that is gone once they are past its grace.
             await().atMost(DEADLINE).untilAsserted(() -> {
@@ -80,10 +79,11 @@ class PersistenceIT {
                 assertThat(check.getOk()).as(check.toString()).isTrue();
             });
         }
-        assertThat(count("FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%' AND state = 'OFFLINE'"))
-            .isEqualTo(10);
-        final JavaProcess check = realm.binaries().realmctl(controlPlane,
-            java.nio.file.Files.writeString(directory.resolve("no-input"), ""), "check");
+        assertThat(count("FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT)
+                        + "%' AND state = 'OFFLINE'"))
+                .isEqualTo(10);
+        final JavaProcess check =
+                realm.binaries().realmctl(controlPlane, Files.writeString(directory.resolve("no-input"), ""), "check");
         assertThat(check.waitForExit(Duration.ofSeconds(30))).as(check.output()).isZero();
         assertThat(check.output()).contains("money_explained_by_ledger").contains("characters_owned_by_live_nodes");
     }
@@ -102,17 +102,25 @@ class PersistenceIT {
         postgres.stop();
         final double ticksBefore = Scrape.of(metrics).sum("realm_node_ticks");
         await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum("realm_node_save_failures") >= 3);
-        assertThat(Scrape.of(metrics).sum("realm_node_ticks")).as("maps tick on while the database is down")
-            .isGreaterThan(ticksBefore + 40);
+        assertThat(Scrape.of(metrics).sum("realm_node_ticks"))
+                .as("maps tick on while the database is down")
+                .isGreaterThan(ticksBefore + 40);
 
-        postgres = PostgresProcess.builder().port(port).dataDirectory(data).cleanDataDirectory(false).start();
+        postgres = PostgresProcess.builder()
+                .port(port)
+                .dataDirectory(data)
+                .cleanDataDirectory(false)
+                .start();
         final double confirmedAtRestart = Scrape.of(metrics).sum("realm_node_loots_confirmed");
-        await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum("realm_node_saves_pending") == 0
-            && Scrape.of(metrics).sum("realm_node_loots_confirmed") > confirmedAtRestart);
+        await().atMost(DEADLINE)
+                .until(() -> Scrape.of(metrics).sum("realm_node_saves_pending") == 0
+                        && Scrape.of(metrics).sum("realm_node_loots_confirmed") > confirmedAtRestart);
 
         fleet.stop();
         final BotReport seen = report.get();
-        assertThat(seen.unexpectedDisconnectCount()).as(String.join("\n", seen.summaryLines())).isZero();
+        assertThat(seen.unexpectedDisconnectCount())
+                .as(String.join("\n", seen.summaryLines()))
+                .isZero();
         final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%'";
         await().atMost(DEADLINE).until(() -> count(characters + " AND state = 'OFFLINE'") == 8);
         assertThat(ledger(prefix)).isGreaterThanOrEqualTo(seen.lootedCopper());
@@ -128,7 +136,11 @@ class PersistenceIT {
     }
 
     private PostgresProcess databaseAt(final int port, final Path data) {
-        postgres = PostgresProcess.builder().port(port).dataDirectory(data).cleanDataDirectory(false).start();
+        postgres = PostgresProcess.builder()
+                .port(port)
+                .dataDirectory(data)
+                .cleanDataDirectory(false)
+                .start();
         return postgres;
     }
 
@@ -142,13 +154,15 @@ class PersistenceIT {
     }
 
     private BotFleet fleet(final String prefix, final int bots) {
-        return new BotFleet(new BotConfig(List.of(controlPlane), bots, Duration.ZERO, "main", prefix, 8, 1,
-            Duration.ofSeconds(10), 20f));
+        return new BotFleet(new BotConfig(
+                List.of(controlPlane), bots, Duration.ZERO, "main", prefix, 8, 1, Duration.ofSeconds(10), 20f));
     }
 
     private long ledger(final String prefix) throws SQLException {
-        return count("FROM ledger WHERE character_id IN (SELECT character_id FROM character WHERE lower(name) LIKE '"
-            + prefix.toLowerCase(Locale.ROOT) + "%')", "coalesce(sum(money_delta), 0)");
+        return count(
+                "FROM ledger WHERE character_id IN (SELECT character_id FROM character WHERE lower(name) LIKE '"
+                        + prefix.toLowerCase(Locale.ROOT) + "%')",
+                "coalesce(sum(money_delta), 0)");
     }
 
     private long count(final String from) throws SQLException {

@@ -1,14 +1,12 @@
 package io.realmcluster.tools;
 
+import io.realmcluster.testkit.EtcdExtension;
+import io.realmcluster.testkit.PostgresProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import io.realmcluster.testkit.EtcdExtension;
-import io.realmcluster.testkit.PostgresProcess;
 
 /**
  * A fresh PostgreSQL and a {@link DatabaseRealm} on it for one test, stopped after it:

@@ -3,14 +3,6 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import io.realmcluster.proto.v1.CreateAccountRequest;
 import io.realmcluster.proto.v1.CreateCharacterRequest;
 import io.realmcluster.proto.v1.InvariantReport;
@@ -22,6 +14,12 @@ import io.realmcluster.tools.bots.BotConfig;
 import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.bots.BotNames;
 import io.realmcluster.tools.realmctl.AdminClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A node process dies (halts, as a crash would) at each step of a transfer, on the source's side
@@ -40,6 +38,7 @@ class TransferKillIT {
 
     @RegisterExtension
     final RealmExtension cluster = new RealmExtension(ETCD);
+
     private PostgresProcess postgres;
     private DatabaseRealm realm;
 
@@ -48,9 +47,10 @@ class TransferKillIT {
         "source, source-after-freeze",
         "source, source-after-offer",
         "target, target-before-claim",
-        "target, target-after-claim"})
+        "target, target-after-claim"
+    })
     void aNodeDyingAtAnyStepOfATransferLeavesTheCharacterInExactlyOnePlace(final String victim, final String step)
-        throws Exception {
+            throws Exception {
         realm = cluster.start();
         postgres = cluster.postgres();
         final List<String> failpoint = List.of("-Drealm.failpoint=" + step);
@@ -68,11 +68,21 @@ class TransferKillIT {
             final JavaProcess dying = sourceDies ? source : target;
             final String prefix = ItSupport.prefix("Tk");
             final String character = "FROM character WHERE lower(name) = '"
-                + BotNames.character(prefix, 0).toLowerCase(Locale.ROOT) + "'";
+                    + BotNames.character(prefix, 0).toLowerCase(Locale.ROOT) + "'";
             createNextToTheStockade(prefix, character);
 
-            final BotFleet fleet = new BotFleet(new BotConfig(List.of(realm.controlPlane()), 1, Duration.ZERO, "main", prefix, 1, 1,
-                Duration.ofSeconds(30), 0f).withDungeons(1.0, Duration.ofMinutes(10)).withExistingAccounts(PASSWORD));
+            final BotFleet fleet = new BotFleet(new BotConfig(
+                            List.of(realm.controlPlane()),
+                            1,
+                            Duration.ZERO,
+                            "main",
+                            prefix,
+                            1,
+                            1,
+                            Duration.ofSeconds(30),
+                            0f)
+                    .withDungeons(1.0, Duration.ofMinutes(10))
+                    .withExistingAccounts(PASSWORD));
             final var report = ItSupport.inBackground(fleet);
             await().atMost(DEADLINE).until(() -> !dying.isAlive());
             assertThat(dying.output()).contains("failpoint " + step + " reached");
@@ -85,13 +95,19 @@ class TransferKillIT {
             } else {
                 target = node("dungeons", "dungeon", failpoint);
             }
-            await().atMost(DEADLINE).until(() -> ItSupport.number(postgres.dataSource(),
-                "SELECT count(*) " + character + " AND state = 'OFFLINE' AND owner_node IS NULL") == 1);
+            await().atMost(DEADLINE)
+                    .until(() -> ItSupport.number(
+                                    postgres.dataSource(),
+                                    "SELECT count(*) " + character + " AND state = 'OFFLINE' AND owner_node IS NULL")
+                            == 1);
             assertThat(ItSupport.number(postgres.dataSource(), "SELECT money " + character))
-                .as("no loot happened, so no money appeared or went").isZero();
+                    .as("no loot happened, so no money appeared or went")
+                    .isZero();
             try (AdminClient admin = realm.admin(10_000)) {
                 final InvariantReport check = admin.checkInvariants();
-                assertThat(check.getOk()).as("run " + run + " of " + step + ": " + check).isTrue();
+                assertThat(check.getOk())
+                        .as("run " + run + " of " + step + ": " + check)
+                        .isTrue();
             }
         }
     }
@@ -104,13 +120,23 @@ class TransferKillIT {
     /** A human made by the operator's API, standing 8 yards from the Stockade's gate. */
     private void createNextToTheStockade(final String prefix, final String character) throws Exception {
         try (AdminClient admin = realm.admin(5_000)) {
-            admin.createAccount(CreateAccountRequest.newBuilder().setName(BotNames.account(prefix, 0))
-                .setPassword(PASSWORD).build());
-            admin.createCharacter(CreateCharacterRequest.newBuilder().setAccount(BotNames.account(prefix, 0))
-                .setRealm("main").setName(BotNames.character(prefix, 0)).setRace(1).setClass_(1).build());
+            admin.createAccount(CreateAccountRequest.newBuilder()
+                    .setName(BotNames.account(prefix, 0))
+                    .setPassword(PASSWORD)
+                    .build());
+            admin.createCharacter(CreateCharacterRequest.newBuilder()
+                    .setAccount(BotNames.account(prefix, 0))
+                    .setRealm("main")
+                    .setName(BotNames.character(prefix, 0))
+                    .setRace(1)
+                    .setClass_(1)
+                    .build());
         }
         final Portals.Portal stockade = Portals.entranceTo(34).orElseThrow();
-        assertThat(ItSupport.update(postgres.dataSource(), "UPDATE character SET x = " + stockade.x() + ", y = "
-            + (stockade.y() + 8) + " " + character.substring(character.indexOf("WHERE")))).isEqualTo(1);
+        assertThat(ItSupport.update(
+                        postgres.dataSource(),
+                        "UPDATE character SET x = " + stockade.x() + ", y = " + (stockade.y() + 8) + " "
+                                + character.substring(character.indexOf("WHERE"))))
+                .isEqualTo(1);
     }
 }

@@ -1,5 +1,12 @@
 package io.realmcluster.bench.cluster;
 
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.testkit.EtcdProcess;
+import io.realmcluster.testkit.FreePorts;
+import io.realmcluster.testkit.JavaProcess;
+import io.realmcluster.testkit.PostgresProcess;
+import io.realmcluster.tools.realmctl.AdminClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,14 +15,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.realmcluster.common.net.HostPort;
-import io.realmcluster.proto.v1.InstanceState;
-import io.realmcluster.testkit.EtcdProcess;
-import io.realmcluster.testkit.FreePorts;
-import io.realmcluster.testkit.JavaProcess;
-import io.realmcluster.testkit.PostgresProcess;
-import io.realmcluster.tools.realmctl.AdminClient;
 
 /**
  * A realm for the benchmarks that run bots: etcd, PostgreSQL, one control plane that lets bots
@@ -34,8 +33,11 @@ public final class BenchRealm implements AutoCloseable {
     private final AdminClient admin;
     private final List<AutoCloseable> nodes = new ArrayList<>();
 
-    private BenchRealm(final EtcdProcess etcd, final PostgresProcess postgres, final JavaProcess controlPlane,
-                       final HostPort address) {
+    private BenchRealm(
+            final EtcdProcess etcd,
+            final PostgresProcess postgres,
+            final JavaProcess controlPlane,
+            final HostPort address) {
         this.etcd = etcd;
         this.postgres = postgres;
         this.controlPlane = controlPlane;
@@ -51,13 +53,26 @@ public final class BenchRealm implements AutoCloseable {
         try {
             postgres = PostgresProcess.start();
             final HostPort address = HostPort.parse("127.0.0.1:" + FreePorts.find());
-            final List<String> args = new ArrayList<>(List.of("--etcd", etcd.endpoint(), "--listen", address.toString(),
-                "--metrics-listen", "127.0.0.1:0", "--db-url", postgres.jdbcUrl(), "--allow-registration",
-                "--password-iterations", "1000"));
+            final List<String> args = new ArrayList<>(List.of(
+                    "--etcd",
+                    etcd.endpoint(),
+                    "--listen",
+                    address.toString(),
+                    "--metrics-listen",
+                    "127.0.0.1:0",
+                    "--db-url",
+                    postgres.jdbcUrl(),
+                    "--allow-registration",
+                    "--password-iterations",
+                    "1000"));
             args.addAll(List.of(extraArgs));
-            controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain").name("bench-cp")
-                .env("REALM_DB_USER", postgres.user()).env("REALM_DB_PASSWORD", postgres.password())
-                .env("REALM_TOKEN_SECRET", SECRET).args(args).start();
+            controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain")
+                    .name("bench-cp")
+                    .env("REALM_DB_USER", postgres.user())
+                    .env("REALM_DB_PASSWORD", postgres.password())
+                    .env("REALM_TOKEN_SECRET", SECRET)
+                    .args(args)
+                    .start();
             controlPlane.awaitOutput("serving gRPC", START_DEADLINE);
             return new BenchRealm(etcd, postgres, controlPlane, address);
         } catch (final RuntimeException e) {
@@ -82,14 +97,31 @@ public final class BenchRealm implements AutoCloseable {
      * returns once it registered, with the address of its metrics.
      */
     public Node node(final String id, final int capacity, final String... extraArgs) {
-        final List<String> args = new ArrayList<>(List.of("--node-id", id, "--controlplane", address.toString(),
-            "--listen", "127.0.0.1:0", "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--pools",
-            "continent", "--db-url", postgres.jdbcUrl(), "--capacity", Integer.toString(capacity)));
+        final List<String> args = new ArrayList<>(List.of(
+                "--node-id",
+                id,
+                "--controlplane",
+                address.toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--client-listen",
+                "127.0.0.1:0",
+                "--metrics-listen",
+                "127.0.0.1:0",
+                "--pools",
+                "continent",
+                "--db-url",
+                postgres.jdbcUrl(),
+                "--capacity",
+                Integer.toString(capacity)));
         args.addAll(List.of(extraArgs));
-        final JavaProcess process = JavaProcess.builder("io.realmcluster.dataplane.NodeMain").name(id)
-            .env("REALM_TOKEN_SECRET", SECRET).env("REALM_DB_USER", postgres.user())
-            .env("REALM_DB_PASSWORD", postgres.password())
-            .args(args).start();
+        final JavaProcess process = JavaProcess.builder("io.realmcluster.dataplane.NodeMain")
+                .name(id)
+                .env("REALM_TOKEN_SECRET", SECRET)
+                .env("REALM_DB_USER", postgres.user())
+                .env("REALM_DB_PASSWORD", postgres.password())
+                .args(args)
+                .start();
         nodes.add(process);
         final Matcher metrics = METRICS.matcher(process.awaitOutput(METRICS, START_DEADLINE));
         if (!metrics.find()) {
@@ -101,9 +133,13 @@ public final class BenchRealm implements AutoCloseable {
 
     /** Wait until {@code node} runs {@code count} active map instances. */
     public void awaitActive(final String node, final int count) {
-        await("node " + node + " to run " + count + " active map instances", START_DEADLINE,
-            () -> admin.listMapInstances(node).getInstancesList().stream()
-                .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE).count() >= count);
+        await(
+                "node " + node + " to run " + count + " active map instances",
+                START_DEADLINE,
+                () -> admin.listMapInstances(node).getInstancesList().stream()
+                                .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE)
+                                .count()
+                        >= count);
     }
 
     /** Poll {@code condition} every 10 ms until it holds; fail after {@code deadline}. */
@@ -111,7 +147,8 @@ public final class BenchRealm implements AutoCloseable {
         final long end = System.nanoTime() + deadline.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - end > 0) {
-                throw new IllegalStateException("gave up waiting for " + what + " after " + deadline.toSeconds() + " s");
+                throw new IllegalStateException(
+                        "gave up waiting for " + what + " after " + deadline.toSeconds() + " s");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
@@ -144,6 +181,5 @@ public final class BenchRealm implements AutoCloseable {
     }
 
     /** A node process and where its metrics are ({@code host:port}). */
-    public record Node(String id, JavaProcess process, String metrics) {
-    }
+    public record Node(String id, JavaProcess process, String metrics) {}
 }

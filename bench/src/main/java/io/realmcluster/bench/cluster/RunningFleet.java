@@ -1,14 +1,13 @@
 package io.realmcluster.bench.cluster;
 
+import io.realmcluster.tools.bots.BotConfig;
+import io.realmcluster.tools.bots.BotFleet;
+import io.realmcluster.tools.bots.BotReport;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
-import io.realmcluster.tools.bots.BotConfig;
-import io.realmcluster.tools.bots.BotFleet;
-import io.realmcluster.tools.bots.BotReport;
 
 /** A {@link BotFleet} playing on a thread of its own until the benchmark stops it and takes its report. */
 public final class RunningFleet implements AutoCloseable {
@@ -23,13 +22,15 @@ public final class RunningFleet implements AutoCloseable {
     private RunningFleet(final BotConfig config) {
         this.fleet = new BotFleet(config);
         this.count = config.count();
-        this.thread = new Thread(() -> {
-            try {
-                report.complete(fleet.run());
-            } catch (final Throwable e) {
-                report.completeExceptionally(e);
-            }
-        }, "bots-" + config.namePrefix());
+        this.thread = new Thread(
+                () -> {
+                    try {
+                        report.complete(fleet.run());
+                    } catch (final Throwable e) {
+                        report.completeExceptionally(e);
+                    }
+                },
+                "bots-" + config.namePrefix());
     }
 
     /** Start logging the bots of {@code config} in; they play until {@link #stop()}. */
@@ -54,14 +55,18 @@ public final class RunningFleet implements AutoCloseable {
         final long end = System.nanoTime() + deadline.toNanos();
         while (fleet.inWorld() + fleet.failed() < count && !report.isDone()) {
             if (System.nanoTime() - end > 0) {
-                throw new IllegalStateException(fleet.inWorld() + " of " + count + " bots in the world after "
-                    + deadline.toSeconds() + " s");
+                throw new IllegalStateException(
+                        fleet.inWorld() + " of " + count + " bots in the world after " + deadline.toSeconds() + " s");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
         final double seconds = (System.nanoTime() - startedNanos) / 1e9;
-        System.out.printf(Locale.ROOT, "%d bots in the world after %.1f s (%d gave up)%n", fleet.inWorld(), seconds,
-            fleet.failed());
+        System.out.printf(
+                Locale.ROOT,
+                "%d bots in the world after %.1f s (%d gave up)%n",
+                fleet.inWorld(),
+                seconds,
+                fleet.failed());
         return seconds;
     }
 

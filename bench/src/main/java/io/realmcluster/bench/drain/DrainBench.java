@@ -1,13 +1,5 @@
 package io.realmcluster.bench.drain;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-
 import io.realmcluster.bench.Conditions;
 import io.realmcluster.bench.cluster.BenchRealm;
 import io.realmcluster.bench.cluster.FleetOptions;
@@ -21,6 +13,16 @@ import io.realmcluster.tools.bots.BotNames;
 import io.realmcluster.tools.bots.BotReport;
 import io.realmcluster.tools.metrics.Scrape;
 import io.realmcluster.tools.metrics.TickWindow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,8 +38,11 @@ import picocli.CommandLine.Option;
  * the same run, the same players on the same node: the baseline of leaving without a drain, every
  * player logging out and in again.
  */
-@Command(name = "drain", mixinStandardHelpOptions = true,
-    description = "Drain a node with N bots: time to empty, ticks each player missed, against logout and login again.")
+@Command(
+        name = "drain",
+        mixinStandardHelpOptions = true,
+        description =
+                "Drain a node with N bots: time to empty, ticks each player missed, against logout and login again.")
 public final class DrainBench implements Callable<Integer> {
     private static final String PASSWORD = "drain-bench-password";
     private static final String PREFIX = "Drn";
@@ -47,23 +52,34 @@ public final class DrainBench implements Callable<Integer> {
     private static final String ARRIVAL_BUCKET = "realm_node_transfer_arrival_seconds_bucket{le=\"";
     private static final String REDIRECT_BUCKET = "realm_node_transfer_redirect_seconds_bucket{le=\"";
 
-    @Option(names = "--bots", defaultValue = "1000", description = "Players on the drained node (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bots",
+            defaultValue = "1000",
+            description = "Players on the drained node (default: ${DEFAULT-VALUE}).")
     int bots;
 
-    @Option(names = "--warmup", defaultValue = "20",
-        description = "Seconds the bots play after all entered the world, before they leave (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "20",
+            description =
+                    "Seconds the bots play after all entered the world, before they leave (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
-    @Option(names = "--spread", defaultValue = "300",
-        description = "Yards from the start area over which bots make their homes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--spread",
+            defaultValue = "300",
+            description = "Yards from the start area over which bots make their homes (default: ${DEFAULT-VALUE}).")
     float spreadYards;
 
     @Option(names = "--udp-moves", description = "Bots send their moves as UDP datagrams instead of over TCP.")
     boolean udpMoves;
 
-    @Option(names = "--tick-priority", defaultValue = "ordinary",
-        description = "How both nodes' tick threads are scheduled: ordinary, or realtime (the nodes' --tick-realtime-priority "
-            + TickPriority.REALTIME + ", needs root or CAP_SYS_NICE) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--tick-priority",
+            defaultValue = "ordinary",
+            description =
+                    "How both nodes' tick threads are scheduled: ordinary, or realtime (the nodes' --tick-realtime-priority "
+                            + TickPriority.REALTIME + ", needs root or CAP_SYS_NICE) (default: ${DEFAULT-VALUE}).")
     TickPriority priority;
 
     @Mixin
@@ -72,12 +88,18 @@ public final class DrainBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         System.out.println(Conditions.describe());
-        System.out.printf("scenario:   %d bots (a move each 50 ms, %s, half on each continent, homes over %.0f yards) on node-a, "
-            + "which runs both continents;%n"
-            + "            node-b empty; tick threads at %s priority; etcd, PostgreSQL, 1 control plane, 2 nodes and the bots%n"
-            + "            (%d event loops, in this JVM) on this machine;%n"
-            + "            %d s of play before each way of leaving node-a%n", bots, udpMoves ? "moves over UDP" : "moves over TCP", spreadYards, priority,
-            fleet.ioThreads(), warmupSeconds);
+        System.out.printf(
+                "scenario:   %d bots (a move each 50 ms, %s, half on each continent, homes over %.0f yards) on node-a, "
+                        + "which runs both continents;%n"
+                        + "            node-b empty; tick threads at %s priority; etcd, PostgreSQL, 1 control plane, 2 nodes and the bots%n"
+                        + "            (%d event loops, in this JVM) on this machine;%n"
+                        + "            %d s of play before each way of leaving node-a%n",
+                bots,
+                udpMoves ? "moves over UDP" : "moves over TCP",
+                spreadYards,
+                priority,
+                fleet.ioThreads(),
+                warmupSeconds);
         try (BenchRealm realm = BenchRealm.start()) {
             final BenchRealm.Node a = realm.node("node-a", 2 * bots, priority.nodeArgs());
             realm.awaitActive(a.id(), 2);
@@ -85,8 +107,9 @@ public final class DrainBench implements Callable<Integer> {
             priority.check(a.metrics());
             priority.check(b.metrics());
             createCharacters(realm);
-            final BotConfig config = fleet.fleet(realm.controlPlane(), bots, PREFIX, spreadYards).withExistingAccounts(PASSWORD)
-                .withMovesOverUdp(udpMoves);
+            final BotConfig config = fleet.fleet(realm.controlPlane(), bots, PREFIX, spreadYards)
+                    .withExistingAccounts(PASSWORD)
+                    .withMovesOverUdp(udpMoves);
 
             System.out.println("baseline: the players log out of node-a and log in again");
             try (RunningFleet first = RunningFleet.start(config)) {
@@ -102,7 +125,7 @@ public final class DrainBench implements Callable<Integer> {
                     second.awaitInWorld(DEADLINE);
                     final double back = empty + secondsSince(again);
                     // Two warm-up drains, so that each node has been source and target before the measured one.
-                    final List<Drain> drains = new java.util.ArrayList<>();
+                    final List<Drain> drains = new ArrayList<>();
                     for (int i = 1; i <= 3; i++) {
                         final BenchRealm.Node from = i % 2 == 1 ? a : b;
                         final BenchRealm.Node to = from == a ? b : a;
@@ -110,7 +133,9 @@ public final class DrainBench implements Callable<Integer> {
                         if (i == 3) {
                             second.fleet().resetLatency();
                         }
-                        System.out.printf("drain %d: %s to %s%s%n", i, from.id(), to.id(), i < 3 ? " (a warm-up, reported)" : ", measured");
+                        System.out.printf(
+                                "drain %d: %s to %s%s%n",
+                                i, from.id(), to.id(), i < 3 ? " (a warm-up, reported)" : ", measured");
                         drains.add(drain(realm, from, to, second));
                         realm.admin().setSchedulable(from.id(), true);
                     }
@@ -128,34 +153,61 @@ public final class DrainBench implements Callable<Integer> {
     }
 
     /** Drain {@code from} to {@code to}, which takes every player: how long it took, and both nodes' metrics around it. */
-    private static Drain drain(final BenchRealm realm, final BenchRealm.Node from, final BenchRealm.Node to,
-                               final RunningFleet fleet) throws Exception {
+    private static Drain drain(
+            final BenchRealm realm, final BenchRealm.Node from, final BenchRealm.Node to, final RunningFleet fleet)
+            throws Exception {
         final int players = fleet.fleet().inWorld();
         final Scrape beforeFrom = Scrape.of(from.metrics());
         final Scrape beforeTo = Scrape.of(to.metrics());
         final long started = System.nanoTime();
         realm.admin().drainNode(from.id());
-        BenchRealm.await(from.id() + " empty", DEADLINE,
-            () -> realm.admin().listMapInstances(from.id()).getInstancesCount() == 0 && sessions(from) == 0);
+        BenchRealm.await(
+                from.id() + " empty",
+                DEADLINE,
+                () -> realm.admin().listMapInstances(from.id()).getInstancesCount() == 0 && sessions(from) == 0);
         final double empty = secondsSince(started);
         awaitSessions(to, players);
         final double back = secondsSince(started);
-        return new Drain(from.id(), to.id(), empty, back, beforeFrom, Scrape.of(from.metrics()), beforeTo, Scrape.of(to.metrics()));
+        return new Drain(
+                from.id(),
+                to.id(),
+                empty,
+                back,
+                beforeFrom,
+                Scrape.of(from.metrics()),
+                beforeTo,
+                Scrape.of(to.metrics()));
     }
 
     /** One drain: seconds until {@code from} was empty and until every player was in the world on {@code to}. */
-    private record Drain(String from, String to, double emptySeconds, double backSeconds, Scrape beforeFrom,
-                         Scrape afterFrom, Scrape beforeTo, Scrape afterTo) {
-    }
+    private record Drain(
+            String from,
+            String to,
+            double emptySeconds,
+            double backSeconds,
+            Scrape beforeFrom,
+            Scrape afterFrom,
+            Scrape beforeTo,
+            Scrape afterTo) {}
 
     private void createCharacters(final BenchRealm realm) {
         final long started = System.nanoTime();
         for (int i = 0; i < bots; i++) {
             final String account = BotNames.account(PREFIX, i);
-            realm.admin().createAccount(CreateAccountRequest.newBuilder().setName(account).setPassword(PASSWORD).build());
+            realm.admin()
+                    .createAccount(CreateAccountRequest.newBuilder()
+                            .setName(account)
+                            .setPassword(PASSWORD)
+                            .build());
             // Human and orc warriors, alternately: one continent each, as the bots' own characters.
-            realm.admin().createCharacter(CreateCharacterRequest.newBuilder().setAccount(account).setRealm(FleetOptions.REALM)
-                .setName(BotNames.character(PREFIX, i)).setRace(1 + i % 2).setClass_(1).build());
+            realm.admin()
+                    .createCharacter(CreateCharacterRequest.newBuilder()
+                            .setAccount(account)
+                            .setRealm(FleetOptions.REALM)
+                            .setName(BotNames.character(PREFIX, i))
+                            .setRace(1 + i % 2)
+                            .setClass_(1)
+                            .build());
         }
         System.out.printf(Locale.ROOT, "%d accounts and characters created in %.1f s%n", bots, secondsSince(started));
     }
@@ -172,8 +224,8 @@ public final class DrainBench implements Callable<Integer> {
     private static int sessions(final BenchRealm.Node node) {
         try {
             return (int) Scrape.of(node.metrics()).sum(SESSIONS);
-        } catch (final java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -184,30 +236,60 @@ public final class DrainBench implements Callable<Integer> {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
-    private void print(final double baselineEmpty, final double baselineBack, final BotReport out, final BotReport in,
-                       final List<Drain> drains) {
+    private void print(
+            final double baselineEmpty,
+            final double baselineBack,
+            final BotReport out,
+            final BotReport in,
+            final List<Drain> drains) {
         final Drain warm = drains.get(drains.size() - 1);
         System.out.println();
         System.out.printf("%d players leave their node for the other (seconds; out of world per player in ms)%n", bots);
-        System.out.printf("%-40s %9s %9s %10s %10s %10s %11s%n", "way", "to empty", "all back", "out p50", "out p99",
-            "out max", "unexpected");
-        System.out.printf(Locale.ROOT, "%-40s %9.2f %9.2f %10s %10s %10s %11d%n", "logout, login again (baseline)",
-            baselineEmpty, baselineBack, ">= " + ms(in.loginToWorldP50Micros()), ">= " + ms(in.loginToWorldP99Micros()), "",
-            out.unexpectedDisconnectCount());
+        System.out.printf(
+                "%-40s %9s %9s %10s %10s %10s %11s%n",
+                "way", "to empty", "all back", "out p50", "out p99", "out max", "unexpected");
+        System.out.printf(
+                Locale.ROOT,
+                "%-40s %9.2f %9.2f %10s %10s %10s %11d%n",
+                "logout, login again (baseline)",
+                baselineEmpty,
+                baselineBack,
+                ">= " + ms(in.loginToWorldP50Micros()),
+                ">= " + ms(in.loginToWorldP99Micros()),
+                "",
+                out.unexpectedDisconnectCount());
         for (int i = 0; i < drains.size() - 1; i++) {
-            System.out.printf(Locale.ROOT, "%-40s %9.2f %9.2f %10s %10s %10s %11s%n",
-                "drain " + (i + 1) + ", " + drains.get(i).from + " (warm-up)", drains.get(i).emptySeconds,
-                drains.get(i).backSeconds, "", "", "", "");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-40s %9.2f %9.2f %10s %10s %10s %11s%n",
+                    "drain " + (i + 1) + ", " + drains.get(i).from + " (warm-up)",
+                    drains.get(i).emptySeconds,
+                    drains.get(i).backSeconds,
+                    "",
+                    "",
+                    "",
+                    "");
         }
-        System.out.printf(Locale.ROOT, "%-40s %9.2f %9.2f %10s %10s %10s %11d%n",
-            "drain " + drains.size() + ", " + warm.from + " (measured)",
-            warm.emptySeconds, warm.backSeconds, ms(in.redirectGapP50Micros()), ms(in.redirectGapP99Micros()),
-            ms(in.redirectGapMaxMicros()), in.unexpectedDisconnectCount());
-        System.out.printf(Locale.ROOT, "ratio baseline/measured drain: to empty %.2fx, all back %.2fx, out of world p50 >= %.2fx%n",
-            baselineEmpty / warm.emptySeconds, baselineBack / warm.backSeconds,
-            in.loginToWorldP50Micros() / (double) Math.max(1, in.redirectGapP50Micros()));
-        System.out.println("out of world: baseline, the bots' login to WORLD_ENTERED (the logout before it not counted);");
-        System.out.println("              measured drain, the bots' last state from the old node to their first from the new one (one 50 ms update interval included);");
+        System.out.printf(
+                Locale.ROOT,
+                "%-40s %9.2f %9.2f %10s %10s %10s %11d%n",
+                "drain " + drains.size() + ", " + warm.from + " (measured)",
+                warm.emptySeconds,
+                warm.backSeconds,
+                ms(in.redirectGapP50Micros()),
+                ms(in.redirectGapP99Micros()),
+                ms(in.redirectGapMaxMicros()),
+                in.unexpectedDisconnectCount());
+        System.out.printf(
+                Locale.ROOT,
+                "ratio baseline/measured drain: to empty %.2fx, all back %.2fx, out of world p50 >= %.2fx%n",
+                baselineEmpty / warm.emptySeconds,
+                baselineBack / warm.backSeconds,
+                in.loginToWorldP50Micros() / (double) Math.max(1, in.redirectGapP50Micros()));
+        System.out.println(
+                "out of world: baseline, the bots' login to WORLD_ENTERED (the logout before it not counted);");
+        System.out.println(
+                "              measured drain, the bots' last state from the old node to their first from the new one (one 50 ms update interval included);");
         System.out.println("              unexpected disconnects of all drains together");
         for (final Drain drain : drains) {
             printArrivals(drain);
@@ -229,23 +311,32 @@ public final class DrainBench implements Callable<Integer> {
         final Map<Double, Long> arrived = cumulative(drain.beforeTo, drain.afterTo, ARRIVAL_BUCKET);
         final long total = arrived.getOrDefault(Double.POSITIVE_INFINITY, 0L);
         System.out.println();
-        System.out.printf("%s -> %s: players by the time from the tick %s froze them (%d players)%n",
-            drain.from, drain.to, drain.from, total);
+        System.out.printf(
+                "%s -> %s: players by the time from the tick %s froze them (%d players)%n",
+                drain.from, drain.to, drain.from, total);
         final StringBuilder bounds = new StringBuilder(String.format("%-26s", "at most (ms)"));
-        arrived.keySet().forEach(bound -> bounds.append(String.format(Locale.ROOT, " %6s",
-            bound.isInfinite() ? "all" : String.format(Locale.ROOT, "%.0f", bound * 1000))));
+        arrived.keySet()
+                .forEach(bound -> bounds.append(String.format(
+                        Locale.ROOT,
+                        " %6s",
+                        bound.isInfinite() ? "all" : String.format(Locale.ROOT, "%.0f", bound * 1000))));
         System.out.println(bounds);
         printRow("REDIRECT sent by " + drain.from, arrived, redirected);
         printRow("in " + drain.to + "'s map", arrived, arrived);
         final long withinTwoTicks = arrived.getOrDefault(2 * TICK_SECONDS, 0L);
-        System.out.printf(Locale.ROOT, "players who missed at most 2 ticks of 50 ms (arrival <= 100 ms): %d of %d (%.1f%%)%n",
-            withinTwoTicks, total, total == 0 ? 0 : 100.0 * withinTwoTicks / total);
+        System.out.printf(
+                Locale.ROOT,
+                "players who missed at most 2 ticks of 50 ms (arrival <= 100 ms): %d of %d (%.1f%%)%n",
+                withinTwoTicks,
+                total,
+                total == 0 ? 0 : 100.0 * withinTwoTicks / total);
     }
 
     /** One cumulative row under the bounds of {@code columns}. */
     private static void printRow(final String name, final Map<Double, Long> columns, final Map<Double, Long> row) {
         final StringBuilder counts = new StringBuilder(String.format("%-26s", name));
-        columns.keySet().forEach(bound -> counts.append(String.format(Locale.ROOT, " %6d", row.getOrDefault(bound, 0L))));
+        columns.keySet()
+                .forEach(bound -> counts.append(String.format(Locale.ROOT, " %6d", row.getOrDefault(bound, 0L))));
         System.out.println(counts);
     }
 
@@ -264,14 +355,16 @@ public final class DrainBench implements Callable<Integer> {
 
     /** Tick durations of both nodes over a drain; the drained node's window ends after its maps left. */
     private static void printTicks(final Drain drain) {
-        System.out.printf("%-8s %9s %9s %7s   (tick durations during the drain, ms, histogram bucket bounds)%n", "node",
-            "tick p99", "tick max", "ticks");
+        System.out.printf(
+                "%-8s %9s %9s %7s   (tick durations during the drain, ms, histogram bucket bounds)%n",
+                "node", "tick p99", "tick max", "ticks");
         printTicks(drain.from, TickWindow.between(drain.beforeFrom, drain.afterFrom));
         printTicks(drain.to, TickWindow.between(drain.beforeTo, drain.afterTo));
     }
 
     private static void printTicks(final String node, final TickWindow w) {
-        System.out.printf(Locale.ROOT, "%-8s %9s %9s %7d%n", node, bound(w.p99Seconds()), bound(w.maxSeconds()), w.ticks());
+        System.out.printf(
+                Locale.ROOT, "%-8s %9s %9s %7d%n", node, bound(w.p99Seconds()), bound(w.maxSeconds()), w.ticks());
     }
 
     /**
@@ -281,24 +374,33 @@ public final class DrainBench implements Callable<Integer> {
     private static void printCounts(final String node, final Scrape before, final Scrape after) {
         final StringBuilder line = new StringBuilder(node).append(" counted:");
         new TreeMap<>(after.samples()).forEach((key, value) -> {
-            if (key.startsWith("realm_node_client_disconnects_total") || key.startsWith("realm_node_transfers_out_total")
-                || key.startsWith("realm_node_saves_dropped_total")) {
+            if (key.startsWith("realm_node_client_disconnects_total")
+                    || key.startsWith("realm_node_transfers_out_total")
+                    || key.startsWith("realm_node_saves_dropped_total")) {
                 final long delta = Math.round(value - before.samples().getOrDefault(key, 0.0));
                 if (delta != 0) {
-                    line.append(' ').append(key.substring("realm_node_".length()).replace("_total", "")).append('=').append(delta);
+                    line.append(' ')
+                            .append(key.substring("realm_node_".length()).replace("_total", ""))
+                            .append('=')
+                            .append(delta);
                 }
             }
         });
         final double completed = delta(before, after, "realm_node_transfers_out_total{outcome=\"completed\"}");
         if (completed > 0) {
-            line.append(String.format(Locale.ROOT, " transfer_out_mean_ms=%.1f",
-                1000 * delta(before, after, "realm_node_transfer_out_seconds_total") / completed));
+            line.append(String.format(
+                    Locale.ROOT,
+                    " transfer_out_mean_ms=%.1f",
+                    1000 * delta(before, after, "realm_node_transfer_out_seconds_total") / completed));
         }
         final double batches = delta(before, after, "realm_node_save_batches_total");
         if (batches > 0) {
-            line.append(String.format(Locale.ROOT, " save_batches=%.0f saves=%.0f save_batch_mean_ms=%.1f", batches,
-                delta(before, after, "realm_node_saves_total"),
-                1000 * delta(before, after, "realm_node_save_batch_seconds_total") / batches));
+            line.append(String.format(
+                    Locale.ROOT,
+                    " save_batches=%.0f saves=%.0f save_batch_mean_ms=%.1f",
+                    batches,
+                    delta(before, after, "realm_node_saves_total"),
+                    1000 * delta(before, after, "realm_node_save_batch_seconds_total") / batches));
         }
         System.out.println(line);
     }

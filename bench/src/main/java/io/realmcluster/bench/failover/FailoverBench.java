@@ -1,13 +1,5 @@
 package io.realmcluster.bench.failover;
 
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-
-import org.HdrHistogram.Histogram;
-
 import io.realmcluster.bench.Conditions;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.proto.v1.InstanceState;
@@ -16,6 +8,13 @@ import io.realmcluster.testkit.EtcdProcess;
 import io.realmcluster.testkit.FreePorts;
 import io.realmcluster.testkit.JavaProcess;
 import io.realmcluster.tools.realmctl.AdminClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,8 +24,10 @@ import picocli.CommandLine.Option;
  * the control plane acts at once) and SIGSTOP (the stream stays open; only the lease's expiry
  * tells), the baseline a lease-only design would give.
  */
-@Command(name = "failover", mixinStandardHelpOptions = true,
-    description = "Node death to continent confirmed elsewhere: SIGKILL vs the lease-expiry baseline.")
+@Command(
+        name = "failover",
+        mixinStandardHelpOptions = true,
+        description = "Node death to continent confirmed elsewhere: SIGKILL vs the lease-expiry baseline.")
 public final class FailoverBench implements Callable<Integer> {
     private static final String CONTINENT = "main.0";
 
@@ -39,16 +40,27 @@ public final class FailoverBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         System.out.println(Conditions.describe());
-        System.out.printf("scenario:   1 control plane, 2 nodes, etcd on loopback; %d rounds per mode; node lease TTL %d s%n",
-            rounds, leaseTtlSeconds);
+        System.out.printf(
+                "scenario:   1 control plane, 2 nodes, etcd on loopback; %d rounds per mode; node lease TTL %d s%n",
+                rounds, leaseTtlSeconds);
         try (EtcdProcess etcd = EtcdProcess.start()) {
             final HostPort cp = HostPort.parse("127.0.0.1:" + FreePorts.find());
             try (JavaProcess controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain")
-                .name("bench-cp").args(List.of("--etcd", etcd.endpoint(), "--listen", cp.toString(),
-                    "--metrics-listen", "127.0.0.1:0", "--node-lease-ttl", Integer.toString(leaseTtlSeconds),
-                    "--heartbeat-interval", "200")).start();
-                 AdminClient admin = new AdminClient(List.of(cp), 2_000)) {
-                controlPlane.awaitOutput("serving gRPC", java.time.Duration.ofSeconds(30));
+                            .name("bench-cp")
+                            .args(List.of(
+                                    "--etcd",
+                                    etcd.endpoint(),
+                                    "--listen",
+                                    cp.toString(),
+                                    "--metrics-listen",
+                                    "127.0.0.1:0",
+                                    "--node-lease-ttl",
+                                    Integer.toString(leaseTtlSeconds),
+                                    "--heartbeat-interval",
+                                    "200"))
+                            .start();
+                    AdminClient admin = new AdminClient(List.of(cp), 2_000)) {
+                controlPlane.awaitOutput("serving gRPC", Duration.ofSeconds(30));
                 final Histogram killed = run(admin, cp, true);
                 final Histogram paused = run(admin, cp, false);
                 System.out.println();
@@ -56,8 +68,9 @@ public final class FailoverBench implements Callable<Integer> {
                 System.out.printf("%-28s %8s %8s %8s %8s%n", "mode", "p50", "p99", "max", "rounds");
                 print("SIGKILL (stream breaks)", killed);
                 print("SIGSTOP (lease expiry)", paused);
-                System.out.printf("ratio p50 SIGSTOP/SIGKILL: %.1fx%n",
-                    paused.getValueAtPercentile(50) / (double) Math.max(1, killed.getValueAtPercentile(50)));
+                System.out.printf(
+                        "ratio p50 SIGSTOP/SIGKILL: %.1fx%n",
+                        paused.getValueAtPercentile(50) / (double) Math.max(1, killed.getValueAtPercentile(50)));
             }
         }
         return 0;
@@ -80,7 +93,8 @@ public final class FailoverBench implements Callable<Integer> {
             final MapInstance after = awaitActive(admin, before.getNodeId());
             histogram.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
             if (!after.getNodeId().equals(other.name())) {
-                throw new IllegalStateException("continent moved to " + after.getNodeId() + ", expected " + other.name());
+                throw new IllegalStateException(
+                        "continent moved to " + after.getNodeId() + ", expected " + other.name());
             }
             victim.close();
             final JavaProcess replacement = node("bench-" + (kill ? "k" : "s") + round, cp);
@@ -93,12 +107,25 @@ public final class FailoverBench implements Callable<Integer> {
     }
 
     private static JavaProcess node(final String id, final HostPort cp) {
-        final JavaProcess node = JavaProcess.builder("io.realmcluster.dataplane.NodeMain").name(id)
-            // Nothing logs in here; the node only needs some key to start.
-            .env("REALM_TOKEN_SECRET", "failover-bench-token-secret-0123456789abcdef")
-            .args(List.of("--node-id", id, "--controlplane", cp.toString(), "--listen", "127.0.0.1:0",
-                "--client-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--pools", "continent")).start();
-        node.awaitOutput("registered with control plane", java.time.Duration.ofSeconds(30));
+        final JavaProcess node = JavaProcess.builder("io.realmcluster.dataplane.NodeMain")
+                .name(id)
+                // Nothing logs in here; the node only needs some key to start.
+                .env("REALM_TOKEN_SECRET", "failover-bench-token-secret-0123456789abcdef")
+                .args(List.of(
+                        "--node-id",
+                        id,
+                        "--controlplane",
+                        cp.toString(),
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--client-listen",
+                        "127.0.0.1:0",
+                        "--metrics-listen",
+                        "127.0.0.1:0",
+                        "--pools",
+                        "continent"))
+                .start();
+        node.awaitOutput("registered with control plane", Duration.ofSeconds(30));
         return node;
     }
 
@@ -107,9 +134,11 @@ public final class FailoverBench implements Callable<Integer> {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             final Optional<MapInstance> continent = admin.listMapInstances("").getInstancesList().stream()
-                .filter(i -> i.getInstanceId().equals(CONTINENT)).findFirst();
-            if (continent.isPresent() && continent.get().getState() == InstanceState.INSTANCE_STATE_ACTIVE
-                && !continent.get().getNodeId().equals(notOn)) {
+                    .filter(i -> i.getInstanceId().equals(CONTINENT))
+                    .findFirst();
+            if (continent.isPresent()
+                    && continent.get().getState() == InstanceState.INSTANCE_STATE_ACTIVE
+                    && !continent.get().getNodeId().equals(notOn)) {
                 return continent.get();
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
@@ -118,7 +147,12 @@ public final class FailoverBench implements Callable<Integer> {
     }
 
     private static void print(final String mode, final Histogram h) {
-        System.out.printf("%-28s %8.1f %8.1f %8.1f %8d%n", mode, h.getValueAtPercentile(50) / 1000.0,
-            h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0, h.getTotalCount());
+        System.out.printf(
+                "%-28s %8.1f %8.1f %8.1f %8d%n",
+                mode,
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                h.getMaxValue() / 1000.0,
+                h.getTotalCount());
     }
 }

@@ -1,15 +1,13 @@
 package io.realmcluster.bench.persist;
 
-import java.sql.SQLException;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
-
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ForwardingCharacterStore;
 import io.realmcluster.dataplane.store.PendingSave;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * The character store as the saver sees it, timing each save transaction (one call of
@@ -23,8 +21,7 @@ final class MeasuredStore extends ForwardingCharacterStore {
     private final AtomicLong landed = new AtomicLong();
 
     /** Counts since the store was created; a window is the difference of two. */
-    record Totals(long transactions, long landed) {
-    }
+    record Totals(long transactions, long landed) {}
 
     MeasuredStore(final CharacterStore store, final boolean onePerTransaction) {
         super(store);

@@ -3,6 +3,7 @@ package io.realmcluster.bench.persist;
 import io.realmcluster.common.auth.PasswordHasher;
 import io.realmcluster.common.db.Database;
 import io.realmcluster.controlplane.login.AccountStore;
+import io.realmcluster.controlplane.login.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.PostgresCharacterStore;
@@ -31,15 +32,17 @@ final class OnlineCharacters {
     }
 
     /** Create {@code count} characters and claim them all for {@code nodeId}. */
-    static OnlineCharacters create(final Database database, final PostgresCharacterStore store, final int count,
-                                   final String nodeId) throws ClaimRefused {
+    static OnlineCharacters create(
+            final Database database, final PostgresCharacterStore store, final int count, final String nodeId)
+            throws ClaimRefused {
         final long account = new AccountStore(database, new PasswordHasher(1_000))
-            .create("SavesBench", "saves-bench-password").getAccountId();
-        final io.realmcluster.controlplane.login.CharacterStore characters =
-            new io.realmcluster.controlplane.login.CharacterStore(database);
+                .create("SavesBench", "saves-bench-password")
+                .getAccountId();
+        final CharacterStore characters = new CharacterStore(database);
         final ClaimedCharacter[] claims = new ClaimedCharacter[count];
         for (int i = 0; i < count; i++) {
-            final long id = characters.create(account, REALM, name(i), HUMAN, WARRIOR).getCharacterId();
+            final long id =
+                    characters.create(account, REALM, name(i), HUMAN, WARRIOR).getCharacterId();
             claims[i] = store.claim(id, account, nodeId);
         }
         return new OnlineCharacters(claims);

@@ -1,18 +1,5 @@
 package io.realmcluster.bench.persist;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-
-import org.HdrHistogram.Histogram;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SleepingIdleStrategy;
-import org.agrona.concurrent.SystemNanoClock;
-
 import io.realmcluster.bench.Conditions;
 import io.realmcluster.common.db.Database;
 import io.realmcluster.common.db.DatabaseCredentials;
@@ -22,6 +9,17 @@ import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.dataplane.world.SaveLog;
 import io.realmcluster.testkit.PostgresProcess;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,64 +33,92 @@ import picocli.CommandLine.Option;
  * <p>PostgreSQL is the tests' embedded one, migrated by the realm's Flyway migrations, on this
  * machine: the saver, the writer and the server share its cores.
  */
-@Command(name = "saves", mixinStandardHelpOptions = true,
-    description = "Character saves/s into an embedded PostgreSQL: the saver's batches vs one save per transaction.")
+@Command(
+        name = "saves",
+        mixinStandardHelpOptions = true,
+        description = "Character saves/s into an embedded PostgreSQL: the saver's batches vs one save per transaction.")
 public final class SavesBench implements Callable<Integer> {
     private static final String NODE = "bench-node";
     /** As the node's. */
     private static final int SAVE_LOG_BYTES = 8 << 20;
     /** As the node's saver thread: sleep a millisecond when there was nothing to do. */
     private static final long SAVER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     private static final double GOAL_SAVES_PER_SECOND = 5_000;
 
-    @Option(names = "--characters", defaultValue = "5000",
-        description = "Characters ONLINE on the node; with few, the saver's wait of up to 100 ms for company bounds the"
-            + " rate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--characters",
+            defaultValue = "5000",
+            description =
+                    "Characters ONLINE on the node; with few, the saver's wait of up to 100 ms for company bounds the"
+                            + " rate (default: ${DEFAULT-VALUE}).")
     int characters;
 
-    @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per path (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            defaultValue = "20",
+            description = "Measured seconds per path (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds per path (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "5",
+            description = "Warm-up seconds per path (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
     @Override
     public Integer call() throws Exception {
         if (characters < 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "--characters must be at least 1, got " + characters);
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this), "--characters must be at least 1, got " + characters);
         }
         System.out.println(Conditions.describe());
         try (PostgresProcess postgres = PostgresProcess.start();
-             Database database = Database.open("saves-bench", postgres.jdbcUrl(),
-                 new DatabaseCredentials(postgres.user(), postgres.password()), 4)) {
+                Database database = Database.open(
+                        "saves-bench",
+                        postgres.jdbcUrl(),
+                        new DatabaseCredentials(postgres.user(), postgres.password()),
+                        4)) {
             database.migrate();
             final PostgresCharacterStore store = new PostgresCharacterStore(database);
             final long setupStarted = System.nanoTime();
             final OnlineCharacters online = OnlineCharacters.create(database, store, characters, NODE);
-            System.out.printf(Locale.ROOT,
-                "scenario:   %d characters ONLINE on one node (created and claimed in %.1f s), each with a snapshot%n"
-                + "            always waiting in the save log; one saver thread (the node's Saver: up to %d characters per%n"
-                + "            transaction, a snapshot waits up to %d ms for company) against the same saver with each save%n"
-                + "            a transaction of its own; %s on this machine%n"
-                + "            (data in %s); %d s warm-up, %d s measured per path%n",
-                characters, (System.nanoTime() - setupStarted) / 1e9, Saver.MAX_BATCH,
-                TimeUnit.NANOSECONDS.toMillis(Saver.MAX_DELAY_NANOS), server(database), postgres.dataDirectory(),
-                warmupSeconds, seconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "scenario:   %d characters ONLINE on one node (created and claimed in %.1f s), each with a snapshot%n"
+                            + "            always waiting in the save log; one saver thread (the node's Saver: up to %d characters per%n"
+                            + "            transaction, a snapshot waits up to %d ms for company) against the same saver with each save%n"
+                            + "            a transaction of its own; %s on this machine%n"
+                            + "            (data in %s); %d s warm-up, %d s measured per path%n",
+                    characters,
+                    (System.nanoTime() - setupStarted) / 1e9,
+                    Saver.MAX_BATCH,
+                    TimeUnit.NANOSECONDS.toMillis(Saver.MAX_DELAY_NANOS),
+                    server(database),
+                    postgres.dataDirectory(),
+                    warmupSeconds,
+                    seconds);
             final Result batched = run(new MeasuredStore(store, false), online);
             final Result single = run(new MeasuredStore(store, true), online);
             System.out.println();
-            System.out.println("character saves that landed, the latency of each save transaction (ms), failed: batches retried"
-                + " and saves fenced (none expected)");
-            System.out.printf("%-32s %10s %13s %11s %8s %8s %8s %7s%n", "path", "saves/s", "transactions", "mean batch",
-                "p50", "p99", "max", "failed");
+            System.out.println(
+                    "character saves that landed, the latency of each save transaction (ms), failed: batches retried"
+                            + " and saves fenced (none expected)");
+            System.out.printf(
+                    "%-32s %10s %13s %11s %8s %8s %8s %7s%n",
+                    "path", "saves/s", "transactions", "mean batch", "p50", "p99", "max", "failed");
             batched.print("saver batches");
             single.print("one save per transaction");
-            System.out.printf(Locale.ROOT, "ratio saver batches/one per transaction: %.2fx%n",
-                batched.savesPerSecond() / Math.max(1e-9, single.savesPerSecond()));
-            System.out.printf(Locale.ROOT, "goal (>= %,.0f character saves/s with batching): %s (%,.0f saves/s)%n",
-                GOAL_SAVES_PER_SECOND, batched.savesPerSecond() >= GOAL_SAVES_PER_SECOND ? "met" : "NOT met",
-                batched.savesPerSecond());
+            System.out.printf(
+                    Locale.ROOT,
+                    "ratio saver batches/one per transaction: %.2fx%n",
+                    batched.savesPerSecond() / Math.max(1e-9, single.savesPerSecond()));
+            System.out.printf(
+                    Locale.ROOT,
+                    "goal (>= %,.0f character saves/s with batching): %s (%,.0f saves/s)%n",
+                    GOAL_SAVES_PER_SECOND,
+                    batched.savesPerSecond() >= GOAL_SAVES_PER_SECOND ? "met" : "NOT met",
+                    batched.savesPerSecond());
         }
         return 0;
     }
@@ -103,8 +129,14 @@ public final class SavesBench implements Callable<Integer> {
         // No maps run here (no tick threads either): the saver finds no map for a record's handle, so it saves the
         // character as a continent's and has nobody to confirm to, which snapshots never need.
         try (TickScheduler noTicks = new TickScheduler(0, Throwable::printStackTrace)) {
-            final Saver saver = new Saver(log, store, NODE, new InstanceHost(noTicks, log), SystemNanoClock.INSTANCE,
-                durable -> { }, Saver.LogoutListener.NONE);
+            final Saver saver = new Saver(
+                    log,
+                    store,
+                    NODE,
+                    new InstanceHost(noTicks, log),
+                    SystemNanoClock.INSTANCE,
+                    durable -> {},
+                    Saver.LogoutListener.NONE);
             final SnapshotWriter writer = new SnapshotWriter(log, online);
             final SaverLoop loop = new SaverLoop(saver);
             final Thread writerThread = new Thread(writer, "snapshot-writer");
@@ -115,14 +147,19 @@ public final class SavesBench implements Callable<Integer> {
                 Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
                 store.takeLatencies();
                 final MeasuredStore.Totals before = store.totals();
-                final long failuresBefore = saver.stats().failures() + saver.stats().lost();
+                final long failuresBefore =
+                        saver.stats().failures() + saver.stats().lost();
                 final long started = System.nanoTime();
                 Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
                 final Histogram latencies = store.takeLatencies();
                 final MeasuredStore.Totals after = store.totals();
                 final long elapsed = System.nanoTime() - started;
-                return new Result(after.landed() - before.landed(), after.transactions() - before.transactions(),
-                    saver.stats().failures() + saver.stats().lost() - failuresBefore, elapsed, latencies);
+                return new Result(
+                        after.landed() - before.landed(),
+                        after.transactions() - before.transactions(),
+                        saver.stats().failures() + saver.stats().lost() - failuresBefore,
+                        elapsed,
+                        latencies);
             } finally {
                 writer.stop();
                 loop.stop();
@@ -134,9 +171,10 @@ public final class SavesBench implements Callable<Integer> {
 
     /** The server's version and the settings that decide what a commit costs. */
     private static String server(final Database database) throws SQLException {
-        try (Connection connection = database.connection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = database.connection();
+                Statement statement = connection.createStatement()) {
             return "PostgreSQL " + show(statement, "server_version") + " (fsync " + show(statement, "fsync")
-                + ", synchronous_commit " + show(statement, "synchronous_commit") + ")";
+                    + ", synchronous_commit " + show(statement, "synchronous_commit") + ")";
         }
     }
 
@@ -179,9 +217,17 @@ public final class SavesBench implements Callable<Integer> {
         }
 
         void print(final String path) {
-            System.out.printf(Locale.ROOT, "%-32s %,10.0f %,13d %11.1f %8.2f %8.2f %8.2f %7d%n", path, savesPerSecond(),
-                transactions, saves / (double) Math.max(1, transactions), latencies.getValueAtPercentile(50) / 1e6,
-                latencies.getValueAtPercentile(99) / 1e6, latencies.getMaxValue() / 1e6, failed);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-32s %,10.0f %,13d %11.1f %8.2f %8.2f %8.2f %7d%n",
+                    path,
+                    savesPerSecond(),
+                    transactions,
+                    saves / (double) Math.max(1, transactions),
+                    latencies.getValueAtPercentile(50) / 1e6,
+                    latencies.getValueAtPercentile(99) / 1e6,
+                    latencies.getMaxValue() / 1e6,
+                    failed);
         }
     }
 }

@@ -1,11 +1,10 @@
 package io.realmcluster.bench.persist;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.world.SaveLog;
 import io.realmcluster.dataplane.world.Saves;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The maps' side of the save log, as fast as the saver takes it: a SNAPSHOT of each character in
@@ -16,6 +15,7 @@ import io.realmcluster.dataplane.world.Saves;
 final class SnapshotWriter implements Runnable {
     /** The handle of no running map: the saver saves the character as a continent's and has no map to confirm to. */
     private static final int NO_MAP = 0;
+
     private static final long FULL_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final SaveLog log;
@@ -46,8 +46,24 @@ final class SnapshotWriter implements Runnable {
         final ClaimedCharacter c = characters.claims[next];
         final long seq = ++characters.saveSeqs[next];
         final float step = (seq % 64) * 0.5f;
-        Saves.encode(log.buffer(), index, c.characterId(), c.epoch(), seq, NO_MAP, 0, c.level(), c.mapId(),
-            c.experience() + seq, c.money(), c.x() + step, c.y() + step, c.z(), c.orientation(), 0, 0);
+        Saves.encode(
+                log.buffer(),
+                index,
+                c.characterId(),
+                c.epoch(),
+                seq,
+                NO_MAP,
+                0,
+                c.level(),
+                c.mapId(),
+                c.experience() + seq,
+                c.money(),
+                c.x() + step,
+                c.y() + step,
+                c.z(),
+                c.orientation(),
+                0,
+                0);
         log.commit(index);
         next = next + 1 == characters.count() ? 0 : next + 1;
         return true;

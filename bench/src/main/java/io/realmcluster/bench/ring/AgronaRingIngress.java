@@ -1,7 +1,7 @@
 package io.realmcluster.bench.ring;
 
+import io.realmcluster.dataplane.world.Inputs;
 import java.nio.ByteBuffer;
-
 import org.agrona.BitUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
@@ -10,8 +10,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
-
-import io.realmcluster.dataplane.world.Inputs;
 
 /**
  * The engine's ingress: an Agrona {@link ManyToOneRingBuffer} over off-heap memory, producers
@@ -28,8 +26,8 @@ public final class AgronaRingIngress extends IngressQueue implements IngressQueu
         if (!BitUtil.isPowerOfTwo(capacityBytes)) {
             throw new IllegalArgumentException("ring capacity must be a power of two: " + capacityBytes);
         }
-        ring = new ManyToOneRingBuffer(new UnsafeBuffer(
-            ByteBuffer.allocateDirect(capacityBytes + RingBufferDescriptor.TRAILER_LENGTH)));
+        ring = new ManyToOneRingBuffer(
+                new UnsafeBuffer(ByteBuffer.allocateDirect(capacityBytes + RingBufferDescriptor.TRAILER_LENGTH)));
         buffer = ring.buffer();
     }
 
@@ -40,8 +38,14 @@ public final class AgronaRingIngress extends IngressQueue implements IngressQueu
     }
 
     @Override
-    public boolean offer(final long entityId, final int sequence, final float x, final float y, final float z,
-                         final float orientation, final int flags) {
+    public boolean offer(
+            final long entityId,
+            final int sequence,
+            final float x,
+            final float y,
+            final float z,
+            final float orientation,
+            final int flags) {
         final int index = ring.tryClaim(Inputs.MOVE, Inputs.MOVE_LENGTH);
         if (index < 0) {
             return false;
@@ -59,7 +63,8 @@ public final class AgronaRingIngress extends IngressQueue implements IngressQueu
 
     @Override
     public int capacityInMessages() {
-        return ring.capacity() / BitUtil.align(RecordDescriptor.HEADER_LENGTH + Inputs.MOVE_LENGTH, RecordDescriptor.ALIGNMENT);
+        return ring.capacity()
+                / BitUtil.align(RecordDescriptor.HEADER_LENGTH + Inputs.MOVE_LENGTH, RecordDescriptor.ALIGNMENT);
     }
 
     @Override
@@ -72,14 +77,19 @@ public final class AgronaRingIngress extends IngressQueue implements IngressQueu
         MoveSink sink;
 
         @Override
-        public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length) {
+        public void onMessage(
+                final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length) {
             if (msgTypeId != Inputs.MOVE) {
                 throw new IllegalStateException("unexpected message type " + msgTypeId + " at " + index);
             }
-            sink.onMove(buffer.getLong(index + Inputs.ENTITY_OFFSET), buffer.getInt(index + Inputs.MOVE_SEQUENCE),
-                buffer.getFloat(index + Inputs.MOVE_X), buffer.getFloat(index + Inputs.MOVE_Y),
-                buffer.getFloat(index + Inputs.MOVE_Z), buffer.getFloat(index + Inputs.MOVE_O),
-                buffer.getInt(index + Inputs.MOVE_FLAGS));
+            sink.onMove(
+                    buffer.getLong(index + Inputs.ENTITY_OFFSET),
+                    buffer.getInt(index + Inputs.MOVE_SEQUENCE),
+                    buffer.getFloat(index + Inputs.MOVE_X),
+                    buffer.getFloat(index + Inputs.MOVE_Y),
+                    buffer.getFloat(index + Inputs.MOVE_Z),
+                    buffer.getFloat(index + Inputs.MOVE_O),
+                    buffer.getInt(index + Inputs.MOVE_FLAGS));
         }
     }
 }

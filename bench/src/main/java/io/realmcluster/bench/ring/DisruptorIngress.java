@@ -31,8 +31,14 @@ public final class DisruptorIngress extends IngressQueue implements IngressQueue
     }
 
     @Override
-    public boolean offer(final long entityId, final int sequence, final float x, final float y, final float z,
-                         final float orientation, final int flags) {
+    public boolean offer(
+            final long entityId,
+            final int sequence,
+            final float x,
+            final float y,
+            final float z,
+            final float orientation,
+            final int flags) {
         final long claimed;
         try {
             claimed = ring.tryNext();

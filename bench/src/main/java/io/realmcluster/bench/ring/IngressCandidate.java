@@ -10,7 +10,8 @@ import java.util.function.Supplier;
  */
 public enum IngressCandidate {
     AGRONA("agrona", () -> new AgronaRingIngress(IngressCandidate.RING_BYTES)),
-    ARRAY_BLOCKING_QUEUE("arrayBlockingQueue", () -> new BlockingQueueIngress(IngressCandidate.QUEUE_SLOTS, IngressCandidate.BATCH)),
+    ARRAY_BLOCKING_QUEUE(
+            "arrayBlockingQueue", () -> new BlockingQueueIngress(IngressCandidate.QUEUE_SLOTS, IngressCandidate.BATCH)),
     JCTOOLS("jctools", () -> new JctoolsIngress(IngressCandidate.QUEUE_SLOTS)),
     DISRUPTOR("disruptor", () -> new DisruptorIngress(IngressCandidate.QUEUE_SLOTS));
 

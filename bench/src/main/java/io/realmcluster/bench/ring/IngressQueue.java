@@ -6,7 +6,7 @@ package io.realmcluster.bench.ring;
  * drains in batches.
  */
 public abstract sealed class IngressQueue
-    permits AgronaRingIngress, BlockingQueueIngress, JctoolsIngress, DisruptorIngress {
+        permits AgronaRingIngress, BlockingQueueIngress, JctoolsIngress, DisruptorIngress {
 
     /** A producer's handle; one per producer thread, used by that thread only. */
     public interface Sender {

@@ -2,7 +2,6 @@ package io.realmcluster.bench.ring;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -96,10 +95,21 @@ public class IngressThroughput {
         Blackhole blackhole;
 
         @Override
-        public void onMove(final long entityId, final int sequence, final float x, final float y, final float z,
-                           final float orientation, final int flags) {
-            blackhole.consume(entityId ^ sequence ^ flags ^ Float.floatToRawIntBits(x) ^ Float.floatToRawIntBits(y)
-                ^ Float.floatToRawIntBits(z) ^ Float.floatToRawIntBits(orientation));
+        public void onMove(
+                final long entityId,
+                final int sequence,
+                final float x,
+                final float y,
+                final float z,
+                final float orientation,
+                final int flags) {
+            blackhole.consume(entityId
+                    ^ sequence
+                    ^ flags
+                    ^ Float.floatToRawIntBits(x)
+                    ^ Float.floatToRawIntBits(y)
+                    ^ Float.floatToRawIntBits(z)
+                    ^ Float.floatToRawIntBits(orientation));
         }
     }
 
@@ -125,22 +135,24 @@ public class IngressThroughput {
     @Benchmark
     @Group("agrona")
     @GroupThreads(1)
-    public void agronaPoll(final AgronaState state, final Consumer consumer, final Delivered delivered, final Blackhole bh) {
+    public void agronaPoll(
+            final AgronaState state, final Consumer consumer, final Delivered delivered, final Blackhole bh) {
         delivered.messages += drain(state.queue, consumer, bh);
     }
 
     @Benchmark
     @Group("arrayBlockingQueue")
     @GroupThreads(2)
-    public void arrayBlockingQueueOffer(final BlockingQueueState state, final Producer producer, final Control control) {
+    public void arrayBlockingQueueOffer(
+            final BlockingQueueState state, final Producer producer, final Control control) {
         offer(state.queue, producer, control);
     }
 
     @Benchmark
     @Group("arrayBlockingQueue")
     @GroupThreads(1)
-    public void arrayBlockingQueuePoll(final BlockingQueueState state, final Consumer consumer, final Delivered delivered,
-                                       final Blackhole bh) {
+    public void arrayBlockingQueuePoll(
+            final BlockingQueueState state, final Consumer consumer, final Delivered delivered, final Blackhole bh) {
         delivered.messages += drain(state.queue, consumer, bh);
     }
 
@@ -154,7 +166,8 @@ public class IngressThroughput {
     @Benchmark
     @Group("jctools")
     @GroupThreads(1)
-    public void jctoolsPoll(final JctoolsState state, final Consumer consumer, final Delivered delivered, final Blackhole bh) {
+    public void jctoolsPoll(
+            final JctoolsState state, final Consumer consumer, final Delivered delivered, final Blackhole bh) {
         delivered.messages += drain(state.queue, consumer, bh);
     }
 
@@ -168,8 +181,8 @@ public class IngressThroughput {
     @Benchmark
     @Group("disruptor")
     @GroupThreads(1)
-    public void disruptorPoll(final DisruptorState state, final Consumer consumer, final Delivered delivered,
-                              final Blackhole bh) {
+    public void disruptorPoll(
+            final DisruptorState state, final Consumer consumer, final Delivered delivered, final Blackhole bh) {
         delivered.messages += drain(state.queue, consumer, bh);
     }
 

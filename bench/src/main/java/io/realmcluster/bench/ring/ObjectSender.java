@@ -15,8 +15,14 @@ final class ObjectSender implements IngressQueue.Sender {
     }
 
     @Override
-    public boolean offer(final long entityId, final int sequence, final float x, final float y, final float z,
-                         final float orientation, final int flags) {
+    public boolean offer(
+            final long entityId,
+            final int sequence,
+            final float x,
+            final float y,
+            final float z,
+            final float orientation,
+            final int flags) {
         MoveInput input = pending;
         if (input == null || input.sequence() != sequence || input.entityId() != entityId) {
             input = new MoveInput(entityId, sequence, x, y, z, orientation, flags);

@@ -1,29 +1,28 @@
 package io.realmcluster.bench.tick;
 
+import com.sun.management.ThreadMXBean;
+import io.realmcluster.bench.Conditions;
+import io.realmcluster.dataplane.tick.Ingress;
+import io.realmcluster.dataplane.tick.MapAgent;
+import io.realmcluster.dataplane.tick.TickScheduler;
+import io.realmcluster.dataplane.tick.TickSimulation;
+import io.realmcluster.dataplane.world.Inputs;
+import io.realmcluster.dataplane.world.MapWorld;
+import io.realmcluster.dataplane.world.Outbox;
+import io.realmcluster.dataplane.world.SaveLog;
+import io.realmcluster.dataplane.world.WorldSettings;
+import io.realmcluster.proto.client.ClientProtocol;
 import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
 import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
-
-import io.realmcluster.bench.Conditions;
-import io.realmcluster.dataplane.tick.Ingress;
-import io.realmcluster.dataplane.tick.MapAgent;
-import io.realmcluster.dataplane.tick.TickScheduler;
-import io.realmcluster.dataplane.tick.TickSimulation;
-import io.realmcluster.dataplane.world.SaveLog;
-import io.realmcluster.dataplane.world.Inputs;
-import io.realmcluster.dataplane.world.MapWorld;
-import io.realmcluster.dataplane.world.Outbox;
-import io.realmcluster.dataplane.world.WorldSettings;
-import io.realmcluster.proto.client.ClientProtocol;
-import io.realmcluster.proto.v1.MapKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,8 +33,10 @@ import picocli.CommandLine.Option;
  * HdrHistograms. The same scenario runs with the engine's ring-buffer ingress and with a baseline
  * engine (ArrayBlockingQueue of per-message objects), side by side.
  */
-@Command(name = "tick", mixinStandardHelpOptions = true,
-    description = "Tick latency of a loaded continent: ring-buffer engine vs an ArrayBlockingQueue baseline.")
+@Command(
+        name = "tick",
+        mixinStandardHelpOptions = true,
+        description = "Tick latency of a loaded continent: ring-buffer engine vs an ArrayBlockingQueue baseline.")
 public final class TickLatencyBench implements Callable<Integer> {
     @Option(names = "--players", defaultValue = "2000", description = "Players moving (default: ${DEFAULT-VALUE}).")
     int players;
@@ -43,28 +44,38 @@ public final class TickLatencyBench implements Callable<Integer> {
     @Option(names = "--creatures", defaultValue = "4000", description = "Creatures (default: ${DEFAULT-VALUE}).")
     int creatures;
 
-    @Option(names = "--seconds", defaultValue = "600", description = "Measured seconds per engine (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            defaultValue = "600",
+            description = "Measured seconds per engine (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warmup", defaultValue = "30", description = "Warm-up seconds per engine (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "30",
+            description = "Warm-up seconds per engine (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
     @Override
     public Integer call() throws Exception {
         System.out.println(Conditions.describe());
-        System.out.printf("scenario:   1 continent, %d players moving at 20 Hz, %d creatures, 1 tick thread; %d s warm-up, %d s measured per engine%n",
-            players, creatures, warmupSeconds, seconds);
+        System.out.printf(
+                "scenario:   1 continent, %d players moving at 20 Hz, %d creatures, 1 tick thread; %d s warm-up, %d s measured per engine%n",
+                players, creatures, warmupSeconds, seconds);
         final Result ring = run(false);
         final Result baseline = run(true);
         System.out.println();
         System.out.println("tick duration and completion after schedule (ms)");
-        System.out.printf("%-46s %7s %7s %7s %7s %9s %10s %12s%n", "engine", "p50", "p99", "p99.9", "max", "overruns",
-            "ticks", "bytes/tick");
+        System.out.printf(
+                "%-46s %7s %7s %7s %7s %9s %10s %12s%n",
+                "engine", "p50", "p99", "p99.9", "max", "overruns", "ticks", "bytes/tick");
         ring.print("ring buffer + flyweights");
         baseline.print("ArrayBlockingQueue + objects");
-        System.out.printf("ratio baseline/ring: p50 %.2fx, p99 %.2fx, p99.9 %.2fx%n",
-            ratio(baseline.durations, ring.durations, 50), ratio(baseline.durations, ring.durations, 99),
-            ratio(baseline.durations, ring.durations, 99.9));
+        System.out.printf(
+                "ratio baseline/ring: p50 %.2fx, p99 %.2fx, p99.9 %.2fx%n",
+                ratio(baseline.durations, ring.durations, 50),
+                ratio(baseline.durations, ring.durations, 99),
+                ratio(baseline.durations, ring.durations, 99.9));
         return 0;
     }
 
@@ -95,7 +106,7 @@ public final class TickLatencyBench implements Callable<Integer> {
             final long ticksBefore = agent.stats().ticks();
             final long egressBefore = egress.bytes;
             final long tickThread = threadId("tick-0");
-            final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
             final long allocatedBefore = threads.getThreadAllocatedBytes(tickThread);
             sleep(seconds);
             final long allocated = threads.getThreadAllocatedBytes(tickThread) - allocatedBefore;
@@ -107,8 +118,14 @@ public final class TickLatencyBench implements Callable<Integer> {
             egress.running = false;
             network.join(5_000);
             egressThread.join(5_000);
-            return new Result(durations, lateness, agent.stats().overruns() - overrunsBefore, ticks,
-                ticks == 0 ? 0 : allocated / ticks, ticks == 0 ? 0 : sent / ticks, outbox.dropped());
+            return new Result(
+                    durations,
+                    lateness,
+                    agent.stats().overruns() - overrunsBefore,
+                    ticks,
+                    ticks == 0 ? 0 : allocated / ticks,
+                    ticks == 0 ? 0 : sent / ticks,
+                    outbox.dropped());
         }
     }
 
@@ -130,19 +147,33 @@ public final class TickLatencyBench implements Callable<Integer> {
     }
 
     /** What one engine measured. */
-    private record Result(Histogram durations, Histogram lateness, long overruns, long ticks, long bytesPerTick,
-                          long egressBytesPerTick, long egressDropped) {
+    private record Result(
+            Histogram durations,
+            Histogram lateness,
+            long overruns,
+            long ticks,
+            long bytesPerTick,
+            long egressBytesPerTick,
+            long egressDropped) {
         void print(final String engine) {
             line(engine + ", duration", durations, true);
             line(engine + ", after schedule", lateness, false);
-            System.out.printf("%-46s %,d bytes of frames to players per tick, %d frames dropped%n",
-                engine + ", egress", egressBytesPerTick, egressDropped);
+            System.out.printf(
+                    "%-46s %,d bytes of frames to players per tick, %d frames dropped%n",
+                    engine + ", egress", egressBytesPerTick, egressDropped);
         }
 
         private void line(final String label, final Histogram h, final boolean counts) {
-            System.out.printf("%-46s %7.2f %7.2f %7.2f %7.2f %9s %10s %12s%n", label,
-                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6,
-                h.getMaxValue() / 1e6, counts ? overruns : "", counts ? ticks : "", counts ? bytesPerTick : "");
+            System.out.printf(
+                    "%-46s %7.2f %7.2f %7.2f %7.2f %9s %10s %12s%n",
+                    label,
+                    h.getValueAtPercentile(50) / 1e6,
+                    h.getValueAtPercentile(99) / 1e6,
+                    h.getValueAtPercentile(99.9) / 1e6,
+                    h.getMaxValue() / 1e6,
+                    counts ? overruns : "",
+                    counts ? ticks : "",
+                    counts ? bytesPerTick : "");
         }
     }
 
@@ -153,8 +184,8 @@ public final class TickLatencyBench implements Callable<Integer> {
         private final SaveLog saves;
         private volatile long bytes;
         private volatile boolean running = true;
-        private final org.agrona.concurrent.MessageHandler count = (type, buffer, index, length) -> bytes += length;
-        private final org.agrona.concurrent.MessageHandler discard = (type, buffer, index, length) -> { };
+        private final MessageHandler count = (type, buffer, index, length) -> bytes += length;
+        private final MessageHandler discard = (type, buffer, index, length) -> {};
 
         Egress(final Outbox outbox, final SaveLog saves) {
             this.outbox = outbox;
@@ -172,8 +203,7 @@ public final class TickLatencyBench implements Callable<Integer> {
     }
 
     /** The baseline's message: one object per input, as a naive engine would pass them. */
-    private record InputMessage(int type, byte[] body) {
-    }
+    private record InputMessage(int type, byte[] body) {}
 
     /** The baseline engine's tick: take objects off a blocking queue, then tick the same world. */
     private static final class QueueDrainingSimulation implements TickSimulation {
@@ -214,7 +244,11 @@ public final class TickLatencyBench implements Callable<Integer> {
         private volatile boolean running = true;
         private long dropped;
 
-        Feeder(final int players, final Ingress ingress, final ArrayBlockingQueue<InputMessage> queue, final boolean baseline) {
+        Feeder(
+                final int players,
+                final Ingress ingress,
+                final ArrayBlockingQueue<InputMessage> queue,
+                final boolean baseline) {
             this.players = players;
             this.ingress = ingress;
             this.queue = queue;
@@ -249,8 +283,9 @@ public final class TickLatencyBench implements Callable<Integer> {
                     y[p] = Math.max(-1990f, Math.min(1990f, y[p] + (float) Math.sin(heading[p]) * 0.3f));
                     send(Inputs.MOVE, Inputs.encodeMove(scratch, 0, p + 1, sequence, x[p], y[p], 0f, heading[p], 0));
                     if (random.nextInt(200) == 0) {
-                        send(Inputs.ATTACK, Inputs.encodeTarget(scratch, 0, p + 1,
-                            (1L << 48) + random.nextInt(Math.max(1, 4000))));
+                        send(
+                                Inputs.ATTACK,
+                                Inputs.encodeTarget(scratch, 0, p + 1, (1L << 48) + random.nextInt(Math.max(1, 4000))));
                     }
                 }
                 next += 50_000_000L;

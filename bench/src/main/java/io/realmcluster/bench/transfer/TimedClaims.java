@@ -1,13 +1,11 @@
 package io.realmcluster.bench.transfer;
 
-import java.util.UUID;
-
-import org.HdrHistogram.Recorder;
-
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.ForwardingCharacterStore;
+import java.util.UUID;
+import org.HdrHistogram.Recorder;
 
 /**
  * The target's character store as its TransferService uses it, timing each transfer's claim: what
@@ -22,8 +20,8 @@ final class TimedClaims extends ForwardingCharacterStore {
     }
 
     @Override
-    public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final UUID transferId,
-                                          final String nodeId) throws ClaimRefused {
+    public ClaimedCharacter claimTransfer(
+            final long characterId, final long epoch, final UUID transferId, final String nodeId) throws ClaimRefused {
         final long started = System.nanoTime();
         try {
             return store.claimTransfer(characterId, epoch, transferId, nodeId);

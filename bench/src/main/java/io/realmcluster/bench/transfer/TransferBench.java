@@ -1,26 +1,7 @@
 package io.realmcluster.bench.transfer;
 
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import java.util.Queue;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-
-import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
-import org.slf4j.LoggerFactory;
-
 import ch.qos.logback.classic.Level;
+import com.sun.management.OperatingSystemMXBean;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -38,6 +19,7 @@ import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.controlplane.login.AccountStore;
 import io.realmcluster.controlplane.login.CharacterStore;
+import io.realmcluster.dataplane.Node;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.PendingSave;
 import io.realmcluster.dataplane.store.PostgresCharacterStore;
@@ -55,6 +37,26 @@ import io.realmcluster.proto.v1.TransferAccepted;
 import io.realmcluster.proto.v1.TransferGrpc;
 import io.realmcluster.proto.v1.TransferOffer;
 import io.realmcluster.testkit.PostgresProcess;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,40 +70,54 @@ import picocli.CommandLine.Option;
  * and throughput with K transfers at once. Side by side in the same run: the baseline of a
  * logout save on one node and a login claim on the other.
  */
-@Command(name = "transfer", mixinStandardHelpOptions = true,
-    description = "A character from node to node (freeze, Offer over gRPC, claim): latency and throughput, "
-        + "against logout + login.")
+@Command(
+        name = "transfer",
+        mixinStandardHelpOptions = true,
+        description = "A character from node to node (freeze, Offer over gRPC, claim): latency and throughput, "
+                + "against logout + login.")
 public final class TransferBench implements Callable<Integer> {
     private static final String REALM = "main";
     private static final int STOCKADE = 34;
     private static final int PER_ACCOUNT = 10;
     /** A node's pool, as the node sizes it. */
-    private static final int POOL = io.realmcluster.dataplane.Node.DATABASE_CONNECTIONS;
-    private static final com.sun.management.OperatingSystemMXBean CPU =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final int POOL = Node.DATABASE_CONNECTIONS;
+
+    private static final OperatingSystemMXBean CPU =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final double GOAL_P50_MS = 1;
     private static final double GOAL_P99_MS = 5;
     private static final double GOAL_PER_SECOND = 1_000;
 
-    @Option(names = "--characters", defaultValue = "2000",
-        description = "Characters going back and forth (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--characters",
+            defaultValue = "2000",
+            description = "Characters going back and forth (default: ${DEFAULT-VALUE}).")
     int characters;
 
-    @Option(names = "--rate", defaultValue = "200",
-        description = "Moves offered per second for the latency measurement (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            defaultValue = "200",
+            description = "Moves offered per second for the latency measurement (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--seconds", defaultValue = "20",
-        description = "Seconds of each measurement (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            defaultValue = "20",
+            description = "Seconds of each measurement (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warmup", defaultValue = "10",
-        description = "Seconds of each mode at full speed before any is measured (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "10",
+            description = "Seconds of each mode at full speed before any is measured (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
-    @Option(names = "--concurrency", defaultValue = "16",
-        description = "Moves at once for the throughput, and most in flight at the rate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--concurrency",
+            defaultValue = "16",
+            description =
+                    "Moves at once for the throughput, and most in flight at the rate (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
     private final Queue<Traveller> idle = new ConcurrentLinkedQueue<>();
@@ -113,17 +129,25 @@ public final class TransferBench implements Callable<Integer> {
         // The target logs every transfer at INFO: a thousand lines a second would measure the console.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(TransferService.class)).setLevel(Level.WARN);
         final SessionToken tokens = new SessionToken(
-            TokenSecret.of("transfer-bench-token-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
+                TokenSecret.of("transfer-bench-token-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
         try (PostgresProcess postgres = PostgresProcess.start();
-             TickScheduler ticks = new TickScheduler(1, Throwable::printStackTrace);
-             Peer a = new Peer(0, "node-a", postgres, ticks, tokens, steps);
-             Peer b = new Peer(1, "node-b", postgres, ticks, tokens, steps)) {
-            System.out.printf("scenario:   2 nodes in this JVM (pools of %d connections and %d threads for the Offers, a Stockade "
-                    + "instance each, the target's per-transfer INFO line off), %d characters going back and forth;%n"
-                    + "            PostgreSQL at %s (fsync off, as the tests run it); %d s warm-up of each mode, then %d s at "
-                    + "%d/s and %d s with %d at once%n",
-                POOL, TransferService.THREADS, characters, postgres.dataDirectory(), warmupSeconds, seconds, rate, seconds,
-                concurrency);
+                TickScheduler ticks = new TickScheduler(1, Throwable::printStackTrace);
+                Peer a = new Peer(0, "node-a", postgres, ticks, tokens, steps);
+                Peer b = new Peer(1, "node-b", postgres, ticks, tokens, steps)) {
+            System.out.printf(
+                    "scenario:   2 nodes in this JVM (pools of %d connections and %d threads for the Offers, a Stockade "
+                            + "instance each, the target's per-transfer INFO line off), %d characters going back and forth;%n"
+                            + "            PostgreSQL at %s (fsync off, as the tests run it); %d s warm-up of each mode, then %d s at "
+                            + "%d/s and %d s with %d at once%n",
+                    POOL,
+                    TransferService.THREADS,
+                    characters,
+                    postgres.dataDirectory(),
+                    warmupSeconds,
+                    seconds,
+                    rate,
+                    seconds,
+                    concurrency);
             final Peer[] nodes = {a, b};
             enterWorld(a);
             // Both warm up before either is measured: neither is measured while the JIT compiles the other's code.
@@ -149,7 +173,8 @@ public final class TransferBench implements Callable<Integer> {
         long account = 0;
         for (int i = 0; i < characters; i++) {
             if (i % PER_ACCOUNT == 0) {
-                account = accounts.create("TransferBench" + i / PER_ACCOUNT, "transfer-bench").getAccountId();
+                account = accounts.create("TransferBench" + i / PER_ACCOUNT, "transfer-bench")
+                        .getAccountId();
             }
             final long id = created.create(account, REALM, name(i), 1, 1).getCharacterId();
             final ClaimedCharacter claim = node.store.claim(id, account, node.id);
@@ -181,10 +206,20 @@ public final class TransferBench implements Callable<Integer> {
         }
         final long saved = System.nanoTime();
         from.steps.save.recordValue(saved - started);
-        final TransferAccepted accepted = to.offers.withDeadlineAfter(5, TimeUnit.SECONDS).offer(TransferOffer.newBuilder()
-            .setTransferId(transferId.toString()).setCharacterId(claim.characterId())
-            .setRealm(REALM).setEpoch(character.epoch).setSourceNode(from.id).setTargetInstanceId(to.instanceId)
-            .setX(claim.x()).setY(claim.y()).setZ(claim.z()).setOrientation(claim.orientation()).build());
+        final TransferAccepted accepted = to.offers
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .offer(TransferOffer.newBuilder()
+                        .setTransferId(transferId.toString())
+                        .setCharacterId(claim.characterId())
+                        .setRealm(REALM)
+                        .setEpoch(character.epoch)
+                        .setSourceNode(from.id)
+                        .setTargetInstanceId(to.instanceId)
+                        .setX(claim.x())
+                        .setY(claim.y())
+                        .setZ(claim.z())
+                        .setOrientation(claim.orientation())
+                        .build());
         from.steps.offer.recordValue(System.nanoTime() - saved);
         character.movedTo(to, accepted.getEpoch(), saveSeq);
     }
@@ -211,8 +246,8 @@ public final class TransferBench implements Callable<Integer> {
      */
     private static void floor(final Traveller character, final Peer from, final Peer to) throws Exception {
         final long started = System.nanoTime();
-        try (java.sql.Connection connection = from.database.connection();
-             java.sql.Statement nothing = connection.createStatement()) {
+        try (Connection connection = from.database.connection();
+                Statement nothing = connection.createStatement()) {
             nothing.execute("SELECT 1");
         }
         final long selected = System.nanoTime();
@@ -231,7 +266,7 @@ public final class TransferBench implements Callable<Integer> {
      * each move's scheduled start; at 0, one after the other on each thread as fast as they go.
      */
     private Run run(final Peer[] nodes, final Move move, final int perSecond, final int runSeconds)
-        throws InterruptedException {
+            throws InterruptedException {
         final Histogram latency = new ConcurrentHistogram(TimeUnit.MINUTES.toNanos(1), 3);
         final AtomicLong scheduled = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
@@ -240,12 +275,14 @@ public final class TransferBench implements Callable<Integer> {
         final long end = start + TimeUnit.SECONDS.toNanos(runSeconds);
         final long cpuBefore = CPU.getProcessCpuTime();
         steps.take();
-        final ExecutorService threads = Executors.newFixedThreadPool(concurrency, new DefaultThreadFactory("source", true));
+        final ExecutorService threads =
+                Executors.newFixedThreadPool(concurrency, new DefaultThreadFactory("source", true));
         for (int t = 0; t < concurrency; t++) {
             threads.execute(() -> {
                 while (true) {
-                    final long due = perSecond > 0 ? start + scheduled.getAndIncrement() * 1_000_000_000L / perSecond
-                        : Math.max(start, System.nanoTime());
+                    final long due = perSecond > 0
+                            ? start + scheduled.getAndIncrement() * 1_000_000_000L / perSecond
+                            : Math.max(start, System.nanoTime());
                     if (due >= end) {
                         return;
                     }
@@ -270,8 +307,13 @@ public final class TransferBench implements Callable<Integer> {
         threads.awaitTermination(runSeconds + 60L, TimeUnit.SECONDS);
         final double elapsed = (System.nanoTime() - start) / 1e9;
         final long moves = Math.max(1, latency.getTotalCount());
-        return new Run(latency, moves / elapsed, (CPU.getProcessCpuTime() - cpuBefore) / 1_000 / moves, failed.get(),
-            firstFailure.get(), steps.take());
+        return new Run(
+                latency,
+                moves / elapsed,
+                (CPU.getProcessCpuTime() - cpuBefore) / 1_000 / moves,
+                failed.get(),
+                firstFailure.get(),
+                steps.take());
     }
 
     /** Parks until shortly before {@code nanoTime}, then spins: a late wake-up would count as the move's latency. */
@@ -287,19 +329,25 @@ public final class TransferBench implements Callable<Integer> {
 
     private void report(final Result transfer, final Result baseline, final Run floor) {
         System.out.println();
-        System.out.println("cpu us: this JVM's CPU time per move (both nodes, the sources, its ticks, JIT and GC; not PostgreSQL's)");
+        System.out.println(
+                "cpu us: this JVM's CPU time per move (both nodes, the sources, its ticks, JIT and GC; not PostgreSQL's)");
         System.out.printf("latency at %d/s offered, from each move's scheduled start (ms)%n", rate);
-        System.out.printf("%-38s %8s %7s %7s %7s %7s %7s %9s %7s%n", "mode", "moves/s", "p50", "p90", "p99", "p99.9", "max",
-            "cpu us", "failed");
+        System.out.printf(
+                "%-38s %8s %7s %7s %7s %7s %7s %9s %7s%n",
+                "mode", "moves/s", "p50", "p90", "p99", "p99.9", "max", "cpu us", "failed");
         transfer.paced.printLatency("transfer (freeze, Offer, claim)");
         baseline.paced.printLatency("logout save + login claim");
-        System.out.printf("ratio baseline/transfer: p50 %.2fx, p99 %.2fx, p99.9 %.2fx%n",
-            ratio(baseline.paced, transfer.paced, 50), ratio(baseline.paced, transfer.paced, 99),
-            ratio(baseline.paced, transfer.paced, 99.9));
+        System.out.printf(
+                "ratio baseline/transfer: p50 %.2fx, p99 %.2fx, p99.9 %.2fx%n",
+                ratio(baseline.paced, transfer.paced, 50),
+                ratio(baseline.paced, transfer.paced, 99),
+                ratio(baseline.paced, transfer.paced, 99.9));
         System.out.println();
-        System.out.printf("where a move's time goes at %d/s (ms, p50 / p99): the source's save; the Offer's round trip, of which the "
-            + "target's claim (the baseline's login claim);%nand, at the same rate, a database round trip and a gRPC call that "
-            + "do nothing%n", rate);
+        System.out.printf(
+                "where a move's time goes at %d/s (ms, p50 / p99): the source's save; the Offer's round trip, of which the "
+                        + "target's claim (the baseline's login claim);%nand, at the same rate, a database round trip and a gRPC call that "
+                        + "do nothing%n",
+                rate);
         System.out.printf("%-38s %15s %15s %15s%n", "mode", "save", "Offer trip", "claim");
         transfer.paced.printSteps("transfer (freeze, Offer, claim)");
         baseline.paced.printSteps("logout save + login claim");
@@ -313,9 +361,18 @@ public final class TransferBench implements Callable<Integer> {
         System.out.println();
         final double p50 = transfer.paced.millis(50);
         final double p99 = transfer.paced.millis(99);
-        System.out.printf("goals at %d/s: p50 <= %.0f ms %s (%.2f ms), p99 <= %.0f ms %s (%.2f ms); sustained >= %,.0f/s %s (%,.0f/s)%n",
-            rate, GOAL_P50_MS, verdict(p50 <= GOAL_P50_MS), p50, GOAL_P99_MS, verdict(p99 <= GOAL_P99_MS), p99,
-            GOAL_PER_SECOND, verdict(transfer.flat.perSecond >= GOAL_PER_SECOND), transfer.flat.perSecond);
+        System.out.printf(
+                "goals at %d/s: p50 <= %.0f ms %s (%.2f ms), p99 <= %.0f ms %s (%.2f ms); sustained >= %,.0f/s %s (%,.0f/s)%n",
+                rate,
+                GOAL_P50_MS,
+                verdict(p50 <= GOAL_P50_MS),
+                p50,
+                GOAL_P99_MS,
+                verdict(p99 <= GOAL_P99_MS),
+                p99,
+                GOAL_PER_SECOND,
+                verdict(transfer.flat.perSecond >= GOAL_PER_SECOND),
+                transfer.flat.perSecond);
         for (final Run run : List.of(transfer.paced, transfer.flat, baseline.paced, baseline.flat)) {
             if (run.firstFailure != null) {
                 System.out.println("first failure: " + run.firstFailure);
@@ -328,7 +385,8 @@ public final class TransferBench implements Callable<Integer> {
     }
 
     private static double ratio(final Run a, final Run b, final double percentile) {
-        return a.latency.getValueAtPercentile(percentile) / (double) Math.max(1, b.latency.getValueAtPercentile(percentile));
+        return a.latency.getValueAtPercentile(percentile)
+                / (double) Math.max(1, b.latency.getValueAtPercentile(percentile));
     }
 
     /** Moves a character from its node to the other; throws when it did not land. */
@@ -359,32 +417,44 @@ public final class TransferBench implements Callable<Integer> {
     }
 
     /** What one mode measured: at the offered rate, and flat out. */
-    private record Result(Run paced, Run flat) {
-    }
+    private record Result(Run paced, Run flat) {}
 
     /** One measurement: latencies (ns), moves per second that landed, this JVM's CPU time per move, moves that failed. */
-    private record Run(Histogram latency, double perSecond, long cpuMicros, long failed, Exception firstFailure,
-                       StepTimes steps) {
+    private record Run(
+            Histogram latency, double perSecond, long cpuMicros, long failed, Exception firstFailure, StepTimes steps) {
         double millis(final double percentile) {
             return latency.getValueAtPercentile(percentile) / 1e6;
         }
 
         void printLatency(final String mode) {
-            System.out.printf("%-38s %8.0f %7.2f %7.2f %7.2f %7.2f %7.2f %9d %7d%n", mode, perSecond, millis(50), millis(90),
-                millis(99), millis(99.9), latency.getMaxValue() / 1e6, cpuMicros, failed);
+            System.out.printf(
+                    "%-38s %8.0f %7.2f %7.2f %7.2f %7.2f %7.2f %9d %7d%n",
+                    mode,
+                    perSecond,
+                    millis(50),
+                    millis(90),
+                    millis(99),
+                    millis(99.9),
+                    latency.getMaxValue() / 1e6,
+                    cpuMicros,
+                    failed);
         }
 
         void printSteps(final String mode) {
-            System.out.printf("%-38s %15s %15s %15s%n", mode, spread(steps.save), spread(steps.offer), spread(steps.claim));
+            System.out.printf(
+                    "%-38s %15s %15s %15s%n", mode, spread(steps.save), spread(steps.offer), spread(steps.claim));
         }
 
         private static String spread(final Histogram step) {
-            return step.getTotalCount() == 0 ? "-"
-                : String.format("%.2f / %.2f", step.getValueAtPercentile(50) / 1e6, step.getValueAtPercentile(99) / 1e6);
+            return step.getTotalCount() == 0
+                    ? "-"
+                    : String.format(
+                            "%.2f / %.2f", step.getValueAtPercentile(50) / 1e6, step.getValueAtPercentile(99) / 1e6);
         }
 
         void printThroughput(final String mode) {
-            System.out.printf("%-38s %,8.0f %7.2f %7.2f %9d %7d%n", mode, perSecond, millis(50), millis(99), cpuMicros, failed);
+            System.out.printf(
+                    "%-38s %,8.0f %7.2f %7.2f %9d %7d%n", mode, perSecond, millis(50), millis(99), cpuMicros, failed);
         }
     }
 
@@ -395,13 +465,13 @@ public final class TransferBench implements Callable<Integer> {
     private record Steps(Recorder save, Recorder offer, Recorder claim) {
         /** What was recorded since the last call. */
         StepTimes take() {
-            return new StepTimes(save.getIntervalHistogram(), offer.getIntervalHistogram(), claim.getIntervalHistogram());
+            return new StepTimes(
+                    save.getIntervalHistogram(), offer.getIntervalHistogram(), claim.getIntervalHistogram());
         }
     }
 
     /** A run's step times (ns). */
-    private record StepTimes(Histogram save, Histogram offer, Histogram claim) {
-    }
+    private record StepTimes(Histogram save, Histogram offer, Histogram claim) {}
 
     /**
      * A node as far as transfers go: its own pool to the database, the real TransferService on a
@@ -420,27 +490,53 @@ public final class TransferBench implements Callable<Integer> {
         final HealthGrpc.HealthBlockingStub health;
         final Steps steps;
         /** The node's fixed pool for other nodes' calls. */
-        private final java.util.concurrent.ExecutorService calls;
+        private final ExecutorService calls;
 
-        Peer(final int index, final String id, final PostgresProcess postgres, final TickScheduler ticks,
-             final SessionToken tokens, final Steps steps) {
+        Peer(
+                final int index,
+                final String id,
+                final PostgresProcess postgres,
+                final TickScheduler ticks,
+                final SessionToken tokens,
+                final Steps steps) {
             this.steps = steps;
             this.index = index;
             this.id = id;
             this.instanceId = REALM + "." + STOCKADE + "." + id;
-            database = Database.open(id, postgres.jdbcUrl(), new DatabaseCredentials(postgres.user(), postgres.password()), POOL);
+            database = Database.open(
+                    id, postgres.jdbcUrl(), new DatabaseCredentials(postgres.user(), postgres.password()), POOL);
             database.migrate();
             store = new PostgresCharacterStore(database);
             final InstanceHost instances = new InstanceHost(ticks, SaveLog.allocate(1 << 20));
-            instances.apply(AssignmentSet.newBuilder().addInstances(MapInstance.newBuilder().setInstanceId(instanceId)
-                .setMapId(STOCKADE).setKind(MapKind.MAP_KIND_DUNGEON).setRealm(REALM).setNodeId(id).setEpoch(1)
-                .setState(InstanceState.INSTANCE_STATE_PENDING)).build());
+            instances.apply(AssignmentSet.newBuilder()
+                    .addInstances(MapInstance.newBuilder()
+                            .setInstanceId(instanceId)
+                            .setMapId(STOCKADE)
+                            .setKind(MapKind.MAP_KIND_DUNGEON)
+                            .setRealm(REALM)
+                            .setNodeId(id)
+                            .setEpoch(1)
+                            .setState(InstanceState.INSTANCE_STATE_PENDING))
+                    .build());
             // No client connects here: the address in the answer is never used.
-            final Endpoint clients = Endpoint.newBuilder().setHost("127.0.0.1").setPort(1).build();
+            final Endpoint clients =
+                    Endpoint.newBuilder().setHost("127.0.0.1").setPort(1).build();
             final HostPort listen = HostPort.parse("127.0.0.1:0");
             calls = TransferService.threads();
-            server = GrpcServers.start("gRPC", listen, new HealthStatusManager(), calls, List.of(new TransferService(id,
-                new TimedClaims(store, steps.claim), instances, new Arrivals(), tokens, clients, Duration.ofSeconds(60), System::currentTimeMillis)));
+            server = GrpcServers.start(
+                    "gRPC",
+                    listen,
+                    new HealthStatusManager(),
+                    calls,
+                    List.of(new TransferService(
+                            id,
+                            new TimedClaims(store, steps.claim),
+                            instances,
+                            new Arrivals(),
+                            tokens,
+                            clients,
+                            Duration.ofSeconds(60),
+                            System::currentTimeMillis)));
             channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, listen)), 30);
             offers = TransferGrpc.newBlockingStub(channel);
             health = HealthGrpc.newBlockingStub(channel);

@@ -2,15 +2,14 @@ package io.realmcluster.bench.persist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.agrona.concurrent.CachedNanoClock;
-import org.junit.jupiter.api.Test;
-
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
 import io.realmcluster.dataplane.store.Saver;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.dataplane.world.SaveLog;
+import org.agrona.concurrent.CachedNanoClock;
+import org.junit.jupiter.api.Test;
 
 /**
  * The saves benchmark counts what it says, or its numbers mean nothing: the writer's snapshots
@@ -43,8 +42,8 @@ class MeasuredStoreTest {
         final SnapshotWriter writer = new SnapshotWriter(log, new OnlineCharacters(claims));
         final CachedNanoClock clock = new CachedNanoClock();
         try (TickScheduler noTicks = new TickScheduler(0, Throwable::printStackTrace)) {
-            final Saver saver = new Saver(log, store, NODE, new InstanceHost(noTicks, log), clock, durable -> { },
-                Saver.LogoutListener.NONE);
+            final Saver saver = new Saver(
+                    log, store, NODE, new InstanceHost(noTicks, log), clock, durable -> {}, Saver.LogoutListener.NONE);
             for (int i = 0; i < CHARACTERS; i++) {
                 assertThat(writer.writeNext()).isTrue();
             }
@@ -53,7 +52,8 @@ class MeasuredStoreTest {
             saver.doWork();
             assertThat(saver.stats().saved()).isEqualTo(CHARACTERS);
         }
-        assertThat(store.takeLatencies().getTotalCount()).isEqualTo(store.totals().transactions());
+        assertThat(store.takeLatencies().getTotalCount())
+                .isEqualTo(store.totals().transactions());
         return store.totals();
     }
 }

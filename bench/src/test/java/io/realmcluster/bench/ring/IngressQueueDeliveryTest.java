@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -39,7 +38,9 @@ class IngressQueueDeliveryTest {
         while (checker.total < (long) PRODUCERS * PER_PRODUCER) {
             if (queue.drain(checker, IngressCandidate.BATCH) == 0) {
                 if (System.nanoTime() > deadline || producerFailure.get() != null) {
-                    fail(candidate + ": received " + checker.total + " of " + PRODUCERS * PER_PRODUCER, producerFailure.get());
+                    fail(
+                            candidate + ": received " + checker.total + " of " + PRODUCERS * PER_PRODUCER,
+                            producerFailure.get());
                 }
                 backoff.idle();
             } else {
@@ -51,7 +52,9 @@ class IngressQueueDeliveryTest {
         }
 
         assertThat(producerFailure.get()).isNull();
-        assertThat(drainAll(queue, checker)).as("inputs after the last one sent").isZero();
+        assertThat(drainAll(queue, checker))
+                .as("inputs after the last one sent")
+                .isZero();
         assertThat(checker.nextSequence).containsOnly(PER_PRODUCER);
     }
 
@@ -97,7 +100,8 @@ class IngressQueueDeliveryTest {
 
     /** Every field derived from entity and sequence, so the checker can tell a torn or mixed-up input. */
     private static boolean offer(final IngressQueue.Sender sender, final int entity, final int sequence) {
-        return sender.offer(entity, sequence, sequence * 0.5f, entity + 0.25f, -sequence, entity * 2f, sequence ^ entity);
+        return sender.offer(
+                entity, sequence, sequence * 0.5f, entity + 0.25f, -sequence, entity * 2f, sequence ^ entity);
     }
 
     /** Consumer-side check: per entity, the next sequence expected, and the fields that go with it. */
@@ -110,17 +114,27 @@ class IngressQueueDeliveryTest {
         }
 
         @Override
-        public void onMove(final long entityId, final int sequence, final float x, final float y, final float z,
-                           final float orientation, final int flags) {
+        public void onMove(
+                final long entityId,
+                final int sequence,
+                final float x,
+                final float y,
+                final float z,
+                final float orientation,
+                final int flags) {
             final int entity = (int) entityId;
             if (entityId < 0 || entityId >= nextSequence.length) {
                 throw new AssertionError("unknown entity " + entityId);
             }
             if (sequence != nextSequence[entity]) {
-                throw new AssertionError("entity " + entity + ": expected sequence " + nextSequence[entity] + ", got " + sequence);
+                throw new AssertionError(
+                        "entity " + entity + ": expected sequence " + nextSequence[entity] + ", got " + sequence);
             }
-            if (x != sequence * 0.5f || y != entity + 0.25f || z != -sequence || orientation != entity * 2f
-                || flags != (sequence ^ entity)) {
+            if (x != sequence * 0.5f
+                    || y != entity + 0.25f
+                    || z != -sequence
+                    || orientation != entity * 2f
+                    || flags != (sequence ^ entity)) {
                 throw new AssertionError("entity " + entity + " sequence " + sequence + ": fields do not match");
             }
             nextSequence[entity]++;

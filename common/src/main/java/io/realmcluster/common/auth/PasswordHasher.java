@@ -3,7 +3,6 @@ package io.realmcluster.common.auth;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -11,13 +10,13 @@ import javax.crypto.spec.PBEKeySpec;
 public final class PasswordHasher {
     /** OWASP's floor for PBKDF2-HMAC-SHA256 in 2023. */
     public static final int DEFAULT_ITERATIONS = 210_000;
+
     private static final int SALT_BYTES = 16;
     private static final int HASH_BITS = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A hash with its salt and iteration count. */
-    public record Hash(byte[] hash, byte[] salt, int iterations) {
-    }
+    public record Hash(byte[] hash, byte[] salt, int iterations) {}
 
     private final int iterations;
 
@@ -44,7 +43,9 @@ public final class PasswordHasher {
     private static byte[] derive(final String password, final byte[] salt, final int iterations) {
         final PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, HASH_BITS);
         try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(spec)
+                    .getEncoded();
         } catch (final GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available in this JVM", e);
         } finally {

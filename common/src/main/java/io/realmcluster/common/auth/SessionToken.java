@@ -7,7 +7,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -24,15 +23,18 @@ public final class SessionToken {
     private static final int FIXED_BYTES = 1 + 8 + 8 + 8 + NONCE_BYTES + 1 + 1;
     /** The longest token: fits the game protocol's HELLO. */
     public static final int MAX_BYTES = FIXED_BYTES + 255 + 255 + SIGNATURE_BYTES;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What a valid token says. */
-    public record Claims(long accountId, long characterId, String realm, String nodeId, long expiresAtMillis) {
-    }
+    public record Claims(long accountId, long characterId, String realm, String nodeId, long expiresAtMillis) {}
 
     /** Why a token was refused. */
     public enum Failure {
-        MALFORMED, BAD_SIGNATURE, EXPIRED, WRONG_NODE
+        MALFORMED,
+        BAD_SIGNATURE,
+        EXPIRED,
+        WRONG_NODE
     }
 
     /** A verification's outcome: claims, or the failure. */
@@ -56,18 +58,28 @@ public final class SessionToken {
             throw new IllegalArgumentException("realm and node id must be at most 255 bytes");
         }
         final ByteBuffer body = ByteBuffer.allocate(FIXED_BYTES + realm.length + node.length + SIGNATURE_BYTES)
-            .order(ByteOrder.LITTLE_ENDIAN);
+                .order(ByteOrder.LITTLE_ENDIAN);
         final byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
-        body.put(VERSION).putLong(claims.accountId()).putLong(claims.characterId()).putLong(claims.expiresAtMillis())
-            .put(nonce).put((byte) realm.length).put(realm).put((byte) node.length).put(node);
+        body.put(VERSION)
+                .putLong(claims.accountId())
+                .putLong(claims.characterId())
+                .putLong(claims.expiresAtMillis())
+                .put(nonce)
+                .put((byte) realm.length)
+                .put(realm)
+                .put((byte) node.length)
+                .put(node);
         body.put(sign(body.array(), body.position()));
         return body.array();
     }
 
     /** Check signature, expiry and that the token was issued for {@code nodeId}. Never throws on bad input. */
     public Verdict verify(final byte[] token, final String nodeId, final long nowMillis) {
-        if (token == null || token.length < FIXED_BYTES + SIGNATURE_BYTES || token.length > MAX_BYTES || token[0] != VERSION) {
+        if (token == null
+                || token.length < FIXED_BYTES + SIGNATURE_BYTES
+                || token.length > MAX_BYTES
+                || token[0] != VERSION) {
             return new Verdict(null, Failure.MALFORMED);
         }
         final ByteBuffer in = ByteBuffer.wrap(token).order(ByteOrder.LITTLE_ENDIAN);

@@ -1,5 +1,6 @@
 package io.realmcluster.common.auth;
 
+import io.realmcluster.common.cli.StartupException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,11 +9,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.realmcluster.common.cli.StartupException;
 
 /**
  * The key session tokens are signed with, shared by the control plane and the nodes: from a file
@@ -53,7 +51,7 @@ public final class TokenSecret {
         final String value = environment.get(VARIABLE);
         if (value == null || value.isBlank()) {
             throw new StartupException("no token secret: pass --token-secret-file FILE (32+ random bytes, e.g. "
-                + "`head -c 48 /dev/urandom | base64 > FILE`) or export " + VARIABLE);
+                    + "`head -c 48 /dev/urandom | base64 > FILE`) or export " + VARIABLE);
         }
         return of(value.strip().getBytes(StandardCharsets.UTF_8));
     }
@@ -77,7 +75,8 @@ public final class TokenSecret {
     private static void warnIfOthersCanRead(final Path file) throws IOException {
         try {
             final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+            if (permissions.contains(PosixFilePermission.GROUP_READ)
+                    || permissions.contains(PosixFilePermission.OTHERS_READ)) {
                 LOG.warn("the token secret file {} can be read by other users; chmod 600 it", file);
             }
         } catch (final UnsupportedOperationException notPosix) {

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-
 import picocli.CommandLine;
 
 /**
@@ -16,8 +15,7 @@ public final class CommandLines {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
 
-    private CommandLines() {
-    }
+    private CommandLines() {}
 
     /** Parse and run {@code command} with {@code args}; returns the exit code. */
     public static int execute(final String binary, final Object command, final String... args) {

@@ -6,8 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /** Threads that own a duty: one per duty, named after it, so a thread dump reads as the architecture. */
 public final class Threads {
-    private Threads() {
-    }
+    private Threads() {}
 
     /** A single daemon thread named {@code name} that runs tasks in order, now or later. */
     public static ScheduledExecutorService singleThread(final String name) {

@@ -1,18 +1,14 @@
 package io.realmcluster.common.db;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.realmcluster.common.cli.StartupException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-
 import javax.sql.DataSource;
-
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-
-import io.realmcluster.common.cli.StartupException;
 
 /**
  * A realm's character database: a HikariCP pool whose connections carry deadlines (connect,
@@ -31,11 +27,11 @@ public final class Database implements AutoCloseable {
     }
 
     /** Open a pool of up to {@code poolSize} connections to {@code jdbcUrl}; fails with a one-line reason. */
-    public static Database open(final String name, final String jdbcUrl, final DatabaseCredentials credentials,
-                                final int poolSize) {
+    public static Database open(
+            final String name, final String jdbcUrl, final DatabaseCredentials credentials, final int poolSize) {
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-            throw new StartupException("only PostgreSQL is supported: --db-url must start with jdbc:postgresql:, got "
-                + redact(jdbcUrl));
+            throw new StartupException(
+                    "only PostgreSQL is supported: --db-url must start with jdbc:postgresql:, got " + redact(jdbcUrl));
         }
         final HikariConfig config = new HikariConfig();
         config.setPoolName(name);
@@ -64,7 +60,11 @@ public final class Database implements AutoCloseable {
     /** Bring the schema up to date; safe to run from every replica at every start. */
     public void migrate() {
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
         } catch (final FlywayException e) {
             throw new StartupException("cannot migrate the database at " + where + ": " + rootMessage(e), e);
         }

@@ -1,12 +1,11 @@
 package io.realmcluster.common.db;
 
+import io.realmcluster.common.cli.StartupException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import io.realmcluster.common.cli.StartupException;
 
 /**
  * Who connects to the database: from the environment ({@code REALM_DB_USER}, {@code
@@ -26,9 +25,11 @@ public record DatabaseCredentials(String user, String password) {
         String password = environment.getOrDefault(PASSWORD_VARIABLE, "");
         if (passwordFile != null) {
             try {
-                password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+                password =
+                        Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
             } catch (final IOException e) {
-                throw new StartupException("cannot read the database password file " + passwordFile + ": " + e.getMessage(), e);
+                throw new StartupException(
+                        "cannot read the database password file " + passwordFile + ": " + e.getMessage(), e);
             }
         }
         return new DatabaseCredentials(user, password);

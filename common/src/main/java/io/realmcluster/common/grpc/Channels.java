@@ -1,13 +1,12 @@
 package io.realmcluster.common.grpc;
 
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-
 import io.grpc.ManagedChannel;
 import io.grpc.NameResolverRegistry;
 import io.grpc.netty.NettyChannelBuilder;
 import io.realmcluster.common.net.HostPort;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** Channels to one service reachable at several addresses (control-plane replicas), failing over in order. */
 public final class Channels {
@@ -17,8 +16,7 @@ public final class Channels {
         NameResolverRegistry.getDefaultRegistry().register(PROVIDER);
     }
 
-    private Channels() {
-    }
+    private Channels() {}
 
     /**
      * A channel that connects to the first reachable address of {@code targets} and moves to the
@@ -27,14 +25,14 @@ public final class Channels {
      */
     public static ManagedChannel forTargets(final List<HostPort> targets, final long keepAliveSeconds) {
         final String target = StaticAddressResolver.SCHEME + ":///"
-            + targets.stream().map(HostPort::toString).collect(Collectors.joining(","));
+                + targets.stream().map(HostPort::toString).collect(Collectors.joining(","));
         return NettyChannelBuilder.forTarget(target)
-            .defaultLoadBalancingPolicy("pick_first")
-            .usePlaintext()
-            .keepAliveTime(Math.max(keepAliveSeconds, GrpcServers.MIN_CLIENT_KEEPALIVE_SECONDS), TimeUnit.SECONDS)
-            .keepAliveTimeout(2, TimeUnit.SECONDS)
-            .keepAliveWithoutCalls(true)
-            .build();
+                .defaultLoadBalancingPolicy("pick_first")
+                .usePlaintext()
+                .keepAliveTime(Math.max(keepAliveSeconds, GrpcServers.MIN_CLIENT_KEEPALIVE_SECONDS), TimeUnit.SECONDS)
+                .keepAliveTimeout(2, TimeUnit.SECONDS)
+                .keepAliveWithoutCalls(true)
+                .build();
     }
 
     /** Close a channel, waiting briefly for calls to end. */

@@ -1,11 +1,5 @@
 package io.realmcluster.common.grpc;
 
-import java.io.IOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
@@ -15,14 +9,20 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.net.HostPort;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /** Builds the gRPC servers of the cluster: standard health service and server reflection on every one. */
 public final class GrpcServers {
     /** Clients may ping this often to detect a dead peer; anything faster is abuse. */
     public static final long MIN_CLIENT_KEEPALIVE_SECONDS = 1;
 
-    private GrpcServers() {
-    }
+    private GrpcServers() {}
 
     /**
      * Bind and start a server on {@code listen} with the given services plus health and reflection.
@@ -30,8 +30,12 @@ public final class GrpcServers {
      * @param what names the server in errors, e.g. "gRPC".
      * @throws StartupException when the address cannot be bound.
      */
-    public static Server start(final String what, final HostPort listen, final HealthStatusManager health,
-                               final List<BindableService> services, final ServerInterceptor... interceptors) {
+    public static Server start(
+            final String what,
+            final HostPort listen,
+            final HealthStatusManager health,
+            final List<BindableService> services,
+            final ServerInterceptor... interceptors) {
         return start(what, listen, health, null, services, interceptors);
     }
 
@@ -39,14 +43,18 @@ public final class GrpcServers {
      * {@link #start(String, HostPort, HealthStatusManager, List, ServerInterceptor...)} with the
      * calls run on {@code executor} (null: gRPC's own, which grows a thread for every call at once).
      */
-    public static Server start(final String what, final HostPort listen, final HealthStatusManager health,
-                               final java.util.concurrent.Executor executor, final List<BindableService> services,
-                               final ServerInterceptor... interceptors) {
+    public static Server start(
+            final String what,
+            final HostPort listen,
+            final HealthStatusManager health,
+            final Executor executor,
+            final List<BindableService> services,
+            final ServerInterceptor... interceptors) {
         final NettyServerBuilder builder = NettyServerBuilder.forAddress(listen.toSocketAddress())
-            .permitKeepAliveTime(MIN_CLIENT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true)
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance());
+                .permitKeepAliveTime(MIN_CLIENT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance());
         if (executor != null) {
             builder.executor(executor);
         }
@@ -64,7 +72,8 @@ public final class GrpcServers {
 
     /** The address a started server actually bound (port 0 resolved). */
     public static HostPort boundAddress(final Server server, final HostPort requested) {
-        final InetSocketAddress address = (InetSocketAddress) server.getListenSockets().get(0);
+        final InetSocketAddress address =
+                (InetSocketAddress) server.getListenSockets().get(0);
         return requested.withPort(address.getPort());
     }
 
@@ -87,7 +96,7 @@ public final class GrpcServers {
         String deepest = e.getMessage();
         for (Throwable t = e; t != null; t = t.getCause()) {
             final String message = t.getMessage() == null ? "" : t.getMessage();
-            if (message.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+            if (message.toLowerCase(Locale.ROOT).contains("in use")) {
                 return "address already in use";
             }
             if (t instanceof BindException || !message.isEmpty()) {

@@ -1,15 +1,14 @@
 package io.realmcluster.common.grpc;
 
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
-
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
 import io.grpc.Status;
 import io.grpc.StatusOr;
 import io.realmcluster.common.net.HostPort;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Resolves {@code realm-static:///host1:port1,host2:port2} to those addresses in order, so one
@@ -36,8 +35,8 @@ final class StaticAddressResolver extends NameResolver {
             groups.add(new EquivalentAddressGroup(target.toSocketAddress()));
         }
         listener.onResult2(ResolutionResult.newBuilder()
-            .setAddressesOrError(StatusOr.fromValue(groups))
-            .build());
+                .setAddressesOrError(StatusOr.fromValue(groups))
+                .build());
     }
 
     @Override
@@ -56,7 +55,8 @@ final class StaticAddressResolver extends NameResolver {
             try {
                 return new StaticAddressResolver(HostPort.parseList(path.startsWith("/") ? path.substring(1) : path));
             } catch (final IllegalArgumentException e) {
-                throw new IllegalArgumentException(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).toString(), e);
+                throw new IllegalArgumentException(
+                        Status.INVALID_ARGUMENT.withDescription(e.getMessage()).toString(), e);
             }
         }
 

@@ -1,13 +1,12 @@
 package io.realmcluster.common.metrics;
 
-import java.io.IOException;
-
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.net.HostPort;
+import java.io.IOException;
 
 /** The Prometheus {@code /metrics} endpoint of a process, with JVM metrics included. */
 public final class MetricsEndpoint implements AutoCloseable {
@@ -24,10 +23,10 @@ public final class MetricsEndpoint implements AutoCloseable {
         JvmMetrics.builder().register(registry);
         try {
             final HTTPServer server = HTTPServer.builder()
-                .hostname(listen.host())
-                .port(listen.port())
-                .registry(registry)
-                .buildAndStart();
+                    .hostname(listen.host())
+                    .port(listen.port())
+                    .registry(registry)
+                    .buildAndStart();
             return new MetricsEndpoint(server, listen.withPort(server.getPort()));
         } catch (final IOException e) {
             throw new StartupException("cannot listen for metrics on " + listen + ": " + GrpcServers.bindFailure(e), e);

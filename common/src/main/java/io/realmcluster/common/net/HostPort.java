@@ -1,10 +1,11 @@
 package io.realmcluster.common.net;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-
 import picocli.CommandLine;
 
 /** A host and port as operators write them: {@code host:port}, {@code [v6addr]:port}; port 0 means any free port. */
@@ -78,8 +79,8 @@ public record HostPort(String host, int port) {
             return host;
         }
         try {
-            return java.net.InetAddress.getLocalHost().getHostAddress();
-        } catch (final java.net.UnknownHostException e) {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (final UnknownHostException e) {
             return "127.0.0.1";
         }
     }

@@ -32,12 +32,14 @@ class PasswordHasherTest {
         assertThat(old.iterations()).isEqualTo(1_000);
         new PasswordHasher(5_000).hash("anything");
         assertThat(PasswordHasher.verify("long-ago", old)).isTrue();
-        assertThat(PasswordHasher.verify("long-ago", new PasswordHasher.Hash(old.hash(), old.salt(), 1_001))).isFalse();
+        assertThat(PasswordHasher.verify("long-ago", new PasswordHasher.Hash(old.hash(), old.salt(), 1_001)))
+                .isFalse();
     }
 
     @Test
     void tooFewIterationsAreRefused() {
-        assertThatThrownBy(() -> new PasswordHasher(999)).hasMessage("PBKDF2 iterations must be at least 1000, got 999");
+        assertThatThrownBy(() -> new PasswordHasher(999))
+                .hasMessage("PBKDF2 iterations must be at least 1000, got 999");
         assertThat(PasswordHasher.DEFAULT_ITERATIONS).isEqualTo(210_000);
     }
 }

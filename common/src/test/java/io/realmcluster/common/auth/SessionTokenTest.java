@@ -8,12 +8,12 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 
 /** Session tokens: what they say survives, and any change or misuse is refused with the reason. */
 class SessionTokenTest {
-    private final SessionToken tokens = new SessionToken(TokenSecret.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
+    private final SessionToken tokens =
+            new SessionToken(TokenSecret.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
     private final SessionToken.Claims claims = new SessionToken.Claims(7, 42, "main", "node-1", 10_000);
 
     @Test
@@ -28,7 +28,8 @@ class SessionTokenTest {
         final byte[] token = tokens.issue(claims);
         assertThat(tokens.verify(token, "node-1", 10_000).failure()).isEqualTo(SessionToken.Failure.EXPIRED);
         assertThat(tokens.verify(token, "node-2", 1).failure()).isEqualTo(SessionToken.Failure.WRONG_NODE);
-        final SessionToken other = new SessionToken(TokenSecret.of("another-secret-of-at-least-32-bytes!".getBytes(StandardCharsets.UTF_8)));
+        final SessionToken other = new SessionToken(
+                TokenSecret.of("another-secret-of-at-least-32-bytes!".getBytes(StandardCharsets.UTF_8)));
         assertThat(other.verify(token, "node-1", 1).failure()).isEqualTo(SessionToken.Failure.BAD_SIGNATURE);
     }
 
@@ -39,7 +40,9 @@ class SessionTokenTest {
             for (final int flip : new int[] {1, 0x80}) {
                 final byte[] forged = token.clone();
                 forged[i] ^= (byte) flip;
-                assertThat(tokens.verify(forged, "node-1", 1).valid()).as("byte %d flipped by %d", i, flip).isFalse();
+                assertThat(tokens.verify(forged, "node-1", 1).valid())
+                        .as("byte %d flipped by %d", i, flip)
+                        .isFalse();
             }
         }
     }
@@ -70,7 +73,9 @@ class SessionTokenTest {
             final SessionToken.Verdict verdict = tokens.verify(token, drawn.nodeId(), drawn.expiresAtMillis() - 1);
             assertThat(verdict.valid()).as("claims %s", drawn).isTrue();
             assertThat(verdict.claims()).isEqualTo(drawn);
-            assertThat(tokensSeen.add(Base64.getEncoder().encodeToString(token))).as("nonce makes every token unique").isTrue();
+            assertThat(tokensSeen.add(Base64.getEncoder().encodeToString(token)))
+                    .as("nonce makes every token unique")
+                    .isTrue();
         }
     }
 
@@ -85,7 +90,9 @@ class SessionTokenTest {
                 case 1 -> Arrays.copyOf(token, random.nextInt(token.length));
                 default -> Arrays.copyOf(token, token.length + 1 + random.nextInt(8));
             };
-            assertThat(tokens.verify(forged, claims.nodeId(), claims.expiresAtMillis() - 1).valid()).isFalse();
+            assertThat(tokens.verify(forged, claims.nodeId(), claims.expiresAtMillis() - 1)
+                            .valid())
+                    .isFalse();
         }
     }
 
@@ -96,8 +103,12 @@ class SessionTokenTest {
     }
 
     private static SessionToken.Claims randomClaims(final SplittableRandom random) {
-        return new SessionToken.Claims(random.nextLong(), random.nextLong(), randomName(random, 0, 40),
-            randomName(random, 1, 64), random.nextLong(1, Long.MAX_VALUE));
+        return new SessionToken.Claims(
+                random.nextLong(),
+                random.nextLong(),
+                randomName(random, 0, 40),
+                randomName(random, 1, 64),
+                random.nextLong(1, Long.MAX_VALUE));
     }
 
     /** Letters, digits and some multi-byte characters, as realm and node names might hold. */

@@ -3,15 +3,13 @@ package io.realmcluster.common.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.realmcluster.common.cli.StartupException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.realmcluster.common.cli.StartupException;
 
 /** The token key: from a file or the environment, long enough, and never printed. */
 class TokenSecretTest {
@@ -23,7 +21,8 @@ class TokenSecretTest {
     @Test
     void aFileWinsOverTheEnvironmentAndItsTrailingNewlineIsNotPartOfTheKey() throws Exception {
         final Path file = Files.writeString(directory.resolve("secret"), KEY + "\n");
-        final TokenSecret fromFile = TokenSecret.load(file, Map.of(TokenSecret.VARIABLE, "something-else-entirely-32-bytes-long"));
+        final TokenSecret fromFile =
+                TokenSecret.load(file, Map.of(TokenSecret.VARIABLE, "something-else-entirely-32-bytes-long"));
         assertThat(fromFile).isEqualTo(TokenSecret.of(KEY.getBytes(StandardCharsets.UTF_8)));
         assertThat(TokenSecret.load(null, Map.of(TokenSecret.VARIABLE, KEY))).isEqualTo(fromFile);
     }
@@ -40,18 +39,22 @@ class TokenSecretTest {
 
     @Test
     void missingShortOrUnreadableSecretsAreOneLineErrors() throws Exception {
-        assertThatThrownBy(() -> TokenSecret.load(null, Map.of())).isInstanceOf(StartupException.class)
-            .hasMessageStartingWith("no token secret: pass --token-secret-file FILE").hasMessageContaining(TokenSecret.VARIABLE);
+        assertThatThrownBy(() -> TokenSecret.load(null, Map.of()))
+                .isInstanceOf(StartupException.class)
+                .hasMessageStartingWith("no token secret: pass --token-secret-file FILE")
+                .hasMessageContaining(TokenSecret.VARIABLE);
         assertThatThrownBy(() -> TokenSecret.load(null, Map.of(TokenSecret.VARIABLE, "short")))
-            .hasMessage("the token secret must be at least 32 bytes, got 5");
+                .hasMessage("the token secret must be at least 32 bytes, got 5");
         final Path missing = directory.resolve("missing");
         assertThatThrownBy(() -> TokenSecret.load(missing, Map.of()))
-            .hasMessageStartingWith("cannot read the token secret file " + missing);
+                .hasMessageStartingWith("cannot read the token secret file " + missing);
     }
 
     @Test
     void theKeyIsNeverPrinted() {
         final TokenSecret secret = TokenSecret.of(KEY.getBytes(StandardCharsets.UTF_8));
-        assertThat(secret.toString()).isEqualTo("TokenSecret[" + KEY.length() + " bytes]").doesNotContain("0123");
+        assertThat(secret.toString())
+                .isEqualTo("TokenSecret[" + KEY.length() + " bytes]")
+                .doesNotContain("0123");
     }
 }

@@ -1,45 +1,46 @@
 package io.realmcluster.controlplane.admin;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Supplier;
-
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.realmcluster.controlplane.catalog.MapCatalog;
+import io.realmcluster.controlplane.characters.InvariantChecker;
+import io.realmcluster.controlplane.election.ControlPlanes;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
-import io.realmcluster.controlplane.catalog.MapCatalog;
-import io.realmcluster.controlplane.characters.InvariantChecker;
-import io.realmcluster.proto.v1.CheckInvariantsRequest;
-import io.realmcluster.proto.v1.InvariantReport;
-import io.realmcluster.controlplane.election.ControlPlanes;
-import io.realmcluster.controlplane.placement.ClusterState;
 import io.realmcluster.controlplane.login.AccountStore;
 import io.realmcluster.controlplane.login.CharacterStore;
 import io.realmcluster.controlplane.login.LoginService;
+import io.realmcluster.controlplane.placement.ClusterState;
+import io.realmcluster.controlplane.placement.InstanceMoves;
 import io.realmcluster.proto.v1.Account;
 import io.realmcluster.proto.v1.AdminGrpc;
+import io.realmcluster.proto.v1.Catalog;
 import io.realmcluster.proto.v1.Character;
+import io.realmcluster.proto.v1.CheckInvariantsRequest;
 import io.realmcluster.proto.v1.CreateAccountRequest;
 import io.realmcluster.proto.v1.CreateCharacterRequest;
-import io.realmcluster.proto.v1.Catalog;
+import io.realmcluster.proto.v1.DrainNodeRequest;
 import io.realmcluster.proto.v1.GetCatalogRequest;
+import io.realmcluster.proto.v1.GetNodeRequest;
+import io.realmcluster.proto.v1.InstanceMove;
+import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.v1.ListControlPlanesRequest;
 import io.realmcluster.proto.v1.ListControlPlanesResponse;
-import io.realmcluster.proto.v1.NodeState;
-import io.realmcluster.proto.v1.DrainNodeRequest;
-import io.realmcluster.proto.v1.InstanceMove;
-import io.realmcluster.proto.v1.MoveInstanceRequest;
-import io.realmcluster.controlplane.placement.InstanceMoves;
-import io.realmcluster.proto.v1.SetNodeSchedulableRequest;
-import io.realmcluster.proto.v1.GetNodeRequest;
 import io.realmcluster.proto.v1.ListMapInstancesRequest;
 import io.realmcluster.proto.v1.ListMapInstancesResponse;
 import io.realmcluster.proto.v1.ListNodesRequest;
 import io.realmcluster.proto.v1.ListNodesResponse;
 import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MoveInstanceRequest;
+import io.realmcluster.proto.v1.NodeState;
 import io.realmcluster.proto.v1.NodeStatus;
+import io.realmcluster.proto.v1.SetNodeSchedulableRequest;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /** The operators' API; every replica serves it from etcd, so any replica answers the same. */
 public final class AdminService extends AdminGrpc.AdminImplBase {
@@ -52,9 +53,14 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     private final InvariantChecker invariants;
 
     /** {@code accounts}, {@code characters} and {@code invariants} are null on a replica without a database. */
-    public AdminService(final EtcdStore store, final Keys keys, final MapCatalog catalog,
-                        final ControlPlanes controlPlanes, final AccountStore accounts, final CharacterStore characters,
-                        final InvariantChecker invariants) {
+    public AdminService(
+            final EtcdStore store,
+            final Keys keys,
+            final MapCatalog catalog,
+            final ControlPlanes controlPlanes,
+            final AccountStore accounts,
+            final CharacterStore characters,
+            final InvariantChecker invariants) {
         this.store = store;
         this.keys = keys;
         this.catalog = catalog;
@@ -68,11 +74,13 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     public void checkInvariants(final CheckInvariantsRequest request, final StreamObserver<InvariantReport> response) {
         answer(response, () -> {
             requireDatabase();
-            final java.util.Set<String> live = ClusterState.read(store, keys).nodes().keySet();
+            final Set<String> live = ClusterState.read(store, keys).nodes().keySet();
             try {
                 return invariants.check(live);
-            } catch (final java.sql.SQLException e) {
-                throw Status.UNAVAILABLE.withDescription("the character database failed: " + e.getMessage()).asRuntimeException();
+            } catch (final SQLException e) {
+                throw Status.UNAVAILABLE
+                        .withDescription("the character database failed: " + e.getMessage())
+                        .asRuntimeException();
             }
         });
     }
@@ -89,16 +97,21 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     public void createCharacter(final CreateCharacterRequest request, final StreamObserver<Character> response) {
         answer(response, () -> {
             requireDatabase();
-            final String realm = request.getRealm().isEmpty() && catalog.realms().size() == 1
-                ? catalog.realms().get(0) : request.getRealm();
+            final String realm =
+                    request.getRealm().isEmpty() && catalog.realms().size() == 1
+                            ? catalog.realms().get(0)
+                            : request.getRealm();
             if (!catalog.servesRealm(realm)) {
-                throw Status.NOT_FOUND.withDescription("unknown realm '" + realm + "'; this control plane serves "
-                    + catalog.realms()).asRuntimeException();
+                throw Status.NOT_FOUND
+                        .withDescription("unknown realm '" + realm + "'; this control plane serves " + catalog.realms())
+                        .asRuntimeException();
             }
-            final Account account = accounts.byName(request.getAccount()).orElseThrow(() -> Status.NOT_FOUND
-                .withDescription("no account '" + request.getAccount() + "'").asRuntimeException());
-            return characters.create(account.getAccountId(), realm, request.getName(), request.getRace(),
-                request.getClass_());
+            final Account account = accounts.byName(request.getAccount())
+                    .orElseThrow(() -> Status.NOT_FOUND
+                            .withDescription("no account '" + request.getAccount() + "'")
+                            .asRuntimeException());
+            return characters.create(
+                    account.getAccountId(), realm, request.getName(), request.getRace(), request.getClass_());
         });
     }
 
@@ -126,15 +139,17 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             final ClusterState state = ClusterState.read(store, keys);
             final NodeStatus node = state.nodes().get(request.getNodeId());
             if (node == null) {
-                throw Status.NOT_FOUND.withDescription("no node " + request.getNodeId() + " is registered").asRuntimeException();
+                throw Status.NOT_FOUND
+                        .withDescription("no node " + request.getNodeId() + " is registered")
+                        .asRuntimeException();
             }
             return observed(state, node);
         });
     }
 
     @Override
-    public void listMapInstances(final ListMapInstancesRequest request,
-                                 final StreamObserver<ListMapInstancesResponse> response) {
+    public void listMapInstances(
+            final ListMapInstancesRequest request, final StreamObserver<ListMapInstancesResponse> response) {
         answer(response, () -> {
             final List<MapInstance> instances = new ArrayList<>();
             for (final MapInstance instance : ClusterState.read(store, keys).observedInstances()) {
@@ -142,7 +157,9 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                     instances.add(instance);
                 }
             }
-            return ListMapInstancesResponse.newBuilder().addAllInstances(instances).build();
+            return ListMapInstancesResponse.newBuilder()
+                    .addAllInstances(instances)
+                    .build();
         });
     }
 
@@ -152,9 +169,13 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     }
 
     @Override
-    public void listControlPlanes(final ListControlPlanesRequest request,
-                                  final StreamObserver<ListControlPlanesResponse> response) {
-        answer(response, () -> ListControlPlanesResponse.newBuilder().addAllReplicas(controlPlanes.list()).build());
+    public void listControlPlanes(
+            final ListControlPlanesRequest request, final StreamObserver<ListControlPlanesResponse> response) {
+        answer(
+                response,
+                () -> ListControlPlanesResponse.newBuilder()
+                        .addAllReplicas(controlPlanes.list())
+                        .build());
     }
 
     @Override
@@ -171,7 +192,9 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     private NodeStatus cordon(final String nodeId, final String how) {
         final ClusterState before = ClusterState.read(store, keys);
         if (!before.nodes().containsKey(nodeId)) {
-            throw Status.NOT_FOUND.withDescription("no node " + nodeId + " is registered").asRuntimeException();
+            throw Status.NOT_FOUND
+                    .withDescription("no node " + nodeId + " is registered")
+                    .asRuntimeException();
         }
         if (how == null) {
             store.delete(keys.cordon(nodeId));
@@ -181,7 +204,9 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         final ClusterState after = ClusterState.read(store, keys);
         final NodeStatus node = after.nodes().get(nodeId);
         if (node == null) {
-            throw Status.NOT_FOUND.withDescription("node " + nodeId + " went away").asRuntimeException();
+            throw Status.NOT_FOUND
+                    .withDescription("node " + nodeId + " went away")
+                    .asRuntimeException();
         }
         return observed(after, node);
     }
@@ -192,10 +217,14 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             final ClusterState state = ClusterState.read(store, keys);
             final MapInstance instance = state.instances().get(request.getInstanceId());
             if (instance == null) {
-                throw Status.NOT_FOUND.withDescription("no map instance " + request.getInstanceId()).asRuntimeException();
+                throw Status.NOT_FOUND
+                        .withDescription("no map instance " + request.getInstanceId())
+                        .asRuntimeException();
             }
             if (!state.nodes().containsKey(request.getToNodeId())) {
-                throw Status.NOT_FOUND.withDescription("no node " + request.getToNodeId() + " is registered").asRuntimeException();
+                throw Status.NOT_FOUND
+                        .withDescription("no node " + request.getToNodeId() + " is registered")
+                        .asRuntimeException();
             }
             final String refusal = InstanceMoves.refusal(state, instance, request.getToNodeId());
             if (refusal != null) {
@@ -204,8 +233,11 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             // No leadership needed: the write holds only while the instance is where it was read,
             // and the leader's controller takes the move from there.
             final InstanceMove move = InstanceMoves.request(request.getToNodeId(), "move", System.currentTimeMillis());
-            if (store.txn(InstanceMoves.startConditions(keys, instance), InstanceMoves.start(keys, instance, move)) == null) {
-                throw Status.ABORTED.withDescription(instance.getInstanceId() + " changed meanwhile; retry").asRuntimeException();
+            if (store.txn(InstanceMoves.startConditions(keys, instance), InstanceMoves.start(keys, instance, move))
+                    == null) {
+                throw Status.ABORTED
+                        .withDescription(instance.getInstanceId() + " changed meanwhile; retry")
+                        .asRuntimeException();
             }
             return state.observed(instance).toBuilder().setMove(move).build();
         });
@@ -220,7 +252,9 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             result.setState(NodeState.NODE_STATE_CORDONED);
         }
         if (node.getLoad().getMapInstances() == 0) {
-            result.getLoadBuilder().setMapInstances(state.assignedTo(node.getNode().getNodeId()).size());
+            result.getLoadBuilder()
+                    .setMapInstances(
+                            state.assignedTo(node.getNode().getNodeId()).size());
         }
         return result.build();
     }

@@ -1,5 +1,9 @@
 package io.realmcluster.controlplane.catalog;
 
+import com.google.protobuf.util.JsonFormat;
+import io.realmcluster.proto.v1.Catalog;
+import io.realmcluster.proto.v1.MapDefinition;
+import io.realmcluster.proto.v1.MapKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -10,12 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-
-import com.google.protobuf.util.JsonFormat;
-
-import io.realmcluster.proto.v1.Catalog;
-import io.realmcluster.proto.v1.MapDefinition;
-import io.realmcluster.proto.v1.MapKind;
 
 /** The maps of the game (data in {@code catalog/vanilla-maps.json}) and the realms this control plane serves. */
 public final class MapCatalog {
@@ -47,7 +45,8 @@ public final class MapCatalog {
         final Map<Integer, MapDefinition> byId = new TreeMap<>();
         for (final MapDefinition map : builder.getMapsList()) {
             if (map.getKind() == MapKind.MAP_KIND_UNSPECIFIED || map.getMaxPlayers() <= 0 || map.getTickHz() <= 0) {
-                throw new IllegalStateException("map " + map.getMapId() + " (" + map.getName() + ") lacks kind, players or tick rate");
+                throw new IllegalStateException(
+                        "map " + map.getMapId() + " (" + map.getName() + ") lacks kind, players or tick rate");
             }
             if (byId.put(map.getMapId(), map) != null) {
                 throw new IllegalStateException("map id " + map.getMapId() + " appears twice in the catalog");
@@ -55,7 +54,8 @@ public final class MapCatalog {
         }
         for (final String realm : realms) {
             if (!realm.matches("[a-z0-9][a-z0-9-]{0,31}")) {
-                throw new IllegalArgumentException("realm name must be 1 to 32 lower-case letters, digits or '-', got '" + realm + "'");
+                throw new IllegalArgumentException(
+                        "realm name must be 1 to 32 lower-case letters, digits or '-', got '" + realm + "'");
             }
         }
         return new MapCatalog(byId, realms);
@@ -66,7 +66,9 @@ public final class MapCatalog {
     }
 
     public List<MapDefinition> continents() {
-        return maps.values().stream().filter(m -> m.getKind() == MapKind.MAP_KIND_CONTINENT).toList();
+        return maps.values().stream()
+                .filter(m -> m.getKind() == MapKind.MAP_KIND_CONTINENT)
+                .toList();
     }
 
     public List<String> realms() {
@@ -83,6 +85,9 @@ public final class MapCatalog {
     }
 
     public Catalog toProto() {
-        return Catalog.newBuilder().addAllMaps(maps.values()).addAllRealms(realms).build();
+        return Catalog.newBuilder()
+                .addAllMaps(maps.values())
+                .addAllRealms(realms)
+                .build();
     }
 }

@@ -1,5 +1,6 @@
 package io.realmcluster.controlplane.characters;
 
+import io.realmcluster.common.db.Database;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,11 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.realmcluster.common.db.Database;
 
 /**
  * Gives back characters nobody can be playing, on the leader, every few seconds:
@@ -48,8 +46,11 @@ public final class CharacterSweeper implements AutoCloseable {
         return thread;
     });
 
-    public CharacterSweeper(final Database database, final Supplier<Set<String>> liveNodes, final BooleanSupplier leading,
-                            final long staleTransferSeconds) {
+    public CharacterSweeper(
+            final Database database,
+            final Supplier<Set<String>> liveNodes,
+            final BooleanSupplier leading,
+            final long staleTransferSeconds) {
         this.database = database;
         this.liveNodes = liveNodes;
         this.leading = leading;
@@ -88,7 +89,10 @@ public final class CharacterSweeper implements AutoCloseable {
                 transfers = stale.executeUpdate();
             }
             if (orphans + transfers > 0) {
-                LOG.info("gave back {} characters of nodes that are gone and {} stuck in a transfer", orphans, transfers);
+                LOG.info(
+                        "gave back {} characters of nodes that are gone and {} stuck in a transfer",
+                        orphans,
+                        transfers);
             }
             return orphans + transfers;
         }

@@ -1,5 +1,8 @@
 package io.realmcluster.controlplane.characters;
 
+import io.realmcluster.common.db.Database;
+import io.realmcluster.proto.v1.InvariantReport;
+import io.realmcluster.proto.v1.InvariantResult;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,10 +11,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
-import io.realmcluster.common.db.Database;
-import io.realmcluster.proto.v1.InvariantReport;
-import io.realmcluster.proto.v1.InvariantResult;
 
 /**
  * The invariants of the character database that rule out loss and duplication, checked with SQL
@@ -46,48 +45,73 @@ public final class InvariantChecker {
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
                 final Array live = connection.createArrayOf("text", liveNodes.toArray());
-                results.add(check(connection, "characters_owned_by_live_nodes",
-                    "every character is OFFLINE or owned by a live node",
-                    "SELECT count(*) FROM character WHERE state <> 'OFFLINE'",
-                    "SELECT character_id || ' ' || name || ' is ' || state || ' on ' || coalesce(owner_node, 'no node') "
-                        + "FROM character WHERE state <> 'OFFLINE' AND (owner_node IS NULL OR NOT owner_node = ANY(?)) "
-                        + "ORDER BY character_id", live));
-                results.add(check(connection, "item_ids_unique", "no item id is held twice",
-                    "SELECT count(*) FROM item",
-                    "SELECT 'item ' || item_id || ' held ' || count(*) || ' times' FROM item GROUP BY item_id "
-                        + "HAVING count(*) > 1 ORDER BY item_id", null));
-                results.add(check(connection, "money_explained_by_ledger",
-                    "every character's money equals the sum of its ledger (loot created, spending destroyed)",
-                    "SELECT count(*) FROM character",
-                    "SELECT c.character_id || ' ' || c.name || ' has ' || c.money || ' copper, its ledger explains '"
-                        + " || coalesce(l.total, 0) FROM character c LEFT JOIN (SELECT character_id, sum(money_delta) AS total"
-                        + " FROM ledger GROUP BY character_id) l ON l.character_id = c.character_id"
-                        + " WHERE c.money <> coalesce(l.total, 0) ORDER BY c.character_id", null));
-                results.add(check(connection, "saves_never_regress",
-                    "the database refuses any update that takes a character's epoch or save sequence backwards",
-                    "SELECT count(*) FROM pg_trigger WHERE tgname = 'character_fencing_never_regresses'",
-                    "SELECT 'the trigger character_fencing_never_regresses is missing' WHERE NOT EXISTS "
-                        + "(SELECT 1 FROM pg_trigger WHERE tgname = 'character_fencing_never_regresses' AND tgenabled <> 'D')",
-                    null));
-                results.add(check(connection, "no_stale_transfers",
-                    "no character stays IN_TRANSFER longer than " + staleTransferSeconds + " s (the sweeper settles them)",
-                    "SELECT count(*) FROM character WHERE state = 'IN_TRANSFER'",
-                    "SELECT character_id || ' ' || name || ' in transfer ' || transfer_id || ' from ' || owner_node || ' since '"
-                        + " || updated_at FROM character WHERE state = 'IN_TRANSFER' AND updated_at < now() - make_interval(secs => "
-                        + staleTransferSeconds + ") ORDER BY character_id", null));
+                results.add(check(
+                        connection,
+                        "characters_owned_by_live_nodes",
+                        "every character is OFFLINE or owned by a live node",
+                        "SELECT count(*) FROM character WHERE state <> 'OFFLINE'",
+                        "SELECT character_id || ' ' || name || ' is ' || state || ' on ' || coalesce(owner_node, 'no node') "
+                                + "FROM character WHERE state <> 'OFFLINE' AND (owner_node IS NULL OR NOT owner_node = ANY(?)) "
+                                + "ORDER BY character_id",
+                        live));
+                results.add(check(
+                        connection,
+                        "item_ids_unique",
+                        "no item id is held twice",
+                        "SELECT count(*) FROM item",
+                        "SELECT 'item ' || item_id || ' held ' || count(*) || ' times' FROM item GROUP BY item_id "
+                                + "HAVING count(*) > 1 ORDER BY item_id",
+                        null));
+                results.add(check(
+                        connection,
+                        "money_explained_by_ledger",
+                        "every character's money equals the sum of its ledger (loot created, spending destroyed)",
+                        "SELECT count(*) FROM character",
+                        "SELECT c.character_id || ' ' || c.name || ' has ' || c.money || ' copper, its ledger explains '"
+                                + " || coalesce(l.total, 0) FROM character c LEFT JOIN (SELECT character_id, sum(money_delta) AS total"
+                                + " FROM ledger GROUP BY character_id) l ON l.character_id = c.character_id"
+                                + " WHERE c.money <> coalesce(l.total, 0) ORDER BY c.character_id",
+                        null));
+                results.add(check(
+                        connection,
+                        "saves_never_regress",
+                        "the database refuses any update that takes a character's epoch or save sequence backwards",
+                        "SELECT count(*) FROM pg_trigger WHERE tgname = 'character_fencing_never_regresses'",
+                        "SELECT 'the trigger character_fencing_never_regresses is missing' WHERE NOT EXISTS "
+                                + "(SELECT 1 FROM pg_trigger WHERE tgname = 'character_fencing_never_regresses' AND tgenabled <> 'D')",
+                        null));
+                results.add(check(
+                        connection,
+                        "no_stale_transfers",
+                        "no character stays IN_TRANSFER longer than " + staleTransferSeconds
+                                + " s (the sweeper settles them)",
+                        "SELECT count(*) FROM character WHERE state = 'IN_TRANSFER'",
+                        "SELECT character_id || ' ' || name || ' in transfer ' || transfer_id || ' from ' || owner_node || ' since '"
+                                + " || updated_at FROM character WHERE state = 'IN_TRANSFER' AND updated_at < now() - make_interval(secs => "
+                                + staleTransferSeconds + ") ORDER BY character_id",
+                        null));
             } finally {
                 connection.rollback();
             }
         }
-        return InvariantReport.newBuilder().setOk(results.stream().allMatch(InvariantResult::getOk))
-            .addAllResults(results).addAllLiveNodes(liveNodes.stream().sorted().toList()).build();
+        return InvariantReport.newBuilder()
+                .setOk(results.stream().allMatch(InvariantResult::getOk))
+                .addAllResults(results)
+                .addAllLiveNodes(liveNodes.stream().sorted().toList())
+                .build();
     }
 
-    private static InvariantResult check(final Connection connection, final String name, final String description,
-                                         final String checkedSql, final String violationsSql, final Array live)
-        throws SQLException {
+    private static InvariantResult check(
+            final Connection connection,
+            final String name,
+            final String description,
+            final String checkedSql,
+            final String violationsSql,
+            final Array live)
+            throws SQLException {
         final long checked;
-        try (PreparedStatement count = connection.prepareStatement(checkedSql); ResultSet row = count.executeQuery()) {
+        try (PreparedStatement count = connection.prepareStatement(checkedSql);
+                ResultSet row = count.executeQuery()) {
             row.next();
             checked = row.getLong(1);
         }
@@ -106,7 +130,13 @@ public final class InvariantChecker {
                 }
             }
         }
-        return InvariantResult.newBuilder().setName(name).setDescription(description).setOk(violations == 0)
-            .setChecked(checked).setViolationCount(violations).addAllViolations(shown).build();
+        return InvariantResult.newBuilder()
+                .setName(name)
+                .setDescription(description)
+                .setOk(violations == 0)
+                .setChecked(checked)
+                .setViolationCount(violations)
+                .addAllViolations(shown)
+                .build();
     }
 }

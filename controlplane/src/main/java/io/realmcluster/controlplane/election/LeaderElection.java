@@ -1,13 +1,5 @@
 package io.realmcluster.controlplane.election;
 
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.election.CampaignResponse;
 import io.etcd.jetcd.election.LeaderKey;
@@ -16,6 +8,13 @@ import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.proto.v1.ControlPlaneReplica;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This replica's presence and candidacy: it registers itself under a lease it keeps alive, and
@@ -50,8 +49,12 @@ public final class LeaderElection implements AutoCloseable {
     private Leadership leadership;
     private boolean closed;
 
-    public LeaderElection(final EtcdStore store, final Keys keys, final ControlPlaneReplica self,
-                          final Duration leaseTtl, final Listener listener) {
+    public LeaderElection(
+            final EtcdStore store,
+            final Keys keys,
+            final ControlPlaneReplica self,
+            final Duration leaseTtl,
+            final Listener listener) {
         this.store = store;
         this.keys = keys;
         this.self = self;
@@ -82,8 +85,9 @@ public final class LeaderElection implements AutoCloseable {
             return;
         }
         final long campaignLease = leaseId;
-        campaign = store.client().getElectionClient().campaign(keys.election(), campaignLease,
-            ByteSequence.from(self.getId(), java.nio.charset.StandardCharsets.UTF_8));
+        campaign = store.client()
+                .getElectionClient()
+                .campaign(keys.election(), campaignLease, ByteSequence.from(self.getId(), StandardCharsets.UTF_8));
         campaign.whenComplete((response, error) -> {
             Threads.executeUnlessClosed(thread, () -> campaignEnded(campaignLease, response, error));
         });
@@ -117,8 +121,10 @@ public final class LeaderElection implements AutoCloseable {
             restart();
         } catch (final EtcdUnavailableException e) {
             if (System.nanoTime() - lastRenewedNanos > leaseTtl.toNanos()) {
-                LOG.warn("lease of control plane {} not renewed within its TTL ({}); assuming it expired",
-                    self.getId(), e.getMessage());
+                LOG.warn(
+                        "lease of control plane {} not renewed within its TTL ({}); assuming it expired",
+                        self.getId(),
+                        e.getMessage());
                 restart();
             }
         }
@@ -152,22 +158,23 @@ public final class LeaderElection implements AutoCloseable {
     public void close() {
         try {
             thread.submit(() -> {
-                closed = true;
-                if (leadership != null) {
-                    listener.deposed("shutting down", true);
-                    leadership = null;
-                }
-                if (campaign != null) {
-                    campaign.cancel(true);
-                }
-                if (leaseId != 0) {
-                    try {
-                        store.revokeLease(leaseId);
-                    } catch (final EtcdUnavailableException e) {
-                        LOG.debug("lease not revoked on close: {}", e.getMessage());
-                    }
-                }
-            }).get(store.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+                        closed = true;
+                        if (leadership != null) {
+                            listener.deposed("shutting down", true);
+                            leadership = null;
+                        }
+                        if (campaign != null) {
+                            campaign.cancel(true);
+                        }
+                        if (leaseId != 0) {
+                            try {
+                                store.revokeLease(leaseId);
+                            } catch (final EtcdUnavailableException e) {
+                                LOG.debug("lease not revoked on close: {}", e.getMessage());
+                            }
+                        }
+                    })
+                    .get(store.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (final Exception e) {
             LOG.debug("election close: {}", e.toString());
         }

@@ -1,16 +1,9 @@
 package io.realmcluster.controlplane.etcd;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.PutResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -21,6 +14,13 @@ import io.etcd.jetcd.options.PutOption;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.common.cli.StartupException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The control plane's only door to etcd: every call carries the same deadline and is timed, so a
@@ -32,29 +32,30 @@ public final class EtcdStore implements AutoCloseable {
     private final Duration timeout;
     private final Histogram latency;
 
-    private EtcdStore(final Client client, final List<URI> endpoints, final Duration timeout,
-                      final PrometheusRegistry registry) {
+    private EtcdStore(
+            final Client client, final List<URI> endpoints, final Duration timeout, final PrometheusRegistry registry) {
         this.client = client;
         this.endpoints = endpoints;
         this.timeout = timeout;
         this.latency = Histogram.builder()
-            .name("realm_controlplane_etcd_request_seconds")
-            .help("Latency of etcd requests by operation")
-            .labelNames("op")
-            .classicExponentialUpperBounds(0.0005, 2, 14)
-            .register(registry);
+                .name("realm_controlplane_etcd_request_seconds")
+                .help("Latency of etcd requests by operation")
+                .labelNames("op")
+                .classicExponentialUpperBounds(0.0005, 2, 14)
+                .register(registry);
     }
 
     /** Connect and prove etcd answers; a {@link StartupException} naming the endpoints otherwise. */
-    public static EtcdStore connect(final List<URI> endpoints, final Duration timeout, final PrometheusRegistry registry) {
+    public static EtcdStore connect(
+            final List<URI> endpoints, final Duration timeout, final PrometheusRegistry registry) {
         final Client client = Client.builder()
-            .endpoints(endpoints)
-            .connectTimeout(timeout)
-            .waitForReady(false)
-            .retryMaxDuration(timeout)
-            .keepaliveTime(Duration.ofSeconds(10))
-            .keepaliveTimeout(Duration.ofSeconds(3))
-            .build();
+                .endpoints(endpoints)
+                .connectTimeout(timeout)
+                .waitForReady(false)
+                .retryMaxDuration(timeout)
+                .keepaliveTime(Duration.ofSeconds(10))
+                .keepaliveTimeout(Duration.ofSeconds(3))
+                .build();
         final EtcdStore store = new EtcdStore(client, endpoints, timeout, registry);
         try {
             store.get(Keys.bytes("/"));
@@ -66,7 +67,10 @@ public final class EtcdStore implements AutoCloseable {
     }
 
     public String describeEndpoints() {
-        return endpoints.stream().map(URI::toString).reduce((a, b) -> a + "," + b).orElse("");
+        return endpoints.stream()
+                .map(URI::toString)
+                .reduce((a, b) -> a + "," + b)
+                .orElse("");
     }
 
     /** The value at {@code key}, or null. */
@@ -78,21 +82,20 @@ public final class EtcdStore implements AutoCloseable {
     /** All keys under {@code prefix}, sorted by key. */
     public List<KeyValue> list(final ByteSequence prefix) {
         final GetOption option = GetOption.builder()
-            .isPrefix(true)
-            .withSortField(GetOption.SortTarget.KEY)
-            .withSortOrder(GetOption.SortOrder.ASCEND)
-            .build();
+                .isPrefix(true)
+                .withSortField(GetOption.SortTarget.KEY)
+                .withSortOrder(GetOption.SortOrder.ASCEND)
+                .build();
         return await("list", client.getKVClient().get(prefix, option)).getKvs();
     }
 
     /** Keys under a prefix and the revision they were read at. */
-    public record Listing(List<KeyValue> kvs, long revision) {
-    }
+    public record Listing(List<KeyValue> kvs, long revision) {}
 
     /** All keys under {@code prefix} at one revision, with that revision. */
     public Listing listAtRevision(final ByteSequence prefix) {
         final GetOption option = GetOption.builder().isPrefix(true).build();
-        final io.etcd.jetcd.kv.GetResponse response = await("list", client.getKVClient().get(prefix, option));
+        final GetResponse response = await("list", client.getKVClient().get(prefix, option));
         return new Listing(response.getKvs(), response.getHeader().getRevision());
     }
 
@@ -105,7 +108,8 @@ public final class EtcdStore implements AutoCloseable {
      */
     public Long fencedTxn(final Cmp fence, final List<Cmp> conditions, final List<Op> ops) {
         final Op inner = Op.txn(conditions.toArray(new Cmp[0]), ops.toArray(new Op[0]), new Op[0]);
-        final TxnResponse response = await("fenced_txn", client.getKVClient().txn().If(fence).Then(inner).commit());
+        final TxnResponse response = await(
+                "fenced_txn", client.getKVClient().txn().If(fence).Then(inner).commit());
         if (!response.isSucceeded()) {
             throw new NotLeaderException();
         }
@@ -115,8 +119,13 @@ public final class EtcdStore implements AutoCloseable {
 
     /** Put if {@code conditions} hold; the revision written, or null. */
     public Long txn(final List<Cmp> conditions, final List<Op> ops) {
-        final TxnResponse response = await("txn", client.getKVClient().txn()
-            .If(conditions.toArray(new Cmp[0])).Then(ops.toArray(new Op[0])).commit());
+        final TxnResponse response = await(
+                "txn",
+                client.getKVClient()
+                        .txn()
+                        .If(conditions.toArray(new Cmp[0]))
+                        .Then(ops.toArray(new Op[0]))
+                        .commit());
         return response.isSucceeded() ? response.getHeader().getRevision() : null;
     }
 
@@ -127,13 +136,15 @@ public final class EtcdStore implements AutoCloseable {
 
     /** Grant a lease; returns its id. */
     public long grantLease(final Duration ttl) {
-        return await("lease_grant", client.getLeaseClient().grant(Math.max(1, ttl.toSeconds()))).getID();
+        return await("lease_grant", client.getLeaseClient().grant(Math.max(1, ttl.toSeconds())))
+                .getID();
     }
 
     /** Renew a lease once; returns the remaining TTL in seconds, 0 or less when the lease is gone. */
     public long keepAliveOnce(final long leaseId) {
         try {
-            return await("lease_keepalive", client.getLeaseClient().keepAliveOnce(leaseId)).getTTL();
+            return await("lease_keepalive", client.getLeaseClient().keepAliveOnce(leaseId))
+                    .getTTL();
         } catch (final EtcdUnavailableException e) {
             if (isLeaseNotFound(e)) {
                 return 0;
@@ -159,17 +170,20 @@ public final class EtcdStore implements AutoCloseable {
     }
 
     /** Put {@code value} under {@code leaseId} only if {@code key} was last written at {@code modRevision}. */
-    public Long putIfModRevision(final ByteSequence key, final ByteSequence value, final long leaseId,
-                                 final long modRevision) {
+    public Long putIfModRevision(
+            final ByteSequence key, final ByteSequence value, final long leaseId, final long modRevision) {
         return putIf(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)), key, value, leaseId);
     }
 
     private Long putIf(final Cmp condition, final ByteSequence key, final ByteSequence value, final long leaseId) {
         final PutOption option = PutOption.builder().withLeaseId(leaseId).build();
-        final TxnResponse response = await("txn", client.getKVClient().txn()
-            .If(condition)
-            .Then(Op.put(key, value, option))
-            .commit());
+        final TxnResponse response = await(
+                "txn",
+                client.getKVClient()
+                        .txn()
+                        .If(condition)
+                        .Then(Op.put(key, value, option))
+                        .commit());
         if (!response.isSucceeded()) {
             return null;
         }
@@ -178,7 +192,9 @@ public final class EtcdStore implements AutoCloseable {
 
     /** Unconditional put; returns the revision written. */
     public long put(final ByteSequence key, final ByteSequence value, final long leaseId) {
-        final PutOption option = leaseId == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(leaseId).build();
+        final PutOption option = leaseId == 0
+                ? PutOption.DEFAULT
+                : PutOption.builder().withLeaseId(leaseId).build();
         final PutResponse response = await("put", client.getKVClient().put(key, value, option));
         return response.getHeader().getRevision();
     }
@@ -197,7 +213,8 @@ public final class EtcdStore implements AutoCloseable {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (final TimeoutException e) {
             future.cancel(true);
-            throw new EtcdUnavailableException("etcd did not answer " + op + " within " + timeout.toMillis() + " ms", e);
+            throw new EtcdUnavailableException(
+                    "etcd did not answer " + op + " within " + timeout.toMillis() + " ms", e);
         } catch (final ExecutionException e) {
             final Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new EtcdUnavailableException("etcd " + op + " failed: " + cause.getMessage(), cause);

@@ -1,16 +1,14 @@
 package io.realmcluster.controlplane.etcd;
 
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.realmcluster.common.concurrent.Threads;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A watch on a key prefix that only says "something changed": readers confirm with a read. It is
@@ -48,12 +46,21 @@ public final class PrefixWatch implements AutoCloseable {
         if (lastRevision > 0) {
             option.withRevision(lastRevision + 1);
         }
-        watcher = store.client().getWatchClient().watch(prefix, option.build(), Watch.listener(response -> {
-            for (final WatchEvent event : response.getEvents()) {
-                lastRevision = Math.max(lastRevision, event.getKeyValue().getModRevision());
-            }
-            changed.run();
-        }, this::broken));
+        watcher = store.client()
+                .getWatchClient()
+                .watch(
+                        prefix,
+                        option.build(),
+                        Watch.listener(
+                                response -> {
+                                    for (final WatchEvent event : response.getEvents()) {
+                                        lastRevision = Math.max(
+                                                lastRevision,
+                                                event.getKeyValue().getModRevision());
+                                    }
+                                    changed.run();
+                                },
+                                this::broken));
     }
 
     private void broken(final Throwable error) {

@@ -5,8 +5,7 @@ import io.realmcluster.proto.v1.Endpoint;
 /** Where a character logging in enters the world: the node that runs (or now will run) its map. */
 public interface CharacterRouter {
     /** The node, its game-client address and the instance the character enters. */
-    record Route(String nodeId, Endpoint client, String instanceId) {
-    }
+    record Route(String nodeId, Endpoint client, String instanceId) {}
 
     /**
      * The route for a character of {@code realm} saved on {@code mapId}. {@code owner} is the group or

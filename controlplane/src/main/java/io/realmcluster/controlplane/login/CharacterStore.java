@@ -1,5 +1,8 @@
 package io.realmcluster.controlplane.login;
 
+import io.grpc.Status;
+import io.realmcluster.common.db.Database;
+import io.realmcluster.proto.v1.Character;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,10 +14,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-import io.grpc.Status;
-import io.realmcluster.common.db.Database;
-import io.realmcluster.proto.v1.Character;
-
 /** Characters in the realm database: created here OFFLINE at epoch 0; nodes own them from login on. */
 public final class CharacterStore {
     private static final Pattern NAME = Pattern.compile("[A-Za-z]{2,12}");
@@ -22,18 +21,17 @@ public final class CharacterStore {
     private static final Set<Integer> CLASSES = Set.of(1, 2, 3, 4, 5, 7, 8, 9, 11);
 
     /** A vanilla race: where it begins (map and position) and the classes it may take. */
-    private record Race(String name, int mapId, float x, float y, float z, Set<Integer> classes) {
-    }
+    private record Race(String name, int mapId, float x, float y, float z, Set<Integer> classes) {}
 
     private static final Map<Integer, Race> RACES = Map.of(
-        1, new Race("human", 0, -8949.95f, -132.49f, 83.53f, Set.of(1, 2, 4, 5, 8, 9)),           // Northshire
-        2, new Race("orc", 1, -618.52f, -4251.67f, 38.72f, Set.of(1, 3, 4, 7, 9)),                // Valley of Trials
-        3, new Race("dwarf", 0, -6240.32f, 331.03f, 382.76f, Set.of(1, 2, 3, 4, 5)),              // Coldridge Valley
-        4, new Race("night elf", 1, 10311.30f, 832.46f, 1326.41f, Set.of(1, 3, 4, 5, 11)),        // Shadowglen
-        5, new Race("undead", 0, 1676.35f, 1677.45f, 121.67f, Set.of(1, 4, 5, 8, 9)),             // Deathknell
-        6, new Race("tauren", 1, -2917.58f, -257.98f, 52.99f, Set.of(1, 3, 7, 11)),               // Camp Narache
-        7, new Race("gnome", 0, -6240.32f, 331.03f, 382.76f, Set.of(1, 4, 8, 9)),                 // Coldridge Valley
-        8, new Race("troll", 1, -618.52f, -4251.67f, 38.72f, Set.of(1, 3, 4, 5, 7, 8)));          // Valley of Trials
+            1, new Race("human", 0, -8949.95f, -132.49f, 83.53f, Set.of(1, 2, 4, 5, 8, 9)), // Northshire
+            2, new Race("orc", 1, -618.52f, -4251.67f, 38.72f, Set.of(1, 3, 4, 7, 9)), // Valley of Trials
+            3, new Race("dwarf", 0, -6240.32f, 331.03f, 382.76f, Set.of(1, 2, 3, 4, 5)), // Coldridge Valley
+            4, new Race("night elf", 1, 10311.30f, 832.46f, 1326.41f, Set.of(1, 3, 4, 5, 11)), // Shadowglen
+            5, new Race("undead", 0, 1676.35f, 1677.45f, 121.67f, Set.of(1, 4, 5, 8, 9)), // Deathknell
+            6, new Race("tauren", 1, -2917.58f, -257.98f, 52.99f, Set.of(1, 3, 7, 11)), // Camp Narache
+            7, new Race("gnome", 0, -6240.32f, 331.03f, 382.76f, Set.of(1, 4, 8, 9)), // Coldridge Valley
+            8, new Race("troll", 1, -618.52f, -4251.67f, 38.72f, Set.of(1, 3, 4, 5, 7, 8))); // Valley of Trials
 
     private final Database database;
 
@@ -43,32 +41,40 @@ public final class CharacterStore {
     }
 
     /** Create a character; INVALID_ARGUMENT for a bad name, race or class, ALREADY_EXISTS for a taken name. */
-    public Character create(final long accountId, final String realm, final String requestedName, final int race,
-                            final int characterClass) {
+    public Character create(
+            final long accountId,
+            final String realm,
+            final String requestedName,
+            final int race,
+            final int characterClass) {
         if (!NAME.matcher(requestedName).matches()) {
-            throw Status.INVALID_ARGUMENT.withDescription("character name must be 2 to 12 letters, got '"
-                + requestedName + "'").asRuntimeException();
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("character name must be 2 to 12 letters, got '" + requestedName + "'")
+                    .asRuntimeException();
         }
         final Race chosen = RACES.get(race);
         if (chosen == null) {
-            throw Status.INVALID_ARGUMENT.withDescription("unknown race " + race + "; vanilla races are 1 to 8")
-                .asRuntimeException();
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("unknown race " + race + "; vanilla races are 1 to 8")
+                    .asRuntimeException();
         }
         if (!CLASSES.contains(characterClass)) {
-            throw Status.INVALID_ARGUMENT.withDescription("unknown class " + characterClass
-                + "; vanilla classes are 1-5, 7-9 and 11").asRuntimeException();
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("unknown class " + characterClass + "; vanilla classes are 1-5, 7-9 and 11")
+                    .asRuntimeException();
         }
         if (!chosen.classes().contains(characterClass)) {
-            throw Status.INVALID_ARGUMENT.withDescription("race " + race + " (" + chosen.name() + ") cannot be class "
-                + characterClass + " in vanilla; its classes are " + new TreeSet<>(chosen.classes()))
-                .asRuntimeException();
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("race " + race + " (" + chosen.name() + ") cannot be class " + characterClass
+                            + " in vanilla; its classes are " + new TreeSet<>(chosen.classes()))
+                    .asRuntimeException();
         }
         final String name = requestedName.substring(0, 1).toUpperCase(Locale.ROOT)
-            + requestedName.substring(1).toLowerCase(Locale.ROOT);
+                + requestedName.substring(1).toLowerCase(Locale.ROOT);
         try (Connection connection = database.connection();
-             PreparedStatement insert = connection.prepareStatement(
-                 "INSERT INTO character (account_id, realm, name, race, class, map_id, x, y, z) "
-                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING character_id")) {
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO character (account_id, realm, name, race, class, map_id, x, y, z) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING character_id")) {
             insert.setLong(1, accountId);
             insert.setString(2, realm);
             insert.setString(3, name);
@@ -80,13 +86,22 @@ public final class CharacterStore {
             insert.setFloat(9, chosen.z());
             try (ResultSet row = insert.executeQuery()) {
                 row.next();
-                return Character.newBuilder().setCharacterId(row.getLong(1)).setAccountId(accountId).setRealm(realm)
-                    .setName(name).setRace(race).setClass_(characterClass).setLevel(1).setMapId(chosen.mapId()).build();
+                return Character.newBuilder()
+                        .setCharacterId(row.getLong(1))
+                        .setAccountId(accountId)
+                        .setRealm(realm)
+                        .setName(name)
+                        .setRace(race)
+                        .setClass_(characterClass)
+                        .setLevel(1)
+                        .setMapId(chosen.mapId())
+                        .build();
             }
         } catch (final SQLException e) {
             if (Sql.isUniqueViolation(e)) {
-                throw Status.ALREADY_EXISTS.withDescription("character name '" + name + "' is taken in realm " + realm)
-                    .asRuntimeException();
+                throw Status.ALREADY_EXISTS
+                        .withDescription("character name '" + name + "' is taken in realm " + realm)
+                        .asRuntimeException();
             }
             throw Sql.unavailable(database.where(), e);
         }
@@ -95,9 +110,9 @@ public final class CharacterStore {
     /** The account's character of that name in the realm. */
     public Optional<Character> find(final long accountId, final String realm, final String name) {
         try (Connection connection = database.connection();
-             PreparedStatement select = connection.prepareStatement(
-                 "SELECT character_id, name, race, class, level, map_id FROM character "
-                     + "WHERE account_id = ? AND realm = ? AND lower(name) = lower(?)")) {
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT character_id, name, race, class, level, map_id FROM character "
+                                + "WHERE account_id = ? AND realm = ? AND lower(name) = lower(?)")) {
             select.setLong(1, accountId);
             select.setString(2, realm);
             select.setString(3, name);
@@ -105,9 +120,16 @@ public final class CharacterStore {
                 if (!row.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(Character.newBuilder().setCharacterId(row.getLong(1)).setAccountId(accountId)
-                    .setRealm(realm).setName(row.getString(2)).setRace(row.getInt(3)).setClass_(row.getInt(4))
-                    .setLevel(row.getInt(5)).setMapId(row.getInt(6)).build());
+                return Optional.of(Character.newBuilder()
+                        .setCharacterId(row.getLong(1))
+                        .setAccountId(accountId)
+                        .setRealm(realm)
+                        .setName(row.getString(2))
+                        .setRace(row.getInt(3))
+                        .setClass_(row.getInt(4))
+                        .setLevel(row.getInt(5))
+                        .setMapId(row.getInt(6))
+                        .build());
             }
         } catch (final SQLException e) {
             throw Sql.unavailable(database.where(), e);

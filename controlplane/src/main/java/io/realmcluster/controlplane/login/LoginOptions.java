@@ -1,35 +1,47 @@
 package io.realmcluster.controlplane.login;
 
-import java.nio.file.Path;
-
 import io.realmcluster.common.auth.PasswordHasher;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The control plane's flags for accounts and login; mixed into its command line. */
 public final class LoginOptions {
-    @Option(names = "--db-url", paramLabel = "JDBC-URL",
-        description = "The realm's character database (accounts, characters); user and password from "
-            + "REALM_DB_USER and REALM_DB_PASSWORD. Without it, login and account commands are refused.")
+    @Option(
+            names = "--db-url",
+            paramLabel = "JDBC-URL",
+            description = "The realm's character database (accounts, characters); user and password from "
+                    + "REALM_DB_USER and REALM_DB_PASSWORD. Without it, login and account commands are refused.")
     String dbUrl;
 
-    @Option(names = "--db-password-file", paramLabel = "FILE",
-        description = "File holding the database password (instead of REALM_DB_PASSWORD).")
+    @Option(
+            names = "--db-password-file",
+            paramLabel = "FILE",
+            description = "File holding the database password (instead of REALM_DB_PASSWORD).")
     Path dbPasswordFile;
 
-    @Option(names = "--token-secret-file", paramLabel = "FILE",
-        description = "Key that signs session tokens, shared with the nodes (or REALM_TOKEN_SECRET); 32+ bytes.")
+    @Option(
+            names = "--token-secret-file",
+            paramLabel = "FILE",
+            description = "Key that signs session tokens, shared with the nodes (or REALM_TOKEN_SECRET); 32+ bytes.")
     Path tokenSecretFile;
 
-    @Option(names = "--token-ttl", paramLabel = "SECONDS", defaultValue = "60",
-        description = "How long a session token stays valid (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--token-ttl",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
+            description = "How long a session token stays valid (default: ${DEFAULT-VALUE}).")
     long tokenTtlSeconds;
 
-    @Option(names = "--allow-registration",
-        description = "Let game clients create accounts and characters themselves (off by default).")
+    @Option(
+            names = "--allow-registration",
+            description = "Let game clients create accounts and characters themselves (off by default).")
     boolean allowRegistration;
 
-    @Option(names = "--password-iterations", paramLabel = "N", defaultValue = "" + PasswordHasher.DEFAULT_ITERATIONS,
-        description = "PBKDF2 iterations of new password hashes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--password-iterations",
+            paramLabel = "N",
+            defaultValue = "" + PasswordHasher.DEFAULT_ITERATIONS,
+            description = "PBKDF2 iterations of new password hashes (default: ${DEFAULT-VALUE}).")
     int passwordIterations;
 
     public String dbUrl() {

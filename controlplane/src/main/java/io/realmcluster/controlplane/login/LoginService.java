@@ -1,11 +1,6 @@
 package io.realmcluster.controlplane.login;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.function.Supplier;
-
 import com.google.protobuf.ByteString;
-
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -18,6 +13,9 @@ import io.realmcluster.proto.v1.LoginRequest;
 import io.realmcluster.proto.v1.LoginResponse;
 import io.realmcluster.proto.v1.PlayerCreateCharacterRequest;
 import io.realmcluster.proto.v1.RegisterAccountRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * What game clients call before a node: registration (when the operator allows it), character
@@ -27,8 +25,8 @@ import io.realmcluster.proto.v1.RegisterAccountRequest;
 public final class LoginService extends LoginGrpc.LoginImplBase {
     private static final String WRONG_CREDENTIALS = "wrong account name or password";
     /** Why accounts and login are refused by a replica started without --db-url. */
-    public static final Status NO_DATABASE = Status.FAILED_PRECONDITION
-        .withDescription("this control plane runs without a database (--db-url)");
+    public static final Status NO_DATABASE =
+            Status.FAILED_PRECONDITION.withDescription("this control plane runs without a database (--db-url)");
 
     private final AccountStore accounts;
     private final CharacterStore characters;
@@ -40,9 +38,15 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
     private final Clock clock;
 
     /** Serves logins from these stores; tokens for the routed node live for {@code tokenTtl}. */
-    public LoginService(final AccountStore accounts, final CharacterStore characters, final CharacterRouter router,
-                        final SessionToken tokens, final MapCatalog catalog, final boolean allowRegistration,
-                        final Duration tokenTtl, final Clock clock) {
+    public LoginService(
+            final AccountStore accounts,
+            final CharacterStore characters,
+            final CharacterRouter router,
+            final SessionToken tokens,
+            final MapCatalog catalog,
+            final boolean allowRegistration,
+            final Duration tokenTtl,
+            final Clock clock) {
         this.accounts = accounts;
         this.characters = characters;
         this.router = router;
@@ -62,8 +66,8 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
             }
 
             @Override
-            public void createCharacter(final PlayerCreateCharacterRequest request,
-                                        final StreamObserver<Character> response) {
+            public void createCharacter(
+                    final PlayerCreateCharacterRequest request, final StreamObserver<Character> response) {
                 response.onError(NO_DATABASE.asRuntimeException());
             }
 
@@ -87,8 +91,12 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
         answer(response, () -> {
             requireRegistration();
             final Account account = authenticate(request.getAccount(), request.getPassword());
-            return characters.create(account.getAccountId(), realm(request.getRealm()), request.getName(),
-                request.getRace(), request.getClass_());
+            return characters.create(
+                    account.getAccountId(),
+                    realm(request.getRealm()),
+                    request.getName(),
+                    request.getRace(),
+                    request.getClass_());
         });
     }
 
@@ -97,28 +105,33 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
         answer(response, () -> {
             final Account account = authenticate(request.getAccount(), request.getPassword());
             final String realm = realm(request.getRealm());
-            final Character character = characters.find(account.getAccountId(), realm, request.getCharacter())
-                .orElseThrow(() -> Status.NOT_FOUND.withDescription("no character '" + request.getCharacter()
-                    + "' on this account in realm " + realm).asRuntimeException());
+            final Character character = characters
+                    .find(account.getAccountId(), realm, request.getCharacter())
+                    .orElseThrow(() -> Status.NOT_FOUND
+                            .withDescription(
+                                    "no character '" + request.getCharacter() + "' on this account in realm " + realm)
+                            .asRuntimeException());
             // Characters are not saved with a group yet: no owner, so an instance map leads to its entrance.
             final CharacterRouter.Route route = router.route(realm, character.getMapId(), "");
             final long expires = clock.millis() + tokenTtl.toMillis();
-            final byte[] token = tokens.issue(new SessionToken.Claims(account.getAccountId(), character.getCharacterId(),
-                realm, route.nodeId(), expires));
+            final byte[] token = tokens.issue(new SessionToken.Claims(
+                    account.getAccountId(), character.getCharacterId(), realm, route.nodeId(), expires));
             return LoginResponse.newBuilder()
-                .setCharacter(character)
-                .setNodeId(route.nodeId())
-                .setNodeClient(route.client())
-                .setInstanceId(route.instanceId())
-                .setSessionToken(ByteString.copyFrom(token))
-                .setExpiresAtUnixMs(expires)
-                .build();
+                    .setCharacter(character)
+                    .setNodeId(route.nodeId())
+                    .setNodeClient(route.client())
+                    .setInstanceId(route.instanceId())
+                    .setSessionToken(ByteString.copyFrom(token))
+                    .setExpiresAtUnixMs(expires)
+                    .build();
         });
     }
 
     private Account authenticate(final String name, final String password) {
-        return accounts.authenticate(name, password).orElseThrow(() ->
-            Status.UNAUTHENTICATED.withDescription(WRONG_CREDENTIALS).asRuntimeException());
+        return accounts.authenticate(name, password)
+                .orElseThrow(() -> Status.UNAUTHENTICATED
+                        .withDescription(WRONG_CREDENTIALS)
+                        .asRuntimeException());
     }
 
     /** The realm asked for, or the only one served when none was named. */
@@ -127,16 +140,18 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
             return catalog.realms().get(0);
         }
         if (!catalog.servesRealm(requested)) {
-            throw Status.NOT_FOUND.withDescription("unknown realm '" + requested + "'; this control plane serves "
-                + catalog.realms()).asRuntimeException();
+            throw Status.NOT_FOUND
+                    .withDescription("unknown realm '" + requested + "'; this control plane serves " + catalog.realms())
+                    .asRuntimeException();
         }
         return requested;
     }
 
     private void requireRegistration() {
         if (!allowRegistration) {
-            throw Status.PERMISSION_DENIED.withDescription("registration is disabled on this control plane")
-                .asRuntimeException();
+            throw Status.PERMISSION_DENIED
+                    .withDescription("registration is disabled on this control plane")
+                    .asRuntimeException();
         }
     }
 

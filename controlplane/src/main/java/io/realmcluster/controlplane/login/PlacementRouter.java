@@ -21,8 +21,9 @@ public final class PlacementRouter implements CharacterRouter {
         try {
             route = placement.route(realm, mapId);
         } catch (final EtcdUnavailableException e) {
-            throw Status.UNAVAILABLE.withDescription("cannot route to map " + mapId + " of realm " + realm + ": "
-                + e.getMessage()).asRuntimeException();
+            throw Status.UNAVAILABLE
+                    .withDescription("cannot route to map " + mapId + " of realm " + realm + ": " + e.getMessage())
+                    .asRuntimeException();
         }
         return new Route(route.nodeId(), route.client(), route.instanceId());
     }

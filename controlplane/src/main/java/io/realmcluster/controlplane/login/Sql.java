@@ -1,16 +1,14 @@
 package io.realmcluster.controlplane.login;
 
-import java.sql.SQLException;
-
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.sql.SQLException;
 
 /** SQL failures as statuses a caller can act on: a taken name, or a database that is not there. */
 final class Sql {
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private Sql() {
-    }
+    private Sql() {}
 
     static boolean isUniqueViolation(final SQLException e) {
         return UNIQUE_VIOLATION.equals(e.getSQLState());
@@ -23,7 +21,9 @@ final class Sql {
         if (e.getCause() != null && e.getCause().getMessage() != null) {
             reason += ": " + firstLine(e.getCause().getMessage());
         }
-        return Status.UNAVAILABLE.withDescription("the database at " + where + " failed: " + reason).asRuntimeException();
+        return Status.UNAVAILABLE
+                .withDescription("the database at " + where + " failed: " + reason)
+                .asRuntimeException();
     }
 
     private static String firstLine(final String message) {

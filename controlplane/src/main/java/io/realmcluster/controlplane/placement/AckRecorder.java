@@ -1,7 +1,6 @@
 package io.realmcluster.controlplane.placement;
 
-import java.util.List;
-
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.op.Cmp;
@@ -14,6 +13,7 @@ import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.InstanceMove;
 import io.realmcluster.proto.v1.MapInstance;
+import java.util.List;
 
 /**
  * Records what a node confirmed about an instance. Any replica may write it, without leadership:
@@ -45,19 +45,24 @@ public final class AckRecorder {
         }
         try {
             final String assignedTo = aboutMove
-                ? InstanceMove.parseFrom(current.getValue().getBytes()).getToNodeId()
-                : MapInstance.parseFrom(current.getValue().getBytes()).getNodeId();
+                    ? InstanceMove.parseFrom(current.getValue().getBytes()).getToNodeId()
+                    : MapInstance.parseFrom(current.getValue().getBytes()).getNodeId();
             if (!assignedTo.equals(nodeId)) {
                 return false;
             }
-        } catch (final com.google.protobuf.InvalidProtocolBufferException e) {
+        } catch (final InvalidProtocolBufferException e) {
             return false;
         }
         try {
-            final ByteSequence status = aboutMove ? keys.moveStatus(ack.getInstanceId()) : keys.instanceStatus(ack.getInstanceId());
-            return store.txn(List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(epoch))),
-                List.of(Op.put(status, ByteSequence.from(ack.toByteArray()),
-                    PutOption.builder().withLeaseId(leaseId).build()))) != null;
+            final ByteSequence status =
+                    aboutMove ? keys.moveStatus(ack.getInstanceId()) : keys.instanceStatus(ack.getInstanceId());
+            return store.txn(
+                            List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(epoch))),
+                            List.of(Op.put(
+                                    status,
+                                    ByteSequence.from(ack.toByteArray()),
+                                    PutOption.builder().withLeaseId(leaseId).build())))
+                    != null;
         } catch (final EtcdUnavailableException e) {
             if (EtcdStore.isLeaseNotFound(e)) {
                 return false;

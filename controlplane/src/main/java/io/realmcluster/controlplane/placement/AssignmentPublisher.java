@@ -1,21 +1,19 @@
 package io.realmcluster.controlplane.placement;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.realmcluster.common.concurrent.Threads;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.session.NodeSessionService;
 import io.realmcluster.proto.v1.AssignmentSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pushes to each node whose session this replica holds the full set of instances etcd assigns
@@ -56,7 +54,10 @@ public final class AssignmentPublisher implements AutoCloseable {
 
     private void publish() {
         final List<NodeSessionService.Session> open = sessions.openSessions();
-        lastPushed.keySet().retainAll(open.stream().map(NodeSessionService.Session::identity).toList());
+        lastPushed
+                .keySet()
+                .retainAll(
+                        open.stream().map(NodeSessionService.Session::identity).toList());
         if (open.isEmpty()) {
             return;
         }
@@ -68,7 +69,9 @@ public final class AssignmentPublisher implements AutoCloseable {
             return;
         }
         for (final NodeSessionService.Session session : open) {
-            final AssignmentSet set = AssignmentSet.newBuilder().addAllInstances(state.assignedTo(session.nodeId())).build();
+            final AssignmentSet set = AssignmentSet.newBuilder()
+                    .addAllInstances(state.assignedTo(session.nodeId()))
+                    .build();
             if (!set.equals(lastPushed.get(session.identity())) && session.push(set)) {
                 lastPushed.put(session.identity(), set);
             }

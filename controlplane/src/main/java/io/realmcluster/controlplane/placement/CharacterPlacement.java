@@ -19,8 +19,7 @@ import io.realmcluster.proto.v1.NodeStatus;
  */
 public final class CharacterPlacement {
     /** The node, its game-client address and the instance a character enters. */
-    public record Route(String nodeId, Endpoint client, String instanceId) {
-    }
+    public record Route(String nodeId, Endpoint client, String instanceId) {}
 
     private final EtcdStore store;
     private final Keys keys;
@@ -40,23 +39,28 @@ public final class CharacterPlacement {
      */
     public Route route(final String realm, final int mapId) {
         if (!catalog.servesRealm(realm)) {
-            throw Status.NOT_FOUND.withDescription("unknown realm '" + realm + "'; this control plane serves "
-                + catalog.realms()).asRuntimeException();
+            throw Status.NOT_FOUND
+                    .withDescription("unknown realm '" + realm + "'; this control plane serves " + catalog.realms())
+                    .asRuntimeException();
         }
-        final MapDefinition map = catalog.map(mapId).orElseThrow(() -> Status.NOT_FOUND
-            .withDescription("unknown map " + mapId).asRuntimeException());
+        final MapDefinition map = catalog.map(mapId)
+                .orElseThrow(() ->
+                        Status.NOT_FOUND.withDescription("unknown map " + mapId).asRuntimeException());
         final int continent = map.getKind() == MapKind.MAP_KIND_CONTINENT ? mapId : entranceContinent(mapId);
         final String instanceId = realm + "." + continent;
         final ClusterState state = ClusterState.read(store, keys);
         final MapInstance instance = state.instances().get(instanceId);
         final NodeStatus node = instance == null ? null : state.nodes().get(ClusterState.entryNode(instance));
         if (node == null) {
-            throw Status.UNAVAILABLE.withDescription("no live node runs continent " + instanceId
-                + " yet; retry shortly").asRuntimeException();
+            throw Status.UNAVAILABLE
+                    .withDescription("no live node runs continent " + instanceId + " yet; retry shortly")
+                    .asRuntimeException();
         }
         if (state.observed(instance).getState() != InstanceState.INSTANCE_STATE_ACTIVE) {
-            throw Status.UNAVAILABLE.withDescription("continent " + instanceId + " is loading on node "
-                + instance.getNodeId() + "; retry shortly").asRuntimeException();
+            throw Status.UNAVAILABLE
+                    .withDescription("continent " + instanceId + " is loading on node " + instance.getNodeId()
+                            + "; retry shortly")
+                    .asRuntimeException();
         }
         return new Route(node.getNode().getNodeId(), node.getNode().getClient(), instanceId);
     }

@@ -1,15 +1,6 @@
 package io.realmcluster.controlplane.placement;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import io.etcd.jetcd.KeyValue;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.Keys;
@@ -20,6 +11,13 @@ import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapLoad;
 import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.NodeStatus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One consistent read of the cluster (a single range over the cluster's prefix): nodes, cordons,
@@ -54,13 +52,20 @@ public final class ClusterState {
                         state.draining.add(id);
                     }
                 } else if (path.startsWith("moves/")) {
-                    state.moves.put(id, InstanceMove.parseFrom(kv.getValue().getBytes()).toBuilder()
-                        .setEpoch(kv.getModRevision()).build());
+                    state.moves.put(
+                            id,
+                            InstanceMove.parseFrom(kv.getValue().getBytes()).toBuilder()
+                                    .setEpoch(kv.getModRevision())
+                                    .build());
                 } else if (path.startsWith("move-status/")) {
-                    state.moveStatuses.put(id, AssignmentAck.parseFrom(kv.getValue().getBytes()));
+                    state.moveStatuses.put(
+                            id, AssignmentAck.parseFrom(kv.getValue().getBytes()));
                 } else if (path.startsWith("instances/")) {
-                    state.instances.put(id, MapInstance.parseFrom(kv.getValue().getBytes()).toBuilder()
-                        .setEpoch(kv.getModRevision()).build());
+                    state.instances.put(
+                            id,
+                            MapInstance.parseFrom(kv.getValue().getBytes()).toBuilder()
+                                    .setEpoch(kv.getModRevision())
+                                    .build());
                 } else if (path.startsWith("instance-status/")) {
                     state.statuses.put(id, AssignmentAck.parseFrom(kv.getValue().getBytes()));
                 } else if (path.startsWith("bindings/")) {
@@ -122,7 +127,11 @@ public final class ClusterState {
     /** What the target of {@code instance}'s move confirmed for that move, or null. */
     public AssignmentAck moveConfirmed(final MapInstance instance) {
         final AssignmentAck ack = moveStatuses.get(instance.getInstanceId());
-        return ack != null && instance.hasMove() && ack.getMoveEpoch() == instance.getMove().getEpoch() ? ack : null;
+        return ack != null
+                        && instance.hasMove()
+                        && ack.getMoveEpoch() == instance.getMove().getEpoch()
+                ? ack
+                : null;
     }
 
     /**
@@ -131,7 +140,8 @@ public final class ClusterState {
      */
     public static String entryNode(final MapInstance instance) {
         return instance.hasMove() && instance.getMove().getPhase() == MovePhase.MOVE_PHASE_HANDING_OVER
-            ? instance.getMove().getToNodeId() : instance.getNodeId();
+                ? instance.getMove().getToNodeId()
+                : instance.getNodeId();
     }
 
     /** The epoch of the move the instance's node reports its copy handed over for, 0 when none. */
@@ -158,9 +168,12 @@ public final class ClusterState {
     /** The instance as operators see it: ACTIVE once its node confirmed the current epoch. */
     public MapInstance observed(final MapInstance instance) {
         final AssignmentAck ack = confirmed(instance);
-        if (instance.getState() == InstanceState.INSTANCE_STATE_PENDING && ack != null
-            && ack.getState() == InstanceState.INSTANCE_STATE_ACTIVE) {
-            return instance.toBuilder().setState(InstanceState.INSTANCE_STATE_ACTIVE).build();
+        if (instance.getState() == InstanceState.INSTANCE_STATE_PENDING
+                && ack != null
+                && ack.getState() == InstanceState.INSTANCE_STATE_ACTIVE) {
+            return instance.toBuilder()
+                    .setState(InstanceState.INSTANCE_STATE_ACTIVE)
+                    .build();
         }
         return instance;
     }
@@ -177,7 +190,8 @@ public final class ClusterState {
     public List<MapInstance> assignedTo(final String nodeId) {
         final List<MapInstance> result = new ArrayList<>();
         for (final MapInstance instance : instances.values()) {
-            if (instance.getNodeId().equals(nodeId) || instance.getMove().getToNodeId().equals(nodeId)) {
+            if (instance.getNodeId().equals(nodeId)
+                    || instance.getMove().getToNodeId().equals(nodeId)) {
                 result.add(instance);
             }
         }

@@ -1,7 +1,5 @@
 package io.realmcluster.controlplane.placement;
 
-import java.util.List;
-
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -15,6 +13,8 @@ import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.NodeStatus;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Moving a map instance, with its players, from its node to another (see ../shared/DESIGN.md,
@@ -32,8 +32,7 @@ import io.realmcluster.proto.v1.NodeStatus;
  * turns stale while it hands its players over.
  */
 public final class InstanceMoves {
-    private InstanceMoves() {
-    }
+    private InstanceMoves() {}
 
     /** Why {@code instance} cannot start moving to {@code toNodeId} now, or null when it can. */
     public static String refusal(final ClusterState state, final MapInstance instance, final String toNodeId) {
@@ -45,14 +44,17 @@ public final class InstanceMoves {
             return instance.getInstanceId() + " already runs on " + toNodeId;
         }
         if (instance.hasMove()) {
-            return instance.getInstanceId() + " is already moving to " + instance.getMove().getToNodeId();
+            return instance.getInstanceId() + " is already moving to "
+                    + instance.getMove().getToNodeId();
         }
         if (state.observed(instance).getState() != InstanceState.INSTANCE_STATE_ACTIVE) {
-            return instance.getInstanceId() + " is " + state.observed(instance).getState() + ", not active; retry shortly";
+            return instance.getInstanceId() + " is " + state.observed(instance).getState()
+                    + ", not active; retry shortly";
         }
         final String pool = MapCatalog.pool(instance.getKind());
         if (!target.getNode().getPoolsList().contains(pool)) {
-            return "node " + toNodeId + " does not serve the " + pool + " pool (it serves " + target.getNode().getPoolsList() + ")";
+            return "node " + toNodeId + " does not serve the " + pool + " pool (it serves "
+                    + target.getNode().getPoolsList() + ")";
         }
         if (state.isDraining(toNodeId)) {
             return "node " + toNodeId + " is being drained";
@@ -63,18 +65,21 @@ public final class InstanceMoves {
     /** The record of a move about to start. */
     public static InstanceMove request(final String toNodeId, final String reason, final long nowMillis) {
         return InstanceMove.newBuilder()
-            .setToNodeId(toNodeId)
-            .setPhase(MovePhase.MOVE_PHASE_PREPARING)
-            .setReason(reason)
-            .setRequestedAtUnixMs(nowMillis)
-            .build();
+                .setToNodeId(toNodeId)
+                .setPhase(MovePhase.MOVE_PHASE_PREPARING)
+                .setReason(reason)
+                .setRequestedAtUnixMs(nowMillis)
+                .build();
     }
 
     /** Start {@code move}: only while the instance is at the epoch decided from and not moving yet. */
     public static List<Cmp> startConditions(final Keys keys, final MapInstance instance) {
         return List.of(
-            new Cmp(keys.instance(instance.getInstanceId()), Cmp.Op.EQUAL, CmpTarget.modRevision(instance.getEpoch())),
-            new Cmp(keys.move(instance.getInstanceId()), Cmp.Op.EQUAL, CmpTarget.version(0)));
+                new Cmp(
+                        keys.instance(instance.getInstanceId()),
+                        Cmp.Op.EQUAL,
+                        CmpTarget.modRevision(instance.getEpoch())),
+                new Cmp(keys.move(instance.getInstanceId()), Cmp.Op.EQUAL, CmpTarget.version(0)));
     }
 
     public static List<Op> start(final Keys keys, final MapInstance instance, final InstanceMove move) {
@@ -83,38 +88,45 @@ public final class InstanceMoves {
 
     /** Only while the move is the one decided from. */
     public static Cmp sameMove(final Keys keys, final MapInstance instance) {
-        return new Cmp(keys.move(instance.getInstanceId()), Cmp.Op.EQUAL, CmpTarget.modRevision(instance.getMove().getEpoch()));
+        return new Cmp(
+                keys.move(instance.getInstanceId()),
+                Cmp.Op.EQUAL,
+                CmpTarget.modRevision(instance.getMove().getEpoch()));
     }
 
     /** The move enters its next phase (a new move epoch: the target's confirmation is for the old one). */
     public static List<Op> advance(final Keys keys, final MapInstance instance, final MovePhase phase) {
-        return List.of(Op.put(keys.move(instance.getInstanceId()),
-            stored(instance.getMove().toBuilder().setPhase(phase).build()), PutOption.DEFAULT));
+        return List.of(Op.put(
+                keys.move(instance.getInstanceId()),
+                stored(instance.getMove().toBuilder().setPhase(phase).build()),
+                PutOption.DEFAULT));
     }
 
     /** Forget the move: called off, or done. */
     public static List<Op> end(final Keys keys, final String instanceId) {
         return List.of(
-            Op.delete(keys.move(instanceId), DeleteOption.DEFAULT),
-            Op.delete(keys.moveStatus(instanceId), DeleteOption.DEFAULT));
+                Op.delete(keys.move(instanceId), DeleteOption.DEFAULT),
+                Op.delete(keys.moveStatus(instanceId), DeleteOption.DEFAULT));
     }
 
     /** The instance becomes the target's, at a new epoch the target confirms (it runs it already). */
     public static List<Op> finish(final Keys keys, final MapInstance instance) {
         final MapInstance next = instance.toBuilder()
-            .setNodeId(instance.getMove().getToNodeId())
-            .setState(InstanceState.INSTANCE_STATE_PENDING)
-            .setReservedPlayers(0)
-            .clearEpoch()
-            .clearMove()
-            .build();
-        final List<Op> ops = new java.util.ArrayList<>(end(keys, instance.getInstanceId()));
-        ops.add(Op.put(keys.instance(instance.getInstanceId()), ByteSequence.from(next.toByteArray()), PutOption.DEFAULT));
+                .setNodeId(instance.getMove().getToNodeId())
+                .setState(InstanceState.INSTANCE_STATE_PENDING)
+                .setReservedPlayers(0)
+                .clearEpoch()
+                .clearMove()
+                .build();
+        final List<Op> ops = new ArrayList<>(end(keys, instance.getInstanceId()));
+        ops.add(Op.put(
+                keys.instance(instance.getInstanceId()), ByteSequence.from(next.toByteArray()), PutOption.DEFAULT));
         ops.add(Op.delete(keys.instanceStatus(instance.getInstanceId()), DeleteOption.DEFAULT));
         return ops;
     }
 
     private static ByteSequence stored(final InstanceMove move) {
-        return ByteSequence.from(move.toBuilder().clearEpoch().clearToNode().build().toByteArray());
+        return ByteSequence.from(
+                move.toBuilder().clearEpoch().clearToNode().build().toByteArray());
     }
 }

@@ -1,11 +1,5 @@
 package io.realmcluster.controlplane.placement;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -19,6 +13,11 @@ import io.realmcluster.proto.v1.ControlPlaneReplica;
 import io.realmcluster.proto.v1.CreateInstanceRequest;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.PlacementGrpc;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Hands a placement request that reached a follower to the leader, once: a forwarded request is
@@ -26,7 +25,8 @@ import io.realmcluster.proto.v1.PlacementGrpc;
  */
 public final class LeaderForwarder implements AutoCloseable {
     /** Set on requests a follower forwarded. */
-    public static final Metadata.Key<String> FORWARDED = Metadata.Key.of("x-realm-forwarded-by", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> FORWARDED =
+            Metadata.Key.of("x-realm-forwarded-by", Metadata.ASCII_STRING_MARSHALLER);
 
     private final String selfId;
     private final ControlPlanes controlPlanes;
@@ -40,21 +40,27 @@ public final class LeaderForwarder implements AutoCloseable {
     /** Ask the leader; a status exception saying why when there is none or it does not answer in time. */
     public MapInstance createInstance(final CreateInstanceRequest request, final long deadlineMillis) {
         final ControlPlaneReplica leader = leader().orElseThrow(() -> Status.UNAVAILABLE
-            .withDescription("no control-plane leader is elected yet; retry shortly").asRuntimeException());
-        final String address = leader.getGrpc().getHost() + ":" + leader.getGrpc().getPort();
-        final ManagedChannel channel = channels.computeIfAbsent(address,
-            a -> Channels.forTargets(List.of(HostPort.parse(a)), 30));
+                .withDescription("no control-plane leader is elected yet; retry shortly")
+                .asRuntimeException());
+        final String address =
+                leader.getGrpc().getHost() + ":" + leader.getGrpc().getPort();
+        final ManagedChannel channel =
+                channels.computeIfAbsent(address, a -> Channels.forTargets(List.of(HostPort.parse(a)), 30));
         final Metadata headers = new Metadata();
         headers.put(FORWARDED, selfId);
         try {
             return PlacementGrpc.newBlockingStub(channel)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
-                .createInstance(request);
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+                    .createInstance(request);
         } catch (final StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.UNAVAILABLE || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
-                throw Status.UNAVAILABLE.withDescription("the leader " + leader.getId() + " at " + address
-                    + " did not place the instance: " + e.getStatus().getDescription()).asRuntimeException();
+            if (e.getStatus().getCode() == Status.Code.UNAVAILABLE
+                    || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                throw Status.UNAVAILABLE
+                        .withDescription(
+                                "the leader " + leader.getId() + " at " + address + " did not place the instance: "
+                                        + e.getStatus().getDescription())
+                        .asRuntimeException();
             }
             throw e;
         }
@@ -63,9 +69,9 @@ public final class LeaderForwarder implements AutoCloseable {
     private Optional<ControlPlaneReplica> leader() {
         try {
             return controlPlanes.list().stream()
-                .filter(ControlPlaneReplica::getLeader)
-                .filter(replica -> !replica.getId().equals(selfId))
-                .findFirst();
+                    .filter(ControlPlaneReplica::getLeader)
+                    .filter(replica -> !replica.getId().equals(selfId))
+                    .findFirst();
         } catch (final EtcdUnavailableException e) {
             throw Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
         }

@@ -1,23 +1,5 @@
 package io.realmcluster.controlplane.placement;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
-
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -44,6 +26,24 @@ import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.NodeStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The leader's placement controller. Level-triggered: each pass reads the whole cluster and acts
@@ -79,11 +79,17 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     private volatile Leadership leadership;
     /** Thread-owned: when each active instance was first seen empty. */
     private final Map<String, Long> emptySince = new HashMap<>();
+
     private final Set<String> warned = new HashSet<>();
 
-    public PlacementController(final EtcdStore store, final Keys keys, final MapCatalog catalog, final Clock clock,
-                               final Duration idleTimeout, final boolean rebalanceContinents,
-                               final PrometheusRegistry metrics) {
+    public PlacementController(
+            final EtcdStore store,
+            final Keys keys,
+            final MapCatalog catalog,
+            final Clock clock,
+            final Duration idleTimeout,
+            final boolean rebalanceContinents,
+            final PrometheusRegistry metrics) {
         this.rebalanceContinents = rebalanceContinents;
         this.store = store;
         this.keys = keys;
@@ -92,22 +98,33 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         this.idleTimeout = idleTimeout;
         this.thread = Threads.singleThread("placement-controller");
         GaugeWithCallback.builder()
-            .name("realm_controlplane_leader")
-            .help("1 while this replica leads and runs the controllers")
-            .callback(cb -> cb.call(leadership != null ? 1 : 0))
-            .register(metrics);
-        placements = Counter.builder().name("realm_controlplane_placements_total")
-            .help("Map instances placed on a node, by kind").labelNames("kind").register(metrics);
-        reassignments = Counter.builder().name("realm_controlplane_reassignments_total")
-            .help("Continents moved off a dead node").register(metrics);
-        closed = Counter.builder().name("realm_controlplane_instances_closed_total")
-            .help("Instances closed, by reason").labelNames("reason").register(metrics);
+                .name("realm_controlplane_leader")
+                .help("1 while this replica leads and runs the controllers")
+                .callback(cb -> cb.call(leadership != null ? 1 : 0))
+                .register(metrics);
+        placements = Counter.builder()
+                .name("realm_controlplane_placements_total")
+                .help("Map instances placed on a node, by kind")
+                .labelNames("kind")
+                .register(metrics);
+        reassignments = Counter.builder()
+                .name("realm_controlplane_reassignments_total")
+                .help("Continents moved off a dead node")
+                .register(metrics);
+        closed = Counter.builder()
+                .name("realm_controlplane_instances_closed_total")
+                .help("Instances closed, by reason")
+                .labelNames("reason")
+                .register(metrics);
         // Zero series from the start, so a dashboard sees a rate of 0 rather than no data.
         for (final String pool : List.of("continent", "dungeon", "raid", "battleground")) {
             placements.initLabelValues(pool);
         }
-        moves = Counter.builder().name("realm_controlplane_instance_moves_total")
-            .help("Instances moved to another node with their players, by outcome").labelNames("outcome").register(metrics);
+        moves = Counter.builder()
+                .name("realm_controlplane_instance_moves_total")
+                .help("Instances moved to another node with their players, by outcome")
+                .labelNames("outcome")
+                .register(metrics);
         moves.initLabelValues("done");
         moves.initLabelValues("called_off");
         closed.initLabelValues("idle");
@@ -148,16 +165,18 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
      * The instance bound to {@code owner}, placed now if it has none. Completes with a gRPC status
      * exception when the request cannot be served.
      */
-    public CompletableFuture<MapInstance> createInstance(final MapDefinition map, final String realm,
-                                                         final String owner, final int players) {
+    public CompletableFuture<MapInstance> createInstance(
+            final MapDefinition map, final String realm, final String owner, final int players) {
         final CompletableFuture<MapInstance> result = new CompletableFuture<>();
         thread.execute(() -> {
             try {
                 result.complete(place(map, realm, owner, players));
             } catch (final NotLeaderException e) {
-                result.completeExceptionally(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+                result.completeExceptionally(
+                        Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
             } catch (final EtcdUnavailableException e) {
-                result.completeExceptionally(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+                result.completeExceptionally(
+                        Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
             } catch (final RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -174,33 +193,53 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         }
         final String pool = MapCatalog.pool(map.getKind());
         final int reserve = Math.max(1, players);
-        final NodeStatus node = PlacementPolicy.instanceNode(state, pool, reserve).orElseThrow(() ->
-            Status.RESOURCE_EXHAUSTED.withDescription("no live node of pool " + pool + " has room for " + reserve
-                + " players (" + state.nodes().size() + " nodes registered)").asRuntimeException());
+        final NodeStatus node = PlacementPolicy.instanceNode(state, pool, reserve)
+                .orElseThrow(() -> Status.RESOURCE_EXHAUSTED
+                        .withDescription("no live node of pool " + pool + " has room for " + reserve + " players ("
+                                + state.nodes().size() + " nodes registered)")
+                        .asRuntimeException());
         final MapInstance instance = MapInstance.newBuilder()
-            .setInstanceId(realm + "." + map.getMapId() + "." + String.format("%08x", ThreadLocalRandom.current().nextInt()))
-            .setMapId(map.getMapId())
-            .setKind(map.getKind())
-            .setRealm(realm)
-            .setNodeId(node.getNode().getNodeId())
-            .setState(InstanceState.INSTANCE_STATE_PENDING)
-            .setOwner(owner)
-            .setReservedPlayers(reserve)
-            .setCreatedAtUnixMs(clock.millis())
-            .build();
+                .setInstanceId(realm + "." + map.getMapId() + "."
+                        + String.format("%08x", ThreadLocalRandom.current().nextInt()))
+                .setMapId(map.getMapId())
+                .setKind(map.getKind())
+                .setRealm(realm)
+                .setNodeId(node.getNode().getNodeId())
+                .setState(InstanceState.INSTANCE_STATE_PENDING)
+                .setOwner(owner)
+                .setReservedPlayers(reserve)
+                .setCreatedAtUnixMs(clock.millis())
+                .build();
         final ByteSequence binding = keys.binding(realm, map.getMapId(), owner);
         final List<Cmp> conditions = bound == null
-            ? List.of(new Cmp(binding, Cmp.Op.EQUAL, CmpTarget.version(0)))
-            : List.of(new Cmp(binding, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(bound, java.nio.charset.StandardCharsets.UTF_8))));
-        final Long revision = store.fencedTxn(fence.fence(), conditions, List.of(
-            Op.put(keys.instance(instance.getInstanceId()), ByteSequence.from(instance.toByteArray()), PutOption.DEFAULT),
-            Op.put(binding, ByteSequence.from(instance.getInstanceId(), java.nio.charset.StandardCharsets.UTF_8), PutOption.DEFAULT)));
+                ? List.of(new Cmp(binding, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                : List.of(new Cmp(
+                        binding, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(bound, StandardCharsets.UTF_8))));
+        final Long revision = store.fencedTxn(
+                fence.fence(),
+                conditions,
+                List.of(
+                        Op.put(
+                                keys.instance(instance.getInstanceId()),
+                                ByteSequence.from(instance.toByteArray()),
+                                PutOption.DEFAULT),
+                        Op.put(
+                                binding,
+                                ByteSequence.from(instance.getInstanceId(), StandardCharsets.UTF_8),
+                                PutOption.DEFAULT)));
         if (revision == null) {
-            throw Status.ABORTED.withDescription("the binding of " + owner + " on map " + map.getMapId()
-                + " changed meanwhile; retry").asRuntimeException();
+            throw Status.ABORTED
+                    .withDescription(
+                            "the binding of " + owner + " on map " + map.getMapId() + " changed meanwhile; retry")
+                    .asRuntimeException();
         }
         placements.labelValues(MapCatalog.pool(map.getKind())).inc();
-        LOG.info("placed {} ({}) for {} on node {}", instance.getInstanceId(), map.getName(), owner, instance.getNodeId());
+        LOG.info(
+                "placed {} ({}) for {} on node {}",
+                instance.getInstanceId(),
+                map.getName(),
+                owner,
+                instance.getNodeId());
         return instance.toBuilder().setEpoch(revision).build();
     }
 
@@ -253,7 +292,8 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         }
         if (!state.nodes().containsKey(instance.getNodeId())) {
             emptySince.remove(id);
-            if (instance.getKind() == MapKind.MAP_KIND_CONTINENT && instance.getState() != InstanceState.INSTANCE_STATE_CLOSING) {
+            if (instance.getKind() == MapKind.MAP_KIND_CONTINENT
+                    && instance.getState() != InstanceState.INSTANCE_STATE_CLOSING) {
                 return moveContinent(fence, state, instance);
             }
             closed.labelValues("node_dead").inc();
@@ -284,7 +324,12 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         }
         emptySince.remove(id);
         LOG.info("closing {}: empty for {} s", id, idleTimeout.toSeconds());
-        return rewrite(fence, instance, instance.toBuilder().setState(InstanceState.INSTANCE_STATE_CLOSING).build());
+        return rewrite(
+                fence,
+                instance,
+                instance.toBuilder()
+                        .setState(InstanceState.INSTANCE_STATE_CLOSING)
+                        .build());
     }
 
     /** Take a move one step further; true when something was written. */
@@ -299,7 +344,11 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         }
         if (!state.nodes().containsKey(instance.getNodeId())) {
             // The source died with the players it still had; the target has the rest, or loads it now.
-            LOG.info("{} lost its node {} while moving: it goes to {} now", id, instance.getNodeId(), move.getToNodeId());
+            LOG.info(
+                    "{} lost its node {} while moving: it goes to {} now",
+                    id,
+                    instance.getNodeId(),
+                    move.getToNodeId());
             return finishMove(fence, instance);
         }
         switch (move.getPhase()) {
@@ -309,14 +358,22 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
                     return callOffMove(fence, instance, move.getToNodeId() + " could not load it: " + ack.getError());
                 }
                 if (ack != null && ack.getState() == InstanceState.INSTANCE_STATE_ACTIVE) {
-                    LOG.info("{} is loaded on {}: node {} hands its players over", id, move.getToNodeId(), instance.getNodeId());
-                    store.fencedTxn(fence.fence(), List.of(InstanceMoves.sameMove(keys, instance)),
-                        InstanceMoves.advance(keys, instance, MovePhase.MOVE_PHASE_HANDING_OVER));
+                    LOG.info(
+                            "{} is loaded on {}: node {} hands its players over",
+                            id,
+                            move.getToNodeId(),
+                            instance.getNodeId());
+                    store.fencedTxn(
+                            fence.fence(),
+                            List.of(InstanceMoves.sameMove(keys, instance)),
+                            InstanceMoves.advance(keys, instance, MovePhase.MOVE_PHASE_HANDING_OVER));
                     return true;
                 }
                 if (clock.millis() - move.getRequestedAtUnixMs() > PREPARE_TIMEOUT_MS) {
-                    return callOffMove(fence, instance, move.getToNodeId() + " did not load it within "
-                        + PREPARE_TIMEOUT_MS / 1000 + " s");
+                    return callOffMove(
+                            fence,
+                            instance,
+                            move.getToNodeId() + " did not load it within " + PREPARE_TIMEOUT_MS / 1000 + " s");
                 }
                 return false;
             }
@@ -324,30 +381,46 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
                 return state.handedOver(instance) == move.getEpoch() && finishMove(fence, instance);
             }
             default -> {
-                return callOffMove(fence, instance, "its phase " + move.getPhase() + " is unknown to this control plane");
+                return callOffMove(
+                        fence, instance, "its phase " + move.getPhase() + " is unknown to this control plane");
             }
         }
     }
 
     private boolean finishMove(final Leadership fence, final MapInstance instance) {
-        final Long revision = store.fencedTxn(fence.fence(), List.of(InstanceMoves.sameMove(keys, instance),
-            new Cmp(keys.instance(instance.getInstanceId()), Cmp.Op.EQUAL, CmpTarget.modRevision(instance.getEpoch()))),
-            InstanceMoves.finish(keys, instance));
+        final Long revision = store.fencedTxn(
+                fence.fence(),
+                List.of(
+                        InstanceMoves.sameMove(keys, instance),
+                        new Cmp(
+                                keys.instance(instance.getInstanceId()),
+                                Cmp.Op.EQUAL,
+                                CmpTarget.modRevision(instance.getEpoch()))),
+                InstanceMoves.finish(keys, instance));
         if (revision != null) {
             moves.labelValues("done").inc();
-            LOG.info("moved {} from {} to {} ({})", instance.getInstanceId(), instance.getNodeId(),
-                instance.getMove().getToNodeId(), instance.getMove().getReason());
+            LOG.info(
+                    "moved {} from {} to {} ({})",
+                    instance.getInstanceId(),
+                    instance.getNodeId(),
+                    instance.getMove().getToNodeId(),
+                    instance.getMove().getReason());
         }
         return true;
     }
 
     private boolean callOffMove(final Leadership fence, final MapInstance instance, final String why) {
-        final Long revision = store.fencedTxn(fence.fence(), List.of(InstanceMoves.sameMove(keys, instance)),
-            InstanceMoves.end(keys, instance.getInstanceId()));
+        final Long revision = store.fencedTxn(
+                fence.fence(),
+                List.of(InstanceMoves.sameMove(keys, instance)),
+                InstanceMoves.end(keys, instance.getInstanceId()));
         if (revision != null) {
             moves.labelValues("called_off").inc();
-            LOG.warn("move of {} to {} called off: {}; its players stay where they are", instance.getInstanceId(),
-                instance.getMove().getToNodeId(), why);
+            LOG.warn(
+                    "move of {} to {} called off: {}; its players stay where they are",
+                    instance.getInstanceId(),
+                    instance.getMove().getToNodeId(),
+                    why);
         }
         return true;
     }
@@ -358,7 +431,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
      */
     private boolean drain(final Leadership fence, final ClusterState state, final String nodeId) {
         int moving = 0;
-        final List<MapInstance> waiting = new java.util.ArrayList<>();
+        final List<MapInstance> waiting = new ArrayList<>();
         for (final MapInstance instance : state.instances().values()) {
             if (instance.getNodeId().equals(nodeId)) {
                 if (instance.hasMove()) {
@@ -374,17 +447,21 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
                 break;
             }
             final Optional<NodeStatus> target = instance.getKind() == MapKind.MAP_KIND_CONTINENT
-                ? PlacementPolicy.continentNode(state, nodeId)
-                : PlacementPolicy.instanceNode(state, MapCatalog.pool(instance.getKind()),
-                    Math.max(1, state.reportedPlayers(instance)));
+                    ? PlacementPolicy.continentNode(state, nodeId)
+                    : PlacementPolicy.instanceNode(
+                            state, MapCatalog.pool(instance.getKind()), Math.max(1, state.reportedPlayers(instance)));
             if (target.isEmpty()) {
-                warnOnce("drain/" + instance.getInstanceId(), "draining " + nodeId + ": no node can take "
-                    + instance.getInstanceId() + " now");
+                warnOnce(
+                        "drain/" + instance.getInstanceId(),
+                        "draining " + nodeId + ": no node can take " + instance.getInstanceId() + " now");
                 continue;
             }
             final String to = target.get().getNode().getNodeId();
-            if (store.fencedTxn(fence.fence(), InstanceMoves.startConditions(keys, instance),
-                InstanceMoves.start(keys, instance, InstanceMoves.request(to, "drain", clock.millis()))) != null) {
+            if (store.fencedTxn(
+                            fence.fence(),
+                            InstanceMoves.startConditions(keys, instance),
+                            InstanceMoves.start(keys, instance, InstanceMoves.request(to, "drain", clock.millis())))
+                    != null) {
                 LOG.info("draining {}: moving {} to {}", nodeId, instance.getInstanceId(), to);
                 moving++;
                 wrote = true;
@@ -402,33 +479,51 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
             return;
         }
         final Optional<Map.Entry<MapInstance, String>> move = PlacementPolicy.continentToRebalance(state);
-        if (move.isEmpty() || InstanceMoves.refusal(state, move.get().getKey(), move.get().getValue()) != null) {
+        if (move.isEmpty()
+                || InstanceMoves.refusal(state, move.get().getKey(), move.get().getValue()) != null) {
             return;
         }
         final MapInstance continent = move.get().getKey();
-        if (store.fencedTxn(fence.fence(), InstanceMoves.startConditions(keys, continent), InstanceMoves.start(keys, continent,
-            InstanceMoves.request(move.get().getValue(), "rebalance", clock.millis()))) != null) {
-            LOG.info("rebalancing: moving continent {} from {} to {}", continent.getInstanceId(), continent.getNodeId(),
-                move.get().getValue());
+        if (store.fencedTxn(
+                        fence.fence(),
+                        InstanceMoves.startConditions(keys, continent),
+                        InstanceMoves.start(
+                                keys,
+                                continent,
+                                InstanceMoves.request(move.get().getValue(), "rebalance", clock.millis())))
+                != null) {
+            LOG.info(
+                    "rebalancing: moving continent {} from {} to {}",
+                    continent.getInstanceId(),
+                    continent.getNodeId(),
+                    move.get().getValue());
         }
     }
 
     private boolean moveContinent(final Leadership fence, final ClusterState state, final MapInstance instance) {
         final Optional<NodeStatus> target = PlacementPolicy.continentNode(state, instance.getNodeId());
         if (target.isEmpty()) {
-            warnOnce(instance.getInstanceId(), "continent " + instance.getInstanceId() + " lost node "
-                + instance.getNodeId() + " and no live continent node can take it");
+            warnOnce(
+                    instance.getInstanceId(),
+                    "continent " + instance.getInstanceId() + " lost node " + instance.getNodeId()
+                            + " and no live continent node can take it");
             return false;
         }
         final String to = target.get().getNode().getNodeId();
         LOG.info("moving continent {} from dead node {} to {}", instance.getInstanceId(), instance.getNodeId(), to);
         reassignments.inc();
-        return rewrite(fence, instance, instance.toBuilder().setNodeId(to)
-            .setState(InstanceState.INSTANCE_STATE_PENDING).setReservedPlayers(0).build());
+        return rewrite(
+                fence,
+                instance,
+                instance.toBuilder()
+                        .setNodeId(to)
+                        .setState(InstanceState.INSTANCE_STATE_PENDING)
+                        .setReservedPlayers(0)
+                        .build());
     }
 
-    private boolean ensureContinent(final Leadership fence, final ClusterState state, final String realm,
-                                    final MapDefinition continent) {
+    private boolean ensureContinent(
+            final Leadership fence, final ClusterState state, final String realm, final MapDefinition continent) {
         final String id = realm + "." + continent.getMapId();
         if (state.instances().containsKey(id)) {
             return false;
@@ -440,17 +535,19 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         }
         warned.remove(id);
         final MapInstance instance = MapInstance.newBuilder()
-            .setInstanceId(id)
-            .setMapId(continent.getMapId())
-            .setKind(MapKind.MAP_KIND_CONTINENT)
-            .setRealm(realm)
-            .setNodeId(target.get().getNode().getNodeId())
-            .setState(InstanceState.INSTANCE_STATE_PENDING)
-            .setCreatedAtUnixMs(clock.millis())
-            .build();
+                .setInstanceId(id)
+                .setMapId(continent.getMapId())
+                .setKind(MapKind.MAP_KIND_CONTINENT)
+                .setRealm(realm)
+                .setNodeId(target.get().getNode().getNodeId())
+                .setState(InstanceState.INSTANCE_STATE_PENDING)
+                .setCreatedAtUnixMs(clock.millis())
+                .build();
         final ByteSequence key = keys.instance(id);
-        final Long revision = store.fencedTxn(fence.fence(), List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))),
-            List.of(Op.put(key, ByteSequence.from(instance.toByteArray()), PutOption.DEFAULT)));
+        final Long revision = store.fencedTxn(
+                fence.fence(),
+                List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))),
+                List.of(Op.put(key, ByteSequence.from(instance.toByteArray()), PutOption.DEFAULT)));
         if (revision != null) {
             placements.labelValues("continent").inc();
             LOG.info("placed continent {} ({}) on node {}", id, continent.getName(), instance.getNodeId());
@@ -461,21 +558,33 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     /** Replace the assignment if it is still the one decided from; a new epoch begins. */
     private boolean rewrite(final Leadership fence, final MapInstance current, final MapInstance next) {
         final ByteSequence key = keys.instance(current.getInstanceId());
-        store.fencedTxn(fence.fence(), List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getEpoch()))),
-            List.of(Op.put(key, ByteSequence.from(next.toBuilder().clearEpoch().clearMove().build().toByteArray()), PutOption.DEFAULT),
-                Op.delete(keys.instanceStatus(current.getInstanceId()), DeleteOption.DEFAULT)));
+        store.fencedTxn(
+                fence.fence(),
+                List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getEpoch()))),
+                List.of(
+                        Op.put(
+                                key,
+                                ByteSequence.from(next.toBuilder()
+                                        .clearEpoch()
+                                        .clearMove()
+                                        .build()
+                                        .toByteArray()),
+                                PutOption.DEFAULT),
+                        Op.delete(keys.instanceStatus(current.getInstanceId()), DeleteOption.DEFAULT)));
         return true;
     }
 
     private boolean delete(final Leadership fence, final MapInstance instance) {
         final ByteSequence key = keys.instance(instance.getInstanceId());
-        final List<Op> ops = new java.util.ArrayList<>(List.of(
-            Op.delete(key, DeleteOption.DEFAULT),
-            Op.delete(keys.instanceStatus(instance.getInstanceId()), DeleteOption.DEFAULT)));
+        final List<Op> ops = new ArrayList<>(List.of(
+                Op.delete(key, DeleteOption.DEFAULT),
+                Op.delete(keys.instanceStatus(instance.getInstanceId()), DeleteOption.DEFAULT)));
         if (!instance.getOwner().isEmpty()) {
-            ops.add(Op.delete(keys.binding(instance.getRealm(), instance.getMapId(), instance.getOwner()), DeleteOption.DEFAULT));
+            ops.add(Op.delete(
+                    keys.binding(instance.getRealm(), instance.getMapId(), instance.getOwner()), DeleteOption.DEFAULT));
         }
-        store.fencedTxn(fence.fence(), List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(instance.getEpoch()))), ops);
+        store.fencedTxn(
+                fence.fence(), List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(instance.getEpoch()))), ops);
         return true;
     }
 

@@ -1,21 +1,21 @@
 package io.realmcluster.controlplane.placement;
 
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
-
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.NodeStatus;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where a new instance goes: pure decisions over a {@link ClusterState}. A node's use is what its
  * instances hold: players it reports, or the room placement reserved while it reports fewer.
  */
 public final class PlacementPolicy {
-    private PlacementPolicy() {
-    }
+    private PlacementPolicy() {}
 
     /** Players counted against each node's capacity. */
     public static Map<String, Integer> used(final ClusterState state) {
@@ -37,29 +37,33 @@ public final class PlacementPolicy {
             }
         }
         return state.nodes().values().stream()
-            .filter(node -> schedulable(state, node, "continent"))
-            .filter(node -> !node.getNode().getNodeId().equals(excludeNodeId))
-            .min(Comparator.<NodeStatus>comparingInt(node -> continents.getOrDefault(node.getNode().getNodeId(), 0))
-                .thenComparingDouble(node -> share(used, node))
-                .thenComparing(node -> node.getNode().getNodeId()));
+                .filter(node -> schedulable(state, node, "continent"))
+                .filter(node -> !node.getNode().getNodeId().equals(excludeNodeId))
+                .min(Comparator.<NodeStatus>comparingInt(
+                                node -> continents.getOrDefault(node.getNode().getNodeId(), 0))
+                        .thenComparingDouble(node -> share(used, node))
+                        .thenComparing(node -> node.getNode().getNodeId()));
     }
 
     /** The least-used node of {@code pool} with room for {@code players} more; empty when none has room. */
     public static Optional<NodeStatus> instanceNode(final ClusterState state, final String pool, final int players) {
         final Map<String, Integer> used = used(state);
         return state.nodes().values().stream()
-            .filter(node -> schedulable(state, node, pool))
-            .filter(node -> used.getOrDefault(node.getNode().getNodeId(), 0) + players <= node.getNode().getCapacityPlayers())
-            .min(Comparator.<NodeStatus>comparingDouble(node -> share(used, node))
-                .thenComparing(node -> node.getNode().getNodeId()));
+                .filter(node -> schedulable(state, node, pool))
+                .filter(node -> used.getOrDefault(node.getNode().getNodeId(), 0) + players
+                        <= node.getNode().getCapacityPlayers())
+                .min(Comparator.<NodeStatus>comparingDouble(node -> share(used, node))
+                        .thenComparing(node -> node.getNode().getNodeId()));
     }
 
     private static boolean schedulable(final ClusterState state, final NodeStatus node, final String pool) {
-        return node.getNode().getPoolsList().contains(pool) && !state.isCordoned(node.getNode().getNodeId());
+        return node.getNode().getPoolsList().contains(pool)
+                && !state.isCordoned(node.getNode().getNodeId());
     }
 
     private static double share(final Map<String, Integer> used, final NodeStatus node) {
-        return used.getOrDefault(node.getNode().getNodeId(), 0) / (double) Math.max(1, node.getNode().getCapacityPlayers());
+        return used.getOrDefault(node.getNode().getNodeId(), 0)
+                / (double) Math.max(1, node.getNode().getCapacityPlayers());
     }
 
     /**
@@ -67,10 +71,10 @@ public final class PlacementPolicy {
      * more than another), with the node to move it to; empty when the spread is even.
      */
     public static Optional<Map.Entry<MapInstance, String>> continentToRebalance(final ClusterState state) {
-        final Map<String, java.util.List<MapInstance>> byNode = new HashMap<>();
+        final Map<String, List<MapInstance>> byNode = new HashMap<>();
         for (final NodeStatus node : state.nodes().values()) {
             if (schedulable(state, node, "continent")) {
-                byNode.put(node.getNode().getNodeId(), new java.util.ArrayList<>());
+                byNode.put(node.getNode().getNodeId(), new ArrayList<>());
             }
         }
         for (final MapInstance instance : state.instances().values()) {
@@ -81,10 +85,14 @@ public final class PlacementPolicy {
         if (byNode.size() < 2) {
             return Optional.empty();
         }
-        final Comparator<Map.Entry<String, java.util.List<MapInstance>>> bySize =
-            Comparator.comparingInt(e -> e.getValue().size());
-        final var most = byNode.entrySet().stream().max(bySize.thenComparing(Map.Entry::getKey)).orElseThrow();
-        final var least = byNode.entrySet().stream().min(bySize.thenComparing(Map.Entry::getKey)).orElseThrow();
+        final Comparator<Map.Entry<String, List<MapInstance>>> bySize =
+                Comparator.comparingInt(e -> e.getValue().size());
+        final var most = byNode.entrySet().stream()
+                .max(bySize.thenComparing(Map.Entry::getKey))
+                .orElseThrow();
+        final var least = byNode.entrySet().stream()
+                .min(bySize.thenComparing(Map.Entry::getKey))
+                .orElseThrow();
         if (most.getValue().size() - least.getValue().size() < 2) {
             return Optional.empty();
         }

@@ -1,12 +1,11 @@
 package io.realmcluster.controlplane.placement;
 
-import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
-
 import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -14,13 +13,18 @@ import io.realmcluster.controlplane.catalog.MapCatalog;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
-import io.realmcluster.proto.v1.InstanceRoute;
-import io.realmcluster.proto.v1.NodeStatus;
 import io.realmcluster.proto.v1.CreateInstanceRequest;
+import io.realmcluster.proto.v1.InstanceRoute;
 import io.realmcluster.proto.v1.MapDefinition;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
+import io.realmcluster.proto.v1.NodeStatus;
 import io.realmcluster.proto.v1.PlacementGrpc;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * The Placement API. Requests are checked here on any replica; only the leader places, and a
@@ -33,18 +37,17 @@ public final class PlacementService extends PlacementGrpc.PlacementImplBase {
     private static final Context.Key<String> FORWARDED_BY = Context.key("realm-forwarded-by");
 
     /** Puts the forwarding mark of incoming calls into their context. */
-    public static io.grpc.ServerInterceptor interceptor() {
-        return new io.grpc.ServerInterceptor() {
+    public static ServerInterceptor interceptor() {
+        return new ServerInterceptor() {
             @Override
-            public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(final io.grpc.ServerCall<Q, R> call,
-                                                                      final io.grpc.Metadata headers,
-                                                                      final io.grpc.ServerCallHandler<Q, R> next) {
+            public <Q, R> ServerCall.Listener<Q> interceptCall(
+                    final ServerCall<Q, R> call, final Metadata headers, final ServerCallHandler<Q, R> next) {
                 final String forwardedBy = headers.get(LeaderForwarder.FORWARDED);
                 if (forwardedBy == null) {
                     return next.startCall(call, headers);
                 }
-                return io.grpc.Contexts.interceptCall(Context.current().withValue(FORWARDED_BY, forwardedBy),
-                    call, headers, next);
+                return Contexts.interceptCall(
+                        Context.current().withValue(FORWARDED_BY, forwardedBy), call, headers, next);
             }
         };
     }
@@ -55,8 +58,12 @@ public final class PlacementService extends PlacementGrpc.PlacementImplBase {
     private final EtcdStore store;
     private final Keys keys;
 
-    public PlacementService(final MapCatalog catalog, final PlacementController controller,
-                            final LeaderForwarder forwarder, final EtcdStore store, final Keys keys) {
+    public PlacementService(
+            final MapCatalog catalog,
+            final PlacementController controller,
+            final LeaderForwarder forwarder,
+            final EtcdStore store,
+            final Keys keys) {
         this.catalog = catalog;
         this.controller = controller;
         this.forwarder = forwarder;
@@ -77,12 +84,15 @@ public final class PlacementService extends PlacementGrpc.PlacementImplBase {
     /** The instance a portal into the request's map leads to, and its node; a status exception says why not. */
     public InstanceRoute route(final CreateInstanceRequest request) {
         final boolean continent = catalog.map(request.getMapId())
-            .map(map -> map.getKind() == MapKind.MAP_KIND_CONTINENT).orElse(false);
+                .map(map -> map.getKind() == MapKind.MAP_KIND_CONTINENT)
+                .orElse(false);
         final MapInstance instance;
         if (continent) {
             if (!catalog.servesRealm(request.getRealm())) {
-                throw Status.NOT_FOUND.withDescription("unknown realm '" + request.getRealm()
-                    + "'; this control plane serves " + catalog.realms()).asRuntimeException();
+                throw Status.NOT_FOUND
+                        .withDescription("unknown realm '" + request.getRealm() + "'; this control plane serves "
+                                + catalog.realms())
+                        .asRuntimeException();
             }
             instance = read().instances().get(request.getRealm() + "." + request.getMapId());
         } else {
@@ -90,20 +100,28 @@ public final class PlacementService extends PlacementGrpc.PlacementImplBase {
         }
         final ClusterState state = read();
         // As read now: a move may be handing the instance's players to another node.
-        final MapInstance current = instance == null ? null : state.instances().getOrDefault(instance.getInstanceId(), instance);
+        final MapInstance current =
+                instance == null ? null : state.instances().getOrDefault(instance.getInstanceId(), instance);
         final NodeStatus node = current == null ? null : state.nodes().get(ClusterState.entryNode(current));
         if (node == null) {
-            throw Status.UNAVAILABLE.withDescription("no live node runs map " + request.getMapId() + " of realm "
-                + request.getRealm() + " now; retry shortly").asRuntimeException();
+            throw Status.UNAVAILABLE
+                    .withDescription("no live node runs map " + request.getMapId() + " of realm " + request.getRealm()
+                            + " now; retry shortly")
+                    .asRuntimeException();
         }
-        return InstanceRoute.newBuilder().setInstance(current).setNode(node.getNode()).build();
+        return InstanceRoute.newBuilder()
+                .setInstance(current)
+                .setNode(node.getNode())
+                .build();
     }
 
     private ClusterState read() {
         try {
             return ClusterState.read(store, keys);
         } catch (final EtcdUnavailableException e) {
-            throw Status.UNAVAILABLE.withDescription("cannot read the cluster state: " + e.getMessage()).asRuntimeException();
+            throw Status.UNAVAILABLE
+                    .withDescription("cannot read the cluster state: " + e.getMessage())
+                    .asRuntimeException();
         }
     }
 
@@ -119,40 +137,55 @@ public final class PlacementService extends PlacementGrpc.PlacementImplBase {
 
     /** Place (or find) the instance; a {@link StatusRuntimeException} says why not. */
     public MapInstance create(final CreateInstanceRequest request) {
-        final MapDefinition map = catalog.map(request.getMapId()).orElseThrow(() -> Status.NOT_FOUND
-            .withDescription("unknown map " + request.getMapId()).asRuntimeException());
+        final MapDefinition map = catalog.map(request.getMapId())
+                .orElseThrow(() -> Status.NOT_FOUND
+                        .withDescription("unknown map " + request.getMapId())
+                        .asRuntimeException());
         if (!catalog.servesRealm(request.getRealm())) {
-            throw Status.NOT_FOUND.withDescription("unknown realm '" + request.getRealm()
-                + "'; this control plane serves " + catalog.realms()).asRuntimeException();
+            throw Status.NOT_FOUND
+                    .withDescription(
+                            "unknown realm '" + request.getRealm() + "'; this control plane serves " + catalog.realms())
+                    .asRuntimeException();
         }
         if (map.getKind() == MapKind.MAP_KIND_CONTINENT) {
-            throw Status.INVALID_ARGUMENT.withDescription("map " + map.getMapId() + " (" + map.getName()
-                + ") is a continent: it always runs and is not created on demand").asRuntimeException();
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("map " + map.getMapId() + " (" + map.getName()
+                            + ") is a continent: it always runs and is not created on demand")
+                    .asRuntimeException();
         }
         if (!OWNER.matcher(request.getOwner()).matches()) {
-            throw Status.INVALID_ARGUMENT.withDescription("owner must be 1 to 64 letters, digits or . _ : - "
-                + "starting with a letter or digit, got '" + request.getOwner() + "'").asRuntimeException();
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("owner must be 1 to 64 letters, digits or . _ : - "
+                            + "starting with a letter or digit, got '" + request.getOwner() + "'")
+                    .asRuntimeException();
         }
         if (request.getPlayers() < 0 || request.getPlayers() > map.getMaxPlayers()) {
-            throw Status.INVALID_ARGUMENT.withDescription("map " + map.getMapId() + " holds at most "
-                + map.getMaxPlayers() + " players, asked for " + request.getPlayers()).asRuntimeException();
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("map " + map.getMapId() + " holds at most " + map.getMaxPlayers()
+                            + " players, asked for " + request.getPlayers())
+                    .asRuntimeException();
         }
-        final long deadlineMs = Context.current().getDeadline() == null ? DEFAULT_DEADLINE.toMillis()
-            : Math.max(1, Context.current().getDeadline().timeRemaining(TimeUnit.MILLISECONDS));
+        final long deadlineMs = Context.current().getDeadline() == null
+                ? DEFAULT_DEADLINE.toMillis()
+                : Math.max(1, Context.current().getDeadline().timeRemaining(TimeUnit.MILLISECONDS));
         if (!controller.isLeader()) {
             final String forwardedBy = FORWARDED_BY.get();
             if (forwardedBy != null) {
-                throw Status.UNAVAILABLE.withDescription("control plane " + forwardedBy
-                    + " forwarded this to a replica that no longer leads; retry").asRuntimeException();
+                throw Status.UNAVAILABLE
+                        .withDescription("control plane " + forwardedBy
+                                + " forwarded this to a replica that no longer leads; retry")
+                        .asRuntimeException();
             }
             return forwarder.createInstance(request, deadlineMs);
         }
         try {
-            return controller.createInstance(map, request.getRealm(), request.getOwner(), request.getPlayers())
-                .get(deadlineMs, TimeUnit.MILLISECONDS);
+            return controller
+                    .createInstance(map, request.getRealm(), request.getOwner(), request.getPlayers())
+                    .get(deadlineMs, TimeUnit.MILLISECONDS);
         } catch (final TimeoutException e) {
-            throw Status.DEADLINE_EXCEEDED.withDescription("placement did not finish within " + deadlineMs + " ms")
-                .asRuntimeException();
+            throw Status.DEADLINE_EXCEEDED
+                    .withDescription("placement did not finish within " + deadlineMs + " ms")
+                    .asRuntimeException();
         } catch (final ExecutionException e) {
             throw Status.fromThrowable(e.getCause()).asRuntimeException();
         } catch (final InterruptedException e) {

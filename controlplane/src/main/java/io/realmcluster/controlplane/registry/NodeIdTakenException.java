@@ -8,8 +8,11 @@ public final class NodeIdTakenException extends RuntimeException {
 
     public NodeIdTakenException(final String nodeId, final NodeStatus holder) {
         super("node id " + nodeId + " is registered by another live process"
-            + (holder == null ? "" : " (incarnation " + holder.getNode().getIncarnation()
-                + ", gRPC " + holder.getNode().getGrpc().getHost() + ":" + holder.getNode().getGrpc().getPort() + ")")
-            + "; a restarted node can register once that entry's lease expires");
+                + (holder == null
+                        ? ""
+                        : " (incarnation " + holder.getNode().getIncarnation() + ", gRPC "
+                                + holder.getNode().getGrpc().getHost() + ":"
+                                + holder.getNode().getGrpc().getPort() + ")")
+                + "; a restarted node can register once that entry's lease expires");
     }
 }

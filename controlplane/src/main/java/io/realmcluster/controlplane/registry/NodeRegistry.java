@@ -1,19 +1,17 @@
 package io.realmcluster.controlplane.registry;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.regex.Pattern;
-
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.proto.v1.NodeStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Registered nodes in etcd: one key per node, attached to a lease of the node's current session,
@@ -37,7 +35,7 @@ public final class NodeRegistry {
     public static String invalidNodeId(final String nodeId) {
         if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
             return "node id must be 1 to 64 characters of letters, digits, '.', '_' or '-' starting "
-                + "with a letter or digit, got '" + nodeId + "'";
+                    + "with a letter or digit, got '" + nodeId + "'";
         }
         return null;
     }
@@ -62,7 +60,9 @@ public final class NodeRegistry {
                     revision = store.putIfAbsent(key, value, leaseId);
                 } else {
                     final NodeStatus current = parse(existing);
-                    if (!current.getNode().getIncarnation().equals(status.getNode().getIncarnation())) {
+                    if (!current.getNode()
+                            .getIncarnation()
+                            .equals(status.getNode().getIncarnation())) {
                         throw new NodeIdTakenException(nodeId, current);
                     }
                     revision = store.putIfModRevision(key, value, leaseId, existing.getModRevision());
@@ -86,18 +86,22 @@ public final class NodeRegistry {
      */
     public Registration renew(final Registration registration, final NodeStatus status) {
         if (store.keepAliveOnce(registration.leaseId()) <= 0) {
-            throw new SessionLostException("lease " + Long.toHexString(registration.leaseId())
-                + " of node " + registration.nodeId() + " expired");
+            throw new SessionLostException("lease " + Long.toHexString(registration.leaseId()) + " of node "
+                    + registration.nodeId() + " expired");
         }
         if (status == null) {
             return registration;
         }
-        final NodeStatus leased = status.toBuilder().setLeaseId(registration.leaseId()).build();
-        final Long revision = store.putIfModRevision(keys.node(registration.nodeId()),
-            ByteSequence.from(leased.toByteArray()), registration.leaseId(), registration.modRevision());
+        final NodeStatus leased =
+                status.toBuilder().setLeaseId(registration.leaseId()).build();
+        final Long revision = store.putIfModRevision(
+                keys.node(registration.nodeId()),
+                ByteSequence.from(leased.toByteArray()),
+                registration.leaseId(),
+                registration.modRevision());
         if (revision == null) {
-            throw new SessionLostException("the entry of node " + registration.nodeId()
-                + " was replaced or removed by another session");
+            throw new SessionLostException(
+                    "the entry of node " + registration.nodeId() + " was replaced or removed by another session");
         }
         return new Registration(registration.nodeId(), registration.leaseId(), revision);
     }

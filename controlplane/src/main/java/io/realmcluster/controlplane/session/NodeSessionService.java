@@ -1,11 +1,5 @@
 package io.realmcluster.controlplane.session;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import io.grpc.stub.StreamObserver;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -16,6 +10,11 @@ import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.ControlMessage;
 import io.realmcluster.proto.v1.NodeMessage;
 import io.realmcluster.proto.v1.NodeSessionGrpc;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves the nodes' session streams. Each stream keeps its node registered in etcd; the map of
@@ -32,7 +31,7 @@ public final class NodeSessionService extends NodeSessionGrpc.NodeSessionImplBas
     private final Counter heartbeats;
     private volatile boolean shuttingDown;
     private volatile AckSink ackSink = (node, lease, ack) -> false;
-    private volatile Runnable sessionsChanged = () -> { };
+    private volatile Runnable sessionsChanged = () -> {};
 
     /** An open session as controllers see it. */
     public interface Session {
@@ -45,28 +44,32 @@ public final class NodeSessionService extends NodeSessionGrpc.NodeSessionImplBas
         boolean push(AssignmentSet assignments);
     }
 
-    public NodeSessionService(final String controlPlaneId, final NodeRegistry registry, final Clock clock,
-                              final Duration leaseTtl, final Duration heartbeatInterval,
-                              final PrometheusRegistry metrics) {
+    public NodeSessionService(
+            final String controlPlaneId,
+            final NodeRegistry registry,
+            final Clock clock,
+            final Duration leaseTtl,
+            final Duration heartbeatInterval,
+            final PrometheusRegistry metrics) {
         this.controlPlaneId = controlPlaneId;
         this.registry = registry;
         this.clock = clock;
         this.leaseTtl = leaseTtl;
         this.heartbeatInterval = heartbeatInterval;
         GaugeWithCallback.builder()
-            .name("realm_controlplane_node_sessions")
-            .help("Node sessions held by this replica")
-            .callback(cb -> cb.call(sessions.size()))
-            .register(metrics);
+                .name("realm_controlplane_node_sessions")
+                .help("Node sessions held by this replica")
+                .callback(cb -> cb.call(sessions.size()))
+                .register(metrics);
         this.sessionsEnded = Counter.builder()
-            .name("realm_controlplane_node_sessions_ended_total")
-            .help("Node sessions ended, by reason")
-            .labelNames("reason")
-            .register(metrics);
+                .name("realm_controlplane_node_sessions_ended_total")
+                .help("Node sessions ended, by reason")
+                .labelNames("reason")
+                .register(metrics);
         this.heartbeats = Counter.builder()
-            .name("realm_controlplane_node_heartbeats_total")
-            .help("Heartbeats received from nodes")
-            .register(metrics);
+                .name("realm_controlplane_node_heartbeats_total")
+                .help("Heartbeats received from nodes")
+                .register(metrics);
     }
 
     @Override

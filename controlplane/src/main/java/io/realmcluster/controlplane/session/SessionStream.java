@@ -1,8 +1,5 @@
 package io.realmcluster.controlplane.session;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -22,6 +19,9 @@ import io.realmcluster.proto.v1.NodeMessage;
 import io.realmcluster.proto.v1.NodeState;
 import io.realmcluster.proto.v1.NodeStatus;
 import io.realmcluster.proto.v1.Welcome;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One node's session: Hello registers the node under a fresh lease, heartbeats renew it, and the
@@ -53,11 +53,13 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
                 case HEARTBEAT -> heartbeat(message.getHeartbeat());
                 case GOODBYE -> goodbye(message.getGoodbye().getReason());
                 case ASSIGNMENT_ACK -> acknowledged(message.getAssignmentAck());
-                default -> throw Status.INVALID_ARGUMENT
-                    .withDescription("empty or unknown node message").asRuntimeException();
+                default ->
+                    throw Status.INVALID_ARGUMENT
+                            .withDescription("empty or unknown node message")
+                            .asRuntimeException();
             }
         } catch (final StatusRuntimeException e) {
-            fail(e.getStatus(), e.getStatus().getCode().name().toLowerCase(java.util.Locale.ROOT));
+            fail(e.getStatus(), e.getStatus().getCode().name().toLowerCase(Locale.ROOT));
         } catch (final NodeIdTakenException e) {
             fail(Status.ALREADY_EXISTS.withDescription(e.getMessage()), "node_id_taken");
         } catch (final SessionLostException e) {
@@ -69,35 +71,45 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
 
     private void hello(final Hello hello) {
         if (registration != null) {
-            throw Status.FAILED_PRECONDITION.withDescription("second Hello on one session").asRuntimeException();
+            throw Status.FAILED_PRECONDITION
+                    .withDescription("second Hello on one session")
+                    .asRuntimeException();
         }
         final String invalid = NodeRegistry.invalidNodeId(hello.getNode().getNodeId());
         if (invalid != null) {
             throw Status.INVALID_ARGUMENT.withDescription(invalid).asRuntimeException();
         }
         if (hello.getNode().getIncarnation().isEmpty()) {
-            throw Status.INVALID_ARGUMENT.withDescription("Hello without incarnation").asRuntimeException();
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("Hello without incarnation")
+                    .asRuntimeException();
         }
         final long now = service.clock().millis();
         status = NodeStatus.newBuilder()
-            .setNode(hello.getNode())
-            .setState(NodeState.NODE_STATE_READY)
-            .setControlplaneId(service.controlPlaneId())
-            .setRegisteredAtUnixMs(now)
-            .setLastHeartbeatUnixMs(now)
-            .build();
+                .setNode(hello.getNode())
+                .setState(NodeState.NODE_STATE_READY)
+                .setControlplaneId(service.controlPlaneId())
+                .setRegisteredAtUnixMs(now)
+                .setLastHeartbeatUnixMs(now)
+                .build();
         registration = service.registry().register(status);
         lastWriteMillis = now;
-        LOG.info("node {} registered (gRPC {}:{}, clients {}:{}, pools {}, lease {})",
-            registration.nodeId(), hello.getNode().getGrpc().getHost(), hello.getNode().getGrpc().getPort(),
-            hello.getNode().getClient().getHost(), hello.getNode().getClient().getPort(),
-            String.join(",", hello.getNode().getPoolsList()), Long.toHexString(registration.leaseId()));
-        send(ControlMessage.newBuilder().setWelcome(Welcome.newBuilder()
-            .setLeaseId(registration.leaseId())
-            .setLeaseTtlMs(service.leaseTtl().toMillis())
-            .setHeartbeatIntervalMs(service.heartbeatInterval().toMillis())
-            .setControlplaneId(service.controlPlaneId()))
-            .build());
+        LOG.info(
+                "node {} registered (gRPC {}:{}, clients {}:{}, pools {}, lease {})",
+                registration.nodeId(),
+                hello.getNode().getGrpc().getHost(),
+                hello.getNode().getGrpc().getPort(),
+                hello.getNode().getClient().getHost(),
+                hello.getNode().getClient().getPort(),
+                String.join(",", hello.getNode().getPoolsList()),
+                Long.toHexString(registration.leaseId()));
+        send(ControlMessage.newBuilder()
+                .setWelcome(Welcome.newBuilder()
+                        .setLeaseId(registration.leaseId())
+                        .setLeaseTtlMs(service.leaseTtl().toMillis())
+                        .setHeartbeatIntervalMs(service.heartbeatInterval().toMillis())
+                        .setControlplaneId(service.controlPlaneId()))
+                .build());
         // After the Welcome, so the node's first assignment set never overtakes it.
         service.opened(registration.nodeId(), this);
     }
@@ -107,8 +119,12 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
         service.heartbeatReceived();
         final long now = service.clock().millis();
         NodeStatus rewrite = null;
-        if (placementRelevantChange(status.getLoad(), heartbeat.getLoad()) || now - lastWriteMillis >= REWRITE_INTERVAL_MS) {
-            status = status.toBuilder().setLoad(heartbeat.getLoad()).setLastHeartbeatUnixMs(now).build();
+        if (placementRelevantChange(status.getLoad(), heartbeat.getLoad())
+                || now - lastWriteMillis >= REWRITE_INTERVAL_MS) {
+            status = status.toBuilder()
+                    .setLoad(heartbeat.getLoad())
+                    .setLastHeartbeatUnixMs(now)
+                    .build();
             rewrite = status;
         }
         registration = service.registry().renew(registration, rewrite);
@@ -116,15 +132,18 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
             lastWriteMillis = now;
         }
         send(ControlMessage.newBuilder()
-            .setHeartbeatAck(HeartbeatAck.newBuilder().setSequence(heartbeat.getSequence()))
-            .build());
+                .setHeartbeatAck(HeartbeatAck.newBuilder().setSequence(heartbeat.getSequence()))
+                .build());
     }
 
     private void acknowledged(final AssignmentAck ack) {
         requireRegistered();
         if (!service.recordAck(registration.nodeId(), registration.leaseId(), ack)) {
-            LOG.debug("stale acknowledgement from node {} for {} at epoch {}", registration.nodeId(),
-                ack.getInstanceId(), ack.getEpoch());
+            LOG.debug(
+                    "stale acknowledgement from node {} for {} at epoch {}",
+                    registration.nodeId(),
+                    ack.getInstanceId(),
+                    ack.getEpoch());
         }
     }
 
@@ -153,13 +172,16 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
      * turn every heartbeat into an etcd write and a watch event on every replica.
      */
     static boolean placementRelevantChange(final LoadReport before, final LoadReport after) {
-        if (before.getPlayers() != after.getPlayers() || before.getMapInstances() != after.getMapInstances()
-            || before.getMapsCount() != after.getMapsCount()) {
+        if (before.getPlayers() != after.getPlayers()
+                || before.getMapInstances() != after.getMapInstances()
+                || before.getMapsCount() != after.getMapsCount()) {
             return true;
         }
         for (int i = 0; i < after.getMapsCount(); i++) {
             if (before.getMaps(i).getPlayers() != after.getMaps(i).getPlayers()
-                || !before.getMaps(i).getInstanceId().equals(after.getMaps(i).getInstanceId())) {
+                    || !before.getMaps(i)
+                            .getInstanceId()
+                            .equals(after.getMaps(i).getInstanceId())) {
                 return true;
             }
         }
@@ -186,7 +208,10 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
             service.closed(registration.nodeId(), this, "controlplane_shutdown");
             return;
         }
-        LOG.info("session of node {} broke ({}); removing it", registration.nodeId(), Status.fromThrowable(t).getCode());
+        LOG.info(
+                "session of node {} broke ({}); removing it",
+                registration.nodeId(),
+                Status.fromThrowable(t).getCode());
         release("stream_broken");
     }
 
@@ -209,7 +234,8 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
             if (!ended) {
                 ended = true;
                 responses.onError(Status.FAILED_PRECONDITION
-                    .withDescription("superseded by a newer session of the same node").asRuntimeException());
+                        .withDescription("superseded by a newer session of the same node")
+                        .asRuntimeException());
             }
         }
     }
@@ -226,13 +252,17 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
 
     private void requireRegistered() {
         if (registration == null) {
-            throw Status.FAILED_PRECONDITION.withDescription("first message must be Hello").asRuntimeException();
+            throw Status.FAILED_PRECONDITION
+                    .withDescription("first message must be Hello")
+                    .asRuntimeException();
         }
     }
 
     private void fail(final Status status, final String reason) {
-        LOG.warn("ending session of node {}: {}", registration == null ? "(unregistered)" : registration.nodeId(),
-            status.getDescription());
+        LOG.warn(
+                "ending session of node {}: {}",
+                registration == null ? "(unregistered)" : registration.nodeId(),
+                status.getDescription());
         if (registration != null) {
             service.closed(registration.nodeId(), this, reason);
         }

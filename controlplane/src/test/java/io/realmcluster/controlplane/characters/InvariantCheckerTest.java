@@ -3,6 +3,11 @@ package io.realmcluster.controlplane.characters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.realmcluster.common.db.Database;
+import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.proto.v1.InvariantReport;
+import io.realmcluster.proto.v1.InvariantResult;
+import io.realmcluster.testkit.PostgresExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,17 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import io.realmcluster.common.db.Database;
-import io.realmcluster.common.db.DatabaseCredentials;
-import io.realmcluster.proto.v1.InvariantReport;
-import io.realmcluster.proto.v1.InvariantResult;
-import io.realmcluster.testkit.PostgresExtension;
 
 /** The invariant checker finds each kind of damage it names, and the sweeper repairs what it may. */
 class InvariantCheckerTest {
@@ -33,10 +31,11 @@ class InvariantCheckerTest {
 
     @BeforeEach
     void schema() throws SQLException {
-        database = Database.open("check-test", postgres.jdbcUrl(), new DatabaseCredentials(postgres.user(), postgres.password()), 2);
+        database = Database.open(
+                "check-test", postgres.jdbcUrl(), new DatabaseCredentials(postgres.user(), postgres.password()), 2);
         database.migrate();
         account = value("INSERT INTO account (name, password_hash, password_salt, password_iterations) "
-            + "VALUES ('Checker', '\\x00', '\\x00', 1) RETURNING account_id");
+                + "VALUES ('Checker', '\\x00', '\\x00', 1) RETURNING account_id");
     }
 
     @AfterEach
@@ -48,33 +47,43 @@ class InvariantCheckerTest {
     void aHealthyDatabasePasses() throws SQLException {
         final long looter = character("Looter");
         update("INSERT INTO ledger (character_id, money_delta, source, node, epoch, save_seq) VALUES (" + looter
-            + ", 30, 'loot', 'node-a', 1, 1)");
+                + ", 30, 'loot', 'node-a', 1, 1)");
         update("UPDATE character SET money = 30, state = 'ONLINE', owner_node = 'node-a', epoch = 1, save_seq = 1 "
-            + "WHERE character_id = " + looter);
+                + "WHERE character_id = " + looter);
 
         final InvariantReport report = new InvariantChecker(database, 30).check(Set.of("node-a"));
         assertThat(report.getOk()).as(report.toString()).isTrue();
-        assertThat(byName(report).get("characters_owned_by_live_nodes").getChecked()).isEqualTo(1);
+        assertThat(byName(report).get("characters_owned_by_live_nodes").getChecked())
+                .isEqualTo(1);
     }
 
     @Test
     void eachKindOfDamageIsFoundAndNamed() throws SQLException {
         final long orphan = character("Orphan");
-        update("UPDATE character SET state = 'ONLINE', owner_node = 'node-dead', epoch = 1 WHERE character_id = " + orphan);
+        update("UPDATE character SET state = 'ONLINE', owner_node = 'node-dead', epoch = 1 WHERE character_id = "
+                + orphan);
         final long rich = character("Rich");
         update("UPDATE character SET money = 500 WHERE character_id = " + rich);
         final long frozen = character("Frozen");
         update("UPDATE character SET state = 'IN_TRANSFER', owner_node = 'node-a', transfer_id = '" + UUID.randomUUID()
-            + "', updated_at = now() - interval '5 minutes' WHERE character_id = " + frozen);
+                + "', updated_at = now() - interval '5 minutes' WHERE character_id = " + frozen);
 
         final InvariantReport report = new InvariantChecker(database, 30).check(Set.of("node-a"));
         assertThat(report.getOk()).isFalse();
         final Map<String, InvariantResult> results = byName(report);
-        assertThat(results.get("characters_owned_by_live_nodes").getViolationsList()).singleElement().asString()
-            .contains("Orphan").contains("node-dead");
-        assertThat(results.get("money_explained_by_ledger").getViolationsList()).singleElement().asString()
-            .contains("Rich has 500 copper, its ledger explains 0");
-        assertThat(results.get("no_stale_transfers").getViolationsList()).singleElement().asString().contains("Frozen");
+        assertThat(results.get("characters_owned_by_live_nodes").getViolationsList())
+                .singleElement()
+                .asString()
+                .contains("Orphan")
+                .contains("node-dead");
+        assertThat(results.get("money_explained_by_ledger").getViolationsList())
+                .singleElement()
+                .asString()
+                .contains("Rich has 500 copper, its ledger explains 0");
+        assertThat(results.get("no_stale_transfers").getViolationsList())
+                .singleElement()
+                .asString()
+                .contains("Frozen");
         assertThat(results.get("item_ids_unique").getOk()).isTrue();
         assertThat(results.get("saves_never_regress").getOk()).isTrue();
     }
@@ -84,34 +93,40 @@ class InvariantCheckerTest {
         final long character = character("Fenced");
         update("UPDATE character SET epoch = 5, save_seq = 9 WHERE character_id = " + character);
         assertThatThrownBy(() -> update("UPDATE character SET save_seq = 8 WHERE character_id = " + character))
-            .isInstanceOf(SQLException.class).hasMessageContaining("would overwrite epoch 5, save 9");
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("would overwrite epoch 5, save 9");
         assertThatThrownBy(() -> update("UPDATE character SET epoch = 4 WHERE character_id = " + character))
-            .isInstanceOf(SQLException.class);
+                .isInstanceOf(SQLException.class);
     }
 
     @Test
     void theSweeperGivesBackCharactersOfGoneNodesAndStuckTransfersButNotRecentOnes() throws SQLException {
         final long orphan = character("Orphan");
         update("UPDATE character SET state = 'ONLINE', owner_node = 'node-dead', epoch = 1, "
-            + "updated_at = now() - interval '1 minute' WHERE character_id = " + orphan);
+                + "updated_at = now() - interval '1 minute' WHERE character_id = " + orphan);
         final long recent = character("Recent");
-        update("UPDATE character SET state = 'ONLINE', owner_node = 'node-new', epoch = 1 WHERE character_id = " + recent);
+        update("UPDATE character SET state = 'ONLINE', owner_node = 'node-new', epoch = 1 WHERE character_id = "
+                + recent);
         final long alive = character("Alive");
         update("UPDATE character SET state = 'ONLINE', owner_node = 'node-a', epoch = 1, "
-            + "updated_at = now() - interval '1 minute' WHERE character_id = " + alive);
+                + "updated_at = now() - interval '1 minute' WHERE character_id = " + alive);
         final long frozen = character("Frozen");
         update("UPDATE character SET state = 'IN_TRANSFER', owner_node = 'node-a', epoch = 3, transfer_id = '"
-            + UUID.randomUUID() + "', updated_at = now() - interval '5 minutes' WHERE character_id = " + frozen);
+                + UUID.randomUUID() + "', updated_at = now() - interval '5 minutes' WHERE character_id = " + frozen);
 
         try (CharacterSweeper sweeper = new CharacterSweeper(database, () -> Set.of("node-a"), () -> true, 30)) {
             assertThat(sweeper.sweep(Set.of("node-a"))).isEqualTo(2);
         }
-        assertThat(text("SELECT state FROM character WHERE character_id = " + orphan)).isEqualTo("OFFLINE");
+        assertThat(text("SELECT state FROM character WHERE character_id = " + orphan))
+                .isEqualTo("OFFLINE");
         assertThat(text("SELECT state FROM character WHERE character_id = " + recent))
-            .as("claimed moments ago: its node may have registered after the live set was read").isEqualTo("ONLINE");
-        assertThat(text("SELECT state FROM character WHERE character_id = " + alive)).isEqualTo("ONLINE");
+                .as("claimed moments ago: its node may have registered after the live set was read")
+                .isEqualTo("ONLINE");
+        assertThat(text("SELECT state FROM character WHERE character_id = " + alive))
+                .isEqualTo("ONLINE");
         assertThat(text("SELECT state || ' ' || epoch FROM character WHERE character_id = " + frozen))
-            .as("the reset raises the epoch, so the transfer's claim at epoch 3 can no longer win").isEqualTo("OFFLINE 4");
+                .as("the reset raises the epoch, so the transfer's claim at epoch 3 can no longer win")
+                .isEqualTo("OFFLINE 4");
     }
 
     private static Map<String, InvariantResult> byName(final InvariantReport report) {
@@ -120,7 +135,7 @@ class InvariantCheckerTest {
 
     private long character(final String name) throws SQLException {
         return value("INSERT INTO character (account_id, realm, name, race, class, map_id, x, y, z) VALUES (" + account
-            + ", 'main', '" + name + "', 1, 1, 0, 0, 0, 0) RETURNING character_id");
+                + ", 'main', '" + name + "', 1, 1, 0, 0, 0, 0) RETURNING character_id");
     }
 
     private long value(final String sql) throws SQLException {
@@ -128,15 +143,17 @@ class InvariantCheckerTest {
     }
 
     private String text(final String sql) throws SQLException {
-        try (Connection connection = database.connection(); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery(sql)) {
+        try (Connection connection = database.connection();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
             row.next();
             return row.getString(1);
         }
     }
 
     private void update(final String sql) throws SQLException {
-        try (Connection connection = database.connection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = database.connection();
+                Statement statement = connection.createStatement()) {
             statement.executeUpdate(sql);
         }
     }

@@ -3,23 +3,6 @@ package io.realmcluster.controlplane.login;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -34,14 +17,31 @@ import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.LoginRequest;
 import io.realmcluster.proto.v1.LoginResponse;
 import io.realmcluster.testkit.PostgresExtension;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The stores and the login service against a real PostgreSQL, with a router and a clock of the test's own. */
 class AccountsAndCharactersTest {
     @RegisterExtension
     static final PostgresExtension PG = new PostgresExtension();
 
-    private static final SessionToken TOKENS = new SessionToken(TokenSecret.of(
-        "the-login-tests-own-secret-of-32-bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    private static final SessionToken TOKENS =
+            new SessionToken(TokenSecret.of("the-login-tests-own-secret-of-32-bytes".getBytes(StandardCharsets.UTF_8)));
     private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
 
     private static Database database;
@@ -66,14 +66,21 @@ class AccountsAndCharactersTest {
         final String name = unique("Tirion");
         accounts.create(name, "light-bringer");
         assertThat(accounts.authenticate(name.toUpperCase(), "light-bringer")).isPresent();
-        assertStatus(() -> accounts.create(name.toLowerCase(), "another-pass"), Status.Code.ALREADY_EXISTS,
-            "account name '" + name.toLowerCase() + "' is taken");
-        assertStatus(() -> accounts.create("ab", "long-enough"), Status.Code.INVALID_ARGUMENT,
-            "account name must be 3 to 32 letters, digits or '_', got 'ab'");
-        assertStatus(() -> accounts.create("has space", "long-enough"), Status.Code.INVALID_ARGUMENT, "got 'has space'");
+        assertStatus(
+                () -> accounts.create(name.toLowerCase(), "another-pass"),
+                Status.Code.ALREADY_EXISTS,
+                "account name '" + name.toLowerCase() + "' is taken");
+        assertStatus(
+                () -> accounts.create("ab", "long-enough"),
+                Status.Code.INVALID_ARGUMENT,
+                "account name must be 3 to 32 letters, digits or '_', got 'ab'");
+        assertStatus(
+                () -> accounts.create("has space", "long-enough"), Status.Code.INVALID_ARGUMENT, "got 'has space'");
         assertStatus(() -> accounts.create("x".repeat(33), "long-enough"), Status.Code.INVALID_ARGUMENT, "3 to 32");
-        assertStatus(() -> accounts.create(unique("Short"), "1234567"), Status.Code.INVALID_ARGUMENT,
-            "password must be 8 to 128 characters");
+        assertStatus(
+                () -> accounts.create(unique("Short"), "1234567"),
+                Status.Code.INVALID_ARGUMENT,
+                "password must be 8 to 128 characters");
     }
 
     @Test
@@ -90,7 +97,8 @@ class AccountsAndCharactersTest {
         final String name = unique("Khadgar");
         accounts.create(name, "violet-citadel");
         final List<String> row = row("SELECT password_iterations, length(password_salt), length(password_hash), "
-            + "position(convert_to('violet-citadel', 'UTF8') in password_hash) FROM account WHERE name = '" + name + "'");
+                + "position(convert_to('violet-citadel', 'UTF8') in password_hash) FROM account WHERE name = '" + name
+                + "'");
         assertThat(row).containsExactly("1000", "16", "32", "0");
     }
 
@@ -101,33 +109,51 @@ class AccountsAndCharactersTest {
         assertThat(tauren.getName()).isEqualTo("Cairne");
         assertThat(tauren.getMapId()).isEqualTo(1);
         assertThat(tauren.getLevel()).isEqualTo(1);
-        assertThat(row("SELECT state, epoch, save_seq, coalesce(owner_node, '-'), transfer_id IS NULL, map_id, x, y, z, money "
-            + "FROM character WHERE character_id = " + tauren.getCharacterId()))
-            .containsExactly("OFFLINE", "0", "0", "-", "t", "1", "-2917.58", "-257.98", "52.99", "0");
+        assertThat(row(
+                        "SELECT state, epoch, save_seq, coalesce(owner_node, '-'), transfer_id IS NULL, map_id, x, y, z, money "
+                                + "FROM character WHERE character_id = " + tauren.getCharacterId()))
+                .containsExactly("OFFLINE", "0", "0", "-", "t", "1", "-2917.58", "-257.98", "52.99", "0");
 
         final Character human = characters.create(account, "main", "Anduinn", 1, 2);
         assertThat(row("SELECT map_id, x, y, z FROM character WHERE character_id = " + human.getCharacterId()))
-            .containsExactly("0", "-8949.95", "-132.49", "83.53");
+                .containsExactly("0", "-8949.95", "-132.49", "83.53");
         final Character orc = characters.create(account, "main", "Grommash", 2, 1);
         assertThat(row("SELECT map_id, x, y, z FROM character WHERE character_id = " + orc.getCharacterId()))
-            .containsExactly("1", "-618.52", "-4251.67", "38.72");
+                .containsExactly("1", "-618.52", "-4251.67", "38.72");
     }
 
     @Test
     void badNamesRacesAndClassesAreRefusedWithTheValue() {
         final long account = accounts.create(unique("Varok"), "saurfang-1").getAccountId();
-        assertStatus(() -> characters.create(account, "main", "X", 2, 1), Status.Code.INVALID_ARGUMENT,
-            "character name must be 2 to 12 letters, got 'X'");
-        assertStatus(() -> characters.create(account, "main", "Thirteenchars", 2, 1), Status.Code.INVALID_ARGUMENT, "'Thirteenchars'");
+        assertStatus(
+                () -> characters.create(account, "main", "X", 2, 1),
+                Status.Code.INVALID_ARGUMENT,
+                "character name must be 2 to 12 letters, got 'X'");
+        assertStatus(
+                () -> characters.create(account, "main", "Thirteenchars", 2, 1),
+                Status.Code.INVALID_ARGUMENT,
+                "'Thirteenchars'");
         assertStatus(() -> characters.create(account, "main", "Var0k", 2, 1), Status.Code.INVALID_ARGUMENT, "'Var0k'");
-        assertStatus(() -> characters.create(account, "main", "Varok", 9, 1), Status.Code.INVALID_ARGUMENT,
-            "unknown race 9; vanilla races are 1 to 8");
-        assertStatus(() -> characters.create(account, "main", "Varok", 0, 1), Status.Code.INVALID_ARGUMENT, "unknown race 0");
-        assertStatus(() -> characters.create(account, "main", "Varok", 2, 6), Status.Code.INVALID_ARGUMENT,
-            "unknown class 6; vanilla classes are 1-5, 7-9 and 11");
-        assertStatus(() -> characters.create(account, "main", "Varok", 2, 10), Status.Code.INVALID_ARGUMENT, "unknown class 10");
-        assertStatus(() -> characters.create(account, "main", "Varok", 2, 2), Status.Code.INVALID_ARGUMENT,
-            "race 2 (orc) cannot be class 2 in vanilla; its classes are [1, 3, 4, 7, 9]");
+        assertStatus(
+                () -> characters.create(account, "main", "Varok", 9, 1),
+                Status.Code.INVALID_ARGUMENT,
+                "unknown race 9; vanilla races are 1 to 8");
+        assertStatus(
+                () -> characters.create(account, "main", "Varok", 0, 1),
+                Status.Code.INVALID_ARGUMENT,
+                "unknown race 0");
+        assertStatus(
+                () -> characters.create(account, "main", "Varok", 2, 6),
+                Status.Code.INVALID_ARGUMENT,
+                "unknown class 6; vanilla classes are 1-5, 7-9 and 11");
+        assertStatus(
+                () -> characters.create(account, "main", "Varok", 2, 10),
+                Status.Code.INVALID_ARGUMENT,
+                "unknown class 10");
+        assertStatus(
+                () -> characters.create(account, "main", "Varok", 2, 2),
+                Status.Code.INVALID_ARGUMENT,
+                "race 2 (orc) cannot be class 2 in vanilla; its classes are [1, 3, 4, 7, 9]");
     }
 
     @Test
@@ -136,11 +162,15 @@ class AccountsAndCharactersTest {
         final long second = accounts.create(unique("Alleria"), "windrunner").getAccountId();
         final String name = "Ranger" + (char) ('a' + (int) (first % 26));
         characters.create(first, "main", name, 4, 3);
-        assertStatus(() -> characters.create(second, "main", name.toUpperCase(), 4, 3), Status.Code.ALREADY_EXISTS,
-            "character name '" + name + "' is taken in realm main");
+        assertStatus(
+                () -> characters.create(second, "main", name.toUpperCase(), 4, 3),
+                Status.Code.ALREADY_EXISTS,
+                "character name '" + name + "' is taken in realm main");
         assertThat(characters.create(second, "other", name, 4, 3).getRealm()).isEqualTo("other");
         assertThat(characters.find(first, "main", name.toLowerCase())).isPresent();
-        assertThat(characters.find(second, "main", name)).as("another account's character").isEmpty();
+        assertThat(characters.find(second, "main", name))
+                .as("another account's character")
+                .isEmpty();
     }
 
     @Test
@@ -151,7 +181,10 @@ class AccountsAndCharactersTest {
         final AtomicReference<String> asked = new AtomicReference<>();
         final CharacterRouter router = (realm, mapId, owner) -> {
             asked.set(realm + "/" + mapId + "/" + owner);
-            return new CharacterRouter.Route("node-7", Endpoint.newBuilder().setHost("10.0.0.7").setPort(8085).build(), "main.0");
+            return new CharacterRouter.Route(
+                    "node-7",
+                    Endpoint.newBuilder().setHost("10.0.0.7").setPort(8085).build(),
+                    "main.0");
         };
         final LoginResponse response = call(service(router, false), name, "ironforge-1", "Magnib");
         assertThat(asked.get()).isEqualTo("main/0/");
@@ -162,52 +195,74 @@ class AccountsAndCharactersTest {
 
         final byte[] token = response.getSessionToken().toByteArray();
         final SessionToken.Verdict verdict = TOKENS.verify(token, "node-7", NOW.toEpochMilli() + 29_999);
-        assertThat(verdict.claims()).isEqualTo(new SessionToken.Claims(account, dwarf.getCharacterId(), "main", "node-7",
-            NOW.toEpochMilli() + 30_000));
-        assertThat(TOKENS.verify(token, "node-7", NOW.toEpochMilli() + 30_000).failure()).isEqualTo(SessionToken.Failure.EXPIRED);
-        assertThat(TOKENS.verify(token, "node-8", NOW.toEpochMilli()).failure()).isEqualTo(SessionToken.Failure.WRONG_NODE);
+        assertThat(verdict.claims())
+                .isEqualTo(new SessionToken.Claims(
+                        account, dwarf.getCharacterId(), "main", "node-7", NOW.toEpochMilli() + 30_000));
+        assertThat(TOKENS.verify(token, "node-7", NOW.toEpochMilli() + 30_000).failure())
+                .isEqualTo(SessionToken.Failure.EXPIRED);
+        assertThat(TOKENS.verify(token, "node-8", NOW.toEpochMilli()).failure())
+                .isEqualTo(SessionToken.Failure.WRONG_NODE);
     }
 
     @Test
     void aRouterThatCannotPlaceTheCharacterIsPassedOnWithItsReason() {
         final String name = unique("Rokhan");
         accounts.create(name, "darkspear-1");
-        characters.create(accounts.authenticate(name, "darkspear-1").orElseThrow().getAccountId(), "main", "Rokhanb", 8, 3);
+        characters.create(
+                accounts.authenticate(name, "darkspear-1").orElseThrow().getAccountId(), "main", "Rokhanb", 8, 3);
         final CharacterRouter full = (realm, mapId, owner) -> {
-            throw Status.RESOURCE_EXHAUSTED.withDescription("the continent pool is full").asRuntimeException();
+            throw Status.RESOURCE_EXHAUSTED
+                    .withDescription("the continent pool is full")
+                    .asRuntimeException();
         };
-        assertStatus(() -> call(service(full, false), name, "darkspear-1", "Rokhanb"), Status.Code.RESOURCE_EXHAUSTED,
-            "the continent pool is full");
-        assertStatus(() -> call(service(full, false), name, "darkspear-1", "Nobodyhere"), Status.Code.NOT_FOUND,
-            "no character 'Nobodyhere' on this account in realm main");
+        assertStatus(
+                () -> call(service(full, false), name, "darkspear-1", "Rokhanb"),
+                Status.Code.RESOURCE_EXHAUSTED,
+                "the continent pool is full");
+        assertStatus(
+                () -> call(service(full, false), name, "darkspear-1", "Nobodyhere"),
+                Status.Code.NOT_FOUND,
+                "no character 'Nobodyhere' on this account in realm main");
     }
 
     private static LoginService service(final CharacterRouter router, final boolean allowRegistration) {
-        return new LoginService(accounts, characters, router, TOKENS, MapCatalog.vanilla(List.of("main", "other")),
-            allowRegistration, Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
+        return new LoginService(
+                accounts,
+                characters,
+                router,
+                TOKENS,
+                MapCatalog.vanilla(List.of("main", "other")),
+                allowRegistration,
+                Duration.ofSeconds(30),
+                Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     /** One Login call straight on the service; its error thrown as the client would see it. */
-    private static LoginResponse call(final LoginService service, final String account, final String password,
-                                      final String character) {
+    private static LoginResponse call(
+            final LoginService service, final String account, final String password, final String character) {
         final AtomicReference<LoginResponse> result = new AtomicReference<>();
         final AtomicReference<Throwable> error = new AtomicReference<>();
-        service.login(LoginRequest.newBuilder().setAccount(account).setPassword(password).setRealm("main")
-            .setCharacter(character).build(), new StreamObserver<>() {
-                @Override
-                public void onNext(final LoginResponse value) {
-                    result.set(value);
-                }
+        service.login(
+                LoginRequest.newBuilder()
+                        .setAccount(account)
+                        .setPassword(password)
+                        .setRealm("main")
+                        .setCharacter(character)
+                        .build(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(final LoginResponse value) {
+                        result.set(value);
+                    }
 
-                @Override
-                public void onError(final Throwable t) {
-                    error.set(t);
-                }
+                    @Override
+                    public void onError(final Throwable t) {
+                        error.set(t);
+                    }
 
-                @Override
-                public void onCompleted() {
-                }
-            });
+                    @Override
+                    public void onCompleted() {}
+                });
         if (error.get() != null) {
             throw (StatusRuntimeException) error.get();
         }
@@ -219,10 +274,11 @@ class AccountsAndCharactersTest {
     }
 
     private static List<String> row(final String sql) throws SQLException {
-        try (Connection connection = database.connection(); Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
+        try (Connection connection = database.connection();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             assertThat(result.next()).as("a row for %s", sql).isTrue();
-            final List<String> values = new java.util.ArrayList<>();
+            final List<String> values = new ArrayList<>();
             for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
                 values.add(result.getString(i));
             }

@@ -4,17 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -36,13 +25,23 @@ import io.realmcluster.proto.v1.PlayerCreateCharacterRequest;
 import io.realmcluster.proto.v1.RegisterAccountRequest;
 import io.realmcluster.testkit.EtcdExtension;
 import io.realmcluster.testkit.PostgresExtension;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Accounts, characters and login against a real PostgreSQL and a real etcd. */
 class LoginTest {
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
 
-    private static final TokenSecret SECRET = TokenSecret.of("a-secret-of-at-least-thirty-two-bytes".getBytes(StandardCharsets.UTF_8));
+    private static final TokenSecret SECRET =
+            TokenSecret.of("a-secret-of-at-least-thirty-two-bytes".getBytes(StandardCharsets.UTF_8));
 
     /** One PostgreSQL per test: one of them stops it. */
     @RegisterExtension
@@ -65,66 +64,145 @@ class LoginTest {
     void aRegisteredPlayerLogsInAndGetsATokenForTheNodeOfItsContinent() {
         start(true);
         FakeNode.connect(channel, "node-1", 1000, "continent");
-        login().registerAccount(RegisterAccountRequest.newBuilder().setName("Thrall").setPassword("for-the-horde").build());
-        final var orc = login().createCharacter(PlayerCreateCharacterRequest.newBuilder().setAccount("thrall")
-            .setPassword("for-the-horde").setName("goelthrall").setRace(2).setClass_(7).build());
+        login().registerAccount(RegisterAccountRequest.newBuilder()
+                .setName("Thrall")
+                .setPassword("for-the-horde")
+                .build());
+        final var orc = login().createCharacter(PlayerCreateCharacterRequest.newBuilder()
+                .setAccount("thrall")
+                .setPassword("for-the-horde")
+                .setName("goelthrall")
+                .setRace(2)
+                .setClass_(7)
+                .build());
         assertThat(orc.getName()).isEqualTo("Goelthrall");
         assertThat(orc.getMapId()).isEqualTo(1);
 
-        final LoginResponse response = await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> login()
-            .login(LoginRequest.newBuilder().setAccount("Thrall").setPassword("for-the-horde").setCharacter("Goelthrall")
-                .build()), r -> true);
+        final LoginResponse response = await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(
+                        () -> login().login(LoginRequest.newBuilder()
+                                .setAccount("Thrall")
+                                .setPassword("for-the-horde")
+                                .setCharacter("Goelthrall")
+                                .build()),
+                        r -> true);
         assertThat(response.getNodeId()).isEqualTo("node-1");
         assertThat(response.getInstanceId()).isEqualTo("main.1");
         assertThat(response.getNodeClient().getPort()).isEqualTo(2);
         final SessionToken tokens = new SessionToken(SECRET);
-        final SessionToken.Verdict verdict = tokens.verify(response.getSessionToken().toByteArray(), "node-1",
-            System.currentTimeMillis());
+        final SessionToken.Verdict verdict =
+                tokens.verify(response.getSessionToken().toByteArray(), "node-1", System.currentTimeMillis());
         assertThat(verdict.valid()).isTrue();
         assertThat(verdict.claims().characterId()).isEqualTo(orc.getCharacterId());
-        assertThat(tokens.verify(response.getSessionToken().toByteArray(), "node-2", System.currentTimeMillis()).failure())
-            .isEqualTo(SessionToken.Failure.WRONG_NODE);
+        assertThat(tokens.verify(response.getSessionToken().toByteArray(), "node-2", System.currentTimeMillis())
+                        .failure())
+                .isEqualTo(SessionToken.Failure.WRONG_NODE);
     }
 
     @Test
     void wrongPasswordsAndUnknownAccountsLookTheSameAndTakenNamesAreRefused() {
         start(false);
-        admin().createAccount(CreateAccountRequest.newBuilder().setName("jaina").setPassword("theramore1").build());
-        admin().createCharacter(CreateCharacterRequest.newBuilder().setAccount("JAINA").setName("Jaina").setRace(1).setClass_(8).build());
-        assertRefused(() -> admin().createAccount(CreateAccountRequest.newBuilder().setName("Jaina").setPassword("another-one").build()),
-            Status.Code.ALREADY_EXISTS, "account name 'Jaina' is taken");
-        assertRefused(() -> admin().createCharacter(CreateCharacterRequest.newBuilder().setAccount("jaina").setName("JAINA")
-            .setRace(1).setClass_(8).build()), Status.Code.ALREADY_EXISTS, "character name 'Jaina' is taken in realm main");
-        assertRefused(() -> admin().createCharacter(CreateCharacterRequest.newBuilder().setAccount("jaina").setName("Deathknight")
-            .setRace(1).setClass_(6).build()), Status.Code.INVALID_ARGUMENT, "unknown class 6");
+        admin().createAccount(CreateAccountRequest.newBuilder()
+                .setName("jaina")
+                .setPassword("theramore1")
+                .build());
+        admin().createCharacter(CreateCharacterRequest.newBuilder()
+                .setAccount("JAINA")
+                .setName("Jaina")
+                .setRace(1)
+                .setClass_(8)
+                .build());
+        assertRefused(
+                () -> admin().createAccount(CreateAccountRequest.newBuilder()
+                        .setName("Jaina")
+                        .setPassword("another-one")
+                        .build()),
+                Status.Code.ALREADY_EXISTS,
+                "account name 'Jaina' is taken");
+        assertRefused(
+                () -> admin().createCharacter(CreateCharacterRequest.newBuilder()
+                        .setAccount("jaina")
+                        .setName("JAINA")
+                        .setRace(1)
+                        .setClass_(8)
+                        .build()),
+                Status.Code.ALREADY_EXISTS,
+                "character name 'Jaina' is taken in realm main");
+        assertRefused(
+                () -> admin().createCharacter(CreateCharacterRequest.newBuilder()
+                        .setAccount("jaina")
+                        .setName("Deathknight")
+                        .setRace(1)
+                        .setClass_(6)
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "unknown class 6");
 
-        final String wrongPassword = refusal(() -> login().login(LoginRequest.newBuilder().setAccount("jaina")
-            .setPassword("wrong-password").setCharacter("Jaina").build()));
-        final String unknownAccount = refusal(() -> login().login(LoginRequest.newBuilder().setAccount("nobody")
-            .setPassword("wrong-password").setCharacter("Jaina").build()));
-        assertThat(wrongPassword).isEqualTo(unknownAccount).isEqualTo("UNAUTHENTICATED: wrong account name or password");
-        assertRefused(() -> login().login(LoginRequest.newBuilder().setAccount("jaina").setPassword("theramore1")
-            .setCharacter("Arthas").build()), Status.Code.NOT_FOUND, "no character 'Arthas'");
-        assertRefused(() -> login().registerAccount(RegisterAccountRequest.newBuilder().setName("sneaky").setPassword("12345678").build()),
-            Status.Code.PERMISSION_DENIED, "registration is disabled on this control plane");
-        assertRefused(() -> login().createCharacter(PlayerCreateCharacterRequest.newBuilder().setAccount("jaina")
-            .setPassword("theramore1").setName("Sneaky").setRace(1).setClass_(8).build()),
-            Status.Code.PERMISSION_DENIED, "registration is disabled on this control plane");
+        final String wrongPassword = refusal(() -> login().login(LoginRequest.newBuilder()
+                .setAccount("jaina")
+                .setPassword("wrong-password")
+                .setCharacter("Jaina")
+                .build()));
+        final String unknownAccount = refusal(() -> login().login(LoginRequest.newBuilder()
+                .setAccount("nobody")
+                .setPassword("wrong-password")
+                .setCharacter("Jaina")
+                .build()));
+        assertThat(wrongPassword)
+                .isEqualTo(unknownAccount)
+                .isEqualTo("UNAUTHENTICATED: wrong account name or password");
+        assertRefused(
+                () -> login().login(LoginRequest.newBuilder()
+                        .setAccount("jaina")
+                        .setPassword("theramore1")
+                        .setCharacter("Arthas")
+                        .build()),
+                Status.Code.NOT_FOUND,
+                "no character 'Arthas'");
+        assertRefused(
+                () -> login().registerAccount(RegisterAccountRequest.newBuilder()
+                        .setName("sneaky")
+                        .setPassword("12345678")
+                        .build()),
+                Status.Code.PERMISSION_DENIED,
+                "registration is disabled on this control plane");
+        assertRefused(
+                () -> login().createCharacter(PlayerCreateCharacterRequest.newBuilder()
+                        .setAccount("jaina")
+                        .setPassword("theramore1")
+                        .setName("Sneaky")
+                        .setRace(1)
+                        .setClass_(8)
+                        .build()),
+                Status.Code.PERMISSION_DENIED,
+                "registration is disabled on this control plane");
     }
 
     @Test
     void aDeadDatabaseIsAClearErrorNotAHang() {
         start(false);
-        admin().createAccount(CreateAccountRequest.newBuilder().setName("medivh").setPassword("karazhan1").build());
+        admin().createAccount(CreateAccountRequest.newBuilder()
+                .setName("medivh")
+                .setPassword("karazhan1")
+                .build());
         postgres.process().stop();
         final String unavailable = "UNAVAILABLE: the database at " + postgres.jdbcUrl() + " failed: ";
-        assertThat(refusal(() -> admin().withDeadlineAfter(8, TimeUnit.SECONDS).createAccount(
-            CreateAccountRequest.newBuilder().setName("khadgar").setPassword("karazhan2").build()))).startsWith(unavailable);
+        assertThat(refusal(() -> admin().withDeadlineAfter(8, TimeUnit.SECONDS)
+                        .createAccount(CreateAccountRequest.newBuilder()
+                                .setName("khadgar")
+                                .setPassword("karazhan2")
+                                .build())))
+                .startsWith(unavailable);
         // Calls first meet pooled connections the server closed, then find no server at all; each is
         // UNAVAILABLE within an 8 s deadline (the pool waits 3 s for a connection) instead of hanging.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ZERO).until(() -> {
-            final String login = refusal(() -> login().withDeadlineAfter(8, TimeUnit.SECONDS).login(LoginRequest.newBuilder()
-                .setAccount("medivh").setPassword("karazhan1").setCharacter("Medivh").build()));
+            final String login = refusal(() -> login().withDeadlineAfter(8, TimeUnit.SECONDS)
+                    .login(LoginRequest.newBuilder()
+                            .setAccount("medivh")
+                            .setPassword("karazhan1")
+                            .setCharacter("Medivh")
+                            .build()));
             assertThat(login).startsWith(unavailable);
             return login.contains("Connection is not available, request timed out after 3000ms");
         });
@@ -133,23 +211,41 @@ class LoginTest {
     @Test
     void withoutADatabaseLoginIsRefusedWithTheReason() {
         controlPlane = new ControlPlane(config(ControlPlaneConfig.Login.disabled())).start();
-        channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress()).usePlaintext().build();
-        assertRefused(() -> login().login(LoginRequest.newBuilder().setAccount("a").build()), Status.Code.FAILED_PRECONDITION,
-            "runs without a database (--db-url)");
-        assertRefused(() -> admin().createAccount(CreateAccountRequest.newBuilder().setName("abc").build()),
-            Status.Code.FAILED_PRECONDITION, "runs without a database");
+        channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress())
+                .usePlaintext()
+                .build();
+        assertRefused(
+                () -> login().login(LoginRequest.newBuilder().setAccount("a").build()),
+                Status.Code.FAILED_PRECONDITION,
+                "runs without a database (--db-url)");
+        assertRefused(
+                () -> admin().createAccount(
+                                CreateAccountRequest.newBuilder().setName("abc").build()),
+                Status.Code.FAILED_PRECONDITION,
+                "runs without a database");
     }
 
     private void start(final boolean allowRegistration) {
-        controlPlane = new ControlPlane(config(new ControlPlaneConfig.Login(postgres.jdbcUrl(), credentials(), SECRET,
-            Duration.ofSeconds(60), allowRegistration, 1_000))).start();
-        channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress()).usePlaintext().build();
+        controlPlane = new ControlPlane(config(new ControlPlaneConfig.Login(
+                        postgres.jdbcUrl(), credentials(), SECRET, Duration.ofSeconds(60), allowRegistration, 1_000)))
+                .start();
+        channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress())
+                .usePlaintext()
+                .build();
     }
 
     private static ControlPlaneConfig config(final ControlPlaneConfig.Login login) {
-        return new ControlPlaneConfig("cp-login", List.of(URI.create(ETCD.endpoint())), "/login-" + UUID.randomUUID(),
-            Duration.ofSeconds(10), HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"), Duration.ofSeconds(2),
-            Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults(), login);
+        return new ControlPlaneConfig(
+                "cp-login",
+                List.of(URI.create(ETCD.endpoint())),
+                "/login-" + UUID.randomUUID(),
+                Duration.ofSeconds(10),
+                HostPort.parse("127.0.0.1:0"),
+                HostPort.parse("127.0.0.1:0"),
+                Duration.ofSeconds(2),
+                Duration.ofMillis(200),
+                ControlPlaneConfig.Placement.defaults(),
+                login);
     }
 
     private DatabaseCredentials credentials() {

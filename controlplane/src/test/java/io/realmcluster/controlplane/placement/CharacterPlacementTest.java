@@ -10,9 +10,17 @@ class CharacterPlacementTest {
     void instancesReturnToTheContinentOfTheirEntrance() {
         assertThat(CharacterPlacement.entranceContinent(36)).as("Deadmines").isZero();
         assertThat(CharacterPlacement.entranceContinent(409)).as("Molten Core").isZero();
-        assertThat(CharacterPlacement.entranceContinent(43)).as("Wailing Caverns").isEqualTo(1);
-        assertThat(CharacterPlacement.entranceContinent(249)).as("Onyxia's Lair").isEqualTo(1);
-        assertThat(CharacterPlacement.entranceContinent(489)).as("Warsong Gulch").isEqualTo(1);
-        assertThat(CharacterPlacement.entranceContinent(30)).as("Alterac Valley").isZero();
+        assertThat(CharacterPlacement.entranceContinent(43))
+                .as("Wailing Caverns")
+                .isEqualTo(1);
+        assertThat(CharacterPlacement.entranceContinent(249))
+                .as("Onyxia's Lair")
+                .isEqualTo(1);
+        assertThat(CharacterPlacement.entranceContinent(489))
+                .as("Warsong Gulch")
+                .isEqualTo(1);
+        assertThat(CharacterPlacement.entranceContinent(30))
+                .as("Alterac Valley")
+                .isZero();
     }
 }

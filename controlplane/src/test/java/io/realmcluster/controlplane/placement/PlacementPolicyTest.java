@@ -2,16 +2,14 @@ package io.realmcluster.controlplane.placement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.realmcluster.proto.v1.LoadReport;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.MapLoad;
 import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.v1.NodeStatus;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** Placement decisions over hand-made cluster states. */
 class PlacementPolicyTest {
@@ -24,7 +22,8 @@ class PlacementPolicyTest {
         state.nodes().put("c", node("c", 1000, "continent"));
         state.instances().put("main.0", continent("main.0", "a"));
         state.instances().put("main.1", continent("main.1", "b"));
-        assertThat(PlacementPolicy.continentNode(state, null)).hasValueSatisfying(n -> assertThat(id(n)).isEqualTo("c"));
+        assertThat(PlacementPolicy.continentNode(state, null))
+                .hasValueSatisfying(n -> assertThat(id(n)).isEqualTo("c"));
     }
 
     @Test
@@ -35,19 +34,31 @@ class PlacementPolicyTest {
         state.cordoned().add("cordoned");
         assertThat(PlacementPolicy.continentNode(state, null)).isEmpty();
         state.nodes().put("ok", node("ok", 1000, "continent"));
-        assertThat(PlacementPolicy.continentNode(state, null)).hasValueSatisfying(n -> assertThat(id(n)).isEqualTo("ok"));
+        assertThat(PlacementPolicy.continentNode(state, null))
+                .hasValueSatisfying(n -> assertThat(id(n)).isEqualTo("ok"));
         assertThat(PlacementPolicy.continentNode(state, "ok")).isEmpty();
     }
 
     @Test
     void instancesGoToTheLeastUsedNodeWithRoomCountingReportedPlayers() {
         final ClusterState state = new ClusterState();
-        state.nodes().put("busy", node("busy", 100, "dungeon", MapLoad.newBuilder().setInstanceId("main.0").setPlayers(90).build()));
+        state.nodes()
+                .put(
+                        "busy",
+                        node(
+                                "busy",
+                                100,
+                                "dungeon",
+                                MapLoad.newBuilder()
+                                        .setInstanceId("main.0")
+                                        .setPlayers(90)
+                                        .build()));
         state.nodes().put("big", node("big", 1000, "dungeon"));
         state.instances().put("main.0", continent("main.0", "busy"));
         state.instances().put("main.36.1", dungeon("main.36.1", "big", 400));
         // busy is 90% used by reported players, big 40% by reservations.
-        assertThat(PlacementPolicy.instanceNode(state, "dungeon", 5)).hasValueSatisfying(n -> assertThat(id(n)).isEqualTo("big"));
+        assertThat(PlacementPolicy.instanceNode(state, "dungeon", 5))
+                .hasValueSatisfying(n -> assertThat(id(n)).isEqualTo("big"));
         assertThat(PlacementPolicy.instanceNode(state, "dungeon", 601)).isEmpty();
         assertThat(PlacementPolicy.instanceNode(state, "raid", 1)).isEmpty();
     }
@@ -83,18 +94,29 @@ class PlacementPolicyTest {
 
     private static NodeStatus node(final String id, final int capacity, final String pool, final MapLoad... maps) {
         return NodeStatus.newBuilder()
-            .setNode(NodeDescriptor.newBuilder().setNodeId(id).setCapacityPlayers(capacity).addAllPools(List.of(pool)))
-            .setLoad(LoadReport.newBuilder().addAllMaps(List.of(maps)))
-            .build();
+                .setNode(NodeDescriptor.newBuilder()
+                        .setNodeId(id)
+                        .setCapacityPlayers(capacity)
+                        .addAllPools(List.of(pool)))
+                .setLoad(LoadReport.newBuilder().addAllMaps(List.of(maps)))
+                .build();
     }
 
     private static MapInstance continent(final String id, final String node) {
-        return MapInstance.newBuilder().setInstanceId(id).setKind(MapKind.MAP_KIND_CONTINENT).setNodeId(node).build();
+        return MapInstance.newBuilder()
+                .setInstanceId(id)
+                .setKind(MapKind.MAP_KIND_CONTINENT)
+                .setNodeId(node)
+                .build();
     }
 
     private static MapInstance dungeon(final String id, final String node, final int reserved) {
-        return MapInstance.newBuilder().setInstanceId(id).setKind(MapKind.MAP_KIND_DUNGEON).setNodeId(node)
-            .setReservedPlayers(reserved).build();
+        return MapInstance.newBuilder()
+                .setInstanceId(id)
+                .setKind(MapKind.MAP_KIND_DUNGEON)
+                .setNodeId(node)
+                .setReservedPlayers(reserved)
+                .build();
     }
 
     private static String id(final NodeStatus node) {

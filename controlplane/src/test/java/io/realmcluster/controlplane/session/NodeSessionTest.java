@@ -3,18 +3,6 @@ package io.realmcluster.controlplane.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
@@ -35,6 +23,16 @@ import io.realmcluster.proto.v1.NodeMessage;
 import io.realmcluster.proto.v1.NodeSessionGrpc;
 import io.realmcluster.proto.v1.NodeStatus;
 import io.realmcluster.testkit.EtcdExtension;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Node sessions against a real etcd: registration, its end in every way a session can end, and fencing. */
 class NodeSessionTest {
@@ -48,10 +46,21 @@ class NodeSessionTest {
 
     @BeforeEach
     void startControlPlane() {
-        controlPlane = new ControlPlane(new ControlPlaneConfig("cp-test", List.of(URI.create(ETCD.endpoint())),
-            "/test-" + UUID.randomUUID(), Duration.ofSeconds(10), HostPort.parse("127.0.0.1:0"),
-            HostPort.parse("127.0.0.1:0"), LEASE_TTL, Duration.ofMillis(200), ControlPlaneConfig.Placement.defaults(), ControlPlaneConfig.Login.disabled())).start();
-        channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress()).usePlaintext().build();
+        controlPlane = new ControlPlane(new ControlPlaneConfig(
+                        "cp-test",
+                        List.of(URI.create(ETCD.endpoint())),
+                        "/test-" + UUID.randomUUID(),
+                        Duration.ofSeconds(10),
+                        HostPort.parse("127.0.0.1:0"),
+                        HostPort.parse("127.0.0.1:0"),
+                        LEASE_TTL,
+                        Duration.ofMillis(200),
+                        ControlPlaneConfig.Placement.defaults(),
+                        ControlPlaneConfig.Login.disabled()))
+                .start();
+        channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress())
+                .usePlaintext()
+                .build();
     }
 
     @AfterEach
@@ -82,7 +91,8 @@ class NodeSessionTest {
         node.next();
         node.stream.cancel("process gone", null);
         // Far below the lease TTL: the broken stream is the evidence, not the lease.
-        await().atMost(Duration.ofMillis(LEASE_TTL.toMillis() / 2)).until(() -> listNodes().isEmpty());
+        await().atMost(Duration.ofMillis(LEASE_TTL.toMillis() / 2))
+                .until(() -> listNodes().isEmpty());
     }
 
     @Test
@@ -90,7 +100,9 @@ class NodeSessionTest {
         final FakeNode node = new FakeNode("node-c");
         node.hello();
         node.next();
-        node.stream.onNext(NodeMessage.newBuilder().setGoodbye(Goodbye.newBuilder().setReason("test")).build());
+        node.stream.onNext(NodeMessage.newBuilder()
+                .setGoodbye(Goodbye.newBuilder().setReason("test"))
+                .build());
         await().atMost(Duration.ofSeconds(1)).until(() -> listNodes().isEmpty());
         assertThat(node.awaitEnd()).isEqualTo(Status.Code.OK);
     }
@@ -113,8 +125,9 @@ class NodeSessionTest {
         final FakeNode impostor = new FakeNode("node-e");
         impostor.hello();
         assertThat(impostor.awaitEnd()).isEqualTo(Status.Code.ALREADY_EXISTS);
-        assertThat(listNodes()).singleElement()
-            .satisfies(n -> assertThat(n.getNode().getIncarnation()).isEqualTo(first.incarnation));
+        assertThat(listNodes())
+                .singleElement()
+                .satisfies(n -> assertThat(n.getNode().getIncarnation()).isEqualTo(first.incarnation));
     }
 
     @Test
@@ -130,7 +143,9 @@ class NodeSessionTest {
         node.stream.cancel("old connection finally breaks", null);
         again.heartbeat(1);
         assertThat(again.next().getHeartbeatAck().getSequence()).isEqualTo(1);
-        assertThat(listNodes()).singleElement().satisfies(n -> assertThat(n.getLeaseId()).isEqualTo(secondLease));
+        assertThat(listNodes())
+                .singleElement()
+                .satisfies(n -> assertThat(n.getLeaseId()).isEqualTo(secondLease));
     }
 
     @Test
@@ -147,8 +162,10 @@ class NodeSessionTest {
     }
 
     private List<NodeStatus> listNodes() {
-        return AdminGrpc.newBlockingStub(channel).withDeadlineAfter(3, TimeUnit.SECONDS)
-            .listNodes(ListNodesRequest.getDefaultInstance()).getNodesList();
+        return AdminGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(3, TimeUnit.SECONDS)
+                .listNodes(ListNodesRequest.getDefaultInstance())
+                .getNodesList();
     }
 
     /** A node's side of the session stream, driven by hand. */
@@ -170,14 +187,23 @@ class NodeSessionTest {
         }
 
         void hello() {
-            stream.onNext(NodeMessage.newBuilder().setHello(Hello.newBuilder().setNode(NodeDescriptor.newBuilder()
-                .setNodeId(nodeId).setIncarnation(incarnation)
-                .setGrpc(Endpoint.newBuilder().setHost("127.0.0.1").setPort(1))
-                .addPools("dungeon").setCapacityPlayers(100))).build());
+            stream.onNext(NodeMessage.newBuilder()
+                    .setHello(Hello.newBuilder()
+                            .setNode(NodeDescriptor.newBuilder()
+                                    .setNodeId(nodeId)
+                                    .setIncarnation(incarnation)
+                                    .setGrpc(Endpoint.newBuilder()
+                                            .setHost("127.0.0.1")
+                                            .setPort(1))
+                                    .addPools("dungeon")
+                                    .setCapacityPlayers(100)))
+                    .build());
         }
 
         void heartbeat(final long sequence) {
-            stream.onNext(NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSequence(sequence)).build());
+            stream.onNext(NodeMessage.newBuilder()
+                    .setHeartbeat(Heartbeat.newBuilder().setSequence(sequence))
+                    .build());
         }
 
         ControlMessage next() throws InterruptedException {

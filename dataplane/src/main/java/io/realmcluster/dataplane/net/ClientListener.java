@@ -1,22 +1,15 @@
 package io.realmcluster.dataplane.net;
 
-import java.net.InetSocketAddress;
-import java.nio.ByteOrder;
-import java.util.concurrent.TimeUnit;
-
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.SleepingIdleStrategy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -25,22 +18,32 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.realmcluster.common.auth.SessionToken;
-import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.store.CharacterStore;
+import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.NodeDescriptor;
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Listens for game clients on one port, TCP and UDP (epoll where available), and runs the egress
@@ -53,6 +56,7 @@ public final class ClientListener implements AutoCloseable {
     static final int IDLE_SECONDS = 60;
     /** A session whose unsent frames pass the high mark is a slow consumer (it does not read) and is closed. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+
     private static final long EGRESS_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     /**
      * The datagram socket's receive buffer: moves wait there while the reading thread is off its
@@ -64,6 +68,7 @@ public final class ClientListener implements AutoCloseable {
 
     /** Accepts TCP connections and reads every datagram: never behind the sessions' traffic. */
     private final EventLoopGroup boss;
+
     private final EventLoopGroup workers;
     private final Channel tcp;
     private final Channel udp;
@@ -72,9 +77,15 @@ public final class ClientListener implements AutoCloseable {
     private final AgentRunner egress;
     private final InstanceHost instances;
 
-    private ClientListener(final EventLoopGroup boss, final EventLoopGroup workers, final Channel tcp,
-                           final Channel udp, final HostPort address, final ClientSessions sessions,
-                           final AgentRunner egress, final InstanceHost instances) {
+    private ClientListener(
+            final EventLoopGroup boss,
+            final EventLoopGroup workers,
+            final Channel tcp,
+            final Channel udp,
+            final HostPort address,
+            final ClientSessions sessions,
+            final AgentRunner egress,
+            final InstanceHost instances) {
         this.boss = boss;
         this.workers = workers;
         this.tcp = tcp;
@@ -89,10 +100,15 @@ public final class ClientListener implements AutoCloseable {
      * What the listener serves: who this node is, how tokens are checked, where maps are, where
      * characters are claimed (on {@code storeThreads}, never on a network thread).
      */
-    public record Serving(String nodeId, SessionToken tokens, InstanceHost instances, ClientSessions sessions,
-                          ClientMetrics metrics, CharacterStore store, java.util.concurrent.Executor storeThreads,
-                          io.realmcluster.dataplane.transfer.Arrivals arrivals) {
-    }
+    public record Serving(
+            String nodeId,
+            SessionToken tokens,
+            InstanceHost instances,
+            ClientSessions sessions,
+            ClientMetrics metrics,
+            CharacterStore store,
+            Executor storeThreads,
+            Arrivals arrivals) {}
 
     /** Bind TCP, then UDP on the same port (port 0: the port TCP got), and start the egress thread. */
     public static ClientListener bind(final HostPort listen, final int ioThreads, final Serving serving) {
@@ -100,59 +116,91 @@ public final class ClientListener implements AutoCloseable {
     }
 
     /** The same, with the egress thread made by {@code egressThread}. */
-    public static ClientListener bind(final HostPort listen, final int ioThreads, final Serving serving,
-                                      final java.util.concurrent.ThreadFactory egressThread) {
-        final ClientSession.Shared shared = new ClientSession.Shared(serving.nodeId(), serving.tokens(),
-            serving.instances(), serving.sessions(), serving.metrics(), System::currentTimeMillis, serving.store(),
-            serving.storeThreads(), serving.arrivals());
+    public static ClientListener bind(
+            final HostPort listen, final int ioThreads, final Serving serving, final ThreadFactory egressThread) {
+        final ClientSession.Shared shared = new ClientSession.Shared(
+                serving.nodeId(),
+                serving.tokens(),
+                serving.instances(),
+                serving.sessions(),
+                serving.metrics(),
+                System::currentTimeMillis,
+                serving.store(),
+                serving.storeThreads(),
+                serving.arrivals());
         // A transfer claimed here lets the client standing by for it in at once.
         serving.arrivals().onExpected(serving.sessions()::transferClaimed);
         final boolean epoll = Epoll.isAvailable();
         // Named for thread dumps and top -H: client-accept (TCP accepts, every datagram), client-io (the sessions).
-        final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("client-accept"),
-            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("client-io"),
-            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(
+                1,
+                new DefaultThreadFactory("client-accept"),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(
+                ioThreads,
+                new DefaultThreadFactory("client-io"),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         Channel tcp = null;
         try {
             tcp = new ServerBootstrap()
-                .group(boss, workers)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(final SocketChannel ch) {
-                        ch.pipeline().addLast(
-                            new IdleStateHandler(IDLE_SECONDS, 0, 0),
-                            new LengthFieldBasedFrameDecoder(ByteOrder.LITTLE_ENDIAN,
-                                ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY, 0, ClientProtocol.LENGTH_PREFIX,
-                                0, ClientProtocol.LENGTH_PREFIX, true),
-                            new ClientSession(shared));
-                    }
-                })
-                .bind(listen.toSocketAddress()).syncUninterruptibly().channel();
+                    .group(boss, workers)
+                    .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(final SocketChannel ch) {
+                            ch.pipeline()
+                                    .addLast(
+                                            new IdleStateHandler(IDLE_SECONDS, 0, 0),
+                                            new LengthFieldBasedFrameDecoder(
+                                                    ByteOrder.LITTLE_ENDIAN,
+                                                    ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY,
+                                                    0,
+                                                    ClientProtocol.LENGTH_PREFIX,
+                                                    0,
+                                                    ClientProtocol.LENGTH_PREFIX,
+                                                    true),
+                                            new ClientSession(shared));
+                        }
+                    })
+                    .bind(listen.toSocketAddress())
+                    .syncUninterruptibly()
+                    .channel();
             final int port = ((InetSocketAddress) tcp.localAddress()).getPort();
             final HostPort bound = listen.withPort(port);
             // Not on a worker loop: there the datagrams waited behind thousands of sessions' reads and
             // writes, and under load the socket's buffer overflowed (with 5,000 players it took 16 datagrams a second).
             final Channel udp = new Bootstrap()
-                .group(boss)
-                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, DATAGRAM_RECEIVE_BUFFER)
-                .option(ChannelOption.RCVBUF_ALLOCATOR,
-                    new FixedRecvByteBufAllocator(DatagramHandler.LARGEST + 1).maxMessagesPerRead(DATAGRAMS_PER_READ))
-                .handler(new DatagramHandler(serving.sessions(), serving.metrics()))
-                .bind(bound.toSocketAddress()).syncUninterruptibly().channel();
+                    .group(boss)
+                    .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                    .option(ChannelOption.SO_RCVBUF, DATAGRAM_RECEIVE_BUFFER)
+                    .option(
+                            ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(DatagramHandler.LARGEST + 1)
+                                    .maxMessagesPerRead(DATAGRAMS_PER_READ))
+                    .handler(new DatagramHandler(serving.sessions(), serving.metrics()))
+                    .bind(bound.toSocketAddress())
+                    .syncUninterruptibly()
+                    .channel();
             final int receiveBuffer = udp.config().getOption(ChannelOption.SO_RCVBUF);
             if (receiveBuffer < DATAGRAM_RECEIVE_BUFFER) {
-                LOG.warn("the UDP receive buffer of the client port is {} bytes, not the {} asked for: moves that arrive "
-                    + "while the node is busy may be dropped; raise net.core.rmem_max to {} (sysctl)", receiveBuffer,
-                    DATAGRAM_RECEIVE_BUFFER, DATAGRAM_RECEIVE_BUFFER);
+                LOG.warn(
+                        "the UDP receive buffer of the client port is {} bytes, not the {} asked for: moves that arrive "
+                                + "while the node is busy may be dropped; raise net.core.rmem_max to {} (sysctl)",
+                        receiveBuffer,
+                        DATAGRAM_RECEIVE_BUFFER,
+                        DATAGRAM_RECEIVE_BUFFER);
             }
-            final AgentRunner egress = new AgentRunner(new SleepingIdleStrategy(EGRESS_PARK_NANOS),
-                error -> LOG.error("client egress failed", error), null,
-                new EgressAgent(serving.instances(), serving.sessions(), serving.metrics(), PooledByteBufAllocator.DEFAULT));
+            final AgentRunner egress = new AgentRunner(
+                    new SleepingIdleStrategy(EGRESS_PARK_NANOS),
+                    error -> LOG.error("client egress failed", error),
+                    null,
+                    new EgressAgent(
+                            serving.instances(),
+                            serving.sessions(),
+                            serving.metrics(),
+                            PooledByteBufAllocator.DEFAULT));
             AgentRunner.startOnThread(egress, egressThread);
             return new ClientListener(boss, workers, tcp, udp, bound, serving.sessions(), egress, serving.instances());
         } catch (final Exception e) {
@@ -160,10 +208,10 @@ public final class ClientListener implements AutoCloseable {
             if (tcp != null) {
                 tcp.close().syncUninterruptibly();
             }
-            boss.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
-            workers.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
-            throw new StartupException("cannot listen for game clients on " + listen + ": "
-                + GrpcServers.bindFailure(e), e);
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new StartupException(
+                    "cannot listen for game clients on " + listen + ": " + GrpcServers.bindFailure(e), e);
         }
     }
 
@@ -225,8 +273,8 @@ public final class ClientListener implements AutoCloseable {
     /** Tasks waiting on the threads that serve the sessions' connections (tests). */
     int sessionTasksWaiting() {
         int waiting = 0;
-        for (final io.netty.util.concurrent.EventExecutor loop : workers) {
-            waiting += ((io.netty.util.concurrent.SingleThreadEventExecutor) loop).pendingTasks();
+        for (final EventExecutor loop : workers) {
+            waiting += ((SingleThreadEventExecutor) loop).pendingTasks();
         }
         return waiting;
     }
@@ -236,7 +284,7 @@ public final class ClientListener implements AutoCloseable {
         egress.close();
         tcp.close().syncUninterruptibly();
         udp.close().syncUninterruptibly();
-        boss.shutdownGracefully(0, 200, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 200, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 }

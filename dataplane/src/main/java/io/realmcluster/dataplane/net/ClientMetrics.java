@@ -1,8 +1,8 @@
 package io.realmcluster.dataplane.net;
 
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.proto.client.DisconnectReason;
@@ -26,45 +26,71 @@ public final class ClientMetrics {
     static final String STANDBY_ENTERED = "entered";
 
     public ClientMetrics(final PrometheusRegistry registry, final ClientSessions sessions) {
-        rejectedFrames = Counter.builder().name("realm_node_rejected_frames")
-            .help("Client frames and datagrams refused before reaching a map, by reason")
-            .labelNames("reason").register(registry);
+        rejectedFrames = Counter.builder()
+                .name("realm_node_rejected_frames")
+                .help("Client frames and datagrams refused before reaching a map, by reason")
+                .labelNames("reason")
+                .register(registry);
         for (final FrameError error : FrameError.values()) {
             rejectedFrames.labelValues(error.label());
         }
-        disconnects = Counter.builder().name("realm_node_client_disconnects")
-            .help("Client sessions closed by the node or the client, by reason")
-            .labelNames("reason").register(registry);
-        bytesIn = Counter.builder().name("realm_node_client_bytes_received").help("Bytes received from game clients, TCP and UDP")
-            .register(registry);
-        bytesOut = Counter.builder().name("realm_node_client_bytes_sent").help("Bytes sent to game clients")
-            .register(registry);
-        framesOut = Counter.builder().name("realm_node_client_frames_sent")
-            .help("Frames sent to game clients (state updates, chat, replies to their inputs)").register(registry);
-        writesOut = Counter.builder().name("realm_node_client_writes")
-            .help("Writes to game clients' sockets: each carries every frame gathered for its session since the last; "
-                + "fewer writes than ticks per session means its thread fell behind and frames were sent together")
-            .register(registry);
-        datagrams = Counter.builder().name("realm_node_client_datagrams")
-            .help("UDP datagrams taken from game clients (a session's own, within its rate)").register(registry);
-        droppedInputs = Counter.builder().name("realm_node_dropped_inputs")
-            .help("Client inputs dropped because a map's ingress ring was full").register(registry);
-        logins = Counter.builder().name("realm_node_client_logins").help("Sessions that showed a valid token")
-            .register(registry);
-        arrivals = Histogram.builder().name("realm_node_transfer_arrival_seconds")
-            .help("Transferred characters: from the tick their source froze them to their join reaching a map here "
-                + "(the map lets them in at its next tick); wall clocks of both nodes")
-            .classicOnly().classicUpperBounds(Arrivals.BUCKET_SECONDS)
-            .register(registry);
-        standbys = Counter.builder().name("realm_node_client_standbys")
-            .help("Second connections of players whose map moves to this node (STANDBY_HELLO): opened, and entered when "
-                + "their transfer came (the hand-over needed no reconnect)")
-            .labelNames("step").register(registry);
+        disconnects = Counter.builder()
+                .name("realm_node_client_disconnects")
+                .help("Client sessions closed by the node or the client, by reason")
+                .labelNames("reason")
+                .register(registry);
+        bytesIn = Counter.builder()
+                .name("realm_node_client_bytes_received")
+                .help("Bytes received from game clients, TCP and UDP")
+                .register(registry);
+        bytesOut = Counter.builder()
+                .name("realm_node_client_bytes_sent")
+                .help("Bytes sent to game clients")
+                .register(registry);
+        framesOut = Counter.builder()
+                .name("realm_node_client_frames_sent")
+                .help("Frames sent to game clients (state updates, chat, replies to their inputs)")
+                .register(registry);
+        writesOut = Counter.builder()
+                .name("realm_node_client_writes")
+                .help(
+                        "Writes to game clients' sockets: each carries every frame gathered for its session since the last; "
+                                + "fewer writes than ticks per session means its thread fell behind and frames were sent together")
+                .register(registry);
+        datagrams = Counter.builder()
+                .name("realm_node_client_datagrams")
+                .help("UDP datagrams taken from game clients (a session's own, within its rate)")
+                .register(registry);
+        droppedInputs = Counter.builder()
+                .name("realm_node_dropped_inputs")
+                .help("Client inputs dropped because a map's ingress ring was full")
+                .register(registry);
+        logins = Counter.builder()
+                .name("realm_node_client_logins")
+                .help("Sessions that showed a valid token")
+                .register(registry);
+        arrivals = Histogram.builder()
+                .name("realm_node_transfer_arrival_seconds")
+                .help("Transferred characters: from the tick their source froze them to their join reaching a map here "
+                        + "(the map lets them in at its next tick); wall clocks of both nodes")
+                .classicOnly()
+                .classicUpperBounds(Arrivals.BUCKET_SECONDS)
+                .register(registry);
+        standbys = Counter.builder()
+                .name("realm_node_client_standbys")
+                .help(
+                        "Second connections of players whose map moves to this node (STANDBY_HELLO): opened, and entered when "
+                                + "their transfer came (the hand-over needed no reconnect)")
+                .labelNames("step")
+                .register(registry);
         for (final String step : new String[] {STANDBY_OPENED, STANDBY_ENTERED}) {
             standbys.labelValues(step);
         }
-        GaugeWithCallback.builder().name("realm_node_client_sessions").help("Open game client sessions")
-            .callback(cb -> cb.call(sessions.open())).register(registry);
+        GaugeWithCallback.builder()
+                .name("realm_node_client_sessions")
+                .help("Open game client sessions")
+                .callback(cb -> cb.call(sessions.open()))
+                .register(registry);
     }
 
     /** Counters that go nowhere, for tests that do not scrape. */

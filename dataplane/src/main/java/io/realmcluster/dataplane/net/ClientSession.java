@@ -1,19 +1,8 @@
 package io.realmcluster.dataplane.net;
 
-import java.net.InetSocketAddress;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
-
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -28,8 +17,8 @@ import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.tick.Ingress;
 import io.realmcluster.dataplane.transfer.Arrivals;
-import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.dataplane.world.Inputs;
+import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
@@ -37,6 +26,18 @@ import io.realmcluster.proto.client.FrameError;
 import io.realmcluster.proto.client.Frames;
 import io.realmcluster.proto.client.ServerMessages;
 import io.realmcluster.proto.v1.NodeDescriptor;
+import java.net.InetSocketAddress;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One game client's TCP session, on its channel's event loop: checks the token in HELLO, puts
@@ -66,16 +67,30 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
      * character's transfer to be claimed here (then it goes on as a transferred client's HELLO).
      * LEAVING: logged out, the character handed back to its map, which saves it; DISCONNECT once that save settles.
      */
-    private enum State { NEW, STANDBY, CLAIMING, AUTHENTICATED, IN_WORLD, LEAVING, CLOSED }
+    private enum State {
+        NEW,
+        STANDBY,
+        CLAIMING,
+        AUTHENTICATED,
+        IN_WORLD,
+        LEAVING,
+        CLOSED
+    }
 
     /**
      * What every session of a node shares; {@code storeThreads} run the character store's blocking
      * calls (a bounded queue: a login storm beyond it is refused, not queued without end).
      */
-    record Shared(String nodeId, SessionToken tokens, InstanceHost instances, ClientSessions sessions,
-                  ClientMetrics metrics, LongSupplier clockMillis, CharacterStore store, Executor storeThreads,
-                  Arrivals arrivals) {
-    }
+    record Shared(
+            String nodeId,
+            SessionToken tokens,
+            InstanceHost instances,
+            ClientSessions sessions,
+            ClientMetrics metrics,
+            LongSupplier clockMillis,
+            CharacterStore store,
+            Executor storeThreads,
+            Arrivals arrivals) {}
 
     /** Where a frame that is not one contiguous piece of memory is gathered to be decoded; rare. */
     private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
@@ -97,6 +112,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private Arrivals.Arrival arrival;
     /** An ENTER_WORLD that came while the claim ran. The event loop's. */
     private String enterWhenClaimed;
+
     private final AtomicReference<InetSocketAddress> udpPeer = new AtomicReference<>();
     private byte[] cookie;
     private boolean replacedAnother;
@@ -106,15 +122,18 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private long refilledAtNanos = System.nanoTime();
     /** The same budget for datagrams, kept apart: only the UDP channel's thread touches it. */
     private double datagramTokens = FRAME_BURST;
+
     private long datagramsRefilledAtNanos = System.nanoTime();
     private String closedBecause;
     /** The character went back to its map with LOGOUT: the map saves it, the session gives nothing back. */
     private boolean loggedOut;
     /** The account the token names; a standby session takes only a transfer of that account's character. */
     private long accountId;
+
     private ScheduledFuture<?> standbyEnd;
     /** The epoch of the last move of this session's map its client was told to stand by for (STANDBY), or 0. */
     private long stoodByForMove;
+
     private long tokenExpiresAtMillis;
 
     // The egress thread's: frames gathered for this session since its last write was handed off.
@@ -126,6 +145,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
      * (and its other tasks, a login's claim among them, wait for one pass) instead of a queue that grows.
      */
     private volatile boolean writeWaiting;
+
     private ByteBuf handedOff;
     private boolean handedOffIsLast;
     private final Runnable writeHandedOff = this::writeHandedOff;
@@ -137,11 +157,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     @Override
     public void channelActive(final ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        helloTimeout = ctx.executor().schedule(() -> {
-            if (state == State.NEW) {
-                disconnect(DisconnectReason.TIMEOUT, "no HELLO within " + HELLO_TIMEOUT_MILLIS / 1000 + " s");
-            }
-        }, HELLO_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        helloTimeout = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (state == State.NEW) {
+                                disconnect(
+                                        DisconnectReason.TIMEOUT,
+                                        "no HELLO within " + HELLO_TIMEOUT_MILLIS / 1000 + " s");
+                            }
+                        },
+                        HELLO_TIMEOUT_MILLIS,
+                        TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
     }
 
@@ -202,7 +228,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     /** Whether one more datagram fits this session's rate. The UDP channel's thread only. */
     boolean takeDatagramToken() {
         final long now = System.nanoTime();
-        datagramTokens = Math.min(FRAME_BURST, datagramTokens + (now - datagramsRefilledAtNanos) * FRAMES_PER_SECOND / 1e9);
+        datagramTokens =
+                Math.min(FRAME_BURST, datagramTokens + (now - datagramsRefilledAtNanos) * FRAMES_PER_SECOND / 1e9);
         datagramsRefilledAtNanos = now;
         if (datagramTokens < 1) {
             return false;
@@ -219,7 +246,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         state = State.CLAIMING;
         final long character = characterId;
         final long account = accountId;
-        final Arrivals.Arrival arrived = shared.arrivals().take(character, shared.clockMillis().getAsLong());
+        final Arrivals.Arrival arrived =
+                shared.arrivals().take(character, shared.clockMillis().getAsLong());
         if (arrived != null && arrived.claim().accountId() == account) {
             // Transferred here: the transfer's claim is this login's.
             arrival = arrived;
@@ -253,7 +281,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
      * expires at most, then is told STANDBY_ENDED.
      */
     @Override
-    public void standbyHello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+    public void standbyHello(
+            final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
         if (!admit(version, token, tokenOffset, tokenLength)) {
             return;
         }
@@ -263,12 +292,19 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         if (replaced != null) {
             replaced.kick(DisconnectReason.DUPLICATE_LOGIN, "this character stands by on another connection");
         }
-        final long waitMillis = Math.min(MAX_STANDBY_MILLIS, tokenExpiresAtMillis - shared.clockMillis().getAsLong());
-        standbyEnd = channel.eventLoop().schedule(() -> {
-            if (state == State.STANDBY) {
-                disconnect(DisconnectReason.STANDBY_ENDED, "the character did not come to this node in time; play on where it is");
-            }
-        }, waitMillis, TimeUnit.MILLISECONDS);
+        final long waitMillis = Math.min(
+                MAX_STANDBY_MILLIS, tokenExpiresAtMillis - shared.clockMillis().getAsLong());
+        standbyEnd = channel.eventLoop()
+                .schedule(
+                        () -> {
+                            if (state == State.STANDBY) {
+                                disconnect(
+                                        DisconnectReason.STANDBY_ENDED,
+                                        "the character did not come to this node in time; play on where it is");
+                            }
+                        },
+                        waitMillis,
+                        TimeUnit.MILLISECONDS);
         // The transfer may have been claimed before this connection came.
         arrive();
     }
@@ -284,13 +320,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         }
         if (version != ClientProtocol.VERSION) {
             shared.metrics().rejected(FrameError.WRONG_VERSION);
-            disconnect(DisconnectReason.VERSION_MISMATCH, "this node speaks protocol version " + ClientProtocol.VERSION
-                + ", not " + version);
+            disconnect(
+                    DisconnectReason.VERSION_MISMATCH,
+                    "this node speaks protocol version " + ClientProtocol.VERSION + ", not " + version);
             return false;
         }
         final byte[] presented = new byte[tokenLength];
         token.getBytes(tokenOffset, presented);
-        final SessionToken.Verdict verdict = shared.tokens().verify(presented, shared.nodeId(), shared.clockMillis().getAsLong());
+        final SessionToken.Verdict verdict = shared.tokens()
+                .verify(presented, shared.nodeId(), shared.clockMillis().getAsLong());
         if (!verdict.valid()) {
             switch (verdict.failure()) {
                 case EXPIRED -> disconnect(DisconnectReason.EXPIRED_TOKEN, "session token expired; log in again");
@@ -322,7 +360,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         if (state != State.STANDBY) {
             return;
         }
-        final Arrivals.Arrival arrived = shared.arrivals().take(characterId, shared.clockMillis().getAsLong());
+        final Arrivals.Arrival arrived =
+                shared.arrivals().take(characterId, shared.clockMillis().getAsLong());
         if (arrived == null || arrived.claim().accountId() != accountId) {
             return;
         }
@@ -345,9 +384,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         }
         if (refused != null) {
             LOG.info("login of character {} refused: {}", characterId, refused.getMessage());
-            disconnect(refused.reason() == ClaimRefused.Reason.DATABASE ? DisconnectReason.DATABASE_UNAVAILABLE
-                : DisconnectReason.CHARACTER_UNAVAILABLE, refused.reason() == ClaimRefused.Reason.DATABASE
-                ? "the character database is unavailable; try again" : refused.getMessage());
+            disconnect(
+                    refused.reason() == ClaimRefused.Reason.DATABASE
+                            ? DisconnectReason.DATABASE_UNAVAILABLE
+                            : DisconnectReason.CHARACTER_UNAVAILABLE,
+                    refused.reason() == ClaimRefused.Reason.DATABASE
+                            ? "the character database is unavailable; try again"
+                            : refused.getMessage());
             return;
         }
         claimed = character;
@@ -369,9 +412,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             shared.storeThreads().execute(() -> {
                 try {
                     shared.store().release(character.characterId(), character.epoch(), shared.nodeId());
-                } catch (final java.sql.SQLException e) {
-                    LOG.warn("could not give back character {} (it stays claimed until its next login): {}",
-                        character.characterId(), e.getMessage());
+                } catch (final SQLException e) {
+                    LOG.warn(
+                            "could not give back character {} (it stays claimed until its next login): {}",
+                            character.characterId(),
+                            e.getMessage());
                 }
             });
         } catch (final RejectedExecutionException e) {
@@ -387,7 +432,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             return;
         }
         if (state != State.AUTHENTICATED) {
-            disconnect(DisconnectReason.OUT_OF_ORDER, state == State.IN_WORLD ? "already in the world" : "ENTER_WORLD before WELCOME");
+            disconnect(
+                    DisconnectReason.OUT_OF_ORDER,
+                    state == State.IN_WORLD ? "already in the world" : "ENTER_WORLD before WELCOME");
             return;
         }
         enter(instanceId.getStringWithoutLengthAscii(offset, length));
@@ -420,18 +467,46 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         final ClaimedCharacter character = claimed;
         if (arrival != null && arrival.instanceId().equals(instance)) {
             // Transferred here: it enters where the transfer put it (a portal's far side).
-            Inputs.encodeJoin(ingress.buffer(), index, entity, arrival.x(), arrival.y(), arrival.z(), arrival.orientation(),
-                character.level(), health(character.level()), character.money(), ClientSessions.index(id));
+            Inputs.encodeJoin(
+                    ingress.buffer(),
+                    index,
+                    entity,
+                    arrival.x(),
+                    arrival.y(),
+                    arrival.z(),
+                    arrival.orientation(),
+                    character.level(),
+                    health(character.level()),
+                    character.money(),
+                    ClientSessions.index(id));
         } else if (character.mapId() == running.world().mapId()) {
-            Inputs.encodeJoin(ingress.buffer(), index, entity, character.x(), character.y(), character.z(),
-                character.orientation(), character.level(), health(character.level()), character.money(),
-                ClientSessions.index(id));
+            Inputs.encodeJoin(
+                    ingress.buffer(),
+                    index,
+                    entity,
+                    character.x(),
+                    character.y(),
+                    character.z(),
+                    character.orientation(),
+                    character.level(),
+                    health(character.level()),
+                    character.money(),
+                    ClientSessions.index(id));
         } else {
             // Not saved on this map yet: the map's spawn point, spread so that a crowd does not stack.
             final float spread = (float) (Math.floorMod(entity * 2654435761L, 40L) - 20);
-            Inputs.encodeJoin(ingress.buffer(), index, entity, running.world().spawnX() + spread,
-                running.world().spawnY() - spread, 0f, 0f, character.level(), health(character.level()),
-                character.money(), ClientSessions.index(id));
+            Inputs.encodeJoin(
+                    ingress.buffer(),
+                    index,
+                    entity,
+                    running.world().spawnX() + spread,
+                    running.world().spawnY() - spread,
+                    0f,
+                    0f,
+                    character.level(),
+                    health(character.level()),
+                    character.money(),
+                    ClientSessions.index(id));
         }
         Inputs.joinOwnership(ingress.buffer(), index, character.epoch(), character.saveSeq(), character.experience());
         ingress.commit(index);
@@ -461,8 +536,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     }
 
     /** Put a move on the map's ring; from the TCP or the UDP event loop. */
-    void offerMove(final InstanceHost.Running running, final int sequence, final float x, final float y, final float z,
-                   final float o, final int flags) {
+    void offerMove(
+            final InstanceHost.Running running,
+            final int sequence,
+            final float x,
+            final float y,
+            final float z,
+            final float o,
+            final int flags) {
         final Ingress ingress = running.agent().ingress();
         final int index = ingress.tryClaim(Inputs.MOVE, Inputs.MOVE_LENGTH);
         if (index < 0) {
@@ -530,8 +611,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         loggedOut = true;
         map = null;
         offerLeave(running.agent().ingress(), characterId, ClientSessions.index(id));
-        channel.eventLoop().schedule(() -> disconnect(DisconnectReason.LOGOUT, "logged out"), LOGOUT_WAIT_MILLIS,
-            TimeUnit.MILLISECONDS);
+        channel.eventLoop()
+                .schedule(
+                        () -> disconnect(DisconnectReason.LOGOUT, "logged out"),
+                        LOGOUT_WAIT_MILLIS,
+                        TimeUnit.MILLISECONDS);
     }
 
     /** The saver settled this session's logout save: the client may go. Any thread. */
@@ -639,32 +723,42 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
 
     private void standByNow(final NodeDescriptor target, final String instanceId, final long moveEpoch) {
         final InstanceHost.Running running = map;
-        if (state != State.IN_WORLD || running == null || !running.assignment().getInstanceId().equals(instanceId)
-            || stoodByForMove == moveEpoch) {
+        if (state != State.IN_WORLD
+                || running == null
+                || !running.assignment().getInstanceId().equals(instanceId)
+                || stoodByForMove == moveEpoch) {
             return;
         }
         stoodByForMove = moveEpoch;
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
-        final int length = ServerMessages.standby(frame, 0, target.getClient().getHost(), target.getClient().getPort(),
-            tokenFor(target), instanceId);
+        final int length = ServerMessages.standby(
+                frame, 0, target.getClient().getHost(), target.getClient().getPort(), tokenFor(target), instanceId);
         writeBody(frame.byteArray(), length);
     }
 
     /** A token this session's client shows {@code target} for its character. The session's event loop, once claimed. */
     private byte[] tokenFor(final NodeDescriptor target) {
         final ClaimedCharacter character = claimed;
-        return shared.tokens().issue(new SessionToken.Claims(character.accountId(), characterId,
-            character.realm(), target.getNodeId(), shared.clockMillis().getAsLong() + SENT_ON_TOKEN_MILLIS));
+        return shared.tokens()
+                .issue(new SessionToken.Claims(
+                        character.accountId(),
+                        characterId,
+                        character.realm(),
+                        target.getNodeId(),
+                        shared.clockMillis().getAsLong() + SENT_ON_TOKEN_MILLIS));
     }
 
     /** A REDIRECT body to {@code target} with a login token for it. The session's event loop, once claimed. */
     private byte[] sentOn(final NodeDescriptor target, final String instanceId) {
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
-        final int length = ServerMessages.redirect(frame, 0, target.getClient().getHost(), target.getClient().getPort(),
-            tokenFor(target), instanceId);
-        LOG.info("character {} sent to node {}, where map instance {} takes its players now", characterId,
-            target.getNodeId(), instanceId);
-        return java.util.Arrays.copyOf(frame.byteArray(), length);
+        final int length = ServerMessages.redirect(
+                frame, 0, target.getClient().getHost(), target.getClient().getPort(), tokenFor(target), instanceId);
+        LOG.info(
+                "character {} sent to node {}, where map instance {} takes its players now",
+                characterId,
+                target.getNodeId(),
+                instanceId);
+        return Arrays.copyOf(frame.byteArray(), length);
     }
 
     private void redirectNow(final byte[] body) {
@@ -678,7 +772,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     }
 
     /** Write the first {@code length} bytes of {@code body} as one frame (a body built off {@link #reply}, which may be too small). */
-    private io.netty.channel.ChannelFuture writeBody(final byte[] body, final int length) {
+    private ChannelFuture writeBody(final byte[] body, final int length) {
         final ByteBuf out = channel.alloc().buffer(ClientProtocol.LENGTH_PREFIX + length);
         out.writeShortLE(length);
         out.writeBytes(body, 0, length);
@@ -695,14 +789,19 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         closedBecause = reason.label();
         shared.metrics().disconnected(reason);
         if (reason != DisconnectReason.LOGOUT) {
-            LOG.debug("closing session of character {} from {}: {} ({})", characterId, channel.remoteAddress(),
-                reason.label(), text);
+            LOG.debug(
+                    "closing session of character {} from {}: {} ({})",
+                    characterId,
+                    channel.remoteAddress(),
+                    reason.label(),
+                    text);
         }
         // A client that broke the protocol, or never showed a valid token, is closed at once: it gets no
         // more of the node's time than its DISCONNECT.
         final boolean atOnce = id < 0 || reason == DisconnectReason.MALFORMED_FRAME || reason == DisconnectReason.FLOOD;
-        write(ServerMessages.disconnect(reply, ClientProtocol.LENGTH_PREFIX, reason, text),
-            atOnce ? ChannelFutureListener.CLOSE : LastFrame.THEN_CLOSE);
+        write(
+                ServerMessages.disconnect(reply, ClientProtocol.LENGTH_PREFIX, reason, text),
+                atOnce ? ChannelFutureListener.CLOSE : LastFrame.THEN_CLOSE);
     }
 
     private void write(final int bodyLength, final ChannelFutureListener then) {

@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.net;
 
+import io.realmcluster.proto.client.ClientProtocol;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -7,11 +8,9 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-
+import java.util.function.Consumer;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-
-import io.realmcluster.proto.client.ClientProtocol;
 
 /**
  * The node's open client sessions, by index (what maps address frames to) and by character (one
@@ -27,6 +26,7 @@ public final class ClientSessions {
     private final ConcurrentHashMap<Long, ClientSession> byCharacter = new ConcurrentHashMap<>();
     /** Second connections waiting for their character's transfer to this node (STANDBY_HELLO). */
     private final ConcurrentHashMap<Long, ClientSession> standingBy = new ConcurrentHashMap<>();
+
     private final byte[] cookieKey = new byte[32];
 
     public ClientSessions(final int capacity) {
@@ -80,7 +80,7 @@ public final class ClientSessions {
         if (session == null || session.characterId() != characterId) {
             return false;
         }
-        session.redirect(java.util.Arrays.copyOf(body, length));
+        session.redirect(Arrays.copyOf(body, length));
         return true;
     }
 
@@ -126,7 +126,7 @@ public final class ClientSessions {
     }
 
     /** Every session in world on {@code instanceId}, for closing them when the map leaves this node. */
-    void forEach(final java.util.function.Consumer<ClientSession> action) {
+    void forEach(final Consumer<ClientSession> action) {
         for (final ClientSession session : byCharacter.values()) {
             action.accept(session);
         }

@@ -1,10 +1,5 @@
 package io.realmcluster.dataplane.net;
 
-import java.net.InetSocketAddress;
-
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,6 +10,10 @@ import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.FrameError;
 import io.realmcluster.proto.client.ServerMessages;
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * UDP on the client port: a datagram counts only with a session id and that session's cookie,
@@ -58,11 +57,13 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter implements Clie
                 return;
             }
             content.getBytes(content.readerIndex(), bytes, 0, length);
-            final long sessionId = datagram.getLong(ClientProtocol.DATAGRAM_SESSION, java.nio.ByteOrder.LITTLE_ENDIAN);
+            final long sessionId = datagram.getLong(ClientProtocol.DATAGRAM_SESSION, ByteOrder.LITTLE_ENDIAN);
             final ClientSession session = sessions.byId(sessionId);
             datagram.getBytes(ClientProtocol.DATAGRAM_COOKIE, presented);
-            if (session == null || !session.inWorld() || !ClientSessions.sameCookie(session.cookie(), presented)
-                || !session.bindUdp(packet.sender())) {
+            if (session == null
+                    || !session.inWorld()
+                    || !ClientSessions.sameCookie(session.cookie(), presented)
+                    || !session.bindUdp(packet.sender())) {
                 metrics.rejected(FrameError.UNBOUND_DATAGRAM);
                 return;
             }
@@ -74,8 +75,8 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter implements Clie
             current = session;
             sender = packet.sender();
             refused = false;
-            final FrameError error = ClientMessages.decode(datagram, ClientProtocol.DATAGRAM_BODY,
-                length - ClientProtocol.DATAGRAM_BODY, this);
+            final FrameError error = ClientMessages.decode(
+                    datagram, ClientProtocol.DATAGRAM_BODY, length - ClientProtocol.DATAGRAM_BODY, this);
             if (error != null) {
                 metrics.rejected(error);
             } else if (refused) {
@@ -97,7 +98,7 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter implements Clie
 
     @Override
     public void ping(final long nonce) {
-        reply.putLong(0, current.id(), java.nio.ByteOrder.LITTLE_ENDIAN);
+        reply.putLong(0, current.id(), ByteOrder.LITTLE_ENDIAN);
         final int length = ClientProtocol.REPLY_BODY + ServerMessages.pong(reply, ClientProtocol.REPLY_BODY, nonce);
         final ByteBuf out = ctx.alloc().buffer(length);
         out.writeBytes(reply.byteArray(), 0, length);
@@ -112,7 +113,8 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter implements Clie
     }
 
     @Override
-    public void standbyHello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+    public void standbyHello(
+            final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
         refused = true;
     }
 

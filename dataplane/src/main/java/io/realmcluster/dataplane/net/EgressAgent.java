@@ -1,10 +1,5 @@
 package io.realmcluster.dataplane.net;
 
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.MessageHandler;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -12,6 +7,11 @@ import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.dataplane.world.Outbox;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
+import java.util.Arrays;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.MessageHandler;
 
 /**
  * The node's egress thread: drains every map's {@link Outbox}, gathers each session's frames of
@@ -32,8 +32,11 @@ final class EgressAgent implements Agent {
     private ClientSession[] touched = new ClientSession[1024];
     private int touchedCount;
 
-    EgressAgent(final InstanceHost instances, final ClientSessions sessions, final ClientMetrics metrics,
-                final ByteBufAllocator allocator) {
+    EgressAgent(
+            final InstanceHost instances,
+            final ClientSessions sessions,
+            final ClientMetrics metrics,
+            final ByteBufAllocator allocator) {
         this.instances = instances;
         this.sessions = sessions;
         this.metrics = metrics;
@@ -61,7 +64,7 @@ final class EgressAgent implements Agent {
         if (session.pending == null) {
             session.pending = allocator.directBuffer(Math.max(256, bodyLength + ClientProtocol.LENGTH_PREFIX));
             if (touchedCount == touched.length) {
-                touched = java.util.Arrays.copyOf(touched, touchedCount * 2);
+                touched = Arrays.copyOf(touched, touchedCount * 2);
             }
             touched[touchedCount++] = session;
         }

@@ -1,10 +1,9 @@
 package io.realmcluster.dataplane.net;
 
-import java.util.concurrent.TimeUnit;
-
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How a session in the world ends after its last frame (a REDIRECT, a DISCONNECT): the node shuts its side
@@ -29,11 +28,11 @@ final class LastFrame {
                 channel.close();
                 return;
             }
-            final var linger = channel.eventLoop().schedule((Runnable) channel::close, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            final var linger =
+                    channel.eventLoop().schedule((Runnable) channel::close, LINGER_MILLIS, TimeUnit.MILLISECONDS);
             channel.closeFuture().addListener(closed -> linger.cancel(false));
         });
     };
 
-    private LastFrame() {
-    }
+    private LastFrame() {}
 }

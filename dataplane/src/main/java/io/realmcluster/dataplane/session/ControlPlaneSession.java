@@ -1,16 +1,5 @@
 package io.realmcluster.dataplane.session;
 
-import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.function.Supplier;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -28,6 +17,16 @@ import io.realmcluster.proto.v1.LoadReport;
 import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.v1.NodeMessage;
 import io.realmcluster.proto.v1.NodeSessionGrpc;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps this node registered with the control plane: one session stream to any replica, heartbeats
@@ -52,8 +51,7 @@ public final class ControlPlaneSession implements AutoCloseable {
     /** Applies assignment sets (loading a map takes a while) off the session thread, whose heartbeats keep the lease. */
     private final ScheduledExecutorService applier;
     /** The latest set not applied yet: sets are whole, so one that arrives meanwhile replaces the one waiting. */
-    private final java.util.concurrent.atomic.AtomicReference<AssignmentSet> pendingSet =
-        new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<AssignmentSet> pendingSet = new AtomicReference<>();
 
     private ClientCallStreamObserver<NodeMessage> stream;
     private long streamGeneration;
@@ -71,9 +69,11 @@ public final class ControlPlaneSession implements AutoCloseable {
      *                    acknowledgements to send back; runs on a thread of its own, one set at a time,
      *                    so that loading maps never holds up the heartbeats
      */
-    public ControlPlaneSession(final NodeDescriptor descriptor, final List<HostPort> controlPlanes,
-                               final Supplier<LoadReport> load,
-                               final Function<AssignmentSet, List<AssignmentAck>> assignments) {
+    public ControlPlaneSession(
+            final NodeDescriptor descriptor,
+            final List<HostPort> controlPlanes,
+            final Supplier<LoadReport> load,
+            final Function<AssignmentSet, List<AssignmentAck>> assignments) {
         this.descriptor = descriptor;
         this.controlPlanes = controlPlanes;
         this.load = load;
@@ -99,9 +99,11 @@ public final class ControlPlaneSession implements AutoCloseable {
         }
         final long generation = ++streamGeneration;
         registered = false;
-        stream = (ClientCallStreamObserver<NodeMessage>) NodeSessionGrpc.newStub(channel)
-            .session(new Responses(generation));
-        stream.onNext(NodeMessage.newBuilder().setHello(Hello.newBuilder().setNode(descriptor)).build());
+        stream = (ClientCallStreamObserver<NodeMessage>)
+                NodeSessionGrpc.newStub(channel).session(new Responses(generation));
+        stream.onNext(NodeMessage.newBuilder()
+                .setHello(Hello.newBuilder().setNode(descriptor))
+                .build());
     }
 
     private void onMessage(final long generation, final ControlMessage message) {
@@ -115,16 +117,22 @@ public final class ControlPlaneSession implements AutoCloseable {
                 unreachableLogged = false;
                 controlPlaneId = message.getWelcome().getControlplaneId();
                 lastAckedSequence = heartbeatSequence;
-                LOG.info("registered with control plane {} as node {} (lease {}, ttl {} ms)",
-                    controlPlaneId, descriptor.getNodeId(), Long.toHexString(message.getWelcome().getLeaseId()),
-                    message.getWelcome().getLeaseTtlMs());
+                LOG.info(
+                        "registered with control plane {} as node {} (lease {}, ttl {} ms)",
+                        controlPlaneId,
+                        descriptor.getNodeId(),
+                        Long.toHexString(message.getWelcome().getLeaseId()),
+                        message.getWelcome().getLeaseTtlMs());
                 final long interval = Math.max(50, message.getWelcome().getHeartbeatIntervalMs());
                 cancelHeartbeats();
                 // Fixed delay: after the thread was busy (loading maps), one heartbeat goes out, not a burst of
                 // catch-up beats that would run ahead of the acks waiting behind them and count as unanswered.
-                heartbeats = thread.scheduleWithFixedDelay(() -> heartbeat(generation), 0, interval, TimeUnit.MILLISECONDS);
+                heartbeats =
+                        thread.scheduleWithFixedDelay(() -> heartbeat(generation), 0, interval, TimeUnit.MILLISECONDS);
             }
-            case HEARTBEAT_ACK -> lastAckedSequence = Math.max(lastAckedSequence, message.getHeartbeatAck().getSequence());
+            case HEARTBEAT_ACK ->
+                lastAckedSequence =
+                        Math.max(lastAckedSequence, message.getHeartbeatAck().getSequence());
             case ASSIGNMENTS -> {
                 pendingSet.set(message.getAssignments());
                 Threads.executeUnlessClosed(applier, () -> apply(generation));
@@ -161,8 +169,9 @@ public final class ControlPlaneSession implements AutoCloseable {
             return;
         }
         stream.onNext(NodeMessage.newBuilder()
-            .setHeartbeat(Heartbeat.newBuilder().setSequence(++heartbeatSequence).setLoad(load.get()))
-            .build());
+                .setHeartbeat(
+                        Heartbeat.newBuilder().setSequence(++heartbeatSequence).setLoad(load.get()))
+                .build());
     }
 
     private void onBroken(final long generation, final Status status) {
@@ -175,10 +184,14 @@ public final class ControlPlaneSession implements AutoCloseable {
         registered = false;
         controlPlaneId = "";
         if (wasRegistered) {
-            LOG.warn("session with the control plane ended ({}); reconnecting, the node keeps running", describe(status));
+            LOG.warn(
+                    "session with the control plane ended ({}); reconnecting, the node keeps running",
+                    describe(status));
         } else if (!unreachableLogged || status.getCode() == Status.Code.ALREADY_EXISTS) {
-            LOG.warn("cannot register with the control plane at {} ({}); retrying with backoff",
-                HostPort.join(controlPlanes), describe(status));
+            LOG.warn(
+                    "cannot register with the control plane at {} ({}); retrying with backoff",
+                    HostPort.join(controlPlanes),
+                    describe(status));
             unreachableLogged = true;
         }
         final long delay = ThreadLocalRandom.current().nextLong(backoffMs / 2, backoffMs + 1);
@@ -187,8 +200,9 @@ public final class ControlPlaneSession implements AutoCloseable {
     }
 
     private static String describe(final Status status) {
-        return status.getDescription() == null ? status.getCode().name()
-            : status.getCode() + ": " + status.getDescription();
+        return status.getDescription() == null
+                ? status.getCode().name()
+                : status.getCode() + ": " + status.getDescription();
     }
 
     private void cancelHeartbeats() {
@@ -203,14 +217,16 @@ public final class ControlPlaneSession implements AutoCloseable {
     public void close() {
         try {
             thread.submit(() -> {
-                closed = true;
-                cancelHeartbeats();
-                if (stream != null && registered) {
-                    stream.onNext(NodeMessage.newBuilder()
-                        .setGoodbye(Goodbye.newBuilder().setReason("node shutting down")).build());
-                    stream.onCompleted();
-                }
-            }).get(2, TimeUnit.SECONDS);
+                        closed = true;
+                        cancelHeartbeats();
+                        if (stream != null && registered) {
+                            stream.onNext(NodeMessage.newBuilder()
+                                    .setGoodbye(Goodbye.newBuilder().setReason("node shutting down"))
+                                    .build());
+                            stream.onCompleted();
+                        }
+                    })
+                    .get(2, TimeUnit.SECONDS);
         } catch (final Exception e) {
             LOG.debug("goodbye not sent: {}", e.toString());
         }

@@ -1,9 +1,5 @@
 package io.realmcluster.dataplane.session;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 import io.grpc.ManagedChannel;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
@@ -11,6 +7,9 @@ import io.realmcluster.dataplane.transfer.Departures;
 import io.realmcluster.proto.v1.CreateInstanceRequest;
 import io.realmcluster.proto.v1.InstanceRoute;
 import io.realmcluster.proto.v1.PlacementGrpc;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Asks the control plane (any replica; the channel moves on to the next address when one is down)
@@ -30,9 +29,13 @@ public final class PlacementClient implements Departures.Router, AutoCloseable {
     @Override
     public InstanceRoute route(final int mapId, final String realm, final String owner, final Duration deadline) {
         return PlacementGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-            .route(CreateInstanceRequest.newBuilder().setMapId(mapId).setRealm(realm).setOwner(owner)
-                .setPlayers(PLAYERS).build());
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .route(CreateInstanceRequest.newBuilder()
+                        .setMapId(mapId)
+                        .setRealm(realm)
+                        .setOwner(owner)
+                        .setPlayers(PLAYERS)
+                        .build());
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.realmcluster.dataplane.store;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Where a node's characters live between sessions. Every method blocks: call it from the node's
@@ -31,12 +33,10 @@ public interface CharacterStore {
      * transfer id) for this node, at epoch + 1, ONLINE. A retry of a claim that landed returns the
      * same claim; a transfer that was aborted, swept or claimed by another node is refused.
      */
-    ClaimedCharacter claimTransfer(long characterId, long epoch, java.util.UUID transferId, String nodeId)
-        throws ClaimRefused;
+    ClaimedCharacter claimTransfer(long characterId, long epoch, UUID transferId, String nodeId) throws ClaimRefused;
 
     /** One transfer to claim: the character, the epoch its source froze it at, the transfer's id. */
-    record TransferClaim(long characterId, long epoch, java.util.UUID transferId) {
-    }
+    record TransferClaim(long characterId, long epoch, UUID transferId) {}
 
     /**
      * {@link #claimTransfer} for several transfers at once (the players of a map that moves), in as
@@ -46,9 +46,9 @@ public interface CharacterStore {
      * @throws ClaimRefused (reason DATABASE) when the database fails; some claims may have landed, and a
      *                      retry of each returns its claim
      */
-    default java.util.List<ClaimedCharacter> claimTransfers(final java.util.List<TransferClaim> claims, final String nodeId)
-        throws ClaimRefused {
-        final java.util.List<ClaimedCharacter> claimed = new java.util.ArrayList<>(claims.size());
+    default List<ClaimedCharacter> claimTransfers(final List<TransferClaim> claims, final String nodeId)
+            throws ClaimRefused {
+        final List<ClaimedCharacter> claimed = new ArrayList<>(claims.size());
         for (final TransferClaim claim : claims) {
             try {
                 claimed.add(claimTransfer(claim.characterId(), claim.epoch(), claim.transferId(), nodeId));
@@ -67,7 +67,7 @@ public interface CharacterStore {
      * compare-and-set as the claim, so exactly one of the two wins). Returns the new epoch, or -1
      * when the transfer was claimed or swept meanwhile.
      */
-    long abortTransfer(long characterId, long epoch, java.util.UUID transferId, String nodeId) throws SQLException;
+    long abortTransfer(long characterId, long epoch, UUID transferId, String nodeId) throws SQLException;
 
     /** Whether characters can move between nodes through this store (a node without a database keeps its own). */
     default boolean transfers() {

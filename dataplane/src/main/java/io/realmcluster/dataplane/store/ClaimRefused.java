@@ -1,5 +1,7 @@
 package io.realmcluster.dataplane.store;
 
+import java.util.UUID;
+
 /** A login's claim of a character did not happen; {@link #reason} says why, the message says it to people. */
 public final class ClaimRefused extends Exception {
     private static final long serialVersionUID = 1L;
@@ -24,9 +26,12 @@ public final class ClaimRefused extends Exception {
     }
 
     /** The refusal of a transfer's claim when there is nothing left to claim under it. */
-    public static ClaimRefused transferGone(final long characterId, final long epoch, final java.util.UUID transferId) {
-        return new ClaimRefused(Reason.TRANSFER_GONE, "transfer " + transferId + " of character " + characterId + " at epoch "
-            + epoch + " can no longer be claimed (aborted, swept, or claimed elsewhere)", null);
+    public static ClaimRefused transferGone(final long characterId, final long epoch, final UUID transferId) {
+        return new ClaimRefused(
+                Reason.TRANSFER_GONE,
+                "transfer " + transferId + " of character " + characterId + " at epoch " + epoch
+                        + " can no longer be claimed (aborted, swept, or claimed elsewhere)",
+                null);
     }
 
     public Reason reason() {

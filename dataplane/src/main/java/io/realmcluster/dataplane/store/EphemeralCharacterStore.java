@@ -1,6 +1,7 @@
 package io.realmcluster.dataplane.store;
 
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,20 +15,20 @@ public final class EphemeralCharacterStore implements CharacterStore {
 
     @Override
     public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId) {
-        final long[] state = epochAndSeq.compute(characterId, (id, old) -> old == null ? new long[] {1, 0}
-            : new long[] {old[0] + 1, old[1]});
-        return new ClaimedCharacter(characterId, accountId, state[0], state[1], "", "", 0, 0, 1, 0, 0, -1, "", 0f, 0f, 0f, 0f);
+        final long[] state = epochAndSeq.compute(
+                characterId, (id, old) -> old == null ? new long[] {1, 0} : new long[] {old[0] + 1, old[1]});
+        return new ClaimedCharacter(
+                characterId, accountId, state[0], state[1], "", "", 0, 0, 1, 0, 0, -1, "", 0f, 0f, 0f, 0f);
     }
 
     @Override
-    public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
-                                          final String nodeId) throws ClaimRefused {
+    public ClaimedCharacter claimTransfer(
+            final long characterId, final long epoch, final UUID transferId, final String nodeId) throws ClaimRefused {
         throw new ClaimRefused(ClaimRefused.Reason.DATABASE, "a node without a database takes no transfers", null);
     }
 
     @Override
-    public long abortTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
-                              final String nodeId) {
+    public long abortTransfer(final long characterId, final long epoch, final UUID transferId, final String nodeId) {
         return epoch;
     }
 

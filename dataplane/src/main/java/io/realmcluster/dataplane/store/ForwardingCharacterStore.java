@@ -13,7 +13,8 @@ public abstract class ForwardingCharacterStore implements CharacterStore {
     }
 
     @Override
-    public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId) throws ClaimRefused {
+    public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId)
+            throws ClaimRefused {
         return store.claim(characterId, accountId, nodeId);
     }
 
@@ -28,19 +29,20 @@ public abstract class ForwardingCharacterStore implements CharacterStore {
     }
 
     @Override
-    public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final UUID transferId,
-                                          final String nodeId) throws ClaimRefused {
+    public ClaimedCharacter claimTransfer(
+            final long characterId, final long epoch, final UUID transferId, final String nodeId) throws ClaimRefused {
         return store.claimTransfer(characterId, epoch, transferId, nodeId);
     }
 
     @Override
-    public List<ClaimedCharacter> claimTransfers(final List<TransferClaim> claims, final String nodeId) throws ClaimRefused {
+    public List<ClaimedCharacter> claimTransfers(final List<TransferClaim> claims, final String nodeId)
+            throws ClaimRefused {
         return store.claimTransfers(claims, nodeId);
     }
 
     @Override
     public long abortTransfer(final long characterId, final long epoch, final UUID transferId, final String nodeId)
-        throws SQLException {
+            throws SQLException {
         return store.abortTransfer(characterId, epoch, transferId, nodeId);
     }
 

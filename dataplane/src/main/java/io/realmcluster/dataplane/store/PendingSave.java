@@ -1,11 +1,10 @@
 package io.realmcluster.dataplane.store;
 
+import io.realmcluster.dataplane.world.Saves;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
 import org.agrona.DirectBuffer;
 import org.agrona.collections.LongArrayList;
-
-import io.realmcluster.dataplane.world.Saves;
 
 /**
  * What the saver will write for one character: its latest state from the save log, and every loot
@@ -28,7 +27,8 @@ public final class PendingSave {
     float orientation;
     boolean logout;
     /** Set by a DEPART record: the save freezes the character for this transfer, then it goes where these say. */
-    java.util.UUID transferId;
+    UUID transferId;
+
     int toMapId;
     float toX;
     float toY;
@@ -43,6 +43,7 @@ public final class PendingSave {
     boolean written;
     /** For each loot: the save sequence of its record, the corpse, the copper, the money after it. */
     final LongArrayList lootSeqs = new LongArrayList();
+
     final LongArrayList lootCorpses = new LongArrayList();
     final LongArrayList lootCopper = new LongArrayList();
     final LongArrayList lootMoneyAfter = new LongArrayList();
@@ -63,8 +64,8 @@ public final class PendingSave {
      * claimed: it freezes the character IN_TRANSFER under {@code transferId}. For benchmarks and
      * tools, as {@link #logout}; where it goes is left unset (the store does not write it).
      */
-    public static PendingSave departure(final ClaimedCharacter character, final long epoch, final long saveSeq,
-                                        final java.util.UUID transferId) {
+    public static PendingSave departure(
+            final ClaimedCharacter character, final long epoch, final long saveSeq, final UUID transferId) {
         final PendingSave save = unchanged(character, epoch, saveSeq);
         save.transferId = transferId;
         return save;
@@ -119,7 +120,7 @@ public final class PendingSave {
         orientation = buffer.getFloat(offset + Saves.O);
         logout |= type == Saves.LOGOUT;
         if (type == Saves.DEPART) {
-            transferId = java.util.UUID.randomUUID();
+            transferId = UUID.randomUUID();
             toMapId = buffer.getInt(offset + Saves.TO_MAP);
             toX = buffer.getFloat(offset + Saves.TO_X);
             toY = buffer.getFloat(offset + Saves.TO_Y);
@@ -139,7 +140,9 @@ public final class PendingSave {
         final long now = System.currentTimeMillis();
         final long agoNanos = System.nanoTime() - tickNanos;
         // A map on a clock of its own (a test's) gives a time that means nothing here.
-        return agoNanos >= 0 && agoNanos < TimeUnit.MINUTES.toNanos(1) ? now - TimeUnit.NANOSECONDS.toMillis(agoNanos) : now;
+        return agoNanos >= 0 && agoNanos < TimeUnit.MINUTES.toNanos(1)
+                ? now - TimeUnit.NANOSECONDS.toMillis(agoNanos)
+                : now;
     }
 
     /** Someone waits for this save: a loot's confirmation, a logout's goodbye, a frozen player's hand-over. */
@@ -190,7 +193,7 @@ public final class PendingSave {
     }
 
     /** The transfer this save freezes the character for; null for a plain save. */
-    public java.util.UUID transferId() {
+    public UUID transferId() {
         return transferId;
     }
 

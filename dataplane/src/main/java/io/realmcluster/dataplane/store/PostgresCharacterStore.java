@@ -1,12 +1,16 @@
 package io.realmcluster.dataplane.store;
 
+import io.realmcluster.common.db.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
-
-import io.realmcluster.common.db.Database;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * The realm's character database: claims by compare-and-set on the ownership epoch, and saves
@@ -20,7 +24,7 @@ public final class PostgresCharacterStore implements CharacterStore {
         RETURNING account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
                   x, y, z, orientation""";
     private static final String WHY_NOT_CLAIMED =
-        "SELECT state FROM character WHERE character_id = ? AND account_id = ?";
+            "SELECT state FROM character WHERE character_id = ? AND account_id = ?";
     private static final String RELEASE = """
         UPDATE character SET state = 'OFFLINE', owner_node = NULL, updated_at = now()
         WHERE character_id = ? AND epoch = ? AND owner_node = ? AND state = 'ONLINE'""";
@@ -62,7 +66,9 @@ public final class PostgresCharacterStore implements CharacterStore {
             updated_at = now()
         WHERE character_id = ? AND epoch = ? AND owner_node = ? AND state = 'ONLINE' AND save_seq < ?""";
     /** After a save updated nothing: had an earlier attempt of it landed already (a commit not confirmed)? */
-    private static final String LANDED = "SELECT epoch, save_seq, owner_node, state FROM character WHERE character_id = ?";
+    private static final String LANDED =
+            "SELECT epoch, save_seq, owner_node, state FROM character WHERE character_id = ?";
+
     private static final String LEDGER = """
         INSERT INTO ledger (character_id, money_delta, source, node, epoch, save_seq) VALUES (?, ?, 'loot', ?, ?, ?)
         ON CONFLICT (character_id, epoch, save_seq) WHERE save_seq IS NOT NULL DO NOTHING""";
@@ -80,6 +86,7 @@ public final class PostgresCharacterStore implements CharacterStore {
           AND c.state = 'IN_TRANSFER'
         RETURNING c.character_id, c.account_id, c.epoch, c.save_seq, c.realm, c.name, c.race, c.class, c.level,
                   c.experience, c.money, c.map_id, c.instance_id, c.x, c.y, c.z, c.orientation""";
+
     private static final String CLAIMED_BEFORE = """
         SELECT account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
                x, y, z, orientation
@@ -96,7 +103,8 @@ public final class PostgresCharacterStore implements CharacterStore {
     }
 
     @Override
-    public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId) throws ClaimRefused {
+    public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId)
+            throws ClaimRefused {
         try (Connection connection = database.connection()) {
             try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
                 claim.setString(1, nodeId);
@@ -113,29 +121,47 @@ public final class PostgresCharacterStore implements CharacterStore {
                 why.setLong(2, accountId);
                 try (ResultSet row = why.executeQuery()) {
                     if (row.next()) {
-                        throw new ClaimRefused(ClaimRefused.Reason.IN_TRANSFER,
-                            "character " + characterId + " is being transferred between nodes; log in again shortly", null);
+                        throw new ClaimRefused(
+                                ClaimRefused.Reason.IN_TRANSFER,
+                                "character " + characterId
+                                        + " is being transferred between nodes; log in again shortly",
+                                null);
                     }
                 }
             }
-            throw new ClaimRefused(ClaimRefused.Reason.UNKNOWN_CHARACTER,
-                "account " + accountId + " has no character " + characterId, null);
+            throw new ClaimRefused(
+                    ClaimRefused.Reason.UNKNOWN_CHARACTER,
+                    "account " + accountId + " has no character " + characterId,
+                    null);
         } catch (final SQLException e) {
             throw new ClaimRefused(ClaimRefused.Reason.DATABASE, "the character database failed: " + e.getMessage(), e);
         }
     }
 
     private static ClaimedCharacter claimed(final long characterId, final ResultSet row) throws SQLException {
-        return new ClaimedCharacter(characterId, row.getLong("account_id"), row.getLong("epoch"), row.getLong("save_seq"),
-            row.getString("realm"), row.getString("name"), row.getInt("race"), row.getInt("class"),
-            row.getInt("level"), row.getLong("experience"), row.getLong("money"), row.getInt("map_id"),
-            row.getString("instance_id"), row.getFloat("x"), row.getFloat("y"), row.getFloat("z"),
-            row.getFloat("orientation"));
+        return new ClaimedCharacter(
+                characterId,
+                row.getLong("account_id"),
+                row.getLong("epoch"),
+                row.getLong("save_seq"),
+                row.getString("realm"),
+                row.getString("name"),
+                row.getInt("race"),
+                row.getInt("class"),
+                row.getInt("level"),
+                row.getLong("experience"),
+                row.getLong("money"),
+                row.getInt("map_id"),
+                row.getString("instance_id"),
+                row.getFloat("x"),
+                row.getFloat("y"),
+                row.getFloat("z"),
+                row.getFloat("orientation"));
     }
 
     @Override
-    public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
-                                          final String nodeId) throws ClaimRefused {
+    public ClaimedCharacter claimTransfer(
+            final long characterId, final long epoch, final UUID transferId, final String nodeId) throws ClaimRefused {
         final TransferClaim claim = new TransferClaim(characterId, epoch, transferId);
         try (Connection connection = database.connection()) {
             try (PreparedStatement update = connection.prepareStatement(CLAIM_TRANSFER)) {
@@ -161,12 +187,13 @@ public final class PostgresCharacterStore implements CharacterStore {
 
     /** One statement claims them all; a claim it did not take is looked up again in case an earlier try took it. */
     @Override
-    public List<ClaimedCharacter> claimTransfers(final List<TransferClaim> claims, final String nodeId) throws ClaimRefused {
+    public List<ClaimedCharacter> claimTransfers(final List<TransferClaim> claims, final String nodeId)
+            throws ClaimRefused {
         final int n = claims.size();
         final Long[] ids = new Long[n];
         final Long[] epochs = new Long[n];
-        final java.util.UUID[] transfers = new java.util.UUID[n];
-        final java.util.Map<Long, Integer> index = new java.util.HashMap<>(n * 2);
+        final UUID[] transfers = new UUID[n];
+        final Map<Long, Integer> index = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             final TransferClaim claim = claims.get(i);
             if (index.put(claim.characterId(), i) != null) {
@@ -196,15 +223,15 @@ public final class PostgresCharacterStore implements CharacterStore {
                     claimed[i] = claimedBefore(connection, claims.get(i), nodeId);
                 }
             }
-            return java.util.Arrays.asList(claimed);
+            return Arrays.asList(claimed);
         } catch (final SQLException e) {
             throw new ClaimRefused(ClaimRefused.Reason.DATABASE, "the character database failed: " + e.getMessage(), e);
         }
     }
 
     /** The claim an earlier try of the same transfer made for this node, or null. */
-    private static ClaimedCharacter claimedBefore(final Connection connection, final TransferClaim claim, final String nodeId)
-        throws SQLException {
+    private static ClaimedCharacter claimedBefore(
+            final Connection connection, final TransferClaim claim, final String nodeId) throws SQLException {
         try (PreparedStatement before = connection.prepareStatement(CLAIMED_BEFORE)) {
             before.setLong(1, claim.characterId());
             before.setLong(2, claim.epoch() + 1);
@@ -217,10 +244,10 @@ public final class PostgresCharacterStore implements CharacterStore {
     }
 
     @Override
-    public long abortTransfer(final long characterId, final long epoch, final java.util.UUID transferId,
-                              final String nodeId) throws SQLException {
+    public long abortTransfer(final long characterId, final long epoch, final UUID transferId, final String nodeId)
+            throws SQLException {
         try (Connection connection = database.connection();
-             PreparedStatement abort = connection.prepareStatement(ABORT_TRANSFER)) {
+                PreparedStatement abort = connection.prepareStatement(ABORT_TRANSFER)) {
             abort.setLong(1, characterId);
             abort.setLong(2, epoch);
             abort.setObject(3, transferId);
@@ -239,7 +266,7 @@ public final class PostgresCharacterStore implements CharacterStore {
      */
     public int releaseAll(final String nodeId) throws SQLException {
         try (Connection connection = database.connection();
-             PreparedStatement release = connection.prepareStatement(RELEASE_ALL)) {
+                PreparedStatement release = connection.prepareStatement(RELEASE_ALL)) {
             release.setString(1, nodeId);
             return release.executeUpdate();
         }
@@ -248,7 +275,7 @@ public final class PostgresCharacterStore implements CharacterStore {
     @Override
     public void release(final long characterId, final long epoch, final String nodeId) throws SQLException {
         try (Connection connection = database.connection();
-             PreparedStatement release = connection.prepareStatement(RELEASE)) {
+                PreparedStatement release = connection.prepareStatement(RELEASE)) {
             release.setLong(1, characterId);
             release.setLong(2, epoch);
             release.setString(3, nodeId);
@@ -260,7 +287,8 @@ public final class PostgresCharacterStore implements CharacterStore {
     public boolean[] save(final List<PendingSave> saves, final String nodeId) throws SQLException {
         try (Connection connection = database.connection()) {
             if (saves.stream().allMatch(save -> save.lootSeqs.isEmpty())) {
-                // Nothing for the ledger: the one UPDATE is the whole transaction, and the COMMIT's round trip is saved.
+                // Nothing for the ledger: the one UPDATE is the whole transaction, and the COMMIT's round trip is
+                // saved.
                 return landed(connection, saves, nodeId);
             }
             connection.setAutoCommit(false);
@@ -291,7 +319,7 @@ public final class PostgresCharacterStore implements CharacterStore {
 
     /** Which of {@code saves} are durable: landed now, or by an earlier attempt (see {@link #landedBefore}). */
     private static boolean[] landed(final Connection connection, final List<PendingSave> saves, final String nodeId)
-        throws SQLException {
+            throws SQLException {
         final boolean[] landed = update(connection, saves, nodeId);
         try (PreparedStatement check = connection.prepareStatement(LANDED)) {
             for (int i = 0; i < saves.size(); i++) {
@@ -303,7 +331,7 @@ public final class PostgresCharacterStore implements CharacterStore {
 
     /** Which of {@code saves} (each a different character) landed now. */
     private static boolean[] update(final Connection connection, final List<PendingSave> saves, final String nodeId)
-        throws SQLException {
+            throws SQLException {
         if (saves.size() == 1) {
             return new boolean[] {updateOne(connection, saves.get(0), nodeId)};
         }
@@ -321,8 +349,8 @@ public final class PostgresCharacterStore implements CharacterStore {
         final Float[] zs = new Float[n];
         final Float[] orientations = new Float[n];
         final Boolean[] logouts = new Boolean[n];
-        final java.util.UUID[] transfers = new java.util.UUID[n];
-        final java.util.Map<Long, Integer> index = new java.util.HashMap<>(n * 2);
+        final UUID[] transfers = new UUID[n];
+        final Map<Long, Integer> index = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             final PendingSave save = saves.get(i);
             ids[i] = save.characterId;
@@ -369,7 +397,7 @@ public final class PostgresCharacterStore implements CharacterStore {
 
     /** Whether {@code save} landed now. */
     private static boolean updateOne(final Connection connection, final PendingSave save, final String nodeId)
-        throws SQLException {
+            throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(SAVE_ONE)) {
             update.setShort(1, (short) save.level);
             update.setLong(2, save.experience);
@@ -384,9 +412,9 @@ public final class PostgresCharacterStore implements CharacterStore {
             update.setBoolean(11, save.logout);
             // As text with no declared type, null or not, so that the statement keeps one server-side plan.
             final String transferId = save.transferId == null ? null : save.transferId.toString();
-            update.setObject(12, transferId, java.sql.Types.OTHER);
+            update.setObject(12, transferId, Types.OTHER);
             update.setBoolean(13, save.logout);
-            update.setObject(14, transferId, java.sql.Types.OTHER);
+            update.setObject(14, transferId, Types.OTHER);
             update.setLong(15, save.characterId);
             update.setLong(16, save.epoch);
             update.setString(17, nodeId);
@@ -401,13 +429,14 @@ public final class PostgresCharacterStore implements CharacterStore {
      * logout. Anything else means another node claimed the character.
      */
     private static boolean landedBefore(final PreparedStatement check, final PendingSave save, final String nodeId)
-        throws SQLException {
+            throws SQLException {
         check.setLong(1, save.characterId);
         try (ResultSet row = check.executeQuery()) {
             if (!row.next() || row.getLong("epoch") != save.epoch || row.getLong("save_seq") < save.saveSeq) {
                 return false;
             }
-            return nodeId.equals(row.getString("owner_node")) || save.logout && "OFFLINE".equals(row.getString("state"));
+            return nodeId.equals(row.getString("owner_node"))
+                    || save.logout && "OFFLINE".equals(row.getString("state"));
         }
     }
 

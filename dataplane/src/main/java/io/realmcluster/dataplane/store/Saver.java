@@ -1,26 +1,26 @@
 package io.realmcluster.dataplane.store;
 
+import io.realmcluster.dataplane.tick.Ingress;
+import io.realmcluster.dataplane.world.Inputs;
+import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.dataplane.world.SaveLog;
+import io.realmcluster.dataplane.world.Saves;
+import io.realmcluster.proto.v1.MapKind;
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.realmcluster.dataplane.tick.Ingress;
-import io.realmcluster.dataplane.world.InstanceHost;
-import io.realmcluster.dataplane.world.Inputs;
-import io.realmcluster.dataplane.world.SaveLog;
-import io.realmcluster.dataplane.world.Saves;
-import io.realmcluster.proto.v1.MapKind;
 
 /**
  * The node's one saver: drains the maps' save log, keeps the latest state of each character with
@@ -39,6 +39,7 @@ public final class Saver implements Agent {
     public static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Characters per transaction at most. */
     public static final int MAX_BATCH = 1_000;
+
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -95,13 +96,12 @@ public final class Saver implements Agent {
         /** On the saver's thread: must not block. */
         void saved(int session, long characterId);
 
-        LogoutListener NONE = (session, characterId) -> { };
+        LogoutListener NONE = (session, characterId) -> {};
     }
 
     /** A confirmation the map's ingress had no room for yet. */
-    private record Undelivered(int handle, int type, long character, int session, long corpseOrEpoch, long copper,
-                               long money) {
-    }
+    private record Undelivered(
+            int handle, int type, long character, int session, long corpseOrEpoch, long copper, long money) {}
 
     private final SaveLog log;
     private final CharacterStore store;
@@ -111,6 +111,7 @@ public final class Saver implements Agent {
     private final Consumer<List<Departure>> departures;
     /** The characters whose freeze the flush at hand made durable, handed on together once its awaited saves landed. */
     private final List<Departure> durable = new ArrayList<>();
+
     private final LogoutListener logouts;
     private final Stats stats = new Stats();
     private final Long2ObjectHashMap<PendingSave> pending = new Long2ObjectHashMap<>();
@@ -131,8 +132,14 @@ public final class Saver implements Agent {
      *                   hands the transfers to other threads)
      * @param logouts    told of each logout save once it settled
      */
-    public Saver(final SaveLog log, final CharacterStore store, final String nodeId, final InstanceHost instances,
-                 final NanoClock clock, final Consumer<List<Departure>> departures, final LogoutListener logouts) {
+    public Saver(
+            final SaveLog log,
+            final CharacterStore store,
+            final String nodeId,
+            final InstanceHost instances,
+            final NanoClock clock,
+            final Consumer<List<Departure>> departures,
+            final LogoutListener logouts) {
         this.log = log;
         this.store = store;
         this.nodeId = nodeId;
@@ -168,11 +175,13 @@ public final class Saver implements Agent {
             if (clock.nanoTime() - retryAtNanos >= 0) {
                 flush(clock.nanoTime(), true);
             } else {
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
         }
-        LOG.error("stopping with {} characters not saved: the database did not take them within 5 s; "
-            + "they keep their last saved state", order.size());
+        LOG.error(
+                "stopping with {} characters not saved: the database did not take them within 5 s; "
+                        + "they keep their last saved state",
+                order.size());
     }
 
     private void onRecord(final int type, final MutableDirectBuffer buffer, final int index, final int length) {
@@ -197,7 +206,9 @@ public final class Saver implements Agent {
     /** The row's instance id: empty on continents (there is one of each per realm), the instance's otherwise. */
     private String instanceIdOf(final int handle) {
         final InstanceHost.Running map = instances.byHandle(handle);
-        return map == null || map.assignment().getKind() == MapKind.MAP_KIND_CONTINENT ? "" : map.assignment().getInstanceId();
+        return map == null || map.assignment().getKind() == MapKind.MAP_KIND_CONTINENT
+                ? ""
+                : map.assignment().getInstanceId();
     }
 
     /**
@@ -229,8 +240,11 @@ public final class Saver implements Agent {
             retryAtNanos = now + backoffNanos;
             if (now - loggedAtNanos >= LOG_EVERY_NANOS) {
                 loggedAtNanos = now;
-                LOG.warn("saving {} characters failed ({}); retrying every {} ms at most, maps keep running",
-                    unwritten(), reason(e), TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+                LOG.warn(
+                        "saving {} characters failed ({}); retrying every {} ms at most, maps keep running",
+                        unwritten(),
+                        reason(e),
+                        TimeUnit.NANOSECONDS.toMillis(backoffNanos));
             }
         } finally {
             for (int i = 0; i < order.size(); i++) {
@@ -299,7 +313,7 @@ public final class Saver implements Agent {
      */
     static String reason(final Exception e) {
         Throwable cause = e;
-        if (e instanceof java.sql.BatchUpdateException batch && batch.getNextException() != null) {
+        if (e instanceof BatchUpdateException batch && batch.getNextException() != null) {
             cause = batch.getNextException();
         }
         final String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
@@ -315,20 +329,38 @@ public final class Saver implements Agent {
         }
         if (!landed) {
             stats.lost.incrementAndGet();
-            LOG.warn("character {} is owned by another node since a later claim (epoch {} here is stale); dropping it",
-                save.characterId, save.epoch);
+            LOG.warn(
+                    "character {} is owned by another node since a later claim (epoch {} here is stale); dropping it",
+                    save.characterId,
+                    save.epoch);
             confirm(save.mapHandle, Inputs.CHARACTER_LOST, save.characterId, save.session, save.epoch, 0, 0);
             return;
         }
         stats.saved.incrementAndGet();
         for (int l = 0; l < save.loots(); l++) {
             stats.loots.incrementAndGet();
-            confirm(save.mapHandle, Inputs.LOOT_CONFIRMED, save.characterId, save.session,
-                save.lootCorpses.getLong(l), save.lootCopper.getLong(l), save.lootMoneyAfter.getLong(l));
+            confirm(
+                    save.mapHandle,
+                    Inputs.LOOT_CONFIRMED,
+                    save.characterId,
+                    save.session,
+                    save.lootCorpses.getLong(l),
+                    save.lootCopper.getLong(l),
+                    save.lootMoneyAfter.getLong(l));
         }
         if (save.transferId != null) {
-            durable.add(new Departure(save.characterId, save.epoch, save.transferId, save.mapHandle, save.session,
-                save.toMapId, save.toX, save.toY, save.toZ, save.toO, save.frozenAtMillis));
+            durable.add(new Departure(
+                    save.characterId,
+                    save.epoch,
+                    save.transferId,
+                    save.mapHandle,
+                    save.session,
+                    save.toMapId,
+                    save.toX,
+                    save.toY,
+                    save.toZ,
+                    save.toO,
+                    save.frozenAtMillis));
         }
     }
 
@@ -336,8 +368,14 @@ public final class Saver implements Agent {
      * Tell a map of a loot that landed ({@code corpseOrEpoch} the corpse) or of a character lost
      * ({@code corpseOrEpoch} the epoch of the save that found it owned elsewhere).
      */
-    private void confirm(final int handle, final int type, final long character, final int session,
-                         final long corpseOrEpoch, final long copper, final long money) {
+    private void confirm(
+            final int handle,
+            final int type,
+            final long character,
+            final int session,
+            final long corpseOrEpoch,
+            final long copper,
+            final long money) {
         if (!offer(handle, type, character, session, corpseOrEpoch, copper, money)) {
             undelivered.add(new Undelivered(handle, type, character, session, corpseOrEpoch, copper, money));
         }
@@ -348,8 +386,14 @@ public final class Saver implements Agent {
         int delivered = 0;
         while (!undelivered.isEmpty()) {
             final Undelivered next = undelivered.peek();
-            if (!offer(next.handle(), next.type(), next.character(), next.session(), next.corpseOrEpoch(), next.copper(),
-                next.money())) {
+            if (!offer(
+                    next.handle(),
+                    next.type(),
+                    next.character(),
+                    next.session(),
+                    next.corpseOrEpoch(),
+                    next.copper(),
+                    next.money())) {
                 break;
             }
             undelivered.poll();
@@ -359,8 +403,14 @@ public final class Saver implements Agent {
     }
 
     /** Put a confirmation on its map's ingress; true when done or when the map is gone (nobody to tell). */
-    private boolean offer(final int handle, final int type, final long character, final int session,
-                          final long corpseOrEpoch, final long copper, final long money) {
+    private boolean offer(
+            final int handle,
+            final int type,
+            final long character,
+            final int session,
+            final long corpseOrEpoch,
+            final long copper,
+            final long money) {
         final InstanceHost.Running map = instances.byHandle(handle);
         if (map == null) {
             return true;

@@ -1,9 +1,9 @@
 package io.realmcluster.dataplane.tick;
 
 import java.nio.ByteBuffer;
-
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -44,7 +44,7 @@ public final class Ingress {
         ring.commit(index);
     }
 
-    public org.agrona.concurrent.AtomicBuffer buffer() {
+    public AtomicBuffer buffer() {
         return ring.buffer();
     }
 

@@ -3,7 +3,6 @@ package io.realmcluster.dataplane.tick;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.function.LongSupplier;
-
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.MessageHandler;
@@ -33,14 +32,23 @@ public final class MapAgent implements Agent {
     private long nextTickNanos;
     private long tick;
 
-    public MapAgent(final String instanceId, final Ingress ingress, final TickSimulation simulation,
-                    final NanoClock clock, final int ticksPerSecond) {
+    public MapAgent(
+            final String instanceId,
+            final Ingress ingress,
+            final TickSimulation simulation,
+            final NanoClock clock,
+            final int ticksPerSecond) {
         this(instanceId, ingress, simulation, clock, THREAD_CPU, ticksPerSecond);
     }
 
     /** {@code cpuClock}: the tick thread's CPU time in nanoseconds, negative when unknown. */
-    public MapAgent(final String instanceId, final Ingress ingress, final TickSimulation simulation,
-                    final NanoClock clock, final LongSupplier cpuClock, final int ticksPerSecond) {
+    public MapAgent(
+            final String instanceId,
+            final Ingress ingress,
+            final TickSimulation simulation,
+            final NanoClock clock,
+            final LongSupplier cpuClock,
+            final int ticksPerSecond) {
         this.roleName = "map-" + instanceId;
         this.ingress = ingress;
         this.simulation = simulation;

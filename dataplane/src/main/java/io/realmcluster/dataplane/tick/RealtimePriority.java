@@ -1,10 +1,9 @@
 package io.realmcluster.dataplane.tick;
 
-import java.util.Optional;
-
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import java.util.Optional;
 
 /**
  * A real-time scheduling priority (Linux {@code SCHED_FIFO}) for the thread that calls it: such a
@@ -45,8 +44,7 @@ public final class RealtimePriority {
         int getpriority(int which, int who) throws LastErrorException;
     }
 
-    private RealtimePriority() {
-    }
+    private RealtimePriority() {}
 
     /**
      * Put the calling thread at SCHED_FIFO {@code priority}; returns empty when it took, else why
@@ -56,19 +54,22 @@ public final class RealtimePriority {
         requireValid(priority, "real-time priority");
         if (SCHEDULER == null) {
             return Optional.of("real-time priority needs Linux's sched_setscheduler, not available on "
-                + System.getProperty("os.name"));
+                    + System.getProperty("os.name"));
         }
         try {
             SCHEDULER.sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, new int[] {priority});
             return Optional.empty();
         } catch (final LastErrorException e) {
-            return Optional.of(switch (e.getErrorCode()) {
-                case EPERM -> "the kernel refused SCHED_FIFO " + priority + ": the node needs CAP_SYS_NICE (root) or an "
-                    + "RLIMIT_RTPRIO of at least " + priority + " (ulimit -r " + priority + ", systemd LimitRTPRIO="
-                    + priority + "), and in a container real-time time granted to its cgroup";
-                case EINVAL -> "the kernel refused SCHED_FIFO " + priority + " as invalid";
-                default -> "sched_setscheduler failed with errno " + e.getErrorCode();
-            });
+            return Optional.of(
+                    switch (e.getErrorCode()) {
+                        case EPERM ->
+                            "the kernel refused SCHED_FIFO " + priority + ": the node needs CAP_SYS_NICE (root) or an "
+                                    + "RLIMIT_RTPRIO of at least " + priority + " (ulimit -r " + priority
+                                    + ", systemd LimitRTPRIO="
+                                    + priority + "), and in a container real-time time granted to its cgroup";
+                        case EINVAL -> "the kernel refused SCHED_FIFO " + priority + " as invalid";
+                        default -> "sched_setscheduler failed with errno " + e.getErrorCode();
+                    });
         }
     }
 
@@ -90,16 +91,18 @@ public final class RealtimePriority {
         }
         if (SCHEDULER == null) {
             return Optional.of("a thread's nice value needs Linux's setpriority, not available on "
-                + System.getProperty("os.name"));
+                    + System.getProperty("os.name"));
         }
         try {
             SCHEDULER.setpriority(PRIO_PROCESS, 0, nice);
             return Optional.empty();
         } catch (final LastErrorException e) {
-            return Optional.of(e.getErrorCode() == EPERM || e.getErrorCode() == EACCES
-                ? "the kernel refused nice " + nice + ": the node needs CAP_SYS_NICE (root) or an RLIMIT_NICE of at least "
-                    + (20 - nice) + " (systemd LimitNICE=" + nice + ")"
-                : "setpriority failed with errno " + e.getErrorCode());
+            return Optional.of(
+                    e.getErrorCode() == EPERM || e.getErrorCode() == EACCES
+                            ? "the kernel refused nice " + nice
+                                    + ": the node needs CAP_SYS_NICE (root) or an RLIMIT_NICE of at least "
+                                    + (20 - nice) + " (systemd LimitNICE=" + nice + ")"
+                            : "setpriority failed with errno " + e.getErrorCode());
         }
     }
 

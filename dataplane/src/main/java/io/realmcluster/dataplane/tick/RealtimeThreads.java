@@ -4,7 +4,6 @@ import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,15 +45,16 @@ public final class RealtimeThreads {
 
     /** Threads that ask for the priority before they run their work (plain threads when off). */
     public ThreadFactory factory() {
-        return beforeWork(() -> RealtimePriority.applyToCurrentThread(priority).ifPresentOrElse(this::onRefused,
-            this::onGranted));
+        return beforeWork(() ->
+                RealtimePriority.applyToCurrentThread(priority).ifPresentOrElse(this::onRefused, this::onGranted));
     }
 
     /** The egress thread: weighted {@link #EGRESS_NICE} when real-time is on (a plain thread when off). */
     public ThreadFactory egressFactory() {
-        return beforeWork(() -> RealtimePriority.niceCurrentThread(EGRESS_NICE).ifPresentOrElse(
-            why -> LOG.warn("the egress thread runs at nice 0: {}", why),
-            () -> LOG.info("the egress thread at nice {}", EGRESS_NICE)));
+        return beforeWork(() -> RealtimePriority.niceCurrentThread(EGRESS_NICE)
+                .ifPresentOrElse(
+                        why -> LOG.warn("the egress thread runs at nice 0: {}", why),
+                        () -> LOG.info("the egress thread at nice {}", EGRESS_NICE)));
     }
 
     /** Threads that run {@code setup} on themselves before their work when real-time is on; plain threads when off. */

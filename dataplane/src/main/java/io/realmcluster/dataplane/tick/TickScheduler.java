@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-
+import java.util.function.BooleanSupplier;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.DynamicCompositeAgent;
@@ -25,6 +25,7 @@ import org.agrona.concurrent.SleepingIdleStrategy;
 public final class TickScheduler implements AutoCloseable {
     /** Tick threads wake this often to see whether a map's tick is due: the schedule's jitter. */
     private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+
     private static final long HANDOVER_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final List<DynamicCompositeAgent> composites = new ArrayList<>();
@@ -94,8 +95,7 @@ public final class TickScheduler implements AutoCloseable {
         return composites.size();
     }
 
-    private static void handOver(final java.util.function.BooleanSupplier offer,
-                                 final java.util.function.BooleanSupplier done, final String what) {
+    private static void handOver(final BooleanSupplier offer, final BooleanSupplier done, final String what) {
         final long deadline = System.nanoTime() + HANDOVER_DEADLINE_NANOS;
         while (!offer.getAsBoolean()) {
             waitOrFail(deadline, what);

@@ -1,7 +1,6 @@
 package io.realmcluster.dataplane.tick;
 
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -20,8 +19,11 @@ public final class TickStats {
     private final AtomicLong inputs = new AtomicLong();
 
     /** One tick; {@code cpuNanos} is negative where the JVM cannot measure a thread's CPU time. */
-    void record(final long durationNanos, final long completedAfterScheduleNanos, final long cpuNanos,
-                final int inputsDrained) {
+    void record(
+            final long durationNanos,
+            final long completedAfterScheduleNanos,
+            final long cpuNanos,
+            final int inputsDrained) {
         durations.record(durationNanos);
         if (cpuNanos >= 0) {
             cpu.record(cpuNanos);

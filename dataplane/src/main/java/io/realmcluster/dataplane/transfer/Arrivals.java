@@ -1,10 +1,10 @@
 package io.realmcluster.dataplane.transfer;
 
+import io.realmcluster.dataplane.store.ClaimedCharacter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-
-import io.realmcluster.dataplane.store.ClaimedCharacter;
+import java.util.function.LongConsumer;
 
 /**
  * Characters this node claimed in a transfer and whose clients have not arrived yet: the claim
@@ -14,18 +14,25 @@ import io.realmcluster.dataplane.store.ClaimedCharacter;
  */
 public final class Arrivals {
     /** Bucket bounds (seconds) of the histograms of a transfer's time: a tick of 50 ms is 0.05. */
-    public static final double[] BUCKET_SECONDS = {0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10};
+    public static final double[] BUCKET_SECONDS = {0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10
+    };
 
     /** A transferred character: its claim here, and where it enters its map. */
-    public record Arrival(ClaimedCharacter claim, String instanceId, float x, float y, float z, float orientation,
-                          long expiresAtMillis, long frozenAtMillis) {
-    }
+    public record Arrival(
+            ClaimedCharacter claim,
+            String instanceId,
+            float x,
+            float y,
+            float z,
+            float orientation,
+            long expiresAtMillis,
+            long frozenAtMillis) {}
 
     private final ConcurrentHashMap<Long, Arrival> byCharacter = new ConcurrentHashMap<>();
-    private volatile java.util.function.LongConsumer onExpected = characterId -> { };
+    private volatile LongConsumer onExpected = characterId -> {};
 
     /** Who hears of each arrival expected (a client standing by for it may take it at once); must return at once. */
-    public void onExpected(final java.util.function.LongConsumer listener) {
+    public void onExpected(final LongConsumer listener) {
         onExpected = listener;
     }
 
@@ -47,7 +54,8 @@ public final class Arrivals {
     public List<Arrival> expire(final long nowMillis) {
         final List<Arrival> expired = new ArrayList<>();
         for (final Arrival arrival : byCharacter.values()) {
-            if (arrival.expiresAtMillis() < nowMillis && byCharacter.remove(arrival.claim().characterId(), arrival)) {
+            if (arrival.expiresAtMillis() < nowMillis
+                    && byCharacter.remove(arrival.claim().characterId(), arrival)) {
                 expired.add(arrival);
             }
         }

@@ -1,22 +1,5 @@
 package io.realmcluster.dataplane.transfer;
 
-import java.sql.SQLException;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
-
-import org.agrona.collections.Int2ObjectHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -27,8 +10,9 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.Departure;
 import io.realmcluster.dataplane.tick.Ingress;
-import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.dataplane.world.Inputs;
+import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.dataplane.world.Saves;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.ServerMessages;
 import io.realmcluster.proto.v1.AssignmentSet;
@@ -37,13 +21,34 @@ import io.realmcluster.proto.v1.InstanceRoute;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.MovePhase;
-import io.realmcluster.dataplane.world.Saves;
 import io.realmcluster.proto.v1.TransferAccepted;
 import io.realmcluster.proto.v1.TransferGrpc;
 import io.realmcluster.proto.v1.TransferOffer;
 import io.realmcluster.proto.v1.TransferOffers;
 import io.realmcluster.proto.v1.TransferResult;
 import io.realmcluster.proto.v1.TransferResults;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The source's side of a transfer (see ../shared/DESIGN.md, "Character transfer"), from the point
@@ -101,10 +106,14 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
         final AtomicLong aborted = new AtomicLong();
         final AtomicLong lost = new AtomicLong();
         final AtomicLong nanos = new AtomicLong();
-        final Histogram redirected = Histogram.builder().name("realm_node_transfer_redirect_seconds")
-            .help("Characters transferred away: from the tick a map here froze them to their REDIRECT handed to their "
-                + "connection (this node's part of their time out of the world; the client's reconnect follows)")
-            .classicOnly().classicUpperBounds(Arrivals.BUCKET_SECONDS).build();
+        final Histogram redirected = Histogram.builder()
+                .name("realm_node_transfer_redirect_seconds")
+                .help(
+                        "Characters transferred away: from the tick a map here froze them to their REDIRECT handed to their "
+                                + "connection (this node's part of their time out of the world; the client's reconnect follows)")
+                .classicOnly()
+                .classicUpperBounds(Arrivals.BUCKET_SECONDS)
+                .build();
 
         public long started() {
             return started.get();
@@ -143,31 +152,41 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
     private final Redirector redirector;
     private final Duration deadline;
     private final Stats stats = new Stats();
-    private final ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(QUEUE), new DefaultThreadFactory("transfers", true));
+    private final ThreadPoolExecutor threads = new ThreadPoolExecutor(
+            THREADS,
+            THREADS,
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(QUEUE),
+            new DefaultThreadFactory("transfers", true));
     private final Map<String, ManagedChannel> peers = new ConcurrentHashMap<>();
     /** Players of moving maps whose freeze is durable, waiting for the next batch to their map's copy. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Departure> handOvers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Departure> handOvers = new ConcurrentLinkedQueue<>();
     /** Tasks sending hand-over batches, at most {@link #HAND_OVER_TASKS}; each takes what queued meanwhile. */
-    private final java.util.concurrent.atomic.AtomicInteger handOverTasks = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger handOverTasks = new AtomicInteger();
     /**
      * The last route the control plane gave for each portal and owner, for when it cannot be asked:
      * nodes keep running their maps while the control plane is down, so a player can still go
      * between maps that run (back to its continent, into its group's dungeon again).
      */
-    private final Map<String, InstanceRoute> lastRoutes = java.util.Collections.synchronizedMap(
-        new java.util.LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(final Map.Entry<String, InstanceRoute> eldest) {
-                return size() > MAX_REMEMBERED_ROUTES;
-            }
-        });
+    private final Map<String, InstanceRoute> lastRoutes =
+            Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(final Map.Entry<String, InstanceRoute> eldest) {
+                    return size() > MAX_REMEMBERED_ROUTES;
+                }
+            });
 
     /**
      * @param deadline how long a transfer may take from freeze to commit before it is called off
      */
-    public Departures(final String nodeId, final CharacterStore store, final InstanceHost instances, final Router router,
-                      final Redirector redirector, final Duration deadline) {
+    public Departures(
+            final String nodeId,
+            final CharacterStore store,
+            final InstanceHost instances,
+            final Router router,
+            final Redirector redirector,
+            final Duration deadline) {
         this.nodeId = nodeId;
         this.store = store;
         this.instances = instances;
@@ -183,8 +202,10 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
      */
     public void connectAhead(final AssignmentSet assignments) {
         for (final MapInstance instance : assignments.getInstancesList()) {
-            if (instance.getNodeId().equals(nodeId) && instance.hasMove() && instance.getMove().hasToNode()
-                && !instance.getMove().getToNode().getNodeId().equals(nodeId)) {
+            if (instance.getNodeId().equals(nodeId)
+                    && instance.hasMove()
+                    && instance.getMove().hasToNode()
+                    && !instance.getMove().getToNode().getNodeId().equals(nodeId)) {
                 peer(instance.getMove().getToNode().getGrpc()).getState(true);
             }
         }
@@ -244,7 +265,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
     /** Offer the queued hand-overs in batches until none is left. */
     private void handOverBatches() {
         try {
-            final List<Departure> batch = new java.util.ArrayList<>(HAND_OVER_BATCH);
+            final List<Departure> batch = new ArrayList<>(HAND_OVER_BATCH);
             while (true) {
                 batch.clear();
                 Departure next;
@@ -277,7 +298,8 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
         // its first use took 1.3 s on a saturated machine, a stall every player of a node's first drain waited out.
         final Int2ObjectHashMap<List<Departure>> byMap = new Int2ObjectHashMap<>();
         for (final Departure departure : batch) {
-            byMap.computeIfAbsent(departure.mapHandle(), handle -> new java.util.ArrayList<>()).add(departure);
+            byMap.computeIfAbsent(departure.mapHandle(), handle -> new ArrayList<>())
+                    .add(departure);
         }
         byMap.forEach((handle, departures) -> {
             final InstanceRoute route;
@@ -303,11 +325,15 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
         final TransferResults results;
         try {
             results = TransferGrpc.newBlockingStub(peer(route))
-                .withDeadlineAfter(callDeadline(started + deadline.toNanos()).toMillis(), TimeUnit.MILLISECONDS)
-                .offerMany(offers.build());
+                    .withDeadlineAfter(
+                            callDeadline(started + deadline.toNanos()).toMillis(), TimeUnit.MILLISECONDS)
+                    .offerMany(offers.build());
         } catch (final StatusRuntimeException e) {
-            LOG.debug("offering {} players to {} failed ({}); each goes on its own", departures.size(),
-                route.getNode().getNodeId(), e.getStatus().getCode());
+            LOG.debug(
+                    "offering {} players to {} failed ({}); each goes on its own",
+                    departures.size(),
+                    route.getNode().getNodeId(),
+                    e.getStatus().getCode());
             departures.forEach(this::execute);
             return;
         }
@@ -331,7 +357,10 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
         final long deadlineNanos = started + deadline.toNanos();
         final InstanceHost.Running source = instances.byHandle(departure.mapHandle());
         if (!store.transfers() || source == null) {
-            callOff(departure, null, store.transfers() ? "its map left this node" : "this node keeps its characters to itself");
+            callOff(
+                    departure,
+                    null,
+                    store.transfers() ? "its map left this node" : "this node keeps its characters to itself");
             return;
         }
         final String realm = source.assignment().getRealm();
@@ -354,26 +383,37 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
     }
 
     private void complete(final Departure departure, final String realm, final long deadlineNanos, final long started) {
-        final InstanceRoute route = departure.toMapId() == Saves.SAME_INSTANCE ? handOverRoute(departure)
-            : route(departure.toMapId(), realm, "c" + departure.characterId(), deadlineNanos);
+        final InstanceRoute route = departure.toMapId() == Saves.SAME_INSTANCE
+                ? handOverRoute(departure)
+                : route(departure.toMapId(), realm, "c" + departure.characterId(), deadlineNanos);
         final TransferAccepted accepted = offer(route, departure, realm, deadlineNanos);
         Failpoints.reach(Failpoints.SOURCE_AFTER_OFFER);
         redirect(departure, accepted, route.getInstance().getInstanceId());
         stats.completed.incrementAndGet();
         stats.nanos.addAndGet(System.nanoTime() - started);
-        LOG.debug("character {} went to {} on {} (transfer {})", departure.characterId(),
-            route.getInstance().getInstanceId(), route.getNode().getNodeId(), departure.transferId());
+        LOG.debug(
+                "character {} went to {} on {} (transfer {})",
+                departure.characterId(),
+                route.getInstance().getInstanceId(),
+                route.getNode().getNodeId(),
+                departure.transferId());
     }
 
     /** A player handed over as its instance moves: to the instance's copy on the move's target, known without asking. */
     private InstanceRoute handOverRoute(final Departure departure) {
         final InstanceHost.Running source = instances.byHandle(departure.mapHandle());
         final MapInstance assignment = source == null ? null : source.assignment();
-        if (assignment == null || assignment.getMove().getPhase() != MovePhase.MOVE_PHASE_HANDING_OVER
-            || !assignment.getMove().hasToNode()) {
-            throw Status.FAILED_PRECONDITION.withDescription("its map is no longer moving").asRuntimeException();
+        if (assignment == null
+                || assignment.getMove().getPhase() != MovePhase.MOVE_PHASE_HANDING_OVER
+                || !assignment.getMove().hasToNode()) {
+            throw Status.FAILED_PRECONDITION
+                    .withDescription("its map is no longer moving")
+                    .asRuntimeException();
         }
-        return InstanceRoute.newBuilder().setInstance(assignment).setNode(assignment.getMove().getToNode()).build();
+        return InstanceRoute.newBuilder()
+                .setInstance(assignment)
+                .setNode(assignment.getMove().getToNode())
+                .build();
     }
 
     /** The control plane's route, or while it cannot answer, the last one it gave. */
@@ -394,17 +434,19 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
             if (remembered == null || code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
                 throw e;
             }
-            LOG.debug("the control plane does not answer ({}); taking the last route to {}", code,
-                remembered.getInstance().getInstanceId());
+            LOG.debug(
+                    "the control plane does not answer ({}); taking the last route to {}",
+                    code,
+                    remembered.getInstance().getInstanceId());
             return remembered;
         }
     }
 
-    private TransferAccepted offer(final InstanceRoute route, final Departure departure, final String realm,
-                                   final long deadlineNanos) {
+    private TransferAccepted offer(
+            final InstanceRoute route, final Departure departure, final String realm, final long deadlineNanos) {
         return TransferGrpc.newBlockingStub(peer(route))
-            .withDeadlineAfter(callDeadline(deadlineNanos).toMillis(), TimeUnit.MILLISECONDS)
-            .offer(offerOf(route, departure, realm));
+                .withDeadlineAfter(callDeadline(deadlineNanos).toMillis(), TimeUnit.MILLISECONDS)
+                .offer(offerOf(route, departure, realm));
     }
 
     private ManagedChannel peer(final InstanceRoute route) {
@@ -412,49 +454,63 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
     }
 
     private ManagedChannel peer(final Endpoint grpc) {
-        return peers.computeIfAbsent(grpc.getHost() + ":" + grpc.getPort(),
-            address -> Channels.forTargets(List.of(HostPort.parse(address)), 30));
+        return peers.computeIfAbsent(
+                grpc.getHost() + ":" + grpc.getPort(),
+                address -> Channels.forTargets(List.of(HostPort.parse(address)), 30));
     }
 
     private TransferOffer offerOf(final InstanceRoute route, final Departure departure, final String realm) {
         return TransferOffer.newBuilder()
-            .setTransferId(departure.transferId().toString())
-            .setCharacterId(departure.characterId())
-            .setRealm(realm)
-            .setEpoch(departure.epoch())
-            .setSourceNode(nodeId)
-            .setTargetInstanceId(route.getInstance().getInstanceId())
-            .setX(departure.x())
-            .setY(departure.y())
-            .setZ(departure.z())
-            .setOrientation(departure.orientation())
-            .setFrozenAtUnixMs(departure.frozenAtMillis())
-            .build();
+                .setTransferId(departure.transferId().toString())
+                .setCharacterId(departure.characterId())
+                .setRealm(realm)
+                .setEpoch(departure.epoch())
+                .setSourceNode(nodeId)
+                .setTargetInstanceId(route.getInstance().getInstanceId())
+                .setX(departure.x())
+                .setY(departure.y())
+                .setZ(departure.z())
+                .setOrientation(departure.orientation())
+                .setFrozenAtUnixMs(departure.frozenAtMillis())
+                .build();
     }
 
     /** Not found: the instance is still loading on its node. Unavailable or late: the control plane or the peer, for now. */
     private static boolean retryable(final Status.Code code) {
-        return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.NOT_FOUND
-            || code == Status.Code.RESOURCE_EXHAUSTED;
+        return code == Status.Code.UNAVAILABLE
+                || code == Status.Code.DEADLINE_EXCEEDED
+                || code == Status.Code.NOT_FOUND
+                || code == Status.Code.RESOURCE_EXHAUSTED;
     }
 
     private void redirect(final Departure departure, final TransferAccepted accepted, final String instanceId) {
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
-        final int length = ServerMessages.redirect(frame, 0, accepted.getClient().getHost(), accepted.getClient().getPort(),
-            accepted.getToken().toByteArray(), instanceId);
+        final int length = ServerMessages.redirect(
+                frame,
+                0,
+                accepted.getClient().getHost(),
+                accepted.getClient().getPort(),
+                accepted.getToken().toByteArray(),
+                instanceId);
         // The client goes now; the map, at its next tick, only lets the character go. When the
         // session cannot be reached from here, the map sends the REDIRECT itself.
-        final boolean told = redirector.redirect(departure.session(), departure.characterId(), frame.byteArray(), length);
+        final boolean told =
+                redirector.redirect(departure.session(), departure.characterId(), frame.byteArray(), length);
         if (departure.frozenAtMillis() > 0) {
             // Told directly or by its map within a tick: this is when the REDIRECT left this class.
             stats.redirected.observe(Math.max(0, System.currentTimeMillis() - departure.frozenAtMillis()) / 1000.0);
         }
         final int forMap = told ? 0 : length;
-        if (!tell(departure, Inputs.DEPARTED, (buffer, index) ->
-            Inputs.encodeDeparted(buffer, index, departure.characterId(), departure.session(), frame, forMap),
-            Inputs.DEPARTED_FRAME + forMap)) {
-            LOG.info("character {} went to {} but its map left this node before its client could be told",
-                departure.characterId(), instanceId);
+        if (!tell(
+                departure,
+                Inputs.DEPARTED,
+                (buffer, index) -> Inputs.encodeDeparted(
+                        buffer, index, departure.characterId(), departure.session(), frame, forMap),
+                Inputs.DEPARTED_FRAME + forMap)) {
+            LOG.info(
+                    "character {} went to {} but its map left this node before its client could be told",
+                    departure.characterId(),
+                    instanceId);
         }
     }
 
@@ -468,8 +524,10 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
             try {
                 epoch = store.abortTransfer(departure.characterId(), departure.epoch(), departure.transferId(), nodeId);
             } catch (final SQLException e) {
-                LOG.warn("calling off the transfer of character {} failed ({}); retrying", departure.characterId(),
-                    e.getMessage());
+                LOG.warn(
+                        "calling off the transfer of character {} failed ({}); retrying",
+                        departure.characterId(),
+                        e.getMessage());
                 park(200L << attempt);
             }
         }
@@ -479,25 +537,42 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
                 complete(departure, realm, System.nanoTime() + deadline.toNanos(), System.nanoTime());
                 return;
             } catch (final StatusRuntimeException e) {
-                LOG.warn("transfer {} of character {} was claimed but its target does not answer: {}",
-                    departure.transferId(), departure.characterId(), e.getStatus());
+                LOG.warn(
+                        "transfer {} of character {} was claimed but its target does not answer: {}",
+                        departure.transferId(),
+                        departure.characterId(),
+                        e.getStatus());
             }
         }
         if (epoch < 0) {
             stats.lost.incrementAndGet();
-            LOG.warn("transfer {} of character {} could not be called off ({}); its client is disconnected and the "
-                + "character is where the database says", departure.transferId(), departure.characterId(), why);
-            tell(departure, Inputs.TRANSFER_LOST, (buffer, index) ->
-                Inputs.encodeCharacterLost(buffer, index, departure.characterId(), departure.session(), departure.epoch()),
-                Inputs.LOST_LENGTH);
+            LOG.warn(
+                    "transfer {} of character {} could not be called off ({}); its client is disconnected and the "
+                            + "character is where the database says",
+                    departure.transferId(),
+                    departure.characterId(),
+                    why);
+            tell(
+                    departure,
+                    Inputs.TRANSFER_LOST,
+                    (buffer, index) -> Inputs.encodeCharacterLost(
+                            buffer, index, departure.characterId(), departure.session(), departure.epoch()),
+                    Inputs.LOST_LENGTH);
             return;
         }
         stats.aborted.incrementAndGet();
-        LOG.info("transfer of character {} to map {} called off ({}); it stays here", departure.characterId(),
-            departure.toMapId(), why);
+        LOG.info(
+                "transfer of character {} to map {} called off ({}); it stays here",
+                departure.characterId(),
+                departure.toMapId(),
+                why);
         final long newEpoch = epoch;
-        if (!tell(departure, Inputs.DEPART_FAILED, (buffer, index) -> Inputs.encodeDepartFailed(buffer, index,
-            departure.characterId(), departure.session(), newEpoch), Inputs.FAILED_LENGTH)) {
+        if (!tell(
+                departure,
+                Inputs.DEPART_FAILED,
+                (buffer, index) -> Inputs.encodeDepartFailed(
+                        buffer, index, departure.characterId(), departure.session(), newEpoch),
+                Inputs.FAILED_LENGTH)) {
             // Nobody plays it here any more: give it back.
             try {
                 store.release(departure.characterId(), newEpoch, nodeId);
@@ -509,7 +584,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
 
     @FunctionalInterface
     private interface Encoder {
-        void encode(org.agrona.MutableDirectBuffer buffer, int index);
+        void encode(MutableDirectBuffer buffer, int index);
     }
 
     /** Put an input on the departure's map; false when the map is gone. Waits (briefly, off the tick) for room. */
@@ -534,13 +609,13 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
 
     /** What is left of the transfer's deadline, at most {@link #CALL_DEADLINE_NANOS}. */
     private static Duration callDeadline(final long deadlineNanos) {
-        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1),
-            Math.min(CALL_DEADLINE_NANOS, deadlineNanos - System.nanoTime())));
+        return Duration.ofNanos(Math.max(
+                TimeUnit.MILLISECONDS.toNanos(1), Math.min(CALL_DEADLINE_NANOS, deadlineNanos - System.nanoTime())));
     }
 
     private static void park(final long millis) {
         if (millis > 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
         }
     }
 

@@ -18,8 +18,7 @@ public final class Failpoints {
 
     private static final String ARMED = armed();
 
-    private Failpoints() {
-    }
+    private Failpoints() {}
 
     private static String armed() {
         final String property = System.getProperty("realm.failpoint");

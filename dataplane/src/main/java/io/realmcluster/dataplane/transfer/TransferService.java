@@ -1,18 +1,9 @@
 package io.realmcluster.dataplane.transfer;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.function.LongSupplier;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.google.protobuf.ByteString;
-
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimRefused;
@@ -25,6 +16,17 @@ import io.realmcluster.proto.v1.TransferOffer;
 import io.realmcluster.proto.v1.TransferOffers;
 import io.realmcluster.proto.v1.TransferResult;
 import io.realmcluster.proto.v1.TransferResults;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The target's side of a transfer: claim the frozen character in the database (the commit
@@ -44,11 +46,17 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     private final Endpoint clients;
     private final Duration tokenTtl;
     private final LongSupplier clockMillis;
-    private final java.util.concurrent.atomic.AtomicLong transfersIn = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong transfersIn = new AtomicLong();
 
-    public TransferService(final String nodeId, final CharacterStore store, final InstanceHost instances,
-                           final Arrivals arrivals, final SessionToken tokens, final Endpoint clients,
-                           final Duration tokenTtl, final LongSupplier clockMillis) {
+    public TransferService(
+            final String nodeId,
+            final CharacterStore store,
+            final InstanceHost instances,
+            final Arrivals arrivals,
+            final SessionToken tokens,
+            final Endpoint clients,
+            final Duration tokenTtl,
+            final LongSupplier clockMillis) {
         this.nodeId = nodeId;
         this.store = store;
         this.instances = instances;
@@ -63,9 +71,8 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
      * The {@link #THREADS} threads a node runs these calls on: a fixed pool (gRPC's default grows
      * a thread for every call at once, each wanting a database connection).
      */
-    public static java.util.concurrent.ExecutorService threads() {
-        return java.util.concurrent.Executors.newFixedThreadPool(THREADS,
-            new io.netty.util.concurrent.DefaultThreadFactory("transfer-in", true));
+    public static ExecutorService threads() {
+        return Executors.newFixedThreadPool(THREADS, new DefaultThreadFactory("transfer-in", true));
     }
 
     /** Characters this node claimed from other nodes (a replayed offer counts again). */
@@ -86,13 +93,19 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
             Failpoints.reach(Failpoints.TARGET_BEFORE_CLAIM);
             claimed = store.claimTransfer(offer.getCharacterId(), offer.getEpoch(), transferId, nodeId);
         } catch (final ClaimRefused e) {
-            final Status status = e.reason() == ClaimRefused.Reason.DATABASE ? Status.UNAVAILABLE : Status.FAILED_PRECONDITION;
+            final Status status =
+                    e.reason() == ClaimRefused.Reason.DATABASE ? Status.UNAVAILABLE : Status.FAILED_PRECONDITION;
             response.onError(status.withDescription(e.getMessage()).asRuntimeException());
             return;
         }
         Failpoints.reach(Failpoints.TARGET_AFTER_CLAIM);
-        LOG.info("took character {} from {} into {} (transfer {}, epoch {})", offer.getCharacterId(), offer.getSourceNode(),
-            offer.getTargetInstanceId(), transferId, claimed.epoch());
+        LOG.info(
+                "took character {} from {} into {} (transfer {}, epoch {})",
+                offer.getCharacterId(),
+                offer.getSourceNode(),
+                offer.getTargetInstanceId(),
+                transferId,
+                claimed.epoch());
         response.onNext(accept(offer, claimed));
         response.onCompleted();
     }
@@ -110,8 +123,8 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
                 results[i] = refused(invalid);
             } else {
                 claimOf[claims.size()] = i;
-                claims.add(new CharacterStore.TransferClaim(offer.getCharacterId(), offer.getEpoch(),
-                    UUID.fromString(offer.getTransferId())));
+                claims.add(new CharacterStore.TransferClaim(
+                        offer.getCharacterId(), offer.getEpoch(), UUID.fromString(offer.getTransferId())));
             }
         }
         final List<ClaimedCharacter> claimed;
@@ -130,17 +143,26 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
             if (character == null) {
                 final CharacterStore.TransferClaim gone = claims.get(c);
                 results[i] = refused(Status.FAILED_PRECONDITION.withDescription(
-                    ClaimRefused.transferGone(gone.characterId(), gone.epoch(), gone.transferId()).getMessage()));
+                        ClaimRefused.transferGone(gone.characterId(), gone.epoch(), gone.transferId())
+                                .getMessage()));
             } else {
-                results[i] = TransferResult.newBuilder().setAccepted(accept(offers.getOffers(i), character)).build();
+                results[i] = TransferResult.newBuilder()
+                        .setAccepted(accept(offers.getOffers(i), character))
+                        .build();
                 taken++;
             }
         }
         if (n > 0) {
-            LOG.info("took {} of {} characters offered by {} (into {})", taken, n, offers.getOffers(0).getSourceNode(),
-                offers.getOffers(0).getTargetInstanceId());
+            LOG.info(
+                    "took {} of {} characters offered by {} (into {})",
+                    taken,
+                    n,
+                    offers.getOffers(0).getSourceNode(),
+                    offers.getOffers(0).getTargetInstanceId());
         }
-        response.onNext(TransferResults.newBuilder().addAllResults(java.util.Arrays.asList(results)).build());
+        response.onNext(TransferResults.newBuilder()
+                .addAllResults(Arrays.asList(results))
+                .build());
         response.onCompleted();
     }
 
@@ -149,11 +171,12 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
         try {
             UUID.fromString(offer.getTransferId());
         } catch (final IllegalArgumentException e) {
-            return Status.INVALID_ARGUMENT.withDescription("transfer_id must be a UUID, got '" + offer.getTransferId() + "'");
+            return Status.INVALID_ARGUMENT.withDescription(
+                    "transfer_id must be a UUID, got '" + offer.getTransferId() + "'");
         }
         if (instances.instance(offer.getTargetInstanceId()) == null) {
-            return Status.NOT_FOUND.withDescription("map instance " + offer.getTargetInstanceId() + " does not run on node "
-                + nodeId);
+            return Status.NOT_FOUND.withDescription(
+                    "map instance " + offer.getTargetInstanceId() + " does not run on node " + nodeId);
         }
         return null;
     }
@@ -161,17 +184,29 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     /** The claim landed: expect the client at the arrival point and give it a token. */
     private TransferAccepted accept(final TransferOffer offer, final ClaimedCharacter claimed) {
         final long expires = clockMillis.getAsLong() + tokenTtl.toMillis();
-        arrivals.expect(new Arrivals.Arrival(claimed, offer.getTargetInstanceId(), offer.getX(), offer.getY(), offer.getZ(),
-            offer.getOrientation(), expires, offer.getFrozenAtUnixMs()));
-        final byte[] token = tokens.issue(new SessionToken.Claims(claimed.accountId(), offer.getCharacterId(),
-            claimed.realm(), nodeId, expires));
+        arrivals.expect(new Arrivals.Arrival(
+                claimed,
+                offer.getTargetInstanceId(),
+                offer.getX(),
+                offer.getY(),
+                offer.getZ(),
+                offer.getOrientation(),
+                expires,
+                offer.getFrozenAtUnixMs()));
+        final byte[] token = tokens.issue(
+                new SessionToken.Claims(claimed.accountId(), offer.getCharacterId(), claimed.realm(), nodeId, expires));
         transfersIn.incrementAndGet();
-        return TransferAccepted.newBuilder().setClient(clients).setToken(ByteString.copyFrom(token))
-            .setEpoch(claimed.epoch()).build();
+        return TransferAccepted.newBuilder()
+                .setClient(clients)
+                .setToken(ByteString.copyFrom(token))
+                .setEpoch(claimed.epoch())
+                .build();
     }
 
     private static TransferResult refused(final Status status) {
-        return TransferResult.newBuilder().setRefusedCode(status.getCode().value())
-            .setRefusedMessage(status.getDescription() == null ? "" : status.getDescription()).build();
+        return TransferResult.newBuilder()
+                .setRefusedCode(status.getCode().value())
+                .setRefusedMessage(status.getDescription() == null ? "" : status.getDescription())
+                .build();
     }
 }

@@ -19,7 +19,12 @@ public final class Grid {
     private final int[] prev;
     private final int[] cellOf;
 
-    public Grid(final float originX, final float originY, final float sideYards, final float cellSize, final int maxEntities) {
+    public Grid(
+            final float originX,
+            final float originY,
+            final float sideYards,
+            final float cellSize,
+            final int maxEntities) {
         this.originX = originX;
         this.originY = originY;
         this.cellSize = cellSize;

@@ -55,6 +55,7 @@ public final class Inputs {
     public static final int JOIN_EPOCH = 44;
     /** The character's save sequence as loaded; the map's saves continue from it. */
     public static final int JOIN_SAVE_SEQ = 52;
+
     public static final int JOIN_EXPERIENCE = 60;
     public static final int JOIN_LENGTH = 68;
 
@@ -87,6 +88,7 @@ public final class Inputs {
     public static final int LOST_SESSION = 8;
     /** The claim (epoch) under which the character was lost: a later claim's player is not the one lost. */
     public static final int LOST_EPOCH = 12;
+
     public static final int LOST_LENGTH = 20;
 
     public static final int DEPARTED_SESSION = 8;
@@ -97,12 +99,20 @@ public final class Inputs {
     public static final int FAILED_EPOCH = 12;
     public static final int FAILED_LENGTH = 20;
 
-    private Inputs() {
-    }
+    private Inputs() {}
 
-    public static int encodeJoin(final MutableDirectBuffer buffer, final int offset, final long entityId,
-                                 final float x, final float y, final float z, final float o,
-                                 final int level, final int health, final long money, final int session) {
+    public static int encodeJoin(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final long entityId,
+            final float x,
+            final float y,
+            final float z,
+            final float o,
+            final int level,
+            final int health,
+            final long money,
+            final int session) {
         buffer.putLong(offset + ENTITY_OFFSET, entityId);
         buffer.putFloat(offset + JOIN_X, x);
         buffer.putFloat(offset + JOIN_Y, y);
@@ -116,16 +126,26 @@ public final class Inputs {
     }
 
     /** Complete a JOIN written by {@link #encodeJoin} with what the character store loaded. */
-    public static int joinOwnership(final MutableDirectBuffer buffer, final int offset, final long epoch,
-                                    final long saveSeq, final long experience) {
+    public static int joinOwnership(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final long epoch,
+            final long saveSeq,
+            final long experience) {
         buffer.putLong(offset + JOIN_EPOCH, epoch);
         buffer.putLong(offset + JOIN_SAVE_SEQ, saveSeq);
         buffer.putLong(offset + JOIN_EXPERIENCE, experience);
         return JOIN_LENGTH;
     }
 
-    public static int encodeLootConfirmed(final MutableDirectBuffer buffer, final int offset, final long entityId,
-                                          final int session, final long corpse, final long copper, final long money) {
+    public static int encodeLootConfirmed(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final long entityId,
+            final int session,
+            final long corpse,
+            final long copper,
+            final long money) {
         buffer.putLong(offset + ENTITY_OFFSET, entityId);
         buffer.putInt(offset + CONFIRMED_SESSION, session);
         buffer.putLong(offset + CONFIRMED_CORPSE, corpse);
@@ -134,17 +154,28 @@ public final class Inputs {
         return CONFIRMED_LENGTH;
     }
 
-    public static int encodeCharacterLost(final MutableDirectBuffer buffer, final int offset, final long entityId,
-                                          final int session, final long epoch) {
+    public static int encodeCharacterLost(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final long entityId,
+            final int session,
+            final long epoch) {
         buffer.putLong(offset + ENTITY_OFFSET, entityId);
         buffer.putInt(offset + LOST_SESSION, session);
         buffer.putLong(offset + LOST_EPOCH, epoch);
         return LOST_LENGTH;
     }
 
-    public static int encodeMove(final MutableDirectBuffer buffer, final int offset, final long entityId,
-                                 final int sequence, final float x, final float y, final float z, final float o,
-                                 final int flags) {
+    public static int encodeMove(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final long entityId,
+            final int sequence,
+            final float x,
+            final float y,
+            final float z,
+            final float o,
+            final int flags) {
         buffer.putLong(offset + ENTITY_OFFSET, entityId);
         buffer.putInt(offset + MOVE_SEQUENCE, sequence);
         buffer.putFloat(offset + MOVE_X, x);
@@ -158,8 +189,13 @@ public final class Inputs {
      * DEPARTED with the REDIRECT frame body {@code frame[0, frameLength)} for the map to send, or
      * none ({@code frameLength} 0) when the client was sent it already.
      */
-    public static int encodeDeparted(final MutableDirectBuffer buffer, final int offset, final long entityId,
-                                     final int session, final DirectBuffer frame, final int frameLength) {
+    public static int encodeDeparted(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final long entityId,
+            final int session,
+            final DirectBuffer frame,
+            final int frameLength) {
         buffer.putLong(offset + ENTITY_OFFSET, entityId);
         buffer.putInt(offset + DEPARTED_SESSION, session);
         buffer.putShort(offset + DEPARTED_FRAME_LENGTH, (short) frameLength);
@@ -167,8 +203,12 @@ public final class Inputs {
         return DEPARTED_FRAME + frameLength;
     }
 
-    public static int encodeDepartFailed(final MutableDirectBuffer buffer, final int offset, final long entityId,
-                                         final int session, final long epoch) {
+    public static int encodeDepartFailed(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final long entityId,
+            final int session,
+            final long epoch) {
         buffer.putLong(offset + ENTITY_OFFSET, entityId);
         buffer.putInt(offset + FAILED_SESSION, session);
         buffer.putLong(offset + FAILED_EPOCH, epoch);
@@ -176,23 +216,28 @@ public final class Inputs {
     }
 
     /** ATTACK or LOOT: an entity acting on another. */
-    public static int encodeTarget(final MutableDirectBuffer buffer, final int offset, final long entityId,
-                                   final long targetId) {
+    public static int encodeTarget(
+            final MutableDirectBuffer buffer, final int offset, final long entityId, final long targetId) {
         buffer.putLong(offset + ENTITY_OFFSET, entityId);
         buffer.putLong(offset + TARGET_OFFSET, targetId);
         return TARGET_LENGTH;
     }
 
-    public static int encodeLeave(final MutableDirectBuffer buffer, final int offset, final long entityId,
-                                  final int session) {
+    public static int encodeLeave(
+            final MutableDirectBuffer buffer, final int offset, final long entityId, final int session) {
         buffer.putLong(offset + ENTITY_OFFSET, entityId);
         buffer.putInt(offset + LEAVE_SESSION, session);
         return LEAVE_LENGTH;
     }
 
     /** CHAT with {@code length} bytes of text copied from {@code text}. */
-    public static int encodeChat(final MutableDirectBuffer buffer, final int offset, final long entityId,
-                                 final DirectBuffer text, final int textOffset, final int length) {
+    public static int encodeChat(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final long entityId,
+            final DirectBuffer text,
+            final int textOffset,
+            final int length) {
         buffer.putLong(offset + ENTITY_OFFSET, entityId);
         buffer.putByte(offset + CHAT_TEXT_LENGTH, (byte) length);
         buffer.putBytes(offset + CHAT_TEXT, text, textOffset, length);
@@ -205,7 +250,8 @@ public final class Inputs {
             return length > CHAT_TEXT && length == CHAT_TEXT + (buffer.getByte(offset + CHAT_TEXT_LENGTH) & 0xFF);
         }
         if (type == DEPARTED) {
-            return length >= DEPARTED_FRAME && length == DEPARTED_FRAME + (buffer.getShort(offset + DEPARTED_FRAME_LENGTH) & 0xFFFF);
+            return length >= DEPARTED_FRAME
+                    && length == DEPARTED_FRAME + (buffer.getShort(offset + DEPARTED_FRAME_LENGTH) & 0xFFFF);
         }
         return length == expectedLength(type);
     }

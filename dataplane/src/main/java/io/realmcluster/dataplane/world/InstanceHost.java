@@ -1,29 +1,31 @@
 package io.realmcluster.dataplane.world;
 
+import io.realmcluster.dataplane.tick.Ingress;
+import io.realmcluster.dataplane.tick.MapAgent;
+import io.realmcluster.dataplane.tick.TickScheduler;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.AssignmentSet;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.LoadReport;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapKind;
+import io.realmcluster.proto.v1.MapLoad;
+import io.realmcluster.proto.v1.MovePhase;
+import io.realmcluster.proto.v1.NodeDescriptor;
+import io.realmcluster.proto.world.Portals;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.realmcluster.dataplane.tick.Ingress;
-import io.realmcluster.dataplane.tick.MapAgent;
-import io.realmcluster.dataplane.tick.TickScheduler;
-import io.realmcluster.proto.v1.AssignmentAck;
-import io.realmcluster.proto.v1.AssignmentSet;
-import io.realmcluster.proto.v1.InstanceState;
-import io.realmcluster.proto.v1.LoadReport;
-import io.realmcluster.proto.v1.MapInstance;
-import io.realmcluster.proto.v1.MovePhase;
-import io.realmcluster.proto.v1.NodeDescriptor;
-import io.realmcluster.proto.world.Portals;
-import io.realmcluster.proto.v1.MapLoad;
 
 /**
  * The map instances this node runs, kept equal to the control plane's latest assignment set:
@@ -44,8 +46,7 @@ public final class InstanceHost {
      * A running instance: its assignment, its world, the agent that ticks it, and its handle on
      * this node (what save records carry to find it again).
      */
-    public record Running(MapInstance assignment, MapWorld world, MapAgent agent, int handle) {
-    }
+    public record Running(MapInstance assignment, MapWorld world, MapAgent agent, int handle) {}
 
     /**
      * The middle of the part of each continent that is simulated: the starting areas of the
@@ -53,8 +54,8 @@ public final class InstanceHost {
      * Orgrimmar, where the Stockade and Ragefire Chasm open) lie within its play area.
      */
     private static final Map<Integer, float[]> CENTERS = Map.of(
-        0, new float[] {-8913.23f, 554.63f},
-        1, new float[] {600f, -4300f});
+            0, new float[] {-8913.23f, 554.63f},
+            1, new float[] {600f, -4300f});
 
     private final String nodeId;
     private final TickScheduler scheduler;
@@ -62,7 +63,7 @@ public final class InstanceHost {
     private int nextHandle;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Map<String, Double> lastTickP99Millis = new ConcurrentHashMap<>();
-    private final java.util.function.Consumer<MapInstance> onUnload;
+    private final Consumer<MapInstance> onUnload;
     private final TickTimes onTicks;
     /** The running instances as an array the egress thread iterates without allocating; replaced on every change. */
     private volatile Running[] snapshot = NONE;
@@ -79,9 +80,12 @@ public final class InstanceHost {
      * players must go: to the node it moved to, see {@link #handingOverTo}, or out);
      * {@code onTicks} each instance's tick times since the last load report.
      */
-    public InstanceHost(final String nodeId, final TickScheduler scheduler, final SaveLog saves,
-                        final java.util.function.Consumer<MapInstance> onUnload,
-                        final TickTimes onTicks) {
+    public InstanceHost(
+            final String nodeId,
+            final TickScheduler scheduler,
+            final SaveLog saves,
+            final Consumer<MapInstance> onUnload,
+            final TickTimes onTicks) {
         this.nodeId = nodeId;
         this.scheduler = scheduler;
         this.saves = saves;
@@ -90,7 +94,7 @@ public final class InstanceHost {
     }
 
     public InstanceHost(final TickScheduler scheduler, final SaveLog saves) {
-        this("node", scheduler, saves, gone -> { }, (id, durations, cpu) -> { });
+        this("node", scheduler, saves, gone -> {}, (id, durations, cpu) -> {});
     }
 
     /**
@@ -108,7 +112,8 @@ public final class InstanceHost {
                 acks.add(ack(instance, InstanceState.INSTANCE_STATE_CLOSED));
                 continue;
             }
-            final boolean incoming = instance.getMove().getToNodeId().equals(nodeId) && !instance.getNodeId().equals(nodeId);
+            final boolean incoming = instance.getMove().getToNodeId().equals(nodeId)
+                    && !instance.getNodeId().equals(nodeId);
             Running current = running.get(instance.getInstanceId());
             if (current == null) {
                 current = load(instance);
@@ -117,9 +122,18 @@ public final class InstanceHost {
                 running.put(instance.getInstanceId(), current);
                 snapshot = running.values().toArray(NONE);
             }
-            current.world().handOver(!incoming && handingOver(instance) ? instance.getMove().getEpoch() : 0);
+            current.world()
+                    .handOver(
+                            !incoming && handingOver(instance)
+                                    ? instance.getMove().getEpoch()
+                                    : 0);
             final AssignmentAck ack = ack(instance, InstanceState.INSTANCE_STATE_ACTIVE);
-            acks.add(incoming ? ack.toBuilder().setMoveEpoch(instance.getMove().getEpoch()).build() : ack);
+            acks.add(
+                    incoming
+                            ? ack.toBuilder()
+                                    .setMoveEpoch(instance.getMove().getEpoch())
+                                    .build()
+                            : ack);
         }
         for (final String id : List.copyOf(running.keySet())) {
             if (!assigned.contains(id)) {
@@ -147,30 +161,49 @@ public final class InstanceHost {
      * them over, when it is this node's; otherwise null. Its players stand by there meanwhile.
      */
     public NodeDescriptor movingTo(final MapInstance instance) {
-        return instance.hasMove() && instance.getNodeId().equals(nodeId) && instance.getMove().hasToNode()
-            && !instance.getMove().getToNodeId().equals(nodeId) ? instance.getMove().getToNode() : null;
+        return instance.hasMove()
+                        && instance.getNodeId().equals(nodeId)
+                        && instance.getMove().hasToNode()
+                        && !instance.getMove().getToNodeId().equals(nodeId)
+                ? instance.getMove().getToNode()
+                : null;
     }
 
     private Running load(final MapInstance instance) {
         final WorldSettings settings = WorldSettings.forKind(instance.getKind());
         // An instance is laid out around its entry point: where a portal brings its players.
-        final float[] center = instance.getKind() == io.realmcluster.proto.v1.MapKind.MAP_KIND_CONTINENT
-            ? CENTERS.getOrDefault(instance.getMapId(), new float[] {0f, 0f})
-            : Portals.entryPoint(instance.getMapId()).orElse(new float[] {0f, 0f});
+        final float[] center = instance.getKind() == MapKind.MAP_KIND_CONTINENT
+                ? CENTERS.getOrDefault(instance.getMapId(), new float[] {0f, 0f})
+                : Portals.entryPoint(instance.getMapId()).orElse(new float[] {0f, 0f});
         final int handle = ++nextHandle;
-        final MapWorld world = new MapWorld(settings, instance.getMapId(), instance.getInstanceId().hashCode(),
-            center[0], center[1], saves, handle,
-            Outbox.allocate(settings.outboxBytes(), io.realmcluster.proto.client.ClientProtocol.MAX_BODY));
-        final MapAgent agent = new MapAgent(instance.getInstanceId(), Ingress.allocate(INGRESS_BYTES), world,
-            SystemNanoClock.INSTANCE, settings.tickHz());
+        final MapWorld world = new MapWorld(
+                settings,
+                instance.getMapId(),
+                instance.getInstanceId().hashCode(),
+                center[0],
+                center[1],
+                saves,
+                handle,
+                Outbox.allocate(settings.outboxBytes(), ClientProtocol.MAX_BODY));
+        final MapAgent agent = new MapAgent(
+                instance.getInstanceId(),
+                Ingress.allocate(INGRESS_BYTES),
+                world,
+                SystemNanoClock.INSTANCE,
+                settings.tickHz());
         scheduler.add(agent);
         final Running loaded = new Running(instance, world, agent, handle);
         running.put(instance.getInstanceId(), loaded);
         snapshot = running.values().toArray(NONE);
-        LOG.info("loaded {} (map {}, realm {}) at epoch {}{}: {} creatures, {} Hz", instance.getInstanceId(),
-            instance.getMapId(), instance.getRealm(), instance.getEpoch(),
-            instance.getMove().getToNodeId().equals(nodeId) ? ", moving here from " + instance.getNodeId() : "",
-            settings.creatures(), settings.tickHz());
+        LOG.info(
+                "loaded {} (map {}, realm {}) at epoch {}{}: {} creatures, {} Hz",
+                instance.getInstanceId(),
+                instance.getMapId(),
+                instance.getRealm(),
+                instance.getEpoch(),
+                instance.getMove().getToNodeId().equals(nodeId) ? ", moving here from " + instance.getNodeId() : "",
+                settings.creatures(),
+                settings.tickHz());
         return loaded;
     }
 
@@ -186,9 +219,15 @@ public final class InstanceHost {
         lastTickP99Millis.remove(instanceId);
         onUnload.accept(gone.assignment());
         if (why.equals("dropped") && gone.world().handedOver() != 0) {
-            LOG.info("{} moved to {} with its players", instanceId, gone.assignment().getMove().getToNodeId());
+            LOG.info(
+                    "{} moved to {} with its players",
+                    instanceId,
+                    gone.assignment().getMove().getToNodeId());
         } else if (why.equals("dropped")) {
-            LOG.warn("dropped {} (epoch {}): no longer assigned to this node", instanceId, gone.assignment().getEpoch());
+            LOG.warn(
+                    "dropped {} (epoch {}): no longer assigned to this node",
+                    instanceId,
+                    gone.assignment().getEpoch());
         } else {
             LOG.info("closed {} at epoch {}", instanceId, gone.assignment().getEpoch());
         }
@@ -232,31 +271,39 @@ public final class InstanceHost {
      * report, and which moving instances have handed every player over ({@code awaited} says
      * whether a player transferred here is still on its way to an instance: not empty yet).
      */
-    public LoadReport load(final java.util.function.Predicate<String> awaited) {
+    public LoadReport load(final Predicate<String> awaited) {
         final LoadReport.Builder report = LoadReport.newBuilder().setMapInstances(running.size());
         int players = 0;
         for (final Running instance : running.values()) {
             final Histogram ticks = instance.agent().stats().takeDurations();
-            onTicks.accept(instance.assignment().getInstanceId(), ticks, instance.agent().stats().takeCpu());
+            onTicks.accept(
+                    instance.assignment().getInstanceId(),
+                    ticks,
+                    instance.agent().stats().takeCpu());
             final double p99 = ticks.getTotalCount() == 0 ? 0 : ticks.getValueAtPercentile(99) / 1e6;
             lastTickP99Millis.put(instance.assignment().getInstanceId(), p99);
             final int mapPlayers = instance.world().players();
             players += mapPlayers;
             final long handedOver = instance.world().handedOver();
             report.addMaps(MapLoad.newBuilder()
-                .setInstanceId(instance.assignment().getInstanceId())
-                .setPlayers(mapPlayers)
-                .setTickP99Ms(p99)
-                .setHandedOverMoveEpoch(handedOver != 0 && !awaited.test(instance.assignment().getInstanceId()) ? handedOver : 0));
+                    .setInstanceId(instance.assignment().getInstanceId())
+                    .setPlayers(mapPlayers)
+                    .setTickP99Ms(p99)
+                    .setHandedOverMoveEpoch(
+                            handedOver != 0
+                                            && !awaited.test(
+                                                    instance.assignment().getInstanceId())
+                                    ? handedOver
+                                    : 0));
         }
         return report.setPlayers(players).build();
     }
 
     private static AssignmentAck ack(final MapInstance instance, final InstanceState state) {
         return AssignmentAck.newBuilder()
-            .setInstanceId(instance.getInstanceId())
-            .setEpoch(instance.getEpoch())
-            .setState(state)
-            .build();
+                .setInstanceId(instance.getInstanceId())
+                .setEpoch(instance.getEpoch())
+                .setState(state)
+                .build();
     }
 }

@@ -1,16 +1,14 @@
 package io.realmcluster.dataplane.world;
 
-import java.util.SplittableRandom;
-
-import org.agrona.DirectBuffer;
-import org.agrona.collections.Long2LongHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
-
 import io.realmcluster.dataplane.tick.TickSimulation;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.proto.client.ServerMessages;
 import io.realmcluster.proto.world.Portals;
+import java.util.SplittableRandom;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The simulation of one map instance: players move (at a speed the server checks), creatures live
@@ -32,9 +30,11 @@ public final class MapWorld implements TickSimulation {
 
     /** Vanilla run speed, 7 yards per second; walking creatures go at 2.5. */
     static final float RUN_SPEED = 7f;
+
     static final float WALK_SPEED = 2.5f;
     /** Slack on the server's speed check for jitter in when inputs arrive. */
     static final float SPEED_SLACK = 1.5f;
+
     static final float AGGRO_RADIUS = 10f;
     static final float LEASH_RADIUS = 40f;
     static final float WANDER_RADIUS = 15f;
@@ -43,6 +43,7 @@ public final class MapWorld implements TickSimulation {
     static final float LOOT_RANGE = 5f;
     /** How far a say carries, as in the game: those farther away may see the speaker but do not hear it. */
     static final float SAY_RANGE = 25f;
+
     static final long CREATURE_ID_BASE = 1L << 48;
     /** Entity updates go to each player every this many ticks (10 Hz at 20 Hz ticks); its own state every tick. */
     static final int UPDATE_EVERY_TICKS = 2;
@@ -59,6 +60,7 @@ public final class MapWorld implements TickSimulation {
     static final int MAX_FROZEN_FOR_HAND_OVER = HAND_OVERS_PER_TICK;
     /** A player's part in a transfer away from this map: none, frozen until it commits or fails, or frozen with its client gone. */
     static final byte STAYING = 0;
+
     static final byte DEPARTING = 1;
     static final byte DEPARTING_CLIENT_GONE = 2;
 
@@ -94,6 +96,7 @@ public final class MapWorld implements TickSimulation {
     private final int[] target;
     /** The entity id {@code target} held when it was set: a slot freed and reused is not the same foe. */
     private final long[] targetId;
+
     private final long[] nextActionTick;
     private final long[] lastMoveTick;
     private final long[] money;
@@ -114,14 +117,17 @@ public final class MapWorld implements TickSimulation {
     private final boolean[] enterUnsent;
     /** Ownership epoch each player was claimed at, and its save sequence: every save is fenced by both. */
     private final long[] epoch;
+
     private final long[] saveSeq;
     /** Money the database holds for the player: what its client is shown; a loot adds to it once durable. */
     private final long[] durableMoney;
     /** The player changed since its last snapshot went to the save log. */
     private final boolean[] persistDirty;
+
     private final byte[] departing;
     /** While the instance hands its players over: the tick from which each may be tried (again). */
     private final long[] handOverTick;
+
     private final Portals.Portal[] portals;
     private long departures;
     /** Players frozen for a transfer away: not yet gone, nor given back. */
@@ -130,6 +136,7 @@ public final class MapWorld implements TickSimulation {
     private volatile long handOverEpoch;
     /** The move epoch for which this instance is empty and handing over; 0 otherwise. Set by the tick thread. */
     private volatile long handedOverEpoch;
+
     private final int[] freeSlots;
     private int freeCount;
 
@@ -138,6 +145,7 @@ public final class MapWorld implements TickSimulation {
     private long tickNanos;
     /** Written by the tick thread, read by load reports. */
     private volatile int players;
+
     private long rejectedMoves;
     private long rejectedInputs;
     private long kills;
@@ -147,8 +155,15 @@ public final class MapWorld implements TickSimulation {
      * A map with its creatures spawned around ({@code centerX}, {@code centerY}); {@code saves}
      * takes what must be saved, tagged with {@code handle} so confirmations find their way back.
      */
-    public MapWorld(final WorldSettings settings, final int mapId, final long seed, final float centerX,
-                    final float centerY, final SaveLog saves, final int handle, final Outbox outbox) {
+    public MapWorld(
+            final WorldSettings settings,
+            final int mapId,
+            final long seed,
+            final float centerX,
+            final float centerY,
+            final SaveLog saves,
+            final int handle,
+            final Outbox outbox) {
         this.settings = settings;
         this.mapId = mapId;
         this.saves = saves;
@@ -163,7 +178,8 @@ public final class MapWorld implements TickSimulation {
         this.respawnTicks = 30 * ticksPerSecond;
         final int capacity = settings.creatures() + settings.maxPlayers();
         final float half = settings.playAreaYards() / 2;
-        this.grid = new Grid(centerX - half, centerY - half, settings.playAreaYards(), settings.visibilityYards(), capacity);
+        this.grid = new Grid(
+                centerX - half, centerY - half, settings.playAreaYards(), settings.visibilityYards(), capacity);
         id = new long[capacity];
         kind = new byte[capacity];
         x = new float[capacity];
@@ -206,8 +222,10 @@ public final class MapWorld implements TickSimulation {
             freeSlots[freeCount++] = slot;
         }
         for (int i = 0; i < settings.creatures(); i++) {
-            spawnCreature(i, centerX - half + random.nextFloat() * settings.playAreaYards(),
-                centerY - half + random.nextFloat() * settings.playAreaYards());
+            spawnCreature(
+                    i,
+                    centerX - half + random.nextFloat() * settings.playAreaYards(),
+                    centerY - half + random.nextFloat() * settings.playAreaYards());
         }
     }
 
@@ -221,7 +239,8 @@ public final class MapWorld implements TickSimulation {
         homeY[slot] = py;
         goalX[slot] = px;
         goalY[slot] = py;
-        level[slot] = settings.creatureMinLevel() + random.nextInt(settings.creatureMaxLevel() - settings.creatureMinLevel() + 1);
+        level[slot] = settings.creatureMinLevel()
+                + random.nextInt(settings.creatureMaxLevel() - settings.creatureMinLevel() + 1);
         maxHealth[slot] = 20 + level[slot] * 12;
         health[slot] = maxHealth[slot];
         target[slot] = Grid.NONE;
@@ -246,15 +265,26 @@ public final class MapWorld implements TickSimulation {
             case Inputs.ATTACK -> attack(entity, buffer.getLong(offset + Inputs.TARGET_OFFSET));
             case Inputs.LOOT -> loot(entity, buffer.getLong(offset + Inputs.TARGET_OFFSET));
             case Inputs.LOOT_CONFIRMED -> lootConfirmed(entity, buffer, offset);
-            case Inputs.CHARACTER_LOST -> lost(entity, buffer.getInt(offset + Inputs.LOST_SESSION),
-                buffer.getLong(offset + Inputs.LOST_EPOCH), DisconnectReason.DUPLICATE_LOGIN,
-                "this character logged in elsewhere");
-            case Inputs.TRANSFER_LOST -> lost(entity, buffer.getInt(offset + Inputs.LOST_SESSION),
-                buffer.getLong(offset + Inputs.LOST_EPOCH), DisconnectReason.CHARACTER_UNAVAILABLE,
-                "the node this character went to stopped answering; log in again");
+            case Inputs.CHARACTER_LOST ->
+                lost(
+                        entity,
+                        buffer.getInt(offset + Inputs.LOST_SESSION),
+                        buffer.getLong(offset + Inputs.LOST_EPOCH),
+                        DisconnectReason.DUPLICATE_LOGIN,
+                        "this character logged in elsewhere");
+            case Inputs.TRANSFER_LOST ->
+                lost(
+                        entity,
+                        buffer.getInt(offset + Inputs.LOST_SESSION),
+                        buffer.getLong(offset + Inputs.LOST_EPOCH),
+                        DisconnectReason.CHARACTER_UNAVAILABLE,
+                        "the node this character went to stopped answering; log in again");
             case Inputs.DEPARTED -> departed(entity, buffer, offset);
-            case Inputs.DEPART_FAILED -> departFailed(entity, buffer.getInt(offset + Inputs.FAILED_SESSION),
-                buffer.getLong(offset + Inputs.FAILED_EPOCH));
+            case Inputs.DEPART_FAILED ->
+                departFailed(
+                        entity,
+                        buffer.getInt(offset + Inputs.FAILED_SESSION),
+                        buffer.getLong(offset + Inputs.FAILED_EPOCH));
             default -> rejectedInputs++;
         }
     }
@@ -264,9 +294,17 @@ public final class MapWorld implements TickSimulation {
         if (slotById.get(entity) != -1 || freeCount == 0 || entity >= CREATURE_ID_BASE || entity <= 0) {
             rejectedInputs++;
             final DisconnectReason why = freeCount == 0 ? DisconnectReason.MAP_FULL : DisconnectReason.DUPLICATE_LOGIN;
-            outbox.send(Outbox.FRAME_THEN_CLOSE, client, entity,
-                ServerMessages.disconnect(out, Outbox.BODY_OFFSET, why, why == DisconnectReason.MAP_FULL
-                    ? "this map has no room for another player" : "this character is already in the world"));
+            outbox.send(
+                    Outbox.FRAME_THEN_CLOSE,
+                    client,
+                    entity,
+                    ServerMessages.disconnect(
+                            out,
+                            Outbox.BODY_OFFSET,
+                            why,
+                            why == DisconnectReason.MAP_FULL
+                                    ? "this map has no room for another player"
+                                    : "this character is already in the world"));
             return;
         }
         final int slot = freeSlots[--freeCount];
@@ -303,8 +341,20 @@ public final class MapWorld implements TickSimulation {
     }
 
     private void sendWorldEntered(final int slot) {
-        enterUnsent[slot] = !outbox.send(Outbox.FRAME, session[slot], id[slot], ServerMessages.worldEntered(out,
-            Outbox.BODY_OFFSET, id[slot], mapId, x[slot], y[slot], z[slot], o[slot], settings.visibilityYards()));
+        enterUnsent[slot] = !outbox.send(
+                Outbox.FRAME,
+                session[slot],
+                id[slot],
+                ServerMessages.worldEntered(
+                        out,
+                        Outbox.BODY_OFFSET,
+                        id[slot],
+                        mapId,
+                        x[slot],
+                        y[slot],
+                        z[slot],
+                        o[slot],
+                        settings.visibilityYards()));
     }
 
     private void leave(final long entity, final int client) {
@@ -323,16 +373,23 @@ public final class MapWorld implements TickSimulation {
     }
 
     /** The character is owned elsewhere (another login, or a transfer's target): drop it without saving, and close its session. */
-    private void lost(final long entity, final int client, final long lostEpoch, final DisconnectReason reason,
-                      final String text) {
+    private void lost(
+            final long entity,
+            final int client,
+            final long lostEpoch,
+            final DisconnectReason reason,
+            final String text) {
         final int slot = playerSlot(entity);
         // A session's index is reused: the player who logged in again since, on the index its last session had,
         // holds a later claim and is not the one lost.
         if (slot == Grid.NONE || client != session[slot] || lostEpoch != epoch[slot]) {
             return;
         }
-        outbox.send(Outbox.FRAME_THEN_CLOSE, session[slot], entity, ServerMessages.disconnect(out, Outbox.BODY_OFFSET,
-            reason, text));
+        outbox.send(
+                Outbox.FRAME_THEN_CLOSE,
+                session[slot],
+                entity,
+                ServerMessages.disconnect(out, Outbox.BODY_OFFSET, reason, text));
         remove(slot);
     }
 
@@ -403,7 +460,8 @@ public final class MapWorld implements TickSimulation {
     }
 
     /** Freeze the player for a transfer to {@code toMap} (or {@link Saves#SAME_INSTANCE}); false when the save log is full. */
-    private boolean depart(final int slot, final int toMap, final float toX, final float toY, final float toZ, final float toO) {
+    private boolean depart(
+            final int slot, final int toMap, final float toX, final float toY, final float toZ, final float toO) {
         final int index = saves.tryClaim(Saves.DEPART);
         if (index < 0) {
             droppedSaves++;
@@ -432,7 +490,9 @@ public final class MapWorld implements TickSimulation {
             return;
         }
         int started = 0;
-        for (int slot = 0; slot < id.length && started < HAND_OVERS_PER_TICK && frozen < MAX_FROZEN_FOR_HAND_OVER; slot++) {
+        for (int slot = 0;
+                slot < id.length && started < HAND_OVERS_PER_TICK && frozen < MAX_FROZEN_FOR_HAND_OVER;
+                slot++) {
             if (kind[slot] == PLAYER && departing[slot] == STAYING && handOverTick[slot] <= tick) {
                 if (!depart(slot, Saves.SAME_INSTANCE, x[slot], y[slot], z[slot], o[slot])) {
                     break;
@@ -459,7 +519,9 @@ public final class MapWorld implements TickSimulation {
     /** The transfer committed: the client goes to the target node, the character is no longer this map's. */
     private void departed(final long entity, final DirectBuffer buffer, final int offset) {
         final int slot = playerSlot(entity);
-        if (slot == Grid.NONE || departing[slot] == STAYING || buffer.getInt(offset + Inputs.DEPARTED_SESSION) != session[slot]) {
+        if (slot == Grid.NONE
+                || departing[slot] == STAYING
+                || buffer.getInt(offset + Inputs.DEPARTED_SESSION) != session[slot]) {
             return;
         }
         final int frameLength = buffer.getShort(offset + Inputs.DEPARTED_FRAME_LENGTH) & 0xFFFF;
@@ -499,8 +561,13 @@ public final class MapWorld implements TickSimulation {
             rejectedInputs++;
             return;
         }
-        final int bodyLength = ServerMessages.chat(out, Outbox.BODY_OFFSET, entity, buffer, offset + Inputs.CHAT_TEXT,
-            buffer.getByte(offset + Inputs.CHAT_TEXT_LENGTH) & 0xFF);
+        final int bodyLength = ServerMessages.chat(
+                out,
+                Outbox.BODY_OFFSET,
+                entity,
+                buffer,
+                offset + Inputs.CHAT_TEXT,
+                buffer.getByte(offset + Inputs.CHAT_TEXT_LENGTH) & 0xFF);
         final int cells = grid.neighbourhood(grid.cellOf(slot), around);
         for (int c = 0; c < cells; c++) {
             for (int other = grid.first(around[c]); other != Grid.NONE; other = grid.next(other)) {
@@ -514,8 +581,12 @@ public final class MapWorld implements TickSimulation {
     private void attack(final long entity, final long targetId) {
         final int slot = playerSlot(entity);
         final long targetSlot = slotById.get(targetId);
-        if (slot == Grid.NONE || departing[slot] != STAYING || targetSlot == -1 || kind[(int) targetSlot] != CREATURE || dead[(int) targetSlot]
-            || distance(x[slot], y[slot], x[(int) targetSlot], y[(int) targetSlot]) > ATTACK_RANGE) {
+        if (slot == Grid.NONE
+                || departing[slot] != STAYING
+                || targetSlot == -1
+                || kind[(int) targetSlot] != CREATURE
+                || dead[(int) targetSlot]
+                || distance(x[slot], y[slot], x[(int) targetSlot], y[(int) targetSlot]) > ATTACK_RANGE) {
             rejectedInputs++;
             return;
         }
@@ -525,8 +596,13 @@ public final class MapWorld implements TickSimulation {
     private void loot(final long entity, final long corpseId) {
         final int slot = playerSlot(entity);
         final long corpse = slotById.get(corpseId);
-        if (slot == Grid.NONE || departing[slot] != STAYING || corpse == -1 || !dead[(int) corpse] || killer[(int) corpse] != slot
-            || money[(int) corpse] == 0 || distance(x[slot], y[slot], x[(int) corpse], y[(int) corpse]) > LOOT_RANGE) {
+        if (slot == Grid.NONE
+                || departing[slot] != STAYING
+                || corpse == -1
+                || !dead[(int) corpse]
+                || killer[(int) corpse] != slot
+                || money[(int) corpse] == 0
+                || distance(x[slot], y[slot], x[(int) corpse], y[(int) corpse]) > LOOT_RANGE) {
             rejectedInputs++;
             return;
         }
@@ -551,8 +627,16 @@ public final class MapWorld implements TickSimulation {
         final long moneyAfter = buffer.getLong(offset + Inputs.CONFIRMED_MONEY);
         durableMoney[slot] = Math.max(durableMoney[slot], moneyAfter);
         selfDirty[slot] = true;
-        outbox.send(Outbox.FRAME, session[slot], entity, ServerMessages.looted(out, Outbox.BODY_OFFSET,
-            buffer.getLong(offset + Inputs.CONFIRMED_CORPSE), buffer.getLong(offset + Inputs.CONFIRMED_COPPER), moneyAfter));
+        outbox.send(
+                Outbox.FRAME,
+                session[slot],
+                entity,
+                ServerMessages.looted(
+                        out,
+                        Outbox.BODY_OFFSET,
+                        buffer.getLong(offset + Inputs.CONFIRMED_CORPSE),
+                        buffer.getLong(offset + Inputs.CONFIRMED_COPPER),
+                        moneyAfter));
     }
 
     /**
@@ -571,8 +655,24 @@ public final class MapWorld implements TickSimulation {
     }
 
     private void encodeSave(final int slot, final int index, final long corpse, final long copper) {
-        Saves.encode(saves.buffer(), index, id[slot], epoch[slot], ++saveSeq[slot], handle, session[slot], level[slot],
-            mapId, experience[slot], money[slot], x[slot], y[slot], z[slot], o[slot], corpse, copper);
+        Saves.encode(
+                saves.buffer(),
+                index,
+                id[slot],
+                epoch[slot],
+                ++saveSeq[slot],
+                handle,
+                session[slot],
+                level[slot],
+                mapId,
+                experience[slot],
+                money[slot],
+                x[slot],
+                y[slot],
+                z[slot],
+                o[slot],
+                corpse,
+                copper);
     }
 
     /**
@@ -620,8 +720,9 @@ public final class MapWorld implements TickSimulation {
         }
         final int victim = target[slot];
         if (victim != Grid.NONE) {
-            if (kind[victim] != PLAYER || id[victim] != targetId[slot]
-                || distance(homeX[slot], homeY[slot], x[victim], y[victim]) > LEASH_RADIUS) {
+            if (kind[victim] != PLAYER
+                    || id[victim] != targetId[slot]
+                    || distance(homeX[slot], homeY[slot], x[victim], y[victim]) > LEASH_RADIUS) {
                 target[slot] = Grid.NONE;
                 goalX[slot] = homeX[slot];
                 goalY[slot] = homeY[slot];
@@ -734,9 +835,23 @@ public final class MapWorld implements TickSimulation {
         }
         if (selfDirty[slot]) {
             selfDirty[slot] = false;
-            outbox.send(Outbox.FRAME, session[slot], id[slot], ServerMessages.selfState(out, Outbox.BODY_OFFSET,
-                ackedSequence[slot], x[slot], y[slot], z[slot], o[slot], health[slot], maxHealth[slot], level[slot],
-                durableMoney[slot], experience[slot]));
+            outbox.send(
+                    Outbox.FRAME,
+                    session[slot],
+                    id[slot],
+                    ServerMessages.selfState(
+                            out,
+                            Outbox.BODY_OFFSET,
+                            ackedSequence[slot],
+                            x[slot],
+                            y[slot],
+                            z[slot],
+                            o[slot],
+                            health[slot],
+                            maxHealth[slot],
+                            level[slot],
+                            durableMoney[slot],
+                            experience[slot]));
         }
         final int cell = grid.cellOf(slot);
         final boolean reset = sentCell[slot] == Grid.NONE;
@@ -752,22 +867,33 @@ public final class MapWorld implements TickSimulation {
         for (int c = 0; c < cells; c++) {
             for (int other = grid.first(around[c]); other != Grid.NONE; other = grid.next(other)) {
                 // In sight now, and news: it changed, or it was out of sight from where the player last was.
-                if (other == slot || squared(x[slot], y[slot], x[other], y[other]) > range
-                    || (!reset && changedTick[other] <= since && squared(sentX[slot], sentY[slot], x[other], y[other]) <= range)) {
+                if (other == slot
+                        || squared(x[slot], y[slot], x[other], y[other]) > range
+                        || (!reset
+                                && changedTick[other] <= since
+                                && squared(sentX[slot], sentY[slot], x[other], y[other]) <= range)) {
                     continue;
                 }
                 if (count == ClientProtocol.MAX_RECORDS) {
-                    outbox.send(Outbox.FRAME, session[slot], id[slot], ServerMessages.updatesCount(out, Outbox.BODY_OFFSET, count));
+                    outbox.send(
+                            Outbox.FRAME,
+                            session[slot],
+                            id[slot],
+                            ServerMessages.updatesCount(out, Outbox.BODY_OFFSET, count));
                     flags = 0;
                     count = 0;
                     ServerMessages.updatesHeader(out, Outbox.BODY_OFFSET, (int) tick, flags);
                 }
-                record(other, slot, Outbox.BODY_OFFSET + ClientProtocol.UPDATES_RECORDS + count * ClientProtocol.RECORD_LENGTH);
+                record(
+                        other,
+                        slot,
+                        Outbox.BODY_OFFSET + ClientProtocol.UPDATES_RECORDS + count * ClientProtocol.RECORD_LENGTH);
                 count++;
             }
         }
         if (count > 0 || flags != 0) {
-            outbox.send(Outbox.FRAME, session[slot], id[slot], ServerMessages.updatesCount(out, Outbox.BODY_OFFSET, count));
+            outbox.send(
+                    Outbox.FRAME, session[slot], id[slot], ServerMessages.updatesCount(out, Outbox.BODY_OFFSET, count));
         }
         sentTick[slot] = tick;
         sentCell[slot] = cell;
@@ -783,8 +909,18 @@ public final class MapWorld implements TickSimulation {
                 flags |= ClientProtocol.RECORD_FLAG_LOOTABLE;
             }
         }
-        ServerMessages.Record.write(out, at, id[entity], kind[entity] == PLAYER ? ClientProtocol.KIND_PLAYER
-            : ClientProtocol.KIND_CREATURE, flags, x[entity], y[entity], z[entity], o[entity], health[entity], maxHealth[entity]);
+        ServerMessages.Record.write(
+                out,
+                at,
+                id[entity],
+                kind[entity] == PLAYER ? ClientProtocol.KIND_PLAYER : ClientProtocol.KIND_CREATURE,
+                flags,
+                x[entity],
+                y[entity],
+                z[entity],
+                o[entity],
+                health[entity],
+                maxHealth[entity]);
     }
 
     private int nearestPlayer(final int slot, final float radius) {

@@ -1,7 +1,6 @@
 package io.realmcluster.dataplane.world;
 
 import java.nio.ByteBuffer;
-
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.MessageHandler;
@@ -22,6 +21,7 @@ public final class Outbox {
     public static final int FRAME = 1;
     /** Deliver the frame, then close the session (a refused join). */
     public static final int FRAME_THEN_CLOSE = 2;
+
     public static final int SESSION_OFFSET = 0;
     public static final int ENTITY_OFFSET = 4;
     public static final int BODY_OFFSET = 12;

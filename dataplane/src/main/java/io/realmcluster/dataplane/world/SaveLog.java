@@ -1,7 +1,6 @@
 package io.realmcluster.dataplane.world;
 
 import java.nio.ByteBuffer;
-
 import org.agrona.BitUtil;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -33,6 +33,7 @@ public final class Saves {
     public static final int MAP_HANDLE = 24;
     /** The client session the character had, so a confirmation never reaches a later session. */
     public static final int SESSION = 28;
+
     public static final int LEVEL = 32;
     public static final int MAP_ID = 36;
     public static final int EXPERIENCE = 40;
@@ -50,20 +51,34 @@ public final class Saves {
     public static final int TO_O = 104;
     /** A DEPART's tick: when its map froze the character, on the node's monotonic clock ({@link System#nanoTime}). */
     public static final int FROZEN_AT_NANOS = 108;
+
     public static final int LENGTH = 116;
 
-    private Saves() {
-    }
+    private Saves() {}
 
     /**
      * Write a record at {@code offset}; the loot fields are zero unless {@code copper} is positive.
      * Maps write them; public for the saves benchmark, which writes snapshots as a map would.
      */
     @SuppressWarnings("checkstyle:ParameterNumber")
-    public static void encode(final MutableDirectBuffer buffer, final int offset, final long character, final long epoch,
-                              final long sequence, final int mapHandle, final int session, final int level,
-                              final int mapId, final long experience, final long money, final float x, final float y,
-                              final float z, final float o, final long corpse, final long copper) {
+    public static void encode(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final long character,
+            final long epoch,
+            final long sequence,
+            final int mapHandle,
+            final int session,
+            final int level,
+            final int mapId,
+            final long experience,
+            final long money,
+            final float x,
+            final float y,
+            final float z,
+            final float o,
+            final long corpse,
+            final long copper) {
         buffer.putLong(offset + CHARACTER, character);
         buffer.putLong(offset + EPOCH, epoch);
         buffer.putLong(offset + SEQUENCE, sequence);
@@ -82,8 +97,15 @@ public final class Saves {
     }
 
     /** Complete a DEPART record written by {@link #encode} with where the character goes, frozen at {@code tickNanos}. */
-    static void destination(final MutableDirectBuffer buffer, final int offset, final int toMap, final float x,
-                            final float y, final float z, final float o, final long tickNanos) {
+    static void destination(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final int toMap,
+            final float x,
+            final float y,
+            final float z,
+            final float o,
+            final long tickNanos) {
         buffer.putLong(offset + FROZEN_AT_NANOS, tickNanos);
         buffer.putInt(offset + TO_MAP, toMap);
         buffer.putFloat(offset + TO_X, x);

@@ -3,12 +3,22 @@ package io.realmcluster.dataplane.world;
 import io.realmcluster.proto.v1.MapKind;
 
 /** How a kind of map simulates: tick rate, visibility, how many creatures of which levels live in how much room. */
-public record WorldSettings(int tickHz, float visibilityYards, int creatures, float playAreaYards, int maxPlayers,
-                            int creatureMinLevel, int creatureMaxLevel) {
+public record WorldSettings(
+        int tickHz,
+        float visibilityYards,
+        int creatures,
+        float playAreaYards,
+        int maxPlayers,
+        int creatureMinLevel,
+        int creatureMaxLevel) {
 
     /** Settings with the creature levels of a starting zone (1 to 10). */
-    public WorldSettings(final int tickHz, final float visibilityYards, final int creatures, final float playAreaYards,
-                         final int maxPlayers) {
+    public WorldSettings(
+            final int tickHz,
+            final float visibilityYards,
+            final int creatures,
+            final float playAreaYards,
+            final int maxPlayers) {
         this(tickHz, visibilityYards, creatures, playAreaYards, maxPlayers, 1, 10);
     }
 

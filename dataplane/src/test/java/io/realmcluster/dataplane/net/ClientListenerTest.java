@@ -3,6 +3,32 @@ package io.realmcluster.dataplane.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.store.CharacterStore;
+import io.realmcluster.dataplane.store.ClaimRefused;
+import io.realmcluster.dataplane.store.ClaimedCharacter;
+import io.realmcluster.dataplane.store.EphemeralCharacterStore;
+import io.realmcluster.dataplane.store.PendingSave;
+import io.realmcluster.dataplane.store.Saver;
+import io.realmcluster.dataplane.tick.TickScheduler;
+import io.realmcluster.dataplane.transfer.Arrivals;
+import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.dataplane.world.SaveLog;
+import io.realmcluster.proto.client.ClientMessages;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.FrameError;
+import io.realmcluster.proto.client.ServerMessages;
+import io.realmcluster.proto.v1.AssignmentSet;
+import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.InstanceMove;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapKind;
+import io.realmcluster.proto.v1.MovePhase;
+import io.realmcluster.proto.v1.NodeDescriptor;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -16,39 +42,16 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.realmcluster.common.auth.SessionToken;
-import io.realmcluster.common.auth.TokenSecret;
-import io.realmcluster.common.net.HostPort;
-import io.realmcluster.dataplane.tick.TickScheduler;
-import io.realmcluster.dataplane.store.CharacterStore;
-import io.realmcluster.dataplane.store.ClaimRefused;
-import io.realmcluster.dataplane.store.ClaimedCharacter;
-import io.realmcluster.dataplane.store.EphemeralCharacterStore;
-import io.realmcluster.dataplane.store.PendingSave;
-import io.realmcluster.dataplane.store.Saver;
-import io.realmcluster.dataplane.transfer.Arrivals;
-import io.realmcluster.dataplane.world.SaveLog;
-import io.realmcluster.dataplane.world.InstanceHost;
-import io.realmcluster.proto.client.ClientMessages;
-import io.realmcluster.proto.client.ClientProtocol;
-import io.realmcluster.proto.client.FrameError;
-import io.realmcluster.proto.client.ServerMessages;
-import io.realmcluster.proto.v1.AssignmentSet;
-import io.realmcluster.proto.v1.Endpoint;
-import io.realmcluster.proto.v1.InstanceMove;
-import io.realmcluster.proto.v1.MovePhase;
-import io.realmcluster.proto.v1.NodeDescriptor;
-import io.realmcluster.proto.v1.InstanceState;
-import io.realmcluster.proto.v1.MapInstance;
-import io.realmcluster.proto.v1.MapKind;
 
 /** The client port over real sockets: a session's happy path, and every kind of bad input refused with its reason. */
 class ClientListenerTest {
@@ -56,36 +59,47 @@ class ClientListenerTest {
     private static final String NODE = "node-t";
     private static final String CONTINENT = "main.0";
     private static final String MOVED_TO = "node-u";
-    private final SessionToken tokens = new SessionToken(TokenSecret.of("client-listener-test-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
+    private final SessionToken tokens =
+            new SessionToken(TokenSecret.of("client-listener-test-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
     private TickScheduler scheduler;
     private ClientListener listener;
     private ClientMetrics metrics;
     private ClientSessions sessions;
     private InstanceHost host;
     private final RecordingStore store = new RecordingStore();
-    private final java.util.concurrent.ExecutorService storeThreads = java.util.concurrent.Executors.newFixedThreadPool(2);
-    private org.agrona.concurrent.AgentRunner saver;
+    private final ExecutorService storeThreads = Executors.newFixedThreadPool(2);
+    private AgentRunner saver;
     private final Arrivals arrivals = new Arrivals();
 
     @BeforeEach
     void start() {
         scheduler = new TickScheduler(1, Throwable::printStackTrace);
         final SaveLog saves = SaveLog.allocate(1 << 20);
-        host = new InstanceHost(NODE, scheduler, saves, gone -> listener.mapLeft(gone), (id, durations, cpu) -> { });
+        host = new InstanceHost(NODE, scheduler, saves, gone -> listener.mapLeft(gone), (id, durations, cpu) -> {});
         sessions = new ClientSessions(64);
-        saver = new org.agrona.concurrent.AgentRunner(new org.agrona.concurrent.SleepingIdleStrategy(1_000_000),
-            Throwable::printStackTrace, null, new Saver(saves, store, NODE, host, org.agrona.concurrent.SystemNanoClock.INSTANCE,
-                durable -> { }, sessions::logoutSaved));
-        org.agrona.concurrent.AgentRunner.startOnThread(saver);
+        saver = new AgentRunner(
+                new SleepingIdleStrategy(1_000_000),
+                Throwable::printStackTrace,
+                null,
+                new Saver(saves, store, NODE, host, SystemNanoClock.INSTANCE, durable -> {}, sessions::logoutSaved));
+        AgentRunner.startOnThread(saver);
         metrics = new ClientMetrics(new PrometheusRegistry(), sessions);
-        listener = ClientListener.bind(HostPort.parse("127.0.0.1:0"), 1,
-            new ClientListener.Serving(NODE, tokens, host, sessions, metrics, store, storeThreads, arrivals));
+        listener = ClientListener.bind(
+                HostPort.parse("127.0.0.1:0"),
+                1,
+                new ClientListener.Serving(NODE, tokens, host, sessions, metrics, store, storeThreads, arrivals));
         host.apply(AssignmentSet.newBuilder().addInstances(continent()).build());
     }
 
     private static MapInstance.Builder continent() {
-        return MapInstance.newBuilder().setInstanceId(CONTINENT).setMapId(0).setKind(MapKind.MAP_KIND_CONTINENT)
-            .setRealm("main").setNodeId(NODE).setEpoch(1).setState(InstanceState.INSTANCE_STATE_PENDING);
+        return MapInstance.newBuilder()
+                .setInstanceId(CONTINENT)
+                .setMapId(0)
+                .setKind(MapKind.MAP_KIND_CONTINENT)
+                .setRealm("main")
+                .setNodeId(NODE)
+                .setEpoch(1)
+                .setState(InstanceState.INSTANCE_STATE_PENDING);
     }
 
     /** The continent as the control plane assigns it while it hands its players over to {@link #MOVED_TO}'s copy. */
@@ -94,10 +108,19 @@ class ClientListenerTest {
     }
 
     private static AssignmentSet continentMoving(final MovePhase phase) {
-        return AssignmentSet.newBuilder().addInstances(continent().setMove(InstanceMove.newBuilder()
-            .setToNodeId(MOVED_TO).setPhase(phase).setEpoch(7).setReason("drain")
-            .setToNode(NodeDescriptor.newBuilder().setNodeId(MOVED_TO)
-                .setClient(Endpoint.newBuilder().setHost("127.0.0.1").setPort(4567))))).build();
+        return AssignmentSet.newBuilder()
+                .addInstances(continent()
+                        .setMove(InstanceMove.newBuilder()
+                                .setToNodeId(MOVED_TO)
+                                .setPhase(phase)
+                                .setEpoch(7)
+                                .setReason("drain")
+                                .setToNode(NodeDescriptor.newBuilder()
+                                        .setNodeId(MOVED_TO)
+                                        .setClient(Endpoint.newBuilder()
+                                                .setHost("127.0.0.1")
+                                                .setPort(4567)))))
+                .build();
     }
 
     @AfterEach
@@ -119,7 +142,8 @@ class ClientListenerTest {
             client.await(l -> l.startsWith("self 1 " + (at[0] + 0.3f)), DEADLINE);
             client.send(o -> ClientMessages.ping(client.buffer(), o, 99));
             client.await(l -> l.equals("pong 99"), DEADLINE);
-            await().atMost(DEADLINE).until(() -> host.instance(CONTINENT).world().players() == 1);
+            await().atMost(DEADLINE)
+                    .until(() -> host.instance(CONTINENT).world().players() == 1);
         }
         await().atMost(DEADLINE).until(() -> host.instance(CONTINENT).world().players() == 0);
     }
@@ -166,8 +190,8 @@ class ClientListenerTest {
             final long sent = System.nanoTime();
             client.send(o -> ClientMessages.logout(client.buffer(), o));
             client.await(l -> l.equals("disconnect LOGOUT"), DEADLINE);
-            assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(
-                Duration.ofMillis(ClientSession.LOGOUT_WAIT_MILLIS));
+            assertThat(Duration.ofNanos(System.nanoTime() - sent))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(ClientSession.LOGOUT_WAIT_MILLIS));
             assertThat(store.loggedOut).doesNotContain(12L);
         } finally {
             store.down = false;
@@ -183,10 +207,12 @@ class ClientListenerTest {
             store.down = true;
             client.send(o -> ClientMessages.logout(client.buffer(), o));
             // Only the LOGOUT takes the player off its map while its client is connected.
-            await().atMost(DEADLINE).until(() -> host.instance(CONTINENT).world().players() == 0);
+            await().atMost(DEADLINE)
+                    .until(() -> host.instance(CONTINENT).world().players() == 0);
             final UnsafeBuffer body = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
             final int length = ServerMessages.redirect(body, 0, "127.0.0.1", 4567, new byte[16], CONTINENT);
-            assertThat(sessions.redirect((int) client.sessionId, 13, body.byteArray(), length)).isTrue();
+            assertThat(sessions.redirect((int) client.sessionId, 13, body.byteArray(), length))
+                    .isTrue();
             final List<String> seen = client.readUntilClosed(Duration.ofMillis(ClientSession.LOGOUT_WAIT_MILLIS / 2));
             assertThat(seen).contains("disconnect LOGOUT").noneMatch(l -> l.startsWith("redirect"));
         } finally {
@@ -214,12 +240,16 @@ class ClientListenerTest {
         assertRefused(hello(forged), "BAD_TOKEN");
         assertRefused(hello(token(8, NODE, System.currentTimeMillis() - 1)), "EXPIRED_TOKEN");
         assertRefused(hello(token(8, "node-other", System.currentTimeMillis() + 60_000)), "WRONG_NODE");
-        assertRefused(c -> c.send(o -> ClientMessages.hello(c.buffer(), o, ClientProtocol.VERSION + 1, good)), "VERSION_MISMATCH");
+        assertRefused(
+                c -> c.send(o -> ClientMessages.hello(c.buffer(), o, ClientProtocol.VERSION + 1, good)),
+                "VERSION_MISMATCH");
         assertRefused(c -> c.send(o -> ClientMessages.move(c.buffer(), o, 1, 0f, 0f, 0f, 0f, 0)), "OUT_OF_ORDER");
-        assertRefused(c -> {
-            hello(good).accept(c);
-            c.send(o -> ClientMessages.enterWorld(c.buffer(), o, "main.999"));
-        }, "UNKNOWN_MAP");
+        assertRefused(
+                c -> {
+                    hello(good).accept(c);
+                    c.send(o -> ClientMessages.enterWorld(c.buffer(), o, "main.999"));
+                },
+                "UNKNOWN_MAP");
         assertThat(metrics.rejectedCount(FrameError.WRONG_VERSION)).isEqualTo(1);
         assertThat(host.instance(CONTINENT).world().players()).isZero();
     }
@@ -264,17 +294,22 @@ class ClientListenerTest {
     @Test
     void udpCountsOnlyWithTheSessionsCookieAndNeverRepliesLargerThanAsked() throws IOException {
         try (TestClient client = new TestClient(listener.address());
-             DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             udp.setSoTimeout(5_000);
             final float[] at = position(inWorld(client, 11));
-            final InetSocketAddress node = new InetSocketAddress("127.0.0.1", listener.address().port());
+            final InetSocketAddress node =
+                    new InetSocketAddress("127.0.0.1", listener.address().port());
 
             final byte[] wrongCookie = new byte[ClientProtocol.COOKIE_BYTES];
-            udp.send(datagram(client.sessionId, wrongCookie, b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 5), node));
+            udp.send(datagram(
+                    client.sessionId, wrongCookie, b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 5), node));
             await().atMost(DEADLINE).until(() -> metrics.rejectedCount(FrameError.UNBOUND_DATAGRAM) == 1);
 
-            final DatagramPacket ping = datagram(client.sessionId, client.cookie,
-                b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 6), node);
+            final DatagramPacket ping = datagram(
+                    client.sessionId,
+                    client.cookie,
+                    b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 6),
+                    node);
             udp.send(ping);
             final DatagramPacket pong = new DatagramPacket(new byte[512], 512);
             udp.receive(pong);
@@ -283,14 +318,20 @@ class ClientListenerTest {
             assertThat(reply.getLong(0, ByteOrder.LITTLE_ENDIAN)).isEqualTo(client.sessionId);
             assertThat(reply.getByte(ClientProtocol.REPLY_BODY)).isEqualTo(ClientProtocol.PONG);
 
-            udp.send(datagram(client.sessionId, client.cookie,
-                b -> ClientMessages.move(b, ClientProtocol.DATAGRAM_BODY, 3, at[0], at[1] + 0.3f, 0f, 0f, 0), node));
+            udp.send(datagram(
+                    client.sessionId,
+                    client.cookie,
+                    b -> ClientMessages.move(b, ClientProtocol.DATAGRAM_BODY, 3, at[0], at[1] + 0.3f, 0f, 0f, 0),
+                    node));
             client.await(l -> l.startsWith("self 3 "), DEADLINE);
 
             // The session is bound to the first address: the same cookie from elsewhere counts for nothing.
             try (DatagramSocket other = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-                other.send(datagram(client.sessionId, client.cookie,
-                    b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 7), node));
+                other.send(datagram(
+                        client.sessionId,
+                        client.cookie,
+                        b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 7),
+                        node));
             }
             await().atMost(DEADLINE).until(() -> metrics.rejectedCount(FrameError.UNBOUND_DATAGRAM) == 2);
 
@@ -299,11 +340,17 @@ class ClientListenerTest {
             int sent = 0;
             while (metrics.rejectedCount(FrameError.DATAGRAM_FLOOD) == 0 && sent < ClientSession.FRAME_BURST * 20) {
                 for (int i = 0; i < 25; i++, sent++) {
-                    udp.send(datagram(client.sessionId, client.cookie,
-                        b -> ClientMessages.move(b, ClientProtocol.DATAGRAM_BODY, 4, at[0], at[1] + 0.3f, 0f, 0f, 0), node));
+                    udp.send(datagram(
+                            client.sessionId,
+                            client.cookie,
+                            b -> ClientMessages.move(
+                                    b, ClientProtocol.DATAGRAM_BODY, 4, at[0], at[1] + 0.3f, 0f, 0f, 0),
+                            node));
                 }
             }
-            assertThat(metrics.rejectedCount(FrameError.DATAGRAM_FLOOD)).as("after %d datagrams", sent).isPositive();
+            assertThat(metrics.rejectedCount(FrameError.DATAGRAM_FLOOD))
+                    .as("after %d datagrams", sent)
+                    .isPositive();
             assertThat(sent).isGreaterThanOrEqualTo((int) ClientSession.FRAME_BURST);
             assertThat(metrics.disconnectCount("flood")).isZero();
             client.send(o -> ClientMessages.ping(client.buffer(), o, 98));
@@ -314,13 +361,16 @@ class ClientListenerTest {
     @Test
     void datagramsAreReadWhileTheThreadsOfTheSessionsAreBusy() throws Exception {
         try (TestClient client = new TestClient(listener.address());
-             DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             udp.setSoTimeout(5_000);
             inWorld(client, 13);
             try (SessionThreadsHeld busy = new SessionThreadsHeld()) {
                 // Every thread of the TCP sessions is busy (as under thousands of players): the datagram is still read.
-                udp.send(datagram(client.sessionId, client.cookie, b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 8),
-                    new InetSocketAddress("127.0.0.1", listener.address().port())));
+                udp.send(datagram(
+                        client.sessionId,
+                        client.cookie,
+                        b -> ClientMessages.ping(b, ClientProtocol.DATAGRAM_BODY, 8),
+                        new InetSocketAddress("127.0.0.1", listener.address().port())));
                 final DatagramPacket pong = new DatagramPacket(new byte[512], 512);
                 udp.receive(pong);
                 assertThat(pong.getData()[ClientProtocol.REPLY_BODY]).isEqualTo(ClientProtocol.PONG);
@@ -331,9 +381,10 @@ class ClientListenerTest {
     @Test
     void framesForASessionWhoseThreadIsBusyWaitAsOneWriteAndAllArrive() throws Exception {
         try (TestClient client = new TestClient(listener.address());
-             DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             final float[] at = position(inWorld(client, 17));
-            final InetSocketAddress node = new InetSocketAddress("127.0.0.1", listener.address().port());
+            final InetSocketAddress node =
+                    new InetSocketAddress("127.0.0.1", listener.address().port());
             final int moves = 5;
             try (SessionThreadsHeld busy = new SessionThreadsHeld()) {
                 // Its thread is busy (as when it serves more than it can): moves still come in over UDP, one
@@ -341,11 +392,24 @@ class ClientListenerTest {
                 for (int seq = 1; seq <= moves; seq++) {
                     final int sequence = seq;
                     final double framesBefore = metrics.framesSent();
-                    udp.send(datagram(client.sessionId, client.cookie, b -> ClientMessages.move(b, ClientProtocol.DATAGRAM_BODY,
-                        sequence, at[0] + 0.3f * sequence, at[1], 0f, 0f, 0), node));
+                    udp.send(datagram(
+                            client.sessionId,
+                            client.cookie,
+                            b -> ClientMessages.move(
+                                    b,
+                                    ClientProtocol.DATAGRAM_BODY,
+                                    sequence,
+                                    at[0] + 0.3f * sequence,
+                                    at[1],
+                                    0f,
+                                    0f,
+                                    0),
+                            node));
                     await().atMost(DEADLINE).until(() -> metrics.framesSent() > framesBefore);
                 }
-                assertThat(listener.sessionTasksWaiting()).as("writes waiting for the busy thread").isEqualTo(1);
+                assertThat(listener.sessionTasksWaiting())
+                        .as("writes waiting for the busy thread")
+                        .isEqualTo(1);
             }
             for (int seq = 1; seq <= moves; seq++) {
                 final String self = "self " + seq + " ";
@@ -368,8 +432,9 @@ class ClientListenerTest {
         host.apply(continentMoving());
         try (TestClient client = new TestClient(listener.address())) {
             enter(client, 13);
-            assertThat(client.readUntilClosed(DEADLINE)).contains("redirect 127.0.0.1:4567 " + CONTINENT)
-                .noneMatch(l -> l.startsWith("entered"));
+            assertThat(client.readUntilClosed(DEADLINE))
+                    .contains("redirect 127.0.0.1:4567 " + CONTINENT)
+                    .noneMatch(l -> l.startsWith("entered"));
             assertSentOn(client.redirectToken(), 13);
         }
         assertThat(host.instance(CONTINENT).world().players()).isZero();
@@ -382,8 +447,9 @@ class ClientListenerTest {
             // The map freezes the player for its hand-over, which never comes here; then the move ends.
             host.apply(continentMoving());
             host.apply(AssignmentSet.getDefaultInstance());
-            assertThat(client.readUntilClosed(DEADLINE)).contains("redirect 127.0.0.1:4567 " + CONTINENT)
-                .doesNotContain("disconnect MAP_CLOSED");
+            assertThat(client.readUntilClosed(DEADLINE))
+                    .contains("redirect 127.0.0.1:4567 " + CONTINENT)
+                    .doesNotContain("disconnect MAP_CLOSED");
             assertSentOn(client.redirectToken(), 14);
         }
     }
@@ -391,7 +457,7 @@ class ClientListenerTest {
     @Test
     void playersOfAMapThatBeginsToMoveAreToldToStandByAtItsNewNodeOnce() throws IOException {
         try (TestClient client = new TestClient(listener.address());
-             TestClient late = new TestClient(listener.address())) {
+                TestClient late = new TestClient(listener.address())) {
             inWorld(client, 15);
             final AssignmentSet preparing = continentMoving(MovePhase.MOVE_PHASE_PREPARING);
             listener.standBy(preparing);
@@ -415,11 +481,14 @@ class ClientListenerTest {
         try (TestClient client = new TestClient(listener.address())) {
             standBy(client, 17, System.currentTimeMillis() + 60_000);
             await().atMost(DEADLINE).until(() -> metrics.standbyCount(ClientMetrics.STANDBY_OPENED) == 1);
-            assertThat(host.instance(CONTINENT).world().players()).as("in the map before its transfer").isZero();
+            assertThat(host.instance(CONTINENT).world().players())
+                    .as("in the map before its transfer")
+                    .isZero();
             expectTransferred(17, 120f, -40f);
             assertThat(client.await(l -> l.startsWith("entered 17 "), DEADLINE)).contains(" at 120.0,-40.0");
             assertThat(client.unmatched()).anyMatch(l -> l.startsWith("welcome "));
-            await().atMost(DEADLINE).until(() -> host.instance(CONTINENT).world().players() == 1);
+            await().atMost(DEADLINE)
+                    .until(() -> host.instance(CONTINENT).world().players() == 1);
             assertThat(metrics.standbyCount(ClientMetrics.STANDBY_ENTERED)).isEqualTo(1);
             assertThat(arrivals.waiting()).isZero();
         }
@@ -439,8 +508,9 @@ class ClientListenerTest {
     void aStandbyConnectionWhoseCharacterNeverComesIsToldSoWhenItsTokenExpiresAndClaimsNothing() throws IOException {
         try (TestClient client = new TestClient(listener.address())) {
             standBy(client, 19, System.currentTimeMillis() + 1_500);
-            assertThat(client.readUntilClosed(DEADLINE)).contains("disconnect STANDBY_ENDED")
-                .noneMatch(l -> l.startsWith("welcome ") || l.startsWith("entered "));
+            assertThat(client.readUntilClosed(DEADLINE))
+                    .contains("disconnect STANDBY_ENDED")
+                    .noneMatch(l -> l.startsWith("welcome ") || l.startsWith("entered "));
         }
         // Standing by claimed nothing: the character plays on at its node (a login here claims it at epoch 1).
         assertThat(store.claim(19, 1, NODE).epoch()).isEqualTo(1);
@@ -465,10 +535,14 @@ class ClientListenerTest {
     private void assertSentOn(final byte[] token, final long character) {
         assertThat(token).as("REDIRECT token").isNotNull();
         final SessionToken.Verdict there = tokens.verify(token, MOVED_TO, System.currentTimeMillis());
-        assertThat(there.valid()).as("valid on %s: %s", MOVED_TO, there.failure()).isTrue();
+        assertThat(there.valid())
+                .as("valid on %s: %s", MOVED_TO, there.failure())
+                .isTrue();
         assertThat(there.claims().characterId()).isEqualTo(character);
         assertThat(there.claims().accountId()).isEqualTo(1);
-        assertThat(tokens.verify(token, NODE, System.currentTimeMillis()).valid()).as("valid here").isFalse();
+        assertThat(tokens.verify(token, NODE, System.currentTimeMillis()).valid())
+                .as("valid here")
+                .isFalse();
     }
 
     private interface Step {
@@ -514,13 +588,15 @@ class ClientListenerTest {
         }
 
         @Override
-        public ClaimedCharacter claimTransfer(final long characterId, final long epoch, final UUID transferId,
-                                              final String nodeId) throws ClaimRefused {
+        public ClaimedCharacter claimTransfer(
+                final long characterId, final long epoch, final UUID transferId, final String nodeId)
+                throws ClaimRefused {
             return characters.claimTransfer(characterId, epoch, transferId, nodeId);
         }
 
         @Override
-        public long abortTransfer(final long characterId, final long epoch, final UUID transferId, final String nodeId) {
+        public long abortTransfer(
+                final long characterId, final long epoch, final UUID transferId, final String nodeId) {
             return characters.abortTransfer(characterId, epoch, transferId, nodeId);
         }
 
@@ -593,8 +669,8 @@ class ClientListenerTest {
         int write(UnsafeBuffer buffer);
     }
 
-    private static DatagramPacket datagram(final long session, final byte[] cookie, final BodyWriter body,
-                                           final InetSocketAddress to) {
+    private static DatagramPacket datagram(
+            final long session, final byte[] cookie, final BodyWriter body, final InetSocketAddress to) {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ClientProtocol.DATAGRAM_BODY + 64]);
         buffer.putLong(ClientProtocol.DATAGRAM_SESSION, session, ByteOrder.LITTLE_ENDIAN);
         buffer.putBytes(ClientProtocol.DATAGRAM_COOKIE, cookie);

@@ -1,32 +1,33 @@
 package io.realmcluster.dataplane.net;
 
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.world.FrameText;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.Frames;
+import io.realmcluster.proto.client.ServerMessages;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
-
 import org.agrona.concurrent.UnsafeBuffer;
-
-import io.realmcluster.common.net.HostPort;
-import io.realmcluster.dataplane.world.FrameText;
-import io.realmcluster.proto.client.ClientProtocol;
-import io.realmcluster.proto.client.Frames;
-import io.realmcluster.proto.client.ServerMessages;
 
 /** A blocking game client for tests: writes frames, reads the node's frames as text lines. */
 final class TestClient implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
-    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY + 64]);
+    private final UnsafeBuffer buffer =
+            new UnsafeBuffer(new byte[ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY + 64]);
     private final List<String> lines = new ArrayList<>();
     private final FrameText text = new FrameText(lines);
     long sessionId;
@@ -107,7 +108,7 @@ final class TestClient implements AutoCloseable {
             low = in.read();
         } catch (final SocketTimeoutException quiet) {
             return true;
-        } catch (final java.net.SocketException reset) {
+        } catch (final SocketException reset) {
             return false;
         }
         if (low < 0) {
@@ -120,7 +121,7 @@ final class TestClient implements AutoCloseable {
             in.readFully(body);
             final UnsafeBuffer view = new UnsafeBuffer(body);
             if (body.length > 0 && body[0] == ClientProtocol.WELCOME) {
-                sessionId = view.getLong(ClientProtocol.WELCOME_SESSION, java.nio.ByteOrder.LITTLE_ENDIAN);
+                sessionId = view.getLong(ClientProtocol.WELCOME_SESSION, ByteOrder.LITTLE_ENDIAN);
                 cookie = new byte[ClientProtocol.COOKIE_BYTES];
                 view.getBytes(ClientProtocol.WELCOME_COOKIE, cookie);
             }

@@ -2,12 +2,10 @@ package io.realmcluster.dataplane.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.realmcluster.dataplane.world.Saves;
 import java.util.concurrent.TimeUnit;
-
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
-
-import io.realmcluster.dataplane.world.Saves;
 
 class PendingSaveTest {
     private static final long FROZEN_MILLIS_AGO = 300;

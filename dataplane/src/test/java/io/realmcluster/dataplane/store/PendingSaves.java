@@ -1,13 +1,11 @@
 package io.realmcluster.dataplane.store;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 import io.realmcluster.dataplane.world.Saves;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /** Saves as the saver builds them from the save log, for tests of the store. */
 public final class PendingSaves {
-    private PendingSaves() {
-    }
+    private PendingSaves() {}
 
     /** A snapshot of {@code character} at level 2 a few yards off the start point. */
     public static PendingSave at(final long character, final long epoch, final long seq) {
@@ -15,8 +13,8 @@ public final class PendingSaves {
     }
 
     /** A snapshot (or a logout) with {@code money}. */
-    public static PendingSave of(final long character, final long epoch, final long seq, final long money,
-                                 final boolean logout) {
+    public static PendingSave of(
+            final long character, final long epoch, final long seq, final long money, final boolean logout) {
         final UnsafeBuffer record = new UnsafeBuffer(new byte[Saves.LENGTH]);
         record.putLong(Saves.CHARACTER, character);
         record.putLong(Saves.EPOCH, epoch);

@@ -3,21 +3,24 @@ package io.realmcluster.dataplane.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.realmcluster.common.db.Database;
+import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.testkit.PostgresExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
-
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import io.realmcluster.common.db.Database;
-import io.realmcluster.common.db.DatabaseCredentials;
-import io.realmcluster.testkit.PostgresExtension;
 
 /** Claims and fenced saves against a real PostgreSQL: the rules that make a character exist exactly once. */
 class PostgresCharacterStoreTest {
@@ -30,11 +33,12 @@ class PostgresCharacterStoreTest {
 
     @BeforeAll
     static void schema() throws SQLException {
-        database = Database.open("store-test", POSTGRES.jdbcUrl(), new DatabaseCredentials(POSTGRES.user(), POSTGRES.password()), 4);
+        database = Database.open(
+                "store-test", POSTGRES.jdbcUrl(), new DatabaseCredentials(POSTGRES.user(), POSTGRES.password()), 4);
         database.migrate();
         store = new PostgresCharacterStore(database);
         account = insert("INSERT INTO account (name, password_hash, password_salt, password_iterations) "
-            + "VALUES ('StoreTest', '\\x00', '\\x00', 1) RETURNING account_id");
+                + "VALUES ('StoreTest', '\\x00', '\\x00', 1) RETURNING account_id");
     }
 
     @AfterAll
@@ -49,14 +53,16 @@ class PostgresCharacterStoreTest {
         assertThat(first.epoch()).isEqualTo(1);
         assertThat(first.mapId()).isZero();
         assertThat(row(character, "state")).isEqualTo("ONLINE");
-        assertThat(store.save(List.of(save(character, first.epoch(), 1, 100, false)), "node-a")).containsExactly(true);
+        assertThat(store.save(List.of(save(character, first.epoch(), 1, 100, false)), "node-a"))
+                .containsExactly(true);
 
         final ClaimedCharacter second = store.claim(character, account, "node-b");
         assertThat(second.epoch()).isEqualTo(2);
         assertThat(second.saveSeq()).isEqualTo(1);
         assertThat(second.money()).isEqualTo(100);
         assertThat(store.save(List.of(save(character, first.epoch(), 2, 999, false)), "node-a"))
-            .as("a save by the node that lost the character").containsExactly(false);
+                .as("a save by the node that lost the character")
+                .containsExactly(false);
         assertThat(row(character, "money")).isEqualTo("100");
         assertThat(row(character, "owner_node")).isEqualTo("node-b");
     }
@@ -71,13 +77,17 @@ class PostgresCharacterStoreTest {
         looted.lootCopper.addLong(70);
         looted.lootMoneyAfter.addLong(70);
         assertThat(store.save(List.of(looted), "node-a")).containsExactly(true);
-        assertThat(store.save(List.of(looted), "node-a")).as("the same save again, as after a commit not confirmed")
-            .containsExactly(true);
-        assertThat(count("SELECT count(*) FROM ledger WHERE character_id = " + character)).isEqualTo(1);
-        assertThat(count("SELECT sum(money_delta) FROM ledger WHERE character_id = " + character)).isEqualTo(70);
+        assertThat(store.save(List.of(looted), "node-a"))
+                .as("the same save again, as after a commit not confirmed")
+                .containsExactly(true);
+        assertThat(count("SELECT count(*) FROM ledger WHERE character_id = " + character))
+                .isEqualTo(1);
+        assertThat(count("SELECT sum(money_delta) FROM ledger WHERE character_id = " + character))
+                .isEqualTo(70);
 
         assertThat(store.save(List.of(save(character, epoch, 4, 0, false)), "node-a"))
-            .as("an older save of this node's lands nowhere, but the character is still ours").containsExactly(true);
+                .as("an older save of this node's lands nowhere, but the character is still ours")
+                .containsExactly(true);
         assertThat(row(character, "money")).isEqualTo("70");
         assertThat(row(character, "save_seq")).isEqualTo("5");
     }
@@ -86,11 +96,13 @@ class PostgresCharacterStoreTest {
     void aLogoutSaveGivesTheCharacterBack() throws Exception {
         final long character = newCharacter();
         final long epoch = store.claim(character, account, "node-a").epoch();
-        assertThat(store.save(List.of(save(character, epoch, 1, 3, true)), "node-a")).containsExactly(true);
+        assertThat(store.save(List.of(save(character, epoch, 1, 3, true)), "node-a"))
+                .containsExactly(true);
         assertThat(row(character, "state")).isEqualTo("OFFLINE");
         assertThat(row(character, "owner_node")).isNull();
         assertThat(store.save(List.of(save(character, epoch, 1, 3, true)), "node-a"))
-            .as("the logout retried").containsExactly(true);
+                .as("the logout retried")
+                .containsExactly(true);
         assertThat(store.claim(character, account, "node-b").epoch()).isEqualTo(epoch + 1);
     }
 
@@ -112,31 +124,37 @@ class PostgresCharacterStoreTest {
         loot.lootMoneyAfter.addLong(25);
         final PendingSave departure = save(departing, departingEpoch, 1, 0, false);
         departure.transferId = UUID.randomUUID();
-        final List<PendingSave> batch = List.of(loot, save(leaving, leavingEpoch, 1, 7, true), departure,
-            save(lost, lostEpoch, 1, 999, false));
+        final List<PendingSave> batch =
+                List.of(loot, save(leaving, leavingEpoch, 1, 7, true), departure, save(lost, lostEpoch, 1, 999, false));
 
         assertThat(store.save(batch, "node-a")).containsExactly(true, true, true, false);
         assertThat(row(looter, "money")).isEqualTo("25");
-        assertThat(count("SELECT sum(money_delta) FROM ledger WHERE character_id = " + looter)).isEqualTo(25);
+        assertThat(count("SELECT sum(money_delta) FROM ledger WHERE character_id = " + looter))
+                .isEqualTo(25);
         assertThat(row(leaving, "state")).isEqualTo("OFFLINE");
         assertThat(row(departing, "state")).isEqualTo("IN_TRANSFER");
         assertThat(row(departing, "transfer_id")).isEqualTo(departure.transferId.toString());
         assertThat(row(lost, "owner_node")).isEqualTo("node-b");
         assertThat(row(lost, "money")).isEqualTo("0");
-        assertThat(store.save(batch, "node-a")).as("the batch retried, as after a commit not confirmed")
-            .containsExactly(true, true, true, false);
-        assertThat(count("SELECT count(*) FROM ledger WHERE character_id = " + looter)).isEqualTo(1);
+        assertThat(store.save(batch, "node-a"))
+                .as("the batch retried, as after a commit not confirmed")
+                .containsExactly(true, true, true, false);
+        assertThat(count("SELECT count(*) FROM ledger WHERE character_id = " + looter))
+                .isEqualTo(1);
     }
 
     @Test
     void aClaimIsRefusedForAnotherAccountsCharacterAndDuringATransfer() throws Exception {
         final long character = newCharacter();
-        assertThatThrownBy(() -> store.claim(character, account + 1_000, "node-a")).isInstanceOfSatisfying(ClaimRefused.class,
-            e -> assertThat(e.reason()).isEqualTo(ClaimRefused.Reason.UNKNOWN_CHARACTER));
+        assertThatThrownBy(() -> store.claim(character, account + 1_000, "node-a"))
+                .isInstanceOfSatisfying(
+                        ClaimRefused.class,
+                        e -> assertThat(e.reason()).isEqualTo(ClaimRefused.Reason.UNKNOWN_CHARACTER));
         update("UPDATE character SET state = 'IN_TRANSFER', owner_node = 'node-a', transfer_id = '" + UUID.randomUUID()
-            + "' WHERE character_id = " + character);
-        assertThatThrownBy(() -> store.claim(character, account, "node-b")).isInstanceOfSatisfying(ClaimRefused.class,
-            e -> assertThat(e.reason()).isEqualTo(ClaimRefused.Reason.IN_TRANSFER));
+                + "' WHERE character_id = " + character);
+        assertThatThrownBy(() -> store.claim(character, account, "node-b"))
+                .isInstanceOfSatisfying(
+                        ClaimRefused.class, e -> assertThat(e.reason()).isEqualTo(ClaimRefused.Reason.IN_TRANSFER));
     }
 
     @Test
@@ -155,23 +173,33 @@ class PostgresCharacterStoreTest {
         final long character = newCharacter();
         final long epoch = store.claim(character, account, "node-s").epoch();
         final UUID transfer = UUID.randomUUID();
-        assertThat(store.save(List.of(save(character, epoch, 3, 40, false)), "node-s")).containsExactly(true);
+        assertThat(store.save(List.of(save(character, epoch, 3, 40, false)), "node-s"))
+                .containsExactly(true);
         final PendingSave departure = save(character, epoch, 4, 40, false);
         departure.transferId = transfer;
-        assertThat(store.save(List.of(departure), "node-s")).as("the departure save freezes it").containsExactly(true);
-        assertThat(store.save(List.of(departure), "node-s")).as("the freeze retried").containsExactly(true);
+        assertThat(store.save(List.of(departure), "node-s"))
+                .as("the departure save freezes it")
+                .containsExactly(true);
+        assertThat(store.save(List.of(departure), "node-s"))
+                .as("the freeze retried")
+                .containsExactly(true);
         assertThat(row(character, "state")).isEqualTo("IN_TRANSFER");
 
         final ClaimedCharacter claimed = store.claimTransfer(character, epoch, transfer, "node-t");
         assertThat(claimed.epoch()).isEqualTo(epoch + 1);
         assertThat(claimed.money()).isEqualTo(40);
         assertThat(store.claimTransfer(character, epoch, transfer, "node-t"))
-            .as("the same offer replayed to the same target").isEqualTo(claimed);
+                .as("the same offer replayed to the same target")
+                .isEqualTo(claimed);
         assertThatThrownBy(() -> store.claimTransfer(character, epoch, transfer, "node-u"))
-            .isInstanceOfSatisfying(ClaimRefused.class, e -> assertThat(e.reason()).isEqualTo(ClaimRefused.Reason.TRANSFER_GONE));
-        assertThat(store.abortTransfer(character, epoch, transfer, "node-s")).as("too late to abort").isEqualTo(-1);
+                .isInstanceOfSatisfying(
+                        ClaimRefused.class, e -> assertThat(e.reason()).isEqualTo(ClaimRefused.Reason.TRANSFER_GONE));
+        assertThat(store.abortTransfer(character, epoch, transfer, "node-s"))
+                .as("too late to abort")
+                .isEqualTo(-1);
         assertThat(store.save(List.of(save(character, epoch, 5, 0, false)), "node-s"))
-            .as("the source's late save is fenced").containsExactly(false);
+                .as("the source's late save is fenced")
+                .containsExactly(false);
 
         final long second = newCharacter();
         final long secondEpoch = store.claim(second, account, "node-s").epoch();
@@ -179,22 +207,24 @@ class PostgresCharacterStoreTest {
         final PendingSave secondDeparture = save(second, secondEpoch, 1, 0, false);
         secondDeparture.transferId = race;
         assertThat(store.save(List.of(secondDeparture), "node-s")).containsExactly(true);
-        final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        final ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
-            final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-            final List<java.util.concurrent.Future<Boolean>> attempts = List.of(
-                pool.submit(() -> claims(go, second, secondEpoch, race, "node-t")),
-                pool.submit(() -> claims(go, second, secondEpoch, race, "node-u")),
-                pool.submit(() -> {
-                    go.await();
-                    return store.abortTransfer(second, secondEpoch, race, "node-s") > 0;
-                }));
+            final CountDownLatch go = new CountDownLatch(1);
+            final List<Future<Boolean>> attempts = List.of(
+                    pool.submit(() -> claims(go, second, secondEpoch, race, "node-t")),
+                    pool.submit(() -> claims(go, second, secondEpoch, race, "node-u")),
+                    pool.submit(() -> {
+                        go.await();
+                        return store.abortTransfer(second, secondEpoch, race, "node-s") > 0;
+                    }));
             go.countDown();
             long winners = 0;
-            for (final java.util.concurrent.Future<Boolean> attempt : attempts) {
+            for (final Future<Boolean> attempt : attempts) {
                 winners += attempt.get() ? 1 : 0;
             }
-            assertThat(winners).as("of two targets and the source's abort, exactly one wins").isEqualTo(1);
+            assertThat(winners)
+                    .as("of two targets and the source's abort, exactly one wins")
+                    .isEqualTo(1);
         } finally {
             pool.shutdownNow();
         }
@@ -202,8 +232,9 @@ class PostgresCharacterStoreTest {
         assertThat(row(second, "state")).isEqualTo("ONLINE");
     }
 
-    private static boolean claims(final java.util.concurrent.CountDownLatch go, final long character, final long epoch,
-                                  final UUID transfer, final String node) throws InterruptedException {
+    private static boolean claims(
+            final CountDownLatch go, final long character, final long epoch, final UUID transfer, final String node)
+            throws InterruptedException {
         go.await();
         try {
             store.claimTransfer(character, epoch, transfer, node);
@@ -214,20 +245,20 @@ class PostgresCharacterStoreTest {
         }
     }
 
-    private static PendingSave save(final long character, final long epoch, final long seq, final long money,
-                                    final boolean logout) {
+    private static PendingSave save(
+            final long character, final long epoch, final long seq, final long money, final boolean logout) {
         return PendingSaves.of(character, epoch, seq, money, logout);
     }
 
     private static long newCharacter() throws SQLException {
         return insert("INSERT INTO character (account_id, realm, name, race, class, map_id, x, y, z) VALUES (" + account
-            + ", 'main', 'Store" + letters() + "', 1, 1, 0, 0, 0, 0) RETURNING character_id");
+                + ", 'main', 'Store" + letters() + "', 1, 1, 0, 0, 0, 0) RETURNING character_id");
     }
 
     private static String letters() {
         final StringBuilder s = new StringBuilder();
         for (int i = 0; i < 6; i++) {
-            s.append((char) ('a' + java.util.concurrent.ThreadLocalRandom.current().nextInt(26)));
+            s.append((char) ('a' + ThreadLocalRandom.current().nextInt(26)));
         }
         return s.toString();
     }
@@ -237,22 +268,26 @@ class PostgresCharacterStoreTest {
     }
 
     private static long count(final String sql) throws SQLException {
-        try (Connection connection = database.connection(); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery(sql)) {
+        try (Connection connection = database.connection();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
             row.next();
             return row.getLong(1);
         }
     }
 
     private static void update(final String sql) throws SQLException {
-        try (Connection connection = database.connection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = database.connection();
+                Statement statement = connection.createStatement()) {
             statement.executeUpdate(sql);
         }
     }
 
     private static String row(final long character, final String column) throws SQLException {
-        try (Connection connection = database.connection(); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT " + column + " FROM character WHERE character_id = " + character)) {
+        try (Connection connection = database.connection();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(
+                        "SELECT " + column + " FROM character WHERE character_id = " + character)) {
             row.next();
             return row.getString(1);
         }

@@ -2,18 +2,16 @@ package io.realmcluster.dataplane.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.agrona.concurrent.CachedNanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Test;
-
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.dataplane.world.SaveLog;
 import io.realmcluster.dataplane.world.Saves;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
 
 class SaverTest {
     private static final String NODE = "node-s";
@@ -24,9 +22,15 @@ class SaverTest {
         final SaveLog log = SaveLog.allocate(1 << 16);
         final List<List<Long>> handedOn = new ArrayList<>();
         try (TickScheduler noTicks = new TickScheduler(0, Throwable::printStackTrace)) {
-            final Saver saver = new Saver(log, store, NODE, new InstanceHost(noTicks, log), new CachedNanoClock(),
-                durable -> handedOn.add(durable.stream().map(Departure::characterId).toList()),
-                Saver.LogoutListener.NONE);
+            final Saver saver = new Saver(
+                    log,
+                    store,
+                    NODE,
+                    new InstanceHost(noTicks, log),
+                    new CachedNanoClock(),
+                    durable -> handedOn.add(
+                            durable.stream().map(Departure::characterId).toList()),
+                    Saver.LogoutListener.NONE);
             for (long character = 1; character <= 3; character++) {
                 freeze(log, store.claim(character, 1, NODE));
             }
@@ -44,9 +48,15 @@ class SaverTest {
         final SaveLog log = SaveLog.allocate(1 << 16);
         final CachedNanoClock clock = new CachedNanoClock();
         try (TickScheduler noTicks = new TickScheduler(0, Throwable::printStackTrace)) {
-            final Saver saver = new Saver(log, recording(store, batches), NODE, new InstanceHost(noTicks, log), clock,
-                durable -> handedOn.add(durable.stream().map(Departure::characterId).toList()),
-                Saver.LogoutListener.NONE);
+            final Saver saver = new Saver(
+                    log,
+                    recording(store, batches),
+                    NODE,
+                    new InstanceHost(noTicks, log),
+                    clock,
+                    durable -> handedOn.add(
+                            durable.stream().map(Departure::characterId).toList()),
+                    Saver.LogoutListener.NONE);
             for (long character = 1; character <= 3; character++) {
                 write(log, Saves.SNAPSHOT, store.claim(character, 1, NODE));
             }
@@ -57,7 +67,9 @@ class SaverTest {
 
             clock.advance(Saver.MAX_DELAY_NANOS - 1);
             saver.doWork();
-            assertThat(batches).as("the snapshots have not waited their time yet").hasSize(1);
+            assertThat(batches)
+                    .as("the snapshots have not waited their time yet")
+                    .hasSize(1);
 
             clock.advance(1);
             saver.doWork();
@@ -87,8 +99,24 @@ class SaverTest {
     private static void write(final SaveLog log, final int type, final ClaimedCharacter character) {
         final int index = log.tryClaim(type);
         final UnsafeBuffer buffer = log.buffer();
-        Saves.encode(buffer, index, character.characterId(), character.epoch(), character.saveSeq() + 1, 1, 0,
-            character.level(), 0, character.experience(), character.money(), 1f, 2f, 0f, 0f, 0, 0);
+        Saves.encode(
+                buffer,
+                index,
+                character.characterId(),
+                character.epoch(),
+                character.saveSeq() + 1,
+                1,
+                0,
+                character.level(),
+                0,
+                character.experience(),
+                character.money(),
+                1f,
+                2f,
+                0f,
+                0f,
+                0,
+                0);
         if (type == Saves.DEPART) {
             buffer.putInt(index + Saves.TO_MAP, Saves.SAME_INSTANCE);
             buffer.putLong(index + Saves.FROZEN_AT_NANOS, System.nanoTime());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
+import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -18,7 +18,9 @@ class MapAgentTest {
     private final Script simulation = new Script();
     /** The tick thread's CPU time as the script spends it. */
     private long cpu;
-    private final MapAgent agent = new MapAgent("main.0", Ingress.allocate(64 * 1024), simulation, clock, () -> cpu, 20);
+
+    private final MapAgent agent =
+            new MapAgent("main.0", Ingress.allocate(64 * 1024), simulation, clock, () -> cpu, 20);
 
     @Test
     void ticksOnlyWhenDueAtTheConfiguredRate() {
@@ -67,8 +69,8 @@ class MapAgentTest {
         simulation.tickCost = 30_000_000L;
         simulation.cpuCost = 4_000_000L;
         agent.doWork();
-        final org.HdrHistogram.Histogram durations = agent.stats().takeDurations();
-        final org.HdrHistogram.Histogram cpuTimes = agent.stats().takeCpu();
+        final Histogram durations = agent.stats().takeDurations();
+        final Histogram cpuTimes = agent.stats().takeCpu();
         assertThat(cpuTimes.getTotalCount()).isEqualTo(1);
         assertThat(cpuTimes.getMaxValue()).isBetween(4_000_000L, 4_010_000L);
         assertThat(durations.getMaxValue()).isBetween(30_000_000L, 30_100_000L);

@@ -7,8 +7,9 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.Test;
@@ -28,13 +29,16 @@ class TickSchedulerTest {
             scheduler.add(agentA);
             scheduler.add(agentB);
             scheduler.add(agent("c", c));
-            await().atMost(Duration.ofSeconds(5)).until(() -> a.ticks.get() > 5 && b.ticks.get() > 5 && c.ticks.get() > 5);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> a.ticks.get() > 5 && b.ticks.get() > 5 && c.ticks.get() > 5);
             // a and b were placed on different threads.
             assertThat(a.thread).isNotEqualTo(b.thread);
 
             scheduler.remove(agentA);
             final long stoppedAt = a.ticks.get();
-            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> a.ticks.get() == stoppedAt);
+            await().during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> a.ticks.get() == stoppedAt);
             assertThat(b.ticks.get()).isGreaterThan(5);
             assertThat(errors).isEmpty();
         }
@@ -74,18 +78,21 @@ class TickSchedulerTest {
 
     @Test
     void theEgressThreadOfARealtimeNodeIsWeightedAheadOfOrdinaryThreads() throws Exception {
-        final java.util.concurrent.atomic.AtomicInteger nice = new java.util.concurrent.atomic.AtomicInteger(99);
-        final Thread egress = new RealtimeThreads(7, 1).egressFactory()
-            .newThread(() -> nice.set(RealtimePriority.niceOfCurrentThread()));
+        final AtomicInteger nice = new AtomicInteger(99);
+        final Thread egress = new RealtimeThreads(7, 1)
+                .egressFactory()
+                .newThread(() -> nice.set(RealtimePriority.niceOfCurrentThread()));
         egress.start();
         egress.join(5_000);
         // Root here gets it; without CAP_SYS_NICE the thread runs at nice 0 (and the node warns).
-        final java.util.concurrent.atomic.AtomicBoolean mayRaise = new java.util.concurrent.atomic.AtomicBoolean();
-        final Thread probe = new Thread(() -> mayRaise.set(RealtimePriority.niceCurrentThread(-1).isEmpty()));
+        final AtomicBoolean mayRaise = new AtomicBoolean();
+        final Thread probe = new Thread(
+                () -> mayRaise.set(RealtimePriority.niceCurrentThread(-1).isEmpty()));
         probe.start();
         probe.join(5_000);
         assertThat(nice.get()).isEqualTo(mayRaise.get() ? RealtimeThreads.EGRESS_NICE : 0);
-        final Thread plain = RealtimeThreads.OFF.egressFactory().newThread(() -> nice.set(RealtimePriority.niceOfCurrentThread()));
+        final Thread plain =
+                RealtimeThreads.OFF.egressFactory().newThread(() -> nice.set(RealtimePriority.niceOfCurrentThread()));
         plain.start();
         plain.join(5_000);
         assertThat(nice.get()).isZero();
@@ -94,9 +101,11 @@ class TickSchedulerTest {
     @Test
     void aPriorityOutsideTheKernelsRangeIsRefusedUpFront() {
         assertThatThrownBy(() -> new RealtimeThreads(100, 1))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 99, got 100");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 to 99, got 100");
         assertThatThrownBy(() -> RealtimePriority.applyToCurrentThread(0))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 99, got 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 to 99, got 0");
     }
 
     private static MapAgent agent(final String id, final Counting simulation) {

@@ -3,25 +3,11 @@ package io.realmcluster.dataplane.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.common.db.Database;
@@ -46,6 +32,20 @@ import io.realmcluster.proto.v1.TransferOffer;
 import io.realmcluster.proto.v1.TransferOffers;
 import io.realmcluster.proto.v1.TransferResult;
 import io.realmcluster.testkit.PostgresExtension;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The target's side of a transfer over real gRPC and a real PostgreSQL: one claim however often offered. */
 class TransferServiceTest {
@@ -54,7 +54,8 @@ class TransferServiceTest {
 
     private static final String TARGET = "node-t";
     private static final String DUNGEON = "main.36.g1";
-    private final SessionToken tokens = new SessionToken(TokenSecret.of("transfer-test-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
+    private final SessionToken tokens =
+            new SessionToken(TokenSecret.of("transfer-test-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
     private Database database;
     private PostgresCharacterStore store;
     private TickScheduler scheduler;
@@ -64,21 +65,38 @@ class TransferServiceTest {
 
     @BeforeEach
     void start() throws Exception {
-        database = Database.open("transfer-test", postgres.jdbcUrl(), new DatabaseCredentials(postgres.user(), postgres.password()), 4);
+        database = Database.open(
+                "transfer-test", postgres.jdbcUrl(), new DatabaseCredentials(postgres.user(), postgres.password()), 4);
         database.migrate();
         store = new PostgresCharacterStore(database);
         account = value("INSERT INTO account (name, password_hash, password_salt, password_iterations) "
-            + "VALUES ('Mover', '\\x00', '\\x00', 1) RETURNING account_id");
+                + "VALUES ('Mover', '\\x00', '\\x00', 1) RETURNING account_id");
         scheduler = new TickScheduler(1, Throwable::printStackTrace);
         final InstanceHost host = new InstanceHost(scheduler, SaveLog.allocate(1 << 20));
-        host.apply(AssignmentSet.newBuilder().addInstances(MapInstance.newBuilder().setInstanceId(DUNGEON).setMapId(36)
-            .setKind(MapKind.MAP_KIND_DUNGEON).setRealm("main").setNodeId(TARGET).setEpoch(1)
-            .setState(InstanceState.INSTANCE_STATE_PENDING)).build());
+        host.apply(AssignmentSet.newBuilder()
+                .addInstances(MapInstance.newBuilder()
+                        .setInstanceId(DUNGEON)
+                        .setMapId(36)
+                        .setKind(MapKind.MAP_KIND_DUNGEON)
+                        .setRealm("main")
+                        .setNodeId(TARGET)
+                        .setEpoch(1)
+                        .setState(InstanceState.INSTANCE_STATE_PENDING))
+                .build());
         final HostPort listen = HostPort.parse("127.0.0.1:0");
-        server = GrpcServers.start("gRPC", listen, new io.grpc.protobuf.services.HealthStatusManager(), List.of(
-            new TransferService(TARGET, store, host, new Arrivals(), tokens,
-                Endpoint.newBuilder().setHost("127.0.0.1").setPort(8086).build(), Duration.ofSeconds(60),
-                System::currentTimeMillis)));
+        server = GrpcServers.start(
+                "gRPC",
+                listen,
+                new HealthStatusManager(),
+                List.of(new TransferService(
+                        TARGET,
+                        store,
+                        host,
+                        new Arrivals(),
+                        tokens,
+                        Endpoint.newBuilder().setHost("127.0.0.1").setPort(8086).build(),
+                        Duration.ofSeconds(60),
+                        System::currentTimeMillis)));
         channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, listen)), 5);
     }
 
@@ -96,17 +114,22 @@ class TransferServiceTest {
         final ClaimedCharacter claim = store.claim(character, account, "node-s");
         final long epoch = claim.epoch();
         final UUID transfer = UUID.randomUUID();
-        assertThat(store.save(List.of(PendingSave.departure(claim, epoch, 1, transfer)), "node-s")).containsExactly(true);
+        assertThat(store.save(List.of(PendingSave.departure(claim, epoch, 1, transfer)), "node-s"))
+                .containsExactly(true);
 
         final TransferAccepted accepted = offer(character, epoch, transfer, DUNGEON);
         assertThat(accepted.getEpoch()).isEqualTo(epoch + 1);
         assertThat(accepted.getClient().getPort()).isEqualTo(8086);
-        final SessionToken.Verdict verdict = tokens.verify(accepted.getToken().toByteArray(), TARGET, System.currentTimeMillis());
+        final SessionToken.Verdict verdict =
+                tokens.verify(accepted.getToken().toByteArray(), TARGET, System.currentTimeMillis());
         assertThat(verdict.valid()).isTrue();
         assertThat(verdict.claims().characterId()).isEqualTo(character);
-        assertThat(offer(character, epoch, transfer, DUNGEON).getEpoch()).as("the offer replayed").isEqualTo(epoch + 1);
-        assertThat(text("SELECT owner_node || ' ' || state || ' ' || epoch FROM character WHERE character_id = " + character))
-            .isEqualTo(TARGET + " ONLINE " + (epoch + 1));
+        assertThat(offer(character, epoch, transfer, DUNGEON).getEpoch())
+                .as("the offer replayed")
+                .isEqualTo(epoch + 1);
+        assertThat(text("SELECT owner_node || ' ' || state || ' ' || epoch FROM character WHERE character_id = "
+                        + character))
+                .isEqualTo(TARGET + " ONLINE " + (epoch + 1));
     }
 
     @Test
@@ -115,25 +138,37 @@ class TransferServiceTest {
         final ClaimedCharacter claim = store.claim(character, account, "node-s");
         final long epoch = claim.epoch();
         final UUID transfer = UUID.randomUUID();
-        assertThat(store.save(List.of(PendingSave.departure(claim, epoch, 1, transfer)), "node-s")).containsExactly(true);
+        assertThat(store.save(List.of(PendingSave.departure(claim, epoch, 1, transfer)), "node-s"))
+                .containsExactly(true);
 
-        assertThatThrownBy(() -> offer(character, epoch, transfer, "main.999.x")).isInstanceOfSatisfying(
-            StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
-        assertThatThrownBy(() -> offer(character, epoch, UUID.randomUUID(), DUNGEON)).as("another transfer's id")
-            .isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+        assertThatThrownBy(() -> offer(character, epoch, transfer, "main.999.x"))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThatThrownBy(() -> offer(character, epoch, UUID.randomUUID(), DUNGEON))
+                .as("another transfer's id")
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
         assertThat(store.abortTransfer(character, epoch, transfer, "node-s")).isEqualTo(epoch + 1);
-        assertThatThrownBy(() -> offer(character, epoch, transfer, DUNGEON)).as("an aborted transfer")
-            .isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
-        final TransferOffer bad = TransferOffer.newBuilder().setTransferId("not-a-uuid").setTargetInstanceId(DUNGEON).build();
-        assertThatThrownBy(() -> stub().offer(bad)).isInstanceOfSatisfying(StatusRuntimeException.class,
-            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> offer(character, epoch, transfer, DUNGEON))
+                .as("an aborted transfer")
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+        final TransferOffer bad = TransferOffer.newBuilder()
+                .setTransferId("not-a-uuid")
+                .setTargetInstanceId(DUNGEON)
+                .build();
+        assertThatThrownBy(() -> stub().offer(bad))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
 
     @Test
     void aBatchOfOffersIsClaimedInOneCallEachOnItsOwnAndAReplayGetsTheSameAnswers() throws Exception {
-        final List<TransferOffer> offers = new java.util.ArrayList<>();
+        final List<TransferOffer> offers = new ArrayList<>();
         final long[] epochs = new long[4];
         final long[] characters = new long[4];
         for (int i = 0; i < 4; i++) {
@@ -141,43 +176,61 @@ class TransferServiceTest {
             final ClaimedCharacter claim = store.claim(characters[i], account, "node-s");
             epochs[i] = claim.epoch();
             final UUID transfer = UUID.randomUUID();
-            assertThat(store.save(List.of(PendingSave.departure(claim, epochs[i], 1, transfer)), "node-s")).containsExactly(true);
+            assertThat(store.save(List.of(PendingSave.departure(claim, epochs[i], 1, transfer)), "node-s"))
+                    .containsExactly(true);
             offers.add(offerOf(characters[i], epochs[i], transfer, DUNGEON));
         }
         // The fourth is offered under another transfer's id.
         offers.set(3, offerOf(characters[3], epochs[3], UUID.randomUUID(), DUNGEON));
         offers.add(1, offers.remove(3));
         offers.add(offerOf(characters[2], epochs[2], UUID.randomUUID(), "main.999.x"));
-        offers.add(TransferOffer.newBuilder().setTransferId("not-a-uuid").setTargetInstanceId(DUNGEON).build());
-        final TransferOffers batch = TransferOffers.newBuilder().addAllOffers(offers).build();
+        offers.add(TransferOffer.newBuilder()
+                .setTransferId("not-a-uuid")
+                .setTargetInstanceId(DUNGEON)
+                .build());
+        final TransferOffers batch =
+                TransferOffers.newBuilder().addAllOffers(offers).build();
 
         for (final String round : List.of("first", "replayed")) {
             final List<TransferResult> results = stub().offerMany(batch).getResultsList();
             assertThat(results).as(round).hasSize(6);
             assertThat(results.get(0).getAccepted().getEpoch()).as(round).isEqualTo(epochs[0] + 1);
-            assertThat(results.get(1).hasAccepted()).as(round + ": another transfer's id").isFalse();
+            assertThat(results.get(1).hasAccepted())
+                    .as(round + ": another transfer's id")
+                    .isFalse();
             assertThat(results.get(1).getRefusedCode()).isEqualTo(Status.Code.FAILED_PRECONDITION.value());
             assertThat(results.get(2).getAccepted().getEpoch()).as(round).isEqualTo(epochs[1] + 1);
             assertThat(results.get(3).getAccepted().getEpoch()).as(round).isEqualTo(epochs[2] + 1);
-            assertThat(results.get(4).getRefusedCode()).as(round + ": no such instance here").isEqualTo(Status.Code.NOT_FOUND.value());
+            assertThat(results.get(4).getRefusedCode())
+                    .as(round + ": no such instance here")
+                    .isEqualTo(Status.Code.NOT_FOUND.value());
             assertThat(results.get(5).getRefusedCode()).as(round).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
-            final SessionToken.Verdict verdict = tokens.verify(results.get(3).getAccepted().getToken().toByteArray(), TARGET,
-                System.currentTimeMillis());
+            final SessionToken.Verdict verdict = tokens.verify(
+                    results.get(3).getAccepted().getToken().toByteArray(), TARGET, System.currentTimeMillis());
             assertThat(verdict.valid()).isTrue();
             assertThat(verdict.claims().characterId()).isEqualTo(characters[2]);
         }
         assertThat(text("SELECT owner_node || ' ' || state FROM character WHERE character_id = " + characters[3]))
-            .isEqualTo("node-s IN_TRANSFER");
+                .isEqualTo("node-s IN_TRANSFER");
         for (int i = 0; i < 3; i++) {
-            assertThat(text("SELECT owner_node || ' ' || state || ' ' || epoch FROM character WHERE character_id = " + characters[i]))
-                .isEqualTo(TARGET + " ONLINE " + (epochs[i] + 1));
+            assertThat(text("SELECT owner_node || ' ' || state || ' ' || epoch FROM character WHERE character_id = "
+                            + characters[i]))
+                    .isEqualTo(TARGET + " ONLINE " + (epochs[i] + 1));
         }
     }
 
-    private static TransferOffer offerOf(final long character, final long epoch, final UUID transfer, final String instance) {
-        return TransferOffer.newBuilder().setTransferId(transfer.toString()).setCharacterId(character)
-            .setRealm("main").setEpoch(epoch).setSourceNode("node-s").setTargetInstanceId(instance)
-            .setX(1f).setY(2f).build();
+    private static TransferOffer offerOf(
+            final long character, final long epoch, final UUID transfer, final String instance) {
+        return TransferOffer.newBuilder()
+                .setTransferId(transfer.toString())
+                .setCharacterId(character)
+                .setRealm("main")
+                .setEpoch(epoch)
+                .setSourceNode("node-s")
+                .setTargetInstanceId(instance)
+                .setX(1f)
+                .setY(2f)
+                .build();
     }
 
     private TransferAccepted offer(final long character, final long epoch, final UUID transfer, final String instance) {
@@ -190,7 +243,7 @@ class TransferServiceTest {
 
     private long character(final String name) throws SQLException {
         return value("INSERT INTO character (account_id, realm, name, race, class, map_id, x, y, z) VALUES (" + account
-            + ", 'main', '" + name + "', 1, 1, 0, 0, 0, 0) RETURNING character_id");
+                + ", 'main', '" + name + "', 1, 1, 0, 0, 0, 0) RETURNING character_id");
     }
 
     private long value(final String sql) throws SQLException {
@@ -198,8 +251,9 @@ class TransferServiceTest {
     }
 
     private String text(final String sql) throws SQLException {
-        try (Connection connection = database.connection(); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery(sql)) {
+        try (Connection connection = database.connection();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
             row.next();
             return row.getString(1);
         }

@@ -1,13 +1,12 @@
 package io.realmcluster.dataplane.world;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
-import org.agrona.DirectBuffer;
-
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.proto.client.ServerMessages;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.agrona.DirectBuffer;
 
 /** Node-to-client frames as short text lines, for assertions. */
 public final class FrameText implements ServerMessages.Handler {
@@ -30,31 +29,58 @@ public final class FrameText implements ServerMessages.Handler {
     }
 
     @Override
-    public void welcome(final int version, final long sessionId, final DirectBuffer cookie, final int cookieOffset, final int tickHz) {
+    public void welcome(
+            final int version,
+            final long sessionId,
+            final DirectBuffer cookie,
+            final int cookieOffset,
+            final int tickHz) {
         out.add("welcome " + sessionId);
     }
 
     @Override
-    public void worldEntered(final long entityId, final int mapId, final float x, final float y, final float z,
-                             final float o, final float visibility) {
+    public void worldEntered(
+            final long entityId,
+            final int mapId,
+            final float x,
+            final float y,
+            final float z,
+            final float o,
+            final float visibility) {
         out.add("entered " + entityId + " map " + mapId + " at " + x + "," + y);
     }
 
     @Override
-    public void selfState(final int acked, final float x, final float y, final float z, final float o, final int health,
-                          final int maxHealth, final int level, final long money, final long experience) {
+    public void selfState(
+            final int acked,
+            final float x,
+            final float y,
+            final float z,
+            final float o,
+            final int health,
+            final int maxHealth,
+            final int level,
+            final long money,
+            final long experience) {
         out.add("self " + acked + " " + x + " " + y + " hp " + health + " money " + money + " xp " + experience);
     }
 
     @Override
-    public void entityUpdates(final int tick, final int flags, final int count, final DirectBuffer buffer,
-                              final int recordsOffset) {
-        final StringBuilder line = new StringBuilder((flags & ClientProtocol.UPDATES_FLAG_RESET) != 0 ? "updates reset" : "updates");
+    public void entityUpdates(
+            final int tick, final int flags, final int count, final DirectBuffer buffer, final int recordsOffset) {
+        final StringBuilder line =
+                new StringBuilder((flags & ClientProtocol.UPDATES_FLAG_RESET) != 0 ? "updates reset" : "updates");
         for (int i = 0; i < count; i++) {
             final int at = recordsOffset + i * ClientProtocol.RECORD_LENGTH;
-            line.append(ServerMessages.Record.kind(buffer, at) == ClientProtocol.KIND_PLAYER ? " player " : " creature ")
-                .append(ServerMessages.Record.id(buffer, at)).append(" at ")
-                .append(ServerMessages.Record.x(buffer, at)).append(',').append(ServerMessages.Record.y(buffer, at));
+            line.append(
+                            ServerMessages.Record.kind(buffer, at) == ClientProtocol.KIND_PLAYER
+                                    ? " player "
+                                    : " creature ")
+                    .append(ServerMessages.Record.id(buffer, at))
+                    .append(" at ")
+                    .append(ServerMessages.Record.x(buffer, at))
+                    .append(',')
+                    .append(ServerMessages.Record.y(buffer, at));
             final int recordFlags = ServerMessages.Record.flags(buffer, at);
             if ((recordFlags & ClientProtocol.RECORD_FLAG_DEAD) != 0) {
                 line.append(" dead");
@@ -68,7 +94,7 @@ public final class FrameText implements ServerMessages.Handler {
 
     @Override
     public void entityGone(final int count, final DirectBuffer buffer, final int idsOffset) {
-        out.add("gone " + buffer.getLong(idsOffset, java.nio.ByteOrder.LITTLE_ENDIAN));
+        out.add("gone " + buffer.getLong(idsOffset, ByteOrder.LITTLE_ENDIAN));
     }
 
     @Override
@@ -84,15 +110,25 @@ public final class FrameText implements ServerMessages.Handler {
     }
 
     @Override
-    public void redirect(final String host, final int port, final DirectBuffer token, final int tokenOffset, final int tokenLength,
-                         final String instanceId) {
+    public void redirect(
+            final String host,
+            final int port,
+            final DirectBuffer token,
+            final int tokenOffset,
+            final int tokenLength,
+            final String instanceId) {
         redirectToken = copy(token, tokenOffset, tokenLength);
         out.add("redirect " + host + ":" + port + " " + instanceId);
     }
 
     @Override
-    public void standby(final String host, final int port, final DirectBuffer token, final int tokenOffset, final int tokenLength,
-                        final String instanceId) {
+    public void standby(
+            final String host,
+            final int port,
+            final DirectBuffer token,
+            final int tokenOffset,
+            final int tokenLength,
+            final String instanceId) {
         standbyToken = copy(token, tokenOffset, tokenLength);
         out.add("standby " + host + ":" + port + " " + instanceId);
     }

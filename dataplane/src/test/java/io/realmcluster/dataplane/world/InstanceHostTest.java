@@ -3,19 +3,17 @@ package io.realmcluster.dataplane.world;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.InstanceMove;
 import io.realmcluster.proto.v1.InstanceState;
-import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
+import io.realmcluster.proto.v1.MovePhase;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** A node runs exactly its latest assignment set, on real tick threads, and says so. */
 class InstanceHostTest {
@@ -24,21 +22,30 @@ class InstanceHostTest {
     void loadsConfirmsClosesAndDropsAsTheAssignmentSetSays() {
         try (TickScheduler scheduler = new TickScheduler(1, Throwable::printStackTrace)) {
             final InstanceHost host = new InstanceHost(scheduler, SaveLog.allocate(1 << 20));
-            final MapInstance continent = instance("main.0", 0, MapKind.MAP_KIND_CONTINENT, 5, InstanceState.INSTANCE_STATE_PENDING);
-            final MapInstance dungeon = instance("main.36.a", 36, MapKind.MAP_KIND_DUNGEON, 6, InstanceState.INSTANCE_STATE_PENDING);
+            final MapInstance continent =
+                    instance("main.0", 0, MapKind.MAP_KIND_CONTINENT, 5, InstanceState.INSTANCE_STATE_PENDING);
+            final MapInstance dungeon =
+                    instance("main.36.a", 36, MapKind.MAP_KIND_DUNGEON, 6, InstanceState.INSTANCE_STATE_PENDING);
 
-            assertThat(host.apply(set(continent, dungeon))).extracting(AssignmentAck::getState)
-                .containsOnly(InstanceState.INSTANCE_STATE_ACTIVE);
-            await().atMost(Duration.ofSeconds(5)).until(() ->
-                host.instance("main.0").agent().stats().ticks() > 2 && host.instance("main.36.a").agent().stats().ticks() > 2);
+            assertThat(host.apply(set(continent, dungeon)))
+                    .extracting(AssignmentAck::getState)
+                    .containsOnly(InstanceState.INSTANCE_STATE_ACTIVE);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> host.instance("main.0").agent().stats().ticks() > 2
+                            && host.instance("main.36.a").agent().stats().ticks() > 2);
             assertThat(host.load().getMapInstances()).isEqualTo(2);
 
-            final MapInstance closing = dungeon.toBuilder().setEpoch(9).setState(InstanceState.INSTANCE_STATE_CLOSING).build();
-            assertThat(host.apply(set(continent, closing))).filteredOn(a -> a.getInstanceId().equals("main.36.a"))
-                .singleElement().satisfies(a -> {
-                    assertThat(a.getState()).isEqualTo(InstanceState.INSTANCE_STATE_CLOSED);
-                    assertThat(a.getEpoch()).isEqualTo(9);
-                });
+            final MapInstance closing = dungeon.toBuilder()
+                    .setEpoch(9)
+                    .setState(InstanceState.INSTANCE_STATE_CLOSING)
+                    .build();
+            assertThat(host.apply(set(continent, closing)))
+                    .filteredOn(a -> a.getInstanceId().equals("main.36.a"))
+                    .singleElement()
+                    .satisfies(a -> {
+                        assertThat(a.getState()).isEqualTo(InstanceState.INSTANCE_STATE_CLOSED);
+                        assertThat(a.getEpoch()).isEqualTo(9);
+                    });
             assertThat(host.instance("main.36.a")).isNull();
 
             // The continent moved away while this node was cut off: an empty set drops it.
@@ -52,36 +59,55 @@ class InstanceHostTest {
     @Test
     void anInstanceMovesFromOneHostToAnotherOnceItsPlayersAreHandedOver() {
         try (TickScheduler scheduler = new TickScheduler(1, Throwable::printStackTrace)) {
-            final InstanceHost source = new InstanceHost("a", scheduler, SaveLog.allocate(1 << 20), id -> { },
-                (id, durations, cpu) -> { });
-            final InstanceHost target = new InstanceHost("b", scheduler, SaveLog.allocate(1 << 20), id -> { },
-                (id, durations, cpu) -> { });
-            final MapInstance continent = instance("main.0", 0, MapKind.MAP_KIND_CONTINENT, 5, InstanceState.INSTANCE_STATE_PENDING)
-                .toBuilder().setNodeId("a").build();
+            final InstanceHost source =
+                    new InstanceHost("a", scheduler, SaveLog.allocate(1 << 20), id -> {}, (id, durations, cpu) -> {});
+            final InstanceHost target =
+                    new InstanceHost("b", scheduler, SaveLog.allocate(1 << 20), id -> {}, (id, durations, cpu) -> {});
+            final MapInstance continent =
+                    instance("main.0", 0, MapKind.MAP_KIND_CONTINENT, 5, InstanceState.INSTANCE_STATE_PENDING)
+                            .toBuilder()
+                            .setNodeId("a")
+                            .build();
             source.apply(set(continent));
 
-            final MapInstance preparing = continent.toBuilder().setMove(InstanceMove.newBuilder().setToNodeId("b")
-                .setPhase(MovePhase.MOVE_PHASE_PREPARING).setEpoch(11)).build();
-            assertThat(source.apply(set(preparing))).singleElement().satisfies(a -> assertThat(a.getMoveEpoch()).isZero());
-            assertThat(target.apply(set(preparing))).as("the target loads a copy and confirms it for the move")
-                .singleElement().satisfies(a -> {
-                    assertThat(a.getState()).isEqualTo(InstanceState.INSTANCE_STATE_ACTIVE);
-                    assertThat(a.getEpoch()).isEqualTo(5);
-                    assertThat(a.getMoveEpoch()).isEqualTo(11);
-                });
+            final MapInstance preparing = continent.toBuilder()
+                    .setMove(InstanceMove.newBuilder()
+                            .setToNodeId("b")
+                            .setPhase(MovePhase.MOVE_PHASE_PREPARING)
+                            .setEpoch(11))
+                    .build();
+            assertThat(source.apply(set(preparing)))
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.getMoveEpoch()).isZero());
+            assertThat(target.apply(set(preparing)))
+                    .as("the target loads a copy and confirms it for the move")
+                    .singleElement()
+                    .satisfies(a -> {
+                        assertThat(a.getState()).isEqualTo(InstanceState.INSTANCE_STATE_ACTIVE);
+                        assertThat(a.getEpoch()).isEqualTo(5);
+                        assertThat(a.getMoveEpoch()).isEqualTo(11);
+                    });
             assertThat(target.instance("main.0")).isNotNull();
 
-            final MapInstance handingOver = continent.toBuilder().setMove(preparing.getMove().toBuilder()
-                .setPhase(MovePhase.MOVE_PHASE_HANDING_OVER).setEpoch(12)).build();
+            final MapInstance handingOver = continent.toBuilder()
+                    .setMove(preparing.getMove().toBuilder()
+                            .setPhase(MovePhase.MOVE_PHASE_HANDING_OVER)
+                            .setEpoch(12))
+                    .build();
             source.apply(set(handingOver));
             target.apply(set(handingOver));
-            await().atMost(Duration.ofSeconds(5)).until(() -> source.load().getMaps(0).getHandedOverMoveEpoch() == 12);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> source.load().getMaps(0).getHandedOverMoveEpoch() == 12);
             assertThat(source.load(id -> true).getMaps(0).getHandedOverMoveEpoch())
-                .as("not while a player transferred here is on its way").isZero();
-            assertThat(target.load().getMaps(0).getHandedOverMoveEpoch()).as("the copy keeps its players").isZero();
+                    .as("not while a player transferred here is on its way")
+                    .isZero();
+            assertThat(target.load().getMaps(0).getHandedOverMoveEpoch())
+                    .as("the copy keeps its players")
+                    .isZero();
 
             // Done: the instance is the target's at a new epoch; the source no longer has it.
-            final MapInstance moved = continent.toBuilder().setNodeId("b").setEpoch(13).build();
+            final MapInstance moved =
+                    continent.toBuilder().setNodeId("b").setEpoch(13).build();
             assertThat(target.apply(set(moved))).singleElement().satisfies(a -> {
                 assertThat(a.getEpoch()).isEqualTo(13);
                 assertThat(a.getMoveEpoch()).isZero();
@@ -96,9 +122,16 @@ class InstanceHostTest {
         return AssignmentSet.newBuilder().addAllInstances(List.of(instances)).build();
     }
 
-    private static MapInstance instance(final String id, final int map, final MapKind kind, final long epoch,
-                                        final InstanceState state) {
-        return MapInstance.newBuilder().setInstanceId(id).setMapId(map).setKind(kind).setRealm("main")
-            .setNodeId("n").setEpoch(epoch).setState(state).build();
+    private static MapInstance instance(
+            final String id, final int map, final MapKind kind, final long epoch, final InstanceState state) {
+        return MapInstance.newBuilder()
+                .setInstanceId(id)
+                .setMapId(map)
+                .setKind(kind)
+                .setRealm("main")
+                .setNodeId("n")
+                .setEpoch(epoch)
+                .setState(state)
+                .build();
     }
 }

@@ -3,18 +3,20 @@ package io.realmcluster.dataplane.world;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.LongStream;
-
-import org.agrona.concurrent.MessageHandler;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Test;
-
+import com.sun.management.ThreadMXBean;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.ServerMessages;
 import io.realmcluster.proto.world.Portals;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
 
 /** The world simulation, deterministic under a seed: movement checks, combat, loot, wandering, no allocation. */
 class MapWorldTest {
@@ -24,8 +26,8 @@ class MapWorldTest {
     private final UnsafeBuffer input = new UnsafeBuffer(new byte[300]);
     private final SaveLog saves = SaveLog.allocate(1 << 20);
     private final Outbox outbox = Outbox.allocate(4 << 20, ClientProtocol.MAX_BODY);
-    private final java.util.Map<Long, List<String>> received = new java.util.HashMap<>();
-    private final MessageHandler discard = (type, buffer, index, length) -> { };
+    private final Map<Long, List<String>> received = new HashMap<>();
+    private final MessageHandler discard = (type, buffer, index, length) -> {};
     private MapWorld world = new MapWorld(SMALL, 0, 7, 0f, 0f, saves, 1, outbox);
     private long tick;
     private long lastSeq;
@@ -61,8 +63,9 @@ class MapWorldTest {
         // Both see the corpse; only its killer is told it may loot it.
         assertThat(lastRecord(framesTo(PLAYER), creature)).endsWith(" dead lootable");
         assertThat(lastRecord(framesTo(PLAYER + 1), creature)).endsWith(" dead");
-        assertThat(saved()).as("the experience is saved within a second")
-            .anyMatch(r -> r.startsWith("snapshot " + PLAYER + " ") && !r.contains(" xp 0 "));
+        assertThat(saved())
+                .as("the experience is saved within a second")
+                .anyMatch(r -> r.startsWith("snapshot " + PLAYER + " ") && !r.contains(" xp 0 "));
 
         final float[] corpse = world.position(creature);
         moveTo(PLAYER + 1, corpse[0], corpse[1]);
@@ -75,15 +78,21 @@ class MapWorldTest {
         loot(PLAYER, creature);
         final long looted = world.money(PLAYER);
         assertThat(looted).isPositive();
-        assertThat(saved()).containsExactly("loot " + PLAYER + " seq " + lastSeq + " money " + looted + " corpse " + creature
-            + " copper " + looted);
-        assertThat(framesTo(PLAYER)).as("nothing is confirmed before the saver says it is durable")
-            .noneMatch(f -> f.startsWith("looted"));
-        world.onInput(Inputs.LOOT_CONFIRMED, input, 0,
-            Inputs.encodeLootConfirmed(input, 0, PLAYER, (int) PLAYER, creature, looted, looted));
+        assertThat(saved())
+                .containsExactly("loot " + PLAYER + " seq " + lastSeq + " money " + looted + " corpse " + creature
+                        + " copper " + looted);
+        assertThat(framesTo(PLAYER))
+                .as("nothing is confirmed before the saver says it is durable")
+                .noneMatch(f -> f.startsWith("looted"));
+        world.onInput(
+                Inputs.LOOT_CONFIRMED,
+                input,
+                0,
+                Inputs.encodeLootConfirmed(input, 0, PLAYER, (int) PLAYER, creature, looted, looted));
         runTicks(1);
-        assertThat(framesTo(PLAYER)).contains("looted " + creature + " " + looted + " " + looted)
-            .anyMatch(f -> f.startsWith("self ") && f.contains(" money " + looted));
+        assertThat(framesTo(PLAYER))
+                .contains("looted " + creature + " " + looted + " " + looted)
+                .anyMatch(f -> f.startsWith("self ") && f.contains(" money " + looted));
         loot(PLAYER, creature);
         assertThat(world.money(PLAYER)).isEqualTo(looted);
         assertThat(saved()).isEmpty();
@@ -92,7 +101,8 @@ class MapWorldTest {
     @Test
     void aLootTheSaveLogCannotTakeDoesNotHappen() {
         final SaveLog tiny = SaveLog.allocate(1 << 10);
-        final MapWorld small = new MapWorld(SMALL, 0, 7, 0f, 0f, tiny, 1, Outbox.allocate(1 << 20, ClientProtocol.MAX_BODY));
+        final MapWorld small =
+                new MapWorld(SMALL, 0, 7, 0f, 0f, tiny, 1, Outbox.allocate(1 << 20, ClientProtocol.MAX_BODY));
         final int length = Inputs.encodeJoin(input, 0, PLAYER, 0f, 0f, 0f, 0f, 60, 5_000, 0, 1);
         small.onInput(Inputs.PLAYER_JOIN, input, 0, length);
         while (tiny.tryClaim(Saves.SNAPSHOT) >= 0) {
@@ -110,12 +120,17 @@ class MapWorldTest {
         runTicks(1);
         framesTo(PLAYER);
         saved();
-        world.onInput(Inputs.CHARACTER_LOST, input, 0, Inputs.encodeCharacterLost(input, 0, PLAYER, (int) PLAYER + 3, 0));
-        assertThat(world.players()).as("a loss reported for another session of the character is ignored").isEqualTo(2);
+        world.onInput(
+                Inputs.CHARACTER_LOST, input, 0, Inputs.encodeCharacterLost(input, 0, PLAYER, (int) PLAYER + 3, 0));
+        assertThat(world.players())
+                .as("a loss reported for another session of the character is ignored")
+                .isEqualTo(2);
         world.onInput(Inputs.CHARACTER_LOST, input, 0, Inputs.encodeCharacterLost(input, 0, PLAYER, (int) PLAYER, 0));
         assertThat(world.players()).isEqualTo(1);
         assertThat(framesTo(PLAYER)).containsExactly("disconnect DUPLICATE_LOGIN");
-        assertThat(saved()).as("a character owned elsewhere is not saved from here").isEmpty();
+        assertThat(saved())
+                .as("a character owned elsewhere is not saved from here")
+                .isEmpty();
 
         world.onInput(Inputs.PLAYER_LEAVE, input, 0, Inputs.encodeLeave(input, 0, PLAYER + 1, (int) PLAYER + 1));
         assertThat(saved()).singleElement().asString().startsWith("logout " + (PLAYER + 1) + " seq 1 ");
@@ -143,8 +158,8 @@ class MapWorldTest {
 
     @Test
     void sameSeedAndInputsGiveTheSameWorld() {
-        final MapWorld other = new MapWorld(SMALL, 0, 7, 0f, 0f, SaveLog.allocate(1 << 20), 2,
-            Outbox.allocate(1 << 16, ClientProtocol.MAX_BODY));
+        final MapWorld other = new MapWorld(
+                SMALL, 0, 7, 0f, 0f, SaveLog.allocate(1 << 20), 2, Outbox.allocate(1 << 16, ClientProtocol.MAX_BODY));
         for (long t = 1; t <= 2_000; t++) {
             world.tick(t, 0);
             other.tick(t, 0);
@@ -163,23 +178,29 @@ class MapWorldTest {
         runTicks(1);
         final List<String> first = framesTo(PLAYER);
         assertThat(first.get(0)).startsWith("entered " + PLAYER + " map 0");
-        assertThat(first).anyMatch(f -> f.startsWith("self 0 ")).anyMatch(f -> f.startsWith("updates reset")
-            && f.contains(" player " + (PLAYER + 1) + " at 10.0,0.0"));
+        assertThat(first)
+                .anyMatch(f -> f.startsWith("self 0 "))
+                .anyMatch(f -> f.startsWith("updates reset") && f.contains(" player " + (PLAYER + 1) + " at 10.0,0.0"));
 
         move(PLAYER + 1, 1, 10.3f, 0f);
         runTicks(2);
         final List<String> later = framesTo(PLAYER);
-        assertThat(later).anyMatch(f -> f.startsWith("updates ") && !f.startsWith("updates reset")
-            && f.contains(" player " + (PLAYER + 1) + " at 10.3,0.0"));
+        assertThat(later)
+                .anyMatch(f -> f.startsWith("updates ")
+                        && !f.startsWith("updates reset")
+                        && f.contains(" player " + (PLAYER + 1) + " at 10.3,0.0"));
         assertThat(framesTo(PLAYER + 1)).anyMatch(f -> f.startsWith("self 1 10.3 0.0"));
 
-        final byte[] text = "hello there".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        world.onInput(Inputs.CHAT, input, 0, Inputs.encodeChat(input, 0, PLAYER, new UnsafeBuffer(text), 0, text.length));
+        final byte[] text = "hello there".getBytes(StandardCharsets.UTF_8);
+        world.onInput(
+                Inputs.CHAT, input, 0, Inputs.encodeChat(input, 0, PLAYER, new UnsafeBuffer(text), 0, text.length));
         assertThat(framesTo(PLAYER + 1)).containsExactly("chat " + PLAYER + " hello there");
         assertThat(framesTo(PLAYER + 2)).noneMatch(f -> f.startsWith("chat "));
 
         world.onInput(Inputs.PLAYER_LEAVE, input, 0, Inputs.encodeLeave(input, 0, PLAYER, (int) PLAYER + 7));
-        assertThat(world.players()).as("a leave from another session of the character is ignored").isEqualTo(3);
+        assertThat(world.players())
+                .as("a leave from another session of the character is ignored")
+                .isEqualTo(3);
         world.onInput(Inputs.PLAYER_LEAVE, input, 0, Inputs.encodeLeave(input, 0, PLAYER, (int) PLAYER));
         assertThat(world.players()).isEqualTo(2);
         assertThat(framesTo(PLAYER + 1)).containsExactly("gone " + PLAYER);
@@ -192,8 +213,9 @@ class MapWorldTest {
         final int length = Inputs.encodeJoin(input, 0, PLAYER, 0f, 0f, 0f, 0f, 1, 100, 0, 99);
         world.onInput(Inputs.PLAYER_JOIN, input, 0, length);
         final List<String> refused = new ArrayList<>();
-        outbox.drain((type, buffer, index, len) -> refused.add(type + " to " + buffer.getInt(index + Outbox.SESSION_OFFSET)),
-            Integer.MAX_VALUE);
+        outbox.drain(
+                (type, buffer, index, len) -> refused.add(type + " to " + buffer.getInt(index + Outbox.SESSION_OFFSET)),
+                Integer.MAX_VALUE);
         assertThat(refused).containsExactly(Outbox.FRAME_THEN_CLOSE + " to 99");
     }
 
@@ -207,7 +229,7 @@ class MapWorldTest {
         for (int i = 0; i < 200; i++) {
             final float[] now = world.position(MapWorld.CREATURE_ID_BASE + i);
             assertThat(Math.hypot(now[0] - homes[i][0], now[1] - homes[i][1]))
-                .isLessThanOrEqualTo(MapWorld.WANDER_RADIUS * Math.sqrt(2) + 0.01);
+                    .isLessThanOrEqualTo(MapWorld.WANDER_RADIUS * Math.sqrt(2) + 0.01);
         }
     }
 
@@ -222,11 +244,16 @@ class MapWorldTest {
         framesTo(PLAYER);
 
         moveTo(PLAYER, stockade.x(), stockade.y() + 4.5f);
-        assertThat(saved()).as("the save that freezes it carries where it goes").singleElement().asString()
-            .startsWith("depart to 34 at " + stockade.toX() + "," + stockade.toY() + " epoch 0:");
+        assertThat(saved())
+                .as("the save that freezes it carries where it goes")
+                .singleElement()
+                .asString()
+                .startsWith("depart to 34 at " + stockade.toX() + "," + stockade.toY() + " epoch 0:");
         final float[] frozenAt = world.position(PLAYER);
         move(PLAYER, 9_001, frozenAt[0], frozenAt[1] - 1f);
-        assertThat(world.position(PLAYER)).as("a departing player's moves wait for the transfer").containsExactly(frozenAt);
+        assertThat(world.position(PLAYER))
+                .as("a departing player's moves wait for the transfer")
+                .containsExactly(frozenAt);
         runTicks(SMALL.tickHz() * 2);
         assertThat(saved()).as("no snapshot overtakes the freeze").noneMatch(r -> r.contains(" " + PLAYER + " "));
 
@@ -241,9 +268,13 @@ class MapWorldTest {
         assertThat(saved()).singleElement().asString().contains("epoch 2:");
         framesTo(PLAYER);
         final UnsafeBuffer redirect = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
-        final int redirectLength = ServerMessages.redirect(redirect, 0, "127.0.0.1", 8086, new byte[] {'t'}, "main.34.c42");
-        world.onInput(Inputs.DEPARTED, input, 0, Inputs.encodeDeparted(input, 0, PLAYER, (int) PLAYER, redirect,
-            redirectLength));
+        final int redirectLength =
+                ServerMessages.redirect(redirect, 0, "127.0.0.1", 8086, new byte[] {'t'}, "main.34.c42");
+        world.onInput(
+                Inputs.DEPARTED,
+                input,
+                0,
+                Inputs.encodeDeparted(input, 0, PLAYER, (int) PLAYER, redirect, redirectLength));
         assertThat(world.players()).isEqualTo(1);
         assertThat(framesTo(PLAYER)).containsExactly("redirect 127.0.0.1:8086 main.34.c42");
         assertThat(framesTo(PLAYER + 1)).contains("gone " + PLAYER);
@@ -263,7 +294,9 @@ class MapWorldTest {
         assertThat(world.players()).as("it stays until its transfer decides").isEqualTo(1);
         assertThat(saved()).isEmpty();
         world.logoutAll();
-        assertThat(saved()).as("a departing player is the transfer's, not the closing map's").isEmpty();
+        assertThat(saved())
+                .as("a departing player is the transfer's, not the closing map's")
+                .isEmpty();
         world.onInput(Inputs.DEPART_FAILED, input, 0, Inputs.encodeDepartFailed(input, 0, PLAYER, (int) PLAYER, 2));
         assertThat(world.players()).isZero();
         assertThat(saved()).singleElement().asString().startsWith("logout " + PLAYER + " ");
@@ -282,12 +315,16 @@ class MapWorldTest {
         world.handOver(77);
         runTicks(1);
         List<String> frozen = saved();
-        assertThat(frozen).as("a tick's share, each to this instance's copy where it stands").hasSize(MapWorld.HAND_OVERS_PER_TICK)
-            .allMatch(r -> r.startsWith("depart to " + Saves.SAME_INSTANCE + " at "));
+        assertThat(frozen)
+                .as("a tick's share, each to this instance's copy where it stands")
+                .hasSize(MapWorld.HAND_OVERS_PER_TICK)
+                .allMatch(r -> r.startsWith("depart to " + Saves.SAME_INSTANCE + " at "));
         assertThat(frozen).anyMatch(r -> r.startsWith("depart to -1 at 1.0,-1.0 epoch 0: 1 "));
         assertThat(world.handedOver()).isZero();
         runTicks(SMALL.tickHz());
-        assertThat(saved()).as("frozen players wait for their transfers, the others playing for them to end").isEmpty();
+        assertThat(saved())
+                .as("frozen players wait for their transfers, the others playing for them to end")
+                .isEmpty();
 
         // Player 1's transfer is called off: it plays on, and is tried again a second later. The
         // others are gone: the last 5 freeze at the next tick.
@@ -302,8 +339,9 @@ class MapWorldTest {
             world.onInput(Inputs.DEPARTED, input, 0, Inputs.encodeDeparted(input, 0, p, p, input, 0));
         }
         assertThat(world.players()).isEqualTo(1);
-        assertThat(framesTo(2)).as("the client was redirected by the transfer service, not the map")
-            .noneMatch(f -> f.startsWith("redirect"));
+        assertThat(framesTo(2))
+                .as("the client was redirected by the transfer service, not the map")
+                .noneMatch(f -> f.startsWith("redirect"));
         runTicks(SMALL.tickHz() - 2);
         assertThat(saved()).noneMatch(r -> r.startsWith("depart"));
         runTicks(1);
@@ -342,10 +380,15 @@ class MapWorldTest {
         world.handOver(77);
         runTicks(players / MapWorld.HAND_OVERS_PER_TICK + 1);
         final List<Long> frozen = departed(saved());
-        assertThat(frozen).as("none of their transfers has ended: the map stops at its cap").hasSize(cap);
+        assertThat(frozen)
+                .as("none of their transfers has ended: the map stops at its cap")
+                .hasSize(cap);
 
         // The target stalls; the players not frozen still play.
-        final long playing = LongStream.rangeClosed(1, players).filter(p -> !frozen.contains(p)).findFirst().orElseThrow();
+        final long playing = LongStream.rangeClosed(1, players)
+                .filter(p -> !frozen.contains(p))
+                .findFirst()
+                .orElseThrow();
         moveTo(playing, playing % 100 + 1f, -(playing / 100));
         assertThat(world.position(playing)[0]).as("it moved").isCloseTo(playing % 100 + 1f, within(0.5f));
         runTicks(SMALL.tickHz());
@@ -364,8 +407,10 @@ class MapWorldTest {
 
     /** The characters of the DEPART records among {@code records}. */
     private static List<Long> departed(final List<String> records) {
-        return records.stream().filter(r -> r.startsWith("depart"))
-            .map(r -> Long.parseLong(r.substring(r.indexOf(": ") + 2).split(" ")[0])).toList();
+        return records.stream()
+                .filter(r -> r.startsWith("depart"))
+                .map(r -> Long.parseLong(r.substring(r.indexOf(": ") + 2).split(" ")[0]))
+                .toList();
     }
 
     @Test
@@ -388,7 +433,7 @@ class MapWorldTest {
         for (int p = 1; p <= 50; p++) {
             join(p, p * 3f, 0f);
         }
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         runWithMoves(2_000);
         // The JIT may still recompile during a window and allocate a few hundred bytes once; code that allocates
         // per tick, even one small object, allocates tens of kilobytes in every window.
@@ -398,8 +443,9 @@ class MapWorldTest {
             runWithMoves(2_000);
             fewest = Math.min(fewest, threads.getCurrentThreadAllocatedBytes() - before);
         }
-        assertThat(fewest).as("bytes allocated by 2,000 ticks with 50 players moving, fewest of up to 5 windows")
-            .isLessThan(1_024);
+        assertThat(fewest)
+                .as("bytes allocated by 2,000 ticks with 50 players moving, fewest of up to 5 windows")
+                .isLessThan(1_024);
     }
 
     private void runWithMoves(final int ticks) {
@@ -463,23 +509,29 @@ class MapWorldTest {
     /** Records put in the save log since the last call, as text. */
     private List<String> saved() {
         final List<String> records = new ArrayList<>();
-        saves.drain((type, buffer, index, length) -> {
-            lastSeq = buffer.getLong(index + Saves.SEQUENCE);
-            final String kind = switch (type) {
-                case Saves.SNAPSHOT -> "snapshot";
-                case Saves.LOOT -> "loot";
-                case Saves.LOGOUT -> "logout";
-                case Saves.DEPART -> "depart to " + buffer.getInt(index + Saves.TO_MAP) + " at "
-                    + buffer.getFloat(index + Saves.TO_X) + "," + buffer.getFloat(index + Saves.TO_Y) + " epoch "
-                    + buffer.getLong(index + Saves.EPOCH) + ":";
-                default -> "type " + type;
-            };
-            records.add(kind + " " + Saves.character(buffer, index) + " seq " + lastSeq
-                + (type == Saves.LOOT ? "" : " xp " + buffer.getLong(index + Saves.EXPERIENCE))
-                + " money " + buffer.getLong(index + Saves.MONEY)
-                + (type == Saves.LOOT ? " corpse " + buffer.getLong(index + Saves.CORPSE) + " copper "
-                    + buffer.getLong(index + Saves.COPPER) : ""));
-        }, Integer.MAX_VALUE);
+        saves.drain(
+                (type, buffer, index, length) -> {
+                    lastSeq = buffer.getLong(index + Saves.SEQUENCE);
+                    final String kind = switch (type) {
+                        case Saves.SNAPSHOT -> "snapshot";
+                        case Saves.LOOT -> "loot";
+                        case Saves.LOGOUT -> "logout";
+                        case Saves.DEPART ->
+                            "depart to " + buffer.getInt(index + Saves.TO_MAP) + " at "
+                                    + buffer.getFloat(index + Saves.TO_X) + "," + buffer.getFloat(index + Saves.TO_Y)
+                                    + " epoch "
+                                    + buffer.getLong(index + Saves.EPOCH) + ":";
+                        default -> "type " + type;
+                    };
+                    records.add(kind + " " + Saves.character(buffer, index) + " seq " + lastSeq
+                            + (type == Saves.LOOT ? "" : " xp " + buffer.getLong(index + Saves.EXPERIENCE))
+                            + " money " + buffer.getLong(index + Saves.MONEY)
+                            + (type == Saves.LOOT
+                                    ? " corpse " + buffer.getLong(index + Saves.CORPSE) + " copper "
+                                            + buffer.getLong(index + Saves.COPPER)
+                                    : ""));
+                },
+                Integer.MAX_VALUE);
         return records;
     }
 
@@ -501,9 +553,11 @@ class MapWorldTest {
     /** Frames sent to {@code player} since the last call, decoded to text (the outbox is drained for everyone). */
     private List<String> framesTo(final long player) {
         final MessageHandler decode = (type, buffer, index, length) -> {
-            final List<String> frames = received.computeIfAbsent(buffer.getLong(index + Outbox.ENTITY_OFFSET), p -> new ArrayList<>());
-            assertThat(ServerMessages.decode(buffer, index + Outbox.BODY_OFFSET, length - Outbox.BODY_OFFSET,
-                new FrameText(frames))).isNull();
+            final List<String> frames =
+                    received.computeIfAbsent(buffer.getLong(index + Outbox.ENTITY_OFFSET), p -> new ArrayList<>());
+            assertThat(ServerMessages.decode(
+                            buffer, index + Outbox.BODY_OFFSET, length - Outbox.BODY_OFFSET, new FrameText(frames)))
+                    .isNull();
         };
         // One read stops at the end of the ring's buffer; a second takes what wrapped around to its start.
         outbox.drain(decode, Integer.MAX_VALUE);

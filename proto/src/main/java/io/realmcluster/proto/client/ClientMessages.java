@@ -3,7 +3,7 @@ package io.realmcluster.proto.client;
 import static io.realmcluster.proto.client.ClientProtocol.*;
 
 import java.nio.ByteOrder;
-
+import java.nio.charset.StandardCharsets;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -37,15 +37,15 @@ public final class ClientMessages {
         void ping(long nonce);
     }
 
-    private ClientMessages() {
-    }
+    private ClientMessages() {}
 
     /**
      * Decode one body ({@code length} bytes at {@code offset}, the length prefix already taken off)
      * and pass it to {@code handler}; returns null, or why the body was refused (the handler is
      * then not called).
      */
-    public static FrameError decode(final DirectBuffer buffer, final int offset, final int length, final Handler handler) {
+    public static FrameError decode(
+            final DirectBuffer buffer, final int offset, final int length, final Handler handler) {
         if (length < 1) {
             return FrameError.EMPTY;
         }
@@ -89,7 +89,8 @@ public final class ClientMessages {
                 if (!Float.isFinite(x) || !Float.isFinite(y) || !Float.isFinite(z) || !Float.isFinite(o)) {
                     return FrameError.BAD_FIELD;
                 }
-                handler.move(buffer.getInt(offset + MOVE_SEQUENCE, LE), x, y, z, o, buffer.getInt(offset + MOVE_FLAGS, LE));
+                handler.move(
+                        buffer.getInt(offset + MOVE_SEQUENCE, LE), x, y, z, o, buffer.getInt(offset + MOVE_FLAGS, LE));
             }
             case CHAT_SAY -> {
                 final FrameError error = checkText(buffer, offset, length, SAY_TEXT_LENGTH, MAX_CHAT);
@@ -126,8 +127,8 @@ public final class ClientMessages {
     }
 
     /** A u8-length-prefixed text field that must fill the rest of the body, 1..max bytes. */
-    static FrameError checkText(final DirectBuffer buffer, final int offset, final int length,
-                                final int lengthField, final int max) {
+    static FrameError checkText(
+            final DirectBuffer buffer, final int offset, final int length, final int lengthField, final int max) {
         if (length < lengthField + 1) {
             return FrameError.BAD_LENGTH;
         }
@@ -138,18 +139,21 @@ public final class ClientMessages {
         return length == lengthField + 1 + textLength ? null : FrameError.BAD_LENGTH;
     }
 
-    public static int hello(final MutableDirectBuffer buffer, final int offset, final int version,
-                            final byte[] token) {
+    public static int hello(final MutableDirectBuffer buffer, final int offset, final int version, final byte[] token) {
         return hello(buffer, offset, HELLO, version, token);
     }
 
-    public static int standbyHello(final MutableDirectBuffer buffer, final int offset, final int version,
-                                   final byte[] token) {
+    public static int standbyHello(
+            final MutableDirectBuffer buffer, final int offset, final int version, final byte[] token) {
         return hello(buffer, offset, STANDBY_HELLO, version, token);
     }
 
-    private static int hello(final MutableDirectBuffer buffer, final int offset, final byte opcode, final int version,
-                             final byte[] token) {
+    private static int hello(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final byte opcode,
+            final int version,
+            final byte[] token) {
         if (token.length == 0 || token.length > MAX_TOKEN) {
             throw new IllegalArgumentException("token of " + token.length + " bytes; must be 1.." + MAX_TOKEN);
         }
@@ -164,8 +168,15 @@ public final class ClientMessages {
         return text(buffer, offset, ENTER_WORLD, instanceId, MAX_INSTANCE_ID);
     }
 
-    public static int move(final MutableDirectBuffer buffer, final int offset, final int sequence,
-                           final float x, final float y, final float z, final float o, final int flags) {
+    public static int move(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final int sequence,
+            final float x,
+            final float y,
+            final float z,
+            final float o,
+            final int flags) {
         buffer.putByte(offset, MOVE);
         buffer.putInt(offset + MOVE_SEQUENCE, sequence, LE);
         buffer.putFloat(offset + MOVE_X, x, LE);
@@ -203,9 +214,9 @@ public final class ClientMessages {
         return ID_LENGTH;
     }
 
-    private static int text(final MutableDirectBuffer buffer, final int offset, final byte opcode,
-                            final String text, final int max) {
-        final byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static int text(
+            final MutableDirectBuffer buffer, final int offset, final byte opcode, final String text, final int max) {
+        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length == 0 || bytes.length > max) {
             throw new IllegalArgumentException("text of " + bytes.length + " bytes; must be 1.." + max);
         }

@@ -16,6 +16,7 @@ public final class ClientProtocol {
     public static final int MAX_BODY = 4096;
     /** Largest session token a HELLO may carry. */
     public static final int MAX_TOKEN = 1024;
+
     public static final int MAX_INSTANCE_ID = 64;
     public static final int MAX_CHAT = 255;
     public static final int MAX_HOST = 255;
@@ -148,7 +149,8 @@ public final class ClientProtocol {
     public static final int LOOTED_MONEY = 17;
     public static final int LOOTED_LENGTH = 25;
 
-    // REDIRECT and STANDBY: port u16, host length u8, host, token length u16, token, instance id length u8, instance id.
+    // REDIRECT and STANDBY: port u16, host length u8, host, token length u16, token, instance id length u8, instance
+    // id.
     public static final int REDIRECT_PORT = 1;
     public static final int REDIRECT_HOST_LENGTH = 3;
     public static final int REDIRECT_HOST = 4;
@@ -165,6 +167,5 @@ public final class ClientProtocol {
     // UDP datagram from a node: session id i64, then a body (PONG).
     public static final int REPLY_BODY = 8;
 
-    private ClientProtocol() {
-    }
+    private ClientProtocol() {}
 }

@@ -1,5 +1,7 @@
 package io.realmcluster.proto.client;
 
+import java.util.Locale;
+
 /** Why a node closes a client's session: the DISCONNECT frame's reason byte. */
 public enum DisconnectReason {
     MALFORMED_FRAME(1),
@@ -49,6 +51,6 @@ public enum DisconnectReason {
 
     /** Label for metrics and logs. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

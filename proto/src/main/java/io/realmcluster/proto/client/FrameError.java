@@ -1,5 +1,7 @@
 package io.realmcluster.proto.client;
 
+import java.util.Locale;
+
 /** Why a frame was refused; the label is the metrics' {@code reason}. */
 public enum FrameError {
     /** A body of zero bytes: no opcode. */
@@ -20,6 +22,6 @@ public enum FrameError {
     DATAGRAM_FLOOD;
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -4,7 +4,7 @@ import static io.realmcluster.proto.client.ClientProtocol.*;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-
+import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -21,8 +21,17 @@ public final class ServerMessages {
 
         void worldEntered(long entityId, int mapId, float x, float y, float z, float o, float visibility);
 
-        void selfState(int ackedSequence, float x, float y, float z, float o, int health, int maxHealth,
-                       int level, long money, long experience);
+        void selfState(
+                int ackedSequence,
+                float x,
+                float y,
+                float z,
+                float o,
+                int health,
+                int maxHealth,
+                int level,
+                long money,
+                long experience);
 
         /** {@code count} records of {@link ClientProtocol#RECORD_LENGTH} bytes from {@code recordsOffset}; read with {@link Record}. */
         void entityUpdates(int tick, int flags, int count, DirectBuffer buffer, int recordsOffset);
@@ -48,8 +57,7 @@ public final class ServerMessages {
 
     /** Accessors of one entity record at an offset. */
     public static final class Record {
-        private Record() {
-        }
+        private Record() {}
 
         public static long id(final DirectBuffer b, final int at) {
             return b.getLong(at + RECORD_ID, LE);
@@ -76,9 +84,18 @@ public final class ServerMessages {
         }
 
         /** Write one record; returns its length. */
-        public static int write(final MutableDirectBuffer b, final int at, final long id, final byte kind, final int flags,
-                                final float x, final float y, final float z, final float o,
-                                final int health, final int maxHealth) {
+        public static int write(
+                final MutableDirectBuffer b,
+                final int at,
+                final long id,
+                final byte kind,
+                final int flags,
+                final float x,
+                final float y,
+                final float z,
+                final float o,
+                final int health,
+                final int maxHealth) {
             b.putLong(at + RECORD_ID, id, LE);
             b.putByte(at + RECORD_KIND, kind);
             b.putByte(at + RECORD_FLAGS, (byte) flags);
@@ -92,11 +109,11 @@ public final class ServerMessages {
         }
     }
 
-    private ServerMessages() {
-    }
+    private ServerMessages() {}
 
     /** Decode one body and pass it to {@code handler}; returns null, or why the body was refused. */
-    public static FrameError decode(final DirectBuffer buffer, final int offset, final int length, final Handler handler) {
+    public static FrameError decode(
+            final DirectBuffer buffer, final int offset, final int length, final Handler handler) {
         if (length < 1) {
             return FrameError.EMPTY;
         }
@@ -109,25 +126,41 @@ public final class ServerMessages {
                 if (length != WELCOME_LENGTH) {
                     return FrameError.BAD_LENGTH;
                 }
-                handler.welcome(buffer.getShort(o + WELCOME_VERSION, LE) & 0xFFFF, buffer.getLong(o + WELCOME_SESSION, LE),
-                    buffer, o + WELCOME_COOKIE, buffer.getByte(o + WELCOME_TICK_HZ) & 0xFF);
+                handler.welcome(
+                        buffer.getShort(o + WELCOME_VERSION, LE) & 0xFFFF,
+                        buffer.getLong(o + WELCOME_SESSION, LE),
+                        buffer,
+                        o + WELCOME_COOKIE,
+                        buffer.getByte(o + WELCOME_TICK_HZ) & 0xFF);
             }
             case WORLD_ENTERED -> {
                 if (length != ENTERED_LENGTH) {
                     return FrameError.BAD_LENGTH;
                 }
-                handler.worldEntered(buffer.getLong(o + ENTERED_ENTITY, LE), buffer.getInt(o + ENTERED_MAP, LE),
-                    buffer.getFloat(o + ENTERED_X, LE), buffer.getFloat(o + ENTERED_Y, LE), buffer.getFloat(o + ENTERED_Z, LE),
-                    buffer.getFloat(o + ENTERED_O, LE), buffer.getFloat(o + ENTERED_VISIBILITY, LE));
+                handler.worldEntered(
+                        buffer.getLong(o + ENTERED_ENTITY, LE),
+                        buffer.getInt(o + ENTERED_MAP, LE),
+                        buffer.getFloat(o + ENTERED_X, LE),
+                        buffer.getFloat(o + ENTERED_Y, LE),
+                        buffer.getFloat(o + ENTERED_Z, LE),
+                        buffer.getFloat(o + ENTERED_O, LE),
+                        buffer.getFloat(o + ENTERED_VISIBILITY, LE));
             }
             case SELF_STATE -> {
                 if (length != SELF_LENGTH) {
                     return FrameError.BAD_LENGTH;
                 }
-                handler.selfState(buffer.getInt(o + SELF_ACK, LE), buffer.getFloat(o + SELF_X, LE),
-                    buffer.getFloat(o + SELF_Y, LE), buffer.getFloat(o + SELF_Z, LE), buffer.getFloat(o + SELF_O, LE),
-                    buffer.getInt(o + SELF_HEALTH, LE), buffer.getInt(o + SELF_MAX_HEALTH, LE), buffer.getInt(o + SELF_LEVEL, LE),
-                    buffer.getLong(o + SELF_MONEY, LE), buffer.getLong(o + SELF_EXPERIENCE, LE));
+                handler.selfState(
+                        buffer.getInt(o + SELF_ACK, LE),
+                        buffer.getFloat(o + SELF_X, LE),
+                        buffer.getFloat(o + SELF_Y, LE),
+                        buffer.getFloat(o + SELF_Z, LE),
+                        buffer.getFloat(o + SELF_O, LE),
+                        buffer.getInt(o + SELF_HEALTH, LE),
+                        buffer.getInt(o + SELF_MAX_HEALTH, LE),
+                        buffer.getInt(o + SELF_LEVEL, LE),
+                        buffer.getLong(o + SELF_MONEY, LE),
+                        buffer.getLong(o + SELF_EXPERIENCE, LE));
             }
             case ENTITY_UPDATES -> {
                 if (length < UPDATES_RECORDS) {
@@ -137,8 +170,12 @@ public final class ServerMessages {
                 if (length != UPDATES_RECORDS + count * RECORD_LENGTH) {
                     return FrameError.BAD_LENGTH;
                 }
-                handler.entityUpdates(buffer.getInt(o + UPDATES_TICK, LE), buffer.getByte(o + UPDATES_FLAGS) & 0xFF, count,
-                    buffer, o + UPDATES_RECORDS);
+                handler.entityUpdates(
+                        buffer.getInt(o + UPDATES_TICK, LE),
+                        buffer.getByte(o + UPDATES_FLAGS) & 0xFF,
+                        count,
+                        buffer,
+                        o + UPDATES_RECORDS);
             }
             case ENTITY_GONE -> {
                 if (length < GONE_IDS) {
@@ -164,8 +201,10 @@ public final class ServerMessages {
                 if (length != LOOTED_LENGTH) {
                     return FrameError.BAD_LENGTH;
                 }
-                handler.looted(buffer.getLong(o + LOOTED_CORPSE, LE), buffer.getLong(o + LOOTED_COPPER, LE),
-                    buffer.getLong(o + LOOTED_MONEY, LE));
+                handler.looted(
+                        buffer.getLong(o + LOOTED_CORPSE, LE),
+                        buffer.getLong(o + LOOTED_COPPER, LE),
+                        buffer.getLong(o + LOOTED_MONEY, LE));
             }
             case REDIRECT, STANDBY -> {
                 if (length < REDIRECT_HOST + 1 + 2) {
@@ -182,7 +221,9 @@ public final class ServerMessages {
                     return FrameError.BAD_LENGTH;
                 }
                 final int instanceLength = buffer.getByte(o + instanceLengthAt) & 0xFF;
-                if (instanceLength == 0 || instanceLength > MAX_INSTANCE_ID || length != instanceLengthAt + 1 + instanceLength) {
+                if (instanceLength == 0
+                        || instanceLength > MAX_INSTANCE_ID
+                        || length != instanceLengthAt + 1 + instanceLength) {
                     return FrameError.BAD_LENGTH;
                 }
                 final String host = buffer.getStringWithoutLengthAscii(o + REDIRECT_HOST, hostLength);
@@ -204,8 +245,9 @@ public final class ServerMessages {
                 }
                 final byte[] text = new byte[textLength];
                 buffer.getBytes(o + DISCONNECT_TEXT, text);
-                handler.disconnect(DisconnectReason.of(buffer.getByte(o + DISCONNECT_REASON) & 0xFF),
-                    new String(text, StandardCharsets.UTF_8));
+                handler.disconnect(
+                        DisconnectReason.of(buffer.getByte(o + DISCONNECT_REASON) & 0xFF),
+                        new String(text, StandardCharsets.UTF_8));
             }
             case PONG -> {
                 if (length != ID_LENGTH) {
@@ -220,8 +262,8 @@ public final class ServerMessages {
         return null;
     }
 
-    public static int welcome(final MutableDirectBuffer b, final int o, final long sessionId, final byte[] cookie,
-                              final int tickHz) {
+    public static int welcome(
+            final MutableDirectBuffer b, final int o, final long sessionId, final byte[] cookie, final int tickHz) {
         if (cookie.length != COOKIE_BYTES) {
             throw new IllegalArgumentException("cookie must be " + COOKIE_BYTES + " bytes, got " + cookie.length);
         }
@@ -233,9 +275,16 @@ public final class ServerMessages {
         return WELCOME_LENGTH;
     }
 
-    public static int worldEntered(final MutableDirectBuffer b, final int o, final long entityId, final int mapId,
-                                   final float x, final float y, final float z, final float orientation,
-                                   final float visibility) {
+    public static int worldEntered(
+            final MutableDirectBuffer b,
+            final int o,
+            final long entityId,
+            final int mapId,
+            final float x,
+            final float y,
+            final float z,
+            final float orientation,
+            final float visibility) {
         b.putByte(o, WORLD_ENTERED);
         b.putLong(o + ENTERED_ENTITY, entityId, LE);
         b.putInt(o + ENTERED_MAP, mapId, LE);
@@ -247,10 +296,19 @@ public final class ServerMessages {
         return ENTERED_LENGTH;
     }
 
-    public static int selfState(final MutableDirectBuffer b, final int o, final int ackedSequence,
-                                final float x, final float y, final float z, final float orientation,
-                                final int health, final int maxHealth, final int level, final long money,
-                                final long experience) {
+    public static int selfState(
+            final MutableDirectBuffer b,
+            final int o,
+            final int ackedSequence,
+            final float x,
+            final float y,
+            final float z,
+            final float orientation,
+            final int health,
+            final int maxHealth,
+            final int level,
+            final long money,
+            final long experience) {
         b.putByte(o, SELF_STATE);
         b.putInt(o + SELF_ACK, ackedSequence, LE);
         b.putFloat(o + SELF_X, x, LE);
@@ -290,8 +348,13 @@ public final class ServerMessages {
     }
 
     /** CHAT from a speaker, the text copied from {@code text} (1..255 bytes of UTF-8). */
-    public static int chat(final MutableDirectBuffer b, final int o, final long fromEntity, final DirectBuffer text,
-                           final int textOffset, final int textLength) {
+    public static int chat(
+            final MutableDirectBuffer b,
+            final int o,
+            final long fromEntity,
+            final DirectBuffer text,
+            final int textOffset,
+            final int textLength) {
         if (textLength < 1 || textLength > MAX_CHAT) {
             throw new IllegalArgumentException("chat text of " + textLength + " bytes; must be 1.." + MAX_CHAT);
         }
@@ -302,8 +365,8 @@ public final class ServerMessages {
         return CHAT_TEXT + textLength;
     }
 
-    public static int looted(final MutableDirectBuffer b, final int o, final long corpseId, final long copper,
-                             final long money) {
+    public static int looted(
+            final MutableDirectBuffer b, final int o, final long corpseId, final long copper, final long money) {
         b.putByte(o, LOOTED);
         b.putLong(o + LOOTED_CORPSE, corpseId, LE);
         b.putLong(o + LOOTED_COPPER, copper, LE);
@@ -312,25 +375,45 @@ public final class ServerMessages {
     }
 
     /** REDIRECT to {@code host:port}, where the client says HELLO with {@code token} and enters {@code instanceId}. */
-    public static int redirect(final MutableDirectBuffer b, final int o, final String host, final int port,
-                               final byte[] token, final String instanceId) {
+    public static int redirect(
+            final MutableDirectBuffer b,
+            final int o,
+            final String host,
+            final int port,
+            final byte[] token,
+            final String instanceId) {
         return redirect(b, o, REDIRECT, host, port, token, instanceId);
     }
 
     /** STANDBY at {@code host:port}, where the client says STANDBY_HELLO with {@code token} and enters {@code instanceId}. */
-    public static int standby(final MutableDirectBuffer b, final int o, final String host, final int port,
-                              final byte[] token, final String instanceId) {
+    public static int standby(
+            final MutableDirectBuffer b,
+            final int o,
+            final String host,
+            final int port,
+            final byte[] token,
+            final String instanceId) {
         return redirect(b, o, STANDBY, host, port, token, instanceId);
     }
 
-    private static int redirect(final MutableDirectBuffer b, final int o, final byte opcode, final String host,
-                                final int port, final byte[] token, final String instanceId) {
+    private static int redirect(
+            final MutableDirectBuffer b,
+            final int o,
+            final byte opcode,
+            final String host,
+            final int port,
+            final byte[] token,
+            final String instanceId) {
         final byte[] hostBytes = host.getBytes(StandardCharsets.US_ASCII);
         final byte[] instanceBytes = instanceId.getBytes(StandardCharsets.US_ASCII);
-        if (hostBytes.length == 0 || hostBytes.length > MAX_HOST || token.length == 0 || token.length > MAX_TOKEN
-            || instanceBytes.length == 0 || instanceBytes.length > MAX_INSTANCE_ID) {
-            throw new IllegalArgumentException("redirect host of " + hostBytes.length + " bytes, token of " + token.length
-                + " bytes or instance id of " + instanceBytes.length + " bytes out of range");
+        if (hostBytes.length == 0
+                || hostBytes.length > MAX_HOST
+                || token.length == 0
+                || token.length > MAX_TOKEN
+                || instanceBytes.length == 0
+                || instanceBytes.length > MAX_INSTANCE_ID) {
+            throw new IllegalArgumentException("redirect host of " + hostBytes.length + " bytes, token of "
+                    + token.length + " bytes or instance id of " + instanceBytes.length + " bytes out of range");
         }
         b.putByte(o, opcode);
         b.putShort(o + REDIRECT_PORT, (short) port, LE);
@@ -346,11 +429,11 @@ public final class ServerMessages {
     }
 
     /** DISCONNECT with a reason and a short text (cut to 255 bytes). */
-    public static int disconnect(final MutableDirectBuffer b, final int o, final DisconnectReason reason,
-                                 final String text) {
+    public static int disconnect(
+            final MutableDirectBuffer b, final int o, final DisconnectReason reason, final String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > 255) {
-            bytes = java.util.Arrays.copyOf(bytes, 255);
+            bytes = Arrays.copyOf(bytes, 255);
         }
         b.putByte(o, DISCONNECT);
         b.putByte(o + DISCONNECT_REASON, (byte) reason.code());

@@ -3,8 +3,8 @@ package io.realmcluster.proto.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -15,18 +15,32 @@ class CodecRoundTripTest {
     @Test
     void everyClientMessageDecodesToWhatWasEncoded() {
         final int offset = 3;
-        assertThat(client(ClientMessages.hello(buffer, offset, 1, "token".getBytes(StandardCharsets.UTF_8)))).isNull();
-        assertThat(client(ClientMessages.standbyHello(buffer, offset, 3, "other".getBytes(StandardCharsets.UTF_8)))).isNull();
-        assertThat(client(ClientMessages.enterWorld(buffer, offset, "c-0-realm"))).isNull();
-        assertThat(client(ClientMessages.move(buffer, offset, 42, 1.5f, -2.5f, 3f, 0.25f, 7))).isNull();
-        assertThat(client(ClientMessages.say(buffer, offset, "hello, Goldshire ☺"))).isNull();
-        assertThat(client(ClientMessages.attack(buffer, offset, 281474976710657L))).isNull();
+        assertThat(client(ClientMessages.hello(buffer, offset, 1, "token".getBytes(StandardCharsets.UTF_8))))
+                .isNull();
+        assertThat(client(ClientMessages.standbyHello(buffer, offset, 3, "other".getBytes(StandardCharsets.UTF_8))))
+                .isNull();
+        assertThat(client(ClientMessages.enterWorld(buffer, offset, "c-0-realm")))
+                .isNull();
+        assertThat(client(ClientMessages.move(buffer, offset, 42, 1.5f, -2.5f, 3f, 0.25f, 7)))
+                .isNull();
+        assertThat(client(ClientMessages.say(buffer, offset, "hello, Goldshire ☺")))
+                .isNull();
+        assertThat(client(ClientMessages.attack(buffer, offset, 281474976710657L)))
+                .isNull();
         assertThat(client(ClientMessages.loot(buffer, offset, -1L))).isNull();
         assertThat(client(ClientMessages.logout(buffer, offset))).isNull();
         assertThat(client(ClientMessages.ping(buffer, offset, 99))).isNull();
-        assertThat(recorder.seen).containsExactly(
-            "hello v1 token", "standby hello v3 other", "enter c-0-realm", "move 42 1.5 -2.5 3.0 0.25 7", "say hello, Goldshire ☺",
-            "attack 281474976710657", "loot -1", "logout", "ping 99");
+        assertThat(recorder.seen)
+                .containsExactly(
+                        "hello v1 token",
+                        "standby hello v3 other",
+                        "enter c-0-realm",
+                        "move 42 1.5 -2.5 3.0 0.25 7",
+                        "say hello, Goldshire ☺",
+                        "attack 281474976710657",
+                        "loot -1",
+                        "logout",
+                        "ping 99");
     }
 
     @Test
@@ -35,32 +49,68 @@ class CodecRoundTripTest {
         final byte[] cookie = new byte[16];
         cookie[0] = 9;
         assertThat(server(ServerMessages.welcome(buffer, o, 77, cookie, 20))).isNull();
-        assertThat(server(ServerMessages.worldEntered(buffer, o, 12, 0, 1f, 2f, 3f, 4f, 100f))).isNull();
-        assertThat(server(ServerMessages.selfState(buffer, o, 8, 1f, 2f, 3f, 0f, 90, 100, 12, 5000, 777))).isNull();
+        assertThat(server(ServerMessages.worldEntered(buffer, o, 12, 0, 1f, 2f, 3f, 4f, 100f)))
+                .isNull();
+        assertThat(server(ServerMessages.selfState(buffer, o, 8, 1f, 2f, 3f, 0f, 90, 100, 12, 5000, 777)))
+                .isNull();
         ServerMessages.updatesHeader(buffer, o, 31, ClientProtocol.UPDATES_FLAG_RESET);
-        ServerMessages.Record.write(buffer, o + ClientProtocol.UPDATES_RECORDS, 5, ClientProtocol.KIND_CREATURE,
-            ClientProtocol.RECORD_FLAG_DEAD, 1f, 2f, 3f, 4f, 0, 50);
-        ServerMessages.Record.write(buffer, o + ClientProtocol.UPDATES_RECORDS + ClientProtocol.RECORD_LENGTH, 6,
-            ClientProtocol.KIND_PLAYER, 0, -1f, -2f, 0f, 0f, 80, 100);
+        ServerMessages.Record.write(
+                buffer,
+                o + ClientProtocol.UPDATES_RECORDS,
+                5,
+                ClientProtocol.KIND_CREATURE,
+                ClientProtocol.RECORD_FLAG_DEAD,
+                1f,
+                2f,
+                3f,
+                4f,
+                0,
+                50);
+        ServerMessages.Record.write(
+                buffer,
+                o + ClientProtocol.UPDATES_RECORDS + ClientProtocol.RECORD_LENGTH,
+                6,
+                ClientProtocol.KIND_PLAYER,
+                0,
+                -1f,
+                -2f,
+                0f,
+                0f,
+                80,
+                100);
         assertThat(server(ServerMessages.updatesCount(buffer, o, 2))).isNull();
         assertThat(server(ServerMessages.entityGone(buffer, o, 6))).isNull();
         final UnsafeBuffer text = new UnsafeBuffer("lfg deadmines".getBytes(StandardCharsets.UTF_8));
-        assertThat(server(ServerMessages.chat(buffer, o, 6, text, 0, text.capacity()))).isNull();
+        assertThat(server(ServerMessages.chat(buffer, o, 6, text, 0, text.capacity())))
+                .isNull();
         assertThat(server(ServerMessages.looted(buffer, o, 5, 31, 5031))).isNull();
-        assertThat(server(ServerMessages.redirect(buffer, o, "10.0.0.7", 8085, new byte[] {'t'}, "eu.36.g7"))).isNull();
-        assertThat(server(ServerMessages.standby(buffer, o, "10.0.0.8", 8086, new byte[] {'s'}, "eu.0.c"))).isNull();
-        assertThat(server(ServerMessages.disconnect(buffer, o, DisconnectReason.FLOOD, "too many frames"))).isNull();
+        assertThat(server(ServerMessages.redirect(buffer, o, "10.0.0.7", 8085, new byte[] {'t'}, "eu.36.g7")))
+                .isNull();
+        assertThat(server(ServerMessages.standby(buffer, o, "10.0.0.8", 8086, new byte[] {'s'}, "eu.0.c")))
+                .isNull();
+        assertThat(server(ServerMessages.disconnect(buffer, o, DisconnectReason.FLOOD, "too many frames")))
+                .isNull();
         assertThat(server(ServerMessages.pong(buffer, o, 3))).isNull();
-        assertThat(recorder.seen).containsExactly(
-            "welcome v" + ClientProtocol.VERSION + " 77 9 20", "entered 12 0 1.0 2.0 3.0 4.0 100.0", "self 8 1.0 2.0 90/100 L12 5000 777",
-            "updates 31 1 [5 2 1 1.0 2.0 0] [6 1 0 -1.0 -2.0 80]", "gone 1 6", "chat 6 lfg deadmines",
-            "looted 5 31 5031", "redirect 10.0.0.7:8085 t eu.36.g7", "standby 10.0.0.8:8086 s eu.0.c", "disconnect FLOOD too many frames", "pong 3");
+        assertThat(recorder.seen)
+                .containsExactly(
+                        "welcome v" + ClientProtocol.VERSION + " 77 9 20",
+                        "entered 12 0 1.0 2.0 3.0 4.0 100.0",
+                        "self 8 1.0 2.0 90/100 L12 5000 777",
+                        "updates 31 1 [5 2 1 1.0 2.0 0] [6 1 0 -1.0 -2.0 80]",
+                        "gone 1 6",
+                        "chat 6 lfg deadmines",
+                        "looted 5 31 5031",
+                        "redirect 10.0.0.7:8085 t eu.36.g7",
+                        "standby 10.0.0.8:8086 s eu.0.c",
+                        "disconnect FLOOD too many frames",
+                        "pong 3");
     }
 
     @Test
     void malformedBodiesAreRefusedWithTheirReasonAndNeverReachTheHandler() {
         assertThat(ClientMessages.decode(buffer, 0, 0, recorder)).isEqualTo(FrameError.EMPTY);
-        assertThat(ClientMessages.decode(buffer, 0, ClientProtocol.MAX_BODY + 1, recorder)).isEqualTo(FrameError.OVERSIZED);
+        assertThat(ClientMessages.decode(buffer, 0, ClientProtocol.MAX_BODY + 1, recorder))
+                .isEqualTo(FrameError.OVERSIZED);
         buffer.putByte(0, (byte) 0x7F);
         assertThat(ClientMessages.decode(buffer, 0, 1, recorder)).isEqualTo(FrameError.UNKNOWN_OPCODE);
         final int move = ClientMessages.move(buffer, 0, 1, 0f, 0f, 0f, 0f, 0);
@@ -69,7 +119,7 @@ class CodecRoundTripTest {
         assertThat(ClientMessages.decode(buffer, 0, move, recorder)).isEqualTo(FrameError.BAD_FIELD);
         final int hello = ClientMessages.hello(buffer, 0, 1, new byte[10]);
         assertThat(ClientMessages.decode(buffer, 0, hello + 1, recorder)).isEqualTo(FrameError.BAD_LENGTH);
-        buffer.putShort(ClientProtocol.HELLO_TOKEN_LENGTH, (short) 0, java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(ClientProtocol.HELLO_TOKEN_LENGTH, (short) 0, ByteOrder.LITTLE_ENDIAN);
         assertThat(ClientMessages.decode(buffer, 0, hello, recorder)).isEqualTo(FrameError.BAD_FIELD);
         // A node's opcode sent by a client is not a client message.
         final int pong = ServerMessages.pong(buffer, 0, 1);
@@ -80,11 +130,12 @@ class CodecRoundTripTest {
     @Test
     void encodersRefuseWhatTheWireCannotCarry() {
         assertThatThrownBy(() -> ClientMessages.say(buffer, 0, "x".repeat(256))).hasMessageContaining("1..255");
-        assertThatThrownBy(() -> ClientMessages.hello(buffer, 0, 1, new byte[0])).hasMessageContaining("token");
+        assertThatThrownBy(() -> ClientMessages.hello(buffer, 0, 1, new byte[0]))
+                .hasMessageContaining("token");
         assertThatThrownBy(() -> ServerMessages.updatesCount(buffer, 0, ClientProtocol.MAX_RECORDS + 1))
-            .hasMessageContaining("record count");
+                .hasMessageContaining("record count");
         assertThat(ClientProtocol.UPDATES_RECORDS + ClientProtocol.MAX_RECORDS * ClientProtocol.RECORD_LENGTH)
-            .isLessThanOrEqualTo(ClientProtocol.MAX_BODY);
+                .isLessThanOrEqualTo(ClientProtocol.MAX_BODY);
     }
 
     @Test

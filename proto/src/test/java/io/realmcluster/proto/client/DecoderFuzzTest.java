@@ -2,9 +2,8 @@ package io.realmcluster.proto.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Arbitrary bytes into both decoders: each returns a refusal or calls its handler, never throws,
@@ -26,8 +25,10 @@ class DecoderFuzzTest {
         assertThat(recorder.seen).hasSize((client == null ? 1 : 0) + (server == null ? 1 : 0));
         // The same body inside a larger buffer decodes the same way: nothing outside it matters.
         final Recorder inside = new Recorder();
-        assertThat(ClientMessages.decode(new UnsafeBuffer(framed), 1, input.length, inside)).isEqualTo(client);
-        assertThat(ServerMessages.decode(new UnsafeBuffer(framed), 1, input.length, inside)).isEqualTo(server);
+        assertThat(ClientMessages.decode(new UnsafeBuffer(framed), 1, input.length, inside))
+                .isEqualTo(client);
+        assertThat(ServerMessages.decode(new UnsafeBuffer(framed), 1, input.length, inside))
+                .isEqualTo(server);
         assertThat(inside.seen).isEqualTo(recorder.seen);
     }
 }

@@ -1,9 +1,9 @@
 package io.realmcluster.proto.client;
 
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.agrona.DirectBuffer;
 
 /** Records decoded messages as text, both directions, for round-trip assertions. */
@@ -22,7 +22,8 @@ final class Recorder implements ClientMessages.Handler, ServerMessages.Handler {
     }
 
     @Override
-    public void standbyHello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+    public void standbyHello(
+            final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
         seen.add("standby hello v" + version + " " + text(token, tokenOffset, tokenLength));
     }
 
@@ -62,42 +63,69 @@ final class Recorder implements ClientMessages.Handler, ServerMessages.Handler {
     }
 
     @Override
-    public void welcome(final int version, final long sessionId, final DirectBuffer cookie, final int cookieOffset,
-                        final int tickHz) {
+    public void welcome(
+            final int version,
+            final long sessionId,
+            final DirectBuffer cookie,
+            final int cookieOffset,
+            final int tickHz) {
         seen.add("welcome v" + version + " " + sessionId + " " + cookie.getByte(cookieOffset) + " " + tickHz);
     }
 
     @Override
-    public void worldEntered(final long entityId, final int mapId, final float x, final float y, final float z,
-                             final float o, final float visibility) {
+    public void worldEntered(
+            final long entityId,
+            final int mapId,
+            final float x,
+            final float y,
+            final float z,
+            final float o,
+            final float visibility) {
         seen.add("entered " + entityId + " " + mapId + " " + x + " " + y + " " + z + " " + o + " " + visibility);
     }
 
     @Override
-    public void selfState(final int acked, final float x, final float y, final float z, final float o, final int health,
-                          final int maxHealth, final int level, final long money, final long experience) {
-        seen.add("self " + acked + " " + x + " " + y + " " + health + "/" + maxHealth + " L" + level + " " + money + " " + experience);
+    public void selfState(
+            final int acked,
+            final float x,
+            final float y,
+            final float z,
+            final float o,
+            final int health,
+            final int maxHealth,
+            final int level,
+            final long money,
+            final long experience) {
+        seen.add("self " + acked + " " + x + " " + y + " " + health + "/" + maxHealth + " L" + level + " " + money + " "
+                + experience);
     }
 
     @Override
-    public void entityUpdates(final int tick, final int flags, final int count, final DirectBuffer buffer,
-                              final int recordsOffset) {
+    public void entityUpdates(
+            final int tick, final int flags, final int count, final DirectBuffer buffer, final int recordsOffset) {
         final StringBuilder s = new StringBuilder("updates " + tick + " " + flags);
         for (int i = 0; i < count; i++) {
             final int at = recordsOffset + i * ClientProtocol.RECORD_LENGTH;
-            s.append(" [").append(ServerMessages.Record.id(buffer, at)).append(' ')
-                .append(ServerMessages.Record.kind(buffer, at)).append(' ')
-                .append(ServerMessages.Record.flags(buffer, at)).append(' ')
-                .append(ServerMessages.Record.x(buffer, at)).append(' ')
-                .append(ServerMessages.Record.y(buffer, at)).append(' ')
-                .append(ServerMessages.Record.health(buffer, at)).append(']');
+            s.append(" [")
+                    .append(ServerMessages.Record.id(buffer, at))
+                    .append(' ')
+                    .append(ServerMessages.Record.kind(buffer, at))
+                    .append(' ')
+                    .append(ServerMessages.Record.flags(buffer, at))
+                    .append(' ')
+                    .append(ServerMessages.Record.x(buffer, at))
+                    .append(' ')
+                    .append(ServerMessages.Record.y(buffer, at))
+                    .append(' ')
+                    .append(ServerMessages.Record.health(buffer, at))
+                    .append(']');
         }
         seen.add(s.toString());
     }
 
     @Override
     public void entityGone(final int count, final DirectBuffer buffer, final int idsOffset) {
-        seen.add("gone " + count + " " + buffer.getLong(idsOffset, java.nio.ByteOrder.LITTLE_ENDIAN));
+        seen.add("gone " + count + " " + buffer.getLong(idsOffset, ByteOrder.LITTLE_ENDIAN));
     }
 
     @Override
@@ -111,14 +139,24 @@ final class Recorder implements ClientMessages.Handler, ServerMessages.Handler {
     }
 
     @Override
-    public void redirect(final String host, final int port, final DirectBuffer token, final int tokenOffset,
-                         final int tokenLength, final String instanceId) {
+    public void redirect(
+            final String host,
+            final int port,
+            final DirectBuffer token,
+            final int tokenOffset,
+            final int tokenLength,
+            final String instanceId) {
         seen.add("redirect " + host + ":" + port + " " + text(token, tokenOffset, tokenLength) + " " + instanceId);
     }
 
     @Override
-    public void standby(final String host, final int port, final DirectBuffer token, final int tokenOffset,
-                        final int tokenLength, final String instanceId) {
+    public void standby(
+            final String host,
+            final int port,
+            final DirectBuffer token,
+            final int tokenOffset,
+            final int tokenLength,
+            final String instanceId) {
         seen.add("standby " + host + ":" + port + " " + text(token, tokenOffset, tokenLength) + " " + instanceId);
     }
 

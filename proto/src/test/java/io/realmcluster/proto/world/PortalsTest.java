@@ -12,13 +12,17 @@ class PortalsTest {
         final float outside = Portals.RADIUS + 1f;
 
         assertThat(Portals.enteredBy(continent, stockade.x() - outside, stockade.y(), stockade.x() - 1f, stockade.y()))
-            .isEqualTo(stockade);
+                .isEqualTo(stockade);
         assertThat(Portals.enteredBy(continent, stockade.x() - 1f, stockade.y(), stockade.x() + 1f, stockade.y()))
-            .as("a step inside it, as after arriving in it").isNull();
-        assertThat(Portals.enteredBy(continent, stockade.x() - outside, stockade.y(), stockade.x() - outside,
-            stockade.y() + 1f)).as("a step past it").isNull();
+                .as("a step inside it, as after arriving in it")
+                .isNull();
+        assertThat(Portals.enteredBy(
+                        continent, stockade.x() - outside, stockade.y(), stockade.x() - outside, stockade.y() + 1f))
+                .as("a step past it")
+                .isNull();
         assertThat(Portals.enteredBy(Portals.on(1), stockade.x() - outside, stockade.y(), stockade.x(), stockade.y()))
-            .as("another map's portals").isNull();
+                .as("another map's portals")
+                .isNull();
     }
 
     @Test

@@ -5,13 +5,6 @@ import static io.realmcluster.proto.client.ClientProtocol.LENGTH_PREFIX;
 import static io.realmcluster.proto.client.ClientProtocol.RECORD_LENGTH;
 import static io.realmcluster.proto.client.ClientProtocol.UPDATES_FLAG_RESET;
 
-import java.net.InetSocketAddress;
-import java.nio.ByteOrder;
-import java.util.concurrent.TimeUnit;
-
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -27,6 +20,12 @@ import io.realmcluster.proto.client.Frames;
 import io.realmcluster.proto.client.ServerMessages;
 import io.realmcluster.proto.client.ServerMessages.Record;
 import io.realmcluster.proto.world.Portals;
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One headless game client: connects to its node with the token from Login, enters the world,
@@ -36,6 +35,7 @@ import io.realmcluster.proto.world.Portals;
 final class Bot implements ServerMessages.Handler {
     /** Yards per second; the node allows 7. */
     static final float SPEED = 6f;
+
     static final float ATTACK_RANGE = 30f;
     static final float MELEE_DISTANCE = 4f;
     static final float LOOT_DISTANCE = 3f;
@@ -44,6 +44,7 @@ final class Bot implements ServerMessages.Handler {
     static final float LEASH = 45f;
     /** A sent position this far from where the node says the bot is means the move was refused. */
     static final float CORRECTION = 2f;
+
     private static final long ATTACK_REPEAT_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** A bot without a target looks for one this often, not every tick: a look goes over everything it sees. */
     private static final long LOOK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
@@ -67,13 +68,23 @@ final class Bot implements ServerMessages.Handler {
     private static final long STANDBY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** How long the old node's connection may stay open after a standby took over. */
     private static final long RETIRING_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private static final Portals.Portal[] NO_PORTALS = {};
     private static final double MAX_STEP_SECONDS = 0.1;
     private static final double TWO_PI = 2 * Math.PI;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     /** Where a bot is in its life; NEW until its Login answered. */
-    enum State { NEW, CONNECTING, HANDSHAKE, ENTERING, IN_WORLD, REDIRECTING, LOGGING_OUT, DONE }
+    enum State {
+        NEW,
+        CONNECTING,
+        HANDSHAKE,
+        ENTERING,
+        IN_WORLD,
+        REDIRECTING,
+        LOGGING_OUT,
+        DONE
+    }
 
     final int index;
     final String account;
@@ -84,6 +95,7 @@ final class Bot implements ServerMessages.Handler {
     private final long chatEveryNanos;
     /** How far from the entry point this bot's home may be. */
     private final float spreadYards;
+
     private final VisibleEntities entities = new VisibleEntities();
     private final LatencyRing ring = new LatencyRing();
     private final UnsafeBuffer view = new UnsafeBuffer();
@@ -95,10 +107,12 @@ final class Bot implements ServerMessages.Handler {
     private Channel channel;
     /** This session's id and UDP cookie (from WELCOME), and the socket its moves go out on when they go as datagrams. */
     private long sessionId;
+
     private final byte[] cookie = new byte[ClientProtocol.COOKIE_BYTES];
     private Channel datagrams;
     /** A second connection to the node this bot's map moves to (STANDBY), until it takes over or ends. */
     private Channel standby;
+
     private InetSocketAddress standbyAddress;
     private byte[] standbyToken;
     private String standbyInstance;
@@ -106,10 +120,12 @@ final class Bot implements ServerMessages.Handler {
     private boolean redirectAwaitsStandby;
     /** The old node's connection after a standby took over, until that node closes it (after its REDIRECT). */
     private Channel retiring;
+
     private long retiringSinceNanos;
     private long phaseStartedNanos;
     /** When this bot's Login call started, until it enters the world; then 0. */
     private long loginStartedNanos;
+
     private boolean settled;
     private boolean finished;
     private boolean counted;
@@ -156,6 +172,7 @@ final class Bot implements ServerMessages.Handler {
     long standbyTakeovers;
     /** When the last SELF_STATE came; at a redirect, kept until the first one from the new node measures the gap. */
     private long lastSelfStateNanos;
+
     private long redirectedAfterStateNanos;
     /** Portals walked into that did not lead anywhere within {@link #PORTAL_WAIT_NANOS}. */
     long portalsRefused;
@@ -163,15 +180,24 @@ final class Bot implements ServerMessages.Handler {
     long instancesEntered;
     /** Whether this bot goes through portals (dungeons and back), and how long it stays on a map before it does. */
     private final boolean dungeonGoer;
+
     private final long stayNanos;
     private Portals.Portal[] portalsHere = NO_PORTALS;
     private Portals.Portal portalGoal;
     private long portalAfterNanos;
     private long portalWaitSinceNanos;
 
-    Bot(final int index, final String account, final String password, final String character, final BotLoop loop,
-        final BotFleet fleet, final long chatEveryNanos, final float spreadYards, final boolean dungeonGoer,
-        final long stayNanos) {
+    Bot(
+            final int index,
+            final String account,
+            final String password,
+            final String character,
+            final BotLoop loop,
+            final BotFleet fleet,
+            final long chatEveryNanos,
+            final float spreadYards,
+            final boolean dungeonGoer,
+            final long stayNanos) {
         this.spreadYards = spreadYards;
         this.dungeonGoer = dungeonGoer;
         this.stayNanos = stayNanos;
@@ -187,8 +213,11 @@ final class Bot implements ServerMessages.Handler {
     // ---- connection ----
 
     /** Login (started at {@code loginStarted}, nano time) answered: connect to the node. On the loop's thread. */
-    void connect(final InetSocketAddress nodeAddress, final byte[] sessionToken, final String instance,
-                 final long loginStarted) {
+    void connect(
+            final InetSocketAddress nodeAddress,
+            final byte[] sessionToken,
+            final String instance,
+            final long loginStarted) {
         if (fleet.stopping()) {
             state = State.DONE;
             settle(false);
@@ -213,15 +242,25 @@ final class Bot implements ServerMessages.Handler {
      * handler hears of it. The bot fails when its own cannot connect.
      */
     private void connectTo(final InetSocketAddress to, final boolean asStandby) {
-        final ChannelFuture connect = loop.bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(final SocketChannel ch) {
-                ch.pipeline().addLast(
-                    new LengthFieldBasedFrameDecoder(ByteOrder.LITTLE_ENDIAN, LENGTH_PREFIX + ClientProtocol.MAX_BODY,
-                        0, LENGTH_PREFIX, 0, LENGTH_PREFIX, true),
-                    new BotChannelHandler(Bot.this));
-            }
-        }).connect(to);
+        final ChannelFuture connect = loop.bootstrap
+                .clone()
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(final SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(
+                                        new LengthFieldBasedFrameDecoder(
+                                                ByteOrder.LITTLE_ENDIAN,
+                                                LENGTH_PREFIX + ClientProtocol.MAX_BODY,
+                                                0,
+                                                LENGTH_PREFIX,
+                                                0,
+                                                LENGTH_PREFIX,
+                                                true),
+                                        new BotChannelHandler(Bot.this));
+                    }
+                })
+                .connect(to);
         if (asStandby) {
             standby = connect.channel();
         } else {
@@ -237,8 +276,12 @@ final class Bot implements ServerMessages.Handler {
             } else if (done.channel() == channel) {
                 channel = null;
                 final Throwable cause = done.cause();
-                fail("connect", "cannot connect to " + to + ": "
-                    + (cause == null ? "cancelled" : cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+                fail(
+                        "connect",
+                        "cannot connect to " + to + ": "
+                                + (cause == null
+                                        ? "cancelled"
+                                        : cause.getMessage() == null ? cause.toString() : cause.getMessage()));
             }
         });
     }
@@ -254,7 +297,8 @@ final class Bot implements ServerMessages.Handler {
         }
         state = State.HANDSHAKE;
         send(ClientMessages.hello(loop.out, LENGTH_PREFIX, ClientProtocol.VERSION, token), false);
-        // Right behind HELLO: the node enters it once the login's claim is done, a round trip sooner than after WELCOME.
+        // Right behind HELLO: the node enters it once the login's claim is done, a round trip sooner than after
+        // WELCOME.
         send(ClientMessages.enterWorld(loop.out, LENGTH_PREFIX, instanceId), true);
     }
 
@@ -291,8 +335,11 @@ final class Bot implements ServerMessages.Handler {
         }
         final FrameError error = ServerMessages.decode(view, 0, length, this);
         if (error != null) {
-            fleet.protocolError(this, error.label(), "frame of " + length + " bytes with opcode "
-                + (length > 0 ? String.format("0x%02X", view.getByte(0)) : "none"));
+            fleet.protocolError(
+                    this,
+                    error.label(),
+                    "frame of " + length + " bytes with opcode "
+                            + (length > 0 ? String.format("0x%02X", view.getByte(0)) : "none"));
         }
     }
 
@@ -326,13 +373,19 @@ final class Bot implements ServerMessages.Handler {
             }
             return;
         }
-        if (state != State.LOGGING_OUT && state != State.DONE && disconnectReason == null && !closedForError
-            && !fleet.stopping()) {
+        if (state != State.LOGGING_OUT
+                && state != State.DONE
+                && disconnectReason == null
+                && !closedForError
+                && !fleet.stopping()) {
             fleet.disconnected(this, "connection_lost", true, "the connection closed without DISCONNECT");
         }
         if (!settled) {
-            fail("enter", disconnectReason != null ? "disconnected before entering the world: " + disconnectReason.label()
-                : "connection closed before entering the world");
+            fail(
+                    "enter",
+                    disconnectReason != null
+                            ? "disconnected before entering the world: " + disconnectReason.label()
+                            : "connection closed before entering the world");
         }
         // Out for good: a standby connection left open would hold a session on the other node until its token expires.
         closeSideConnections();
@@ -419,8 +472,12 @@ final class Bot implements ServerMessages.Handler {
             if (!done.isSuccess() && datagrams == opened) {
                 datagrams = null;
                 final Throwable cause = done.cause();
-                fail("udp", "cannot open a UDP socket to " + address + ": "
-                    + (cause == null ? "cancelled" : cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+                fail(
+                        "udp",
+                        "cannot open a UDP socket to " + address + ": "
+                                + (cause == null
+                                        ? "cancelled"
+                                        : cause.getMessage() == null ? cause.toString() : cause.getMessage()));
             }
         });
     }
@@ -463,19 +520,23 @@ final class Bot implements ServerMessages.Handler {
     void tick(final long now) {
         switch (state) {
             case CONNECTING, HANDSHAKE, ENTERING, REDIRECTING -> {
-                if (state == State.REDIRECTING && redirectAwaitsStandby && now - phaseStartedNanos > STANDBY_GRACE_NANOS
-                    && standby != null) {
+                if (state == State.REDIRECTING
+                        && redirectAwaitsStandby
+                        && now - phaseStartedNanos > STANDBY_GRACE_NANOS
+                        && standby != null) {
                     // Not let in by now: follow the REDIRECT instead (its close reconnects).
                     standby.close();
                 }
                 if (now - phaseStartedNanos > ENTER_TIMEOUT_NANOS) {
-                    fail("enter", "no WORLD_ENTERED within " + TimeUnit.NANOSECONDS.toSeconds(ENTER_TIMEOUT_NANOS)
-                        + " s of connecting (stuck in " + state.name().toLowerCase(java.util.Locale.ROOT) + ")");
+                    fail(
+                            "enter",
+                            "no WORLD_ENTERED within " + TimeUnit.NANOSECONDS.toSeconds(ENTER_TIMEOUT_NANOS)
+                                    + " s of connecting (stuck in "
+                                    + state.name().toLowerCase(Locale.ROOT) + ")");
                 }
             }
             case IN_WORLD -> behave(now);
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -526,7 +587,8 @@ final class Bot implements ServerMessages.Handler {
         }
         ring.sent(sequence, now, x, y);
         if (datagrams != null && datagrams.isActive()) {
-            sendDatagram(ClientMessages.move(loop.out, ClientProtocol.DATAGRAM_BODY, sequence, x, y, z, orientation, 0));
+            sendDatagram(
+                    ClientMessages.move(loop.out, ClientProtocol.DATAGRAM_BODY, sequence, x, y, z, orientation, 0));
         } else {
             send(ClientMessages.move(loop.out, LENGTH_PREFIX, sequence, x, y, z, orientation, 0), false);
         }
@@ -657,8 +719,12 @@ final class Bot implements ServerMessages.Handler {
     // ---- what the node sends ----
 
     @Override
-    public void welcome(final int version, final long sessionId, final DirectBuffer cookie, final int cookieOffset,
-                        final int tickHz) {
+    public void welcome(
+            final int version,
+            final long sessionId,
+            final DirectBuffer cookie,
+            final int cookieOffset,
+            final int tickHz) {
         if (state != State.HANDSHAKE) {
             fleet.protocolError(this, "unexpected_welcome", "WELCOME in state " + state);
             return;
@@ -669,8 +735,14 @@ final class Bot implements ServerMessages.Handler {
     }
 
     @Override
-    public void worldEntered(final long entity, final int mapId, final float ex, final float ey, final float ez,
-                             final float eo, final float visibilityDistance) {
+    public void worldEntered(
+            final long entity,
+            final int mapId,
+            final float ex,
+            final float ey,
+            final float ez,
+            final float eo,
+            final float visibilityDistance) {
         if (state != State.ENTERING) {
             fleet.protocolError(this, "unexpected_world_entered", "WORLD_ENTERED in state " + state);
             return;
@@ -724,9 +796,17 @@ final class Bot implements ServerMessages.Handler {
     }
 
     @Override
-    public void selfState(final int ackedSequence, final float sx, final float sy, final float sz, final float so,
-                          final int selfHealth, final int maxHealth, final int level, final long selfMoney,
-                          final long selfExperience) {
+    public void selfState(
+            final int ackedSequence,
+            final float sx,
+            final float sy,
+            final float sz,
+            final float so,
+            final int selfHealth,
+            final int maxHealth,
+            final int level,
+            final long selfMoney,
+            final long selfExperience) {
         final long now = System.nanoTime();
         if (redirectedAfterStateNanos != 0) {
             loop.redirectGaps.recordValue(Math.max(0, now - redirectedAfterStateNanos) / 1000);
@@ -736,7 +816,8 @@ final class Bot implements ServerMessages.Handler {
         final long latency = ring.acked(ackedSequence, now);
         if (latency >= 0) {
             loop.latency.recordValue(latency / 1000);
-            if (Math.abs(ring.sentX(ackedSequence) - sx) > CORRECTION || Math.abs(ring.sentY(ackedSequence) - sy) > CORRECTION) {
+            if (Math.abs(ring.sentX(ackedSequence) - sx) > CORRECTION
+                    || Math.abs(ring.sentY(ackedSequence) - sy) > CORRECTION) {
                 // The node refused a move (or moved the bot itself): continue from where it has the bot.
                 x = sx;
                 y = sy;
@@ -759,8 +840,8 @@ final class Bot implements ServerMessages.Handler {
     }
 
     @Override
-    public void entityUpdates(final int tick, final int flags, final int count, final DirectBuffer buffer,
-                              final int recordsOffset) {
+    public void entityUpdates(
+            final int tick, final int flags, final int count, final DirectBuffer buffer, final int recordsOffset) {
         final boolean reset = (flags & UPDATES_FLAG_RESET) != 0;
         if (reset) {
             entities.clear();
@@ -805,8 +886,13 @@ final class Bot implements ServerMessages.Handler {
     }
 
     @Override
-    public void redirect(final String host, final int port, final DirectBuffer redirectToken, final int tokenOffset,
-                         final int tokenLength, final String instance) {
+    public void redirect(
+            final String host,
+            final int port,
+            final DirectBuffer redirectToken,
+            final int tokenOffset,
+            final int tokenLength,
+            final String instance) {
         final byte[] newToken = new byte[tokenLength];
         redirectToken.getBytes(tokenOffset, newToken);
         // Resolving here blocks the loop; redirects are rare and carry addresses, not names, in practice.
@@ -841,8 +927,13 @@ final class Bot implements ServerMessages.Handler {
     }
 
     @Override
-    public void standby(final String host, final int port, final DirectBuffer standbyTokenBuffer, final int tokenOffset,
-                        final int tokenLength, final String instance) {
+    public void standby(
+            final String host,
+            final int port,
+            final DirectBuffer standbyTokenBuffer,
+            final int tokenOffset,
+            final int tokenLength,
+            final String instance) {
         final InetSocketAddress target = new InetSocketAddress(host, port);
         if (state != State.IN_WORLD || target.isUnresolved() || standby != null && target.equals(standbyAddress)) {
             return;

@@ -1,14 +1,12 @@
 package io.realmcluster.tools.bots;
 
-import java.io.IOException;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The last handler of a bot's connection: passes whole frames (prefix removed) and connection events to its bot. */
 final class BotChannelHandler extends SimpleChannelInboundHandler<ByteBuf> {

@@ -1,10 +1,9 @@
 package io.realmcluster.tools.bots;
 
+import io.realmcluster.common.net.HostPort;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-
-import io.realmcluster.common.net.HostPort;
 
 /**
  * What a {@link BotFleet} does: where to log in, how many bots, for how long, and how hard to push
@@ -28,35 +27,105 @@ import io.realmcluster.common.net.HostPort;
  *                          and characters exist (an operator made them, e.g. with realmctl create) and every bot
  *                          logs in with this password
  */
-public record BotConfig(List<HostPort> controlPlanes, int count, Duration duration, String realm, String namePrefix,
-                        int loginConcurrency, int ioThreads, Duration chatEvery, float spreadYards,
-                        double dungeonShare, Duration dungeonStay, String accountsPassword, boolean movesOverUdp) {
+public record BotConfig(
+        List<HostPort> controlPlanes,
+        int count,
+        Duration duration,
+        String realm,
+        String namePrefix,
+        int loginConcurrency,
+        int ioThreads,
+        Duration chatEvery,
+        float spreadYards,
+        double dungeonShare,
+        Duration dungeonStay,
+        String accountsPassword,
+        boolean movesOverUdp) {
     /** Bots spread over {@link #DEFAULT_SPREAD_YARDS}, a start zone. */
     public static final float DEFAULT_SPREAD_YARDS = 150f;
 
-    public BotConfig(final List<HostPort> controlPlanes, final int count, final Duration duration, final String realm,
-                     final String namePrefix, final int loginConcurrency, final int ioThreads, final Duration chatEvery) {
-        this(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery, DEFAULT_SPREAD_YARDS);
+    public BotConfig(
+            final List<HostPort> controlPlanes,
+            final int count,
+            final Duration duration,
+            final String realm,
+            final String namePrefix,
+            final int loginConcurrency,
+            final int ioThreads,
+            final Duration chatEvery) {
+        this(
+                controlPlanes,
+                count,
+                duration,
+                realm,
+                namePrefix,
+                loginConcurrency,
+                ioThreads,
+                chatEvery,
+                DEFAULT_SPREAD_YARDS);
     }
 
     /** Bots that stay on the map they enter. */
-    public BotConfig(final List<HostPort> controlPlanes, final int count, final Duration duration, final String realm,
-                     final String namePrefix, final int loginConcurrency, final int ioThreads, final Duration chatEvery,
-                     final float spreadYards) {
-        this(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery, spreadYards, 0,
-            Duration.ofSeconds(20), null, false);
+    public BotConfig(
+            final List<HostPort> controlPlanes,
+            final int count,
+            final Duration duration,
+            final String realm,
+            final String namePrefix,
+            final int loginConcurrency,
+            final int ioThreads,
+            final Duration chatEvery,
+            final float spreadYards) {
+        this(
+                controlPlanes,
+                count,
+                duration,
+                realm,
+                namePrefix,
+                loginConcurrency,
+                ioThreads,
+                chatEvery,
+                spreadYards,
+                0,
+                Duration.ofSeconds(20),
+                null,
+                false);
     }
 
     /** The same bots, with {@code share} of them going through portals and staying {@code stay} on each map. */
     public BotConfig withDungeons(final double share, final Duration stay) {
-        return new BotConfig(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery,
-            spreadYards, share, stay, accountsPassword, movesOverUdp);
+        return new BotConfig(
+                controlPlanes,
+                count,
+                duration,
+                realm,
+                namePrefix,
+                loginConcurrency,
+                ioThreads,
+                chatEvery,
+                spreadYards,
+                share,
+                stay,
+                accountsPassword,
+                movesOverUdp);
     }
 
     /** The same bots, logging in to existing accounts and characters with {@code password} instead of registering. */
     public BotConfig withExistingAccounts(final String password) {
-        return new BotConfig(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery,
-            spreadYards, dungeonShare, dungeonStay, Objects.requireNonNull(password, "password"), movesOverUdp);
+        return new BotConfig(
+                controlPlanes,
+                count,
+                duration,
+                realm,
+                namePrefix,
+                loginConcurrency,
+                ioThreads,
+                chatEvery,
+                spreadYards,
+                dungeonShare,
+                dungeonStay,
+                Objects.requireNonNull(password, "password"),
+                movesOverUdp);
     }
 
     /**
@@ -64,8 +133,20 @@ public record BotConfig(List<HostPort> controlPlanes, int count, Duration durati
      * what the node sends, stays on TCP), or over TCP.
      */
     public BotConfig withMovesOverUdp(final boolean udp) {
-        return new BotConfig(controlPlanes, count, duration, realm, namePrefix, loginConcurrency, ioThreads, chatEvery,
-            spreadYards, dungeonShare, dungeonStay, accountsPassword, udp);
+        return new BotConfig(
+                controlPlanes,
+                count,
+                duration,
+                realm,
+                namePrefix,
+                loginConcurrency,
+                ioThreads,
+                chatEvery,
+                spreadYards,
+                dungeonShare,
+                dungeonStay,
+                accountsPassword,
+                udp);
     }
 
     @Override

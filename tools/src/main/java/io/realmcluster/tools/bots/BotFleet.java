@@ -1,9 +1,35 @@
 package io.realmcluster.tools.bots;
 
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.realmcluster.common.grpc.Channels;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.v1.LoginGrpc;
+import io.realmcluster.proto.v1.LoginRequest;
+import io.realmcluster.proto.v1.LoginResponse;
+import io.realmcluster.proto.v1.PlayerCreateCharacterRequest;
+import io.realmcluster.proto.v1.RegisterAccountRequest;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,33 +41,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
-
 import org.HdrHistogram.Histogram;
 import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutor;
-import io.realmcluster.common.grpc.Channels;
-import io.realmcluster.common.net.HostPort;
-import io.realmcluster.proto.client.ClientProtocol;
-import io.realmcluster.proto.v1.LoginGrpc;
-import io.realmcluster.proto.v1.LoginRequest;
-import io.realmcluster.proto.v1.LoginResponse;
-import io.realmcluster.proto.v1.PlayerCreateCharacterRequest;
-import io.realmcluster.proto.v1.RegisterAccountRequest;
 
 /**
  * Thousands of headless game clients in one process: registers an account and a character per
@@ -51,6 +54,7 @@ import io.realmcluster.proto.v1.RegisterAccountRequest;
 public final class BotFleet {
     /** Login attempts while the control plane says UNAVAILABLE, half a second apart: 30 s in all. */
     private static final int LOGIN_ATTEMPTS = 60;
+
     private static final long LOGIN_RETRY_MILLIS = 500;
     private static final Logger LOG = LoggerFactory.getLogger(BotFleet.class);
     private static final long CALL_DEADLINE_SECONDS = 10;
@@ -60,6 +64,7 @@ public final class BotFleet {
     /** Human warrior: a valid pair on every realm. */
     /** Human and orc warriors, alternately: half the bots start in Eastern Kingdoms, half in Kalimdor. */
     private static final int[] RACES = {1, 2};
+
     private static final int CLASS = 1;
     private static final int MAX_LOGGED_PROBLEMS = 20;
 
@@ -134,8 +139,8 @@ public final class BotFleet {
             throw new IllegalStateException("a fleet runs once");
         }
         final long runStarted = System.nanoTime();
-        final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-            new DefaultThreadFactory("bots-io", true), NioIoHandler.newFactory());
+        final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(
+                config.ioThreads(), new DefaultThreadFactory("bots-io", true), NioIoHandler.newFactory());
         final ManagedChannel grpc = Channels.forTargets(config.controlPlanes(), 30);
         final List<BotLoop> loops = new ArrayList<>();
         final List<Bot> bots = new ArrayList<>(config.count());
@@ -143,29 +148,45 @@ public final class BotFleet {
         try {
             for (final EventExecutor executor : group) {
                 final EventLoop eventLoop = (EventLoop) executor;
-                final Bootstrap bootstrap = new Bootstrap().group(eventLoop).channel(NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
-                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
-                final Bootstrap datagrams = new Bootstrap().group(eventLoop).channel(NioDatagramChannel.class)
-                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                    .handler(DropDatagrams.INSTANCE);
+                final Bootstrap bootstrap = new Bootstrap()
+                        .group(eventLoop)
+                        .channel(NioSocketChannel.class)
+                        .option(ChannelOption.TCP_NODELAY, true)
+                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+                final Bootstrap datagrams = new Bootstrap()
+                        .group(eventLoop)
+                        .channel(NioDatagramChannel.class)
+                        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                        .handler(DropDatagrams.INSTANCE);
                 loops.add(new BotLoop(eventLoop, bootstrap, datagrams, random.nextLong()));
             }
             final long chatEveryNanos = config.chatEvery().toNanos();
             for (int i = 0; i < config.count(); i++) {
                 final BotLoop loop = loops.get(i % loops.size());
-                final Bot bot = new Bot(i, BotNames.account(config.namePrefix(), i),
-                    config.accountsPassword() != null ? config.accountsPassword() : password(random),
-                    BotNames.character(config.namePrefix(), i), loop, this, chatEveryNanos, config.spreadYards(),
-                    goesThroughPortals(i, config.dungeonShare()), config.dungeonStay().toNanos());
+                final Bot bot = new Bot(
+                        i,
+                        BotNames.account(config.namePrefix(), i),
+                        config.accountsPassword() != null ? config.accountsPassword() : password(random),
+                        BotNames.character(config.namePrefix(), i),
+                        loop,
+                        this,
+                        chatEveryNanos,
+                        config.spreadYards(),
+                        goesThroughPortals(i, config.dungeonShare()),
+                        config.dungeonStay().toNanos());
                 loop.bots.add(bot);
                 bots.add(bot);
             }
             running = List.copyOf(loops);
             loops.forEach(BotLoop::start);
-            LOG.info("bots: logging in {} bots as {}bot0..{} through {} ({} at a time)", config.count(),
-                config.namePrefix(), config.count() - 1, HostPort.join(config.controlPlanes()), config.loginConcurrency());
+            LOG.info(
+                    "bots: logging in {} bots as {}bot0..{} through {} ({} at a time)",
+                    config.count(),
+                    config.namePrefix(),
+                    config.count() - 1,
+                    HostPort.join(config.controlPlanes()),
+                    config.loginConcurrency());
 
             nextProgressNanos = System.nanoTime() + PROGRESS_NANOS;
             dispatchLogins(grpc, bots);
@@ -174,9 +195,14 @@ public final class BotFleet {
             }
             final long worldStarted = System.nanoTime();
             if (inWorld.get() > 0) {
-                LOG.info("bots: {} of {} in the world after {} s; running {}", inWorld.get(), config.count(),
-                    String.format(java.util.Locale.ROOT, "%.1f", (worldStarted - runStarted) / 1e9),
-                    config.duration().isZero() ? "until stopped" : "for " + config.duration().toSeconds() + " s");
+                LOG.info(
+                        "bots: {} of {} in the world after {} s; running {}",
+                        inWorld.get(),
+                        config.count(),
+                        String.format(Locale.ROOT, "%.1f", (worldStarted - runStarted) / 1e9),
+                        config.duration().isZero()
+                                ? "until stopped"
+                                : "for " + config.duration().toSeconds() + " s");
             } else {
                 LOG.warn("bots: no bot entered the world; stopping");
             }
@@ -184,7 +210,9 @@ public final class BotFleet {
             final boolean untilStopped = config.duration().isZero();
             while (!stopRequested() && inWorld.get() > 0) {
                 final long remaining = untilStopped ? TimeUnit.SECONDS.toNanos(1) : deadline - System.nanoTime();
-                if (remaining <= 0 || stopRequested.await(Math.min(remaining, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS)) {
+                if (remaining <= 0
+                        || stopRequested.await(
+                                Math.min(remaining, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS)) {
                     break;
                 }
                 progressIfDue();
@@ -197,8 +225,10 @@ public final class BotFleet {
                 execute(loop, loop::logoutAll);
             }
             if (!finished.await(LOGOUT_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.info("bots: {} bots still connected {} s after LOGOUT; closing them", finished.getCount(),
-                    LOGOUT_WAIT_SECONDS);
+                LOG.info(
+                        "bots: {} bots still connected {} s after LOGOUT; closing them",
+                        finished.getCount(),
+                        LOGOUT_WAIT_SECONDS);
                 for (final BotLoop loop : loops) {
                     execute(loop, loop::closeAll);
                 }
@@ -250,15 +280,31 @@ public final class BotFleet {
     }
 
     private void register(final ManagedChannel grpc, final Bot bot, final Semaphore permits) {
-        stub(grpc).registerAccount(RegisterAccountRequest.newBuilder().setName(bot.account).setPassword(bot.password).build(),
-            unary(account -> createCharacter(grpc, bot, permits), error -> loginFailed(bot, permits, "register", error)));
+        stub(grpc)
+                .registerAccount(
+                        RegisterAccountRequest.newBuilder()
+                                .setName(bot.account)
+                                .setPassword(bot.password)
+                                .build(),
+                        unary(
+                                account -> createCharacter(grpc, bot, permits),
+                                error -> loginFailed(bot, permits, "register", error)));
     }
 
     private void createCharacter(final ManagedChannel grpc, final Bot bot, final Semaphore permits) {
-        stub(grpc).createCharacter(PlayerCreateCharacterRequest.newBuilder().setAccount(bot.account)
-                .setPassword(bot.password).setRealm(config.realm()).setName(bot.character).setRace(RACES[bot.index % RACES.length]).setClass_(CLASS)
-                .build(),
-            unary(character -> login(grpc, bot, permits, 1), error -> loginFailed(bot, permits, "create character", error)));
+        stub(grpc)
+                .createCharacter(
+                        PlayerCreateCharacterRequest.newBuilder()
+                                .setAccount(bot.account)
+                                .setPassword(bot.password)
+                                .setRealm(config.realm())
+                                .setName(bot.character)
+                                .setRace(RACES[bot.index % RACES.length])
+                                .setClass_(CLASS)
+                                .build(),
+                        unary(
+                                character -> login(grpc, bot, permits, 1),
+                                error -> loginFailed(bot, permits, "create character", error)));
     }
 
     /**
@@ -267,21 +313,30 @@ public final class BotFleet {
      */
     private void login(final ManagedChannel grpc, final Bot bot, final Semaphore permits, final int attempt) {
         final long started = System.nanoTime();
-        stub(grpc).login(LoginRequest.newBuilder().setAccount(bot.account).setPassword(bot.password)
-                .setRealm(config.realm()).setCharacter(bot.character).build(),
-            unary(response -> loggedIn(bot, permits, response, started), error -> {
-                if (Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE && attempt < LOGIN_ATTEMPTS
-                    && !stopRequested()) {
-                    try {
-                        bot.loop.eventLoop.schedule(() -> login(grpc, bot, permits, attempt + 1),
-                            LOGIN_RETRY_MILLIS, TimeUnit.MILLISECONDS);
-                        return;
-                    } catch (final RejectedExecutionException stopped) {
-                        // The run is ending: report the failure below.
-                    }
-                }
-                loginFailed(bot, permits, "login", error);
-            }));
+        stub(grpc)
+                .login(
+                        LoginRequest.newBuilder()
+                                .setAccount(bot.account)
+                                .setPassword(bot.password)
+                                .setRealm(config.realm())
+                                .setCharacter(bot.character)
+                                .build(),
+                        unary(response -> loggedIn(bot, permits, response, started), error -> {
+                            if (Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE
+                                    && attempt < LOGIN_ATTEMPTS
+                                    && !stopRequested()) {
+                                try {
+                                    bot.loop.eventLoop.schedule(
+                                            () -> login(grpc, bot, permits, attempt + 1),
+                                            LOGIN_RETRY_MILLIS,
+                                            TimeUnit.MILLISECONDS);
+                                    return;
+                                } catch (final RejectedExecutionException stopped) {
+                                    // The run is ending: report the failure below.
+                                }
+                            }
+                            loginFailed(bot, permits, "login", error);
+                        }));
     }
 
     private void loggedIn(final Bot bot, final Semaphore permits, final LoginResponse response, final long started) {
@@ -293,9 +348,13 @@ public final class BotFleet {
         final String instance = response.getInstanceId();
         final String host = response.getNodeClient().getHost();
         final int port = response.getNodeClient().getPort();
-        final String problem = token.length == 0 || token.length > ClientProtocol.MAX_TOKEN ? "a session token of " + token.length + " bytes"
-            : instance.isEmpty() || instance.length() > ClientProtocol.MAX_INSTANCE_ID ? "an instance id of " + instance.length() + " characters"
-            : host.isEmpty() || port <= 0 || port > 65535 ? "no node endpoint (" + host + ":" + port + ")" : null;
+        final String problem = token.length == 0 || token.length > ClientProtocol.MAX_TOKEN
+                ? "a session token of " + token.length + " bytes"
+                : instance.isEmpty() || instance.length() > ClientProtocol.MAX_INSTANCE_ID
+                        ? "an instance id of " + instance.length() + " characters"
+                        : host.isEmpty() || port <= 0 || port > 65535
+                                ? "no node endpoint (" + host + ":" + port + ")"
+                                : null;
         if (problem != null) {
             execute(bot.loop, () -> bot.fail("login", "Login answered with " + problem));
             return;
@@ -313,14 +372,16 @@ public final class BotFleet {
     private void loginFailed(final Bot bot, final Semaphore permits, final String step, final Throwable error) {
         permits.release();
         final Status status = Status.fromThrowable(error);
-        final String description = status.getDescription() != null ? status.getDescription() : status.getCode().name();
+        final String description = status.getDescription() != null
+                ? status.getDescription()
+                : status.getCode().name();
         final String detail;
         if (status.getCode() == Status.Code.ALREADY_EXISTS && step.equals("register")) {
             detail = "account '" + bot.account + "' already exists (an earlier run with --name-prefix "
-                + config.namePrefix() + "?); use another prefix";
+                    + config.namePrefix() + "?); use another prefix";
         } else if (status.getCode() == Status.Code.ALREADY_EXISTS) {
             detail = "character '" + bot.character + "' already exists in realm " + config.realm()
-                + "; use another --name-prefix";
+                    + "; use another --name-prefix";
         } else if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
             detail = "control plane at " + HostPort.join(config.controlPlanes()) + " did not answer: " + description;
         } else {
@@ -433,15 +494,20 @@ public final class BotFleet {
             return;
         }
         nextProgressNanos = now + PROGRESS_NANOS;
-        LOG.info("bots: {} logged in, {} of {} in the world, {} failed; {} moves sent, {} kills", loggedIn.get(),
-            inWorld.get(), config.count(), failedBots.get(), String.format(java.util.Locale.ROOT, "%,d", movesSent.sum()),
-            kills.sum());
+        LOG.info(
+                "bots: {} logged in, {} of {} in the world, {} failed; {} moves sent, {} kills",
+                loggedIn.get(),
+                inWorld.get(),
+                config.count(),
+                failedBots.get(),
+                String.format(Locale.ROOT, "%,d", movesSent.sum()),
+                kills.sum());
     }
 
     // ---- the report, once the loops have stopped ----
 
-    private BotReport report(final List<Bot> bots, final List<BotLoop> loops, final double loginSeconds,
-                             final double worldSeconds) {
+    private BotReport report(
+            final List<Bot> bots, final List<BotLoop> loops, final double loginSeconds, final double worldSeconds) {
         final Histogram latency = new Histogram(3);
         final Histogram gaps = new Histogram(3);
         final Histogram toWorld = new Histogram(3);
@@ -486,18 +552,42 @@ public final class BotFleet {
         }
         final Map<String, String> failureDetails = new TreeMap<>();
         failures.forEach((step, count) -> failureDetails.put(step, failureExamples.get(step)));
-        return new BotReport(config.count(), loggedIn.get(), enteredWorld, loginP50, loginP99,
-            toWorld.getTotalCount() == 0 ? 0 : toWorld.getValueAtPercentile(50),
-            toWorld.getTotalCount() == 0 ? 0 : toWorld.getValueAtPercentile(99),
-            latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(50),
-            latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99),
-            latency.getMaxValue(), latency.getTotalCount(), movesSent.sum(), corrections, redirects, standbyTakeovers,
-            gaps.getTotalCount() == 0 ? 0 : gaps.getValueAtPercentile(50), gaps.getTotalCount() == 0 ? 0 : gaps.getValueAtPercentile(99),
-            gaps.getMaxValue(), instancesEntered,
-            portalsRefused,
-            sawOthers, players.size(), killCount, lootedCorpses, lootedCopper, chatHeard, maxMoney,
-            sums(disconnects), sums(unexpectedDisconnects), total(protocolErrors), sums(protocolErrors), sums(failures), failureDetails,
-            loginSeconds, worldSeconds);
+        return new BotReport(
+                config.count(),
+                loggedIn.get(),
+                enteredWorld,
+                loginP50,
+                loginP99,
+                toWorld.getTotalCount() == 0 ? 0 : toWorld.getValueAtPercentile(50),
+                toWorld.getTotalCount() == 0 ? 0 : toWorld.getValueAtPercentile(99),
+                latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(50),
+                latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99),
+                latency.getMaxValue(),
+                latency.getTotalCount(),
+                movesSent.sum(),
+                corrections,
+                redirects,
+                standbyTakeovers,
+                gaps.getTotalCount() == 0 ? 0 : gaps.getValueAtPercentile(50),
+                gaps.getTotalCount() == 0 ? 0 : gaps.getValueAtPercentile(99),
+                gaps.getMaxValue(),
+                instancesEntered,
+                portalsRefused,
+                sawOthers,
+                players.size(),
+                killCount,
+                lootedCorpses,
+                lootedCopper,
+                chatHeard,
+                maxMoney,
+                sums(disconnects),
+                sums(unexpectedDisconnects),
+                total(protocolErrors),
+                sums(protocolErrors),
+                sums(failures),
+                failureDetails,
+                loginSeconds,
+                worldSeconds);
     }
 
     /**
@@ -520,13 +610,13 @@ public final class BotFleet {
     }
 
     /** The node answers moves on TCP: whatever comes to a bot's UDP socket (a PONG) is dropped. */
-    @io.netty.channel.ChannelHandler.Sharable
-    private static final class DropDatagrams extends io.netty.channel.ChannelInboundHandlerAdapter {
+    @ChannelHandler.Sharable
+    private static final class DropDatagrams extends ChannelInboundHandlerAdapter {
         static final DropDatagrams INSTANCE = new DropDatagrams();
 
         @Override
-        public void channelRead(final io.netty.channel.ChannelHandlerContext ctx, final Object msg) {
-            io.netty.util.ReferenceCountUtil.release(msg);
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+            ReferenceCountUtil.release(msg);
         }
     }
 }

@@ -1,20 +1,18 @@
 package io.realmcluster.tools.bots;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.realmcluster.proto.client.ClientProtocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.HdrHistogram.Histogram;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.realmcluster.proto.client.ClientProtocol;
 
 /**
  * The bots of one Netty event loop and what they share: one 20 Hz task that ticks them all, the
@@ -25,12 +23,14 @@ final class BotLoop {
     static final long TICK_MILLIS = 50;
     /** Ticks closer together than this are the fixed-rate schedule catching up after a stall: skipped. */
     private static final long SHORTEST_TICK_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS / 2);
+
     private static final Logger LOG = LoggerFactory.getLogger(BotLoop.class);
 
     final EventLoop eventLoop;
     final Bootstrap bootstrap;
     /** For the UDP sockets of bots that send their moves as datagrams. */
     final Bootstrap datagrams;
+
     final List<Bot> bots = new ArrayList<>();
     /** Input-to-state latency in microseconds. */
     final Histogram latency = new Histogram(3);
@@ -44,6 +44,7 @@ final class BotLoop {
     final UnsafeBuffer out = new UnsafeBuffer(new byte[ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY]);
     /** A frame that is neither in native memory nor in an array is copied here to be decoded. */
     final byte[] in = new byte[ClientProtocol.MAX_BODY];
+
     final SplittableRandom random;
     private ScheduledFuture<?> ticker;
     private boolean tickFailureLogged;
@@ -58,8 +59,8 @@ final class BotLoop {
 
     /** Start ticking; the bots must all have been added. */
     void start() {
-        eventLoop.execute(() -> ticker = eventLoop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS,
-            TimeUnit.MILLISECONDS));
+        eventLoop.execute(() ->
+                ticker = eventLoop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS));
     }
 
     /** Every bot in the world sends LOGOUT; the others close. On the loop's thread. */

@@ -9,11 +9,11 @@ public final class BotNames {
     static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9_]{3,32}");
     /** The control plane's rule for character names. */
     static final Pattern CHARACTER = Pattern.compile("[A-Za-z]{2,12}");
+
     static final int MAX_CHARACTER = 12;
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z]{1,10}");
 
-    private BotNames() {
-    }
+    private BotNames() {}
 
     /** Four random lowercase letters. */
     static String randomPrefix(final Random random) {
@@ -60,7 +60,7 @@ public final class BotNames {
         final String longest = character(prefix, Math.max(0, count - 1));
         if (longest.length() > MAX_CHARACTER) {
             return "name prefix '" + prefix + "' is too long for " + count + " bots: character name '" + longest
-                + "' is longer than " + MAX_CHARACTER + " letters";
+                    + "' is longer than " + MAX_CHARACTER + " letters";
         }
         if (!ACCOUNT.matcher(account(prefix, Math.max(0, count - 1))).matches()) {
             return "name prefix '" + prefix + "' gives invalid account names";

@@ -25,18 +25,42 @@ import java.util.stream.Collectors;
  *                              time from the last SELF_STATE on the old node to the first on the new
  *                              one: what the player spends on a loading screen, plus one update interval
  */
-public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50Micros, long loginP99Micros,
-                        long loginToWorldP50Micros, long loginToWorldP99Micros,
-                        long latencyP50Micros, long latencyP99Micros, long latencyMaxMicros, long samples,
-                        long movesSent, long moveCorrections, long redirects, long standbyTakeovers,
-                        long redirectGapP50Micros,
-                        long redirectGapP99Micros, long redirectGapMaxMicros, long instancesEntered,
-                        long portalsRefused,
-                        int botsThatSawOthers, int distinctPlayersSeen, long kills, long lootedCorpses,
-                        long lootedCopper, long chatHeard, long maxMoneySeen,
-                        Map<String, Long> disconnects, Map<String, Long> unexpectedDisconnects,
-                        long protocolErrors, Map<String, Long> protocolErrorsByKind, Map<String, Long> failures,
-                        Map<String, String> failureExamples, double loginSeconds, double worldSeconds) {
+public record BotReport(
+        int count,
+        int loggedIn,
+        int enteredWorld,
+        long loginP50Micros,
+        long loginP99Micros,
+        long loginToWorldP50Micros,
+        long loginToWorldP99Micros,
+        long latencyP50Micros,
+        long latencyP99Micros,
+        long latencyMaxMicros,
+        long samples,
+        long movesSent,
+        long moveCorrections,
+        long redirects,
+        long standbyTakeovers,
+        long redirectGapP50Micros,
+        long redirectGapP99Micros,
+        long redirectGapMaxMicros,
+        long instancesEntered,
+        long portalsRefused,
+        int botsThatSawOthers,
+        int distinctPlayersSeen,
+        long kills,
+        long lootedCorpses,
+        long lootedCopper,
+        long chatHeard,
+        long maxMoneySeen,
+        Map<String, Long> disconnects,
+        Map<String, Long> unexpectedDisconnects,
+        long protocolErrors,
+        Map<String, Long> protocolErrorsByKind,
+        Map<String, Long> failures,
+        Map<String, String> failureExamples,
+        double loginSeconds,
+        double worldSeconds) {
     public BotReport {
         disconnects = Map.copyOf(disconnects);
         unexpectedDisconnects = Map.copyOf(unexpectedDisconnects);
@@ -46,7 +70,9 @@ public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50
     }
 
     public long unexpectedDisconnectCount() {
-        return unexpectedDisconnects.values().stream().mapToLong(Long::longValue).sum();
+        return unexpectedDisconnects.values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     /**
@@ -54,42 +80,86 @@ public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50
      * failed to decode, and no bot gave up for another reason.
      */
     public boolean ok() {
-        return loggedIn == count && enteredWorld == count && unexpectedDisconnects.isEmpty()
-            && protocolErrors == 0 && failures.isEmpty();
+        return loggedIn == count
+                && enteredWorld == count
+                && unexpectedDisconnects.isEmpty()
+                && protocolErrors == 0
+                && failures.isEmpty();
     }
 
     /** The summary as lines for people, each starting with {@code bots:}. */
     public List<String> summaryLines() {
         final List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "bots: %,d of %,d logged in, %,d entered the world (%s; all in after %.1f s)",
-            loggedIn, count, enteredWorld, loggedIn == 0 ? "no logins"
-                : "login p50 " + millis(loginP50Micros) + ", p99 " + millis(loginP99Micros) + "; login to world p50 "
-                    + millis(loginToWorldP50Micros) + ", p99 " + millis(loginToWorldP99Micros), loginSeconds));
-        lines.add(samples == 0
-            ? String.format(Locale.ROOT, "bots: input to state latency: no samples (%,d moves sent)", movesSent)
-            : String.format(Locale.ROOT, "bots: input to state latency p50 %s, p99 %s, max %s (%,d samples of %,d moves; %,d corrected)",
-                millis(latencyP50Micros), millis(latencyP99Micros), millis(latencyMaxMicros), samples, movesSent,
-                moveCorrections));
-        lines.add(String.format(Locale.ROOT,
-            "bots: saw other players: %,d of %,d bots (%,d distinct); kills %,d; loot %,d corpses, %,d copper (most money %,d); chat heard %,d",
-            botsThatSawOthers, count, distinctPlayersSeen, kills, lootedCorpses, lootedCopper, maxMoneySeen, chatHeard));
+        lines.add(String.format(
+                Locale.ROOT,
+                "bots: %,d of %,d logged in, %,d entered the world (%s; all in after %.1f s)",
+                loggedIn,
+                count,
+                enteredWorld,
+                loggedIn == 0
+                        ? "no logins"
+                        : "login p50 " + millis(loginP50Micros) + ", p99 " + millis(loginP99Micros)
+                                + "; login to world p50 " + millis(loginToWorldP50Micros) + ", p99 "
+                                + millis(loginToWorldP99Micros),
+                loginSeconds));
+        lines.add(
+                samples == 0
+                        ? String.format(
+                                Locale.ROOT, "bots: input to state latency: no samples (%,d moves sent)", movesSent)
+                        : String.format(
+                                Locale.ROOT,
+                                "bots: input to state latency p50 %s, p99 %s, max %s (%,d samples of %,d moves; %,d corrected)",
+                                millis(latencyP50Micros),
+                                millis(latencyP99Micros),
+                                millis(latencyMaxMicros),
+                                samples,
+                                movesSent,
+                                moveCorrections));
+        lines.add(String.format(
+                Locale.ROOT,
+                "bots: saw other players: %,d of %,d bots (%,d distinct); kills %,d; loot %,d corpses, %,d copper (most money %,d); chat heard %,d",
+                botsThatSawOthers,
+                count,
+                distinctPlayersSeen,
+                kills,
+                lootedCorpses,
+                lootedCopper,
+                maxMoneySeen,
+                chatHeard));
         final String byReason = disconnects.isEmpty() ? "" : " (by reason: " + counts(disconnects) + ")";
-        lines.add("bots: disconnects: " + (unexpectedDisconnects.isEmpty() ? "none unexpected"
-            : unexpectedDisconnectCount() + " unexpected: " + counts(unexpectedDisconnects)) + byReason);
+        lines.add("bots: disconnects: "
+                + (unexpectedDisconnects.isEmpty()
+                        ? "none unexpected"
+                        : unexpectedDisconnectCount() + " unexpected: " + counts(unexpectedDisconnects))
+                + byReason);
         if (redirects > 0 || portalsRefused > 0) {
-            lines.add(String.format(Locale.ROOT, "bots: portals: %,d redirects (%,d over a standby connection, no reconnect), "
-                + "%,d entries into dungeons, %,d portals that led nowhere",
-                redirects, standbyTakeovers, instancesEntered, portalsRefused));
-            lines.add(String.format(Locale.ROOT, "bots: redirect gap (last state from the old node to the first from the new) "
-                + "p50 %s, p99 %s, max %s", millis(redirectGapP50Micros), millis(redirectGapP99Micros), millis(redirectGapMaxMicros)));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "bots: portals: %,d redirects (%,d over a standby connection, no reconnect), "
+                            + "%,d entries into dungeons, %,d portals that led nowhere",
+                    redirects,
+                    standbyTakeovers,
+                    instancesEntered,
+                    portalsRefused));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "bots: redirect gap (last state from the old node to the first from the new) "
+                            + "p50 %s, p99 %s, max %s",
+                    millis(redirectGapP50Micros),
+                    millis(redirectGapP99Micros),
+                    millis(redirectGapMaxMicros)));
         }
         final List<String> errors = new ArrayList<>();
         if (protocolErrors > 0) {
             errors.add(protocolErrors + " protocol errors (" + counts(protocolErrorsByKind) + ")");
         }
-        failures.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> errors.add(
-            e.getKey() + " failed for " + e.getValue() + (e.getValue() == 1 ? " bot" : " bots")
-                + (failureExamples.containsKey(e.getKey()) ? ", e.g. " + failureExamples.get(e.getKey()) : "")));
+        failures.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e ->
+                        errors.add(e.getKey() + " failed for " + e.getValue() + (e.getValue() == 1 ? " bot" : " bots")
+                                + (failureExamples.containsKey(e.getKey())
+                                        ? ", e.g. " + failureExamples.get(e.getKey())
+                                        : "")));
         lines.add("bots: errors: " + (errors.isEmpty() ? "none" : String.join("; ", errors)));
         return lines;
     }
@@ -139,12 +209,16 @@ public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50
 
     static String millis(final long micros) {
         final double ms = micros / 1000.0;
-        return ms < 10 ? String.format(Locale.ROOT, "%.1f ms", ms) : String.format(Locale.ROOT, "%,d ms", Math.round(ms));
+        return ms < 10
+                ? String.format(Locale.ROOT, "%.1f ms", ms)
+                : String.format(Locale.ROOT, "%,d ms", Math.round(ms));
     }
 
     private static String counts(final Map<String, Long> counts) {
-        return counts.entrySet().stream().sorted(Map.Entry.comparingByKey())
-            .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     private static void field(final StringBuilder json, final String name, final Object value) {
@@ -161,7 +235,9 @@ public record BotReport(int count, int loggedIn, int enteredWorld, long loginP50
 
     private static void map(final StringBuilder json, final String name, final Map<String, ?> values) {
         quote(json, name).append(":{");
-        values.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> field(json, e.getKey(), e.getValue()));
+        values.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> field(json, e.getKey(), e.getValue()));
         if (json.charAt(json.length() - 1) == ',') {
             json.setLength(json.length() - 1);
         }

@@ -1,16 +1,18 @@
 package io.realmcluster.tools.bots;
 
+import io.realmcluster.common.cli.CommandLines;
+import io.realmcluster.common.cli.Logging;
+import io.realmcluster.common.cli.StandardOptions;
+import io.realmcluster.common.net.HostPort;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import io.realmcluster.common.cli.CommandLines;
-import io.realmcluster.common.cli.Logging;
-import io.realmcluster.common.cli.StandardOptions;
-import io.realmcluster.common.net.HostPort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,72 +21,122 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code bots}: headless game clients for load and checks, thousands in one process. */
-@Command(name = "bots", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = "Registers an account and a character per bot, logs the bots in through the control plane, and "
-        + "plays them on their nodes (walk, fight, loot, chat) for a while; then logs them out and prints what they "
-        + "saw. Exit code 0 when every bot entered the world and nothing unexpected happened, 1 otherwise.",
-    footer = {"", "Progress goes to stderr every 5 s; the summary (or the JSON report) to stdout."})
+@Command(
+        name = "bots",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = "Registers an account and a character per bot, logs the bots in through the control plane, and "
+                + "plays them on their nodes (walk, fight, loot, chat) for a while; then logs them out and prints what they "
+                + "saw. Exit code 0 when every bot entered the world and nothing unexpected happened, 1 otherwise.",
+        footer = {"", "Progress goes to stderr every 5 s; the summary (or the JSON report) to stdout."})
 public final class BotsMain implements Callable<Integer> {
     /** Formats of {@code -o}. */
-    enum Format { TEXT, JSON }
+    enum Format {
+        TEXT,
+        JSON
+    }
 
-    @Option(names = "--controlplane", paramLabel = "HOST:PORT", split = ",",
-        defaultValue = "127.0.0.1:7400", converter = HostPort.Converter.class,
-        description = "Control-plane replicas, tried in order (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--controlplane",
+            paramLabel = "HOST:PORT",
+            split = ",",
+            defaultValue = "127.0.0.1:7400",
+            converter = HostPort.Converter.class,
+            description = "Control-plane replicas, tried in order (default: ${DEFAULT-VALUE}).")
     List<HostPort> controlPlanes;
 
     @Option(names = "--count", paramLabel = "N", defaultValue = "10", description = "Bots (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "30",
-        description = "Seconds in the world, counted once every bot has entered it or failed; 0 runs until stopped "
-            + "(Ctrl-C or SIGTERM) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--duration",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
+            description = "Seconds in the world, counted once every bot has entered it or failed; 0 runs until stopped "
+                    + "(Ctrl-C or SIGTERM) (default: ${DEFAULT-VALUE}).")
     long durationSeconds;
 
-    @Option(names = "--realm", paramLabel = "REALM", defaultValue = "main", description = "Realm of the characters (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--realm",
+            paramLabel = "REALM",
+            defaultValue = "main",
+            description = "Realm of the characters (default: ${DEFAULT-VALUE}).")
     String realm;
 
-    @Option(names = "--name-prefix", paramLabel = "LETTERS",
-        description = "Letters in front of the account (<prefix>bot<i>) and character names (default: 4 random letters).")
+    @Option(
+            names = "--name-prefix",
+            paramLabel = "LETTERS",
+            description =
+                    "Letters in front of the account (<prefix>bot<i>) and character names (default: 4 random letters).")
     String namePrefix;
 
-    @Option(names = "--login-concurrency", paramLabel = "N", defaultValue = "16",
-        description = "Login-service calls in flight at most (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--login-concurrency",
+            paramLabel = "N",
+            defaultValue = "16",
+            description = "Login-service calls in flight at most (default: ${DEFAULT-VALUE}).")
     int loginConcurrency;
 
-    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1",
-        description = "Event-loop threads driving the bots (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--io-threads",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Event-loop threads driving the bots (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
-    @Option(names = "--chat-every", paramLabel = "SECONDS", defaultValue = "20",
-        description = "Each bot says something this often (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--chat-every",
+            paramLabel = "SECONDS",
+            defaultValue = "20",
+            description = "Each bot says something this often (default: ${DEFAULT-VALUE}).")
     long chatEverySeconds;
 
-    @Option(names = "--spread", paramLabel = "YARDS", defaultValue = "150",
-        description = "How far from where it enters each bot makes its home, as players spread over a zone (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--spread",
+            paramLabel = "YARDS",
+            defaultValue = "150",
+            description =
+                    "How far from where it enters each bot makes its home, as players spread over a zone (default: ${DEFAULT-VALUE}).")
     float spreadYards;
 
-    @Option(names = "--dungeon-share", paramLabel = "SHARE", defaultValue = "0",
-        description = "Share of bots (0 to 1) that walk to the nearest dungeon entrance, go in, stay, and come back out "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dungeon-share",
+            paramLabel = "SHARE",
+            defaultValue = "0",
+            description =
+                    "Share of bots (0 to 1) that walk to the nearest dungeon entrance, go in, stay, and come back out "
+                            + "(default: ${DEFAULT-VALUE}).")
     double dungeonShare;
 
-    @Option(names = "--dungeon-stay", paramLabel = "SECONDS", defaultValue = "20",
-        description = "How long those bots stay on a map before they take the next portal (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dungeon-stay",
+            paramLabel = "SECONDS",
+            defaultValue = "20",
+            description =
+                    "How long those bots stay on a map before they take the next portal (default: ${DEFAULT-VALUE}).")
     long dungeonStaySeconds;
 
-    @Option(names = "--udp-moves",
-        description = "Send moves as UDP datagrams once in the world (the node binds each session's UDP to its cookie); "
-            + "everything else stays on TCP.")
+    @Option(
+            names = "--udp-moves",
+            description =
+                    "Send moves as UDP datagrams once in the world (the node binds each session's UDP to its cookie); "
+                            + "everything else stays on TCP.")
     boolean udpMoves;
 
-    @Option(names = "--accounts-password-file", paramLabel = "FILE",
-        description = "Log in to existing accounts and characters (<prefix>bot0, <prefix>bot1, ...; made with realmctl create) "
-            + "with the password in FILE instead of registering new ones; needs --name-prefix.")
-    java.nio.file.Path accountsPasswordFile;
+    @Option(
+            names = "--accounts-password-file",
+            paramLabel = "FILE",
+            description =
+                    "Log in to existing accounts and characters (<prefix>bot0, <prefix>bot1, ...; made with realmctl create) "
+                            + "with the password in FILE instead of registering new ones; needs --name-prefix.")
+    Path accountsPasswordFile;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-        description = "text or json (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            defaultValue = "text",
+            description = "text or json (default: ${DEFAULT-VALUE}).")
     Format output;
 
     @Mixin
@@ -103,15 +155,17 @@ public final class BotsMain implements Callable<Integer> {
         final BotConfig config = config();
         final BotFleet fleet = new BotFleet(config);
         final CountDownLatch reported = new CountDownLatch(1);
-        final Thread hook = new Thread(() -> {
-            // Ctrl-C: log the bots out and print the summary before the JVM goes.
-            fleet.stop();
-            try {
-                reported.await(15, TimeUnit.SECONDS);
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "bots-shutdown");
+        final Thread hook = new Thread(
+                () -> {
+                    // Ctrl-C: log the bots out and print the summary before the JVM goes.
+                    fleet.stop();
+                    try {
+                        reported.await(15, TimeUnit.SECONDS);
+                    } catch (final InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "bots-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             final BotReport report = fleet.run();
@@ -141,14 +195,24 @@ public final class BotsMain implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), problem);
         }
         try {
-            final BotConfig config = new BotConfig(controlPlanes, count, Duration.ofSeconds(durationSeconds), realm, prefix,
-                loginConcurrency, ioThreads, Duration.ofSeconds(chatEverySeconds), spreadYards)
-                .withDungeons(dungeonShare, Duration.ofSeconds(dungeonStaySeconds)).withMovesOverUdp(udpMoves);
+            final BotConfig config = new BotConfig(
+                            controlPlanes,
+                            count,
+                            Duration.ofSeconds(durationSeconds),
+                            realm,
+                            prefix,
+                            loginConcurrency,
+                            ioThreads,
+                            Duration.ofSeconds(chatEverySeconds),
+                            spreadYards)
+                    .withDungeons(dungeonShare, Duration.ofSeconds(dungeonStaySeconds))
+                    .withMovesOverUdp(udpMoves);
             if (accountsPasswordFile == null) {
                 return config;
             }
             if (namePrefix == null) {
-                throw new ParameterException(spec.commandLine(), "--accounts-password-file needs the --name-prefix of the accounts");
+                throw new ParameterException(
+                        spec.commandLine(), "--accounts-password-file needs the --name-prefix of the accounts");
             }
             return config.withExistingAccounts(readPassword(accountsPasswordFile));
         } catch (final IllegalArgumentException e) {
@@ -156,15 +220,16 @@ public final class BotsMain implements Callable<Integer> {
         }
     }
 
-    private String readPassword(final java.nio.file.Path file) {
+    private String readPassword(final Path file) {
         try {
-            final String password = java.nio.file.Files.readString(file).strip();
+            final String password = Files.readString(file).strip();
             if (password.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "--accounts-password-file " + file + " is empty");
             }
             return password;
-        } catch (final java.io.IOException e) {
-            throw new ParameterException(spec.commandLine(), "cannot read --accounts-password-file " + file + ": " + e.getMessage());
+        } catch (final IOException e) {
+            throw new ParameterException(
+                    spec.commandLine(), "cannot read --accounts-password-file " + file + ": " + e.getMessage());
         }
     }
 

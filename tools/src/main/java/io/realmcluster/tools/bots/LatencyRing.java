@@ -1,5 +1,7 @@
 package io.realmcluster.tools.bots;
 
+import java.util.Arrays;
+
 /**
  * When each of a bot's last 256 moves was sent and where it said the bot was, so that a
  * SELF_STATE echoing a sequence gives the input-to-state latency and shows a refused move.
@@ -61,7 +63,7 @@ final class LatencyRing {
 
     /** Forget everything: a new connection starts its acknowledgements over. */
     void reset() {
-        java.util.Arrays.fill(used, false);
+        Arrays.fill(used, false);
         lastAcked = 0;
     }
 }

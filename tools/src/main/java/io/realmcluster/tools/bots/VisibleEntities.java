@@ -1,12 +1,11 @@
 package io.realmcluster.tools.bots;
 
-import java.nio.ByteOrder;
-
-import org.agrona.DirectBuffer;
-import org.agrona.collections.Long2ObjectHashMap;
-
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.ServerMessages.Record;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * The creatures a bot sees, from ENTITY_UPDATES: enough to pick a target, follow it and loot it.
@@ -60,14 +59,27 @@ final class VisibleEntities {
 
     /** Insert or replace the entity of a record read from {@code buffer} at {@code at}. */
     Entity put(final DirectBuffer buffer, final int at) {
-        return put(Record.id(buffer, at), Record.kind(buffer, at), Record.flags(buffer, at), Record.x(buffer, at),
-            Record.y(buffer, at), buffer.getFloat(at + ClientProtocol.RECORD_Z, ByteOrder.LITTLE_ENDIAN),
-            Record.health(buffer, at), buffer.getInt(at + ClientProtocol.RECORD_MAX_HEALTH, ByteOrder.LITTLE_ENDIAN));
+        return put(
+                Record.id(buffer, at),
+                Record.kind(buffer, at),
+                Record.flags(buffer, at),
+                Record.x(buffer, at),
+                Record.y(buffer, at),
+                buffer.getFloat(at + ClientProtocol.RECORD_Z, ByteOrder.LITTLE_ENDIAN),
+                Record.health(buffer, at),
+                buffer.getInt(at + ClientProtocol.RECORD_MAX_HEALTH, ByteOrder.LITTLE_ENDIAN));
     }
 
     /** Insert or replace an entity. */
-    Entity put(final long id, final byte kind, final int flags, final float x, final float y, final float z,
-               final int health, final int maxHealth) {
+    Entity put(
+            final long id,
+            final byte kind,
+            final int flags,
+            final float x,
+            final float y,
+            final float z,
+            final int health,
+            final int maxHealth) {
         Entity entity = byId.get(id);
         if (entity == null) {
             entity = pooled > 0 ? pool[--pooled] : new Entity();
@@ -120,8 +132,9 @@ final class VisibleEntities {
             if (d > limit) {
                 continue;
             }
-            if (best == null || entity.maxHealth < best.maxHealth
-                || (entity.maxHealth == best.maxHealth && d < bestDistance)) {
+            if (best == null
+                    || entity.maxHealth < best.maxHealth
+                    || (entity.maxHealth == best.maxHealth && d < bestDistance)) {
                 best = entity;
                 bestDistance = d;
             }
@@ -144,7 +157,7 @@ final class VisibleEntities {
             if (pool.length >= 256) {
                 return;
             }
-            pool = java.util.Arrays.copyOf(pool, pool.length * 2);
+            pool = Arrays.copyOf(pool, pool.length * 2);
         }
         pool[pooled++] = entity;
     }

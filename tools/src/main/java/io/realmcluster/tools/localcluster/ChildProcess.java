@@ -1,5 +1,6 @@
 package io.realmcluster.tools.localcluster;
 
+import io.realmcluster.testkit.Executables;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,8 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import io.realmcluster.testkit.Executables;
 
 /** A process of the local cluster: its output goes to its log file and, prefixed with its name, to the console. */
 final class ChildProcess {
@@ -26,8 +25,13 @@ final class ChildProcess {
         this.pump = pump;
     }
 
-    static ChildProcess start(final String name, final List<String> command, final Map<String, String> env,
-                              final Path logFile, final PrintStream console) throws IOException {
+    static ChildProcess start(
+            final String name,
+            final List<String> command,
+            final Map<String, String> env,
+            final Path logFile,
+            final PrintStream console)
+            throws IOException {
         Files.createDirectories(logFile.getParent());
         // Out of reach of the terminal's Ctrl-C: the local cluster stops its processes itself, the
         // bots before the nodes they play on, so that they log out rather than see the nodes go.
@@ -35,20 +39,22 @@ final class ChildProcess {
         builder.environment().putAll(env);
         final Process process = builder.start();
         final PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8), true);
-        final Thread pump = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    log.println(line);
-                    console.println(String.format("%-8s| %s", name, line));
-                }
-            } catch (final IOException ignored) {
-                // The process ended.
-            } finally {
-                log.close();
-            }
-        }, name + "-output");
+        final Thread pump = new Thread(
+                () -> {
+                    try (BufferedReader reader = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = reader.readLine()) != null) {
+                            log.println(line);
+                            console.println(String.format("%-8s| %s", name, line));
+                        }
+                    } catch (final IOException ignored) {
+                        // The process ended.
+                    } finally {
+                        log.close();
+                    }
+                },
+                name + "-output");
         pump.setDaemon(true);
         pump.start();
         return new ChildProcess(name, process, pump);

@@ -1,21 +1,5 @@
 package io.realmcluster.tools.localcluster;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-
 import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StartupException;
@@ -28,6 +12,23 @@ import io.realmcluster.testkit.PostgresProcess;
 import io.realmcluster.tools.realmctl.AdminClient;
 import io.realmcluster.tools.realmctl.MapTable;
 import io.realmcluster.tools.realmctl.NodeTable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,39 +36,64 @@ import picocli.CommandLine.Option;
  * {@code bin/local-cluster}: a whole realm cluster on this machine (etcd, embedded PostgreSQL, a
  * control plane, nodes), on the fixed ports of the README, until Ctrl-C or SIGTERM stops it all.
  */
-@Command(name = "local-cluster", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-    description = {"Start a local realm cluster and show it; Ctrl-C or SIGTERM stops everything it started.",
-        "Data (etcd, PostgreSQL) and logs live under the run directory and survive restarts."})
+@Command(
+        name = "local-cluster",
+        mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        description = {
+            "Start a local realm cluster and show it; Ctrl-C or SIGTERM stops everything it started.",
+            "Data (etcd, PostgreSQL) and logs live under the run directory and survive restarts."
+        })
 public final class LocalCluster implements Callable<Integer> {
     private static final long READY_DEADLINE_MS = 60_000;
     private static final String BOTS = "bots";
 
-    @Option(names = "--home", hidden = true, required = true, description = "Repository root (set by bin/local-cluster).")
+    @Option(
+            names = "--home",
+            hidden = true,
+            required = true,
+            description = "Repository root (set by bin/local-cluster).")
     Path home;
 
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Data and logs (default: HOME/run).")
     Path runDir;
 
-    @Option(names = "--nodes", paramLabel = "N", defaultValue = "2", description = "Data-plane nodes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--nodes",
+            paramLabel = "N",
+            defaultValue = "2",
+            description = "Data-plane nodes (default: ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--port-offset", paramLabel = "N", defaultValue = "0",
-        description = "Shift every port by N, to run beside another cluster (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port-offset",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Shift every port by N, to run beside another cluster (default: ${DEFAULT-VALUE}).")
     int portOffset;
 
-    @Option(names = "--bots", paramLabel = "N", defaultValue = "200",
-        description = "Headless players to run once the cluster is up; 0 for none (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bots",
+            paramLabel = "N",
+            defaultValue = "200",
+            description = "Headless players to run once the cluster is up; 0 for none (default: ${DEFAULT-VALUE}).")
     int bots;
 
-    @Option(names = "--dungeon-share", paramLabel = "SHARE", defaultValue = "0.1",
-        description = "Share of the bots that walk to a dungeon entrance (the Stockade, Ragefire Chasm), go in, and come "
-            + "back out (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dungeon-share",
+            paramLabel = "SHARE",
+            defaultValue = "0.1",
+            description =
+                    "Share of the bots that walk to a dungeon entrance (the Stockade, Ragefire Chasm), go in, and come "
+                            + "back out (default: ${DEFAULT-VALUE}).")
     double dungeonShare;
 
     @Option(names = "--fresh", description = "Delete the data of earlier runs first.")
     boolean fresh;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces with errors.")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Print stack traces with errors.")
     boolean verbose;
 
     private final List<ChildProcess> children = new ArrayList<>();
@@ -96,50 +122,90 @@ public final class LocalCluster implements Callable<Integer> {
         final LocalPorts ports = new LocalPorts(portOffset);
         final PrintStream out = System.out;
         final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopAll(out);
-            stopped.countDown();
-        }, "local-cluster-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stopAll(out);
+                            stopped.countDown();
+                        },
+                        "local-cluster-shutdown"));
 
-        out.println("local-cluster: starting etcd on 127.0.0.1:" + ports.etcdClient() + " (data in " + run.resolve("etcd") + ")");
-        etcd = EtcdProcess.builder().clientPort(ports.etcdClient()).peerPort(ports.etcdPeer())
-            .dataDirectory(run.resolve("etcd")).keepDataDirectory(true).stopOnJvmExit(false).start();
-        out.println("local-cluster: starting PostgreSQL on 127.0.0.1:" + ports.postgres() + " (data in " + run.resolve("postgres") + ")");
-        postgres = PostgresProcess.builder().port(ports.postgres()).dataDirectory(run.resolve("postgres"))
-            .cleanDataDirectory(false).logFile(run.resolve("logs").resolve("postgres.log")).stopOnJvmExit(false).start();
+        out.println("local-cluster: starting etcd on 127.0.0.1:" + ports.etcdClient() + " (data in "
+                + run.resolve("etcd") + ")");
+        etcd = EtcdProcess.builder()
+                .clientPort(ports.etcdClient())
+                .peerPort(ports.etcdPeer())
+                .dataDirectory(run.resolve("etcd"))
+                .keepDataDirectory(true)
+                .stopOnJvmExit(false)
+                .start();
+        out.println("local-cluster: starting PostgreSQL on 127.0.0.1:" + ports.postgres() + " (data in "
+                + run.resolve("postgres") + ")");
+        postgres = PostgresProcess.builder()
+                .port(ports.postgres())
+                .dataDirectory(run.resolve("postgres"))
+                .cleanDataDirectory(false)
+                .logFile(run.resolve("logs").resolve("postgres.log"))
+                .stopOnJvmExit(false)
+                .start();
 
         final Map<String, String> env = Map.of(
-            "REALM_DB_USER", postgres.user(),
-            "REALM_DB_PASSWORD", postgres.password());
+                "REALM_DB_USER", postgres.user(),
+                "REALM_DB_PASSWORD", postgres.password());
         final String controlPlane = "127.0.0.1:" + ports.controlPlane();
         final Path tokenSecret = tokenSecret(run);
-        startChild("cp-1", run, env, List.of(home.resolve("bin/controlplane").toString(),
-            "--id", "cp-1",
-            "--etcd", etcd.endpoint(),
-            "--listen", controlPlane,
-            "--metrics-listen", "127.0.0.1:" + ports.controlPlaneMetrics(),
-            "--db-url", postgres.jdbcUrl(),
-            "--token-secret-file", tokenSecret.toString(),
-            "--allow-registration", "--rebalance-continents",
-            // The bots create thousands of accounts; a production realm keeps the default.
-            "--password-iterations", "10000"));
+        startChild(
+                "cp-1",
+                run,
+                env,
+                List.of(
+                        home.resolve("bin/controlplane").toString(),
+                        "--id",
+                        "cp-1",
+                        "--etcd",
+                        etcd.endpoint(),
+                        "--listen",
+                        controlPlane,
+                        "--metrics-listen",
+                        "127.0.0.1:" + ports.controlPlaneMetrics(),
+                        "--db-url",
+                        postgres.jdbcUrl(),
+                        "--token-secret-file",
+                        tokenSecret.toString(),
+                        "--allow-registration",
+                        "--rebalance-continents",
+                        // The bots create thousands of accounts; a production realm keeps the default.
+                        "--password-iterations",
+                        "10000"));
         // Nodes would only retry until the control plane listens; start them once it does.
         awaitNodes(HostPort.parse(controlPlane), 0);
         for (int i = 1; i <= nodes; i++) {
-            startChild("node-" + i, run, env, List.of(home.resolve("bin/dataplane").toString(),
-                "--node-id", "node-" + i,
-                "--controlplane", controlPlane,
-                "--listen", "127.0.0.1:" + ports.nodeGrpc(i),
-                "--client-listen", "127.0.0.1:" + ports.nodeClients(i),
-                "--metrics-listen", "127.0.0.1:" + ports.nodeMetrics(i),
-                "--token-secret-file", tokenSecret.toString(),
-                "--db-url", postgres.jdbcUrl()));
+            startChild(
+                    "node-" + i,
+                    run,
+                    env,
+                    List.of(
+                            home.resolve("bin/dataplane").toString(),
+                            "--node-id",
+                            "node-" + i,
+                            "--controlplane",
+                            controlPlane,
+                            "--listen",
+                            "127.0.0.1:" + ports.nodeGrpc(i),
+                            "--client-listen",
+                            "127.0.0.1:" + ports.nodeClients(i),
+                            "--metrics-listen",
+                            "127.0.0.1:" + ports.nodeMetrics(i),
+                            "--token-secret-file",
+                            tokenSecret.toString(),
+                            "--db-url",
+                            postgres.jdbcUrl()));
         }
 
         final ListNodesResponse registered = awaitNodes(HostPort.parse(controlPlane), nodes);
         out.println();
         out.println("local-cluster: realm cluster is up: control plane " + controlPlane + ", "
-            + registered.getNodesCount() + " nodes registered in etcd:");
+                + registered.getNodesCount() + " nodes registered in etcd:");
         out.println();
         NodeTable.print(registered.getNodesList(), false, System.currentTimeMillis(), out);
         out.println();
@@ -149,26 +215,42 @@ public final class LocalCluster implements Callable<Integer> {
         MapTable.print(continents, out);
         out.println();
         if (bots > 0) {
-            out.println("local-cluster: starting " + bots + " bots (log: " + run.resolve("logs").resolve("bots.log") + ")");
-            startChild(BOTS, run, Map.of(), List.of(home.resolve("bin/bots").toString(),
-                "--controlplane", controlPlane, "--count", Integer.toString(bots), "--duration", "0",
-                "--dungeon-share", Double.toString(dungeonShare)));
+            out.println("local-cluster: starting " + bots + " bots (log: "
+                    + run.resolve("logs").resolve("bots.log") + ")");
+            startChild(
+                    BOTS,
+                    run,
+                    Map.of(),
+                    List.of(
+                            home.resolve("bin/bots").toString(),
+                            "--controlplane",
+                            controlPlane,
+                            "--count",
+                            Integer.toString(bots),
+                            "--duration",
+                            "0",
+                            "--dungeon-share",
+                            Double.toString(dungeonShare)));
             final int playing = awaitPlayers(HostPort.parse(controlPlane), bots);
             out.println("local-cluster: " + playing + " bots in the world; players and tick p99 per map:");
             out.println();
             try (AdminClient admin = new AdminClient(List.of(HostPort.parse(controlPlane)), 2_000)) {
-                MapTable.print(admin.listMapInstances("").getInstancesList(),
-                    MapTable.loads(admin.listNodes().getNodesList()), out);
+                MapTable.print(
+                        admin.listMapInstances("").getInstancesList(),
+                        MapTable.loads(admin.listNodes().getNodesList()),
+                        out);
             }
             out.println();
         }
-        out.println("local-cluster: try bin/realmctl get maps; logs in " + run.resolve("logs") + "; Ctrl-C stops the cluster");
+        out.println("local-cluster: try bin/realmctl get maps; logs in " + run.resolve("logs")
+                + "; Ctrl-C stops the cluster");
         if (bots > 0 && dungeonShare > 0) {
-            out.println("local-cluster: some bots are walking to dungeons (from Northshire to the Stockade takes about three "
-                + "minutes); the maps are shown again whenever instances open or close");
+            out.println(
+                    "local-cluster: some bots are walking to dungeons (from Northshire to the Stockade takes about three "
+                            + "minutes); the maps are shown again whenever instances open or close");
         }
 
-        java.util.Set<String> shown = java.util.Set.of();
+        Set<String> shown = Set.of();
         long nextLook = System.currentTimeMillis() + 10_000;
         while (!stopped.await(500, TimeUnit.MILLISECONDS)) {
             if (bots > 0 && System.currentTimeMillis() >= nextLook) {
@@ -177,8 +259,8 @@ public final class LocalCluster implements Callable<Integer> {
             }
             for (final ChildProcess child : children) {
                 if (!child.isAlive() && !stopping) {
-                    out.println("local-cluster: " + child.name() + " exited with code " + child.exitValue()
-                        + "; see " + run.resolve("logs").resolve(child.name() + ".log") + "; stopping the cluster");
+                    out.println("local-cluster: " + child.name() + " exited with code " + child.exitValue() + "; see "
+                            + run.resolve("logs").resolve(child.name() + ".log") + "; stopping the cluster");
                     return CommandLines.EXIT_FAILURE;
                 }
             }
@@ -187,12 +269,12 @@ public final class LocalCluster implements Callable<Integer> {
     }
 
     /** Print the maps with their players when the instances or their nodes differ from {@code shown}; the set now. */
-    private java.util.Set<String> showMapsIfChanged(final HostPort controlPlane, final java.util.Set<String> shown,
-                                                    final PrintStream out) {
+    private Set<String> showMapsIfChanged(final HostPort controlPlane, final Set<String> shown, final PrintStream out) {
         try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000)) {
             final List<MapInstance> maps = admin.listMapInstances("").getInstancesList();
-            final java.util.Set<String> now = maps.stream().map(i -> i.getInstanceId() + "@" + i.getNodeId())
-                .collect(java.util.stream.Collectors.toSet());
+            final Set<String> now = maps.stream()
+                    .map(i -> i.getInstanceId() + "@" + i.getNodeId())
+                    .collect(Collectors.toSet());
             if (!now.equals(shown) && !shown.isEmpty()) {
                 out.println("local-cluster: map instances opened, closed or moved; players and tick p99 per map:");
                 out.println();
@@ -206,8 +288,9 @@ public final class LocalCluster implements Callable<Integer> {
         }
     }
 
-    private void startChild(final String name, final Path run, final Map<String, String> env, final List<String> command)
-        throws IOException {
+    private void startChild(
+            final String name, final Path run, final Map<String, String> env, final List<String> command)
+            throws IOException {
         children.add(ChildProcess.start(name, command, env, run.resolve("logs").resolve(name + ".log"), System.out));
     }
 
@@ -220,7 +303,7 @@ public final class LocalCluster implements Callable<Integer> {
                 for (final ChildProcess child : children) {
                     if (!child.isAlive()) {
                         throw new StartupException(child.name() + " exited with code " + child.exitValue()
-                            + " during start; its log is in the run directory's logs/" + child.name() + ".log");
+                                + " during start; its log is in the run directory's logs/" + child.name() + ".log");
                     }
                 }
                 try {
@@ -235,7 +318,8 @@ public final class LocalCluster implements Callable<Integer> {
                 Thread.sleep(200);
             }
         }
-        throw new StartupException("the cluster did not come up within " + READY_DEADLINE_MS / 1000 + " s: " + lastError);
+        throw new StartupException(
+                "the cluster did not come up within " + READY_DEADLINE_MS / 1000 + " s: " + lastError);
     }
 
     /** Wait until the nodes report {@code expected} players (or the deadline); the players they report. */
@@ -243,14 +327,16 @@ public final class LocalCluster implements Callable<Integer> {
         final long deadline = System.currentTimeMillis() + READY_DEADLINE_MS;
         try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000)) {
             while (true) {
-                final int players = admin.listNodes().getNodesList().stream().mapToInt(n -> n.getLoad().getPlayers()).sum();
+                final int players = admin.listNodes().getNodesList().stream()
+                        .mapToInt(n -> n.getLoad().getPlayers())
+                        .sum();
                 if (players >= expected || System.currentTimeMillis() > deadline) {
                     return players;
                 }
                 for (final ChildProcess child : children) {
                     if (!child.isAlive()) {
                         throw new StartupException(child.name() + " exited with code " + child.exitValue()
-                            + "; its log is in the run directory's logs/" + child.name() + ".log");
+                                + "; its log is in the run directory's logs/" + child.name() + ".log");
                     }
                 }
                 Thread.sleep(200);
@@ -265,8 +351,11 @@ public final class LocalCluster implements Callable<Integer> {
             final byte[] key = new byte[48];
             new SecureRandom().nextBytes(key);
             // Owner-only from its creation, and renamed into place whole: a crash leaves no empty secret behind.
-            final Path partial = Files.createTempFile(run, "token-secret", ".partial",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            final Path partial = Files.createTempFile(
+                    run,
+                    "token-secret",
+                    ".partial",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(partial, Base64.getEncoder().encodeToString(key) + "\n");
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
         }
@@ -279,8 +368,8 @@ public final class LocalCluster implements Callable<Integer> {
         try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000)) {
             while (true) {
                 final List<MapInstance> instances = admin.listMapInstances("").getInstancesList();
-                final boolean allActive = !instances.isEmpty() && instances.stream()
-                    .allMatch(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE);
+                final boolean allActive = !instances.isEmpty()
+                        && instances.stream().allMatch(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE);
                 if (allActive || System.currentTimeMillis() > deadline) {
                     return instances;
                 }
@@ -296,15 +385,16 @@ public final class LocalCluster implements Callable<Integer> {
         // and the nodes together (one by one, the control plane would move each stopped node's
         // continents onto the next node to stop).
         final Map<Boolean, List<ChildProcess>> byBots = children.stream()
-            .collect(Collectors.partitioningBy(child -> child.name().equals(BOTS)));
+                .collect(Collectors.partitioningBy(child -> child.name().equals(BOTS)));
         for (final List<ChildProcess> group : List.of(byBots.get(true), byBots.get(false))) {
-            final List<Boolean> wasAlive = group.stream().map(ChildProcess::isAlive).toList();
+            final List<Boolean> wasAlive =
+                    group.stream().map(ChildProcess::isAlive).toList();
             group.forEach(ChildProcess::terminate);
             for (int i = 0; i < group.size(); i++) {
                 final ChildProcess child = group.get(i);
                 child.awaitExit(10_000);
                 out.println("local-cluster: " + child.name() + (wasAlive.get(i) ? " stopped" : " had already exited")
-                    + " (exit code " + child.exitValue() + ")");
+                        + " (exit code " + child.exitValue() + ")");
             }
         }
         if (postgres != null) {
@@ -321,7 +411,7 @@ public final class LocalCluster implements Callable<Integer> {
             return;
         }
         try (var paths = Files.walk(root)) {
-            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (final Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
         }

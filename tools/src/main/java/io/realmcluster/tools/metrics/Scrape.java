@@ -14,12 +14,16 @@ import java.util.TreeMap;
  * text format writes it ({@code realm_node_players{instance="main.0"}}).
  */
 public record Scrape(Map<String, Double> samples) {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Read {@code http://ADDRESS/metrics}, with a 5 s deadline. */
     public static Scrape of(final String address) throws IOException, InterruptedException {
-        final HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + "/metrics"))
-            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://" + address + "/metrics"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("metrics at " + address + " answered HTTP " + response.statusCode());
         }
@@ -36,6 +40,9 @@ public record Scrape(Map<String, Double> samples) {
 
     /** The sum of the samples whose name (with labels) starts with {@code prefix}; 0 when there are none. */
     public double sum(final String prefix) {
-        return samples.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum();
+        return samples.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
     }
 }

@@ -1,5 +1,7 @@
 package io.realmcluster.tools.metrics;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -21,11 +23,11 @@ public record TickWindow(double p99Seconds, double nextBucketSeconds, double max
     public static final String DURATIONS = "realm_node_tick_duration_seconds";
     /** The tick thread's CPU time in each tick. */
     public static final String CPU = "realm_node_tick_cpu_seconds";
+
     private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
 
     /** Scrapes of the same node taken at the start and at the end of a stretch of time. */
-    public record Span(Scrape before, Scrape after) {
-    }
+    public record Span(Scrape before, Scrape after) {}
 
     /** The tick durations between two scrapes. */
     public static TickWindow between(final Scrape before, final Scrape after) {
@@ -34,21 +36,22 @@ public record TickWindow(double p99Seconds, double nextBucketSeconds, double max
 
     /** {@code histogram} ({@link #DURATIONS} or {@link #CPU}) between two scrapes. */
     public static TickWindow between(final String histogram, final Scrape before, final Scrape after) {
-        return across(histogram, java.util.List.of(new Span(before, after)));
+        return across(histogram, List.of(new Span(before, after)));
     }
 
     /** The tick durations of several stretches of time together, as if they were one window. */
-    public static TickWindow across(final java.util.List<Span> spans) {
+    public static TickWindow across(final List<Span> spans) {
         return across(DURATIONS, spans);
     }
 
-    private static TickWindow across(final String histogram, final java.util.List<Span> spans) {
+    private static TickWindow across(final String histogram, final List<Span> spans) {
         final TreeMap<Double, Double> cumulative = new TreeMap<>();
         double overruns = 0;
         for (final Span span : spans) {
             cumulative(histogram, span.before(), span.after())
-                .forEach((bound, ticks) -> cumulative.merge(bound, ticks, Double::sum));
-            overruns += span.after().sum("realm_node_tick_overruns") - span.before().sum("realm_node_tick_overruns");
+                    .forEach((bound, ticks) -> cumulative.merge(bound, ticks, Double::sum));
+            overruns +=
+                    span.after().sum("realm_node_tick_overruns") - span.before().sum("realm_node_tick_overruns");
         }
         if (cumulative.isEmpty()) {
             return new TickWindow(0, 0, 0, 0, 0);
@@ -80,7 +83,8 @@ public record TickWindow(double p99Seconds, double nextBucketSeconds, double max
         }
         final Double within = cumulative.get(seconds);
         if (within == null) {
-            throw new IllegalArgumentException(seconds + " s is not a bound of the tick histogram: " + cumulative.keySet());
+            throw new IllegalArgumentException(
+                    seconds + " s is not a bound of the tick histogram: " + cumulative.keySet());
         }
         return Math.round(cumulative.lastEntry().getValue() - within);
     }
@@ -93,7 +97,8 @@ public record TickWindow(double p99Seconds, double nextBucketSeconds, double max
             if (key.startsWith(bucket)) {
                 final Matcher le = LE.matcher(key);
                 if (le.find()) {
-                    final double bound = le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
+                    final double bound =
+                            le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
                     cumulative.merge(bound, value - before.samples().getOrDefault(key, 0.0), Double::sum);
                 }
             }
@@ -103,11 +108,16 @@ public record TickWindow(double p99Seconds, double nextBucketSeconds, double max
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "%d ticks, p99 <= %s ms, max <= %s ms, %.0f overruns", ticks,
-            millis(p99Seconds), millis(maxSeconds), overruns);
+        return String.format(
+                Locale.ROOT,
+                "%d ticks, p99 <= %s ms, max <= %s ms, %.0f overruns",
+                ticks,
+                millis(p99Seconds),
+                millis(maxSeconds),
+                overruns);
     }
 
     private static String millis(final double seconds) {
-        return Double.isInfinite(seconds) ? "inf" : String.format(java.util.Locale.ROOT, "%.2f", seconds * 1000);
+        return Double.isInfinite(seconds) ? "inf" : String.format(Locale.ROOT, "%.2f", seconds * 1000);
     }
 }

@@ -1,8 +1,5 @@
 package io.realmcluster.tools.realmctl;
 
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -11,23 +8,27 @@ import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.proto.v1.Account;
 import io.realmcluster.proto.v1.AdminGrpc;
-import io.realmcluster.proto.v1.CheckInvariantsRequest;
-import io.realmcluster.proto.v1.InvariantReport;
+import io.realmcluster.proto.v1.Catalog;
 import io.realmcluster.proto.v1.Character;
+import io.realmcluster.proto.v1.CheckInvariantsRequest;
 import io.realmcluster.proto.v1.CreateAccountRequest;
 import io.realmcluster.proto.v1.CreateCharacterRequest;
-import io.realmcluster.proto.v1.Catalog;
+import io.realmcluster.proto.v1.DrainNodeRequest;
 import io.realmcluster.proto.v1.GetCatalogRequest;
+import io.realmcluster.proto.v1.GetNodeRequest;
+import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.v1.ListControlPlanesRequest;
 import io.realmcluster.proto.v1.ListControlPlanesResponse;
-import io.realmcluster.proto.v1.SetNodeSchedulableRequest;
-import io.realmcluster.proto.v1.GetNodeRequest;
 import io.realmcluster.proto.v1.ListMapInstancesRequest;
 import io.realmcluster.proto.v1.ListMapInstancesResponse;
 import io.realmcluster.proto.v1.ListNodesRequest;
 import io.realmcluster.proto.v1.ListNodesResponse;
 import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MoveInstanceRequest;
 import io.realmcluster.proto.v1.NodeStatus;
+import io.realmcluster.proto.v1.SetNodeSchedulableRequest;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** The Admin API with a deadline on every call and errors an operator can read. */
 public final class AdminClient implements AutoCloseable {
@@ -59,7 +60,9 @@ public final class AdminClient implements AutoCloseable {
 
     public ListMapInstancesResponse listMapInstances(final String nodeId) {
         try {
-            return stub().listMapInstances(ListMapInstancesRequest.newBuilder().setNodeId(nodeId).build());
+            return stub().listMapInstances(ListMapInstancesRequest.newBuilder()
+                    .setNodeId(nodeId)
+                    .build());
         } catch (final StatusRuntimeException e) {
             throw failure(e);
         }
@@ -84,7 +87,9 @@ public final class AdminClient implements AutoCloseable {
     public NodeStatus setSchedulable(final String nodeId, final boolean schedulable) {
         try {
             return stub().setNodeSchedulable(SetNodeSchedulableRequest.newBuilder()
-                .setNodeId(nodeId).setSchedulable(schedulable).build());
+                    .setNodeId(nodeId)
+                    .setSchedulable(schedulable)
+                    .build());
         } catch (final StatusRuntimeException e) {
             throw failure(e);
         }
@@ -92,7 +97,8 @@ public final class AdminClient implements AutoCloseable {
 
     public NodeStatus drainNode(final String nodeId) {
         try {
-            return stub().drainNode(io.realmcluster.proto.v1.DrainNodeRequest.newBuilder().setNodeId(nodeId).build());
+            return stub().drainNode(
+                            DrainNodeRequest.newBuilder().setNodeId(nodeId).build());
         } catch (final StatusRuntimeException e) {
             throw failure(e);
         }
@@ -100,8 +106,10 @@ public final class AdminClient implements AutoCloseable {
 
     public MapInstance moveInstance(final String instanceId, final String toNodeId) {
         try {
-            return stub().moveInstance(io.realmcluster.proto.v1.MoveInstanceRequest.newBuilder()
-                .setInstanceId(instanceId).setToNodeId(toNodeId).build());
+            return stub().moveInstance(MoveInstanceRequest.newBuilder()
+                    .setInstanceId(instanceId)
+                    .setToNodeId(toNodeId)
+                    .build());
         } catch (final StatusRuntimeException e) {
             throw failure(e);
         }

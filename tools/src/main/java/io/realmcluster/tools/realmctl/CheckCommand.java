@@ -1,10 +1,9 @@
 package io.realmcluster.tools.realmctl;
 
-import java.io.PrintStream;
-import java.util.concurrent.Callable;
-
 import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.v1.InvariantResult;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -13,15 +12,21 @@ import picocli.CommandLine.ParentCommand;
  * {@code realmctl check}: the character database against the invariants that rule out loss and
  * duplication; exit code 1 when any is broken, with the first rows that break it.
  */
-@Command(name = "check", mixinStandardHelpOptions = true,
-    description = "Check the character database: ownership by live nodes, unique items, money explained by the ledger, "
-        + "fencing, transfers settled. Exit code 1 when an invariant is broken.")
+@Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
+        description =
+                "Check the character database: ownership by live nodes, unique items, money explained by the ledger, "
+                        + "fencing, transfers settled. Exit code 1 when an invariant is broken.")
 final class CheckCommand implements Callable<Integer> {
     @ParentCommand
     Realmctl root;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-        description = "table or json (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).")
     Output output;
 
     @Override
@@ -36,7 +41,11 @@ final class CheckCommand implements Callable<Integer> {
         } else {
             final Table table = new Table("INVARIANT", "OK", "CHECKED", "VIOLATIONS");
             for (final InvariantResult result : report.getResultsList()) {
-                table.row(result.getName(), result.getOk() ? "yes" : "NO", result.getChecked(), result.getViolationCount());
+                table.row(
+                        result.getName(),
+                        result.getOk() ? "yes" : "NO",
+                        result.getChecked(),
+                        result.getViolationCount());
             }
             table.print(out);
             for (final InvariantResult result : report.getResultsList()) {
@@ -48,7 +57,9 @@ final class CheckCommand implements Callable<Integer> {
                     }
                 }
             }
-            out.printf("%nlive nodes: %s%n", report.getLiveNodesList().isEmpty() ? "none" : String.join(", ", report.getLiveNodesList()));
+            out.printf(
+                    "%nlive nodes: %s%n",
+                    report.getLiveNodesList().isEmpty() ? "none" : String.join(", ", report.getLiveNodesList()));
         }
         return report.getOk() ? 0 : 1;
     }

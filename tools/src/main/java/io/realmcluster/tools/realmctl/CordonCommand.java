@@ -1,8 +1,7 @@
 package io.realmcluster.tools.realmctl;
 
-import java.util.concurrent.Callable;
-
 import io.realmcluster.proto.v1.NodeStatus;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;

@@ -1,19 +1,22 @@
 package io.realmcluster.tools.realmctl;
 
-import java.io.PrintStream;
-import java.time.Instant;
-import java.util.concurrent.Callable;
-
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapLoad;
 import io.realmcluster.proto.v1.NodeStatus;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code realmctl describe node ID}. */
-@Command(name = "describe", mixinStandardHelpOptions = true, description = "Show one resource in detail.",
-    subcommands = DescribeCommand.Node.class)
+@Command(
+        name = "describe",
+        mixinStandardHelpOptions = true,
+        description = "Show one resource in detail.",
+        subcommands = DescribeCommand.Node.class)
 final class DescribeCommand implements Runnable {
     @ParentCommand
     Realmctl root;
@@ -31,14 +34,17 @@ final class DescribeCommand implements Runnable {
         @Parameters(paramLabel = "NODE", description = "Node id.")
         String nodeId;
 
-        @picocli.CommandLine.Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table or json (default: ${DEFAULT-VALUE}).")
+        @picocli.CommandLine.Option(
+                names = {"-o", "--output"},
+                paramLabel = "FORMAT",
+                defaultValue = "table",
+                description = "table or json (default: ${DEFAULT-VALUE}).")
         Output output;
 
         @Override
         public Integer call() {
             final NodeStatus node;
-            final java.util.List<MapInstance> maps;
+            final List<MapInstance> maps;
             try (AdminClient client = new AdminClient(describe.root.targets(), describe.root.timeoutMillis)) {
                 node = client.getNode(nodeId);
                 maps = client.listMapInstances(nodeId).getInstancesList();
@@ -52,12 +58,16 @@ final class DescribeCommand implements Runnable {
             out.printf("Name:            %s%n", node.getNode().getNodeId());
             out.printf("State:           %s%n", NodeTable.state(node));
             out.printf("gRPC:            %s%n", NodeTable.address(node.getNode().getGrpc()));
-            out.printf("Game clients:    %s (tcp+udp)%n", NodeTable.address(node.getNode().getClient()));
+            out.printf(
+                    "Game clients:    %s (tcp+udp)%n",
+                    NodeTable.address(node.getNode().getClient()));
             out.printf("Pools:           %s%n", String.join(",", node.getNode().getPoolsList()));
             out.printf("Capacity:        %d players%n", node.getNode().getCapacityPlayers());
             out.printf("Version:         %s%n", node.getNode().getVersion());
-            out.printf("Started:         %s (%s ago)%n", Instant.ofEpochMilli(node.getNode().getStartedAtUnixMs()),
-                NodeTable.age(now - node.getNode().getStartedAtUnixMs()));
+            out.printf(
+                    "Started:         %s (%s ago)%n",
+                    Instant.ofEpochMilli(node.getNode().getStartedAtUnixMs()),
+                    NodeTable.age(now - node.getNode().getStartedAtUnixMs()));
             out.printf("Control plane:   %s%n", node.getControlplaneId());
             out.printf("Lease:           %x%n", node.getLeaseId());
             // The entry is rewritten when the load changes and every few seconds otherwise.
@@ -66,10 +76,12 @@ final class DescribeCommand implements Runnable {
             out.printf("Map instances:   %d%n", maps.size());
             for (final MapInstance map : maps) {
                 final MapLoad load = node.getLoad().getMapsList().stream()
-                    .filter(m -> m.getInstanceId().equals(map.getInstanceId())).findFirst()
-                    .orElse(MapLoad.getDefaultInstance());
-                out.printf("  %-24s map %-4d epoch %-8d players %-5d tick p99 %.2f ms%n", map.getInstanceId(),
-                    map.getMapId(), map.getEpoch(), load.getPlayers(), load.getTickP99Ms());
+                        .filter(m -> m.getInstanceId().equals(map.getInstanceId()))
+                        .findFirst()
+                        .orElse(MapLoad.getDefaultInstance());
+                out.printf(
+                        "  %-24s map %-4d epoch %-8d players %-5d tick p99 %.2f ms%n",
+                        map.getInstanceId(), map.getMapId(), map.getEpoch(), load.getPlayers(), load.getTickP99Ms());
             }
             return 0;
         }

@@ -1,45 +1,58 @@
 package io.realmcluster.tools.realmctl;
 
-import java.io.PrintStream;
-import java.util.Locale;
-import java.util.concurrent.Callable;
-
 import io.realmcluster.proto.v1.Catalog;
 import io.realmcluster.proto.v1.ControlPlaneReplica;
 import io.realmcluster.proto.v1.ListControlPlanesResponse;
 import io.realmcluster.proto.v1.ListMapInstancesResponse;
-import io.realmcluster.proto.v1.MapDefinition;
 import io.realmcluster.proto.v1.ListNodesResponse;
-import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapDefinition;
+import io.realmcluster.proto.v1.MapLoad;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code realmctl get nodes|maps}. */
-@Command(name = "get", mixinStandardHelpOptions = true, description = "List resources: nodes, maps, catalog, controlplanes.",
-    subcommands = {GetCommand.Nodes.class, GetCommand.Maps.class, GetCommand.CatalogCommand.class,
-        GetCommand.ControlPlanes.class})
+@Command(
+        name = "get",
+        mixinStandardHelpOptions = true,
+        description = "List resources: nodes, maps, catalog, controlplanes.",
+        subcommands = {
+            GetCommand.Nodes.class,
+            GetCommand.Maps.class,
+            GetCommand.CatalogCommand.class,
+            GetCommand.ControlPlanes.class
+        })
 final class GetCommand implements Runnable {
     @ParentCommand
     Realmctl root;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-        scope = picocli.CommandLine.ScopeType.INHERIT,
-        description = "table, wide or json (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            defaultValue = "table",
+            scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "table, wide or json (default: ${DEFAULT-VALUE}).")
     Output output;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-            "missing resource: nodes, maps, catalog or controlplanes");
+        throw new picocli.CommandLine.ParameterException(
+                new picocli.CommandLine(this), "missing resource: nodes, maps, catalog or controlplanes");
     }
 
     AdminClient client() {
         return new AdminClient(root.targets(), root.timeoutMillis);
     }
 
-    @Command(name = "nodes", aliases = "node", mixinStandardHelpOptions = true,
-        description = "The registered data-plane nodes.")
+    @Command(
+            name = "nodes",
+            aliases = "node",
+            mixinStandardHelpOptions = true,
+            description = "The registered data-plane nodes.")
     static final class Nodes implements Callable<Integer> {
         @ParentCommand
         GetCommand get;
@@ -62,8 +75,11 @@ final class GetCommand implements Runnable {
         }
     }
 
-    @Command(name = "maps", aliases = {"map", "instances"}, mixinStandardHelpOptions = true,
-        description = "Map instances and the nodes that run them.")
+    @Command(
+            name = "maps",
+            aliases = {"map", "instances"},
+            mixinStandardHelpOptions = true,
+            description = "Map instances and the nodes that run them.")
     static final class Maps implements Callable<Integer> {
         @ParentCommand
         GetCommand get;
@@ -74,10 +90,12 @@ final class GetCommand implements Runnable {
         @Override
         public Integer call() {
             final ListMapInstancesResponse response;
-            final java.util.Map<String, io.realmcluster.proto.v1.MapLoad> loads;
+            final Map<String, MapLoad> loads;
             try (AdminClient client = get.client()) {
                 response = client.listMapInstances(node == null ? "" : node);
-                loads = get.output == Output.JSON ? java.util.Map.of() : MapTable.loads(client.listNodes().getNodesList());
+                loads = get.output == Output.JSON
+                        ? Map.of()
+                        : MapTable.loads(client.listNodes().getNodesList());
             }
             final PrintStream out = System.out;
             if (get.output == Output.JSON) {
@@ -93,7 +111,10 @@ final class GetCommand implements Runnable {
         }
     }
 
-    @Command(name = "catalog", mixinStandardHelpOptions = true, description = "The maps of the game and the realms served.")
+    @Command(
+            name = "catalog",
+            mixinStandardHelpOptions = true,
+            description = "The maps of the game and the realms served.")
     static final class CatalogCommand implements Callable<Integer> {
         @ParentCommand
         GetCommand get;
@@ -113,17 +134,24 @@ final class GetCommand implements Runnable {
             out.println();
             final Table table = new Table("MAP", "NAME", "KIND", "PLAYERS", "VISIBILITY", "TICK");
             for (final MapDefinition map : catalog.getMapsList()) {
-                table.row(map.getMapId(), map.getName(),
-                    map.getKind().name().replace("MAP_KIND_", "").toLowerCase(Locale.ROOT),
-                    map.getMaxPlayers(), (int) map.getVisibilityYards() + " yd", map.getTickHz() + " Hz");
+                table.row(
+                        map.getMapId(),
+                        map.getName(),
+                        map.getKind().name().replace("MAP_KIND_", "").toLowerCase(Locale.ROOT),
+                        map.getMaxPlayers(),
+                        (int) map.getVisibilityYards() + " yd",
+                        map.getTickHz() + " Hz");
             }
             table.print(out);
             return 0;
         }
     }
 
-    @Command(name = "controlplanes", aliases = "controlplane", mixinStandardHelpOptions = true,
-        description = "The control-plane replicas and which one leads.")
+    @Command(
+            name = "controlplanes",
+            aliases = "controlplane",
+            mixinStandardHelpOptions = true,
+            description = "The control-plane replicas and which one leads.")
     static final class ControlPlanes implements Callable<Integer> {
         @ParentCommand
         GetCommand get;
@@ -142,9 +170,12 @@ final class GetCommand implements Runnable {
             final Table table = new Table("CONTROLPLANE", "ROLE", "GRPC", "VERSION", "AGE");
             final long now = System.currentTimeMillis();
             for (final ControlPlaneReplica replica : response.getReplicasList()) {
-                table.row(replica.getId(), replica.getLeader() ? "leader" : "follower",
-                    replica.getGrpc().getHost() + ":" + replica.getGrpc().getPort(), replica.getVersion(),
-                    NodeTable.age(now - replica.getStartedAtUnixMs()));
+                table.row(
+                        replica.getId(),
+                        replica.getLeader() ? "leader" : "follower",
+                        replica.getGrpc().getHost() + ":" + replica.getGrpc().getPort(),
+                        replica.getVersion(),
+                        NodeTable.age(now - replica.getStartedAtUnixMs()));
             }
             table.print(out);
             return 0;

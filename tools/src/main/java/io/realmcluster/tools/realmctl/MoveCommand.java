@@ -1,5 +1,9 @@
 package io.realmcluster.tools.realmctl;
 
+import io.realmcluster.common.cli.StartupException;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.NodeStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -8,11 +12,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-
-import io.realmcluster.common.cli.StartupException;
-import io.realmcluster.proto.v1.InstanceState;
-import io.realmcluster.proto.v1.MapInstance;
-import io.realmcluster.proto.v1.NodeStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,8 +21,10 @@ import picocli.CommandLine.ParentCommand;
  * {@code realmctl move INSTANCE --to NODE}: move one map instance with its players (they see a
  * loading screen, not a disconnect), and follow it until it runs on the new node.
  */
-@Command(name = "move", mixinStandardHelpOptions = true,
-    description = "Move a map instance, with its players, to another node.")
+@Command(
+        name = "move",
+        mixinStandardHelpOptions = true,
+        description = "Move a map instance, with its players, to another node.")
 final class MoveCommand implements Callable<Integer> {
     private static final long POLL_MILLIS = 250;
 
@@ -40,7 +41,7 @@ final class MoveCommand implements Callable<Integer> {
     Duration wait;
 
     static final String WAIT_HELP = "How long to follow it before giving up on waiting (ISO-8601, default: "
-        + "${DEFAULT-VALUE}; PT0S returns at once).";
+            + "${DEFAULT-VALUE}; PT0S returns at once).";
 
     @Override
     public Integer call() {
@@ -51,32 +52,37 @@ final class MoveCommand implements Callable<Integer> {
             final MapInstance done = follow(wait, () -> {
                 final MapInstance instance = find(client.listMapInstances("").getInstancesList(), instanceId);
                 if (instance == null) {
-                    throw new StartupException(instanceId + " is gone (closed, or lost with its node) before it finished moving");
+                    throw new StartupException(
+                            instanceId + " is gone (closed, or lost with its node) before it finished moving");
                 }
                 if (instance.getNodeId().equals(toNodeId) && !instance.hasMove()) {
                     return instance.getState() == InstanceState.INSTANCE_STATE_ACTIVE
-                        ? new Step(instance, null) : new Step(null, "confirming on " + toNodeId);
+                            ? new Step(instance, null)
+                            : new Step(null, "confirming on " + toNodeId);
                 }
                 if (!instance.hasMove()) {
-                    throw new StartupException("the move of " + instanceId + " was called off (the control plane's log says why); "
-                        + "it still runs on " + instance.getNodeId() + " with its players");
+                    throw new StartupException(
+                            "the move of " + instanceId + " was called off (the control plane's log says why); "
+                                    + "it still runs on " + instance.getNodeId() + " with its players");
                 }
-                return new Step(null, MapTable.moving(instance) + ", " + players(client, instance.getNodeId(), instanceId)
-                    + " players left on " + instance.getNodeId());
+                return new Step(
+                        null,
+                        MapTable.moving(instance) + ", " + players(client, instance.getNodeId(), instanceId)
+                                + " players left on " + instance.getNodeId());
             });
             if (done == null) {
                 System.out.printf("%s is still moving after %s; follow it with realmctl get maps%n", instanceId, wait);
                 return wait.isZero() ? 0 : 1;
             }
-            System.out.printf("%s runs on %s (epoch %d) after %.1f s%n", instanceId, done.getNodeId(), done.getEpoch(),
-                (System.nanoTime() - begun) / 1e9);
+            System.out.printf(
+                    "%s runs on %s (epoch %d) after %.1f s%n",
+                    instanceId, done.getNodeId(), done.getEpoch(), (System.nanoTime() - begun) / 1e9);
             return 0;
         }
     }
 
     /** One look at a move or a drain: its result once finished, or how far it got. */
-    record Step(MapInstance result, String progress) {
-    }
+    record Step(MapInstance result, String progress) {}
 
     /**
      * Look every {@value #POLL_MILLIS} ms until {@code look} has a result or {@code wait} ran out
@@ -125,8 +131,10 @@ final class MoveCommand implements Callable<Integer> {
      * {@code realmctl drain NODE}: move everything off a node, with its players, and follow it
      * until the node runs nothing; the node stays drained (takes nothing new) until uncordoned.
      */
-    @Command(name = "drain", mixinStandardHelpOptions = true,
-        description = "Move every map instance off a node, with its players, and keep new ones off it.")
+    @Command(
+            name = "drain",
+            mixinStandardHelpOptions = true,
+            description = "Move every map instance off a node, with its players, and keep new ones off it.")
     static final class Drain implements Callable<Integer> {
         @ParentCommand
         Realmctl root;
@@ -141,31 +149,44 @@ final class MoveCommand implements Callable<Integer> {
         public Integer call() {
             try (AdminClient client = new AdminClient(root.targets(), root.timeoutMillis)) {
                 final NodeStatus node = client.drainNode(nodeId);
-                System.out.printf("draining node/%s: %d map instances, %d players%n", nodeId,
-                    client.listMapInstances(nodeId).getInstancesCount(), node.getLoad().getPlayers());
+                System.out.printf(
+                        "draining node/%s: %d map instances, %d players%n",
+                        nodeId,
+                        client.listMapInstances(nodeId).getInstancesCount(),
+                        node.getLoad().getPlayers());
                 final long begun = System.nanoTime();
                 final MapInstance empty = MapInstance.getDefaultInstance();
                 final MapInstance done = follow(wait, () -> {
-                    final List<MapInstance> left = client.listMapInstances(nodeId).getInstancesList();
+                    final List<MapInstance> left =
+                            client.listMapInstances(nodeId).getInstancesList();
                     if (left.isEmpty()) {
                         return new Step(empty, null);
                     }
-                    final StringBuilder progress = new StringBuilder(String.format(Locale.ROOT, "%d map instances, %d players left",
-                        left.size(), client.getNode(nodeId).getLoad().getPlayers()));
+                    final StringBuilder progress = new StringBuilder(String.format(
+                            Locale.ROOT,
+                            "%d map instances, %d players left",
+                            left.size(),
+                            client.getNode(nodeId).getLoad().getPlayers()));
                     for (final MapInstance instance : left) {
                         if (instance.hasMove()) {
-                            progress.append("; ").append(instance.getInstanceId()).append(" -> ").append(MapTable.moving(instance));
+                            progress.append("; ")
+                                    .append(instance.getInstanceId())
+                                    .append(" -> ")
+                                    .append(MapTable.moving(instance));
                         }
                     }
                     return new Step(null, progress.toString());
                 });
                 if (done == null) {
-                    System.out.printf("node/%s still runs %s after %s; follow it with realmctl get maps%n", nodeId,
-                        client.listMapInstances(nodeId).getInstancesCount() + " map instances", wait);
+                    System.out.printf(
+                            "node/%s still runs %s after %s; follow it with realmctl get maps%n",
+                            nodeId, client.listMapInstances(nodeId).getInstancesCount() + " map instances", wait);
                     return wait.isZero() ? 0 : 1;
                 }
-                System.out.printf("node/%s drained in %.1f s: it runs nothing and takes nothing new until "
-                    + "realmctl uncordon %s%n", nodeId, (System.nanoTime() - begun) / 1e9, nodeId);
+                System.out.printf(
+                        "node/%s drained in %.1f s: it runs nothing and takes nothing new until "
+                                + "realmctl uncordon %s%n",
+                        nodeId, (System.nanoTime() - begun) / 1e9, nodeId);
                 return 0;
             }
         }

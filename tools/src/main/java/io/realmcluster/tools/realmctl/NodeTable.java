@@ -1,35 +1,57 @@
 package io.realmcluster.tools.realmctl;
 
+import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.NodeStatus;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 
-import io.realmcluster.proto.v1.Endpoint;
-import io.realmcluster.proto.v1.NodeStatus;
-
 /** Prints nodes the way {@code realmctl get nodes} shows them. */
 public final class NodeTable {
-    private NodeTable() {
-    }
+    private NodeTable() {}
 
-    public static void print(final List<NodeStatus> nodes, final boolean wide, final long nowMillis,
-                             final PrintStream out) {
+    public static void print(
+            final List<NodeStatus> nodes, final boolean wide, final long nowMillis, final PrintStream out) {
         final Table table = wide
-            ? new Table("NODE", "STATE", "GRPC", "CLIENTS", "POOLS", "PLAYERS", "MAPS", "CAPACITY", "CONTROLPLANE",
-                "VERSION", "AGE")
-            : new Table("NODE", "STATE", "GRPC", "CLIENTS", "POOLS", "PLAYERS", "MAPS", "AGE");
+                ? new Table(
+                        "NODE",
+                        "STATE",
+                        "GRPC",
+                        "CLIENTS",
+                        "POOLS",
+                        "PLAYERS",
+                        "MAPS",
+                        "CAPACITY",
+                        "CONTROLPLANE",
+                        "VERSION",
+                        "AGE")
+                : new Table("NODE", "STATE", "GRPC", "CLIENTS", "POOLS", "PLAYERS", "MAPS", "AGE");
         for (final NodeStatus node : nodes) {
             final String state = state(node);
             final String age = age(nowMillis - node.getNode().getStartedAtUnixMs());
             if (wide) {
-                table.row(node.getNode().getNodeId(), state, address(node.getNode().getGrpc()),
-                    address(node.getNode().getClient()), String.join(",", node.getNode().getPoolsList()),
-                    node.getLoad().getPlayers(), node.getLoad().getMapInstances(),
-                    node.getNode().getCapacityPlayers(), node.getControlplaneId(), node.getNode().getVersion(), age);
+                table.row(
+                        node.getNode().getNodeId(),
+                        state,
+                        address(node.getNode().getGrpc()),
+                        address(node.getNode().getClient()),
+                        String.join(",", node.getNode().getPoolsList()),
+                        node.getLoad().getPlayers(),
+                        node.getLoad().getMapInstances(),
+                        node.getNode().getCapacityPlayers(),
+                        node.getControlplaneId(),
+                        node.getNode().getVersion(),
+                        age);
             } else {
-                table.row(node.getNode().getNodeId(), state, address(node.getNode().getGrpc()),
-                    address(node.getNode().getClient()), String.join(",", node.getNode().getPoolsList()),
-                    node.getLoad().getPlayers(), node.getLoad().getMapInstances(), age);
+                table.row(
+                        node.getNode().getNodeId(),
+                        state,
+                        address(node.getNode().getGrpc()),
+                        address(node.getNode().getClient()),
+                        String.join(",", node.getNode().getPoolsList()),
+                        node.getLoad().getPlayers(),
+                        node.getLoad().getMapInstances(),
+                        age);
             }
         }
         table.print(out);

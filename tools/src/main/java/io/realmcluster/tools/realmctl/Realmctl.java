@@ -1,37 +1,64 @@
 package io.realmcluster.tools.realmctl;
 
-import java.util.List;
-
 import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.net.HostPort;
+import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** {@code realmctl}: the operators' command line, in kubectl's manner ({@code get}, {@code describe}). */
-@Command(name = "realmctl", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-    description = "Operate a realm cluster through its control plane.",
-    subcommands = {GetCommand.class, DescribeCommand.class, CreateCommand.class, CordonCommand.class,
-        CordonCommand.Uncordon.class, MoveCommand.Drain.class, MoveCommand.class, CheckCommand.class},
-    footer = {"", "The control plane defaults to $REALMCTL_CONTROLPLANE, else " + Realmctl.DEFAULT_CONTROLPLANE
-        + " (the local cluster)."})
+@Command(
+        name = "realmctl",
+        mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        description = "Operate a realm cluster through its control plane.",
+        subcommands = {
+            GetCommand.class,
+            DescribeCommand.class,
+            CreateCommand.class,
+            CordonCommand.class,
+            CordonCommand.Uncordon.class,
+            MoveCommand.Drain.class,
+            MoveCommand.class,
+            CheckCommand.class
+        },
+        footer = {
+            "",
+            "The control plane defaults to $REALMCTL_CONTROLPLANE, else " + Realmctl.DEFAULT_CONTROLPLANE
+                    + " (the local cluster)."
+        })
 public final class Realmctl implements Runnable {
     static final String DEFAULT_CONTROLPLANE = "127.0.0.1:7400";
 
-    @Option(names = "--controlplane", paramLabel = "HOST:PORT[,HOST:PORT...]", scope = ScopeType.INHERIT,
-        description = "Control-plane replicas, tried in order.")
+    @Option(
+            names = "--controlplane",
+            paramLabel = "HOST:PORT[,HOST:PORT...]",
+            scope = ScopeType.INHERIT,
+            description = "Control-plane replicas, tried in order.")
     String controlPlanes;
 
-    @Option(names = "--timeout", paramLabel = "MILLIS", defaultValue = "5000", scope = ScopeType.INHERIT,
-        description = "Deadline of each call (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            paramLabel = "MILLIS",
+            defaultValue = "5000",
+            scope = ScopeType.INHERIT,
+            description = "Deadline of each call (default: ${DEFAULT-VALUE}).")
     long timeoutMillis;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
+    @Option(
+            names = {"-v", "--verbose"},
+            scope = ScopeType.INHERIT,
+            description = "Print stack traces with errors.")
     boolean verbose;
 
-    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
-        description = "Properties file with defaults, e.g. controlplane=cp1:7400,cp2:7400.")
-    java.nio.file.Path config;
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
+            description = "Properties file with defaults, e.g. controlplane=cp1:7400,cp2:7400.")
+    Path config;
 
     public static void main(final String[] args) {
         System.exit(CommandLines.execute("realmctl", new Realmctl(), args));
@@ -39,8 +66,8 @@ public final class Realmctl implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-            "missing command: get or describe");
+        throw new picocli.CommandLine.ParameterException(
+                new picocli.CommandLine(this), "missing command: get or describe");
     }
 
     /** The control planes to talk to: flag, then environment, then the local cluster's address. */

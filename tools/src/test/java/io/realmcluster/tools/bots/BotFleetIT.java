@@ -2,26 +2,16 @@ package io.realmcluster.tools.bots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteOrder;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import com.google.protobuf.ByteString;
-
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -44,6 +34,20 @@ import io.realmcluster.proto.v1.LoginRequest;
 import io.realmcluster.proto.v1.LoginResponse;
 import io.realmcluster.proto.v1.PlayerCreateCharacterRequest;
 import io.realmcluster.proto.v1.RegisterAccountRequest;
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A fleet against an in-process Login service and a fake node that lets every bot kill and loot one creature at a time. */
 class BotFleetIT {
@@ -67,7 +71,8 @@ class BotFleetIT {
      */
     @ParameterizedTest(name = "standby let in: {0}")
     @ValueSource(booleans = {true, false})
-    void botsOfAMapThatMovesAreCarriedOverByTheirStandbyConnectionOrFollowTheRedirect(final boolean letIn) throws Exception {
+    void botsOfAMapThatMovesAreCarriedOverByTheirStandbyConnectionOrFollowTheRedirect(final boolean letIn)
+            throws Exception {
         final BotReport report = fleetAgainst(() -> new MovingSession(letIn), 8, Duration.ofSeconds(2));
         assertThat(report.ok()).isTrue();
         assertThat(report.redirects()).isEqualTo(8);
@@ -76,43 +81,70 @@ class BotFleetIT {
     }
 
     /** Run {@code bots} bots for {@code duration} against an in-process Login service and a fake node of {@code sessions}. */
-    private static BotReport fleetAgainst(final java.util.function.Supplier<io.netty.channel.ChannelHandler> sessions,
-                                          final int bots, final Duration duration) throws Exception {
+    private static BotReport fleetAgainst(
+            final Supplier<ChannelHandler> sessions, final int bots, final Duration duration) throws Exception {
         final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        final Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(final SocketChannel ch) {
-                    ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(ByteOrder.LITTLE_ENDIAN, 4098, 0, 2, 0, 2, true),
-                        sessions.get());
-                }
-            }).bind("127.0.0.1", 0).sync().channel();
-        final int nodePort = ((java.net.InetSocketAddress) server.localAddress()).getPort();
-        final Server grpc = NettyServerBuilder.forPort(0).addService(new LoginGrpc.LoginImplBase() {
-            @Override
-            public void registerAccount(final RegisterAccountRequest request, final StreamObserver<Account> response) {
-                response.onNext(Account.newBuilder().setName(request.getName()).build());
-                response.onCompleted();
-            }
+        final Channel server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(final SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(
+                                        new LengthFieldBasedFrameDecoder(
+                                                ByteOrder.LITTLE_ENDIAN, 4098, 0, 2, 0, 2, true),
+                                        sessions.get());
+                    }
+                })
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
+        final int nodePort = ((InetSocketAddress) server.localAddress()).getPort();
+        final Server grpc = NettyServerBuilder.forPort(0)
+                .addService(new LoginGrpc.LoginImplBase() {
+                    @Override
+                    public void registerAccount(
+                            final RegisterAccountRequest request, final StreamObserver<Account> response) {
+                        response.onNext(
+                                Account.newBuilder().setName(request.getName()).build());
+                        response.onCompleted();
+                    }
 
-            @Override
-            public void createCharacter(final PlayerCreateCharacterRequest request, final StreamObserver<Character> response) {
-                assertThat(request.getName()).matches("[A-Za-z]{2,12}");
-                response.onNext(Character.newBuilder().setName(request.getName()).build());
-                response.onCompleted();
-            }
+                    @Override
+                    public void createCharacter(
+                            final PlayerCreateCharacterRequest request, final StreamObserver<Character> response) {
+                        assertThat(request.getName()).matches("[A-Za-z]{2,12}");
+                        response.onNext(Character.newBuilder()
+                                .setName(request.getName())
+                                .build());
+                        response.onCompleted();
+                    }
 
-            @Override
-            public void login(final LoginRequest request, final StreamObserver<LoginResponse> response) {
-                response.onNext(LoginResponse.newBuilder().setInstanceId("0-1")
-                    .setNodeClient(Endpoint.newBuilder().setHost("127.0.0.1").setPort(nodePort))
-                    .setSessionToken(ByteString.copyFromUtf8("token-" + request.getCharacter())).build());
-                response.onCompleted();
-            }
-        }).build().start();
+                    @Override
+                    public void login(final LoginRequest request, final StreamObserver<LoginResponse> response) {
+                        response.onNext(LoginResponse.newBuilder()
+                                .setInstanceId("0-1")
+                                .setNodeClient(Endpoint.newBuilder()
+                                        .setHost("127.0.0.1")
+                                        .setPort(nodePort))
+                                .setSessionToken(ByteString.copyFromUtf8("token-" + request.getCharacter()))
+                                .build());
+                        response.onCompleted();
+                    }
+                })
+                .build()
+                .start();
         try {
-            final BotFleet fleet = new BotFleet(new BotConfig(List.of(new HostPort("127.0.0.1", grpc.getPort())), bots,
-                duration, "main", "fake", 4, 2, Duration.ofSeconds(1)));
+            final BotFleet fleet = new BotFleet(new BotConfig(
+                    List.of(new HostPort("127.0.0.1", grpc.getPort())),
+                    bots,
+                    duration,
+                    "main",
+                    "fake",
+                    4,
+                    2,
+                    Duration.ofSeconds(1)));
             final BotReport report = fleet.run();
             report.summaryLines().forEach(System.out::println);
             return report;
@@ -130,7 +162,8 @@ class BotFleetIT {
      */
     static final class MovingSession extends FakeNodeSession {
         /** The first connection of each character (by its login token), which gets the REDIRECT. */
-        private static final java.util.Map<String, ChannelHandlerContext> FIRST = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final Map<String, ChannelHandlerContext> FIRST = new ConcurrentHashMap<>();
+
         private final boolean letIn;
         private final UnsafeBuffer out = new UnsafeBuffer(new byte[4098]);
         private String character;
@@ -143,7 +176,7 @@ class BotFleetIT {
 
         private void send(final ChannelHandlerContext to, final int length, final boolean close) {
             final int frame = Frames.prefix(out, 0, length);
-            final io.netty.channel.ChannelFuture sent = to.writeAndFlush(to.alloc().buffer(frame).writeBytes(out.byteArray(), 0, frame));
+            final ChannelFuture sent = to.writeAndFlush(to.alloc().buffer(frame).writeBytes(out.byteArray(), 0, frame));
             if (close) {
                 sent.addListener(ChannelFutureListener.CLOSE);
             }
@@ -162,7 +195,8 @@ class BotFleetIT {
         }
 
         @Override
-        public void standbyHello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+        public void standbyHello(
+                final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
             final String presented = text(token, tokenOffset, tokenLength);
             assertThat(presented).startsWith("standby-");
             character = presented.substring("standby-".length());
@@ -173,12 +207,20 @@ class BotFleetIT {
                 send(ctx, ServerMessages.disconnect(out, 2, DisconnectReason.STANDBY_ENDED, "not this time"), true);
             }
             final ChannelHandlerContext first = FIRST.remove(character);
-            send(first, ServerMessages.redirect(out, 2, "127.0.0.1", port(), ("moved-" + character).getBytes(
-                java.nio.charset.StandardCharsets.UTF_8), "0-1"), true);
+            send(
+                    first,
+                    ServerMessages.redirect(
+                            out,
+                            2,
+                            "127.0.0.1",
+                            port(),
+                            ("moved-" + character).getBytes(StandardCharsets.UTF_8),
+                            "0-1"),
+                    true);
         }
 
         private int port() {
-            return ((java.net.InetSocketAddress) ctx.channel().localAddress()).getPort();
+            return ((InetSocketAddress) ctx.channel().localAddress()).getPort();
         }
 
         @Override
@@ -189,27 +231,33 @@ class BotFleetIT {
             send(ctx, ServerMessages.worldEntered(out, 2, IDS.incrementAndGet(), 0, 0, 0, 0, 0, 100), false);
             if (firstLogin) {
                 FIRST.put(character, ctx);
-                send(ctx, ServerMessages.standby(out, 2, "127.0.0.1", port(), ("standby-" + character).getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8), "0-1"), false);
+                send(
+                        ctx,
+                        ServerMessages.standby(
+                                out,
+                                2,
+                                "127.0.0.1",
+                                port(),
+                                ("standby-" + character).getBytes(StandardCharsets.UTF_8),
+                                "0-1"),
+                        false);
             }
         }
 
         @Override
-        public void move(final int sequence, final float mx, final float my, final float z, final float o, final int flags) {
+        public void move(
+                final int sequence, final float mx, final float my, final float z, final float o, final int flags) {
             send(ctx, ServerMessages.selfState(out, 2, sequence, mx, my, 0, 0, 100, 100, 1, 0, 0), false);
         }
 
         @Override
-        public void say(final DirectBuffer text, final int offset, final int length) {
-        }
+        public void say(final DirectBuffer text, final int offset, final int length) {}
 
         @Override
-        public void attack(final long targetId) {
-        }
+        public void attack(final long targetId) {}
 
         @Override
-        public void loot(final long corpseId) {
-        }
+        public void loot(final long corpseId) {}
 
         @Override
         public void logout() {
@@ -217,12 +265,12 @@ class BotFleetIT {
         }
 
         @Override
-        public void ping(final long nonce) {
-        }
+        public void ping(final long nonce) {}
     }
 
     /** One client connection of a fake node: its frames decoded (each must be well formed) into its handler's calls. */
-    abstract static class FakeNodeSession extends SimpleChannelInboundHandler<ByteBuf> implements ClientMessages.Handler {
+    abstract static class FakeNodeSession extends SimpleChannelInboundHandler<ByteBuf>
+            implements ClientMessages.Handler {
         ChannelHandlerContext ctx;
 
         @Override
@@ -230,7 +278,8 @@ class BotFleetIT {
             ctx = c;
             final byte[] bytes = new byte[msg.readableBytes()];
             msg.readBytes(bytes);
-            assertThat(ClientMessages.decode(new UnsafeBuffer(bytes), 0, bytes.length, this)).isNull();
+            assertThat(ClientMessages.decode(new UnsafeBuffer(bytes), 0, bytes.length, this))
+                    .isNull();
         }
     }
 
@@ -253,10 +302,30 @@ class BotFleetIT {
         void spawn() {
             creature = IDS.incrementAndGet();
             ServerMessages.updatesHeader(out, 2, 1, 0);
-            ServerMessages.Record.write(out, 2 + ClientProtocol.UPDATES_RECORDS, creature, ClientProtocol.KIND_CREATURE, 0,
-                x + 10, y, 0, 0, 50, 50);
-            ServerMessages.Record.write(out, 2 + ClientProtocol.UPDATES_RECORDS + 34, 1, ClientProtocol.KIND_PLAYER, 0,
-                x + 10, y, 0, 0, 50, 50);
+            ServerMessages.Record.write(
+                    out,
+                    2 + ClientProtocol.UPDATES_RECORDS,
+                    creature,
+                    ClientProtocol.KIND_CREATURE,
+                    0,
+                    x + 10,
+                    y,
+                    0,
+                    0,
+                    50,
+                    50);
+            ServerMessages.Record.write(
+                    out,
+                    2 + ClientProtocol.UPDATES_RECORDS + 34,
+                    1,
+                    ClientProtocol.KIND_PLAYER,
+                    0,
+                    x + 10,
+                    y,
+                    0,
+                    0,
+                    50,
+                    50);
             send(ServerMessages.updatesCount(out, 2, 2));
         }
 
@@ -266,7 +335,8 @@ class BotFleetIT {
         }
 
         @Override
-        public void standbyHello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+        public void standbyHello(
+                final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
             // This node never moves a map: nobody is told to stand by here.
         }
 
@@ -278,7 +348,8 @@ class BotFleetIT {
         }
 
         @Override
-        public void move(final int sequence, final float mx, final float my, final float z, final float o, final int flags) {
+        public void move(
+                final int sequence, final float mx, final float my, final float z, final float o, final int flags) {
             acked = sequence;
             x = mx;
             y = my;
@@ -295,8 +366,18 @@ class BotFleetIT {
             assertThat(targetId).isEqualTo(creature);
             experience += 10;
             ServerMessages.updatesHeader(out, 2, 2, 0);
-            ServerMessages.Record.write(out, 2 + ClientProtocol.UPDATES_RECORDS, creature, ClientProtocol.KIND_CREATURE,
-                ClientProtocol.RECORD_FLAG_DEAD | ClientProtocol.RECORD_FLAG_LOOTABLE, x + 10, y, 0, 0, 0, 50);
+            ServerMessages.Record.write(
+                    out,
+                    2 + ClientProtocol.UPDATES_RECORDS,
+                    creature,
+                    ClientProtocol.KIND_CREATURE,
+                    ClientProtocol.RECORD_FLAG_DEAD | ClientProtocol.RECORD_FLAG_LOOTABLE,
+                    x + 10,
+                    y,
+                    0,
+                    0,
+                    0,
+                    50);
             send(ServerMessages.updatesCount(out, 2, 1));
         }
 
@@ -314,11 +395,10 @@ class BotFleetIT {
             final int length = ServerMessages.disconnect(out, 2, DisconnectReason.LOGOUT, "bye");
             final int frame = Frames.prefix(out, 0, length);
             ctx.writeAndFlush(ctx.alloc().buffer(frame).writeBytes(out.byteArray(), 0, frame))
-                .addListener(ChannelFutureListener.CLOSE);
+                    .addListener(ChannelFutureListener.CLOSE);
         }
 
         @Override
-        public void ping(final long nonce) {
-        }
+        public void ping(final long nonce) {}
     }
 }
