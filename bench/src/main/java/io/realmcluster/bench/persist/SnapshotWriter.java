@@ -1,8 +1,9 @@
 package io.realmcluster.bench.persist;
 
+import io.realmcluster.dataplane.pipeline.RingClaim;
+import io.realmcluster.dataplane.pipeline.SaveLog;
+import io.realmcluster.dataplane.pipeline.Saves;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
-import io.realmcluster.dataplane.world.SaveLog;
-import io.realmcluster.dataplane.world.Saves;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,6 +21,7 @@ final class SnapshotWriter implements Runnable {
 
     private final SaveLog log;
     private final OnlineCharacters characters;
+    private final RingClaim claim = new RingClaim();
     private volatile boolean running = true;
     private int next;
 
@@ -39,32 +41,33 @@ final class SnapshotWriter implements Runnable {
 
     /** Write the next character's snapshot; false when the log is full. */
     boolean writeNext() {
-        final int index = log.tryClaim(Saves.SNAPSHOT);
-        if (index < 0) {
-            return false;
+        try (RingClaim claim = log.claim(this.claim, Saves.SNAPSHOT)) {
+            if (!claim.claimed()) {
+                return false;
+            }
+            final ClaimedCharacter c = characters.claims[next];
+            final long seq = ++characters.saveSeqs[next];
+            final float step = (seq % 64) * 0.5f;
+            Saves.encode(
+                    claim.buffer(),
+                    claim.index(),
+                    c.characterId(),
+                    c.epoch(),
+                    seq,
+                    NO_MAP,
+                    0,
+                    c.level(),
+                    c.mapId(),
+                    c.experience() + seq,
+                    c.money(),
+                    c.x() + step,
+                    c.y() + step,
+                    c.z(),
+                    c.orientation(),
+                    0,
+                    0);
+            claim.commit();
         }
-        final ClaimedCharacter c = characters.claims[next];
-        final long seq = ++characters.saveSeqs[next];
-        final float step = (seq % 64) * 0.5f;
-        Saves.encode(
-                log.buffer(),
-                index,
-                c.characterId(),
-                c.epoch(),
-                seq,
-                NO_MAP,
-                0,
-                c.level(),
-                c.mapId(),
-                c.experience() + seq,
-                c.money(),
-                c.x() + step,
-                c.y() + step,
-                c.z(),
-                c.orientation(),
-                0,
-                0);
-        log.commit(index);
         next = next + 1 == characters.count() ? 0 : next + 1;
         return true;
     }

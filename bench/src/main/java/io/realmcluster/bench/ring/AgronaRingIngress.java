@@ -1,6 +1,6 @@
 package io.realmcluster.bench.ring;
 
-import io.realmcluster.dataplane.world.Inputs;
+import io.realmcluster.dataplane.pipeline.Inputs;
 import java.nio.ByteBuffer;
 import org.agrona.BitUtil;
 import org.agrona.MutableDirectBuffer;

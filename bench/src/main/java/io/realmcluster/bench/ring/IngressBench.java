@@ -1,7 +1,7 @@
 package io.realmcluster.bench.ring;
 
 import io.realmcluster.bench.Conditions;
-import io.realmcluster.dataplane.world.Inputs;
+import io.realmcluster.dataplane.pipeline.Inputs;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

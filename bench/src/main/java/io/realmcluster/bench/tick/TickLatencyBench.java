@@ -2,14 +2,14 @@ package io.realmcluster.bench.tick;
 
 import com.sun.management.ThreadMXBean;
 import io.realmcluster.bench.Conditions;
-import io.realmcluster.dataplane.tick.Ingress;
+import io.realmcluster.dataplane.pipeline.Ingress;
+import io.realmcluster.dataplane.pipeline.Inputs;
+import io.realmcluster.dataplane.pipeline.Outbox;
+import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.tick.MapAgent;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.tick.TickSimulation;
-import io.realmcluster.dataplane.world.Inputs;
 import io.realmcluster.dataplane.world.MapWorld;
-import io.realmcluster.dataplane.world.Outbox;
-import io.realmcluster.dataplane.world.SaveLog;
 import io.realmcluster.dataplane.world.WorldSettings;
 import io.realmcluster.proto.client.ClientProtocol;
 import java.lang.management.ManagementFactory;

@@ -2,12 +2,12 @@ package io.realmcluster.bench.persist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
 import io.realmcluster.dataplane.store.Saver;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.InstanceHost;
-import io.realmcluster.dataplane.world.SaveLog;
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.Test;
 

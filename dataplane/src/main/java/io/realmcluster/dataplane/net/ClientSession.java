@@ -12,12 +12,13 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.dataplane.pipeline.Ingress;
+import io.realmcluster.dataplane.pipeline.Inputs;
+import io.realmcluster.dataplane.pipeline.RingClaim;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
-import io.realmcluster.dataplane.tick.Ingress;
 import io.realmcluster.dataplane.transfer.Arrivals;
-import io.realmcluster.dataplane.world.Inputs;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,6 +105,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private final Shared shared;
     private final UnsafeBuffer frame = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer reply = new UnsafeBuffer(new byte[ClientProtocol.LENGTH_PREFIX + 512]);
+    /** The event loop's claim on the map's ring, for everything this session puts there but UDP moves. */
+    private final RingClaim claim = new RingClaim();
+
     private volatile State state = State.NEW;
     private volatile long id = -1;
     private volatile long characterId;
@@ -458,17 +463,36 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             // The session this one replaced may not have left the map yet: take the character over in order.
             offerLeave(ingress, entity, Inputs.ANY_SESSION);
         }
-        final int index = ingress.tryClaim(Inputs.PLAYER_JOIN, Inputs.JOIN_LENGTH);
-        if (index < 0) {
-            shared.metrics().droppedInput();
-            disconnect(DisconnectReason.MAP_FULL, "the map is too busy to take a player; try again");
-            return;
+        try (RingClaim claim = ingress.claim(this.claim, Inputs.PLAYER_JOIN, Inputs.JOIN_LENGTH)) {
+            if (!claim.claimed()) {
+                shared.metrics().droppedInput();
+                disconnect(DisconnectReason.MAP_FULL, "the map is too busy to take a player; try again");
+                return;
+            }
+            encodeJoin(claim, running, instance, entity);
+            claim.commit();
         }
+        if (arrival != null && arrival.frozenAtMillis() > 0) {
+            shared.metrics().arrived(shared.clockMillis().getAsLong() - arrival.frozenAtMillis());
+        }
+        map = running;
+        state = State.IN_WORLD;
+        final NodeDescriptor preparing = shared.instances().movingTo(running.assignment());
+        if (preparing != null) {
+            // Its copy loads there now: stand by there, as the players who were here before it moved did.
+            standByNow(preparing, instance, running.assignment().getMove().getEpoch());
+        }
+    }
+
+    private void encodeJoin(
+            final RingClaim claim, final InstanceHost.Running running, final String instance, final long entity) {
+        final MutableDirectBuffer buffer = claim.buffer();
+        final int index = claim.index();
         final ClaimedCharacter character = claimed;
         if (arrival != null && arrival.instanceId().equals(instance)) {
             // Transferred here: it enters where the transfer put it (a portal's far side).
             Inputs.encodeJoin(
-                    ingress.buffer(),
+                    buffer,
                     index,
                     entity,
                     arrival.x(),
@@ -481,7 +505,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                     ClientSessions.index(id));
         } else if (character.mapId() == running.world().mapId()) {
             Inputs.encodeJoin(
-                    ingress.buffer(),
+                    buffer,
                     index,
                     entity,
                     character.x(),
@@ -496,7 +520,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             // Not saved on this map yet: the map's spawn point, spread so that a crowd does not stack.
             final float spread = (float) (Math.floorMod(entity * 2654435761L, 40L) - 20);
             Inputs.encodeJoin(
-                    ingress.buffer(),
+                    buffer,
                     index,
                     entity,
                     running.world().spawnX() + spread,
@@ -508,18 +532,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                     character.money(),
                     ClientSessions.index(id));
         }
-        Inputs.joinOwnership(ingress.buffer(), index, character.epoch(), character.saveSeq(), character.experience());
-        ingress.commit(index);
-        if (arrival != null && arrival.frozenAtMillis() > 0) {
-            shared.metrics().arrived(shared.clockMillis().getAsLong() - arrival.frozenAtMillis());
-        }
-        map = running;
-        state = State.IN_WORLD;
-        final NodeDescriptor preparing = shared.instances().movingTo(running.assignment());
-        if (preparing != null) {
-            // Its copy loads there now: stand by there, as the players who were here before it moved did.
-            standByNow(preparing, instance, running.assignment().getMove().getEpoch());
-        }
+        Inputs.joinOwnership(buffer, index, character.epoch(), character.saveSeq(), character.experience());
     }
 
     /** Health at a level, until classes and stats come with the full game. */
@@ -531,13 +544,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     public void move(final int sequence, final float x, final float y, final float z, final float o, final int flags) {
         final InstanceHost.Running running = inWorld("MOVE");
         if (running != null) {
-            offerMove(running, sequence, x, y, z, o, flags);
+            offerMove(running, claim, sequence, x, y, z, o, flags);
         }
     }
 
-    /** Put a move on the map's ring; from the TCP or the UDP event loop. */
+    /**
+     * Put a move on the map's ring; from the TCP or the UDP event loop, each with a claim of its own
+     * (the session's for TCP, the datagram handler's for UDP).
+     */
     void offerMove(
             final InstanceHost.Running running,
+            final RingClaim ownClaim,
             final int sequence,
             final float x,
             final float y,
@@ -545,13 +562,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             final float o,
             final int flags) {
         final Ingress ingress = running.agent().ingress();
-        final int index = ingress.tryClaim(Inputs.MOVE, Inputs.MOVE_LENGTH);
-        if (index < 0) {
-            shared.metrics().droppedInput();
-            return;
+        try (RingClaim claim = ingress.claim(ownClaim, Inputs.MOVE, Inputs.MOVE_LENGTH)) {
+            if (!claim.claimed()) {
+                shared.metrics().droppedInput();
+                return;
+            }
+            Inputs.encodeMove(claim.buffer(), claim.index(), characterId, sequence, x, y, z, o, flags);
+            claim.commit();
         }
-        Inputs.encodeMove(ingress.buffer(), index, characterId, sequence, x, y, z, o, flags);
-        ingress.commit(index);
     }
 
     @Override
@@ -561,13 +579,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             return;
         }
         final Ingress ingress = running.agent().ingress();
-        final int index = ingress.tryClaim(Inputs.CHAT, Inputs.CHAT_TEXT + length);
-        if (index < 0) {
-            shared.metrics().droppedInput();
-            return;
+        try (RingClaim claim = ingress.claim(this.claim, Inputs.CHAT, Inputs.CHAT_TEXT + length)) {
+            if (!claim.claimed()) {
+                shared.metrics().droppedInput();
+                return;
+            }
+            Inputs.encodeChat(claim.buffer(), claim.index(), characterId, text, offset, length);
+            claim.commit();
         }
-        Inputs.encodeChat(ingress.buffer(), index, characterId, text, offset, length);
-        ingress.commit(index);
     }
 
     @Override
@@ -586,13 +605,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             return;
         }
         final Ingress ingress = running.agent().ingress();
-        final int index = ingress.tryClaim(type, Inputs.TARGET_LENGTH);
-        if (index < 0) {
-            shared.metrics().droppedInput();
-            return;
+        try (RingClaim claim = ingress.claim(this.claim, type, Inputs.TARGET_LENGTH)) {
+            if (!claim.claimed()) {
+                shared.metrics().droppedInput();
+                return;
+            }
+            Inputs.encodeTarget(claim.buffer(), claim.index(), characterId, targetId);
+            claim.commit();
         }
-        Inputs.encodeTarget(ingress.buffer(), index, characterId, targetId);
-        ingress.commit(index);
     }
 
     /**
@@ -844,15 +864,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     }
 
     private void offerLeave(final Ingress ingress, final long entity, final int session) {
-        final int index = ingress.tryClaim(Inputs.PLAYER_LEAVE, Inputs.LEAVE_LENGTH);
-        if (index < 0) {
-            // A leave must not be lost (the character would stay in the world): try again shortly.
-            shared.metrics().droppedInput();
-            channel.eventLoop().schedule(() -> offerLeave(ingress, entity, session), 1, TimeUnit.MILLISECONDS);
-            return;
+        try (RingClaim claim = ingress.claim(this.claim, Inputs.PLAYER_LEAVE, Inputs.LEAVE_LENGTH)) {
+            if (!claim.claimed()) {
+                // A leave must not be lost (the character would stay in the world): try again shortly.
+                shared.metrics().droppedInput();
+                channel.eventLoop().schedule(() -> offerLeave(ingress, entity, session), 1, TimeUnit.MILLISECONDS);
+                return;
+            }
+            Inputs.encodeLeave(claim.buffer(), claim.index(), entity, session);
+            claim.commit();
         }
-        Inputs.encodeLeave(ingress.buffer(), index, entity, session);
-        ingress.commit(index);
     }
 
     @Override

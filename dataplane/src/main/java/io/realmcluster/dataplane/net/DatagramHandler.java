@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
+import io.realmcluster.dataplane.pipeline.RingClaim;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
@@ -31,6 +32,9 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter implements Clie
     private final UnsafeBuffer datagram = new UnsafeBuffer(bytes);
     private final UnsafeBuffer reply = new UnsafeBuffer(new byte[ClientProtocol.REPLY_BODY + ClientProtocol.ID_LENGTH]);
     private final byte[] presented = new byte[ClientProtocol.COOKIE_BYTES];
+    /** The UDP event loop's own claim on the maps' rings, for the moves it forwards. */
+    private final RingClaim claim = new RingClaim();
+
     private ChannelHandlerContext ctx;
     private ClientSession current;
     private InetSocketAddress sender;
@@ -92,7 +96,7 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter implements Clie
     public void move(final int sequence, final float x, final float y, final float z, final float o, final int flags) {
         final InstanceHost.Running map = current.map();
         if (map != null) {
-            current.offerMove(map, sequence, x, y, z, o, flags);
+            current.offerMove(map, claim, sequence, x, y, z, o, flags);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.realmcluster.dataplane.store;
 
-import io.realmcluster.dataplane.world.Saves;
+import io.realmcluster.dataplane.pipeline.Saves;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;

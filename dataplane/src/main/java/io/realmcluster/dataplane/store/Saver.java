@@ -1,10 +1,11 @@
 package io.realmcluster.dataplane.store;
 
-import io.realmcluster.dataplane.tick.Ingress;
-import io.realmcluster.dataplane.world.Inputs;
+import io.realmcluster.dataplane.pipeline.Ingress;
+import io.realmcluster.dataplane.pipeline.Inputs;
+import io.realmcluster.dataplane.pipeline.RingClaim;
+import io.realmcluster.dataplane.pipeline.SaveLog;
+import io.realmcluster.dataplane.pipeline.Saves;
 import io.realmcluster.dataplane.world.InstanceHost;
-import io.realmcluster.dataplane.world.SaveLog;
-import io.realmcluster.dataplane.world.Saves;
 import io.realmcluster.proto.v1.MapKind;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
@@ -103,6 +104,7 @@ public final class Saver implements Agent {
     private record Undelivered(
             int handle, int type, long character, int session, long corpseOrEpoch, long copper, long money) {}
 
+    private final RingClaim claim = new RingClaim();
     private final SaveLog log;
     private final CharacterStore store;
     private final String nodeId;
@@ -417,17 +419,19 @@ public final class Saver implements Agent {
         }
         final Ingress ingress = map.agent().ingress();
         final int length = type == Inputs.LOOT_CONFIRMED ? Inputs.CONFIRMED_LENGTH : Inputs.LOST_LENGTH;
-        final int index = ingress.tryClaim(type, length);
-        if (index < 0) {
-            return false;
+        try (RingClaim claim = ingress.claim(this.claim, type, length)) {
+            if (!claim.claimed()) {
+                return false;
+            }
+            if (type == Inputs.LOOT_CONFIRMED) {
+                Inputs.encodeLootConfirmed(
+                        claim.buffer(), claim.index(), character, session, corpseOrEpoch, copper, money);
+            } else {
+                Inputs.encodeCharacterLost(claim.buffer(), claim.index(), character, session, corpseOrEpoch);
+            }
+            claim.commit();
+            return true;
         }
-        if (type == Inputs.LOOT_CONFIRMED) {
-            Inputs.encodeLootConfirmed(ingress.buffer(), index, character, session, corpseOrEpoch, copper, money);
-        } else {
-            Inputs.encodeCharacterLost(ingress.buffer(), index, character, session, corpseOrEpoch);
-        }
-        ingress.commit(index);
-        return true;
     }
 
     public Stats stats() {

@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.tick;
 
+import io.realmcluster.dataplane.pipeline.Ingress;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.function.LongSupplier;

@@ -7,12 +7,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.pipeline.Ingress;
+import io.realmcluster.dataplane.pipeline.Inputs;
+import io.realmcluster.dataplane.pipeline.RingClaim;
+import io.realmcluster.dataplane.pipeline.Saves;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.Departure;
-import io.realmcluster.dataplane.tick.Ingress;
-import io.realmcluster.dataplane.world.Inputs;
 import io.realmcluster.dataplane.world.InstanceHost;
-import io.realmcluster.dataplane.world.Saves;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.ServerMessages;
 import io.realmcluster.proto.v1.AssignmentSet;
@@ -595,11 +596,12 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
                 return false;
             }
             final Ingress ingress = map.agent().ingress();
-            final int index = ingress.tryClaim(type, length);
-            if (index >= 0) {
-                encoder.encode(ingress.buffer(), index);
-                ingress.commit(index);
-                return true;
+            try (RingClaim claim = ingress.claim(new RingClaim(), type, length)) {
+                if (claim.claimed()) {
+                    encoder.encode(claim.buffer(), claim.index());
+                    claim.commit();
+                    return true;
+                }
             }
             park(5);
         }

@@ -1,6 +1,8 @@
 package io.realmcluster.dataplane.world;
 
-import io.realmcluster.dataplane.tick.Ingress;
+import io.realmcluster.dataplane.pipeline.Ingress;
+import io.realmcluster.dataplane.pipeline.Outbox;
+import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.tick.MapAgent;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.proto.client.ClientProtocol;

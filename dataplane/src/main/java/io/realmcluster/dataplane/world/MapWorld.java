@@ -1,5 +1,10 @@
 package io.realmcluster.dataplane.world;
 
+import io.realmcluster.dataplane.pipeline.Inputs;
+import io.realmcluster.dataplane.pipeline.Outbox;
+import io.realmcluster.dataplane.pipeline.RingClaim;
+import io.realmcluster.dataplane.pipeline.SaveLog;
+import io.realmcluster.dataplane.pipeline.Saves;
 import io.realmcluster.dataplane.tick.TickSimulation;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
@@ -74,6 +79,7 @@ public final class MapWorld implements TickSimulation {
     private final float spawnY;
     private final SplittableRandom random;
     private final Grid grid;
+    private final RingClaim saveClaim = new RingClaim();
     private final Long2LongHashMap slotById = new Long2LongHashMap(-1);
     private final int[] around = new int[9];
     private final int ticksPerSecond;
@@ -462,14 +468,15 @@ public final class MapWorld implements TickSimulation {
     /** Freeze the player for a transfer to {@code toMap} (or {@link Saves#SAME_INSTANCE}); false when the save log is full. */
     private boolean depart(
             final int slot, final int toMap, final float toX, final float toY, final float toZ, final float toO) {
-        final int index = saves.tryClaim(Saves.DEPART);
-        if (index < 0) {
-            droppedSaves++;
-            return false;
+        try (RingClaim claim = saves.claim(saveClaim, Saves.DEPART)) {
+            if (!claim.claimed()) {
+                droppedSaves++;
+                return false;
+            }
+            encodeSave(slot, claim, 0, 0);
+            Saves.destination(claim.buffer(), claim.index(), toMap, toX, toY, toZ, toO, tickNanos);
+            claim.commit();
         }
-        encodeSave(slot, index, 0, 0);
-        Saves.destination(saves.buffer(), index, toMap, toX, toY, toZ, toO, tickNanos);
-        saves.commit(index);
         departing[slot] = DEPARTING;
         frozen++;
         target[slot] = Grid.NONE;
@@ -644,20 +651,21 @@ public final class MapWorld implements TickSimulation {
      * false (and counted) when the log is full.
      */
     private boolean save(final int slot, final int type, final long corpse, final long copper) {
-        final int index = saves.tryClaim(type);
-        if (index < 0) {
-            droppedSaves++;
-            return false;
+        try (RingClaim claim = saves.claim(saveClaim, type)) {
+            if (!claim.claimed()) {
+                droppedSaves++;
+                return false;
+            }
+            encodeSave(slot, claim, corpse, copper);
+            claim.commit();
+            return true;
         }
-        encodeSave(slot, index, corpse, copper);
-        saves.commit(index);
-        return true;
     }
 
-    private void encodeSave(final int slot, final int index, final long corpse, final long copper) {
+    private void encodeSave(final int slot, final RingClaim claim, final long corpse, final long copper) {
         Saves.encode(
-                saves.buffer(),
-                index,
+                claim.buffer(),
+                claim.index(),
                 id[slot],
                 epoch[slot],
                 ++saveSeq[slot],

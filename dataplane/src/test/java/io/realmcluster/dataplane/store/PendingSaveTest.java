@@ -2,7 +2,7 @@ package io.realmcluster.dataplane.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.realmcluster.dataplane.world.Saves;
+import io.realmcluster.dataplane.pipeline.Saves;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

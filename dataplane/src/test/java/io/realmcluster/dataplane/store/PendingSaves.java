@@ -1,6 +1,6 @@
 package io.realmcluster.dataplane.store;
 
-import io.realmcluster.dataplane.world.Saves;
+import io.realmcluster.dataplane.pipeline.Saves;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /** Saves as the saver builds them from the save log, for tests of the store. */

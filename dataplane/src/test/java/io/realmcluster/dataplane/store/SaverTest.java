@@ -2,15 +2,16 @@ package io.realmcluster.dataplane.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.realmcluster.dataplane.pipeline.RingClaim;
+import io.realmcluster.dataplane.pipeline.SaveLog;
+import io.realmcluster.dataplane.pipeline.Saves;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.InstanceHost;
-import io.realmcluster.dataplane.world.SaveLog;
-import io.realmcluster.dataplane.world.Saves;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.CachedNanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 class SaverTest {
@@ -97,8 +98,14 @@ class SaverTest {
 
     /** A record of {@code type} for {@code character}, as its map writes it. */
     private static void write(final SaveLog log, final int type, final ClaimedCharacter character) {
-        final int index = log.tryClaim(type);
-        final UnsafeBuffer buffer = log.buffer();
+        try (RingClaim claim = log.claim(new RingClaim(), type)) {
+            encode(claim.buffer(), claim.index(), type, character);
+            claim.commit();
+        }
+    }
+
+    private static void encode(
+            final MutableDirectBuffer buffer, final int index, final int type, final ClaimedCharacter character) {
         Saves.encode(
                 buffer,
                 index,
@@ -121,6 +128,5 @@ class SaverTest {
             buffer.putInt(index + Saves.TO_MAP, Saves.SAME_INSTANCE);
             buffer.putLong(index + Saves.FROZEN_AT_NANOS, System.nanoTime());
         }
-        log.commit(index);
     }
 }

@@ -2,6 +2,7 @@ package io.realmcluster.dataplane.tick;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.realmcluster.dataplane.pipeline.Ingress;
 import java.util.ArrayList;
 import java.util.List;
 import org.HdrHistogram.Histogram;

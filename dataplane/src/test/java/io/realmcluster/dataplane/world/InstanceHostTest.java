@@ -3,6 +3,7 @@ package io.realmcluster.dataplane.world;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;

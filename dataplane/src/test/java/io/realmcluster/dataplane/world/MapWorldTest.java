@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.sun.management.ThreadMXBean;
+import io.realmcluster.dataplane.pipeline.Inputs;
+import io.realmcluster.dataplane.pipeline.Outbox;
+import io.realmcluster.dataplane.pipeline.RingClaim;
+import io.realmcluster.dataplane.pipeline.SaveLog;
+import io.realmcluster.dataplane.pipeline.Saves;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.ServerMessages;
 import io.realmcluster.proto.world.Portals;
@@ -105,8 +110,10 @@ class MapWorldTest {
                 new MapWorld(SMALL, 0, 7, 0f, 0f, tiny, 1, Outbox.allocate(1 << 20, ClientProtocol.MAX_BODY));
         final int length = Inputs.encodeJoin(input, 0, PLAYER, 0f, 0f, 0f, 0f, 60, 5_000, 0, 1);
         small.onInput(Inputs.PLAYER_JOIN, input, 0, length);
-        while (tiny.tryClaim(Saves.SNAPSHOT) >= 0) {
-            // Fill the log (the claimed records are never committed: the log stays full).
+        final RingClaim claim = new RingClaim();
+        // Fill the log with records nobody drains.
+        while (tiny.claim(claim, Saves.SNAPSHOT).claimed()) {
+            claim.commit();
         }
         final long before = small.droppedSaves();
         small.logoutAll();

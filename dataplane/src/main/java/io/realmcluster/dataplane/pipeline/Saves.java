@@ -1,4 +1,4 @@
-package io.realmcluster.dataplane.world;
+package io.realmcluster.dataplane.pipeline;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -97,7 +97,7 @@ public final class Saves {
     }
 
     /** Complete a DEPART record written by {@link #encode} with where the character goes, frozen at {@code tickNanos}. */
-    static void destination(
+    public static void destination(
             final MutableDirectBuffer buffer,
             final int offset,
             final int toMap,

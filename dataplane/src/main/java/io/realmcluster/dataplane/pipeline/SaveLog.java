@@ -1,4 +1,4 @@
-package io.realmcluster.dataplane.world;
+package io.realmcluster.dataplane.pipeline;
 
 import java.nio.ByteBuffer;
 import org.agrona.BitUtil;
@@ -26,17 +26,12 @@ public final class SaveLog {
         return new SaveLog(new ManyToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(capacity))));
     }
 
-    /** Claim room for a record of {@code type}; the index to write at, or a negative value when full. */
-    public int tryClaim(final int type) {
-        return ring.tryClaim(type, Saves.LENGTH);
-    }
-
-    public UnsafeBuffer buffer() {
-        return (UnsafeBuffer) ring.buffer();
-    }
-
-    public void commit(final int index) {
-        ring.commit(index);
+    /**
+     * Claim room for a record of {@code type} with {@code claim}, a claim the calling thread owns;
+     * check {@link RingClaim#claimed()}, then commit it or let it close.
+     */
+    public RingClaim claim(final RingClaim claim, final int type) {
+        return claim.claim(ring, type, Saves.LENGTH);
     }
 
     /** Drain up to {@code limit} records. The saver only. */

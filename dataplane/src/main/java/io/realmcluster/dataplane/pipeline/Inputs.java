@@ -1,4 +1,4 @@
-package io.realmcluster.dataplane.world;
+package io.realmcluster.dataplane.pipeline;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -270,7 +270,7 @@ public final class Inputs {
         };
     }
 
-    static long entity(final DirectBuffer buffer, final int offset) {
+    public static long entity(final DirectBuffer buffer, final int offset) {
         return buffer.getLong(offset + ENTITY_OFFSET);
     }
 }

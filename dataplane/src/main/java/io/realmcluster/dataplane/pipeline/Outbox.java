@@ -1,4 +1,4 @@
-package io.realmcluster.dataplane.world;
+package io.realmcluster.dataplane.pipeline;
 
 import java.nio.ByteBuffer;
 import org.agrona.BitUtil;
@@ -67,7 +67,7 @@ public final class Outbox {
         return dropped;
     }
 
-    static int session(final DirectBuffer buffer, final int index) {
+    public static int session(final DirectBuffer buffer, final int index) {
         return buffer.getInt(index + SESSION_OFFSET);
     }
 }

@@ -1,9 +1,8 @@
-package io.realmcluster.dataplane.tick;
+package io.realmcluster.dataplane.pipeline;
 
 import java.nio.ByteBuffer;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -33,23 +32,16 @@ public final class Ingress {
     }
 
     /**
-     * Claim room for one input to encode in place; returns the index to write at in {@link #buffer()},
-     * or a negative value when full. Follow with {@link #commit(int)}. Any thread.
+     * Claim room for one input of {@code type} to encode in place, with {@code claim}, a claim the
+     * calling thread owns; check {@link RingClaim#claimed()}, then commit it or let it close.
+     * Any thread.
      */
-    public int tryClaim(final int type, final int length) {
-        return ring.tryClaim(type, length);
-    }
-
-    public void commit(final int index) {
-        ring.commit(index);
-    }
-
-    public AtomicBuffer buffer() {
-        return ring.buffer();
+    public RingClaim claim(final RingClaim claim, final int type, final int length) {
+        return claim.claim(ring, type, length);
     }
 
     /** Drain up to {@code limit} inputs. The tick thread only. */
-    int drain(final MessageHandler handler, final int limit) {
+    public int drain(final MessageHandler handler, final int limit) {
         return ring.read(handler, limit);
     }
 
