@@ -15,7 +15,7 @@ import java.util.UUID;
 /**
  * The realm's character database: claims by compare-and-set on the ownership epoch, and saves
  * fenced by the epoch the saver holds and a higher save sequence, with their ledger entries in
- * the same transaction (see ../shared/DESIGN.md, "Who holds the truth").
+ * the same transaction (see docs/architecture.md, "Who holds which truth").
  */
 public final class PostgresCharacterStore implements CharacterStore {
     private static final String CLAIM = """
