@@ -1,6 +1,6 @@
 package io.realmcluster.tools.localcluster;
 
-import io.realmcluster.testkit.Executables;
+import io.realmcluster.processes.Executables;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
