@@ -67,7 +67,7 @@ ensure_built() {
   local module="$1" jar
   jar="$(ls "$REALM_HOME/$module"/target/realmcluster-"$module"-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -1 || true)"
   if [ -n "$jar" ] && [ -d "$REALM_HOME/$module/target/lib" ]; then
-    if [ -z "$(find "$REALM_HOME"/{proto,common,testkit,controlplane,dataplane,tools,bench}/src/main "$REALM_HOME"/*/pom.xml "$REALM_HOME/pom.xml" \
+    if [ -z "$(find "$REALM_HOME"/{proto,common,processes,testkit,controlplane,dataplane,tools,bench}/src/main "$REALM_HOME"/*/pom.xml "$REALM_HOME/pom.xml" \
                 -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
       return 0
     fi

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.processes.FreePorts;
 import io.realmcluster.testkit.EtcdExtension;
-import io.realmcluster.testkit.FreePorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

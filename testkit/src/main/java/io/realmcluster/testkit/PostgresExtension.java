@@ -1,5 +1,6 @@
 package io.realmcluster.testkit;
 
+import io.realmcluster.processes.PostgresProcess;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;

@@ -2,6 +2,7 @@ package io.realmcluster.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.realmcluster.processes.EtcdProcess;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -11,13 +12,11 @@ class EtcdExtensionTest {
     static final EtcdExtension ETCD = new EtcdExtension();
 
     @Test
-    void oneEtcdServesTheWholeClass(final EtcdProcess injected) throws Exception {
+    void oneEtcdServesTheWholeClass(final EtcdProcess injected) {
         assertThat(injected).isSameAs(ETCD.process());
         assertThat(ETCD.endpoint()).isEqualTo(injected.endpoint());
-
-        EtcdHttp.put(ETCD.endpoint(), "/extension/key", "value");
-
-        assertThat(EtcdHttp.get(ETCD.endpoint(), "/extension/key")).isEqualTo("value");
+        // EtcdProcess.start() returns a healthy etcd; reads and writes are EtcdProcessTest's subject.
+        assertThat(injected.isAlive()).isTrue();
     }
 
     @Nested

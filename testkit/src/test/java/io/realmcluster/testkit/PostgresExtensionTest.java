@@ -2,6 +2,7 @@ package io.realmcluster.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.realmcluster.processes.PostgresProcess;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

@@ -1,8 +1,8 @@
 package io.realmcluster.tools;
 
 import io.realmcluster.common.net.HostPort;
-import io.realmcluster.testkit.FreePorts;
-import io.realmcluster.testkit.JavaProcess;
+import io.realmcluster.processes.FreePorts;
+import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.testkit.PostgresExtension;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,9 +3,9 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.testkit.EtcdExtension;
-import io.realmcluster.testkit.JavaProcess;
 import io.realmcluster.testkit.PostgresExtension;
 import io.realmcluster.tools.bots.BotConfig;
 import io.realmcluster.tools.bots.BotFleet;

@@ -3,9 +3,9 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.processes.FreePorts;
+import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.testkit.EtcdExtension;
-import io.realmcluster.testkit.FreePorts;
-import io.realmcluster.testkit.JavaProcess;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;

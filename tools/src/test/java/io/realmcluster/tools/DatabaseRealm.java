@@ -3,9 +3,9 @@ package io.realmcluster.tools;
 import static org.awaitility.Awaitility.await;
 
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.processes.JavaProcess;
+import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.proto.v1.InstanceState;
-import io.realmcluster.testkit.JavaProcess;
-import io.realmcluster.testkit.PostgresProcess;
 import io.realmcluster.tools.realmctl.AdminClient;
 import java.io.IOException;
 import java.nio.file.Path;

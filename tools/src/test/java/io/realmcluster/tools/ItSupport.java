@@ -2,7 +2,7 @@ package io.realmcluster.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.realmcluster.testkit.JavaProcess;
+import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.bots.BotReport;
 import java.sql.Connection;

@@ -2,7 +2,7 @@ package io.realmcluster.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.realmcluster.testkit.ScriptProcess;
+import io.realmcluster.processes.ScriptProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -3,10 +3,10 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.testkit.EtcdExtension;
-import io.realmcluster.testkit.JavaProcess;
 import io.realmcluster.tools.bots.BotConfig;
 import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.bots.BotReport;

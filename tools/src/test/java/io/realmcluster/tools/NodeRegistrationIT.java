@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.proto.v1.NodeStatus;
 import io.realmcluster.testkit.EtcdExtension;
-import io.realmcluster.testkit.JavaProcess;
 import io.realmcluster.tools.realmctl.AdminClient;
 import java.time.Duration;
 import java.util.List;

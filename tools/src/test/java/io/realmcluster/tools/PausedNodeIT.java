@@ -3,13 +3,13 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.realmcluster.processes.JavaProcess;
+import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.proto.v1.CreateAccountRequest;
 import io.realmcluster.proto.v1.CreateCharacterRequest;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.testkit.EtcdExtension;
-import io.realmcluster.testkit.JavaProcess;
-import io.realmcluster.testkit.PostgresProcess;
 import io.realmcluster.tools.bots.BotConfig;
 import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.bots.BotNames;

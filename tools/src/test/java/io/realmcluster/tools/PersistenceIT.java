@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.processes.FreePorts;
+import io.realmcluster.processes.JavaProcess;
+import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.testkit.EtcdExtension;
-import io.realmcluster.testkit.FreePorts;
-import io.realmcluster.testkit.JavaProcess;
-import io.realmcluster.testkit.PostgresProcess;
 import io.realmcluster.tools.bots.BotConfig;
 import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.bots.BotReport;

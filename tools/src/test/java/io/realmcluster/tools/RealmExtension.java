@@ -1,7 +1,7 @@
 package io.realmcluster.tools;
 
+import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.testkit.EtcdExtension;
-import io.realmcluster.testkit.PostgresProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

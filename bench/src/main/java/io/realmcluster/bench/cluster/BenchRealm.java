@@ -1,11 +1,11 @@
 package io.realmcluster.bench.cluster;
 
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.processes.EtcdProcess;
+import io.realmcluster.processes.FreePorts;
+import io.realmcluster.processes.JavaProcess;
+import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.proto.v1.InstanceState;
-import io.realmcluster.testkit.EtcdProcess;
-import io.realmcluster.testkit.FreePorts;
-import io.realmcluster.testkit.JavaProcess;
-import io.realmcluster.testkit.PostgresProcess;
 import io.realmcluster.tools.realmctl.AdminClient;
 import java.time.Duration;
 import java.util.ArrayList;

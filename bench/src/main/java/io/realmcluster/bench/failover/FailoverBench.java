@@ -2,11 +2,11 @@ package io.realmcluster.bench.failover;
 
 import io.realmcluster.bench.Conditions;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.processes.EtcdProcess;
+import io.realmcluster.processes.FreePorts;
+import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapInstance;
-import io.realmcluster.testkit.EtcdProcess;
-import io.realmcluster.testkit.FreePorts;
-import io.realmcluster.testkit.JavaProcess;
 import io.realmcluster.tools.realmctl.AdminClient;
 import java.time.Duration;
 import java.util.List;

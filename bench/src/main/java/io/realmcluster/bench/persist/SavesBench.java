@@ -8,7 +8,7 @@ import io.realmcluster.dataplane.store.PostgresCharacterStore;
 import io.realmcluster.dataplane.store.Saver;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.InstanceHost;
-import io.realmcluster.testkit.PostgresProcess;
+import io.realmcluster.processes.PostgresProcess;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.realmcluster.common.cli.StartupException;
-import io.realmcluster.testkit.FreePorts;
+import io.realmcluster.processes.FreePorts;
 import io.realmcluster.testkit.PostgresExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;

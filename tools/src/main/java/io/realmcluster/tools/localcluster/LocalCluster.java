@@ -4,11 +4,12 @@ import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.processes.EtcdProcess;
+import io.realmcluster.processes.PostgresProcess;
+import io.realmcluster.processes.ScriptProcess;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.ListNodesResponse;
 import io.realmcluster.proto.v1.MapInstance;
-import io.realmcluster.testkit.EtcdProcess;
-import io.realmcluster.testkit.PostgresProcess;
 import io.realmcluster.tools.realmctl.AdminClient;
 import io.realmcluster.tools.realmctl.MapTable;
 import io.realmcluster.tools.realmctl.NodeTable;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -47,6 +49,7 @@ import picocli.CommandLine.Option;
 public final class LocalCluster implements Callable<Integer> {
     private static final long READY_DEADLINE_MS = 60_000;
     private static final String BOTS = "bots";
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     @Option(
             names = "--home",
@@ -96,7 +99,7 @@ public final class LocalCluster implements Callable<Integer> {
             description = "Print stack traces with errors.")
     boolean verbose;
 
-    private final List<ChildProcess> children = new ArrayList<>();
+    private final List<ScriptProcess> children = new ArrayList<>();
     private EtcdProcess etcd;
     private PostgresProcess postgres;
     private volatile boolean stopping;
@@ -257,7 +260,7 @@ public final class LocalCluster implements Callable<Integer> {
                 nextLook = System.currentTimeMillis() + 10_000;
                 shown = showMapsIfChanged(HostPort.parse(controlPlane), shown, out);
             }
-            for (final ChildProcess child : children) {
+            for (final ScriptProcess child : children) {
                 if (!child.isAlive() && !stopping) {
                     out.println("local-cluster: " + child.name() + " exited with code " + child.exitValue() + "; see "
                             + run.resolve("logs").resolve(child.name() + ".log") + "; stopping the cluster");
@@ -289,9 +292,18 @@ public final class LocalCluster implements Callable<Integer> {
     }
 
     private void startChild(
-            final String name, final Path run, final Map<String, String> env, final List<String> command)
-            throws IOException {
-        children.add(ChildProcess.start(name, command, env, run.resolve("logs").resolve(name + ".log"), System.out));
+            final String name, final Path run, final Map<String, String> env, final List<String> command) {
+        children.add(ScriptProcess.builder(name, command)
+                .environment(env)
+                .logFile(run.resolve("logs").resolve(name + ".log"))
+                .echoTo(System.out)
+                // Out of reach of the terminal's Ctrl-C and of this JVM's exit: stopAll stops them, the
+                // bots before the nodes they play on, so that they log out rather than see the nodes go.
+                .inOwnSession()
+                .stopOnJvmExit(false)
+                // The cluster may run for hours; its logs hold the lines.
+                .keepOutputInMemory(false)
+                .start());
     }
 
     /** Wait until the control plane answers and lists at least {@code expected} nodes. */
@@ -300,7 +312,7 @@ public final class LocalCluster implements Callable<Integer> {
         String lastError = "no answer yet";
         try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000)) {
             while (System.currentTimeMillis() < deadline) {
-                for (final ChildProcess child : children) {
+                for (final ScriptProcess child : children) {
                     if (!child.isAlive()) {
                         throw new StartupException(child.name() + " exited with code " + child.exitValue()
                                 + " during start; its log is in the run directory's logs/" + child.name() + ".log");
@@ -333,7 +345,7 @@ public final class LocalCluster implements Callable<Integer> {
                 if (players >= expected || System.currentTimeMillis() > deadline) {
                     return players;
                 }
-                for (final ChildProcess child : children) {
+                for (final ScriptProcess child : children) {
                     if (!child.isAlive()) {
                         throw new StartupException(child.name() + " exited with code " + child.exitValue()
                                 + "; its log is in the run directory's logs/" + child.name() + ".log");
@@ -384,17 +396,18 @@ public final class LocalCluster implements Callable<Integer> {
         // The bots first, so that they log out rather than see their nodes go; then the control plane
         // and the nodes together (one by one, the control plane would move each stopped node's
         // continents onto the next node to stop).
-        final Map<Boolean, List<ChildProcess>> byBots = children.stream()
+        final Map<Boolean, List<ScriptProcess>> byBots = children.stream()
                 .collect(Collectors.partitioningBy(child -> child.name().equals(BOTS)));
-        for (final List<ChildProcess> group : List.of(byBots.get(true), byBots.get(false))) {
+        for (final List<ScriptProcess> group : List.of(byBots.get(true), byBots.get(false))) {
             final List<Boolean> wasAlive =
-                    group.stream().map(ChildProcess::isAlive).toList();
-            group.forEach(ChildProcess::terminate);
+                    group.stream().map(ScriptProcess::isAlive).toList();
+            group.forEach(ScriptProcess::terminate);
             for (int i = 0; i < group.size(); i++) {
-                final ChildProcess child = group.get(i);
-                child.awaitExit(10_000);
+                final ScriptProcess child = group.get(i);
+                // The SIGTERM went out above; stop sends none of its own, only SIGKILL after the grace.
+                final int exitCode = child.stop(STOP_GRACE);
                 out.println("local-cluster: " + child.name() + (wasAlive.get(i) ? " stopped" : " had already exited")
-                        + " (exit code " + child.exitValue() + ")");
+                        + " (exit code " + exitCode + ")");
             }
         }
         if (postgres != null) {

@@ -1,4 +1,4 @@
-package io.realmcluster.testkit;
+package io.realmcluster.processes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.realmcluster.testkit;
+package io.realmcluster.processes;
 
 import java.util.List;
 
@@ -9,7 +9,7 @@ public final class SleepingMain {
     public static void main(final String[] args) throws InterruptedException {
         final List<String> arguments = List.of(args);
         System.out.println("ready pid=" + ProcessHandle.current().pid() + " args=" + arguments + " greeting="
-                + System.getenv("TESTKIT_GREETING"));
+                + System.getenv("SLEEPER_GREETING"));
         System.err.println("a line on stderr");
         if (arguments.size() == 2 && arguments.get(0).equals("exit")) {
             System.exit(Integer.parseInt(arguments.get(1)));

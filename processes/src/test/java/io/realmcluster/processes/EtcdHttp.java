@@ -1,4 +1,4 @@
-package io.realmcluster.testkit;
+package io.realmcluster.processes;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,7 +11,7 @@ import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** etcd's v3 JSON gateway, spoken raw, so testkit's tests need no etcd client library. */
+/** etcd's v3 JSON gateway, spoken raw, so these tests need no etcd client library. */
 final class EtcdHttp {
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)

@@ -1,4 +1,4 @@
-package io.realmcluster.testkit;
+package io.realmcluster.processes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +19,7 @@ class JavaProcessTest {
         try (JavaProcess child = JavaProcess.builder(SleepingMain.class.getName())
                 .name("sleeper")
                 .args("alpha", "beta")
-                .env("TESTKIT_GREETING", "hi")
+                .env("SLEEPER_GREETING", "hi")
                 .start()) {
 
             final String line = child.awaitOutput(Pattern.compile("ready pid=\\d+"), DEADLINE);

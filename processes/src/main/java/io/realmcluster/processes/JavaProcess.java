@@ -1,4 +1,4 @@
-package io.realmcluster.testkit;
+package io.realmcluster.processes;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.realmcluster.testkit;
+package io.realmcluster.processes;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

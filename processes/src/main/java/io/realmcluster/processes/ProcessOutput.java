@@ -1,15 +1,15 @@
-package io.realmcluster.testkit;
+package io.realmcluster.processes;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * A child's merged stdout and stderr, read by one daemon thread into a log file and into memory, so
- * tests can wait for a line with a deadline instead of sleeping.
+ * tests can wait for a line with a deadline instead of sleeping; optionally also onto a console, each
+ * line prefixed with the child's name, as the local cluster shows its processes.
  */
 final class ProcessOutput {
     private static final int TAIL_LINES = 30;
@@ -26,18 +27,29 @@ final class ProcessOutput {
     private final String owner;
     private final Path logFile;
     private final Writer log;
+    private final PrintStream echo;
+    private final String echoPrefix;
+    private final boolean keepLines;
     private final List<String> lines = new ArrayList<>();
     private final Thread reader;
     private boolean ended;
     private IOException failure;
 
-    private ProcessOutput(final String owner, final InputStream source, final Path logFile) {
+    private ProcessOutput(
+            final String owner,
+            final InputStream source,
+            final Path logFile,
+            final PrintStream echo,
+            final boolean keepLines) {
         this.owner = owner;
         this.logFile = logFile;
+        this.echo = echo;
+        this.echoPrefix = String.format("%-8s| ", owner);
+        this.keepLines = keepLines;
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
-            this.log = Files.newBufferedWriter(
-                    logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            // One run of the process per log: a log file named by the caller is written afresh on each start.
+            this.log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8);
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot write the log of " + owner + " to " + logFile, e);
         }
@@ -45,8 +57,18 @@ final class ProcessOutput {
         reader.setDaemon(true);
     }
 
-    static ProcessOutput capture(final String owner, final InputStream source, final Path logFile) {
-        final ProcessOutput output = new ProcessOutput(owner, source, logFile);
+    /**
+     * Start reading {@code source} into {@code logFile}, and into {@code echo} unless null; lines are
+     * kept in memory for {@link #text()} and {@link #await} only if {@code keepLines}, which a
+     * long-running process whose lines nobody awaits should not do.
+     */
+    static ProcessOutput capture(
+            final String owner,
+            final InputStream source,
+            final Path logFile,
+            final PrintStream echo,
+            final boolean keepLines) {
+        final ProcessOutput output = new ProcessOutput(owner, source, logFile, echo, keepLines);
         output.reader.start();
         return output;
     }
@@ -56,6 +78,7 @@ final class ProcessOutput {
     }
 
     synchronized String text() {
+        requireKeptLines();
         final StringBuilder text = new StringBuilder();
         for (final String line : lines) {
             text.append(line).append('\n');
@@ -65,6 +88,7 @@ final class ProcessOutput {
 
     /** The first line so far or until the deadline in which {@code pattern} is found. */
     synchronized String await(final Pattern pattern, final Duration deadline) {
+        requireKeptLines();
         final long deadlineNanos = System.nanoTime() + deadline.toNanos();
         int next = 0;
         while (true) {
@@ -107,6 +131,13 @@ final class ProcessOutput {
         return true;
     }
 
+    private void requireKeptLines() {
+        if (!keepLines) {
+            throw new IllegalStateException(
+                    "the output of " + owner + " is not kept in memory, only in its log " + logFile);
+        }
+    }
+
     private IllegalStateException missing(final Pattern pattern, final String why) {
         final int from = Math.max(0, lines.size() - TAIL_LINES);
         return new IllegalStateException("no line of " + owner + " matched /" + pattern + "/: " + why
@@ -123,9 +154,14 @@ final class ProcessOutput {
                 out.write(line);
                 out.write('\n');
                 out.flush();
-                synchronized (this) {
-                    lines.add(line);
-                    notifyAll();
+                if (echo != null) {
+                    echo.println(echoPrefix + line);
+                }
+                if (keepLines) {
+                    synchronized (this) {
+                        lines.add(line);
+                        notifyAll();
+                    }
                 }
             }
         } catch (final IOException e) {

@@ -1,6 +1,7 @@
-package io.realmcluster.testkit;
+package io.realmcluster.processes;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import java.util.stream.Collectors;
 
 /**
  * The life cycle both {@link JavaProcess} and {@link ScriptProcess} expose: signals, exit, and the
- * captured output.
+ * captured output. A child is SIGKILLed with everything it started when this JVM exits, unless it was
+ * started for a caller that stops it in an order of its own.
  */
 final class ChildProcess {
     private static final Duration KILL_DEADLINE = Duration.ofSeconds(10);
@@ -33,6 +35,7 @@ final class ChildProcess {
     private final Process process;
     private final ProcessOutput output;
     private volatile boolean paused;
+    private volatile boolean terminated;
 
     private ChildProcess(final String name, final Process process, final ProcessOutput output) {
         this.name = name;
@@ -42,6 +45,11 @@ final class ChildProcess {
 
     /** Start {@code builder}'s command with stdout and stderr merged into a log in {@code logDirectory}. */
     static ChildProcess start(final String name, final ProcessBuilder builder, final Path logDirectory) {
+        return start(name, builder, Settings.logIn(logDirectory));
+    }
+
+    /** Start {@code builder}'s command with stdout and stderr merged and handled as {@code settings} say. */
+    static ChildProcess start(final String name, final ProcessBuilder builder, final Settings settings) {
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE);
         final Process process;
         try {
@@ -49,11 +57,19 @@ final class ChildProcess {
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + builder.command(), e);
         }
-        LIVE.add(process);
-        process.onExit().thenRun(() -> LIVE.remove(process));
-        final Path logFile = logDirectory.resolve(fileName(name) + "-" + process.pid() + ".log");
+        if (settings.stopOnJvmExit()) {
+            LIVE.add(process);
+            process.onExit().thenRun(() -> LIVE.remove(process));
+        }
+        final Path logFile = settings.logFile() != null
+                ? settings.logFile()
+                : settings.logDirectory().resolve(fileName(name) + "-" + process.pid() + ".log");
         try {
-            return new ChildProcess(name, process, ProcessOutput.capture(name, process.getInputStream(), logFile));
+            return new ChildProcess(
+                    name,
+                    process,
+                    ProcessOutput.capture(
+                            name, process.getInputStream(), logFile, settings.echo(), settings.keepOutputInMemory()));
         } catch (final RuntimeException e) {
             killTree(process);
             throw e;
@@ -85,6 +101,11 @@ final class ChildProcess {
         return process.isAlive();
     }
 
+    /** The exit code; fails while the process runs. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
     Path logFile() {
         return output.logFile();
     }
@@ -109,15 +130,19 @@ final class ChildProcess {
     }
 
     void terminate() {
+        terminated = true;
         // A stopped process only acts on SIGTERM once continued.
         resumeIfPaused();
         // Process.destroy() would also close our end of the pipe and lose what the child prints on its way out.
         process.toHandle().destroy();
     }
 
+    /** SIGTERM unless {@link #terminate()} sent it already, SIGKILL if still alive after {@code grace}; the exit code. */
     int stop(final Duration grace) {
         if (process.isAlive()) {
-            terminate();
+            if (!terminated) {
+                terminate();
+            }
             if (!waitQuietly(grace)) {
                 kill();
             }
@@ -211,5 +236,22 @@ final class ChildProcess {
 
     private static String fileName(final String name) {
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /**
+     * Where a child's output goes and whether it dies with this JVM.
+     *
+     * @param logDirectory where the log goes, named for the child and its pid, unless {@code logFile} is set
+     * @param logFile the log, or null
+     * @param echo a stream that also gets every line, prefixed with the child's name, or null
+     * @param keepOutputInMemory whether lines are kept for {@link #output()} and {@link #awaitOutput}
+     * @param stopOnJvmExit whether the child and what it started are SIGKILLed when this JVM exits
+     */
+    record Settings(
+            Path logDirectory, Path logFile, PrintStream echo, boolean keepOutputInMemory, boolean stopOnJvmExit) {
+        /** A test's child: its log in {@code logDirectory}, its output in memory, killed at JVM exit. */
+        static Settings logIn(final Path logDirectory) {
+            return new Settings(logDirectory, null, null, true, true);
+        }
     }
 }
