@@ -75,6 +75,8 @@ ensure_built() {
   else
     echo "bin/$(basename "$0"): building $module (first run; takes a minute)" >&2
   fi
+  # The copy of the runtime dependencies never deletes: a jar no longer needed would stay on the class path.
+  rm -rf "$REALM_HOME/$module/target/lib"
   (cd "$REALM_HOME" && mvnw -q -B -ntp -DskipTests -Dmaven.test.skip=true install -pl "$module" -am) >&2 \
     || die "the build of $module failed; run ./mvnw -pl $module -am install to see why"
 }
