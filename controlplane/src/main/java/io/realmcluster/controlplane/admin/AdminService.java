@@ -11,6 +11,7 @@ import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.login.AccountStore;
 import io.realmcluster.controlplane.login.CharacterStore;
 import io.realmcluster.controlplane.login.LoginService;
+import io.realmcluster.controlplane.placement.AssignmentStore;
 import io.realmcluster.controlplane.placement.ClusterState;
 import io.realmcluster.controlplane.placement.InstanceMoves;
 import io.realmcluster.proto.v1.Account;
@@ -230,11 +231,8 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             if (refusal != null) {
                 throw Status.FAILED_PRECONDITION.withDescription(refusal).asRuntimeException();
             }
-            // No leadership needed: the write holds only while the instance is where it was read,
-            // and the leader's controller takes the move from there.
             final InstanceMove move = InstanceMoves.request(request.getToNodeId(), "move", System.currentTimeMillis());
-            if (store.txn(InstanceMoves.startConditions(keys, instance), InstanceMoves.start(keys, instance, move))
-                    == null) {
+            if (new AssignmentStore(store, keys).requestMove(instance, move) == null) {
                 throw Status.ABORTED
                         .withDescription(instance.getInstanceId() + " changed meanwhile; retry")
                         .asRuntimeException();

@@ -1,11 +1,5 @@
 package io.realmcluster.controlplane.placement;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
-import io.etcd.jetcd.options.PutOption;
 import io.grpc.Status;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -24,9 +18,7 @@ import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapDefinition;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
-import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.NodeStatus;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +57,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
 
     private final EtcdStore store;
     private final Keys keys;
+    private final AssignmentStore assignments;
     private final MapCatalog catalog;
     private final Clock clock;
     private final Duration idleTimeout;
@@ -93,6 +86,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         this.rebalanceContinents = rebalanceContinents;
         this.store = store;
         this.keys = keys;
+        this.assignments = new AssignmentStore(store, keys);
         this.catalog = catalog;
         this.clock = clock;
         this.idleTimeout = idleTimeout;
@@ -210,23 +204,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
                 .setReservedPlayers(reserve)
                 .setCreatedAtUnixMs(clock.millis())
                 .build();
-        final ByteSequence binding = keys.binding(realm, map.getMapId(), owner);
-        final List<Cmp> conditions = bound == null
-                ? List.of(new Cmp(binding, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                : List.of(new Cmp(
-                        binding, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(bound, StandardCharsets.UTF_8))));
-        final Long revision = store.fencedTxn(
-                fence.fence(),
-                conditions,
-                List.of(
-                        Op.put(
-                                keys.instance(instance.getInstanceId()),
-                                ByteSequence.from(instance.toByteArray()),
-                                PutOption.DEFAULT),
-                        Op.put(
-                                binding,
-                                ByteSequence.from(instance.getInstanceId(), StandardCharsets.UTF_8),
-                                PutOption.DEFAULT)));
+        final Long revision = assignments.place(fence, instance, bound);
         if (revision == null) {
             throw Status.ABORTED
                     .withDescription(
@@ -252,7 +230,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         try {
             ClusterState state = ClusterState.read(store, keys);
             for (final String orphan : state.orphanMoves().keySet()) {
-                store.fencedTxn(fence.fence(), List.of(), InstanceMoves.end(keys, orphan));
+                assignments.endOrphanMove(fence, orphan);
             }
             for (final MapInstance instance : List.copyOf(state.instances().values())) {
                 if (reconcileInstance(fence, state, instance)) {
@@ -363,10 +341,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
                             id,
                             move.getToNodeId(),
                             instance.getNodeId());
-                    store.fencedTxn(
-                            fence.fence(),
-                            List.of(InstanceMoves.sameMove(keys, instance)),
-                            InstanceMoves.advance(keys, instance, MovePhase.MOVE_PHASE_HANDING_OVER));
+                    assignments.handOver(fence, instance);
                     return true;
                 }
                 if (clock.millis() - move.getRequestedAtUnixMs() > PREPARE_TIMEOUT_MS) {
@@ -388,15 +363,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     }
 
     private boolean finishMove(final Leadership fence, final MapInstance instance) {
-        final Long revision = store.fencedTxn(
-                fence.fence(),
-                List.of(
-                        InstanceMoves.sameMove(keys, instance),
-                        new Cmp(
-                                keys.instance(instance.getInstanceId()),
-                                Cmp.Op.EQUAL,
-                                CmpTarget.modRevision(instance.getEpoch()))),
-                InstanceMoves.finish(keys, instance));
+        final Long revision = assignments.finishMove(fence, instance);
         if (revision != null) {
             moves.labelValues("done").inc();
             LOG.info(
@@ -410,10 +377,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     }
 
     private boolean callOffMove(final Leadership fence, final MapInstance instance, final String why) {
-        final Long revision = store.fencedTxn(
-                fence.fence(),
-                List.of(InstanceMoves.sameMove(keys, instance)),
-                InstanceMoves.end(keys, instance.getInstanceId()));
+        final Long revision = assignments.callOffMove(fence, instance);
         if (revision != null) {
             moves.labelValues("called_off").inc();
             LOG.warn(
@@ -457,11 +421,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
                 continue;
             }
             final String to = target.get().getNode().getNodeId();
-            if (store.fencedTxn(
-                            fence.fence(),
-                            InstanceMoves.startConditions(keys, instance),
-                            InstanceMoves.start(keys, instance, InstanceMoves.request(to, "drain", clock.millis())))
-                    != null) {
+            if (assignments.startMove(fence, instance, InstanceMoves.request(to, "drain", clock.millis())) != null) {
                 LOG.info("draining {}: moving {} to {}", nodeId, instance.getInstanceId(), to);
                 moving++;
                 wrote = true;
@@ -484,13 +444,8 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
             return;
         }
         final MapInstance continent = move.get().getKey();
-        if (store.fencedTxn(
-                        fence.fence(),
-                        InstanceMoves.startConditions(keys, continent),
-                        InstanceMoves.start(
-                                keys,
-                                continent,
-                                InstanceMoves.request(move.get().getValue(), "rebalance", clock.millis())))
+        if (assignments.startMove(
+                        fence, continent, InstanceMoves.request(move.get().getValue(), "rebalance", clock.millis()))
                 != null) {
             LOG.info(
                     "rebalancing: moving continent {} from {} to {}",
@@ -543,11 +498,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
                 .setState(InstanceState.INSTANCE_STATE_PENDING)
                 .setCreatedAtUnixMs(clock.millis())
                 .build();
-        final ByteSequence key = keys.instance(id);
-        final Long revision = store.fencedTxn(
-                fence.fence(),
-                List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))),
-                List.of(Op.put(key, ByteSequence.from(instance.toByteArray()), PutOption.DEFAULT)));
+        final Long revision = assignments.placeContinent(fence, instance);
         if (revision != null) {
             placements.labelValues("continent").inc();
             LOG.info("placed continent {} ({}) on node {}", id, continent.getName(), instance.getNodeId());
@@ -557,34 +508,12 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
 
     /** Replace the assignment if it is still the one decided from; a new epoch begins. */
     private boolean rewrite(final Leadership fence, final MapInstance current, final MapInstance next) {
-        final ByteSequence key = keys.instance(current.getInstanceId());
-        store.fencedTxn(
-                fence.fence(),
-                List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getEpoch()))),
-                List.of(
-                        Op.put(
-                                key,
-                                ByteSequence.from(next.toBuilder()
-                                        .clearEpoch()
-                                        .clearMove()
-                                        .build()
-                                        .toByteArray()),
-                                PutOption.DEFAULT),
-                        Op.delete(keys.instanceStatus(current.getInstanceId()), DeleteOption.DEFAULT)));
+        assignments.rewrite(fence, current, next);
         return true;
     }
 
     private boolean delete(final Leadership fence, final MapInstance instance) {
-        final ByteSequence key = keys.instance(instance.getInstanceId());
-        final List<Op> ops = new ArrayList<>(List.of(
-                Op.delete(key, DeleteOption.DEFAULT),
-                Op.delete(keys.instanceStatus(instance.getInstanceId()), DeleteOption.DEFAULT)));
-        if (!instance.getOwner().isEmpty()) {
-            ops.add(Op.delete(
-                    keys.binding(instance.getRealm(), instance.getMapId(), instance.getOwner()), DeleteOption.DEFAULT));
-        }
-        store.fencedTxn(
-                fence.fence(), List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(instance.getEpoch()))), ops);
+        assignments.remove(fence, instance);
         return true;
     }
 
