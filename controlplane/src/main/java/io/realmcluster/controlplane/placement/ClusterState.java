@@ -21,8 +21,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * One consistent read of the cluster (a single range over the cluster's prefix): nodes, cordons,
- * instances with their epochs (the revision of their assignment) and what nodes confirmed.
+ * The cluster at one revision (a single range over the cluster's prefix, or a watched copy of it):
+ * nodes, cordons, instances with their epochs (the revision of their assignment) and what nodes
+ * confirmed.
  */
 public final class ClusterState {
     private final Map<String, NodeStatus> nodes = new TreeMap<>();

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -253,6 +254,24 @@ class PlacementDecisionsTest {
                 .containsExactlyElementsOf(expected);
     }
 
+    @Test
+    void aDecisionThatThrowsFailsForItsKeyAloneAndTheOthersAreDecided() {
+        final ClusterState state = new Cluster()
+                .node("a", 100, "continent")
+                .dungeon("gone", InstanceState.INSTANCE_STATE_ACTIVE, 0)
+                .state();
+        // A corrupt node entry that every placement on the continent pool trips over.
+        state.nodes().put("corrupt", null);
+        final PlacementDecisions decisions = new PlacementDecisions(MapCatalog.vanilla(List.of("main")), IDLE, false);
+
+        assertThat(decisions.decide(state, Map.of(), NOW))
+                .extracting(PlacementDecisionsTest::summary)
+                .containsExactly(
+                        "remove " + DUNGEON + " (node gone)",
+                        "failed main.0: NullPointerException",
+                        "failed main.1: NullPointerException");
+    }
+
     private static Arguments row(final String situation, final UnaryOperator<Cluster> given, final String... expected) {
         return Arguments.of(situation, given, List.of(expected));
     }
@@ -283,6 +302,8 @@ class PlacementDecisionsTest {
             return "stuck " + stuck.key() + ": " + stuck.why();
         } else if (action instanceof PlacementAction.Wait wait) {
             return "wait " + wait.key() + " " + wait.delay().toMillis() + " ms";
+        } else if (action instanceof PlacementAction.Failed failed) {
+            return "failed " + failed.key() + ": " + failed.error().getClass().getSimpleName();
         }
         return action.toString();
     }
