@@ -19,7 +19,6 @@ import io.realmcluster.controlplane.election.ControlPlanes;
 import io.realmcluster.controlplane.election.LeaderElection;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.Keys;
-import io.realmcluster.controlplane.etcd.PrefixWatch;
 import io.realmcluster.controlplane.login.AccountStore;
 import io.realmcluster.controlplane.login.CharacterStore;
 import io.realmcluster.controlplane.login.LoginService;
@@ -28,6 +27,7 @@ import io.realmcluster.controlplane.placement.AckRecorder;
 import io.realmcluster.controlplane.placement.AssignmentPublisher;
 import io.realmcluster.controlplane.placement.CharacterPlacement;
 import io.realmcluster.controlplane.placement.ClusterState;
+import io.realmcluster.controlplane.placement.ClusterView;
 import io.realmcluster.controlplane.placement.LeaderForwarder;
 import io.realmcluster.controlplane.placement.PlacementController;
 import io.realmcluster.controlplane.placement.PlacementService;
@@ -51,7 +51,7 @@ public final class ControlPlane implements AutoCloseable {
     private NodeSessionService sessions;
     private PlacementController controller;
     private AssignmentPublisher publisher;
-    private PrefixWatch watch;
+    private ClusterView view;
     private LeaderElection election;
     private LeaderForwarder forwarder;
     private CharacterSweeper sweeper;
@@ -93,6 +93,10 @@ public final class ControlPlane implements AutoCloseable {
                     config.placement().rebalanceContinents(),
                     metrics);
             publisher = new AssignmentPublisher(store, keys, sessions);
+            view = new ClusterView(store, keys, () -> {
+                controller.wake();
+                publisher.wake();
+            });
             final AckRecorder acks = new AckRecorder(store, keys);
             sessions.connect(acks::record, publisher::wake);
             forwarder = new LeaderForwarder(config.id(), controlPlanes);
@@ -106,22 +110,19 @@ public final class ControlPlane implements AutoCloseable {
                             new AdminService(
                                     store,
                                     keys,
+                                    view,
                                     catalog,
                                     controlPlanes,
                                     login.accounts(),
                                     login.characters(),
                                     database == null ? null : new InvariantChecker(database, STALE_TRANSFER_SECONDS)),
-                            new PlacementService(catalog, controller, forwarder, store, keys),
+                            new PlacementService(catalog, controller, forwarder, view),
                             login.service()),
                     PlacementService.interceptor());
             grpcAddress = GrpcServers.boundAddress(server, config.listen());
-            watch = new PrefixWatch(store, Keys.bytes(keys.root()), () -> {
-                controller.wake();
-                publisher.wake();
-            });
             controller.start();
             publisher.start();
-            watch.start();
+            view.start();
             election =
                     new LeaderElection(store, keys, self(), config.placement().replicaLeaseTtl(), controller);
             election.start();
@@ -216,8 +217,8 @@ public final class ControlPlane implements AutoCloseable {
         if (sweeper != null) {
             sweeper.close();
         }
-        if (watch != null) {
-            watch.close();
+        if (view != null) {
+            view.close();
         }
         if (publisher != null) {
             publisher.close();

@@ -11,7 +11,9 @@ import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.login.AccountStore;
 import io.realmcluster.controlplane.login.CharacterStore;
 import io.realmcluster.controlplane.login.LoginService;
+import io.realmcluster.controlplane.placement.AssignmentStore;
 import io.realmcluster.controlplane.placement.ClusterState;
+import io.realmcluster.controlplane.placement.ClusterView;
 import io.realmcluster.controlplane.placement.InstanceMoves;
 import io.realmcluster.proto.v1.Account;
 import io.realmcluster.proto.v1.AdminGrpc;
@@ -42,10 +44,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
-/** The operators' API; every replica serves it from etcd, so any replica answers the same. */
+/**
+ * The operators' API. Every replica serves it, reading its {@link ClusterView} (so a replica sees
+ * its own writes at once and others' within the watch's delay) and writing to etcd.
+ */
 public final class AdminService extends AdminGrpc.AdminImplBase {
     private final EtcdStore store;
     private final Keys keys;
+    private final ClusterView view;
+    private final AssignmentStore assignments;
     private final MapCatalog catalog;
     private final ControlPlanes controlPlanes;
     private final AccountStore accounts;
@@ -56,6 +63,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     public AdminService(
             final EtcdStore store,
             final Keys keys,
+            final ClusterView view,
             final MapCatalog catalog,
             final ControlPlanes controlPlanes,
             final AccountStore accounts,
@@ -63,6 +71,8 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             final InvariantChecker invariants) {
         this.store = store;
         this.keys = keys;
+        this.view = view;
+        this.assignments = new AssignmentStore(store, keys);
         this.catalog = catalog;
         this.controlPlanes = controlPlanes;
         this.accounts = accounts;
@@ -74,6 +84,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     public void checkInvariants(final CheckInvariantsRequest request, final StreamObserver<InvariantReport> response) {
         answer(response, () -> {
             requireDatabase();
+            // From etcd, not the view: a node the view does not show yet would look dead to the check.
             final Set<String> live = ClusterState.read(store, keys).nodes().keySet();
             try {
                 return invariants.check(live);
@@ -124,7 +135,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     @Override
     public void listNodes(final ListNodesRequest request, final StreamObserver<ListNodesResponse> response) {
         answer(response, () -> {
-            final ClusterState state = ClusterState.read(store, keys);
+            final ClusterState state = view.current();
             final ListNodesResponse.Builder result = ListNodesResponse.newBuilder();
             for (final NodeStatus node : state.nodes().values()) {
                 result.addNodes(observed(state, node));
@@ -136,7 +147,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     @Override
     public void getNode(final GetNodeRequest request, final StreamObserver<NodeStatus> response) {
         answer(response, () -> {
-            final ClusterState state = ClusterState.read(store, keys);
+            final ClusterState state = view.current();
             final NodeStatus node = state.nodes().get(request.getNodeId());
             if (node == null) {
                 throw Status.NOT_FOUND
@@ -152,7 +163,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             final ListMapInstancesRequest request, final StreamObserver<ListMapInstancesResponse> response) {
         answer(response, () -> {
             final List<MapInstance> instances = new ArrayList<>();
-            for (final MapInstance instance : ClusterState.read(store, keys).observedInstances()) {
+            for (final MapInstance instance : view.current().observedInstances()) {
                 if (request.getNodeId().isEmpty() || request.getNodeId().equals(instance.getNodeId())) {
                     instances.add(instance);
                 }
@@ -190,7 +201,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     /** Mark a node cordoned ({@code how} is the cordon's value: cordoned or draining), or clear it with null. */
     private NodeStatus cordon(final String nodeId, final String how) {
-        final ClusterState before = ClusterState.read(store, keys);
+        final ClusterState before = view.current();
         if (!before.nodes().containsKey(nodeId)) {
             throw Status.NOT_FOUND
                     .withDescription("no node " + nodeId + " is registered")
@@ -201,7 +212,8 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         } else {
             store.put(keys.cordon(nodeId), Keys.bytes(how), 0);
         }
-        final ClusterState after = ClusterState.read(store, keys);
+        // The view waits for the write above: the node comes back as the write left it.
+        final ClusterState after = view.current();
         final NodeStatus node = after.nodes().get(nodeId);
         if (node == null) {
             throw Status.NOT_FOUND
@@ -214,7 +226,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     @Override
     public void moveInstance(final MoveInstanceRequest request, final StreamObserver<MapInstance> response) {
         answer(response, () -> {
-            final ClusterState state = ClusterState.read(store, keys);
+            final ClusterState state = view.current();
             final MapInstance instance = state.instances().get(request.getInstanceId());
             if (instance == null) {
                 throw Status.NOT_FOUND
@@ -230,11 +242,8 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             if (refusal != null) {
                 throw Status.FAILED_PRECONDITION.withDescription(refusal).asRuntimeException();
             }
-            // No leadership needed: the write holds only while the instance is where it was read,
-            // and the leader's controller takes the move from there.
             final InstanceMove move = InstanceMoves.request(request.getToNodeId(), "move", System.currentTimeMillis());
-            if (store.txn(InstanceMoves.startConditions(keys, instance), InstanceMoves.start(keys, instance, move))
-                    == null) {
+            if (assignments.requestMove(instance, move) == null) {
                 throw Status.ABORTED
                         .withDescription(instance.getInstanceId() + " changed meanwhile; retry")
                         .asRuntimeException();

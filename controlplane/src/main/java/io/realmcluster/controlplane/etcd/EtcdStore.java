@@ -3,6 +3,7 @@ package io.realmcluster.controlplane.etcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.DeleteResponse;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.PutResponse;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The control plane's only door to etcd: every call carries the same deadline and is timed, so a
@@ -31,6 +33,7 @@ public final class EtcdStore implements AutoCloseable {
     private final List<URI> endpoints;
     private final Duration timeout;
     private final Histogram latency;
+    private final AtomicLong lastWrite = new AtomicLong();
 
     private EtcdStore(
             final Client client, final List<URI> endpoints, final Duration timeout, final PrometheusRegistry registry) {
@@ -114,7 +117,7 @@ public final class EtcdStore implements AutoCloseable {
             throw new NotLeaderException();
         }
         final TxnResponse innerResponse = response.getTxnResponses().get(0);
-        return innerResponse.isSucceeded() ? response.getHeader().getRevision() : null;
+        return innerResponse.isSucceeded() ? wrote(response) : null;
     }
 
     /** Put if {@code conditions} hold; the revision written, or null. */
@@ -126,12 +129,45 @@ public final class EtcdStore implements AutoCloseable {
                         .If(conditions.toArray(new Cmp[0]))
                         .Then(ops.toArray(new Op[0]))
                         .commit());
-        return response.isSucceeded() ? response.getHeader().getRevision() : null;
+        return response.isSucceeded() ? wrote(response) : null;
     }
 
     /** Delete {@code key}; returns whether it existed. */
     public boolean delete(final ByteSequence key) {
-        return await("delete", client.getKVClient().delete(key)).getDeleted() > 0;
+        final DeleteResponse response = await("delete", client.getKVClient().delete(key));
+        if (response.getDeleted() == 0) {
+            return false;
+        }
+        wrote(response.getHeader().getRevision());
+        return true;
+    }
+
+    /**
+     * The revision of the latest write through this store that changed a key, 0 before any: a
+     * watched copy of the keys has caught up with this process's own writes once it reaches it.
+     */
+    public long lastWriteRevision() {
+        return lastWrite.get();
+    }
+
+    /** The revision {@code response} wrote at, noted as this store's latest write when it changed a key. */
+    private long wrote(final TxnResponse response) {
+        final long revision = response.getHeader().getRevision();
+        if (changed(response)) {
+            wrote(revision);
+        }
+        return revision;
+    }
+
+    private void wrote(final long revision) {
+        lastWrite.accumulateAndGet(revision, Math::max);
+    }
+
+    /** Whether a transaction changed a key: etcd's revision moves only then (a delete of nothing moves none). */
+    private static boolean changed(final TxnResponse response) {
+        return !response.getPutResponses().isEmpty()
+                || response.getDeleteResponses().stream().anyMatch(delete -> delete.getDeleted() > 0)
+                || response.getTxnResponses().stream().anyMatch(EtcdStore::changed);
     }
 
     /** Grant a lease; returns its id. */
@@ -184,10 +220,7 @@ public final class EtcdStore implements AutoCloseable {
                         .If(condition)
                         .Then(Op.put(key, value, option))
                         .commit());
-        if (!response.isSucceeded()) {
-            return null;
-        }
-        return response.getHeader().getRevision();
+        return response.isSucceeded() ? wrote(response) : null;
     }
 
     /** Unconditional put; returns the revision written. */
@@ -196,6 +229,7 @@ public final class EtcdStore implements AutoCloseable {
                 ? PutOption.DEFAULT
                 : PutOption.builder().withLeaseId(leaseId).build();
         final PutResponse response = await("put", client.getKVClient().put(key, value, option));
+        wrote(response.getHeader().getRevision());
         return response.getHeader().getRevision();
     }
 

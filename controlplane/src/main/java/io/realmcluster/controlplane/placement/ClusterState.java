@@ -12,6 +12,7 @@ import io.realmcluster.proto.v1.MapLoad;
 import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.NodeStatus;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,8 +21,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * One consistent read of the cluster (a single range over the cluster's prefix): nodes, cordons,
- * instances with their epochs (the revision of their assignment) and what nodes confirmed.
+ * The cluster at one revision (a single range over the cluster's prefix, or a watched copy of it):
+ * nodes, cordons, instances with their epochs (the revision of their assignment) and what nodes
+ * confirmed.
  */
 public final class ClusterState {
     private final Map<String, NodeStatus> nodes = new TreeMap<>();
@@ -36,11 +38,16 @@ public final class ClusterState {
 
     /** Read everything under the cluster's prefix at one revision. */
     public static ClusterState read(final EtcdStore store, final Keys keys) {
-        final ClusterState state = new ClusterState();
         final EtcdStore.Listing listing = store.listAtRevision(Keys.bytes(keys.root()));
-        state.revision = listing.revision();
+        return of(keys, listing.revision(), listing.kvs());
+    }
+
+    /** The state that {@code kvs}, everything under the cluster's prefix at {@code revision}, describe. */
+    public static ClusterState of(final Keys keys, final long revision, final Collection<KeyValue> kvs) {
+        final ClusterState state = new ClusterState();
+        state.revision = revision;
         final int rootLength = keys.root().length();
-        for (final KeyValue kv : listing.kvs()) {
+        for (final KeyValue kv : kvs) {
             final String path = kv.getKey().toString().substring(rootLength);
             final String id = path.substring(path.indexOf('/') + 1);
             try {
@@ -87,6 +94,21 @@ public final class ClusterState {
             }
         });
         return state;
+    }
+
+    /** A copy to change without changing this one (the protobuf values are immutable and shared). */
+    public ClusterState copy() {
+        final ClusterState copy = new ClusterState();
+        copy.nodes.putAll(nodes);
+        copy.cordoned.addAll(cordoned);
+        copy.draining.addAll(draining);
+        copy.moves.putAll(moves);
+        copy.moveStatuses.putAll(moveStatuses);
+        copy.instances.putAll(instances);
+        copy.statuses.putAll(statuses);
+        copy.bindings.putAll(bindings);
+        copy.revision = revision;
+        return copy;
     }
 
     /** The cordon key's value of a node being drained (any other value: cordoned only). */

@@ -111,18 +111,24 @@ public final class InstanceMoves {
 
     /** The instance becomes the target's, at a new epoch the target confirms (it runs it already). */
     public static List<Op> finish(final Keys keys, final MapInstance instance) {
-        final MapInstance next = instance.toBuilder()
+        final List<Op> ops = new ArrayList<>(end(keys, instance.getInstanceId()));
+        ops.add(Op.put(
+                keys.instance(instance.getInstanceId()),
+                ByteSequence.from(finished(instance).toByteArray()),
+                PutOption.DEFAULT));
+        ops.add(Op.delete(keys.instanceStatus(instance.getInstanceId()), DeleteOption.DEFAULT));
+        return ops;
+    }
+
+    /** The assignment once the move is done: the target's, pending its confirmation of the new epoch. */
+    public static MapInstance finished(final MapInstance instance) {
+        return instance.toBuilder()
                 .setNodeId(instance.getMove().getToNodeId())
                 .setState(InstanceState.INSTANCE_STATE_PENDING)
                 .setReservedPlayers(0)
                 .clearEpoch()
                 .clearMove()
                 .build();
-        final List<Op> ops = new ArrayList<>(end(keys, instance.getInstanceId()));
-        ops.add(Op.put(
-                keys.instance(instance.getInstanceId()), ByteSequence.from(next.toByteArray()), PutOption.DEFAULT));
-        ops.add(Op.delete(keys.instanceStatus(instance.getInstanceId()), DeleteOption.DEFAULT));
-        return ops;
     }
 
     private static ByteSequence stored(final InstanceMove move) {

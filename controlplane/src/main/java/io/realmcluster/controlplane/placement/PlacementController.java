@@ -1,14 +1,6 @@
 package io.realmcluster.controlplane.placement;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
-import io.etcd.jetcd.options.PutOption;
 import io.grpc.Status;
-import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.common.concurrent.Threads;
 import io.realmcluster.controlplane.catalog.MapCatalog;
@@ -18,26 +10,19 @@ import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.etcd.NotLeaderException;
-import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.InstanceMove;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapDefinition;
 import io.realmcluster.proto.v1.MapInstance;
-import io.realmcluster.proto.v1.MapKind;
-import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.NodeStatus;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,41 +31,44 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * The leader's placement controller. Level-triggered: each pass reads the whole cluster and acts
- * on the difference between what should run and what does (every continent of every realm on one
- * live node; instances of dead nodes closed; empty instances closed after their idle time), so it
- * can stop at any line and start again. Watch events only wake it early. Every write is fenced by
- * the leadership and conditioned on the revision it decided from.
+ * The leader's placement controller. Level-triggered: each pass reads the whole cluster, asks
+ * {@link PlacementDecisions} what to do about it, and takes each instance's action on its own
+ * (reading and deciding again after each write), so a failure backs off that instance alone while
+ * the rest of the pass goes on (see {@link ReconcileHandler}). Every write goes through
+ * {@link AssignmentStore}, fenced by the leadership and conditioned on the revision it was decided
+ * from, so the controller can stop at any line and start again. Watch events only wake it early.
  *
  * <p>All decisions run on the {@code placement-controller} thread, which also serialises
  * {@link #createInstance} requests, so no two placements race for the same room.
  */
 public final class PlacementController implements LeaderElection.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementController.class);
-    private static final long RESYNC_MS = 1_000;
-    /** A move's target that has not loaded its copy in this long is given up on. */
-    private static final long PREPARE_TIMEOUT_MS = 60_000;
-    /** Instances moving off one draining node at a time: each hands its players over on the same transfer threads. */
-    private static final int DRAIN_MOVES_AT_ONCE = 2;
+    private static final Duration RESYNC = Duration.ofSeconds(1);
+    /** The first wait of an instance whose reconcile failed, doubled at each failure in a row up to the cap. */
+    private static final Duration BACKOFF_BASE = Duration.ofMillis(500);
+
+    private static final Duration BACKOFF_CAP = Duration.ofSeconds(30);
 
     private final EtcdStore store;
     private final Keys keys;
-    private final MapCatalog catalog;
+    private final AssignmentStore assignments;
+    private final PlacementDecisions decisions;
     private final Clock clock;
     private final Duration idleTimeout;
-    private final boolean rebalanceContinents;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
-    private final Counter placements;
-    private final Counter reassignments;
-    private final Counter closed;
-    private final Counter moves;
+    private final PlacementMetrics metrics;
 
     private volatile Leadership leadership;
-    /** Thread-owned: when each active instance was first seen empty. */
-    private final Map<String, Long> emptySince = new HashMap<>();
+    /** Thread-owned from here on. When each idle instance was first seen empty. */
+    private Map<String, Long> emptySince = Map.of();
 
-    private final Set<String> warned = new HashSet<>();
+    private final ReconcileHandler handler;
+    /** What each stuck instance's operators were last told, so that each is told once. */
+    private final Map<String, String> warned = new HashMap<>();
+
+    private boolean passFailing;
+    private ScheduledFuture<?> nextPass;
 
     public PlacementController(
             final EtcdStore store,
@@ -90,49 +78,19 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
             final Duration idleTimeout,
             final boolean rebalanceContinents,
             final PrometheusRegistry metrics) {
-        this.rebalanceContinents = rebalanceContinents;
         this.store = store;
         this.keys = keys;
-        this.catalog = catalog;
+        this.assignments = new AssignmentStore(store, keys);
+        this.decisions = new PlacementDecisions(catalog, idleTimeout, rebalanceContinents);
         this.clock = clock;
         this.idleTimeout = idleTimeout;
+        this.handler = new ReconcileHandler(clock, BACKOFF_BASE, BACKOFF_CAP);
         this.thread = Threads.singleThread("placement-controller");
-        GaugeWithCallback.builder()
-                .name("realm_controlplane_leader")
-                .help("1 while this replica leads and runs the controllers")
-                .callback(cb -> cb.call(leadership != null ? 1 : 0))
-                .register(metrics);
-        placements = Counter.builder()
-                .name("realm_controlplane_placements_total")
-                .help("Map instances placed on a node, by kind")
-                .labelNames("kind")
-                .register(metrics);
-        reassignments = Counter.builder()
-                .name("realm_controlplane_reassignments_total")
-                .help("Continents moved off a dead node")
-                .register(metrics);
-        closed = Counter.builder()
-                .name("realm_controlplane_instances_closed_total")
-                .help("Instances closed, by reason")
-                .labelNames("reason")
-                .register(metrics);
-        // Zero series from the start, so a dashboard sees a rate of 0 rather than no data.
-        for (final String pool : List.of("continent", "dungeon", "raid", "battleground")) {
-            placements.initLabelValues(pool);
-        }
-        moves = Counter.builder()
-                .name("realm_controlplane_instance_moves_total")
-                .help("Instances moved to another node with their players, by outcome")
-                .labelNames("outcome")
-                .register(metrics);
-        moves.initLabelValues("done");
-        moves.initLabelValues("called_off");
-        closed.initLabelValues("idle");
-        closed.initLabelValues("node_dead");
+        this.metrics = new PlacementMetrics(metrics, this::isLeader);
     }
 
     public void start() {
-        thread.scheduleWithFixedDelay(this::reconcile, RESYNC_MS, RESYNC_MS, TimeUnit.MILLISECONDS);
+        Threads.executeUnlessClosed(thread, () -> schedulePass(RESYNC));
     }
 
     public boolean isLeader() {
@@ -171,10 +129,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         thread.execute(() -> {
             try {
                 result.complete(place(map, realm, owner, players));
-            } catch (final NotLeaderException e) {
-                result.completeExceptionally(
-                        Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
-            } catch (final EtcdUnavailableException e) {
+            } catch (final NotLeaderException | EtcdUnavailableException e) {
                 result.completeExceptionally(
                         Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
             } catch (final RuntimeException e) {
@@ -186,6 +141,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
 
     private MapInstance place(final MapDefinition map, final String realm, final String owner, final int players) {
         final Leadership fence = requireLeadership();
+        // Read from etcd, not a watched view: the room left on each node must count every placement before this one.
         final ClusterState state = ClusterState.read(store, keys);
         final String bound = state.binding(realm, map.getMapId(), owner);
         if (bound != null && state.instances().containsKey(bound)) {
@@ -210,30 +166,14 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
                 .setReservedPlayers(reserve)
                 .setCreatedAtUnixMs(clock.millis())
                 .build();
-        final ByteSequence binding = keys.binding(realm, map.getMapId(), owner);
-        final List<Cmp> conditions = bound == null
-                ? List.of(new Cmp(binding, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                : List.of(new Cmp(
-                        binding, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(bound, StandardCharsets.UTF_8))));
-        final Long revision = store.fencedTxn(
-                fence.fence(),
-                conditions,
-                List.of(
-                        Op.put(
-                                keys.instance(instance.getInstanceId()),
-                                ByteSequence.from(instance.toByteArray()),
-                                PutOption.DEFAULT),
-                        Op.put(
-                                binding,
-                                ByteSequence.from(instance.getInstanceId(), StandardCharsets.UTF_8),
-                                PutOption.DEFAULT)));
+        final Long revision = assignments.place(fence, instance, bound);
         if (revision == null) {
             throw Status.ABORTED
                     .withDescription(
                             "the binding of " + owner + " on map " + map.getMapId() + " changed meanwhile; retry")
                     .asRuntimeException();
         }
-        placements.labelValues(MapCatalog.pool(map.getKind())).inc();
+        metrics.placed(pool);
         LOG.info(
                 "placed {} ({}) for {} on node {}",
                 instance.getInstanceId(),
@@ -243,349 +183,191 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         return instance.toBuilder().setEpoch(revision).build();
     }
 
+    /** One pass, then the next one scheduled: after the resync interval, or sooner when an instance asks. */
     private void reconcile() {
+        Duration next = RESYNC;
+        try {
+            next = pass();
+            if (passFailing) {
+                LOG.info("reconcile passes again");
+            }
+            passFailing = false;
+        } catch (final RuntimeException e) {
+            // Not any one instance's failure (the cluster could not be read or decided about): once per streak.
+            if (!passFailing) {
+                LOG.error("reconcile failed; retrying every pass, logged again once one passes", e);
+            }
+            passFailing = true;
+        } finally {
+            schedulePass(next);
+        }
+    }
+
+    private Duration pass() {
         final Leadership fence = leadership;
         if (fence == null) {
-            emptySince.clear();
-            return;
+            emptySince = Map.of();
+            handler.clear();
+            warned.clear();
+            return RESYNC;
         }
         try {
-            ClusterState state = ClusterState.read(store, keys);
-            for (final String orphan : state.orphanMoves().keySet()) {
-                store.fencedTxn(fence.fence(), List.of(), InstanceMoves.end(keys, orphan));
-            }
-            for (final MapInstance instance : List.copyOf(state.instances().values())) {
-                if (reconcileInstance(fence, state, instance)) {
-                    state = ClusterState.read(store, keys);
-                }
-            }
-            for (final String realm : catalog.realms()) {
-                for (final MapDefinition continent : catalog.continents()) {
-                    if (ensureContinent(fence, state, realm, continent)) {
-                        state = ClusterState.read(store, keys);
-                    }
-                }
-            }
-            for (final String node : state.draining()) {
-                if (drain(fence, state, node)) {
-                    state = ClusterState.read(store, keys);
-                }
-            }
-            if (rebalanceContinents) {
-                rebalance(fence, state);
-            }
+            return handler.run(() -> decide(ClusterState.read(store, keys)), action -> take(fence, action), RESYNC);
         } catch (final NotLeaderException e) {
             LOG.warn("a fenced write failed: {}", e.getMessage());
             leadership = null;
         } catch (final EtcdUnavailableException e) {
             LOG.debug("reconcile skipped: {}", e.getMessage());
-        } catch (final RuntimeException e) {
-            LOG.error("reconcile failed; retrying next pass", e);
         }
+        return RESYNC;
     }
 
-    /** Act on one instance; true when something was written (the caller reads again). */
-    private boolean reconcileInstance(final Leadership fence, final ClusterState state, final MapInstance instance) {
-        final String id = instance.getInstanceId();
-        if (instance.hasMove()) {
-            return reconcileMove(fence, state, instance);
-        }
-        if (!state.nodes().containsKey(instance.getNodeId())) {
-            emptySince.remove(id);
-            if (instance.getKind() == MapKind.MAP_KIND_CONTINENT
-                    && instance.getState() != InstanceState.INSTANCE_STATE_CLOSING) {
-                return moveContinent(fence, state, instance);
-            }
-            closed.labelValues("node_dead").inc();
-            LOG.info("closing {}: its node {} is gone", id, instance.getNodeId());
-            return delete(fence, instance);
-        }
-        final AssignmentAck ack = state.confirmed(instance);
-        if (instance.getState() == InstanceState.INSTANCE_STATE_CLOSING) {
-            if (ack != null && ack.getState() == InstanceState.INSTANCE_STATE_CLOSED) {
-                closed.labelValues("idle").inc();
-                LOG.info("closed {} on node {}", id, instance.getNodeId());
-                return delete(fence, instance);
-            }
-            return false;
-        }
-        if (instance.getKind() == MapKind.MAP_KIND_CONTINENT) {
-            return false;
-        }
-        final boolean active = ack != null && ack.getState() == InstanceState.INSTANCE_STATE_ACTIVE;
-        if (!active || state.reportedPlayers(instance) > 0) {
-            emptySince.remove(id);
-            return false;
-        }
+    /** What to do about {@code state}, now; the idle clocks and the warnings follow it. */
+    private List<PlacementAction> decide(final ClusterState state) {
         final long now = clock.millis();
-        final long since = emptySince.computeIfAbsent(id, k -> now);
-        if (now - since < idleTimeout.toMillis()) {
-            return false;
-        }
-        emptySince.remove(id);
-        LOG.info("closing {}: empty for {} s", id, idleTimeout.toSeconds());
-        return rewrite(
-                fence,
-                instance,
-                instance.toBuilder()
-                        .setState(InstanceState.INSTANCE_STATE_CLOSING)
-                        .build());
+        emptySince = PlacementDecisions.emptySince(state, emptySince, now);
+        final List<PlacementAction> actions = decisions.decide(state, emptySince, now);
+        warned.keySet()
+                .retainAll(actions.stream()
+                        .filter(PlacementAction.Stuck.class::isInstance)
+                        .map(PlacementAction::key)
+                        .toList());
+        return actions;
     }
 
-    /** Take a move one step further; true when something was written. */
-    private boolean reconcileMove(final Leadership fence, final ClusterState state, final MapInstance instance) {
-        final InstanceMove move = instance.getMove();
-        final String id = instance.getInstanceId();
-        if (!state.nodes().containsKey(move.getToNodeId())) {
-            return callOffMove(fence, instance, "its target " + move.getToNodeId() + " is gone");
-        }
-        if (instance.getState() == InstanceState.INSTANCE_STATE_CLOSING) {
-            return callOffMove(fence, instance, "it is closing");
-        }
-        if (!state.nodes().containsKey(instance.getNodeId())) {
-            // The source died with the players it still had; the target has the rest, or loads it now.
+    /** Take one action; the sub-reconcilers below write through {@link AssignmentStore}. */
+    private Reconciled take(final Leadership fence, final PlacementAction action) {
+        if (action instanceof PlacementAction.PlaceContinent place) {
+            return placeContinent(fence, place);
+        } else if (action instanceof PlacementAction.ReassignContinent reassign) {
             LOG.info(
-                    "{} lost its node {} while moving: it goes to {} now",
-                    id,
+                    "moving continent {} from dead node {} to {}",
+                    reassign.key(),
+                    reassign.instance().getNodeId(),
+                    reassign.next().getNodeId());
+            metrics.reassigned();
+            return written(assignments.rewrite(fence, reassign.instance(), reassign.next()));
+        } else if (action instanceof PlacementAction.BeginClosing closing) {
+            LOG.info("closing {}: empty for {} s", closing.key(), idleTimeout.toSeconds());
+            return written(assignments.rewrite(fence, closing.instance(), closing.next()));
+        } else if (action instanceof PlacementAction.Remove remove) {
+            return remove(fence, remove);
+        } else if (action instanceof PlacementAction.StartMove start) {
+            return startMove(fence, start);
+        } else if (action instanceof PlacementAction.HandOver handOver) {
+            LOG.info(
+                    "{} is loaded on {}: node {} hands its players over",
+                    handOver.key(),
+                    handOver.instance().getMove().getToNodeId(),
+                    handOver.instance().getNodeId());
+            return written(assignments.handOver(fence, handOver.instance()));
+        } else if (action instanceof PlacementAction.FinishMove finish) {
+            return finishMove(fence, finish);
+        } else if (action instanceof PlacementAction.CallOffMove callOff) {
+            return callOffMove(fence, callOff);
+        } else if (action instanceof PlacementAction.EndOrphanMove orphan) {
+            return written(assignments.endOrphanMove(fence, orphan.key()));
+        } else if (action instanceof PlacementAction.Stuck stuck) {
+            if (!stuck.why().equals(warned.put(stuck.key(), stuck.why()))) {
+                LOG.warn(stuck.why());
+            }
+            return Reconciled.done();
+        } else if (action instanceof PlacementAction.Wait wait) {
+            return Reconciled.retryAfter(wait.delay());
+        } else if (action instanceof PlacementAction.Failed failed) {
+            throw failed.error();
+        }
+        throw new IllegalStateException("no way to take " + action);
+    }
+
+    private Reconciled placeContinent(final Leadership fence, final PlacementAction.PlaceContinent place) {
+        final MapInstance instance = place.instance();
+        if (assignments.placeContinent(fence, instance) == null) {
+            return Reconciled.done();
+        }
+        metrics.placed("continent");
+        LOG.info("placed continent {} ({}) on node {}", instance.getInstanceId(), place.name(), instance.getNodeId());
+        return Reconciled.wrote();
+    }
+
+    private Reconciled remove(final Leadership fence, final PlacementAction.Remove remove) {
+        final MapInstance instance = remove.instance();
+        if (remove.nodeGone()) {
+            metrics.closed("node_dead");
+            LOG.info("closing {}: its node {} is gone", instance.getInstanceId(), instance.getNodeId());
+        } else {
+            metrics.closed("idle");
+            LOG.info("closed {} on node {}", instance.getInstanceId(), instance.getNodeId());
+        }
+        return written(assignments.remove(fence, instance));
+    }
+
+    private Reconciled startMove(final Leadership fence, final PlacementAction.StartMove start) {
+        final MapInstance instance = start.instance();
+        final InstanceMove move = start.move();
+        if (assignments.startMove(fence, instance, move) == null) {
+            return Reconciled.done();
+        }
+        if (move.getReason().equals("drain")) {
+            LOG.info(
+                    "draining {}: moving {} to {}", instance.getNodeId(), instance.getInstanceId(), move.getToNodeId());
+        } else {
+            LOG.info(
+                    "{}: moving {} from {} to {}",
+                    move.getReason().equals("rebalance") ? "rebalancing" : move.getReason(),
+                    instance.getInstanceId(),
                     instance.getNodeId(),
                     move.getToNodeId());
-            return finishMove(fence, instance);
         }
-        switch (move.getPhase()) {
-            case MOVE_PHASE_PREPARING -> {
-                final AssignmentAck ack = state.moveConfirmed(instance);
-                if (ack != null && !ack.getError().isEmpty()) {
-                    return callOffMove(fence, instance, move.getToNodeId() + " could not load it: " + ack.getError());
-                }
-                if (ack != null && ack.getState() == InstanceState.INSTANCE_STATE_ACTIVE) {
-                    LOG.info(
-                            "{} is loaded on {}: node {} hands its players over",
-                            id,
-                            move.getToNodeId(),
-                            instance.getNodeId());
-                    store.fencedTxn(
-                            fence.fence(),
-                            List.of(InstanceMoves.sameMove(keys, instance)),
-                            InstanceMoves.advance(keys, instance, MovePhase.MOVE_PHASE_HANDING_OVER));
-                    return true;
-                }
-                if (clock.millis() - move.getRequestedAtUnixMs() > PREPARE_TIMEOUT_MS) {
-                    return callOffMove(
-                            fence,
-                            instance,
-                            move.getToNodeId() + " did not load it within " + PREPARE_TIMEOUT_MS / 1000 + " s");
-                }
-                return false;
-            }
-            case MOVE_PHASE_HANDING_OVER -> {
-                return state.handedOver(instance) == move.getEpoch() && finishMove(fence, instance);
-            }
-            default -> {
-                return callOffMove(
-                        fence, instance, "its phase " + move.getPhase() + " is unknown to this control plane");
-            }
-        }
+        return Reconciled.wrote();
     }
 
-    private boolean finishMove(final Leadership fence, final MapInstance instance) {
-        final Long revision = store.fencedTxn(
-                fence.fence(),
-                List.of(
-                        InstanceMoves.sameMove(keys, instance),
-                        new Cmp(
-                                keys.instance(instance.getInstanceId()),
-                                Cmp.Op.EQUAL,
-                                CmpTarget.modRevision(instance.getEpoch()))),
-                InstanceMoves.finish(keys, instance));
-        if (revision != null) {
-            moves.labelValues("done").inc();
+    private Reconciled finishMove(final Leadership fence, final PlacementAction.FinishMove finish) {
+        final MapInstance instance = finish.instance();
+        if (finish.sourceGone()) {
             LOG.info(
-                    "moved {} from {} to {} ({})",
+                    "{} lost its node {} while moving: it goes to {} now",
                     instance.getInstanceId(),
                     instance.getNodeId(),
-                    instance.getMove().getToNodeId(),
-                    instance.getMove().getReason());
+                    instance.getMove().getToNodeId());
         }
-        return true;
+        if (assignments.finishMove(fence, instance) == null) {
+            return Reconciled.done();
+        }
+        metrics.moved("done");
+        LOG.info(
+                "moved {} from {} to {} ({})",
+                instance.getInstanceId(),
+                instance.getNodeId(),
+                instance.getMove().getToNodeId(),
+                instance.getMove().getReason());
+        return Reconciled.wrote();
     }
 
-    private boolean callOffMove(final Leadership fence, final MapInstance instance, final String why) {
-        final Long revision = store.fencedTxn(
-                fence.fence(),
-                List.of(InstanceMoves.sameMove(keys, instance)),
-                InstanceMoves.end(keys, instance.getInstanceId()));
-        if (revision != null) {
-            moves.labelValues("called_off").inc();
-            LOG.warn(
-                    "move of {} to {} called off: {}; its players stay where they are",
-                    instance.getInstanceId(),
-                    instance.getMove().getToNodeId(),
-                    why);
+    private Reconciled callOffMove(final Leadership fence, final PlacementAction.CallOffMove callOff) {
+        final MapInstance instance = callOff.instance();
+        if (assignments.callOffMove(fence, instance) == null) {
+            return Reconciled.done();
         }
-        return true;
+        metrics.moved("called_off");
+        LOG.warn(
+                "move of {} to {} called off: {}; its players stay where they are",
+                instance.getInstanceId(),
+                instance.getMove().getToNodeId(),
+                callOff.why());
+        return Reconciled.wrote();
     }
 
-    /**
-     * Start moving what a draining node still runs, a few instances at a time: continents to the
-     * continent node with the fewest, others to the least-used node of their pool with room.
-     */
-    private boolean drain(final Leadership fence, final ClusterState state, final String nodeId) {
-        int moving = 0;
-        final List<MapInstance> waiting = new ArrayList<>();
-        for (final MapInstance instance : state.instances().values()) {
-            if (instance.getNodeId().equals(nodeId)) {
-                if (instance.hasMove()) {
-                    moving++;
-                } else if (state.observed(instance).getState() == InstanceState.INSTANCE_STATE_ACTIVE) {
-                    waiting.add(instance);
-                }
-            }
-        }
-        boolean wrote = false;
-        for (final MapInstance instance : waiting) {
-            if (moving >= DRAIN_MOVES_AT_ONCE) {
-                break;
-            }
-            final Optional<NodeStatus> target = instance.getKind() == MapKind.MAP_KIND_CONTINENT
-                    ? PlacementPolicy.continentNode(state, nodeId)
-                    : PlacementPolicy.instanceNode(
-                            state, MapCatalog.pool(instance.getKind()), Math.max(1, state.reportedPlayers(instance)));
-            if (target.isEmpty()) {
-                warnOnce(
-                        "drain/" + instance.getInstanceId(),
-                        "draining " + nodeId + ": no node can take " + instance.getInstanceId() + " now");
-                continue;
-            }
-            final String to = target.get().getNode().getNodeId();
-            if (store.fencedTxn(
-                            fence.fence(),
-                            InstanceMoves.startConditions(keys, instance),
-                            InstanceMoves.start(keys, instance, InstanceMoves.request(to, "drain", clock.millis())))
-                    != null) {
-                LOG.info("draining {}: moving {} to {}", nodeId, instance.getInstanceId(), to);
-                moving++;
-                wrote = true;
-            }
-        }
-        return wrote;
+    /** A write's result: null when a condition failed, as something changed meanwhile (its watch event wakes us). */
+    private static Reconciled written(final Long revision) {
+        return revision == null ? Reconciled.done() : Reconciled.wrote();
     }
 
-    /**
-     * Move one continent off the node with the most, when continents are spread unevenly (a node
-     * joined after the continents were placed): one move at a time, and none during a drain.
-     */
-    private void rebalance(final Leadership fence, final ClusterState state) {
-        if (!state.draining().isEmpty() || state.instances().values().stream().anyMatch(MapInstance::hasMove)) {
-            return;
+    private void schedulePass(final Duration delay) {
+        if (nextPass != null) {
+            nextPass.cancel(false);
         }
-        final Optional<Map.Entry<MapInstance, String>> move = PlacementPolicy.continentToRebalance(state);
-        if (move.isEmpty()
-                || InstanceMoves.refusal(state, move.get().getKey(), move.get().getValue()) != null) {
-            return;
-        }
-        final MapInstance continent = move.get().getKey();
-        if (store.fencedTxn(
-                        fence.fence(),
-                        InstanceMoves.startConditions(keys, continent),
-                        InstanceMoves.start(
-                                keys,
-                                continent,
-                                InstanceMoves.request(move.get().getValue(), "rebalance", clock.millis())))
-                != null) {
-            LOG.info(
-                    "rebalancing: moving continent {} from {} to {}",
-                    continent.getInstanceId(),
-                    continent.getNodeId(),
-                    move.get().getValue());
-        }
-    }
-
-    private boolean moveContinent(final Leadership fence, final ClusterState state, final MapInstance instance) {
-        final Optional<NodeStatus> target = PlacementPolicy.continentNode(state, instance.getNodeId());
-        if (target.isEmpty()) {
-            warnOnce(
-                    instance.getInstanceId(),
-                    "continent " + instance.getInstanceId() + " lost node " + instance.getNodeId()
-                            + " and no live continent node can take it");
-            return false;
-        }
-        final String to = target.get().getNode().getNodeId();
-        LOG.info("moving continent {} from dead node {} to {}", instance.getInstanceId(), instance.getNodeId(), to);
-        reassignments.inc();
-        return rewrite(
-                fence,
-                instance,
-                instance.toBuilder()
-                        .setNodeId(to)
-                        .setState(InstanceState.INSTANCE_STATE_PENDING)
-                        .setReservedPlayers(0)
-                        .build());
-    }
-
-    private boolean ensureContinent(
-            final Leadership fence, final ClusterState state, final String realm, final MapDefinition continent) {
-        final String id = realm + "." + continent.getMapId();
-        if (state.instances().containsKey(id)) {
-            return false;
-        }
-        final Optional<NodeStatus> target = PlacementPolicy.continentNode(state, null);
-        if (target.isEmpty()) {
-            warnOnce(id, "continent " + id + " (" + continent.getName() + ") waits for a node of the continent pool");
-            return false;
-        }
-        warned.remove(id);
-        final MapInstance instance = MapInstance.newBuilder()
-                .setInstanceId(id)
-                .setMapId(continent.getMapId())
-                .setKind(MapKind.MAP_KIND_CONTINENT)
-                .setRealm(realm)
-                .setNodeId(target.get().getNode().getNodeId())
-                .setState(InstanceState.INSTANCE_STATE_PENDING)
-                .setCreatedAtUnixMs(clock.millis())
-                .build();
-        final ByteSequence key = keys.instance(id);
-        final Long revision = store.fencedTxn(
-                fence.fence(),
-                List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))),
-                List.of(Op.put(key, ByteSequence.from(instance.toByteArray()), PutOption.DEFAULT)));
-        if (revision != null) {
-            placements.labelValues("continent").inc();
-            LOG.info("placed continent {} ({}) on node {}", id, continent.getName(), instance.getNodeId());
-        }
-        return true;
-    }
-
-    /** Replace the assignment if it is still the one decided from; a new epoch begins. */
-    private boolean rewrite(final Leadership fence, final MapInstance current, final MapInstance next) {
-        final ByteSequence key = keys.instance(current.getInstanceId());
-        store.fencedTxn(
-                fence.fence(),
-                List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(current.getEpoch()))),
-                List.of(
-                        Op.put(
-                                key,
-                                ByteSequence.from(next.toBuilder()
-                                        .clearEpoch()
-                                        .clearMove()
-                                        .build()
-                                        .toByteArray()),
-                                PutOption.DEFAULT),
-                        Op.delete(keys.instanceStatus(current.getInstanceId()), DeleteOption.DEFAULT)));
-        return true;
-    }
-
-    private boolean delete(final Leadership fence, final MapInstance instance) {
-        final ByteSequence key = keys.instance(instance.getInstanceId());
-        final List<Op> ops = new ArrayList<>(List.of(
-                Op.delete(key, DeleteOption.DEFAULT),
-                Op.delete(keys.instanceStatus(instance.getInstanceId()), DeleteOption.DEFAULT)));
-        if (!instance.getOwner().isEmpty()) {
-            ops.add(Op.delete(
-                    keys.binding(instance.getRealm(), instance.getMapId(), instance.getOwner()), DeleteOption.DEFAULT));
-        }
-        store.fencedTxn(
-                fence.fence(), List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(instance.getEpoch()))), ops);
-        return true;
+        nextPass = thread.schedule(this::reconcile, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private Leadership requireLeadership() {
@@ -594,12 +376,6 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
             throw new NotLeaderException();
         }
         return fence;
-    }
-
-    private void warnOnce(final String key, final String message) {
-        if (warned.add(key)) {
-            LOG.warn(message);
-        }
     }
 
     @Override

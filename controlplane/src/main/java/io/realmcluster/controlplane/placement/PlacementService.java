@@ -10,9 +10,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.realmcluster.controlplane.catalog.MapCatalog;
-import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
-import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.proto.v1.CreateInstanceRequest;
 import io.realmcluster.proto.v1.InstanceRoute;
 import io.realmcluster.proto.v1.MapDefinition;
@@ -55,20 +53,17 @@ public final class PlacementService extends PlacementGrpc.PlacementImplBase {
     private final MapCatalog catalog;
     private final PlacementController controller;
     private final LeaderForwarder forwarder;
-    private final EtcdStore store;
-    private final Keys keys;
+    private final ClusterView view;
 
     public PlacementService(
             final MapCatalog catalog,
             final PlacementController controller,
             final LeaderForwarder forwarder,
-            final EtcdStore store,
-            final Keys keys) {
+            final ClusterView view) {
         this.catalog = catalog;
         this.controller = controller;
         this.forwarder = forwarder;
-        this.store = store;
-        this.keys = keys;
+        this.view = view;
     }
 
     @Override
@@ -87,6 +82,7 @@ public final class PlacementService extends PlacementGrpc.PlacementImplBase {
                 .map(map -> map.getKind() == MapKind.MAP_KIND_CONTINENT)
                 .orElse(false);
         final MapInstance instance;
+        final ClusterState state;
         if (continent) {
             if (!catalog.servesRealm(request.getRealm())) {
                 throw Status.NOT_FOUND
@@ -94,12 +90,14 @@ public final class PlacementService extends PlacementGrpc.PlacementImplBase {
                                 + catalog.realms())
                         .asRuntimeException();
             }
-            instance = read().instances().get(request.getRealm() + "." + request.getMapId());
+            state = read(0);
+            instance = state.instances().get(request.getRealm() + "." + request.getMapId());
         } else {
             instance = create(request);
+            // The view holds the instance's assignment, placed here or by the leader a follower asked.
+            state = read(instance.getEpoch());
         }
-        final ClusterState state = read();
-        // As read now: a move may be handing the instance's players to another node.
+        // As the view has it now: a move may be handing the instance's players to another node.
         final MapInstance current =
                 instance == null ? null : state.instances().getOrDefault(instance.getInstanceId(), instance);
         final NodeStatus node = current == null ? null : state.nodes().get(ClusterState.entryNode(current));
@@ -115,9 +113,9 @@ public final class PlacementService extends PlacementGrpc.PlacementImplBase {
                 .build();
     }
 
-    private ClusterState read() {
+    private ClusterState read(final long revision) {
         try {
-            return ClusterState.read(store, keys);
+            return view.atLeast(revision);
         } catch (final EtcdUnavailableException e) {
             throw Status.UNAVAILABLE
                     .withDescription("cannot read the cluster state: " + e.getMessage())

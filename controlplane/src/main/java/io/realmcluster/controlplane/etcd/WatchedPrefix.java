@@ -1,0 +1,180 @@
+package io.realmcluster.controlplane.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.realmcluster.common.concurrent.Threads;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A copy of every key under a prefix: listed once, then kept current by a watch from the listed
+ * revision, which resumes from the last revision seen when it breaks (an etcd leader change, a
+ * lost connection) and lists again when that revision was compacted away. Listeners hear of each
+ * change once it is in the copy. Changes are applied on the {@code etcd-watch} thread, which owns
+ * the copy; readers get immutable snapshots.
+ */
+public final class WatchedPrefix implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WatchedPrefix.class);
+    private static final long REWATCH_DELAY_MS = 200;
+
+    /** The keys at {@code revision}; {@code watching} false while the watch is broken and changes may be missed. */
+    public record Snapshot(long revision, List<KeyValue> kvs, boolean watching) {}
+
+    private final EtcdStore store;
+    private final ByteSequence prefix;
+    private final Runnable changed;
+    private final ScheduledExecutorService thread;
+    /** Thread-owned: the keys as last seen, and the revision of the last change among them. */
+    private final Map<ByteSequence, KeyValue> kvs = new HashMap<>();
+
+    private long revision;
+    /** Thread-owned: the next watch must begin with a list (first start, or history compacted). */
+    private boolean relist = true;
+
+    private final Object published = new Object();
+    private volatile Snapshot snapshot;
+    private volatile Watch.Watcher watcher;
+    private volatile boolean closed;
+
+    public WatchedPrefix(final EtcdStore store, final ByteSequence prefix, final Runnable changed) {
+        this.store = store;
+        this.prefix = prefix;
+        this.changed = changed;
+        this.thread = Threads.singleThread("etcd-watch");
+    }
+
+    public void start() {
+        thread.execute(this::watch);
+    }
+
+    /**
+     * The copy once it holds every change up to {@code minRevision} and its watch runs; an
+     * {@link EtcdUnavailableException} when it does not within {@code timeout}.
+     */
+    public Snapshot await(final long minRevision, final Duration timeout) {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (published) {
+            while (true) {
+                final Snapshot current = snapshot;
+                if (current != null && current.watching() && current.revision() >= minRevision) {
+                    return current;
+                }
+                final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMs <= 0) {
+                    throw new EtcdUnavailableException(behind(current, minRevision, timeout), null);
+                }
+                try {
+                    published.wait(leftMs);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new EtcdUnavailableException("interrupted while waiting for the watch on " + prefix, e);
+                }
+            }
+        }
+    }
+
+    private String behind(final Snapshot current, final long minRevision, final Duration timeout) {
+        if (current == null) {
+            return "the watch on " + prefix + " has not listed its keys within " + timeout.toMillis() + " ms";
+        }
+        return "the watch on " + prefix + (current.watching() ? " is at revision " : " is broken at revision ")
+                + current.revision() + ", short of " + minRevision + " after " + timeout.toMillis() + " ms";
+    }
+
+    private void watch() {
+        if (closed) {
+            return;
+        }
+        if (relist) {
+            final EtcdStore.Listing listing;
+            try {
+                listing = store.listAtRevision(prefix);
+            } catch (final EtcdUnavailableException e) {
+                LOG.debug("cannot list {} ({}); trying again", prefix, e.getMessage());
+                thread.schedule(this::watch, REWATCH_DELAY_MS, TimeUnit.MILLISECONDS);
+                return;
+            }
+            kvs.clear();
+            listing.kvs().forEach(kv -> kvs.put(kv.getKey(), kv));
+            revision = listing.revision();
+            relist = false;
+        }
+        publish(true);
+        final WatchOption option = WatchOption.builder()
+                .isPrefix(true)
+                .withRequireLeader(true)
+                .withRevision(revision + 1)
+                .build();
+        watcher = store.client()
+                .getWatchClient()
+                .watch(
+                        prefix,
+                        option,
+                        Watch.listener(
+                                response -> Threads.executeUnlessClosed(thread, () -> apply(response)),
+                                error -> Threads.executeUnlessClosed(thread, () -> broken(error))));
+    }
+
+    private void apply(final WatchResponse response) {
+        if (response.getEvents().isEmpty()) {
+            return;
+        }
+        for (final WatchEvent event : response.getEvents()) {
+            final KeyValue kv = event.getKeyValue();
+            if (event.getEventType() == WatchEvent.EventType.DELETE) {
+                kvs.remove(kv.getKey());
+            } else {
+                kvs.put(kv.getKey(), kv);
+            }
+            // A delete's event carries the revision of the delete.
+            revision = Math.max(revision, kv.getModRevision());
+        }
+        publish(true);
+    }
+
+    private void broken(final Throwable error) {
+        if (closed) {
+            return;
+        }
+        final String message = String.valueOf(error.getMessage());
+        if (message.contains("compacted")) {
+            // The changes in between are gone: only a new list covers them.
+            relist = true;
+        }
+        LOG.debug("watch on {} broke ({}); re-establishing from revision {}", prefix, message, revision + 1);
+        final Watch.Watcher old = watcher;
+        if (old != null) {
+            old.close();
+        }
+        publish(false);
+        thread.schedule(this::watch, REWATCH_DELAY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void publish(final boolean watching) {
+        synchronized (published) {
+            snapshot = new Snapshot(revision, List.copyOf(kvs.values()), watching);
+            published.notifyAll();
+        }
+        changed.run();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        final Watch.Watcher current = watcher;
+        if (current != null) {
+            current.close();
+        }
+        thread.shutdownNow();
+    }
+}

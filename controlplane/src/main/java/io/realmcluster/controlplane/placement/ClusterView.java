@@ -1,0 +1,62 @@
+package io.realmcluster.controlplane.placement;
+
+import io.realmcluster.controlplane.etcd.EtcdStore;
+import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
+import io.realmcluster.controlplane.etcd.Keys;
+import io.realmcluster.controlplane.etcd.WatchedPrefix;
+
+/**
+ * The cluster as this replica's watch on etcd last saw it, for the reads of the Admin and
+ * Placement APIs: one watch per replica instead of a range over the whole prefix per call. A read
+ * waits until the view holds this replica's own writes (read-your-writes: a node registered, a
+ * cordon set or an instance placed here shows in the next read here); other replicas' writes show
+ * within the watch's delay. Every write of this replica's store is under the watched prefix.
+ */
+public final class ClusterView implements AutoCloseable {
+    private final EtcdStore store;
+    private final Keys keys;
+    private final WatchedPrefix watched;
+    /** The last snapshot parsed and its state, shared by the readers of that snapshot. */
+    private WatchedPrefix.Snapshot parsedFrom;
+
+    private ClusterState parsed;
+
+    /** {@code changed} runs after each change is in the view (on the watch's thread: it must not block). */
+    public ClusterView(final EtcdStore store, final Keys keys, final Runnable changed) {
+        this.store = store;
+        this.keys = keys;
+        this.watched = new WatchedPrefix(store, Keys.bytes(keys.root()), changed);
+    }
+
+    public void start() {
+        watched.start();
+    }
+
+    /**
+     * The state, once it holds every write of this replica: an {@link EtcdUnavailableException}
+     * after the etcd deadline when the watch is behind, broken, or has not listed yet. Readers must
+     * not change it. A replica cut off from etcd answers what it saw last (it can write nothing
+     * meanwhile, so it misses none of its own writes).
+     */
+    public ClusterState current() {
+        return atLeast(0);
+    }
+
+    /** As {@link #current()}, and holding every change up to {@code revision} (another replica's write). */
+    public ClusterState atLeast(final long revision) {
+        final WatchedPrefix.Snapshot snapshot =
+                watched.await(Math.max(revision, store.lastWriteRevision()), store.timeout());
+        synchronized (this) {
+            if (snapshot != parsedFrom) {
+                parsed = ClusterState.of(keys, snapshot.revision(), snapshot.kvs());
+                parsedFrom = snapshot;
+            }
+            return parsed;
+        }
+    }
+
+    @Override
+    public void close() {
+        watched.close();
+    }
+}

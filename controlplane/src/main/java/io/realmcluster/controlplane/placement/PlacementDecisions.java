@@ -1,0 +1,330 @@
+package io.realmcluster.controlplane.placement;
+
+import io.realmcluster.controlplane.catalog.MapCatalog;
+import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.InstanceMove;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.MapDefinition;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapKind;
+import io.realmcluster.proto.v1.NodeStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * What the placement controller does about a {@link ClusterState}: a pure function from the state
+ * to the actions that bring it closer to what should run (every continent of every realm on one
+ * live node; instances of dead nodes closed; empty instances closed after their idle time; moves
+ * taken a step further; draining nodes emptied). Each action is assumed done for the decisions
+ * after it, so two continents placed in one pass spread over nodes as if placed one by one.
+ */
+public final class PlacementDecisions {
+    /** A move's target that has not loaded its copy in this long is given up on. */
+    static final Duration PREPARE_TIMEOUT = Duration.ofSeconds(60);
+    /** Instances moving off one draining node at a time: each hands its players over on the same transfer threads. */
+    static final int DRAIN_MOVES_AT_ONCE = 2;
+
+    private final MapCatalog catalog;
+    private final Duration idleTimeout;
+    private final boolean rebalanceContinents;
+
+    public PlacementDecisions(final MapCatalog catalog, final Duration idleTimeout, final boolean rebalanceContinents) {
+        this.catalog = catalog;
+        this.idleTimeout = idleTimeout;
+        this.rebalanceContinents = rebalanceContinents;
+    }
+
+    /**
+     * The actions for {@code observed} at {@code nowMillis}, in the order to take them, at most one
+     * per instance. {@code emptySince} holds when each idle instance was first seen empty (see
+     * {@link #emptySince}).
+     */
+    public List<PlacementAction> decide(
+            final ClusterState observed, final Map<String, Long> emptySince, final long nowMillis) {
+        final ClusterState state = observed.copy();
+        final List<PlacementAction> actions = new ArrayList<>();
+        for (final String orphan : new TreeSet<>(state.orphanMoves().keySet())) {
+            actions.add(new PlacementAction.EndOrphanMove(orphan));
+        }
+        for (final MapInstance instance : List.copyOf(state.instances().values())) {
+            decide(
+                    state,
+                    actions,
+                    instance.getInstanceId(),
+                    () -> one(
+                            instance.hasMove()
+                                    ? move(state, instance, nowMillis)
+                                    : instance(state, instance, emptySince, nowMillis)));
+        }
+        for (final String realm : catalog.realms()) {
+            for (final MapDefinition continent : catalog.continents()) {
+                decide(
+                        state,
+                        actions,
+                        realm + "." + continent.getMapId(),
+                        () -> one(continent(state, realm, continent, nowMillis)));
+            }
+        }
+        for (final String node : new TreeSet<>(state.draining())) {
+            decide(state, actions, node, () -> drain(state, node, nowMillis));
+        }
+        if (rebalanceContinents) {
+            decide(state, actions, "rebalance", () -> one(rebalance(state, nowMillis)));
+        }
+        return actions;
+    }
+
+    /**
+     * When each instance that may close for idleness (active on a live node, not a continent, not
+     * moving, no players) was first seen empty: {@code before}'s time, or now for one newly empty.
+     */
+    public static Map<String, Long> emptySince(
+            final ClusterState state, final Map<String, Long> before, final long nowMillis) {
+        final Map<String, Long> since = new HashMap<>();
+        for (final MapInstance instance : state.instances().values()) {
+            if (idle(state, instance)) {
+                since.put(instance.getInstanceId(), before.getOrDefault(instance.getInstanceId(), nowMillis));
+            }
+        }
+        return since;
+    }
+
+    private static boolean idle(final ClusterState state, final MapInstance instance) {
+        final AssignmentAck ack = state.confirmed(instance);
+        return !instance.hasMove()
+                && instance.getKind() != MapKind.MAP_KIND_CONTINENT
+                && instance.getState() != InstanceState.INSTANCE_STATE_CLOSING
+                && state.nodes().containsKey(instance.getNodeId())
+                && ack != null
+                && ack.getState() == InstanceState.INSTANCE_STATE_ACTIVE
+                && state.reportedPlayers(instance) == 0;
+    }
+
+    private PlacementAction instance(
+            final ClusterState state, final MapInstance instance, final Map<String, Long> emptySince, final long now) {
+        if (!state.nodes().containsKey(instance.getNodeId())) {
+            if (instance.getKind() == MapKind.MAP_KIND_CONTINENT
+                    && instance.getState() != InstanceState.INSTANCE_STATE_CLOSING) {
+                return reassignContinent(state, instance);
+            }
+            return new PlacementAction.Remove(instance, true);
+        }
+        if (instance.getState() == InstanceState.INSTANCE_STATE_CLOSING) {
+            final AssignmentAck ack = state.confirmed(instance);
+            return ack != null && ack.getState() == InstanceState.INSTANCE_STATE_CLOSED
+                    ? new PlacementAction.Remove(instance, false)
+                    : null;
+        }
+        final Long since = idle(state, instance) ? emptySince.get(instance.getInstanceId()) : null;
+        if (since == null) {
+            return null;
+        }
+        final long left = idleTimeout.toMillis() - (now - since);
+        if (left > 0) {
+            return new PlacementAction.Wait(instance.getInstanceId(), Duration.ofMillis(left));
+        }
+        return new PlacementAction.BeginClosing(
+                instance,
+                instance.toBuilder()
+                        .setState(InstanceState.INSTANCE_STATE_CLOSING)
+                        .build());
+    }
+
+    private static PlacementAction reassignContinent(final ClusterState state, final MapInstance instance) {
+        final Optional<NodeStatus> target = PlacementPolicy.continentNode(state, instance.getNodeId());
+        if (target.isEmpty()) {
+            return new PlacementAction.Stuck(
+                    instance.getInstanceId(),
+                    "continent " + instance.getInstanceId() + " lost node " + instance.getNodeId()
+                            + " and no live continent node can take it");
+        }
+        return new PlacementAction.ReassignContinent(
+                instance,
+                instance.toBuilder()
+                        .setNodeId(target.get().getNode().getNodeId())
+                        .setState(InstanceState.INSTANCE_STATE_PENDING)
+                        .setReservedPlayers(0)
+                        .build());
+    }
+
+    /** A move one step further. */
+    private static PlacementAction move(final ClusterState state, final MapInstance instance, final long now) {
+        final InstanceMove move = instance.getMove();
+        if (!state.nodes().containsKey(move.getToNodeId())) {
+            return new PlacementAction.CallOffMove(instance, "its target " + move.getToNodeId() + " is gone");
+        }
+        if (instance.getState() == InstanceState.INSTANCE_STATE_CLOSING) {
+            return new PlacementAction.CallOffMove(instance, "it is closing");
+        }
+        if (!state.nodes().containsKey(instance.getNodeId())) {
+            // The source died with the players it still had; the target has the rest, or loads it now.
+            return new PlacementAction.FinishMove(instance, true);
+        }
+        return switch (move.getPhase()) {
+            case MOVE_PHASE_PREPARING -> preparing(state, instance, now);
+            case MOVE_PHASE_HANDING_OVER ->
+                state.handedOver(instance) == move.getEpoch() ? new PlacementAction.FinishMove(instance, false) : null;
+            default ->
+                new PlacementAction.CallOffMove(
+                        instance, "its phase " + move.getPhase() + " is unknown to this control plane");
+        };
+    }
+
+    private static PlacementAction preparing(final ClusterState state, final MapInstance instance, final long now) {
+        final InstanceMove move = instance.getMove();
+        final AssignmentAck ack = state.moveConfirmed(instance);
+        if (ack != null && !ack.getError().isEmpty()) {
+            return new PlacementAction.CallOffMove(
+                    instance, move.getToNodeId() + " could not load it: " + ack.getError());
+        }
+        if (ack != null && ack.getState() == InstanceState.INSTANCE_STATE_ACTIVE) {
+            return new PlacementAction.HandOver(instance);
+        }
+        final long left = PREPARE_TIMEOUT.toMillis() - (now - move.getRequestedAtUnixMs());
+        if (left < 0) {
+            return new PlacementAction.CallOffMove(
+                    instance, move.getToNodeId() + " did not load it within " + PREPARE_TIMEOUT.toSeconds() + " s");
+        }
+        return new PlacementAction.Wait(instance.getInstanceId(), Duration.ofMillis(left));
+    }
+
+    private static PlacementAction continent(
+            final ClusterState state, final String realm, final MapDefinition continent, final long now) {
+        final String id = realm + "." + continent.getMapId();
+        if (state.instances().containsKey(id)) {
+            return null;
+        }
+        final Optional<NodeStatus> target = PlacementPolicy.continentNode(state, null);
+        if (target.isEmpty()) {
+            return new PlacementAction.Stuck(
+                    id, "continent " + id + " (" + continent.getName() + ") waits for a node of the continent pool");
+        }
+        return new PlacementAction.PlaceContinent(
+                MapInstance.newBuilder()
+                        .setInstanceId(id)
+                        .setMapId(continent.getMapId())
+                        .setKind(MapKind.MAP_KIND_CONTINENT)
+                        .setRealm(realm)
+                        .setNodeId(target.get().getNode().getNodeId())
+                        .setState(InstanceState.INSTANCE_STATE_PENDING)
+                        .setCreatedAtUnixMs(now)
+                        .build(),
+                continent.getName());
+    }
+
+    /**
+     * Moves off a draining node, a few instances at a time: continents to the continent node with
+     * the fewest, others to the least-used node of their pool with room.
+     */
+    private static List<PlacementAction> drain(final ClusterState state, final String nodeId, final long now) {
+        int moving = 0;
+        final List<MapInstance> waiting = new ArrayList<>();
+        for (final MapInstance instance : state.instances().values()) {
+            if (instance.getNodeId().equals(nodeId)) {
+                if (instance.hasMove()) {
+                    moving++;
+                } else if (state.observed(instance).getState() == InstanceState.INSTANCE_STATE_ACTIVE) {
+                    waiting.add(instance);
+                }
+            }
+        }
+        final List<PlacementAction> actions = new ArrayList<>();
+        for (final MapInstance instance : waiting) {
+            if (moving >= DRAIN_MOVES_AT_ONCE) {
+                break;
+            }
+            final Optional<NodeStatus> target = instance.getKind() == MapKind.MAP_KIND_CONTINENT
+                    ? PlacementPolicy.continentNode(state, nodeId)
+                    : PlacementPolicy.instanceNode(
+                            state, MapCatalog.pool(instance.getKind()), Math.max(1, state.reportedPlayers(instance)));
+            if (target.isEmpty()) {
+                actions.add(new PlacementAction.Stuck(
+                        instance.getInstanceId(),
+                        "draining " + nodeId + ": no node can take " + instance.getInstanceId() + " now"));
+                continue;
+            }
+            actions.add(new PlacementAction.StartMove(
+                    instance, InstanceMoves.request(target.get().getNode().getNodeId(), "drain", now)));
+            moving++;
+        }
+        return actions;
+    }
+
+    /**
+     * One continent off the node with the most, when continents are spread unevenly (a node joined
+     * after the continents were placed): one move at a time, and none during a drain.
+     */
+    private static PlacementAction rebalance(final ClusterState state, final long now) {
+        if (!state.draining().isEmpty() || state.instances().values().stream().anyMatch(MapInstance::hasMove)) {
+            return null;
+        }
+        final Optional<Map.Entry<MapInstance, String>> move = PlacementPolicy.continentToRebalance(state);
+        if (move.isEmpty()
+                || InstanceMoves.refusal(state, move.get().getKey(), move.get().getValue()) != null) {
+            return null;
+        }
+        return new PlacementAction.StartMove(
+                move.get().getKey(), InstanceMoves.request(move.get().getValue(), "rebalance", now));
+    }
+
+    /**
+     * Add what {@code decision} decides about {@code key}, each action assumed done in
+     * {@code state} for the decisions after it; a failure to decide becomes an action of its own.
+     */
+    private static void decide(
+            final ClusterState state,
+            final List<PlacementAction> actions,
+            final String key,
+            final Supplier<List<PlacementAction>> decision) {
+        final List<PlacementAction> decided;
+        try {
+            decided = decision.get();
+        } catch (final RuntimeException e) {
+            actions.add(new PlacementAction.Failed(key, e));
+            return;
+        }
+        for (final PlacementAction action : decided) {
+            actions.add(action);
+            assume(state, action);
+        }
+    }
+
+    /** The action a single decision took, none when it returned null (nothing to do). */
+    private static List<PlacementAction> one(final PlacementAction action) {
+        return action == null ? List.of() : List.of(action);
+    }
+
+    private static void assume(final ClusterState state, final PlacementAction action) {
+        final Map<String, MapInstance> instances = state.instances();
+        if (action instanceof PlacementAction.PlaceContinent place) {
+            instances.put(place.key(), place.instance());
+        } else if (action instanceof PlacementAction.ReassignContinent reassign) {
+            instances.put(reassign.key(), unconfirmed(reassign.next()));
+        } else if (action instanceof PlacementAction.BeginClosing closing) {
+            instances.put(closing.key(), unconfirmed(closing.next()));
+        } else if (action instanceof PlacementAction.Remove remove) {
+            instances.remove(remove.key());
+        } else if (action instanceof PlacementAction.StartMove start) {
+            instances.put(
+                    start.key(),
+                    start.instance().toBuilder().setMove(start.move()).build());
+        } else if (action instanceof PlacementAction.FinishMove finish) {
+            instances.put(finish.key(), InstanceMoves.finished(finish.instance()));
+        } else if (action instanceof PlacementAction.CallOffMove callOff) {
+            instances.put(
+                    callOff.key(), callOff.instance().toBuilder().clearMove().build());
+        }
+        // Handing over, forgetting an orphan's move, waiting, being stuck: nothing later decisions look at.
+    }
+
+    /** A rewritten assignment starts a new epoch that its node has not confirmed yet. */
+    private static MapInstance unconfirmed(final MapInstance next) {
+        return next.toBuilder().clearEpoch().build();
+    }
+}
