@@ -23,6 +23,7 @@ import io.realmcluster.controlplane.login.AccountStore;
 import io.realmcluster.controlplane.login.CharacterStore;
 import io.realmcluster.controlplane.login.LoginService;
 import io.realmcluster.controlplane.login.PlacementRouter;
+import io.realmcluster.controlplane.nodelink.NodeLinkService;
 import io.realmcluster.controlplane.placement.AckRecorder;
 import io.realmcluster.controlplane.placement.AssignmentPublisher;
 import io.realmcluster.controlplane.placement.CharacterPlacement;
@@ -32,7 +33,6 @@ import io.realmcluster.controlplane.placement.LeaderForwarder;
 import io.realmcluster.controlplane.placement.PlacementController;
 import io.realmcluster.controlplane.placement.PlacementService;
 import io.realmcluster.controlplane.registry.NodeRegistry;
-import io.realmcluster.controlplane.session.NodeSessionService;
 import io.realmcluster.proto.v1.ControlPlaneReplica;
 import io.realmcluster.proto.v1.Endpoint;
 import java.time.Clock;
@@ -48,7 +48,7 @@ public final class ControlPlane implements AutoCloseable {
     private final PrometheusRegistry metrics = new PrometheusRegistry();
     private final HealthStatusManager health = new HealthStatusManager();
     private EtcdStore store;
-    private NodeSessionService sessions;
+    private NodeLinkService nodeLinks;
     private PlacementController controller;
     private AssignmentPublisher publisher;
     private ClusterView view;
@@ -77,7 +77,7 @@ public final class ControlPlane implements AutoCloseable {
             final NodeRegistry registry = new NodeRegistry(store, keys, config.nodeLeaseTtl());
             final MapCatalog catalog = MapCatalog.vanilla(config.placement().realms());
             final ControlPlanes controlPlanes = new ControlPlanes(store, keys);
-            sessions = new NodeSessionService(
+            nodeLinks = new NodeLinkService(
                     config.id(),
                     registry,
                     Clock.systemUTC(),
@@ -92,13 +92,13 @@ public final class ControlPlane implements AutoCloseable {
                     config.placement().instanceIdleTimeout(),
                     config.placement().rebalanceContinents(),
                     metrics);
-            publisher = new AssignmentPublisher(store, keys, sessions);
+            publisher = new AssignmentPublisher(store, keys, nodeLinks);
             view = new ClusterView(store, keys, () -> {
                 controller.wake();
                 publisher.wake();
             });
             final AckRecorder acks = new AckRecorder(store, keys);
-            sessions.connect(acks::record, publisher::wake);
+            nodeLinks.connect(acks::record, publisher::wake);
             forwarder = new LeaderForwarder(config.id(), controlPlanes);
             final LoginParts login = login(catalog, keys);
             server = GrpcServers.start(
@@ -106,7 +106,7 @@ public final class ControlPlane implements AutoCloseable {
                     config.listen(),
                     health,
                     List.of(
-                            sessions,
+                            nodeLinks,
                             new AdminService(
                                     store,
                                     keys,
@@ -226,8 +226,8 @@ public final class ControlPlane implements AutoCloseable {
         if (controller != null) {
             controller.close();
         }
-        if (sessions != null) {
-            sessions.beginShutdown();
+        if (nodeLinks != null) {
+            nodeLinks.beginShutdown();
         }
         if (server != null) {
             GrpcServers.shutdown(server, 1_000);

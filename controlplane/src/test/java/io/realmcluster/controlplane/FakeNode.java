@@ -14,8 +14,8 @@ import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapLoad;
 import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.NodeDescriptor;
+import io.realmcluster.proto.v1.NodeLinkGrpc;
 import io.realmcluster.proto.v1.NodeMessage;
-import io.realmcluster.proto.v1.NodeSessionGrpc;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,10 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A node's session driven from a test, behaving like a real node towards assignments: it runs
+ * A node's link driven from a test, behaving like a real node towards assignments: it runs
  * what it is assigned, confirms it, and closes what it is told to close. Like a real node it
  * heartbeats on its own (every 200 ms, with the players it last reported), so its lease lives as
- * long as its session, however slowly a loaded machine runs the test.
+ * long as its link, however slowly a loaded machine runs the test.
  */
 public final class FakeNode implements ClientResponseObserver<NodeMessage, ControlMessage> {
     private final String nodeId;
@@ -48,11 +48,11 @@ public final class FakeNode implements ClientResponseObserver<NodeMessage, Contr
         this.nodeId = nodeId;
     }
 
-    /** Open a session and say Hello; registration completes in the background. */
+    /** Open a link and say Hello; registration completes in the background. */
     public static FakeNode connect(
             final ManagedChannel channel, final String nodeId, final int capacity, final String... pools) {
         final FakeNode node = new FakeNode(nodeId);
-        NodeSessionGrpc.newStub(channel).session(node);
+        NodeLinkGrpc.newStub(channel).open(node);
         node.send(NodeMessage.newBuilder()
                 .setHello(Hello.newBuilder()
                         .setNode(NodeDescriptor.newBuilder()

@@ -56,7 +56,7 @@ class StandardServicesTest {
                                 .getStatus())
                         .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
                 assertThat(listServices(channel))
-                        .contains("realmcluster.v1.Admin", "realmcluster.v1.NodeSession", "grpc.health.v1.Health");
+                        .contains("realmcluster.v1.Admin", "realmcluster.v1.NodeLink", "grpc.health.v1.Health");
             } finally {
                 channel.shutdownNow();
             }
@@ -89,7 +89,7 @@ class StandardServicesTest {
                     .contains(
                             "realm_controlplane_leader 1",
                             "realm_controlplane_etcd_request_seconds",
-                            "realm_controlplane_node_sessions",
+                            "realm_controlplane_node_links",
                             "realm_controlplane_placements_total",
                             "realm_controlplane_reassignments_total",
                             "jvm_memory_used_bytes");

@@ -11,12 +11,12 @@ import io.realmcluster.common.db.Database;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.link.ControlPlaneLink;
+import io.realmcluster.dataplane.link.PlacementClient;
 import io.realmcluster.dataplane.net.ClientListener;
 import io.realmcluster.dataplane.net.ClientMetrics;
 import io.realmcluster.dataplane.net.ClientSessions;
 import io.realmcluster.dataplane.pipeline.SaveLog;
-import io.realmcluster.dataplane.session.ControlPlaneSession;
-import io.realmcluster.dataplane.session.PlacementClient;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
 import io.realmcluster.dataplane.store.PostgresCharacterStore;
@@ -49,7 +49,7 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A data-plane node wired together: its listeners, its session with the control plane, metrics. */
+/** A data-plane node wired together: its listeners, its link to the control plane, metrics. */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
@@ -79,7 +79,7 @@ public final class Node implements AutoCloseable {
     private MetricsEndpoint metricsEndpoint;
     private Server server;
     private volatile ClientListener clients;
-    private ControlPlaneSession session;
+    private ControlPlaneLink link;
     private Database database;
     private ThreadPoolExecutor storeThreads;
     private ExecutorService transferThreads;
@@ -186,9 +186,9 @@ public final class Node implements AutoCloseable {
                         "no --db-url: characters are NOT saved; they start at level 1 and are forgotten when this node "
                                 + "stops (for tests only)");
             }
-            session = new ControlPlaneSession(
+            link = new ControlPlaneLink(
                     descriptor, config.controlPlanes(), () -> instances.load(arrivals::expects), this::apply);
-            session.start();
+            link.start();
             return this;
         } catch (final RuntimeException e) {
             close();
@@ -277,8 +277,8 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         health.enterTerminalState();
-        if (session != null) {
-            session.close();
+        if (link != null) {
+            link.close();
         }
         if (clients != null) {
             clients.disconnectAll(DisconnectReason.SHUTDOWN, "the node is stopping");

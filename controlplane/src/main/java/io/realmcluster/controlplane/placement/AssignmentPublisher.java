@@ -4,7 +4,7 @@ import io.realmcluster.common.concurrent.Threads;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
-import io.realmcluster.controlplane.session.NodeSessionService;
+import io.realmcluster.controlplane.nodelink.NodeLinkService;
 import io.realmcluster.proto.v1.AssignmentSet;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pushes to each node whose session this replica holds the full set of instances etcd assigns
- * to it, whenever that set changes (every replica runs one; the leader need not hold the session).
+ * Pushes to each node whose link this replica holds the full set of instances etcd assigns
+ * to it, whenever that set changes (every replica runs one; the leader need not hold the link).
  */
 public final class AssignmentPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentPublisher.class);
@@ -25,16 +25,16 @@ public final class AssignmentPublisher implements AutoCloseable {
 
     private final EtcdStore store;
     private final Keys keys;
-    private final NodeSessionService sessions;
+    private final NodeLinkService links;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
-    /** Thread-owned: the set last pushed to each session, by identity of the session. */
+    /** Thread-owned: the set last pushed to each link, by identity of the link. */
     private final Map<Object, AssignmentSet> lastPushed = new HashMap<>();
 
-    public AssignmentPublisher(final EtcdStore store, final Keys keys, final NodeSessionService sessions) {
+    public AssignmentPublisher(final EtcdStore store, final Keys keys, final NodeLinkService links) {
         this.store = store;
         this.keys = keys;
-        this.sessions = sessions;
+        this.links = links;
         this.thread = Threads.singleThread("assignment-publisher");
     }
 
@@ -42,7 +42,7 @@ public final class AssignmentPublisher implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::publish, RESYNC_MS, RESYNC_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Assignments or sessions changed: publish soon (coalesced). */
+    /** Assignments or links changed: publish soon (coalesced). */
     public void wake() {
         if (wakeQueued.compareAndSet(false, true)) {
             Threads.executeUnlessClosed(thread, () -> {
@@ -53,11 +53,10 @@ public final class AssignmentPublisher implements AutoCloseable {
     }
 
     private void publish() {
-        final List<NodeSessionService.Session> open = sessions.openSessions();
+        final List<NodeLinkService.Link> open = links.openLinks();
         lastPushed
                 .keySet()
-                .retainAll(
-                        open.stream().map(NodeSessionService.Session::identity).toList());
+                .retainAll(open.stream().map(NodeLinkService.Link::identity).toList());
         if (open.isEmpty()) {
             return;
         }
@@ -68,12 +67,12 @@ public final class AssignmentPublisher implements AutoCloseable {
             LOG.debug("assignments not published: {}", e.getMessage());
             return;
         }
-        for (final NodeSessionService.Session session : open) {
+        for (final NodeLinkService.Link link : open) {
             final AssignmentSet set = AssignmentSet.newBuilder()
-                    .addAllInstances(state.assignedTo(session.nodeId()))
+                    .addAllInstances(state.assignedTo(link.nodeId()))
                     .build();
-            if (!set.equals(lastPushed.get(session.identity())) && session.push(set)) {
-                lastPushed.put(session.identity(), set);
+            if (!set.equals(lastPushed.get(link.identity())) && link.push(set)) {
+                lastPushed.put(link.identity(), set);
             }
         }
     }

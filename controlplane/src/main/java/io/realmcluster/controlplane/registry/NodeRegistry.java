@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Registered nodes in etcd: one key per node, attached to a lease of the node's current session,
- * so the entry disappears when the session's lease is revoked or expires. Writes are fenced on
- * the key's mod revision, so a superseded session can never overwrite a newer one.
+ * Registered nodes in etcd: one key per node, attached to a lease of the node's current link,
+ * so the entry disappears when the link's lease is revoked or expires. Writes are fenced on
+ * the key's mod revision, so a superseded link can never overwrite a newer one.
  */
 public final class NodeRegistry {
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -82,11 +82,11 @@ public final class NodeRegistry {
      * Keep a registration alive; with {@code status} non-null also rewrite the entry.
      *
      * @return the registration with its new revision.
-     * @throws SessionLostException when the lease expired or another session took the entry.
+     * @throws LinkLostException when the lease expired or another link took the entry.
      */
     public Registration renew(final Registration registration, final NodeStatus status) {
         if (store.keepAliveOnce(registration.leaseId()) <= 0) {
-            throw new SessionLostException("lease " + Long.toHexString(registration.leaseId()) + " of node "
+            throw new LinkLostException("lease " + Long.toHexString(registration.leaseId()) + " of node "
                     + registration.nodeId() + " expired");
         }
         if (status == null) {
@@ -100,13 +100,13 @@ public final class NodeRegistry {
                 registration.leaseId(),
                 registration.modRevision());
         if (revision == null) {
-            throw new SessionLostException(
-                    "the entry of node " + registration.nodeId() + " was replaced or removed by another session");
+            throw new LinkLostException(
+                    "the entry of node " + registration.nodeId() + " was replaced or removed by another link");
         }
         return new Registration(registration.nodeId(), registration.leaseId(), revision);
     }
 
-    /** End a registration now: its entry goes unless another session took it over. */
+    /** End a registration now: its entry goes unless another link took it over. */
     public void release(final Registration registration) {
         store.revokeLease(registration.leaseId());
     }

@@ -1,4 +1,4 @@
 package io.realmcluster.controlplane.registry;
 
-/** A node's entry in etcd as one session wrote it: the lease it lives under and the revision last written. */
+/** A node's entry in etcd as one link wrote it: the lease it lives under and the revision last written. */
 public record Registration(String nodeId, long leaseId, long modRevision) {}

@@ -1,4 +1,4 @@
-package io.realmcluster.controlplane.session;
+package io.realmcluster.controlplane.nodelink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,8 +19,8 @@ import io.realmcluster.proto.v1.Heartbeat;
 import io.realmcluster.proto.v1.Hello;
 import io.realmcluster.proto.v1.ListNodesRequest;
 import io.realmcluster.proto.v1.NodeDescriptor;
+import io.realmcluster.proto.v1.NodeLinkGrpc;
 import io.realmcluster.proto.v1.NodeMessage;
-import io.realmcluster.proto.v1.NodeSessionGrpc;
 import io.realmcluster.proto.v1.NodeStatus;
 import io.realmcluster.testkit.EtcdExtension;
 import java.net.URI;
@@ -34,8 +34,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Node sessions against a real etcd: registration, its end in every way a session can end, and fencing. */
-class NodeSessionTest {
+/** Node links against a real etcd: registration, its end in every way a link can end, and fencing. */
+class NodeLinkTest {
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
 
@@ -149,7 +149,7 @@ class NodeSessionTest {
     }
 
     @Test
-    void malformedSessionsAreRefusedWithAReason() throws Exception {
+    void malformedLinksAreRefusedWithAReason() throws Exception {
         final FakeNode noHello = new FakeNode("node-g");
         noHello.heartbeat(1);
         assertThat(noHello.awaitEnd()).isEqualTo(Status.Code.FAILED_PRECONDITION);
@@ -168,7 +168,7 @@ class NodeSessionTest {
                 .getNodesList();
     }
 
-    /** A node's side of the session stream, driven by hand. */
+    /** A node's side of the link stream, driven by hand. */
     private final class FakeNode implements ClientResponseObserver<NodeMessage, ControlMessage> {
         final String nodeId;
         final String incarnation;
@@ -183,7 +183,7 @@ class NodeSessionTest {
         FakeNode(final String nodeId, final String incarnation) {
             this.nodeId = nodeId;
             this.incarnation = incarnation;
-            NodeSessionGrpc.newStub(channel).session(this);
+            NodeLinkGrpc.newStub(channel).open(this);
         }
 
         void hello() {
@@ -215,7 +215,7 @@ class NodeSessionTest {
         Status.Code awaitEnd() throws InterruptedException {
             while (true) {
                 final Object item = received.poll(10, TimeUnit.SECONDS);
-                assertThat(item).as("end of the session of %s", nodeId).isNotNull();
+                assertThat(item).as("end of the link of %s", nodeId).isNotNull();
                 if (item instanceof Status status) {
                     endDescription = status.getDescription();
                     return status.getCode();
@@ -230,7 +230,7 @@ class NodeSessionTest {
 
         @Override
         public void onNext(final ControlMessage value) {
-            // Assignment pushes come when the publisher runs; these tests are about the session itself.
+            // Assignment pushes come when the publisher runs; these tests are about the link itself.
             if (!value.hasAssignments()) {
                 received.add(value);
             }

@@ -1,13 +1,13 @@
-package io.realmcluster.controlplane.session;
+package io.realmcluster.controlplane.nodelink;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
+import io.realmcluster.controlplane.registry.LinkLostException;
 import io.realmcluster.controlplane.registry.NodeIdTakenException;
 import io.realmcluster.controlplane.registry.NodeRegistry;
 import io.realmcluster.controlplane.registry.Registration;
-import io.realmcluster.controlplane.registry.SessionLostException;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.ControlMessage;
@@ -24,23 +24,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node's session: Hello registers the node under a fresh lease, heartbeats renew it, and the
+ * One node's link: Hello registers the node under a fresh lease, heartbeats renew it, and the
  * end of the stream revokes it. A stream that breaks is evidence the node's process or connection
  * is gone; a node that is only slow re-registers with the same incarnation.
  */
-final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionService.Session {
-    private static final Logger LOG = LoggerFactory.getLogger(SessionStream.class);
+final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkService.Link {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeLinkStream.class);
     /** Rewrite the stored entry at least this often even when the load did not change. */
     private static final long REWRITE_INTERVAL_MS = 5_000;
 
-    private final NodeSessionService service;
+    private final NodeLinkService service;
     private final StreamObserver<ControlMessage> responses;
     private Registration registration;
     private NodeStatus status;
     private long lastWriteMillis;
     private boolean ended;
 
-    SessionStream(final NodeSessionService service, final StreamObserver<ControlMessage> responses) {
+    NodeLinkStream(final NodeLinkService service, final StreamObserver<ControlMessage> responses) {
         this.service = service;
         this.responses = responses;
     }
@@ -62,8 +62,8 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
             fail(e.getStatus(), e.getStatus().getCode().name().toLowerCase(Locale.ROOT));
         } catch (final NodeIdTakenException e) {
             fail(Status.ALREADY_EXISTS.withDescription(e.getMessage()), "node_id_taken");
-        } catch (final SessionLostException e) {
-            fail(Status.FAILED_PRECONDITION.withDescription(e.getMessage() + "; register again"), "session_lost");
+        } catch (final LinkLostException e) {
+            fail(Status.FAILED_PRECONDITION.withDescription(e.getMessage() + "; register again"), "link_lost");
         } catch (final EtcdUnavailableException e) {
             fail(Status.UNAVAILABLE.withDescription(e.getMessage()), "etcd_unavailable");
         }
@@ -72,7 +72,7 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
     private void hello(final Hello hello) {
         if (registration != null) {
             throw Status.FAILED_PRECONDITION
-                    .withDescription("second Hello on one session")
+                    .withDescription("second Hello on one link")
                     .asRuntimeException();
         }
         final String invalid = NodeRegistry.invalidNodeId(hello.getNode().getNodeId());
@@ -209,7 +209,7 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
             return;
         }
         LOG.info(
-                "session of node {} broke ({}); removing it",
+                "link of node {} broke ({}); removing it",
                 registration.nodeId(),
                 Status.fromThrowable(t).getCode());
         release("stream_broken");
@@ -234,7 +234,7 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
             if (!ended) {
                 ended = true;
                 responses.onError(Status.FAILED_PRECONDITION
-                        .withDescription("superseded by a newer session of the same node")
+                        .withDescription("superseded by a newer link of the same node")
                         .asRuntimeException());
             }
         }
@@ -260,7 +260,7 @@ final class SessionStream implements StreamObserver<NodeMessage>, NodeSessionSer
 
     private void fail(final Status status, final String reason) {
         LOG.warn(
-                "ending session of node {}: {}",
+                "ending link of node {}: {}",
                 registration == null ? "(unregistered)" : registration.nodeId(),
                 status.getDescription());
         if (registration != null) {

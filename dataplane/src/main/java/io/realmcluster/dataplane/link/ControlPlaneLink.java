@@ -1,4 +1,4 @@
-package io.realmcluster.dataplane.session;
+package io.realmcluster.dataplane.link;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -15,8 +15,8 @@ import io.realmcluster.proto.v1.Heartbeat;
 import io.realmcluster.proto.v1.Hello;
 import io.realmcluster.proto.v1.LoadReport;
 import io.realmcluster.proto.v1.NodeDescriptor;
+import io.realmcluster.proto.v1.NodeLinkGrpc;
 import io.realmcluster.proto.v1.NodeMessage;
-import io.realmcluster.proto.v1.NodeSessionGrpc;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -29,14 +29,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this node registered with the control plane: one session stream to any replica, heartbeats
+ * Keeps this node registered with the control plane: one link stream to any replica, heartbeats
  * with load reports, and reconnection with capped, jittered backoff when the stream breaks. The node
  * keeps running its maps while the control plane is away.
  *
- * <p>All state is owned by one thread, {@code controlplane-session}; stream callbacks hop onto it.
+ * <p>All state is owned by one thread, {@code controlplane-link}; stream callbacks hop onto it.
  */
-public final class ControlPlaneSession implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneSession.class);
+public final class ControlPlaneLink implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneLink.class);
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5_000;
     /** Heartbeats the control plane may leave unanswered before the stream is considered dead. */
@@ -48,7 +48,7 @@ public final class ControlPlaneSession implements AutoCloseable {
     private final Function<AssignmentSet, List<AssignmentAck>> assignments;
     private final ManagedChannel channel;
     private final ScheduledExecutorService thread;
-    /** Applies assignment sets (loading a map takes a while) off the session thread, whose heartbeats keep the lease. */
+    /** Applies assignment sets (loading a map takes a while) off the link thread, whose heartbeats keep the lease. */
     private final ScheduledExecutorService applier;
     /** The latest set not applied yet: sets are whole, so one that arrives meanwhile replaces the one waiting. */
     private final AtomicReference<AssignmentSet> pendingSet = new AtomicReference<>();
@@ -69,7 +69,7 @@ public final class ControlPlaneSession implements AutoCloseable {
      *                    acknowledgements to send back; runs on a thread of its own, one set at a time,
      *                    so that loading maps never holds up the heartbeats
      */
-    public ControlPlaneSession(
+    public ControlPlaneLink(
             final NodeDescriptor descriptor,
             final List<HostPort> controlPlanes,
             final Supplier<LoadReport> load,
@@ -79,16 +79,16 @@ public final class ControlPlaneSession implements AutoCloseable {
         this.load = load;
         this.assignments = assignments;
         this.channel = Channels.forTargets(controlPlanes, 2);
-        this.thread = Threads.singleThread("controlplane-session");
+        this.thread = Threads.singleThread("controlplane-link");
         this.applier = Threads.singleThread("assignments");
     }
 
-    /** Open the first session; returns at once, registration happens in the background. */
+    /** Open the first link; returns at once, registration happens in the background. */
     public void start() {
         thread.execute(this::open);
     }
 
-    /** The replica holding the session, empty while disconnected. */
+    /** The replica holding the link, empty while disconnected. */
     public String controlPlaneId() {
         return controlPlaneId;
     }
@@ -100,7 +100,7 @@ public final class ControlPlaneSession implements AutoCloseable {
         final long generation = ++streamGeneration;
         registered = false;
         stream = (ClientCallStreamObserver<NodeMessage>)
-                NodeSessionGrpc.newStub(channel).session(new Responses(generation));
+                NodeLinkGrpc.newStub(channel).open(new Responses(generation));
         stream.onNext(NodeMessage.newBuilder()
                 .setHello(Hello.newBuilder().setNode(descriptor))
                 .build());
@@ -141,7 +141,7 @@ public final class ControlPlaneSession implements AutoCloseable {
         }
     }
 
-    /** On the applier: apply the latest set, then send its acknowledgements from the session thread. */
+    /** On the applier: apply the latest set, then send its acknowledgements from the link thread. */
     private void apply(final long generation) {
         final AssignmentSet set = pendingSet.getAndSet(null);
         if (set == null) {
@@ -149,7 +149,7 @@ public final class ControlPlaneSession implements AutoCloseable {
         }
         final List<AssignmentAck> acks = assignments.apply(set);
         Threads.executeUnlessClosed(thread, () -> {
-            // A stream that broke meanwhile loses them: the next session pushes the set again.
+            // A stream that broke meanwhile loses them: the next link pushes the set again.
             if (generation == streamGeneration && !closed) {
                 for (final AssignmentAck ack : acks) {
                     stream.onNext(NodeMessage.newBuilder().setAssignmentAck(ack).build());
@@ -184,9 +184,7 @@ public final class ControlPlaneSession implements AutoCloseable {
         registered = false;
         controlPlaneId = "";
         if (wasRegistered) {
-            LOG.warn(
-                    "session with the control plane ended ({}); reconnecting, the node keeps running",
-                    describe(status));
+            LOG.warn("link with the control plane ended ({}); reconnecting, the node keeps running", describe(status));
         } else if (!unreachableLogged || status.getCode() == Status.Code.ALREADY_EXISTS) {
             LOG.warn(
                     "cannot register with the control plane at {} ({}); retrying with backoff",
@@ -235,7 +233,7 @@ public final class ControlPlaneSession implements AutoCloseable {
         Channels.close(channel);
     }
 
-    /** Receives one stream's messages and hands them to the session thread, tagged with the stream's generation. */
+    /** Receives one stream's messages and hands them to the link thread, tagged with the stream's generation. */
     private final class Responses implements ClientResponseObserver<NodeMessage, ControlMessage> {
         private final long generation;
 
@@ -260,7 +258,7 @@ public final class ControlPlaneSession implements AutoCloseable {
 
         @Override
         public void onCompleted() {
-            execute(() -> onBroken(generation, Status.UNAVAILABLE.withDescription("control plane closed the session")));
+            execute(() -> onBroken(generation, Status.UNAVAILABLE.withDescription("control plane closed the link")));
         }
 
         private void execute(final Runnable task) {

@@ -1,4 +1,4 @@
-package io.realmcluster.controlplane.session;
+package io.realmcluster.controlplane.nodelink;
 
 import io.grpc.stub.StreamObserver;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -8,8 +8,8 @@ import io.realmcluster.controlplane.registry.NodeRegistry;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.ControlMessage;
+import io.realmcluster.proto.v1.NodeLinkGrpc;
 import io.realmcluster.proto.v1.NodeMessage;
-import io.realmcluster.proto.v1.NodeSessionGrpc;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,34 +17,34 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Serves the nodes' session streams. Each stream keeps its node registered in etcd; the map of
- * open sessions is where controllers find a node to push assignments to.
+ * Serves the nodes' link streams. Each stream keeps its node registered in etcd; the map of
+ * open links is where controllers find a node to push assignments to.
  */
-public final class NodeSessionService extends NodeSessionGrpc.NodeSessionImplBase {
+public final class NodeLinkService extends NodeLinkGrpc.NodeLinkImplBase {
     private final String controlPlaneId;
     private final NodeRegistry registry;
     private final Clock clock;
     private final Duration leaseTtl;
     private final Duration heartbeatInterval;
-    private final Map<String, SessionStream> sessions = new ConcurrentHashMap<>();
-    private final Counter sessionsEnded;
+    private final Map<String, NodeLinkStream> links = new ConcurrentHashMap<>();
+    private final Counter linksEnded;
     private final Counter heartbeats;
     private volatile boolean shuttingDown;
     private volatile AckSink ackSink = (node, lease, ack) -> false;
-    private volatile Runnable sessionsChanged = () -> {};
+    private volatile Runnable linksChanged = () -> {};
 
-    /** An open session as controllers see it. */
-    public interface Session {
+    /** An open link as controllers see it. */
+    public interface Link {
         String nodeId();
 
-        /** Stable for the life of the session. */
+        /** Stable for the life of the link. */
         Object identity();
 
-        /** Send the node its full assignment set; false when the session already ended. */
+        /** Send the node its full assignment set; false when the link already ended. */
         boolean push(AssignmentSet assignments);
     }
 
-    public NodeSessionService(
+    public NodeLinkService(
             final String controlPlaneId,
             final NodeRegistry registry,
             final Clock clock,
@@ -57,13 +57,13 @@ public final class NodeSessionService extends NodeSessionGrpc.NodeSessionImplBas
         this.leaseTtl = leaseTtl;
         this.heartbeatInterval = heartbeatInterval;
         GaugeWithCallback.builder()
-                .name("realm_controlplane_node_sessions")
-                .help("Node sessions held by this replica")
-                .callback(cb -> cb.call(sessions.size()))
+                .name("realm_controlplane_node_links")
+                .help("Node links held by this replica")
+                .callback(cb -> cb.call(links.size()))
                 .register(metrics);
-        this.sessionsEnded = Counter.builder()
-                .name("realm_controlplane_node_sessions_ended_total")
-                .help("Node sessions ended, by reason")
+        this.linksEnded = Counter.builder()
+                .name("realm_controlplane_node_links_ended_total")
+                .help("Node links ended, by reason")
                 .labelNames("reason")
                 .register(metrics);
         this.heartbeats = Counter.builder()
@@ -73,26 +73,26 @@ public final class NodeSessionService extends NodeSessionGrpc.NodeSessionImplBas
     }
 
     @Override
-    public StreamObserver<NodeMessage> session(final StreamObserver<ControlMessage> responses) {
-        return new SessionStream(this, responses);
+    public StreamObserver<NodeMessage> open(final StreamObserver<ControlMessage> responses) {
+        return new NodeLinkStream(this, responses);
     }
 
-    /** Where node acknowledgements go (recorded in etcd), and who hears that sessions opened or closed. */
-    public void connect(final AckSink acks, final Runnable onSessionsChanged) {
+    /** Where node acknowledgements go (recorded in etcd), and who hears that links opened or closed. */
+    public void connect(final AckSink acks, final Runnable onLinksChanged) {
         this.ackSink = acks;
-        this.sessionsChanged = onSessionsChanged;
+        this.linksChanged = onLinksChanged;
     }
 
-    /** The sessions open on this replica now. */
-    public List<Session> openSessions() {
-        return List.copyOf(sessions.values());
+    /** The links open on this replica now. */
+    public List<Link> openLinks() {
+        return List.copyOf(links.values());
     }
 
     boolean recordAck(final String nodeId, final long leaseId, final AssignmentAck ack) {
         return ackSink.record(nodeId, leaseId, ack);
     }
 
-    /** Where a session's acknowledgements are recorded: false when stale. */
+    /** Where a link's acknowledgements are recorded: false when stale. */
     @FunctionalInterface
     public interface AckSink {
         boolean record(String nodeId, long leaseId, AssignmentAck ack);
@@ -127,27 +127,27 @@ public final class NodeSessionService extends NodeSessionGrpc.NodeSessionImplBas
         return heartbeatInterval;
     }
 
-    void opened(final String nodeId, final SessionStream stream) {
-        final SessionStream previous = sessions.put(nodeId, stream);
+    void opened(final String nodeId, final NodeLinkStream stream) {
+        final NodeLinkStream previous = links.put(nodeId, stream);
         if (previous != null && previous != stream) {
             previous.supersede();
         }
-        sessionsChanged.run();
+        linksChanged.run();
     }
 
-    void closed(final String nodeId, final SessionStream stream, final String reason) {
-        if (sessions.remove(nodeId, stream)) {
-            sessionsChanged.run();
+    void closed(final String nodeId, final NodeLinkStream stream, final String reason) {
+        if (links.remove(nodeId, stream)) {
+            linksChanged.run();
         }
-        sessionsEnded.labelValues(reason).inc();
+        linksEnded.labelValues(reason).inc();
     }
 
     void heartbeatReceived() {
         heartbeats.inc();
     }
 
-    /** Number of open sessions on this replica. */
-    public int sessionCount() {
-        return sessions.size();
+    /** Number of open links on this replica. */
+    public int linkCount() {
+        return links.size();
     }
 }

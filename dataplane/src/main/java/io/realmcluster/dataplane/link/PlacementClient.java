@@ -1,4 +1,4 @@
-package io.realmcluster.dataplane.session;
+package io.realmcluster.dataplane.link;
 
 import io.grpc.ManagedChannel;
 import io.realmcluster.common.grpc.Channels;
