@@ -20,7 +20,7 @@ import io.realmcluster.controlplane.election.LeaderElection;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.login.AccountStore;
-import io.realmcluster.controlplane.login.CharacterStore;
+import io.realmcluster.controlplane.login.CharacterRoster;
 import io.realmcluster.controlplane.login.LoginService;
 import io.realmcluster.controlplane.login.PlacementRouter;
 import io.realmcluster.controlplane.nodelink.NodeLinkService;
@@ -163,7 +163,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** The login side: served from the realm database when there is one, refused with a reason otherwise. */
-    private record LoginParts(AccountStore accounts, CharacterStore characters, BindableService service) {}
+    private record LoginParts(AccountStore accounts, CharacterRoster characters, BindableService service) {}
 
     private LoginParts login(final MapCatalog catalog, final Keys keys) {
         final ControlPlaneConfig.Login settings = config.login();
@@ -173,7 +173,7 @@ public final class ControlPlane implements AutoCloseable {
         database = Database.open("realm-db", settings.dbUrl(), settings.credentials(), 8);
         database.migrate();
         final AccountStore accounts = new AccountStore(database, new PasswordHasher(settings.passwordIterations()));
-        final CharacterStore characters = new CharacterStore(database);
+        final CharacterRoster characters = new CharacterRoster(database);
         LOG.info(
                 "accounts and characters in {}{}",
                 database.where(),

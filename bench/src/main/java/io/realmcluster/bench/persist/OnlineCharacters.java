@@ -3,7 +3,7 @@ package io.realmcluster.bench.persist;
 import io.realmcluster.common.auth.PasswordHasher;
 import io.realmcluster.common.db.Database;
 import io.realmcluster.controlplane.login.AccountStore;
-import io.realmcluster.controlplane.login.CharacterStore;
+import io.realmcluster.controlplane.login.CharacterRoster;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.PostgresCharacterStore;
@@ -38,7 +38,7 @@ final class OnlineCharacters {
         final long account = new AccountStore(database, new PasswordHasher(1_000))
                 .create("SavesBench", "saves-bench-password")
                 .getAccountId();
-        final CharacterStore characters = new CharacterStore(database);
+        final CharacterRoster characters = new CharacterRoster(database);
         final ClaimedCharacter[] claims = new ClaimedCharacter[count];
         for (int i = 0; i < count; i++) {
             final long id =

@@ -18,7 +18,7 @@ import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.controlplane.login.AccountStore;
-import io.realmcluster.controlplane.login.CharacterStore;
+import io.realmcluster.controlplane.login.CharacterRoster;
 import io.realmcluster.dataplane.Node;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
@@ -169,7 +169,7 @@ public final class TransferBench implements Callable<Integer> {
      */
     private void enterWorld(final Peer node) throws Exception {
         final AccountStore accounts = new AccountStore(node.database, new PasswordHasher(1_000));
-        final CharacterStore created = new CharacterStore(node.database);
+        final CharacterRoster created = new CharacterRoster(node.database);
         long account = 0;
         for (int i = 0; i < characters; i++) {
             if (i % PER_ACCOUNT == 0) {

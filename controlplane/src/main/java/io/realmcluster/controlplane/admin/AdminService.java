@@ -9,7 +9,7 @@ import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.login.AccountStore;
-import io.realmcluster.controlplane.login.CharacterStore;
+import io.realmcluster.controlplane.login.CharacterRoster;
 import io.realmcluster.controlplane.login.LoginService;
 import io.realmcluster.controlplane.placement.AssignmentStore;
 import io.realmcluster.controlplane.placement.ClusterState;
@@ -56,7 +56,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     private final MapCatalog catalog;
     private final ControlPlanes controlPlanes;
     private final AccountStore accounts;
-    private final CharacterStore characters;
+    private final CharacterRoster characters;
     private final InvariantChecker invariants;
 
     /** {@code accounts}, {@code characters} and {@code invariants} are null on a replica without a database. */
@@ -67,7 +67,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             final MapCatalog catalog,
             final ControlPlanes controlPlanes,
             final AccountStore accounts,
-            final CharacterStore characters,
+            final CharacterRoster characters,
             final InvariantChecker invariants) {
         this.store = store;
         this.keys = keys;

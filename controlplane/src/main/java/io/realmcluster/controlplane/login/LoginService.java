@@ -29,7 +29,7 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
             Status.FAILED_PRECONDITION.withDescription("this control plane runs without a database (--db-url)");
 
     private final AccountStore accounts;
-    private final CharacterStore characters;
+    private final CharacterRoster characters;
     private final CharacterRouter router;
     private final SessionToken tokens;
     private final MapCatalog catalog;
@@ -40,7 +40,7 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
     /** Serves logins from these stores; tokens for the routed node live for {@code tokenTtl}. */
     public LoginService(
             final AccountStore accounts,
-            final CharacterStore characters,
+            final CharacterRoster characters,
             final CharacterRouter router,
             final SessionToken tokens,
             final MapCatalog catalog,

@@ -46,14 +46,14 @@ class AccountsAndCharactersTest {
 
     private static Database database;
     private static AccountStore accounts;
-    private static CharacterStore characters;
+    private static CharacterRoster characters;
 
     @BeforeAll
     static void migrate() {
         database = Database.open("test", PG.jdbcUrl(), new DatabaseCredentials(PG.user(), PG.password()), 2);
         database.migrate();
         accounts = new AccountStore(database, new PasswordHasher(1_000));
-        characters = new CharacterStore(database);
+        characters = new CharacterRoster(database);
     }
 
     @AfterAll

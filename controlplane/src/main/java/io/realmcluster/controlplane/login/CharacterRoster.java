@@ -14,8 +14,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-/** Characters in the realm database: created here OFFLINE at epoch 0; nodes own them from login on. */
-public final class CharacterStore {
+/**
+ * The realm's characters as accounts see them: created here OFFLINE at epoch 0 (a name, a race, a
+ * class, where the race begins) and found by name at login; nodes own them from login on.
+ */
+public final class CharacterRoster {
     private static final Pattern NAME = Pattern.compile("[A-Za-z]{2,12}");
     /** The vanilla classes: warrior, paladin, hunter, rogue, priest, shaman, mage, warlock, druid. */
     private static final Set<Integer> CLASSES = Set.of(1, 2, 3, 4, 5, 7, 8, 9, 11);
@@ -36,7 +39,7 @@ public final class CharacterStore {
     private final Database database;
 
     /** Characters in {@code database}. */
-    public CharacterStore(final Database database) {
+    public CharacterRoster(final Database database) {
         this.database = database;
     }
 
