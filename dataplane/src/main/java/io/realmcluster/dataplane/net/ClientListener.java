@@ -42,6 +42,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +126,8 @@ public final class ClientListener implements AutoCloseable {
                 serving.instances(),
                 serving.sessions(),
                 serving.metrics(),
-                System::currentTimeMillis,
+                SystemEpochClock.INSTANCE,
+                SystemNanoClock.INSTANCE,
                 serving.store(),
                 serving.storeThreads(),
                 serving.arrivals());

@@ -34,9 +34,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
 
     /**
      * What every session of a node shares; {@code storeThreads} run the character store's blocking
-     * calls (a bounded queue: a login storm beyond it is refused, not queued without end).
+     * calls (a bounded queue: a login storm beyond it is refused, not queued without end). Tokens and
+     * transfers are dated by {@code epochClock} (other nodes read those dates), rates by {@code nanoClock}.
      */
     record Shared(
             String nodeId,
@@ -89,7 +91,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             InstanceHost instances,
             ClientSessions sessions,
             ClientMetrics metrics,
-            LongSupplier clockMillis,
+            EpochClock epochClock,
+            NanoClock nanoClock,
             CharacterStore store,
             Executor storeThreads,
             Arrivals arrivals) {}
@@ -123,12 +126,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private boolean replacedAnother;
     private Channel channel;
     private ScheduledFuture<?> helloTimeout;
-    private double frameTokens = FRAME_BURST;
-    private long refilledAtNanos = System.nanoTime();
+    private final RateLimiter frames;
     /** The same budget for datagrams, kept apart: only the UDP channel's thread touches it. */
-    private double datagramTokens = FRAME_BURST;
+    private final RateLimiter datagrams;
 
-    private long datagramsRefilledAtNanos = System.nanoTime();
     private String closedBecause;
     /** The character went back to its map with LOGOUT: the map saves it, the session gives nothing back. */
     private boolean loggedOut;
@@ -157,6 +158,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
 
     ClientSession(final Shared shared) {
         this.shared = shared;
+        this.frames = new RateLimiter(FRAMES_PER_SECOND, FRAME_BURST, shared.nanoClock());
+        this.datagrams = new RateLimiter(FRAMES_PER_SECOND, FRAME_BURST, shared.nanoClock());
     }
 
     @Override
@@ -188,7 +191,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             }
             final int length = body.readableBytes();
             shared.metrics().received(length + ClientProtocol.LENGTH_PREFIX);
-            if (!takeFrameToken()) {
+            if (!frames.tryAcquire()) {
                 disconnect(DisconnectReason.FLOOD, "more than " + (int) FRAMES_PER_SECOND + " frames a second");
                 return;
             }
@@ -219,28 +222,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         }
     }
 
-    private boolean takeFrameToken() {
-        final long now = System.nanoTime();
-        frameTokens = Math.min(FRAME_BURST, frameTokens + (now - refilledAtNanos) * FRAMES_PER_SECOND / 1e9);
-        refilledAtNanos = now;
-        if (frameTokens < 1) {
-            return false;
-        }
-        frameTokens -= 1;
-        return true;
-    }
-
     /** Whether one more datagram fits this session's rate. The UDP channel's thread only. */
     boolean takeDatagramToken() {
-        final long now = System.nanoTime();
-        datagramTokens =
-                Math.min(FRAME_BURST, datagramTokens + (now - datagramsRefilledAtNanos) * FRAMES_PER_SECOND / 1e9);
-        datagramsRefilledAtNanos = now;
-        if (datagramTokens < 1) {
-            return false;
-        }
-        datagramTokens -= 1;
-        return true;
+        return datagrams.tryAcquire();
     }
 
     @Override
@@ -252,7 +236,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         final long character = characterId;
         final long account = accountId;
         final Arrivals.Arrival arrived =
-                shared.arrivals().take(character, shared.clockMillis().getAsLong());
+                shared.arrivals().take(character, shared.epochClock().time());
         if (arrived != null && arrived.claim().accountId() == account) {
             // Transferred here: the transfer's claim is this login's.
             arrival = arrived;
@@ -298,7 +282,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             replaced.kick(DisconnectReason.DUPLICATE_LOGIN, "this character stands by on another connection");
         }
         final long waitMillis = Math.min(
-                MAX_STANDBY_MILLIS, tokenExpiresAtMillis - shared.clockMillis().getAsLong());
+                MAX_STANDBY_MILLIS, tokenExpiresAtMillis - shared.epochClock().time());
         standbyEnd = channel.eventLoop()
                 .schedule(
                         () -> {
@@ -333,7 +317,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         final byte[] presented = new byte[tokenLength];
         token.getBytes(tokenOffset, presented);
         final SessionToken.Verdict verdict = shared.tokens()
-                .verify(presented, shared.nodeId(), shared.clockMillis().getAsLong());
+                .verify(presented, shared.nodeId(), shared.epochClock().time());
         if (!verdict.valid()) {
             switch (verdict.failure()) {
                 case EXPIRED -> disconnect(DisconnectReason.EXPIRED_TOKEN, "session token expired; log in again");
@@ -366,7 +350,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             return;
         }
         final Arrivals.Arrival arrived =
-                shared.arrivals().take(characterId, shared.clockMillis().getAsLong());
+                shared.arrivals().take(characterId, shared.epochClock().time());
         if (arrived == null || arrived.claim().accountId() != accountId) {
             return;
         }
@@ -473,7 +457,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             claim.commit();
         }
         if (arrival != null && arrival.frozenAtMillis() > 0) {
-            shared.metrics().arrived(shared.clockMillis().getAsLong() - arrival.frozenAtMillis());
+            shared.metrics().arrived(shared.epochClock().time() - arrival.frozenAtMillis());
         }
         map = running;
         state = State.IN_WORLD;
@@ -765,7 +749,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                         characterId,
                         character.realm(),
                         target.getNodeId(),
-                        shared.clockMillis().getAsLong() + SENT_ON_TOKEN_MILLIS));
+                        shared.epochClock().time() + SENT_ON_TOKEN_MILLIS));
     }
 
     /** A REDIRECT body to {@code target} with a login token for it. The session's event loop, once claimed. */
