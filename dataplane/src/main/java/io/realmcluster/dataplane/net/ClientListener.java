@@ -15,7 +15,6 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
@@ -120,7 +119,7 @@ public final class ClientListener implements AutoCloseable {
     /** The same, with the egress thread made by {@code egressThread}. */
     public static ClientListener bind(
             final HostPort listen, final int ioThreads, final Serving serving, final ThreadFactory egressThread) {
-        final ClientSession.Shared shared = new ClientSession.Shared(
+        final SessionContext context = new SessionContext(
                 serving.nodeId(),
                 serving.tokens(),
                 serving.instances(),
@@ -128,8 +127,8 @@ public final class ClientListener implements AutoCloseable {
                 serving.metrics(),
                 SystemEpochClock.INSTANCE,
                 SystemNanoClock.INSTANCE,
-                serving.store(),
-                serving.storeThreads(),
+                new CharacterClaims(serving.store(), serving.storeThreads(), serving.nodeId()),
+                new Handover(serving.tokens(), SystemEpochClock.INSTANCE),
                 serving.arrivals());
         // A transfer claimed here lets the client standing by for it in at once.
         serving.arrivals().onExpected(serving.sessions()::transferClaimed);
@@ -150,23 +149,7 @@ public final class ClientListener implements AutoCloseable {
                     .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(final SocketChannel ch) {
-                            ch.pipeline()
-                                    .addLast(
-                                            new IdleStateHandler(IDLE_SECONDS, 0, 0),
-                                            new LengthFieldBasedFrameDecoder(
-                                                    ByteOrder.LITTLE_ENDIAN,
-                                                    ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY,
-                                                    0,
-                                                    ClientProtocol.LENGTH_PREFIX,
-                                                    0,
-                                                    ClientProtocol.LENGTH_PREFIX,
-                                                    true),
-                                            new ClientSession(shared));
-                        }
-                    })
+                    .childHandler(clientPipeline(context))
                     .bind(listen.toSocketAddress())
                     .syncUninterruptibly()
                     .channel();
@@ -216,6 +199,30 @@ public final class ClientListener implements AutoCloseable {
             throw new StartupException(
                     "cannot listen for game clients on " + listen + ": " + GrpcServers.bindFailure(e), e);
         }
+    }
+
+    /**
+     * A client connection's pipeline: silence past {@link #IDLE_SECONDS} ends it, frames are cut at their
+     * length prefix (a longer one than the protocol allows fails it), and its session reads them.
+     */
+    static ChannelInitializer<Channel> clientPipeline(final SessionContext context) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(final Channel ch) {
+                ch.pipeline()
+                        .addLast(
+                                new IdleStateHandler(IDLE_SECONDS, 0, 0),
+                                new LengthFieldBasedFrameDecoder(
+                                        ByteOrder.LITTLE_ENDIAN,
+                                        ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY,
+                                        0,
+                                        ClientProtocol.LENGTH_PREFIX,
+                                        0,
+                                        ClientProtocol.LENGTH_PREFIX,
+                                        true),
+                                new ClientSession(context, ch));
+            }
+        };
     }
 
     public HostPort address() {

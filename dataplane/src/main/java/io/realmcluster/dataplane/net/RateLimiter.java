@@ -38,8 +38,4 @@ final class RateLimiter {
         tokens -= 1;
         return true;
     }
-
-    double ratePerSecond() {
-        return ratePerSecond;
-    }
 }
