@@ -3,7 +3,10 @@ package io.realmcluster.dataplane.net;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.transfer.Arrivals;
+import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.dataplane.world.WorldSettings;
 import io.realmcluster.proto.client.DisconnectReason;
+import io.realmcluster.proto.v1.MapKind;
 import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +21,9 @@ final class SessionLogin {
     private static final Logger LOG = LoggerFactory.getLogger(SessionLogin.class);
     /** The longest a standby connection waits for its character, whatever its token says. */
     private static final long MAX_STANDBY_MILLIS = 300_000;
+    /** What WELCOME announces when the map the client enters is not known yet: most logins enter a continent. */
+    private static final int LOGIN_TICK_HZ =
+            WorldSettings.forKind(MapKind.MAP_KIND_CONTINENT).tickHz();
 
     private final ClientSession session;
     private final SessionContext context;
@@ -165,10 +171,19 @@ final class SessionLogin {
             replacedAnother = true;
             replaced.kick(DisconnectReason.DUPLICATE_LOGIN, "this character logged in again elsewhere");
         }
-        session.welcome(20);
+        session.welcome(welcomeTickHz());
         if (enterWhenClaimed != null) {
             session.enter(enterWhenClaimed);
         }
+    }
+
+    /** The tick rate WELCOME announces: that of the map the client enters, when it is known by then. */
+    private int welcomeTickHz() {
+        final String instance =
+                enterWhenClaimed != null ? enterWhenClaimed : arrival != null ? arrival.instanceId() : null;
+        final InstanceHost.Running running =
+                instance == null ? null : context.instances().instance(instance);
+        return running == null ? LOGIN_TICK_HZ : running.world().settings().tickHz();
     }
 
     /**
