@@ -61,7 +61,7 @@ public final class ClientListener implements AutoCloseable {
     private static final long EGRESS_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     /**
      * The datagram socket's receive buffer: moves wait there while the reading thread is off its
-     * core. 4 MiB holds a second of 5,000 players' moves; Linux grants at most net.core.rmem_max.
+     * core, so it holds about a second of a full continent's; Linux grants at most net.core.rmem_max.
      */
     static final int DATAGRAM_RECEIVE_BUFFER = 4 << 20;
     /** Datagrams read per wake-up of the reading thread (Netty's default is 16). */
@@ -156,7 +156,7 @@ public final class ClientListener implements AutoCloseable {
             final int port = ((InetSocketAddress) tcp.localAddress()).getPort();
             final HostPort bound = listen.withPort(port);
             // Not on a worker loop: there the datagrams waited behind thousands of sessions' reads and
-            // writes, and under load the socket's buffer overflowed (with 5,000 players it took 16 datagrams a second).
+            // writes, and under load the socket's buffer overflowed (bench/RESULTS.md, the UDP reader starved).
             final Channel udp = new Bootstrap()
                     .group(boss)
                     .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
