@@ -6,8 +6,9 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The egress thread's part of one session: the frames it gathers for the session, and the one write at a
- * time it hands to the session's event loop. The egress thread writes every field; the event loop only runs
- * the handed-off write, which clears {@link #writeWaiting}.
+ * time it hands to the session's event loop. The egress thread writes every field but in the handed-off
+ * write, which the event loop runs: it takes {@link #handedOff} (published by the hand-off's task) and clears
+ * {@link #writeWaiting}, which lets the egress thread hand off the next.
  */
 final class SessionEgress {
     private final Channel channel;
