@@ -15,7 +15,6 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
@@ -42,6 +41,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,7 @@ public final class ClientListener implements AutoCloseable {
     private static final long EGRESS_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     /**
      * The datagram socket's receive buffer: moves wait there while the reading thread is off its
-     * core. 4 MiB holds a second of 5,000 players' moves; Linux grants at most net.core.rmem_max.
+     * core, so it holds about a second of a full continent's; Linux grants at most net.core.rmem_max.
      */
     static final int DATAGRAM_RECEIVE_BUFFER = 4 << 20;
     /** Datagrams read per wake-up of the reading thread (Netty's default is 16). */
@@ -118,15 +119,16 @@ public final class ClientListener implements AutoCloseable {
     /** The same, with the egress thread made by {@code egressThread}. */
     public static ClientListener bind(
             final HostPort listen, final int ioThreads, final Serving serving, final ThreadFactory egressThread) {
-        final ClientSession.Shared shared = new ClientSession.Shared(
+        final SessionContext context = new SessionContext(
                 serving.nodeId(),
                 serving.tokens(),
                 serving.instances(),
                 serving.sessions(),
                 serving.metrics(),
-                System::currentTimeMillis,
-                serving.store(),
-                serving.storeThreads(),
+                SystemEpochClock.INSTANCE,
+                SystemNanoClock.INSTANCE,
+                new CharacterClaims(serving.store(), serving.storeThreads(), serving.nodeId()),
+                new Handover(serving.tokens(), SystemEpochClock.INSTANCE),
                 serving.arrivals());
         // A transfer claimed here lets the client standing by for it in at once.
         serving.arrivals().onExpected(serving.sessions()::transferClaimed);
@@ -147,30 +149,14 @@ public final class ClientListener implements AutoCloseable {
                     .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(final SocketChannel ch) {
-                            ch.pipeline()
-                                    .addLast(
-                                            new IdleStateHandler(IDLE_SECONDS, 0, 0),
-                                            new LengthFieldBasedFrameDecoder(
-                                                    ByteOrder.LITTLE_ENDIAN,
-                                                    ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY,
-                                                    0,
-                                                    ClientProtocol.LENGTH_PREFIX,
-                                                    0,
-                                                    ClientProtocol.LENGTH_PREFIX,
-                                                    true),
-                                            new ClientSession(shared));
-                        }
-                    })
+                    .childHandler(clientPipeline(context))
                     .bind(listen.toSocketAddress())
                     .syncUninterruptibly()
                     .channel();
             final int port = ((InetSocketAddress) tcp.localAddress()).getPort();
             final HostPort bound = listen.withPort(port);
             // Not on a worker loop: there the datagrams waited behind thousands of sessions' reads and
-            // writes, and under load the socket's buffer overflowed (with 5,000 players it took 16 datagrams a second).
+            // writes, and under load the socket's buffer overflowed (bench/RESULTS.md, the UDP reader starved).
             final Channel udp = new Bootstrap()
                     .group(boss)
                     .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -213,6 +199,30 @@ public final class ClientListener implements AutoCloseable {
             throw new StartupException(
                     "cannot listen for game clients on " + listen + ": " + GrpcServers.bindFailure(e), e);
         }
+    }
+
+    /**
+     * A client connection's pipeline: silence past {@link #IDLE_SECONDS} ends it, frames are cut at their
+     * length prefix (a longer one than the protocol allows fails it), and its session reads them.
+     */
+    static ChannelInitializer<Channel> clientPipeline(final SessionContext context) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(final Channel ch) {
+                ch.pipeline()
+                        .addLast(
+                                new IdleStateHandler(IDLE_SECONDS, 0, 0),
+                                new LengthFieldBasedFrameDecoder(
+                                        ByteOrder.LITTLE_ENDIAN,
+                                        ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY,
+                                        0,
+                                        ClientProtocol.LENGTH_PREFIX,
+                                        0,
+                                        ClientProtocol.LENGTH_PREFIX,
+                                        true),
+                                new ClientSession(context, ch));
+            }
+        };
     }
 
     public HostPort address() {

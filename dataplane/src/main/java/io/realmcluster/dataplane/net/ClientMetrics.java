@@ -8,7 +8,7 @@ import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.proto.client.FrameError;
 
-/** The client side's counters: frames refused and sessions closed by reason, bytes, inputs dropped. */
+/** The client side's counters: frames refused and sessions closed by reason, sessions' changes of state, bytes, inputs dropped. */
 public final class ClientMetrics {
     private final Counter rejectedFrames;
     private final Counter disconnects;
@@ -21,6 +21,7 @@ public final class ClientMetrics {
     private final Counter logins;
     private final Histogram arrivals;
     private final Counter standbys;
+    private final Counter transitions;
 
     static final String STANDBY_OPENED = "opened";
     static final String STANDBY_ENTERED = "entered";
@@ -86,6 +87,12 @@ public final class ClientMetrics {
         for (final String step : new String[] {STANDBY_OPENED, STANDBY_ENTERED}) {
             standbys.labelValues(step);
         }
+        transitions = Counter.builder()
+                .name("realm_node_client_session_transitions")
+                .help(
+                        "Client sessions' changes of state (new, standby, claiming, authenticated, in_world, leaving, closed)")
+                .labelNames("from", "to")
+                .register(registry);
         GaugeWithCallback.builder()
                 .name("realm_node_client_sessions")
                 .help("Open game client sessions")
@@ -156,6 +163,15 @@ public final class ClientMetrics {
     /** Standby connections at {@code step} so far (tests). */
     double standbyCount(final String step) {
         return standbys.labelValues(step).get();
+    }
+
+    void transition(final SessionState from, final SessionState to) {
+        transitions.labelValues(from.label(), to.label()).inc();
+    }
+
+    /** Sessions that went from {@code from} to {@code to} so far (tests). */
+    double transitionCount(final SessionState from, final SessionState to) {
+        return transitions.labelValues(from.label(), to.label()).get();
     }
 
     /** Frames refused for {@code error} so far (tests). */

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
-import io.realmcluster.dataplane.pipeline.RingClaim;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
@@ -32,8 +31,8 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter implements Clie
     private final UnsafeBuffer datagram = new UnsafeBuffer(bytes);
     private final UnsafeBuffer reply = new UnsafeBuffer(new byte[ClientProtocol.REPLY_BODY + ClientProtocol.ID_LENGTH]);
     private final byte[] presented = new byte[ClientProtocol.COOKIE_BYTES];
-    /** The UDP event loop's own claim on the maps' rings, for the moves it forwards. */
-    private final RingClaim claim = new RingClaim();
+    /** The moves it forwards, through a claim on the maps' rings of the UDP thread's own. */
+    private final PlayerInputs inputs;
 
     private ChannelHandlerContext ctx;
     private ClientSession current;
@@ -43,6 +42,7 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter implements Clie
     DatagramHandler(final ClientSessions sessions, final ClientMetrics metrics) {
         this.sessions = sessions;
         this.metrics = metrics;
+        this.inputs = new PlayerInputs(metrics);
     }
 
     @Override
@@ -64,14 +64,11 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter implements Clie
             final long sessionId = datagram.getLong(ClientProtocol.DATAGRAM_SESSION, ByteOrder.LITTLE_ENDIAN);
             final ClientSession session = sessions.byId(sessionId);
             datagram.getBytes(ClientProtocol.DATAGRAM_COOKIE, presented);
-            if (session == null
-                    || !session.inWorld()
-                    || !ClientSessions.sameCookie(session.cookie(), presented)
-                    || !session.bindUdp(packet.sender())) {
+            if (session == null || !session.inWorld() || !session.datagrams().admits(presented, packet.sender())) {
                 metrics.rejected(FrameError.UNBOUND_DATAGRAM);
                 return;
             }
-            if (!session.takeDatagramToken()) {
+            if (!session.datagrams().tryAcquire()) {
                 metrics.rejected(FrameError.DATAGRAM_FLOOD);
                 return;
             }
@@ -96,7 +93,7 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter implements Clie
     public void move(final int sequence, final float x, final float y, final float z, final float o, final int flags) {
         final InstanceHost.Running map = current.map();
         if (map != null) {
-            current.offerMove(map, claim, sequence, x, y, z, o, flags);
+            inputs.move(map.agent().ingress(), current.characterId(), sequence, x, y, z, o, flags);
         }
     }
 

@@ -61,17 +61,18 @@ final class EgressAgent implements Agent {
             return;
         }
         final int bodyLength = length - Outbox.BODY_OFFSET;
-        if (session.pending == null) {
-            session.pending = allocator.directBuffer(Math.max(256, bodyLength + ClientProtocol.LENGTH_PREFIX));
+        final SessionEgress egress = session.egress();
+        if (egress.pending() == null) {
+            egress.gather(allocator.directBuffer(Math.max(256, bodyLength + ClientProtocol.LENGTH_PREFIX)));
             if (touchedCount == touched.length) {
                 touched = Arrays.copyOf(touched, touchedCount * 2);
             }
             touched[touchedCount++] = session;
         }
-        append(session.pending, buffer, index + Outbox.BODY_OFFSET, bodyLength);
+        append(egress.pending(), buffer, index + Outbox.BODY_OFFSET, bodyLength);
         metrics.frameSent();
         if (type == Outbox.FRAME_THEN_CLOSE) {
-            session.closeAfterPending = true;
+            egress.closeAfterPending();
         }
     }
 
@@ -86,34 +87,26 @@ final class EgressAgent implements Agent {
         for (int i = 0; i < touchedCount; i++) {
             final ClientSession session = touched[i];
             touched[i] = null;
-            final ByteBuf out = session.pending;
+            final SessionEgress egress = session.egress();
             final Channel channel = session.channel();
             if (!channel.isActive()) {
-                drop(session);
+                egress.dropPending();
                 continue;
             }
-            if (!channel.isWritable() || out.readableBytes() > ClientListener.WATER_MARK.high()) {
-                drop(session);
+            final int bytes = egress.pending().readableBytes();
+            if (!channel.isWritable() || bytes > ClientListener.WATER_MARK.high()) {
+                egress.dropPending();
                 session.kick(DisconnectReason.SLOW_CONSUMER, "the client does not read what the node sends");
                 continue;
             }
-            final int bytes = out.readableBytes();
-            if (!session.handOff(out, session.closeAfterPending)) {
+            if (!egress.handOffPending()) {
                 // Its last write still waits for the session's thread: the frames go with the next one.
                 touched[waiting++] = session;
                 continue;
             }
             metrics.sent(bytes);
-            session.pending = null;
-            session.closeAfterPending = false;
         }
         touchedCount = waiting;
-    }
-
-    private static void drop(final ClientSession session) {
-        session.pending.release();
-        session.pending = null;
-        session.closeAfterPending = false;
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * How a session in the world ends after its last frame (a REDIRECT, a DISCONNECT): the node shuts its side
  * down (FIN, after everything written) and closes the socket once the client closed its own, or
  * after {@link #LINGER_MILLIS}. Closing at once would reset the connection whenever the client's
- * frames (its moves, 20 a second) are still unread here, and a reset can destroy the last frame
+ * frames (its moves, one a tick) are still unread here, and a reset can destroy the last frame
  * before the client reads it: the client sees a broken connection instead of where to go.
  */
 final class LastFrame {
