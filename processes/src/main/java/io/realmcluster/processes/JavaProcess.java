@@ -1,29 +1,24 @@
 package io.realmcluster.processes;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A main class run in a separate JVM with this JVM's java binary and class path, its output in a log
  * file and in memory, and the signals a crash test needs: SIGKILL, SIGTERM, SIGSTOP and SIGCONT.
  */
-public final class JavaProcess implements AutoCloseable {
+public final class JavaProcess extends StartedProcess {
     /** Agrona reads jdk.internal.misc; every JVM of the cluster needs this. */
     public static final String AGRONA_EXPORTS = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
 
-    private final ChildProcess child;
-
     private JavaProcess(final ChildProcess child) {
-        this.child = child;
+        super(child);
     }
 
-    /** A builder for {@code mainClass}, e.g. {@code "io.realmcluster.dataplane.NodeMain"}. */
     /**
      * The flags bin/ launchers pass (bin/lib/common.sh), so that a process under test runs as it
      * ships: generational ZGC on 21+ (a node's ticks must not wait on a young-collection pause), and
@@ -44,30 +39,9 @@ public final class JavaProcess implements AutoCloseable {
         return flags;
     }
 
+    /** A builder for {@code mainClass}, e.g. {@code "io.realmcluster.dataplane.NodeMain"}. */
     public static Builder builder(final String mainClass) {
         return new Builder(mainClass);
-    }
-
-    public String name() {
-        return child.name();
-    }
-
-    public long pid() {
-        return child.pid();
-    }
-
-    public boolean isAlive() {
-        return child.isAlive();
-    }
-
-    /** SIGKILL, as a crash would; returns once the process is gone. */
-    public void kill() {
-        child.kill();
-    }
-
-    /** SIGTERM (after SIGCONT if paused), SIGKILL if still alive after {@code grace}; the exit code. */
-    public int stop(final Duration grace) {
-        return child.stop(grace);
     }
 
     /** SIGSTOP: the JVM freezes, sockets stay open, as in a long GC pause or a hung host. */
@@ -78,41 +52,6 @@ public final class JavaProcess implements AutoCloseable {
     /** SIGCONT after {@link #pause()}. */
     public void resume() {
         child.resume();
-    }
-
-    /** The exit code, once the process has exited within {@code deadline}; an exception otherwise. */
-    public int waitForExit(final Duration deadline) {
-        return child.waitForExit(deadline);
-    }
-
-    /** The first line of output, so far or until {@code deadline}, that contains {@code text}. */
-    public String awaitOutput(final String text, final Duration deadline) {
-        return child.awaitOutput(Pattern.compile(Pattern.quote(text)), deadline);
-    }
-
-    /** The first line of output, so far or until {@code deadline}, in which {@code pattern} is found. */
-    public String awaitOutput(final Pattern pattern, final Duration deadline) {
-        return child.awaitOutput(pattern, deadline);
-    }
-
-    /** Everything printed so far on stdout and stderr, one line per {@code \n}. */
-    public String output() {
-        return child.output();
-    }
-
-    public Path logFile() {
-        return child.logFile();
-    }
-
-    /** SIGKILL if still alive, together with anything it started. */
-    @Override
-    public void close() {
-        child.close();
-    }
-
-    @Override
-    public String toString() {
-        return child.toString();
     }
 
     /** What to run and how; {@link #start()} returns as soon as the JVM is forked. */

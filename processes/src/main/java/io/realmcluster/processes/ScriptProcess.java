@@ -2,23 +2,19 @@ package io.realmcluster.processes;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Any command, typically one of the launch scripts in bin/, with its output in a log file and in memory,
  * and its whole process tree killed on {@link #close()}. The local cluster runs its control plane, nodes
  * and bots as these, through {@link #builder}.
  */
-public final class ScriptProcess implements AutoCloseable {
-    private final ChildProcess child;
-
+public final class ScriptProcess extends StartedProcess {
     private ScriptProcess(final ChildProcess child) {
-        this.child = child;
+        super(child);
     }
 
     /** Run {@code command} (program first) in this JVM's working directory and environment. */
@@ -39,18 +35,6 @@ public final class ScriptProcess implements AutoCloseable {
     /** Settings beyond the defaults of {@link #start(String, List)}: a log file, a console, who stops it. */
     public static Builder builder(final String name, final List<String> command) {
         return new Builder(name, command);
-    }
-
-    public String name() {
-        return child.name();
-    }
-
-    public long pid() {
-        return child.pid();
-    }
-
-    public boolean isAlive() {
-        return child.isAlive();
     }
 
     /** The exit code; fails while the process runs. */
@@ -74,54 +58,6 @@ public final class ScriptProcess implements AutoCloseable {
      */
     public void interruptGroup() {
         child.interruptGroup();
-    }
-
-    /** SIGKILL to the script alone; what it started lives on, as after a real crash. */
-    public void kill() {
-        child.kill();
-    }
-
-    /**
-     * SIGTERM unless {@link #terminate()} sent it already (a process gets one), SIGKILL if still alive
-     * after {@code grace}; the exit code, once its output has been read to the end.
-     */
-    public int stop(final Duration grace) {
-        return child.stop(grace);
-    }
-
-    /** The exit code, once the process has exited within {@code deadline}; an exception otherwise. */
-    public int waitForExit(final Duration deadline) {
-        return child.waitForExit(deadline);
-    }
-
-    /** The first line of output, so far or until {@code deadline}, that contains {@code text}. */
-    public String awaitOutput(final String text, final Duration deadline) {
-        return child.awaitOutput(Pattern.compile(Pattern.quote(text)), deadline);
-    }
-
-    /** The first line of output, so far or until {@code deadline}, in which {@code pattern} is found. */
-    public String awaitOutput(final Pattern pattern, final Duration deadline) {
-        return child.awaitOutput(pattern, deadline);
-    }
-
-    /** Everything printed so far on stdout and stderr. */
-    public String output() {
-        return child.output();
-    }
-
-    public Path logFile() {
-        return child.logFile();
-    }
-
-    /** SIGKILL to the script and everything it started, if it still runs. */
-    @Override
-    public void close() {
-        child.close();
-    }
-
-    @Override
-    public String toString() {
-        return child.toString();
     }
 
     /** What to run and how; {@link #start()} returns as soon as the process is forked. */
