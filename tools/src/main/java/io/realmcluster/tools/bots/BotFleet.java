@@ -531,16 +531,16 @@ public final class BotFleet {
         long instancesEntered = 0;
         long portalsRefused = 0;
         for (final Bot bot : bots) {
-            instancesEntered += bot.instancesEntered;
-            portalsRefused += bot.portalsRefused;
+            instancesEntered += bot.play.instancesEntered;
+            portalsRefused += bot.play.portalsRefused;
             enteredWorld += bot.enteredWorld ? 1 : 0;
-            sawOthers += bot.sawOthers ? 1 : 0;
-            killCount += bot.kills;
-            lootedCorpses += bot.lootedCorpses;
-            lootedCopper += bot.lootedCopper;
-            chatHeard += bot.chatHeard;
-            maxMoney = Math.max(maxMoney, bot.maxMoney);
-            corrections += bot.moveCorrections;
+            sawOthers += bot.play.sawOthers ? 1 : 0;
+            killCount += bot.play.kills;
+            lootedCorpses += bot.play.lootedCorpses;
+            lootedCopper += bot.play.lootedCopper;
+            chatHeard += bot.play.chatHeard;
+            maxMoney = Math.max(maxMoney, bot.play.maxMoney);
+            corrections += bot.play.moveCorrections;
             redirects += bot.redirects;
             standbyTakeovers += bot.standbyTakeovers;
         }
