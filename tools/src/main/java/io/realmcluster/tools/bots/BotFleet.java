@@ -530,7 +530,13 @@ public final class BotFleet {
         long standbyTakeovers = 0;
         long instancesEntered = 0;
         long portalsRefused = 0;
+        final Map<String, Long> stateEntries = new TreeMap<>();
         for (final Bot bot : bots) {
+            for (final Bot.State state : Bot.State.values()) {
+                if (bot.entries(state) > 0) {
+                    stateEntries.merge(state.name().toLowerCase(Locale.ROOT), (long) bot.entries(state), Long::sum);
+                }
+            }
             instancesEntered += bot.play.instancesEntered;
             portalsRefused += bot.play.portalsRefused;
             enteredWorld += bot.enteredWorld ? 1 : 0;
@@ -587,7 +593,8 @@ public final class BotFleet {
                 sums(failures),
                 failureDetails,
                 loginSeconds,
-                worldSeconds);
+                worldSeconds,
+                stateEntries);
     }
 
     /**
