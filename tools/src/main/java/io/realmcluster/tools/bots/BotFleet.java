@@ -1,8 +1,6 @@
 package io.realmcluster.tools.bots;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandler;
@@ -19,13 +17,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
-import io.realmcluster.proto.client.ClientProtocol;
-import io.realmcluster.proto.v1.LoginGrpc;
-import io.realmcluster.proto.v1.LoginRequest;
-import io.realmcluster.proto.v1.LoginResponse;
-import io.realmcluster.proto.v1.PlayerCreateCharacterRequest;
-import io.realmcluster.proto.v1.RegisterAccountRequest;
-import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,12 +26,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
@@ -52,34 +41,23 @@ import org.slf4j.LoggerFactory;
  * Netty event loops for the configured duration, logs them out and reports what they saw.
  */
 public final class BotFleet {
-    /** Login attempts while the control plane says UNAVAILABLE, half a second apart: 30 s in all. */
-    private static final int LOGIN_ATTEMPTS = 60;
-
-    private static final long LOGIN_RETRY_MILLIS = 500;
     private static final Logger LOG = LoggerFactory.getLogger(BotFleet.class);
-    private static final long CALL_DEADLINE_SECONDS = 10;
     private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long LOGOUT_WAIT_SECONDS = 5;
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-    /** Human warrior: a valid pair on every realm. */
-    /** Human and orc warriors, alternately: half the bots start in Eastern Kingdoms, half in Kalimdor. */
-    private static final int[] RACES = {1, 2};
-
-    private static final int CLASS = 1;
     private static final int MAX_LOGGED_PROBLEMS = 20;
 
     private final BotConfig config;
+    private final BotLogins logins;
     private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
     private final CountDownLatch settled;
     private final CountDownLatch finished;
-    private final AtomicInteger loggedIn = new AtomicInteger();
     private final AtomicInteger inWorld = new AtomicInteger();
     private final AtomicInteger failedBots = new AtomicInteger();
     private final LongAdder movesSent = new LongAdder();
     private final LongAdder kills = new LongAdder();
-    private final Histogram loginLatency = new Histogram(3);
     private final Map<String, LongAdder> disconnects = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> unexpectedDisconnects = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> protocolErrors = new ConcurrentHashMap<>();
@@ -96,6 +74,7 @@ public final class BotFleet {
 
     public BotFleet(final BotConfig config) {
         this.config = config;
+        this.logins = new BotLogins(config, this);
         this.settled = new CountDownLatch(config.count());
         this.finished = new CountDownLatch(config.count());
     }
@@ -189,7 +168,7 @@ public final class BotFleet {
                     config.loginConcurrency());
 
             nextProgressNanos = System.nanoTime() + PROGRESS_NANOS;
-            dispatchLogins(grpc, bots);
+            logins.dispatch(grpc, bots);
             while (!settled.await(1, TimeUnit.SECONDS) && !stopRequested()) {
                 progressIfDue();
             }
@@ -245,174 +224,12 @@ public final class BotFleet {
         }
     }
 
-    private boolean stopRequested() {
+    boolean stopRequested() {
         return stopRequested.getCount() == 0;
     }
 
-    private void dispatchLogins(final ManagedChannel grpc, final List<Bot> bots) throws InterruptedException {
-        final Semaphore permits = new Semaphore(config.loginConcurrency());
-        for (int i = 0; i < bots.size(); i++) {
-            boolean acquired = false;
-            while (!stopRequested() && !(acquired = permits.tryAcquire(1, TimeUnit.SECONDS))) {
-                progressIfDue();
-            }
-            if (!acquired) {
-                // Stopped before these bots started: they are settled and finished without a connection.
-                for (int j = i; j < bots.size(); j++) {
-                    settled.countDown();
-                    finished.countDown();
-                }
-                return;
-            }
-            if (config.accountsPassword() != null) {
-                login(grpc, bots.get(i), permits, 1);
-            } else {
-                register(grpc, bots.get(i), permits);
-            }
-            progressIfDue();
-        }
-    }
-
-    // ---- Login service: register, create the character, log in; one call of a bot in flight at a time ----
-
-    private LoginGrpc.LoginStub stub(final ManagedChannel grpc) {
-        return LoginGrpc.newStub(grpc).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
-    }
-
-    private void register(final ManagedChannel grpc, final Bot bot, final Semaphore permits) {
-        stub(grpc)
-                .registerAccount(
-                        RegisterAccountRequest.newBuilder()
-                                .setName(bot.account)
-                                .setPassword(bot.password)
-                                .build(),
-                        unary(
-                                account -> createCharacter(grpc, bot, permits),
-                                error -> loginFailed(bot, permits, "register", error)));
-    }
-
-    private void createCharacter(final ManagedChannel grpc, final Bot bot, final Semaphore permits) {
-        stub(grpc)
-                .createCharacter(
-                        PlayerCreateCharacterRequest.newBuilder()
-                                .setAccount(bot.account)
-                                .setPassword(bot.password)
-                                .setRealm(config.realm())
-                                .setName(bot.character)
-                                .setRace(RACES[bot.index % RACES.length])
-                                .setClass_(CLASS)
-                                .build(),
-                        unary(
-                                character -> login(grpc, bot, permits, 1),
-                                error -> loginFailed(bot, permits, "create character", error)));
-    }
-
-    /**
-     * Log in; UNAVAILABLE (no node runs the character's map yet, or no control plane answers) is
-     * retried every half second for a while, as a game client would.
-     */
-    private void login(final ManagedChannel grpc, final Bot bot, final Semaphore permits, final int attempt) {
-        final long started = System.nanoTime();
-        stub(grpc)
-                .login(
-                        LoginRequest.newBuilder()
-                                .setAccount(bot.account)
-                                .setPassword(bot.password)
-                                .setRealm(config.realm())
-                                .setCharacter(bot.character)
-                                .build(),
-                        unary(response -> loggedIn(bot, permits, response, started), error -> {
-                            if (Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE
-                                    && attempt < LOGIN_ATTEMPTS
-                                    && !stopRequested()) {
-                                try {
-                                    bot.loop.eventLoop.schedule(
-                                            () -> login(grpc, bot, permits, attempt + 1),
-                                            LOGIN_RETRY_MILLIS,
-                                            TimeUnit.MILLISECONDS);
-                                    return;
-                                } catch (final RejectedExecutionException stopped) {
-                                    // The run is ending: report the failure below.
-                                }
-                            }
-                            loginFailed(bot, permits, "login", error);
-                        }));
-    }
-
-    private void loggedIn(final Bot bot, final Semaphore permits, final LoginResponse response, final long started) {
-        permits.release();
-        synchronized (loginLatency) {
-            loginLatency.recordValue((System.nanoTime() - started) / 1000);
-        }
-        final byte[] token = response.getSessionToken().toByteArray();
-        final String instance = response.getInstanceId();
-        final String host = response.getNodeClient().getHost();
-        final int port = response.getNodeClient().getPort();
-        final String problem = token.length == 0 || token.length > ClientProtocol.MAX_TOKEN
-                ? "a session token of " + token.length + " bytes"
-                : instance.isEmpty() || instance.length() > ClientProtocol.MAX_INSTANCE_ID
-                        ? "an instance id of " + instance.length() + " characters"
-                        : host.isEmpty() || port <= 0 || port > 65535
-                                ? "no node endpoint (" + host + ":" + port + ")"
-                                : null;
-        if (problem != null) {
-            execute(bot.loop, () -> bot.fail("login", "Login answered with " + problem));
-            return;
-        }
-        loggedIn.incrementAndGet();
-        // Resolve here, on a gRPC thread, not on the event loop.
-        final InetSocketAddress address = new InetSocketAddress(host, port);
-        if (address.isUnresolved()) {
-            execute(bot.loop, () -> bot.fail("connect", "cannot resolve node host " + host));
-            return;
-        }
-        execute(bot.loop, () -> bot.connect(address, token, instance, started));
-    }
-
-    private void loginFailed(final Bot bot, final Semaphore permits, final String step, final Throwable error) {
-        permits.release();
-        final Status status = Status.fromThrowable(error);
-        final String description = status.getDescription() != null
-                ? status.getDescription()
-                : status.getCode().name();
-        final String detail;
-        if (status.getCode() == Status.Code.ALREADY_EXISTS && step.equals("register")) {
-            detail = "account '" + bot.account + "' already exists (an earlier run with --name-prefix "
-                    + config.namePrefix() + "?); use another prefix";
-        } else if (status.getCode() == Status.Code.ALREADY_EXISTS) {
-            detail = "character '" + bot.character + "' already exists in realm " + config.realm()
-                    + "; use another --name-prefix";
-        } else if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-            detail = "control plane at " + HostPort.join(config.controlPlanes()) + " did not answer: " + description;
-        } else {
-            detail = description;
-        }
-        final String key = step + " " + status.getCode().name();
-        execute(bot.loop, () -> bot.fail(key, detail));
-    }
-
-    private static <T> StreamObserver<T> unary(final Consumer<T> onValue, final Consumer<Throwable> onError) {
-        return new StreamObserver<>() {
-            private T value;
-
-            @Override
-            public void onNext(final T next) {
-                value = next;
-            }
-
-            @Override
-            public void onError(final Throwable t) {
-                onError.accept(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                onValue.accept(value);
-            }
-        };
-    }
-
-    private void execute(final BotLoop loop, final Runnable task) {
+    /** Run {@code task} on {@code loop}; dropped once the loop has stopped. Any thread. */
+    void execute(final BotLoop loop, final Runnable task) {
         try {
             loop.eventLoop.execute(task);
         } catch (final RejectedExecutionException e) {
@@ -427,6 +244,14 @@ public final class BotFleet {
             chars[i] = alphabet.charAt(random.nextInt(alphabet.length()));
         }
         return new String(chars);
+    }
+
+    /** Bots that will not start: the run stopped before their logins. */
+    void neverStarted(final int bots) {
+        for (int i = 0; i < bots; i++) {
+            settled.countDown();
+            finished.countDown();
+        }
     }
 
     // ---- called by the bots, from their loops ----
@@ -488,7 +313,7 @@ public final class BotFleet {
         }
     }
 
-    private void progressIfDue() {
+    void progressIfDue() {
         final long now = System.nanoTime();
         if (now - nextProgressNanos < 0) {
             return;
@@ -496,7 +321,7 @@ public final class BotFleet {
         nextProgressNanos = now + PROGRESS_NANOS;
         LOG.info(
                 "bots: {} logged in, {} of {} in the world, {} failed; {} moves sent, {} kills",
-                loggedIn.get(),
+                logins.loggedIn(),
                 inWorld.get(),
                 config.count(),
                 failedBots.get(),
@@ -530,31 +355,33 @@ public final class BotFleet {
         long standbyTakeovers = 0;
         long instancesEntered = 0;
         long portalsRefused = 0;
+        final Map<String, Long> stateEntries = new TreeMap<>();
         for (final Bot bot : bots) {
-            instancesEntered += bot.instancesEntered;
-            portalsRefused += bot.portalsRefused;
+            for (final Bot.State state : Bot.State.values()) {
+                if (bot.entries(state) > 0) {
+                    stateEntries.merge(state.name().toLowerCase(Locale.ROOT), (long) bot.entries(state), Long::sum);
+                }
+            }
+            instancesEntered += bot.play.instancesEntered;
+            portalsRefused += bot.play.portalsRefused;
             enteredWorld += bot.enteredWorld ? 1 : 0;
-            sawOthers += bot.sawOthers ? 1 : 0;
-            killCount += bot.kills;
-            lootedCorpses += bot.lootedCorpses;
-            lootedCopper += bot.lootedCopper;
-            chatHeard += bot.chatHeard;
-            maxMoney = Math.max(maxMoney, bot.maxMoney);
-            corrections += bot.moveCorrections;
+            sawOthers += bot.play.sawOthers ? 1 : 0;
+            killCount += bot.play.kills;
+            lootedCorpses += bot.play.lootedCorpses;
+            lootedCopper += bot.play.lootedCopper;
+            chatHeard += bot.play.chatHeard;
+            maxMoney = Math.max(maxMoney, bot.play.maxMoney);
+            corrections += bot.play.moveCorrections;
             redirects += bot.redirects;
             standbyTakeovers += bot.standbyTakeovers;
         }
-        final long loginP50;
-        final long loginP99;
-        synchronized (loginLatency) {
-            loginP50 = loginLatency.getTotalCount() == 0 ? 0 : loginLatency.getValueAtPercentile(50);
-            loginP99 = loginLatency.getTotalCount() == 0 ? 0 : loginLatency.getValueAtPercentile(99);
-        }
+        final long loginP50 = logins.latencyMicros(50);
+        final long loginP99 = logins.latencyMicros(99);
         final Map<String, String> failureDetails = new TreeMap<>();
         failures.forEach((step, count) -> failureDetails.put(step, failureExamples.get(step)));
         return new BotReport(
                 config.count(),
-                loggedIn.get(),
+                logins.loggedIn(),
                 enteredWorld,
                 loginP50,
                 loginP99,
@@ -587,7 +414,8 @@ public final class BotFleet {
                 sums(failures),
                 failureDetails,
                 loginSeconds,
-                worldSeconds);
+                worldSeconds,
+                stateEntries);
     }
 
     /**

@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
  * @param redirectGapP50Micros  per redirect (a portal, or the bot's map moving to another node), the
  *                              time from the last SELF_STATE on the old node to the first on the new
  *                              one: what the player spends on a loading screen, plus one update interval
+ * @param stateEntries          how often the bots entered each state of their life (connecting, handshake,
+ *                              entering, in_world, redirecting, logging_out, done), all bots summed
  */
 public record BotReport(
         int count,
@@ -60,13 +62,15 @@ public record BotReport(
         Map<String, Long> failures,
         Map<String, String> failureExamples,
         double loginSeconds,
-        double worldSeconds) {
+        double worldSeconds,
+        Map<String, Long> stateEntries) {
     public BotReport {
         disconnects = Map.copyOf(disconnects);
         unexpectedDisconnects = Map.copyOf(unexpectedDisconnects);
         protocolErrorsByKind = Map.copyOf(protocolErrorsByKind);
         failures = Map.copyOf(failures);
         failureExamples = Map.copyOf(failureExamples);
+        stateEntries = Map.copyOf(stateEntries);
     }
 
     public long unexpectedDisconnectCount() {
@@ -203,6 +207,7 @@ public record BotReport(
         map(json, "protocol_errors_by_kind", protocolErrorsByKind);
         map(json, "failures", failures);
         map(json, "failure_examples", failureExamples);
+        map(json, "state_entries", stateEntries);
         json.setLength(json.length() - 1);
         return json.append('}').toString();
     }

@@ -194,6 +194,7 @@ class BotLogicTest {
                 failures,
                 examples,
                 1.5,
-                30);
+                30,
+                Map.of());
     }
 }
