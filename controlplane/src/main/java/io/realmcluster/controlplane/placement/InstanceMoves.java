@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Moving a map instance, with its players, from its node to another (see ../shared/DESIGN.md,
- * "Character transfer"): the move's record in etcd, beside the instance's, goes through
+ * Moving a map instance, with its players, from its node to another (see docs/architecture.md,
+ * "A map's move"): the move's record in etcd, beside the instance's, goes through
  * <ol>
  *   <li>PREPARING: the target loads a copy of the instance and confirms it;</li>
  *   <li>HANDING_OVER: logins and portals lead to the target; the source transfers each of its

@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The source's side of a transfer (see ../shared/DESIGN.md, "Character transfer"), from the point
+ * The source's side of a transfer (see docs/architecture.md, "A character's transfer"), from the point
  * where the saver has frozen the character IN_TRANSFER: find where it goes, offer it to that node
  * (retried on the same transfer id until the node takes it or the deadline passes), then tell the
  * map: DEPARTED with the REDIRECT its client follows, or, when the transfer is called off, abort
