@@ -7,7 +7,8 @@ import io.realmcluster.dataplane.pipeline.Saves;
  * few more players freeze each tick for a transfer to the copy, where they stand (a player whose
  * transfer was called off is tried again a second later); once none is left, the map says so. The
  * tick calls {@link #doWork()} only while a move runs, as aeron-cluster's consensus module calls
- * its election's. The tick thread only, except {@link #handedOver()}.
+ * its election's. Started and stopped by inputs from the ingress ring, like every other change to
+ * the map. The tick thread only, except {@link #handedOver()}.
  */
 final class HandOver {
     /** Players a moving instance freezes for their hand-over per tick: what the transfer threads keep up with. */
@@ -26,7 +27,7 @@ final class HandOver {
     private final WorldClock clock;
     /** The epoch of the move this instance hands its players over for; 0 while it keeps them. */
     private long moveEpoch;
-    /** The move epoch for which this instance is empty and handing over; 0 otherwise. Written by the tick thread only. */
+    /** The move epoch for which this instance is empty and handing over; 0 otherwise. Written by the tick thread alone. */
     private volatile long handedOverEpoch;
 
     HandOver(final EntityTable entities, final PlayerTable players, final Transfers transfers, final WorldClock clock) {
@@ -36,7 +37,7 @@ final class HandOver {
         this.clock = clock;
     }
 
-    /** Hand the players over for the move of {@code epoch}, from the next tick on. */
+    /** Hand the players over for the move of {@code epoch}, from the tick that follows. */
     void start(final long epoch) {
         moveEpoch = epoch;
     }
@@ -81,7 +82,7 @@ final class HandOver {
         return players.departing[player] == PlayerTable.STAYING && players.handOverTick[player] <= tick;
     }
 
-    /** The move epoch for which this instance has handed over every player, 0 while it has players or keeps them. Any thread. */
+    /** The move epoch for which this instance has handed over every player, 0 while it has players or keeps them. Any thread: a status. */
     long handedOver() {
         return handedOverEpoch;
     }

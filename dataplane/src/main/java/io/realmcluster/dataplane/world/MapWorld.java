@@ -39,8 +39,6 @@ public final class MapWorld implements TickSimulation {
     private final Transfers transfers;
     private final HandOver handOver;
     private final Roster roster;
-    /** The move epoch the node's session thread last asked this instance to hand its players over for; 0 to keep them. */
-    private volatile long handOverRequested;
 
     private long rejectedMoves;
     private long rejectedInputs;
@@ -96,7 +94,22 @@ public final class MapWorld implements TickSimulation {
             rejectedInputs++;
             return;
         }
-        final long entity = Inputs.entity(buffer, offset);
+        switch (type) {
+            case Inputs.HAND_OVER_START -> startHandOver(buffer.getLong(offset + Inputs.HAND_OVER_EPOCH));
+            case Inputs.HAND_OVER_STOP -> handOver.stop();
+            default -> onPlayerInput(type, Inputs.entity(buffer, offset), buffer, offset);
+        }
+    }
+
+    private void startHandOver(final long moveEpoch) {
+        if (moveEpoch <= 0) {
+            rejectedInputs++;
+            return;
+        }
+        handOver.start(moveEpoch);
+    }
+
+    private void onPlayerInput(final int type, final long entity, final DirectBuffer buffer, final int offset) {
         switch (type) {
             case Inputs.PLAYER_JOIN -> {
                 if (!roster.join(entity, buffer, offset)) {
@@ -221,12 +234,6 @@ public final class MapWorld implements TickSimulation {
     @Override
     public void tick(final long tickNumber, final long nowNanos) {
         clock.advance(tickNumber, nowNanos);
-        final long requested = handOverRequested;
-        if (requested == 0 && handOver.running()) {
-            handOver.stop();
-        } else if (requested != 0) {
-            handOver.start(requested);
-        }
         if (handOver.running()) {
             handOver.doWork();
         }
@@ -256,19 +263,15 @@ public final class MapWorld implements TickSimulation {
     }
 
     /**
-     * Hand every player over to the instance's copy on another node, for the move of {@code moveEpoch};
-     * 0 stops (the move was called off). Any thread.
+     * The move epoch for which this instance has handed over every player, 0 while it has players or
+     * keeps them (see {@link Inputs#HAND_OVER_START}). A status: the tick thread alone writes it, the
+     * session thread polls it for load reports.
      */
-    public void handOver(final long moveEpoch) {
-        handOverRequested = moveEpoch;
-    }
-
-    /** The move epoch for which this instance has handed over every player, 0 while it has players or keeps them. Any thread. */
     public long handedOver() {
         return handOver.handedOver();
     }
 
-    /** Players on the map. Any thread: the tick thread publishes it. */
+    /** Players on the map. A status: the tick thread alone writes it, load reports and metrics poll it. */
     public int players() {
         return players.count();
     }

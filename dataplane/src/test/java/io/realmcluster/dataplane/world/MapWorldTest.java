@@ -319,7 +319,7 @@ class MapWorldTest {
         saved();
         assertThat(world.handedOver()).as("not moving").isZero();
 
-        world.handOver(77);
+        startHandOver(77);
         runTicks(1);
         List<String> frozen = saved();
         assertThat(frozen)
@@ -366,7 +366,7 @@ class MapWorldTest {
         assertThat(saved()).singleElement().asString().startsWith("depart to -1 at 5.0,5.0 ");
 
         // The move called off: the map keeps its players.
-        world.handOver(0);
+        stopHandOver();
         world.onInput(Inputs.DEPART_FAILED, input, 0, Inputs.encodeDepartFailed(input, 0, PLAYER, (int) PLAYER, 1));
         runTicks(SMALL.tickHz() * 2);
         assertThat(saved()).noneMatch(r -> r.startsWith("depart"));
@@ -384,7 +384,7 @@ class MapWorldTest {
         runTicks(1);
         saved();
 
-        world.handOver(77);
+        startHandOver(77);
         runTicks(players / HandOver.HAND_OVERS_PER_TICK + 1);
         final List<Long> frozen = departed(saved());
         assertThat(frozen)
@@ -455,6 +455,18 @@ class MapWorldTest {
                 .isLessThan(1_024);
     }
 
+    @Test
+    void handOverCommandsWithoutAMoveEpochOrOfTheWrongShapeAreRefused() {
+        join(PLAYER, 0f, 0f);
+        startHandOver(0);
+        world.onInput(Inputs.HAND_OVER_START, input, 0, 4);
+        world.onInput(Inputs.HAND_OVER_STOP, input, 0, 8);
+        runTicks(2);
+        assertThat(world.rejectedInputs()).isEqualTo(3);
+        assertThat(saved()).noneMatch(r -> r.startsWith("depart"));
+        assertThat(world.handedOver()).isZero();
+    }
+
     private void runWithMoves(final int ticks) {
         for (int i = 0; i < ticks; i++) {
             for (int p = 1; p <= 50; p++) {
@@ -477,6 +489,15 @@ class MapWorldTest {
     private int joinAt(final long player, final int client, final long epoch) {
         Inputs.encodeJoin(input, 0, player, 0f, 0f, 0f, 0f, 60, 5_000, 0, client);
         return Inputs.joinOwnership(input, 0, epoch, 0, 0);
+    }
+
+    /** What the node's applier sends through the ingress when the instance starts moving to another node. */
+    private void startHandOver(final long moveEpoch) {
+        world.onInput(Inputs.HAND_OVER_START, input, 0, Inputs.encodeHandOverStart(input, 0, moveEpoch));
+    }
+
+    private void stopHandOver() {
+        world.onInput(Inputs.HAND_OVER_STOP, input, 0, Inputs.HAND_OVER_STOP_LENGTH);
     }
 
     private void join(final long player, final float x, final float y) {
