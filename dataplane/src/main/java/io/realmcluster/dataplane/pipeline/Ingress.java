@@ -9,8 +9,8 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 /**
- * The inbox of one map instance: network threads and the transfer service write, the map's tick
- * thread alone reads. A full ring refuses the input (the producer counts and drops it) rather than
+ * The inbox of one map instance: network threads, the transfer service and the node's assignment
+ * applier write, the map's tick thread alone reads. A full ring refuses the input (the producer counts and drops it) rather than
  * blocking a network thread.
  */
 public final class Ingress {

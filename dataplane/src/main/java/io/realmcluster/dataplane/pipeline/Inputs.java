@@ -4,8 +4,9 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The inputs a map's ingress ring carries (from network threads and the transfer service), with
- * their layouts: fixed offsets, little-endian, written in place with no objects per message.
+ * The inputs a map's ingress ring carries (from network threads, the transfer service and the
+ * node's assignment applier), with their layouts: fixed offsets, little-endian, written in place
+ * with no objects per message.
  */
 public final class Inputs {
     /** A player enters the map: entity id, position, level, health, money, client session. */
@@ -40,6 +41,13 @@ public final class Inputs {
      * again at a new epoch; it plays on here. Entity id, session, the new epoch.
      */
     public static final int DEPART_FAILED = 10;
+    /**
+     * From the node's assignment applier: the instance moves to another node; hand every player over
+     * to its copy there, a few a tick. The move epoch (positive). Not about one entity.
+     */
+    public static final int HAND_OVER_START = 12;
+    /** From the node's assignment applier: the move was called off; keep the players. No body. */
+    public static final int HAND_OVER_STOP = 13;
 
     public static final int ENTITY_OFFSET = 0;
 
@@ -98,6 +106,10 @@ public final class Inputs {
     public static final int FAILED_SESSION = 8;
     public static final int FAILED_EPOCH = 12;
     public static final int FAILED_LENGTH = 20;
+
+    public static final int HAND_OVER_EPOCH = 0;
+    public static final int HAND_OVER_START_LENGTH = 8;
+    public static final int HAND_OVER_STOP_LENGTH = 0;
 
     private Inputs() {}
 
@@ -215,6 +227,11 @@ public final class Inputs {
         return FAILED_LENGTH;
     }
 
+    public static int encodeHandOverStart(final MutableDirectBuffer buffer, final int offset, final long moveEpoch) {
+        buffer.putLong(offset + HAND_OVER_EPOCH, moveEpoch);
+        return HAND_OVER_START_LENGTH;
+    }
+
     /** ATTACK or LOOT: an entity acting on another. */
     public static int encodeTarget(
             final MutableDirectBuffer buffer, final int offset, final long entityId, final long targetId) {
@@ -266,10 +283,13 @@ public final class Inputs {
             case LOOT_CONFIRMED -> CONFIRMED_LENGTH;
             case CHARACTER_LOST, TRANSFER_LOST -> LOST_LENGTH;
             case DEPART_FAILED -> FAILED_LENGTH;
+            case HAND_OVER_START -> HAND_OVER_START_LENGTH;
+            case HAND_OVER_STOP -> HAND_OVER_STOP_LENGTH;
             default -> -1;
         };
     }
 
+    /** The entity an input is about; not for HAND_OVER_START or HAND_OVER_STOP, which are about the map. */
     public static long entity(final DirectBuffer buffer, final int offset) {
         return buffer.getLong(offset + ENTITY_OFFSET);
     }

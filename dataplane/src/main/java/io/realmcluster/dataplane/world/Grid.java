@@ -94,29 +94,6 @@ public final class Grid {
         return cellsPerSide;
     }
 
-    /**
-     * The cells around {@code cell} (itself included) written into {@code out}; returns how many.
-     * {@code out} must hold 9.
-     */
-    public int neighbourhood(final int cell, final int[] out) {
-        final int cx = cell % cellsPerSide;
-        final int cy = cell / cellsPerSide;
-        int count = 0;
-        for (int dy = -1; dy <= 1; dy++) {
-            final int y = cy + dy;
-            if (y < 0 || y >= cellsPerSide) {
-                continue;
-            }
-            for (int dx = -1; dx <= 1; dx++) {
-                final int x = cx + dx;
-                if (x >= 0 && x < cellsPerSide) {
-                    out[count++] = y * cellsPerSide + x;
-                }
-            }
-        }
-        return count;
-    }
-
     private int clamp(final int index) {
         return Math.max(0, Math.min(cellsPerSide - 1, index));
     }

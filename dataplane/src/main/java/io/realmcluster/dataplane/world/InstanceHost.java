@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.HdrHistogram.Histogram;
@@ -37,12 +38,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Assignments are applied by one thread (the session's applier), load is reported by another
  * (the session thread), and metrics read from a third: the map of running instances is
- * concurrent, and only the applier changes it.
+ * concurrent, and only the applier changes it. The applier tells a map to hand its players over,
+ * or to stop, through the map's ingress ring; the session thread polls what the map's tick
+ * publishes back ({@link MapWorld#handedOver()}, {@link MapWorld#players()}).
  */
 public final class InstanceHost {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceHost.class);
     private static final int INGRESS_BYTES = 1 << 20;
     private static final Running[] NONE = new Running[0];
+    /** How long the applier waits for room in a map's full ingress ring for a hand-over command. */
+    private static final long COMMAND_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * A running instance: its assignment, its world, the agent that ticks it, and its handle on
@@ -67,6 +72,8 @@ public final class InstanceHost {
     private final Map<String, Double> lastTickP99Millis = new ConcurrentHashMap<>();
     private final Consumer<MapInstance> onUnload;
     private final TickTimes onTicks;
+    /** The applier's: what each instance was told about handing its players over. */
+    private final HandOverCommands handOvers = new HandOverCommands(COMMAND_PATIENCE_NANOS);
     /** The running instances as an array the egress thread iterates without allocating; replaced on every change. */
     private volatile Running[] snapshot = NONE;
 
@@ -102,7 +109,7 @@ public final class InstanceHost {
     /**
      * Apply a full assignment set; returns what to confirm to the control plane. An instance
      * moving here is loaded as a copy that takes the players its node hands over; an instance of
-     * this node's that is handing its players over does so from its next tick.
+     * this node's that is handing its players over does so from its next tick. The applier thread.
      */
     public List<AssignmentAck> apply(final AssignmentSet assignments) {
         final List<AssignmentAck> acks = new ArrayList<>();
@@ -124,11 +131,10 @@ public final class InstanceHost {
                 running.put(instance.getInstanceId(), current);
                 snapshot = running.values().toArray(NONE);
             }
-            current.world()
-                    .handOver(
-                            !incoming && handingOver(instance)
-                                    ? instance.getMove().getEpoch()
-                                    : 0);
+            handOvers.handOver(
+                    instance.getInstanceId(),
+                    current.agent().ingress(),
+                    !incoming && handingOver(instance) ? instance.getMove().getEpoch() : 0);
             final AssignmentAck ack = ack(instance, InstanceState.INSTANCE_STATE_ACTIVE);
             acks.add(
                     incoming
@@ -215,6 +221,7 @@ public final class InstanceHost {
             return;
         }
         scheduler.remove(gone.agent());
+        handOvers.forget(instanceId);
         // No tick runs it any more: its players' last state goes to the save log from here.
         gone.world().logoutAll();
         snapshot = running.values().toArray(NONE);

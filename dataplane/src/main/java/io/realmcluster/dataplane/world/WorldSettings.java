@@ -24,9 +24,9 @@ public record WorldSettings(
 
     /**
      * Room for the frames to this map's players while the egress thread is late (2 KiB a player, 256 KiB
-     * to 16 MiB). A continent of 2,500 players sends about 1.6 MB a tick, 7.5 MB while they crowd the
-     * start area. Not more: 64 MiB kept frames that a late egress thread would have dropped, but a
-     * player's newer frames then waited behind them, and drains took longer (bench/RESULTS.md, bots).
+     * to 16 MiB): enough for the ticks of a crowded continent. Not more: a larger outbox kept frames that a
+     * late egress thread would have dropped, but a player's newer frames then waited behind them, and
+     * drains took longer (bench/RESULTS.md, bots).
      */
     public int outboxBytes() {
         return Math.min(16 << 20, Math.max(256 << 10, maxPlayers * 2048));

@@ -119,6 +119,33 @@ class InstanceHostTest {
         }
     }
 
+    @Test
+    void aMoveCalledOffLeavesTheInstanceKeepingItsPlayers() {
+        try (TickScheduler scheduler = new TickScheduler(1, Throwable::printStackTrace)) {
+            final InstanceHost source =
+                    new InstanceHost("a", scheduler, SaveLog.allocate(1 << 20), id -> {}, (id, durations, cpu) -> {});
+            final MapInstance continent =
+                    instance("main.0", 0, MapKind.MAP_KIND_CONTINENT, 5, InstanceState.INSTANCE_STATE_PENDING)
+                            .toBuilder()
+                            .setNodeId("a")
+                            .build();
+            final MapInstance handingOver = continent.toBuilder()
+                    .setMove(InstanceMove.newBuilder()
+                            .setToNodeId("b")
+                            .setPhase(MovePhase.MOVE_PHASE_HANDING_OVER)
+                            .setEpoch(12))
+                    .build();
+            source.apply(set(handingOver));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> source.load().getMaps(0).getHandedOverMoveEpoch() == 12);
+
+            source.apply(set(continent));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> source.load().getMaps(0).getHandedOverMoveEpoch() == 0);
+            assertThat(source.instance("main.0").world().handedOver()).isZero();
+        }
+    }
+
     private static AssignmentSet set(final MapInstance... instances) {
         return AssignmentSet.newBuilder().addAllInstances(List.of(instances)).build();
     }

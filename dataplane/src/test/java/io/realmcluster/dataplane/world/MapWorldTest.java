@@ -171,7 +171,7 @@ class MapWorldTest {
             world.tick(t, 0);
             other.tick(t, 0);
         }
-        for (long creature = MapWorld.CREATURE_ID_BASE; creature < MapWorld.CREATURE_ID_BASE + 200; creature++) {
+        for (long creature = Creatures.CREATURE_ID_BASE; creature < Creatures.CREATURE_ID_BASE + 200; creature++) {
             assertThat(other.position(creature)).containsExactly(world.position(creature));
         }
     }
@@ -230,13 +230,13 @@ class MapWorldTest {
     void wanderingCreaturesStayNearHome() {
         final float[][] homes = new float[200][];
         for (int i = 0; i < 200; i++) {
-            homes[i] = world.position(MapWorld.CREATURE_ID_BASE + i);
+            homes[i] = world.position(Creatures.CREATURE_ID_BASE + i);
         }
         runTicks(5_000);
         for (int i = 0; i < 200; i++) {
-            final float[] now = world.position(MapWorld.CREATURE_ID_BASE + i);
+            final float[] now = world.position(Creatures.CREATURE_ID_BASE + i);
             assertThat(Math.hypot(now[0] - homes[i][0], now[1] - homes[i][1]))
-                    .isLessThanOrEqualTo(MapWorld.WANDER_RADIUS * Math.sqrt(2) + 0.01);
+                    .isLessThanOrEqualTo(Creatures.WANDER_RADIUS * Math.sqrt(2) + 0.01);
         }
     }
 
@@ -311,7 +311,7 @@ class MapWorldTest {
 
     @Test
     void aMovingMapHandsItsPlayersOverWhereTheyStandAFewATickAndSaysWhenItIsEmpty() {
-        final int players = MapWorld.HAND_OVERS_PER_TICK + 5;
+        final int players = HandOver.HAND_OVERS_PER_TICK + 5;
         for (int p = 1; p <= players; p++) {
             join(p, p, -p);
         }
@@ -319,12 +319,12 @@ class MapWorldTest {
         saved();
         assertThat(world.handedOver()).as("not moving").isZero();
 
-        world.handOver(77);
+        startHandOver(77);
         runTicks(1);
         List<String> frozen = saved();
         assertThat(frozen)
                 .as("a tick's share, each to this instance's copy where it stands")
-                .hasSize(MapWorld.HAND_OVERS_PER_TICK)
+                .hasSize(HandOver.HAND_OVERS_PER_TICK)
                 .allMatch(r -> r.startsWith("depart to " + Saves.SAME_INSTANCE + " at "));
         assertThat(frozen).anyMatch(r -> r.startsWith("depart to -1 at 1.0,-1.0 epoch 0: 1 "));
         assertThat(world.handedOver()).isZero();
@@ -336,13 +336,13 @@ class MapWorldTest {
         // Player 1's transfer is called off: it plays on, and is tried again a second later. The
         // others are gone: the last 5 freeze at the next tick.
         world.onInput(Inputs.DEPART_FAILED, input, 0, Inputs.encodeDepartFailed(input, 0, 1, 1, 2));
-        for (int p = 2; p <= MapWorld.HAND_OVERS_PER_TICK; p++) {
+        for (int p = 2; p <= HandOver.HAND_OVERS_PER_TICK; p++) {
             world.onInput(Inputs.DEPARTED, input, 0, Inputs.encodeDeparted(input, 0, p, p, input, 0));
         }
         runTicks(1);
         frozen = saved();
         assertThat(frozen).hasSize(5).noneMatch(r -> r.contains(": 1 "));
-        for (int p = MapWorld.HAND_OVERS_PER_TICK + 1; p <= players; p++) {
+        for (int p = HandOver.HAND_OVERS_PER_TICK + 1; p <= players; p++) {
             world.onInput(Inputs.DEPARTED, input, 0, Inputs.encodeDeparted(input, 0, p, p, input, 0));
         }
         assertThat(world.players()).isEqualTo(1);
@@ -366,7 +366,7 @@ class MapWorldTest {
         assertThat(saved()).singleElement().asString().startsWith("depart to -1 at 5.0,5.0 ");
 
         // The move called off: the map keeps its players.
-        world.handOver(0);
+        stopHandOver();
         world.onInput(Inputs.DEPART_FAILED, input, 0, Inputs.encodeDepartFailed(input, 0, PLAYER, (int) PLAYER, 1));
         runTicks(SMALL.tickHz() * 2);
         assertThat(saved()).noneMatch(r -> r.startsWith("depart"));
@@ -375,8 +375,8 @@ class MapWorldTest {
 
     @Test
     void aMovingMapWhoseHandOversFallBehindFreezesNoMoreThanItsCapAndTheOthersPlayOn() {
-        final int cap = MapWorld.MAX_FROZEN_FOR_HAND_OVER;
-        final int players = cap + MapWorld.HAND_OVERS_PER_TICK;
+        final int cap = HandOver.MAX_FROZEN_FOR_HAND_OVER;
+        final int players = cap + HandOver.HAND_OVERS_PER_TICK;
         world = new MapWorld(new WorldSettings(20, 100f, 0, 400f, players), 0, 7, 0f, 0f, saves, 1, outbox);
         for (int p = 1; p <= players; p++) {
             join(p, p % 100, -(p / 100));
@@ -384,8 +384,8 @@ class MapWorldTest {
         runTicks(1);
         saved();
 
-        world.handOver(77);
-        runTicks(players / MapWorld.HAND_OVERS_PER_TICK + 1);
+        startHandOver(77);
+        runTicks(players / HandOver.HAND_OVERS_PER_TICK + 1);
         final List<Long> frozen = departed(saved());
         assertThat(frozen)
                 .as("none of their transfers has ended: the map stops at its cap")
@@ -455,6 +455,18 @@ class MapWorldTest {
                 .isLessThan(1_024);
     }
 
+    @Test
+    void handOverCommandsWithoutAMoveEpochOrOfTheWrongShapeAreRefused() {
+        join(PLAYER, 0f, 0f);
+        startHandOver(0);
+        world.onInput(Inputs.HAND_OVER_START, input, 0, 4);
+        world.onInput(Inputs.HAND_OVER_STOP, input, 0, 8);
+        runTicks(2);
+        assertThat(world.rejectedInputs()).isEqualTo(3);
+        assertThat(saved()).noneMatch(r -> r.startsWith("depart"));
+        assertThat(world.handedOver()).isZero();
+    }
+
     private void runWithMoves(final int ticks) {
         for (int i = 0; i < ticks; i++) {
             for (int p = 1; p <= 50; p++) {
@@ -477,6 +489,15 @@ class MapWorldTest {
     private int joinAt(final long player, final int client, final long epoch) {
         Inputs.encodeJoin(input, 0, player, 0f, 0f, 0f, 0f, 60, 5_000, 0, client);
         return Inputs.joinOwnership(input, 0, epoch, 0, 0);
+    }
+
+    /** What the node's applier sends through the ingress when the instance starts moving to another node. */
+    private void startHandOver(final long moveEpoch) {
+        world.onInput(Inputs.HAND_OVER_START, input, 0, Inputs.encodeHandOverStart(input, 0, moveEpoch));
+    }
+
+    private void stopHandOver() {
+        world.onInput(Inputs.HAND_OVER_STOP, input, 0, Inputs.HAND_OVER_STOP_LENGTH);
     }
 
     private void join(final long player, final float x, final float y) {

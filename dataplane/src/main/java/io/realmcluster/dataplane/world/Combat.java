@@ -1,0 +1,150 @@
+package io.realmcluster.dataplane.world;
+
+import io.realmcluster.dataplane.pipeline.Outbox;
+import io.realmcluster.dataplane.pipeline.Saves;
+import io.realmcluster.proto.client.ServerMessages;
+import java.util.SplittableRandom;
+
+/**
+ * Players against creatures: a player attacks the creature it targets while in range, a creature
+ * killed leaves a corpse with money only its killer may loot, and a loot counts once the save log
+ * took it and is shown once the saver made it durable. The tick thread only.
+ */
+final class Combat {
+    static final float ATTACK_RANGE = 30f;
+    static final float LOOT_RANGE = 5f;
+
+    private final EntityTable entities;
+    private final PlayerTable players;
+    private final Persistence persistence;
+    private final Outbox outbox;
+    private final WorldClock clock;
+    private final SplittableRandom random;
+    private final int attackIntervalTicks;
+    private final int respawnTicks;
+    private long kills;
+
+    /** {@code random} is the map's one source of chance, shared with its creatures. */
+    Combat(
+            final EntityTable entities,
+            final PlayerTable players,
+            final Persistence persistence,
+            final Outbox outbox,
+            final WorldClock clock,
+            final SplittableRandom random,
+            final int attackIntervalTicks,
+            final int respawnTicks) {
+        this.entities = entities;
+        this.players = players;
+        this.persistence = persistence;
+        this.outbox = outbox;
+        this.clock = clock;
+        this.random = random;
+        this.attackIntervalTicks = attackIntervalTicks;
+        this.respawnTicks = respawnTicks;
+    }
+
+    /** One tick of the player in {@code slot}: a blow at its foe when due, or the foe forgotten once out of reach. */
+    void act(final int slot) {
+        final EntityTable e = entities;
+        final long tick = clock.tick();
+        final int foe = e.target[slot];
+        if (foe == EntityTable.NONE || tick < e.nextActionTick[slot]) {
+            return;
+        }
+        if (e.kind[foe] != EntityTable.CREATURE || e.dead[foe] || e.distance(slot, foe) > ATTACK_RANGE) {
+            e.target[slot] = EntityTable.NONE;
+            return;
+        }
+        e.nextActionTick[slot] = tick + attackIntervalTicks;
+        if (e.target[foe] == EntityTable.NONE) {
+            e.target[foe] = slot;
+            e.targetId[foe] = e.id[slot];
+        }
+        e.health[foe] -= 10 + e.level[slot] * 3;
+        e.changedTick[foe] = tick;
+        if (e.health[foe] <= 0) {
+            die(foe, slot);
+        }
+    }
+
+    private void die(final int creature, final int by) {
+        final EntityTable e = entities;
+        final long tick = clock.tick();
+        e.dead[creature] = true;
+        e.health[creature] = 0;
+        e.target[creature] = EntityTable.NONE;
+        e.killer[creature] = by;
+        e.money[creature] = 1 + e.level[creature] * 7L + random.nextInt(e.level[creature] * 5 + 1);
+        e.changedTick[creature] = tick;
+        e.nextActionTick[creature] = tick + respawnTicks;
+        e.target[by] = EntityTable.NONE;
+        kills++;
+        final int player = players.indexOf(by);
+        final int gained = e.level[creature] * 5 + 45;
+        players.experience[player] += gained;
+        players.selfDirty[player] = true;
+        players.persistDirty[player] = true;
+    }
+
+    /** The player in {@code slot} targets a living creature in range; false when it may not. */
+    boolean attack(final int slot, final long creatureId) {
+        final EntityTable e = entities;
+        final int creature = e.slotOf(creatureId);
+        if (players.departing[players.indexOf(slot)] != PlayerTable.STAYING
+                || creature == EntityTable.NONE
+                || e.kind[creature] != EntityTable.CREATURE
+                || e.dead[creature]
+                || e.distance(slot, creature) > ATTACK_RANGE) {
+            return false;
+        }
+        e.target[slot] = creature;
+        return true;
+    }
+
+    /**
+     * The player in {@code slot} loots a corpse it killed, in reach: the money is the player's once
+     * the save log takes the loot, and the corpse's no more. False when it may not; a full log
+     * undoes it (the corpse keeps its money).
+     */
+    boolean loot(final int slot, final long corpseId) {
+        final EntityTable e = entities;
+        final int player = players.indexOf(slot);
+        final int corpse = e.slotOf(corpseId);
+        if (players.departing[player] != PlayerTable.STAYING
+                || corpse == EntityTable.NONE
+                || !e.dead[corpse]
+                || e.killer[corpse] != slot
+                || e.money[corpse] == 0
+                || e.distance(slot, corpse) > LOOT_RANGE) {
+            return false;
+        }
+        final long copper = e.money[corpse];
+        e.money[slot] += copper;
+        if (!persistence.save(slot, Saves.LOOT, corpseId, copper)) {
+            // The loot cannot be made durable now: it did not happen, and the corpse keeps its money.
+            e.money[slot] -= copper;
+            return true;
+        }
+        e.money[corpse] = 0;
+        e.changedTick[corpse] = clock.inputTick();
+        players.persistDirty[player] = false;
+        return true;
+    }
+
+    /** The saver made a loot durable: now the player in {@code slot} is told, and shown the money. */
+    void lootConfirmed(final int slot, final long corpseId, final long copper, final long moneyAfter) {
+        final int player = players.indexOf(slot);
+        players.durableMoney[player] = Math.max(players.durableMoney[player], moneyAfter);
+        players.selfDirty[player] = true;
+        outbox.send(
+                Outbox.FRAME,
+                players.session[player],
+                entities.id[slot],
+                ServerMessages.looted(outbox.scratch(), Outbox.BODY_OFFSET, corpseId, copper, moneyAfter));
+    }
+
+    long kills() {
+        return kills;
+    }
+}

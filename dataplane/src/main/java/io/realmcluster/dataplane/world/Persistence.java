@@ -1,0 +1,126 @@
+package io.realmcluster.dataplane.world;
+
+import io.realmcluster.dataplane.pipeline.RingClaim;
+import io.realmcluster.dataplane.pipeline.SaveLog;
+import io.realmcluster.dataplane.pipeline.Saves;
+
+/**
+ * What a map puts in the save log: each changed player's snapshot on its turn once a second, and
+ * the saves its inputs need at once (loot, logout, departure), each fenced by the player's
+ * ownership epoch and next save sequence. A full log refuses a save; it is counted, never waited
+ * for. The tick thread only, except {@link #logoutAll()}.
+ */
+final class Persistence {
+    private final SaveLog saves;
+    private final int handle;
+    private final int mapId;
+    private final EntityTable entities;
+    private final PlayerTable players;
+    private final int ticksPerSecond;
+    private final RingClaim claim = new RingClaim();
+    private long droppedSaves;
+
+    /** Saves tagged with {@code handle}, so that confirmations find their way back to this map. */
+    Persistence(
+            final SaveLog saves,
+            final int handle,
+            final int mapId,
+            final EntityTable entities,
+            final PlayerTable players,
+            final int ticksPerSecond) {
+        this.saves = saves;
+        this.handle = handle;
+        this.mapId = mapId;
+        this.entities = entities;
+        this.players = players;
+        this.ticksPerSecond = ticksPerSecond;
+    }
+
+    /** Snapshot the player in {@code slot} if it changed and this tick is its turn. */
+    void snapshotIfDue(final int slot, final long tick) {
+        final int player = players.indexOf(slot);
+        // Each player's turn to be saved comes once a second; a full log keeps it dirty for the next.
+        if (players.persistDirty[player]
+                && slot % ticksPerSecond == (int) (tick % ticksPerSecond)
+                && save(slot, Saves.SNAPSHOT, 0, 0)) {
+            players.persistDirty[player] = false;
+        }
+    }
+
+    /** Save the player's state as a record of {@code type}; false (and counted) when the log is full. */
+    boolean save(final int slot, final int type, final long corpse, final long copper) {
+        try (RingClaim claimed = saves.claim(claim, type)) {
+            if (!claimed.claimed()) {
+                droppedSaves++;
+                return false;
+            }
+            encode(slot, claimed, corpse, copper);
+            claimed.commit();
+            return true;
+        }
+    }
+
+    /**
+     * Save the player as it departs to {@code toMap} (or {@link Saves#SAME_INSTANCE}), frozen at
+     * {@code frozenAtNanos}; false (and counted) when the log is full.
+     */
+    boolean saveDeparture(
+            final int slot,
+            final int toMap,
+            final float toX,
+            final float toY,
+            final float toZ,
+            final float toO,
+            final long frozenAtNanos) {
+        try (RingClaim claimed = saves.claim(claim, Saves.DEPART)) {
+            if (!claimed.claimed()) {
+                droppedSaves++;
+                return false;
+            }
+            encode(slot, claimed, 0, 0);
+            Saves.destination(claimed.buffer(), claimed.index(), toMap, toX, toY, toZ, toO, frozenAtNanos);
+            claimed.commit();
+            return true;
+        }
+    }
+
+    private void encode(final int slot, final RingClaim claimed, final long corpse, final long copper) {
+        final int player = players.indexOf(slot);
+        Saves.encode(
+                claimed.buffer(),
+                claimed.index(),
+                entities.id[slot],
+                players.epoch[player],
+                ++players.saveSeq[player],
+                handle,
+                players.session[player],
+                entities.level[slot],
+                mapId,
+                players.experience[player],
+                entities.money[slot],
+                entities.x[slot],
+                entities.y[slot],
+                entities.z[slot],
+                entities.o[slot],
+                corpse,
+                copper);
+    }
+
+    /**
+     * Save every player as it leaves, except those a transfer decides about: the map stopped
+     * ticking, and this is the last its players' state is seen here. The thread that stopped it.
+     */
+    void logoutAll() {
+        for (int slot = 0; slot < entities.capacity(); slot++) {
+            if (entities.kind[slot] == EntityTable.PLAYER
+                    && players.departing[players.indexOf(slot)] == PlayerTable.STAYING) {
+                save(slot, Saves.LOGOUT, 0, 0);
+            }
+        }
+    }
+
+    /** Saves the full save log refused (snapshots retried a second later, loots refused). */
+    long droppedSaves() {
+        return droppedSaves;
+    }
+}
