@@ -58,7 +58,7 @@ class NodeRegistrationIT {
         node.awaitOutput("registered with control plane", Binaries.START_DEADLINE);
 
         controlPlane.kill();
-        node.awaitOutput("session with the control plane ended", Binaries.START_DEADLINE);
+        node.awaitOutput("link with the control plane ended", Binaries.START_DEADLINE);
         binaries.controlPlane("cp-1b", cp.port());
 
         await().atMost(Binaries.START_DEADLINE)
