@@ -2,46 +2,26 @@ package io.realmcluster.bench.transfer;
 
 import ch.qos.logback.classic.Level;
 import com.sun.management.OperatingSystemMXBean;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.protobuf.services.HealthStatusManager;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.realmcluster.bench.Conditions;
 import io.realmcluster.common.auth.PasswordHasher;
 import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.common.auth.TokenSecret;
-import io.realmcluster.common.db.Database;
-import io.realmcluster.common.db.DatabaseCredentials;
-import io.realmcluster.common.grpc.Channels;
-import io.realmcluster.common.grpc.GrpcServers;
-import io.realmcluster.common.net.HostPort;
 import io.realmcluster.controlplane.login.AccountStore;
 import io.realmcluster.controlplane.login.CharacterRoster;
 import io.realmcluster.dataplane.Node;
-import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.PendingSave;
-import io.realmcluster.dataplane.store.PostgresCharacterStore;
 import io.realmcluster.dataplane.tick.TickScheduler;
-import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.dataplane.transfer.TransferService;
-import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.processes.PostgresProcess;
-import io.realmcluster.proto.v1.AssignmentSet;
-import io.realmcluster.proto.v1.Endpoint;
-import io.realmcluster.proto.v1.InstanceState;
-import io.realmcluster.proto.v1.MapInstance;
-import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.TransferAccepted;
-import io.realmcluster.proto.v1.TransferGrpc;
 import io.realmcluster.proto.v1.TransferOffer;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
@@ -76,11 +56,11 @@ import picocli.CommandLine.Option;
         description = "A character from node to node (freeze, Offer over gRPC, claim): latency and throughput, "
                 + "against logout + login.")
 public final class TransferBench implements Callable<Integer> {
-    private static final String REALM = "main";
-    private static final int STOCKADE = 34;
+    static final String REALM = "main";
+    static final int STOCKADE = 34;
     private static final int PER_ACCOUNT = 10;
     /** A node's pool, as the node sizes it. */
-    private static final int POOL = Node.DATABASE_CONNECTIONS;
+    static final int POOL = Node.DATABASE_CONNECTIONS;
 
     private static final OperatingSystemMXBean CPU =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -205,7 +185,7 @@ public final class TransferBench implements Callable<Integer> {
             throw new IllegalStateException("character " + claim.characterId() + " is no longer " + from.id + "'s");
         }
         final long saved = System.nanoTime();
-        from.steps.save.recordValue(saved - started);
+        from.steps.save().recordValue(saved - started);
         final TransferAccepted accepted = to.offers
                 .withDeadlineAfter(5, TimeUnit.SECONDS)
                 .offer(TransferOffer.newBuilder()
@@ -220,7 +200,7 @@ public final class TransferBench implements Callable<Integer> {
                         .setZ(claim.z())
                         .setOrientation(claim.orientation())
                         .build());
-        from.steps.offer.recordValue(System.nanoTime() - saved);
+        from.steps.offer().recordValue(System.nanoTime() - saved);
         character.movedTo(to, accepted.getEpoch(), saveSeq);
     }
 
@@ -233,9 +213,9 @@ public final class TransferBench implements Callable<Integer> {
             throw new IllegalStateException("character " + claim.characterId() + " is no longer " + from.id + "'s");
         }
         final long saved = System.nanoTime();
-        from.steps.save.recordValue(saved - started);
+        from.steps.save().recordValue(saved - started);
         final ClaimedCharacter login = to.store.claim(claim.characterId(), claim.accountId(), to.id);
-        from.steps.claim.recordValue(System.nanoTime() - saved);
+        from.steps.claim().recordValue(System.nanoTime() - saved);
         character.movedTo(to, login.epoch(), login.saveSeq());
     }
 
@@ -251,9 +231,9 @@ public final class TransferBench implements Callable<Integer> {
             nothing.execute("SELECT 1");
         }
         final long selected = System.nanoTime();
-        from.steps.save.recordValue(selected - started);
+        from.steps.save().recordValue(selected - started);
         to.health.withDeadlineAfter(5, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
-        from.steps.offer.recordValue(System.nanoTime() - selected);
+        from.steps.offer().recordValue(System.nanoTime() - selected);
     }
 
     private Result measure(final Peer[] nodes, final Move move) throws InterruptedException {
@@ -442,7 +422,7 @@ public final class TransferBench implements Callable<Integer> {
 
         void printSteps(final String mode) {
             System.out.printf(
-                    "%-38s %15s %15s %15s%n", mode, spread(steps.save), spread(steps.offer), spread(steps.claim));
+                    "%-38s %15s %15s %15s%n", mode, spread(steps.save()), spread(steps.offer()), spread(steps.claim()));
         }
 
         private static String spread(final Histogram step) {
@@ -455,99 +435,6 @@ public final class TransferBench implements Callable<Integer> {
         void printThroughput(final String mode) {
             System.out.printf(
                     "%-38s %,8.0f %7.2f %7.2f %9d %7d%n", mode, perSecond, millis(50), millis(99), cpuMicros, failed);
-        }
-    }
-
-    /**
-     * A move's steps as it runs, from every thread: the source's save, the Offer's round trip, the
-     * target's claim (or, in the baseline, the login's).
-     */
-    private record Steps(Recorder save, Recorder offer, Recorder claim) {
-        /** What was recorded since the last call. */
-        StepTimes take() {
-            return new StepTimes(
-                    save.getIntervalHistogram(), offer.getIntervalHistogram(), claim.getIntervalHistogram());
-        }
-    }
-
-    /** A run's step times (ns). */
-    private record StepTimes(Histogram save, Histogram offer, Histogram claim) {}
-
-    /**
-     * A node as far as transfers go: its own pool to the database, the real TransferService on a
-     * gRPC server on loopback with one dungeon instance to take characters into, and the channel its
-     * peer offers characters over.
-     */
-    private static final class Peer implements AutoCloseable {
-        final int index;
-        final String id;
-        final String instanceId;
-        final Database database;
-        final PostgresCharacterStore store;
-        final Server server;
-        final ManagedChannel channel;
-        final TransferGrpc.TransferBlockingStub offers;
-        final HealthGrpc.HealthBlockingStub health;
-        final Steps steps;
-        /** The node's fixed pool for other nodes' calls. */
-        private final ExecutorService calls;
-
-        Peer(
-                final int index,
-                final String id,
-                final PostgresProcess postgres,
-                final TickScheduler ticks,
-                final SessionToken tokens,
-                final Steps steps) {
-            this.steps = steps;
-            this.index = index;
-            this.id = id;
-            this.instanceId = REALM + "." + STOCKADE + "." + id;
-            database = Database.open(
-                    id, postgres.jdbcUrl(), new DatabaseCredentials(postgres.user(), postgres.password()), POOL);
-            database.migrate();
-            store = new PostgresCharacterStore(database);
-            final InstanceHost instances = new InstanceHost(ticks, SaveLog.allocate(1 << 20));
-            instances.apply(AssignmentSet.newBuilder()
-                    .addInstances(MapInstance.newBuilder()
-                            .setInstanceId(instanceId)
-                            .setMapId(STOCKADE)
-                            .setKind(MapKind.MAP_KIND_DUNGEON)
-                            .setRealm(REALM)
-                            .setNodeId(id)
-                            .setEpoch(1)
-                            .setState(InstanceState.INSTANCE_STATE_PENDING))
-                    .build());
-            // No client connects here: the address in the answer is never used.
-            final Endpoint clients =
-                    Endpoint.newBuilder().setHost("127.0.0.1").setPort(1).build();
-            final HostPort listen = HostPort.parse("127.0.0.1:0");
-            calls = TransferService.threads();
-            server = GrpcServers.start(
-                    "gRPC",
-                    listen,
-                    new HealthStatusManager(),
-                    calls,
-                    List.of(new TransferService(
-                            id,
-                            new TimedClaims(store, steps.claim),
-                            instances,
-                            new Arrivals(),
-                            tokens,
-                            clients,
-                            Duration.ofSeconds(60),
-                            System::currentTimeMillis)));
-            channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, listen)), 30);
-            offers = TransferGrpc.newBlockingStub(channel);
-            health = HealthGrpc.newBlockingStub(channel);
-        }
-
-        @Override
-        public void close() {
-            Channels.close(channel);
-            GrpcServers.shutdown(server, 1_000);
-            calls.shutdownNow();
-            database.close();
         }
     }
 }

@@ -1,0 +1,109 @@
+package io.realmcluster.bench.transfer;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.common.db.Database;
+import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.common.grpc.Channels;
+import io.realmcluster.common.grpc.GrpcServers;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.pipeline.SaveLog;
+import io.realmcluster.dataplane.store.PostgresCharacterStore;
+import io.realmcluster.dataplane.tick.TickScheduler;
+import io.realmcluster.dataplane.transfer.Arrivals;
+import io.realmcluster.dataplane.transfer.TransferService;
+import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.processes.PostgresProcess;
+import io.realmcluster.proto.v1.AssignmentSet;
+import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapKind;
+import io.realmcluster.proto.v1.TransferGrpc;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * A node as far as transfers go: its own pool to the database, the real TransferService on a
+ * gRPC server on loopback with one dungeon instance to take characters into, and the channel its
+ * peer offers characters over.
+ */
+final class Peer implements AutoCloseable {
+    final int index;
+    final String id;
+    final String instanceId;
+    final Database database;
+    final PostgresCharacterStore store;
+    final Server server;
+    final ManagedChannel channel;
+    final TransferGrpc.TransferBlockingStub offers;
+    final HealthGrpc.HealthBlockingStub health;
+    final Steps steps;
+    /** The node's fixed pool for other nodes' calls. */
+    private final ExecutorService calls;
+
+    Peer(
+            final int index,
+            final String id,
+            final PostgresProcess postgres,
+            final TickScheduler ticks,
+            final SessionToken tokens,
+            final Steps steps) {
+        this.steps = steps;
+        this.index = index;
+        this.id = id;
+        this.instanceId = TransferBench.REALM + "." + TransferBench.STOCKADE + "." + id;
+        database = Database.open(
+                id,
+                postgres.jdbcUrl(),
+                new DatabaseCredentials(postgres.user(), postgres.password()),
+                TransferBench.POOL);
+        database.migrate();
+        store = new PostgresCharacterStore(database);
+        final InstanceHost instances = new InstanceHost(ticks, SaveLog.allocate(1 << 20));
+        instances.apply(AssignmentSet.newBuilder()
+                .addInstances(MapInstance.newBuilder()
+                        .setInstanceId(instanceId)
+                        .setMapId(TransferBench.STOCKADE)
+                        .setKind(MapKind.MAP_KIND_DUNGEON)
+                        .setRealm(TransferBench.REALM)
+                        .setNodeId(id)
+                        .setEpoch(1)
+                        .setState(InstanceState.INSTANCE_STATE_PENDING))
+                .build());
+        // No client connects here: the address in the answer is never used.
+        final Endpoint clients =
+                Endpoint.newBuilder().setHost("127.0.0.1").setPort(1).build();
+        final HostPort listen = HostPort.parse("127.0.0.1:0");
+        calls = TransferService.threads();
+        server = GrpcServers.start(
+                "gRPC",
+                listen,
+                new HealthStatusManager(),
+                calls,
+                List.of(new TransferService(
+                        id,
+                        new TimedClaims(store, steps.claim()),
+                        instances,
+                        new Arrivals(),
+                        tokens,
+                        clients,
+                        Duration.ofSeconds(60),
+                        System::currentTimeMillis)));
+        channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, listen)), 30);
+        offers = TransferGrpc.newBlockingStub(channel);
+        health = HealthGrpc.newBlockingStub(channel);
+    }
+
+    @Override
+    public void close() {
+        Channels.close(channel);
+        GrpcServers.shutdown(server, 1_000);
+        calls.shutdownNow();
+        database.close();
+    }
+}
