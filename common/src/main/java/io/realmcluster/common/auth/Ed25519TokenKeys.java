@@ -3,11 +3,15 @@ package io.realmcluster.common.auth;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
+import java.security.spec.X509EncodedKeySpec;
 
 /**
  * Ed25519 session-token keys: the control plane signs with its private key, nodes verify with the public
@@ -18,6 +22,15 @@ public final class Ed25519TokenKeys {
     public static final String ALGORITHM = "Ed25519";
 
     private Ed25519TokenKeys() {}
+
+    /** A fresh key pair. */
+    public static KeyPair generate() {
+        try {
+            return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+        } catch (final GeneralSecurityException e) {
+            throw new IllegalStateException(ALGORITHM + " is not available in this JVM", e);
+        }
+    }
 
     /** The id tokens signed by the private half of {@code publicKey} carry. */
     public static long keyId(final PublicKey publicKey) {
@@ -50,6 +63,15 @@ public final class Ed25519TokenKeys {
                 }
             }
         };
+    }
+
+    /** A key that verifies with the public key {@code x509} (SubjectPublicKeyInfo), or null when it holds none. */
+    public static TokenKey verifier(final byte[] x509) {
+        try {
+            return verifier(KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(x509)));
+        } catch (final GeneralSecurityException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** A key that verifies tokens signed by the private half of {@code publicKey}. */

@@ -116,6 +116,14 @@ public final class ClientSessions {
         }
     }
 
+    /**
+     * Make {@code session}, whose HELLO was good, the character's one session on this node; false when the
+     * character has a session here already (one HELLO at a time: the old session must end first).
+     */
+    boolean hello(final long characterId, final ClientSession session) {
+        return byCharacter.putIfAbsent(characterId, session) == null;
+    }
+
     /** Make {@code session} the character's one session; returns the one it replaces, or null. */
     ClientSession claimCharacter(final long characterId, final ClientSession session) {
         return byCharacter.put(characterId, session);
