@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -42,27 +42,31 @@ public final class TokenKeyFiles {
 
     private TokenKeyFiles() {}
 
-    /** A fresh key pair in {@code directory}: {@code token.key} (0600) and {@code token.pub}; existing files are kept. */
+    /** A fresh key pair in {@code directory}: {@code token.key} (0600) and {@code token.pub}; an existing pair is kept. */
     public static KeyPair generate(final Path directory) throws IOException {
         final Path privateFile = directory.resolve(PRIVATE_KEY);
         final Path publicFile = directory.resolve(PUBLIC_KEY);
         if (Files.exists(privateFile) && Files.exists(publicFile)) {
             return new KeyPair(readPublicKey(publicFile), readPrivateKey(privateFile));
         }
-        final KeyPair pair;
-        try {
-            pair = KeyPairGenerator.getInstance(Ed25519TokenKeys.ALGORITHM).generateKeyPair();
-        } catch (final GeneralSecurityException e) {
-            throw new IllegalStateException(Ed25519TokenKeys.ALGORITHM + " is not available in this JVM", e);
-        }
+        final KeyPair pair = Ed25519TokenKeys.generate();
         Files.createDirectories(directory);
-        Files.deleteIfExists(privateFile);
-        Files.createFile(
-                privateFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(
-                privateFile, pem(PRIVATE_LABEL, pair.getPrivate().getEncoded()), StandardOpenOption.TRUNCATE_EXISTING);
-        Files.writeString(publicFile, pem(PUBLIC_LABEL, pair.getPublic().getEncoded()));
+        // Each file owner-only from its creation and renamed into place whole: a crash leaves no half a key behind;
+        // the public key last, so that a pair is complete once it exists.
+        writeWhole(privateFile, pem(PRIVATE_LABEL, pair.getPrivate().getEncoded()), "rw-------");
+        writeWhole(publicFile, pem(PUBLIC_LABEL, pair.getPublic().getEncoded()), "rw-r--r--");
         return pair;
+    }
+
+    private static void writeWhole(final Path file, final String text, final String permissions) throws IOException {
+        final Path partial = Files.createTempFile(
+                file.getParent(),
+                file.getFileName().toString(),
+                ".partial",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(partial, text, StandardCharsets.US_ASCII);
+        Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString(permissions));
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The signer of {@code --token-key-file FILE}: refused when the file is readable by group or others. */
