@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * Arbitrary bytes, and a good token damaged by them, into the verifier: it never throws and never
  * accepts anything but the token as issued. In the normal suite this replays the seeds under
- * src/test/resources; {@code JAZZER_FUZZ=1} fuzzes (see README, Tests).
+ * src/test/resources; {@code JAZZER_FUZZ=1 ./mvnw -pl common -am test -Dtest=TokenVerifierFuzzTest
+ * -Dsurefire.failIfNoSpecifiedTests=false} fuzzes for its {@code maxDuration}.
  */
 class TokenVerifierFuzzTest {
     private static final SessionToken.Claims CLAIMS =

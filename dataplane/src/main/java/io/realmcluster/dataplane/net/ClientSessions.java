@@ -96,9 +96,13 @@ public final class ClientSessions {
         }
     }
 
-    /** Make {@code session} the one standing by for the character's transfer here; returns the one it replaces, or null. */
-    ClientSession standBy(final long characterId, final ClientSession session) {
-        return standingBy.put(characterId, session);
+    /**
+     * Make {@code session} the one standing by for the character's transfer here; false when another stands by
+     * already. The first keeps its place: a standby token's signature is checked only when its transfer comes, so
+     * a later connection must not push out an earlier one.
+     */
+    boolean standBy(final long characterId, final ClientSession session) {
+        return standingBy.putIfAbsent(characterId, session) == null;
     }
 
     void releaseStandby(final long characterId, final ClientSession session) {

@@ -103,12 +103,13 @@ final class SessionLogin {
         if (!admit(version, token, tokenOffset, tokenLength, true)) {
             return;
         }
+        if (!context.sessions().standBy(session.characterId(), session)) {
+            session.disconnect(
+                    DisconnectReason.DUPLICATE_LOGIN, "this character stands by on another connection already");
+            return;
+        }
         session.transition(SessionState.STANDBY, "STANDBY_HELLO");
         context.metrics().standby(ClientMetrics.STANDBY_OPENED);
-        final ClientSession replaced = context.sessions().standBy(session.characterId(), session);
-        if (replaced != null) {
-            replaced.kick(DisconnectReason.DUPLICATE_LOGIN, "this character stands by on another connection");
-        }
         session.expireIn(
                 Math.min(
                         MAX_STANDBY_MILLIS,

@@ -523,6 +523,19 @@ class ClientListenerTest {
     }
 
     @Test
+    void aSecondStandbyConnectionForACharacterIsRefusedAndTheFirstKeepsItsPlace() throws Exception {
+        try (TestClient first = new TestClient(listener.address());
+                TestClient second = new TestClient(listener.address())) {
+            standBy(first, 26, System.currentTimeMillis() + 60_000);
+            await().atMost(DEADLINE).until(() -> metrics.standbyCount(ClientMetrics.STANDBY_OPENED) == 1);
+            standBy(second, 26, System.currentTimeMillis() + 60_000);
+            assertThat(second.readUntilClosed(DEADLINE)).contains("disconnect DUPLICATE_LOGIN");
+            expectTransferred(26, 5f, 5f);
+            assertThat(first.await(l -> l.startsWith("entered 26 "), DEADLINE)).contains(" at 5.0,5.0");
+        }
+    }
+
+    @Test
     void aStandbyConnectionWithATokenItsCharactersOldNodeDidNotSignIsClosedAndTheArrivalWaits() throws Exception {
         final KeyPair forger = Ed25519TokenKeys.generate();
         try (TestClient client = new TestClient(listener.address())) {
