@@ -120,12 +120,35 @@ public final class ClientSessions {
         }
     }
 
+    /** What {@link #hello} found for the character. */
+    enum Hello {
+        /** No session: the new one has the character. */
+        FREE,
+        /** A session closing (sent its REDIRECT or DISCONNECT, its connection not gone yet): the new one replaces it. */
+        REPLACED_CLOSED,
+        /** A live session: the new one is refused. */
+        HELD
+    }
+
     /**
-     * Make {@code session}, whose HELLO was good, the character's one session on this node; false when the
-     * character has a session here already (one HELLO at a time: the old session must end first).
+     * Make {@code session}, whose HELLO was good, the character's one session on this node, unless a live session
+     * has it (one HELLO at a time: the old session must end first). A session already closed counts as ended: a
+     * client sent to another map of this node comes back before its old connection is gone.
      */
-    boolean hello(final long characterId, final ClientSession session) {
-        return byCharacter.putIfAbsent(characterId, session) == null;
+    Hello hello(final long characterId, final ClientSession session) {
+        final Hello[] found = {Hello.FREE};
+        byCharacter.compute(characterId, (id, old) -> {
+            if (old == null) {
+                return session;
+            }
+            if (old.state() == SessionState.CLOSED) {
+                found[0] = Hello.REPLACED_CLOSED;
+                return session;
+            }
+            found[0] = Hello.HELD;
+            return old;
+        });
+        return found[0];
     }
 
     /** Make {@code session} the character's one session; returns the one it replaces, or null. */

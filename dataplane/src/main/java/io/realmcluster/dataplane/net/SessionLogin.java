@@ -63,12 +63,15 @@ final class SessionLogin {
         if (!admit(version, token, tokenOffset, tokenLength, false)) {
             return;
         }
-        if (!context.sessions().hello(session.characterId(), session)) {
+        final ClientSessions.Hello held = context.sessions().hello(session.characterId(), session);
+        if (held == ClientSessions.Hello.HELD) {
             session.disconnect(
                     DisconnectReason.DUPLICATE_LOGIN,
                     "this character has a session on this node already; log in again once it has ended");
             return;
         }
+        // The closed session this one replaced may not have left its map yet: the join takes the character over.
+        replacedAnother = held == ClientSessions.Hello.REPLACED_CLOSED;
         session.transition(SessionState.CLAIMING, "HELLO");
         final long characterId = session.characterId();
         final Arrivals.Arrival expected =

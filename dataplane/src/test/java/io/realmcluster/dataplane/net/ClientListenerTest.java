@@ -513,6 +513,23 @@ class ClientListenerTest {
     }
 
     @Test
+    void aClientSentToAnotherMapOfThisNodeSaysHelloBeforeItsOldConnectionIsGone() throws Exception {
+        try (TestClient old = new TestClient(listener.address());
+                TestClient next = new TestClient(listener.address())) {
+            inWorld(old, 27);
+            final UnsafeBuffer body = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
+            final int length = ServerMessages.redirect(body, 0, "127.0.0.1", 4567, new byte[16], CONTINENT);
+            assertThat(sessions.redirect((int) old.sessionId, 27, body.byteArray(), length))
+                    .isTrue();
+            old.await(l -> l.startsWith("redirect"), DEADLINE);
+            // The old connection is still open: its session is closed, so it holds the character no more.
+            hello(tokens.login(1, 27, NODE, CONTINENT, 1, System.currentTimeMillis() + 60_000))
+                    .accept(next);
+            next.await(l -> l.startsWith("welcome "), DEADLINE);
+        }
+    }
+
+    @Test
     void aLoginWhoseCharacterChangedHandsSinceItsTokenIsRefused() throws Exception {
         // Another node claimed the character after the control plane read its epoch (0) for this token.
         store.claim(24, 1, "node-other");
