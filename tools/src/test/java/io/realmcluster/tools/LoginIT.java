@@ -14,6 +14,9 @@ import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.processes.FreePorts;
 import io.realmcluster.processes.JavaProcess;
+import io.realmcluster.proto.client.ClientMessages;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.LoginGrpc;
 import io.realmcluster.proto.v1.LoginRequest;
@@ -141,6 +144,17 @@ class LoginIT {
             assertThat(SessionToken.verify(token, id -> key, "node-2", System.currentTimeMillis())
                             .failure())
                     .isEqualTo(SessionToken.Failure.WRONG_NODE);
+
+            // At the node: the token works once, and only into the instance it names.
+            try (RawGameClient player = new RawGameClient(nodeClient.getHost(), nodeClient.getPort(), DEADLINE);
+                    RawGameClient replay = new RawGameClient(nodeClient.getHost(), nodeClient.getPort(), DEADLINE)) {
+                player.send(b -> ClientMessages.hello(b, ClientProtocol.LENGTH_PREFIX, ClientProtocol.VERSION, token));
+                player.await(ClientProtocol.WELCOME);
+                replay.send(b -> ClientMessages.hello(b, ClientProtocol.LENGTH_PREFIX, ClientProtocol.VERSION, token));
+                assertThat(replay.awaitDisconnect()).isEqualTo(DisconnectReason.TOKEN_REPLAYED);
+                player.send(b -> ClientMessages.enterWorld(b, ClientProtocol.LENGTH_PREFIX, "main.1"));
+                assertThat(player.awaitDisconnect()).isEqualTo(DisconnectReason.WRONG_INSTANCE);
+            }
 
             assertThatThrownBy(() -> login.withDeadlineAfter(10, TimeUnit.SECONDS)
                             .registerAccount(RegisterAccountRequest.newBuilder()
