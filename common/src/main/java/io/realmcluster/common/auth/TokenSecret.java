@@ -1,24 +1,21 @@
 package io.realmcluster.common.auth;
 
 import io.realmcluster.common.cli.StartupException;
+import io.realmcluster.common.secrets.SecretFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The key session tokens are signed with, shared by the control plane and the nodes: from a file
- * ({@code --token-secret-file}) or {@code REALM_TOKEN_SECRET}; at least 32 bytes. Never printed.
+ * ({@code --token-secret-file}, readable by its owner only) or {@code REALM_TOKEN_SECRET}; at least 32
+ * bytes. Never printed.
  */
 public final class TokenSecret {
     public static final String VARIABLE = "REALM_TOKEN_SECRET";
-    private static final Logger LOG = LoggerFactory.getLogger(TokenSecret.class);
     private static final int MIN_BYTES = 32;
 
     private final byte[] key;
@@ -41,10 +38,10 @@ public final class TokenSecret {
             final byte[] raw;
             try {
                 raw = Files.readAllBytes(file);
-                warnIfOthersCanRead(file);
             } catch (final IOException e) {
                 throw new StartupException("cannot read the token secret file " + file + ": " + e.getMessage(), e);
             }
+            SecretFiles.requireOwnerOnly(file);
             // Raw random bytes work as well as text; a text editor's trailing newline is not part of the key.
             return of(strip(raw));
         }
@@ -70,18 +67,6 @@ public final class TokenSecret {
 
     private static boolean isAsciiWhitespace(final byte b) {
         return b == ' ' || b == '\n' || b == '\r' || b == '\t';
-    }
-
-    private static void warnIfOthersCanRead(final Path file) throws IOException {
-        try {
-            final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (permissions.contains(PosixFilePermission.GROUP_READ)
-                    || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                LOG.warn("the token secret file {} can be read by other users; chmod 600 it", file);
-            }
-        } catch (final UnsupportedOperationException notPosix) {
-            // Nothing to check on such a file system.
-        }
     }
 
     byte[] key() {

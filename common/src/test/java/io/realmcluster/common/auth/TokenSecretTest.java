@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.realmcluster.common.cli.StartupException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +22,7 @@ class TokenSecretTest {
 
     @Test
     void aFileWinsOverTheEnvironmentAndItsTrailingNewlineIsNotPartOfTheKey() throws Exception {
-        final Path file = Files.writeString(directory.resolve("secret"), KEY + "\n");
+        final Path file = ownerOnly(Files.writeString(directory.resolve("secret"), KEY + "\n"));
         final TokenSecret fromFile =
                 TokenSecret.load(file, Map.of(TokenSecret.VARIABLE, "something-else-entirely-32-bytes-long"));
         assertThat(fromFile).isEqualTo(TokenSecret.of(KEY.getBytes(StandardCharsets.UTF_8)));
@@ -33,7 +35,7 @@ class TokenSecretTest {
         for (int i = 0; i < raw.length; i++) {
             raw[i] = (byte) (0x80 + i);
         }
-        final Path file = Files.write(directory.resolve("binary"), raw);
+        final Path file = ownerOnly(Files.write(directory.resolve("binary"), raw));
         assertThat(TokenSecret.load(file, Map.of())).isEqualTo(TokenSecret.of(raw));
     }
 
@@ -48,6 +50,20 @@ class TokenSecretTest {
         final Path missing = directory.resolve("missing");
         assertThatThrownBy(() -> TokenSecret.load(missing, Map.of()))
                 .hasMessageStartingWith("cannot read the token secret file " + missing);
+    }
+
+    @Test
+    void aSecretFileOtherUsersMayReadIsRefused() throws Exception {
+        final Path file = Files.writeString(directory.resolve("shared"), KEY);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> TokenSecret.load(file, Map.of()))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("chmod 600 " + file);
+    }
+
+    static Path ownerOnly(final Path file) throws IOException {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
     }
 
     @Test
