@@ -25,7 +25,7 @@ class SecretFilesTest {
     @Test
     void aFileTheGroupOrOthersMayReadIsRefusedNamingTheFileAndTheFix() throws Exception {
         final Path file = Files.writeString(directory.resolve("key"), "secret");
-        for (final String mode : new String[] {"rw-r--r--", "rw-r-----", "rw-----r--", "rw-----w-"}) {
+        for (final String mode : new String[] {"rw-r--r--", "rw-r-----", "rw----r--", "rw-----w-"}) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
             assertThatThrownBy(() -> SecretFiles.requireOwnerOnly(file))
                     .isInstanceOf(StartupException.class)
