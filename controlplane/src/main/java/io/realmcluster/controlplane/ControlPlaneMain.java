@@ -141,7 +141,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
                 TokenSecret.load(login.tokenSecretFile(), System.getenv()),
                 Duration.ofSeconds(login.tokenTtlSeconds()),
                 login.allowRegistration(),
-                login.passwordIterations());
+                login.passwordIterations(),
+                login.limits());
     }
 
     public static void main(final String[] args) {

@@ -64,7 +64,12 @@ public final class BenchRealm implements AutoCloseable {
                     postgres.jdbcUrl(),
                     "--allow-registration",
                     "--password-iterations",
-                    "1000"));
+                    "1000",
+                    // The bots log in and register from one address.
+                    "--login-rate-per-ip",
+                    "1000000",
+                    "--registrations-per-ip",
+                    "1000000"));
             args.addAll(List.of(extraArgs));
             controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain")
                     .name("bench-cp")

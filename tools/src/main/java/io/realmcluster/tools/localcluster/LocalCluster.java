@@ -179,7 +179,12 @@ public final class LocalCluster implements Callable<Integer> {
                         "--rebalance-continents",
                         // The bots create thousands of accounts; a production realm keeps the default.
                         "--password-iterations",
-                        "10000"));
+                        "10000",
+                        // ...from one address: the per-address limits would hold them back.
+                        "--login-rate-per-ip",
+                        "1000000",
+                        "--registrations-per-ip",
+                        "1000000"));
         // Nodes would only retry until the control plane listens; start them once it does.
         awaitNodes(HostPort.parse(controlPlane), 0);
         for (int i = 1; i <= nodes; i++) {
