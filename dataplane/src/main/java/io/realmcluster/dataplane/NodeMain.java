@@ -7,6 +7,7 @@ import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StandardOptions;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.net.ClientLimitOptions;
 import io.realmcluster.dataplane.tick.RealtimePriority;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,6 +142,9 @@ public final class NodeMain implements Callable<Integer> {
     String dbPasswordFile;
 
     @Mixin
+    ClientLimitOptions clientLimits;
+
+    @Mixin
     StandardOptions standard;
 
     public static void main(final String[] args) {
@@ -186,7 +190,8 @@ public final class NodeMain implements Callable<Integer> {
                         ? null
                         : DatabaseCredentials.from(
                                 System.getenv(), dbPasswordFile == null ? null : Path.of(dbPasswordFile)),
-                Duration.ofSeconds(transferArrivalSeconds));
+                Duration.ofSeconds(transferArrivalSeconds),
+                clientLimits.limits());
         return Daemon.runUntilStopped("dataplane", new Node(config).start());
     }
 

@@ -118,7 +118,14 @@ public final class BenchRealm implements AutoCloseable {
                 "--db-url",
                 postgres.jdbcUrl(),
                 "--capacity",
-                Integer.toString(capacity)));
+                Integer.toString(capacity),
+                // Thousands of bots connect from one address, and all at once when a continent moves.
+                "--client-pending-per-ip",
+                "1000000",
+                "--client-pending-total",
+                "1000000",
+                "--client-accepts-per-second",
+                "1000000"));
         args.addAll(List.of(extraArgs));
         final JavaProcess process = JavaProcess.builder("io.realmcluster.dataplane.NodeMain")
                 .name(id)

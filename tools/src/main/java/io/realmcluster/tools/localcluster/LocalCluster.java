@@ -207,7 +207,12 @@ public final class LocalCluster implements Callable<Integer> {
                             "--token-secret-file",
                             tokenSecret.toString(),
                             "--db-url",
-                            postgres.jdbcUrl()));
+                            postgres.jdbcUrl(),
+                            // Its bots connect from one address, all at once when a continent moves.
+                            "--client-pending-per-ip",
+                            "1000000",
+                            "--client-accepts-per-second",
+                            "1000000"));
         }
 
         final ListNodesResponse registered = awaitNodes(HostPort.parse(controlPlane), nodes);
