@@ -141,6 +141,7 @@ public final class LocalCluster implements Callable<Integer> {
                 .dataDirectory(run.resolve("etcd"))
                 .keepDataDirectory(true)
                 .stopOnJvmExit(false)
+                .autoCompaction("1h")
                 .start();
         out.println("local-cluster: starting PostgreSQL on 127.0.0.1:" + ports.postgres() + " (data in "
                 + run.resolve("postgres") + ")");
