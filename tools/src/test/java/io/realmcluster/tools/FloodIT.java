@@ -76,7 +76,14 @@ class FloodIT {
         final int seconds = 3;
         final CountDownLatch answered = new CountDownLatch(1_000 * seconds);
         final BotFleet players = new BotFleet(new BotConfig(
-                List.of(realm.controlPlane()), 4, Duration.ZERO, "main", ItSupport.prefix("Fl"), 4, 1, Duration.ZERO));
+                List.of(realm.controlPlane()),
+                4,
+                Duration.ZERO,
+                "main",
+                ItSupport.prefix("Fl"),
+                4,
+                1,
+                Duration.ofSeconds(10)));
         CompletableFuture<BotReport> report = null;
         try {
             final long started = System.nanoTime();
