@@ -329,6 +329,20 @@ class ClientListenerTest {
         }
     }
 
+    @Test
+    void aSpeedHackIsRefusedAndCountedAndThePlayerStaysWhereItWas() throws IOException {
+        try (TestClient client = new TestClient(listener.address())) {
+            final float[] at = position(inWorld(client, 25));
+            client.send(o -> ClientMessages.move(client.buffer(), o, 1, at[0] + 500f, at[1], 0f, 0f, 0));
+            client.send(o -> ClientMessages.move(client.buffer(), o, 2, at[0], at[1], 300f, 0f, 0));
+            client.send(o -> ClientMessages.move(client.buffer(), o, 3, at[0] + 0.3f, at[1], 0f, 0f, 0));
+            // Only the legal step is applied; the teleport and the flight were refused on the map.
+            client.await(l -> l.startsWith("self 3 " + (at[0] + 0.3f)), DEADLINE);
+            await().atMost(DEADLINE)
+                    .until(() -> host.instance(CONTINENT).world().rejectedMoves() == 2);
+        }
+    }
+
     /** Listen again, with these limits. */
     private void rebind(final ClientLimits limits) {
         listener.close();
