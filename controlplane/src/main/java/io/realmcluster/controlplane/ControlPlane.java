@@ -7,6 +7,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.common.auth.PasswordHasher;
 import io.realmcluster.common.db.Database;
+import io.realmcluster.common.grpc.ClientAddress;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
@@ -20,6 +21,7 @@ import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.login.AccountStore;
 import io.realmcluster.controlplane.login.CharacterRoster;
+import io.realmcluster.controlplane.login.LoginGuard;
 import io.realmcluster.controlplane.login.LoginService;
 import io.realmcluster.controlplane.login.PlacementRouter;
 import io.realmcluster.controlplane.nodelink.NodeLinkService;
@@ -58,6 +60,13 @@ public final class ControlPlane implements AutoCloseable {
     private static final long STALE_TRANSFER_SECONDS = 30;
 
     private static final long SWEEP_EVERY_MILLIS = 2_000;
+    /**
+     * The largest message the control plane takes: its biggest are a node's hello and load reports (a few
+     * kilobytes for hundreds of instances); a caller cannot make it buffer more per message.
+     */
+    private static final int MAX_INBOUND_BYTES = 1 << 20;
+
+    private LoginGuard loginGuard;
     private Database database;
     private Server server;
     private MetricsEndpoint metricsEndpoint;
@@ -104,6 +113,8 @@ public final class ControlPlane implements AutoCloseable {
                     "gRPC",
                     config.listen(),
                     health,
+                    null,
+                    MAX_INBOUND_BYTES,
                     List.of(
                             nodeLinks,
                             new AdminService(
@@ -117,7 +128,8 @@ public final class ControlPlane implements AutoCloseable {
                                     database == null ? null : new InvariantChecker(database, STALE_TRANSFER_SECONDS)),
                             new PlacementService(catalog, controller, forwarder, view),
                             login.service()),
-                    PlacementService.interceptor());
+                    PlacementService.interceptor(),
+                    ClientAddress.interceptor());
             grpcAddress = GrpcServers.boundAddress(server, config.listen());
             controller.start();
             publisher.start();
@@ -172,6 +184,7 @@ public final class ControlPlane implements AutoCloseable {
         database = Database.open("realm-db", settings.dbUrl(), settings.credentials(), 8);
         database.migrate();
         final AccountStore accounts = new AccountStore(database, new PasswordHasher(settings.passwordIterations()));
+        loginGuard = new LoginGuard(settings.limits(), Clock.systemUTC(), metrics);
         final CharacterRoster characters = new CharacterRoster(database);
         LOG.info(
                 "accounts and characters in {}{}",
@@ -188,7 +201,8 @@ public final class ControlPlane implements AutoCloseable {
                         catalog,
                         settings.allowRegistration(),
                         settings.tokenTtl(),
-                        Clock.systemUTC()));
+                        Clock.systemUTC(),
+                        loginGuard));
     }
 
     private ControlPlaneReplica self() {
@@ -233,6 +247,9 @@ public final class ControlPlane implements AutoCloseable {
         }
         if (forwarder != null) {
             forwarder.close();
+        }
+        if (loginGuard != null) {
+            loginGuard.close();
         }
         if (store != null) {
             store.close();

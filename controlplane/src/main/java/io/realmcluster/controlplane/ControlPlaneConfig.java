@@ -3,6 +3,7 @@ package io.realmcluster.controlplane;
 import io.realmcluster.common.auth.TokenSigner;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.controlplane.login.LoginLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +28,8 @@ public record ControlPlaneConfig(
             TokenSigner tokenSigner,
             Duration tokenTtl,
             boolean allowRegistration,
-            int passwordIterations) {
+            int passwordIterations,
+            LoginLimits limits) {
 
         public Login {
             if (tokenTtl.isNegative() || tokenTtl.isZero()) {
@@ -38,6 +40,24 @@ public record ControlPlaneConfig(
                 throw new IllegalArgumentException(
                         "--password-iterations must be at least 1000, got " + passwordIterations);
             }
+        }
+
+        /** The same with the default {@link LoginLimits}. */
+        public Login(
+                final String dbUrl,
+                final DatabaseCredentials credentials,
+                final TokenSigner tokenSigner,
+                final Duration tokenTtl,
+                final boolean allowRegistration,
+                final int passwordIterations) {
+            this(
+                    dbUrl,
+                    credentials,
+                    tokenSigner,
+                    tokenTtl,
+                    allowRegistration,
+                    passwordIterations,
+                    LoginLimits.defaults());
         }
 
         /** A replica without a database: login and account commands are refused with the reason. */

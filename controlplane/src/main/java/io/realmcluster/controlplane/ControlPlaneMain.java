@@ -137,7 +137,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
                 TokenKeyFiles.loadSigner(login.tokenKeyFile()),
                 Duration.ofSeconds(login.tokenTtlSeconds()),
                 login.allowRegistration(),
-                login.passwordIterations());
+                login.passwordIterations(),
+                login.limits());
     }
 
     public static void main(final String[] args) {

@@ -29,6 +29,7 @@ import io.realmcluster.dataplane.tick.RealtimeThreads;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.dataplane.transfer.Departures;
+import io.realmcluster.dataplane.transfer.Failpoints;
 import io.realmcluster.dataplane.transfer.TransferService;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.client.DisconnectReason;
@@ -161,7 +162,8 @@ public final class Node implements AutoCloseable {
                             store,
                             storeThreads,
                             arrivals),
-                    realtime.egressFactory());
+                    realtime.egressFactory(),
+                    config.clientLimits());
             final TransferService transfers = new TransferService(
                     config.nodeId(),
                     store,
@@ -200,6 +202,9 @@ public final class Node implements AutoCloseable {
                 LOG.warn(
                         "no --db-url: characters are NOT saved; they start at level 1 and are forgotten when this node "
                                 + "stops (for tests only)");
+            }
+            if (Failpoints.warning() != null) {
+                LOG.warn(Failpoints.warning());
             }
             link = new ControlPlaneLink(
                     descriptor, config.controlPlanes(), () -> instances.load(arrivals::expects), this::apply);

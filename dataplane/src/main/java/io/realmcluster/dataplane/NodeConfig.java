@@ -3,6 +3,7 @@ package io.realmcluster.dataplane;
 import io.realmcluster.common.auth.TokenKey;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.net.ClientLimits;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,4 +27,6 @@ public record NodeConfig(
         String dbUrl,
         DatabaseCredentials dbCredentials,
         /** How long a client transferred here has to arrive before its character is given back. */
-        Duration transferArrival) {}
+        Duration transferArrival,
+        /** What the client port takes from connections that have not said HELLO. */
+        ClientLimits clientLimits) {}

@@ -7,6 +7,7 @@ import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StandardOptions;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.net.ClientLimitOptions;
 import io.realmcluster.dataplane.tick.RealtimePriority;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,6 +140,9 @@ public final class NodeMain implements Callable<Integer> {
     String dbPasswordFile;
 
     @Mixin
+    ClientLimitOptions clientLimits;
+
+    @Mixin
     StandardOptions standard;
 
     public static void main(final String[] args) {
@@ -184,7 +188,8 @@ public final class NodeMain implements Callable<Integer> {
                         ? null
                         : DatabaseCredentials.from(
                                 System.getenv(), dbPasswordFile == null ? null : Path.of(dbPasswordFile)),
-                Duration.ofSeconds(transferArrivalSeconds));
+                Duration.ofSeconds(transferArrivalSeconds),
+                clientLimits.limits());
         return Daemon.runUntilStopped("dataplane", new Node(config).start());
     }
 

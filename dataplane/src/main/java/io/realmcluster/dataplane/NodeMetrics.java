@@ -194,6 +194,16 @@ final class NodeMetrics {
                                 i.world().outbox().dropped(), i.assignment().getInstanceId())))
                 .register(registry);
         CounterWithCallback.builder()
+                .name("realm_node_moves_refused")
+                .help(
+                        "Player moves refused by the speed check (too far, too high, not a number since the last), by instance")
+                .labelNames("instance")
+                .callback(cb -> instances
+                        .instances()
+                        .forEach(i -> cb.call(
+                                i.world().rejectedMoves(), i.assignment().getInstanceId())))
+                .register(registry);
+        CounterWithCallback.builder()
                 .name("realm_node_tick_errors")
                 .help("Exceptions thrown by maps' ticks")
                 .callback(cb -> cb.call(ticks.errors()))

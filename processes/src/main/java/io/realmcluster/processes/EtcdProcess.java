@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,8 @@ public final class EtcdProcess implements AutoCloseable {
     private final boolean keepData;
     /** Whether etcd runs in a session of its own, stopped only by its caller. */
     private final boolean ownSession;
+    /** How much history etcd keeps before compacting it (e.g. "1h"), or null to keep it all. */
+    private final String compactionRetention;
 
     private final Thread shutdownHook = new Thread(this::stop, "etcd-process-shutdown");
     private volatile Process process;
@@ -53,13 +56,15 @@ public final class EtcdProcess implements AutoCloseable {
             final int clientPort,
             final int peerPort,
             final boolean keepData,
-            final boolean ownSession) {
+            final boolean ownSession,
+            final String compactionRetention) {
         this.binary = binary;
         this.root = root;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
         this.keepData = keepData;
         this.ownSession = ownSession;
+        this.compactionRetention = compactionRetention;
     }
 
     /** Start etcd on free ports with throw-away data and wait until it reports healthy. */
@@ -93,7 +98,8 @@ public final class EtcdProcess implements AutoCloseable {
                 settings.peerPort != 0 ? settings.peerPort : ports[1],
                 settings.directory != null && settings.keepData,
                 // Stopped by its caller, after the caller's clients: a Ctrl-C in the terminal must not stop it first.
-                !settings.stopOnJvmExit);
+                !settings.stopOnJvmExit,
+                settings.compactionRetention);
         if (settings.stopOnJvmExit) {
             Runtime.getRuntime().addShutdownHook(etcd.shutdownHook);
         }
@@ -202,7 +208,7 @@ public final class EtcdProcess implements AutoCloseable {
     private List<String> command() {
         final String client = endpoint();
         final String peer = "http://127.0.0.1:" + peerPort;
-        final List<String> command = List.of(
+        final List<String> command = new ArrayList<>(List.of(
                 binary.toString(),
                 "--name",
                 "n1",
@@ -223,7 +229,12 @@ public final class EtcdProcess implements AutoCloseable {
                 "--election-timeout",
                 "100",
                 "--logger",
-                "zap");
+                "zap"));
+        if (compactionRetention != null) {
+            // Every write leaves a revision behind; without compaction the history grows until the quota is hit.
+            command.addAll(
+                    List.of("--auto-compaction-mode", "periodic", "--auto-compaction-retention", compactionRetention));
+        }
         return ownSession ? Executables.inOwnSession(command) : command;
     }
 
@@ -297,8 +308,18 @@ public final class EtcdProcess implements AutoCloseable {
         private Path directory;
         private boolean keepData;
         private boolean stopOnJvmExit = true;
+        private String compactionRetention;
 
         private Builder() {}
+
+        /**
+         * Compact history older than {@code retention} (etcd's duration, e.g. "1h"), as every long-running
+         * etcd should: a realm writes heartbeats and assignments all day (default: no compaction).
+         */
+        public Builder autoCompaction(final String retention) {
+            this.compactionRetention = retention;
+            return this;
+        }
 
         /**
          * False when the caller stops etcd itself, in an order of its own (after its clients); etcd

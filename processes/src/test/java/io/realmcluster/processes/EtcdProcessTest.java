@@ -25,6 +25,16 @@ class EtcdProcessTest {
     }
 
     @Test
+    void autoCompactionIsPassedToEtcd() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.builder().autoCompaction("1h").start()) {
+            final String log = Files.readString(etcd.logFile());
+            assertThat(log)
+                    .contains("\"auto-compaction-mode\":\"periodic\"")
+                    .contains("\"auto-compaction-retention\":\"1h");
+        }
+    }
+
+    @Test
     void killedEtcdRestartsOnTheSamePortWithItsData() throws Exception {
         try (EtcdProcess etcd = EtcdProcess.start()) {
             final String endpoint = etcd.endpoint();

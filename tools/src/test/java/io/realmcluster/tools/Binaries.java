@@ -140,6 +140,10 @@ final class Binaries implements AutoCloseable {
                 "--token-public-keys",
                 tokenPublicKeyFile().toString()));
         args.addAll(List.of(moreArgs));
+        if (!args.contains("--client-pending-per-ip")) {
+            // Bots and test clients connect from one address, all at once when a map moves: lift the port's limits.
+            args.addAll(List.of("--client-pending-per-ip", "1000000", "--client-accepts-per-second", "1000000"));
+        }
         final JavaProcess.Builder builder =
                 JavaProcess.builder(DATAPLANE).name(nodeId).jvmArgs(jvmArgs);
         if (jdbcUrl != null) {

@@ -82,7 +82,12 @@ class BotsIT {
                 Binaries.tokenKeyFile().toString(),
                 "--allow-registration",
                 "--password-iterations",
-                "1000");
+                "1000",
+                // The bots log in and register from one address.
+                "--login-rate-per-ip",
+                "1000000",
+                "--registrations-per-ip",
+                "1000000");
         node = binaries.node("node-1", List.of(controlPlane), POSTGRES);
         try (AdminClient admin = new AdminClient(List.of(controlPlane), 5_000)) {
             Awaitility.await()

@@ -10,6 +10,7 @@ import io.realmcluster.tools.realmctl.AdminClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,41 +27,66 @@ final class DatabaseRealm implements AutoCloseable {
     private final PostgresProcess postgres;
     private final HostPort controlPlane;
     private final Path tokenKey;
+    private final List<String> controlPlaneArgs;
     private JavaProcess controlPlaneProcess;
 
     private DatabaseRealm(
-            final Binaries binaries, final PostgresProcess postgres, final HostPort controlPlane, final Path tokenKey) {
+            final Binaries binaries,
+            final PostgresProcess postgres,
+            final HostPort controlPlane,
+            final Path tokenKey,
+            final List<String> controlPlaneArgs) {
         this.binaries = binaries;
         this.postgres = postgres;
         this.controlPlane = controlPlane;
         this.tokenKey = tokenKey;
+        this.controlPlaneArgs = controlPlaneArgs;
     }
 
     /** Start the control plane, under an etcd prefix of its own; {@code directory} is the realm's working directory. */
     static DatabaseRealm start(final String etcdEndpoint, final PostgresProcess postgres, final Path directory)
             throws IOException {
+        // Bots and test clients log in and register from one address: the per-address limits would hold them back.
+        return start(
+                etcdEndpoint,
+                postgres,
+                directory,
+                List.of("--login-rate-per-ip", "1000000", "--registrations-per-ip", "1000000"));
+    }
+
+    /** The same, with more arguments for the control plane (an empty list: Login's default limits). */
+    static DatabaseRealm start(
+            final String etcdEndpoint,
+            final PostgresProcess postgres,
+            final Path directory,
+            final List<String> controlPlaneArgs)
+            throws IOException {
         final DatabaseRealm realm = new DatabaseRealm(
                 new Binaries(etcdEndpoint, "/realm-it-" + UUID.randomUUID()),
                 postgres,
                 Binaries.freeAddress(),
-                Binaries.tokenKeyFile());
+                Binaries.tokenKeyFile(),
+                controlPlaneArgs);
         realm.startControlPlane();
         return realm;
     }
 
     /** (Re)start the control plane at the same address. */
     JavaProcess startControlPlane() {
-        controlPlaneProcess = binaries.controlPlane(
-                "cp-1",
-                controlPlane.port(),
-                Map.of("REALM_DB_USER", postgres.user(), "REALM_DB_PASSWORD", postgres.password()),
+        final List<String> args = new ArrayList<>(List.of(
                 "--db-url",
                 postgres.jdbcUrl(),
                 "--token-key-file",
                 tokenKey.toString(),
                 "--allow-registration",
                 "--password-iterations",
-                "1000");
+                "1000"));
+        args.addAll(controlPlaneArgs);
+        controlPlaneProcess = binaries.controlPlane(
+                "cp-1",
+                controlPlane.port(),
+                Map.of("REALM_DB_USER", postgres.user(), "REALM_DB_PASSWORD", postgres.password()),
+                args.toArray(String[]::new));
         return controlPlaneProcess;
     }
 

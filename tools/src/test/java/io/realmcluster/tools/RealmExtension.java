@@ -5,6 +5,7 @@ import io.realmcluster.testkit.EtcdExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -27,6 +28,15 @@ final class RealmExtension implements AfterEachCallback {
         final Path directory = Files.createTempDirectory("realm-it");
         directory.toFile().deleteOnExit();
         realm = DatabaseRealm.start(etcd.endpoint(), postgres, directory);
+        return realm;
+    }
+
+    /** A realm whose control plane takes {@code controlPlaneArgs} (none: Login's default per-address limits). */
+    DatabaseRealm start(final List<String> controlPlaneArgs) throws IOException {
+        postgres = PostgresProcess.builder().port(0).start();
+        final Path directory = Files.createTempDirectory("realm-it");
+        directory.toFile().deleteOnExit();
+        realm = DatabaseRealm.start(etcd.endpoint(), postgres, directory, controlPlaneArgs);
         return realm;
     }
 

@@ -73,7 +73,12 @@ public final class BenchRealm implements AutoCloseable {
                     "--password-iterations",
                     "1000",
                     "--token-key-file",
-                    TOKEN_KEYS.resolve(TokenKeyFiles.PRIVATE_KEY).toString()));
+                    TOKEN_KEYS.resolve(TokenKeyFiles.PRIVATE_KEY).toString(),
+                    // The bots log in and register from one address.
+                    "--login-rate-per-ip",
+                    "1000000",
+                    "--registrations-per-ip",
+                    "1000000"));
             args.addAll(List.of(extraArgs));
             controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain")
                     .name("bench-cp")
@@ -142,7 +147,14 @@ public final class BenchRealm implements AutoCloseable {
                 "--capacity",
                 Integer.toString(capacity),
                 "--token-public-keys",
-                tokenPublicKey().toString()));
+                tokenPublicKey().toString(),
+                // Thousands of bots connect from one address, and all at once when a continent moves.
+                "--client-pending-per-ip",
+                "1000000",
+                "--client-pending-total",
+                "1000000",
+                "--client-accepts-per-second",
+                "1000000"));
         args.addAll(List.of(extraArgs));
         final JavaProcess process = JavaProcess.builder("io.realmcluster.dataplane.NodeMain")
                 .name(id)

@@ -1,8 +1,12 @@
 package io.realmcluster.common.concurrent;
 
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Threads that own a duty: one per duty, named after it, so a thread dump reads as the architecture. */
 public final class Threads {
@@ -15,6 +19,27 @@ public final class Threads {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * {@code threads} daemon threads named {@code name-N} with at most {@code queue} tasks waiting: a task past
+     * that is refused ({@link RejectedExecutionException}) at once, so a flood of work neither grows threads nor
+     * memory and the caller can answer "busy".
+     */
+    public static ThreadPoolExecutor boundedPool(final String name, final int threads, final int queue) {
+        final AtomicInteger next = new AtomicInteger();
+        return new ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(queue),
+                r -> {
+                    final Thread thread = new Thread(r, name + "-" + next.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** Run {@code task} on {@code executor} unless it is shutting down (then the task is moot). */

@@ -1,6 +1,7 @@
 package io.realmcluster.common.db;
 
 import io.realmcluster.common.cli.StartupException;
+import io.realmcluster.common.secrets.SecretFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +10,7 @@ import java.util.Map;
 
 /**
  * Who connects to the database: from the environment ({@code REALM_DB_USER}, {@code
- * REALM_DB_PASSWORD}) or a password file, never from a flag that {@code ps} would show. The
+ * REALM_DB_PASSWORD}) or a password file only its owner may read, never from a flag that {@code ps} would show. The
  * password never appears in {@link #toString()}.
  */
 public record DatabaseCredentials(String user, String password) {
@@ -31,6 +32,7 @@ public record DatabaseCredentials(String user, String password) {
                 throw new StartupException(
                         "cannot read the database password file " + passwordFile + ": " + e.getMessage(), e);
             }
+            SecretFiles.requireOwnerOnly(passwordFile);
         }
         return new DatabaseCredentials(user, password);
     }

@@ -22,6 +22,12 @@ public final class GrpcServers {
     /** Clients may ping this often to detect a dead peer; anything faster is abuse. */
     public static final long MIN_CLIENT_KEEPALIVE_SECONDS = 1;
 
+    /**
+     * The largest message a server takes unless told otherwise: room for a node's {@code OfferMany} (a batch of
+     * characters with their items), while a caller cannot make the server buffer more than this per message.
+     */
+    public static final int DEFAULT_MAX_INBOUND_BYTES = 4 << 20;
+
     private GrpcServers() {}
 
     /**
@@ -50,7 +56,20 @@ public final class GrpcServers {
             final Executor executor,
             final List<BindableService> services,
             final ServerInterceptor... interceptors) {
+        return start(what, listen, health, executor, DEFAULT_MAX_INBOUND_BYTES, services, interceptors);
+    }
+
+    /** The same, refusing (RESOURCE_EXHAUSTED) any message longer than {@code maxInboundBytes}. */
+    public static Server start(
+            final String what,
+            final HostPort listen,
+            final HealthStatusManager health,
+            final Executor executor,
+            final int maxInboundBytes,
+            final List<BindableService> services,
+            final ServerInterceptor... interceptors) {
         final NettyServerBuilder builder = NettyServerBuilder.forAddress(listen.toSocketAddress())
+                .maxInboundMessageSize(maxInboundBytes)
                 .permitKeepAliveTime(MIN_CLIENT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .addService(health.getHealthService())

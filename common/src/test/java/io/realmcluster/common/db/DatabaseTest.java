@@ -9,6 +9,7 @@ import io.realmcluster.processes.FreePorts;
 import io.realmcluster.testkit.PostgresExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -184,6 +185,9 @@ class DatabaseTest {
                 Map.of(DatabaseCredentials.USER_VARIABLE, "realm", DatabaseCredentials.PASSWORD_VARIABLE, "from-env");
         assertThat(DatabaseCredentials.from(env, null)).isEqualTo(new DatabaseCredentials("realm", "from-env"));
         final Path file = Files.writeString(directory.resolve("pw"), "from-file\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        assertThatThrownBy(() -> DatabaseCredentials.from(env, file)).hasMessageContaining("chmod 600 " + file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         assertThat(DatabaseCredentials.from(env, file)).isEqualTo(new DatabaseCredentials("realm", "from-file"));
         assertThatThrownBy(() -> DatabaseCredentials.from(Map.of(), null))
                 .hasMessage("the database user is not set: export REALM_DB_USER");

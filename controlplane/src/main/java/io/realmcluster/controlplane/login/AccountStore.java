@@ -3,6 +3,7 @@ package io.realmcluster.controlplane.login;
 import io.grpc.Status;
 import io.realmcluster.common.auth.PasswordHasher;
 import io.realmcluster.common.db.Database;
+import io.realmcluster.common.log.LogSafe;
 import io.realmcluster.proto.v1.Account;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,7 +35,8 @@ public final class AccountStore {
     public Account create(final String name, final String password) {
         if (!NAME.matcher(name).matches()) {
             throw Status.INVALID_ARGUMENT
-                    .withDescription("account name must be 3 to 32 letters, digits or '_', got '" + name + "'")
+                    .withDescription(
+                            "account name must be 3 to 32 letters, digits or '_', got '" + LogSafe.safe(name) + "'")
                     .asRuntimeException();
         }
         if (password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {

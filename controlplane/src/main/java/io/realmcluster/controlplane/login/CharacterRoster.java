@@ -2,6 +2,7 @@ package io.realmcluster.controlplane.login;
 
 import io.grpc.Status;
 import io.realmcluster.common.db.Database;
+import io.realmcluster.common.log.LogSafe;
 import io.realmcluster.proto.v1.Character;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -52,7 +53,8 @@ public final class CharacterRoster {
             final int characterClass) {
         if (!NAME.matcher(requestedName).matches()) {
             throw Status.INVALID_ARGUMENT
-                    .withDescription("character name must be 2 to 12 letters, got '" + requestedName + "'")
+                    .withDescription(
+                            "character name must be 2 to 12 letters, got '" + LogSafe.safe(requestedName) + "'")
                     .asRuntimeException();
         }
         final Race chosen = RACES.get(race);

@@ -45,6 +45,22 @@ public final class LoginOptions {
             description = "PBKDF2 iterations of new password hashes (default: ${DEFAULT-VALUE}).")
     int passwordIterations;
 
+    @Option(
+            names = "--login-rate-per-ip",
+            paramLabel = "N",
+            defaultValue = "" + LoginLimits.DEFAULT_ATTEMPTS_PER_SECOND,
+            description = "Logins and character creations one client address may try a second, in bursts of twice "
+                    + "that (default: ${DEFAULT-VALUE}); failed ones also make the address and the account wait, "
+                    + "doubling up to a minute.")
+    double loginRatePerIp;
+
+    @Option(
+            names = "--registrations-per-ip",
+            paramLabel = "N",
+            defaultValue = "" + LoginLimits.DEFAULT_REGISTRATIONS_PER_HOUR,
+            description = "Accounts one client address may register an hour (default: ${DEFAULT-VALUE}).")
+    double registrationsPerIp;
+
     public String dbUrl() {
         return dbUrl;
     }
@@ -67,5 +83,10 @@ public final class LoginOptions {
 
     public int passwordIterations() {
         return passwordIterations;
+    }
+
+    /** The per-address limits, with a hashing thread per core. */
+    public LoginLimits limits() {
+        return LoginLimits.perCore(loginRatePerIp, registrationsPerIp);
     }
 }

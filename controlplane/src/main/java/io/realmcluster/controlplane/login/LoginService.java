@@ -6,6 +6,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.common.auth.TokenSigner;
+import io.realmcluster.common.grpc.ClientAddress;
+import io.realmcluster.common.log.LogSafe;
 import io.realmcluster.controlplane.catalog.MapCatalog;
 import io.realmcluster.proto.v1.Account;
 import io.realmcluster.proto.v1.Character;
@@ -22,13 +24,17 @@ import java.util.function.Supplier;
  * What game clients call before a node: registration (when the operator allows it), character
  * creation on one's own account, and login, which routes the character to the node of its map
  * and signs a session token that node accepts (with the control plane's private key: nodes only verify),
- * bound to that node, the instance and the character's epoch as read here.
+ * bound to that node, the instance and the character's epoch as read here. Every password check goes
+ * through the {@link LoginGuard}: throttled per address and account, on a bounded pool.
  */
 public final class LoginService extends LoginGrpc.LoginImplBase {
     private static final String WRONG_CREDENTIALS = "wrong account name or password";
     /** Why accounts and login are refused by a replica started without --db-url. */
     public static final Status NO_DATABASE =
             Status.FAILED_PRECONDITION.withDescription("this control plane runs without a database (--db-url)");
+
+    private static final Status REGISTRATION_DISABLED =
+            Status.PERMISSION_DENIED.withDescription("registration is disabled on this control plane");
 
     private final AccountStore accounts;
     private final CharacterRoster characters;
@@ -38,6 +44,7 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
     private final boolean allowRegistration;
     private final Duration tokenTtl;
     private final Clock clock;
+    private final LoginGuard guard;
 
     /** Serves logins from these stores; tokens for the routed node live for {@code tokenTtl}. */
     public LoginService(
@@ -48,7 +55,8 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
             final MapCatalog catalog,
             final boolean allowRegistration,
             final Duration tokenTtl,
-            final Clock clock) {
+            final Clock clock,
+            final LoginGuard guard) {
         this.accounts = accounts;
         this.characters = characters;
         this.router = router;
@@ -57,6 +65,7 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
         this.allowRegistration = allowRegistration;
         this.tokenTtl = tokenTtl;
         this.clock = clock;
+        this.guard = guard;
     }
 
     /** What a replica without a database serves: every call refused with the reason. */
@@ -82,16 +91,21 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
 
     @Override
     public void registerAccount(final RegisterAccountRequest request, final StreamObserver<Account> response) {
-        answer(response, () -> {
-            requireRegistration();
-            return accounts.create(request.getName(), request.getPassword());
-        });
+        if (!allowRegistration) {
+            response.onError(REGISTRATION_DISABLED.asRuntimeException());
+            return;
+        }
+        guard.registration(
+                ClientAddress.current(), response, () -> accounts.create(request.getName(), request.getPassword()));
     }
 
     @Override
     public void createCharacter(final PlayerCreateCharacterRequest request, final StreamObserver<Character> response) {
-        answer(response, () -> {
-            requireRegistration();
+        if (!allowRegistration) {
+            response.onError(REGISTRATION_DISABLED.asRuntimeException());
+            return;
+        }
+        guard.authenticated(ClientAddress.current(), request.getAccount(), response, () -> {
             final Account account = authenticate(request.getAccount(), request.getPassword());
             return characters.create(
                     account.getAccountId(),
@@ -104,14 +118,14 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
 
     @Override
     public void login(final LoginRequest request, final StreamObserver<LoginResponse> response) {
-        answer(response, () -> {
+        guard.authenticated(ClientAddress.current(), request.getAccount(), response, () -> {
             final Account account = authenticate(request.getAccount(), request.getPassword());
             final String realm = realm(request.getRealm());
             final Character character = characters
                     .find(account.getAccountId(), realm, request.getCharacter())
                     .orElseThrow(() -> Status.NOT_FOUND
-                            .withDescription(
-                                    "no character '" + request.getCharacter() + "' on this account in realm " + realm)
+                            .withDescription("no character '" + LogSafe.safe(request.getCharacter())
+                                    + "' on this account in realm " + realm)
                             .asRuntimeException());
             // Characters are not saved with a group yet: no owner, so an instance map leads to its entrance.
             final CharacterRouter.Route route = router.route(realm, character.getMapId(), "");
@@ -151,18 +165,11 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
         }
         if (!catalog.servesRealm(requested)) {
             throw Status.NOT_FOUND
-                    .withDescription("unknown realm '" + requested + "'; this control plane serves " + catalog.realms())
+                    .withDescription("unknown realm '" + LogSafe.safe(requested) + "'; this control plane serves "
+                            + catalog.realms())
                     .asRuntimeException();
         }
         return requested;
-    }
-
-    private void requireRegistration() {
-        if (!allowRegistration) {
-            throw Status.PERMISSION_DENIED
-                    .withDescription("registration is disabled on this control plane")
-                    .asRuntimeException();
-        }
     }
 
     /** Run a call's body, turning every failure into a status with a message. */

@@ -3,12 +3,15 @@ package io.realmcluster.controlplane.login;
 import io.grpc.Status;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.placement.CharacterPlacement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Login routing by the placement package's {@link CharacterPlacement}: the continent node of the
  * character's map (instance maps lead to their entrance's continent, so {@code owner} is not used yet).
  */
 public final class PlacementRouter implements CharacterRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(PlacementRouter.class);
     private final CharacterPlacement placement;
 
     public PlacementRouter(final CharacterPlacement placement) {
@@ -21,8 +24,11 @@ public final class PlacementRouter implements CharacterRouter {
         try {
             route = placement.route(realm, mapId);
         } catch (final EtcdUnavailableException e) {
+            // The player hears that the realm is busy; where etcd is and why it failed is for the log.
+            LOG.warn("cannot route a login to map {} of realm {}: {}", mapId, realm, e.getMessage());
             throw Status.UNAVAILABLE
-                    .withDescription("cannot route to map " + mapId + " of realm " + realm + ": " + e.getMessage())
+                    .withDescription(
+                            "cannot route to map " + mapId + " of realm " + realm + " now; try again in a moment")
                     .asRuntimeException();
         }
         return new Route(route.nodeId(), route.client(), route.instanceId());

@@ -3,6 +3,7 @@ package io.realmcluster.controlplane.nodelink;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.realmcluster.common.log.LogSafe;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.registry.LinkLostException;
 import io.realmcluster.controlplane.registry.NodeIdTakenException;
@@ -96,12 +97,12 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
         lastWriteMillis = now;
         LOG.info(
                 "node {} registered (gRPC {}:{}, clients {}:{}, pools {}, lease {})",
-                registration.nodeId(),
-                hello.getNode().getGrpc().getHost(),
+                LogSafe.safe(registration.nodeId()),
+                LogSafe.safe(hello.getNode().getGrpc().getHost()),
                 hello.getNode().getGrpc().getPort(),
-                hello.getNode().getClient().getHost(),
+                LogSafe.safe(hello.getNode().getClient().getHost()),
                 hello.getNode().getClient().getPort(),
-                String.join(",", hello.getNode().getPoolsList()),
+                LogSafe.safe(String.join(",", hello.getNode().getPoolsList())),
                 Long.toHexString(registration.leaseId()));
         send(ControlMessage.newBuilder()
                 .setWelcome(Welcome.newBuilder()
@@ -190,7 +191,7 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
 
     private void goodbye(final String reason) {
         requireRegistered();
-        LOG.info("node {} said goodbye: {}", registration.nodeId(), reason);
+        LOG.info("node {} said goodbye: {}", LogSafe.safe(registration.nodeId()), LogSafe.safe(reason));
         release("goodbye");
         synchronized (this) {
             ended = true;
@@ -261,8 +262,8 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
     private void fail(final Status status, final String reason) {
         LOG.warn(
                 "ending link of node {}: {}",
-                registration == null ? "(unregistered)" : registration.nodeId(),
-                status.getDescription());
+                registration == null ? "(unregistered)" : LogSafe.safe(registration.nodeId()),
+                LogSafe.safe(status.getDescription(), 256));
         if (registration != null) {
             service.closed(registration.nodeId(), this, reason);
         }

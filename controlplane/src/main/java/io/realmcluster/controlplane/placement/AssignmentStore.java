@@ -31,17 +31,21 @@ public final class AssignmentStore {
         this.keys = keys;
     }
 
-    /** A new instance bound to its owner, while the binding is still {@code bound} (null: none). */
+    /**
+     * A new instance bound to its owner, while the binding is still {@code bound} (null: none) and no
+     * assignment exists under its id: a new id never overwrites an instance (null when either fails).
+     */
     public Long place(final Leadership fence, final MapInstance instance, final String bound) {
         final ByteSequence binding = keys.binding(instance.getRealm(), instance.getMapId(), instance.getOwner());
         final Cmp unchanged = bound == null
                 ? new Cmp(binding, Cmp.Op.EQUAL, CmpTarget.version(0))
                 : new Cmp(binding, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(bound, StandardCharsets.UTF_8)));
+        final ByteSequence key = keys.instance(instance.getInstanceId());
         return store.fencedTxn(
                 fence.fence(),
-                List.of(unchanged),
+                List.of(unchanged, new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))),
                 List.of(
-                        put(keys.instance(instance.getInstanceId()), instance),
+                        put(key, instance),
                         Op.put(
                                 binding,
                                 ByteSequence.from(instance.getInstanceId(), StandardCharsets.UTF_8),

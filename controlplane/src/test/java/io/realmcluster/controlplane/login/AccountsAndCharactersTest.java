@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.common.auth.NodeTokenKey;
 import io.realmcluster.common.auth.PasswordHasher;
 import io.realmcluster.common.auth.SessionToken;
@@ -236,7 +237,12 @@ class AccountsAndCharactersTest {
                 MapCatalog.vanilla(List.of("main", "other")),
                 allowRegistration,
                 Duration.ofSeconds(30),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                new LoginGuard(
+                        LoginLimits.defaults(),
+                        Clock.fixed(NOW, ZoneOffset.UTC),
+                        new PrometheusRegistry(),
+                        Runnable::run));
     }
 
     /** One Login call straight on the service; its error thrown as the client would see it. */

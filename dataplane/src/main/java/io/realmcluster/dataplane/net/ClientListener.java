@@ -122,6 +122,16 @@ public final class ClientListener implements AutoCloseable {
     /** The same, with the egress thread made by {@code egressThread}. */
     public static ClientListener bind(
             final HostPort listen, final int ioThreads, final Serving serving, final ThreadFactory egressThread) {
+        return bind(listen, ioThreads, serving, egressThread, ClientLimits.defaults());
+    }
+
+    /** The same, with connections that have not said HELLO held to {@code limits}. */
+    public static ClientListener bind(
+            final HostPort listen,
+            final int ioThreads,
+            final Serving serving,
+            final ThreadFactory egressThread,
+            final ClientLimits limits) {
         final SessionContext context = new SessionContext(
                 serving.nodeId(),
                 serving.tokens(),
@@ -150,6 +160,7 @@ public final class ClientListener implements AutoCloseable {
             tcp = new ServerBootstrap()
                     .group(boss, workers)
                     .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                    .handler(new ConnectionGate(limits, serving.metrics(), SystemNanoClock.INSTANCE))
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                     .childHandler(clientPipeline(context))

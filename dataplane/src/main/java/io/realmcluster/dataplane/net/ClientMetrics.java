@@ -22,6 +22,8 @@ public final class ClientMetrics {
     private final Histogram arrivals;
     private final Counter standbys;
     private final Counter transitions;
+    private final Counter connectionsRefused;
+    private final Counter chatRefused;
 
     static final String STANDBY_OPENED = "opened";
     static final String STANDBY_ENTERED = "entered";
@@ -93,6 +95,21 @@ public final class ClientMetrics {
                         "Client sessions' changes of state (new, standby, claiming, authenticated, in_world, leaving, closed)")
                 .labelNames("from", "to")
                 .register(registry);
+        connectionsRefused = Counter.builder()
+                .name("realm_node_client_connections_refused")
+                .help("Client connections closed as they were accepted, by reason (accept_rate; pending_per_address, "
+                        + "pending_total: too many connections that have not said HELLO)")
+                .labelNames("reason")
+                .register(registry);
+        for (final String reason : new String[] {
+            ConnectionGate.ACCEPT_RATE, ConnectionGate.PENDING_PER_ADDRESS, ConnectionGate.PENDING_TOTAL
+        }) {
+            connectionsRefused.labelValues(reason);
+        }
+        chatRefused = Counter.builder()
+                .name("realm_node_chat_refused")
+                .help("Chat lines refused because their player spoke faster than the chat rate")
+                .register(registry);
         GaugeWithCallback.builder()
                 .name("realm_node_client_sessions")
                 .help("Open game client sessions")
@@ -103,6 +120,24 @@ public final class ClientMetrics {
     /** Counters that go nowhere, for tests that do not scrape. */
     public static ClientMetrics unregistered(final ClientSessions sessions) {
         return new ClientMetrics(new PrometheusRegistry(), sessions);
+    }
+
+    void connectionRefused(final String reason) {
+        connectionsRefused.labelValues(reason).inc();
+    }
+
+    /** Connections closed at accept for {@code reason} so far (tests). */
+    double connectionsRefused(final String reason) {
+        return connectionsRefused.labelValues(reason).get();
+    }
+
+    void chatRefused() {
+        chatRefused.inc();
+    }
+
+    /** Chat lines refused so far (tests). */
+    double chatRefusedCount() {
+        return chatRefused.get();
     }
 
     void datagramTaken() {

@@ -43,6 +43,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     static final long HELLO_TIMEOUT_MILLIS = 10_000;
     static final double FRAMES_PER_SECOND = 100;
     static final double FRAME_BURST = 200;
+    /** Chat lines a player may say a second on average, in bursts of {@link #CHAT_BURST}; past it a line is refused. */
+    static final double CHAT_PER_SECOND = 2;
+
+    static final double CHAT_BURST = 5;
     /**
      * How long a LOGOUT waits for its save to be durable before the client is told anyway (a
      * database that does not answer, a save log with no room): the save still lands when it can.
@@ -59,6 +63,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private final PlayerInputs inputs;
 
     private final RateLimiter frames;
+    private final RateLimiter chat;
     private final SessionLogin login;
     private final SessionEgress egress;
     private final SessionDatagrams datagrams;
@@ -79,6 +84,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         this.inputs = new PlayerInputs(context.metrics());
         this.login = new SessionLogin(this, context);
         this.frames = new RateLimiter(FRAMES_PER_SECOND, FRAME_BURST, context.nanoClock());
+        this.chat = new RateLimiter(CHAT_PER_SECOND, CHAT_BURST, context.nanoClock());
         this.egress = new SessionEgress(channel);
         this.datagrams = new SessionDatagrams(new RateLimiter(FRAMES_PER_SECOND, FRAME_BURST, context.nanoClock()));
     }
@@ -106,6 +112,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             stateTimer = null;
         }
         state = next;
+        if (from == SessionState.NEW) {
+            // HELLO said (or the connection ends): no longer one of the connections the port holds few of.
+            ConnectionGate.helloed(channel);
+        }
         context.metrics().transition(from, next);
         if (LOG.isDebugEnabled()) {
             LOG.debug(
@@ -256,9 +266,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     @Override
     public void say(final DirectBuffer text, final int offset, final int length) {
         final InstanceHost.Running running = inWorld("CHAT_SAY");
-        if (running != null) {
-            inputs.chat(running.agent().ingress(), characterId, text, offset, length);
+        if (running == null) {
+            return;
         }
+        if (!chat.tryAcquire()) {
+            // Said too fast: the line reaches nobody, and the flood costs the map nothing.
+            context.metrics().chatRefused();
+            return;
+        }
+        inputs.chat(running.agent().ingress(), characterId, text, offset, length);
     }
 
     @Override

@@ -1,10 +1,13 @@
 package io.realmcluster.dataplane.transfer;
 
+import java.util.List;
+
 /**
  * Named steps of a transfer where a test can make the node process die on the spot, as a crash
- * would: start the node with {@code -Drealm.failpoint=STEP} (or {@code REALM_FAILPOINT=STEP}) and
- * the process halts (exit code 137, no shutdown hooks, nothing flushed) the first time it reaches
- * that step. Unset, a failpoint is one comparison.
+ * would: start the node's JVM with {@code -Drealm.failpoint=STEP} and the process halts (exit code
+ * 137, no shutdown hooks, nothing flushed) the first time it reaches that step. Only that explicit
+ * flag on the command line arms one (no environment variable, nothing a running node can be told),
+ * and an armed node says so at start. Unset, a failpoint is one comparison.
  */
 public final class Failpoints {
     /** The source, once the freeze (IN_TRANSFER) is durable, before it offers the character. */
@@ -16,13 +19,24 @@ public final class Failpoints {
     /** The target, once its claim (the commit point) is durable, before it answers the offer. */
     public static final String TARGET_AFTER_CLAIM = "target-after-claim";
 
+    private static final List<String> STEPS =
+            List.of(SOURCE_AFTER_FREEZE, SOURCE_AFTER_OFFER, TARGET_BEFORE_CLAIM, TARGET_AFTER_CLAIM);
     private static final String ARMED = armed();
 
     private Failpoints() {}
 
     private static String armed() {
-        final String property = System.getProperty("realm.failpoint");
-        return property != null ? property : System.getenv("REALM_FAILPOINT");
+        return System.getProperty("realm.failpoint");
+    }
+
+    /** What a node started with a failpoint says at start (null when none is armed). */
+    public static String warning() {
+        if (ARMED == null) {
+            return null;
+        }
+        return STEPS.contains(ARMED)
+                ? "failpoint " + ARMED + " is armed (-Drealm.failpoint): this node halts when it gets there; tests only"
+                : "-Drealm.failpoint=" + ARMED + " names no step (steps are " + STEPS + "); nothing is armed";
     }
 
     /** Halt here when this step is the armed one. */

@@ -41,6 +41,7 @@ final class HandOvers {
     private final TargetNodes targets;
     private final NanoClock clock;
     private final String nodeId;
+    /** Not bounded by a size: each player of a moving map is in it at most once, so the maps' capacity bounds it. */
     private final ConcurrentLinkedQueue<Departing> queue = new ConcurrentLinkedQueue<>();
     /** Tasks sending batches, at most {@link #TASKS}; each takes what queued meanwhile. */
     private final AtomicInteger tasks = new AtomicInteger();

@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.common.auth.TokenSigner;
+import io.realmcluster.common.log.LogSafe;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
@@ -71,7 +72,9 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
 
     /**
      * The {@link #THREADS} threads a node runs these calls on: a fixed pool (gRPC's default grows
-     * a thread for every call at once, each wanting a database connection).
+     * a thread for every call at once, each wanting a database connection). Its queue is not bounded
+     * here: gRPC hands it every call's steps and has no answer for a refused one; what bounds it is the
+     * callers, nodes whose transfer pools are bounded (Departures, HandOvers).
      */
     public static ExecutorService threads() {
         return Executors.newFixedThreadPool(THREADS, new DefaultThreadFactory("transfer-in", true));
@@ -104,8 +107,8 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
         LOG.info(
                 "took character {} from {} into {} (transfer {}, epoch {})",
                 offer.getCharacterId(),
-                offer.getSourceNode(),
-                offer.getTargetInstanceId(),
+                LogSafe.safe(offer.getSourceNode()),
+                LogSafe.safe(offer.getTargetInstanceId()),
                 transferId,
                 claimed.epoch());
         response.onNext(accept(offer, claimed));
@@ -159,8 +162,8 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
                     "took {} of {} characters offered by {} (into {})",
                     taken,
                     n,
-                    offers.getOffers(0).getSourceNode(),
-                    offers.getOffers(0).getTargetInstanceId());
+                    LogSafe.safe(offers.getOffers(0).getSourceNode()),
+                    LogSafe.safe(offers.getOffers(0).getTargetInstanceId()));
         }
         response.onNext(TransferResults.newBuilder()
                 .addAllResults(Arrays.asList(results))

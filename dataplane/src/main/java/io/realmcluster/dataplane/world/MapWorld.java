@@ -22,6 +22,10 @@ import org.agrona.DirectBuffer;
 public final class MapWorld implements TickSimulation {
     /** Slack on the server's speed check for jitter in when inputs arrive. */
     static final float SPEED_SLACK = 1.5f;
+    /** The most time since a player's last move the speed check credits: standing still banks no distance. */
+    static final int MAX_CREDITED_SECONDS = 2;
+    /** How fast a falling player may drop, yards per second (vanilla's terminal velocity is about 60). */
+    static final float FALL_SPEED = 60f;
 
     private final WorldSettings settings;
     private final int mapId;
@@ -159,18 +163,15 @@ public final class MapWorld implements TickSimulation {
         final int player = players.indexOf(slot);
         final float nx = buffer.getFloat(offset + Inputs.MOVE_X);
         final float ny = buffer.getFloat(offset + Inputs.MOVE_Y);
+        final float nz = buffer.getFloat(offset + Inputs.MOVE_Z);
         final long tick = clock.tick();
-        final long elapsedTicks = Math.max(1, tick - players.lastMoveTick[player]);
-        final float allowed = Creatures.RUN_SPEED * elapsedTicks / ticksPerSecond * SPEED_SLACK + 0.5f;
-        if (!Float.isFinite(nx)
-                || !Float.isFinite(ny)
-                || EntityTable.distance(e.x[slot], e.y[slot], nx, ny) > allowed) {
+        if (!plausible(slot, nx, ny, nz, tick - players.lastMoveTick[player])) {
             rejectedMoves++;
             return;
         }
         final float fromX = e.x[slot];
         final float fromY = e.y[slot];
-        e.z[slot] = buffer.getFloat(offset + Inputs.MOVE_Z);
+        e.z[slot] = nz;
         e.o[slot] = buffer.getFloat(offset + Inputs.MOVE_O);
         e.changedTick[slot] = clock.inputTick();
         players.lastMoveTick[player] = tick;
@@ -179,6 +180,28 @@ public final class MapWorld implements TickSimulation {
         players.persistDirty[player] = true;
         e.moveTo(slot, nx, ny);
         transfers.crossed(slot, fromX, fromY);
+    }
+
+    /**
+     * Whether a player at {@code slot} could have reached ({@code nx}, {@code ny}, {@code nz}) running for
+     * {@code sinceLastMove} ticks: at most {@link #MAX_CREDITED_SECONDS} of them count (a player who stood
+     * still does not bank the distance), climbing counts as running, falling may be faster.
+     */
+    private boolean plausible(
+            final int slot, final float nx, final float ny, final float nz, final long sinceLastMove) {
+        if (!Float.isFinite(nx) || !Float.isFinite(ny) || !Float.isFinite(nz)) {
+            return false;
+        }
+        final long credited = Math.max(1, Math.min(sinceLastMove, (long) MAX_CREDITED_SECONDS * ticksPerSecond));
+        final float seconds = (float) credited / ticksPerSecond;
+        final float allowed = Creatures.RUN_SPEED * seconds * SPEED_SLACK + 0.5f;
+        final EntityTable e = entities;
+        final float across = EntityTable.distance(e.x[slot], e.y[slot], nx, ny);
+        final float dz = nz - e.z[slot];
+        if (dz >= 0) {
+            return across * across + dz * dz <= allowed * allowed;
+        }
+        return across <= allowed && -dz <= FALL_SPEED * seconds * SPEED_SLACK + 0.5f;
     }
 
     private void chat(final long entity, final DirectBuffer buffer, final int offset) {
@@ -276,7 +299,7 @@ public final class MapWorld implements TickSimulation {
         return players.count();
     }
 
-    /** Moves refused by the speed check. Tick thread. */
+    /** Moves refused by the speed check. Tick thread, read racily (metrics). */
     public long rejectedMoves() {
         return rejectedMoves;
     }

@@ -34,10 +34,12 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteOrder;
 import java.security.KeyPair;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -265,6 +267,113 @@ class ClientListenerTest {
                 "UNKNOWN_MAP");
         assertThat(metrics.rejectedCount(FrameError.WRONG_VERSION)).isEqualTo(1);
         assertThat(host.instance(CONTINENT).world().players()).isZero();
+    }
+
+    @Test
+    void connectionsWithoutHelloAreCappedPerAddressWhileAPlayerInTheWorldKeepsPlaying() throws Exception {
+        rebind(new ClientLimits(8, 64, 100_000));
+        final List<Socket> silent = new ArrayList<>();
+        try (TestClient player = new TestClient(listener.address())) {
+            final float[] at = position(inWorld(player, 21));
+            for (int i = 0; i < 300; i++) {
+                final Socket socket = new Socket();
+                socket.bind(new InetSocketAddress("127.0.0.3", 0));
+                socket.connect(
+                        new InetSocketAddress("127.0.0.1", listener.address().port()), 5_000);
+                silent.add(socket);
+            }
+            await().atMost(DEADLINE)
+                    .until(() -> metrics.connectionsRefused(ConnectionGate.PENDING_PER_ADDRESS) == 300 - 8);
+            // The player goes on: its moves are applied and answered.
+            player.send(o -> ClientMessages.move(player.buffer(), o, 1, at[0] + 0.3f, at[1], 0f, 0f, 0));
+            player.await(l -> l.startsWith("self 1 " + (at[0] + 0.3f)), DEADLINE);
+            // Another address still gets in, and logs in.
+            try (TestClient other = new TestClient(listener.address(), "127.0.0.2")) {
+                inWorld(other, 22);
+            }
+            // The flooder's held connections give their places back as they close.
+            for (final Socket socket : silent) {
+                socket.close();
+            }
+            try (TestClient again = new TestClient(listener.address(), "127.0.0.3")) {
+                inWorld(again, 23);
+            }
+            assertThat(metrics.connectionsRefused(ConnectionGate.PENDING_PER_ADDRESS))
+                    .isEqualTo(300 - 8);
+        } finally {
+            for (final Socket socket : silent) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void acceptsPastTheRateAreRefusedAndCounted() throws Exception {
+        rebind(new ClientLimits(10_000, 10_000, 20));
+        final List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) {
+                final Socket socket = new Socket();
+                socket.connect(
+                        new InetSocketAddress("127.0.0.1", listener.address().port()), 5_000);
+                sockets.add(socket);
+            }
+            await().atMost(DEADLINE).until(() -> metrics.connectionsRefused(ConnectionGate.ACCEPT_RATE) > 0);
+        } finally {
+            for (final Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aChatFloodIsRefusedAndCountedWhileThePlayerStaysConnected() throws IOException {
+        try (TestClient client = new TestClient(listener.address())) {
+            inWorld(client, 24);
+            for (int i = 0; i < 50; i++) {
+                final int line = i;
+                client.send(o -> ClientMessages.say(client.buffer(), o, "spam " + line));
+            }
+            client.send(o -> ClientMessages.ping(client.buffer(), o, 77));
+            client.await(l -> l.equals("pong 77"), DEADLINE);
+            assertThat(metrics.chatRefusedCount())
+                    .isGreaterThanOrEqualTo(50 - ClientSession.CHAT_BURST - 2)
+                    .isLessThanOrEqualTo(50 - ClientSession.CHAT_BURST);
+        }
+    }
+
+    @Test
+    void aSpeedHackIsRefusedAndCountedAndThePlayerStaysWhereItWas() throws IOException {
+        try (TestClient client = new TestClient(listener.address())) {
+            final float[] at = position(inWorld(client, 25));
+            client.send(o -> ClientMessages.move(client.buffer(), o, 1, at[0] + 500f, at[1], 0f, 0f, 0));
+            client.send(o -> ClientMessages.move(client.buffer(), o, 2, at[0], at[1], 300f, 0f, 0));
+            client.send(o -> ClientMessages.move(client.buffer(), o, 3, at[0] + 0.3f, at[1], 0f, 0f, 0));
+            // Only the legal step is applied; the teleport and the flight were refused on the map.
+            client.await(l -> l.startsWith("self 3 " + (at[0] + 0.3f)), DEADLINE);
+            await().atMost(DEADLINE)
+                    .until(() -> host.instance(CONTINENT).world().rejectedMoves() == 2);
+        }
+    }
+
+    /** Listen again, with these limits. */
+    private void rebind(final ClientLimits limits) {
+        listener.close();
+        listener = ClientListener.bind(
+                HostPort.parse("127.0.0.1:0"),
+                1,
+                new ClientListener.Serving(
+                        NODE,
+                        tokens.verifier(),
+                        tokens.standbySigner(),
+                        host,
+                        sessions,
+                        metrics,
+                        store,
+                        storeThreads,
+                        arrivals),
+                Thread::new,
+                limits);
     }
 
     @Test

@@ -34,7 +34,15 @@ final class TestClient implements AutoCloseable {
     byte[] cookie;
 
     TestClient(final HostPort node) throws IOException {
+        this(node, null);
+    }
+
+    /** A client whose connection leaves from {@code localAddress} (null: any; on Linux any of 127/8 is loopback). */
+    TestClient(final HostPort node, final String localAddress) throws IOException {
         socket = new Socket();
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+        }
         socket.connect(new InetSocketAddress(node.host(), node.port()), 5_000);
         socket.setSoTimeout(200);
         in = new DataInputStream(socket.getInputStream());

@@ -52,6 +52,33 @@ class MapWorldTest {
     }
 
     @Test
+    void standingStillBanksNoDistanceAndHeightIsCheckedToo() {
+        join(PLAYER, 0f, 0f);
+        // Ten minutes without a move: still only a couple of seconds of running are credited.
+        runTicks(SMALL.tickHz() * 600);
+        move(PLAYER, 1, 100f, 0f);
+        assertThat(world.position(PLAYER)).containsExactly(0f, 0f);
+        assertThat(world.rejectedMoves()).isEqualTo(1);
+        move(PLAYER, 2, 20f, 0f);
+        assertThat(world.position(PLAYER)).containsExactly(20f, 0f);
+        runTicks(1);
+        // Up through the air is no faster than running; a fall may be faster, but not from the sky.
+        moveUp(3, 20f, 30f);
+        runTicks(1);
+        moveUp(4, 20f, -2f);
+        runTicks(1);
+        moveUp(5, 20f, -60f);
+        moveUp(6, 20f, Float.POSITIVE_INFINITY);
+        assertThat(world.rejectedMoves()).isEqualTo(4);
+        assertThat(world.position(PLAYER)).containsExactly(20f, 0f);
+    }
+
+    private void moveUp(final int sequence, final float x, final float z) {
+        final int length = Inputs.encodeMove(input, 0, PLAYER, sequence, x, 0f, z, 0f, 0);
+        world.onInput(Inputs.MOVE, input, 0, length);
+    }
+
+    @Test
     void killingACreatureLeavesMoneyThatOnlyItsKillerLootsOnce() {
         final long creature = world.creatureNear(0f, 0f, 400f);
         final float[] at = world.position(creature);

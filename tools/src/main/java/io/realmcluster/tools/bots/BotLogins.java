@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  * answers come on gRPC threads; what a bot does with them runs on its loop.
  */
 final class BotLogins {
-    /** Login attempts while the control plane says UNAVAILABLE, half a second apart: 30 s in all. */
+    /** Attempts of a call while the control plane says UNAVAILABLE or busy, half a second apart: 30 s in all. */
     private static final int LOGIN_ATTEMPTS = 60;
 
     private static final long LOGIN_RETRY_MILLIS = 500;
@@ -77,7 +77,7 @@ final class BotLogins {
             if (config.accountsPassword() != null) {
                 login(grpc, bots.get(i), permits, 1);
             } else {
-                register(grpc, bots.get(i), permits);
+                register(grpc, bots.get(i), permits, 1);
             }
             fleet.progressIfDue();
         }
@@ -87,19 +87,21 @@ final class BotLogins {
         return LoginGrpc.newStub(grpc).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
-    private void register(final ManagedChannel grpc, final Bot bot, final Semaphore permits) {
+    private void register(final ManagedChannel grpc, final Bot bot, final Semaphore permits, final int attempt) {
         stub(grpc)
                 .registerAccount(
                         RegisterAccountRequest.newBuilder()
                                 .setName(bot.account)
                                 .setPassword(bot.password)
                                 .build(),
-                        unary(
-                                account -> createCharacter(grpc, bot, permits),
-                                error -> loginFailed(bot, permits, "register", error)));
+                        unary(account -> createCharacter(grpc, bot, permits, 1), error -> {
+                            if (!retried(error, false, attempt, bot, () -> register(grpc, bot, permits, attempt + 1))) {
+                                loginFailed(bot, permits, "register", error);
+                            }
+                        }));
     }
 
-    private void createCharacter(final ManagedChannel grpc, final Bot bot, final Semaphore permits) {
+    private void createCharacter(final ManagedChannel grpc, final Bot bot, final Semaphore permits, final int attempt) {
         stub(grpc)
                 .createCharacter(
                         PlayerCreateCharacterRequest.newBuilder()
@@ -110,14 +112,21 @@ final class BotLogins {
                                 .setRace(RACES[bot.index % RACES.length])
                                 .setClass_(CLASS)
                                 .build(),
-                        unary(
-                                character -> login(grpc, bot, permits, 1),
-                                error -> loginFailed(bot, permits, "create character", error)));
+                        unary(character -> login(grpc, bot, permits, 1), error -> {
+                            if (!retried(
+                                    error,
+                                    false,
+                                    attempt,
+                                    bot,
+                                    () -> createCharacter(grpc, bot, permits, attempt + 1))) {
+                                loginFailed(bot, permits, "create character", error);
+                            }
+                        }));
     }
 
     /**
-     * Log in; UNAVAILABLE (no node runs the character's map yet, or no control plane answers) is
-     * retried every half second for a while, as a game client would.
+     * Log in; UNAVAILABLE (no node runs the character's map yet, or no control plane answers) and
+     * RESOURCE_EXHAUSTED (the control plane is busy) are retried every half second for a while.
      */
     private void login(final ManagedChannel grpc, final Bot bot, final Semaphore permits, final int attempt) {
         final long started = System.nanoTime();
@@ -130,21 +139,36 @@ final class BotLogins {
                                 .setCharacter(bot.character)
                                 .build(),
                         unary(response -> loggedIn(bot, permits, response, started), error -> {
-                            if (Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE
-                                    && attempt < LOGIN_ATTEMPTS
-                                    && !fleet.stopRequested()) {
-                                try {
-                                    bot.loop.eventLoop.schedule(
-                                            () -> login(grpc, bot, permits, attempt + 1),
-                                            LOGIN_RETRY_MILLIS,
-                                            TimeUnit.MILLISECONDS);
-                                    return;
-                                } catch (final RejectedExecutionException stopped) {
-                                    // The run is ending: report the failure below.
-                                }
+                            if (!retried(error, true, attempt, bot, () -> login(grpc, bot, permits, attempt + 1))) {
+                                loginFailed(bot, permits, "login", error);
                             }
-                            loginFailed(bot, permits, "login", error);
                         }));
+    }
+
+    /**
+     * Call {@code again} in half a second, as a game client would, when the control plane said it is busy or
+     * throttled this address (RESOURCE_EXHAUSTED) or, for a login ({@code unavailableToo}), that no node runs
+     * the character's map yet (UNAVAILABLE); false when the bot gives up.
+     */
+    private boolean retried(
+            final Throwable error,
+            final boolean unavailableToo,
+            final int attempt,
+            final Bot bot,
+            final Runnable again) {
+        final Status.Code code = Status.fromThrowable(error).getCode();
+        final boolean busy =
+                code == Status.Code.RESOURCE_EXHAUSTED || (unavailableToo && code == Status.Code.UNAVAILABLE);
+        if (!busy || attempt >= LOGIN_ATTEMPTS || fleet.stopRequested()) {
+            return false;
+        }
+        try {
+            bot.loop.eventLoop.schedule(again, LOGIN_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (final RejectedExecutionException stopped) {
+            // The run is ending: the caller reports the failure.
+            return false;
+        }
     }
 
     private void loggedIn(final Bot bot, final Semaphore permits, final LoginResponse response, final long started) {

@@ -138,6 +138,7 @@ public final class LocalCluster implements Callable<Integer> {
                 .dataDirectory(run.resolve("etcd"))
                 .keepDataDirectory(true)
                 .stopOnJvmExit(false)
+                .autoCompaction("1h")
                 .start();
         out.println("local-cluster: starting PostgreSQL on 127.0.0.1:" + ports.postgres() + " (data in "
                 + run.resolve("postgres") + ")");
@@ -179,7 +180,12 @@ public final class LocalCluster implements Callable<Integer> {
                         "--rebalance-continents",
                         // The bots create thousands of accounts; a production realm keeps the default.
                         "--password-iterations",
-                        "10000"));
+                        "10000",
+                        // ...from one address: the per-address limits would hold them back.
+                        "--login-rate-per-ip",
+                        "1000000",
+                        "--registrations-per-ip",
+                        "1000000"));
         // Nodes would only retry until the control plane listens; start them once it does.
         awaitNodes(HostPort.parse(controlPlane), 0);
         for (int i = 1; i <= nodes; i++) {
@@ -202,7 +208,12 @@ public final class LocalCluster implements Callable<Integer> {
                             "--token-public-keys",
                             tokenPublicKey.toString(),
                             "--db-url",
-                            postgres.jdbcUrl()));
+                            postgres.jdbcUrl(),
+                            // Its bots connect from one address, all at once when a continent moves.
+                            "--client-pending-per-ip",
+                            "1000000",
+                            "--client-accepts-per-second",
+                            "1000000"));
         }
 
         final ListNodesResponse registered = awaitNodes(HostPort.parse(controlPlane), nodes);
