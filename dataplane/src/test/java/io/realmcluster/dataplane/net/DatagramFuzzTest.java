@@ -9,34 +9,19 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.MockTicker;
-import io.netty.util.concurrent.Ticker;
-import io.realmcluster.common.auth.SessionToken;
-import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.dataplane.pipeline.Ingress;
 import io.realmcluster.dataplane.pipeline.Inputs;
-import io.realmcluster.dataplane.pipeline.SaveLog;
-import io.realmcluster.dataplane.store.EphemeralCharacterStore;
-import io.realmcluster.dataplane.tick.TickScheduler;
-import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.dataplane.world.FrameText;
-import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.FrameError;
-import io.realmcluster.proto.client.Frames;
 import io.realmcluster.proto.client.ServerMessages;
-import io.realmcluster.proto.v1.AssignmentSet;
-import io.realmcluster.proto.v1.InstanceState;
-import io.realmcluster.proto.v1.MapInstance;
-import io.realmcluster.proto.v1.MapKind;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntUnaryOperator;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -49,28 +34,20 @@ import org.junit.jupiter.api.BeforeEach;
  * datagram without the session's cookie from its address puts nothing on the map's ring and gets no reply;
  * one with them puts exactly the MOVE it carries there, or answers the PING it carries with a smaller PONG;
  * every datagram's buffer is released. The map's tick thread lets go of the map once the player is in, so
- * the test reads its ring. In the normal suite this replays the seeds under src/test/resources;
+ * the test reads its ring (see {@link EmbeddedPlayer}). In the normal suite this replays the seeds under src/test/resources;
  * {@code JAZZER_FUZZ=1} fuzzes.
  */
 class DatagramFuzzTest {
-    private static final String NODE = "node-d";
-    private static final String CONTINENT = "main.0";
-    private static final long CHARACTER = 7;
+    private static final long CHARACTER = EmbeddedPlayer.CHARACTER;
     private static final InetSocketAddress NODE_ADDRESS = new InetSocketAddress("127.0.0.1", 4000);
     private static final InetSocketAddress PLAYER_ADDRESS = new InetSocketAddress("127.0.0.1", 5000);
     private static final InetSocketAddress OTHER_ADDRESS = new InetSocketAddress("127.0.0.1", 5001);
     private static final int MODES = 4;
 
-    private final SessionToken tokens =
-            new SessionToken(TokenSecret.of("datagram-fuzz-test-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
-    private final MockTicker ticker = Ticker.newMockTicker();
-    private final ClientSessions sessions = new ClientSessions(8);
-    private final ClientMetrics metrics = ClientMetrics.unregistered(sessions);
-    private final UnsafeBuffer frame =
-            new UnsafeBuffer(new byte[ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY]);
     private final List<String> reachedRing = new ArrayList<>();
-    private TickScheduler scheduler;
-    private EmbeddedChannel tcp;
+    private EmbeddedPlayer player;
+    private MockTicker ticker;
+    private ClientMetrics metrics;
     private EmbeddedChannel udp;
     private Ingress ingress;
     private long sessionId;
@@ -79,48 +56,13 @@ class DatagramFuzzTest {
 
     @BeforeEach
     void playerInTheWorld() {
-        scheduler = new TickScheduler(1, Throwable::printStackTrace);
-        final InstanceHost host =
-                new InstanceHost(NODE, scheduler, SaveLog.allocate(1 << 16), gone -> {}, (id, durations, cpu) -> {});
-        host.apply(AssignmentSet.newBuilder()
-                .addInstances(MapInstance.newBuilder()
-                        .setInstanceId(CONTINENT)
-                        .setMapId(0)
-                        .setKind(MapKind.MAP_KIND_CONTINENT)
-                        .setRealm("main")
-                        .setNodeId(NODE)
-                        .setEpoch(1)
-                        .setState(InstanceState.INSTANCE_STATE_PENDING))
-                .build());
-        final SessionContext context = new SessionContext(
-                NODE,
-                tokens,
-                host,
-                sessions,
-                metrics,
-                () -> TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime()) + 1_700_000_000_000L,
-                ticker::nanoTime,
-                new CharacterClaims(new EphemeralCharacterStore(), Runnable::run, NODE),
-                new Handover(tokens, System::currentTimeMillis),
-                new Arrivals());
-        tcp = EmbeddedChannel.builder()
-                .ticker(ticker)
-                .handlers(ClientListener.clientPipeline(context))
-                .build();
-        final byte[] token = tokens.issue(new SessionToken.Claims(
-                100, CHARACTER, "main", NODE, context.epochClock().time() + 60_000));
-        sendTcp(o -> ClientMessages.hello(frame, o, ClientProtocol.VERSION, token));
-        sendTcp(o -> ClientMessages.enterWorld(frame, o, CONTINENT));
-        readWelcome();
-        assertThat(metrics.transitionCount(SessionState.AUTHENTICATED, SessionState.IN_WORLD))
-                .isEqualTo(1);
-        // From here the test reads the map's ring: nothing else does.
-        final InstanceHost.Running map = host.instance(CONTINENT);
-        scheduler.remove(map.agent());
-        ingress = map.agent().ingress();
-        ingress.drain((type, buffer, index, length) -> {}, Integer.MAX_VALUE);
-
-        udp = new EmbeddedChannel(new DatagramHandler(sessions, metrics));
+        player = new EmbeddedPlayer();
+        ticker = player.ticker;
+        metrics = player.metrics;
+        ingress = player.ingress;
+        sessionId = player.sessionId;
+        cookie = player.cookie;
+        udp = new EmbeddedChannel(new DatagramHandler(player.sessions, metrics));
         // The player's first datagram binds its session to its address.
         final UnsafeBuffer ping = new UnsafeBuffer(new byte[ClientProtocol.DATAGRAM_BODY + 16]);
         final int length = header(ping, sessionId, cookie) + ClientMessages.ping(ping, ClientProtocol.DATAGRAM_BODY, 1);
@@ -133,10 +75,9 @@ class DatagramFuzzTest {
         if (udp != null) {
             udp.finishAndReleaseAll();
         }
-        if (tcp != null) {
-            tcp.finishAndReleaseAll();
+        if (player != null) {
+            player.close();
         }
-        scheduler.close();
     }
 
     @FuzzTest(maxDuration = "60s")
@@ -341,33 +282,5 @@ class DatagramFuzzTest {
         public void logout() {
             tcpOnly = true;
         }
-    }
-
-    private void sendTcp(final IntUnaryOperator encoder) {
-        final int length = Frames.prefix(frame, 0, encoder.applyAsInt(ClientProtocol.LENGTH_PREFIX));
-        tcp.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOf(frame.byteArray(), length)));
-        tcp.runPendingTasks();
-    }
-
-    /** The session id and cookie from the WELCOME the node wrote. */
-    private void readWelcome() {
-        for (ByteBuf out = tcp.readOutbound(); out != null; out = tcp.readOutbound()) {
-            try {
-                while (out.isReadable()) {
-                    final int length = out.readUnsignedShortLE();
-                    final byte[] body = new byte[length];
-                    out.readBytes(body);
-                    if (body[0] == ClientProtocol.WELCOME) {
-                        final UnsafeBuffer welcome = new UnsafeBuffer(body);
-                        sessionId = welcome.getLong(ClientProtocol.WELCOME_SESSION, ByteOrder.LITTLE_ENDIAN);
-                        cookie = new byte[ClientProtocol.COOKIE_BYTES];
-                        welcome.getBytes(ClientProtocol.WELCOME_COOKIE, cookie);
-                    }
-                }
-            } finally {
-                out.release();
-            }
-        }
-        assertThat(cookie).as("the WELCOME's cookie").isNotNull();
     }
 }
