@@ -2,6 +2,8 @@ package io.realmcluster.dataplane.world;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.realmcluster.dataplane.pipeline.Ingress;
@@ -15,7 +17,10 @@ import java.util.HashSet;
 import java.util.Set;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Arbitrary records of every input type (and unknown ones) on a map's ingress ring, in a few rounds with a
@@ -53,6 +58,20 @@ class IngressFuzzTest {
     private final Outbox outbox = Outbox.allocate(1 << 20, ClientProtocol.MAX_BODY);
     private final UnsafeBuffer record = new UnsafeBuffer(new byte[MAX_BODY]);
     private final CachedNanoClock clock = new CachedNanoClock();
+
+    private final Logger worldLog = (Logger) LoggerFactory.getLogger(MapWorld.class);
+    private final Level worldLevel = worldLog.getLevel();
+
+    @BeforeEach
+    void quietWorld() {
+        // Each execution's map logs its first malformed input: writing those was most of the fuzzer's time.
+        worldLog.setLevel(Level.ERROR);
+    }
+
+    @AfterEach
+    void loudWorld() {
+        worldLog.setLevel(worldLevel);
+    }
 
     @FuzzTest(maxDuration = "60s")
     void anyRecordsOnTheIngressRingLeaveTheTickRunningAndTheNextJoinApplied(final FuzzedDataProvider data) {
