@@ -119,6 +119,11 @@ final class NodeMetrics {
                 .help("Save transactions that failed (database down or refusing) and were retried")
                 .callback(cb -> cb.call(saves.failures()))
                 .register(registry);
+        CounterWithCallback.builder()
+                .name("realm_node_save_records_malformed")
+                .help("Save log records of an unknown type or length, dropped (a map of this node is at fault)")
+                .callback(cb -> cb.call(saves.malformed()))
+                .register(registry);
         GaugeWithCallback.builder()
                 .name("realm_node_saves_pending")
                 .help("Characters waiting to be saved")

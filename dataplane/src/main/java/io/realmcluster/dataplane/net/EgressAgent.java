@@ -12,6 +12,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.MessageHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's egress thread: drains every map's {@link Outbox}, gathers each session's frames of
@@ -21,6 +23,7 @@ import org.agrona.concurrent.MessageHandler;
  * closed as a slow consumer.
  */
 final class EgressAgent implements Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(EgressAgent.class);
     private static final int DRAIN_LIMIT = 16_384;
 
     private final InstanceHost instances;
@@ -31,6 +34,7 @@ final class EgressAgent implements Agent {
     private final byte[] copy = new byte[ClientProtocol.MAX_BODY];
     private ClientSession[] touched = new ClientSession[1024];
     private int touchedCount;
+    private long malformed;
 
     EgressAgent(
             final InstanceHost instances,
@@ -56,6 +60,12 @@ final class EgressAgent implements Agent {
     }
 
     private void onFrame(final int type, final MutableDirectBuffer buffer, final int index, final int length) {
+        if ((type != Outbox.FRAME && type != Outbox.FRAME_THEN_CLOSE)
+                || length <= Outbox.BODY_OFFSET
+                || length - Outbox.BODY_OFFSET > ClientProtocol.MAX_BODY) {
+            malformed(type, length);
+            return;
+        }
         final ClientSession session = sessions.at(buffer.getInt(index + Outbox.SESSION_OFFSET));
         if (session == null || session.characterId() != buffer.getLong(index + Outbox.ENTITY_OFFSET)) {
             return;
@@ -74,6 +84,22 @@ final class EgressAgent implements Agent {
         if (type == Outbox.FRAME_THEN_CLOSE) {
             egress.closeAfterPending();
         }
+    }
+
+    /** Drop a message no map writes: counted, and the first logged (the egress thread must not log a flood). */
+    private void malformed(final int type, final int length) {
+        if (malformed++ == 0) {
+            LOG.warn(
+                    "dropped an outbox message of type {} and {} bytes, which no map writes (a map of this node is "
+                            + "at fault); later ones are only counted",
+                    type,
+                    length);
+        }
+    }
+
+    /** Outbox messages of an unknown type or length, dropped. The egress thread (tests). */
+    long malformed() {
+        return malformed;
     }
 
     private void append(final ByteBuf out, final DirectBuffer body, final int offset, final int length) {

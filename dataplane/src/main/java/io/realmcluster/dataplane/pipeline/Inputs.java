@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.pipeline;
 
+import io.realmcluster.proto.client.ClientProtocol;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -102,6 +103,8 @@ public final class Inputs {
     public static final int DEPARTED_SESSION = 8;
     public static final int DEPARTED_FRAME_LENGTH = 12;
     public static final int DEPARTED_FRAME = 14;
+    /** The longest REDIRECT a DEPARTED carries: one client frame's body, what the map's outbox takes. */
+    public static final int MAX_DEPARTED_FRAME = ClientProtocol.MAX_BODY;
 
     public static final int FAILED_SESSION = 8;
     public static final int FAILED_EPOCH = 12;
@@ -267,8 +270,11 @@ public final class Inputs {
             return length > CHAT_TEXT && length == CHAT_TEXT + (buffer.getByte(offset + CHAT_TEXT_LENGTH) & 0xFF);
         }
         if (type == DEPARTED) {
-            return length >= DEPARTED_FRAME
-                    && length == DEPARTED_FRAME + (buffer.getShort(offset + DEPARTED_FRAME_LENGTH) & 0xFFFF);
+            if (length < DEPARTED_FRAME) {
+                return false;
+            }
+            final int frameLength = buffer.getShort(offset + DEPARTED_FRAME_LENGTH) & 0xFFFF;
+            return frameLength <= MAX_DEPARTED_FRAME && length == DEPARTED_FRAME + frameLength;
         }
         return length == expectedLength(type);
     }

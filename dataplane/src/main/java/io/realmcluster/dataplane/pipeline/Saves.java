@@ -114,6 +114,11 @@ public final class Saves {
         buffer.putFloat(offset + TO_O, o);
     }
 
+    /** Whether a record of {@code type} and {@code length} bytes is one of these. */
+    public static boolean wellFormed(final int type, final int length) {
+        return type >= SNAPSHOT && type <= DEPART && length == LENGTH;
+    }
+
     public static long character(final DirectBuffer buffer, final int offset) {
         return buffer.getLong(offset + CHARACTER);
     }

@@ -54,7 +54,13 @@ public final class Saver implements Agent {
         final AtomicLong batches = new AtomicLong();
         final AtomicLong failures = new AtomicLong();
         final AtomicLong batchNanos = new AtomicLong();
+        final AtomicLong malformed = new AtomicLong();
         volatile int pending;
+
+        /** Save log records of an unknown type or length, dropped unread. */
+        public long malformed() {
+            return malformed.get();
+        }
 
         /** Character saves that landed. */
         public long saved() {
@@ -187,7 +193,14 @@ public final class Saver implements Agent {
     }
 
     private void onRecord(final int type, final MutableDirectBuffer buffer, final int index, final int length) {
-        if (length != Saves.LENGTH) {
+        if (!Saves.wellFormed(type, length)) {
+            if (stats.malformed.getAndIncrement() == 0) {
+                LOG.warn(
+                        "dropped a save log record of type {} and {} bytes, which no map writes (a map of this node "
+                                + "is at fault); later ones are only counted in realm_node_save_records_malformed",
+                        type,
+                        length);
+            }
             return;
         }
         final long character = Saves.character(buffer, index);

@@ -7,6 +7,8 @@ import io.realmcluster.dataplane.tick.TickSimulation;
 import io.realmcluster.proto.client.DisconnectReason;
 import java.util.SplittableRandom;
 import org.agrona.DirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The simulation of one map instance: players move (at a speed the server checks), creatures live
@@ -20,6 +22,7 @@ import org.agrona.DirectBuffer;
  * saved (persistence).
  */
 public final class MapWorld implements TickSimulation {
+    private static final Logger LOG = LoggerFactory.getLogger(MapWorld.class);
     /** Slack on the server's speed check for jitter in when inputs arrive. */
     static final float SPEED_SLACK = 1.5f;
     /** The most time since a player's last move the speed check credits: standing still banks no distance. */
@@ -46,6 +49,8 @@ public final class MapWorld implements TickSimulation {
 
     private long rejectedMoves;
     private long rejectedInputs;
+    /** Whether a malformed input was logged: the first is, the rest only counted (the tick thread must not log a flood). */
+    private boolean reportedMalformed;
 
     /**
      * A map with its creatures spawned around ({@code centerX}, {@code centerY}); {@code saves}
@@ -96,6 +101,15 @@ public final class MapWorld implements TickSimulation {
     public void onInput(final int type, final DirectBuffer buffer, final int offset, final int length) {
         if (!Inputs.wellFormed(type, buffer, offset, length)) {
             rejectedInputs++;
+            if (!reportedMalformed) {
+                reportedMalformed = true;
+                LOG.warn(
+                        "map {} dropped an input of type {} and {} bytes that has no input's shape (its producer on "
+                                + "this node is at fault); later ones are only counted in the map's rejected inputs",
+                        mapId,
+                        type,
+                        length);
+            }
             return;
         }
         switch (type) {
