@@ -1,7 +1,9 @@
 package io.realmcluster.common.grpc;
 
 import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
@@ -50,7 +52,22 @@ public final class GrpcServers {
             final Executor executor,
             final List<BindableService> services,
             final ServerInterceptor... interceptors) {
-        final NettyServerBuilder builder = NettyServerBuilder.forAddress(listen.toSocketAddress())
+        return start(what, listen, InsecureServerCredentials.create(), health, executor, services, interceptors);
+    }
+
+    /**
+     * {@link #start(String, HostPort, HealthStatusManager, Executor, List, ServerInterceptor...)}
+     * speaking TLS with {@code credentials} (see {@link GrpcTls}).
+     */
+    public static Server start(
+            final String what,
+            final HostPort listen,
+            final ServerCredentials credentials,
+            final HealthStatusManager health,
+            final Executor executor,
+            final List<BindableService> services,
+            final ServerInterceptor... interceptors) {
+        final NettyServerBuilder builder = NettyServerBuilder.forAddress(listen.toSocketAddress(), credentials)
                 .permitKeepAliveTime(MIN_CLIENT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .addService(health.getHealthService())
