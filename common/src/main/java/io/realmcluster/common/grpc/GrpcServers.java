@@ -67,11 +67,42 @@ public final class GrpcServers {
             final Executor executor,
             final List<BindableService> services,
             final ServerInterceptor... interceptors) {
+        return start(what, listen, credentials, health, null, executor, services, interceptors);
+    }
+
+    /**
+     * A server speaking TLS with {@code credentials} whose every call (health and reflection
+     * included) runs on {@code calls}, which answers RESOURCE_EXHAUSTED when it is full.
+     */
+    public static Server start(
+            final String what,
+            final HostPort listen,
+            final ServerCredentials credentials,
+            final HealthStatusManager health,
+            final CallPool calls,
+            final List<BindableService> services,
+            final ServerInterceptor... interceptors) {
+        return start(what, listen, credentials, health, calls, null, services, interceptors);
+    }
+
+    private static Server start(
+            final String what,
+            final HostPort listen,
+            final ServerCredentials credentials,
+            final HealthStatusManager health,
+            final CallPool calls,
+            final Executor executor,
+            final List<BindableService> services,
+            final ServerInterceptor... interceptors) {
         final NettyServerBuilder builder = NettyServerBuilder.forAddress(listen.toSocketAddress(), credentials)
                 .permitKeepAliveTime(MIN_CLIENT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
+        if (calls != null) {
+            // Admission runs on the transport's thread; the call itself on the pool.
+            builder.directExecutor().intercept(calls);
+        }
         if (executor != null) {
             builder.executor(executor);
         }

@@ -161,7 +161,7 @@ class GrpcTlsTest {
                 LOOPBACK,
                 tls.mutualServer(),
                 new HealthStatusManager(),
-                null,
+                (java.util.concurrent.Executor) null,
                 List.of(Callers.only(true, admin, Role.OPERATOR)));
         closing.add(() -> GrpcServers.shutdown(server, 1_000));
         return GrpcServers.boundAddress(server, LOOPBACK);
