@@ -75,10 +75,15 @@ class CommandLineIT {
                     ETCD.endpoint(),
                     "--listen",
                     busy,
+                    "--internal-listen",
+                    "127.0.0.1:0",
                     "--metrics-listen",
                     "127.0.0.1:0");
             assertThat(cp.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
-            assertOneLine(cp, "controlplane: error: cannot listen for gRPC on " + busy + ": address already in use");
+            assertOneLine(
+                    cp,
+                    "controlplane: error: cannot listen for players (--listen) on " + busy
+                            + ": address already in use");
 
             final JavaProcess node = binaries.run(
                     Binaries.DATAPLANE,
@@ -216,6 +221,8 @@ class CommandLineIT {
                     "cp-config",
                     "--config",
                     config.toString(),
+                    "--internal-listen",
+                    "127.0.0.1:0",
                     "--metrics-listen",
                     "127.0.0.1:0");
             cp.awaitOutput("control plane cp-from-file serving gRPC on " + fromFile, EXIT_DEADLINE);

@@ -48,9 +48,12 @@ public final class FailoverBench implements Callable<Integer> {
             try (JavaProcess controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain")
                             .name("bench-cp")
                             .args(List.of(
+                                    "--insecure-plaintext",
                                     "--etcd",
                                     etcd.endpoint(),
                                     "--listen",
+                                    "127.0.0.1:0",
+                                    "--internal-listen",
                                     cp.toString(),
                                     "--metrics-listen",
                                     "127.0.0.1:0",
@@ -112,6 +115,7 @@ public final class FailoverBench implements Callable<Integer> {
                 // Nothing logs in here; the node only needs some key to start.
                 .env("REALM_TOKEN_SECRET", "failover-bench-token-secret-0123456789abcdef")
                 .args(List.of(
+                        "--insecure-plaintext",
                         "--node-id",
                         id,
                         "--controlplane",

@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.transfer;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -146,6 +147,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
 
     /**
      * @param deadline how long a transfer may take from freeze to commit before it is called off
+     * @param credentials how offers reach target nodes (this node's certificate, or plaintext)
      */
     public Departures(
             final String nodeId,
@@ -153,13 +155,14 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
             final InstanceHost instances,
             final Router router,
             final Redirector redirector,
-            final Duration deadline) {
+            final Duration deadline,
+            final ChannelCredentials credentials) {
         this(
                 nodeId,
                 store,
                 SourceMaps.of(instances),
                 router,
-                new GrpcTargetNodes(),
+                new GrpcTargetNodes(credentials),
                 redirector,
                 deadline,
                 SystemNanoClock.INSTANCE,
