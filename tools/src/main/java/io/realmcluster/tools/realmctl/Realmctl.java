@@ -26,7 +26,8 @@ import picocli.CommandLine.ScopeType;
             CordonCommand.Uncordon.class,
             MoveCommand.Drain.class,
             MoveCommand.class,
-            CheckCommand.class
+            CheckCommand.class,
+            PkiCommand.class
         },
         footer = {
             "",
