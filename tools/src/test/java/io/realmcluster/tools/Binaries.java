@@ -34,6 +34,7 @@ final class Binaries implements AutoCloseable {
     static final String CONTROLPLANE = "io.realmcluster.controlplane.ControlPlaneMain";
     static final String DATAPLANE = "io.realmcluster.dataplane.NodeMain";
     static final String REALMCTL = "io.realmcluster.tools.realmctl.Realmctl";
+    private static final long ADMIN_DEADLINE_MILLIS = 10_000;
     /** The key nodes check session tokens with, given to every node these tests start (control planes take a file). */
     static final String TOKEN_SECRET = "process-level-tests-token-secret-0123456789abcdef";
 
@@ -90,7 +91,9 @@ final class Binaries implements AutoCloseable {
 
     /** The Admin API of control planes (their internal listeners), as the tests' operator. */
     AdminClient admin(final List<HostPort> controlPlanes, final long timeoutMillis) {
-        return new AdminClient(controlPlanes, timeoutMillis, operator());
+        // The first TLS handshakes of a JVM (class loading, JIT of the EC code) can take seconds on a busy
+        // machine: a deadline shorter than that would fail a test on the handshake, not on what it checks.
+        return new AdminClient(controlPlanes, Math.max(timeoutMillis, ADMIN_DEADLINE_MILLIS), operator());
     }
 
     /** TLS as {@code role} {@code name} for a channel of the test itself (closed with these binaries). */
