@@ -7,10 +7,14 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.common.auth.PasswordHasher;
 import io.realmcluster.common.db.Database;
+import io.realmcluster.common.grpc.CallPool;
+import io.realmcluster.common.grpc.Callers;
 import io.realmcluster.common.grpc.ClientAddress;
 import io.realmcluster.common.grpc.GrpcServers;
+import io.realmcluster.common.grpc.GrpcTls;
 import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.Role;
 import io.realmcluster.controlplane.admin.AdminService;
 import io.realmcluster.controlplane.catalog.MapCatalog;
 import io.realmcluster.controlplane.characters.CharacterSweeper;
@@ -68,9 +72,23 @@ public final class ControlPlane implements AutoCloseable {
 
     private LoginGuard loginGuard;
     private Database database;
-    private Server server;
+    /**
+     * Threads of each listener. Node links and operators get more than players: a login flood fills
+     * the public pool (and is refused RESOURCE_EXHAUSTED) without taking a thread from a node's link.
+     */
+    private static final int INTERNAL_THREADS = 8;
+
+    private static final int INTERNAL_QUEUE = 2_048;
+    private static final int PUBLIC_THREADS = 4;
+    private static final int PUBLIC_QUEUE = 256;
+    private GrpcTls tls;
+    private CallPool internalCalls;
+    private CallPool publicCalls;
+    private Server internalServer;
+    private Server publicServer;
     private MetricsEndpoint metricsEndpoint;
-    private HostPort grpcAddress;
+    private HostPort internalAddress;
+    private HostPort publicAddress;
 
     public ControlPlane(final ControlPlaneConfig config) {
         this.config = config;
@@ -107,30 +125,55 @@ public final class ControlPlane implements AutoCloseable {
             });
             final AckRecorder acks = new AckRecorder(store, keys);
             nodeLinks.connect(acks::record, publisher::wake);
-            forwarder = new LeaderForwarder(config.id(), controlPlanes);
+            tls = GrpcTls.orPlaintext(config.tls());
+            if (tls != null) {
+                tls.requireRole(Role.CONTROLPLANE);
+            }
+            final boolean identified = tls != null;
+            forwarder = new LeaderForwarder(config.id(), controlPlanes, tls);
             final LoginParts login = login(catalog, keys);
-            server = GrpcServers.start(
-                    "gRPC",
-                    config.listen(),
+            internalCalls = new CallPool("grpc-internal", INTERNAL_THREADS, INTERNAL_QUEUE);
+            internalServer = GrpcServers.start(
+                    "nodes and operators (--internal-listen)",
+                    config.internalListen(),
+                    GrpcTls.mutualServer(tls),
                     health,
-                    null,
+                    internalCalls,
                     MAX_INBOUND_BYTES,
                     List.of(
-                            nodeLinks,
-                            new AdminService(
-                                    store,
-                                    keys,
-                                    view,
-                                    catalog,
-                                    controlPlanes,
-                                    login.accounts(),
-                                    login.characters(),
-                                    database == null ? null : new InvariantChecker(database, STALE_TRANSFER_SECONDS)),
-                            new PlacementService(catalog, controller, forwarder, view),
-                            login.service()),
-                    PlacementService.interceptor(),
+                            Callers.only(identified, nodeLinks, Role.NODE),
+                            Callers.only(
+                                    identified,
+                                    new AdminService(
+                                            store,
+                                            keys,
+                                            view,
+                                            catalog,
+                                            controlPlanes,
+                                            login.accounts(),
+                                            login.characters(),
+                                            database == null
+                                                    ? null
+                                                    : new InvariantChecker(database, STALE_TRANSFER_SECONDS)),
+                                    Role.OPERATOR),
+                            Callers.only(
+                                    identified,
+                                    new PlacementService(catalog, controller, forwarder, view),
+                                    Role.NODE,
+                                    Role.CONTROLPLANE)),
+                    PlacementService.interceptor());
+            internalAddress = GrpcServers.boundAddress(internalServer, config.internalListen());
+            publicCalls = new CallPool("grpc-public", PUBLIC_THREADS, PUBLIC_QUEUE);
+            publicServer = GrpcServers.start(
+                    "players (--listen)",
+                    config.listen(),
+                    GrpcTls.publicServer(tls),
+                    health,
+                    publicCalls,
+                    MAX_INBOUND_BYTES,
+                    List.of(login.service()),
                     ClientAddress.interceptor());
-            grpcAddress = GrpcServers.boundAddress(server, config.listen());
+            publicAddress = GrpcServers.boundAddress(publicServer, config.listen());
             controller.start();
             publisher.start();
             view.start();
@@ -147,9 +190,12 @@ public final class ControlPlane implements AutoCloseable {
             }
             health.setStatus("", ServingStatus.SERVING);
             LOG.info(
-                    "control plane {} serving gRPC on {}, metrics on http://{}/metrics, etcd {} (prefix {})",
+                    "control plane {} serving gRPC on {} for players, {} for nodes and operators ({}), metrics on "
+                            + "http://{}/metrics, etcd {} (prefix {})",
                     config.id(),
-                    grpcAddress,
+                    publicAddress,
+                    internalAddress,
+                    tls == null ? "no TLS" : "mutual TLS as " + tls.identity(),
                     metricsEndpoint.address(),
                     store.describeEndpoints(),
                     keys.root());
@@ -160,8 +206,14 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /** The internal listener: nodes, peer replicas, operators. */
     public HostPort grpcAddress() {
-        return grpcAddress;
+        return internalAddress;
+    }
+
+    /** The public listener: players' Login. */
+    public HostPort publicAddress() {
+        return publicAddress;
     }
 
     public HostPort metricsAddress() {
@@ -206,18 +258,23 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private ControlPlaneReplica self() {
-        final String host = config.placement().advertiseHost() != null
-                ? config.placement().advertiseHost()
-                : HostPort.advertisable(grpcAddress.host());
         return ControlPlaneReplica.newBuilder()
                 .setId(config.id())
-                .setGrpc(Endpoint.newBuilder().setHost(host).setPort(grpcAddress.port()))
+                .setGrpc(advertised(internalAddress))
+                .setPublicGrpc(advertised(publicAddress))
                 .setVersion(
                         ControlPlane.class.getPackage().getImplementationVersion() == null
                                 ? "dev"
                                 : ControlPlane.class.getPackage().getImplementationVersion())
                 .setStartedAtUnixMs(System.currentTimeMillis())
                 .build();
+    }
+
+    private Endpoint advertised(final HostPort bound) {
+        final String host = config.placement().advertiseHost() != null
+                ? config.placement().advertiseHost()
+                : HostPort.advertisable(bound.host());
+        return Endpoint.newBuilder().setHost(host).setPort(bound.port()).build();
     }
 
     @Override
@@ -242,8 +299,17 @@ public final class ControlPlane implements AutoCloseable {
         if (nodeLinks != null) {
             nodeLinks.beginShutdown();
         }
-        if (server != null) {
-            GrpcServers.shutdown(server, 1_000);
+        if (publicServer != null) {
+            GrpcServers.shutdown(publicServer, 1_000);
+        }
+        if (internalServer != null) {
+            GrpcServers.shutdown(internalServer, 1_000);
+        }
+        if (publicCalls != null) {
+            publicCalls.close();
+        }
+        if (internalCalls != null) {
+            internalCalls.close();
         }
         if (forwarder != null) {
             forwarder.close();
@@ -259,6 +325,9 @@ public final class ControlPlane implements AutoCloseable {
         }
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
+        }
+        if (tls != null) {
+            tls.close();
         }
     }
 }

@@ -3,12 +3,17 @@ package io.realmcluster.controlplane;
 import io.realmcluster.common.auth.TokenSigner;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.controlplane.login.LoginLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-/** Settings of one control-plane replica, as parsed from its command line. */
+/**
+ * Settings of one control-plane replica, as parsed from its command line. {@code listen} is the
+ * public listener (players: Login), {@code internalListen} the internal one (nodes, replicas,
+ * operators); {@code tls} null runs both without TLS ({@code --insecure-plaintext}).
+ */
 public record ControlPlaneConfig(
         String id,
         List<URI> etcdEndpoints,
@@ -19,7 +24,36 @@ public record ControlPlaneConfig(
         Duration nodeLeaseTtl,
         Duration heartbeatInterval,
         Placement placement,
-        Login login) {
+        Login login,
+        HostPort internalListen,
+        TlsFiles tls) {
+
+    /** Without TLS, the internal listener on a free port of the public listener's host (tests in one process). */
+    public ControlPlaneConfig(
+            final String id,
+            final List<URI> etcdEndpoints,
+            final String etcdPrefix,
+            final Duration etcdTimeout,
+            final HostPort listen,
+            final HostPort metricsListen,
+            final Duration nodeLeaseTtl,
+            final Duration heartbeatInterval,
+            final Placement placement,
+            final Login login) {
+        this(
+                id,
+                etcdEndpoints,
+                etcdPrefix,
+                etcdTimeout,
+                listen,
+                metricsListen,
+                nodeLeaseTtl,
+                heartbeatInterval,
+                placement,
+                login,
+                listen.withPort(0),
+                null);
+    }
 
     /** Settings of accounts and login; {@code dbUrl} null when the replica runs without a database. */
     public record Login(

@@ -7,12 +7,14 @@ import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StandardOptions;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.TlsOptions;
 import io.realmcluster.controlplane.login.LoginOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +29,11 @@ import picocli.CommandLine.Option;
             "A control-plane replica of the realm cluster: serves gRPC to nodes and operators in front of etcd.",
             "Run 2 or 3 replicas against the same etcd for high availability; nodes and realmctl fail over between them."
         },
-        footer = {"", "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_LOG_LEVEL."})
+        footer = {
+            "",
+            "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_TLS_CA, REALM_TLS_CERT,",
+            "REALM_TLS_KEY, REALM_LOG_LEVEL."
+        })
 public final class ControlPlaneMain implements Callable<Integer> {
 
     @Option(
@@ -57,8 +63,18 @@ public final class ControlPlaneMain implements Callable<Integer> {
             paramLabel = "HOST:PORT",
             defaultValue = "0.0.0.0:7400",
             converter = HostPort.Converter.class,
-            description = "gRPC address for nodes and realmctl; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
+            description = "Public gRPC address, for players: Login and registration over TLS without client "
+                    + "certificates; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
     HostPort listen;
+
+    @Option(
+            names = "--internal-listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "0.0.0.0:7401",
+            converter = HostPort.Converter.class,
+            description = "Internal gRPC address, for nodes, peer replicas and realmctl: mutual TLS with certificates "
+                    + "of the realm's CA; port 0 picks a free port (default: ${DEFAULT-VALUE}).")
+    HostPort internalListen;
 
     @Option(
             names = "--metrics-listen",
@@ -127,6 +143,9 @@ public final class ControlPlaneMain implements Callable<Integer> {
     @Mixin
     StandardOptions standard;
 
+    @Mixin
+    TlsOptions tls;
+
     private ControlPlaneConfig.Login loginConfig() {
         if (login.dbUrl() == null) {
             return ControlPlaneConfig.Login.disabled();
@@ -167,7 +186,10 @@ public final class ControlPlaneMain implements Callable<Integer> {
                         Duration.ofSeconds(instanceIdleTimeoutSeconds),
                         advertiseHost,
                         rebalanceContinents),
-                loginConfig());
+                loginConfig(),
+                internalListen,
+                tls.files());
+        tls.warnIfPlaintext(LoggerFactory.getLogger(ControlPlaneMain.class), "controlplane");
         return Daemon.runUntilStopped("controlplane", new ControlPlane(config).start());
     }
 }

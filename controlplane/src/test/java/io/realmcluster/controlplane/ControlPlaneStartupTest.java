@@ -34,7 +34,7 @@ class ControlPlaneStartupTest {
             final HostPort listen = HostPort.parse("127.0.0.1:" + taken.getLocalPort());
             assertThatThrownBy(() -> new ControlPlane(config(List.of(URI.create(ETCD.endpoint())), listen)).start())
                     .isInstanceOf(StartupException.class)
-                    .hasMessage("cannot listen for gRPC on " + listen + ": address already in use");
+                    .hasMessage("cannot listen for players (--listen) on " + listen + ": address already in use");
         }
     }
 

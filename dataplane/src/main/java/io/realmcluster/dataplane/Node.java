@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -12,9 +13,13 @@ import io.realmcluster.common.auth.TokenVerifier;
 import io.realmcluster.common.auth.UsedTokens;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.db.Database;
+import io.realmcluster.common.grpc.Callers;
 import io.realmcluster.common.grpc.GrpcServers;
+import io.realmcluster.common.grpc.GrpcTls;
 import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.PeerIdentity;
+import io.realmcluster.common.tls.Role;
 import io.realmcluster.dataplane.link.ControlPlaneLink;
 import io.realmcluster.dataplane.link.PlacementClient;
 import io.realmcluster.dataplane.net.ClientListener;
@@ -95,6 +100,7 @@ public final class Node implements AutoCloseable {
     private PlacementClient placement;
     private Departures departures;
     private ScheduledExecutorService housekeeping;
+    private GrpcTls tls;
 
     public Node(final NodeConfig config) {
         this.config = config;
@@ -103,6 +109,11 @@ public final class Node implements AutoCloseable {
     /** Bind every listener (one-line {@code StartupException} on failure), then register in the background. */
     public Node start() {
         try {
+            tls = GrpcTls.orPlaintext(config.tls());
+            if (tls != null) {
+                tls.requireIdentity(new PeerIdentity(Role.NODE, config.nodeId()));
+            }
+            final ChannelCredentials credentials = GrpcTls.channel(tls);
             metricsEndpoint = MetricsEndpoint.start(config.metricsListen(), metrics);
             final CharacterStore store = openStore();
             final RealtimeThreads realtime = new RealtimeThreads(config.tickRealtimePriority(), config.tickThreads());
@@ -110,10 +121,10 @@ public final class Node implements AutoCloseable {
             final SaveLog saveLog = SaveLog.allocate(SAVE_LOG_BYTES);
             instances =
                     new InstanceHost(config.nodeId(), ticks, saveLog, this::mapLeft, NodeMetrics.tickTimes(metrics));
-            placement = new PlacementClient(config.controlPlanes());
+            placement = new PlacementClient(config.controlPlanes(), credentials);
             final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
-            departures =
-                    new Departures(config.nodeId(), store, instances, placement, sessions::redirect, TRANSFER_DEADLINE);
+            departures = new Departures(
+                    config.nodeId(), store, instances, placement, sessions::redirect, TRANSFER_DEADLINE, credentials);
             final Saver saver = new Saver(
                     saveLog,
                     store,
@@ -176,7 +187,14 @@ public final class Node implements AutoCloseable {
             NodeMetrics.register(
                     metrics, instances, ticks, realtime, saver.stats(), departures.stats(), transfers::transfersIn);
             transferThreads = TransferService.threads();
-            server = GrpcServers.start("gRPC", config.listen(), health, transferThreads, List.of(transfers));
+            // Only nodes offer transfers; without TLS there is no one to tell apart.
+            server = GrpcServers.start(
+                    "gRPC (Transfer, for peer nodes)",
+                    config.listen(),
+                    GrpcTls.mutualServer(tls),
+                    health,
+                    transferThreads,
+                    List.of(Callers.only(tls != null, transfers, Role.NODE)));
             final HostPort grpc = GrpcServers.boundAddress(server, config.listen());
             final NodeDescriptor descriptor = NodeDescriptor.newBuilder()
                     .setNodeId(config.nodeId())
@@ -207,7 +225,11 @@ public final class Node implements AutoCloseable {
                 LOG.warn(Failpoints.warning());
             }
             link = new ControlPlaneLink(
-                    descriptor, config.controlPlanes(), () -> instances.load(arrivals::expects), this::apply);
+                    descriptor,
+                    config.controlPlanes(),
+                    () -> instances.load(arrivals::expects),
+                    this::apply,
+                    credentials);
             link.start();
             return this;
         } catch (final RuntimeException e) {
@@ -338,6 +360,9 @@ public final class Node implements AutoCloseable {
         }
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
+        }
+        if (tls != null) {
+            tls.close();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.realmcluster.dataplane;
 import io.realmcluster.common.auth.TokenKey;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.dataplane.net.ClientLimits;
 import java.time.Duration;
 import java.util.List;
@@ -29,4 +30,6 @@ public record NodeConfig(
         /** How long a client transferred here has to arrive before its character is given back. */
         Duration transferArrival,
         /** What the client port takes from connections that have not said HELLO. */
-        ClientLimits clientLimits) {}
+        ClientLimits clientLimits,
+        /** This node's certificate (naming node/nodeId) and the realm's CA; null without TLS. */
+        TlsFiles tls) {}

@@ -7,6 +7,7 @@ import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StandardOptions;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.TlsOptions;
 import io.realmcluster.dataplane.net.ClientLimitOptions;
 import io.realmcluster.dataplane.tick.RealtimePriority;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,7 +32,11 @@ import picocli.CommandLine.Option;
             "A data-plane node of the realm cluster: runs map instances, serves game clients over TCP and UDP,",
             "and registers with the control plane (any replica of the list), reconnecting when it goes away."
         },
-        footer = {"", "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_LOG_LEVEL."})
+        footer = {
+            "",
+            "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_TLS_CA, REALM_TLS_CERT,",
+            "REALM_TLS_KEY, REALM_LOG_LEVEL."
+        })
 public final class NodeMain implements Callable<Integer> {
     private static final Set<String> POOLS = Set.of("continent", "dungeon", "raid", "battleground");
 
@@ -38,9 +44,10 @@ public final class NodeMain implements Callable<Integer> {
             names = "--controlplane",
             paramLabel = "HOST:PORT[,HOST:PORT...]",
             split = ",",
-            defaultValue = "127.0.0.1:7400",
+            defaultValue = "127.0.0.1:7401",
             converter = HostPort.Converter.class,
-            description = "Control-plane replicas, tried in order (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Control-plane replicas' internal listeners (--internal-listen), tried in order (default: ${DEFAULT-VALUE}).")
     List<HostPort> controlPlanes;
 
     @Option(
@@ -145,6 +152,9 @@ public final class NodeMain implements Callable<Integer> {
     @Mixin
     StandardOptions standard;
 
+    @Mixin
+    TlsOptions tls;
+
     public static void main(final String[] args) {
         System.exit(CommandLines.execute("dataplane", new NodeMain(), args));
     }
@@ -189,7 +199,9 @@ public final class NodeMain implements Callable<Integer> {
                         : DatabaseCredentials.from(
                                 System.getenv(), dbPasswordFile == null ? null : Path.of(dbPasswordFile)),
                 Duration.ofSeconds(transferArrivalSeconds),
-                clientLimits.limits());
+                clientLimits.limits(),
+                tls.files());
+        tls.warnIfPlaintext(LoggerFactory.getLogger(NodeMain.class), "dataplane");
         return Daemon.runUntilStopped("dataplane", new Node(config).start());
     }
 

@@ -1,20 +1,34 @@
 package io.realmcluster.tools;
 
+import io.grpc.ChannelCredentials;
 import io.realmcluster.common.auth.TokenKeyFiles;
+import io.realmcluster.common.grpc.GrpcTls;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.Pki;
+import io.realmcluster.common.tls.Role;
+import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.processes.FreePorts;
 import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.testkit.PostgresExtension;
+import io.realmcluster.tools.realmctl.AdminClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Starts the cluster's binaries as separate JVMs for process-level tests, and stops them all afterwards. */
+/**
+ * Starts the cluster's binaries as separate JVMs for process-level tests, and stops them all
+ * afterwards. They run as an operator would run them: with mutual TLS, each with its own
+ * certificate from a realm CA made in a temporary directory ({@link #pki()}), unless a test passes
+ * {@code --insecure-plaintext}. A control plane's port given to it is its internal listener (nodes,
+ * operators); its public one (Login) is {@link #loginAddress(HostPort)}.
+ */
 final class Binaries implements AutoCloseable {
     static final Duration START_DEADLINE = Duration.ofSeconds(30);
     static final String CONTROLPLANE = "io.realmcluster.controlplane.ControlPlaneMain";
@@ -26,6 +40,8 @@ final class Binaries implements AutoCloseable {
      * public key.
      */
     private static final Path TOKEN_KEYS = tokenKeys();
+
+    private static final long ADMIN_DEADLINE_MILLIS = 10_000;
 
     private static Path tokenKeys() {
         try {
@@ -54,13 +70,84 @@ final class Binaries implements AutoCloseable {
     private final String etcdEndpoint;
     private final String prefix;
     private final List<JavaProcess> started = new ArrayList<>();
+    private final List<AutoCloseable> tls = new ArrayList<>();
+    private final Map<Integer, HostPort> loginAddresses = new ConcurrentHashMap<>();
+    private final Path pkiDirectory;
+    private final Pki pki;
 
     Binaries(final String etcdEndpoint, final String prefix) {
         this.etcdEndpoint = etcdEndpoint;
         this.prefix = prefix;
+        try {
+            pkiDirectory = Files.createTempDirectory("realm-pki");
+            pki = Pki.at(pkiDirectory);
+            pki.init("it", Pki.CA_VALIDITY);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** A control-plane replica on {@code port}, serving once this returns. */
+    /** The realm's CA of these processes. */
+    Pki pki() {
+        return pki;
+    }
+
+    /** The certificate of {@code role} {@code name} (issued for localhost and 127.0.0.1 when missing). */
+    TlsFiles certificate(final Role role, final String name) {
+        final TlsFiles files = pki.files(role, name);
+        if (!Files.exists(files.certificate())) {
+            try {
+                pki.issue(role, name, role.serves() ? List.of("localhost", "127.0.0.1") : List.of(), Pki.VALIDITY);
+            } catch (final IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return files;
+    }
+
+    /** The operator certificate the tests' realmctl and admin clients hold. */
+    TlsFiles operator() {
+        return certificate(Role.OPERATOR, "it-operator");
+    }
+
+    /** The Admin API of control planes (their internal listeners), as the tests' operator. */
+    AdminClient admin(final List<HostPort> controlPlanes, final long timeoutMillis) {
+        // The first TLS handshakes of a JVM (class loading, JIT of the EC code) can take seconds on a busy
+        // machine: a deadline shorter than that would fail a test on the handshake, not on what it checks.
+        return new AdminClient(controlPlanes, Math.max(timeoutMillis, ADMIN_DEADLINE_MILLIS), operator());
+    }
+
+    /** TLS as {@code role} {@code name} for a channel of the test itself (closed with these binaries). */
+    ChannelCredentials credentials(final Role role, final String name) {
+        final GrpcTls grpcTls = GrpcTls.load(certificate(role, name));
+        tls.add(grpcTls);
+        return grpcTls.channel();
+    }
+
+    /** The public listener (Login) of the control plane whose internal listener is {@code controlPlane}. */
+    HostPort loginAddress(final HostPort controlPlane) {
+        final HostPort login = loginAddresses.get(controlPlane.port());
+        if (login == null) {
+            throw new IllegalArgumentException("no control plane of these tests listens on " + controlPlane);
+        }
+        return login;
+    }
+
+    private static List<String> tlsArgs(final TlsFiles files) {
+        return List.of(
+                "--tls-ca",
+                files.ca().toString(),
+                "--tls-cert",
+                files.certificate().toString(),
+                "--tls-key",
+                files.privateKey().toString());
+    }
+
+    private static boolean plaintext(final List<String> args) {
+        return args.contains("--insecure-plaintext");
+    }
+
+    /** A control-plane replica with its internal listener on {@code port}, serving once this returns. */
     JavaProcess controlPlane(final String id, final int port, final String... extraArgs) {
         return controlPlane(id, port, Map.of(), extraArgs);
     }
@@ -68,6 +155,7 @@ final class Binaries implements AutoCloseable {
     /** A control-plane replica with extra environment (database credentials). */
     JavaProcess controlPlane(
             final String id, final int port, final Map<String, String> env, final String... extraArgs) {
+        final HostPort login = loginAddresses.computeIfAbsent(port, p -> freeAddress());
         final List<String> args = new ArrayList<>(List.of(
                 "--id",
                 id,
@@ -76,6 +164,8 @@ final class Binaries implements AutoCloseable {
                 "--etcd-prefix",
                 prefix,
                 "--listen",
+                login.toString(),
+                "--internal-listen",
                 "127.0.0.1:" + port,
                 "--metrics-listen",
                 "127.0.0.1:0",
@@ -86,6 +176,9 @@ final class Binaries implements AutoCloseable {
                 "--leader-lease-ttl",
                 "2"));
         args.addAll(List.of(extraArgs));
+        if (!plaintext(args)) {
+            args.addAll(tlsArgs(certificate(Role.CONTROLPLANE, id)));
+        }
         final JavaProcess.Builder builder =
                 JavaProcess.builder(CONTROLPLANE).name(id).args(args);
         env.forEach(builder::env);
@@ -144,6 +237,9 @@ final class Binaries implements AutoCloseable {
             // Bots and test clients connect from one address, all at once when a map moves: lift the port's limits.
             args.addAll(List.of("--client-pending-per-ip", "1000000", "--client-accepts-per-second", "1000000"));
         }
+        if (!plaintext(args)) {
+            args.addAll(tlsArgs(certificate(Role.NODE, nodeId)));
+        }
         final JavaProcess.Builder builder =
                 JavaProcess.builder(DATAPLANE).name(nodeId).jvmArgs(jvmArgs);
         if (jdbcUrl != null) {
@@ -155,18 +251,36 @@ final class Binaries implements AutoCloseable {
         return process;
     }
 
-    /** Any binary with any arguments, e.g. to check how it fails. */
+    /**
+     * Any binary with any arguments, e.g. to check how it fails; a control plane or a node gets its
+     * certificate (named by {@code --id} or {@code --node-id}, else {@code name}), realmctl the
+     * operator's, unless the arguments name TLS files or {@code --insecure-plaintext}.
+     */
     JavaProcess run(final String mainClass, final String name, final String... args) {
         return run(mainClass, name, Map.of(), args);
     }
 
     /** Any binary with extra environment and any arguments; a node with the tests' token public key. */
     JavaProcess run(final String mainClass, final String name, final Map<String, String> env, final String... args) {
-        final List<String> all = new ArrayList<>();
+        final List<String> all = new ArrayList<>(List.of(args));
         if (mainClass.equals(DATAPLANE)) {
-            all.addAll(List.of("--token-public-keys", tokenPublicKeyFile().toString()));
+            all.addAll(0, List.of("--token-public-keys", tokenPublicKeyFile().toString()));
         }
-        all.addAll(List.of(args));
+        if ((mainClass.equals(CONTROLPLANE) || mainClass.equals(DATAPLANE))
+                && !plaintext(all)
+                && !all.contains("--tls-cert")) {
+            final boolean node = mainClass.equals(DATAPLANE);
+            final int id = all.indexOf(node ? "--node-id" : "--id");
+            final String holder = id >= 0 && id + 1 < all.size() ? all.get(id + 1) : name;
+            if (node && id < 0) {
+                // A node's certificate names its id: give it the one its certificate names.
+                all.addAll(List.of("--node-id", holder));
+            }
+            all.addAll(tlsArgs(certificate(node ? Role.NODE : Role.CONTROLPLANE, holder)));
+        }
+        if (mainClass.equals(REALMCTL) && !plaintext(all) && !all.contains("--tls-cert")) {
+            all.addAll(0, tlsArgs(operator()));
+        }
         return runExactly(mainClass, name, env, all);
     }
 
@@ -189,8 +303,9 @@ final class Binaries implements AutoCloseable {
         return track(realmctlBuilder(controlPlane, args).start());
     }
 
-    private static JavaProcess.Builder realmctlBuilder(final HostPort controlPlane, final String... args) {
+    private JavaProcess.Builder realmctlBuilder(final HostPort controlPlane, final String... args) {
         final List<String> all = new ArrayList<>(List.of("--controlplane", controlPlane.toString()));
+        all.addAll(tlsArgs(operator()));
         all.addAll(List.of(args));
         return JavaProcess.builder(REALMCTL).name("realmctl-" + args[0]).args(all);
     }
@@ -208,6 +323,20 @@ final class Binaries implements AutoCloseable {
     public void close() {
         for (final JavaProcess process : started) {
             process.close();
+        }
+        for (final AutoCloseable resource : tls) {
+            try {
+                resource.close();
+            } catch (final Exception e) {
+                // A reload thread: nothing to fail.
+            }
+        }
+        try (var files = Files.walk(pkiDirectory)) {
+            for (final Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (final IOException e) {
+            // A temporary directory: the machine's cleanup takes it.
         }
     }
 }

@@ -89,7 +89,7 @@ class BotsIT {
                 "--registrations-per-ip",
                 "1000000");
         node = binaries.node("node-1", List.of(controlPlane), POSTGRES);
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 5_000)) {
+        try (AdminClient admin = binaries.admin(List.of(controlPlane), 5_000)) {
             Awaitility.await()
                     .atMost(DEADLINE)
                     .until(() -> admin.listMapInstances("node-1").getInstancesList().stream()
@@ -97,6 +97,11 @@ class BotsIT {
                                     .count()
                             >= 2);
         }
+    }
+
+    /** Bots logging in over TLS, verifying the realm's CA, as players do. */
+    private BotFleet bots(final BotConfig config) {
+        return new BotFleet(config, binaries.pki().caCertificate());
     }
 
     @AfterEach
@@ -108,8 +113,8 @@ class BotsIT {
     void botsLogInMoveSeeEachOtherFightAndLootMoneyIntoTheirState() throws Exception {
         final String prefix = ItSupport.prefix("Itb");
         // Half of them send their moves over UDP, as the protocol intends for movement; the other half over TCP.
-        final CompletableFuture<BotReport> udpRun = ItSupport.inBackground(new BotFleet(new BotConfig(
-                        List.of(controlPlane),
+        final CompletableFuture<BotReport> udpRun = ItSupport.inBackground(bots(new BotConfig(
+                        List.of(binaries.loginAddress(controlPlane)),
                         6,
                         Duration.ofSeconds(25),
                         "main",
@@ -118,8 +123,8 @@ class BotsIT {
                         1,
                         Duration.ofSeconds(5))
                 .withMovesOverUdp(true)));
-        final BotReport overTcp = new BotFleet(new BotConfig(
-                        List.of(controlPlane),
+        final BotReport overTcp = bots(new BotConfig(
+                        List.of(binaries.loginAddress(controlPlane)),
                         6,
                         Duration.ofSeconds(25),
                         "main",
@@ -187,8 +192,15 @@ class BotsIT {
     @Test
     void aMalformedFrameFloodNeitherReachesTheMapsNorSlowsTheirTicks() throws Exception {
         final String metrics = metricsAddress();
-        final BotFleet fleet = new BotFleet(new BotConfig(
-                List.of(controlPlane), 8, Duration.ZERO, "main", ItSupport.prefix("Itf"), 8, 1, Duration.ofSeconds(5)));
+        final BotFleet fleet = bots(new BotConfig(
+                List.of(binaries.loginAddress(controlPlane)),
+                8,
+                Duration.ZERO,
+                "main",
+                ItSupport.prefix("Itf"),
+                8,
+                1,
+                Duration.ofSeconds(5)));
         final Thread bots = new Thread(
                 () -> {
                     try {

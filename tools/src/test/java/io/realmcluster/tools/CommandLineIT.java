@@ -10,7 +10,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -75,10 +77,15 @@ class CommandLineIT {
                     ETCD.endpoint(),
                     "--listen",
                     busy,
+                    "--internal-listen",
+                    "127.0.0.1:0",
                     "--metrics-listen",
                     "127.0.0.1:0");
             assertThat(cp.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
-            assertOneLine(cp, "controlplane: error: cannot listen for gRPC on " + busy + ": address already in use");
+            assertOneLine(
+                    cp,
+                    "controlplane: error: cannot listen for players (--listen) on " + busy
+                            + ": address already in use");
 
             final JavaProcess node = binaries.run(
                     Binaries.DATAPLANE,
@@ -217,6 +224,8 @@ class CommandLineIT {
                     "cp-config",
                     "--config",
                     config.toString(),
+                    "--internal-listen",
+                    "127.0.0.1:0",
                     "--metrics-listen",
                     "127.0.0.1:0");
             cp.awaitOutput("control plane cp-from-file serving gRPC on " + fromFile, EXIT_DEADLINE);
@@ -227,6 +236,50 @@ class CommandLineIT {
             assertOneLine(missing, "controlplane: error: config file " + config + ".missing does not exist");
         } finally {
             Files.deleteIfExists(config);
+        }
+    }
+
+    @Test
+    void realmctlPkiMakesACaOnceAndCertificatesReadableByTheirOwnerOnly() throws Exception {
+        final Path pki = Files.createTempDirectory("realmctl-pki").resolve("pki");
+        try {
+            final JavaProcess init = binaries.run(
+                    Binaries.REALMCTL, "pki-init", "pki", "init", "--dir", pki.toString(), "--realm", "it");
+            assertThat(init.waitForExit(EXIT_DEADLINE)).as(init.output()).isZero();
+            assertThat(init.output()).contains("ca created for realm it", "rw-------  " + pki.resolve("ca.key"));
+
+            final JavaProcess again =
+                    binaries.run(Binaries.REALMCTL, "pki-init-again", "pki", "init", "--dir", pki.toString());
+            assertThat(again.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
+            assertOneLine(again, "realmctl: error: " + pki.resolve("ca.crt") + ": a CA is already there");
+
+            final JavaProcess node = binaries.run(
+                    Binaries.REALMCTL,
+                    "pki-issue",
+                    "pki",
+                    "issue",
+                    "node",
+                    "node-7",
+                    "--host",
+                    "10.0.0.7",
+                    "--dir",
+                    pki.toString());
+            assertThat(node.waitForExit(EXIT_DEADLINE)).as(node.output()).isZero();
+            assertThat(node.output())
+                    .contains("node/node-7 issued", "for 10.0.0.7", "rw-------  " + pki.resolve("node-node-7.key"));
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pki.resolve("node-node-7.crt"))))
+                    .isEqualTo("rw-------");
+
+            final JavaProcess unknown = binaries.run(
+                    Binaries.REALMCTL, "pki-issue-bad", "pki", "issue", "admin", "eve", "--dir", pki.toString());
+            assertThat(unknown.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
+            assertOneLine(
+                    unknown, "realmctl: error: unknown role 'admin'; roles are controlplane, node, operator, server");
+        } finally {
+            try (var files = Files.walk(pki.getParent())) {
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(file -> file.toFile().delete());
+            }
         }
     }
 

@@ -6,6 +6,8 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.tools.bots.BotConfig;
+import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.realmctl.AdminClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -94,8 +96,19 @@ final class DatabaseRealm implements AutoCloseable {
         return controlPlaneProcess;
     }
 
+    /** The control plane's internal listener: nodes, operators. */
     HostPort controlPlane() {
         return controlPlane;
+    }
+
+    /** The control plane's public listener: players' Login. */
+    HostPort login() {
+        return binaries.loginAddress(controlPlane);
+    }
+
+    /** Bots logging in to {@link #login()} over TLS, verifying the realm's CA. */
+    BotFleet bots(final BotConfig config) {
+        return new BotFleet(config, binaries.pki().caCertificate());
     }
 
     Binaries binaries() {
@@ -120,7 +133,7 @@ final class DatabaseRealm implements AutoCloseable {
     }
 
     AdminClient admin(final long timeoutMillis) {
-        return new AdminClient(List.of(controlPlane), timeoutMillis);
+        return binaries.admin(List.of(controlPlane), timeoutMillis);
     }
 
     @Override

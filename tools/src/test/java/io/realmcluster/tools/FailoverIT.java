@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.Role;
 import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.proto.v1.ControlPlaneReplica;
 import io.realmcluster.proto.v1.CreateInstanceRequest;
@@ -161,8 +162,8 @@ class FailoverIT {
         return cps.get(Integer.parseInt(id.substring("cp-".length())) - 1).port();
     }
 
-    private static String leader(final List<HostPort> cps) {
-        try (AdminClient admin = new AdminClient(cps, 2_000)) {
+    private String leader(final List<HostPort> cps) {
+        try (AdminClient admin = binaries.admin(cps, 2_000)) {
             return admin.listControlPlanes().getReplicasList().stream()
                     .filter(ControlPlaneReplica::getLeader)
                     .map(ControlPlaneReplica::getId)
@@ -171,8 +172,8 @@ class FailoverIT {
         }
     }
 
-    private static List<String> nodeIds(final List<HostPort> cps) {
-        try (AdminClient admin = new AdminClient(cps, 2_000)) {
+    private List<String> nodeIds(final List<HostPort> cps) {
+        try (AdminClient admin = binaries.admin(cps, 2_000)) {
             return admin.listNodes().getNodesList().stream()
                     .map(n -> n.getNode().getNodeId())
                     .toList();
@@ -180,8 +181,8 @@ class FailoverIT {
     }
 
     /** Continent instance id to node, for the continents their node confirmed. */
-    private static Map<String, String> activeContinents(final HostPort cp) {
-        try (AdminClient admin = new AdminClient(List.of(cp), 2_000)) {
+    private Map<String, String> activeContinents(final HostPort cp) {
+        try (AdminClient admin = binaries.admin(List.of(cp), 2_000)) {
             return admin.listMapInstances("").getInstancesList().stream()
                     .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE
                             && i.getOwner().isEmpty())
@@ -189,21 +190,22 @@ class FailoverIT {
         }
     }
 
-    private static Map<String, Long> epochs(final HostPort cp) {
-        try (AdminClient admin = new AdminClient(List.of(cp), 2_000)) {
+    private Map<String, Long> epochs(final HostPort cp) {
+        try (AdminClient admin = binaries.admin(List.of(cp), 2_000)) {
             return admin.listMapInstances("").getInstancesList().stream()
                     .collect(Collectors.toMap(MapInstance::getInstanceId, MapInstance::getEpoch));
         }
     }
 
-    private static MapInstance createInstance(final List<HostPort> cps, final String owner) {
+    private MapInstance createInstance(final List<HostPort> cps, final String owner) {
         // Any replica may be asked; followers refuse, so try each in turn as a client would.
         return await().atMost(DEADLINE)
                 .ignoreExceptions()
                 .until(
                         () -> {
                             for (final HostPort cp : cps) {
-                                final ManagedChannel channel = Channels.forTargets(List.of(cp), 30);
+                                final ManagedChannel channel = Channels.forTargets(
+                                        List.of(cp), 30, binaries.credentials(Role.NODE, "placement-caller"));
                                 try {
                                     return PlacementGrpc.newBlockingStub(channel)
                                             .withDeadlineAfter(3, TimeUnit.SECONDS)

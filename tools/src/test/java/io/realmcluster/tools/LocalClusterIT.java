@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,16 +61,26 @@ class LocalClusterIT {
             final List<ProcessHandle> started = cluster.descendants();
             assertThat(started).hasSizeGreaterThanOrEqualTo(5);
 
-            final ScriptProcess realmctl = ScriptProcess.start(
-                    "realmctl",
-                    List.of(
-                            HOME.resolve("bin/realmctl").toString(),
-                            "--controlplane",
-                            "127.0.0.1:" + (7400 + offset),
-                            "get",
-                            "nodes",
-                            "-o",
-                            "json"));
+            // The operator certificate the cluster made, as bin/realmctl finds it under the default run directory.
+            final Path pki = runDir.resolve("pki");
+            final ScriptProcess realmctl = ScriptProcess.builder(
+                            "realmctl",
+                            List.of(
+                                    HOME.resolve("bin/realmctl").toString(),
+                                    "--controlplane",
+                                    "127.0.0.1:" + (7401 + offset),
+                                    "get",
+                                    "nodes",
+                                    "-o",
+                                    "json"))
+                    .environment(Map.of(
+                            "REALM_TLS_CA",
+                            pki.resolve("ca.crt").toString(),
+                            "REALM_TLS_CERT",
+                            pki.resolve("operator-operator.crt").toString(),
+                            "REALM_TLS_KEY",
+                            pki.resolve("operator-operator.key").toString()))
+                    .start();
             assertThat(realmctl.waitForExit(Duration.ofSeconds(60))).isZero();
             assertThat(realmctl.output()).contains("\"node_id\": \"node-1\"", "\"node_id\": \"node-2\"");
 
@@ -104,7 +115,7 @@ class LocalClusterIT {
     private static int freeOffset() {
         for (int attempt = 0; attempt < 50; attempt++) {
             final int offset = 10_000 + ThreadLocalRandom.current().nextInt(40_000);
-            if (List.of(2479, 2480, 5532, 7400, 9400, 7411, 7412, 8085, 8086, 9411, 9412).stream()
+            if (List.of(2479, 2480, 5532, 7400, 7401, 9400, 7411, 7412, 8085, 8086, 9411, 9412).stream()
                     .allMatch(port -> isFree(port + offset))) {
                 return offset;
             }

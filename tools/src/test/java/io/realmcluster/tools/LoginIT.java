@@ -11,6 +11,7 @@ import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.common.auth.TokenKey;
 import io.realmcluster.common.auth.TokenKeyFiles;
 import io.realmcluster.common.grpc.Channels;
+import io.realmcluster.common.grpc.GrpcTls;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.processes.FreePorts;
 import io.realmcluster.processes.JavaProcess;
@@ -110,10 +111,12 @@ class LoginIT {
         assertThat(character.output()).contains("\"name\": \"Varian\"", "\"realm\": \"main\"", "\"map_id\": 0");
 
         final Endpoint nodeClient;
-        try (AdminClient admin = new AdminClient(List.of(cp), 5_000)) {
+        try (AdminClient admin = binaries.admin(List.of(cp), 5_000)) {
             nodeClient = admin.getNode("node-1").getNode().getClient();
         }
-        final ManagedChannel channel = Channels.forTargets(List.of(cp), 30);
+        // Login on the public listener, over TLS that verifies the realm's CA; the player holds no certificate.
+        final GrpcTls playerTls = GrpcTls.trusting(binaries.pki().caCertificate());
+        final ManagedChannel channel = Channels.forTargets(List.of(binaries.loginAddress(cp)), 30, playerTls.channel());
         try {
             final LoginGrpc.LoginBlockingStub login = LoginGrpc.newBlockingStub(channel);
             // Eastern Kingdoms is placed once node-1 registers; until then login says UNAVAILABLE.
@@ -164,6 +167,7 @@ class LoginIT {
                     .hasMessage("PERMISSION_DENIED: registration is disabled on this control plane");
         } finally {
             Channels.close(channel);
+            playerTls.close();
         }
         assertThat(controlPlane.output()).doesNotContain(PASSWORD);
         assertThat(controlPlane.output())

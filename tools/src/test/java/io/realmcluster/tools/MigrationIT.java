@@ -62,8 +62,8 @@ class MigrationIT {
             await().atMost(DEADLINE).until(() -> admin.listNodes().getNodesCount() == 2);
         }
         final String prefix = ItSupport.prefix(prefixStem);
-        final BotFleet fleet = new BotFleet(new BotConfig(
-                List.of(realm.controlPlane()), BOTS, Duration.ZERO, "main", prefix, 8, 1, Duration.ofSeconds(10)));
+        final BotFleet fleet = realm.bots(new BotConfig(
+                List.of(realm.login()), BOTS, Duration.ZERO, "main", prefix, 8, 1, Duration.ofSeconds(10)));
         final CompletableFuture<BotReport> report = ItSupport.inBackground(fleet);
         final String firstMetrics = ItSupport.metricsAddress(first);
         await().atMost(DEADLINE).until(() -> Scrape.of(firstMetrics).sum("realm_node_client_sessions") >= BOTS);

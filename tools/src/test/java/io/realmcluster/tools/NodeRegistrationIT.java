@@ -89,16 +89,16 @@ class NodeRegistrationIT {
                 .until(() -> nodeIds(second).contains("node-1"));
     }
 
-    private static List<String> nodeIds(final HostPort cp) {
-        try (AdminClient admin = new AdminClient(List.of(cp), 2_000)) {
+    private List<String> nodeIds(final HostPort cp) {
+        try (AdminClient admin = binaries.admin(List.of(cp), 2_000)) {
             return admin.listNodes().getNodesList().stream()
                     .map(n -> n.getNode().getNodeId())
                     .toList();
         }
     }
 
-    private static String controlPlaneOf(final HostPort cp, final String nodeId) {
-        try (AdminClient admin = new AdminClient(List.of(cp), 2_000)) {
+    private String controlPlaneOf(final HostPort cp, final String nodeId) {
+        try (AdminClient admin = binaries.admin(List.of(cp), 2_000)) {
             return admin.listNodes().getNodesList().stream()
                     .filter(n -> n.getNode().getNodeId().equals(nodeId))
                     .map(NodeStatus::getControlplaneId)

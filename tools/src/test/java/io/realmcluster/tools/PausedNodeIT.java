@@ -121,8 +121,8 @@ class PausedNodeIT {
     }
 
     private BotFleet fleet(final String prefix) {
-        return new BotFleet(new BotConfig(
-                        List.of(realm.controlPlane()),
+        return realm.bots(new BotConfig(
+                        List.of(realm.login()),
                         BOTS,
                         Duration.ZERO,
                         "main",

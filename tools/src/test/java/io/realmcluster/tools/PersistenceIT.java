@@ -72,7 +72,7 @@ class PersistenceIT {
         assertThat(ledger(prefix))
                 .as("the ledger holds every loot a player saw confirmed")
                 .isGreaterThanOrEqualTo(seen.lootedCopper());
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 10_000)) {
+        try (AdminClient admin = realm.admin(10_000)) {
             // The sweeper gives back characters of a node that is gone once they are past its grace.
             await().atMost(DEADLINE).untilAsserted(() -> {
                 final InvariantReport check = admin.checkInvariants();
@@ -124,7 +124,7 @@ class PersistenceIT {
         final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%'";
         await().atMost(DEADLINE).until(() -> count(characters + " AND state = 'OFFLINE'") == 8);
         assertThat(ledger(prefix)).isGreaterThanOrEqualTo(seen.lootedCopper());
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 10_000)) {
+        try (AdminClient admin = realm.admin(10_000)) {
             final InvariantReport check = admin.checkInvariants();
             assertThat(check.getOk()).as(check.toString()).isTrue();
         }
@@ -154,8 +154,8 @@ class PersistenceIT {
     }
 
     private BotFleet fleet(final String prefix, final int bots) {
-        return new BotFleet(new BotConfig(
-                List.of(controlPlane), bots, Duration.ZERO, "main", prefix, 8, 1, Duration.ofSeconds(10), 20f));
+        return realm.bots(new BotConfig(
+                List.of(realm.login()), bots, Duration.ZERO, "main", prefix, 8, 1, Duration.ofSeconds(10), 20f));
     }
 
     private long ledger(final String prefix) throws SQLException {

@@ -58,7 +58,7 @@ class PortalIT {
         // Humans, made by the operator's API, standing in Stormwind 25 yards from the Stockade's gate.
         final String prefix = ItSupport.prefix("Pt");
         final Portals.Portal stockade = Portals.entranceTo(34).orElseThrow();
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 5_000)) {
+        try (AdminClient admin = realm.admin(5_000)) {
             for (int i = 0; i < BOTS; i++) {
                 admin.createAccount(CreateAccountRequest.newBuilder()
                         .setName(BotNames.account(prefix, i))
@@ -78,8 +78,8 @@ class PortalIT {
                         "UPDATE character SET x = " + stockade.x() + ", y = " + (stockade.y() + 25)
                                 + " WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%'"))
                 .isEqualTo(BOTS);
-        final BotFleet fleet = new BotFleet(new BotConfig(
-                        List.of(controlPlane), BOTS, Duration.ZERO, "main", prefix, 4, 1, Duration.ofSeconds(10), 10f)
+        final BotFleet fleet = realm.bots(new BotConfig(
+                        List.of(realm.login()), BOTS, Duration.ZERO, "main", prefix, 4, 1, Duration.ofSeconds(10), 10f)
                 .withDungeons(1.0, Duration.ofSeconds(3))
                 .withExistingAccounts(PASSWORD));
         final CompletableFuture<BotReport> report = ItSupport.inBackground(fleet);
@@ -90,7 +90,7 @@ class PortalIT {
                 .until(() -> Scrape.of(continentMetrics).sum(COMPLETED) >= BOTS
                         && Scrape.of(dungeonMetrics).sum(COMPLETED) >= BOTS);
 
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 5_000)) {
+        try (AdminClient admin = realm.admin(5_000)) {
             final List<MapInstance> stockades = admin.listMapInstances("dungeons").getInstancesList().stream()
                     .filter(i -> i.getMapId() == 34)
                     .toList();
@@ -124,7 +124,7 @@ class PortalIT {
                         == BOTS);
         // Logging out needed only the nodes and the database; the check needs a control plane again.
         realm.startControlPlane();
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 10_000)) {
+        try (AdminClient admin = realm.admin(10_000)) {
             final InvariantReport check = admin.checkInvariants();
             assertThat(check.getOk()).as(check.toString()).isTrue();
         }

@@ -71,16 +71,8 @@ class TransferKillIT {
                     + BotNames.character(prefix, 0).toLowerCase(Locale.ROOT) + "'";
             createNextToTheStockade(prefix, character);
 
-            final BotFleet fleet = new BotFleet(new BotConfig(
-                            List.of(realm.controlPlane()),
-                            1,
-                            Duration.ZERO,
-                            "main",
-                            prefix,
-                            1,
-                            1,
-                            Duration.ofSeconds(30),
-                            0f)
+            final BotFleet fleet = realm.bots(new BotConfig(
+                            List.of(realm.login()), 1, Duration.ZERO, "main", prefix, 1, 1, Duration.ofSeconds(30), 0f)
                     .withDungeons(1.0, Duration.ofMinutes(10))
                     .withExistingAccounts(PASSWORD));
             final var report = ItSupport.inBackground(fleet);

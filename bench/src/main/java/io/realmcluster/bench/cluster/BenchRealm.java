@@ -37,6 +37,7 @@ public final class BenchRealm implements AutoCloseable {
     private final PostgresProcess postgres;
     private final JavaProcess controlPlane;
     private final HostPort address;
+    private final HostPort internal;
     private final AdminClient admin;
     private final List<AutoCloseable> nodes = new ArrayList<>();
 
@@ -44,12 +45,14 @@ public final class BenchRealm implements AutoCloseable {
             final EtcdProcess etcd,
             final PostgresProcess postgres,
             final JavaProcess controlPlane,
-            final HostPort address) {
+            final HostPort address,
+            final HostPort internal) {
         this.etcd = etcd;
         this.postgres = postgres;
         this.controlPlane = controlPlane;
         this.address = address;
-        this.admin = new AdminClient(List.of(address), 5_000);
+        this.internal = internal;
+        this.admin = new AdminClient(List.of(internal), 5_000);
     }
 
     /** Start etcd, PostgreSQL and a control plane with {@code extraArgs}; returns once it serves gRPC. */
@@ -60,11 +63,16 @@ public final class BenchRealm implements AutoCloseable {
         try {
             postgres = PostgresProcess.start();
             final HostPort address = HostPort.parse("127.0.0.1:" + FreePorts.find());
+            final HostPort internal = HostPort.parse("127.0.0.1:" + FreePorts.find());
             final List<String> args = new ArrayList<>(List.of(
+                    // The benchmarks measure the realm's own work; TLS is measured on its own.
+                    "--insecure-plaintext",
                     "--etcd",
                     etcd.endpoint(),
                     "--listen",
                     address.toString(),
+                    "--internal-listen",
+                    internal.toString(),
                     "--metrics-listen",
                     "127.0.0.1:0",
                     "--db-url",
@@ -87,7 +95,7 @@ public final class BenchRealm implements AutoCloseable {
                     .args(args)
                     .start();
             controlPlane.awaitOutput("serving gRPC", START_DEADLINE);
-            return new BenchRealm(etcd, postgres, controlPlane, address);
+            return new BenchRealm(etcd, postgres, controlPlane, address, internal);
         } catch (final RuntimeException e) {
             closeQuietly(controlPlane, e);
             closeQuietly(postgres, e);
@@ -115,7 +123,7 @@ public final class BenchRealm implements AutoCloseable {
         }
     }
 
-    /** The control plane's gRPC address, for bots and the Admin API. */
+    /** The control plane's public gRPC address, for bots (Login). */
     public HostPort controlPlane() {
         return address;
     }
@@ -130,10 +138,11 @@ public final class BenchRealm implements AutoCloseable {
      */
     public Node node(final String id, final int capacity, final String... extraArgs) {
         final List<String> args = new ArrayList<>(List.of(
+                "--insecure-plaintext",
                 "--node-id",
                 id,
                 "--controlplane",
-                address.toString(),
+                internal.toString(),
                 "--listen",
                 "127.0.0.1:0",
                 "--client-listen",

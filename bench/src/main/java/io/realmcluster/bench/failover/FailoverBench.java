@@ -49,9 +49,12 @@ public final class FailoverBench implements Callable<Integer> {
             try (JavaProcess controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain")
                             .name("bench-cp")
                             .args(List.of(
+                                    "--insecure-plaintext",
                                     "--etcd",
                                     etcd.endpoint(),
                                     "--listen",
+                                    "127.0.0.1:0",
+                                    "--internal-listen",
                                     cp.toString(),
                                     "--metrics-listen",
                                     "127.0.0.1:0",
@@ -114,6 +117,7 @@ public final class FailoverBench implements Callable<Integer> {
                 .args(List.of(
                         "--token-public-keys",
                         BenchRealm.tokenPublicKey().toString(),
+                        "--insecure-plaintext",
                         "--node-id",
                         id,
                         "--controlplane",

@@ -7,9 +7,12 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.realmcluster.common.auth.NodeTokenKey;
 import io.realmcluster.common.db.Database;
 import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.common.grpc.Callers;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.grpc.GrpcServers;
+import io.realmcluster.common.grpc.GrpcTls;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.Role;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.PostgresCharacterStore;
 import io.realmcluster.dataplane.tick.TickScheduler;
@@ -31,7 +34,8 @@ import java.util.concurrent.ExecutorService;
 /**
  * A node as far as transfers go: its own pool to the database, the real TransferService on a
  * gRPC server on loopback with one dungeon instance to take characters into, and the channel its
- * peer offers characters over.
+ * peer offers characters over; with TLS ({@code own} and {@code peer} not null) the server requires
+ * a node's certificate and the channel presents the peer's, as between two real nodes.
  */
 final class Peer implements AutoCloseable {
     final int index;
@@ -52,7 +56,9 @@ final class Peer implements AutoCloseable {
             final String id,
             final PostgresProcess postgres,
             final TickScheduler ticks,
-            final Steps steps) {
+            final Steps steps,
+            final GrpcTls own,
+            final GrpcTls peer) {
         this.steps = steps;
         this.index = index;
         this.id = id;
@@ -83,19 +89,24 @@ final class Peer implements AutoCloseable {
         server = GrpcServers.start(
                 "gRPC",
                 listen,
+                GrpcTls.mutualServer(own),
                 new HealthStatusManager(),
                 calls,
-                List.of(new TransferService(
-                        id,
-                        new TimedClaims(store, steps.claim()),
-                        instances,
-                        new Arrivals(),
-                        // A node's own key, as a real node's: the target signs the tokens of its arrivals.
-                        NodeTokenKey.random(new SecureRandom()),
-                        clients,
-                        Duration.ofSeconds(60),
-                        System::currentTimeMillis)));
-        channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, listen)), 30);
+                List.of(Callers.only(
+                        own != null,
+                        new TransferService(
+                                id,
+                                new TimedClaims(store, steps.claim()),
+                                instances,
+                                new Arrivals(),
+                                // A node's own key, as a real node's: the target signs the tokens of its arrivals.
+                                NodeTokenKey.random(new SecureRandom()),
+                                clients,
+                                Duration.ofSeconds(60),
+                                System::currentTimeMillis),
+                        Role.NODE)));
+        // The other node offers over this channel: it holds the other node's certificate.
+        channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, listen)), 30, GrpcTls.channel(peer));
         offers = TransferGrpc.newBlockingStub(channel);
         health = HealthGrpc.newBlockingStub(channel);
     }

@@ -6,6 +6,9 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.realmcluster.bench.Conditions;
 import io.realmcluster.common.auth.PasswordHasher;
+import io.realmcluster.common.grpc.GrpcTls;
+import io.realmcluster.common.tls.Pki;
+import io.realmcluster.common.tls.Role;
 import io.realmcluster.controlplane.login.AccountStore;
 import io.realmcluster.controlplane.login.CharacterRoster;
 import io.realmcluster.dataplane.Node;
@@ -16,7 +19,9 @@ import io.realmcluster.dataplane.transfer.TransferService;
 import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.proto.v1.TransferAccepted;
 import io.realmcluster.proto.v1.TransferOffer;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
@@ -97,6 +102,12 @@ public final class TransferBench implements Callable<Integer> {
                     "Moves at once for the throughput, and most in flight at the rate (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(
+            names = "--tls",
+            description = "Offers over mutual TLS, each node with its certificate of a CA made for the run, the target "
+                    + "checking the caller is the source, as nodes run by default (default: plaintext).")
+    boolean tls;
+
     private final Queue<Traveller> idle = new ConcurrentLinkedQueue<>();
     private final Steps steps = new Steps(new Recorder(3), new Recorder(3), new Recorder(3));
 
@@ -105,10 +116,13 @@ public final class TransferBench implements Callable<Integer> {
         System.out.println(Conditions.describe());
         // The target logs every transfer at INFO: a thousand lines a second would measure the console.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(TransferService.class)).setLevel(Level.WARN);
+        final GrpcTls tlsA = tls ? nodeTls("node-a") : null;
+        final GrpcTls tlsB = tls ? nodeTls("node-b") : null;
         try (PostgresProcess postgres = PostgresProcess.start();
                 TickScheduler ticks = new TickScheduler(1, Throwable::printStackTrace);
-                Peer a = new Peer(0, "node-a", postgres, ticks, steps);
-                Peer b = new Peer(1, "node-b", postgres, ticks, steps)) {
+                Peer a = new Peer(0, "node-a", postgres, ticks, steps, tlsA, tlsB);
+                Peer b = new Peer(1, "node-b", postgres, ticks, steps, tlsB, tlsA)) {
+            System.out.println(tls ? "offers:     mutual TLS (ECDSA P-256, JDK provider)" : "offers:     plaintext");
             System.out.printf(
                     "scenario:   2 nodes in this JVM (pools of %d connections and %d threads for the Offers, a Stockade "
                             + "instance each, the target's per-transfer INFO line off), %d characters going back and forth;%n"
@@ -432,4 +446,15 @@ public final class TransferBench implements Callable<Integer> {
                     "%-38s %,8.0f %7.2f %7.2f %9d %7d%n", mode, perSecond, millis(50), millis(99), cpuMicros, failed);
         }
     }
+
+    /** {@code node}'s certificate of a CA made in a temporary directory for this run. */
+    private GrpcTls nodeTls(final String node) throws IOException {
+        if (pki == null) {
+            pki = Pki.at(Files.createTempDirectory("transfer-bench-pki"));
+            pki.init("bench", Pki.CA_VALIDITY);
+        }
+        return GrpcTls.load(pki.issue(Role.NODE, node, List.of("127.0.0.1"), Pki.VALIDITY));
+    }
+
+    private Pki pki;
 }

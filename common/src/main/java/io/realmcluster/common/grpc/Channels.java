@@ -1,5 +1,7 @@
 package io.realmcluster.common.grpc;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.NameResolverRegistry;
 import io.grpc.netty.NettyChannelBuilder;
@@ -24,11 +26,19 @@ public final class Channels {
      * a cut cable) within {@code keepAliveSeconds + 2} seconds.
      */
     public static ManagedChannel forTargets(final List<HostPort> targets, final long keepAliveSeconds) {
+        return forTargets(targets, keepAliveSeconds, InsecureChannelCredentials.create());
+    }
+
+    /**
+     * {@link #forTargets(List, long)} speaking TLS with {@code credentials} (see {@link GrpcTls}):
+     * each address's server certificate is checked against that address's host.
+     */
+    public static ManagedChannel forTargets(
+            final List<HostPort> targets, final long keepAliveSeconds, final ChannelCredentials credentials) {
         final String target = StaticAddressResolver.SCHEME + ":///"
                 + targets.stream().map(HostPort::toString).collect(Collectors.joining(","));
-        return NettyChannelBuilder.forTarget(target)
+        return NettyChannelBuilder.forTarget(target, credentials)
                 .defaultLoadBalancingPolicy("pick_first")
-                .usePlaintext()
                 .keepAliveTime(Math.max(keepAliveSeconds, GrpcServers.MIN_CLIENT_KEEPALIVE_SECONDS), TimeUnit.SECONDS)
                 .keepAliveTimeout(2, TimeUnit.SECONDS)
                 .keepAliveWithoutCalls(true)

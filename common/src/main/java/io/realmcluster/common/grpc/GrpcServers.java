@@ -1,7 +1,9 @@
 package io.realmcluster.common.grpc;
 
 import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
@@ -68,12 +70,71 @@ public final class GrpcServers {
             final int maxInboundBytes,
             final List<BindableService> services,
             final ServerInterceptor... interceptors) {
-        final NettyServerBuilder builder = NettyServerBuilder.forAddress(listen.toSocketAddress())
+        return start(
+                what,
+                listen,
+                InsecureServerCredentials.create(),
+                health,
+                null,
+                executor,
+                maxInboundBytes,
+                services,
+                interceptors);
+    }
+
+    /**
+     * {@link #start(String, HostPort, HealthStatusManager, Executor, List, ServerInterceptor...)}
+     * speaking TLS with {@code credentials} (see {@link GrpcTls}).
+     */
+    public static Server start(
+            final String what,
+            final HostPort listen,
+            final ServerCredentials credentials,
+            final HealthStatusManager health,
+            final Executor executor,
+            final List<BindableService> services,
+            final ServerInterceptor... interceptors) {
+        return start(
+                what, listen, credentials, health, null, executor, DEFAULT_MAX_INBOUND_BYTES, services, interceptors);
+    }
+
+    /**
+     * A server speaking TLS with {@code credentials} whose every call (health and reflection
+     * included) runs on {@code calls}, which answers RESOURCE_EXHAUSTED when it is full, as does a
+     * message longer than {@code maxInboundBytes}.
+     */
+    public static Server start(
+            final String what,
+            final HostPort listen,
+            final ServerCredentials credentials,
+            final HealthStatusManager health,
+            final CallPool calls,
+            final int maxInboundBytes,
+            final List<BindableService> services,
+            final ServerInterceptor... interceptors) {
+        return start(what, listen, credentials, health, calls, null, maxInboundBytes, services, interceptors);
+    }
+
+    private static Server start(
+            final String what,
+            final HostPort listen,
+            final ServerCredentials credentials,
+            final HealthStatusManager health,
+            final CallPool calls,
+            final Executor executor,
+            final int maxInboundBytes,
+            final List<BindableService> services,
+            final ServerInterceptor... interceptors) {
+        final NettyServerBuilder builder = NettyServerBuilder.forAddress(listen.toSocketAddress(), credentials)
                 .maxInboundMessageSize(maxInboundBytes)
                 .permitKeepAliveTime(MIN_CLIENT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
+        if (calls != null) {
+            // Admission runs on the transport's thread; the call itself on the pool.
+            builder.directExecutor().intercept(calls);
+        }
         if (executor != null) {
             builder.executor(executor);
         }

@@ -1,5 +1,6 @@
 package io.realmcluster.common.grpc;
 
+import io.grpc.Attributes;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
@@ -32,7 +33,12 @@ final class StaticAddressResolver extends NameResolver {
     public void start(final Listener2 listener) {
         final List<EquivalentAddressGroup> groups = new ArrayList<>(targets.size());
         for (final HostPort target : targets) {
-            groups.add(new EquivalentAddressGroup(target.toSocketAddress()));
+            // Each replica's certificate is checked against its own host, not the first one's.
+            groups.add(new EquivalentAddressGroup(
+                    target.toSocketAddress(),
+                    Attributes.newBuilder()
+                            .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, target.toString())
+                            .build()));
         }
         listener.onResult2(ResolutionResult.newBuilder()
                 .setAddressesOrError(StatusOr.fromValue(groups))

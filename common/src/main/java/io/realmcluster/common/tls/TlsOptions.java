@@ -68,8 +68,9 @@ public final class TlsOptions {
     public void warnIfPlaintext(final Logger log, final String process) {
         if (plaintext) {
             log.warn(
-                    "{} runs with --insecure-plaintext: no TLS, anyone who reaches its ports is trusted and everything "
-                            + "travels in clear text",
+                    "{} runs with --insecure-plaintext: no TLS, so no caller has an identity and no rule on who may "
+                            + "call what is applied; anyone who reaches its ports is trusted and everything travels in "
+                            + "clear text",
                     process);
         }
     }

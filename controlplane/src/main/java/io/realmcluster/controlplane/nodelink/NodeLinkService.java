@@ -4,6 +4,7 @@ import io.grpc.stub.StreamObserver;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.common.grpc.Callers;
 import io.realmcluster.controlplane.registry.NodeRegistry;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
@@ -74,7 +75,7 @@ public final class NodeLinkService extends NodeLinkGrpc.NodeLinkImplBase {
 
     @Override
     public StreamObserver<NodeMessage> open(final StreamObserver<ControlMessage> responses) {
-        return new NodeLinkStream(this, responses);
+        return new NodeLinkStream(this, responses, Callers.current().orElse(null));
     }
 
     /** Where node acknowledgements go (recorded in etcd), and who hears that links opened or closed. */

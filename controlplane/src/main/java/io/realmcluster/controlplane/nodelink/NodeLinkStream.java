@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.realmcluster.common.log.LogSafe;
+import io.realmcluster.common.tls.PeerIdentity;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.registry.LinkLostException;
 import io.realmcluster.controlplane.registry.NodeIdTakenException;
@@ -36,14 +37,19 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
 
     private final NodeLinkService service;
     private final StreamObserver<ControlMessage> responses;
+    /** Who holds the link's certificate; null without TLS. */
+    private final PeerIdentity caller;
+
     private Registration registration;
     private NodeStatus status;
     private long lastWriteMillis;
     private boolean ended;
 
-    NodeLinkStream(final NodeLinkService service, final StreamObserver<ControlMessage> responses) {
+    NodeLinkStream(
+            final NodeLinkService service, final StreamObserver<ControlMessage> responses, final PeerIdentity caller) {
         this.service = service;
         this.responses = responses;
+        this.caller = caller;
     }
 
     @Override
@@ -79,6 +85,12 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
         final String invalid = NodeRegistry.invalidNodeId(hello.getNode().getNodeId());
         if (invalid != null) {
             throw Status.INVALID_ARGUMENT.withDescription(invalid).asRuntimeException();
+        }
+        if (caller != null && !caller.name().equals(hello.getNode().getNodeId())) {
+            throw Status.PERMISSION_DENIED
+                    .withDescription("the link's certificate names " + caller + " but its Hello says node "
+                            + hello.getNode().getNodeId() + "; a node registers only as the node its certificate names")
+                    .asRuntimeException();
         }
         if (hello.getNode().getIncarnation().isEmpty()) {
             throw Status.INVALID_ARGUMENT

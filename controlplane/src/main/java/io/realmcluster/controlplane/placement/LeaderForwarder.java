@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.realmcluster.common.grpc.Channels;
+import io.realmcluster.common.grpc.GrpcTls;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.controlplane.election.ControlPlanes;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
@@ -30,11 +31,14 @@ public final class LeaderForwarder implements AutoCloseable {
 
     private final String selfId;
     private final ControlPlanes controlPlanes;
+    private final GrpcTls tls;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-    public LeaderForwarder(final String selfId, final ControlPlanes controlPlanes) {
+    /** Forwards to the leader's internal listener, with this replica's certificate ({@code tls} null: plaintext). */
+    public LeaderForwarder(final String selfId, final ControlPlanes controlPlanes, final GrpcTls tls) {
         this.selfId = selfId;
         this.controlPlanes = controlPlanes;
+        this.tls = tls;
     }
 
     /** Ask the leader; a status exception saying why when there is none or it does not answer in time. */
@@ -44,8 +48,8 @@ public final class LeaderForwarder implements AutoCloseable {
                 .asRuntimeException());
         final String address =
                 leader.getGrpc().getHost() + ":" + leader.getGrpc().getPort();
-        final ManagedChannel channel =
-                channels.computeIfAbsent(address, a -> Channels.forTargets(List.of(HostPort.parse(a)), 30));
+        final ManagedChannel channel = channels.computeIfAbsent(
+                address, a -> Channels.forTargets(List.of(HostPort.parse(a)), 30, GrpcTls.channel(tls)));
         final Metadata headers = new Metadata();
         headers.put(FORWARDED, selfId);
         try {

@@ -57,12 +57,18 @@ class LoginTest {
     final PostgresExtension postgres = new PostgresExtension();
 
     private ControlPlane controlPlane;
+    /** The public listener: Login. */
     private ManagedChannel channel;
+    /** The internal listener: Admin, node links. */
+    private ManagedChannel internal;
 
     @AfterEach
     void tearDown() {
         if (channel != null) {
             channel.shutdownNow();
+        }
+        if (internal != null) {
+            internal.shutdownNow();
         }
         if (controlPlane != null) {
             controlPlane.close();
@@ -72,7 +78,7 @@ class LoginTest {
     @Test
     void aRegisteredPlayerLogsInAndGetsATokenForTheNodeOfItsContinent() {
         start(true);
-        FakeNode.connect(channel, "node-1", 1000, "continent");
+        FakeNode.connect(internal, "node-1", 1000, "continent");
         login().registerAccount(RegisterAccountRequest.newBuilder()
                 .setName("Thrall")
                 .setPassword("for-the-horde")
@@ -303,7 +309,10 @@ class LoginTest {
     @Test
     void withoutADatabaseLoginIsRefusedWithTheReason() {
         controlPlane = new ControlPlane(config(ControlPlaneConfig.Login.disabled())).start();
-        channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress())
+        channel = NettyChannelBuilder.forAddress(controlPlane.publicAddress().toSocketAddress())
+                .usePlaintext()
+                .build();
+        internal = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress())
                 .usePlaintext()
                 .build();
         assertRefused(
@@ -321,7 +330,10 @@ class LoginTest {
         controlPlane = new ControlPlane(config(new ControlPlaneConfig.Login(
                         postgres.jdbcUrl(), credentials(), SIGNER, Duration.ofSeconds(60), allowRegistration, 1_000)))
                 .start();
-        channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress())
+        channel = NettyChannelBuilder.forAddress(controlPlane.publicAddress().toSocketAddress())
+                .usePlaintext()
+                .build();
+        internal = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress())
                 .usePlaintext()
                 .build();
     }
@@ -357,7 +369,7 @@ class LoginTest {
     }
 
     private AdminGrpc.AdminBlockingStub admin() {
-        return AdminGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS);
+        return AdminGrpc.newBlockingStub(internal).withDeadlineAfter(15, TimeUnit.SECONDS);
     }
 
     private static String refusal(final Runnable call) {

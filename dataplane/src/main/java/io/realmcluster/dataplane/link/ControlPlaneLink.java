@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.link;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -68,17 +69,19 @@ public final class ControlPlaneLink implements AutoCloseable {
      * @param assignments applies each assignment set the control plane pushes and returns the
      *                    acknowledgements to send back; runs on a thread of its own, one set at a time,
      *                    so that loading maps never holds up the heartbeats
+     * @param credentials how the link reaches the control plane (this node's certificate, or plaintext)
      */
     public ControlPlaneLink(
             final NodeDescriptor descriptor,
             final List<HostPort> controlPlanes,
             final Supplier<LoadReport> load,
-            final Function<AssignmentSet, List<AssignmentAck>> assignments) {
+            final Function<AssignmentSet, List<AssignmentAck>> assignments,
+            final ChannelCredentials credentials) {
         this.descriptor = descriptor;
         this.controlPlanes = controlPlanes;
         this.load = load;
         this.assignments = assignments;
-        this.channel = Channels.forTargets(controlPlanes, 2);
+        this.channel = Channels.forTargets(controlPlanes, 2, credentials);
         this.thread = Threads.singleThread("controlplane-link");
         this.applier = Threads.singleThread("assignments");
     }

@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.link;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
@@ -22,8 +23,9 @@ public final class PlacementClient implements Departures.Router, AutoCloseable {
 
     private final ManagedChannel channel;
 
-    public PlacementClient(final List<HostPort> controlPlanes) {
-        this.channel = Channels.forTargets(controlPlanes, 30);
+    /** Asks {@code controlPlanes}' internal listeners, speaking with {@code credentials}. */
+    public PlacementClient(final List<HostPort> controlPlanes, final ChannelCredentials credentials) {
+        this.channel = Channels.forTargets(controlPlanes, 30, credentials);
     }
 
     @Override

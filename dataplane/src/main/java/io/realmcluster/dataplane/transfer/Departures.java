@@ -1,6 +1,7 @@
 package io.realmcluster.dataplane.transfer;
 
 import com.google.protobuf.ByteString;
+import io.grpc.ChannelCredentials;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -148,6 +149,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
 
     /**
      * @param deadline how long a transfer may take from freeze to commit before it is called off
+     * @param credentials how offers reach target nodes (this node's certificate, or plaintext)
      */
     public Departures(
             final String nodeId,
@@ -155,13 +157,14 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
             final InstanceHost instances,
             final Router router,
             final Redirector redirector,
-            final Duration deadline) {
+            final Duration deadline,
+            final ChannelCredentials credentials) {
         this(
                 nodeId,
                 store,
                 SourceMaps.of(instances),
                 router,
-                new GrpcTargetNodes(),
+                new GrpcTargetNodes(credentials),
                 redirector,
                 deadline,
                 SystemNanoClock.INSTANCE,

@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.transfer;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
@@ -18,6 +19,12 @@ import java.util.concurrent.TimeUnit;
 /** Target nodes over gRPC: one channel per node, kept for the node's life. Any thread. */
 final class GrpcTargetNodes implements TargetNodes {
     private final Map<String, ManagedChannel> peers = new ConcurrentHashMap<>();
+    private final ChannelCredentials credentials;
+
+    /** Channels speaking with {@code credentials} (this node's certificate, or plaintext). */
+    GrpcTargetNodes(final ChannelCredentials credentials) {
+        this.credentials = credentials;
+    }
 
     @Override
     public TransferAccepted offer(final Endpoint node, final TransferOffer offer, final Duration deadline) {
@@ -41,7 +48,7 @@ final class GrpcTargetNodes implements TargetNodes {
     private ManagedChannel peer(final Endpoint grpc) {
         return peers.computeIfAbsent(
                 grpc.getHost() + ":" + grpc.getPort(),
-                address -> Channels.forTargets(List.of(HostPort.parse(address)), 30));
+                address -> Channels.forTargets(List.of(HostPort.parse(address)), 30, credentials));
     }
 
     @Override

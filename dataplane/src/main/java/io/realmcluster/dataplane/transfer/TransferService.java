@@ -6,7 +6,9 @@ import io.grpc.stub.StreamObserver;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.common.auth.TokenSigner;
+import io.realmcluster.common.grpc.Callers;
 import io.realmcluster.common.log.LogSafe;
+import io.realmcluster.common.tls.PeerIdentity;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
@@ -173,6 +175,18 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
 
     /** Why an offer cannot be taken before the database is asked, or null. */
     private Status check(final TransferOffer offer) {
+        final PeerIdentity caller = Callers.current().orElse(null);
+        if (caller != null && !caller.name().equals(offer.getSourceNode())) {
+            // A node may hand over only characters it holds itself: a stolen certificate cannot pull others'.
+            LOG.warn(
+                    "refused an offer of character {} from {} that names node {} as its source",
+                    offer.getCharacterId(),
+                    caller,
+                    printable(offer.getSourceNode()));
+            return Status.PERMISSION_DENIED.withDescription("the offer names node " + printable(offer.getSourceNode())
+                    + " as its source but the caller's certificate names " + caller
+                    + "; a node offers only the characters it holds");
+        }
         try {
             UUID.fromString(offer.getTransferId());
         } catch (final IllegalArgumentException e) {
@@ -216,6 +230,12 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
                 .setToken(ByteString.copyFrom(token))
                 .setEpoch(claimed.epoch())
                 .build();
+    }
+
+    /** A peer's string as it may go into a log line: 64 characters at most, nothing but printable ASCII. */
+    private static String printable(final String text) {
+        final String cut = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+        return "'" + cut.replaceAll("[^\\x20-\\x7e]", "?") + "'";
     }
 
     private static TransferResult refused(final Status status) {

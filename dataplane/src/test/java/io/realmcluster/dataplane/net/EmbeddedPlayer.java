@@ -7,8 +7,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
-import io.realmcluster.common.auth.SessionToken;
-import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.dataplane.pipeline.Ingress;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
@@ -23,7 +21,6 @@ import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntUnaryOperator;
@@ -52,8 +49,7 @@ final class EmbeddedPlayer implements AutoCloseable {
     final long sessionId;
     final byte[] cookie = new byte[ClientProtocol.COOKIE_BYTES];
 
-    private final SessionToken tokens =
-            new SessionToken(TokenSecret.of("embedded-player-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
+    private final TestTokens tokens = new TestTokens();
     private final UnsafeBuffer frame =
             new UnsafeBuffer(new byte[ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY]);
 
@@ -70,20 +66,20 @@ final class EmbeddedPlayer implements AutoCloseable {
                 .build());
         final SessionContext context = new SessionContext(
                 NODE,
-                tokens,
+                tokens.verifier(),
                 host,
                 sessions,
                 metrics,
                 this::nowMillis,
                 ticker::nanoTime,
                 new CharacterClaims(new EphemeralCharacterStore(), Runnable::run, NODE),
-                new Handover(tokens, this::nowMillis),
+                new Handover(tokens.standbySigner(), this::nowMillis),
                 new Arrivals());
         tcp = EmbeddedChannel.builder()
                 .ticker(ticker)
                 .handlers(ClientListener.clientPipeline(context))
                 .build();
-        final byte[] token = tokens.issue(new SessionToken.Claims(100, CHARACTER, "main", NODE, nowMillis() + 600_000));
+        final byte[] token = tokens.login(100, CHARACTER, NODE, CONTINENT, 0, nowMillis() + 600_000);
         send(o -> ClientMessages.hello(frame, o, ClientProtocol.VERSION, token));
         send(o -> ClientMessages.enterWorld(frame, o, CONTINENT));
         sessionId = welcome();

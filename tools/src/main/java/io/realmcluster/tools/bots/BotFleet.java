@@ -16,7 +16,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.realmcluster.common.grpc.Channels;
+import io.realmcluster.common.grpc.GrpcTls;
 import io.realmcluster.common.net.HostPort;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,7 @@ public final class BotFleet {
     private static final int MAX_LOGGED_PROBLEMS = 20;
 
     private final BotConfig config;
+    private final Path loginCa;
     private final BotLogins logins;
     private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -72,7 +75,17 @@ public final class BotFleet {
         return config.movesOverUdp();
     }
 
+    /** Bots that log in without TLS ({@code --insecure-plaintext}). */
     public BotFleet(final BotConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * Bots that log in over TLS, verifying the control plane's certificate against the realm's CA
+     * {@code loginCa} (null: without TLS); like players, they hold no certificate of their own.
+     */
+    public BotFleet(final BotConfig config, final Path loginCa) {
+        this.loginCa = loginCa;
         this.config = config;
         this.logins = new BotLogins(config, this);
         this.settled = new CountDownLatch(config.count());
@@ -120,7 +133,8 @@ public final class BotFleet {
         final long runStarted = System.nanoTime();
         final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(
                 config.ioThreads(), new DefaultThreadFactory("bots-io", true), NioIoHandler.newFactory());
-        final ManagedChannel grpc = Channels.forTargets(config.controlPlanes(), 30);
+        final GrpcTls tls = loginCa == null ? null : GrpcTls.trusting(loginCa);
+        final ManagedChannel grpc = Channels.forTargets(config.controlPlanes(), 30, GrpcTls.channel(tls));
         final List<BotLoop> loops = new ArrayList<>();
         final List<Bot> bots = new ArrayList<>(config.count());
         final SecureRandom random = new SecureRandom();
@@ -221,6 +235,9 @@ public final class BotFleet {
             stopping = true;
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
             Channels.close(grpc);
+            if (tls != null) {
+                tls.close();
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,8 +44,23 @@ public final class BotsMain implements Callable<Integer> {
             split = ",",
             defaultValue = "127.0.0.1:7400",
             converter = HostPort.Converter.class,
-            description = "Control-plane replicas, tried in order (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Control-plane replicas' public listeners (Login), tried in order (default: ${DEFAULT-VALUE}).")
     List<HostPort> controlPlanes;
+
+    @Option(
+            names = "--tls-ca",
+            paramLabel = "FILE",
+            defaultValue = "${env:REALM_TLS_CA}",
+            description =
+                    "The realm's CA certificate (PEM): Login goes over TLS to a control plane whose certificate it "
+                            + "issued, as a game client's would; the bots hold no certificate (default: $REALM_TLS_CA).")
+    Path tlsCa;
+
+    @Option(
+            names = "--insecure-plaintext",
+            description = "Log in without TLS: passwords travel in clear text. For a test on one machine only.")
+    boolean plaintext;
 
     @Option(names = "--count", paramLabel = "N", defaultValue = "10", description = "Bots (default: ${DEFAULT-VALUE}).")
     int count;
@@ -153,7 +169,19 @@ public final class BotsMain implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Logging.configure(standard.verbose());
         final BotConfig config = config();
-        final BotFleet fleet = new BotFleet(config);
+        if (plaintext == (tlsCa != null)) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    plaintext
+                            ? "--insecure-plaintext and --tls-ca exclude each other"
+                            : "Login needs --tls-ca (the realm's CA certificate), or --insecure-plaintext to log in "
+                                    + "without TLS");
+        }
+        if (plaintext) {
+            LoggerFactory.getLogger(BotsMain.class)
+                    .warn("bots run with --insecure-plaintext: passwords travel in clear text");
+        }
+        final BotFleet fleet = new BotFleet(config, tlsCa);
         final CountDownLatch reported = new CountDownLatch(1);
         final Thread hook = new Thread(
                 () -> {

@@ -5,6 +5,8 @@ import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.Role;
+import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.processes.EtcdProcess;
 import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.processes.ScriptProcess;
@@ -97,6 +99,9 @@ public final class LocalCluster implements Callable<Integer> {
     boolean verbose;
 
     private final List<ScriptProcess> children = new ArrayList<>();
+    /** The operator certificate this process watches the cluster with. */
+    private TlsFiles operator;
+
     private EtcdProcess etcd;
     private PostgresProcess postgres;
     private volatile boolean stopping;
@@ -119,6 +124,8 @@ public final class LocalCluster implements Callable<Integer> {
             deleteTree(run);
         }
         Files.createDirectories(run.resolve("logs"));
+        final LocalPki pki = LocalPki.ensure(run, nodes);
+        operator = pki.files(Role.OPERATOR, LocalPki.OPERATOR);
         final LocalPorts ports = new LocalPorts(portOffset);
         final PrintStream out = System.out;
         final CountDownLatch stopped = new CountDownLatch(1);
@@ -153,7 +160,9 @@ public final class LocalCluster implements Callable<Integer> {
         final Map<String, String> env = Map.of(
                 "REALM_DB_USER", postgres.user(),
                 "REALM_DB_PASSWORD", postgres.password());
-        final String controlPlane = "127.0.0.1:" + ports.controlPlane();
+        // Players log in on the public listener; nodes and operators use the internal one (mutual TLS).
+        final String controlPlane = "127.0.0.1:" + ports.controlPlaneInternal();
+        final String login = "127.0.0.1:" + ports.controlPlane();
         // The control plane signs session tokens with token.key; the nodes check them with token.pub.
         TokenKeyFiles.generate(run);
         final Path tokenKey = run.resolve(TokenKeyFiles.PRIVATE_KEY);
@@ -162,13 +171,16 @@ public final class LocalCluster implements Callable<Integer> {
                 "cp-1",
                 run,
                 env,
-                List.of(
+                withTls(
+                        pki.args(Role.CONTROLPLANE, LocalPki.CONTROLPLANE),
                         home.resolve("bin/controlplane").toString(),
                         "--id",
-                        "cp-1",
+                        LocalPki.CONTROLPLANE,
                         "--etcd",
                         etcd.endpoint(),
                         "--listen",
+                        login,
+                        "--internal-listen",
                         controlPlane,
                         "--metrics-listen",
                         "127.0.0.1:" + ports.controlPlaneMetrics(),
@@ -193,10 +205,11 @@ public final class LocalCluster implements Callable<Integer> {
                     "node-" + i,
                     run,
                     env,
-                    List.of(
+                    withTls(
+                            pki.args(Role.NODE, LocalPki.node(i)),
                             home.resolve("bin/dataplane").toString(),
                             "--node-id",
-                            "node-" + i,
+                            LocalPki.node(i),
                             "--controlplane",
                             controlPlane,
                             "--listen",
@@ -218,7 +231,8 @@ public final class LocalCluster implements Callable<Integer> {
 
         final ListNodesResponse registered = awaitNodes(HostPort.parse(controlPlane), nodes);
         out.println();
-        out.println("local-cluster: realm cluster is up: control plane " + controlPlane + ", "
+        out.println("local-cluster: realm cluster is up (mutual TLS, certificates in " + run.resolve(LocalPki.DIRECTORY)
+                + "): control plane " + login + " for players, " + controlPlane + " for nodes and operators, "
                 + registered.getNodesCount() + " nodes registered in etcd:");
         out.println();
         NodeTable.print(registered.getNodesList(), false, System.currentTimeMillis(), out);
@@ -238,7 +252,9 @@ public final class LocalCluster implements Callable<Integer> {
                     List.of(
                             home.resolve("bin/bots").toString(),
                             "--controlplane",
-                            controlPlane,
+                            login,
+                            "--tls-ca",
+                            pki.ca().toString(),
                             "--count",
                             Integer.toString(bots),
                             "--duration",
@@ -248,7 +264,7 @@ public final class LocalCluster implements Callable<Integer> {
             final int playing = awaitPlayers(HostPort.parse(controlPlane), bots);
             out.println("local-cluster: " + playing + " bots in the world; players and tick p99 per map:");
             out.println();
-            try (AdminClient admin = new AdminClient(List.of(HostPort.parse(controlPlane)), 2_000)) {
+            try (AdminClient admin = new AdminClient(List.of(HostPort.parse(controlPlane)), 2_000, operator)) {
                 MapTable.print(
                         admin.listMapInstances("").getInstancesList(),
                         MapTable.loads(admin.listNodes().getNodesList()),
@@ -284,7 +300,7 @@ public final class LocalCluster implements Callable<Integer> {
 
     /** Print the maps with their players when the instances or their nodes differ from {@code shown}; the set now. */
     private Set<String> showMapsIfChanged(final HostPort controlPlane, final Set<String> shown, final PrintStream out) {
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000)) {
+        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000, operator)) {
             final List<MapInstance> maps = admin.listMapInstances("").getInstancesList();
             final Set<String> now = maps.stream()
                     .map(i -> i.getInstanceId() + "@" + i.getNodeId())
@@ -300,6 +316,13 @@ public final class LocalCluster implements Callable<Integer> {
             // The control plane is busy or restarting: look again later.
             return shown;
         }
+    }
+
+    /** {@code command} followed by {@code tls}: its certificate options. */
+    private static List<String> withTls(final List<String> tls, final String... command) {
+        final List<String> all = new ArrayList<>(List.of(command));
+        all.addAll(tls);
+        return all;
     }
 
     private void startChild(
@@ -321,7 +344,7 @@ public final class LocalCluster implements Callable<Integer> {
     private ListNodesResponse awaitNodes(final HostPort controlPlane, final int expected) throws InterruptedException {
         final long deadline = System.currentTimeMillis() + READY_DEADLINE_MS;
         String lastError = "no answer yet";
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000)) {
+        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000, operator)) {
             while (System.currentTimeMillis() < deadline) {
                 for (final ScriptProcess child : children) {
                     if (!child.isAlive()) {
@@ -348,7 +371,7 @@ public final class LocalCluster implements Callable<Integer> {
     /** Wait until the nodes report {@code expected} players (or the deadline); the players they report. */
     private int awaitPlayers(final HostPort controlPlane, final int expected) throws InterruptedException {
         final long deadline = System.currentTimeMillis() + READY_DEADLINE_MS;
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000)) {
+        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000, operator)) {
             while (true) {
                 final int players = admin.listNodes().getNodesList().stream()
                         .mapToInt(n -> n.getLoad().getPlayers())
@@ -370,7 +393,7 @@ public final class LocalCluster implements Callable<Integer> {
     /** Wait until every continent runs, confirmed by its node; what there is after the deadline otherwise. */
     private List<MapInstance> awaitContinents(final HostPort controlPlane) throws InterruptedException {
         final long deadline = System.currentTimeMillis() + READY_DEADLINE_MS;
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000)) {
+        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000, operator)) {
             while (true) {
                 final List<MapInstance> instances = admin.listMapInstances("").getInstancesList();
                 final boolean allActive = !instances.isEmpty()

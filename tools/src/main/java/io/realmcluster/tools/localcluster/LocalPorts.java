@@ -5,7 +5,10 @@ record LocalPorts(int offset) {
     static final int ETCD_CLIENT = 2479;
     static final int ETCD_PEER = 2480;
     static final int POSTGRES = 5532;
+    /** The control plane's public listener (players' Login); its internal one is the next port. */
     static final int CONTROLPLANE = 7400;
+
+    static final int CONTROLPLANE_INTERNAL = 7401;
     static final int CONTROLPLANE_METRICS = 9400;
     static final int NODE_GRPC = 7410;
     static final int NODE_CLIENTS = 8084;
@@ -25,6 +28,10 @@ record LocalPorts(int offset) {
 
     int controlPlane() {
         return CONTROLPLANE + offset;
+    }
+
+    int controlPlaneInternal() {
+        return CONTROLPLANE_INTERNAL + offset;
     }
 
     int controlPlaneMetrics() {

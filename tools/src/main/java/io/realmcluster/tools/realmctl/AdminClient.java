@@ -5,7 +5,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.grpc.Channels;
+import io.realmcluster.common.grpc.GrpcTls;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.proto.v1.Account;
 import io.realmcluster.proto.v1.AdminGrpc;
 import io.realmcluster.proto.v1.Catalog;
@@ -35,11 +37,22 @@ public final class AdminClient implements AutoCloseable {
     private final List<HostPort> targets;
     private final long timeoutMillis;
     private final ManagedChannel channel;
+    private final GrpcTls tls;
 
+    /** A client without TLS ({@code --insecure-plaintext}). */
     public AdminClient(final List<HostPort> targets, final long timeoutMillis) {
+        this(targets, timeoutMillis, null);
+    }
+
+    /**
+     * A client of the control planes' internal listeners at {@code targets}, presenting the operator
+     * certificate of {@code tls} (null: without TLS).
+     */
+    public AdminClient(final List<HostPort> targets, final long timeoutMillis, final TlsFiles tls) {
         this.targets = targets;
         this.timeoutMillis = timeoutMillis;
-        this.channel = Channels.forTargets(targets, 30);
+        this.tls = GrpcTls.orPlaintext(tls);
+        this.channel = Channels.forTargets(targets, 30, GrpcTls.channel(this.tls));
     }
 
     public ListNodesResponse listNodes() {
@@ -147,7 +160,13 @@ public final class AdminClient implements AutoCloseable {
         final Status status = e.getStatus();
         final String detail = status.getDescription() == null ? status.getCode().name() : status.getDescription();
         if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-            return new StartupException("control plane at " + HostPort.join(targets) + " did not answer: " + detail, e);
+            return new StartupException(
+                    "control plane at " + HostPort.join(targets) + " did not answer: " + detail
+                            + (tls == null
+                                    ? ""
+                                    : " (with TLS: the address must be an --internal-listen and the certificate "
+                                            + "an operator's of the realm's CA)"),
+                    e);
         }
         return new StartupException(detail, e);
     }
@@ -155,5 +174,8 @@ public final class AdminClient implements AutoCloseable {
     @Override
     public void close() {
         Channels.close(channel);
+        if (tls != null) {
+            tls.close();
+        }
     }
 }

@@ -32,7 +32,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         final InvariantReport report;
-        try (AdminClient client = new AdminClient(root.targets(), root.timeoutMillis)) {
+        try (AdminClient client = root.admin()) {
             report = client.checkInvariants();
         }
         final PrintStream out = System.out;

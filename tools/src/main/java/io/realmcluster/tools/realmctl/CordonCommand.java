@@ -22,7 +22,7 @@ final class CordonCommand implements Callable<Integer> {
 
     static int setSchedulable(final Realmctl root, final String nodeId, final boolean schedulable) {
         final NodeStatus node;
-        try (AdminClient client = new AdminClient(root.targets(), root.timeoutMillis)) {
+        try (AdminClient client = root.admin()) {
             node = client.setSchedulable(nodeId, schedulable);
         }
         System.out.println("node/" + node.getNode().getNodeId() + (schedulable ? " uncordoned" : " cordoned"));

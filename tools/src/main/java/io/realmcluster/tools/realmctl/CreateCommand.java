@@ -41,7 +41,7 @@ final class CreateCommand implements Runnable {
     }
 
     AdminClient client() {
-        return new AdminClient(root.targets(), root.timeoutMillis);
+        return root.admin();
     }
 
     @Command(

@@ -45,7 +45,7 @@ final class DescribeCommand implements Runnable {
         public Integer call() {
             final NodeStatus node;
             final List<MapInstance> maps;
-            try (AdminClient client = new AdminClient(describe.root.targets(), describe.root.timeoutMillis)) {
+            try (AdminClient client = describe.root.admin()) {
                 node = client.getNode(nodeId);
                 maps = client.listMapInstances(nodeId).getInstancesList();
             }

@@ -45,7 +45,7 @@ final class GetCommand implements Runnable {
     }
 
     AdminClient client() {
-        return new AdminClient(root.targets(), root.timeoutMillis);
+        return root.admin();
     }
 
     @Command(
@@ -167,13 +167,17 @@ final class GetCommand implements Runnable {
                 out.println(Output.json(response));
                 return 0;
             }
-            final Table table = new Table("CONTROLPLANE", "ROLE", "GRPC", "VERSION", "AGE");
+            final Table table = new Table("CONTROLPLANE", "ROLE", "INTERNAL", "PUBLIC", "VERSION", "AGE");
             final long now = System.currentTimeMillis();
             for (final ControlPlaneReplica replica : response.getReplicasList()) {
                 table.row(
                         replica.getId(),
                         replica.getLeader() ? "leader" : "follower",
                         replica.getGrpc().getHost() + ":" + replica.getGrpc().getPort(),
+                        replica.hasPublicGrpc()
+                                ? replica.getPublicGrpc().getHost() + ":"
+                                        + replica.getPublicGrpc().getPort()
+                                : "-",
                         replica.getVersion(),
                         NodeTable.age(now - replica.getStartedAtUnixMs()));
             }

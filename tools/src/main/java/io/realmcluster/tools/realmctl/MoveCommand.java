@@ -45,7 +45,7 @@ final class MoveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (AdminClient client = new AdminClient(root.targets(), root.timeoutMillis)) {
+        try (AdminClient client = root.admin()) {
             final MapInstance started = client.moveInstance(instanceId, toNodeId);
             System.out.printf("moving %s from %s to %s%n", instanceId, started.getNodeId(), toNodeId);
             final long begun = System.nanoTime();
@@ -147,7 +147,7 @@ final class MoveCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (AdminClient client = new AdminClient(root.targets(), root.timeoutMillis)) {
+            try (AdminClient client = root.admin()) {
                 final NodeStatus node = client.drainNode(nodeId);
                 System.out.printf(
                         "draining node/%s: %d map instances, %d players%n",

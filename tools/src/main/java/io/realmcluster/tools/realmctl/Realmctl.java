@@ -2,9 +2,13 @@ package io.realmcluster.tools.realmctl;
 
 import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.TlsFiles;
+import io.realmcluster.common.tls.TlsOptions;
 import java.nio.file.Path;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -23,22 +27,27 @@ import picocli.CommandLine.ScopeType;
             MoveCommand.Drain.class,
             MoveCommand.class,
             CheckCommand.class,
-            TokenKeyCommand.class
+            TokenKeyCommand.class,
+            PkiCommand.class
         },
         footer = {
             "",
             "The control plane defaults to $REALMCTL_CONTROLPLANE, else " + Realmctl.DEFAULT_CONTROLPLANE
-                    + " (the local cluster)."
+                    + " (the local cluster). TLS files default to $REALM_TLS_CA, $REALM_TLS_CERT and $REALM_TLS_KEY",
+            "(bin/realmctl sets them to the local cluster's operator certificate when they are unset)."
         })
 public final class Realmctl implements Runnable {
-    static final String DEFAULT_CONTROLPLANE = "127.0.0.1:7400";
+    static final String DEFAULT_CONTROLPLANE = "127.0.0.1:7401";
 
     @Option(
             names = "--controlplane",
             paramLabel = "HOST:PORT[,HOST:PORT...]",
             scope = ScopeType.INHERIT,
-            description = "Control-plane replicas, tried in order.")
+            description = "Control-plane replicas' internal listeners (--internal-listen), tried in order.")
     String controlPlanes;
+
+    @Mixin
+    TlsOptions tls;
 
     @Option(
             names = "--timeout",
@@ -69,6 +78,13 @@ public final class Realmctl implements Runnable {
     public void run() {
         throw new picocli.CommandLine.ParameterException(
                 new picocli.CommandLine(this), "missing command: get or describe");
+    }
+
+    /** The Admin API of {@link #targets()}, with this operator's certificate (or none with --insecure-plaintext). */
+    AdminClient admin() {
+        final TlsFiles files = tls.files();
+        tls.warnIfPlaintext(LoggerFactory.getLogger(Realmctl.class), "realmctl");
+        return new AdminClient(targets(), timeoutMillis, files);
     }
 
     /** The control planes to talk to: flag, then environment, then the local cluster's address. */

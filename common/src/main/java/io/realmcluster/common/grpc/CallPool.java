@@ -1,0 +1,108 @@
+package io.realmcluster.common.grpc;
+
+import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.Context;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The threads of one gRPC listener: a fixed number of threads and a bounded number of calls
+ * waiting for them. A call that arrives when {@code queue} calls already wait is answered
+ * RESOURCE_EXHAUSTED at once, on the transport's thread, without taking a thread or a place in
+ * the queue; so a flood on one listener neither grows threads nor starves another listener.
+ * Each admitted call runs its handler and callbacks in order on the pool (one at a time per call).
+ */
+public final class CallPool implements ServerInterceptor, AutoCloseable {
+    private final String name;
+    private final int queue;
+    private final ThreadPoolExecutor threads;
+
+    /** {@code threads} threads named {@code name-N}, at most {@code queue} calls waiting. */
+    public CallPool(final String name, final int threads, final int queue) {
+        this.name = name;
+        this.queue = queue;
+        // Admission bounds what waits: a call admitted has at most one callback queued at a time.
+        this.threads = new ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory(name, true));
+    }
+
+    /** Calls waiting for a thread now. */
+    public int waiting() {
+        return threads.getQueue().size();
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            final ServerCall<Q, R> call, final Metadata headers, final ServerCallHandler<Q, R> next) {
+        if (threads.getQueue().size() >= queue || threads.isShutdown()) {
+            call.close(
+                    Status.RESOURCE_EXHAUSTED.withDescription(
+                            "this server is busy (" + name + ": " + queue + " calls waiting); retry with backoff"),
+                    new Metadata());
+            return new ServerCall.Listener<>() {};
+        }
+        final Offloaded<Q> listener = new Offloaded<>(MoreExecutors.newSequentialExecutor(threads), Context.current());
+        listener.run(() -> listener.delegate = next.startCall(call, headers));
+        return listener;
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
+    }
+
+    /** Forwards every callback, in order, to the service's listener on the pool, in the call's context. */
+    private static final class Offloaded<Q> extends ServerCall.Listener<Q> {
+        private final Executor serial;
+        private final Context context;
+        /** Written by the first task of {@link #serial}, read by the later ones: ordered by it. */
+        private ServerCall.Listener<Q> delegate;
+
+        Offloaded(final Executor serial, final Context context) {
+            this.serial = serial;
+            this.context = context;
+        }
+
+        void run(final Runnable task) {
+            serial.execute(context.wrap(task));
+        }
+
+        @Override
+        public void onMessage(final Q message) {
+            run(() -> delegate.onMessage(message));
+        }
+
+        @Override
+        public void onHalfClose() {
+            run(() -> delegate.onHalfClose());
+        }
+
+        @Override
+        public void onCancel() {
+            run(() -> delegate.onCancel());
+        }
+
+        @Override
+        public void onComplete() {
+            run(() -> delegate.onComplete());
+        }
+
+        @Override
+        public void onReady() {
+            run(() -> delegate.onReady());
+        }
+    }
+}

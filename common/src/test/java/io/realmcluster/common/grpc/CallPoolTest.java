@@ -1,0 +1,85 @@
+package io.realmcluster.common.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.stub.StreamObserver;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.proto.v1.AdminGrpc;
+import io.realmcluster.proto.v1.ListControlPlanesRequest;
+import io.realmcluster.proto.v1.ListControlPlanesResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class CallPoolTest {
+    private static final HostPort LOOPBACK = new HostPort("127.0.0.1", 0);
+
+    @Test
+    void aCallArrivingWhenTheQueueIsFullIsRefusedAtOnceAndTheOthersFinish() throws Exception {
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger running = new AtomicInteger();
+        final AdminGrpc.AdminImplBase slow = new AdminGrpc.AdminImplBase() {
+            @Override
+            public void listControlPlanes(
+                    final ListControlPlanesRequest request, final StreamObserver<ListControlPlanesResponse> response) {
+                running.incrementAndGet();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                response.onNext(ListControlPlanesResponse.getDefaultInstance());
+                response.onCompleted();
+            }
+        };
+        try (CallPool pool = new CallPool("test-calls", 1, 1)) {
+            final Server server = GrpcServers.start(
+                    "test",
+                    LOOPBACK,
+                    InsecureServerCredentials.create(),
+                    new HealthStatusManager(),
+                    pool,
+                    GrpcServers.DEFAULT_MAX_INBOUND_BYTES,
+                    List.<io.grpc.BindableService>of(slow));
+            final ManagedChannel channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, LOOPBACK)), 30);
+            try {
+                final AdminGrpc.AdminFutureStub stub =
+                        AdminGrpc.newFutureStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+                final ListenableFuture<ListControlPlanesResponse> first =
+                        stub.listControlPlanes(ListControlPlanesRequest.getDefaultInstance());
+                await().atMost(Duration.ofSeconds(5)).until(() -> running.get() == 1);
+                final ListenableFuture<ListControlPlanesResponse> second =
+                        stub.listControlPlanes(ListControlPlanesRequest.getDefaultInstance());
+                await().atMost(Duration.ofSeconds(5)).until(() -> pool.waiting() == 1);
+
+                assertThatThrownBy(() -> AdminGrpc.newBlockingStub(channel)
+                                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                                .listControlPlanes(ListControlPlanesRequest.getDefaultInstance()))
+                        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                            assertThat(e.getStatus().getDescription()).contains("test-calls", "1 calls waiting");
+                        });
+
+                release.countDown();
+                assertThat(first.get(5, TimeUnit.SECONDS)).isNotNull();
+                assertThat(second.get(5, TimeUnit.SECONDS)).isNotNull();
+                assertThat(running.get()).isEqualTo(2);
+            } finally {
+                Channels.close(channel);
+                GrpcServers.shutdown(server, 1_000);
+            }
+        }
+    }
+}
