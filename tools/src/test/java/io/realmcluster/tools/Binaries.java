@@ -174,7 +174,10 @@ final class Binaries implements AutoCloseable {
                 "--heartbeat-interval",
                 "200",
                 "--leader-lease-ttl",
-                "2"));
+                "2",
+                // Its first etcd call loads jetcd's classes: on a busy machine that alone can take seconds.
+                "--etcd-timeout",
+                "10000"));
         args.addAll(List.of(extraArgs));
         if (!plaintext(args)) {
             args.addAll(tlsArgs(certificate(Role.CONTROLPLANE, id)));
