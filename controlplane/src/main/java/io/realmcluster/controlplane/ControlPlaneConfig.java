@@ -3,11 +3,16 @@ package io.realmcluster.controlplane;
 import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.TlsFiles;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** Settings of one control-plane replica, as parsed from its command line. */
+/**
+ * Settings of one control-plane replica, as parsed from its command line; {@code etcdTls} null when
+ * etcd speaks plaintext.
+ */
 public record ControlPlaneConfig(
         String id,
         List<URI> etcdEndpoints,
@@ -18,16 +23,58 @@ public record ControlPlaneConfig(
         Duration nodeLeaseTtl,
         Duration heartbeatInterval,
         Placement placement,
-        Login login) {
+        Login login,
+        TlsFiles etcdTls) {
 
-    /** Settings of accounts and login; {@code dbUrl} null when the replica runs without a database. */
+    /** A replica that speaks plaintext to etcd. */
+    public ControlPlaneConfig(
+            final String id,
+            final List<URI> etcdEndpoints,
+            final String etcdPrefix,
+            final Duration etcdTimeout,
+            final HostPort listen,
+            final HostPort metricsListen,
+            final Duration nodeLeaseTtl,
+            final Duration heartbeatInterval,
+            final Placement placement,
+            final Login login) {
+        this(
+                id,
+                etcdEndpoints,
+                etcdPrefix,
+                etcdTimeout,
+                listen,
+                metricsListen,
+                nodeLeaseTtl,
+                heartbeatInterval,
+                placement,
+                login,
+                null);
+    }
+
+    /**
+     * Settings of accounts and login; {@code dbUrl} null when the replica runs without a database,
+     * {@code dbCa} (the database server's CA, for {@code sslmode=verify-full}) null to connect as the URL says.
+     */
     public record Login(
             String dbUrl,
             DatabaseCredentials credentials,
             TokenSecret tokenSecret,
             Duration tokenTtl,
             boolean allowRegistration,
-            int passwordIterations) {
+            int passwordIterations,
+            Path dbCa) {
+
+        /** Login on a database reached as its URL says. */
+        public Login(
+                final String dbUrl,
+                final DatabaseCredentials credentials,
+                final TokenSecret tokenSecret,
+                final Duration tokenTtl,
+                final boolean allowRegistration,
+                final int passwordIterations) {
+            this(dbUrl, credentials, tokenSecret, tokenTtl, allowRegistration, passwordIterations, null);
+        }
 
         public Login {
             if (tokenTtl.isNegative() || tokenTtl.isZero()) {

@@ -7,6 +7,7 @@ import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StandardOptions;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.controlplane.etcd.EtcdTlsOptions;
 import io.realmcluster.controlplane.login.LoginOptions;
 import java.net.URI;
 import java.time.Duration;
@@ -39,7 +40,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
             paramLabel = "URL[,URL...]",
             split = ",",
             defaultValue = "http://127.0.0.1:2379",
-            description = "etcd client URLs (default: ${DEFAULT-VALUE}).")
+            description = "etcd client URLs; https:// ones need --etcd-ca, --etcd-cert and --etcd-key "
+                    + "(default: ${DEFAULT-VALUE}).")
     List<URI> etcd;
 
     @Option(
@@ -126,6 +128,9 @@ public final class ControlPlaneMain implements Callable<Integer> {
     boolean rebalanceContinents;
 
     @Mixin
+    EtcdTlsOptions etcdTls;
+
+    @Mixin
     LoginOptions login;
 
     @Mixin
@@ -141,7 +146,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
                 TokenSecret.load(login.tokenSecretFile(), System.getenv()),
                 Duration.ofSeconds(login.tokenTtlSeconds()),
                 login.allowRegistration(),
-                login.passwordIterations());
+                login.passwordIterations(),
+                login.dbCa());
     }
 
     public static void main(final String[] args) {
@@ -170,7 +176,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
                         Duration.ofSeconds(instanceIdleTimeoutSeconds),
                         advertiseHost,
                         rebalanceContinents),
-                loginConfig());
+                loginConfig(),
+                etcdTls.files(etcd, null));
         return Daemon.runUntilStopped("controlplane", new ControlPlane(config).start());
     }
 }

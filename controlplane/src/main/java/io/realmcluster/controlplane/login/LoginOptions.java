@@ -20,6 +20,14 @@ public final class LoginOptions {
     Path dbPasswordFile;
 
     @Option(
+            names = "--db-ca",
+            paramLabel = "FILE",
+            description = "CA certificate (PEM) of the database server: connect over TLS and verify the server's "
+                    + "certificate and host name (sslmode=verify-full). Production realms give it; without it the "
+                    + "connection is as --db-url says (pgjdbc's default tries TLS without verifying it).")
+    Path dbCa;
+
+    @Option(
             names = "--token-secret-file",
             paramLabel = "FILE",
             description = "Key that signs session tokens, shared with the nodes (or REALM_TOKEN_SECRET); 32+ bytes.")
@@ -50,6 +58,10 @@ public final class LoginOptions {
 
     public Path dbPasswordFile() {
         return dbPasswordFile;
+    }
+
+    public Path dbCa() {
+        return dbCa;
     }
 
     public Path tokenSecretFile() {
