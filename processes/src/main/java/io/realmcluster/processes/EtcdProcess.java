@@ -257,6 +257,9 @@ public final class EtcdProcess implements AutoCloseable {
                     "--trusted-ca-file",
                     tls.ca().toString(),
                     "--client-cert-auth",
+                    // The JSON gateway dials etcd's own client port with the server certificate, which
+                    // --client-cert-auth refuses (no clientAuth usage); the realm speaks gRPC only.
+                    "--enable-grpc-gateway=false",
                     "--listen-metrics-urls",
                     "http://127.0.0.1:" + metricsPort));
         }

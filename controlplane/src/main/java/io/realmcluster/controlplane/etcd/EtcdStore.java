@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * dead etcd shows up as a clear {@link EtcdUnavailableException}, never as a hang.
  */
 public final class EtcdStore implements AutoCloseable {
+    private static final Duration FIRST_TLS_CALL_DEADLINE = Duration.ofSeconds(15);
+
     private final Client client;
     /** Null when etcd speaks plaintext. */
     private final EtcdTls tls;
@@ -86,12 +88,20 @@ public final class EtcdStore implements AutoCloseable {
         }
         final EtcdStore store = new EtcdStore(builder.build(), context, endpoints, timeout, registry);
         try {
-            store.get(Keys.bytes("/"));
+            // The first call over TLS also loads the TLS stack and shakes hands: seconds in a cold JVM.
+            store.await(
+                    "get",
+                    store.client.getKVClient().get(Keys.bytes("/")),
+                    context == null ? timeout : max(timeout, FIRST_TLS_CALL_DEADLINE));
         } catch (final EtcdUnavailableException e) {
             store.close();
             throw new StartupException("cannot reach etcd at " + store.describeEndpoints() + ": " + e.getMessage(), e);
         }
         return store;
+    }
+
+    private static Duration max(final Duration a, final Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     public String describeEndpoints() {
@@ -267,13 +277,17 @@ public final class EtcdStore implements AutoCloseable {
     }
 
     private <T> T await(final String op, final CompletableFuture<T> future) {
+        return await(op, future, timeout);
+    }
+
+    private <T> T await(final String op, final CompletableFuture<T> future, final Duration deadline) {
         final long start = System.nanoTime();
         try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (final TimeoutException e) {
             future.cancel(true);
             throw new EtcdUnavailableException(
-                    "etcd did not answer " + op + " within " + timeout.toMillis() + " ms", e);
+                    "etcd did not answer " + op + " within " + deadline.toMillis() + " ms", e);
         } catch (final ExecutionException e) {
             final Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new EtcdUnavailableException("etcd " + op + " failed: " + cause.getMessage(), cause);

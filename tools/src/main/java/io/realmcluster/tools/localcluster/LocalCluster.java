@@ -4,6 +4,9 @@ import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.Pki;
+import io.realmcluster.common.tls.Role;
+import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.processes.EtcdProcess;
 import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.processes.ScriptProcess;
@@ -44,6 +47,7 @@ import picocli.CommandLine.Option;
         usageHelpAutoWidth = true,
         description = {
             "Start a local realm cluster and show it; Ctrl-C or SIGTERM stops everything it started.",
+            "etcd and PostgreSQL speak TLS only; the realm's CA and certificates are in the run directory's pki/.",
             "Data (etcd, PostgreSQL) and logs live under the run directory and survive restarts."
         })
 public final class LocalCluster implements Callable<Integer> {
@@ -133,18 +137,27 @@ public final class LocalCluster implements Callable<Integer> {
                         },
                         "local-cluster-shutdown"));
 
-        out.println("local-cluster: starting etcd on 127.0.0.1:" + ports.etcdClient() + " (data in "
+        final StoreCertificates certificates = storeCertificates(run.resolve("pki"));
+        out.println("local-cluster: starting etcd on 127.0.0.1:" + ports.etcdClient() + " (TLS, data in "
                 + run.resolve("etcd") + ")");
         etcd = EtcdProcess.builder()
+                .tls(
+                        certificates.etcd().ca(),
+                        certificates.etcd().certificate(),
+                        certificates.etcd().privateKey())
                 .clientPort(ports.etcdClient())
                 .peerPort(ports.etcdPeer())
                 .dataDirectory(run.resolve("etcd"))
                 .keepDataDirectory(true)
                 .stopOnJvmExit(false)
                 .start();
-        out.println("local-cluster: starting PostgreSQL on 127.0.0.1:" + ports.postgres() + " (data in "
+        out.println("local-cluster: starting PostgreSQL on 127.0.0.1:" + ports.postgres() + " (TLS, data in "
                 + run.resolve("postgres") + ")");
         postgres = PostgresProcess.builder()
+                .tls(
+                        certificates.postgres().ca(),
+                        certificates.postgres().certificate(),
+                        certificates.postgres().privateKey())
                 .port(ports.postgres())
                 .dataDirectory(run.resolve("postgres"))
                 .cleanDataDirectory(false)
@@ -167,12 +180,20 @@ public final class LocalCluster implements Callable<Integer> {
                         "cp-1",
                         "--etcd",
                         etcd.endpoint(),
+                        "--etcd-ca",
+                        certificates.controlPlane().ca().toString(),
+                        "--etcd-cert",
+                        certificates.controlPlane().certificate().toString(),
+                        "--etcd-key",
+                        certificates.controlPlane().privateKey().toString(),
                         "--listen",
                         controlPlane,
                         "--metrics-listen",
                         "127.0.0.1:" + ports.controlPlaneMetrics(),
                         "--db-url",
                         postgres.jdbcUrl(),
+                        "--db-ca",
+                        postgres.serverCa().toString(),
                         "--token-secret-file",
                         tokenSecret.toString(),
                         "--allow-registration",
@@ -202,7 +223,9 @@ public final class LocalCluster implements Callable<Integer> {
                             "--token-secret-file",
                             tokenSecret.toString(),
                             "--db-url",
-                            postgres.jdbcUrl()));
+                            postgres.jdbcUrl(),
+                            "--db-ca",
+                            postgres.serverCa().toString()));
         }
 
         final ListNodesResponse registered = awaitNodes(HostPort.parse(controlPlane), nodes);
@@ -354,6 +377,26 @@ public final class LocalCluster implements Callable<Integer> {
                 Thread.sleep(200);
             }
         }
+    }
+
+    /** The certificates of etcd and PostgreSQL, and the control plane's for etcd's --client-cert-auth. */
+    private record StoreCertificates(TlsFiles etcd, TlsFiles postgres, TlsFiles controlPlane) {}
+
+    /**
+     * The local realm's CA in {@code directory}, made at the first start and kept with the data, and
+     * the certificates of the stores and of the control plane as their client, issued afresh at every
+     * start (so they never expire on a cluster restarted now and then).
+     */
+    private static StoreCertificates storeCertificates(final Path directory) throws IOException {
+        final Pki pki = Pki.at(directory);
+        if (!pki.initialized()) {
+            pki.init("local", Pki.CA_VALIDITY);
+        }
+        final List<String> loopback = List.of("localhost", "127.0.0.1");
+        return new StoreCertificates(
+                pki.issue(Role.SERVER, "etcd", loopback, Pki.VALIDITY),
+                pki.issue(Role.SERVER, "postgres", loopback, Pki.VALIDITY),
+                pki.issue(Role.CONTROLPLANE, "cp-1", loopback, Pki.VALIDITY));
     }
 
     /** The key that signs session tokens, made once (random, owner-only) and kept with the cluster's data. */
