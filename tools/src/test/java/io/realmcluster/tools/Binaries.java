@@ -39,6 +39,13 @@ final class Binaries implements AutoCloseable {
         this.prefix = prefix;
     }
 
+    /** {@code --etcd} with this realm's etcd, and the TLS flags it needs when it speaks TLS. */
+    List<String> etcdFlags() {
+        final List<String> flags = new ArrayList<>(List.of("--etcd", etcdEndpoint));
+        flags.addAll(StoreTls.etcdFlags(etcdEndpoint));
+        return flags;
+    }
+
     /** A control-plane replica on {@code port}, serving once this returns. */
     JavaProcess controlPlane(final String id, final int port, final String... extraArgs) {
         return controlPlane(id, port, Map.of(), extraArgs);
@@ -47,11 +54,10 @@ final class Binaries implements AutoCloseable {
     /** A control-plane replica with extra environment (database credentials). */
     JavaProcess controlPlane(
             final String id, final int port, final Map<String, String> env, final String... extraArgs) {
-        final List<String> args = new ArrayList<>(List.of(
+        final List<String> args = new ArrayList<>(etcdFlags());
+        args.addAll(List.of(
                 "--id",
                 id,
-                "--etcd",
-                etcdEndpoint,
                 "--etcd-prefix",
                 prefix,
                 "--listen",
@@ -85,7 +91,10 @@ final class Binaries implements AutoCloseable {
                 : node(nodeId, controlPlanes, postgres.jdbcUrl(), postgres.user(), postgres.password());
     }
 
-    /** A node that saves its characters at {@code jdbcUrl} (null: a node without a database), with more arguments. */
+    /**
+     * A node that saves its characters at {@code jdbcUrl} (null: a node without a database; else a
+     * PostgreSQL of {@link StoreTls}, over verified TLS), with more arguments.
+     */
     JavaProcess node(
             final String nodeId,
             final List<HostPort> controlPlanes,
@@ -122,7 +131,8 @@ final class Binaries implements AutoCloseable {
                 .env("REALM_TOKEN_SECRET", TOKEN_SECRET)
                 .jvmArgs(jvmArgs);
         if (jdbcUrl != null) {
-            args.addAll(List.of("--db-url", jdbcUrl));
+            args.addAll(List.of(
+                    "--db-url", jdbcUrl, "--db-ca", StoreTls.databaseCa().toString()));
             builder.env("REALM_DB_USER", user).env("REALM_DB_PASSWORD", password);
         }
         final JavaProcess process = track(builder.args(args).start());

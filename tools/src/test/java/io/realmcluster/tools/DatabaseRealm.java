@@ -59,6 +59,8 @@ final class DatabaseRealm implements AutoCloseable {
                 Map.of("REALM_DB_USER", postgres.user(), "REALM_DB_PASSWORD", postgres.password()),
                 "--db-url",
                 postgres.jdbcUrl(),
+                "--db-ca",
+                StoreTls.databaseCa().toString(),
                 "--token-secret-file",
                 tokenSecret.toString(),
                 "--allow-registration",
