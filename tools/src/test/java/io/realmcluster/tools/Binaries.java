@@ -15,7 +15,9 @@ import java.util.Map;
 
 /** Starts the cluster's binaries as separate JVMs for process-level tests, and stops them all afterwards. */
 final class Binaries implements AutoCloseable {
-    static final Duration START_DEADLINE = Duration.ofSeconds(30);
+    /** Generous: a cold JVM on a busy machine takes seconds to load TLS and shake hands with etcd. */
+    static final Duration START_DEADLINE = Duration.ofSeconds(60);
+
     static final String CONTROLPLANE = "io.realmcluster.controlplane.ControlPlaneMain";
     static final String DATAPLANE = "io.realmcluster.dataplane.NodeMain";
     static final String REALMCTL = "io.realmcluster.tools.realmctl.Realmctl";
