@@ -1,6 +1,6 @@
 package io.realmcluster.controlplane;
 
-import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.auth.TokenSigner;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsFiles;
@@ -59,7 +59,7 @@ public record ControlPlaneConfig(
     public record Login(
             String dbUrl,
             DatabaseCredentials credentials,
-            TokenSecret tokenSecret,
+            TokenSigner tokenSigner,
             Duration tokenTtl,
             boolean allowRegistration,
             int passwordIterations,
@@ -69,11 +69,11 @@ public record ControlPlaneConfig(
         public Login(
                 final String dbUrl,
                 final DatabaseCredentials credentials,
-                final TokenSecret tokenSecret,
+                final TokenSigner tokenSigner,
                 final Duration tokenTtl,
                 final boolean allowRegistration,
                 final int passwordIterations) {
-            this(dbUrl, credentials, tokenSecret, tokenTtl, allowRegistration, passwordIterations, null);
+            this(dbUrl, credentials, tokenSigner, tokenTtl, allowRegistration, passwordIterations, null);
         }
 
         public Login {

@@ -71,7 +71,6 @@ class BotsIT {
     @BeforeEach
     void setUp() throws Exception {
         binaries = new Binaries(ETCD.endpoint(), "/bots-it-" + UUID.randomUUID());
-        final Path secret = Binaries.tokenSecretFile(directory);
         controlPlane = Binaries.freeAddress();
         binaries.controlPlane(
                 "cp-1",
@@ -81,8 +80,8 @@ class BotsIT {
                 POSTGRES.jdbcUrl(),
                 "--db-ca",
                 StoreTls.databaseCa().toString(),
-                "--token-secret-file",
-                secret.toString(),
+                "--token-key-file",
+                Binaries.tokenKeyFile().toString(),
                 "--allow-registration",
                 "--password-iterations",
                 "1000");

@@ -1,5 +1,6 @@
 package io.realmcluster.bench.cluster;
 
+import io.realmcluster.common.auth.TokenKeyFiles;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.processes.EtcdProcess;
 import io.realmcluster.processes.FreePorts;
@@ -7,6 +8,10 @@ import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.tools.realmctl.AdminClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +28,9 @@ import java.util.regex.Pattern;
  */
 public final class BenchRealm implements AutoCloseable {
     private static final Pattern METRICS = Pattern.compile("metrics on http://(\\S+)/metrics");
-    private static final String SECRET = "bench-realm-token-secret-0123456789abcdef";
+    /** The token keys of this JVM's benchmarks: the control plane signs with token.key, nodes verify with token.pub. */
+    private static final Path TOKEN_KEYS = tokenKeys();
+
     private static final Duration START_DEADLINE = Duration.ofSeconds(60);
 
     private final EtcdProcess etcd;
@@ -63,13 +70,14 @@ public final class BenchRealm implements AutoCloseable {
                     "127.0.0.1:0",
                     "--allow-registration",
                     "--password-iterations",
-                    "1000"));
+                    "1000",
+                    "--token-key-file",
+                    TOKEN_KEYS.resolve(TokenKeyFiles.PRIVATE_KEY).toString()));
             args.addAll(List.of(extraArgs));
             controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain")
                     .name("bench-cp")
                     .env("REALM_DB_USER", postgres.user())
                     .env("REALM_DB_PASSWORD", postgres.password())
-                    .env("REALM_TOKEN_SECRET", SECRET)
                     .args(args)
                     .start();
             controlPlane.awaitOutput("serving gRPC", START_DEADLINE);
@@ -79,6 +87,25 @@ public final class BenchRealm implements AutoCloseable {
             closeQuietly(postgres, e);
             closeQuietly(etcd, e);
             throw e;
+        }
+    }
+
+    /** The public token key every benchmark's node takes ({@code --token-public-keys}). */
+    public static Path tokenPublicKey() {
+        return TOKEN_KEYS.resolve(TokenKeyFiles.PUBLIC_KEY);
+    }
+
+    private static Path tokenKeys() {
+        try {
+            final Path directory = Files.createTempDirectory("bench-token-keys");
+            TokenKeyFiles.generate(directory);
+            for (final String name : new String[] {TokenKeyFiles.PRIVATE_KEY, TokenKeyFiles.PUBLIC_KEY}) {
+                directory.resolve(name).toFile().deleteOnExit();
+            }
+            directory.toFile().deleteOnExit();
+            return directory;
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot make the benchmarks' token keys", e);
         }
     }
 
@@ -110,12 +137,13 @@ public final class BenchRealm implements AutoCloseable {
                 "--pools",
                 "continent",
                 "--capacity",
-                Integer.toString(capacity)));
+                Integer.toString(capacity),
+                "--token-public-keys",
+                tokenPublicKey().toString()));
         args.addAll(StoreTls.databaseFlags(postgres));
         args.addAll(List.of(extraArgs));
         final JavaProcess process = JavaProcess.builder("io.realmcluster.dataplane.NodeMain")
                 .name(id)
-                .env("REALM_TOKEN_SECRET", SECRET)
                 .env("REALM_DB_USER", postgres.user())
                 .env("REALM_DB_PASSWORD", postgres.password())
                 .args(args)
