@@ -98,7 +98,7 @@ public final class ControlPlane implements AutoCloseable {
     public ControlPlane start() {
         try {
             metricsEndpoint = MetricsEndpoint.start(config.metricsListen(), metrics);
-            store = EtcdStore.connect(config.etcdEndpoints(), config.etcdTimeout(), metrics);
+            store = EtcdStore.connect(config.etcdEndpoints(), config.etcdTls(), config.etcdTimeout(), metrics);
             final Keys keys = new Keys(config.etcdPrefix());
             final NodeRegistry registry = new NodeRegistry(store, keys, config.nodeLeaseTtl());
             final MapCatalog catalog = MapCatalog.vanilla(config.placement().realms());
@@ -233,7 +233,7 @@ public final class ControlPlane implements AutoCloseable {
         if (settings.dbUrl() == null) {
             return new LoginParts(null, null, LoginService.withoutDatabase());
         }
-        database = Database.open("realm-db", settings.dbUrl(), settings.credentials(), 8);
+        database = Database.open("realm-db", settings.dbUrl(), settings.credentials(), settings.dbCa(), 8);
         database.migrate();
         final AccountStore accounts = new AccountStore(database, new PasswordHasher(settings.passwordIterations()));
         loginGuard = new LoginGuard(settings.limits(), Clock.systemUTC(), metrics);

@@ -6,13 +6,15 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.controlplane.login.LoginLimits;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Settings of one control-plane replica, as parsed from its command line. {@code listen} is the
  * public listener (players: Login), {@code internalListen} the internal one (nodes, replicas,
- * operators); {@code tls} null runs both without TLS ({@code --insecure-plaintext}).
+ * operators); {@code tls} null runs both without TLS ({@code --insecure-plaintext}); {@code etcdTls}
+ * null when etcd speaks plaintext.
  */
 public record ControlPlaneConfig(
         String id,
@@ -26,7 +28,8 @@ public record ControlPlaneConfig(
         Placement placement,
         Login login,
         HostPort internalListen,
-        TlsFiles tls) {
+        TlsFiles tls,
+        TlsFiles etcdTls) {
 
     /** Without TLS, the internal listener on a free port of the public listener's host (tests in one process). */
     public ControlPlaneConfig(
@@ -52,10 +55,14 @@ public record ControlPlaneConfig(
                 placement,
                 login,
                 listen.withPort(0),
+                null,
                 null);
     }
 
-    /** Settings of accounts and login; {@code dbUrl} null when the replica runs without a database. */
+    /**
+     * Settings of accounts and login; {@code dbUrl} null when the replica runs without a database,
+     * {@code dbCa} (the database server's CA, for {@code sslmode=verify-full}) null to connect as the URL says.
+     */
     public record Login(
             String dbUrl,
             DatabaseCredentials credentials,
@@ -63,7 +70,8 @@ public record ControlPlaneConfig(
             Duration tokenTtl,
             boolean allowRegistration,
             int passwordIterations,
-            LoginLimits limits) {
+            LoginLimits limits,
+            Path dbCa) {
 
         public Login {
             if (tokenTtl.isNegative() || tokenTtl.isZero()) {
@@ -91,7 +99,8 @@ public record ControlPlaneConfig(
                     tokenTtl,
                     allowRegistration,
                     passwordIterations,
-                    LoginLimits.defaults());
+                    LoginLimits.defaults(),
+                    null);
         }
 
         /** A replica without a database: login and account commands are refused with the reason. */

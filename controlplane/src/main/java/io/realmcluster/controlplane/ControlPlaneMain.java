@@ -8,6 +8,7 @@ import io.realmcluster.common.cli.StandardOptions;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsOptions;
+import io.realmcluster.controlplane.etcd.EtcdTlsOptions;
 import io.realmcluster.controlplane.login.LoginOptions;
 import java.net.URI;
 import java.time.Duration;
@@ -41,7 +42,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
             paramLabel = "URL[,URL...]",
             split = ",",
             defaultValue = "http://127.0.0.1:2379",
-            description = "etcd client URLs (default: ${DEFAULT-VALUE}).")
+            description = "etcd client URLs; https:// ones need --etcd-ca, --etcd-cert and --etcd-key "
+                    + "(default: ${DEFAULT-VALUE}).")
     List<URI> etcd;
 
     @Option(
@@ -138,6 +140,9 @@ public final class ControlPlaneMain implements Callable<Integer> {
     boolean rebalanceContinents;
 
     @Mixin
+    EtcdTlsOptions etcdTls;
+
+    @Mixin
     LoginOptions login;
 
     @Mixin
@@ -157,7 +162,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
                 Duration.ofSeconds(login.tokenTtlSeconds()),
                 login.allowRegistration(),
                 login.passwordIterations(),
-                login.limits());
+                login.limits(),
+                login.dbCa());
     }
 
     public static void main(final String[] args) {
@@ -188,7 +194,9 @@ public final class ControlPlaneMain implements Callable<Integer> {
                         rebalanceContinents),
                 loginConfig(),
                 internalListen,
-                tls.files());
+                tls.files(),
+                // etcd over https: the replica's own certificate unless --etcd-cert names another.
+                etcdTls.files(etcd, tls.files()));
         tls.warnIfPlaintext(LoggerFactory.getLogger(ControlPlaneMain.class), "controlplane");
         return Daemon.runUntilStopped("controlplane", new ControlPlane(config).start());
     }

@@ -243,7 +243,8 @@ public final class Node implements AutoCloseable {
             // Said once the node is up (see start), so that a node that cannot start says only why.
             return new EphemeralCharacterStore();
         }
-        database = Database.open("characters", config.dbUrl(), config.dbCredentials(), DATABASE_CONNECTIONS);
+        database = Database.open(
+                "characters", config.dbUrl(), config.dbCredentials(), config.dbCa(), DATABASE_CONNECTIONS);
         database.migrate();
         final PostgresCharacterStore store = new PostgresCharacterStore(database);
         try {

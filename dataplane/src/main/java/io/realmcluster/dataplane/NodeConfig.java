@@ -5,6 +5,7 @@ import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.dataplane.net.ClientLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,4 +33,6 @@ public record NodeConfig(
         /** What the client port takes from connections that have not said HELLO. */
         ClientLimits clientLimits,
         /** This node's certificate (naming node/nodeId) and the realm's CA; null without TLS. */
-        TlsFiles tls) {}
+        TlsFiles tls,
+        /** The database server's CA, for sslmode=verify-full; null to connect as the URL says. */
+        Path dbCa) {}

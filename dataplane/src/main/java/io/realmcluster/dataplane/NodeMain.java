@@ -141,6 +141,14 @@ public final class NodeMain implements Callable<Integer> {
     long transferArrivalSeconds;
 
     @Option(
+            names = "--db-ca",
+            paramLabel = "FILE",
+            description = "CA certificate (PEM) of the database server: connect over TLS and verify the server's "
+                    + "certificate and host name (sslmode=verify-full). Production realms give it; without it the "
+                    + "connection is as --db-url says (pgjdbc's default tries TLS without verifying it).")
+    Path dbCa;
+
+    @Option(
             names = "--db-password-file",
             paramLabel = "FILE",
             description = "File holding the database password (instead of REALM_DB_PASSWORD).")
@@ -200,7 +208,8 @@ public final class NodeMain implements Callable<Integer> {
                                 System.getenv(), dbPasswordFile == null ? null : Path.of(dbPasswordFile)),
                 Duration.ofSeconds(transferArrivalSeconds),
                 clientLimits.limits(),
-                tls.files());
+                tls.files(),
+                dbCa);
         tls.warnIfPlaintext(LoggerFactory.getLogger(NodeMain.class), "dataplane");
         return Daemon.runUntilStopped("dataplane", new Node(config).start());
     }

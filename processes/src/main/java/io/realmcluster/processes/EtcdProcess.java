@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-member etcd on free loopback ports with a fresh data directory and fast raft timers,
- * healthy when {@link #start()} returns.
+ * healthy when {@link #start()} returns. With {@link Builder#tls}, clients speak TLS and must present a
+ * certificate of the given CA ({@code --client-cert-auth}); its health is then read from a plaintext
+ * loopback-only metrics listener, as kubeadm runs etcd.
  */
 public final class EtcdProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdProcess.class);
@@ -45,6 +47,10 @@ public final class EtcdProcess implements AutoCloseable {
     private final boolean ownSession;
     /** How much history etcd keeps before compacting it (e.g. "1h"), or null to keep it all. */
     private final String compactionRetention;
+    /** Null for plaintext clients. */
+    private final Tls tls;
+    /** /health and /metrics in plaintext on loopback, when clients need a certificate; 0 otherwise. */
+    private final int metricsPort;
 
     private final Thread shutdownHook = new Thread(this::stop, "etcd-process-shutdown");
     private volatile Process process;
@@ -57,7 +63,9 @@ public final class EtcdProcess implements AutoCloseable {
             final int peerPort,
             final boolean keepData,
             final boolean ownSession,
-            final String compactionRetention) {
+            final String compactionRetention,
+            final Tls tls,
+            final int metricsPort) {
         this.binary = binary;
         this.root = root;
         this.clientPort = clientPort;
@@ -65,6 +73,8 @@ public final class EtcdProcess implements AutoCloseable {
         this.keepData = keepData;
         this.ownSession = ownSession;
         this.compactionRetention = compactionRetention;
+        this.tls = tls;
+        this.metricsPort = metricsPort;
     }
 
     /** Start etcd on free ports with throw-away data and wait until it reports healthy. */
@@ -80,7 +90,7 @@ public final class EtcdProcess implements AutoCloseable {
     private static EtcdProcess start(final Builder settings) {
         final Path binary =
                 findBinary(Optional.ofNullable(System.getenv("PATH")).orElse(""));
-        final int[] ports = FreePorts.find(2);
+        final int[] ports = FreePorts.find(settings.tls == null ? 2 : 3);
         final Path root;
         if (settings.directory != null) {
             try {
@@ -99,7 +109,9 @@ public final class EtcdProcess implements AutoCloseable {
                 settings.directory != null && settings.keepData,
                 // Stopped by its caller, after the caller's clients: a Ctrl-C in the terminal must not stop it first.
                 !settings.stopOnJvmExit,
-                settings.compactionRetention);
+                settings.compactionRetention,
+                settings.tls,
+                settings.tls == null ? 0 : ports[2]);
         if (settings.stopOnJvmExit) {
             Runtime.getRuntime().addShutdownHook(etcd.shutdownHook);
         }
@@ -112,9 +124,19 @@ public final class EtcdProcess implements AutoCloseable {
         return etcd;
     }
 
-    /** Client URL, e.g. {@code http://127.0.0.1:2379}. */
+    /** Client URL, e.g. {@code http://127.0.0.1:2379}, or {@code https://} with TLS. */
     public String endpoint() {
-        return "http://127.0.0.1:" + clientPort;
+        return (tls != null ? "https" : "http") + "://127.0.0.1:" + clientPort;
+    }
+
+    /** True when clients speak TLS and present a certificate of the CA etcd was given. */
+    public boolean tls() {
+        return tls != null;
+    }
+
+    /** Where {@code GET /health} answers without a client certificate. */
+    public String healthUrl() {
+        return (tls != null ? "http://127.0.0.1:" + metricsPort : endpoint()) + "/health";
     }
 
     public int clientPort() {
@@ -235,11 +257,27 @@ public final class EtcdProcess implements AutoCloseable {
             command.addAll(
                     List.of("--auto-compaction-mode", "periodic", "--auto-compaction-retention", compactionRetention));
         }
+        if (tls != null) {
+            // The peer URL stays plaintext: one member, on loopback, has no peers to talk to.
+            command.addAll(List.of(
+                    "--cert-file",
+                    tls.certificate().toString(),
+                    "--key-file",
+                    tls.privateKey().toString(),
+                    "--trusted-ca-file",
+                    tls.ca().toString(),
+                    "--client-cert-auth",
+                    // The JSON gateway dials etcd's own client port with the server certificate, which
+                    // --client-cert-auth refuses (no clientAuth usage); the realm speaks gRPC only.
+                    "--enable-grpc-gateway=false",
+                    "--listen-metrics-urls",
+                    "http://127.0.0.1:" + metricsPort));
+        }
         return ownSession ? Executables.inOwnSession(command) : command;
     }
 
     private void awaitHealthy(final long startNanos) {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
+        final HttpRequest request = HttpRequest.newBuilder(URI.create(healthUrl()))
                 .timeout(PROBE_TIMEOUT)
                 .GET()
                 .build();
@@ -301,8 +339,12 @@ public final class EtcdProcess implements AutoCloseable {
                         + "or put an etcd 3.4+ binary on PATH."));
     }
 
+    /** The CA whose certificates clients must present, and etcd's own server certificate and key (PEM). */
+    private record Tls(Path ca, Path certificate, Path privateKey) {}
+
     /** Settings of an etcd to start: ports (0 for free ones) and a directory for data and log. */
     public static final class Builder {
+        private Tls tls;
         private int clientPort;
         private int peerPort;
         private Path directory;
@@ -350,6 +392,20 @@ public final class EtcdProcess implements AutoCloseable {
         /** Keep the directory on stop, so the next start finds the same data. */
         public Builder keepDataDirectory(final boolean keep) {
             this.keepData = keep;
+            return this;
+        }
+
+        /**
+         * Serve clients over TLS with {@code certificate} and {@code privateKey} (PEM, the key readable by
+         * its owner only), and accept only clients presenting a certificate issued by {@code ca}.
+         */
+        public Builder tls(final Path ca, final Path certificate, final Path privateKey) {
+            for (final Path file : List.of(ca, certificate, privateKey)) {
+                if (!Files.isReadable(file)) {
+                    throw new IllegalArgumentException("cannot read etcd's TLS file " + file);
+                }
+            }
+            this.tls = new Tls(ca.toAbsolutePath(), certificate.toAbsolutePath(), privateKey.toAbsolutePath());
             return this;
         }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL from the zonky binaries jar: on a free port with a throw-away data directory for
- * tests, or on a fixed port with a kept data directory for the local cluster.
+ * tests, or on a fixed port with a kept data directory for the local cluster. With {@link Builder#tls}
+ * it accepts TCP clients over TLS only ({@code hostssl} in its pg_hba), and its {@link #dataSource()}
+ * verifies the server's certificate ({@code sslmode=verify-full}).
  */
 public final class PostgresProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresProcess.class);
@@ -26,12 +29,20 @@ public final class PostgresProcess implements AutoCloseable {
     private final Path logFile;
     private final Path deleteOnStop;
     private final PGSimpleDataSource dataSource;
+    /** The CA of the server's certificate; null when the server speaks plaintext. */
+    private final Path serverCa;
+
     private final Thread shutdownHook = new Thread(this::closeQuietly, "postgres-process-shutdown");
     private boolean stopped;
 
     private PostgresProcess(
-            final EmbeddedPostgres postgres, final Path dataDirectory, final Path logFile, final Path deleteOnStop) {
+            final EmbeddedPostgres postgres,
+            final Path dataDirectory,
+            final Path logFile,
+            final Path deleteOnStop,
+            final Path serverCa) {
         this.postgres = postgres;
+        this.serverCa = serverCa;
         this.port = postgres.getPort();
         this.dataDirectory = dataDirectory;
         this.logFile = logFile;
@@ -42,6 +53,11 @@ public final class PostgresProcess implements AutoCloseable {
         dataSource.setDatabaseName(DATABASE);
         dataSource.setUser(USER);
         dataSource.setPassword(password());
+        if (serverCa != null) {
+            dataSource.setSsl(true);
+            dataSource.setSslMode("verify-full");
+            dataSource.setSslRootCert(serverCa.toString());
+        }
     }
 
     /** A fresh PostgreSQL on a free port, its data deleted on {@link #stop()}. */
@@ -87,6 +103,14 @@ public final class PostgresProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * The CA that issued the server's certificate, to give clients as {@code --db-ca}; null when the
+     * server speaks plaintext.
+     */
+    public Path serverCa() {
+        return serverCa;
     }
 
     /** A data source for {@link #jdbcUrl()} as {@link #user()}, without pooling. */
@@ -148,8 +172,28 @@ public final class PostgresProcess implements AutoCloseable {
         private boolean cleanDataDirectory = true;
         private Path logFile;
         private boolean stopOnJvmExit = true;
+        private Path tlsCa;
+        private Path tlsCertificate;
+        private Path tlsPrivateKey;
 
         private Builder() {}
+
+        /**
+         * Serve TLS with {@code certificate} and {@code privateKey} (PEM; the key owned by this user and
+         * readable by it only, or PostgreSQL refuses it) and refuse plaintext TCP clients; {@code ca}
+         * issued the certificate, and is what clients verify it with.
+         */
+        public Builder tls(final Path ca, final Path certificate, final Path privateKey) {
+            for (final Path file : List.of(ca, certificate, privateKey)) {
+                if (!Files.isReadable(file)) {
+                    throw new IllegalArgumentException("cannot read PostgreSQL's TLS file " + file);
+                }
+            }
+            this.tlsCa = ca.toAbsolutePath();
+            this.tlsCertificate = certificate.toAbsolutePath();
+            this.tlsPrivateKey = privateKey.toAbsolutePath();
+            return this;
+        }
 
         /** False when the caller stops the server itself, in an order of its own (after its clients). */
         public Builder stopOnJvmExit(final boolean stop) {
@@ -212,7 +256,7 @@ public final class PostgresProcess implements AutoCloseable {
                 Scratch.delete(deleteOnStop);
                 throw e;
             }
-            final PostgresProcess process = new PostgresProcess(postgres, data, log, deleteOnStop);
+            final PostgresProcess process = new PostgresProcess(postgres, data, log, deleteOnStop, tlsCa);
             if (stopOnJvmExit) {
                 Runtime.getRuntime().addShutdownHook(process.shutdownHook);
             }
@@ -222,6 +266,26 @@ public final class PostgresProcess implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
                     seeded ? " (data from the template)" : "");
             return process;
+        }
+
+        /**
+         * A pg_hba beside the data directory (initdb wants that empty) that lets TCP clients in over
+         * TLS only: a plaintext connection finds no entry and is refused. Authentication stays as
+         * initdb made it, {@code trust}, on loopback.
+         */
+        private static Path writeTlsOnlyHba(final Path data) throws IOException {
+            final Path hba = data.resolveSibling(data.getFileName() + ".pg_hba.conf");
+            Files.createDirectories(hba.getParent());
+            Files.writeString(
+                    hba,
+                    String.join(
+                            "\n",
+                            "# Written by PostgresProcess at every start: TCP over TLS only.",
+                            "local all all trust",
+                            "hostssl all all 127.0.0.1/32 trust",
+                            "hostssl all all ::1/128 trust",
+                            ""));
+            return hba;
         }
 
         private EmbeddedPostgres startEmbedded(final Path data, final Path log, final boolean throwAway) {
@@ -241,6 +305,16 @@ public final class PostgresProcess implements AutoCloseable {
                 if (throwAway) {
                     // Data that dies with the test needs no crash safety, and skipping it is faster.
                     builder.setServerConfig("fsync", "off").setServerConfig("full_page_writes", "off");
+                }
+                if (tlsCertificate != null) {
+                    builder.setServerConfig("ssl", "on")
+                            .setServerConfig("ssl_cert_file", tlsCertificate.toString())
+                            .setServerConfig("ssl_key_file", tlsPrivateKey.toString())
+                            .setServerConfig("hba_file", writeTlsOnlyHba(data).toString())
+                            // zonky's own readiness probe connects over TCP: over TLS too, verified.
+                            .setConnectConfig("ssl", "true")
+                            .setConnectConfig("sslmode", "verify-full")
+                            .setConnectConfig("sslrootcert", tlsCa.toString());
                 }
                 return builder.start();
             } catch (final IOException | RuntimeException e) {

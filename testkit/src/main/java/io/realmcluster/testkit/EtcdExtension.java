@@ -1,6 +1,7 @@
 package io.realmcluster.testkit;
 
 import io.realmcluster.processes.EtcdProcess;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -11,19 +12,31 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * One real etcd per test class when registered on a static field, per test on an instance field:
- * {@code @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();}.
+ * {@code @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();}, or with settings,
+ * e.g. TLS: {@code new EtcdExtension(etcd -> etcd.tls(ca, certificate, key))}.
  */
 public final class EtcdExtension
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
-    private final ScopedResource<EtcdProcess> etcd = new ScopedResource<>(EtcdProcess::start, EtcdProcess::stop);
+    private final ScopedResource<EtcdProcess> etcd;
+
+    /** An etcd with the defaults of {@link EtcdProcess#start()}. */
+    public EtcdExtension() {
+        this(UnaryOperator.identity());
+    }
+
+    /** An etcd with {@code settings} applied to its builder when it starts (after the test class's static fields). */
+    public EtcdExtension(final UnaryOperator<EtcdProcess.Builder> settings) {
+        this.etcd =
+                new ScopedResource<>(() -> settings.apply(EtcdProcess.builder()).start(), EtcdProcess::stop);
+    }
 
     /** The running etcd; fails outside the extension's scope. */
     public EtcdProcess process() {
         return etcd.get("etcd");
     }
 
-    /** Client URL of the running etcd, e.g. {@code http://127.0.0.1:2379}. */
+    /** Client URL of the running etcd, e.g. {@code http://127.0.0.1:2379} ({@code https://} with TLS). */
     public String endpoint() {
         return process().endpoint();
     }

@@ -1,6 +1,7 @@
 package io.realmcluster.testkit;
 
 import io.realmcluster.processes.PostgresProcess;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -12,13 +13,24 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * One throw-away PostgreSQL per test class when registered on a static field, per test on an instance
- * field: {@code @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();}.
+ * field: {@code @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();},
+ * or with settings, e.g. TLS: {@code new PostgresExtension(postgres -> postgres.tls(ca, certificate, key))}.
  */
 public final class PostgresExtension
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
-    private final ScopedResource<PostgresProcess> postgres =
-            new ScopedResource<>(PostgresProcess::start, PostgresProcess::stop);
+    private final ScopedResource<PostgresProcess> postgres;
+
+    /** A PostgreSQL with the defaults of {@link PostgresProcess#start()}. */
+    public PostgresExtension() {
+        this(UnaryOperator.identity());
+    }
+
+    /** A PostgreSQL with {@code settings} applied to its builder when it starts (after the test class's static fields). */
+    public PostgresExtension(final UnaryOperator<PostgresProcess.Builder> settings) {
+        this.postgres = new ScopedResource<>(
+                () -> settings.apply(PostgresProcess.builder()).start(), PostgresProcess::stop);
+    }
 
     /** The running server; fails outside the extension's scope. */
     public PostgresProcess process() {

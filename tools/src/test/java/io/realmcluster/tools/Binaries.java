@@ -30,7 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * operators); its public one (Login) is {@link #loginAddress(HostPort)}.
  */
 final class Binaries implements AutoCloseable {
-    static final Duration START_DEADLINE = Duration.ofSeconds(30);
+    /** Generous: a cold JVM on a busy machine takes seconds to load TLS and shake hands with etcd. */
+    static final Duration START_DEADLINE = Duration.ofSeconds(60);
+
     static final String CONTROLPLANE = "io.realmcluster.controlplane.ControlPlaneMain";
     static final String DATAPLANE = "io.realmcluster.dataplane.NodeMain";
     static final String REALMCTL = "io.realmcluster.tools.realmctl.Realmctl";
@@ -147,6 +149,13 @@ final class Binaries implements AutoCloseable {
         return args.contains("--insecure-plaintext");
     }
 
+    /** {@code --etcd} with this realm's etcd, and the TLS flags it needs when it speaks TLS. */
+    List<String> etcdFlags() {
+        final List<String> flags = new ArrayList<>(List.of("--etcd", etcdEndpoint));
+        flags.addAll(StoreTls.etcdFlags(etcdEndpoint));
+        return flags;
+    }
+
     /** A control-plane replica with its internal listener on {@code port}, serving once this returns. */
     JavaProcess controlPlane(final String id, final int port, final String... extraArgs) {
         return controlPlane(id, port, Map.of(), extraArgs);
@@ -156,11 +165,10 @@ final class Binaries implements AutoCloseable {
     JavaProcess controlPlane(
             final String id, final int port, final Map<String, String> env, final String... extraArgs) {
         final HostPort login = loginAddresses.computeIfAbsent(port, p -> freeAddress());
-        final List<String> args = new ArrayList<>(List.of(
+        final List<String> args = new ArrayList<>(etcdFlags());
+        args.addAll(List.of(
                 "--id",
                 id,
-                "--etcd",
-                etcdEndpoint,
                 "--etcd-prefix",
                 prefix,
                 "--listen",
@@ -202,7 +210,10 @@ final class Binaries implements AutoCloseable {
                 : node(nodeId, controlPlanes, postgres.jdbcUrl(), postgres.user(), postgres.password());
     }
 
-    /** A node that saves its characters at {@code jdbcUrl} (null: a node without a database), with more arguments. */
+    /**
+     * A node that saves its characters at {@code jdbcUrl} (null: a node without a database; else a
+     * PostgreSQL of {@link StoreTls}, over verified TLS), with more arguments.
+     */
     JavaProcess node(
             final String nodeId,
             final List<HostPort> controlPlanes,
@@ -246,7 +257,8 @@ final class Binaries implements AutoCloseable {
         final JavaProcess.Builder builder =
                 JavaProcess.builder(DATAPLANE).name(nodeId).jvmArgs(jvmArgs);
         if (jdbcUrl != null) {
-            args.addAll(List.of("--db-url", jdbcUrl));
+            args.addAll(List.of(
+                    "--db-url", jdbcUrl, "--db-ca", StoreTls.databaseCa().toString()));
             builder.env("REALM_DB_USER", user).env("REALM_DB_PASSWORD", password);
         }
         final JavaProcess process = track(builder.args(args).start());

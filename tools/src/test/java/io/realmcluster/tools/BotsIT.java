@@ -52,10 +52,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BotsIT {
     @RegisterExtension
-    static final EtcdExtension ETCD = new EtcdExtension();
+    static final EtcdExtension ETCD = StoreTls.etcd();
 
     @RegisterExtension
-    static final PostgresExtension POSTGRES = new PostgresExtension();
+    static final PostgresExtension POSTGRES = StoreTls.postgresExtension();
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Duration FLOOD_WINDOW = Duration.ofSeconds(6);
@@ -78,6 +78,8 @@ class BotsIT {
                 Map.of("REALM_DB_USER", POSTGRES.user(), "REALM_DB_PASSWORD", POSTGRES.password()),
                 "--db-url",
                 POSTGRES.jdbcUrl(),
+                "--db-ca",
+                StoreTls.databaseCa().toString(),
                 "--token-key-file",
                 Binaries.tokenKeyFile().toString(),
                 "--allow-registration",

@@ -78,6 +78,8 @@ final class DatabaseRealm implements AutoCloseable {
         final List<String> args = new ArrayList<>(List.of(
                 "--db-url",
                 postgres.jdbcUrl(),
+                "--db-ca",
+                StoreTls.databaseCa().toString(),
                 "--token-key-file",
                 tokenKey.toString(),
                 "--allow-registration",

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FailoverIT {
     @RegisterExtension
-    static final EtcdExtension ETCD = new EtcdExtension();
+    static final EtcdExtension ETCD = StoreTls.etcd();
 
     private static final Duration LEASE_TTL = Duration.ofSeconds(2);
     private static final Duration DEADLINE = Duration.ofSeconds(30);

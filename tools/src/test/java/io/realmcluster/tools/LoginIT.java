@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,10 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** An operator creates an account and a character with realmctl; the player logs in and is sent to node-1. */
 class LoginIT {
     @RegisterExtension
-    static final EtcdExtension ETCD = new EtcdExtension();
+    static final EtcdExtension ETCD = StoreTls.etcd();
 
     @RegisterExtension
-    static final PostgresExtension POSTGRES = new PostgresExtension();
+    static final PostgresExtension POSTGRES = StoreTls.postgresExtension();
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final String PASSWORD = "stormwind-keep";
@@ -79,6 +80,8 @@ class LoginIT {
                 Map.of("REALM_DB_USER", POSTGRES.user(), "REALM_DB_PASSWORD", POSTGRES.password()),
                 "--db-url",
                 POSTGRES.jdbcUrl(),
+                "--db-ca",
+                StoreTls.databaseCa().toString(),
                 "--token-key-file",
                 secret.toString(),
                 "--password-iterations",
@@ -186,16 +189,15 @@ class LoginIT {
                 Binaries.CONTROLPLANE,
                 "cp-no-db",
                 user,
-                "--etcd",
-                ETCD.endpoint(),
-                "--listen",
-                "127.0.0.1:0",
-                "--metrics-listen",
-                "127.0.0.1:0",
-                "--db-url",
-                nowhere,
-                "--token-key-file",
-                secret.toString());
+                withEtcd(
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--metrics-listen",
+                        "127.0.0.1:0",
+                        "--db-url",
+                        nowhere,
+                        "--token-key-file",
+                        secret.toString()));
         final JavaProcess noSecret = binaries.run(
                 Binaries.CONTROLPLANE,
                 "cp-no-secret",
@@ -227,14 +229,7 @@ class LoginIT {
         final JavaProcess noUser = binaries.run(
                 Binaries.CONTROLPLANE,
                 "cp-no-user",
-                "--etcd",
-                ETCD.endpoint(),
-                "--listen",
-                "127.0.0.1:0",
-                "--metrics-listen",
-                "127.0.0.1:0",
-                "--db-url",
-                POSTGRES.jdbcUrl());
+                withEtcd("--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--db-url", POSTGRES.jdbcUrl()));
         final JavaProcess noTtl = binaries.run(
                 Binaries.CONTROLPLANE,
                 "cp-no-ttl",
@@ -271,5 +266,12 @@ class LoginIT {
         assertThat(noTtl.waitForExit(DEADLINE)).isEqualTo(1);
         assertThat(noTtl.output().strip())
                 .isEqualTo("controlplane: error: --token-ttl must be at least 1 second, got 0");
+    }
+
+    /** {@code args} after the flags that reach this test's etcd. */
+    private String[] withEtcd(final String... args) {
+        final List<String> all = new ArrayList<>(binaries.etcdFlags());
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
     }
 }

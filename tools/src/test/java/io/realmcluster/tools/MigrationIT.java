@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MigrationIT {
     @RegisterExtension
-    static final EtcdExtension ETCD = new EtcdExtension();
+    static final EtcdExtension ETCD = StoreTls.etcd();
 
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final int BOTS = 20;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Control plane and nodes as separate processes against a real etcd: registration, crash, restarts, failover. */
 class NodeRegistrationIT {
     @RegisterExtension
-    static final EtcdExtension ETCD = new EtcdExtension();
+    static final EtcdExtension ETCD = StoreTls.etcd();
 
     /** The replicas run with --node-lease-ttl 2. */
     private static final Duration LEASE_TTL = Duration.ofSeconds(2);

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PersistenceIT {
     @RegisterExtension
-    static final EtcdExtension ETCD = new EtcdExtension();
+    static final EtcdExtension ETCD = StoreTls.etcd();
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
 
@@ -106,7 +106,7 @@ class PersistenceIT {
                 .as("maps tick on while the database is down")
                 .isGreaterThan(ticksBefore + 40);
 
-        postgres = PostgresProcess.builder()
+        postgres = StoreTls.postgres()
                 .port(port)
                 .dataDirectory(data)
                 .cleanDataDirectory(false)
@@ -131,12 +131,12 @@ class PersistenceIT {
     }
 
     private PostgresProcess databaseAt(final int port) {
-        postgres = PostgresProcess.builder().port(port).start();
+        postgres = StoreTls.postgres().port(port).start();
         return postgres;
     }
 
     private PostgresProcess databaseAt(final int port, final Path data) {
-        postgres = PostgresProcess.builder()
+        postgres = StoreTls.postgres()
                 .port(port)
                 .dataDirectory(data)
                 .cleanDataDirectory(false)

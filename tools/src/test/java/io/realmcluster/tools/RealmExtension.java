@@ -24,7 +24,7 @@ final class RealmExtension implements AfterEachCallback {
     }
 
     DatabaseRealm start() throws IOException {
-        postgres = PostgresProcess.builder().port(0).start();
+        postgres = StoreTls.postgres().port(0).start();
         final Path directory = Files.createTempDirectory("realm-it");
         directory.toFile().deleteOnExit();
         realm = DatabaseRealm.start(etcd.endpoint(), postgres, directory);

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class TransferKillIT {
     @RegisterExtension
-    static final EtcdExtension ETCD = new EtcdExtension();
+    static final EtcdExtension ETCD = StoreTls.etcd();
 
     private static final int RUNS = Integer.getInteger("realm.transfer.kill.runs", 2);
     private static final Duration DEADLINE = Duration.ofSeconds(60);

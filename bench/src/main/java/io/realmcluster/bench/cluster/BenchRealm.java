@@ -22,8 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A realm for the benchmarks that run bots: etcd, PostgreSQL, one control plane that lets bots
- * register, and the nodes a benchmark starts, all real processes on this machine. Closing it stops
+ * A realm for the benchmarks that run bots: etcd and PostgreSQL (over TLS, see {@link StoreTls}),
+ * one control plane that lets bots register, and the nodes a benchmark starts, all real processes on this machine. Closing it stops
  * them all, nodes first.
  */
 public final class BenchRealm implements AutoCloseable {
@@ -57,26 +57,25 @@ public final class BenchRealm implements AutoCloseable {
 
     /** Start etcd, PostgreSQL and a control plane with {@code extraArgs}; returns once it serves gRPC. */
     public static BenchRealm start(final String... extraArgs) {
-        final EtcdProcess etcd = EtcdProcess.start();
+        final StoreTls tls = StoreTls.make();
+        final EtcdProcess etcd = tls.startEtcd();
         PostgresProcess postgres = null;
         JavaProcess controlPlane = null;
         try {
-            postgres = PostgresProcess.start();
+            postgres = tls.startPostgres();
             final HostPort address = HostPort.parse("127.0.0.1:" + FreePorts.find());
             final HostPort internal = HostPort.parse("127.0.0.1:" + FreePorts.find());
-            final List<String> args = new ArrayList<>(List.of(
+            final List<String> args = new ArrayList<>(tls.etcdFlags(etcd));
+            args.addAll(StoreTls.databaseFlags(postgres));
+            args.addAll(List.of(
                     // The benchmarks measure the realm's own work; TLS is measured on its own.
                     "--insecure-plaintext",
-                    "--etcd",
-                    etcd.endpoint(),
                     "--listen",
                     address.toString(),
                     "--internal-listen",
                     internal.toString(),
                     "--metrics-listen",
                     "127.0.0.1:0",
-                    "--db-url",
-                    postgres.jdbcUrl(),
                     "--allow-registration",
                     "--password-iterations",
                     "1000",
@@ -151,8 +150,6 @@ public final class BenchRealm implements AutoCloseable {
                 "127.0.0.1:0",
                 "--pools",
                 "continent",
-                "--db-url",
-                postgres.jdbcUrl(),
                 "--capacity",
                 Integer.toString(capacity),
                 "--token-public-keys",
@@ -164,6 +161,7 @@ public final class BenchRealm implements AutoCloseable {
                 "1000000",
                 "--client-accepts-per-second",
                 "1000000"));
+        args.addAll(StoreTls.databaseFlags(postgres));
         args.addAll(List.of(extraArgs));
         final JavaProcess process = JavaProcess.builder("io.realmcluster.dataplane.NodeMain")
                 .name(id)

@@ -2,6 +2,7 @@ package io.realmcluster.bench.failover;
 
 import io.realmcluster.bench.Conditions;
 import io.realmcluster.bench.cluster.BenchRealm;
+import io.realmcluster.bench.cluster.StoreTls;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.processes.EtcdProcess;
 import io.realmcluster.processes.FreePorts;
@@ -10,6 +11,7 @@ import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.tools.realmctl.AdminClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -42,26 +44,27 @@ public final class FailoverBench implements Callable<Integer> {
     public Integer call() throws Exception {
         System.out.println(Conditions.describe());
         System.out.printf(
-                "scenario:   1 control plane, 2 nodes, etcd on loopback; %d rounds per mode; node lease TTL %d s%n",
+                "scenario:   1 control plane, 2 nodes, etcd on loopback (TLS); %d rounds per mode; node lease TTL %d s%n",
                 rounds, leaseTtlSeconds);
-        try (EtcdProcess etcd = EtcdProcess.start()) {
+        final StoreTls tls = StoreTls.make();
+        try (EtcdProcess etcd = tls.startEtcd()) {
             final HostPort cp = HostPort.parse("127.0.0.1:" + FreePorts.find());
+            final List<String> args = new ArrayList<>(tls.etcdFlags(etcd));
+            args.addAll(List.of(
+                    "--insecure-plaintext",
+                    "--listen",
+                    "127.0.0.1:0",
+                    "--internal-listen",
+                    cp.toString(),
+                    "--metrics-listen",
+                    "127.0.0.1:0",
+                    "--node-lease-ttl",
+                    Integer.toString(leaseTtlSeconds),
+                    "--heartbeat-interval",
+                    "200"));
             try (JavaProcess controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain")
                             .name("bench-cp")
-                            .args(List.of(
-                                    "--insecure-plaintext",
-                                    "--etcd",
-                                    etcd.endpoint(),
-                                    "--listen",
-                                    "127.0.0.1:0",
-                                    "--internal-listen",
-                                    cp.toString(),
-                                    "--metrics-listen",
-                                    "127.0.0.1:0",
-                                    "--node-lease-ttl",
-                                    Integer.toString(leaseTtlSeconds),
-                                    "--heartbeat-interval",
-                                    "200"))
+                            .args(args)
                             .start();
                     AdminClient admin = new AdminClient(List.of(cp), 2_000)) {
                 controlPlane.awaitOutput("serving gRPC", Duration.ofSeconds(30));

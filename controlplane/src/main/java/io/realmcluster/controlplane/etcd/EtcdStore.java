@@ -2,6 +2,7 @@ package io.realmcluster.controlplane.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.DeleteResponse;
 import io.etcd.jetcd.kv.GetResponse;
@@ -15,6 +16,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.common.cli.StartupException;
+import io.realmcluster.common.tls.TlsFiles;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -29,15 +31,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * dead etcd shows up as a clear {@link EtcdUnavailableException}, never as a hang.
  */
 public final class EtcdStore implements AutoCloseable {
+    private static final Duration FIRST_TLS_CALL_DEADLINE = Duration.ofSeconds(15);
+
     private final Client client;
+    /** Null when etcd speaks plaintext. */
+    private final EtcdTls tls;
+
     private final List<URI> endpoints;
     private final Duration timeout;
     private final Histogram latency;
     private final AtomicLong lastWrite = new AtomicLong();
 
     private EtcdStore(
-            final Client client, final List<URI> endpoints, final Duration timeout, final PrometheusRegistry registry) {
+            final Client client,
+            final EtcdTls tls,
+            final List<URI> endpoints,
+            final Duration timeout,
+            final PrometheusRegistry registry) {
         this.client = client;
+        this.tls = tls;
         this.endpoints = endpoints;
         this.timeout = timeout;
         this.latency = Histogram.builder()
@@ -48,25 +60,48 @@ public final class EtcdStore implements AutoCloseable {
                 .register(registry);
     }
 
-    /** Connect and prove etcd answers; a {@link StartupException} naming the endpoints otherwise. */
+    /** Connect in plaintext ({@code http://} endpoints) and prove etcd answers. */
     public static EtcdStore connect(
             final List<URI> endpoints, final Duration timeout, final PrometheusRegistry registry) {
-        final Client client = Client.builder()
+        return connect(endpoints, null, timeout, registry);
+    }
+
+    /**
+     * Connect and prove etcd answers: over TLS with {@code tls} (the CA of etcd's certificate, and this
+     * replica's certificate, which etcd's {@code --client-cert-auth} asks for) when the endpoints are
+     * {@code https://}, in plaintext when they are {@code http://} and {@code tls} is null; a {@link
+     * StartupException} naming the endpoints and what to fix otherwise.
+     */
+    public static EtcdStore connect(
+            final List<URI> endpoints, final TlsFiles tls, final Duration timeout, final PrometheusRegistry registry) {
+        EtcdTls.requireMatchingSchemes(endpoints, tls);
+        final EtcdTls context = tls == null ? null : EtcdTls.load(tls);
+        final ClientBuilder builder = Client.builder()
                 .endpoints(endpoints)
                 .connectTimeout(timeout)
                 .waitForReady(false)
                 .retryMaxDuration(timeout)
                 .keepaliveTime(Duration.ofSeconds(10))
-                .keepaliveTimeout(Duration.ofSeconds(3))
-                .build();
-        final EtcdStore store = new EtcdStore(client, endpoints, timeout, registry);
+                .keepaliveTimeout(Duration.ofSeconds(3));
+        if (context != null) {
+            builder.sslContext(context.context());
+        }
+        final EtcdStore store = new EtcdStore(builder.build(), context, endpoints, timeout, registry);
         try {
-            store.get(Keys.bytes("/"));
+            // The first call over TLS also loads the TLS stack and shakes hands: seconds in a cold JVM.
+            store.await(
+                    "get",
+                    store.client.getKVClient().get(Keys.bytes("/")),
+                    context == null ? timeout : max(timeout, FIRST_TLS_CALL_DEADLINE));
         } catch (final EtcdUnavailableException e) {
             store.close();
             throw new StartupException("cannot reach etcd at " + store.describeEndpoints() + ": " + e.getMessage(), e);
         }
         return store;
+    }
+
+    private static Duration max(final Duration a, final Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     public String describeEndpoints() {
@@ -242,13 +277,17 @@ public final class EtcdStore implements AutoCloseable {
     }
 
     private <T> T await(final String op, final CompletableFuture<T> future) {
+        return await(op, future, timeout);
+    }
+
+    private <T> T await(final String op, final CompletableFuture<T> future, final Duration deadline) {
         final long start = System.nanoTime();
         try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (final TimeoutException e) {
             future.cancel(true);
             throw new EtcdUnavailableException(
-                    "etcd did not answer " + op + " within " + timeout.toMillis() + " ms", e);
+                    "etcd did not answer " + op + " within " + deadline.toMillis() + " ms", e);
         } catch (final ExecutionException e) {
             final Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new EtcdUnavailableException("etcd " + op + " failed: " + cause.getMessage(), cause);
@@ -273,5 +312,8 @@ public final class EtcdStore implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        if (tls != null) {
+            tls.close();
+        }
     }
 }

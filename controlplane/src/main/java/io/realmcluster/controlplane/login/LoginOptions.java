@@ -20,6 +20,14 @@ public final class LoginOptions {
     Path dbPasswordFile;
 
     @Option(
+            names = "--db-ca",
+            paramLabel = "FILE",
+            description = "CA certificate (PEM) of the database server: connect over TLS and verify the server's "
+                    + "certificate and host name (sslmode=verify-full). Production realms give it; without it the "
+                    + "connection is as --db-url says (pgjdbc's default tries TLS without verifying it).")
+    Path dbCa;
+
+    @Option(
             names = "--token-key-file",
             paramLabel = "FILE",
             description = "Ed25519 private key (PKCS#8 PEM, mode 0600) that signs session tokens; nodes get its "
@@ -67,6 +75,10 @@ public final class LoginOptions {
 
     public Path dbPasswordFile() {
         return dbPasswordFile;
+    }
+
+    public Path dbCa() {
+        return dbCa;
     }
 
     public Path tokenKeyFile() {

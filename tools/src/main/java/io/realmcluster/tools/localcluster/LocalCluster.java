@@ -43,6 +43,7 @@ import picocli.CommandLine.Option;
         usageHelpAutoWidth = true,
         description = {
             "Start a local realm cluster and show it; Ctrl-C or SIGTERM stops everything it started.",
+            "etcd and PostgreSQL speak TLS only; the realm's CA and certificates are in the run directory's pki/.",
             "Data (etcd, PostgreSQL) and logs live under the run directory and survive restarts."
         })
 public final class LocalCluster implements Callable<Integer> {
@@ -137,9 +138,12 @@ public final class LocalCluster implements Callable<Integer> {
                         },
                         "local-cluster-shutdown"));
 
-        out.println("local-cluster: starting etcd on 127.0.0.1:" + ports.etcdClient() + " (data in "
+        final TlsFiles etcdCertificate = pki.files(Role.SERVER, "etcd");
+        final TlsFiles postgresCertificate = pki.files(Role.SERVER, "postgres");
+        out.println("local-cluster: starting etcd on 127.0.0.1:" + ports.etcdClient() + " (TLS, data in "
                 + run.resolve("etcd") + ")");
         etcd = EtcdProcess.builder()
+                .tls(etcdCertificate.ca(), etcdCertificate.certificate(), etcdCertificate.privateKey())
                 .clientPort(ports.etcdClient())
                 .peerPort(ports.etcdPeer())
                 .dataDirectory(run.resolve("etcd"))
@@ -147,9 +151,10 @@ public final class LocalCluster implements Callable<Integer> {
                 .stopOnJvmExit(false)
                 .autoCompaction("1h")
                 .start();
-        out.println("local-cluster: starting PostgreSQL on 127.0.0.1:" + ports.postgres() + " (data in "
+        out.println("local-cluster: starting PostgreSQL on 127.0.0.1:" + ports.postgres() + " (TLS, data in "
                 + run.resolve("postgres") + ")");
         postgres = PostgresProcess.builder()
+                .tls(postgresCertificate.ca(), postgresCertificate.certificate(), postgresCertificate.privateKey())
                 .port(ports.postgres())
                 .dataDirectory(run.resolve("postgres"))
                 .cleanDataDirectory(false)
@@ -186,6 +191,8 @@ public final class LocalCluster implements Callable<Integer> {
                         "127.0.0.1:" + ports.controlPlaneMetrics(),
                         "--db-url",
                         postgres.jdbcUrl(),
+                        "--db-ca",
+                        postgres.serverCa().toString(),
                         "--token-key-file",
                         tokenKey.toString(),
                         "--allow-registration",
@@ -226,7 +233,9 @@ public final class LocalCluster implements Callable<Integer> {
                             "--client-pending-per-ip",
                             "1000000",
                             "--client-accepts-per-second",
-                            "1000000"));
+                            "1000000",
+                            "--db-ca",
+                            postgres.serverCa().toString()));
         }
 
         final ListNodesResponse registered = awaitNodes(HostPort.parse(controlPlane), nodes);
