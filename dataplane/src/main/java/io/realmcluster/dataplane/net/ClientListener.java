@@ -119,6 +119,16 @@ public final class ClientListener implements AutoCloseable {
     /** The same, with the egress thread made by {@code egressThread}. */
     public static ClientListener bind(
             final HostPort listen, final int ioThreads, final Serving serving, final ThreadFactory egressThread) {
+        return bind(listen, ioThreads, serving, egressThread, null);
+    }
+
+    /** The same, with TCP connections over TLS when {@code tls} is not null (UDP stays bound by its cookie). */
+    public static ClientListener bind(
+            final HostPort listen,
+            final int ioThreads,
+            final Serving serving,
+            final ThreadFactory egressThread,
+            final ClientTls tls) {
         final SessionContext context = new SessionContext(
                 serving.nodeId(),
                 serving.tokens(),
@@ -149,7 +159,7 @@ public final class ClientListener implements AutoCloseable {
                     .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                    .childHandler(clientPipeline(context))
+                    .childHandler(clientPipeline(context, tls))
                     .bind(listen.toSocketAddress())
                     .syncUninterruptibly()
                     .channel();
@@ -201,14 +211,23 @@ public final class ClientListener implements AutoCloseable {
         }
     }
 
-    /**
-     * A client connection's pipeline: silence past {@link #IDLE_SECONDS} ends it, frames are cut at their
-     * length prefix (a longer one than the protocol allows fails it), and its session reads them.
-     */
+    /** A plaintext client connection's pipeline (see below). */
     static ChannelInitializer<Channel> clientPipeline(final SessionContext context) {
+        return clientPipeline(context, null);
+    }
+
+    /**
+     * A client connection's pipeline: TLS first when {@code tls} is not null, silence past {@link
+     * #IDLE_SECONDS} ends it, frames are cut at their length prefix (a longer one than the protocol
+     * allows fails it), and its session reads them.
+     */
+    static ChannelInitializer<Channel> clientPipeline(final SessionContext context, final ClientTls tls) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(final Channel ch) {
+                if (tls != null) {
+                    ch.pipeline().addLast(tls.newHandler(ch), tls.watch());
+                }
                 ch.pipeline()
                         .addLast(
                                 new IdleStateHandler(IDLE_SECONDS, 0, 0),
