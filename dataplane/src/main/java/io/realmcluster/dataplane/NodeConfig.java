@@ -3,6 +3,7 @@ package io.realmcluster.dataplane;
 import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.TlsFiles;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,4 +26,6 @@ public record NodeConfig(
         String dbUrl,
         DatabaseCredentials dbCredentials,
         /** How long a client transferred here has to arrive before its character is given back. */
-        Duration transferArrival) {}
+        Duration transferArrival,
+        /** The node's certificate, presented to game clients over TLS; null serves them in plaintext. */
+        TlsFiles clientTls) {}

@@ -7,6 +7,7 @@ import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StandardOptions;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.TlsOptions;
 import io.realmcluster.dataplane.tick.RealtimePriority;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,6 +38,7 @@ import picocli.CommandLine.Option;
             "(or --db-password-file), REALM_LOG_LEVEL."
         })
 public final class NodeMain implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
     private static final Set<String> POOLS = Set.of("continent", "dungeon", "raid", "battleground");
 
     @Option(
@@ -141,6 +145,9 @@ public final class NodeMain implements Callable<Integer> {
     String dbPasswordFile;
 
     @Mixin
+    TlsOptions tls;
+
+    @Mixin
     StandardOptions standard;
 
     public static void main(final String[] args) {
@@ -186,7 +193,9 @@ public final class NodeMain implements Callable<Integer> {
                         ? null
                         : DatabaseCredentials.from(
                                 System.getenv(), dbPasswordFile == null ? null : Path.of(dbPasswordFile)),
-                Duration.ofSeconds(transferArrivalSeconds));
+                Duration.ofSeconds(transferArrivalSeconds),
+                tls.files());
+        tls.warnIfPlaintext(LOG, "dataplane");
         return Daemon.runUntilStopped("dataplane", new Node(config).start());
     }
 

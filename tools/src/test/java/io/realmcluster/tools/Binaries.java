@@ -125,7 +125,7 @@ final class Binaries implements AutoCloseable {
             args.addAll(List.of("--db-url", jdbcUrl));
             builder.env("REALM_DB_USER", user).env("REALM_DB_PASSWORD", password);
         }
-        final JavaProcess process = track(builder.args(args).start());
+        final JavaProcess process = track(builder.args(plaintextUnlessTls(args)).start());
         process.awaitOutput("node " + nodeId + " serving gRPC on", START_DEADLINE);
         return process;
     }
@@ -137,10 +137,11 @@ final class Binaries implements AutoCloseable {
 
     /** Any binary with extra environment and any arguments. */
     JavaProcess run(final String mainClass, final String name, final Map<String, String> env, final String... args) {
-        final JavaProcess.Builder builder =
-                JavaProcess.builder(mainClass).name(name).args(List.of(args));
+        final JavaProcess.Builder builder = JavaProcess.builder(mainClass).name(name);
         if (mainClass.equals(DATAPLANE)) {
-            builder.env("REALM_TOKEN_SECRET", TOKEN_SECRET);
+            builder.env("REALM_TOKEN_SECRET", TOKEN_SECRET).args(plaintextUnlessTls(List.of(args)));
+        } else {
+            builder.args(List.of(args));
         }
         env.forEach(builder::env);
         return track(builder.start());
@@ -160,6 +161,16 @@ final class Binaries implements AutoCloseable {
         final List<String> all = new ArrayList<>(List.of("--controlplane", controlPlane.toString()));
         all.addAll(List.of(args));
         return JavaProcess.builder(REALMCTL).name("realmctl-" + args[0]).args(all);
+    }
+
+    /** A node's arguments with {@code --insecure-plaintext} unless they say how to speak TLS (or already say it). */
+    static List<String> plaintextUnlessTls(final List<String> args) {
+        if (args.stream().anyMatch(a -> a.startsWith("--tls-") || a.equals("--insecure-plaintext"))) {
+            return args;
+        }
+        final List<String> plaintext = new ArrayList<>(args);
+        plaintext.add("--insecure-plaintext");
+        return plaintext;
     }
 
     static HostPort freeAddress() {

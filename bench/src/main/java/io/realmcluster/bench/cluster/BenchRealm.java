@@ -93,8 +93,9 @@ public final class BenchRealm implements AutoCloseable {
     }
 
     /**
-     * Start a node of the continent pool with room for {@code capacity} players and {@code extraArgs};
-     * returns once it registered, with the address of its metrics.
+     * Start a node of the continent pool with room for {@code capacity} players and {@code extraArgs}
+     * (without {@code --tls-*} among them it speaks plaintext to its clients); returns once it
+     * registered, with the address of its metrics.
      */
     public Node node(final String id, final int capacity, final String... extraArgs) {
         final List<String> args = new ArrayList<>(List.of(
@@ -115,6 +116,9 @@ public final class BenchRealm implements AutoCloseable {
                 "--capacity",
                 Integer.toString(capacity)));
         args.addAll(List.of(extraArgs));
+        if (args.stream().noneMatch(a -> a.startsWith("--tls-"))) {
+            args.add("--insecure-plaintext");
+        }
         final JavaProcess process = JavaProcess.builder("io.realmcluster.dataplane.NodeMain")
                 .name(id)
                 .env("REALM_TOKEN_SECRET", SECRET)
