@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +33,8 @@ import picocli.CommandLine.Spec;
                 + "saw. Exit code 0 when every bot entered the world and nothing unexpected happened, 1 otherwise.",
         footer = {"", "Progress goes to stderr every 5 s; the summary (or the JSON report) to stdout."})
 public final class BotsMain implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(BotsMain.class);
+
     /** Formats of {@code -o}. */
     enum Format {
         TEXT,
@@ -133,6 +137,21 @@ public final class BotsMain implements Callable<Integer> {
     Path accountsPasswordFile;
 
     @Option(
+            names = "--tls-ca",
+            paramLabel = "FILE",
+            defaultValue = "${env:REALM_TLS_CA}",
+            description = "The realm's CA certificate (PEM): bots speak TLS to nodes and accept only a node whose "
+                    + "certificate it issued for the address they dial, as game clients do (default: $REALM_TLS_CA).")
+    Path tlsCa;
+
+    @Option(
+            names = "--insecure-plaintext",
+            description =
+                    "Speak to nodes without TLS (nodes started with --insecure-plaintext): tokens and UDP cookies "
+                            + "travel in clear text. For a test on one machine only.")
+    boolean plaintext;
+
+    @Option(
             names = {"-o", "--output"},
             paramLabel = "FORMAT",
             defaultValue = "text",
@@ -206,7 +225,8 @@ public final class BotsMain implements Callable<Integer> {
                             Duration.ofSeconds(chatEverySeconds),
                             spreadYards)
                     .withDungeons(dungeonShare, Duration.ofSeconds(dungeonStaySeconds))
-                    .withMovesOverUdp(udpMoves);
+                    .withMovesOverUdp(udpMoves)
+                    .withNodeTls(nodeTls());
             if (accountsPasswordFile == null) {
                 return config;
             }
@@ -218,6 +238,28 @@ public final class BotsMain implements Callable<Integer> {
         } catch (final IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    /** The realm's CA for TLS to nodes, or null with --insecure-plaintext; one of them is needed. */
+    private Path nodeTls() {
+        if (plaintext) {
+            if (tlsCa != null) {
+                throw new ParameterException(
+                        spec.commandLine(), "--insecure-plaintext and --tls-ca exclude each other");
+            }
+            LOG.warn("bots run with --insecure-plaintext: no TLS to nodes, tokens travel in clear text");
+            return null;
+        }
+        if (tlsCa == null) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "bots need --tls-ca FILE (the realm's CA certificate, to verify nodes; the local cluster's is "
+                            + "run/pki/ca.crt) or --insecure-plaintext for nodes that speak without TLS");
+        }
+        if (!Files.isReadable(tlsCa)) {
+            throw new ParameterException(spec.commandLine(), "cannot read --tls-ca " + tlsCa);
+        }
+        return tlsCa;
     }
 
     private String readPassword(final Path file) {

@@ -4,6 +4,9 @@ import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.Pki;
+import io.realmcluster.common.tls.Role;
+import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.processes.EtcdProcess;
 import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.processes.ScriptProcess;
@@ -182,7 +185,9 @@ public final class LocalCluster implements Callable<Integer> {
                         "10000"));
         // Nodes would only retry until the control plane listens; start them once it does.
         awaitNodes(HostPort.parse(controlPlane), 0);
+        final Pki pki = pki(run);
         for (int i = 1; i <= nodes; i++) {
+            final TlsFiles tls = pki.issue(Role.NODE, "node-" + i, List.of("127.0.0.1", "localhost"), Pki.VALIDITY);
             startChild(
                     "node-" + i,
                     run,
@@ -202,7 +207,13 @@ public final class LocalCluster implements Callable<Integer> {
                             "--token-secret-file",
                             tokenSecret.toString(),
                             "--db-url",
-                            postgres.jdbcUrl()));
+                            postgres.jdbcUrl(),
+                            "--tls-ca",
+                            tls.ca().toString(),
+                            "--tls-cert",
+                            tls.certificate().toString(),
+                            "--tls-key",
+                            tls.privateKey().toString()));
         }
 
         final ListNodesResponse registered = awaitNodes(HostPort.parse(controlPlane), nodes);
@@ -233,7 +244,9 @@ public final class LocalCluster implements Callable<Integer> {
                             "--duration",
                             "0",
                             "--dungeon-share",
-                            Double.toString(dungeonShare)));
+                            Double.toString(dungeonShare),
+                            "--tls-ca",
+                            pki.caCertificate().toString()));
             final int playing = awaitPlayers(HostPort.parse(controlPlane), bots);
             out.println("local-cluster: " + playing + " bots in the world; players and tick p99 per map:");
             out.println();
@@ -372,6 +385,18 @@ public final class LocalCluster implements Callable<Integer> {
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
         }
         return file;
+    }
+
+    /**
+     * The realm's CA in the run directory's {@code pki/}, made on the first start and kept: nodes get
+     * certificates of it (issued anew at every start) and the bots trust it.
+     */
+    private static Pki pki(final Path run) throws IOException {
+        final Pki pki = Pki.at(run.resolve("pki"));
+        if (!pki.initialized()) {
+            pki.init("local", Pki.CA_VALIDITY);
+        }
+        return pki;
     }
 
     /** Wait until every continent runs, confirmed by its node; what there is after the deadline otherwise. */
