@@ -1,12 +1,19 @@
 package io.realmcluster.bench.cluster;
 
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.Pki;
+import io.realmcluster.common.tls.Role;
+import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.processes.EtcdProcess;
 import io.realmcluster.processes.FreePorts;
 import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.tools.realmctl.AdminClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +39,7 @@ public final class BenchRealm implements AutoCloseable {
     private final HostPort address;
     private final AdminClient admin;
     private final List<AutoCloseable> nodes = new ArrayList<>();
+    private Pki pki;
 
     private BenchRealm(
             final EtcdProcess etcd,
@@ -133,6 +141,37 @@ public final class BenchRealm implements AutoCloseable {
         }
         process.awaitOutput("registered with control plane", START_DEADLINE);
         return new Node(id, process, metrics.group(1));
+    }
+
+    /**
+     * The arguments that make node {@code id} serve its game clients over TLS, with a certificate
+     * for 127.0.0.1 of this realm's CA (made on first use, in a temporary directory; see {@link #tlsCa}).
+     */
+    public List<String> clientTls(final String id) {
+        try {
+            if (pki == null) {
+                pki = Pki.at(Files.createTempDirectory("bench-realm-pki"));
+                pki.init("bench", Pki.CA_VALIDITY);
+            }
+            final TlsFiles files = pki.issue(Role.NODE, id, List.of("127.0.0.1", "localhost"), Pki.VALIDITY);
+            return List.of(
+                    "--tls-ca",
+                    files.ca().toString(),
+                    "--tls-cert",
+                    files.certificate().toString(),
+                    "--tls-key",
+                    files.privateKey().toString());
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot make the bench realm's certificates: " + e.getMessage(), e);
+        }
+    }
+
+    /** The CA certificate of {@link #clientTls}, which bots trust. */
+    public Path tlsCa() {
+        if (pki == null) {
+            throw new IllegalStateException("no node of this realm serves TLS");
+        }
+        return pki.caCertificate();
     }
 
     /** Wait until {@code node} runs {@code count} active map instances. */

@@ -133,7 +133,7 @@ public final class ClientTls implements AutoCloseable {
      * The first handler of a new client connection: TLS with the certificate of the moment, the
      * handshake bounded by {@link #HANDSHAKE_DEADLINE_MILLIS}. {@link #watch()} goes right behind it.
      */
-    SslHandler newHandler(final Channel channel) {
+    public SslHandler newHandler(final Channel channel) {
         final SslHandler handler = context.newHandler(channel.alloc());
         handler.setHandshakeTimeoutMillis(HANDSHAKE_DEADLINE_MILLIS);
         return handler;
