@@ -195,8 +195,10 @@ public final class NodeMain implements Callable<Integer> {
                                 System.getenv(), dbPasswordFile == null ? null : Path.of(dbPasswordFile)),
                 Duration.ofSeconds(transferArrivalSeconds),
                 tls.files());
+        final Node node = new Node(config).start();
+        // Once up: a node that cannot start says only why.
         tls.warnIfPlaintext(LOG, "dataplane");
-        return Daemon.runUntilStopped("dataplane", new Node(config).start());
+        return Daemon.runUntilStopped("dataplane", node);
     }
 
     private String advertise() {
