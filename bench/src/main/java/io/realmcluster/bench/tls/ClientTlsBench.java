@@ -373,9 +373,7 @@ public final class ClientTlsBench implements Callable<Integer> {
                             if (tls != null) {
                                 ch.pipeline().addLast(tls.newHandler(ch));
                             }
-                            if (framesPerWrite > 0) {
-                                ch.pipeline().addLast(new Sender(batch, tls == null));
-                            }
+                            ch.pipeline().addLast(framesPerWrite > 0 ? new Sender(batch, tls == null) : new Silent());
                         }
                     })
                     .bind("127.0.0.1", 0)
@@ -395,6 +393,19 @@ public final class ClientTlsBench implements Callable<Integer> {
             if (tls != null) {
                 tls.close();
             }
+        }
+    }
+
+    /** The end of a connection that only handshakes: a client hanging up (a reset) is not news. */
+    private static final class Silent extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+            ctx.close();
         }
     }
 
