@@ -138,6 +138,14 @@ public final class Node implements AutoCloseable {
                     () -> releaseNoShows(arrivals, store), lookEveryMillis, lookEveryMillis, TimeUnit.MILLISECONDS);
             if (config.clientTls() != null) {
                 clientTls = ClientTls.start(config.clientTls(), metrics);
+                if (!clientTls.names(config.advertiseHost())) {
+                    LOG.warn(
+                            "the game-client certificate {} does not name {}, the host this node gives players: they "
+                                    + "will refuse it; issue it with --host {} (realmctl pki issue)",
+                            config.clientTls().certificate(),
+                            config.advertiseHost(),
+                            config.advertiseHost());
+                }
             }
             clients = ClientListener.bind(
                     config.clientListen(),

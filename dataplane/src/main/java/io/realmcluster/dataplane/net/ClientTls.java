@@ -13,6 +13,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,13 +25,16 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -51,6 +56,9 @@ public final class ClientTls implements AutoCloseable {
     public static final Duration RELOAD_EVERY = Duration.ofSeconds(2);
 
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    private static final int DNS_NAME = 2;
+    private static final int IP_ADDRESS = 7;
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
 
     private final Path certificateFile;
     private final Path keyFile;
@@ -59,6 +67,8 @@ public final class ClientTls implements AutoCloseable {
     private final ScheduledExecutorService reloads;
     /** What new connections get; written by the reload thread only. */
     private volatile SslContext context;
+    /** The certificate new connections get. */
+    private volatile X509Certificate served;
 
     // The reload thread's: the files' contents in use, and the last contents that did not load.
     private byte[] certificateBytes;
@@ -130,6 +140,42 @@ public final class ClientTls implements AutoCloseable {
     }
 
     /**
+     * True when the certificate served now names {@code host} (a DNS name or an IP address, as
+     * clients dial it; wildcards are not matched): a client that dials a host it does not name refuses the node.
+     */
+    public boolean names(final String host) {
+        try {
+            final Collection<List<?>> names = served.getSubjectAlternativeNames();
+            if (names == null) {
+                return false;
+            }
+            for (final List<?> name : names) {
+                final Object value = name.get(1);
+                if ((Integer.valueOf(DNS_NAME).equals(name.get(0)) && host.equalsIgnoreCase(String.valueOf(value)))
+                        || (Integer.valueOf(IP_ADDRESS).equals(name.get(0))
+                                && sameAddress(host, String.valueOf(value)))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (final CertificateParsingException e) {
+            return false;
+        }
+    }
+
+    private static boolean sameAddress(final String host, final String address) {
+        if (!IP_LITERAL.matcher(host).matches()) {
+            return false;
+        }
+        try {
+            // Literals only: neither side is looked up in DNS.
+            return InetAddress.getByName(host).equals(InetAddress.getByName(address));
+        } catch (final UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /**
      * The first handler of a new client connection: TLS with the certificate of the moment, the
      * handshake bounded by {@link #HANDSHAKE_DEADLINE_MILLIS}. {@link #watch()} goes right behind it.
      */
@@ -195,6 +241,7 @@ public final class ClientTls implements AutoCloseable {
                     .sslProvider(provider)
                     .protocols(PROTOCOLS)
                     .build();
+            served = chain[0];
             certificateBytes = certificate;
             keyBytes = key;
             failedCertificate = null;

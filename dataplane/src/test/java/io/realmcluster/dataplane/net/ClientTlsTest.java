@@ -176,6 +176,10 @@ class ClientTlsTest {
                     .until(() -> host.instance(CONTINENT).world().players() == 1);
         }
         assertThat(tls.watch().count(TlsHandshakes.OK)).isEqualTo(1);
+        assertThat(tls.names("127.0.0.1")).isTrue();
+        assertThat(tls.names("LOCALHOST")).isTrue();
+        assertThat(tls.names("127.0.0.2")).isFalse();
+        assertThat(tls.names("node-t.example.net")).isFalse();
     }
 
     @ParameterizedTest
