@@ -6,7 +6,6 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.common.auth.PasswordHasher;
-import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.common.db.Database;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.metrics.MetricsEndpoint;
@@ -185,7 +184,7 @@ public final class ControlPlane implements AutoCloseable {
                         accounts,
                         characters,
                         new PlacementRouter(new CharacterPlacement(store, keys, catalog)),
-                        new SessionToken(settings.tokenSecret()),
+                        settings.tokenSigner(),
                         catalog,
                         settings.allowRegistration(),
                         settings.tokenTtl(),

@@ -1,6 +1,6 @@
 package io.realmcluster.controlplane;
 
-import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.auth.TokenSigner;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
 import java.net.URI;
@@ -24,7 +24,7 @@ public record ControlPlaneConfig(
     public record Login(
             String dbUrl,
             DatabaseCredentials credentials,
-            TokenSecret tokenSecret,
+            TokenSigner tokenSigner,
             Duration tokenTtl,
             boolean allowRegistration,
             int passwordIterations) {

@@ -1,6 +1,6 @@
 package io.realmcluster.controlplane;
 
-import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.auth.TokenKeyFiles;
 import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Daemon;
 import io.realmcluster.common.cli.Logging;
@@ -27,11 +27,7 @@ import picocli.CommandLine.Option;
             "A control-plane replica of the realm cluster: serves gRPC to nodes and operators in front of etcd.",
             "Run 2 or 3 replicas against the same etcd for high availability; nodes and realmctl fail over between them."
         },
-        footer = {
-            "",
-            "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_TOKEN_SECRET (or "
-                    + "--token-secret-file), REALM_LOG_LEVEL."
-        })
+        footer = {"", "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_LOG_LEVEL."})
 public final class ControlPlaneMain implements Callable<Integer> {
 
     @Option(
@@ -138,7 +134,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
         return new ControlPlaneConfig.Login(
                 login.dbUrl(),
                 DatabaseCredentials.from(System.getenv(), login.dbPasswordFile()),
-                TokenSecret.load(login.tokenSecretFile(), System.getenv()),
+                TokenKeyFiles.loadSigner(login.tokenKeyFile()),
                 Duration.ofSeconds(login.tokenTtlSeconds()),
                 login.allowRegistration(),
                 login.passwordIterations());

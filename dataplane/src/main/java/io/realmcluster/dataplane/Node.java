@@ -5,7 +5,11 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.common.auth.Ed25519TokenKeys;
+import io.realmcluster.common.auth.NodeTokenKey;
+import io.realmcluster.common.auth.TokenKey;
+import io.realmcluster.common.auth.TokenVerifier;
+import io.realmcluster.common.auth.UsedTokens;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.db.Database;
 import io.realmcluster.common.grpc.GrpcServers;
@@ -34,8 +38,11 @@ import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.NodeDescriptor;
+import java.security.KeyPair;
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -129,7 +136,14 @@ public final class Node implements AutoCloseable {
                     TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(STORE_QUEUE),
                     new DefaultThreadFactory("character-store", true));
-            final SessionToken tokens = new SessionToken(config.tokenSecret());
+            // Login tokens come signed by the control plane; transfer tokens by this node's own key, which never leaves
+            // the process; a STANDBY token this node gives a moving map's players by a key its transfers' offers carry.
+            final NodeTokenKey ownKey = NodeTokenKey.random(new SecureRandom());
+            final List<TokenKey> tokenKeys = new ArrayList<>(config.tokenKeys());
+            tokenKeys.add(ownKey);
+            final TokenVerifier tokens = new TokenVerifier(tokenKeys, new UsedTokens(UsedTokens.DEFAULT_CAPACITY));
+            final KeyPair standbyKeys = Ed25519TokenKeys.generate();
+            departures.standbyKey(standbyKeys.getPublic().getEncoded());
             final Arrivals arrivals = new Arrivals();
             housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("housekeeping", true));
             final long lookEveryMillis =
@@ -153,6 +167,7 @@ public final class Node implements AutoCloseable {
                     new ClientListener.Serving(
                             config.nodeId(),
                             tokens,
+                            Ed25519TokenKeys.signer(standbyKeys.getPrivate(), standbyKeys.getPublic()),
                             instances,
                             sessions,
                             new ClientMetrics(metrics, sessions),
@@ -166,7 +181,7 @@ public final class Node implements AutoCloseable {
                     store,
                     instances,
                     arrivals,
-                    tokens,
+                    ownKey,
                     endpoint(config.advertiseHost(), clients.address()),
                     config.transferArrival(),
                     System::currentTimeMillis);

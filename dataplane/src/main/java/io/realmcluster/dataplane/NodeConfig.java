@@ -1,6 +1,6 @@
 package io.realmcluster.dataplane;
 
-import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.auth.TokenKey;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsFiles;
@@ -21,7 +21,8 @@ public record NodeConfig(
         int tickThreads,
         /** SCHED_FIFO priority of the tick threads, 0 for ordinary scheduling. */
         int tickRealtimePriority,
-        TokenSecret tokenSecret,
+        /** The control plane's public token keys: the current one, then the previous one during a rotation. */
+        List<TokenKey> tokenKeys,
         /** The character database; null runs the node without one (characters live only in the process). */
         String dbUrl,
         DatabaseCredentials dbCredentials,

@@ -1,6 +1,6 @@
 package io.realmcluster.dataplane;
 
-import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.auth.TokenKeyFiles;
 import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Daemon;
 import io.realmcluster.common.cli.Logging;
@@ -32,11 +32,7 @@ import picocli.CommandLine.Option;
             "A data-plane node of the realm cluster: runs map instances, serves game clients over TCP and UDP,",
             "and registers with the control plane (any replica of the list), reconnecting when it goes away."
         },
-        footer = {
-            "",
-            "Environment: REALM_TOKEN_SECRET (or --token-secret-file), REALM_DB_USER, REALM_DB_PASSWORD",
-            "(or --db-password-file), REALM_LOG_LEVEL."
-        })
+        footer = {"", "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_LOG_LEVEL."})
 public final class NodeMain implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
     private static final Set<String> POOLS = Set.of("continent", "dungeon", "raid", "battleground");
@@ -117,10 +113,12 @@ public final class NodeMain implements Callable<Integer> {
     Integer tickRealtimePriority;
 
     @Option(
-            names = "--token-secret-file",
-            paramLabel = "FILE",
-            description = "Key that signs session tokens, the control plane's (instead of REALM_TOKEN_SECRET).")
-    Path tokenSecretFile;
+            names = "--token-public-keys",
+            paramLabel = "FILE[,FILE]",
+            split = ",",
+            description = "The control plane's public token key (PEM, X.509), which login tokens must be signed with; "
+                    + "during a rotation the new key, then the previous one.")
+    List<Path> tokenPublicKeys;
 
     @Option(
             names = "--db-url",
@@ -187,7 +185,7 @@ public final class NodeMain implements Callable<Integer> {
                 capacity,
                 tickThreads != null ? tickThreads : Runtime.getRuntime().availableProcessors(),
                 tickRealtimePriority != null ? tickRealtimePriority : 0,
-                TokenSecret.load(tokenSecretFile, System.getenv()),
+                TokenKeyFiles.loadVerifiers(tokenPublicKeys),
                 dbUrl,
                 dbUrl == null
                         ? null

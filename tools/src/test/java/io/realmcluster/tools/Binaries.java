@@ -1,13 +1,14 @@
 package io.realmcluster.tools;
 
+import io.realmcluster.common.auth.TokenKeyFiles;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.processes.FreePorts;
 import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.testkit.PostgresExtension;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +20,35 @@ final class Binaries implements AutoCloseable {
     static final String CONTROLPLANE = "io.realmcluster.controlplane.ControlPlaneMain";
     static final String DATAPLANE = "io.realmcluster.dataplane.NodeMain";
     static final String REALMCTL = "io.realmcluster.tools.realmctl.Realmctl";
-    /** The key nodes check session tokens with, given to every node these tests start (control planes take a file). */
-    static final String TOKEN_SECRET = "process-level-tests-token-secret-0123456789abcdef";
+    /**
+     * The token key pair of these tests, made once a JVM as an operator would ({@code realmctl token-key init}):
+     * control planes that serve logins sign with its private key, every node these tests start verifies with its
+     * public key.
+     */
+    private static final Path TOKEN_KEYS = tokenKeys();
 
-    /** {@link #TOKEN_SECRET} in a file of {@code directory} only its owner may read, as an operator keeps it. */
-    static Path tokenSecretFile(final Path directory) throws IOException {
-        final Path file = Files.createFile(
-                directory.resolve("token-secret"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        return Files.writeString(file, TOKEN_SECRET + "\n");
+    private static Path tokenKeys() {
+        try {
+            final Path directory = Files.createTempDirectory("realm-it-token-keys");
+            TokenKeyFiles.generate(directory);
+            for (final String name : new String[] {TokenKeyFiles.PRIVATE_KEY, TokenKeyFiles.PUBLIC_KEY}) {
+                directory.resolve(name).toFile().deleteOnExit();
+            }
+            directory.toFile().deleteOnExit();
+            return directory;
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot make the tests' token keys", e);
+        }
+    }
+
+    /** The control plane's token key (for {@code --token-key-file}), readable by its owner only. */
+    static Path tokenKeyFile() {
+        return TOKEN_KEYS.resolve(TokenKeyFiles.PRIVATE_KEY);
+    }
+
+    /** The public half nodes take ({@code --token-public-keys}). */
+    static Path tokenPublicKeyFile() {
+        return TOKEN_KEYS.resolve(TokenKeyFiles.PUBLIC_KEY);
     }
 
     private final String etcdEndpoint;
@@ -115,12 +136,12 @@ final class Binaries implements AutoCloseable {
                 "--client-listen",
                 "127.0.0.1:0",
                 "--metrics-listen",
-                "127.0.0.1:0"));
+                "127.0.0.1:0",
+                "--token-public-keys",
+                tokenPublicKeyFile().toString()));
         args.addAll(List.of(moreArgs));
-        final JavaProcess.Builder builder = JavaProcess.builder(DATAPLANE)
-                .name(nodeId)
-                .env("REALM_TOKEN_SECRET", TOKEN_SECRET)
-                .jvmArgs(jvmArgs);
+        final JavaProcess.Builder builder =
+                JavaProcess.builder(DATAPLANE).name(nodeId).jvmArgs(jvmArgs);
         if (jdbcUrl != null) {
             args.addAll(List.of("--db-url", jdbcUrl));
             builder.env("REALM_DB_USER", user).env("REALM_DB_PASSWORD", password);
@@ -135,14 +156,21 @@ final class Binaries implements AutoCloseable {
         return run(mainClass, name, Map.of(), args);
     }
 
-    /** Any binary with extra environment and any arguments. */
+    /** Any binary with extra environment and any arguments; a node with the tests' token public key. */
     JavaProcess run(final String mainClass, final String name, final Map<String, String> env, final String... args) {
-        final JavaProcess.Builder builder = JavaProcess.builder(mainClass).name(name);
+        final List<String> all = new ArrayList<>();
         if (mainClass.equals(DATAPLANE)) {
-            builder.env("REALM_TOKEN_SECRET", TOKEN_SECRET).args(plaintextUnlessTls(List.of(args)));
-        } else {
-            builder.args(List.of(args));
+            all.addAll(List.of("--token-public-keys", tokenPublicKeyFile().toString()));
         }
+        all.addAll(List.of(args));
+        return runExactly(mainClass, name, env, mainClass.equals(DATAPLANE) ? plaintextUnlessTls(all) : all);
+    }
+
+    /** Any binary with exactly these arguments (nothing added), e.g. to check what it says of a missing flag. */
+    JavaProcess runExactly(
+            final String mainClass, final String name, final Map<String, String> env, final List<String> args) {
+        final JavaProcess.Builder builder =
+                JavaProcess.builder(mainClass).name(name).args(args);
         env.forEach(builder::env);
         return track(builder.start());
     }

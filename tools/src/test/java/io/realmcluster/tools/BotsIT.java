@@ -71,7 +71,6 @@ class BotsIT {
     @BeforeEach
     void setUp() throws Exception {
         binaries = new Binaries(ETCD.endpoint(), "/bots-it-" + UUID.randomUUID());
-        final Path secret = Binaries.tokenSecretFile(directory);
         controlPlane = Binaries.freeAddress();
         binaries.controlPlane(
                 "cp-1",
@@ -79,8 +78,8 @@ class BotsIT {
                 Map.of("REALM_DB_USER", POSTGRES.user(), "REALM_DB_PASSWORD", POSTGRES.password()),
                 "--db-url",
                 POSTGRES.jdbcUrl(),
-                "--token-secret-file",
-                secret.toString(),
+                "--token-key-file",
+                Binaries.tokenKeyFile().toString(),
                 "--allow-registration",
                 "--password-iterations",
                 "1000");

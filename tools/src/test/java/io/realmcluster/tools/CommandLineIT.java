@@ -130,22 +130,23 @@ class CommandLineIT {
     }
 
     @Test
-    void aNodeWithoutTokenSecretSaysHowToGiveOne() {
-        final JavaProcess node = binaries.run(
+    void aNodeWithoutTokenPublicKeySaysHowToGiveOne() {
+        final JavaProcess node = binaries.runExactly(
                 Binaries.DATAPLANE,
-                "node-no-secret",
-                Map.of("REALM_TOKEN_SECRET", ""),
-                "--listen",
-                "127.0.0.1:0",
-                "--client-listen",
-                "127.0.0.1:0",
-                "--metrics-listen",
-                "127.0.0.1:0");
+                "node-no-token-key",
+                Map.of(),
+                List.of(
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--client-listen",
+                        "127.0.0.1:0",
+                        "--metrics-listen",
+                        "127.0.0.1:0"));
         assertThat(node.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
         assertOneLine(
                 node,
-                "dataplane: error: no token secret: pass --token-secret-file FILE (32+ random bytes, e.g. "
-                        + "`head -c 48 /dev/urandom | base64 > FILE`) or export REALM_TOKEN_SECRET");
+                "dataplane: error: no token public key: pass --token-public-keys FILE (the control plane's token.pub; "
+                        + "during a rotation, the new one and then the old one, comma-separated)");
     }
 
     @Test

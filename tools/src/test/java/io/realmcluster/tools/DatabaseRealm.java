@@ -25,28 +25,25 @@ final class DatabaseRealm implements AutoCloseable {
     private final Binaries binaries;
     private final PostgresProcess postgres;
     private final HostPort controlPlane;
-    private final Path tokenSecret;
+    private final Path tokenKey;
     private JavaProcess controlPlaneProcess;
 
     private DatabaseRealm(
-            final Binaries binaries,
-            final PostgresProcess postgres,
-            final HostPort controlPlane,
-            final Path tokenSecret) {
+            final Binaries binaries, final PostgresProcess postgres, final HostPort controlPlane, final Path tokenKey) {
         this.binaries = binaries;
         this.postgres = postgres;
         this.controlPlane = controlPlane;
-        this.tokenSecret = tokenSecret;
+        this.tokenKey = tokenKey;
     }
 
-    /** Start the control plane, under an etcd prefix of its own; {@code directory} holds the token secret. */
+    /** Start the control plane, under an etcd prefix of its own; {@code directory} is the realm's working directory. */
     static DatabaseRealm start(final String etcdEndpoint, final PostgresProcess postgres, final Path directory)
             throws IOException {
         final DatabaseRealm realm = new DatabaseRealm(
                 new Binaries(etcdEndpoint, "/realm-it-" + UUID.randomUUID()),
                 postgres,
                 Binaries.freeAddress(),
-                Binaries.tokenSecretFile(directory));
+                Binaries.tokenKeyFile());
         realm.startControlPlane();
         return realm;
     }
@@ -59,8 +56,8 @@ final class DatabaseRealm implements AutoCloseable {
                 Map.of("REALM_DB_USER", postgres.user(), "REALM_DB_PASSWORD", postgres.password()),
                 "--db-url",
                 postgres.jdbcUrl(),
-                "--token-secret-file",
-                tokenSecret.toString(),
+                "--token-key-file",
+                tokenKey.toString(),
                 "--allow-registration",
                 "--password-iterations",
                 "1000");

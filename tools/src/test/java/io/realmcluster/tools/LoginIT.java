@@ -8,11 +8,15 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.realmcluster.common.auth.SessionToken;
-import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.auth.TokenKey;
+import io.realmcluster.common.auth.TokenKeyFiles;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.processes.FreePorts;
 import io.realmcluster.processes.JavaProcess;
+import io.realmcluster.proto.client.ClientMessages;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.LoginGrpc;
 import io.realmcluster.proto.v1.LoginRequest;
@@ -21,7 +25,6 @@ import io.realmcluster.proto.v1.RegisterAccountRequest;
 import io.realmcluster.testkit.EtcdExtension;
 import io.realmcluster.testkit.PostgresExtension;
 import io.realmcluster.tools.realmctl.AdminClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -45,7 +48,6 @@ class LoginIT {
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
-    private static final String SECRET = "a-test-secret-that-is-long-enough-for-hmac";
     private static final String PASSWORD = "stormwind-keep";
 
     @TempDir
@@ -57,7 +59,8 @@ class LoginIT {
     @BeforeEach
     void setUp() throws Exception {
         binaries = new Binaries(ETCD.endpoint(), "/login-it-" + UUID.randomUUID());
-        secret = Files.writeString(directory.resolve("token-secret"), SECRET + "\n");
+        // The control plane's token key, as an operator keeps it: readable by its owner only.
+        secret = Files.copy(Binaries.tokenKeyFile(), directory.resolve("token.key"));
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
     }
 
@@ -75,7 +78,7 @@ class LoginIT {
                 Map.of("REALM_DB_USER", POSTGRES.user(), "REALM_DB_PASSWORD", POSTGRES.password()),
                 "--db-url",
                 POSTGRES.jdbcUrl(),
-                "--token-secret-file",
+                "--token-key-file",
                 secret.toString(),
                 "--password-iterations",
                 "1000");
@@ -130,14 +133,28 @@ class LoginIT {
             assertThat(response.getNodeClient()).isEqualTo(nodeClient);
             assertThat(response.getCharacter().getName()).isEqualTo("Varian");
 
-            final SessionToken tokens = new SessionToken(TokenSecret.of(SECRET.getBytes(StandardCharsets.UTF_8)));
+            // Signed with the control plane's private key: the public key the nodes hold verifies it.
+            final TokenKey key = TokenKeyFiles.loadVerifiers(List.of(Binaries.tokenPublicKeyFile()))
+                    .get(0);
             final byte[] token = response.getSessionToken().toByteArray();
-            assertThat(tokens.verify(token, "node-1", System.currentTimeMillis())
-                            .valid())
-                    .isTrue();
-            assertThat(tokens.verify(token, "node-2", System.currentTimeMillis())
+            final SessionToken.Verdict verdict =
+                    SessionToken.verify(token, id -> id == key.id() ? key : null, "node-1", System.currentTimeMillis());
+            assertThat(verdict.valid()).as("%s", verdict.failure()).isTrue();
+            assertThat(verdict.claims().instanceId()).isEqualTo("main.0");
+            assertThat(SessionToken.verify(token, id -> key, "node-2", System.currentTimeMillis())
                             .failure())
                     .isEqualTo(SessionToken.Failure.WRONG_NODE);
+
+            // At the node: the token works once, and only into the instance it names.
+            try (RawGameClient player = new RawGameClient(nodeClient.getHost(), nodeClient.getPort(), DEADLINE);
+                    RawGameClient replay = new RawGameClient(nodeClient.getHost(), nodeClient.getPort(), DEADLINE)) {
+                player.send(b -> ClientMessages.hello(b, ClientProtocol.LENGTH_PREFIX, ClientProtocol.VERSION, token));
+                player.await(ClientProtocol.WELCOME);
+                replay.send(b -> ClientMessages.hello(b, ClientProtocol.LENGTH_PREFIX, ClientProtocol.VERSION, token));
+                assertThat(replay.awaitDisconnect()).isEqualTo(DisconnectReason.TOKEN_REPLAYED);
+                player.send(b -> ClientMessages.enterWorld(b, ClientProtocol.LENGTH_PREFIX, "main.1"));
+                assertThat(player.awaitDisconnect()).isEqualTo(DisconnectReason.WRONG_INSTANCE);
+            }
 
             assertThatThrownBy(() -> login.withDeadlineAfter(10, TimeUnit.SECONDS)
                             .registerAccount(RegisterAccountRequest.newBuilder()
@@ -148,11 +165,17 @@ class LoginIT {
         } finally {
             Channels.close(channel);
         }
-        assertThat(controlPlane.output()).doesNotContain(PASSWORD, SECRET);
+        assertThat(controlPlane.output()).doesNotContain(PASSWORD);
+        assertThat(controlPlane.output())
+                .doesNotContain(Files.readString(secret)
+                        .lines()
+                        .filter(l -> !l.startsWith("-----"))
+                        .toList()
+                        .toArray(String[]::new));
     }
 
     @Test
-    void aDatabaseThatCannotBeReachedOrAMissingSecretIsOneLine() {
+    void aDatabaseThatCannotBeReachedOrAMissingOrExposedTokenKeyIsOneLine() throws Exception {
         final Map<String, String> user = Map.of("REALM_DB_USER", "postgres", "REALM_DB_PASSWORD", "not-logged");
         final String nowhere = "jdbc:postgresql://127.0.0.1:" + FreePorts.find() + "/realm";
         final JavaProcess noDatabase = binaries.run(
@@ -167,7 +190,7 @@ class LoginIT {
                 "127.0.0.1:0",
                 "--db-url",
                 nowhere,
-                "--token-secret-file",
+                "--token-key-file",
                 secret.toString());
         final JavaProcess noSecret = binaries.run(
                 Binaries.CONTROLPLANE,
@@ -181,6 +204,22 @@ class LoginIT {
                 "127.0.0.1:0",
                 "--db-url",
                 POSTGRES.jdbcUrl());
+        final Path exposed = Files.copy(secret, directory.resolve("exposed.key"));
+        Files.setPosixFilePermissions(exposed, PosixFilePermissions.fromString("rw-r--r--"));
+        final JavaProcess exposedKey = binaries.run(
+                Binaries.CONTROLPLANE,
+                "cp-exposed-key",
+                user,
+                "--etcd",
+                ETCD.endpoint(),
+                "--listen",
+                "127.0.0.1:0",
+                "--metrics-listen",
+                "127.0.0.1:0",
+                "--db-url",
+                POSTGRES.jdbcUrl(),
+                "--token-key-file",
+                exposed.toString());
         final JavaProcess noUser = binaries.run(
                 Binaries.CONTROLPLANE,
                 "cp-no-user",
@@ -204,12 +243,12 @@ class LoginIT {
                 "127.0.0.1:0",
                 "--db-url",
                 POSTGRES.jdbcUrl(),
-                "--token-secret-file",
+                "--token-key-file",
                 secret.toString(),
                 "--token-ttl",
                 "0");
 
-        // All four run side by side: the unreachable database alone waits out the pool's start timeout.
+        // All of them run side by side: the unreachable database alone waits out the pool's start timeout.
         assertThat(noDatabase.waitForExit(DEADLINE)).isEqualTo(1);
         assertThat(noDatabase.output().strip())
                 .startsWith("controlplane: error: cannot connect to the database at " + nowhere)
@@ -217,7 +256,11 @@ class LoginIT {
         assertThat(noDatabase.output().strip().lines().count()).isEqualTo(1);
         assertThat(noSecret.waitForExit(DEADLINE)).isEqualTo(1);
         assertThat(noSecret.output().strip())
-                .startsWith("controlplane: error: no token secret: pass --token-secret-file");
+                .startsWith("controlplane: error: no token key: pass --token-key-file FILE");
+        assertThat(exposedKey.waitForExit(DEADLINE)).isEqualTo(1);
+        assertThat(exposedKey.output().strip())
+                .isEqualTo("controlplane: error: the token key file " + exposed
+                        + " can be read by other users; chmod 600 " + exposed);
         assertThat(noUser.waitForExit(DEADLINE)).isEqualTo(1);
         assertThat(noUser.output().strip())
                 .isEqualTo("controlplane: error: the database user is not set: export REALM_DB_USER");

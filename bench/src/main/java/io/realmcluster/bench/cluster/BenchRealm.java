@@ -1,5 +1,6 @@
 package io.realmcluster.bench.cluster;
 
+import io.realmcluster.common.auth.TokenKeyFiles;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.Pki;
 import io.realmcluster.common.tls.Role;
@@ -30,7 +31,9 @@ import java.util.regex.Pattern;
  */
 public final class BenchRealm implements AutoCloseable {
     private static final Pattern METRICS = Pattern.compile("metrics on http://(\\S+)/metrics");
-    private static final String SECRET = "bench-realm-token-secret-0123456789abcdef";
+    /** The token keys of this JVM's benchmarks: the control plane signs with token.key, nodes verify with token.pub. */
+    private static final Path TOKEN_KEYS = tokenKeys();
+
     private static final Duration START_DEADLINE = Duration.ofSeconds(60);
 
     private final EtcdProcess etcd;
@@ -72,13 +75,14 @@ public final class BenchRealm implements AutoCloseable {
                     postgres.jdbcUrl(),
                     "--allow-registration",
                     "--password-iterations",
-                    "1000"));
+                    "1000",
+                    "--token-key-file",
+                    TOKEN_KEYS.resolve(TokenKeyFiles.PRIVATE_KEY).toString()));
             args.addAll(List.of(extraArgs));
             controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain")
                     .name("bench-cp")
                     .env("REALM_DB_USER", postgres.user())
                     .env("REALM_DB_PASSWORD", postgres.password())
-                    .env("REALM_TOKEN_SECRET", SECRET)
                     .args(args)
                     .start();
             controlPlane.awaitOutput("serving gRPC", START_DEADLINE);
@@ -88,6 +92,25 @@ public final class BenchRealm implements AutoCloseable {
             closeQuietly(postgres, e);
             closeQuietly(etcd, e);
             throw e;
+        }
+    }
+
+    /** The public token key every benchmark's node takes ({@code --token-public-keys}). */
+    public static Path tokenPublicKey() {
+        return TOKEN_KEYS.resolve(TokenKeyFiles.PUBLIC_KEY);
+    }
+
+    private static Path tokenKeys() {
+        try {
+            final Path directory = Files.createTempDirectory("bench-token-keys");
+            TokenKeyFiles.generate(directory);
+            for (final String name : new String[] {TokenKeyFiles.PRIVATE_KEY, TokenKeyFiles.PUBLIC_KEY}) {
+                directory.resolve(name).toFile().deleteOnExit();
+            }
+            directory.toFile().deleteOnExit();
+            return directory;
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot make the benchmarks' token keys", e);
         }
     }
 
@@ -122,14 +145,15 @@ public final class BenchRealm implements AutoCloseable {
                 "--db-url",
                 postgres.jdbcUrl(),
                 "--capacity",
-                Integer.toString(capacity)));
+                Integer.toString(capacity),
+                "--token-public-keys",
+                tokenPublicKey().toString()));
         args.addAll(List.of(extraArgs));
         if (args.stream().noneMatch(a -> a.startsWith("--tls-"))) {
             args.add("--insecure-plaintext");
         }
         final JavaProcess process = JavaProcess.builder("io.realmcluster.dataplane.NodeMain")
                 .name(id)
-                .env("REALM_TOKEN_SECRET", SECRET)
                 .env("REALM_DB_USER", postgres.user())
                 .env("REALM_DB_PASSWORD", postgres.password())
                 .args(args)

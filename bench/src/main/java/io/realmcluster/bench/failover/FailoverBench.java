@@ -1,6 +1,7 @@
 package io.realmcluster.bench.failover;
 
 import io.realmcluster.bench.Conditions;
+import io.realmcluster.bench.cluster.BenchRealm;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.processes.EtcdProcess;
 import io.realmcluster.processes.FreePorts;
@@ -110,8 +111,9 @@ public final class FailoverBench implements Callable<Integer> {
         final JavaProcess node = JavaProcess.builder("io.realmcluster.dataplane.NodeMain")
                 .name(id)
                 // Nothing logs in here; the node only needs some key to start.
-                .env("REALM_TOKEN_SECRET", "failover-bench-token-secret-0123456789abcdef")
                 .args(List.of(
+                        "--token-public-keys",
+                        BenchRealm.tokenPublicKey().toString(),
                         "--node-id",
                         id,
                         "--controlplane",

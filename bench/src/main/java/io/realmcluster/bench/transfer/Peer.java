@@ -4,7 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.common.auth.NodeTokenKey;
 import io.realmcluster.common.db.Database;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.grpc.Channels;
@@ -23,6 +23,7 @@ import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.TransferGrpc;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -51,7 +52,6 @@ final class Peer implements AutoCloseable {
             final String id,
             final PostgresProcess postgres,
             final TickScheduler ticks,
-            final SessionToken tokens,
             final Steps steps) {
         this.steps = steps;
         this.index = index;
@@ -90,7 +90,8 @@ final class Peer implements AutoCloseable {
                         new TimedClaims(store, steps.claim()),
                         instances,
                         new Arrivals(),
-                        tokens,
+                        // A node's own key, as a real node's: the target signs the tokens of its arrivals.
+                        NodeTokenKey.random(new SecureRandom()),
                         clients,
                         Duration.ofSeconds(60),
                         System::currentTimeMillis)));

@@ -6,8 +6,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.realmcluster.bench.Conditions;
 import io.realmcluster.common.auth.PasswordHasher;
-import io.realmcluster.common.auth.SessionToken;
-import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.controlplane.login.AccountStore;
 import io.realmcluster.controlplane.login.CharacterRoster;
 import io.realmcluster.dataplane.Node;
@@ -19,7 +17,6 @@ import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.proto.v1.TransferAccepted;
 import io.realmcluster.proto.v1.TransferOffer;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
@@ -108,12 +105,10 @@ public final class TransferBench implements Callable<Integer> {
         System.out.println(Conditions.describe());
         // The target logs every transfer at INFO: a thousand lines a second would measure the console.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(TransferService.class)).setLevel(Level.WARN);
-        final SessionToken tokens = new SessionToken(
-                TokenSecret.of("transfer-bench-token-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
         try (PostgresProcess postgres = PostgresProcess.start();
                 TickScheduler ticks = new TickScheduler(1, Throwable::printStackTrace);
-                Peer a = new Peer(0, "node-a", postgres, ticks, tokens, steps);
-                Peer b = new Peer(1, "node-b", postgres, ticks, tokens, steps)) {
+                Peer a = new Peer(0, "node-a", postgres, ticks, steps);
+                Peer b = new Peer(1, "node-b", postgres, ticks, steps)) {
             System.out.printf(
                     "scenario:   2 nodes in this JVM (pools of %d connections and %d threads for the Offers, a Stockade "
                             + "instance each, the target's per-transfer INFO line off), %d characters going back and forth;%n"

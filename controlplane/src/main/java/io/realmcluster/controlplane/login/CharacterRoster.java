@@ -110,11 +110,11 @@ public final class CharacterRoster {
         }
     }
 
-    /** The account's character of that name in the realm. */
+    /** The account's character of that name in the realm, with its ownership epoch now. */
     public Optional<Character> find(final long accountId, final String realm, final String name) {
         try (Connection connection = database.connection();
                 PreparedStatement select = connection.prepareStatement(
-                        "SELECT character_id, name, race, class, level, map_id FROM character "
+                        "SELECT character_id, name, race, class, level, map_id, epoch FROM character "
                                 + "WHERE account_id = ? AND realm = ? AND lower(name) = lower(?)")) {
             select.setLong(1, accountId);
             select.setString(2, realm);
@@ -132,6 +132,7 @@ public final class CharacterRoster {
                         .setClass_(row.getInt(4))
                         .setLevel(row.getInt(5))
                         .setMapId(row.getInt(6))
+                        .setEpoch(row.getLong(7))
                         .build());
             }
         } catch (final SQLException e) {

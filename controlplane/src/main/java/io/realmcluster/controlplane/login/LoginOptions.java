@@ -20,10 +20,11 @@ public final class LoginOptions {
     Path dbPasswordFile;
 
     @Option(
-            names = "--token-secret-file",
+            names = "--token-key-file",
             paramLabel = "FILE",
-            description = "Key that signs session tokens, shared with the nodes (or REALM_TOKEN_SECRET); 32+ bytes.")
-    Path tokenSecretFile;
+            description = "Ed25519 private key (PKCS#8 PEM, mode 0600) that signs session tokens; nodes get its "
+                    + "public key (--token-public-keys). Make one with `realmctl token-key init --dir DIR`.")
+    Path tokenKeyFile;
 
     @Option(
             names = "--token-ttl",
@@ -52,8 +53,8 @@ public final class LoginOptions {
         return dbPasswordFile;
     }
 
-    public Path tokenSecretFile() {
-        return tokenSecretFile;
+    public Path tokenKeyFile() {
+        return tokenKeyFile;
     }
 
     public long tokenTtlSeconds() {

@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.common.auth.TokenSigner;
 import io.realmcluster.controlplane.catalog.MapCatalog;
 import io.realmcluster.proto.v1.Account;
 import io.realmcluster.proto.v1.Character;
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
 /**
  * What game clients call before a node: registration (when the operator allows it), character
  * creation on one's own account, and login, which routes the character to the node of its map
- * and signs a session token that node accepts.
+ * and signs a session token that node accepts (with the control plane's private key: nodes only verify),
+ * bound to that node, the instance and the character's epoch as read here.
  */
 public final class LoginService extends LoginGrpc.LoginImplBase {
     private static final String WRONG_CREDENTIALS = "wrong account name or password";
@@ -31,7 +33,7 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
     private final AccountStore accounts;
     private final CharacterRoster characters;
     private final CharacterRouter router;
-    private final SessionToken tokens;
+    private final TokenSigner tokens;
     private final MapCatalog catalog;
     private final boolean allowRegistration;
     private final Duration tokenTtl;
@@ -42,7 +44,7 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
             final AccountStore accounts,
             final CharacterRoster characters,
             final CharacterRouter router,
-            final SessionToken tokens,
+            final TokenSigner tokens,
             final MapCatalog catalog,
             final boolean allowRegistration,
             final Duration tokenTtl,
@@ -114,8 +116,16 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
             // Characters are not saved with a group yet: no owner, so an instance map leads to its entrance.
             final CharacterRouter.Route route = router.route(realm, character.getMapId(), "");
             final long expires = clock.millis() + tokenTtl.toMillis();
-            final byte[] token = tokens.issue(new SessionToken.Claims(
-                    account.getAccountId(), character.getCharacterId(), realm, route.nodeId(), expires));
+            final byte[] token = SessionToken.issue(
+                    tokens,
+                    new SessionToken.Claims(
+                            account.getAccountId(),
+                            character.getCharacterId(),
+                            realm,
+                            route.nodeId(),
+                            route.instanceId(),
+                            character.getEpoch(),
+                            expires));
             return LoginResponse.newBuilder()
                     .setCharacter(character)
                     .setNodeId(route.nodeId())

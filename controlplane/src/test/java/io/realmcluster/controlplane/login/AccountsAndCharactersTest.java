@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.realmcluster.common.auth.NodeTokenKey;
 import io.realmcluster.common.auth.PasswordHasher;
 import io.realmcluster.common.auth.SessionToken;
-import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.common.db.Database;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.controlplane.catalog.MapCatalog;
@@ -17,7 +17,7 @@ import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.LoginRequest;
 import io.realmcluster.proto.v1.LoginResponse;
 import io.realmcluster.testkit.PostgresExtension;
-import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,8 +40,7 @@ class AccountsAndCharactersTest {
     @RegisterExtension
     static final PostgresExtension PG = new PostgresExtension();
 
-    private static final SessionToken TOKENS =
-            new SessionToken(TokenSecret.of("the-login-tests-own-secret-of-32-bytes".getBytes(StandardCharsets.UTF_8)));
+    private static final NodeTokenKey TOKENS = NodeTokenKey.random(new SecureRandom());
     private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
 
     private static Database database;
@@ -194,13 +193,16 @@ class AccountsAndCharactersTest {
         assertThat(response.getExpiresAtUnixMs()).isEqualTo(NOW.toEpochMilli() + 30_000);
 
         final byte[] token = response.getSessionToken().toByteArray();
-        final SessionToken.Verdict verdict = TOKENS.verify(token, "node-7", NOW.toEpochMilli() + 29_999);
+        final SessionToken.Verdict verdict =
+                SessionToken.verify(token, id -> TOKENS, "node-7", NOW.toEpochMilli() + 29_999);
         assertThat(verdict.claims())
                 .isEqualTo(new SessionToken.Claims(
-                        account, dwarf.getCharacterId(), "main", "node-7", NOW.toEpochMilli() + 30_000));
-        assertThat(TOKENS.verify(token, "node-7", NOW.toEpochMilli() + 30_000).failure())
+                        account, dwarf.getCharacterId(), "main", "node-7", "main.0", 0, NOW.toEpochMilli() + 30_000));
+        assertThat(SessionToken.verify(token, id -> TOKENS, "node-7", NOW.toEpochMilli() + 30_000)
+                        .failure())
                 .isEqualTo(SessionToken.Failure.EXPIRED);
-        assertThat(TOKENS.verify(token, "node-8", NOW.toEpochMilli()).failure())
+        assertThat(SessionToken.verify(token, id -> TOKENS, "node-8", NOW.toEpochMilli())
+                        .failure())
                 .isEqualTo(SessionToken.Failure.WRONG_NODE);
     }
 

@@ -8,8 +8,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.realmcluster.common.auth.Ed25519TokenKeys;
 import io.realmcluster.common.auth.SessionToken;
-import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.auth.TokenKey;
+import io.realmcluster.common.auth.TokenSigner;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.controlplane.ControlPlane;
@@ -26,7 +28,9 @@ import io.realmcluster.proto.v1.RegisterAccountRequest;
 import io.realmcluster.testkit.EtcdExtension;
 import io.realmcluster.testkit.PostgresExtension;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -40,8 +44,8 @@ class LoginTest {
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
 
-    private static final TokenSecret SECRET =
-            TokenSecret.of("a-secret-of-at-least-thirty-two-bytes".getBytes(StandardCharsets.UTF_8));
+    private static final KeyPair KEYS = keyPair();
+    private static final TokenSigner SIGNER = Ed25519TokenKeys.signer(KEYS.getPrivate(), KEYS.getPublic());
 
     /** One PostgreSQL per test: one of them stops it. */
     @RegisterExtension
@@ -90,12 +94,21 @@ class LoginTest {
         assertThat(response.getNodeId()).isEqualTo("node-1");
         assertThat(response.getInstanceId()).isEqualTo("main.1");
         assertThat(response.getNodeClient().getPort()).isEqualTo(2);
-        final SessionToken tokens = new SessionToken(SECRET);
-        final SessionToken.Verdict verdict =
-                tokens.verify(response.getSessionToken().toByteArray(), "node-1", System.currentTimeMillis());
+        final TokenKey key = Ed25519TokenKeys.verifier(KEYS.getPublic());
+        final SessionToken.Verdict verdict = SessionToken.verify(
+                response.getSessionToken().toByteArray(),
+                id -> id == key.id() ? key : null,
+                "node-1",
+                System.currentTimeMillis());
         assertThat(verdict.valid()).isTrue();
         assertThat(verdict.claims().characterId()).isEqualTo(orc.getCharacterId());
-        assertThat(tokens.verify(response.getSessionToken().toByteArray(), "node-2", System.currentTimeMillis())
+        assertThat(verdict.claims().instanceId()).isEqualTo("main.1");
+        assertThat(verdict.claims().epoch()).as("a new character's epoch").isZero();
+        assertThat(SessionToken.verify(
+                                response.getSessionToken().toByteArray(),
+                                id -> id == key.id() ? key : null,
+                                "node-2",
+                                System.currentTimeMillis())
                         .failure())
                 .isEqualTo(SessionToken.Failure.WRONG_NODE);
     }
@@ -227,11 +240,19 @@ class LoginTest {
 
     private void start(final boolean allowRegistration) {
         controlPlane = new ControlPlane(config(new ControlPlaneConfig.Login(
-                        postgres.jdbcUrl(), credentials(), SECRET, Duration.ofSeconds(60), allowRegistration, 1_000)))
+                        postgres.jdbcUrl(), credentials(), SIGNER, Duration.ofSeconds(60), allowRegistration, 1_000)))
                 .start();
         channel = NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress())
                 .usePlaintext()
                 .build();
+    }
+
+    private static KeyPair keyPair() {
+        try {
+            return KeyPairGenerator.getInstance(Ed25519TokenKeys.ALGORITHM).generateKeyPair();
+        } catch (final GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static ControlPlaneConfig config(final ControlPlaneConfig.Login login) {

@@ -34,16 +34,22 @@ final class CharacterClaims {
     }
 
     /**
-     * Claim {@code characterId} of {@code accountId} for this node; {@code answer} hears the outcome on
-     * {@code answerOn}. False when the store threads are saturated: nothing was tried.
+     * Claim {@code characterId} of {@code accountId} for this node, while its epoch is still {@code epoch} (the
+     * login token's); {@code answer} hears the outcome on {@code answerOn}. False when the store threads are
+     * saturated: nothing was tried.
      */
-    boolean claim(final long characterId, final long accountId, final Executor answerOn, final Answer answer) {
+    boolean claim(
+            final long characterId,
+            final long accountId,
+            final long epoch,
+            final Executor answerOn,
+            final Answer answer) {
         try {
             storeThreads.execute(() -> {
                 ClaimedCharacter result = null;
                 ClaimRefused refused = null;
                 try {
-                    result = store.claim(characterId, accountId, nodeId);
+                    result = store.claim(characterId, accountId, epoch, nodeId);
                 } catch (final ClaimRefused e) {
                     refused = e;
                 }

@@ -22,7 +22,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
-import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.common.auth.TokenSigner;
+import io.realmcluster.common.auth.TokenVerifier;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.net.HostPort;
@@ -98,12 +99,14 @@ public final class ClientListener implements AutoCloseable {
     }
 
     /**
-     * What the listener serves: who this node is, how tokens are checked, where maps are, where
-     * characters are claimed (on {@code storeThreads}, never on a network thread).
+     * What the listener serves: who this node is, how tokens are checked, the key that signs the STANDBY tokens
+     * it gives players whose map moves, where maps are, where characters are claimed (on {@code storeThreads},
+     * never on a network thread).
      */
     public record Serving(
             String nodeId,
-            SessionToken tokens,
+            TokenVerifier tokens,
+            TokenSigner standbyKey,
             InstanceHost instances,
             ClientSessions sessions,
             ClientMetrics metrics,
@@ -138,7 +141,7 @@ public final class ClientListener implements AutoCloseable {
                 SystemEpochClock.INSTANCE,
                 SystemNanoClock.INSTANCE,
                 new CharacterClaims(serving.store(), serving.storeThreads(), serving.nodeId()),
-                new Handover(serving.tokens(), SystemEpochClock.INSTANCE),
+                new Handover(serving.standbyKey(), SystemEpochClock.INSTANCE),
                 serving.arrivals());
         // A transfer claimed here lets the client standing by for it in at once.
         serving.arrivals().onExpected(serving.sessions()::transferClaimed);
@@ -254,8 +257,9 @@ public final class ClientListener implements AutoCloseable {
     }
 
     /**
-     * The map {@code gone} no longer runs here: its sessions go to the node it moved to, when it
-     * moved with its players, or are closed with MAP_CLOSED.
+     * The map {@code gone} no longer runs here: its sessions are closed with MAP_CLOSED (one that moved with its
+     * players handed them over already; a player still here logs in again, and the control plane routes it to the
+     * map's new node: this node cannot give it a token that node takes).
      */
     public void mapLeft(final MapInstance gone) {
         final String instanceId = gone.getInstanceId();
@@ -266,7 +270,9 @@ public final class ClientListener implements AutoCloseable {
                 return;
             }
             if (movedTo != null) {
-                session.sendTo(movedTo, instanceId);
+                session.kick(
+                        DisconnectReason.MAP_CLOSED,
+                        "map instance " + instanceId + " moved to another node; log in again");
             } else {
                 session.kick(DisconnectReason.MAP_CLOSED, "map instance " + instanceId + " left this node");
             }

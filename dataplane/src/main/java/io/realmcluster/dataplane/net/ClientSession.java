@@ -190,6 +190,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     @Override
     public void enterWorld(final DirectBuffer instanceId, final int offset, final int length) {
         final String instance = instanceId.getStringWithoutLengthAscii(offset, length);
+        if (!login.tokenAllows(instance)) {
+            disconnect(
+                    DisconnectReason.WRONG_INSTANCE,
+                    "the session token is for map instance " + login.tokenInstance() + ", not " + instance);
+            return;
+        }
         if (login.enterWhenClaimed(instance)) {
             return;
         }
@@ -209,10 +215,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             disconnect(DisconnectReason.UNKNOWN_MAP, "map instance " + instance + " does not run on this node");
             return;
         }
-        final NodeDescriptor movingTo = context.instances().handingOverTo(running.assignment());
-        if (movingTo != null) {
-            // The map hands its players over to its copy on another node: one who comes in now goes straight there.
-            redirectNow(context.handover().redirect(login.claimed(), movingTo, instance));
+        if (context.instances().handingOverTo(running.assignment()) != null) {
+            // The map hands its players over to its copy on another node, where only a token of the control plane or
+            // of that node lets one in: a login now goes there.
+            disconnect(
+                    DisconnectReason.MAP_CLOSED,
+                    "map instance " + instance + " is moving to another node; log in again");
             return;
         }
         final Ingress ingress = running.agent().ingress();
@@ -328,20 +336,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                 disconnect(DisconnectReason.LOGOUT, "logged out");
             } else {
                 redirectNow(body);
-            }
-        });
-    }
-
-    /**
-     * Send the player to {@code target}, where the map {@code instanceId} now takes its players,
-     * as if the control plane had routed its login there: the node claims the character by login,
-     * which fences this node's claim (given back here when the connection closes, unless that
-     * claim came first; a map the player was on saved it as it left). Any thread.
-     */
-    void sendTo(final NodeDescriptor target, final String instanceId) {
-        channel.eventLoop().execute(() -> {
-            if (state != SessionState.CLOSED && state != SessionState.LEAVING) {
-                redirectNow(context.handover().redirect(login.claimed(), target, instanceId));
             }
         });
     }

@@ -96,9 +96,13 @@ public final class ClientSessions {
         }
     }
 
-    /** Make {@code session} the one standing by for the character's transfer here; returns the one it replaces, or null. */
-    ClientSession standBy(final long characterId, final ClientSession session) {
-        return standingBy.put(characterId, session);
+    /**
+     * Make {@code session} the one standing by for the character's transfer here; false when another stands by
+     * already. The first keeps its place: a standby token's signature is checked only when its transfer comes, so
+     * a later connection must not push out an earlier one.
+     */
+    boolean standBy(final long characterId, final ClientSession session) {
+        return standingBy.putIfAbsent(characterId, session) == null;
     }
 
     void releaseStandby(final long characterId, final ClientSession session) {
@@ -114,6 +118,37 @@ public final class ClientSessions {
         if (session != null) {
             session.transferClaimed();
         }
+    }
+
+    /** What {@link #hello} found for the character. */
+    enum Hello {
+        /** No session: the new one has the character. */
+        FREE,
+        /** A session closing (sent its REDIRECT or DISCONNECT, its connection not gone yet): the new one replaces it. */
+        REPLACED_CLOSED,
+        /** A live session: the new one is refused. */
+        HELD
+    }
+
+    /**
+     * Make {@code session}, whose HELLO was good, the character's one session on this node, unless a live session
+     * has it (one HELLO at a time: the old session must end first). A session already closed counts as ended: a
+     * client sent to another map of this node comes back before its old connection is gone.
+     */
+    Hello hello(final long characterId, final ClientSession session) {
+        final Hello[] found = {Hello.FREE};
+        byCharacter.compute(characterId, (id, old) -> {
+            if (old == null) {
+                return session;
+            }
+            if (old.state() == SessionState.CLOSED) {
+                found[0] = Hello.REPLACED_CLOSED;
+                return session;
+            }
+            found[0] = Hello.HELD;
+            return old;
+        });
+        return found[0];
     }
 
     /** Make {@code session} the character's one session; returns the one it replaces, or null. */

@@ -1,6 +1,6 @@
 package io.realmcluster.dataplane.net;
 
-import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.common.auth.TokenVerifier;
 import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.dataplane.world.InstanceHost;
 import org.agrona.concurrent.EpochClock;
@@ -13,7 +13,7 @@ import org.agrona.concurrent.NanoClock;
  */
 record SessionContext(
         String nodeId,
-        SessionToken tokens,
+        TokenVerifier tokens,
         InstanceHost instances,
         ClientSessions sessions,
         ClientMetrics metrics,

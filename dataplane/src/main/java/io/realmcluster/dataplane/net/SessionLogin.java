@@ -1,5 +1,7 @@
 package io.realmcluster.dataplane.net;
 
+import io.realmcluster.common.auth.Ed25519TokenKeys;
+import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.transfer.Arrivals;
@@ -13,9 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How a connection becomes a player, on its session's event loop: HELLO's version and token, the claim of
- * the character (the store's, or a transfer's that came first), then WELCOME, and an ENTER_WORLD that came
- * before it. A standby connection waits here for its character's transfer. The event loop's alone, plain
- * fields; the session's state changes through the session's one transition point.
+ * the character (the store's, fenced by the epoch the token names, or a transfer's that came first), then
+ * WELCOME, and an ENTER_WORLD that came before it, into the instance the token names only. One HELLO at a time
+ * per character: a second one while the character has a session here is refused (a reconnecting client waits
+ * for its old session to end: it logs out, its connection closes, or it times out). A standby connection waits
+ * here for its character's transfer, whose offer brings the key to check its token with. The event loop's
+ * alone, plain fields; the session's state changes through the session's one transition point.
  */
 final class SessionLogin {
     private static final Logger LOG = LoggerFactory.getLogger(SessionLogin.class);
@@ -32,6 +37,12 @@ final class SessionLogin {
     private long accountId;
 
     private long tokenExpiresAtMillis;
+    /** The instance the token names: the only one ENTER_WORLD may enter. */
+    private String tokenInstance;
+    /** The character's epoch the token names: a login's claim requires it current. */
+    private long tokenEpoch;
+    /** A standby connection's token, checked once its character's transfer brings its source's key. */
+    private byte[] standbyToken;
     /** The character as the claim gave it, once claimed. */
     private ClaimedCharacter claimed;
     /** Set when this client arrives from a transfer: where it enters. */
@@ -49,20 +60,36 @@ final class SessionLogin {
     }
 
     void hello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
-        if (!admit(version, token, tokenOffset, tokenLength)) {
+        if (!admit(version, token, tokenOffset, tokenLength, false)) {
             return;
         }
+        final ClientSessions.Hello held = context.sessions().hello(session.characterId(), session);
+        if (held == ClientSessions.Hello.HELD) {
+            session.disconnect(
+                    DisconnectReason.DUPLICATE_LOGIN,
+                    "this character has a session on this node already; log in again once it has ended");
+            return;
+        }
+        // The closed session this one replaced may not have left its map yet: the join takes the character over.
+        replacedAnother = held == ClientSessions.Hello.REPLACED_CLOSED;
         session.transition(SessionState.CLAIMING, "HELLO");
         final long characterId = session.characterId();
-        final Arrivals.Arrival arrived =
-                context.arrivals().take(characterId, context.epochClock().time());
-        if (arrived != null && arrived.claim().accountId() == accountId) {
+        final Arrivals.Arrival expected =
+                context.arrivals().peek(characterId, context.epochClock().time());
+        // A transfer's token names the epoch the transfer claimed the character at: only it takes the claim.
+        final Arrivals.Arrival arrived = expected != null
+                        && expected.claim().accountId() == accountId
+                        && expected.claim().epoch() == tokenEpoch
+                ? context.arrivals().take(expected)
+                : null;
+        if (arrived != null) {
             // Transferred here: the transfer's claim is this login's.
             arrival = arrived;
             claimed(arrived.claim(), null);
             return;
         }
-        if (!context.claims().claim(characterId, accountId, session.channel().eventLoop(), this::claimed)) {
+        if (!context.claims()
+                .claim(characterId, accountId, tokenEpoch, session.channel().eventLoop(), this::claimed)) {
             session.disconnect(
                     DisconnectReason.DATABASE_UNAVAILABLE, "too many logins at once on this node; try again");
         }
@@ -76,15 +103,16 @@ final class SessionLogin {
      * expires at most, then is told STANDBY_ENDED.
      */
     void standbyHello(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
-        if (!admit(version, token, tokenOffset, tokenLength)) {
+        if (!admit(version, token, tokenOffset, tokenLength, true)) {
+            return;
+        }
+        if (!context.sessions().standBy(session.characterId(), session)) {
+            session.disconnect(
+                    DisconnectReason.DUPLICATE_LOGIN, "this character stands by on another connection already");
             return;
         }
         session.transition(SessionState.STANDBY, "STANDBY_HELLO");
         context.metrics().standby(ClientMetrics.STANDBY_OPENED);
-        final ClientSession replaced = context.sessions().standBy(session.characterId(), session);
-        if (replaced != null) {
-            replaced.kick(DisconnectReason.DUPLICATE_LOGIN, "this character stands by on another connection");
-        }
         session.expireIn(
                 Math.min(
                         MAX_STANDBY_MILLIS,
@@ -99,7 +127,12 @@ final class SessionLogin {
      * Check a HELLO's version and token and give the session its id; false once the session is
      * closed with the reason it was refused.
      */
-    private boolean admit(final int version, final DirectBuffer token, final int tokenOffset, final int tokenLength) {
+    private boolean admit(
+            final int version,
+            final DirectBuffer token,
+            final int tokenOffset,
+            final int tokenLength,
+            final boolean standby) {
         if (session.state() != SessionState.NEW) {
             session.disconnect(DisconnectReason.OUT_OF_ORDER, "HELLO twice");
             return false;
@@ -109,6 +142,7 @@ final class SessionLogin {
                 token,
                 tokenOffset,
                 tokenLength,
+                standby,
                 context.tokens(),
                 context.nodeId(),
                 context.epochClock(),
@@ -124,6 +158,9 @@ final class SessionLogin {
         }
         accountId = verdict.claims().accountId();
         tokenExpiresAtMillis = verdict.claims().expiresAtMillis();
+        tokenInstance = verdict.claims().instanceId();
+        tokenEpoch = verdict.claims().epoch();
+        standbyToken = standby ? verdict.token() : null;
         session.admitted(sessionId, verdict.claims().characterId());
         return true;
     }
@@ -134,9 +171,24 @@ final class SessionLogin {
             return;
         }
         final long characterId = session.characterId();
-        final Arrivals.Arrival arrived =
-                context.arrivals().take(characterId, context.epochClock().time());
-        if (arrived == null || arrived.claim().accountId() != accountId) {
+        final long now = context.epochClock().time();
+        final Arrivals.Arrival expected = context.arrivals().peek(characterId, now);
+        if (expected == null || expected.claim().accountId() != accountId) {
+            return;
+        }
+        final SessionToken.Verdict verdict = context.tokens()
+                .admitStandby(standbyToken, Ed25519TokenKeys.verifier(expected.standbyKey()), context.nodeId(), now);
+        if (!verdict.valid()) {
+            // Not the token the character's old node gave its client: that client comes with its transfer's token.
+            session.disconnect(
+                    verdict.failure() == SessionToken.Failure.REPLAYED
+                            ? DisconnectReason.TOKEN_REPLAYED
+                            : DisconnectReason.BAD_TOKEN,
+                    "standby token refused: not given by the node the character came from");
+            return;
+        }
+        final Arrivals.Arrival arrived = context.arrivals().take(expected);
+        if (arrived == null) {
             return;
         }
         context.sessions().releaseStandby(characterId, session);
@@ -167,7 +219,7 @@ final class SessionLogin {
         session.transition(SessionState.AUTHENTICATED, "character claimed");
         context.metrics().loggedIn();
         final ClientSession replaced = context.sessions().claimCharacter(session.characterId(), session);
-        if (replaced != null) {
+        if (replaced != null && replaced != session) {
             replacedAnother = true;
             replaced.kick(DisconnectReason.DUPLICATE_LOGIN, "this character logged in again elsewhere");
         }
@@ -197,6 +249,15 @@ final class SessionLogin {
             return true;
         }
         return false;
+    }
+
+    /** Whether the token lets this session enter {@code instance}: the one it names, only (true before HELLO: out of order). */
+    boolean tokenAllows(final String instance) {
+        return tokenInstance == null || tokenInstance.equals(instance);
+    }
+
+    String tokenInstance() {
+        return tokenInstance;
     }
 
     /** The character as claimed for this login, or null before. */

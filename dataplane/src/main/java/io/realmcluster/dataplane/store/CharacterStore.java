@@ -10,11 +10,22 @@ import java.util.UUID;
  * store threads, never from a tick or network thread.
  */
 public interface CharacterStore {
+    /** What {@link #claim(long, long, long, String)} takes for a claim whatever the character's epoch. */
+    long ANY_EPOCH = -1;
+
     /**
      * Make this node the character's owner for a login: the epoch goes up by one (which fences any
-     * node that had it), the state to ONLINE; returns the row as claimed.
+     * node that had it), the state to ONLINE; returns the row as claimed. Fenced: only while the
+     * character's epoch is still {@code expectedEpoch} (the one its login token was issued at; {@link
+     * #ANY_EPOCH} for any), else refused as {@link ClaimRefused.Reason#STALE_LOGIN}.
      */
-    ClaimedCharacter claim(long characterId, long accountId, String nodeId) throws ClaimRefused;
+    ClaimedCharacter claim(long characterId, long accountId, long expectedEpoch, String nodeId) throws ClaimRefused;
+
+    /** {@link #claim(long, long, long, String)} whatever the character's epoch (tools, tests, benchmarks). */
+    default ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId)
+            throws ClaimRefused {
+        return claim(characterId, accountId, ANY_EPOCH, nodeId);
+    }
 
     /** Give back a claim nobody played (the client left before entering the world): OFFLINE, if still ours. */
     void release(long characterId, long epoch, String nodeId) throws SQLException;

@@ -14,6 +14,8 @@ public final class ClaimRefused extends Exception {
         IN_TRANSFER,
         /** The transfer was aborted, swept, or claimed by another node: there is nothing to claim under it. */
         TRANSFER_GONE,
+        /** The character's epoch moved since its login token was issued (another login or node took it). */
+        STALE_LOGIN,
         /** The database did not answer in time, or failed. */
         DATABASE
     }
@@ -31,6 +33,15 @@ public final class ClaimRefused extends Exception {
                 Reason.TRANSFER_GONE,
                 "transfer " + transferId + " of character " + characterId + " at epoch " + epoch
                         + " can no longer be claimed (aborted, swept, or claimed elsewhere)",
+                null);
+    }
+
+    /** The refusal of a login whose token was issued at {@code tokenEpoch} while the character is at {@code epoch} now. */
+    public static ClaimRefused staleLogin(final long characterId, final long tokenEpoch, final long epoch) {
+        return new ClaimRefused(
+                Reason.STALE_LOGIN,
+                "character " + characterId + " changed hands since this login (epoch " + epoch + ", the token's "
+                        + tokenEpoch + "); log in again",
                 null);
     }
 

@@ -13,10 +13,33 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EphemeralCharacterStore implements CharacterStore {
     private final ConcurrentHashMap<Long, long[]> epochAndSeq = new ConcurrentHashMap<>();
 
+    /** A claim whatever the epoch: never refused here. */
     @Override
     public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId) {
-        final long[] state = epochAndSeq.compute(
-                characterId, (id, old) -> old == null ? new long[] {1, 0} : new long[] {old[0] + 1, old[1]});
+        try {
+            return claim(characterId, accountId, ANY_EPOCH, nodeId);
+        } catch (final ClaimRefused unfenced) {
+            throw new IllegalStateException("an unfenced claim was refused", unfenced);
+        }
+    }
+
+    @Override
+    public ClaimedCharacter claim(
+            final long characterId, final long accountId, final long expectedEpoch, final String nodeId)
+            throws ClaimRefused {
+        // The epoch the claim found when its fence refused it, else -1.
+        final long[] refusedAt = {-1};
+        final long[] state = epochAndSeq.compute(characterId, (id, old) -> {
+            final long epoch = old == null ? 0 : old[0];
+            if (expectedEpoch != ANY_EPOCH && expectedEpoch != epoch) {
+                refusedAt[0] = epoch;
+                return old;
+            }
+            return old == null ? new long[] {1, 0} : new long[] {old[0] + 1, old[1]};
+        });
+        if (refusedAt[0] >= 0) {
+            throw ClaimRefused.staleLogin(characterId, expectedEpoch, refusedAt[0]);
+        }
         return new ClaimedCharacter(
                 characterId, accountId, state[0], state[1], "", "", 0, 0, 1, 0, 0, -1, "", 0f, 0f, 0f, 0f);
     }

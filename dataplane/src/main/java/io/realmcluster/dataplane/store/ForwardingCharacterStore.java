@@ -13,9 +13,10 @@ public abstract class ForwardingCharacterStore implements CharacterStore {
     }
 
     @Override
-    public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId)
+    public ClaimedCharacter claim(
+            final long characterId, final long accountId, final long expectedEpoch, final String nodeId)
             throws ClaimRefused {
-        return store.claim(characterId, accountId, nodeId);
+        return store.claim(characterId, accountId, expectedEpoch, nodeId);
     }
 
     @Override

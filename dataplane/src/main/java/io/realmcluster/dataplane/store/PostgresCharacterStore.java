@@ -20,11 +20,11 @@ import java.util.UUID;
 public final class PostgresCharacterStore implements CharacterStore {
     private static final String CLAIM = """
         UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
-        WHERE character_id = ? AND account_id = ? AND state <> 'IN_TRANSFER'
+        WHERE character_id = ? AND account_id = ? AND state <> 'IN_TRANSFER' AND (? < 0 OR epoch = ?)
         RETURNING account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
                   x, y, z, orientation""";
     private static final String WHY_NOT_CLAIMED =
-            "SELECT state FROM character WHERE character_id = ? AND account_id = ?";
+            "SELECT state, epoch FROM character WHERE character_id = ? AND account_id = ?";
     private static final String RELEASE = """
         UPDATE character SET state = 'OFFLINE', owner_node = NULL, updated_at = now()
         WHERE character_id = ? AND epoch = ? AND owner_node = ? AND state = 'ONLINE'""";
@@ -103,13 +103,16 @@ public final class PostgresCharacterStore implements CharacterStore {
     }
 
     @Override
-    public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId)
+    public ClaimedCharacter claim(
+            final long characterId, final long accountId, final long expectedEpoch, final String nodeId)
             throws ClaimRefused {
         try (Connection connection = database.connection()) {
             try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
                 claim.setString(1, nodeId);
                 claim.setLong(2, characterId);
                 claim.setLong(3, accountId);
+                claim.setLong(4, expectedEpoch);
+                claim.setLong(5, expectedEpoch);
                 try (ResultSet row = claim.executeQuery()) {
                     if (row.next()) {
                         return claimed(characterId, row);
@@ -121,6 +124,10 @@ public final class PostgresCharacterStore implements CharacterStore {
                 why.setLong(2, accountId);
                 try (ResultSet row = why.executeQuery()) {
                     if (row.next()) {
+                        if (!"IN_TRANSFER".equals(row.getString(1))) {
+                            // Not in transfer, and the claim did not land: only its epoch fence can have refused it.
+                            throw ClaimRefused.staleLogin(characterId, expectedEpoch, row.getLong(2));
+                        }
                         throw new ClaimRefused(
                                 ClaimRefused.Reason.IN_TRANSFER,
                                 "character " + characterId

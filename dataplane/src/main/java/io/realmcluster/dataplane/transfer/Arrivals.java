@@ -17,7 +17,10 @@ public final class Arrivals {
     public static final double[] BUCKET_SECONDS = {0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10
     };
 
-    /** A transferred character: its claim here, and where it enters its map. */
+    /**
+     * A transferred character: its claim here, where it enters its map, and the source's public key (X.509) that
+     * signed the STANDBY token its client may wait here with (empty when it sent none).
+     */
     public record Arrival(
             ClaimedCharacter claim,
             String instanceId,
@@ -26,7 +29,8 @@ public final class Arrivals {
             float z,
             float orientation,
             long expiresAtMillis,
-            long frozenAtMillis) {}
+            long frozenAtMillis,
+            byte[] standbyKey) {}
 
     private final ConcurrentHashMap<Long, Arrival> byCharacter = new ConcurrentHashMap<>();
     private volatile LongConsumer onExpected = characterId -> {};
@@ -43,11 +47,18 @@ public final class Arrivals {
 
     /** The arrival of {@code characterId}, removed; null when none is expected or it expired. */
     public Arrival take(final long characterId, final long nowMillis) {
+        return take(peek(characterId, nowMillis));
+    }
+
+    /** The arrival of {@code characterId}, left in place; null when none is expected or it expired. */
+    public Arrival peek(final long characterId, final long nowMillis) {
         final Arrival arrival = byCharacter.get(characterId);
-        if (arrival == null || arrival.expiresAtMillis() < nowMillis) {
-            return null;
-        }
-        return byCharacter.remove(characterId, arrival) ? arrival : null;
+        return arrival == null || arrival.expiresAtMillis() < nowMillis ? null : arrival;
+    }
+
+    /** {@code arrival} (from {@link #peek}), removed; null when another took it meanwhile. */
+    public Arrival take(final Arrival arrival) {
+        return arrival != null && byCharacter.remove(arrival.claim().characterId(), arrival) ? arrival : null;
     }
 
     /** Remove and return the arrivals whose clients did not come in time: their claims are to be given back. */

@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.transfer;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -138,6 +139,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
     private final TargetNodes targets;
     private final MapNotices notices;
     private final HandOvers handOvers;
+    private volatile ByteString standbyKey = ByteString.EMPTY;
     private final Duration deadline;
     private final NanoClock clock;
     private final Pause pause;
@@ -198,6 +200,18 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
         this.pause = pause;
         this.threads = threads;
         this.handOvers = new HandOvers(this, threads, store, routes, targets, clock, nodeId);
+    }
+
+    /**
+     * This node's public key (X.509) that signs the STANDBY tokens it gives the players of its moving maps: their
+     * offers carry it, so that their new node can check those tokens. Set once, at start.
+     */
+    public void standbyKey(final byte[] x509) {
+        standbyKey = ByteString.copyFrom(x509);
+    }
+
+    ByteString standbyKey() {
+        return standbyKey;
     }
 
     /**
@@ -386,7 +400,18 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
 
     static TransferOffer offerOf(
             final String sourceNode, final InstanceRoute route, final Departure departure, final String realm) {
+        return offerOf(sourceNode, route, departure, realm, ByteString.EMPTY);
+    }
+
+    /** An offer of a player of a moving map, whose STANDBY token {@code standbyKey} (this node's) signed. */
+    static TransferOffer offerOf(
+            final String sourceNode,
+            final InstanceRoute route,
+            final Departure departure,
+            final String realm,
+            final ByteString standbyKey) {
         return TransferOffer.newBuilder()
+                .setSourceStandbyKey(standbyKey)
                 .setTransferId(departure.transferId().toString())
                 .setCharacterId(departure.characterId())
                 .setRealm(realm)

@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.common.auth.TokenSigner;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
@@ -30,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The target's side of a transfer: claim the frozen character in the database (the commit
- * point), expect its client at the arrival point, and hand back a token for it. Needs only this
- * node and the database; a replayed offer gets the same claim back.
+ * point), expect its client at the arrival point, and hand back a token for it, which this node signs with
+ * its own key (see {@link io.realmcluster.common.auth.NodeTokenKey}). Needs only this node and the database; a
+ * replayed offer gets the same claim back.
  */
 public final class TransferService extends TransferGrpc.TransferImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(TransferService.class);
@@ -42,7 +44,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     private final CharacterStore store;
     private final InstanceHost instances;
     private final Arrivals arrivals;
-    private final SessionToken tokens;
+    private final TokenSigner tokens;
     private final Endpoint clients;
     private final Duration tokenTtl;
     private final LongSupplier clockMillis;
@@ -53,7 +55,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
             final CharacterStore store,
             final InstanceHost instances,
             final Arrivals arrivals,
-            final SessionToken tokens,
+            final TokenSigner tokens,
             final Endpoint clients,
             final Duration tokenTtl,
             final LongSupplier clockMillis) {
@@ -192,9 +194,19 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
                 offer.getZ(),
                 offer.getOrientation(),
                 expires,
-                offer.getFrozenAtUnixMs()));
-        final byte[] token = tokens.issue(
-                new SessionToken.Claims(claimed.accountId(), offer.getCharacterId(), claimed.realm(), nodeId, expires));
+                offer.getFrozenAtUnixMs(),
+                offer.getSourceStandbyKey().toByteArray()));
+        // Signed with this node's own key, which no other process has: a token only this node takes.
+        final byte[] token = SessionToken.issue(
+                tokens,
+                new SessionToken.Claims(
+                        claimed.accountId(),
+                        offer.getCharacterId(),
+                        claimed.realm(),
+                        nodeId,
+                        offer.getTargetInstanceId(),
+                        claimed.epoch(),
+                        expires));
         transfersIn.incrementAndGet();
         return TransferAccepted.newBuilder()
                 .setClient(clients)

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.common.auth.Ed25519TokenKeys;
 import io.realmcluster.common.auth.SessionToken;
-import io.realmcluster.common.auth.TokenSecret;
+import io.realmcluster.common.auth.TokenKey;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.CharacterStore;
@@ -34,7 +35,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -59,8 +60,10 @@ class ClientListenerTest {
     private static final String NODE = "node-t";
     private static final String CONTINENT = "main.0";
     private static final String MOVED_TO = "node-u";
-    private final SessionToken tokens =
-            new SessionToken(TokenSecret.of("client-listener-test-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
+    private final TestTokens tokens = new TestTokens();
+    /** The key of the node characters come from in a map's move: it signs their STANDBY tokens. */
+    private final KeyPair sourceNode = Ed25519TokenKeys.generate();
+
     private TickScheduler scheduler;
     private ClientListener listener;
     private ClientMetrics metrics;
@@ -87,7 +90,16 @@ class ClientListenerTest {
         listener = ClientListener.bind(
                 HostPort.parse("127.0.0.1:0"),
                 1,
-                new ClientListener.Serving(NODE, tokens, host, sessions, metrics, store, storeThreads, arrivals));
+                new ClientListener.Serving(
+                        NODE,
+                        tokens.verifier(),
+                        tokens.standbySigner(),
+                        host,
+                        sessions,
+                        metrics,
+                        store,
+                        storeThreads,
+                        arrivals));
         host.apply(AssignmentSet.newBuilder().addInstances(continent()).build());
     }
 
@@ -132,7 +144,7 @@ class ClientListenerTest {
     }
 
     @Test
-    void aPlayerWithAValidTokenEntersTheWorldAndSeesItsMovesApplied() throws IOException {
+    void aPlayerWithAValidTokenEntersTheWorldAndSeesItsMovesApplied() throws Exception {
         try (TestClient client = new TestClient(listener.address())) {
             final String entered = inWorld(client, 7);
             assertThat(entered).startsWith("entered 7 map 0").contains(" at ");
@@ -172,7 +184,7 @@ class ClientListenerTest {
     }
 
     @Test
-    void aLogoutIsAnsweredOnceItsSaveIsDurable() throws IOException {
+    void aLogoutIsAnsweredOnceItsSaveIsDurable() throws Exception {
         try (TestClient client = new TestClient(listener.address())) {
             inWorld(client, 11);
             client.send(o -> ClientMessages.logout(client.buffer(), o));
@@ -183,7 +195,7 @@ class ClientListenerTest {
     }
 
     @Test
-    void aLogoutIsAnsweredEvenWhileTheDatabaseIsDownAndItsSaveLandsWhenItIsBack() throws IOException {
+    void aLogoutIsAnsweredEvenWhileTheDatabaseIsDownAndItsSaveLandsWhenItIsBack() throws Exception {
         try (TestClient client = new TestClient(listener.address())) {
             inWorld(client, 12);
             store.down = true;
@@ -200,7 +212,7 @@ class ClientListenerTest {
     }
 
     @Test
-    void aTransferThatCommitsWhileItsPlayerLogsOutEndsTheSessionWithLogoutNotARedirect() throws IOException {
+    void aTransferThatCommitsWhileItsPlayerLogsOutEndsTheSessionWithLogoutNotARedirect() throws Exception {
         try (TestClient client = new TestClient(listener.address())) {
             inWorld(client, 13);
             // The logout's save cannot land: the session waits, logging out, when the transfer's redirect comes.
@@ -221,7 +233,7 @@ class ClientListenerTest {
     }
 
     @Test
-    void malformedFramesCloseTheSessionWithTheirReasonAndAreCounted() throws IOException {
+    void malformedFramesCloseTheSessionWithTheirReasonAndAreCounted() throws Exception {
         assertRefused(raw(new byte[] {1, 0, 0x7F}), "MALFORMED_FRAME");
         assertRefused(raw(new byte[] {3, 0, ClientProtocol.MOVE, 0, 0}), "MALFORMED_FRAME");
         assertRefused(raw(new byte[] {(byte) 0xFF, (byte) 0xFF, 1}), "MALFORMED_FRAME");
@@ -233,7 +245,7 @@ class ClientListenerTest {
     }
 
     @Test
-    void badTokensWrongVersionsAndOutOfOrderMessagesAreRefusedWithTheirReason() throws IOException {
+    void badTokensWrongVersionsAndOutOfOrderMessagesAreRefusedWithTheirReason() throws Exception {
         final byte[] good = token(8, NODE, System.currentTimeMillis() + 60_000);
         final byte[] forged = good.clone();
         forged[3] ^= 1;
@@ -246,7 +258,8 @@ class ClientListenerTest {
         assertRefused(c -> c.send(o -> ClientMessages.move(c.buffer(), o, 1, 0f, 0f, 0f, 0f, 0)), "OUT_OF_ORDER");
         assertRefused(
                 c -> {
-                    hello(good).accept(c);
+                    hello(tokens.login(1, 8, NODE, "main.999", 0, System.currentTimeMillis() + 60_000))
+                            .accept(c);
                     c.send(o -> ClientMessages.enterWorld(c.buffer(), o, "main.999"));
                 },
                 "UNKNOWN_MAP");
@@ -255,7 +268,7 @@ class ClientListenerTest {
     }
 
     @Test
-    void aFloodClosesTheSessionWithoutReachingTheMap() throws IOException {
+    void aFloodClosesTheSessionWithoutReachingTheMap() throws Exception {
         try (TestClient client = new TestClient(listener.address())) {
             inWorld(client, 9);
             client.sendRaw(pings(1_000));
@@ -265,7 +278,7 @@ class ClientListenerTest {
     }
 
     @Test
-    void afterItsLastFrameTheNodeReadsOnUntilTheClientCloses() throws IOException {
+    void afterItsLastFrameTheNodeReadsOnUntilTheClientCloses() throws Exception {
         try (TestClient client = new TestClient(listener.address())) {
             inWorld(client, 10);
             client.send(o -> ClientMessages.enterWorld(client.buffer(), o, CONTINENT));
@@ -292,7 +305,7 @@ class ClientListenerTest {
     }
 
     @Test
-    void udpCountsOnlyWithTheSessionsCookieAndNeverRepliesLargerThanAsked() throws IOException {
+    void udpCountsOnlyWithTheSessionsCookieAndNeverRepliesLargerThanAsked() throws Exception {
         try (TestClient client = new TestClient(listener.address());
                 DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             udp.setSoTimeout(5_000);
@@ -419,7 +432,7 @@ class ClientListenerTest {
     }
 
     @Test
-    void playersOnAMapThatLeavesTheNodeAreToldWhy() throws IOException {
+    void playersOnAMapThatLeavesTheNodeAreToldWhy() throws Exception {
         try (TestClient client = new TestClient(listener.address())) {
             inWorld(client, 12);
             host.apply(AssignmentSet.getDefaultInstance());
@@ -428,34 +441,136 @@ class ClientListenerTest {
     }
 
     @Test
-    void aLoginToAMapHandingItsPlayersOverIsSentToTheNodeItMovesTo() throws IOException {
+    void aLoginToAMapHandingItsPlayersOverIsToldToLogInAgainForItsNewNode() throws Exception {
+        // This node cannot give a token the map's new node takes: the control plane routes the next login there.
         host.apply(continentMoving());
         try (TestClient client = new TestClient(listener.address())) {
             enter(client, 13);
             assertThat(client.readUntilClosed(DEADLINE))
-                    .contains("redirect 127.0.0.1:4567 " + CONTINENT)
-                    .noneMatch(l -> l.startsWith("entered"));
-            assertSentOn(client.redirectToken(), 13);
+                    .contains("disconnect MAP_CLOSED")
+                    .noneMatch(l -> l.startsWith("entered") || l.startsWith("redirect"));
         }
         assertThat(host.instance(CONTINENT).world().players()).isZero();
     }
 
     @Test
-    void playersStillOnAMapThatMovedWithItsPlayersAreSentWhereItWent() throws IOException {
+    void playersStillOnAMapThatMovedWithItsPlayersAreToldToLogInAgain() throws Exception {
         try (TestClient client = new TestClient(listener.address())) {
             inWorld(client, 14);
             // The map freezes the player for its hand-over, which never comes here; then the move ends.
             host.apply(continentMoving());
             host.apply(AssignmentSet.getDefaultInstance());
             assertThat(client.readUntilClosed(DEADLINE))
-                    .contains("redirect 127.0.0.1:4567 " + CONTINENT)
-                    .doesNotContain("disconnect MAP_CLOSED");
-            assertSentOn(client.redirectToken(), 14);
+                    .contains("disconnect MAP_CLOSED")
+                    .noneMatch(l -> l.startsWith("redirect"));
         }
     }
 
     @Test
-    void playersOfAMapThatBeginsToMoveAreToldToStandByAtItsNewNodeOnce() throws IOException {
+    void aReplayedSessionTokenIsRefusedWhileItsSessionPlaysAndAfterItEnded() throws Exception {
+        final byte[] token = token(21, NODE, System.currentTimeMillis() + 60_000);
+        try (TestClient player = new TestClient(listener.address())) {
+            hello(token).accept(player);
+            player.await(l -> l.startsWith("welcome "), DEADLINE);
+            assertRefused(hello(token), "TOKEN_REPLAYED");
+            player.send(o -> ClientMessages.ping(player.buffer(), o, 3));
+            player.await(l -> l.equals("pong 3"), DEADLINE);
+        }
+        await().atMost(DEADLINE).until(() -> sessions.open() == 0);
+        assertRefused(hello(token), "TOKEN_REPLAYED");
+    }
+
+    @Test
+    void enterWorldIntoAnInstanceTheTokenDoesNotNameIsRefused() throws Exception {
+        host.apply(AssignmentSet.newBuilder()
+                .addInstances(continent())
+                .addInstances(continent().setInstanceId("main.1").setMapId(1))
+                .build());
+        await().atMost(DEADLINE).until(() -> host.instance("main.1") != null);
+        assertRefused(
+                c -> {
+                    hello(token(22, NODE, System.currentTimeMillis() + 60_000)).accept(c);
+                    c.await(l -> l.startsWith("welcome "), DEADLINE);
+                    c.send(o -> ClientMessages.enterWorld(c.buffer(), o, "main.1"));
+                },
+                "WRONG_INSTANCE");
+        assertThat(host.instance("main.1").world().players()).isZero();
+        assertThat(host.instance(CONTINENT).world().players()).isZero();
+    }
+
+    @Test
+    void aSecondHelloForACharacterPlayingHereIsRefusedAndThePlayerPlaysOn() throws Exception {
+        try (TestClient player = new TestClient(listener.address())) {
+            inWorld(player, 23);
+            // A good token of the control plane, for the epoch the node claimed the character at.
+            assertRefused(
+                    hello(tokens.login(1, 23, NODE, CONTINENT, 1, System.currentTimeMillis() + 60_000)),
+                    "DUPLICATE_LOGIN");
+            player.send(o -> ClientMessages.ping(player.buffer(), o, 4));
+            player.await(l -> l.equals("pong 4"), DEADLINE);
+            assertThat(player.unmatched()).noneMatch(l -> l.startsWith("disconnect"));
+        }
+    }
+
+    @Test
+    void aClientSentToAnotherMapOfThisNodeSaysHelloBeforeItsOldConnectionIsGone() throws Exception {
+        try (TestClient old = new TestClient(listener.address());
+                TestClient next = new TestClient(listener.address())) {
+            inWorld(old, 27);
+            final UnsafeBuffer body = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
+            final int length = ServerMessages.redirect(body, 0, "127.0.0.1", 4567, new byte[16], CONTINENT);
+            assertThat(sessions.redirect((int) old.sessionId, 27, body.byteArray(), length))
+                    .isTrue();
+            old.await(l -> l.startsWith("redirect"), DEADLINE);
+            // The old connection is still open: its session is closed, so it holds the character no more.
+            hello(tokens.login(1, 27, NODE, CONTINENT, 1, System.currentTimeMillis() + 60_000))
+                    .accept(next);
+            next.await(l -> l.startsWith("welcome "), DEADLINE);
+        }
+    }
+
+    @Test
+    void aLoginWhoseCharacterChangedHandsSinceItsTokenIsRefused() throws Exception {
+        // Another node claimed the character after the control plane read its epoch (0) for this token.
+        store.claim(24, 1, "node-other");
+        assertRefused(hello(token(24, NODE, System.currentTimeMillis() + 60_000)), "CHARACTER_UNAVAILABLE");
+        assertThat(store.claim(24, 1, NODE).epoch())
+                .as("the refused login claimed nothing")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aSecondStandbyConnectionForACharacterIsRefusedAndTheFirstKeepsItsPlace() throws Exception {
+        try (TestClient first = new TestClient(listener.address());
+                TestClient second = new TestClient(listener.address())) {
+            standBy(first, 26, System.currentTimeMillis() + 60_000);
+            await().atMost(DEADLINE).until(() -> metrics.standbyCount(ClientMetrics.STANDBY_OPENED) == 1);
+            standBy(second, 26, System.currentTimeMillis() + 60_000);
+            assertThat(second.readUntilClosed(DEADLINE)).contains("disconnect DUPLICATE_LOGIN");
+            expectTransferred(26, 5f, 5f);
+            assertThat(first.await(l -> l.startsWith("entered 26 "), DEADLINE)).contains(" at 5.0,5.0");
+        }
+    }
+
+    @Test
+    void aStandbyConnectionWithATokenItsCharactersOldNodeDidNotSignIsClosedAndTheArrivalWaits() throws Exception {
+        final KeyPair forger = Ed25519TokenKeys.generate();
+        try (TestClient client = new TestClient(listener.address())) {
+            final byte[] forged = SessionToken.issue(
+                    Ed25519TokenKeys.signer(forger.getPrivate(), forger.getPublic()),
+                    new SessionToken.Claims(1, 25, "main", NODE, CONTINENT, 0, System.currentTimeMillis() + 60_000));
+            client.send(o -> ClientMessages.standbyHello(client.buffer(), o, ClientProtocol.VERSION, forged));
+            await().atMost(DEADLINE).until(() -> metrics.standbyCount(ClientMetrics.STANDBY_OPENED) == 1);
+            expectTransferred(25, 1f, 1f);
+            assertThat(client.readUntilClosed(DEADLINE))
+                    .contains("disconnect BAD_TOKEN")
+                    .noneMatch(l -> l.startsWith("entered"));
+        }
+        assertThat(arrivals.waiting()).as("kept for the character's own client").isEqualTo(1);
+    }
+
+    @Test
+    void playersOfAMapThatBeginsToMoveAreToldToStandByAtItsNewNodeOnce() throws Exception {
         try (TestClient client = new TestClient(listener.address());
                 TestClient late = new TestClient(listener.address())) {
             inWorld(client, 15);
@@ -477,7 +592,7 @@ class ClientListenerTest {
     }
 
     @Test
-    void aStandbyConnectionEntersTheMapAsSoonAsItsTransferIsClaimedHere() throws IOException {
+    void aStandbyConnectionEntersTheMapAsSoonAsItsTransferIsClaimedHere() throws Exception {
         try (TestClient client = new TestClient(listener.address())) {
             standBy(client, 17, System.currentTimeMillis() + 60_000);
             await().atMost(DEADLINE).until(() -> metrics.standbyCount(ClientMetrics.STANDBY_OPENED) == 1);
@@ -495,7 +610,7 @@ class ClientListenerTest {
     }
 
     @Test
-    void aStandbyConnectionThatComesAfterItsTransferWasClaimedEntersAtOnce() throws IOException {
+    void aStandbyConnectionThatComesAfterItsTransferWasClaimedEntersAtOnce() throws Exception {
         expectTransferred(18, 100f, 100f);
         try (TestClient client = new TestClient(listener.address())) {
             standBy(client, 18, System.currentTimeMillis() + 60_000);
@@ -505,7 +620,7 @@ class ClientListenerTest {
     }
 
     @Test
-    void aStandbyConnectionWhoseCharacterNeverComesIsToldSoWhenItsTokenExpiresAndClaimsNothing() throws IOException {
+    void aStandbyConnectionWhoseCharacterNeverComesIsToldSoWhenItsTokenExpiresAndClaimsNothing() throws Exception {
         try (TestClient client = new TestClient(listener.address())) {
             standBy(client, 19, System.currentTimeMillis() + 1_500);
             assertThat(client.readUntilClosed(DEADLINE))
@@ -519,28 +634,44 @@ class ClientListenerTest {
 
     /** Open a standby connection for {@code character} with a token good until {@code expiresAt}, ENTER_WORLD behind it. */
     private void standBy(final TestClient client, final long character, final long expiresAt) throws IOException {
-        final byte[] token = token(character, NODE, expiresAt);
+        // Signed by the node the character comes from, which its transfer's offer names the key of.
+        final byte[] token = SessionToken.issue(
+                Ed25519TokenKeys.signer(sourceNode.getPrivate(), sourceNode.getPublic()),
+                new SessionToken.Claims(1, character, "main", NODE, CONTINENT, 0, expiresAt));
         client.send(o -> ClientMessages.standbyHello(client.buffer(), o, ClientProtocol.VERSION, token));
         client.send(o -> ClientMessages.enterWorld(client.buffer(), o, CONTINENT));
     }
 
     /** The character's transfer to this node's continent was claimed (as the transfer service does), to enter at x, y. */
-    private void expectTransferred(final long character, final float x, final float y) {
+    private void expectTransferred(final long character, final float x, final float y) throws ClaimRefused {
         final ClaimedCharacter claimed = store.claim(character, 1, NODE);
         final long now = System.currentTimeMillis();
-        arrivals.expect(new Arrivals.Arrival(claimed, CONTINENT, x, y, 0f, 0f, now + 60_000, now));
+        arrivals.expect(new Arrivals.Arrival(
+                claimed,
+                CONTINENT,
+                x,
+                y,
+                0f,
+                0f,
+                now + 60_000,
+                now,
+                sourceNode.getPublic().getEncoded()));
     }
 
-    /** A token for the node the map moves to, for this character, as the control plane would give for a login. */
+    /** A STANDBY token for the node the map moves to, for this character, signed by this node's standby key. */
     private void assertSentOn(final byte[] token, final long character) {
-        assertThat(token).as("REDIRECT token").isNotNull();
-        final SessionToken.Verdict there = tokens.verify(token, MOVED_TO, System.currentTimeMillis());
+        assertThat(token).as("STANDBY token").isNotNull();
+        final TokenKey standbyKey = Ed25519TokenKeys.verifier(tokens.standby.getPublic());
+        final SessionToken.Verdict there =
+                SessionToken.verify(token, id -> standbyKey, MOVED_TO, System.currentTimeMillis());
         assertThat(there.valid())
                 .as("valid on %s: %s", MOVED_TO, there.failure())
                 .isTrue();
         assertThat(there.claims().characterId()).isEqualTo(character);
         assertThat(there.claims().accountId()).isEqualTo(1);
-        assertThat(tokens.verify(token, NODE, System.currentTimeMillis()).valid())
+        assertThat(there.claims().instanceId()).isEqualTo(CONTINENT);
+        assertThat(SessionToken.verify(token, id -> standbyKey, NODE, System.currentTimeMillis())
+                        .valid())
                 .as("valid here")
                 .isFalse();
     }
@@ -564,8 +695,10 @@ class ClientListenerTest {
         volatile boolean down;
 
         @Override
-        public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId) {
-            return characters.claim(characterId, accountId, nodeId);
+        public ClaimedCharacter claim(
+                final long characterId, final long accountId, final long expectedEpoch, final String nodeId)
+                throws ClaimRefused {
+            return characters.claim(characterId, accountId, expectedEpoch, nodeId);
         }
 
         @Override
@@ -656,8 +789,9 @@ class ClientListenerTest {
         return client.await(l -> l.startsWith("entered " + character + " "), DEADLINE);
     }
 
+    /** A login token for a character the node has not claimed yet (epoch 0), into the continent. */
     private byte[] token(final long character, final String node, final long expiresAt) {
-        return tokens.issue(new SessionToken.Claims(1, character, "main", node, expiresAt));
+        return tokens.login(1, character, node, CONTINENT, 0, expiresAt);
     }
 
     private static float[] position(final String entered) {

@@ -7,8 +7,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
-import io.realmcluster.common.auth.SessionToken;
-import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
 import io.realmcluster.dataplane.tick.TickScheduler;
@@ -23,7 +21,6 @@ import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +38,7 @@ class ClientSessionTest {
     private static final String NODE = "node-e";
     private static final String CONTINENT = "main.0";
     private static final long STARTED_AT_MILLIS = 1_700_000_000_000L;
-    private final SessionToken tokens =
-            new SessionToken(TokenSecret.of("client-session-test-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
+    private final TestTokens tokens = new TestTokens();
     private final MockTicker ticker = Ticker.newMockTicker();
     private final long startedAtNanos = ticker.nanoTime();
     private final ClientSessions sessions = new ClientSessions(8);
@@ -60,7 +56,7 @@ class ClientSessionTest {
         host = new InstanceHost(NODE, scheduler, SaveLog.allocate(1 << 20), gone -> {}, (id, durations, cpu) -> {});
         final SessionContext context = new SessionContext(
                 NODE,
-                tokens,
+                tokens.verifier(),
                 host,
                 sessions,
                 metrics,
@@ -68,7 +64,7 @@ class ClientSessionTest {
                 ticker::nanoTime,
                 // The claim runs at once on the test's thread; its answer waits on the event loop.
                 new CharacterClaims(new EphemeralCharacterStore(), Runnable::run, NODE),
-                new Handover(tokens, this::nowMillis),
+                new Handover(tokens.standbySigner(), this::nowMillis),
                 new Arrivals());
         channel = EmbeddedChannel.builder()
                 .ticker(ticker)
@@ -202,8 +198,7 @@ class ClientSessionTest {
     }
 
     private byte[] token(final long character, final long validMillis) {
-        return tokens.issue(
-                new SessionToken.Claims(100 + character, character, "main", NODE, nowMillis() + validMillis));
+        return tokens.login(100 + character, character, NODE, CONTINENT, 0, nowMillis() + validMillis);
     }
 
     /**

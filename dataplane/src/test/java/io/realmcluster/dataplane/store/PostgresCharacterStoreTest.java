@@ -158,6 +158,19 @@ class PostgresCharacterStoreTest {
     }
 
     @Test
+    void aLoginsClaimIsFencedByTheEpochItsTokenWasIssuedAt() throws Exception {
+        final long character = newCharacter();
+        // Two logins read epoch 0; the first claim moves it to 1, so the second is refused and changes nothing.
+        assertThat(store.claim(character, account, 0, "node-a").epoch()).isEqualTo(1);
+        assertThatThrownBy(() -> store.claim(character, account, 0, "node-b"))
+                .isInstanceOfSatisfying(
+                        ClaimRefused.class, e -> assertThat(e.reason()).isEqualTo(ClaimRefused.Reason.STALE_LOGIN))
+                .hasMessageContaining("epoch 1, the token's 0");
+        assertThat(row(character, "owner_node")).isEqualTo("node-a");
+        assertThat(store.claim(character, account, 1, "node-b").epoch()).isEqualTo(2);
+    }
+
+    @Test
     void anUnplayedClaimIsReleasedOnlyByItsOwnerAtItsEpoch() throws Exception {
         final long character = newCharacter();
         final long first = store.claim(character, account, "node-a").epoch();

@@ -88,7 +88,8 @@ final class FakeCharacterStore implements CharacterStore {
     }
 
     @Override
-    public ClaimedCharacter claim(final long characterId, final long accountId, final String nodeId) {
+    public ClaimedCharacter claim(
+            final long characterId, final long accountId, final long expectedEpoch, final String nodeId) {
         throw new UnsupportedOperationException("logins are not a transfer's business");
     }
 

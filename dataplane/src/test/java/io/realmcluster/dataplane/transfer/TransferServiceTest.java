@@ -8,8 +8,8 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.realmcluster.common.auth.NodeTokenKey;
 import io.realmcluster.common.auth.SessionToken;
-import io.realmcluster.common.auth.TokenSecret;
 import io.realmcluster.common.db.Database;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.grpc.Channels;
@@ -32,7 +32,7 @@ import io.realmcluster.proto.v1.TransferOffer;
 import io.realmcluster.proto.v1.TransferOffers;
 import io.realmcluster.proto.v1.TransferResult;
 import io.realmcluster.testkit.PostgresExtension;
-import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -54,8 +54,9 @@ class TransferServiceTest {
 
     private static final String TARGET = "node-t";
     private static final String DUNGEON = "main.36.g1";
-    private final SessionToken tokens =
-            new SessionToken(TokenSecret.of("transfer-test-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
+    /** The target's own key: the tokens it gives for its arrivals are signed by it, and only it checks them. */
+    private final NodeTokenKey tokens = NodeTokenKey.random(new SecureRandom());
+
     private Database database;
     private PostgresCharacterStore store;
     private TickScheduler scheduler;
@@ -120,10 +121,22 @@ class TransferServiceTest {
         final TransferAccepted accepted = offer(character, epoch, transfer, DUNGEON);
         assertThat(accepted.getEpoch()).isEqualTo(epoch + 1);
         assertThat(accepted.getClient().getPort()).isEqualTo(8086);
-        final SessionToken.Verdict verdict =
-                tokens.verify(accepted.getToken().toByteArray(), TARGET, System.currentTimeMillis());
+        final SessionToken.Verdict verdict = SessionToken.verify(
+                accepted.getToken().toByteArray(), id -> tokens, TARGET, System.currentTimeMillis());
         assertThat(verdict.valid()).isTrue();
         assertThat(verdict.claims().characterId()).isEqualTo(character);
+        assertThat(verdict.claims().instanceId()).isEqualTo(DUNGEON);
+        assertThat(verdict.claims().epoch())
+                .as("the epoch the target claimed at")
+                .isEqualTo(epoch + 1);
+        assertThat(SessionToken.verify(
+                                accepted.getToken().toByteArray(),
+                                id -> NodeTokenKey.random(new SecureRandom()),
+                                TARGET,
+                                System.currentTimeMillis())
+                        .failure())
+                .as("another node's key")
+                .isEqualTo(SessionToken.Failure.BAD_SIGNATURE);
         assertThat(offer(character, epoch, transfer, DUNGEON).getEpoch())
                 .as("the offer replayed")
                 .isEqualTo(epoch + 1);
@@ -205,8 +218,11 @@ class TransferServiceTest {
                     .as(round + ": no such instance here")
                     .isEqualTo(Status.Code.NOT_FOUND.value());
             assertThat(results.get(5).getRefusedCode()).as(round).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
-            final SessionToken.Verdict verdict = tokens.verify(
-                    results.get(3).getAccepted().getToken().toByteArray(), TARGET, System.currentTimeMillis());
+            final SessionToken.Verdict verdict = SessionToken.verify(
+                    results.get(3).getAccepted().getToken().toByteArray(),
+                    id -> tokens,
+                    TARGET,
+                    System.currentTimeMillis());
             assertThat(verdict.valid()).isTrue();
             assertThat(verdict.claims().characterId()).isEqualTo(characters[2]);
         }

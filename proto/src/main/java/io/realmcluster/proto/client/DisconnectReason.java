@@ -23,6 +23,10 @@ public enum DisconnectReason {
     DATABASE_UNAVAILABLE(17),
     /** A standby connection whose character did not come to this node in time: play on where it is. */
     STANDBY_ENDED(18),
+    /** The session token was shown before: a token works once; log in again. */
+    TOKEN_REPLAYED(19),
+    /** ENTER_WORLD named another map instance than the session token. */
+    WRONG_INSTANCE(20),
     UNKNOWN(0);
 
     private static final DisconnectReason[] BY_CODE = new DisconnectReason[256];

@@ -1,5 +1,6 @@
 package io.realmcluster.tools.localcluster;
 
+import io.realmcluster.common.auth.TokenKeyFiles;
 import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StartupException;
@@ -20,12 +21,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -159,7 +156,10 @@ public final class LocalCluster implements Callable<Integer> {
                 "REALM_DB_USER", postgres.user(),
                 "REALM_DB_PASSWORD", postgres.password());
         final String controlPlane = "127.0.0.1:" + ports.controlPlane();
-        final Path tokenSecret = tokenSecret(run);
+        // The control plane signs session tokens with token.key; the nodes check them with token.pub.
+        TokenKeyFiles.generate(run);
+        final Path tokenKey = run.resolve(TokenKeyFiles.PRIVATE_KEY);
+        final Path tokenPublicKey = run.resolve(TokenKeyFiles.PUBLIC_KEY);
         startChild(
                 "cp-1",
                 run,
@@ -176,8 +176,8 @@ public final class LocalCluster implements Callable<Integer> {
                         "127.0.0.1:" + ports.controlPlaneMetrics(),
                         "--db-url",
                         postgres.jdbcUrl(),
-                        "--token-secret-file",
-                        tokenSecret.toString(),
+                        "--token-key-file",
+                        tokenKey.toString(),
                         "--allow-registration",
                         "--rebalance-continents",
                         // The bots create thousands of accounts; a production realm keeps the default.
@@ -204,8 +204,8 @@ public final class LocalCluster implements Callable<Integer> {
                             "127.0.0.1:" + ports.nodeClients(i),
                             "--metrics-listen",
                             "127.0.0.1:" + ports.nodeMetrics(i),
-                            "--token-secret-file",
-                            tokenSecret.toString(),
+                            "--token-public-keys",
+                            tokenPublicKey.toString(),
                             "--db-url",
                             postgres.jdbcUrl(),
                             "--tls-ca",
@@ -367,24 +367,6 @@ public final class LocalCluster implements Callable<Integer> {
                 Thread.sleep(200);
             }
         }
-    }
-
-    /** The key that signs session tokens, made once (random, owner-only) and kept with the cluster's data. */
-    private static Path tokenSecret(final Path run) throws IOException {
-        final Path file = run.resolve("token-secret");
-        if (!Files.exists(file)) {
-            final byte[] key = new byte[48];
-            new SecureRandom().nextBytes(key);
-            // Owner-only from its creation, and renamed into place whole: a crash leaves no empty secret behind.
-            final Path partial = Files.createTempFile(
-                    run,
-                    "token-secret",
-                    ".partial",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(partial, Base64.getEncoder().encodeToString(key) + "\n");
-            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-        }
-        return file;
     }
 
     /**

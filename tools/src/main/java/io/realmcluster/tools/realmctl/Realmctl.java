@@ -22,7 +22,8 @@ import picocli.CommandLine.ScopeType;
             CordonCommand.Uncordon.class,
             MoveCommand.Drain.class,
             MoveCommand.class,
-            CheckCommand.class
+            CheckCommand.class,
+            TokenKeyCommand.class
         },
         footer = {
             "",
