@@ -6,6 +6,7 @@ import io.realmcluster.bench.persist.SavesBench;
 import io.realmcluster.bench.ring.IngressBench;
 import io.realmcluster.bench.scale.BotsBench;
 import io.realmcluster.bench.tick.TickLatencyBench;
+import io.realmcluster.bench.tls.ClientTlsBench;
 import io.realmcluster.bench.transfer.TransferBench;
 import io.realmcluster.common.cli.CommandLines;
 import picocli.CommandLine.Command;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Command;
             BotsBench.class,
             SavesBench.class,
             TransferBench.class,
-            DrainBench.class
+            DrainBench.class,
+            ClientTlsBench.class
         })
 public final class BenchMain implements Runnable {
     public static void main(final String[] args) {
@@ -33,6 +35,6 @@ public final class BenchMain implements Runnable {
     public void run() {
         throw new picocli.CommandLine.ParameterException(
                 new picocli.CommandLine(this),
-                "missing benchmark: failover, tick, ingress, bots, saves, transfer or drain");
+                "missing benchmark: failover, tick, ingress, bots, saves, transfer, drain or tls");
     }
 }

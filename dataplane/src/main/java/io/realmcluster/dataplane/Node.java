@@ -25,6 +25,7 @@ import io.realmcluster.dataplane.link.PlacementClient;
 import io.realmcluster.dataplane.net.ClientListener;
 import io.realmcluster.dataplane.net.ClientMetrics;
 import io.realmcluster.dataplane.net.ClientSessions;
+import io.realmcluster.dataplane.net.ClientTls;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
@@ -92,6 +93,7 @@ public final class Node implements AutoCloseable {
     private MetricsEndpoint metricsEndpoint;
     private Server server;
     private volatile ClientListener clients;
+    private ClientTls clientTls;
     private ControlPlaneLink link;
     private Database database;
     private ThreadPoolExecutor storeThreads;
@@ -160,6 +162,17 @@ public final class Node implements AutoCloseable {
                     Math.min(5_000, Math.max(200, config.transferArrival().toMillis() / 4));
             housekeeping.scheduleWithFixedDelay(
                     () -> releaseNoShows(arrivals, store), lookEveryMillis, lookEveryMillis, TimeUnit.MILLISECONDS);
+            if (config.tls() != null) {
+                clientTls = ClientTls.start(config.tls(), metrics);
+                if (!clientTls.names(config.advertiseHost())) {
+                    LOG.warn(
+                            "the game-client certificate {} does not name {}, the host this node gives players: they "
+                                    + "will refuse it; issue it with --host {} (realmctl pki issue)",
+                            config.tls().certificate(),
+                            config.advertiseHost(),
+                            config.advertiseHost());
+                }
+            }
             clients = ClientListener.bind(
                     config.clientListen(),
                     Math.max(1, Runtime.getRuntime().availableProcessors()),
@@ -174,7 +187,8 @@ public final class Node implements AutoCloseable {
                             storeThreads,
                             arrivals),
                     realtime.egressFactory(),
-                    config.clientLimits());
+                    config.clientLimits(),
+                    clientTls);
             final TransferService transfers = new TransferService(
                     config.nodeId(),
                     store,
@@ -211,10 +225,11 @@ public final class Node implements AutoCloseable {
                     .build();
             health.setStatus("", ServingStatus.SERVING);
             LOG.info(
-                    "node {} serving gRPC on {}, game clients on {} (tcp+udp), metrics on http://{}/metrics",
+                    "node {} serving gRPC on {}, game clients on {} ({}), metrics on http://{}/metrics",
                     config.nodeId(),
                     grpc,
                     clients.address(),
+                    clientTls != null ? "tcp over TLS, udp" : "tcp+udp",
                     metricsEndpoint.address());
             if (database == null) {
                 LOG.warn(
@@ -327,6 +342,9 @@ public final class Node implements AutoCloseable {
             clients.disconnectAll(DisconnectReason.SHUTDOWN, "the node is stopping");
             awaitPlayersGone();
             clients.close();
+        }
+        if (clientTls != null) {
+            clientTls.close();
         }
         if (server != null) {
             GrpcServers.shutdown(server, 1_000);

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Option;
             "REALM_TLS_KEY, REALM_LOG_LEVEL."
         })
 public final class NodeMain implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
     private static final Set<String> POOLS = Set.of("continent", "dungeon", "raid", "battleground");
 
     @Option(
@@ -210,8 +212,10 @@ public final class NodeMain implements Callable<Integer> {
                 clientLimits.limits(),
                 tls.files(),
                 dbCa);
-        tls.warnIfPlaintext(LoggerFactory.getLogger(NodeMain.class), "dataplane");
-        return Daemon.runUntilStopped("dataplane", new Node(config).start());
+        final Node node = new Node(config).start();
+        // Once up: a node that cannot start says only why.
+        tls.warnIfPlaintext(LOG, "dataplane");
+        return Daemon.runUntilStopped("dataplane", node);
     }
 
     private String advertise() {

@@ -2,6 +2,9 @@ package io.realmcluster.bench.cluster;
 
 import io.realmcluster.common.auth.TokenKeyFiles;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.Pki;
+import io.realmcluster.common.tls.Role;
+import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.processes.EtcdProcess;
 import io.realmcluster.processes.FreePorts;
 import io.realmcluster.processes.JavaProcess;
@@ -40,6 +43,7 @@ public final class BenchRealm implements AutoCloseable {
     private final HostPort internal;
     private final AdminClient admin;
     private final List<AutoCloseable> nodes = new ArrayList<>();
+    private Pki pki;
 
     private BenchRealm(
             final EtcdProcess etcd,
@@ -132,8 +136,9 @@ public final class BenchRealm implements AutoCloseable {
     }
 
     /**
-     * Start a node of the continent pool with room for {@code capacity} players and {@code extraArgs};
-     * returns once it registered, with the address of its metrics.
+     * Start a node of the continent pool with room for {@code capacity} players and {@code extraArgs}
+     * (without {@code --tls-*} among them it speaks plaintext to its clients); returns once it
+     * registered, with the address of its metrics.
      */
     public Node node(final String id, final int capacity, final String... extraArgs) {
         final List<String> args = new ArrayList<>(List.of(
@@ -163,6 +168,9 @@ public final class BenchRealm implements AutoCloseable {
                 "1000000"));
         args.addAll(StoreTls.databaseFlags(postgres));
         args.addAll(List.of(extraArgs));
+        if (args.stream().noneMatch(a -> a.startsWith("--tls-"))) {
+            args.add("--insecure-plaintext");
+        }
         final JavaProcess process = JavaProcess.builder("io.realmcluster.dataplane.NodeMain")
                 .name(id)
                 .env("REALM_DB_USER", postgres.user())
@@ -176,6 +184,37 @@ public final class BenchRealm implements AutoCloseable {
         }
         process.awaitOutput("registered with control plane", START_DEADLINE);
         return new Node(id, process, metrics.group(1));
+    }
+
+    /**
+     * The arguments that make node {@code id} serve its game clients over TLS, with a certificate
+     * for 127.0.0.1 of this realm's CA (made on first use, in a temporary directory; see {@link #tlsCa}).
+     */
+    public List<String> clientTls(final String id) {
+        try {
+            if (pki == null) {
+                pki = Pki.at(Files.createTempDirectory("bench-realm-pki"));
+                pki.init("bench", Pki.CA_VALIDITY);
+            }
+            final TlsFiles files = pki.issue(Role.NODE, id, List.of("127.0.0.1", "localhost"), Pki.VALIDITY);
+            return List.of(
+                    "--tls-ca",
+                    files.ca().toString(),
+                    "--tls-cert",
+                    files.certificate().toString(),
+                    "--tls-key",
+                    files.privateKey().toString());
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot make the bench realm's certificates: " + e.getMessage(), e);
+        }
+    }
+
+    /** The CA certificate of {@link #clientTls}, which bots trust. */
+    public Path tlsCa() {
+        if (pki == null) {
+            throw new IllegalStateException("no node of this realm serves TLS");
+        }
+        return pki.caCertificate();
     }
 
     /** Wait until {@code node} runs {@code count} active map instances. */

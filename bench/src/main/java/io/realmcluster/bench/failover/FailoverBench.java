@@ -132,7 +132,8 @@ public final class FailoverBench implements Callable<Integer> {
                         "--metrics-listen",
                         "127.0.0.1:0",
                         "--pools",
-                        "continent"))
+                        "continent",
+                        "--insecure-plaintext"))
                 .start();
         node.awaitOutput("registered with control plane", Duration.ofSeconds(30));
         return node;

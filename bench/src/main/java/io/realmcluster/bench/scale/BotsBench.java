@@ -9,6 +9,7 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.tools.bots.BotReport;
 import io.realmcluster.tools.metrics.Scrape;
 import io.realmcluster.tools.metrics.TickWindow;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +93,21 @@ public final class BotsBench implements Callable<Integer> {
                             + "the other, realtime compared with ordinary (default: ${DEFAULT-VALUE}).")
     List<TickPriority> priorities;
 
+    @Option(
+            names = "--clients",
+            defaultValue = "plaintext",
+            split = ",",
+            description =
+                    "How the bots speak to the node: plaintext, tls (the node's certificate, verified by the bots), "
+                            + "or both: every run on a fresh realm for each, tls compared with plaintext (default: ${DEFAULT-VALUE}).")
+    List<Clients> clients;
+
+    /** The bots' TCP connections to the node: plaintext or TLS. */
+    enum Clients {
+        plaintext,
+        tls
+    }
+
     @Mixin
     FleetOptions fleet;
 
@@ -103,30 +119,13 @@ public final class BotsBench implements Callable<Integer> {
                         + "            each on a fresh realm), runs of %s bots over loopback, a move each 50 ms,%n"
                         + "            moves over %s, half on each continent, homes spread over %.0f yards around the start area;%n"
                         + "            etcd, PostgreSQL, 1 control plane and the bots (%d event loops, in this JVM) on the same machine;%n"
-                        + "            %d s warm-up, %d s measured per run%n",
-                priorities, counts, moves, spreadYards, fleet.ioThreads(), warmupSeconds, seconds);
+                        + "            clients over %s; %d s warm-up, %d s measured per run%n",
+                priorities, counts, moves, spreadYards, fleet.ioThreads(), clients, warmupSeconds, seconds);
         final List<Run> runs = new ArrayList<>();
         final int capacity = counts.stream().mapToInt(Integer::intValue).max().orElse(1);
-        for (final TickPriority priority : priorities) {
-            try (BenchRealm realm = BenchRealm.start()) {
-                final BenchRealm.Node node = realm.node("bench-node", capacity, priority.nodeArgs());
-                realm.awaitActive(node.id(), 2);
-                priority.check(node.metrics());
-                for (final int count : counts) {
-                    for (final Moves way : moves) {
-                        runs.add(run(
-                                realm.controlPlane(),
-                                node.metrics(),
-                                count,
-                                way,
-                                priority,
-                                "Run" + (char) ('a' + runs.size())));
-                        System.out.println();
-                        Run.header();
-                        runs.forEach(Run::print);
-                        System.out.println();
-                    }
-                }
+        for (final Clients transport : clients) {
+            for (final TickPriority priority : priorities) {
+                runRealm(transport, priority, capacity, runs);
             }
         }
         printRatios(runs);
@@ -136,7 +135,38 @@ public final class BotsBench implements Callable<Integer> {
         return 0;
     }
 
-    /** Side by side: the largest count against the smallest, udp against tcp, realtime against ordinary. */
+    /** Every count and way of moving on a fresh realm whose node has {@code priority} and speaks {@code transport}. */
+    private void runRealm(
+            final Clients transport, final TickPriority priority, final int capacity, final List<Run> runs)
+            throws Exception {
+        try (BenchRealm realm = BenchRealm.start()) {
+            final List<String> nodeArgs = new ArrayList<>(List.of(priority.nodeArgs()));
+            if (transport == Clients.tls) {
+                nodeArgs.addAll(realm.clientTls("bench-node"));
+            }
+            final BenchRealm.Node node = realm.node("bench-node", capacity, nodeArgs.toArray(new String[0]));
+            realm.awaitActive(node.id(), 2);
+            priority.check(node.metrics());
+            for (final int count : counts) {
+                for (final Moves way : moves) {
+                    runs.add(run(
+                            realm.controlPlane(),
+                            node.metrics(),
+                            count,
+                            way,
+                            priority,
+                            transport == Clients.tls ? realm.tlsCa() : null,
+                            "Run" + (char) ('a' + runs.size())));
+                    System.out.println();
+                    Run.header();
+                    runs.forEach(Run::print);
+                    System.out.println();
+                }
+            }
+        }
+    }
+
+    /** Side by side: the largest count against the smallest, udp against tcp, realtime against ordinary, tls against plaintext. */
     private void printRatios(final List<Run> runs) {
         final Run first = runs.get(0);
         final Run last = runs.get(runs.size() - 1);
@@ -155,7 +185,8 @@ public final class BotsBench implements Callable<Integer> {
                     .filter(tcp -> udp.moves == Moves.udp
                             && tcp.moves == Moves.tcp
                             && tcp.bots == udp.bots
-                            && tcp.priority == udp.priority)
+                            && tcp.priority == udp.priority
+                            && tcp.clients == udp.clients)
                     .findFirst()
                     .ifPresent(tcp -> ratio(
                             "udp/tcp at " + udp.bots + " bots"
@@ -168,12 +199,27 @@ public final class BotsBench implements Callable<Integer> {
                     .filter(ordinary -> realtime.priority == TickPriority.realtime
                             && ordinary.priority == TickPriority.ordinary
                             && ordinary.bots == realtime.bots
-                            && ordinary.moves == realtime.moves)
+                            && ordinary.moves == realtime.moves
+                            && ordinary.clients == realtime.clients)
                     .findFirst()
                     .ifPresent(ordinary -> ratio(
                             "realtime/ordinary priority at " + realtime.bots + " bots over " + realtime.moves,
                             ordinary,
                             realtime));
+        }
+        for (final Run tls : runs) {
+            runs.stream()
+                    .filter(plain -> tls.clients == Clients.tls
+                            && plain.clients == Clients.plaintext
+                            && plain.bots == tls.bots
+                            && plain.moves == tls.moves
+                            && plain.priority == tls.priority)
+                    .findFirst()
+                    .ifPresent(plain -> ratio(
+                            "tls/plaintext clients at " + tls.bots + " bots over " + tls.moves + ", " + tls.priority
+                                    + " priority",
+                            plain,
+                            tls));
         }
     }
 
@@ -194,10 +240,12 @@ public final class BotsBench implements Callable<Integer> {
             final int bots,
             final Moves way,
             final TickPriority priority,
+            final Path tlsCa,
             final String prefix)
             throws Exception {
-        try (RunningFleet running =
-                RunningFleet.start(fleet.fleet(cp, bots, prefix, spreadYards).withMovesOverUdp(way == Moves.udp))) {
+        try (RunningFleet running = RunningFleet.start(fleet.fleet(cp, bots, prefix, spreadYards)
+                .withMovesOverUdp(way == Moves.udp)
+                .withNodeTls(tlsCa))) {
             running.awaitInWorld(Duration.ofMinutes(10));
             // The warm-up and the window are the measurement: they are waited out, not polled.
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
@@ -212,6 +260,7 @@ public final class BotsBench implements Callable<Integer> {
                     bots,
                     way,
                     priority,
+                    tlsCa != null ? Clients.tls : Clients.plaintext,
                     inWorld,
                     movesPerSecond,
                     TickWindow.between(before, after),
@@ -230,6 +279,7 @@ public final class BotsBench implements Callable<Integer> {
             int bots,
             Moves moves,
             TickPriority priority,
+            Clients clients,
             int inWorld,
             long movesPerSecond,
             TickWindow ticks,
@@ -245,10 +295,11 @@ public final class BotsBench implements Callable<Integer> {
                             + "thread's CPU time per tick (ms, histogram bucket bounds), frames and inputs the node dropped, datagrams "
                             + "it took a second, bots' move-to-echo latency (ms)");
             System.out.printf(
-                    "%-6s %5s %8s %8s %8s %9s %9s %8s %9s %9s %7s %10s %10s %8s %9s %9s %9s %9s%n",
+                    "%-6s %5s %8s %9s %8s %8s %9s %9s %8s %9s %9s %7s %10s %10s %8s %9s %9s %9s %9s%n",
                     "bots",
                     "moves",
                     "priority",
+                    "clients",
                     "moves/s",
                     "in world",
                     "tick p99",
@@ -269,10 +320,11 @@ public final class BotsBench implements Callable<Integer> {
         void print() {
             System.out.printf(
                     Locale.ROOT,
-                    "%-6d %5s %8s %8d %8d %9s %9s %8d %9s %9.0f %7d %10d %10d %8d %9.1f %9.1f %9.1f %9d%n",
+                    "%-6d %5s %8s %9s %8d %8d %9s %9s %8d %9s %9.0f %7d %10d %10d %8d %9.1f %9.1f %9.1f %9d%n",
                     bots,
                     moves,
                     priority,
+                    clients,
                     movesPerSecond,
                     inWorld,
                     bound(ticks.p99Seconds()),

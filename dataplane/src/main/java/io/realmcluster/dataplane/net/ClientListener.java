@@ -122,7 +122,7 @@ public final class ClientListener implements AutoCloseable {
     /** The same, with the egress thread made by {@code egressThread}. */
     public static ClientListener bind(
             final HostPort listen, final int ioThreads, final Serving serving, final ThreadFactory egressThread) {
-        return bind(listen, ioThreads, serving, egressThread, ClientLimits.defaults());
+        return bind(listen, ioThreads, serving, egressThread, ClientLimits.defaults(), null);
     }
 
     /** The same, with connections that have not said HELLO held to {@code limits}. */
@@ -132,6 +132,27 @@ public final class ClientListener implements AutoCloseable {
             final Serving serving,
             final ThreadFactory egressThread,
             final ClientLimits limits) {
+        return bind(listen, ioThreads, serving, egressThread, limits, null);
+    }
+
+    /** The same, with TCP connections over TLS when {@code tls} is not null (UDP stays bound by its cookie). */
+    public static ClientListener bind(
+            final HostPort listen,
+            final int ioThreads,
+            final Serving serving,
+            final ThreadFactory egressThread,
+            final ClientTls tls) {
+        return bind(listen, ioThreads, serving, egressThread, ClientLimits.defaults(), tls);
+    }
+
+    /** The same, with both the limits of connections without HELLO and TLS (null: plaintext). */
+    public static ClientListener bind(
+            final HostPort listen,
+            final int ioThreads,
+            final Serving serving,
+            final ThreadFactory egressThread,
+            final ClientLimits limits,
+            final ClientTls tls) {
         final SessionContext context = new SessionContext(
                 serving.nodeId(),
                 serving.tokens(),
@@ -163,7 +184,7 @@ public final class ClientListener implements AutoCloseable {
                     .handler(new ConnectionGate(limits, serving.metrics(), SystemNanoClock.INSTANCE))
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                    .childHandler(clientPipeline(context))
+                    .childHandler(clientPipeline(context, tls))
                     .bind(listen.toSocketAddress())
                     .syncUninterruptibly()
                     .channel();
@@ -215,14 +236,23 @@ public final class ClientListener implements AutoCloseable {
         }
     }
 
-    /**
-     * A client connection's pipeline: silence past {@link #IDLE_SECONDS} ends it, frames are cut at their
-     * length prefix (a longer one than the protocol allows fails it), and its session reads them.
-     */
+    /** A plaintext client connection's pipeline (see below). */
     static ChannelInitializer<Channel> clientPipeline(final SessionContext context) {
+        return clientPipeline(context, null);
+    }
+
+    /**
+     * A client connection's pipeline: TLS first when {@code tls} is not null, silence past {@link
+     * #IDLE_SECONDS} ends it, frames are cut at their length prefix (a longer one than the protocol
+     * allows fails it), and its session reads them.
+     */
+    static ChannelInitializer<Channel> clientPipeline(final SessionContext context, final ClientTls tls) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(final Channel ch) {
+                if (tls != null) {
+                    ch.pipeline().addLast(tls.newHandler(ch), tls.watch());
+                }
                 ch.pipeline()
                         .addLast(
                                 new IdleStateHandler(IDLE_SECONDS, 0, 0),

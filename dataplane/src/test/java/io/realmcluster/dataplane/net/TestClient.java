@@ -19,6 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /** A blocking game client for tests: writes frames, reads the node's frames as text lines. */
@@ -34,19 +38,53 @@ final class TestClient implements AutoCloseable {
     byte[] cookie;
 
     TestClient(final HostPort node) throws IOException {
-        this(node, null);
+        this(connect(node, null));
     }
 
     /** A client whose connection leaves from {@code localAddress} (null: any; on Linux any of 127/8 is loopback). */
     TestClient(final HostPort node, final String localAddress) throws IOException {
-        socket = new Socket();
+        this(connect(node, localAddress));
+    }
+
+    private TestClient(final Socket socket) throws IOException {
+        this.socket = socket;
+        socket.setSoTimeout(200);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    /**
+     * A client over TLS that trusts what {@code tls} trusts and checks that the node's certificate
+     * names the host it dialed; the handshake is done when this returns (or failed with an SSLException).
+     */
+    static TestClient overTls(final HostPort node, final SSLContext tls) throws IOException {
+        final Socket plain = connect(node, null);
+        final SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, node.host(), node.port(), true);
+        final SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(5_000);
+        try {
+            socket.startHandshake();
+        } catch (final IOException e) {
+            socket.close();
+            throw e;
+        }
+        return new TestClient(socket);
+    }
+
+    private static Socket connect(final HostPort node, final String localAddress) throws IOException {
+        final Socket socket = new Socket();
         if (localAddress != null) {
             socket.bind(new InetSocketAddress(localAddress, 0));
         }
         socket.connect(new InetSocketAddress(node.host(), node.port()), 5_000);
-        socket.setSoTimeout(200);
-        in = new DataInputStream(socket.getInputStream());
-        out = socket.getOutputStream();
+        return socket;
+    }
+
+    /** The TLS session, or null for a plaintext client. */
+    SSLSession tlsSession() {
+        return socket instanceof SSLSocket tls ? tls.getSession() : null;
     }
 
     /** Send one frame whose body {@code encoder} writes at the offset it is given (returning the body length). */

@@ -185,6 +185,28 @@ final class Bot {
         messages.decode(frame);
     }
 
+    /**
+     * The TLS handshake on {@code ch} failed (the node's certificate is not the realm's CA's or does
+     * not name the address dialed): the bot's own connection fails the bot; a standby's is let go.
+     */
+    void tlsFailed(final Channel ch, final Throwable cause) {
+        if (connections.isStandby(ch)) {
+            fleet.protocolError(this, "standby_tls", rootMessage(cause));
+            standbyClosed();
+        } else if (connections.isOwn(ch)) {
+            fail("tls", "TLS handshake with " + ch.remoteAddress() + " failed: " + rootMessage(cause));
+        }
+    }
+
+    /** The innermost cause's message: OpenSSL's own says only "General OpenSslEngine problem". */
+    private static String rootMessage(final Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
+    }
+
     /** The frame decoder gave up (a length prefix past the limit): the stream cannot be trusted any more. */
     void framingError(final Channel ch, final Throwable cause) {
         if (!connections.isOwn(ch)) {

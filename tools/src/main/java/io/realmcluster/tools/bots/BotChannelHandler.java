@@ -4,7 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,10 +21,26 @@ final class BotChannelHandler extends SimpleChannelInboundHandler<ByteBuf> {
         this.bot = bot;
     }
 
+    /** Connected; over TLS, the bot hears of it once the handshake is done. */
     @Override
     public void channelActive(final ChannelHandlerContext ctx) {
-        bot.onActive(ctx.channel());
+        if (ctx.pipeline().get(SslHandler.class) == null) {
+            bot.onActive(ctx.channel());
+        }
         ctx.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) {
+        if (event instanceof SslHandshakeCompletionEvent done) {
+            if (done.isSuccess()) {
+                bot.onActive(ctx.channel());
+            } else {
+                bot.tlsFailed(ctx.channel(), done.cause());
+                ctx.close();
+            }
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override
@@ -37,7 +56,11 @@ final class BotChannelHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
-        if (cause instanceof DecoderException) {
+        if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+            // TLS failed: its handshake's end (above) or the close that follows says so.
+            LOG.debug("bot {}: {}", bot.character, cause.getCause().toString());
+            ctx.close();
+        } else if (cause instanceof DecoderException) {
             bot.framingError(ctx.channel(), cause);
         } else if (cause instanceof IOException) {
             LOG.debug("bot {}: {}", bot.character, cause.toString());

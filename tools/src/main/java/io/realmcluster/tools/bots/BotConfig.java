@@ -1,6 +1,7 @@
 package io.realmcluster.tools.bots;
 
 import io.realmcluster.common.net.HostPort;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +27,9 @@ import java.util.Objects;
  * @param accountsPassword  null: each bot registers an account and a character of its own; otherwise the accounts
  *                          and characters exist (an operator made them, e.g. with realmctl create) and every bot
  *                          logs in with this password
+ * @param movesOverUdp      moves as UDP datagrams once in the world, or over TCP
+ * @param nodeTlsCa         the realm's CA certificate (PEM): bots speak TLS to nodes and verify that the node's
+ *                          certificate is the CA's and names the address dialed; null: plaintext
  */
 public record BotConfig(
         List<HostPort> controlPlanes,
@@ -40,7 +44,8 @@ public record BotConfig(
         double dungeonShare,
         Duration dungeonStay,
         String accountsPassword,
-        boolean movesOverUdp) {
+        boolean movesOverUdp,
+        Path nodeTlsCa) {
     /** Bots spread over {@link #DEFAULT_SPREAD_YARDS}, a start zone. */
     public static final float DEFAULT_SPREAD_YARDS = 150f;
 
@@ -89,7 +94,8 @@ public record BotConfig(
                 0,
                 Duration.ofSeconds(20),
                 null,
-                false);
+                false,
+                null);
     }
 
     /** The same bots, with {@code share} of them going through portals and staying {@code stay} on each map. */
@@ -107,7 +113,8 @@ public record BotConfig(
                 share,
                 stay,
                 accountsPassword,
-                movesOverUdp);
+                movesOverUdp,
+                nodeTlsCa);
     }
 
     /** The same bots, logging in to existing accounts and characters with {@code password} instead of registering. */
@@ -125,7 +132,8 @@ public record BotConfig(
                 dungeonShare,
                 dungeonStay,
                 Objects.requireNonNull(password, "password"),
-                movesOverUdp);
+                movesOverUdp,
+                nodeTlsCa);
     }
 
     /**
@@ -146,7 +154,27 @@ public record BotConfig(
                 dungeonShare,
                 dungeonStay,
                 accountsPassword,
-                udp);
+                udp,
+                nodeTlsCa);
+    }
+
+    /** The same bots, speaking TLS to nodes and trusting the realm's CA in {@code ca} (null: plaintext). */
+    public BotConfig withNodeTls(final Path ca) {
+        return new BotConfig(
+                controlPlanes,
+                count,
+                duration,
+                realm,
+                namePrefix,
+                loginConcurrency,
+                ioThreads,
+                chatEvery,
+                spreadYards,
+                dungeonShare,
+                dungeonStay,
+                accountsPassword,
+                movesOverUdp,
+                ca);
     }
 
     @Override

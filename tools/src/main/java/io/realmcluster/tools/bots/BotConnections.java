@@ -89,6 +89,10 @@ final class BotConnections {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(final SocketChannel ch) {
+                        if (loop.tls != null) {
+                            // Verified against the address as dialed: the node's certificate must name it.
+                            ch.pipeline().addLast(loop.tls.newHandler(ch.alloc(), to.getHostString(), to.getPort()));
+                        }
                         ch.pipeline()
                                 .addLast(
                                         new LengthFieldBasedFrameDecoder(

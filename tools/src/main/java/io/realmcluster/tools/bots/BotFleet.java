@@ -12,6 +12,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -32,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLException;
 import org.HdrHistogram.Histogram;
 import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
@@ -133,12 +138,13 @@ public final class BotFleet {
         final long runStarted = System.nanoTime();
         final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(
                 config.ioThreads(), new DefaultThreadFactory("bots-io", true), NioIoHandler.newFactory());
-        final GrpcTls tls = loginCa == null ? null : GrpcTls.trusting(loginCa);
-        final ManagedChannel grpc = Channels.forTargets(config.controlPlanes(), 30, GrpcTls.channel(tls));
+        final GrpcTls loginTls = loginCa == null ? null : GrpcTls.trusting(loginCa);
+        final ManagedChannel grpc = Channels.forTargets(config.controlPlanes(), 30, GrpcTls.channel(loginTls));
         final List<BotLoop> loops = new ArrayList<>();
         final List<Bot> bots = new ArrayList<>(config.count());
         final SecureRandom random = new SecureRandom();
         try {
+            final SslContext tls = nodeTls(config.nodeTlsCa());
             for (final EventExecutor executor : group) {
                 final EventLoop eventLoop = (EventLoop) executor;
                 final Bootstrap bootstrap = new Bootstrap()
@@ -152,7 +158,7 @@ public final class BotFleet {
                         .channel(NioDatagramChannel.class)
                         .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                         .handler(DropDatagrams.INSTANCE);
-                loops.add(new BotLoop(eventLoop, bootstrap, datagrams, random.nextLong()));
+                loops.add(new BotLoop(eventLoop, bootstrap, datagrams, tls, random.nextLong()));
             }
             final long chatEveryNanos = config.chatEvery().toNanos();
             for (int i = 0; i < config.count(); i++) {
@@ -235,9 +241,30 @@ public final class BotFleet {
             stopping = true;
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
             Channels.close(grpc);
-            if (tls != null) {
-                tls.close();
+            if (loginTls != null) {
+                loginTls.close();
             }
+        }
+    }
+
+    /**
+     * TLS to nodes that trusts only the realm's CA in {@code ca} and checks that a node's
+     * certificate names the address dialed (as a game client does); null for null (plaintext).
+     */
+    static SslContext nodeTls(final Path ca) {
+        if (ca == null) {
+            return null;
+        }
+        try {
+            return SslContextBuilder.forClient()
+                    .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                    .trustManager(ca.toFile())
+                    .endpointIdentificationAlgorithm("HTTPS")
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .build();
+        } catch (final SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "cannot trust the realm's CA certificate in " + ca + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.realmcluster.tools.bots;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.realmcluster.proto.client.ClientProtocol;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ final class BotLoop {
     final Bootstrap bootstrap;
     /** For the UDP sockets of bots that send their moves as datagrams. */
     final Bootstrap datagrams;
+    /** TLS to nodes, verifying their certificates; null: plaintext. */
+    final SslContext tls;
 
     final List<Bot> bots = new ArrayList<>();
     /** Input-to-state latency in microseconds. */
@@ -50,10 +53,16 @@ final class BotLoop {
     private boolean tickFailureLogged;
     private long lastTickNanos;
 
-    BotLoop(final EventLoop eventLoop, final Bootstrap bootstrap, final Bootstrap datagrams, final long seed) {
+    BotLoop(
+            final EventLoop eventLoop,
+            final Bootstrap bootstrap,
+            final Bootstrap datagrams,
+            final SslContext tls,
+            final long seed) {
         this.eventLoop = eventLoop;
         this.bootstrap = bootstrap;
         this.datagrams = datagrams;
+        this.tls = tls;
         this.random = new SplittableRandom(seed);
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,6 +33,8 @@ import picocli.CommandLine.Spec;
                 + "saw. Exit code 0 when every bot entered the world and nothing unexpected happened, 1 otherwise.",
         footer = {"", "Progress goes to stderr every 5 s; the summary (or the JSON report) to stdout."})
 public final class BotsMain implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(BotsMain.class);
+
     /** Formats of {@code -o}. */
     enum Format {
         TEXT,
@@ -53,13 +56,16 @@ public final class BotsMain implements Callable<Integer> {
             paramLabel = "FILE",
             defaultValue = "${env:REALM_TLS_CA}",
             description =
-                    "The realm's CA certificate (PEM): Login goes over TLS to a control plane whose certificate it "
-                            + "issued, as a game client's would; the bots hold no certificate (default: $REALM_TLS_CA).")
+                    "The realm's CA certificate (PEM): bots log in over TLS and speak TLS to nodes, accepting only "
+                            + "a control plane or node whose certificate it issued for the address they dial, as game clients "
+                            + "do; the bots hold no certificate (default: $REALM_TLS_CA).")
     Path tlsCa;
 
     @Option(
             names = "--insecure-plaintext",
-            description = "Log in without TLS: passwords travel in clear text. For a test on one machine only.")
+            description =
+                    "Log in and speak to nodes without TLS (a realm started with --insecure-plaintext): passwords, "
+                            + "tokens and UDP cookies travel in clear text. For a test on one machine only.")
     boolean plaintext;
 
     @Option(names = "--count", paramLabel = "N", defaultValue = "10", description = "Bots (default: ${DEFAULT-VALUE}).")
@@ -169,18 +175,6 @@ public final class BotsMain implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Logging.configure(standard.verbose());
         final BotConfig config = config();
-        if (plaintext == (tlsCa != null)) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    plaintext
-                            ? "--insecure-plaintext and --tls-ca exclude each other"
-                            : "Login needs --tls-ca (the realm's CA certificate), or --insecure-plaintext to log in "
-                                    + "without TLS");
-        }
-        if (plaintext) {
-            LoggerFactory.getLogger(BotsMain.class)
-                    .warn("bots run with --insecure-plaintext: passwords travel in clear text");
-        }
         final BotFleet fleet = new BotFleet(config, tlsCa);
         final CountDownLatch reported = new CountDownLatch(1);
         final Thread hook = new Thread(
@@ -234,7 +228,8 @@ public final class BotsMain implements Callable<Integer> {
                             Duration.ofSeconds(chatEverySeconds),
                             spreadYards)
                     .withDungeons(dungeonShare, Duration.ofSeconds(dungeonStaySeconds))
-                    .withMovesOverUdp(udpMoves);
+                    .withMovesOverUdp(udpMoves)
+                    .withNodeTls(nodeTls());
             if (accountsPasswordFile == null) {
                 return config;
             }
@@ -246,6 +241,29 @@ public final class BotsMain implements Callable<Integer> {
         } catch (final IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    /** The realm's CA for TLS to nodes, or null with --insecure-plaintext; one of them is needed. */
+    private Path nodeTls() {
+        if (plaintext) {
+            if (tlsCa != null) {
+                throw new ParameterException(
+                        spec.commandLine(), "--insecure-plaintext and --tls-ca exclude each other");
+            }
+            LOG.warn("bots run with --insecure-plaintext: no TLS to the control plane or nodes, passwords and tokens "
+                    + "travel in clear text");
+            return null;
+        }
+        if (tlsCa == null) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "bots need --tls-ca FILE (the realm's CA certificate, to verify nodes; the local cluster's is "
+                            + "run/pki/ca.crt) or --insecure-plaintext for nodes that speak without TLS");
+        }
+        if (!Files.isReadable(tlsCa)) {
+            throw new ParameterException(spec.commandLine(), "cannot read --tls-ca " + tlsCa);
+        }
+        return tlsCa;
     }
 
     private String readPassword(final Path file) {

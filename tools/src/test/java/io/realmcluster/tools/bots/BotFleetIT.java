@@ -20,7 +20,13 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.Pki;
+import io.realmcluster.common.tls.Role;
+import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
@@ -37,15 +43,18 @@ import io.realmcluster.proto.v1.RegisterAccountRequest;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -80,9 +89,105 @@ class BotFleetIT {
         assertThat(report.disconnects()).containsOnlyKeys("logout");
     }
 
+    /**
+     * Bots over TLS trust the realm's CA: they verify the node's certificate and play, standby and
+     * REDIRECT included (both connections to the node that lets them in are TLS connections).
+     */
+    @ParameterizedTest(name = "standby let in: {0}")
+    @ValueSource(booleans = {true, false})
+    void botsOverTlsVerifyTheNodeAndFollowItsStandbyAndRedirect(final boolean letIn, @TempDir final Path directory)
+            throws Exception {
+        final Pki pki = realm(directory.resolve("pki"));
+        final TlsFiles node = pki.issue(Role.NODE, "node-1", List.of("127.0.0.1"), Pki.VALIDITY);
+        final AtomicInteger handshakes = new AtomicInteger();
+        final BotReport report = fleetAgainst(
+                () -> new MovingSession(letIn),
+                8,
+                Duration.ofSeconds(2),
+                serving(node),
+                pki.caCertificate(),
+                handshakes);
+        assertThat(report.ok()).isTrue();
+        assertThat(report.redirects()).isEqualTo(8);
+        assertThat(report.standbyTakeovers()).isEqualTo(letIn ? 8 : 0);
+        assertThat(report.disconnects()).containsOnlyKeys("logout");
+        // The login's connection, the standby's, and (when the standby was refused) the redirect's reconnect.
+        assertThat(handshakes.get()).isEqualTo(letIn ? 16 : 24);
+    }
+
+    /** A node whose certificate another CA issued is not the realm's: no bot says HELLO to it. */
+    @Test
+    void botsRefuseANodeWhoseCertificateTheRealmsCaDidNotIssue(@TempDir final Path directory) throws Exception {
+        final Pki realm = realm(directory.resolve("pki"));
+        final Pki impostor = realm(directory.resolve("impostor"));
+        final TlsFiles node = impostor.issue(Role.NODE, "node-1", List.of("127.0.0.1"), Pki.VALIDITY);
+        final AtomicInteger hellos = new AtomicInteger();
+        final BotReport report = fleetAgainst(
+                () -> new CountingHellos(hellos), 4, Duration.ofSeconds(1), serving(node), realm.caCertificate(), null);
+        assertThat(report.ok()).isFalse();
+        assertThat(report.failures()).containsOnlyKeys("tls");
+        assertThat(report.failures().get("tls")).isEqualTo(4L);
+        assertThat(hellos.get()).isZero();
+    }
+
+    /** A node certificate of the realm's CA for another address than the one the bots dial: refused as well. */
+    @Test
+    void botsRefuseANodeWhoseCertificateNamesAnotherAddress(@TempDir final Path directory) throws Exception {
+        final Pki pki = realm(directory.resolve("pki"));
+        final TlsFiles node = pki.issue(Role.NODE, "node-1", List.of("10.1.2.3", "node-1.example.net"), Pki.VALIDITY);
+        final AtomicInteger hellos = new AtomicInteger();
+        final BotReport report = fleetAgainst(
+                () -> new CountingHellos(hellos), 4, Duration.ofSeconds(1), serving(node), pki.caCertificate(), null);
+        assertThat(report.failures()).containsOnlyKeys("tls");
+        assertThat(hellos.get()).isZero();
+    }
+
+    private static Pki realm(final Path directory) throws Exception {
+        final Pki pki = Pki.at(directory);
+        pki.init(directory.getFileName().toString(), Pki.CA_VALIDITY);
+        return pki;
+    }
+
+    private static SslContext serving(final TlsFiles node) throws Exception {
+        return SslContextBuilder.forServer(
+                        node.certificate().toFile(), node.privateKey().toFile())
+                .build();
+    }
+
+    /** A node that counts the HELLOs it gets and answers none. */
+    static final class CountingHellos extends SimpleChannelInboundHandler<ByteBuf> {
+        private final AtomicInteger hellos;
+
+        CountingHellos(final AtomicInteger hellos) {
+            this.hellos = hellos;
+        }
+
+        @Override
+        protected void channelRead0(final ChannelHandlerContext ctx, final ByteBuf frame) {
+            if (frame.getByte(frame.readerIndex()) == ClientProtocol.HELLO) {
+                hellos.incrementAndGet();
+            }
+        }
+    }
+
     /** Run {@code bots} bots for {@code duration} against an in-process Login service and a fake node of {@code sessions}. */
     private static BotReport fleetAgainst(
             final Supplier<ChannelHandler> sessions, final int bots, final Duration duration) throws Exception {
+        return fleetAgainst(sessions, bots, duration, null, null, null);
+    }
+
+    /**
+     * The same with the fake node speaking TLS with {@code nodeTls} (null: plaintext), the bots trusting
+     * {@code ca}, and the node's successful handshakes counted in {@code handshakes} (when not null).
+     */
+    private static BotReport fleetAgainst(
+            final Supplier<ChannelHandler> sessions,
+            final int bots,
+            final Duration duration,
+            final SslContext nodeTls,
+            final Path ca,
+            final AtomicInteger handshakes)
+            throws Exception {
         final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         final Channel server = new ServerBootstrap()
                 .group(group)
@@ -90,6 +195,17 @@ class BotFleetIT {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(final SocketChannel ch) {
+                        if (nodeTls != null) {
+                            final SslHandler tls = nodeTls.newHandler(ch.alloc());
+                            if (handshakes != null) {
+                                tls.handshakeFuture().addListener(done -> {
+                                    if (done.isSuccess()) {
+                                        handshakes.incrementAndGet();
+                                    }
+                                });
+                            }
+                            ch.pipeline().addLast(tls);
+                        }
                         ch.pipeline()
                                 .addLast(
                                         new LengthFieldBasedFrameDecoder(
@@ -137,14 +253,15 @@ class BotFleetIT {
                 .start();
         try {
             final BotFleet fleet = new BotFleet(new BotConfig(
-                    List.of(new HostPort("127.0.0.1", grpc.getPort())),
-                    bots,
-                    duration,
-                    "main",
-                    "fake",
-                    4,
-                    2,
-                    Duration.ofSeconds(1)));
+                            List.of(new HostPort("127.0.0.1", grpc.getPort())),
+                            bots,
+                            duration,
+                            "main",
+                            "fake",
+                            4,
+                            2,
+                            Duration.ofSeconds(1))
+                    .withNodeTls(ca));
             final BotReport report = fleet.run();
             report.summaryLines().forEach(System.out::println);
             return report;

@@ -18,7 +18,16 @@ class BotTransitionTest {
     private final BotFleet fleet = new BotFleet(new BotConfig(
             List.of(HostPort.parse("127.0.0.1:1")), 1, Duration.ZERO, "main", "abcd", 1, 1, Duration.ofSeconds(10)));
     private final Bot bot = new Bot(
-            0, "abcdbot0", "secret", "Abcdbota", new BotLoop(null, null, null, 7), fleet, 1_000_000_000L, 0f, false, 0);
+            0,
+            "abcdbot0",
+            "secret",
+            "Abcdbota",
+            new BotLoop(null, null, null, null, 7),
+            fleet,
+            1_000_000_000L,
+            0f,
+            false,
+            0);
 
     @Test
     void eachChangeOfStateIsCountedAndARepeatChangesNothing() {
