@@ -206,7 +206,7 @@ class LoginTest {
     @Test
     void aFloodOfWrongPasswordsFromOneAddressIsThrottledWhilePlayersFromAnotherLogIn() throws Exception {
         start(true);
-        FakeNode.connect(channel, "node-1", 1000, "continent");
+        FakeNode.connect(internal, "node-1", 1000, "continent");
         login().registerAccount(RegisterAccountRequest.newBuilder()
                 .setName("Varian")
                 .setPassword("stormwind1")
@@ -265,7 +265,7 @@ class LoginTest {
 
     /** A channel to the control plane whose connections leave from {@code localAddress} (any of 127/8 on Linux). */
     private ManagedChannel from(final String localAddress) {
-        return NettyChannelBuilder.forAddress(controlPlane.grpcAddress().toSocketAddress())
+        return NettyChannelBuilder.forAddress(controlPlane.publicAddress().toSocketAddress())
                 .localSocketPicker(new NettyChannelBuilder.LocalSocketPicker() {
                     @Override
                     public SocketAddress createSocketAddress(
