@@ -251,7 +251,7 @@ final class Binaries implements AutoCloseable {
             // Bots and test clients connect from one address, all at once when a map moves: lift the port's limits.
             args.addAll(List.of("--client-pending-per-ip", "1000000", "--client-accepts-per-second", "1000000"));
         }
-        if (!plaintext(args)) {
+        if (!plaintext(args) && !args.contains("--tls-cert")) {
             args.addAll(tlsArgs(certificate(Role.NODE, nodeId)));
         }
         final JavaProcess.Builder builder =

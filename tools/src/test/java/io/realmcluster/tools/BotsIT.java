@@ -103,7 +103,8 @@ class BotsIT {
 
     /** Bots logging in over TLS, verifying the realm's CA, as players do. */
     private BotFleet bots(final BotConfig config) {
-        return new BotFleet(config, binaries.pki().caCertificate());
+        final Path ca = binaries.pki().caCertificate();
+        return new BotFleet(config.nodeTlsCa() == null ? config.withNodeTls(ca) : config, ca);
     }
 
     @AfterEach

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.realmcluster.common.tls.Pki;
-import io.realmcluster.common.tls.Role;
-import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.testkit.EtcdExtension;
 import io.realmcluster.tools.bots.BotConfig;
@@ -15,7 +13,6 @@ import io.realmcluster.tools.metrics.Scrape;
 import io.realmcluster.tools.realmctl.AdminClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -43,12 +40,12 @@ class ClientTlsIT {
 
     @Test
     void playersOverTlsFollowTheirContinentToAnotherTlsNodeAndPlaintextClientsAreRefused() throws Exception {
-        final Pki pki = Pki.at(directory.resolve("pki"));
-        pki.init("it", Pki.CA_VALIDITY);
         final DatabaseRealm realm = cluster.start();
-        final JavaProcess first = realm.node("node-a", List.of(), tls(pki, "node-a", "--pools", "continent"));
+        // The realm's CA: its nodes hold certificates of it (for gRPC and for game clients), bots trust it.
+        final Pki pki = realm.binaries().pki();
+        final JavaProcess first = realm.node("node-a", List.of(), "--pools", "continent");
         realm.awaitContinentsOn("node-a");
-        final JavaProcess second = realm.node("node-b", List.of(), tls(pki, "node-b", "--pools", "continent"));
+        final JavaProcess second = realm.node("node-b", List.of(), "--pools", "continent");
         assertThat(first.output()).contains("(tcp over TLS, udp)");
         try (AdminClient admin = realm.admin(5_000)) {
             await().atMost(DEADLINE).until(() -> admin.listNodes().getNodesCount() == 2);
@@ -57,7 +54,9 @@ class ClientTlsIT {
         final String secondMetrics = ItSupport.metricsAddress(second);
 
         // Bots that speak plaintext to a TLS node: none gets in, each is counted.
-        final BotReport plaintext = new BotFleet(config(realm, ItSupport.prefix("Tp"), 3, Duration.ofSeconds(1))).run();
+        final BotReport plaintext = new BotFleet(
+                        config(realm, ItSupport.prefix("Tp"), 3, Duration.ofSeconds(1)), pki.caCertificate())
+                .run();
         assertThat(plaintext.enteredWorld()).isZero();
         // Refused at once as not TLS, or at the handshake's deadline when a HELLO's first bytes pass for a record's.
         await().atMost(DEADLINE)
@@ -66,7 +65,8 @@ class ClientTlsIT {
                         >= 3);
 
         final BotFleet fleet = new BotFleet(
-                config(realm, ItSupport.prefix("Tt"), BOTS, Duration.ZERO).withNodeTls(pki.caCertificate()));
+                config(realm, ItSupport.prefix("Tt"), BOTS, Duration.ZERO).withNodeTls(pki.caCertificate()),
+                pki.caCertificate());
         final CompletableFuture<BotReport> running = ItSupport.inBackground(fleet);
         await().atMost(DEADLINE).until(() -> Scrape.of(firstMetrics).sum("realm_node_client_sessions") >= BOTS);
 
@@ -86,23 +86,8 @@ class ClientTlsIT {
                 .isGreaterThanOrEqualTo(BOTS);
     }
 
-    /** {@code args} with the TLS options of a certificate of {@code pki} for {@code nodeId} on 127.0.0.1. */
-    private static String[] tls(final Pki pki, final String nodeId, final String... args) throws Exception {
-        final TlsFiles files = pki.issue(Role.NODE, nodeId, List.of("127.0.0.1", "localhost"), Pki.VALIDITY);
-        final List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of(
-                "--tls-ca",
-                files.ca().toString(),
-                "--tls-cert",
-                files.certificate().toString(),
-                "--tls-key",
-                files.privateKey().toString()));
-        return all.toArray(new String[0]);
-    }
-
     private static BotConfig config(
             final DatabaseRealm realm, final String prefix, final int count, final Duration duration) {
-        return new BotConfig(
-                List.of(realm.controlPlane()), count, duration, "main", prefix, 8, 1, Duration.ofSeconds(10));
+        return new BotConfig(List.of(realm.login()), count, duration, "main", prefix, 8, 1, Duration.ofSeconds(10));
     }
 }

@@ -110,7 +110,9 @@ final class DatabaseRealm implements AutoCloseable {
 
     /** Bots logging in to {@link #login()} over TLS, verifying the realm's CA. */
     BotFleet bots(final BotConfig config) {
-        return new BotFleet(config, binaries.pki().caCertificate());
+        // Like a player of this realm: Login and the nodes over TLS, trusting the realm's CA.
+        final Path ca = binaries.pki().caCertificate();
+        return new BotFleet(config.nodeTlsCa() == null ? config.withNodeTls(ca) : config, ca);
     }
 
     Binaries binaries() {

@@ -8,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.realmcluster.common.grpc.GrpcTls;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.proto.v1.LoginGrpc;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +64,7 @@ class FloodIT {
     @Test
     void aThousandLoginsASecondFromOneAddressAreThrottledWhilePlayersLogInAndNoLeaseExpires() throws Exception {
         // Login's default limits: no lifting for this control plane (a longer etcd deadline: a busy test machine).
-        final DatabaseRealm realm = cluster.start(List.of("--etcd-timeout", "10000"));
+        final DatabaseRealm realm = cluster.start(List.of());
         realm.node("node-1", List.of());
         realm.awaitContinentsOn("node-1");
         final String controlPlaneMetrics = ItSupport.metricsAddress(realm.controlPlaneProcess());
@@ -71,12 +73,13 @@ class FloodIT {
             registeredAt = admin.getNode("node-1").getRegisteredAtUnixMs();
         }
 
-        final ManagedChannel attacker = channelFrom(realm.controlPlane(), ATTACKER);
+        final ManagedChannel attacker =
+                channelFrom(realm.login(), ATTACKER, realm.binaries().pki().caCertificate());
         final Map<Status.Code, LongAdder> answers = new ConcurrentHashMap<>();
         final int seconds = 3;
         final CountDownLatch answered = new CountDownLatch(1_000 * seconds);
-        final BotFleet players = new BotFleet(new BotConfig(
-                List.of(realm.controlPlane()),
+        final BotFleet players = realm.bots(new BotConfig(
+                List.of(realm.login()),
                 4,
                 Duration.ZERO,
                 "main",
@@ -144,15 +147,8 @@ class FloodIT {
         final int clientPort = Integer.parseInt(clients.group(2));
 
         // Players who say something every 50 ms: far past the chat rate.
-        final BotFleet players = new BotFleet(new BotConfig(
-                List.of(realm.controlPlane()),
-                3,
-                Duration.ZERO,
-                "main",
-                ItSupport.prefix("Cf"),
-                4,
-                1,
-                Duration.ofMillis(50)));
+        final BotFleet players = realm.bots(new BotConfig(
+                List.of(realm.login()), 3, Duration.ZERO, "main", ItSupport.prefix("Cf"), 4, 1, Duration.ofMillis(50)));
         final CompletableFuture<BotReport> report = ItSupport.inBackground(players);
         final List<Socket> silent = new ArrayList<>();
         final ExecutorService connectors = Executors.newFixedThreadPool(8);
@@ -207,15 +203,15 @@ class FloodIT {
         assertThat(seen.enteredWorld()).isEqualTo(3);
     }
 
-    private static ManagedChannel channelFrom(final HostPort target, final String localAddress) {
-        return NettyChannelBuilder.forAddress(target.toSocketAddress())
+    /** A channel to Login as a game client's: TLS trusting the realm's CA, leaving from {@code localAddress}. */
+    private static ManagedChannel channelFrom(final HostPort target, final String localAddress, final Path ca) {
+        return NettyChannelBuilder.forAddress(target.toSocketAddress(), GrpcTls.channel(GrpcTls.trusting(ca)))
                 .localSocketPicker(new NettyChannelBuilder.LocalSocketPicker() {
                     @Override
                     public SocketAddress createSocketAddress(final SocketAddress remote, final Attributes attrs) {
                         return new InetSocketAddress(localAddress, 0);
                     }
                 })
-                .usePlaintext()
                 .build();
     }
 

@@ -41,6 +41,7 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * TLS on the game-client port: the node's certificate presented to players (who hold none), read
@@ -241,17 +242,21 @@ public final class ClientTls implements AutoCloseable {
                     .sslProvider(provider)
                     .protocols(PROTOCOLS)
                     .build();
+            final boolean rotated = served != null;
             served = chain[0];
             certificateBytes = certificate;
             keyBytes = key;
             failedCertificate = null;
             failedKey = null;
             failedChecks = 0;
-            LOG.info(
-                    "game clients get the TLS certificate of {} (valid until {}) from new connections on; {} provider",
-                    chain[0].getSubjectX500Principal().getName(),
-                    chain[0].getNotAfter().toInstant(),
-                    provider);
+            // The first load is said by the node's start line; a node that cannot start says only why.
+            LOG.atLevel(rotated ? Level.INFO : Level.DEBUG)
+                    .log(
+                            "game clients get the TLS certificate of {} (valid until {}) from new connections on; {} "
+                                    + "provider",
+                            chain[0].getSubjectX500Principal().getName(),
+                            chain[0].getNotAfter().toInstant(),
+                            provider);
             handshakes.reloaded();
             return null;
         } catch (final IOException | GeneralSecurityException | RuntimeException e) {
