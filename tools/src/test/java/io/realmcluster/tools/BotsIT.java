@@ -316,8 +316,7 @@ class BotsIT {
     }
 
     private HostPort clientAddress(final String metrics) {
-        final Matcher matcher =
-                Pattern.compile("game clients on (\\S+) \\(tcp\\+udp\\)").matcher(node.output());
+        final Matcher matcher = Pattern.compile("game clients on (\\S+) \\(tcp").matcher(node.output());
         assertThat(matcher.find()).isTrue();
         return HostPort.parse(matcher.group(1));
     }

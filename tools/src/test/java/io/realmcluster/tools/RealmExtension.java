@@ -33,7 +33,7 @@ final class RealmExtension implements AfterEachCallback {
 
     /** A realm whose control plane takes {@code controlPlaneArgs} (none: Login's default per-address limits). */
     DatabaseRealm start(final List<String> controlPlaneArgs) throws IOException {
-        postgres = PostgresProcess.builder().port(0).start();
+        postgres = StoreTls.postgres().port(0).start();
         final Path directory = Files.createTempDirectory("realm-it");
         directory.toFile().deleteOnExit();
         realm = DatabaseRealm.start(etcd.endpoint(), postgres, directory, controlPlaneArgs);
