@@ -152,8 +152,11 @@ class LoginIT {
                     .isEqualTo(SessionToken.Failure.WRONG_NODE);
 
             // At the node: the token works once, and only into the instance it names.
-            try (RawGameClient player = new RawGameClient(nodeClient.getHost(), nodeClient.getPort(), DEADLINE);
-                    RawGameClient replay = new RawGameClient(nodeClient.getHost(), nodeClient.getPort(), DEADLINE)) {
+            // Over TLS, trusting the realm's CA, as a game client.
+            final Path ca = binaries.pki().caCertificate();
+            try (RawGameClient player = new RawGameClient(nodeClient.getHost(), nodeClient.getPort(), DEADLINE, ca);
+                    RawGameClient replay =
+                            new RawGameClient(nodeClient.getHost(), nodeClient.getPort(), DEADLINE, ca)) {
                 player.send(b -> ClientMessages.hello(b, ClientProtocol.LENGTH_PREFIX, ClientProtocol.VERSION, token));
                 player.await(ClientProtocol.WELCOME);
                 replay.send(b -> ClientMessages.hello(b, ClientProtocol.LENGTH_PREFIX, ClientProtocol.VERSION, token));
