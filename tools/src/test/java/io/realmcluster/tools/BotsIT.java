@@ -41,6 +41,7 @@ import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -193,6 +194,8 @@ class BotsIT {
     }
 
     @Test
+    @Disabled("issue 19, left: the node's client port speaks TLS now, so plaintext garbage never becomes frames; "
+            + "the flood must send its malformed frames inside TLS")
     void aMalformedFrameFloodNeitherReachesTheMapsNorSlowsTheirTicks() throws Exception {
         final String metrics = metricsAddress();
         final BotFleet fleet = bots(new BotConfig(
