@@ -41,23 +41,9 @@ final class Binaries implements AutoCloseable {
      * control planes that serve logins sign with its private key, every node these tests start verifies with its
      * public key.
      */
-    private static final Path TOKEN_KEYS = tokenKeys();
+    private static final Path TOKEN_KEYS = TokenKeyFiles.generateTemporary("realm-it-token-keys");
 
     private static final long ADMIN_DEADLINE_MILLIS = 10_000;
-
-    private static Path tokenKeys() {
-        try {
-            final Path directory = Files.createTempDirectory("realm-it-token-keys");
-            TokenKeyFiles.generate(directory);
-            for (final String name : new String[] {TokenKeyFiles.PRIVATE_KEY, TokenKeyFiles.PUBLIC_KEY}) {
-                directory.resolve(name).toFile().deleteOnExit();
-            }
-            directory.toFile().deleteOnExit();
-            return directory;
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot make the tests' token keys", e);
-        }
-    }
 
     /** The control plane's token key (for {@code --token-key-file}), readable by its owner only. */
     static Path tokenKeyFile() {

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
 public final class BenchRealm implements AutoCloseable {
     private static final Pattern METRICS = Pattern.compile("metrics on http://(\\S+)/metrics");
     /** The token keys of this JVM's benchmarks: the control plane signs with token.key, nodes verify with token.pub. */
-    private static final Path TOKEN_KEYS = tokenKeys();
+    private static final Path TOKEN_KEYS = TokenKeyFiles.generateTemporary("bench-token-keys");
 
     private static final Duration START_DEADLINE = Duration.ofSeconds(60);
 
@@ -110,20 +110,6 @@ public final class BenchRealm implements AutoCloseable {
     /** The public token key every benchmark's node takes ({@code --token-public-keys}). */
     public static Path tokenPublicKey() {
         return TOKEN_KEYS.resolve(TokenKeyFiles.PUBLIC_KEY);
-    }
-
-    private static Path tokenKeys() {
-        try {
-            final Path directory = Files.createTempDirectory("bench-token-keys");
-            TokenKeyFiles.generate(directory);
-            for (final String name : new String[] {TokenKeyFiles.PRIVATE_KEY, TokenKeyFiles.PUBLIC_KEY}) {
-                directory.resolve(name).toFile().deleteOnExit();
-            }
-            directory.toFile().deleteOnExit();
-            return directory;
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot make the benchmarks' token keys", e);
-        }
     }
 
     /** The control plane's public gRPC address, for bots (Login). */

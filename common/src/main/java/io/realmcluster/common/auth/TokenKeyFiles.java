@@ -2,6 +2,7 @@ package io.realmcluster.common.auth;
 
 import io.realmcluster.common.cli.StartupException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,24 @@ public final class TokenKeyFiles {
         Files.writeString(partial, text, StandardCharsets.US_ASCII);
         Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString(permissions));
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * A pair in a new temporary directory, deleted when the JVM exits: for tests and benchmarks that
+     * start the realm's processes. Returns the directory.
+     */
+    public static Path generateTemporary(final String prefix) {
+        try {
+            final Path directory = Files.createTempDirectory(prefix);
+            generate(directory);
+            directory.toFile().deleteOnExit();
+            for (final String name : new String[] {PRIVATE_KEY, PUBLIC_KEY}) {
+                directory.resolve(name).toFile().deleteOnExit();
+            }
+            return directory;
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot make token keys in a temporary directory: " + e.getMessage(), e);
+        }
     }
 
     /** The signer of {@code --token-key-file FILE}: refused when the file is readable by group or others. */
