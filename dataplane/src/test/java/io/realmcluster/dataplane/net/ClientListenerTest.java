@@ -89,19 +89,7 @@ class ClientListenerTest {
                 new Saver(saves, store, NODE, host, SystemNanoClock.INSTANCE, durable -> {}, sessions::logoutSaved));
         AgentRunner.startOnThread(saver);
         metrics = new ClientMetrics(new PrometheusRegistry(), sessions);
-        listener = ClientListener.bind(
-                HostPort.parse("127.0.0.1:0"),
-                1,
-                new ClientListener.Serving(
-                        NODE,
-                        tokens.verifier(),
-                        tokens.standbySigner(),
-                        host,
-                        sessions,
-                        metrics,
-                        store,
-                        storeThreads,
-                        arrivals));
+        listener = ClientListener.bind(HostPort.parse("127.0.0.1:0"), 1, serving());
         host.apply(AssignmentSet.newBuilder().addInstances(continent()).build());
     }
 
@@ -356,24 +344,24 @@ class ClientListenerTest {
         }
     }
 
+    /** What the node serves its clients with: this test's map host, store and token keys. */
+    private ClientListener.Serving serving() {
+        return new ClientListener.Serving(
+                NODE,
+                tokens.verifier(),
+                tokens.standbySigner(),
+                host,
+                sessions,
+                metrics,
+                store,
+                storeThreads,
+                arrivals);
+    }
+
     /** Listen again, with these limits. */
     private void rebind(final ClientLimits limits) {
         listener.close();
-        listener = ClientListener.bind(
-                HostPort.parse("127.0.0.1:0"),
-                1,
-                new ClientListener.Serving(
-                        NODE,
-                        tokens.verifier(),
-                        tokens.standbySigner(),
-                        host,
-                        sessions,
-                        metrics,
-                        store,
-                        storeThreads,
-                        arrivals),
-                Thread::new,
-                limits);
+        listener = ClientListener.bind(HostPort.parse("127.0.0.1:0"), 1, serving(), Thread::new, limits);
     }
 
     @Test
