@@ -247,7 +247,7 @@ final class Binaries implements AutoCloseable {
                     "--db-url", jdbcUrl, "--db-ca", StoreTls.databaseCa().toString()));
             builder.env("REALM_DB_USER", user).env("REALM_DB_PASSWORD", password);
         }
-        final JavaProcess process = track(builder.args(plaintextUnlessTls(args)).start());
+        final JavaProcess process = track(builder.args(args).start());
         process.awaitOutput("node " + nodeId + " serving gRPC on", START_DEADLINE);
         return process;
     }
@@ -309,16 +309,6 @@ final class Binaries implements AutoCloseable {
         all.addAll(tlsArgs(operator()));
         all.addAll(List.of(args));
         return JavaProcess.builder(REALMCTL).name("realmctl-" + args[0]).args(all);
-    }
-
-    /** A node's arguments with {@code --insecure-plaintext} unless they say how to speak TLS (or already say it). */
-    static List<String> plaintextUnlessTls(final List<String> args) {
-        if (args.stream().anyMatch(a -> a.startsWith("--tls-") || a.equals("--insecure-plaintext"))) {
-            return args;
-        }
-        final List<String> plaintext = new ArrayList<>(args);
-        plaintext.add("--insecure-plaintext");
-        return plaintext;
     }
 
     static HostPort freeAddress() {
