@@ -41,7 +41,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -63,8 +62,6 @@ class FloodIT {
     private static final Pattern CLIENTS = Pattern.compile("game clients on (\\S+):(\\d+) \\(tcp");
 
     @Test
-    @Disabled("issue 19, left: since Login and the node links speak TLS, on 2 cores this flood makes the node's link "
-            + "reconnect (a new registration 2 s later) though its lease holds; passes in plaintext")
     void aThousandLoginsASecondFromOneAddressAreThrottledWhilePlayersLogInAndNoLeaseExpires() throws Exception {
         // Login's default limits: no lifting for this control plane (a longer etcd deadline: a busy test machine).
         final DatabaseRealm realm = cluster.start(List.of());

@@ -7,6 +7,9 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,16 +22,26 @@ import java.util.concurrent.TimeUnit;
  * RESOURCE_EXHAUSTED at once, on the transport's thread, without taking a thread or a place in
  * the queue; so a flood on one listener neither grows threads nor starves another listener.
  * Each admitted call runs its handler and callbacks in order on the pool (one at a time per call).
+ *
+ * <p>The listener's sockets (accepting, TLS, framing) have their own transport thread too, not gRPC's
+ * shared ones: a flood of TLS records on a public port queues on its own thread, never ahead of a
+ * node's heartbeat on the internal port.
  */
 public final class CallPool implements ServerInterceptor, AutoCloseable {
     private final String name;
     private final int queue;
     private final ThreadPoolExecutor threads;
+    private final EventLoopGroup transport;
 
-    /** {@code threads} threads named {@code name-N}, at most {@code queue} calls waiting. */
+    /**
+     * {@code threads} threads named {@code name-N}, at most {@code queue} calls waiting, and one
+     * transport thread named {@code name-io-N}.
+     */
     public CallPool(final String name, final int threads, final int queue) {
         this.name = name;
         this.queue = queue;
+        this.transport = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory(name + "-io", true), NioIoHandler.newFactory());
         // Admission bounds what waits: a call admitted has at most one callback queued at a time.
         this.threads = new ThreadPoolExecutor(
                 threads,
@@ -37,6 +50,11 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
                 TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(),
                 new DefaultThreadFactory(name, true));
+    }
+
+    /** The thread that accepts, decrypts and frames this listener's connections. */
+    EventLoopGroup transport() {
+        return transport;
     }
 
     /** Calls waiting for a thread now. */
@@ -62,6 +80,7 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
     @Override
     public void close() {
         threads.shutdownNow();
+        transport.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
     /** Forwards every callback, in order, to the service's listener on the pool, in the call's context. */

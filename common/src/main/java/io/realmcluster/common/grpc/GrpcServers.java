@@ -9,6 +9,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.net.HostPort;
 import java.io.IOException;
@@ -132,8 +133,12 @@ public final class GrpcServers {
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
         if (calls != null) {
-            // Admission runs on the transport's thread; the call itself on the pool.
-            builder.directExecutor().intercept(calls);
+            // Admission runs on the pool's own transport thread; the call itself on the pool.
+            builder.directExecutor()
+                    .bossEventLoopGroup(calls.transport())
+                    .workerEventLoopGroup(calls.transport())
+                    .channelType(NioServerSocketChannel.class)
+                    .intercept(calls);
         }
         if (executor != null) {
             builder.executor(executor);
