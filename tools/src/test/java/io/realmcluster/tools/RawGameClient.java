@@ -54,7 +54,8 @@ final class RawGameClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    private static SSLContext trusting(final Path ca) throws IOException {
+    /** TLS trusting only the realm's CA at {@code ca}. */
+    static SSLContext trusting(final Path ca) throws IOException {
         try {
             final KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);
