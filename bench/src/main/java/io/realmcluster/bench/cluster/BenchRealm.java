@@ -43,37 +43,53 @@ public final class BenchRealm implements AutoCloseable {
     private final HostPort internal;
     private final AdminClient admin;
     private final List<AutoCloseable> nodes = new ArrayList<>();
-    private Pki pki;
+    /** The realm's CA when it speaks TLS, null in plaintext. */
+    private final Pki pki;
 
     private BenchRealm(
             final EtcdProcess etcd,
             final PostgresProcess postgres,
             final JavaProcess controlPlane,
             final HostPort address,
-            final HostPort internal) {
+            final HostPort internal,
+            final Pki pki) {
         this.etcd = etcd;
         this.postgres = postgres;
         this.controlPlane = controlPlane;
         this.address = address;
         this.internal = internal;
-        this.admin = new AdminClient(List.of(internal), 5_000);
+        this.pki = pki;
+        this.admin = new AdminClient(
+                List.of(internal), 5_000, pki == null ? null : issue(pki, Role.OPERATOR, "bench-operator"));
     }
 
-    /** Start etcd, PostgreSQL and a control plane with {@code extraArgs}; returns once it serves gRPC. */
+    /**
+     * Start etcd, PostgreSQL and a control plane with {@code extraArgs}, in plaintext (the
+     * benchmarks of the realm's own work); returns once it serves gRPC.
+     */
     public static BenchRealm start(final String... extraArgs) {
-        final StoreTls tls = StoreTls.make();
-        final EtcdProcess etcd = tls.startEtcd();
+        return start(false, extraArgs);
+    }
+
+    /**
+     * The same, with {@code tls}: as a realm runs by default, every process with its certificate of a
+     * CA made for the run (mutual TLS between control plane, nodes and the operator's client; Login
+     * and the nodes' game clients over TLS, see {@link #tlsCa}).
+     */
+    public static BenchRealm start(final boolean tls, final String... extraArgs) {
+        final StoreTls stores = StoreTls.make();
+        final EtcdProcess etcd = stores.startEtcd();
         PostgresProcess postgres = null;
         JavaProcess controlPlane = null;
         try {
-            postgres = tls.startPostgres();
+            final Pki pki = tls ? newPki() : null;
+            postgres = stores.startPostgres();
             final HostPort address = HostPort.parse("127.0.0.1:" + FreePorts.find());
             final HostPort internal = HostPort.parse("127.0.0.1:" + FreePorts.find());
-            final List<String> args = new ArrayList<>(tls.etcdFlags(etcd));
+            final List<String> args = new ArrayList<>(stores.etcdFlags(etcd));
             args.addAll(StoreTls.databaseFlags(postgres));
+            args.addAll(pki == null ? List.of("--insecure-plaintext") : tlsArgs(pki, Role.CONTROLPLANE, "bench-cp"));
             args.addAll(List.of(
-                    // The benchmarks measure the realm's own work; TLS is measured on its own.
-                    "--insecure-plaintext",
                     "--listen",
                     address.toString(),
                     "--internal-listen",
@@ -98,7 +114,7 @@ public final class BenchRealm implements AutoCloseable {
                     .args(args)
                     .start();
             controlPlane.awaitOutput("serving gRPC", START_DEADLINE);
-            return new BenchRealm(etcd, postgres, controlPlane, address, internal);
+            return new BenchRealm(etcd, postgres, controlPlane, address, internal, pki);
         } catch (final RuntimeException e) {
             closeQuietly(controlPlane, e);
             closeQuietly(postgres, e);
@@ -122,13 +138,12 @@ public final class BenchRealm implements AutoCloseable {
     }
 
     /**
-     * Start a node of the continent pool with room for {@code capacity} players and {@code extraArgs}
-     * (without {@code --tls-*} among them it speaks plaintext to its clients); returns once it
-     * registered, with the address of its metrics.
+     * Start a node of the continent pool with room for {@code capacity} players and {@code extraArgs},
+     * with its certificate when the realm speaks TLS; returns once it registered, with the address of
+     * its metrics.
      */
     public Node node(final String id, final int capacity, final String... extraArgs) {
         final List<String> args = new ArrayList<>(List.of(
-                "--insecure-plaintext",
                 "--node-id",
                 id,
                 "--controlplane",
@@ -153,10 +168,8 @@ public final class BenchRealm implements AutoCloseable {
                 "--client-accepts-per-second",
                 "1000000"));
         args.addAll(StoreTls.databaseFlags(postgres));
+        args.addAll(pki == null ? List.of("--insecure-plaintext") : tlsArgs(pki, Role.NODE, id));
         args.addAll(List.of(extraArgs));
-        if (args.stream().noneMatch(a -> a.startsWith("--tls-"))) {
-            args.add("--insecure-plaintext");
-        }
         final JavaProcess process = JavaProcess.builder("io.realmcluster.dataplane.NodeMain")
                 .name(id)
                 .env("REALM_DB_USER", postgres.user())
@@ -172,35 +185,39 @@ public final class BenchRealm implements AutoCloseable {
         return new Node(id, process, metrics.group(1));
     }
 
-    /**
-     * The arguments that make node {@code id} serve its game clients over TLS, with a certificate
-     * for 127.0.0.1 of this realm's CA (made on first use, in a temporary directory; see {@link #tlsCa}).
-     */
-    public List<String> clientTls(final String id) {
+    /** The realm's CA certificate, which bots trust for Login and the nodes; null when it runs in plaintext. */
+    public Path tlsCa() {
+        return pki == null ? null : pki.caCertificate();
+    }
+
+    private static Pki newPki() {
         try {
-            if (pki == null) {
-                pki = Pki.at(Files.createTempDirectory("bench-realm-pki"));
-                pki.init("bench", Pki.CA_VALIDITY);
-            }
-            final TlsFiles files = pki.issue(Role.NODE, id, List.of("127.0.0.1", "localhost"), Pki.VALIDITY);
-            return List.of(
-                    "--tls-ca",
-                    files.ca().toString(),
-                    "--tls-cert",
-                    files.certificate().toString(),
-                    "--tls-key",
-                    files.privateKey().toString());
+            final Pki pki = Pki.at(Files.createTempDirectory("bench-realm-pki"));
+            pki.init("bench", Pki.CA_VALIDITY);
+            return pki;
         } catch (final IOException e) {
-            throw new UncheckedIOException("cannot make the bench realm's certificates: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot make the bench realm's CA: " + e.getMessage(), e);
         }
     }
 
-    /** The CA certificate of {@link #clientTls}, which bots trust. */
-    public Path tlsCa() {
-        if (pki == null) {
-            throw new IllegalStateException("no node of this realm serves TLS");
+    /** {@code name}'s certificate for 127.0.0.1 in {@code role}, made now. */
+    private static TlsFiles issue(final Pki pki, final Role role, final String name) {
+        try {
+            return pki.issue(role, name, List.of("127.0.0.1", "localhost"), Pki.VALIDITY);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot issue " + name + "'s certificate: " + e.getMessage(), e);
         }
-        return pki.caCertificate();
+    }
+
+    private static List<String> tlsArgs(final Pki pki, final Role role, final String name) {
+        final TlsFiles files = issue(pki, role, name);
+        return List.of(
+                "--tls-ca",
+                files.ca().toString(),
+                "--tls-cert",
+                files.certificate().toString(),
+                "--tls-key",
+                files.privateKey().toString());
     }
 
     /** Wait until {@code node} runs {@code count} active map instances. */

@@ -3,6 +3,7 @@ package io.realmcluster.bench.cluster;
 import io.realmcluster.tools.bots.BotConfig;
 import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.bots.BotReport;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -19,8 +20,8 @@ public final class RunningFleet implements AutoCloseable {
     private final Thread thread;
     private final long startedNanos = System.nanoTime();
 
-    private RunningFleet(final BotConfig config) {
-        this.fleet = new BotFleet(config);
+    private RunningFleet(final BotConfig config, final Path loginCa) {
+        this.fleet = new BotFleet(config, loginCa);
         this.count = config.count();
         this.thread = new Thread(
                 () -> {
@@ -35,10 +36,15 @@ public final class RunningFleet implements AutoCloseable {
 
     /** Start logging the bots of {@code config} in; they play until {@link #stop()}. */
     public static RunningFleet start(final BotConfig config) {
+        return start(config, null);
+    }
+
+    /** The same, with Login over TLS trusting {@code loginCa} (null: plaintext). */
+    public static RunningFleet start(final BotConfig config, final Path loginCa) {
         if (!config.duration().isZero()) {
             throw new IllegalArgumentException("a running fleet plays until stopped: duration must be zero");
         }
-        final RunningFleet running = new RunningFleet(config);
+        final RunningFleet running = new RunningFleet(config, loginCa);
         running.thread.start();
         return running;
     }

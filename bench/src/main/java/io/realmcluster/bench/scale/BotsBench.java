@@ -98,11 +98,12 @@ public final class BotsBench implements Callable<Integer> {
             defaultValue = "plaintext",
             split = ",",
             description =
-                    "How the bots speak to the node: plaintext, tls (the node's certificate, verified by the bots), "
-                            + "or both: every run on a fresh realm for each, tls compared with plaintext (default: ${DEFAULT-VALUE}).")
+                    "How the realm speaks: plaintext, tls (as a realm runs by default: mutual TLS inside the cluster, "
+                            + "Login and the node's game clients over TLS, verified by the bots), or both: every run on a "
+                            + "fresh realm for each, tls compared with plaintext (default: ${DEFAULT-VALUE}).")
     List<Clients> clients;
 
-    /** The bots' TCP connections to the node: plaintext or TLS. */
+    /** The realm's connections, the bots' among them: plaintext or TLS. */
     enum Clients {
         plaintext,
         tls
@@ -139,12 +140,8 @@ public final class BotsBench implements Callable<Integer> {
     private void runRealm(
             final Clients transport, final TickPriority priority, final int capacity, final List<Run> runs)
             throws Exception {
-        try (BenchRealm realm = BenchRealm.start()) {
-            final List<String> nodeArgs = new ArrayList<>(List.of(priority.nodeArgs()));
-            if (transport == Clients.tls) {
-                nodeArgs.addAll(realm.clientTls("bench-node"));
-            }
-            final BenchRealm.Node node = realm.node("bench-node", capacity, nodeArgs.toArray(new String[0]));
+        try (BenchRealm realm = BenchRealm.start(transport == Clients.tls)) {
+            final BenchRealm.Node node = realm.node("bench-node", capacity, priority.nodeArgs());
             realm.awaitActive(node.id(), 2);
             priority.check(node.metrics());
             for (final int count : counts) {
@@ -155,7 +152,7 @@ public final class BotsBench implements Callable<Integer> {
                             count,
                             way,
                             priority,
-                            transport == Clients.tls ? realm.tlsCa() : null,
+                            realm.tlsCa(),
                             "Run" + (char) ('a' + runs.size())));
                     System.out.println();
                     Run.header();
@@ -243,9 +240,11 @@ public final class BotsBench implements Callable<Integer> {
             final Path tlsCa,
             final String prefix)
             throws Exception {
-        try (RunningFleet running = RunningFleet.start(fleet.fleet(cp, bots, prefix, spreadYards)
-                .withMovesOverUdp(way == Moves.udp)
-                .withNodeTls(tlsCa))) {
+        try (RunningFleet running = RunningFleet.start(
+                fleet.fleet(cp, bots, prefix, spreadYards)
+                        .withMovesOverUdp(way == Moves.udp)
+                        .withNodeTls(tlsCa),
+                tlsCa)) {
             running.awaitInWorld(Duration.ofMinutes(10));
             // The warm-up and the window are the measurement: they are waited out, not polled.
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));

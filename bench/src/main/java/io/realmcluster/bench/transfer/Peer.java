@@ -32,10 +32,11 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 /**
- * A node as far as transfers go: its own pool to the database, the real TransferService on a
- * gRPC server on loopback with one dungeon instance to take characters into, and the channel its
- * peer offers characters over; with TLS ({@code own} and {@code peer} not null) the server requires
- * a node's certificate and the channel presents the peer's, as between two real nodes.
+ * A node as far as transfers go: its own pool to the database, the real TransferService on two
+ * gRPC servers on loopback with one dungeon instance to take characters into, and the channels its
+ * peer offers characters over: one in plaintext, one over mutual TLS (the server requires a node's
+ * certificate, the channel presents the peer's, as between two real nodes), so that a run measures
+ * both side by side.
  */
 final class Peer implements AutoCloseable {
     final int index;
@@ -43,13 +44,26 @@ final class Peer implements AutoCloseable {
     final String instanceId;
     final Database database;
     final PostgresCharacterStore store;
-    final Server server;
-    final ManagedChannel channel;
-    final TransferGrpc.TransferBlockingStub offers;
-    final HealthGrpc.HealthBlockingStub health;
+    /** Offers in plaintext. */
+    final Link plaintext;
+    /** Offers over mutual TLS. */
+    final Link mutualTls;
+
     final Steps steps;
     /** The node's fixed pool for other nodes' calls. */
     private final ExecutorService calls;
+
+    /** One server of this node and the channel the peer offers over. */
+    record Link(
+            Server server,
+            ManagedChannel channel,
+            TransferGrpc.TransferBlockingStub offers,
+            HealthGrpc.HealthBlockingStub health) {
+        void close() {
+            Channels.close(channel);
+            GrpcServers.shutdown(server, 1_000);
+        }
+    }
 
     Peer(
             final int index,
@@ -81,12 +95,17 @@ final class Peer implements AutoCloseable {
                         .setEpoch(1)
                         .setState(InstanceState.INSTANCE_STATE_PENDING))
                 .build());
+        calls = TransferService.threads();
+        plaintext = link(instances, null, null);
+        mutualTls = link(instances, own, peer);
+    }
+
+    private Link link(final InstanceHost instances, final GrpcTls own, final GrpcTls peer) {
         // No client connects here: the address in the answer is never used.
         final Endpoint clients =
                 Endpoint.newBuilder().setHost("127.0.0.1").setPort(1).build();
         final HostPort listen = HostPort.parse("127.0.0.1:0");
-        calls = TransferService.threads();
-        server = GrpcServers.start(
+        final Server server = GrpcServers.start(
                 "gRPC",
                 listen,
                 GrpcTls.mutualServer(own),
@@ -106,15 +125,15 @@ final class Peer implements AutoCloseable {
                                 System::currentTimeMillis),
                         Role.NODE)));
         // The other node offers over this channel: it holds the other node's certificate.
-        channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, listen)), 30, GrpcTls.channel(peer));
-        offers = TransferGrpc.newBlockingStub(channel);
-        health = HealthGrpc.newBlockingStub(channel);
+        final ManagedChannel channel =
+                Channels.forTargets(List.of(GrpcServers.boundAddress(server, listen)), 30, GrpcTls.channel(peer));
+        return new Link(server, channel, TransferGrpc.newBlockingStub(channel), HealthGrpc.newBlockingStub(channel));
     }
 
     @Override
     public void close() {
-        Channels.close(channel);
-        GrpcServers.shutdown(server, 1_000);
+        plaintext.close();
+        mutualTls.close();
         calls.shutdownNow();
         database.close();
     }

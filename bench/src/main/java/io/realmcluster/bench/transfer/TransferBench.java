@@ -49,8 +49,9 @@ import picocli.CommandLine.Option;
  * commit point. Two nodes in this JVM, each with its own connection pool and a Stockade instance,
  * against one real PostgreSQL; characters go back and forth between them. Latency at a fixed
  * offered rate, measured from each transfer's scheduled start (a stall is counted, not hidden),
- * and throughput with K transfers at once. Side by side in the same run: the baseline of a
- * logout save on one node and a login claim on the other.
+ * and throughput with K transfers at once. Side by side in the same run: the Offer in plaintext
+ * and over mutual TLS (each node with its certificate of a CA made for the run, as nodes run by
+ * default), and the baseline of a logout save on one node and a login claim on the other.
  */
 @Command(
         name = "transfer",
@@ -70,6 +71,12 @@ public final class TransferBench implements Callable<Integer> {
     private static final double GOAL_P50_MS = 1;
     private static final double GOAL_P99_MS = 5;
     private static final double GOAL_PER_SECOND = 1_000;
+    /** Mutual TLS may cost the Offer this much of plaintext's p99. */
+    private static final double GOAL_TLS_RATIO = 1.25;
+
+    private static final String PLAINTEXT = "transfer (freeze, Offer, claim)";
+    private static final String MUTUAL_TLS = "transfer, Offer over mutual TLS";
+    private static final String BASELINE = "logout save + login claim";
 
     @Option(
             names = "--characters",
@@ -102,12 +109,6 @@ public final class TransferBench implements Callable<Integer> {
                     "Moves at once for the throughput, and most in flight at the rate (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(
-            names = "--tls",
-            description = "Offers over mutual TLS, each node with its certificate of a CA made for the run, the target "
-                    + "checking the caller is the source, as nodes run by default (default: plaintext).")
-    boolean tls;
-
     private final Queue<Traveller> idle = new ConcurrentLinkedQueue<>();
     private final Steps steps = new Steps(new Recorder(3), new Recorder(3), new Recorder(3));
 
@@ -116,13 +117,13 @@ public final class TransferBench implements Callable<Integer> {
         System.out.println(Conditions.describe());
         // The target logs every transfer at INFO: a thousand lines a second would measure the console.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(TransferService.class)).setLevel(Level.WARN);
-        final GrpcTls tlsA = tls ? nodeTls("node-a") : null;
-        final GrpcTls tlsB = tls ? nodeTls("node-b") : null;
+        final GrpcTls tlsA = nodeTls("node-a");
+        final GrpcTls tlsB = nodeTls("node-b");
         try (PostgresProcess postgres = PostgresProcess.start();
                 TickScheduler ticks = new TickScheduler(1, Throwable::printStackTrace);
                 Peer a = new Peer(0, "node-a", postgres, ticks, steps, tlsA, tlsB);
                 Peer b = new Peer(1, "node-b", postgres, ticks, steps, tlsB, tlsA)) {
-            System.out.println(tls ? "offers:     mutual TLS (ECDSA P-256, JDK provider)" : "offers:     plaintext");
+            System.out.println("offers:     plaintext and mutual TLS (ECDSA P-256, gRPC's JDK provider), in turns");
             System.out.printf(
                     "scenario:   2 nodes in this JVM (pools of %d connections and %d threads for the Offers, a Stockade "
                             + "instance each, the target's per-transfer INFO line off), %d characters going back and forth;%n"
@@ -140,13 +141,20 @@ public final class TransferBench implements Callable<Integer> {
             final Peer[] nodes = {a, b};
             enterWorld(a);
             // Both warm up before either is measured: neither is measured while the JIT compiles the other's code.
-            run(nodes, TransferBench::transfer, 0, warmupSeconds);
+            final Move plaintext = (character, from, to) -> transfer(character, from, to, to.plaintext);
+            final Move mutualTls = (character, from, to) -> transfer(character, from, to, to.mutualTls);
+            run(nodes, plaintext, 0, warmupSeconds);
+            run(nodes, mutualTls, 0, warmupSeconds);
             run(nodes, TransferBench::logoutLogin, 0, warmupSeconds);
-            final Result transfer = measure(nodes, TransferBench::transfer);
+            final Result transfer = measure(nodes, plaintext);
+            final Result secured = measure(nodes, mutualTls);
             final Result baseline = measure(nodes, TransferBench::logoutLogin);
             // What a step costs at this rate when it does nothing: the floor under each column of the breakdown.
-            run(nodes, TransferBench::floor, 0, Math.min(warmupSeconds, 2));
-            report(transfer, baseline, run(nodes, TransferBench::floor, rate, seconds));
+            final Move floor = (character, from, to) -> floor(from, to.plaintext);
+            final Move floorTls = (character, from, to) -> floor(from, to.mutualTls);
+            run(nodes, floor, 0, Math.min(warmupSeconds, 2));
+            run(nodes, floorTls, 0, Math.min(warmupSeconds, 2));
+            report(transfer, secured, baseline, run(nodes, floor, rate, seconds), run(nodes, floorTls, rate, seconds));
         }
         return 0;
     }
@@ -185,7 +193,8 @@ public final class TransferBench implements Callable<Integer> {
      * compare-and-set; a node's saver freezes in that save, not with a separate
      * {@code freezeForTransfer}), then offers it to the target, which claims it.
      */
-    private static void transfer(final Traveller character, final Peer from, final Peer to) throws Exception {
+    private static void transfer(final Traveller character, final Peer from, final Peer to, final Peer.Link link)
+            throws Exception {
         final UUID transferId = UUID.randomUUID();
         final long saveSeq = character.saveSeq + 1;
         final ClaimedCharacter claim = character.claim;
@@ -195,7 +204,7 @@ public final class TransferBench implements Callable<Integer> {
         }
         final long saved = System.nanoTime();
         from.steps.save().recordValue(saved - started);
-        final TransferAccepted accepted = to.offers
+        final TransferAccepted accepted = link.offers()
                 .withDeadlineAfter(5, TimeUnit.SECONDS)
                 .offer(TransferOffer.newBuilder()
                         .setTransferId(transferId.toString())
@@ -230,10 +239,10 @@ public final class TransferBench implements Callable<Integer> {
 
     /**
      * Not a move: one database round trip that does nothing ({@code SELECT 1} on the source's pool)
-     * and one gRPC call that does nothing (a health check on the target's channel), timed as the
+     * and one gRPC call that does nothing (a health check over {@code link}), timed as the
      * save and the Offer are. The character stays where it is.
      */
-    private static void floor(final Traveller character, final Peer from, final Peer to) throws Exception {
+    private static void floor(final Peer from, final Peer.Link link) throws Exception {
         final long started = System.nanoTime();
         try (Connection connection = from.database.connection();
                 Statement nothing = connection.createStatement()) {
@@ -241,7 +250,7 @@ public final class TransferBench implements Callable<Integer> {
         }
         final long selected = System.nanoTime();
         from.steps.save().recordValue(selected - started);
-        to.health.withDeadlineAfter(5, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
+        link.health().withDeadlineAfter(5, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
         from.steps.offer().recordValue(System.nanoTime() - selected);
     }
 
@@ -316,7 +325,8 @@ public final class TransferBench implements Callable<Integer> {
         }
     }
 
-    private void report(final Result transfer, final Result baseline, final Run floor) {
+    private void report(
+            final Result transfer, final Result secured, final Result baseline, final Run floor, final Run floorTls) {
         System.out.println();
         System.out.println(
                 "cpu us: this JVM's CPU time per move (both nodes, the sources, its ticks, JIT and GC; not PostgreSQL's)");
@@ -324,10 +334,18 @@ public final class TransferBench implements Callable<Integer> {
         System.out.printf(
                 "%-38s %8s %7s %7s %7s %7s %7s %9s %7s%n",
                 "mode", "moves/s", "p50", "p90", "p99", "p99.9", "max", "cpu us", "failed");
-        transfer.paced.printLatency("transfer (freeze, Offer, claim)");
-        baseline.paced.printLatency("logout save + login claim");
+        transfer.paced.printLatency(PLAINTEXT);
+        secured.paced.printLatency(MUTUAL_TLS);
+        baseline.paced.printLatency(BASELINE);
         System.out.printf(
-                "ratio baseline/transfer: p50 %.2fx, p99 %.2fx, p99.9 %.2fx%n",
+                "ratio mutual TLS/plaintext: p50 %.2fx, p99 %.2fx (goal <= %.2fx: %s), p99.9 %.2fx%n",
+                ratio(secured.paced, transfer.paced, 50),
+                ratio(secured.paced, transfer.paced, 99),
+                GOAL_TLS_RATIO,
+                verdict(ratio(secured.paced, transfer.paced, 99) <= GOAL_TLS_RATIO),
+                ratio(secured.paced, transfer.paced, 99.9));
+        System.out.printf(
+                "ratio baseline/transfer (plaintext): p50 %.2fx, p99 %.2fx, p99.9 %.2fx%n",
                 ratio(baseline.paced, transfer.paced, 50),
                 ratio(baseline.paced, transfer.paced, 99),
                 ratio(baseline.paced, transfer.paced, 99.9));
@@ -338,33 +356,44 @@ public final class TransferBench implements Callable<Integer> {
                         + "do nothing%n",
                 rate);
         System.out.printf("%-38s %15s %15s %15s%n", "mode", "save", "Offer trip", "claim");
-        transfer.paced.printSteps("transfer (freeze, Offer, claim)");
-        baseline.paced.printSteps("logout save + login claim");
+        transfer.paced.printSteps(PLAINTEXT);
+        secured.paced.printSteps(MUTUAL_TLS);
+        baseline.paced.printSteps(BASELINE);
         floor.printSteps("floor: SELECT 1, a health check");
+        floorTls.printSteps("floor over mutual TLS");
         System.out.println();
         System.out.printf("throughput with %d moves at once (latency in ms)%n", concurrency);
         System.out.printf("%-38s %8s %7s %7s %9s %7s%n", "mode", "moves/s", "p50", "p99", "cpu us", "failed");
-        transfer.flat.printThroughput("transfer (freeze, Offer, claim)");
-        baseline.flat.printThroughput("logout save + login claim");
-        System.out.printf("ratio transfer/baseline: %.2fx%n", transfer.flat.perSecond / baseline.flat.perSecond);
-        System.out.println();
-        final double p50 = transfer.paced.millis(50);
-        final double p99 = transfer.paced.millis(99);
+        transfer.flat.printThroughput(PLAINTEXT);
+        secured.flat.printThroughput(MUTUAL_TLS);
+        baseline.flat.printThroughput(BASELINE);
         System.out.printf(
-                "goals at %d/s: p50 <= %.0f ms %s (%.2f ms), p99 <= %.0f ms %s (%.2f ms); sustained >= %,.0f/s %s (%,.0f/s)%n",
-                rate,
-                GOAL_P50_MS,
-                verdict(p50 <= GOAL_P50_MS),
-                p50,
-                GOAL_P99_MS,
-                verdict(p99 <= GOAL_P99_MS),
-                p99,
-                GOAL_PER_SECOND,
-                verdict(transfer.flat.perSecond >= GOAL_PER_SECOND),
-                transfer.flat.perSecond);
-        for (final Run run : List.of(transfer.paced, transfer.flat, baseline.paced, baseline.flat)) {
-            if (run.firstFailure != null) {
-                System.out.println("first failure: " + run.firstFailure);
+                "ratio mutual TLS/plaintext: %.2fx; transfer/baseline: %.2fx%n",
+                secured.flat.perSecond / transfer.flat.perSecond, transfer.flat.perSecond / baseline.flat.perSecond);
+        System.out.println();
+        for (final Result each : List.of(transfer, secured)) {
+            final double p50 = each.paced.millis(50);
+            final double p99 = each.paced.millis(99);
+            System.out.printf(
+                    "goals at %d/s, %s: p50 <= %.0f ms %s (%.2f ms), p99 <= %.0f ms %s (%.2f ms); sustained >= %,.0f/s %s "
+                            + "(%,.0f/s)%n",
+                    rate,
+                    each == transfer ? "plaintext" : "mutual TLS",
+                    GOAL_P50_MS,
+                    verdict(p50 <= GOAL_P50_MS),
+                    p50,
+                    GOAL_P99_MS,
+                    verdict(p99 <= GOAL_P99_MS),
+                    p99,
+                    GOAL_PER_SECOND,
+                    verdict(each.flat.perSecond >= GOAL_PER_SECOND),
+                    each.flat.perSecond);
+        }
+        for (final Result each : List.of(transfer, secured, baseline)) {
+            for (final Run run : List.of(each.paced, each.flat)) {
+                if (run.firstFailure != null) {
+                    System.out.println("first failure: " + run.firstFailure);
+                }
             }
         }
     }
