@@ -2,6 +2,7 @@ package io.realmcluster.bench;
 
 import io.realmcluster.bench.drain.DrainBench;
 import io.realmcluster.bench.failover.FailoverBench;
+import io.realmcluster.bench.login.LoginBench;
 import io.realmcluster.bench.persist.SavesBench;
 import io.realmcluster.bench.ring.IngressBench;
 import io.realmcluster.bench.scale.BotsBench;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Command;
             SavesBench.class,
             TransferBench.class,
             DrainBench.class,
-            ClientTlsBench.class
+            ClientTlsBench.class,
+            LoginBench.class
         })
 public final class BenchMain implements Runnable {
     public static void main(final String[] args) {
@@ -35,6 +37,6 @@ public final class BenchMain implements Runnable {
     public void run() {
         throw new picocli.CommandLine.ParameterException(
                 new picocli.CommandLine(this),
-                "missing benchmark: failover, tick, ingress, bots, saves, transfer, drain or tls");
+                "missing benchmark: failover, tick, ingress, bots, saves, transfer, drain, tls or logins");
     }
 }

@@ -13,11 +13,14 @@ import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.tools.realmctl.AdminClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -97,8 +100,6 @@ public final class BenchRealm implements AutoCloseable {
                     "--metrics-listen",
                     "127.0.0.1:0",
                     "--allow-registration",
-                    "--password-iterations",
-                    "1000",
                     "--token-key-file",
                     TOKEN_KEYS.resolve(TokenKeyFiles.PRIVATE_KEY).toString(),
                     // The bots log in and register from one address.
@@ -106,6 +107,10 @@ public final class BenchRealm implements AutoCloseable {
                     "1000000",
                     "--registrations-per-ip",
                     "1000000"));
+            if (!List.of(extraArgs).contains("--password-iterations")) {
+                // Thousands of bots register at once: a cheap hash unless a benchmark measures the real one.
+                args.addAll(List.of("--password-iterations", "1000"));
+            }
             args.addAll(List.of(extraArgs));
             controlPlane = JavaProcess.builder("io.realmcluster.controlplane.ControlPlaneMain")
                     .name("bench-cp")
@@ -183,6 +188,49 @@ public final class BenchRealm implements AutoCloseable {
         }
         process.awaitOutput("registered with control plane", START_DEADLINE);
         return new Node(id, process, metrics.group(1));
+    }
+
+    /** The control plane's process id. */
+    public long controlPlanePid() {
+        return controlPlane.pid();
+    }
+
+    /** CPU time process {@code pid} has used so far (ns), as the operating system counts it. */
+    public static long cpuNanos(final long pid) {
+        return ProcessHandle.of(pid)
+                .flatMap(process -> process.info().totalCpuDuration())
+                .orElseThrow(() -> new IllegalStateException("no CPU time for process " + pid))
+                .toNanos();
+    }
+
+    /**
+     * CPU time of process {@code pid}'s threads so far (ns, at the kernel's 10 ms resolution), summed by
+     * what the thread is: its name up to the first digit or dash-digit (e.g. {@code login-hashing},
+     * {@code grpc-public-io}, {@code C2 CompilerThread}); empty where /proc is not there.
+     */
+    public static Map<String, Long> cpuNanosByThread(final long pid) {
+        final Map<String, Long> byKind = new TreeMap<>();
+        final Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+            for (final Path thread : threads) {
+                final String stat;
+                try {
+                    stat = Files.readString(thread.resolve("stat"));
+                } catch (final IOException e) {
+                    continue; // the thread ended
+                }
+                final int open = stat.indexOf('(');
+                final int close = stat.lastIndexOf(')');
+                final String[] fields = stat.substring(close + 2).split(" ");
+                // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+                final long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                final String kind = stat.substring(open + 1, close).replaceAll("[-#]?[0-9].*$", "");
+                byKind.merge(kind, ticks * 10_000_000L, Long::sum);
+            }
+        } catch (final IOException e) {
+            return Map.of();
+        }
+        return byKind;
     }
 
     /** The realm's CA certificate, which bots trust for Login and the nodes; null when it runs in plaintext. */

@@ -123,7 +123,8 @@ public final class TransferBench implements Callable<Integer> {
                 TickScheduler ticks = new TickScheduler(1, Throwable::printStackTrace);
                 Peer a = new Peer(0, "node-a", postgres, ticks, steps, tlsA, tlsB);
                 Peer b = new Peer(1, "node-b", postgres, ticks, steps, tlsB, tlsA)) {
-            System.out.println("offers:     plaintext and mutual TLS (ECDSA P-256, gRPC's JDK provider), in turns");
+            System.out.println(
+                    "offers:     plaintext and mutual TLS (ECDSA P-256 certificates of a CA made for the run), in turns");
             System.out.printf(
                     "scenario:   2 nodes in this JVM (pools of %d connections and %d threads for the Offers, a Stockade "
                             + "instance each, the target's per-transfer INFO line off), %d characters going back and forth;%n"
