@@ -1,12 +1,18 @@
 package io.realmcluster.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.realmcluster.processes.ScriptProcess;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.common.cli.StartupException;
+import io.realmcluster.common.tls.TlsFiles;
+import io.realmcluster.controlplane.etcd.EtcdStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -83,6 +89,30 @@ class LocalClusterIT {
                     .start();
             assertThat(realmctl.waitForExit(Duration.ofSeconds(60))).isZero();
             assertThat(realmctl.output()).contains("\"node_id\": \"node-1\"", "\"node_id\": \"node-2\"");
+
+            // etcd has a CA of its own: the control plane's etcd certificate opens it, a node's certificate does not.
+            final List<URI> etcd = List.of(URI.create("https://127.0.0.1:" + (2479 + offset)));
+            final Path etcdCa = pki.resolve("etcd").resolve("ca.crt");
+            try (EtcdStore allowed = EtcdStore.connect(
+                    etcd,
+                    new TlsFiles(
+                            etcdCa,
+                            pki.resolve("etcd").resolve("controlplane-cp-1.crt"),
+                            pki.resolve("etcd").resolve("controlplane-cp-1.key")),
+                    Duration.ofSeconds(10),
+                    new PrometheusRegistry())) {
+                assertThat(allowed.describeEndpoints()).contains(Integer.toString(2479 + offset));
+            }
+            assertThatThrownBy(() -> EtcdStore.connect(
+                                    etcd,
+                                    new TlsFiles(
+                                            etcdCa,
+                                            pki.resolve("node-node-1.crt"),
+                                            pki.resolve("node-node-1.key")),
+                                    Duration.ofSeconds(5),
+                                    new PrometheusRegistry())
+                            .close())
+                    .isInstanceOf(StartupException.class);
 
             if (stop == Stop.SIGTERM) {
                 cluster.terminate();

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -138,7 +139,7 @@ public final class LocalCluster implements Callable<Integer> {
                         },
                         "local-cluster-shutdown"));
 
-        final TlsFiles etcdCertificate = pki.files(Role.SERVER, "etcd");
+        final TlsFiles etcdCertificate = pki.etcdServer();
         final TlsFiles postgresCertificate = pki.files(Role.SERVER, "postgres");
         out.println("local-cluster: starting etcd on 127.0.0.1:" + ports.etcdClient() + " (TLS, data in "
                 + run.resolve("etcd") + ")");
@@ -177,7 +178,11 @@ public final class LocalCluster implements Callable<Integer> {
                 run,
                 env,
                 withTls(
-                        pki.args(Role.CONTROLPLANE, LocalPki.CONTROLPLANE),
+                        // Its certificate of the realm's CA, and the one etcd's own CA gave it for etcd.
+                        Stream.concat(
+                                        pki.args(Role.CONTROLPLANE, LocalPki.CONTROLPLANE).stream(),
+                                        pki.etcdClientArgs().stream())
+                                .toList(),
                         home.resolve("bin/controlplane").toString(),
                         "--id",
                         LocalPki.CONTROLPLANE,
