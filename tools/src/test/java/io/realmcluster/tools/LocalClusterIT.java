@@ -3,16 +3,16 @@ package io.realmcluster.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.realmcluster.processes.ScriptProcess;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.controlplane.etcd.EtcdStore;
+import io.realmcluster.processes.ScriptProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -106,9 +106,7 @@ class LocalClusterIT {
             assertThatThrownBy(() -> EtcdStore.connect(
                                     etcd,
                                     new TlsFiles(
-                                            etcdCa,
-                                            pki.resolve("node-node-1.crt"),
-                                            pki.resolve("node-node-1.key")),
+                                            etcdCa, pki.resolve("node-node-1.crt"), pki.resolve("node-node-1.key")),
                                     Duration.ofSeconds(5),
                                     new PrometheusRegistry())
                             .close())
