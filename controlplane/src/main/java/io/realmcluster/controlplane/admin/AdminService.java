@@ -2,6 +2,8 @@ package io.realmcluster.controlplane.admin;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.realmcluster.common.log.LogSafe;
+import io.realmcluster.controlplane.battleground.BattlegroupStore;
 import io.realmcluster.controlplane.catalog.MapCatalog;
 import io.realmcluster.controlplane.characters.InvariantChecker;
 import io.realmcluster.controlplane.election.ControlPlanes;
@@ -17,16 +19,20 @@ import io.realmcluster.controlplane.placement.ClusterView;
 import io.realmcluster.controlplane.placement.InstanceMoves;
 import io.realmcluster.proto.v1.Account;
 import io.realmcluster.proto.v1.AdminGrpc;
+import io.realmcluster.proto.v1.Battlegroup;
 import io.realmcluster.proto.v1.Catalog;
 import io.realmcluster.proto.v1.Character;
 import io.realmcluster.proto.v1.CheckInvariantsRequest;
 import io.realmcluster.proto.v1.CreateAccountRequest;
 import io.realmcluster.proto.v1.CreateCharacterRequest;
+import io.realmcluster.proto.v1.DeleteBattlegroupRequest;
 import io.realmcluster.proto.v1.DrainNodeRequest;
 import io.realmcluster.proto.v1.GetCatalogRequest;
 import io.realmcluster.proto.v1.GetNodeRequest;
 import io.realmcluster.proto.v1.InstanceMove;
 import io.realmcluster.proto.v1.InvariantReport;
+import io.realmcluster.proto.v1.ListBattlegroupsRequest;
+import io.realmcluster.proto.v1.ListBattlegroupsResponse;
 import io.realmcluster.proto.v1.ListControlPlanesRequest;
 import io.realmcluster.proto.v1.ListControlPlanesResponse;
 import io.realmcluster.proto.v1.ListMapInstancesRequest;
@@ -37,6 +43,7 @@ import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MoveInstanceRequest;
 import io.realmcluster.proto.v1.NodeState;
 import io.realmcluster.proto.v1.NodeStatus;
+import io.realmcluster.proto.v1.PutBattlegroupRequest;
 import io.realmcluster.proto.v1.SetNodeSchedulableRequest;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -58,6 +65,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     private final AccountStore accounts;
     private final CharacterRoster characters;
     private final InvariantChecker invariants;
+    private final BattlegroupStore battlegroups;
 
     /** {@code accounts}, {@code characters} and {@code invariants} are null on a replica without a database. */
     public AdminService(
@@ -73,6 +81,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         this.keys = keys;
         this.view = view;
         this.assignments = new AssignmentStore(store, keys);
+        this.battlegroups = new BattlegroupStore(store, keys);
         this.catalog = catalog;
         this.controlPlanes = controlPlanes;
         this.accounts = accounts;
@@ -92,6 +101,52 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                 throw Status.UNAVAILABLE
                         .withDescription("the character database failed: " + e.getMessage())
                         .asRuntimeException();
+            }
+        });
+    }
+
+    @Override
+    public void putBattlegroup(final PutBattlegroupRequest request, final StreamObserver<Battlegroup> response) {
+        answer(response, () -> {
+            for (final String realm : request.getBattlegroup().getRealmsList()) {
+                if (!catalog.servesRealm(realm)) {
+                    throw Status.INVALID_ARGUMENT
+                            .withDescription("unknown realm '" + LogSafe.safe(realm) + "'; this control plane serves "
+                                    + catalog.realms())
+                            .asRuntimeException();
+                }
+            }
+            try {
+                return battlegroups.put(request.getBattlegroup());
+            } catch (final BattlegroupStore.Refused e) {
+                throw (e.conflict() ? Status.FAILED_PRECONDITION : Status.INVALID_ARGUMENT)
+                        .withDescription(e.getMessage())
+                        .asRuntimeException();
+            }
+        });
+    }
+
+    @Override
+    public void listBattlegroups(
+            final ListBattlegroupsRequest request, final StreamObserver<ListBattlegroupsResponse> response) {
+        answer(
+                response,
+                () -> ListBattlegroupsResponse.newBuilder()
+                        .addAllBattlegroups(battlegroups.list())
+                        .build());
+    }
+
+    @Override
+    public void deleteBattlegroup(final DeleteBattlegroupRequest request, final StreamObserver<Battlegroup> response) {
+        answer(response, () -> {
+            try {
+                return battlegroups
+                        .delete(request.getName())
+                        .orElseThrow(() -> Status.NOT_FOUND
+                                .withDescription("no battlegroup '" + LogSafe.safe(request.getName()) + "'")
+                                .asRuntimeException());
+            } catch (final BattlegroupStore.Refused e) {
+                throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
             }
         });
     }

@@ -60,6 +60,20 @@ public final class Keys {
         return bytes(root + "move-status/" + instanceId);
     }
 
+    /** A battlegroup's definition, written by operators. */
+    public ByteSequence battlegroup(final String name) {
+        return bytes(root + "battlegroups/" + name);
+    }
+
+    public ByteSequence battlegroups() {
+        return bytes(root + "battlegroups/");
+    }
+
+    /** The battlegroup a realm is in: one key per realm, so that no realm joins two at once. */
+    public ByteSequence battlegroupOf(final String realm) {
+        return bytes(root + "battlegroup-of/" + realm);
+    }
+
     public ByteSequence cordon(final String nodeId) {
         return bytes(root + "cordons/" + nodeId);
     }

@@ -10,15 +10,19 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.proto.v1.Account;
 import io.realmcluster.proto.v1.AdminGrpc;
+import io.realmcluster.proto.v1.Battlegroup;
 import io.realmcluster.proto.v1.Catalog;
 import io.realmcluster.proto.v1.Character;
 import io.realmcluster.proto.v1.CheckInvariantsRequest;
 import io.realmcluster.proto.v1.CreateAccountRequest;
 import io.realmcluster.proto.v1.CreateCharacterRequest;
+import io.realmcluster.proto.v1.DeleteBattlegroupRequest;
 import io.realmcluster.proto.v1.DrainNodeRequest;
 import io.realmcluster.proto.v1.GetCatalogRequest;
 import io.realmcluster.proto.v1.GetNodeRequest;
 import io.realmcluster.proto.v1.InvariantReport;
+import io.realmcluster.proto.v1.ListBattlegroupsRequest;
+import io.realmcluster.proto.v1.ListBattlegroupsResponse;
 import io.realmcluster.proto.v1.ListControlPlanesRequest;
 import io.realmcluster.proto.v1.ListControlPlanesResponse;
 import io.realmcluster.proto.v1.ListMapInstancesRequest;
@@ -28,6 +32,7 @@ import io.realmcluster.proto.v1.ListNodesResponse;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MoveInstanceRequest;
 import io.realmcluster.proto.v1.NodeStatus;
+import io.realmcluster.proto.v1.PutBattlegroupRequest;
 import io.realmcluster.proto.v1.SetNodeSchedulableRequest;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +58,34 @@ public final class AdminClient implements AutoCloseable {
         this.timeoutMillis = timeoutMillis;
         this.tls = GrpcTls.orPlaintext(tls);
         this.channel = Channels.forTargets(targets, 30, GrpcTls.channel(this.tls));
+    }
+
+    /** Create or replace battlegroup {@code name} with {@code realms}. */
+    public Battlegroup putBattlegroup(final String name, final List<String> realms) {
+        try {
+            return stub().putBattlegroup(PutBattlegroupRequest.newBuilder()
+                    .setBattlegroup(Battlegroup.newBuilder().setName(name).addAllRealms(realms))
+                    .build());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public ListBattlegroupsResponse listBattlegroups() {
+        try {
+            return stub().listBattlegroups(ListBattlegroupsRequest.getDefaultInstance());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public Battlegroup deleteBattlegroup(final String name) {
+        try {
+            return stub().deleteBattlegroup(
+                            DeleteBattlegroupRequest.newBuilder().setName(name).build());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
     }
 
     public ListNodesResponse listNodes() {

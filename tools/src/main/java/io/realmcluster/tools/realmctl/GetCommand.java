@@ -1,7 +1,9 @@
 package io.realmcluster.tools.realmctl;
 
+import io.realmcluster.proto.v1.Battlegroup;
 import io.realmcluster.proto.v1.Catalog;
 import io.realmcluster.proto.v1.ControlPlaneReplica;
+import io.realmcluster.proto.v1.ListBattlegroupsResponse;
 import io.realmcluster.proto.v1.ListControlPlanesResponse;
 import io.realmcluster.proto.v1.ListMapInstancesResponse;
 import io.realmcluster.proto.v1.ListNodesResponse;
@@ -19,12 +21,13 @@ import picocli.CommandLine.ParentCommand;
 @Command(
         name = "get",
         mixinStandardHelpOptions = true,
-        description = "List resources: nodes, maps, catalog, controlplanes.",
+        description = "List resources: nodes, maps, catalog, controlplanes, battlegroups.",
         subcommands = {
             GetCommand.Nodes.class,
             GetCommand.Maps.class,
             GetCommand.CatalogCommand.class,
-            GetCommand.ControlPlanes.class
+            GetCommand.ControlPlanes.class,
+            GetCommand.Battlegroups.class
         })
 final class GetCommand implements Runnable {
     @ParentCommand
@@ -41,7 +44,7 @@ final class GetCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(
-                new picocli.CommandLine(this), "missing resource: nodes, maps, catalog or controlplanes");
+                new picocli.CommandLine(this), "missing resource: nodes, maps, catalog, controlplanes or battlegroups");
     }
 
     AdminClient client() {
@@ -107,6 +110,37 @@ final class GetCommand implements Runnable {
                 return 0;
             }
             MapTable.print(response.getInstancesList(), loads, out);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "battlegroups",
+            aliases = "battlegroup",
+            mixinStandardHelpOptions = true,
+            description = "The battlegroups: realms whose players meet in battlegrounds.")
+    static final class Battlegroups implements Callable<Integer> {
+        @ParentCommand
+        GetCommand get;
+
+        @Override
+        public Integer call() {
+            final ListBattlegroupsResponse response;
+            try (AdminClient client = get.client()) {
+                response = client.listBattlegroups();
+            }
+            final PrintStream out = System.out;
+            if (get.output == Output.JSON) {
+                out.println(Output.json(response));
+            } else if (response.getBattlegroupsCount() == 0) {
+                out.println("No battlegroups.");
+            } else {
+                final Table table = new Table("BATTLEGROUP", "REALMS");
+                for (final Battlegroup group : response.getBattlegroupsList()) {
+                    table.row(group.getName(), String.join(",", group.getRealmsList()));
+                }
+                table.print(out);
+            }
             return 0;
         }
     }

@@ -27,6 +27,8 @@ import picocli.CommandLine.ScopeType;
             MoveCommand.Drain.class,
             MoveCommand.class,
             CheckCommand.class,
+            BattlegroupCommand.Set.class,
+            BattlegroupCommand.Delete.class,
             TokenKeyCommand.class,
             PkiCommand.class
         },
