@@ -74,6 +74,25 @@ public final class Keys {
         return bytes(root + "battlegroup-of/" + realm);
     }
 
+    /** A battleground queue's ticket, written by the leader. */
+    public ByteSequence queueTicket(final String ticketId) {
+        return bytes(root + "queue/tickets/" + ticketId);
+    }
+
+    public ByteSequence queueTickets() {
+        return bytes(root + "queue/tickets/");
+    }
+
+    /** The ticket a character holds for one battleground (its value is the ticket id). */
+    public ByteSequence queuedFor(final String realm, final long characterId, final int battleground) {
+        return bytes(root + "queue/by-character/" + realm + "/" + characterId + "/" + battleground);
+    }
+
+    /** Every ticket a character holds, one key per battleground. */
+    public ByteSequence queuedBy(final String realm, final long characterId) {
+        return bytes(root + "queue/by-character/" + realm + "/" + characterId + "/");
+    }
+
     public ByteSequence cordon(final String nodeId) {
         return bytes(root + "cordons/" + nodeId);
     }
