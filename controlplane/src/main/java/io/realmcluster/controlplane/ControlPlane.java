@@ -161,7 +161,7 @@ public final class ControlPlane implements AutoCloseable {
                                     new PlacementService(catalog, controller, forwarder, view),
                                     Role.NODE,
                                     Role.CONTROLPLANE)),
-                    PlacementService.interceptor());
+                    LeaderForwarder.interceptor());
             internalAddress = GrpcServers.boundAddress(internalServer, config.internalListen());
             publicCalls = new CallPool("grpc-public", PUBLIC_THREADS, PUBLIC_QUEUE);
             publicServer = GrpcServers.start(

@@ -97,6 +97,11 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         return leadership != null;
     }
 
+    /** This replica's leadership, the fence of every write the leader makes; null while it does not lead. */
+    public Leadership leadership() {
+        return leadership;
+    }
+
     @Override
     public void elected(final Leadership won) {
         leadership = won;

@@ -1,11 +1,6 @@
 package io.realmcluster.controlplane.placement;
 
 import io.grpc.Context;
-import io.grpc.Contexts;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -31,24 +26,6 @@ import java.util.regex.Pattern;
 public final class PlacementService extends PlacementGrpc.PlacementImplBase {
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
     private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
-    /** Who forwarded the current call, from {@link LeaderForwarder#FORWARDED}; set by {@link #interceptor()}. */
-    private static final Context.Key<String> FORWARDED_BY = Context.key("realm-forwarded-by");
-
-    /** Puts the forwarding mark of incoming calls into their context. */
-    public static ServerInterceptor interceptor() {
-        return new ServerInterceptor() {
-            @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(
-                    final ServerCall<Q, R> call, final Metadata headers, final ServerCallHandler<Q, R> next) {
-                final String forwardedBy = headers.get(LeaderForwarder.FORWARDED);
-                if (forwardedBy == null) {
-                    return next.startCall(call, headers);
-                }
-                return Contexts.interceptCall(
-                        Context.current().withValue(FORWARDED_BY, forwardedBy), call, headers, next);
-            }
-        };
-    }
 
     private final MapCatalog catalog;
     private final PlacementController controller;
@@ -167,13 +144,7 @@ public final class PlacementService extends PlacementGrpc.PlacementImplBase {
                 ? DEFAULT_DEADLINE.toMillis()
                 : Math.max(1, Context.current().getDeadline().timeRemaining(TimeUnit.MILLISECONDS));
         if (!controller.isLeader()) {
-            final String forwardedBy = FORWARDED_BY.get();
-            if (forwardedBy != null) {
-                throw Status.UNAVAILABLE
-                        .withDescription("control plane " + forwardedBy
-                                + " forwarded this to a replica that no longer leads; retry")
-                        .asRuntimeException();
-            }
+            LeaderForwarder.refuseIfForwarded();
             return forwarder.createInstance(request, deadlineMs);
         }
         try {

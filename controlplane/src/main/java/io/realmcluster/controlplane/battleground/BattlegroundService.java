@@ -1,0 +1,232 @@
+package io.realmcluster.controlplane.battleground;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.realmcluster.common.log.LogSafe;
+import io.realmcluster.controlplane.election.Leadership;
+import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
+import io.realmcluster.controlplane.etcd.NotLeaderException;
+import io.realmcluster.controlplane.placement.LeaderForwarder;
+import io.realmcluster.proto.v1.BattlegroundType;
+import io.realmcluster.proto.v1.BattlegroundsGrpc;
+import io.realmcluster.proto.v1.Faction;
+import io.realmcluster.proto.v1.JoinQueueRequest;
+import io.realmcluster.proto.v1.JoinQueueResponse;
+import io.realmcluster.proto.v1.LeaveQueueRequest;
+import io.realmcluster.proto.v1.LeaveQueueResponse;
+import io.realmcluster.proto.v1.QueuePlace;
+import io.realmcluster.proto.v1.QueueStatusRequest;
+import io.realmcluster.proto.v1.QueueStatusResponse;
+import io.realmcluster.proto.v1.QueueTicket;
+import io.realmcluster.proto.v1.QueuedPlayer;
+import io.realmcluster.proto.v1.SetAwayRequest;
+import io.realmcluster.proto.v1.SetAwayResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The queues' gRPC face for nodes. Any replica answers; writes happen on the leader (a follower
+ * forwards them once), each fenced by its leadership. A join is checked here against what the
+ * queue's store cannot know: every member's realm in one battlegroup, one faction, and the
+ * battleground's own rules ({@code rules}: levels, brackets, Deserter, solo-only), which also give
+ * the ticket its bracket.
+ */
+public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsImplBase {
+    private static final Duration FORWARD_DEADLINE = Duration.ofSeconds(5);
+
+    /** The battleground's rules for a ticket: its bracket's lowest level, or the reason it may not join. */
+    public interface JoinRules extends Function<QueueTicket, JoinRules.Verdict> {
+        /** Either a bracket or a refusal. */
+        record Verdict(int bracket, String refusal) {
+            public static Verdict bracket(final int lowestLevel) {
+                return new Verdict(lowestLevel, null);
+            }
+
+            public static Verdict refused(final String reason) {
+                return new Verdict(0, reason);
+            }
+        }
+    }
+
+    private final QueueStore queue;
+    private final BattlegroupStore battlegroups;
+    private final Supplier<Leadership> leadership;
+    private final LeaderForwarder forwarder;
+    private final JoinRules rules;
+
+    /** {@code leadership}: this replica's, null while it does not lead. */
+    public BattlegroundService(
+            final QueueStore queue,
+            final BattlegroupStore battlegroups,
+            final Supplier<Leadership> leadership,
+            final LeaderForwarder forwarder,
+            final JoinRules rules) {
+        this.queue = queue;
+        this.battlegroups = battlegroups;
+        this.leadership = leadership;
+        this.forwarder = forwarder;
+        this.rules = rules;
+    }
+
+    @Override
+    public void joinQueue(final JoinQueueRequest request, final StreamObserver<JoinQueueResponse> response) {
+        answer(response, () -> {
+            final Leadership leader = leadership.get();
+            if (leader == null) {
+                return forward("queue the player", stub -> stub.joinQueue(request));
+            }
+            final QueueTicket checked = check(request.getTicket());
+            final QueueStore.Joined joined;
+            try {
+                joined = queue.join(leader, checked);
+            } catch (final QueueStore.Refused e) {
+                throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
+            }
+            return JoinQueueResponse.newBuilder()
+                    .setTicket(joined.ticket())
+                    .setCreated(joined.created())
+                    .build();
+        });
+    }
+
+    @Override
+    public void leaveQueue(final LeaveQueueRequest request, final StreamObserver<LeaveQueueResponse> response) {
+        answer(response, () -> {
+            final Leadership leader = leadership.get();
+            if (leader == null) {
+                return forward("take the player out of the queue", stub -> stub.leaveQueue(request));
+            }
+            return LeaveQueueResponse.newBuilder()
+                    .setWasQueued(queue.leave(
+                            leader, request.getRealm(), request.getCharacterId(), request.getBattlegroundValue()))
+                    .build();
+        });
+    }
+
+    @Override
+    public void setAway(final SetAwayRequest request, final StreamObserver<SetAwayResponse> response) {
+        answer(response, () -> {
+            final Leadership leader = leadership.get();
+            if (leader == null) {
+                return forward("mark the player away", stub -> stub.setAway(request));
+            }
+            return SetAwayResponse.newBuilder()
+                    .setTickets(queue.markAway(leader, request.getRealm(), request.getCharacterId(), request.getAway())
+                            .size())
+                    .build();
+        });
+    }
+
+    /** Read on any replica: etcd holds the queue. */
+    @Override
+    public void queueStatus(final QueueStatusRequest request, final StreamObserver<QueueStatusResponse> response) {
+        answer(response, () -> {
+            final List<QueueTicket> all = queue.tickets();
+            final QueueStatusResponse.Builder places = QueueStatusResponse.newBuilder();
+            for (final QueueTicket mine : queue.ticketsOf(request.getRealm(), request.getCharacterId())) {
+                final List<QueueTicket> line =
+                        all.stream().filter(t -> sameQueue(t, mine)).toList();
+                int position = 1;
+                for (final QueueTicket ahead : line) {
+                    if (ahead.getTicketId().equals(mine.getTicketId())) {
+                        break;
+                    }
+                    if (ahead.getFaction() == mine.getFaction()) {
+                        position++;
+                    }
+                }
+                places.addPlaces(QueuePlace.newBuilder()
+                        .setTicket(mine)
+                        .setPosition(position)
+                        .setWaiting(line.size()));
+            }
+            return places.build();
+        });
+    }
+
+    /**
+     * The ticket as the queue keeps it: members all of one faction and of realms of one
+     * battlegroup, the battleground's rules met; the battlegroup and bracket filled in.
+     */
+    private QueueTicket check(final QueueTicket ticket) {
+        if (ticket.getMembersCount() == 0) {
+            throw refused("a ticket needs at least one player");
+        }
+        if (ticket.getBattleground() == BattlegroundType.BATTLEGROUND_TYPE_UNSPECIFIED
+                || ticket.getBattleground() == BattlegroundType.UNRECOGNIZED) {
+            throw refused("no such battleground");
+        }
+        String battlegroup = null;
+        Faction faction = null;
+        for (final QueuedPlayer member : ticket.getMembersList()) {
+            final Optional<String> group = battlegroups.of(member.getRealm());
+            if (group.isEmpty()) {
+                throw refused("realm " + LogSafe.safe(member.getRealm()) + " is in no battlegroup");
+            }
+            if (battlegroup != null && !battlegroup.equals(group.get())) {
+                throw refused(QueueStore.displayName(member) + " is of another battlegroup (" + group.get() + ")");
+            }
+            battlegroup = group.get();
+            if (member.getFaction() == Faction.FACTION_UNSPECIFIED || member.getFaction() == Faction.UNRECOGNIZED) {
+                throw refused(QueueStore.displayName(member) + " has no faction");
+            }
+            if (faction != null && faction != member.getFaction()) {
+                throw refused("a group queues as one faction; " + QueueStore.displayName(member) + " is of the other");
+            }
+            faction = member.getFaction();
+        }
+        final QueueTicket placed = ticket.toBuilder()
+                .setBattlegroup(battlegroup)
+                .setFaction(faction)
+                .build();
+        final JoinRules.Verdict verdict = rules.apply(placed);
+        if (verdict.refusal() != null) {
+            throw refused(verdict.refusal());
+        }
+        return placed.toBuilder().setBracket(verdict.bracket()).build();
+    }
+
+    private static boolean sameQueue(final QueueTicket a, final QueueTicket b) {
+        return a.getBattlegroup().equals(b.getBattlegroup())
+                && a.getBattleground() == b.getBattleground()
+                && a.getBracket() == b.getBracket();
+    }
+
+    private <R> R forward(final String what, final Function<BattlegroundsGrpc.BattlegroundsBlockingStub, R> call) {
+        LeaderForwarder.refuseIfForwarded();
+        return forwarder.forward(
+                what,
+                channel -> call.apply(BattlegroundsGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(FORWARD_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)));
+    }
+
+    private static StatusRuntimeException refused(final String reason) {
+        return Status.FAILED_PRECONDITION.withDescription(reason).asRuntimeException();
+    }
+
+    /** Run a call's body, turning etcd's and leadership's failures into statuses a node can retry on. */
+    private static <T> void answer(final StreamObserver<T> response, final Supplier<T> body) {
+        final T result;
+        try {
+            result = body.get();
+        } catch (final StatusRuntimeException e) {
+            response.onError(e);
+            return;
+        } catch (final NotLeaderException e) {
+            response.onError(Status.UNAVAILABLE
+                    .withDescription("this control plane lost its leadership; retry")
+                    .asRuntimeException());
+            return;
+        } catch (final EtcdUnavailableException e) {
+            response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        response.onNext(result);
+        response.onCompleted();
+    }
+}
