@@ -35,6 +35,15 @@ public final class ClientMessages {
         void logout();
 
         void ping(long nonce);
+
+        /** QUEUE_JOIN; a handler that serves no battlegrounds ignores it. */
+        default void queueJoin(int battleground) {}
+
+        /** QUEUE_LEAVE. */
+        default void queueLeave(int battleground) {}
+
+        /** QUEUE_STATUS_REQUEST. */
+        default void queueStatusRequest() {}
     }
 
     private ClientMessages() {}
@@ -119,11 +128,45 @@ public final class ClientMessages {
                 }
                 handler.logout();
             }
+            case QUEUE_JOIN, QUEUE_LEAVE -> {
+                if (length != QUEUE_REQUEST_LENGTH) {
+                    return FrameError.BAD_LENGTH;
+                }
+                final int battleground = buffer.getByte(offset + QUEUE_BATTLEGROUND) & 0xFF;
+                if (buffer.getByte(offset) == QUEUE_JOIN) {
+                    handler.queueJoin(battleground);
+                } else {
+                    handler.queueLeave(battleground);
+                }
+            }
+            case QUEUE_STATUS_REQUEST -> {
+                if (length != 1) {
+                    return FrameError.BAD_LENGTH;
+                }
+                handler.queueStatusRequest();
+            }
             default -> {
                 return FrameError.UNKNOWN_OPCODE;
             }
         }
         return null;
+    }
+
+    /** QUEUE_JOIN or QUEUE_LEAVE ({@code opcode}) for {@code battleground}; returns the body's length. */
+    public static int queueRequest(
+            final MutableDirectBuffer b, final int o, final byte opcode, final int battleground) {
+        if (opcode != QUEUE_JOIN && opcode != QUEUE_LEAVE) {
+            throw new IllegalArgumentException("not a queue request: " + opcode);
+        }
+        b.putByte(o, opcode);
+        b.putByte(o + QUEUE_BATTLEGROUND, (byte) battleground);
+        return QUEUE_REQUEST_LENGTH;
+    }
+
+    /** QUEUE_STATUS_REQUEST; returns the body's length. */
+    public static int queueStatusRequest(final MutableDirectBuffer b, final int o) {
+        b.putByte(o, QUEUE_STATUS_REQUEST);
+        return 1;
     }
 
     /** A u8-length-prefixed text field that must fill the rest of the body, 1..max bytes. */

@@ -35,6 +35,12 @@ public final class ClientProtocol {
     public static final byte PING = 0x08;
     /** HELLO on a second connection, to the node the client's map is moving to (after STANDBY): it waits there. */
     public static final byte STANDBY_HELLO = 0x09;
+    /** Join a battleground's queue: battleground u8 (the proto's BattlegroundType number). */
+    public static final byte QUEUE_JOIN = 0x0A;
+    /** Leave a battleground's queue: battleground u8. */
+    public static final byte QUEUE_LEAVE = 0x0B;
+    /** Ask for the player's queues (answered QUEUE_STATUS): no fields. */
+    public static final byte QUEUE_STATUS_REQUEST = 0x0C;
 
     // Node to client.
     public static final byte WELCOME = (byte) 0x81;
@@ -49,6 +55,30 @@ public final class ClientProtocol {
     public static final byte PONG = (byte) 0x8A;
     /** The client's map is moving to another node: connect there now (STANDBY_HELLO) and keep playing here. */
     public static final byte STANDBY = (byte) 0x8B;
+    /** The player's queues: count u8, then per queue battleground u8, position u16, waiting u16. */
+    public static final byte QUEUE_STATUS = (byte) 0x8C;
+    /** A queue request refused: battleground u8, reason length u8, reason (ASCII). */
+    public static final byte QUEUE_REFUSED = (byte) 0x8D;
+
+    // QUEUE_JOIN and QUEUE_LEAVE: battleground u8.
+    public static final int QUEUE_BATTLEGROUND = 1;
+    public static final int QUEUE_REQUEST_LENGTH = 2;
+
+    // QUEUE_STATUS: count u8, then records of battleground u8, position u16, waiting u16.
+    public static final int QUEUE_STATUS_COUNT = 1;
+    public static final int QUEUE_STATUS_PLACES = 2;
+    public static final int QUEUE_PLACE_BATTLEGROUND = 0;
+    public static final int QUEUE_PLACE_POSITION = 1;
+    public static final int QUEUE_PLACE_WAITING = 3;
+    public static final int QUEUE_PLACE_LENGTH = 5;
+    /** At most this many places in one QUEUE_STATUS (a player is in three queues at most). */
+    public static final int MAX_QUEUE_PLACES = 3;
+
+    // QUEUE_REFUSED: battleground u8, reason length u8, reason.
+    public static final int REFUSED_BATTLEGROUND = 1;
+    public static final int REFUSED_TEXT_LENGTH = 2;
+    public static final int REFUSED_TEXT = 3;
+    public static final int MAX_REFUSAL = 200;
 
     // HELLO and STANDBY_HELLO: version u16, token length u16, token.
     public static final int HELLO_VERSION = 1;

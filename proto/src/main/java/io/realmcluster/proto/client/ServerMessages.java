@@ -53,6 +53,15 @@ public final class ServerMessages {
         void disconnect(DisconnectReason reason, String text);
 
         void pong(long nonce);
+
+        /**
+         * QUEUE_STATUS: {@code count} places of {@link ClientProtocol#QUEUE_PLACE_LENGTH} bytes from
+         * {@code placesOffset} (battleground u8, position u16, waiting u16).
+         */
+        default void queueStatus(int count, DirectBuffer buffer, int placesOffset) {}
+
+        /** QUEUE_REFUSED: why a join or leave for {@code battleground} was refused. */
+        default void queueRefused(int battleground, String reason) {}
     }
 
     /** Accessors of one entity record at an offset. */
@@ -189,6 +198,28 @@ public final class ServerMessages {
                     return FrameError.BAD_LENGTH;
                 }
                 handler.entityGone(count, buffer, o + GONE_IDS);
+            }
+            case QUEUE_STATUS -> {
+                if (length < QUEUE_STATUS_PLACES) {
+                    return FrameError.BAD_LENGTH;
+                }
+                final int count = buffer.getByte(o + QUEUE_STATUS_COUNT) & 0xFF;
+                if (count > MAX_QUEUE_PLACES) {
+                    return FrameError.BAD_FIELD;
+                }
+                if (length != QUEUE_STATUS_PLACES + count * QUEUE_PLACE_LENGTH) {
+                    return FrameError.BAD_LENGTH;
+                }
+                handler.queueStatus(count, buffer, o + QUEUE_STATUS_PLACES);
+            }
+            case QUEUE_REFUSED -> {
+                final FrameError error = ClientMessages.checkText(buffer, o, length, REFUSED_TEXT_LENGTH, MAX_REFUSAL);
+                if (error != null) {
+                    return error;
+                }
+                handler.queueRefused(
+                        buffer.getByte(o + REFUSED_BATTLEGROUND) & 0xFF,
+                        buffer.getStringWithoutLengthAscii(o + REFUSED_TEXT, length - REFUSED_TEXT));
             }
             case CHAT -> {
                 final FrameError error = ClientMessages.checkText(buffer, o, length, CHAT_TEXT_LENGTH, MAX_CHAT);
@@ -440,6 +471,45 @@ public final class ServerMessages {
         b.putByte(o + DISCONNECT_TEXT_LENGTH, (byte) bytes.length);
         b.putBytes(o + DISCONNECT_TEXT, bytes);
         return DISCONNECT_TEXT + bytes.length;
+    }
+
+    /** QUEUE_STATUS with no places yet; add them with {@link #queuePlace}, counting them in the header. */
+    public static int queueStatusHeader(final MutableDirectBuffer b, final int o, final int count) {
+        if (count < 0 || count > MAX_QUEUE_PLACES) {
+            throw new IllegalArgumentException(count + " queue places; at most " + MAX_QUEUE_PLACES);
+        }
+        b.putByte(o, QUEUE_STATUS);
+        b.putByte(o + QUEUE_STATUS_COUNT, (byte) count);
+        return QUEUE_STATUS_PLACES;
+    }
+
+    /** One place of QUEUE_STATUS at {@code at}; returns its length. */
+    public static int queuePlace(
+            final MutableDirectBuffer b, final int at, final int battleground, final int position, final int waiting) {
+        b.putByte(at + QUEUE_PLACE_BATTLEGROUND, (byte) battleground);
+        b.putShort(at + QUEUE_PLACE_POSITION, (short) Math.min(position, 0xFFFF), LE);
+        b.putShort(at + QUEUE_PLACE_WAITING, (short) Math.min(waiting, 0xFFFF), LE);
+        return QUEUE_PLACE_LENGTH;
+    }
+
+    /** QUEUE_REFUSED; the reason is cut to {@link ClientProtocol#MAX_REFUSAL} ASCII bytes. */
+    public static int queueRefused(
+            final MutableDirectBuffer b, final int o, final int battleground, final String reason) {
+        final byte[] text = ascii(reason.isEmpty() ? "refused" : reason, MAX_REFUSAL);
+        b.putByte(o, QUEUE_REFUSED);
+        b.putByte(o + REFUSED_BATTLEGROUND, (byte) battleground);
+        b.putByte(o + REFUSED_TEXT_LENGTH, (byte) text.length);
+        b.putBytes(o + REFUSED_TEXT, text);
+        return REFUSED_TEXT + text.length;
+    }
+
+    private static byte[] ascii(final String text, final int max) {
+        final byte[] bytes = new byte[Math.min(text.length(), max)];
+        for (int i = 0; i < bytes.length; i++) {
+            final char c = text.charAt(i);
+            bytes[i] = c >= 0x20 && c < 0x7F ? (byte) c : (byte) '?';
+        }
+        return bytes;
     }
 
     public static int pong(final MutableDirectBuffer b, final int o, final long nonce) {

@@ -147,6 +147,37 @@ class CodecRoundTripTest {
         assertThat(Frames.bodyLength(buffer, 0)).isEqualTo(9);
     }
 
+    @Test
+    void queueMessagesDecodeToWhatWasEncodedAndMalformedOnesAreRefused() {
+        assertThat(client(ClientMessages.queueRequest(buffer, 3, ClientProtocol.QUEUE_JOIN, 1)))
+                .isNull();
+        assertThat(client(ClientMessages.queueRequest(buffer, 3, ClientProtocol.QUEUE_LEAVE, 3)))
+                .isNull();
+        assertThat(client(ClientMessages.queueStatusRequest(buffer, 3))).isNull();
+        int length = ServerMessages.queueStatusHeader(buffer, 5, 2);
+        length += ServerMessages.queuePlace(buffer, 5 + length, 1, 4, 17);
+        length += ServerMessages.queuePlace(buffer, 5 + length, 2, 1, 1);
+        assertThat(server(length)).isNull();
+        assertThat(server(ServerMessages.queueRefused(buffer, 5, 3, "Hero-main is already in 3 queues\n")))
+                .isNull();
+        assertThat(recorder.seen)
+                .containsExactly(
+                        "queue join 1",
+                        "queue leave 3",
+                        "queue status?",
+                        "queue status 1:4/17 2:1/1",
+                        "queue refused 3 Hero-main is already in 3 queues?");
+        // A join without its battleground, a status claiming more places than it carries or than a player has.
+        buffer.putByte(3, ClientProtocol.QUEUE_JOIN);
+        assertThat(client(1)).isEqualTo(FrameError.BAD_LENGTH);
+        ServerMessages.queueStatusHeader(buffer, 5, 2);
+        assertThat(server(ClientProtocol.QUEUE_STATUS_PLACES + ClientProtocol.QUEUE_PLACE_LENGTH))
+                .isEqualTo(FrameError.BAD_LENGTH);
+        buffer.putByte(5 + ClientProtocol.QUEUE_STATUS_COUNT, (byte) 4);
+        assertThat(server(ClientProtocol.QUEUE_STATUS_PLACES + 4 * ClientProtocol.QUEUE_PLACE_LENGTH))
+                .isEqualTo(FrameError.BAD_FIELD);
+    }
+
     private FrameError client(final int length) {
         return ClientMessages.decode(buffer, 3, length, recorder);
     }

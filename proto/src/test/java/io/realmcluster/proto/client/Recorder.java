@@ -169,4 +169,39 @@ final class Recorder implements ClientMessages.Handler, ServerMessages.Handler {
     public void pong(final long nonce) {
         seen.add("pong " + nonce);
     }
+
+    @Override
+    public void queueJoin(final int battleground) {
+        seen.add("queue join " + battleground);
+    }
+
+    @Override
+    public void queueLeave(final int battleground) {
+        seen.add("queue leave " + battleground);
+    }
+
+    @Override
+    public void queueStatusRequest() {
+        seen.add("queue status?");
+    }
+
+    @Override
+    public void queueStatus(final int count, final DirectBuffer buffer, final int placesOffset) {
+        final StringBuilder line = new StringBuilder("queue status");
+        for (int i = 0; i < count; i++) {
+            final int at = placesOffset + i * ClientProtocol.QUEUE_PLACE_LENGTH;
+            line.append(' ')
+                    .append(buffer.getByte(at + ClientProtocol.QUEUE_PLACE_BATTLEGROUND))
+                    .append(':')
+                    .append(buffer.getShort(at + ClientProtocol.QUEUE_PLACE_POSITION, java.nio.ByteOrder.LITTLE_ENDIAN))
+                    .append('/')
+                    .append(buffer.getShort(at + ClientProtocol.QUEUE_PLACE_WAITING, java.nio.ByteOrder.LITTLE_ENDIAN));
+        }
+        seen.add(line.toString());
+    }
+
+    @Override
+    public void queueRefused(final int battleground, final String reason) {
+        seen.add("queue refused " + battleground + " " + reason);
+    }
 }
