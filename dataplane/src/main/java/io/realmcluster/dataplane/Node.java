@@ -21,6 +21,7 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.PeerIdentity;
 import io.realmcluster.common.tls.Role;
 import io.realmcluster.dataplane.link.ControlPlaneLink;
+import io.realmcluster.dataplane.link.GrpcQueueDesk;
 import io.realmcluster.dataplane.link.PlacementClient;
 import io.realmcluster.dataplane.net.ClientListener;
 import io.realmcluster.dataplane.net.ClientMetrics;
@@ -185,7 +186,8 @@ public final class Node implements AutoCloseable {
                             new ClientMetrics(metrics, sessions),
                             store,
                             storeThreads,
-                            arrivals),
+                            arrivals,
+                            new GrpcQueueDesk(placement.channel())),
                     realtime.egressFactory(),
                     config.clientLimits(),
                     clientTls);

@@ -40,6 +40,11 @@ public final class PlacementClient implements Departures.Router, AutoCloseable {
                         .build());
     }
 
+    /** The channel to the control planes' internal listeners, for the node's other calls to them. */
+    public ManagedChannel channel() {
+        return channel;
+    }
+
     @Override
     public void close() {
         Channels.close(channel);

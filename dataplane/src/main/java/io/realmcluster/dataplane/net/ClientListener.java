@@ -101,7 +101,7 @@ public final class ClientListener implements AutoCloseable {
     /**
      * What the listener serves: who this node is, how tokens are checked, the key that signs the STANDBY tokens
      * it gives players whose map moves, where maps are, where characters are claimed (on {@code storeThreads},
-     * never on a network thread).
+     * never on a network thread), where players queue for battlegrounds.
      */
     public record Serving(
             String nodeId,
@@ -112,7 +112,8 @@ public final class ClientListener implements AutoCloseable {
             ClientMetrics metrics,
             CharacterStore store,
             Executor storeThreads,
-            Arrivals arrivals) {}
+            Arrivals arrivals,
+            QueueDesk queues) {}
 
     /** Bind TCP, then UDP on the same port (port 0: the port TCP got), and start the egress thread. */
     public static ClientListener bind(final HostPort listen, final int ioThreads, final Serving serving) {
@@ -163,7 +164,8 @@ public final class ClientListener implements AutoCloseable {
                 SystemNanoClock.INSTANCE,
                 new CharacterClaims(serving.store(), serving.storeThreads(), serving.nodeId()),
                 new Handover(serving.standbyKey(), SystemEpochClock.INSTANCE),
-                serving.arrivals());
+                serving.arrivals(),
+                serving.queues());
         // A transfer claimed here lets the client standing by for it in at once.
         serving.arrivals().onExpected(serving.sessions()::transferClaimed);
         final boolean epoll = Epoll.isAvailable();

@@ -67,6 +67,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private final SessionLogin login;
     private final SessionEgress egress;
     private final SessionDatagrams datagrams;
+    private final SessionQueues queues;
 
     // The event loop writes these; the egress thread, the UDP thread and the node's wiring read them.
     private volatile SessionState state = SessionState.NEW;
@@ -87,6 +88,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         this.chat = new RateLimiter(CHAT_PER_SECOND, CHAT_BURST, context.nanoClock());
         this.egress = new SessionEgress(channel);
         this.datagrams = new SessionDatagrams(new RateLimiter(FRAMES_PER_SECOND, FRAME_BURST, context.nanoClock()));
+        this.queues = new SessionQueues(
+                this,
+                context.queues(),
+                new RateLimiter(SessionQueues.REQUESTS_PER_SECOND, SessionQueues.REQUEST_BURST, context.nanoClock()));
     }
 
     @Override
@@ -325,6 +330,45 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     @Override
     public void ping(final long nonce) {
         write(ServerMessages.pong(reply, ClientProtocol.LENGTH_PREFIX, nonce), null);
+    }
+
+    @Override
+    public void queueJoin(final int battleground) {
+        if (inWorld("QUEUE_JOIN") != null) {
+            queues.join(login.claimed(), battleground);
+        }
+    }
+
+    @Override
+    public void queueLeave(final int battleground) {
+        if (inWorld("QUEUE_LEAVE") != null) {
+            queues.leave(login.claimed(), battleground);
+        }
+    }
+
+    @Override
+    public void queueStatusRequest() {
+        if (inWorld("QUEUE_STATUS_REQUEST") != null) {
+            queues.status(login.claimed());
+        }
+    }
+
+    /** Run {@code task} on this session's event loop, unless the session has closed by then. Any thread. */
+    void onEventLoop(final Runnable task) {
+        channel.eventLoop().execute(() -> {
+            if (state != SessionState.CLOSED) {
+                task.run();
+            }
+        });
+    }
+
+    /** Send the body of {@code bodyLength} bytes at {@link ClientProtocol#LENGTH_PREFIX} of {@code buffer} as one frame. The event loop's. */
+    void send(final UnsafeBuffer buffer, final int bodyLength) {
+        final int frameLength = Frames.prefix(buffer, 0, bodyLength);
+        final ByteBuf out = channel.alloc().buffer(frameLength);
+        out.writeBytes(buffer.byteArray(), 0, frameLength);
+        context.metrics().sent(frameLength);
+        channel.writeAndFlush(out);
     }
 
     private InstanceHost.Running inWorld(final String what) {

@@ -9,7 +9,7 @@ import org.agrona.concurrent.NanoClock;
 /**
  * What every client session of a node shares. Tokens and transfers are dated by {@code epochClock} (other
  * nodes read those dates), rates by {@code nanoClock}, timeouts by the session's event loop, whose ticker a
- * test can drive.
+ * test can drive. Battleground queue requests go to {@code queues}.
  */
 record SessionContext(
         String nodeId,
@@ -21,4 +21,5 @@ record SessionContext(
         NanoClock nanoClock,
         CharacterClaims claims,
         Handover handover,
-        Arrivals arrivals) {}
+        Arrivals arrivals,
+        QueueDesk queues) {}

@@ -355,7 +355,8 @@ class ClientListenerTest {
                 metrics,
                 store,
                 storeThreads,
-                arrivals);
+                arrivals,
+                QueueDesk.NONE);
     }
 
     /** Listen again, with these limits. */

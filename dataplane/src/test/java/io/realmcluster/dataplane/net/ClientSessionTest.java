@@ -65,7 +65,8 @@ class ClientSessionTest {
                 // The claim runs at once on the test's thread; its answer waits on the event loop.
                 new CharacterClaims(new EphemeralCharacterStore(), Runnable::run, NODE),
                 new Handover(tokens.standbySigner(), this::nowMillis),
-                new Arrivals());
+                new Arrivals(),
+                QueueDesk.NONE);
         channel = EmbeddedChannel.builder()
                 .ticker(ticker)
                 .handlers(ClientListener.clientPipeline(context))

@@ -115,7 +115,8 @@ class ClientTlsTest {
                         new ClientMetrics(registry, sessions),
                         store,
                         storeThreads,
-                        new Arrivals()),
+                        new Arrivals(),
+                        QueueDesk.NONE),
                 Thread::new,
                 tls);
         host.apply(AssignmentSet.newBuilder()

@@ -21,7 +21,9 @@ import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntUnaryOperator;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -50,10 +52,15 @@ final class EmbeddedPlayer implements AutoCloseable {
     final byte[] cookie = new byte[ClientProtocol.COOKIE_BYTES];
 
     private final TestTokens tokens = new TestTokens();
-    private final UnsafeBuffer frame =
-            new UnsafeBuffer(new byte[ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY]);
+    /** Where {@link #send}'s encoder writes the body. */
+    final UnsafeBuffer frame = new UnsafeBuffer(new byte[ClientProtocol.LENGTH_PREFIX + ClientProtocol.MAX_BODY]);
 
     EmbeddedPlayer() {
+        this(QueueDesk.NONE);
+    }
+
+    /** With battleground queue requests going to {@code queues}. */
+    EmbeddedPlayer(final QueueDesk queues) {
         host.apply(AssignmentSet.newBuilder()
                 .addInstances(MapInstance.newBuilder()
                         .setInstanceId(CONTINENT)
@@ -74,7 +81,8 @@ final class EmbeddedPlayer implements AutoCloseable {
                 ticker::nanoTime,
                 new CharacterClaims(new EphemeralCharacterStore(), Runnable::run, NODE),
                 new Handover(tokens.standbySigner(), this::nowMillis),
-                new Arrivals());
+                new Arrivals(),
+                queues);
         tcp = EmbeddedChannel.builder()
                 .ticker(ticker)
                 .handlers(ClientListener.clientPipeline(context))
@@ -102,10 +110,29 @@ final class EmbeddedPlayer implements AutoCloseable {
         }
     }
 
-    private void send(final IntUnaryOperator encoder) {
+    /** Send the frame whose body {@code encoder} writes at the offset it is given, and run what it queued. */
+    void send(final IntUnaryOperator encoder) {
         final int length = Frames.prefix(frame, 0, encoder.applyAsInt(ClientProtocol.LENGTH_PREFIX));
         tcp.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOf(frame.byteArray(), length)));
         tcp.runPendingTasks();
+    }
+
+    /** The bodies of the frames the node wrote since the last read, in order. */
+    List<byte[]> written() {
+        tcp.runPendingTasks();
+        final List<byte[]> bodies = new ArrayList<>();
+        for (ByteBuf out = tcp.readOutbound(); out != null; out = tcp.readOutbound()) {
+            try {
+                while (out.isReadable()) {
+                    final byte[] body = new byte[out.readUnsignedShortLE()];
+                    out.readBytes(body);
+                    bodies.add(body);
+                }
+            } finally {
+                out.release();
+            }
+        }
+        return bodies;
     }
 
     /** The session id from the WELCOME the node wrote, its cookie into {@link #cookie}. */

@@ -1,0 +1,93 @@
+package io.realmcluster.dataplane.link;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.Channel;
+import io.realmcluster.dataplane.net.QueueDesk;
+import io.realmcluster.proto.v1.BattlegroundType;
+import io.realmcluster.proto.v1.BattlegroundsGrpc;
+import io.realmcluster.proto.v1.JoinQueueRequest;
+import io.realmcluster.proto.v1.LeaveQueueRequest;
+import io.realmcluster.proto.v1.QueueStatusRequest;
+import io.realmcluster.proto.v1.QueueStatusResponse;
+import io.realmcluster.proto.v1.QueueTicket;
+import io.realmcluster.proto.v1.QueuedPlayer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/** The control plane's Battlegrounds service as a {@link QueueDesk}: every call asynchronous, each with a deadline. */
+public final class GrpcQueueDesk implements QueueDesk {
+    static final Duration DEADLINE = Duration.ofSeconds(5);
+
+    private final Channel channel;
+
+    /** Over {@code channel} to the control planes' internal listeners (the node's own, shared with placement). */
+    public GrpcQueueDesk(final Channel channel) {
+        this.channel = channel;
+    }
+
+    @Override
+    public CompletableFuture<QueueStatusResponse> join(final QueuedPlayer player, final int battleground) {
+        final ListenableFuture<?> joined = stub().joinQueue(JoinQueueRequest.newBuilder()
+                .setTicket(QueueTicket.newBuilder()
+                        .setBattlegroundValue(battleground)
+                        .setFaction(player.getFaction())
+                        .addMembers(player))
+                .build());
+        return then(joined, ignored -> status(player.getRealm(), player.getCharacterId()));
+    }
+
+    @Override
+    public CompletableFuture<QueueStatusResponse> leave(
+            final String realm, final long characterId, final int battleground) {
+        final ListenableFuture<?> left = stub().leaveQueue(LeaveQueueRequest.newBuilder()
+                .setRealm(realm)
+                .setCharacterId(characterId)
+                .setBattleground(
+                        BattlegroundType.forNumber(battleground) == null
+                                ? BattlegroundType.BATTLEGROUND_TYPE_UNSPECIFIED
+                                : BattlegroundType.forNumber(battleground))
+                .build());
+        return then(left, ignored -> status(realm, characterId));
+    }
+
+    @Override
+    public CompletableFuture<QueueStatusResponse> status(final String realm, final long characterId) {
+        return completable(stub().queueStatus(QueueStatusRequest.newBuilder()
+                .setRealm(realm)
+                .setCharacterId(characterId)
+                .build()));
+    }
+
+    private BattlegroundsGrpc.BattlegroundsFutureStub stub() {
+        return BattlegroundsGrpc.newFutureStub(channel).withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static <T> CompletableFuture<QueueStatusResponse> then(
+            final ListenableFuture<T> first, final Function<T, CompletableFuture<QueueStatusResponse>> next) {
+        return completable(first).thenCompose(next);
+    }
+
+    private static <T> CompletableFuture<T> completable(final ListenableFuture<T> call) {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        Futures.addCallback(
+                call,
+                new FutureCallback<>() {
+                    @Override
+                    public void onSuccess(final T value) {
+                        result.complete(value);
+                    }
+
+                    @Override
+                    public void onFailure(final Throwable error) {
+                        result.completeExceptionally(error);
+                    }
+                },
+                MoreExecutors.directExecutor());
+        return result;
+    }
+}

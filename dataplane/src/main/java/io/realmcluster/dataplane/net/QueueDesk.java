@@ -1,0 +1,47 @@
+package io.realmcluster.dataplane.net;
+
+import io.grpc.Status;
+import io.realmcluster.proto.v1.QueueStatusResponse;
+import io.realmcluster.proto.v1.QueuedPlayer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where a node's players queue for battlegrounds: the control plane's Battlegrounds service. Each
+ * call answers the player's queues after it (QUEUE_STATUS), or fails with a gRPC status:
+ * FAILED_PRECONDITION carries the reason a join was refused. Never blocks its caller (an event loop).
+ */
+public interface QueueDesk {
+    /** A node that queues nobody (no control plane to ask). */
+    QueueDesk NONE = new QueueDesk() {
+        @Override
+        public CompletableFuture<QueueStatusResponse> join(final QueuedPlayer player, final int battleground) {
+            return refused();
+        }
+
+        @Override
+        public CompletableFuture<QueueStatusResponse> leave(
+                final String realm, final long characterId, final int battleground) {
+            return refused();
+        }
+
+        @Override
+        public CompletableFuture<QueueStatusResponse> status(final String realm, final long characterId) {
+            return refused();
+        }
+
+        private CompletableFuture<QueueStatusResponse> refused() {
+            return CompletableFuture.failedFuture(Status.FAILED_PRECONDITION
+                    .withDescription("this node queues nobody for battlegrounds")
+                    .asRuntimeException());
+        }
+    };
+
+    /** Queue {@code player} alone for {@code battleground} (a BattlegroundType number). */
+    CompletableFuture<QueueStatusResponse> join(QueuedPlayer player, int battleground);
+
+    /** Take the character out of that queue. */
+    CompletableFuture<QueueStatusResponse> leave(String realm, long characterId, int battleground);
+
+    /** The character's queues. */
+    CompletableFuture<QueueStatusResponse> status(String realm, long characterId);
+}

@@ -1,0 +1,131 @@
+package io.realmcluster.dataplane.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.realmcluster.proto.client.ClientMessages;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.v1.BattlegroundType;
+import io.realmcluster.proto.v1.Faction;
+import io.realmcluster.proto.v1.QueuePlace;
+import io.realmcluster.proto.v1.QueueStatusResponse;
+import io.realmcluster.proto.v1.QueueTicket;
+import io.realmcluster.proto.v1.QueuedPlayer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/** A player in the world queues through its session: answers as QUEUE_STATUS or QUEUE_REFUSED, floods refused at the node. */
+class SessionQueuesTest {
+    /** A desk that records what it was asked and answers what the test set. */
+    private static final class Desk implements QueueDesk {
+        final List<String> asked = new ArrayList<>();
+        CompletableFuture<QueueStatusResponse> next;
+
+        @Override
+        public CompletableFuture<QueueStatusResponse> join(final QueuedPlayer player, final int battleground) {
+            asked.add("join " + player.getRealm() + "/" + player.getCharacterId() + " " + player.getFaction() + " "
+                    + battleground);
+            return next;
+        }
+
+        @Override
+        public CompletableFuture<QueueStatusResponse> leave(
+                final String realm, final long characterId, final int battleground) {
+            asked.add("leave " + characterId + " " + battleground);
+            return next;
+        }
+
+        @Override
+        public CompletableFuture<QueueStatusResponse> status(final String realm, final long characterId) {
+            asked.add("status " + characterId);
+            return next;
+        }
+    }
+
+    @Test
+    void aJoinIsAnsweredWithThePlayersQueuesOnceTheControlPlaneAnswers() {
+        final Desk desk = new Desk();
+        try (EmbeddedPlayer player = new EmbeddedPlayer(desk)) {
+            player.written();
+            desk.next = new CompletableFuture<>();
+            player.send(o -> ClientMessages.queueRequest(player.frame, o, ClientProtocol.QUEUE_JOIN, 1));
+            // Race 0 is none of the Alliance's.
+            assertThat(desk.asked).containsExactly("join /" + EmbeddedPlayer.CHARACTER + " FACTION_HORDE 1");
+            assertThat(player.written())
+                    .as("nothing until the control plane answers")
+                    .isEmpty();
+
+            desk.next.complete(QueueStatusResponse.newBuilder()
+                    .addPlaces(QueuePlace.newBuilder()
+                            .setTicket(QueueTicket.newBuilder()
+                                    .setBattleground(BattlegroundType.BATTLEGROUND_TYPE_WARSONG_GULCH)
+                                    .setFaction(Faction.FACTION_HORDE))
+                            .setPosition(3)
+                            .setWaiting(9))
+                    .build());
+            final List<byte[]> out = player.written();
+            assertThat(out).hasSize(1);
+            final UnsafeBuffer status = new UnsafeBuffer(out.get(0));
+            assertThat(status.getByte(0)).isEqualTo(ClientProtocol.QUEUE_STATUS);
+            assertThat(status.getByte(ClientProtocol.QUEUE_STATUS_COUNT)).isEqualTo((byte) 1);
+            final int place = ClientProtocol.QUEUE_STATUS_PLACES;
+            assertThat(status.getByte(place + ClientProtocol.QUEUE_PLACE_BATTLEGROUND))
+                    .isEqualTo((byte) 1);
+            assertThat(status.getShort(place + ClientProtocol.QUEUE_PLACE_POSITION, ByteOrder.LITTLE_ENDIAN))
+                    .isEqualTo((short) 3);
+            assertThat(status.getShort(place + ClientProtocol.QUEUE_PLACE_WAITING, ByteOrder.LITTLE_ENDIAN))
+                    .isEqualTo((short) 9);
+        }
+    }
+
+    @Test
+    void aRefusalCarriesItsReasonAndAnOutageSaysToTryAgain() {
+        final Desk desk = new Desk();
+        try (EmbeddedPlayer player = new EmbeddedPlayer(desk)) {
+            player.written();
+            desk.next = CompletableFuture.failedFuture(Status.FAILED_PRECONDITION
+                    .withDescription("Hero-main is already in 3 queues")
+                    .asRuntimeException());
+            player.send(o -> ClientMessages.queueRequest(player.frame, o, ClientProtocol.QUEUE_JOIN, 2));
+            assertThat(refusal(player.written())).isEqualTo("Hero-main is already in 3 queues");
+
+            desk.next = CompletableFuture.failedFuture(
+                    Status.UNAVAILABLE.withDescription("etcd at 10.0.0.7 down").asRuntimeException());
+            player.send(o -> ClientMessages.queueStatusRequest(player.frame, o));
+            // No host or cause of the control plane's reaches the player.
+            assertThat(refusal(player.written())).isEqualTo("the battleground service is unavailable; try again");
+        }
+    }
+
+    @Test
+    void aFloodOfQueueRequestsIsRefusedAtTheNodeWithoutAskingTheControlPlane() {
+        final Desk desk = new Desk();
+        try (EmbeddedPlayer player = new EmbeddedPlayer(desk)) {
+            player.written();
+            desk.next = CompletableFuture.completedFuture(QueueStatusResponse.getDefaultInstance());
+            for (int i = 0; i < 20; i++) {
+                player.send(o -> ClientMessages.queueRequest(player.frame, o, ClientProtocol.QUEUE_LEAVE, 1));
+            }
+            // The burst (5) passes, the rest are refused here (the test's clock stands still).
+            assertThat(desk.asked).hasSize((int) SessionQueues.REQUEST_BURST);
+            final List<byte[]> out = player.written();
+            assertThat(out).hasSize(20);
+            assertThat(out.stream().filter(b -> b[0] == ClientProtocol.QUEUE_REFUSED))
+                    .hasSize(20 - (int) SessionQueues.REQUEST_BURST);
+        }
+    }
+
+    private static String refusal(final List<byte[]> out) {
+        assertThat(out).hasSize(1);
+        final byte[] body = out.get(0);
+        assertThat(body[0]).as(new String(body, StandardCharsets.US_ASCII)).isEqualTo(ClientProtocol.QUEUE_REFUSED);
+        return new String(
+                Arrays.copyOfRange(body, ClientProtocol.REFUSED_TEXT, body.length), StandardCharsets.US_ASCII);
+    }
+}
