@@ -122,8 +122,13 @@ public final class Node implements AutoCloseable {
             final RealtimeThreads realtime = new RealtimeThreads(config.tickRealtimePriority(), config.tickThreads());
             ticks = new TickScheduler(config.tickThreads(), realtime, error -> LOG.error("a map's tick failed", error));
             final SaveLog saveLog = SaveLog.allocate(SAVE_LOG_BYTES);
-            instances =
-                    new InstanceHost(config.nodeId(), ticks, saveLog, this::mapLeft, NodeMetrics.tickTimes(metrics));
+            instances = new InstanceHost(
+                    config.nodeId(),
+                    ticks,
+                    saveLog,
+                    this::mapLeft,
+                    NodeMetrics.tickTimes(metrics),
+                    config.battlegroundPreparation().toMillis());
             placement = new PlacementClient(config.controlPlanes(), credentials);
             final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
             departures = new Departures(

@@ -35,4 +35,6 @@ public record NodeConfig(
         /** This node's certificate (naming node/nodeId) and the realm's CA; null without TLS. */
         TlsFiles tls,
         /** The database server's CA, for sslmode=verify-full; null to connect as the URL says. */
-        Path dbCa) {}
+        Path dbCa,
+        /** How long a battleground's gates stay closed after its instance loads. */
+        Duration battlegroundPreparation) {}

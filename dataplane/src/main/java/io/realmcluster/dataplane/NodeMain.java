@@ -143,6 +143,14 @@ public final class NodeMain implements Callable<Integer> {
     long transferArrivalSeconds;
 
     @Option(
+            names = "--battleground-preparation-seconds",
+            paramLabel = "SECONDS",
+            defaultValue = "120",
+            description = "How long a battleground's gates stay closed after its instance loads, before the match "
+                    + "starts (default: ${DEFAULT-VALUE}, as vanilla; tests and the local cluster shorten it).")
+    long battlegroundPreparationSeconds;
+
+    @Option(
             names = "--db-ca",
             paramLabel = "FILE",
             description = "CA certificate (PEM) of the database server: connect over TLS and verify the server's "
@@ -190,6 +198,10 @@ public final class NodeMain implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--transfer-arrival-seconds must be at least 1, got " + transferArrivalSeconds);
         }
+        if (battlegroundPreparationSeconds < 0) {
+            throw new IllegalArgumentException(
+                    "--battleground-preparation-seconds must not be negative, got " + battlegroundPreparationSeconds);
+        }
         final NodeConfig config = new NodeConfig(
                 nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8),
                 UUID.randomUUID().toString(),
@@ -211,7 +223,8 @@ public final class NodeMain implements Callable<Integer> {
                 Duration.ofSeconds(transferArrivalSeconds),
                 clientLimits.limits(),
                 tls.files(),
-                dbCa);
+                dbCa,
+                Duration.ofSeconds(battlegroundPreparationSeconds));
         final Node node = new Node(config).start();
         // Once up: a node that cannot start says only why.
         tls.warnIfPlaintext(LOG, "dataplane");

@@ -137,6 +137,7 @@ final class PlayerInputs {
                         session);
             }
             Inputs.joinOwnership(buffer, index, character.epoch(), character.saveSeq(), character.experience());
+            Inputs.joinSide(buffer, index, character.race(), Inputs.TEAM_BY_RACE);
             claim.commit();
             return true;
         }

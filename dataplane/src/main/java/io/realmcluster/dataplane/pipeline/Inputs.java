@@ -66,7 +66,18 @@ public final class Inputs {
     public static final int JOIN_SAVE_SEQ = 52;
 
     public static final int JOIN_EXPERIENCE = 60;
-    public static final int JOIN_LENGTH = 68;
+    /** The character's race (vanilla's ids, 0 unknown): a battleground sides by it when no team is given. */
+    public static final int JOIN_RACE = 68;
+    /** The character's side in a battleground: {@link #TEAM_BY_RACE}, {@link #TEAM_ALLIANCE} or {@link #TEAM_HORDE}. */
+    public static final int JOIN_TEAM = 69;
+
+    public static final int JOIN_LENGTH = 70;
+
+    /** No side given: a battleground takes the side of the character's race. */
+    public static final byte TEAM_BY_RACE = 0;
+
+    public static final byte TEAM_ALLIANCE = 1;
+    public static final byte TEAM_HORDE = 2;
 
     public static final int LEAVE_SESSION = 8;
     public static final int LEAVE_LENGTH = 12;
@@ -137,7 +148,15 @@ public final class Inputs {
         buffer.putInt(offset + JOIN_HEALTH, health);
         buffer.putLong(offset + JOIN_MONEY, money);
         buffer.putInt(offset + JOIN_SESSION, session);
+        joinSide(buffer, offset, 0, TEAM_BY_RACE);
         return joinOwnership(buffer, offset, 0, 0, 0);
+    }
+
+    /** Complete a JOIN written by {@link #encodeJoin} with the character's race and its side in a battleground. */
+    public static int joinSide(final MutableDirectBuffer buffer, final int offset, final int race, final byte team) {
+        buffer.putByte(offset + JOIN_RACE, (byte) race);
+        buffer.putByte(offset + JOIN_TEAM, team);
+        return JOIN_LENGTH;
     }
 
     /** Complete a JOIN written by {@link #encodeJoin} with what the character store loaded. */

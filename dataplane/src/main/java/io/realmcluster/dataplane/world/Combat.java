@@ -6,9 +6,11 @@ import io.realmcluster.proto.client.ServerMessages;
 import java.util.SplittableRandom;
 
 /**
- * Players against creatures: a player attacks the creature it targets while in range, a creature
- * killed leaves a corpse with money only its killer may loot, and a loot counts once the save log
- * took it and is shown once the saver made it durable. The tick thread only.
+ * Players against creatures, and against players where the map's match makes them foes: a player
+ * attacks what it targets while in range, a creature killed leaves a corpse with money only its
+ * killer may loot, a player slain gets up at once where he fell (the match hears of it), and a
+ * loot counts once the save log took it and is shown once the saver made it durable. The tick
+ * thread only.
  */
 final class Combat {
     static final float ATTACK_RANGE = 30f;
@@ -22,7 +24,9 @@ final class Combat {
     private final SplittableRandom random;
     private final int attackIntervalTicks;
     private final int respawnTicks;
+    private final Match match;
     private long kills;
+    private long playersSlain;
 
     /** {@code random} is the map's one source of chance, shared with its creatures. */
     Combat(
@@ -33,7 +37,9 @@ final class Combat {
             final WorldClock clock,
             final SplittableRandom random,
             final int attackIntervalTicks,
-            final int respawnTicks) {
+            final int respawnTicks,
+            final Match match) {
+        this.match = match;
         this.entities = entities;
         this.players = players;
         this.persistence = persistence;
@@ -52,20 +58,45 @@ final class Combat {
         if (foe == EntityTable.NONE || tick < e.nextActionTick[slot]) {
             return;
         }
-        if (e.kind[foe] != EntityTable.CREATURE || e.dead[foe] || e.distance(slot, foe) > ATTACK_RANGE) {
+        final boolean creature = e.kind[foe] == EntityTable.CREATURE;
+        if (!(creature ? !e.dead[foe] : foePlayer(slot, foe)) || e.distance(slot, foe) > ATTACK_RANGE) {
             e.target[slot] = EntityTable.NONE;
             return;
         }
         e.nextActionTick[slot] = tick + attackIntervalTicks;
-        if (e.target[foe] == EntityTable.NONE) {
+        if (creature && e.target[foe] == EntityTable.NONE) {
             e.target[foe] = slot;
             e.targetId[foe] = e.id[slot];
         }
         e.health[foe] -= 10 + e.level[slot] * 3;
         e.changedTick[foe] = tick;
-        if (e.health[foe] <= 0) {
-            die(foe, slot);
+        if (!creature) {
+            players.selfDirty[players.indexOf(foe)] = true;
         }
+        if (e.health[foe] <= 0) {
+            if (creature) {
+                die(foe, slot);
+            } else {
+                slain(foe, slot);
+            }
+        }
+    }
+
+    /** Whether {@code foe} is still the player {@code slot} targeted, and one the match lets it fight. */
+    private boolean foePlayer(final int slot, final int foe) {
+        return entities.kind[foe] == EntityTable.PLAYER
+                && entities.id[foe] == entities.targetId[slot]
+                && match.hostile(slot, foe);
+    }
+
+    /** A player slain by another gets up at once where he fell, and the match hears of it. */
+    private void slain(final int victim, final int by) {
+        final EntityTable e = entities;
+        e.health[victim] = e.maxHealth[victim];
+        e.target[victim] = EntityTable.NONE;
+        e.target[by] = EntityTable.NONE;
+        playersSlain++;
+        match.died(victim);
     }
 
     private void die(final int creature, final int by) {
@@ -87,18 +118,20 @@ final class Combat {
         players.persistDirty[player] = true;
     }
 
-    /** The player in {@code slot} targets a living creature in range; false when it may not. */
-    boolean attack(final int slot, final long creatureId) {
+    /** The player in {@code slot} targets a living creature, or a player its match makes a foe, in range; false when it may not. */
+    boolean attack(final int slot, final long foeId) {
         final EntityTable e = entities;
-        final int creature = e.slotOf(creatureId);
+        final int foe = e.slotOf(foeId);
         if (players.departing[players.indexOf(slot)] != PlayerTable.STAYING
-                || creature == EntityTable.NONE
-                || e.kind[creature] != EntityTable.CREATURE
-                || e.dead[creature]
-                || e.distance(slot, creature) > ATTACK_RANGE) {
+                || foe == EntityTable.NONE
+                || !(e.kind[foe] == EntityTable.CREATURE
+                        ? !e.dead[foe]
+                        : e.kind[foe] == EntityTable.PLAYER && match.hostile(slot, foe))
+                || e.distance(slot, foe) > ATTACK_RANGE) {
             return false;
         }
-        e.target[slot] = creature;
+        e.target[slot] = foe;
+        e.targetId[slot] = foeId;
         return true;
     }
 
@@ -146,5 +179,10 @@ final class Combat {
 
     long kills() {
         return kills;
+    }
+
+    /** Players slain by players. */
+    long playersSlain() {
+        return playersSlain;
     }
 }

@@ -5,6 +5,8 @@ import io.realmcluster.dataplane.pipeline.Outbox;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.tick.MapAgent;
 import io.realmcluster.dataplane.tick.TickScheduler;
+import io.realmcluster.dataplane.world.battleground.BattlegroundMaps;
+import io.realmcluster.dataplane.world.battleground.BattlegroundSettings;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
@@ -72,6 +74,8 @@ public final class InstanceHost {
     private final Map<String, Double> lastTickP99Millis = new ConcurrentHashMap<>();
     private final Consumer<MapInstance> onUnload;
     private final TickTimes onTicks;
+    /** How long a battleground's gates stay closed once its instance loads. */
+    private final long battlegroundPreparationMillis;
     /** The applier's: what each instance was told about handing its players over. */
     private final HandOverCommands handOvers = new HandOverCommands(COMMAND_PATIENCE_NANOS);
     /** The running instances as an array the egress thread iterates without allocating; replaced on every change. */
@@ -95,6 +99,22 @@ public final class InstanceHost {
             final SaveLog saves,
             final Consumer<MapInstance> onUnload,
             final TickTimes onTicks) {
+        this(nodeId, scheduler, saves, onUnload, onTicks, BattlegroundSettings.PREPARATION_MILLIS);
+    }
+
+    /** As above, with battlegrounds whose gates open {@code battlegroundPreparationMillis} after they load. */
+    public InstanceHost(
+            final String nodeId,
+            final TickScheduler scheduler,
+            final SaveLog saves,
+            final Consumer<MapInstance> onUnload,
+            final TickTimes onTicks,
+            final long battlegroundPreparationMillis) {
+        if (battlegroundPreparationMillis < 0) {
+            throw new IllegalArgumentException(
+                    "a battleground's preparation cannot be negative: " + battlegroundPreparationMillis + " ms");
+        }
+        this.battlegroundPreparationMillis = battlegroundPreparationMillis;
         this.nodeId = nodeId;
         this.scheduler = scheduler;
         this.saves = saves;
@@ -179,10 +199,15 @@ public final class InstanceHost {
 
     private Running load(final MapInstance instance) {
         final WorldSettings settings = WorldSettings.forKind(instance.getKind());
-        // An instance is laid out around its entry point: where a portal brings its players.
+        final boolean battleground = instance.getKind() == MapKind.MAP_KIND_BATTLEGROUND
+                && BattlegroundSettings.isBattleground(instance.getMapId());
+        // An instance is laid out around its entry point (where a portal brings its players), a battleground
+        // around its middle.
         final float[] center = instance.getKind() == MapKind.MAP_KIND_CONTINENT
                 ? CENTERS.getOrDefault(instance.getMapId(), new float[] {0f, 0f})
-                : Portals.entryPoint(instance.getMapId()).orElse(new float[] {0f, 0f});
+                : battleground
+                        ? BattlegroundMaps.center(instance.getMapId())
+                        : Portals.entryPoint(instance.getMapId()).orElse(new float[] {0f, 0f});
         final int handle = ++nextHandle;
         final MapWorld world = new MapWorld(
                 settings,
@@ -192,7 +217,8 @@ public final class InstanceHost {
                 center[1],
                 saves,
                 handle,
-                Outbox.allocate(settings.outboxBytes(), ClientProtocol.MAX_BODY));
+                Outbox.allocate(settings.outboxBytes(), ClientProtocol.MAX_BODY),
+                battleground ? BattlegroundSettings.forMap(instance.getMapId(), battlegroundPreparationMillis) : null);
         final MapAgent agent = new MapAgent(
                 instance.getInstanceId(),
                 Ingress.allocate(INGRESS_BYTES),

@@ -4,6 +4,8 @@ import io.realmcluster.dataplane.pipeline.Inputs;
 import io.realmcluster.dataplane.pipeline.Outbox;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.tick.TickSimulation;
+import io.realmcluster.dataplane.world.battleground.BattlegroundSettings;
+import io.realmcluster.dataplane.world.battleground.BattlegroundView;
 import io.realmcluster.proto.client.DisconnectReason;
 import java.util.SplittableRandom;
 import org.agrona.DirectBuffer;
@@ -18,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * given seed and input sequence.
  *
  * <p>This class applies inputs and runs the tick in its order: the hand-over while the instance
- * moves, each creature's and player's turn, then what each player is told (visibility) and
- * saved (persistence).
+ * moves, each creature's and player's turn, the battleground's match on a battleground, then what
+ * each player is told (visibility) and saved (persistence).
  */
 public final class MapWorld implements TickSimulation {
     private static final Logger LOG = LoggerFactory.getLogger(MapWorld.class);
@@ -46,6 +48,9 @@ public final class MapWorld implements TickSimulation {
     private final Transfers transfers;
     private final HandOver handOver;
     private final Roster roster;
+    private final Match match;
+    /** The battleground's match on a battleground's map, else null. */
+    private final BattlegroundGame battleground;
 
     private long rejectedMoves;
     private long rejectedInputs;
@@ -65,6 +70,27 @@ public final class MapWorld implements TickSimulation {
             final SaveLog saves,
             final int handle,
             final Outbox outbox) {
+        this(settings, mapId, seed, centerX, centerY, saves, handle, outbox, null);
+    }
+
+    /**
+     * A map as above that plays a battleground's match of {@code battlegroundSettings} (for this map), or
+     * none when it is null.
+     */
+    public MapWorld(
+            final WorldSettings settings,
+            final int mapId,
+            final long seed,
+            final float centerX,
+            final float centerY,
+            final SaveLog saves,
+            final int handle,
+            final Outbox outbox,
+            final BattlegroundSettings battlegroundSettings) {
+        if (battlegroundSettings != null && battlegroundSettings.mapId() != mapId) {
+            throw new IllegalArgumentException("map " + mapId + " cannot play the battleground of map "
+                    + battlegroundSettings.mapId() + ": give it the settings of its own map");
+        }
         this.settings = settings;
         this.mapId = mapId;
         this.outbox = outbox;
@@ -80,13 +106,17 @@ public final class MapWorld implements TickSimulation {
         entities = new EntityTable(capacity, grid);
         players = new PlayerTable(settings.maxPlayers(), capacity);
         persistence = new Persistence(saves, handle, mapId, entities, players, ticksPerSecond);
+        battleground = battlegroundSettings == null
+                ? null
+                : new BattlegroundGame(battlegroundSettings, mapId, entities, players);
+        match = battleground == null ? Match.NONE : battleground;
         visibility = new Visibility(outbox, mapId, settings.visibilityYards(), entities, players, clock);
         creatures = new Creatures(entities, players, clock, random, ticksPerSecond, attackIntervalTicks);
         combat = new Combat(
-                entities, players, persistence, outbox, clock, random, attackIntervalTicks, 30 * ticksPerSecond);
+                entities, players, persistence, outbox, clock, random, attackIntervalTicks, 30 * ticksPerSecond, match);
         transfers = new Transfers(mapId, entities, players, persistence, outbox, clock, ticksPerSecond);
         handOver = new HandOver(entities, players, transfers, clock);
-        roster = new Roster(entities, players, persistence, visibility, transfers, outbox, clock);
+        roster = new Roster(entities, players, persistence, visibility, transfers, outbox, clock, match);
         for (int i = 0; i < settings.creatures(); i++) {
             creatures.spawn(
                     i,
@@ -283,6 +313,7 @@ public final class MapWorld implements TickSimulation {
                 combat.act(slot);
             }
         }
+        match.tick(nowNanos);
         for (int slot = 0; slot < capacity; slot++) {
             if (kind[slot] == EntityTable.PLAYER) {
                 visibility.publish(slot);
@@ -326,6 +357,35 @@ public final class MapWorld implements TickSimulation {
     /** Creatures killed by players. Tick thread, read racily. */
     public long kills() {
         return combat.kills();
+    }
+
+    /** Players slain by players (on a battleground). Tick thread, read racily. */
+    public long playersSlain() {
+        return combat.playersSlain();
+    }
+
+    /**
+     * The battleground's match played on this map, read-only (phase, scores, flags and bases, time
+     * left: what its players are to be shown), or null when this map is no battleground. Tick thread.
+     */
+    public BattlegroundView battleground() {
+        return battleground == null ? null : battleground.battleground();
+    }
+
+    /**
+     * The entity id of the player a battleground's view names by index (a flag's carrier), or -1 when
+     * no player has that index. Tick thread.
+     */
+    public long battlegroundPlayer(final int player) {
+        return battleground == null ? -1 : battleground.entityOf(player);
+    }
+
+    /**
+     * Whether this battleground's match has ended and its players are to go home now (the node
+     * sends them). A status: the tick thread alone writes it, any thread polls it.
+     */
+    public boolean sendsEveryoneHome() {
+        return battleground != null && battleground.goHome();
     }
 
     /** Players frozen for a transfer: through a portal, or handed over as the instance moved. */

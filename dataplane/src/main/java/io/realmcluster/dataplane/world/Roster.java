@@ -20,6 +20,7 @@ final class Roster {
     private final Transfers transfers;
     private final Outbox outbox;
     private final WorldClock clock;
+    private final Match match;
 
     Roster(
             final EntityTable entities,
@@ -28,7 +29,9 @@ final class Roster {
             final Visibility visibility,
             final Transfers transfers,
             final Outbox outbox,
-            final WorldClock clock) {
+            final WorldClock clock,
+            final Match match) {
+        this.match = match;
         this.entities = entities;
         this.players = players;
         this.persistence = persistence;
@@ -79,6 +82,7 @@ final class Roster {
         p.ackedSequence[player] = 0;
         p.experience[player] = buffer.getLong(offset + Inputs.JOIN_EXPERIENCE);
         p.selfDirty[player] = true;
+        match.joined(slot, buffer.getByte(offset + Inputs.JOIN_RACE) & 0xFF, buffer.getByte(offset + Inputs.JOIN_TEAM));
         visibility.worldEntered(slot);
         return true;
     }
@@ -135,6 +139,7 @@ final class Roster {
 
     /** Take the player in {@code slot} off the map, telling those around. */
     void remove(final int slot) {
+        match.leaving(slot);
         visibility.entityGone(slot);
         transfers.release(slot);
         players.remove(slot);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.tick.TickScheduler;
+import io.realmcluster.dataplane.world.battleground.BattlegroundMaps;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.InstanceMove;
@@ -143,6 +144,30 @@ class InstanceHostTest {
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> source.load().getMaps(0).getHandedOverMoveEpoch() == 0);
             assertThat(source.instance("main.0").world().handedOver()).isZero();
+        }
+    }
+
+    @Test
+    void aBattlegroundsInstancePlaysItsMatchAroundTheMiddleOfItsMap() {
+        try (TickScheduler scheduler = new TickScheduler(1, Throwable::printStackTrace)) {
+            final InstanceHost host = new InstanceHost(
+                    "n", scheduler, SaveLog.allocate(1 << 20), gone -> {}, (id, durations, cpu) -> {}, 5_000);
+            final MapInstance gulch =
+                    instance("main.489.a", 489, MapKind.MAP_KIND_BATTLEGROUND, 3, InstanceState.INSTANCE_STATE_PENDING);
+            final MapInstance dungeon =
+                    instance("main.36.a", 36, MapKind.MAP_KIND_DUNGEON, 4, InstanceState.INSTANCE_STATE_PENDING);
+            host.apply(set(gulch, dungeon));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> host.instance("main.489.a").agent().stats().ticks() > 2);
+
+            final MapWorld world = host.instance("main.489.a").world();
+            assertThat(world.battleground()).isNotNull();
+            assertThat(world.battleground().mapId()).isEqualTo(489);
+            final float[] middle = BattlegroundMaps.center(489);
+            assertThat(world.spawnX()).isEqualTo(middle[0]);
+            assertThat(world.spawnY()).isEqualTo(middle[1]);
+            assertThat(world.sendsEveryoneHome()).isFalse();
+            assertThat(host.instance("main.36.a").world().battleground()).isNull();
         }
     }
 

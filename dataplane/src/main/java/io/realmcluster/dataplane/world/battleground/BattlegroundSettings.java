@@ -1,0 +1,86 @@
+package io.realmcluster.dataplane.world.battleground;
+
+/**
+ * How one battleground's match is timed and who must be there: the map (which picks the
+ * objective), the fewest players a side may have before it starts to lose, and the durations of
+ * the preparation, of an Arathi Basin assault, of a side's time under its minimum, of the end's
+ * wait and of a dropped flag's return. Tests and the local cluster shorten the durations.
+ */
+public record BattlegroundSettings(
+        int mapId,
+        int minimumPerSide,
+        long preparationMillis,
+        long contestMillis,
+        long underMinimumMillis,
+        long endMillis,
+        long flagReturnMillis) {
+    public static final int WARSONG_GULCH = 489;
+    public static final int ARATHI_BASIN = 529;
+    public static final int ALTERAC_VALLEY = 30;
+
+    /** Vanilla's gates: two minutes before a match starts. */
+    public static final long PREPARATION_MILLIS = 120_000;
+
+    public static final long CONTEST_MILLIS = 60_000;
+    public static final long UNDER_MINIMUM_MILLIS = 300_000;
+    public static final long END_MILLIS = 120_000;
+    public static final long FLAG_RETURN_MILLIS = 10_000;
+
+    public BattlegroundSettings {
+        if (!isBattleground(mapId)) {
+            throw new IllegalArgumentException("map " + mapId + " is no battleground: use " + WARSONG_GULCH
+                    + " (Warsong Gulch), " + ARATHI_BASIN + " (Arathi Basin) or " + ALTERAC_VALLEY
+                    + " (Alterac Valley)");
+        }
+        if (minimumPerSide < 0
+                || preparationMillis < 0
+                || contestMillis < 0
+                || underMinimumMillis < 0
+                || endMillis < 0
+                || flagReturnMillis < 0) {
+            throw new IllegalArgumentException("battleground settings must not be negative: " + minimumPerSide + " "
+                    + preparationMillis + " " + contestMillis + " " + underMinimumMillis + " " + endMillis + " "
+                    + flagReturnMillis);
+        }
+    }
+
+    /** Whether {@code mapId} is one of the battlegrounds this game runs. */
+    public static boolean isBattleground(final int mapId) {
+        return mapId == WARSONG_GULCH || mapId == ARATHI_BASIN || mapId == ALTERAC_VALLEY;
+    }
+
+    /** Vanilla's rules of {@code mapId} (minimum 4, 6 or 20 a side) with a preparation of {@code preparationMillis}. */
+    public static BattlegroundSettings forMap(final int mapId, final long preparationMillis) {
+        final int minimum = switch (mapId) {
+            case WARSONG_GULCH -> 4;
+            case ARATHI_BASIN -> 6;
+            case ALTERAC_VALLEY -> 20;
+            default -> 0;
+        };
+        return new BattlegroundSettings(
+                mapId,
+                minimum,
+                preparationMillis,
+                CONTEST_MILLIS,
+                UNDER_MINIMUM_MILLIS,
+                END_MILLIS,
+                FLAG_RETURN_MILLIS);
+    }
+
+    /** Vanilla's rules of {@code mapId}, with its two minutes of preparation. */
+    public static BattlegroundSettings forMap(final int mapId) {
+        return forMap(mapId, PREPARATION_MILLIS);
+    }
+
+    /** These settings with an Arathi Basin assault of {@code millis}. */
+    public BattlegroundSettings withContestMillis(final long millis) {
+        return new BattlegroundSettings(
+                mapId, minimumPerSide, preparationMillis, millis, underMinimumMillis, endMillis, flagReturnMillis);
+    }
+
+    /** These settings with a minimum of {@code players} a side. */
+    public BattlegroundSettings withMinimumPerSide(final int players) {
+        return new BattlegroundSettings(
+                mapId, players, preparationMillis, contestMillis, underMinimumMillis, endMillis, flagReturnMillis);
+    }
+}
