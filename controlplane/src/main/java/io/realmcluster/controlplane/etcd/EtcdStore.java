@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * dead etcd shows up as a clear {@link EtcdUnavailableException}, never as a hang.
  */
 public final class EtcdStore implements AutoCloseable {
-    private static final Duration FIRST_TLS_CALL_DEADLINE = Duration.ofSeconds(15);
+    private static final Duration FIRST_CALL_DEADLINE = Duration.ofSeconds(15);
 
     private final Client client;
     /** Null when etcd speaks plaintext. */
@@ -88,11 +88,9 @@ public final class EtcdStore implements AutoCloseable {
         }
         final EtcdStore store = new EtcdStore(builder.build(), context, endpoints, timeout, registry);
         try {
-            // The first call over TLS also loads the TLS stack and shakes hands: seconds in a cold JVM.
-            store.await(
-                    "get",
-                    store.client.getKVClient().get(Keys.bytes("/")),
-                    context == null ? timeout : max(timeout, FIRST_TLS_CALL_DEADLINE));
+            // The first call loads jetcd's classes (and over TLS, the TLS stack, and shakes hands): seconds in a
+            // cold JVM on a busy machine, longer than a steady call's deadline.
+            store.await("get", store.client.getKVClient().get(Keys.bytes("/")), max(timeout, FIRST_CALL_DEADLINE));
         } catch (final EtcdUnavailableException e) {
             store.close();
             throw new StartupException("cannot reach etcd at " + store.describeEndpoints() + ": " + e.getMessage(), e);
