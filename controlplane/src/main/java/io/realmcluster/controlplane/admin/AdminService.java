@@ -4,6 +4,8 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.realmcluster.common.log.LogSafe;
 import io.realmcluster.controlplane.battleground.BattlegroupStore;
+import io.realmcluster.controlplane.battleground.QueueStore;
+import io.realmcluster.controlplane.battleground.QueueSummaries;
 import io.realmcluster.controlplane.catalog.MapCatalog;
 import io.realmcluster.controlplane.characters.InvariantChecker;
 import io.realmcluster.controlplane.election.ControlPlanes;
@@ -39,6 +41,8 @@ import io.realmcluster.proto.v1.ListMapInstancesRequest;
 import io.realmcluster.proto.v1.ListMapInstancesResponse;
 import io.realmcluster.proto.v1.ListNodesRequest;
 import io.realmcluster.proto.v1.ListNodesResponse;
+import io.realmcluster.proto.v1.ListQueuesRequest;
+import io.realmcluster.proto.v1.ListQueuesResponse;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MoveInstanceRequest;
 import io.realmcluster.proto.v1.NodeState;
@@ -66,6 +70,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     private final CharacterRoster characters;
     private final InvariantChecker invariants;
     private final BattlegroupStore battlegroups;
+    private final QueueStore queue;
 
     /** {@code accounts}, {@code characters} and {@code invariants} are null on a replica without a database. */
     public AdminService(
@@ -82,6 +87,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         this.view = view;
         this.assignments = new AssignmentStore(store, keys);
         this.battlegroups = new BattlegroupStore(store, keys);
+        this.queue = new QueueStore(store, keys, System::currentTimeMillis);
         this.catalog = catalog;
         this.controlPlanes = controlPlanes;
         this.accounts = accounts;
@@ -133,6 +139,15 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                 response,
                 () -> ListBattlegroupsResponse.newBuilder()
                         .addAllBattlegroups(battlegroups.list())
+                        .build());
+    }
+
+    @Override
+    public void listQueues(final ListQueuesRequest request, final StreamObserver<ListQueuesResponse> response) {
+        answer(
+                response,
+                () -> ListQueuesResponse.newBuilder()
+                        .addAllQueues(QueueSummaries.of(queue.tickets()))
                         .build());
     }
 

@@ -29,6 +29,8 @@ import io.realmcluster.proto.v1.ListMapInstancesRequest;
 import io.realmcluster.proto.v1.ListMapInstancesResponse;
 import io.realmcluster.proto.v1.ListNodesRequest;
 import io.realmcluster.proto.v1.ListNodesResponse;
+import io.realmcluster.proto.v1.ListQueuesRequest;
+import io.realmcluster.proto.v1.ListQueuesResponse;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MoveInstanceRequest;
 import io.realmcluster.proto.v1.NodeStatus;
@@ -83,6 +85,14 @@ public final class AdminClient implements AutoCloseable {
         try {
             return stub().deleteBattlegroup(
                             DeleteBattlegroupRequest.newBuilder().setName(name).build());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public ListQueuesResponse listQueues() {
+        try {
+            return stub().listQueues(ListQueuesRequest.getDefaultInstance());
         } catch (final StatusRuntimeException e) {
             throw failure(e);
         }

@@ -7,8 +7,10 @@ import io.realmcluster.proto.v1.ListBattlegroupsResponse;
 import io.realmcluster.proto.v1.ListControlPlanesResponse;
 import io.realmcluster.proto.v1.ListMapInstancesResponse;
 import io.realmcluster.proto.v1.ListNodesResponse;
+import io.realmcluster.proto.v1.ListQueuesResponse;
 import io.realmcluster.proto.v1.MapDefinition;
 import io.realmcluster.proto.v1.MapLoad;
+import io.realmcluster.proto.v1.QueueSummary;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -21,13 +23,14 @@ import picocli.CommandLine.ParentCommand;
 @Command(
         name = "get",
         mixinStandardHelpOptions = true,
-        description = "List resources: nodes, maps, catalog, controlplanes, battlegroups.",
+        description = "List resources: nodes, maps, catalog, controlplanes, battlegroups, queues.",
         subcommands = {
             GetCommand.Nodes.class,
             GetCommand.Maps.class,
             GetCommand.CatalogCommand.class,
             GetCommand.ControlPlanes.class,
-            GetCommand.Battlegroups.class
+            GetCommand.Battlegroups.class,
+            GetCommand.Queues.class
         })
 final class GetCommand implements Runnable {
     @ParentCommand
@@ -44,7 +47,8 @@ final class GetCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(
-                new picocli.CommandLine(this), "missing resource: nodes, maps, catalog, controlplanes or battlegroups");
+                new picocli.CommandLine(this),
+                "missing resource: nodes, maps, catalog, controlplanes, battlegroups or queues");
     }
 
     AdminClient client() {
@@ -138,6 +142,50 @@ final class GetCommand implements Runnable {
                 final Table table = new Table("BATTLEGROUP", "REALMS");
                 for (final Battlegroup group : response.getBattlegroupsList()) {
                     table.row(group.getName(), String.join(",", group.getRealmsList()));
+                }
+                table.print(out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "queues",
+            aliases = "queue",
+            mixinStandardHelpOptions = true,
+            description = "The battleground queues: players waiting per faction and the longest wait, per battlegroup, "
+                    + "battleground and bracket.")
+    static final class Queues implements Callable<Integer> {
+        @ParentCommand
+        GetCommand get;
+
+        @Override
+        public Integer call() {
+            final ListQueuesResponse response;
+            try (AdminClient client = get.client()) {
+                response = client.listQueues();
+            }
+            final PrintStream out = System.out;
+            if (get.output == Output.JSON) {
+                out.println(Output.json(response));
+            } else if (response.getQueuesCount() == 0) {
+                out.println("Nobody is queued.");
+            } else {
+                final long now = System.currentTimeMillis();
+                final Table table =
+                        new Table("BATTLEGROUP", "BATTLEGROUND", "BRACKET", "ALLIANCE", "HORDE", "LONGEST WAIT");
+                for (final QueueSummary queue : response.getQueuesList()) {
+                    table.row(
+                            queue.getBattlegroup(),
+                            queue.getBattleground()
+                                    .name()
+                                    .replace("BATTLEGROUND_TYPE_", "")
+                                    .replace('_', ' ')
+                                    .toLowerCase(Locale.ROOT),
+                            queue.getBracket(),
+                            queue.getAllianceWaiting(),
+                            queue.getHordeWaiting(),
+                            Math.max(0, (now - queue.getOldestJoinedAtUnixMs()) / 1000) + "s");
                 }
                 table.print(out);
             }
