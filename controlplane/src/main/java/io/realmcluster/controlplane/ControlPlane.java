@@ -16,6 +16,10 @@ import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.Role;
 import io.realmcluster.controlplane.admin.AdminService;
+import io.realmcluster.controlplane.battleground.BattlegroundService;
+import io.realmcluster.controlplane.battleground.BattlegroupStore;
+import io.realmcluster.controlplane.battleground.QueueStore;
+import io.realmcluster.controlplane.battleground.QueueSweeper;
 import io.realmcluster.controlplane.catalog.MapCatalog;
 import io.realmcluster.controlplane.characters.CharacterSweeper;
 import io.realmcluster.controlplane.characters.InvariantChecker;
@@ -60,6 +64,7 @@ public final class ControlPlane implements AutoCloseable {
     private LeaderElection election;
     private LeaderForwarder forwarder;
     private CharacterSweeper sweeper;
+    private QueueSweeper queueSweeper;
     /** A transfer that has not committed in this long was interrupted: the sweeper gives its character back. */
     private static final long STALE_TRANSFER_SECONDS = 30;
 
@@ -131,6 +136,8 @@ public final class ControlPlane implements AutoCloseable {
             }
             final boolean identified = tls != null;
             forwarder = new LeaderForwarder(config.id(), controlPlanes, tls);
+            final QueueStore queue = new QueueStore(store, keys, System::currentTimeMillis);
+            queueSweeper = new QueueSweeper(queue, controller::leadership, QueueSweeper.AWAY_GRACE).start();
             final LoginParts login = login(catalog, keys);
             internalCalls = new CallPool("grpc-internal", INTERNAL_THREADS, INTERNAL_QUEUE);
             internalServer = GrpcServers.start(
@@ -159,6 +166,16 @@ public final class ControlPlane implements AutoCloseable {
                             Callers.only(
                                     identified,
                                     new PlacementService(catalog, controller, forwarder, view),
+                                    Role.NODE,
+                                    Role.CONTROLPLANE),
+                            Callers.only(
+                                    identified,
+                                    new BattlegroundService(
+                                            queue,
+                                            new BattlegroupStore(store, keys),
+                                            controller::leadership,
+                                            forwarder,
+                                            System::currentTimeMillis),
                                     Role.NODE,
                                     Role.CONTROLPLANE)),
                     LeaderForwarder.interceptor());
@@ -292,6 +309,9 @@ public final class ControlPlane implements AutoCloseable {
         }
         if (publisher != null) {
             publisher.close();
+        }
+        if (queueSweeper != null) {
+            queueSweeper.close();
         }
         if (controller != null) {
             controller.close();

@@ -3,14 +3,12 @@ package io.realmcluster.controlplane.battleground;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import io.realmcluster.common.log.LogSafe;
 import io.realmcluster.controlplane.election.Leadership;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.NotLeaderException;
 import io.realmcluster.controlplane.placement.LeaderForwarder;
-import io.realmcluster.proto.v1.BattlegroundType;
 import io.realmcluster.proto.v1.BattlegroundsGrpc;
-import io.realmcluster.proto.v1.Faction;
+import io.realmcluster.proto.v1.Battlegroup;
 import io.realmcluster.proto.v1.JoinQueueRequest;
 import io.realmcluster.proto.v1.JoinQueueResponse;
 import io.realmcluster.proto.v1.LeaveQueueRequest;
@@ -23,41 +21,30 @@ import io.realmcluster.proto.v1.QueuedPlayer;
 import io.realmcluster.proto.v1.SetAwayRequest;
 import io.realmcluster.proto.v1.SetAwayResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The queues' gRPC face for nodes. Any replica answers; writes happen on the leader (a follower
- * forwards them once), each fenced by its leadership. A join is checked here against what the
- * queue's store cannot know: every member's realm in one battlegroup, one faction, and the
- * battleground's own rules ({@code rules}: levels, brackets, Deserter, solo-only), which also give
- * the ticket its bracket.
+ * forwards them once), each fenced by its leadership. A join is decided by {@link QueueRules}
+ * (battlegroups, levels and brackets, factions, Deserter, groups, the queues each member holds),
+ * which gives the ticket its id, battlegroup and bracket; the {@link QueueStore} then writes it on
+ * condition that no member's queues changed meanwhile.
  */
 public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsImplBase {
     private static final Duration FORWARD_DEADLINE = Duration.ofSeconds(5);
-
-    /** The battleground's rules for a ticket: its bracket's lowest level, or the reason it may not join. */
-    public interface JoinRules extends Function<QueueTicket, JoinRules.Verdict> {
-        /** Either a bracket or a refusal. */
-        record Verdict(int bracket, String refusal) {
-            public static Verdict bracket(final int lowestLevel) {
-                return new Verdict(lowestLevel, null);
-            }
-
-            public static Verdict refused(final String reason) {
-                return new Verdict(0, reason);
-            }
-        }
-    }
 
     private final QueueStore queue;
     private final BattlegroupStore battlegroups;
     private final Supplier<Leadership> leadership;
     private final LeaderForwarder forwarder;
-    private final JoinRules rules;
+    private final LongSupplier clock;
 
     /** {@code leadership}: this replica's, null while it does not lead. */
     public BattlegroundService(
@@ -65,12 +52,12 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
             final BattlegroupStore battlegroups,
             final Supplier<Leadership> leadership,
             final LeaderForwarder forwarder,
-            final JoinRules rules) {
+            final LongSupplier clock) {
         this.queue = queue;
         this.battlegroups = battlegroups;
         this.leadership = leadership;
         this.forwarder = forwarder;
-        this.rules = rules;
+        this.clock = clock;
     }
 
     @Override
@@ -149,46 +136,39 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
         });
     }
 
-    /**
-     * The ticket as the queue keeps it: members all of one faction and of realms of one
-     * battlegroup, the battleground's rules met; the battlegroup and bracket filled in.
-     */
-    private QueueTicket check(final QueueTicket ticket) {
-        if (ticket.getMembersCount() == 0) {
+    /** The ticket as the queue keeps it, when {@link QueueRules} accept the join. */
+    private QueueTicket check(final QueueTicket asked) {
+        final Battleground battleground =
+                StoredTickets.battleground(asked.getBattleground()).orElseThrow(() -> refused("no such battleground"));
+        if (asked.getMembersCount() == 0) {
             throw refused("a ticket needs at least one player");
         }
-        if (ticket.getBattleground() == BattlegroundType.BATTLEGROUND_TYPE_UNSPECIFIED
-                || ticket.getBattleground() == BattlegroundType.UNRECOGNIZED) {
-            throw refused("no such battleground");
+        if (asked.getMembersCount() > 1 && asked.getGroupId().isEmpty()) {
+            throw refused("players queue together only as a group");
         }
-        String battlegroup = null;
-        Faction faction = null;
-        for (final QueuedPlayer member : ticket.getMembersList()) {
-            final Optional<String> group = battlegroups.of(member.getRealm());
-            if (group.isEmpty()) {
-                throw refused("realm " + LogSafe.safe(member.getRealm()) + " is in no battlegroup");
+        final List<Applicant> applicants = new ArrayList<>();
+        for (final QueuedPlayer player : asked.getMembersList()) {
+            if (StoredTickets.faction(player.getFaction()).isEmpty()) {
+                throw refused(QueueStore.displayName(player) + " has no faction");
             }
-            if (battlegroup != null && !battlegroup.equals(group.get())) {
-                throw refused(QueueStore.displayName(member) + " is of another battlegroup (" + group.get() + ")");
+            final List<Ticket> held = new ArrayList<>();
+            for (final QueueTicket stored : queue.ticketsOf(player.getRealm(), player.getCharacterId())) {
+                StoredTickets.ticket(stored).ifPresent(held::add);
             }
-            battlegroup = group.get();
-            if (member.getFaction() == Faction.FACTION_UNSPECIFIED || member.getFaction() == Faction.UNRECOGNIZED) {
-                throw refused(QueueStore.displayName(member) + " has no faction");
-            }
-            if (faction != null && faction != member.getFaction()) {
-                throw refused("a group queues as one faction; " + QueueStore.displayName(member) + " is of the other");
-            }
-            faction = member.getFaction();
+            applicants.add(new Applicant(StoredTickets.member(player), player.getDeserterUntilUnixMs(), held));
         }
-        final QueueTicket placed = ticket.toBuilder()
-                .setBattlegroup(battlegroup)
-                .setFaction(faction)
-                .build();
-        final JoinRules.Verdict verdict = rules.apply(placed);
-        if (verdict.refusal() != null) {
-            throw refused(verdict.refusal());
+        final Map<String, List<String>> realms = new HashMap<>();
+        for (final Battlegroup group : battlegroups.list()) {
+            realms.put(group.getName(), group.getRealmsList());
         }
-        return placed.toBuilder().setBracket(verdict.bracket()).build();
+        final JoinRequest request = asked.getGroupId().isEmpty()
+                ? JoinRequest.solo(battleground, applicants.get(0))
+                : JoinRequest.ofGroup(battleground, asked.getGroupId(), applicants);
+        final JoinDecision decision = new QueueRules(Battlegroups.of(realms)).join(request, clock.getAsLong());
+        if (decision instanceof JoinDecision.Refused refusal) {
+            throw refused(refusal.message());
+        }
+        return StoredTickets.stored(((JoinDecision.Accepted) decision).ticket(), asked);
     }
 
     private static boolean sameQueue(final QueueTicket a, final QueueTicket b) {

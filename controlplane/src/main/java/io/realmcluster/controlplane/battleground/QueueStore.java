@@ -58,8 +58,8 @@ public final class QueueStore {
     public record Joined(QueueTicket ticket, boolean created) {}
 
     /**
-     * Put {@code wanted} (members, battlegroup, battleground, bracket, faction, group id) in its
-     * queue. Joining again with the same members is idempotent: the ticket already there comes back.
+     * Put {@code wanted} (members, battlegroup, battleground, bracket, faction, group id; its ticket
+     * id, or a new one when it has none) in its queue. Joining again with the same members is idempotent: the ticket already there comes back.
      *
      * @throws Refused when a member is queued for this battleground in another ticket, or already in
      *     {@value #MAX_QUEUES} queues.
@@ -97,7 +97,8 @@ public final class QueueStore {
                 return new Joined(already, false);
             }
             final QueueTicket ticket = wanted.toBuilder()
-                    .setTicketId(UUID.randomUUID().toString())
+                    .setTicketId(
+                            wanted.getTicketId().isEmpty() ? UUID.randomUUID().toString() : wanted.getTicketId())
                     .setJoinedAtUnixMs(clock.getAsLong())
                     .setAwaySinceUnixMs(0)
                     .build();

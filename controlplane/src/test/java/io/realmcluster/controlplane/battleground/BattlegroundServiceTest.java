@@ -42,15 +42,8 @@ class BattlegroundServiceTest {
     private final BattlegroupStore battlegroups = new BattlegroupStore(etcd, keys);
     private final QueueStore queue = new QueueStore(etcd, keys, System::currentTimeMillis);
     private final Leadership leader = lead();
-    /** Rules that put everyone in bracket 60 but refuse level 9. */
-    private final BattlegroundService service = new BattlegroundService(
-            queue,
-            battlegroups,
-            () -> leader,
-            null,
-            ticket -> ticket.getMembersList().stream().anyMatch(m -> m.getLevel() < 10)
-                    ? BattlegroundService.JoinRules.Verdict.refused("too low")
-                    : BattlegroundService.JoinRules.Verdict.bracket(60));
+    private final BattlegroundService service =
+            new BattlegroundService(queue, battlegroups, () -> leader, null, System::currentTimeMillis);
 
     @AfterEach
     void close() {
@@ -72,10 +65,12 @@ class BattlegroundServiceTest {
                 .build();
     }
 
+    /** Alone, or as group g1 with more than one. */
     private static JoinQueueRequest join(final QueuedPlayer... members) {
         return JoinQueueRequest.newBuilder()
                 .setTicket(QueueTicket.newBuilder()
                         .setBattleground(BattlegroundType.BATTLEGROUND_TYPE_WARSONG_GULCH)
+                        .setGroupId(members.length > 1 ? "g1" : "")
                         .addAllMembers(List.of(members)))
                 .build();
     }
@@ -148,14 +143,20 @@ class BattlegroundServiceTest {
         battlegroups.put(
                 Battlegroup.newBuilder().setName("other").addRealms("far").build());
         assertThat(refusal(join(player("nowhere", 1, Faction.FACTION_HORDE, 60))))
-                .isEqualTo("realm nowhere is in no battlegroup");
+                .startsWith("realm nowhere of nowhere/1 is in no battlegroup");
         assertThat(refusal(join(
                         player("main", 1, Faction.FACTION_HORDE, 60), player("far", 1, Faction.FACTION_HORDE, 60))))
-                .isEqualTo("Hero-far is of another battlegroup (other)");
+                .contains("only realms of one battlegroup queue together");
         assertThat(refusal(join(
                         player("main", 1, Faction.FACTION_HORDE, 60), player("main", 2, Faction.FACTION_ALLIANCE, 60))))
-                .contains("one faction");
-        assertThat(refusal(join(player("main", 1, Faction.FACTION_HORDE, 9)))).isEqualTo("too low");
+                .contains("a group queues for one side");
+        assertThat(refusal(join(player("main", 1, Faction.FACTION_HORDE, 9))))
+                .isEqualTo("main/1 is level 9; Warsong Gulch takes levels 10 to 60");
+        // Deserter, as the home node read it.
+        assertThat(refusal(join(player("main", 1, Faction.FACTION_HORDE, 60).toBuilder()
+                        .setDeserterUntilUnixMs(System.currentTimeMillis() + 600_000)
+                        .build())))
+                .contains("has Deserter");
         assertThat(queue.tickets()).isEmpty();
     }
 }
