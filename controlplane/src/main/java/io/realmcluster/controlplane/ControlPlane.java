@@ -7,6 +7,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.common.auth.PasswordHasher;
 import io.realmcluster.common.db.Database;
+import io.realmcluster.common.db.RealmDatabases;
 import io.realmcluster.common.grpc.CallPool;
 import io.realmcluster.common.grpc.Callers;
 import io.realmcluster.common.grpc.ClientAddress;
@@ -76,7 +77,7 @@ public final class ControlPlane implements AutoCloseable {
     private static final int MAX_INBOUND_BYTES = 1 << 20;
 
     private LoginGuard loginGuard;
-    private Database database;
+    private RealmDatabases databases;
     /**
      * Threads of each listener. Node links and operators get more than players: a login flood fills
      * the public pool (and is refused RESOURCE_EXHAUSTED) without taking a thread from a node's link.
@@ -159,9 +160,9 @@ public final class ControlPlane implements AutoCloseable {
                                             controlPlanes,
                                             login.accounts(),
                                             login.characters(),
-                                            database == null
+                                            databases == null
                                                     ? null
-                                                    : new InvariantChecker(database, STALE_TRANSFER_SECONDS)),
+                                                    : new InvariantChecker(databases, STALE_TRANSFER_SECONDS)),
                                     Role.OPERATOR),
                             Callers.only(
                                     identified,
@@ -197,9 +198,9 @@ public final class ControlPlane implements AutoCloseable {
             election =
                     new LeaderElection(store, keys, self(), config.placement().replicaLeaseTtl(), controller);
             election.start();
-            if (database != null) {
+            if (databases != null) {
                 sweeper = new CharacterSweeper(
-                                database,
+                                databases,
                                 () -> ClusterState.read(store, keys).nodes().keySet(),
                                 controller::isLeader,
                                 STALE_TRANSFER_SECONDS)
@@ -250,14 +251,30 @@ public final class ControlPlane implements AutoCloseable {
         if (settings.dbUrl() == null) {
             return new LoginParts(null, null, LoginService.withoutDatabase());
         }
-        database = Database.open("realm-db", settings.dbUrl(), settings.credentials(), settings.dbCa(), 8);
-        database.migrate();
-        final AccountStore accounts = new AccountStore(database, new PasswordHasher(settings.passwordIterations()));
+        databases = RealmDatabases.open(
+                "realm-db",
+                Database.open("accounts-db", settings.dbUrl(), settings.credentials(), settings.dbCa(), 8),
+                config.placement().realms(),
+                settings.realmDatabases(),
+                settings.dbCa(),
+                4);
+        databases.migrate();
+        final AccountStore accounts =
+                new AccountStore(databases.accounts(), new PasswordHasher(settings.passwordIterations()));
         loginGuard = new LoginGuard(settings.limits(), Clock.systemUTC(), metrics);
-        final CharacterRoster characters = new CharacterRoster(database);
+        final CharacterRoster characters = new CharacterRoster(databases);
+        final StringBuilder where = new StringBuilder();
+        databases
+                .byDatabase()
+                .forEach((database, realms) -> where.append(where.isEmpty() ? "" : ", ")
+                        .append("realm ")
+                        .append(String.join(", ", realms))
+                        .append(" in ")
+                        .append(database.where()));
         LOG.info(
-                "accounts and characters in {}{}",
-                database.where(),
+                "accounts in {}; characters of {}{}",
+                databases.accounts().where(),
+                where,
                 settings.allowRegistration() ? "; clients may register" : "");
         return new LoginParts(
                 accounts,
@@ -340,8 +357,8 @@ public final class ControlPlane implements AutoCloseable {
         if (store != null) {
             store.close();
         }
-        if (database != null) {
-            database.close();
+        if (databases != null) {
+            databases.close();
         }
         if (metricsEndpoint != null) {
             metricsEndpoint.close();

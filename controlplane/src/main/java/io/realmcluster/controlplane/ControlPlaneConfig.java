@@ -2,6 +2,7 @@ package io.realmcluster.controlplane;
 
 import io.realmcluster.common.auth.TokenSigner;
 import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.common.db.RealmDatabase;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.controlplane.login.LoginLimits;
@@ -9,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settings of one control-plane replica, as parsed from its command line. {@code listen} is the
@@ -60,8 +62,10 @@ public record ControlPlaneConfig(
     }
 
     /**
-     * Settings of accounts and login; {@code dbUrl} null when the replica runs without a database,
-     * {@code dbCa} (the database server's CA, for {@code sslmode=verify-full}) null to connect as the URL says.
+     * Settings of accounts and login; {@code dbUrl} (the accounts database, and the database of every
+     * realm without its own) null when the replica runs without a database, {@code dbCa} (the database
+     * servers' CA, for {@code sslmode=verify-full}) null to connect as the URLs say; {@code
+     * realmDatabases} the realms with a database of their own ({@code --realm-db}).
      */
     public record Login(
             String dbUrl,
@@ -71,7 +75,8 @@ public record ControlPlaneConfig(
             boolean allowRegistration,
             int passwordIterations,
             LoginLimits limits,
-            Path dbCa) {
+            Path dbCa,
+            Map<String, RealmDatabase> realmDatabases) {
 
         public Login {
             if (tokenTtl.isNegative() || tokenTtl.isZero()) {
@@ -82,6 +87,46 @@ public record ControlPlaneConfig(
                 throw new IllegalArgumentException(
                         "--password-iterations must be at least 1000, got " + passwordIterations);
             }
+            realmDatabases = realmDatabases == null ? Map.of() : Map.copyOf(realmDatabases);
+            if (dbUrl == null && !realmDatabases.isEmpty()) {
+                throw new IllegalArgumentException("--realm-db needs --db-url: the accounts database");
+            }
+        }
+
+        /** Every realm in the {@code dbUrl} database. */
+        public Login(
+                final String dbUrl,
+                final DatabaseCredentials credentials,
+                final TokenSigner tokenSigner,
+                final Duration tokenTtl,
+                final boolean allowRegistration,
+                final int passwordIterations,
+                final LoginLimits limits,
+                final Path dbCa) {
+            this(
+                    dbUrl,
+                    credentials,
+                    tokenSigner,
+                    tokenTtl,
+                    allowRegistration,
+                    passwordIterations,
+                    limits,
+                    dbCa,
+                    Map.of());
+        }
+
+        /** The same with realms in databases of their own. */
+        public Login withRealmDatabases(final Map<String, RealmDatabase> databases) {
+            return new Login(
+                    dbUrl,
+                    credentials,
+                    tokenSigner,
+                    tokenTtl,
+                    allowRegistration,
+                    passwordIterations,
+                    limits,
+                    dbCa,
+                    Map.copyOf(databases));
         }
 
         /** The same with the default {@link LoginLimits}. */

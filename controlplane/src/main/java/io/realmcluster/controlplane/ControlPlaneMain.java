@@ -5,7 +5,10 @@ import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Daemon;
 import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StandardOptions;
+import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.common.db.RealmDatabase;
+import io.realmcluster.common.db.RealmDatabaseOptions;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsOptions;
 import io.realmcluster.controlplane.etcd.EtcdTlsOptions;
@@ -13,6 +16,7 @@ import io.realmcluster.controlplane.login.LoginOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
@@ -32,7 +36,8 @@ import picocli.CommandLine.Option;
         },
         footer = {
             "",
-            "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_TLS_CA, REALM_TLS_CERT,",
+            "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_DB_USER_<REALM>,",
+            "REALM_DB_PASSWORD_<REALM> (or --realm-db-password-file), REALM_TLS_CA, REALM_TLS_CERT,",
             "REALM_TLS_KEY, REALM_LOG_LEVEL."
         })
 public final class ControlPlaneMain implements Callable<Integer> {
@@ -146,13 +151,22 @@ public final class ControlPlaneMain implements Callable<Integer> {
     LoginOptions login;
 
     @Mixin
+    RealmDatabaseOptions realmDatabases;
+
+    @Mixin
     StandardOptions standard;
 
     @Mixin
     TlsOptions tls;
 
     private ControlPlaneConfig.Login loginConfig() {
+        // First: a --realm-db for a realm not served is a mistake whatever else is set.
+        final Map<String, RealmDatabase> own = realmDatabases.resolve(realms, System.getenv());
         if (login.dbUrl() == null) {
+            if (!own.isEmpty()) {
+                throw new StartupException("--realm-db needs --db-url: the accounts database (and that of every "
+                        + "realm without a --realm-db)");
+            }
             return ControlPlaneConfig.Login.disabled();
         }
         return new ControlPlaneConfig.Login(
@@ -163,7 +177,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
                 login.allowRegistration(),
                 login.passwordIterations(),
                 login.limits(),
-                login.dbCa());
+                login.dbCa(),
+                own);
     }
 
     public static void main(final String[] args) {

@@ -267,7 +267,8 @@ public final class Node implements AutoCloseable {
         }
         database = Database.open(
                 "characters", config.dbUrl(), config.dbCredentials(), config.dbCa(), DATABASE_CONNECTIONS);
-        database.migrate();
+        // Characters only: the accounts schema is the control plane's, perhaps in another database.
+        database.migrate(Database.Schema.REALM);
         final PostgresCharacterStore store = new PostgresCharacterStore(database);
         try {
             // This node id's earlier process died with these (a crash, a kill): nobody plays them any more.

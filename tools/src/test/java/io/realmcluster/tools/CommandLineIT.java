@@ -67,6 +67,27 @@ class CommandLineIT {
     }
 
     @Test
+    void aRealmDatabaseForARealmNotServedIsRefused() {
+        final JavaProcess process = binaries.run(
+                Binaries.CONTROLPLANE,
+                "cp-realm-db",
+                "--etcd",
+                ETCD.endpoint(),
+                "--realms",
+                "main,second",
+                "--db-url",
+                "jdbc:postgresql://127.0.0.1:1/accounts",
+                "--realm-db",
+                "third=jdbc:postgresql://127.0.0.1:1/third?password=not-for-logs");
+        assertThat(process.waitForExit(EXIT_DEADLINE)).isEqualTo(1);
+        assertOneLine(
+                process,
+                "controlplane: error: --realm-db third=...: realm third is not served here (serving [main, second]); "
+                        + "add it to --realms or drop its --realm-db");
+        assertThat(process.output()).doesNotContain("not-for-logs");
+    }
+
+    @Test
     void portInUseIsNamedForEveryListener() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             final String busy = "127.0.0.1:" + taken.getLocalPort();

@@ -6,15 +6,19 @@ import io.realmcluster.common.cli.StartupException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
- * A realm's character database: a HikariCP pool whose connections carry deadlines (connect,
+ * A database of the realm cluster (the accounts database, a realm's character database, or one
+ * that holds both): a HikariCP pool whose connections carry deadlines (connect,
  * socket read, statement), and the schema migrations that define it.
  */
 public final class Database implements AutoCloseable {
@@ -92,16 +96,84 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty("sslrootcert", serverCa.toAbsolutePath().toString());
     }
 
-    /** Bring the schema up to date; safe to run from every replica at every start. */
+    /** The two schemas a database may hold, each with its own Flyway history table. */
+    public enum Schema {
+        /** Accounts: the realm cluster's one accounts database. */
+        ACCOUNTS("classpath:db/accounts", "accounts_schema_history"),
+        /** A realm's characters, items and ledger. */
+        REALM("classpath:db/realm", "realm_schema_history");
+
+        private final String location;
+        private final String history;
+
+        Schema(final String location, final String history) {
+            this.location = location;
+            this.history = history;
+        }
+
+        /** The Flyway history table of this schema. */
+        public String history() {
+            return history;
+        }
+    }
+
+    /** The history of the combined migrations before the split into accounts and realm schemas. */
+    static final String LEGACY_HISTORY = "flyway_schema_history";
+
+    private static final String LEGACY_LOCATION = "classpath:db/legacy";
+
+    /** Bring both schemas up to date (a database that holds accounts and a realm); safe at every start. */
     public void migrate() {
+        migrate(Schema.ACCOUNTS);
+        migrate(Schema.REALM);
+    }
+
+    /**
+     * Bring {@code schema} up to date; safe to run from every replica and node at every start. A
+     * database made by the combined migrations before the split (history in {@value #LEGACY_HISTORY})
+     * is first brought to their last version, then each schema's history starts at its version 1,
+     * which that database already holds; it is upgraded in place. Any other database that already
+     * holds tables (the other schema) starts each history before version 1 and applies everything.
+     */
+    public void migrate(final Schema schema) {
         try {
+            final boolean legacy = hasTable(LEGACY_HISTORY);
+            if (legacy) {
+                Flyway.configure()
+                        .dataSource(pool)
+                        .locations(LEGACY_LOCATION)
+                        .table(LEGACY_HISTORY)
+                        .load()
+                        .migrate();
+            }
             Flyway.configure()
                     .dataSource(pool)
-                    .locations("classpath:db/migration")
+                    .locations(schema.location)
+                    .table(schema.history)
+                    .baselineOnMigrate(true)
+                    .baselineVersion(legacy ? "1" : "0")
+                    .baselineDescription(
+                            legacy
+                                    ? "made by the combined migrations (" + LEGACY_HISTORY + ")"
+                                    : "before version 1: the database held the other schema")
                     .load()
                     .migrate();
-        } catch (final FlywayException e) {
-            throw new StartupException("cannot migrate the database at " + where + ": " + rootMessage(e), e);
+        } catch (final FlywayException | SQLException e) {
+            throw new StartupException(
+                    "cannot migrate the " + schema.name().toLowerCase(Locale.ROOT) + " schema of the database at "
+                            + where + ": " + rootMessage(e),
+                    e);
+        }
+    }
+
+    private boolean hasTable(final String table) throws SQLException {
+        try (Connection connection = pool.getConnection();
+                PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            exists.setString(1, table);
+            try (ResultSet row = exists.executeQuery()) {
+                row.next();
+                return row.getBoolean(1);
+            }
         }
     }
 

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,6 +37,34 @@ public record DatabaseCredentials(String user, String password) {
             SecretFiles.requireOwnerOnly(passwordFile);
         }
         return new DatabaseCredentials(user, password);
+    }
+
+    /**
+     * Realm {@code realm}'s credentials: the user from {@code REALM_DB_USER_<REALM>}, else {@code
+     * REALM_DB_USER}; the password from {@code passwordFile} when given, else {@code
+     * REALM_DB_PASSWORD_<REALM>}, else {@code REALM_DB_PASSWORD} (see {@link #variable}).
+     */
+    public static DatabaseCredentials forRealm(
+            final Map<String, String> environment, final String realm, final Path passwordFile) {
+        final String userVariable = variable(USER_VARIABLE, realm);
+        final String passwordVariable = variable(PASSWORD_VARIABLE, realm);
+        final Map<String, String> merged = new HashMap<>(environment);
+        if (!environment.getOrDefault(userVariable, "").isBlank()) {
+            merged.put(USER_VARIABLE, environment.get(userVariable));
+        }
+        if (environment.containsKey(passwordVariable)) {
+            merged.put(PASSWORD_VARIABLE, environment.get(passwordVariable));
+        }
+        if (merged.getOrDefault(USER_VARIABLE, "").isBlank()) {
+            throw new StartupException("the database user of realm " + realm + " is not set: export " + userVariable
+                    + " or " + USER_VARIABLE);
+        }
+        return from(merged, passwordFile);
+    }
+
+    /** {@code base} for realm {@code realm}: {@code REALM_DB_USER_SECOND} for realm {@code second} ({@code -} as {@code _}). */
+    public static String variable(final String base, final String realm) {
+        return base + "_" + realm.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
     @Override

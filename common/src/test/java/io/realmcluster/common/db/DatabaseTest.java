@@ -30,6 +30,9 @@ class DatabaseTest {
     @RegisterExtension
     static final PostgresExtension PG = new PostgresExtension();
 
+    static final String HISTORIES = "SELECT 'accounts ' || version || ':' || success FROM accounts_schema_history "
+            + "UNION ALL SELECT 'realm ' || version || ':' || success FROM realm_schema_history ORDER BY 1";
+
     private Database database;
 
     @BeforeEach
@@ -52,14 +55,14 @@ class DatabaseTest {
     @Test
     void migrationsApplyOnAnEmptyDatabaseAndAgainAsANoOp() throws SQLException {
         database.migrate();
-        final List<String> first =
-                query("SELECT version || ':' || success FROM flyway_schema_history ORDER BY installed_rank");
+        final List<String> first = query(HISTORIES);
         database.migrate();
-        assertThat(query("SELECT version || ':' || success FROM flyway_schema_history ORDER BY installed_rank"))
+        // The schema migrated second found the first's tables: its history starts before version 1.
+        assertThat(query(HISTORIES))
                 .isEqualTo(first)
-                .containsExactly("1:true", "2:true", "3:true", "4:true");
+                .containsExactly("accounts 1:true", "realm 0:true", "realm 1:true", "realm 2:true");
         assertThat(query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-                        + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
+                        + "AND table_name NOT LIKE '%schema_history' ORDER BY table_name"))
                 .containsExactly("account", "character", "item", "ledger");
         // A periodic save writes no indexed column, and pages leave room, so it can update the row in place.
         assertThat(query("SELECT indexdef FROM pg_indexes WHERE indexname = 'character_in_transfer'"))

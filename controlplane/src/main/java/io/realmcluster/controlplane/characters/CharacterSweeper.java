@@ -1,10 +1,12 @@
 package io.realmcluster.controlplane.characters;
 
 import io.realmcluster.common.db.Database;
+import io.realmcluster.common.db.RealmDatabases;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +38,7 @@ public final class CharacterSweeper implements AutoCloseable {
         UPDATE character SET state = 'OFFLINE', owner_node = NULL, epoch = epoch + 1, updated_at = now()
         WHERE state = 'IN_TRANSFER' AND updated_at < now() - make_interval(secs => ?)""";
 
-    private final Database database;
+    private final List<Database> databases;
     private final Supplier<Set<String>> liveNodes;
     private final BooleanSupplier leading;
     private final long staleTransferSeconds;
@@ -46,12 +48,30 @@ public final class CharacterSweeper implements AutoCloseable {
         return thread;
     });
 
+    /** Sweeps {@code database}, which holds every realm. */
     public CharacterSweeper(
             final Database database,
             final Supplier<Set<String>> liveNodes,
             final BooleanSupplier leading,
             final long staleTransferSeconds) {
-        this.database = database;
+        this(List.of(database), liveNodes, leading, staleTransferSeconds);
+    }
+
+    /** Sweeps every realm database of {@code databases}. */
+    public CharacterSweeper(
+            final RealmDatabases databases,
+            final Supplier<Set<String>> liveNodes,
+            final BooleanSupplier leading,
+            final long staleTransferSeconds) {
+        this(List.copyOf(databases.byDatabase().keySet()), liveNodes, leading, staleTransferSeconds);
+    }
+
+    private CharacterSweeper(
+            final List<Database> databases,
+            final Supplier<Set<String>> liveNodes,
+            final BooleanSupplier leading,
+            final long staleTransferSeconds) {
+        this.databases = databases;
         this.liveNodes = liveNodes;
         this.leading = leading;
         this.staleTransferSeconds = staleTransferSeconds;
@@ -66,15 +86,33 @@ public final class CharacterSweeper implements AutoCloseable {
         if (!leading.getAsBoolean()) {
             return;
         }
+        final Set<String> live;
         try {
-            sweep(liveNodes.get());
-        } catch (final SQLException | RuntimeException e) {
+            live = liveNodes.get();
+        } catch (final RuntimeException e) {
             LOG.warn("character sweep failed (next in a few seconds): {}", e.getMessage());
+            return;
+        }
+        // Each database on its own: one that is down does not keep the others' characters stranded.
+        for (final Database database : databases) {
+            try {
+                sweep(database, live);
+            } catch (final SQLException | RuntimeException e) {
+                LOG.warn("character sweep of {} failed (next in a few seconds): {}", database.where(), e.getMessage());
+            }
         }
     }
 
-    /** One pass against {@code live}; returns rows given back. */
+    /** One pass over every realm database against {@code live}; returns rows given back. */
     public int sweep(final Set<String> live) throws SQLException {
+        int given = 0;
+        for (final Database database : databases) {
+            given += sweep(database, live);
+        }
+        return given;
+    }
+
+    private int sweep(final Database database, final Set<String> live) throws SQLException {
         try (Connection connection = database.connection()) {
             final int orphans;
             try (PreparedStatement orphaned = connection.prepareStatement(ORPHANS)) {
@@ -90,9 +128,10 @@ public final class CharacterSweeper implements AutoCloseable {
             }
             if (orphans + transfers > 0) {
                 LOG.info(
-                        "gave back {} characters of nodes that are gone and {} stuck in a transfer",
+                        "gave back {} characters of nodes that are gone and {} stuck in a transfer in {}",
                         orphans,
-                        transfers);
+                        transfers,
+                        database.where());
             }
             return orphans + transfers;
         }

@@ -1,6 +1,7 @@
 package io.realmcluster.controlplane.characters;
 
 import io.realmcluster.common.db.Database;
+import io.realmcluster.common.db.RealmDatabases;
 import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.v1.InvariantResult;
 import java.sql.Array;
@@ -10,11 +11,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The invariants of the character database that rule out loss and duplication, checked with SQL
- * against the live nodes (an operator's {@code realmctl check}, and every failure test):
+ * The invariants of every realm's character database that rule out loss and duplication, checked
+ * with SQL against the live nodes (an operator's {@code realmctl check}, and every failure test):
  * <ul>
  *   <li>every character is OFFLINE or owned by a live node (exactly one: the row has one owner);</li>
  *   <li>no item id is held twice;</li>
@@ -27,16 +29,50 @@ public final class InvariantChecker {
     /** Rows of each violated invariant named in the report; the count says how many there are. */
     static final int SHOWN = 10;
 
-    private final Database database;
+    private final Map<Database, List<String>> databases;
     private final long staleTransferSeconds;
 
+    /** Checks {@code database}, which holds every realm. */
     public InvariantChecker(final Database database, final long staleTransferSeconds) {
-        this.database = database;
+        this.databases = Map.of(database, List.of());
         this.staleTransferSeconds = staleTransferSeconds;
     }
 
-    /** Check everything; {@code liveNodes} are the nodes registered now. */
+    /**
+     * Checks every realm database of {@code databases}; with more than one, each result's name
+     * begins with the realms of its database ({@code second/item_ids_unique}).
+     */
+    public InvariantChecker(final RealmDatabases databases, final long staleTransferSeconds) {
+        this.databases = databases.byDatabase();
+        this.staleTransferSeconds = staleTransferSeconds;
+    }
+
+    /** Check everything in every realm database; {@code liveNodes} are the nodes registered now. */
     public InvariantReport check(final Set<String> liveNodes) throws SQLException {
+        final List<InvariantResult> results = new ArrayList<>();
+        for (final Map.Entry<Database, List<String>> database : databases.entrySet()) {
+            final List<InvariantResult> ofDatabase = check(database.getKey(), liveNodes);
+            if (databases.size() == 1) {
+                results.addAll(ofDatabase);
+                continue;
+            }
+            final String realms = String.join(",", database.getValue());
+            for (final InvariantResult result : ofDatabase) {
+                results.add(result.toBuilder()
+                        .setName(realms + "/" + result.getName())
+                        .setDescription(
+                                "realm " + realms + " (" + database.getKey().where() + "): " + result.getDescription())
+                        .build());
+            }
+        }
+        return InvariantReport.newBuilder()
+                .setOk(results.stream().allMatch(InvariantResult::getOk))
+                .addAllResults(results)
+                .addAllLiveNodes(liveNodes.stream().sorted().toList())
+                .build();
+    }
+
+    private List<InvariantResult> check(final Database database, final Set<String> liveNodes) throws SQLException {
         final List<InvariantResult> results = new ArrayList<>();
         try (Connection connection = database.connection()) {
             connection.setReadOnly(true);
@@ -94,11 +130,7 @@ public final class InvariantChecker {
                 connection.rollback();
             }
         }
-        return InvariantReport.newBuilder()
-                .setOk(results.stream().allMatch(InvariantResult::getOk))
-                .addAllResults(results)
-                .addAllLiveNodes(liveNodes.stream().sorted().toList())
-                .build();
+        return results;
     }
 
     private static InvariantResult check(

@@ -2,6 +2,7 @@ package io.realmcluster.controlplane.login;
 
 import io.grpc.Status;
 import io.realmcluster.common.db.Database;
+import io.realmcluster.common.db.RealmDatabases;
 import io.realmcluster.common.log.LogSafe;
 import io.realmcluster.proto.v1.Character;
 import java.sql.Connection;
@@ -13,11 +14,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The realm's characters as accounts see them: created here OFFLINE at epoch 0 (a name, a race, a
- * class, where the race begins) and found by name at login; nodes own them from login on.
+ * The realms' characters as accounts see them, each in its realm's database: created here OFFLINE at
+ * epoch 0 (a name, a race, a class, where the race begins) and found by name at login; nodes own
+ * them from login on. The account is read from the accounts database first (no foreign key can
+ * check it across databases).
  */
 public final class CharacterRoster {
     private static final Pattern NAME = Pattern.compile("[A-Za-z]{2,12}");
@@ -37,11 +41,16 @@ public final class CharacterRoster {
             7, new Race("gnome", 0, -6240.32f, 331.03f, 382.76f, Set.of(1, 4, 8, 9)), // Coldridge Valley
             8, new Race("troll", 1, -618.52f, -4251.67f, 38.72f, Set.of(1, 3, 4, 5, 7, 8))); // Valley of Trials
 
-    private final Database database;
+    private final Function<String, Database> databases;
 
-    /** Characters in {@code database}. */
+    /** Characters of every realm in {@code database}. */
     public CharacterRoster(final Database database) {
-        this.database = database;
+        this.databases = realm -> database;
+    }
+
+    /** Characters of each realm in that realm's database. */
+    public CharacterRoster(final RealmDatabases databases) {
+        this.databases = databases::of;
     }
 
     /** Create a character; INVALID_ARGUMENT for a bad name, race or class, ALREADY_EXISTS for a taken name. */
@@ -76,6 +85,7 @@ public final class CharacterRoster {
         }
         final String name = requestedName.substring(0, 1).toUpperCase(Locale.ROOT)
                 + requestedName.substring(1).toLowerCase(Locale.ROOT);
+        final Database database = databases.apply(realm);
         try (Connection connection = database.connection();
                 PreparedStatement insert = connection.prepareStatement(
                         "INSERT INTO character (account_id, realm, name, race, class, map_id, x, y, z) "
@@ -114,6 +124,7 @@ public final class CharacterRoster {
 
     /** The account's character of that name in the realm, with its ownership epoch now. */
     public Optional<Character> find(final long accountId, final String realm, final String name) {
+        final Database database = databases.apply(realm);
         try (Connection connection = database.connection();
                 PreparedStatement select = connection.prepareStatement(
                         "SELECT character_id, name, race, class, level, map_id, epoch FROM character "

@@ -9,8 +9,9 @@ public final class LoginOptions {
     @Option(
             names = "--db-url",
             paramLabel = "JDBC-URL",
-            description = "The realm's character database (accounts, characters); user and password from "
-                    + "REALM_DB_USER and REALM_DB_PASSWORD. Without it, login and account commands are refused.")
+            description = "The accounts database, which also holds the characters of every realm without a --realm-db "
+                    + "of its own; user and password from REALM_DB_USER and REALM_DB_PASSWORD. Without it, login and "
+                    + "account commands are refused.")
     String dbUrl;
 
     @Option(
@@ -22,9 +23,10 @@ public final class LoginOptions {
     @Option(
             names = "--db-ca",
             paramLabel = "FILE",
-            description = "CA certificate (PEM) of the database server: connect over TLS and verify the server's "
-                    + "certificate and host name (sslmode=verify-full). Production realms give it; without it the "
-                    + "connection is as --db-url says (pgjdbc's default tries TLS without verifying it).")
+            description =
+                    "CA certificate (PEM) of the database servers (--db-url and every --realm-db): connect over TLS and verify the server's "
+                            + "certificate and host name (sslmode=verify-full). Production realms give it; without it the "
+                            + "connection is as --db-url says (pgjdbc's default tries TLS without verifying it).")
     Path dbCa;
 
     @Option(

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.realmcluster.common.db.Database;
 import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.common.db.RealmDatabase;
+import io.realmcluster.common.db.RealmDatabases;
 import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.v1.InvariantResult;
 import io.realmcluster.testkit.PostgresExtension;
@@ -12,6 +14,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -127,6 +130,49 @@ class InvariantCheckerTest {
         assertThat(text("SELECT state || ' ' || epoch FROM character WHERE character_id = " + frozen))
                 .as("the reset raises the epoch, so the transfer's claim at epoch 3 can no longer win")
                 .isEqualTo("OFFLINE 4");
+    }
+
+    @Test
+    void theSweeperGivesBackOrphansInEveryRealmDatabase() throws SQLException {
+        final long inMain = character("Orphan");
+        update("UPDATE character SET state = 'ONLINE', owner_node = 'node-dead', epoch = 1, "
+                + "updated_at = now() - interval '1 minute' WHERE character_id = " + inMain);
+        update("CREATE DATABASE sweep_second");
+        try (RealmDatabases databases = RealmDatabases.open(
+                "sweep-test",
+                Database.open(
+                        "sweep-main",
+                        postgres.jdbcUrl(),
+                        new DatabaseCredentials(postgres.user(), postgres.password()),
+                        2),
+                List.of("main", "second"),
+                Map.of(
+                        "second",
+                        new RealmDatabase(
+                                "second",
+                                postgres.process().jdbcUrl("sweep_second"),
+                                new DatabaseCredentials(postgres.user(), postgres.password()))),
+                null,
+                2)) {
+            databases.migrate();
+            try (Connection connection = databases.of("second").connection();
+                    Statement statement = connection.createStatement()) {
+                // The same id as main's orphan: each database issues its own.
+                statement.executeUpdate("INSERT INTO character (account_id, realm, name, race, class, map_id, x, y, z, "
+                        + "state, owner_node, epoch, updated_at) VALUES (" + account + ", 'second', 'Orphan', 1, 1, 0, "
+                        + "0, 0, 0, 'ONLINE', 'node-dead', 1, now() - interval '1 minute')");
+            }
+            final InvariantReport before = new InvariantChecker(databases, 30).check(Set.of("node-a"));
+            assertThat(before.getResultsList())
+                    .filteredOn(result -> !result.getOk())
+                    .extracting(InvariantResult::getName)
+                    .containsExactly("main/characters_owned_by_live_nodes", "second/characters_owned_by_live_nodes");
+            try (CharacterSweeper sweeper = new CharacterSweeper(databases, () -> Set.of("node-a"), () -> true, 30)) {
+                assertThat(sweeper.sweep(Set.of("node-a"))).isEqualTo(2);
+            }
+            final InvariantReport after = new InvariantChecker(databases, 30).check(Set.of("node-a"));
+            assertThat(after.getOk()).as(after.toString()).isTrue();
+        }
     }
 
     private static Map<String, InvariantResult> byName(final InvariantReport report) {
