@@ -14,6 +14,7 @@ import io.realmcluster.proto.v1.QueueStatusRequest;
 import io.realmcluster.proto.v1.QueueStatusResponse;
 import io.realmcluster.proto.v1.QueueTicket;
 import io.realmcluster.proto.v1.QueuedPlayer;
+import io.realmcluster.proto.v1.SetAwayRequest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,16 @@ public final class GrpcQueueDesk implements QueueDesk {
                 .setRealm(realm)
                 .setCharacterId(characterId)
                 .build()));
+    }
+
+    @Override
+    public CompletableFuture<Void> away(final String realm, final long characterId, final boolean away) {
+        return completable(stub().setAway(SetAwayRequest.newBuilder()
+                        .setRealm(realm)
+                        .setCharacterId(characterId)
+                        .setAway(away)
+                        .build()))
+                .thenApply(ignored -> null);
     }
 
     private BattlegroundsGrpc.BattlegroundsFutureStub stub() {

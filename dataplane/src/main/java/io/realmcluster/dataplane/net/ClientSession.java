@@ -68,6 +68,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private final SessionEgress egress;
     private final SessionDatagrams datagrams;
     private final SessionQueues queues;
+    /** Why a session closed when its character went to another node. */
+    private static final String REDIRECTED = "REDIRECT";
 
     // The event loop writes these; the egress thread, the UDP thread and the node's wiring read them.
     private volatile SessionState state = SessionState.NEW;
@@ -122,6 +124,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             ConnectionGate.helloed(channel);
         }
         context.metrics().transition(from, next);
+        if (next == SessionState.CLOSED
+                && (from == SessionState.IN_WORLD || from == SessionState.LEAVING)
+                && !REDIRECTED.equals(reason)) {
+            // The player left the game (not for another node): its queue places wait for it a while.
+            queues.away(login.claimed(), true);
+        }
         if (LOG.isDebugEnabled()) {
             LOG.debug(
                     "session {} of character {} from {}: {} -> {} ({})",
@@ -253,6 +261,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         }
         map = running;
         transition(SessionState.IN_WORLD, "ENTER_WORLD");
+        if (arrival == null) {
+            // A login, not an arrival from another node: queue places it left waiting are its again.
+            queues.away(login.claimed(), false);
+        }
         final NodeDescriptor preparing = context.instances().movingTo(running.assignment());
         if (preparing != null) {
             // Its copy loads there now: stand by there, as the players who were here before it moved did.
@@ -426,7 +438,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         if (state == SessionState.CLOSED) {
             return;
         }
-        transition(SessionState.CLOSED, "REDIRECT");
+        transition(SessionState.CLOSED, REDIRECTED);
         context.metrics().disconnected("redirect");
         writeBody(body, body.length).addListener(LastFrame.THEN_CLOSE);
     }

@@ -29,6 +29,11 @@ public interface QueueDesk {
             return refused();
         }
 
+        @Override
+        public CompletableFuture<Void> away(final String realm, final long characterId, final boolean away) {
+            return CompletableFuture.completedFuture(null);
+        }
+
         private CompletableFuture<QueueStatusResponse> refused() {
             return CompletableFuture.failedFuture(Status.FAILED_PRECONDITION
                     .withDescription("this node queues nobody for battlegrounds")
@@ -44,4 +49,7 @@ public interface QueueDesk {
 
     /** The character's queues. */
     CompletableFuture<QueueStatusResponse> status(String realm, long characterId);
+
+    /** The character logged out ({@code away}) or in again: its places wait for it a while, then go. */
+    CompletableFuture<Void> away(String realm, long characterId, boolean away);
 }

@@ -58,6 +58,21 @@ final class SessionQueues {
         }
     }
 
+    /**
+     * The character left the game ({@code away}) or came back: the control plane keeps its queue
+     * places for a grace while it is away. Nothing is sent to the client; a failure is only logged.
+     */
+    void away(final ClaimedCharacter character, final boolean away) {
+        if (character == null) {
+            return;
+        }
+        desk.away(character.realm(), character.characterId(), away).whenComplete((done, error) -> {
+            if (error != null) {
+                LOG.debug("queue away mark of character {} failed: {}", character.characterId(), error.toString());
+            }
+        });
+    }
+
     static Faction faction(final int race) {
         for (final int alliance : ALLIANCE_RACES) {
             if (race == alliance) {

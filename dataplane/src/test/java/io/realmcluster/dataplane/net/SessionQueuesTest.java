@@ -46,6 +46,12 @@ class SessionQueuesTest {
             asked.add("status " + characterId);
             return next;
         }
+
+        @Override
+        public CompletableFuture<Void> away(final String realm, final long characterId, final boolean away) {
+            asked.add((away ? "away " : "back ") + characterId);
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     @Test
@@ -53,6 +59,9 @@ class SessionQueuesTest {
         final Desk desk = new Desk();
         try (EmbeddedPlayer player = new EmbeddedPlayer(desk)) {
             player.written();
+            // Its login marked it back (it may have queued before it logged out).
+            assertThat(desk.asked).containsExactly("back " + EmbeddedPlayer.CHARACTER);
+            desk.asked.clear();
             desk.next = new CompletableFuture<>();
             player.send(o -> ClientMessages.queueRequest(player.frame, o, ClientProtocol.QUEUE_JOIN, 1));
             // Race 0 is none of the Alliance's.
@@ -94,12 +103,21 @@ class SessionQueuesTest {
                     .asRuntimeException());
             player.send(o -> ClientMessages.queueRequest(player.frame, o, ClientProtocol.QUEUE_JOIN, 2));
             assertThat(refusal(player.written())).isEqualTo("Hero-main is already in 3 queues");
+            desk.asked.clear();
 
             desk.next = CompletableFuture.failedFuture(
                     Status.UNAVAILABLE.withDescription("etcd at 10.0.0.7 down").asRuntimeException());
             player.send(o -> ClientMessages.queueStatusRequest(player.frame, o));
             // No host or cause of the control plane's reaches the player.
             assertThat(refusal(player.written())).isEqualTo("the battleground service is unavailable; try again");
+
+            // The player logs out: its places wait for it.
+            player.send(o -> ClientMessages.logout(player.frame, o));
+            // Its map does not tick here: the logout's wait for the save runs out, and the session closes.
+            player.ticker.advance(ClientSession.LOGOUT_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            player.tcp.runScheduledPendingTasks();
+            player.written();
+            assertThat(desk.asked).contains("away " + EmbeddedPlayer.CHARACTER);
         }
     }
 
@@ -108,6 +126,7 @@ class SessionQueuesTest {
         final Desk desk = new Desk();
         try (EmbeddedPlayer player = new EmbeddedPlayer(desk)) {
             player.written();
+            desk.asked.clear();
             desk.next = CompletableFuture.completedFuture(QueueStatusResponse.getDefaultInstance());
             for (int i = 0; i < 20; i++) {
                 player.send(o -> ClientMessages.queueRequest(player.frame, o, ClientProtocol.QUEUE_LEAVE, 1));
