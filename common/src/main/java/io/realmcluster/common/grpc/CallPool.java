@@ -15,6 +15,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The threads of one gRPC listener: a fixed number of threads and a bounded number of calls
@@ -28,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  * node's heartbeat on the internal port.
  */
 public final class CallPool implements ServerInterceptor, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CallPool.class);
+
     private final String name;
     private final int queue;
     private final ThreadPoolExecutor threads;
@@ -72,7 +76,8 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
                     new Metadata());
             return new ServerCall.Listener<>() {};
         }
-        final Offloaded<Q> listener = new Offloaded<>(MoreExecutors.newSequentialExecutor(threads), Context.current());
+        final Offloaded<Q> listener =
+                new Offloaded<>(MoreExecutors.newSequentialExecutor(threads), Context.current(), call);
         listener.run(() -> listener.delegate = next.startCall(call, headers));
         return listener;
     }
@@ -83,20 +88,38 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
         transport.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
-    /** Forwards every callback, in order, to the service's listener on the pool, in the call's context. */
+    /**
+     * Forwards every callback, in order, to the service's listener on the pool, in the call's context.
+     * A callback that throws closes the call UNKNOWN, as gRPC's own executor does, rather than leave
+     * the caller waiting for its deadline.
+     */
     private static final class Offloaded<Q> extends ServerCall.Listener<Q> {
         private final Executor serial;
         private final Context context;
+        private final ServerCall<Q, ?> call;
         /** Written by the first task of {@link #serial}, read by the later ones: ordered by it. */
         private ServerCall.Listener<Q> delegate;
 
-        Offloaded(final Executor serial, final Context context) {
+        Offloaded(final Executor serial, final Context context, final ServerCall<Q, ?> call) {
             this.serial = serial;
             this.context = context;
+            this.call = call;
         }
 
         void run(final Runnable task) {
-            serial.execute(context.wrap(task));
+            serial.execute(context.wrap(() -> {
+                try {
+                    task.run();
+                } catch (final RuntimeException | Error e) {
+                    LOG.warn("call {} failed", call.getMethodDescriptor().getFullMethodName(), e);
+                    try {
+                        // Nothing of the failure's own words to the caller: they may name hosts or drivers.
+                        call.close(Status.UNKNOWN.withDescription("the server failed this call"), new Metadata());
+                    } catch (final IllegalStateException closed) {
+                        // The call had been closed already.
+                    }
+                }
+            }));
         }
 
         @Override

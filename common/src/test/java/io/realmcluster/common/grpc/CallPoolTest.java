@@ -82,4 +82,41 @@ class CallPoolTest {
             }
         }
     }
+
+    @Test
+    void aHandlerThatThrowsClosesItsCallUnknownAtOnceSayingNothingOfWhy() throws Exception {
+        final AdminGrpc.AdminImplBase broken = new AdminGrpc.AdminImplBase() {
+            @Override
+            public void listControlPlanes(
+                    final ListControlPlanesRequest request, final StreamObserver<ListControlPlanesResponse> response) {
+                throw new IllegalArgumentException("jdbc:postgresql://db.internal:5432 refused");
+            }
+        };
+        try (CallPool pool = new CallPool("test-calls", 1, 1)) {
+            final Server server = GrpcServers.start(
+                    "test",
+                    LOOPBACK,
+                    InsecureServerCredentials.create(),
+                    new HealthStatusManager(),
+                    pool,
+                    GrpcServers.DEFAULT_MAX_INBOUND_BYTES,
+                    List.<io.grpc.BindableService>of(broken));
+            final ManagedChannel channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, LOOPBACK)), 30);
+            try {
+                final long started = System.nanoTime();
+                assertThatThrownBy(() -> AdminGrpc.newBlockingStub(channel)
+                                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                                .listControlPlanes(ListControlPlanesRequest.getDefaultInstance()))
+                        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN);
+                            assertThat(e.getStatus().getDescription()).doesNotContain("db.internal");
+                        });
+                // Answered, not left to its deadline.
+                assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(15));
+            } finally {
+                Channels.close(channel);
+                GrpcServers.shutdown(server, 1_000);
+            }
+        }
+    }
 }

@@ -205,6 +205,11 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
         } catch (final EtcdUnavailableException e) {
             response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
             return;
+        } catch (final IllegalArgumentException e) {
+            // A ticket the rules cannot read (a blank realm, a member without a faction): the sender's mistake.
+            response.onError(
+                    Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
         }
         response.onNext(result);
         response.onCompleted();

@@ -30,6 +30,9 @@ public final class QueueSummaries {
             } else {
                 queue.setHordeWaiting(queue.getHordeWaiting() + ticket.getMembersCount());
             }
+            if (ticket.getAwaySinceUnixMs() != 0) {
+                queue.setAway(queue.getAway() + ticket.getMembersCount());
+            }
             if (queue.getOldestJoinedAtUnixMs() == 0 || ticket.getJoinedAtUnixMs() < queue.getOldestJoinedAtUnixMs()) {
                 queue.setOldestJoinedAtUnixMs(ticket.getJoinedAtUnixMs());
             }

@@ -172,8 +172,8 @@ final class GetCommand implements Runnable {
                 out.println("Nobody is queued.");
             } else {
                 final long now = System.currentTimeMillis();
-                final Table table =
-                        new Table("BATTLEGROUP", "BATTLEGROUND", "BRACKET", "ALLIANCE", "HORDE", "LONGEST WAIT");
+                final Table table = new Table(
+                        "BATTLEGROUP", "BATTLEGROUND", "BRACKET", "ALLIANCE", "HORDE", "AWAY", "LONGEST WAIT");
                 for (final QueueSummary queue : response.getQueuesList()) {
                     table.row(
                             queue.getBattlegroup(),
@@ -185,6 +185,7 @@ final class GetCommand implements Runnable {
                             queue.getBracket(),
                             queue.getAllianceWaiting(),
                             queue.getHordeWaiting(),
+                            queue.getAway(),
                             Math.max(0, (now - queue.getOldestJoinedAtUnixMs()) / 1000) + "s");
                 }
                 table.print(out);
