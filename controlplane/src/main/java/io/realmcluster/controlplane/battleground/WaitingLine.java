@@ -23,20 +23,35 @@ final class WaitingLine {
     private int selectedCount;
     private int first;
 
-    WaitingLine(final List<Ticket> joinOrder, final int teamSize, final long nowMillis, final long holdAfterMillis) {
-        final int count = joinOrder.size();
-        tickets = joinOrder.toArray(Ticket[]::new);
+    private WaitingLine(final Ticket[] line, final int teamSize, final long nowMillis, final long holdAfterMillis) {
+        final int count = line.length;
         sizes = new int[count];
         held = new boolean[count];
         taken = new boolean[count];
         remainingBySize = new int[teamSize + 1];
         selected = new int[teamSize];
+        boolean inOrder = true;
         for (int i = 0; i < count; i++) {
-            final Ticket ticket = tickets[i];
+            final Ticket ticket = line[i];
+            inOrder &= i == 0 || Ticket.JOIN_ORDER.compare(line[i - 1], ticket) <= 0;
             sizes[i] = ticket.size();
             held[i] = nowMillis - ticket.joinedAtMillis() >= holdAfterMillis;
             remainingBySize[sizes[i]]++;
         }
+        if (!inOrder) {
+            Arrays.sort(line, Ticket.JOIN_ORDER);
+            for (int i = 0; i < count; i++) {
+                sizes[i] = line[i].size();
+                held[i] = nowMillis - line[i].joinedAtMillis() >= holdAfterMillis;
+            }
+        }
+        tickets = line;
+    }
+
+    /** One faction's waiting tickets, put in join order unless they are already. */
+    static WaitingLine of(
+            final List<Ticket> faction, final int teamSize, final long nowMillis, final long holdAfterMillis) {
+        return new WaitingLine(faction.toArray(new Ticket[0]), teamSize, nowMillis, holdAfterMillis);
     }
 
     /**
