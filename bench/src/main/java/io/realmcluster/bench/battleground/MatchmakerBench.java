@@ -5,8 +5,10 @@ import io.realmcluster.bench.Conditions;
 import io.realmcluster.controlplane.battleground.Matchmaker;
 import io.realmcluster.controlplane.battleground.Proposal;
 import io.realmcluster.controlplane.battleground.QueueKey;
+import io.realmcluster.controlplane.battleground.QueueTickets;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -49,22 +51,32 @@ public final class MatchmakerBench implements Callable<Integer> {
     long seed;
 
     /** One measured input: its tickets and running matches, made once, passed over many times. */
-    private record Scenario(String label, TicketMix mix, Histogram nanos, Histogram cpuNanos, long[] allocated) {}
+    private record Scenario(
+            String label,
+            TicketMix mix,
+            Map<QueueKey, QueueTickets> index,
+            boolean flat,
+            Histogram nanos,
+            Histogram cpuNanos,
+            long[] allocated) {}
 
     @Override
     public Integer call() {
         final Matchmaker matchmaker = new Matchmaker(Matchmaker.DEFAULT_HOLD_AFTER);
+        final TicketMix full = TicketMix.generate(tickets, true, seed);
         final List<Scenario> scenarios = List.of(
-                scenario("full mix", TicketMix.generate(tickets, true, seed)),
-                scenario("no groups", TicketMix.generate(tickets, false, seed)),
-                scenario("baseline", TicketMix.generate(baselineTickets, true, seed)));
+                scenario("full mix", full, false),
+                scenario("no groups", TicketMix.generate(tickets, false, seed), false),
+                scenario("full, flat", full, true),
+                scenario("baseline", TicketMix.generate(baselineTickets, true, seed), false));
         System.out.println(Conditions.describe());
         System.out.printf(
                 "scenario:   tickets over %s (battlegroups of two realms each), 3 battlegrounds, every bracket, both"
                         + " factions;%n"
                         + "            %s%n"
-                        + "            one pass = Matchmaker.proposeAll over every ticket (grouping by queue included),"
-                        + " hold after %d s;%n"
+                        + "            one pass = Matchmaker.proposeAll over every queue, from the tickets split by queue and"
+                        + " faction in join order (the leader's index);%n"
+                        + "            'full, flat': the same from one flat list, splitting included; hold after %d s;%n"
                         + "            %d warm-up + %d measured passes of each scenario, in turns, on one thread%n",
                 new TreeMap<>(TicketMix.BATTLEGROUPS),
                 TicketMix.DESCRIPTION,
@@ -93,13 +105,16 @@ public final class MatchmakerBench implements Callable<Integer> {
         return 0;
     }
 
-    private Scenario scenario(final String label, final TicketMix mix) {
-        return new Scenario(label, mix, new Histogram(3), new Histogram(3), new long[1]);
+    private static Scenario scenario(final String label, final TicketMix mix, final boolean flat) {
+        return new Scenario(
+                label, mix, Matchmaker.index(mix.tickets()), flat, new Histogram(3), new Histogram(3), new long[1]);
     }
 
     private static SortedMap<QueueKey, List<Proposal>> onePass(final Matchmaker matchmaker, final Scenario scenario) {
-        final SortedMap<QueueKey, List<Proposal>> proposals =
-                matchmaker.proposeAll(scenario.mix.tickets(), scenario.mix.running(), scenario.mix.nowMillis());
+        final TicketMix mix = scenario.mix;
+        final SortedMap<QueueKey, List<Proposal>> proposals = scenario.flat
+                ? matchmaker.proposeAll(mix.tickets(), mix.running(), mix.nowMillis())
+                : matchmaker.proposeAll(scenario.index, mix.running(), mix.nowMillis());
         if (proposals.isEmpty()) {
             throw new IllegalStateException("a pass of " + scenario.label + " proposed nothing: the mix is wrong");
         }

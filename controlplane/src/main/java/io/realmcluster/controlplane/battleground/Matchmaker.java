@@ -46,24 +46,21 @@ public final class Matchmaker {
      */
     public SortedMap<QueueKey, List<Proposal>> proposeAll(
             final Collection<Ticket> tickets, final Map<QueueKey, List<RunningMatch>> running, final long nowMillis) {
-        // One walk over the tickets splits them by queue and faction: with 100,000 tickets, each walk costs
-        // mostly the memory it reads, so no later step reads a ticket it does not seat.
-        final Map<QueueKey, Sides> byQueue = new HashMap<>();
-        for (final Ticket ticket : tickets) {
-            Sides sides = byQueue.get(ticket.queue());
-            if (sides == null) {
-                sides = new Sides();
-                byQueue.put(ticket.queue(), sides);
-            }
-            (ticket.faction() == Faction.ALLIANCE ? sides.alliance : sides.horde).add(ticket);
-        }
+        return proposeAll(index(tickets), running, nowMillis);
+    }
+
+    /** As {@link #proposeAll(Collection, Map, long)}, from tickets already split by queue and faction. */
+    public SortedMap<QueueKey, List<Proposal>> proposeAll(
+            final Map<QueueKey, QueueTickets> index,
+            final Map<QueueKey, List<RunningMatch>> running,
+            final long nowMillis) {
         final SortedMap<QueueKey, List<Proposal>> proposals = new TreeMap<>();
-        for (final Map.Entry<QueueKey, Sides> queue : byQueue.entrySet()) {
+        for (final Map.Entry<QueueKey, QueueTickets> queue : index.entrySet()) {
             final QueueKey key = queue.getKey();
             final List<Proposal> made = propose(
                     key,
-                    queue.getValue().alliance,
-                    queue.getValue().horde,
+                    queue.getValue().alliance(),
+                    queue.getValue().horde(),
                     running.getOrDefault(key, List.of()),
                     nowMillis);
             if (!made.isEmpty()) {
@@ -71,6 +68,22 @@ public final class Matchmaker {
             }
         }
         return proposals;
+    }
+
+    /** Splits tickets by queue and faction in one walk, keeping their order (join order when given so). */
+    public static Map<QueueKey, QueueTickets> index(final Collection<Ticket> tickets) {
+        final Map<QueueKey, QueueTickets.Builder> byQueue = new HashMap<>();
+        for (final Ticket ticket : tickets) {
+            QueueTickets.Builder queue = byQueue.get(ticket.queue());
+            if (queue == null) {
+                queue = new QueueTickets.Builder();
+                byQueue.put(ticket.queue(), queue);
+            }
+            queue.add(ticket);
+        }
+        final Map<QueueKey, QueueTickets> index = new HashMap<>();
+        byQueue.forEach((queue, builder) -> index.put(queue, builder.build()));
+        return index;
     }
 
     /**
@@ -115,12 +128,6 @@ public final class Matchmaker {
             }
             proposals.add(match.get());
         }
-    }
-
-    /** A queue's tickets of each faction, in the order read. */
-    private static final class Sides {
-        final List<Ticket> alliance = new ArrayList<>();
-        final List<Ticket> horde = new ArrayList<>();
     }
 
     private static Optional<Proposal> topUp(
