@@ -193,11 +193,8 @@ public final class Matchmaker {
             } else if (hordeSeats > allianceSeats + 1) {
                 hordeCap = allianceSeats + 1;
             } else {
-                final List<Ticket> allianceTeam = new ArrayList<>();
-                final List<Ticket> hordeTeam = new ArrayList<>();
-                alliance.takeSelected(allianceTeam);
-                horde.takeSelected(hordeTeam);
-                return Optional.of(new Proposal(queue, Optional.empty(), allianceTeam, hordeTeam));
+                return Optional.of(
+                        new Proposal(queue, Optional.empty(), alliance.takeSelected(), horde.takeSelected()));
             }
         }
     }

@@ -83,9 +83,14 @@ final class WaitingLine {
         return seats;
     }
 
-    /** Takes the tickets of the last {@link #select}, adding them to {@code team}. */
-    void takeSelected(final List<Ticket> team) {
-        take(Arrays.copyOf(selected, selectedCount), team);
+    /** Takes the tickets of the last {@link #select}, in join order. */
+    List<Ticket> takeSelected() {
+        final Ticket[] team = new Ticket[selectedCount];
+        for (int s = 0; s < selectedCount; s++) {
+            team[s] = take(selected[s]);
+        }
+        advanceFirst();
+        return List.of(team);
     }
 
     /**
@@ -124,13 +129,21 @@ final class WaitingLine {
 
     void take(final int[] indexes, final List<Ticket> team) {
         for (final int i : indexes) {
-            if (taken[i]) {
-                throw new IllegalStateException("ticket " + tickets.get(i).id() + " taken twice in one pass");
-            }
-            taken[i] = true;
-            remainingBySize[sizes[i]]--;
-            team.add(tickets.get(i));
+            team.add(take(i));
         }
+        advanceFirst();
+    }
+
+    private Ticket take(final int i) {
+        if (taken[i]) {
+            throw new IllegalStateException("ticket " + tickets.get(i).id() + " taken twice in one pass");
+        }
+        taken[i] = true;
+        remainingBySize[sizes[i]]--;
+        return tickets.get(i);
+    }
+
+    private void advanceFirst() {
         while (first < tickets.size() && taken[first]) {
             first++;
         }
