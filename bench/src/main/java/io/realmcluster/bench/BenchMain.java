@@ -1,5 +1,6 @@
 package io.realmcluster.bench;
 
+import io.realmcluster.bench.battleground.MatchmakerBench;
 import io.realmcluster.bench.drain.DrainBench;
 import io.realmcluster.bench.failover.FailoverBench;
 import io.realmcluster.bench.login.LoginBench;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Command;
             TransferBench.class,
             DrainBench.class,
             ClientTlsBench.class,
-            LoginBench.class
+            LoginBench.class,
+            MatchmakerBench.class
         })
 public final class BenchMain implements Runnable {
     public static void main(final String[] args) {
@@ -37,6 +39,6 @@ public final class BenchMain implements Runnable {
     public void run() {
         throw new picocli.CommandLine.ParameterException(
                 new picocli.CommandLine(this),
-                "missing benchmark: failover, tick, ingress, bots, saves, transfer, drain, tls or logins");
+                "missing benchmark: failover, tick, ingress, bots, saves, transfer, drain, tls, logins or matchmaker");
     }
 }

@@ -13,6 +13,17 @@ public record Bracket(int minLevel, int maxLevel) implements Comparable<Bracket>
     }
 
     @Override
+    public boolean equals(final Object other) {
+        return this == other
+                || other instanceof Bracket bracket && minLevel == bracket.minLevel && maxLevel == bracket.maxLevel;
+    }
+
+    @Override
+    public int hashCode() {
+        return minLevel * 61 + maxLevel;
+    }
+
+    @Override
     public int compareTo(final Bracket other) {
         final int byMin = Integer.compare(minLevel, other.minLevel);
         return byMin != 0 ? byMin : Integer.compare(maxLevel, other.maxLevel);

@@ -46,19 +46,44 @@ public final class Matchmaker {
      */
     public SortedMap<QueueKey, List<Proposal>> proposeAll(
             final Collection<Ticket> tickets, final Map<QueueKey, List<RunningMatch>> running, final long nowMillis) {
-        final Map<QueueKey, List<Ticket>> byQueue = new HashMap<>();
-        for (final Ticket ticket : tickets) {
-            byQueue.computeIfAbsent(ticket.queue(), q -> new ArrayList<>()).add(ticket);
-        }
+        return proposeAll(index(tickets), running, nowMillis);
+    }
+
+    /** As {@link #proposeAll(Collection, Map, long)}, from tickets already split by queue and faction. */
+    public SortedMap<QueueKey, List<Proposal>> proposeAll(
+            final Map<QueueKey, QueueTickets> index,
+            final Map<QueueKey, List<RunningMatch>> running,
+            final long nowMillis) {
         final SortedMap<QueueKey, List<Proposal>> proposals = new TreeMap<>();
-        for (final Map.Entry<QueueKey, List<Ticket>> queue : byQueue.entrySet()) {
+        for (final Map.Entry<QueueKey, QueueTickets> queue : index.entrySet()) {
+            final QueueKey key = queue.getKey();
             final List<Proposal> made = propose(
-                    queue.getKey(), queue.getValue(), running.getOrDefault(queue.getKey(), List.of()), nowMillis);
+                    key,
+                    queue.getValue().alliance(),
+                    queue.getValue().horde(),
+                    running.getOrDefault(key, List.of()),
+                    nowMillis);
             if (!made.isEmpty()) {
-                proposals.put(queue.getKey(), made);
+                proposals.put(key, made);
             }
         }
         return proposals;
+    }
+
+    /** Splits tickets by queue and faction in one walk, keeping their order (join order when given so). */
+    public static Map<QueueKey, QueueTickets> index(final Collection<Ticket> tickets) {
+        final Map<QueueKey, QueueTickets.Builder> byQueue = new HashMap<>();
+        for (final Ticket ticket : tickets) {
+            QueueTickets.Builder queue = byQueue.get(ticket.queue());
+            if (queue == null) {
+                queue = new QueueTickets.Builder();
+                byQueue.put(ticket.queue(), queue);
+            }
+            queue.add(ticket);
+        }
+        final Map<QueueKey, QueueTickets> index = new HashMap<>();
+        byQueue.forEach((queue, builder) -> index.put(queue, builder.build()));
+        return index;
     }
 
     /**
@@ -67,7 +92,6 @@ public final class Matchmaker {
      */
     public List<Proposal> propose(
             final QueueKey queue, final List<Ticket> tickets, final List<RunningMatch> running, final long nowMillis) {
-        final int teamSize = queue.battleground().teamSize();
         final List<Ticket> alliance = new ArrayList<>();
         final List<Ticket> horde = new ArrayList<>();
         for (final Ticket ticket : tickets) {
@@ -77,10 +101,18 @@ public final class Matchmaker {
             }
             (ticket.faction() == Faction.ALLIANCE ? alliance : horde).add(ticket);
         }
-        alliance.sort(Ticket.JOIN_ORDER);
-        horde.sort(Ticket.JOIN_ORDER);
-        final WaitingLine allianceLine = new WaitingLine(alliance, teamSize, nowMillis, holdAfterMillis);
-        final WaitingLine hordeLine = new WaitingLine(horde, teamSize, nowMillis, holdAfterMillis);
+        return propose(queue, alliance, horde, running, nowMillis);
+    }
+
+    private List<Proposal> propose(
+            final QueueKey queue,
+            final List<Ticket> alliance,
+            final List<Ticket> horde,
+            final List<RunningMatch> running,
+            final long nowMillis) {
+        final int teamSize = queue.battleground().teamSize();
+        final WaitingLine allianceLine = WaitingLine.of(alliance, teamSize, nowMillis, holdAfterMillis);
+        final WaitingLine hordeLine = WaitingLine.of(horde, teamSize, nowMillis, holdAfterMillis);
         final List<Proposal> proposals = new ArrayList<>();
         for (final RunningMatch match : running) {
             if (match.alliance() > teamSize || match.horde() > teamSize) {
@@ -161,11 +193,8 @@ public final class Matchmaker {
             } else if (hordeSeats > allianceSeats + 1) {
                 hordeCap = allianceSeats + 1;
             } else {
-                final List<Ticket> allianceTeam = new ArrayList<>();
-                final List<Ticket> hordeTeam = new ArrayList<>();
-                alliance.takeSelected(allianceTeam);
-                horde.takeSelected(hordeTeam);
-                return Optional.of(new Proposal(queue, Optional.empty(), allianceTeam, hordeTeam));
+                return Optional.of(
+                        new Proposal(queue, Optional.empty(), alliance.takeSelected(), horde.takeSelected()));
             }
         }
     }

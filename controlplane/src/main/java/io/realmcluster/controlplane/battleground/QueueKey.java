@@ -19,6 +19,21 @@ public record QueueKey(String battlegroup, Battleground battleground, Bracket br
         }
     }
 
+    // Written out rather than generated: a pass hashes every ticket's key, and this compiles early and small.
+    @Override
+    public boolean equals(final Object other) {
+        return this == other
+                || other instanceof QueueKey key
+                        && battleground == key.battleground
+                        && bracket.equals(key.bracket)
+                        && battlegroup.equals(key.battlegroup);
+    }
+
+    @Override
+    public int hashCode() {
+        return (battlegroup.hashCode() * 31 + battleground.ordinal()) * 31 + bracket.hashCode();
+    }
+
     @Override
     public int compareTo(final QueueKey other) {
         return ORDER.compare(this, other);

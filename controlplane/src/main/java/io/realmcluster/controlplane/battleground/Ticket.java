@@ -15,8 +15,10 @@ import java.util.Set;
 public record Ticket(
         String id, QueueKey queue, Faction faction, Optional<String> group, List<Member> members, long joinedAtMillis) {
     /** Oldest first, then by id: the one order every decision about a queue follows. */
-    public static final Comparator<Ticket> JOIN_ORDER =
-            Comparator.comparingLong(Ticket::joinedAtMillis).thenComparing(Ticket::id);
+    public static final Comparator<Ticket> JOIN_ORDER = (a, b) -> {
+        final int byTime = Long.compare(a.joinedAtMillis, b.joinedAtMillis);
+        return byTime != 0 ? byTime : a.id.compareTo(b.id);
+    };
 
     public Ticket {
         Objects.requireNonNull(id, "id");

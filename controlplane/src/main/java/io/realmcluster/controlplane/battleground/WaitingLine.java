@@ -12,7 +12,7 @@ import java.util.List;
 final class WaitingLine {
     private static final int[] NO_PAIR = new int[0];
 
-    private final Ticket[] tickets;
+    private final List<Ticket> tickets;
     private final int[] sizes;
     private final boolean[] held;
     private final boolean[] taken;
@@ -23,20 +23,42 @@ final class WaitingLine {
     private int selectedCount;
     private int first;
 
-    WaitingLine(final List<Ticket> joinOrder, final int teamSize, final long nowMillis, final long holdAfterMillis) {
-        final int count = joinOrder.size();
-        tickets = joinOrder.toArray(Ticket[]::new);
+    private WaitingLine(
+            final List<Ticket> given, final int teamSize, final long nowMillis, final long holdAfterMillis) {
+        final int count = given.size();
         sizes = new int[count];
         held = new boolean[count];
         taken = new boolean[count];
         remainingBySize = new int[teamSize + 1];
         selected = new int[teamSize];
+        List<Ticket> line = given;
+        if (!inJoinOrder(given)) {
+            final Ticket[] sorted = given.toArray(new Ticket[0]);
+            Arrays.sort(sorted, Ticket.JOIN_ORDER);
+            line = Arrays.asList(sorted);
+        }
         for (int i = 0; i < count; i++) {
-            final Ticket ticket = tickets[i];
+            final Ticket ticket = line.get(i);
             sizes[i] = ticket.size();
             held[i] = nowMillis - ticket.joinedAtMillis() >= holdAfterMillis;
             remainingBySize[sizes[i]]++;
         }
+        tickets = line;
+    }
+
+    private static boolean inJoinOrder(final List<Ticket> tickets) {
+        for (int i = 1; i < tickets.size(); i++) {
+            if (Ticket.JOIN_ORDER.compare(tickets.get(i - 1), tickets.get(i)) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One faction's waiting tickets, read in place when in join order (the usual case), else sorted. */
+    static WaitingLine of(
+            final List<Ticket> faction, final int teamSize, final long nowMillis, final long holdAfterMillis) {
+        return new WaitingLine(faction, teamSize, nowMillis, holdAfterMillis);
     }
 
     /**
@@ -47,7 +69,7 @@ final class WaitingLine {
         selectedCount = 0;
         int seats = 0;
         final int smallest = smallestRemaining();
-        for (int i = first; i < tickets.length && capacity - seats >= smallest; i++) {
+        for (int i = first; i < tickets.size() && capacity - seats >= smallest; i++) {
             if (taken[i]) {
                 continue;
             }
@@ -61,9 +83,14 @@ final class WaitingLine {
         return seats;
     }
 
-    /** Takes the tickets of the last {@link #select}, adding them to {@code team}. */
-    void takeSelected(final List<Ticket> team) {
-        take(Arrays.copyOf(selected, selectedCount), team);
+    /** Takes the tickets of the last {@link #select}, in join order. */
+    List<Ticket> takeSelected() {
+        final Ticket[] team = new Ticket[selectedCount];
+        for (int s = 0; s < selectedCount; s++) {
+            team[s] = take(selected[s]);
+        }
+        advanceFirst();
+        return List.of(team);
     }
 
     /**
@@ -76,7 +103,7 @@ final class WaitingLine {
         // Every ticket of one size is equally (un)seatable in one call: remember the sizes that are not.
         long deadSizes = 0;
         final long liveSizes = sizesPresent();
-        for (int i = first; i < tickets.length && (liveSizes & ~deadSizes) != 0; i++) {
+        for (int i = first; i < tickets.size() && (liveSizes & ~deadSizes) != 0; i++) {
             if (taken[i]) {
                 continue;
             }
@@ -102,14 +129,22 @@ final class WaitingLine {
 
     void take(final int[] indexes, final List<Ticket> team) {
         for (final int i : indexes) {
-            if (taken[i]) {
-                throw new IllegalStateException("ticket " + tickets[i].id() + " taken twice in one pass");
-            }
-            taken[i] = true;
-            remainingBySize[sizes[i]]--;
-            team.add(tickets[i]);
+            team.add(take(i));
         }
-        while (first < tickets.length && taken[first]) {
+        advanceFirst();
+    }
+
+    private Ticket take(final int i) {
+        if (taken[i]) {
+            throw new IllegalStateException("ticket " + tickets.get(i).id() + " taken twice in one pass");
+        }
+        taken[i] = true;
+        remainingBySize[sizes[i]]--;
+        return tickets.get(i);
+    }
+
+    private void advanceFirst() {
+        while (first < tickets.size() && taken[first]) {
             first++;
         }
     }
@@ -134,13 +169,13 @@ final class WaitingLine {
     }
 
     Ticket ticket(final int index) {
-        return tickets[index];
+        return tickets.get(index);
     }
 
     /** A ticket a top-up can seat, with the tickets of the other line that must come with it. */
     record Candidate(WaitingLine line, int index, int[] pair) {
         Ticket ticket() {
-            return line.tickets[index];
+            return line.tickets.get(index);
         }
     }
 }

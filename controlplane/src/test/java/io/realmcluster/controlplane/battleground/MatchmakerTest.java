@@ -388,6 +388,8 @@ class MatchmakerTest {
         final SortedMap<QueueKey, List<Proposal>> proposals = MATCHMAKER.proposeAll(tickets, Map.of(), T0 + 10);
 
         assertThat(proposals).containsOnlyKeys(wsg);
+        assertThat(MATCHMAKER.proposeAll(Matchmaker.index(tickets), Map.of(), T0 + 10))
+                .isEqualTo(proposals);
         assertThat(proposals.get(wsg)).singleElement().satisfies(p -> {
             assertThat(p.players(Faction.ALLIANCE)).isEqualTo(4);
             assertThat(p.players(Faction.HORDE)).isEqualTo(4);
