@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.common.auth.PasswordHasher;
 import io.realmcluster.common.db.Database;
@@ -192,6 +193,18 @@ public final class ControlPlane implements AutoCloseable {
                     List.of(login.service()),
                     ClientAddress.interceptor());
             publicAddress = GrpcServers.boundAddress(publicServer, config.listen());
+            final CallPool publicPool = publicCalls;
+            final CallPool internalPool = internalCalls;
+            CounterWithCallback.builder()
+                    .name("realm_controlplane_calls_refused")
+                    .help("gRPC calls answered RESOURCE_EXHAUSTED because their listener's pool was full, by "
+                            + "listener (public: players; internal: nodes, replicas, operators)")
+                    .labelNames("listener")
+                    .callback(callback -> {
+                        callback.call(publicPool.refused(), "public");
+                        callback.call(internalPool.refused(), "internal");
+                    })
+                    .register(metrics);
             controller.start();
             publisher.start();
             view.start();

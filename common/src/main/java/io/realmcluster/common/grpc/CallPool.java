@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
     private final int queue;
     private final ThreadPoolExecutor threads;
     private final EventLoopGroup transport;
+    private final LongAdder refused = new LongAdder();
 
     /**
      * {@code threads} threads named {@code name-N}, at most {@code queue} calls waiting, and one
@@ -61,6 +63,11 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
         return transport;
     }
 
+    /** Calls answered RESOURCE_EXHAUSTED so far, the pool being full. */
+    public long refused() {
+        return refused.sum();
+    }
+
     /** Calls waiting for a thread now. */
     public int waiting() {
         return threads.getQueue().size();
@@ -70,6 +77,7 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
     public <Q, R> ServerCall.Listener<Q> interceptCall(
             final ServerCall<Q, R> call, final Metadata headers, final ServerCallHandler<Q, R> next) {
         if (threads.getQueue().size() >= queue || threads.isShutdown()) {
+            refused.increment();
             call.close(
                     Status.RESOURCE_EXHAUSTED.withDescription(
                             "this server is busy (" + name + ": " + queue + " calls waiting); retry with backoff"),
