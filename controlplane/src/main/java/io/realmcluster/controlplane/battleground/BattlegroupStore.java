@@ -126,12 +126,6 @@ public final class BattlegroupStore {
         return read(name).map(Stored::battlegroup);
     }
 
-    /** The battlegroup {@code realm} is in, if any. */
-    public Optional<String> of(final String realm) {
-        final KeyValue kv = store.get(keys.battlegroupOf(realm));
-        return kv == null ? Optional.empty() : Optional.of(kv.getValue().toString(UTF_8));
-    }
-
     /** Remove battlegroup {@code name} and free its realms; what was removed, or empty when there was none. */
     public Optional<Battlegroup> delete(final String name) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {

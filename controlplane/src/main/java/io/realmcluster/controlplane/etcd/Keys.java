@@ -71,7 +71,7 @@ public final class Keys {
 
     /** The battlegroup a realm is in: one key per realm, so that no realm joins two at once. */
     public ByteSequence battlegroupOf(final String realm) {
-        return bytes(root + "battlegroup-of/" + realm);
+        return bytes(root + "battlegroup-of/" + segment(realm));
     }
 
     /** A battleground queue's ticket, written by the leader. */
@@ -85,12 +85,12 @@ public final class Keys {
 
     /** The ticket a character holds for one battleground (its value is the ticket id). */
     public ByteSequence queuedFor(final String realm, final long characterId, final int battleground) {
-        return bytes(root + "queue/by-character/" + realm + "/" + characterId + "/" + battleground);
+        return bytes(root + "queue/by-character/" + segment(realm) + "/" + characterId + "/" + battleground);
     }
 
     /** Every ticket a character holds, one key per battleground. */
     public ByteSequence queuedBy(final String realm, final long characterId) {
-        return bytes(root + "queue/by-character/" + realm + "/" + characterId + "/");
+        return bytes(root + "queue/by-character/" + segment(realm) + "/" + characterId + "/");
     }
 
     public ByteSequence cordon(final String nodeId) {
@@ -126,5 +126,13 @@ public final class Keys {
 
     public static ByteSequence bytes(final String key) {
         return ByteSequence.from(key, UTF_8);
+    }
+
+    /** A name that becomes one segment of a key: a '/' in it would reach another key's place. */
+    private static String segment(final String name) {
+        if (name.isEmpty() || name.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("'" + name + "' is empty or holds a '/', which no realm's name does");
+        }
+        return name;
     }
 }

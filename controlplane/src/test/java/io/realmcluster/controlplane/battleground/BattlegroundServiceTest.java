@@ -1,6 +1,7 @@
 package io.realmcluster.controlplane.battleground;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.etcd.jetcd.ByteSequence;
 import io.grpc.Status;
@@ -15,6 +16,7 @@ import io.realmcluster.proto.v1.Battlegroup;
 import io.realmcluster.proto.v1.Faction;
 import io.realmcluster.proto.v1.JoinQueueRequest;
 import io.realmcluster.proto.v1.JoinQueueResponse;
+import io.realmcluster.proto.v1.LeaveQueueRequest;
 import io.realmcluster.proto.v1.QueueStatusRequest;
 import io.realmcluster.proto.v1.QueueStatusResponse;
 import io.realmcluster.proto.v1.QueueTicket;
@@ -158,5 +160,16 @@ class BattlegroundServiceTest {
                         .build())))
                 .contains("has Deserter");
         assertThat(queue.tickets()).isEmpty();
+        // A realm name that would reach another key's place in etcd: refused, not read.
+        assertThatThrownBy(() -> call(
+                        service::leaveQueue,
+                        LeaveQueueRequest.newBuilder()
+                                .setRealm("main/7")
+                                .setCharacterId(1)
+                                .setBattleground(BattlegroundType.BATTLEGROUND_TYPE_WARSONG_GULCH)
+                                .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
 }
