@@ -19,6 +19,7 @@ import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.tls.TlsFiles;
 import java.net.URI;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -81,6 +82,10 @@ public final class EtcdStore implements AutoCloseable {
                 .connectTimeout(timeout)
                 .waitForReady(false)
                 .retryMaxDuration(timeout)
+                // jetcd refuses a retry window no longer than its first delay (500 ms): a short deadline retries
+                // sooner.
+                .retryChronoUnit(ChronoUnit.MILLIS)
+                .retryDelay(Math.max(1, Math.min(500, timeout.toMillis() / 4)))
                 .keepaliveTime(Duration.ofSeconds(10))
                 .keepaliveTimeout(Duration.ofSeconds(3));
         if (context != null) {
