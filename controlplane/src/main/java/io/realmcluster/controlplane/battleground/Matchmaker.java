@@ -57,12 +57,7 @@ public final class Matchmaker {
         final SortedMap<QueueKey, List<Proposal>> proposals = new TreeMap<>();
         for (final Map.Entry<QueueKey, QueueTickets> queue : index.entrySet()) {
             final QueueKey key = queue.getKey();
-            final List<Proposal> made = propose(
-                    key,
-                    queue.getValue().alliance(),
-                    queue.getValue().horde(),
-                    running.getOrDefault(key, List.of()),
-                    nowMillis);
+            final List<Proposal> made = propose(key, queue.getValue(), running.getOrDefault(key, List.of()), nowMillis);
             if (!made.isEmpty()) {
                 proposals.put(key, made);
             }
@@ -101,18 +96,15 @@ public final class Matchmaker {
             }
             (ticket.faction() == Faction.ALLIANCE ? alliance : horde).add(ticket);
         }
-        return propose(queue, alliance, horde, running, nowMillis);
+        return propose(queue, new QueueTickets(alliance, horde), running, nowMillis);
     }
 
     private List<Proposal> propose(
-            final QueueKey queue,
-            final List<Ticket> alliance,
-            final List<Ticket> horde,
-            final List<RunningMatch> running,
-            final long nowMillis) {
+            final QueueKey queue, final QueueTickets tickets, final List<RunningMatch> running, final long nowMillis) {
         final int teamSize = queue.battleground().teamSize();
-        final WaitingLine allianceLine = WaitingLine.of(alliance, teamSize, nowMillis, holdAfterMillis);
-        final WaitingLine hordeLine = WaitingLine.of(horde, teamSize, nowMillis, holdAfterMillis);
+        final WaitingLine allianceLine =
+                WaitingLine.of(tickets.side(Faction.ALLIANCE), teamSize, nowMillis, holdAfterMillis);
+        final WaitingLine hordeLine = WaitingLine.of(tickets.side(Faction.HORDE), teamSize, nowMillis, holdAfterMillis);
         final List<Proposal> proposals = new ArrayList<>();
         for (final RunningMatch match : running) {
             if (match.alliance() > teamSize || match.horde() > teamSize) {

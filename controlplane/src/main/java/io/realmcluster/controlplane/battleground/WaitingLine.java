@@ -14,7 +14,9 @@ final class WaitingLine {
 
     private final List<Ticket> tickets;
     private final int[] sizes;
-    private final boolean[] held;
+    /** Tickets before this index have waited the hold time (the line is in join order). */
+    private final int heldBefore;
+
     private final boolean[] taken;
     /** Untaken tickets of each size; index 0 unused. */
     private final int[] remainingBySize;
@@ -24,41 +26,19 @@ final class WaitingLine {
     private int first;
 
     private WaitingLine(
-            final List<Ticket> given, final int teamSize, final long nowMillis, final long holdAfterMillis) {
-        final int count = given.size();
-        sizes = new int[count];
-        held = new boolean[count];
-        taken = new boolean[count];
-        remainingBySize = new int[teamSize + 1];
+            final QueueTickets.Side side, final int teamSize, final long nowMillis, final long holdAfterMillis) {
+        tickets = side.tickets;
+        sizes = side.sizes;
+        heldBefore = side.joinedBy(nowMillis - holdAfterMillis);
+        taken = new boolean[sizes.length];
+        remainingBySize = Arrays.copyOf(side.countBySize, Math.max(teamSize + 1, side.countBySize.length));
         selected = new int[teamSize];
-        List<Ticket> line = given;
-        if (!inJoinOrder(given)) {
-            final Ticket[] sorted = given.toArray(new Ticket[0]);
-            Arrays.sort(sorted, Ticket.JOIN_ORDER);
-            line = Arrays.asList(sorted);
-        }
-        for (int i = 0; i < count; i++) {
-            final Ticket ticket = line.get(i);
-            sizes[i] = ticket.size();
-            held[i] = nowMillis - ticket.joinedAtMillis() >= holdAfterMillis;
-            remainingBySize[sizes[i]]++;
-        }
-        tickets = line;
     }
 
-    private static boolean inJoinOrder(final List<Ticket> tickets) {
-        for (int i = 1; i < tickets.size(); i++) {
-            if (Ticket.JOIN_ORDER.compare(tickets.get(i - 1), tickets.get(i)) > 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** One faction's waiting tickets, read in place when in join order (the usual case), else sorted. */
+    /** One faction's waiting tickets of a queue, as the leader's index keeps them. */
     static WaitingLine of(
-            final List<Ticket> faction, final int teamSize, final long nowMillis, final long holdAfterMillis) {
-        return new WaitingLine(faction, teamSize, nowMillis, holdAfterMillis);
+            final QueueTickets.Side side, final int teamSize, final long nowMillis, final long holdAfterMillis) {
+        return new WaitingLine(side, teamSize, nowMillis, holdAfterMillis);
     }
 
     /**
@@ -69,14 +49,14 @@ final class WaitingLine {
         selectedCount = 0;
         int seats = 0;
         final int smallest = smallestRemaining();
-        for (int i = first; i < tickets.size() && capacity - seats >= smallest; i++) {
+        for (int i = first; i < sizes.length && capacity - seats >= smallest; i++) {
             if (taken[i]) {
                 continue;
             }
             if (seats + sizes[i] <= capacity) {
                 selected[selectedCount++] = i;
                 seats += sizes[i];
-            } else if (held[i]) {
+            } else if (i < heldBefore) {
                 break;
             }
         }
@@ -103,7 +83,7 @@ final class WaitingLine {
         // Every ticket of one size is equally (un)seatable in one call: remember the sizes that are not.
         long deadSizes = 0;
         final long liveSizes = sizesPresent();
-        for (int i = first; i < tickets.size() && (liveSizes & ~deadSizes) != 0; i++) {
+        for (int i = first; i < sizes.length && (liveSizes & ~deadSizes) != 0; i++) {
             if (taken[i]) {
                 continue;
             }
@@ -120,7 +100,7 @@ final class WaitingLine {
                 }
                 deadSizes |= 1L << size;
             }
-            if (held[i]) {
+            if (i < heldBefore) {
                 return null;
             }
         }
@@ -144,7 +124,7 @@ final class WaitingLine {
     }
 
     private void advanceFirst() {
-        while (first < tickets.size() && taken[first]) {
+        while (first < sizes.length && taken[first]) {
             first++;
         }
     }
