@@ -1,5 +1,6 @@
 package io.realmcluster.bench;
 
+import io.realmcluster.bench.battleground.AlteracBench;
 import io.realmcluster.bench.battleground.MatchmakerBench;
 import io.realmcluster.bench.drain.DrainBench;
 import io.realmcluster.bench.failover.FailoverBench;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Command;
             DrainBench.class,
             ClientTlsBench.class,
             LoginBench.class,
-            MatchmakerBench.class
+            MatchmakerBench.class,
+            AlteracBench.class
         })
 public final class BenchMain implements Runnable {
     public static void main(final String[] args) {
@@ -39,6 +41,6 @@ public final class BenchMain implements Runnable {
     public void run() {
         throw new picocli.CommandLine.ParameterException(
                 new picocli.CommandLine(this),
-                "missing benchmark: failover, tick, ingress, bots, saves, transfer, drain, tls, logins or matchmaker");
+                "missing benchmark: failover, tick, ingress, bots, saves, transfer, drain, tls, logins, matchmaker or alterac");
     }
 }
