@@ -50,7 +50,8 @@ ALTER TABLE character
 CREATE UNIQUE INDEX character_arrival_unique ON character (arrived_by_move) WHERE arrived_by_move IS NOT NULL;
 -- One move out per row, found by its id (finishing it) and among the few rows moving (the sweep).
 CREATE UNIQUE INDEX character_move_unique ON character (move_id) WHERE move_id IS NOT NULL;
-CREATE INDEX character_moving ON character (updated_at) WHERE state = 'MOVING';
+-- Not on updated_at: every periodic save sets it, and a save must stay a heap-only (in-place) update.
+CREATE INDEX character_moving ON character (move_id) WHERE state = 'MOVING';
 
 -- The item's id in the realm it came from (with the character's arrived_from_realm), for an item
 -- that arrived by a move; its id here is new, from this realm's sequence.

@@ -138,6 +138,14 @@ class RealmMovesTest {
                     .isEqualTo("character Thrall moved to realm second as Thrall; log in there");
         });
         assertThat(login("second", "Thrall").getCharacter().getCharacterId()).isEqualTo(moved.getToCharacterId());
+        // A node's login claim on the tombstone, had it a token, is refused by the database itself.
+        assertThatThrownBy(() -> execute(
+                        postgres.jdbcUrl(),
+                        "UPDATE character SET epoch = epoch + 1, owner_node = 'node-1', state = 'ONLINE' "
+                                + "WHERE character_id = " + thrall))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining(
+                        "character " + thrall + " moved to realm second as Thrall: it cannot change here");
         assertHealthy(1);
     }
 
