@@ -91,6 +91,7 @@ public final class RealmMoves {
     private final RealmDatabases databases;
     private final String mover;
     private final Consumer<String> steps;
+    private final Object finishing = new Object();
 
     /**
      * Moves between the realms of {@code databases}; {@code mover} names this replica in the ledger
@@ -198,8 +199,18 @@ public final class RealmMoves {
         return finished;
     }
 
-    /** Steps (2) and (3) of move {@code moveId} out of {@code realm}, under the source row's lock. */
+    /**
+     * Steps (2) and (3) of move {@code moveId} out of {@code realm}, under the source row's lock. One
+     * at a time on this replica: each holds a connection in both databases at once, and moves within
+     * one shared database must not take its small pool whole, each waiting for its second connection.
+     */
     private Result finish(final String realm, final UUID moveId) {
+        synchronized (finishing) {
+            return finishAlone(realm, moveId);
+        }
+    }
+
+    private Result finishAlone(final String realm, final UUID moveId) {
         final Database source = databases.of(realm);
         try (Connection connection = source.connection()) {
             connection.setAutoCommit(false);
