@@ -115,44 +115,92 @@ public final class RealmMoves {
         }
         final String newName = request.newName().isEmpty() ? null : CharacterRoster.canonicalName(request.newName());
         final Database source = databases.of(realm);
-        final long characterId;
-        final UUID moveId = UUID.randomUUID();
-        try (Connection connection = source.connection()) {
-            final Row row = source(connection, realm, request.name());
-            final String toName = newName != null ? newName : row.name();
-            if (row.state().equals("MOVED") || row.state().equals("MOVING")) {
-                if (!row.movedToRealm().equals(toRealm) || !row.movedToName().equals(toName)) {
-                    throw Status.FAILED_PRECONDITION
-                            .withDescription("character " + row.name() + " of realm " + realm
-                                    + (row.state().equals("MOVED") ? " moved" : " is moving") + " to realm "
-                                    + row.movedToRealm() + " as " + row.movedToName() + " already")
-                            .asRuntimeException();
-                }
-                // The same move asked again: finish it if it is not, answer it if it is.
-                return finish(realm, row.moveId());
+        // Twice at most: a mark that lost a race reads the row again, and finds a login (refused
+        // with its reason) or the same move begun by another call (finished here too).
+        for (int attempt = 0; attempt < 2; attempt++) {
+            final Marked marked;
+            try (Connection connection = source.connection()) {
+                marked = mark(connection, realm, request.name(), toRealm, newName);
+            } catch (final SQLException e) {
+                throw unavailable(realm, source, e);
             }
-            refuseUnlessOffline(realm, row);
-            refuseTakenName(toRealm, toName);
-            try (PreparedStatement mark = connection.prepareStatement(MARK)) {
-                mark.setObject(1, moveId);
-                mark.setString(2, toRealm);
-                mark.setString(3, toName);
-                mark.setLong(4, row.characterId());
-                mark.setLong(5, row.epoch());
-                if (mark.executeUpdate() == 0) {
-                    throw Status.ABORTED
-                            .withDescription("character " + row.name() + " of realm " + realm
-                                    + " changed meanwhile (a login?); try again")
-                            .asRuntimeException();
-                }
+            if (marked == null) {
+                continue;
             }
-            characterId = row.characterId();
-        } catch (final SQLException e) {
-            throw unavailable(realm, source, e);
+            if (marked.fresh()) {
+                LOG.info(
+                        "moving character {} of realm {} to realm {} (move {})",
+                        request.name(),
+                        realm,
+                        toRealm,
+                        marked.moveId());
+                steps.accept(MoveFailpoints.AFTER_MARK);
+            }
+            return finish(realm, marked.moveId());
         }
-        LOG.info("moving character {} of realm {} to realm {} (move {})", characterId, realm, toRealm, moveId);
-        steps.accept(MoveFailpoints.AFTER_MARK);
-        return finish(realm, moveId);
+        throw Status.ABORTED
+                .withDescription("character " + LogSafe.safe(request.name()) + " of realm " + realm
+                        + " changed meanwhile (a login?); try again")
+                .asRuntimeException();
+    }
+
+    /** A move to finish: one this call began, or the same move begun before. */
+    private record Marked(UUID moveId, boolean fresh) {}
+
+    /**
+     * Step (1), or the move of this character to the same place found begun or done; null when the
+     * compare-and-set lost to another change of the row.
+     */
+    private Marked mark(
+            final Connection connection,
+            final String realm,
+            final String name,
+            final String toRealm,
+            final String newName)
+            throws SQLException {
+        final Row row = source(connection, realm, name);
+        final String toName = newName != null ? newName : row.name();
+        final Marked begun = begun(realm, row, toRealm, toName);
+        if (begun != null) {
+            return begun;
+        }
+        refuseUnlessOffline(realm, row);
+        if (nameTaken(toRealm, toName)) {
+            // Taken by this very character, when another call moved it since the read above?
+            final Marked meanwhile = begun(realm, source(connection, realm, name), toRealm, toName);
+            if (meanwhile != null) {
+                return meanwhile;
+            }
+            throw Status.ALREADY_EXISTS
+                    .withDescription(
+                            "the name " + toName + " is taken in realm " + toRealm + "; choose another with --new-name")
+                    .asRuntimeException();
+        }
+        final UUID moveId = UUID.randomUUID();
+        try (PreparedStatement mark = connection.prepareStatement(MARK)) {
+            mark.setObject(1, moveId);
+            mark.setString(2, toRealm);
+            mark.setString(3, toName);
+            mark.setLong(4, row.characterId());
+            mark.setLong(5, row.epoch());
+            return mark.executeUpdate() == 0 ? null : new Marked(moveId, true);
+        }
+    }
+
+    /** The move of {@code row} to {@code toRealm} as {@code toName} when it is begun or done; null when it is not moving. */
+    private static Marked begun(final String realm, final Row row, final String toRealm, final String toName) {
+        if (row.state().equals("MOVED") || row.state().equals("MOVING")) {
+            if (!row.movedToRealm().equals(toRealm) || !row.movedToName().equals(toName)) {
+                throw Status.FAILED_PRECONDITION
+                        .withDescription("character " + row.name() + " of realm " + realm
+                                + (row.state().equals("MOVED") ? " moved" : " is moving") + " to realm "
+                                + row.movedToRealm() + " as " + row.movedToName() + " already")
+                        .asRuntimeException();
+            }
+            // The same move asked again: finish it if it is not, answer it if it is.
+            return new Marked(row.moveId(), false);
+        }
+        return null;
     }
 
     /**
@@ -504,19 +552,14 @@ public final class RealmMoves {
         }
     }
 
-    private void refuseTakenName(final String toRealm, final String toName) {
+    private boolean nameTaken(final String toRealm, final String toName) {
         final Database target = databases.of(toRealm);
         try (Connection connection = target.connection();
                 PreparedStatement select = connection.prepareStatement(NAME_TAKEN)) {
             select.setString(1, toRealm);
             select.setString(2, toName);
             try (ResultSet row = select.executeQuery()) {
-                if (row.next()) {
-                    throw Status.ALREADY_EXISTS
-                            .withDescription("the name " + toName + " is taken in realm " + toRealm
-                                    + "; choose another with --new-name")
-                            .asRuntimeException();
-                }
+                return row.next();
             }
         } catch (final SQLException e) {
             throw unavailable(toRealm, target, e);

@@ -10,8 +10,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.realmcluster.common.auth.Ed25519TokenKeys;
 import io.realmcluster.common.auth.TokenSigner;
+import io.realmcluster.common.db.Database;
 import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.db.RealmDatabase;
+import io.realmcluster.common.db.RealmDatabases;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.controlplane.ControlPlane;
 import io.realmcluster.controlplane.ControlPlaneConfig;
@@ -43,6 +45,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -276,6 +282,55 @@ class RealmMovesTest {
                 .hasSize(2)
                 .anySatisfy(v -> assertThat(v).contains("main/1 Thrall moved to realm second", "which is not there"))
                 .anySatisfy(v -> assertThat(v).contains("the character lives in two realms"));
+    }
+
+    @Test
+    void twoReplicasMovingOneCharacterAtOnceLandItOnceAndBothAnswerTheSameMove() throws Exception {
+        start(step -> {});
+        final String[] names = {"Thrall", "Garrosh", "Saurfang", "Nazgrel", "Rexxar"};
+        for (final String name : names) {
+            createWithLoot(name, 300, 2);
+        }
+        try (RealmDatabases databases = RealmDatabases.open(
+                "race",
+                Database.open("race-accounts", postgres.jdbcUrl(), credentials(), 4),
+                List.of("main", "second"),
+                Map.of("second", new RealmDatabase("second", secondUrl, credentials())),
+                null,
+                4)) {
+            // Two replicas: each its own RealmMoves, sharing nothing but the databases.
+            final RealmMoves one = new RealmMoves(databases, "controlplane/one", step -> {});
+            final RealmMoves other = new RealmMoves(databases, "controlplane/other", step -> {});
+            final ExecutorService callers = Executors.newFixedThreadPool(2);
+            try {
+                for (final String name : names) {
+                    final CyclicBarrier together = new CyclicBarrier(2);
+                    final RealmMoves.Request request = new RealmMoves.Request("main", name, "second", "");
+                    final Future<RealmMoves.Result> first = callers.submit(() -> {
+                        together.await();
+                        return one.move(request);
+                    });
+                    final Future<RealmMoves.Result> second = callers.submit(() -> {
+                        together.await();
+                        return other.move(request);
+                    });
+                    final RealmMoves.Result a = first.get(30, TimeUnit.SECONDS);
+                    final RealmMoves.Result b = second.get(30, TimeUnit.SECONDS);
+                    assertThat(a.moveId()).isEqualTo(b.moveId());
+                    assertThat(a.toCharacterId()).isEqualTo(b.toCharacterId());
+                    assertThat(List.of(a.alreadyDone(), b.alreadyDone()))
+                            .as("one call did the move, the other answered it")
+                            .contains(false);
+                    assertThat(a.money()).isEqualTo(300);
+                    assertThat(b.items()).isEqualTo(2);
+                }
+            } finally {
+                callers.shutdownNow();
+            }
+        }
+        assertThat(query(secondUrl, "SELECT count(*) FROM character")).containsExactly("5");
+        assertThat(query(secondUrl, "SELECT count(*) FROM item")).containsExactly("10");
+        assertHealthy(5);
     }
 
     private void assertHealthy(final int moves) {
