@@ -285,6 +285,33 @@ class RealmMovesTest {
     }
 
     @Test
+    void aNameTakenInTheTargetBetweenTheCheckAndTheLandingCallsTheMoveOffAndTheCharacterStays() throws SQLException {
+        // Right after the mark, someone creates a Thrall in realm second.
+        start(step -> {
+            if (step.equals(MoveFailpoints.AFTER_MARK)) {
+                createCharacter("second", "Thrall");
+            }
+        });
+        final long thrall = createWithLoot("Thrall", 40, 1);
+
+        assertRefused(
+                () -> transfer("Thrall", ""),
+                Status.Code.ALREADY_EXISTS,
+                "the name Thrall was taken in realm second meanwhile; the move is called off and the character "
+                        + "stays in realm main; ask again with --new-name");
+        assertThat(query(
+                        postgres.jdbcUrl(),
+                        "SELECT state || ' ' || epoch || ' ' || money || ' ' || (move_id IS NULL) FROM character"
+                                + " WHERE character_id = " + thrall))
+                .as("offline again, at an epoch past the mark's: a token of before the move stays stale")
+                .containsExactly("OFFLINE 2 40 true");
+        assertThat(query(secondUrl, "SELECT name || ' ' || (arrived_by_move IS NULL) FROM character"))
+                .containsExactly("Thrall true");
+        assertThat(query(postgres.jdbcUrl(), "SELECT count(*) FROM item")).containsExactly("1");
+        assertHealthy(0);
+    }
+
+    @Test
     void twoReplicasMovingOneCharacterAtOnceLandItOnceAndBothAnswerTheSameMove() throws Exception {
         start(step -> {});
         final String[] names = {"Thrall", "Garrosh", "Saurfang", "Nazgrel", "Rexxar"};
