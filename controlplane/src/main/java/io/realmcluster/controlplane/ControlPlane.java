@@ -25,6 +25,8 @@ import io.realmcluster.controlplane.battleground.QueueSweeper;
 import io.realmcluster.controlplane.catalog.MapCatalog;
 import io.realmcluster.controlplane.characters.CharacterSweeper;
 import io.realmcluster.controlplane.characters.InvariantChecker;
+import io.realmcluster.controlplane.characters.MoveFailpoints;
+import io.realmcluster.controlplane.characters.RealmMoves;
 import io.realmcluster.controlplane.election.ControlPlanes;
 import io.realmcluster.controlplane.election.LeaderElection;
 import io.realmcluster.controlplane.etcd.EtcdStore;
@@ -48,6 +50,7 @@ import io.realmcluster.proto.v1.ControlPlaneReplica;
 import io.realmcluster.proto.v1.Endpoint;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +59,7 @@ public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
 
     private final ControlPlaneConfig config;
+    private final Consumer<String> moveSteps;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
     private final HealthStatusManager health = new HealthStatusManager();
     private EtcdStore store;
@@ -98,7 +102,13 @@ public final class ControlPlane implements AutoCloseable {
     private HostPort publicAddress;
 
     public ControlPlane(final ControlPlaneConfig config) {
+        this(config, MoveFailpoints.HALT);
+    }
+
+    /** A replica whose characters' moves between realms tell {@code moveSteps} each step they reach (tests). */
+    public ControlPlane(final ControlPlaneConfig config, final Consumer<String> moveSteps) {
         this.config = config;
+        this.moveSteps = moveSteps;
     }
 
     /** Connect to etcd, then serve; each step fails with a one-line {@code StartupException}. */
@@ -141,6 +151,10 @@ public final class ControlPlane implements AutoCloseable {
             final QueueStore queue = new QueueStore(store, keys, System::currentTimeMillis);
             queueSweeper = new QueueSweeper(queue, controller::leadership, QueueSweeper.AWAY_GRACE).start();
             final LoginParts login = login(catalog, keys);
+            // Moves between realms: any replica with the databases (their rows fence them), finished by the leader's
+            // sweep.
+            final RealmMoves moves =
+                    databases == null ? null : new RealmMoves(databases, "controlplane/" + config.id(), moveSteps);
             internalCalls = new CallPool("grpc-internal", INTERNAL_THREADS, INTERNAL_QUEUE);
             internalServer = GrpcServers.start(
                     "nodes and operators (--internal-listen)",
@@ -154,16 +168,17 @@ public final class ControlPlane implements AutoCloseable {
                             Callers.only(
                                     identified,
                                     new AdminService(
-                                            store,
-                                            keys,
-                                            view,
-                                            catalog,
-                                            controlPlanes,
-                                            login.accounts(),
-                                            login.characters(),
-                                            databases == null
-                                                    ? null
-                                                    : new InvariantChecker(databases, STALE_TRANSFER_SECONDS)),
+                                                    store,
+                                                    keys,
+                                                    view,
+                                                    catalog,
+                                                    controlPlanes,
+                                                    login.accounts(),
+                                                    login.characters(),
+                                                    databases == null
+                                                            ? null
+                                                            : new InvariantChecker(databases, STALE_TRANSFER_SECONDS))
+                                            .movingCharacters(moves),
                                     Role.OPERATOR),
                             Callers.only(
                                     identified,
@@ -217,7 +232,11 @@ public final class ControlPlane implements AutoCloseable {
                                 () -> ClusterState.read(store, keys).nodes().keySet(),
                                 controller::isLeader,
                                 STALE_TRANSFER_SECONDS)
+                        .finishingMoves(moves)
                         .start(SWEEP_EVERY_MILLIS);
+            }
+            if (MoveFailpoints.warning() != null) {
+                LOG.warn(MoveFailpoints.warning());
             }
             health.setStatus("", ServingStatus.SERVING);
             LOG.info(

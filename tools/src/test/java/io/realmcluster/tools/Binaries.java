@@ -150,6 +150,16 @@ final class Binaries implements AutoCloseable {
     /** A control-plane replica with extra environment (database credentials). */
     JavaProcess controlPlane(
             final String id, final int port, final Map<String, String> env, final String... extraArgs) {
+        return controlPlane(id, port, env, List.of(), extraArgs);
+    }
+
+    /** A control-plane replica with extra environment and flags for its JVM (a failpoint). */
+    JavaProcess controlPlane(
+            final String id,
+            final int port,
+            final Map<String, String> env,
+            final List<String> jvmArgs,
+            final String... extraArgs) {
         final HostPort login = loginAddresses.computeIfAbsent(port, p -> freeAddress());
         final List<String> args = new ArrayList<>(etcdFlags());
         args.addAll(List.of(
@@ -177,7 +187,7 @@ final class Binaries implements AutoCloseable {
             args.addAll(tlsArgs(certificate(Role.CONTROLPLANE, id)));
         }
         final JavaProcess.Builder builder =
-                JavaProcess.builder(CONTROLPLANE).name(id).args(args);
+                JavaProcess.builder(CONTROLPLANE).name(id).jvmArgs(jvmArgs).args(args);
         env.forEach(builder::env);
         final JavaProcess process = track(builder.start());
         process.awaitOutput("control plane " + id + " serving gRPC on", START_DEADLINE);

@@ -8,6 +8,7 @@ import io.realmcluster.controlplane.battleground.QueueStore;
 import io.realmcluster.controlplane.battleground.QueueSummaries;
 import io.realmcluster.controlplane.catalog.MapCatalog;
 import io.realmcluster.controlplane.characters.InvariantChecker;
+import io.realmcluster.controlplane.characters.RealmMoves;
 import io.realmcluster.controlplane.election.ControlPlanes;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
@@ -49,6 +50,8 @@ import io.realmcluster.proto.v1.NodeState;
 import io.realmcluster.proto.v1.NodeStatus;
 import io.realmcluster.proto.v1.PutBattlegroupRequest;
 import io.realmcluster.proto.v1.SetNodeSchedulableRequest;
+import io.realmcluster.proto.v1.TransferCharacterRequest;
+import io.realmcluster.proto.v1.TransferCharacterResponse;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +74,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     private final InvariantChecker invariants;
     private final BattlegroupStore battlegroups;
     private final QueueStore queue;
+    private volatile RealmMoves moves;
 
     /** {@code accounts}, {@code characters} and {@code invariants} are null on a replica without a database. */
     public AdminService(
@@ -93,6 +97,35 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         this.accounts = accounts;
         this.characters = characters;
         this.invariants = invariants;
+    }
+
+    /** Serve TransferCharacter with {@code moves} (a replica without a database refuses it); before serving. */
+    public AdminService movingCharacters(final RealmMoves moves) {
+        this.moves = moves;
+        return this;
+    }
+
+    @Override
+    public void transferCharacter(
+            final TransferCharacterRequest request, final StreamObserver<TransferCharacterResponse> response) {
+        answer(response, () -> {
+            if (moves == null) {
+                throw LoginService.NO_DATABASE.asRuntimeException();
+            }
+            final RealmMoves.Result moved = moves.move(new RealmMoves.Request(
+                    request.getRealm(), request.getName(), request.getToRealm(), request.getNewName()));
+            return TransferCharacterResponse.newBuilder()
+                    .setMoveId(moved.moveId().toString())
+                    .setRealm(moved.realm())
+                    .setCharacterId(moved.characterId())
+                    .setToRealm(moved.toRealm())
+                    .setToCharacterId(moved.toCharacterId())
+                    .setToName(moved.toName())
+                    .setMoney(moved.money())
+                    .setItems(moved.items())
+                    .setAlreadyDone(moved.alreadyDone())
+                    .build();
+        });
     }
 
     @Override

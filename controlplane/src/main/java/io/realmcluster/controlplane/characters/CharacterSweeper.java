@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  *       OFFLINE, so the realm shows who is really online; the node's own saves of them now fail
  *       the ownership check, so a node that comes back drops them;</li>
  *   <li>IN_TRANSFER for longer than the transfer limit (a node died mid-transfer): OFFLINE with the
- *       epoch raised, the same compare-and-set a target's claim makes, so exactly one of them wins.</li>
+ *       epoch raised, the same compare-and-set a target's claim makes, so exactly one of them wins;</li>
+ *   <li>MOVING to another realm for longer than the grace (its control plane died or lost a
+ *       database mid-move): the move finished ({@link RealmMoves#finishStalled}).</li>
  * </ul>
  * A row claimed or saved in the last {@link #GRACE_SECONDS} is left alone: its node may have
  * registered after the live set was read.
@@ -42,6 +44,7 @@ public final class CharacterSweeper implements AutoCloseable {
     private final Supplier<Set<String>> liveNodes;
     private final BooleanSupplier leading;
     private final long staleTransferSeconds;
+    private volatile RealmMoves moves;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         final Thread thread = new Thread(r, "character-sweeper");
         thread.setDaemon(true);
@@ -77,6 +80,12 @@ public final class CharacterSweeper implements AutoCloseable {
         this.staleTransferSeconds = staleTransferSeconds;
     }
 
+    /** Also finish moves between realms found stalled, with {@code moves}; before {@link #start}. */
+    public CharacterSweeper finishingMoves(final RealmMoves moves) {
+        this.moves = moves;
+        return this;
+    }
+
     public CharacterSweeper start(final long everyMillis) {
         timer.scheduleWithFixedDelay(this::sweepIfLeading, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
         return this;
@@ -99,6 +108,13 @@ public final class CharacterSweeper implements AutoCloseable {
                 sweep(database, live);
             } catch (final SQLException | RuntimeException e) {
                 LOG.warn("character sweep of {} failed (next in a few seconds): {}", database.where(), e.getMessage());
+            }
+        }
+        if (moves != null) {
+            try {
+                moves.finishStalled(GRACE_SECONDS);
+            } catch (final RuntimeException e) {
+                LOG.warn("finishing stalled moves failed (next in a few seconds): {}", e.getMessage());
             }
         }
     }

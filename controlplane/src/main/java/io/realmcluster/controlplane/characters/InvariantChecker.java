@@ -18,11 +18,13 @@ import java.util.Set;
  * The invariants of every realm's character database that rule out loss and duplication, checked
  * with SQL against the live nodes (an operator's {@code realmctl check}, and every failure test):
  * <ul>
- *   <li>every character is OFFLINE or owned by a live node (exactly one: the row has one owner);</li>
+ *   <li>every character is OFFLINE (or MOVING, MOVED) or owned by a live node (exactly one: the row has one owner);</li>
  *   <li>no item id is held twice;</li>
  *   <li>every character's money is what its ledger explains (characters start with none);</li>
  *   <li>no save can take an epoch or a save sequence backwards (the database refuses it);</li>
- *   <li>no character stays frozen in a transfer past the sweeper's limit.</li>
+ *   <li>no character stays frozen in a transfer past the sweeper's limit;</li>
+ *   <li>no character stays MOVING to another realm past that limit, and a move's character lives
+ *       in one realm with its items and money ({@link MoveInvariants}, across the databases).</li>
  * </ul>
  */
 public final class InvariantChecker {
@@ -65,6 +67,8 @@ public final class InvariantChecker {
                         .build());
             }
         }
+        // Moves span databases: checked over all of them at once, named without a realm.
+        results.addAll(new MoveInvariants(databases.keySet()).check());
         return InvariantReport.newBuilder()
                 .setOk(results.stream().allMatch(InvariantResult::getOk))
                 .addAllResults(results)
@@ -85,9 +89,10 @@ public final class InvariantChecker {
                         connection,
                         "characters_owned_by_live_nodes",
                         "every character is OFFLINE or owned by a live node",
-                        "SELECT count(*) FROM character WHERE state <> 'OFFLINE'",
+                        "SELECT count(*) FROM character WHERE state IN ('ONLINE', 'IN_TRANSFER')",
                         "SELECT character_id || ' ' || name || ' is ' || state || ' on ' || coalesce(owner_node, 'no node') "
-                                + "FROM character WHERE state <> 'OFFLINE' AND (owner_node IS NULL OR NOT owner_node = ANY(?)) "
+                                + "FROM character WHERE state IN ('ONLINE', 'IN_TRANSFER') "
+                                + "AND (owner_node IS NULL OR NOT owner_node = ANY(?)) "
                                 + "ORDER BY character_id",
                         live));
                 results.add(check(
@@ -125,6 +130,16 @@ public final class InvariantChecker {
                         "SELECT character_id || ' ' || name || ' in transfer ' || transfer_id || ' from ' || owner_node || ' since '"
                                 + " || updated_at FROM character WHERE state = 'IN_TRANSFER' AND updated_at < now() - make_interval(secs => "
                                 + staleTransferSeconds + ") ORDER BY character_id",
+                        null));
+                results.add(check(
+                        connection,
+                        "no_stale_moves",
+                        "no character stays MOVING to another realm longer than " + staleTransferSeconds
+                                + " s (the leader's sweep finishes the move)",
+                        "SELECT count(*) FROM character WHERE state = 'MOVING'",
+                        "SELECT character_id || ' ' || name || ' moving to realm ' || moved_to_realm || ' (move ' || move_id"
+                                + " || ') since ' || updated_at FROM character WHERE state = 'MOVING' AND updated_at < now()"
+                                + " - make_interval(secs => " + staleTransferSeconds + ") ORDER BY character_id",
                         null));
             } finally {
                 connection.rollback();

@@ -60,12 +60,7 @@ public final class CharacterRoster {
             final String requestedName,
             final int race,
             final int characterClass) {
-        if (!NAME.matcher(requestedName).matches()) {
-            throw Status.INVALID_ARGUMENT
-                    .withDescription(
-                            "character name must be 2 to 12 letters, got '" + LogSafe.safe(requestedName) + "'")
-                    .asRuntimeException();
-        }
+        final String name = canonicalName(requestedName);
         final Race chosen = RACES.get(race);
         if (chosen == null) {
             throw Status.INVALID_ARGUMENT
@@ -83,8 +78,6 @@ public final class CharacterRoster {
                             + " in vanilla; its classes are " + new TreeSet<>(chosen.classes()))
                     .asRuntimeException();
         }
-        final String name = requestedName.substring(0, 1).toUpperCase(Locale.ROOT)
-                + requestedName.substring(1).toLowerCase(Locale.ROOT);
         final Database database = databases.apply(realm);
         try (Connection connection = database.connection();
                 PreparedStatement insert = connection.prepareStatement(
@@ -122,12 +115,32 @@ public final class CharacterRoster {
         }
     }
 
-    /** The account's character of that name in the realm, with its ownership epoch now. */
+    /**
+     * A character name as stored: 2 to 12 letters, the first upper-case and the rest lower-case;
+     * INVALID_ARGUMENT naming the value otherwise. Creation and a move's new name share this rule.
+     */
+    public static String canonicalName(final String requestedName) {
+        if (!NAME.matcher(requestedName).matches()) {
+            throw Status.INVALID_ARGUMENT
+                    .withDescription(
+                            "character name must be 2 to 12 letters, got '" + LogSafe.safe(requestedName) + "'")
+                    .asRuntimeException();
+        }
+        return requestedName.substring(0, 1).toUpperCase(Locale.ROOT)
+                + requestedName.substring(1).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The account's character of that name in the realm, with its ownership epoch now.
+     * A character that moved to another realm (its tombstone) or is moving is refused,
+     * FAILED_PRECONDITION or UNAVAILABLE, with where it went.
+     */
     public Optional<Character> find(final long accountId, final String realm, final String name) {
         final Database database = databases.apply(realm);
         try (Connection connection = database.connection();
                 PreparedStatement select = connection.prepareStatement(
-                        "SELECT character_id, name, race, class, level, map_id, epoch FROM character "
+                        "SELECT character_id, name, race, class, level, map_id, epoch, state, moved_to_realm, "
+                                + "moved_to_name FROM character "
                                 + "WHERE account_id = ? AND realm = ? AND lower(name) = lower(?)")) {
             select.setLong(1, accountId);
             select.setString(2, realm);
@@ -136,6 +149,7 @@ public final class CharacterRoster {
                 if (!row.next()) {
                     return Optional.empty();
                 }
+                refuseMoved(row.getString(2), row.getString(8), row.getString(9), row.getString(10));
                 return Optional.of(Character.newBuilder()
                         .setCharacterId(row.getLong(1))
                         .setAccountId(accountId)
@@ -150,6 +164,21 @@ public final class CharacterRoster {
             }
         } catch (final SQLException e) {
             throw Sql.unavailable(database.where(), e);
+        }
+    }
+
+    private static void refuseMoved(final String name, final String state, final String toRealm, final String toName) {
+        if ("MOVED".equals(state)) {
+            throw Status.FAILED_PRECONDITION
+                    .withDescription(
+                            "character " + name + " moved to realm " + toRealm + " as " + toName + "; log in there")
+                    .asRuntimeException();
+        }
+        if ("MOVING".equals(state)) {
+            throw Status.UNAVAILABLE
+                    .withDescription("character " + name + " is moving to realm " + toRealm + " as " + toName
+                            + "; log in there shortly")
+                    .asRuntimeException();
         }
     }
 }

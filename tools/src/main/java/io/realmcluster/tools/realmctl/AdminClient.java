@@ -36,6 +36,8 @@ import io.realmcluster.proto.v1.MoveInstanceRequest;
 import io.realmcluster.proto.v1.NodeStatus;
 import io.realmcluster.proto.v1.PutBattlegroupRequest;
 import io.realmcluster.proto.v1.SetNodeSchedulableRequest;
+import io.realmcluster.proto.v1.TransferCharacterRequest;
+import io.realmcluster.proto.v1.TransferCharacterResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -190,6 +192,21 @@ public final class AdminClient implements AutoCloseable {
     public InvariantReport checkInvariants() {
         try {
             return stub().checkInvariants(CheckInvariantsRequest.getDefaultInstance());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Move character {@code name} of {@code realm} to {@code toRealm}, as {@code newName} when not empty. */
+    public TransferCharacterResponse transferCharacter(
+            final String realm, final String name, final String toRealm, final String newName) {
+        try {
+            return stub().transferCharacter(TransferCharacterRequest.newBuilder()
+                    .setRealm(realm)
+                    .setName(name)
+                    .setToRealm(toRealm)
+                    .setNewName(newName)
+                    .build());
         } catch (final StatusRuntimeException e) {
             throw failure(e);
         }

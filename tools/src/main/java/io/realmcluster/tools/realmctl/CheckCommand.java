@@ -17,7 +17,8 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description =
                 "Check the character database: ownership by live nodes, unique items, money explained by the ledger, "
-                        + "fencing, transfers settled. Exit code 1 when an invariant is broken.")
+                        + "fencing, transfers settled, moves between realms whole and once. Exit code 1 when an "
+                        + "invariant is broken.")
 final class CheckCommand implements Callable<Integer> {
     @ParentCommand
     Realmctl root;

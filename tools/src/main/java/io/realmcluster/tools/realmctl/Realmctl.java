@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
             MoveCommand.Drain.class,
             MoveCommand.class,
             CheckCommand.class,
+            TransferCharacterCommand.class,
             BattlegroupCommand.Set.class,
             BattlegroupCommand.Delete.class,
             TokenKeyCommand.class,
