@@ -155,7 +155,8 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
             for (final QueueTicket stored : queue.ticketsOf(player.getRealm(), player.getCharacterId())) {
                 StoredTickets.ticket(stored).ifPresent(held::add);
             }
-            applicants.add(new Applicant(StoredTickets.member(player), player.getDeserterUntilUnixMs(), held));
+            applicants.add(new Applicant(
+                    StoredTickets.member(player), player.getName(), player.getDeserterUntilUnixMs(), held));
         }
         final Map<String, List<String>> realms = new HashMap<>();
         for (final Battlegroup group : battlegroups.list()) {

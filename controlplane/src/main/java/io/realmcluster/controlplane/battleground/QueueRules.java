@@ -61,14 +61,14 @@ public final class QueueRules {
                         Refusal.REALM_WITHOUT_BATTLEGROUP,
                         "realm %s of %s is in no battlegroup; an operator adds it with realmctl",
                         member.character().realm(),
-                        member.character());
+                        applicant.displayName());
             }
             if (!own.equals(battlegroup)) {
                 return refuse(
                         Refusal.BATTLEGROUPS_DIFFER,
                         "%s is of realm %s in battlegroup %s, the leader's realm %s is in %s; only realms of one"
                                 + " battlegroup queue together",
-                        member.character(),
+                        applicant.displayName(),
                         member.character().realm(),
                         own.get(),
                         leader.character().realm(),
@@ -79,7 +79,7 @@ public final class QueueRules {
                 return refuse(
                         Refusal.LEVEL_OUT_OF_RANGE,
                         "%s is level %d; %s takes levels %d to %d",
-                        member.character(),
+                        applicant.displayName(),
                         member.level(),
                         battleground.title(),
                         battleground.minLevel(),
@@ -90,7 +90,7 @@ public final class QueueRules {
                         Refusal.BRACKETS_DIFFER,
                         "%s (level %d) is in the %s bracket of %s, the leader (level %d) in %s; a group queues"
                                 + " in one bracket",
-                        member.character(),
+                        applicant.displayName(),
                         member.level(),
                         memberBracket.get(),
                         battleground.title(),
@@ -101,7 +101,7 @@ public final class QueueRules {
                 return refuse(
                         Refusal.FACTIONS_DIFFER,
                         "%s is of the %s, the leader of the %s; a group queues for one side",
-                        member.character(),
+                        applicant.displayName(),
                         member.faction(),
                         leader.member().faction());
             }
@@ -112,7 +112,7 @@ public final class QueueRules {
                 return refuse(
                         Refusal.DESERTER,
                         "%s has Deserter for %d s more; it runs out offline too, then queue again",
-                        applicant.character(),
+                        applicant.displayName(),
                         seconds);
             }
         }
@@ -122,7 +122,7 @@ public final class QueueRules {
                 return refuse(
                         Refusal.QUEUED_ON_ANOTHER_TICKET,
                         "%s already waits for %s on ticket %s; leave that queue first",
-                        applicant.character(),
+                        applicant.displayName(),
                         battleground.title(),
                         other.get().id());
             }
@@ -132,7 +132,7 @@ public final class QueueRules {
                 return refuse(
                         Refusal.TOO_MANY_QUEUES,
                         "%s already waits in %d queues, the most at once; leave one first",
-                        applicant.character(),
+                        applicant.displayName(),
                         applicant.tickets().size());
             }
         }
@@ -161,7 +161,7 @@ public final class QueueRules {
         final Set<CharacterKey> seen = new HashSet<>();
         for (final Applicant applicant : applicants) {
             if (!seen.add(applicant.character())) {
-                return Optional.of(refuse(Refusal.MALFORMED, "a join names %s twice", applicant.character()));
+                return Optional.of(refuse(Refusal.MALFORMED, "a join names %s twice", applicant.displayName()));
             }
         }
         if (request.group().isPresent() && !battleground.groupsAllowed()) {

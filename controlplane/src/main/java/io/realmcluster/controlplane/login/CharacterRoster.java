@@ -181,4 +181,51 @@ public final class CharacterRoster {
                     .asRuntimeException();
         }
     }
+
+    /** Whether {@code mapId} is a battleground's map: Warsong Gulch, Arathi Basin, Alterac Valley. */
+    public static boolean isBattleground(final int mapId) {
+        return mapId == 489 || mapId == 529 || mapId == 30;
+    }
+
+    /**
+     * A character a login finds on a battleground's map goes home: to where it stood when it entered
+     * the battleground ({@code bg_entry_*}, saved by its home node), or to where its race begins when
+     * that is unknown. A login never leads into a match: the battleground's node crashed, or the match
+     * ended or was left while the character was offline. Only while the row is OFFLINE at the epoch
+     * read (a compare-and-set: a node that claims it meanwhile wins, and the login's claim is then
+     * refused as stale). Returns the character as it is now.
+     */
+    public Character bringHome(final Character character) {
+        if (!isBattleground(character.getMapId())) {
+            return character;
+        }
+        final Race race = RACES.get(character.getRace());
+        final Database database = databases.apply(character.getRealm());
+        try (Connection connection = database.connection();
+                PreparedStatement update =
+                        connection.prepareStatement("UPDATE character SET map_id = COALESCE(bg_entry_map_id, ?),"
+                                + " instance_id = COALESCE(bg_entry_instance_id, ''),"
+                                + " x = COALESCE(bg_entry_x, ?), y = COALESCE(bg_entry_y, ?),"
+                                + " z = COALESCE(bg_entry_z, ?), orientation = COALESCE(bg_entry_orientation, 0),"
+                                + " bg_match_id = NULL, bg_entry_map_id = NULL, bg_entry_instance_id = NULL,"
+                                + " bg_entry_x = NULL, bg_entry_y = NULL, bg_entry_z = NULL,"
+                                + " bg_entry_orientation = NULL, updated_at = now()"
+                                + " WHERE character_id = ? AND epoch = ? AND state = 'OFFLINE' AND map_id = ?"
+                                + " RETURNING map_id")) {
+            update.setInt(1, race == null ? 0 : race.mapId());
+            update.setFloat(2, race == null ? 0f : race.x());
+            update.setFloat(3, race == null ? 0f : race.y());
+            update.setFloat(4, race == null ? 0f : race.z());
+            update.setLong(5, character.getCharacterId());
+            update.setLong(6, character.getEpoch());
+            update.setInt(7, character.getMapId());
+            try (ResultSet row = update.executeQuery()) {
+                return row.next()
+                        ? character.toBuilder().setMapId(row.getInt(1)).build()
+                        : character;
+            }
+        } catch (final SQLException e) {
+            throw Sql.unavailable(database.where(), e);
+        }
+    }
 }

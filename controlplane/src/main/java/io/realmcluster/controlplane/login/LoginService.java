@@ -121,12 +121,12 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
         guard.authenticated(ClientAddress.current(), request.getAccount(), response, () -> {
             final Account account = authenticate(request.getAccount(), request.getPassword());
             final String realm = realm(request.getRealm());
-            final Character character = characters
+            final Character character = characters.bringHome(characters
                     .find(account.getAccountId(), realm, request.getCharacter())
                     .orElseThrow(() -> Status.NOT_FOUND
                             .withDescription("no character '" + LogSafe.safe(request.getCharacter())
                                     + "' on this account in realm " + realm)
-                            .asRuntimeException());
+                            .asRuntimeException()));
             // Characters are not saved with a group yet: no owner, so an instance map leads to its entrance.
             final CharacterRouter.Route route = router.route(realm, character.getMapId(), "");
             final long expires = clock.millis() + tokenTtl.toMillis();

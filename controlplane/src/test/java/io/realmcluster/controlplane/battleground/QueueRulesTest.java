@@ -100,6 +100,14 @@ class QueueRulesTest {
                         "refused DESERTER: nightfall/2 has Deserter for 1 s more; it runs out offline too,"
                                 + " then queue again"),
                 row(
+                        "a named player is shown as Name-Realm",
+                        () -> group(
+                                WARSONG_GULCH,
+                                free("stormrage", 1, 60, HORDE),
+                                new Applicant(member("nightfall", 7, 60, HORDE), "Thrall", NOW + 1_000, List.of())),
+                        "refused DESERTER: Thrall-nightfall has Deserter for 1 s more; it runs out offline too,"
+                                + " then queue again"),
+                row(
                         "Deserter that ran out (its expiry is now) lets the player queue",
                         () -> JoinRequest.solo(
                                 WARSONG_GULCH, new Applicant(member("stormrage", 1, 60, HORDE), NOW, List.of())),

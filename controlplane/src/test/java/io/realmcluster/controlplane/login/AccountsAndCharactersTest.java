@@ -208,6 +208,52 @@ class AccountsAndCharactersTest {
     }
 
     @Test
+    void aLoginOnABattlegroundsMapGoesHomeToWhereTheCharacterEnteredIt() throws SQLException {
+        final String name = unique("Tirion");
+        final long account = accounts.create(name, "hearthglen-1").getAccountId();
+        final AtomicReference<String> asked = new AtomicReference<>();
+        final CharacterRouter router = (realm, mapId, owner) -> {
+            asked.set(realm + "/" + mapId);
+            return new CharacterRouter.Route(
+                    "node-1",
+                    Endpoint.newBuilder().setHost("10.0.0.1").setPort(8085).build(),
+                    realm + "." + mapId);
+        };
+        // Entered Warsong Gulch from Ashenvale (map 1); its battleground's node then crashed.
+        final Character entered = characters.create(account, "main", "Tirionf", 1, 2);
+        sql("UPDATE character SET map_id = 489, instance_id = 'bg.489.m1', x = 1500, y = 1480, z = 352,"
+                + " bg_match_id = 'm1', bg_entry_map_id = 1, bg_entry_instance_id = '', bg_entry_x = 2700.5,"
+                + " bg_entry_y = -400.25, bg_entry_z = 110, bg_entry_orientation = 1.5 WHERE character_id = "
+                + entered.getCharacterId());
+        final LoginResponse home = call(service(router, false), name, "hearthglen-1", "Tirionf");
+        assertThat(asked.get()).isEqualTo("main/1");
+        assertThat(home.getCharacter().getMapId()).isEqualTo(1);
+        assertThat(row("SELECT map_id, instance_id, x, y, z, orientation, coalesce(bg_match_id, '-'),"
+                        + " bg_entry_map_id IS NULL, epoch, state FROM character WHERE character_id = "
+                        + entered.getCharacterId()))
+                .containsExactly("1", "", "2700.5", "-400.25", "110", "1.5", "-", "t", "0", "OFFLINE");
+
+        // On a battleground's map with no entry point recorded: where its race begins (Northshire).
+        final Character lost = characters.create(account, "main", "Lostone", 1, 2);
+        sql("UPDATE character SET map_id = 30, x = 1, y = 2, z = 3 WHERE character_id = " + lost.getCharacterId());
+        assertThat(call(service(router, false), name, "hearthglen-1", "Lostone")
+                        .getCharacter()
+                        .getMapId())
+                .isZero();
+        assertThat(row("SELECT map_id, x, y, z FROM character WHERE character_id = " + lost.getCharacterId()))
+                .containsExactly("0", "-8949.95", "-132.49", "83.53");
+
+        // Played by a node right now: the row is the node's; the login changes nothing (the claim decides).
+        final Character playing = characters.create(account, "main", "Playing", 1, 2);
+        sql(
+                "UPDATE character SET map_id = 529, state = 'ONLINE', owner_node = 'node-9', epoch = 3 WHERE character_id = "
+                        + playing.getCharacterId());
+        call(service(router, false), name, "hearthglen-1", "Playing");
+        assertThat(row("SELECT map_id, state, epoch FROM character WHERE character_id = " + playing.getCharacterId()))
+                .containsExactly("529", "ONLINE", "3");
+    }
+
+    @Test
     void aRouterThatCannotPlaceTheCharacterIsPassedOnWithItsReason() {
         final String name = unique("Rokhan");
         accounts.create(name, "darkspear-1");
@@ -279,6 +325,15 @@ class AccountsAndCharactersTest {
 
     private static String unique(final String prefix) {
         return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static void sql(final String sql) throws SQLException {
+        try (Connection connection = database.connection();
+                Statement statement = connection.createStatement()) {
+            assertThat(statement.executeUpdate(sql))
+                    .as("rows changed by %s", sql)
+                    .isEqualTo(1);
+        }
     }
 
     private static List<String> row(final String sql) throws SQLException {
