@@ -18,8 +18,14 @@ import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.Role;
 import io.realmcluster.controlplane.admin.AdminService;
+import io.realmcluster.controlplane.battleground.BattlegroundAdminService;
 import io.realmcluster.controlplane.battleground.BattlegroundService;
 import io.realmcluster.controlplane.battleground.BattlegroupStore;
+import io.realmcluster.controlplane.battleground.Invites;
+import io.realmcluster.controlplane.battleground.MatchController;
+import io.realmcluster.controlplane.battleground.MatchMetrics;
+import io.realmcluster.controlplane.battleground.MatchStore;
+import io.realmcluster.controlplane.battleground.Matchmaker;
 import io.realmcluster.controlplane.battleground.QueueStore;
 import io.realmcluster.controlplane.battleground.QueueSweeper;
 import io.realmcluster.controlplane.catalog.MapCatalog;
@@ -45,8 +51,11 @@ import io.realmcluster.controlplane.placement.PlacementController;
 import io.realmcluster.controlplane.placement.PlacementService;
 import io.realmcluster.controlplane.registry.NodeRegistry;
 import io.realmcluster.proto.v1.ControlPlaneReplica;
+import io.realmcluster.proto.v1.CreateInstanceRequest;
 import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.NodeStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +76,8 @@ public final class ControlPlane implements AutoCloseable {
     private LeaderForwarder forwarder;
     private CharacterSweeper sweeper;
     private QueueSweeper queueSweeper;
+    private final Duration matchPassEvery;
+    private MatchController matchController;
     /** A transfer that has not committed in this long was interrupted: the sweeper gives its character back. */
     private static final long STALE_TRANSFER_SECONDS = 30;
 
@@ -98,7 +109,13 @@ public final class ControlPlane implements AutoCloseable {
     private HostPort publicAddress;
 
     public ControlPlane(final ControlPlaneConfig config) {
+        this(config, MatchController.DEFAULT_EVERY);
+    }
+
+    /** {@code matchPassEvery}: the time between the matchmaker's periodic passes on the leader. */
+    public ControlPlane(final ControlPlaneConfig config, final Duration matchPassEvery) {
         this.config = config;
+        this.matchPassEvery = matchPassEvery;
     }
 
     /** Connect to etcd, then serve; each step fails with a one-line {@code StartupException}. */
@@ -140,6 +157,29 @@ public final class ControlPlane implements AutoCloseable {
             forwarder = new LeaderForwarder(config.id(), controlPlanes, tls);
             final QueueStore queue = new QueueStore(store, keys, System::currentTimeMillis);
             queueSweeper = new QueueSweeper(queue, controller::leadership, QueueSweeper.AWAY_GRACE).start();
+            final PlacementService placement = new PlacementService(catalog, controller, forwarder, view);
+            final MatchStore matchStore = new MatchStore(store, keys);
+            final MatchMetrics matchMetrics = new MatchMetrics(metrics);
+            matchController = new MatchController(
+                            matchStore,
+                            controller::leadership,
+                            new Matchmaker(Matchmaker.DEFAULT_HOLD_AFTER),
+                            (mapId, realm, owner, players) -> placement.create(CreateInstanceRequest.newBuilder()
+                                    .setMapId(mapId)
+                                    .setRealm(realm)
+                                    .setOwner(owner)
+                                    .setPlayers(players)
+                                    .build()),
+                            System::currentTimeMillis,
+                            matchPassEvery,
+                            matchMetrics)
+                    .start();
+            final MatchController matches = matchController;
+            final BattlegroundService.Matches matchParts = new BattlegroundService.Matches(
+                    new Invites(matchStore, System::currentTimeMillis, matchMetrics), matches::wake, nodeId -> {
+                        final NodeStatus node = view.atLeast(0).nodes().get(nodeId);
+                        return node == null ? null : node.getNode();
+                    });
             final LoginParts login = login(catalog, keys);
             internalCalls = new CallPool("grpc-internal", INTERNAL_THREADS, INTERNAL_QUEUE);
             internalServer = GrpcServers.start(
@@ -165,11 +205,7 @@ public final class ControlPlane implements AutoCloseable {
                                                     ? null
                                                     : new InvariantChecker(databases, STALE_TRANSFER_SECONDS)),
                                     Role.OPERATOR),
-                            Callers.only(
-                                    identified,
-                                    new PlacementService(catalog, controller, forwarder, view),
-                                    Role.NODE,
-                                    Role.CONTROLPLANE),
+                            Callers.only(identified, placement, Role.NODE, Role.CONTROLPLANE),
                             Callers.only(
                                     identified,
                                     new BattlegroundService(
@@ -177,9 +213,11 @@ public final class ControlPlane implements AutoCloseable {
                                             new BattlegroupStore(store, keys),
                                             controller::leadership,
                                             forwarder,
-                                            System::currentTimeMillis),
+                                            System::currentTimeMillis,
+                                            matchParts),
                                     Role.NODE,
-                                    Role.CONTROLPLANE)),
+                                    Role.CONTROLPLANE),
+                            Callers.only(identified, new BattlegroundAdminService(matchStore), Role.OPERATOR)),
                     LeaderForwarder.interceptor());
             internalAddress = GrpcServers.boundAddress(internalServer, config.internalListen());
             publicCalls = new CallPool("grpc-public", PUBLIC_THREADS, PUBLIC_QUEUE);
@@ -339,6 +377,9 @@ public final class ControlPlane implements AutoCloseable {
         }
         if (publisher != null) {
             publisher.close();
+        }
+        if (matchController != null) {
+            matchController.close();
         }
         if (queueSweeper != null) {
             queueSweeper.close();

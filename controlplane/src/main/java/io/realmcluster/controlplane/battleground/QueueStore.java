@@ -78,6 +78,9 @@ public final class QueueStore {
                 final ByteSequence key = keys.queuedFor(member.getRealm(), member.getCharacterId(), battleground);
                 final Optional<KeyValue> same =
                         held.stream().filter(kv -> kv.getKey().equals(key)).findFirst();
+                if (same.isPresent() && same.get().getValue().toString(UTF_8).startsWith(MatchStore.MATCH_MARK)) {
+                    throw new Refused(displayName(member) + " holds a seat in a match of this battleground");
+                }
                 if (same.isPresent()) {
                     final QueueTicket theirs =
                             ticket(same.get().getValue().toString(UTF_8)).orElse(null);
@@ -133,6 +136,10 @@ public final class QueueStore {
                 return false;
             }
             final String ticketId = index.getValue().toString(UTF_8);
+            if (ticketId.startsWith(MatchStore.MATCH_MARK)) {
+                // Out of the queue already, seated in a match: the seat ends by its invite's answer or the match.
+                return false;
+            }
             final KeyValue stored = store.get(keys.queueTicket(ticketId));
             final List<Cmp> conditions = new ArrayList<>();
             final List<Op> ops = new ArrayList<>();
@@ -163,12 +170,23 @@ public final class QueueStore {
         throw new Refused("the queue changed under every try; try again");
     }
 
+    /** As {@link #markAway(Leadership, String, long, boolean, String)}, the node unchanged. */
+    public List<QueueTicket> markAway(
+            final Leadership leader, final String realm, final long characterId, final boolean away) {
+        return markAway(leader, realm, characterId, away, "");
+    }
+
     /**
      * Mark every ticket of {@code (realm, characterId)} away since now (it logged out) or back
-     * ({@code away} false: it logged in again); returns the tickets changed.
+     * ({@code away} false: it logged in again, on {@code nodeId} when not empty, where its invite
+     * goes from now on); returns the tickets changed.
      */
     public synchronized List<QueueTicket> markAway(
-            final Leadership leader, final String realm, final long characterId, final boolean away) {
+            final Leadership leader,
+            final String realm,
+            final long characterId,
+            final boolean away,
+            final String nodeId) {
         final List<QueueTicket> changed = new ArrayList<>();
         for (final KeyValue index : store.list(keys.queuedBy(realm, characterId))) {
             final String ticketId = index.getValue().toString(UTF_8);
@@ -178,11 +196,22 @@ public final class QueueStore {
             }
             final QueueTicket ticket = parse(stored);
             final long since = away ? clock.getAsLong() : 0;
-            if (away == (ticket.getAwaySinceUnixMs() != 0)) {
+            final QueueTicket.Builder builder = ticket.toBuilder();
+            if (away != (ticket.getAwaySinceUnixMs() != 0)) {
+                builder.setAwaySinceUnixMs(since);
+            }
+            if (!away && !nodeId.isEmpty()) {
+                for (int i = 0; i < builder.getMembersCount(); i++) {
+                    final QueuedPlayer member = builder.getMembers(i);
+                    if (member.getRealm().equals(realm) && member.getCharacterId() == characterId) {
+                        builder.setMembers(i, member.toBuilder().setNodeId(nodeId));
+                    }
+                }
+            }
+            final QueueTicket next = builder.build();
+            if (next.equals(ticket)) {
                 continue;
             }
-            final QueueTicket next =
-                    ticket.toBuilder().setAwaySinceUnixMs(since).build();
             if (store.fencedTxn(
                             leader.fence(),
                             List.of(new Cmp(
