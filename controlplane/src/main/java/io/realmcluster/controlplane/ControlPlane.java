@@ -21,6 +21,7 @@ import io.realmcluster.controlplane.admin.AdminService;
 import io.realmcluster.controlplane.battleground.BattlegroundAdminService;
 import io.realmcluster.controlplane.battleground.BattlegroundService;
 import io.realmcluster.controlplane.battleground.BattlegroupStore;
+import io.realmcluster.controlplane.battleground.InvitePublisher;
 import io.realmcluster.controlplane.battleground.Invites;
 import io.realmcluster.controlplane.battleground.MatchController;
 import io.realmcluster.controlplane.battleground.MatchMetrics;
@@ -77,7 +78,8 @@ public final class ControlPlane implements AutoCloseable {
     private CharacterSweeper sweeper;
     private QueueSweeper queueSweeper;
     private final Duration matchPassEvery;
-    private MatchController matchController;
+    private volatile MatchController matchController;
+    private InvitePublisher invitePublisher;
     /** A transfer that has not committed in this long was interrupted: the sweeper gives its character back. */
     private static final long STALE_TRANSFER_SECONDS = 30;
 
@@ -143,12 +145,22 @@ public final class ControlPlane implements AutoCloseable {
                     config.placement().rebalanceContinents(),
                     metrics);
             publisher = new AssignmentPublisher(store, keys, nodeLinks);
+            final MatchStore matchStore = new MatchStore(store, keys);
+            invitePublisher = new InvitePublisher(matchStore, nodeLinks);
             view = new ClusterView(store, keys, () -> {
                 controller.wake();
                 publisher.wake();
+                // A change of the queue or of a match: the matchmaker runs (on the leader), invites go out.
+                invitePublisher.wake();
+                if (matchController != null) {
+                    matchController.wake();
+                }
             });
             final AckRecorder acks = new AckRecorder(store, keys);
-            nodeLinks.connect(acks::record, publisher::wake);
+            nodeLinks.connect(acks::record, () -> {
+                publisher.wake();
+                invitePublisher.wake();
+            });
             tls = GrpcTls.orPlaintext(config.tls());
             if (tls != null) {
                 tls.requireRole(Role.CONTROLPLANE);
@@ -158,7 +170,6 @@ public final class ControlPlane implements AutoCloseable {
             final QueueStore queue = new QueueStore(store, keys, System::currentTimeMillis);
             queueSweeper = new QueueSweeper(queue, controller::leadership, QueueSweeper.AWAY_GRACE).start();
             final PlacementService placement = new PlacementService(catalog, controller, forwarder, view);
-            final MatchStore matchStore = new MatchStore(store, keys);
             final MatchMetrics matchMetrics = new MatchMetrics(metrics);
             matchController = new MatchController(
                             matchStore,
@@ -245,6 +256,7 @@ public final class ControlPlane implements AutoCloseable {
                     .register(metrics);
             controller.start();
             publisher.start();
+            invitePublisher.start();
             view.start();
             election =
                     new LeaderElection(store, keys, self(), config.placement().replicaLeaseTtl(), controller);
@@ -380,6 +392,9 @@ public final class ControlPlane implements AutoCloseable {
         }
         if (matchController != null) {
             matchController.close();
+        }
+        if (invitePublisher != null) {
+            invitePublisher.close();
         }
         if (queueSweeper != null) {
             queueSweeper.close();

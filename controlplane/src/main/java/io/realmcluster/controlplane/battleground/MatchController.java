@@ -75,6 +75,8 @@ public final class MatchController implements AutoCloseable {
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("match-controller", true));
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    /** Owned by the passes: matches whose instance could not be created, each warned of once. */
+    private final java.util.Set<String> unplaced = new java.util.HashSet<>();
 
     /** Where a match's instance comes from: idempotent for one owner. */
     @FunctionalInterface
@@ -277,12 +279,17 @@ public final class MatchController implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(instances.create(
+            final MapInstance created = instances.create(
                     battleground.get().mapId(),
                     match.getSeats(0).getPlayer().getRealm(),
                     match.getMatchId(),
-                    battleground.get().teamSize() * 2));
+                    battleground.get().teamSize() * 2);
+            unplaced.remove(match.getMatchId());
+            return Optional.of(created);
         } catch (final StatusRuntimeException e) {
+            if (!unplaced.add(match.getMatchId())) {
+                return Optional.empty();
+            }
             LOG.warn(
                     "match {}: no instance of {} yet ({}); invites wait, the seats go back to the queue after {} s",
                     match.getMatchId(),
