@@ -160,6 +160,11 @@ public final class ClientSessions {
         byCharacter.remove(characterId, session);
     }
 
+    /** The character's session on this node, or null. */
+    ClientSession ofCharacter(final long characterId) {
+        return byCharacter.get(characterId);
+    }
+
     /** Every session in world on {@code instanceId}, for closing them when the map leaves this node. */
     void forEach(final Consumer<ClientSession> action) {
         for (final ClientSession session : byCharacter.values()) {
