@@ -253,7 +253,9 @@ public final class Node implements AutoCloseable {
                     () -> instances.load(arrivals::expects),
                     this::apply,
                     credentials);
-            link.onInvites(new InviteBoard(sessions, System::currentTimeMillis)::apply);
+            final InviteBoard invites = new InviteBoard(sessions, System::currentTimeMillis);
+            sessions.onWorldEntered(invites::retell);
+            link.onInvites(invites::apply);
             link.start();
             return this;
         } catch (final RuntimeException e) {

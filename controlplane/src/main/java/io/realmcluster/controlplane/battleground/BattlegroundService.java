@@ -166,6 +166,10 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
                             request.getAway(),
                             request.getNodeId())
                     .size();
+            if (!request.getAway() && !request.getNodeId().isEmpty() && matches.invites() != null) {
+                // A login on another node: its invites go there now.
+                matches.invites().moved(leader, request.getRealm(), request.getCharacterId(), request.getNodeId());
+            }
             if (changed > 0) {
                 matches.changed().run();
             }

@@ -92,6 +92,41 @@ public final class Invites {
         throw new Refused("match " + matchId + " changed under every try; answer again");
     }
 
+    /**
+     * {@code (realm, characterId)} logged in on {@code nodeId}: its seats still held (proposed,
+     * invited, accepted) follow it there, so its invite goes to that node from now on. Returns the
+     * matches changed; a match that changed meanwhile is read again.
+     */
+    public int moved(final Leadership leader, final String realm, final long characterId, final String nodeId) {
+        int changed = 0;
+        for (final MatchStore.Stored<BattlegroundMatch> stored : matches.matches()) {
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                final MatchStore.Stored<BattlegroundMatch> current = attempt == 0
+                        ? stored
+                        : matches.match(stored.value().getMatchId()).orElse(null);
+                if (current == null || current.value().getState() == MatchState.MATCH_STATE_ENDED) {
+                    break;
+                }
+                final Optional<Integer> index = seat(current.value(), realm, characterId);
+                if (index.isEmpty()) {
+                    break;
+                }
+                final MatchSeat seat = current.value().getSeats(index.get());
+                if (seat.getNodeId().equals(nodeId) || !MatchStore.HELD.contains(seat.getState())) {
+                    break;
+                }
+                final BattlegroundMatch after = current.value().toBuilder()
+                        .setSeats(index.get(), seat.toBuilder().setNodeId(nodeId))
+                        .build();
+                if (matches.update(leader, current, after, java.util.List.of())) {
+                    changed++;
+                    break;
+                }
+            }
+        }
+        return changed;
+    }
+
     private static Optional<Integer> seat(final BattlegroundMatch match, final String realm, final long characterId) {
         for (int i = 0; i < match.getSeatsCount(); i++) {
             final MatchSeat seat = match.getSeats(i);

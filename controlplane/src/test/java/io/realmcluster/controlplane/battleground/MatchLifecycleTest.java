@@ -64,7 +64,8 @@ class MatchLifecycleTest {
     private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
     private final QueueStore queue = new QueueStore(etcd, keys, now::get);
     private final MatchStore matches = new MatchStore(etcd, keys);
-    private final MatchMetrics metrics = new MatchMetrics(new PrometheusRegistry());
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final MatchMetrics metrics = new MatchMetrics(registry);
     /** Whether the battleground pool has room; instances created, by owner. */
     private final AtomicBoolean poolUp = new AtomicBoolean(true);
 
@@ -319,6 +320,37 @@ class MatchLifecycleTest {
                 .isEqualTo(now.get() + MatchController.INVITE_TIME.toMillis());
         assertThat(seat(match, players.get(1)).getState()).isEqualTo(SeatState.SEAT_STATE_ACCEPTED);
         assertThat(refusal(players.get(0), id, true)).isEqualTo("the invite to match " + id + " expired");
+        assertThat(registry.scrape().stream()
+                        .filter(m -> m.getMetadata().getName().equals("realm_battleground_invites"))
+                        .flatMap(m -> m.getDataPoints().stream())
+                        .map(p -> p.getLabels().get("outcome") + "="
+                                + (long)
+                                        ((io.prometheus.metrics.model.snapshots.CounterSnapshot
+                                                                .CounterDataPointSnapshot)
+                                                        p)
+                                                .getValue())
+                        .toList())
+                .containsExactlyInAnyOrder("accepted=7", "declined=0", "expired=1");
+    }
+
+    @Test
+    void aPlayerWhoLogsInOnAnotherNodeGetsItsInviteThere() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final QueuedPlayer moving = players.get(3);
+        call(
+                service::setAway,
+                io.realmcluster.proto.v1.SetAwayRequest.newBuilder()
+                        .setRealm(moving.getRealm())
+                        .setCharacterId(moving.getCharacterId())
+                        .setAway(false)
+                        .setNodeId("other-node")
+                        .build());
+        final BattlegroundMatch match = onlyMatch();
+        assertThat(seat(match, moving).getNodeId()).isEqualTo("other-node");
+        assertThat(seat(match, players.get(2)).getNodeId())
+                .isEqualTo("home-" + players.get(2).getRealm());
+        assertThat(seat(match, moving).getState()).isEqualTo(SeatState.SEAT_STATE_INVITED);
     }
 
     @Test

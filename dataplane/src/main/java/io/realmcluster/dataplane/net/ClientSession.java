@@ -263,6 +263,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         }
         map = running;
         transition(SessionState.IN_WORLD, "ENTER_WORLD");
+        // Invites that came while the player was not in the world here are told now.
+        context.sessions().enteredWorld(characterId);
         if (arrival == null) {
             // A login, not an arrival from another node: queue places it left waiting are its again.
             queues.away(login.claimed(), false);

@@ -24,6 +24,7 @@ public final class ClientSessions {
     private int freeCount;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<Long, ClientSession> byCharacter = new ConcurrentHashMap<>();
+    private volatile java.util.function.LongConsumer worldEntered = characterId -> {};
     /** Second connections waiting for their character's transfer to this node (STANDBY_HELLO). */
     private final ConcurrentHashMap<Long, ClientSession> standingBy = new ConcurrentHashMap<>();
 
@@ -158,6 +159,15 @@ public final class ClientSessions {
 
     void releaseCharacter(final long characterId, final ClientSession session) {
         byCharacter.remove(characterId, session);
+    }
+
+    /** Hears each character that enters the world here (a login or an arrival), on its session's event loop. */
+    public void onWorldEntered(final java.util.function.LongConsumer listener) {
+        this.worldEntered = listener;
+    }
+
+    void enteredWorld(final long characterId) {
+        worldEntered.accept(characterId);
     }
 
     /** The character's session on this node, or null. */

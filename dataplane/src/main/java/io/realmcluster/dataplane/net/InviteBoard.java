@@ -33,8 +33,28 @@ public final class InviteBoard {
         this.clock = clock;
     }
 
+    /** The last set applied: what a player who enters the world later is told from. */
+    private BattlegroundInvites latest = BattlegroundInvites.getDefaultInstance();
+
+    /**
+     * {@code characterId} entered the world here (a login, perhaps after a disconnect): tell it of
+     * the invites it holds, again if an earlier session of it was told. Any thread.
+     */
+    public synchronized void retell(final long characterId) {
+        told.values().removeIf(t -> t.characterId() == characterId && !t.gone());
+        for (final BattlegroundMatch match : latest.getMatchesList()) {
+            for (final MatchSeat seat : match.getSeatsList()) {
+                if (seat.getPlayer().getCharacterId() == characterId) {
+                    apply(latest);
+                    return;
+                }
+            }
+        }
+    }
+
     /** A whole set from the control plane; any thread, one set at a time. */
     public synchronized void apply(final BattlegroundInvites invites) {
+        latest = invites;
         final long now = clock.getAsLong();
         final Set<String> present = new HashSet<>();
         for (final BattlegroundMatch match : invites.getMatchesList()) {

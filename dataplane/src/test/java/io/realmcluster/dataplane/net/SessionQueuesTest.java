@@ -108,6 +108,12 @@ class SessionQueuesTest {
             board.apply(invited);
             assertThat(player.written()).isEmpty();
 
+            // The player logs in again (a new session of it enters the world): told again.
+            board.retell(EmbeddedPlayer.CHARACTER);
+            assertThat(player.written())
+                    .singleElement()
+                    .satisfies(b -> assertThat(b[0]).isEqualTo(ClientProtocol.BATTLEGROUND_INVITE));
+
             board.apply(invites(SeatState.SEAT_STATE_EXPIRED, MatchState.MATCH_STATE_RUNNING));
             out = player.written();
             assertThat(out).hasSize(1);
