@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -143,8 +144,19 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
             if (leader == null) {
                 return forward("take the player out of the queue", stub -> stub.leaveQueue(request));
             }
-            final boolean wasQueued =
+            boolean wasQueued =
                     queue.leave(leader, request.getRealm(), request.getCharacterId(), request.getBattlegroundValue());
+            final Optional<String> seat =
+                    queue.seatOf(request.getRealm(), request.getCharacterId(), request.getBattlegroundValue());
+            if (!wasQueued && seat.isPresent() && matches.invites() != null) {
+                // Invited and leaving the queue: a decline, as in vanilla. An accepted seat stays (the match's to end).
+                try {
+                    matches.invites().answer(leader, request.getRealm(), request.getCharacterId(), seat.get(), false);
+                    wasQueued = true;
+                } catch (final Invites.Refused e) {
+                    wasQueued = false;
+                }
+            }
             if (wasQueued) {
                 matches.changed().run();
             }

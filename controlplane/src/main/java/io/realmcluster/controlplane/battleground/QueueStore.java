@@ -264,6 +264,18 @@ public final class QueueStore {
         return all;
     }
 
+    /** The match whose seat {@code (realm, characterId)} holds for {@code battleground}, if it holds one. */
+    public Optional<String> seatOf(final String realm, final long characterId, final int battleground) {
+        final KeyValue index = store.get(keys.queuedFor(realm, characterId, battleground));
+        if (index == null) {
+            return Optional.empty();
+        }
+        final String value = index.getValue().toString(UTF_8);
+        return value.startsWith(MatchStore.MATCH_MARK)
+                ? Optional.of(value.substring(MatchStore.MATCH_MARK.length()))
+                : Optional.empty();
+    }
+
     /** The tickets {@code (realm, characterId)} holds. */
     public List<QueueTicket> ticketsOf(final String realm, final long characterId) {
         final List<QueueTicket> held = new ArrayList<>();

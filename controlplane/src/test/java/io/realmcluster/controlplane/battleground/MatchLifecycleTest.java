@@ -334,6 +334,26 @@ class MatchLifecycleTest {
     }
 
     @Test
+    void leavingTheQueueWhileInvitedDeclinesTheInviteButNotAnAcceptedSeat() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final String id = onlyMatch().getMatchId();
+        answer(players.get(1), id, true);
+        for (final QueuedPlayer player : players.subList(0, 2)) {
+            call(
+                    service::leaveQueue,
+                    io.realmcluster.proto.v1.LeaveQueueRequest.newBuilder()
+                            .setRealm(player.getRealm())
+                            .setCharacterId(player.getCharacterId())
+                            .setBattleground(BattlegroundType.BATTLEGROUND_TYPE_WARSONG_GULCH)
+                            .build());
+        }
+        final BattlegroundMatch match = onlyMatch();
+        assertThat(seat(match, players.get(0)).getState()).isEqualTo(SeatState.SEAT_STATE_DECLINED);
+        assertThat(seat(match, players.get(1)).getState()).isEqualTo(SeatState.SEAT_STATE_ACCEPTED);
+    }
+
+    @Test
     void aPlayerWhoLogsInOnAnotherNodeGetsItsInviteThere() {
         final List<QueuedPlayer> players = fourAndFour();
         controller.pass();
