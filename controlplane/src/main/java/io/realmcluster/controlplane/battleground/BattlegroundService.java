@@ -146,9 +146,11 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
             }
             boolean wasQueued =
                     queue.leave(leader, request.getRealm(), request.getCharacterId(), request.getBattlegroundValue());
-            final Optional<String> seat =
-                    queue.seatOf(request.getRealm(), request.getCharacterId(), request.getBattlegroundValue());
-            if (!wasQueued && seat.isPresent() && matches.invites() != null) {
+            final Optional<String> seat = wasQueued || matches.invites() == null
+                    ? Optional.empty()
+                    : matches.invites()
+                            .heldSeat(request.getRealm(), request.getCharacterId(), request.getBattlegroundValue());
+            if (seat.isPresent()) {
                 // Invited and leaving the queue: a decline, as in vanilla. An accepted seat stays (the match's to end).
                 try {
                     matches.invites().answer(leader, request.getRealm(), request.getCharacterId(), seat.get(), false);

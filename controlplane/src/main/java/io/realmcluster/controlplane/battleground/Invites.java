@@ -92,6 +92,11 @@ public final class Invites {
         throw new Refused("match " + matchId + " changed under every try; answer again");
     }
 
+    /** The match in which {@code (realm, characterId)} holds a seat for {@code battleground}, if any. */
+    public Optional<String> heldSeat(final String realm, final long characterId, final int battleground) {
+        return matches.heldSeat(realm, characterId, battleground);
+    }
+
     /**
      * {@code (realm, characterId)} logged in on {@code nodeId}: its seats still held (proposed,
      * invited, accepted) follow it there, so its invite goes to that node from now on. Returns the

@@ -32,15 +32,13 @@ import java.util.Set;
  * it takes) did not change since it was read: two writers never both win, and a loser reads again.
  *
  * <p>While a player holds a seat that is not over (proposed, invited, accepted, entered), its queue
- * key for the battleground names the match ({@link #MATCH_MARK} and the id) instead of a ticket: it
+ * key for the battleground stays, naming the ticket the seat came from, whose own key is gone: it
  * cannot queue for that battleground again, and its queues still count the seat. The key goes when
- * the seat ends (declined, expired, left) or its match ends; it is a ticket's id again when a
- * proposed seat goes back to the queue.
+ * the seat ends (declined, expired, left) or its match ends; its ticket comes back when a proposed
+ * seat goes back to the queue. Leaving the members' keys alone keeps a proposal's transaction
+ * within etcd's 128 operations even for Alterac Valley's 80 players.
  */
 public final class MatchStore {
-    /** The value of a seated player's queue key: this, then the match id. */
-    public static final String MATCH_MARK = "match:";
-
     /** Seats that count in their team: the player is in, or may still come. */
     static final Set<SeatState> HELD = Set.of(
             SeatState.SEAT_STATE_PROPOSED,
@@ -73,6 +71,24 @@ public final class MatchStore {
         return kv == null ? Optional.empty() : Optional.of(new Stored<>(parseMatch(kv), kv.getModRevision()));
     }
 
+    /** The match in which {@code (realm, characterId)} holds a seat for {@code battleground}, if any. */
+    public Optional<String> heldSeat(final String realm, final long characterId, final int battleground) {
+        for (final Stored<BattlegroundMatch> match : matches()) {
+            if (match.value().getBattlegroundValue() != battleground
+                    || match.value().getState() == MatchState.MATCH_STATE_ENDED) {
+                continue;
+            }
+            for (final MatchSeat seat : match.value().getSeatsList()) {
+                if (HELD.contains(seat.getState())
+                        && seat.getPlayer().getRealm().equals(realm)
+                        && seat.getPlayer().getCharacterId() == characterId) {
+                    return Optional.of(match.value().getMatchId());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Every ticket in the queue, by id, in key order. */
     public Map<String, Stored<QueueTicket>> tickets() {
         final Map<String, Stored<QueueTicket>> all = new LinkedHashMap<>();
@@ -96,14 +112,10 @@ public final class MatchStore {
         final List<Cmp> conditions = new ArrayList<>();
         final List<Op> ops = new ArrayList<>();
         conditions.add(unchanged(keys.match(after.getMatchId()), before));
-        final ByteSequence mark = Keys.bytes(MATCH_MARK + after.getMatchId());
         for (final Stored<QueueTicket> ticket : taken) {
             final ByteSequence key = keys.queueTicket(ticket.value().getTicketId());
             conditions.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(ticket.modRevision())));
             ops.add(Op.delete(key, DeleteOption.DEFAULT));
-            for (final QueuedPlayer member : ticket.value().getMembersList()) {
-                ops.add(Op.put(queueKey(member, ticket.value().getBattlegroundValue()), mark, PutOption.DEFAULT));
-            }
         }
         ops.add(put(after));
         return store.fencedTxn(leader.fence(), conditions, ops) != null;
@@ -131,12 +143,6 @@ public final class MatchStore {
             final ByteSequence key = keys.queueTicket(ticket.getTicketId());
             conditions.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)));
             ops.add(Op.put(key, ByteSequence.from(ticket.toByteArray()), PutOption.DEFAULT));
-            for (final QueuedPlayer member : ticket.getMembersList()) {
-                ops.add(Op.put(
-                        queueKey(member, ticket.getBattlegroundValue()),
-                        Keys.bytes(ticket.getTicketId()),
-                        PutOption.DEFAULT));
-            }
         }
         ops.add(
                 after.getSeatsCount() == 0

@@ -78,15 +78,15 @@ public final class QueueStore {
                 final ByteSequence key = keys.queuedFor(member.getRealm(), member.getCharacterId(), battleground);
                 final Optional<KeyValue> same =
                         held.stream().filter(kv -> kv.getKey().equals(key)).findFirst();
-                if (same.isPresent() && same.get().getValue().toString(UTF_8).startsWith(MatchStore.MATCH_MARK)) {
-                    throw new Refused(displayName(member) + " holds a seat in a match of this battleground");
-                }
                 if (same.isPresent()) {
                     final QueueTicket theirs =
                             ticket(same.get().getValue().toString(UTF_8)).orElse(null);
                     if (theirs == null || !sameMembers(theirs, wanted)) {
-                        throw new Refused(displayName(member) + " is already queued for this battleground"
-                                + (wanted.getMembersCount() > 1 ? " in another group" : ""));
+                        throw new Refused(displayName(member)
+                                + (theirs == null
+                                        ? " holds a seat in a match of this battleground"
+                                        : " is already queued for this battleground"
+                                                + (wanted.getMembersCount() > 1 ? " in another group" : "")));
                     }
                     already = theirs;
                     continue;
@@ -136,11 +136,11 @@ public final class QueueStore {
                 return false;
             }
             final String ticketId = index.getValue().toString(UTF_8);
-            if (ticketId.startsWith(MatchStore.MATCH_MARK)) {
-                // Out of the queue already, seated in a match: the seat ends by its invite's answer or the match.
+            final KeyValue stored = store.get(keys.queueTicket(ticketId));
+            if (stored == null) {
+                // Its ticket went into a match (see MatchStore): the seat ends by the invite's answer or the match.
                 return false;
             }
-            final KeyValue stored = store.get(keys.queueTicket(ticketId));
             final List<Cmp> conditions = new ArrayList<>();
             final List<Op> ops = new ArrayList<>();
             conditions.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(index.getModRevision())));
@@ -262,18 +262,6 @@ public final class QueueStore {
         }
         all.sort(Comparator.comparingLong(QueueTicket::getJoinedAtUnixMs).thenComparing(QueueTicket::getTicketId));
         return all;
-    }
-
-    /** The match whose seat {@code (realm, characterId)} holds for {@code battleground}, if it holds one. */
-    public Optional<String> seatOf(final String realm, final long characterId, final int battleground) {
-        final KeyValue index = store.get(keys.queuedFor(realm, characterId, battleground));
-        if (index == null) {
-            return Optional.empty();
-        }
-        final String value = index.getValue().toString(UTF_8);
-        return value.startsWith(MatchStore.MATCH_MARK)
-                ? Optional.of(value.substring(MatchStore.MATCH_MARK.length()))
-                : Optional.empty();
     }
 
     /** The tickets {@code (realm, characterId)} holds. */

@@ -334,6 +334,36 @@ class MatchLifecycleTest {
     }
 
     @Test
+    void anAlteracValleyOfEightyPlayersPopsInOneTransactionAndGoesBackWhole() {
+        poolUp.set(false);
+        for (int i = 1; i <= 40; i++) {
+            for (final Faction faction : List.of(Faction.FACTION_ALLIANCE, Faction.FACTION_HORDE)) {
+                now.addAndGet(10);
+                call(
+                        service::joinQueue,
+                        JoinQueueRequest.newBuilder()
+                                .setTicket(QueueTicket.newBuilder()
+                                        .setBattleground(BattlegroundType.BATTLEGROUND_TYPE_ALTERAC_VALLEY)
+                                        .addMembers(player(
+                                                i % 2 == 0 ? REALM_A : REALM_B,
+                                                (faction == Faction.FACTION_ALLIANCE ? 1000 : 2000) + i,
+                                                faction)))
+                                .build());
+            }
+        }
+        controller.pass();
+        assertThat(onlyMatch().getSeatsList()).hasSize(80);
+        assertThat(queue.tickets()).isEmpty();
+
+        now.addAndGet(MatchController.PROPOSAL_TIMEOUT.toMillis());
+        poolUp.set(true);
+        controller.pass();
+        // Back in the queue (80 tickets in one write), proposed again and, the pool up now, invited.
+        final BattlegroundMatch again = onlyMatch();
+        assertThat(again.getSeatsList()).hasSize(80).allMatch(s -> s.getState() == SeatState.SEAT_STATE_INVITED);
+    }
+
+    @Test
     void leavingTheQueueWhileInvitedDeclinesTheInviteButNotAnAcceptedSeat() {
         final List<QueuedPlayer> players = fourAndFour();
         controller.pass();
