@@ -5,6 +5,7 @@ import io.realmcluster.proto.v1.BattlegroundMatch;
 import io.realmcluster.proto.v1.MatchSeat;
 import io.realmcluster.proto.v1.MatchState;
 import io.realmcluster.proto.v1.SeatState;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -82,7 +83,7 @@ public final class Invites {
             final MatchSeat answered = seat.toBuilder().setState(wanted).build();
             final BattlegroundMatch after =
                     match.toBuilder().setSeats(index, answered).build();
-            if (matches.update(leader, stored, after, java.util.List.of())) {
+            if (matches.update(leader, stored, after, List.of())) {
                 if (metrics != null) {
                     metrics.invites(accept ? "accepted" : "declined", 1);
                 }
@@ -123,7 +124,7 @@ public final class Invites {
                 final BattlegroundMatch after = current.value().toBuilder()
                         .setSeats(index.get(), seat.toBuilder().setNodeId(nodeId))
                         .build();
-                if (matches.update(leader, current, after, java.util.List.of())) {
+                if (matches.update(leader, current, after, List.of())) {
                     changed++;
                     break;
                 }

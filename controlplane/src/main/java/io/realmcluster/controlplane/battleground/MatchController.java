@@ -16,13 +16,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -76,7 +79,7 @@ public final class MatchController implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("match-controller", true));
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     /** Owned by the passes: matches whose instance could not be created, each warned of once. */
-    private final java.util.Set<String> unplaced = new java.util.HashSet<>();
+    private final Set<String> unplaced = new HashSet<>();
 
     /** Where a match's instance comes from: idempotent for one owner. */
     @FunctionalInterface
@@ -120,7 +123,7 @@ public final class MatchController implements AutoCloseable {
                     wakeQueued.set(false);
                     run();
                 });
-            } catch (final java.util.concurrent.RejectedExecutionException e) {
+            } catch (final RejectedExecutionException e) {
                 // Closing.
             }
         }

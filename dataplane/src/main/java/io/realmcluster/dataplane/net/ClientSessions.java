@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -24,7 +25,7 @@ public final class ClientSessions {
     private int freeCount;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<Long, ClientSession> byCharacter = new ConcurrentHashMap<>();
-    private volatile java.util.function.LongConsumer worldEntered = characterId -> {};
+    private volatile LongConsumer worldEntered = characterId -> {};
     /** Second connections waiting for their character's transfer to this node (STANDBY_HELLO). */
     private final ConcurrentHashMap<Long, ClientSession> standingBy = new ConcurrentHashMap<>();
 
@@ -162,7 +163,7 @@ public final class ClientSessions {
     }
 
     /** Hears each character that enters the world here (a login or an arrival), on its session's event loop. */
-    public void onWorldEntered(final java.util.function.LongConsumer listener) {
+    public void onWorldEntered(final LongConsumer listener) {
         this.worldEntered = listener;
     }
 

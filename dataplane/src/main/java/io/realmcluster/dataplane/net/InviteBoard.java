@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -78,6 +79,9 @@ public final class InviteBoard {
                                     new Told(seat.getPlayer().getCharacterId(), match.getBattlegroundValue(), false));
                         }
                     }
+                } else if (before != null && !before.gone() && settled(seat.getState())) {
+                    // Answered (a decline is told by its answer) or entered: nothing more to tell of this invite.
+                    told.put(key, new Told(before.characterId(), before.battleground(), true));
                 } else if (before != null && !before.gone() && gone(seat.getState(), ended)) {
                     tell(
                             seat,
@@ -103,13 +107,19 @@ public final class InviteBoard {
         });
     }
 
+    private static boolean settled(final SeatState state) {
+        return state == SeatState.SEAT_STATE_DECLINED
+                || state == SeatState.SEAT_STATE_ENTERED
+                || state == SeatState.SEAT_STATE_LEFT;
+    }
+
     /** Whether the invite can no longer be taken up: run out, or its match over before the player entered. */
     private static boolean gone(final SeatState state, final boolean matchEnded) {
         return state == SeatState.SEAT_STATE_EXPIRED
                 || matchEnded && (state == SeatState.SEAT_STATE_INVITED || state == SeatState.SEAT_STATE_ACCEPTED);
     }
 
-    private boolean tell(final MatchSeat seat, final java.util.function.Consumer<ClientSession> message) {
+    private boolean tell(final MatchSeat seat, final Consumer<ClientSession> message) {
         final ClientSession session = sessions.ofCharacter(seat.getPlayer().getCharacterId());
         if (session == null) {
             return false;

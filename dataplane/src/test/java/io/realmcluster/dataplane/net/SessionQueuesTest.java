@@ -120,6 +120,16 @@ class SessionQueuesTest {
             assertThat(out.get(0)[0]).isEqualTo(ClientProtocol.INVITE_GONE);
             board.apply(BattlegroundInvites.getDefaultInstance());
             assertThat(player.written()).as("gone once").isEmpty();
+
+            // Another invite, declined (told by the answer): its match forgotten later tells nothing more.
+            final BattlegroundInvites second = invites(SeatState.SEAT_STATE_INVITED, MatchState.MATCH_STATE_RUNNING);
+            board.apply(second);
+            assertThat(player.written())
+                    .singleElement()
+                    .satisfies(b -> assertThat(b[0]).isEqualTo(ClientProtocol.BATTLEGROUND_INVITE));
+            board.apply(invites(SeatState.SEAT_STATE_DECLINED, MatchState.MATCH_STATE_RUNNING));
+            board.apply(BattlegroundInvites.getDefaultInstance());
+            assertThat(player.written()).isEmpty();
         }
     }
 
