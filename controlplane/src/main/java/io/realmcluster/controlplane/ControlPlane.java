@@ -18,8 +18,15 @@ import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.Role;
 import io.realmcluster.controlplane.admin.AdminService;
+import io.realmcluster.controlplane.battleground.BattlegroundAdminService;
 import io.realmcluster.controlplane.battleground.BattlegroundService;
 import io.realmcluster.controlplane.battleground.BattlegroupStore;
+import io.realmcluster.controlplane.battleground.InvitePublisher;
+import io.realmcluster.controlplane.battleground.Invites;
+import io.realmcluster.controlplane.battleground.MatchController;
+import io.realmcluster.controlplane.battleground.MatchMetrics;
+import io.realmcluster.controlplane.battleground.MatchStore;
+import io.realmcluster.controlplane.battleground.Matchmaker;
 import io.realmcluster.controlplane.battleground.QueueStore;
 import io.realmcluster.controlplane.battleground.QueueSweeper;
 import io.realmcluster.controlplane.catalog.MapCatalog;
@@ -47,8 +54,11 @@ import io.realmcluster.controlplane.placement.PlacementController;
 import io.realmcluster.controlplane.placement.PlacementService;
 import io.realmcluster.controlplane.registry.NodeRegistry;
 import io.realmcluster.proto.v1.ControlPlaneReplica;
+import io.realmcluster.proto.v1.CreateInstanceRequest;
 import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.NodeStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -71,6 +81,9 @@ public final class ControlPlane implements AutoCloseable {
     private LeaderForwarder forwarder;
     private CharacterSweeper sweeper;
     private QueueSweeper queueSweeper;
+    private final Duration matchPassEvery;
+    private volatile MatchController matchController;
+    private InvitePublisher invitePublisher;
     /** A transfer that has not committed in this long was interrupted: the sweeper gives its character back. */
     private static final long STALE_TRANSFER_SECONDS = 30;
 
@@ -102,13 +115,25 @@ public final class ControlPlane implements AutoCloseable {
     private HostPort publicAddress;
 
     public ControlPlane(final ControlPlaneConfig config) {
-        this(config, MoveFailpoints.HALT);
+        this(config, MoveFailpoints.HALT, MatchController.DEFAULT_EVERY);
     }
 
     /** A replica whose characters' moves between realms tell {@code moveSteps} each step they reach (tests). */
     public ControlPlane(final ControlPlaneConfig config, final Consumer<String> moveSteps) {
+        this(config, moveSteps, MatchController.DEFAULT_EVERY);
+    }
+
+    /** {@code matchPassEvery}: the time between the matchmaker's periodic passes on the leader. */
+    public ControlPlane(final ControlPlaneConfig config, final Duration matchPassEvery) {
+        this(config, MoveFailpoints.HALT, matchPassEvery);
+    }
+
+    /** A replica with both of the above. */
+    public ControlPlane(
+            final ControlPlaneConfig config, final Consumer<String> moveSteps, final Duration matchPassEvery) {
         this.config = config;
         this.moveSteps = moveSteps;
+        this.matchPassEvery = matchPassEvery;
     }
 
     /** Connect to etcd, then serve; each step fails with a one-line {@code StartupException}. */
@@ -136,12 +161,22 @@ public final class ControlPlane implements AutoCloseable {
                     config.placement().rebalanceContinents(),
                     metrics);
             publisher = new AssignmentPublisher(store, keys, nodeLinks);
+            final MatchStore matchStore = new MatchStore(store, keys);
+            invitePublisher = new InvitePublisher(matchStore, nodeLinks);
             view = new ClusterView(store, keys, () -> {
                 controller.wake();
                 publisher.wake();
+                // A change of the queue or of a match: the matchmaker runs (on the leader), invites go out.
+                invitePublisher.wake();
+                if (matchController != null) {
+                    matchController.wake();
+                }
             });
             final AckRecorder acks = new AckRecorder(store, keys);
-            nodeLinks.connect(acks::record, publisher::wake);
+            nodeLinks.connect(acks::record, () -> {
+                publisher.wake();
+                invitePublisher.wake();
+            });
             tls = GrpcTls.orPlaintext(config.tls());
             if (tls != null) {
                 tls.requireRole(Role.CONTROLPLANE);
@@ -150,6 +185,28 @@ public final class ControlPlane implements AutoCloseable {
             forwarder = new LeaderForwarder(config.id(), controlPlanes, tls);
             final QueueStore queue = new QueueStore(store, keys, System::currentTimeMillis);
             queueSweeper = new QueueSweeper(queue, controller::leadership, QueueSweeper.AWAY_GRACE).start();
+            final PlacementService placement = new PlacementService(catalog, controller, forwarder, view);
+            final MatchMetrics matchMetrics = new MatchMetrics(metrics);
+            matchController = new MatchController(
+                            matchStore,
+                            controller::leadership,
+                            new Matchmaker(Matchmaker.DEFAULT_HOLD_AFTER),
+                            (mapId, realm, owner, players) -> placement.create(CreateInstanceRequest.newBuilder()
+                                    .setMapId(mapId)
+                                    .setRealm(realm)
+                                    .setOwner(owner)
+                                    .setPlayers(players)
+                                    .build()),
+                            System::currentTimeMillis,
+                            matchPassEvery,
+                            matchMetrics)
+                    .start();
+            final MatchController matches = matchController;
+            final BattlegroundService.Matches matchParts = new BattlegroundService.Matches(
+                    new Invites(matchStore, System::currentTimeMillis, matchMetrics), matches::wake, nodeId -> {
+                        final NodeStatus node = view.atLeast(0).nodes().get(nodeId);
+                        return node == null ? null : node.getNode();
+                    });
             final LoginParts login = login(catalog, keys);
             // Moves between realms: any replica with the databases (their rows fence them), finished by the leader's
             // sweep.
@@ -180,11 +237,7 @@ public final class ControlPlane implements AutoCloseable {
                                                             : new InvariantChecker(databases, STALE_TRANSFER_SECONDS))
                                             .movingCharacters(moves),
                                     Role.OPERATOR),
-                            Callers.only(
-                                    identified,
-                                    new PlacementService(catalog, controller, forwarder, view),
-                                    Role.NODE,
-                                    Role.CONTROLPLANE),
+                            Callers.only(identified, placement, Role.NODE, Role.CONTROLPLANE),
                             Callers.only(
                                     identified,
                                     new BattlegroundService(
@@ -192,9 +245,11 @@ public final class ControlPlane implements AutoCloseable {
                                             new BattlegroupStore(store, keys),
                                             controller::leadership,
                                             forwarder,
-                                            System::currentTimeMillis),
+                                            System::currentTimeMillis,
+                                            matchParts),
                                     Role.NODE,
-                                    Role.CONTROLPLANE)),
+                                    Role.CONTROLPLANE),
+                            Callers.only(identified, new BattlegroundAdminService(matchStore), Role.OPERATOR)),
                     LeaderForwarder.interceptor());
             internalAddress = GrpcServers.boundAddress(internalServer, config.internalListen());
             publicCalls = new CallPool("grpc-public", PUBLIC_THREADS, PUBLIC_QUEUE);
@@ -222,6 +277,7 @@ public final class ControlPlane implements AutoCloseable {
                     .register(metrics);
             controller.start();
             publisher.start();
+            invitePublisher.start();
             view.start();
             election =
                     new LeaderElection(store, keys, self(), config.placement().replicaLeaseTtl(), controller);
@@ -358,6 +414,12 @@ public final class ControlPlane implements AutoCloseable {
         }
         if (publisher != null) {
             publisher.close();
+        }
+        if (matchController != null) {
+            matchController.close();
+        }
+        if (invitePublisher != null) {
+            invitePublisher.close();
         }
         if (queueSweeper != null) {
             queueSweeper.close();

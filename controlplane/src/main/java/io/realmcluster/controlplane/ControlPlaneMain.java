@@ -144,6 +144,14 @@ public final class ControlPlaneMain implements Callable<Integer> {
                     + "node runs two or more continents more than another, e.g. after a node joins (default: off).")
     boolean rebalanceContinents;
 
+    @Option(
+            names = "--match-pass-every",
+            defaultValue = "1000",
+            paramLabel = "MILLIS",
+            description = "Time between the leader's periodic matchmaking passes over the battleground queues and "
+                    + "matches; a change of the queue or a match runs one at once too (default: ${DEFAULT-VALUE}).")
+    long matchPassEveryMillis;
+
     @Mixin
     EtcdTlsOptions etcdTls;
 
@@ -213,6 +221,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
                 // etcd over https: the replica's own certificate unless --etcd-cert names another.
                 etcdTls.files(etcd, tls.files()));
         tls.warnIfPlaintext(LoggerFactory.getLogger(ControlPlaneMain.class), "controlplane");
-        return Daemon.runUntilStopped("controlplane", new ControlPlane(config).start());
+        return Daemon.runUntilStopped(
+                "controlplane",
+                new ControlPlane(config, Duration.ofMillis(Math.max(10, matchPassEveryMillis))).start());
     }
 }

@@ -27,6 +27,7 @@ import io.realmcluster.dataplane.net.ClientListener;
 import io.realmcluster.dataplane.net.ClientMetrics;
 import io.realmcluster.dataplane.net.ClientSessions;
 import io.realmcluster.dataplane.net.ClientTls;
+import io.realmcluster.dataplane.net.InviteBoard;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
@@ -192,7 +193,7 @@ public final class Node implements AutoCloseable {
                             store,
                             storeThreads,
                             arrivals,
-                            new GrpcQueueDesk(placement.channel())),
+                            new GrpcQueueDesk(placement.channel(), config.nodeId())),
                     realtime.egressFactory(),
                     config.clientLimits(),
                     clientTls);
@@ -252,6 +253,9 @@ public final class Node implements AutoCloseable {
                     () -> instances.load(arrivals::expects),
                     this::apply,
                     credentials);
+            final InviteBoard invites = new InviteBoard(sessions, System::currentTimeMillis);
+            sessions.onWorldEntered(invites::retell);
+            link.onInvites(invites::apply);
             link.start();
             return this;
         } catch (final RuntimeException e) {

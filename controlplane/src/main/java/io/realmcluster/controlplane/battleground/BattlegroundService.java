@@ -7,12 +7,15 @@ import io.realmcluster.controlplane.election.Leadership;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.NotLeaderException;
 import io.realmcluster.controlplane.placement.LeaderForwarder;
+import io.realmcluster.proto.v1.AnswerInviteRequest;
+import io.realmcluster.proto.v1.AnswerInviteResponse;
 import io.realmcluster.proto.v1.BattlegroundsGrpc;
 import io.realmcluster.proto.v1.Battlegroup;
 import io.realmcluster.proto.v1.JoinQueueRequest;
 import io.realmcluster.proto.v1.JoinQueueResponse;
 import io.realmcluster.proto.v1.LeaveQueueRequest;
 import io.realmcluster.proto.v1.LeaveQueueResponse;
+import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.v1.QueuePlace;
 import io.realmcluster.proto.v1.QueueStatusRequest;
 import io.realmcluster.proto.v1.QueueStatusResponse;
@@ -25,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -45,6 +49,13 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
     private final Supplier<Leadership> leadership;
     private final LeaderForwarder forwarder;
     private final LongSupplier clock;
+    private final Matches matches;
+
+    /**
+     * The matches' side of the service: players' answers, the controller woken by every change, and
+     * the nodes, by id, that accepted players are sent to.
+     */
+    public record Matches(Invites invites, Runnable changed, Function<String, NodeDescriptor> nodes) {}
 
     /** {@code leadership}: this replica's, null while it does not lead. */
     public BattlegroundService(
@@ -52,12 +63,54 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
             final BattlegroupStore battlegroups,
             final Supplier<Leadership> leadership,
             final LeaderForwarder forwarder,
-            final LongSupplier clock) {
+            final LongSupplier clock,
+            final Matches matches) {
         this.queue = queue;
         this.battlegroups = battlegroups;
         this.leadership = leadership;
         this.forwarder = forwarder;
         this.clock = clock;
+        this.matches = matches;
+    }
+
+    @Override
+    public void answerInvite(final AnswerInviteRequest request, final StreamObserver<AnswerInviteResponse> response) {
+        answer(response, () -> {
+            final Leadership leader = leadership.get();
+            if (leader == null) {
+                return forward("answer the invite", stub -> stub.answerInvite(request));
+            }
+            final Invites.Answer answer;
+            try {
+                answer = matches.invites()
+                        .answer(
+                                leader,
+                                request.getRealm(),
+                                request.getCharacterId(),
+                                request.getMatchId(),
+                                request.getAccept());
+            } catch (final Invites.Refused e) {
+                throw refused(e.getMessage());
+            }
+            if (!request.getAccept()) {
+                matches.changed().run();
+            }
+            final AnswerInviteResponse.Builder where = AnswerInviteResponse.newBuilder()
+                    .setMatchId(answer.match().getMatchId())
+                    .setBattleground(answer.match().getBattleground())
+                    .setTeam(answer.seat().getTeam())
+                    .setState(answer.seat().getState());
+            if (request.getAccept()) {
+                where.setInstanceId(answer.match().getInstanceId());
+                StoredTickets.battleground(answer.match().getBattleground())
+                        .ifPresent(bg -> where.setMapId(bg.mapId()));
+                final NodeDescriptor node = matches.nodes().apply(answer.match().getNodeId());
+                if (node != null) {
+                    where.setNode(node);
+                }
+            }
+            return where.build();
+        });
     }
 
     @Override
@@ -74,6 +127,9 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
             } catch (final QueueStore.Refused e) {
                 throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
             }
+            if (joined.created()) {
+                matches.changed().run();
+            }
             return JoinQueueResponse.newBuilder()
                     .setTicket(joined.ticket())
                     .setCreated(joined.created())
@@ -88,10 +144,25 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
             if (leader == null) {
                 return forward("take the player out of the queue", stub -> stub.leaveQueue(request));
             }
-            return LeaveQueueResponse.newBuilder()
-                    .setWasQueued(queue.leave(
-                            leader, request.getRealm(), request.getCharacterId(), request.getBattlegroundValue()))
-                    .build();
+            boolean wasQueued =
+                    queue.leave(leader, request.getRealm(), request.getCharacterId(), request.getBattlegroundValue());
+            final Optional<String> seat = wasQueued || matches.invites() == null
+                    ? Optional.empty()
+                    : matches.invites()
+                            .heldSeat(request.getRealm(), request.getCharacterId(), request.getBattlegroundValue());
+            if (seat.isPresent()) {
+                // Invited and leaving the queue: a decline, as in vanilla. An accepted seat stays (the match's to end).
+                try {
+                    matches.invites().answer(leader, request.getRealm(), request.getCharacterId(), seat.get(), false);
+                    wasQueued = true;
+                } catch (final Invites.Refused e) {
+                    wasQueued = false;
+                }
+            }
+            if (wasQueued) {
+                matches.changed().run();
+            }
+            return LeaveQueueResponse.newBuilder().setWasQueued(wasQueued).build();
         });
     }
 
@@ -102,10 +173,21 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
             if (leader == null) {
                 return forward("mark the player away", stub -> stub.setAway(request));
             }
-            return SetAwayResponse.newBuilder()
-                    .setTickets(queue.markAway(leader, request.getRealm(), request.getCharacterId(), request.getAway())
-                            .size())
-                    .build();
+            final int changed = queue.markAway(
+                            leader,
+                            request.getRealm(),
+                            request.getCharacterId(),
+                            request.getAway(),
+                            request.getNodeId())
+                    .size();
+            if (!request.getAway() && !request.getNodeId().isEmpty() && matches.invites() != null) {
+                // A login on another node: its invites go there now.
+                matches.invites().moved(leader, request.getRealm(), request.getCharacterId(), request.getNodeId());
+            }
+            if (changed > 0) {
+                matches.changed().run();
+            }
+            return SetAwayResponse.newBuilder().setTickets(changed).build();
         });
     }
 

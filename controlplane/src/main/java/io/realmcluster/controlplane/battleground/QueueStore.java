@@ -82,8 +82,11 @@ public final class QueueStore {
                     final QueueTicket theirs =
                             ticket(same.get().getValue().toString(UTF_8)).orElse(null);
                     if (theirs == null || !sameMembers(theirs, wanted)) {
-                        throw new Refused(displayName(member) + " is already queued for this battleground"
-                                + (wanted.getMembersCount() > 1 ? " in another group" : ""));
+                        throw new Refused(displayName(member)
+                                + (theirs == null
+                                        ? " holds a seat in a match of this battleground"
+                                        : " is already queued for this battleground"
+                                                + (wanted.getMembersCount() > 1 ? " in another group" : "")));
                     }
                     already = theirs;
                     continue;
@@ -134,6 +137,10 @@ public final class QueueStore {
             }
             final String ticketId = index.getValue().toString(UTF_8);
             final KeyValue stored = store.get(keys.queueTicket(ticketId));
+            if (stored == null) {
+                // Its ticket went into a match (see MatchStore): the seat ends by the invite's answer or the match.
+                return false;
+            }
             final List<Cmp> conditions = new ArrayList<>();
             final List<Op> ops = new ArrayList<>();
             conditions.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(index.getModRevision())));
@@ -163,12 +170,23 @@ public final class QueueStore {
         throw new Refused("the queue changed under every try; try again");
     }
 
+    /** As {@link #markAway(Leadership, String, long, boolean, String)}, the node unchanged. */
+    public List<QueueTicket> markAway(
+            final Leadership leader, final String realm, final long characterId, final boolean away) {
+        return markAway(leader, realm, characterId, away, "");
+    }
+
     /**
      * Mark every ticket of {@code (realm, characterId)} away since now (it logged out) or back
-     * ({@code away} false: it logged in again); returns the tickets changed.
+     * ({@code away} false: it logged in again, on {@code nodeId} when not empty, where its invite
+     * goes from now on); returns the tickets changed.
      */
     public synchronized List<QueueTicket> markAway(
-            final Leadership leader, final String realm, final long characterId, final boolean away) {
+            final Leadership leader,
+            final String realm,
+            final long characterId,
+            final boolean away,
+            final String nodeId) {
         final List<QueueTicket> changed = new ArrayList<>();
         for (final KeyValue index : store.list(keys.queuedBy(realm, characterId))) {
             final String ticketId = index.getValue().toString(UTF_8);
@@ -178,11 +196,22 @@ public final class QueueStore {
             }
             final QueueTicket ticket = parse(stored);
             final long since = away ? clock.getAsLong() : 0;
-            if (away == (ticket.getAwaySinceUnixMs() != 0)) {
+            final QueueTicket.Builder builder = ticket.toBuilder();
+            if (away != (ticket.getAwaySinceUnixMs() != 0)) {
+                builder.setAwaySinceUnixMs(since);
+            }
+            if (!away && !nodeId.isEmpty()) {
+                for (int i = 0; i < builder.getMembersCount(); i++) {
+                    final QueuedPlayer member = builder.getMembers(i);
+                    if (member.getRealm().equals(realm) && member.getCharacterId() == characterId) {
+                        builder.setMembers(i, member.toBuilder().setNodeId(nodeId));
+                    }
+                }
+            }
+            final QueueTicket next = builder.build();
+            if (next.equals(ticket)) {
                 continue;
             }
-            final QueueTicket next =
-                    ticket.toBuilder().setAwaySinceUnixMs(since).build();
             if (store.fencedTxn(
                             leader.fence(),
                             List.of(new Cmp(

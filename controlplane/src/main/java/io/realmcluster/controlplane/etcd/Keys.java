@@ -93,6 +93,15 @@ public final class Keys {
         return bytes(root + "queue/by-character/" + segment(realm) + "/" + characterId + "/");
     }
 
+    /** A battleground match, written by the leader. */
+    public ByteSequence match(final String matchId) {
+        return bytes(root + "matches/" + matchId);
+    }
+
+    public ByteSequence matches() {
+        return bytes(root + "matches/");
+    }
+
     public ByteSequence cordon(final String nodeId) {
         return bytes(root + "cordons/" + nodeId);
     }

@@ -8,6 +8,7 @@ import io.realmcluster.common.grpc.Callers;
 import io.realmcluster.controlplane.registry.NodeRegistry;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
+import io.realmcluster.proto.v1.BattlegroundInvites;
 import io.realmcluster.proto.v1.ControlMessage;
 import io.realmcluster.proto.v1.NodeLinkGrpc;
 import io.realmcluster.proto.v1.NodeMessage;
@@ -43,6 +44,9 @@ public final class NodeLinkService extends NodeLinkGrpc.NodeLinkImplBase {
 
         /** Send the node its full assignment set; false when the link already ended. */
         boolean push(AssignmentSet assignments);
+
+        /** Send the node the matches with seats of its players; false when the link already ended. */
+        boolean push(BattlegroundInvites invites);
     }
 
     public NodeLinkService(

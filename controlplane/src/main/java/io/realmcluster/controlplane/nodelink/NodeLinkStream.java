@@ -12,6 +12,7 @@ import io.realmcluster.controlplane.registry.NodeRegistry;
 import io.realmcluster.controlplane.registry.Registration;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
+import io.realmcluster.proto.v1.BattlegroundInvites;
 import io.realmcluster.proto.v1.ControlMessage;
 import io.realmcluster.proto.v1.Heartbeat;
 import io.realmcluster.proto.v1.HeartbeatAck;
@@ -176,6 +177,15 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
             return false;
         }
         responses.onNext(ControlMessage.newBuilder().setAssignments(assignments).build());
+        return true;
+    }
+
+    @Override
+    public synchronized boolean push(final BattlegroundInvites invites) {
+        if (ended) {
+            return false;
+        }
+        responses.onNext(ControlMessage.newBuilder().setInvites(invites).build());
         return true;
     }
 

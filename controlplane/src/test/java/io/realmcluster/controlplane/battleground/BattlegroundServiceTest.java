@@ -44,8 +44,13 @@ class BattlegroundServiceTest {
     private final BattlegroupStore battlegroups = new BattlegroupStore(etcd, keys);
     private final QueueStore queue = new QueueStore(etcd, keys, System::currentTimeMillis);
     private final Leadership leader = lead();
-    private final BattlegroundService service =
-            new BattlegroundService(queue, battlegroups, () -> leader, null, System::currentTimeMillis);
+    private final BattlegroundService service = new BattlegroundService(
+            queue,
+            battlegroups,
+            () -> leader,
+            null,
+            System::currentTimeMillis,
+            new BattlegroundService.Matches(null, () -> {}, id -> null));
 
     @AfterEach
     void close() {

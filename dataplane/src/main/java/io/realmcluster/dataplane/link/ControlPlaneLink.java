@@ -10,6 +10,7 @@ import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
+import io.realmcluster.proto.v1.BattlegroundInvites;
 import io.realmcluster.proto.v1.ControlMessage;
 import io.realmcluster.proto.v1.Goodbye;
 import io.realmcluster.proto.v1.Heartbeat;
@@ -24,6 +25,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -64,6 +66,8 @@ public final class ControlPlaneLink implements AutoCloseable {
     private boolean unreachableLogged;
     private boolean closed;
     private volatile String controlPlaneId = "";
+    /** Hears every set of battleground invites the control plane sends, on the link thread. */
+    private volatile Consumer<BattlegroundInvites> invites = set -> {};
 
     /**
      * @param assignments applies each assignment set the control plane pushes and returns the
@@ -89,6 +93,11 @@ public final class ControlPlaneLink implements AutoCloseable {
     /** Open the first link; returns at once, registration happens in the background. */
     public void start() {
         thread.execute(this::open);
+    }
+
+    /** Where the battleground invites of this node's players go (each a whole set); quick, on the link thread. */
+    public void onInvites(final Consumer<BattlegroundInvites> sink) {
+        this.invites = sink;
     }
 
     /** The replica holding the link, empty while disconnected. */
@@ -140,6 +149,7 @@ public final class ControlPlaneLink implements AutoCloseable {
                 pendingSet.set(message.getAssignments());
                 Threads.executeUnlessClosed(applier, () -> apply(generation));
             }
+            case INVITES -> invites.accept(message.getInvites());
             default -> LOG.debug("ignoring control message {}", message.getBodyCase());
         }
     }

@@ -6,6 +6,8 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Channel;
 import io.realmcluster.dataplane.net.QueueDesk;
+import io.realmcluster.proto.v1.AnswerInviteRequest;
+import io.realmcluster.proto.v1.AnswerInviteResponse;
 import io.realmcluster.proto.v1.BattlegroundType;
 import io.realmcluster.proto.v1.BattlegroundsGrpc;
 import io.realmcluster.proto.v1.JoinQueueRequest;
@@ -25,10 +27,16 @@ public final class GrpcQueueDesk implements QueueDesk {
     static final Duration DEADLINE = Duration.ofSeconds(5);
 
     private final Channel channel;
+    private final String nodeId;
 
-    /** Over {@code channel} to the control planes' internal listeners (the node's own, shared with placement). */
-    public GrpcQueueDesk(final Channel channel) {
+    /**
+     * Over {@code channel} to the control planes' internal listeners (the node's own, shared with
+     * placement); {@code nodeId}, this node's, is where the players who join or come back here get
+     * their invites.
+     */
+    public GrpcQueueDesk(final Channel channel, final String nodeId) {
         this.channel = channel;
+        this.nodeId = nodeId;
     }
 
     @Override
@@ -37,7 +45,7 @@ public final class GrpcQueueDesk implements QueueDesk {
                 .setTicket(QueueTicket.newBuilder()
                         .setBattlegroundValue(battleground)
                         .setFaction(player.getFaction())
-                        .addMembers(player))
+                        .addMembers(player.toBuilder().setNodeId(nodeId)))
                 .build());
         return then(joined, ignored -> status(player.getRealm(), player.getCharacterId()));
     }
@@ -70,8 +78,20 @@ public final class GrpcQueueDesk implements QueueDesk {
                         .setRealm(realm)
                         .setCharacterId(characterId)
                         .setAway(away)
+                        .setNodeId(away ? "" : nodeId)
                         .build()))
                 .thenApply(ignored -> null);
+    }
+
+    @Override
+    public CompletableFuture<AnswerInviteResponse> answer(
+            final String realm, final long characterId, final String matchId, final boolean accept) {
+        return completable(stub().answerInvite(AnswerInviteRequest.newBuilder()
+                .setRealm(realm)
+                .setCharacterId(characterId)
+                .setMatchId(matchId)
+                .setAccept(accept)
+                .build()));
     }
 
     private BattlegroundsGrpc.BattlegroundsFutureStub stub() {

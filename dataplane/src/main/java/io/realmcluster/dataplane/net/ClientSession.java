@@ -12,6 +12,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.realmcluster.dataplane.pipeline.Ingress;
 import io.realmcluster.dataplane.pipeline.Inputs;
+import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.client.ClientMessages;
@@ -93,7 +94,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         this.queues = new SessionQueues(
                 this,
                 context.queues(),
-                new RateLimiter(SessionQueues.REQUESTS_PER_SECOND, SessionQueues.REQUEST_BURST, context.nanoClock()));
+                new RateLimiter(SessionQueues.REQUESTS_PER_SECOND, SessionQueues.REQUEST_BURST, context.nanoClock()),
+                BattlegroundEntries.LOGGING);
     }
 
     @Override
@@ -261,6 +263,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         }
         map = running;
         transition(SessionState.IN_WORLD, "ENTER_WORLD");
+        // Invites that came while the player was not in the world here are told now.
+        context.sessions().enteredWorld(characterId);
         if (arrival == null) {
             // A login, not an arrival from another node: queue places it left waiting are its again.
             queues.away(login.claimed(), false);
@@ -363,6 +367,39 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         if (inWorld("QUEUE_STATUS_REQUEST") != null) {
             queues.status(login.claimed());
         }
+    }
+
+    @Override
+    public void inviteAnswer(final String matchId, final boolean accept) {
+        if (inWorld(accept ? "INVITE_ACCEPT" : "INVITE_DECLINE") != null) {
+            queues.answer(login.claimed(), matchId, accept);
+        }
+    }
+
+    /** Tell the player in the world here of its invite; {@code realm} its character's (null: any). Any thread. */
+    void invited(final String realm, final int battleground, final int secondsLeft, final String matchId) {
+        onEventLoop(() -> {
+            if (playing(realm)) {
+                queues.invited(battleground, secondsLeft, matchId);
+            }
+        });
+    }
+
+    /** Tell the player its invite is gone; {@code realm} its character's (null: any). Any thread. */
+    void inviteGone(final String realm, final int battleground, final String matchId) {
+        onEventLoop(() -> {
+            if (playing(realm)) {
+                queues.inviteGone(battleground, matchId);
+            }
+        });
+    }
+
+    /** In the world with a character of {@code realm} (null: any). The event loop's. */
+    private boolean playing(final String realm) {
+        final ClaimedCharacter character = login.claimed();
+        return state == SessionState.IN_WORLD
+                && character != null
+                && (realm == null || realm.equals(character.realm()));
     }
 
     /** Run {@code task} on this session's event loop, unless the session has closed by then. Any thread. */

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -24,6 +25,7 @@ public final class ClientSessions {
     private int freeCount;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<Long, ClientSession> byCharacter = new ConcurrentHashMap<>();
+    private volatile LongConsumer worldEntered = characterId -> {};
     /** Second connections waiting for their character's transfer to this node (STANDBY_HELLO). */
     private final ConcurrentHashMap<Long, ClientSession> standingBy = new ConcurrentHashMap<>();
 
@@ -158,6 +160,20 @@ public final class ClientSessions {
 
     void releaseCharacter(final long characterId, final ClientSession session) {
         byCharacter.remove(characterId, session);
+    }
+
+    /** Hears each character that enters the world here (a login or an arrival), on its session's event loop. */
+    public void onWorldEntered(final LongConsumer listener) {
+        this.worldEntered = listener;
+    }
+
+    void enteredWorld(final long characterId) {
+        worldEntered.accept(characterId);
+    }
+
+    /** The character's session on this node, or null. */
+    ClientSession ofCharacter(final long characterId) {
+        return byCharacter.get(characterId);
     }
 
     /** Every session in world on {@code instanceId}, for closing them when the map leaves this node. */

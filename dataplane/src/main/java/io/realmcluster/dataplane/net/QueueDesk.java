@@ -1,6 +1,7 @@
 package io.realmcluster.dataplane.net;
 
 import io.grpc.Status;
+import io.realmcluster.proto.v1.AnswerInviteResponse;
 import io.realmcluster.proto.v1.QueueStatusResponse;
 import io.realmcluster.proto.v1.QueuedPlayer;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +35,14 @@ public interface QueueDesk {
             return CompletableFuture.completedFuture(null);
         }
 
+        @Override
+        public CompletableFuture<AnswerInviteResponse> answer(
+                final String realm, final long characterId, final String matchId, final boolean accept) {
+            return CompletableFuture.failedFuture(Status.FAILED_PRECONDITION
+                    .withDescription("this node queues nobody for battlegrounds")
+                    .asRuntimeException());
+        }
+
         private CompletableFuture<QueueStatusResponse> refused() {
             return CompletableFuture.failedFuture(Status.FAILED_PRECONDITION
                     .withDescription("this node queues nobody for battlegrounds")
@@ -52,4 +61,10 @@ public interface QueueDesk {
 
     /** The character logged out ({@code away}) or in again: its places wait for it a while, then go. */
     CompletableFuture<Void> away(String realm, long characterId, boolean away);
+
+    /**
+     * The character's answer to its invite to {@code matchId}: accepted, where to go; FAILED_PRECONDITION
+     * with the reason when refused (past the deadline, declined already, not the player's match).
+     */
+    CompletableFuture<AnswerInviteResponse> answer(String realm, long characterId, String matchId, boolean accept);
 }

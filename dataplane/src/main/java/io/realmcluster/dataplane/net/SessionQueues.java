@@ -30,13 +30,61 @@ final class SessionQueues {
     private final ClientSession session;
     private final QueueDesk desk;
     private final RateLimiter requests;
+    private final BattlegroundEntries entries;
     private final UnsafeBuffer reply = new UnsafeBuffer(
             new byte[ClientProtocol.LENGTH_PREFIX + ClientProtocol.REFUSED_TEXT + ClientProtocol.MAX_REFUSAL]);
 
-    SessionQueues(final ClientSession session, final QueueDesk desk, final RateLimiter requests) {
+    SessionQueues(
+            final ClientSession session,
+            final QueueDesk desk,
+            final RateLimiter requests,
+            final BattlegroundEntries entries) {
         this.session = session;
         this.desk = desk;
         this.requests = requests;
+        this.entries = entries;
+    }
+
+    /**
+     * INVITE_ACCEPT or INVITE_DECLINE: the answer goes to the control plane; an accept taken is
+     * answered INVITE_ACCEPTED and handed to the {@link BattlegroundEntries}, a decline taken
+     * INVITE_GONE, a refusal QUEUE_REFUSED with its reason.
+     */
+    void answer(final ClaimedCharacter character, final String matchId, final boolean accept) {
+        if (!admitted(0)) {
+            return;
+        }
+        desk.answer(character.realm(), character.characterId(), matchId, accept)
+                .whenComplete((where, error) -> session.onEventLoop(() -> {
+                    if (error != null) {
+                        failed(0, error);
+                    } else if (accept) {
+                        session.send(
+                                reply,
+                                ServerMessages.inviteAccepted(
+                                        reply,
+                                        ClientProtocol.LENGTH_PREFIX,
+                                        where.getBattlegroundValue(),
+                                        where.getTeamValue(),
+                                        matchId));
+                        entries.accepted(character, where);
+                    } else {
+                        inviteGone(where.getBattlegroundValue(), matchId);
+                    }
+                }));
+    }
+
+    /** BATTLEGROUND_INVITE. The event loop's. */
+    void invited(final int battleground, final int secondsLeft, final String matchId) {
+        session.send(
+                reply,
+                ServerMessages.battlegroundInvite(
+                        reply, ClientProtocol.LENGTH_PREFIX, battleground, secondsLeft, matchId));
+    }
+
+    /** INVITE_GONE. The event loop's. */
+    void inviteGone(final int battleground, final String matchId) {
+        session.send(reply, ServerMessages.inviteGone(reply, ClientProtocol.LENGTH_PREFIX, battleground, matchId));
     }
 
     /** QUEUE_JOIN from a session whose character is {@code character}. */
@@ -105,16 +153,21 @@ final class SessionQueues {
         call.whenComplete((status, error) -> session.onEventLoop(() -> {
             if (error == null) {
                 written(status);
-                return;
-            }
-            final Status failure = Status.fromThrowable(error);
-            if (failure.getCode() == Status.Code.FAILED_PRECONDITION) {
-                refused(battleground, failure.getDescription() == null ? "refused" : failure.getDescription());
             } else {
-                LOG.debug("queue request of session {} failed: {}", session, failure);
-                refused(battleground, "the battleground service is unavailable; try again");
+                failed(battleground, error);
             }
         }));
+    }
+
+    /** A refusal's reason to the player; an outage said without its cause (hosts stay out of clients' sight). */
+    private void failed(final int battleground, final Throwable error) {
+        final Status failure = Status.fromThrowable(error);
+        if (failure.getCode() == Status.Code.FAILED_PRECONDITION) {
+            refused(battleground, failure.getDescription() == null ? "refused" : failure.getDescription());
+        } else {
+            LOG.debug("queue request of session {} failed: {}", session, failure);
+            refused(battleground, "the battleground service is unavailable; try again");
+        }
     }
 
     private void written(final QueueStatusResponse status) {

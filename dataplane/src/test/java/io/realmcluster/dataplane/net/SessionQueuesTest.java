@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.Status;
 import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.v1.AnswerInviteResponse;
+import io.realmcluster.proto.v1.BattlegroundInvites;
+import io.realmcluster.proto.v1.BattlegroundMatch;
 import io.realmcluster.proto.v1.BattlegroundType;
 import io.realmcluster.proto.v1.Faction;
+import io.realmcluster.proto.v1.MatchSeat;
+import io.realmcluster.proto.v1.MatchState;
 import io.realmcluster.proto.v1.QueuePlace;
 import io.realmcluster.proto.v1.QueueStatusResponse;
 import io.realmcluster.proto.v1.QueueTicket;
 import io.realmcluster.proto.v1.QueuedPlayer;
+import io.realmcluster.proto.v1.SeatState;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -51,6 +57,115 @@ class SessionQueuesTest {
         public CompletableFuture<Void> away(final String realm, final long characterId, final boolean away) {
             asked.add((away ? "away " : "back ") + characterId);
             return CompletableFuture.completedFuture(null);
+        }
+
+        CompletableFuture<AnswerInviteResponse> nextAnswer;
+
+        @Override
+        public CompletableFuture<AnswerInviteResponse> answer(
+                final String realm, final long characterId, final String matchId, final boolean accept) {
+            asked.add((accept ? "accept " : "decline ") + characterId + " " + matchId);
+            return nextAnswer;
+        }
+    }
+
+    private static BattlegroundInvites invites(final SeatState state, final MatchState matchState) {
+        return BattlegroundInvites.newBuilder()
+                .addMatches(BattlegroundMatch.newBuilder()
+                        .setMatchId("m-1")
+                        .setBattleground(BattlegroundType.BATTLEGROUND_TYPE_WARSONG_GULCH)
+                        .setState(matchState)
+                        .addSeats(MatchSeat.newBuilder()
+                                .setPlayer(
+                                        QueuedPlayer.newBuilder().setRealm("").setCharacterId(EmbeddedPlayer.CHARACTER))
+                                .setState(state)
+                                .setInviteDeadlineUnixMs(NOW + 80_000)))
+                .build();
+    }
+
+    private static final long NOW = 1_800_000_000_000L;
+
+    @Test
+    void anInviteReachesThePlayerOnceWithItsSecondsLeftAndItsEndAsInviteGone() {
+        final Desk desk = new Desk();
+        try (EmbeddedPlayer player = new EmbeddedPlayer(desk)) {
+            player.written();
+            final InviteBoard board = new InviteBoard(player.sessions, () -> NOW);
+            final BattlegroundInvites invited = invites(SeatState.SEAT_STATE_INVITED, MatchState.MATCH_STATE_RUNNING);
+            board.apply(invited);
+            List<byte[]> out = player.written();
+            assertThat(out).hasSize(1);
+            final UnsafeBuffer invite = new UnsafeBuffer(out.get(0));
+            assertThat(invite.getByte(0)).isEqualTo(ClientProtocol.BATTLEGROUND_INVITE);
+            assertThat(invite.getByte(ClientProtocol.INVITE_BATTLEGROUND)).isEqualTo((byte) 1);
+            assertThat(invite.getShort(ClientProtocol.INVITE_SECONDS, ByteOrder.LITTLE_ENDIAN))
+                    .isEqualTo((short) 80);
+            assertThat(invite.getStringWithoutLengthAscii(
+                            ClientProtocol.INVITE_MATCH, out.get(0).length - ClientProtocol.INVITE_MATCH))
+                    .isEqualTo("m-1");
+
+            // The same set again (a new link): nobody is told twice.
+            board.apply(invited);
+            assertThat(player.written()).isEmpty();
+
+            // The player logs in again (a new session of it enters the world): told again.
+            board.retell(EmbeddedPlayer.CHARACTER);
+            assertThat(player.written())
+                    .singleElement()
+                    .satisfies(b -> assertThat(b[0]).isEqualTo(ClientProtocol.BATTLEGROUND_INVITE));
+
+            board.apply(invites(SeatState.SEAT_STATE_EXPIRED, MatchState.MATCH_STATE_RUNNING));
+            out = player.written();
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0)[0]).isEqualTo(ClientProtocol.INVITE_GONE);
+            board.apply(BattlegroundInvites.getDefaultInstance());
+            assertThat(player.written()).as("gone once").isEmpty();
+
+            // Another invite, declined (told by the answer): its match forgotten later tells nothing more.
+            final BattlegroundInvites second = invites(SeatState.SEAT_STATE_INVITED, MatchState.MATCH_STATE_RUNNING);
+            board.apply(second);
+            assertThat(player.written())
+                    .singleElement()
+                    .satisfies(b -> assertThat(b[0]).isEqualTo(ClientProtocol.BATTLEGROUND_INVITE));
+            board.apply(invites(SeatState.SEAT_STATE_DECLINED, MatchState.MATCH_STATE_RUNNING));
+            board.apply(BattlegroundInvites.getDefaultInstance());
+            assertThat(player.written()).isEmpty();
+        }
+    }
+
+    @Test
+    void anAcceptIsAnsweredInviteAcceptedAndARefusedOneWithItsReason() {
+        final Desk desk = new Desk();
+        try (EmbeddedPlayer player = new EmbeddedPlayer(desk)) {
+            player.written();
+            desk.asked.clear();
+            desk.nextAnswer = CompletableFuture.completedFuture(AnswerInviteResponse.newBuilder()
+                    .setMatchId("m-1")
+                    .setBattleground(BattlegroundType.BATTLEGROUND_TYPE_WARSONG_GULCH)
+                    .setTeam(Faction.FACTION_HORDE)
+                    .setInstanceId("main.489.m-1")
+                    .build());
+            player.send(o -> ClientMessages.inviteAnswer(player.frame, o, "m-1", true));
+            assertThat(desk.asked).containsExactly("accept " + EmbeddedPlayer.CHARACTER + " m-1");
+            List<byte[]> out = player.written();
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0)[0]).isEqualTo(ClientProtocol.INVITE_ACCEPTED);
+            assertThat(out.get(0)[ClientProtocol.ACCEPTED_TEAM]).isEqualTo((byte) 2);
+
+            desk.nextAnswer = CompletableFuture.failedFuture(Status.FAILED_PRECONDITION
+                    .withDescription("the invite to match m-1 expired 3 s ago")
+                    .asRuntimeException());
+            player.send(o -> ClientMessages.inviteAnswer(player.frame, o, "m-1", true));
+            assertThat(refusal(player.written())).isEqualTo("the invite to match m-1 expired 3 s ago");
+
+            desk.nextAnswer = CompletableFuture.completedFuture(AnswerInviteResponse.newBuilder()
+                    .setMatchId("m-1")
+                    .setBattleground(BattlegroundType.BATTLEGROUND_TYPE_WARSONG_GULCH)
+                    .build());
+            player.send(o -> ClientMessages.inviteAnswer(player.frame, o, "m-1", false));
+            out = player.written();
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0)[0]).isEqualTo(ClientProtocol.INVITE_GONE);
         }
     }
 

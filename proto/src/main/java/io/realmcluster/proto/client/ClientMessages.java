@@ -44,6 +44,9 @@ public final class ClientMessages {
 
         /** QUEUE_STATUS_REQUEST. */
         default void queueStatusRequest() {}
+
+        /** INVITE_ACCEPT ({@code accept}) or INVITE_DECLINE of the invite to {@code matchId}. */
+        default void inviteAnswer(String matchId, boolean accept) {}
     }
 
     private ClientMessages() {}
@@ -145,6 +148,15 @@ public final class ClientMessages {
                 }
                 handler.queueStatusRequest();
             }
+            case INVITE_ACCEPT, INVITE_DECLINE -> {
+                final FrameError error = checkText(buffer, offset, length, ANSWER_MATCH_LENGTH, MAX_MATCH_ID);
+                if (error != null) {
+                    return error;
+                }
+                handler.inviteAnswer(
+                        buffer.getStringWithoutLengthAscii(offset + ANSWER_MATCH, length - ANSWER_MATCH),
+                        buffer.getByte(offset) == INVITE_ACCEPT);
+            }
             default -> {
                 return FrameError.UNKNOWN_OPCODE;
             }
@@ -161,6 +173,18 @@ public final class ClientMessages {
         b.putByte(o, opcode);
         b.putByte(o + QUEUE_BATTLEGROUND, (byte) battleground);
         return QUEUE_REQUEST_LENGTH;
+    }
+
+    /** INVITE_ACCEPT ({@code accept}) or INVITE_DECLINE of {@code matchId} (ASCII); returns the body's length. */
+    public static int inviteAnswer(
+            final MutableDirectBuffer b, final int o, final String matchId, final boolean accept) {
+        if (matchId.isEmpty() || matchId.length() > MAX_MATCH_ID) {
+            throw new IllegalArgumentException("a match id is 1 to " + MAX_MATCH_ID + " characters: '" + matchId + "'");
+        }
+        b.putByte(o, accept ? INVITE_ACCEPT : INVITE_DECLINE);
+        b.putByte(o + ANSWER_MATCH_LENGTH, (byte) matchId.length());
+        b.putStringWithoutLengthAscii(o + ANSWER_MATCH, matchId);
+        return ANSWER_MATCH + matchId.length();
     }
 
     /** QUEUE_STATUS_REQUEST; returns the body's length. */

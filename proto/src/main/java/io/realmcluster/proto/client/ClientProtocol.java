@@ -41,6 +41,10 @@ public final class ClientProtocol {
     public static final byte QUEUE_LEAVE = 0x0B;
     /** Ask for the player's queues (answered QUEUE_STATUS): no fields. */
     public static final byte QUEUE_STATUS_REQUEST = 0x0C;
+    /** Accept a battleground invite: match id length u8, match id (ASCII). */
+    public static final byte INVITE_ACCEPT = 0x0D;
+    /** Decline a battleground invite: match id length u8, match id (ASCII). */
+    public static final byte INVITE_DECLINE = 0x0E;
 
     // Node to client.
     public static final byte WELCOME = (byte) 0x81;
@@ -59,6 +63,36 @@ public final class ClientProtocol {
     public static final byte QUEUE_STATUS = (byte) 0x8C;
     /** A queue request refused: battleground u8, reason length u8, reason (ASCII). */
     public static final byte QUEUE_REFUSED = (byte) 0x8D;
+    /** A seat in a match is the player's for a while: battleground u8, seconds left u16, match id length u8, match id. */
+    public static final byte BATTLEGROUND_INVITE = (byte) 0x8E;
+    /** An invite is no more (it expired, or its match ended first): battleground u8, match id length u8, match id. */
+    public static final byte INVITE_GONE = (byte) 0x8F;
+    /** An accept taken: battleground u8, team u8 (1 Alliance, 2 Horde), match id length u8, match id. */
+    public static final byte INVITE_ACCEPTED = (byte) 0x90;
+
+    /** Longest match id on the wire. */
+    public static final int MAX_MATCH_ID = 64;
+
+    // INVITE_ACCEPT and INVITE_DECLINE: match id length u8, match id.
+    public static final int ANSWER_MATCH_LENGTH = 1;
+    public static final int ANSWER_MATCH = 2;
+
+    // BATTLEGROUND_INVITE: battleground u8, seconds left u16, match id length u8, match id.
+    public static final int INVITE_BATTLEGROUND = 1;
+    public static final int INVITE_SECONDS = 2;
+    public static final int INVITE_MATCH_LENGTH = 4;
+    public static final int INVITE_MATCH = 5;
+
+    // INVITE_GONE: battleground u8, match id length u8, match id.
+    public static final int INVITE_GONE_BATTLEGROUND = 1;
+    public static final int INVITE_GONE_MATCH_LENGTH = 2;
+    public static final int INVITE_GONE_MATCH = 3;
+
+    // INVITE_ACCEPTED: battleground u8, team u8, match id length u8, match id.
+    public static final int ACCEPTED_BATTLEGROUND = 1;
+    public static final int ACCEPTED_TEAM = 2;
+    public static final int ACCEPTED_MATCH_LENGTH = 3;
+    public static final int ACCEPTED_MATCH = 4;
 
     // QUEUE_JOIN and QUEUE_LEAVE: battleground u8.
     public static final int QUEUE_BATTLEGROUND = 1;

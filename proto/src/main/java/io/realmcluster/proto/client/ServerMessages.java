@@ -62,6 +62,15 @@ public final class ServerMessages {
 
         /** QUEUE_REFUSED: why a join or leave for {@code battleground} was refused. */
         default void queueRefused(int battleground, String reason) {}
+
+        /** BATTLEGROUND_INVITE: a seat in {@code matchId}, to accept within {@code secondsLeft}. */
+        default void battlegroundInvite(int battleground, int secondsLeft, String matchId) {}
+
+        /** INVITE_GONE: the invite to {@code matchId} expired, or its match ended before the entry. */
+        default void inviteGone(int battleground, String matchId) {}
+
+        /** INVITE_ACCEPTED: the accept of {@code matchId} was taken; {@code team} 1 Alliance, 2 Horde. */
+        default void inviteAccepted(int battleground, int team, String matchId) {}
     }
 
     /** Accessors of one entity record at an offset. */
@@ -220,6 +229,37 @@ public final class ServerMessages {
                 handler.queueRefused(
                         buffer.getByte(o + REFUSED_BATTLEGROUND) & 0xFF,
                         buffer.getStringWithoutLengthAscii(o + REFUSED_TEXT, length - REFUSED_TEXT));
+            }
+            case BATTLEGROUND_INVITE -> {
+                final FrameError error = ClientMessages.checkText(buffer, o, length, INVITE_MATCH_LENGTH, MAX_MATCH_ID);
+                if (error != null) {
+                    return error;
+                }
+                handler.battlegroundInvite(
+                        buffer.getByte(o + INVITE_BATTLEGROUND) & 0xFF,
+                        buffer.getShort(o + INVITE_SECONDS, LE) & 0xFFFF,
+                        buffer.getStringWithoutLengthAscii(o + INVITE_MATCH, length - INVITE_MATCH));
+            }
+            case INVITE_GONE -> {
+                final FrameError error =
+                        ClientMessages.checkText(buffer, o, length, INVITE_GONE_MATCH_LENGTH, MAX_MATCH_ID);
+                if (error != null) {
+                    return error;
+                }
+                handler.inviteGone(
+                        buffer.getByte(o + INVITE_GONE_BATTLEGROUND) & 0xFF,
+                        buffer.getStringWithoutLengthAscii(o + INVITE_GONE_MATCH, length - INVITE_GONE_MATCH));
+            }
+            case INVITE_ACCEPTED -> {
+                final FrameError error =
+                        ClientMessages.checkText(buffer, o, length, ACCEPTED_MATCH_LENGTH, MAX_MATCH_ID);
+                if (error != null) {
+                    return error;
+                }
+                handler.inviteAccepted(
+                        buffer.getByte(o + ACCEPTED_BATTLEGROUND) & 0xFF,
+                        buffer.getByte(o + ACCEPTED_TEAM) & 0xFF,
+                        buffer.getStringWithoutLengthAscii(o + ACCEPTED_MATCH, length - ACCEPTED_MATCH));
             }
             case CHAT -> {
                 final FrameError error = ClientMessages.checkText(buffer, o, length, CHAT_TEXT_LENGTH, MAX_CHAT);
@@ -501,6 +541,45 @@ public final class ServerMessages {
         b.putByte(o + REFUSED_TEXT_LENGTH, (byte) text.length);
         b.putBytes(o + REFUSED_TEXT, text);
         return REFUSED_TEXT + text.length;
+    }
+
+    /** BATTLEGROUND_INVITE; returns the body's length. */
+    public static int battlegroundInvite(
+            final MutableDirectBuffer b,
+            final int o,
+            final int battleground,
+            final int secondsLeft,
+            final String matchId) {
+        final byte[] id = ascii(matchId, MAX_MATCH_ID);
+        b.putByte(o, BATTLEGROUND_INVITE);
+        b.putByte(o + INVITE_BATTLEGROUND, (byte) battleground);
+        b.putShort(o + INVITE_SECONDS, (short) Math.max(0, Math.min(secondsLeft, 0xFFFF)), LE);
+        b.putByte(o + INVITE_MATCH_LENGTH, (byte) id.length);
+        b.putBytes(o + INVITE_MATCH, id);
+        return INVITE_MATCH + id.length;
+    }
+
+    /** INVITE_GONE; returns the body's length. */
+    public static int inviteGone(
+            final MutableDirectBuffer b, final int o, final int battleground, final String matchId) {
+        final byte[] id = ascii(matchId, MAX_MATCH_ID);
+        b.putByte(o, INVITE_GONE);
+        b.putByte(o + INVITE_GONE_BATTLEGROUND, (byte) battleground);
+        b.putByte(o + INVITE_GONE_MATCH_LENGTH, (byte) id.length);
+        b.putBytes(o + INVITE_GONE_MATCH, id);
+        return INVITE_GONE_MATCH + id.length;
+    }
+
+    /** INVITE_ACCEPTED; returns the body's length. */
+    public static int inviteAccepted(
+            final MutableDirectBuffer b, final int o, final int battleground, final int team, final String matchId) {
+        final byte[] id = ascii(matchId, MAX_MATCH_ID);
+        b.putByte(o, INVITE_ACCEPTED);
+        b.putByte(o + ACCEPTED_BATTLEGROUND, (byte) battleground);
+        b.putByte(o + ACCEPTED_TEAM, (byte) team);
+        b.putByte(o + ACCEPTED_MATCH_LENGTH, (byte) id.length);
+        b.putBytes(o + ACCEPTED_MATCH, id);
+        return ACCEPTED_MATCH + id.length;
     }
 
     private static byte[] ascii(final String text, final int max) {

@@ -178,6 +178,30 @@ class CodecRoundTripTest {
                 .isEqualTo(FrameError.BAD_FIELD);
     }
 
+    @Test
+    void inviteMessagesDecodeToWhatWasEncodedAndMalformedOnesAreRefused() {
+        final String id = "3712391e-c45a-410f-9c04-56a8cdab2a44";
+        assertThat(client(ClientMessages.inviteAnswer(buffer, 3, id, true))).isNull();
+        assertThat(client(ClientMessages.inviteAnswer(buffer, 3, id, false))).isNull();
+        assertThat(server(ServerMessages.battlegroundInvite(buffer, 5, 1, 80, id)))
+                .isNull();
+        assertThat(server(ServerMessages.inviteGone(buffer, 5, 2, id))).isNull();
+        assertThat(server(ServerMessages.inviteAccepted(buffer, 5, 3, 2, id))).isNull();
+        assertThat(recorder.seen)
+                .containsExactly(
+                        "accept " + id,
+                        "decline " + id,
+                        "invite 1 80s " + id,
+                        "invite gone 2 " + id,
+                        "accepted 3 team 2 " + id);
+        // An answer whose match id is empty, or says it is longer than the frame.
+        buffer.putByte(3, ClientProtocol.INVITE_ACCEPT);
+        buffer.putByte(3 + ClientProtocol.ANSWER_MATCH_LENGTH, (byte) 0);
+        assertThat(client(ClientProtocol.ANSWER_MATCH)).isNotNull();
+        ServerMessages.battlegroundInvite(buffer, 5, 1, 80, id);
+        assertThat(server(ClientProtocol.INVITE_MATCH + 3)).isNotNull();
+    }
+
     private FrameError client(final int length) {
         return ClientMessages.decode(buffer, 3, length, recorder);
     }

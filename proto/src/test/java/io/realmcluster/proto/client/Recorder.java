@@ -204,4 +204,24 @@ final class Recorder implements ClientMessages.Handler, ServerMessages.Handler {
     public void queueRefused(final int battleground, final String reason) {
         seen.add("queue refused " + battleground + " " + reason);
     }
+
+    @Override
+    public void inviteAnswer(final String matchId, final boolean accept) {
+        seen.add((accept ? "accept " : "decline ") + matchId);
+    }
+
+    @Override
+    public void battlegroundInvite(final int battleground, final int secondsLeft, final String matchId) {
+        seen.add("invite " + battleground + " " + secondsLeft + "s " + matchId);
+    }
+
+    @Override
+    public void inviteGone(final int battleground, final String matchId) {
+        seen.add("invite gone " + battleground + " " + matchId);
+    }
+
+    @Override
+    public void inviteAccepted(final int battleground, final int team, final String matchId) {
+        seen.add("accepted " + battleground + " team " + team + " " + matchId);
+    }
 }

@@ -10,6 +10,8 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.proto.v1.Account;
 import io.realmcluster.proto.v1.AdminGrpc;
+import io.realmcluster.proto.v1.BattlegroundAdminGrpc;
+import io.realmcluster.proto.v1.BattlegroundMatch;
 import io.realmcluster.proto.v1.Battlegroup;
 import io.realmcluster.proto.v1.Catalog;
 import io.realmcluster.proto.v1.Character;
@@ -19,6 +21,7 @@ import io.realmcluster.proto.v1.CreateCharacterRequest;
 import io.realmcluster.proto.v1.DeleteBattlegroupRequest;
 import io.realmcluster.proto.v1.DrainNodeRequest;
 import io.realmcluster.proto.v1.GetCatalogRequest;
+import io.realmcluster.proto.v1.GetMatchRequest;
 import io.realmcluster.proto.v1.GetNodeRequest;
 import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.v1.ListBattlegroupsRequest;
@@ -27,6 +30,8 @@ import io.realmcluster.proto.v1.ListControlPlanesRequest;
 import io.realmcluster.proto.v1.ListControlPlanesResponse;
 import io.realmcluster.proto.v1.ListMapInstancesRequest;
 import io.realmcluster.proto.v1.ListMapInstancesResponse;
+import io.realmcluster.proto.v1.ListMatchesRequest;
+import io.realmcluster.proto.v1.ListMatchesResponse;
 import io.realmcluster.proto.v1.ListNodesRequest;
 import io.realmcluster.proto.v1.ListNodesResponse;
 import io.realmcluster.proto.v1.ListQueuesRequest;
@@ -95,6 +100,24 @@ public final class AdminClient implements AutoCloseable {
     public ListQueuesResponse listQueues() {
         try {
             return stub().listQueues(ListQueuesRequest.getDefaultInstance());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Every battleground match the control plane keeps (proposed, running, ended a while). */
+    public ListMatchesResponse listMatches() {
+        try {
+            return matchStub().listMatches(ListMatchesRequest.getDefaultInstance());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public BattlegroundMatch getMatch(final String matchId) {
+        try {
+            return matchStub()
+                    .getMatch(GetMatchRequest.newBuilder().setMatchId(matchId).build());
         } catch (final StatusRuntimeException e) {
             throw failure(e);
         }
@@ -210,6 +233,10 @@ public final class AdminClient implements AutoCloseable {
         } catch (final StatusRuntimeException e) {
             throw failure(e);
         }
+    }
+
+    private BattlegroundAdminGrpc.BattlegroundAdminBlockingStub matchStub() {
+        return BattlegroundAdminGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     private AdminGrpc.AdminBlockingStub stub() {

@@ -1,5 +1,6 @@
 package io.realmcluster.tools.realmctl;
 
+import io.realmcluster.proto.v1.BattlegroundMatch;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapLoad;
 import io.realmcluster.proto.v1.NodeStatus;
@@ -16,14 +17,49 @@ import picocli.CommandLine.ParentCommand;
         name = "describe",
         mixinStandardHelpOptions = true,
         description = "Show one resource in detail.",
-        subcommands = DescribeCommand.Node.class)
+        subcommands = {DescribeCommand.Node.class, DescribeCommand.Match.class})
 final class DescribeCommand implements Runnable {
     @ParentCommand
     Realmctl root;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing resource: node");
+        throw new picocli.CommandLine.ParameterException(
+                new picocli.CommandLine(this), "missing resource: node or battleground");
+    }
+
+    @Command(
+            name = "battleground",
+            aliases = "match",
+            mixinStandardHelpOptions = true,
+            description = "One battleground match: every seat with its player (Name-Realm), team, state and deadline.")
+    static final class Match implements Callable<Integer> {
+        @ParentCommand
+        DescribeCommand describe;
+
+        @Parameters(paramLabel = "MATCH", description = "Match id, as `realmctl get battlegrounds` shows it.")
+        String matchId;
+
+        @picocli.CommandLine.Option(
+                names = {"-o", "--output"},
+                paramLabel = "FORMAT",
+                defaultValue = "table",
+                description = "table or json (default: ${DEFAULT-VALUE}).")
+        Output output;
+
+        @Override
+        public Integer call() {
+            final BattlegroundMatch match;
+            try (AdminClient client = describe.root.admin()) {
+                match = client.getMatch(matchId);
+            }
+            if (output == Output.JSON) {
+                System.out.println(Output.json(match));
+            } else {
+                MatchTable.describe(match, System.out);
+            }
+            return 0;
+        }
     }
 
     @Command(name = "node", mixinStandardHelpOptions = true, description = "One node: addresses, load, maps.")

@@ -6,6 +6,7 @@ import io.realmcluster.proto.v1.ControlPlaneReplica;
 import io.realmcluster.proto.v1.ListBattlegroupsResponse;
 import io.realmcluster.proto.v1.ListControlPlanesResponse;
 import io.realmcluster.proto.v1.ListMapInstancesResponse;
+import io.realmcluster.proto.v1.ListMatchesResponse;
 import io.realmcluster.proto.v1.ListNodesResponse;
 import io.realmcluster.proto.v1.ListQueuesResponse;
 import io.realmcluster.proto.v1.MapDefinition;
@@ -23,14 +24,15 @@ import picocli.CommandLine.ParentCommand;
 @Command(
         name = "get",
         mixinStandardHelpOptions = true,
-        description = "List resources: nodes, maps, catalog, controlplanes, battlegroups, queues.",
+        description = "List resources: nodes, maps, catalog, controlplanes, battlegroups, queues, battlegrounds.",
         subcommands = {
             GetCommand.Nodes.class,
             GetCommand.Maps.class,
             GetCommand.CatalogCommand.class,
             GetCommand.ControlPlanes.class,
             GetCommand.Battlegroups.class,
-            GetCommand.Queues.class
+            GetCommand.Queues.class,
+            GetCommand.Matches.class
         })
 final class GetCommand implements Runnable {
     @ParentCommand
@@ -48,7 +50,7 @@ final class GetCommand implements Runnable {
     public void run() {
         throw new picocli.CommandLine.ParameterException(
                 new picocli.CommandLine(this),
-                "missing resource: nodes, maps, catalog, controlplanes, battlegroups or queues");
+                "missing resource: nodes, maps, catalog, controlplanes, battlegroups, queues or battlegrounds");
     }
 
     AdminClient client() {
@@ -144,6 +146,31 @@ final class GetCommand implements Runnable {
                     table.row(group.getName(), String.join(",", group.getRealmsList()));
                 }
                 table.print(out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "battlegrounds",
+            aliases = {"battleground", "matches"},
+            mixinStandardHelpOptions = true,
+            description = "The battleground matches: instance, node, realms, team counts and state (ended ones are "
+                    + "kept a while).")
+    static final class Matches implements Callable<Integer> {
+        @ParentCommand
+        GetCommand get;
+
+        @Override
+        public Integer call() {
+            final ListMatchesResponse response;
+            try (AdminClient client = get.client()) {
+                response = client.listMatches();
+            }
+            if (get.output == Output.JSON) {
+                System.out.println(Output.json(response));
+            } else {
+                MatchTable.print(response.getMatchesList(), System.out);
             }
             return 0;
         }

@@ -1,0 +1,145 @@
+package io.realmcluster.controlplane.battleground;
+
+import io.realmcluster.controlplane.election.Leadership;
+import io.realmcluster.proto.v1.BattlegroundMatch;
+import io.realmcluster.proto.v1.MatchSeat;
+import io.realmcluster.proto.v1.MatchState;
+import io.realmcluster.proto.v1.SeatState;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Players' answers to their invites, on the leader: each a conditional write of the match's
+ * record, read again when the record changed meanwhile (a pass of the {@link MatchController}, or
+ * another player's answer). An answer that breaks a rule changes nothing and says why.
+ */
+public final class Invites {
+    private static final int ATTEMPTS = 5;
+
+    private final MatchStore matches;
+    private final LongSupplier clock;
+    private final MatchMetrics metrics;
+
+    /** {@code clock}: wall-clock ms; {@code metrics} may be null. */
+    public Invites(final MatchStore matches, final LongSupplier clock, final MatchMetrics metrics) {
+        this.matches = matches;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** An answer refused, with the reason to tell the player. */
+    public static final class Refused extends RuntimeException {
+        Refused(final String message) {
+            super(message);
+        }
+    }
+
+    /** The match as the answer left it, and the player's seat in it. */
+    public record Answer(BattlegroundMatch match, MatchSeat seat) {}
+
+    /**
+     * Accept (seat ACCEPTED; again: the same answer) or decline (seat DECLINED) the invite of
+     * {@code (realm, characterId)} to {@code matchId}.
+     *
+     * @throws Refused when the player has no seat in the match, its invite is past its deadline,
+     *     declined or expired, or the match ended.
+     */
+    public Answer answer(
+            final Leadership leader,
+            final String realm,
+            final long characterId,
+            final String matchId,
+            final boolean accept) {
+        final String who = "character " + characterId + " of realm " + realm;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            final MatchStore.Stored<BattlegroundMatch> stored = matches.match(matchId)
+                    .orElseThrow(() -> new Refused("no battleground match " + matchId + " (it ended or never was)"));
+            final BattlegroundMatch match = stored.value();
+            final int index = seat(match, realm, characterId)
+                    .orElseThrow(() -> new Refused(who + " was not invited to match " + matchId));
+            final MatchSeat seat = match.getSeats(index);
+            if (match.getState() == MatchState.MATCH_STATE_ENDED) {
+                throw new Refused("match " + matchId + " has ended");
+            }
+            final SeatState wanted = accept ? SeatState.SEAT_STATE_ACCEPTED : SeatState.SEAT_STATE_DECLINED;
+            if (seat.getState() == wanted || accept && seat.getState() == SeatState.SEAT_STATE_ENTERED) {
+                return new Answer(match, seat);
+            }
+            switch (seat.getState()) {
+                case SEAT_STATE_INVITED -> {}
+                case SEAT_STATE_PROPOSED -> throw new Refused(who + " is not invited to match " + matchId + " yet");
+                case SEAT_STATE_EXPIRED -> throw new Refused("the invite to match " + matchId + " expired");
+                case SEAT_STATE_DECLINED -> throw new Refused("the invite to match " + matchId + " was declined");
+                default ->
+                    throw new Refused(who + " cannot " + (accept ? "accept" : "decline") + " match " + matchId
+                            + ": its seat is " + seat.getState());
+            }
+            final long now = clock.getAsLong();
+            if (now > seat.getInviteDeadlineUnixMs()) {
+                throw new Refused("the invite to match " + matchId + " expired "
+                        + (now - seat.getInviteDeadlineUnixMs()) / 1000 + " s ago");
+            }
+            final MatchSeat answered = seat.toBuilder().setState(wanted).build();
+            final BattlegroundMatch after =
+                    match.toBuilder().setSeats(index, answered).build();
+            if (matches.update(leader, stored, after, List.of())) {
+                if (metrics != null) {
+                    metrics.invites(accept ? "accepted" : "declined", 1);
+                }
+                return new Answer(after, answered);
+            }
+        }
+        throw new Refused("match " + matchId + " changed under every try; answer again");
+    }
+
+    /** The match in which {@code (realm, characterId)} holds a seat for {@code battleground}, if any. */
+    public Optional<String> heldSeat(final String realm, final long characterId, final int battleground) {
+        return matches.heldSeat(realm, characterId, battleground);
+    }
+
+    /**
+     * {@code (realm, characterId)} logged in on {@code nodeId}: its seats still held (proposed,
+     * invited, accepted) follow it there, so its invite goes to that node from now on. Returns the
+     * matches changed; a match that changed meanwhile is read again.
+     */
+    public int moved(final Leadership leader, final String realm, final long characterId, final String nodeId) {
+        int changed = 0;
+        for (final MatchStore.Stored<BattlegroundMatch> stored : matches.matches()) {
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                final MatchStore.Stored<BattlegroundMatch> current = attempt == 0
+                        ? stored
+                        : matches.match(stored.value().getMatchId()).orElse(null);
+                if (current == null || current.value().getState() == MatchState.MATCH_STATE_ENDED) {
+                    break;
+                }
+                final Optional<Integer> index = seat(current.value(), realm, characterId);
+                if (index.isEmpty()) {
+                    break;
+                }
+                final MatchSeat seat = current.value().getSeats(index.get());
+                if (seat.getNodeId().equals(nodeId) || !MatchStore.HELD.contains(seat.getState())) {
+                    break;
+                }
+                final BattlegroundMatch after = current.value().toBuilder()
+                        .setSeats(index.get(), seat.toBuilder().setNodeId(nodeId))
+                        .build();
+                if (matches.update(leader, current, after, List.of())) {
+                    changed++;
+                    break;
+                }
+            }
+        }
+        return changed;
+    }
+
+    private static Optional<Integer> seat(final BattlegroundMatch match, final String realm, final long characterId) {
+        for (int i = 0; i < match.getSeatsCount(); i++) {
+            final MatchSeat seat = match.getSeats(i);
+            if (seat.getPlayer().getRealm().equals(realm) && seat.getPlayer().getCharacterId() == characterId) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+}

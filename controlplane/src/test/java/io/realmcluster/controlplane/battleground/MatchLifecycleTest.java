@@ -1,0 +1,496 @@
+package io.realmcluster.controlplane.battleground;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.etcd.jetcd.ByteSequence;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.controlplane.election.Leadership;
+import io.realmcluster.controlplane.etcd.EtcdStore;
+import io.realmcluster.controlplane.etcd.Keys;
+import io.realmcluster.proto.v1.AnswerInviteRequest;
+import io.realmcluster.proto.v1.AnswerInviteResponse;
+import io.realmcluster.proto.v1.BattlegroundMatch;
+import io.realmcluster.proto.v1.BattlegroundType;
+import io.realmcluster.proto.v1.Battlegroup;
+import io.realmcluster.proto.v1.Faction;
+import io.realmcluster.proto.v1.JoinQueueRequest;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MatchSeat;
+import io.realmcluster.proto.v1.MatchState;
+import io.realmcluster.proto.v1.NodeDescriptor;
+import io.realmcluster.proto.v1.QueueTicket;
+import io.realmcluster.proto.v1.QueuedPlayer;
+import io.realmcluster.proto.v1.SeatState;
+import io.realmcluster.testkit.EtcdExtension;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A match's life on the leader over a real etcd, with the real queue, service and controller, time
+ * driven by the test: proposal, instance, invites, answers, expiry, a new leader between proposal
+ * and invites, a proposal never invited going back to the queue.
+ */
+class MatchLifecycleTest {
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    private static final String REALM_A = "main";
+    private static final String REALM_B = "second";
+
+    private final Keys keys = new Keys("/bg-match-" + UUID.randomUUID());
+    private final EtcdStore etcd =
+            EtcdStore.connect(List.of(URI.create(ETCD.endpoint())), Duration.ofSeconds(5), new PrometheusRegistry());
+    private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
+    private final QueueStore queue = new QueueStore(etcd, keys, now::get);
+    private final MatchStore matches = new MatchStore(etcd, keys);
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final MatchMetrics metrics = new MatchMetrics(registry);
+    /** Whether the battleground pool has room; instances created, by owner. */
+    private final AtomicBoolean poolUp = new AtomicBoolean(true);
+
+    private final Map<String, AtomicInteger> created = new ConcurrentHashMap<>();
+    private Leadership leader;
+    private MatchController controller;
+    private BattlegroundService service;
+
+    @BeforeEach
+    void setUp() {
+        new BattlegroupStore(etcd, keys)
+                .put(Battlegroup.newBuilder()
+                        .setName("ruin")
+                        .addRealms(REALM_A)
+                        .addRealms(REALM_B)
+                        .build());
+        leader = lead("replica-1");
+        controller = controllerOf(leader);
+        service = new BattlegroundService(
+                queue,
+                new BattlegroupStore(etcd, keys),
+                () -> leader,
+                null,
+                now::get,
+                new BattlegroundService.Matches(
+                        new Invites(matches, now::get, metrics),
+                        () -> {},
+                        id -> NodeDescriptor.newBuilder().setNodeId(id).build()));
+    }
+
+    @AfterEach
+    void close() {
+        controller.close();
+        etcd.close();
+    }
+
+    private MatchController controllerOf(final Leadership leadership) {
+        return new MatchController(
+                matches,
+                () -> leadership,
+                new Matchmaker(Matchmaker.DEFAULT_HOLD_AFTER),
+                this::instance,
+                now::get,
+                Duration.ofHours(1),
+                metrics);
+    }
+
+    private MapInstance instance(final int mapId, final String realm, final String owner, final int players) {
+        if (!poolUp.get()) {
+            throw Status.RESOURCE_EXHAUSTED
+                    .withDescription("no live node of pool battleground")
+                    .asRuntimeException();
+        }
+        created.computeIfAbsent(owner, o -> new AtomicInteger()).incrementAndGet();
+        return MapInstance.newBuilder()
+                .setInstanceId(realm + "." + mapId + "." + owner)
+                .setRealm(realm)
+                .setNodeId("bg-node")
+                .setOwner(owner)
+                .build();
+    }
+
+    private Leadership lead(final String name) {
+        final ByteSequence key = ByteSequence.from(keys.root() + "/leader-" + name, StandardCharsets.UTF_8);
+        return new Leadership(key, etcd.put(key, ByteSequence.from(name, StandardCharsets.UTF_8), 0), 0);
+    }
+
+    private static QueuedPlayer player(final String realm, final long id, final Faction faction) {
+        return QueuedPlayer.newBuilder()
+                .setRealm(realm)
+                .setCharacterId(id)
+                .setName((faction == Faction.FACTION_ALLIANCE ? "Ally" : "Orc") + id)
+                .setLevel(60)
+                .setFaction(faction)
+                .setNodeId("home-" + realm)
+                .build();
+    }
+
+    /** Queue one solo player for Warsong Gulch, a second after the one before. */
+    private void join(final QueuedPlayer player) {
+        now.addAndGet(1_000);
+        call(
+                service::joinQueue,
+                JoinQueueRequest.newBuilder()
+                        .setTicket(QueueTicket.newBuilder()
+                                .setBattleground(BattlegroundType.BATTLEGROUND_TYPE_WARSONG_GULCH)
+                                .addMembers(player))
+                        .build());
+    }
+
+    /** Four of each faction from both realms: the smallest Warsong Gulch that pops. */
+    private List<QueuedPlayer> fourAndFour() {
+        final List<QueuedPlayer> players = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            players.add(player(i % 2 == 0 ? REALM_A : REALM_B, i, Faction.FACTION_ALLIANCE));
+            players.add(player(i % 2 == 0 ? REALM_B : REALM_A, 100 + i, Faction.FACTION_HORDE));
+        }
+        players.forEach(this::join);
+        return players;
+    }
+
+    private BattlegroundMatch onlyMatch() {
+        final List<MatchStore.Stored<BattlegroundMatch>> all = matches.matches();
+        assertThat(all).as("matches in etcd").hasSize(1);
+        return all.get(0).value();
+    }
+
+    private static MatchSeat seat(final BattlegroundMatch match, final QueuedPlayer player) {
+        return match.getSeatsList().stream()
+                .filter(s -> MatchStore.sameCharacter(s.getPlayer(), player))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(player.getName() + " has no seat in " + match));
+    }
+
+    private AnswerInviteResponse answer(final QueuedPlayer player, final String matchId, final boolean accept) {
+        return call(
+                service::answerInvite,
+                AnswerInviteRequest.newBuilder()
+                        .setRealm(player.getRealm())
+                        .setCharacterId(player.getCharacterId())
+                        .setMatchId(matchId)
+                        .setAccept(accept)
+                        .build());
+    }
+
+    private String refusal(final QueuedPlayer player, final String matchId, final boolean accept) {
+        try {
+            answer(player, matchId, accept);
+        } catch (final StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            return e.getStatus().getDescription();
+        }
+        return fail("the answer of " + player.getName() + " was not refused");
+    }
+
+    private static <Q, R> R call(final BiConsumer<Q, StreamObserver<R>> method, final Q request) {
+        final AtomicReference<R> answer = new AtomicReference<>();
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        method.accept(request, new StreamObserver<>() {
+            @Override
+            public void onNext(final R value) {
+                answer.set(value);
+            }
+
+            @Override
+            public void onError(final Throwable t) {
+                error.set(t);
+            }
+
+            @Override
+            public void onCompleted() {}
+        });
+        if (error.get() instanceof StatusRuntimeException e) {
+            throw e;
+        }
+        if (error.get() != null) {
+            throw new AssertionError(error.get());
+        }
+        return answer.get();
+    }
+
+    @Test
+    void ticketsBecomeAProposedMatchThenInvitesWithDeadlinesOnItsInstance() {
+        poolUp.set(false);
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+
+        // Proposed: the tickets left the queue in the same write the match was made in; nobody invited yet.
+        BattlegroundMatch match = onlyMatch();
+        assertThat(match.getState()).isEqualTo(MatchState.MATCH_STATE_PROPOSED);
+        assertThat(match.getSeatsList()).hasSize(8).allMatch(s -> s.getState() == SeatState.SEAT_STATE_PROPOSED);
+        assertThat(queue.tickets()).isEmpty();
+        // A seated player cannot queue for the same battleground again.
+        final StatusRuntimeException again = org.assertj.core.api.Assertions.catchThrowableOfType(
+                StatusRuntimeException.class, () -> join(players.get(0)));
+        assertThat(again.getStatus().getDescription()).contains("holds a seat in a match of this battleground");
+
+        poolUp.set(true);
+        now.addAndGet(5_000);
+        controller.pass();
+        match = onlyMatch();
+        assertThat(match.getState()).isEqualTo(MatchState.MATCH_STATE_RUNNING);
+        assertThat(match.getNodeId()).isEqualTo("bg-node");
+        assertThat(created.get(match.getMatchId())).hasValue(1);
+        final long deadline = now.get() + MatchController.INVITE_TIME.toMillis();
+        assertThat(match.getSeatsList()).allSatisfy(s -> {
+            assertThat(s.getState()).isEqualTo(SeatState.SEAT_STATE_INVITED);
+            assertThat(s.getInviteDeadlineUnixMs()).isEqualTo(deadline);
+            assertThat(s.getNodeId()).isEqualTo("home-" + s.getPlayer().getRealm());
+        });
+        assertThat(match.getSeatsList().stream()
+                        .filter(s -> s.getTeam() == Faction.FACTION_ALLIANCE)
+                        .count())
+                .isEqualTo(4);
+
+        // Another pass invites nobody again: the deadlines stay.
+        now.addAndGet(1_000);
+        controller.pass();
+        assertThat(onlyMatch()).isEqualTo(match);
+    }
+
+    @Test
+    void aDeclineFreesTheSeatAndAWaitingTicketOfThatFactionIsInvitedInItsPlace() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final String id = onlyMatch().getMatchId();
+        final QueuedPlayer late = player(REALM_B, 9, Faction.FACTION_ALLIANCE);
+        join(late);
+        controller.pass();
+        // Level teams gain in equal numbers: the late Alliance player waits.
+        assertThat(queue.tickets()).hasSize(1);
+
+        final QueuedPlayer decliner = players.get(0);
+        final AnswerInviteResponse declined = answer(decliner, id, false);
+        assertThat(declined.getState()).isEqualTo(SeatState.SEAT_STATE_DECLINED);
+        controller.pass();
+
+        final BattlegroundMatch match = onlyMatch();
+        assertThat(seat(match, decliner).getState()).isEqualTo(SeatState.SEAT_STATE_DECLINED);
+        assertThat(seat(match, late).getState()).isEqualTo(SeatState.SEAT_STATE_INVITED);
+        assertThat(seat(match, late).getTeam()).isEqualTo(Faction.FACTION_ALLIANCE);
+        assertThat(queue.tickets()).isEmpty();
+        // No penalty: the decliner may queue again at once.
+        join(decliner);
+        assertThat(queue.ticketsOf(decliner.getRealm(), decliner.getCharacterId()))
+                .hasSize(1);
+        // The instance was created once for the match, the top-up found it.
+        assertThat(created.get(id)).hasValue(1);
+    }
+
+    @Test
+    void anExpiredInviteFreesTheSeatForAWaitingTicketAndAnAcceptAfterTheDeadlineIsRefused() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final String id = onlyMatch().getMatchId();
+        for (final QueuedPlayer player : players.subList(1, players.size())) {
+            answer(player, id, true);
+        }
+        final QueuedPlayer late = player(REALM_A, 9, Faction.FACTION_ALLIANCE);
+        join(late);
+
+        now.addAndGet(MatchController.INVITE_TIME.toMillis() + 1);
+        final BattlegroundMatch before = onlyMatch();
+        assertThat(refusal(players.get(0), id, true)).contains("expired");
+        assertThat(onlyMatch()).as("a refused accept changes nothing").isEqualTo(before);
+
+        controller.pass();
+        final BattlegroundMatch match = onlyMatch();
+        assertThat(seat(match, players.get(0)).getState()).isEqualTo(SeatState.SEAT_STATE_EXPIRED);
+        assertThat(seat(match, late).getState()).isEqualTo(SeatState.SEAT_STATE_INVITED);
+        assertThat(seat(match, late).getInviteDeadlineUnixMs())
+                .isEqualTo(now.get() + MatchController.INVITE_TIME.toMillis());
+        assertThat(seat(match, players.get(1)).getState()).isEqualTo(SeatState.SEAT_STATE_ACCEPTED);
+        assertThat(refusal(players.get(0), id, true)).isEqualTo("the invite to match " + id + " expired");
+        assertThat(registry.scrape().stream()
+                        .filter(m -> m.getMetadata().getName().equals("realm_battleground_invites"))
+                        .flatMap(m -> m.getDataPoints().stream())
+                        .map(p -> p.getLabels().get("outcome") + "="
+                                + (long)
+                                        ((io.prometheus.metrics.model.snapshots.CounterSnapshot
+                                                                .CounterDataPointSnapshot)
+                                                        p)
+                                                .getValue())
+                        .toList())
+                .containsExactlyInAnyOrder("accepted=7", "declined=0", "expired=1");
+    }
+
+    @Test
+    void anAlteracValleyOfEightyPlayersPopsInOneTransactionAndGoesBackWhole() {
+        poolUp.set(false);
+        for (int i = 1; i <= 40; i++) {
+            for (final Faction faction : List.of(Faction.FACTION_ALLIANCE, Faction.FACTION_HORDE)) {
+                now.addAndGet(10);
+                call(
+                        service::joinQueue,
+                        JoinQueueRequest.newBuilder()
+                                .setTicket(QueueTicket.newBuilder()
+                                        .setBattleground(BattlegroundType.BATTLEGROUND_TYPE_ALTERAC_VALLEY)
+                                        .addMembers(player(
+                                                i % 2 == 0 ? REALM_A : REALM_B,
+                                                (faction == Faction.FACTION_ALLIANCE ? 1000 : 2000) + i,
+                                                faction)))
+                                .build());
+            }
+        }
+        controller.pass();
+        assertThat(onlyMatch().getSeatsList()).hasSize(80);
+        assertThat(queue.tickets()).isEmpty();
+
+        now.addAndGet(MatchController.PROPOSAL_TIMEOUT.toMillis());
+        poolUp.set(true);
+        controller.pass();
+        // Back in the queue (80 tickets in one write), proposed again and, the pool up now, invited.
+        final BattlegroundMatch again = onlyMatch();
+        assertThat(again.getSeatsList()).hasSize(80).allMatch(s -> s.getState() == SeatState.SEAT_STATE_INVITED);
+    }
+
+    @Test
+    void leavingTheQueueWhileInvitedDeclinesTheInviteButNotAnAcceptedSeat() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final String id = onlyMatch().getMatchId();
+        answer(players.get(1), id, true);
+        for (final QueuedPlayer player : players.subList(0, 2)) {
+            call(
+                    service::leaveQueue,
+                    io.realmcluster.proto.v1.LeaveQueueRequest.newBuilder()
+                            .setRealm(player.getRealm())
+                            .setCharacterId(player.getCharacterId())
+                            .setBattleground(BattlegroundType.BATTLEGROUND_TYPE_WARSONG_GULCH)
+                            .build());
+        }
+        final BattlegroundMatch match = onlyMatch();
+        assertThat(seat(match, players.get(0)).getState()).isEqualTo(SeatState.SEAT_STATE_DECLINED);
+        assertThat(seat(match, players.get(1)).getState()).isEqualTo(SeatState.SEAT_STATE_ACCEPTED);
+    }
+
+    @Test
+    void aPlayerWhoLogsInOnAnotherNodeGetsItsInviteThere() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final QueuedPlayer moving = players.get(3);
+        call(
+                service::setAway,
+                io.realmcluster.proto.v1.SetAwayRequest.newBuilder()
+                        .setRealm(moving.getRealm())
+                        .setCharacterId(moving.getCharacterId())
+                        .setAway(false)
+                        .setNodeId("other-node")
+                        .build());
+        final BattlegroundMatch match = onlyMatch();
+        assertThat(seat(match, moving).getNodeId()).isEqualTo("other-node");
+        assertThat(seat(match, players.get(2)).getNodeId())
+                .isEqualTo("home-" + players.get(2).getRealm());
+        assertThat(seat(match, moving).getState()).isEqualTo(SeatState.SEAT_STATE_INVITED);
+    }
+
+    @Test
+    void aSecondAcceptIsAnsweredTheSameAndAnAcceptOfAnotherPlayersMatchIsRefused() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final String id = onlyMatch().getMatchId();
+
+        final AnswerInviteResponse first = answer(players.get(1), id, true);
+        assertThat(first.getState()).isEqualTo(SeatState.SEAT_STATE_ACCEPTED);
+        assertThat(first.getInstanceId()).isEqualTo(onlyMatch().getInstanceId());
+        assertThat(first.getNode().getNodeId()).isEqualTo("bg-node");
+        assertThat(first.getTeam()).isEqualTo(Faction.FACTION_HORDE);
+        assertThat(first.getMapId()).isEqualTo(489);
+        final BattlegroundMatch afterFirst = onlyMatch();
+        assertThat(answer(players.get(1), id, true)).isEqualTo(first);
+        assertThat(onlyMatch()).as("a second accept writes nothing").isEqualTo(afterFirst);
+
+        final QueuedPlayer stranger = player(REALM_B, 77, Faction.FACTION_HORDE);
+        assertThat(refusal(stranger, id, true))
+                .isEqualTo("character 77 of realm second was not invited to match " + id);
+        assertThat(refusal(players.get(1), "no-such-match", true)).contains("no battleground match no-such-match");
+        // Declined, then accepted: refused.
+        answer(players.get(2), id, false);
+        assertThat(refusal(players.get(2), id, true)).contains("was declined");
+        assertThat(onlyMatch().getSeatsList().stream()
+                        .filter(s -> s.getState() == SeatState.SEAT_STATE_ACCEPTED)
+                        .count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aNewLeaderContinuesAProposedMatchInvitingEverySeatOnce() {
+        poolUp.set(false);
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final BattlegroundMatch proposed = onlyMatch();
+        assertThat(proposed.getState()).isEqualTo(MatchState.MATCH_STATE_PROPOSED);
+
+        // The leader dies between proposal and invites: its key goes with its lease; another replica leads.
+        etcd.delete(leader.key());
+        final Leadership next = lead("replica-2");
+        final MatchController successor = controllerOf(next);
+        poolUp.set(true);
+        try {
+            successor.pass();
+            // The deposed leader's pass writes nothing: its fence fails.
+            try {
+                controller.pass();
+            } catch (final io.realmcluster.controlplane.etcd.NotLeaderException expected) {
+                // Its writes are refused; nothing changed.
+            }
+            successor.pass();
+        } finally {
+            successor.close();
+        }
+        final BattlegroundMatch match = onlyMatch();
+        assertThat(match.getMatchId()).isEqualTo(proposed.getMatchId());
+        assertThat(match.getState()).isEqualTo(MatchState.MATCH_STATE_RUNNING);
+        assertThat(match.getSeatsList()).hasSize(8).allMatch(s -> s.getState() == SeatState.SEAT_STATE_INVITED);
+        final Map<String, Long> seatsPerPlayer = match.getSeatsList().stream()
+                .collect(Collectors.groupingBy(s -> s.getPlayer().getName(), Collectors.counting()));
+        assertThat(seatsPerPlayer)
+                .hasSize(players.size())
+                .allSatisfy((name, count) -> assertThat(count).isEqualTo(1));
+        assertThat(queue.tickets())
+                .as("no ticket lost to the queue or left in it twice")
+                .isEmpty();
+        assertThat(created.get(match.getMatchId())).hasValue(1);
+    }
+
+    @Test
+    void aProposalNeverInvitedGoesBackToTheQueueWithItsJoinTimes() {
+        poolUp.set(false);
+        fourAndFour();
+        final Map<String, Long> joinedAt = new HashMap<>();
+        queue.tickets().forEach(t -> joinedAt.put(t.getTicketId(), t.getJoinedAtUnixMs()));
+        controller.pass();
+        final String first = onlyMatch().getMatchId();
+        assertThat(queue.tickets()).isEmpty();
+
+        now.addAndGet(MatchController.PROPOSAL_TIMEOUT.toMillis());
+        controller.pass();
+        // The proposal is gone; its tickets went back with their join times, and (no node having room still)
+        // the pass proposed them again, in their original order.
+        final BattlegroundMatch again = onlyMatch();
+        assertThat(again.getMatchId()).isNotEqualTo(first);
+        assertThat(again.getState()).isEqualTo(MatchState.MATCH_STATE_PROPOSED);
+        assertThat(again.getSeatsList())
+                .hasSize(8)
+                .allSatisfy(s -> assertThat(s.getJoinedAtUnixMs()).isEqualTo(joinedAt.get(s.getTicketId())));
+    }
+}
