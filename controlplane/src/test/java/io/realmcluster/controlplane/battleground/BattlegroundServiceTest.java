@@ -150,7 +150,7 @@ class BattlegroundServiceTest {
         battlegroups.put(
                 Battlegroup.newBuilder().setName("other").addRealms("far").build());
         assertThat(refusal(join(player("nowhere", 1, Faction.FACTION_HORDE, 60))))
-                .startsWith("realm nowhere of nowhere/1 is in no battlegroup");
+                .startsWith("realm nowhere of Hero-nowhere is in no battlegroup");
         assertThat(refusal(join(
                         player("main", 1, Faction.FACTION_HORDE, 60), player("far", 1, Faction.FACTION_HORDE, 60))))
                 .contains("only realms of one battlegroup queue together");
@@ -158,7 +158,7 @@ class BattlegroundServiceTest {
                         player("main", 1, Faction.FACTION_HORDE, 60), player("main", 2, Faction.FACTION_ALLIANCE, 60))))
                 .contains("a group queues for one side");
         assertThat(refusal(join(player("main", 1, Faction.FACTION_HORDE, 9))))
-                .isEqualTo("main/1 is level 9; Warsong Gulch takes levels 10 to 60");
+                .isEqualTo("Hero-main is level 9; Warsong Gulch takes levels 10 to 60");
         // Deserter, as the home node read it.
         assertThat(refusal(join(player("main", 1, Faction.FACTION_HORDE, 60).toBuilder()
                         .setDeserterUntilUnixMs(System.currentTimeMillis() + 600_000)
