@@ -10,6 +10,7 @@ import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.proto.v1.CreateAccountRequest;
 import io.realmcluster.proto.v1.CreateCharacterRequest;
 import io.realmcluster.proto.v1.InstanceState;
@@ -76,6 +77,19 @@ class TwoRealmsIT {
                 realm.node("continents", List.of(), "--pools", "continent", "--realm-db", "second=" + secondUrl);
         final JavaProcess dungeons =
                 realm.node("dungeons", List.of(), "--pools", "dungeon", "--realm-db", "second=" + secondUrl);
+        // A node holding realm second's database only (raids: no map of this test goes there).
+        realm.binaries()
+                .node(
+                        "second-only",
+                        List.of(realm.controlPlane()),
+                        null,
+                        postgres.user(),
+                        postgres.password(),
+                        List.of(),
+                        "--pools",
+                        "raid",
+                        "--realm-db",
+                        "second=" + secondUrl);
 
         final long alice;
         final long bob;
@@ -93,6 +107,7 @@ class TwoRealmsIT {
             assertThat(node.getNode().getRealmsList())
                     .as("a node with a shared database holds every realm: it names none")
                     .isEmpty();
+            assertThat(admin.getNode("second-only").getNode().getRealmsList()).containsExactly("second");
             stormwind = admin.listMapInstances("continents").getInstancesList().stream()
                     .filter(i -> i.getRealm().equals("main") && i.getMapId() == 0)
                     .findFirst()
@@ -107,8 +122,29 @@ class TwoRealmsIT {
                 .as("realm second's database issues the same id as main's")
                 .isEqualTo(id);
 
-        // Both on main's Stormwind, as players of two realms meet in a battleground.
+        // A login of realm main's character on the node holding only second's database: refused, saying why.
         final Path ca = realm.binaries().pki().caCertificate();
+        try (RawGameClient stranger = new RawGameClient(
+                clientAddress(realm, "second-only").host(),
+                clientAddress(realm, "second-only").port(),
+                DEADLINE,
+                ca)) {
+            final byte[] token = token(
+                    alice,
+                    id,
+                    "main",
+                    stormwind.toBuilder().setNodeId("second-only").build());
+            stranger.send(b -> ClientMessages.hello(b, ClientProtocol.LENGTH_PREFIX, ClientProtocol.VERSION, token));
+            assertThat(stranger.awaitDisconnect()).isEqualTo(DisconnectReason.CHARACTER_UNAVAILABLE);
+        }
+        assertThat(text(
+                        postgres.jdbcUrl(),
+                        postgres,
+                        "SELECT state || ' ' || epoch FROM character WHERE character_id = " + id))
+                .as("main's character untouched")
+                .isEqualTo("OFFLINE 0");
+
+        // Both on main's Stormwind, as players of two realms meet in a battleground.
         final HostPort client = clientAddress(realm, "continents");
         try (RawGameClient a = enter(client, ca, token(alice, id, "main", stormwind), stormwind);
                 RawGameClient b = enter(client, ca, token(bob, id, "second", stormwind), stormwind)) {
