@@ -13,6 +13,7 @@ import io.realmcluster.common.auth.TokenVerifier;
 import io.realmcluster.common.auth.UsedTokens;
 import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.db.Database;
+import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.grpc.Callers;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.grpc.GrpcTls;
@@ -32,6 +33,7 @@ import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
 import io.realmcluster.dataplane.store.PostgresCharacterStore;
+import io.realmcluster.dataplane.store.RealmStores;
 import io.realmcluster.dataplane.store.Saver;
 import io.realmcluster.dataplane.tick.RealtimeThreads;
 import io.realmcluster.dataplane.tick.TickScheduler;
@@ -51,7 +53,9 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,7 +101,9 @@ public final class Node implements AutoCloseable {
     private volatile ClientListener clients;
     private ClientTls clientTls;
     private ControlPlaneLink link;
-    private Database database;
+    /** The character databases: the shared one and each realm's own. */
+    private final List<Database> databases = new ArrayList<>();
+
     private ThreadPoolExecutor storeThreads;
     private ExecutorService transferThreads;
     private AgentRunner saverRunner;
@@ -230,6 +236,7 @@ public final class Node implements AutoCloseable {
                                     : Node.class.getPackage().getImplementationVersion())
                     .setStartedAtUnixMs(System.currentTimeMillis())
                     .setIncarnation(config.incarnation())
+                    .addAllRealms(store.realms().held())
                     .build();
             health.setStatus("", ServingStatus.SERVING);
             LOG.info(
@@ -239,7 +246,7 @@ public final class Node implements AutoCloseable {
                     clients.address(),
                     clientTls != null ? "tcp over TLS, udp" : "tcp+udp",
                     metricsEndpoint.address());
-            if (database == null) {
+            if (databases.isEmpty()) {
                 LOG.warn(
                         "no --db-url: characters are NOT saved; they start at level 1 and are forgotten when this node "
                                 + "stops (for tests only)");
@@ -265,15 +272,30 @@ public final class Node implements AutoCloseable {
     }
 
     private CharacterStore openStore() {
-        if (config.dbUrl() == null) {
+        if (config.dbUrl() == null && config.realmDatabases().isEmpty()) {
             // Said once the node is up (see start), so that a node that cannot start says only why.
             return new EphemeralCharacterStore();
         }
-        database = Database.open(
-                "characters", config.dbUrl(), config.dbCredentials(), config.dbCa(), DATABASE_CONNECTIONS);
-        // Characters only: the accounts schema is the control plane's, perhaps in another database.
-        database.migrate(Database.Schema.REALM);
-        final PostgresCharacterStore store = new PostgresCharacterStore(database);
+        final PostgresCharacterStore shared = config.dbUrl() == null
+                ? null
+                : new PostgresCharacterStore(
+                        openDatabase("characters", config.dbUrl(), config.dbCredentials(), "--db-url"));
+        final Map<String, PostgresCharacterStore> own = new LinkedHashMap<>();
+        config.realmDatabases()
+                .forEach((realm, settings) -> own.put(
+                        realm,
+                        new PostgresCharacterStore(openDatabase(
+                                "characters-" + realm,
+                                settings.url(),
+                                settings.credentials(),
+                                "--realm-db " + realm + "=..."))));
+        final RealmStores store = new RealmStores(own, shared);
+        LOG.info(
+                "characters of {} in {} database(s)",
+                store.realms().holdsEveryRealm()
+                        ? "every realm"
+                        : "realms " + store.realms().held(),
+                databases.size());
         try {
             // This node id's earlier process died with these (a crash, a kill): nobody plays them any more.
             final int released = store.releaseAll(config.nodeId());
@@ -287,11 +309,26 @@ public final class Node implements AutoCloseable {
         return store;
     }
 
+    /** Open a character database and bring its realm schema up to date; closed with the node. */
+    private Database openDatabase(
+            final String pool, final String url, final DatabaseCredentials credentials, final String flag) {
+        final Database database;
+        try {
+            database = Database.open(pool, url, credentials, config.dbCa(), DATABASE_CONNECTIONS);
+        } catch (final StartupException e) {
+            throw new StartupException(flag + ": " + e.getMessage(), e);
+        }
+        databases.add(database);
+        // Characters only: the accounts schema is the control plane's, perhaps in another database.
+        database.migrate(Database.Schema.REALM);
+        return database;
+    }
+
     /** Give back characters this node claimed in a transfer whose clients never came. */
     private void releaseNoShows(final Arrivals arrivals, final CharacterStore store) {
         for (final Arrivals.Arrival arrival : arrivals.expire(System.currentTimeMillis())) {
             try {
-                store.release(arrival.claim().characterId(), arrival.claim().epoch(), config.nodeId());
+                store.release(arrival.claim().key(), arrival.claim().epoch(), config.nodeId());
                 LOG.info(
                         "character {} was transferred here but its client never came; it is OFFLINE again",
                         arrival.claim().characterId());
@@ -386,9 +423,8 @@ public final class Node implements AutoCloseable {
         if (storeThreads != null) {
             storeThreads.shutdownNow();
         }
-        if (database != null) {
-            database.close();
-        }
+        databases.forEach(Database::close);
+        databases.clear();
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
         }

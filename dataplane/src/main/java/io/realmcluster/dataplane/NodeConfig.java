@@ -2,12 +2,14 @@ package io.realmcluster.dataplane;
 
 import io.realmcluster.common.auth.TokenKey;
 import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.common.db.RealmDatabase;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.dataplane.net.ClientLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** Settings of one node, as parsed from its command line. */
 public record NodeConfig(
@@ -25,7 +27,10 @@ public record NodeConfig(
         int tickRealtimePriority,
         /** The control plane's public token keys: the current one, then the previous one during a rotation. */
         List<TokenKey> tokenKeys,
-        /** The character database; null runs the node without one (characters live only in the process). */
+        /**
+         * The database of every realm without its own; null with no {@code realmDatabases} runs the node without
+         * one (characters live only in the process), null with some holds only their realms.
+         */
         String dbUrl,
         DatabaseCredentials dbCredentials,
         /** How long a client transferred here has to arrive before its character is given back. */
@@ -37,4 +42,6 @@ public record NodeConfig(
         /** The database server's CA, for sslmode=verify-full; null to connect as the URL says. */
         Path dbCa,
         /** How long a battleground's gates stay closed after its instance loads. */
-        Duration battlegroundPreparation) {}
+        Duration battlegroundPreparation,
+        /** Realms with a database of their own ({@code --realm-db}), by realm. */
+        Map<String, RealmDatabase> realmDatabases) {}

@@ -6,6 +6,7 @@ import io.realmcluster.common.cli.Daemon;
 import io.realmcluster.common.cli.Logging;
 import io.realmcluster.common.cli.StandardOptions;
 import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.common.db.RealmDatabaseOptions;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsOptions;
 import io.realmcluster.dataplane.net.ClientLimitOptions;
@@ -35,8 +36,9 @@ import picocli.CommandLine.Option;
         },
         footer = {
             "",
-            "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_TLS_CA, REALM_TLS_CERT,",
-            "REALM_TLS_KEY, REALM_LOG_LEVEL."
+            "Environment: REALM_DB_USER, REALM_DB_PASSWORD (or --db-password-file), REALM_DB_USER_<REALM>,",
+            "REALM_DB_PASSWORD_<REALM> (or --realm-db-password-file), REALM_TLS_CA, REALM_TLS_CERT, REALM_TLS_KEY,",
+            "REALM_LOG_LEVEL."
         })
 public final class NodeMain implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
@@ -130,8 +132,10 @@ public final class NodeMain implements Callable<Integer> {
             names = "--db-url",
             paramLabel = "JDBC-URL",
             description =
-                    "Character database (jdbc:postgresql://HOST:PORT/DB); user and password from REALM_DB_USER and "
-                            + "REALM_DB_PASSWORD. Without it characters are not saved (tests only).")
+                    "Character database of every realm without its own --realm-db (jdbc:postgresql://HOST:PORT/DB); user "
+                            + "and password from REALM_DB_USER and REALM_DB_PASSWORD. Without it and without --realm-db "
+                            + "characters are not saved (tests only); without it but with --realm-db the node holds only "
+                            + "those realms.")
     String dbUrl;
 
     @Option(
@@ -163,6 +167,9 @@ public final class NodeMain implements Callable<Integer> {
             paramLabel = "FILE",
             description = "File holding the database password (instead of REALM_DB_PASSWORD).")
     String dbPasswordFile;
+
+    @Mixin
+    RealmDatabaseOptions realmDatabases;
 
     @Mixin
     ClientLimitOptions clientLimits;
@@ -224,7 +231,8 @@ public final class NodeMain implements Callable<Integer> {
                 clientLimits.limits(),
                 tls.files(),
                 dbCa,
-                Duration.ofSeconds(battlegroundPreparationSeconds));
+                Duration.ofSeconds(battlegroundPreparationSeconds),
+                realmDatabases.resolve(realmDatabases.named(), System.getenv()));
         final Node node = new Node(config).start();
         // Once up: a node that cannot start says only why.
         tls.warnIfPlaintext(LOG, "dataplane");

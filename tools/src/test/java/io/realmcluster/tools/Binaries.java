@@ -253,8 +253,11 @@ final class Binaries implements AutoCloseable {
         final JavaProcess.Builder builder =
                 JavaProcess.builder(DATAPLANE).name(nodeId).jvmArgs(jvmArgs);
         if (jdbcUrl != null) {
-            args.addAll(List.of(
-                    "--db-url", jdbcUrl, "--db-ca", StoreTls.databaseCa().toString()));
+            args.addAll(List.of("--db-url", jdbcUrl));
+        }
+        // Without a --db-url, a user given is that of the realm databases its arguments name (--realm-db).
+        if (jdbcUrl != null || user != null) {
+            args.addAll(List.of("--db-ca", StoreTls.databaseCa().toString()));
             builder.env("REALM_DB_USER", user).env("REALM_DB_PASSWORD", password);
         }
         final JavaProcess process = track(builder.args(args).start());

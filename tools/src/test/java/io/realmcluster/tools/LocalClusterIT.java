@@ -64,6 +64,11 @@ class LocalClusterIT {
             cluster.awaitOutput("realm cluster is up", UP_DEADLINE);
             assertThat(cluster.output()).contains("node-1", "node-2");
             cluster.awaitOutput("20 bots in the world", UP_DEADLINE);
+            cluster.awaitOutput("players per realm", UP_DEADLINE);
+            assertThat(cluster.output())
+                    .as("both realms' continents placed, the battlegroup set, bots of both realms in the world")
+                    .contains("main.0", "second.0", "second.1", "battlegroup vanilla")
+                    .containsPattern("players per realm: main [1-9][0-9]*, second [1-9][0-9]*");
             final List<ProcessHandle> started = cluster.descendants();
             assertThat(started).hasSizeGreaterThanOrEqualTo(5);
 

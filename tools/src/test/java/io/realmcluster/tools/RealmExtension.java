@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -37,6 +38,18 @@ final class RealmExtension implements AfterEachCallback {
         final Path directory = Files.createTempDirectory("realm-it");
         directory.toFile().deleteOnExit();
         realm = DatabaseRealm.start(etcd.endpoint(), postgres, directory, controlPlaneArgs);
+        return realm;
+    }
+
+    /**
+     * A realm whose control plane takes the arguments {@code controlPlaneArgs} makes of its PostgreSQL,
+     * once started (e.g. a second realm database created there).
+     */
+    DatabaseRealm start(final Function<PostgresProcess, List<String>> controlPlaneArgs) throws IOException {
+        postgres = StoreTls.postgres().port(0).start();
+        final Path directory = Files.createTempDirectory("realm-it");
+        directory.toFile().deleteOnExit();
+        realm = DatabaseRealm.start(etcd.endpoint(), postgres, directory, controlPlaneArgs.apply(postgres));
         return realm;
     }
 

@@ -4,7 +4,9 @@ import io.realmcluster.common.cli.StartupException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import picocli.CommandLine.Option;
 
@@ -34,6 +36,11 @@ public final class RealmDatabaseOptions {
     public RealmDatabaseOptions(final Map<String, String> urls, final Map<String, Path> passwordFiles) {
         this.urls = new LinkedHashMap<>(urls);
         this.passwordFiles = new LinkedHashMap<>(passwordFiles);
+    }
+
+    /** The realms given a database of their own ({@code --realm-db}), in the order given. */
+    public Set<String> named() {
+        return urls == null ? Set.of() : new LinkedHashSet<>(urls.keySet());
     }
 
     /**

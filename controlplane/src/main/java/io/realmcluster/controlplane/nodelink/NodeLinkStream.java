@@ -109,13 +109,16 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
         registration = service.registry().register(status);
         lastWriteMillis = now;
         LOG.info(
-                "node {} registered (gRPC {}:{}, clients {}:{}, pools {}, lease {})",
+                "node {} registered (gRPC {}:{}, clients {}:{}, pools {}, realms {}, lease {})",
                 LogSafe.safe(registration.nodeId()),
                 LogSafe.safe(hello.getNode().getGrpc().getHost()),
                 hello.getNode().getGrpc().getPort(),
                 LogSafe.safe(hello.getNode().getClient().getHost()),
                 hello.getNode().getClient().getPort(),
                 LogSafe.safe(String.join(",", hello.getNode().getPoolsList())),
+                hello.getNode().getRealmsCount() == 0
+                        ? "all"
+                        : LogSafe.safe(String.join(",", hello.getNode().getRealmsList())),
                 Long.toHexString(registration.leaseId()));
         send(ControlMessage.newBuilder()
                 .setWelcome(Welcome.newBuilder()

@@ -56,6 +56,10 @@ public final class InstanceMoves {
             return "node " + toNodeId + " does not serve the " + pool + " pool (it serves "
                     + target.getNode().getPoolsList() + ")";
         }
+        if (!PlacementPolicy.holds(target, List.of(instance.getRealm()))) {
+            return "node " + toNodeId + " holds no database of realm " + instance.getRealm() + " (it holds "
+                    + target.getNode().getRealmsList() + ")";
+        }
         if (state.isDraining(toNodeId)) {
             return "node " + toNodeId + " is being drained";
         }

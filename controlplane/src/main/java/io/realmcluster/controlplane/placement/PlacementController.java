@@ -68,6 +68,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     private final Map<String, String> warned = new HashMap<>();
 
     private boolean passFailing;
+    private final MapCatalog catalog;
     private ScheduledFuture<?> nextPass;
 
     public PlacementController(
@@ -82,6 +83,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         this.keys = keys;
         this.assignments = new AssignmentStore(store, keys);
         this.decisions = new PlacementDecisions(catalog, idleTimeout, rebalanceContinents);
+        this.catalog = catalog;
         this.clock = clock;
         this.idleTimeout = idleTimeout;
         this.handler = new ReconcileHandler(clock, BACKOFF_BASE, BACKOFF_CAP);
@@ -154,10 +156,11 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         }
         final String pool = MapCatalog.pool(map.getKind());
         final int reserve = Math.max(1, players);
-        final NodeStatus node = PlacementPolicy.instanceNode(state, pool, reserve)
+        final List<String> realms = PlacementPolicy.realmsFor(map.getKind(), realm, catalog.realms());
+        final NodeStatus node = PlacementPolicy.instanceNode(state, pool, realms, reserve)
                 .orElseThrow(() -> Status.RESOURCE_EXHAUSTED
-                        .withDescription("no live node of pool " + pool + " has room for " + reserve + " players ("
-                                + state.nodes().size() + " nodes registered)")
+                        .withDescription("no live node of pool " + pool + " holding realms " + realms + " has room for "
+                                + reserve + " players (" + state.nodes().size() + " nodes registered)")
                         .asRuntimeException());
         final MapInstance instance = MapInstance.newBuilder()
                 .setInstanceId(realm + "." + map.getMapId() + "."

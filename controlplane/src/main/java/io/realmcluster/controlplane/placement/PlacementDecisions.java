@@ -10,6 +10,7 @@ import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.NodeStatus;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ public final class PlacementDecisions {
             }
         }
         for (final String node : new TreeSet<>(state.draining())) {
-            decide(state, actions, node, () -> drain(state, node, nowMillis));
+            decide(state, actions, node, () -> drain(state, node, catalog.realms(), nowMillis));
         }
         if (rebalanceContinents) {
             decide(state, actions, "rebalance", () -> one(rebalance(state, nowMillis)));
@@ -137,7 +138,8 @@ public final class PlacementDecisions {
     }
 
     private static PlacementAction reassignContinent(final ClusterState state, final MapInstance instance) {
-        final Optional<NodeStatus> target = PlacementPolicy.continentNode(state, instance.getNodeId());
+        final Optional<NodeStatus> target =
+                PlacementPolicy.continentNode(state, instance.getRealm(), instance.getNodeId());
         if (target.isEmpty()) {
             return new PlacementAction.Stuck(
                     instance.getInstanceId(),
@@ -200,10 +202,12 @@ public final class PlacementDecisions {
         if (state.instances().containsKey(id)) {
             return null;
         }
-        final Optional<NodeStatus> target = PlacementPolicy.continentNode(state, null);
+        final Optional<NodeStatus> target = PlacementPolicy.continentNode(state, realm, null);
         if (target.isEmpty()) {
             return new PlacementAction.Stuck(
-                    id, "continent " + id + " (" + continent.getName() + ") waits for a node of the continent pool");
+                    id,
+                    "continent " + id + " (" + continent.getName() + ") waits for a node of the continent pool "
+                            + "holding realm " + realm);
         }
         return new PlacementAction.PlaceContinent(
                 MapInstance.newBuilder()
@@ -222,7 +226,8 @@ public final class PlacementDecisions {
      * Moves off a draining node, a few instances at a time: continents to the continent node with
      * the fewest, others to the least-used node of their pool with room.
      */
-    private static List<PlacementAction> drain(final ClusterState state, final String nodeId, final long now) {
+    private static List<PlacementAction> drain(
+            final ClusterState state, final String nodeId, final Collection<String> catalogRealms, final long now) {
         int moving = 0;
         final List<MapInstance> waiting = new ArrayList<>();
         for (final MapInstance instance : state.instances().values()) {
@@ -240,9 +245,12 @@ public final class PlacementDecisions {
                 break;
             }
             final Optional<NodeStatus> target = instance.getKind() == MapKind.MAP_KIND_CONTINENT
-                    ? PlacementPolicy.continentNode(state, nodeId)
+                    ? PlacementPolicy.continentNode(state, instance.getRealm(), nodeId)
                     : PlacementPolicy.instanceNode(
-                            state, MapCatalog.pool(instance.getKind()), Math.max(1, state.reportedPlayers(instance)));
+                            state,
+                            MapCatalog.pool(instance.getKind()),
+                            PlacementPolicy.realmsFor(instance.getKind(), instance.getRealm(), catalogRealms),
+                            Math.max(1, state.reportedPlayers(instance)));
             if (target.isEmpty()) {
                 actions.add(new PlacementAction.Stuck(
                         instance.getInstanceId(),

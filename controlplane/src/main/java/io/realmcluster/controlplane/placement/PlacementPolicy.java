@@ -4,6 +4,7 @@ import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.NodeStatus;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -27,8 +28,30 @@ public final class PlacementPolicy {
         return used;
     }
 
-    /** The continent node with the fewest continents, then the least use; empty when no node can take one. */
-    public static Optional<NodeStatus> continentNode(final ClusterState state, final String excludeNodeId) {
+    /**
+     * Whether {@code node} holds the databases of every realm of {@code realms}: a node that names none
+     * holds every realm (its shared database), as nodes did before they named realms.
+     */
+    public static boolean holds(final NodeStatus node, final Collection<String> realms) {
+        final List<String> held = node.getNode().getRealmsList();
+        return held.isEmpty() || held.containsAll(realms);
+    }
+
+    /**
+     * The realms a node must hold to run an instance of {@code kind} of {@code realm}: that realm, or for a
+     * battleground, which takes players of several realms, every realm of the catalog ({@code catalogRealms}).
+     */
+    public static List<String> realmsFor(
+            final MapKind kind, final String realm, final Collection<String> catalogRealms) {
+        return kind == MapKind.MAP_KIND_BATTLEGROUND ? List.copyOf(catalogRealms) : List.of(realm);
+    }
+
+    /**
+     * The continent node holding {@code realm} with the fewest continents, then the least use; empty when no
+     * node can take one.
+     */
+    public static Optional<NodeStatus> continentNode(
+            final ClusterState state, final String realm, final String excludeNodeId) {
         final Map<String, Integer> used = used(state);
         final Map<String, Integer> continents = new HashMap<>();
         for (final MapInstance instance : state.instances().values()) {
@@ -38,6 +61,7 @@ public final class PlacementPolicy {
         }
         return state.nodes().values().stream()
                 .filter(node -> schedulable(state, node, "continent"))
+                .filter(node -> holds(node, List.of(realm)))
                 .filter(node -> !node.getNode().getNodeId().equals(excludeNodeId))
                 .min(Comparator.<NodeStatus>comparingInt(
                                 node -> continents.getOrDefault(node.getNode().getNodeId(), 0))
@@ -45,11 +69,16 @@ public final class PlacementPolicy {
                         .thenComparing(node -> node.getNode().getNodeId()));
     }
 
-    /** The least-used node of {@code pool} with room for {@code players} more; empty when none has room. */
-    public static Optional<NodeStatus> instanceNode(final ClusterState state, final String pool, final int players) {
+    /**
+     * The least-used node of {@code pool} holding {@code realms} with room for {@code players} more; empty when
+     * none has room.
+     */
+    public static Optional<NodeStatus> instanceNode(
+            final ClusterState state, final String pool, final Collection<String> realms, final int players) {
         final Map<String, Integer> used = used(state);
         return state.nodes().values().stream()
                 .filter(node -> schedulable(state, node, pool))
+                .filter(node -> holds(node, realms))
                 .filter(node -> used.getOrDefault(node.getNode().getNodeId(), 0) + players
                         <= node.getNode().getCapacityPlayers())
                 .min(Comparator.<NodeStatus>comparingDouble(node -> share(used, node))
@@ -72,9 +101,11 @@ public final class PlacementPolicy {
      */
     public static Optional<Map.Entry<MapInstance, String>> continentToRebalance(final ClusterState state) {
         final Map<String, List<MapInstance>> byNode = new HashMap<>();
+        final Map<String, NodeStatus> nodes = new HashMap<>();
         for (final NodeStatus node : state.nodes().values()) {
             if (schedulable(state, node, "continent")) {
                 byNode.put(node.getNode().getNodeId(), new ArrayList<>());
+                nodes.put(node.getNode().getNodeId(), node);
             }
         }
         for (final MapInstance instance : state.instances().values()) {
@@ -96,6 +127,10 @@ public final class PlacementPolicy {
         if (most.getValue().size() - least.getValue().size() < 2) {
             return Optional.empty();
         }
-        return Optional.of(Map.entry(most.getValue().get(0), least.getKey()));
+        // Only a continent of a realm the emptier node holds.
+        return most.getValue().stream()
+                .filter(continent -> holds(nodes.get(least.getKey()), List.of(continent.getRealm())))
+                .findFirst()
+                .map(continent -> Map.entry(continent, least.getKey()));
     }
 }

@@ -43,8 +43,9 @@ class PlacementDecisionsTest {
                 row(
                         "no continent node: each continent waits, operators told why",
                         c -> c.node("d", 100, "dungeon"),
-                        "stuck main.0: continent main.0 (Eastern Kingdoms) waits for a node of the continent pool",
-                        "stuck main.1: continent main.1 (Kalimdor) waits for a node of the continent pool"),
+                        "stuck main.0: continent main.0 (Eastern Kingdoms) waits for a node of the continent pool holding "
+                                + "realm main",
+                        "stuck main.1: continent main.1 (Kalimdor) waits for a node of the continent pool holding realm main"),
                 row(
                         "one continent node takes both continents",
                         c -> c.node("a", 100, "continent"),

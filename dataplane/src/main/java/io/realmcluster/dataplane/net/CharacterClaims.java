@@ -3,6 +3,7 @@ package io.realmcluster.dataplane.net;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
+import io.realmcluster.dataplane.store.RealmTable;
 import java.sql.SQLException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,6 +27,11 @@ final class CharacterClaims {
     private final CharacterStore store;
     private final Executor storeThreads;
     private final String nodeId;
+
+    /** The realms whose characters the store holds: a login's character key comes from them. */
+    RealmTable realms() {
+        return store.realms();
+    }
 
     CharacterClaims(final CharacterStore store, final Executor storeThreads, final String nodeId) {
         this.store = store;
@@ -68,7 +74,7 @@ final class CharacterClaims {
         try {
             storeThreads.execute(() -> {
                 try {
-                    store.release(character.characterId(), character.epoch(), nodeId);
+                    store.release(character.key(), character.epoch(), nodeId);
                 } catch (final SQLException e) {
                     LOG.warn(
                             "could not give back character {} (it stays claimed until its next login): {}",

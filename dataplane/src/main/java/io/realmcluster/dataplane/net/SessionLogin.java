@@ -2,8 +2,10 @@ package io.realmcluster.dataplane.net;
 
 import io.realmcluster.common.auth.Ed25519TokenKeys;
 import io.realmcluster.common.auth.SessionToken;
+import io.realmcluster.dataplane.store.CharacterKey;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
+import io.realmcluster.dataplane.store.RealmTable;
 import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.dataplane.world.WorldSettings;
@@ -151,6 +153,24 @@ final class SessionLogin {
             session.disconnect(verdict.refusal(), verdict.text());
             return false;
         }
+        final long characterId = verdict.claims().characterId();
+        if (characterId <= 0 || characterId > CharacterKey.MAX_ID) {
+            session.disconnect(
+                    DisconnectReason.CHARACTER_UNAVAILABLE, "no character " + characterId + " can play here");
+            return false;
+        }
+        // Identity is (realm, character id): two realm databases issue the same ids.
+        final long key = context.claims().realms().key(verdict.claims().realm(), characterId);
+        if (key < 0) {
+            LOG.info(
+                    "login of character {} of realm {} refused: no database of that realm here",
+                    characterId,
+                    verdict.claims().realm());
+            session.disconnect(
+                    DisconnectReason.CHARACTER_UNAVAILABLE,
+                    RealmTable.noDatabase(verdict.claims().realm()));
+            return false;
+        }
         final long sessionId = context.sessions().register(session);
         if (sessionId < 0) {
             session.disconnect(DisconnectReason.MAP_FULL, "this node has no room for another session");
@@ -161,7 +181,7 @@ final class SessionLogin {
         tokenInstance = verdict.claims().instanceId();
         tokenEpoch = verdict.claims().epoch();
         standbyToken = standby ? verdict.token() : null;
-        session.admitted(sessionId, verdict.claims().characterId());
+        session.admitted(sessionId, key);
         return true;
     }
 

@@ -7,9 +7,14 @@ import java.util.UUID;
 
 /**
  * Where a node's characters live between sessions. Every method blocks: call it from the node's
- * store threads, never from a tick or network thread.
+ * store threads, never from a tick or network thread. A character is named by its key
+ * ({@link CharacterKey}: its realm's index in {@link #realms()} and its id), and each call goes to
+ * that realm's database.
  */
 public interface CharacterStore {
+    /** The realms whose characters this store holds, and their indexes in character keys. */
+    RealmTable realms();
+
     /** What {@link #claim(long, long, long, String)} takes for a claim whatever the character's epoch. */
     long ANY_EPOCH = -1;
 

@@ -12,6 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EphemeralCharacterStore implements CharacterStore {
     private final ConcurrentHashMap<Long, long[]> epochAndSeq = new ConcurrentHashMap<>();
+    private final RealmTable realms = RealmTable.everyRealm();
+
+    @Override
+    public RealmTable realms() {
+        return realms;
+    }
 
     /** A claim whatever the epoch: never refused here. */
     @Override
@@ -41,7 +47,33 @@ public final class EphemeralCharacterStore implements CharacterStore {
             throw ClaimRefused.staleLogin(characterId, expectedEpoch, refusedAt[0]);
         }
         return new ClaimedCharacter(
-                characterId, accountId, state[0], state[1], "", "", 0, 0, 1, 0, 0, -1, "", 0f, 0f, 0f, 0f);
+                characterId,
+                CharacterKey.id(characterId),
+                accountId,
+                state[0],
+                state[1],
+                realmOf(characterId),
+                "",
+                0,
+                0,
+                1,
+                0,
+                0,
+                -1,
+                "",
+                0f,
+                0f,
+                0f,
+                0f);
+    }
+
+    /** The realm of {@code key}, empty for a key no login named (tools and tests claim by id alone). */
+    private String realmOf(final long key) {
+        try {
+            return realms.realmOf(key);
+        } catch (final IllegalArgumentException unknown) {
+            return "";
+        }
     }
 
     @Override

@@ -13,6 +13,11 @@ public abstract class ForwardingCharacterStore implements CharacterStore {
     }
 
     @Override
+    public RealmTable realms() {
+        return store.realms();
+    }
+
+    @Override
     public ClaimedCharacter claim(
             final long characterId, final long accountId, final long expectedEpoch, final String nodeId)
             throws ClaimRefused {

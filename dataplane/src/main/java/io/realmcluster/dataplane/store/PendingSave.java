@@ -11,7 +11,9 @@ import org.agrona.collections.LongArrayList;
  * since its last durable save (each becomes a ledger entry). Reused: the saver pools them.
  */
 public final class PendingSave {
+    /** The character's key ({@link CharacterKey}): its store writes it to its realm's database. */
     long characterId;
+
     long epoch;
     long saveSeq;
     int mapHandle;
@@ -73,7 +75,7 @@ public final class PendingSave {
 
     private static PendingSave unchanged(final ClaimedCharacter character, final long epoch, final long saveSeq) {
         final PendingSave save = new PendingSave();
-        save.characterId = character.characterId();
+        save.characterId = character.key();
         save.epoch = epoch;
         save.saveSeq = saveSeq;
         save.level = character.level();

@@ -13,9 +13,11 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The realm's character database: claims by compare-and-set on the ownership epoch, and saves
+ * One realm database's characters: claims by compare-and-set on the ownership epoch, and saves
  * fenced by the epoch the saver holds and a higher save sequence, with their ledger entries in
- * the same transaction (see docs/architecture.md, "Who holds which truth").
+ * the same transaction (see docs/architecture.md, "Who holds which truth"). Takes character keys
+ * ({@link CharacterKey}) and asks the database by their ids: a node with several realm databases
+ * sends each key to its realm's store ({@link RealmStores}).
  */
 public final class PostgresCharacterStore implements CharacterStore {
     private static final String CLAIM = """
@@ -97,15 +99,28 @@ public final class PostgresCharacterStore implements CharacterStore {
         RETURNING epoch""";
 
     private final Database database;
+    private final RealmTable realms;
 
+    /** The store of every realm's characters in {@code database}. */
     public PostgresCharacterStore(final Database database) {
+        this(database, RealmTable.everyRealm());
+    }
+
+    /** The store of {@code realms}' characters in {@code database}. */
+    public PostgresCharacterStore(final Database database, final RealmTable realms) {
         this.database = database;
+        this.realms = realms;
     }
 
     @Override
-    public ClaimedCharacter claim(
-            final long characterId, final long accountId, final long expectedEpoch, final String nodeId)
+    public RealmTable realms() {
+        return realms;
+    }
+
+    @Override
+    public ClaimedCharacter claim(final long key, final long accountId, final long expectedEpoch, final String nodeId)
             throws ClaimRefused {
+        final long characterId = CharacterKey.id(key);
         try (Connection connection = database.connection()) {
             try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
                 claim.setString(1, nodeId);
@@ -115,7 +130,7 @@ public final class PostgresCharacterStore implements CharacterStore {
                 claim.setLong(5, expectedEpoch);
                 try (ResultSet row = claim.executeQuery()) {
                     if (row.next()) {
-                        return claimed(characterId, row);
+                        return claimed(key, characterId, row);
                     }
                 }
             }
@@ -145,8 +160,10 @@ public final class PostgresCharacterStore implements CharacterStore {
         }
     }
 
-    private static ClaimedCharacter claimed(final long characterId, final ResultSet row) throws SQLException {
+    private static ClaimedCharacter claimed(final long key, final long characterId, final ResultSet row)
+            throws SQLException {
         return new ClaimedCharacter(
+                key,
                 characterId,
                 row.getLong("account_id"),
                 row.getLong("epoch"),
@@ -167,9 +184,10 @@ public final class PostgresCharacterStore implements CharacterStore {
     }
 
     @Override
-    public ClaimedCharacter claimTransfer(
-            final long characterId, final long epoch, final UUID transferId, final String nodeId) throws ClaimRefused {
-        final TransferClaim claim = new TransferClaim(characterId, epoch, transferId);
+    public ClaimedCharacter claimTransfer(final long key, final long epoch, final UUID transferId, final String nodeId)
+            throws ClaimRefused {
+        final long characterId = CharacterKey.id(key);
+        final TransferClaim claim = new TransferClaim(key, epoch, transferId);
         try (Connection connection = database.connection()) {
             try (PreparedStatement update = connection.prepareStatement(CLAIM_TRANSFER)) {
                 update.setString(1, nodeId);
@@ -178,7 +196,7 @@ public final class PostgresCharacterStore implements CharacterStore {
                 update.setObject(4, transferId);
                 try (ResultSet row = update.executeQuery()) {
                     if (row.next()) {
-                        return claimed(characterId, row);
+                        return claimed(key, characterId, row);
                     }
                 }
             }
@@ -203,11 +221,11 @@ public final class PostgresCharacterStore implements CharacterStore {
         final Map<Long, Integer> index = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             final TransferClaim claim = claims.get(i);
-            if (index.put(claim.characterId(), i) != null) {
+            if (index.put(CharacterKey.id(claim.characterId()), i) != null) {
                 // One row per character and statement: a character offered twice in one batch is claimed one by one.
                 return CharacterStore.super.claimTransfers(claims, nodeId);
             }
-            ids[i] = claim.characterId();
+            ids[i] = CharacterKey.id(claim.characterId());
             epochs[i] = claim.epoch();
             transfers[i] = claim.transferId();
         }
@@ -221,7 +239,8 @@ public final class PostgresCharacterStore implements CharacterStore {
                 try (ResultSet rows = claim.executeQuery()) {
                     while (rows.next()) {
                         final long characterId = rows.getLong("character_id");
-                        claimed[index.get(characterId)] = claimed(characterId, rows);
+                        final int at = index.get(characterId);
+                        claimed[at] = claimed(claims.get(at).characterId(), characterId, rows);
                     }
                 }
             }
@@ -240,22 +259,22 @@ public final class PostgresCharacterStore implements CharacterStore {
     private static ClaimedCharacter claimedBefore(
             final Connection connection, final TransferClaim claim, final String nodeId) throws SQLException {
         try (PreparedStatement before = connection.prepareStatement(CLAIMED_BEFORE)) {
-            before.setLong(1, claim.characterId());
+            before.setLong(1, CharacterKey.id(claim.characterId()));
             before.setLong(2, claim.epoch() + 1);
             before.setObject(3, claim.transferId());
             before.setString(4, nodeId);
             try (ResultSet row = before.executeQuery()) {
-                return row.next() ? claimed(claim.characterId(), row) : null;
+                return row.next() ? claimed(claim.characterId(), CharacterKey.id(claim.characterId()), row) : null;
             }
         }
     }
 
     @Override
-    public long abortTransfer(final long characterId, final long epoch, final UUID transferId, final String nodeId)
+    public long abortTransfer(final long key, final long epoch, final UUID transferId, final String nodeId)
             throws SQLException {
         try (Connection connection = database.connection();
                 PreparedStatement abort = connection.prepareStatement(ABORT_TRANSFER)) {
-            abort.setLong(1, characterId);
+            abort.setLong(1, CharacterKey.id(key));
             abort.setLong(2, epoch);
             abort.setObject(3, transferId);
             abort.setString(4, nodeId);
@@ -280,10 +299,10 @@ public final class PostgresCharacterStore implements CharacterStore {
     }
 
     @Override
-    public void release(final long characterId, final long epoch, final String nodeId) throws SQLException {
+    public void release(final long key, final long epoch, final String nodeId) throws SQLException {
         try (Connection connection = database.connection();
                 PreparedStatement release = connection.prepareStatement(RELEASE)) {
-            release.setLong(1, characterId);
+            release.setLong(1, CharacterKey.id(key));
             release.setLong(2, epoch);
             release.setString(3, nodeId);
             release.executeUpdate();
@@ -305,7 +324,7 @@ public final class PostgresCharacterStore implements CharacterStore {
                     for (int i = 0; i < saves.size(); i++) {
                         final PendingSave save = saves.get(i);
                         for (int l = 0; landed[i] && l < save.lootSeqs.size(); l++) {
-                            ledger.setLong(1, save.characterId);
+                            ledger.setLong(1, CharacterKey.id(save.characterId));
                             ledger.setLong(2, save.lootCopper.getLong(l));
                             ledger.setString(3, nodeId);
                             ledger.setLong(4, save.epoch);
@@ -360,7 +379,7 @@ public final class PostgresCharacterStore implements CharacterStore {
         final Map<Long, Integer> index = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             final PendingSave save = saves.get(i);
-            ids[i] = save.characterId;
+            ids[i] = CharacterKey.id(save.characterId);
             epochs[i] = save.epoch;
             seqs[i] = save.saveSeq;
             levels[i] = (short) save.level;
@@ -374,7 +393,7 @@ public final class PostgresCharacterStore implements CharacterStore {
             orientations[i] = save.orientation;
             logouts[i] = save.logout;
             transfers[i] = save.transferId;
-            index.put(save.characterId, i);
+            index.put(ids[i], i);
         }
         final boolean[] updated = new boolean[n];
         try (PreparedStatement update = connection.prepareStatement(SAVE)) {
@@ -422,7 +441,7 @@ public final class PostgresCharacterStore implements CharacterStore {
             update.setObject(12, transferId, Types.OTHER);
             update.setBoolean(13, save.logout);
             update.setObject(14, transferId, Types.OTHER);
-            update.setLong(15, save.characterId);
+            update.setLong(15, CharacterKey.id(save.characterId));
             update.setLong(16, save.epoch);
             update.setString(17, nodeId);
             update.setLong(18, save.saveSeq);
@@ -437,7 +456,7 @@ public final class PostgresCharacterStore implements CharacterStore {
      */
     private static boolean landedBefore(final PreparedStatement check, final PendingSave save, final String nodeId)
             throws SQLException {
-        check.setLong(1, save.characterId);
+        check.setLong(1, CharacterKey.id(save.characterId));
         try (ResultSet row = check.executeQuery()) {
             if (!row.next() || row.getLong("epoch") != save.epoch || row.getLong("save_seq") < save.saveSeq) {
                 return false;

@@ -41,24 +41,24 @@ public final class Arrivals {
     }
 
     public void expect(final Arrival arrival) {
-        byCharacter.put(arrival.claim().characterId(), arrival);
-        onExpected.accept(arrival.claim().characterId());
+        byCharacter.put(arrival.claim().key(), arrival);
+        onExpected.accept(arrival.claim().key());
     }
 
-    /** The arrival of {@code characterId}, removed; null when none is expected or it expired. */
-    public Arrival take(final long characterId, final long nowMillis) {
-        return take(peek(characterId, nowMillis));
+    /** The arrival of the character {@code key} names ({@link io.realmcluster.dataplane.store.CharacterKey}), removed; null when none is expected or it expired. */
+    public Arrival take(final long key, final long nowMillis) {
+        return take(peek(key, nowMillis));
     }
 
-    /** The arrival of {@code characterId}, left in place; null when none is expected or it expired. */
-    public Arrival peek(final long characterId, final long nowMillis) {
-        final Arrival arrival = byCharacter.get(characterId);
+    /** The arrival of the character {@code key} names ({@link io.realmcluster.dataplane.store.CharacterKey}), left in place; null when none is expected or it expired. */
+    public Arrival peek(final long key, final long nowMillis) {
+        final Arrival arrival = byCharacter.get(key);
         return arrival == null || arrival.expiresAtMillis() < nowMillis ? null : arrival;
     }
 
     /** {@code arrival} (from {@link #peek}), removed; null when another took it meanwhile. */
     public Arrival take(final Arrival arrival) {
-        return arrival != null && byCharacter.remove(arrival.claim().characterId(), arrival) ? arrival : null;
+        return arrival != null && byCharacter.remove(arrival.claim().key(), arrival) ? arrival : null;
     }
 
     /** Remove and return the arrivals whose clients did not come in time: their claims are to be given back. */
@@ -66,7 +66,7 @@ public final class Arrivals {
         final List<Arrival> expired = new ArrayList<>();
         for (final Arrival arrival : byCharacter.values()) {
             if (arrival.expiresAtMillis() < nowMillis
-                    && byCharacter.remove(arrival.claim().characterId(), arrival)) {
+                    && byCharacter.remove(arrival.claim().key(), arrival)) {
                 expired.add(arrival);
             }
         }

@@ -7,6 +7,7 @@ import io.grpc.StatusRuntimeException;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.realmcluster.dataplane.pipeline.Saves;
+import io.realmcluster.dataplane.store.CharacterKey;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.Departure;
 import io.realmcluster.dataplane.transfer.Departing.State;
@@ -321,7 +322,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
                         callDeadline(departing.deadlineNanos(), clock.nanoTime()));
         final TransferAccepted accepted = targets.offer(
                 route.getNode().getGrpc(),
-                offerOf(nodeId, route, departure, realm),
+                offerOf(nodeId, route, departure, characterRealm(store, departure, realm)),
                 callDeadline(departing.deadlineNanos(), clock.nanoTime()));
         Failpoints.reach(Failpoints.SOURCE_AFTER_OFFER);
         departed(departing, accepted, route);
@@ -401,6 +402,19 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
         return epoch;
     }
 
+    /**
+     * The realm of {@code departure}'s character, which its offer names (a battleground holds players of
+     * several realms); {@code mapRealm} for a key no realm of {@code store} names (tests that make keys by hand).
+     */
+    static String characterRealm(final CharacterStore store, final Departure departure, final String mapRealm) {
+        try {
+            return store.realms().realmOf(departure.characterId());
+        } catch (final IllegalArgumentException unknown) {
+            return mapRealm;
+        }
+    }
+
+    /** The offer of {@code departure}'s character (of {@code realm}), by its id in its realm's database. */
     static TransferOffer offerOf(
             final String sourceNode, final InstanceRoute route, final Departure departure, final String realm) {
         return offerOf(sourceNode, route, departure, realm, ByteString.EMPTY);
@@ -416,7 +430,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
         return TransferOffer.newBuilder()
                 .setSourceStandbyKey(standbyKey)
                 .setTransferId(departure.transferId().toString())
-                .setCharacterId(departure.characterId())
+                .setCharacterId(CharacterKey.id(departure.characterId()))
                 .setRealm(realm)
                 .setEpoch(departure.epoch())
                 .setSourceNode(sourceNode)

@@ -145,7 +145,12 @@ final class HandOvers {
         final TransferOffers.Builder offers = TransferOffers.newBuilder();
         for (final Departing departing : players) {
             departing.transition(State.HANDING_OVER, started, "offered with its map's players");
-            offers.addOffers(Departures.offerOf(nodeId, route, departing.departure, realm, departures.standbyKey()));
+            offers.addOffers(Departures.offerOf(
+                    nodeId,
+                    route,
+                    departing.departure,
+                    Departures.characterRealm(store, departing.departure, realm),
+                    departures.standbyKey()));
         }
         final TransferResults results;
         try {

@@ -9,9 +9,11 @@ import io.realmcluster.common.auth.TokenSigner;
 import io.realmcluster.common.grpc.Callers;
 import io.realmcluster.common.log.LogSafe;
 import io.realmcluster.common.tls.PeerIdentity;
+import io.realmcluster.dataplane.store.CharacterKey;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
+import io.realmcluster.dataplane.store.RealmTable;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.TransferAccepted;
@@ -94,11 +96,18 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
             response.onError(invalid.asRuntimeException());
             return;
         }
+        final long key = keyOf(offer);
+        if (key < 0) {
+            response.onError(Status.FAILED_PRECONDITION
+                    .withDescription(RealmTable.noDatabase(offer.getRealm()))
+                    .asRuntimeException());
+            return;
+        }
         final UUID transferId = UUID.fromString(offer.getTransferId());
         final ClaimedCharacter claimed;
         try {
             Failpoints.reach(Failpoints.TARGET_BEFORE_CLAIM);
-            claimed = store.claimTransfer(offer.getCharacterId(), offer.getEpoch(), transferId, nodeId);
+            claimed = store.claimTransfer(key, offer.getEpoch(), transferId, nodeId);
         } catch (final ClaimRefused e) {
             final Status status =
                     e.reason() == ClaimRefused.Reason.DATABASE ? Status.UNAVAILABLE : Status.FAILED_PRECONDITION;
@@ -126,12 +135,16 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
         for (int i = 0; i < n; i++) {
             final TransferOffer offer = offers.getOffers(i);
             final Status invalid = check(offer);
+            final long key = invalid == null ? keyOf(offer) : -1;
             if (invalid != null) {
                 results[i] = refused(invalid);
+            } else if (key < 0) {
+                results[i] =
+                        refused(Status.FAILED_PRECONDITION.withDescription(RealmTable.noDatabase(offer.getRealm())));
             } else {
                 claimOf[claims.size()] = i;
                 claims.add(new CharacterStore.TransferClaim(
-                        offer.getCharacterId(), offer.getEpoch(), UUID.fromString(offer.getTransferId())));
+                        key, offer.getEpoch(), UUID.fromString(offer.getTransferId())));
             }
         }
         final List<ClaimedCharacter> claimed;
@@ -150,7 +163,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
             if (character == null) {
                 final CharacterStore.TransferClaim gone = claims.get(c);
                 results[i] = refused(Status.FAILED_PRECONDITION.withDescription(
-                        ClaimRefused.transferGone(gone.characterId(), gone.epoch(), gone.transferId())
+                        ClaimRefused.transferGone(offers.getOffers(i).getCharacterId(), gone.epoch(), gone.transferId())
                                 .getMessage()));
             } else {
                 results[i] = TransferResult.newBuilder()
@@ -173,6 +186,11 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
         response.onCompleted();
     }
 
+    /** The key of the offered character on this node; -1 when this node holds no database of its realm. */
+    private long keyOf(final TransferOffer offer) {
+        return store.realms().key(offer.getRealm(), offer.getCharacterId());
+    }
+
     /** Why an offer cannot be taken before the database is asked, or null. */
     private Status check(final TransferOffer offer) {
         final PeerIdentity caller = Callers.current().orElse(null);
@@ -192,6 +210,10 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
         } catch (final IllegalArgumentException e) {
             return Status.INVALID_ARGUMENT.withDescription(
                     "transfer_id must be a UUID, got '" + offer.getTransferId() + "'");
+        }
+        if (offer.getCharacterId() <= 0 || offer.getCharacterId() > CharacterKey.MAX_ID) {
+            return Status.INVALID_ARGUMENT.withDescription(
+                    "character_id must be in 1.." + CharacterKey.MAX_ID + ", got " + offer.getCharacterId());
         }
         if (instances.instance(offer.getTargetInstanceId()) == null) {
             return Status.NOT_FOUND.withDescription(

@@ -14,6 +14,7 @@ import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
 import io.realmcluster.dataplane.store.PendingSave;
+import io.realmcluster.dataplane.store.RealmTable;
 import io.realmcluster.dataplane.store.Saver;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.transfer.Arrivals;
@@ -791,6 +792,11 @@ class ClientListenerTest {
         private final EphemeralCharacterStore characters = new EphemeralCharacterStore();
         final Set<Long> loggedOut = ConcurrentHashMap.newKeySet();
         volatile boolean down;
+
+        @Override
+        public RealmTable realms() {
+            return characters.realms();
+        }
 
         @Override
         public ClaimedCharacter claim(

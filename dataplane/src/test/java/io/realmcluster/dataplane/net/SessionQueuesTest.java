@@ -179,8 +179,8 @@ class SessionQueuesTest {
             desk.asked.clear();
             desk.next = new CompletableFuture<>();
             player.send(o -> ClientMessages.queueRequest(player.frame, o, ClientProtocol.QUEUE_JOIN, 1));
-            // Race 0 is none of the Alliance's.
-            assertThat(desk.asked).containsExactly("join /" + EmbeddedPlayer.CHARACTER + " FACTION_HORDE 1");
+            // Race 0 is none of the Alliance's; the realm is the token's.
+            assertThat(desk.asked).containsExactly("join main/" + EmbeddedPlayer.CHARACTER + " FACTION_HORDE 1");
             assertThat(player.written())
                     .as("nothing until the control plane answers")
                     .isEmpty();

@@ -4,6 +4,7 @@ import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.PendingSave;
+import io.realmcluster.dataplane.store.RealmTable;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ final class FakeCharacterStore implements CharacterStore {
     record Row(String owner, long epoch, String state, UUID transferId) {}
 
     private final Map<Long, Row> rows = new HashMap<>();
+    private final RealmTable realms = RealmTable.everyRealm();
     private int failingAborts;
 
     /** What the source's departure save leaves: the character frozen by {@code owner} at {@code epoch}. */
@@ -43,6 +45,11 @@ final class FakeCharacterStore implements CharacterStore {
         }
         rows.put(characterId, new Row(null, epoch, "OFFLINE", transferId));
         return true;
+    }
+
+    @Override
+    public RealmTable realms() {
+        return realms;
     }
 
     @Override
@@ -107,6 +114,7 @@ final class FakeCharacterStore implements CharacterStore {
     }
 
     private static ClaimedCharacter claimed(final long characterId, final long epoch) {
-        return new ClaimedCharacter(characterId, 1, epoch, 0, "main", "Mover", 1, 1, 1, 0, 0, 0, "", 0f, 0f, 0f, 0f);
+        return new ClaimedCharacter(
+                characterId, characterId, 1, epoch, 0, "main", "Mover", 1, 1, 1, 0, 0, 0, "", 0f, 0f, 0f, 0f);
     }
 }

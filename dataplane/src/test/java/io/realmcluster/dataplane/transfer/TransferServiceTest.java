@@ -19,6 +19,7 @@ import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.PendingSave;
 import io.realmcluster.dataplane.store.PostgresCharacterStore;
+import io.realmcluster.dataplane.store.RealmStores;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.v1.AssignmentSet;
@@ -40,6 +41,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -91,7 +93,8 @@ class TransferServiceTest {
                 new HealthStatusManager(),
                 List.of(new TransferService(
                         TARGET,
-                        store,
+                        // A node holding realm main's database only.
+                        new RealmStores(Map.of("main", store), null),
                         host,
                         new Arrivals(),
                         tokens,
@@ -107,6 +110,20 @@ class TransferServiceTest {
         GrpcServers.shutdown(server, 1_000);
         scheduler.close();
         database.close();
+    }
+
+    @Test
+    void anOfferOfARealmThisNodeHoldsNoDatabaseOfIsRefusedSayingSo() throws Exception {
+        final long character = character("Stranger");
+        assertThatThrownBy(() -> stub().offer(offerOf(character, 0, UUID.randomUUID(), DUNGEON).toBuilder()
+                        .setRealm("third")
+                        .build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                    assertThat(e.getStatus().getDescription()).isEqualTo("this node holds no database of realm third");
+                });
+        assertThat(text("SELECT state || ' ' || epoch FROM character WHERE character_id = " + character))
+                .isEqualTo("OFFLINE 0");
     }
 
     @Test

@@ -13,6 +13,8 @@ import io.realmcluster.processes.ScriptProcess;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.ListNodesResponse;
 import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapLoad;
+import io.realmcluster.proto.v1.NodeStatus;
 import io.realmcluster.tools.realmctl.AdminClient;
 import io.realmcluster.tools.realmctl.MapTable;
 import io.realmcluster.tools.realmctl.NodeTable;
@@ -20,12 +22,20 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +47,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code bin/local-cluster}: a whole realm cluster on this machine (etcd, embedded PostgreSQL, a
  * control plane, nodes), on the fixed ports of the README, until Ctrl-C or SIGTERM stops it all.
+ * It serves two realms of one battlegroup, {@code main} (whose characters share the accounts'
+ * database) and {@code second} (with a database of its own on the same server); every node holds
+ * both, and the bots are split evenly between them.
  */
 @Command(
         name = "local-cluster",
@@ -50,6 +63,13 @@ import picocli.CommandLine.Option;
 public final class LocalCluster implements Callable<Integer> {
     private static final long READY_DEADLINE_MS = 60_000;
     private static final String BOTS = "bots";
+    /** The realms the local cluster serves, one battlegroup: each its own database. */
+    private static final List<String> REALMS = List.of("main", "second");
+    /** The battlegroup holding {@link #REALMS}. */
+    private static final String BATTLEGROUP = "vanilla";
+    /** The database of realm second (main's is the shared one, with the accounts). */
+    private static final String SECOND_DATABASE = "realm_second";
+
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     @Option(
@@ -166,6 +186,12 @@ public final class LocalCluster implements Callable<Integer> {
         final Map<String, String> env = Map.of(
                 "REALM_DB_USER", postgres.user(),
                 "REALM_DB_PASSWORD", postgres.password());
+        // Realm second's characters in a database of their own, its password in a file only this user reads.
+        final List<String> realmDatabase = List.of(
+                "--realm-db",
+                "second=" + ensureDatabase(postgres, SECOND_DATABASE),
+                "--realm-db-password-file",
+                "second=" + passwordFile(run.resolve("realm-db-second.password"), postgres.password()));
         // Players log in on the public listener; nodes and operators use the internal one (mutual TLS).
         final String controlPlane = "127.0.0.1:" + ports.controlPlaneInternal();
         final String login = "127.0.0.1:" + ports.controlPlane();
@@ -209,7 +235,13 @@ public final class LocalCluster implements Callable<Integer> {
                         "--login-rate-per-ip",
                         "1000000",
                         "--registrations-per-ip",
-                        "1000000"));
+                        "1000000",
+                        "--realms",
+                        String.join(",", REALMS),
+                        realmDatabase.get(0),
+                        realmDatabase.get(1),
+                        realmDatabase.get(2),
+                        realmDatabase.get(3)));
         // Nodes would only retry until the control plane listens; start them once it does.
         awaitNodes(HostPort.parse(controlPlane), 0);
         for (int i = 1; i <= nodes; i++) {
@@ -240,7 +272,11 @@ public final class LocalCluster implements Callable<Integer> {
                             "--client-accepts-per-second",
                             "1000000",
                             "--db-ca",
-                            postgres.serverCa().toString()));
+                            postgres.serverCa().toString(),
+                            realmDatabase.get(0),
+                            realmDatabase.get(1),
+                            realmDatabase.get(2),
+                            realmDatabase.get(3)));
         }
 
         final ListNodesResponse registered = awaitNodes(HostPort.parse(controlPlane), nodes);
@@ -256,33 +292,49 @@ public final class LocalCluster implements Callable<Integer> {
         out.println();
         MapTable.print(continents, out);
         out.println();
+        try (AdminClient admin = new AdminClient(List.of(HostPort.parse(controlPlane)), 5_000, operator)) {
+            admin.putBattlegroup(BATTLEGROUP, REALMS);
+        }
+        out.println("local-cluster: realms " + String.join(" and ", REALMS) + " (each with its own database) meet in "
+                + "battlegroup " + BATTLEGROUP);
         if (bots > 0) {
-            out.println("local-cluster: starting " + bots + " bots (log: "
-                    + run.resolve("logs").resolve("bots.log") + ")");
-            startChild(
-                    BOTS,
-                    run,
-                    Map.of(),
-                    List.of(
-                            home.resolve("bin/bots").toString(),
-                            "--controlplane",
-                            login,
-                            "--tls-ca",
-                            pki.ca().toString(),
-                            "--count",
-                            Integer.toString(bots),
-                            "--duration",
-                            "0",
-                            "--dungeon-share",
-                            Double.toString(dungeonShare)));
+            // Split evenly over the realms, the first taking what does not divide.
+            for (int r = 0; r < REALMS.size(); r++) {
+                final int count = bots / REALMS.size() + (r == 0 ? bots % REALMS.size() : 0);
+                if (count == 0) {
+                    continue;
+                }
+                final String name = BOTS + "-" + REALMS.get(r);
+                out.println("local-cluster: starting " + count + " bots of realm " + REALMS.get(r) + " (log: "
+                        + run.resolve("logs").resolve(name + ".log") + ")");
+                startChild(
+                        name,
+                        run,
+                        Map.of(),
+                        List.of(
+                                home.resolve("bin/bots").toString(),
+                                "--controlplane",
+                                login,
+                                "--tls-ca",
+                                pki.ca().toString(),
+                                "--realm",
+                                REALMS.get(r),
+                                "--count",
+                                Integer.toString(count),
+                                "--duration",
+                                "0",
+                                "--dungeon-share",
+                                Double.toString(dungeonShare)));
+            }
             final int playing = awaitPlayers(HostPort.parse(controlPlane), bots);
             out.println("local-cluster: " + playing + " bots in the world; players and tick p99 per map:");
             out.println();
             try (AdminClient admin = new AdminClient(List.of(HostPort.parse(controlPlane)), 2_000, operator)) {
-                MapTable.print(
-                        admin.listMapInstances("").getInstancesList(),
-                        MapTable.loads(admin.listNodes().getNodesList()),
-                        out);
+                final List<MapInstance> maps = admin.listMapInstances("").getInstancesList();
+                final List<NodeStatus> nodeStatuses = admin.listNodes().getNodesList();
+                MapTable.print(maps, MapTable.loads(nodeStatuses), out);
+                out.println();
+                out.println("local-cluster: players per realm: " + playersPerRealm(maps, nodeStatuses));
             }
             out.println();
         }
@@ -330,6 +382,49 @@ public final class LocalCluster implements Callable<Integer> {
             // The control plane is busy or restarting: look again later.
             return shown;
         }
+    }
+
+    /** Players each realm has in the world, as the nodes report them per instance: "main 10, second 10". */
+    static String playersPerRealm(final List<MapInstance> maps, final List<NodeStatus> nodeStatuses) {
+        final Map<String, String> realmOf = new HashMap<>();
+        maps.forEach(instance -> realmOf.put(instance.getInstanceId(), instance.getRealm()));
+        final Map<String, Integer> players = new TreeMap<>();
+        REALMS.forEach(realm -> players.put(realm, 0));
+        for (final NodeStatus node : nodeStatuses) {
+            for (final MapLoad load : node.getLoad().getMapsList()) {
+                final String realm = realmOf.get(load.getInstanceId());
+                if (realm != null) {
+                    players.merge(realm, load.getPlayers(), Integer::sum);
+                }
+            }
+        }
+        return players.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Create database {@code name} on {@code postgres} unless it exists (a restart keeps its data); its URL. */
+    private static String ensureDatabase(final PostgresProcess postgres, final String name) throws SQLException {
+        try (Connection connection = postgres.dataSource().getConnection();
+                PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, name);
+            try (ResultSet row = exists.executeQuery()) {
+                if (!row.next()) {
+                    try (Statement create = connection.createStatement()) {
+                        create.execute("CREATE DATABASE " + name);
+                    }
+                }
+            }
+        }
+        return postgres.jdbcUrl(name);
+    }
+
+    /** Write {@code password} to {@code file}, readable by its owner only (mode 0600); the file. */
+    private static Path passwordFile(final Path file, final String password) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, password);
+        return file;
     }
 
     /** {@code command} followed by {@code tls}: its certificate options. */
@@ -411,7 +506,12 @@ public final class LocalCluster implements Callable<Integer> {
             while (true) {
                 final List<MapInstance> instances = admin.listMapInstances("").getInstancesList();
                 final boolean allActive = !instances.isEmpty()
-                        && instances.stream().allMatch(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE);
+                        && instances.stream().allMatch(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE)
+                        && instances.stream()
+                                        .map(MapInstance::getRealm)
+                                        .collect(Collectors.toSet())
+                                        .size()
+                                == REALMS.size();
                 if (allActive || System.currentTimeMillis() > deadline) {
                     return instances;
                 }
@@ -427,7 +527,7 @@ public final class LocalCluster implements Callable<Integer> {
         // and the nodes together (one by one, the control plane would move each stopped node's
         // continents onto the next node to stop).
         final Map<Boolean, List<ScriptProcess>> byBots = children.stream()
-                .collect(Collectors.partitioningBy(child -> child.name().equals(BOTS)));
+                .collect(Collectors.partitioningBy(child -> child.name().startsWith(BOTS)));
         for (final List<ScriptProcess> group : List.of(byBots.get(true), byBots.get(false))) {
             final List<Boolean> wasAlive =
                     group.stream().map(ScriptProcess::isAlive).toList();
