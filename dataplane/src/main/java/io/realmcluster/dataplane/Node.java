@@ -260,7 +260,7 @@ public final class Node implements AutoCloseable {
                     () -> instances.load(arrivals::expects),
                     this::apply,
                     credentials);
-            final InviteBoard invites = new InviteBoard(sessions, System::currentTimeMillis);
+            final InviteBoard invites = new InviteBoard(sessions, store.realms(), System::currentTimeMillis);
             sessions.onWorldEntered(invites::retell);
             link.onInvites(invites::apply);
             link.start();

@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.net;
 
+import io.realmcluster.dataplane.store.RealmTable;
 import io.realmcluster.proto.v1.BattlegroundInvites;
 import io.realmcluster.proto.v1.BattlegroundMatch;
 import io.realmcluster.proto.v1.MatchSeat;
@@ -18,19 +19,22 @@ import java.util.function.LongSupplier;
  * (BATTLEGROUND_INVITE, with the seconds left), and that it is gone (INVITE_GONE) when it expires or
  * its match ends (or is forgotten) before the player entered. De-duplicated by match and character,
  * so a set sent again (a new link, another replica) tells nobody twice. A player not in the world
- * here when its invite comes is told when a later set comes while it is.
+ * here when its invite comes is told when a later set comes while it is. Players are named by their
+ * character key on this node (realm and id: two realms' characters share ids).
  */
 public final class InviteBoard {
     private final ClientSessions sessions;
+    private final RealmTable realms;
     private final LongSupplier clock;
     /** Invites told, by match id and character; what each player was last told of it. */
     private final Map<String, Told> told = new HashMap<>();
 
-    private record Told(long characterId, int battleground, boolean gone) {}
+    private record Told(long characterKey, int battleground, boolean gone) {}
 
-    /** {@code clock}: wall-clock milliseconds, against the invites' deadlines. */
-    public InviteBoard(final ClientSessions sessions, final LongSupplier clock) {
+    /** {@code realms}: the node's, to key seats' players; {@code clock}: wall-clock milliseconds, against the deadlines. */
+    public InviteBoard(final ClientSessions sessions, final RealmTable realms, final LongSupplier clock) {
         this.sessions = sessions;
+        this.realms = realms;
         this.clock = clock;
     }
 
@@ -38,14 +42,14 @@ public final class InviteBoard {
     private BattlegroundInvites latest = BattlegroundInvites.getDefaultInstance();
 
     /**
-     * {@code characterId} entered the world here (a login, perhaps after a disconnect): tell it of
-     * the invites it holds, again if an earlier session of it was told. Any thread.
+     * The character {@code characterKey} entered the world here (a login, perhaps after a disconnect):
+     * tell it of the invites it holds, again if an earlier session of it was told. Any thread.
      */
-    public synchronized void retell(final long characterId) {
-        told.values().removeIf(t -> t.characterId() == characterId && !t.gone());
+    public synchronized void retell(final long characterKey) {
+        told.values().removeIf(t -> t.characterKey() == characterKey && !t.gone());
         for (final BattlegroundMatch match : latest.getMatchesList()) {
             for (final MatchSeat seat : match.getSeatsList()) {
-                if (seat.getPlayer().getCharacterId() == characterId) {
+                if (keyOf(seat) == characterKey) {
                     apply(latest);
                     return;
                 }
@@ -60,7 +64,11 @@ public final class InviteBoard {
         final Set<String> present = new HashSet<>();
         for (final BattlegroundMatch match : invites.getMatchesList()) {
             for (final MatchSeat seat : match.getSeatsList()) {
-                final String key = key(match.getMatchId(), seat.getPlayer().getCharacterId());
+                final long characterKey = keyOf(seat);
+                if (characterKey < 0) {
+                    continue; // a realm this node holds no characters of: none of its players
+                }
+                final String key = key(match.getMatchId(), characterKey);
                 present.add(key);
                 final Told before = told.get(key);
                 final boolean ended = match.getState() == MatchState.MATCH_STATE_ENDED;
@@ -74,20 +82,18 @@ public final class InviteBoard {
                                         match.getBattlegroundValue(),
                                         secondsLeft,
                                         match.getMatchId()))) {
-                            told.put(
-                                    key,
-                                    new Told(seat.getPlayer().getCharacterId(), match.getBattlegroundValue(), false));
+                            told.put(key, new Told(characterKey, match.getBattlegroundValue(), false));
                         }
                     }
                 } else if (before != null && !before.gone() && settled(seat.getState())) {
                     // Answered (a decline is told by its answer) or entered: nothing more to tell of this invite.
-                    told.put(key, new Told(before.characterId(), before.battleground(), true));
+                    told.put(key, new Told(before.characterKey(), before.battleground(), true));
                 } else if (before != null && !before.gone() && gone(seat.getState(), ended)) {
                     tell(
                             seat,
                             session -> session.inviteGone(
                                     seat.getPlayer().getRealm(), match.getBattlegroundValue(), match.getMatchId()));
-                    told.put(key, new Told(before.characterId(), before.battleground(), true));
+                    told.put(key, new Told(before.characterKey(), before.battleground(), true));
                 }
             }
         }
@@ -98,7 +104,7 @@ public final class InviteBoard {
             }
             if (!entry.getValue().gone()) {
                 final ClientSession session =
-                        sessions.ofCharacter(entry.getValue().characterId());
+                        sessions.ofCharacter(entry.getValue().characterKey());
                 if (session != null) {
                     session.inviteGone(null, entry.getValue().battleground(), matchOf(entry.getKey()));
                 }
@@ -120,7 +126,7 @@ public final class InviteBoard {
     }
 
     private boolean tell(final MatchSeat seat, final Consumer<ClientSession> message) {
-        final ClientSession session = sessions.ofCharacter(seat.getPlayer().getCharacterId());
+        final ClientSession session = sessions.ofCharacter(keyOf(seat));
         if (session == null) {
             return false;
         }
@@ -128,8 +134,12 @@ public final class InviteBoard {
         return true;
     }
 
-    private static String key(final String matchId, final long characterId) {
-        return matchId + "#" + characterId;
+    private long keyOf(final MatchSeat seat) {
+        return realms.key(seat.getPlayer().getRealm(), seat.getPlayer().getCharacterId());
+    }
+
+    private static String key(final String matchId, final long characterKey) {
+        return matchId + "#" + characterKey;
     }
 
     private static String matchOf(final String key) {

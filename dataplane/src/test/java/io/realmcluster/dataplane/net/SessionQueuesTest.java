@@ -3,6 +3,7 @@ package io.realmcluster.dataplane.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
+import io.realmcluster.dataplane.store.RealmTable;
 import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.v1.AnswerInviteResponse;
@@ -76,8 +77,9 @@ class SessionQueuesTest {
                         .setBattleground(BattlegroundType.BATTLEGROUND_TYPE_WARSONG_GULCH)
                         .setState(matchState)
                         .addSeats(MatchSeat.newBuilder()
-                                .setPlayer(
-                                        QueuedPlayer.newBuilder().setRealm("").setCharacterId(EmbeddedPlayer.CHARACTER))
+                                .setPlayer(QueuedPlayer.newBuilder()
+                                        .setRealm("main")
+                                        .setCharacterId(EmbeddedPlayer.CHARACTER))
                                 .setState(state)
                                 .setInviteDeadlineUnixMs(NOW + 80_000)))
                 .build();
@@ -90,7 +92,7 @@ class SessionQueuesTest {
         final Desk desk = new Desk();
         try (EmbeddedPlayer player = new EmbeddedPlayer(desk)) {
             player.written();
-            final InviteBoard board = new InviteBoard(player.sessions, () -> NOW);
+            final InviteBoard board = new InviteBoard(player.sessions, RealmTable.everyRealm(), () -> NOW);
             final BattlegroundInvites invited = invites(SeatState.SEAT_STATE_INVITED, MatchState.MATCH_STATE_RUNNING);
             board.apply(invited);
             List<byte[]> out = player.written();
