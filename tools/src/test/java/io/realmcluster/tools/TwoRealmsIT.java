@@ -107,7 +107,11 @@ class TwoRealmsIT {
             assertThat(node.getNode().getRealmsList())
                     .as("a node with a shared database holds every realm: it names none")
                     .isEmpty();
-            assertThat(admin.getNode("second-only").getNode().getRealmsList()).containsExactly("second");
+            // The third node starts beside the others: wait for its registration, not only for theirs.
+            final NodeStatus secondOnly = await().atMost(DEADLINE)
+                    .ignoreExceptions()
+                    .until(() -> admin.getNode("second-only"), status -> true);
+            assertThat(secondOnly.getNode().getRealmsList()).containsExactly("second");
             stormwind = admin.listMapInstances("continents").getInstancesList().stream()
                     .filter(i -> i.getRealm().equals("main") && i.getMapId() == 0)
                     .findFirst()
