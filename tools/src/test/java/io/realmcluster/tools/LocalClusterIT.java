@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class LocalClusterIT {
     private static final Path HOME =
             Path.of(System.getProperty("realm.home", "..")).toAbsolutePath().normalize();
-    private static final Duration UP_DEADLINE = Duration.ofSeconds(120);
+    private static final Duration UP_DEADLINE = Duration.ofSeconds(240);
 
     /** How an operator stops it: a service manager's SIGTERM to the launcher, or Ctrl-C in its terminal. */
     enum Stop {

@@ -61,7 +61,7 @@ import picocli.CommandLine.Option;
             "Data (etcd, PostgreSQL) and logs live under the run directory and survive restarts."
         })
 public final class LocalCluster implements Callable<Integer> {
-    private static final long READY_DEADLINE_MS = 60_000;
+    private static final long READY_DEADLINE_MS = 120_000;
     private static final String BOTS = "bots";
     /** The realms the local cluster serves, one battlegroup: each its own database. */
     private static final List<String> REALMS = List.of("main", "second");
