@@ -47,6 +47,11 @@ final class BotBattleground {
     static final long REST_MIN_NANOS = TimeUnit.SECONDS.toNanos(20);
 
     static final long REST_SPREAD_NANOS = TimeUnit.SECONDS.toNanos(40);
+    /**
+     * A bot queued this long without an invite joins its queues again (idempotent for a ticket still
+     * there): a ticket can be gone without a word to the player (away too long, a proposal put back).
+     */
+    static final long REQUEUE_AFTER_NANOS = TimeUnit.MINUTES.toNanos(5);
     /** An accepted invite whose entry did not take the bot onto the battleground's map within this is given up. */
     static final long ENTRY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** How long an Arathi Basin bot holds a base before it goes for another. */
@@ -283,6 +288,7 @@ final class BotBattleground {
             expired++;
             matchId = null;
             step(queues != 0 ? Step.QUEUED : Step.RESTING, now, "invite " + match + " gone");
+            nextAt = step == Step.QUEUED ? now + REQUEUE_AFTER_NANOS : nextAt;
         }
     }
 
@@ -305,6 +311,11 @@ final class BotBattleground {
         switch (step) {
             case RESTING -> {
                 if (inWorld && level > 0 && nextAt != Long.MIN_VALUE && now - nextAt >= 0) {
+                    queueAll(now);
+                }
+            }
+            case QUEUED -> {
+                if (now - nextAt >= 0) {
                     queueAll(now);
                 }
             }
@@ -347,6 +358,7 @@ final class BotBattleground {
         }
         queues = fits;
         step(Step.QUEUED, now, "joined " + Integer.bitCount(fits) + " queues");
+        nextAt = now + REQUEUE_AFTER_NANOS;
     }
 
     private void answer(final long now) {
@@ -355,6 +367,7 @@ final class BotBattleground {
             declined++;
             matchId = null;
             step(queues != 0 ? Step.QUEUED : Step.RESTING, now, "declined");
+            nextAt = step == Step.QUEUED ? now + REQUEUE_AFTER_NANOS : nextAt;
             return;
         }
         accepted++;

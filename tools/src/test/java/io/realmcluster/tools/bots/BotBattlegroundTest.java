@@ -150,6 +150,18 @@ class BotBattlegroundTest {
     }
 
     @Test
+    void aBotQueuedLongWithoutAnInviteJoinsAgain() {
+        final BotBattleground one = new BotBattleground("Q", true, actions, new SplittableRandom(1));
+        final long t = queued(one, 15);
+        assertThat(actions.sent).containsExactly("join 1");
+        one.tick(t + BotBattleground.REQUEUE_AFTER_NANOS - 1);
+        assertThat(actions.sent).hasSize(1);
+        one.tick(t + BotBattleground.REQUEUE_AFTER_NANOS);
+        assertThat(actions.sent).containsExactly("join 1", "join 1");
+        assertThat(one.step()).isEqualTo(Step.QUEUED);
+    }
+
+    @Test
     void everyQueueRefusedMeansARest() {
         final BotBattleground one = new BotBattleground("R", true, actions, new SplittableRandom(1));
         final long t = queued(one, 20);
