@@ -1,6 +1,7 @@
 package io.realmcluster.bench;
 
 import io.realmcluster.bench.battleground.AlteracBench;
+import io.realmcluster.bench.battleground.BattlegroundEntryBench;
 import io.realmcluster.bench.battleground.MatchmakerBench;
 import io.realmcluster.bench.drain.DrainBench;
 import io.realmcluster.bench.failover.FailoverBench;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Command;
             ClientTlsBench.class,
             LoginBench.class,
             MatchmakerBench.class,
-            AlteracBench.class
+            AlteracBench.class,
+            BattlegroundEntryBench.class
         })
 public final class BenchMain implements Runnable {
     public static void main(final String[] args) {
@@ -41,6 +43,7 @@ public final class BenchMain implements Runnable {
     public void run() {
         throw new picocli.CommandLine.ParameterException(
                 new picocli.CommandLine(this),
-                "missing benchmark: failover, tick, ingress, bots, saves, transfer, drain, tls, logins, matchmaker or alterac");
+                "missing benchmark: failover, tick, ingress, bots, saves, transfer, drain, tls, logins, matchmaker, alterac or "
+                        + "battleground-entry");
     }
 }

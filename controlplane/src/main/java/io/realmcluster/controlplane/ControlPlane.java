@@ -350,7 +350,7 @@ public final class ControlPlane implements AutoCloseable {
         final AccountStore accounts =
                 new AccountStore(databases.accounts(), new PasswordHasher(settings.passwordIterations()));
         loginGuard = new LoginGuard(settings.limits(), Clock.systemUTC(), metrics);
-        final CharacterRoster characters = new CharacterRoster(databases);
+        final CharacterRoster characters = new CharacterRoster(databases, settings.newCharacterLevel());
         final StringBuilder where = new StringBuilder();
         databases
                 .byDatabase()

@@ -65,7 +65,8 @@ public record ControlPlaneConfig(
      * Settings of accounts and login; {@code dbUrl} (the accounts database, and the database of every
      * realm without its own) null when the replica runs without a database, {@code dbCa} (the database
      * servers' CA, for {@code sslmode=verify-full}) null to connect as the URLs say; {@code
-     * realmDatabases} the realms with a database of their own ({@code --realm-db}).
+     * realmDatabases} the realms with a database of their own ({@code --realm-db}); {@code
+     * newCharacterLevel} the level characters are created at (1; higher only for development).
      */
     public record Login(
             String dbUrl,
@@ -76,7 +77,11 @@ public record ControlPlaneConfig(
             int passwordIterations,
             LoginLimits limits,
             Path dbCa,
-            Map<String, RealmDatabase> realmDatabases) {
+            Map<String, RealmDatabase> realmDatabases,
+            int newCharacterLevel) {
+
+        /** The highest level a character can have. */
+        public static final int MAX_LEVEL = 60;
 
         public Login {
             if (tokenTtl.isNegative() || tokenTtl.isZero()) {
@@ -91,6 +96,49 @@ public record ControlPlaneConfig(
             if (dbUrl == null && !realmDatabases.isEmpty()) {
                 throw new IllegalArgumentException("--realm-db needs --db-url: the accounts database");
             }
+            if (newCharacterLevel < 1 || newCharacterLevel > MAX_LEVEL) {
+                throw new IllegalArgumentException(
+                        "--new-character-level must be 1 to " + MAX_LEVEL + ", got " + newCharacterLevel);
+            }
+        }
+
+        /** New characters at level 1. */
+        public Login(
+                final String dbUrl,
+                final DatabaseCredentials credentials,
+                final TokenSigner tokenSigner,
+                final Duration tokenTtl,
+                final boolean allowRegistration,
+                final int passwordIterations,
+                final LoginLimits limits,
+                final Path dbCa,
+                final Map<String, RealmDatabase> realmDatabases) {
+            this(
+                    dbUrl,
+                    credentials,
+                    tokenSigner,
+                    tokenTtl,
+                    allowRegistration,
+                    passwordIterations,
+                    limits,
+                    dbCa,
+                    realmDatabases,
+                    1);
+        }
+
+        /** The same with new characters created at {@code level}. */
+        public Login withNewCharacterLevel(final int level) {
+            return new Login(
+                    dbUrl,
+                    credentials,
+                    tokenSigner,
+                    tokenTtl,
+                    allowRegistration,
+                    passwordIterations,
+                    limits,
+                    dbCa,
+                    realmDatabases,
+                    level);
         }
 
         /** Every realm in the {@code dbUrl} database. */
@@ -126,7 +174,8 @@ public record ControlPlaneConfig(
                     passwordIterations,
                     limits,
                     dbCa,
-                    Map.copyOf(databases));
+                    Map.copyOf(databases),
+                    newCharacterLevel);
         }
 
         /** The same with the default {@link LoginLimits}. */

@@ -178,15 +178,16 @@ public final class ControlPlaneMain implements Callable<Integer> {
             return ControlPlaneConfig.Login.disabled();
         }
         return new ControlPlaneConfig.Login(
-                login.dbUrl(),
-                DatabaseCredentials.from(System.getenv(), login.dbPasswordFile()),
-                TokenKeyFiles.loadSigner(login.tokenKeyFile()),
-                Duration.ofSeconds(login.tokenTtlSeconds()),
-                login.allowRegistration(),
-                login.passwordIterations(),
-                login.limits(),
-                login.dbCa(),
-                own);
+                        login.dbUrl(),
+                        DatabaseCredentials.from(System.getenv(), login.dbPasswordFile()),
+                        TokenKeyFiles.loadSigner(login.tokenKeyFile()),
+                        Duration.ofSeconds(login.tokenTtlSeconds()),
+                        login.allowRegistration(),
+                        login.passwordIterations(),
+                        login.limits(),
+                        login.dbCa(),
+                        own)
+                .withNewCharacterLevel(login.newCharacterLevel());
     }
 
     public static void main(final String[] args) {

@@ -32,6 +32,8 @@ class LocalClusterIT {
     private static final Path HOME =
             Path.of(System.getProperty("realm.home", "..")).toAbsolutePath().normalize();
     private static final Duration UP_DEADLINE = Duration.ofSeconds(240);
+    /** Bots queue within 15 s of entering the world; invites go out on the leader's next pass. */
+    private static final Duration MATCH_DEADLINE = Duration.ofSeconds(180);
 
     /** How an operator stops it: a service manager's SIGTERM to the launcher, or Ctrl-C in its terminal. */
     enum Stop {
@@ -69,6 +71,13 @@ class LocalClusterIT {
                     .as("both realms' continents placed, the battlegroup set, bots of both realms in the world")
                     .contains("main.0", "second.0", "second.1", "battlegroup vanilla")
                     .containsPattern("players per realm: main [1-9][0-9]*, second [1-9][0-9]*");
+            // Level 60 bots, half of them queueing: 4 Alliance and 4 Horde, from both realms, fill Warsong Gulch's
+            // minimum.
+            cluster.awaitOutput("popped: Warsong Gulch 60", MATCH_DEADLINE);
+            assertThat(cluster.output())
+                    .as("a match of bots of both realms popped")
+                    .containsPattern(
+                            "match \\S+ popped: Warsong Gulch 60, players main [1-9][0-9]*, second [1-9][0-9]*");
             final List<ProcessHandle> started = cluster.descendants();
             assertThat(started).hasSizeGreaterThanOrEqualTo(5);
 
@@ -127,6 +136,7 @@ class LocalClusterIT {
                     .isEqualTo(stop.exitStatus);
             assertThat(cluster.output())
                     .contains("local-cluster: stopped")
+                    .containsPattern("battleground matches seen: [1-9][0-9]* popped")
                     .as("the bots logged out before their nodes stopped")
                     .contains("disconnects: none unexpected")
                     .as("etcd outlived the control plane")

@@ -42,15 +42,31 @@ public final class CharacterRoster {
             8, new Race("troll", 1, -618.52f, -4251.67f, 38.72f, Set.of(1, 3, 4, 5, 7, 8))); // Valley of Trials
 
     private final Function<String, Database> databases;
+    private final int newLevel;
 
     /** Characters of every realm in {@code database}. */
     public CharacterRoster(final Database database) {
-        this.databases = realm -> database;
+        this(realm -> database, 1);
     }
 
     /** Characters of each realm in that realm's database. */
     public CharacterRoster(final RealmDatabases databases) {
-        this.databases = databases::of;
+        this(databases::of, 1);
+    }
+
+    /** Characters of each realm in that realm's database, created at level {@code newLevel}. */
+    public CharacterRoster(final RealmDatabases databases, final int newLevel) {
+        this(databases::of, newLevel);
+    }
+
+    /** Characters of every realm in {@code database}, created at level {@code newLevel}. */
+    public CharacterRoster(final Database database, final int newLevel) {
+        this(realm -> database, newLevel);
+    }
+
+    private CharacterRoster(final Function<String, Database> databases, final int newLevel) {
+        this.databases = databases;
+        this.newLevel = newLevel;
     }
 
     /** Create a character; INVALID_ARGUMENT for a bad name, race or class, ALREADY_EXISTS for a taken name. */
@@ -81,8 +97,8 @@ public final class CharacterRoster {
         final Database database = databases.apply(realm);
         try (Connection connection = database.connection();
                 PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO character (account_id, realm, name, race, class, map_id, x, y, z) "
-                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING character_id")) {
+                        "INSERT INTO character (account_id, realm, name, race, class, map_id, x, y, z, level) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING character_id")) {
             insert.setLong(1, accountId);
             insert.setString(2, realm);
             insert.setString(3, name);
@@ -92,6 +108,7 @@ public final class CharacterRoster {
             insert.setFloat(7, chosen.x());
             insert.setFloat(8, chosen.y());
             insert.setFloat(9, chosen.z());
+            insert.setInt(10, newLevel);
             try (ResultSet row = insert.executeQuery()) {
                 row.next();
                 return Character.newBuilder()
@@ -101,7 +118,7 @@ public final class CharacterRoster {
                         .setName(name)
                         .setRace(race)
                         .setClass_(characterClass)
-                        .setLevel(1)
+                        .setLevel(newLevel)
                         .setMapId(chosen.mapId())
                         .build();
             }

@@ -71,6 +71,15 @@ public final class LoginOptions {
             description = "Accounts one client address may register an hour (default: ${DEFAULT-VALUE}).")
     double registrationsPerIp;
 
+    @Option(
+            names = "--new-character-level",
+            paramLabel = "LEVEL",
+            defaultValue = "1",
+            description = "Level new characters start at (default: ${DEFAULT-VALUE}); for development and the local "
+                    + "cluster, whose bots must be level 10 to 60 to queue for battlegrounds. Existing characters keep "
+                    + "theirs.")
+    int newCharacterLevel;
+
     public String dbUrl() {
         return dbUrl;
     }
@@ -89,6 +98,10 @@ public final class LoginOptions {
 
     public long tokenTtlSeconds() {
         return tokenTtlSeconds;
+    }
+
+    public int newCharacterLevel() {
+        return newCharacterLevel;
     }
 
     public boolean allowRegistration() {

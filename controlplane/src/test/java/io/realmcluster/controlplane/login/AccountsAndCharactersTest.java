@@ -123,6 +123,15 @@ class AccountsAndCharactersTest {
     }
 
     @Test
+    void aRosterForDevelopmentCreatesCharactersAtItsLevel() throws SQLException {
+        final long account = accounts.create(unique("Saurfang"), "kor-kron-1").getAccountId();
+        final Character veteran = new CharacterRoster(database, 60).create(account, "main", "Varianlevel", 1, 1);
+        assertThat(veteran.getLevel()).isEqualTo(60);
+        assertThat(row("SELECT level FROM character WHERE character_id = " + veteran.getCharacterId()))
+                .containsExactly("60");
+    }
+
+    @Test
     void badNamesRacesAndClassesAreRefusedWithTheValue() {
         final long account = accounts.create(unique("Varok"), "saurfang-1").getAccountId();
         assertStatus(

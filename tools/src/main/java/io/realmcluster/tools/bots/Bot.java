@@ -51,6 +51,9 @@ final class Bot {
     final String character;
     final BotLoop loop;
     final BotPlay play;
+    /** Its battleground life: queues, invites, the objective. */
+    final BotBattleground battleground;
+
     private final BotFleet fleet;
     private final BotConnections connections;
     private final BotMessages messages;
@@ -89,6 +92,32 @@ final class Bot {
             final float spreadYards,
             final boolean dungeonGoer,
             final long stayNanos) {
+        this(
+                index,
+                account,
+                password,
+                character,
+                loop,
+                fleet,
+                chatEveryNanos,
+                spreadYards,
+                dungeonGoer,
+                stayNanos,
+                false);
+    }
+
+    Bot(
+            final int index,
+            final String account,
+            final String password,
+            final String character,
+            final BotLoop loop,
+            final BotFleet fleet,
+            final long chatEveryNanos,
+            final float spreadYards,
+            final boolean dungeonGoer,
+            final long stayNanos,
+            final boolean battlegroundGoer) {
         this.index = index;
         this.account = account;
         this.password = password;
@@ -98,7 +127,50 @@ final class Bot {
         this.connections = new BotConnections(this, loop);
         this.play =
                 new BotPlay(character, loop, fleet, connections, chatEveryNanos, spreadYards, dungeonGoer, stayNanos);
+        this.battleground = new BotBattleground(character, battlegroundGoer, new BattlegroundActions(), loop.random);
         this.messages = new BotMessages(this, play, loop, fleet);
+    }
+
+    /** The battleground machine's sends go on the bot's own connection, in the world only. */
+    private final class BattlegroundActions implements BotBattleground.Actions {
+        @Override
+        public void join(final int battleground) {
+            if (sendable()) {
+                connections.send(
+                        ClientMessages.queueRequest(loop.out, LENGTH_PREFIX, ClientProtocol.QUEUE_JOIN, battleground),
+                        true);
+            }
+        }
+
+        @Override
+        public void leave(final int battleground) {
+            if (sendable()) {
+                connections.send(
+                        ClientMessages.queueRequest(loop.out, LENGTH_PREFIX, ClientProtocol.QUEUE_LEAVE, battleground),
+                        true);
+            }
+        }
+
+        @Override
+        public void answer(final String matchId, final boolean accept) {
+            if (sendable()) {
+                connections.send(ClientMessages.inviteAnswer(loop.out, LENGTH_PREFIX, matchId, accept), true);
+            }
+        }
+
+        @Override
+        public void goal(final float x, final float y, final float radius) {
+            play.goal(x, y, radius);
+        }
+
+        @Override
+        public boolean atGoal() {
+            return play.atGoal();
+        }
+
+        private boolean sendable() {
+            return state == State.IN_WORLD && connections.ownActive();
+        }
     }
 
     /**
@@ -119,6 +191,7 @@ final class Bot {
         }
         if (from == State.IN_WORLD) {
             play.leftWorld();
+            battleground.leftWorld();
         }
         if (next == State.IN_WORLD || next == State.LOGGING_OUT || next == State.DONE) {
             phaseStartedNanos = 0;
@@ -385,6 +458,7 @@ final class Bot {
             }
             case IN_WORLD -> {
                 connections.retireIfDue(now);
+                battleground.tick(now);
                 play.step(now);
             }
             default -> {}
@@ -422,6 +496,11 @@ final class Bot {
         }
         play.entered(entity, mapId, ex, ey, ez, eo, visibilityDistance, !enteredWorld, now);
         transition(State.IN_WORLD, "entered map " + mapId);
+        battleground.enteredWorld(mapId, now);
+        final long acceptToWorld = battleground.takeAcceptToWorld();
+        if (acceptToWorld >= 0) {
+            loop.acceptToBattleground.recordValue(acceptToWorld / 1000);
+        }
         if (fleet.movesOverUdp()) {
             connections.openDatagrams();
         }

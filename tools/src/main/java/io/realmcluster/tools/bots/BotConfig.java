@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param movesOverUdp      moves as UDP datagrams once in the world, or over TCP
  * @param nodeTlsCa         the realm's CA certificate (PEM): bots speak TLS to nodes and verify that the node's
  *                          certificate is the CA's and names the address dialed; null: plaintext
+ * @param battlegroundShare the share of bots (0 to 1) that queue for the battlegrounds their level fits,
+ *                          accept (or decline a few) invites, play the objective, and queue again after a rest
  */
 public record BotConfig(
         List<HostPort> controlPlanes,
@@ -45,7 +47,8 @@ public record BotConfig(
         Duration dungeonStay,
         String accountsPassword,
         boolean movesOverUdp,
-        Path nodeTlsCa) {
+        Path nodeTlsCa,
+        double battlegroundShare) {
     /** Bots spread over {@link #DEFAULT_SPREAD_YARDS}, a start zone. */
     public static final float DEFAULT_SPREAD_YARDS = 150f;
 
@@ -95,7 +98,8 @@ public record BotConfig(
                 Duration.ofSeconds(20),
                 null,
                 false,
-                null);
+                null,
+                0);
     }
 
     /** The same bots, with {@code share} of them going through portals and staying {@code stay} on each map. */
@@ -114,7 +118,8 @@ public record BotConfig(
                 stay,
                 accountsPassword,
                 movesOverUdp,
-                nodeTlsCa);
+                nodeTlsCa,
+                battlegroundShare);
     }
 
     /** The same bots, logging in to existing accounts and characters with {@code password} instead of registering. */
@@ -133,7 +138,8 @@ public record BotConfig(
                 dungeonStay,
                 Objects.requireNonNull(password, "password"),
                 movesOverUdp,
-                nodeTlsCa);
+                nodeTlsCa,
+                battlegroundShare);
     }
 
     /**
@@ -155,7 +161,8 @@ public record BotConfig(
                 dungeonStay,
                 accountsPassword,
                 udp,
-                nodeTlsCa);
+                nodeTlsCa,
+                battlegroundShare);
     }
 
     /** The same bots, speaking TLS to nodes and trusting the realm's CA in {@code ca} (null: plaintext). */
@@ -174,7 +181,28 @@ public record BotConfig(
                 dungeonStay,
                 accountsPassword,
                 movesOverUdp,
-                ca);
+                ca,
+                battlegroundShare);
+    }
+
+    /** The same bots, {@code share} of them (0 to 1) queueing for battlegrounds and playing them. */
+    public BotConfig withBattlegrounds(final double share) {
+        return new BotConfig(
+                controlPlanes,
+                count,
+                duration,
+                realm,
+                namePrefix,
+                loginConcurrency,
+                ioThreads,
+                chatEvery,
+                spreadYards,
+                dungeonShare,
+                dungeonStay,
+                accountsPassword,
+                movesOverUdp,
+                nodeTlsCa,
+                share);
     }
 
     @Override
@@ -208,6 +236,9 @@ public record BotConfig(
         }
         if (!(dungeonShare >= 0 && dungeonShare <= 1)) {
             throw new IllegalArgumentException("dungeon share must be 0 to 1, got " + dungeonShare);
+        }
+        if (!(battlegroundShare >= 0 && battlegroundShare <= 1)) {
+            throw new IllegalArgumentException("battleground share must be 0 to 1, got " + battlegroundShare);
         }
         Objects.requireNonNull(dungeonStay, "dungeonStay");
         if (dungeonStay.isNegative()) {

@@ -173,7 +173,8 @@ public final class BotFleet {
                         chatEveryNanos,
                         config.spreadYards(),
                         goesThroughPortals(i, config.dungeonShare()),
-                        config.dungeonStay().toNanos());
+                        config.dungeonStay().toNanos(),
+                        goesThroughPortals(i, config.battlegroundShare()));
                 loop.bots.add(bot);
                 bots.add(bot);
             }
@@ -380,11 +381,13 @@ public final class BotFleet {
         final Histogram latency = new Histogram(3);
         final Histogram gaps = new Histogram(3);
         final Histogram toWorld = new Histogram(3);
+        final Histogram toBattleground = new Histogram(3);
         final LongHashSet players = new LongHashSet();
         for (final BotLoop loop : loops) {
             latency.add(loop.latency);
             gaps.add(loop.redirectGaps);
             toWorld.add(loop.loginToWorld);
+            toBattleground.add(loop.acceptToBattleground);
             players.addAll(loop.playersSeen);
         }
         int enteredWorld = 0;
@@ -400,7 +403,9 @@ public final class BotFleet {
         long instancesEntered = 0;
         long portalsRefused = 0;
         final Map<String, Long> stateEntries = new TreeMap<>();
+        BotReport.Battlegrounds battlegrounds = BotReport.Battlegrounds.none(config.battlegroundShare());
         for (final Bot bot : bots) {
+            battlegrounds = battlegrounds.plus(bot.battleground);
             for (final Bot.State state : Bot.State.values()) {
                 if (bot.entries(state) > 0) {
                     stateEntries.merge(state.name().toLowerCase(Locale.ROOT), (long) bot.entries(state), Long::sum);
@@ -459,7 +464,11 @@ public final class BotFleet {
                 failureDetails,
                 loginSeconds,
                 worldSeconds,
-                stateEntries);
+                stateEntries,
+                battlegrounds.withAcceptToWorld(
+                        toBattleground.getTotalCount() == 0 ? 0 : toBattleground.getValueAtPercentile(50),
+                        toBattleground.getTotalCount() == 0 ? 0 : toBattleground.getValueAtPercentile(99),
+                        toBattleground.getMaxValue()));
     }
 
     /**

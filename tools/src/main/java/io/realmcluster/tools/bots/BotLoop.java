@@ -41,6 +41,8 @@ final class BotLoop {
     final Histogram loginToWorld = new Histogram(3);
     /** Per redirect, microseconds from the last SELF_STATE on the old node to the first on the new one. */
     final Histogram redirectGaps = new Histogram(3);
+    /** Per entry into a battleground, microseconds from the bot's INVITE_ACCEPT to its WORLD_ENTERED there. */
+    final Histogram acceptToBattleground = new Histogram(3);
     /** Players any bot of this loop saw, its own bots included. */
     final LongHashSet playersSeen = new LongHashSet();
     /** Frames are encoded here (body at offset 2) before they are copied into a Netty buffer. */

@@ -82,6 +82,7 @@ final class BotMessages implements ServerMessages.Handler {
             final long selfMoney,
             final long selfExperience) {
         play.selfState(ackedSequence, sx, sy, sz, selfHealth, selfMoney, selfExperience);
+        bot.battleground.level(level);
     }
 
     @Override
@@ -132,6 +133,26 @@ final class BotMessages implements ServerMessages.Handler {
     @Override
     public void disconnect(final DisconnectReason reason, final String text) {
         bot.disconnect(reason, text);
+    }
+
+    @Override
+    public void queueRefused(final int battleground, final String reason) {
+        bot.battleground.refused(battleground, reason, System.nanoTime());
+    }
+
+    @Override
+    public void battlegroundInvite(final int battleground, final int secondsLeft, final String matchId) {
+        bot.battleground.invited(battleground, secondsLeft, matchId, System.nanoTime());
+    }
+
+    @Override
+    public void inviteGone(final int battleground, final String matchId) {
+        bot.battleground.inviteGone(battleground, matchId, System.nanoTime());
+    }
+
+    @Override
+    public void inviteAccepted(final int battleground, final int team, final String matchId) {
+        bot.battleground.inviteAccepted(battleground, team, matchId);
     }
 
     @Override

@@ -100,6 +100,12 @@ final class BotPlay {
     private Portals.Portal portalGoal;
     private long portalAfterNanos;
     private long portalWaitSinceNanos;
+    /** A battleground's objective: the bot walks there and stays within the radius, fighting what comes. */
+    private boolean goalSet;
+
+    private float goalX;
+    private float goalY;
+    private float goalRadius;
 
     boolean sawOthers;
     long kills;
@@ -167,6 +173,7 @@ final class BotPlay {
         portalsHere = Portals.on(mapId);
         portalGoal = null;
         portalWaitSinceNanos = 0;
+        goalSet = false;
         // Off to a dungeon at once on first entering the world; after a stay on every map since.
         portalAfterNanos = firstEntry ? now : now + stayNanos;
         if (Portals.entryPoint(mapId).isPresent()) {
@@ -210,7 +217,9 @@ final class BotPlay {
             nodePositionKnown = false;
         }
 
-        if (portalsHere.length > 0 && dungeonGoer && now - portalAfterNanos >= 0) {
+        if (goalSet) {
+            towardGoal(now, step);
+        } else if (portalsHere.length > 0 && dungeonGoer && now - portalAfterNanos >= 0) {
             if (!towardPortal(now, step)) {
                 // In the portal, frozen until the node redirects: no moves to send.
                 connections.flush();
@@ -341,6 +350,37 @@ final class BotPlay {
         x += dx / d * move;
         y += dy / d * move;
         return true;
+    }
+
+    /** Walk to (x, y) and stay within {@code radius} of it, fighting what comes there. */
+    void goal(final float x, final float y, final float radius) {
+        goalSet = true;
+        goalX = x;
+        goalY = y;
+        goalRadius = radius;
+        spawnX = x;
+        spawnY = y;
+        targetId = 0;
+    }
+
+    /** Whether the bot has a goal and stands within its radius. */
+    boolean atGoal() {
+        return goalSet && (goalX - x) * (goalX - x) + (goalY - y) * (goalY - y) <= goalRadius * goalRadius;
+    }
+
+    /** Straight to the goal; once there, fight or wander around it as around a home. */
+    private void towardGoal(final long now, final float step) {
+        if (atGoal()) {
+            fightOrWander(now, step);
+            return;
+        }
+        final float dx = goalX - x;
+        final float dy = goalY - y;
+        final float d = (float) Math.sqrt(dx * dx + dy * dy);
+        heading = (float) Math.atan2(dy, dx);
+        final float move = Math.min(step, d);
+        x += dx / d * move;
+        y += dy / d * move;
     }
 
     private void wander(final long now, final float step) {

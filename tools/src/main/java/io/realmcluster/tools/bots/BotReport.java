@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  *                              one: what the player spends on a loading screen, plus one update interval
  * @param stateEntries          how often the bots entered each state of their life (connecting, handshake,
  *                              entering, in_world, redirecting, logging_out, done), all bots summed
+ * @param battlegrounds         what the battleground bots did: queues, invites and their answers, entries, matches
  */
 public record BotReport(
         int count,
@@ -63,7 +64,99 @@ public record BotReport(
         Map<String, String> failureExamples,
         double loginSeconds,
         double worldSeconds,
-        Map<String, Long> stateEntries) {
+        Map<String, Long> stateEntries,
+        Battlegrounds battlegrounds) {
+    /**
+     * The battleground bots' counts, all bots summed; the time from an accept to the battleground's
+     * world in microseconds, per entry.
+     */
+    public record Battlegrounds(
+            double share,
+            long queued,
+            long refused,
+            long invites,
+            long accepted,
+            long declined,
+            long declinedBusy,
+            long expired,
+            long entered,
+            long entriesMissing,
+            long matchesFinished,
+            long won,
+            long acceptToWorldP50Micros,
+            long acceptToWorldP99Micros,
+            long acceptToWorldMaxMicros) {
+        /** Nothing yet, for bots of which {@code share} play battlegrounds. */
+        public static Battlegrounds none(final double share) {
+            return new Battlegrounds(share, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+
+        Battlegrounds plus(final BotBattleground bot) {
+            return new Battlegrounds(
+                    share,
+                    queued + bot.queued,
+                    refused + bot.refused,
+                    invites + bot.invites,
+                    accepted + bot.accepted,
+                    declined + bot.declined,
+                    declinedBusy + bot.declinedBusy,
+                    expired + bot.expired,
+                    entered + bot.entered,
+                    entriesMissing + bot.entriesMissing,
+                    matchesFinished + bot.matchesFinished,
+                    won + bot.won,
+                    acceptToWorldP50Micros,
+                    acceptToWorldP99Micros,
+                    acceptToWorldMaxMicros);
+        }
+
+        Battlegrounds withAcceptToWorld(final long p50, final long p99, final long max) {
+            return new Battlegrounds(
+                    share,
+                    queued,
+                    refused,
+                    invites,
+                    accepted,
+                    declined,
+                    declinedBusy,
+                    expired,
+                    entered,
+                    entriesMissing,
+                    matchesFinished,
+                    won,
+                    p50,
+                    p99,
+                    max);
+        }
+
+        /** The summary line, or null when no bot plays battlegrounds. */
+        String line() {
+            if (share == 0 && queued == 0) {
+                return null;
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "bots: battlegrounds: %,d queued (%,d refused), %,d invites: %,d accepted, %,d declined "
+                            + "(%,d more while busy), %,d expired; %,d entered (%,d accepts without an entry), "
+                            + "%,d matches finished, %,d won; accept to the battleground's world %s",
+                    queued,
+                    refused,
+                    invites,
+                    accepted,
+                    declined,
+                    declinedBusy,
+                    expired,
+                    entered,
+                    entriesMissing,
+                    matchesFinished,
+                    won,
+                    entered == 0
+                            ? "not measured"
+                            : "p50 " + millis(acceptToWorldP50Micros) + ", p99 " + millis(acceptToWorldP99Micros)
+                                    + ", max " + millis(acceptToWorldMaxMicros));
+        }
+    }
+
     public BotReport {
         disconnects = Map.copyOf(disconnects);
         unexpectedDisconnects = Map.copyOf(unexpectedDisconnects);
@@ -153,6 +246,10 @@ public record BotReport(
                     millis(redirectGapP99Micros),
                     millis(redirectGapMaxMicros)));
         }
+        final String battlegroundLine = battlegrounds.line();
+        if (battlegroundLine != null) {
+            lines.add(battlegroundLine);
+        }
         final List<String> errors = new ArrayList<>();
         if (protocolErrors > 0) {
             errors.add(protocolErrors + " protocol errors (" + counts(protocolErrorsByKind) + ")");
@@ -208,6 +305,16 @@ public record BotReport(
         map(json, "failures", failures);
         map(json, "failure_examples", failureExamples);
         map(json, "state_entries", stateEntries);
+        field(json, "battleground_queued", battlegrounds.queued());
+        field(json, "battleground_invites", battlegrounds.invites());
+        field(json, "battleground_accepted", battlegrounds.accepted());
+        field(json, "battleground_declined", battlegrounds.declined());
+        field(json, "battleground_expired", battlegrounds.expired());
+        field(json, "battleground_entered", battlegrounds.entered());
+        field(json, "battleground_matches_finished", battlegrounds.matchesFinished());
+        field(json, "battleground_won", battlegrounds.won());
+        field(json, "battleground_accept_to_world_p50_micros", battlegrounds.acceptToWorldP50Micros());
+        field(json, "battleground_accept_to_world_p99_micros", battlegrounds.acceptToWorldP99Micros());
         json.setLength(json.length() - 1);
         return json.append('}').toString();
     }

@@ -140,6 +140,16 @@ public final class BotsMain implements Callable<Integer> {
     long dungeonStaySeconds;
 
     @Option(
+            names = "--battleground-share",
+            paramLabel = "SHARE",
+            defaultValue = "0",
+            description = "Share of bots (0 to 1) that queue for the battlegrounds their level fits (up to three), "
+                    + "accept invites after a few seconds (declining a few), play the objective and queue again "
+                    + "(default: ${DEFAULT-VALUE}); their characters must be level 10 or more (the control plane's "
+                    + "--new-character-level).")
+    double battlegroundShare;
+
+    @Option(
             names = "--udp-moves",
             description =
                     "Send moves as UDP datagrams once in the world (the node binds each session's UDP to its cookie); "
@@ -228,6 +238,7 @@ public final class BotsMain implements Callable<Integer> {
                             Duration.ofSeconds(chatEverySeconds),
                             spreadYards)
                     .withDungeons(dungeonShare, Duration.ofSeconds(dungeonStaySeconds))
+                    .withBattlegrounds(battlegroundShare)
                     .withMovesOverUdp(udpMoves)
                     .withNodeTls(nodeTls());
             if (accountsPasswordFile == null) {

@@ -112,6 +112,24 @@ public final class LocalCluster implements Callable<Integer> {
                             + "back out (default: ${DEFAULT-VALUE}).")
     double dungeonShare;
 
+    @Option(
+            names = "--battleground-share",
+            paramLabel = "SHARE",
+            defaultValue = "0.5",
+            description =
+                    "Share of the bots that queue for Warsong Gulch, Arathi Basin and Alterac Valley, accept their "
+                            + "invites and play (default: ${DEFAULT-VALUE}).")
+    double battlegroundShare;
+
+    @Option(
+            names = "--bot-level",
+            paramLabel = "LEVEL",
+            defaultValue = "60",
+            description = "Level the bots' new characters start at (the control plane's --new-character-level): 60 "
+                    + "fits all three battlegrounds, in one bracket, so that matches fill (default: "
+                    + "${DEFAULT-VALUE}).")
+    int botLevel;
+
     @Option(names = "--fresh", description = "Delete the data of earlier runs first.")
     boolean fresh;
 
@@ -127,6 +145,8 @@ public final class LocalCluster implements Callable<Integer> {
     private EtcdProcess etcd;
     private PostgresProcess postgres;
     private volatile boolean stopping;
+    /** The matches seen so far, on the main thread; read by the summary at the stop. */
+    private final MatchWatch matches = new MatchWatch();
 
     public static void main(final String[] args) {
         System.exit(CommandLines.execute("local-cluster", new LocalCluster(), args));
@@ -236,6 +256,8 @@ public final class LocalCluster implements Callable<Integer> {
                         "1000000",
                         "--registrations-per-ip",
                         "1000000",
+                        "--new-character-level",
+                        Integer.toString(botLevel),
                         "--realms",
                         String.join(",", REALMS),
                         realmDatabase.get(0),
@@ -324,7 +346,9 @@ public final class LocalCluster implements Callable<Integer> {
                                 "--duration",
                                 "0",
                                 "--dungeon-share",
-                                Double.toString(dungeonShare)));
+                                Double.toString(dungeonShare),
+                                "--battleground-share",
+                                Double.toString(battlegroundShare)));
             }
             final int playing = awaitPlayers(HostPort.parse(controlPlane), bots);
             out.println("local-cluster: " + playing + " bots in the world; players and tick p99 per map:");
@@ -346,12 +370,22 @@ public final class LocalCluster implements Callable<Integer> {
                             + "minutes); the maps are shown again whenever instances open or close");
         }
 
+        if (bots > 0 && battlegroundShare > 0) {
+            out.println("local-cluster: " + Math.round(bots * battlegroundShare) + " bots (level " + botLevel
+                    + ") queue " + "for battlegrounds; a line shows each match that pops and ends");
+        }
+
         Set<String> shown = Set.of();
         long nextLook = System.currentTimeMillis() + 10_000;
+        long nextMatchLook = System.currentTimeMillis();
         while (!stopped.await(500, TimeUnit.MILLISECONDS)) {
             if (bots > 0 && System.currentTimeMillis() >= nextLook) {
                 nextLook = System.currentTimeMillis() + 10_000;
                 shown = showMapsIfChanged(HostPort.parse(controlPlane), shown, out);
+            }
+            if (System.currentTimeMillis() >= nextMatchLook) {
+                nextMatchLook = System.currentTimeMillis() + 2_000;
+                showMatches(HostPort.parse(controlPlane), out);
             }
             for (final ScriptProcess child : children) {
                 if (!child.isAlive() && !stopping) {
@@ -362,6 +396,15 @@ public final class LocalCluster implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Print a line for each match that popped or ended since the last look. */
+    private void showMatches(final HostPort controlPlane, final PrintStream out) {
+        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000, operator)) {
+            matches.update(admin.listMatches().getMatchesList()).forEach(out::println);
+        } catch (final RuntimeException e) {
+            // The control plane is busy or restarting: the next look tries again.
+        }
     }
 
     /** Print the maps with their players when the instances or their nodes differ from {@code shown}; the set now. */
@@ -522,7 +565,8 @@ public final class LocalCluster implements Callable<Integer> {
 
     private void stopAll(final PrintStream out) {
         stopping = true;
-        out.println("local-cluster: stopping");
+        out.println("local-cluster: stopping; battleground matches seen: " + matches.popped() + " popped, "
+                + matches.ended() + " ended");
         // The bots first, so that they log out rather than see their nodes go; then the control plane
         // and the nodes together (one by one, the control plane would move each stopped node's
         // continents onto the next node to stop).

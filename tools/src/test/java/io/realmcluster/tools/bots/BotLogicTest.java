@@ -195,6 +195,7 @@ class BotLogicTest {
                 examples,
                 1.5,
                 30,
-                Map.of());
+                Map.of(),
+                BotReport.Battlegrounds.none(0));
     }
 }

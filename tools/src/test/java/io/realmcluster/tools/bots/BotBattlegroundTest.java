@@ -1,0 +1,235 @@
+package io.realmcluster.tools.bots;
+
+import static io.realmcluster.tools.bots.BotBattleground.ALTERAC_VALLEY;
+import static io.realmcluster.tools.bots.BotBattleground.ARATHI_BASIN;
+import static io.realmcluster.tools.bots.BotBattleground.WARSONG_GULCH;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.realmcluster.tools.bots.BotBattleground.Step;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A bot's battleground decisions, driven by the test's clock and a seeded random: no node. */
+class BotBattlegroundTest {
+    private static final long S = TimeUnit.SECONDS.toNanos(1);
+    private static final int WSG_MAP = 489;
+    private static final int HOME_MAP = 0;
+
+    private final Recorder actions = new Recorder();
+    private final BotBattleground bot = new BotBattleground("Abcdbota", true, actions, new SplittableRandom(11));
+    private long now = 1_000 * S;
+
+    @Test
+    void theQueuesJoinedAreTheBattlegroundsTheLevelFitsUpToThree() {
+        assertThat(BotBattleground.fitting(1)).isZero();
+        assertThat(BotBattleground.fitting(9)).isZero();
+        assertThat(BotBattleground.fitting(10)).isEqualTo(1 << WARSONG_GULCH);
+        assertThat(BotBattleground.fitting(20)).isEqualTo(1 << WARSONG_GULCH | 1 << ARATHI_BASIN);
+        assertThat(BotBattleground.fitting(50)).isEqualTo(1 << WARSONG_GULCH | 1 << ARATHI_BASIN);
+        assertThat(BotBattleground.fitting(51)).isEqualTo(1 << WARSONG_GULCH | 1 << ARATHI_BASIN | 1 << ALTERAC_VALLEY);
+        assertThat(Integer.bitCount(BotBattleground.fitting(60))).isEqualTo(BotBattleground.MAX_QUEUES);
+        assertThat(BotBattleground.fitting(61)).isZero();
+    }
+
+    @Test
+    void answersComeAfterAHumanDelayAndBeforeTheDeadline() {
+        final SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(BotBattleground.answerDelay(random, 80))
+                    .isBetween(
+                            BotBattleground.ANSWER_MIN_NANOS,
+                            BotBattleground.ANSWER_MIN_NANOS + BotBattleground.ANSWER_SPREAD_NANOS);
+        }
+        // An invite nearly run out is answered in time, never after it.
+        assertThat(BotBattleground.answerDelay(random, 3)).isLessThanOrEqualTo(S);
+        assertThat(BotBattleground.answerDelay(random, 1)).isZero();
+    }
+
+    @Test
+    void aFewPercentOfInvitesAreDeclined() {
+        int declines = 0;
+        final int bots = 4_000;
+        for (int i = 0; i < bots; i++) {
+            final Recorder recorder = new Recorder();
+            final BotBattleground one = new BotBattleground("B", true, recorder, new SplittableRandom(i));
+            final long t = queued(one, 20);
+            one.invited(WARSONG_GULCH, 80, "m" + i, t);
+            one.tick(t + BotBattleground.ANSWER_MIN_NANOS + BotBattleground.ANSWER_SPREAD_NANOS);
+            declines += recorder.declines;
+        }
+        assertThat(declines).isBetween(bots / 100, bots * 6 / 100);
+    }
+
+    @Test
+    void aBotQueuesAcceptsEntersPlaysAndQueuesAgainAfterTheMatch() {
+        bot.level(60);
+        bot.enteredWorld(HOME_MAP, now);
+        assertThat(bot.step()).isEqualTo(Step.RESTING);
+        assertThat(bot.nextAt() - now).isBetween(0L, BotBattleground.FIRST_QUEUE_SPREAD_NANOS);
+        now += BotBattleground.FIRST_QUEUE_SPREAD_NANOS;
+        bot.tick(now);
+        assertThat(bot.step()).isEqualTo(Step.QUEUED);
+        assertThat(actions.sent).containsExactly("join 1", "join 2", "join 3");
+        assertThat(bot.queued).isEqualTo(3);
+
+        actions.sent.clear();
+        final BotBattleground accepting = acceptingBot();
+        accepting.invited(WARSONG_GULCH, 80, "match-1", now);
+        assertThat(accepting.step()).isEqualTo(Step.INVITED);
+        accepting.tick(now + BotBattleground.ANSWER_MIN_NANOS - 1);
+        assertThat(actions.sent).as("not before the human delay").isEmpty();
+        now += BotBattleground.ANSWER_MIN_NANOS + BotBattleground.ANSWER_SPREAD_NANOS;
+        accepting.tick(now);
+        assertThat(accepting.step()).isEqualTo(Step.ACCEPTED);
+        assertThat(actions.sent).containsExactly("accept match-1", "leave 2", "leave 3");
+        accepting.inviteAccepted(WARSONG_GULCH, 2, "match-1");
+
+        // Another match's invite while this one is taken: declined at once.
+        actions.sent.clear();
+        accepting.invited(ARATHI_BASIN, 80, "match-2", now);
+        assertThat(actions.sent).containsExactly("decline match-2");
+        assertThat(accepting.step()).isEqualTo(Step.ACCEPTED);
+
+        now += S;
+        accepting.leftWorld();
+        accepting.enteredWorld(WSG_MAP, now);
+        assertThat(accepting.step()).isEqualTo(Step.IN_BATTLEGROUND);
+        assertThat(accepting.takeAcceptToWorld()).isEqualTo(S);
+        assertThat(accepting.takeAcceptToWorld()).as("recorded once").isEqualTo(-1);
+        // A Horde bot runs for the Alliance's flag first, then home to its own.
+        assertThat(actions.goal).containsExactly(BotBattleground.WSG_FLAGS[0][0], BotBattleground.WSG_FLAGS[0][1]);
+        actions.atGoal = true;
+        accepting.tick(now);
+        assertThat(actions.goal).containsExactly(BotBattleground.WSG_FLAGS[1][0], BotBattleground.WSG_FLAGS[1][1]);
+
+        accepting.leftWorld();
+        accepting.enteredWorld(HOME_MAP, now);
+        assertThat(accepting.step()).isEqualTo(Step.RESTING);
+        assertThat(accepting.matchesFinished).isEqualTo(1);
+        assertThat(accepting.nextAt() - now)
+                .isBetween(
+                        BotBattleground.REST_MIN_NANOS,
+                        BotBattleground.REST_MIN_NANOS + BotBattleground.REST_SPREAD_NANOS);
+        actions.sent.clear();
+        accepting.tick(accepting.nextAt());
+        assertThat(actions.sent).containsExactly("join 1", "join 2", "join 3");
+        assertThat(accepting.step()).isEqualTo(Step.QUEUED);
+    }
+
+    @Test
+    void anExpiredInviteSendsTheBotBackToItsOtherQueuesAndAMissingEntryIsGivenUp() {
+        final BotBattleground one = acceptingBot();
+        one.invited(ARATHI_BASIN, 80, "match-3", now);
+        one.inviteGone(ARATHI_BASIN, "match-3", now + S);
+        assertThat(one.expired).isEqualTo(1);
+        assertThat(one.step()).isEqualTo(Step.QUEUED);
+        assertThat(one.queues()).isEqualTo(1 << WARSONG_GULCH | 1 << ALTERAC_VALLEY);
+
+        one.invited(WARSONG_GULCH, 80, "match-4", now);
+        now += BotBattleground.ANSWER_MIN_NANOS + BotBattleground.ANSWER_SPREAD_NANOS;
+        one.tick(now);
+        assertThat(one.step()).isEqualTo(Step.ACCEPTED);
+        one.tick(now + BotBattleground.ENTRY_WAIT_NANOS + 1);
+        assertThat(one.step()).isEqualTo(Step.RESTING);
+        assertThat(one.entriesMissing).isEqualTo(1);
+    }
+
+    @Test
+    void aLowLevelBotGivesUpOnBattlegroundsAndAnOffBotIgnoresInvites() {
+        final BotBattleground low = new BotBattleground("Low", true, actions, new SplittableRandom(1));
+        final long t = queued(low, 5);
+        assertThat(low.step()).isEqualTo(Step.OFF);
+        low.invited(WARSONG_GULCH, 80, "m", t);
+        assertThat(low.invites).isZero();
+        assertThat(actions.sent).isEmpty();
+        final BotBattleground off = new BotBattleground("Off", false, actions, new SplittableRandom(1));
+        assertThat(off.step()).isEqualTo(Step.OFF);
+    }
+
+    @Test
+    void aBotQueuedLongWithoutAnInviteJoinsAgain() {
+        final BotBattleground one = new BotBattleground("Q", true, actions, new SplittableRandom(1));
+        final long t = queued(one, 15);
+        assertThat(actions.sent).containsExactly("join 1");
+        one.tick(t + BotBattleground.REQUEUE_AFTER_NANOS - 1);
+        assertThat(actions.sent).hasSize(1);
+        one.tick(t + BotBattleground.REQUEUE_AFTER_NANOS);
+        assertThat(actions.sent).containsExactly("join 1", "join 1");
+        assertThat(one.step()).isEqualTo(Step.QUEUED);
+    }
+
+    @Test
+    void everyQueueRefusedMeansARest() {
+        final BotBattleground one = new BotBattleground("R", true, actions, new SplittableRandom(1));
+        final long t = queued(one, 20);
+        one.refused(WARSONG_GULCH, "Deserter", t);
+        assertThat(one.step()).isEqualTo(Step.QUEUED);
+        one.refused(ARATHI_BASIN, "Deserter", t);
+        assertThat(one.step()).isEqualTo(Step.RESTING);
+        assertThat(one.refused).isEqualTo(2);
+    }
+
+    /** A bot of level 60 in all three queues whose seed accepts its first two invites. */
+    private BotBattleground acceptingBot() {
+        for (int seed = 0; ; seed++) {
+            final SplittableRandom probe = new SplittableRandom(seed);
+            probe.nextDouble(); // the first queue's spread
+            final double firstAnswer = probe.nextDouble();
+            probe.nextDouble(); // its delay
+            if (firstAnswer >= BotBattleground.DECLINE_SHARE && probe.nextDouble() >= BotBattleground.DECLINE_SHARE) {
+                final BotBattleground one = new BotBattleground("Acc", true, actions, new SplittableRandom(seed));
+                now = queued(one, 60);
+                actions.sent.clear();
+                return one;
+            }
+        }
+    }
+
+    /** {@code one}, of {@code level}, in the world and past its first queue's time; the time then. */
+    private long queued(final BotBattleground one, final int level) {
+        one.level(level);
+        one.enteredWorld(HOME_MAP, now);
+        final long t = now + BotBattleground.FIRST_QUEUE_SPREAD_NANOS;
+        one.tick(t);
+        return t;
+    }
+
+    private static final class Recorder implements BotBattleground.Actions {
+        final List<String> sent = new ArrayList<>();
+        final List<Float> goal = new ArrayList<>();
+        int declines;
+        boolean atGoal;
+
+        @Override
+        public void join(final int battleground) {
+            sent.add("join " + battleground);
+        }
+
+        @Override
+        public void leave(final int battleground) {
+            sent.add("leave " + battleground);
+        }
+
+        @Override
+        public void answer(final String matchId, final boolean accept) {
+            sent.add((accept ? "accept " : "decline ") + matchId);
+            declines += accept ? 0 : 1;
+        }
+
+        @Override
+        public void goal(final float x, final float y, final float radius) {
+            goal.clear();
+            goal.add(x);
+            goal.add(y);
+            atGoal = false;
+        }
+
+        @Override
+        public boolean atGoal() {
+            return atGoal;
+        }
+    }
+}
