@@ -6,6 +6,7 @@ import io.realmcluster.dataplane.pipeline.Ingress;
 import io.realmcluster.dataplane.pipeline.Inputs;
 import io.realmcluster.dataplane.pipeline.Outbox;
 import io.realmcluster.dataplane.pipeline.SaveLog;
+import io.realmcluster.dataplane.store.CharacterKey;
 import io.realmcluster.dataplane.tick.MapAgent;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.MapWorld;
@@ -341,8 +342,8 @@ public final class AlteracBench implements Callable<Integer> {
 
     /**
      * Alterac Valley's players, half a side; each side half from realm 'main' and half from 'second',
-     * whose databases issue the same character ids: the entity id keeps them apart (realm index in
-     * the high bits, as a node does for visitors of several realms).
+     * whose databases issue the same character ids: the entity id keeps them apart (the node's
+     * character key: the realm's index above the id, as a node keys visitors of several realms).
      */
     private static final class Fighters {
         private final Map map;
@@ -378,7 +379,7 @@ public final class AlteracBench implements Callable<Integer> {
                 final int inSide = p % perSide;
                 final int realm = inSide < perSide / 2 ? 0 : 1;
                 final long characterId = inSide % (perSide / 2) + 1 + (team(p) == Inputs.TEAM_HORDE ? 100 : 0);
-                entity[p] = ((long) (realm + 1) << 40) | characterId;
+                entity[p] = CharacterKey.of(realm, characterId);
                 x[p] = centerX + (random.nextFloat() - 0.5f) * 60f;
                 y[p] = centerY + (random.nextFloat() - 0.5f) * 60f;
                 final int length = Inputs.encodeJoin(scratch, 0, entity[p], x[p], y[p], 0f, 0f, 60, 1500, 0, p);
