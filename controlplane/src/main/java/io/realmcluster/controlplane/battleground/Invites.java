@@ -16,6 +16,8 @@ import java.util.function.LongSupplier;
  */
 public final class Invites {
     private static final int ATTEMPTS = 5;
+    /** The one reason an entry is refused: the node learns nothing about others' seats. */
+    public static final String NOT_INVITED = "not invited to this match";
 
     private final MatchStore matches;
     private final LongSupplier clock;
@@ -91,6 +93,48 @@ public final class Invites {
             }
         }
         throw new Refused("match " + matchId + " changed under every try; answer again");
+    }
+
+    /**
+     * Admit {@code (realm, characterId)} into {@code instanceId}, the instance of {@code matchId}: its
+     * seat goes from ACCEPTED to ENTERED; a seat already ENTERED is answered the same (a retried offer).
+     *
+     * @throws Refused "not invited to this match" for anyone else, or a match ended or of another instance
+     */
+    public MatchSeat admit(
+            final Leadership leader,
+            final String realm,
+            final long characterId,
+            final String matchId,
+            final String instanceId) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            final MatchStore.Stored<BattlegroundMatch> stored =
+                    matches.match(matchId).orElseThrow(() -> new Refused(NOT_INVITED));
+            final BattlegroundMatch match = stored.value();
+            final Optional<Integer> index = seat(match, realm, characterId);
+            if (index.isEmpty()
+                    || match.getState() == MatchState.MATCH_STATE_ENDED
+                    || !match.getInstanceId().equals(instanceId)) {
+                throw new Refused(NOT_INVITED);
+            }
+            final MatchSeat seat = match.getSeats(index.get());
+            if (seat.getState() == SeatState.SEAT_STATE_ENTERED) {
+                return seat;
+            }
+            if (seat.getState() != SeatState.SEAT_STATE_ACCEPTED) {
+                throw new Refused(NOT_INVITED);
+            }
+            final MatchSeat entered =
+                    seat.toBuilder().setState(SeatState.SEAT_STATE_ENTERED).build();
+            if (matches.update(
+                    leader,
+                    stored,
+                    match.toBuilder().setSeats(index.get(), entered).build(),
+                    List.of())) {
+                return entered;
+            }
+        }
+        throw new Refused("match " + matchId + " changed under every try; offer again");
     }
 
     /** The match in which {@code (realm, characterId)} holds a seat for {@code battleground}, if any. */

@@ -11,6 +11,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.controlplane.election.Leadership;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.Keys;
+import io.realmcluster.proto.v1.AdmitEntryRequest;
+import io.realmcluster.proto.v1.AdmitEntryResponse;
 import io.realmcluster.proto.v1.AnswerInviteRequest;
 import io.realmcluster.proto.v1.AnswerInviteResponse;
 import io.realmcluster.proto.v1.BattlegroundMatch;
@@ -430,6 +432,52 @@ class MatchLifecycleTest {
                         .filter(s -> s.getState() == SeatState.SEAT_STATE_ACCEPTED)
                         .count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void onlyAnAcceptedSeatIsAdmittedIntoItsMatchsInstanceAndARetriedOfferIsAnsweredTheSame() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final BattlegroundMatch match = onlyMatch();
+        final String id = match.getMatchId();
+        final QueuedPlayer horde = players.get(1);
+        // Invited, not accepted: refused.
+        assertThat(admitRefusal(horde, id, match.getInstanceId())).isEqualTo(Invites.NOT_INVITED);
+
+        answer(horde, id, true);
+        assertThat(admitRefusal(horde, id, "other-instance")).isEqualTo(Invites.NOT_INVITED);
+        assertThat(admit(horde, id, match.getInstanceId()).getTeam()).isEqualTo(Faction.FACTION_HORDE);
+        assertThat(seat(onlyMatch(), horde).getState()).isEqualTo(SeatState.SEAT_STATE_ENTERED);
+        final BattlegroundMatch entered = onlyMatch();
+        assertThat(admit(horde, id, match.getInstanceId()).getTeam()).isEqualTo(Faction.FACTION_HORDE);
+        assertThat(onlyMatch()).as("a retried offer writes nothing").isEqualTo(entered);
+        // An accept after the entry is answered the same, the seat stays ENTERED.
+        assertThat(answer(horde, id, true).getState()).isEqualTo(SeatState.SEAT_STATE_ENTERED);
+
+        assertThat(admitRefusal(player(REALM_B, 77, Faction.FACTION_HORDE), id, match.getInstanceId()))
+                .isEqualTo(Invites.NOT_INVITED);
+        assertThat(admitRefusal(horde, "no-such-match", match.getInstanceId())).isEqualTo(Invites.NOT_INVITED);
+    }
+
+    private AdmitEntryResponse admit(final QueuedPlayer player, final String matchId, final String instanceId) {
+        return call(
+                service::admitEntry,
+                AdmitEntryRequest.newBuilder()
+                        .setRealm(player.getRealm())
+                        .setCharacterId(player.getCharacterId())
+                        .setMatchId(matchId)
+                        .setInstanceId(instanceId)
+                        .build());
+    }
+
+    private String admitRefusal(final QueuedPlayer player, final String matchId, final String instanceId) {
+        try {
+            admit(player, matchId, instanceId);
+        } catch (final StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            return e.getStatus().getDescription();
+        }
+        return fail("the entry of " + player.getName() + " was not refused");
     }
 
     @Test
