@@ -3,7 +3,8 @@ package io.realmcluster.dataplane.store;
 /**
  * A character as a login claimed it: its row after the claim, with the epoch this node now owns it
  * at (every save of it is fenced by that epoch) and the save sequence to continue from. {@code key} names
- * it inside the node ({@link CharacterKey}), {@code realm} and {@code characterId} outside.
+ * it inside the node ({@link CharacterKey}), {@code realm} and {@code characterId} outside. {@code
+ * deserterUntilMillis}: when its Deserter runs out (wall clock), 0 when it has none.
  */
 public record ClaimedCharacter(
         long key,
@@ -23,7 +24,50 @@ public record ClaimedCharacter(
         float x,
         float y,
         float z,
-        float orientation) {
+        float orientation,
+        long deserterUntilMillis) {
+    /** A character with no Deserter. */
+    public ClaimedCharacter(
+            final long key,
+            final long characterId,
+            final long accountId,
+            final long epoch,
+            final long saveSeq,
+            final String realm,
+            final String name,
+            final int race,
+            final int characterClass,
+            final int level,
+            final long experience,
+            final long money,
+            final int mapId,
+            final String instanceId,
+            final float x,
+            final float y,
+            final float z,
+            final float orientation) {
+        this(
+                key,
+                characterId,
+                accountId,
+                epoch,
+                saveSeq,
+                realm,
+                name,
+                race,
+                characterClass,
+                level,
+                experience,
+                money,
+                mapId,
+                instanceId,
+                x,
+                y,
+                z,
+                orientation,
+                0);
+    }
+
     /** The name players of other realms see: Name-Realm. */
     public String nameWithRealm() {
         return name + "-" + realm;

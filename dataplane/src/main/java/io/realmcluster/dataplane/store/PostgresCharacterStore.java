@@ -24,7 +24,7 @@ public final class PostgresCharacterStore implements CharacterStore {
         UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
         WHERE character_id = ? AND account_id = ? AND state <> 'IN_TRANSFER' AND (? < 0 OR epoch = ?)
         RETURNING account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
-                  x, y, z, orientation""";
+                  x, y, z, orientation, COALESCE((extract(epoch FROM deserter_until) * 1000)::bigint, 0) AS deserter_ms""";
     private static final String WHY_NOT_CLAIMED =
             "SELECT state, epoch FROM character WHERE character_id = ? AND account_id = ?";
     private static final String RELEASE = """
@@ -93,7 +93,7 @@ public final class PostgresCharacterStore implements CharacterStore {
         UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
         WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND state = 'IN_TRANSFER'
         RETURNING account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
-                  x, y, z, orientation""";
+                  x, y, z, orientation, COALESCE((extract(epoch FROM deserter_until) * 1000)::bigint, 0) AS deserter_ms""";
     /** {@link #CLAIM_TRANSFER} for a batch, in one statement: each row its own compare-and-set. */
     private static final String CLAIM_TRANSFERS = """
         UPDATE character AS c SET epoch = c.epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
@@ -101,11 +101,12 @@ public final class PostgresCharacterStore implements CharacterStore {
         WHERE c.character_id = v.character_id AND c.epoch = v.epoch AND c.transfer_id = v.transfer_id
           AND c.state = 'IN_TRANSFER'
         RETURNING c.character_id, c.account_id, c.epoch, c.save_seq, c.realm, c.name, c.race, c.class, c.level,
-                  c.experience, c.money, c.map_id, c.instance_id, c.x, c.y, c.z, c.orientation""";
+                  c.experience, c.money, c.map_id, c.instance_id, c.x, c.y, c.z, c.orientation,
+                  COALESCE((extract(epoch FROM c.deserter_until) * 1000)::bigint, 0) AS deserter_ms""";
 
     private static final String CLAIMED_BEFORE = """
         SELECT account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
-               x, y, z, orientation
+               x, y, z, orientation, COALESCE((extract(epoch FROM deserter_until) * 1000)::bigint, 0) AS deserter_ms
         FROM character WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND owner_node = ? AND state = 'ONLINE'""";
     private static final String ABORT_TRANSFER = """
         UPDATE character SET epoch = epoch + 1, state = 'ONLINE', updated_at = now(),
@@ -204,7 +205,8 @@ public final class PostgresCharacterStore implements CharacterStore {
                 row.getFloat("x"),
                 row.getFloat("y"),
                 row.getFloat("z"),
-                row.getFloat("orientation"));
+                row.getFloat("orientation"),
+                row.getLong("deserter_ms"));
     }
 
     @Override

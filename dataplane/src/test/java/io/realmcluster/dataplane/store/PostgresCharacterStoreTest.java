@@ -182,6 +182,16 @@ class PostgresCharacterStoreTest {
     }
 
     @Test
+    void aClaimReadsWhenTheCharactersDeserterRunsOut() throws Exception {
+        final long free = newCharacter();
+        assertThat(store.claim(free, account, "node-s").deserterUntilMillis()).isZero();
+        final long deserter = newCharacter();
+        update("UPDATE character SET deserter_until = to_timestamp(1900000000.25) WHERE character_id = " + deserter);
+        assertThat(store.claim(deserter, account, "node-s").deserterUntilMillis())
+                .isEqualTo(1_900_000_000_250L);
+    }
+
+    @Test
     void aDepartureIntoABattlegroundSavesTheEntryPointAndTheMatchAndAnAbortForgetsThem() throws Exception {
         final String entry =
                 "bg_match_id || ' ' || bg_entry_map_id || ' ' || bg_entry_instance_id || '|' || bg_entry_x";
