@@ -72,6 +72,9 @@ class MatchLifecycleTest {
     private final AtomicBoolean poolUp = new AtomicBoolean(true);
 
     private final Map<String, AtomicInteger> created = new ConcurrentHashMap<>();
+    /** Nodes no longer registered. */
+    private final java.util.Set<String> goneNodes = ConcurrentHashMap.newKeySet();
+
     private Leadership leader;
     private MatchController controller;
     private BattlegroundService service;
@@ -112,7 +115,8 @@ class MatchLifecycleTest {
                 this::instance,
                 now::get,
                 Duration.ofHours(1),
-                metrics);
+                metrics,
+                goneNodes::contains);
     }
 
     private MapInstance instance(final int mapId, final String realm, final String owner, final int players) {
@@ -457,6 +461,25 @@ class MatchLifecycleTest {
         assertThat(admitRefusal(player(REALM_B, 77, Faction.FACTION_HORDE), id, match.getInstanceId()))
                 .isEqualTo(Invites.NOT_INVITED);
         assertThat(admitRefusal(horde, "no-such-match", match.getInstanceId())).isEqualTo(Invites.NOT_INVITED);
+    }
+
+    @Test
+    void aRunningMatchWhoseBattlegroundNodeIsGoneEndsAndAdmitsNobodyMore() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final BattlegroundMatch match = onlyMatch();
+        answer(players.get(1), match.getMatchId(), true);
+        admit(players.get(1), match.getMatchId(), match.getInstanceId());
+        controller.pass();
+        assertThat(onlyMatch().getState()).isEqualTo(MatchState.MATCH_STATE_RUNNING);
+
+        goneNodes.add("bg-node");
+        now.addAndGet(1_000);
+        controller.pass();
+        assertThat(onlyMatch().getState()).isEqualTo(MatchState.MATCH_STATE_ENDED);
+        assertThat(onlyMatch().getEndedAtUnixMs()).isEqualTo(now.get());
+        assertThat(admitRefusal(players.get(3), match.getMatchId(), match.getInstanceId()))
+                .isEqualTo(Invites.NOT_INVITED);
     }
 
     private AdmitEntryResponse admit(final QueuedPlayer player, final String matchId, final String instanceId) {
