@@ -4,7 +4,8 @@ package io.realmcluster.dataplane.store;
  * A character as a login claimed it: its row after the claim, with the epoch this node now owns it
  * at (every save of it is fenced by that epoch) and the save sequence to continue from. {@code key} names
  * it inside the node ({@link CharacterKey}), {@code realm} and {@code characterId} outside. {@code
- * deserterUntilMillis}: when its Deserter runs out (wall clock), 0 when it has none.
+ * deserterUntilMillis}: when its Deserter runs out (wall clock), 0 when it has none; {@code battleground}: its
+ * match and entry point while it is in a battleground, else null.
  */
 public record ClaimedCharacter(
         long key,
@@ -25,7 +26,15 @@ public record ClaimedCharacter(
         float y,
         float z,
         float orientation,
-        long deserterUntilMillis) {
+        long deserterUntilMillis,
+        BattlegroundEntry battleground) {
+    /**
+     * Where a character in a battleground came from: the match and the entry point its home node saved
+     * as it went in (bg_match_id, bg_entry_*), where it goes back to.
+     */
+    public record BattlegroundEntry(
+            String matchId, int mapId, String instanceId, float x, float y, float z, float orientation) {}
+
     /** A character with no Deserter. */
     public ClaimedCharacter(
             final long key,
@@ -65,7 +74,8 @@ public record ClaimedCharacter(
                 y,
                 z,
                 orientation,
-                0);
+                0,
+                null);
     }
 
     /** The name players of other realms see: Name-Realm. */

@@ -24,7 +24,9 @@ public final class PostgresCharacterStore implements CharacterStore {
         UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
         WHERE character_id = ? AND account_id = ? AND state <> 'IN_TRANSFER' AND (? < 0 OR epoch = ?)
         RETURNING account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
-                  x, y, z, orientation, COALESCE((extract(epoch FROM deserter_until) * 1000)::bigint, 0) AS deserter_ms""";
+                  x, y, z, orientation,
+                  COALESCE((extract(epoch FROM deserter_until) * 1000)::bigint, 0) AS deserter_ms, bg_match_id,
+                  bg_entry_map_id, bg_entry_instance_id, bg_entry_x, bg_entry_y, bg_entry_z, bg_entry_orientation""";
     private static final String WHY_NOT_CLAIMED =
             "SELECT state, epoch FROM character WHERE character_id = ? AND account_id = ?";
     private static final String RELEASE = """
@@ -93,7 +95,9 @@ public final class PostgresCharacterStore implements CharacterStore {
         UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
         WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND state = 'IN_TRANSFER'
         RETURNING account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
-                  x, y, z, orientation, COALESCE((extract(epoch FROM deserter_until) * 1000)::bigint, 0) AS deserter_ms""";
+                  x, y, z, orientation,
+                  COALESCE((extract(epoch FROM deserter_until) * 1000)::bigint, 0) AS deserter_ms, bg_match_id,
+                  bg_entry_map_id, bg_entry_instance_id, bg_entry_x, bg_entry_y, bg_entry_z, bg_entry_orientation""";
     /** {@link #CLAIM_TRANSFER} for a batch, in one statement: each row its own compare-and-set. */
     private static final String CLAIM_TRANSFERS = """
         UPDATE character AS c SET epoch = c.epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
@@ -102,11 +106,15 @@ public final class PostgresCharacterStore implements CharacterStore {
           AND c.state = 'IN_TRANSFER'
         RETURNING c.character_id, c.account_id, c.epoch, c.save_seq, c.realm, c.name, c.race, c.class, c.level,
                   c.experience, c.money, c.map_id, c.instance_id, c.x, c.y, c.z, c.orientation,
-                  COALESCE((extract(epoch FROM c.deserter_until) * 1000)::bigint, 0) AS deserter_ms""";
+                  COALESCE((extract(epoch FROM c.deserter_until) * 1000)::bigint, 0) AS deserter_ms, c.bg_match_id,
+                  c.bg_entry_map_id, c.bg_entry_instance_id, c.bg_entry_x, c.bg_entry_y, c.bg_entry_z,
+                  c.bg_entry_orientation""";
 
     private static final String CLAIMED_BEFORE = """
         SELECT account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
-               x, y, z, orientation, COALESCE((extract(epoch FROM deserter_until) * 1000)::bigint, 0) AS deserter_ms
+               x, y, z, orientation,
+                  COALESCE((extract(epoch FROM deserter_until) * 1000)::bigint, 0) AS deserter_ms, bg_match_id,
+                  bg_entry_map_id, bg_entry_instance_id, bg_entry_x, bg_entry_y, bg_entry_z, bg_entry_orientation
         FROM character WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND owner_node = ? AND state = 'ONLINE'""";
     private static final String ABORT_TRANSFER = """
         UPDATE character SET epoch = epoch + 1, state = 'ONLINE', updated_at = now(),
@@ -206,7 +214,17 @@ public final class PostgresCharacterStore implements CharacterStore {
                 row.getFloat("y"),
                 row.getFloat("z"),
                 row.getFloat("orientation"),
-                row.getLong("deserter_ms"));
+                row.getLong("deserter_ms"),
+                row.getString("bg_match_id") == null
+                        ? null
+                        : new ClaimedCharacter.BattlegroundEntry(
+                                row.getString("bg_match_id"),
+                                row.getInt("bg_entry_map_id"),
+                                row.getString("bg_entry_instance_id"),
+                                row.getFloat("bg_entry_x"),
+                                row.getFloat("bg_entry_y"),
+                                row.getFloat("bg_entry_z"),
+                                row.getFloat("bg_entry_orientation")));
     }
 
     @Override

@@ -192,6 +192,22 @@ class PostgresCharacterStoreTest {
     }
 
     @Test
+    void theBattlegroundsClaimOfAnEnteringCharacterCarriesItsMatchAndEntryPoint() throws Exception {
+        final long character = newCharacter();
+        final long epoch = store.claim(character, account, "node-s").epoch();
+        assertThat(store.claim(character, account, epoch, "node-s").battleground())
+                .as("in no battleground")
+                .isNull();
+        final UUID transfer = UUID.randomUUID();
+        final PendingSave departure = save(character, epoch + 1, 4, 40, false);
+        departure.transferId = transfer;
+        departure.bgMatchId = "m1";
+        assertThat(store.save(List.of(departure), "node-s")).containsExactly(true);
+        assertThat(store.claimTransfer(character, epoch + 1, transfer, "node-t").battleground())
+                .isEqualTo(new ClaimedCharacter.BattlegroundEntry("m1", 0, "", 10f, 0f, 0f, 0f));
+    }
+
+    @Test
     void aDepartureIntoABattlegroundSavesTheEntryPointAndTheMatchAndAnAbortForgetsThem() throws Exception {
         final String entry =
                 "bg_match_id || ' ' || bg_entry_map_id || ' ' || bg_entry_instance_id || '|' || bg_entry_x";
