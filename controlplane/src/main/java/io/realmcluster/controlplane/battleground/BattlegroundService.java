@@ -24,6 +24,8 @@ import io.realmcluster.proto.v1.QueueStatusRequest;
 import io.realmcluster.proto.v1.QueueStatusResponse;
 import io.realmcluster.proto.v1.QueueTicket;
 import io.realmcluster.proto.v1.QueuedPlayer;
+import io.realmcluster.proto.v1.ReportLeftRequest;
+import io.realmcluster.proto.v1.ReportLeftResponse;
 import io.realmcluster.proto.v1.SetAwayRequest;
 import io.realmcluster.proto.v1.SetAwayResponse;
 import java.time.Duration;
@@ -136,6 +138,23 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
                 throw refused(e.getMessage());
             }
             return AdmitEntryResponse.newBuilder().setTeam(seat.getTeam()).build();
+        });
+    }
+
+    @Override
+    public void reportLeft(final ReportLeftRequest request, final StreamObserver<ReportLeftResponse> response) {
+        answer(response, () -> {
+            final Leadership leader = leadership.get();
+            if (leader == null) {
+                return forward("take the player out of its match", stub -> stub.reportLeft(request));
+            }
+            try {
+                matches.invites().left(leader, request.getRealm(), request.getCharacterId(), request.getMatchId());
+            } catch (final Invites.Refused e) {
+                throw refused(e.getMessage());
+            }
+            matches.changed().run();
+            return ReportLeftResponse.getDefaultInstance();
         });
     }
 

@@ -137,6 +137,34 @@ public final class Invites {
         throw new Refused("match " + matchId + " changed under every try; offer again");
     }
 
+    /**
+     * {@code (realm, characterId)} left {@code matchId}: its seat goes LEFT (a seat LEFT already is
+     * answered the same); the controller's pass ends the match once nobody holds a seat.
+     *
+     * @throws Refused when the player has no seat in the match, or the match is not kept
+     */
+    public void left(final Leadership leader, final String realm, final long characterId, final String matchId) {
+        final String who = "character " + characterId + " of realm " + realm;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            final MatchStore.Stored<BattlegroundMatch> stored = matches.match(matchId)
+                    .orElseThrow(() -> new Refused("no battleground match " + matchId + " (it ended or never was)"));
+            final BattlegroundMatch match = stored.value();
+            final int index = seat(match, realm, characterId)
+                    .orElseThrow(() -> new Refused(who + " has no seat in match " + matchId));
+            final MatchSeat seat = match.getSeats(index);
+            if (seat.getState() == SeatState.SEAT_STATE_LEFT) {
+                return;
+            }
+            final BattlegroundMatch after = match.toBuilder()
+                    .setSeats(index, seat.toBuilder().setState(SeatState.SEAT_STATE_LEFT))
+                    .build();
+            if (matches.update(leader, stored, after, List.of())) {
+                return;
+            }
+        }
+        throw new Refused("match " + matchId + " changed under every try; report again");
+    }
+
     /** The match in which {@code (realm, characterId)} holds a seat for {@code battleground}, if any. */
     public Optional<String> heldSeat(final String realm, final long characterId, final int battleground) {
         return matches.heldSeat(realm, characterId, battleground);

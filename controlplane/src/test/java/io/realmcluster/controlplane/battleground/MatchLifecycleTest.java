@@ -1,6 +1,7 @@
 package io.realmcluster.controlplane.battleground;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.etcd.jetcd.ByteSequence;
@@ -26,6 +27,7 @@ import io.realmcluster.proto.v1.MatchState;
 import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.v1.QueueTicket;
 import io.realmcluster.proto.v1.QueuedPlayer;
+import io.realmcluster.proto.v1.ReportLeftRequest;
 import io.realmcluster.proto.v1.SeatState;
 import io.realmcluster.testkit.EtcdExtension;
 import java.net.URI;
@@ -480,6 +482,43 @@ class MatchLifecycleTest {
         assertThat(onlyMatch().getEndedAtUnixMs()).isEqualTo(now.get());
         assertThat(admitRefusal(players.get(3), match.getMatchId(), match.getInstanceId()))
                 .isEqualTo(Invites.NOT_INVITED);
+    }
+
+    @Test
+    void aMatchEndsWhenItsLastEnteredPlayerLeft() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final BattlegroundMatch match = onlyMatch();
+        final String id = match.getMatchId();
+        for (final QueuedPlayer player : players) {
+            answer(player, id, true);
+            admit(player, id, match.getInstanceId());
+        }
+        for (int i = 0; i < players.size() - 1; i++) {
+            left(players.get(i), id);
+        }
+        left(players.get(0), id);
+        controller.pass();
+        assertThat(onlyMatch().getState()).as("one player still in").isEqualTo(MatchState.MATCH_STATE_RUNNING);
+        assertThat(seat(onlyMatch(), players.get(0)).getState()).isEqualTo(SeatState.SEAT_STATE_LEFT);
+
+        left(players.get(players.size() - 1), id);
+        controller.pass();
+        assertThat(onlyMatch().getState()).isEqualTo(MatchState.MATCH_STATE_ENDED);
+        assertThatThrownBy(() -> left(player(REALM_B, 77, Faction.FACTION_HORDE), id))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+    }
+
+    private void left(final QueuedPlayer player, final String matchId) {
+        call(
+                service::reportLeft,
+                ReportLeftRequest.newBuilder()
+                        .setRealm(player.getRealm())
+                        .setCharacterId(player.getCharacterId())
+                        .setMatchId(matchId)
+                        .build());
     }
 
     private AdmitEntryResponse admit(final QueuedPlayer player, final String matchId, final String instanceId) {
