@@ -199,7 +199,12 @@ public final class ControlPlane implements AutoCloseable {
                                     .build()),
                             System::currentTimeMillis,
                             matchPassEvery,
-                            matchMetrics)
+                            matchMetrics,
+                            // Gone: no longer registered (its lease ran out), while the view knows any node at all.
+                            nodeId -> {
+                                final var nodes = view.atLeast(0).nodes();
+                                return !nodes.isEmpty() && !nodes.containsKey(nodeId);
+                            })
                     .start();
             final MatchController matches = matchController;
             final BattlegroundService.Matches matchParts = new BattlegroundService.Matches(

@@ -22,6 +22,7 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.PeerIdentity;
 import io.realmcluster.common.tls.Role;
 import io.realmcluster.dataplane.link.ControlPlaneLink;
+import io.realmcluster.dataplane.link.GrpcEntryAdmission;
 import io.realmcluster.dataplane.link.GrpcQueueDesk;
 import io.realmcluster.dataplane.link.PlacementClient;
 import io.realmcluster.dataplane.net.ClientListener;
@@ -148,6 +149,7 @@ public final class Node implements AutoCloseable {
                     SystemNanoClock.INSTANCE,
                     departures,
                     sessions::logoutSaved);
+            saver.entries(departures.trips()::matchOf);
             saverRunner = new AgentRunner(
                     new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1)),
                     error -> LOG.error("the saver failed", error),
@@ -199,7 +201,8 @@ public final class Node implements AutoCloseable {
                             store,
                             storeThreads,
                             arrivals,
-                            new GrpcQueueDesk(placement.channel(), config.nodeId())),
+                            new GrpcQueueDesk(placement.channel(), config.nodeId()),
+                            departures.trips()),
                     realtime.egressFactory(),
                     config.clientLimits(),
                     clientTls);
@@ -212,6 +215,7 @@ public final class Node implements AutoCloseable {
                     endpoint(config.advertiseHost(), clients.address()),
                     config.transferArrival(),
                     System::currentTimeMillis);
+            transfers.admission(new GrpcEntryAdmission(placement.channel()));
             NodeMetrics.register(
                     metrics, instances, ticks, realtime, saver.stats(), departures.stats(), transfers::transfersIn);
             transferThreads = TransferService.threads();

@@ -28,6 +28,7 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A Warsong Gulch pops for eight players against real processes (a control plane, a node, etcd,
  * PostgreSQL) over real sockets: their queue joins make a match on the leader, each player's node
  * tells it of its invite with the deadline, an accept is answered (twice the same), a decline
- * frees the seat, and realmctl shows the match and its seats.
+ * frees the seat, and realmctl shows the match and its seats. An accept takes the player into the
+ * match's instance (REDIRECT, then WORLD_ENTERED at its team's start), its entry point and match saved
+ * in its row; an accept again from inside is answered the same and moves nobody.
  */
 class MatchIT {
     @RegisterExtension
@@ -63,6 +67,8 @@ class MatchIT {
     Path directory;
 
     private Binaries binaries;
+    /** Each player's WORLD_ENTERED at its login: where it stood before any battleground. */
+    private final Map<String, byte[]> worldEntered = new HashMap<>();
 
     @BeforeEach
     void setUp() {
@@ -145,13 +151,39 @@ class MatchIT {
             final String matchId = matchIds.iterator().next();
 
             final RawGameClient thrall = players.get(0);
+            final String instanceId;
+            try (AdminClient admin = binaries.admin(List.of(cp), 5_000)) {
+                instanceId = admin.getMatch(matchId).getInstanceId();
+            }
+            final UnsafeBuffer stood = new UnsafeBuffer(worldEntered.get("Thrall"));
+            final int homeMap = stood.getInt(ClientProtocol.ENTERED_MAP, ByteOrder.LITTLE_ENDIAN);
+            final float homeX = stood.getFloat(ClientProtocol.ENTERED_X, ByteOrder.LITTLE_ENDIAN);
+            final float homeY = stood.getFloat(ClientProtocol.ENTERED_Y, ByteOrder.LITTLE_ENDIAN);
             thrall.send(b -> ClientMessages.inviteAnswer(b, ClientProtocol.LENGTH_PREFIX, matchId, true));
             final byte[] accepted = thrall.await(ClientProtocol.INVITE_ACCEPTED);
             assertThat(accepted[ClientProtocol.ACCEPTED_TEAM]).as("the Horde").isEqualTo((byte) 2);
             assertThat(text(accepted, ClientProtocol.ACCEPTED_MATCH)).isEqualTo(matchId);
-            // Accepting again: the same answer.
-            thrall.send(b -> ClientMessages.inviteAnswer(b, ClientProtocol.LENGTH_PREFIX, matchId, true));
-            assertThat(thrall.await(ClientProtocol.INVITE_ACCEPTED)).isEqualTo(accepted);
+
+            // The accept takes it into the battleground: a loading screen (REDIRECT) to the match's instance, where
+            // it enters at the Horde's start in Warsong Gulch; its departure save wrote where it stood and the match.
+            final Redirect redirect = Redirect.of(thrall.await(ClientProtocol.REDIRECT));
+            assertThat(redirect.instance()).isEqualTo(instanceId);
+            final RawGameClient inside = new RawGameClient(redirect.host(), redirect.port(), DEADLINE, ca);
+            players.add(inside);
+            inside.send(b ->
+                    ClientMessages.hello(b, ClientProtocol.LENGTH_PREFIX, ClientProtocol.VERSION, redirect.token()));
+            inside.await(ClientProtocol.WELCOME);
+            inside.send(b -> ClientMessages.enterWorld(b, ClientProtocol.LENGTH_PREFIX, instanceId));
+            final UnsafeBuffer entered = new UnsafeBuffer(inside.await(ClientProtocol.WORLD_ENTERED));
+            assertThat(entered.getInt(ClientProtocol.ENTERED_MAP, ByteOrder.LITTLE_ENDIAN))
+                    .isEqualTo(489);
+            assertThat(entered.getFloat(ClientProtocol.ENTERED_X, ByteOrder.LITTLE_ENDIAN))
+                    .as("the Horde's start")
+                    .isCloseTo(933.3f, Offset.offset(1f));
+            assertThat(entry("Thrall")).isEqualTo(Arrays.asList(matchId, homeMap, homeX, homeY));
+            // Accepting again from inside: the same answer, and it stays where it is.
+            inside.send(b -> ClientMessages.inviteAnswer(b, ClientProtocol.LENGTH_PREFIX, matchId, true));
+            assertThat(inside.await(ClientProtocol.INVITE_ACCEPTED)).isEqualTo(accepted);
 
             final RawGameClient anduin = players.get(HORDE.size());
             anduin.send(b -> ClientMessages.inviteAnswer(b, ClientProtocol.LENGTH_PREFIX, matchId, false));
@@ -167,12 +199,42 @@ class MatchIT {
                             matchId + "\\s+warsong gulch\\s+60\\s+\\S+\\s+node-1\\s+main\\s+3\\s+4\\s+running");
             final String described = realmctl(cp, "describe", "battleground", matchId);
             assertThat(described)
-                    .containsPattern("Thrall-main\\s+Horde\\s+accepted")
+                    .containsPattern("Thrall-main\\s+Horde\\s+entered")
                     .containsPattern("Anduin-main\\s+Alliance\\s+declined")
                     .containsPattern("Jaina-main\\s+Alliance\\s+invited\\s+\\d+s left");
         } finally {
             for (final RawGameClient player : players) {
                 player.close();
+            }
+        }
+    }
+
+    /** A REDIRECT's body: where the client goes, with the token it says HELLO with there. */
+    private record Redirect(String host, int port, byte[] token, String instance) {
+        static Redirect of(final byte[] body) {
+            final UnsafeBuffer buffer = new UnsafeBuffer(body);
+            final int port = buffer.getShort(ClientProtocol.REDIRECT_PORT, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+            final int hostLength = body[ClientProtocol.REDIRECT_HOST_LENGTH] & 0xFF;
+            final String host = new String(body, ClientProtocol.REDIRECT_HOST, hostLength, StandardCharsets.US_ASCII);
+            final int tokenAt = ClientProtocol.REDIRECT_HOST + hostLength;
+            final int tokenLength = buffer.getShort(tokenAt, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+            final byte[] token = Arrays.copyOfRange(body, tokenAt + 2, tokenAt + 2 + tokenLength);
+            final int instanceAt = tokenAt + 2 + tokenLength;
+            final int instanceLength = body[instanceAt] & 0xFF;
+            return new Redirect(
+                    host, port, token, new String(body, instanceAt + 1, instanceLength, StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** The character's battleground match and entry point as saved: match id, map, x, y. */
+    private static List<Object> entry(final String name) throws Exception {
+        try (Connection db = POSTGRES.dataSource().getConnection();
+                PreparedStatement row = db.prepareStatement(
+                        "SELECT bg_match_id, bg_entry_map_id, bg_entry_x, bg_entry_y FROM character WHERE name = ?")) {
+            row.setString(1, name);
+            try (var rows = row.executeQuery()) {
+                assertThat(rows.next()).as(name).isTrue();
+                return Arrays.asList(rows.getString(1), rows.getInt(2), rows.getFloat(3), rows.getFloat(4));
             }
         }
     }
@@ -205,7 +267,7 @@ class MatchIT {
             player.send(b -> ClientMessages.hello(b, ClientProtocol.LENGTH_PREFIX, ClientProtocol.VERSION, token));
             player.await(ClientProtocol.WELCOME);
             player.send(b -> ClientMessages.enterWorld(b, ClientProtocol.LENGTH_PREFIX, response.getInstanceId()));
-            player.await(ClientProtocol.WORLD_ENTERED);
+            worldEntered.put(name, player.await(ClientProtocol.WORLD_ENTERED));
             return player;
         } finally {
             Channels.close(channel);

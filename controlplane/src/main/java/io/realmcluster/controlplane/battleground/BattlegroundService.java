@@ -7,6 +7,8 @@ import io.realmcluster.controlplane.election.Leadership;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.NotLeaderException;
 import io.realmcluster.controlplane.placement.LeaderForwarder;
+import io.realmcluster.proto.v1.AdmitEntryRequest;
+import io.realmcluster.proto.v1.AdmitEntryResponse;
 import io.realmcluster.proto.v1.AnswerInviteRequest;
 import io.realmcluster.proto.v1.AnswerInviteResponse;
 import io.realmcluster.proto.v1.BattlegroundsGrpc;
@@ -15,12 +17,15 @@ import io.realmcluster.proto.v1.JoinQueueRequest;
 import io.realmcluster.proto.v1.JoinQueueResponse;
 import io.realmcluster.proto.v1.LeaveQueueRequest;
 import io.realmcluster.proto.v1.LeaveQueueResponse;
+import io.realmcluster.proto.v1.MatchSeat;
 import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.v1.QueuePlace;
 import io.realmcluster.proto.v1.QueueStatusRequest;
 import io.realmcluster.proto.v1.QueueStatusResponse;
 import io.realmcluster.proto.v1.QueueTicket;
 import io.realmcluster.proto.v1.QueuedPlayer;
+import io.realmcluster.proto.v1.ReportLeftRequest;
+import io.realmcluster.proto.v1.ReportLeftResponse;
 import io.realmcluster.proto.v1.SetAwayRequest;
 import io.realmcluster.proto.v1.SetAwayResponse;
 import java.time.Duration;
@@ -110,6 +115,46 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
                 }
             }
             return where.build();
+        });
+    }
+
+    @Override
+    public void admitEntry(final AdmitEntryRequest request, final StreamObserver<AdmitEntryResponse> response) {
+        answer(response, () -> {
+            final Leadership leader = leadership.get();
+            if (leader == null) {
+                return forward("admit the player into its battleground", stub -> stub.admitEntry(request));
+            }
+            final MatchSeat seat;
+            try {
+                seat = matches.invites()
+                        .admit(
+                                leader,
+                                request.getRealm(),
+                                request.getCharacterId(),
+                                request.getMatchId(),
+                                request.getInstanceId());
+            } catch (final Invites.Refused e) {
+                throw refused(e.getMessage());
+            }
+            return AdmitEntryResponse.newBuilder().setTeam(seat.getTeam()).build();
+        });
+    }
+
+    @Override
+    public void reportLeft(final ReportLeftRequest request, final StreamObserver<ReportLeftResponse> response) {
+        answer(response, () -> {
+            final Leadership leader = leadership.get();
+            if (leader == null) {
+                return forward("take the player out of its match", stub -> stub.reportLeft(request));
+            }
+            try {
+                matches.invites().left(leader, request.getRealm(), request.getCharacterId(), request.getMatchId());
+            } catch (final Invites.Refused e) {
+                throw refused(e.getMessage());
+            }
+            matches.changed().run();
+            return ReportLeftResponse.getDefaultInstance();
         });
     }
 

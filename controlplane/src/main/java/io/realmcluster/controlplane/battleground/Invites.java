@@ -16,6 +16,8 @@ import java.util.function.LongSupplier;
  */
 public final class Invites {
     private static final int ATTEMPTS = 5;
+    /** The one reason an entry is refused: the node learns nothing about others' seats. */
+    public static final String NOT_INVITED = "not invited to this match";
 
     private final MatchStore matches;
     private final LongSupplier clock;
@@ -91,6 +93,76 @@ public final class Invites {
             }
         }
         throw new Refused("match " + matchId + " changed under every try; answer again");
+    }
+
+    /**
+     * Admit {@code (realm, characterId)} into {@code instanceId}, the instance of {@code matchId}: its
+     * seat goes from ACCEPTED to ENTERED; a seat already ENTERED is answered the same (a retried offer).
+     *
+     * @throws Refused "not invited to this match" for anyone else, or a match ended or of another instance
+     */
+    public MatchSeat admit(
+            final Leadership leader,
+            final String realm,
+            final long characterId,
+            final String matchId,
+            final String instanceId) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            final MatchStore.Stored<BattlegroundMatch> stored =
+                    matches.match(matchId).orElseThrow(() -> new Refused(NOT_INVITED));
+            final BattlegroundMatch match = stored.value();
+            final Optional<Integer> index = seat(match, realm, characterId);
+            if (index.isEmpty()
+                    || match.getState() == MatchState.MATCH_STATE_ENDED
+                    || !match.getInstanceId().equals(instanceId)) {
+                throw new Refused(NOT_INVITED);
+            }
+            final MatchSeat seat = match.getSeats(index.get());
+            if (seat.getState() == SeatState.SEAT_STATE_ENTERED) {
+                return seat;
+            }
+            if (seat.getState() != SeatState.SEAT_STATE_ACCEPTED) {
+                throw new Refused(NOT_INVITED);
+            }
+            final MatchSeat entered =
+                    seat.toBuilder().setState(SeatState.SEAT_STATE_ENTERED).build();
+            if (matches.update(
+                    leader,
+                    stored,
+                    match.toBuilder().setSeats(index.get(), entered).build(),
+                    List.of())) {
+                return entered;
+            }
+        }
+        throw new Refused("match " + matchId + " changed under every try; offer again");
+    }
+
+    /**
+     * {@code (realm, characterId)} left {@code matchId}: its seat goes LEFT (a seat LEFT already is
+     * answered the same); the controller's pass ends the match once nobody holds a seat.
+     *
+     * @throws Refused when the player has no seat in the match, or the match is not kept
+     */
+    public void left(final Leadership leader, final String realm, final long characterId, final String matchId) {
+        final String who = "character " + characterId + " of realm " + realm;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            final MatchStore.Stored<BattlegroundMatch> stored = matches.match(matchId)
+                    .orElseThrow(() -> new Refused("no battleground match " + matchId + " (it ended or never was)"));
+            final BattlegroundMatch match = stored.value();
+            final int index = seat(match, realm, characterId)
+                    .orElseThrow(() -> new Refused(who + " has no seat in match " + matchId));
+            final MatchSeat seat = match.getSeats(index);
+            if (seat.getState() == SeatState.SEAT_STATE_LEFT) {
+                return;
+            }
+            final BattlegroundMatch after = match.toBuilder()
+                    .setSeats(index, seat.toBuilder().setState(SeatState.SEAT_STATE_LEFT))
+                    .build();
+            if (matches.update(leader, stored, after, List.of())) {
+                return;
+            }
+        }
+        throw new Refused("match " + matchId + " changed under every try; report again");
     }
 
     /** The match in which {@code (realm, characterId)} holds a seat for {@code battleground}, if any. */

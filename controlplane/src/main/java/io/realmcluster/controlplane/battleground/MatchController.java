@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,7 @@ public final class MatchController implements AutoCloseable {
     private final LongSupplier clock;
     private final Duration every;
     private final MatchMetrics metrics;
+    private final Predicate<String> nodeGone;
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("match-controller", true));
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
@@ -101,6 +103,23 @@ public final class MatchController implements AutoCloseable {
             final LongSupplier clock,
             final Duration every,
             final MatchMetrics metrics) {
+        this(matches, leadership, matchmaker, instances, clock, every, metrics, nodeId -> false);
+    }
+
+    /**
+     * The same, with {@code nodeGone} saying whether a node is gone (no longer registered): a running
+     * match whose instance's node is gone ends, its players going home at their next login, no Deserter.
+     */
+    public MatchController(
+            final MatchStore matches,
+            final Supplier<Leadership> leadership,
+            final Matchmaker matchmaker,
+            final Instances instances,
+            final LongSupplier clock,
+            final Duration every,
+            final MatchMetrics metrics,
+            final Predicate<String> nodeGone) {
+        this.nodeGone = nodeGone;
         this.matches = matches;
         this.leadership = leadership;
         this.matchmaker = matchmaker;
@@ -180,6 +199,20 @@ public final class MatchController implements AutoCloseable {
                 return true;
             }
             return false;
+        }
+        if (match.getState() == MatchState.MATCH_STATE_RUNNING
+                && !match.getNodeId().isEmpty()
+                && nodeGone.test(match.getNodeId())) {
+            // Its battleground's node died: the match cannot go on; its players go home at their last save.
+            final BattlegroundMatch ended = match.toBuilder()
+                    .setState(MatchState.MATCH_STATE_ENDED)
+                    .setEndedAtUnixMs(now)
+                    .build();
+            if (matches.update(leader, stored, ended, List.of())) {
+                LOG.info("match {}: its instance's node {} is gone", match.getMatchId(), match.getNodeId());
+                log(match, ended, List.of(), 0);
+            }
+            return true;
         }
         final BattlegroundMatch.Builder next = match.toBuilder().clearSeats();
         final Map<String, QueueTicket.Builder> backInQueue = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.realmcluster.controlplane.battleground;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.etcd.jetcd.ByteSequence;
@@ -11,6 +12,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.controlplane.election.Leadership;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.Keys;
+import io.realmcluster.proto.v1.AdmitEntryRequest;
+import io.realmcluster.proto.v1.AdmitEntryResponse;
 import io.realmcluster.proto.v1.AnswerInviteRequest;
 import io.realmcluster.proto.v1.AnswerInviteResponse;
 import io.realmcluster.proto.v1.BattlegroundMatch;
@@ -24,6 +27,7 @@ import io.realmcluster.proto.v1.MatchState;
 import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.v1.QueueTicket;
 import io.realmcluster.proto.v1.QueuedPlayer;
+import io.realmcluster.proto.v1.ReportLeftRequest;
 import io.realmcluster.proto.v1.SeatState;
 import io.realmcluster.testkit.EtcdExtension;
 import java.net.URI;
@@ -70,6 +74,9 @@ class MatchLifecycleTest {
     private final AtomicBoolean poolUp = new AtomicBoolean(true);
 
     private final Map<String, AtomicInteger> created = new ConcurrentHashMap<>();
+    /** Nodes no longer registered. */
+    private final java.util.Set<String> goneNodes = ConcurrentHashMap.newKeySet();
+
     private Leadership leader;
     private MatchController controller;
     private BattlegroundService service;
@@ -110,7 +117,8 @@ class MatchLifecycleTest {
                 this::instance,
                 now::get,
                 Duration.ofHours(1),
-                metrics);
+                metrics,
+                goneNodes::contains);
     }
 
     private MapInstance instance(final int mapId, final String realm, final String owner, final int players) {
@@ -430,6 +438,108 @@ class MatchLifecycleTest {
                         .filter(s -> s.getState() == SeatState.SEAT_STATE_ACCEPTED)
                         .count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void onlyAnAcceptedSeatIsAdmittedIntoItsMatchsInstanceAndARetriedOfferIsAnsweredTheSame() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final BattlegroundMatch match = onlyMatch();
+        final String id = match.getMatchId();
+        final QueuedPlayer horde = players.get(1);
+        // Invited, not accepted: refused.
+        assertThat(admitRefusal(horde, id, match.getInstanceId())).isEqualTo(Invites.NOT_INVITED);
+
+        answer(horde, id, true);
+        assertThat(admitRefusal(horde, id, "other-instance")).isEqualTo(Invites.NOT_INVITED);
+        assertThat(admit(horde, id, match.getInstanceId()).getTeam()).isEqualTo(Faction.FACTION_HORDE);
+        assertThat(seat(onlyMatch(), horde).getState()).isEqualTo(SeatState.SEAT_STATE_ENTERED);
+        final BattlegroundMatch entered = onlyMatch();
+        assertThat(admit(horde, id, match.getInstanceId()).getTeam()).isEqualTo(Faction.FACTION_HORDE);
+        assertThat(onlyMatch()).as("a retried offer writes nothing").isEqualTo(entered);
+        // An accept after the entry is answered the same, the seat stays ENTERED.
+        assertThat(answer(horde, id, true).getState()).isEqualTo(SeatState.SEAT_STATE_ENTERED);
+
+        assertThat(admitRefusal(player(REALM_B, 77, Faction.FACTION_HORDE), id, match.getInstanceId()))
+                .isEqualTo(Invites.NOT_INVITED);
+        assertThat(admitRefusal(horde, "no-such-match", match.getInstanceId())).isEqualTo(Invites.NOT_INVITED);
+    }
+
+    @Test
+    void aRunningMatchWhoseBattlegroundNodeIsGoneEndsAndAdmitsNobodyMore() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final BattlegroundMatch match = onlyMatch();
+        answer(players.get(1), match.getMatchId(), true);
+        admit(players.get(1), match.getMatchId(), match.getInstanceId());
+        controller.pass();
+        assertThat(onlyMatch().getState()).isEqualTo(MatchState.MATCH_STATE_RUNNING);
+
+        goneNodes.add("bg-node");
+        now.addAndGet(1_000);
+        controller.pass();
+        assertThat(onlyMatch().getState()).isEqualTo(MatchState.MATCH_STATE_ENDED);
+        assertThat(onlyMatch().getEndedAtUnixMs()).isEqualTo(now.get());
+        assertThat(admitRefusal(players.get(3), match.getMatchId(), match.getInstanceId()))
+                .isEqualTo(Invites.NOT_INVITED);
+    }
+
+    @Test
+    void aMatchEndsWhenItsLastEnteredPlayerLeft() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final BattlegroundMatch match = onlyMatch();
+        final String id = match.getMatchId();
+        for (final QueuedPlayer player : players) {
+            answer(player, id, true);
+            admit(player, id, match.getInstanceId());
+        }
+        for (int i = 0; i < players.size() - 1; i++) {
+            left(players.get(i), id);
+        }
+        left(players.get(0), id);
+        controller.pass();
+        assertThat(onlyMatch().getState()).as("one player still in").isEqualTo(MatchState.MATCH_STATE_RUNNING);
+        assertThat(seat(onlyMatch(), players.get(0)).getState()).isEqualTo(SeatState.SEAT_STATE_LEFT);
+
+        left(players.get(players.size() - 1), id);
+        controller.pass();
+        assertThat(onlyMatch().getState()).isEqualTo(MatchState.MATCH_STATE_ENDED);
+        assertThatThrownBy(() -> left(player(REALM_B, 77, Faction.FACTION_HORDE), id))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+    }
+
+    private void left(final QueuedPlayer player, final String matchId) {
+        call(
+                service::reportLeft,
+                ReportLeftRequest.newBuilder()
+                        .setRealm(player.getRealm())
+                        .setCharacterId(player.getCharacterId())
+                        .setMatchId(matchId)
+                        .build());
+    }
+
+    private AdmitEntryResponse admit(final QueuedPlayer player, final String matchId, final String instanceId) {
+        return call(
+                service::admitEntry,
+                AdmitEntryRequest.newBuilder()
+                        .setRealm(player.getRealm())
+                        .setCharacterId(player.getCharacterId())
+                        .setMatchId(matchId)
+                        .setInstanceId(instanceId)
+                        .build());
+    }
+
+    private String admitRefusal(final QueuedPlayer player, final String matchId, final String instanceId) {
+        try {
+            admit(player, matchId, instanceId);
+        } catch (final StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            return e.getStatus().getDescription();
+        }
+        return fail("the entry of " + player.getName() + " was not refused");
     }
 
     @Test

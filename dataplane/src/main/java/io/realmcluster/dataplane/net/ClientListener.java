@@ -29,6 +29,7 @@ import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.transfer.Arrivals;
+import io.realmcluster.dataplane.transfer.BattlegroundTrips;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
@@ -113,7 +114,34 @@ public final class ClientListener implements AutoCloseable {
             CharacterStore store,
             Executor storeThreads,
             Arrivals arrivals,
-            QueueDesk queues) {}
+            QueueDesk queues,
+            BattlegroundTrips trips) {
+        /** Serving players whose accepts lead nowhere the saver or the transfers hear of. */
+        public Serving(
+                final String nodeId,
+                final TokenVerifier tokens,
+                final TokenSigner standbyKey,
+                final InstanceHost instances,
+                final ClientSessions sessions,
+                final ClientMetrics metrics,
+                final CharacterStore store,
+                final Executor storeThreads,
+                final Arrivals arrivals,
+                final QueueDesk queues) {
+            this(
+                    nodeId,
+                    tokens,
+                    standbyKey,
+                    instances,
+                    sessions,
+                    metrics,
+                    store,
+                    storeThreads,
+                    arrivals,
+                    queues,
+                    new BattlegroundTrips());
+        }
+    }
 
     /** Bind TCP, then UDP on the same port (port 0: the port TCP got), and start the egress thread. */
     public static ClientListener bind(final HostPort listen, final int ioThreads, final Serving serving) {
@@ -165,7 +193,8 @@ public final class ClientListener implements AutoCloseable {
                 new CharacterClaims(serving.store(), serving.storeThreads(), serving.nodeId()),
                 new Handover(serving.standbyKey(), SystemEpochClock.INSTANCE),
                 serving.arrivals(),
-                serving.queues());
+                serving.queues(),
+                serving.trips());
         // A transfer claimed here lets the client standing by for it in at once.
         serving.arrivals().onExpected(serving.sessions()::transferClaimed);
         final boolean epoll = Epoll.isAvailable();

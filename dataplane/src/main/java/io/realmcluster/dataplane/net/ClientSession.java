@@ -14,13 +14,19 @@ import io.realmcluster.dataplane.pipeline.Ingress;
 import io.realmcluster.dataplane.pipeline.Inputs;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.transfer.Arrivals;
+import io.realmcluster.dataplane.transfer.BattlegroundTrips;
 import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.dataplane.world.battleground.BattlegroundMaps;
+import io.realmcluster.dataplane.world.battleground.Team;
 import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.proto.client.FrameError;
 import io.realmcluster.proto.client.Frames;
 import io.realmcluster.proto.client.ServerMessages;
+import io.realmcluster.proto.v1.AnswerInviteResponse;
+import io.realmcluster.proto.v1.Faction;
+import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.NodeDescriptor;
 import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
@@ -95,7 +101,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                 this,
                 context.queues(),
                 new RateLimiter(SessionQueues.REQUESTS_PER_SECOND, SessionQueues.REQUEST_BURST, context.nanoClock()),
-                BattlegroundEntries.LOGGING);
+                this::enterBattleground);
     }
 
     @Override
@@ -273,6 +279,54 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         if (preparing != null) {
             // Its copy loads there now: stand by there, as the players who were here before it moved did.
             standByNow(preparing, instance, running.assignment().getMove().getEpoch());
+        }
+    }
+
+    /**
+     * The player's accept was taken: plan its trip (the saver writes the entry point with its departure save,
+     * the transfer goes to the match's instance) and ask its map to freeze it for the transfer, at its team's
+     * start. The event loop's.
+     */
+    private void enterBattleground(final ClaimedCharacter character, final AnswerInviteResponse where) {
+        final InstanceHost.Running running = map;
+        if (state != SessionState.IN_WORLD
+                || running == null
+                || character.key() != characterId
+                || running.assignment().getKind() == MapKind.MAP_KIND_BATTLEGROUND) {
+            // Not in the world, or in a battleground already (an accept again from inside answers the same).
+            return;
+        }
+        if (where.getInstanceId().isEmpty() || !where.hasNode() || where.getMapId() == 0) {
+            LOG.warn(
+                    "the accept of {} into match {} names no instance and node yet; not entering",
+                    character.nameWithRealm(),
+                    where.getMatchId());
+            return;
+        }
+        final int team = where.getTeam() == Faction.FACTION_ALLIANCE ? Team.ALLIANCE : Team.HORDE;
+        final float[] start = BattlegroundMaps.start(where.getMapId(), team);
+        context.trips()
+                .planned(
+                        characterId,
+                        new BattlegroundTrips.Trip(
+                                where.getMatchId(),
+                                where.getInstanceId(),
+                                where.getNode(),
+                                where.getMapId(),
+                                where.getTeamValue()));
+        if (!inputs.enterBattleground(
+                running.agent().ingress(),
+                characterId,
+                ClientSessions.index(id),
+                where.getMapId(),
+                start[0],
+                start[1],
+                start[2],
+                0f)) {
+            LOG.info(
+                    "the map of {} had no room for its entry into match {}",
+                    character.nameWithRealm(),
+                    where.getMatchId());
         }
     }
 

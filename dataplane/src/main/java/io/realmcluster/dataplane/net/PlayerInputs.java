@@ -61,6 +61,26 @@ final class PlayerInputs {
         }
     }
 
+    /** The character goes to a battleground's map at (x, y, z, o); false when the ring is full. */
+    boolean enterBattleground(
+            final Ingress ingress,
+            final long entity,
+            final int session,
+            final int mapId,
+            final float x,
+            final float y,
+            final float z,
+            final float o) {
+        try (RingClaim claim = ingress.claim(this.claim, Inputs.ENTER_BATTLEGROUND, Inputs.ENTER_LENGTH)) {
+            if (!claimed(claim)) {
+                return false;
+            }
+            Inputs.encodeEnterBattleground(claim.buffer(), claim.index(), entity, session, mapId, x, y, z, o);
+            claim.commit();
+            return true;
+        }
+    }
+
     /** The character leaves its map, which saves it; false when the ring is full (try again: it must not be lost). */
     boolean leave(final Ingress ingress, final long entity, final int session) {
         try (RingClaim claim = ingress.claim(this.claim, Inputs.PLAYER_LEAVE, Inputs.LEAVE_LENGTH)) {
@@ -137,7 +157,11 @@ final class PlayerInputs {
                         session);
             }
             Inputs.joinOwnership(buffer, index, character.epoch(), character.saveSeq(), character.experience());
-            Inputs.joinSide(buffer, index, character.race(), Inputs.TEAM_BY_RACE);
+            Inputs.joinSide(
+                    buffer,
+                    index,
+                    character.race(),
+                    arrival != null && arrival.instanceId().equals(instance) ? arrival.team() : Inputs.TEAM_BY_RACE);
             claim.commit();
             return true;
         }

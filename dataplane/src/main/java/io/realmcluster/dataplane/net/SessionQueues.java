@@ -137,6 +137,7 @@ final class SessionQueues {
                 .setName(character.name())
                 .setLevel(character.level())
                 .setFaction(faction(character.race()))
+                .setDeserterUntilUnixMs(character.deserterUntilMillis())
                 .build();
     }
 

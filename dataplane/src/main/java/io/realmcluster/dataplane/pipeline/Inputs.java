@@ -49,6 +49,11 @@ public final class Inputs {
     public static final int HAND_OVER_START = 12;
     /** From the node's assignment applier: the move was called off; keep the players. No body. */
     public static final int HAND_OVER_STOP = 13;
+    /**
+     * From the player's session: it accepted its battleground invite; freeze it for a transfer to the
+     * battleground's map, at its team's start. Entity id, session, map id, position, orientation.
+     */
+    public static final int ENTER_BATTLEGROUND = 14;
 
     public static final int ENTITY_OFFSET = 0;
 
@@ -121,6 +126,14 @@ public final class Inputs {
     public static final int FAILED_EPOCH = 12;
     public static final int FAILED_LENGTH = 20;
 
+    public static final int ENTER_SESSION = 8;
+    public static final int ENTER_MAP = 12;
+    public static final int ENTER_X = 16;
+    public static final int ENTER_Y = 20;
+    public static final int ENTER_Z = 24;
+    public static final int ENTER_O = 28;
+    public static final int ENTER_LENGTH = 32;
+
     public static final int HAND_OVER_EPOCH = 0;
     public static final int HAND_OVER_START_LENGTH = 8;
     public static final int HAND_OVER_STOP_LENGTH = 0;
@@ -150,6 +163,27 @@ public final class Inputs {
         buffer.putInt(offset + JOIN_SESSION, session);
         joinSide(buffer, offset, 0, TEAM_BY_RACE);
         return joinOwnership(buffer, offset, 0, 0, 0);
+    }
+
+    /** An ENTER_BATTLEGROUND: {@code entity} of {@code session} goes to map {@code mapId}, at (x, y, z, o). */
+    public static int encodeEnterBattleground(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final long entity,
+            final int session,
+            final int mapId,
+            final float x,
+            final float y,
+            final float z,
+            final float o) {
+        buffer.putLong(offset + ENTITY_OFFSET, entity);
+        buffer.putInt(offset + ENTER_SESSION, session);
+        buffer.putInt(offset + ENTER_MAP, mapId);
+        buffer.putFloat(offset + ENTER_X, x);
+        buffer.putFloat(offset + ENTER_Y, y);
+        buffer.putFloat(offset + ENTER_Z, z);
+        buffer.putFloat(offset + ENTER_O, o);
+        return ENTER_LENGTH;
     }
 
     /** Complete a JOIN written by {@link #encodeJoin} with the character's race and its side in a battleground. */
@@ -310,6 +344,7 @@ public final class Inputs {
             case DEPART_FAILED -> FAILED_LENGTH;
             case HAND_OVER_START -> HAND_OVER_START_LENGTH;
             case HAND_OVER_STOP -> HAND_OVER_STOP_LENGTH;
+            case ENTER_BATTLEGROUND -> ENTER_LENGTH;
             default -> -1;
         };
     }

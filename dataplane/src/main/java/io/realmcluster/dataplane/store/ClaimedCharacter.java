@@ -3,7 +3,9 @@ package io.realmcluster.dataplane.store;
 /**
  * A character as a login claimed it: its row after the claim, with the epoch this node now owns it
  * at (every save of it is fenced by that epoch) and the save sequence to continue from. {@code key} names
- * it inside the node ({@link CharacterKey}), {@code realm} and {@code characterId} outside.
+ * it inside the node ({@link CharacterKey}), {@code realm} and {@code characterId} outside. {@code
+ * deserterUntilMillis}: when its Deserter runs out (wall clock), 0 when it has none; {@code battleground}: its
+ * match and entry point while it is in a battleground, else null.
  */
 public record ClaimedCharacter(
         long key,
@@ -23,7 +25,59 @@ public record ClaimedCharacter(
         float x,
         float y,
         float z,
-        float orientation) {
+        float orientation,
+        long deserterUntilMillis,
+        BattlegroundEntry battleground) {
+    /**
+     * Where a character in a battleground came from: the match and the entry point its home node saved
+     * as it went in (bg_match_id, bg_entry_*), where it goes back to.
+     */
+    public record BattlegroundEntry(
+            String matchId, int mapId, String instanceId, float x, float y, float z, float orientation) {}
+
+    /** A character with no Deserter. */
+    public ClaimedCharacter(
+            final long key,
+            final long characterId,
+            final long accountId,
+            final long epoch,
+            final long saveSeq,
+            final String realm,
+            final String name,
+            final int race,
+            final int characterClass,
+            final int level,
+            final long experience,
+            final long money,
+            final int mapId,
+            final String instanceId,
+            final float x,
+            final float y,
+            final float z,
+            final float orientation) {
+        this(
+                key,
+                characterId,
+                accountId,
+                epoch,
+                saveSeq,
+                realm,
+                name,
+                race,
+                characterClass,
+                level,
+                experience,
+                money,
+                mapId,
+                instanceId,
+                x,
+                y,
+                z,
+                orientation,
+                0,
+                null);
+    }
+
     /** The name players of other realms see: Name-Realm. */
     public String nameWithRealm() {
         return name + "-" + realm;

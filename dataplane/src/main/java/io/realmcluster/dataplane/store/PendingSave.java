@@ -31,6 +31,12 @@ public final class PendingSave {
     /** Set by a DEPART record: the save freezes the character for this transfer, then it goes where these say. */
     UUID transferId;
 
+    /**
+     * Set with a DEPART into a battleground: the match, written with the entry point (the position
+     * this save carries) in the same fenced UPDATE. Null otherwise.
+     */
+    String bgMatchId;
+
     int toMapId;
     float toX;
     float toY;
@@ -105,6 +111,7 @@ public final class PendingSave {
             clearLoots();
             logout = false;
             transferId = null;
+            bgMatchId = null;
         }
         characterId = buffer.getLong(offset + Saves.CHARACTER);
         epoch = recordEpoch;
@@ -170,6 +177,7 @@ public final class PendingSave {
         saveSeq = 0;
         logout = false;
         transferId = null;
+        bgMatchId = null;
         instanceId = "";
         written = false;
     }

@@ -24,7 +24,9 @@ public final class PostgresCharacterStore implements CharacterStore {
         UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
         WHERE character_id = ? AND account_id = ? AND state <> 'IN_TRANSFER' AND (? < 0 OR epoch = ?)
         RETURNING account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
-                  x, y, z, orientation""";
+                  x, y, z, orientation,
+                  COALESCE((extract(epoch FROM deserter_until) * 1000)::bigint, 0) AS deserter_ms, bg_match_id,
+                  bg_entry_map_id, bg_entry_instance_id, bg_entry_x, bg_entry_y, bg_entry_z, bg_entry_orientation""";
     private static final String WHY_NOT_CLAIMED =
             "SELECT state, epoch FROM character WHERE character_id = ? AND account_id = ?";
     private static final String RELEASE = """
@@ -45,11 +47,18 @@ public final class PostgresCharacterStore implements CharacterStore {
             state = CASE WHEN v.logout THEN 'OFFLINE' WHEN v.transfer_id IS NOT NULL THEN 'IN_TRANSFER' ELSE c.state END,
             owner_node = CASE WHEN v.logout THEN NULL ELSE c.owner_node END,
             transfer_id = COALESCE(v.transfer_id, c.transfer_id),
+            bg_match_id = COALESCE(v.bg_match_id, c.bg_match_id),
+            bg_entry_map_id = CASE WHEN v.bg_match_id IS NULL THEN c.bg_entry_map_id ELSE v.map_id END,
+            bg_entry_instance_id = CASE WHEN v.bg_match_id IS NULL THEN c.bg_entry_instance_id ELSE v.instance_id END,
+            bg_entry_x = CASE WHEN v.bg_match_id IS NULL THEN c.bg_entry_x ELSE v.x END,
+            bg_entry_y = CASE WHEN v.bg_match_id IS NULL THEN c.bg_entry_y ELSE v.y END,
+            bg_entry_z = CASE WHEN v.bg_match_id IS NULL THEN c.bg_entry_z ELSE v.z END,
+            bg_entry_orientation = CASE WHEN v.bg_match_id IS NULL THEN c.bg_entry_orientation ELSE v.orientation END,
             updated_at = now()
         FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::smallint[], ?::bigint[], ?::bigint[], ?::integer[],
-                    ?::text[], ?::real[], ?::real[], ?::real[], ?::real[], ?::boolean[], ?::uuid[])
+                    ?::text[], ?::real[], ?::real[], ?::real[], ?::real[], ?::boolean[], ?::uuid[], ?::text[])
              AS v(character_id, epoch, save_seq, level, experience, money, map_id, instance_id, x, y, z, orientation,
-                  logout, transfer_id)
+                  logout, transfer_id, bg_match_id)
         WHERE c.character_id = v.character_id AND c.epoch = v.epoch AND c.owner_node = ? AND c.state = 'ONLINE'
           AND c.save_seq < v.save_seq
         RETURNING c.character_id""";
@@ -65,6 +74,13 @@ public final class PostgresCharacterStore implements CharacterStore {
             state = CASE WHEN ? THEN 'OFFLINE' WHEN ?::uuid IS NOT NULL THEN 'IN_TRANSFER' ELSE state END,
             owner_node = CASE WHEN ? THEN NULL ELSE owner_node END,
             transfer_id = COALESCE(?::uuid, transfer_id),
+            bg_match_id = COALESCE(?::text, bg_match_id),
+            bg_entry_map_id = CASE WHEN ?::text IS NULL THEN bg_entry_map_id ELSE ?::integer END,
+            bg_entry_instance_id = CASE WHEN ?::text IS NULL THEN bg_entry_instance_id ELSE ?::text END,
+            bg_entry_x = CASE WHEN ?::text IS NULL THEN bg_entry_x ELSE ?::real END,
+            bg_entry_y = CASE WHEN ?::text IS NULL THEN bg_entry_y ELSE ?::real END,
+            bg_entry_z = CASE WHEN ?::text IS NULL THEN bg_entry_z ELSE ?::real END,
+            bg_entry_orientation = CASE WHEN ?::text IS NULL THEN bg_entry_orientation ELSE ?::real END,
             updated_at = now()
         WHERE character_id = ? AND epoch = ? AND owner_node = ? AND state = 'ONLINE' AND save_seq < ?""";
     /** After a save updated nothing: had an earlier attempt of it landed already (a commit not confirmed)? */
@@ -79,7 +95,9 @@ public final class PostgresCharacterStore implements CharacterStore {
         UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
         WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND state = 'IN_TRANSFER'
         RETURNING account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
-                  x, y, z, orientation""";
+                  x, y, z, orientation,
+                  COALESCE((extract(epoch FROM deserter_until) * 1000)::bigint, 0) AS deserter_ms, bg_match_id,
+                  bg_entry_map_id, bg_entry_instance_id, bg_entry_x, bg_entry_y, bg_entry_z, bg_entry_orientation""";
     /** {@link #CLAIM_TRANSFER} for a batch, in one statement: each row its own compare-and-set. */
     private static final String CLAIM_TRANSFERS = """
         UPDATE character AS c SET epoch = c.epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
@@ -87,14 +105,29 @@ public final class PostgresCharacterStore implements CharacterStore {
         WHERE c.character_id = v.character_id AND c.epoch = v.epoch AND c.transfer_id = v.transfer_id
           AND c.state = 'IN_TRANSFER'
         RETURNING c.character_id, c.account_id, c.epoch, c.save_seq, c.realm, c.name, c.race, c.class, c.level,
-                  c.experience, c.money, c.map_id, c.instance_id, c.x, c.y, c.z, c.orientation""";
+                  c.experience, c.money, c.map_id, c.instance_id, c.x, c.y, c.z, c.orientation,
+                  COALESCE((extract(epoch FROM c.deserter_until) * 1000)::bigint, 0) AS deserter_ms, c.bg_match_id,
+                  c.bg_entry_map_id, c.bg_entry_instance_id, c.bg_entry_x, c.bg_entry_y, c.bg_entry_z,
+                  c.bg_entry_orientation""";
 
     private static final String CLAIMED_BEFORE = """
         SELECT account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
-               x, y, z, orientation
+               x, y, z, orientation,
+                  COALESCE((extract(epoch FROM deserter_until) * 1000)::bigint, 0) AS deserter_ms, bg_match_id,
+                  bg_entry_map_id, bg_entry_instance_id, bg_entry_x, bg_entry_y, bg_entry_z, bg_entry_orientation
         FROM character WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND owner_node = ? AND state = 'ONLINE'""";
     private static final String ABORT_TRANSFER = """
-        UPDATE character SET epoch = epoch + 1, state = 'ONLINE', updated_at = now()
+        UPDATE character SET epoch = epoch + 1, state = 'ONLINE', updated_at = now(),
+            bg_match_id = CASE WHEN entering THEN NULL ELSE bg_match_id END,
+            bg_entry_map_id = CASE WHEN entering THEN NULL ELSE bg_entry_map_id END,
+            bg_entry_instance_id = CASE WHEN entering THEN NULL ELSE bg_entry_instance_id END,
+            bg_entry_x = CASE WHEN entering THEN NULL ELSE bg_entry_x END,
+            bg_entry_y = CASE WHEN entering THEN NULL ELSE bg_entry_y END,
+            bg_entry_z = CASE WHEN entering THEN NULL ELSE bg_entry_z END,
+            bg_entry_orientation = CASE WHEN entering THEN NULL ELSE bg_entry_orientation END
+        FROM (SELECT map_id = bg_entry_map_id AND instance_id = bg_entry_instance_id AND x = bg_entry_x AND y = bg_entry_y
+                     AS entering
+              FROM character WHERE character_id = ?) AS e
         WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND owner_node = ? AND state = 'IN_TRANSFER'
         RETURNING epoch""";
 
@@ -180,7 +213,18 @@ public final class PostgresCharacterStore implements CharacterStore {
                 row.getFloat("x"),
                 row.getFloat("y"),
                 row.getFloat("z"),
-                row.getFloat("orientation"));
+                row.getFloat("orientation"),
+                row.getLong("deserter_ms"),
+                row.getString("bg_match_id") == null
+                        ? null
+                        : new ClaimedCharacter.BattlegroundEntry(
+                                row.getString("bg_match_id"),
+                                row.getInt("bg_entry_map_id"),
+                                row.getString("bg_entry_instance_id"),
+                                row.getFloat("bg_entry_x"),
+                                row.getFloat("bg_entry_y"),
+                                row.getFloat("bg_entry_z"),
+                                row.getFloat("bg_entry_orientation")));
     }
 
     @Override
@@ -275,9 +319,10 @@ public final class PostgresCharacterStore implements CharacterStore {
         try (Connection connection = database.connection();
                 PreparedStatement abort = connection.prepareStatement(ABORT_TRANSFER)) {
             abort.setLong(1, CharacterKey.id(key));
-            abort.setLong(2, epoch);
-            abort.setObject(3, transferId);
-            abort.setString(4, nodeId);
+            abort.setLong(2, CharacterKey.id(key));
+            abort.setLong(3, epoch);
+            abort.setObject(4, transferId);
+            abort.setString(5, nodeId);
             try (ResultSet row = abort.executeQuery()) {
                 return row.next() ? row.getLong(1) : -1;
             }
@@ -376,6 +421,7 @@ public final class PostgresCharacterStore implements CharacterStore {
         final Float[] orientations = new Float[n];
         final Boolean[] logouts = new Boolean[n];
         final UUID[] transfers = new UUID[n];
+        final String[] bgMatches = new String[n];
         final Map<Long, Integer> index = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             final PendingSave save = saves.get(i);
@@ -393,6 +439,7 @@ public final class PostgresCharacterStore implements CharacterStore {
             orientations[i] = save.orientation;
             logouts[i] = save.logout;
             transfers[i] = save.transferId;
+            bgMatches[i] = save.bgMatchId;
             index.put(ids[i], i);
         }
         final boolean[] updated = new boolean[n];
@@ -411,7 +458,8 @@ public final class PostgresCharacterStore implements CharacterStore {
             update.setArray(12, connection.createArrayOf("real", orientations));
             update.setArray(13, connection.createArrayOf("boolean", logouts));
             update.setArray(14, connection.createArrayOf("uuid", transfers));
-            update.setString(15, nodeId);
+            update.setArray(15, connection.createArrayOf("text", bgMatches));
+            update.setString(16, nodeId);
             try (ResultSet rows = update.executeQuery()) {
                 while (rows.next()) {
                     updated[index.get(rows.getLong(1))] = true;
@@ -441,10 +489,21 @@ public final class PostgresCharacterStore implements CharacterStore {
             update.setObject(12, transferId, Types.OTHER);
             update.setBoolean(13, save.logout);
             update.setObject(14, transferId, Types.OTHER);
-            update.setLong(15, CharacterKey.id(save.characterId));
-            update.setLong(16, save.epoch);
-            update.setString(17, nodeId);
-            update.setLong(18, save.saveSeq);
+            // The entry point is where this save puts the character: its values, bound beside the match.
+            update.setString(15, save.bgMatchId);
+            for (int p = 16; p <= 26; p += 2) {
+                update.setString(p, save.bgMatchId);
+            }
+            update.setInt(17, save.mapId);
+            update.setString(19, save.instanceId);
+            update.setFloat(21, save.x);
+            update.setFloat(23, save.y);
+            update.setFloat(25, save.z);
+            update.setFloat(27, save.orientation);
+            update.setLong(28, CharacterKey.id(save.characterId));
+            update.setLong(29, save.epoch);
+            update.setString(30, nodeId);
+            update.setLong(31, save.saveSeq);
             return update.executeUpdate() == 1;
         }
     }

@@ -106,6 +106,15 @@ public final class Saver implements Agent {
         LogoutListener NONE = (session, characterId) -> {};
     }
 
+    /** The battleground match a character's departure to a map enters, if it enters one. */
+    @FunctionalInterface
+    public interface EntryMatches {
+        /** The match id, or null when the departure of {@code character} (its key) to {@code toMapId} is no entry. */
+        String matchOf(long character, int toMapId);
+
+        EntryMatches NONE = (character, toMapId) -> null;
+    }
+
     /** A confirmation the map's ingress had no room for yet. */
     private record Undelivered(
             int handle, int type, long character, int session, long corpseOrEpoch, long copper, long money) {}
@@ -121,6 +130,7 @@ public final class Saver implements Agent {
     private final List<Departure> durable = new ArrayList<>();
 
     private final LogoutListener logouts;
+    private volatile EntryMatches entries = EntryMatches.NONE;
     private final Stats stats = new Stats();
     private final Long2ObjectHashMap<PendingSave> pending = new Long2ObjectHashMap<>();
     private final List<PendingSave> order = new ArrayList<>();
@@ -156,6 +166,11 @@ public final class Saver implements Agent {
         this.departures = departures;
         this.logouts = logouts;
         this.retryAtNanos = clock.nanoTime();
+    }
+
+    /** Where departures into battlegrounds are known: their departure saves write the entry point. Set once, at start. */
+    public void entries(final EntryMatches entries) {
+        this.entries = entries;
     }
 
     @Override
@@ -215,6 +230,9 @@ public final class Saver implements Agent {
             order.add(save);
         }
         save.apply(type, buffer, index, instanceIdOf(buffer.getInt(index + Saves.MAP_HANDLE)));
+        if (type == Saves.DEPART) {
+            save.bgMatchId = entries.matchOf(character, save.toMapId);
+        }
         urgent |= type != Saves.SNAPSHOT;
     }
 

@@ -30,7 +30,22 @@ public final class Arrivals {
             float orientation,
             long expiresAtMillis,
             long frozenAtMillis,
-            byte[] standbyKey) {}
+            byte[] standbyKey,
+            byte team) {
+        /** An arrival outside a battleground: its side, if it ever needs one, is its race's. */
+        public Arrival(
+                final ClaimedCharacter claim,
+                final String instanceId,
+                final float x,
+                final float y,
+                final float z,
+                final float orientation,
+                final long expiresAtMillis,
+                final long frozenAtMillis,
+                final byte[] standbyKey) {
+            this(claim, instanceId, x, y, z, orientation, expiresAtMillis, frozenAtMillis, standbyKey, (byte) 0);
+        }
+    }
 
     private final ConcurrentHashMap<Long, Arrival> byCharacter = new ConcurrentHashMap<>();
     private volatile LongConsumer onExpected = characterId -> {};

@@ -147,6 +147,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
     private final Pause pause;
     private final Executor threads;
     private final Stats stats = new Stats();
+    private final BattlegroundTrips trips = new BattlegroundTrips();
 
     /**
      * @param deadline how long a transfer may take from freeze to commit before it is called off
@@ -313,17 +314,29 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
     /** Route, offer, and on the target's answer tell the map; throws the failure of the route or the offer. */
     private void complete(final Departing departing, final String realm) {
         final Departure departure = departing.departure;
-        final InstanceRoute route = departure.toMapId() == Saves.SAME_INSTANCE
-                ? routes.handOver(departure)
-                : routes.route(
-                        departure.toMapId(),
-                        realm,
-                        "c" + departure.characterId(),
-                        callDeadline(departing.deadlineNanos(), clock.nanoTime()));
+        final BattlegroundTrips.Trip trip = trips.of(departure.characterId(), departure.toMapId());
+        final InstanceRoute route;
+        if (departure.toMapId() == Saves.SAME_INSTANCE) {
+            route = routes.handOver(departure);
+        } else if (trip != null) {
+            // Into a battleground: the accept named the match's instance and node.
+            route = trip.route();
+        } else {
+            route = routes.route(
+                    departure.toMapId(),
+                    realm,
+                    "c" + departure.characterId(),
+                    callDeadline(departing.deadlineNanos(), clock.nanoTime()));
+        }
+        TransferOffer offer = offerOf(nodeId, route, departure, characterRealm(store, departure, realm));
+        if (trip != null) {
+            offer = offer.toBuilder()
+                    .setMatchId(trip.matchId())
+                    .setTeam(trip.team())
+                    .build();
+        }
         final TransferAccepted accepted = targets.offer(
-                route.getNode().getGrpc(),
-                offerOf(nodeId, route, departure, characterRealm(store, departure, realm)),
-                callDeadline(departing.deadlineNanos(), clock.nanoTime()));
+                route.getNode().getGrpc(), offer, callDeadline(departing.deadlineNanos(), clock.nanoTime()));
         Failpoints.reach(Failpoints.SOURCE_AFTER_OFFER);
         departed(departing, accepted, route);
     }
@@ -337,6 +350,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
                     departing.characterId(),
                     instanceId);
         }
+        forgetTrip(departing);
         departing.transition(
                 State.DEPARTED,
                 clock.nanoTime(),
@@ -366,6 +380,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
                         e.getStatus());
             }
         }
+        forgetTrip(departing);
         if (epoch < 0) {
             departing.transition(State.LOST, clock.nanoTime(), why);
             notices.lost(departure);
@@ -380,6 +395,18 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
                 LOG.warn("could not give back character {}: {}", departure.characterId(), e.getMessage());
             }
         }
+    }
+
+    private void forgetTrip(final Departing departing) {
+        final BattlegroundTrips.Trip trip = trips.of(departing.characterId(), departing.departure.toMapId());
+        if (trip != null) {
+            trips.done(departing.characterId(), trip);
+        }
+    }
+
+    /** Players of this node on their way into a battleground: the sessions plan them, the saver reads them. */
+    public BattlegroundTrips trips() {
+        return trips;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.realmcluster.dataplane.transfer;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.realmcluster.common.auth.SessionToken;
@@ -9,6 +10,7 @@ import io.realmcluster.common.auth.TokenSigner;
 import io.realmcluster.common.grpc.Callers;
 import io.realmcluster.common.log.LogSafe;
 import io.realmcluster.common.tls.PeerIdentity;
+import io.realmcluster.dataplane.pipeline.Inputs;
 import io.realmcluster.dataplane.store.CharacterKey;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimRefused;
@@ -16,6 +18,7 @@ import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.RealmTable;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.TransferAccepted;
 import io.realmcluster.proto.v1.TransferGrpc;
 import io.realmcluster.proto.v1.TransferOffer;
@@ -44,6 +47,8 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(TransferService.class);
     /** Threads that run other nodes' calls (each a claim in the database): the database connections they need. */
     public static final int THREADS = 4;
+    /** Why an offer into a battleground is refused: the player holds no accepted seat in its match. */
+    public static final String NOT_INVITED = "not invited to this match";
 
     private final String nodeId;
     private final CharacterStore store;
@@ -54,6 +59,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     private final Duration tokenTtl;
     private final LongSupplier clockMillis;
     private final AtomicLong transfersIn = new AtomicLong();
+    private volatile EntryAdmission admission = EntryAdmission.NONE;
 
     public TransferService(
             final String nodeId,
@@ -84,6 +90,11 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
         return Executors.newFixedThreadPool(THREADS, new DefaultThreadFactory("transfer-in", true));
     }
 
+    /** Who admits players offered into this node's battlegrounds (the leader). Set once, at start. */
+    public void admission(final EntryAdmission admission) {
+        this.admission = admission;
+    }
+
     /** Characters this node claimed from other nodes (a replayed offer counts again). */
     public long transfersIn() {
         return transfersIn.get();
@@ -101,6 +112,13 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
             response.onError(Status.FAILED_PRECONDITION
                     .withDescription(RealmTable.noDatabase(offer.getRealm()))
                     .asRuntimeException());
+            return;
+        }
+        final byte team;
+        try {
+            team = admitted(offer);
+        } catch (final StatusRuntimeException e) {
+            response.onError(e);
             return;
         }
         final UUID transferId = UUID.fromString(offer.getTransferId());
@@ -122,8 +140,33 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
                 LogSafe.safe(offer.getTargetInstanceId()),
                 transferId,
                 claimed.epoch());
-        response.onNext(accept(offer, claimed));
+        response.onNext(accept(offer, claimed, team));
         response.onCompleted();
+    }
+
+    /**
+     * The side of a player offered into a battleground's instance, once the leader admitted it into
+     * the match that instance is bound to; {@link Inputs#TEAM_BY_RACE} for any other instance.
+     *
+     * @throws StatusRuntimeException FAILED_PRECONDITION "not invited to this match", or the leader's failure
+     */
+    private byte admitted(final TransferOffer offer) {
+        final InstanceHost.Running target = instances.instance(offer.getTargetInstanceId());
+        if (target == null || target.assignment().getKind() != MapKind.MAP_KIND_BATTLEGROUND) {
+            return Inputs.TEAM_BY_RACE;
+        }
+        if (offer.getMatchId().isEmpty()
+                || !offer.getMatchId().equals(target.assignment().getOwner())) {
+            LOG.info(
+                    "refused character {} of realm {} offered into battleground {} without a seat in its match",
+                    offer.getCharacterId(),
+                    LogSafe.safe(offer.getRealm()),
+                    LogSafe.safe(offer.getTargetInstanceId()));
+            throw Status.FAILED_PRECONDITION.withDescription(NOT_INVITED).asRuntimeException();
+        }
+        final int faction = admission.admit(
+                offer.getRealm(), offer.getCharacterId(), offer.getMatchId(), offer.getTargetInstanceId());
+        return faction == Inputs.TEAM_ALLIANCE ? Inputs.TEAM_ALLIANCE : Inputs.TEAM_HORDE;
     }
 
     @Override
@@ -167,7 +210,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
                                 .getMessage()));
             } else {
                 results[i] = TransferResult.newBuilder()
-                        .setAccepted(accept(offers.getOffers(i), character))
+                        .setAccepted(accept(offers.getOffers(i), character, Inputs.TEAM_BY_RACE))
                         .build();
                 taken++;
             }
@@ -223,7 +266,7 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     }
 
     /** The claim landed: expect the client at the arrival point and give it a token. */
-    private TransferAccepted accept(final TransferOffer offer, final ClaimedCharacter claimed) {
+    private TransferAccepted accept(final TransferOffer offer, final ClaimedCharacter claimed, final byte team) {
         final long expires = clockMillis.getAsLong() + tokenTtl.toMillis();
         arrivals.expect(new Arrivals.Arrival(
                 claimed,
@@ -234,7 +277,8 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
                 offer.getOrientation(),
                 expires,
                 offer.getFrozenAtUnixMs(),
-                offer.getSourceStandbyKey().toByteArray()));
+                offer.getSourceStandbyKey().toByteArray(),
+                team));
         // Signed with this node's own key, which no other process has: a token only this node takes.
         final byte[] token = SessionToken.issue(
                 tokens,

@@ -185,12 +185,37 @@ public final class MapWorld implements TickSimulation {
                         DisconnectReason.CHARACTER_UNAVAILABLE,
                         "the node this character went to stopped answering; log in again");
             case Inputs.DEPARTED -> departed(entity, buffer, offset);
+            case Inputs.ENTER_BATTLEGROUND -> enterBattleground(entity, buffer, offset);
             case Inputs.DEPART_FAILED ->
                 departFailed(
                         entity,
                         buffer.getInt(offset + Inputs.FAILED_SESSION),
                         buffer.getLong(offset + Inputs.FAILED_EPOCH));
             default -> rejectedInputs++;
+        }
+    }
+
+    /**
+     * The player accepted its battleground invite: freeze it for the transfer there (its departure
+     * save is the freeze). A player already frozen, of another session, or on a full save log is left
+     * where it is (the invite's accept can be sent again).
+     */
+    private void enterBattleground(final long entity, final DirectBuffer buffer, final int offset) {
+        final int slot = entities.playerSlot(entity);
+        if (slot == EntityTable.NONE
+                || transfers.frozen(slot)
+                || players.session[players.indexOf(slot)] != buffer.getInt(offset + Inputs.ENTER_SESSION)) {
+            rejectedInputs++;
+            return;
+        }
+        if (!transfers.freeze(
+                slot,
+                buffer.getInt(offset + Inputs.ENTER_MAP),
+                buffer.getFloat(offset + Inputs.ENTER_X),
+                buffer.getFloat(offset + Inputs.ENTER_Y),
+                buffer.getFloat(offset + Inputs.ENTER_Z),
+                buffer.getFloat(offset + Inputs.ENTER_O))) {
+            rejectedInputs++;
         }
     }
 

@@ -182,6 +182,60 @@ class PostgresCharacterStoreTest {
     }
 
     @Test
+    void aClaimReadsWhenTheCharactersDeserterRunsOut() throws Exception {
+        final long free = newCharacter();
+        assertThat(store.claim(free, account, "node-s").deserterUntilMillis()).isZero();
+        final long deserter = newCharacter();
+        update("UPDATE character SET deserter_until = to_timestamp(1900000000.25) WHERE character_id = " + deserter);
+        assertThat(store.claim(deserter, account, "node-s").deserterUntilMillis())
+                .isEqualTo(1_900_000_000_250L);
+    }
+
+    @Test
+    void theBattlegroundsClaimOfAnEnteringCharacterCarriesItsMatchAndEntryPoint() throws Exception {
+        final long character = newCharacter();
+        final long epoch = store.claim(character, account, "node-s").epoch();
+        assertThat(store.claim(character, account, epoch, "node-s").battleground())
+                .as("in no battleground")
+                .isNull();
+        final UUID transfer = UUID.randomUUID();
+        final PendingSave departure = save(character, epoch + 1, 4, 40, false);
+        departure.transferId = transfer;
+        departure.bgMatchId = "m1";
+        assertThat(store.save(List.of(departure), "node-s")).containsExactly(true);
+        assertThat(store.claimTransfer(character, epoch + 1, transfer, "node-t").battleground())
+                .isEqualTo(new ClaimedCharacter.BattlegroundEntry("m1", 0, "", 10f, 0f, 0f, 0f));
+    }
+
+    @Test
+    void aDepartureIntoABattlegroundSavesTheEntryPointAndTheMatchAndAnAbortForgetsThem() throws Exception {
+        final String entry =
+                "bg_match_id || ' ' || bg_entry_map_id || ' ' || bg_entry_instance_id || '|' || bg_entry_x";
+        for (final boolean batched : List.of(false, true)) {
+            final long character = newCharacter();
+            final long epoch = store.claim(character, account, "node-s").epoch();
+            final UUID transfer = UUID.randomUUID();
+            final PendingSave departure = save(character, epoch, 4, 40, false);
+            departure.transferId = transfer;
+            departure.bgMatchId = "m1";
+            final List<PendingSave> saves = new java.util.ArrayList<>(List.of(departure));
+            if (batched) {
+                final long other = newCharacter();
+                saves.add(save(other, store.claim(other, account, "node-s").epoch(), 1, 0, false));
+            }
+            assertThat(store.save(saves, "node-s")).containsOnly(true);
+            assertThat(row(character, entry)).as("batched " + batched).isEqualTo("m1 0 |10");
+            assertThat(row(character, "state")).isEqualTo("IN_TRANSFER");
+
+            // Called off: the character never left its map, and is in no battleground.
+            assertThat(store.abortTransfer(character, epoch, transfer, "node-s"))
+                    .isEqualTo(epoch + 1);
+            assertThat(row(character, "bg_match_id IS NULL AND bg_entry_map_id IS NULL"))
+                    .isEqualTo("t");
+        }
+    }
+
+    @Test
     void aTransferIsClaimedOnceThoughOfferedTwiceAndToTwoTargetsAtOnce() throws Exception {
         final long character = newCharacter();
         final long epoch = store.claim(character, account, "node-s").epoch();

@@ -15,6 +15,7 @@ import io.realmcluster.common.db.DatabaseCredentials;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.grpc.GrpcServers;
 import io.realmcluster.common.net.HostPort;
+import io.realmcluster.dataplane.pipeline.Inputs;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.PendingSave;
@@ -56,6 +57,8 @@ class TransferServiceTest {
 
     private static final String TARGET = "node-t";
     private static final String DUNGEON = "main.36.g1";
+    /** A Warsong Gulch bound to match m1. */
+    private static final String GULCH = "main.489.m1";
     /** The target's own key: the tokens it gives for its arrivals are signed by it, and only it checks them. */
     private final NodeTokenKey tokens = NodeTokenKey.random(new SecureRandom());
 
@@ -65,6 +68,9 @@ class TransferServiceTest {
     private Server server;
     private ManagedChannel channel;
     private long account;
+    private final Arrivals arrivals = new Arrivals();
+    /** Characters the leader admits into match m1 (as a Horde seat). */
+    private final java.util.Set<Long> seated = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void start() throws Exception {
@@ -85,22 +91,36 @@ class TransferServiceTest {
                         .setNodeId(TARGET)
                         .setEpoch(1)
                         .setState(InstanceState.INSTANCE_STATE_PENDING))
+                .addInstances(MapInstance.newBuilder()
+                        .setInstanceId(GULCH)
+                        .setMapId(489)
+                        .setKind(MapKind.MAP_KIND_BATTLEGROUND)
+                        .setRealm("main")
+                        .setOwner("m1")
+                        .setNodeId(TARGET)
+                        .setEpoch(1)
+                        .setState(InstanceState.INSTANCE_STATE_PENDING))
                 .build());
+        final TransferService service = new TransferService(
+                TARGET,
+                // A node holding realm main's database only.
+                new RealmStores(Map.of("main", store), null),
+                host,
+                arrivals,
+                tokens,
+                Endpoint.newBuilder().setHost("127.0.0.1").setPort(8086).build(),
+                Duration.ofSeconds(60),
+                System::currentTimeMillis);
+        service.admission((realm, characterId, matchId, instanceId) -> {
+            if (!matchId.equals("m1") || !seated.contains(characterId)) {
+                throw Status.FAILED_PRECONDITION
+                        .withDescription(TransferService.NOT_INVITED)
+                        .asRuntimeException();
+            }
+            return Inputs.TEAM_HORDE;
+        });
         final HostPort listen = HostPort.parse("127.0.0.1:0");
-        server = GrpcServers.start(
-                "gRPC",
-                listen,
-                new HealthStatusManager(),
-                List.of(new TransferService(
-                        TARGET,
-                        // A node holding realm main's database only.
-                        new RealmStores(Map.of("main", store), null),
-                        host,
-                        new Arrivals(),
-                        tokens,
-                        Endpoint.newBuilder().setHost("127.0.0.1").setPort(8086).build(),
-                        Duration.ofSeconds(60),
-                        System::currentTimeMillis)));
+        server = GrpcServers.start("gRPC", listen, new HealthStatusManager(), List.of(service));
         channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, listen)), 5);
     }
 
@@ -124,6 +144,38 @@ class TransferServiceTest {
                 });
         assertThat(text("SELECT state || ' ' || epoch FROM character WHERE character_id = " + character))
                 .isEqualTo("OFFLINE 0");
+    }
+
+    @Test
+    void anOfferIntoABattlegroundIsClaimedOnlyForAPlayerTheLeaderAdmitsIntoItsMatch() throws Exception {
+        final long character = character("Mover");
+        final ClaimedCharacter claim = store.claim(character, account, "node-s");
+        final long epoch = claim.epoch();
+        final UUID transfer = UUID.randomUUID();
+        assertThat(store.save(List.of(PendingSave.departure(claim, epoch, 1, transfer)), "node-s"))
+                .containsExactly(true);
+        final TransferOffer bare = offerOf(character, epoch, transfer, GULCH);
+
+        // No match named, another match, or a match the leader does not seat it in: refused, not claimed.
+        for (final TransferOffer refused : List.of(
+                bare,
+                bare.toBuilder().setMatchId("m2").setTeam(2).build(),
+                bare.toBuilder().setMatchId("m1").setTeam(2).build())) {
+            assertThatThrownBy(() -> stub().offer(refused)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                assertThat(e.getStatus().getDescription()).isEqualTo("not invited to this match");
+            });
+        }
+        assertThat(text("SELECT state FROM character WHERE character_id = " + character))
+                .isEqualTo("IN_TRANSFER");
+
+        seated.add(claim.characterId());
+        final TransferOffer invited =
+                bare.toBuilder().setMatchId("m1").setTeam(2).build();
+        final TransferAccepted accepted = stub().offer(invited);
+        assertThat(accepted.getEpoch()).isEqualTo(epoch + 1);
+        assertThat(stub().offer(invited).getEpoch()).as("a retried offer").isEqualTo(epoch + 1);
+        assertThat(arrivals.peek(character, System.currentTimeMillis()).team()).isEqualTo(Inputs.TEAM_HORDE);
     }
 
     @Test

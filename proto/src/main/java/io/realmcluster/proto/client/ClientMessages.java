@@ -47,6 +47,9 @@ public final class ClientMessages {
 
         /** INVITE_ACCEPT ({@code accept}) or INVITE_DECLINE of the invite to {@code matchId}. */
         default void inviteAnswer(String matchId, boolean accept) {}
+
+        /** BATTLEGROUND_LEAVE. */
+        default void battlegroundLeave() {}
     }
 
     private ClientMessages() {}
@@ -148,6 +151,12 @@ public final class ClientMessages {
                 }
                 handler.queueStatusRequest();
             }
+            case BATTLEGROUND_LEAVE -> {
+                if (length != 1) {
+                    return FrameError.BAD_LENGTH;
+                }
+                handler.battlegroundLeave();
+            }
             case INVITE_ACCEPT, INVITE_DECLINE -> {
                 final FrameError error = checkText(buffer, offset, length, ANSWER_MATCH_LENGTH, MAX_MATCH_ID);
                 if (error != null) {
@@ -185,6 +194,12 @@ public final class ClientMessages {
         b.putByte(o + ANSWER_MATCH_LENGTH, (byte) matchId.length());
         b.putStringWithoutLengthAscii(o + ANSWER_MATCH, matchId);
         return ANSWER_MATCH + matchId.length();
+    }
+
+    /** BATTLEGROUND_LEAVE; returns the body's length. */
+    public static int battlegroundLeave(final MutableDirectBuffer b, final int o) {
+        b.putByte(o, BATTLEGROUND_LEAVE);
+        return 1;
     }
 
     /** QUEUE_STATUS_REQUEST; returns the body's length. */

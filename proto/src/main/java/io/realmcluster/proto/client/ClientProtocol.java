@@ -45,6 +45,8 @@ public final class ClientProtocol {
     public static final byte INVITE_ACCEPT = 0x0D;
     /** Decline a battleground invite: match id length u8, match id (ASCII). */
     public static final byte INVITE_DECLINE = 0x0E;
+    /** Leave the battleground the player is in (early: Deserter while its match runs): no fields. */
+    public static final byte BATTLEGROUND_LEAVE = 0x0F;
 
     // Node to client.
     public static final byte WELCOME = (byte) 0x81;
@@ -69,6 +71,33 @@ public final class ClientProtocol {
     public static final byte INVITE_GONE = (byte) 0x8F;
     /** An accept taken: battleground u8, team u8 (1 Alliance, 2 Horde), match id length u8, match id. */
     public static final byte INVITE_ACCEPTED = (byte) 0x90;
+    /** The battleground's match: phase, winner, scores, players, time left, then its objectives (see the offsets). */
+    public static final byte BATTLEGROUND_STATE = (byte) 0x91;
+
+    // BATTLEGROUND_STATE: map u16, phase u8 (0 preparation, 1 running, 2 ended), winner u8 (0 none yet, 1 Alliance,
+    // 2 Horde, 3 draw), Alliance score i32, Horde score i32, Alliance players u8, Horde players u8, millis left u32,
+    // objective count u8, then per objective: state u8, side u8 (0 none, 1 Alliance, 2 Horde), challenger u8 (the
+    // same), reserved u8, x f32, y f32, millis left u32, carrier entity id i64 (0 none).
+    public static final int BG_STATE_MAP = 1;
+    public static final int BG_STATE_PHASE = 3;
+    public static final int BG_STATE_WINNER = 4;
+    public static final int BG_STATE_ALLIANCE_SCORE = 5;
+    public static final int BG_STATE_HORDE_SCORE = 9;
+    public static final int BG_STATE_ALLIANCE_PLAYERS = 13;
+    public static final int BG_STATE_HORDE_PLAYERS = 14;
+    public static final int BG_STATE_MILLIS_LEFT = 15;
+    public static final int BG_STATE_OBJECTIVE_COUNT = 19;
+    public static final int BG_STATE_OBJECTIVES = 20;
+    public static final int BG_OBJECTIVE_STATE = 0;
+    public static final int BG_OBJECTIVE_SIDE = 1;
+    public static final int BG_OBJECTIVE_CHALLENGER = 2;
+    public static final int BG_OBJECTIVE_X = 4;
+    public static final int BG_OBJECTIVE_Y = 8;
+    public static final int BG_OBJECTIVE_MILLIS_LEFT = 12;
+    public static final int BG_OBJECTIVE_CARRIER = 16;
+    public static final int BG_OBJECTIVE_LENGTH = 24;
+    /** Most objectives a BATTLEGROUND_STATE carries: Arathi Basin's five bases. */
+    public static final int MAX_BG_OBJECTIVES = 5;
 
     /** Longest match id on the wire. */
     public static final int MAX_MATCH_ID = 64;

@@ -71,6 +71,12 @@ public final class ServerMessages {
 
         /** INVITE_ACCEPTED: the accept of {@code matchId} was taken; {@code team} 1 Alliance, 2 Horde. */
         default void inviteAccepted(int battleground, int team, String matchId) {}
+
+        /**
+         * BATTLEGROUND_STATE: the whole body at {@code offset}, read with the {@code BG_STATE_*} offsets; its
+         * {@code count} objectives start at {@code offset + BG_STATE_OBJECTIVES}, each {@code BG_OBJECTIVE_LENGTH}.
+         */
+        default void battlegroundState(DirectBuffer buffer, int offset, int count) {}
     }
 
     /** Accessors of one entity record at an offset. */
@@ -249,6 +255,19 @@ public final class ServerMessages {
                 handler.inviteGone(
                         buffer.getByte(o + INVITE_GONE_BATTLEGROUND) & 0xFF,
                         buffer.getStringWithoutLengthAscii(o + INVITE_GONE_MATCH, length - INVITE_GONE_MATCH));
+            }
+            case BATTLEGROUND_STATE -> {
+                if (length < BG_STATE_OBJECTIVES) {
+                    return FrameError.BAD_LENGTH;
+                }
+                final int count = buffer.getByte(o + BG_STATE_OBJECTIVE_COUNT) & 0xFF;
+                if (count > MAX_BG_OBJECTIVES) {
+                    return FrameError.BAD_FIELD;
+                }
+                if (length != BG_STATE_OBJECTIVES + count * BG_OBJECTIVE_LENGTH) {
+                    return FrameError.BAD_LENGTH;
+                }
+                handler.battlegroundState(buffer, o, count);
             }
             case INVITE_ACCEPTED -> {
                 final FrameError error =
@@ -568,6 +587,62 @@ public final class ServerMessages {
         b.putByte(o + INVITE_GONE_MATCH_LENGTH, (byte) id.length);
         b.putBytes(o + INVITE_GONE_MATCH, id);
         return INVITE_GONE_MATCH + id.length;
+    }
+
+    /**
+     * BATTLEGROUND_STATE's fixed part, {@code objectives} of them to follow ({@link #battlegroundObjective});
+     * sides as on the wire (0 none, 1 Alliance, 2 Horde, 3 draw). Returns its length.
+     */
+    @SuppressWarnings("checkstyle:ParameterNumber")
+    public static int battlegroundStateHeader(
+            final MutableDirectBuffer b,
+            final int o,
+            final int mapId,
+            final int phase,
+            final int winner,
+            final long allianceScore,
+            final long hordeScore,
+            final int alliancePlayers,
+            final int hordePlayers,
+            final long millisLeft,
+            final int objectives) {
+        if (objectives < 0 || objectives > MAX_BG_OBJECTIVES) {
+            throw new IllegalArgumentException(
+                    "a battleground has 0 to " + MAX_BG_OBJECTIVES + " objectives: " + objectives);
+        }
+        b.putByte(o, BATTLEGROUND_STATE);
+        b.putShort(o + BG_STATE_MAP, (short) mapId, LE);
+        b.putByte(o + BG_STATE_PHASE, (byte) phase);
+        b.putByte(o + BG_STATE_WINNER, (byte) winner);
+        b.putInt(o + BG_STATE_ALLIANCE_SCORE, (int) allianceScore, LE);
+        b.putInt(o + BG_STATE_HORDE_SCORE, (int) hordeScore, LE);
+        b.putByte(o + BG_STATE_ALLIANCE_PLAYERS, (byte) Math.min(255, alliancePlayers));
+        b.putByte(o + BG_STATE_HORDE_PLAYERS, (byte) Math.min(255, hordePlayers));
+        b.putInt(o + BG_STATE_MILLIS_LEFT, (int) Math.min(0xFFFF_FFFFL, Math.max(0, millisLeft)), LE);
+        b.putByte(o + BG_STATE_OBJECTIVE_COUNT, (byte) objectives);
+        return BG_STATE_OBJECTIVES;
+    }
+
+    /** One objective of a BATTLEGROUND_STATE at {@code o}; returns its length. */
+    public static int battlegroundObjective(
+            final MutableDirectBuffer b,
+            final int o,
+            final int state,
+            final int side,
+            final int challenger,
+            final float x,
+            final float y,
+            final long millisLeft,
+            final long carrier) {
+        b.putByte(o + BG_OBJECTIVE_STATE, (byte) state);
+        b.putByte(o + BG_OBJECTIVE_SIDE, (byte) side);
+        b.putByte(o + BG_OBJECTIVE_CHALLENGER, (byte) challenger);
+        b.putByte(o + BG_OBJECTIVE_CHALLENGER + 1, (byte) 0);
+        b.putFloat(o + BG_OBJECTIVE_X, x, LE);
+        b.putFloat(o + BG_OBJECTIVE_Y, y, LE);
+        b.putInt(o + BG_OBJECTIVE_MILLIS_LEFT, (int) Math.min(0xFFFF_FFFFL, Math.max(0, millisLeft)), LE);
+        b.putLong(o + BG_OBJECTIVE_CARRIER, carrier, LE);
+        return BG_OBJECTIVE_LENGTH;
     }
 
     /** INVITE_ACCEPTED; returns the body's length. */

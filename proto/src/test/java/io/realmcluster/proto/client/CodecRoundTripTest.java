@@ -202,6 +202,32 @@ class CodecRoundTripTest {
         assertThat(server(ClientProtocol.INVITE_MATCH + 3)).isNotNull();
     }
 
+    @Test
+    void battlegroundStateAndLeaveDecodeToWhatWasEncodedAndMalformedOnesAreRefused() {
+        assertThat(client(ClientMessages.battlegroundLeave(buffer, 3))).isNull();
+        int length = ServerMessages.battlegroundStateHeader(buffer, 5, 489, 1, 0, 2, 1, 10, 9, 0, 2);
+        length += ServerMessages.battlegroundObjective(buffer, 5 + length, 1, 1, 0, 916.5f, 1434.25f, 0, 77L);
+        length += ServerMessages.battlegroundObjective(buffer, 5 + length, 2, 2, 0, 1200f, 1400f, 8_000, 0L);
+        assertThat(server(length)).isNull();
+        assertThat(server(ServerMessages.battlegroundStateHeader(buffer, 5, 30, 2, 3, 0, 0, 0, 0, 120_000, 0)))
+                .isNull();
+        assertThat(recorder.seen)
+                .containsExactly(
+                        "leave battleground",
+                        "bg 489 phase 1 winner 0 2:1 players 10:9 0ms [1 1 0 916.5,1434.25 0ms carrier 77]"
+                                + " [2 2 0 1200.0,1400.0 8000ms carrier 0]",
+                        "bg 30 phase 2 winner 3 0:0 players 0:0 120000ms");
+        // A leave with a field, a state claiming more objectives than it carries or than a battleground has.
+        buffer.putByte(3, ClientProtocol.BATTLEGROUND_LEAVE);
+        assertThat(client(2)).isEqualTo(FrameError.BAD_LENGTH);
+        ServerMessages.battlegroundStateHeader(buffer, 5, 529, 1, 0, 0, 0, 1, 1, 0, 5);
+        assertThat(server(ClientProtocol.BG_STATE_OBJECTIVES + ClientProtocol.BG_OBJECTIVE_LENGTH))
+                .isEqualTo(FrameError.BAD_LENGTH);
+        buffer.putByte(5 + ClientProtocol.BG_STATE_OBJECTIVE_COUNT, (byte) 6);
+        assertThat(server(ClientProtocol.BG_STATE_OBJECTIVES + 6 * ClientProtocol.BG_OBJECTIVE_LENGTH))
+                .isEqualTo(FrameError.BAD_FIELD);
+    }
+
     private FrameError client(final int length) {
         return ClientMessages.decode(buffer, 3, length, recorder);
     }

@@ -224,4 +224,50 @@ final class Recorder implements ClientMessages.Handler, ServerMessages.Handler {
     public void inviteAccepted(final int battleground, final int team, final String matchId) {
         seen.add("accepted " + battleground + " team " + team + " " + matchId);
     }
+
+    @Override
+    public void battlegroundLeave() {
+        seen.add("leave battleground");
+    }
+
+    @Override
+    public void battlegroundState(final DirectBuffer buffer, final int offset, final int count) {
+        final java.nio.ByteOrder le = java.nio.ByteOrder.LITTLE_ENDIAN;
+        final StringBuilder line = new StringBuilder("bg ")
+                .append(buffer.getShort(offset + ClientProtocol.BG_STATE_MAP, le))
+                .append(" phase ")
+                .append(buffer.getByte(offset + ClientProtocol.BG_STATE_PHASE))
+                .append(" winner ")
+                .append(buffer.getByte(offset + ClientProtocol.BG_STATE_WINNER))
+                .append(' ')
+                .append(buffer.getInt(offset + ClientProtocol.BG_STATE_ALLIANCE_SCORE, le))
+                .append(':')
+                .append(buffer.getInt(offset + ClientProtocol.BG_STATE_HORDE_SCORE, le))
+                .append(" players ")
+                .append(buffer.getByte(offset + ClientProtocol.BG_STATE_ALLIANCE_PLAYERS))
+                .append(':')
+                .append(buffer.getByte(offset + ClientProtocol.BG_STATE_HORDE_PLAYERS))
+                .append(' ')
+                .append(buffer.getInt(offset + ClientProtocol.BG_STATE_MILLIS_LEFT, le))
+                .append("ms");
+        for (int i = 0; i < count; i++) {
+            final int at = offset + ClientProtocol.BG_STATE_OBJECTIVES + i * ClientProtocol.BG_OBJECTIVE_LENGTH;
+            line.append(" [")
+                    .append(buffer.getByte(at + ClientProtocol.BG_OBJECTIVE_STATE))
+                    .append(' ')
+                    .append(buffer.getByte(at + ClientProtocol.BG_OBJECTIVE_SIDE))
+                    .append(' ')
+                    .append(buffer.getByte(at + ClientProtocol.BG_OBJECTIVE_CHALLENGER))
+                    .append(' ')
+                    .append(buffer.getFloat(at + ClientProtocol.BG_OBJECTIVE_X, le))
+                    .append(',')
+                    .append(buffer.getFloat(at + ClientProtocol.BG_OBJECTIVE_Y, le))
+                    .append(' ')
+                    .append(buffer.getInt(at + ClientProtocol.BG_OBJECTIVE_MILLIS_LEFT, le))
+                    .append("ms carrier ")
+                    .append(buffer.getLong(at + ClientProtocol.BG_OBJECTIVE_CARRIER, le))
+                    .append(']');
+        }
+        seen.add(line.toString());
+    }
 }
