@@ -38,7 +38,8 @@ public final class BattlegroundEntryBench implements Callable<Integer> {
     @Option(
             names = "--players",
             defaultValue = "20",
-            description = "Bots, half Alliance and half Horde: a full Warsong Gulch (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Bots, half Alliance and half Horde; past 20 they wait to take declined seats (default: ${DEFAULT-VALUE}).")
     int players;
 
     @Option(
@@ -62,9 +63,10 @@ public final class BattlegroundEntryBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (players < 8 || players > 20 || players % 2 != 0) {
+        if (players < 8 || players > 40 || players % 2 != 0) {
             throw new IllegalArgumentException(
-                    "--players must be even, 8 to 20 (Warsong Gulch: 4 to 10 a side), got " + players);
+                    "--players must be even, 8 to 40 (Warsong Gulch takes 4 to 10 a side; more wait to take"
+                            + " declined seats), got " + players);
         }
         System.out.println(Conditions.describe());
         System.out.printf(
@@ -87,7 +89,7 @@ public final class BattlegroundEntryBench implements Callable<Integer> {
                             Duration.ofSeconds(20),
                             30f)
                     .withBattlegrounds(1.0);
-            final PopToInside popToInside = new PopToInside(players);
+            final PopToInside popToInside = new PopToInside(inMatch());
             final BotReport report;
             try (RunningFleet fleet = RunningFleet.start(config)) {
                 fleet.awaitInWorld(IN_WORLD_DEADLINE);
@@ -97,6 +99,11 @@ public final class BattlegroundEntryBench implements Callable<Integer> {
             print(report, popToInside.millis());
         }
         return 0;
+    }
+
+    /** Players one match takes: a full Warsong Gulch, or all the bots when they are fewer. */
+    private int inMatch() {
+        return Math.min(players, 20);
     }
 
     /** Poll the matches until {@link #matches} filled or the deadline. */
@@ -134,11 +141,11 @@ public final class BattlegroundEntryBench implements Callable<Integer> {
             System.out.printf(
                     Locale.ROOT,
                     "%-52s %9d %9s %9s %7d%n",
-                    "pop to all " + players + " inside, match " + (i + 1) + " (accept delay in)",
+                    "pop to all " + inMatch() + " inside, match " + (i + 1) + " (accept delay in)",
                     filled.get(i),
                     "-",
                     "-",
-                    players);
+                    1);
         }
         if (bg.entered() == 0) {
             System.out.println("goal: accept to world p99 <= 2 s: not measured, no bot entered a battleground"
