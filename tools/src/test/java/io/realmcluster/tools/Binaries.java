@@ -147,6 +147,29 @@ final class Binaries implements AutoCloseable {
         return controlPlane(id, port, Map.of(), extraArgs);
     }
 
+    /**
+     * A control-plane replica on {@code postgres} (over TLS, its credentials in the environment), with
+     * the test key for session tokens and cheap password hashing, then {@code extraArgs}.
+     */
+    JavaProcess controlPlane(
+            final String id, final int port, final PostgresExtension postgres, final String... extraArgs) {
+        final List<String> args = new ArrayList<>(List.of(
+                "--db-url",
+                postgres.jdbcUrl(),
+                "--db-ca",
+                StoreTls.databaseCa().toString(),
+                "--token-key-file",
+                tokenKeyFile().toString(),
+                "--password-iterations",
+                "1000"));
+        args.addAll(List.of(extraArgs));
+        return controlPlane(
+                id,
+                port,
+                Map.of("REALM_DB_USER", postgres.user(), "REALM_DB_PASSWORD", postgres.password()),
+                args.toArray(String[]::new));
+    }
+
     /** A control-plane replica with extra environment (database credentials). */
     JavaProcess controlPlane(
             final String id, final int port, final Map<String, String> env, final String... extraArgs) {

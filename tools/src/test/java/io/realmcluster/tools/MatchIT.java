@@ -83,18 +83,7 @@ class MatchIT {
     @Test
     void queuedPlayersAreInvitedThroughTheirNodeAndTheirAnswersAreTaken() throws Exception {
         final HostPort cp = Binaries.freeAddress();
-        binaries.controlPlane(
-                "cp-1",
-                cp.port(),
-                Map.of("REALM_DB_USER", POSTGRES.user(), "REALM_DB_PASSWORD", POSTGRES.password()),
-                "--db-url",
-                POSTGRES.jdbcUrl(),
-                "--db-ca",
-                StoreTls.databaseCa().toString(),
-                "--token-key-file",
-                Binaries.tokenKeyFile().toString(),
-                "--password-iterations",
-                "1000");
+        binaries.controlPlane("cp-1", cp.port(), POSTGRES);
         binaries.node("node-1", List.of(cp), POSTGRES);
         assertThat(realmctl(cp, "set", "battlegroup", "ruin", "--realms", "main"))
                 .contains("battlegroup/ruin set");

@@ -28,7 +28,6 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -71,18 +70,7 @@ class QueueIT {
     @Test
     void aPlayerQueuesThroughItsNodeAndTheQueueShowsItOnce() throws Exception {
         final HostPort cp = Binaries.freeAddress();
-        binaries.controlPlane(
-                "cp-1",
-                cp.port(),
-                Map.of("REALM_DB_USER", POSTGRES.user(), "REALM_DB_PASSWORD", POSTGRES.password()),
-                "--db-url",
-                POSTGRES.jdbcUrl(),
-                "--db-ca",
-                StoreTls.databaseCa().toString(),
-                "--token-key-file",
-                Binaries.tokenKeyFile().toString(),
-                "--password-iterations",
-                "1000");
+        binaries.controlPlane("cp-1", cp.port(), POSTGRES);
         binaries.node("node-1", List.of(cp), POSTGRES);
         assertThat(realmctl(cp, 0, "set", "battlegroup", "ruin", "--realms", "main"))
                 .contains("battlegroup/ruin set");
