@@ -66,7 +66,7 @@ public final class InviteBoard {
             for (final MatchSeat seat : match.getSeatsList()) {
                 final long characterKey = keyOf(seat);
                 if (characterKey < 0) {
-                    continue; // a realm this node holds no characters of: none of its players
+                    continue; // a realm none of this node's players is of
                 }
                 final String key = key(match.getMatchId(), characterKey);
                 present.add(key);
@@ -135,7 +135,8 @@ public final class InviteBoard {
     }
 
     private long keyOf(final MatchSeat seat) {
-        return realms.key(seat.getPlayer().getRealm(), seat.getPlayer().getCharacterId());
+        // A player in the world here had its realm indexed at its login: a lookup, never a new index.
+        return realms.knownKey(seat.getPlayer().getRealm(), seat.getPlayer().getCharacterId());
     }
 
     private static String key(final String matchId, final long characterKey) {

@@ -79,6 +79,15 @@ public final class RealmTable {
         return index < 0 ? -1 : CharacterKey.of(index, characterId);
     }
 
+    /**
+     * The key of {@code realm}'s character {@code characterId} when the realm already has an index
+     * here (a character of it logged in or arrived); -1 otherwise. A lookup: it never indexes a realm.
+     */
+    public long knownKey(final String realm, final long characterId) {
+        final Integer index = indexes.get(realm);
+        return index == null ? -1 : CharacterKey.of(index, characterId);
+    }
+
     /** The realm at {@code index}. */
     public String name(final int index) {
         final String[] current = names;

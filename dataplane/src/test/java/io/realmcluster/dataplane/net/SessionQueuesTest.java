@@ -92,7 +92,8 @@ class SessionQueuesTest {
         final Desk desk = new Desk();
         try (EmbeddedPlayer player = new EmbeddedPlayer(desk)) {
             player.written();
-            final InviteBoard board = new InviteBoard(player.sessions, RealmTable.everyRealm(), () -> NOW);
+            final InviteBoard board =
+                    new InviteBoard(player.sessions, RealmTable.everyRealm(List.of("main")), () -> NOW);
             final BattlegroundInvites invited = invites(SeatState.SEAT_STATE_INVITED, MatchState.MATCH_STATE_RUNNING);
             board.apply(invited);
             List<byte[]> out = player.written();

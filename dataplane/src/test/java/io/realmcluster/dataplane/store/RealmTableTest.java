@@ -12,6 +12,16 @@ class RealmTableTest {
     private static final long CREATURES = 1L << 48;
 
     @Test
+    void aKnownKeyIsALookupThatNeverIndexesARealm() {
+        final RealmTable realms = RealmTable.everyRealm(List.of("main"));
+        assertThat(realms.knownKey("main", 7)).isEqualTo(realms.key("main", 7));
+        assertThat(realms.knownKey("second", 7)).isEqualTo(-1);
+        assertThat(realms.knownKey("second", 7)).as("still not indexed").isEqualTo(-1);
+        final long second = realms.key("second", 7);
+        assertThat(realms.knownKey("second", 7)).isEqualTo(second);
+    }
+
+    @Test
     void theSameIdOfTwoRealmsMakesTwoKeysThatGiveBackTheirRealmAndId() {
         final RealmTable realms = RealmTable.everyRealm(List.of("main"));
         final long main = realms.key("main", 7);
