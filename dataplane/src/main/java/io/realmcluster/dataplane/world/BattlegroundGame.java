@@ -1,6 +1,7 @@
 package io.realmcluster.dataplane.world;
 
 import io.realmcluster.dataplane.pipeline.Inputs;
+import io.realmcluster.dataplane.pipeline.Outbox;
 import io.realmcluster.dataplane.world.battleground.Battleground;
 import io.realmcluster.dataplane.world.battleground.BattlegroundEvents;
 import io.realmcluster.dataplane.world.battleground.BattlegroundSettings;
@@ -13,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * A battleground's match played on its map: each player's side from his JOIN (or his race), his
  * position every tick, his deaths from combat, and the time from the map's clock go to the rules
  * ({@link Battleground}); players fight the other side while the match runs. It logs the match's
- * phases and publishes when everyone is to go home. The tick thread only, except
- * {@link #goHome()}.
+ * phases, tells the players the match ({@link BattlegroundStates}) and publishes when everyone is to
+ * go home. The tick thread only, except {@link #goHome()}.
  */
 final class BattlegroundGame implements Match, BattlegroundEvents {
     private static final Logger LOG = LoggerFactory.getLogger(BattlegroundGame.class);
@@ -24,6 +25,7 @@ final class BattlegroundGame implements Match, BattlegroundEvents {
     private final PlayerTable players;
     private final Battleground battleground;
     private final int maxPlayers;
+    private final BattlegroundStates states;
     /** Written by the tick thread once the end's wait is over; polled by the node. */
     private volatile boolean goHome;
 
@@ -31,12 +33,15 @@ final class BattlegroundGame implements Match, BattlegroundEvents {
             final BattlegroundSettings settings,
             final int mapId,
             final EntityTable entities,
-            final PlayerTable players) {
+            final PlayerTable players,
+            final Outbox outbox,
+            final int ticksPerSecond) {
         this.mapId = mapId;
         this.entities = entities;
         this.players = players;
         this.maxPlayers = players.slot.length;
         this.battleground = new Battleground(settings, maxPlayers, this);
+        this.states = new BattlegroundStates(outbox, entities, players, this, ticksPerSecond);
     }
 
     @Override
@@ -47,6 +52,7 @@ final class BattlegroundGame implements Match, BattlegroundEvents {
             default -> Team.ofRace(race);
         };
         battleground.join(players.indexOf(slot), side, entities.x[slot], entities.y[slot]);
+        states.joined(players.indexOf(slot));
     }
 
     @Override
@@ -105,6 +111,11 @@ final class BattlegroundGame implements Match, BattlegroundEvents {
             }
             default -> {}
         }
+    }
+
+    /** Tell the players the match when due (see {@link BattlegroundStates}), after every other frame of the tick. */
+    void publish(final long tick) {
+        states.publish(tick);
     }
 
     /** The entity id of the player at index {@code player} on this map, or -1 when there is none. */

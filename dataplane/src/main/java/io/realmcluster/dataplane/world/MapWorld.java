@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class applies inputs and runs the tick in its order: the hand-over while the instance
  * moves, each creature's and player's turn, the battleground's match on a battleground, then what
- * each player is told (visibility) and saved (persistence).
+ * each player is told (visibility, then the battleground's state) and saved (persistence).
  */
 public final class MapWorld implements TickSimulation {
     private static final Logger LOG = LoggerFactory.getLogger(MapWorld.class);
@@ -108,7 +108,7 @@ public final class MapWorld implements TickSimulation {
         persistence = new Persistence(saves, handle, mapId, entities, players, ticksPerSecond);
         battleground = battlegroundSettings == null
                 ? null
-                : new BattlegroundGame(battlegroundSettings, mapId, entities, players);
+                : new BattlegroundGame(battlegroundSettings, mapId, entities, players, outbox, ticksPerSecond);
         match = battleground == null ? Match.NONE : battleground;
         visibility = new Visibility(outbox, mapId, settings.visibilityYards(), entities, players, clock);
         creatures = new Creatures(entities, players, clock, random, ticksPerSecond, attackIntervalTicks);
@@ -344,6 +344,9 @@ public final class MapWorld implements TickSimulation {
                 visibility.publish(slot);
                 persistence.snapshotIfDue(slot, tickNumber);
             }
+        }
+        if (battleground != null) {
+            battleground.publish(clock.tick());
         }
     }
 

@@ -148,4 +148,12 @@ public final class FrameText implements ServerMessages.Handler {
     public void pong(final long nonce) {
         out.add("pong " + nonce);
     }
+
+    @Override
+    public void battlegroundState(final DirectBuffer buffer, final int offset, final int count) {
+        out.add("battleground "
+                + (buffer.getShort(offset + ClientProtocol.BG_STATE_MAP, ByteOrder.LITTLE_ENDIAN) & 0xFFFF)
+                + " phase " + buffer.getByte(offset + ClientProtocol.BG_STATE_PHASE)
+                + " objectives " + count);
+    }
 }
