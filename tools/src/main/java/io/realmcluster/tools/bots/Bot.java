@@ -127,7 +127,8 @@ final class Bot {
         this.connections = new BotConnections(this, loop);
         this.play =
                 new BotPlay(character, loop, fleet, connections, chatEveryNanos, spreadYards, dungeonGoer, stayNanos);
-        this.battleground = new BotBattleground(character, battlegroundGoer, new BattlegroundActions(), loop.random);
+        this.battleground = new BotBattleground(
+                character, battlegroundGoer, fleet.battlegroundLeaveShare(), new BattlegroundActions(), loop.random);
         this.messages = new BotMessages(this, play, loop, fleet);
     }
 
@@ -159,8 +160,20 @@ final class Bot {
         }
 
         @Override
+        public void leaveBattleground() {
+            if (sendable()) {
+                connections.send(ClientMessages.battlegroundLeave(loop.out, LENGTH_PREFIX), true);
+            }
+        }
+
+        @Override
         public void goal(final float x, final float y, final float radius) {
             play.goal(x, y, radius);
+        }
+
+        @Override
+        public void stay(final float radius) {
+            play.stay(radius);
         }
 
         @Override

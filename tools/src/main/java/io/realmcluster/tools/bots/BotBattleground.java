@@ -9,8 +9,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A bot's battleground life, on its loop's thread: it waits a while in the world, joins every
  * battleground's queue its level fits (up to three), answers an invite after a human-like delay
- * (declining a few), and, once the entry has taken it onto the battleground's map, plays the
- * objective until the match sends it home; then it rests and queues again.
+ * (declining a few), and, once the entry has taken it onto the battleground's map, reads the match
+ * (BATTLEGROUND_STATE): it stays near its start while the gates are closed, plays the objective
+ * while the match runs, counts the outcome (won, lost, drawn) at the end and waits to be sent
+ * home; a few matches it leaves early instead (which gives Deserter). Then it rests and queues again.
  *
  * <p>Its step is a {@link Step}, changed by {@link #step(Step, long, String)} alone. What it sends and
  * where it walks goes through {@link Actions}, so that the decisions are tested without a node.
@@ -58,6 +60,23 @@ final class BotBattleground {
     static final long HOLD_MIN_NANOS = TimeUnit.SECONDS.toNanos(45);
 
     static final long HOLD_SPREAD_NANOS = TimeUnit.SECONDS.toNanos(45);
+    /** A bot that leaves a match early does so this long after the gates open, and within the spread after. */
+    static final long LEAVE_MIN_NANOS = TimeUnit.SECONDS.toNanos(20);
+
+    static final long LEAVE_SPREAD_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** How far a bot strays from where it stands while the gates are closed or once the match is over. */
+    static final float STAY_YARDS = 8f;
+
+    /** BATTLEGROUND_STATE's phases and sides on the wire; {@link #PHASE_UNKNOWN} before the first. */
+    static final int PHASE_UNKNOWN = -1;
+
+    static final int PHASE_PREPARATION = 0;
+    static final int PHASE_RUNNING = 1;
+    static final int PHASE_ENDED = 2;
+    static final int ALLIANCE = 1;
+    static final int HORDE = 2;
+    static final int DRAW = 3;
+    private static final long NEVER = Long.MIN_VALUE;
 
     // Where the objectives are (the node's world/battleground/BattlegroundMaps holds the same points).
     /** Warsong Gulch's flags: the Alliance's (index 0), the Horde's (1). */
@@ -97,15 +116,24 @@ final class BotBattleground {
 
         void answer(String matchId, boolean accept);
 
+        /** BATTLEGROUND_LEAVE: home before the end. */
+        void leaveBattleground();
+
         /** Walk to (x, y) and stay within {@code radius} of it, fighting what comes. */
         void goal(float x, float y, float radius);
 
         /** Whether the bot is within the goal's radius. */
         boolean atGoal();
+
+        /** Stay within {@code radius} of where the bot stands. */
+        void stay(float radius);
     }
 
     private final String character;
     private final boolean goer;
+    /** The share of matches this bot leaves early. */
+    private final double leaveShare;
+
     private final Actions actions;
     private final RandomGenerator random;
 
@@ -129,6 +157,16 @@ final class BotBattleground {
     private long acceptToWorldNanos = -1;
 
     private int waypoint;
+    /** The match's phase as its last BATTLEGROUND_STATE said, {@link #PHASE_UNKNOWN} before. */
+    private int phase = PHASE_UNKNOWN;
+    /** When the bot leaves this match early, nano time, or {@link #NEVER}. */
+    private long leaveAt = NEVER;
+    /** The bot sent BATTLEGROUND_LEAVE and waits to be sent home: it plays and counts no more. */
+    private boolean leaving;
+    /** The last match's score as its last BATTLEGROUND_STATE said: Alliance's, Horde's. */
+    private long allianceScore;
+
+    private long hordeScore;
 
     long queued;
     long refused;
@@ -143,10 +181,25 @@ final class BotBattleground {
     long entriesMissing;
     long matchesFinished;
     long won;
+    long lost;
+    long drawn;
+    /** Matches the bot left early (BATTLEGROUND_LEAVE while running). */
+    long leftEarly;
 
     BotBattleground(final String character, final boolean goer, final Actions actions, final RandomGenerator random) {
+        this(character, goer, 0, actions, random);
+    }
+
+    /** A bot that leaves {@code leaveShare} (0 to 1) of its matches early. */
+    BotBattleground(
+            final String character,
+            final boolean goer,
+            final double leaveShare,
+            final Actions actions,
+            final RandomGenerator random) {
         this.character = character;
         this.goer = goer;
+        this.leaveShare = leaveShare;
         this.actions = actions;
         this.random = random;
         this.step = goer ? Step.RESTING : Step.OFF;
@@ -215,8 +268,12 @@ final class BotBattleground {
             }
             battleground = bgHere;
             waypoint = 0;
+            phase = PHASE_UNKNOWN;
+            leaveAt = NEVER;
+            leaving = false;
             step(Step.IN_BATTLEGROUND, now, "entered map " + mapId);
-            nextWaypoint(now);
+            // Near the start until the match says it runs.
+            actions.stay(STAY_YARDS);
             return;
         }
         if (bgHere == 0 && step == Step.IN_BATTLEGROUND) {
@@ -299,11 +356,55 @@ final class BotBattleground {
         }
     }
 
-    /** The match the bot plays in ended (a BATTLEGROUND_STATE with a winner): counted, won or not. */
-    void matchEnded(final boolean bySide) {
-        if (step == Step.IN_BATTLEGROUND && bySide) {
-            won++;
+    /**
+     * BATTLEGROUND_STATE of the match the bot is in: {@code newPhase} and {@code winner} as on the wire. The
+     * gates opening start the play (and, for a few matches, the time to leave early); the end stops it and
+     * counts the outcome once.
+     */
+    void state(final int newPhase, final int winner, final long alliance, final long horde, final long now) {
+        if (step != Step.IN_BATTLEGROUND || leaving) {
+            return;
         }
+        allianceScore = alliance;
+        hordeScore = horde;
+        if (newPhase == phase) {
+            return;
+        }
+        final int before = phase;
+        phase = newPhase;
+        if (newPhase == PHASE_RUNNING) {
+            LOG.debug("bot {}: the gates are open", character);
+            if (leaveShare > 0 && random.nextDouble() < leaveShare) {
+                leaveAt = now + LEAVE_MIN_NANOS + (long) (random.nextDouble() * LEAVE_SPREAD_NANOS);
+            }
+            nextWaypoint(now);
+        } else if (newPhase == PHASE_ENDED) {
+            if (before != PHASE_UNKNOWN) {
+                // Not for a bot that came in after the end: it played no part.
+                countOutcome(winner);
+            }
+            leaveAt = NEVER;
+            actions.stay(STAY_YARDS);
+        }
+    }
+
+    private void countOutcome(final int winner) {
+        if (winner == DRAW) {
+            drawn++;
+        } else if ((winner == ALLIANCE || winner == HORDE) && (team == ALLIANCE || team == HORDE)) {
+            if (winner == team) {
+                won++;
+            } else {
+                lost++;
+            }
+        }
+        LOG.debug(
+                "bot {}: match {} ended, winner {}, {} to {} (Alliance to Horde)",
+                character,
+                matchId,
+                winner,
+                allianceScore,
+                hordeScore);
     }
 
     /** One 50 ms step of the bot's loop. */
@@ -335,8 +436,20 @@ final class BotBattleground {
                 }
             }
             case IN_BATTLEGROUND -> {
+                if (!inWorld || phase != PHASE_RUNNING || leaving) {
+                    return;
+                }
+                if (leaveAt != NEVER && now - leaveAt >= 0) {
+                    // Early: the node sends it home with Deserter; it waits for that REDIRECT as at the end.
+                    leaveAt = NEVER;
+                    leaving = true;
+                    leftEarly++;
+                    actions.leaveBattleground();
+                    actions.stay(STAY_YARDS);
+                    return;
+                }
                 // Alterac Valley's bots stay on the field; the others move on once there (and held it).
-                if (inWorld && battleground != ALTERAC_VALLEY && actions.atGoal() && now - holdUntil >= 0) {
+                if (battleground != ALTERAC_VALLEY && actions.atGoal() && now - holdUntil >= 0) {
                     nextWaypoint(now);
                 }
             }
@@ -425,6 +538,15 @@ final class BotBattleground {
 
     int team() {
         return team;
+    }
+
+    int phase() {
+        return phase;
+    }
+
+    /** The last match's score as the bot last saw it: {Alliance's, Horde's}. */
+    long[] score() {
+        return new long[] {allianceScore, hordeScore};
     }
 
     @Override

@@ -32,6 +32,8 @@ import java.util.Objects;
  *                          certificate is the CA's and names the address dialed; null: plaintext
  * @param battlegroundShare the share of bots (0 to 1) that queue for the battlegrounds their level fits,
  *                          accept (or decline a few) invites, play the objective, and queue again after a rest
+ * @param battlegroundLeaveShare the share of matches (0 to 1) a battleground bot leaves early (BATTLEGROUND_LEAVE
+ *                          while the match runs, which gives Deserter); in the others it waits to be sent home
  */
 public record BotConfig(
         List<HostPort> controlPlanes,
@@ -48,7 +50,8 @@ public record BotConfig(
         String accountsPassword,
         boolean movesOverUdp,
         Path nodeTlsCa,
-        double battlegroundShare) {
+        double battlegroundShare,
+        double battlegroundLeaveShare) {
     /** Bots spread over {@link #DEFAULT_SPREAD_YARDS}, a start zone. */
     public static final float DEFAULT_SPREAD_YARDS = 150f;
 
@@ -99,6 +102,7 @@ public record BotConfig(
                 null,
                 false,
                 null,
+                0,
                 0);
     }
 
@@ -119,7 +123,8 @@ public record BotConfig(
                 accountsPassword,
                 movesOverUdp,
                 nodeTlsCa,
-                battlegroundShare);
+                battlegroundShare,
+                battlegroundLeaveShare);
     }
 
     /** The same bots, logging in to existing accounts and characters with {@code password} instead of registering. */
@@ -139,7 +144,8 @@ public record BotConfig(
                 Objects.requireNonNull(password, "password"),
                 movesOverUdp,
                 nodeTlsCa,
-                battlegroundShare);
+                battlegroundShare,
+                battlegroundLeaveShare);
     }
 
     /**
@@ -162,7 +168,8 @@ public record BotConfig(
                 accountsPassword,
                 udp,
                 nodeTlsCa,
-                battlegroundShare);
+                battlegroundShare,
+                battlegroundLeaveShare);
     }
 
     /** The same bots, speaking TLS to nodes and trusting the realm's CA in {@code ca} (null: plaintext). */
@@ -182,7 +189,8 @@ public record BotConfig(
                 accountsPassword,
                 movesOverUdp,
                 ca,
-                battlegroundShare);
+                battlegroundShare,
+                battlegroundLeaveShare);
     }
 
     /** The same bots, {@code share} of them (0 to 1) queueing for battlegrounds and playing them. */
@@ -202,6 +210,28 @@ public record BotConfig(
                 accountsPassword,
                 movesOverUdp,
                 nodeTlsCa,
+                share,
+                battlegroundLeaveShare);
+    }
+
+    /** The same bots, leaving {@code share} of their matches (0 to 1) early, which gives them Deserter. */
+    public BotConfig withBattlegroundLeaves(final double share) {
+        return new BotConfig(
+                controlPlanes,
+                count,
+                duration,
+                realm,
+                namePrefix,
+                loginConcurrency,
+                ioThreads,
+                chatEvery,
+                spreadYards,
+                dungeonShare,
+                dungeonStay,
+                accountsPassword,
+                movesOverUdp,
+                nodeTlsCa,
+                battlegroundShare,
                 share);
     }
 
@@ -239,6 +269,10 @@ public record BotConfig(
         }
         if (!(battlegroundShare >= 0 && battlegroundShare <= 1)) {
             throw new IllegalArgumentException("battleground share must be 0 to 1, got " + battlegroundShare);
+        }
+        if (!(battlegroundLeaveShare >= 0 && battlegroundLeaveShare <= 1)) {
+            throw new IllegalArgumentException(
+                    "battleground leave share must be 0 to 1, got " + battlegroundLeaveShare);
         }
         Objects.requireNonNull(dungeonStay, "dungeonStay");
         if (dungeonStay.isNegative()) {

@@ -75,6 +75,11 @@ public final class BotFleet {
     private long nextProgressNanos;
     private volatile List<BotLoop> running = List.of();
 
+    /** The share of matches a battleground bot leaves early. */
+    double battlegroundLeaveShare() {
+        return config.battlegroundLeaveShare();
+    }
+
     /** Whether bots in the world send their moves as UDP datagrams. */
     boolean movesOverUdp() {
         return config.movesOverUdp();

@@ -1,9 +1,11 @@
 package io.realmcluster.tools.bots;
 
 import io.netty.buffer.ByteBuf;
+import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.proto.client.FrameError;
 import io.realmcluster.proto.client.ServerMessages;
+import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -153,6 +155,16 @@ final class BotMessages implements ServerMessages.Handler {
     @Override
     public void inviteAccepted(final int battleground, final int team, final String matchId) {
         bot.battleground.inviteAccepted(battleground, team, matchId);
+    }
+
+    @Override
+    public void battlegroundState(final DirectBuffer buffer, final int offset, final int count) {
+        bot.battleground.state(
+                buffer.getByte(offset + ClientProtocol.BG_STATE_PHASE) & 0xFF,
+                buffer.getByte(offset + ClientProtocol.BG_STATE_WINNER) & 0xFF,
+                buffer.getInt(offset + ClientProtocol.BG_STATE_ALLIANCE_SCORE, ByteOrder.LITTLE_ENDIAN),
+                buffer.getInt(offset + ClientProtocol.BG_STATE_HORDE_SCORE, ByteOrder.LITTLE_ENDIAN),
+                System.nanoTime());
     }
 
     @Override

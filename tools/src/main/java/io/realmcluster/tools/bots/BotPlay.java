@@ -363,6 +363,11 @@ final class BotPlay {
         targetId = 0;
     }
 
+    /** Stay within {@code radius} of where the bot stands (a battleground's gates are closed, or the match is over). */
+    void stay(final float radius) {
+        goal(x, y, radius);
+    }
+
     /** Whether the bot has a goal and stands within its radius. */
     boolean atGoal() {
         return goalSet && (goalX - x) * (goalX - x) + (goalY - y) * (goalY - y) <= goalRadius * goalRadius;

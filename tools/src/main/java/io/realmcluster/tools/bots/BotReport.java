@@ -83,12 +83,15 @@ public record BotReport(
             long entriesMissing,
             long matchesFinished,
             long won,
+            long lost,
+            long drawn,
+            long leftEarly,
             long acceptToWorldP50Micros,
             long acceptToWorldP99Micros,
             long acceptToWorldMaxMicros) {
         /** Nothing yet, for bots of which {@code share} play battlegrounds. */
         public static Battlegrounds none(final double share) {
-            return new Battlegrounds(share, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new Battlegrounds(share, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
 
         Battlegrounds plus(final BotBattleground bot) {
@@ -105,6 +108,9 @@ public record BotReport(
                     entriesMissing + bot.entriesMissing,
                     matchesFinished + bot.matchesFinished,
                     won + bot.won,
+                    lost + bot.lost,
+                    drawn + bot.drawn,
+                    leftEarly + bot.leftEarly,
                     acceptToWorldP50Micros,
                     acceptToWorldP99Micros,
                     acceptToWorldMaxMicros);
@@ -124,6 +130,9 @@ public record BotReport(
                     entriesMissing,
                     matchesFinished,
                     won,
+                    lost,
+                    drawn,
+                    leftEarly,
                     p50,
                     p99,
                     max);
@@ -138,7 +147,8 @@ public record BotReport(
                     Locale.ROOT,
                     "bots: battlegrounds: %,d queued (%,d refused), %,d invites: %,d accepted, %,d declined "
                             + "(%,d more while busy), %,d expired; %,d entered (%,d accepts without an entry), "
-                            + "%,d matches finished, %,d won; accept to the battleground's world %s",
+                            + "%,d matches finished: %,d won, %,d lost, %,d drawn (%,d left early); accept to the "
+                            + "battleground's world %s",
                     queued,
                     refused,
                     invites,
@@ -150,6 +160,9 @@ public record BotReport(
                     entriesMissing,
                     matchesFinished,
                     won,
+                    lost,
+                    drawn,
+                    leftEarly,
                     entered == 0
                             ? "not measured"
                             : "p50 " + millis(acceptToWorldP50Micros) + ", p99 " + millis(acceptToWorldP99Micros)
@@ -313,6 +326,9 @@ public record BotReport(
         field(json, "battleground_entered", battlegrounds.entered());
         field(json, "battleground_matches_finished", battlegrounds.matchesFinished());
         field(json, "battleground_won", battlegrounds.won());
+        field(json, "battleground_lost", battlegrounds.lost());
+        field(json, "battleground_drawn", battlegrounds.drawn());
+        field(json, "battleground_left_early", battlegrounds.leftEarly());
         field(json, "battleground_accept_to_world_p50_micros", battlegrounds.acceptToWorldP50Micros());
         field(json, "battleground_accept_to_world_p99_micros", battlegrounds.acceptToWorldP99Micros());
         json.setLength(json.length() - 1);

@@ -150,6 +150,15 @@ public final class BotsMain implements Callable<Integer> {
     double battlegroundShare;
 
     @Option(
+            names = "--battleground-leave-share",
+            paramLabel = "SHARE",
+            defaultValue = "0.01",
+            description = "Share of matches (0 to 1) a battleground bot leaves early, while the match runs, which "
+                    + "gives it Deserter for 15 minutes (default: ${DEFAULT-VALUE}); in the others it waits for the "
+                    + "end to send it home.")
+    double battlegroundLeaveShare;
+
+    @Option(
             names = "--udp-moves",
             description =
                     "Send moves as UDP datagrams once in the world (the node binds each session's UDP to its cookie); "
@@ -239,6 +248,7 @@ public final class BotsMain implements Callable<Integer> {
                             spreadYards)
                     .withDungeons(dungeonShare, Duration.ofSeconds(dungeonStaySeconds))
                     .withBattlegrounds(battlegroundShare)
+                    .withBattlegroundLeaves(battlegroundLeaveShare)
                     .withMovesOverUdp(udpMoves)
                     .withNodeTls(nodeTls());
             if (accountsPasswordFile == null) {

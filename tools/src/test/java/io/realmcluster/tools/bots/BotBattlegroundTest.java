@@ -99,11 +99,34 @@ class BotBattlegroundTest {
         assertThat(accepting.step()).isEqualTo(Step.IN_BATTLEGROUND);
         assertThat(accepting.takeAcceptToWorld()).isEqualTo(S);
         assertThat(accepting.takeAcceptToWorld()).as("recorded once").isEqualTo(-1);
-        // A Horde bot runs for the Alliance's flag first, then home to its own.
+        assertThat(actions.stayed)
+                .as("near its start until the match says it runs")
+                .isTrue();
+        accepting.state(BotBattleground.PHASE_PREPARATION, 0, 0, 0, now);
+        actions.atGoal = true;
+        accepting.tick(now + S);
+        assertThat(actions.goal).as("the gates are closed").isEmpty();
+
+        // The gates open: a Horde bot runs for the Alliance's flag first, then home to its own.
+        accepting.state(BotBattleground.PHASE_RUNNING, 0, 0, 0, now);
         assertThat(actions.goal).containsExactly(BotBattleground.WSG_FLAGS[0][0], BotBattleground.WSG_FLAGS[0][1]);
         actions.atGoal = true;
         accepting.tick(now);
         assertThat(actions.goal).containsExactly(BotBattleground.WSG_FLAGS[1][0], BotBattleground.WSG_FLAGS[1][1]);
+
+        // The Horde wins 3 to 1: counted once, however many states of the end come; the bot stops playing.
+        accepting.state(BotBattleground.PHASE_RUNNING, 0, 1, 2, now);
+        accepting.state(BotBattleground.PHASE_ENDED, BotBattleground.HORDE, 1, 3, now);
+        accepting.state(BotBattleground.PHASE_ENDED, BotBattleground.HORDE, 1, 3, now + S);
+        assertThat(accepting.won).isEqualTo(1);
+        assertThat(accepting.lost + accepting.drawn).isZero();
+        assertThat(accepting.score()).containsExactly(1L, 3L);
+        assertThat(actions.goal)
+                .as("the match is over: it waits to be sent home")
+                .isEmpty();
+        assertThat(actions.sent)
+                .as("no BATTLEGROUND_LEAVE: it waits for the REDIRECT")
+                .doesNotContain("leave battleground");
 
         accepting.leftWorld();
         accepting.enteredWorld(HOME_MAP, now);
@@ -172,6 +195,83 @@ class BotBattlegroundTest {
         assertThat(one.refused).isEqualTo(2);
     }
 
+    @Test
+    void aLostMatchADrawAndAMatchEnteredAfterItsEndAreCountedAsSuch() {
+        final BotBattleground alliance = inBattleground(BotBattleground.ALLIANCE, 0);
+        alliance.state(BotBattleground.PHASE_RUNNING, 0, 0, 0, now);
+        alliance.state(BotBattleground.PHASE_ENDED, BotBattleground.HORDE, 0, 3, now);
+        assertThat(alliance.lost).isEqualTo(1);
+        enterAgain(alliance);
+        alliance.state(BotBattleground.PHASE_PREPARATION, 0, 0, 0, now);
+        alliance.state(BotBattleground.PHASE_ENDED, BotBattleground.DRAW, 0, 0, now);
+        assertThat(alliance.drawn).as("both sides under their minimum").isEqualTo(1);
+        enterAgain(alliance);
+        alliance.state(BotBattleground.PHASE_ENDED, BotBattleground.ALLIANCE, 3, 0, now);
+        assertThat(alliance.won)
+                .as("it came in after the end: it played no part")
+                .isZero();
+        assertThat(alliance.lost).isEqualTo(1);
+        assertThat(alliance.matchesFinished).isEqualTo(2);
+    }
+
+    @Test
+    void aBotLeavesEarlyOnlyForItsShareOfMatchesAndThenWaitsToBeSentHome() {
+        final BotBattleground leaver = inBattleground(BotBattleground.HORDE, 1.0);
+        leaver.state(BotBattleground.PHASE_RUNNING, 0, 0, 0, now);
+        leaver.tick(now + BotBattleground.LEAVE_MIN_NANOS - 1);
+        assertThat(actions.sent).isEmpty();
+        leaver.tick(now + BotBattleground.LEAVE_MIN_NANOS + BotBattleground.LEAVE_SPREAD_NANOS);
+        assertThat(actions.sent).containsExactly("leave battleground");
+        assertThat(leaver.leftEarly).isEqualTo(1);
+        actions.atGoal = true;
+        leaver.tick(now + BotBattleground.LEAVE_MIN_NANOS + BotBattleground.LEAVE_SPREAD_NANOS + S);
+        leaver.state(BotBattleground.PHASE_ENDED, BotBattleground.HORDE, 0, 3, now);
+        assertThat(actions.sent).as("sent once, and it plays no more").containsExactly("leave battleground");
+        assertThat(leaver.won).as("a deserter counts no outcome").isZero();
+        leaver.leftWorld();
+        leaver.enteredWorld(HOME_MAP, now);
+        assertThat(leaver.step()).isEqualTo(Step.RESTING);
+
+        int leaves = 0;
+        final int matches = 2_000;
+        for (int i = 0; i < matches; i++) {
+            final Recorder recorder = new Recorder();
+            final BotBattleground one = new BotBattleground("S", true, 0.01, recorder, new SplittableRandom(i));
+            one.level(60);
+            one.enteredWorld(WSG_MAP, now);
+            one.state(BotBattleground.PHASE_RUNNING, 0, 0, 0, now);
+            one.tick(now + BotBattleground.LEAVE_MIN_NANOS + BotBattleground.LEAVE_SPREAD_NANOS);
+            leaves += (int) one.leftEarly;
+        }
+        assertThat(leaves).as("about 1 in 100 matches").isBetween(matches / 400, matches * 3 / 100);
+    }
+
+    /** A level-60 bot of {@code team} (1 Alliance, 2 Horde) that accepted an invite and entered Warsong Gulch. */
+    private BotBattleground inBattleground(final int team, final double leaveShare) {
+        final BotBattleground one = new BotBattleground("In", true, leaveShare, actions, new SplittableRandom(5));
+        one.level(60);
+        one.enteredWorld(HOME_MAP, now);
+        one.invited(WARSONG_GULCH, 80, "match-9", now);
+        one.tick(now + BotBattleground.ANSWER_MIN_NANOS + BotBattleground.ANSWER_SPREAD_NANOS);
+        one.inviteAccepted(WARSONG_GULCH, team, "match-9");
+        one.leftWorld();
+        one.enteredWorld(WSG_MAP, now);
+        assertThat(one.step()).isEqualTo(Step.IN_BATTLEGROUND);
+        actions.sent.clear();
+        return one;
+    }
+
+    /** Home from the match, then into Warsong Gulch again (the queue and invite skipped). */
+    private void enterAgain(final BotBattleground one) {
+        one.leftWorld();
+        one.enteredWorld(HOME_MAP, now);
+        one.invited(WARSONG_GULCH, 80, "match-10", now);
+        one.tick(now + BotBattleground.ANSWER_MIN_NANOS + BotBattleground.ANSWER_SPREAD_NANOS);
+        one.leftWorld();
+        one.enteredWorld(WSG_MAP, now);
+        assertThat(one.step()).isEqualTo(Step.IN_BATTLEGROUND);
+    }
+
     /** A bot of level 60 in all three queues whose seed accepts its first two invites. */
     private BotBattleground acceptingBot() {
         for (int seed = 0; ; seed++) {
@@ -202,6 +302,7 @@ class BotBattlegroundTest {
         final List<Float> goal = new ArrayList<>();
         int declines;
         boolean atGoal;
+        boolean stayed;
 
         @Override
         public void join(final int battleground) {
@@ -220,11 +321,23 @@ class BotBattlegroundTest {
         }
 
         @Override
+        public void leaveBattleground() {
+            sent.add("leave battleground");
+        }
+
+        @Override
         public void goal(final float x, final float y, final float radius) {
             goal.clear();
             goal.add(x);
             goal.add(y);
             atGoal = false;
+            stayed = false;
+        }
+
+        @Override
+        public void stay(final float radius) {
+            goal.clear();
+            stayed = true;
         }
 
         @Override
