@@ -169,6 +169,14 @@ class MatchIT {
             assertThat(entered.getFloat(ClientProtocol.ENTERED_X, ByteOrder.LITTLE_ENDIAN))
                     .as("the Horde's start")
                     .isCloseTo(933.3f, Offset.offset(1f));
+            // Its first BATTLEGROUND_STATE follows: Warsong Gulch, the gates closed, the Horde of one player so far.
+            final UnsafeBuffer state = new UnsafeBuffer(inside.await(ClientProtocol.BATTLEGROUND_STATE));
+            assertThat(state.getShort(ClientProtocol.BG_STATE_MAP, ByteOrder.LITTLE_ENDIAN))
+                    .isEqualTo((short) 489);
+            assertThat(state.getByte(ClientProtocol.BG_STATE_PHASE))
+                    .as("preparation")
+                    .isZero();
+            assertThat(state.getByte(ClientProtocol.BG_STATE_HORDE_PLAYERS)).isEqualTo((byte) 1);
             assertThat(entry("Thrall")).isEqualTo(Arrays.asList(matchId, homeMap, homeX, homeY));
             // Accepting again from inside: the same answer, and it stays where it is.
             inside.send(b -> ClientMessages.inviteAnswer(b, ClientProtocol.LENGTH_PREFIX, matchId, true));

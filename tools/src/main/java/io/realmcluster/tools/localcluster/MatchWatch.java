@@ -15,8 +15,9 @@ import java.util.TreeMap;
 
 /**
  * The local cluster's view of battleground matches, from the control plane's ListMatches: a line
- * when a match pops (battleground, bracket, players per realm) and when it ends (length, and the
- * seats that entered), each once, and the counts for the summary. Updated on the local cluster's main
+ * when a match pops (battleground, bracket, players per realm) and when it ends (the winner and the
+ * scores the battleground's node reported, the seats that entered per realm, the length), each once,
+ * and the counts for the summary. Updated on the local cluster's main
  * thread; the counts are read by any (the summary at a stop).
  */
 final class MatchWatch {
@@ -38,12 +39,13 @@ final class MatchWatch {
                 final long seconds = Math.max(0, (match.getEndedAtUnixMs() - match.getProposedAtUnixMs()) / 1000);
                 lines.add(String.format(
                         Locale.ROOT,
-                        "local-cluster: match %s ended: %s after %dm %02ds; players who entered %s",
+                        "local-cluster: match %s ended: %s, %s (players who entered: %s), after %dm %02ds",
                         match.getMatchId(),
                         name(match),
+                        outcome(match),
+                        perRealm(match, true),
                         seconds / 60,
-                        seconds % 60,
-                        perRealm(match, true)));
+                        seconds % 60));
             }
         }
         poppedCount = popped.size();
@@ -68,6 +70,23 @@ final class MatchWatch {
         };
         final int low = match.getBracket();
         return bg + " " + low + (low >= 60 ? "" : "-" + Math.min(60, low / 10 * 10 + 9 + (low % 10 == 0 ? 0 : 10)));
+    }
+
+    /**
+     * How the game ended, the winner's score first ("Horde won 3-1", "a draw 2-2"); "no result (node lost)"
+     * when the battleground's node reported none, which it does for every match it plays to the end.
+     */
+    static String outcome(final BattlegroundMatch match) {
+        final long alliance = match.getAllianceScore();
+        final long horde = match.getHordeScore();
+        if (match.getDraw()) {
+            return "a draw " + alliance + "-" + horde;
+        }
+        return switch (match.getWinner()) {
+            case FACTION_ALLIANCE -> "Alliance won " + alliance + "-" + horde;
+            case FACTION_HORDE -> "Horde won " + horde + "-" + alliance;
+            default -> "no result (node lost)";
+        };
     }
 
     /** Seats per realm ("main 10, second 10"): every seat of the match, or only those that entered it. */

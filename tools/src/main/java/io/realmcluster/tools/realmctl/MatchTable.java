@@ -22,7 +22,16 @@ final class MatchTable {
             return;
         }
         final Table table = new Table(
-                "MATCH", "BATTLEGROUND", "BRACKET", "INSTANCE", "NODE", "REALMS", "ALLIANCE", "HORDE", "STATE");
+                "MATCH",
+                "BATTLEGROUND",
+                "BRACKET",
+                "INSTANCE",
+                "NODE",
+                "REALMS",
+                "ALLIANCE",
+                "HORDE",
+                "STATE",
+                "SCORE");
         for (final BattlegroundMatch match : matches) {
             table.row(
                     match.getMatchId(),
@@ -33,7 +42,8 @@ final class MatchTable {
                     String.join(",", realms(match)),
                     held(match, Faction.FACTION_ALLIANCE),
                     held(match, Faction.FACTION_HORDE),
-                    state(match));
+                    state(match),
+                    score(match));
         }
         table.print(out);
     }
@@ -50,6 +60,7 @@ final class MatchTable {
         if (match.getEndedAtUnixMs() != 0) {
             out.printf("Ended:         %s%n", Instant.ofEpochMilli(match.getEndedAtUnixMs()));
         }
+        out.printf("Score:         %s%n", score(match));
         out.printf(
                 "Teams:         %d Alliance v %d Horde%n",
                 held(match, Faction.FACTION_ALLIANCE), held(match, Faction.FACTION_HORDE));
@@ -68,6 +79,22 @@ final class MatchTable {
                     or(seat.getNodeId()));
         }
         seats.print(out);
+    }
+
+    /**
+     * The match's result as its battleground's node reported it, Alliance's score first as the columns:
+     * "1-3 Horde", "2-2 draw"; "-" while it runs or when its node was lost.
+     */
+    static String score(final BattlegroundMatch match) {
+        final String score = match.getAllianceScore() + "-" + match.getHordeScore();
+        if (match.getDraw()) {
+            return score + " draw";
+        }
+        return switch (match.getWinner()) {
+            case FACTION_ALLIANCE -> score + " Alliance";
+            case FACTION_HORDE -> score + " Horde";
+            default -> "-";
+        };
     }
 
     private static List<String> realms(final BattlegroundMatch match) {

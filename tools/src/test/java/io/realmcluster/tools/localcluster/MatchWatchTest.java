@@ -29,10 +29,14 @@ class MatchWatchTest {
                 .setState(MatchState.MATCH_STATE_ENDED)
                 .setEndedAtUnixMs(running.getProposedAtUnixMs() + 754_000)
                 .setSeats(0, running.getSeats(0).toBuilder().setState(SeatState.SEAT_STATE_LEFT))
+                .setWinner(Faction.FACTION_HORDE)
+                .setAllianceScore(1)
+                .setHordeScore(3)
                 .build();
         assertThat(watch.update(List.of(ended)))
-                .containsExactly("local-cluster: match m-1 ended: Warsong Gulch 60 after 12m 34s; players who "
-                        + "entered main 1");
+                .containsExactly(
+                        "local-cluster: match m-1 ended: Warsong Gulch 60, Horde won 3-1 (players who entered: "
+                                + "main 1), after 12m 34s");
         assertThat(watch.update(List.of(ended))).isEmpty();
         assertThat(watch.ended()).isEqualTo(1);
     }
@@ -47,12 +51,30 @@ class MatchWatchTest {
         final List<String> lines = watch.update(List.of(av));
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).contains("Alterac Valley 51-60");
-        assertThat(lines.get(1)).contains("players who entered none");
+        assertThat(lines.get(1)).contains("no result (node lost) (players who entered: none)");
         assertThat(MatchWatch.name(av.toBuilder()
                         .setBattleground(BattlegroundType.BATTLEGROUND_TYPE_ARATHI_BASIN)
                         .setBracket(20)
                         .build()))
                 .isEqualTo("Arathi Basin 20-29");
+    }
+
+    @Test
+    void theOutcomeNamesTheWinnerWithItsScoreFirstOrADraw() {
+        final BattlegroundMatch ended = match(MatchState.MATCH_STATE_ENDED, SeatState.SEAT_STATE_LEFT);
+        assertThat(MatchWatch.outcome(ended.toBuilder()
+                        .setWinner(Faction.FACTION_ALLIANCE)
+                        .setAllianceScore(2_000)
+                        .setHordeScore(1_430)
+                        .build()))
+                .isEqualTo("Alliance won 2000-1430");
+        assertThat(MatchWatch.outcome(ended.toBuilder()
+                        .setDraw(true)
+                        .setAllianceScore(1)
+                        .setHordeScore(1)
+                        .build()))
+                .isEqualTo("a draw 1-1");
+        assertThat(MatchWatch.outcome(ended)).isEqualTo("no result (node lost)");
     }
 
     private static BattlegroundMatch match(final MatchState state, final SeatState seats) {
