@@ -27,6 +27,8 @@ final class BattlegroundStates {
     private final int ticksPerSecond;
     /** Per player index: its state is still to be sent, whether or not the others get one this tick. */
     private final boolean[] unsent;
+    /** Whether any player's {@link #unsent} is set: a tick with nothing due walks no slots. */
+    private boolean anyUnsent;
 
     private long sentVersion = Long.MIN_VALUE;
     private long nextSecondTick;
@@ -53,6 +55,7 @@ final class BattlegroundStates {
     /** The player at {@code player} entered the map: it gets the state right after its WORLD_ENTERED. */
     void joined(final int player) {
         unsent[player] = true;
+        anyUnsent = true;
     }
 
     /**
@@ -65,7 +68,10 @@ final class BattlegroundStates {
         if (everyone) {
             sentVersion = view.version();
             nextSecondTick = tick + ticksPerSecond;
+        } else if (!anyUnsent) {
+            return;
         }
+        boolean left = false;
         final int capacity = entities.capacity();
         final byte[] kind = entities.kind;
         for (int slot = 0; slot < capacity; slot++) {
@@ -82,7 +88,9 @@ final class BattlegroundStates {
             } else if (everyone) {
                 unsent[player] = true;
             }
+            left |= unsent[player];
         }
+        anyUnsent = left;
     }
 
     private int encode(final BattlegroundView view) {
