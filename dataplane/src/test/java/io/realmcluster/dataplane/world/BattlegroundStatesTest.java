@@ -49,6 +49,7 @@ class BattlegroundStatesTest {
     private static final int ALLIANCE_SESSION = 3;
     private static final int HORDE_SESSION = 4;
     private static final long PREPARATION_MILLIS = 2_000;
+    private static final int NOBODY = 99;
 
     private final UnsafeBuffer input = new UnsafeBuffer(new byte[300]);
     private final SaveLog saves = SaveLog.allocate(1 << 20);
@@ -134,6 +135,29 @@ class BattlegroundStatesTest {
     }
 
     @Test
+    void aStateTheFullOutboxRefusedGoesToItsPlayerAtTheNextTick() {
+        join(ALLIANCE_PLAYER, ALLIANCE_SESSION, HUMAN, hordeFlag[0] + 2f, hordeFlag[1]);
+        runTicks(1);
+        fillOutbox();
+        // A newcomer changes the match: nobody can be told, the newcomer not even that it entered.
+        join(HORDE_PLAYER, HORDE_SESSION, ORC, hordeFlag[0] + 30f, hordeFlag[1]);
+        assertThat(states(runTicks(1))).as("the outbox is full").isEmpty();
+
+        final List<Frame> next = runTicks(1);
+        assertThat(states(next))
+                .as("nothing changed and the second is not up, but both are still to be told")
+                .extracting(Frame::entity)
+                .containsExactlyInAnyOrder(ALLIANCE_PLAYER, HORDE_PLAYER);
+        assertThat(next.stream()
+                        .filter(f -> f.entity() == HORDE_PLAYER)
+                        .map(Frame::kind)
+                        .toList())
+                .as("the newcomer's WORLD_ENTERED first")
+                .startsWith(ClientProtocol.WORLD_ENTERED);
+        assertThat(states(runTicks(1))).as("told once").isEmpty();
+    }
+
+    @Test
     void aMapThatIsNoBattlegroundSendsNoState() {
         final MapWorld plain = new MapWorld(SETTINGS, 0, 7, 0f, 0f, saves, 1, outbox);
         Inputs.encodeJoin(input, 0, ALLIANCE_PLAYER, 0f, 0f, 0f, 0f, 60, 5_000, 0, ALLIANCE_SESSION);
@@ -143,6 +167,16 @@ class BattlegroundStatesTest {
             plain.tick(i, i * TICK_NANOS);
         }
         assertThat(states(drain())).isEmpty();
+    }
+
+    /** Fill the outbox with frames for nobody until not even a one-byte body fits. */
+    private void fillOutbox() {
+        while (outbox.send(Outbox.FRAME, NOBODY, NOBODY, 200)) {
+            // fill
+        }
+        while (outbox.send(Outbox.FRAME, NOBODY, NOBODY, 1)) {
+            // to the last bytes
+        }
     }
 
     private List<Frame> runTicks(final int count) {
@@ -160,6 +194,9 @@ class BattlegroundStatesTest {
         final List<Frame> frames = new ArrayList<>();
         outbox.drain(
                 (type, buffer, index, length) -> {
+                    if (buffer.getInt(index + Outbox.SESSION_OFFSET) == NOBODY) {
+                        return;
+                    }
                     final byte[] body = new byte[length - Outbox.BODY_OFFSET];
                     buffer.getBytes(index + Outbox.BODY_OFFSET, body);
                     frames.add(new Frame(
