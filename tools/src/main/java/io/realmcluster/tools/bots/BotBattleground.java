@@ -276,7 +276,16 @@ final class BotBattleground {
             actions.stay(STAY_YARDS);
             return;
         }
-        if (bgHere == 0 && step == Step.IN_BATTLEGROUND) {
+        if (bgHere != 0) {
+            // The same match again (its instance moved to another node): the bot's play starts over there.
+            if (phase == PHASE_RUNNING && !leaving) {
+                nextWaypoint(now);
+            } else {
+                actions.stay(STAY_YARDS);
+            }
+            return;
+        }
+        if (step == Step.IN_BATTLEGROUND) {
             matchesFinished++;
             matchId = null;
             step(Step.RESTING, now, "home again on map " + mapId);

@@ -113,6 +113,12 @@ class BotBattlegroundTest {
         actions.atGoal = true;
         accepting.tick(now);
         assertThat(actions.goal).containsExactly(BotBattleground.WSG_FLAGS[1][0], BotBattleground.WSG_FLAGS[1][1]);
+        // The instance moves to another node: on the same map again, the bot plays on there.
+        accepting.leftWorld();
+        accepting.enteredWorld(WSG_MAP, now);
+        assertThat(accepting.step()).isEqualTo(Step.IN_BATTLEGROUND);
+        assertThat(accepting.entered).as("one entry").isEqualTo(1);
+        assertThat(actions.goal).containsExactly(BotBattleground.WSG_FLAGS[0][0], BotBattleground.WSG_FLAGS[0][1]);
 
         // The Horde wins 3 to 1: counted once, however many states of the end come; the bot stops playing.
         accepting.state(BotBattleground.PHASE_RUNNING, 0, 1, 2, now);
