@@ -51,6 +51,22 @@ public interface CharacterStore {
      */
     ClaimedCharacter claimTransfer(long characterId, long epoch, UUID transferId, String nodeId) throws ClaimRefused;
 
+    /**
+     * {@link #claimTransfer} of a trip home from a battleground: the claim also writes {@code homecoming}
+     * (honor, the mark and its ledger entry, Deserter, the battleground entry cleared) in its transaction, so
+     * that it lands exactly once with the claim and not at all when the trip is called off. A store that keeps
+     * no such columns claims only.
+     */
+    default ClaimedCharacter claimTransfer(
+            final long characterId,
+            final long epoch,
+            final UUID transferId,
+            final String nodeId,
+            final Homecoming homecoming)
+            throws ClaimRefused {
+        return claimTransfer(characterId, epoch, transferId, nodeId);
+    }
+
     /** One transfer to claim: the character, the epoch its source froze it at, the transfer's id. */
     record TransferClaim(long characterId, long epoch, UUID transferId) {}
 

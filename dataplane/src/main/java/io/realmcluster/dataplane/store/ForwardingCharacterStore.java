@@ -41,6 +41,17 @@ public abstract class ForwardingCharacterStore implements CharacterStore {
     }
 
     @Override
+    public ClaimedCharacter claimTransfer(
+            final long characterId,
+            final long epoch,
+            final UUID transferId,
+            final String nodeId,
+            final Homecoming homecoming)
+            throws ClaimRefused {
+        return store.claimTransfer(characterId, epoch, transferId, nodeId, homecoming);
+    }
+
+    @Override
     public List<ClaimedCharacter> claimTransfers(final List<TransferClaim> claims, final String nodeId)
             throws ClaimRefused {
         return store.claimTransfers(claims, nodeId);

@@ -6,11 +6,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One realm database's characters: claims by compare-and-set on the ownership epoch, and saves
@@ -20,6 +23,7 @@ import java.util.UUID;
  * sends each key to its realm's store ({@link RealmStores}).
  */
 public final class PostgresCharacterStore implements CharacterStore {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresCharacterStore.class);
     private static final String CLAIM = """
         UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
         WHERE character_id = ? AND account_id = ? AND state <> 'IN_TRANSFER' AND (? < 0 OR epoch = ?)
@@ -98,6 +102,29 @@ public final class PostgresCharacterStore implements CharacterStore {
                   x, y, z, orientation,
                   COALESCE((extract(epoch FROM deserter_until) * 1000)::bigint, 0) AS deserter_ms, bg_match_id,
                   bg_entry_map_id, bg_entry_instance_id, bg_entry_x, bg_entry_y, bg_entry_z, bg_entry_orientation""";
+    /**
+     * {@link #CLAIM_TRANSFER} of a trip home from a battleground: the character at its entry point, its
+     * battleground entry cleared, its honor and Deserter written, in the claim's compare-and-set.
+     */
+    private static final String CLAIM_HOME = """
+        UPDATE character SET epoch = epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now(),
+            map_id = ?, instance_id = ?, x = ?, y = ?, z = ?, orientation = ?, honor = honor + ?,
+            deserter_until = CASE WHEN ?::bigint > 0
+                THEN GREATEST(deserter_until, to_timestamp(?::bigint / 1000.0)) ELSE deserter_until END,
+            bg_match_id = NULL, bg_entry_map_id = NULL, bg_entry_instance_id = NULL, bg_entry_x = NULL,
+            bg_entry_y = NULL, bg_entry_z = NULL, bg_entry_orientation = NULL
+        WHERE character_id = ? AND epoch = ? AND transfer_id = ? AND state = 'IN_TRANSFER'
+        RETURNING account_id, epoch, save_seq, realm, name, race, class, level, experience, money, map_id, instance_id,
+                  x, y, z, orientation,
+                  COALESCE((extract(epoch FROM deserter_until) * 1000)::bigint, 0) AS deserter_ms, bg_match_id,
+                  bg_entry_map_id, bg_entry_instance_id, bg_entry_x, bg_entry_y, bg_entry_z, bg_entry_orientation""";
+
+    private static final String USED_SLOTS = "SELECT slot FROM item WHERE character_id = ?";
+    private static final String MARK = """
+        INSERT INTO item (character_id, template_id, count, slot) VALUES (?, ?, 1, ?) RETURNING item_id""";
+    private static final String MARK_LEDGER = """
+        INSERT INTO ledger (character_id, items_created, source, node, epoch) VALUES (?, ARRAY[?]::bigint[], 'battleground', ?, ?)""";
+
     /** {@link #CLAIM_TRANSFER} for a batch, in one statement: each row its own compare-and-set. */
     private static final String CLAIM_TRANSFERS = """
         UPDATE character AS c SET epoch = c.epoch + 1, owner_node = ?, state = 'ONLINE', updated_at = now()
@@ -252,6 +279,120 @@ public final class PostgresCharacterStore implements CharacterStore {
             throw new ClaimRefused(ClaimRefused.Reason.DATABASE, "the character database failed: " + e.getMessage(), e);
         }
         throw ClaimRefused.transferGone(characterId, epoch, transferId);
+    }
+
+    /**
+     * The claim, the entry point, honor and Deserter in one UPDATE, and the mark with its ledger entry, in
+     * one transaction; a retry of a claim that landed returns it and writes nothing.
+     */
+    @Override
+    public ClaimedCharacter claimTransfer(
+            final long key, final long epoch, final UUID transferId, final String nodeId, final Homecoming homecoming)
+            throws ClaimRefused {
+        final long characterId = CharacterKey.id(key);
+        try (Connection connection = database.connection()) {
+            connection.setAutoCommit(false);
+            try {
+                final ClaimedCharacter claimed = claimHome(connection, key, epoch, transferId, nodeId, homecoming);
+                if (claimed != null) {
+                    connection.commit();
+                    return claimed;
+                }
+                connection.rollback();
+                final ClaimedCharacter before =
+                        claimedBefore(connection, new TransferClaim(key, epoch, transferId), nodeId);
+                connection.rollback();
+                if (before != null) {
+                    return before;
+                }
+            } catch (final SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (final SQLException e) {
+            throw new ClaimRefused(ClaimRefused.Reason.DATABASE, "the character database failed: " + e.getMessage(), e);
+        }
+        throw ClaimRefused.transferGone(characterId, epoch, transferId);
+    }
+
+    /** The home claim's statements in {@code connection}'s transaction: the claimed row, or null when the CAS missed. */
+    private static ClaimedCharacter claimHome(
+            final Connection connection,
+            final long key,
+            final long epoch,
+            final UUID transferId,
+            final String nodeId,
+            final Homecoming home)
+            throws SQLException {
+        final long characterId = CharacterKey.id(key);
+        final ClaimedCharacter claimed;
+        try (PreparedStatement update = connection.prepareStatement(CLAIM_HOME)) {
+            update.setString(1, nodeId);
+            update.setInt(2, home.mapId());
+            update.setString(3, home.instanceId());
+            update.setFloat(4, home.x());
+            update.setFloat(5, home.y());
+            update.setFloat(6, home.z());
+            update.setFloat(7, home.orientation());
+            update.setLong(8, home.honor());
+            update.setLong(9, home.deserterUntilMillis());
+            update.setLong(10, home.deserterUntilMillis());
+            update.setLong(11, characterId);
+            update.setLong(12, epoch);
+            update.setObject(13, transferId);
+            try (ResultSet row = update.executeQuery()) {
+                if (!row.next()) {
+                    return null;
+                }
+                claimed = claimed(key, characterId, row);
+            }
+        }
+        if (home.markTemplateId() > 0) {
+            giveMark(connection, characterId, home.markTemplateId(), nodeId, claimed.epoch());
+        }
+        return claimed;
+    }
+
+    /** The mark in the character's first free bag slot, with the ledger entry that created it; none when the bags are full. */
+    private static void giveMark(
+            final Connection connection,
+            final long characterId,
+            final int templateId,
+            final String nodeId,
+            final long epoch)
+            throws SQLException {
+        final List<Integer> used = new ArrayList<>();
+        try (PreparedStatement slots = connection.prepareStatement(USED_SLOTS)) {
+            slots.setLong(1, characterId);
+            try (ResultSet rows = slots.executeQuery()) {
+                while (rows.next()) {
+                    used.add(rows.getInt(1));
+                }
+            }
+        }
+        final int slot = Homecoming.firstFreeSlot(
+                used.stream().mapToInt(Integer::intValue).toArray());
+        if (slot < 0) {
+            LOG.warn("character {} has no free bag slot for its mark {}; it gets none", characterId, templateId);
+            return;
+        }
+        final long itemId;
+        try (PreparedStatement mark = connection.prepareStatement(MARK)) {
+            mark.setLong(1, characterId);
+            mark.setInt(2, templateId);
+            mark.setInt(3, slot);
+            try (ResultSet row = mark.executeQuery()) {
+                row.next();
+                itemId = row.getLong(1);
+            }
+        }
+        try (PreparedStatement ledger = connection.prepareStatement(MARK_LEDGER)) {
+            ledger.setLong(1, characterId);
+            ledger.setLong(2, itemId);
+            ledger.setString(3, nodeId);
+            ledger.setLong(4, epoch);
+            ledger.executeUpdate();
+        }
     }
 
     /** One statement claims them all; a claim it did not take is looked up again in case an earlier try took it. */

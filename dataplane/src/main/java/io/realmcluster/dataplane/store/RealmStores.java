@@ -122,6 +122,13 @@ public final class RealmStores implements CharacterStore {
     }
 
     @Override
+    public ClaimedCharacter claimTransfer(
+            final long key, final long epoch, final UUID transferId, final String nodeId, final Homecoming homecoming)
+            throws ClaimRefused {
+        return storeOf(key).claimTransfer(key, epoch, transferId, nodeId, homecoming);
+    }
+
+    @Override
     public List<ClaimedCharacter> claimTransfers(final List<TransferClaim> claims, final String nodeId)
             throws ClaimRefused {
         final Map<PostgresCharacterStore, List<Integer>> byStore =

@@ -15,8 +15,10 @@ import io.realmcluster.dataplane.store.CharacterKey;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimRefused;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
+import io.realmcluster.dataplane.store.Homecoming;
 import io.realmcluster.dataplane.store.RealmTable;
 import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.proto.v1.BattlegroundReturn;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.TransferAccepted;
@@ -121,11 +123,20 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
             response.onError(e);
             return;
         }
+        final Homecoming homecoming;
+        try {
+            homecoming = homecoming(offer);
+        } catch (final StatusRuntimeException e) {
+            response.onError(e);
+            return;
+        }
         final UUID transferId = UUID.fromString(offer.getTransferId());
         final ClaimedCharacter claimed;
         try {
             Failpoints.reach(Failpoints.TARGET_BEFORE_CLAIM);
-            claimed = store.claimTransfer(key, offer.getEpoch(), transferId, nodeId);
+            claimed = homecoming == null
+                    ? store.claimTransfer(key, offer.getEpoch(), transferId, nodeId)
+                    : store.claimTransfer(key, offer.getEpoch(), transferId, nodeId, homecoming);
         } catch (final ClaimRefused e) {
             final Status status =
                     e.reason() == ClaimRefused.Reason.DATABASE ? Status.UNAVAILABLE : Status.FAILED_PRECONDITION;
@@ -167,6 +178,31 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
         final int faction = admission.admit(
                 offer.getRealm(), offer.getCharacterId(), offer.getMatchId(), offer.getTargetInstanceId());
         return faction == Inputs.TEAM_ALLIANCE ? Inputs.TEAM_ALLIANCE : Inputs.TEAM_HORDE;
+    }
+
+    /** What the claim of a trip home from a battleground writes beside it, or null for any other offer. */
+    private Homecoming homecoming(final TransferOffer offer) {
+        if (!offer.hasBattlegroundReturn()) {
+            return null;
+        }
+        final BattlegroundReturn back = offer.getBattlegroundReturn();
+        final InstanceHost.Running target = instances.instance(offer.getTargetInstanceId());
+        if (target == null) {
+            throw Status.NOT_FOUND
+                    .withDescription("map instance " + offer.getTargetInstanceId() + " does not run on node " + nodeId)
+                    .asRuntimeException();
+        }
+        return new Homecoming(
+                back.getMatchId(),
+                back.getHonor(),
+                back.getMarkTemplateId(),
+                back.getDeserterUntilUnixMs(),
+                target.assignment().getMapId(),
+                offer.getTargetInstanceId(),
+                offer.getX(),
+                offer.getY(),
+                offer.getZ(),
+                offer.getOrientation());
     }
 
     @Override
