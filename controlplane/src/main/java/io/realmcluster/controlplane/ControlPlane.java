@@ -56,6 +56,9 @@ import io.realmcluster.controlplane.registry.NodeRegistry;
 import io.realmcluster.proto.v1.ControlPlaneReplica;
 import io.realmcluster.proto.v1.CreateInstanceRequest;
 import io.realmcluster.proto.v1.Endpoint;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapKind;
+import io.realmcluster.proto.v1.MatchState;
 import io.realmcluster.proto.v1.NodeStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -152,6 +155,7 @@ public final class ControlPlane implements AutoCloseable {
                     config.nodeLeaseTtl(),
                     config.heartbeatInterval(),
                     metrics);
+            final MatchStore matchStore = new MatchStore(store, keys);
             controller = new PlacementController(
                     store,
                     keys,
@@ -159,9 +163,9 @@ public final class ControlPlane implements AutoCloseable {
                     Clock.systemUTC(),
                     config.placement().instanceIdleTimeout(),
                     config.placement().rebalanceContinents(),
-                    metrics);
+                    metrics,
+                    instance -> matchOver(matchStore, instance));
             publisher = new AssignmentPublisher(store, keys, nodeLinks);
-            final MatchStore matchStore = new MatchStore(store, keys);
             invitePublisher = new InvitePublisher(matchStore, nodeLinks);
             view = new ClusterView(store, keys, () -> {
                 controller.wake();
@@ -402,6 +406,24 @@ public final class ControlPlane implements AutoCloseable {
                 ? config.placement().advertiseHost()
                 : HostPort.advertisable(bound.host());
         return Endpoint.newBuilder().setHost(host).setPort(bound.port()).build();
+    }
+
+    /**
+     * Whether {@code instance} is a battleground whose match has ended (or is no longer kept): empty, it closes at
+     * once, and nobody enters it again. False when etcd cannot say now (it closes after its idle time then).
+     */
+    private static boolean matchOver(final MatchStore matches, final MapInstance instance) {
+        if (instance.getKind() != MapKind.MAP_KIND_BATTLEGROUND
+                || instance.getOwner().isEmpty()) {
+            return false;
+        }
+        try {
+            return matches.match(instance.getOwner())
+                    .map(stored -> stored.value().getState() == MatchState.MATCH_STATE_ENDED)
+                    .orElse(true);
+        } catch (final RuntimeException e) {
+            return false;
+        }
     }
 
     @Override

@@ -23,8 +23,10 @@ import io.realmcluster.common.tls.PeerIdentity;
 import io.realmcluster.common.tls.Role;
 import io.realmcluster.dataplane.link.ControlPlaneLink;
 import io.realmcluster.dataplane.link.GrpcEntryAdmission;
+import io.realmcluster.dataplane.link.GrpcMatchReports;
 import io.realmcluster.dataplane.link.GrpcQueueDesk;
 import io.realmcluster.dataplane.link.PlacementClient;
+import io.realmcluster.dataplane.net.BattlegroundExits;
 import io.realmcluster.dataplane.net.ClientListener;
 import io.realmcluster.dataplane.net.ClientMetrics;
 import io.realmcluster.dataplane.net.ClientSessions;
@@ -66,6 +68,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +114,7 @@ public final class Node implements AutoCloseable {
     private PlacementClient placement;
     private Departures departures;
     private ScheduledExecutorService housekeeping;
+    private BattlegroundExits exits;
     private GrpcTls tls;
 
     public Node(final NodeConfig config) {
@@ -136,7 +140,9 @@ public final class Node implements AutoCloseable {
                     saveLog,
                     this::mapLeft,
                     NodeMetrics.tickTimes(metrics),
-                    config.battlegroundPreparation().toMillis());
+                    config.battlegroundPreparation().toMillis(),
+                    config.battlegroundEnd().toMillis(),
+                    config.battlegroundUnderMinimum().toMillis());
             placement = new PlacementClient(config.controlPlanes(), credentials);
             final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
             departures = new Departures(
@@ -216,6 +222,15 @@ public final class Node implements AutoCloseable {
                     config.transferArrival(),
                     System::currentTimeMillis);
             transfers.admission(new GrpcEntryAdmission(placement.channel()));
+            exits = new BattlegroundExits(
+                            instances,
+                            sessions,
+                            placement,
+                            departures.trips(),
+                            new GrpcMatchReports(placement.channel()),
+                            SystemEpochClock.INSTANCE,
+                            SystemNanoClock.INSTANCE)
+                    .start();
             NodeMetrics.register(
                     metrics, instances, ticks, realtime, saver.stats(), departures.stats(), transfers::transfersIn);
             transferThreads = TransferService.threads();
@@ -417,6 +432,9 @@ public final class Node implements AutoCloseable {
         }
         if (placement != null) {
             placement.close();
+        }
+        if (exits != null) {
+            exits.close();
         }
         if (housekeeping != null) {
             housekeeping.shutdownNow();

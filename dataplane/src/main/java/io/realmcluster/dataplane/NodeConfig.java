@@ -44,4 +44,8 @@ public record NodeConfig(
         /** How long a battleground's gates stay closed after its instance loads. */
         Duration battlegroundPreparation,
         /** Realms with a database of their own ({@code --realm-db}), by realm. */
-        Map<String, RealmDatabase> realmDatabases) {}
+        Map<String, RealmDatabase> realmDatabases,
+        /** How long a battleground's players stay after its match ends before they are sent home. */
+        Duration battlegroundEnd,
+        /** How long a battleground's side may stay under its minimum before it loses. */
+        Duration battlegroundUnderMinimum) {}

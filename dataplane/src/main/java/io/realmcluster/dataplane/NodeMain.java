@@ -155,6 +155,22 @@ public final class NodeMain implements Callable<Integer> {
     long battlegroundPreparationSeconds;
 
     @Option(
+            names = "--battleground-end-seconds",
+            paramLabel = "SECONDS",
+            defaultValue = "120",
+            description = "How long a battleground's players stay after its match ends before the node sends them "
+                    + "home (default: ${DEFAULT-VALUE}, as vanilla; tests and the local cluster shorten it).")
+    long battlegroundEndSeconds;
+
+    @Option(
+            names = "--battleground-under-minimum-seconds",
+            paramLabel = "SECONDS",
+            defaultValue = "300",
+            description = "How long a battleground's side may stay under its minimum of players before it loses "
+                    + "(default: ${DEFAULT-VALUE}, as vanilla; tests shorten it).")
+    long battlegroundUnderMinimumSeconds;
+
+    @Option(
             names = "--db-ca",
             paramLabel = "FILE",
             description = "CA certificate (PEM) of the database server: connect over TLS and verify the server's "
@@ -209,6 +225,11 @@ public final class NodeMain implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--battleground-preparation-seconds must not be negative, got " + battlegroundPreparationSeconds);
         }
+        if (battlegroundEndSeconds < 0 || battlegroundUnderMinimumSeconds < 0) {
+            throw new IllegalArgumentException("--battleground-end-seconds and --battleground-under-minimum-seconds "
+                    + "must not be negative, got " + battlegroundEndSeconds + " and "
+                    + battlegroundUnderMinimumSeconds);
+        }
         final NodeConfig config = new NodeConfig(
                 nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8),
                 UUID.randomUUID().toString(),
@@ -232,7 +253,9 @@ public final class NodeMain implements Callable<Integer> {
                 tls.files(),
                 dbCa,
                 Duration.ofSeconds(battlegroundPreparationSeconds),
-                realmDatabases.resolve(realmDatabases.named(), System.getenv()));
+                realmDatabases.resolve(realmDatabases.named(), System.getenv()),
+                Duration.ofSeconds(battlegroundEndSeconds),
+                Duration.ofSeconds(battlegroundUnderMinimumSeconds));
         final Node node = new Node(config).start();
         // Once up: a node that cannot start says only why.
         tls.warnIfPlaintext(LOG, "dataplane");

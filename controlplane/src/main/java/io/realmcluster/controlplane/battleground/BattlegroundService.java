@@ -13,6 +13,7 @@ import io.realmcluster.proto.v1.AnswerInviteRequest;
 import io.realmcluster.proto.v1.AnswerInviteResponse;
 import io.realmcluster.proto.v1.BattlegroundsGrpc;
 import io.realmcluster.proto.v1.Battlegroup;
+import io.realmcluster.proto.v1.Faction;
 import io.realmcluster.proto.v1.JoinQueueRequest;
 import io.realmcluster.proto.v1.JoinQueueResponse;
 import io.realmcluster.proto.v1.LeaveQueueRequest;
@@ -26,6 +27,8 @@ import io.realmcluster.proto.v1.QueueTicket;
 import io.realmcluster.proto.v1.QueuedPlayer;
 import io.realmcluster.proto.v1.ReportLeftRequest;
 import io.realmcluster.proto.v1.ReportLeftResponse;
+import io.realmcluster.proto.v1.ReportResultRequest;
+import io.realmcluster.proto.v1.ReportResultResponse;
 import io.realmcluster.proto.v1.SetAwayRequest;
 import io.realmcluster.proto.v1.SetAwayResponse;
 import java.time.Duration;
@@ -149,12 +152,49 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
                 return forward("take the player out of its match", stub -> stub.reportLeft(request));
             }
             try {
-                matches.invites().left(leader, request.getRealm(), request.getCharacterId(), request.getMatchId());
+                matches.invites()
+                        .left(
+                                leader,
+                                request.getRealm(),
+                                request.getCharacterId(),
+                                request.getMatchId(),
+                                request.getDeserted());
             } catch (final Invites.Refused e) {
                 throw refused(e.getMessage());
             }
             matches.changed().run();
             return ReportLeftResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void reportResult(final ReportResultRequest request, final StreamObserver<ReportResultResponse> response) {
+        answer(response, () -> {
+            final Leadership leader = leadership.get();
+            if (leader == null) {
+                return forward("store the match's result", stub -> stub.reportResult(request));
+            }
+            if (!request.getDraw()
+                    && request.getWinner() != Faction.FACTION_ALLIANCE
+                    && request.getWinner() != Faction.FACTION_HORDE) {
+                throw Status.INVALID_ARGUMENT
+                        .withDescription("a result names its winner (Alliance or Horde) or says it is a draw, got "
+                                + request.getWinner())
+                        .asRuntimeException();
+            }
+            try {
+                matches.invites()
+                        .result(
+                                leader,
+                                request.getMatchId(),
+                                request.getWinner(),
+                                request.getDraw(),
+                                request.getAllianceScore(),
+                                request.getHordeScore());
+            } catch (final Invites.Refused e) {
+                throw refused(e.getMessage());
+            }
+            return ReportResultResponse.getDefaultInstance();
         });
     }
 

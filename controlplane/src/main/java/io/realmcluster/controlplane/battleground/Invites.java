@@ -2,6 +2,7 @@ package io.realmcluster.controlplane.battleground;
 
 import io.realmcluster.controlplane.election.Leadership;
 import io.realmcluster.proto.v1.BattlegroundMatch;
+import io.realmcluster.proto.v1.Faction;
 import io.realmcluster.proto.v1.MatchSeat;
 import io.realmcluster.proto.v1.MatchState;
 import io.realmcluster.proto.v1.SeatState;
@@ -144,6 +145,16 @@ public final class Invites {
      * @throws Refused when the player has no seat in the match, or the match is not kept
      */
     public void left(final Leadership leader, final String realm, final long characterId, final String matchId) {
+        left(leader, realm, characterId, matchId, false);
+    }
+
+    /** {@link #left}, the seat marked deserted when {@code deserted} (it left a running match before the end). */
+    public void left(
+            final Leadership leader,
+            final String realm,
+            final long characterId,
+            final String matchId,
+            final boolean deserted) {
         final String who = "character " + characterId + " of realm " + realm;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             final MatchStore.Stored<BattlegroundMatch> stored = matches.match(matchId)
@@ -156,7 +167,42 @@ public final class Invites {
                 return;
             }
             final BattlegroundMatch after = match.toBuilder()
-                    .setSeats(index, seat.toBuilder().setState(SeatState.SEAT_STATE_LEFT))
+                    .setSeats(
+                            index,
+                            seat.toBuilder().setState(SeatState.SEAT_STATE_LEFT).setDeserted(deserted))
+                    .build();
+            if (matches.update(leader, stored, after, List.of())) {
+                return;
+            }
+        }
+        throw new Refused("match " + matchId + " changed under every try; report again");
+    }
+
+    /**
+     * Match {@code matchId} ended on its node with {@code winner} (or a draw) and these scores: stored in the
+     * match once (a report again, or one after the result is known, is answered the same and writes nothing).
+     *
+     * @throws Refused when the match is not kept
+     */
+    public void result(
+            final Leadership leader,
+            final String matchId,
+            final Faction winner,
+            final boolean draw,
+            final long allianceScore,
+            final long hordeScore) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            final MatchStore.Stored<BattlegroundMatch> stored = matches.match(matchId)
+                    .orElseThrow(() -> new Refused("no battleground match " + matchId + " (it ended or never was)"));
+            final BattlegroundMatch match = stored.value();
+            if (match.getDraw() || match.getWinner() != Faction.FACTION_UNSPECIFIED) {
+                return;
+            }
+            final BattlegroundMatch after = match.toBuilder()
+                    .setWinner(draw ? Faction.FACTION_UNSPECIFIED : winner)
+                    .setDraw(draw)
+                    .setAllianceScore(allianceScore)
+                    .setHordeScore(hordeScore)
                     .build();
             if (matches.update(leader, stored, after, List.of())) {
                 return;

@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -79,10 +80,26 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
             final Duration idleTimeout,
             final boolean rebalanceContinents,
             final PrometheusRegistry metrics) {
+        this(store, keys, catalog, clock, idleTimeout, rebalanceContinents, metrics, instance -> false);
+    }
+
+    /**
+     * The same, with {@code over} saying which empty instances close at once instead of after their idle time (a
+     * battleground whose match has ended). It may read etcd; it is asked only of empty instances.
+     */
+    public PlacementController(
+            final EtcdStore store,
+            final Keys keys,
+            final MapCatalog catalog,
+            final Clock clock,
+            final Duration idleTimeout,
+            final boolean rebalanceContinents,
+            final PrometheusRegistry metrics,
+            final Predicate<MapInstance> over) {
         this.store = store;
         this.keys = keys;
         this.assignments = new AssignmentStore(store, keys);
-        this.decisions = new PlacementDecisions(catalog, idleTimeout, rebalanceContinents);
+        this.decisions = new PlacementDecisions(catalog, idleTimeout, rebalanceContinents, over);
         this.catalog = catalog;
         this.clock = clock;
         this.idleTimeout = idleTimeout;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -34,11 +35,25 @@ public final class PlacementDecisions {
     private final MapCatalog catalog;
     private final Duration idleTimeout;
     private final boolean rebalanceContinents;
+    private final Predicate<MapInstance> over;
 
     public PlacementDecisions(final MapCatalog catalog, final Duration idleTimeout, final boolean rebalanceContinents) {
+        this(catalog, idleTimeout, rebalanceContinents, instance -> false);
+    }
+
+    /**
+     * The same, with {@code over} saying which instances close as soon as they are empty, without their idle
+     * time (a battleground whose match has ended).
+     */
+    public PlacementDecisions(
+            final MapCatalog catalog,
+            final Duration idleTimeout,
+            final boolean rebalanceContinents,
+            final Predicate<MapInstance> over) {
         this.catalog = catalog;
         this.idleTimeout = idleTimeout;
         this.rebalanceContinents = rebalanceContinents;
+        this.over = over;
     }
 
     /**
@@ -127,7 +142,7 @@ public final class PlacementDecisions {
             return null;
         }
         final long left = idleTimeout.toMillis() - (now - since);
-        if (left > 0) {
+        if (left > 0 && !over.test(instance)) {
             return new PlacementAction.Wait(instance.getInstanceId(), Duration.ofMillis(left));
         }
         return new PlacementAction.BeginClosing(

@@ -331,6 +331,77 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     }
 
     @Override
+    public void battlegroundLeave() {
+        final InstanceHost.Running running = inWorld("BATTLEGROUND_LEAVE");
+        if (running == null) {
+            return;
+        }
+        final BattlegroundExits exits = context.sessions().exits();
+        if (running.assignment().getKind() != MapKind.MAP_KIND_BATTLEGROUND || exits == null) {
+            // Not in a battleground: nothing to leave.
+            return;
+        }
+        exits.leave(this, login.claimed(), running, battlegroundTeam(running));
+    }
+
+    /** The match sends everyone home: this player too, unless it is on its way already. Any thread. */
+    void sendHome() {
+        onEventLoop(() -> {
+            final InstanceHost.Running running = map;
+            final BattlegroundExits exits = context.sessions().exits();
+            if (state == SessionState.IN_WORLD
+                    && running != null
+                    && exits != null
+                    && running.assignment().getKind() == MapKind.MAP_KIND_BATTLEGROUND) {
+                exits.leave(this, login.claimed(), running, battlegroundTeam(running));
+            }
+        });
+    }
+
+    /**
+     * The player's trip home is planned: ask its map to freeze it for the transfer to its entry point. Gives the
+     * trip up when the player is no longer in that battleground or its map has no room. Any thread.
+     */
+    void travelHome(final BattlegroundTrips.Homeward trip, final ClaimedCharacter.BattlegroundEntry entry) {
+        final long key = characterId;
+        channel.eventLoop().execute(() -> {
+            final InstanceHost.Running running = map;
+            final BattlegroundExits exits = context.sessions().exits();
+            if (state != SessionState.IN_WORLD
+                    || running == null
+                    || running.assignment().getKind() != MapKind.MAP_KIND_BATTLEGROUND
+                    || !inputs.leaveBattleground(
+                            running.agent().ingress(),
+                            characterId,
+                            ClientSessions.index(id),
+                            entry.mapId(),
+                            entry.x(),
+                            entry.y(),
+                            entry.z(),
+                            entry.orientation())) {
+                LOG.info("the trip home of character {} is given up: it left its battleground or its map is busy", key);
+                if (exits != null) {
+                    exits.dropped(key, trip);
+                }
+            }
+        });
+    }
+
+    /** The player's side on battleground {@code running}: its entry's, else its race's ({@link Team}). The event loop's. */
+    private int battlegroundTeam(final InstanceHost.Running running) {
+        final Arrivals.Arrival arrival = login.arrival();
+        final byte team = arrival != null
+                        && arrival.instanceId().equals(running.assignment().getInstanceId())
+                ? arrival.team()
+                : Inputs.TEAM_BY_RACE;
+        return switch (team) {
+            case Inputs.TEAM_ALLIANCE -> Team.ALLIANCE;
+            case Inputs.TEAM_HORDE -> Team.HORDE;
+            default -> Team.ofRace(login.claimed().race());
+        };
+    }
+
+    @Override
     public void move(final int sequence, final float x, final float y, final float z, final float o, final int flags) {
         final InstanceHost.Running running = inWorld("MOVE");
         if (running != null) {

@@ -171,6 +171,18 @@ public final class ClientSessions {
         worldEntered.accept(characterId);
     }
 
+    /** Who takes this node's players home from battlegrounds; null until set, at start. */
+    private volatile BattlegroundExits exits;
+
+    void exits(final BattlegroundExits exits) {
+        this.exits = exits;
+    }
+
+    /** Who takes players home from battlegrounds, or null on a node without them. */
+    BattlegroundExits exits() {
+        return exits;
+    }
+
     /** The character's session on this node, or null. */
     ClientSession ofCharacter(final long characterId) {
         return byCharacter.get(characterId);

@@ -71,7 +71,33 @@ final class PlayerInputs {
             final float y,
             final float z,
             final float o) {
-        try (RingClaim claim = ingress.claim(this.claim, Inputs.ENTER_BATTLEGROUND, Inputs.ENTER_LENGTH)) {
+        return travel(ingress, Inputs.ENTER_BATTLEGROUND, entity, session, mapId, x, y, z, o);
+    }
+
+    /** The character leaves its battleground for its entry point on {@code mapId}; false when the ring is full. */
+    boolean leaveBattleground(
+            final Ingress ingress,
+            final long entity,
+            final int session,
+            final int mapId,
+            final float x,
+            final float y,
+            final float z,
+            final float o) {
+        return travel(ingress, Inputs.LEAVE_BATTLEGROUND, entity, session, mapId, x, y, z, o);
+    }
+
+    private boolean travel(
+            final Ingress ingress,
+            final int type,
+            final long entity,
+            final int session,
+            final int mapId,
+            final float x,
+            final float y,
+            final float z,
+            final float o) {
+        try (RingClaim claim = ingress.claim(this.claim, type, Inputs.ENTER_LENGTH)) {
             if (!claimed(claim)) {
                 return false;
             }

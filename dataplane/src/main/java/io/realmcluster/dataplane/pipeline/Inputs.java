@@ -54,6 +54,11 @@ public final class Inputs {
      * battleground's map, at its team's start. Entity id, session, map id, position, orientation.
      */
     public static final int ENTER_BATTLEGROUND = 14;
+    /**
+     * From the player's session: it leaves its battleground for home (a BATTLEGROUND_LEAVE, or the match's end);
+     * freeze it for a transfer to its entry point. The layout of {@link #ENTER_BATTLEGROUND}.
+     */
+    public static final int LEAVE_BATTLEGROUND = 15;
 
     public static final int ENTITY_OFFSET = 0;
 
@@ -165,7 +170,7 @@ public final class Inputs {
         return joinOwnership(buffer, offset, 0, 0, 0);
     }
 
-    /** An ENTER_BATTLEGROUND: {@code entity} of {@code session} goes to map {@code mapId}, at (x, y, z, o). */
+    /** An ENTER_BATTLEGROUND or LEAVE_BATTLEGROUND: {@code entity} of {@code session} goes to map {@code mapId}, at (x, y, z, o). */
     public static int encodeEnterBattleground(
             final MutableDirectBuffer buffer,
             final int offset,
@@ -344,7 +349,7 @@ public final class Inputs {
             case DEPART_FAILED -> FAILED_LENGTH;
             case HAND_OVER_START -> HAND_OVER_START_LENGTH;
             case HAND_OVER_STOP -> HAND_OVER_STOP_LENGTH;
-            case ENTER_BATTLEGROUND -> ENTER_LENGTH;
+            case ENTER_BATTLEGROUND, LEAVE_BATTLEGROUND -> ENTER_LENGTH;
             default -> -1;
         };
     }

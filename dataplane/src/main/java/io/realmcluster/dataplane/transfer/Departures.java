@@ -315,12 +315,16 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
     private void complete(final Departing departing, final String realm) {
         final Departure departure = departing.departure;
         final BattlegroundTrips.Trip trip = trips.of(departure.characterId(), departure.toMapId());
+        final BattlegroundTrips.Homeward home = trips.homeOf(departure.characterId(), departure.toMapId());
         final InstanceRoute route;
         if (departure.toMapId() == Saves.SAME_INSTANCE) {
             route = routes.handOver(departure);
         } else if (trip != null) {
             // Into a battleground: the accept named the match's instance and node.
             route = trip.route();
+        } else if (home != null) {
+            // Home from a battleground: routed before the player was frozen.
+            route = home.route();
         } else {
             route = routes.route(
                     departure.toMapId(),
@@ -334,6 +338,8 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
                     .setMatchId(trip.matchId())
                     .setTeam(trip.team())
                     .build();
+        } else if (home != null) {
+            offer = offer.toBuilder().setBattlegroundReturn(home.back()).build();
         }
         final TransferAccepted accepted = targets.offer(
                 route.getNode().getGrpc(), offer, callDeadline(departing.deadlineNanos(), clock.nanoTime()));
@@ -350,7 +356,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
                     departing.characterId(),
                     instanceId);
         }
-        forgetTrip(departing);
+        forgetTrip(departing, true);
         departing.transition(
                 State.DEPARTED,
                 clock.nanoTime(),
@@ -380,7 +386,8 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
                         e.getStatus());
             }
         }
-        forgetTrip(departing);
+        // Claimed (-1) though its target no longer answers: a trip home is over all the same.
+        forgetTrip(departing, epoch == -1);
         if (epoch < 0) {
             departing.transition(State.LOST, clock.nanoTime(), why);
             notices.lost(departure);
@@ -397,10 +404,14 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
         }
     }
 
-    private void forgetTrip(final Departing departing) {
+    private void forgetTrip(final Departing departing, final boolean departed) {
         final BattlegroundTrips.Trip trip = trips.of(departing.characterId(), departing.departure.toMapId());
         if (trip != null) {
             trips.done(departing.characterId(), trip);
+        }
+        final BattlegroundTrips.Homeward home = trips.homeOf(departing.characterId(), departing.departure.toMapId());
+        if (home != null) {
+            trips.homeDone(departing.characterId(), home, departed);
         }
     }
 

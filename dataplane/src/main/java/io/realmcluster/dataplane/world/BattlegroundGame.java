@@ -4,6 +4,7 @@ import io.realmcluster.dataplane.pipeline.Inputs;
 import io.realmcluster.dataplane.pipeline.Outbox;
 import io.realmcluster.dataplane.world.battleground.Battleground;
 import io.realmcluster.dataplane.world.battleground.BattlegroundEvents;
+import io.realmcluster.dataplane.world.battleground.BattlegroundResult;
 import io.realmcluster.dataplane.world.battleground.BattlegroundSettings;
 import io.realmcluster.dataplane.world.battleground.Phase;
 import io.realmcluster.dataplane.world.battleground.Team;
@@ -28,6 +29,8 @@ final class BattlegroundGame implements Match, BattlegroundEvents {
     private final BattlegroundStates states;
     /** Written by the tick thread once the end's wait is over; polled by the node. */
     private volatile boolean goHome;
+    /** Written by the tick thread once, when the match is decided; polled by the node. */
+    private volatile BattlegroundResult result;
 
     BattlegroundGame(
             final BattlegroundSettings settings,
@@ -98,13 +101,17 @@ final class BattlegroundGame implements Match, BattlegroundEvents {
                         mapId,
                         battleground.present(Team.ALLIANCE),
                         battleground.present(Team.HORDE));
-            case ENDED ->
+            case ENDED -> {
+                // Once a match: the one allocation of its end.
+                result = new BattlegroundResult(
+                        winner, battleground.score(Team.ALLIANCE), battleground.score(Team.HORDE));
                 LOG.info(
                         "battleground {}: ended, winner {}, score {} to {} (Alliance to Horde)",
                         mapId,
                         Team.name(winner),
                         battleground.score(Team.ALLIANCE),
                         battleground.score(Team.HORDE));
+            }
             case GO_HOME -> {
                 LOG.info("battleground {}: everyone goes home", mapId);
                 goHome = true;
@@ -127,6 +134,11 @@ final class BattlegroundGame implements Match, BattlegroundEvents {
 
     Battleground battleground() {
         return battleground;
+    }
+
+    /** How the match ended, or null while it is not decided. Any thread. */
+    BattlegroundResult result() {
+        return result;
     }
 
     /** Whether the match is over and its wait too: every player is to go home. Any thread. */

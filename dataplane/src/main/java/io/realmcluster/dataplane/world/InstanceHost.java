@@ -76,6 +76,10 @@ public final class InstanceHost {
     private final TickTimes onTicks;
     /** How long a battleground's gates stay closed once its instance loads. */
     private final long battlegroundPreparationMillis;
+    /** From a battleground's end to everyone going home, and a side's time under its minimum before it loses. */
+    private final long battlegroundEndMillis;
+
+    private final long battlegroundUnderMinimumMillis;
     /** The applier's: what each instance was told about handing its players over. */
     private final HandOverCommands handOvers = new HandOverCommands(COMMAND_PATIENCE_NANOS);
     /** The running instances as an array the egress thread iterates without allocating; replaced on every change. */
@@ -110,6 +114,37 @@ public final class InstanceHost {
             final Consumer<MapInstance> onUnload,
             final TickTimes onTicks,
             final long battlegroundPreparationMillis) {
+        this(
+                nodeId,
+                scheduler,
+                saves,
+                onUnload,
+                onTicks,
+                battlegroundPreparationMillis,
+                BattlegroundSettings.END_MILLIS,
+                BattlegroundSettings.UNDER_MINIMUM_MILLIS);
+    }
+
+    /**
+     * As above, with battlegrounds whose players go home {@code battlegroundEndMillis} after the end and whose
+     * sides lose after {@code battlegroundUnderMinimumMillis} under their minimum (tests and the local cluster
+     * shorten them).
+     */
+    public InstanceHost(
+            final String nodeId,
+            final TickScheduler scheduler,
+            final SaveLog saves,
+            final Consumer<MapInstance> onUnload,
+            final TickTimes onTicks,
+            final long battlegroundPreparationMillis,
+            final long battlegroundEndMillis,
+            final long battlegroundUnderMinimumMillis) {
+        if (battlegroundEndMillis < 0 || battlegroundUnderMinimumMillis < 0) {
+            throw new IllegalArgumentException("a battleground's end and time under its minimum cannot be negative: "
+                    + battlegroundEndMillis + " ms, " + battlegroundUnderMinimumMillis + " ms");
+        }
+        this.battlegroundEndMillis = battlegroundEndMillis;
+        this.battlegroundUnderMinimumMillis = battlegroundUnderMinimumMillis;
         if (battlegroundPreparationMillis < 0) {
             throw new IllegalArgumentException(
                     "a battleground's preparation cannot be negative: " + battlegroundPreparationMillis + " ms");
@@ -218,7 +253,11 @@ public final class InstanceHost {
                 saves,
                 handle,
                 Outbox.allocate(settings.outboxBytes(), ClientProtocol.MAX_BODY),
-                battleground ? BattlegroundSettings.forMap(instance.getMapId(), battlegroundPreparationMillis) : null);
+                battleground
+                        ? BattlegroundSettings.forMap(instance.getMapId(), battlegroundPreparationMillis)
+                                .withEndMillis(battlegroundEndMillis)
+                                .withUnderMinimumMillis(battlegroundUnderMinimumMillis)
+                        : null);
         final MapAgent agent = new MapAgent(
                 instance.getInstanceId(),
                 Ingress.allocate(INGRESS_BYTES),

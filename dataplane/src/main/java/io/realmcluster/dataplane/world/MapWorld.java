@@ -4,6 +4,7 @@ import io.realmcluster.dataplane.pipeline.Inputs;
 import io.realmcluster.dataplane.pipeline.Outbox;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.tick.TickSimulation;
+import io.realmcluster.dataplane.world.battleground.BattlegroundResult;
 import io.realmcluster.dataplane.world.battleground.BattlegroundSettings;
 import io.realmcluster.dataplane.world.battleground.BattlegroundView;
 import io.realmcluster.proto.client.DisconnectReason;
@@ -185,7 +186,7 @@ public final class MapWorld implements TickSimulation {
                         DisconnectReason.CHARACTER_UNAVAILABLE,
                         "the node this character went to stopped answering; log in again");
             case Inputs.DEPARTED -> departed(entity, buffer, offset);
-            case Inputs.ENTER_BATTLEGROUND -> enterBattleground(entity, buffer, offset);
+            case Inputs.ENTER_BATTLEGROUND, Inputs.LEAVE_BATTLEGROUND -> enterBattleground(entity, buffer, offset);
             case Inputs.DEPART_FAILED ->
                 departFailed(
                         entity,
@@ -196,8 +197,8 @@ public final class MapWorld implements TickSimulation {
     }
 
     /**
-     * The player accepted its battleground invite: freeze it for the transfer there (its departure
-     * save is the freeze). A player already frozen, of another session, or on a full save log is left
+     * The player accepted its battleground invite, or leaves its battleground for home: freeze it for the
+     * transfer there (its departure save is the freeze). A player already frozen, of another session, or on a full save log is left
      * where it is (the invite's accept can be sent again).
      */
     private void enterBattleground(final long entity, final DirectBuffer buffer, final int offset) {
@@ -414,6 +415,14 @@ public final class MapWorld implements TickSimulation {
      */
     public boolean sendsEveryoneHome() {
         return battleground != null && battleground.goHome();
+    }
+
+    /**
+     * How this battleground's match ended, or null while it is undecided (or this map is no battleground). A
+     * status: the tick thread alone writes it, any thread polls it.
+     */
+    public BattlegroundResult battlegroundResult() {
+        return battleground == null ? null : battleground.result();
     }
 
     /** Players frozen for a transfer: through a portal, or handed over as the instance moved. */

@@ -72,7 +72,8 @@ final class MatchTable {
                                     : seat.getPlayer().getName())
                             + "-" + seat.getPlayer().getRealm(),
                     seat.getTeam() == Faction.FACTION_ALLIANCE ? "Alliance" : "Horde",
-                    seat.getState().name().replace("SEAT_STATE_", "").toLowerCase(Locale.ROOT),
+                    seat.getState().name().replace("SEAT_STATE_", "").toLowerCase(Locale.ROOT)
+                            + (seat.getDeserted() ? " (deserted)" : ""),
                     seat.getState() == SeatState.SEAT_STATE_INVITED
                             ? Math.max(0, (seat.getInviteDeadlineUnixMs() - now) / 1000) + "s left"
                             : "-",

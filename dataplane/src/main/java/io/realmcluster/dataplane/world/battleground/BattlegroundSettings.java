@@ -78,6 +78,18 @@ public record BattlegroundSettings(
                 mapId, minimumPerSide, preparationMillis, millis, underMinimumMillis, endMillis, flagReturnMillis);
     }
 
+    /** These settings with {@code millis} from the end to everyone going home. */
+    public BattlegroundSettings withEndMillis(final long millis) {
+        return new BattlegroundSettings(
+                mapId, minimumPerSide, preparationMillis, contestMillis, underMinimumMillis, millis, flagReturnMillis);
+    }
+
+    /** These settings with a side losing after {@code millis} under its minimum. */
+    public BattlegroundSettings withUnderMinimumMillis(final long millis) {
+        return new BattlegroundSettings(
+                mapId, minimumPerSide, preparationMillis, contestMillis, millis, endMillis, flagReturnMillis);
+    }
+
     /** These settings with a minimum of {@code players} a side. */
     public BattlegroundSettings withMinimumPerSide(final int players) {
         return new BattlegroundSettings(
