@@ -236,6 +236,96 @@ class PostgresCharacterStoreTest {
     }
 
     @Test
+    void theClaimOfATripHomeWritesTheRewardOnceAndACalledOffTripNothing() throws Exception {
+        final long winner = inBattleground();
+        final long epoch = Long.parseLong(row(winner, "epoch"));
+        update("INSERT INTO item (character_id, template_id, slot) VALUES (" + winner + ", 6948, 0), (" + winner
+                + ", 2589, 2)");
+        final UUID home = UUID.randomUUID();
+        assertThat(store.save(List.of(departure(winner, epoch, home)), "node-bg"))
+                .containsExactly(true);
+        final Homecoming won = new Homecoming("m1", 60, 20558, 0, 0, "", 5f, 6f, 7f, 1f);
+        final ClaimedCharacter claimed = store.claimTransfer(winner, epoch, home, "node-home", won);
+        assertThat(claimed.battleground()).as("out of its battleground").isNull();
+        assertThat(claimed.mapId()).isZero();
+        assertThat(claimed.x()).isEqualTo(5f);
+        assertThat(claimed.deserterUntilMillis()).isZero();
+        assertThat(store.claimTransfer(winner, epoch, home, "node-home", won))
+                .as("the offer replayed: the same claim, nothing written twice")
+                .isEqualTo(claimed);
+        assertThat(row(winner, "honor || ' ' || map_id || ' ' || x || ' ' || (bg_match_id IS NULL)"))
+                .isEqualTo("60 0 5 true");
+        assertThat(count("SELECT count(*) FROM item WHERE character_id = " + winner + " AND template_id = 20558"
+                        + " AND slot = 1"))
+                .as("one mark, in the first free slot")
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM ledger l JOIN item i ON i.item_id = ANY(l.items_created)"
+                        + " WHERE l.character_id = " + winner
+                        + " AND l.source = 'battleground' AND i.template_id = 20558"))
+                .as("the mark's ledger entry")
+                .isEqualTo(1);
+
+        final long deserter = inBattleground();
+        final long deserterEpoch = Long.parseLong(row(deserter, "epoch"));
+        final UUID early = UUID.randomUUID();
+        assertThat(store.save(List.of(departure(deserter, deserterEpoch, early)), "node-bg"))
+                .containsExactly(true);
+        assertThat(store.abortTransfer(deserter, deserterEpoch, early, "node-bg"))
+                .as("called off")
+                .isEqualTo(deserterEpoch + 1);
+        assertThat(row(deserter, "honor || ' ' || (deserter_until IS NULL) || ' ' || bg_match_id"))
+                .as("a called-off trip home wrote nothing: still in its match")
+                .isEqualTo("0 true m1");
+        final UUID again = UUID.randomUUID();
+        assertThat(store.save(List.of(departure(deserter, deserterEpoch + 1, again)), "node-bg"))
+                .containsExactly(true);
+        final ClaimedCharacter left = store.claimTransfer(
+                deserter,
+                deserterEpoch + 1,
+                again,
+                "node-home",
+                new Homecoming("m1", 0, 0, 1_900_000_000_000L, 0, "", 5f, 6f, 7f, 1f));
+        assertThat(left.deserterUntilMillis()).isEqualTo(1_900_000_000_000L);
+        assertThat(count("SELECT count(*) FROM item WHERE character_id = " + deserter))
+                .as("no mark")
+                .isZero();
+        assertThat(row(deserter, "honor")).isEqualTo("0");
+    }
+
+    @Test
+    void theMarkGoesToTheFirstFreeBagSlot() {
+        assertThat(Homecoming.firstFreeSlot(new int[] {})).isZero();
+        assertThat(Homecoming.firstFreeSlot(new int[] {0, 1, 3})).isEqualTo(2);
+        assertThat(Homecoming.firstFreeSlot(new int[] {2, 0, 1})).isEqualTo(3);
+        final int[] full = new int[Homecoming.BAG_SLOTS];
+        for (int i = 0; i < full.length; i++) {
+            full[i] = i;
+        }
+        assertThat(Homecoming.firstFreeSlot(full)).as("the bags are full").isEqualTo(-1);
+    }
+
+    /** A character the battleground's node holds (node-bg), in match m1, having entered from map 0. */
+    private static long inBattleground() throws Exception {
+        final long character = newCharacter();
+        update(
+                "UPDATE character SET bg_match_id = 'm1', bg_entry_map_id = 0, bg_entry_instance_id = '', bg_entry_x = 5,"
+                        + " bg_entry_y = 6, bg_entry_z = 7, bg_entry_orientation = 1, map_id = 489, instance_id = 'wsg-1'"
+                        + " WHERE character_id = " + character);
+        store.claim(character, account, "node-bg");
+        return character;
+    }
+
+    /** The battleground node's departure save of {@code character} at {@code epoch}: frozen for {@code transfer}. */
+    private static PendingSave departure(final long character, final long epoch, final UUID transfer)
+            throws SQLException {
+        final PendingSave departure = save(character, epoch, Long.parseLong(row(character, "save_seq")) + 1, 0, false);
+        departure.transferId = transfer;
+        departure.mapId = 489;
+        departure.instanceId = "wsg-1";
+        return departure;
+    }
+
+    @Test
     void aTransferIsClaimedOnceThoughOfferedTwiceAndToTwoTargetsAtOnce() throws Exception {
         final long character = newCharacter();
         final long epoch = store.claim(character, account, "node-s").epoch();
