@@ -273,7 +273,10 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
             metrics.reassigned();
             return written(assignments.rewrite(fence, reassign.instance(), reassign.next()));
         } else if (action instanceof PlacementAction.BeginClosing closing) {
-            LOG.info("closing {}: empty for {} s", closing.key(), idleTimeout.toSeconds());
+            LOG.info(
+                    "closing {}: empty for {} s, or empty with its battleground match over",
+                    closing.key(),
+                    idleTimeout.toSeconds());
             return written(assignments.rewrite(fence, closing.instance(), closing.next()));
         } else if (action instanceof PlacementAction.Remove remove) {
             return remove(fence, remove);
