@@ -28,6 +28,7 @@ import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.v1.QueueTicket;
 import io.realmcluster.proto.v1.QueuedPlayer;
 import io.realmcluster.proto.v1.ReportLeftRequest;
+import io.realmcluster.proto.v1.ReportResultRequest;
 import io.realmcluster.proto.v1.SeatState;
 import io.realmcluster.testkit.EtcdExtension;
 import java.net.URI;
@@ -509,6 +510,58 @@ class MatchLifecycleTest {
                 .isInstanceOfSatisfying(
                         StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+    }
+
+    @Test
+    void aLeaveBeforeTheEndMarksTheSeatDesertedAndTheResultIsStoredOnce() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final BattlegroundMatch match = onlyMatch();
+        final String id = match.getMatchId();
+        for (final QueuedPlayer player : players) {
+            answer(player, id, true);
+            admit(player, id, match.getInstanceId());
+        }
+        call(
+                service::reportLeft,
+                ReportLeftRequest.newBuilder()
+                        .setRealm(players.get(0).getRealm())
+                        .setCharacterId(players.get(0).getCharacterId())
+                        .setMatchId(id)
+                        .setDeserted(true)
+                        .build());
+        assertThat(seat(onlyMatch(), players.get(0)).getDeserted()).isTrue();
+        assertThat(seat(onlyMatch(), players.get(1)).getDeserted()).isFalse();
+
+        result(id, Faction.FACTION_ALLIANCE, false, 3, 1);
+        result(id, Faction.FACTION_HORDE, false, 0, 3);
+        final BattlegroundMatch decided = onlyMatch();
+        assertThat(decided.getWinner()).as("the first report stands").isEqualTo(Faction.FACTION_ALLIANCE);
+        assertThat(decided.getAllianceScore()).isEqualTo(3);
+        assertThat(decided.getHordeScore()).isEqualTo(1);
+        assertThat(decided.getDraw()).isFalse();
+        assertThatThrownBy(() -> result(id, Faction.FACTION_UNSPECIFIED, false, 0, 0))
+                .as("neither a winner nor a draw")
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> result("no-such-match", Faction.FACTION_HORDE, false, 0, 0))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+    }
+
+    private void result(
+            final String matchId, final Faction winner, final boolean draw, final long alliance, final long horde) {
+        call(
+                service::reportResult,
+                ReportResultRequest.newBuilder()
+                        .setMatchId(matchId)
+                        .setWinner(winner)
+                        .setDraw(draw)
+                        .setAllianceScore(alliance)
+                        .setHordeScore(horde)
+                        .build());
     }
 
     private void left(final QueuedPlayer player, final String matchId) {

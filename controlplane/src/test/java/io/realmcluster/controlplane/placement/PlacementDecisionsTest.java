@@ -256,6 +256,34 @@ class PlacementDecisionsTest {
     }
 
     @Test
+    void anEmptyInstanceWhoseUseIsOverClosesAtOnceAndOneWithPlayersStaysOpen() {
+        final PlacementDecisions decisions = new PlacementDecisions(
+                MapCatalog.vanilla(List.of("main")),
+                IDLE,
+                false,
+                i -> i.getInstanceId().equals(DUNGEON));
+        final Cluster empty = new Cluster()
+                .node("a", 100, "continent", "dungeon")
+                .continents("a", "a")
+                .dungeon("a", InstanceState.INSTANCE_STATE_ACTIVE, 0)
+                .emptyFor(DUNGEON, Duration.ofSeconds(1));
+        final ClusterState emptyState = empty.state();
+        assertThat(decisions.decide(emptyState, PlacementDecisions.emptySince(emptyState, empty.emptySince, NOW), NOW))
+                .extracting(PlacementDecisionsTest::summary)
+                .as("a battleground whose match ended: no idle time to wait")
+                .containsExactly("close " + DUNGEON);
+        final Cluster played = new Cluster()
+                .node("a", 100, "continent", "dungeon")
+                .continents("a", "a")
+                .dungeon("a", InstanceState.INSTANCE_STATE_ACTIVE, 2);
+        final ClusterState playedState = played.state();
+        assertThat(decisions.decide(
+                        playedState, PlacementDecisions.emptySince(playedState, played.emptySince, NOW), NOW))
+                .as("players still in it")
+                .isEmpty();
+    }
+
+    @Test
     void aDecisionThatThrowsFailsForItsKeyAloneAndTheOthersAreDecided() {
         final ClusterState state = new Cluster()
                 .node("a", 100, "continent")
