@@ -285,6 +285,13 @@ public final class BattlegroundExits implements AutoCloseable {
                     result.allianceScore(),
                     result.hordeScore());
         } catch (final StatusRuntimeException e) {
+            final Status.Code code = e.getStatus().getCode();
+            if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+                // Refused (a match the leader no longer keeps): asking again would not change its answer.
+                reported.add(matchId);
+                LOG.warn("the leader refused the result of match {}: {}", matchId, e.getStatus());
+                return;
+            }
             final long now = clock.nanoTime();
             if (now - lastReportWarnNanos >= WARN_EVERY_NANOS || lastReportWarnNanos == Long.MIN_VALUE) {
                 lastReportWarnNanos = now;
