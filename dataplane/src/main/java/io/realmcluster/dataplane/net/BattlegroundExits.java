@@ -70,7 +70,7 @@ public final class BattlegroundExits implements AutoCloseable {
 
     /** One player leaving: its session, character, battleground, side and whether it left before the end. */
     private record Leaving(
-            ClientSession session, ClaimedCharacter character, InstanceHost.Running map, int team, boolean early) {}
+            HomeTraveller session, ClaimedCharacter character, InstanceHost.Running map, int team, boolean early) {}
 
     public BattlegroundExits(
             final InstanceHost instances,
@@ -118,7 +118,7 @@ public final class BattlegroundExits implements AutoCloseable {
      * its match is decided. {@code team} is its side ({@link Team}). A session's event loop.
      */
     void leave(
-            final ClientSession session,
+            final HomeTraveller session,
             final ClaimedCharacter character,
             final InstanceHost.Running map,
             final int team) {

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * volatile ones read by other threads too; in {@link SessionEgress}, the egress thread's; in {@link
  * SessionDatagrams}, the UDP thread's.
  */
-final class ClientSession extends ChannelInboundHandlerAdapter implements ClientMessages.Handler {
+final class ClientSession extends ChannelInboundHandlerAdapter implements ClientMessages.Handler, HomeTraveller {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     static final long HELLO_TIMEOUT_MILLIS = 10_000;
     static final double FRAMES_PER_SECOND = 100;
@@ -362,7 +362,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
      * The player's trip home is planned: ask its map to freeze it for the transfer to its entry point. Gives the
      * trip up when the player is no longer in that battleground or its map has no room. Any thread.
      */
-    void travelHome(final BattlegroundTrips.Homeward trip, final ClaimedCharacter.BattlegroundEntry entry) {
+    @Override
+    public void travelHome(final BattlegroundTrips.Homeward trip, final ClaimedCharacter.BattlegroundEntry entry) {
         final long key = characterId;
         channel.eventLoop().execute(() -> {
             final InstanceHost.Running running = map;
@@ -702,7 +703,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         return channel;
     }
 
-    InstanceHost.Running map() {
+    @Override
+    public InstanceHost.Running map() {
         return map;
     }
 
@@ -710,7 +712,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         return state;
     }
 
-    boolean inWorld() {
+    @Override
+    public boolean inWorld() {
         return state == SessionState.IN_WORLD;
     }
 
