@@ -231,7 +231,7 @@ class BattlegroundHomeIT {
             }
             final JavaProcess listed = realm.binaries().realmctl(realm.controlPlane(), "get", "battlegrounds");
             assertThat(listed.waitForExit(DEADLINE)).as(listed.output()).isZero();
-            assertThat(listed.output()).containsPattern(match + ".*ended\\s+alliance 0-0");
+            assertThat(listed.output()).containsPattern(match + ".*ended\\s+0-0 Alliance");
         } finally {
             for (final RawGameClient client : opened) {
                 client.close();
