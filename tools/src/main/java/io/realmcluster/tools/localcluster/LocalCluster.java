@@ -130,6 +130,15 @@ public final class LocalCluster implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     int botLevel;
 
+    @Option(
+            names = "--battleground-preparation-seconds",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
+            description = "The nodes' preparation before a battleground's gates open, and the wait after its end "
+                    + "before everyone goes home: shorter than a realm's 120 s so that a match is seen from pop to "
+                    + "home in minutes (default: ${DEFAULT-VALUE}).")
+    int battlegroundPreparationSeconds;
+
     @Option(names = "--fresh", description = "Delete the data of earlier runs first.")
     boolean fresh;
 
@@ -295,6 +304,10 @@ public final class LocalCluster implements Callable<Integer> {
                             "1000000",
                             "--db-ca",
                             postgres.serverCa().toString(),
+                            "--battleground-preparation-seconds",
+                            Integer.toString(battlegroundPreparationSeconds),
+                            "--battleground-end-seconds",
+                            Integer.toString(battlegroundPreparationSeconds),
                             realmDatabase.get(0),
                             realmDatabase.get(1),
                             realmDatabase.get(2),
