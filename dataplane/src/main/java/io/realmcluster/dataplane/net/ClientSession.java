@@ -95,6 +95,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private byte rejoinTeam;
 
     private static final byte REJOIN_ASKED = -1;
+    /** A new login of the character on this node replaced this session. The event loop's. */
+    private boolean replacedByLogin;
     /** The epoch of the last move of this session's map its client was told to stand by for (STANDBY), or 0. */
     private long stoodByForMove;
 
@@ -147,8 +149,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                 && !REDIRECTED.equals(reason)) {
             // The player left the game (not for another node): its queue places wait for it a while.
             queues.away(login.claimed(), true);
-            if (battlegroundMatch != null) {
+            if (battlegroundMatch != null && !replacedByLogin) {
                 // Out of a battleground's match without going home: its seat waits for it the disconnect grace.
+                // (Replaced by a new login here: that login takes the seat back, and must not race a report.)
                 queues.disconnected(
                         login.claimed(),
                         battlegroundMatch,
@@ -563,7 +566,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
 
     /** Close with a reason from any thread: the session's event loop does it. */
     void kick(final DisconnectReason reason, final String text) {
-        channel.eventLoop().execute(() -> disconnect(reason, text));
+        channel.eventLoop().execute(() -> {
+            // Another login of the character took over here: it is not away from its match.
+            replacedByLogin |= reason == DisconnectReason.DUPLICATE_LOGIN;
+            disconnect(reason, text);
+        });
     }
 
     /**
