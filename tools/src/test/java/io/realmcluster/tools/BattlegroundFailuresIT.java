@@ -94,10 +94,21 @@ class BattlegroundFailuresIT {
     private String secondUrl;
     private Path ca;
 
+    private AdminClient operator;
+    private GrpcTls loginTls;
+    private ManagedChannel loginChannel;
+
     @AfterEach
     void closeClients() throws IOException {
         for (final RawGameClient client : opened) {
             client.close();
+        }
+        if (operator != null) {
+            operator.close();
+        }
+        if (loginChannel != null) {
+            Channels.close(loginChannel);
+            loginTls.close();
         }
     }
 
@@ -270,9 +281,11 @@ class BattlegroundFailuresIT {
     private final Map<String, byte[]> lastEntered = new HashMap<>();
 
     private BattlegroundMatch match(final String matchId) {
-        try (AdminClient admin = realm.admin(5_000)) {
-            return admin.getMatch(matchId);
+        if (operator == null) {
+            // One client for every poll: a TLS handshake each would cost seconds on a busy machine.
+            operator = realm.admin(5_000);
         }
+        return operator.getMatch(matchId);
     }
 
     private static MatchSeat seat(final BattlegroundMatch match, final String name) {
@@ -283,26 +296,24 @@ class BattlegroundFailuresIT {
     }
 
     private LoginResponse login(final List<String> player) throws Exception {
-        final GrpcTls playerTls = GrpcTls.trusting(ca);
-        final ManagedChannel channel = Channels.forTargets(List.of(realm.login()), 30, playerTls.channel());
-        try {
-            final LoginGrpc.LoginBlockingStub login = LoginGrpc.newBlockingStub(channel);
-            return await().atMost(DEADLINE)
-                    .ignoreExceptionsMatching(e -> e instanceof StatusRuntimeException s
-                            && s.getStatus().getCode() == Status.Code.UNAVAILABLE)
-                    .until(
-                            () -> login.withDeadlineAfter(10, TimeUnit.SECONDS)
-                                    .login(LoginRequest.newBuilder()
-                                            .setAccount(player.get(0).toLowerCase(Locale.ROOT))
-                                            .setPassword(PASSWORD)
-                                            .setRealm(player.get(1))
-                                            .setCharacter(player.get(0))
-                                            .build()),
-                            r -> true);
-        } finally {
-            Channels.close(channel);
-            playerTls.close();
+        if (loginChannel == null) {
+            // One channel for every login of the test: a TLS handshake each would cost seconds on a busy machine.
+            loginTls = GrpcTls.trusting(ca);
+            loginChannel = Channels.forTargets(List.of(realm.login()), 30, loginTls.channel());
         }
+        final LoginGrpc.LoginBlockingStub login = LoginGrpc.newBlockingStub(loginChannel);
+        return await().atMost(DEADLINE)
+                .ignoreExceptionsMatching(e ->
+                        e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE)
+                .until(
+                        () -> login.withDeadlineAfter(10, TimeUnit.SECONDS)
+                                .login(LoginRequest.newBuilder()
+                                        .setAccount(player.get(0).toLowerCase(Locale.ROOT))
+                                        .setPassword(PASSWORD)
+                                        .setRealm(player.get(1))
+                                        .setCharacter(player.get(0))
+                                        .build()),
+                        r -> true);
     }
 
     /** Connect where the login leads, HELLO, ENTER_WORLD; {@code first}: its WORLD_ENTERED is its entry point. */

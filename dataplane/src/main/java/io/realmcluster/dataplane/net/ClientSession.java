@@ -275,11 +275,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                     "map instance " + instance + " is moving to another node; log in again");
             return;
         }
-        final Ingress ingress = running.agent().ingress();
-        if (login.replacedAnother()) {
-            // The session this one replaced may not have left the map yet: take the character over in order.
-            offerLeave(ingress, characterId, Inputs.ANY_SESSION);
-        }
         final Arrivals.Arrival arrival = login.arrival();
         final boolean battleground = running.assignment().getKind() == MapKind.MAP_KIND_BATTLEGROUND;
         final boolean rejoin =
@@ -288,6 +283,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             // A login into a battleground (back from a disconnect): on the side of its seat, if it still holds one.
             askRejoin(running, instance);
             return;
+        }
+        final Ingress ingress = running.agent().ingress();
+        if (login.replacedAnother()) {
+            // The session this one replaced may not have left the map yet: take the character over in order.
+            offerLeave(ingress, characterId, Inputs.ANY_SESSION);
         }
         final boolean joined = rejoin
                 ? inputs.join(
@@ -350,9 +350,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                 LOG.info(
                         "character {} not taken back into match {}: {}", characterId, matchId, status.getDescription());
                 disconnect(
-                        status.getCode() == Status.Code.FAILED_PRECONDITION
-                                ? DisconnectReason.CHARACTER_UNAVAILABLE
-                                : DisconnectReason.DATABASE_UNAVAILABLE,
+                        DisconnectReason.CHARACTER_UNAVAILABLE,
                         status.getCode() == Status.Code.FAILED_PRECONDITION
                                 ? "no seat in this battleground's match any more; log in again to go home"
                                 : "cannot reach the control plane to rejoin the battleground; try again");
