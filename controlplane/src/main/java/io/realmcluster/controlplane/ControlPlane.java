@@ -21,10 +21,12 @@ import io.realmcluster.controlplane.admin.AdminService;
 import io.realmcluster.controlplane.battleground.BattlegroundAdminService;
 import io.realmcluster.controlplane.battleground.BattlegroundService;
 import io.realmcluster.controlplane.battleground.BattlegroupStore;
+import io.realmcluster.controlplane.battleground.DisconnectGrace;
 import io.realmcluster.controlplane.battleground.InvitePublisher;
 import io.realmcluster.controlplane.battleground.Invites;
 import io.realmcluster.controlplane.battleground.MatchController;
 import io.realmcluster.controlplane.battleground.MatchMetrics;
+import io.realmcluster.controlplane.battleground.MatchRejoins;
 import io.realmcluster.controlplane.battleground.MatchStore;
 import io.realmcluster.controlplane.battleground.Matchmaker;
 import io.realmcluster.controlplane.battleground.QueueStore;
@@ -42,6 +44,7 @@ import io.realmcluster.controlplane.login.AccountStore;
 import io.realmcluster.controlplane.login.CharacterRoster;
 import io.realmcluster.controlplane.login.LoginGuard;
 import io.realmcluster.controlplane.login.LoginService;
+import io.realmcluster.controlplane.login.MatchReturns;
 import io.realmcluster.controlplane.login.PlacementRouter;
 import io.realmcluster.controlplane.nodelink.NodeLinkService;
 import io.realmcluster.controlplane.placement.AckRecorder;
@@ -85,6 +88,11 @@ public final class ControlPlane implements AutoCloseable {
     private CharacterSweeper sweeper;
     private QueueSweeper queueSweeper;
     private final Duration matchPassEvery;
+    /** How long an entered battleground player who disconnected keeps its seat; set before {@link #start}. */
+    private Duration battlegroundGrace = DisconnectGrace.DEFAULT;
+    /** Where logins of characters saved in a battleground's match go; made in {@link #start}. */
+    private MatchReturns matchReturns = MatchReturns.HOME;
+
     private volatile MatchController matchController;
     private InvitePublisher invitePublisher;
     /** A transfer that has not committed in this long was interrupted: the sweeper gives its character back. */
@@ -137,6 +145,12 @@ public final class ControlPlane implements AutoCloseable {
         this.config = config;
         this.moveSteps = moveSteps;
         this.matchPassEvery = matchPassEvery;
+    }
+
+    /** The battleground disconnect grace (before {@link #start}): a login within it goes back into the match. */
+    public ControlPlane battlegroundGrace(final Duration grace) {
+        this.battlegroundGrace = new DisconnectGrace(grace).grace();
+        return this;
     }
 
     /** Connect to etcd, then serve; each step fails with a one-line {@code StartupException}. */
@@ -209,10 +223,16 @@ public final class ControlPlane implements AutoCloseable {
                                 final var nodes = view.atLeast(0).nodes();
                                 return !nodes.isEmpty() && !nodes.containsKey(nodeId);
                             })
+                    .disconnectGrace(battlegroundGrace)
                     .start();
             final MatchController matches = matchController;
             final BattlegroundService.Matches matchParts = new BattlegroundService.Matches(
                     new Invites(matchStore, System::currentTimeMillis, matchMetrics), matches::wake, nodeId -> {
+                        final NodeStatus node = view.atLeast(0).nodes().get(nodeId);
+                        return node == null ? null : node.getNode();
+                    });
+            matchReturns = new MatchRejoins(
+                    matchStore, new DisconnectGrace(battlegroundGrace), System::currentTimeMillis, nodeId -> {
                         final NodeStatus node = view.atLeast(0).nodes().get(nodeId);
                         return node == null ? null : node.getNode();
                     });
@@ -385,7 +405,8 @@ public final class ControlPlane implements AutoCloseable {
                         settings.allowRegistration(),
                         settings.tokenTtl(),
                         Clock.systemUTC(),
-                        loginGuard));
+                        loginGuard,
+                        matchReturns));
     }
 
     private ControlPlaneReplica self() {

@@ -152,6 +152,15 @@ public final class ControlPlaneMain implements Callable<Integer> {
                     + "matches; a change of the queue or a match runs one at once too (default: ${DEFAULT-VALUE}).")
     long matchPassEveryMillis;
 
+    @Option(
+            names = "--battleground-grace",
+            defaultValue = "300",
+            paramLabel = "SECONDS",
+            description = "A player who disconnects inside a running battleground keeps its seat this long: a login "
+                    + "within it goes back into the match; after it the seat is left, with Deserter "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long battlegroundGraceSeconds;
+
     @Mixin
     EtcdTlsOptions etcdTls;
 
@@ -224,6 +233,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
         tls.warnIfPlaintext(LoggerFactory.getLogger(ControlPlaneMain.class), "controlplane");
         return Daemon.runUntilStopped(
                 "controlplane",
-                new ControlPlane(config, Duration.ofMillis(Math.max(10, matchPassEveryMillis))).start());
+                new ControlPlane(config, Duration.ofMillis(Math.max(10, matchPassEveryMillis)))
+                        .battlegroundGrace(Duration.ofSeconds(battlegroundGraceSeconds))
+                        .start());
     }
 }

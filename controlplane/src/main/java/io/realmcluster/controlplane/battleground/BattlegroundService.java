@@ -25,6 +25,8 @@ import io.realmcluster.proto.v1.QueueStatusRequest;
 import io.realmcluster.proto.v1.QueueStatusResponse;
 import io.realmcluster.proto.v1.QueueTicket;
 import io.realmcluster.proto.v1.QueuedPlayer;
+import io.realmcluster.proto.v1.ReportDisconnectedRequest;
+import io.realmcluster.proto.v1.ReportDisconnectedResponse;
 import io.realmcluster.proto.v1.ReportLeftRequest;
 import io.realmcluster.proto.v1.ReportLeftResponse;
 import io.realmcluster.proto.v1.ReportResultRequest;
@@ -195,6 +197,34 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
                 throw refused(e.getMessage());
             }
             return ReportResultResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void reportDisconnected(
+            final ReportDisconnectedRequest request, final StreamObserver<ReportDisconnectedResponse> response) {
+        answer(response, () -> {
+            final Leadership leader = leadership.get();
+            if (leader == null) {
+                return forward("mark the player's disconnect in its match", stub -> stub.reportDisconnected(request));
+            }
+            try {
+                matches.invites()
+                        .disconnected(
+                                leader,
+                                request.getRealm(),
+                                request.getCharacterId(),
+                                request.getMatchId(),
+                                request.getAway(),
+                                request.getAway()
+                                        ? (request.getDisconnectedAtUnixMs() > 0
+                                                ? request.getDisconnectedAtUnixMs()
+                                                : clock.getAsLong())
+                                        : 0);
+            } catch (final Invites.Refused e) {
+                throw refused(e.getMessage());
+            }
+            return ReportDisconnectedResponse.getDefaultInstance();
         });
     }
 

@@ -211,6 +211,47 @@ public final class Invites {
         throw new Refused("match " + matchId + " changed under every try; report again");
     }
 
+    /**
+     * The battleground's node reports that the entered player {@code (realm, characterId)} of {@code
+     * matchId} disconnected at {@code atMillis} ({@code away}) or is back in the match: the seat stays
+     * ENTERED, with its disconnect time set (the first report's stays) or cleared. Returns the seat.
+     *
+     * @throws Refused when the player has no seat in the match, its seat is not entered (it left, or the
+     *     grace ran out), or the match ended
+     */
+    public MatchSeat disconnected(
+            final Leadership leader,
+            final String realm,
+            final long characterId,
+            final String matchId,
+            final boolean away,
+            final long atMillis) {
+        final String who = "character " + characterId + " of realm " + realm;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            final MatchStore.Stored<BattlegroundMatch> stored = matches.match(matchId)
+                    .orElseThrow(() -> new Refused("no battleground match " + matchId + " (it ended or never was)"));
+            final BattlegroundMatch match = stored.value();
+            final int index = seat(match, realm, characterId)
+                    .orElseThrow(() -> new Refused(who + " has no seat in match " + matchId));
+            final MatchSeat seat = match.getSeats(index);
+            if (match.getState() != MatchState.MATCH_STATE_RUNNING) {
+                throw new Refused("match " + matchId + " is not running");
+            }
+            if (seat.getState() != SeatState.SEAT_STATE_ENTERED) {
+                throw new Refused(who + " is not in match " + matchId + ": its seat is " + seat.getState());
+            }
+            final MatchSeat after = DisconnectGrace.reported(seat, away, atMillis);
+            if (after.equals(seat)) {
+                return seat;
+            }
+            if (matches.update(
+                    leader, stored, match.toBuilder().setSeats(index, after).build(), List.of())) {
+                return after;
+            }
+        }
+        throw new Refused("match " + matchId + " changed under every try; report again");
+    }
+
     /** The match in which {@code (realm, characterId)} holds a seat for {@code battleground}, if any. */
     public Optional<String> heldSeat(final String realm, final long characterId, final int battleground) {
         return matches.heldSeat(realm, characterId, battleground);

@@ -80,6 +80,8 @@ public final class MatchController implements AutoCloseable {
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("match-controller", true));
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    /** Set before {@link #start}: how long an entered player who disconnected keeps its seat. */
+    private DisconnectGrace grace = new DisconnectGrace(DisconnectGrace.DEFAULT);
     /** Owned by the passes: matches whose instance could not be created, each warned of once. */
     private final Set<String> unplaced = new HashSet<>();
 
@@ -127,6 +129,15 @@ public final class MatchController implements AutoCloseable {
         this.clock = clock;
         this.every = every;
         this.metrics = metrics;
+    }
+
+    /**
+     * How long an entered player who disconnected keeps its seat (before {@link #start}): after it, the
+     * pass marks the seat LEFT and deserted (the match may then be topped up).
+     */
+    public MatchController disconnectGrace(final Duration disconnectGrace) {
+        this.grace = new DisconnectGrace(disconnectGrace);
+        return this;
     }
 
     public MatchController start() {
@@ -230,6 +241,18 @@ public final class MatchController implements AutoCloseable {
                         .computeIfAbsent(seat.getTicketId(), id -> ticketOf(match, seat))
                         .addMembers(seat.getPlayer());
                 changed = true;
+            } else if (grace.pastGrace(seat, now)) {
+                // Disconnected and not back within the grace: out of the match, a deserter if it was still on.
+                final MatchSeat left = DisconnectGrace.abandoned(match, seat);
+                next.addSeats(left);
+                changed = true;
+                LOG.info(
+                        "match {}: {}-{} not back within {} s of its disconnect; seat LEFT{}",
+                        match.getMatchId(),
+                        seat.getPlayer().getName(),
+                        seat.getPlayer().getRealm(),
+                        grace.grace().toSeconds(),
+                        left.getDeserted() ? ", deserted" : "");
             } else if (seat.getState() == SeatState.SEAT_STATE_PROPOSED) {
                 fresh.add(seat);
             } else {

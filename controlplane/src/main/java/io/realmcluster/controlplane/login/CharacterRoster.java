@@ -213,6 +213,32 @@ public final class CharacterRoster {
      * refused as stale). Returns the character as it is now.
      */
     public Character bringHome(final Character character) {
+        return bringHome(character, 0);
+    }
+
+    /**
+     * The match a character is saved in ({@code bg_match_id}), empty outside one.
+     */
+    public Optional<String> matchOf(final Character character) {
+        final Database database = databases.apply(character.getRealm());
+        try (Connection connection = database.connection();
+                PreparedStatement select =
+                        connection.prepareStatement("SELECT bg_match_id FROM character WHERE character_id = ?")) {
+            select.setLong(1, character.getCharacterId());
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.ofNullable(row.getString(1)) : Optional.empty();
+            }
+        } catch (final SQLException e) {
+            throw Sql.unavailable(database.where(), e);
+        }
+    }
+
+    /**
+     * {@link #bringHome(Character)}, giving it Deserter until {@code deserterUntilMillis} (wall clock;
+     * 0: none; a later Deserter it has stays) in the same compare-and-set: a player not back in its
+     * match within the disconnect grace.
+     */
+    public Character bringHome(final Character character, final long deserterUntilMillis) {
         if (!isBattleground(character.getMapId())) {
             return character;
         }
@@ -226,16 +252,20 @@ public final class CharacterRoster {
                                 + " z = COALESCE(bg_entry_z, ?), orientation = COALESCE(bg_entry_orientation, 0),"
                                 + " bg_match_id = NULL, bg_entry_map_id = NULL, bg_entry_instance_id = NULL,"
                                 + " bg_entry_x = NULL, bg_entry_y = NULL, bg_entry_z = NULL,"
-                                + " bg_entry_orientation = NULL, updated_at = now()"
+                                + " bg_entry_orientation = NULL, updated_at = now(),"
+                                + " deserter_until = CASE WHEN ? > 0 THEN GREATEST(deserter_until,"
+                                + " to_timestamp(? / 1000.0)) ELSE deserter_until END"
                                 + " WHERE character_id = ? AND epoch = ? AND state = 'OFFLINE' AND map_id = ?"
                                 + " RETURNING map_id")) {
             update.setInt(1, race == null ? 0 : race.mapId());
             update.setFloat(2, race == null ? 0f : race.x());
             update.setFloat(3, race == null ? 0f : race.y());
             update.setFloat(4, race == null ? 0f : race.z());
-            update.setLong(5, character.getCharacterId());
-            update.setLong(6, character.getEpoch());
-            update.setInt(7, character.getMapId());
+            update.setLong(5, deserterUntilMillis);
+            update.setLong(6, deserterUntilMillis);
+            update.setLong(7, character.getCharacterId());
+            update.setLong(8, character.getEpoch());
+            update.setInt(9, character.getMapId());
             try (ResultSet row = update.executeQuery()) {
                 return row.next()
                         ? character.toBuilder().setMapId(row.getInt(1)).build()

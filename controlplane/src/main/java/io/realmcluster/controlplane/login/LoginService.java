@@ -45,6 +45,7 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
     private final Duration tokenTtl;
     private final Clock clock;
     private final LoginGuard guard;
+    private final MatchReturns matchReturns;
 
     /** Serves logins from these stores; tokens for the routed node live for {@code tokenTtl}. */
     public LoginService(
@@ -57,6 +58,35 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
             final Duration tokenTtl,
             final Clock clock,
             final LoginGuard guard) {
+        this(
+                accounts,
+                characters,
+                router,
+                tokens,
+                catalog,
+                allowRegistration,
+                tokenTtl,
+                clock,
+                guard,
+                MatchReturns.HOME);
+    }
+
+    /**
+     * The same, with {@code matchReturns} deciding where a character saved in a battleground's match goes:
+     * back into the match's instance (a disconnect within the grace) or home.
+     */
+    public LoginService(
+            final AccountStore accounts,
+            final CharacterRoster characters,
+            final CharacterRouter router,
+            final TokenSigner tokens,
+            final MapCatalog catalog,
+            final boolean allowRegistration,
+            final Duration tokenTtl,
+            final Clock clock,
+            final LoginGuard guard,
+            final MatchReturns matchReturns) {
+        this.matchReturns = matchReturns;
         this.accounts = accounts;
         this.characters = characters;
         this.router = router;
@@ -121,14 +151,18 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
         guard.authenticated(ClientAddress.current(), request.getAccount(), response, () -> {
             final Account account = authenticate(request.getAccount(), request.getPassword());
             final String realm = realm(request.getRealm());
-            final Character character = characters.bringHome(characters
+            final Character found = characters
                     .find(account.getAccountId(), realm, request.getCharacter())
                     .orElseThrow(() -> Status.NOT_FOUND
                             .withDescription("no character '" + LogSafe.safe(request.getCharacter())
                                     + "' on this account in realm " + realm)
-                            .asRuntimeException()));
+                            .asRuntimeException());
+            final MatchReturns.Return back = matchReturn(found);
+            final Character character =
+                    back.rejoins() ? found : characters.bringHome(found, back.deserterUntilMillis());
             // Characters are not saved with a group yet: no owner, so an instance map leads to its entrance.
-            final CharacterRouter.Route route = router.route(realm, character.getMapId(), "");
+            final CharacterRouter.Route route =
+                    back.rejoins() ? back.route() : router.route(realm, character.getMapId(), "");
             final long expires = clock.millis() + tokenTtl.toMillis();
             final byte[] token = SessionToken.issue(
                     tokens,
@@ -149,6 +183,17 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
                     .setExpiresAtUnixMs(expires)
                     .build();
         });
+    }
+
+    /** For a character saved on a battleground's map: back into its match, or home (maybe with Deserter). */
+    private MatchReturns.Return matchReturn(final Character character) {
+        if (!CharacterRoster.isBattleground(character.getMapId())) {
+            return MatchReturns.Return.home(0);
+        }
+        final String matchId = characters.matchOf(character).orElse("");
+        return matchId.isEmpty()
+                ? MatchReturns.Return.home(0)
+                : matchReturns.of(character.getRealm(), character.getCharacterId(), matchId);
     }
 
     private Account authenticate(final String name, final String password) {

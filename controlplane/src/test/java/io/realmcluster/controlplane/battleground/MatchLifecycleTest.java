@@ -27,6 +27,7 @@ import io.realmcluster.proto.v1.MatchState;
 import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.v1.QueueTicket;
 import io.realmcluster.proto.v1.QueuedPlayer;
+import io.realmcluster.proto.v1.ReportDisconnectedRequest;
 import io.realmcluster.proto.v1.ReportLeftRequest;
 import io.realmcluster.proto.v1.ReportResultRequest;
 import io.realmcluster.proto.v1.SeatState;
@@ -561,6 +562,81 @@ class MatchLifecycleTest {
                         .setDraw(draw)
                         .setAllianceScore(alliance)
                         .setHordeScore(horde)
+                        .build());
+    }
+
+    @Test
+    void aDisconnectKeepsTheSeatForTheGraceThenLeavesItDesertedAndTheLoginGoesHomeWithDeserter() {
+        final Duration grace = Duration.ofSeconds(5);
+        controller.disconnectGrace(grace);
+        final MatchRejoins rejoins = new MatchRejoins(
+                matches,
+                new DisconnectGrace(grace),
+                now::get,
+                id -> NodeDescriptor.newBuilder().setNodeId(id).build());
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final BattlegroundMatch match = onlyMatch();
+        final String id = match.getMatchId();
+        for (final QueuedPlayer player : players) {
+            answer(player, id, true);
+            admit(player, id, match.getInstanceId());
+        }
+        final QueuedPlayer orc = players.get(1);
+
+        // Away and back within the grace: the seat stays ENTERED, and a login meanwhile goes into the instance.
+        final long away = now.get();
+        disconnected(orc, id, true, away);
+        assertThat(seat(onlyMatch(), orc).getDisconnectedAtUnixMs()).isEqualTo(away);
+        now.addAndGet(4_999);
+        controller.pass();
+        assertThat(seat(onlyMatch(), orc).getState()).isEqualTo(SeatState.SEAT_STATE_ENTERED);
+        final var back = rejoins.of(orc.getRealm(), orc.getCharacterId(), id);
+        assertThat(back.rejoins()).isTrue();
+        assertThat(back.route().instanceId()).isEqualTo(match.getInstanceId());
+        assertThat(back.route().nodeId()).isEqualTo("bg-node");
+        disconnected(orc, id, false, 0);
+        assertThat(seat(onlyMatch(), orc).getDisconnectedAtUnixMs()).isZero();
+
+        // Away past the grace: LEFT and deserted on the next pass; the login goes home with Deserter.
+        final long again = now.get();
+        disconnected(orc, id, true, again);
+        now.addAndGet(5_000);
+        controller.pass();
+        final MatchSeat abandoned = seat(onlyMatch(), orc);
+        assertThat(abandoned.getState()).isEqualTo(SeatState.SEAT_STATE_LEFT);
+        assertThat(abandoned.getDeserted()).isTrue();
+        assertThat(onlyMatch().getState()).isEqualTo(MatchState.MATCH_STATE_RUNNING);
+        final var home = rejoins.of(orc.getRealm(), orc.getCharacterId(), id);
+        assertThat(home.rejoins()).isFalse();
+        assertThat(home.deserterUntilMillis()).isEqualTo(again + 5_000 + 15 * 60_000);
+        // Its node reporting it back now is refused: the seat is gone.
+        assertThatThrownBy(() -> disconnected(orc, id, false, 0))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+
+        // A match ended by its node's loss deserts nobody still within the grace.
+        final QueuedPlayer other = players.get(3);
+        disconnected(other, id, true, now.get());
+        goneNodes.add("bg-node");
+        controller.pass();
+        assertThat(onlyMatch().getState()).isEqualTo(MatchState.MATCH_STATE_ENDED);
+        now.addAndGet(60_000);
+        final var ended = rejoins.of(other.getRealm(), other.getCharacterId(), id);
+        assertThat(ended.rejoins()).isFalse();
+        assertThat(ended.deserterUntilMillis()).isZero();
+    }
+
+    private void disconnected(final QueuedPlayer player, final String matchId, final boolean away, final long at) {
+        call(
+                service::reportDisconnected,
+                ReportDisconnectedRequest.newBuilder()
+                        .setRealm(player.getRealm())
+                        .setCharacterId(player.getCharacterId())
+                        .setMatchId(matchId)
+                        .setAway(away)
+                        .setDisconnectedAtUnixMs(at)
                         .build());
     }
 

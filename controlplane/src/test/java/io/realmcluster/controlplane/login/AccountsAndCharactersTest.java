@@ -283,6 +283,77 @@ class AccountsAndCharactersTest {
                 "no character 'Nobodyhere' on this account in realm main");
     }
 
+    @Test
+    void aLoginWithinTheGraceGoesBackIntoItsMatchAndOneAfterItGoesHomeWithDeserter() throws SQLException {
+        final String name = unique("Rexxar");
+        final long account = accounts.create(name, "mishas-den-1").getAccountId();
+        final AtomicReference<String> asked = new AtomicReference<>();
+        final CharacterRouter router = (realm, mapId, owner) -> {
+            asked.set(realm + "/" + mapId);
+            return new CharacterRouter.Route(
+                    "node-1",
+                    Endpoint.newBuilder().setHost("10.0.0.1").setPort(8085).build(),
+                    realm + "." + mapId);
+        };
+        final Character orc = characters.create(account, "main", "Rexxarb", 2, 1);
+        sql("UPDATE character SET map_id = 489, instance_id = 'bg.489.m2', x = 1500, y = 1480, z = 352,"
+                + " bg_match_id = 'm2', bg_entry_map_id = 1, bg_entry_instance_id = '', bg_entry_x = 10,"
+                + " bg_entry_y = 20, bg_entry_z = 30, bg_entry_orientation = 0 WHERE character_id = "
+                + orc.getCharacterId());
+        final AtomicReference<String> matchAsked = new AtomicReference<>();
+        final CharacterRouter.Route bgNode = new CharacterRouter.Route(
+                "bg-node",
+                Endpoint.newBuilder().setHost("10.0.0.9").setPort(8085).build(),
+                "bg.489.m2");
+        final LoginResponse back = call(
+                service(router, (realm, id, matchId) -> {
+                    matchAsked.set(realm + "/" + id + "/" + matchId);
+                    return new MatchReturns.Return(bgNode, 0);
+                }),
+                name,
+                "mishas-den-1",
+                "Rexxarb");
+        assertThat(matchAsked.get()).isEqualTo("main/" + orc.getCharacterId() + "/m2");
+        assertThat(asked.get()).as("no continent route asked").isNull();
+        assertThat(back.getNodeId()).isEqualTo("bg-node");
+        assertThat(back.getInstanceId()).isEqualTo("bg.489.m2");
+        assertThat(row("SELECT map_id, bg_match_id, deserter_until IS NULL FROM character WHERE character_id = "
+                        + orc.getCharacterId()))
+                .as("left as it was saved, for the battleground's node to claim")
+                .containsExactly("489", "m2", "t");
+
+        // Past the grace: home to its entry point, with Deserter until the time the match decided.
+        final long until = NOW.toEpochMilli() + 900_000;
+        final LoginResponse home = call(
+                service(router, (realm, id, matchId) -> MatchReturns.Return.home(until)),
+                name,
+                "mishas-den-1",
+                "Rexxarb");
+        assertThat(home.getNodeId()).isEqualTo("node-1");
+        assertThat(asked.get()).isEqualTo("main/1");
+        assertThat(row("SELECT map_id, x, bg_match_id IS NULL, (extract(epoch FROM deserter_until) * 1000)::bigint"
+                        + " FROM character WHERE character_id = " + orc.getCharacterId()))
+                .containsExactly("1", "10", "t", Long.toString(until));
+    }
+
+    private static LoginService service(final CharacterRouter router, final MatchReturns returns) {
+        return new LoginService(
+                accounts,
+                characters,
+                router,
+                TOKENS,
+                MapCatalog.vanilla(List.of("main", "other")),
+                false,
+                Duration.ofSeconds(30),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                new LoginGuard(
+                        LoginLimits.defaults(),
+                        Clock.fixed(NOW, ZoneOffset.UTC),
+                        new PrometheusRegistry(),
+                        Runnable::run),
+                returns);
+    }
+
     private static LoginService service(final CharacterRouter router, final boolean allowRegistration) {
         return new LoginService(
                 accounts,

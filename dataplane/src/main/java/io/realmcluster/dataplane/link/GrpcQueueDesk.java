@@ -5,7 +5,10 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.realmcluster.dataplane.net.QueueDesk;
+import io.realmcluster.proto.v1.AdmitEntryRequest;
+import io.realmcluster.proto.v1.AdmitEntryResponse;
 import io.realmcluster.proto.v1.AnswerInviteRequest;
 import io.realmcluster.proto.v1.AnswerInviteResponse;
 import io.realmcluster.proto.v1.BattlegroundType;
@@ -16,6 +19,7 @@ import io.realmcluster.proto.v1.QueueStatusRequest;
 import io.realmcluster.proto.v1.QueueStatusResponse;
 import io.realmcluster.proto.v1.QueueTicket;
 import io.realmcluster.proto.v1.QueuedPlayer;
+import io.realmcluster.proto.v1.ReportDisconnectedRequest;
 import io.realmcluster.proto.v1.SetAwayRequest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +29,10 @@ import java.util.function.Function;
 /** The control plane's Battlegrounds service as a {@link QueueDesk}: every call asynchronous, each with a deadline. */
 public final class GrpcQueueDesk implements QueueDesk {
     static final Duration DEADLINE = Duration.ofSeconds(5);
+    /** Tries of a disconnect report while the control plane is unavailable, 250 ms apart, doubling to 4 s. */
+    private static final int DISCONNECT_ATTEMPTS = 8;
+
+    private static final long RETRY_MILLIS = 250;
 
     private final Channel channel;
     private final String nodeId;
@@ -92,6 +100,51 @@ public final class GrpcQueueDesk implements QueueDesk {
                 .setMatchId(matchId)
                 .setAccept(accept)
                 .build()));
+    }
+
+    @Override
+    public CompletableFuture<Void> disconnected(
+            final String realm, final long characterId, final String matchId, final boolean away, final long atMillis) {
+        final ReportDisconnectedRequest request = ReportDisconnectedRequest.newBuilder()
+                .setRealm(realm)
+                .setCharacterId(characterId)
+                .setMatchId(matchId)
+                .setAway(away)
+                .setDisconnectedAtUnixMs(away ? atMillis : 0)
+                .build();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        reportDisconnected(request, 0, done);
+        return done;
+    }
+
+    /** One try; an unavailable control plane (no leader now, a replica restarting) is tried again, a while. */
+    private void reportDisconnected(
+            final ReportDisconnectedRequest request, final int attempt, final CompletableFuture<Void> done) {
+        completable(stub().reportDisconnected(request)).whenComplete((ignored, error) -> {
+            if (error == null) {
+                done.complete(null);
+            } else if (attempt + 1 < DISCONNECT_ATTEMPTS
+                    && Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE) {
+                CompletableFuture.delayedExecutor(RETRY_MILLIS << Math.min(attempt, 4), TimeUnit.MILLISECONDS)
+                        .execute(() -> reportDisconnected(request, attempt + 1, done));
+            } else {
+                done.completeExceptionally(error);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Integer> rejoin(
+            final String realm, final long characterId, final String matchId, final String instanceId) {
+        return completable(BattlegroundsGrpc.newFutureStub(channel)
+                        .withDeadlineAfter(GrpcEntryAdmission.DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                        .admitEntry(AdmitEntryRequest.newBuilder()
+                                .setRealm(realm)
+                                .setCharacterId(characterId)
+                                .setMatchId(matchId)
+                                .setInstanceId(instanceId)
+                                .build()))
+                .thenApply(AdmitEntryResponse::getTeamValue);
     }
 
     private BattlegroundsGrpc.BattlegroundsFutureStub stub() {

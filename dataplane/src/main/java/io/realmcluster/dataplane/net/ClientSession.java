@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.net;
 
+import io.grpc.Status;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -85,6 +86,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
     private volatile InstanceHost.Running map;
     /** The current state's timer (HELLO's, a standby's end, a logout's wait), or null. */
     private ScheduledFuture<?> stateTimer;
+    /** The match of the battleground instance this session's character entered, or null. The event loop's. */
+    private String battlegroundMatch;
+    /**
+     * A login into a battleground's instance: the side of its seat, from the control plane (0 while it is asked;
+     * {@link #REJOIN_ASKED} once asked). The event loop's.
+     */
+    private byte rejoinTeam;
+
+    private static final byte REJOIN_ASKED = -1;
+    /** A new login of the character on this node replaced this session. The event loop's. */
+    private boolean replacedByLogin;
     /** The epoch of the last move of this session's map its client was told to stand by for (STANDBY), or 0. */
     private long stoodByForMove;
 
@@ -137,6 +149,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                 && !REDIRECTED.equals(reason)) {
             // The player left the game (not for another node): its queue places wait for it a while.
             queues.away(login.claimed(), true);
+            if (battlegroundMatch != null && !replacedByLogin) {
+                // Out of a battleground's match without going home: its seat waits for it the disconnect grace.
+                // (Replaced by a new login here: that login takes the seat back, and must not race a report.)
+                queues.disconnected(
+                        login.claimed(),
+                        battlegroundMatch,
+                        true,
+                        context.epochClock().time());
+            }
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug(
@@ -254,15 +275,41 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
                     "map instance " + instance + " is moving to another node; log in again");
             return;
         }
+        final Arrivals.Arrival arrival = login.arrival();
+        final boolean battleground = running.assignment().getKind() == MapKind.MAP_KIND_BATTLEGROUND;
+        final boolean rejoin =
+                battleground && (arrival == null || !arrival.instanceId().equals(instance));
+        if (rejoin && rejoinTeam <= 0) {
+            // A login into a battleground (back from a disconnect): on the side of its seat, if it still holds one.
+            askRejoin(running, instance);
+            return;
+        }
         final Ingress ingress = running.agent().ingress();
         if (login.replacedAnother()) {
             // The session this one replaced may not have left the map yet: take the character over in order.
             offerLeave(ingress, characterId, Inputs.ANY_SESSION);
         }
-        final Arrivals.Arrival arrival = login.arrival();
-        if (!inputs.join(ingress, running, instance, characterId, login.claimed(), arrival, ClientSessions.index(id))) {
+        final boolean joined = rejoin
+                ? inputs.join(
+                        ingress,
+                        running,
+                        instance,
+                        characterId,
+                        login.claimed(),
+                        arrival,
+                        ClientSessions.index(id),
+                        rejoinTeam)
+                : inputs.join(
+                        ingress, running, instance, characterId, login.claimed(), arrival, ClientSessions.index(id));
+        if (!joined) {
             disconnect(DisconnectReason.MAP_FULL, "the map is too busy to take a player; try again");
             return;
+        }
+        if (battleground) {
+            battlegroundMatch = running.assignment().getOwner();
+        }
+        if (rejoin) {
+            queues.disconnected(login.claimed(), battlegroundMatch, false, 0);
         }
         if (arrival != null && arrival.frozenAtMillis() > 0) {
             context.metrics().arrived(context.epochClock().time() - arrival.frozenAtMillis());
@@ -280,6 +327,38 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             // Its copy loads there now: stand by there, as the players who were here before it moved did.
             standByNow(preparing, instance, running.assignment().getMove().getEpoch());
         }
+    }
+
+    /**
+     * Ask the control plane for the side of this login's seat in the match {@code running} is bound to, then
+     * enter; a login without an entered seat there (it left, the grace ran out, the match ended) is sent away to
+     * log in again, which takes it home. The event loop's.
+     */
+    private void askRejoin(final InstanceHost.Running running, final String instance) {
+        if (rejoinTeam == REJOIN_ASKED) {
+            return;
+        }
+        rejoinTeam = REJOIN_ASKED;
+        final String matchId = running.assignment().getOwner();
+        queues.rejoin(login.claimed(), matchId, instance, (team, error) -> {
+            if (state != SessionState.AUTHENTICATED) {
+                return;
+            }
+            if (error != null) {
+                rejoinTeam = 0;
+                final Status status = Status.fromThrowable(error);
+                LOG.info(
+                        "character {} not taken back into match {}: {}", characterId, matchId, status.getDescription());
+                disconnect(
+                        DisconnectReason.CHARACTER_UNAVAILABLE,
+                        status.getCode() == Status.Code.FAILED_PRECONDITION
+                                ? "no seat in this battleground's match any more; log in again to go home"
+                                : "cannot reach the control plane to rejoin the battleground; try again");
+                return;
+            }
+            rejoinTeam = team == Faction.FACTION_ALLIANCE_VALUE ? Inputs.TEAM_ALLIANCE : Inputs.TEAM_HORDE;
+            enter(instance);
+        });
     }
 
     /**
@@ -557,7 +636,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
 
     /** Close with a reason from any thread: the session's event loop does it. */
     void kick(final DisconnectReason reason, final String text) {
-        channel.eventLoop().execute(() -> disconnect(reason, text));
+        channel.eventLoop().execute(() -> {
+            // Another login of the character took over here: it is not away from its match.
+            replacedByLogin |= reason == DisconnectReason.DUPLICATE_LOGIN;
+            disconnect(reason, text);
+        });
     }
 
     /**

@@ -132,6 +132,27 @@ final class PlayerInputs {
             final ClaimedCharacter character,
             final Arrivals.Arrival arrival,
             final int session) {
+        return join(
+                ingress,
+                running,
+                instance,
+                entity,
+                character,
+                arrival,
+                session,
+                arrival != null && arrival.instanceId().equals(instance) ? arrival.team() : Inputs.TEAM_BY_RACE);
+    }
+
+    /** The same, on the side {@code team} in a battleground ({@link Inputs#TEAM_BY_RACE}: its race's). */
+    boolean join(
+            final Ingress ingress,
+            final InstanceHost.Running running,
+            final String instance,
+            final long entity,
+            final ClaimedCharacter character,
+            final Arrivals.Arrival arrival,
+            final int session,
+            final byte team) {
         try (RingClaim claim = ingress.claim(this.claim, Inputs.PLAYER_JOIN, Inputs.JOIN_LENGTH)) {
             if (!claimed(claim)) {
                 return false;
@@ -183,11 +204,7 @@ final class PlayerInputs {
                         session);
             }
             Inputs.joinOwnership(buffer, index, character.epoch(), character.saveSeq(), character.experience());
-            Inputs.joinSide(
-                    buffer,
-                    index,
-                    character.race(),
-                    arrival != null && arrival.instanceId().equals(instance) ? arrival.team() : Inputs.TEAM_BY_RACE);
+            Inputs.joinSide(buffer, index, character.race(), team);
             claim.commit();
             return true;
         }

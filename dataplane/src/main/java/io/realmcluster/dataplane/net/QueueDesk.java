@@ -67,4 +67,25 @@ public interface QueueDesk {
      * with the reason when refused (past the deadline, declined already, not the player's match).
      */
     CompletableFuture<AnswerInviteResponse> answer(String realm, long characterId, String matchId, boolean accept);
+
+    /**
+     * The character, entered in {@code matchId}, left the game at {@code atMillis} ({@code away}) or is back in
+     * the match: the control plane keeps its seat for the disconnect grace. Retried while the control plane is
+     * unavailable; fails with the reason when the seat is gone.
+     */
+    default CompletableFuture<Void> disconnected(
+            final String realm, final long characterId, final String matchId, final boolean away, final long atMillis) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * The character logs in again into {@code instanceId}, the instance of {@code matchId}: the side (a Faction
+     * number) of its entered seat; FAILED_PRECONDITION when it holds none (it left, or the grace ran out).
+     */
+    default CompletableFuture<Integer> rejoin(
+            final String realm, final long characterId, final String matchId, final String instanceId) {
+        return CompletableFuture.failedFuture(Status.FAILED_PRECONDITION
+                .withDescription("this node takes nobody back into battlegrounds")
+                .asRuntimeException());
+    }
 }

@@ -121,6 +121,41 @@ final class SessionQueues {
         });
     }
 
+    /**
+     * The character, entered in the match {@code matchId}, left the game at {@code atMillis} ({@code away})
+     * or came back into it: its seat waits for it the disconnect grace. Only logged when it fails.
+     */
+    void disconnected(final ClaimedCharacter character, final String matchId, final boolean away, final long atMillis) {
+        if (character == null) {
+            return;
+        }
+        desk.disconnected(character.realm(), character.characterId(), matchId, away, atMillis)
+                .whenComplete((done, error) -> {
+                    if (error != null) {
+                        LOG.info(
+                                "could not report character {} of realm {} {} match {}: {}",
+                                character.characterId(),
+                                character.realm(),
+                                away ? "disconnected from" : "back in",
+                                matchId,
+                                error.toString());
+                    }
+                });
+    }
+
+    /**
+     * A login into the instance of {@code matchId}: the side of its seat there, from the control plane, handed
+     * to {@code then} on the session's event loop ({@code error} set when it has none any more).
+     */
+    void rejoin(
+            final ClaimedCharacter character,
+            final String matchId,
+            final String instanceId,
+            final java.util.function.BiConsumer<Integer, Throwable> then) {
+        desk.rejoin(character.realm(), character.characterId(), matchId, instanceId)
+                .whenComplete((team, error) -> session.onEventLoop(() -> then.accept(team, error)));
+    }
+
     static Faction faction(final int race) {
         for (final int alliance : ALLIANCE_RACES) {
             if (race == alliance) {

@@ -72,8 +72,7 @@ final class MatchTable {
                                     : seat.getPlayer().getName())
                             + "-" + seat.getPlayer().getRealm(),
                     seat.getTeam() == Faction.FACTION_ALLIANCE ? "Alliance" : "Horde",
-                    seat.getState().name().replace("SEAT_STATE_", "").toLowerCase(Locale.ROOT)
-                            + (seat.getDeserted() ? " (deserted)" : ""),
+                    seatState(seat, now),
                     seat.getState() == SeatState.SEAT_STATE_INVITED
                             ? Math.max(0, (seat.getInviteDeadlineUnixMs() - now) / 1000) + "s left"
                             : "-",
@@ -96,6 +95,15 @@ final class MatchTable {
             case FACTION_HORDE -> score + " Horde";
             default -> "-";
         };
+    }
+
+    /** A seat's state, with how long an entered player has been disconnected, or that a leaver deserted. */
+    private static String seatState(final MatchSeat seat, final long now) {
+        final String state = seat.getState().name().replace("SEAT_STATE_", "").toLowerCase(Locale.ROOT);
+        if (seat.getState() == SeatState.SEAT_STATE_ENTERED && seat.getDisconnectedAtUnixMs() > 0) {
+            return state + " (disconnected " + Math.max(0, (now - seat.getDisconnectedAtUnixMs()) / 1000) + "s ago)";
+        }
+        return seat.getDeserted() ? state + " (deserted)" : state;
     }
 
     private static List<String> realms(final BattlegroundMatch match) {
