@@ -322,6 +322,11 @@ public final class MatchController implements AutoCloseable {
         if (after.getState() == MatchState.MATCH_STATE_ENDED && before.getState() != MatchState.MATCH_STATE_ENDED) {
             LOG.info("match {} ({}) ended: no seat left held", after.getMatchId(), after.getBattleground());
         }
+        if (metrics != null
+                && after.getState() == MatchState.MATCH_STATE_ENDED
+                && before.getState() != MatchState.MATCH_STATE_ENDED) {
+            metrics.ended(after);
+        }
     }
 
     /** The match's instance, created (or found, bound to the match) when it has none; empty when it cannot be now. */
@@ -455,7 +460,7 @@ public final class MatchController implements AutoCloseable {
                 proposal.players(Faction.ALLIANCE),
                 proposal.players(Faction.HORDE));
         if (metrics != null) {
-            metrics.popped(proposal);
+            metrics.popped(proposal, now);
         }
         return true;
     }

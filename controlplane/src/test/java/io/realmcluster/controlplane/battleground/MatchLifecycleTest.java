@@ -484,6 +484,27 @@ class MatchLifecycleTest {
         assertThat(onlyMatch().getEndedAtUnixMs()).isEqualTo(now.get());
         assertThat(admitRefusal(players.get(3), match.getMatchId(), match.getInstanceId()))
                 .isEqualTo(Invites.NOT_INVITED);
+        assertThat(histogram("realm_battleground_match_length_seconds"))
+                .as("one match ended with no result, 1 s after its pop")
+                .containsExactly("WARSONG_GULCH no_result count=1 sum=1.0");
+        assertThat(histogram("realm_battleground_wait_seconds"))
+                .as("the pop took eight players, who joined a second apart: 7 + 6 + ... + 0 s waited")
+                .containsExactly("WARSONG_GULCH count=8 sum=28.0");
+    }
+
+    /** A histogram's data points as "LABEL VALUES count=N sum=S". */
+    private List<String> histogram(final String name) {
+        return registry.scrape().stream()
+                .filter(m -> m.getMetadata().getPrometheusName().equals(name))
+                .flatMap(m -> m.getDataPoints().stream())
+                .map(p -> {
+                    final var point =
+                            (io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot) p;
+                    final StringBuilder labels = new StringBuilder();
+                    point.getLabels().forEach(l -> labels.append(l.getValue()).append(' '));
+                    return labels + "count=" + point.getCount() + " sum=" + point.getSum();
+                })
+                .toList();
     }
 
     @Test
