@@ -537,10 +537,15 @@ public final class LocalCluster implements Callable<Integer> {
     private int awaitPlayers(final HostPort controlPlane, final int expected) throws InterruptedException {
         final long deadline = System.currentTimeMillis() + READY_DEADLINE_MS;
         try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000, operator)) {
+            int players = 0;
             while (true) {
-                final int players = admin.listNodes().getNodesList().stream()
-                        .mapToInt(n -> n.getLoad().getPlayers())
-                        .sum();
+                try {
+                    players = admin.listNodes().getNodesList().stream()
+                            .mapToInt(n -> n.getLoad().getPlayers())
+                            .sum();
+                } catch (final StartupException e) {
+                    // A busy machine: a call past its 2 s deadline is asked again until the wait's own deadline.
+                }
                 if (players >= expected || System.currentTimeMillis() > deadline) {
                     return players;
                 }
@@ -559,8 +564,13 @@ public final class LocalCluster implements Callable<Integer> {
     private List<MapInstance> awaitContinents(final HostPort controlPlane) throws InterruptedException {
         final long deadline = System.currentTimeMillis() + READY_DEADLINE_MS;
         try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000, operator)) {
+            List<MapInstance> instances = List.of();
             while (true) {
-                final List<MapInstance> instances = admin.listMapInstances("").getInstancesList();
+                try {
+                    instances = admin.listMapInstances("").getInstancesList();
+                } catch (final StartupException e) {
+                    // As above: asked again until the wait's deadline, then what there is is shown.
+                }
                 final boolean allActive = !instances.isEmpty()
                         && instances.stream().allMatch(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE)
                         && instances.stream()
