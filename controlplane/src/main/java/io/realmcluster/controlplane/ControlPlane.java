@@ -169,7 +169,8 @@ public final class ControlPlane implements AutoCloseable {
                     config.nodeLeaseTtl(),
                     config.heartbeatInterval(),
                     metrics);
-            final MatchStore matchStore = new MatchStore(store, keys);
+            // Matches and the queue are read from this replica's watch (the view, made below), not listed from etcd.
+            final MatchStore matchStore = new MatchStore(store, keys, prefix -> view.list(prefix));
             controller = new PlacementController(
                     store,
                     keys,
@@ -201,7 +202,8 @@ public final class ControlPlane implements AutoCloseable {
             }
             final boolean identified = tls != null;
             forwarder = new LeaderForwarder(config.id(), controlPlanes, tls);
-            final QueueStore queue = new QueueStore(store, keys, System::currentTimeMillis);
+            final QueueStore queue =
+                    new QueueStore(store, keys, System::currentTimeMillis, prefix -> view.list(prefix));
             queueSweeper = new QueueSweeper(queue, controller::leadership, QueueSweeper.AWAY_GRACE).start();
             final PlacementService placement = new PlacementService(catalog, controller, forwarder, view);
             final MatchMetrics matchMetrics = new MatchMetrics(metrics);

@@ -12,6 +12,7 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
 import io.realmcluster.controlplane.election.Leadership;
 import io.realmcluster.controlplane.etcd.EtcdStore;
+import io.realmcluster.controlplane.etcd.KeyReader;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.proto.v1.BattlegroundMatch;
 import io.realmcluster.proto.v1.MatchSeat;
@@ -48,10 +49,22 @@ public final class MatchStore {
 
     private final EtcdStore store;
     private final Keys keys;
+    private final KeyReader reads;
 
+    /** Matches and tickets listed straight from etcd. */
     public MatchStore(final EtcdStore store, final Keys keys) {
+        this(store, keys, store::list);
+    }
+
+    /**
+     * Matches and tickets listed by {@code reads} (the replica's watched copy: every pass, publish
+     * and login reads them, which as range requests kept etcd busy enough to delay the nodes'
+     * lease renewals); single records and every write go to etcd.
+     */
+    public MatchStore(final EtcdStore store, final Keys keys, final KeyReader reads) {
         this.store = store;
         this.keys = keys;
+        this.reads = reads;
     }
 
     /** A record as read, with the revision a write of it is conditioned on. */
@@ -60,7 +73,7 @@ public final class MatchStore {
     /** Every match, by id. */
     public List<Stored<BattlegroundMatch>> matches() {
         final List<Stored<BattlegroundMatch>> all = new ArrayList<>();
-        for (final KeyValue kv : store.list(keys.matches())) {
+        for (final KeyValue kv : reads.list(keys.matches())) {
             all.add(new Stored<>(parseMatch(kv), kv.getModRevision()));
         }
         return all;
@@ -92,7 +105,7 @@ public final class MatchStore {
     /** Every ticket in the queue, by id, in key order. */
     public Map<String, Stored<QueueTicket>> tickets() {
         final Map<String, Stored<QueueTicket>> all = new LinkedHashMap<>();
-        for (final KeyValue kv : store.list(keys.queueTickets())) {
+        for (final KeyValue kv : reads.list(keys.queueTickets())) {
             final QueueTicket ticket = parseTicket(kv);
             all.put(ticket.getTicketId(), new Stored<>(ticket, kv.getModRevision()));
         }

@@ -12,6 +12,7 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
 import io.realmcluster.controlplane.election.Leadership;
 import io.realmcluster.controlplane.etcd.EtcdStore;
+import io.realmcluster.controlplane.etcd.KeyReader;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.proto.v1.QueueTicket;
 import io.realmcluster.proto.v1.QueuedPlayer;
@@ -39,12 +40,22 @@ public final class QueueStore {
     private final EtcdStore store;
     private final Keys keys;
     private final LongSupplier clock;
+    private final KeyReader reads;
 
-    /** {@code clock}: wall-clock milliseconds, stamped on tickets. */
+    /** {@code clock}: wall-clock milliseconds, stamped on tickets; the whole queue listed straight from etcd. */
     public QueueStore(final EtcdStore store, final Keys keys, final LongSupplier clock) {
+        this(store, keys, clock, store::list);
+    }
+
+    /**
+     * The same, the whole queue (every ticket, for positions and the away sweep) listed by {@code
+     * reads}: the replica's watched copy. A player's own keys and every write go to etcd.
+     */
+    public QueueStore(final EtcdStore store, final Keys keys, final LongSupplier clock, final KeyReader reads) {
         this.store = store;
         this.keys = keys;
         this.clock = clock;
+        this.reads = reads;
     }
 
     /** A join refused, with the reason to tell the player. */
@@ -233,7 +244,7 @@ public final class QueueStore {
     public synchronized List<QueueTicket> expireAway(final Leadership leader, final long graceMillis) {
         final long now = clock.getAsLong();
         final List<QueueTicket> removed = new ArrayList<>();
-        for (final KeyValue kv : store.list(keys.queueTickets())) {
+        for (final KeyValue kv : reads.list(keys.queueTickets())) {
             final QueueTicket ticket = parse(kv);
             if (ticket.getAwaySinceUnixMs() == 0 || now - ticket.getAwaySinceUnixMs() < graceMillis) {
                 continue;
@@ -257,7 +268,7 @@ public final class QueueStore {
     /** Every ticket, oldest first (then by id): the queue in the order the matchmaker serves it. */
     public List<QueueTicket> tickets() {
         final List<QueueTicket> all = new ArrayList<>();
-        for (final KeyValue kv : store.list(keys.queueTickets())) {
+        for (final KeyValue kv : reads.list(keys.queueTickets())) {
             all.add(parse(kv));
         }
         all.sort(Comparator.comparingLong(QueueTicket::getJoinedAtUnixMs).thenComparing(QueueTicket::getTicketId));

@@ -1,9 +1,15 @@
 package io.realmcluster.controlplane.placement;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.etcd.WatchedPrefix;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The cluster as this replica's watch on etcd last saw it, for the reads of the Admin and
@@ -20,6 +26,11 @@ public final class ClusterView implements AutoCloseable {
     private WatchedPrefix.Snapshot parsedFrom;
 
     private ClusterState parsed;
+
+    /** The last snapshot listed from, and its keys by the prefixes asked for. */
+    private WatchedPrefix.Snapshot listedFrom;
+
+    private final Map<ByteSequence, List<KeyValue>> listed = new HashMap<>();
 
     /** {@code changed} runs after each change is in the view (on the watch's thread: it must not block). */
     public ClusterView(final EtcdStore store, final Keys keys, final Runnable changed) {
@@ -52,6 +63,27 @@ public final class ClusterView implements AutoCloseable {
                 parsedFrom = snapshot;
             }
             return parsed;
+        }
+    }
+
+    /**
+     * The keys under {@code prefix} (inside the watched root) in key order, once the view holds
+     * every write of this replica, as {@link #current()}: what {@link EtcdStore#list} answers, without
+     * a range request to etcd. A prefix's list is made once per change of the view.
+     */
+    public List<KeyValue> list(final ByteSequence prefix) {
+        final WatchedPrefix.Snapshot snapshot = watched.await(store.lastWriteRevision(), store.timeout());
+        synchronized (this) {
+            if (snapshot != listedFrom) {
+                listed.clear();
+                listedFrom = snapshot;
+            }
+            return listed.computeIfAbsent(
+                    prefix,
+                    under -> snapshot.kvs().stream()
+                            .filter(kv -> kv.getKey().startsWith(under))
+                            .sorted(Comparator.comparing(kv -> kv.getKey().toString()))
+                            .toList());
         }
     }
 

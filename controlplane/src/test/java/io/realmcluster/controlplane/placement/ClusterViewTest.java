@@ -68,6 +68,32 @@ class ClusterViewTest {
     }
 
     @Test
+    void aPrefixListsAsEtcdWouldWithModRevisionsAndThisReplicasOwnWritesAtOnce() {
+        view.start();
+        replica.put(keys.queueTicket("b"), Keys.bytes("2"), 0);
+        replica.put(keys.queueTicket("a"), Keys.bytes("1"), 0);
+        replica.put(keys.match("m"), Keys.bytes("match"), 0);
+        assertThat(view.list(keys.queueTickets()).stream().map(ClusterViewTest::text))
+                .as("the view's list is etcd's: same keys, order, values and revisions")
+                .containsExactlyElementsOf(replica.list(keys.queueTickets()).stream()
+                        .map(ClusterViewTest::text)
+                        .toList())
+                .hasSize(2)
+                .first()
+                .asString()
+                .contains("=1@");
+        replica.delete(keys.queueTicket("a"));
+        assertThat(view.list(keys.queueTickets()))
+                .extracting(kv -> kv.getValue().toString())
+                .containsExactly("2");
+        assertThat(view.list(keys.matches())).hasSize(1);
+    }
+
+    private static String text(final io.etcd.jetcd.KeyValue kv) {
+        return kv.getKey() + "=" + kv.getValue() + "@" + kv.getModRevision();
+    }
+
+    @Test
     void whatWasThereBeforeTheViewStartedIsInIt() {
         otherReplica.put(keys.node("early"), node("early"), 0);
         view.start();
