@@ -182,15 +182,24 @@ public final class ControlPlane implements AutoCloseable {
                     instance -> matchOver(matchStore, instance));
             publisher = new AssignmentPublisher(store, keys, nodeLinks);
             invitePublisher = new InvitePublisher(matchStore, nodeLinks);
-            view = new ClusterView(store, keys, () -> {
-                controller.wake();
-                publisher.wake();
-                // A change of the queue or of a match: the matchmaker runs (on the leader), invites go out.
-                invitePublisher.wake();
-                if (matchController != null) {
-                    matchController.wake();
-                }
-            });
+            view = new ClusterView(
+                    store,
+                    keys,
+                    () -> {
+                        controller.wake();
+                        publisher.wake();
+                        // A node lost or an instance placed: the matchmaker's pass sees it (on the leader).
+                        if (matchController != null) {
+                            matchController.wake();
+                        }
+                    },
+                    () -> {
+                        // A change of the queue or of a match: the matchmaker runs (on the leader), invites go out.
+                        invitePublisher.wake();
+                        if (matchController != null) {
+                            matchController.wake();
+                        }
+                    });
             final AckRecorder acks = new AckRecorder(store, keys);
             nodeLinks.connect(acks::record, () -> {
                 publisher.wake();

@@ -8,11 +8,13 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.realmcluster.common.concurrent.Threads;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,9 @@ public final class WatchedPrefix implements AutoCloseable {
 
     private final EtcdStore store;
     private final ByteSequence prefix;
-    private final Runnable changed;
+    /** Hears the keys a change touched, or null when any may have changed (a list, a broken watch). */
+    private final Consumer<List<ByteSequence>> changed;
+
     private final ScheduledExecutorService thread;
     /** Thread-owned: the keys as last seen, and the revision of the last change among them. */
     private final Map<ByteSequence, KeyValue> kvs = new HashMap<>();
@@ -47,6 +51,11 @@ public final class WatchedPrefix implements AutoCloseable {
     private volatile boolean closed;
 
     public WatchedPrefix(final EtcdStore store, final ByteSequence prefix, final Runnable changed) {
+        this(store, prefix, keys -> changed.run());
+    }
+
+    /** {@code changed} hears the keys each change touched, or null when any may have changed. */
+    public WatchedPrefix(final EtcdStore store, final ByteSequence prefix, final Consumer<List<ByteSequence>> changed) {
         this.store = store;
         this.prefix = prefix;
         this.changed = changed;
@@ -109,7 +118,7 @@ public final class WatchedPrefix implements AutoCloseable {
             revision = listing.revision();
             relist = false;
         }
-        publish(true);
+        publish(true, null);
         final WatchOption option = WatchOption.builder()
                 .isPrefix(true)
                 .withRequireLeader(true)
@@ -129,8 +138,10 @@ public final class WatchedPrefix implements AutoCloseable {
         if (response.getEvents().isEmpty()) {
             return;
         }
+        final List<ByteSequence> touched = new ArrayList<>(response.getEvents().size());
         for (final WatchEvent event : response.getEvents()) {
             final KeyValue kv = event.getKeyValue();
+            touched.add(kv.getKey());
             if (event.getEventType() == WatchEvent.EventType.DELETE) {
                 kvs.remove(kv.getKey());
             } else {
@@ -139,7 +150,7 @@ public final class WatchedPrefix implements AutoCloseable {
             // A delete's event carries the revision of the delete.
             revision = Math.max(revision, kv.getModRevision());
         }
-        publish(true);
+        publish(true, touched);
     }
 
     private void broken(final Throwable error) {
@@ -156,16 +167,16 @@ public final class WatchedPrefix implements AutoCloseable {
         if (old != null) {
             old.close();
         }
-        publish(false);
+        publish(false, null);
         thread.schedule(this::watch, REWATCH_DELAY_MS, TimeUnit.MILLISECONDS);
     }
 
-    private void publish(final boolean watching) {
+    private void publish(final boolean watching, final List<ByteSequence> touched) {
         synchronized (published) {
             snapshot = new Snapshot(revision, List.copyOf(kvs.values()), watching);
             published.notifyAll();
         }
-        changed.run();
+        changed.accept(touched);
     }
 
     @Override

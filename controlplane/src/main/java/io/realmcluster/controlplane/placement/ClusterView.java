@@ -34,9 +34,43 @@ public final class ClusterView implements AutoCloseable {
 
     /** {@code changed} runs after each change is in the view (on the watch's thread: it must not block). */
     public ClusterView(final EtcdStore store, final Keys keys, final Runnable changed) {
+        this(store, keys, changed, changed);
+    }
+
+    /**
+     * {@code placementChanged} runs after a change of anything but the battleground queues and
+     * matches is in the view, {@code battlegroundsChanged} after a change of those (both after a
+     * new list or a broken watch): the queue's churn wakes no placement pass, whose read of the
+     * whole prefix it would repeat at every join. On the watch's thread: they must not block.
+     */
+    public ClusterView(
+            final EtcdStore store,
+            final Keys keys,
+            final Runnable placementChanged,
+            final Runnable battlegroundsChanged) {
         this.store = store;
         this.keys = keys;
-        this.watched = new WatchedPrefix(store, Keys.bytes(keys.root()), changed);
+        final ByteSequence queue = Keys.bytes(keys.root() + "queue/");
+        final ByteSequence matches = keys.matches();
+        this.watched = new WatchedPrefix(store, Keys.bytes(keys.root()), touched -> {
+            boolean placement = touched == null;
+            boolean battlegrounds = touched == null;
+            if (touched != null) {
+                for (final ByteSequence key : touched) {
+                    if (key.startsWith(queue) || key.startsWith(matches)) {
+                        battlegrounds = true;
+                    } else {
+                        placement = true;
+                    }
+                }
+            }
+            if (placement) {
+                placementChanged.run();
+            }
+            if (battlegrounds) {
+                battlegroundsChanged.run();
+            }
+        });
     }
 
     public void start() {

@@ -89,6 +89,30 @@ class ClusterViewTest {
         assertThat(view.list(keys.matches())).hasSize(1);
     }
 
+    @Test
+    void theQueuesChurnWakesTheBattlegroundListenerAloneAndANodesChangeThePlacementOne() {
+        final AtomicInteger placement = new AtomicInteger();
+        final AtomicInteger battlegrounds = new AtomicInteger();
+        try (ClusterView split =
+                new ClusterView(replica, keys, placement::incrementAndGet, battlegrounds::incrementAndGet)) {
+            split.start();
+            await().atMost(TIMEOUT).until(() -> placement.get() > 0 && battlegrounds.get() > 0);
+            final int placementBefore = placement.get();
+            final int battlegroundsBefore = battlegrounds.get();
+            for (int i = 0; i < 5; i++) {
+                replica.put(keys.queueTicket("t" + i), Keys.bytes("ticket"), 0);
+                replica.put(keys.match("m" + i), Keys.bytes("match"), 0);
+            }
+            assertThat(split.list(keys.matches())).hasSize(5);
+            await().atMost(TIMEOUT).until(() -> battlegrounds.get() > battlegroundsBefore);
+            assertThat(placement.get()).as("no placement wake for the queue").isEqualTo(placementBefore);
+
+            replica.put(keys.node("n"), node("n"), 0);
+            assertThat(split.current().nodes()).containsKey("n");
+            await().atMost(TIMEOUT).until(() -> placement.get() > placementBefore);
+        }
+    }
+
     private static String text(final io.etcd.jetcd.KeyValue kv) {
         return kv.getKey() + "=" + kv.getValue() + "@" + kv.getModRevision();
     }
