@@ -62,6 +62,7 @@ import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.MatchState;
+import io.realmcluster.proto.v1.NodeLinkGrpc;
 import io.realmcluster.proto.v1.NodeStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -112,6 +113,8 @@ public final class ControlPlane implements AutoCloseable {
      * the public pool (and is refused RESOURCE_EXHAUSTED) without taking a thread from a node's link.
      */
     private static final int INTERNAL_THREADS = 8;
+    /** Threads of the nodes' links alone. */
+    private static final int NODE_LINK_THREADS = 4;
 
     private static final int INTERNAL_QUEUE = 2_048;
     private static final int PUBLIC_THREADS = 4;
@@ -252,7 +255,11 @@ public final class ControlPlane implements AutoCloseable {
             // sweep.
             final RealmMoves moves =
                     databases == null ? null : new RealmMoves(databases, "controlplane/" + config.id(), moveSteps);
-            internalCalls = new CallPool("grpc-internal", INTERNAL_THREADS, INTERNAL_QUEUE);
+            // The nodes' links (heartbeats, acknowledgements) on threads of their own: never behind queue joins,
+            // invites and operators' calls waiting on etcd (all eight threads were once, and every node's
+            // heartbeats went unanswered until the nodes reconnected and were taken for dead).
+            internalCalls = new CallPool("grpc-internal", INTERNAL_THREADS, INTERNAL_QUEUE)
+                    .lane(NodeLinkGrpc.SERVICE_NAME, "links", NODE_LINK_THREADS);
             internalServer = GrpcServers.start(
                     "nodes and operators (--internal-listen)",
                     config.internalListen(),

@@ -11,6 +11,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -26,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * the queue; so a flood on one listener neither grows threads nor starves another listener.
  * Each admitted call runs its handler and callbacks in order on the pool (one at a time per call).
  *
+ * <p>A service may have a lane of its own ({@link #lane}): its calls run on threads no other
+ * service's call waits for, so a node's heartbeats are not queued behind queue joins blocked on
+ * etcd.
+ *
  * <p>The listener's sockets (accepting, TLS, framing) have their own transport thread too, not gRPC's
  * shared ones: a flood of TLS records on a public port queues on its own thread, never ahead of a
  * node's heartbeat on the internal port.
@@ -36,6 +42,9 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
     private final String name;
     private final int queue;
     private final ThreadPoolExecutor threads;
+    /** Services with threads of their own, by full service name. */
+    private final Map<String, ThreadPoolExecutor> lanes = new ConcurrentHashMap<>();
+
     private final EventLoopGroup transport;
     private final LongAdder refused = new LongAdder();
 
@@ -49,7 +58,21 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
         this.transport = new MultiThreadIoEventLoopGroup(
                 1, new DefaultThreadFactory(name + "-io", true), NioIoHandler.newFactory());
         // Admission bounds what waits: a call admitted has at most one callback queued at a time.
-        this.threads = new ThreadPoolExecutor(
+        this.threads = pool(name, threads);
+    }
+
+    /**
+     * Calls of {@code service} (its full name, e.g. {@code NodeLinkGrpc.SERVICE_NAME}) run on {@code
+     * threads} threads of their own, named {@code name-LANE-N}, admitted by the same bound; returns
+     * this pool. Before the server starts.
+     */
+    public CallPool lane(final String service, final String laneName, final int threads) {
+        lanes.put(service, pool(name + "-" + laneName, threads));
+        return this;
+    }
+
+    private static ThreadPoolExecutor pool(final String name, final int threads) {
+        return new ThreadPoolExecutor(
                 threads,
                 threads,
                 0,
@@ -76,7 +99,9 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(
             final ServerCall<Q, R> call, final Metadata headers, final ServerCallHandler<Q, R> next) {
-        if (threads.getQueue().size() >= queue || threads.isShutdown()) {
+        final ThreadPoolExecutor pool =
+                lanes.getOrDefault(call.getMethodDescriptor().getServiceName(), threads);
+        if (pool.getQueue().size() >= queue || pool.isShutdown()) {
             refused.increment();
             call.close(
                     Status.RESOURCE_EXHAUSTED.withDescription(
@@ -85,7 +110,7 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
             return new ServerCall.Listener<>() {};
         }
         final Offloaded<Q> listener =
-                new Offloaded<>(MoreExecutors.newSequentialExecutor(threads), Context.current(), call);
+                new Offloaded<>(MoreExecutors.newSequentialExecutor(pool), Context.current(), call);
         listener.run(() -> listener.delegate = next.startCall(call, headers));
         return listener;
     }
@@ -93,6 +118,7 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
     @Override
     public void close() {
         threads.shutdownNow();
+        lanes.values().forEach(ThreadPoolExecutor::shutdownNow);
         transport.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 

@@ -10,6 +10,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
 import io.realmcluster.common.net.HostPort;
@@ -76,6 +79,57 @@ class CallPoolTest {
                 assertThat(first.get(5, TimeUnit.SECONDS)).isNotNull();
                 assertThat(second.get(5, TimeUnit.SECONDS)).isNotNull();
                 assertThat(running.get()).isEqualTo(2);
+            } finally {
+                Channels.close(channel);
+                GrpcServers.shutdown(server, 1_000);
+            }
+        }
+    }
+
+    @Test
+    void aServiceWithALaneOfItsOwnIsAnsweredWhileEveryOtherThreadIsBusy() throws Exception {
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger running = new AtomicInteger();
+        final AdminGrpc.AdminImplBase stuck = new AdminGrpc.AdminImplBase() {
+            @Override
+            public void listControlPlanes(
+                    final ListControlPlanesRequest request, final StreamObserver<ListControlPlanesResponse> response) {
+                running.incrementAndGet();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                response.onNext(ListControlPlanesResponse.getDefaultInstance());
+                response.onCompleted();
+            }
+        };
+        try (CallPool pool = new CallPool("test-calls", 1, 10).lane(HealthGrpc.SERVICE_NAME, "health", 1)) {
+            final Server server = GrpcServers.start(
+                    "test",
+                    LOOPBACK,
+                    InsecureServerCredentials.create(),
+                    new HealthStatusManager(),
+                    pool,
+                    GrpcServers.DEFAULT_MAX_INBOUND_BYTES,
+                    List.<io.grpc.BindableService>of(stuck));
+            final ManagedChannel channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, LOOPBACK)), 30);
+            try {
+                final ListenableFuture<ListControlPlanesResponse> blocked = AdminGrpc.newFutureStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .listControlPlanes(ListControlPlanesRequest.getDefaultInstance());
+                await().atMost(Duration.ofSeconds(5)).until(() -> running.get() == 1);
+
+                assertThat(HealthGrpc.newBlockingStub(channel)
+                                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                                .check(HealthCheckRequest.getDefaultInstance())
+                                .getStatus())
+                        .as("answered on its lane while the pool's only thread is taken")
+                        .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+                assertThat(blocked.isDone()).isFalse();
+
+                release.countDown();
+                assertThat(blocked.get(5, TimeUnit.SECONDS)).isNotNull();
             } finally {
                 Channels.close(channel);
                 GrpcServers.shutdown(server, 1_000);
