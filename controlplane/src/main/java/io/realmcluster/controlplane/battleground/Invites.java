@@ -203,6 +203,7 @@ public final class Invites {
                     .setDraw(draw)
                     .setAllianceScore(allianceScore)
                     .setHordeScore(hordeScore)
+                    .setResultAtUnixMs(clock.getAsLong())
                     .build();
             if (matches.update(leader, stored, after, List.of())) {
                 return;

@@ -58,6 +58,12 @@ import org.slf4j.LoggerFactory;
 public final class MatchController implements AutoCloseable {
     /** How long an invited player has to answer, as in vanilla. */
     public static final Duration INVITE_TIME = Duration.ofSeconds(80);
+
+    /**
+     * How long a decided match stays RUNNING for its players to be sent home (the node's end wait,
+     * 120 s on a realm, and their transfers) before the leader ends it whatever seats it still holds.
+     */
+    static final Duration DECIDED_KEPT = Duration.ofMinutes(4);
     /** How long seats may stay proposed, not invited, before they go back to the queue. */
     public static final Duration PROPOSAL_TIMEOUT = Duration.ofSeconds(60);
     /** How long an ended match stays in etcd for {@code realmctl describe battleground}. */
@@ -278,6 +284,13 @@ public final class MatchController implements AutoCloseable {
         }
         if (next.getState() == MatchState.MATCH_STATE_RUNNING
                 && next.getSeatsList().stream().noneMatch(s -> MatchStore.HELD.contains(s.getState()))) {
+            next.setState(MatchState.MATCH_STATE_ENDED).setEndedAtUnixMs(now);
+            changed = true;
+        } else if (next.getState() == MatchState.MATCH_STATE_RUNNING
+                && next.getResultAtUnixMs() > 0
+                && now - next.getResultAtUnixMs() >= DECIDED_KEPT.toMillis()) {
+            // Decided long enough ago that everyone in it went home: seats still held are of players who never
+            // arrived or left unreported; they hold the instance open no longer.
             next.setState(MatchState.MATCH_STATE_ENDED).setEndedAtUnixMs(now);
             changed = true;
         }

@@ -571,6 +571,18 @@ class MatchLifecycleTest {
                 .isInstanceOfSatisfying(
                         StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+        // Seats still entered (players who never arrived, or left unreported) hold the match open only so long.
+        assertThat(decided.getResultAtUnixMs()).isEqualTo(now.get());
+        now.addAndGet(MatchController.DECIDED_KEPT.toMillis() - 1);
+        controller.pass();
+        assertThat(onlyMatch().getState()).isEqualTo(MatchState.MATCH_STATE_RUNNING);
+        now.addAndGet(1);
+        controller.pass();
+        assertThat(onlyMatch().getState()).isEqualTo(MatchState.MATCH_STATE_ENDED);
+        assertThat(histogram("realm_battleground_match_length_seconds"))
+                .singleElement()
+                .asString()
+                .startsWith("WARSONG_GULCH decided count=1");
     }
 
     private void result(
