@@ -111,7 +111,7 @@ public final class MapWorld implements TickSimulation {
                 ? null
                 : new BattlegroundGame(battlegroundSettings, mapId, entities, players, outbox, ticksPerSecond);
         match = battleground == null ? Match.NONE : battleground;
-        visibility = new Visibility(outbox, mapId, settings.visibilityYards(), entities, players, clock);
+        visibility = new Visibility(outbox, mapId, settings.visibilityYards(), entities, players, clock, match);
         creatures = new Creatures(entities, players, clock, random, ticksPerSecond, attackIntervalTicks);
         combat = new Combat(
                 entities, players, persistence, outbox, clock, random, attackIntervalTicks, 30 * ticksPerSecond, match);

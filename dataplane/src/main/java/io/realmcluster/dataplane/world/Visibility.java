@@ -31,6 +31,9 @@ final class Visibility {
     private final EntityTable entities;
     private final PlayerTable players;
     private final WorldClock clock;
+    /** The map's match: which players a viewer may fight, flagged hostile in its updates. */
+    private final Match match;
+
     private final Updates updates = new Updates();
     private final EntityTable.Visitor toNearbyPlayers = this::sendToPlayer;
     /** What {@link #toNearbyPlayers} sends: the body in {@link #out}, to every player in range but {@link #except}. */
@@ -44,7 +47,8 @@ final class Visibility {
             final float visibilityYards,
             final EntityTable entities,
             final PlayerTable players,
-            final WorldClock clock) {
+            final WorldClock clock,
+            final Match match) {
         this.outbox = outbox;
         this.out = outbox.scratch();
         this.mapId = mapId;
@@ -52,6 +56,7 @@ final class Visibility {
         this.entities = entities;
         this.players = players;
         this.clock = clock;
+        this.match = match;
     }
 
     /** Tell the player in {@code slot} what changed: its own state, and (when due) the entities in sight. */
@@ -204,6 +209,8 @@ final class Visibility {
                 if (entities.killer[entity] == viewer && entities.money[entity] > 0) {
                     recordFlags |= ClientProtocol.RECORD_FLAG_LOOTABLE;
                 }
+            } else if (entities.kind[entity] == EntityTable.PLAYER && match.hostile(viewer, entity)) {
+                recordFlags |= ClientProtocol.RECORD_FLAG_HOSTILE;
             }
             ServerMessages.Record.write(
                     out,

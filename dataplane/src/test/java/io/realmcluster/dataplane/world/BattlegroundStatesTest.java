@@ -179,6 +179,41 @@ class BattlegroundStatesTest {
         }
     }
 
+    @Test
+    void anEnemyIsFlaggedHostileInTheUpdatesOnceTheGatesOpenAndAnAllyNever() {
+        final long ally = 11;
+        join(ALLIANCE_PLAYER, ALLIANCE_SESSION, HUMAN, hordeFlag[0] + 30f, hordeFlag[1]);
+        join(ally, 5, HUMAN, hordeFlag[0] + 32f, hordeFlag[1]);
+        join(HORDE_PLAYER, HORDE_SESSION, ORC, hordeFlag[0] + 34f, hordeFlag[1]);
+        final List<String> closed = updatesTo(ALLIANCE_SESSION, runTicks(HZ / 2));
+        assertThat(closed).anyMatch(line -> line.contains("player " + HORDE_PLAYER + " at"));
+        assertThat(closed).as("behind closed gates nobody is an enemy").noneMatch(line -> line.contains("hostile"));
+
+        final List<String> open = new ArrayList<>();
+        for (int i = 0; i < (int) (PREPARATION_MILLIS * HZ / 1_000) + HZ; i++) {
+            // Moving, so that each tick's updates carry them again.
+            move(HORDE_PLAYER, hordeFlag[0] + 34f + (i % 2), hordeFlag[1]);
+            move(ally, hordeFlag[0] + 32f + (i % 2), hordeFlag[1]);
+            open.addAll(updatesTo(ALLIANCE_SESSION, runTicks(1)));
+        }
+        assertThat(world.battleground().phase()).isEqualTo(io.realmcluster.dataplane.world.battleground.Phase.RUNNING);
+        assertThat(open).anyMatch(line -> line.matches(".*player " + HORDE_PLAYER + " at [-0-9.,]+ hostile.*"));
+        assertThat(open).noneMatch(line -> line.matches(".*player " + ally + " at [-0-9.,]+ hostile.*"));
+    }
+
+    private static List<String> updatesTo(final int session, final List<Frame> frames) {
+        return frames.stream()
+                .filter(f -> f.session() == session && f.kind() == ClientProtocol.ENTITY_UPDATES)
+                .map(Frame::decoded)
+                .toList();
+    }
+
+    private int moveSequence;
+
+    private void move(final long player, final float x, final float y) {
+        world.onInput(Inputs.MOVE, input, 0, Inputs.encodeMove(input, 0, player, ++moveSequence, x, y, 0f, 0f, 0));
+    }
+
     private List<Frame> runTicks(final int count) {
         final List<Frame> frames = new ArrayList<>();
         for (int i = 0; i < count; i++) {

@@ -88,6 +88,9 @@ public final class FrameText implements ServerMessages.Handler {
             if ((recordFlags & ClientProtocol.RECORD_FLAG_LOOTABLE) != 0) {
                 line.append(" lootable");
             }
+            if ((recordFlags & ClientProtocol.RECORD_FLAG_HOSTILE) != 0) {
+                line.append(" hostile");
+            }
         }
         out.add(line.toString());
     }

@@ -225,6 +225,8 @@ public final class ClientProtocol {
     public static final int RECORD_FLAG_DEAD = 1;
     /** A corpse with money that this client killed. */
     public static final int RECORD_FLAG_LOOTABLE = 2;
+    /** A living player this client may fight now: an enemy in a battleground's running match. */
+    public static final int RECORD_FLAG_HOSTILE = 4;
 
     // ENTITY_GONE: count u16, ids i64.
     public static final int GONE_COUNT = 1;

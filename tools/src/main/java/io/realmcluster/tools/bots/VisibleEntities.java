@@ -35,6 +35,11 @@ final class VisibleEntities {
         boolean aliveCreature() {
             return kind == ClientProtocol.KIND_CREATURE && !dead();
         }
+
+        /** A living enemy player the bot may fight now (a battleground's running match). */
+        boolean hostilePlayer() {
+            return kind == ClientProtocol.KIND_PLAYER && (flags & ClientProtocol.RECORD_FLAG_HOSTILE) != 0 && !dead();
+        }
     }
 
     private final Long2ObjectHashMap<Entity> byId = new Long2ObjectHashMap<>();
@@ -117,15 +122,16 @@ final class VisibleEntities {
     }
 
     /**
-     * The alive creature within {@code range} of {@code x, y} with the lowest max health (the
-     * easiest kill), the nearer one on a tie; null when there is none.
+     * The alive creature or enemy player (flagged hostile: a battleground's running match) within
+     * {@code range} of {@code x, y} with the lowest max health (the easiest kill), the nearer one on a
+     * tie; null when there is none.
      */
     Entity pickTarget(final float x, final float y, final float range) {
         final float limit = range * range;
         Entity best = null;
         float bestDistance = Float.MAX_VALUE;
         for (final Entity entity : byId.values()) {
-            if (!entity.aliveCreature()) {
+            if (!entity.aliveCreature() && !entity.hostilePlayer()) {
                 continue;
             }
             final float d = distanceSquared(entity, x, y);

@@ -80,6 +80,18 @@ class BotLogicTest {
     }
 
     @Test
+    void inABattlegroundAnEnemyPlayerIsATargetAndAnAllyOrADeadEnemyIsNot() {
+        final VisibleEntities entities = new VisibleEntities();
+        entities.put(1, PLAYER, 0, 5, 0, 0, 10, 10); // an ally: no hostile flag
+        entities.put(2, PLAYER, ClientProtocol.RECORD_FLAG_HOSTILE | ClientProtocol.RECORD_FLAG_DEAD, 6, 0, 0, 0, 10);
+        assertThat(entities.pickTarget(0, 0, 30)).isNull();
+        entities.put(3, PLAYER, ClientProtocol.RECORD_FLAG_HOSTILE, 20, 0, 0, 4_000, 4_000);
+        assertThat(entities.pickTarget(0, 0, 30).id).isEqualTo(3);
+        entities.put(4, PLAYER, ClientProtocol.RECORD_FLAG_HOSTILE, 40, 0, 0, 4_000, 4_000); // out of range
+        assertThat(entities.pickTarget(0, 0, 30).id).isEqualTo(3);
+    }
+
+    @Test
     void recordsFromTheWireUpdateTheTable() {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[2 * ClientProtocol.RECORD_LENGTH]);
         ServerMessages.Record.write(buffer, 0, 42, CREATURE, 0, 3, 4, 5, 0, 50, 60);
