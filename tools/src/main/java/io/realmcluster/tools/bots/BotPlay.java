@@ -373,9 +373,13 @@ final class BotPlay {
         return goalSet && (goalX - x) * (goalX - x) + (goalY - y) * (goalY - y) <= goalRadius * goalRadius;
     }
 
-    /** Straight to the goal; once there, fight or wander around it as around a home. */
+    /**
+     * Straight to the goal; once there, fight or wander around it as around a home. On the way, an
+     * enemy player in reach (a battleground's, the only maps with goals) is fought first, as a player
+     * would: that is how flags drop and reinforcements fall.
+     */
     private void towardGoal(final long now, final float step) {
-        if (atGoal()) {
+        if (atGoal() || targetId != 0 || entities.hostileWithin(x, y, ATTACK_RANGE)) {
             fightOrWander(now, step);
             return;
         }

@@ -148,6 +148,17 @@ final class VisibleEntities {
         return best;
     }
 
+    /** Whether an enemy player (flagged hostile) stands within {@code range} of {@code x, y}. */
+    boolean hostileWithin(final float x, final float y, final float range) {
+        final float limit = range * range;
+        for (final Entity entity : byId.values()) {
+            if (entity.hostilePlayer() && distanceSquared(entity, x, y) <= limit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static float distanceSquared(final Entity entity, final float x, final float y) {
         final float dx = entity.x - x;
         final float dy = entity.y - y;

@@ -89,6 +89,10 @@ class BotLogicTest {
         assertThat(entities.pickTarget(0, 0, 30).id).isEqualTo(3);
         entities.put(4, PLAYER, ClientProtocol.RECORD_FLAG_HOSTILE, 40, 0, 0, 4_000, 4_000); // out of range
         assertThat(entities.pickTarget(0, 0, 30).id).isEqualTo(3);
+        assertThat(entities.hostileWithin(0, 0, 30)).isTrue();
+        assertThat(entities.hostileWithin(0, 0, 10))
+                .as("only the ally and the dead enemy that near")
+                .isFalse();
     }
 
     @Test
