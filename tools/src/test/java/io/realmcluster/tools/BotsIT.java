@@ -61,6 +61,8 @@ class BotsIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Duration FLOOD_WINDOW = Duration.ofSeconds(6);
     private static final int FLOOD_ROUNDS = 6;
+    /** A fifth of a tick at 20 ticks a second: what a flood may cost a tick in waits for a core, at most. */
+    private static final double FLOODED_TICK_P99_SECONDS = 0.010;
 
     @TempDir
     Path directory;
@@ -242,28 +244,39 @@ class BotsIT {
             final Scrape after = Scrape.of(metrics);
             final TickWindow quietTicks = TickWindow.across(quiet);
             final TickWindow floodedTicks = TickWindow.across(flooded);
-            // How much p99 moves between quiet stretches alone: the noise the flood is measured against.
-            final double worstQuiet = quiet.stream()
-                    .mapToDouble(q -> TickWindow.across(List.of(q)).p99Seconds())
-                    .max()
-                    .orElse(0);
+            final TickWindow quietCpu = TickWindow.across(TickWindow.CPU, quiet);
+            final TickWindow floodedCpu = TickWindow.across(TickWindow.CPU, flooded);
             System.out.printf(
-                    "flood: %d connections of malformed frames; ticks quiet: %s (stretches' p99 %s ms); flooded: %s (%s ms)%n",
-                    floodConnections.get(), quietTicks, p99s(quiet), floodedTicks, p99s(flooded));
+                    "flood: %d connections of malformed frames; ticks quiet: %s (stretches' p99 %s ms, CPU %s);"
+                            + " flooded: %s (%s ms, CPU %s)%n",
+                    floodConnections.get(),
+                    quietTicks,
+                    p99s(TickWindow.DURATIONS, quiet),
+                    quietCpu,
+                    floodedTicks,
+                    p99s(TickWindow.DURATIONS, flooded),
+                    floodedCpu);
             // A TLS handshake each, the flooder's JDK side slow until warm: 11,000 to 13,000 in 36 s here.
             assertThat(floodConnections.get()).as("flood connections").isGreaterThan(4_000);
             assertThat(after.sum("realm_node_rejected_frames_total")).isGreaterThanOrEqualTo(floodConnections.get());
             assertThat(after.sum("realm_node_client_disconnects_total{reason=\"malformed_frame\"}"))
                     .isGreaterThanOrEqualTo(floodConnections.get());
-            // Ticks are measured in histogram buckets: p99 may move by 10%, by the one bucket it sits in, or as far as
-            // it
-            // moved in one quiet stretch of this run (below a millisecond, two buckets are CPU noise on 2 cores).
+            // Work that reached the maps would show in the tick thread's own CPU time: it may move by the one
+            // histogram bucket it sits in, or as far as it moved between quiet stretches alone.
+            final double worstQuietCpu = worst(TickWindow.CPU, quiet);
+            assertThat(floodedCpu.p99Seconds())
+                    .as(
+                            "tick CPU p99 during the flood (quiet: %s, stretches %s ms; flooded: %s)",
+                            quietCpu, p99s(TickWindow.CPU, quiet), floodedCpu)
+                    .isLessThanOrEqualTo(Math.max(quietCpu.nextBucketSeconds(), worstQuietCpu));
+            // Wall time also counts the waits for a core: the flooder's and the node's TLS handshakes take one
+            // of this machine's two, so a tick may wait a few milliseconds (1 to 3 here); the players feel
+            // a tick only when it runs late, so that is the bound: well inside the tick, none overrun.
             assertThat(floodedTicks.p99Seconds())
                     .as(
                             "tick p99 during the flood (quiet: %s, stretches %s ms; flooded: %s)",
-                            quietTicks, p99s(quiet), floodedTicks)
-                    .isLessThanOrEqualTo(Math.max(
-                            Math.max(quietTicks.p99Seconds() * 1.10, quietTicks.nextBucketSeconds()), worstQuiet));
+                            quietTicks, p99s(TickWindow.DURATIONS, quiet), floodedTicks)
+                    .isLessThanOrEqualTo(FLOODED_TICK_P99_SECONDS);
             assertThat(floodedTicks.overruns()).isZero();
         } finally {
             fleet.stop();
@@ -271,10 +284,19 @@ class BotsIT {
         }
     }
 
-    private static String p99s(final List<TickWindow.Span> spans) {
+    private static String p99s(final String histogram, final List<TickWindow.Span> spans) {
         return spans.stream()
-                .map(span -> String.valueOf(TickWindow.across(List.of(span)).p99Seconds() * 1000))
+                .map(span -> String.valueOf(
+                        TickWindow.across(histogram, List.of(span)).p99Seconds() * 1000))
                 .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /** The highest p99 of any one stretch: how far it moves with no flood at all. */
+    private static double worst(final String histogram, final List<TickWindow.Span> spans) {
+        return spans.stream()
+                .mapToDouble(span -> TickWindow.across(histogram, List.of(span)).p99Seconds())
+                .max()
+                .orElse(0);
     }
 
     /**

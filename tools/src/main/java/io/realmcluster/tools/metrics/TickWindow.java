@@ -44,7 +44,8 @@ public record TickWindow(double p99Seconds, double nextBucketSeconds, double max
         return across(DURATIONS, spans);
     }
 
-    private static TickWindow across(final String histogram, final List<Span> spans) {
+    /** {@code histogram} ({@link #DURATIONS} or {@link #CPU}) over several stretches of time together. */
+    public static TickWindow across(final String histogram, final List<Span> spans) {
         final TreeMap<Double, Double> cumulative = new TreeMap<>();
         double overruns = 0;
         for (final Span span : spans) {
