@@ -56,6 +56,7 @@ import io.realmcluster.controlplane.placement.LeaderForwarder;
 import io.realmcluster.controlplane.placement.PlacementController;
 import io.realmcluster.controlplane.placement.PlacementService;
 import io.realmcluster.controlplane.registry.NodeRegistry;
+import io.realmcluster.proto.v1.BattlegroundsGrpc;
 import io.realmcluster.proto.v1.ControlPlaneReplica;
 import io.realmcluster.proto.v1.CreateInstanceRequest;
 import io.realmcluster.proto.v1.Endpoint;
@@ -115,6 +116,11 @@ public final class ControlPlane implements AutoCloseable {
     private static final int INTERNAL_THREADS = 8;
     /** Threads of the nodes' links alone. */
     private static final int NODE_LINK_THREADS = 4;
+    /**
+     * Threads of a player's way into a battleground alone (its node's AnswerInvite, the battleground
+     * node's AdmitEntry): never queued behind queue joins and status requests waiting on etcd.
+     */
+    private static final int ENTRY_THREADS = 4;
 
     private static final int INTERNAL_QUEUE = 2_048;
     private static final int PUBLIC_THREADS = 4;
@@ -258,8 +264,17 @@ public final class ControlPlane implements AutoCloseable {
             // The nodes' links (heartbeats, acknowledgements) on threads of their own: never behind queue joins,
             // invites and operators' calls waiting on etcd (all eight threads were once, and every node's
             // heartbeats went unanswered until the nodes reconnected and were taken for dead).
+            // A player's entry into a battleground on threads of its own too: behind a burst of queue joins (two
+            // hundred bots joining three queues each) an AdmitEntry waited past its 2 s deadline, and the transfer
+            // into the battleground was called off after 10 s of such waits.
             internalCalls = new CallPool("grpc-internal", INTERNAL_THREADS, INTERNAL_QUEUE)
-                    .lane(NodeLinkGrpc.SERVICE_NAME, "links", NODE_LINK_THREADS);
+                    .lane(NodeLinkGrpc.SERVICE_NAME, "links", NODE_LINK_THREADS)
+                    .methodLane(
+                            List.of(
+                                    BattlegroundsGrpc.getAnswerInviteMethod().getFullMethodName(),
+                                    BattlegroundsGrpc.getAdmitEntryMethod().getFullMethodName()),
+                            "entries",
+                            ENTRY_THREADS);
             internalServer = GrpcServers.start(
                     "nodes and operators (--internal-listen)",
                     config.internalListen(),

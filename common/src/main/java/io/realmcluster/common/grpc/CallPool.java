@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -28,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * the queue; so a flood on one listener neither grows threads nor starves another listener.
  * Each admitted call runs its handler and callbacks in order on the pool (one at a time per call).
  *
- * <p>A service may have a lane of its own ({@link #lane}): its calls run on threads no other
- * service's call waits for, so a node's heartbeats are not queued behind queue joins blocked on
- * etcd.
+ * <p>A service, or one method of a service, may have a lane of its own ({@link #lane}): its calls run
+ * on threads no other call waits for, so a node's heartbeats are not queued behind queue joins
+ * blocked on etcd, nor a player's entry into a battleground behind them.
  *
  * <p>The listener's sockets (accepting, TLS, framing) have their own transport thread too, not gRPC's
  * shared ones: a flood of TLS records on a public port queues on its own thread, never ahead of a
@@ -42,7 +43,7 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
     private final String name;
     private final int queue;
     private final ThreadPoolExecutor threads;
-    /** Services with threads of their own, by full service name. */
+    /** Services and methods with threads of their own, by full service or method name. */
     private final Map<String, ThreadPoolExecutor> lanes = new ConcurrentHashMap<>();
 
     private final EventLoopGroup transport;
@@ -68,6 +69,20 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
      */
     public CallPool lane(final String service, final String laneName, final int threads) {
         lanes.put(service, pool(name + "-" + laneName, threads));
+        return this;
+    }
+
+    /**
+     * Calls of these {@code methods} (full names, e.g. {@code BattlegroundsGrpc.getAdmitEntryMethod()
+     * .getFullMethodName()}) run on {@code threads} threads they share with no other call, named {@code
+     * name-LANE-N}, admitted by the same bound; a method's lane comes before its service's. Returns this
+     * pool. Before the server starts.
+     */
+    public CallPool methodLane(final List<String> methods, final String laneName, final int threads) {
+        final ThreadPoolExecutor lane = pool(name + "-" + laneName, threads);
+        for (final String method : methods) {
+            lanes.put(method, lane);
+        }
         return this;
     }
 
@@ -99,8 +114,10 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(
             final ServerCall<Q, R> call, final Metadata headers, final ServerCallHandler<Q, R> next) {
-        final ThreadPoolExecutor pool =
-                lanes.getOrDefault(call.getMethodDescriptor().getServiceName(), threads);
+        final ThreadPoolExecutor method = lanes.get(call.getMethodDescriptor().getFullMethodName());
+        final ThreadPoolExecutor pool = method != null
+                ? method
+                : lanes.getOrDefault(call.getMethodDescriptor().getServiceName(), threads);
         if (pool.getQueue().size() >= queue || pool.isShutdown()) {
             refused.increment();
             call.close(
@@ -118,7 +135,7 @@ public final class CallPool implements ServerInterceptor, AutoCloseable {
     @Override
     public void close() {
         threads.shutdownNow();
-        lanes.values().forEach(ThreadPoolExecutor::shutdownNow);
+        lanes.values().stream().distinct().forEach(ThreadPoolExecutor::shutdownNow);
         transport.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 

@@ -19,6 +19,8 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.proto.v1.AdminGrpc;
 import io.realmcluster.proto.v1.ListControlPlanesRequest;
 import io.realmcluster.proto.v1.ListControlPlanesResponse;
+import io.realmcluster.proto.v1.ListNodesRequest;
+import io.realmcluster.proto.v1.ListNodesResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -130,6 +132,69 @@ class CallPoolTest {
 
                 release.countDown();
                 assertThat(blocked.get(5, TimeUnit.SECONDS)).isNotNull();
+            } finally {
+                Channels.close(channel);
+                GrpcServers.shutdown(server, 1_000);
+            }
+        }
+    }
+
+    @Test
+    void aMethodWithALaneOfItsOwnIsAnsweredWhileItsServicesOtherCallsTakeEveryThread() throws Exception {
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger running = new AtomicInteger();
+        final AdminGrpc.AdminImplBase admin = new AdminGrpc.AdminImplBase() {
+            @Override
+            public void listNodes(final ListNodesRequest request, final StreamObserver<ListNodesResponse> response) {
+                running.incrementAndGet();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                response.onNext(ListNodesResponse.getDefaultInstance());
+                response.onCompleted();
+            }
+
+            @Override
+            public void listControlPlanes(
+                    final ListControlPlanesRequest request, final StreamObserver<ListControlPlanesResponse> response) {
+                response.onNext(ListControlPlanesResponse.getDefaultInstance());
+                response.onCompleted();
+            }
+        };
+        try (CallPool pool = new CallPool("test-calls", 1, 10)
+                .methodLane(List.of(AdminGrpc.getListControlPlanesMethod().getFullMethodName()), "planes", 1)) {
+            final Server server = GrpcServers.start(
+                    "test",
+                    LOOPBACK,
+                    InsecureServerCredentials.create(),
+                    new HealthStatusManager(),
+                    pool,
+                    GrpcServers.DEFAULT_MAX_INBOUND_BYTES,
+                    List.<io.grpc.BindableService>of(admin));
+            final ManagedChannel channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, LOOPBACK)), 30);
+            try {
+                final AdminGrpc.AdminFutureStub stub =
+                        AdminGrpc.newFutureStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+                final ListenableFuture<ListNodesResponse> blocked =
+                        stub.listNodes(ListNodesRequest.getDefaultInstance());
+                await().atMost(Duration.ofSeconds(5)).until(() -> running.get() == 1);
+                final ListenableFuture<ListNodesResponse> queued =
+                        stub.listNodes(ListNodesRequest.getDefaultInstance());
+                await().atMost(Duration.ofSeconds(5)).until(() -> pool.waiting() == 1);
+
+                assertThat(AdminGrpc.newBlockingStub(channel)
+                                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                                .listControlPlanes(ListControlPlanesRequest.getDefaultInstance()))
+                        .as("answered on its method's lane while its service's other calls hold and wait for the pool")
+                        .isNotNull();
+                assertThat(blocked.isDone()).isFalse();
+                assertThat(queued.isDone()).isFalse();
+
+                release.countDown();
+                assertThat(blocked.get(5, TimeUnit.SECONDS)).isNotNull();
+                assertThat(queued.get(5, TimeUnit.SECONDS)).isNotNull();
             } finally {
                 Channels.close(channel);
                 GrpcServers.shutdown(server, 1_000);
