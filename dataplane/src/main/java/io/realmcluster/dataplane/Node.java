@@ -233,6 +233,7 @@ public final class Node implements AutoCloseable {
                     .start();
             NodeMetrics.register(
                     metrics, instances, ticks, realtime, saver.stats(), departures.stats(), transfers::transfersIn);
+            metrics.register(transfers.admissions());
             transferThreads = TransferService.threads();
             // Only nodes offer transfers; without TLS there is no one to tell apart.
             server = GrpcServers.start(

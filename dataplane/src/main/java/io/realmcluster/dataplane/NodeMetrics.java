@@ -84,6 +84,7 @@ final class NodeMetrics {
                 .callback(cb -> cb.call(departures.nanos() / 1e9))
                 .register(registry);
         registry.register(departures.redirected());
+        registry.register(departures.retries());
         CounterWithCallback.builder()
                 .name("realm_node_transfers_in")
                 .help("Characters this node claimed in transfers from other nodes")

@@ -5,6 +5,7 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.realmcluster.dataplane.pipeline.Saves;
 import io.realmcluster.dataplane.store.CharacterKey;
@@ -89,6 +90,13 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
         final AtomicLong lost = new AtomicLong();
         final AtomicLong nanos = new AtomicLong();
         final AtomicLongArray entries = new AtomicLongArray(State.values().length);
+        final Counter retries = Counter.builder()
+                .name("realm_node_transfer_offer_retries")
+                .help("Offers of characters leaving this node tried again, by the gRPC code of the try that failed "
+                        + "(DEADLINE_EXCEEDED: the target, or the leader it asks to admit a player into a battleground, "
+                        + "did not answer in time; NOT_FOUND: the target's instance was not loaded yet)")
+                .labelNames("code")
+                .build();
         final Histogram redirected = Histogram.builder()
                 .name("realm_node_transfer_redirect_seconds")
                 .help(
@@ -121,6 +129,11 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
         /** Time from the freeze being durable to the map being told, summed over completed transfers. */
         public long nanos() {
             return nanos.get();
+        }
+
+        /** The counter of {@code realm_node_transfer_offer_retries}, for the node's registry. */
+        public Counter retries() {
+            return retries;
         }
 
         /** The histogram of {@code realm_node_transfer_redirect_seconds}, for the node's registry. */
@@ -290,6 +303,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
                 if (!retryable(e.getStatus().getCode())) {
                     break;
                 }
+                stats.retries.labelValues(e.getStatus().getCode().name()).inc();
             }
             backOff(
                     departing,

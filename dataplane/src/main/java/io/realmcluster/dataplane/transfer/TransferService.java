@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.realmcluster.common.auth.SessionToken;
 import io.realmcluster.common.auth.TokenSigner;
 import io.realmcluster.common.grpc.Callers;
@@ -62,6 +63,14 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     private final LongSupplier clockMillis;
     private final AtomicLong transfersIn = new AtomicLong();
     private volatile EntryAdmission admission = EntryAdmission.NONE;
+    private final Histogram admissions = Histogram.builder()
+            .name("realm_node_battleground_admission_seconds")
+            .help("Players offered into a battleground here: the leader's AdmitEntry, by outcome (admitted; refused: "
+                    + "not invited; failed: the leader did not answer in time or was away, the source offers again)")
+            .labelNames("outcome")
+            .classicOnly()
+            .classicUpperBounds(Arrivals.BUCKET_SECONDS)
+            .build();
 
     public TransferService(
             final String nodeId,
@@ -95,6 +104,11 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
     /** Who admits players offered into this node's battlegrounds (the leader). Set once, at start. */
     public void admission(final EntryAdmission admission) {
         this.admission = admission;
+    }
+
+    /** The histogram of {@code realm_node_battleground_admission_seconds}, for the node's registry. */
+    public Histogram admissions() {
+        return admissions;
     }
 
     /** Characters this node claimed from other nodes (a replayed offer counts again). */
@@ -175,8 +189,29 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
                     LogSafe.safe(offer.getTargetInstanceId()));
             throw Status.FAILED_PRECONDITION.withDescription(NOT_INVITED).asRuntimeException();
         }
-        final int faction = admission.admit(
-                offer.getRealm(), offer.getCharacterId(), offer.getMatchId(), offer.getTargetInstanceId());
+        final long started = System.nanoTime();
+        final int faction;
+        try {
+            faction = admission.admit(
+                    offer.getRealm(), offer.getCharacterId(), offer.getMatchId(), offer.getTargetInstanceId());
+        } catch (final StatusRuntimeException e) {
+            final double seconds = (System.nanoTime() - started) / 1e9;
+            final boolean refused = e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION;
+            admissions.labelValues(refused ? "refused" : "failed").observe(seconds);
+            LOG.info(
+                    "the leader's admission of character {} of realm {} into match {} {} after {} ms: {}",
+                    offer.getCharacterId(),
+                    LogSafe.safe(offer.getRealm()),
+                    LogSafe.safe(offer.getMatchId()),
+                    refused ? "was refused" : "failed",
+                    Math.round(seconds * 1000),
+                    e.getStatus().getCode()
+                            + (e.getStatus().getDescription() == null
+                                    ? ""
+                                    : " " + LogSafe.safe(e.getStatus().getDescription())));
+            throw e;
+        }
+        admissions.labelValues("admitted").observe((System.nanoTime() - started) / 1e9);
         return faction == Inputs.TEAM_ALLIANCE ? Inputs.TEAM_ALLIANCE : Inputs.TEAM_HORDE;
     }
 
