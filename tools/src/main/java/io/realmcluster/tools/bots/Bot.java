@@ -53,6 +53,8 @@ final class Bot {
     final BotPlay play;
     /** Its battleground life: queues, invites, the objective. */
     final BotBattleground battleground;
+    /** The steps of the bot's way into a battleground, timed. */
+    final BotEntryPhases entry = new BotEntryPhases();
 
     private final BotFleet fleet;
     private final BotConnections connections;
@@ -156,6 +158,9 @@ final class Bot {
         public void answer(final String matchId, final boolean accept) {
             if (sendable()) {
                 connections.send(ClientMessages.inviteAnswer(loop.out, LENGTH_PREFIX, matchId, accept), true);
+                if (accept) {
+                    entry.accepted(System.nanoTime());
+                }
             }
         }
 
@@ -242,6 +247,7 @@ final class Bot {
         if (!connections.isOwn(ch)) {
             return;
         }
+        entry.connected(System.nanoTime());
         transition(State.HANDSHAKE, "connected");
         connections.hello();
     }
@@ -513,6 +519,7 @@ final class Bot {
         final long acceptToWorld = battleground.takeAcceptToWorld();
         if (acceptToWorld >= 0) {
             loop.acceptToBattleground.recordValue(acceptToWorld / 1000);
+            entry.entered(now, loop.entryPhases);
         }
         if (fleet.movesOverUdp()) {
             connections.openDatagrams();
@@ -543,6 +550,7 @@ final class Bot {
         leaveForNewNode();
         connections.aim(target, newToken, instance);
         final long now = System.nanoTime();
+        entry.redirected(now);
         transition(State.REDIRECTING, "redirected to " + instance);
         redirectAwaitsStandby = awaitStandby;
         phaseStartedNanos = now;

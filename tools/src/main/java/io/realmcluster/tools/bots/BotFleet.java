@@ -387,12 +387,14 @@ public final class BotFleet {
         final Histogram gaps = new Histogram(3);
         final Histogram toWorld = new Histogram(3);
         final Histogram toBattleground = new Histogram(3);
+        final BotEntryPhases.Histograms entrySteps = new BotEntryPhases.Histograms();
         final LongHashSet players = new LongHashSet();
         for (final BotLoop loop : loops) {
             latency.add(loop.latency);
             gaps.add(loop.redirectGaps);
             toWorld.add(loop.loginToWorld);
             toBattleground.add(loop.acceptToBattleground);
+            entrySteps.add(loop.entryPhases);
             players.addAll(loop.playersSeen);
         }
         int enteredWorld = 0;
@@ -473,7 +475,25 @@ public final class BotFleet {
                 battlegrounds.withAcceptToWorld(
                         toBattleground.getTotalCount() == 0 ? 0 : toBattleground.getValueAtPercentile(50),
                         toBattleground.getTotalCount() == 0 ? 0 : toBattleground.getValueAtPercentile(99),
-                        toBattleground.getMaxValue()));
+                        toBattleground.getMaxValue()),
+                entryPhases(entrySteps));
+    }
+
+    private static BotReport.EntryPhases entryPhases(final BotEntryPhases.Histograms steps) {
+        final long count = steps.answer.getTotalCount();
+        if (count == 0) {
+            return BotReport.EntryPhases.NONE;
+        }
+        return new BotReport.EntryPhases(
+                count,
+                steps.answer.getValueAtPercentile(50),
+                steps.answer.getValueAtPercentile(99),
+                steps.transfer.getValueAtPercentile(50),
+                steps.transfer.getValueAtPercentile(99),
+                steps.connect.getValueAtPercentile(50),
+                steps.connect.getValueAtPercentile(99),
+                steps.enter.getValueAtPercentile(50),
+                steps.enter.getValueAtPercentile(99));
     }
 
     /**

@@ -43,6 +43,8 @@ final class BotLoop {
     final Histogram redirectGaps = new Histogram(3);
     /** Per entry into a battleground, microseconds from the bot's INVITE_ACCEPT to its WORLD_ENTERED there. */
     final Histogram acceptToBattleground = new Histogram(3);
+    /** The same entries step by step (see {@link BotEntryPhases}). */
+    final BotEntryPhases.Histograms entryPhases = new BotEntryPhases.Histograms();
     /** Players any bot of this loop saw, its own bots included. */
     final LongHashSet playersSeen = new LongHashSet();
     /** Frames are encoded here (body at offset 2) before they are copied into a Netty buffer. */

@@ -154,6 +154,7 @@ final class BotMessages implements ServerMessages.Handler {
 
     @Override
     public void inviteAccepted(final int battleground, final int team, final String matchId) {
+        bot.entry.answered(System.nanoTime());
         bot.battleground.inviteAccepted(battleground, team, matchId);
     }
 

@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
  * @param stateEntries          how often the bots entered each state of their life (connecting, handshake,
  *                              entering, in_world, redirecting, logging_out, done), all bots summed
  * @param battlegrounds         what the battleground bots did: queues, invites and their answers, entries, matches
+ * @param entryPhases           their entries into battlegrounds step by step
  */
 public record BotReport(
         int count,
@@ -65,7 +66,49 @@ public record BotReport(
         double loginSeconds,
         double worldSeconds,
         Map<String, Long> stateEntries,
-        Battlegrounds battlegrounds) {
+        Battlegrounds battlegrounds,
+        EntryPhases entryPhases) {
+    /**
+     * The entries into battlegrounds step by step, microseconds, per entry whose every step the bot saw
+     * ({@code count} of them): its INVITE_ACCEPT to INVITE_ACCEPTED ({@code answer}: the home node and the
+     * control plane), to the REDIRECT ({@code transfer}: the freeze, the departure save, the battleground node's
+     * admission and claim), to the connection to the battleground's node ({@code connect}), to WORLD_ENTERED
+     * there ({@code enter}).
+     */
+    public record EntryPhases(
+            long count,
+            long answerP50Micros,
+            long answerP99Micros,
+            long transferP50Micros,
+            long transferP99Micros,
+            long connectP50Micros,
+            long connectP99Micros,
+            long enterP50Micros,
+            long enterP99Micros) {
+        /** No entry seen. */
+        public static final EntryPhases NONE = new EntryPhases(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+        /** The summary line, or null when no entry was seen. */
+        String line() {
+            if (count == 0) {
+                return null;
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "bots: battleground entries step by step (p50 / p99 of %,d): accept to INVITE_ACCEPTED %s / %s, "
+                            + "to REDIRECT %s / %s, to connected %s / %s, to the battleground's world %s / %s",
+                    count,
+                    millis(answerP50Micros),
+                    millis(answerP99Micros),
+                    millis(transferP50Micros),
+                    millis(transferP99Micros),
+                    millis(connectP50Micros),
+                    millis(connectP99Micros),
+                    millis(enterP50Micros),
+                    millis(enterP99Micros));
+        }
+    }
+
     /**
      * The battleground bots' counts, all bots summed; the time from an accept to the battleground's
      * world in microseconds, per entry.
@@ -263,6 +306,10 @@ public record BotReport(
         if (battlegroundLine != null) {
             lines.add(battlegroundLine);
         }
+        final String entryLine = entryPhases.line();
+        if (entryLine != null) {
+            lines.add(entryLine);
+        }
         final List<String> errors = new ArrayList<>();
         if (protocolErrors > 0) {
             errors.add(protocolErrors + " protocol errors (" + counts(protocolErrorsByKind) + ")");
@@ -331,6 +378,10 @@ public record BotReport(
         field(json, "battleground_left_early", battlegrounds.leftEarly());
         field(json, "battleground_accept_to_world_p50_micros", battlegrounds.acceptToWorldP50Micros());
         field(json, "battleground_accept_to_world_p99_micros", battlegrounds.acceptToWorldP99Micros());
+        field(json, "battleground_entry_answer_p99_micros", entryPhases.answerP99Micros());
+        field(json, "battleground_entry_transfer_p99_micros", entryPhases.transferP99Micros());
+        field(json, "battleground_entry_connect_p99_micros", entryPhases.connectP99Micros());
+        field(json, "battleground_entry_enter_p99_micros", entryPhases.enterP99Micros());
         json.setLength(json.length() - 1);
         return json.append('}').toString();
     }

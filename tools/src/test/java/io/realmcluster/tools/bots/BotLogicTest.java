@@ -212,6 +212,7 @@ class BotLogicTest {
                 1.5,
                 30,
                 Map.of(),
-                BotReport.Battlegrounds.none(0));
+                BotReport.Battlegrounds.none(0),
+                BotReport.EntryPhases.NONE);
     }
 }
