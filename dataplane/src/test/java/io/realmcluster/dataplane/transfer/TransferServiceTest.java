@@ -72,6 +72,8 @@ class TransferServiceTest {
     /** Characters the leader admits into match m1 (as a Horde seat). */
     private final java.util.Set<Long> seated = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private TransferService service;
+
     @BeforeEach
     void start() throws Exception {
         database = Database.open(
@@ -101,7 +103,7 @@ class TransferServiceTest {
                         .setEpoch(1)
                         .setState(InstanceState.INSTANCE_STATE_PENDING))
                 .build());
-        final TransferService service = new TransferService(
+        service = new TransferService(
                 TARGET,
                 // A node holding realm main's database only.
                 new RealmStores(Map.of("main", store), null),
@@ -168,6 +170,9 @@ class TransferServiceTest {
         }
         assertThat(text("SELECT state FROM character WHERE character_id = " + character))
                 .isEqualTo("IN_TRANSFER");
+        assertThat(service.admissions().labelValues("refused").getCount())
+                .as("the leader asked only for the offer naming the instance's match, and refused it")
+                .isEqualTo(1);
 
         seated.add(claim.characterId());
         final TransferOffer invited =
@@ -176,6 +181,8 @@ class TransferServiceTest {
         assertThat(accepted.getEpoch()).isEqualTo(epoch + 1);
         assertThat(stub().offer(invited).getEpoch()).as("a retried offer").isEqualTo(epoch + 1);
         assertThat(arrivals.peek(character, System.currentTimeMillis()).team()).isEqualTo(Inputs.TEAM_HORDE);
+        assertThat(service.admissions().labelValues("admitted").getCount()).isEqualTo(2);
+        assertThat(service.admissions().labelValues("failed").getCount()).isZero();
     }
 
     @Test
