@@ -23,6 +23,7 @@ import io.realmcluster.common.tls.PeerIdentity;
 import io.realmcluster.common.tls.Role;
 import io.realmcluster.dataplane.link.ControlPlaneLink;
 import io.realmcluster.dataplane.link.GrpcEntryAdmission;
+import io.realmcluster.dataplane.link.GrpcEntryCallOffs;
 import io.realmcluster.dataplane.link.GrpcMatchReports;
 import io.realmcluster.dataplane.link.GrpcQueueDesk;
 import io.realmcluster.dataplane.link.PlacementClient;
@@ -222,6 +223,7 @@ public final class Node implements AutoCloseable {
                     config.transferArrival(),
                     System::currentTimeMillis);
             transfers.admission(new GrpcEntryAdmission(placement.channel()));
+            departures.entryCallOffs(new GrpcEntryCallOffs(placement.channel()));
             exits = new BattlegroundExits(
                             instances,
                             sessions,

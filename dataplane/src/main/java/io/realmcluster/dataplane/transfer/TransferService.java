@@ -176,7 +176,11 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
             throw Status.FAILED_PRECONDITION.withDescription(NOT_INVITED).asRuntimeException();
         }
         final int faction = admission.admit(
-                offer.getRealm(), offer.getCharacterId(), offer.getMatchId(), offer.getTargetInstanceId());
+                offer.getRealm(),
+                offer.getCharacterId(),
+                offer.getMatchId(),
+                offer.getTargetInstanceId(),
+                offer.getTransferId());
         return faction == Inputs.TEAM_ALLIANCE ? Inputs.TEAM_ALLIANCE : Inputs.TEAM_HORDE;
     }
 
