@@ -12,6 +12,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.controlplane.election.Leadership;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.Keys;
+import io.realmcluster.controlplane.placement.EmptyVerdict;
 import io.realmcluster.proto.v1.AdmitEntryRequest;
 import io.realmcluster.proto.v1.AdmitEntryResponse;
 import io.realmcluster.proto.v1.AnswerInviteRequest;
@@ -533,6 +534,41 @@ class MatchLifecycleTest {
         controller.pass();
         assertThat(seat(onlyMatch(), orc).getState()).isEqualTo(SeatState.SEAT_STATE_ENTERED);
         assertThat(seat(onlyMatch(), orc).getDeserted()).isFalse();
+    }
+
+    @Test
+    void itsEmptyInstanceStaysOpenWhileASeatIsInsideItsGraceAndClosesOnceTheMatchEnds() {
+        controller.disconnectGrace(Duration.ofSeconds(5));
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final BattlegroundMatch match = onlyMatch();
+        final String id = match.getMatchId();
+        final MatchInstances instances = new MatchInstances(matches);
+        final MapInstance instance = MapInstance.newBuilder()
+                .setInstanceId(match.getInstanceId())
+                .setKind(io.realmcluster.proto.v1.MapKind.MAP_KIND_BATTLEGROUND)
+                .setOwner(id)
+                .build();
+        assertThat(instances.of(instance)).as("invites out").isEqualTo(EmptyVerdict.AWAITED);
+        for (final QueuedPlayer player : players) {
+            answer(player, id, true);
+            admit(player, id, match.getInstanceId());
+        }
+        assertThat(instances.of(instance)).isEqualTo(EmptyVerdict.IDLE);
+
+        final QueuedPlayer orc = players.get(1);
+        disconnected(orc, id, true, now.get());
+        assertThat(instances.of(instance))
+                .as("the orc may log in again into it within the grace")
+                .isEqualTo(EmptyVerdict.AWAITED);
+        now.addAndGet(5_000);
+        controller.pass();
+        assertThat(seat(onlyMatch(), orc).getState()).isEqualTo(SeatState.SEAT_STATE_LEFT);
+        assertThat(instances.of(instance)).isEqualTo(EmptyVerdict.IDLE);
+
+        players.forEach(player -> left(player, id));
+        controller.pass();
+        assertThat(instances.of(instance)).isEqualTo(EmptyVerdict.OVER);
     }
 
     @Test
