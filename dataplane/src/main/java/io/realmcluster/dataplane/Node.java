@@ -33,8 +33,10 @@ import io.realmcluster.dataplane.net.ClientMetrics;
 import io.realmcluster.dataplane.net.ClientSessions;
 import io.realmcluster.dataplane.net.ClientTls;
 import io.realmcluster.dataplane.net.InviteBoard;
+import io.realmcluster.dataplane.net.QueueDesk;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.CharacterStore;
+import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
 import io.realmcluster.dataplane.store.PostgresCharacterStore;
 import io.realmcluster.dataplane.store.RealmStores;
@@ -182,8 +184,12 @@ public final class Node implements AutoCloseable {
             housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("housekeeping", true));
             final long lookEveryMillis =
                     Math.min(5_000, Math.max(200, config.transferArrival().toMillis() / 4));
+            final GrpcQueueDesk queueDesk = new GrpcQueueDesk(placement.channel(), config.nodeId());
             housekeeping.scheduleWithFixedDelay(
-                    () -> releaseNoShows(arrivals, store), lookEveryMillis, lookEveryMillis, TimeUnit.MILLISECONDS);
+                    () -> releaseNoShows(arrivals, store, queueDesk),
+                    lookEveryMillis,
+                    lookEveryMillis,
+                    TimeUnit.MILLISECONDS);
             if (config.tls() != null) {
                 clientTls = ClientTls.start(config.tls(), metrics);
                 if (!clientTls.names(config.advertiseHost())) {
@@ -208,7 +214,7 @@ public final class Node implements AutoCloseable {
                             store,
                             storeThreads,
                             arrivals,
-                            new GrpcQueueDesk(placement.channel(), config.nodeId()),
+                            queueDesk,
                             departures.trips()),
                     realtime.egressFactory(),
                     config.clientLimits(),
@@ -346,13 +352,14 @@ public final class Node implements AutoCloseable {
     }
 
     /** Give back characters this node claimed in a transfer whose clients never came. */
-    private void releaseNoShows(final Arrivals arrivals, final CharacterStore store) {
+    private void releaseNoShows(final Arrivals arrivals, final CharacterStore store, final QueueDesk desk) {
         for (final Arrivals.Arrival arrival : arrivals.expire(System.currentTimeMillis())) {
             try {
                 store.release(arrival.claim().key(), arrival.claim().epoch(), config.nodeId());
                 LOG.info(
                         "character {} was transferred here but its client never came; it is OFFLINE again",
                         arrival.claim().characterId());
+                noShowInMatch(desk, arrival, System.currentTimeMillis());
             } catch (final SQLException | RuntimeException e) {
                 LOG.warn(
                         "could not give back character {} whose client never came: {}",
@@ -360,6 +367,34 @@ public final class Node implements AutoCloseable {
                         e.getMessage());
             }
         }
+    }
+
+    /**
+     * A no-show into a battleground's match (its client quit on the loading screen): its seat, ENTERED at the
+     * admission, is reported disconnected since {@code nowMillis}, so the grace runs for it as for a
+     * disconnect (a login within it rejoins) instead of holding the seat for ever. Whether it was one.
+     */
+    static boolean noShowInMatch(final QueueDesk desk, final Arrivals.Arrival arrival, final long nowMillis) {
+        final ClaimedCharacter.BattlegroundEntry entry = arrival.claim().battleground();
+        if (entry == null
+                || arrival.team() == 0
+                || entry.matchId() == null
+                || entry.matchId().isEmpty()) {
+            return false;
+        }
+        final ClaimedCharacter claim = arrival.claim();
+        desk.disconnected(claim.realm(), claim.characterId(), entry.matchId(), true, nowMillis)
+                .whenComplete((done, error) -> {
+                    if (error != null) {
+                        LOG.info(
+                                "could not report character {} of realm {} away from match {}: {}",
+                                claim.characterId(),
+                                claim.realm(),
+                                entry.matchId(),
+                                error.toString());
+                    }
+                });
+        return true;
     }
 
     private void mapLeft(final MapInstance gone) {
