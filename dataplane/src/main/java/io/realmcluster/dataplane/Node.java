@@ -33,7 +33,6 @@ import io.realmcluster.dataplane.net.ClientMetrics;
 import io.realmcluster.dataplane.net.ClientSessions;
 import io.realmcluster.dataplane.net.ClientTls;
 import io.realmcluster.dataplane.net.InviteBoard;
-import io.realmcluster.dataplane.net.QueueDesk;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
@@ -45,6 +44,7 @@ import io.realmcluster.dataplane.tick.RealtimeThreads;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.dataplane.transfer.Departures;
+import io.realmcluster.dataplane.transfer.EntryCallOffs;
 import io.realmcluster.dataplane.transfer.Failpoints;
 import io.realmcluster.dataplane.transfer.TransferService;
 import io.realmcluster.dataplane.world.InstanceHost;
@@ -185,8 +185,9 @@ public final class Node implements AutoCloseable {
             final long lookEveryMillis =
                     Math.min(5_000, Math.max(200, config.transferArrival().toMillis() / 4));
             final GrpcQueueDesk queueDesk = new GrpcQueueDesk(placement.channel(), config.nodeId());
+            final EntryCallOffs entryCallOffs = new GrpcEntryCallOffs(placement.channel());
             housekeeping.scheduleWithFixedDelay(
-                    () -> releaseNoShows(arrivals, store, queueDesk),
+                    () -> releaseNoShows(arrivals, store, entryCallOffs),
                     lookEveryMillis,
                     lookEveryMillis,
                     TimeUnit.MILLISECONDS);
@@ -229,7 +230,7 @@ public final class Node implements AutoCloseable {
                     config.transferArrival(),
                     System::currentTimeMillis);
             transfers.admission(new GrpcEntryAdmission(placement.channel()));
-            departures.entryCallOffs(new GrpcEntryCallOffs(placement.channel()));
+            departures.entryCallOffs(entryCallOffs);
             exits = new BattlegroundExits(
                             instances,
                             sessions,
@@ -352,14 +353,14 @@ public final class Node implements AutoCloseable {
     }
 
     /** Give back characters this node claimed in a transfer whose clients never came. */
-    private void releaseNoShows(final Arrivals arrivals, final CharacterStore store, final QueueDesk desk) {
+    private void releaseNoShows(final Arrivals arrivals, final CharacterStore store, final EntryCallOffs callOffs) {
         for (final Arrivals.Arrival arrival : arrivals.expire(System.currentTimeMillis())) {
             try {
                 store.release(arrival.claim().key(), arrival.claim().epoch(), config.nodeId());
                 LOG.info(
                         "character {} was transferred here but its client never came; it is OFFLINE again",
                         arrival.claim().characterId());
-                noShowInMatch(desk, arrival, System.currentTimeMillis());
+                noShowInMatch(callOffs, arrival);
             } catch (final SQLException | RuntimeException e) {
                 LOG.warn(
                         "could not give back character {} whose client never came: {}",
@@ -370,11 +371,12 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * A no-show into a battleground's match (its client quit on the loading screen): its seat, ENTERED at the
-     * admission, is reported disconnected since {@code nowMillis}, so the grace runs for it as for a
-     * disconnect (a login within it rejoins) instead of holding the seat for ever. Whether it was one.
+     * A no-show into a battleground's match (its client quit on the loading screen): the player never got in
+     * (its row, given back, is still where it stood at home, and its next login goes there), so its seat, ENTERED
+     * at the admission, is given back as a called-off entry's: LEFT, no Deserter, and the match topped up.
+     * Whether it was one.
      */
-    static boolean noShowInMatch(final QueueDesk desk, final Arrivals.Arrival arrival, final long nowMillis) {
+    static boolean noShowInMatch(final EntryCallOffs callOffs, final Arrivals.Arrival arrival) {
         final ClaimedCharacter.BattlegroundEntry entry = arrival.claim().battleground();
         if (entry == null
                 || arrival.team() == 0
@@ -382,18 +384,12 @@ public final class Node implements AutoCloseable {
                 || entry.matchId().isEmpty()) {
             return false;
         }
-        final ClaimedCharacter claim = arrival.claim();
-        desk.disconnected(claim.realm(), claim.characterId(), entry.matchId(), true, nowMillis)
-                .whenComplete((done, error) -> {
-                    if (error != null) {
-                        LOG.info(
-                                "could not report character {} of realm {} away from match {}: {}",
-                                claim.characterId(),
-                                claim.realm(),
-                                entry.matchId(),
-                                error.toString());
-                    }
-                });
+        callOffs.calledOff(
+                arrival.claim().realm(),
+                arrival.claim().characterId(),
+                entry.matchId(),
+                arrival.transferId(),
+                "its client never came to the battleground's node");
         return true;
     }
 

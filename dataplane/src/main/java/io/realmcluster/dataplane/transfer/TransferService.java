@@ -318,7 +318,8 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
                 expires,
                 offer.getFrozenAtUnixMs(),
                 offer.getSourceStandbyKey().toByteArray(),
-                team));
+                team,
+                offer.getTransferId()));
         // Signed with this node's own key, which no other process has: a token only this node takes.
         final byte[] token = SessionToken.issue(
                 tokens,
