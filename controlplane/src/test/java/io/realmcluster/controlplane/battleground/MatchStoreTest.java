@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -105,6 +106,9 @@ class MatchStoreTest {
                         if (matches.update(leader, stored, after, List.of())) {
                             passWrites.incrementAndGet();
                         }
+                        // Hundreds of writes a second: far more churn than the real passes make, yet not a busy loop
+                        // that takes a core from the reports on a two-core machine.
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
                     }
                 },
                 threads);
