@@ -25,6 +25,7 @@ import io.realmcluster.controlplane.battleground.DisconnectGrace;
 import io.realmcluster.controlplane.battleground.InvitePublisher;
 import io.realmcluster.controlplane.battleground.Invites;
 import io.realmcluster.controlplane.battleground.MatchController;
+import io.realmcluster.controlplane.battleground.MatchInstances;
 import io.realmcluster.controlplane.battleground.MatchMetrics;
 import io.realmcluster.controlplane.battleground.MatchRejoins;
 import io.realmcluster.controlplane.battleground.MatchStore;
@@ -60,9 +61,6 @@ import io.realmcluster.proto.v1.BattlegroundsGrpc;
 import io.realmcluster.proto.v1.ControlPlaneReplica;
 import io.realmcluster.proto.v1.CreateInstanceRequest;
 import io.realmcluster.proto.v1.Endpoint;
-import io.realmcluster.proto.v1.MapInstance;
-import io.realmcluster.proto.v1.MapKind;
-import io.realmcluster.proto.v1.MatchState;
 import io.realmcluster.proto.v1.NodeLinkGrpc;
 import io.realmcluster.proto.v1.NodeStatus;
 import java.time.Clock;
@@ -191,7 +189,7 @@ public final class ControlPlane implements AutoCloseable {
                     config.placement().instanceIdleTimeout(),
                     config.placement().rebalanceContinents(),
                     metrics,
-                    instance -> matchOver(matchStore, instance));
+                    new MatchInstances(matchStore));
             publisher = new AssignmentPublisher(store, keys, nodeLinks);
             invitePublisher = new InvitePublisher(matchStore, nodeLinks);
             view = new ClusterView(
@@ -463,24 +461,6 @@ public final class ControlPlane implements AutoCloseable {
                 ? config.placement().advertiseHost()
                 : HostPort.advertisable(bound.host());
         return Endpoint.newBuilder().setHost(host).setPort(bound.port()).build();
-    }
-
-    /**
-     * Whether {@code instance} is a battleground whose match has ended (or is no longer kept): empty, it closes at
-     * once, and nobody enters it again. False when etcd cannot say now (it closes after its idle time then).
-     */
-    private static boolean matchOver(final MatchStore matches, final MapInstance instance) {
-        if (instance.getKind() != MapKind.MAP_KIND_BATTLEGROUND
-                || instance.getOwner().isEmpty()) {
-            return false;
-        }
-        try {
-            return matches.match(instance.getOwner())
-                    .map(stored -> stored.value().getState() == MatchState.MATCH_STATE_ENDED)
-                    .orElse(true);
-        } catch (final RuntimeException e) {
-            return false;
-        }
     }
 
     @Override

@@ -23,6 +23,7 @@ import io.realmcluster.common.tls.PeerIdentity;
 import io.realmcluster.common.tls.Role;
 import io.realmcluster.dataplane.link.ControlPlaneLink;
 import io.realmcluster.dataplane.link.GrpcEntryAdmission;
+import io.realmcluster.dataplane.link.GrpcEntryCallOffs;
 import io.realmcluster.dataplane.link.GrpcMatchReports;
 import io.realmcluster.dataplane.link.GrpcQueueDesk;
 import io.realmcluster.dataplane.link.PlacementClient;
@@ -34,6 +35,7 @@ import io.realmcluster.dataplane.net.ClientTls;
 import io.realmcluster.dataplane.net.InviteBoard;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.CharacterStore;
+import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
 import io.realmcluster.dataplane.store.PostgresCharacterStore;
 import io.realmcluster.dataplane.store.RealmStores;
@@ -42,6 +44,7 @@ import io.realmcluster.dataplane.tick.RealtimeThreads;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.dataplane.transfer.Departures;
+import io.realmcluster.dataplane.transfer.EntryCallOffs;
 import io.realmcluster.dataplane.transfer.Failpoints;
 import io.realmcluster.dataplane.transfer.TransferService;
 import io.realmcluster.dataplane.world.InstanceHost;
@@ -181,8 +184,13 @@ public final class Node implements AutoCloseable {
             housekeeping = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("housekeeping", true));
             final long lookEveryMillis =
                     Math.min(5_000, Math.max(200, config.transferArrival().toMillis() / 4));
+            final GrpcQueueDesk queueDesk = new GrpcQueueDesk(placement.channel(), config.nodeId());
+            final EntryCallOffs entryCallOffs = new GrpcEntryCallOffs(placement.channel());
             housekeeping.scheduleWithFixedDelay(
-                    () -> releaseNoShows(arrivals, store), lookEveryMillis, lookEveryMillis, TimeUnit.MILLISECONDS);
+                    () -> releaseNoShows(arrivals, store, entryCallOffs),
+                    lookEveryMillis,
+                    lookEveryMillis,
+                    TimeUnit.MILLISECONDS);
             if (config.tls() != null) {
                 clientTls = ClientTls.start(config.tls(), metrics);
                 if (!clientTls.names(config.advertiseHost())) {
@@ -207,7 +215,7 @@ public final class Node implements AutoCloseable {
                             store,
                             storeThreads,
                             arrivals,
-                            new GrpcQueueDesk(placement.channel(), config.nodeId()),
+                            queueDesk,
                             departures.trips()),
                     realtime.egressFactory(),
                     config.clientLimits(),
@@ -222,6 +230,7 @@ public final class Node implements AutoCloseable {
                     config.transferArrival(),
                     System::currentTimeMillis);
             transfers.admission(new GrpcEntryAdmission(placement.channel()));
+            departures.entryCallOffs(entryCallOffs);
             exits = new BattlegroundExits(
                             instances,
                             sessions,
@@ -345,13 +354,14 @@ public final class Node implements AutoCloseable {
     }
 
     /** Give back characters this node claimed in a transfer whose clients never came. */
-    private void releaseNoShows(final Arrivals arrivals, final CharacterStore store) {
+    private void releaseNoShows(final Arrivals arrivals, final CharacterStore store, final EntryCallOffs callOffs) {
         for (final Arrivals.Arrival arrival : arrivals.expire(System.currentTimeMillis())) {
             try {
                 store.release(arrival.claim().key(), arrival.claim().epoch(), config.nodeId());
                 LOG.info(
                         "character {} was transferred here but its client never came; it is OFFLINE again",
                         arrival.claim().characterId());
+                noShowInMatch(callOffs, arrival);
             } catch (final SQLException | RuntimeException e) {
                 LOG.warn(
                         "could not give back character {} whose client never came: {}",
@@ -359,6 +369,29 @@ public final class Node implements AutoCloseable {
                         e.getMessage());
             }
         }
+    }
+
+    /**
+     * A no-show into a battleground's match (its client quit on the loading screen): the player never got in
+     * (its row, given back, is still where it stood at home, and its next login goes there), so its seat, ENTERED
+     * at the admission, is given back as a called-off entry's: LEFT, no Deserter, and the match topped up.
+     * Whether it was one.
+     */
+    static boolean noShowInMatch(final EntryCallOffs callOffs, final Arrivals.Arrival arrival) {
+        final ClaimedCharacter.BattlegroundEntry entry = arrival.claim().battleground();
+        if (entry == null
+                || arrival.team() == 0
+                || entry.matchId() == null
+                || entry.matchId().isEmpty()) {
+            return false;
+        }
+        callOffs.calledOff(
+                arrival.claim().realm(),
+                arrival.claim().characterId(),
+                entry.matchId(),
+                arrival.transferId(),
+                "its client never came to the battleground's node");
+        return true;
     }
 
     private void mapLeft(final MapInstance gone) {

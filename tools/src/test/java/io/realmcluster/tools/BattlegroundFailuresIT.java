@@ -53,7 +53,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Failures inside a running Warsong Gulch of players from two realms (each realm its own database on one
  * real PostgreSQL), against real processes: a control plane with a 10 s disconnect grace, a continent node
- * and a battleground node holding both realms, clients over real sockets. In order, on one cluster: (a) a
+ * and a battleground node holding both realms, clients over real sockets. In order, on one cluster: (0) a
+ * player accepts and never arrives: once the node gives it back, its seat is LEFT, no Deserter; (a) a
  * player disconnects and logs in again within the grace: back in the same instance, on its seat; (b) one
  * stays away past the grace: its seat LEFT and deserted, its next login at its entry point at home with
  * Deserter, and a queue join refused for it; (c) the battleground's node is killed: the match ENDED, every
@@ -70,6 +71,8 @@ class BattlegroundFailuresIT {
     private static final String PASSWORD = "grace-and-deserters";
     /** Short for the test, yet long enough for a login on a busy machine to come back within it. */
     private static final Duration GRACE = Duration.ofSeconds(10);
+    /** How long the battleground's node waits for a transferred client: Varian's never comes. */
+    private static final Duration ARRIVAL = Duration.ofSeconds(8);
 
     private static final String SECOND_DB = "second_realm";
     /** Name, realm, race (2 orc: Horde; 1 human: Alliance): two of each side from each realm. */
@@ -82,6 +85,9 @@ class BattlegroundFailuresIT {
             List.of("Jaina", "second", "1"),
             List.of("Uther", "main", "1"),
             List.of("Varian", "second", "1"));
+
+    /** The player who accepts and never arrives in the battleground. */
+    private static final String NO_SHOW = "Varian";
 
     /** Each player's WORLD_ENTERED at its first login: its entry point. */
     private final Map<String, byte[]> home = new HashMap<>();
@@ -132,8 +138,18 @@ class BattlegroundFailuresIT {
         postgres = cluster.postgres();
         secondUrl = postgres.jdbcUrl(SECOND_DB);
         realm.node("continents", List.of(), "--pools", "continent", "--realm-db", "second=" + secondUrl);
-        final JavaProcess battlegrounds =
-                realm.node("battlegrounds", List.of(), "--pools", "battleground", "--realm-db", "second=" + secondUrl);
+        final JavaProcess battlegrounds = realm.node(
+                "battlegrounds",
+                List.of(),
+                "--pools",
+                "battleground",
+                "--realm-db",
+                "second=" + secondUrl,
+                "--transfer-arrival-seconds",
+                Long.toString(ARRIVAL.toSeconds()),
+                // The Alliance plays one short from the start (Varian): no loss for it while the test runs.
+                "--battleground-under-minimum-seconds",
+                "3600");
         ca = realm.binaries().pki().caCertificate();
         assertThat(realmctl("set", "battlegroup", "ruin", "--realms", "main,second"))
                 .contains("battlegroup/ruin set");
@@ -173,6 +189,10 @@ class BattlegroundFailuresIT {
         for (final Map.Entry<String, RawGameClient> player : world.entrySet()) {
             player.getValue().send(b -> ClientMessages.inviteAnswer(b, ClientProtocol.LENGTH_PREFIX, matchId, true));
             final Redirect redirect = Redirect.of(player.getValue().await(ClientProtocol.REDIRECT));
+            if (player.getKey().equals(NO_SHOW)) {
+                // Quits on the loading screen: never connects to the battleground's node.
+                continue;
+            }
             final RawGameClient in = open(redirect.host(), redirect.port());
             in.send(b ->
                     ClientMessages.hello(b, ClientProtocol.LENGTH_PREFIX, ClientProtocol.VERSION, redirect.token()));
@@ -183,6 +203,13 @@ class BattlegroundFailuresIT {
         }
         final BattlegroundMatch running = match(matchId);
         assertThat(running.getSeatsList()).allMatch(s -> s.getState() == SeatState.SEAT_STATE_ENTERED);
+
+        // (0) Varian's client never came: once the node gives him back, his seat is LEFT as never entered.
+        await().atMost(DEADLINE).until(() -> seat(match(matchId), NO_SHOW).getState() == SeatState.SEAT_STATE_LEFT);
+        assertThat(seat(match(matchId), NO_SHOW).getDeserted())
+                .as("he never got in")
+                .isFalse();
+        keepAlive();
 
         // (a) Rexxar (realm second) drops and logs in again within the grace: into the same instance, its seat kept.
         keptSeatAfterDisconnect(matchId, "Rexxar");

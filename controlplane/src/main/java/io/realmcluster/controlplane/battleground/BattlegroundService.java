@@ -13,6 +13,8 @@ import io.realmcluster.proto.v1.AnswerInviteRequest;
 import io.realmcluster.proto.v1.AnswerInviteResponse;
 import io.realmcluster.proto.v1.BattlegroundsGrpc;
 import io.realmcluster.proto.v1.Battlegroup;
+import io.realmcluster.proto.v1.CallOffEntryRequest;
+import io.realmcluster.proto.v1.CallOffEntryResponse;
 import io.realmcluster.proto.v1.Faction;
 import io.realmcluster.proto.v1.JoinQueueRequest;
 import io.realmcluster.proto.v1.JoinQueueResponse;
@@ -31,6 +33,7 @@ import io.realmcluster.proto.v1.ReportLeftRequest;
 import io.realmcluster.proto.v1.ReportLeftResponse;
 import io.realmcluster.proto.v1.ReportResultRequest;
 import io.realmcluster.proto.v1.ReportResultResponse;
+import io.realmcluster.proto.v1.SeatState;
 import io.realmcluster.proto.v1.SetAwayRequest;
 import io.realmcluster.proto.v1.SetAwayResponse;
 import java.time.Duration;
@@ -43,6 +46,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The queues' gRPC face for nodes. Any replica answers; writes happen on the leader (a follower
@@ -52,6 +57,7 @@ import java.util.function.Supplier;
  * condition that no member's queues changed meanwhile.
  */
 public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(BattlegroundService.class);
     private static final Duration FORWARD_DEADLINE = Duration.ofSeconds(5);
 
     private final QueueStore queue;
@@ -138,11 +144,45 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
                                 request.getRealm(),
                                 request.getCharacterId(),
                                 request.getMatchId(),
-                                request.getInstanceId());
+                                request.getInstanceId(),
+                                request.getTransferId());
             } catch (final Invites.Refused e) {
                 throw refused(e.getMessage());
             }
             return AdmitEntryResponse.newBuilder().setTeam(seat.getTeam()).build();
+        });
+    }
+
+    @Override
+    public void callOffEntry(final CallOffEntryRequest request, final StreamObserver<CallOffEntryResponse> response) {
+        answer(response, () -> {
+            final Leadership leader = leadership.get();
+            if (leader == null) {
+                return forward("give back the seat of an entry called off", stub -> stub.callOffEntry(request));
+            }
+            final SeatState state;
+            try {
+                state = matches.invites()
+                        .calledOff(
+                                leader,
+                                request.getRealm(),
+                                request.getCharacterId(),
+                                request.getMatchId(),
+                                request.getTransferId());
+            } catch (final Invites.Refused e) {
+                throw refused(e.getMessage());
+            }
+            if (state == SeatState.SEAT_STATE_LEFT) {
+                LOG.info(
+                        "match {}: the entry of character {} of realm {} was called off by its home node ({}); seat LEFT,"
+                                + " no Deserter",
+                        request.getMatchId(),
+                        request.getCharacterId(),
+                        request.getRealm(),
+                        request.getReason());
+                matches.changed().run();
+            }
+            return CallOffEntryResponse.newBuilder().setState(state).build();
         });
     }
 
@@ -220,7 +260,7 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
                                         ? (request.getDisconnectedAtUnixMs() > 0
                                                 ? request.getDisconnectedAtUnixMs()
                                                 : clock.getAsLong())
-                                        : 0);
+                                        : request.getBackAtUnixMs());
             } catch (final Invites.Refused e) {
                 throw refused(e.getMessage());
             }
@@ -400,7 +440,8 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
                     .withDescription("this control plane lost its leadership; retry")
                     .asRuntimeException());
             return;
-        } catch (final EtcdUnavailableException e) {
+        } catch (final EtcdUnavailableException | MatchStore.Contended e) {
+            // A match busy past the patience is as good as unavailable for now: the nodes try again on it.
             response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
             return;
         } catch (final IllegalArgumentException e) {

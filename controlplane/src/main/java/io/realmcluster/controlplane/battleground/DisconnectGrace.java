@@ -87,16 +87,27 @@ public record DisconnectGrace(Duration grace) {
     }
 
     /**
-     * The seat after the battleground's node reported its player away since {@code atMillis} (the
-     * first report's time stays) or back ({@code away} false: the mark cleared).
+     * The seat after the battleground's node reported its player away since {@code atMillis} (the first
+     * report's time stays) or back at {@code atMillis} ({@code away} false: the mark cleared, and the time
+     * kept as the seat's last back). Reports of one seat come from one node, whose clock orders them: one
+     * that arrives after a later report the other way is stale and leaves the seat as it was (an away at or
+     * before the last back: the player came back after it; a back before the disconnect marked: the player
+     * left again after it). A back at 0 (a node that does not say when) clears the mark unordered.
      */
     public static MatchSeat reported(final MatchSeat seat, final boolean away, final long atMillis) {
         if (!away) {
-            return seat.toBuilder().setDisconnectedAtUnixMs(0).build();
+            if (atMillis > 0 && atMillis < seat.getDisconnectedAtUnixMs()) {
+                return seat;
+            }
+            return seat.toBuilder()
+                    .setDisconnectedAtUnixMs(0)
+                    .setBackAtUnixMs(Math.max(seat.getBackAtUnixMs(), atMillis))
+                    .build();
         }
-        return seat.getDisconnectedAtUnixMs() > 0
-                ? seat
-                : seat.toBuilder().setDisconnectedAtUnixMs(atMillis).build();
+        if (seat.getDisconnectedAtUnixMs() > 0 || atMillis <= seat.getBackAtUnixMs()) {
+            return seat;
+        }
+        return seat.toBuilder().setDisconnectedAtUnixMs(atMillis).build();
     }
 
     private static Optional<MatchSeat> seat(final BattlegroundMatch match, final String realm, final long characterId) {

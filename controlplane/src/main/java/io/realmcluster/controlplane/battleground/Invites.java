@@ -6,17 +6,17 @@ import io.realmcluster.proto.v1.Faction;
 import io.realmcluster.proto.v1.MatchSeat;
 import io.realmcluster.proto.v1.MatchState;
 import io.realmcluster.proto.v1.SeatState;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
- * Players' answers to their invites, on the leader: each a conditional write of the match's
- * record, read again when the record changed meanwhile (a pass of the {@link MatchController}, or
- * another player's answer). An answer that breaks a rule changes nothing and says why.
+ * Players' answers to their invites and the nodes' reports of their matches, on the leader: each a
+ * {@link MatchStore#updateMatch}, a conditional write of the match's record read again when the record
+ * changed meanwhile (a pass of the {@link MatchController}, or another player's answer). An answer that
+ * breaks a rule changes nothing and says why.
  */
 public final class Invites {
-    private static final int ATTEMPTS = 5;
     /** The one reason an entry is refused: the node learns nothing about others' seats. */
     public static final String NOT_INVITED = "not invited to this match";
 
@@ -55,19 +55,18 @@ public final class Invites {
             final String matchId,
             final boolean accept) {
         final String who = "character " + characterId + " of realm " + realm;
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            final MatchStore.Stored<BattlegroundMatch> stored = matches.match(matchId)
-                    .orElseThrow(() -> new Refused("no battleground match " + matchId + " (it ended or never was)"));
-            final BattlegroundMatch match = stored.value();
+        final SeatState wanted = accept ? SeatState.SEAT_STATE_ACCEPTED : SeatState.SEAT_STATE_DECLINED;
+        final boolean[] answered = new boolean[1];
+        final BattlegroundMatch after = update(leader, matchId, match -> {
+            answered[0] = false;
             final int index = seat(match, realm, characterId)
                     .orElseThrow(() -> new Refused(who + " was not invited to match " + matchId));
             final MatchSeat seat = match.getSeats(index);
             if (match.getState() == MatchState.MATCH_STATE_ENDED) {
                 throw new Refused("match " + matchId + " has ended");
             }
-            final SeatState wanted = accept ? SeatState.SEAT_STATE_ACCEPTED : SeatState.SEAT_STATE_DECLINED;
             if (seat.getState() == wanted || accept && seat.getState() == SeatState.SEAT_STATE_ENTERED) {
-                return new Answer(match, seat);
+                return match;
             }
             switch (seat.getState()) {
                 case SEAT_STATE_INVITED -> {}
@@ -83,17 +82,15 @@ public final class Invites {
                 throw new Refused("the invite to match " + matchId + " expired "
                         + (now - seat.getInviteDeadlineUnixMs()) / 1000 + " s ago");
             }
-            final MatchSeat answered = seat.toBuilder().setState(wanted).build();
-            final BattlegroundMatch after =
-                    match.toBuilder().setSeats(index, answered).build();
-            if (matches.update(leader, stored, after, List.of())) {
-                if (metrics != null) {
-                    metrics.invites(accept ? "accepted" : "declined", 1);
-                }
-                return new Answer(after, answered);
-            }
+            answered[0] = true;
+            return match.toBuilder()
+                    .setSeats(index, seat.toBuilder().setState(wanted))
+                    .build();
+        });
+        if (answered[0] && metrics != null) {
+            metrics.invites(accept ? "accepted" : "declined", 1);
         }
-        throw new Refused("match " + matchId + " changed under every try; answer again");
+        return new Answer(after, after.getSeats(seat(after, realm, characterId).orElseThrow()));
     }
 
     /**
@@ -108,34 +105,83 @@ public final class Invites {
             final long characterId,
             final String matchId,
             final String instanceId) {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            final MatchStore.Stored<BattlegroundMatch> stored =
-                    matches.match(matchId).orElseThrow(() -> new Refused(NOT_INVITED));
-            final BattlegroundMatch match = stored.value();
-            final Optional<Integer> index = seat(match, realm, characterId);
-            if (index.isEmpty()
-                    || match.getState() == MatchState.MATCH_STATE_ENDED
-                    || !match.getInstanceId().equals(instanceId)) {
-                throw new Refused(NOT_INVITED);
+        return admit(leader, realm, characterId, matchId, instanceId, "");
+    }
+
+    /**
+     * {@link #admit}, offered by transfer {@code transferId} (empty: a login back into the match), which the
+     * entered seat keeps: a call-off of an earlier transfer of the player does not take it.
+     */
+    public MatchSeat admit(
+            final Leadership leader,
+            final String realm,
+            final long characterId,
+            final String matchId,
+            final String instanceId,
+            final String transferId) {
+        final BattlegroundMatch after = matches.updateMatch(leader, matchId, match -> {
+                    final Optional<Integer> index = seat(match, realm, characterId);
+                    if (index.isEmpty()
+                            || match.getState() == MatchState.MATCH_STATE_ENDED
+                            || !match.getInstanceId().equals(instanceId)) {
+                        throw new Refused(NOT_INVITED);
+                    }
+                    final MatchSeat seat = match.getSeats(index.get());
+                    if (seat.getState() == SeatState.SEAT_STATE_ENTERED) {
+                        return transferId.isEmpty() || transferId.equals(seat.getEntryTransferId())
+                                ? match
+                                : match.toBuilder()
+                                        .setSeats(index.get(), seat.toBuilder().setEntryTransferId(transferId))
+                                        .build();
+                    }
+                    if (seat.getState() != SeatState.SEAT_STATE_ACCEPTED) {
+                        throw new Refused(NOT_INVITED);
+                    }
+                    return match.toBuilder()
+                            .setSeats(
+                                    index.get(),
+                                    seat.toBuilder()
+                                            .setState(SeatState.SEAT_STATE_ENTERED)
+                                            .setEntryTransferId(transferId))
+                            .build();
+                })
+                .orElseThrow(() -> new Refused(NOT_INVITED));
+        return after.getSeats(seat(after, realm, characterId).orElseThrow());
+    }
+
+    /**
+     * The home node of {@code (realm, characterId)} called off transfer {@code transferId} into {@code matchId}'s
+     * instance: the player never got in. Its seat, ACCEPTED or ENTERED by that transfer, goes LEFT without
+     * Deserter (its queue key goes with it, and the next pass tops the match up); any other seat is left as it
+     * is: over already, or entered by another transfer. Returns the seat's state after the call.
+     *
+     * @throws Refused when the player has no seat in the match, or the match is not kept
+     */
+    public SeatState calledOff(
+            final Leadership leader,
+            final String realm,
+            final long characterId,
+            final String matchId,
+            final String transferId) {
+        final String who = "character " + characterId + " of realm " + realm;
+        final BattlegroundMatch after = update(leader, matchId, match -> {
+            final int index = seat(match, realm, characterId)
+                    .orElseThrow(() -> new Refused(who + " has no seat in match " + matchId));
+            final MatchSeat seat = match.getSeats(index);
+            final boolean taken = seat.getState() == SeatState.SEAT_STATE_ACCEPTED
+                    || seat.getState() == SeatState.SEAT_STATE_ENTERED
+                            && (seat.getEntryTransferId().isEmpty()
+                                    || seat.getEntryTransferId().equals(transferId));
+            if (!taken || match.getState() == MatchState.MATCH_STATE_ENDED) {
+                return match;
             }
-            final MatchSeat seat = match.getSeats(index.get());
-            if (seat.getState() == SeatState.SEAT_STATE_ENTERED) {
-                return seat;
-            }
-            if (seat.getState() != SeatState.SEAT_STATE_ACCEPTED) {
-                throw new Refused(NOT_INVITED);
-            }
-            final MatchSeat entered =
-                    seat.toBuilder().setState(SeatState.SEAT_STATE_ENTERED).build();
-            if (matches.update(
-                    leader,
-                    stored,
-                    match.toBuilder().setSeats(index.get(), entered).build(),
-                    List.of())) {
-                return entered;
-            }
-        }
-        throw new Refused("match " + matchId + " changed under every try; offer again");
+            return match.toBuilder()
+                    .setSeats(
+                            index,
+                            seat.toBuilder().setState(SeatState.SEAT_STATE_LEFT).setDeserted(false))
+                    .build();
+        });
+        return after.getSeats(seat(after, realm, characterId).orElseThrow()).getState();
     }
 
     /**
@@ -156,26 +202,19 @@ public final class Invites {
             final String matchId,
             final boolean deserted) {
         final String who = "character " + characterId + " of realm " + realm;
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            final MatchStore.Stored<BattlegroundMatch> stored = matches.match(matchId)
-                    .orElseThrow(() -> new Refused("no battleground match " + matchId + " (it ended or never was)"));
-            final BattlegroundMatch match = stored.value();
+        update(leader, matchId, match -> {
             final int index = seat(match, realm, characterId)
                     .orElseThrow(() -> new Refused(who + " has no seat in match " + matchId));
             final MatchSeat seat = match.getSeats(index);
             if (seat.getState() == SeatState.SEAT_STATE_LEFT) {
-                return;
+                return match;
             }
-            final BattlegroundMatch after = match.toBuilder()
+            return match.toBuilder()
                     .setSeats(
                             index,
                             seat.toBuilder().setState(SeatState.SEAT_STATE_LEFT).setDeserted(deserted))
                     .build();
-            if (matches.update(leader, stored, after, List.of())) {
-                return;
-            }
-        }
-        throw new Refused("match " + matchId + " changed under every try; report again");
+        });
     }
 
     /**
@@ -191,31 +230,26 @@ public final class Invites {
             final boolean draw,
             final long allianceScore,
             final long hordeScore) {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            final MatchStore.Stored<BattlegroundMatch> stored = matches.match(matchId)
-                    .orElseThrow(() -> new Refused("no battleground match " + matchId + " (it ended or never was)"));
-            final BattlegroundMatch match = stored.value();
+        update(leader, matchId, match -> {
             if (match.getDraw() || match.getWinner() != Faction.FACTION_UNSPECIFIED) {
-                return;
+                return match;
             }
-            final BattlegroundMatch after = match.toBuilder()
+            return match.toBuilder()
                     .setWinner(draw ? Faction.FACTION_UNSPECIFIED : winner)
                     .setDraw(draw)
                     .setAllianceScore(allianceScore)
                     .setHordeScore(hordeScore)
                     .setResultAtUnixMs(clock.getAsLong())
                     .build();
-            if (matches.update(leader, stored, after, List.of())) {
-                return;
-            }
-        }
-        throw new Refused("match " + matchId + " changed under every try; report again");
+        });
     }
 
     /**
      * The battleground's node reports that the entered player {@code (realm, characterId)} of {@code
-     * matchId} disconnected at {@code atMillis} ({@code away}) or is back in the match: the seat stays
-     * ENTERED, with its disconnect time set (the first report's stays) or cleared. Returns the seat.
+     * matchId} disconnected at {@code atMillis} ({@code away}) or is back in the match at {@code atMillis}
+     * (0: a node that does not say when): the seat stays ENTERED, with its disconnect time set (the first
+     * report's stays) or cleared; a report older than the last one the other way is stale and changes
+     * nothing ({@link DisconnectGrace#reported}). Returns the seat.
      *
      * @throws Refused when the player has no seat in the match, its seat is not entered (it left, or the
      *     grace ran out), or the match ended
@@ -228,10 +262,7 @@ public final class Invites {
             final boolean away,
             final long atMillis) {
         final String who = "character " + characterId + " of realm " + realm;
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            final MatchStore.Stored<BattlegroundMatch> stored = matches.match(matchId)
-                    .orElseThrow(() -> new Refused("no battleground match " + matchId + " (it ended or never was)"));
-            final BattlegroundMatch match = stored.value();
+        final BattlegroundMatch after = update(leader, matchId, match -> {
             final int index = seat(match, realm, characterId)
                     .orElseThrow(() -> new Refused(who + " has no seat in match " + matchId));
             final MatchSeat seat = match.getSeats(index);
@@ -241,16 +272,11 @@ public final class Invites {
             if (seat.getState() != SeatState.SEAT_STATE_ENTERED) {
                 throw new Refused(who + " is not in match " + matchId + ": its seat is " + seat.getState());
             }
-            final MatchSeat after = DisconnectGrace.reported(seat, away, atMillis);
-            if (after.equals(seat)) {
-                return seat;
-            }
-            if (matches.update(
-                    leader, stored, match.toBuilder().setSeats(index, after).build(), List.of())) {
-                return after;
-            }
-        }
-        throw new Refused("match " + matchId + " changed under every try; report again");
+            return match.toBuilder()
+                    .setSeats(index, DisconnectGrace.reported(seat, away, atMillis))
+                    .build();
+        });
+        return after.getSeats(seat(after, realm, characterId).orElseThrow());
     }
 
     /** The match in which {@code (realm, characterId)} holds a seat for {@code battleground}, if any. */
@@ -265,32 +291,47 @@ public final class Invites {
      */
     public int moved(final Leadership leader, final String realm, final long characterId, final String nodeId) {
         int changed = 0;
-        for (final MatchStore.Stored<BattlegroundMatch> stored : matches.matches()) {
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                final MatchStore.Stored<BattlegroundMatch> current = attempt == 0
-                        ? stored
-                        : matches.match(stored.value().getMatchId()).orElse(null);
-                if (current == null || current.value().getState() == MatchState.MATCH_STATE_ENDED) {
-                    break;
+        for (final MatchStore.Stored<BattlegroundMatch> listed : matches.matches()) {
+            if (!follows(listed.value(), realm, characterId, nodeId)) {
+                continue;
+            }
+            final boolean[] moved = new boolean[1];
+            matches.updateMatch(leader, listed.value().getMatchId(), match -> {
+                moved[0] = follows(match, realm, characterId, nodeId);
+                if (!moved[0]) {
+                    return match;
                 }
-                final Optional<Integer> index = seat(current.value(), realm, characterId);
-                if (index.isEmpty()) {
-                    break;
-                }
-                final MatchSeat seat = current.value().getSeats(index.get());
-                if (seat.getNodeId().equals(nodeId) || !MatchStore.HELD.contains(seat.getState())) {
-                    break;
-                }
-                final BattlegroundMatch after = current.value().toBuilder()
-                        .setSeats(index.get(), seat.toBuilder().setNodeId(nodeId))
+                final int index = seat(match, realm, characterId).orElseThrow();
+                return match.toBuilder()
+                        .setSeats(index, match.getSeats(index).toBuilder().setNodeId(nodeId))
                         .build();
-                if (matches.update(leader, current, after, List.of())) {
-                    changed++;
-                    break;
-                }
+            });
+            if (moved[0]) {
+                changed++;
             }
         }
         return changed;
+    }
+
+    /** Whether {@code (realm, characterId)} holds a seat in the kept {@code match} whose invites go elsewhere. */
+    private static boolean follows(
+            final BattlegroundMatch match, final String realm, final long characterId, final String nodeId) {
+        if (match.getState() == MatchState.MATCH_STATE_ENDED) {
+            return false;
+        }
+        final Optional<Integer> index = seat(match, realm, characterId);
+        if (index.isEmpty()) {
+            return false;
+        }
+        final MatchSeat seat = match.getSeats(index.get());
+        return !seat.getNodeId().equals(nodeId) && MatchStore.HELD.contains(seat.getState());
+    }
+
+    /** {@link MatchStore#updateMatch} of a match that must be kept: Refused when it is not. */
+    private BattlegroundMatch update(
+            final Leadership leader, final String matchId, final UnaryOperator<BattlegroundMatch> change) {
+        return matches.updateMatch(leader, matchId, change)
+                .orElseThrow(() -> new Refused("no battleground match " + matchId + " (it ended or never was)"));
     }
 
     private static Optional<Integer> seat(final BattlegroundMatch match, final String realm, final long characterId) {

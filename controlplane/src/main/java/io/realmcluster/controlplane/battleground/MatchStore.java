@@ -20,12 +20,21 @@ import io.realmcluster.proto.v1.MatchState;
 import io.realmcluster.proto.v1.QueueTicket;
 import io.realmcluster.proto.v1.QueuedPlayer;
 import io.realmcluster.proto.v1.SeatState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 
 /**
  * The battleground matches in etcd, one {@link BattlegroundMatch} under {@code matches/ID}, written
@@ -47,9 +56,24 @@ public final class MatchStore {
             SeatState.SEAT_STATE_ACCEPTED,
             SeatState.SEAT_STATE_ENTERED);
 
+    /** How long {@link #updateMatch} goes on trying by default: under the nodes' 2 s deadline for their reports. */
+    public static final Duration UPDATE_PATIENCE = Duration.ofMillis(1_500);
+
+    private static final int STRIPES = 64;
+    private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
+
     private final EtcdStore store;
     private final Keys keys;
     private final KeyReader reads;
+    /**
+     * Edits of matches waiting for {@link #updateMatch}, by a hash of the match id: one writer per stripe at a
+     * time, which writes every edit waiting, one batch per match; the controller's passes, which write around
+     * them, are what its compare-and-set still loses to.
+     */
+    private final Stripe[] stripes = new Stripe[STRIPES];
+
+    private Duration patience = UPDATE_PATIENCE;
 
     /** Matches and tickets listed straight from etcd. */
     public MatchStore(final EtcdStore store, final Keys keys) {
@@ -65,6 +89,22 @@ public final class MatchStore {
         this.store = store;
         this.keys = keys;
         this.reads = reads;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Stripe();
+        }
+    }
+
+    /** How long {@link #updateMatch} goes on trying (tests shorten it). */
+    MatchStore patience(final Duration patience) {
+        this.patience = patience;
+        return this;
+    }
+
+    /** An update of a match that did not land within its patience: the record changed under every try. */
+    public static final class Contended extends RuntimeException {
+        Contended(final String message) {
+            super(message);
+        }
     }
 
     /** A record as read, with the revision a write of it is conditioned on. */
@@ -162,6 +202,163 @@ public final class MatchStore {
                         ? Op.delete(keys.match(after.getMatchId()), DeleteOption.DEFAULT)
                         : put(after));
         return store.fencedTxn(leader.fence(), conditions, ops) != null;
+    }
+
+    /**
+     * The one way to change a match outside the controller's passes: read {@code matchId}, apply {@code change}
+     * to it, and write the result fenced by {@code leader} on condition that the record did not change since the
+     * read; when it did, wait a short jittered while and do it all again, until the patience runs out. Changes of
+     * one match asked for at once are applied in turn to one read and written together (an Alterac Valley's 80
+     * players report at once; one by one, most would lose the race to the others and to the passes). {@code
+     * change} returns an equal record to change nothing, and may throw to refuse (what it throws is thrown to its
+     * caller alone, nothing of it written); it may run several times, on whichever caller's thread writes. Seats
+     * that end in the write give back their players' queue keys, as in {@link #update}.
+     *
+     * @return the match as written (or as found, when nothing changed); empty when there is none
+     * @throws Contended when the record changed under every try within the patience
+     */
+    public Optional<BattlegroundMatch> updateMatch(
+            final Leadership leader, final String matchId, final UnaryOperator<BattlegroundMatch> change) {
+        final Edit edit = new Edit(leader, matchId, change, System.nanoTime() + patience.toNanos());
+        final Stripe stripe = stripes[Math.floorMod(matchId.hashCode(), stripes.length)];
+        stripe.edits.add(edit);
+        while (!edit.done.isDone()) {
+            final long left = edit.deadlineNanos - System.nanoTime();
+            if (left <= 0 && stripe.edits.remove(edit)) {
+                throw new Contended("match " + matchId + " is busy: other updates of it took all of "
+                        + patience.toMillis() + " ms; try again");
+            }
+            boolean locked = false;
+            try {
+                locked = left > 0 ? stripe.lock.tryLock(left, TimeUnit.NANOSECONDS) : stripe.lock.tryLock();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (stripe.edits.remove(edit)) {
+                    throw new Contended("interrupted while waiting to update match " + matchId);
+                }
+            }
+            if (locked) {
+                try {
+                    drain(stripe);
+                } finally {
+                    stripe.lock.unlock();
+                }
+            } else if (left <= 0) {
+                // Taken by a writer already: it finishes it, one way or the other.
+                break;
+            }
+        }
+        try {
+            return edit.done.join();
+        } catch (final CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** One {@link #updateMatch} call waiting to be written. */
+    private record Edit(
+            Leadership leader,
+            String matchId,
+            UnaryOperator<BattlegroundMatch> change,
+            long deadlineNanos,
+            CompletableFuture<Optional<BattlegroundMatch>> done) {
+        Edit(
+                final Leadership leader,
+                final String matchId,
+                final UnaryOperator<BattlegroundMatch> change,
+                final long deadlineNanos) {
+            this(leader, matchId, change, deadlineNanos, new CompletableFuture<>());
+        }
+
+        /** Edits written together: of one match, under one leadership. */
+        List<Object> batch() {
+            return List.of(matchId, leader);
+        }
+    }
+
+    /** The edits of the matches hashed here, and who is writing them. */
+    private static final class Stripe {
+        final ReentrantLock lock = new ReentrantLock();
+        final ConcurrentLinkedQueue<Edit> edits = new ConcurrentLinkedQueue<>();
+    }
+
+    /** Under the stripe's lock: write every edit waiting, a batch per match. */
+    private void drain(final Stripe stripe) {
+        final Map<List<Object>, List<Edit>> batches = new LinkedHashMap<>();
+        for (Edit edit = stripe.edits.poll(); edit != null; edit = stripe.edits.poll()) {
+            batches.computeIfAbsent(edit.batch(), k -> new ArrayList<>()).add(edit);
+        }
+        for (final List<Edit> batch : batches.values()) {
+            try {
+                write(batch);
+            } catch (final RuntimeException e) {
+                // etcd unavailable, leadership lost: every caller of the batch hears it.
+                batch.forEach(edit -> edit.done.completeExceptionally(e));
+            } finally {
+                batch.forEach(edit -> edit.done.completeExceptionally(
+                        new IllegalStateException("update of match " + edit.matchId + " was dropped unwritten")));
+            }
+        }
+    }
+
+    /** Read, apply the batch's edits in turn, write; again after a lost race, each edit until its deadline. */
+    private void write(final List<Edit> batch) {
+        final Leadership leader = batch.get(0).leader();
+        final String matchId = batch.get(0).matchId();
+        List<Edit> live = batch;
+        long backoff = FIRST_BACKOFF_NANOS;
+        for (int attempt = 1; ; attempt++) {
+            final Optional<Stored<BattlegroundMatch>> stored = match(matchId);
+            if (stored.isEmpty()) {
+                live.forEach(edit -> edit.done.complete(Optional.empty()));
+                return;
+            }
+            BattlegroundMatch after = stored.get().value();
+            final List<Edit> applied = new ArrayList<>(live.size());
+            for (final Edit edit : live) {
+                try {
+                    after = edit.change().apply(after);
+                    applied.add(edit);
+                } catch (final RuntimeException refused) {
+                    // Refused against the record as read after the edits before it: its answer, nothing written.
+                    edit.done.completeExceptionally(refused);
+                }
+            }
+            live = applied;
+            if (live.isEmpty()) {
+                return;
+            }
+            if (after.equals(stored.get().value()) || update(leader, stored.get(), after, List.of())) {
+                final Optional<BattlegroundMatch> written = Optional.of(after);
+                live.forEach(edit -> edit.done.complete(written));
+                return;
+            }
+            final long now = System.nanoTime();
+            final int tries = attempt;
+            live = live.stream()
+                    .filter(edit -> {
+                        if (now - edit.deadlineNanos() < 0) {
+                            return true;
+                        }
+                        edit.done.completeExceptionally(new Contended("match " + matchId + " changed under each of "
+                                + tries + " tries in " + patience.toMillis() + " ms; try again"));
+                        return false;
+                    })
+                    .toList();
+            if (live.isEmpty()) {
+                return;
+            }
+            final long left = live.stream()
+                    .mapToLong(edit -> edit.deadlineNanos() - now)
+                    .max()
+                    .orElse(0);
+            // Jittered, so that writers that lost together do not read and write again together.
+            LockSupport.parkNanos(Math.min(left, ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1)));
+            backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
+        }
     }
 
     /** Delete an ended match kept for operators; false when it changed since it was read. */

@@ -26,7 +26,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -80,12 +79,13 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
             final Duration idleTimeout,
             final boolean rebalanceContinents,
             final PrometheusRegistry metrics) {
-        this(store, keys, catalog, clock, idleTimeout, rebalanceContinents, metrics, instance -> false);
+        this(store, keys, catalog, clock, idleTimeout, rebalanceContinents, metrics, EmptyVerdict.Owners.NONE);
     }
 
     /**
-     * The same, with {@code over} saying which empty instances close at once instead of after their idle time (a
-     * battleground whose match has ended). It may read etcd; it is asked only of empty instances.
+     * The same, with {@code owners} saying which empty instances close at once instead of after their idle time (a
+     * battleground whose match has ended), and which stay open past it (a battleground with a seat inside its
+     * disconnect grace). It may read etcd; it is asked only of empty instances with an owner.
      */
     public PlacementController(
             final EtcdStore store,
@@ -95,11 +95,11 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
             final Duration idleTimeout,
             final boolean rebalanceContinents,
             final PrometheusRegistry metrics,
-            final Predicate<MapInstance> over) {
+            final EmptyVerdict.Owners owners) {
         this.store = store;
         this.keys = keys;
         this.assignments = new AssignmentStore(store, keys);
-        this.decisions = new PlacementDecisions(catalog, idleTimeout, rebalanceContinents, over);
+        this.decisions = new PlacementDecisions(catalog, idleTimeout, rebalanceContinents, owners);
         this.catalog = catalog;
         this.clock = clock;
         this.idleTimeout = idleTimeout;

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -35,25 +34,28 @@ public final class PlacementDecisions {
     private final MapCatalog catalog;
     private final Duration idleTimeout;
     private final boolean rebalanceContinents;
-    private final Predicate<MapInstance> over;
+    private final EmptyVerdict.Owners owners;
+    /** How soon an empty instance whose owner awaits players is asked about again. */
+    static final Duration AWAITED_RECHECK = Duration.ofSeconds(5);
 
     public PlacementDecisions(final MapCatalog catalog, final Duration idleTimeout, final boolean rebalanceContinents) {
-        this(catalog, idleTimeout, rebalanceContinents, instance -> false);
+        this(catalog, idleTimeout, rebalanceContinents, EmptyVerdict.Owners.NONE);
     }
 
     /**
-     * The same, with {@code over} saying which instances close as soon as they are empty, without their idle
-     * time (a battleground whose match has ended).
+     * The same, with {@code owners} saying which empty instances close at once, without their idle time (a
+     * battleground whose match has ended), and which stay open past it (a battleground with a player inside its
+     * disconnect grace, who may log in again into it).
      */
     public PlacementDecisions(
             final MapCatalog catalog,
             final Duration idleTimeout,
             final boolean rebalanceContinents,
-            final Predicate<MapInstance> over) {
+            final EmptyVerdict.Owners owners) {
         this.catalog = catalog;
         this.idleTimeout = idleTimeout;
         this.rebalanceContinents = rebalanceContinents;
-        this.over = over;
+        this.owners = owners;
     }
 
     /**
@@ -142,7 +144,13 @@ public final class PlacementDecisions {
             return null;
         }
         final long left = idleTimeout.toMillis() - (now - since);
-        if (left > 0 && !over.test(instance)) {
+        final EmptyVerdict verdict = instance.getOwner().isEmpty() ? EmptyVerdict.IDLE : owners.of(instance);
+        if (verdict == EmptyVerdict.AWAITED) {
+            // Asked again a while on: the grace ends (the player back, or its seat left) without a change here.
+            return new PlacementAction.Wait(
+                    instance.getInstanceId(), Duration.ofMillis(Math.max(left, AWAITED_RECHECK.toMillis())));
+        }
+        if (left > 0 && verdict != EmptyVerdict.OVER) {
             return new PlacementAction.Wait(instance.getInstanceId(), Duration.ofMillis(left));
         }
         return new PlacementAction.BeginClosing(

@@ -112,7 +112,42 @@ class DisconnectGraceTest {
         assertThat(away.getDisconnectedAtUnixMs()).isEqualTo(T);
         assertThat(DisconnectGrace.reported(away, true, T + 5).getDisconnectedAtUnixMs())
                 .isEqualTo(T);
-        assertThat(DisconnectGrace.reported(away, false, 0)).isEqualTo(in);
+        assertThat(DisconnectGrace.reported(away, false, 0))
+                .as("a back that does not say when clears unordered")
+                .isEqualTo(in);
         assertThatThrownBy(() -> new DisconnectGrace(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aLateAwayReportOfADisconnectBeforeTheReturnDesertsNobody() {
+        final MatchSeat in = seat(SeatState.SEAT_STATE_ENTERED, 0, false);
+        // Away at T, back at T + 10 s; the away report was retried and lands after the back report.
+        final MatchSeat back = DisconnectGrace.reported(in, false, T + 10_000);
+        final MatchSeat late = DisconnectGrace.reported(back, true, T);
+
+        assertThat(late.getDisconnectedAtUnixMs())
+                .as("the stale away changed nothing")
+                .isZero();
+        assertThat(GRACE.pastGrace(late, T + 3_600_000)).isFalse();
+        assertThat(GRACE.atLogin(match(MatchState.MATCH_STATE_RUNNING, late), "main", 7, T + 3_600_000))
+                .isInstanceOf(DisconnectGrace.AtLogin.Rejoin.class);
+        assertThat(DisconnectGrace.reported(back, true, T + 10_000).getDisconnectedAtUnixMs())
+                .as("an away at the very time of the back is of the session before it")
+                .isZero();
+    }
+
+    @Test
+    void aDisconnectAfterTheReturnCountsAndALateBackFromBeforeItDoesNotClearIt() {
+        final MatchSeat back = DisconnectGrace.reported(seat(SeatState.SEAT_STATE_ENTERED, 0, false), false, T);
+        final MatchSeat awayAgain = DisconnectGrace.reported(back, true, T + 60_000);
+        assertThat(awayAgain.getDisconnectedAtUnixMs()).isEqualTo(T + 60_000);
+
+        // A back report of T + 30 s (before the new disconnect) arriving late: the player is away all the same.
+        assertThat(DisconnectGrace.reported(awayAgain, false, T + 30_000)).isEqualTo(awayAgain);
+        assertThat(GRACE.pastGrace(awayAgain, T + 60_000 + 300_000)).isTrue();
+        // Back again later: cleared, and the back time kept.
+        final MatchSeat backAgain = DisconnectGrace.reported(awayAgain, false, T + 90_000);
+        assertThat(backAgain.getDisconnectedAtUnixMs()).isZero();
+        assertThat(backAgain.getBackAtUnixMs()).isEqualTo(T + 90_000);
     }
 }

@@ -12,6 +12,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.controlplane.election.Leadership;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.Keys;
+import io.realmcluster.controlplane.placement.EmptyVerdict;
 import io.realmcluster.proto.v1.AdmitEntryRequest;
 import io.realmcluster.proto.v1.AdmitEntryResponse;
 import io.realmcluster.proto.v1.AnswerInviteRequest;
@@ -19,6 +20,8 @@ import io.realmcluster.proto.v1.AnswerInviteResponse;
 import io.realmcluster.proto.v1.BattlegroundMatch;
 import io.realmcluster.proto.v1.BattlegroundType;
 import io.realmcluster.proto.v1.Battlegroup;
+import io.realmcluster.proto.v1.CallOffEntryRequest;
+import io.realmcluster.proto.v1.CallOffEntryResponse;
 import io.realmcluster.proto.v1.Faction;
 import io.realmcluster.proto.v1.JoinQueueRequest;
 import io.realmcluster.proto.v1.MapInstance;
@@ -468,6 +471,107 @@ class MatchLifecycleTest {
     }
 
     @Test
+    void anEntryCalledOffByTheHomeNodeFreesTheSeatWithoutDeserterAndTheMatchIsToppedUp() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final BattlegroundMatch match = onlyMatch();
+        final String id = match.getMatchId();
+        final QueuedPlayer orc = players.get(1);
+        final QueuedPlayer otherOrc = players.get(3);
+        // A fifth orc waits: four a side already, so no top-up past the Alliance's count.
+        final QueuedPlayer waiting = player(REALM_A, 105, Faction.FACTION_HORDE);
+        join(waiting);
+        controller.pass();
+        assertThat(onlyMatch().getSeatsList()).noneMatch(s -> MatchStore.sameCharacter(s.getPlayer(), waiting));
+
+        answer(orc, id, true);
+        admit(orc, id, match.getInstanceId(), "transfer-1");
+        assertThat(seat(onlyMatch(), orc).getEntryTransferId()).isEqualTo("transfer-1");
+        assertThat(callOff(orc, id, "transfer-0").getState())
+                .as("a call-off of another transfer does not take a seat entered by this one")
+                .isEqualTo(SeatState.SEAT_STATE_ENTERED);
+
+        assertThat(callOff(orc, id, "transfer-1").getState()).isEqualTo(SeatState.SEAT_STATE_LEFT);
+        final MatchSeat gone = seat(onlyMatch(), orc);
+        assertThat(gone.getState()).isEqualTo(SeatState.SEAT_STATE_LEFT);
+        assertThat(gone.getDeserted()).as("it never got in: no Deserter").isFalse();
+        assertThat(callOff(orc, id, "transfer-1").getState())
+                .as("a call-off again answers the same")
+                .isEqualTo(SeatState.SEAT_STATE_LEFT);
+        assertThat(admitRefusal(orc, id, match.getInstanceId())).isEqualTo(Invites.NOT_INVITED);
+
+        // An accepted seat whose entry never reached the battleground's node: the same.
+        answer(otherOrc, id, true);
+        assertThat(callOff(otherOrc, id, "transfer-2").getState()).isEqualTo(SeatState.SEAT_STATE_LEFT);
+
+        now.addAndGet(1_000);
+        controller.pass();
+        assertThat(seat(onlyMatch(), waiting).getState())
+                .as("the freed seat is topped up from the queue")
+                .isEqualTo(SeatState.SEAT_STATE_INVITED);
+        // Its queue key went with the seat: the orc may queue again.
+        join(orc);
+        assertThat(queue.ticketsOf(orc.getRealm(), orc.getCharacterId())).hasSize(1);
+    }
+
+    @Test
+    void aLateAwayReportAfterThePlayerCameBackDesertsNobody() {
+        controller.disconnectGrace(Duration.ofSeconds(5));
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final BattlegroundMatch match = onlyMatch();
+        final String id = match.getMatchId();
+        final QueuedPlayer orc = players.get(1);
+        answer(orc, id, true);
+        admit(orc, id, match.getInstanceId(), "transfer-1");
+
+        // Away at T, back at T + 2 s; the away report reaches the leader after the back report.
+        final long away = now.get();
+        back(orc, id, away + 2_000);
+        disconnected(orc, id, true, away);
+        assertThat(seat(onlyMatch(), orc).getDisconnectedAtUnixMs()).isZero();
+        now.addAndGet(60_000);
+        controller.pass();
+        assertThat(seat(onlyMatch(), orc).getState()).isEqualTo(SeatState.SEAT_STATE_ENTERED);
+        assertThat(seat(onlyMatch(), orc).getDeserted()).isFalse();
+    }
+
+    @Test
+    void itsEmptyInstanceStaysOpenWhileASeatIsInsideItsGraceAndClosesOnceTheMatchEnds() {
+        controller.disconnectGrace(Duration.ofSeconds(5));
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final BattlegroundMatch match = onlyMatch();
+        final String id = match.getMatchId();
+        final MatchInstances instances = new MatchInstances(matches);
+        final MapInstance instance = MapInstance.newBuilder()
+                .setInstanceId(match.getInstanceId())
+                .setKind(io.realmcluster.proto.v1.MapKind.MAP_KIND_BATTLEGROUND)
+                .setOwner(id)
+                .build();
+        assertThat(instances.of(instance)).as("invites out").isEqualTo(EmptyVerdict.AWAITED);
+        for (final QueuedPlayer player : players) {
+            answer(player, id, true);
+            admit(player, id, match.getInstanceId());
+        }
+        assertThat(instances.of(instance)).isEqualTo(EmptyVerdict.IDLE);
+
+        final QueuedPlayer orc = players.get(1);
+        disconnected(orc, id, true, now.get());
+        assertThat(instances.of(instance))
+                .as("the orc may log in again into it within the grace")
+                .isEqualTo(EmptyVerdict.AWAITED);
+        now.addAndGet(5_000);
+        controller.pass();
+        assertThat(seat(onlyMatch(), orc).getState()).isEqualTo(SeatState.SEAT_STATE_LEFT);
+        assertThat(instances.of(instance)).isEqualTo(EmptyVerdict.IDLE);
+
+        players.forEach(player -> left(player, id));
+        controller.pass();
+        assertThat(instances.of(instance)).isEqualTo(EmptyVerdict.OVER);
+    }
+
+    @Test
     void aRunningMatchWhoseBattlegroundNodeIsGoneEndsAndAdmitsNobodyMore() {
         final List<QueuedPlayer> players = fourAndFour();
         controller.pass();
@@ -691,6 +795,43 @@ class MatchLifecycleTest {
                         .setCharacterId(player.getCharacterId())
                         .setMatchId(matchId)
                         .setInstanceId(instanceId)
+                        .build());
+    }
+
+    private AdmitEntryResponse admit(
+            final QueuedPlayer player, final String matchId, final String instanceId, final String transferId) {
+        return call(
+                service::admitEntry,
+                AdmitEntryRequest.newBuilder()
+                        .setRealm(player.getRealm())
+                        .setCharacterId(player.getCharacterId())
+                        .setMatchId(matchId)
+                        .setInstanceId(instanceId)
+                        .setTransferId(transferId)
+                        .build());
+    }
+
+    private CallOffEntryResponse callOff(final QueuedPlayer player, final String matchId, final String transferId) {
+        return call(
+                service::callOffEntry,
+                CallOffEntryRequest.newBuilder()
+                        .setRealm(player.getRealm())
+                        .setCharacterId(player.getCharacterId())
+                        .setMatchId(matchId)
+                        .setTransferId(transferId)
+                        .setReason("the offer was refused")
+                        .build());
+    }
+
+    private void back(final QueuedPlayer player, final String matchId, final long at) {
+        call(
+                service::reportDisconnected,
+                ReportDisconnectedRequest.newBuilder()
+                        .setRealm(player.getRealm())
+                        .setCharacterId(player.getCharacterId())
+                        .setMatchId(matchId)
+                        .setAway(false)
+                        .setBackAtUnixMs(at)
                         .build());
     }
 

@@ -261,7 +261,7 @@ class PlacementDecisionsTest {
                 MapCatalog.vanilla(List.of("main")),
                 IDLE,
                 false,
-                i -> i.getInstanceId().equals(DUNGEON));
+                i -> i.getInstanceId().equals(DUNGEON) ? EmptyVerdict.OVER : EmptyVerdict.IDLE);
         final Cluster empty = new Cluster()
                 .node("a", 100, "continent", "dungeon")
                 .continents("a", "a")
@@ -281,6 +281,32 @@ class PlacementDecisionsTest {
                         playedState, PlacementDecisions.emptySince(playedState, played.emptySince, NOW), NOW))
                 .as("players still in it")
                 .isEmpty();
+    }
+
+    @Test
+    void anEmptyInstanceWhoseOwnerAwaitsPlayersStaysOpenPastItsIdleTimeAndClosesOnceItDoesNot() {
+        final java.util.concurrent.atomic.AtomicReference<EmptyVerdict> verdict =
+                new java.util.concurrent.atomic.AtomicReference<>(EmptyVerdict.AWAITED);
+        final PlacementDecisions decisions =
+                new PlacementDecisions(MapCatalog.vanilla(List.of("main")), IDLE, false, i -> verdict.get());
+        final Cluster empty = new Cluster()
+                .node("a", 100, "continent", "dungeon")
+                .continents("a", "a")
+                .dungeon("a", InstanceState.INSTANCE_STATE_ACTIVE, 0)
+                .emptyFor(DUNGEON, IDLE.multipliedBy(3));
+        final ClusterState state = empty.state();
+        final Map<String, Long> since = PlacementDecisions.emptySince(state, empty.emptySince, NOW);
+
+        assertThat(decisions.decide(state, since, NOW))
+                .extracting(PlacementDecisionsTest::summary)
+                .as("a player inside its disconnect grace may log in again into it")
+                .containsExactly("wait " + DUNGEON + " " + PlacementDecisions.AWAITED_RECHECK.toMillis() + " ms");
+
+        verdict.set(EmptyVerdict.IDLE);
+        assertThat(decisions.decide(state, since, NOW))
+                .extracting(PlacementDecisionsTest::summary)
+                .as("the grace over: its idle time ran out long ago")
+                .containsExactly("close " + DUNGEON);
     }
 
     @Test

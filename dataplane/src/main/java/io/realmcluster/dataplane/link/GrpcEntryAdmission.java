@@ -20,6 +20,16 @@ public final class GrpcEntryAdmission implements EntryAdmission {
 
     @Override
     public int admit(final String realm, final long characterId, final String matchId, final String instanceId) {
+        return admit(realm, characterId, matchId, instanceId, "");
+    }
+
+    @Override
+    public int admit(
+            final String realm,
+            final long characterId,
+            final String matchId,
+            final String instanceId,
+            final String transferId) {
         return BattlegroundsGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                 .admitEntry(AdmitEntryRequest.newBuilder()
@@ -27,6 +37,7 @@ public final class GrpcEntryAdmission implements EntryAdmission {
                         .setCharacterId(characterId)
                         .setMatchId(matchId)
                         .setInstanceId(instanceId)
+                        .setTransferId(transferId)
                         .build())
                 .getTeamValue();
     }

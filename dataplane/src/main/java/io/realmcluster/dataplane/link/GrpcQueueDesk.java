@@ -111,6 +111,7 @@ public final class GrpcQueueDesk implements QueueDesk {
                 .setMatchId(matchId)
                 .setAway(away)
                 .setDisconnectedAtUnixMs(away ? atMillis : 0)
+                .setBackAtUnixMs(away ? 0 : atMillis)
                 .build();
         final CompletableFuture<Void> done = new CompletableFuture<>();
         reportDisconnected(request, 0, done);

@@ -309,7 +309,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             battlegroundMatch = running.assignment().getOwner();
         }
         if (rejoin) {
-            queues.disconnected(login.claimed(), battlegroundMatch, false, 0);
+            // Back at this time on this node's clock, which ordered its disconnect report too: a late one is stale.
+            queues.disconnected(
+                    login.claimed(),
+                    battlegroundMatch,
+                    false,
+                    context.epochClock().time());
         }
         if (arrival != null && arrival.frozenAtMillis() > 0) {
             context.metrics().arrived(context.epochClock().time() - arrival.frozenAtMillis());

@@ -70,7 +70,8 @@ public interface QueueDesk {
 
     /**
      * The character, entered in {@code matchId}, left the game at {@code atMillis} ({@code away}) or is back in
-     * the match: the control plane keeps its seat for the disconnect grace. Retried while the control plane is
+     * the match since {@code atMillis} (this node's clock orders the two): the control plane keeps its seat for the
+     * disconnect grace. Retried while the control plane is
      * unavailable; fails with the reason when the seat is gone.
      */
     default CompletableFuture<Void> disconnected(

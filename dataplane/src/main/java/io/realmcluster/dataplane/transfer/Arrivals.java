@@ -18,8 +18,9 @@ public final class Arrivals {
     };
 
     /**
-     * A transferred character: its claim here, where it enters its map, and the source's public key (X.509) that
-     * signed the STANDBY token its client may wait here with (empty when it sent none).
+     * A transferred character: its claim here, where it enters its map, the source's public key (X.509) that
+     * signed the STANDBY token its client may wait here with (empty when it sent none), its side in a battleground
+     * (0 elsewhere), and the transfer's id (empty when not known).
      */
     public record Arrival(
             ClaimedCharacter claim,
@@ -31,7 +32,8 @@ public final class Arrivals {
             long expiresAtMillis,
             long frozenAtMillis,
             byte[] standbyKey,
-            byte team) {
+            byte team,
+            String transferId) {
         /** An arrival outside a battleground: its side, if it ever needs one, is its race's. */
         public Arrival(
                 final ClaimedCharacter claim,
@@ -44,6 +46,21 @@ public final class Arrivals {
                 final long frozenAtMillis,
                 final byte[] standbyKey) {
             this(claim, instanceId, x, y, z, orientation, expiresAtMillis, frozenAtMillis, standbyKey, (byte) 0);
+        }
+
+        /** An arrival of a transfer whose id is not known. */
+        public Arrival(
+                final ClaimedCharacter claim,
+                final String instanceId,
+                final float x,
+                final float y,
+                final float z,
+                final float orientation,
+                final long expiresAtMillis,
+                final long frozenAtMillis,
+                final byte[] standbyKey,
+                final byte team) {
+            this(claim, instanceId, x, y, z, orientation, expiresAtMillis, frozenAtMillis, standbyKey, team, "");
         }
     }
 

@@ -161,6 +161,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
     private final Executor threads;
     private final Stats stats = new Stats();
     private final BattlegroundTrips trips = new BattlegroundTrips();
+    private volatile EntryCallOffs entryCallOffs = EntryCallOffs.NONE;
 
     /**
      * @param deadline how long a transfer may take from freeze to commit before it is called off
@@ -226,6 +227,11 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
      */
     public void standbyKey(final byte[] x509) {
         standbyKey = ByteString.copyFrom(x509);
+    }
+
+    /** Who hears that a transfer into a battleground's match was called off (the leader). Set once, at start. */
+    public void entryCallOffs(final EntryCallOffs entryCallOffs) {
+        this.entryCallOffs = entryCallOffs;
     }
 
     ByteString standbyKey() {
@@ -400,6 +406,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
                         e.getStatus());
             }
         }
+        final BattlegroundTrips.Trip entry = trips.of(departing.characterId(), departure.toMapId());
         // Claimed (-1) though its target no longer answers: a trip home is over all the same.
         forgetTrip(departing, epoch == -1);
         if (epoch < 0) {
@@ -408,6 +415,10 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
             return;
         }
         departing.transition(State.ABORTED, clock.nanoTime(), why);
+        if (entry != null) {
+            // The abort won: its battleground's node never claimed it, whatever seat the leader gave it there.
+            calledOffEntry(departure, entry, realm, why);
+        }
         if (!notices.departFailed(departure, epoch)) {
             // Nobody plays it here any more: give it back.
             try {
@@ -416,6 +427,26 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
                 LOG.warn("could not give back character {}: {}", departure.characterId(), e.getMessage());
             }
         }
+    }
+
+    private void calledOffEntry(
+            final Departure departure, final BattlegroundTrips.Trip entry, final String mapRealm, final String why) {
+        final String realm = characterRealm(store, departure, mapRealm);
+        if (realm == null) {
+            return;
+        }
+        LOG.info(
+                "the entry of character {} of realm {} into match {} was called off ({}); its seat is given back",
+                CharacterKey.id(departure.characterId()),
+                realm,
+                entry.matchId(),
+                why);
+        entryCallOffs.calledOff(
+                realm,
+                CharacterKey.id(departure.characterId()),
+                entry.matchId(),
+                departure.transferId().toString(),
+                why);
     }
 
     private void forgetTrip(final Departing departing, final boolean departed) {

@@ -24,4 +24,14 @@ public interface EntryAdmission {
      *     DEADLINE_EXCEEDED when the leader cannot answer now
      */
     int admit(String realm, long characterId, String matchId, String instanceId);
+
+    /** {@link #admit}, offered by transfer {@code transferId}: the entered seat keeps it (a call-off of another leaves it). */
+    default int admit(
+            final String realm,
+            final long characterId,
+            final String matchId,
+            final String instanceId,
+            final String transferId) {
+        return admit(realm, characterId, matchId, instanceId);
+    }
 }

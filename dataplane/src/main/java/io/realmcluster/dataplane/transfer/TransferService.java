@@ -193,7 +193,11 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
         final int faction;
         try {
             faction = admission.admit(
-                    offer.getRealm(), offer.getCharacterId(), offer.getMatchId(), offer.getTargetInstanceId());
+                    offer.getRealm(),
+                    offer.getCharacterId(),
+                    offer.getMatchId(),
+                    offer.getTargetInstanceId(),
+                    offer.getTransferId());
         } catch (final StatusRuntimeException e) {
             final double seconds = (System.nanoTime() - started) / 1e9;
             final boolean refused = e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION;
@@ -349,7 +353,8 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
                 expires,
                 offer.getFrozenAtUnixMs(),
                 offer.getSourceStandbyKey().toByteArray(),
-                team));
+                team,
+                offer.getTransferId()));
         // Signed with this node's own key, which no other process has: a token only this node takes.
         final byte[] token = SessionToken.issue(
                 tokens,

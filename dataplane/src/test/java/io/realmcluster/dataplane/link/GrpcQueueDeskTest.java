@@ -101,10 +101,11 @@ class GrpcQueueDeskTest {
             assertThat(r.getDisconnectedAtUnixMs()).isEqualTo(1_800_000_000_000L);
         });
 
-        // Back in the match: no time sent.
+        // Back in the match: the time it came back, which orders it against a late disconnect report.
         desk.disconnected("second", 7, "m1", false, 5).get(10, TimeUnit.SECONDS);
         assertThat(controlPlane.reports.get(3).getAway()).isFalse();
         assertThat(controlPlane.reports.get(3).getDisconnectedAtUnixMs()).isZero();
+        assertThat(controlPlane.reports.get(3).getBackAtUnixMs()).isEqualTo(5);
     }
 
     @Test

@@ -463,6 +463,52 @@ class DeparturesTest {
         assertThat(maps.inputs(MAP)).containsExactly(new Input(Inputs.DEPART_FAILED, CHARACTER, SESSION, EPOCH + 1));
     }
 
+    @Test
+    void anEntryIntoABattlegroundCalledOffGivesItsSeatBackAndOneThatLandsDoesNot() {
+        final List<String> calledOff = new ArrayList<>();
+        final Departures departures = departures();
+        departures.entryCallOffs((realm, id, match, transferId, why) ->
+                calledOff.add(realm + " " + id + " " + match + " " + transferId + " " + why));
+        final BattlegroundTrips.Trip trip = new BattlegroundTrips.Trip("m1", "main.489.m1", TARGET_NODE, 489, 2);
+
+        // The battleground's node refuses the offer (its claim failed after the leader entered the seat).
+        departures.trips().planned(CHARACTER, trip);
+        final UUID refused = freeze(CHARACTER, EPOCH);
+        target.onOffer = (offer, deadline) -> {
+            throw Status.FAILED_PRECONDITION.withDescription("the map is full").asRuntimeException();
+        };
+        departures.accept(List.of(departure(CHARACTER, EPOCH, refused, 489)));
+        assertThat(maps.inputs(MAP)).containsExactly(new Input(Inputs.DEPART_FAILED, CHARACTER, SESSION, EPOCH + 1));
+        assertThat(calledOff).containsExactly("main 7 m1 " + refused + " FAILED_PRECONDITION: the map is full");
+        assertThat(departures.trips().of(CHARACTER, 489)).as("the trip is over").isNull();
+
+        // Accepted again, and claimed this time: nothing to give back.
+        departures.trips().planned(CHARACTER, trip);
+        final UUID landed = freeze(CHARACTER, EPOCH + 1);
+        target.onOffer = (offer, deadline) -> target.claim(offer);
+        departures.accept(List.of(departure(CHARACTER, EPOCH + 1, landed, 489)));
+        assertThat(store.row(CHARACTER).owner()).isEqualTo(TARGET);
+        assertThat(calledOff).hasSize(1);
+    }
+
+    @Test
+    void anEntryWhoseAbortLosesToTheBattlegroundsClaimGivesNoSeatBack() {
+        final List<String> calledOff = new ArrayList<>();
+        final Departures departures = departures();
+        departures.entryCallOffs((realm, id, match, transferId, why) -> calledOff.add(match));
+        departures.trips().planned(CHARACTER, new BattlegroundTrips.Trip("m1", "main.489.m1", TARGET_NODE, 489, 2));
+        final UUID transfer = freeze(CHARACTER, EPOCH);
+        target.onOffer = (offer, deadline) -> {
+            target.claim(offer);
+            throw Status.UNAVAILABLE.asRuntimeException();
+        };
+
+        departures.accept(List.of(departure(CHARACTER, EPOCH, transfer, 489)));
+
+        assertThat(store.row(CHARACTER).owner()).as("in the battleground").isEqualTo(TARGET);
+        assertThat(calledOff).isEmpty();
+    }
+
     // ---- the fakes and their helpers ----
 
     private Departures departures() {
