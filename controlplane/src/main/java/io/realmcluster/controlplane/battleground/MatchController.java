@@ -410,7 +410,10 @@ public final class MatchController implements AutoCloseable {
         for (final MatchStore.Stored<BattlegroundMatch> match : all) {
             byId.put(match.value().getMatchId(), match);
             final Optional<QueueKey> key = queue(match.value());
-            if (match.value().getState() == MatchState.MATCH_STATE_RUNNING && key.isPresent()) {
+            // A decided match takes nobody more: its players are on their way home.
+            if (match.value().getState() == MatchState.MATCH_STATE_RUNNING
+                    && match.value().getResultAtUnixMs() == 0
+                    && key.isPresent()) {
                 running.computeIfAbsent(key.get(), k -> new ArrayList<>()).add(running(match.value()));
             }
         }

@@ -689,6 +689,28 @@ class MatchLifecycleTest {
                 .startsWith("WARSONG_GULCH decided count=1");
     }
 
+    @Test
+    void aDecidedMatchIsToppedUpNoMore() {
+        final List<QueuedPlayer> players = fourAndFour();
+        controller.pass();
+        final BattlegroundMatch match = onlyMatch();
+        final String id = match.getMatchId();
+        for (final QueuedPlayer player : players) {
+            answer(player, id, true);
+            admit(player, id, match.getInstanceId());
+        }
+        left(players.get(1), id);
+        result(id, Faction.FACTION_ALLIANCE, false, 3, 0);
+        // A horde player waits for the seat the leaver freed.
+        final QueuedPlayer waiting = player(REALM_A, 105, Faction.FACTION_HORDE);
+        join(waiting);
+        now.addAndGet(1_000);
+        controller.pass();
+        assertThat(onlyMatch().getSeatsList())
+                .as("nobody is invited into a match already won")
+                .noneMatch(s -> MatchStore.sameCharacter(s.getPlayer(), waiting));
+    }
+
     private void result(
             final String matchId, final Faction winner, final boolean draw, final long alliance, final long horde) {
         call(
