@@ -139,6 +139,22 @@ public final class LocalCluster implements Callable<Integer> {
                     + "home in minutes (default: ${DEFAULT-VALUE}).")
     int battlegroundPreparationSeconds;
 
+    @Option(
+            names = "--arathi-basin-resources",
+            paramLabel = "N",
+            defaultValue = "500",
+            description = "The resources that win the nodes' Arathi Basin matches: shorter than a realm's 2000 so that "
+                    + "a match ends in a few minutes of play (default: ${DEFAULT-VALUE}).")
+    long arathiBasinResources;
+
+    @Option(
+            names = "--alterac-valley-reinforcements",
+            paramLabel = "N",
+            defaultValue = "150",
+            description = "The reinforcements each side of the nodes' Alterac Valley matches starts with: fewer than a "
+                    + "realm's 600 so that a match ends in a few minutes of play (default: ${DEFAULT-VALUE}).")
+    long alteracValleyReinforcements;
+
     @Option(names = "--fresh", description = "Delete the data of earlier runs first.")
     boolean fresh;
 
@@ -169,6 +185,10 @@ public final class LocalCluster implements Callable<Integer> {
         }
         if (bots < 0) {
             throw new IllegalArgumentException("--bots must not be negative, got " + bots);
+        }
+        if (arathiBasinResources < 1 || alteracValleyReinforcements < 1) {
+            throw new IllegalArgumentException("--arathi-basin-resources and --alterac-valley-reinforcements must be "
+                    + "positive, got " + arathiBasinResources + " and " + alteracValleyReinforcements);
         }
         final Path run = (runDir != null ? runDir : home.resolve("run")).toAbsolutePath();
         if (fresh) {
@@ -308,6 +328,10 @@ public final class LocalCluster implements Callable<Integer> {
                             Integer.toString(battlegroundPreparationSeconds),
                             "--battleground-end-seconds",
                             Integer.toString(battlegroundPreparationSeconds),
+                            "--arathi-basin-resources",
+                            Long.toString(arathiBasinResources),
+                            "--alterac-valley-reinforcements",
+                            Long.toString(alteracValleyReinforcements),
                             realmDatabase.get(0),
                             realmDatabase.get(1),
                             realmDatabase.get(2),
