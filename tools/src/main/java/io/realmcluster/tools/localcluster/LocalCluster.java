@@ -142,7 +142,7 @@ public final class LocalCluster implements Callable<Integer> {
     @Option(
             names = "--arathi-basin-resources",
             paramLabel = "N",
-            defaultValue = "500",
+            defaultValue = "300",
             description = "The resources that win the nodes' Arathi Basin matches: shorter than a realm's 2000 so that "
                     + "a match ends in a few minutes of play (default: ${DEFAULT-VALUE}).")
     long arathiBasinResources;
