@@ -140,6 +140,16 @@ public final class LocalCluster implements Callable<Integer> {
     int battlegroundPreparationSeconds;
 
     @Option(
+            names = "--battleground-under-minimum-seconds",
+            paramLabel = "SECONDS",
+            defaultValue = "600",
+            description = "How long a side of the nodes' battleground matches may stay under its minimum before it "
+                    + "loses: longer than a realm's 300 s, because the local cluster's bots spread over several "
+                    + "matches at once and many run under their minimum; so they end by their objective "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int battlegroundUnderMinimumSeconds;
+
+    @Option(
             names = "--arathi-basin-resources",
             paramLabel = "N",
             defaultValue = "300",
@@ -185,6 +195,10 @@ public final class LocalCluster implements Callable<Integer> {
         }
         if (bots < 0) {
             throw new IllegalArgumentException("--bots must not be negative, got " + bots);
+        }
+        if (battlegroundUnderMinimumSeconds < 0) {
+            throw new IllegalArgumentException("--battleground-under-minimum-seconds must not be negative, got "
+                    + battlegroundUnderMinimumSeconds);
         }
         if (arathiBasinResources < 1 || alteracValleyReinforcements < 1) {
             throw new IllegalArgumentException("--arathi-basin-resources and --alterac-valley-reinforcements must be "
@@ -328,6 +342,8 @@ public final class LocalCluster implements Callable<Integer> {
                             Integer.toString(battlegroundPreparationSeconds),
                             "--battleground-end-seconds",
                             Integer.toString(battlegroundPreparationSeconds),
+                            "--battleground-under-minimum-seconds",
+                            Integer.toString(battlegroundUnderMinimumSeconds),
                             "--arathi-basin-resources",
                             Long.toString(arathiBasinResources),
                             "--alterac-valley-reinforcements",
