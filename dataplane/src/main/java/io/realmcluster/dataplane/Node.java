@@ -145,7 +145,9 @@ public final class Node implements AutoCloseable {
                     NodeMetrics.tickTimes(metrics),
                     config.battlegroundPreparation().toMillis(),
                     config.battlegroundEnd().toMillis(),
-                    config.battlegroundUnderMinimum().toMillis());
+                    config.battlegroundUnderMinimum().toMillis(),
+                    config.arathiBasinResources(),
+                    config.alteracValleyReinforcements());
             placement = new PlacementClient(config.controlPlanes(), credentials);
             final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
             departures = new Departures(

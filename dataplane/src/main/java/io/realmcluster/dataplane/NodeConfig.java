@@ -48,4 +48,8 @@ public record NodeConfig(
         /** How long a battleground's players stay after its match ends before they are sent home. */
         Duration battlegroundEnd,
         /** How long a battleground's side may stay under its minimum before it loses. */
-        Duration battlegroundUnderMinimum) {}
+        Duration battlegroundUnderMinimum,
+        /** The resources that win an Arathi Basin match (vanilla's 2,000). */
+        long arathiBasinResources,
+        /** The reinforcements each side of an Alterac Valley match starts with (vanilla's 600). */
+        long alteracValleyReinforcements) {}

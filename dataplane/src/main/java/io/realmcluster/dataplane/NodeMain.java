@@ -171,6 +171,23 @@ public final class NodeMain implements Callable<Integer> {
     long battlegroundUnderMinimumSeconds;
 
     @Option(
+            names = "--arathi-basin-resources",
+            paramLabel = "N",
+            defaultValue = "2000",
+            description = "The resources that win an Arathi Basin match (default: ${DEFAULT-VALUE}, as vanilla; a "
+                    + "smaller value makes shorter matches, for demonstrations and tests).")
+    long arathiBasinResources;
+
+    @Option(
+            names = "--alterac-valley-reinforcements",
+            paramLabel = "N",
+            defaultValue = "600",
+            description = "The reinforcements each side of an Alterac Valley match starts with, one lost per death of "
+                    + "its players (default: ${DEFAULT-VALUE}, as vanilla; a smaller value makes shorter matches, "
+                    + "for demonstrations and tests).")
+    long alteracValleyReinforcements;
+
+    @Option(
             names = "--db-ca",
             paramLabel = "FILE",
             description = "CA certificate (PEM) of the database server: connect over TLS and verify the server's "
@@ -230,6 +247,11 @@ public final class NodeMain implements Callable<Integer> {
                     + "must not be negative, got " + battlegroundEndSeconds + " and "
                     + battlegroundUnderMinimumSeconds);
         }
+        if (arathiBasinResources < 1 || alteracValleyReinforcements < 1) {
+            throw new IllegalArgumentException("--arathi-basin-resources and --alterac-valley-reinforcements must be "
+                    + "positive, got " + arathiBasinResources + " and " + alteracValleyReinforcements
+                    + " (vanilla's are 2000 and 600)");
+        }
         final NodeConfig config = new NodeConfig(
                 nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8),
                 UUID.randomUUID().toString(),
@@ -255,7 +277,9 @@ public final class NodeMain implements Callable<Integer> {
                 Duration.ofSeconds(battlegroundPreparationSeconds),
                 realmDatabases.resolve(realmDatabases.named(), System.getenv()),
                 Duration.ofSeconds(battlegroundEndSeconds),
-                Duration.ofSeconds(battlegroundUnderMinimumSeconds));
+                Duration.ofSeconds(battlegroundUnderMinimumSeconds),
+                arathiBasinResources,
+                alteracValleyReinforcements);
         final Node node = new Node(config).start();
         // Once up: a node that cannot start says only why.
         tls.warnIfPlaintext(LOG, "dataplane");

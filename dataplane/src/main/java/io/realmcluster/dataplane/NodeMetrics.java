@@ -10,6 +10,7 @@ import io.realmcluster.dataplane.tick.RealtimeThreads;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.transfer.Departures;
 import io.realmcluster.dataplane.world.InstanceHost;
+import io.realmcluster.dataplane.world.battleground.BattlegroundSettings;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.HistogramIterationValue;
 
@@ -208,6 +209,18 @@ final class NodeMetrics {
                         .instances()
                         .forEach(i -> cb.call(
                                 i.world().rejectedMoves(), i.assignment().getInstanceId())))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("realm_node_battleground_deaths")
+                .help("Players slain by players on this node's battleground maps, by battleground: matches being "
+                        + "fought (Alterac Valley's sides lose a reinforcement each, Warsong Gulch's carriers drop "
+                        + "their flags)")
+                .labelNames("battleground")
+                .callback(cb -> {
+                    cb.call(instances.battlegroundDeaths(BattlegroundSettings.WARSONG_GULCH), "warsong_gulch");
+                    cb.call(instances.battlegroundDeaths(BattlegroundSettings.ARATHI_BASIN), "arathi_basin");
+                    cb.call(instances.battlegroundDeaths(BattlegroundSettings.ALTERAC_VALLEY), "alterac_valley");
+                })
                 .register(registry);
         CounterWithCallback.builder()
                 .name("realm_node_tick_errors")

@@ -27,6 +27,8 @@ final class BattlegroundGame implements Match, BattlegroundEvents {
     private final Battleground battleground;
     private final int maxPlayers;
     private final BattlegroundStates states;
+    /** "battleground 489", made once: the prefix of the rare objective lines (a capture, a base taken). */
+    private final String name;
     /** Written by the tick thread once the end's wait is over; polled by the node. */
     private volatile boolean goHome;
     /** Written by the tick thread once, when the match is decided; polled by the node. */
@@ -40,6 +42,7 @@ final class BattlegroundGame implements Match, BattlegroundEvents {
             final Outbox outbox,
             final int ticksPerSecond) {
         this.mapId = mapId;
+        this.name = "battleground " + mapId;
         this.entities = entities;
         this.players = players;
         this.maxPlayers = players.slot.length;
@@ -90,6 +93,17 @@ final class BattlegroundGame implements Match, BattlegroundEvents {
                 battleground.position(player, entities.x[slot], entities.y[slot]);
             }
         }
+    }
+
+    @Override
+    public void flagCaptured(final int flagTeam, final int player) {
+        // A few times a match: the operator sees the play come to its end.
+        LOG.info("{}: the {} captured a flag", name, Team.name(Team.enemyOf(flagTeam)));
+    }
+
+    @Override
+    public void baseTaken(final int base, final int team) {
+        LOG.info("{}: the {} took a base", name, Team.name(team));
     }
 
     @Override

@@ -19,6 +19,7 @@ import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.world.Portals;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,12 @@ public final class InstanceHost {
     private final long battlegroundEndMillis;
 
     private final long battlegroundUnderMinimumMillis;
+    /** Arathi Basin's resources to win and Alterac Valley's reinforcements (vanilla's, or shorter ones). */
+    private final long arathiBasinResources;
+
+    private final long alteracValleyReinforcements;
+    /** Players slain on battleground maps this host no longer runs, by map id; the lock of the snapshot's changes. */
+    private final Map<Integer, Long> slainOnUnloaded = new HashMap<>();
     /** The applier's: what each instance was told about handing its players over. */
     private final HandOverCommands handOvers = new HandOverCommands(COMMAND_PATIENCE_NANOS);
     /** The running instances as an array the egress thread iterates without allocating; replaced on every change. */
@@ -139,6 +146,40 @@ public final class InstanceHost {
             final long battlegroundPreparationMillis,
             final long battlegroundEndMillis,
             final long battlegroundUnderMinimumMillis) {
+        this(
+                nodeId,
+                scheduler,
+                saves,
+                onUnload,
+                onTicks,
+                battlegroundPreparationMillis,
+                battlegroundEndMillis,
+                battlegroundUnderMinimumMillis,
+                BattlegroundSettings.RESOURCES_TO_WIN,
+                BattlegroundSettings.REINFORCEMENTS);
+    }
+
+    /**
+     * As above, with Arathi Basin won at {@code arathiBasinResources} and Alterac Valley's sides starting
+     * with {@code alteracValleyReinforcements} (shorter matches for demonstrations and tests).
+     */
+    public InstanceHost(
+            final String nodeId,
+            final TickScheduler scheduler,
+            final SaveLog saves,
+            final Consumer<MapInstance> onUnload,
+            final TickTimes onTicks,
+            final long battlegroundPreparationMillis,
+            final long battlegroundEndMillis,
+            final long battlegroundUnderMinimumMillis,
+            final long arathiBasinResources,
+            final long alteracValleyReinforcements) {
+        if (arathiBasinResources <= 0 || alteracValleyReinforcements <= 0) {
+            throw new IllegalArgumentException("Arathi Basin's resources to win and Alterac Valley's reinforcements "
+                    + "must be positive: " + arathiBasinResources + ", " + alteracValleyReinforcements);
+        }
+        this.arathiBasinResources = arathiBasinResources;
+        this.alteracValleyReinforcements = alteracValleyReinforcements;
         if (battlegroundEndMillis < 0 || battlegroundUnderMinimumMillis < 0) {
             throw new IllegalArgumentException("a battleground's end and time under its minimum cannot be negative: "
                     + battlegroundEndMillis + " ms, " + battlegroundUnderMinimumMillis + " ms");
@@ -257,6 +298,7 @@ public final class InstanceHost {
                         ? BattlegroundSettings.forMap(instance.getMapId(), battlegroundPreparationMillis)
                                 .withEndMillis(battlegroundEndMillis)
                                 .withUnderMinimumMillis(battlegroundUnderMinimumMillis)
+                                .withScoreToEnd(arathiBasinResources, alteracValleyReinforcements)
                         : null);
         final MapAgent agent = new MapAgent(
                 instance.getInstanceId(),
@@ -289,7 +331,13 @@ public final class InstanceHost {
         handOvers.forget(instanceId);
         // No tick runs it any more: its players' last state goes to the save log from here.
         gone.world().logoutAll();
-        snapshot = running.values().toArray(NONE);
+        synchronized (slainOnUnloaded) {
+            // Its slain move to the unloaded count as it leaves the snapshot: the node's count never dips.
+            if (gone.world().battleground() != null) {
+                slainOnUnloaded.merge(gone.assignment().getMapId(), gone.world().playersSlain(), Long::sum);
+            }
+            snapshot = running.values().toArray(NONE);
+        }
         lastTickP99Millis.remove(instanceId);
         onUnload.accept(gone.assignment());
         if (why.equals("dropped") && gone.world().handedOver() != 0) {
@@ -304,6 +352,23 @@ public final class InstanceHost {
                     gone.assignment().getEpoch());
         } else {
             LOG.info("closed {} at epoch {}", instanceId, gone.assignment().getEpoch());
+        }
+    }
+
+    /**
+     * Players slain on this node's maps of battleground {@code mapId} since the node started, those it
+     * no longer runs included. Any thread (the running maps' counts are read racily).
+     */
+    public long battlegroundDeaths(final int mapId) {
+        synchronized (slainOnUnloaded) {
+            long slain = slainOnUnloaded.getOrDefault(mapId, 0L);
+            for (final Running instance : snapshot) {
+                if (instance.assignment().getMapId() == mapId
+                        && instance.world().battleground() != null) {
+                    slain += instance.world().playersSlain();
+                }
+            }
+            return slain;
         }
     }
 

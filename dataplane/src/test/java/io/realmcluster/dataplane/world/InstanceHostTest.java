@@ -1,11 +1,13 @@
 package io.realmcluster.dataplane.world;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.battleground.BattlegroundMaps;
+import io.realmcluster.dataplane.world.battleground.Team;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.InstanceMove;
@@ -169,6 +171,43 @@ class InstanceHostTest {
             assertThat(world.sendsEveryoneHome()).isFalse();
             assertThat(host.instance("main.36.a").world().battleground()).isNull();
         }
+    }
+
+    @Test
+    void shortenedBattlegroundsPlayToTheHostsScoresAndTheirSlainAreCountedByBattleground() {
+        try (TickScheduler scheduler = new TickScheduler(1, Throwable::printStackTrace)) {
+            final InstanceHost host = new InstanceHost(
+                    "n",
+                    scheduler,
+                    SaveLog.allocate(1 << 20),
+                    gone -> {},
+                    (id, durations, cpu) -> {},
+                    5_000,
+                    5_000,
+                    60_000,
+                    500,
+                    150);
+            final MapInstance valley =
+                    instance("main.30.a", 30, MapKind.MAP_KIND_BATTLEGROUND, 3, InstanceState.INSTANCE_STATE_PENDING);
+            host.apply(set(valley));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> host.instance("main.30.a").agent().stats().ticks() > 2);
+            assertThat(host.instance("main.30.a").world().battleground().score(Team.ALLIANCE))
+                    .as("Alterac Valley's sides start with the host's reinforcements")
+                    .isEqualTo(150);
+            assertThat(host.battlegroundDeaths(30)).isZero();
+            host.apply(set(valley.toBuilder()
+                    .setState(InstanceState.INSTANCE_STATE_CLOSING)
+                    .build()));
+            assertThat(host.instance("main.30.a")).isNull();
+            assertThat(host.battlegroundDeaths(30))
+                    .as("a closed map's count is kept")
+                    .isZero();
+        }
+        assertThatThrownBy(() -> new InstanceHost(
+                        "n", null, SaveLog.allocate(1 << 10), gone -> {}, (id, durations, cpu) -> {}, 0, 0, 0, 0, 600))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be positive");
     }
 
     private static AssignmentSet set(final MapInstance... instances) {

@@ -177,6 +177,11 @@ final class Bot {
         }
 
         @Override
+        public void goal(final float x, final float y, final float radius, final boolean fight, final long prey) {
+            play.goal(x, y, radius, fight, prey);
+        }
+
+        @Override
         public void stay(final float radius) {
             play.stay(radius);
         }
@@ -515,6 +520,7 @@ final class Bot {
         }
         play.entered(entity, mapId, ex, ey, ez, eo, visibilityDistance, !enteredWorld, now);
         transition(State.IN_WORLD, "entered map " + mapId);
+        battleground.self(entity);
         battleground.enteredWorld(mapId, now);
         final long acceptToWorld = battleground.takeAcceptToWorld();
         if (acceptToWorld >= 0) {

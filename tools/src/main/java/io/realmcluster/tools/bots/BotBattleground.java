@@ -14,6 +14,12 @@ import org.slf4j.LoggerFactory;
  * while the match runs, counts the outcome (won, lost, drawn) at the end and waits to be sent
  * home; a few matches it leaves early instead (which gives Deserter). Then it rests and queues again.
  *
+ * <p>How it plays the objective follows the match's objectives as BATTLEGROUND_STATE shows them and a
+ * {@link Role} stable for the match (from its character): in Warsong Gulch attackers take the enemy's
+ * flag and carry it home (waiting at their base while their own flag is away), defenders hold their
+ * flag room, hunters chase their own flag's carrier and return it when dropped; in Arathi Basin each
+ * bot holds one of the three bases nearest its side, or raids the bases the enemy holds.
+ *
  * <p>Its step is a {@link Step}, changed by {@link #step(Step, long, String)} alone. What it sends and
  * where it walks goes through {@link Actions}, so that the decisions are tested without a node.
  */
@@ -92,6 +98,56 @@ final class BotBattleground {
     static final float BASE_HOLD_YARDS = 10f;
     static final float FIELD_YARDS = 40f;
 
+    /** A Warsong Gulch carrier stands this close to its flag's stand to capture (the node's touch is 5 yards). */
+    static final float CAPTURE_YARDS = 2f;
+    /** How far defenders stray from their flag's stand, and attackers from the enemy's while they wait for it. */
+    static final float FLAG_ROOM_YARDS = 10f;
+    /** How far hunters stray from their post, a quarter of the way from their flag's stand to the enemy's. */
+    static final float POST_YARDS = 20f;
+    /** How close a hunter keeps to the carrier it chases (the bots fight at range). */
+    static final float HUNT_YARDS = 5f;
+    /** A goal that moved less than this is not sent again (a carrier's flag moves with him). */
+    static final float GOAL_SLACK_YARDS = 3f;
+
+    /** Objective states on the wire (BATTLEGROUND_STATE): a flag's, a base's. */
+    static final int FLAG_AT_BASE = 0;
+
+    static final int FLAG_CARRIED = 1;
+    static final int FLAG_DROPPED = 2;
+    static final int BASE_CONTROLLED = 2;
+
+    /** Arathi Basin's bases each side holds, nearest first (indexes into {@link #AB_BASES}), by side index. */
+    static final int[][] AB_HELD = {{0, 1, 3}, {2, 1, 4}};
+
+    /** A bot's part in its team, stable for the match: from its character, so every match of it plays alike. */
+    enum Role {
+        /** Warsong Gulch: takes the enemy's flag and carries it home. Arathi Basin: raids enemy bases. */
+        ATTACKER,
+        /** Warsong Gulch: holds the flag room. Arathi Basin: holds a base of its side's three. */
+        DEFENDER,
+        /** Warsong Gulch: chases its own flag's carrier and returns the flag. Arathi Basin: holds a base. */
+        HUNTER
+    }
+
+    /** The role of {@code character}: four in ten attack, three defend, three hunt. */
+    static Role roleOf(final String character) {
+        final int slot = Math.floorMod(mix(character.hashCode()), 10);
+        return slot < 4 ? Role.ATTACKER : slot < 7 ? Role.DEFENDER : Role.HUNTER;
+    }
+
+    /** The base (index into {@link #AB_BASES}) {@code character} holds for side {@code side} in Arathi Basin. */
+    static int heldBase(final String character, final int side) {
+        // Another mix than the role's, so that the holders of a base are of every role.
+        return AB_HELD[side][Math.floorMod(mix(character.hashCode() * 31 + 7), AB_HELD[side].length)];
+    }
+
+    private static int mix(final int h) {
+        int x = h * 0x9E3779B9;
+        x ^= x >>> 16;
+        x *= 0x85EBCA6B;
+        return x ^ (x >>> 13);
+    }
+
     /** Where a bot is in its battleground life. */
     enum Step {
         /** Not a battleground bot, or its level fits no battleground. */
@@ -127,9 +183,18 @@ final class BotBattleground {
 
         /** Stay within {@code radius} of where the bot stands. */
         void stay(float radius);
+
+        /**
+         * Go to (x, y) and stay within {@code radius}: fighting on the way and there, or running past
+         * everyone ({@code fight} false); hunting the enemy player {@code prey} (entity id, 0 none) first.
+         */
+        default void goal(float x, float y, float radius, boolean fight, long prey) {
+            goal(x, y, radius);
+        }
     }
 
     private final String character;
+    private final Role role;
     private final boolean goer;
     /** The share of matches this bot leaves early. */
     private final double leaveShare;
@@ -143,7 +208,7 @@ final class BotBattleground {
     private boolean inWorld;
     /** When the current step's next thing is due (queue, answer, give up on the entry, next base), nano time. */
     private long nextAt;
-    /** When the objective's next waypoint is due (Arathi Basin's holds), nano time. */
+    /** Until when an Arathi Basin attacker raids the base it raids, nano time. */
     private long holdUntil;
     /** Battlegrounds joined (bit per id) and not yet refused or popped. */
     private int queues;
@@ -156,7 +221,25 @@ final class BotBattleground {
     /** From the last accept to the entry onto the battleground's map, until the bot records it; else -1. */
     private long acceptToWorldNanos = -1;
 
-    private int waypoint;
+    /** The bot's own entity id in the world it is in (a flag's carrier is named by it). */
+    private long self;
+    /** The match's objectives as its last BATTLEGROUND_STATE said (Warsong Gulch's flags, Arathi Basin's bases). */
+    private final int[] objectiveState = new int[5];
+
+    private final int[] objectiveSide = new int[5];
+    private final float[] objectiveX = new float[5];
+    private final float[] objectiveY = new float[5];
+    private final long[] objectiveCarrier = new long[5];
+    /** The goal last sent: where, how near, fighting or not, hunting whom; {@link #goalSent} false before. */
+    private boolean goalSent;
+
+    private float goalX;
+    private float goalY;
+    private float goalRadius;
+    private boolean goalFight;
+    private long goalPrey;
+    /** Arathi Basin: the enemy base the bot raids now, or -1. */
+    private int raiding = -1;
     /** The match's phase as its last BATTLEGROUND_STATE said, {@link #PHASE_UNKNOWN} before. */
     private int phase = PHASE_UNKNOWN;
     /** When the bot leaves this match early, nano time, or {@link #NEVER}. */
@@ -198,6 +281,7 @@ final class BotBattleground {
             final Actions actions,
             final RandomGenerator random) {
         this.character = character;
+        this.role = roleOf(character);
         this.goer = goer;
         this.leaveShare = leaveShare;
         this.actions = actions;
@@ -267,7 +351,7 @@ final class BotBattleground {
                 acceptToWorldNanos = Math.max(0, now - acceptedAt);
             }
             battleground = bgHere;
-            waypoint = 0;
+            resetObjectives();
             phase = PHASE_UNKNOWN;
             leaveAt = NEVER;
             leaving = false;
@@ -278,8 +362,9 @@ final class BotBattleground {
         }
         if (bgHere != 0) {
             // The same match again (its instance moved to another node): the bot's play starts over there.
+            goalSent = false;
             if (phase == PHASE_RUNNING && !leaving) {
-                nextWaypoint(now);
+                plan(now);
             } else {
                 actions.stay(STAY_YARDS);
             }
@@ -294,6 +379,43 @@ final class BotBattleground {
         if (step == Step.RESTING && nextAt == Long.MIN_VALUE) {
             nextAt = now + (long) (random.nextDouble() * FIRST_QUEUE_SPREAD_NANOS);
         }
+    }
+
+    /** WORLD_ENTERED's entity id: the bot's own, by which BATTLEGROUND_STATE names a flag's carrier. */
+    void self(final long entityId) {
+        self = entityId;
+    }
+
+    /**
+     * One objective of the BATTLEGROUND_STATE that follows ({@link #state}), as on the wire: its
+     * state, side (0 none, 1 Alliance, 2 Horde), where it is and its carrier's entity id (0 none).
+     */
+    void objective(final int index, final int state, final int side, final float x, final float y, final long carrier) {
+        if (index < 0 || index >= objectiveState.length) {
+            return;
+        }
+        objectiveState[index] = state;
+        objectiveSide[index] = side;
+        objectiveX[index] = x;
+        objectiveY[index] = y;
+        objectiveCarrier[index] = carrier;
+    }
+
+    private void resetObjectives() {
+        for (int flag = 0; flag < 2; flag++) {
+            objectiveState[flag] = FLAG_AT_BASE;
+            objectiveX[flag] = WSG_FLAGS[flag][0];
+            objectiveY[flag] = WSG_FLAGS[flag][1];
+            objectiveCarrier[flag] = 0;
+        }
+        for (int i = 0; i < objectiveState.length; i++) {
+            objectiveSide[i] = 0;
+            if (i >= 2) {
+                objectiveState[i] = 0;
+            }
+        }
+        goalSent = false;
+        raiding = -1;
     }
 
     /** The time from the last accept to the entry just made, nanoseconds, once (then -1); -1 when there is none. */
@@ -377,22 +499,28 @@ final class BotBattleground {
         allianceScore = alliance;
         hordeScore = horde;
         if (newPhase == phase) {
+            if (phase == PHASE_RUNNING && inWorld) {
+                // The objectives changed (or the time passed): the play follows them.
+                plan(now);
+            }
             return;
         }
         final int before = phase;
         phase = newPhase;
         if (newPhase == PHASE_RUNNING) {
-            LOG.debug("bot {}: the gates are open", character);
+            LOG.debug("bot {}: the gates are open, it plays as {}", character, role);
             if (leaveShare > 0 && random.nextDouble() < leaveShare) {
                 leaveAt = now + LEAVE_MIN_NANOS + (long) (random.nextDouble() * LEAVE_SPREAD_NANOS);
             }
-            nextWaypoint(now);
+            goalSent = false;
+            plan(now);
         } else if (newPhase == PHASE_ENDED) {
             if (before != PHASE_UNKNOWN) {
                 // Not for a bot that came in after the end: it played no part.
                 countOutcome(winner);
             }
             leaveAt = NEVER;
+            goalSent = false;
             actions.stay(STAY_YARDS);
         }
     }
@@ -453,14 +581,12 @@ final class BotBattleground {
                     leaveAt = NEVER;
                     leaving = true;
                     leftEarly++;
+                    goalSent = false;
                     actions.leaveBattleground();
                     actions.stay(STAY_YARDS);
                     return;
                 }
-                // Alterac Valley's bots stay on the field; the others move on once there (and held it).
-                if (battleground != ALTERAC_VALLEY && actions.atGoal() && now - holdUntil >= 0) {
-                    nextWaypoint(now);
-                }
+                plan(now);
             }
             default -> {}
         }
@@ -504,27 +630,110 @@ final class BotBattleground {
         step(Step.ACCEPTED, now, "accepted " + matchId);
     }
 
-    /** The objective's next point: Warsong Gulch's flags in turn, an Arathi Basin base, the Field of Strife. */
-    private void nextWaypoint(final long now) {
-        final int side = team == 2 ? 1 : 0;
+    /** Where the objective wants the bot now, sent to its play when it changed: by battleground and role. */
+    private void plan(final long now) {
+        final int side = team == HORDE ? 1 : 0;
         switch (battleground) {
-            case WARSONG_GULCH -> {
-                // Run for the enemy's flag, then home with it.
-                final float[] flag = WSG_FLAGS[waypoint % 2 == 0 ? 1 - side : side];
-                actions.goal(flag[0], flag[1], FLAG_TOUCH_YARDS);
-                holdUntil = now;
+            case WARSONG_GULCH -> planWarsongGulch(side);
+            case ARATHI_BASIN -> planArathiBasin(side, now);
+            default -> goal(AV_FIELD[0], AV_FIELD[1], FIELD_YARDS, true, 0);
+        }
+    }
+
+    /**
+     * Warsong Gulch by role. Whoever carries the enemy's flag runs home past everyone and waits at the
+     * stand for its own flag. While their own flag is carried, attackers and hunters chase its carrier;
+     * a dropped flag draws the hunters (their own: to return it) and the attackers (the enemy's: to take
+     * it up); otherwise attackers go for the enemy's flag (or wait at its stand while a teammate carries
+     * it, to take it again the moment it is captured), hunters keep their post and defenders their room.
+     */
+    private void planWarsongGulch(final int side) {
+        final int enemy = 1 - side;
+        if (self != 0 && objectiveState[enemy] == FLAG_CARRIED && objectiveCarrier[enemy] == self) {
+            goal(WSG_FLAGS[side][0], WSG_FLAGS[side][1], CAPTURE_YARDS, false, 0);
+            return;
+        }
+        final int own = objectiveState[side];
+        if (own == FLAG_CARRIED && role != Role.DEFENDER) {
+            goal(objectiveX[side], objectiveY[side], HUNT_YARDS, true, objectiveCarrier[side]);
+            return;
+        }
+        switch (role) {
+            case ATTACKER -> {
+                final int theirs = objectiveState[enemy];
+                if (theirs == FLAG_CARRIED) {
+                    goal(WSG_FLAGS[enemy][0], WSG_FLAGS[enemy][1], FLAG_ROOM_YARDS, true, 0);
+                } else {
+                    goal(objectiveX[enemy], objectiveY[enemy], FLAG_TOUCH_YARDS, false, 0);
+                }
             }
-            case ARATHI_BASIN -> {
-                final float[] base = AB_BASES[random.nextInt(AB_BASES.length)];
-                actions.goal(base[0], base[1], BASE_HOLD_YARDS);
-                holdUntil = now + HOLD_MIN_NANOS + (long) (random.nextDouble() * HOLD_SPREAD_NANOS);
+            case HUNTER -> {
+                if (own == FLAG_DROPPED) {
+                    goal(objectiveX[side], objectiveY[side], FLAG_TOUCH_YARDS, false, 0);
+                } else {
+                    final float[] home = WSG_FLAGS[side];
+                    final float[] away = WSG_FLAGS[enemy];
+                    goal(home[0] + (away[0] - home[0]) / 4, home[1] + (away[1] - home[1]) / 4, POST_YARDS, true, 0);
+                }
             }
-            default -> {
-                actions.goal(AV_FIELD[0], AV_FIELD[1], FIELD_YARDS);
-                holdUntil = now;
+            case DEFENDER -> goal(WSG_FLAGS[side][0], WSG_FLAGS[side][1], FLAG_ROOM_YARDS, true, 0);
+        }
+    }
+
+    /**
+     * Arathi Basin: defenders and hunters hold one base of the three nearest their side (the node
+     * assaults it again for them whenever the enemy took it); attackers raid the enemy's bases, the
+     * nearest first, each for a while, and hold their own base while the enemy has none.
+     */
+    private void planArathiBasin(final int side, final long now) {
+        if (role != Role.ATTACKER) {
+            final float[] base = AB_BASES[heldBase(character, side)];
+            goal(base[0], base[1], BASE_HOLD_YARDS, true, 0);
+            return;
+        }
+        final int ownTeam = side + 1;
+        if (raiding >= 0 && now - holdUntil < 0 && !ours(raiding, ownTeam)) {
+            return;
+        }
+        raiding = -1;
+        final float[] held = AB_BASES[heldBase(character, side)];
+        float nearest = Float.MAX_VALUE;
+        for (int base = 0; base < AB_BASES.length; base++) {
+            if (!ours(base, ownTeam) && objectiveSide[base] != 0) {
+                final float dx = AB_BASES[base][0] - held[0];
+                final float dy = AB_BASES[base][1] - held[1];
+                if (dx * dx + dy * dy < nearest) {
+                    nearest = dx * dx + dy * dy;
+                    raiding = base;
+                }
             }
         }
-        waypoint++;
+        final float[] to = raiding >= 0 ? AB_BASES[raiding] : held;
+        goal(to[0], to[1], BASE_HOLD_YARDS, true, 0);
+        holdUntil = now + HOLD_MIN_NANOS + (long) (random.nextDouble() * HOLD_SPREAD_NANOS);
+    }
+
+    /** Whether base {@code base} is held by the side {@code ownTeam} (wire: 1 Alliance, 2 Horde). */
+    private boolean ours(final int base, final int ownTeam) {
+        return objectiveState[base] == BASE_CONTROLLED && objectiveSide[base] == ownTeam;
+    }
+
+    /** Send the goal unless it is the one sent already (give or take {@link #GOAL_SLACK_YARDS}). */
+    private void goal(final float x, final float y, final float radius, final boolean fight, final long prey) {
+        if (goalSent
+                && radius == goalRadius
+                && fight == goalFight
+                && prey == goalPrey
+                && (x - goalX) * (x - goalX) + (y - goalY) * (y - goalY) < GOAL_SLACK_YARDS * GOAL_SLACK_YARDS) {
+            return;
+        }
+        goalSent = true;
+        goalX = x;
+        goalY = y;
+        goalRadius = radius;
+        goalFight = fight;
+        goalPrey = prey;
+        actions.goal(x, y, radius, fight, prey);
     }
 
     // ---- for the report and tests ----
@@ -551,6 +760,10 @@ final class BotBattleground {
 
     int phase() {
         return phase;
+    }
+
+    Role role() {
+        return role;
     }
 
     /** The last match's score as the bot last saw it: {Alliance's, Horde's}. */

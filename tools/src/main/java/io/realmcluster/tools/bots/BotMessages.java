@@ -160,6 +160,16 @@ final class BotMessages implements ServerMessages.Handler {
 
     @Override
     public void battlegroundState(final DirectBuffer buffer, final int offset, final int count) {
+        for (int i = 0; i < count; i++) {
+            final int at = offset + ClientProtocol.BG_STATE_OBJECTIVES + i * ClientProtocol.BG_OBJECTIVE_LENGTH;
+            bot.battleground.objective(
+                    i,
+                    buffer.getByte(at + ClientProtocol.BG_OBJECTIVE_STATE) & 0xFF,
+                    buffer.getByte(at + ClientProtocol.BG_OBJECTIVE_SIDE) & 0xFF,
+                    buffer.getFloat(at + ClientProtocol.BG_OBJECTIVE_X, ByteOrder.LITTLE_ENDIAN),
+                    buffer.getFloat(at + ClientProtocol.BG_OBJECTIVE_Y, ByteOrder.LITTLE_ENDIAN),
+                    buffer.getLong(at + ClientProtocol.BG_OBJECTIVE_CARRIER, ByteOrder.LITTLE_ENDIAN));
+        }
         bot.battleground.state(
                 buffer.getByte(offset + ClientProtocol.BG_STATE_PHASE) & 0xFF,
                 buffer.getByte(offset + ClientProtocol.BG_STATE_WINNER) & 0xFF,

@@ -25,6 +25,14 @@ final class BotPlay {
 
     static final float ATTACK_RANGE = 30f;
     static final float MELEE_DISTANCE = 4f;
+    /**
+     * How close a bot comes to an enemy player it fights: in reach, not on top of him, so that a
+     * flag he drops is not returned by whoever stands over him.
+     */
+    static final float PLAYER_FIGHT_DISTANCE = 15f;
+    /** A goal's fighter gives up a foe (not its prey) this much farther from the goal than the goal's radius. */
+    static final float TETHER = 25f;
+
     static final float LOOT_DISTANCE = 3f;
     static final float WANDER_RADIUS = 60f;
     /** A target farther than this (it fled, or the bot was knocked away) is given up. */
@@ -106,6 +114,10 @@ final class BotPlay {
     private float goalX;
     private float goalY;
     private float goalRadius;
+    /** Whether the bot fights what comes on its way to the goal and there, or runs past it. */
+    private boolean goalFight;
+    /** The enemy player the bot hunts (its goal follows him while it sees him), or 0. */
+    private long prey;
 
     boolean sawOthers;
     long kills;
@@ -274,7 +286,7 @@ final class BotPlay {
                 } else if (now - targetDeadSinceNanos > LOOTABLE_WAIT_NANOS) {
                     target = null;
                 }
-            } else if (d > LEASH) {
+            } else if (d > LEASH || (target.id != prey && beyondTether(target))) {
                 target = null;
             } else if (d <= ATTACK_RANGE && now - lastAttackNanos >= ATTACK_REPEAT_NANOS) {
                 connections.send(ClientMessages.attack(loop.out, LENGTH_PREFIX, target.id), false);
@@ -286,7 +298,15 @@ final class BotPlay {
             targetDeadSinceNanos = 0;
             if (health > 0 && now - nextLookNanos >= 0) {
                 nextLookNanos = now + LOOK_EVERY_NANOS;
-                target = entities.pickTarget(x, y, ATTACK_RANGE);
+                final VisibleEntities.Entity hunted = prey != 0 ? entities.get(prey) : null;
+                target = hunted != null
+                                && hunted.hostilePlayer()
+                                && VisibleEntities.distance(hunted, x, y) <= ATTACK_RANGE
+                        ? hunted
+                        : entities.pickTarget(x, y, ATTACK_RANGE);
+                if (target != null && target.id != prey && beyondTether(target)) {
+                    target = null;
+                }
                 if (target != null) {
                     targetId = target.id;
                     connections.send(ClientMessages.attack(loop.out, LENGTH_PREFIX, target.id), false);
@@ -296,7 +316,9 @@ final class BotPlay {
         }
 
         if (target != null) {
-            final float stop = target.dead() ? LOOT_DISTANCE - 0.5f : MELEE_DISTANCE - 0.5f;
+            final float stop = target.dead()
+                    ? LOOT_DISTANCE - 0.5f
+                    : target.kind == KIND_PLAYER ? PLAYER_FIGHT_DISTANCE : MELEE_DISTANCE - 0.5f;
             final float dx = target.x - x;
             final float dy = target.y - y;
             final float d = (float) Math.sqrt(dx * dx + dy * dy);
@@ -354,18 +376,43 @@ final class BotPlay {
 
     /** Walk to (x, y) and stay within {@code radius} of it, fighting what comes there. */
     void goal(final float x, final float y, final float radius) {
+        goal(x, y, radius, true, 0);
+        targetId = 0;
+    }
+
+    /**
+     * Go to (x, y) and stay within {@code radius} of it: fighting what comes on the way and there, or
+     * running past it and standing there ({@code fight} false); hunting {@code prey} (an enemy player's
+     * entity id, 0 for none) first, following him while it sees him. A foe it fights stays its foe.
+     */
+    void goal(final float x, final float y, final float radius, final boolean fight, final long preyId) {
         goalSet = true;
         goalX = x;
         goalY = y;
         goalRadius = radius;
+        goalFight = fight;
+        prey = preyId;
         spawnX = x;
         spawnY = y;
-        targetId = 0;
+        if (!fight) {
+            targetId = 0;
+        }
     }
 
     /** Stay within {@code radius} of where the bot stands (a battleground's gates are closed, or the match is over). */
     void stay(final float radius) {
         goal(x, y, radius);
+    }
+
+    /** Whether a foe stands so far from the goal that a bot holding the goal lets him go. */
+    private boolean beyondTether(final VisibleEntities.Entity foe) {
+        if (!goalSet) {
+            return false;
+        }
+        final float limit = goalRadius + TETHER;
+        final float dx = foe.x - goalX;
+        final float dy = foe.y - goalY;
+        return dx * dx + dy * dy > limit * limit;
     }
 
     /** Whether the bot has a goal and stands within its radius. */
@@ -376,10 +423,25 @@ final class BotPlay {
     /**
      * Straight to the goal; once there, fight or wander around it as around a home. On the way, an
      * enemy player in reach (a battleground's, the only maps with goals) is fought first, as a player
-     * would: that is how flags drop and reinforcements fall.
+     * would: that is how flags drop and reinforcements fall. A runner fights nobody and stands at its
+     * goal; a hunter's goal is its prey while it sees him.
      */
     private void towardGoal(final long now, final float step) {
-        if (atGoal() || targetId != 0 || entities.hostileWithin(x, y, ATTACK_RANGE)) {
+        if (prey != 0) {
+            final VisibleEntities.Entity hunted = entities.get(prey);
+            if (hunted != null && hunted.hostilePlayer()) {
+                goalX = hunted.x;
+                goalY = hunted.y;
+                spawnX = goalX;
+                spawnY = goalY;
+            }
+        }
+        if (!goalFight) {
+            if (atGoal()) {
+                // A runner at its goal waits there (a carrier for its own flag to come home).
+                return;
+            }
+        } else if (atGoal() || targetId != 0 || entities.hostileWithin(x, y, ATTACK_RANGE)) {
             fightOrWander(now, step);
             return;
         }
@@ -471,6 +533,12 @@ final class BotPlay {
                     sawOthers = true;
                     if (notePlayers) {
                         loop.playersSeen.add(id);
+                    }
+                    // Only enemies it may fight are kept (a battleground's): not the thousands of a capital.
+                    if ((Record.flags(buffer, at) & ClientProtocol.RECORD_FLAG_HOSTILE) != 0) {
+                        entities.put(buffer, at);
+                    } else {
+                        entities.remove(id);
                     }
                 }
             } else {

@@ -8,9 +8,9 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
- * The creatures a bot sees, from ENTITY_UPDATES: enough to pick a target, follow it and loot it.
- * Players are not kept (a bot only notes that it saw some), so thousands of bots in one place
- * do not hold thousands of records each. Entity objects are pooled and reused.
+ * The creatures and enemy players a bot sees, from ENTITY_UPDATES: enough to pick a target, follow
+ * it and loot it. Other players are not kept (a bot only notes that it saw some), so thousands of
+ * bots in one place do not hold thousands of records each. Entity objects are pooled and reused.
  */
 final class VisibleEntities {
     /** One visible creature (or, in tests, any entity): the fields of its last record. */

@@ -5,6 +5,7 @@ import static io.realmcluster.tools.bots.BotBattleground.ARATHI_BASIN;
 import static io.realmcluster.tools.bots.BotBattleground.WARSONG_GULCH;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.realmcluster.tools.bots.BotBattleground.Role;
 import io.realmcluster.tools.bots.BotBattleground.Step;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,11 @@ class BotBattlegroundTest {
     private static final long S = TimeUnit.SECONDS.toNanos(1);
     private static final int WSG_MAP = 489;
     private static final int HOME_MAP = 0;
+    private static final long SELF = 501;
+    private static final long TEAMMATE = 502;
+    private static final long ENEMY = 601;
+    private static final float[] ALLIANCE_FLAG = BotBattleground.WSG_FLAGS[0];
+    private static final float[] HORDE_FLAG = BotBattleground.WSG_FLAGS[1];
 
     private final Recorder actions = new Recorder();
     private final BotBattleground bot = new BotBattleground("Abcdbota", true, actions, new SplittableRandom(11));
@@ -107,18 +113,16 @@ class BotBattlegroundTest {
         accepting.tick(now + S);
         assertThat(actions.goal).as("the gates are closed").isEmpty();
 
-        // The gates open: a Horde bot runs for the Alliance's flag first, then home to its own.
+        // The gates open: the bot plays its part (see the role tests below).
         accepting.state(BotBattleground.PHASE_RUNNING, 0, 0, 0, now);
-        assertThat(actions.goal).containsExactly(BotBattleground.WSG_FLAGS[0][0], BotBattleground.WSG_FLAGS[0][1]);
-        actions.atGoal = true;
-        accepting.tick(now);
-        assertThat(actions.goal).containsExactly(BotBattleground.WSG_FLAGS[1][0], BotBattleground.WSG_FLAGS[1][1]);
+        assertThat(actions.goal).hasSize(2);
         // The instance moves to another node: on the same map again, the bot plays on there.
+        actions.goal.clear();
         accepting.leftWorld();
         accepting.enteredWorld(WSG_MAP, now);
         assertThat(accepting.step()).isEqualTo(Step.IN_BATTLEGROUND);
         assertThat(accepting.entered).as("one entry").isEqualTo(1);
-        assertThat(actions.goal).containsExactly(BotBattleground.WSG_FLAGS[0][0], BotBattleground.WSG_FLAGS[0][1]);
+        assertThat(actions.goal).as("its goal again, on the new node").hasSize(2);
 
         // The Horde wins 3 to 1: counted once, however many states of the end come; the bot stops playing.
         accepting.state(BotBattleground.PHASE_RUNNING, 0, 1, 2, now);
@@ -252,6 +256,211 @@ class BotBattlegroundTest {
         assertThat(leaves).as("about 1 in 100 matches").isBetween(matches / 400, matches * 3 / 100);
     }
 
+    @Test
+    void rolesAreStableForACharacterAndSplitFourThreeThree() {
+        final int[] counts = new int[Role.values().length];
+        for (int i = 0; i < 10_000; i++) {
+            final String name = "Bot" + i;
+            assertThat(BotBattleground.roleOf(name)).isEqualTo(BotBattleground.roleOf(name));
+            counts[BotBattleground.roleOf(name).ordinal()]++;
+        }
+        assertThat(counts[Role.ATTACKER.ordinal()]).isBetween(3_700, 4_300);
+        assertThat(counts[Role.DEFENDER.ordinal()]).isBetween(2_700, 3_300);
+        assertThat(counts[Role.HUNTER.ordinal()]).isBetween(2_700, 3_300);
+    }
+
+    @Test
+    void aWarsongGulchAttackerTakesTheEnemyFlagRunsHomeAndWaitsThereForItsOwn() {
+        final BotBattleground attacker = playing(Role.ATTACKER, WARSONG_GULCH, BotBattleground.HORDE);
+        assertThat(actions.goal).as("the Alliance's flag").containsExactly(ALLIANCE_FLAG[0], ALLIANCE_FLAG[1]);
+        assertThat(actions.fight).as("it runs past everyone").isFalse();
+
+        // It took the Alliance's flag: home to the Horde's stand, running.
+        flags(attacker, BotBattleground.FLAG_CARRIED, SELF, BotBattleground.FLAG_AT_BASE, 0);
+        assertThat(actions.goal).containsExactly(HORDE_FLAG[0], HORDE_FLAG[1]);
+        assertThat(actions.radius).isEqualTo(BotBattleground.CAPTURE_YARDS);
+        assertThat(actions.fight).isFalse();
+
+        // Its own flag is taken meanwhile: the carrier still goes home and waits there, its flag's hunters chase.
+        final int goals = actions.goals;
+        flags(attacker, BotBattleground.FLAG_CARRIED, SELF, BotBattleground.FLAG_CARRIED, ENEMY);
+        actions.atGoal = true;
+        attacker.tick(now + S);
+        assertThat(actions.goals).as("no new goal: it waits at the stand").isEqualTo(goals);
+        assertThat(actions.goal).containsExactly(HORDE_FLAG[0], HORDE_FLAG[1]);
+    }
+
+    @Test
+    void aWarsongGulchAttackerWaitsAtTheEnemyStandWhileATeammateCarriesAndHuntsWhenItsOwnFlagIsTaken() {
+        final BotBattleground attacker = playing(Role.ATTACKER, WARSONG_GULCH, BotBattleground.ALLIANCE);
+        assertThat(actions.goal).as("the Horde's flag").containsExactly(HORDE_FLAG[0], HORDE_FLAG[1]);
+
+        // A teammate carries the Horde's flag: wait at its stand to take it again when it is captured.
+        flags(attacker, BotBattleground.FLAG_AT_BASE, 0, BotBattleground.FLAG_CARRIED, TEAMMATE);
+        assertThat(actions.goal).containsExactly(HORDE_FLAG[0], HORDE_FLAG[1]);
+        assertThat(actions.radius).isEqualTo(BotBattleground.FLAG_ROOM_YARDS);
+        assertThat(actions.fight).isTrue();
+
+        // Both flags carried: the teammate waits at home, so this one goes after the Alliance's flag's carrier.
+        carried(attacker, 0, ENEMY, 1200f, 1460f, TEAMMATE);
+        assertThat(actions.goal).containsExactly(1200f, 1460f);
+        assertThat(actions.prey).isEqualTo(ENEMY);
+
+        // The teammate's carrier dropped the Horde's flag: take it up.
+        dropped(attacker, 1, 1000f, 1440f);
+        assertThat(actions.goal).containsExactly(1000f, 1440f);
+        assertThat(actions.fight).isFalse();
+    }
+
+    @Test
+    void aWarsongGulchDefenderHoldsItsFlagRoomWhateverHappens() {
+        final BotBattleground defender = playing(Role.DEFENDER, WARSONG_GULCH, BotBattleground.ALLIANCE);
+        assertThat(actions.goal).containsExactly(ALLIANCE_FLAG[0], ALLIANCE_FLAG[1]);
+        assertThat(actions.fight).isTrue();
+        flags(defender, BotBattleground.FLAG_CARRIED, ENEMY, BotBattleground.FLAG_AT_BASE, 0);
+        assertThat(actions.goal).containsExactly(ALLIANCE_FLAG[0], ALLIANCE_FLAG[1]);
+        assertThat(actions.prey).isZero();
+    }
+
+    @Test
+    void aWarsongGulchHunterChasesItsFlagsCarrierAndReturnsTheFlagHeDrops() {
+        final BotBattleground hunter = playing(Role.HUNTER, WARSONG_GULCH, BotBattleground.ALLIANCE);
+        final float postX = ALLIANCE_FLAG[0] + (HORDE_FLAG[0] - ALLIANCE_FLAG[0]) / 4;
+        final float postY = ALLIANCE_FLAG[1] + (HORDE_FLAG[1] - ALLIANCE_FLAG[1]) / 4;
+        assertThat(actions.goal).as("its post, toward the enemy").containsExactly(postX, postY);
+        assertThat(actions.fight).isTrue();
+
+        // The Alliance's flag is taken: after its carrier, wherever the state shows it.
+        carried(hunter, 0, ENEMY, 1400f, 1470f, 0);
+        assertThat(actions.goal).containsExactly(1400f, 1470f);
+        assertThat(actions.prey).isEqualTo(ENEMY);
+        assertThat(actions.fight).isTrue();
+        carried(hunter, 0, ENEMY, 1380f, 1465f, 0);
+        assertThat(actions.goal).as("the goal follows the carrier").containsExactly(1380f, 1465f);
+        final int goals = actions.goals;
+        carried(hunter, 0, ENEMY, 1379f, 1465f, 0);
+        assertThat(actions.goals).as("a step is no new goal").isEqualTo(goals);
+
+        // The carrier died: the flag lies there; the hunter runs to it and touches it.
+        dropped(hunter, 0, 1379f, 1465f);
+        assertThat(actions.goal).containsExactly(1379f, 1465f);
+        assertThat(actions.fight).isFalse();
+        assertThat(actions.prey).isZero();
+
+        // Returned: back to the post.
+        flags(hunter, BotBattleground.FLAG_AT_BASE, 0, BotBattleground.FLAG_AT_BASE, 0);
+        assertThat(actions.goal).containsExactly(postX, postY);
+    }
+
+    @Test
+    void arathiBasinBotsSpreadOverTheirSidesThreeBasesAndAttackersRaidTheEnemys() {
+        for (int side = 0; side < 2; side++) {
+            final int[] holders = new int[BotBattleground.AB_BASES.length];
+            for (int i = 0; i < 100; i++) {
+                holders[BotBattleground.heldBase("Bot" + i, side)]++;
+            }
+            for (final int base : BotBattleground.AB_HELD[side]) {
+                assertThat(holders[base]).as("base %d of side %d", base, side).isBetween(20, 46);
+            }
+        }
+        final BotBattleground holder = playing(Role.DEFENDER, ARATHI_BASIN, BotBattleground.HORDE);
+        final float[] held = BotBattleground.AB_BASES[
+                BotBattleground.heldBase(holder.toString().split(" ")[0], 1)];
+        assertThat(actions.goal).containsExactly(held[0], held[1]);
+        actions.atGoal = true;
+        holder.tick(now + 10 * BotBattleground.HOLD_MIN_NANOS);
+        assertThat(actions.goal).as("it holds its base").containsExactly(held[0], held[1]);
+
+        final BotBattleground raider = playing(Role.ATTACKER, ARATHI_BASIN, BotBattleground.ALLIANCE);
+        // The Horde holds the Farm (2) and the Gold Mine (4); the Alliance the rest.
+        for (int base = 0; base < 5; base++) {
+            final boolean horde = base == 2 || base == 4;
+            raider.objective(
+                    base,
+                    BotBattleground.BASE_CONTROLLED,
+                    horde ? BotBattleground.HORDE : BotBattleground.ALLIANCE,
+                    BotBattleground.AB_BASES[base][0],
+                    BotBattleground.AB_BASES[base][1],
+                    0);
+        }
+        raider.state(BotBattleground.PHASE_RUNNING, 0, 10, 10, now + S);
+        assertThat(List.copyOf(actions.goal))
+                .as("a base the Horde holds")
+                .isIn(
+                        List.of(BotBattleground.AB_BASES[2][0], BotBattleground.AB_BASES[2][1]),
+                        List.of(BotBattleground.AB_BASES[4][0], BotBattleground.AB_BASES[4][1]));
+    }
+
+    /** A bot of {@code role} in {@code bg}'s running match on {@code team}, with the entity id {@link #SELF}. */
+    private BotBattleground playing(final Role role, final int bg, final int team) {
+        String name = null;
+        for (int i = 0; name == null; i++) {
+            if (BotBattleground.roleOf("Role" + i) == role) {
+                name = "Role" + i;
+            }
+        }
+        final BotBattleground one = new BotBattleground(name, true, 0, actions, new SplittableRandom(5));
+        one.level(60);
+        one.enteredWorld(HOME_MAP, now);
+        one.invited(bg, 80, "match-7", now);
+        one.tick(now + BotBattleground.ANSWER_MIN_NANOS + BotBattleground.ANSWER_SPREAD_NANOS);
+        one.inviteAccepted(bg, team, "match-7");
+        one.leftWorld();
+        one.self(SELF);
+        one.enteredWorld(BotBattleground.MAPS[bg], now);
+        assertThat(one.step()).isEqualTo(Step.IN_BATTLEGROUND);
+        assertThat(one.role()).isEqualTo(role);
+        one.state(BotBattleground.PHASE_RUNNING, 0, 0, 0, now);
+        actions.sent.clear();
+        return one;
+    }
+
+    /** A state whose Alliance flag is {@code alliance} (carried by {@code allianceCarrier}), Horde flag likewise. */
+    private void flags(
+            final BotBattleground one,
+            final int alliance,
+            final long allianceCarrier,
+            final int horde,
+            final long hordeCarrier) {
+        one.objective(0, alliance, BotBattleground.ALLIANCE, ALLIANCE_FLAG[0], ALLIANCE_FLAG[1], allianceCarrier);
+        one.objective(1, horde, BotBattleground.HORDE, HORDE_FLAG[0], HORDE_FLAG[1], hordeCarrier);
+        one.state(BotBattleground.PHASE_RUNNING, 0, 0, 0, now);
+    }
+
+    /** A state with flag {@code flag} carried by {@code carrier} at (x, y), the other carried by {@code otherCarrier}. */
+    private void carried(
+            final BotBattleground one,
+            final int flag,
+            final long carrier,
+            final float x,
+            final float y,
+            final long otherCarrier) {
+        one.objective(flag, BotBattleground.FLAG_CARRIED, flag + 1, x, y, carrier);
+        final int other = 1 - flag;
+        one.objective(
+                other,
+                otherCarrier == 0 ? BotBattleground.FLAG_AT_BASE : BotBattleground.FLAG_CARRIED,
+                other + 1,
+                BotBattleground.WSG_FLAGS[other][0],
+                BotBattleground.WSG_FLAGS[other][1],
+                otherCarrier);
+        one.state(BotBattleground.PHASE_RUNNING, 0, 0, 0, now);
+    }
+
+    /** A state with flag {@code flag} dropped at (x, y), the other at home. */
+    private void dropped(final BotBattleground one, final int flag, final float x, final float y) {
+        one.objective(flag, BotBattleground.FLAG_DROPPED, flag + 1, x, y, 0);
+        final int other = 1 - flag;
+        one.objective(
+                other,
+                BotBattleground.FLAG_AT_BASE,
+                other + 1,
+                BotBattleground.WSG_FLAGS[other][0],
+                BotBattleground.WSG_FLAGS[other][1],
+                0);
+        one.state(BotBattleground.PHASE_RUNNING, 0, 0, 0, now);
+    }
+
     /** A level-60 bot of {@code team} (1 Alliance, 2 Horde) that accepted an invite and entered Warsong Gulch. */
     private BotBattleground inBattleground(final int team, final double leaveShare) {
         final BotBattleground one = new BotBattleground("In", true, leaveShare, actions, new SplittableRandom(5));
@@ -309,6 +518,10 @@ class BotBattlegroundTest {
         int declines;
         boolean atGoal;
         boolean stayed;
+        float radius;
+        boolean fight;
+        long prey;
+        int goals;
 
         @Override
         public void join(final int battleground) {
@@ -338,6 +551,15 @@ class BotBattlegroundTest {
             goal.add(y);
             atGoal = false;
             stayed = false;
+        }
+
+        @Override
+        public void goal(final float x, final float y, final float radius, final boolean fight, final long prey) {
+            goal(x, y, radius);
+            this.radius = radius;
+            this.fight = fight;
+            this.prey = prey;
+            goals++;
         }
 
         @Override

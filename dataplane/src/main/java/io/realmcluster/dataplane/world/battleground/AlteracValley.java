@@ -1,16 +1,17 @@
 package io.realmcluster.dataplane.world.battleground;
 
-/** A war of attrition: each side starts with {@link #REINFORCEMENTS}, loses one per death of its players, and loses at 0. */
+/**
+ * A war of attrition: each side starts with the settings' reinforcements (vanilla's 600), loses one
+ * per death of its players, and loses at 0.
+ */
 final class AlteracValley extends Objective {
-    static final long REINFORCEMENTS = 600;
-
     AlteracValley(final Battleground match) {
         super(match, 0);
     }
 
     @Override
     long startingScore() {
-        return REINFORCEMENTS;
+        return settings.reinforcements();
     }
 
     @Override

@@ -5,21 +5,22 @@ package io.realmcluster.dataplane.world.battleground;
  * assaults it; after the contest's time it is his side's, and an enemy's assault contests it again.
  * A contested base gives nobody resources. Every {@link #RESOURCE_TICK_MILLIS} each side gains
  * resources by how many bases it holds ({@link #RESOURCES_PER_TICK}, a simplification of 1.12's
- * table: 5 bases give 30 a second as there, fewer bases about as much as there); the first to
- * {@link #RESOURCES_TO_WIN} wins, both at once the one ahead, level a draw.
+ * table: 5 bases give 30 a second as there, fewer bases about as much as there); the first to the
+ * settings' resources to win (vanilla's 2,000) wins, both at once the one ahead, level a draw.
  */
 final class ArathiBasin extends Objective {
     static final float ASSAULT_YARDS = 10f;
-    static final long RESOURCES_TO_WIN = 2_000;
     static final long RESOURCE_TICK_MILLIS = 2_000;
     /** Resources a side gains each tick by the bases it holds, 0 to 5. */
     static final int[] RESOURCES_PER_TICK = {0, 2, 3, 4, 7, 60};
 
     private static final int BASES = 5;
+    private final long resourcesToWin;
     private long nextResourcesAt;
 
     ArathiBasin(final Battleground match) {
         super(match, BASES);
+        resourcesToWin = settings.resourcesToWin();
         for (int base = 0; base < BASES; base++) {
             x[base] = BattlegroundMaps.AB_BASES[base][0];
             y[base] = BattlegroundMaps.AB_BASES[base][1];
@@ -74,7 +75,7 @@ final class ArathiBasin extends Objective {
     private void payResources() {
         final long alliance = pay(Team.ALLIANCE);
         final long horde = pay(Team.HORDE);
-        if (alliance >= RESOURCES_TO_WIN || horde >= RESOURCES_TO_WIN) {
+        if (alliance >= resourcesToWin || horde >= resourcesToWin) {
             match.win(alliance == horde ? Team.DRAW : alliance > horde ? Team.ALLIANCE : Team.HORDE);
         }
     }
@@ -87,7 +88,7 @@ final class ArathiBasin extends Objective {
             }
         }
         final long score = match.score(side);
-        final long gained = Math.min(RESOURCES_PER_TICK[held], RESOURCES_TO_WIN - score);
+        final long gained = Math.min(RESOURCES_PER_TICK[held], resourcesToWin - score);
         return gained == 0 ? score : match.addScore(side, gained);
     }
 }

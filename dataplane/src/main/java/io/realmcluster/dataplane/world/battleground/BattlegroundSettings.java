@@ -4,7 +4,8 @@ package io.realmcluster.dataplane.world.battleground;
  * How one battleground's match is timed and who must be there: the map (which picks the
  * objective), the fewest players a side may have before it starts to lose, and the durations of
  * the preparation, of an Arathi Basin assault, of a side's time under its minimum, of the end's
- * wait and of a dropped flag's return. Tests and the local cluster shorten the durations.
+ * wait and of a dropped flag's return, Arathi Basin's resources to win and Alterac Valley's
+ * reinforcements. Tests and the local cluster shorten the durations and the last two.
  */
 public record BattlegroundSettings(
         int mapId,
@@ -13,7 +14,9 @@ public record BattlegroundSettings(
         long contestMillis,
         long underMinimumMillis,
         long endMillis,
-        long flagReturnMillis) {
+        long flagReturnMillis,
+        long resourcesToWin,
+        long reinforcements) {
     public static final int WARSONG_GULCH = 489;
     public static final int ARATHI_BASIN = 529;
     public static final int ALTERAC_VALLEY = 30;
@@ -25,6 +28,31 @@ public record BattlegroundSettings(
     public static final long UNDER_MINIMUM_MILLIS = 300_000;
     public static final long END_MILLIS = 120_000;
     public static final long FLAG_RETURN_MILLIS = 10_000;
+    /** Vanilla's Arathi Basin: the first side to 2,000 resources wins. */
+    public static final long RESOURCES_TO_WIN = 2_000;
+    /** Vanilla's Alterac Valley: 600 reinforcements a side, one lost per death. */
+    public static final long REINFORCEMENTS = 600;
+
+    /** Settings of vanilla's resources and reinforcements (the seven durations and minimum as given). */
+    public BattlegroundSettings(
+            final int mapId,
+            final int minimumPerSide,
+            final long preparationMillis,
+            final long contestMillis,
+            final long underMinimumMillis,
+            final long endMillis,
+            final long flagReturnMillis) {
+        this(
+                mapId,
+                minimumPerSide,
+                preparationMillis,
+                contestMillis,
+                underMinimumMillis,
+                endMillis,
+                flagReturnMillis,
+                RESOURCES_TO_WIN,
+                REINFORCEMENTS);
+    }
 
     public BattlegroundSettings {
         if (!isBattleground(mapId)) {
@@ -41,6 +69,10 @@ public record BattlegroundSettings(
             throw new IllegalArgumentException("battleground settings must not be negative: " + minimumPerSide + " "
                     + preparationMillis + " " + contestMillis + " " + underMinimumMillis + " " + endMillis + " "
                     + flagReturnMillis);
+        }
+        if (resourcesToWin <= 0 || reinforcements <= 0) {
+            throw new IllegalArgumentException("Arathi Basin's resources to win and Alterac Valley's reinforcements "
+                    + "must be positive, got " + resourcesToWin + " and " + reinforcements);
         }
     }
 
@@ -75,24 +107,70 @@ public record BattlegroundSettings(
     /** These settings with an Arathi Basin assault of {@code millis}. */
     public BattlegroundSettings withContestMillis(final long millis) {
         return new BattlegroundSettings(
-                mapId, minimumPerSide, preparationMillis, millis, underMinimumMillis, endMillis, flagReturnMillis);
+                mapId,
+                minimumPerSide,
+                preparationMillis,
+                millis,
+                underMinimumMillis,
+                endMillis,
+                flagReturnMillis,
+                resourcesToWin,
+                reinforcements);
     }
 
     /** These settings with {@code millis} from the end to everyone going home. */
     public BattlegroundSettings withEndMillis(final long millis) {
         return new BattlegroundSettings(
-                mapId, minimumPerSide, preparationMillis, contestMillis, underMinimumMillis, millis, flagReturnMillis);
+                mapId,
+                minimumPerSide,
+                preparationMillis,
+                contestMillis,
+                underMinimumMillis,
+                millis,
+                flagReturnMillis,
+                resourcesToWin,
+                reinforcements);
     }
 
     /** These settings with a side losing after {@code millis} under its minimum. */
     public BattlegroundSettings withUnderMinimumMillis(final long millis) {
         return new BattlegroundSettings(
-                mapId, minimumPerSide, preparationMillis, contestMillis, millis, endMillis, flagReturnMillis);
+                mapId,
+                minimumPerSide,
+                preparationMillis,
+                contestMillis,
+                millis,
+                endMillis,
+                flagReturnMillis,
+                resourcesToWin,
+                reinforcements);
     }
 
     /** These settings with a minimum of {@code players} a side. */
     public BattlegroundSettings withMinimumPerSide(final int players) {
         return new BattlegroundSettings(
-                mapId, players, preparationMillis, contestMillis, underMinimumMillis, endMillis, flagReturnMillis);
+                mapId,
+                players,
+                preparationMillis,
+                contestMillis,
+                underMinimumMillis,
+                endMillis,
+                flagReturnMillis,
+                resourcesToWin,
+                reinforcements);
+    }
+
+    /** These settings with Arathi Basin won at {@code resources} and Alterac Valley's sides starting with {@code reinforcements}. */
+    public BattlegroundSettings withScoreToEnd(final long resources, final long reinforcements) {
+        return new BattlegroundSettings(
+                mapId,
+                minimumPerSide,
+                preparationMillis,
+                contestMillis,
+                underMinimumMillis,
+                endMillis,
+                flagReturnMillis,
+                resources,
+                reinforcements);
     }
 }

@@ -128,21 +128,49 @@ class ArathiBasinTest {
         }
         advanceBy(CONTEST);
         final long start = match.score(ALLIANCE);
-        assertThat(start).isLessThan(ArathiBasin.RESOURCES_TO_WIN);
-        final long ticksLeft = (ArathiBasin.RESOURCES_TO_WIN - start + 59) / 60;
+        assertThat(start).isLessThan(BattlegroundSettings.RESOURCES_TO_WIN);
+        final long ticksLeft = (BattlegroundSettings.RESOURCES_TO_WIN - start + 59) / 60;
         for (long tick = 1; tick < ticksLeft; tick++) {
             advanceBy(ArathiBasin.RESOURCE_TICK_MILLIS);
         }
         assertThat(match.phase()).isEqualTo(Phase.RUNNING);
-        assertThat(match.score(ALLIANCE)).isLessThan(ArathiBasin.RESOURCES_TO_WIN);
+        assertThat(match.score(ALLIANCE)).isLessThan(BattlegroundSettings.RESOURCES_TO_WIN);
         advanceBy(ArathiBasin.RESOURCE_TICK_MILLIS);
         assertThat(match.phase()).isEqualTo(Phase.ENDED);
         assertThat(match.winner()).isEqualTo(ALLIANCE);
-        assertThat(match.score(ALLIANCE)).isEqualTo(ArathiBasin.RESOURCES_TO_WIN);
+        assertThat(match.score(ALLIANCE)).isEqualTo(BattlegroundSettings.RESOURCES_TO_WIN);
         for (int tick = 0; tick < 10; tick++) {
             advanceBy(ArathiBasin.RESOURCE_TICK_MILLIS);
         }
-        assertThat(match.score(ALLIANCE)).as("no resources after the end").isEqualTo(ArathiBasin.RESOURCES_TO_WIN);
+        assertThat(match.score(ALLIANCE))
+                .as("no resources after the end")
+                .isEqualTo(BattlegroundSettings.RESOURCES_TO_WIN);
+    }
+
+    @Test
+    void aShortenedMatchIsWonAtTheSettingsResources() {
+        final Battleground quick = new Battleground(
+                BattlegroundSettings.forMap(BattlegroundSettings.ARATHI_BASIN, 0)
+                        .withMinimumPerSide(0)
+                        .withContestMillis(0)
+                        .withScoreToEnd(10, 600),
+                2,
+                BattlegroundEvents.NONE);
+        quick.join(0, HORDE, 0f, 0f);
+        quick.advance(0);
+        final float[] farm = BattlegroundMaps.base(2);
+        quick.position(0, farm[0], farm[1]);
+        quick.advance(1);
+        // One base: 2 resources a tick, so the fifth tick reaches 10.
+        for (int tick = 1; tick < 5; tick++) {
+            quick.advance(tick * ArathiBasin.RESOURCE_TICK_MILLIS);
+        }
+        assertThat(quick.score(HORDE)).isEqualTo(8);
+        assertThat(quick.phase()).isEqualTo(Phase.RUNNING);
+        quick.advance(5 * ArathiBasin.RESOURCE_TICK_MILLIS);
+        assertThat(quick.score(HORDE)).isEqualTo(10);
+        assertThat(quick.phase()).isEqualTo(Phase.ENDED);
+        assertThat(quick.winner()).isEqualTo(HORDE);
     }
 
     @Test

@@ -123,6 +123,40 @@ class BattlegroundTest {
     }
 
     @Test
+    void aShortenedAlteracValleyEndsWhenTheSettingsReinforcementsAreGone() {
+        final Battleground match = new Battleground(
+                BattlegroundSettings.forMap(BattlegroundSettings.ALTERAC_VALLEY, 0)
+                        .withMinimumPerSide(1)
+                        .withScoreToEnd(2_000, 3),
+                80,
+                recorded);
+        join(match, 0, 2, ALLIANCE);
+        join(match, 40, 2, HORDE);
+        match.advance(now);
+        assertThat(match.score(ALLIANCE)).isEqualTo(3);
+        assertThat(match.score(HORDE)).isEqualTo(3);
+        match.died(40);
+        match.died(41);
+        assertThat(match.phase()).isEqualTo(Phase.RUNNING);
+        match.died(40);
+        assertThat(match.phase()).isEqualTo(Phase.ENDED);
+        assertThat(match.winner()).isEqualTo(ALLIANCE);
+    }
+
+    @Test
+    void scoresToEndMustBePositive() {
+        final BattlegroundSettings av = BattlegroundSettings.forMap(BattlegroundSettings.ALTERAC_VALLEY);
+        assertThat(av.resourcesToWin()).isEqualTo(2_000);
+        assertThat(av.reinforcements()).isEqualTo(600);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> av.withScoreToEnd(0, 600))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be positive, got 0 and 600");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> av.withScoreToEnd(2_000, -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be positive");
+    }
+
+    @Test
     void badJoinsChangeNothing() {
         final Battleground match = wsg(1);
         assertThat(match.join(-1, ALLIANCE, 0f, 0f)).isFalse();
