@@ -146,8 +146,7 @@ public final class Node implements AutoCloseable {
                     config.battlegroundPreparation().toMillis(),
                     config.battlegroundEnd().toMillis(),
                     config.battlegroundUnderMinimum().toMillis(),
-                    config.arathiBasinResources(),
-                    config.alteracValleyReinforcements());
+                    config.scoresToEnd());
             placement = new PlacementClient(config.controlPlanes(), credentials);
             final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
             departures = new Departures(

@@ -6,6 +6,7 @@ import io.realmcluster.common.db.RealmDatabase;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.dataplane.net.ClientLimits;
+import io.realmcluster.dataplane.world.battleground.ScoresToEnd;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +50,5 @@ public record NodeConfig(
         Duration battlegroundEnd,
         /** How long a battleground's side may stay under its minimum before it loses. */
         Duration battlegroundUnderMinimum,
-        /** The resources that win an Arathi Basin match (vanilla's 2,000). */
-        long arathiBasinResources,
-        /** The reinforcements each side of an Alterac Valley match starts with (vanilla's 600). */
-        long alteracValleyReinforcements) {}
+        /** What ends each battleground's match by its objective ({@link ScoresToEnd#VANILLA} in a realm). */
+        ScoresToEnd scoresToEnd) {}

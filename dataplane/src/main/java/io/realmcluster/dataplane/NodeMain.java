@@ -11,6 +11,7 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsOptions;
 import io.realmcluster.dataplane.net.ClientLimitOptions;
 import io.realmcluster.dataplane.tick.RealtimePriority;
+import io.realmcluster.dataplane.world.battleground.ScoresToEnd;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -171,6 +172,14 @@ public final class NodeMain implements Callable<Integer> {
     long battlegroundUnderMinimumSeconds;
 
     @Option(
+            names = "--warsong-gulch-captures",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "The flag captures that win a Warsong Gulch match (default: ${DEFAULT-VALUE}, as vanilla; "
+                    + "fewer make shorter matches, for demonstrations and tests).")
+    long warsongGulchCaptures;
+
+    @Option(
             names = "--arathi-basin-resources",
             paramLabel = "N",
             defaultValue = "2000",
@@ -247,10 +256,11 @@ public final class NodeMain implements Callable<Integer> {
                     + "must not be negative, got " + battlegroundEndSeconds + " and "
                     + battlegroundUnderMinimumSeconds);
         }
-        if (arathiBasinResources < 1 || alteracValleyReinforcements < 1) {
-            throw new IllegalArgumentException("--arathi-basin-resources and --alterac-valley-reinforcements must be "
-                    + "positive, got " + arathiBasinResources + " and " + alteracValleyReinforcements
-                    + " (vanilla's are 2000 and 600)");
+        if (warsongGulchCaptures < 1 || arathiBasinResources < 1 || alteracValleyReinforcements < 1) {
+            throw new IllegalArgumentException("--warsong-gulch-captures, --arathi-basin-resources and "
+                    + "--alterac-valley-reinforcements must be positive, got " + warsongGulchCaptures + ", "
+                    + arathiBasinResources + " and " + alteracValleyReinforcements
+                    + " (vanilla's are 3, 2000 and 600)");
         }
         final NodeConfig config = new NodeConfig(
                 nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8),
@@ -278,8 +288,7 @@ public final class NodeMain implements Callable<Integer> {
                 realmDatabases.resolve(realmDatabases.named(), System.getenv()),
                 Duration.ofSeconds(battlegroundEndSeconds),
                 Duration.ofSeconds(battlegroundUnderMinimumSeconds),
-                arathiBasinResources,
-                alteracValleyReinforcements);
+                new ScoresToEnd(warsongGulchCaptures, arathiBasinResources, alteracValleyReinforcements));
         final Node node = new Node(config).start();
         // Once up: a node that cannot start says only why.
         tls.warnIfPlaintext(LOG, "dataplane");

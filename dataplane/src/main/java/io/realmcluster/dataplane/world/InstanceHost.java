@@ -7,6 +7,7 @@ import io.realmcluster.dataplane.tick.MapAgent;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.battleground.BattlegroundMaps;
 import io.realmcluster.dataplane.world.battleground.BattlegroundSettings;
+import io.realmcluster.dataplane.world.battleground.ScoresToEnd;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -81,10 +83,8 @@ public final class InstanceHost {
     private final long battlegroundEndMillis;
 
     private final long battlegroundUnderMinimumMillis;
-    /** Arathi Basin's resources to win and Alterac Valley's reinforcements (vanilla's, or shorter ones). */
-    private final long arathiBasinResources;
-
-    private final long alteracValleyReinforcements;
+    /** What ends the battlegrounds' matches (vanilla's, or shorter ones). */
+    private final ScoresToEnd scoresToEnd;
     /** Players slain on battleground maps this host no longer runs, by map id; the lock of the snapshot's changes. */
     private final Map<Integer, Long> slainOnUnloaded = new HashMap<>();
     /** The applier's: what each instance was told about handing its players over. */
@@ -155,13 +155,12 @@ public final class InstanceHost {
                 battlegroundPreparationMillis,
                 battlegroundEndMillis,
                 battlegroundUnderMinimumMillis,
-                BattlegroundSettings.RESOURCES_TO_WIN,
-                BattlegroundSettings.REINFORCEMENTS);
+                ScoresToEnd.VANILLA);
     }
 
     /**
-     * As above, with Arathi Basin won at {@code arathiBasinResources} and Alterac Valley's sides starting
-     * with {@code alteracValleyReinforcements} (shorter matches for demonstrations and tests).
+     * As above, with the battlegrounds' matches ended by {@code scoresToEnd} (shorter ones for demonstrations and
+     * tests).
      */
     public InstanceHost(
             final String nodeId,
@@ -172,14 +171,8 @@ public final class InstanceHost {
             final long battlegroundPreparationMillis,
             final long battlegroundEndMillis,
             final long battlegroundUnderMinimumMillis,
-            final long arathiBasinResources,
-            final long alteracValleyReinforcements) {
-        if (arathiBasinResources <= 0 || alteracValleyReinforcements <= 0) {
-            throw new IllegalArgumentException("Arathi Basin's resources to win and Alterac Valley's reinforcements "
-                    + "must be positive: " + arathiBasinResources + ", " + alteracValleyReinforcements);
-        }
-        this.arathiBasinResources = arathiBasinResources;
-        this.alteracValleyReinforcements = alteracValleyReinforcements;
+            final ScoresToEnd scoresToEnd) {
+        this.scoresToEnd = Objects.requireNonNull(scoresToEnd, "scoresToEnd");
         if (battlegroundEndMillis < 0 || battlegroundUnderMinimumMillis < 0) {
             throw new IllegalArgumentException("a battleground's end and time under its minimum cannot be negative: "
                     + battlegroundEndMillis + " ms, " + battlegroundUnderMinimumMillis + " ms");
@@ -298,7 +291,7 @@ public final class InstanceHost {
                         ? BattlegroundSettings.forMap(instance.getMapId(), battlegroundPreparationMillis)
                                 .withEndMillis(battlegroundEndMillis)
                                 .withUnderMinimumMillis(battlegroundUnderMinimumMillis)
-                                .withScoreToEnd(arathiBasinResources, alteracValleyReinforcements)
+                                .withScoreToEnd(scoresToEnd)
                         : null);
         final MapAgent agent = new MapAgent(
                 instance.getInstanceId(),

@@ -1,12 +1,12 @@
 package io.realmcluster.dataplane.world;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.battleground.BattlegroundMaps;
+import io.realmcluster.dataplane.world.battleground.ScoresToEnd;
 import io.realmcluster.dataplane.world.battleground.Team;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
@@ -185,8 +185,7 @@ class InstanceHostTest {
                     5_000,
                     5_000,
                     60_000,
-                    500,
-                    150);
+                    new ScoresToEnd(1, 500, 150));
             final MapInstance valley =
                     instance("main.30.a", 30, MapKind.MAP_KIND_BATTLEGROUND, 3, InstanceState.INSTANCE_STATE_PENDING);
             host.apply(set(valley));
@@ -204,10 +203,6 @@ class InstanceHostTest {
                     .as("a closed map's count is kept")
                     .isZero();
         }
-        assertThatThrownBy(() -> new InstanceHost(
-                        "n", null, SaveLog.allocate(1 << 10), gone -> {}, (id, durations, cpu) -> {}, 0, 0, 0, 0, 600))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("must be positive");
     }
 
     private static AssignmentSet set(final MapInstance... instances) {

@@ -150,6 +150,14 @@ public final class LocalCluster implements Callable<Integer> {
     int battlegroundUnderMinimumSeconds;
 
     @Option(
+            names = "--warsong-gulch-captures",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "The flag captures that win the nodes' Warsong Gulch matches: fewer than a realm's 3, since "
+                    + "the bots take almost four minutes for each capture (default: ${DEFAULT-VALUE}).")
+    long warsongGulchCaptures;
+
+    @Option(
             names = "--arathi-basin-resources",
             paramLabel = "N",
             defaultValue = "300",
@@ -200,9 +208,10 @@ public final class LocalCluster implements Callable<Integer> {
             throw new IllegalArgumentException("--battleground-under-minimum-seconds must not be negative, got "
                     + battlegroundUnderMinimumSeconds);
         }
-        if (arathiBasinResources < 1 || alteracValleyReinforcements < 1) {
-            throw new IllegalArgumentException("--arathi-basin-resources and --alterac-valley-reinforcements must be "
-                    + "positive, got " + arathiBasinResources + " and " + alteracValleyReinforcements);
+        if (warsongGulchCaptures < 1 || arathiBasinResources < 1 || alteracValleyReinforcements < 1) {
+            throw new IllegalArgumentException("--warsong-gulch-captures, --arathi-basin-resources and "
+                    + "--alterac-valley-reinforcements must be positive, got " + warsongGulchCaptures + ", "
+                    + arathiBasinResources + " and " + alteracValleyReinforcements);
         }
         final Path run = (runDir != null ? runDir : home.resolve("run")).toAbsolutePath();
         if (fresh) {
@@ -344,6 +353,8 @@ public final class LocalCluster implements Callable<Integer> {
                             Integer.toString(battlegroundPreparationSeconds),
                             "--battleground-under-minimum-seconds",
                             Integer.toString(battlegroundUnderMinimumSeconds),
+                            "--warsong-gulch-captures",
+                            Long.toString(warsongGulchCaptures),
                             "--arathi-basin-resources",
                             Long.toString(arathiBasinResources),
                             "--alterac-valley-reinforcements",

@@ -4,8 +4,9 @@ package io.realmcluster.dataplane.world.battleground;
  * How one battleground's match is timed and who must be there: the map (which picks the
  * objective), the fewest players a side may have before it starts to lose, and the durations of
  * the preparation, of an Arathi Basin assault, of a side's time under its minimum, of the end's
- * wait and of a dropped flag's return, Arathi Basin's resources to win and Alterac Valley's
- * reinforcements. Tests and the local cluster shorten the durations and the last two.
+ * wait and of a dropped flag's return, Arathi Basin's resources to win, Alterac Valley's
+ * reinforcements and Warsong Gulch's captures to win. Tests and the local cluster shorten the
+ * durations and the last three.
  */
 public record BattlegroundSettings(
         int mapId,
@@ -16,7 +17,8 @@ public record BattlegroundSettings(
         long endMillis,
         long flagReturnMillis,
         long resourcesToWin,
-        long reinforcements) {
+        long reinforcements,
+        long capturesToWin) {
     public static final int WARSONG_GULCH = 489;
     public static final int ARATHI_BASIN = 529;
     public static final int ALTERAC_VALLEY = 30;
@@ -32,8 +34,10 @@ public record BattlegroundSettings(
     public static final long RESOURCES_TO_WIN = 2_000;
     /** Vanilla's Alterac Valley: 600 reinforcements a side, one lost per death. */
     public static final long REINFORCEMENTS = 600;
+    /** Vanilla's Warsong Gulch: three captures win. */
+    public static final long CAPTURES_TO_WIN = 3;
 
-    /** Settings of vanilla's resources and reinforcements (the seven durations and minimum as given). */
+    /** Settings of vanilla's resources, reinforcements and captures (the seven durations and minimum as given). */
     public BattlegroundSettings(
             final int mapId,
             final int minimumPerSide,
@@ -51,7 +55,8 @@ public record BattlegroundSettings(
                 endMillis,
                 flagReturnMillis,
                 RESOURCES_TO_WIN,
-                REINFORCEMENTS);
+                REINFORCEMENTS,
+                CAPTURES_TO_WIN);
     }
 
     public BattlegroundSettings {
@@ -70,9 +75,10 @@ public record BattlegroundSettings(
                     + preparationMillis + " " + contestMillis + " " + underMinimumMillis + " " + endMillis + " "
                     + flagReturnMillis);
         }
-        if (resourcesToWin <= 0 || reinforcements <= 0) {
-            throw new IllegalArgumentException("Arathi Basin's resources to win and Alterac Valley's reinforcements "
-                    + "must be positive, got " + resourcesToWin + " and " + reinforcements);
+        if (resourcesToWin <= 0 || reinforcements <= 0 || capturesToWin <= 0) {
+            throw new IllegalArgumentException("Arathi Basin's resources to win, Alterac Valley's reinforcements and "
+                    + "Warsong Gulch's captures to win must be positive, got " + resourcesToWin + ", " + reinforcements
+                    + " and " + capturesToWin);
         }
     }
 
@@ -115,7 +121,8 @@ public record BattlegroundSettings(
                 endMillis,
                 flagReturnMillis,
                 resourcesToWin,
-                reinforcements);
+                reinforcements,
+                capturesToWin);
     }
 
     /** These settings with {@code millis} from the end to everyone going home. */
@@ -129,7 +136,8 @@ public record BattlegroundSettings(
                 millis,
                 flagReturnMillis,
                 resourcesToWin,
-                reinforcements);
+                reinforcements,
+                capturesToWin);
     }
 
     /** These settings with a side losing after {@code millis} under its minimum. */
@@ -143,7 +151,8 @@ public record BattlegroundSettings(
                 endMillis,
                 flagReturnMillis,
                 resourcesToWin,
-                reinforcements);
+                reinforcements,
+                capturesToWin);
     }
 
     /** These settings with a minimum of {@code players} a side. */
@@ -157,11 +166,15 @@ public record BattlegroundSettings(
                 endMillis,
                 flagReturnMillis,
                 resourcesToWin,
-                reinforcements);
+                reinforcements,
+                capturesToWin);
     }
 
-    /** These settings with Arathi Basin won at {@code resources} and Alterac Valley's sides starting with {@code reinforcements}. */
-    public BattlegroundSettings withScoreToEnd(final long resources, final long reinforcements) {
+    /**
+     * These settings with Warsong Gulch won at {@code captures}, Arathi Basin at {@code resources} and Alterac Valley's
+     * sides starting with {@code reinforcements}.
+     */
+    public BattlegroundSettings withScoreToEnd(final ScoresToEnd scores) {
         return new BattlegroundSettings(
                 mapId,
                 minimumPerSide,
@@ -170,7 +183,8 @@ public record BattlegroundSettings(
                 underMinimumMillis,
                 endMillis,
                 flagReturnMillis,
-                resources,
-                reinforcements);
+                scores.arathiBasinResources(),
+                scores.alteracValleyReinforcements(),
+                scores.warsongGulchCaptures());
     }
 }

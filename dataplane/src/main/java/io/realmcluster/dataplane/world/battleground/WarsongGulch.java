@@ -13,8 +13,6 @@ final class WarsongGulch extends Objective {
     /** How close a player comes to a flag or a base to touch it; height is not checked. */
     static final float TOUCH_YARDS = 5f;
 
-    static final int CAPTURES_TO_WIN = 3;
-
     /** The flag each player carries, by player index, or {@link Team#NONE}. */
     private final int[] carrying;
     /** The player who dropped each flag lying on the ground: he may not take it up again himself. */
@@ -84,7 +82,7 @@ final class WarsongGulch extends Objective {
         carrying[player] = Team.NONE;
         home(flag);
         events.flagCaptured(flag, player);
-        if (match.addScore(side, 1) >= CAPTURES_TO_WIN) {
+        if (match.addScore(side, 1) >= settings.capturesToWin()) {
             match.win(side);
         }
     }

@@ -153,7 +153,7 @@ class ArathiBasinTest {
                 BattlegroundSettings.forMap(BattlegroundSettings.ARATHI_BASIN, 0)
                         .withMinimumPerSide(0)
                         .withContestMillis(0)
-                        .withScoreToEnd(10, 600),
+                        .withScoreToEnd(new ScoresToEnd(3, 10, 600)),
                 2,
                 BattlegroundEvents.NONE);
         quick.join(0, HORDE, 0f, 0f);

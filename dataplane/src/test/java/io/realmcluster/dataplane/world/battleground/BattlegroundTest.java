@@ -127,7 +127,7 @@ class BattlegroundTest {
         final Battleground match = new Battleground(
                 BattlegroundSettings.forMap(BattlegroundSettings.ALTERAC_VALLEY, 0)
                         .withMinimumPerSide(1)
-                        .withScoreToEnd(2_000, 3),
+                        .withScoreToEnd(new ScoresToEnd(3, 2_000, 3)),
                 80,
                 recorded);
         join(match, 0, 2, ALLIANCE);
@@ -148,10 +148,14 @@ class BattlegroundTest {
         final BattlegroundSettings av = BattlegroundSettings.forMap(BattlegroundSettings.ALTERAC_VALLEY);
         assertThat(av.resourcesToWin()).isEqualTo(2_000);
         assertThat(av.reinforcements()).isEqualTo(600);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> av.withScoreToEnd(0, 600))
+        assertThat(av.capturesToWin()).isEqualTo(3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ScoresToEnd(3, 0, 600))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("must be positive, got 0 and 600");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> av.withScoreToEnd(2_000, -1))
+                .hasMessageContaining("must be positive, got 3, 0 and 600");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ScoresToEnd(3, 2_000, -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be positive");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ScoresToEnd(0, 2_000, 600))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must be positive");
     }

@@ -183,6 +183,28 @@ class WarsongGulchTest {
         assertThat(recorded.events).endsWith("captured Alliance by 1", "ENDED Horde");
     }
 
+    @Test
+    void aShortenedMatchIsWonAtItsSettingsCaptures() {
+        final Recorded events = new Recorded();
+        final Battleground shortened = new Battleground(
+                BattlegroundSettings.forMap(BattlegroundSettings.WARSONG_GULCH, 0)
+                        .withMinimumPerSide(1)
+                        .withScoreToEnd(new ScoresToEnd(1, 2_000, 600)),
+                20,
+                events);
+        for (int player = 0; player < 2; player++) {
+            final int team = player == 0 ? ALLIANCE : HORDE;
+            final float[] start = BattlegroundMaps.start(BattlegroundSettings.WARSONG_GULCH, team);
+            assertThat(shortened.join(player, team, start[0], start[1])).isTrue();
+        }
+        shortened.advance(1);
+        assertThat(shortened.phase()).isEqualTo(Phase.RUNNING);
+        shortened.position(H1, ALLIANCE_FLAG[0], ALLIANCE_FLAG[1]);
+        shortened.position(H1, HORDE_FLAG[0], HORDE_FLAG[1]);
+        assertThat(shortened.phase()).isEqualTo(Phase.ENDED);
+        assertThat(shortened.winner()).isEqualTo(HORDE);
+    }
+
     private void open() {
         advanceBy(PREPARATION);
         assertThat(match.phase()).isEqualTo(Phase.RUNNING);
