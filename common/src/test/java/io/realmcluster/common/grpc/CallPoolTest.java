@@ -39,25 +39,11 @@ class CallPoolTest {
             @Override
             public void listControlPlanes(
                     final ListControlPlanesRequest request, final StreamObserver<ListControlPlanesResponse> response) {
-                running.incrementAndGet();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (final InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                response.onNext(ListControlPlanesResponse.getDefaultInstance());
-                response.onCompleted();
+                holdThenAnswer(release, running, response, ListControlPlanesResponse.getDefaultInstance());
             }
         };
         try (CallPool pool = new CallPool("test-calls", 1, 1)) {
-            final Server server = GrpcServers.start(
-                    "test",
-                    LOOPBACK,
-                    InsecureServerCredentials.create(),
-                    new HealthStatusManager(),
-                    pool,
-                    GrpcServers.DEFAULT_MAX_INBOUND_BYTES,
-                    List.<io.grpc.BindableService>of(slow));
+            final Server server = serve(pool, slow);
             final ManagedChannel channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, LOOPBACK)), 30);
             try {
                 final AdminGrpc.AdminFutureStub stub =
@@ -96,25 +82,11 @@ class CallPoolTest {
             @Override
             public void listControlPlanes(
                     final ListControlPlanesRequest request, final StreamObserver<ListControlPlanesResponse> response) {
-                running.incrementAndGet();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (final InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                response.onNext(ListControlPlanesResponse.getDefaultInstance());
-                response.onCompleted();
+                holdThenAnswer(release, running, response, ListControlPlanesResponse.getDefaultInstance());
             }
         };
         try (CallPool pool = new CallPool("test-calls", 1, 10).lane(HealthGrpc.SERVICE_NAME, "health", 1)) {
-            final Server server = GrpcServers.start(
-                    "test",
-                    LOOPBACK,
-                    InsecureServerCredentials.create(),
-                    new HealthStatusManager(),
-                    pool,
-                    GrpcServers.DEFAULT_MAX_INBOUND_BYTES,
-                    List.<io.grpc.BindableService>of(stuck));
+            final Server server = serve(pool, stuck);
             final ManagedChannel channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, LOOPBACK)), 30);
             try {
                 final ListenableFuture<ListControlPlanesResponse> blocked = AdminGrpc.newFutureStub(channel)
@@ -146,14 +118,7 @@ class CallPoolTest {
         final AdminGrpc.AdminImplBase admin = new AdminGrpc.AdminImplBase() {
             @Override
             public void listNodes(final ListNodesRequest request, final StreamObserver<ListNodesResponse> response) {
-                running.incrementAndGet();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (final InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                response.onNext(ListNodesResponse.getDefaultInstance());
-                response.onCompleted();
+                holdThenAnswer(release, running, response, ListNodesResponse.getDefaultInstance());
             }
 
             @Override
@@ -165,14 +130,7 @@ class CallPoolTest {
         };
         try (CallPool pool = new CallPool("test-calls", 1, 10)
                 .methodLane(List.of(AdminGrpc.getListControlPlanesMethod().getFullMethodName()), "planes", 1)) {
-            final Server server = GrpcServers.start(
-                    "test",
-                    LOOPBACK,
-                    InsecureServerCredentials.create(),
-                    new HealthStatusManager(),
-                    pool,
-                    GrpcServers.DEFAULT_MAX_INBOUND_BYTES,
-                    List.<io.grpc.BindableService>of(admin));
+            final Server server = serve(pool, admin);
             final ManagedChannel channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, LOOPBACK)), 30);
             try {
                 final AdminGrpc.AdminFutureStub stub =
@@ -212,14 +170,7 @@ class CallPoolTest {
             }
         };
         try (CallPool pool = new CallPool("test-calls", 1, 1)) {
-            final Server server = GrpcServers.start(
-                    "test",
-                    LOOPBACK,
-                    InsecureServerCredentials.create(),
-                    new HealthStatusManager(),
-                    pool,
-                    GrpcServers.DEFAULT_MAX_INBOUND_BYTES,
-                    List.<io.grpc.BindableService>of(broken));
+            final Server server = serve(pool, broken);
             final ManagedChannel channel = Channels.forTargets(List.of(GrpcServers.boundAddress(server, LOOPBACK)), 30);
             try {
                 final long started = System.nanoTime();
@@ -237,5 +188,33 @@ class CallPoolTest {
                 GrpcServers.shutdown(server, 1_000);
             }
         }
+    }
+
+    /** Counts the call as running, holds its thread until {@code release} (10 s at most), then answers {@code answer}. */
+    private static <T> void holdThenAnswer(
+            final CountDownLatch release,
+            final AtomicInteger running,
+            final StreamObserver<T> response,
+            final T answer) {
+        running.incrementAndGet();
+        try {
+            release.await(10, TimeUnit.SECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        response.onNext(answer);
+        response.onCompleted();
+    }
+
+    /** {@code service} on loopback, its calls run by {@code pool}. */
+    private static Server serve(final CallPool pool, final io.grpc.BindableService service) throws Exception {
+        return GrpcServers.start(
+                "test",
+                LOOPBACK,
+                InsecureServerCredentials.create(),
+                new HealthStatusManager(),
+                pool,
+                GrpcServers.DEFAULT_MAX_INBOUND_BYTES,
+                List.of(service));
     }
 }

@@ -96,18 +96,13 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
             if (leader == null) {
                 return forward("answer the invite", stub -> stub.answerInvite(request));
             }
-            final Invites.Answer answer;
-            try {
-                answer = matches.invites()
-                        .answer(
-                                leader,
-                                request.getRealm(),
-                                request.getCharacterId(),
-                                request.getMatchId(),
-                                request.getAccept());
-            } catch (final Invites.Refused e) {
-                throw refused(e.getMessage());
-            }
+            final Invites.Answer answer = matches.invites()
+                    .answer(
+                            leader,
+                            request.getRealm(),
+                            request.getCharacterId(),
+                            request.getMatchId(),
+                            request.getAccept());
             if (!request.getAccept()) {
                 matches.changed().run();
             }
@@ -136,19 +131,14 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
             if (leader == null) {
                 return forward("admit the player into its battleground", stub -> stub.admitEntry(request));
             }
-            final MatchSeat seat;
-            try {
-                seat = matches.invites()
-                        .admit(
-                                leader,
-                                request.getRealm(),
-                                request.getCharacterId(),
-                                request.getMatchId(),
-                                request.getInstanceId(),
-                                request.getTransferId());
-            } catch (final Invites.Refused e) {
-                throw refused(e.getMessage());
-            }
+            final MatchSeat seat = matches.invites()
+                    .admit(
+                            leader,
+                            request.getRealm(),
+                            request.getCharacterId(),
+                            request.getMatchId(),
+                            request.getInstanceId(),
+                            request.getTransferId());
             return AdmitEntryResponse.newBuilder().setTeam(seat.getTeam()).build();
         });
     }
@@ -160,18 +150,13 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
             if (leader == null) {
                 return forward("give back the seat of an entry called off", stub -> stub.callOffEntry(request));
             }
-            final SeatState state;
-            try {
-                state = matches.invites()
-                        .calledOff(
-                                leader,
-                                request.getRealm(),
-                                request.getCharacterId(),
-                                request.getMatchId(),
-                                request.getTransferId());
-            } catch (final Invites.Refused e) {
-                throw refused(e.getMessage());
-            }
+            final SeatState state = matches.invites()
+                    .calledOff(
+                            leader,
+                            request.getRealm(),
+                            request.getCharacterId(),
+                            request.getMatchId(),
+                            request.getTransferId());
             if (state == SeatState.SEAT_STATE_LEFT) {
                 LOG.info(
                         "match {}: the entry of character {} of realm {} was called off by its home node ({}); seat LEFT,"
@@ -193,17 +178,13 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
             if (leader == null) {
                 return forward("take the player out of its match", stub -> stub.reportLeft(request));
             }
-            try {
-                matches.invites()
-                        .left(
-                                leader,
-                                request.getRealm(),
-                                request.getCharacterId(),
-                                request.getMatchId(),
-                                request.getDeserted());
-            } catch (final Invites.Refused e) {
-                throw refused(e.getMessage());
-            }
+            matches.invites()
+                    .left(
+                            leader,
+                            request.getRealm(),
+                            request.getCharacterId(),
+                            request.getMatchId(),
+                            request.getDeserted());
             matches.changed().run();
             return ReportLeftResponse.getDefaultInstance();
         });
@@ -224,18 +205,14 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
                                 + request.getWinner())
                         .asRuntimeException();
             }
-            try {
-                matches.invites()
-                        .result(
-                                leader,
-                                request.getMatchId(),
-                                request.getWinner(),
-                                request.getDraw(),
-                                request.getAllianceScore(),
-                                request.getHordeScore());
-            } catch (final Invites.Refused e) {
-                throw refused(e.getMessage());
-            }
+            matches.invites()
+                    .result(
+                            leader,
+                            request.getMatchId(),
+                            request.getWinner(),
+                            request.getDraw(),
+                            request.getAllianceScore(),
+                            request.getHordeScore());
             return ReportResultResponse.getDefaultInstance();
         });
     }
@@ -248,22 +225,18 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
             if (leader == null) {
                 return forward("mark the player's disconnect in its match", stub -> stub.reportDisconnected(request));
             }
-            try {
-                matches.invites()
-                        .disconnected(
-                                leader,
-                                request.getRealm(),
-                                request.getCharacterId(),
-                                request.getMatchId(),
-                                request.getAway(),
-                                request.getAway()
-                                        ? (request.getDisconnectedAtUnixMs() > 0
-                                                ? request.getDisconnectedAtUnixMs()
-                                                : clock.getAsLong())
-                                        : request.getBackAtUnixMs());
-            } catch (final Invites.Refused e) {
-                throw refused(e.getMessage());
-            }
+            matches.invites()
+                    .disconnected(
+                            leader,
+                            request.getRealm(),
+                            request.getCharacterId(),
+                            request.getMatchId(),
+                            request.getAway(),
+                            request.getAway()
+                                    ? (request.getDisconnectedAtUnixMs() > 0
+                                            ? request.getDisconnectedAtUnixMs()
+                                            : clock.getAsLong())
+                                    : request.getBackAtUnixMs());
             return ReportDisconnectedResponse.getDefaultInstance();
         });
     }
@@ -434,6 +407,10 @@ public final class BattlegroundService extends BattlegroundsGrpc.BattlegroundsIm
             result = body.get();
         } catch (final StatusRuntimeException e) {
             response.onError(e);
+            return;
+        } catch (final Invites.Refused e) {
+            // The match or its seat says no (an accept after the deadline, a seat gone): nothing changed.
+            response.onError(refused(e.getMessage()));
             return;
         } catch (final NotLeaderException e) {
             response.onError(Status.UNAVAILABLE

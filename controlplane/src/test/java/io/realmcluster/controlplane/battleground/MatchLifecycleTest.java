@@ -810,14 +810,7 @@ class MatchLifecycleTest {
     }
 
     private AdmitEntryResponse admit(final QueuedPlayer player, final String matchId, final String instanceId) {
-        return call(
-                service::admitEntry,
-                AdmitEntryRequest.newBuilder()
-                        .setRealm(player.getRealm())
-                        .setCharacterId(player.getCharacterId())
-                        .setMatchId(matchId)
-                        .setInstanceId(instanceId)
-                        .build());
+        return admit(player, matchId, instanceId, "");
     }
 
     private AdmitEntryResponse admit(

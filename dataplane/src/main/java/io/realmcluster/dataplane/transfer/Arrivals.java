@@ -34,7 +34,7 @@ public final class Arrivals {
             byte[] standbyKey,
             byte team,
             String transferId) {
-        /** An arrival outside a battleground: its side, if it ever needs one, is its race's. */
+        /** An arrival outside a battleground, of a transfer whose id is not known: its side, if it ever needs one, is its race's. */
         public Arrival(
                 final ClaimedCharacter claim,
                 final String instanceId,
@@ -45,22 +45,7 @@ public final class Arrivals {
                 final long expiresAtMillis,
                 final long frozenAtMillis,
                 final byte[] standbyKey) {
-            this(claim, instanceId, x, y, z, orientation, expiresAtMillis, frozenAtMillis, standbyKey, (byte) 0);
-        }
-
-        /** An arrival of a transfer whose id is not known. */
-        public Arrival(
-                final ClaimedCharacter claim,
-                final String instanceId,
-                final float x,
-                final float y,
-                final float z,
-                final float orientation,
-                final long expiresAtMillis,
-                final long frozenAtMillis,
-                final byte[] standbyKey,
-                final byte team) {
-            this(claim, instanceId, x, y, z, orientation, expiresAtMillis, frozenAtMillis, standbyKey, team, "");
+            this(claim, instanceId, x, y, z, orientation, expiresAtMillis, frozenAtMillis, standbyKey, (byte) 0, "");
         }
     }
 
