@@ -66,7 +66,8 @@ class DatabaseTest {
                         "realm 1:true",
                         "realm 2:true",
                         "realm 3:true",
-                        "realm 4:true");
+                        "realm 4:true",
+                        "realm 5:true");
         assertThat(query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                         + "AND table_name NOT LIKE '%schema_history' ORDER BY table_name"))
                 .containsExactly("account", "character", "item", "ledger");

@@ -59,6 +59,18 @@ public final class Inputs {
      * freeze it for a transfer to its entry point. The layout of {@link #ENTER_BATTLEGROUND}.
      */
     public static final int LEAVE_BATTLEGROUND = 15;
+    /**
+     * From the saver: an item change (a loot, a move, a split, a destroy; see {@link Saves#ACTION}) is
+     * durable; show it to the player. Entity id, session, the action, for a loot its corpse, copper and
+     * the money after it, and the two slots it changed as the save wrote them ({@code slot} -1: none).
+     */
+    public static final int ITEMS_CONFIRMED = 16;
+    /**
+     * From the saver: both halves of a trade landed in one transaction; the trade is done. Entity id,
+     * session, the trade's number on its map. (A trade that cannot land loses both characters: the
+     * saver sends {@link #CHARACTER_LOST} for each.)
+     */
+    public static final int TRADE_SETTLED = 17;
 
     public static final int ENTITY_OFFSET = 0;
 
@@ -114,6 +126,22 @@ public final class Inputs {
     public static final int CONFIRMED_COPPER = 20;
     public static final int CONFIRMED_MONEY = 28;
     public static final int CONFIRMED_LENGTH = 36;
+
+    public static final int ITEMS_SESSION = 8;
+    public static final int ITEMS_ACTION = 12;
+    public static final int ITEMS_CORPSE = 16;
+    public static final int ITEMS_COPPER = 24;
+    public static final int ITEMS_MONEY = 32;
+    /** Two slot states of 20 bytes each: +0 i32 slot (-1 none), +4 i64 item id (0: now empty), +12 i32 template, +16 i32 count. */
+    public static final int ITEMS_SLOT_A = 40;
+
+    public static final int ITEMS_SLOT_B = 60;
+    public static final int ITEMS_SLOT_LENGTH = 20;
+    public static final int ITEMS_LENGTH = 80;
+
+    public static final int SETTLED_SESSION = 8;
+    public static final int SETTLED_TRADE = 12;
+    public static final int SETTLED_LENGTH = 20;
 
     public static final int LOST_SESSION = 8;
     /** The claim (epoch) under which the character was lost: a later claim's player is not the one lost. */
@@ -225,6 +253,56 @@ public final class Inputs {
         buffer.putLong(offset + CONFIRMED_COPPER, copper);
         buffer.putLong(offset + CONFIRMED_MONEY, money);
         return CONFIRMED_LENGTH;
+    }
+
+    /**
+     * An {@link #ITEMS_CONFIRMED} with no slot changed (a loot of money only): add the slots with
+     * {@link #itemsConfirmedSlot}.
+     */
+    public static int encodeItemsConfirmed(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final long entityId,
+            final int session,
+            final int action,
+            final long corpse,
+            final long copper,
+            final long money) {
+        buffer.putLong(offset + ENTITY_OFFSET, entityId);
+        buffer.putInt(offset + ITEMS_SESSION, session);
+        buffer.putInt(offset + ITEMS_ACTION, action);
+        buffer.putLong(offset + ITEMS_CORPSE, corpse);
+        buffer.putLong(offset + ITEMS_COPPER, copper);
+        buffer.putLong(offset + ITEMS_MONEY, money);
+        itemsConfirmedSlot(buffer, offset + ITEMS_SLOT_A, -1, 0, 0, 0);
+        itemsConfirmedSlot(buffer, offset + ITEMS_SLOT_B, -1, 0, 0, 0);
+        return ITEMS_LENGTH;
+    }
+
+    /** Write one slot's state at {@code at} ({@code offset + ITEMS_SLOT_A} or {@code + ITEMS_SLOT_B}). */
+    public static void itemsConfirmedSlot(
+            final MutableDirectBuffer buffer,
+            final int at,
+            final int slot,
+            final long itemId,
+            final int templateId,
+            final int count) {
+        buffer.putInt(at, slot);
+        buffer.putLong(at + 4, itemId);
+        buffer.putInt(at + 12, templateId);
+        buffer.putInt(at + 16, count);
+    }
+
+    public static int encodeTradeSettled(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final long entityId,
+            final int session,
+            final long tradeSeq) {
+        buffer.putLong(offset + ENTITY_OFFSET, entityId);
+        buffer.putInt(offset + SETTLED_SESSION, session);
+        buffer.putLong(offset + SETTLED_TRADE, tradeSeq);
+        return SETTLED_LENGTH;
     }
 
     public static int encodeCharacterLost(
@@ -345,6 +423,8 @@ public final class Inputs {
             case MOVE -> MOVE_LENGTH;
             case ATTACK, LOOT -> TARGET_LENGTH;
             case LOOT_CONFIRMED -> CONFIRMED_LENGTH;
+            case ITEMS_CONFIRMED -> ITEMS_LENGTH;
+            case TRADE_SETTLED -> SETTLED_LENGTH;
             case CHARACTER_LOST, TRANSFER_LOST -> LOST_LENGTH;
             case DEPART_FAILED -> FAILED_LENGTH;
             case HAND_OVER_START -> HAND_OVER_START_LENGTH;

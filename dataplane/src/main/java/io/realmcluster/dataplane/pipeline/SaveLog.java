@@ -31,7 +31,7 @@ public final class SaveLog {
      * check {@link RingClaim#claimed()}, then commit it or let it close.
      */
     public RingClaim claim(final RingClaim claim, final int type) {
-        return claim.claim(ring, type, Saves.LENGTH);
+        return claim.claim(ring, type, Saves.length(type));
     }
 
     /** Drain up to {@code limit} records. The saver only. */

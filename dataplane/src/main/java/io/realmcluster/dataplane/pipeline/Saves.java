@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.pipeline;
 
+import io.realmcluster.common.items.InventorySlots;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -11,7 +12,10 @@ import org.agrona.MutableDirectBuffer;
 public final class Saves {
     /** The character's state changed (moved, gained experience): save it. */
     public static final int SNAPSHOT = 1;
-    /** The character looted money: save it with a ledger entry, then confirm the loot to the player. */
+    /**
+     * The character looted a corpse (money, an item, or both): save it with a ledger entry, then confirm
+     * the loot to the player. An item record ({@link #ITEMS_LENGTH}), action {@link #ACTION_LOOT}.
+     */
     public static final int LOOT = 2;
     /** The character left the world (logout, disconnect, the map closed): save it and mark it OFFLINE. */
     public static final int LOGOUT = 3;
@@ -25,6 +29,30 @@ public final class Saves {
      * another node: it goes to the instance's copy there, where it stands.
      */
     public static final int SAME_INSTANCE = -1;
+    /**
+     * The character's items changed (a move, an equip, a split, a merge, a destroy): save them, with a
+     * ledger entry when an item was created or destroyed, then confirm the change to the player. An item
+     * record.
+     */
+    public static final int ITEMS = 5;
+    /**
+     * One half of a trade: the character's state and items after it. The map writes the two halves
+     * together ({@link #TRADE_SEQ} and {@link #PARTNER} name each other), and the saver writes them in
+     * one transaction or not at all. An item record, action {@link #ACTION_TRADE}; {@link #COPPER} is
+     * the money it gained (negative: gave).
+     */
+    public static final int TRADE = 6;
+
+    /** What an item record did (its ledger entry's source): the values of {@link #ACTION}. */
+    public static final int ACTION_LOOT = 1;
+    /** Moved, equipped, unequipped, swapped, or merged into a stack (then {@link #DESTROYED} is the emptied stack). */
+    public static final int ACTION_MOVE = 2;
+    /** Part of a stack split off into a new item ({@link #CREATED}). */
+    public static final int ACTION_SPLIT = 3;
+    /** An item destroyed ({@link #DESTROYED}). */
+    public static final int ACTION_DESTROY = 4;
+
+    public static final int ACTION_TRADE = 5;
 
     public static final int CHARACTER = 0;
     public static final int EPOCH = 8;
@@ -53,6 +81,42 @@ public final class Saves {
     public static final int FROZEN_AT_NANOS = 108;
 
     public static final int LENGTH = 116;
+
+    // An item record (LOOT, ITEMS, TRADE) is a record as above, then these, then every item the
+    // character holds after the change.
+    public static final int ACTION = 116;
+    /** The item this change created (a loot's, a split's new stack), 0 for none. */
+    public static final int CREATED = 120;
+    /** The item this change destroyed (a destroy's, a merge's emptied stack), 0 for none. */
+    public static final int DESTROYED = 128;
+    /** The slots the player is shown once the change is durable, -1 for none. */
+    public static final int SLOT_A = 136;
+
+    public static final int SLOT_B = 140;
+    /** A trade's number on its map, the same in both halves; 0 for every other record. */
+    public static final int TRADE_SEQ = 144;
+    /** A trade's other character (its key). */
+    public static final int PARTNER = 152;
+    /** The items a trade's half gave (count, then up to {@link #MAX_TRADED} ids) and received. */
+    public static final int GIVEN_COUNT = 160;
+
+    public static final int GIVEN = 164;
+    public static final int RECEIVED_COUNT = 212;
+    public static final int RECEIVED = 216;
+    public static final int MAX_TRADED = 6;
+    /** How many items follow, then one entry of {@link #ITEM_ENTRY} bytes each. */
+    public static final int ITEM_COUNT = 264;
+
+    public static final int ITEMS_START = 268;
+    /** An item: +0 i64 id, +8 i32 template, +12 i16 slot, +14 i16 count. */
+    public static final int ITEM_ENTRY = 16;
+
+    public static final int ITEM_ID = 0;
+    public static final int ITEM_TEMPLATE = 8;
+    public static final int ITEM_SLOT = 12;
+    public static final int ITEM_STACK = 14;
+    /** Every item record is this long, room for every slot a character has. */
+    public static final int ITEMS_LENGTH = ITEMS_START + InventorySlots.COUNT * ITEM_ENTRY;
 
     private Saves() {}
 
@@ -116,7 +180,61 @@ public final class Saves {
 
     /** Whether a record of {@code type} and {@code length} bytes is one of these. */
     public static boolean wellFormed(final int type, final int length) {
-        return type >= SNAPSHOT && type <= DEPART && length == LENGTH;
+        return switch (type) {
+            case SNAPSHOT, LOGOUT, DEPART -> length == LENGTH;
+            case LOOT, ITEMS, TRADE -> length == ITEMS_LENGTH;
+            default -> false;
+        };
+    }
+
+    /** The record length of {@code type}: item records carry the character's items. */
+    public static int length(final int type) {
+        return type == LOOT || type == ITEMS || type == TRADE ? ITEMS_LENGTH : LENGTH;
+    }
+
+    /**
+     * Write an item record's fields after {@link #encode}: what the change did, and no items yet (add
+     * them with {@link #item}, then {@link #itemCount}).
+     */
+    public static void change(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final int action,
+            final long created,
+            final long destroyed,
+            final int slotA,
+            final int slotB) {
+        buffer.putInt(offset + ACTION, action);
+        buffer.putLong(offset + CREATED, created);
+        buffer.putLong(offset + DESTROYED, destroyed);
+        buffer.putInt(offset + SLOT_A, slotA);
+        buffer.putInt(offset + SLOT_B, slotB);
+        buffer.putLong(offset + TRADE_SEQ, 0);
+        buffer.putLong(offset + PARTNER, 0);
+        buffer.putInt(offset + GIVEN_COUNT, 0);
+        buffer.putInt(offset + RECEIVED_COUNT, 0);
+        buffer.putInt(offset + ITEM_COUNT, 0);
+    }
+
+    /** Write the {@code index}th item of an item record. */
+    public static void item(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final int index,
+            final long itemId,
+            final int templateId,
+            final int slot,
+            final int count) {
+        final int at = offset + ITEMS_START + index * ITEM_ENTRY;
+        buffer.putLong(at + ITEM_ID, itemId);
+        buffer.putInt(at + ITEM_TEMPLATE, templateId);
+        buffer.putShort(at + ITEM_SLOT, (short) slot);
+        buffer.putShort(at + ITEM_STACK, (short) count);
+    }
+
+    /** How many items an item record carries: write it after them. */
+    public static void itemCount(final MutableDirectBuffer buffer, final int offset, final int count) {
+        buffer.putInt(offset + ITEM_COUNT, count);
     }
 
     public static long character(final DirectBuffer buffer, final int offset) {

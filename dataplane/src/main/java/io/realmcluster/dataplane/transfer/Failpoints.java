@@ -3,7 +3,7 @@ package io.realmcluster.dataplane.transfer;
 import java.util.List;
 
 /**
- * Named steps of a transfer where a test can make the node process die on the spot, as a crash
+ * Named steps of a transfer or a trade where a test can make the node process die on the spot, as a crash
  * would: start the node's JVM with {@code -Drealm.failpoint=STEP} and the process halts (exit code
  * 137, no shutdown hooks, nothing flushed) the first time it reaches that step. Only that explicit
  * flag on the command line arms one (no environment variable, nothing a running node can be told),
@@ -19,8 +19,24 @@ public final class Failpoints {
     /** The target, once its claim (the commit point) is durable, before it answers the offer. */
     public static final String TARGET_AFTER_CLAIM = "target-after-claim";
 
-    private static final List<String> STEPS =
-            List.of(SOURCE_AFTER_FREEZE, SOURCE_AFTER_OFFER, TARGET_BEFORE_CLAIM, TARGET_AFTER_CLAIM);
+    /** A trade's map, both sides accepted, before it writes either half into the save log. */
+    public static final String TRADE_AFTER_ACCEPT = "trade-after-accept";
+    /** A trade's map, with the first half in the save log and the second not yet. */
+    public static final String TRADE_BETWEEN_HALVES = "trade-between-halves";
+    /** The saver, inside a trade's transaction: the first character's save written, the second's not. */
+    public static final String TRADE_BEFORE_COMMIT = "trade-before-commit";
+    /** The saver, once a trade's transaction committed, before either map hears of it. */
+    public static final String TRADE_AFTER_COMMIT = "trade-after-commit";
+
+    private static final List<String> STEPS = List.of(
+            SOURCE_AFTER_FREEZE,
+            SOURCE_AFTER_OFFER,
+            TARGET_BEFORE_CLAIM,
+            TARGET_AFTER_CLAIM,
+            TRADE_AFTER_ACCEPT,
+            TRADE_BETWEEN_HALVES,
+            TRADE_BEFORE_COMMIT,
+            TRADE_AFTER_COMMIT);
     private static final String ARMED = armed();
 
     private Failpoints() {}
