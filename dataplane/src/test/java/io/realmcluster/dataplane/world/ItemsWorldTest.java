@@ -382,6 +382,60 @@ class ItemsWorldTest {
     }
 
     @Test
+    void aCommittingTradeHoldsItsPlayersBackFromAHandOverUntilItSettledAndAnOpenOneEndsWhenTheyDepart() {
+        join(WARRIOR, CharacterClasses.WARRIOR, 0f, 0f, 10, item(1, LINEN, BACKPACK, 5));
+        join(MAGE, CharacterClasses.MAGE, 3f, 0f, 0);
+        join(MAGE + 1, CharacterClasses.MAGE, 6f, 0f, 0);
+        request(WARRIOR, ClientProtocol.TRADE_OPEN, 0, 0, 0, MAGE);
+        request(WARRIOR, ClientProtocol.TRADE_PUT, 0, BACKPACK, 0, 0);
+        request(WARRIOR, ClientProtocol.TRADE_ACCEPT, 0, 0, 2, 0);
+        request(MAGE, ClientProtocol.TRADE_ACCEPT, 0, 0, 2, 0);
+        runTicks(1);
+        final List<String> halves = new ArrayList<>();
+        final List<String> departures = new ArrayList<>();
+        final List<byte[]> held = new ArrayList<>();
+        saves.drain(
+                (type, buffer, index, length) -> {
+                    if (type == Saves.TRADE) {
+                        final byte[] copy = new byte[length];
+                        buffer.getBytes(index, copy);
+                        held.add(copy);
+                        halves.add("half " + Saves.character(buffer, index));
+                    }
+                },
+                Integer.MAX_VALUE);
+        assertThat(halves).containsExactly("half " + WARRIOR, "half " + MAGE);
+
+        world.onInput(Inputs.HAND_OVER_START, input, 0, Inputs.encodeHandOverStart(input, 0, 77));
+        runTicks(1);
+        saves.drain(
+                (type, buffer, index, length) -> departures.add(
+                        type == Saves.DEPART ? "depart " + Saves.character(buffer, index) : "type " + type),
+                Integer.MAX_VALUE);
+        assertThat(departures).as("the traders wait for their trade").containsExactly("depart " + (MAGE + 1));
+        for (final byte[] half : held) {
+            confirm(Saves.TRADE, new UnsafeBuffer(half), 0);
+        }
+        departures.clear();
+        runTicks(1);
+        saves.drain(
+                (type, buffer, index, length) -> departures.add("depart " + Saves.character(buffer, index)),
+                Integer.MAX_VALUE);
+        assertThat(departures).containsExactlyInAnyOrder("depart " + WARRIOR, "depart " + MAGE);
+        assertThat(world.item(MAGE, BACKPACK)).containsExactly(1, LINEN, 5);
+
+        // An open trade ends when one of its players is frozen for its transfer.
+        world.onInput(Inputs.DEPART_FAILED, input, 0, Inputs.encodeDepartFailed(input, 0, WARRIOR, (int) WARRIOR, 2));
+        world.onInput(Inputs.DEPART_FAILED, input, 0, Inputs.encodeDepartFailed(input, 0, MAGE + 1, (int) MAGE + 1, 2));
+        world.onInput(Inputs.HAND_OVER_STOP, input, 0, Inputs.HAND_OVER_STOP_LENGTH);
+        framesTo(WARRIOR);
+        request(WARRIOR, ClientProtocol.TRADE_OPEN, 0, 0, 0, MAGE + 1);
+        world.onInput(Inputs.HAND_OVER_START, input, 0, Inputs.encodeHandOverStart(input, 0, 78));
+        runTicks(SMALL.tickHz() + 1);
+        assertThat(framesTo(WARRIOR)).anyMatch(f -> f.contains(" phase 4") && f.endsWith("because NOT_HERE"));
+    }
+
+    @Test
     void anAcceptedTradeWaitsForUnconfirmedItemSavesAndForRoomInTheSaveLog() {
         saves = SaveLog.allocate(1 << 14);
         world = new MapWorld(SMALL, 0, 7, 0f, 0f, saves, 1, outbox, null, itemIds);
