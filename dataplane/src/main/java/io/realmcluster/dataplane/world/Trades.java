@@ -333,11 +333,13 @@ final class Trades {
         return true;
     }
 
-    /** Put every item back where it was before {@link #take} and {@link #give}. */
+    /**
+     * Put every item back where it was before {@link #take} and {@link #give}: first empty every slot an item
+     * was received into (one may be a slot its receiver gave from), then put back what each side gave.
+     */
     private void undo(final int t, final int a, final int b) {
         for (int side = 0; side < 2; side++) {
             final int receiver = side == 0 ? b : a;
-            final int giver = side == 0 ? a : b;
             final int base = (2 * t + side) * PLACES;
             for (int p = 0; p < PLACES; p++) {
                 if (receivedSlot[base + p] >= 0) {
@@ -345,6 +347,10 @@ final class Trades {
                     receivedSlot[base + p] = -1;
                 }
             }
+        }
+        for (int side = 0; side < 2; side++) {
+            final int giver = side == 0 ? a : b;
+            final int base = (2 * t + side) * PLACES;
             for (int p = 0; p < PLACES; p++) {
                 if (placeSlot[base + p] >= 0) {
                     inventory.put(

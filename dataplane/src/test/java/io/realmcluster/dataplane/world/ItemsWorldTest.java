@@ -436,6 +436,42 @@ class ItemsWorldTest {
     }
 
     @Test
+    void aTradeTheSaveLogCannotTakeMovesNothingAndOneWhoseTakerHasNoRoomEnds() {
+        saves = SaveLog.allocate(1 << 15);
+        world = new MapWorld(SMALL, 0, 7, 0f, 0f, saves, 1, outbox, null, itemIds);
+        final long[][] full = new long[16][];
+        for (int i = 0; i < 16; i++) {
+            full[i] = item(100 + i, LINEN, BACKPACK + i, 1);
+        }
+        join(WARRIOR, CharacterClasses.WARRIOR, 0f, 0f, 0, item(1, SHOES, BACKPACK, 1));
+        join(MAGE, CharacterClasses.MAGE, 3f, 0f, 0, full);
+        request(WARRIOR, ClientProtocol.TRADE_OPEN, 0, 0, 0, MAGE);
+        request(WARRIOR, ClientProtocol.TRADE_PUT, 0, BACKPACK, 0, 0);
+        request(MAGE, ClientProtocol.TRADE_PUT, 0, BACKPACK, 0, 0);
+        final RingClaim claim = new RingClaim();
+        while (saves.claim(claim, Saves.SNAPSHOT).claimed()) {
+            claim.commit();
+        }
+        request(WARRIOR, ClientProtocol.TRADE_ACCEPT, 0, 0, 3, 0);
+        request(MAGE, ClientProtocol.TRADE_ACCEPT, 0, 0, 3, 0);
+        runTicks(3);
+        // Each received into the slot it gave from, and each got its own back when the log refused the halves.
+        assertThat(world.item(WARRIOR, BACKPACK)).containsExactly(1, SHOES, 1);
+        assertThat(world.item(MAGE, BACKPACK)).containsExactly(100, LINEN, 1);
+        saves.drain((type, buffer, index, length) -> {}, Integer.MAX_VALUE);
+        saves.drain((type, buffer, index, length) -> {}, Integer.MAX_VALUE);
+
+        request(MAGE, ClientProtocol.TRADE_PUT, 0, ClientProtocol.TRADE_PUT_EMPTY, 0, 0);
+        request(WARRIOR, ClientProtocol.TRADE_ACCEPT, 0, 0, 4, 0);
+        request(MAGE, ClientProtocol.TRADE_ACCEPT, 0, 0, 4, 0);
+        runTicks(1);
+        assertThat(framesTo(MAGE)).anyMatch(f -> f.contains(" phase 4") && f.endsWith("because BAGS_FULL"));
+        assertThat(world.item(WARRIOR, BACKPACK)).containsExactly(1, SHOES, 1);
+        assertThat(world.item(MAGE, BACKPACK)).containsExactly(100, LINEN, 1);
+        assertThat(confirmAll()).isEmpty();
+    }
+
+    @Test
     void anAcceptedTradeWaitsForUnconfirmedItemSavesAndForRoomInTheSaveLog() {
         saves = SaveLog.allocate(1 << 14);
         world = new MapWorld(SMALL, 0, 7, 0f, 0f, saves, 1, outbox, null, itemIds);
