@@ -46,6 +46,9 @@ class ItemsWorldTest {
     private final ItemIds itemIds = realm -> idsReady ? ++nextItemId : 0;
     private MapWorld world = new MapWorld(SMALL, 0, 7, 0f, 0f, saves, 1, outbox, null, itemIds);
     private long tick;
+    private static final long FIGHTER = 100;
+    private float fighterX;
+    private float fighterY;
     private int round;
 
     @Test
@@ -517,6 +520,11 @@ class ItemsWorldTest {
         for (int p = 1; p <= 20; p++) {
             join(p, CharacterClasses.WARRIOR, p * 3f, 0f, 1_000, item(p * 100, LINEN, BACKPACK, 3));
         }
+        // A fighter stands at a creature's home: it fights what comes near and loots it.
+        final float[] home = world.position(world.creatureNear(-150f, -150f, 400f));
+        fighterX = home[0];
+        fighterY = home[1];
+        join(FIGHTER, CharacterClasses.WARRIOR, fighterX, fighterY, 0);
         final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         runWithTrades(2_000);
         long fewest = Long.MAX_VALUE;
@@ -526,6 +534,8 @@ class ItemsWorldTest {
             fewest = Math.min(fewest, threads.getCurrentThreadAllocatedBytes() - before);
         }
         assertThat(world.tradesSettled()).as("trades went on").isPositive();
+        assertThat(world.money(FIGHTER)).as("loots went on").isPositive();
+        assertThat(world.itemsLooted()).as("items were looted").isPositive();
         assertThat(fewest)
                 .as("bytes allocated by 2,000 ticks of trades, moves and splits, fewest of up to 5 windows")
                 .isLessThan(1_024);
@@ -552,6 +562,13 @@ class ItemsWorldTest {
                     case 5 -> request(taker, ClientProtocol.ITEM_SPLIT, BACKPACK, BACKPACK + 5, 1, 0);
                     case 6 -> request(taker, ClientProtocol.ITEM_MOVE, BACKPACK + 5, BACKPACK, 0, 0);
                     default -> request(taker, ClientProtocol.TRADE_CANCEL, 0, 0, 0, 0);
+                }
+            }
+            if (i % 20 == 0) {
+                final long creature = world.creatureNear(fighterX, fighterY, 30f);
+                if (creature >= 0) {
+                    world.onInput(Inputs.ATTACK, input, 0, Inputs.encodeTarget(input, 0, FIGHTER, creature));
+                    world.onInput(Inputs.LOOT, input, 0, Inputs.encodeTarget(input, 0, FIGHTER, creature));
                 }
             }
             world.tick(++tick, 0);
