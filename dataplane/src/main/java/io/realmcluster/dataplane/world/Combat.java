@@ -1,6 +1,5 @@
 package io.realmcluster.dataplane.world;
 
-import io.realmcluster.dataplane.pipeline.Outbox;
 import java.util.SplittableRandom;
 
 /**
@@ -15,8 +14,6 @@ final class Combat {
 
     private final EntityTable entities;
     private final PlayerTable players;
-    private final Persistence persistence;
-    private final Outbox outbox;
     private final WorldClock clock;
     private final SplittableRandom random;
     private final int attackIntervalTicks;
@@ -30,8 +27,6 @@ final class Combat {
     Combat(
             final EntityTable entities,
             final PlayerTable players,
-            final Persistence persistence,
-            final Outbox outbox,
             final WorldClock clock,
             final SplittableRandom random,
             final int attackIntervalTicks,
@@ -42,8 +37,6 @@ final class Combat {
         this.items = items;
         this.entities = entities;
         this.players = players;
-        this.persistence = persistence;
-        this.outbox = outbox;
         this.clock = clock;
         this.random = random;
         this.attackIntervalTicks = attackIntervalTicks;

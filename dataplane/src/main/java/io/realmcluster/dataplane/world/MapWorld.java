@@ -136,17 +136,7 @@ public final class MapWorld implements TickSimulation {
         match = battleground == null ? Match.NONE : battleground;
         visibility = new Visibility(outbox, mapId, settings.visibilityYards(), entities, players, clock, match);
         creatures = new Creatures(entities, players, clock, random, ticksPerSecond, attackIntervalTicks);
-        combat = new Combat(
-                entities,
-                players,
-                persistence,
-                outbox,
-                clock,
-                random,
-                attackIntervalTicks,
-                30 * ticksPerSecond,
-                match,
-                items);
+        combat = new Combat(entities, players, clock, random, attackIntervalTicks, 30 * ticksPerSecond, match, items);
         transfers = new Transfers(mapId, entities, players, persistence, outbox, clock, ticksPerSecond, trades);
         handOver = new HandOver(entities, players, transfers, clock);
         roster = new Roster(
