@@ -120,22 +120,35 @@ public final class PostgresCharacterStore implements CharacterStore {
      */
     private static final String TRADE_ITEMS = """
         UPDATE item SET character_id = ? WHERE item_id = ANY(?::bigint[]) AND character_id = ?""";
-    /** The items the saved characters no longer hold: gone (destroyed, merged, traded away). */
-    private static final String DELETE_ITEMS = """
-        DELETE FROM item WHERE character_id = ANY(?::bigint[]) AND NOT (item_id = ANY(?::bigint[]))""";
     /**
-     * The items the saved characters hold, inserted or moved and restacked; a row of another character is
-     * left alone (a save never takes an item from another character), as is a row that did not change.
+     * The items the saved characters no longer hold: gone (destroyed, merged, traded away). An anti-join on
+     * the ids they hold (a hash of them), not {@code NOT (item_id = ANY(...))}, which compares each row with
+     * every id of the batch.
+     */
+    private static final String DELETE_ITEMS = """
+        DELETE FROM item AS i
+        WHERE i.character_id = ANY(?::bigint[])
+          AND NOT EXISTS (SELECT 1 FROM unnest(?::bigint[]) AS h(item_id) WHERE h.item_id = i.item_id)""";
+    /**
+     * The items the saved characters hold: a row of the character that changed is moved or restacked, an id
+     * the table lacks is inserted (a loot's, a split's), and a row of another character is left alone (a
+     * save never takes an item from another character). Not an {@code INSERT ... ON CONFLICT DO UPDATE}: that
+     * locks (and so writes) every row it finds, changed or not, where this writes only the rows that changed.
      * The unique (character, slot) is checked at commit, so two items may swap slots.
      */
     private static final String UPSERT_ITEMS = """
+        WITH v AS MATERIALIZED (
+            SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::integer[], ?::integer[], ?::smallint[])
+                AS v(item_id, character_id, template_id, count, slot)),
+        moved AS (
+            UPDATE item SET template_id = v.template_id, count = v.count, slot = v.slot
+            FROM v
+            WHERE item.item_id = v.item_id AND item.character_id = v.character_id
+              AND (item.template_id, item.count, item.slot) IS DISTINCT FROM (v.template_id, v.count, v.slot))
         INSERT INTO item (item_id, character_id, template_id, count, slot)
-        SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::integer[], ?::integer[], ?::smallint[])
-        ON CONFLICT (item_id) DO UPDATE
-            SET template_id = EXCLUDED.template_id, count = EXCLUDED.count, slot = EXCLUDED.slot
-            WHERE item.character_id = EXCLUDED.character_id
-              AND (item.template_id, item.count, item.slot)
-                  IS DISTINCT FROM (EXCLUDED.template_id, EXCLUDED.count, EXCLUDED.slot)""";
+        SELECT v.item_id, v.character_id, v.template_id, v.count, v.slot FROM v
+        WHERE NOT EXISTS (SELECT 1 FROM item WHERE item.item_id = v.item_id)
+        ON CONFLICT (item_id) DO NOTHING""";
     /** What a claim hands the map: every item the character holds. */
     private static final String ITEMS = "SELECT item_id, template_id, slot, count FROM item WHERE character_id = ?";
 
