@@ -2,6 +2,8 @@ package io.realmcluster.dataplane.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.realmcluster.dataplane.pipeline.Ingress;
+import io.realmcluster.dataplane.pipeline.Inputs;
 import io.realmcluster.dataplane.pipeline.RingClaim;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.pipeline.Saves;
@@ -77,6 +79,60 @@ class SaverTest {
             assertThat(batches).containsExactly(List.of(4L), List.of(1L, 2L, 3L));
             assertThat(saver.stats().saved()).isEqualTo(4);
             assertThat(saver.stats().pending()).isZero();
+        }
+    }
+
+    @Test
+    void confirmationsAMapHadNoRoomForFollowInRecordOrderOnceItHas() {
+        final EphemeralCharacterStore store = new EphemeralCharacterStore();
+        final SaveLog log = SaveLog.allocate(1 << 16);
+        // Room for eleven confirmations (80 bytes and a header each) and no more.
+        final Ingress map = Ingress.allocate(1024);
+        try (TickScheduler noTicks = new TickScheduler(0, Throwable::printStackTrace)) {
+            final Saver saver = new Saver(
+                    log,
+                    store,
+                    NODE,
+                    new InstanceHost(noTicks, log),
+                    new CachedNanoClock(),
+                    durable -> {},
+                    Saver.LogoutListener.NONE,
+                    handle -> map);
+            final ClaimedCharacter looter = store.claim(1, 1, NODE);
+            for (int seq = 1; seq <= 14; seq++) {
+                try (RingClaim record = log.claim(new RingClaim(), Saves.LOOT)) {
+                    Saves.encode(
+                            record.buffer(),
+                            record.index(),
+                            1,
+                            looter.epoch(),
+                            seq,
+                            1,
+                            0,
+                            1,
+                            0,
+                            0,
+                            seq,
+                            0f,
+                            0f,
+                            0f,
+                            0f,
+                            0,
+                            1);
+                    Saves.change(record.buffer(), record.index(), Saves.ACTION_LOOT, 0, 0, -1, -1);
+                    record.commit();
+                }
+            }
+            saver.doWork();
+            final List<Long> money = new ArrayList<>();
+            map.drain((type, buffer, index, length) -> money.add(buffer.getLong(index + Inputs.ITEMS_MONEY)), 20);
+            assertThat(money).as("what fitted").hasSize(11);
+            saver.doWork();
+            // A drain reads to the ring's end; what wrapped around is read by the next.
+            for (int drains = 0; drains < 2; drains++) {
+                map.drain((type, buffer, index, length) -> money.add(buffer.getLong(index + Inputs.ITEMS_MONEY)), 20);
+            }
+            assertThat(money).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
         }
     }
 
