@@ -302,7 +302,8 @@ public final class Saver implements Agent {
     private void flush(final long now, final boolean all) {
         final boolean snapshotsDue = all || now - oldestNanos >= MAX_DELAY_NANOS;
         try {
-            writeTrades(now);
+            // A trade whose database fails holds up none of the other saves; the flush backs off after them.
+            final SQLException tradeFailed = writeTrades(now);
             if (urgent) {
                 write(true);
                 urgent = false;
@@ -310,6 +311,9 @@ public final class Saver implements Agent {
             }
             if (snapshotsDue) {
                 write(false);
+            }
+            if (tradeFailed != null) {
+                throw tradeFailed;
             }
             if (failedSince > 0) {
                 LOG.info("saving works again after {} failed attempts", failedSince);
@@ -376,24 +380,29 @@ public final class Saver implements Agent {
 
     /**
      * Write each trade whose two halves are here, each pair in a transaction of its own; drop a half whose
-     * other never came. A database failure throws: the flush backs off and retries the same trades, each
-     * with the id it had.
+     * other never came. Returns the first database failure (those trades stay pending: the flush backs off
+     * and retries them, each with the id it had), null when none failed.
      */
-    private void writeTrades(final long now) throws SQLException {
+    private SQLException writeTrades(final long now) {
+        SQLException failed = null;
         for (int i = 0; i < order.size(); i++) {
             final PendingSave save = order.get(i);
             if (save.written || !save.trading()) {
                 continue;
             }
             final PendingSave other = pending.get(save.partner);
-            if (other != null
-                    && !other.written
-                    && other.trading()
-                    && other.tradeSeq == save.tradeSeq
-                    && other.mapHandle == save.mapHandle
-                    && other.partner == save.characterId) {
-                writeTrade(save, other);
-            } else if (now - save.tradeSinceNanos >= TRADE_PAIR_TIMEOUT_NANOS) {
+            if (paired(save, other) && save.characterId < other.characterId) {
+                // Each pair once (from its lower key), even when its transaction fails.
+                try {
+                    writeTrade(save, other);
+                } catch (final SQLException e) {
+                    if (failed == null) {
+                        failed = e;
+                    } else {
+                        failed.addSuppressed(e);
+                    }
+                }
+            } else if (!paired(save, other) && now - save.tradeSinceNanos >= TRADE_PAIR_TIMEOUT_NANOS) {
                 LOG.error(
                         "trade {} of character {} on map handle {}: its other half (character {}) never reached the"
                                 + " save log in {} s; dropping the character unsaved (its client finds its last"
@@ -406,6 +415,17 @@ public final class Saver implements Agent {
                 lose(save);
             }
         }
+        return failed;
+    }
+
+    /** Whether {@code other} is the other half of {@code save}'s trade, here and not yet written. */
+    private static boolean paired(final PendingSave save, final PendingSave other) {
+        return other != null
+                && !other.written
+                && other.trading()
+                && other.tradeSeq == save.tradeSeq
+                && other.mapHandle == save.mapHandle
+                && other.partner == save.characterId;
     }
 
     private void writeTrade(final PendingSave first, final PendingSave second) throws SQLException {
@@ -415,7 +435,22 @@ public final class Saver implements Agent {
             second.tradeId = tradeId;
         }
         final long started = clock.nanoTime();
-        final boolean landed = store.saveTrade(first, second, first.tradeId, nodeId);
+        final boolean landed;
+        try {
+            landed = store.saveTrade(first, second, first.tradeId, nodeId);
+        } catch (final IllegalArgumentException | UnsupportedOperationException e) {
+            // No retry can land it (two realms' databases, a store without trades): it must not stall the saver.
+            LOG.error(
+                    "trade {} on map handle {} between characters {} and {} cannot be saved ({}); dropping both unsaved",
+                    first.tradeSeq,
+                    first.mapHandle,
+                    first.characterId,
+                    second.characterId,
+                    e.getMessage());
+            lose(first);
+            lose(second);
+            return;
+        }
         stats.batchNanos.addAndGet(clock.nanoTime() - started);
         stats.batches.incrementAndGet();
         if (landed) {
