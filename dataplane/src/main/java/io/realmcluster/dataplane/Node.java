@@ -38,6 +38,7 @@ import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
 import io.realmcluster.dataplane.store.EphemeralCharacterStore;
+import io.realmcluster.dataplane.store.ItemIdPool;
 import io.realmcluster.dataplane.store.PostgresCharacterStore;
 import io.realmcluster.dataplane.store.RealmStores;
 import io.realmcluster.dataplane.store.Saver;
@@ -115,6 +116,9 @@ public final class Node implements AutoCloseable {
     private ThreadPoolExecutor storeThreads;
     private ExecutorService transferThreads;
     private AgentRunner saverRunner;
+    /** Item ids reserved ahead per realm database, for the maps' loots and splits. */
+    private ItemIdPool itemIds;
+
     private PlacementClient placement;
     private Departures departures;
     private ScheduledExecutorService housekeeping;
@@ -135,6 +139,8 @@ public final class Node implements AutoCloseable {
             final ChannelCredentials credentials = GrpcTls.channel(tls);
             metricsEndpoint = MetricsEndpoint.start(config.metricsListen(), metrics);
             final CharacterStore store = openStore();
+            itemIds = new ItemIdPool(store).start();
+            NodeMetrics.itemIds(metrics, itemIds);
             final RealtimeThreads realtime = new RealtimeThreads(config.tickRealtimePriority(), config.tickThreads());
             ticks = new TickScheduler(config.tickThreads(), realtime, error -> LOG.error("a map's tick failed", error));
             final SaveLog saveLog = SaveLog.allocate(SAVE_LOG_BYTES);
@@ -461,6 +467,9 @@ public final class Node implements AutoCloseable {
         if (instances != null) {
             // Whoever did not leave in time is saved as the maps last saw them.
             instances.instances().forEach(running -> running.world().logoutAll());
+        }
+        if (itemIds != null) {
+            itemIds.close();
         }
         if (saverRunner != null) {
             saverRunner.close();

@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.dataplane.store.ItemIdPool;
 import io.realmcluster.dataplane.store.Saver;
 import io.realmcluster.dataplane.tick.RealtimeThreads;
 import io.realmcluster.dataplane.tick.TickScheduler;
@@ -59,6 +60,20 @@ final class NodeMetrics {
         }
     }
 
+    /** Item ids ready for the maps, by realm: 0 for long means loots are refused as busy. */
+    static void itemIds(final PrometheusRegistry registry, final ItemIdPool pool) {
+        GaugeWithCallback.builder()
+                .name("realm_node_item_ids_ready")
+                .help("Item ids reserved from a realm's database and not yet handed to a map, by realm")
+                .labelNames("realm")
+                .callback(cb -> {
+                    for (int realm = 0; realm < pool.realms().size(); realm++) {
+                        cb.call(pool.ready(realm), pool.realms().name(realm));
+                    }
+                })
+                .register(registry);
+    }
+
     static void register(
             final PrometheusRegistry registry,
             final InstanceHost instances,
@@ -105,6 +120,17 @@ final class NodeMetrics {
                 .name("realm_node_loots_confirmed")
                 .help("Loots made durable, then confirmed to their players")
                 .callback(cb -> cb.call(saves.loots()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("realm_node_item_changes_confirmed")
+                .help(
+                        "Item changes (loots, moves, splits, merges, destroys) made durable, then confirmed to their players")
+                .callback(cb -> cb.call(saves.itemChanges()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("realm_node_trades_settled")
+                .help("Trades whose two halves landed together in one transaction")
+                .callback(cb -> cb.call(saves.trades()))
                 .register(registry);
         CounterWithCallback.builder()
                 .name("realm_node_save_batches")

@@ -10,6 +10,7 @@ import io.realmcluster.dataplane.tick.TickScheduler;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.processes.PostgresProcess;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,8 +28,10 @@ import picocli.CommandLine.Option;
  * Character saves per second into PostgreSQL: the node's {@link Saver} drains a save log that
  * always holds a snapshot of every ONLINE character and writes them with
  * {@link PostgresCharacterStore#save}, fenced by epoch and save sequence. Side by side in the same
- * run: the same saver with each character saved in a transaction of its own, as a server that
- * saves characters one by one would, so the ratio is what batching buys.
+ * run: the same saver with each save an item record of a character with a full backpack and
+ * equipment, every save changing them (the items' rows written in the same transaction), so the
+ * ratio is what items cost; and the same saver with each character saved in a transaction of its
+ * own, as a server that saves characters one by one would, so the ratio is what batching buys.
  *
  * <p>PostgreSQL is the tests' embedded one, migrated by the realm's Flyway migrations, on this
  * machine: the saver, the writer and the server share its cores.
@@ -36,7 +39,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "saves",
         mixinStandardHelpOptions = true,
-        description = "Character saves/s into an embedded PostgreSQL: the saver's batches vs one save per transaction.")
+        description = "Character saves/s into an embedded PostgreSQL: the saver's batches, with items and without,"
+                + " vs one save per transaction.")
 public final class SavesBench implements Callable<Integer> {
     private static final String NODE = "bench-node";
     /** As the node's. */
@@ -87,19 +91,26 @@ public final class SavesBench implements Callable<Integer> {
                     Locale.ROOT,
                     "scenario:   %d characters ONLINE on one node (created and claimed in %.1f s), each with a snapshot%n"
                             + "            always waiting in the save log; one saver thread (the node's Saver: up to %d characters per%n"
-                            + "            transaction, a snapshot waits up to %d ms for company) against the same saver with each save%n"
-                            + "            a transaction of its own; %s on this machine%n"
+                            + "            transaction, a snapshot waits up to %d ms for company); the same saver with item records%n"
+                            + "            instead (%d items each: %d equipped, a full backpack; every save restacks the backpack%n"
+                            + "            and swaps the rings); the same saver with each save a transaction of its own;%n"
+                            + "            %s on this machine%n"
                             + "            (data in %s); %d s warm-up, %d s measured per path%n",
                     characters,
                     (System.nanoTime() - setupStarted) / 1e9,
                     Saver.MAX_BATCH,
                     TimeUnit.NANOSECONDS.toMillis(Saver.MAX_DELAY_NANOS),
+                    SnapshotWriter.ITEMS,
+                    SnapshotWriter.EQUIPMENT.length,
                     server(database),
                     postgres.dataDirectory(),
                     warmupSeconds,
                     seconds);
-            final Result batched = run(new MeasuredStore(store, false), online);
-            final Result single = run(new MeasuredStore(store, true), online);
+            final long[][] items = itemIds(store, characters);
+            holdItems(database, online, items);
+            final Result batched = run(new MeasuredStore(store, false), online, null);
+            final Result withItems = run(new MeasuredStore(store, false), online, items);
+            final Result single = run(new MeasuredStore(store, true), online, null);
             System.out.println();
             System.out.println(
                     "character saves that landed, the latency of each save transaction (ms), failed: batches retried"
@@ -108,7 +119,14 @@ public final class SavesBench implements Callable<Integer> {
                     "%-32s %10s %13s %11s %8s %8s %8s %7s%n",
                     "path", "saves/s", "transactions", "mean batch", "p50", "p99", "max", "failed");
             batched.print("saver batches");
+            withItems.print("saver batches, " + SnapshotWriter.ITEMS + " items changed");
             single.print("one save per transaction");
+            System.out.printf(
+                    Locale.ROOT,
+                    "ratio saver batches with items/without: %.2fx the saves/s, %.2fx the batch p99%n",
+                    withItems.savesPerSecond() / Math.max(1e-9, batched.savesPerSecond()),
+                    withItems.latencies().getValueAtPercentile(99)
+                            / (double) Math.max(1, batched.latencies().getValueAtPercentile(99)));
             System.out.printf(
                     Locale.ROOT,
                     "ratio saver batches/one per transaction: %.2fx%n",
@@ -123,8 +141,63 @@ public final class SavesBench implements Callable<Integer> {
         return 0;
     }
 
-    /** Run the saver over {@code store} with the writer keeping every character dirty; measure after the warm-up. */
-    private Result run(final MeasuredStore store, final OnlineCharacters online) throws InterruptedException {
+    /** {@link SnapshotWriter#ITEMS} item ids for each character, from the realm's sequence. */
+    private static long[][] itemIds(final PostgresCharacterStore store, final int characters) throws SQLException {
+        final long[] ids = store.reserveItemIds(0, characters * SnapshotWriter.ITEMS);
+        final long[][] each = new long[characters][SnapshotWriter.ITEMS];
+        for (int c = 0; c < characters; c++) {
+            System.arraycopy(ids, c * SnapshotWriter.ITEMS, each[c], 0, SnapshotWriter.ITEMS);
+        }
+        return each;
+    }
+
+    /**
+     * The items of each character in the database as loots would have left them (so that the items path
+     * measures saves that change items, not the first insert of each), and statistics on the tables as a
+     * server that has been running has them: a table never analyzed gets plans for an empty one (the
+     * batch's UPDATE then scans every ONLINE character once per row of the batch).
+     */
+    private static void holdItems(final Database database, final OnlineCharacters online, final long[][] items)
+            throws SQLException {
+        final int n = online.count() * SnapshotWriter.ITEMS;
+        final Long[] ids = new Long[n];
+        final Long[] owners = new Long[n];
+        final Integer[] templates = new Integer[n];
+        final Short[] slots = new Short[n];
+        int at = 0;
+        for (int c = 0; c < online.count(); c++) {
+            for (int i = 0; i < SnapshotWriter.ITEMS; i++) {
+                ids[at] = items[c][i];
+                owners[at] = online.claims[c].characterId();
+                templates[at] = SnapshotWriter.template(i);
+                slots[at] = (short) SnapshotWriter.slot(i, 0);
+                at++;
+            }
+        }
+        try (Connection connection = database.connection()) {
+            try (PreparedStatement insert =
+                    connection.prepareStatement("INSERT INTO item (item_id, character_id, template_id, count, slot)"
+                            + " SELECT i, c, t, 1, s FROM unnest(?::bigint[], ?::bigint[], ?::integer[], ?::smallint[])"
+                            + " AS v(i, c, t, s)")) {
+                insert.setArray(1, connection.createArrayOf("bigint", ids));
+                insert.setArray(2, connection.createArrayOf("bigint", owners));
+                insert.setArray(3, connection.createArrayOf("integer", templates));
+                insert.setArray(4, connection.createArrayOf("smallint", slots));
+                insert.executeUpdate();
+            }
+            try (Statement analyze = connection.createStatement()) {
+                analyze.execute("ANALYZE character");
+                analyze.execute("ANALYZE item");
+            }
+        }
+    }
+
+    /**
+     * Run the saver over {@code store} with the writer keeping every character dirty (with {@code items}, in
+     * item records); measure after the warm-up.
+     */
+    private Result run(final MeasuredStore store, final OnlineCharacters online, final long[][] items)
+            throws InterruptedException {
         final SaveLog log = SaveLog.allocate(SAVE_LOG_BYTES);
         // No maps run here (no tick threads either): the saver finds no map for a record's handle, so it saves the
         // character as a continent's and has nobody to confirm to, which snapshots never need.
@@ -137,7 +210,7 @@ public final class SavesBench implements Callable<Integer> {
                     SystemNanoClock.INSTANCE,
                     durable -> {},
                     Saver.LogoutListener.NONE);
-            final SnapshotWriter writer = new SnapshotWriter(log, online);
+            final SnapshotWriter writer = new SnapshotWriter(log, online, items);
             final SaverLoop loop = new SaverLoop(saver);
             final Thread writerThread = new Thread(writer, "snapshot-writer");
             final Thread saverThread = new Thread(loop, "saver");

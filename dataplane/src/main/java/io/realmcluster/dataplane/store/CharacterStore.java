@@ -37,11 +37,34 @@ public interface CharacterStore {
 
     /**
      * Save each character (each at most once in {@code saves}) in one transaction, fenced by its
-     * epoch and save sequence, with the ledger entries of its loots. Returns, per save, true when it is durable (now, or by an earlier
+     * epoch and save sequence, with its items (only for a save that landed) and the ledger entries of its
+     * item changes. Returns, per save, true when it is durable (now, or by an earlier
      * attempt whose commit this node could not confirm) and false when another node owns the
      * character. Throws when the outcome is unknown; the caller retries the same saves.
      */
     boolean[] save(List<PendingSave> saves, String nodeId) throws SQLException;
+
+    /**
+     * Save the two halves of a trade (two characters of one realm, each with a pending TRADE record naming
+     * the other) in one transaction: both fenced saves with everything else each has pending, their items
+     * (the traded ones change hands between them only) and one ledger entry each under {@code tradeId}.
+     * Returns true when both are durable (now, or by an earlier attempt), false when either is owned by
+     * another node: then neither landed. Throws when the outcome is unknown; the caller retries the same
+     * trade with the same id.
+     */
+    default boolean saveTrade(
+            final PendingSave first, final PendingSave second, final UUID tradeId, final String nodeId)
+            throws SQLException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " saves no trades");
+    }
+
+    /**
+     * {@code count} item ids never given before, from the item id sequence of the database of the realm at
+     * {@code realmIndex} in {@link #realms()}; each is given once (an id never used is lost).
+     */
+    default long[] reserveItemIds(final int realmIndex, final int count) throws SQLException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " reserves no item ids");
+    }
 
     /**
      * A transfer's commit point, on the target: claim the character the source froze at {@code epoch}

@@ -133,6 +133,32 @@ public record ClaimedCharacter(
                 List.of());
     }
 
+    /** This character holding {@code items} (a claim reads them after its row). */
+    ClaimedCharacter withItems(final List<ItemStack> held) {
+        return new ClaimedCharacter(
+                key,
+                characterId,
+                accountId,
+                epoch,
+                saveSeq,
+                realm,
+                name,
+                race,
+                characterClass,
+                level,
+                experience,
+                money,
+                mapId,
+                instanceId,
+                x,
+                y,
+                z,
+                orientation,
+                deserterUntilMillis,
+                battleground,
+                held);
+    }
+
     /** The name players of other realms see: Name-Realm. */
     public String nameWithRealm() {
         return name + "-" + realm;

@@ -3,15 +3,18 @@ package io.realmcluster.dataplane.store;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Characters kept in this process only, for a node started without a database (protocol tests,
  * benchmarks of the network path): a character appears at level 1 with no money at its map's
- * spawn point, claims and saves behave as in the database, and everything is gone when the process
- * ends. The node says so loudly at start.
+ * spawn point, claims and saves behave as in the database (items and trades too; item ids are counted
+ * from 1), and everything is gone when the process ends. The node says so loudly at start.
  */
 public final class EphemeralCharacterStore implements CharacterStore {
     private final ConcurrentHashMap<Long, long[]> epochAndSeq = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, List<ItemStack>> items = new ConcurrentHashMap<>();
+    private final AtomicLong itemIds = new AtomicLong();
     private final RealmTable realms = RealmTable.everyRealm();
 
     @Override
@@ -47,24 +50,25 @@ public final class EphemeralCharacterStore implements CharacterStore {
             throw ClaimRefused.staleLogin(characterId, expectedEpoch, refusedAt[0]);
         }
         return new ClaimedCharacter(
-                characterId,
-                CharacterKey.id(characterId),
-                accountId,
-                state[0],
-                state[1],
-                realmOf(characterId),
-                "",
-                0,
-                0,
-                1,
-                0,
-                0,
-                -1,
-                "",
-                0f,
-                0f,
-                0f,
-                0f);
+                        characterId,
+                        CharacterKey.id(characterId),
+                        accountId,
+                        state[0],
+                        state[1],
+                        realmOf(characterId),
+                        "",
+                        0,
+                        0,
+                        1,
+                        0,
+                        0,
+                        -1,
+                        "",
+                        0f,
+                        0f,
+                        0f,
+                        0f)
+                .withItems(items.getOrDefault(characterId, List.of()));
     }
 
     /** The realm of {@code key}, empty for a key no login named (tools and tests claim by id alone). */
@@ -107,7 +111,33 @@ public final class EphemeralCharacterStore implements CharacterStore {
                 landed[at] = state[0] == save.epoch;
                 return landed[at] ? new long[] {state[0], Math.max(state[1], save.saveSeq)} : state;
             });
+            if (landed[i] && save.itemsChanged) {
+                items.put(save.characterId, save.items());
+            }
         }
         return landed;
+    }
+
+    /** Both halves when both characters are still held at their saves' epochs; neither otherwise. */
+    @Override
+    public synchronized boolean saveTrade(
+            final PendingSave first, final PendingSave second, final UUID tradeId, final String nodeId) {
+        for (final PendingSave half : List.of(first, second)) {
+            final long[] state = epochAndSeq.get(half.characterId);
+            if (state == null || state[0] != half.epoch) {
+                return false;
+            }
+        }
+        return save(List.of(first, second), nodeId)[0];
+    }
+
+    @Override
+    public long[] reserveItemIds(final int realmIndex, final int count) {
+        final long last = itemIds.addAndGet(count);
+        final long[] ids = new long[count];
+        for (int i = 0; i < count; i++) {
+            ids[i] = last - count + 1 + i;
+        }
+        return ids;
     }
 }

@@ -35,6 +35,17 @@ public abstract class ForwardingCharacterStore implements CharacterStore {
     }
 
     @Override
+    public boolean saveTrade(final PendingSave first, final PendingSave second, final UUID tradeId, final String nodeId)
+            throws SQLException {
+        return store.saveTrade(first, second, tradeId, nodeId);
+    }
+
+    @Override
+    public long[] reserveItemIds(final int realmIndex, final int count) throws SQLException {
+        return store.reserveItemIds(realmIndex, count);
+    }
+
+    @Override
     public ClaimedCharacter claimTransfer(
             final long characterId, final long epoch, final UUID transferId, final String nodeId) throws ClaimRefused {
         return store.claimTransfer(characterId, epoch, transferId, nodeId);

@@ -1,11 +1,16 @@
 package io.realmcluster.dataplane.store;
 
+import io.realmcluster.common.items.InventorySlots;
+import io.realmcluster.common.items.ItemTemplate;
+import io.realmcluster.common.items.ItemTemplates;
+import java.util.List;
+
 /**
  * What a player carries home from a battleground, written by its home node's claim of the trip home in
  * the claim's transaction: the character placed at its entry point ({@code mapId}, {@code instanceId},
  * x, y, z, orientation), bg_match_id and bg_entry_* cleared, {@code honor} added, Deserter until {@code
  * deserterUntilMillis} (wall clock; 0 for none), and the mark item {@code markTemplateId} (0 for none) in
- * the next free bag slot with its ledger entry.
+ * the first free bag slot ({@link #firstFreeSlot}) with its ledger entry.
  */
 public record Homecoming(
         String matchId,
@@ -18,9 +23,6 @@ public record Homecoming(
         float y,
         float z,
         float orientation) {
-    /** Bag slots a character has: the backpack's 16 and four 16-slot bags, as a vanilla character at 60. */
-    public static final int BAG_SLOTS = 80;
-
     public Homecoming {
         if (honor < 0 || markTemplateId < 0 || deserterUntilMillis < 0) {
             throw new IllegalArgumentException("a homecoming's honor, mark and Deserter must not be negative, got "
@@ -28,17 +30,32 @@ public record Homecoming(
         }
     }
 
-    /** The lowest bag slot not in {@code used} (slots of {@code 0..BAG_SLOTS-1}, any order), or -1 when the bags are full. */
-    public static int firstFreeSlot(final int[] used) {
-        final boolean[] taken = new boolean[BAG_SLOTS];
-        for (final int slot : used) {
-            if (slot >= 0 && slot < BAG_SLOTS) {
-                taken[slot] = true;
+    /**
+     * Where a mark goes among {@code held} (a character's items): the first free slot of the backpack,
+     * then of each equipped bag in order (as many as the bag has); -1 when every one is taken.
+     */
+    public static int firstFreeSlot(final List<ItemStack> held) {
+        final boolean[] taken = new boolean[InventorySlots.COUNT];
+        final int[] bagSizes = new int[InventorySlots.BAGS];
+        for (final ItemStack item : held) {
+            if (InventorySlots.valid(item.slot())) {
+                taken[item.slot()] = true;
+            }
+            if (InventorySlots.bagSlot(item.slot())) {
+                final ItemTemplate bag = ItemTemplates.byId(item.templateId());
+                bagSizes[item.slot() - InventorySlots.BAG_SLOTS_START] = bag == null ? 0 : bag.bagSize();
             }
         }
-        for (int slot = 0; slot < BAG_SLOTS; slot++) {
+        for (int slot = InventorySlots.BACKPACK_START; slot < InventorySlots.BAG_CONTENTS_START; slot++) {
             if (!taken[slot]) {
                 return slot;
+            }
+        }
+        for (int bag = 0; bag < InventorySlots.BAGS; bag++) {
+            for (int place = 0; place < bagSizes[bag]; place++) {
+                if (!taken[InventorySlots.inBag(bag, place)]) {
+                    return InventorySlots.inBag(bag, place);
+                }
             }
         }
         return -1;

@@ -1,14 +1,18 @@
 package io.realmcluster.dataplane.store;
 
+import io.realmcluster.common.items.InventorySlots;
 import io.realmcluster.dataplane.pipeline.Saves;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.LongArrayList;
 
 /**
- * What the saver will write for one character: its latest state from the save log, and every loot
- * since its last durable save (each becomes a ledger entry). Reused: the saver pools them.
+ * What the saver will write for one character: its latest state from the save log, the items of its
+ * latest item record, every item change since its last durable save (each confirmed to its map once
+ * durable, some with a ledger entry) and the half of a trade it waits to pair. Reused: the saver pools
+ * them.
  */
 public final class PendingSave {
     /** The character's key ({@link CharacterKey}): its store writes it to its realm's database. */
@@ -49,12 +53,100 @@ public final class PendingSave {
     long frozenAtMillis;
     /** Landed (or found fenced) in the flush at hand: the saver takes it off its list when the flush ends. */
     boolean written;
-    /** For each loot: the save sequence of its record, the corpse, the copper, the money after it. */
-    final LongArrayList lootSeqs = new LongArrayList();
 
-    final LongArrayList lootCorpses = new LongArrayList();
-    final LongArrayList lootCopper = new LongArrayList();
-    final LongArrayList lootMoneyAfter = new LongArrayList();
+    /** Whether an item record of this claim is pending: then the items below are what the character holds. */
+    boolean itemsChanged;
+    /** The items of the latest item record, {@code itemCount} of them (valid entries only, one per slot). */
+    int itemCount;
+
+    final long[] itemIds = new long[InventorySlots.COUNT];
+    final int[] itemTemplates = new int[InventorySlots.COUNT];
+    final int[] itemSlots = new int[InventorySlots.COUNT];
+    final int[] itemCounts = new int[InventorySlots.COUNT];
+    private final boolean[] slotTaken = new boolean[InventorySlots.COUNT];
+
+    /** The LOOT and ITEMS records since the last durable save, in record order: {@code changeCount} of them. */
+    ItemChange[] changes = new ItemChange[4];
+
+    int changeCount;
+
+    /** The trade this character's pending TRADE half belongs to (its number on its map), 0 for none. */
+    long tradeSeq;
+    /** The trade's other character (its key). */
+    long partner;
+    /** The TRADE record's save sequence: its ledger entry's. */
+    long tradeSaveSeq;
+    /** Money the trade gained this character (negative: gave). */
+    long tradeCopper;
+
+    final long[] given = new long[Saves.MAX_TRADED];
+    int givenCount;
+    final long[] received = new long[Saves.MAX_TRADED];
+    int receivedCount;
+    /** The trade's id in the ledger, the same for both halves and every retry of their transaction; set by the saver. */
+    UUID tradeId;
+    /** When the saver took the TRADE half (its clock): a half whose partner never comes is dropped after a while. */
+    long tradeSinceNanos;
+
+    /**
+     * One LOOT or ITEMS record: what its ledger entry says (if it has one) and what its confirmation shows
+     * (the two slots as the record left them). Reused.
+     */
+    static final class ItemChange {
+        int type;
+        long saveSeq;
+        int action;
+        long created;
+        long destroyed;
+        long copper;
+        long corpse;
+        long moneyAfter;
+        int slotA;
+        long idA;
+        int templateA;
+        int countA;
+        int slotB;
+        long idB;
+        int templateB;
+        int countB;
+
+        /** Whether this change has a ledger entry: it created or destroyed an item, or moved money. */
+        boolean ledgered() {
+            return created != 0 || destroyed != 0 || copper != 0;
+        }
+
+        /** The ledger entry's source. */
+        String source() {
+            return switch (action) {
+                case Saves.ACTION_LOOT -> "loot";
+                case Saves.ACTION_SPLIT -> "split";
+                case Saves.ACTION_DESTROY -> "destroy";
+                case Saves.ACTION_MOVE -> "merge";
+                default -> type == Saves.LOOT ? "loot" : "items";
+            };
+        }
+
+        ItemChange copy() {
+            final ItemChange copy = new ItemChange();
+            copy.type = type;
+            copy.saveSeq = saveSeq;
+            copy.action = action;
+            copy.created = created;
+            copy.destroyed = destroyed;
+            copy.copper = copper;
+            copy.corpse = corpse;
+            copy.moneyAfter = moneyAfter;
+            copy.slotA = slotA;
+            copy.idA = idA;
+            copy.templateA = templateA;
+            copy.countA = countA;
+            copy.slotB = slotB;
+            copy.idB = idB;
+            copy.templateB = templateB;
+            copy.countB = countB;
+            return copy;
+        }
+    }
 
     /**
      * The save a player's logout writes when nothing changed since {@code character} was claimed,
@@ -108,7 +200,7 @@ public final class PendingSave {
         }
         if (recordEpoch > epoch) {
             // A new claim of the same character: what the earlier one had pending is fenced.
-            clearLoots();
+            clearItems();
             logout = false;
             transferId = null;
             bgMatchId = null;
@@ -137,12 +229,112 @@ public final class PendingSave {
             toO = buffer.getFloat(offset + Saves.TO_O);
             frozenAtMillis = wallClockOf(buffer.getLong(offset + Saves.FROZEN_AT_NANOS));
         }
-        if (type == Saves.LOOT) {
-            lootSeqs.addLong(saveSeq);
-            lootCorpses.addLong(buffer.getLong(offset + Saves.CORPSE));
-            lootCopper.addLong(buffer.getLong(offset + Saves.COPPER));
-            lootMoneyAfter.addLong(money);
+        if (type == Saves.LOOT || type == Saves.ITEMS || type == Saves.TRADE) {
+            takeItems(buffer, offset);
+            if (type == Saves.TRADE) {
+                takeTrade(buffer, offset);
+            } else {
+                addChange(type, buffer, offset);
+            }
         }
+    }
+
+    /**
+     * The record's items become what the character holds. An entry no map writes (no id, no count, a
+     * slot out of range or taken twice, an id twice) is skipped: written, it would fail its batch for good.
+     */
+    private void takeItems(final DirectBuffer buffer, final int offset) {
+        final int count = Math.max(0, Math.min(InventorySlots.COUNT, buffer.getInt(offset + Saves.ITEM_COUNT)));
+        Arrays.fill(slotTaken, false);
+        itemCount = 0;
+        for (int i = 0; i < count; i++) {
+            final int at = offset + Saves.ITEMS_START + i * Saves.ITEM_ENTRY;
+            final long id = buffer.getLong(at + Saves.ITEM_ID);
+            final int slot = buffer.getShort(at + Saves.ITEM_SLOT);
+            final int stack = buffer.getShort(at + Saves.ITEM_STACK);
+            if (id <= 0 || stack <= 0 || !InventorySlots.valid(slot) || slotTaken[slot] || holds(id)) {
+                continue;
+            }
+            slotTaken[slot] = true;
+            itemIds[itemCount] = id;
+            itemTemplates[itemCount] = buffer.getInt(at + Saves.ITEM_TEMPLATE);
+            itemSlots[itemCount] = slot;
+            itemCounts[itemCount] = stack;
+            itemCount++;
+        }
+        itemsChanged = true;
+    }
+
+    private boolean holds(final long id) {
+        for (int i = 0; i < itemCount; i++) {
+            if (itemIds[i] == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void addChange(final int type, final DirectBuffer buffer, final int offset) {
+        if (changeCount == changes.length) {
+            changes = Arrays.copyOf(changes, changeCount * 2);
+        }
+        ItemChange change = changes[changeCount];
+        if (change == null) {
+            change = new ItemChange();
+            changes[changeCount] = change;
+        }
+        changeCount++;
+        change.type = type;
+        change.saveSeq = saveSeq;
+        change.action = buffer.getInt(offset + Saves.ACTION);
+        change.created = Math.max(0, buffer.getLong(offset + Saves.CREATED));
+        change.destroyed = Math.max(0, buffer.getLong(offset + Saves.DESTROYED));
+        change.copper = type == Saves.LOOT ? buffer.getLong(offset + Saves.COPPER) : 0;
+        change.corpse = type == Saves.LOOT ? buffer.getLong(offset + Saves.CORPSE) : 0;
+        change.moneyAfter = money;
+        change.slotA = slotOrNone(buffer.getInt(offset + Saves.SLOT_A));
+        change.slotB = slotOrNone(buffer.getInt(offset + Saves.SLOT_B));
+        change.idA = 0;
+        change.templateA = 0;
+        change.countA = 0;
+        change.idB = 0;
+        change.templateB = 0;
+        change.countB = 0;
+        for (int i = 0; i < itemCount; i++) {
+            if (itemSlots[i] == change.slotA) {
+                change.idA = itemIds[i];
+                change.templateA = itemTemplates[i];
+                change.countA = itemCounts[i];
+            }
+            if (itemSlots[i] == change.slotB) {
+                change.idB = itemIds[i];
+                change.templateB = itemTemplates[i];
+                change.countB = itemCounts[i];
+            }
+        }
+    }
+
+    private static int slotOrNone(final int slot) {
+        return InventorySlots.valid(slot) ? slot : -1;
+    }
+
+    private void takeTrade(final DirectBuffer buffer, final int offset) {
+        tradeSeq = buffer.getLong(offset + Saves.TRADE_SEQ);
+        partner = buffer.getLong(offset + Saves.PARTNER);
+        tradeSaveSeq = saveSeq;
+        tradeCopper = buffer.getLong(offset + Saves.COPPER);
+        givenCount = readIds(buffer, offset + Saves.GIVEN_COUNT, offset + Saves.GIVEN, given);
+        receivedCount = readIds(buffer, offset + Saves.RECEIVED_COUNT, offset + Saves.RECEIVED, received);
+        tradeId = null;
+        tradeSinceNanos = 0;
+    }
+
+    private static int readIds(final DirectBuffer buffer, final int countAt, final int idsAt, final long[] into) {
+        final int count = Math.max(0, Math.min(Saves.MAX_TRADED, buffer.getInt(countAt)));
+        for (int i = 0; i < count; i++) {
+            into[i] = buffer.getLong(idsAt + i * Long.BYTES);
+        }
+        return count;
     }
 
     private static long wallClockOf(final long tickNanos) {
@@ -154,24 +346,47 @@ public final class PendingSave {
                 : now;
     }
 
-    /** Someone waits for this save: a loot's confirmation, a logout's goodbye, a frozen player's hand-over. */
+    /**
+     * Someone waits for this save: an item change's confirmation, a trade's settlement, a logout's goodbye,
+     * a frozen player's hand-over.
+     */
     boolean awaited() {
-        return logout || transferId != null || !lootSeqs.isEmpty();
+        return logout || transferId != null || changeCount > 0 || tradeSeq != 0;
     }
 
-    boolean hasLoot() {
-        return !lootSeqs.isEmpty();
+    /** Whether this save writes more than the character's row: items, or ledger entries. */
+    boolean writesItems() {
+        return itemsChanged || changeCount > 0 || tradeSeq != 0;
     }
 
-    void clearLoots() {
-        lootSeqs.clear();
-        lootCorpses.clear();
-        lootCopper.clear();
-        lootMoneyAfter.clear();
+    /** A TRADE half waits for its other half: it is written with it, in a transaction of their own. */
+    boolean trading() {
+        return tradeSeq != 0;
+    }
+
+    /** The character's items of the latest item record. */
+    public List<ItemStack> items() {
+        final ItemStack[] items = new ItemStack[itemCount];
+        for (int i = 0; i < itemCount; i++) {
+            items[i] = new ItemStack(itemIds[i], itemTemplates[i], itemSlots[i], itemCounts[i]);
+        }
+        return List.of(items);
+    }
+
+    void clearItems() {
+        itemsChanged = false;
+        itemCount = 0;
+        changeCount = 0;
+        tradeSeq = 0;
+        partner = 0;
+        givenCount = 0;
+        receivedCount = 0;
+        tradeId = null;
+        tradeSinceNanos = 0;
     }
 
     void reset() {
-        clearLoots();
+        clearItems();
         characterId = 0;
         epoch = 0;
         saveSeq = 0;
@@ -207,7 +422,8 @@ public final class PendingSave {
         return transferId;
     }
 
-    public int loots() {
-        return lootSeqs.size();
+    /** Item changes (LOOT and ITEMS records) pending. */
+    public int changes() {
+        return changeCount;
     }
 }

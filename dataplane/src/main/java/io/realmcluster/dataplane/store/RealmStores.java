@@ -116,6 +116,24 @@ public final class RealmStores implements CharacterStore {
     }
 
     @Override
+    public boolean saveTrade(final PendingSave first, final PendingSave second, final UUID tradeId, final String nodeId)
+            throws SQLException {
+        final PostgresCharacterStore store = storeOf(first.characterId);
+        if (store != storeOf(second.characterId)) {
+            throw new IllegalArgumentException("a trade between characters of two realms' databases ("
+                    + realms.realmOf(first.characterId) + ", " + realms.realmOf(second.characterId)
+                    + "): trades are within one realm");
+        }
+        return store.saveTrade(first, second, tradeId, nodeId);
+    }
+
+    /** From the database of the realm at {@code realmIndex}: its own, or the shared one. */
+    @Override
+    public long[] reserveItemIds(final int realmIndex, final int count) throws SQLException {
+        return storeOf(CharacterKey.of(realmIndex, 1)).reserveItemIds(realmIndex, count);
+    }
+
+    @Override
     public ClaimedCharacter claimTransfer(final long key, final long epoch, final UUID transferId, final String nodeId)
             throws ClaimRefused {
         return storeOf(key).claimTransfer(key, epoch, transferId, nodeId);

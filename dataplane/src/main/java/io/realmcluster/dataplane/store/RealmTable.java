@@ -88,6 +88,11 @@ public final class RealmTable {
         return index == null ? -1 : CharacterKey.of(index, characterId);
     }
 
+    /** How many realms have an index here: indexes are 0 to this, exclusive. */
+    public int size() {
+        return names.length;
+    }
+
     /** The realm at {@code index}. */
     public String name(final int index) {
         final String[] current = names;

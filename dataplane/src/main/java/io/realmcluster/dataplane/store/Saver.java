@@ -5,6 +5,7 @@ import io.realmcluster.dataplane.pipeline.Inputs;
 import io.realmcluster.dataplane.pipeline.RingClaim;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.pipeline.Saves;
+import io.realmcluster.dataplane.transfer.Failpoints;
 import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.proto.v1.MapKind;
 import java.sql.BatchUpdateException;
@@ -12,10 +13,12 @@ import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
@@ -25,12 +28,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's one saver: drains the maps' save log, keeps the latest state of each character with
- * the loots since its last durable save, and writes them to the character store in batches, fenced
- * by epoch and save sequence. A loot is flushed at once and confirmed to its map only once durable;
- * so are a logout and a freeze for a hand-over, ahead of the snapshots, which wait at most
- * {@link #MAX_DELAY_NANOS} for company. A save another node fenced drops
- * the character from its map. A failing database is retried with backoff, the same saves again,
- * while the maps go on ticking; nothing they were told is durable is lost.
+ * its latest items and the item changes since its last durable save, and writes them to the character
+ * store in batches, fenced by epoch and save sequence. An item change (a loot, a move, a split, a
+ * destroy) is flushed at once and confirmed to its map only once durable ({@code ITEMS_CONFIRMED}, in
+ * record order); so are a logout and a freeze for a hand-over, ahead of the snapshots, which wait at
+ * most {@link #MAX_DELAY_NANOS} for company. The two halves of a trade are paired and written in a
+ * transaction of their own, both or neither ({@code TRADE_SETTLED} to each, or both characters lost).
+ * A save another node fenced drops the character from its map. A failing database is retried with
+ * backoff, the same saves again, while the maps go on ticking; nothing they were told is durable is lost.
  *
  * <p>Runs on its own thread (blocking JDBC is its job), never on a tick or network thread.
  */
@@ -45,12 +50,20 @@ public final class Saver implements Agent {
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int DRAIN_LIMIT = 10_000;
+    /**
+     * How long a trade's half waits for its other half: the map commits both to the log together, so the
+     * other comes in the same drain or the next; one that never comes (a bug, or the other's save dropped
+     * as stale by a later claim) drops the character rather than hold its saves forever.
+     */
+    static final long TRADE_PAIR_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** Counters the metrics read from their own thread. */
     public static final class Stats {
         final AtomicLong saved = new AtomicLong();
         final AtomicLong lost = new AtomicLong();
         final AtomicLong loots = new AtomicLong();
+        final AtomicLong itemChanges = new AtomicLong();
+        final AtomicLong trades = new AtomicLong();
         final AtomicLong batches = new AtomicLong();
         final AtomicLong failures = new AtomicLong();
         final AtomicLong batchNanos = new AtomicLong();
@@ -75,6 +88,16 @@ public final class Saver implements Agent {
         /** Loots made durable and confirmed. */
         public long loots() {
             return loots.get();
+        }
+
+        /** Item changes (loots included) made durable and confirmed. */
+        public long itemChanges() {
+            return itemChanges.get();
+        }
+
+        /** Trades whose two halves landed together. */
+        public long trades() {
+            return trades.get();
         }
 
         public long batches() {
@@ -115,15 +138,21 @@ public final class Saver implements Agent {
         EntryMatches NONE = (character, toMapId) -> null;
     }
 
-    /** A confirmation the map's ingress had no room for yet. */
+    /**
+     * A message to a map its ingress had no room for yet: {@code value} the epoch of a CHARACTER_LOST, the
+     * trade of a TRADE_SETTLED; {@code change} an ITEMS_CONFIRMED's change (a copy).
+     */
     private record Undelivered(
-            int handle, int type, long character, int session, long corpseOrEpoch, long copper, long money) {}
+            int handle, int type, long character, int session, long value, PendingSave.ItemChange change) {}
 
     private final RingClaim claim = new RingClaim();
     private final SaveLog log;
     private final CharacterStore store;
     private final String nodeId;
     private final InstanceHost instances;
+    /** The ingress of the map of a handle, null when it is gone: where the saver's messages to maps go. */
+    private final IntFunction<Ingress> ingresses;
+
     private final NanoClock clock;
     private final Consumer<List<Departure>> departures;
     /** The characters whose freeze the flush at hand made durable, handed on together once its awaited saves landed. */
@@ -158,10 +187,27 @@ public final class Saver implements Agent {
             final NanoClock clock,
             final Consumer<List<Departure>> departures,
             final LogoutListener logouts) {
+        this(log, store, nodeId, instances, clock, departures, logouts, handle -> {
+            final InstanceHost.Running map = instances.byHandle(handle);
+            return map == null ? null : map.agent().ingress();
+        });
+    }
+
+    /** A saver whose messages to maps go to {@code ingresses} (tests read them there). */
+    Saver(
+            final SaveLog log,
+            final CharacterStore store,
+            final String nodeId,
+            final InstanceHost instances,
+            final NanoClock clock,
+            final Consumer<List<Departure>> departures,
+            final LogoutListener logouts,
+            final IntFunction<Ingress> ingresses) {
         this.log = log;
         this.store = store;
         this.nodeId = nodeId;
         this.instances = instances;
+        this.ingresses = ingresses;
         this.clock = clock;
         this.departures = departures;
         this.logouts = logouts;
@@ -230,6 +276,9 @@ public final class Saver implements Agent {
             order.add(save);
         }
         save.apply(type, buffer, index, instanceIdOf(buffer.getInt(index + Saves.MAP_HANDLE)));
+        if (type == Saves.TRADE && save.trading() && save.tradeSinceNanos == 0) {
+            save.tradeSinceNanos = clock.nanoTime();
+        }
         if (type == Saves.DEPART) {
             save.bgMatchId = entries.matchOf(character, save.toMapId);
         }
@@ -253,6 +302,8 @@ public final class Saver implements Agent {
     private void flush(final long now, final boolean all) {
         final boolean snapshotsDue = all || now - oldestNanos >= MAX_DELAY_NANOS;
         try {
+            // A trade whose database fails holds up none of the other saves; the flush backs off after them.
+            final SQLException tradeFailed = writeTrades(now);
             if (urgent) {
                 write(true);
                 urgent = false;
@@ -260,6 +311,9 @@ public final class Saver implements Agent {
             }
             if (snapshotsDue) {
                 write(false);
+            }
+            if (tradeFailed != null) {
+                throw tradeFailed;
             }
             if (failedSince > 0) {
                 LOG.info("saving works again after {} failed attempts", failedSince);
@@ -300,7 +354,7 @@ public final class Saver implements Agent {
         batch.clear();
         for (int i = 0; i < order.size(); i++) {
             final PendingSave save = order.get(i);
-            if (!save.written && (!awaited || save.awaited())) {
+            if (!save.written && !save.trading() && (!awaited || save.awaited())) {
                 batch.add(save);
                 if (batch.size() == MAX_BATCH) {
                     writeBatch();
@@ -322,6 +376,109 @@ public final class Saver implements Agent {
             batch.get(i).written = true;
         }
         batch.clear();
+    }
+
+    /**
+     * Write each trade whose two halves are here, each pair in a transaction of its own; drop a half whose
+     * other never came. Returns the first database failure (those trades stay pending: the flush backs off
+     * and retries them, each with the id it had), null when none failed.
+     */
+    private SQLException writeTrades(final long now) {
+        SQLException failed = null;
+        for (int i = 0; i < order.size(); i++) {
+            final PendingSave save = order.get(i);
+            if (save.written || !save.trading()) {
+                continue;
+            }
+            final PendingSave other = pending.get(save.partner);
+            if (paired(save, other) && save.characterId < other.characterId) {
+                // Each pair once (from its lower key), even when its transaction fails.
+                try {
+                    writeTrade(save, other);
+                } catch (final SQLException e) {
+                    if (failed == null) {
+                        failed = e;
+                    } else {
+                        failed.addSuppressed(e);
+                    }
+                }
+            } else if (!paired(save, other) && now - save.tradeSinceNanos >= TRADE_PAIR_TIMEOUT_NANOS) {
+                LOG.error(
+                        "trade {} of character {} on map handle {}: its other half (character {}) never reached the"
+                                + " save log in {} s; dropping the character unsaved (its client finds its last"
+                                + " durable state)",
+                        save.tradeSeq,
+                        save.characterId,
+                        save.mapHandle,
+                        save.partner,
+                        TimeUnit.NANOSECONDS.toSeconds(TRADE_PAIR_TIMEOUT_NANOS));
+                lose(save);
+            }
+        }
+        return failed;
+    }
+
+    /** Whether {@code other} is the other half of {@code save}'s trade, here and not yet written. */
+    private static boolean paired(final PendingSave save, final PendingSave other) {
+        return other != null
+                && !other.written
+                && other.trading()
+                && other.tradeSeq == save.tradeSeq
+                && other.mapHandle == save.mapHandle
+                && other.partner == save.characterId;
+    }
+
+    private void writeTrade(final PendingSave first, final PendingSave second) throws SQLException {
+        if (first.tradeId == null || !first.tradeId.equals(second.tradeId)) {
+            final UUID tradeId = UUID.randomUUID();
+            first.tradeId = tradeId;
+            second.tradeId = tradeId;
+        }
+        final long started = clock.nanoTime();
+        final boolean landed;
+        try {
+            landed = store.saveTrade(first, second, first.tradeId, nodeId);
+        } catch (final IllegalArgumentException | UnsupportedOperationException e) {
+            // No retry can land it (two realms' databases, a store without trades): it must not stall the saver.
+            LOG.error(
+                    "trade {} on map handle {} between characters {} and {} cannot be saved ({}); dropping both unsaved",
+                    first.tradeSeq,
+                    first.mapHandle,
+                    first.characterId,
+                    second.characterId,
+                    e.getMessage());
+            lose(first);
+            lose(second);
+            return;
+        }
+        stats.batchNanos.addAndGet(clock.nanoTime() - started);
+        stats.batches.incrementAndGet();
+        if (landed) {
+            Failpoints.reach(Failpoints.TRADE_AFTER_COMMIT);
+            stats.trades.incrementAndGet();
+            for (final PendingSave half : List.of(first, second)) {
+                settle(half, true);
+                send(half.mapHandle, Inputs.TRADE_SETTLED, half.characterId, half.session, half.tradeSeq, null);
+                half.written = true;
+            }
+            return;
+        }
+        LOG.warn(
+                "trade {} on map handle {} between characters {} and {} rolled back: one of them is owned by another"
+                        + " node since a later claim; dropping both unsaved (their clients find their last durable"
+                        + " state, without the trade)",
+                first.tradeSeq,
+                first.mapHandle,
+                first.characterId,
+                second.characterId);
+        lose(first);
+        lose(second);
+    }
+
+    /** Drop {@code save} unwritten and its character from its map, as a fenced save does. */
+    private void lose(final PendingSave save) {
+        settle(save, false);
+        save.written = true;
     }
 
     private int unwritten() {
@@ -362,24 +519,23 @@ public final class Saver implements Agent {
         }
         if (!landed) {
             stats.lost.incrementAndGet();
-            LOG.warn(
-                    "character {} is owned by another node since a later claim (epoch {} here is stale); dropping it",
-                    save.characterId,
-                    save.epoch);
-            confirm(save.mapHandle, Inputs.CHARACTER_LOST, save.characterId, save.session, save.epoch, 0, 0);
+            if (!save.trading()) {
+                LOG.warn(
+                        "character {} is owned by another node since a later claim (epoch {} here is stale); dropping it",
+                        save.characterId,
+                        save.epoch);
+            }
+            send(save.mapHandle, Inputs.CHARACTER_LOST, save.characterId, save.session, save.epoch, null);
             return;
         }
         stats.saved.incrementAndGet();
-        for (int l = 0; l < save.loots(); l++) {
-            stats.loots.incrementAndGet();
-            confirm(
-                    save.mapHandle,
-                    Inputs.LOOT_CONFIRMED,
-                    save.characterId,
-                    save.session,
-                    save.lootCorpses.getLong(l),
-                    save.lootCopper.getLong(l),
-                    save.lootMoneyAfter.getLong(l));
+        for (int c = 0; c < save.changeCount; c++) {
+            final PendingSave.ItemChange change = save.changes[c];
+            stats.itemChanges.incrementAndGet();
+            if (change.type == Saves.LOOT) {
+                stats.loots.incrementAndGet();
+            }
+            send(save.mapHandle, Inputs.ITEMS_CONFIRMED, save.characterId, save.session, 0, change);
         }
         if (save.transferId != null) {
             durable.add(new Departure(
@@ -398,35 +554,29 @@ public final class Saver implements Agent {
     }
 
     /**
-     * Tell a map of a loot that landed ({@code corpseOrEpoch} the corpse) or of a character lost
-     * ({@code corpseOrEpoch} the epoch of the save that found it owned elsewhere).
+     * Tell a map of an item change that landed ({@code change}), of a trade settled ({@code value} its
+     * number) or of a character lost ({@code value} the epoch of the save that found it owned elsewhere);
+     * behind any message to a map still waiting for room, so that each map hears them in order.
      */
-    private void confirm(
+    private void send(
             final int handle,
             final int type,
             final long character,
             final int session,
-            final long corpseOrEpoch,
-            final long copper,
-            final long money) {
-        if (!offer(handle, type, character, session, corpseOrEpoch, copper, money)) {
-            undelivered.add(new Undelivered(handle, type, character, session, corpseOrEpoch, copper, money));
+            final long value,
+            final PendingSave.ItemChange change) {
+        if (!undelivered.isEmpty() || !offer(handle, type, character, session, value, change)) {
+            undelivered.add(
+                    new Undelivered(handle, type, character, session, value, change == null ? null : change.copy()));
         }
     }
 
-    /** Retry confirmations whose map's ingress was full. */
+    /** Retry messages whose map's ingress was full. */
     private int deliver() {
         int delivered = 0;
         while (!undelivered.isEmpty()) {
             final Undelivered next = undelivered.peek();
-            if (!offer(
-                    next.handle(),
-                    next.type(),
-                    next.character(),
-                    next.session(),
-                    next.corpseOrEpoch(),
-                    next.copper(),
-                    next.money())) {
+            if (!offer(next.handle(), next.type(), next.character(), next.session(), next.value(), next.change())) {
                 break;
             }
             undelivered.poll();
@@ -435,30 +585,61 @@ public final class Saver implements Agent {
         return delivered;
     }
 
-    /** Put a confirmation on its map's ingress; true when done or when the map is gone (nobody to tell). */
+    /** Put a message on its map's ingress; true when done or when the map is gone (nobody to tell). */
     private boolean offer(
             final int handle,
             final int type,
             final long character,
             final int session,
-            final long corpseOrEpoch,
-            final long copper,
-            final long money) {
-        final InstanceHost.Running map = instances.byHandle(handle);
-        if (map == null) {
+            final long value,
+            final PendingSave.ItemChange change) {
+        final Ingress ingress = ingresses.apply(handle);
+        if (ingress == null) {
             return true;
         }
-        final Ingress ingress = map.agent().ingress();
-        final int length = type == Inputs.LOOT_CONFIRMED ? Inputs.CONFIRMED_LENGTH : Inputs.LOST_LENGTH;
+        final int length = switch (type) {
+            case Inputs.ITEMS_CONFIRMED -> Inputs.ITEMS_LENGTH;
+            case Inputs.TRADE_SETTLED -> Inputs.SETTLED_LENGTH;
+            default -> Inputs.LOST_LENGTH;
+        };
         try (RingClaim claim = ingress.claim(this.claim, type, length)) {
             if (!claim.claimed()) {
                 return false;
             }
-            if (type == Inputs.LOOT_CONFIRMED) {
-                Inputs.encodeLootConfirmed(
-                        claim.buffer(), claim.index(), character, session, corpseOrEpoch, copper, money);
-            } else {
-                Inputs.encodeCharacterLost(claim.buffer(), claim.index(), character, session, corpseOrEpoch);
+            final MutableDirectBuffer buffer = claim.buffer();
+            final int index = claim.index();
+            switch (type) {
+                case Inputs.ITEMS_CONFIRMED -> {
+                    Inputs.encodeItemsConfirmed(
+                            buffer,
+                            index,
+                            character,
+                            session,
+                            change.action,
+                            change.corpse,
+                            change.copper,
+                            change.moneyAfter);
+                    if (change.slotA >= 0) {
+                        Inputs.itemsConfirmedSlot(
+                                buffer,
+                                index + Inputs.ITEMS_SLOT_A,
+                                change.slotA,
+                                change.idA,
+                                change.templateA,
+                                change.countA);
+                    }
+                    if (change.slotB >= 0) {
+                        Inputs.itemsConfirmedSlot(
+                                buffer,
+                                index + Inputs.ITEMS_SLOT_B,
+                                change.slotB,
+                                change.idB,
+                                change.templateB,
+                                change.countB);
+                    }
+                }
+                case Inputs.TRADE_SETTLED -> Inputs.encodeTradeSettled(buffer, index, character, session, value);
+                default -> Inputs.encodeCharacterLost(buffer, index, character, session, value);
             }
             claim.commit();
             return true;

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.realmcluster.common.db.Database;
 import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.common.items.InventorySlots;
+import io.realmcluster.common.items.ItemKind;
+import io.realmcluster.common.items.ItemTemplates;
 import io.realmcluster.testkit.PostgresExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -71,11 +75,8 @@ class PostgresCharacterStoreTest {
     void aSaveNeverOverwritesAHigherSequenceAndALootIsLedgeredOnceThoughRetried() throws Exception {
         final long character = newCharacter();
         final long epoch = store.claim(character, account, "node-a").epoch();
-        final PendingSave looted = save(character, epoch, 5, 70, false);
-        looted.lootSeqs.addLong(5);
-        looted.lootCorpses.addLong(900_000_001L);
-        looted.lootCopper.addLong(70);
-        looted.lootMoneyAfter.addLong(70);
+        final PendingSave looted =
+                PendingSaves.loot(save(character, epoch, 4, 0, false), epoch, 5, 70, 70, 0, -1, List.of());
         assertThat(store.save(List.of(looted), "node-a")).containsExactly(true);
         assertThat(store.save(List.of(looted), "node-a"))
                 .as("the same save again, as after a commit not confirmed")
@@ -117,11 +118,8 @@ class PostgresCharacterStoreTest {
         final long departingEpoch = store.claim(departing, account, "node-a").epoch();
         final long lostEpoch = store.claim(lost, account, "node-a").epoch();
         store.claim(lost, account, "node-b");
-        final PendingSave loot = save(looter, looterEpoch, 1, 25, false);
-        loot.lootSeqs.addLong(1);
-        loot.lootCorpses.addLong(900_000_002L);
-        loot.lootCopper.addLong(25);
-        loot.lootMoneyAfter.addLong(25);
+        final PendingSave loot =
+                PendingSaves.loot(save(looter, looterEpoch, 1, 0, false), looterEpoch, 1, 25, 25, 0, -1, List.of());
         final PendingSave departure = save(departing, departingEpoch, 1, 0, false);
         departure.transferId = UUID.randomUUID();
         final List<PendingSave> batch =
@@ -240,7 +238,7 @@ class PostgresCharacterStoreTest {
         final long winner = inBattleground();
         final long epoch = Long.parseLong(row(winner, "epoch"));
         update("INSERT INTO item (character_id, template_id, slot) VALUES (" + winner + ", 6948, 0), (" + winner
-                + ", 2589, 2)");
+                + ", 2589, " + InventorySlots.BACKPACK_START + ")");
         final UUID home = UUID.randomUUID();
         assertThat(store.save(List.of(departure(winner, epoch, home)), "node-bg"))
                 .containsExactly(true);
@@ -256,7 +254,7 @@ class PostgresCharacterStoreTest {
         assertThat(row(winner, "honor || ' ' || map_id || ' ' || x || ' ' || (bg_match_id IS NULL)"))
                 .isEqualTo("60 0 5 true");
         assertThat(count("SELECT count(*) FROM item WHERE character_id = " + winner + " AND template_id = 20558"
-                        + " AND slot = 1"))
+                        + " AND slot = " + (InventorySlots.BACKPACK_START + 1)))
                 .as("one mark, in the first free slot")
                 .isEqualTo(1);
         assertThat(count("SELECT count(*) FROM ledger l JOIN item i ON i.item_id = ANY(l.items_created)"
@@ -293,15 +291,34 @@ class PostgresCharacterStoreTest {
     }
 
     @Test
-    void theMarkGoesToTheFirstFreeBagSlot() {
-        assertThat(Homecoming.firstFreeSlot(new int[] {})).isZero();
-        assertThat(Homecoming.firstFreeSlot(new int[] {0, 1, 3})).isEqualTo(2);
-        assertThat(Homecoming.firstFreeSlot(new int[] {2, 0, 1})).isEqualTo(3);
-        final int[] full = new int[Homecoming.BAG_SLOTS];
-        for (int i = 0; i < full.length; i++) {
-            full[i] = i;
+    void theMarkGoesToTheFirstFreeSlotOfTheBackpackThenOfTheEquippedBags() {
+        final int backpack = InventorySlots.BACKPACK_START;
+        assertThat(Homecoming.firstFreeSlot(List.of())).isEqualTo(backpack);
+        assertThat(Homecoming.firstFreeSlot(
+                        List.of(stack(1, InventorySlots.HEAD), stack(2, backpack), stack(3, backpack + 2))))
+                .as("equipment is no bag slot")
+                .isEqualTo(backpack + 1);
+        final List<ItemStack> full = new ArrayList<>();
+        for (int slot = backpack; slot < InventorySlots.BAG_CONTENTS_START; slot++) {
+            full.add(stack(slot, slot));
         }
-        assertThat(Homecoming.firstFreeSlot(full)).as("the bags are full").isEqualTo(-1);
+        assertThat(Homecoming.firstFreeSlot(full))
+                .as("the backpack full, no bag")
+                .isEqualTo(-1);
+        final int bag = ItemTemplates.all().stream()
+                .filter(t -> t.kind() == ItemKind.BAG)
+                .findFirst()
+                .orElseThrow()
+                .id();
+        full.add(new ItemStack(900, bag, InventorySlots.BAG_SLOTS_START + 1, 1));
+        full.add(stack(901, InventorySlots.inBag(1, 0)));
+        assertThat(Homecoming.firstFreeSlot(full))
+                .as("the second bag's second slot")
+                .isEqualTo(InventorySlots.inBag(1, 1));
+    }
+
+    private static ItemStack stack(final long id, final int slot) {
+        return new ItemStack(id, 118, slot, 1);
     }
 
     /** A character the battleground's node holds (node-bg), in match m1, having entered from map 0. */

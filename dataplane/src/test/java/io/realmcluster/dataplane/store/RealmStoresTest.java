@@ -126,6 +126,62 @@ class RealmStoresTest {
                 .isPositive();
     }
 
+    @Test
+    void itemIdsAndItemsComeFromEachRealmsOwnDatabaseAndATradeAcrossTwoIsRefused() throws Exception {
+        final long mainId = newCharacter(main, "main", "Looter");
+        final long secondId = newCharacter(second, "second", "Looter");
+        final long mainKey = stores.realms().key("main", mainId);
+        final long secondKey = stores.realms().key("second", secondId);
+        final int mainIndex = CharacterKey.realmIndex(mainKey);
+        final int secondIndex = CharacterKey.realmIndex(secondKey);
+        final long[] mainIds = stores.reserveItemIds(mainIndex, 3);
+        final long[] secondIds = stores.reserveItemIds(secondIndex, 3);
+        assertThat(mainIds[2] - mainIds[0]).isEqualTo(2);
+        assertThat(column(main, mainId, "(SELECT last_value FROM item_id_seq)")).isEqualTo(Long.toString(mainIds[2]));
+        assertThat(column(second, secondId, "(SELECT last_value FROM item_id_seq)"))
+                .isEqualTo(Long.toString(secondIds[2]));
+
+        final ClaimedCharacter a = stores.claim(mainKey, 1, "node-i");
+        final PendingSave looted = PendingSaves.loot(
+                PendingSaves.of(mainKey, a.epoch(), 1, 0, false),
+                a.epoch(),
+                1,
+                0,
+                0,
+                mainIds[0],
+                23,
+                List.of(new ItemStack(mainIds[0], 118, 23, 1)));
+        assertThat(stores.save(List.of(looted), "node-i")).containsExactly(true);
+        assertThat(stores.claim(mainKey, 1, "node-j").items()).containsExactly(new ItemStack(mainIds[0], 118, 23, 1));
+        assertThat(column(second, secondId, "(SELECT count(*) FROM item)")).isEqualTo("0");
+
+        final ClaimedCharacter b = stores.claim(secondKey, 1, "node-i");
+        final PendingSave mainHalf = PendingSaves.trade(
+                PendingSaves.of(mainKey, a.epoch() + 1, 5, 0, false),
+                a.epoch() + 1,
+                5,
+                1,
+                secondKey,
+                0,
+                new long[0],
+                new long[0],
+                List.of());
+        final PendingSave secondHalf = PendingSaves.trade(
+                PendingSaves.of(secondKey, b.epoch(), 5, 0, false),
+                b.epoch(),
+                5,
+                1,
+                mainKey,
+                0,
+                new long[0],
+                new long[0],
+                List.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> stores.saveTrade(mainHalf, secondHalf, UUID.randomUUID(), "node-i"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("within one realm");
+    }
+
     private static Database open(final String name) throws SQLException {
         try (Connection connection = POSTGRES.dataSource().getConnection();
                 Statement statement = connection.createStatement()) {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Arbitrary save log records of every type (and unknown ones), then a map's well-formed LOGOUT: the saver
  * never throws, drops and counts each record of an unknown type, and still saves the LOGOUT behind them at
  * once. A record may name a character this node holds, at its epoch, so that its save lands and the
- * fuzzer reaches what follows (loot confirmations, departures). In the normal suite this replays the seeds
+ * fuzzer reaches what follows (item confirmations, trades, departures). In the normal suite this replays the seeds
  * under src/test/resources; {@code JAZZER_FUZZ=1} fuzzes.
  */
 class SaveLogFuzzTest {
@@ -65,12 +65,13 @@ class SaveLogFuzzTest {
         int unknown = 0;
         final int records = data.consumeInt(0, 16);
         for (int i = 0; i < records && data.remainingBytes() > 0; i++) {
-            final int type = data.consumeBoolean() ? data.consumeInt(1, 5) : data.consumeInt(1, Integer.MAX_VALUE);
+            final int type =
+                    data.consumeBoolean() ? data.consumeInt(1, Saves.TRADE) : data.consumeInt(1, Integer.MAX_VALUE);
             final boolean aimed = data.consumeBoolean();
-            final byte[] body = data.consumeBytes(Saves.LENGTH);
+            final byte[] body = data.consumeBytes(Saves.length(type));
             try (RingClaim record = log.claim(claim, type)) {
                 assertThat(record.claimed()).isTrue();
-                record.buffer().setMemory(record.index(), Saves.LENGTH, (byte) 0);
+                record.buffer().setMemory(record.index(), Saves.length(type), (byte) 0);
                 record.buffer().putBytes(record.index(), body);
                 if (aimed) {
                     record.buffer().putLong(record.index() + Saves.CHARACTER, HELD);
@@ -81,7 +82,7 @@ class SaveLogFuzzTest {
                 }
                 record.commit();
             }
-            unknown += type >= Saves.SNAPSHOT && type <= Saves.DEPART ? 0 : 1;
+            unknown += Saves.wellFormed(type, Saves.length(type)) ? 0 : 1;
         }
         logout(leaving);
 
@@ -101,7 +102,7 @@ class SaveLogFuzzTest {
         final Saver saver = new Saver(
                 log, store, NODE, noMaps, clock, departures -> {}, (session, character) -> settled.add(character));
         final ClaimedCharacter leaving = store.claim(LOGGING_OUT, 1, NODE);
-        for (final int type : new int[] {Saves.DEPART + 1, 99}) {
+        for (final int type : new int[] {Saves.TRADE + 1, 99}) {
             try (RingClaim record = log.claim(claim, type)) {
                 record.buffer().setMemory(record.index(), Saves.LENGTH, (byte) 7);
                 record.commit();

@@ -2,6 +2,8 @@ package io.realmcluster.dataplane.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.realmcluster.dataplane.pipeline.Ingress;
+import io.realmcluster.dataplane.pipeline.Inputs;
 import io.realmcluster.dataplane.pipeline.RingClaim;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.pipeline.Saves;
@@ -10,6 +12,8 @@ import io.realmcluster.dataplane.world.InstanceHost;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.Test;
@@ -77,6 +81,124 @@ class SaverTest {
             assertThat(batches).containsExactly(List.of(4L), List.of(1L, 2L, 3L));
             assertThat(saver.stats().saved()).isEqualTo(4);
             assertThat(saver.stats().pending()).isZero();
+        }
+    }
+
+    @Test
+    void confirmationsAMapHadNoRoomForFollowInRecordOrderOnceItHas() {
+        final EphemeralCharacterStore store = new EphemeralCharacterStore();
+        final SaveLog log = SaveLog.allocate(1 << 16);
+        // Room for eleven confirmations (80 bytes and a header each) and no more.
+        final Ingress map = Ingress.allocate(1024);
+        try (TickScheduler noTicks = new TickScheduler(0, Throwable::printStackTrace)) {
+            final Saver saver = new Saver(
+                    log,
+                    store,
+                    NODE,
+                    new InstanceHost(noTicks, log),
+                    new CachedNanoClock(),
+                    durable -> {},
+                    Saver.LogoutListener.NONE,
+                    handle -> map);
+            final ClaimedCharacter looter = store.claim(1, 1, NODE);
+            for (int seq = 1; seq <= 14; seq++) {
+                try (RingClaim record = log.claim(new RingClaim(), Saves.LOOT)) {
+                    Saves.encode(
+                            record.buffer(),
+                            record.index(),
+                            1,
+                            looter.epoch(),
+                            seq,
+                            1,
+                            0,
+                            1,
+                            0,
+                            0,
+                            seq,
+                            0f,
+                            0f,
+                            0f,
+                            0f,
+                            0,
+                            1);
+                    Saves.change(record.buffer(), record.index(), Saves.ACTION_LOOT, 0, 0, -1, -1);
+                    record.commit();
+                }
+            }
+            saver.doWork();
+            final List<Long> money = new ArrayList<>();
+            map.drain((type, buffer, index, length) -> money.add(buffer.getLong(index + Inputs.ITEMS_MONEY)), 20);
+            assertThat(money).as("what fitted").hasSize(11);
+            saver.doWork();
+            // A drain reads to the ring's end; what wrapped around is read by the next.
+            for (int drains = 0; drains < 2; drains++) {
+                map.drain((type, buffer, index, length) -> money.add(buffer.getLong(index + Inputs.ITEMS_MONEY)), 20);
+            }
+            assertThat(money).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
+        }
+    }
+
+    @Test
+    void aTradeWhoseDatabaseFailsHoldsUpNoOtherSaveAndIsRetriedUnderItsId() {
+        final EphemeralCharacterStore store = new EphemeralCharacterStore();
+        final SaveLog log = SaveLog.allocate(1 << 16);
+        final Ingress map = Ingress.allocate(1 << 16);
+        final CachedNanoClock clock = new CachedNanoClock();
+        final AtomicBoolean down = new AtomicBoolean(true);
+        final List<UUID> tried = new ArrayList<>();
+        final CharacterStore failingTrades = new ForwardingCharacterStore(store) {
+            @Override
+            public boolean saveTrade(
+                    final PendingSave first, final PendingSave second, final UUID tradeId, final String nodeId)
+                    throws SQLException {
+                tried.add(tradeId);
+                if (down.get()) {
+                    throw new SQLException("the trade's database went away");
+                }
+                return store.saveTrade(first, second, tradeId, nodeId);
+            }
+        };
+        try (TickScheduler noTicks = new TickScheduler(0, Throwable::printStackTrace)) {
+            final Saver saver = new Saver(
+                    log,
+                    failingTrades,
+                    NODE,
+                    new InstanceHost(noTicks, log),
+                    clock,
+                    durable -> {},
+                    Saver.LogoutListener.NONE,
+                    handle -> map);
+            final ClaimedCharacter alice = store.claim(1, 1, NODE);
+            final ClaimedCharacter bob = store.claim(2, 1, NODE);
+            final ClaimedCharacter looter = store.claim(3, 1, NODE);
+            for (final ClaimedCharacter[] half : new ClaimedCharacter[][] {{alice, bob}, {bob, alice}}) {
+                try (RingClaim record = log.claim(new RingClaim(), Saves.TRADE)) {
+                    encode(record.buffer(), record.index(), Saves.TRADE, half[0]);
+                    Saves.change(record.buffer(), record.index(), Saves.ACTION_TRADE, 0, 0, -1, -1);
+                    PendingSaves.trade(
+                            record.buffer(), record.index(), 9, half[1].characterId(), 0, new long[0], new long[0]);
+                    record.commit();
+                }
+            }
+            try (RingClaim record = log.claim(new RingClaim(), Saves.LOOT)) {
+                encode(record.buffer(), record.index(), Saves.LOOT, looter);
+                Saves.change(record.buffer(), record.index(), Saves.ACTION_LOOT, 0, 0, -1, -1);
+                record.commit();
+            }
+            saver.doWork();
+            final List<String> told = new ArrayList<>();
+            map.drain((type, buffer, index, length) -> told.add(type + " " + buffer.getLong(index)), 10);
+            assertThat(told).as("the loot, not the trade").containsExactly(Inputs.ITEMS_CONFIRMED + " 3");
+            assertThat(saver.stats().failures()).isEqualTo(1);
+
+            down.set(false);
+            clock.advance(Saver.MAX_DELAY_NANOS * 60);
+            saver.doWork();
+            map.drain((type, buffer, index, length) -> told.add(type + " " + buffer.getLong(index)), 10);
+            assertThat(told)
+                    .containsExactly(
+                            Inputs.ITEMS_CONFIRMED + " 3", Inputs.TRADE_SETTLED + " 1", Inputs.TRADE_SETTLED + " 2");
+            assertThat(tried).hasSize(2).containsOnly(tried.get(0));
         }
     }
 
