@@ -2,6 +2,7 @@ package io.realmcluster.tools.realmctl;
 
 import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.v1.InvariantResult;
+import io.realmcluster.proto.v1.ItemCounts;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,8 +18,9 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description =
                 "Check the character database: ownership by live nodes, unique items, money explained by the ledger, "
-                        + "fencing, transfers settled, moves between realms whole and once. Exit code 1 when an "
-                        + "invariant is broken.")
+                        + "items created, held and destroyed as the ledger says, stacks within limits, trades "
+                        + "balanced, fencing, transfers settled, moves between realms whole and once; counts the "
+                        + "items held and destroyed and the trades. Exit code 1 when an invariant is broken.")
 final class CheckCommand implements Callable<Integer> {
     @ParentCommand
     Realmctl root;
@@ -58,8 +60,12 @@ final class CheckCommand implements Callable<Integer> {
                     }
                 }
             }
+            final ItemCounts items = report.getItems();
             out.printf(
-                    "%nlive nodes: %s%n",
+                    "%nitems: %d held by %d characters, %d destroyed, %d trades%n",
+                    items.getHeld(), items.getHolders(), items.getDestroyed(), items.getTrades());
+            out.printf(
+                    "live nodes: %s%n",
                     report.getLiveNodesList().isEmpty() ? "none" : String.join(", ", report.getLiveNodesList()));
         }
         return report.getOk() ? 0 : 1;
