@@ -33,6 +33,7 @@ import io.realmcluster.dataplane.net.ClientMetrics;
 import io.realmcluster.dataplane.net.ClientSessions;
 import io.realmcluster.dataplane.net.ClientTls;
 import io.realmcluster.dataplane.net.InviteBoard;
+import io.realmcluster.dataplane.pipeline.ItemIds;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
@@ -146,7 +147,9 @@ public final class Node implements AutoCloseable {
                     config.battlegroundPreparation().toMillis(),
                     config.battlegroundEnd().toMillis(),
                     config.battlegroundUnderMinimum().toMillis(),
-                    config.scoresToEnd());
+                    config.scoresToEnd(),
+                    // The store's pool of reserved ids replaces this when it is wired in.
+                    ItemIds.NONE);
             placement = new PlacementClient(config.controlPlanes(), credentials);
             final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
             departures = new Departures(

@@ -518,6 +518,54 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         target(Inputs.LOOT, corpseId, "LOOT");
     }
 
+    @Override
+    public void itemMove(final int fromSlot, final int toSlot) {
+        itemRequest(ClientProtocol.ITEM_MOVE, fromSlot, toSlot, 0, 0, "ITEM_MOVE");
+    }
+
+    @Override
+    public void itemSplit(final int fromSlot, final int toSlot, final int count) {
+        itemRequest(ClientProtocol.ITEM_SPLIT, fromSlot, toSlot, count, 0, "ITEM_SPLIT");
+    }
+
+    @Override
+    public void itemDestroy(final int slot) {
+        itemRequest(ClientProtocol.ITEM_DESTROY, slot, 0, 0, 0, "ITEM_DESTROY");
+    }
+
+    @Override
+    public void tradeOpen(final long targetEntity) {
+        itemRequest(ClientProtocol.TRADE_OPEN, 0, 0, 0, targetEntity, "TRADE_OPEN");
+    }
+
+    @Override
+    public void tradePut(final int place, final int bagSlot) {
+        itemRequest(ClientProtocol.TRADE_PUT, place, bagSlot, 0, 0, "TRADE_PUT");
+    }
+
+    @Override
+    public void tradeMoney(final long copper) {
+        itemRequest(ClientProtocol.TRADE_MONEY, 0, 0, 0, copper, "TRADE_MONEY");
+    }
+
+    @Override
+    public void tradeAccept(final int version) {
+        itemRequest(ClientProtocol.TRADE_ACCEPT, 0, 0, version, 0, "TRADE_ACCEPT");
+    }
+
+    @Override
+    public void tradeCancel() {
+        itemRequest(ClientProtocol.TRADE_CANCEL, 0, 0, 0, 0, "TRADE_CANCEL");
+    }
+
+    private void itemRequest(
+            final byte opcode, final int a, final int b, final int count, final long value, final String what) {
+        final InstanceHost.Running running = inWorld(what);
+        if (running != null) {
+            inputs.itemRequest(running.agent().ingress(), characterId, opcode, a, b, count, value);
+        }
+    }
+
     private void target(final int type, final long targetId, final String what) {
         final InstanceHost.Running running = inWorld(what);
         if (running != null) {

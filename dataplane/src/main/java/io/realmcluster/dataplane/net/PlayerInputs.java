@@ -4,6 +4,7 @@ import io.realmcluster.dataplane.pipeline.Ingress;
 import io.realmcluster.dataplane.pipeline.Inputs;
 import io.realmcluster.dataplane.pipeline.RingClaim;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
+import io.realmcluster.dataplane.store.ItemStack;
 import io.realmcluster.dataplane.transfer.Arrivals;
 import io.realmcluster.dataplane.world.InstanceHost;
 import org.agrona.DirectBuffer;
@@ -57,6 +58,24 @@ final class PlayerInputs {
                 return;
             }
             Inputs.encodeTarget(claim.buffer(), claim.index(), entity, targetId);
+            claim.commit();
+        }
+    }
+
+    /** An item or trade request of the client's ({@code opcode} ITEM_MOVE ... TRADE_CANCEL), dropped when the ring is full. */
+    void itemRequest(
+            final Ingress ingress,
+            final long entity,
+            final byte opcode,
+            final int a,
+            final int b,
+            final int count,
+            final long value) {
+        try (RingClaim claim = ingress.claim(this.claim, Inputs.ITEM_REQUEST, Inputs.REQUEST_LENGTH)) {
+            if (!claimed(claim)) {
+                return;
+            }
+            Inputs.encodeItemRequest(claim.buffer(), claim.index(), entity, opcode, a, b, count, value);
             claim.commit();
         }
     }
@@ -153,7 +172,8 @@ final class PlayerInputs {
             final Arrivals.Arrival arrival,
             final int session,
             final byte team) {
-        try (RingClaim claim = ingress.claim(this.claim, Inputs.PLAYER_JOIN, Inputs.JOIN_LENGTH)) {
+        final int items = Math.min(character.items().size(), Inputs.MAX_JOIN_ITEMS);
+        try (RingClaim claim = ingress.claim(this.claim, Inputs.PLAYER_JOIN, Inputs.joinLength(items))) {
             if (!claimed(claim)) {
                 return false;
             }
@@ -205,6 +225,11 @@ final class PlayerInputs {
             }
             Inputs.joinOwnership(buffer, index, character.epoch(), character.saveSeq(), character.experience());
             Inputs.joinSide(buffer, index, character.race(), team);
+            Inputs.joinClass(buffer, index, character.characterClass());
+            for (int i = 0; i < items; i++) {
+                final ItemStack item = character.items().get(i);
+                Inputs.joinItem(buffer, index, i, item.itemId(), item.templateId(), item.slot(), item.count());
+            }
             claim.commit();
             return true;
         }

@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.pipeline;
 
+import io.realmcluster.common.items.InventorySlots;
 import io.realmcluster.proto.client.ClientProtocol;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -10,7 +11,10 @@ import org.agrona.MutableDirectBuffer;
  * with no objects per message.
  */
 public final class Inputs {
-    /** A player enters the map: entity id, position, level, health, money, client session. */
+    /**
+     * A player enters the map: entity id, position, level, health, money, client session, ownership, side,
+     * class, then every item it holds ({@link #JOIN_ITEM_COUNT} entries of {@link #JOIN_ITEM_ENTRY} bytes).
+     */
     public static final int PLAYER_JOIN = 1;
     /** A player leaves (logout, disconnect, transfer away): entity id, the client session it had. */
     public static final int PLAYER_LEAVE = 2;
@@ -71,6 +75,12 @@ public final class Inputs {
      * saver sends {@link #CHARACTER_LOST} for each.)
      */
     public static final int TRADE_SETTLED = 17;
+    /**
+     * From the player's session: an item or trade request as its client sent it (ITEM_MOVE ... TRADE_CANCEL):
+     * entity id, the client opcode u8, two u8 fields (slots, or place and bag slot), a count i32 (a split's,
+     * or a TRADE_ACCEPT's version), a value i64 (a TRADE_OPEN's target, a TRADE_MONEY's copper).
+     */
+    public static final int ITEM_REQUEST = 18;
 
     public static final int ENTITY_OFFSET = 0;
 
@@ -93,7 +103,17 @@ public final class Inputs {
     /** The character's side in a battleground: {@link #TEAM_BY_RACE}, {@link #TEAM_ALLIANCE} or {@link #TEAM_HORDE}. */
     public static final int JOIN_TEAM = 69;
 
-    public static final int JOIN_LENGTH = 70;
+    /** The character's class (vanilla's ids, 0 unknown: it wears nothing class-bound). */
+    public static final int JOIN_CLASS = 70;
+    /** How many items follow (0 to {@link #MAX_JOIN_ITEMS}). */
+    public static final int JOIN_ITEM_COUNT = 71;
+    /** The items: +0 i64 id, +8 i32 template, +12 i16 slot, +14 i16 count. */
+    public static final int JOIN_ITEMS = 72;
+
+    public static final int JOIN_ITEM_ENTRY = 16;
+    public static final int MAX_JOIN_ITEMS = InventorySlots.COUNT;
+    /** A join's length without items; each item adds {@link #JOIN_ITEM_ENTRY}. */
+    public static final int JOIN_LENGTH = 72;
 
     /** No side given: a battleground takes the side of the character's race. */
     public static final byte TEAM_BY_RACE = 0;
@@ -138,6 +158,13 @@ public final class Inputs {
     public static final int ITEMS_SLOT_B = 60;
     public static final int ITEMS_SLOT_LENGTH = 20;
     public static final int ITEMS_LENGTH = 80;
+
+    public static final int REQUEST_OPCODE = 8;
+    public static final int REQUEST_A = 9;
+    public static final int REQUEST_B = 10;
+    public static final int REQUEST_COUNT = 12;
+    public static final int REQUEST_VALUE = 16;
+    public static final int REQUEST_LENGTH = 24;
 
     public static final int SETTLED_SESSION = 8;
     public static final int SETTLED_TRADE = 12;
@@ -194,8 +221,61 @@ public final class Inputs {
         buffer.putInt(offset + JOIN_HEALTH, health);
         buffer.putLong(offset + JOIN_MONEY, money);
         buffer.putInt(offset + JOIN_SESSION, session);
+        buffer.putByte(offset + JOIN_CLASS, (byte) 0);
+        buffer.putByte(offset + JOIN_ITEM_COUNT, (byte) 0);
         joinSide(buffer, offset, 0, TEAM_BY_RACE);
         return joinOwnership(buffer, offset, 0, 0, 0);
+    }
+
+    /** Complete a JOIN written by {@link #encodeJoin} with the character's class; items follow with {@link #joinItem}. */
+    public static void joinClass(final MutableDirectBuffer buffer, final int offset, final int characterClass) {
+        buffer.putByte(offset + JOIN_CLASS, (byte) characterClass);
+    }
+
+    /**
+     * Write the {@code index}th item of a JOIN, and the count of items so far ({@code index + 1}); returns the
+     * JOIN's length with it.
+     */
+    public static int joinItem(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final int index,
+            final long itemId,
+            final int templateId,
+            final int slot,
+            final int count) {
+        final int at = offset + JOIN_ITEMS + index * JOIN_ITEM_ENTRY;
+        buffer.putLong(at, itemId);
+        buffer.putInt(at + 8, templateId);
+        buffer.putShort(at + 12, (short) slot);
+        buffer.putShort(at + 14, (short) count);
+        buffer.putByte(offset + JOIN_ITEM_COUNT, (byte) (index + 1));
+        return JOIN_ITEMS + (index + 1) * JOIN_ITEM_ENTRY;
+    }
+
+    /** The length of a JOIN carrying {@code items} items. */
+    public static int joinLength(final int items) {
+        return JOIN_LENGTH + items * JOIN_ITEM_ENTRY;
+    }
+
+    /** An {@link #ITEM_REQUEST} of {@code entity}: the client's {@code opcode} and its fields. */
+    public static int encodeItemRequest(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final long entity,
+            final byte opcode,
+            final int a,
+            final int b,
+            final int count,
+            final long value) {
+        buffer.putLong(offset + ENTITY_OFFSET, entity);
+        buffer.putByte(offset + REQUEST_OPCODE, opcode);
+        buffer.putByte(offset + REQUEST_A, (byte) a);
+        buffer.putByte(offset + REQUEST_B, (byte) b);
+        buffer.putByte(offset + REQUEST_B + 1, (byte) 0);
+        buffer.putInt(offset + REQUEST_COUNT, count);
+        buffer.putLong(offset + REQUEST_VALUE, value);
+        return REQUEST_LENGTH;
     }
 
     /** An ENTER_BATTLEGROUND or LEAVE_BATTLEGROUND: {@code entity} of {@code session} goes to map {@code mapId}, at (x, y, z, o). */
@@ -405,6 +485,13 @@ public final class Inputs {
         if (type == CHAT) {
             return length > CHAT_TEXT && length == CHAT_TEXT + (buffer.getByte(offset + CHAT_TEXT_LENGTH) & 0xFF);
         }
+        if (type == PLAYER_JOIN) {
+            if (length < JOIN_LENGTH) {
+                return false;
+            }
+            final int items = buffer.getByte(offset + JOIN_ITEM_COUNT) & 0xFF;
+            return items <= MAX_JOIN_ITEMS && length == joinLength(items);
+        }
         if (type == DEPARTED) {
             if (length < DEPARTED_FRAME) {
                 return false;
@@ -418,13 +505,13 @@ public final class Inputs {
     /** The body length each fixed-size input must have; -1 for an unknown or variable-size type. */
     public static int expectedLength(final int type) {
         return switch (type) {
-            case PLAYER_JOIN -> JOIN_LENGTH;
             case PLAYER_LEAVE -> LEAVE_LENGTH;
             case MOVE -> MOVE_LENGTH;
             case ATTACK, LOOT -> TARGET_LENGTH;
             case LOOT_CONFIRMED -> CONFIRMED_LENGTH;
             case ITEMS_CONFIRMED -> ITEMS_LENGTH;
             case TRADE_SETTLED -> SETTLED_LENGTH;
+            case ITEM_REQUEST -> REQUEST_LENGTH;
             case CHARACTER_LOST, TRANSFER_LOST -> LOST_LENGTH;
             case DEPART_FAILED -> FAILED_LENGTH;
             case HAND_OVER_START -> HAND_OVER_START_LENGTH;

@@ -1,16 +1,13 @@
 package io.realmcluster.dataplane.world;
 
 import io.realmcluster.dataplane.pipeline.Outbox;
-import io.realmcluster.dataplane.pipeline.Saves;
-import io.realmcluster.proto.client.ServerMessages;
 import java.util.SplittableRandom;
 
 /**
  * Players against creatures, and against players where the map's match makes them foes: a player
  * attacks what it targets while in range, a creature killed leaves a corpse with money only its
- * killer may loot, a player slain gets up at once where he fell (the match hears of it), and a
- * loot counts once the save log took it and is shown once the saver made it durable. The tick
- * thread only.
+ * killer may loot (and a stack rolled from its loot table), a player slain gets up at once where he
+ * fell (the match hears of it); equipment adds to every hit. The tick thread only.
  */
 final class Combat {
     static final float ATTACK_RANGE = 30f;
@@ -25,6 +22,7 @@ final class Combat {
     private final int attackIntervalTicks;
     private final int respawnTicks;
     private final Match match;
+    private final ItemActions items;
     private long kills;
     private long playersSlain;
 
@@ -38,8 +36,10 @@ final class Combat {
             final SplittableRandom random,
             final int attackIntervalTicks,
             final int respawnTicks,
-            final Match match) {
+            final Match match,
+            final ItemActions items) {
         this.match = match;
+        this.items = items;
         this.entities = entities;
         this.players = players;
         this.persistence = persistence;
@@ -68,7 +68,7 @@ final class Combat {
             e.target[foe] = slot;
             e.targetId[foe] = e.id[slot];
         }
-        e.health[foe] -= 10 + e.level[slot] * 3;
+        e.health[foe] -= 10 + e.level[slot] * 3 + players.attackBonus[players.indexOf(slot)];
         e.changedTick[foe] = tick;
         if (!creature) {
             players.selfDirty[players.indexOf(foe)] = true;
@@ -107,6 +107,7 @@ final class Combat {
         e.target[creature] = EntityTable.NONE;
         e.killer[creature] = by;
         e.money[creature] = 1 + e.level[creature] * 7L + random.nextInt(e.level[creature] * 5 + 1);
+        items.rollLoot(creature);
         e.changedTick[creature] = tick;
         e.nextActionTick[creature] = tick + respawnTicks;
         e.target[by] = EntityTable.NONE;
@@ -135,46 +136,9 @@ final class Combat {
         return true;
     }
 
-    /**
-     * The player in {@code slot} loots a corpse it killed, in reach: the money is the player's once
-     * the save log takes the loot, and the corpse's no more. False when it may not; a full log
-     * undoes it (the corpse keeps its money).
-     */
-    boolean loot(final int slot, final long corpseId) {
-        final EntityTable e = entities;
-        final int player = players.indexOf(slot);
-        final int corpse = e.slotOf(corpseId);
-        if (players.departing[player] != PlayerTable.STAYING
-                || corpse == EntityTable.NONE
-                || !e.dead[corpse]
-                || e.killer[corpse] != slot
-                || e.money[corpse] == 0
-                || e.distance(slot, corpse) > LOOT_RANGE) {
-            return false;
-        }
-        final long copper = e.money[corpse];
-        e.money[slot] += copper;
-        if (!persistence.save(slot, Saves.LOOT, corpseId, copper)) {
-            // The loot cannot be made durable now: it did not happen, and the corpse keeps its money.
-            e.money[slot] -= copper;
-            return true;
-        }
-        e.money[corpse] = 0;
-        e.changedTick[corpse] = clock.inputTick();
-        players.persistDirty[player] = false;
-        return true;
-    }
-
-    /** The saver made a loot durable: now the player in {@code slot} is told, and shown the money. */
-    void lootConfirmed(final int slot, final long corpseId, final long copper, final long moneyAfter) {
-        final int player = players.indexOf(slot);
-        players.durableMoney[player] = Math.max(players.durableMoney[player], moneyAfter);
-        players.selfDirty[player] = true;
-        outbox.send(
-                Outbox.FRAME,
-                players.session[player],
-                entities.id[slot],
-                ServerMessages.looted(outbox.scratch(), Outbox.BODY_OFFSET, corpseId, copper, moneyAfter));
+    /** The player in {@code slot} loots a corpse (see {@link ItemActions#loot}). */
+    void loot(final int slot, final long corpseId) {
+        items.loot(slot, corpseId);
     }
 
     long kills() {

@@ -129,6 +129,8 @@ final class Creatures {
         e.health[slot] = e.maxHealth[slot];
         e.killer[slot] = EntityTable.NONE;
         e.money[slot] = 0;
+        e.lootTemplate[slot] = 0;
+        e.lootCount[slot] = 0;
         goalX[slot] = homeX[slot];
         goalY[slot] = homeY[slot];
         e.changedTick[slot] = clock.tick();

@@ -37,6 +37,10 @@ final class EntityTable {
     /** A player's money, or the money a corpse holds for its killer to loot. */
     final long[] money;
 
+    /** The stack a corpse holds for its killer to loot: template (0 none) and count. */
+    final int[] lootTemplate;
+
+    final int[] lootCount;
     final int[] killer;
     final boolean[] dead;
     /** The tick an entity last moved or changed health or life: what updates carry. */
@@ -64,6 +68,8 @@ final class EntityTable {
         nextActionTick = new long[capacity];
         money = new long[capacity];
         killer = new int[capacity];
+        lootTemplate = new int[capacity];
+        lootCount = new int[capacity];
         dead = new boolean[capacity];
         changedTick = new long[capacity];
         freeSlots = new int[capacity];

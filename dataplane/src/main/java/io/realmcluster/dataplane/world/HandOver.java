@@ -79,7 +79,10 @@ final class HandOver {
     }
 
     private boolean due(final int player, final long tick) {
-        return players.departing[player] == PlayerTable.STAYING && players.handOverTick[player] <= tick;
+        // A player whose trade commits is skipped until it settled: its items and money are locked.
+        return players.departing[player] == PlayerTable.STAYING
+                && !players.locked[player]
+                && players.handOverTick[player] <= tick;
     }
 
     /** The move epoch for which this instance has handed over every player, 0 while it has players or keeps them. Any thread: a status. */

@@ -1,6 +1,7 @@
 package io.realmcluster.dataplane.world;
 
 import io.realmcluster.dataplane.pipeline.Ingress;
+import io.realmcluster.dataplane.pipeline.ItemIds;
 import io.realmcluster.dataplane.pipeline.Outbox;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.tick.MapAgent;
@@ -85,6 +86,8 @@ public final class InstanceHost {
     private final long battlegroundUnderMinimumMillis;
     /** What ends the battlegrounds' matches (vanilla's, or shorter ones). */
     private final ScoresToEnd scoresToEnd;
+    /** Where the maps take ids for the items they create. */
+    private final ItemIds itemIds;
     /** Players slain on battleground maps this host no longer runs, by map id; the lock of the snapshot's changes. */
     private final Map<Integer, Long> slainOnUnloaded = new HashMap<>();
     /** The applier's: what each instance was told about handing its players over. */
@@ -160,7 +163,7 @@ public final class InstanceHost {
 
     /**
      * As above, with the battlegrounds' matches ended by {@code scoresToEnd} (shorter ones for demonstrations and
-     * tests).
+     * tests); the maps create no items.
      */
     public InstanceHost(
             final String nodeId,
@@ -172,6 +175,35 @@ public final class InstanceHost {
             final long battlegroundEndMillis,
             final long battlegroundUnderMinimumMillis,
             final ScoresToEnd scoresToEnd) {
+        this(
+                nodeId,
+                scheduler,
+                saves,
+                onUnload,
+                onTicks,
+                battlegroundPreparationMillis,
+                battlegroundEndMillis,
+                battlegroundUnderMinimumMillis,
+                scoresToEnd,
+                ItemIds.NONE);
+    }
+
+    /**
+     * As above, with the battlegrounds' matches ended by {@code scoresToEnd} (shorter ones for demonstrations and
+     * tests), and the maps' new items named by ids from {@code itemIds}.
+     */
+    public InstanceHost(
+            final String nodeId,
+            final TickScheduler scheduler,
+            final SaveLog saves,
+            final Consumer<MapInstance> onUnload,
+            final TickTimes onTicks,
+            final long battlegroundPreparationMillis,
+            final long battlegroundEndMillis,
+            final long battlegroundUnderMinimumMillis,
+            final ScoresToEnd scoresToEnd,
+            final ItemIds itemIds) {
+        this.itemIds = Objects.requireNonNull(itemIds, "itemIds");
         this.scoresToEnd = Objects.requireNonNull(scoresToEnd, "scoresToEnd");
         if (battlegroundEndMillis < 0 || battlegroundUnderMinimumMillis < 0) {
             throw new IllegalArgumentException("a battleground's end and time under its minimum cannot be negative: "
@@ -292,7 +324,8 @@ public final class InstanceHost {
                                 .withEndMillis(battlegroundEndMillis)
                                 .withUnderMinimumMillis(battlegroundUnderMinimumMillis)
                                 .withScoreToEnd(scoresToEnd)
-                        : null);
+                        : null,
+                itemIds);
         final MapAgent agent = new MapAgent(
                 instance.getInstanceId(),
                 Ingress.allocate(INGRESS_BYTES),

@@ -1,6 +1,7 @@
 package io.realmcluster.dataplane.world;
 
 import io.realmcluster.dataplane.pipeline.Inputs;
+import io.realmcluster.dataplane.pipeline.ItemIds;
 import io.realmcluster.dataplane.pipeline.Outbox;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.tick.TickSimulation;
@@ -49,6 +50,9 @@ public final class MapWorld implements TickSimulation {
     private final Transfers transfers;
     private final HandOver handOver;
     private final Roster roster;
+    private final Inventory inventory;
+    private final Trades trades;
+    private final ItemActions items;
     private final Match match;
     /** The battleground's match on a battleground's map, else null. */
     private final BattlegroundGame battleground;
@@ -71,13 +75,10 @@ public final class MapWorld implements TickSimulation {
             final SaveLog saves,
             final int handle,
             final Outbox outbox) {
-        this(settings, mapId, seed, centerX, centerY, saves, handle, outbox, null);
+        this(settings, mapId, seed, centerX, centerY, saves, handle, outbox, null, ItemIds.NONE);
     }
 
-    /**
-     * A map as above that plays a battleground's match of {@code battlegroundSettings} (for this map), or
-     * none when it is null.
-     */
+    /** A map as below that creates no items (loots of an item and splits are refused as busy). */
     public MapWorld(
             final WorldSettings settings,
             final int mapId,
@@ -88,6 +89,24 @@ public final class MapWorld implements TickSimulation {
             final int handle,
             final Outbox outbox,
             final BattlegroundSettings battlegroundSettings) {
+        this(settings, mapId, seed, centerX, centerY, saves, handle, outbox, battlegroundSettings, ItemIds.NONE);
+    }
+
+    /**
+     * A map as above that plays a battleground's match of {@code battlegroundSettings} (for this map), or
+     * none when it is null, and names the items it creates with ids from {@code itemIds}.
+     */
+    public MapWorld(
+            final WorldSettings settings,
+            final int mapId,
+            final long seed,
+            final float centerX,
+            final float centerY,
+            final SaveLog saves,
+            final int handle,
+            final Outbox outbox,
+            final BattlegroundSettings battlegroundSettings,
+            final ItemIds itemIds) {
         if (battlegroundSettings != null && battlegroundSettings.mapId() != mapId) {
             throw new IllegalArgumentException("map " + mapId + " cannot play the battleground of map "
                     + battlegroundSettings.mapId() + ": give it the settings of its own map");
@@ -107,6 +126,10 @@ public final class MapWorld implements TickSimulation {
         entities = new EntityTable(capacity, grid);
         players = new PlayerTable(settings.maxPlayers(), capacity);
         persistence = new Persistence(saves, handle, mapId, entities, players, ticksPerSecond);
+        inventory = new Inventory(settings.maxPlayers(), entities, players, outbox, clock);
+        persistence.inventory(inventory);
+        trades = new Trades(settings.maxPlayers(), entities, players, inventory, persistence, outbox, handle);
+        items = new ItemActions(entities, players, inventory, persistence, outbox, clock, random, itemIds, trades);
         battleground = battlegroundSettings == null
                 ? null
                 : new BattlegroundGame(battlegroundSettings, mapId, entities, players, outbox, ticksPerSecond);
@@ -114,10 +137,20 @@ public final class MapWorld implements TickSimulation {
         visibility = new Visibility(outbox, mapId, settings.visibilityYards(), entities, players, clock, match);
         creatures = new Creatures(entities, players, clock, random, ticksPerSecond, attackIntervalTicks);
         combat = new Combat(
-                entities, players, persistence, outbox, clock, random, attackIntervalTicks, 30 * ticksPerSecond, match);
-        transfers = new Transfers(mapId, entities, players, persistence, outbox, clock, ticksPerSecond);
+                entities,
+                players,
+                persistence,
+                outbox,
+                clock,
+                random,
+                attackIntervalTicks,
+                30 * ticksPerSecond,
+                match,
+                items);
+        transfers = new Transfers(mapId, entities, players, persistence, outbox, clock, ticksPerSecond, trades);
         handOver = new HandOver(entities, players, transfers, clock);
-        roster = new Roster(entities, players, persistence, visibility, transfers, outbox, clock, match);
+        roster = new Roster(
+                entities, players, persistence, visibility, transfers, outbox, clock, match, inventory, trades);
         for (int i = 0; i < settings.creatures(); i++) {
             creatures.spawn(
                     i,
@@ -170,7 +203,9 @@ public final class MapWorld implements TickSimulation {
             case Inputs.MOVE -> move(entity, buffer, offset);
             case Inputs.ATTACK -> attack(entity, buffer.getLong(offset + Inputs.TARGET_OFFSET));
             case Inputs.LOOT -> loot(entity, buffer.getLong(offset + Inputs.TARGET_OFFSET));
-            case Inputs.LOOT_CONFIRMED -> lootConfirmed(entity, buffer, offset);
+            case Inputs.ITEM_REQUEST -> itemRequest(entity, buffer, offset);
+            case Inputs.ITEMS_CONFIRMED -> itemsConfirmed(entity, buffer, offset);
+            case Inputs.TRADE_SETTLED -> tradeSettled(entity, buffer, offset);
             case Inputs.CHARACTER_LOST ->
                 roster.lost(
                         entity,
@@ -293,21 +328,35 @@ public final class MapWorld implements TickSimulation {
 
     private void loot(final long entity, final long corpse) {
         final int slot = entities.playerSlot(entity);
-        if (slot == EntityTable.NONE || !combat.loot(slot, corpse)) {
+        if (slot == EntityTable.NONE) {
             rejectedInputs++;
+            return;
+        }
+        combat.loot(slot, corpse);
+    }
+
+    private void itemRequest(final long entity, final DirectBuffer buffer, final int offset) {
+        final int slot = entities.playerSlot(entity);
+        if (slot == EntityTable.NONE) {
+            rejectedInputs++;
+            return;
+        }
+        items.request(slot, buffer, offset);
+    }
+
+    /** The saver made an item record durable (a loot's too): the player of that session is shown it. */
+    private void itemsConfirmed(final long entity, final DirectBuffer buffer, final int offset) {
+        final int slot = entities.playerSlot(entity);
+        if (slot != EntityTable.NONE && buffer.getInt(offset + Inputs.ITEMS_SESSION) == roster.session(slot)) {
+            items.confirmed(slot, buffer, offset);
         }
     }
 
-    private void lootConfirmed(final long entity, final DirectBuffer buffer, final int offset) {
+    private void tradeSettled(final long entity, final DirectBuffer buffer, final int offset) {
         final int slot = entities.playerSlot(entity);
-        if (slot == EntityTable.NONE || buffer.getInt(offset + Inputs.CONFIRMED_SESSION) != roster.session(slot)) {
-            return;
+        if (slot != EntityTable.NONE && buffer.getInt(offset + Inputs.SETTLED_SESSION) == roster.session(slot)) {
+            trades.settled(slot, buffer.getLong(offset + Inputs.SETTLED_TRADE));
         }
-        combat.lootConfirmed(
-                slot,
-                buffer.getLong(offset + Inputs.CONFIRMED_CORPSE),
-                buffer.getLong(offset + Inputs.CONFIRMED_COPPER),
-                buffer.getLong(offset + Inputs.CONFIRMED_MONEY));
     }
 
     private void departed(final long entity, final DirectBuffer buffer, final int offset) {
@@ -340,9 +389,11 @@ public final class MapWorld implements TickSimulation {
             }
         }
         match.tick(nowNanos);
+        trades.tick();
         for (int slot = 0; slot < capacity; slot++) {
             if (kind[slot] == EntityTable.PLAYER) {
                 visibility.publish(slot);
+                inventory.publish(slot);
                 persistence.snapshotIfDue(slot, tickNumber);
             }
         }
@@ -425,6 +476,21 @@ public final class MapWorld implements TickSimulation {
         return battleground == null ? null : battleground.result();
     }
 
+    /** Items looted from corpses. Tick thread, read racily. */
+    public long itemsLooted() {
+        return items.itemsLooted();
+    }
+
+    /** Item and trade requests refused (each answered ITEM_REFUSED). Tick thread, read racily. */
+    public long itemRequestsRefused() {
+        return items.refused();
+    }
+
+    /** Trades settled (each counted once per side). Tick thread, read racily. */
+    public long tradesSettled() {
+        return trades.completed();
+    }
+
     /** Players frozen for a transfer: through a portal, or handed over as the instance moved. */
     public long departures() {
         return transfers.departures();
@@ -460,6 +526,35 @@ public final class MapWorld implements TickSimulation {
     public long money(final long entity) {
         final int slot = entities.playerSlot(entity);
         return slot == EntityTable.NONE ? -1 : entities.money[slot];
+    }
+
+    /** The item in a player's slot as {id, template, count}, or null when the player is not here. Tick thread (tests). */
+    public long[] item(final long entity, final int inventorySlot) {
+        final int slot = entities.playerSlot(entity);
+        if (slot == EntityTable.NONE) {
+            return null;
+        }
+        final int i = Inventory.at(players.indexOf(slot), inventorySlot);
+        return new long[] {inventory.itemId[i], inventory.template[i], inventory.count[i]};
+    }
+
+    /** A player's maximum health, or -1 when not on this map. Tick thread (tests). */
+    public int maxHealth(final long entity) {
+        final int slot = entities.playerSlot(entity);
+        return slot == EntityTable.NONE ? -1 : entities.maxHealth[slot];
+    }
+
+    /** The stack a corpse holds for its killer as {template, count}, or null. Tick thread (tests). */
+    public int[] corpseLoot(final long entity) {
+        final int slot = entities.slotOf(entity);
+        return slot == EntityTable.NONE ? null : new int[] {entities.lootTemplate[slot], entities.lootCount[slot]};
+    }
+
+    /** Make a corpse hold {@code count} of {@code template} for its killer. Tick thread (tests). */
+    void dropOn(final long corpse, final int template, final int count) {
+        final int slot = entities.slotOf(corpse);
+        entities.lootTemplate[slot] = template;
+        entities.lootCount[slot] = count;
     }
 
     /** Position of an entity as {x, y}, or null. Tick thread (tests). */

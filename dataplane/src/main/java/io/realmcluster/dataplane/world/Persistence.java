@@ -3,6 +3,7 @@ package io.realmcluster.dataplane.world;
 import io.realmcluster.dataplane.pipeline.RingClaim;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.pipeline.Saves;
+import io.realmcluster.dataplane.transfer.Failpoints;
 
 /**
  * What a map puts in the save log: each changed player's snapshot on its turn once a second, and
@@ -18,6 +19,10 @@ final class Persistence {
     private final PlayerTable players;
     private final int ticksPerSecond;
     private final RingClaim claim = new RingClaim();
+    /** A trade's second half, claimed while the first is still open. */
+    private final RingClaim secondClaim = new RingClaim();
+
+    private Inventory inventory;
     private long droppedSaves;
 
     /** Saves tagged with {@code handle}, so that confirmations find their way back to this map. */
@@ -58,6 +63,86 @@ final class Persistence {
             claimed.commit();
             return true;
         }
+    }
+
+    /** The items item records carry (set once, when the map is built). */
+    void inventory(final Inventory items) {
+        this.inventory = items;
+    }
+
+    /**
+     * Save the player's state and every item it holds as an item record ({@link Saves#LOOT} or {@link
+     * Saves#ITEMS}) of {@code action}; false (and counted) when the log is full. Counts the record as
+     * unconfirmed until the saver confirms it.
+     */
+    boolean saveItems(
+            final int slot,
+            final int type,
+            final int action,
+            final long created,
+            final long destroyed,
+            final int slotA,
+            final int slotB,
+            final long corpse,
+            final long copper) {
+        try (RingClaim claimed = saves.claim(claim, type)) {
+            if (!claimed.claimed()) {
+                droppedSaves++;
+                return false;
+            }
+            encode(slot, claimed, corpse, copper);
+            final int player = players.indexOf(slot);
+            Saves.change(claimed.buffer(), claimed.index(), action, created, destroyed, slotA, slotB);
+            inventory.write(player, claimed.buffer(), claimed.index());
+            claimed.commit();
+            players.pendingItemSaves[player]++;
+            players.persistDirty[player] = false;
+            return true;
+        }
+    }
+
+    /**
+     * Write a trade's two halves, both or neither: {@code trade} says what each side gave and received.
+     * False (counted) when the log has no room for both; then nothing was written. The first half is
+     * committed before the second is encoded (the failpoint between them is a crash there).
+     */
+    boolean saveTrade(final Trades trade, final int index, final long tradeSeq) {
+        final int slotA = trade.playerSlot(index, 0);
+        final int slotB = trade.playerSlot(index, 1);
+        try (RingClaim first = saves.claim(claim, Saves.TRADE);
+                RingClaim second = saves.claim(secondClaim, Saves.TRADE)) {
+            if (!first.claimed() || !second.claimed()) {
+                droppedSaves++;
+                return false;
+            }
+            tradeHalf(first, slotA, trade, index, 0, tradeSeq, entities.id[slotB]);
+            first.commit();
+            Failpoints.reach(Failpoints.TRADE_BETWEEN_HALVES);
+            tradeHalf(second, slotB, trade, index, 1, tradeSeq, entities.id[slotA]);
+            second.commit();
+            return true;
+        }
+    }
+
+    private void tradeHalf(
+            final RingClaim claimed,
+            final int slot,
+            final Trades trade,
+            final int index,
+            final int side,
+            final long tradeSeq,
+            final long partner) {
+        final int player = players.indexOf(slot);
+        encode(slot, claimed, 0, trade.moneyGained(index, side));
+        final int at = claimed.index();
+        final org.agrona.MutableDirectBuffer buffer = claimed.buffer();
+        Saves.change(buffer, at, Saves.ACTION_TRADE, 0, 0, -1, -1);
+        buffer.putLong(at + Saves.TRADE_SEQ, tradeSeq);
+        buffer.putLong(at + Saves.PARTNER, partner);
+        buffer.putInt(at + Saves.GIVEN_COUNT, trade.writeItems(index, side, buffer, at + Saves.GIVEN));
+        buffer.putInt(at + Saves.RECEIVED_COUNT, trade.writeItems(index, 1 - side, buffer, at + Saves.RECEIVED));
+        inventory.write(player, buffer, at);
+        players.persistDirty[player] = false;
     }
 
     /**

@@ -43,6 +43,25 @@ final class PlayerTable {
     /** While the instance hands its players over: the tick from which each may be tried (again). */
     final long[] handOverTick;
 
+    /** Vanilla's class id (0 unknown): what it may equip. */
+    final int[] characterClass;
+    /** Maximum health before equipment; equipment's health adds to it. */
+    final int[] baseMaxHealth;
+    /** What its equipment adds to every hit. */
+    final int[] attackBonus;
+    /** Item records (loot, item changes) in the save log not yet confirmed: a trade waits for none. */
+    final int[] pendingItemSaves;
+    /** INVENTORY is yet to be sent (after WORLD_ENTERED). */
+    final boolean[] inventoryUnsent;
+    /** The player's trade (an index in the map's trade table), or {@link #NO_TRADE}; and its side in it, 0 or 1. */
+    final int[] trade;
+
+    final int[] tradeSide;
+    /** Its items and money are in a committing trade: item actions, loots, new trades and departures wait. */
+    final boolean[] locked;
+
+    static final int NO_TRADE = -1;
+
     /** The player index of each entity slot, {@link EntityTable#NONE} for a slot that holds no player. */
     private final int[] indexOfSlot;
 
@@ -70,6 +89,15 @@ final class PlayerTable {
         persistDirty = new boolean[maxPlayers];
         departing = new byte[maxPlayers];
         handOverTick = new long[maxPlayers];
+        characterClass = new int[maxPlayers];
+        baseMaxHealth = new int[maxPlayers];
+        attackBonus = new int[maxPlayers];
+        pendingItemSaves = new int[maxPlayers];
+        inventoryUnsent = new boolean[maxPlayers];
+        trade = new int[maxPlayers];
+        Arrays.fill(trade, NO_TRADE);
+        tradeSide = new int[maxPlayers];
+        locked = new boolean[maxPlayers];
         indexOfSlot = new int[entitySlots];
         Arrays.fill(indexOfSlot, EntityTable.NONE);
         freeIndexes = new int[maxPlayers];

@@ -21,6 +21,8 @@ final class Roster {
     private final Outbox outbox;
     private final WorldClock clock;
     private final Match match;
+    private final Inventory inventory;
+    private final Trades trades;
 
     Roster(
             final EntityTable entities,
@@ -30,8 +32,12 @@ final class Roster {
             final Transfers transfers,
             final Outbox outbox,
             final WorldClock clock,
-            final Match match) {
+            final Match match,
+            final Inventory inventory,
+            final Trades trades) {
         this.match = match;
+        this.inventory = inventory;
+        this.trades = trades;
         this.entities = entities;
         this.players = players;
         this.persistence = persistence;
@@ -82,6 +88,13 @@ final class Roster {
         p.ackedSequence[player] = 0;
         p.experience[player] = buffer.getLong(offset + Inputs.JOIN_EXPERIENCE);
         p.selfDirty[player] = true;
+        p.characterClass[player] = buffer.getByte(offset + Inputs.JOIN_CLASS) & 0xFF;
+        p.baseMaxHealth[player] = e.maxHealth[slot];
+        p.pendingItemSaves[player] = 0;
+        p.trade[player] = PlayerTable.NO_TRADE;
+        p.locked[player] = false;
+        inventory.join(player, buffer, offset);
+        e.health[slot] = e.maxHealth[slot];
         match.joined(slot, buffer.getByte(offset + Inputs.JOIN_RACE) & 0xFF, buffer.getByte(offset + Inputs.JOIN_TEAM));
         visibility.worldEntered(slot);
         return true;
@@ -139,6 +152,7 @@ final class Roster {
 
     /** Take the player in {@code slot} off the map, telling those around. */
     void remove(final int slot) {
+        trades.leaving(slot);
         match.leaving(slot);
         visibility.entityGone(slot);
         transfers.release(slot);

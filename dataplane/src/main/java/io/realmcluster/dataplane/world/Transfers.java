@@ -20,6 +20,7 @@ final class Transfers {
     private final WorldClock clock;
     private final int ticksPerSecond;
     private final Portals.Portal[] portals;
+    private final Trades trades;
     /** Players frozen for a transfer away: not yet gone, nor given back. */
     private int frozen;
 
@@ -32,7 +33,9 @@ final class Transfers {
             final Persistence persistence,
             final Outbox outbox,
             final WorldClock clock,
-            final int ticksPerSecond) {
+            final int ticksPerSecond,
+            final Trades trades) {
+        this.trades = trades;
         this.entities = entities;
         this.players = players;
         this.persistence = persistence;
@@ -57,10 +60,15 @@ final class Transfers {
     /**
      * Freeze the player for a transfer to {@code toMap} (or {@link Saves#SAME_INSTANCE}) and ask the
      * saver to save it IN_TRANSFER, after which the transfer service offers it to the target; false
-     * when the save log is full.
+     * when the save log is full, or while the player's trade commits (it waits until it settled). Its open
+     * trade ends.
      */
     boolean freeze(
             final int slot, final int toMap, final float toX, final float toY, final float toZ, final float toO) {
+        if (players.locked[players.indexOf(slot)]) {
+            return false;
+        }
+        trades.departing(slot);
         if (!persistence.saveDeparture(slot, toMap, toX, toY, toZ, toO, clock.tickNanos())) {
             return false;
         }

@@ -206,7 +206,8 @@ final class Visibility {
             int recordFlags = 0;
             if (entities.dead[entity]) {
                 recordFlags |= ClientProtocol.RECORD_FLAG_DEAD;
-                if (entities.killer[entity] == viewer && entities.money[entity] > 0) {
+                if (entities.killer[entity] == viewer
+                        && (entities.money[entity] > 0 || entities.lootTemplate[entity] != 0)) {
                     recordFlags |= ClientProtocol.RECORD_FLAG_LOOTABLE;
                 }
             } else if (entities.kind[entity] == EntityTable.PLAYER && match.hostile(viewer, entity)) {

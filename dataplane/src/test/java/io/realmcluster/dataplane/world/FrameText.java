@@ -2,6 +2,7 @@ package io.realmcluster.dataplane.world;
 
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
+import io.realmcluster.proto.client.ItemRefusal;
 import io.realmcluster.proto.client.ServerMessages;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +12,20 @@ import org.agrona.DirectBuffer;
 /** Node-to-client frames as short text lines, for assertions. */
 public final class FrameText implements ServerMessages.Handler {
     private final List<String> out;
+    /** Whether item and trade frames are written too (tests of items ask for them). */
+    private final boolean items;
+
     private byte[] redirectToken;
     private byte[] standbyToken;
 
     public FrameText(final List<String> out) {
+        this(out, false);
+    }
+
+    /** Item and trade frames as lines too when {@code items}. */
+    public FrameText(final List<String> out, final boolean items) {
         this.out = out;
+        this.items = items;
     }
 
     /** The token of the last REDIRECT, or null. */
@@ -158,5 +168,76 @@ public final class FrameText implements ServerMessages.Handler {
                 + (buffer.getShort(offset + ClientProtocol.BG_STATE_MAP, ByteOrder.LITTLE_ENDIAN) & 0xFFFF)
                 + " phase " + buffer.getByte(offset + ClientProtocol.BG_STATE_PHASE)
                 + " objectives " + count);
+    }
+
+    @Override
+    public void inventory(final int count, final DirectBuffer buffer, final int entriesOffset) {
+        if (items) {
+            out.add("inventory" + entries(count, buffer, entriesOffset));
+        }
+    }
+
+    @Override
+    public void itemSlots(final int count, final DirectBuffer buffer, final int entriesOffset) {
+        if (items) {
+            out.add("slots" + entries(count, buffer, entriesOffset));
+        }
+    }
+
+    /** Entries as " slot:id/template/count". */
+    private static String entries(final int count, final DirectBuffer buffer, final int entriesOffset) {
+        final StringBuilder line = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            final int at = entriesOffset + i * ClientProtocol.ITEM_ENTRY_LENGTH;
+            line.append(' ')
+                    .append(ServerMessages.ItemEntry.slot(buffer, at))
+                    .append(':')
+                    .append(ServerMessages.ItemEntry.itemId(buffer, at))
+                    .append('/')
+                    .append(ServerMessages.ItemEntry.template(buffer, at))
+                    .append('/')
+                    .append(ServerMessages.ItemEntry.count(buffer, at));
+        }
+        return line.toString();
+    }
+
+    @Override
+    public void itemRefused(final int requestOpcode, final ItemRefusal reason, final String text) {
+        if (items) {
+            out.add("refused " + Integer.toHexString(requestOpcode) + " " + reason);
+        }
+    }
+
+    @Override
+    public void tradeState(final DirectBuffer buffer, final int offset) {
+        if (!items) {
+            return;
+        }
+        final StringBuilder line = new StringBuilder("trade v")
+                .append(ServerMessages.Trade.version(buffer, offset))
+                .append(" with ")
+                .append(ServerMessages.Trade.partner(buffer, offset))
+                .append(" phase ")
+                .append(ServerMessages.Trade.phase(buffer, offset))
+                .append(ServerMessages.Trade.youAccepted(buffer, offset) ? " you+" : " you-")
+                .append(ServerMessages.Trade.theyAccepted(buffer, offset) ? " they+" : " they-")
+                .append(" money ")
+                .append(ServerMessages.Trade.yourMoney(buffer, offset))
+                .append('/')
+                .append(ServerMessages.Trade.theirMoney(buffer, offset));
+        final int count =
+                ServerMessages.Trade.yourCount(buffer, offset) + ServerMessages.Trade.theirCount(buffer, offset);
+        for (int i = 0; i < count; i++) {
+            final int at = ServerMessages.Trade.entry(offset, i);
+            line.append(
+                            ServerMessages.TradeEntry.side(buffer, at) == ClientProtocol.TRADE_SIDE_YOURS
+                                    ? " mine "
+                                    : " theirs ")
+                    .append(ServerMessages.TradeEntry.itemId(buffer, at));
+        }
+        if (ServerMessages.Trade.phase(buffer, offset) == ClientProtocol.TRADE_PHASE_CANCELLED) {
+            line.append(" because ").append(ServerMessages.Trade.cancelReason(buffer, offset));
+        }
+        out.add(line.toString());
     }
 }

@@ -44,7 +44,9 @@ class IngressFuzzTest {
             Inputs.ATTACK,
             Inputs.LOOT,
             Inputs.CHAT,
-            Inputs.LOOT_CONFIRMED,
+            Inputs.ITEMS_CONFIRMED,
+            Inputs.TRADE_SETTLED,
+            Inputs.ITEM_REQUEST,
             Inputs.CHARACTER_LOST,
             Inputs.DEPARTED,
             Inputs.DEPART_FAILED,
@@ -85,7 +87,9 @@ class IngressFuzzTest {
         for (int round = 0; round < rounds; round++) {
             final int records = data.consumeInt(0, 8);
             for (int i = 0; i < records && data.remainingBytes() > 0; i++) {
-                final int type = data.consumeBoolean() ? data.consumeInt(1, 15) : data.consumeInt(1, Integer.MAX_VALUE);
+                final int type = data.consumeBoolean()
+                        ? data.consumeInt(1, Inputs.ITEM_REQUEST)
+                        : data.consumeInt(1, Integer.MAX_VALUE);
                 final int length = fuzzedRecord(data, type);
                 if (length >= Inputs.ENTITY_OFFSET + 8) {
                     fuzzedEntities.add(Inputs.entity(record, 0));
@@ -149,6 +153,13 @@ class IngressFuzzTest {
         }
         if (consistent && type == Inputs.CHAT && length > Inputs.CHAT_TEXT) {
             record.putByte(Inputs.CHAT_TEXT_LENGTH, (byte) (length - Inputs.CHAT_TEXT));
+        }
+        if (consistent
+                && type == Inputs.PLAYER_JOIN
+                && length >= Inputs.JOIN_LENGTH
+                && (length - Inputs.JOIN_LENGTH) % Inputs.JOIN_ITEM_ENTRY == 0
+                && (length - Inputs.JOIN_LENGTH) / Inputs.JOIN_ITEM_ENTRY <= Inputs.MAX_JOIN_ITEMS) {
+            record.putByte(Inputs.JOIN_ITEM_COUNT, (byte) ((length - Inputs.JOIN_LENGTH) / Inputs.JOIN_ITEM_ENTRY));
         }
         if (consistent && type == Inputs.DEPARTED && length >= Inputs.DEPARTED_FRAME) {
             record.putShort(Inputs.DEPARTED_FRAME_LENGTH, (short) (length - Inputs.DEPARTED_FRAME));

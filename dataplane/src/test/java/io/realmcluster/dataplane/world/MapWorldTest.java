@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.sun.management.ThreadMXBean;
 import io.realmcluster.dataplane.pipeline.Inputs;
+import io.realmcluster.dataplane.pipeline.ItemIds;
 import io.realmcluster.dataplane.pipeline.Outbox;
 import io.realmcluster.dataplane.pipeline.RingClaim;
 import io.realmcluster.dataplane.pipeline.SaveLog;
@@ -33,7 +34,9 @@ class MapWorldTest {
     private final Outbox outbox = Outbox.allocate(4 << 20, ClientProtocol.MAX_BODY);
     private final Map<Long, List<String>> received = new HashMap<>();
     private final MessageHandler discard = (type, buffer, index, length) -> {};
-    private MapWorld world = new MapWorld(SMALL, 0, 7, 0f, 0f, saves, 1, outbox);
+    private long nextItemId = 1_000;
+    private final ItemIds itemIds = realm -> ++nextItemId;
+    private MapWorld world = new MapWorld(SMALL, 0, 7, 0f, 0f, saves, 1, outbox, null, itemIds);
     private long tick;
     private long lastSeq;
 
@@ -117,10 +120,11 @@ class MapWorldTest {
                 .as("nothing is confirmed before the saver says it is durable")
                 .noneMatch(f -> f.startsWith("looted"));
         world.onInput(
-                Inputs.LOOT_CONFIRMED,
+                Inputs.ITEMS_CONFIRMED,
                 input,
                 0,
-                Inputs.encodeLootConfirmed(input, 0, PLAYER, (int) PLAYER, creature, looted, looted));
+                Inputs.encodeItemsConfirmed(
+                        input, 0, PLAYER, (int) PLAYER, Saves.ACTION_LOOT, creature, looted, looted));
         runTicks(1);
         assertThat(framesTo(PLAYER))
                 .contains("looted " + creature + " " + looted + " " + looted)

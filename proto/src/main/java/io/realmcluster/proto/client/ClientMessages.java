@@ -50,6 +50,30 @@ public final class ClientMessages {
 
         /** BATTLEGROUND_LEAVE. */
         default void battlegroundLeave() {}
+
+        /** ITEM_MOVE from one slot to another (slots unchecked: 0..255). */
+        default void itemMove(int fromSlot, int toSlot) {}
+
+        /** ITEM_SPLIT of {@code count} (0..65535) from one slot into another. */
+        default void itemSplit(int fromSlot, int toSlot, int count) {}
+
+        /** ITEM_DESTROY of the stack in {@code slot}. */
+        default void itemDestroy(int slot) {}
+
+        /** TRADE_OPEN with the player {@code targetEntity}. */
+        default void tradeOpen(long targetEntity) {}
+
+        /** TRADE_PUT of the item in {@code bagSlot} at {@code place}, or empty it ({@code TRADE_PUT_EMPTY}). */
+        default void tradePut(int place, int bagSlot) {}
+
+        /** TRADE_MONEY: the copper this player gives (unchecked: any i64). */
+        default void tradeMoney(long copper) {}
+
+        /** TRADE_ACCEPT of the trade as it was at {@code version} (u32 as an int). */
+        default void tradeAccept(int version) {}
+
+        /** TRADE_CANCEL. */
+        default void tradeCancel() {}
     }
 
     private ClientMessages() {}
@@ -151,6 +175,16 @@ public final class ClientMessages {
                 }
                 handler.queueStatusRequest();
             }
+            case ITEM_MOVE,
+                    ITEM_SPLIT,
+                    ITEM_DESTROY,
+                    TRADE_OPEN,
+                    TRADE_PUT,
+                    TRADE_MONEY,
+                    TRADE_ACCEPT,
+                    TRADE_CANCEL -> {
+                return decodeItem(buffer, offset, length, handler);
+            }
             case BATTLEGROUND_LEAVE -> {
                 if (length != 1) {
                     return FrameError.BAD_LENGTH;
@@ -171,6 +205,110 @@ public final class ClientMessages {
             }
         }
         return null;
+    }
+
+    /** The item and trade requests: fields are checked by the map, which answers ITEM_REFUSED. */
+    private static FrameError decodeItem(
+            final DirectBuffer buffer, final int offset, final int length, final Handler handler) {
+        final byte opcode = buffer.getByte(offset);
+        final int expected = switch (opcode) {
+            case ITEM_MOVE -> ITEM_MOVE_LENGTH;
+            case ITEM_SPLIT -> ITEM_SPLIT_LENGTH;
+            case ITEM_DESTROY -> ITEM_DESTROY_LENGTH;
+            case TRADE_PUT -> TRADE_PUT_LENGTH;
+            case TRADE_ACCEPT -> TRADE_ACCEPT_LENGTH;
+            case TRADE_CANCEL -> 1;
+            default -> ID_LENGTH;
+        };
+        if (length != expected) {
+            return FrameError.BAD_LENGTH;
+        }
+        switch (opcode) {
+            case ITEM_MOVE ->
+                handler.itemMove(
+                        buffer.getByte(offset + ITEM_MOVE_FROM) & 0xFF, buffer.getByte(offset + ITEM_MOVE_TO) & 0xFF);
+            case ITEM_SPLIT ->
+                handler.itemSplit(
+                        buffer.getByte(offset + ITEM_SPLIT_FROM) & 0xFF,
+                        buffer.getByte(offset + ITEM_SPLIT_TO) & 0xFF,
+                        buffer.getShort(offset + ITEM_SPLIT_COUNT, LE) & 0xFFFF);
+            case ITEM_DESTROY -> handler.itemDestroy(buffer.getByte(offset + ITEM_DESTROY_SLOT) & 0xFF);
+            case TRADE_OPEN -> handler.tradeOpen(buffer.getLong(offset + ID_FIELD, LE));
+            case TRADE_PUT ->
+                handler.tradePut(
+                        buffer.getByte(offset + TRADE_PUT_PLACE) & 0xFF,
+                        buffer.getByte(offset + TRADE_PUT_SLOT) & 0xFF);
+            case TRADE_MONEY -> handler.tradeMoney(buffer.getLong(offset + ID_FIELD, LE));
+            case TRADE_ACCEPT -> handler.tradeAccept(buffer.getInt(offset + TRADE_ACCEPT_VERSION, LE));
+            default -> handler.tradeCancel();
+        }
+        return null;
+    }
+
+    /** ITEM_MOVE; returns the body's length. */
+    public static int itemMove(final MutableDirectBuffer b, final int o, final int fromSlot, final int toSlot) {
+        b.putByte(o, ITEM_MOVE);
+        b.putByte(o + ITEM_MOVE_FROM, (byte) u8(fromSlot, "slot"));
+        b.putByte(o + ITEM_MOVE_TO, (byte) u8(toSlot, "slot"));
+        return ITEM_MOVE_LENGTH;
+    }
+
+    /** ITEM_SPLIT of {@code count} into the empty {@code toSlot}; returns the body's length. */
+    public static int itemSplit(
+            final MutableDirectBuffer b, final int o, final int fromSlot, final int toSlot, final int count) {
+        if (count < 0 || count > 0xFFFF) {
+            throw new IllegalArgumentException("a split's count is 0..65535: " + count);
+        }
+        b.putByte(o, ITEM_SPLIT);
+        b.putByte(o + ITEM_SPLIT_FROM, (byte) u8(fromSlot, "slot"));
+        b.putByte(o + ITEM_SPLIT_TO, (byte) u8(toSlot, "slot"));
+        b.putShort(o + ITEM_SPLIT_COUNT, (short) count, LE);
+        return ITEM_SPLIT_LENGTH;
+    }
+
+    /** ITEM_DESTROY of the stack in {@code slot}; returns the body's length. */
+    public static int itemDestroy(final MutableDirectBuffer b, final int o, final int slot) {
+        b.putByte(o, ITEM_DESTROY);
+        b.putByte(o + ITEM_DESTROY_SLOT, (byte) u8(slot, "slot"));
+        return ITEM_DESTROY_LENGTH;
+    }
+
+    /** TRADE_OPEN with the player {@code targetEntity}; returns the body's length. */
+    public static int tradeOpen(final MutableDirectBuffer b, final int o, final long targetEntity) {
+        return id(b, o, TRADE_OPEN, targetEntity);
+    }
+
+    /** TRADE_PUT of {@code bagSlot} at {@code place} ({@code TRADE_PUT_EMPTY} empties it); returns the body's length. */
+    public static int tradePut(final MutableDirectBuffer b, final int o, final int place, final int bagSlot) {
+        b.putByte(o, TRADE_PUT);
+        b.putByte(o + TRADE_PUT_PLACE, (byte) u8(place, "place"));
+        b.putByte(o + TRADE_PUT_SLOT, (byte) u8(bagSlot, "slot"));
+        return TRADE_PUT_LENGTH;
+    }
+
+    /** TRADE_MONEY: the copper this player gives; returns the body's length. */
+    public static int tradeMoney(final MutableDirectBuffer b, final int o, final long copper) {
+        return id(b, o, TRADE_MONEY, copper);
+    }
+
+    /** TRADE_ACCEPT of the trade at {@code version}; returns the body's length. */
+    public static int tradeAccept(final MutableDirectBuffer b, final int o, final int version) {
+        b.putByte(o, TRADE_ACCEPT);
+        b.putInt(o + TRADE_ACCEPT_VERSION, version, LE);
+        return TRADE_ACCEPT_LENGTH;
+    }
+
+    /** TRADE_CANCEL; returns the body's length. */
+    public static int tradeCancel(final MutableDirectBuffer b, final int o) {
+        b.putByte(o, TRADE_CANCEL);
+        return 1;
+    }
+
+    private static int u8(final int value, final String what) {
+        if (value < 0 || value > 0xFF) {
+            throw new IllegalArgumentException("a " + what + " is 0..255: " + value);
+        }
+        return value;
     }
 
     /** QUEUE_JOIN or QUEUE_LEAVE ({@code opcode}) for {@code battleground}; returns the body's length. */

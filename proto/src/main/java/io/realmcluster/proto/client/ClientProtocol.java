@@ -9,7 +9,7 @@ package io.realmcluster.proto.client;
  */
 public final class ClientProtocol {
     /** Protocol version a client states in HELLO; a node serves exactly this one. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     /** Bytes of the length prefix in front of every TCP frame. */
     public static final int LENGTH_PREFIX = 2;
     /** Largest body (opcode included) either side may send. */
@@ -47,6 +47,22 @@ public final class ClientProtocol {
     public static final byte INVITE_DECLINE = 0x0E;
     /** Leave the battleground the player is in (early: Deserter while its match runs): no fields. */
     public static final byte BATTLEGROUND_LEAVE = 0x0F;
+    /** Move, equip, unequip, swap, equip a bag, or merge onto a stack: from slot u8, to slot u8. */
+    public static final byte ITEM_MOVE = 0x10;
+    /** Split a stack into an empty slot: from slot u8, to slot u8, count u16. */
+    public static final byte ITEM_SPLIT = 0x11;
+    /** Destroy the whole stack in a slot: slot u8. */
+    public static final byte ITEM_DESTROY = 0x12;
+    /** Open a trade with a player on this map: the target's entity id i64. */
+    public static final byte TRADE_OPEN = 0x13;
+    /** Put a bag item in a place of the trade (0-5), or empty the place (bag slot 255): place u8, bag slot u8. */
+    public static final byte TRADE_PUT = 0x14;
+    /** The money the player gives in the trade: copper i64. */
+    public static final byte TRADE_MONEY = 0x15;
+    /** Accept the trade as seen at a version: version u32. */
+    public static final byte TRADE_ACCEPT = 0x16;
+    /** Cancel the trade: no fields. */
+    public static final byte TRADE_CANCEL = 0x17;
 
     // Node to client.
     public static final byte WELCOME = (byte) 0x81;
@@ -73,6 +89,92 @@ public final class ClientProtocol {
     public static final byte INVITE_ACCEPTED = (byte) 0x90;
     /** The battleground's match: phase, winner, scores, players, time left, then its objectives (see the offsets). */
     public static final byte BATTLEGROUND_STATE = (byte) 0x91;
+    /** Every item the player holds: count u8, then item entries (sent after WORLD_ENTERED). */
+    public static final byte INVENTORY = (byte) 0x92;
+    /** Slots changed, once durable: count u8 (1 or more), then item entries; item id 0 = the slot is empty now. */
+    public static final byte ITEM_SLOTS = (byte) 0x93;
+    /** An item or trade request refused, nothing changed: opcode u8, reason u8, text length u8, text (ASCII). */
+    public static final byte ITEM_REFUSED = (byte) 0x94;
+    /** The player's trade: version, partner, state, accepts, money, then its items (see the offsets). */
+    public static final byte TRADE_STATE = (byte) 0x95;
+
+    // ITEM_MOVE: from slot u8, to slot u8.
+    public static final int ITEM_MOVE_FROM = 1;
+    public static final int ITEM_MOVE_TO = 2;
+    public static final int ITEM_MOVE_LENGTH = 3;
+
+    // ITEM_SPLIT: from slot u8, to slot u8 (an empty one), count u16.
+    public static final int ITEM_SPLIT_FROM = 1;
+    public static final int ITEM_SPLIT_TO = 2;
+    public static final int ITEM_SPLIT_COUNT = 3;
+    public static final int ITEM_SPLIT_LENGTH = 5;
+
+    // ITEM_DESTROY: slot u8.
+    public static final int ITEM_DESTROY_SLOT = 1;
+    public static final int ITEM_DESTROY_LENGTH = 2;
+
+    // TRADE_OPEN: target entity id i64 (ID_FIELD); TRADE_MONEY: copper i64 (ID_FIELD); both ID_LENGTH long.
+
+    // TRADE_PUT: place u8 (0 to TRADE_PLACES - 1), bag slot u8 (TRADE_PUT_EMPTY empties the place).
+    public static final int TRADE_PUT_PLACE = 1;
+    public static final int TRADE_PUT_SLOT = 2;
+    public static final int TRADE_PUT_LENGTH = 3;
+    /** TRADE_PUT's bag slot that empties the place. */
+    public static final int TRADE_PUT_EMPTY = 255;
+    /** Places each side of a trade has for items. */
+    public static final int TRADE_PLACES = 6;
+
+    // TRADE_ACCEPT: the trade's version the player saw u32.
+    public static final int TRADE_ACCEPT_VERSION = 1;
+    public static final int TRADE_ACCEPT_LENGTH = 5;
+
+    // INVENTORY and ITEM_SLOTS: count u8, then entries of slot u8, item id i64, template i32, count u16.
+    public static final int ITEMS_COUNT = 1;
+    public static final int ITEMS_ENTRIES = 2;
+    public static final int ITEM_ENTRY_SLOT = 0;
+    public static final int ITEM_ENTRY_ID = 1;
+    public static final int ITEM_ENTRY_TEMPLATE = 9;
+    public static final int ITEM_ENTRY_COUNT = 13;
+    public static final int ITEM_ENTRY_LENGTH = 15;
+    /** Most entries an INVENTORY or ITEM_SLOTS carries: one per slot a character has (common's InventorySlots). */
+    public static final int MAX_ITEM_ENTRIES = 103;
+
+    // ITEM_REFUSED: refused request's opcode u8, reason u8 (ItemRefusal), text length u8, text (ASCII, 1..200).
+    public static final int ITEM_REFUSED_OPCODE = 1;
+    public static final int ITEM_REFUSED_REASON = 2;
+    public static final int ITEM_REFUSED_TEXT_LENGTH = 3;
+    public static final int ITEM_REFUSED_TEXT = 4;
+
+    // TRADE_STATE: version u32, partner entity i64, state u8, you accepted u8, they accepted u8, your money i64,
+    // their money i64, your count u8, their count u8, cancel reason u8 (ItemRefusal, 0 none), then entries of
+    // side u8 (0 yours, 1 theirs), place u8, item id i64, template i32, count u16.
+    public static final int TRADE_STATE_VERSION = 1;
+    public static final int TRADE_STATE_PARTNER = 5;
+    public static final int TRADE_STATE_PHASE = 13;
+    public static final int TRADE_STATE_YOU_ACCEPTED = 14;
+    public static final int TRADE_STATE_THEY_ACCEPTED = 15;
+    public static final int TRADE_STATE_YOUR_MONEY = 16;
+    public static final int TRADE_STATE_THEIR_MONEY = 24;
+    public static final int TRADE_STATE_YOUR_COUNT = 32;
+    public static final int TRADE_STATE_THEIR_COUNT = 33;
+    public static final int TRADE_STATE_CANCEL_REASON = 34;
+    public static final int TRADE_STATE_ENTRIES = 35;
+    public static final int TRADE_ENTRY_SIDE = 0;
+    public static final int TRADE_ENTRY_PLACE = 1;
+    public static final int TRADE_ENTRY_ID = 2;
+    public static final int TRADE_ENTRY_TEMPLATE = 10;
+    public static final int TRADE_ENTRY_COUNT = 14;
+    public static final int TRADE_ENTRY_LENGTH = 16;
+    public static final int TRADE_SIDE_YOURS = 0;
+    public static final int TRADE_SIDE_THEIRS = 1;
+    /** TRADE_STATE's state: open (items and money may change). */
+    public static final int TRADE_PHASE_OPEN = 1;
+    /** Both accepted and the exchange is being saved: nothing changes, nothing cancels it. */
+    public static final int TRADE_PHASE_COMMITTING = 2;
+    /** The exchange is durable. */
+    public static final int TRADE_PHASE_DONE = 3;
+    /** The trade ended without an exchange (the cancel reason says why, 0 a player's cancel). */
+    public static final int TRADE_PHASE_CANCELLED = 4;
 
     // BATTLEGROUND_STATE: map u16, phase u8 (0 preparation, 1 running, 2 ended), winner u8 (0 none yet, 1 Alliance,
     // 2 Horde, 3 draw), Alliance score i32, Horde score i32, Alliance players u8, Horde players u8, millis left u32,
@@ -223,7 +325,7 @@ public final class ClientProtocol {
     public static final byte KIND_PLAYER = 1;
     public static final byte KIND_CREATURE = 2;
     public static final int RECORD_FLAG_DEAD = 1;
-    /** A corpse with money that this client killed. */
+    /** A corpse with loot (money or an item) that this client may loot: it killed it. */
     public static final int RECORD_FLAG_LOOTABLE = 2;
     /** A living player this client may fight now: an enemy in a battleground's running match. */
     public static final int RECORD_FLAG_HOSTILE = 4;

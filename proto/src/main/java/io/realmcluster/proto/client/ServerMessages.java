@@ -77,6 +77,150 @@ public final class ServerMessages {
          * {@code count} objectives start at {@code offset + BG_STATE_OBJECTIVES}, each {@code BG_OBJECTIVE_LENGTH}.
          */
         default void battlegroundState(DirectBuffer buffer, int offset, int count) {}
+
+        /** INVENTORY: every item, {@code count} entries from {@code entriesOffset}; read with {@link ItemEntry}. */
+        default void inventory(int count, DirectBuffer buffer, int entriesOffset) {}
+
+        /** ITEM_SLOTS: slots changed (item id 0: empty now), {@code count} entries; read with {@link ItemEntry}. */
+        default void itemSlots(int count, DirectBuffer buffer, int entriesOffset) {}
+
+        /** ITEM_REFUSED: the request {@code requestOpcode} was refused, nothing changed. */
+        default void itemRefused(int requestOpcode, ItemRefusal reason, String text) {}
+
+        /** TRADE_STATE: the whole body at {@code offset}; read with {@link Trade} and {@link TradeEntry}. */
+        default void tradeState(DirectBuffer buffer, int offset) {}
+    }
+
+    /** Accessors of one INVENTORY or ITEM_SLOTS entry at an offset. */
+    public static final class ItemEntry {
+        private ItemEntry() {}
+
+        public static int slot(final DirectBuffer b, final int at) {
+            return b.getByte(at + ITEM_ENTRY_SLOT) & 0xFF;
+        }
+
+        public static long itemId(final DirectBuffer b, final int at) {
+            return b.getLong(at + ITEM_ENTRY_ID, LE);
+        }
+
+        public static int template(final DirectBuffer b, final int at) {
+            return b.getInt(at + ITEM_ENTRY_TEMPLATE, LE);
+        }
+
+        public static int count(final DirectBuffer b, final int at) {
+            return b.getShort(at + ITEM_ENTRY_COUNT, LE) & 0xFFFF;
+        }
+
+        /** Write one entry (item id 0, template 0, count 0 for an empty slot); returns its length. */
+        public static int write(
+                final MutableDirectBuffer b,
+                final int at,
+                final int slot,
+                final long itemId,
+                final int template,
+                final int count) {
+            b.putByte(at + ITEM_ENTRY_SLOT, (byte) slot);
+            b.putLong(at + ITEM_ENTRY_ID, itemId, LE);
+            b.putInt(at + ITEM_ENTRY_TEMPLATE, template, LE);
+            b.putShort(at + ITEM_ENTRY_COUNT, (short) count, LE);
+            return ITEM_ENTRY_LENGTH;
+        }
+    }
+
+    /** Accessors of a TRADE_STATE body at an offset. */
+    public static final class Trade {
+        private Trade() {}
+
+        /** The version a TRADE_ACCEPT names. */
+        public static int version(final DirectBuffer b, final int o) {
+            return b.getInt(o + TRADE_STATE_VERSION, LE);
+        }
+
+        public static long partner(final DirectBuffer b, final int o) {
+            return b.getLong(o + TRADE_STATE_PARTNER, LE);
+        }
+
+        /** One of the {@code TRADE_PHASE_*} constants. */
+        public static int phase(final DirectBuffer b, final int o) {
+            return b.getByte(o + TRADE_STATE_PHASE) & 0xFF;
+        }
+
+        public static boolean youAccepted(final DirectBuffer b, final int o) {
+            return b.getByte(o + TRADE_STATE_YOU_ACCEPTED) != 0;
+        }
+
+        public static boolean theyAccepted(final DirectBuffer b, final int o) {
+            return b.getByte(o + TRADE_STATE_THEY_ACCEPTED) != 0;
+        }
+
+        public static long yourMoney(final DirectBuffer b, final int o) {
+            return b.getLong(o + TRADE_STATE_YOUR_MONEY, LE);
+        }
+
+        public static long theirMoney(final DirectBuffer b, final int o) {
+            return b.getLong(o + TRADE_STATE_THEIR_MONEY, LE);
+        }
+
+        public static int yourCount(final DirectBuffer b, final int o) {
+            return b.getByte(o + TRADE_STATE_YOUR_COUNT) & 0xFF;
+        }
+
+        public static int theirCount(final DirectBuffer b, final int o) {
+            return b.getByte(o + TRADE_STATE_THEIR_COUNT) & 0xFF;
+        }
+
+        /** Why a cancelled trade ended ({@link ItemRefusal#UNKNOWN}: none, a player's cancel). */
+        public static ItemRefusal cancelReason(final DirectBuffer b, final int o) {
+            return ItemRefusal.of(b.getByte(o + TRADE_STATE_CANCEL_REASON) & 0xFF);
+        }
+
+        /** The offset of entry {@code i} (0 to your count + their count - 1); read it with {@link TradeEntry}. */
+        public static int entry(final int o, final int i) {
+            return o + TRADE_STATE_ENTRIES + i * TRADE_ENTRY_LENGTH;
+        }
+    }
+
+    /** Accessors of one TRADE_STATE entry at an offset. */
+    public static final class TradeEntry {
+        private TradeEntry() {}
+
+        /** {@code TRADE_SIDE_YOURS} or {@code TRADE_SIDE_THEIRS}. */
+        public static int side(final DirectBuffer b, final int at) {
+            return b.getByte(at + TRADE_ENTRY_SIDE) & 0xFF;
+        }
+
+        public static int place(final DirectBuffer b, final int at) {
+            return b.getByte(at + TRADE_ENTRY_PLACE) & 0xFF;
+        }
+
+        public static long itemId(final DirectBuffer b, final int at) {
+            return b.getLong(at + TRADE_ENTRY_ID, LE);
+        }
+
+        public static int template(final DirectBuffer b, final int at) {
+            return b.getInt(at + TRADE_ENTRY_TEMPLATE, LE);
+        }
+
+        public static int count(final DirectBuffer b, final int at) {
+            return b.getShort(at + TRADE_ENTRY_COUNT, LE) & 0xFFFF;
+        }
+
+        /** Write one entry; returns its length. */
+        public static int write(
+                final MutableDirectBuffer b,
+                final int at,
+                final int side,
+                final int place,
+                final long itemId,
+                final int template,
+                final int count) {
+            b.putByte(at + TRADE_ENTRY_SIDE, (byte) side);
+            b.putByte(at + TRADE_ENTRY_PLACE, (byte) place);
+            b.putLong(at + TRADE_ENTRY_ID, itemId, LE);
+            b.putInt(at + TRADE_ENTRY_TEMPLATE, template, LE);
+            b.putShort(at + TRADE_ENTRY_COUNT, (short) count, LE);
+            return TRADE_ENTRY_LENGTH;
+        }
     }
 
     /** Accessors of one entity record at an offset. */
@@ -279,6 +423,48 @@ public final class ServerMessages {
                         buffer.getByte(o + ACCEPTED_BATTLEGROUND) & 0xFF,
                         buffer.getByte(o + ACCEPTED_TEAM) & 0xFF,
                         buffer.getStringWithoutLengthAscii(o + ACCEPTED_MATCH, length - ACCEPTED_MATCH));
+            }
+            case INVENTORY, ITEM_SLOTS -> {
+                if (length < ITEMS_ENTRIES) {
+                    return FrameError.BAD_LENGTH;
+                }
+                final int count = buffer.getByte(o + ITEMS_COUNT) & 0xFF;
+                if (count > MAX_ITEM_ENTRIES || (count == 0 && buffer.getByte(o) == ITEM_SLOTS)) {
+                    return FrameError.BAD_FIELD;
+                }
+                if (length != ITEMS_ENTRIES + count * ITEM_ENTRY_LENGTH) {
+                    return FrameError.BAD_LENGTH;
+                }
+                if (buffer.getByte(o) == INVENTORY) {
+                    handler.inventory(count, buffer, o + ITEMS_ENTRIES);
+                } else {
+                    handler.itemSlots(count, buffer, o + ITEMS_ENTRIES);
+                }
+            }
+            case ITEM_REFUSED -> {
+                final FrameError error =
+                        ClientMessages.checkText(buffer, o, length, ITEM_REFUSED_TEXT_LENGTH, MAX_REFUSAL);
+                if (error != null) {
+                    return error;
+                }
+                handler.itemRefused(
+                        buffer.getByte(o + ITEM_REFUSED_OPCODE) & 0xFF,
+                        ItemRefusal.of(buffer.getByte(o + ITEM_REFUSED_REASON) & 0xFF),
+                        buffer.getStringWithoutLengthAscii(o + ITEM_REFUSED_TEXT, length - ITEM_REFUSED_TEXT));
+            }
+            case TRADE_STATE -> {
+                if (length < TRADE_STATE_ENTRIES) {
+                    return FrameError.BAD_LENGTH;
+                }
+                final int yours = buffer.getByte(o + TRADE_STATE_YOUR_COUNT) & 0xFF;
+                final int theirs = buffer.getByte(o + TRADE_STATE_THEIR_COUNT) & 0xFF;
+                if (yours > TRADE_PLACES || theirs > TRADE_PLACES) {
+                    return FrameError.BAD_FIELD;
+                }
+                if (length != TRADE_STATE_ENTRIES + (yours + theirs) * TRADE_ENTRY_LENGTH) {
+                    return FrameError.BAD_LENGTH;
+                }
+                handler.tradeState(buffer, o);
             }
             case CHAT -> {
                 final FrameError error = ClientMessages.checkText(buffer, o, length, CHAT_TEXT_LENGTH, MAX_CHAT);
@@ -655,6 +841,91 @@ public final class ServerMessages {
         b.putByte(o + ACCEPTED_MATCH_LENGTH, (byte) id.length);
         b.putBytes(o + ACCEPTED_MATCH, id);
         return ACCEPTED_MATCH + id.length;
+    }
+
+    /** INVENTORY header for {@code count} entries to follow ({@link ItemEntry#write}); returns its length. */
+    public static int inventory(final MutableDirectBuffer b, final int o, final int count) {
+        return items(b, o, INVENTORY, count, 0);
+    }
+
+    /** ITEM_SLOTS header for {@code count} (1 or more) entries to follow; returns its length. */
+    public static int itemSlots(final MutableDirectBuffer b, final int o, final int count) {
+        return items(b, o, ITEM_SLOTS, count, 1);
+    }
+
+    private static int items(
+            final MutableDirectBuffer b, final int o, final byte opcode, final int count, final int min) {
+        if (count < min || count > MAX_ITEM_ENTRIES) {
+            throw new IllegalArgumentException(
+                    "item entry count " + count + " outside " + min + ".." + MAX_ITEM_ENTRIES);
+        }
+        b.putByte(o, opcode);
+        b.putByte(o + ITEMS_COUNT, (byte) count);
+        return ITEMS_ENTRIES;
+    }
+
+    /** ITEM_REFUSED of {@code requestOpcode} with the reason's own text; allocates nothing. */
+    public static int itemRefused(
+            final MutableDirectBuffer b, final int o, final byte requestOpcode, final ItemRefusal reason) {
+        final byte[] text = reason.text();
+        b.putByte(o, ITEM_REFUSED);
+        b.putByte(o + ITEM_REFUSED_OPCODE, requestOpcode);
+        b.putByte(o + ITEM_REFUSED_REASON, (byte) reason.code());
+        b.putByte(o + ITEM_REFUSED_TEXT_LENGTH, (byte) text.length);
+        b.putBytes(o + ITEM_REFUSED_TEXT, text);
+        return ITEM_REFUSED_TEXT + text.length;
+    }
+
+    /** ITEM_REFUSED with a text of its own (cut to {@link ClientProtocol#MAX_REFUSAL} ASCII bytes). */
+    public static int itemRefused(
+            final MutableDirectBuffer b,
+            final int o,
+            final byte requestOpcode,
+            final ItemRefusal reason,
+            final String text) {
+        final byte[] bytes = ascii(text.isEmpty() ? "refused" : text, MAX_REFUSAL);
+        b.putByte(o, ITEM_REFUSED);
+        b.putByte(o + ITEM_REFUSED_OPCODE, requestOpcode);
+        b.putByte(o + ITEM_REFUSED_REASON, (byte) reason.code());
+        b.putByte(o + ITEM_REFUSED_TEXT_LENGTH, (byte) bytes.length);
+        b.putBytes(o + ITEM_REFUSED_TEXT, bytes);
+        return ITEM_REFUSED_TEXT + bytes.length;
+    }
+
+    /**
+     * TRADE_STATE's fixed part, {@code yourCount + theirCount} entries to follow ({@link TradeEntry#write});
+     * {@code cancelReason} null for none. Returns its length.
+     */
+    @SuppressWarnings("checkstyle:ParameterNumber")
+    public static int tradeState(
+            final MutableDirectBuffer b,
+            final int o,
+            final int version,
+            final long partner,
+            final int phase,
+            final boolean youAccepted,
+            final boolean theyAccepted,
+            final long yourMoney,
+            final long theirMoney,
+            final int yourCount,
+            final int theirCount,
+            final ItemRefusal cancelReason) {
+        if (yourCount < 0 || yourCount > TRADE_PLACES || theirCount < 0 || theirCount > TRADE_PLACES) {
+            throw new IllegalArgumentException(
+                    "a trade side holds 0.." + TRADE_PLACES + " items: " + yourCount + " and " + theirCount);
+        }
+        b.putByte(o, TRADE_STATE);
+        b.putInt(o + TRADE_STATE_VERSION, version, LE);
+        b.putLong(o + TRADE_STATE_PARTNER, partner, LE);
+        b.putByte(o + TRADE_STATE_PHASE, (byte) phase);
+        b.putByte(o + TRADE_STATE_YOU_ACCEPTED, (byte) (youAccepted ? 1 : 0));
+        b.putByte(o + TRADE_STATE_THEY_ACCEPTED, (byte) (theyAccepted ? 1 : 0));
+        b.putLong(o + TRADE_STATE_YOUR_MONEY, yourMoney, LE);
+        b.putLong(o + TRADE_STATE_THEIR_MONEY, theirMoney, LE);
+        b.putByte(o + TRADE_STATE_YOUR_COUNT, (byte) yourCount);
+        b.putByte(o + TRADE_STATE_THEIR_COUNT, (byte) theirCount);
+        b.putByte(o + TRADE_STATE_CANCEL_REASON, (byte) (cancelReason == null ? 0 : cancelReason.code()));
+        return TRADE_STATE_ENTRIES;
     }
 
     private static byte[] ascii(final String text, final int max) {

@@ -228,6 +228,129 @@ class CodecRoundTripTest {
                 .isEqualTo(FrameError.BAD_FIELD);
     }
 
+    @Test
+    void itemAndTradeRequestsDecodeToWhatWasEncoded() {
+        assertThat(client(ClientMessages.itemMove(buffer, 3, 23, 4))).isNull();
+        assertThat(client(ClientMessages.itemSplit(buffer, 3, 24, 102, 65535))).isNull();
+        assertThat(client(ClientMessages.itemDestroy(buffer, 3, 255))).isNull();
+        assertThat(client(ClientMessages.tradeOpen(buffer, 3, 281474976710657L)))
+                .isNull();
+        assertThat(client(ClientMessages.tradePut(buffer, 3, 5, ClientProtocol.TRADE_PUT_EMPTY)))
+                .isNull();
+        assertThat(client(ClientMessages.tradeMoney(buffer, 3, 12_345L))).isNull();
+        assertThat(client(ClientMessages.tradeAccept(buffer, 3, -1))).isNull();
+        assertThat(client(ClientMessages.tradeCancel(buffer, 3))).isNull();
+        assertThat(recorder.seen)
+                .containsExactly(
+                        "item move 23->4",
+                        "item split 24->102 x65535",
+                        "item destroy 255",
+                        "trade open 281474976710657",
+                        "trade put 5 255",
+                        "trade money 12345",
+                        "trade accept v4294967295",
+                        "trade cancel");
+        // Each request one byte short, or one byte long: refused, never handled.
+        final byte[] opcodes = {
+            ClientProtocol.ITEM_MOVE, ClientProtocol.ITEM_SPLIT, ClientProtocol.ITEM_DESTROY, ClientProtocol.TRADE_OPEN,
+            ClientProtocol.TRADE_PUT, ClientProtocol.TRADE_MONEY, ClientProtocol.TRADE_ACCEPT,
+                    ClientProtocol.TRADE_CANCEL
+        };
+        final int[] lengths = {3, 5, 2, 9, 3, 9, 5, 1};
+        for (int i = 0; i < opcodes.length; i++) {
+            buffer.putByte(3, opcodes[i]);
+            if (lengths[i] > 1) {
+                assertThat(client(lengths[i] - 1)).isEqualTo(FrameError.BAD_LENGTH);
+            }
+            assertThat(client(lengths[i] + 1)).isEqualTo(FrameError.BAD_LENGTH);
+        }
+        assertThat(recorder.seen).hasSize(8);
+        assertThatThrownBy(() -> ClientMessages.itemMove(buffer, 3, 256, 0)).hasMessageContaining("0..255");
+        assertThatThrownBy(() -> ClientMessages.itemSplit(buffer, 3, 1, 2, 65536))
+                .hasMessageContaining("0..65535");
+    }
+
+    @Test
+    void itemMessagesDecodeToWhatWasEncodedAndMalformedOnesAreRefused() {
+        int length = ServerMessages.inventory(buffer, 5, 2);
+        length += ServerMessages.ItemEntry.write(buffer, 5 + length, 0, 1L << 40, 101, 1);
+        length += ServerMessages.ItemEntry.write(buffer, 5 + length, 102, 7, 501, 20);
+        assertThat(server(length)).isNull();
+        assertThat(server(ServerMessages.inventory(buffer, 5, 0))).isNull();
+        length = ServerMessages.itemSlots(buffer, 5, 1);
+        length += ServerMessages.ItemEntry.write(buffer, 5 + length, 23, 0, 0, 0);
+        assertThat(server(length)).isNull();
+        assertThat(server(ServerMessages.itemRefused(buffer, 5, ClientProtocol.ITEM_MOVE, ItemRefusal.CLASS_CANNOT)))
+                .isNull();
+        assertThat(server(ServerMessages.itemRefused(
+                        buffer, 5, ClientProtocol.TRADE_OPEN, ItemRefusal.OTHER_REALM, "Thrall is of realm eu-2\n")))
+                .isNull();
+        assertThat(recorder.seen)
+                .containsExactly(
+                        "inventory [0 1099511627776 t101 x1] [102 7 t501 x20]",
+                        "inventory",
+                        "item slots [23 0 t0 x0]",
+                        "item refused 0x10 CLASS_CANNOT your class cannot use that item",
+                        "item refused 0x13 OTHER_REALM Thrall is of realm eu-2?");
+        // Entries fewer than the count, ITEM_SLOTS with none, a count above a character's slots, an unknown reason.
+        ServerMessages.inventory(buffer, 5, 2);
+        assertThat(server(ClientProtocol.ITEMS_ENTRIES + ClientProtocol.ITEM_ENTRY_LENGTH))
+                .isEqualTo(FrameError.BAD_LENGTH);
+        buffer.putByte(5, ClientProtocol.ITEM_SLOTS);
+        buffer.putByte(5 + ClientProtocol.ITEMS_COUNT, (byte) 0);
+        assertThat(server(ClientProtocol.ITEMS_ENTRIES)).isEqualTo(FrameError.BAD_FIELD);
+        buffer.putByte(5 + ClientProtocol.ITEMS_COUNT, (byte) (ClientProtocol.MAX_ITEM_ENTRIES + 1));
+        assertThat(server(ClientProtocol.ITEMS_ENTRIES
+                        + (ClientProtocol.MAX_ITEM_ENTRIES + 1) * ClientProtocol.ITEM_ENTRY_LENGTH))
+                .isEqualTo(FrameError.BAD_FIELD);
+        final int refused = ServerMessages.itemRefused(buffer, 5, ClientProtocol.LOOT, ItemRefusal.BUSY);
+        assertThat(server(refused + 1)).isEqualTo(FrameError.BAD_LENGTH);
+        buffer.putByte(5 + ClientProtocol.ITEM_REFUSED_REASON, (byte) 200);
+        assertThat(server(refused)).isNull();
+        assertThat(recorder.seen.get(recorder.seen.size() - 1)).isEqualTo("item refused 0x6 UNKNOWN busy, try again");
+        assertThatThrownBy(() -> ServerMessages.itemSlots(buffer, 5, 0)).hasMessageContaining("item entry count");
+        assertThat(ClientProtocol.ITEMS_ENTRIES + ClientProtocol.MAX_ITEM_ENTRIES * ClientProtocol.ITEM_ENTRY_LENGTH)
+                .isLessThanOrEqualTo(ClientProtocol.MAX_BODY);
+    }
+
+    @Test
+    void tradeStateDecodesToWhatWasEncodedAndMalformedOnesAreRefused() {
+        int length = ServerMessages.tradeState(
+                buffer, 5, 7, 99L, ClientProtocol.TRADE_PHASE_OPEN, true, false, 250, 0, 1, 1, null);
+        length += ServerMessages.TradeEntry.write(buffer, 5 + length, ClientProtocol.TRADE_SIDE_YOURS, 0, 11, 201, 5);
+        length += ServerMessages.TradeEntry.write(buffer, 5 + length, ClientProtocol.TRADE_SIDE_THEIRS, 5, 12, 301, 1);
+        assertThat(server(length)).isNull();
+        assertThat(server(ServerMessages.tradeState(
+                        buffer,
+                        5,
+                        8,
+                        99L,
+                        ClientProtocol.TRADE_PHASE_CANCELLED,
+                        false,
+                        false,
+                        0,
+                        0,
+                        0,
+                        0,
+                        ItemRefusal.OUT_OF_RANGE)))
+                .isNull();
+        assertThat(recorder.seen)
+                .containsExactly(
+                        "trade v7 with 99 phase 1 accepted true/false money 250/0 cancel UNKNOWN [0:0 11 t201 x5]"
+                                + " [1:5 12 t301 x1]",
+                        "trade v8 with 99 phase 4 accepted false/false money 0/0 cancel OUT_OF_RANGE");
+        // Fewer entries than the counts say, more items than a side has places.
+        ServerMessages.tradeState(buffer, 5, 1, 2L, 1, false, false, 0, 0, 2, 0, null);
+        assertThat(server(ClientProtocol.TRADE_STATE_ENTRIES + ClientProtocol.TRADE_ENTRY_LENGTH))
+                .isEqualTo(FrameError.BAD_LENGTH);
+        buffer.putByte(5 + ClientProtocol.TRADE_STATE_THEIR_COUNT, (byte) 7);
+        assertThat(server(ClientProtocol.TRADE_STATE_ENTRIES + 9 * ClientProtocol.TRADE_ENTRY_LENGTH))
+                .isEqualTo(FrameError.BAD_FIELD);
+        assertThatThrownBy(() -> ServerMessages.tradeState(buffer, 5, 1, 2L, 1, false, false, 0, 0, 7, 0, null))
+                .hasMessageContaining("0..6");
+        assertThat(recorder.seen).hasSize(2);
+    }
+
     private FrameError client(final int length) {
         return ClientMessages.decode(buffer, 3, length, recorder);
     }

@@ -270,4 +270,113 @@ final class Recorder implements ClientMessages.Handler, ServerMessages.Handler {
         }
         seen.add(line.toString());
     }
+
+    @Override
+    public void itemMove(final int fromSlot, final int toSlot) {
+        seen.add("item move " + fromSlot + "->" + toSlot);
+    }
+
+    @Override
+    public void itemSplit(final int fromSlot, final int toSlot, final int count) {
+        seen.add("item split " + fromSlot + "->" + toSlot + " x" + count);
+    }
+
+    @Override
+    public void itemDestroy(final int slot) {
+        seen.add("item destroy " + slot);
+    }
+
+    @Override
+    public void tradeOpen(final long targetEntity) {
+        seen.add("trade open " + targetEntity);
+    }
+
+    @Override
+    public void tradePut(final int place, final int bagSlot) {
+        seen.add("trade put " + place + " " + bagSlot);
+    }
+
+    @Override
+    public void tradeMoney(final long copper) {
+        seen.add("trade money " + copper);
+    }
+
+    @Override
+    public void tradeAccept(final int version) {
+        seen.add("trade accept v" + Integer.toUnsignedString(version));
+    }
+
+    @Override
+    public void tradeCancel() {
+        seen.add("trade cancel");
+    }
+
+    @Override
+    public void inventory(final int count, final DirectBuffer buffer, final int entriesOffset) {
+        seen.add("inventory" + entries(count, buffer, entriesOffset));
+    }
+
+    @Override
+    public void itemSlots(final int count, final DirectBuffer buffer, final int entriesOffset) {
+        seen.add("item slots" + entries(count, buffer, entriesOffset));
+    }
+
+    private static String entries(final int count, final DirectBuffer buffer, final int entriesOffset) {
+        final StringBuilder line = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            final int at = entriesOffset + i * ClientProtocol.ITEM_ENTRY_LENGTH;
+            line.append(" [")
+                    .append(ServerMessages.ItemEntry.slot(buffer, at))
+                    .append(' ')
+                    .append(ServerMessages.ItemEntry.itemId(buffer, at))
+                    .append(" t")
+                    .append(ServerMessages.ItemEntry.template(buffer, at))
+                    .append(" x")
+                    .append(ServerMessages.ItemEntry.count(buffer, at))
+                    .append(']');
+        }
+        return line.toString();
+    }
+
+    @Override
+    public void itemRefused(final int requestOpcode, final ItemRefusal reason, final String text) {
+        seen.add("item refused 0x" + Integer.toHexString(requestOpcode) + " " + reason + " " + text);
+    }
+
+    @Override
+    public void tradeState(final DirectBuffer buffer, final int offset) {
+        final StringBuilder line = new StringBuilder("trade v")
+                .append(ServerMessages.Trade.version(buffer, offset))
+                .append(" with ")
+                .append(ServerMessages.Trade.partner(buffer, offset))
+                .append(" phase ")
+                .append(ServerMessages.Trade.phase(buffer, offset))
+                .append(" accepted ")
+                .append(ServerMessages.Trade.youAccepted(buffer, offset))
+                .append('/')
+                .append(ServerMessages.Trade.theyAccepted(buffer, offset))
+                .append(" money ")
+                .append(ServerMessages.Trade.yourMoney(buffer, offset))
+                .append('/')
+                .append(ServerMessages.Trade.theirMoney(buffer, offset))
+                .append(" cancel ")
+                .append(ServerMessages.Trade.cancelReason(buffer, offset));
+        final int count =
+                ServerMessages.Trade.yourCount(buffer, offset) + ServerMessages.Trade.theirCount(buffer, offset);
+        for (int i = 0; i < count; i++) {
+            final int at = ServerMessages.Trade.entry(offset, i);
+            line.append(" [")
+                    .append(ServerMessages.TradeEntry.side(buffer, at))
+                    .append(':')
+                    .append(ServerMessages.TradeEntry.place(buffer, at))
+                    .append(' ')
+                    .append(ServerMessages.TradeEntry.itemId(buffer, at))
+                    .append(" t")
+                    .append(ServerMessages.TradeEntry.template(buffer, at))
+                    .append(" x")
+                    .append(ServerMessages.TradeEntry.count(buffer, at))
+                    .append(']');
+        }
+        seen.add(line.toString());
+    }
 }
