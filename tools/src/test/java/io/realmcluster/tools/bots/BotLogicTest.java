@@ -213,6 +213,7 @@ class BotLogicTest {
                 30,
                 Map.of(),
                 BotReport.Battlegrounds.none(0),
-                BotReport.EntryPhases.NONE);
+                BotReport.EntryPhases.NONE,
+                BotReport.Items.NONE);
     }
 }
