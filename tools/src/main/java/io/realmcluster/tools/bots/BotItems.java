@@ -47,6 +47,11 @@ final class BotItems {
     static final long ANSWER_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** A trade that has not changed this long is cancelled. */
     static final long TRADE_STALL_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /**
+     * A trade committing this long without TRADE_STATE done is given up by the bot (counted unanswered),
+     * so that it walks again; the node settles it, or drops both players, on its own.
+     */
+    static final long COMMIT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** Bags with this few free slots or fewer are nearly full: the least useful item goes. */
     static final int NEARLY_FULL = 2;
     /** A bot destroys its least useful item one action in this many even with room to spare. */
@@ -267,7 +272,10 @@ final class BotItems {
             tradeChangedNanos = now;
         }
         if (phase == ClientProtocol.TRADE_PHASE_COMMITTING) {
-            trade = TradeStep.COMMITTING;
+            if (trade != TradeStep.COMMITTING) {
+                trade = TradeStep.COMMITTING;
+                tradeChangedNanos = now;
+            }
             return;
         }
         if (trade == TradeStep.NONE) {
@@ -314,7 +322,12 @@ final class BotItems {
             return;
         }
         if (trade != TradeStep.NONE) {
-            if (trade != TradeStep.COMMITTING && now - tradeChangedNanos > TRADE_STALL_NANOS && !cancelSent) {
+            if (trade == TradeStep.COMMITTING) {
+                if (now - tradeChangedNanos > COMMIT_WAIT_NANOS) {
+                    unanswered++;
+                    resetTrade();
+                }
+            } else if (now - tradeChangedNanos > TRADE_STALL_NANOS && !cancelSent) {
                 cancelSent = true;
                 tradeChangedNanos = now;
                 actions.tradeCancel();

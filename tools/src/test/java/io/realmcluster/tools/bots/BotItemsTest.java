@@ -262,6 +262,28 @@ class BotItemsTest {
     }
 
     @Test
+    void aTradeCommittingWithoutAnEndIsGivenUpAfterAWhileSoThatTheBotWalksAgain() {
+        final BotItems items = items(CharacterClasses.WARRIOR, 0.99);
+        inventory(items, slot(BACKPACK_START, LINEN_CLOTH, 4));
+        long now = 10 * SECOND;
+        tradeState(items, 1, ClientProtocol.TRADE_PHASE_OPEN, false, 0, new long[0], new long[0], now);
+        now += SECOND;
+        tradeState(items, 1, ClientProtocol.TRADE_PHASE_COMMITTING, true, 0, new long[0], new long[0], now);
+
+        now += BotItems.TRADE_STALL_NANOS + SECOND;
+        items.act(now, 0, 0);
+        assertThat(items.trading())
+                .as("committing: nothing to cancel, it waits")
+                .isTrue();
+        assertThat(sent).doesNotContain("cancel");
+
+        now += BotItems.COMMIT_WAIT_NANOS;
+        items.act(now, 0, 0);
+        assertThat(items.trading()).isFalse();
+        assertThat(items.unanswered).isEqualTo(1);
+    }
+
+    @Test
     void theReportSumsTheBotsItemsIntoOneLine() {
         final BotItems items = items(CharacterClasses.WARRIOR, 0.99);
         inventory(items, slot(BACKPACK_START, LINEN_CLOTH, 4));
