@@ -315,9 +315,10 @@ final class BotItems {
 
     /**
      * At most one item action, when its wait is over and nothing is in flight; {@code partner} is a
-     * player in reach to trade with (0: none), {@code money} the bot's copper. On each step of the bot.
+     * player in reach to trade with (0: none), {@code sought} whether the bot walked up to him for it
+     * (then it trades rather than anything else), {@code money} the bot's copper. On each step of the bot.
      */
-    void act(final long now, final long partner, final long money) {
+    void act(final long now, final long partner, final long money, final boolean sought) {
         if (!known) {
             return;
         }
@@ -350,7 +351,7 @@ final class BotItems {
             return;
         }
         nextActionNanos = now + delay();
-        if (partner != 0 && random.nextDouble() < TRADE_SHARE && openTrade(partner, money, now)) {
+        if (partner != 0 && (sought || random.nextDouble() < TRADE_SHARE) && openTrade(partner, money, now)) {
             return;
         }
         decide(now);

@@ -306,7 +306,8 @@ final class BotPlay {
 
         if (items.trading()) {
             // Face to face for the trade: walking apart would cancel it.
-            items.act(now, 0, money);
+            approached = 0;
+            items.act(now, 0, money, false);
         } else if (goalSet) {
             towardGoal(now, step);
         } else if (portalsHere.length > 0 && dungeonGoer && now - portalAfterNanos >= 0) {
@@ -323,7 +324,8 @@ final class BotPlay {
             } else {
                 fightOrWander(now, step);
             }
-            items.act(now, fellowInReach(), money);
+            final long partner = fellowInReach();
+            items.act(now, partner, money, partner != 0 && partner == approached);
             if (Portals.enteredBy(portalsHere, fromX, fromY, x, y) != null) {
                 // Not on its way out: it keeps clear of portals, as a player who means to stay would.
                 x = fromX;

@@ -165,25 +165,25 @@ class BotItemsTest {
         final BotItems items = items(CharacterClasses.WARRIOR, 0.99);
         inventory(items, slot(MAIN_HAND, WORN_SHORTSWORD, 1), slot(BACKPACK_START, GLADIUS, 1));
         long now = 10 * SECOND;
-        items.act(now, 0, 0);
+        items.act(now, 0, 0, false);
         assertThat(sent).containsExactly("move " + BACKPACK_START + " " + MAIN_HAND);
 
         for (int i = 0; i < 100; i++) {
             now += SECOND / 20;
-            items.act(now, 0, 0);
+            items.act(now, 0, 0, false);
         }
         assertThat(sent).as("waiting for the answer").hasSize(1);
 
         items.refused(ClientProtocol.ITEM_MOVE, ItemRefusal.BUSY, now);
         for (int i = 0; i < 150; i++) {
             now += SECOND / 20;
-            items.act(now, 0, 0);
+            items.act(now, 0, 0, false);
         }
         assertThat(sent).as("resting after the refusal").hasSize(1);
         assertThat(items.refusals).isEqualTo(Map.of(ItemRefusal.BUSY, 1L));
 
         now += BotItems.REFUSED_BACKOFF_NANOS;
-        items.act(now, 0, 0);
+        items.act(now, 0, 0, false);
         assertThat(sent).hasSize(2).last().isEqualTo("move " + BACKPACK_START + " " + MAIN_HAND);
     }
 
@@ -193,7 +193,7 @@ class BotItemsTest {
         inventory(items, slot(BACKPACK_START, LINEN_CLOTH, 4), slot(BACKPACK_START + 1, GLADIUS, 1));
         final long now = 10 * SECOND;
 
-        items.act(now, 77, 500);
+        items.act(now, 77, 500, false);
         assertThat(sent).containsExactly("open 77");
         assertThat(items.trading()).isTrue();
 
@@ -212,6 +212,20 @@ class BotItemsTest {
         assertThat(items.tradesOpened).isEqualTo(1);
         assertThat(items.tradesCompleted).isEqualTo(1);
         assertThat(items.itemsGiven).isEqualTo(1);
+    }
+
+    @Test
+    void aPlayerInReachIsATradeNowAndThenButOneWalkedUpToIsOneNow() {
+        final BotItems items = items(CharacterClasses.WARRIOR, 0.99);
+        inventory(items, slot(BACKPACK_START, LINEN_CLOTH, 4));
+        final long now = 10 * SECOND;
+
+        items.act(now, 77, 500, false);
+        assertThat(items.trading())
+                .as("the coin said no: it tidies its bags instead")
+                .isFalse();
+        items.act(now + BotItems.ACT_MIN_NANOS + BotItems.ACT_SPREAD_NANOS, 77, 500, true);
+        assertThat(sent).containsExactly("open 77");
     }
 
     @Test
@@ -240,23 +254,23 @@ class BotItemsTest {
         final BotItems items = items(CharacterClasses.WARRIOR, 0.0);
         inventory(items, slot(BACKPACK_START, LINEN_CLOTH, 4));
         long now = 10 * SECOND;
-        items.act(now, 77, 0);
+        items.act(now, 77, 0, false);
         tradeState(items, 1, ClientProtocol.TRADE_PHASE_OPEN, false, 0, new long[0], new long[0], now);
 
         now += BotItems.TRADE_STALL_NANOS + SECOND;
-        items.act(now, 0, 0);
+        items.act(now, 0, 0, false);
         assertThat(sent).last().isEqualTo("cancel");
         tradeState(items, 1, ClientProtocol.TRADE_PHASE_CANCELLED, false, 0, new long[0], new long[0], now);
         assertThat(items.tradesCancelled).isEqualTo(1);
         assertThat(items.trading()).isFalse();
 
         now += BotItems.ACT_MIN_NANOS + BotItems.ACT_SPREAD_NANOS;
-        items.act(now, 78, 0);
+        items.act(now, 78, 0, false);
         assertThat(sent).last().isEqualTo("open 78");
         items.refused(ClientProtocol.TRADE_OPEN, ItemRefusal.ALREADY_TRADING, now);
         assertThat(items.tradesRefused).isEqualTo(1);
         assertThat(items.trading()).isFalse();
-        items.act(now + SECOND, 78, 0);
+        items.act(now + SECOND, 78, 0, false);
         assertThat(sent).as("no new try before the rest is over").last().isEqualTo("open 78");
         assertThat(sent).filteredOn(s -> s.startsWith("open")).hasSize(2);
     }
@@ -271,14 +285,14 @@ class BotItemsTest {
         tradeState(items, 1, ClientProtocol.TRADE_PHASE_COMMITTING, true, 0, new long[0], new long[0], now);
 
         now += BotItems.TRADE_STALL_NANOS + SECOND;
-        items.act(now, 0, 0);
+        items.act(now, 0, 0, false);
         assertThat(items.trading())
                 .as("committing: nothing to cancel, it waits")
                 .isTrue();
         assertThat(sent).doesNotContain("cancel");
 
         now += BotItems.COMMIT_WAIT_NANOS;
-        items.act(now, 0, 0);
+        items.act(now, 0, 0, false);
         assertThat(items.trading()).isFalse();
         assertThat(items.unanswered).isEqualTo(1);
     }
