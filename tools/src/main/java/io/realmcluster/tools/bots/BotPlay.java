@@ -453,7 +453,12 @@ final class BotPlay {
     }
 
     private float distance(final float toX, final float toY) {
-        return (float) Math.sqrt((toX - x) * (toX - x) + (toY - y) * (toY - y));
+        return (float) Math.sqrt(squaredDistance(toX, toY));
+    }
+
+    /** For comparisons on every player record of an update: no square root. */
+    private float squaredDistance(final float toX, final float toY) {
+        return (toX - x) * (toX - x) + (toY - y) * (toY - y);
     }
 
     /**
@@ -677,7 +682,7 @@ final class BotPlay {
         if (id == fellow) {
             fellowX = px;
             fellowY = py;
-        } else if (fellow == 0 || distance(px, py) < distance(fellowX, fellowY)) {
+        } else if (fellow == 0 || squaredDistance(px, py) < squaredDistance(fellowX, fellowY)) {
             fellow = id;
             fellowX = px;
             fellowY = py;
