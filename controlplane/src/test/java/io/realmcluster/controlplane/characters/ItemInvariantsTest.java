@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.realmcluster.common.db.Database;
 import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.common.db.RealmDatabase;
+import io.realmcluster.common.db.RealmDatabases;
 import io.realmcluster.common.items.InventorySlots;
 import io.realmcluster.common.items.ItemTemplates;
 import io.realmcluster.proto.v1.InvariantReport;
@@ -13,6 +15,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +42,7 @@ class ItemInvariantsTest {
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private Database database;
+    private String mainUrl;
     private long alice;
     private long bob;
 
@@ -47,7 +52,8 @@ class ItemInvariantsTest {
         try (Database server = open(POSTGRES.jdbcUrl())) {
             execute(server, "CREATE DATABASE " + name);
         }
-        database = open(POSTGRES.process().jdbcUrl(name));
+        mainUrl = POSTGRES.process().jdbcUrl(name);
+        database = open(mainUrl);
         database.migrate(Database.Schema.REALM);
         alice = character("Alice");
         bob = character("Bob");
@@ -258,6 +264,44 @@ class ItemInvariantsTest {
                         "item 6001",
                         "held by character " + alice + " Alice",
                         "(trade), is of character " + bob + " Bob");
+    }
+
+    @Test
+    void theItemsOfEveryRealmDatabaseAreCheckedAndCountedTogether() throws SQLException {
+        loot(alice, 1, 0, 7001, LINEN_CLOTH, 3, BACKPACK);
+        final String second = "items_second_" + DATABASES.incrementAndGet();
+        execute("CREATE DATABASE " + second);
+        final DatabaseCredentials credentials = new DatabaseCredentials(POSTGRES.user(), POSTGRES.password());
+        try (RealmDatabases databases = RealmDatabases.open(
+                "items-realms",
+                open(POSTGRES.jdbcUrl()),
+                List.of("main", "second"),
+                Map.of(
+                        "main",
+                        new RealmDatabase("main", mainUrl, credentials),
+                        "second",
+                        new RealmDatabase("second", POSTGRES.process().jdbcUrl(second), credentials)),
+                null,
+                2)) {
+            databases.migrate();
+            try (Connection connection = databases.of("second").connection();
+                    Statement statement = connection.createStatement()) {
+                // An item the second realm's ledger never created: found there, named by its realm.
+                statement.execute("INSERT INTO character (account_id, realm, name, race, class, map_id, x, y, z)"
+                        + " VALUES (1, 'second', 'Carol', 1, 1, 0, 0, 0, 0)");
+                statement.execute("INSERT INTO item (item_id, character_id, template_id, count, slot)"
+                        + " SELECT 7001, character_id, " + COPPER_ORE + ", 2, " + BACKPACK + " FROM character");
+            }
+
+            final InvariantReport report = new InvariantChecker(databases, 30).check(Set.of("node-a"));
+
+            assertThat(report.getItems().getHeld()).as("one item in each realm").isEqualTo(2);
+            assertThat(report.getItems().getHolders()).isEqualTo(2);
+            assertThat(report.getResultsList())
+                    .filteredOn(result -> !result.getOk())
+                    .extracting(InvariantResult::getName)
+                    .containsExactly("second/items_held_were_created");
+        }
     }
 
     private InvariantReport check() throws SQLException {
