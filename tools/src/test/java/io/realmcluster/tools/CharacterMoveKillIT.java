@@ -80,8 +80,8 @@ class CharacterMoveKillIT {
         final DataSource main = postgres.dataSource();
         update(
                 main,
-                "INSERT INTO item (character_id, template_id, slot) VALUES (" + thrall + ", 6948, 0), (" + thrall
-                        + ", 7005, 1)");
+                "INSERT INTO item (character_id, template_id, slot) VALUES (" + thrall + ", 4540, 0), (" + thrall
+                        + ", 2770, 1)");
         update(main, "UPDATE character SET money = 4200 WHERE character_id = " + thrall);
         update(
                 main,

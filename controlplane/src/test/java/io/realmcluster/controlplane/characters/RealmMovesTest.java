@@ -113,7 +113,7 @@ class RealmMovesTest {
                         "SELECT template_id || ' from ' || arrived_from_item_id FROM item WHERE character_id = "
                                 + moved.getToCharacterId() + " ORDER BY template_id"))
                 .as("the items, with new ids of realm second, name the ids they had in main")
-                .containsExactly("6948 from 1", "7005 from 2");
+                .containsExactly("2770 from 2", "4540 from 1");
         assertThat(query(
                         secondUrl,
                         "SELECT source || ' ' || money_delta || ' ' || cardinality(items_created) || ' ' || move_id"
@@ -392,7 +392,7 @@ class RealmMovesTest {
     private long createWithLoot(final String name, final long money, final int items) throws SQLException {
         final long id = createCharacter("main", name);
         final StringBuilder created = new StringBuilder();
-        final int[] templates = {6948, 7005, 2589};
+        final int[] templates = {4540, 2770, 2589};
         for (int i = 0; i < items; i++) {
             execute(
                     postgres.jdbcUrl(),

@@ -127,8 +127,16 @@ final class Bot {
         this.loop = loop;
         this.fleet = fleet;
         this.connections = new BotConnections(this, loop);
-        this.play =
-                new BotPlay(character, loop, fleet, connections, chatEveryNanos, spreadYards, dungeonGoer, stayNanos);
+        this.play = new BotPlay(
+                character,
+                loop,
+                fleet,
+                connections,
+                chatEveryNanos,
+                spreadYards,
+                dungeonGoer,
+                stayNanos,
+                BotLogins.CLASS);
         this.battleground = new BotBattleground(
                 character, battlegroundGoer, fleet.battlegroundLeaveShare(), new BattlegroundActions(), loop.random);
         this.messages = new BotMessages(this, play, loop, fleet);

@@ -411,8 +411,10 @@ public final class BotFleet {
         long portalsRefused = 0;
         final Map<String, Long> stateEntries = new TreeMap<>();
         BotReport.Battlegrounds battlegrounds = BotReport.Battlegrounds.none(config.battlegroundShare());
+        BotReport.Items items = BotReport.Items.NONE;
         for (final Bot bot : bots) {
             battlegrounds = battlegrounds.plus(bot.battleground);
+            items = items.plus(bot.play.items);
             for (final Bot.State state : Bot.State.values()) {
                 if (bot.entries(state) > 0) {
                     stateEntries.merge(state.name().toLowerCase(Locale.ROOT), (long) bot.entries(state), Long::sum);
@@ -476,7 +478,8 @@ public final class BotFleet {
                         toBattleground.getTotalCount() == 0 ? 0 : toBattleground.getValueAtPercentile(50),
                         toBattleground.getTotalCount() == 0 ? 0 : toBattleground.getValueAtPercentile(99),
                         toBattleground.getMaxValue()),
-                entryPhases(entrySteps));
+                entryPhases(entrySteps),
+                items);
     }
 
     private static BotReport.EntryPhases entryPhases(final BotEntryPhases.Histograms steps) {

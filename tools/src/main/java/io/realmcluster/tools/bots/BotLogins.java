@@ -34,7 +34,8 @@ final class BotLogins {
     /** Human and orc warriors, alternately: half the bots start in Eastern Kingdoms, half in Kalimdor. */
     private static final int[] RACES = {1, 2};
 
-    private static final int CLASS = 1;
+    /** The class of every bot's character: warriors, who may wear most gear. */
+    static final int CLASS = 1;
 
     private final BotConfig config;
     private final BotFleet fleet;

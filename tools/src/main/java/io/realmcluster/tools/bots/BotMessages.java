@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.DisconnectReason;
 import io.realmcluster.proto.client.FrameError;
+import io.realmcluster.proto.client.ItemRefusal;
 import io.realmcluster.proto.client.ServerMessages;
 import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
@@ -176,6 +177,26 @@ final class BotMessages implements ServerMessages.Handler {
                 buffer.getInt(offset + ClientProtocol.BG_STATE_ALLIANCE_SCORE, ByteOrder.LITTLE_ENDIAN),
                 buffer.getInt(offset + ClientProtocol.BG_STATE_HORDE_SCORE, ByteOrder.LITTLE_ENDIAN),
                 System.nanoTime());
+    }
+
+    @Override
+    public void inventory(final int count, final DirectBuffer buffer, final int entriesOffset) {
+        play.items.inventory(count, buffer, entriesOffset, System.nanoTime());
+    }
+
+    @Override
+    public void itemSlots(final int count, final DirectBuffer buffer, final int entriesOffset) {
+        play.items.itemSlots(count, buffer, entriesOffset, System.nanoTime());
+    }
+
+    @Override
+    public void itemRefused(final int requestOpcode, final ItemRefusal reason, final String text) {
+        play.items.refused(requestOpcode, reason, System.nanoTime());
+    }
+
+    @Override
+    public void tradeState(final DirectBuffer buffer, final int offset) {
+        play.items.tradeState(buffer, offset, play.money, System.nanoTime());
     }
 
     @Override

@@ -54,6 +54,16 @@ final class BotPlay {
     private static final int UNACKED_MOVES_BEFORE_RESYNC = 40;
     /** How long a bot stands in a portal waiting for its redirect before it gives up on it. */
     private static final long PORTAL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /** A player this near may be asked to trade (the node allows 10 yards). */
+    static final float TRADE_REACH = 8f;
+    /** A bot walks up to a player it saw within this distance to trade with him, now and then. */
+    static final float TRADE_SIGHT = 40f;
+    /** How near it comes. */
+    static final float TRADE_STOP = 4f;
+    /** A bot gives up walking to a player to trade with after this long. */
+    private static final long APPROACH_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /** The share of looks for a target, without one, that set out to a player to trade with instead. */
+    private static final double APPROACH_SHARE = 0.01;
 
     private static final Portals.Portal[] NO_PORTALS = {};
     private static final double MAX_STEP_SECONDS = 0.1;
@@ -119,6 +129,19 @@ final class BotPlay {
     /** The enemy player the bot hunts (its goal follows him while it sees him), or 0. */
     private long prey;
 
+    /** The nearest other player not an enemy (one to trade with), where it was last seen; 0 for none. */
+    private long fellow;
+
+    private float fellowX;
+    private float fellowY;
+    /** The player the bot walks up to, to trade with, and until when; 0 for none. */
+    private long approached;
+
+    private long approachUntilNanos;
+
+    /** Its items: the slots, and what it does with them. */
+    final BotItems items;
+
     boolean sawOthers;
     long kills;
     long lootedCorpses;
@@ -140,7 +163,8 @@ final class BotPlay {
             final long chatEveryNanos,
             final float spreadYards,
             final boolean dungeonGoer,
-            final long stayNanos) {
+            final long stayNanos,
+            final int characterClass) {
         this.character = character;
         this.loop = loop;
         this.fleet = fleet;
@@ -149,6 +173,50 @@ final class BotPlay {
         this.spreadYards = spreadYards;
         this.dungeonGoer = dungeonGoer;
         this.stayNanos = stayNanos;
+        this.items = new BotItems(characterClass, loop.random, new ItemRequests());
+    }
+
+    /** The item and trade requests go on the bot's own connection. */
+    private final class ItemRequests implements BotItems.Actions {
+        @Override
+        public void move(final int fromSlot, final int toSlot) {
+            connections.send(ClientMessages.itemMove(loop.out, LENGTH_PREFIX, fromSlot, toSlot), false);
+        }
+
+        @Override
+        public void split(final int fromSlot, final int toSlot, final int count) {
+            connections.send(ClientMessages.itemSplit(loop.out, LENGTH_PREFIX, fromSlot, toSlot, count), false);
+        }
+
+        @Override
+        public void destroy(final int slot) {
+            connections.send(ClientMessages.itemDestroy(loop.out, LENGTH_PREFIX, slot), false);
+        }
+
+        @Override
+        public void tradeOpen(final long partner) {
+            connections.send(ClientMessages.tradeOpen(loop.out, LENGTH_PREFIX, partner), false);
+        }
+
+        @Override
+        public void tradePut(final int place, final int bagSlot) {
+            connections.send(ClientMessages.tradePut(loop.out, LENGTH_PREFIX, place, bagSlot), false);
+        }
+
+        @Override
+        public void tradeMoney(final long copper) {
+            connections.send(ClientMessages.tradeMoney(loop.out, LENGTH_PREFIX, copper), false);
+        }
+
+        @Override
+        public void tradeAccept(final int version) {
+            connections.send(ClientMessages.tradeAccept(loop.out, LENGTH_PREFIX, version), false);
+        }
+
+        @Override
+        public void tradeCancel() {
+            connections.send(ClientMessages.tradeCancel(loop.out, LENGTH_PREFIX), false);
+        }
     }
 
     /** WORLD_ENTERED: a fresh view of a map, a home on it, and (for the first entry at once) a portal to take. */
@@ -178,6 +246,8 @@ final class BotPlay {
         }
         entities.clear();
         targetId = 0;
+        fellow = 0;
+        approached = 0;
         nodePositionKnown = false;
         lastMoveNanos = now;
         nextTurnNanos = now + turnDelay();
@@ -195,6 +265,9 @@ final class BotPlay {
 
     /** Out of the world: a target or a wait in a portal of the map left means nothing any more. */
     void leftWorld() {
+        items.leftWorld();
+        fellow = 0;
+        approached = 0;
         targetId = 0;
         targetDeadSinceNanos = 0;
         portalGoal = null;
@@ -207,6 +280,8 @@ final class BotPlay {
         entities.clear();
         ring.reset();
         targetId = 0;
+        fellow = 0;
+        approached = 0;
         nodePositionKnown = false;
     }
 
@@ -229,7 +304,11 @@ final class BotPlay {
             nodePositionKnown = false;
         }
 
-        if (goalSet) {
+        if (items.trading()) {
+            // Face to face for the trade: walking apart would cancel it.
+            approached = 0;
+            items.act(now, 0, money, false);
+        } else if (goalSet) {
             towardGoal(now, step);
         } else if (portalsHere.length > 0 && dungeonGoer && now - portalAfterNanos >= 0) {
             if (!towardPortal(now, step)) {
@@ -240,7 +319,13 @@ final class BotPlay {
         } else {
             final float fromX = x;
             final float fromY = y;
-            fightOrWander(now, step);
+            if (targetId == 0 && approached != 0) {
+                approach(now, step);
+            } else {
+                fightOrWander(now, step);
+            }
+            final long partner = fellowInReach();
+            items.act(now, partner, money, partner != 0 && partner == approached);
             if (Portals.enteredBy(portalsHere, fromX, fromY, x, y) != null) {
                 // Not on its way out: it keeps clear of portals, as a player who means to stay would.
                 x = fromX;
@@ -311,6 +396,13 @@ final class BotPlay {
                     targetId = target.id;
                     connections.send(ClientMessages.attack(loop.out, LENGTH_PREFIX, target.id), false);
                     lastAttackNanos = now;
+                } else if (!goalSet
+                        && fellow != 0
+                        && items.known()
+                        && loop.random.nextDouble() < APPROACH_SHARE
+                        && distance(fellowX, fellowY) <= TRADE_SIGHT) {
+                    approached = fellow;
+                    approachUntilNanos = now + APPROACH_NANOS;
                 }
             }
         }
@@ -333,6 +425,40 @@ final class BotPlay {
         } else {
             wander(now, step);
         }
+    }
+
+    /** Walk up to the player to trade with, while it is seen and the walk has not taken too long. */
+    private void approach(final long now, final float step) {
+        if (approached != fellow || now - approachUntilNanos > 0) {
+            approached = 0;
+            wander(now, step);
+            return;
+        }
+        final float dx = fellowX - x;
+        final float dy = fellowY - y;
+        final float d = (float) Math.sqrt(dx * dx + dy * dy);
+        if (d > 0.01f) {
+            heading = (float) Math.atan2(dy, dx);
+        }
+        if (d > TRADE_STOP) {
+            final float move = Math.min(step, d - TRADE_STOP);
+            x += dx / d * move;
+            y += dy / d * move;
+        }
+    }
+
+    /** The player to trade with when one stands within {@link #TRADE_REACH}, else 0. */
+    private long fellowInReach() {
+        return fellow != 0 && distance(fellowX, fellowY) <= TRADE_REACH ? fellow : 0;
+    }
+
+    private float distance(final float toX, final float toY) {
+        return (float) Math.sqrt(squaredDistance(toX, toY));
+    }
+
+    /** For comparisons on every player record of an update: no square root. */
+    private float squaredDistance(final float toX, final float toY) {
+        return (toX - x) * (toX - x) + (toY - y) * (toY - y);
     }
 
     /**
@@ -537,8 +663,12 @@ final class BotPlay {
                     // Only enemies it may fight are kept (a battleground's): not the thousands of a capital.
                     if ((Record.flags(buffer, at) & ClientProtocol.RECORD_FLAG_HOSTILE) != 0) {
                         entities.put(buffer, at);
+                        if (id == fellow) {
+                            fellow = 0;
+                        }
                     } else {
                         entities.remove(id);
+                        noteFellow(id, Record.x(buffer, at), Record.y(buffer, at));
                     }
                 }
             } else {
@@ -547,9 +677,25 @@ final class BotPlay {
         }
     }
 
+    /** A player who is not an enemy at (px, py): the nearest such is the one to trade with. */
+    private void noteFellow(final long id, final float px, final float py) {
+        if (id == fellow) {
+            fellowX = px;
+            fellowY = py;
+        } else if (fellow == 0 || squaredDistance(px, py) < squaredDistance(fellowX, fellowY)) {
+            fellow = id;
+            fellowX = px;
+            fellowY = py;
+        }
+    }
+
     void entityGone(final int count, final DirectBuffer buffer, final int idsOffset) {
         for (int i = 0; i < count; i++) {
-            entities.remove(buffer.getLong(idsOffset + i * 8, LE));
+            final long id = buffer.getLong(idsOffset + i * 8, LE);
+            entities.remove(id);
+            if (id == fellow) {
+                fellow = 0;
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -28,6 +29,7 @@ import java.util.stream.Collectors;
  *                              entering, in_world, redirecting, logging_out, done), all bots summed
  * @param battlegrounds         what the battleground bots did: queues, invites and their answers, entries, matches
  * @param entryPhases           their entries into battlegrounds step by step
+ * @param items                 what the bots did with items: loot, equipment, destroys, stacks, trades
  */
 public record BotReport(
         int count,
@@ -67,7 +69,85 @@ public record BotReport(
         double worldSeconds,
         Map<String, Long> stateEntries,
         Battlegrounds battlegrounds,
-        EntryPhases entryPhases) {
+        EntryPhases entryPhases,
+        Items items) {
+    /**
+     * The bots' items, all bots summed: new items looted, items equipped (bags included), destroyed,
+     * stacks split and merged; trades opened by a bot and how trades ended for the bots in them
+     * (each completed trade counts for both sides), items given in completed trades; items held
+     * when the run ended and by how many bots; requests the node refused, by reason; requests
+     * unanswered (given up).
+     */
+    public record Items(
+            long looted,
+            long equipped,
+            long destroyed,
+            long split,
+            long merged,
+            long tradesOpened,
+            long tradesCompleted,
+            long tradesCancelled,
+            long tradesRefused,
+            long itemsTraded,
+            long held,
+            long holders,
+            long unanswered,
+            Map<String, Long> refused) {
+        /** Nothing done with items. */
+        public static final Items NONE = new Items(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+
+        public Items {
+            refused = Map.copyOf(refused);
+        }
+
+        Items plus(final BotItems bot) {
+            final Map<String, Long> byReason = new TreeMap<>(refused);
+            bot.refusals.forEach((reason, count) -> byReason.merge(reason.label(), count, Long::sum));
+            final int held = bot.held();
+            return new Items(
+                    looted + bot.looted,
+                    equipped + bot.equipped,
+                    destroyed + bot.destroyed,
+                    split + bot.split,
+                    merged + bot.merged,
+                    tradesOpened + bot.tradesOpened,
+                    tradesCompleted + bot.tradesCompleted,
+                    tradesCancelled + bot.tradesCancelled,
+                    tradesRefused + bot.tradesRefused,
+                    itemsTraded + bot.itemsGiven,
+                    this.held + held,
+                    holders + (held > 0 ? 1 : 0),
+                    unanswered + bot.unanswered,
+                    byReason);
+        }
+
+        /** The summary line, or null when the bots held and did nothing with items. */
+        String line() {
+            if (equals(NONE)) {
+                return null;
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "bots: items: %,d looted, %,d equipped, %,d destroyed, %,d split, %,d merged; trades: %,d "
+                            + "completed, %,d cancelled, %,d refused (%,d opened), %,d items traded; %,d items held "
+                            + "at the end by %,d bots; refused: %s%s",
+                    looted,
+                    equipped,
+                    destroyed,
+                    split,
+                    merged,
+                    tradesCompleted,
+                    tradesCancelled,
+                    tradesRefused,
+                    tradesOpened,
+                    itemsTraded,
+                    held,
+                    holders,
+                    refused.isEmpty() ? "none" : counts(refused),
+                    unanswered == 0 ? "" : String.format(Locale.ROOT, "; %,d unanswered", unanswered));
+        }
+    }
+
     /**
      * The entries into battlegrounds step by step, microseconds, per entry whose every step the bot saw
      * ({@code count} of them): its INVITE_ACCEPT to INVITE_ACCEPTED ({@code answer}: the home node and the
@@ -220,6 +300,7 @@ public record BotReport(
         failures = Map.copyOf(failures);
         failureExamples = Map.copyOf(failureExamples);
         stateEntries = Map.copyOf(stateEntries);
+        items = items == null ? Items.NONE : items;
     }
 
     public long unexpectedDisconnectCount() {
@@ -306,6 +387,10 @@ public record BotReport(
         if (battlegroundLine != null) {
             lines.add(battlegroundLine);
         }
+        final String itemsLine = items.line();
+        if (itemsLine != null) {
+            lines.add(itemsLine);
+        }
         final String entryLine = entryPhases.line();
         if (entryLine != null) {
             lines.add(entryLine);
@@ -382,6 +467,20 @@ public record BotReport(
         field(json, "battleground_entry_transfer_p99_micros", entryPhases.transferP99Micros());
         field(json, "battleground_entry_connect_p99_micros", entryPhases.connectP99Micros());
         field(json, "battleground_entry_enter_p99_micros", entryPhases.enterP99Micros());
+        field(json, "items_looted", items.looted());
+        field(json, "items_equipped", items.equipped());
+        field(json, "items_destroyed", items.destroyed());
+        field(json, "items_split", items.split());
+        field(json, "items_merged", items.merged());
+        field(json, "trades_opened", items.tradesOpened());
+        field(json, "trades_completed", items.tradesCompleted());
+        field(json, "trades_cancelled", items.tradesCancelled());
+        field(json, "trades_refused", items.tradesRefused());
+        field(json, "items_traded", items.itemsTraded());
+        field(json, "items_held", items.held());
+        field(json, "item_holders", items.holders());
+        field(json, "item_requests_unanswered", items.unanswered());
+        map(json, "item_refusals", items.refused());
         json.setLength(json.length() - 1);
         return json.append('}').toString();
     }

@@ -151,7 +151,10 @@ class BotLogicTest {
     void reportSaysOkOnlyWhenNothingWentWrong() {
         final BotReport good = report(2, Map.of(), Map.of());
         assertThat(good.ok()).isTrue();
-        assertThat(good.summaryLines()).hasSize(5).allMatch(line -> line.startsWith("bots: "));
+        assertThat(good.summaryLines())
+                .as("no items line when the bots did nothing with items")
+                .hasSize(5)
+                .allMatch(line -> line.startsWith("bots: "));
         assertThat(good.summaryLines().get(0))
                 .contains("login p50 12 ms, p99 80 ms; login to world p50 30 ms, p99 95 ms");
         assertThat(good.summaryLines().get(3)).isEqualTo("bots: disconnects: none unexpected (by reason: logout 2)");
@@ -161,6 +164,7 @@ class BotLogicTest {
                 .contains("\"disconnects\":{\"logout\":2}")
                 .contains("\"failures\":{}")
                 .contains("\"login_to_world_p99_micros\":95000")
+                .contains("\"items_looted\":0", "\"trades_completed\":0", "\"item_refusals\":{}")
                 .endsWith("}");
 
         final BotReport lost = report(1, Map.of("connection_lost", 1L), Map.of());
@@ -213,6 +217,7 @@ class BotLogicTest {
                 30,
                 Map.of(),
                 BotReport.Battlegrounds.none(0),
-                BotReport.EntryPhases.NONE);
+                BotReport.EntryPhases.NONE,
+                BotReport.Items.NONE);
     }
 }
