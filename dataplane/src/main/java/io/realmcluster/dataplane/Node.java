@@ -33,7 +33,6 @@ import io.realmcluster.dataplane.net.ClientMetrics;
 import io.realmcluster.dataplane.net.ClientSessions;
 import io.realmcluster.dataplane.net.ClientTls;
 import io.realmcluster.dataplane.net.InviteBoard;
-import io.realmcluster.dataplane.pipeline.ItemIds;
 import io.realmcluster.dataplane.pipeline.SaveLog;
 import io.realmcluster.dataplane.store.CharacterStore;
 import io.realmcluster.dataplane.store.ClaimedCharacter;
@@ -154,8 +153,7 @@ public final class Node implements AutoCloseable {
                     config.battlegroundEnd().toMillis(),
                     config.battlegroundUnderMinimum().toMillis(),
                     config.scoresToEnd(),
-                    // The store's pool of reserved ids replaces this when it is wired in.
-                    ItemIds.NONE);
+                    itemIds);
             placement = new PlacementClient(config.controlPlanes(), credentials);
             final ClientSessions sessions = new ClientSessions(MAX_SESSIONS);
             departures = new Departures(

@@ -39,7 +39,7 @@ class MeasuredStoreTest {
         }
         final MeasuredStore store = new MeasuredStore(characters, onePerTransaction);
         final SaveLog log = SaveLog.allocate(1 << 16);
-        final SnapshotWriter writer = new SnapshotWriter(log, new OnlineCharacters(claims));
+        final SnapshotWriter writer = new SnapshotWriter(log, new OnlineCharacters(claims), null);
         final CachedNanoClock clock = new CachedNanoClock();
         try (TickScheduler noTicks = new TickScheduler(0, Throwable::printStackTrace)) {
             final Saver saver = new Saver(

@@ -26,8 +26,6 @@ public final class Inputs {
     public static final int LOOT = 5;
     /** Say something to the players around: entity id, text length u8, UTF-8 text. */
     public static final int CHAT = 6;
-    /** From the saver: a loot is durable; tell the player. Entity id, session, corpse, copper, money after. */
-    public static final int LOOT_CONFIRMED = 7;
     /** From the saver: a save found the character owned elsewhere; drop it. Entity id, session. */
     public static final int CHARACTER_LOST = 8;
     /**
@@ -140,12 +138,6 @@ public final class Inputs {
 
     public static final int TARGET_OFFSET = 8;
     public static final int TARGET_LENGTH = 16;
-
-    public static final int CONFIRMED_SESSION = 8;
-    public static final int CONFIRMED_CORPSE = 12;
-    public static final int CONFIRMED_COPPER = 20;
-    public static final int CONFIRMED_MONEY = 28;
-    public static final int CONFIRMED_LENGTH = 36;
 
     public static final int ITEMS_SESSION = 8;
     public static final int ITEMS_ACTION = 12;
@@ -317,22 +309,6 @@ public final class Inputs {
         buffer.putLong(offset + JOIN_SAVE_SEQ, saveSeq);
         buffer.putLong(offset + JOIN_EXPERIENCE, experience);
         return JOIN_LENGTH;
-    }
-
-    public static int encodeLootConfirmed(
-            final MutableDirectBuffer buffer,
-            final int offset,
-            final long entityId,
-            final int session,
-            final long corpse,
-            final long copper,
-            final long money) {
-        buffer.putLong(offset + ENTITY_OFFSET, entityId);
-        buffer.putInt(offset + CONFIRMED_SESSION, session);
-        buffer.putLong(offset + CONFIRMED_CORPSE, corpse);
-        buffer.putLong(offset + CONFIRMED_COPPER, copper);
-        buffer.putLong(offset + CONFIRMED_MONEY, money);
-        return CONFIRMED_LENGTH;
     }
 
     /**
@@ -508,7 +484,6 @@ public final class Inputs {
             case PLAYER_LEAVE -> LEAVE_LENGTH;
             case MOVE -> MOVE_LENGTH;
             case ATTACK, LOOT -> TARGET_LENGTH;
-            case LOOT_CONFIRMED -> CONFIRMED_LENGTH;
             case ITEMS_CONFIRMED -> ITEMS_LENGTH;
             case TRADE_SETTLED -> SETTLED_LENGTH;
             case ITEM_REQUEST -> REQUEST_LENGTH;
