@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * A node process dies (halts, as a crash would) at each step of a transfer, on the source's side
  * or the target's: the character ends up in exactly one place (here: OFFLINE, once the bot has
- * gone), nothing is duplicated or lost, and the invariant checker passes after every run. Each
+ * gone), with the full bags it travelled with, nothing is duplicated or lost, and the invariant
+ * checker passes after every run. Each
  * step runs {@code realm.transfer.kill.runs} times (system property; 2 in the suite, 20 for the
  * full check: {@code bin/test -pl tools -Dtest=none -Dit.test=TransferKillIT -Drealm.transfer.kill.runs=20}).
  */
@@ -70,6 +71,7 @@ class TransferKillIT {
             final String character = "FROM character WHERE lower(name) = '"
                     + BotNames.character(prefix, 0).toLowerCase(Locale.ROOT) + "'";
             createNextToTheStockade(prefix, character);
+            final List<String> items = ItSupport.giveFullBags(postgres.dataSource(), character);
 
             final BotFleet fleet = realm.bots(new BotConfig(
                             List.of(realm.login()), 1, Duration.ZERO, "main", prefix, 1, 1, Duration.ofSeconds(30), 0f)
@@ -95,6 +97,10 @@ class TransferKillIT {
             assertThat(ItSupport.number(postgres.dataSource(), "SELECT money " + character))
                     .as("no loot happened, so no money appeared or went")
                     .isZero();
+            assertThat(ItSupport.items(postgres.dataSource(), character))
+                    .as("the full bags it travelled with, each item held once, where it was")
+                    .hasSize(18)
+                    .isEqualTo(items);
             try (AdminClient admin = realm.admin(10_000)) {
                 final InvariantReport check = admin.checkInvariants();
                 assertThat(check.getOk())
