@@ -184,6 +184,17 @@ class BotsIT {
         assertThat(query("SELECT count(*) " + characters + " AND (x <> -8949.95 OR save_seq > 0)"))
                 .as("characters saved where they walked")
                 .isEqualTo(12);
+
+        // Corpses drop items too: every item a bot was shown looted has its ledger entry, and each is held once.
+        final long itemsLooted = overTcp.items().looted() + overUdp.items().looted();
+        assertThat(itemsLooted).as("items the bots were shown looted").isPositive();
+        assertThat(query("SELECT coalesce(sum(cardinality(items_created)), 0) FROM ledger WHERE source = 'loot' "
+                        + "AND character_id IN (SELECT character_id " + characters + ")"))
+                .as("items the ledger says were looted")
+                .isGreaterThanOrEqualTo(itemsLooted);
+        final JavaProcess check = binaries.realmctl(controlPlane, "check");
+        assertThat(check.waitForExit(DEADLINE)).as(check.output()).isZero();
+        assertThat(check.output()).containsPattern("items: [1-9][0-9,]* held by [1-9][0-9,]* characters");
     }
 
     private static long query(final String sql) throws SQLException {

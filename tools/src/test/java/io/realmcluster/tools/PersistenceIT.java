@@ -72,6 +72,9 @@ class PersistenceIT {
         assertThat(ledger(prefix))
                 .as("the ledger holds every loot a player saw confirmed")
                 .isGreaterThanOrEqualTo(seen.lootedCopper());
+        assertThat(itemsLooted(prefix))
+                .as("and every item a player saw looted")
+                .isGreaterThanOrEqualTo(seen.items().looted());
         try (AdminClient admin = realm.admin(10_000)) {
             // The sweeper gives back characters of a node that is gone once they are past its grace.
             await().atMost(DEADLINE).untilAsserted(() -> {
@@ -159,10 +162,19 @@ class PersistenceIT {
     }
 
     private long ledger(final String prefix) throws SQLException {
+        return ledger(prefix, "coalesce(sum(money_delta), 0)");
+    }
+
+    /** Items the ledger says the characters of {@code prefix} looted. */
+    private long itemsLooted(final String prefix) throws SQLException {
+        return ledger(prefix, "coalesce(sum(cardinality(items_created)) FILTER (WHERE source = 'loot'), 0)");
+    }
+
+    private long ledger(final String prefix, final String what) throws SQLException {
         return count(
                 "FROM ledger WHERE character_id IN (SELECT character_id FROM character WHERE lower(name) LIKE '"
                         + prefix.toLowerCase(Locale.ROOT) + "%')",
-                "coalesce(sum(money_delta), 0)");
+                what);
     }
 
     private long count(final String from) throws SQLException {
