@@ -172,6 +172,9 @@ public final class PostgresProcess implements AutoCloseable {
         private boolean cleanDataDirectory = true;
         private Path logFile;
         private boolean stopOnJvmExit = true;
+        /** Null: durable exactly when the data directory is kept. */
+        private Boolean durable;
+
         private Path tlsCa;
         private Path tlsCertificate;
         private Path tlsPrivateKey;
@@ -224,6 +227,16 @@ public final class PostgresProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * True: commit as an operator's server does (fsync, full-page writes and synchronous commit on), so a
+         * commit's latency includes its flush to disk; false: none of them, for data that dies with its test. By
+         * default a kept data directory is durable and a throw-away one is not.
+         */
+        public Builder durable(final boolean durable) {
+            this.durable = durable;
+            return this;
+        }
+
         /** Where server output goes; default beside the data directory, as {@code <data dir>.log}. */
         public Builder logFile(final Path logFile) {
             this.logFile = logFile;
@@ -251,7 +264,7 @@ public final class PostgresProcess implements AutoCloseable {
             final EmbeddedPostgres postgres;
             try {
                 seeded = PostgresTemplate.seed(data);
-                postgres = startEmbedded(data, log, throwAway);
+                postgres = startEmbedded(data, log, durable != null ? durable : !throwAway);
             } catch (final RuntimeException e) {
                 Scratch.delete(deleteOnStop);
                 throw e;
@@ -288,7 +301,7 @@ public final class PostgresProcess implements AutoCloseable {
             return hba;
         }
 
-        private EmbeddedPostgres startEmbedded(final Path data, final Path log, final boolean throwAway) {
+        private EmbeddedPostgres startEmbedded(final Path data, final Path log, final boolean durableCommits) {
             final int chosenPort = port != 0 ? port : FreePorts.find();
             try {
                 Files.createDirectories(log.toAbsolutePath().getParent());
@@ -302,9 +315,16 @@ public final class PostgresProcess implements AutoCloseable {
                         .setOutputRedirector(toLog)
                         .setErrorRedirector(toLog)
                         .setServerConfig("listen_addresses", "127.0.0.1");
-                if (throwAway) {
+                if (durableCommits) {
+                    // The embedded server's default is asynchronous commit: a commit it acknowledged could be lost.
+                    builder.setServerConfig("fsync", "on")
+                            .setServerConfig("full_page_writes", "on")
+                            .setServerConfig("synchronous_commit", "on");
+                } else {
                     // Data that dies with the test needs no crash safety, and skipping it is faster.
-                    builder.setServerConfig("fsync", "off").setServerConfig("full_page_writes", "off");
+                    builder.setServerConfig("fsync", "off")
+                            .setServerConfig("full_page_writes", "off")
+                            .setServerConfig("synchronous_commit", "off");
                 }
                 if (tlsCertificate != null) {
                     builder.setServerConfig("ssl", "on")

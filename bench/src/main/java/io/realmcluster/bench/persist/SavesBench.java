@@ -1,5 +1,6 @@
 package io.realmcluster.bench.persist;
 
+import io.realmcluster.bench.BenchPostgres;
 import io.realmcluster.bench.Conditions;
 import io.realmcluster.common.db.Database;
 import io.realmcluster.common.db.DatabaseCredentials;
@@ -11,9 +12,9 @@ import io.realmcluster.dataplane.world.InstanceHost;
 import io.realmcluster.processes.PostgresProcess;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -33,14 +34,16 @@ import picocli.CommandLine.Option;
  * ratio is what items cost; and the same saver with each character saved in a transaction of its
  * own, as a server that saves characters one by one would, so the ratio is what batching buys.
  *
- * <p>PostgreSQL is the tests' embedded one, migrated by the realm's Flyway migrations, on this
- * machine: the saver, the writer and the server share its cores.
+ * <p>PostgreSQL is the embedded one, migrated by the realm's Flyway migrations, on this machine (the
+ * saver, the writer and the server share its cores), twice in the same run: as the tests run it, commits
+ * not flushed, and as an operator runs it, every commit on disk before it is acknowledged
+ * ({@link BenchPostgres}).
  */
 @Command(
         name = "saves",
         mixinStandardHelpOptions = true,
         description = "Character saves/s into an embedded PostgreSQL: the saver's batches, with items and without,"
-                + " vs one save per transaction.")
+                + " vs one save per transaction; fsync off and durable commits.")
 public final class SavesBench implements Callable<Integer> {
     private static final String NODE = "bench-node";
     /** As the node's. */
@@ -77,69 +80,96 @@ public final class SavesBench implements Callable<Integer> {
                     new picocli.CommandLine(this), "--characters must be at least 1, got " + characters);
         }
         System.out.println(Conditions.describe());
-        try (PostgresProcess postgres = PostgresProcess.start();
-                Database database = Database.open(
-                        "saves-bench",
-                        postgres.jdbcUrl(),
-                        new DatabaseCredentials(postgres.user(), postgres.password()),
-                        4)) {
+        System.out.printf(
+                Locale.ROOT,
+                "scenario:   %d characters ONLINE on one node, each with a snapshot always waiting in the save log; one%n"
+                        + "            saver thread (the node's Saver: up to %d characters per transaction, a snapshot waits up%n"
+                        + "            to %d ms for company); the same saver with item records instead (%d items each: %d%n"
+                        + "            equipped, a full backpack; every save restacks the backpack and swaps the rings); the same%n"
+                        + "            saver with each save a transaction of its own; %d s warm-up, %d s measured per path;%n"
+                        + "            all of it on two servers in turn, on this machine: the tests' (commits not flushed) and one%n"
+                        + "            that commits as an operator's does (fsync and synchronous commit on, data on disk)%n",
+                characters,
+                Saver.MAX_BATCH,
+                TimeUnit.NANOSECONDS.toMillis(Saver.MAX_DELAY_NANOS),
+                SnapshotWriter.ITEMS,
+                SnapshotWriter.EQUIPMENT.length,
+                warmupSeconds,
+                seconds);
+        final Paths fast;
+        try (PostgresProcess postgres = BenchPostgres.fast()) {
+            fast = measure(postgres, "fsync off");
+        }
+        final Paths durable;
+        try (PostgresProcess postgres = BenchPostgres.durable()) {
+            durable = measure(postgres, "durable");
+        }
+        System.out.println();
+        System.out.println(
+                "character saves that landed, the latency of each save transaction (ms), failed: batches retried"
+                        + " and saves fenced (none expected)");
+        System.out.printf(
+                "%-44s %10s %13s %11s %8s %8s %8s %7s%n",
+                "path", "saves/s", "transactions", "mean batch", "p50", "p99", "max", "failed");
+        for (final Paths server : List.of(fast, durable)) {
+            server.batched.print("saver batches, " + server.label);
+            server.withItems.print("saver batches, " + SnapshotWriter.ITEMS + " items changed, " + server.label);
+            server.single.print("one save per transaction, " + server.label);
+        }
+        for (final Paths server : List.of(fast, durable)) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "ratio %s: saver batches with items/without %.2fx the saves/s, %.2fx the batch p99; batches/one per"
+                            + " transaction %.2fx%n",
+                    server.label,
+                    server.withItems.savesPerSecond() / Math.max(1e-9, server.batched.savesPerSecond()),
+                    server.withItems.latencies().getValueAtPercentile(99)
+                            / (double) Math.max(1, server.batched.latencies().getValueAtPercentile(99)),
+                    server.batched.savesPerSecond() / Math.max(1e-9, server.single.savesPerSecond()));
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "ratio durable/fsync off: saver batches %.2fx, with items %.2fx, one per transaction %.2fx the saves/s%n",
+                durable.batched.savesPerSecond() / Math.max(1e-9, fast.batched.savesPerSecond()),
+                durable.withItems.savesPerSecond() / Math.max(1e-9, fast.withItems.savesPerSecond()),
+                durable.single.savesPerSecond() / Math.max(1e-9, fast.single.savesPerSecond()));
+        for (final Paths server : List.of(fast, durable)) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "goal (>= %,.0f character saves/s with batching), %s: %s (%,.0f saves/s)%n",
+                    GOAL_SAVES_PER_SECOND,
+                    server.label,
+                    server.batched.savesPerSecond() >= GOAL_SAVES_PER_SECOND ? "met" : "NOT met",
+                    server.batched.savesPerSecond());
+        }
+        return 0;
+    }
+
+    /** The three paths against {@code postgres}, its characters created and claimed first (not measured). */
+    private Paths measure(final PostgresProcess postgres, final String label) throws Exception {
+        try (Database database = Database.open(
+                "saves-bench", postgres.jdbcUrl(), new DatabaseCredentials(postgres.user(), postgres.password()), 4)) {
             database.migrate();
             final PostgresCharacterStore store = new PostgresCharacterStore(database);
             final long setupStarted = System.nanoTime();
             final OnlineCharacters online = OnlineCharacters.create(database, store, characters, NODE);
             System.out.printf(
                     Locale.ROOT,
-                    "scenario:   %d characters ONLINE on one node (created and claimed in %.1f s), each with a snapshot%n"
-                            + "            always waiting in the save log; one saver thread (the node's Saver: up to %d characters per%n"
-                            + "            transaction, a snapshot waits up to %d ms for company); the same saver with item records%n"
-                            + "            instead (%d items each: %d equipped, a full backpack; every save restacks the backpack%n"
-                            + "            and swaps the rings); the same saver with each save a transaction of its own;%n"
-                            + "            %s on this machine%n"
-                            + "            (data in %s); %d s warm-up, %d s measured per path%n",
-                    characters,
-                    (System.nanoTime() - setupStarted) / 1e9,
-                    Saver.MAX_BATCH,
-                    TimeUnit.NANOSECONDS.toMillis(Saver.MAX_DELAY_NANOS),
-                    SnapshotWriter.ITEMS,
-                    SnapshotWriter.EQUIPMENT.length,
-                    server(database),
-                    postgres.dataDirectory(),
-                    warmupSeconds,
-                    seconds);
+                    "server %-9s %s; characters created and claimed in %.1f s%n",
+                    label + ":",
+                    BenchPostgres.describe(postgres),
+                    (System.nanoTime() - setupStarted) / 1e9);
             final long[][] items = itemIds(store, characters);
             holdItems(database, online, items);
             final Result batched = run(new MeasuredStore(store, false), online, null);
             final Result withItems = run(new MeasuredStore(store, false), online, items);
             final Result single = run(new MeasuredStore(store, true), online, null);
-            System.out.println();
-            System.out.println(
-                    "character saves that landed, the latency of each save transaction (ms), failed: batches retried"
-                            + " and saves fenced (none expected)");
-            System.out.printf(
-                    "%-32s %10s %13s %11s %8s %8s %8s %7s%n",
-                    "path", "saves/s", "transactions", "mean batch", "p50", "p99", "max", "failed");
-            batched.print("saver batches");
-            withItems.print("saver batches, " + SnapshotWriter.ITEMS + " items changed");
-            single.print("one save per transaction");
-            System.out.printf(
-                    Locale.ROOT,
-                    "ratio saver batches with items/without: %.2fx the saves/s, %.2fx the batch p99%n",
-                    withItems.savesPerSecond() / Math.max(1e-9, batched.savesPerSecond()),
-                    withItems.latencies().getValueAtPercentile(99)
-                            / (double) Math.max(1, batched.latencies().getValueAtPercentile(99)));
-            System.out.printf(
-                    Locale.ROOT,
-                    "ratio saver batches/one per transaction: %.2fx%n",
-                    batched.savesPerSecond() / Math.max(1e-9, single.savesPerSecond()));
-            System.out.printf(
-                    Locale.ROOT,
-                    "goal (>= %,.0f character saves/s with batching): %s (%,.0f saves/s)%n",
-                    GOAL_SAVES_PER_SECOND,
-                    batched.savesPerSecond() >= GOAL_SAVES_PER_SECOND ? "met" : "NOT met",
-                    batched.savesPerSecond());
+            return new Paths(label, batched, withItems, single);
         }
-        return 0;
     }
+
+    /** The three paths measured on one server. */
+    private record Paths(String label, Result batched, Result withItems, Result single) {}
 
     /** {@link SnapshotWriter#ITEMS} item ids for each character, from the realm's sequence. */
     private static long[][] itemIds(final PostgresCharacterStore store, final int characters) throws SQLException {
@@ -242,22 +272,6 @@ public final class SavesBench implements Callable<Integer> {
         }
     }
 
-    /** The server's version and the settings that decide what a commit costs. */
-    private static String server(final Database database) throws SQLException {
-        try (Connection connection = database.connection();
-                Statement statement = connection.createStatement()) {
-            return "PostgreSQL " + show(statement, "server_version") + " (fsync " + show(statement, "fsync")
-                    + ", synchronous_commit " + show(statement, "synchronous_commit") + ")";
-        }
-    }
-
-    private static String show(final Statement statement, final String setting) throws SQLException {
-        try (ResultSet row = statement.executeQuery("SHOW " + setting)) {
-            row.next();
-            return row.getString(1);
-        }
-    }
-
     /**
      * The saver's duty cycle on its own thread, as the node's agent runner does it; not an
      * {@code AgentRunner}, whose close would flush what is pending for up to 5 s after the window.
@@ -292,7 +306,7 @@ public final class SavesBench implements Callable<Integer> {
         void print(final String path) {
             System.out.printf(
                     Locale.ROOT,
-                    "%-32s %,10.0f %,13d %11.1f %8.2f %8.2f %8.2f %7d%n",
+                    "%-44s %,10.0f %,13d %11.1f %8.2f %8.2f %8.2f %7d%n",
                     path,
                     savesPerSecond(),
                     transactions,

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import com.sun.management.OperatingSystemMXBean;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.realmcluster.bench.BenchPostgres;
 import io.realmcluster.bench.Conditions;
 import io.realmcluster.common.auth.PasswordHasher;
 import io.realmcluster.common.grpc.GrpcTls;
@@ -119,26 +120,45 @@ public final class TransferBench implements Callable<Integer> {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(TransferService.class)).setLevel(Level.WARN);
         final GrpcTls tlsA = nodeTls("node-a");
         final GrpcTls tlsB = nodeTls("node-b");
-        try (PostgresProcess postgres = PostgresProcess.start();
-                TickScheduler ticks = new TickScheduler(1, Throwable::printStackTrace);
+        System.out.println(
+                "offers:     plaintext and mutual TLS (ECDSA P-256 certificates of a CA made for the run), in turns");
+        System.out.printf(
+                "scenario:   2 nodes in this JVM (pools of %d connections and %d threads for the Offers, a Stockade "
+                        + "instance each, the target's per-transfer INFO line off), %d characters going back and forth;%n"
+                        + "            %d s warm-up of each mode, then %d s at %d/s and %d s with %d at once; all of it on two "
+                        + "PostgreSQL servers in turn:%n            the tests' (commits not flushed) and one that commits as an "
+                        + "operator's does (fsync and synchronous commit on, data on disk)%n",
+                POOL, TransferService.THREADS, characters, warmupSeconds, seconds, rate, seconds, concurrency);
+        final Report fast;
+        try (PostgresProcess postgres = BenchPostgres.fast()) {
+            fast = scenario(postgres, tlsA, tlsB, "fsync off");
+        }
+        final Report durable;
+        try (PostgresProcess postgres = BenchPostgres.durable()) {
+            durable = scenario(postgres, tlsA, tlsB, "durable");
+        }
+        report(fast);
+        report(durable);
+        System.out.println();
+        System.out.printf(
+                "durable commits against fsync off, in the same run: at %d/s p50 %.2fx, p99 %.2fx; flat out %.2fx the "
+                        + "moves/s (plaintext transfer); logout + login p50 %.2fx%n",
+                rate,
+                ratio(durable.transfer.paced, fast.transfer.paced, 50),
+                ratio(durable.transfer.paced, fast.transfer.paced, 99),
+                durable.transfer.flat.perSecond / fast.transfer.flat.perSecond,
+                ratio(durable.baseline.paced, fast.baseline.paced, 50));
+        return 0;
+    }
+
+    /** Every mode measured against {@code postgres}: its characters made, each mode warmed up, then measured. */
+    private Report scenario(final PostgresProcess postgres, final GrpcTls tlsA, final GrpcTls tlsB, final String label)
+            throws Exception {
+        idle.clear();
+        try (TickScheduler ticks = new TickScheduler(1, Throwable::printStackTrace);
                 Peer a = new Peer(0, "node-a", postgres, ticks, steps, tlsA, tlsB);
                 Peer b = new Peer(1, "node-b", postgres, ticks, steps, tlsB, tlsA)) {
-            System.out.println(
-                    "offers:     plaintext and mutual TLS (ECDSA P-256 certificates of a CA made for the run), in turns");
-            System.out.printf(
-                    "scenario:   2 nodes in this JVM (pools of %d connections and %d threads for the Offers, a Stockade "
-                            + "instance each, the target's per-transfer INFO line off), %d characters going back and forth;%n"
-                            + "            PostgreSQL at %s (fsync off, as the tests run it); %d s warm-up of each mode, then %d s at "
-                            + "%d/s and %d s with %d at once%n",
-                    POOL,
-                    TransferService.THREADS,
-                    characters,
-                    postgres.dataDirectory(),
-                    warmupSeconds,
-                    seconds,
-                    rate,
-                    seconds,
-                    concurrency);
+            System.out.println("server " + label + ": " + BenchPostgres.describe(postgres));
             final Peer[] nodes = {a, b};
             enterWorld(a);
             // Both warm up before either is measured: neither is measured while the JIT compiles the other's code.
@@ -155,10 +175,18 @@ public final class TransferBench implements Callable<Integer> {
             final Move floorTls = (character, from, to) -> floor(from, to.mutualTls);
             run(nodes, floor, 0, Math.min(warmupSeconds, 2));
             run(nodes, floorTls, 0, Math.min(warmupSeconds, 2));
-            report(transfer, secured, baseline, run(nodes, floor, rate, seconds), run(nodes, floorTls, rate, seconds));
+            return new Report(
+                    label,
+                    transfer,
+                    secured,
+                    baseline,
+                    run(nodes, floor, rate, seconds),
+                    run(nodes, floorTls, rate, seconds));
         }
-        return 0;
     }
+
+    /** Every mode's measurements against one server. */
+    private record Report(String label, Result transfer, Result secured, Result baseline, Run floor, Run floorTls) {}
 
     /**
      * The characters, {@value #PER_ACCOUNT} to an account as players have them (with all of them in
@@ -326,9 +354,14 @@ public final class TransferBench implements Callable<Integer> {
         }
     }
 
-    private void report(
-            final Result transfer, final Result secured, final Result baseline, final Run floor, final Run floorTls) {
+    private void report(final Report report) {
+        final Result transfer = report.transfer;
+        final Result secured = report.secured;
+        final Result baseline = report.baseline;
+        final Run floor = report.floor;
+        final Run floorTls = report.floorTls;
         System.out.println();
+        System.out.println("=== PostgreSQL " + report.label + " ===");
         System.out.println(
                 "cpu us: this JVM's CPU time per move (both nodes, the sources, its ticks, JIT and GC; not PostgreSQL's)");
         System.out.printf("latency at %d/s offered, from each move's scheduled start (ms)%n", rate);
@@ -376,10 +409,11 @@ public final class TransferBench implements Callable<Integer> {
             final double p50 = each.paced.millis(50);
             final double p99 = each.paced.millis(99);
             System.out.printf(
-                    "goals at %d/s, %s: p50 <= %.0f ms %s (%.2f ms), p99 <= %.0f ms %s (%.2f ms); sustained >= %,.0f/s %s "
-                            + "(%,.0f/s)%n",
+                    "goals at %d/s, %s, %s: p50 <= %.0f ms %s (%.2f ms), p99 <= %.0f ms %s (%.2f ms); sustained >= "
+                            + "%,.0f/s %s (%,.0f/s)%n",
                     rate,
                     each == transfer ? "plaintext" : "mutual TLS",
+                    report.label,
                     GOAL_P50_MS,
                     verdict(p50 <= GOAL_P50_MS),
                     p50,
