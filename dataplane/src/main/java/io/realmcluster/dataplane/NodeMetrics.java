@@ -148,6 +148,12 @@ final class NodeMetrics {
                 .callback(cb -> cb.call(saves.failures()))
                 .register(registry);
         CounterWithCallback.builder()
+                .name("realm_node_departures_given_back")
+                .help("Players frozen for a transfer and given back to play on: the database did not take their"
+                        + " departure within 10 s")
+                .callback(cb -> cb.call(saves.givenBack()))
+                .register(registry);
+        CounterWithCallback.builder()
                 .name("realm_node_save_records_malformed")
                 .help("Save log records of an unknown type or length, dropped (a map of this node is at fault)")
                 .callback(cb -> cb.call(saves.malformed()))

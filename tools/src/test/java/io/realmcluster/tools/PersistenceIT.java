@@ -7,10 +7,14 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.processes.FreePorts;
 import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.processes.PostgresProcess;
+import io.realmcluster.proto.v1.CreateAccountRequest;
+import io.realmcluster.proto.v1.CreateCharacterRequest;
 import io.realmcluster.proto.v1.InvariantReport;
+import io.realmcluster.proto.world.Portals;
 import io.realmcluster.testkit.EtcdExtension;
 import io.realmcluster.tools.bots.BotConfig;
 import io.realmcluster.tools.bots.BotFleet;
+import io.realmcluster.tools.bots.BotNames;
 import io.realmcluster.tools.bots.BotReport;
 import io.realmcluster.tools.metrics.Scrape;
 import io.realmcluster.tools.realmctl.AdminClient;
@@ -36,6 +40,7 @@ class PersistenceIT {
     static final EtcdExtension ETCD = StoreTls.etcd();
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final String PASSWORD = "persistence-it-password";
 
     @TempDir
     Path directory;
@@ -131,6 +136,74 @@ class PersistenceIT {
             final InvariantReport check = admin.checkInvariants();
             assertThat(check.getOk()).as(check.toString()).isTrue();
         }
+    }
+
+    @Test
+    void aPlayerWhoWalksIntoAPortalWhileTheDatabaseIsDownIsGivenBackAndPlaysOn() throws Exception {
+        final int port = FreePorts.find();
+        final Path data = directory.resolve("pgdata");
+        final JavaProcess node = start(databaseAt(port, data));
+        final String metrics = ItSupport.metricsAddress(node);
+        final String prefix = ItSupport.prefix("Pg");
+        final String character = "FROM character WHERE lower(name) = '"
+                + BotNames.character(prefix, 0).toLowerCase(Locale.ROOT) + "'";
+        // Far enough from the Stockade's gate that the database is down before it gets there.
+        createNear(prefix, Portals.entranceTo(34).orElseThrow(), 60);
+        final BotFleet fleet = realm.bots(new BotConfig(
+                        List.of(realm.login()), 1, Duration.ZERO, "main", prefix, 1, 1, Duration.ofSeconds(30), 0f)
+                .withDungeons(1.0, Duration.ofMinutes(10))
+                .withExistingAccounts(PASSWORD));
+        final CompletableFuture<BotReport> report = ItSupport.inBackground(fleet);
+        await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum("realm_node_players") >= 1);
+        postgres.stop();
+
+        await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum("realm_node_departures_given_back") >= 1);
+        assertThat(Scrape.of(metrics).sum("realm_node_players"))
+                .as("given back, not disconnected: it plays on where it was")
+                .isEqualTo(1);
+
+        postgres = StoreTls.postgres()
+                .port(port)
+                .dataDirectory(data)
+                .cleanDataDirectory(false)
+                .start();
+        await().atMost(DEADLINE).until(() -> Scrape.of(metrics).sum("realm_node_saves_pending") == 0);
+        assertThat(ItSupport.number(postgres.dataSource(), "SELECT count(*) " + character + " AND state = 'ONLINE'"))
+                .as("its saves since landed over the freeze that never went on, whether it had landed or not")
+                .isEqualTo(1);
+        fleet.stop();
+        final BotReport seen = report.get();
+        assertThat(seen.unexpectedDisconnectCount())
+                .as(String.join("\n", seen.summaryLines()))
+                .isZero();
+        await().atMost(DEADLINE).until(() -> count(character + " AND state = 'OFFLINE'") == 1);
+        try (AdminClient admin = realm.admin(10_000)) {
+            final InvariantReport check = admin.checkInvariants();
+            assertThat(check.getOk()).as(check.toString()).isTrue();
+        }
+    }
+
+    /** The account and a human of {@code prefix}, made by the operator's API, {@code yards} south of {@code portal}. */
+    private void createNear(final String prefix, final Portals.Portal portal, final float yards) throws Exception {
+        try (AdminClient admin = realm.admin(5_000)) {
+            admin.createAccount(CreateAccountRequest.newBuilder()
+                    .setName(BotNames.account(prefix, 0))
+                    .setPassword(PASSWORD)
+                    .build());
+            admin.createCharacter(CreateCharacterRequest.newBuilder()
+                    .setAccount(BotNames.account(prefix, 0))
+                    .setRealm("main")
+                    .setName(BotNames.character(prefix, 0))
+                    .setRace(1)
+                    .setClass_(1)
+                    .build());
+        }
+        assertThat(ItSupport.update(
+                        postgres.dataSource(),
+                        "UPDATE character SET x = " + portal.x() + ", y = " + (portal.y() + yards)
+                                + " WHERE lower(name) = '"
+                                + BotNames.character(prefix, 0).toLowerCase(Locale.ROOT) + "'"))
+                .isEqualTo(1);
     }
 
     private PostgresProcess databaseAt(final int port) {

@@ -15,6 +15,8 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  */
 public final class SaveLog {
     private final ManyToOneRingBuffer ring;
+    /** Written by the saver alone, read by the tick threads: one volatile field, no lock. */
+    private volatile boolean unavailable;
 
     private SaveLog(final ManyToOneRingBuffer ring) {
         this.ring = ring;
@@ -37,6 +39,19 @@ public final class SaveLog {
     /** Drain up to {@code limit} records. The saver only. */
     public int drain(final MessageHandler handler, final int limit) {
         return ring.read(handler, limit);
+    }
+
+    /**
+     * Set by the saver while the database has not taken a save for a while: the maps then refuse what must be
+     * durable before it is shown (loots, item changes, trades) rather than leave it unconfirmed.
+     */
+    public void unavailable(final boolean unavailable) {
+        this.unavailable = unavailable;
+    }
+
+    /** Whether the saver says the database is not taking saves now. Any thread. */
+    public boolean unavailable() {
+        return unavailable;
     }
 
     /** Bytes waiting to be drained. Any thread. */

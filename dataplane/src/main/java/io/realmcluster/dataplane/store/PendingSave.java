@@ -34,6 +34,13 @@ public final class PendingSave {
     boolean logout;
     /** Set by a DEPART record: the save freezes the character for this transfer, then it goes where these say. */
     UUID transferId;
+    /**
+     * A departure the saver gave back (the database did not take it in time): the player plays on here, and
+     * this save lands over the row whether an attempt of the departure's freeze landed or not.
+     */
+    UUID givenBackTransferId;
+    /** When the saver read the DEPART record (its clock), for giving the player back. */
+    long departSinceNanos;
 
     /**
      * Set with a DEPART into a battleground: the match, written with the entry point (the position
@@ -203,6 +210,7 @@ public final class PendingSave {
             clearItems();
             logout = false;
             transferId = null;
+            givenBackTransferId = null;
             bgMatchId = null;
         }
         characterId = buffer.getLong(offset + Saves.CHARACTER);
@@ -392,9 +400,22 @@ public final class PendingSave {
         saveSeq = 0;
         logout = false;
         transferId = null;
+        givenBackTransferId = null;
+        departSinceNanos = 0;
         bgMatchId = null;
         instanceId = "";
         written = false;
+    }
+
+    /**
+     * The departure this save freezes is called off before it landed: the save becomes the player's snapshot
+     * again, and lands over the freeze if an attempt of it did land (its commit unconfirmed).
+     */
+    void giveBack() {
+        givenBackTransferId = transferId;
+        transferId = null;
+        bgMatchId = null;
+        departSinceNanos = 0;
     }
 
     public long characterId() {

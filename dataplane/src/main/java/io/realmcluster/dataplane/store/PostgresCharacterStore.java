@@ -42,13 +42,14 @@ public final class PostgresCharacterStore implements CharacterStore {
     /**
      * A batch of saves in one statement: the batch's values as arrays, one row each, and every row
      * fenced on its own by the saver's epoch and a higher save sequence; the ids that landed come
-     * back. One statement instead of one per character: the batch costs one round trip and one plan.
+     * back. A row frozen IN_TRANSFER by a departure the saver gave back (its commit unconfirmed) is
+     * this node's still, and the save makes it ONLINE again. One statement instead of one per character: the batch costs one round trip and one plan.
      */
     private static final String SAVE = """
         UPDATE character AS c
         SET level = v.level, experience = v.experience, money = v.money, map_id = v.map_id, instance_id = v.instance_id,
             x = v.x, y = v.y, z = v.z, orientation = v.orientation, save_seq = v.save_seq,
-            state = CASE WHEN v.logout THEN 'OFFLINE' WHEN v.transfer_id IS NOT NULL THEN 'IN_TRANSFER' ELSE c.state END,
+            state = CASE WHEN v.logout THEN 'OFFLINE' WHEN v.transfer_id IS NOT NULL THEN 'IN_TRANSFER' ELSE 'ONLINE' END,
             owner_node = CASE WHEN v.logout THEN NULL ELSE c.owner_node END,
             transfer_id = COALESCE(v.transfer_id, c.transfer_id),
             bg_match_id = COALESCE(v.bg_match_id, c.bg_match_id),
@@ -60,10 +61,11 @@ public final class PostgresCharacterStore implements CharacterStore {
             bg_entry_orientation = CASE WHEN v.bg_match_id IS NULL THEN c.bg_entry_orientation ELSE v.orientation END,
             updated_at = now()
         FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::smallint[], ?::bigint[], ?::bigint[], ?::integer[],
-                    ?::text[], ?::real[], ?::real[], ?::real[], ?::real[], ?::boolean[], ?::uuid[], ?::text[])
+                    ?::text[], ?::real[], ?::real[], ?::real[], ?::real[], ?::boolean[], ?::uuid[], ?::text[], ?::uuid[])
              AS v(character_id, epoch, save_seq, level, experience, money, map_id, instance_id, x, y, z, orientation,
-                  logout, transfer_id, bg_match_id)
-        WHERE c.character_id = v.character_id AND c.epoch = v.epoch AND c.owner_node = ? AND c.state = 'ONLINE'
+                  logout, transfer_id, bg_match_id, given_back_transfer_id)
+        WHERE c.character_id = v.character_id AND c.epoch = v.epoch AND c.owner_node = ?
+          AND (c.state = 'ONLINE' OR (c.state = 'IN_TRANSFER' AND c.transfer_id = v.given_back_transfer_id))
           AND c.save_seq < v.save_seq
         RETURNING c.character_id""";
     /**
@@ -75,7 +77,7 @@ public final class PostgresCharacterStore implements CharacterStore {
         UPDATE character
         SET level = ?, experience = ?, money = ?, map_id = ?, instance_id = ?, x = ?, y = ?, z = ?, orientation = ?,
             save_seq = ?,
-            state = CASE WHEN ? THEN 'OFFLINE' WHEN ?::uuid IS NOT NULL THEN 'IN_TRANSFER' ELSE state END,
+            state = CASE WHEN ? THEN 'OFFLINE' WHEN ?::uuid IS NOT NULL THEN 'IN_TRANSFER' ELSE 'ONLINE' END,
             owner_node = CASE WHEN ? THEN NULL ELSE owner_node END,
             transfer_id = COALESCE(?::uuid, transfer_id),
             bg_match_id = COALESCE(?::text, bg_match_id),
@@ -86,7 +88,8 @@ public final class PostgresCharacterStore implements CharacterStore {
             bg_entry_z = CASE WHEN ?::text IS NULL THEN bg_entry_z ELSE ?::real END,
             bg_entry_orientation = CASE WHEN ?::text IS NULL THEN bg_entry_orientation ELSE ?::real END,
             updated_at = now()
-        WHERE character_id = ? AND epoch = ? AND owner_node = ? AND state = 'ONLINE' AND save_seq < ?""";
+        WHERE character_id = ? AND epoch = ? AND owner_node = ?
+          AND (state = 'ONLINE' OR (state = 'IN_TRANSFER' AND transfer_id = ?::uuid)) AND save_seq < ?""";
     /** After a save updated nothing: had an earlier attempt of it landed already (a commit not confirmed)? */
     private static final String LANDED =
             "SELECT epoch, save_seq, owner_node, state FROM character WHERE character_id = ?";
@@ -562,6 +565,7 @@ public final class PostgresCharacterStore implements CharacterStore {
         final Boolean[] logouts = new Boolean[n];
         final UUID[] transfers = new UUID[n];
         final String[] bgMatches = new String[n];
+        final UUID[] givenBack = new UUID[n];
         final Map<Long, Integer> index = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             final PendingSave save = saves.get(i);
@@ -580,6 +584,7 @@ public final class PostgresCharacterStore implements CharacterStore {
             logouts[i] = save.logout;
             transfers[i] = save.transferId;
             bgMatches[i] = save.bgMatchId;
+            givenBack[i] = save.givenBackTransferId;
             index.put(ids[i], i);
         }
         final boolean[] updated = new boolean[n];
@@ -599,7 +604,8 @@ public final class PostgresCharacterStore implements CharacterStore {
             update.setArray(13, connection.createArrayOf("boolean", logouts));
             update.setArray(14, connection.createArrayOf("uuid", transfers));
             update.setArray(15, connection.createArrayOf("text", bgMatches));
-            update.setString(16, nodeId);
+            update.setArray(16, connection.createArrayOf("uuid", givenBack));
+            update.setString(17, nodeId);
             try (ResultSet rows = update.executeQuery()) {
                 while (rows.next()) {
                     updated[index.get(rows.getLong(1))] = true;
@@ -643,7 +649,9 @@ public final class PostgresCharacterStore implements CharacterStore {
             update.setLong(28, CharacterKey.id(save.characterId));
             update.setLong(29, save.epoch);
             update.setString(30, nodeId);
-            update.setLong(31, save.saveSeq);
+            update.setObject(
+                    31, save.givenBackTransferId == null ? null : save.givenBackTransferId.toString(), Types.OTHER);
+            update.setLong(32, save.saveSeq);
             return update.executeUpdate() == 1;
         }
     }

@@ -56,6 +56,17 @@ public final class Saver implements Agent {
      * as stale by a later claim) drops the character rather than hold its saves forever.
      */
     static final long TRADE_PAIR_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * A database that has failed every save for this long is unavailable: the maps refuse what must be durable
+     * before it is shown (loots, item changes, trades) until a save lands again.
+     */
+    static final long UNAVAILABLE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /**
+     * A player frozen for a transfer whose freeze the database has not taken in this long is given back: it
+     * plays on here (DEPART_FAILED) rather than stand frozen until the database returns. As a transfer's own
+     * deadline.
+     */
+    static final long GIVE_BACK_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** Counters the metrics read from their own thread. */
     public static final class Stats {
@@ -68,6 +79,7 @@ public final class Saver implements Agent {
         final AtomicLong failures = new AtomicLong();
         final AtomicLong batchNanos = new AtomicLong();
         final AtomicLong malformed = new AtomicLong();
+        final AtomicLong givenBack = new AtomicLong();
         volatile int pending;
 
         /** Save log records of an unknown type or length, dropped unread. */
@@ -102,6 +114,11 @@ public final class Saver implements Agent {
 
         public long batches() {
             return batches.get();
+        }
+
+        /** Players frozen for a transfer and given back because the database did not take their freeze in time. */
+        public long givenBack() {
+            return givenBack.get();
         }
 
         /** Batches that failed (the database did not answer, or refused) and were retried. */
@@ -172,6 +189,8 @@ public final class Saver implements Agent {
     private long retryAtNanos;
     private long loggedAtNanos = Long.MIN_VALUE / 2;
     private long failedSince;
+    /** When the failing streak began (the saver's clock); meaningful while {@link #failedSince} is above 0. */
+    private long failingSinceNanos;
 
     /**
      * @param departures takes the characters frozen for a transfer whose freeze a flush made durable, all of
@@ -228,6 +247,9 @@ public final class Saver implements Agent {
             flush(now, false);
             work++;
         }
+        if (failedSince > 0) {
+            work += giveBack(now);
+        }
         stats.pending = order.size();
         return work;
     }
@@ -281,6 +303,7 @@ public final class Saver implements Agent {
         }
         if (type == Saves.DEPART) {
             save.bgMatchId = entries.matchOf(character, save.toMapId);
+            save.departSinceNanos = clock.nanoTime();
         }
         urgent |= type != Saves.SNAPSHOT;
     }
@@ -316,13 +339,25 @@ public final class Saver implements Agent {
                 throw tradeFailed;
             }
             if (failedSince > 0) {
-                LOG.info("saving works again after {} failed attempts", failedSince);
+                LOG.info(
+                        "saving works again after {} failed attempts in {} s",
+                        failedSince,
+                        TimeUnit.NANOSECONDS.toSeconds(now - failingSinceNanos));
                 failedSince = 0;
+                log.unavailable(false);
             }
             backoffNanos = 0;
         } catch (final SQLException | RuntimeException e) {
             stats.failures.incrementAndGet();
-            failedSince++;
+            if (failedSince++ == 0) {
+                failingSinceNanos = now;
+            } else if (now - failingSinceNanos >= UNAVAILABLE_AFTER_NANOS && !log.unavailable()) {
+                LOG.warn(
+                        "the database has taken no save for {} s: maps refuse loots, item changes and trades until it"
+                                + " does",
+                        TimeUnit.NANOSECONDS.toSeconds(now - failingSinceNanos));
+                log.unavailable(true);
+            }
             backoffNanos = Math.min(MAX_BACKOFF_NANOS, Math.max(MIN_BACKOFF_NANOS, backoffNanos * 2));
             retryAtNanos = now + backoffNanos;
             if (now - loggedAtNanos >= LOG_EVERY_NANOS) {
@@ -475,6 +510,35 @@ public final class Saver implements Agent {
         lose(second);
     }
 
+    /**
+     * Give back every player frozen for a transfer whose freeze has waited {@link #GIVE_BACK_NANOS} on a failing
+     * database: it plays on in its map at the same epoch (nothing left this node: the departure was never handed
+     * on), and its next save lands whether an attempt of the freeze did or not.
+     */
+    private int giveBack(final long now) {
+        int given = 0;
+        for (int i = 0; i < order.size(); i++) {
+            final PendingSave save = order.get(i);
+            if (!save.written
+                    && save.transferId != null
+                    && !save.trading()
+                    && now - save.departSinceNanos >= GIVE_BACK_NANOS) {
+                save.giveBack();
+                send(save.mapHandle, Inputs.DEPART_FAILED, save.characterId, save.session, save.epoch, null);
+                stats.givenBack.incrementAndGet();
+                given++;
+            }
+        }
+        if (given > 0) {
+            LOG.warn(
+                    "gave back {} players frozen for a transfer: the database has not taken their departure for {} s;"
+                            + " they play on here",
+                    given,
+                    TimeUnit.NANOSECONDS.toSeconds(GIVE_BACK_NANOS));
+        }
+        return given;
+    }
+
     /** Drop {@code save} unwritten and its character from its map, as a fenced save does. */
     private void lose(final PendingSave save) {
         settle(save, false);
@@ -555,7 +619,8 @@ public final class Saver implements Agent {
 
     /**
      * Tell a map of an item change that landed ({@code change}), of a trade settled ({@code value} its
-     * number) or of a character lost ({@code value} the epoch of the save that found it owned elsewhere);
+     * number), of a character lost ({@code value} the epoch of the save that found it owned elsewhere) or
+     * of a departure given back ({@code value} the epoch it plays on at);
      * behind any message to a map still waiting for room, so that each map hears them in order.
      */
     private void send(
@@ -600,6 +665,7 @@ public final class Saver implements Agent {
         final int length = switch (type) {
             case Inputs.ITEMS_CONFIRMED -> Inputs.ITEMS_LENGTH;
             case Inputs.TRADE_SETTLED -> Inputs.SETTLED_LENGTH;
+            case Inputs.DEPART_FAILED -> Inputs.FAILED_LENGTH;
             default -> Inputs.LOST_LENGTH;
         };
         try (RingClaim claim = ingress.claim(this.claim, type, length)) {
@@ -639,6 +705,7 @@ public final class Saver implements Agent {
                     }
                 }
                 case Inputs.TRADE_SETTLED -> Inputs.encodeTradeSettled(buffer, index, character, session, value);
+                case Inputs.DEPART_FAILED -> Inputs.encodeDepartFailed(buffer, index, character, session, value);
                 default -> Inputs.encodeCharacterLost(buffer, index, character, session, value);
             }
             claim.commit();

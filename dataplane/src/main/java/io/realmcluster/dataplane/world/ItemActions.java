@@ -24,6 +24,12 @@ import org.agrona.MutableDirectBuffer;
  * answered ITEM_REFUSED and changes nothing. The tick thread only; allocates nothing.
  */
 final class ItemActions {
+    /**
+     * Item records of one player the saver may hold unconfirmed: a player who goes on changing items faster
+     * than the database takes them (or while it stalls) is told to wait, so the saver's memory stays bounded.
+     */
+    static final int MAX_UNCONFIRMED = 16;
+
     private final EntityTable entities;
     private final PlayerTable players;
     private final Inventory inventory;
@@ -69,15 +75,32 @@ final class ItemActions {
         final byte opcode = buffer.getByte(offset + Inputs.REQUEST_OPCODE);
         final int a = buffer.getByte(offset + Inputs.REQUEST_A) & 0xFF;
         final int b = buffer.getByte(offset + Inputs.REQUEST_B) & 0xFF;
-        final ItemRefusal refusal = switch (opcode) {
+        final ItemRefusal refusal = opcode != ClientProtocol.TRADE_CANCEL ? undurable(slot) : null;
+        if (refusal != null) {
+            refuse(slot, opcode, refusal);
+            return;
+        }
+        final ItemRefusal outcome = switch (opcode) {
             case ClientProtocol.ITEM_MOVE -> move(slot, a, b);
             case ClientProtocol.ITEM_SPLIT -> split(slot, a, b, buffer.getInt(offset + Inputs.REQUEST_COUNT));
             case ClientProtocol.ITEM_DESTROY -> destroy(slot, a);
             default -> trades.request(slot, opcode, a, b, buffer, offset);
         };
-        if (refusal != null) {
-            refuse(slot, opcode, refusal);
+        if (outcome != null) {
+            refuse(slot, opcode, outcome);
         }
+    }
+
+    /**
+     * Why nothing durable can be done for the player in {@code slot} now, or null: the database takes no saves
+     * (a change would stay unconfirmed for as long as it is down), or the player has {@link
+     * #MAX_UNCONFIRMED} changes waiting for the saver already (each held in the saver's memory until it lands).
+     */
+    private ItemRefusal undurable(final int slot) {
+        if (persistence.unavailable()) {
+            return ItemRefusal.SAVES_UNAVAILABLE;
+        }
+        return players.pendingItemSaves[players.indexOf(slot)] >= MAX_UNCONFIRMED ? ItemRefusal.BUSY : null;
     }
 
     /** Tell the player in {@code slot} its request {@code opcode} was refused. */
@@ -95,7 +118,8 @@ final class ItemActions {
      * first free bag slot under a new id (bags full: the stack stays). One LOOT record; a full log undoes it.
      */
     void loot(final int slot, final long corpseId) {
-        final ItemRefusal refusal = tryLoot(slot, corpseId);
+        final ItemRefusal undurable = undurable(slot);
+        final ItemRefusal refusal = undurable != null ? undurable : tryLoot(slot, corpseId);
         if (refusal != null) {
             refuse(slot, ClientProtocol.LOOT, refusal);
         }

@@ -65,6 +65,11 @@ final class Persistence {
         }
     }
 
+    /** Whether the saver says the database takes no saves now: loots, item changes and trades wait for it. */
+    boolean unavailable() {
+        return saves.unavailable();
+    }
+
     /** The items item records carry (set once, when the map is built). */
     void inventory(final Inventory items) {
         this.inventory = items;

@@ -206,6 +206,48 @@ class PostgresCharacterStoreTest {
     }
 
     @Test
+    void aSaveOfADepartureGivenBackLandsWhetherTheFreezeLandedOrNotAndNoOtherSaveLandsOnAFreeze() throws Exception {
+        for (final boolean batched : List.of(false, true)) {
+            for (final boolean freezeLanded : List.of(false, true)) {
+                final long character = newCharacter();
+                final long epoch = store.claim(character, account, "node-s").epoch();
+                final UUID transfer = UUID.randomUUID();
+                if (freezeLanded) {
+                    // The freeze's commit landed, but its answer was lost with the database.
+                    final PendingSave freeze = save(character, epoch, 1, 10, false);
+                    freeze.transferId = transfer;
+                    assertThat(store.save(List.of(freeze), "node-s")).containsExactly(true);
+                    assertThat(store.save(List.of(save(character, epoch, 2, 15, false)), "node-s"))
+                            .as("a snapshot does not land on a character frozen for a transfer")
+                            .containsExactly(false);
+                }
+                final PendingSave givenBack = save(character, epoch, 3, 20, false);
+                givenBack.transferId = transfer;
+                givenBack.giveBack();
+                final List<PendingSave> saves = new ArrayList<>(List.of(givenBack));
+                if (batched) {
+                    final long other = newCharacter();
+                    saves.add(save(other, store.claim(other, account, "node-s").epoch(), 1, 0, false));
+                }
+                final String what = "batched " + batched + ", freeze landed " + freezeLanded;
+                assertThat(store.save(saves, "node-s")).as(what).containsOnly(true);
+                assertThat(row(character, "state || ' ' || epoch || ' ' || money || ' ' || owner_node"))
+                        .as(what)
+                        .isEqualTo("ONLINE " + epoch + " 20 node-s");
+                final PendingSave otherTransfer = save(character, epoch, 4, 30, false);
+                otherTransfer.transferId = UUID.randomUUID();
+                otherTransfer.giveBack();
+                assertThat(store.save(List.of(otherTransfer), "node-s"))
+                        .as("the row is ONLINE: the save lands as any snapshot")
+                        .containsExactly(true);
+                assertThatThrownBy(() -> store.claimTransfer(character, epoch, transfer, "node-t"))
+                        .as("a target can no longer claim a transfer given back")
+                        .isInstanceOf(ClaimRefused.class);
+            }
+        }
+    }
+
+    @Test
     void aDepartureIntoABattlegroundSavesTheEntryPointAndTheMatchAndAnAbortForgetsThem() throws Exception {
         final String entry =
                 "bg_match_id || ' ' || bg_entry_map_id || ' ' || bg_entry_instance_id || '|' || bg_entry_x";

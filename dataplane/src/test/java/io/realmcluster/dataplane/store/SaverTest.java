@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.CachedNanoClock;
@@ -135,6 +136,80 @@ class SaverTest {
                 map.drain((type, buffer, index, length) -> money.add(buffer.getLong(index + Inputs.ITEMS_MONEY)), 20);
             }
             assertThat(money).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
+        }
+    }
+
+    @Test
+    void aDatabaseDownRefusesDurableActionsAfterAWhileAndGivesFrozenPlayersBackThenSavesThemAsSnapshots() {
+        final EphemeralCharacterStore store = new EphemeralCharacterStore();
+        final SaveLog log = SaveLog.allocate(1 << 16);
+        final Ingress map = Ingress.allocate(1 << 16);
+        final CachedNanoClock clock = new CachedNanoClock();
+        final AtomicBoolean down = new AtomicBoolean(true);
+        // What each save written was, as it was written (the saver reuses its saves once they land).
+        final List<String> written = new ArrayList<>();
+        final CharacterStore flaky = new ForwardingCharacterStore(store) {
+            @Override
+            public boolean[] save(final List<PendingSave> saves, final String nodeId) throws SQLException {
+                if (down.get()) {
+                    throw new SQLException("the database went away");
+                }
+                saves.forEach(save ->
+                        written.add("transfer " + save.transferId() + ", given back " + save.givenBackTransferId));
+                return super.save(saves, nodeId);
+            }
+        };
+        final List<Long> handedOn = new ArrayList<>();
+        try (TickScheduler noTicks = new TickScheduler(0, Throwable::printStackTrace)) {
+            final Saver saver = new Saver(
+                    log,
+                    flaky,
+                    NODE,
+                    new InstanceHost(noTicks, log),
+                    clock,
+                    durable -> durable.forEach(d -> handedOn.add(d.characterId())),
+                    Saver.LogoutListener.NONE,
+                    handle -> map);
+            final ClaimedCharacter traveller = store.claim(7, 1, NODE);
+            freeze(log, traveller);
+            saver.doWork();
+            assertThat(log.unavailable()).as("one failure is no outage").isFalse();
+
+            final List<Integer> told = new ArrayList<>();
+            final List<Long> epochs = new ArrayList<>();
+            for (long waited = 0; waited < Saver.GIVE_BACK_NANOS; waited += 100_000_000L) {
+                clock.advance(100_000_000L);
+                saver.doWork();
+                map.drain(
+                        (type, buffer, index, length) -> {
+                            told.add(type);
+                            epochs.add(buffer.getLong(index + Inputs.FAILED_EPOCH));
+                        },
+                        10);
+                if (waited + 100_000_000L < Saver.GIVE_BACK_NANOS) {
+                    assertThat(told).as("frozen until its time is up").isEmpty();
+                }
+            }
+            assertThat(log.unavailable())
+                    .as("no save for more than 2 s: the maps refuse what must be durable")
+                    .isTrue();
+            assertThat(told).as("given back once, to play on").containsExactly(Inputs.DEPART_FAILED);
+            assertThat(epochs).as("at the epoch it had: nothing left this node").containsExactly(traveller.epoch());
+            assertThat(saver.stats().givenBack()).isEqualTo(1);
+            clock.advance(Saver.GIVE_BACK_NANOS);
+            saver.doWork();
+            assertThat(saver.stats().givenBack()).as("once").isEqualTo(1);
+
+            down.set(false);
+            clock.advance(TimeUnit.SECONDS.toNanos(6));
+            saver.doWork();
+            assertThat(written).hasSize(1);
+            assertThat(written.get(0))
+                    .as("saved as a snapshot that lands over the freeze if it landed")
+                    .startsWith("transfer null, given back ")
+                    .doesNotEndWith("null");
+            assertThat(handedOn).as("the departure never went on").isEmpty();
+            assertThat(log.unavailable()).isFalse();
         }
     }
 

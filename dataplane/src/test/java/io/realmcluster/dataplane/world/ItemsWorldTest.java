@@ -206,6 +206,38 @@ class ItemsWorldTest {
     }
 
     @Test
+    void whileTheDatabaseTakesNoSavesAndPastSixteenUnconfirmedChangesNothingDurableIsDone() {
+        join(
+                WARRIOR,
+                CharacterClasses.WARRIOR,
+                0f,
+                0f,
+                0,
+                item(1, SHOES, BACKPACK, 1),
+                item(2, LINEN, BACKPACK + 1, 9));
+        saves.unavailable(true);
+        request(WARRIOR, ClientProtocol.ITEM_MOVE, BACKPACK, InventorySlots.FEET, 0, 0);
+        request(WARRIOR, ClientProtocol.ITEM_DESTROY, BACKPACK + 1, 0, 0, 0);
+        request(WARRIOR, ClientProtocol.TRADE_OPEN, 0, 0, 0, MAGE);
+        runTicks(1);
+        assertThat(world.item(WARRIOR, BACKPACK)).containsExactly(1, SHOES, 1);
+        assertThat(world.item(WARRIOR, BACKPACK + 1)).containsExactly(2, LINEN, 9);
+        assertThat(framesTo(WARRIOR))
+                .filteredOn(f -> f.startsWith("refused"))
+                .containsExactly(
+                        "refused 10 SAVES_UNAVAILABLE", "refused 12 SAVES_UNAVAILABLE", "refused 13 SAVES_UNAVAILABLE");
+
+        saves.unavailable(false);
+        // Moves back and forth, none confirmed: the seventeenth waits for the saver.
+        for (int change = 0; change < ItemActions.MAX_UNCONFIRMED + 1; change++) {
+            final int from = change % 2 == 0 ? BACKPACK : BACKPACK + 2;
+            request(WARRIOR, ClientProtocol.ITEM_MOVE, from, from == BACKPACK ? BACKPACK + 2 : BACKPACK, 0, 0);
+        }
+        runTicks(1);
+        assertThat(framesTo(WARRIOR)).filteredOn(f -> f.startsWith("refused")).containsExactly("refused 10 BUSY");
+    }
+
+    @Test
     void aKillerLootsTheCorpsesMoneyAndStackIntoItsFirstFreeSlotOnlyOnceAndSeesItOnceDurable() {
         final long creature = world.creatureNear(0f, 0f, 400f);
         final float[] at = world.position(creature);

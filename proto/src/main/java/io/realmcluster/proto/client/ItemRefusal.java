@@ -21,6 +21,8 @@ public enum ItemRefusal {
     NOT_ENOUGH_MONEY(14, "not enough money"),
     OTHER_REALM(15, "that player is of another realm"),
     NOTHING_TO_LOOT(16, "nothing to loot"),
+    /** The realm's database is not taking saves: nothing that must be durable is done until it does. */
+    SAVES_UNAVAILABLE(17, "the realm cannot save right now; try again shortly"),
     /** A code this version does not know; in TRADE_STATE, 0 means no reason. */
     UNKNOWN(0, "refused");
 
