@@ -433,7 +433,7 @@ public final class ControlPlane implements AutoCloseable {
                 new LoginService(
                         accounts,
                         characters,
-                        new PlacementRouter(new CharacterPlacement(store, keys, catalog)),
+                        new PlacementRouter(new CharacterPlacement(view, catalog)),
                         settings.tokenSigner(),
                         catalog,
                         settings.allowRegistration(),

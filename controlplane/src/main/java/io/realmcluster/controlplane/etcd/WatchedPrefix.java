@@ -92,6 +92,13 @@ public final class WatchedPrefix implements AutoCloseable {
         }
     }
 
+    /** The copy as last seen, its watch running or broken; null before its first list. Any thread, no wait. */
+    public Snapshot last() {
+        synchronized (published) {
+            return snapshot;
+        }
+    }
+
     private String behind(final Snapshot current, final long minRevision, final Duration timeout) {
         if (current == null) {
             return "the watch on " + prefix + " has not listed its keys within " + timeout.toMillis() + " ms";

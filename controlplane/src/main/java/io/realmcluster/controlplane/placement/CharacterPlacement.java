@@ -2,32 +2,38 @@ package io.realmcluster.controlplane.placement;
 
 import io.grpc.Status;
 import io.realmcluster.controlplane.catalog.MapCatalog;
-import io.realmcluster.controlplane.etcd.EtcdStore;
-import io.realmcluster.controlplane.etcd.Keys;
+import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapDefinition;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.NodeStatus;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a character enters the world at login: the node that runs its map. A character saved on
  * a continent goes to that continent's node; one saved inside a dungeon, raid or battleground
  * comes back at its continent (the instance it left may be gone), as in the vanilla game's
- * entrance rule. Any replica answers from etcd; no leadership is needed to read.
+ * entrance rule. Any replica answers from its watched view of etcd ({@link ClusterView}); no leadership is
+ * needed to read. While etcd is unreachable it answers from the view as last seen: the continents ran there
+ * then, and a node's claim in the database fences whatever changed since, so a stale route costs the client
+ * a retry, never a character.
  */
 public final class CharacterPlacement {
     /** The node, its game-client address and the instance a character enters. */
     public record Route(String nodeId, Endpoint client, String instanceId) {}
 
-    private final EtcdStore store;
-    private final Keys keys;
-    private final MapCatalog catalog;
+    private static final Logger LOG = LoggerFactory.getLogger(CharacterPlacement.class);
 
-    public CharacterPlacement(final EtcdStore store, final Keys keys, final MapCatalog catalog) {
-        this.store = store;
-        this.keys = keys;
+    private final ClusterView view;
+    private final MapCatalog catalog;
+    private final AtomicBoolean stale = new AtomicBoolean();
+
+    public CharacterPlacement(final ClusterView view, final MapCatalog catalog) {
+        this.view = view;
         this.catalog = catalog;
     }
 
@@ -48,7 +54,7 @@ public final class CharacterPlacement {
                         Status.NOT_FOUND.withDescription("unknown map " + mapId).asRuntimeException());
         final int continent = map.getKind() == MapKind.MAP_KIND_CONTINENT ? mapId : entranceContinent(mapId);
         final String instanceId = realm + "." + continent;
-        final ClusterState state = ClusterState.read(store, keys);
+        final ClusterState state = state();
         final MapInstance instance = state.instances().get(instanceId);
         final NodeStatus node = instance == null ? null : state.nodes().get(ClusterState.entryNode(instance));
         if (node == null) {
@@ -63,6 +69,29 @@ public final class CharacterPlacement {
                     .asRuntimeException();
         }
         return new Route(node.getNode().getNodeId(), node.getNode().getClient(), instanceId);
+    }
+
+    /** The view, or while etcd is unreachable the view as last seen (said once per outage). */
+    private ClusterState state() {
+        try {
+            final ClusterState current = view.current();
+            if (stale.compareAndSet(true, false)) {
+                LOG.info("etcd answers again: logins are routed from the current cluster state");
+            }
+            return current;
+        } catch (final EtcdUnavailableException e) {
+            final ClusterState last = view.lastKnown();
+            if (last == null) {
+                throw e;
+            }
+            if (stale.compareAndSet(false, true)) {
+                LOG.warn(
+                        "routing logins from the cluster state last seen (revision {}) while etcd is unreachable: {}",
+                        last.revision(),
+                        e.getMessage());
+            }
+            return last;
+        }
     }
 
     /** The continent whose entrance leads into an instance map: Kalimdor's or the Eastern Kingdoms'. */

@@ -87,6 +87,25 @@ public final class ClusterView implements AutoCloseable {
         return atLeast(0);
     }
 
+    /**
+     * The state as this replica last saw it, without waiting for the watch: what it knew before etcd became
+     * unreachable, for reads that may be stale rather than fail (the routes of logins while etcd is down);
+     * null before the first list.
+     */
+    public ClusterState lastKnown() {
+        final WatchedPrefix.Snapshot snapshot = watched.last();
+        if (snapshot == null) {
+            return null;
+        }
+        synchronized (this) {
+            if (snapshot != parsedFrom) {
+                parsed = ClusterState.of(keys, snapshot.revision(), snapshot.kvs());
+                parsedFrom = snapshot;
+            }
+            return parsed;
+        }
+    }
+
     /** As {@link #current()}, and holding every change up to {@code revision} (another replica's write). */
     public ClusterState atLeast(final long revision) {
         final WatchedPrefix.Snapshot snapshot =

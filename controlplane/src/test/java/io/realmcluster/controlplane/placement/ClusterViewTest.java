@@ -125,6 +125,28 @@ class ClusterViewTest {
     }
 
     @Test
+    void withEtcdDownTheViewAsLastSeenIsStillThereForReadsThatMayBeStale() {
+        assertThat(view.lastKnown()).as("nothing seen yet").isNull();
+        replica.put(keys.node("seen"), node("seen"), 0);
+        view.start();
+        assertThat(view.current().nodes()).containsOnlyKeys("seen");
+        ETCD.process().kill();
+        try {
+            assertThat(view.lastKnown().nodes())
+                    .as("as it was before etcd went")
+                    .containsOnlyKeys("seen");
+            assertThatThrownBy(() -> replica.put(keys.node("unseen"), node("unseen"), 0))
+                    .isInstanceOf(EtcdUnavailableException.class);
+            assertThat(view.lastKnown().nodes()).containsOnlyKeys("seen");
+        } finally {
+            ETCD.process().restart();
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> view.current().nodes().containsKey("seen"));
+    }
+
+    @Test
     void aViewThatHasNotListedYetAnswersUnavailableNotAnEmptyCluster() {
         assertThatThrownBy(view::current)
                 .isInstanceOf(EtcdUnavailableException.class)
