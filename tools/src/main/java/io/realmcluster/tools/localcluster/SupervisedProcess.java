@@ -80,7 +80,7 @@ interface SupervisedProcess {
 
             @Override
             public String exit() {
-                return "an unknown code (the postmaster is pg_ctl's child, not the launcher's)";
+                return "a code the launcher cannot read (pg_ctl started the postmaster)";
             }
 
             @Override
