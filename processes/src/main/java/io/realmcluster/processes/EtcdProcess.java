@@ -162,6 +162,24 @@ public final class EtcdProcess implements AutoCloseable {
         return current != null && current.isAlive();
     }
 
+    /** The pid of the etcd that runs or ran last, as a supervisor writes it to a pid file. */
+    public long pid() {
+        final Process current = process;
+        if (current == null) {
+            throw new IllegalStateException("etcd at " + endpoint() + " was never started");
+        }
+        return current.pid();
+    }
+
+    /** The exit code of the etcd that ran last (137 after a SIGKILL); fails while it runs. */
+    public int exitValue() {
+        final Process current = process;
+        if (current == null) {
+            throw new IllegalStateException("etcd at " + endpoint() + " was never started");
+        }
+        return current.exitValue();
+    }
+
     /** SIGKILL, as a crash would; the data directory stays for {@link #restart()}. */
     public void kill() {
         final Process current = process;

@@ -23,7 +23,11 @@ public final class PostgresProcess implements AutoCloseable {
     private static final String USER = "postgres";
     private static final String DATABASE = "postgres";
 
-    private final EmbeddedPostgres postgres;
+    /** Replaced by {@link #restart()}. */
+    private volatile EmbeddedPostgres postgres;
+    /** How the server was started, to start it again the same way. */
+    private final Builder settings;
+
     private final int port;
     private final Path dataDirectory;
     private final Path logFile;
@@ -36,11 +40,13 @@ public final class PostgresProcess implements AutoCloseable {
     private boolean stopped;
 
     private PostgresProcess(
+            final Builder settings,
             final EmbeddedPostgres postgres,
             final Path dataDirectory,
             final Path logFile,
             final Path deleteOnStop,
             final Path serverCa) {
+        this.settings = settings;
         this.postgres = postgres;
         this.serverCa = serverCa;
         this.port = postgres.getPort();
@@ -125,6 +131,46 @@ public final class PostgresProcess implements AutoCloseable {
     /** Output of initdb, pg_ctl and the server. */
     public Path logFile() {
         return logFile;
+    }
+
+    /**
+     * The postmaster's pid, from its {@code postmaster.pid}; it is not this JVM's child (pg_ctl
+     * starts it), so this is how a supervisor sees it and how an operator signals it.
+     */
+    public long pid() {
+        final Path lockFile = dataDirectory.resolve("postmaster.pid");
+        try (var lines = Files.lines(lockFile)) {
+            return Long.parseLong(lines.findFirst().orElse("").strip());
+        } catch (final IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the postmaster's pid from " + lockFile + ": " + e, e);
+        }
+    }
+
+    /** Whether the postmaster of {@link #pid()} still runs. */
+    public boolean isAlive() {
+        try {
+            return ProcessHandle.of(pid()).map(ProcessHandle::isAlive).orElse(false);
+        } catch (final IllegalStateException noLockFile) {
+            return false;
+        }
+    }
+
+    /**
+     * Start the server again on the same port and data, as after a crash: whatever is left of the
+     * last one is stopped first (quietly: a killed server cannot answer pg_ctl). PostgreSQL recovers
+     * from its write-ahead log on the way up.
+     */
+    public synchronized void restart() {
+        if (stopped) {
+            throw new IllegalStateException(this + " was stopped");
+        }
+        try {
+            postgres.close();
+        } catch (final IOException | RuntimeException e) {
+            LOG.info("{}: the last server did not stop cleanly before the restart ({})", this, e.toString());
+        }
+        postgres = settings.startEmbedded(port, dataDirectory, logFile, settings.durableCommits(deleteOnStop != null));
+        LOG.info("PostgreSQL restarted at {} (pid {})", jdbcUrl(), pid());
     }
 
     /** Fast shutdown ({@code pg_ctl stop -m fast}); deletes the data if the directory was to be cleaned. */
@@ -237,6 +283,11 @@ public final class PostgresProcess implements AutoCloseable {
             return this;
         }
 
+        /** Whether the server commits durably: as asked, or when its data is kept. */
+        boolean durableCommits(final boolean throwAway) {
+            return durable != null ? durable : !throwAway;
+        }
+
         /** Where server output goes; default beside the data directory, as {@code <data dir>.log}. */
         public Builder logFile(final Path logFile) {
             this.logFile = logFile;
@@ -264,12 +315,12 @@ public final class PostgresProcess implements AutoCloseable {
             final EmbeddedPostgres postgres;
             try {
                 seeded = PostgresTemplate.seed(data);
-                postgres = startEmbedded(data, log, durable != null ? durable : !throwAway);
+                postgres = startEmbedded(port != 0 ? port : FreePorts.find(), data, log, durableCommits(throwAway));
             } catch (final RuntimeException e) {
                 Scratch.delete(deleteOnStop);
                 throw e;
             }
-            final PostgresProcess process = new PostgresProcess(postgres, data, log, deleteOnStop, tlsCa);
+            final PostgresProcess process = new PostgresProcess(this, postgres, data, log, deleteOnStop, tlsCa);
             if (stopOnJvmExit) {
                 Runtime.getRuntime().addShutdownHook(process.shutdownHook);
             }
@@ -301,8 +352,8 @@ public final class PostgresProcess implements AutoCloseable {
             return hba;
         }
 
-        private EmbeddedPostgres startEmbedded(final Path data, final Path log, final boolean durableCommits) {
-            final int chosenPort = port != 0 ? port : FreePorts.find();
+        private EmbeddedPostgres startEmbedded(
+                final int chosenPort, final Path data, final Path log, final boolean durableCommits) {
             try {
                 Files.createDirectories(log.toAbsolutePath().getParent());
                 final ProcessBuilder.Redirect toLog = ProcessBuilder.Redirect.appendTo(log.toFile());
@@ -316,7 +367,9 @@ public final class PostgresProcess implements AutoCloseable {
                         .setErrorRedirector(toLog)
                         .setServerConfig("listen_addresses", "127.0.0.1");
                 if (durableCommits) {
-                    // The embedded server's default is asynchronous commit: a commit it acknowledged could be lost.
+                    // Kept data is a realm's: a commit is on disk when it returns, as an operator runs it. zonky's
+                    // defaults turn synchronous_commit off, and then a killed server comes back without the
+                    // transactions of its last moments, though their clients were told they committed.
                     builder.setServerConfig("fsync", "on")
                             .setServerConfig("full_page_writes", "on")
                             .setServerConfig("synchronous_commit", "on");

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,28 @@ class PostgresProcessTest {
             assertThat(queryString(second, "select name from realm")).isEqualTo("azeroth");
         }
         assertThat(data).isDirectory();
+    }
+
+    @Test
+    void killedPostmasterRestartsOnTheSamePortWithItsCommittedRows(@TempDir final Path runDirectory) throws Exception {
+        try (PostgresProcess postgres = PostgresProcess.start(0, runDirectory.resolve("postgres"), false)) {
+            execute(postgres, "create table realm (name text primary key)");
+            execute(postgres, "insert into realm values ('azeroth')");
+            assertThat(queryString(postgres, "show synchronous_commit"))
+                    .as("a kept cluster's commit is durable when it returns")
+                    .isEqualTo("on");
+            final long killed = postgres.pid();
+            final ProcessHandle postmaster = ProcessHandle.of(killed).orElseThrow();
+
+            postmaster.destroyForcibly();
+            postmaster.onExit().get(10, TimeUnit.SECONDS);
+            assertThat(postgres.isAlive()).isFalse();
+
+            postgres.restart();
+            assertThat(postgres.isAlive()).isTrue();
+            assertThat(postgres.pid()).isNotEqualTo(killed);
+            assertThat(queryString(postgres, "select name from realm")).isEqualTo("azeroth");
+        }
     }
 
     @Test

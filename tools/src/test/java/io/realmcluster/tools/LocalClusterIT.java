@@ -155,7 +155,7 @@ class LocalClusterIT {
     }
 
     /** An offset for which every port of the local cluster is free now. */
-    private static int freeOffset() {
+    static int freeOffset() {
         for (int attempt = 0; attempt < 50; attempt++) {
             final int offset = 10_000 + ThreadLocalRandom.current().nextInt(40_000);
             if (List.of(2479, 2480, 5532, 7400, 7401, 9400, 7411, 7412, 8085, 8086, 9411, 9412).stream()
@@ -174,7 +174,7 @@ class LocalClusterIT {
         }
     }
 
-    private static void deleteQuietly(final Path root) throws IOException {
+    static void deleteQuietly(final Path root) throws IOException {
         try (var paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -29,6 +29,6 @@ public final class ChaosPlan {
             round.addAll(faults);
             Collections.shuffle(round, random);
         }
-        return round.removeFirst();
+        return round.remove(0);
     }
 }

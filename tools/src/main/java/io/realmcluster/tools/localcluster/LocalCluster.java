@@ -3,19 +3,14 @@ package io.realmcluster.tools.localcluster;
 import io.realmcluster.common.auth.TokenKeyFiles;
 import io.realmcluster.common.cli.CommandLines;
 import io.realmcluster.common.cli.Logging;
-import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.Role;
 import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.processes.EtcdProcess;
 import io.realmcluster.processes.PostgresProcess;
 import io.realmcluster.processes.ScriptProcess;
-import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.ListNodesResponse;
 import io.realmcluster.proto.v1.MapInstance;
-import io.realmcluster.proto.v1.MapLoad;
-import io.realmcluster.proto.v1.NodeStatus;
-import io.realmcluster.tools.realmctl.AdminClient;
 import io.realmcluster.tools.realmctl.MapTable;
 import io.realmcluster.tools.realmctl.NodeTable;
 import java.io.IOException;
@@ -31,12 +26,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -55,13 +49,13 @@ import picocli.CommandLine.Option;
         name = "local-cluster",
         mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
+        subcommands = RolloutCommand.class,
         description = {
             "Start a local realm cluster and show it; Ctrl-C or SIGTERM stops everything it started.",
             "etcd and PostgreSQL speak TLS only; the realm's CA and certificates are in the run directory's pki/.",
             "Data (etcd, PostgreSQL) and logs live under the run directory and survive restarts."
         })
 public final class LocalCluster implements Callable<Integer> {
-    private static final long READY_DEADLINE_MS = 120_000;
     private static final String BOTS = "bots";
     /** The realms the local cluster serves, one battlegroup: each its own database. */
     private static final List<String> REALMS = List.of("main", "second");
@@ -181,15 +175,15 @@ public final class LocalCluster implements Callable<Integer> {
             description = "Print stack traces with errors.")
     boolean verbose;
 
-    private final List<ScriptProcess> children = new ArrayList<>();
+    /** The control plane, nodes and bots, in the order started. */
+    private final List<SupervisedProcess.Script> children = new CopyOnWriteArrayList<>();
     /** The operator certificate this process watches the cluster with. */
     private TlsFiles operator;
 
     private EtcdProcess etcd;
     private PostgresProcess postgres;
-    private volatile boolean stopping;
-    /** The matches seen so far, on the main thread; read by the summary at the stop. */
-    private final MatchWatch matches = new MatchWatch();
+    private Supervisor supervisor;
+    private ClusterWatch watch;
 
     public static void main(final String[] args) {
         System.exit(CommandLines.execute("local-cluster", new LocalCluster(), args));
@@ -222,6 +216,8 @@ public final class LocalCluster implements Callable<Integer> {
         operator = pki.files(Role.OPERATOR, LocalPki.OPERATOR);
         final LocalPorts ports = new LocalPorts(portOffset);
         final PrintStream out = System.out;
+        final PidFiles pids = new PidFiles(run);
+        supervisor = new Supervisor(pids, out, System::currentTimeMillis, RestartBackoff.LOCAL_CLUSTER);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -254,6 +250,10 @@ public final class LocalCluster implements Callable<Integer> {
                 .logFile(run.resolve("logs").resolve("postgres.log"))
                 .stopOnJvmExit(false)
                 .start();
+        supervisor.add(SupervisedProcess.etcd(etcd), Supervisor.BackCheck.started("healthy, data kept"));
+        supervisor.add(
+                SupervisedProcess.postgres(postgres), Supervisor.BackCheck.started("accepting connections, data kept"));
+        supervisor.start();
 
         final Map<String, String> env = Map.of(
                 "REALM_DB_USER", postgres.user(),
@@ -271,8 +271,17 @@ public final class LocalCluster implements Callable<Integer> {
         TokenKeyFiles.generate(run);
         final Path tokenKey = run.resolve(TokenKeyFiles.PRIVATE_KEY);
         final Path tokenPublicKey = run.resolve(TokenKeyFiles.PUBLIC_KEY);
+        final HostPort controlPlaneAddress = HostPort.parse(controlPlane);
+        watch = new ClusterWatch(controlPlaneAddress, operator, REALMS);
+        ClusterFile.write(run, controlPlaneAddress, nodes);
+        // Back once it answers operators and every node has registered with it again.
+        final Supervisor.BackCheck controlPlaneBack = restartedAt -> {
+            final int registered = watch.nodes().getNodesCount();
+            return registered >= nodes ? "answering, " + registered + " nodes registered" : null;
+        };
         startChild(
                 "cp-1",
+                controlPlaneBack,
                 run,
                 env,
                 withTls(
@@ -317,10 +326,13 @@ public final class LocalCluster implements Callable<Integer> {
                         realmDatabase.get(2),
                         realmDatabase.get(3)));
         // Nodes would only retry until the control plane listens; start them once it does.
-        awaitNodes(HostPort.parse(controlPlane), 0);
+        watch.awaitNodes(0);
         for (int i = 1; i <= nodes; i++) {
+            final String nodeId = LocalPki.node(i);
             startChild(
                     "node-" + i,
+                    restartedAt ->
+                            watch.registeredSince(nodeId, restartedAt) ? "registered with the control plane" : null,
                     run,
                     env,
                     withTls(
@@ -365,7 +377,7 @@ public final class LocalCluster implements Callable<Integer> {
                             realmDatabase.get(3)));
         }
 
-        final ListNodesResponse registered = awaitNodes(HostPort.parse(controlPlane), nodes);
+        final ListNodesResponse registered = watch.awaitNodes(nodes);
         out.println();
         out.println("local-cluster: realm cluster is up (mutual TLS, certificates in " + run.resolve(LocalPki.DIRECTORY)
                 + "): control plane " + login + " for players, " + controlPlane + " for nodes and operators, "
@@ -373,14 +385,12 @@ public final class LocalCluster implements Callable<Integer> {
         out.println();
         NodeTable.print(registered.getNodesList(), false, System.currentTimeMillis(), out);
         out.println();
-        final List<MapInstance> continents = awaitContinents(HostPort.parse(controlPlane));
+        final List<MapInstance> continents = watch.awaitContinents();
         out.println("local-cluster: continents assigned by the control plane:");
         out.println();
         MapTable.print(continents, out);
         out.println();
-        try (AdminClient admin = new AdminClient(List.of(HostPort.parse(controlPlane)), 5_000, operator)) {
-            admin.putBattlegroup(BATTLEGROUP, REALMS);
-        }
+        watch.awaitBattlegroup(BATTLEGROUP);
         out.println("local-cluster: realms " + String.join(" and ", REALMS) + " (each with its own database) meet in "
                 + "battlegroup " + BATTLEGROUP);
         if (bots > 0) {
@@ -395,6 +405,7 @@ public final class LocalCluster implements Callable<Integer> {
                         + run.resolve("logs").resolve(name + ".log") + ")");
                 startChild(
                         name,
+                        Supervisor.BackCheck.started("logging its bots in again"),
                         run,
                         Map.of(),
                         List.of(
@@ -414,25 +425,17 @@ public final class LocalCluster implements Callable<Integer> {
                                 "--battleground-share",
                                 Double.toString(battlegroundShare)));
             }
-            final int playing = awaitPlayers(HostPort.parse(controlPlane), bots);
+            final int playing = watch.awaitPlayers(bots);
             out.println("local-cluster: " + playing + " bots in the world; players and tick p99 per map:");
             out.println();
-            try (AdminClient admin = new AdminClient(List.of(HostPort.parse(controlPlane)), 10_000, operator)) {
-                final List<MapInstance> maps = admin.listMapInstances("").getInstancesList();
-                final List<NodeStatus> nodeStatuses = admin.listNodes().getNodesList();
-                MapTable.print(maps, MapTable.loads(nodeStatuses), out);
-                out.println();
-                out.println("local-cluster: players per realm: " + playersPerRealm(maps, nodeStatuses));
-            } catch (final RuntimeException e) {
-                // A busy machine's control plane (two hundred bots joining their queues at once) may answer late: the
-                // table is only a view, and the cluster runs on. It once stopped the whole cluster here.
-                out.println("local-cluster: no map table this time (the control plane did not answer: " + e.getMessage()
-                        + "); try bin/realmctl get maps");
-            }
+            watch.showMaps(out);
             out.println();
         }
         out.println("local-cluster: try bin/realmctl get maps; logs in " + run.resolve("logs")
                 + "; Ctrl-C stops the cluster");
+        out.println("local-cluster: a child that exits is started again; its pid is in " + pids.directory()
+                + " (e.g. kill -9 $(cat " + pids.directory().resolve("node-1.pid") + ")); bin/local-cluster --run-dir "
+                + run + " rollout restart restarts the nodes and the control plane one at a time");
         if (bots > 0 && dungeonShare > 0) {
             out.println(
                     "local-cluster: some bots are walking to dungeons (from Northshire to the Stockade takes about three "
@@ -450,69 +453,14 @@ public final class LocalCluster implements Callable<Integer> {
         while (!stopped.await(500, TimeUnit.MILLISECONDS)) {
             if (bots > 0 && System.currentTimeMillis() >= nextLook) {
                 nextLook = System.currentTimeMillis() + 10_000;
-                shown = showMapsIfChanged(HostPort.parse(controlPlane), shown, out);
+                shown = watch.showMapsIfChanged(shown, out);
             }
             if (System.currentTimeMillis() >= nextMatchLook) {
                 nextMatchLook = System.currentTimeMillis() + 2_000;
-                showMatches(HostPort.parse(controlPlane), out);
-            }
-            for (final ScriptProcess child : children) {
-                if (!child.isAlive() && !stopping) {
-                    out.println("local-cluster: " + child.name() + " exited with code " + child.exitValue() + "; see "
-                            + run.resolve("logs").resolve(child.name() + ".log") + "; stopping the cluster");
-                    return CommandLines.EXIT_FAILURE;
-                }
+                watch.showMatches(out);
             }
         }
         return 0;
-    }
-
-    /** Print a line for each match that popped or ended since the last look. */
-    private void showMatches(final HostPort controlPlane, final PrintStream out) {
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000, operator)) {
-            matches.update(admin.listMatches().getMatchesList()).forEach(out::println);
-        } catch (final RuntimeException e) {
-            // The control plane is busy or restarting: the next look tries again.
-        }
-    }
-
-    /** Print the maps with their players when the instances or their nodes differ from {@code shown}; the set now. */
-    private Set<String> showMapsIfChanged(final HostPort controlPlane, final Set<String> shown, final PrintStream out) {
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000, operator)) {
-            final List<MapInstance> maps = admin.listMapInstances("").getInstancesList();
-            final Set<String> now = maps.stream()
-                    .map(i -> i.getInstanceId() + "@" + i.getNodeId())
-                    .collect(Collectors.toSet());
-            if (!now.equals(shown) && !shown.isEmpty()) {
-                out.println("local-cluster: map instances opened, closed or moved; players and tick p99 per map:");
-                out.println();
-                MapTable.print(maps, MapTable.loads(admin.listNodes().getNodesList()), out);
-                out.println();
-            }
-            return now;
-        } catch (final RuntimeException e) {
-            // The control plane is busy or restarting: look again later.
-            return shown;
-        }
-    }
-
-    /** Players each realm has in the world, as the nodes report them per instance: "main 10, second 10". */
-    static String playersPerRealm(final List<MapInstance> maps, final List<NodeStatus> nodeStatuses) {
-        final Map<String, String> realmOf = new HashMap<>();
-        maps.forEach(instance -> realmOf.put(instance.getInstanceId(), instance.getRealm()));
-        final Map<String, Integer> players = new TreeMap<>();
-        REALMS.forEach(realm -> players.put(realm, 0));
-        for (final NodeStatus node : nodeStatuses) {
-            for (final MapLoad load : node.getLoad().getMapsList()) {
-                final String realm = realmOf.get(load.getInstanceId());
-                if (realm != null) {
-                    players.merge(realm, load.getPlayers(), Integer::sum);
-                }
-            }
-        }
-        return players.entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue())
-                .collect(Collectors.joining(", "));
     }
 
     /** Create database {@code name} on {@code postgres} unless it exists (a restart keeps its data); its URL. */
@@ -547,109 +495,41 @@ public final class LocalCluster implements Callable<Integer> {
     }
 
     private void startChild(
-            final String name, final Path run, final Map<String, String> env, final List<String> command) {
-        children.add(ScriptProcess.builder(name, command)
-                .environment(env)
-                .logFile(run.resolve("logs").resolve(name + ".log"))
-                .echoTo(System.out)
-                // Out of reach of the terminal's Ctrl-C and of this JVM's exit: stopAll stops them, the
-                // bots before the nodes they play on, so that they log out rather than see the nodes go.
-                .inOwnSession()
-                .stopOnJvmExit(false)
-                // The cluster may run for hours; its logs hold the lines.
-                .keepOutputInMemory(false)
-                .start());
-    }
-
-    /** Wait until the control plane answers and lists at least {@code expected} nodes. */
-    private ListNodesResponse awaitNodes(final HostPort controlPlane, final int expected) throws InterruptedException {
-        final long deadline = System.currentTimeMillis() + READY_DEADLINE_MS;
-        String lastError = "no answer yet";
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000, operator)) {
-            while (System.currentTimeMillis() < deadline) {
-                for (final ScriptProcess child : children) {
-                    if (!child.isAlive()) {
-                        throw new StartupException(child.name() + " exited with code " + child.exitValue()
-                                + " during start; its log is in the run directory's logs/" + child.name() + ".log");
-                    }
-                }
-                try {
-                    final ListNodesResponse response = admin.listNodes();
-                    if (response.getNodesCount() >= expected) {
-                        return response;
-                    }
-                    lastError = response.getNodesCount() + " of " + expected + " nodes registered";
-                } catch (final StartupException e) {
-                    lastError = e.getMessage();
-                }
-                Thread.sleep(200);
-            }
-        }
-        throw new StartupException(
-                "the cluster did not come up within " + READY_DEADLINE_MS / 1000 + " s: " + lastError);
-    }
-
-    /** Wait until the nodes report {@code expected} players (or the deadline); the players they report. */
-    private int awaitPlayers(final HostPort controlPlane, final int expected) throws InterruptedException {
-        final long deadline = System.currentTimeMillis() + READY_DEADLINE_MS;
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000, operator)) {
-            int players = 0;
-            while (true) {
-                try {
-                    players = admin.listNodes().getNodesList().stream()
-                            .mapToInt(n -> n.getLoad().getPlayers())
-                            .sum();
-                } catch (final StartupException e) {
-                    // A busy machine: a call past its 2 s deadline is asked again until the wait's own deadline.
-                }
-                if (players >= expected || System.currentTimeMillis() > deadline) {
-                    return players;
-                }
-                for (final ScriptProcess child : children) {
-                    if (!child.isAlive()) {
-                        throw new StartupException(child.name() + " exited with code " + child.exitValue()
-                                + "; its log is in the run directory's logs/" + child.name() + ".log");
-                    }
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
-
-    /** Wait until every continent runs, confirmed by its node; what there is after the deadline otherwise. */
-    private List<MapInstance> awaitContinents(final HostPort controlPlane) throws InterruptedException {
-        final long deadline = System.currentTimeMillis() + READY_DEADLINE_MS;
-        try (AdminClient admin = new AdminClient(List.of(controlPlane), 2_000, operator)) {
-            List<MapInstance> instances = List.of();
-            while (true) {
-                try {
-                    instances = admin.listMapInstances("").getInstancesList();
-                } catch (final StartupException e) {
-                    // As above: asked again until the wait's deadline, then what there is is shown.
-                }
-                final boolean allActive = !instances.isEmpty()
-                        && instances.stream().allMatch(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE)
-                        && instances.stream()
-                                        .map(MapInstance::getRealm)
-                                        .collect(Collectors.toSet())
-                                        .size()
-                                == REALMS.size();
-                if (allActive || System.currentTimeMillis() > deadline) {
-                    return instances;
-                }
-                Thread.sleep(100);
-            }
-        }
+            final String name,
+            final Supervisor.BackCheck back,
+            final Path run,
+            final Map<String, String> env,
+            final List<String> command) {
+        final SupervisedProcess.Script child = SupervisedProcess.script(
+                name,
+                () -> ScriptProcess.builder(name, command)
+                        .environment(env)
+                        .logFile(run.resolve("logs").resolve(name + ".log"))
+                        .echoTo(System.out)
+                        // Out of reach of the terminal's Ctrl-C and of this JVM's exit: stopAll stops them, the
+                        // bots before the nodes they play on, so that they log out rather than see the nodes go.
+                        .inOwnSession()
+                        .stopOnJvmExit(false)
+                        // The cluster may run for hours; its logs hold the lines.
+                        .keepOutputInMemory(false)
+                        .start());
+        children.add(child);
+        supervisor.add(child, back);
     }
 
     private void stopAll(final PrintStream out) {
-        stopping = true;
+        // First, so that no child stopped below is started again.
+        if (supervisor != null) {
+            supervisor.stop();
+        }
+        final MatchWatch matches = watch != null ? watch.matches() : new MatchWatch();
         out.println("local-cluster: stopping; battleground matches seen: " + matches.popped() + " popped, "
                 + matches.ended() + " ended");
         // The bots first, so that they log out rather than see their nodes go; then the control plane
         // and the nodes together (one by one, the control plane would move each stopped node's
         // continents onto the next node to stop).
         final Map<Boolean, List<ScriptProcess>> byBots = children.stream()
+                .map(SupervisedProcess.Script::current)
                 .collect(Collectors.partitioningBy(child -> child.name().startsWith(BOTS)));
         for (final List<ScriptProcess> group : List.of(byBots.get(true), byBots.get(false))) {
             final List<Boolean> wasAlive =
@@ -668,6 +548,12 @@ public final class LocalCluster implements Callable<Integer> {
         }
         if (etcd != null) {
             etcd.stop();
+        }
+        if (watch != null) {
+            watch.close();
+        }
+        if (supervisor != null) {
+            supervisor.clearPidFiles();
         }
         out.println("local-cluster: stopped");
     }

@@ -61,6 +61,11 @@ final class LocalPki {
         return local;
     }
 
+    /** The operator certificate of the cluster whose run directory is {@code run}, as made by its launcher. */
+    static TlsFiles operator(final Path run) {
+        return Pki.at(run.resolve(DIRECTORY)).files(Role.OPERATOR, OPERATOR);
+    }
+
     static String node(final int i) {
         return "node-" + i;
     }

@@ -1,0 +1,205 @@
+package io.realmcluster.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.TlsFiles;
+import io.realmcluster.processes.ScriptProcess;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.NodeState;
+import io.realmcluster.proto.v1.NodeStatus;
+import io.realmcluster.tools.realmctl.AdminClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code bin/local-cluster} keeps its realm running, as a newcomer sees it: a rolling restart of the
+ * nodes with bots online disconnects nobody and leaves every node uncordoned; {@code kill -9} of a
+ * node, of the control plane and of etcd (through the pid files in {@code RUN/pids}) is followed by a
+ * restart the launcher announces, and the realm works again: continents confirmed, nodes registered,
+ * {@code realmctl get nodes} answering.
+ */
+class LocalClusterSupervisionIT {
+    private static final Path HOME =
+            Path.of(System.getProperty("realm.home", "..")).toAbsolutePath().normalize();
+    private static final Duration UP_DEADLINE = Duration.ofSeconds(240);
+    private static final Duration BACK_DEADLINE = Duration.ofSeconds(120);
+    private static final Duration ROLLOUT_DEADLINE = Duration.ofSeconds(300);
+    /** A realmctl JVM's start and call; three helpers' clusters on two cores once took over 60 s. */
+    private static final Duration REALMCTL_DEADLINE = Duration.ofSeconds(120);
+
+    @Test
+    void realmCarriesOnThroughRollingRestartAndKilledProcesses() throws Exception {
+        final int offset = LocalClusterIT.freeOffset();
+        final Path run = Files.createTempDirectory("local-cluster-supervision-it");
+        final Path pki = run.resolve("pki");
+        try (ScriptProcess cluster = ScriptProcess.startInOwnSession(
+                "local-cluster",
+                List.of(
+                        HOME.resolve("bin/local-cluster").toString(),
+                        "--port-offset",
+                        Integer.toString(offset),
+                        "--run-dir",
+                        run.toString(),
+                        "--bots",
+                        "20",
+                        "--battleground-share",
+                        "0",
+                        "--dungeon-share",
+                        "0"))) {
+            cluster.awaitOutput("20 bots in the world", UP_DEADLINE);
+            // The launcher made the operator certificate on its start.
+            final AdminClient admin = new AdminClient(
+                    List.of(HostPort.parse("127.0.0.1:" + (7401 + offset))),
+                    5_000,
+                    new TlsFiles(
+                            pki.resolve("ca.crt"),
+                            pki.resolve("operator-operator.crt"),
+                            pki.resolve("operator-operator.key")));
+            try {
+                carryOn(cluster, admin, run, offset);
+            } finally {
+                admin.close();
+            }
+        } finally {
+            LocalClusterIT.deleteQuietly(run);
+        }
+    }
+
+    private static void carryOn(final ScriptProcess cluster, final AdminClient admin, final Path run, final int offset)
+            throws Exception {
+        final Path pids = run.resolve("pids");
+        final Path pki = run.resolve("pki");
+        assertThat(pids.resolve("node-1.pid")).exists();
+        assertThat(pids).isDirectoryContaining("glob:**/etcd.pid").isDirectoryContaining("glob:**/postgres.pid");
+
+        // A rolling restart with the bots playing: their maps move with them, nobody is disconnected.
+        final ScriptProcess rollout = ScriptProcess.start(
+                "rollout",
+                List.of(
+                        HOME.resolve("bin/local-cluster").toString(),
+                        "--run-dir",
+                        run.toString(),
+                        "rollout",
+                        "restart",
+                        "nodes"));
+        assertThat(rollout.waitForExit(ROLLOUT_DEADLINE)).as(rollout.output()).isZero();
+        assertThat(rollout.output())
+                .contains("node-1: registered again and uncordoned", "node-2: registered again and uncordoned")
+                .contains("every node ready (uncordoned)");
+        assertThat(cluster.output())
+                .contains("node-1 exited with code 143 (killed by SIGTERM) for a rollout restart")
+                .doesNotContain("disconnected:");
+        // Asked again if this busy machine's control plane answers late.
+        eventually("both nodes listed ready", BACK_DEADLINE, () -> {
+            final List<NodeStatus> nodes = admin.listNodes().getNodesList();
+            return nodes.size() == 2 && nodes.stream().allMatch(n -> n.getState() == NodeState.NODE_STATE_READY);
+        });
+
+        // kill -9 of a node: restarted after 1 s, registered again, every continent confirmed by a node.
+        kill(pids.resolve("node-1.pid"));
+        cluster.awaitOutput("node-1 exited with code 137 (killed by SIGKILL); restarting it in 1 s", BACK_DEADLINE);
+        awaitCount(cluster, "node-1 is back: registered with the control plane", 2, BACK_DEADLINE);
+        eventually("four continents active on registered nodes", BACK_DEADLINE, () -> {
+            final List<MapInstance> maps = admin.listMapInstances("").getInstancesList();
+            return maps.size() >= 4 && maps.stream().allMatch(m -> m.getState() == InstanceState.INSTANCE_STATE_ACTIVE);
+        });
+
+        // kill -9 of the control plane: restarted, both nodes registered with it again.
+        kill(pids.resolve("cp-1.pid"));
+        cluster.awaitOutput("cp-1 exited with code 137 (killed by SIGKILL); restarting it in 1 s", BACK_DEADLINE);
+        cluster.awaitOutput("cp-1 is back: answering, 2 nodes registered", BACK_DEADLINE);
+
+        // kill -9 of etcd: restarted on its data, and the cluster answers an operator.
+        kill(pids.resolve("etcd.pid"));
+        cluster.awaitOutput("etcd exited with code 137 (killed by SIGKILL); restarting it in 1 s", BACK_DEADLINE);
+        cluster.awaitOutput("etcd is back: healthy, data kept", BACK_DEADLINE);
+        eventually(
+                "realmctl get nodes lists both nodes",
+                BACK_DEADLINE.plus(REALMCTL_DEADLINE),
+                () -> realmctlListsBothNodes(offset, pki));
+
+        cluster.terminate();
+        assertThat(cluster.waitForExit(Duration.ofSeconds(90))).isEqualTo(143);
+        assertThat(cluster.output())
+                .contains("local-cluster: stopped")
+                .as("nothing restarted while stopping")
+                .doesNotContainPattern("stopping;[\\s\\S]*started again");
+        assertThat(pids).isEmptyDirectory();
+    }
+
+    /** SIGKILL to the process of a pid file, as {@code kill -9 $(cat FILE)}; returns once it is gone. */
+    private static void kill(final Path pidFile) throws Exception {
+        final long pid = Long.parseLong(Files.readString(pidFile).strip());
+        final ProcessHandle process =
+                ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(pidFile + ": " + pid + " does not run"));
+        process.destroyForcibly();
+        process.onExit().get(10, TimeUnit.SECONDS);
+    }
+
+    /** One {@code realmctl get nodes}; a JVM that starts slowly on a loaded machine counts as not yet. */
+    private static boolean realmctlListsBothNodes(final int offset, final Path pki) {
+        try (ScriptProcess realmctl = ScriptProcess.builder(
+                        "realmctl",
+                        List.of(
+                                HOME.resolve("bin/realmctl").toString(),
+                                "--controlplane",
+                                "127.0.0.1:" + (7401 + offset),
+                                "get",
+                                "nodes"))
+                .environment(Map.of(
+                        "REALM_TLS_CA",
+                        pki.resolve("ca.crt").toString(),
+                        "REALM_TLS_CERT",
+                        pki.resolve("operator-operator.crt").toString(),
+                        "REALM_TLS_KEY",
+                        pki.resolve("operator-operator.key").toString()))
+                .start()) {
+            return realmctl.waitForExit(REALMCTL_DEADLINE) == 0
+                    && realmctl.output().contains("node-1")
+                    && realmctl.output().contains("node-2");
+        }
+    }
+
+    /** Wait until {@code text} has been printed {@code times} times. */
+    private static void awaitCount(
+            final ScriptProcess cluster, final String text, final int times, final Duration deadline)
+            throws InterruptedException {
+        final Pattern pattern = Pattern.compile(Pattern.quote(text));
+        eventually(text + " printed " + times + " times", deadline, () -> {
+            final Matcher matcher = pattern.matcher(cluster.output());
+            int seen = 0;
+            while (matcher.find()) {
+                seen++;
+            }
+            return seen >= times;
+        });
+    }
+
+    /** Wait for {@code condition}, asked again every 250 ms; a call that throws counts as not yet. */
+    private static void eventually(final String what, final Duration deadline, final BooleanSupplier condition)
+            throws InterruptedException {
+        final long end = System.nanoTime() + deadline.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() - end < 0) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (final RuntimeException e) {
+                last = e;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no " + what + " within " + deadline.toSeconds() + " s", last);
+    }
+}
