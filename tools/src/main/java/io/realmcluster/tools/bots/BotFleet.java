@@ -74,6 +74,8 @@ public final class BotFleet {
     private final AtomicInteger loggedProblems = new AtomicInteger();
     private long nextProgressNanos;
     private volatile List<BotLoop> running = List.of();
+    /** The control planes' Login service, while the run lasts (Resume calls come from the loops). */
+    private volatile ManagedChannel loginChannel;
 
     /** The share of matches a battleground bot leaves early. */
     double battlegroundLeaveShare() {
@@ -145,6 +147,7 @@ public final class BotFleet {
                 config.ioThreads(), new DefaultThreadFactory("bots-io", true), NioIoHandler.newFactory());
         final GrpcTls loginTls = loginCa == null ? null : GrpcTls.trusting(loginCa);
         final ManagedChannel grpc = Channels.forTargets(config.controlPlanes(), 30, GrpcTls.channel(loginTls));
+        loginChannel = grpc;
         final List<BotLoop> loops = new ArrayList<>();
         final List<Bot> bots = new ArrayList<>(config.count());
         final SecureRandom random = new SecureRandom();
@@ -274,6 +277,16 @@ public final class BotFleet {
         }
     }
 
+    /** The realm the bots play in. */
+    String realm() {
+        return config.realm();
+    }
+
+    /** The Login service's channel; null before and after the run. */
+    ManagedChannel loginChannel() {
+        return stopping ? null : loginChannel;
+    }
+
     boolean stopRequested() {
         return stopRequested.getCount() == 0;
     }
@@ -387,6 +400,7 @@ public final class BotFleet {
         final Histogram gaps = new Histogram(3);
         final Histogram toWorld = new Histogram(3);
         final Histogram toBattleground = new Histogram(3);
+        final Histogram breakToWorld = new Histogram(3);
         final BotEntryPhases.Histograms entrySteps = new BotEntryPhases.Histograms();
         final LongHashSet players = new LongHashSet();
         for (final BotLoop loop : loops) {
@@ -394,6 +408,7 @@ public final class BotFleet {
             gaps.add(loop.redirectGaps);
             toWorld.add(loop.loginToWorld);
             toBattleground.add(loop.acceptToBattleground);
+            breakToWorld.add(loop.breakToWorld);
             entrySteps.add(loop.entryPhases);
             players.addAll(loop.playersSeen);
         }
@@ -479,7 +494,8 @@ public final class BotFleet {
                         toBattleground.getTotalCount() == 0 ? 0 : toBattleground.getValueAtPercentile(99),
                         toBattleground.getMaxValue()),
                 entryPhases(entrySteps),
-                items);
+                items,
+                BotReport.Reconnects.of(breakToWorld));
     }
 
     private static BotReport.EntryPhases entryPhases(final BotEntryPhases.Histograms steps) {
