@@ -426,6 +426,7 @@ final class Bot {
 
     /** The run ended while the bot was on its way back. */
     void resumeStopped() {
+        resume.abandon();
         if (state == State.RESUMING) {
             transition(State.DONE, "the run is ending");
             finish();
@@ -445,6 +446,7 @@ final class Bot {
     void logout() {
         closeSideConnections();
         if (state == State.RESUMING && !connections.hasOwn()) {
+            resume.abandon();
             transition(State.DONE, "the run is over while on its way back");
             finish();
             return;
@@ -474,6 +476,7 @@ final class Bot {
 
     /** This bot is out: record why, close its connection if it has one. On the loop's thread. */
     void fail(final String step, final String detail) {
+        resume.abandon();
         fleet.failure(this, step, detail);
         settle(false);
         leaveWorld();

@@ -63,6 +63,9 @@ public final class BotFleet {
     private final CountDownLatch settled;
     private final CountDownLatch finished;
     private final AtomicInteger inWorld = new AtomicInteger();
+    /** Bots on their way back after their node connection broke (out of the world, not out of the run). */
+    private final AtomicInteger resuming = new AtomicInteger();
+
     private final AtomicInteger failedBots = new AtomicInteger();
     private final LongAdder movesSent = new LongAdder();
     private final LongAdder kills = new LongAdder();
@@ -216,7 +219,7 @@ public final class BotFleet {
             }
             final long deadline = worldStarted + config.duration().toNanos();
             final boolean untilStopped = config.duration().isZero();
-            while (!stopRequested() && inWorld.get() > 0) {
+            while (!stopRequested() && (inWorld.get() > 0 || resuming.get() > 0)) {
                 final long remaining = untilStopped ? TimeUnit.SECONDS.toNanos(1) : deadline - System.nanoTime();
                 if (remaining <= 0
                         || stopRequested.await(
@@ -337,6 +340,16 @@ public final class BotFleet {
 
     void leftWorld() {
         inWorld.decrementAndGet();
+    }
+
+    /** {@code delta} more bots on their way back after a break (negative: fewer). */
+    void resuming(final int delta) {
+        resuming.addAndGet(delta);
+    }
+
+    /** Bots on their way back after their node connection broke; any thread. */
+    public int resuming() {
+        return resuming.get();
     }
 
     void moveSent() {

@@ -65,6 +65,7 @@ final class BotResume {
     /** The connection broke at {@code now}: the first try after a backoff. */
     void start(final long now) {
         brokeAtNanos = now;
+        fleet.resuming(1);
         attempt = 0;
         lastProblem = "the connection closed without DISCONNECT";
         next();
@@ -79,15 +80,23 @@ final class BotResume {
     /** Back in the world at {@code now}: the time since the break, nanoseconds; the bot is no longer resuming. */
     long finish(final long now) {
         final long took = Math.max(0, now - brokeAtNanos);
-        brokeAtNanos = 0;
+        abandon();
         return took;
+    }
+
+    /** The bot is no longer on its way back (back, given up, or the run ended). */
+    void abandon() {
+        if (brokeAtNanos != 0) {
+            brokeAtNanos = 0;
+            fleet.resuming(-1);
+        }
     }
 
     private void next() {
         final long delayMillis = ReconnectBackoff.delayMillis(attempt++, bot.loop.random);
         final long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
         if (due - brokeAtNanos > DEADLINE_NANOS) {
-            brokeAtNanos = 0;
+            abandon();
             bot.resumeGaveUp("not back in the world within " + TimeUnit.NANOSECONDS.toSeconds(DEADLINE_NANOS)
                     + " s of the break (" + attempt + " tries); last: " + lastProblem);
             return;
@@ -96,6 +105,7 @@ final class BotResume {
             bot.loop.eventLoop.schedule(this::call, delayMillis, TimeUnit.MILLISECONDS);
         } catch (final RejectedExecutionException stopped) {
             // The run is over: the loop no longer runs anything.
+            abandon();
         }
     }
 
@@ -148,8 +158,8 @@ final class BotResume {
                 || token.length > ClientProtocol.MAX_TOKEN
                 || instance.isEmpty()
                 || instance.length() > ClientProtocol.MAX_INSTANCE_ID) {
+            abandon();
             bot.resumeGaveUp("Resume answered with an unusable route to " + address);
-            brokeAtNanos = 0;
             return;
         }
         bot.reconnect(address, token, instance);
@@ -164,7 +174,7 @@ final class BotResume {
         switch (status.getCode()) {
             case UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED -> retry(problem);
             default -> {
-                brokeAtNanos = 0;
+                abandon();
                 bot.resumeGaveUp(problem);
             }
         }
