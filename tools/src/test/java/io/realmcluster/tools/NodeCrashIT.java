@@ -33,7 +33,9 @@ class NodeCrashIT {
     /** From the kill to every player of the dead node back in the world: a lease, a map's load, the backoffs. */
     private static final Duration BACK_IN_WORLD = Duration.ofSeconds(60);
 
-    private static final int BOTS = 40;
+    /** Even (humans and orcs alternate, one continent each); more for a measurement: -Drealm.it.nodecrash.bots=200. */
+    private static final int BOTS = Integer.getInteger("realm.it.nodecrash.bots", 40);
+
     private static final String SESSIONS = "realm_node_client_sessions";
 
     @RegisterExtension

@@ -200,8 +200,15 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
                     .asRuntimeException());
             return;
         }
-        resumeGuard.resume(request.getRealm(), request.getCharacterId(), response, () -> {
-            final String realm = realm(request.getRealm());
+        final String realm;
+        try {
+            // Resolved before the bucket is keyed: "" and the realm's name are one character's one bucket.
+            realm = realm(request.getRealm());
+        } catch (final StatusRuntimeException unknown) {
+            response.onError(unknown);
+            return;
+        }
+        resumeGuard.resume(realm, request.getCharacterId(), response, () -> {
             final byte[] credential = request.getCredential().toByteArray();
             final long accountId = resumes.holder(realm, request.getCharacterId(), credential);
             final Character found = characters
