@@ -47,6 +47,8 @@ import io.realmcluster.controlplane.login.LoginGuard;
 import io.realmcluster.controlplane.login.LoginService;
 import io.realmcluster.controlplane.login.MatchReturns;
 import io.realmcluster.controlplane.login.PlacementRouter;
+import io.realmcluster.controlplane.login.ResumeCredentials;
+import io.realmcluster.controlplane.login.ResumeGuard;
 import io.realmcluster.controlplane.nodelink.NodeLinkService;
 import io.realmcluster.controlplane.placement.AckRecorder;
 import io.realmcluster.controlplane.placement.AssignmentPublisher;
@@ -106,6 +108,10 @@ public final class ControlPlane implements AutoCloseable {
     private static final int MAX_INBOUND_BYTES = 1 << 20;
 
     private LoginGuard loginGuard;
+    private ResumeGuard resumeGuard;
+    /** How long a resume credential lives ({@code --resume-ttl}). */
+    private Duration resumeTtl = Duration.ofHours(12);
+
     private RealmDatabases databases;
     /**
      * Threads of each listener. Node links and operators get more than players: a login flood fills
@@ -126,6 +132,13 @@ public final class ControlPlane implements AutoCloseable {
     private static final int INTERNAL_QUEUE = 2_048;
     private static final int PUBLIC_THREADS = 4;
     private static final int PUBLIC_QUEUE = 256;
+    /**
+     * Threads and queue of Resume (two reads and a write of PostgreSQL and a read of etcd each): a dead
+     * node's hundreds of players wait in the queue, not behind password checks; past it they back off.
+     */
+    private static final int RESUME_THREADS = 4;
+
+    private static final int RESUME_QUEUE = 1_024;
     private GrpcTls tls;
     private CallPool internalCalls;
     private CallPool publicCalls;
@@ -155,6 +168,12 @@ public final class ControlPlane implements AutoCloseable {
         this.config = config;
         this.moveSteps = moveSteps;
         this.matchPassEvery = matchPassEvery;
+    }
+
+    /** How long a resume credential given at Login or Resume stays valid (before {@link #start}). */
+    public ControlPlane resumeTtl(final Duration ttl) {
+        this.resumeTtl = ttl;
+        return this;
     }
 
     /** The battleground disconnect grace (before {@link #start}): a login within it goes back into the match. */
@@ -413,6 +432,7 @@ public final class ControlPlane implements AutoCloseable {
         final AccountStore accounts =
                 new AccountStore(databases.accounts(), new PasswordHasher(settings.passwordIterations()));
         loginGuard = new LoginGuard(settings.limits(), Clock.systemUTC(), metrics);
+        resumeGuard = new ResumeGuard(Clock.systemUTC(), metrics, RESUME_THREADS, RESUME_QUEUE);
         final CharacterRoster characters = new CharacterRoster(databases, settings.newCharacterLevel());
         final StringBuilder where = new StringBuilder();
         databases
@@ -431,16 +451,19 @@ public final class ControlPlane implements AutoCloseable {
                 accounts,
                 characters,
                 new LoginService(
-                        accounts,
-                        characters,
-                        new PlacementRouter(new CharacterPlacement(view, catalog)),
-                        settings.tokenSigner(),
-                        catalog,
-                        settings.allowRegistration(),
-                        settings.tokenTtl(),
-                        Clock.systemUTC(),
-                        loginGuard,
-                        matchReturns));
+                                accounts,
+                                characters,
+                                new PlacementRouter(new CharacterPlacement(view, catalog)),
+                                settings.tokenSigner(),
+                                catalog,
+                                settings.allowRegistration(),
+                                settings.tokenTtl(),
+                                Clock.systemUTC(),
+                                loginGuard,
+                                matchReturns)
+                        .resuming(
+                                new ResumeCredentials(databases.accounts(), Clock.systemUTC(), resumeTtl),
+                                resumeGuard));
     }
 
     private ControlPlaneReplica self() {
@@ -511,6 +534,9 @@ public final class ControlPlane implements AutoCloseable {
         }
         if (loginGuard != null) {
             loginGuard.close();
+        }
+        if (resumeGuard != null) {
+            resumeGuard.close();
         }
         if (store != null) {
             store.close();

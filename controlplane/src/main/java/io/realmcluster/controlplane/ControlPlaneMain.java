@@ -235,6 +235,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
                 "controlplane",
                 new ControlPlane(config, Duration.ofMillis(Math.max(10, matchPassEveryMillis)))
                         .battlegroundGrace(Duration.ofSeconds(battlegroundGraceSeconds))
+                        .resumeTtl(Duration.ofHours(login.resumeTtlHours()))
                         .start());
     }
 }

@@ -153,15 +153,28 @@ public final class CharacterRoster {
      * FAILED_PRECONDITION or UNAVAILABLE, with where it went.
      */
     public Optional<Character> find(final long accountId, final String realm, final String name) {
+        return select(accountId, realm, "lower(name) = lower(?)", name);
+    }
+
+    /**
+     * The account's character of this id in the realm, as {@link #find(long, String, String)} finds it by
+     * name: a Resume names the character it is bound to by id; another account's is not found.
+     */
+    public Optional<Character> findById(final long accountId, final String realm, final long characterId) {
+        return select(accountId, realm, "character_id = ?", characterId);
+    }
+
+    private Optional<Character> select(
+            final long accountId, final String realm, final String condition, final Object key) {
         final Database database = databases.apply(realm);
         try (Connection connection = database.connection();
                 PreparedStatement select = connection.prepareStatement(
                         "SELECT character_id, name, race, class, level, map_id, epoch, state, moved_to_realm, "
                                 + "moved_to_name FROM character "
-                                + "WHERE account_id = ? AND realm = ? AND lower(name) = lower(?)")) {
+                                + "WHERE account_id = ? AND realm = ? AND " + condition)) {
             select.setLong(1, accountId);
             select.setString(2, realm);
-            select.setString(3, name);
+            select.setObject(3, key);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
                     return Optional.empty();

@@ -80,6 +80,22 @@ public final class LoginOptions {
                     + "theirs.")
     int newCharacterLevel;
 
+    @Option(
+            names = "--resume-ttl",
+            paramLabel = "HOURS",
+            defaultValue = "12",
+            description = "How long the resume credential a client gets at login stays valid: with it, a client "
+                    + "whose node connection broke gets back into the world without its password (single use, "
+                    + "a new one at each use; default: ${DEFAULT-VALUE}).")
+    long resumeTtlHours;
+
+    public long resumeTtlHours() {
+        if (resumeTtlHours < 1) {
+            throw new IllegalArgumentException("--resume-ttl must be at least 1 hour, got " + resumeTtlHours);
+        }
+        return resumeTtlHours;
+    }
+
     public String dbUrl() {
         return dbUrl;
     }

@@ -1,6 +1,7 @@
 package io.realmcluster.controlplane.login;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -16,6 +17,7 @@ import io.realmcluster.proto.v1.LoginRequest;
 import io.realmcluster.proto.v1.LoginResponse;
 import io.realmcluster.proto.v1.PlayerCreateCharacterRequest;
 import io.realmcluster.proto.v1.RegisterAccountRequest;
+import io.realmcluster.proto.v1.ResumeRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -25,7 +27,9 @@ import java.util.function.Supplier;
  * creation on one's own account, and login, which routes the character to the node of its map
  * and signs a session token that node accepts (with the control plane's private key: nodes only verify),
  * bound to that node, the instance and the character's epoch as read here. Every password check goes
- * through the {@link LoginGuard}: throttled per address and account, on a bounded pool.
+ * through the {@link LoginGuard}: throttled per address and account, on a bounded pool. With
+ * {@link #resuming}, Login also hands out a resume credential, and Resume turns it into a new session
+ * without the password (through the {@link ResumeGuard}).
  */
 public final class LoginService extends LoginGrpc.LoginImplBase {
     private static final String WRONG_CREDENTIALS = "wrong account name or password";
@@ -46,6 +50,10 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
     private final Clock clock;
     private final LoginGuard guard;
     private final MatchReturns matchReturns;
+    /** Null until {@link #resuming}: Login issues no credential and Resume is refused. */
+    private ResumeCredentials resumes;
+
+    private ResumeGuard resumeGuard;
 
     /** Serves logins from these stores; tokens for the routed node live for {@code tokenTtl}. */
     public LoginService(
@@ -98,6 +106,16 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
         this.guard = guard;
     }
 
+    /**
+     * Issue resume credentials at Login and serve Resume with them, behind {@code guard}; called once,
+     * before the service serves.
+     */
+    public LoginService resuming(final ResumeCredentials credentials, final ResumeGuard guard) {
+        this.resumes = credentials;
+        this.resumeGuard = guard;
+        return this;
+    }
+
     /** What a replica without a database serves: every call refused with the reason. */
     public static LoginGrpc.LoginImplBase withoutDatabase() {
         return new LoginGrpc.LoginImplBase() {
@@ -114,6 +132,11 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
 
             @Override
             public void login(final LoginRequest request, final StreamObserver<LoginResponse> response) {
+                response.onError(NO_DATABASE.asRuntimeException());
+            }
+
+            @Override
+            public void resume(final ResumeRequest request, final StreamObserver<LoginResponse> response) {
                 response.onError(NO_DATABASE.asRuntimeException());
             }
         };
@@ -157,32 +180,85 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
                             .withDescription("no character '" + LogSafe.safe(request.getCharacter())
                                     + "' on this account in realm " + realm)
                             .asRuntimeException());
-            final MatchReturns.Return back = matchReturn(found);
-            final Character character =
-                    back.rejoins() ? found : characters.bringHome(found, back.deserterUntilMillis());
-            // Characters are not saved with a group yet: no owner, so an instance map leads to its entrance.
-            final CharacterRouter.Route route =
-                    back.rejoins() ? back.route() : router.route(realm, character.getMapId(), "");
-            final long expires = clock.millis() + tokenTtl.toMillis();
-            final byte[] token = SessionToken.issue(
-                    tokens,
-                    new SessionToken.Claims(
-                            account.getAccountId(),
-                            character.getCharacterId(),
-                            realm,
-                            route.nodeId(),
-                            route.instanceId(),
-                            character.getEpoch(),
-                            expires));
-            return LoginResponse.newBuilder()
-                    .setCharacter(character)
-                    .setNodeId(route.nodeId())
-                    .setNodeClient(route.client())
-                    .setInstanceId(route.instanceId())
-                    .setSessionToken(ByteString.copyFrom(token))
-                    .setExpiresAtUnixMs(expires)
+            final LoginResponse.Builder entered = enter(account.getAccountId(), realm, found);
+            if (resumes != null) {
+                // A password login replaces whatever credential the character had, live or spent.
+                final ResumeCredentials.Issued issued =
+                        resumes.issue(account.getAccountId(), realm, found.getCharacterId());
+                entered.setResumeCredential(ByteString.copyFrom(issued.credential()))
+                        .setResumeExpiresAtUnixMs(issued.expiresAtMillis());
+            }
+            return entered.build();
+        });
+    }
+
+    @Override
+    public void resume(final ResumeRequest request, final StreamObserver<LoginResponse> response) {
+        if (resumes == null) {
+            response.onError(Status.FAILED_PRECONDITION
+                    .withDescription("this control plane does not resume sessions; log in with the password")
+                    .asRuntimeException());
+            return;
+        }
+        final String realm;
+        try {
+            // Resolved before the bucket is keyed: "" and the realm's name are one character's one bucket.
+            realm = realm(request.getRealm());
+        } catch (final StatusRuntimeException unknown) {
+            response.onError(unknown);
+            return;
+        }
+        resumeGuard.resume(realm, request.getCharacterId(), response, () -> {
+            final byte[] credential = request.getCredential().toByteArray();
+            final long accountId = resumes.holder(realm, request.getCharacterId(), credential);
+            final Character found = characters
+                    .findById(accountId, realm, request.getCharacterId())
+                    .orElseThrow(ResumeCredentials::refused);
+            // Routed before the credential is spent: while the map is not running yet (UNAVAILABLE, retry) the
+            // client keeps a credential that works.
+            final LoginResponse.Builder entered = enter(accountId, realm, found);
+            if (Context.current().isCancelled()) {
+                // The caller gave up: spending now would leave it holding a spent credential.
+                throw Status.DEADLINE_EXCEEDED
+                        .withDescription("the call ended before its resume; try again")
+                        .asRuntimeException();
+            }
+            final ResumeCredentials.Issued issued =
+                    resumes.rotate(realm, found.getCharacterId(), accountId, credential);
+            return entered.setResumeCredential(ByteString.copyFrom(issued.credential()))
+                    .setResumeExpiresAtUnixMs(issued.expiresAtMillis())
                     .build();
         });
+    }
+
+    /**
+     * Where {@code found} of {@code accountId} enters the world now: the node that runs its map (or its
+     * match, within the disconnect grace) and a token for it; the same for Login and Resume.
+     */
+    private LoginResponse.Builder enter(final long accountId, final String realm, final Character found) {
+        final MatchReturns.Return back = matchReturn(found);
+        final Character character = back.rejoins() ? found : characters.bringHome(found, back.deserterUntilMillis());
+        // Characters are not saved with a group yet: no owner, so an instance map leads to its entrance.
+        final CharacterRouter.Route route =
+                back.rejoins() ? back.route() : router.route(realm, character.getMapId(), "");
+        final long expires = clock.millis() + tokenTtl.toMillis();
+        final byte[] token = SessionToken.issue(
+                tokens,
+                new SessionToken.Claims(
+                        accountId,
+                        character.getCharacterId(),
+                        realm,
+                        route.nodeId(),
+                        route.instanceId(),
+                        character.getEpoch(),
+                        expires));
+        return LoginResponse.newBuilder()
+                .setCharacter(character)
+                .setNodeId(route.nodeId())
+                .setNodeClient(route.client())
+                .setInstanceId(route.instanceId())
+                .setSessionToken(ByteString.copyFrom(token))
+                .setExpiresAtUnixMs(expires);
     }
 
     /** For a character saved on a battleground's map: back into its match, or home (maybe with Deserter). */

@@ -41,6 +41,8 @@ final class Bot {
         ENTERING,
         IN_WORLD,
         REDIRECTING,
+        /** Its node connection broke while in the world: on its way back through Login.Resume. */
+        RESUMING,
         LOGGING_OUT,
         DONE
     }
@@ -59,6 +61,8 @@ final class Bot {
     private final BotFleet fleet;
     private final BotConnections connections;
     private final BotMessages messages;
+    /** Its way back into the world after its node connection broke. */
+    final BotResume resume;
 
     private State state = State.NEW;
     private final int[] entries = new int[State.values().length];
@@ -140,6 +144,7 @@ final class Bot {
         this.battleground = new BotBattleground(
                 character, battlegroundGoer, fleet.battlegroundLeaveShare(), new BattlegroundActions(), loop.random);
         this.messages = new BotMessages(this, play, loop, fleet);
+        this.resume = new BotResume(this, fleet, fleet.realm());
     }
 
     /** The battleground machine's sends go on the bot's own connection, in the world only. */
@@ -335,6 +340,17 @@ final class Bot {
             return;
         }
         connections.ownClosed();
+        if (state == State.RESUMING) {
+            // Closed by the bot itself after a try that did not get it in: the next try is already on its way.
+            return;
+        }
+        if (mayResume()) {
+            resumeAfterBreak(
+                    disconnectReason != null
+                            ? "disconnected before entering the world: " + disconnectReason.label()
+                            : "the connection closed");
+            return;
+        }
         if (state == State.REDIRECTING && !fleet.stopping()) {
             if (!redirectAwaitsStandby) {
                 connections.open();
@@ -362,9 +378,79 @@ final class Bot {
         finish();
     }
 
+    /**
+     * Whether a broken connection takes the bot back through Resume: it was in the world (the break came
+     * without DISCONNECT) or is already on its way back (any end before WORLD_ENTERED), and it holds a
+     * credential.
+     */
+    private boolean mayResume() {
+        if (fleet.stopping() || !resume.possible() || closedForError) {
+            return false;
+        }
+        return resume.active()
+                ? state != State.LOGGING_OUT && state != State.DONE
+                : state == State.IN_WORLD && disconnectReason == null;
+    }
+
+    /** Out of the world until Resume gets the bot back in: the dead node's view, queues and trades go. */
+    private void resumeAfterBreak(final String why) {
+        final long now = System.nanoTime();
+        final boolean first = !resume.active();
+        if (first) {
+            fleet.disconnected(this, "connection_lost", false, "the connection closed without DISCONNECT");
+            play.forgetNode();
+            battleground.sessionLost(now);
+            closeSideConnections();
+            leaveWorld();
+        }
+        connections.closeDatagrams();
+        disconnectReason = null;
+        transition(State.RESUMING, why);
+        if (first) {
+            resume.start(now);
+        } else {
+            resume.retry(why);
+        }
+    }
+
+    /** Resume answered: to the node that runs the character's map now. On the loop's thread. */
+    void reconnect(final InetSocketAddress nodeAddress, final byte[] sessionToken, final String instance) {
+        connect(nodeAddress, sessionToken, instance, 0);
+    }
+
+    /** The bot could not get back into the world: lost, as an unexpected disconnect. */
+    void resumeGaveUp(final String detail) {
+        fleet.disconnected(this, "connection_lost", true, "could not get back: " + detail);
+        fail("resume", detail);
+    }
+
+    /** The run ended while the bot was on its way back. */
+    void resumeStopped() {
+        resume.abandon();
+        if (state == State.RESUMING) {
+            transition(State.DONE, "the run is ending");
+            finish();
+        }
+    }
+
+    /** Its own connection could not be opened: a try of Resume's is tried again, anything else fails the bot. */
+    void connectFailed(final String detail) {
+        if (mayResume()) {
+            resumeAfterBreak(detail);
+        } else {
+            fail("connect", detail);
+        }
+    }
+
     /** The run is over: LOGOUT when in the world, else close. */
     void logout() {
         closeSideConnections();
+        if (state == State.RESUMING && !connections.hasOwn()) {
+            resume.abandon();
+            transition(State.DONE, "the run is over while on its way back");
+            finish();
+            return;
+        }
         if (!connections.hasOwn()) {
             return;
         }
@@ -390,6 +476,7 @@ final class Bot {
 
     /** This bot is out: record why, close its connection if it has one. On the loop's thread. */
     void fail(final String step, final String detail) {
+        resume.abandon();
         fleet.failure(this, step, detail);
         settle(false);
         leaveWorld();
@@ -480,7 +567,12 @@ final class Bot {
                     // Not let in by now: follow the REDIRECT instead (its close reconnects).
                     connections.dropStandby();
                 }
-                if (now - phaseStartedNanos > ENTER_TIMEOUT_NANOS) {
+                if (now - phaseStartedNanos > ENTER_TIMEOUT_NANOS && resume.active()) {
+                    // That node did not let the bot in (yet): close and ask Resume again.
+                    resumeAfterBreak("no WORLD_ENTERED within " + TimeUnit.NANOSECONDS.toSeconds(ENTER_TIMEOUT_NANOS)
+                            + " s of connecting");
+                    connections.closeOwn();
+                } else if (now - phaseStartedNanos > ENTER_TIMEOUT_NANOS) {
                     fail(
                             "enter",
                             "no WORLD_ENTERED within " + TimeUnit.NANOSECONDS.toSeconds(ENTER_TIMEOUT_NANOS)
@@ -525,6 +617,9 @@ final class Bot {
         if (loginStartedNanos != 0) {
             loop.loginToWorld.recordValue(Math.max(0, now - loginStartedNanos) / 1000);
             loginStartedNanos = 0;
+        }
+        if (resume.active()) {
+            loop.breakToWorld.recordValue(resume.finish(now) / 1000);
         }
         play.entered(entity, mapId, ex, ey, ez, eo, visibilityDistance, !enteredWorld, now);
         transition(State.IN_WORLD, "entered map " + mapId);
@@ -592,7 +687,8 @@ final class Bot {
 
     void disconnect(final DisconnectReason reason, final String text) {
         disconnectReason = reason;
-        final boolean expected = reason == DisconnectReason.LOGOUT && state == State.LOGGING_OUT;
+        // On the way back, a node that does not let the bot in yet is one more try of Resume's.
+        final boolean expected = (reason == DisconnectReason.LOGOUT && state == State.LOGGING_OUT) || resume.active();
         fleet.disconnected(this, reason.label(), !expected, text);
     }
 

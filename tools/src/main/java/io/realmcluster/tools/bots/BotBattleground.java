@@ -430,6 +430,20 @@ final class BotBattleground {
         inWorld = false;
     }
 
+    /**
+     * The bot's node connection broke (its node died): the queues, an invite and an accept went with
+     * that session, so the bot rests and queues again once back. A match it played in is kept: Resume
+     * leads back into it within the grace, or home (which {@link #enteredWorld} tells apart).
+     */
+    void sessionLost(final long now) {
+        if (step == Step.QUEUED || step == Step.INVITED || step == Step.ACCEPTED) {
+            queues = 0;
+            matchId = null;
+            acceptToWorldNanos = -1;
+            step(Step.RESTING, now, "the session was lost");
+        }
+    }
+
     /** QUEUE_REFUSED for {@code bg} (0: an answer or a status request). */
     void refused(final int bg, final String reason, final long now) {
         refused++;

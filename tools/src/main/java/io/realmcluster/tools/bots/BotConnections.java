@@ -121,7 +121,7 @@ final class BotConnections {
                 bot.standbyClosed();
             } else if (done.channel() == channel) {
                 channel = null;
-                bot.fail("connect", "cannot connect to " + to + ": " + describe(done.cause()));
+                bot.connectFailed("cannot connect to " + to + ": " + describe(done.cause()));
             }
         });
     }

@@ -63,6 +63,9 @@ public final class BotFleet {
     private final CountDownLatch settled;
     private final CountDownLatch finished;
     private final AtomicInteger inWorld = new AtomicInteger();
+    /** Bots on their way back after their node connection broke (out of the world, not out of the run). */
+    private final AtomicInteger resuming = new AtomicInteger();
+
     private final AtomicInteger failedBots = new AtomicInteger();
     private final LongAdder movesSent = new LongAdder();
     private final LongAdder kills = new LongAdder();
@@ -74,6 +77,8 @@ public final class BotFleet {
     private final AtomicInteger loggedProblems = new AtomicInteger();
     private long nextProgressNanos;
     private volatile List<BotLoop> running = List.of();
+    /** The control planes' Login service, while the run lasts (Resume calls come from the loops). */
+    private volatile ManagedChannel loginChannel;
 
     /** The share of matches a battleground bot leaves early. */
     double battlegroundLeaveShare() {
@@ -145,6 +150,7 @@ public final class BotFleet {
                 config.ioThreads(), new DefaultThreadFactory("bots-io", true), NioIoHandler.newFactory());
         final GrpcTls loginTls = loginCa == null ? null : GrpcTls.trusting(loginCa);
         final ManagedChannel grpc = Channels.forTargets(config.controlPlanes(), 30, GrpcTls.channel(loginTls));
+        loginChannel = grpc;
         final List<BotLoop> loops = new ArrayList<>();
         final List<Bot> bots = new ArrayList<>(config.count());
         final SecureRandom random = new SecureRandom();
@@ -213,7 +219,7 @@ public final class BotFleet {
             }
             final long deadline = worldStarted + config.duration().toNanos();
             final boolean untilStopped = config.duration().isZero();
-            while (!stopRequested() && inWorld.get() > 0) {
+            while (!stopRequested() && (inWorld.get() > 0 || resuming.get() > 0)) {
                 final long remaining = untilStopped ? TimeUnit.SECONDS.toNanos(1) : deadline - System.nanoTime();
                 if (remaining <= 0
                         || stopRequested.await(
@@ -274,6 +280,16 @@ public final class BotFleet {
         }
     }
 
+    /** The realm the bots play in. */
+    String realm() {
+        return config.realm();
+    }
+
+    /** The Login service's channel; null before and after the run. */
+    ManagedChannel loginChannel() {
+        return stopping ? null : loginChannel;
+    }
+
     boolean stopRequested() {
         return stopRequested.getCount() == 0;
     }
@@ -324,6 +340,16 @@ public final class BotFleet {
 
     void leftWorld() {
         inWorld.decrementAndGet();
+    }
+
+    /** {@code delta} more bots on their way back after a break (negative: fewer). */
+    void resuming(final int delta) {
+        resuming.addAndGet(delta);
+    }
+
+    /** Bots on their way back after their node connection broke; any thread. */
+    public int resuming() {
+        return resuming.get();
     }
 
     void moveSent() {
@@ -387,6 +413,7 @@ public final class BotFleet {
         final Histogram gaps = new Histogram(3);
         final Histogram toWorld = new Histogram(3);
         final Histogram toBattleground = new Histogram(3);
+        final Histogram breakToWorld = new Histogram(3);
         final BotEntryPhases.Histograms entrySteps = new BotEntryPhases.Histograms();
         final LongHashSet players = new LongHashSet();
         for (final BotLoop loop : loops) {
@@ -394,6 +421,7 @@ public final class BotFleet {
             gaps.add(loop.redirectGaps);
             toWorld.add(loop.loginToWorld);
             toBattleground.add(loop.acceptToBattleground);
+            breakToWorld.add(loop.breakToWorld);
             entrySteps.add(loop.entryPhases);
             players.addAll(loop.playersSeen);
         }
@@ -479,7 +507,8 @@ public final class BotFleet {
                         toBattleground.getTotalCount() == 0 ? 0 : toBattleground.getValueAtPercentile(99),
                         toBattleground.getMaxValue()),
                 entryPhases(entrySteps),
-                items);
+                items,
+                BotReport.Reconnects.of(breakToWorld));
     }
 
     private static BotReport.EntryPhases entryPhases(final BotEntryPhases.Histograms steps) {

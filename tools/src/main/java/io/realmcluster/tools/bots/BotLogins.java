@@ -199,7 +199,10 @@ final class BotLogins {
             fleet.execute(bot.loop, () -> bot.fail("connect", "cannot resolve node host " + host));
             return;
         }
-        fleet.execute(bot.loop, () -> bot.connect(address, token, instance, started));
+        fleet.execute(bot.loop, () -> {
+            bot.resume.remember(response);
+            bot.connect(address, token, instance, started);
+        });
     }
 
     private void loginFailed(final Bot bot, final Semaphore permits, final String step, final Throwable error) {

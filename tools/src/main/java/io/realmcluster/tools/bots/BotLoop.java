@@ -39,6 +39,8 @@ final class BotLoop {
     final Histogram latency = new Histogram(3);
     /** Per login, microseconds from the Login call to WORLD_ENTERED: what a player waits after choosing a character. */
     final Histogram loginToWorld = new Histogram(3);
+    /** Per return after a crash, microseconds from the break of the connection to WORLD_ENTERED again. */
+    final Histogram breakToWorld = new Histogram(3);
     /** Per redirect, microseconds from the last SELF_STATE on the old node to the first on the new one. */
     final Histogram redirectGaps = new Histogram(3);
     /** Per entry into a battleground, microseconds from the bot's INVITE_ACCEPT to its WORLD_ENTERED there. */

@@ -276,7 +276,15 @@ final class BotPlay {
 
     /** Forget the old node's view of the world: the bot is on its way to another node. */
     void leftNode() {
+        forgetNode();
         redirectedAfterStateNanos = lastSelfStateNanos != 0 ? lastSelfStateNanos : System.nanoTime();
+    }
+
+    /**
+     * Forget the dead node's view of the world (a crash, not a redirect: no redirect gap is measured;
+     * the character comes back at its last save, and WORLD_ENTERED says where).
+     */
+    void forgetNode() {
         entities.clear();
         ring.reset();
         targetId = 0;

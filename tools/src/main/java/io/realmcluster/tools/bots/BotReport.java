@@ -30,6 +30,9 @@ import java.util.stream.Collectors;
  * @param battlegrounds         what the battleground bots did: queues, invites and their answers, entries, matches
  * @param entryPhases           their entries into battlegrounds step by step
  * @param items                 what the bots did with items: loot, equipment, destroys, stacks, trades
+ * @param reconnects            bots back in the world after their node connection broke (a crash), through
+ *                              Resume: not counted in {@code unexpectedDisconnects}; one that could not get
+ *                              back is (and in {@code failures} as {@code resume})
  */
 public record BotReport(
         int count,
@@ -70,7 +73,42 @@ public record BotReport(
         Map<String, Long> stateEntries,
         Battlegrounds battlegrounds,
         EntryPhases entryPhases,
-        Items items) {
+        Items items,
+        Reconnects reconnects) {
+    /**
+     * Returns after a crash: how many, and the time from the break of the connection to WORLD_ENTERED
+     * again, microseconds.
+     */
+    public record Reconnects(long count, long p50Micros, long p99Micros, long maxMicros) {
+        /** No connection broke. */
+        public static final Reconnects NONE = new Reconnects(0, 0, 0, 0);
+
+        static Reconnects of(final org.HdrHistogram.Histogram breakToWorld) {
+            final long count = breakToWorld.getTotalCount();
+            return count == 0
+                    ? NONE
+                    : new Reconnects(
+                            count,
+                            breakToWorld.getValueAtPercentile(50),
+                            breakToWorld.getValueAtPercentile(99),
+                            breakToWorld.getMaxValue());
+        }
+
+        /** The summary line, or null when no bot had to come back. */
+        String line() {
+            if (count == 0) {
+                return null;
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "bots: reconnected after a crash: %,d (break to back in the world p50 %s, p99 %s, max %s)",
+                    count,
+                    millis(p50Micros),
+                    millis(p99Micros),
+                    millis(maxMicros));
+        }
+    }
+
     /**
      * The bots' items, all bots summed: new items looted, items equipped (bags included), destroyed,
      * stacks split and merged; trades opened by a bot and how trades ended for the bots in them
@@ -301,6 +339,7 @@ public record BotReport(
         failureExamples = Map.copyOf(failureExamples);
         stateEntries = Map.copyOf(stateEntries);
         items = items == null ? Items.NONE : items;
+        reconnects = reconnects == null ? Reconnects.NONE : reconnects;
     }
 
     public long unexpectedDisconnectCount() {
@@ -360,6 +399,10 @@ public record BotReport(
                 lootedCopper,
                 maxMoneySeen,
                 chatHeard));
+        final String reconnectLine = reconnects.line();
+        if (reconnectLine != null) {
+            lines.add(reconnectLine);
+        }
         final String byReason = disconnects.isEmpty() ? "" : " (by reason: " + counts(disconnects) + ")";
         lines.add("bots: disconnects: "
                 + (unexpectedDisconnects.isEmpty()
@@ -481,6 +524,10 @@ public record BotReport(
         field(json, "item_holders", items.holders());
         field(json, "item_requests_unanswered", items.unanswered());
         map(json, "item_refusals", items.refused());
+        field(json, "reconnected_after_crash", reconnects.count());
+        field(json, "reconnect_p50_micros", reconnects.p50Micros());
+        field(json, "reconnect_p99_micros", reconnects.p99Micros());
+        field(json, "reconnect_max_micros", reconnects.maxMicros());
         json.setLength(json.length() - 1);
         return json.append('}').toString();
     }

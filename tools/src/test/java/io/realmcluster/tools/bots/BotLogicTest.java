@@ -177,6 +177,14 @@ class BotLogicTest {
 
     private static BotReport report(
             final int entered, final Map<String, Long> unexpected, final Map<String, Long> failures) {
+        return report(entered, unexpected, failures, BotReport.Reconnects.NONE);
+    }
+
+    static BotReport report(
+            final int entered,
+            final Map<String, Long> unexpected,
+            final Map<String, Long> failures,
+            final BotReport.Reconnects reconnects) {
         final Map<String, String> examples = new HashMap<>();
         failures.keySet().forEach(key -> examples.put(key, "\"taken\""));
         return new BotReport(
@@ -218,6 +226,7 @@ class BotLogicTest {
                 Map.of(),
                 BotReport.Battlegrounds.none(0),
                 BotReport.EntryPhases.NONE,
-                BotReport.Items.NONE);
+                BotReport.Items.NONE,
+                reconnects);
     }
 }
