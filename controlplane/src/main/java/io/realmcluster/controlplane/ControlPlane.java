@@ -189,7 +189,9 @@ public final class ControlPlane implements AutoCloseable {
                     config.placement().instanceIdleTimeout(),
                     config.placement().rebalanceContinents(),
                     metrics,
-                    new MatchInstances(matchStore));
+                    new MatchInstances(matchStore),
+                    // One lease TTL and a beat: a live node whose lease lapsed while this replica stood still is back.
+                    config.nodeLeaseTtl().plus(config.heartbeatInterval()));
             publisher = new AssignmentPublisher(store, keys, nodeLinks);
             invitePublisher = new InvitePublisher(matchStore, nodeLinks);
             view = new ClusterView(
