@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,7 @@ class ControlPlaneLinkTest {
     private static final class Replica extends NodeLinkGrpc.NodeLinkImplBase {
         final String id;
         final List<Hello> hellos = new CopyOnWriteArrayList<>();
+        final AtomicInteger streams = new AtomicInteger();
         volatile boolean paused;
 
         Replica(final String id, final boolean paused) {
@@ -47,6 +49,7 @@ class ControlPlaneLinkTest {
 
         @Override
         public StreamObserver<NodeMessage> open(final StreamObserver<ControlMessage> responses) {
+            streams.incrementAndGet();
             return new StreamObserver<>() {
                 @Override
                 public void onNext(final NodeMessage message) {
@@ -130,10 +133,12 @@ class ControlPlaneLinkTest {
         final Replica only = new Replica("cp-1", true);
         link = link(List.of(serve(only)));
         link.start();
-        // Its Hello goes unanswered: only a new stream after the Welcome deadline can be welcomed now.
+        await().atMost(Duration.ofSeconds(3)).until(() -> only.streams.get() == 1);
+        // Its Hello went unanswered: only a new stream after the Welcome deadline can be welcomed now.
         only.paused = false;
 
         await().atMost(Duration.ofSeconds(5)).until(() -> link.controlPlaneId().equals("cp-1"));
+        assertThat(only.streams.get()).isGreaterThan(1);
     }
 
     private HostPort serve(final Replica replica) {
