@@ -79,6 +79,7 @@ public final class ControlPlane implements AutoCloseable {
     private final PrometheusRegistry metrics = new PrometheusRegistry();
     private final HealthStatusManager health = new HealthStatusManager();
     private EtcdStore store;
+    private Duration etcdStartupWait = Duration.ZERO;
     private NodeLinkService nodeLinks;
     private PlacementController controller;
     private AssignmentPublisher publisher;
@@ -96,6 +97,9 @@ public final class ControlPlane implements AutoCloseable {
     private volatile MatchController matchController;
     private InvitePublisher invitePublisher;
     /** A transfer that has not committed in this long was interrupted: the sweeper gives its character back. */
+    /** The longest wait between two tries to reach etcd at startup. */
+    private static final Duration ETCD_WAIT_CAP = Duration.ofSeconds(5);
+
     private static final long STALE_TRANSFER_SECONDS = 30;
 
     private static final long SWEEP_EVERY_MILLIS = 2_000;
@@ -157,6 +161,15 @@ public final class ControlPlane implements AutoCloseable {
         this.matchPassEvery = matchPassEvery;
     }
 
+    /** How long {@link #start} waits for etcd to answer before it gives up (before {@link #start}; zero: forever). */
+    public ControlPlane etcdStartupWait(final Duration wait) {
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("the wait for etcd must not be negative, got " + wait);
+        }
+        this.etcdStartupWait = wait;
+        return this;
+    }
+
     /** The battleground disconnect grace (before {@link #start}): a login within it goes back into the match. */
     public ControlPlane battlegroundGrace(final Duration grace) {
         this.battlegroundGrace = new DisconnectGrace(grace).grace();
@@ -167,7 +180,14 @@ public final class ControlPlane implements AutoCloseable {
     public ControlPlane start() {
         try {
             metricsEndpoint = MetricsEndpoint.start(config.metricsListen(), metrics);
-            store = EtcdStore.connect(config.etcdEndpoints(), config.etcdTls(), config.etcdTimeout(), metrics);
+            // Serves nothing until etcd answers: started before etcd or while it is slow, it waits and says so.
+            store = EtcdStore.connectWaiting(
+                    config.etcdEndpoints(),
+                    config.etcdTls(),
+                    config.etcdTimeout(),
+                    ETCD_WAIT_CAP,
+                    etcdStartupWait,
+                    metrics);
             final Keys keys = new Keys(config.etcdPrefix());
             final NodeRegistry registry = new NodeRegistry(store, keys, config.nodeLeaseTtl());
             final MapCatalog catalog = MapCatalog.vanilla(config.placement().realms());
