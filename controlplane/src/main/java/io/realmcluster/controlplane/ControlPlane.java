@@ -371,7 +371,8 @@ public final class ControlPlane implements AutoCloseable {
                 sweeper = new CharacterSweeper(
                                 databases,
                                 () -> ClusterState.read(store, keys).nodes().keySet(),
-                                controller::isLeader,
+                                // Characters of a node that may be registering again stay its own meanwhile.
+                                controller::leadsOutsideAdoption,
                                 STALE_TRANSFER_SECONDS)
                         .finishingMoves(moves)
                         .start(SWEEP_EVERY_MILLIS);

@@ -19,8 +19,10 @@ final class AdoptionGrace {
 
     private final Duration grace;
     private final long lateMillis;
-    private long lastPassMillis = -1;
-    private long untilMillis;
+    /** Written by the controller's thread only; volatile for {@link #holdsBack}. */
+    private volatile long lastPassMillis = -1;
+
+    private volatile long untilMillis;
     private int etcdFailedPasses;
 
     /** @param grace about one node lease TTL plus a heartbeat interval: long enough for a live node to re-register */
@@ -62,6 +64,16 @@ final class AdoptionGrace {
     /** This replica no longer leads: a grace it ran ends with it, and the next election starts another. */
     void deposed() {
         untilMillis = 0;
+    }
+
+    /**
+     * Whether, at {@code nowMillis}, whatever acts because a node is absent (the character sweeper too) should hold
+     * back: during a grace, and when the controller's passes stand still (this process was just paused, and its
+     * late pass that starts the grace may not have run yet). Any thread.
+     */
+    boolean holdsBack(final long nowMillis) {
+        final long last = lastPassMillis;
+        return nowMillis < untilMillis || (last >= 0 && nowMillis - last > lateMillis);
     }
 
     /** The grace as of {@code nowMillis}, for {@link PlacementDecisions}; says once when it ends. */

@@ -112,6 +112,14 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         return leadership != null;
     }
 
+    /**
+     * Whether this replica leads and nothing holds back what is done because a node is absent (no adoption grace
+     * runs, and the placement passes do not stand still): the character sweeper's gate. Any thread.
+     */
+    public boolean leadsOutsideAdoption() {
+        return leadership != null && !adoption.holdsBack(clock.millis());
+    }
+
     /** This replica's leadership, the fence of every write the leader makes; null while it does not lead. */
     public Leadership leadership() {
         return leadership;

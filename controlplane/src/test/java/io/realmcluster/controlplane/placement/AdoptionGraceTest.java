@@ -42,6 +42,22 @@ class AdoptionGraceTest {
     }
 
     @Test
+    void theSweeperHoldsBackDuringAGraceAndWhilePassesStandStill() {
+        grace.passBegins(0);
+        assertThat(grace.holdsBack(1_000)).isFalse();
+        assertThat(grace.holdsBack(30_000))
+                .as("no pass for 30 s: this process was paused")
+                .isTrue();
+
+        grace.passBegins(30_000);
+        assertThat(grace.adoption(30_000).running(30_000)).isTrue();
+        assertThat(grace.holdsBack(36_999)).isTrue();
+        grace.passBegins(33_000);
+        grace.passBegins(36_000);
+        assertThat(grace.holdsBack(37_000)).as("the grace over, passes on time").isFalse();
+    }
+
+    @Test
     void etcdBackAfterAStretchOfFailedPassesStartsAGraceButOneFailedPassDoesNot() {
         grace.etcdFailed();
         grace.etcdAnswered(1_000);
