@@ -106,6 +106,7 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
                 .setNode(hello.getNode())
                 .setState(NodeState.NODE_STATE_READY)
                 .setControlplaneId(service.controlPlaneId())
+                .setLinkAttempt(hello.getAttempt())
                 .setRegisteredAtUnixMs(now)
                 .setLastHeartbeatUnixMs(now)
                 .build();

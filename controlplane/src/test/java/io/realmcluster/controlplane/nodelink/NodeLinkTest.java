@@ -131,6 +131,24 @@ class NodeLinkTest {
     }
 
     @Test
+    void anOldHelloReadLateByAReplicaThatStoodStillCannotTakeTheEntryBack() throws Exception {
+        final FakeNode newer = new FakeNode("node-g");
+        newer.hello(5);
+        final long newerLease = newer.next().getWelcome().getLeaseId();
+        final FakeNode stale = new FakeNode("node-g", newer.incarnation);
+
+        stale.hello(4);
+
+        assertThat(stale.awaitEnd()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(stale.endDescription).contains("older than the registered attempt 5");
+        newer.heartbeat(1);
+        assertThat(newer.next().getHeartbeatAck().getSequence()).isEqualTo(1);
+        assertThat(listNodes())
+                .singleElement()
+                .satisfies(n -> assertThat(n.getLeaseId()).isEqualTo(newerLease));
+    }
+
+    @Test
     void sameIncarnationTakesItsEntryOverAndTheOldStreamCannotRemoveIt() throws Exception {
         final FakeNode node = new FakeNode("node-f");
         node.hello();
@@ -187,8 +205,14 @@ class NodeLinkTest {
         }
 
         void hello() {
+            hello(0);
+        }
+
+        /** Hello as this incarnation's {@code attempt}-th link. */
+        void hello(final long attempt) {
             stream.onNext(NodeMessage.newBuilder()
                     .setHello(Hello.newBuilder()
+                            .setAttempt(attempt)
                             .setNode(NodeDescriptor.newBuilder()
                                     .setNodeId(nodeId)
                                     .setIncarnation(incarnation)

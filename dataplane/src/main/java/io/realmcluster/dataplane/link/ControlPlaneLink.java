@@ -78,6 +78,13 @@ public final class ControlPlaneLink implements AutoCloseable {
     private final AtomicReference<AssignmentSet> pendingSet = new AtomicReference<>();
 
     private ClientCallStreamObserver<NodeMessage> stream;
+    /**
+     * A registered stream left for not acking, ended only once another replica welcomed the node: ended at once,
+     * the replica would revoke the node's lease before the new registration took the entry over, and the node would
+     * look dead for a moment.
+     */
+    private ClientCallStreamObserver<NodeMessage> left;
+
     private long streamGeneration;
     private boolean registered;
     private long heartbeatSequence;
@@ -173,7 +180,10 @@ public final class ControlPlaneLink implements AutoCloseable {
                 NodeLinkGrpc.newStub(channel).open(new Responses(generation));
         helloSentNanos = System.nanoTime();
         stream.onNext(NodeMessage.newBuilder()
-                .setHello(Hello.newBuilder().setNode(descriptor).addAllRunning(running.get()))
+                .setHello(Hello.newBuilder()
+                        .setNode(descriptor)
+                        .setAttempt(generation)
+                        .addAllRunning(running.get()))
                 .build());
     }
 
@@ -195,8 +205,20 @@ public final class ControlPlaneLink implements AutoCloseable {
         LOG.warn(
                 "leaving {} ({}); trying {}", replica, why, controlPlanes.size() > 1 ? "the next replica" : "it again");
         final long generation = streamGeneration;
-        stream.cancel(why, null);
+        if (registered) {
+            endLeft();
+            left = stream;
+        } else {
+            stream.cancel(why, null);
+        }
         onBroken(generation, Status.DEADLINE_EXCEEDED.withDescription(why));
+    }
+
+    private void endLeft() {
+        if (left != null) {
+            left.cancel("registered elsewhere", null);
+            left = null;
+        }
     }
 
     private HostPort address() {
@@ -210,6 +232,7 @@ public final class ControlPlaneLink implements AutoCloseable {
         switch (message.getBodyCase()) {
             case WELCOME -> {
                 registered = true;
+                endLeft();
                 backoffMs = MIN_BACKOFF_MS;
                 triedInRound = 0;
                 unreachableLogged = false;
@@ -324,6 +347,7 @@ public final class ControlPlaneLink implements AutoCloseable {
             thread.submit(() -> {
                         closed = true;
                         cancelHeartbeats();
+                        endLeft();
                         if (watch != null) {
                             watch.cancel(false);
                         }
