@@ -299,20 +299,20 @@ public final class ControlPlaneLink implements AutoCloseable {
         stream = null;
         final boolean wasRegistered = registered;
         registered = false;
-        final String left = controlPlaneId.isEmpty() ? address().toString() : controlPlaneId;
+        final String ended = controlPlaneId.isEmpty() ? address().toString() : controlPlaneId;
         controlPlaneId = "";
         current = (current + 1) % controlPlanes.size();
         if (wasRegistered) {
             LOG.warn(
                     "link with control plane {} ended ({}); registering with {}, the node keeps running",
-                    left,
+                    ended,
                     describe(status),
                     address());
         } else if (!unreachableLogged || status.getCode() == Status.Code.ALREADY_EXISTS) {
             LOG.warn(
                     "cannot register with the control plane at {} ({}); trying each of {} in turn, with backoff once all"
                             + " failed",
-                    left,
+                    ended,
                     describe(status),
                     HostPort.join(controlPlanes));
             unreachableLogged = true;
