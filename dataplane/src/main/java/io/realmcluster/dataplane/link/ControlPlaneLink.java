@@ -304,7 +304,7 @@ public final class ControlPlaneLink implements AutoCloseable {
         current = (current + 1) % controlPlanes.size();
         if (wasRegistered) {
             LOG.warn(
-                    "link with control plane {} ended ({}); registering with {}, the node keeps running",
+                    "link with the control plane ended ({} left: {}); registering with {}, the node keeps running",
                     ended,
                     describe(status),
                     address());
