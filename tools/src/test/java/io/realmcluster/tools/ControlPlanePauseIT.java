@@ -148,6 +148,7 @@ class ControlPlanePauseIT {
         await().atMost(DEADLINE).ignoreExceptions().until(() -> {
             final Map<String, String> continents = continents(cps);
             return continents.size() == 2
+                    && noMoves(cps)
                     && continents.values().stream()
                                     .map(v -> v.substring(0, v.indexOf('@')))
                                     .distinct()
@@ -202,6 +203,13 @@ class ControlPlanePauseIT {
                     .filter(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE
                             && i.getOwner().isEmpty())
                     .collect(Collectors.toMap(MapInstance::getInstanceId, i -> i.getNodeId() + "@" + i.getEpoch()));
+        }
+    }
+
+    /** Whether no instance is moving (the rebalance that brought a continent to the second node is over). */
+    private boolean noMoves(final List<HostPort> cps) {
+        try (AdminClient admin = realm.binaries().admin(cps, 2_000)) {
+            return admin.listMapInstances("").getInstancesList().stream().noneMatch(MapInstance::hasMove);
         }
     }
 
