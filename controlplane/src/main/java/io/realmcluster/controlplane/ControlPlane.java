@@ -81,6 +81,7 @@ public final class ControlPlane implements AutoCloseable {
     private final PrometheusRegistry metrics = new PrometheusRegistry();
     private final HealthStatusManager health = new HealthStatusManager();
     private EtcdStore store;
+    private Duration etcdStartupWait = Duration.ZERO;
     private NodeLinkService nodeLinks;
     private PlacementController controller;
     private AssignmentPublisher publisher;
@@ -98,6 +99,9 @@ public final class ControlPlane implements AutoCloseable {
     private volatile MatchController matchController;
     private InvitePublisher invitePublisher;
     /** A transfer that has not committed in this long was interrupted: the sweeper gives its character back. */
+    /** The longest wait between two tries to reach etcd at startup. */
+    private static final Duration ETCD_WAIT_CAP = Duration.ofSeconds(5);
+
     private static final long STALE_TRANSFER_SECONDS = 30;
 
     private static final long SWEEP_EVERY_MILLIS = 2_000;
@@ -176,6 +180,15 @@ public final class ControlPlane implements AutoCloseable {
         return this;
     }
 
+    /** How long {@link #start} waits for etcd to answer before it gives up (before {@link #start}; zero: forever). */
+    public ControlPlane etcdStartupWait(final Duration wait) {
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("the wait for etcd must not be negative, got " + wait);
+        }
+        this.etcdStartupWait = wait;
+        return this;
+    }
+
     /** The battleground disconnect grace (before {@link #start}): a login within it goes back into the match. */
     public ControlPlane battlegroundGrace(final Duration grace) {
         this.battlegroundGrace = new DisconnectGrace(grace).grace();
@@ -186,7 +199,14 @@ public final class ControlPlane implements AutoCloseable {
     public ControlPlane start() {
         try {
             metricsEndpoint = MetricsEndpoint.start(config.metricsListen(), metrics);
-            store = EtcdStore.connect(config.etcdEndpoints(), config.etcdTls(), config.etcdTimeout(), metrics);
+            // Serves nothing until etcd answers: started before etcd or while it is slow, it waits and says so.
+            store = EtcdStore.connectWaiting(
+                    config.etcdEndpoints(),
+                    config.etcdTls(),
+                    config.etcdTimeout(),
+                    ETCD_WAIT_CAP,
+                    etcdStartupWait,
+                    metrics);
             final Keys keys = new Keys(config.etcdPrefix());
             final NodeRegistry registry = new NodeRegistry(store, keys, config.nodeLeaseTtl());
             final MapCatalog catalog = MapCatalog.vanilla(config.placement().realms());
@@ -208,7 +228,9 @@ public final class ControlPlane implements AutoCloseable {
                     config.placement().instanceIdleTimeout(),
                     config.placement().rebalanceContinents(),
                     metrics,
-                    new MatchInstances(matchStore));
+                    new MatchInstances(matchStore),
+                    // One lease TTL and a beat: a live node whose lease lapsed while this replica stood still is back.
+                    config.nodeLeaseTtl().plus(config.heartbeatInterval()));
             publisher = new AssignmentPublisher(store, keys, nodeLinks);
             invitePublisher = new InvitePublisher(matchStore, nodeLinks);
             view = new ClusterView(
@@ -368,7 +390,8 @@ public final class ControlPlane implements AutoCloseable {
                 sweeper = new CharacterSweeper(
                                 databases,
                                 () -> ClusterState.read(store, keys).nodes().keySet(),
-                                controller::isLeader,
+                                // Characters of a node that may be registering again stay its own meanwhile.
+                                controller::leadsOutsideAdoption,
                                 STALE_TRANSFER_SECONDS)
                         .finishingMoves(moves)
                         .start(SWEEP_EVERY_MILLIS);

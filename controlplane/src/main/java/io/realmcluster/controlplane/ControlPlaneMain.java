@@ -66,6 +66,14 @@ public final class ControlPlaneMain implements Callable<Integer> {
     long etcdTimeoutMillis;
 
     @Option(
+            names = "--etcd-startup-wait",
+            paramLabel = "SECONDS",
+            defaultValue = "0",
+            description = "At startup, wait this long for etcd to answer, saying so every few seconds, before giving"
+                    + " up; 0 waits for as long as it takes (default: ${DEFAULT-VALUE}).")
+    long etcdStartupWaitSeconds;
+
+    @Option(
             names = "--listen",
             paramLabel = "HOST:PORT",
             defaultValue = "0.0.0.0:7400",
@@ -236,6 +244,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
                 new ControlPlane(config, Duration.ofMillis(Math.max(10, matchPassEveryMillis)))
                         .battlegroundGrace(Duration.ofSeconds(battlegroundGraceSeconds))
                         .resumeTtl(Duration.ofHours(login.resumeTtlHours()))
+                        .etcdStartupWait(Duration.ofSeconds(etcdStartupWaitSeconds))
                         .start());
     }
 }

@@ -60,6 +60,7 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -296,6 +297,9 @@ public final class Node implements AutoCloseable {
                     config.controlPlanes(),
                     () -> instances.load(arrivals::expects),
                     this::apply,
+                    () -> Arrays.stream(instances.snapshot())
+                            .map(InstanceHost.Running::assignment)
+                            .toList(),
                     credentials);
             final InviteBoard invites = new InviteBoard(sessions, store.realms(), System::currentTimeMillis);
             sessions.onWorldEntered(invites::retell);

@@ -63,6 +63,11 @@ final class Binaries implements AutoCloseable {
     private final Path pkiDirectory;
     private final Pki pki;
 
+    /** The etcd prefix of this cluster's replicas. */
+    String prefix() {
+        return prefix;
+    }
+
     Binaries(final String etcdEndpoint, final String prefix) {
         this.etcdEndpoint = etcdEndpoint;
         this.prefix = prefix;
@@ -195,17 +200,25 @@ final class Binaries implements AutoCloseable {
                 "--internal-listen",
                 "127.0.0.1:" + port,
                 "--metrics-listen",
-                "127.0.0.1:0",
-                "--node-lease-ttl",
-                "2",
-                "--heartbeat-interval",
-                "200",
-                "--leader-lease-ttl",
-                "2",
-                // Its first etcd call loads jetcd's classes: on a busy machine that alone can take seconds.
-                "--etcd-timeout",
-                "10000"));
-        args.addAll(List.of(extraArgs));
+                "127.0.0.1:0"));
+        // Short leases keep the failover tests short; a test may set its own.
+        final List<String> extra = List.of(extraArgs);
+        for (final Map.Entry<String, String> flag : Map.of(
+                        "--node-lease-ttl",
+                        "2",
+                        "--heartbeat-interval",
+                        "200",
+                        "--leader-lease-ttl",
+                        "2",
+                        // Its first etcd call loads jetcd's classes: on a busy machine that alone can take seconds.
+                        "--etcd-timeout",
+                        "10000")
+                .entrySet()) {
+            if (!extra.contains(flag.getKey())) {
+                args.addAll(List.of(flag.getKey(), flag.getValue()));
+            }
+        }
+        args.addAll(extra);
         if (!plaintext(args)) {
             args.addAll(tlsArgs(certificate(Role.CONTROLPLANE, id)));
         }

@@ -75,6 +75,15 @@ final class DatabaseRealm implements AutoCloseable {
 
     /** (Re)start the control plane at the same address. */
     JavaProcess startControlPlane() {
+        controlPlaneProcess = startReplica("cp-1", controlPlane);
+        return controlPlaneProcess;
+    }
+
+    /**
+     * Another control-plane replica of this realm (same etcd prefix, database and token key), its internal listener
+     * at {@code internal}.
+     */
+    JavaProcess startReplica(final String id, final HostPort internal) {
         final List<String> args = new ArrayList<>(List.of(
                 "--db-url",
                 postgres.jdbcUrl(),
@@ -86,12 +95,11 @@ final class DatabaseRealm implements AutoCloseable {
                 "--password-iterations",
                 "1000"));
         args.addAll(controlPlaneArgs);
-        controlPlaneProcess = binaries.controlPlane(
-                "cp-1",
-                controlPlane.port(),
+        return binaries.controlPlane(
+                id,
+                internal.port(),
                 Map.of("REALM_DB_USER", postgres.user(), "REALM_DB_PASSWORD", postgres.password()),
                 args.toArray(String[]::new));
-        return controlPlaneProcess;
     }
 
     JavaProcess controlPlaneProcess() {
@@ -121,8 +129,14 @@ final class DatabaseRealm implements AutoCloseable {
 
     /** A node saving to the realm's database, with flags for its JVM and more arguments. */
     JavaProcess node(final String nodeId, final List<String> jvmArgs, final String... args) {
+        return node(nodeId, List.of(controlPlane), jvmArgs, args);
+    }
+
+    /** The same, given the internal addresses of {@code controlPlanes} (replicas of this realm). */
+    JavaProcess node(
+            final String nodeId, final List<HostPort> controlPlanes, final List<String> jvmArgs, final String... args) {
         return binaries.node(
-                nodeId, List.of(controlPlane), postgres.jdbcUrl(), postgres.user(), postgres.password(), jvmArgs, args);
+                nodeId, controlPlanes, postgres.jdbcUrl(), postgres.user(), postgres.password(), jvmArgs, args);
     }
 
     /** Wait until {@code nodeId} runs both continents. */

@@ -61,6 +61,11 @@ final class StoreTls {
                 FILES.controlPlane.privateKey().toString());
     }
 
+    /** What a test's own etcd client presents to a TLS etcd at {@code endpoint}: a replica's files; null for http. */
+    static TlsFiles etcdClient(final String endpoint) {
+        return endpoint.startsWith("https://") ? FILES.controlPlane : null;
+    }
+
     /** The certificates, issued once per JVM into a directory deleted at its exit. */
     private record Certificates(TlsFiles etcd, TlsFiles postgres, TlsFiles controlPlane) {
         static Certificates make() {

@@ -62,6 +62,7 @@ class DatabaseTest {
                 .isEqualTo(first)
                 .containsExactly(
                         "accounts 1:true",
+                        "accounts 2:true",
                         "realm 0:true",
                         "realm 1:true",
                         "realm 2:true",
@@ -70,7 +71,7 @@ class DatabaseTest {
                         "realm 5:true");
         assertThat(query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                         + "AND table_name NOT LIKE '%schema_history' ORDER BY table_name"))
-                .containsExactly("account", "character", "item", "ledger");
+                .containsExactly("account", "character", "item", "ledger", "resume_credential");
         // A periodic save writes no indexed column, and pages leave room, so it can update the row in place.
         assertThat(query("SELECT indexdef FROM pg_indexes WHERE indexname = 'character_in_transfer'"))
                 .singleElement()

@@ -61,6 +61,7 @@ class SchemaSplitTest {
                     .as("both histories start at the version the old migrations already hold")
                     .containsExactly(
                             "accounts 1:true",
+                            "accounts 2:true",
                             "realm 1:true",
                             "realm 2:true",
                             "realm 3:true",
@@ -97,6 +98,7 @@ class SchemaSplitTest {
             assertThat(query(database, DatabaseTest.HISTORIES))
                     .containsExactly(
                             "accounts 1:true",
+                            "accounts 2:true",
                             "realm 1:true",
                             "realm 2:true",
                             "realm 3:true",
@@ -116,7 +118,7 @@ class SchemaSplitTest {
             accounts.migrate(Database.Schema.ACCOUNTS);
             realm.migrate(Database.Schema.REALM);
             realm.migrate(Database.Schema.REALM);
-            assertThat(tables(accounts)).containsExactly("account", "accounts_schema_history");
+            assertThat(tables(accounts)).containsExactly("account", "accounts_schema_history", "resume_credential");
             assertThat(tables(realm)).containsExactly("character", "item", "ledger", "realm_schema_history");
             assertThat(query(
                             realm,
@@ -138,6 +140,7 @@ class SchemaSplitTest {
                     .containsExactly(
                             "accounts 0:true",
                             "accounts 1:true",
+                            "accounts 2:true",
                             "realm 1:true",
                             "realm 2:true",
                             "realm 3:true",

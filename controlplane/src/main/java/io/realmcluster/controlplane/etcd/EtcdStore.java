@@ -26,12 +26,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The control plane's only door to etcd: every call carries the same deadline and is timed, so a
  * dead etcd shows up as a clear {@link EtcdUnavailableException}, never as a hang.
  */
 public final class EtcdStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdStore.class);
     private static final Duration FIRST_CALL_DEADLINE = Duration.ofSeconds(15);
 
     private final Client client;
@@ -75,6 +78,62 @@ public final class EtcdStore implements AutoCloseable {
      */
     public static EtcdStore connect(
             final List<URI> endpoints, final TlsFiles tls, final Duration timeout, final PrometheusRegistry registry) {
+        final EtcdStore store = open(endpoints, tls, timeout, registry);
+        try {
+            store.firstCall(timeout);
+        } catch (final EtcdUnavailableException e) {
+            store.close();
+            throw new StartupException("cannot reach etcd at " + store.describeEndpoints() + ": " + e.getMessage(), e);
+        }
+        return store;
+    }
+
+    /**
+     * Connect, and wait until etcd answers: each failed try is followed by a wait that doubles up to {@code maxWait},
+     * and is said in the log. A replica started before etcd, or while it is slow, comes up with it rather than
+     * exiting. After {@code giveUpAfter} (zero: never), or interrupted: a {@link StartupException}.
+     */
+    public static EtcdStore connectWaiting(
+            final List<URI> endpoints,
+            final TlsFiles tls,
+            final Duration timeout,
+            final Duration maxWait,
+            final Duration giveUpAfter,
+            final PrometheusRegistry registry) {
+        final EtcdStore store = open(endpoints, tls, timeout, registry);
+        final long start = System.nanoTime();
+        long waitMillis = Math.min(500, maxWait.toMillis());
+        while (true) {
+            try {
+                store.firstCall(timeout);
+                return store;
+            } catch (final EtcdUnavailableException e) {
+                if (!giveUpAfter.isZero() && System.nanoTime() - start >= giveUpAfter.toNanos()) {
+                    store.close();
+                    throw new StartupException(
+                            "cannot reach etcd at " + store.describeEndpoints() + ": " + e.getMessage() + " (waited "
+                                    + giveUpAfter.toSeconds() + " s)",
+                            e);
+                }
+                LOG.warn(
+                        "waiting for etcd at {}: {}; retrying in {} s",
+                        store.describeEndpoints(),
+                        e.getMessage(),
+                        String.format("%.1f", waitMillis / 1000.0));
+            }
+            try {
+                Thread.sleep(waitMillis);
+            } catch (final InterruptedException e) {
+                store.close();
+                Thread.currentThread().interrupt();
+                throw new StartupException("stopped while waiting for etcd at " + store.describeEndpoints(), e);
+            }
+            waitMillis = Math.min(maxWait.toMillis(), waitMillis * 2);
+        }
+    }
+
+    private static EtcdStore open(
+            final List<URI> endpoints, final TlsFiles tls, final Duration timeout, final PrometheusRegistry registry) {
         EtcdTls.requireMatchingSchemes(endpoints, tls);
         final EtcdTls context = tls == null ? null : EtcdTls.load(tls);
         final ClientBuilder builder = Client.builder()
@@ -91,16 +150,13 @@ public final class EtcdStore implements AutoCloseable {
         if (context != null) {
             builder.sslContext(context.context());
         }
-        final EtcdStore store = new EtcdStore(builder.build(), context, endpoints, timeout, registry);
-        try {
-            // The first call loads jetcd's classes (and over TLS, the TLS stack, and shakes hands): seconds in a
-            // cold JVM on a busy machine, longer than a steady call's deadline.
-            store.await("get", store.client.getKVClient().get(Keys.bytes("/")), max(timeout, FIRST_CALL_DEADLINE));
-        } catch (final EtcdUnavailableException e) {
-            store.close();
-            throw new StartupException("cannot reach etcd at " + store.describeEndpoints() + ": " + e.getMessage(), e);
-        }
-        return store;
+        return new EtcdStore(builder.build(), context, endpoints, timeout, registry);
+    }
+
+    private void firstCall(final Duration timeout) {
+        // The first call loads jetcd's classes (and over TLS, the TLS stack, and shakes hands): seconds in a
+        // cold JVM on a busy machine, longer than a steady call's deadline.
+        await("get", client.getKVClient().get(Keys.bytes("/")), max(timeout, FIRST_CALL_DEADLINE));
     }
 
     private static Duration max(final Duration a, final Duration b) {

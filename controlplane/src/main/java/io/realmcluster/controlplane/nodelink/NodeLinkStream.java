@@ -17,11 +17,14 @@ import io.realmcluster.proto.v1.ControlMessage;
 import io.realmcluster.proto.v1.Heartbeat;
 import io.realmcluster.proto.v1.HeartbeatAck;
 import io.realmcluster.proto.v1.Hello;
+import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.LoadReport;
+import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.NodeMessage;
 import io.realmcluster.proto.v1.NodeState;
 import io.realmcluster.proto.v1.NodeStatus;
 import io.realmcluster.proto.v1.Welcome;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,6 +106,7 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
                 .setNode(hello.getNode())
                 .setState(NodeState.NODE_STATE_READY)
                 .setControlplaneId(service.controlPlaneId())
+                .setLinkAttempt(hello.getAttempt())
                 .setRegisteredAtUnixMs(now)
                 .setLastHeartbeatUnixMs(now)
                 .build();
@@ -127,8 +131,48 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
                         .setHeartbeatIntervalMs(service.heartbeatInterval().toMillis())
                         .setControlplaneId(service.controlPlaneId()))
                 .build());
+        adopt(hello.getRunningList());
         // After the Welcome, so the node's first assignment set never overtakes it.
         service.opened(registration.nodeId(), this);
+    }
+
+    /**
+     * Confirm again, under the new lease, what the node says it runs and etcd still assigns to it at that epoch:
+     * the confirmations of its previous session went with that session's lease, and without them its maps would
+     * count as pending (not routed to, not idle) until it acknowledged its next assignment set. What etcd no longer
+     * assigns to it is not adopted: the set pushed next tells the node to drop it.
+     */
+    private void adopt(final List<MapInstance> running) {
+        int adopted = 0;
+        for (final MapInstance instance : running) {
+            if (!instance.getNodeId().equals(registration.nodeId())
+                    || instance.getState() == InstanceState.INSTANCE_STATE_CLOSING) {
+                continue;
+            }
+            final AssignmentAck ack = AssignmentAck.newBuilder()
+                    .setInstanceId(instance.getInstanceId())
+                    .setEpoch(instance.getEpoch())
+                    .setState(InstanceState.INSTANCE_STATE_ACTIVE)
+                    .build();
+            try {
+                if (service.recordAck(registration.nodeId(), registration.leaseId(), ack)) {
+                    adopted++;
+                }
+            } catch (final EtcdUnavailableException e) {
+                LOG.warn(
+                        "could not confirm again what node {} runs ({}); its next acknowledgements will",
+                        LogSafe.safe(registration.nodeId()),
+                        e.getMessage());
+                return;
+            }
+        }
+        if (!running.isEmpty()) {
+            LOG.info(
+                    "node {} runs {} instances; {} still assigned to it at the same epoch, confirmed again",
+                    LogSafe.safe(registration.nodeId()),
+                    running.size(),
+                    adopted);
+        }
     }
 
     private void heartbeat(final Heartbeat heartbeat) {

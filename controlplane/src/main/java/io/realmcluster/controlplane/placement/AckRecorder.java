@@ -19,7 +19,9 @@ import java.util.List;
  * Records what a node confirmed about an instance. Any replica may write it, without leadership:
  * the write only lands while the instance is still assigned to that node at that epoch. The
  * record lives on the lease of the node's session, so it goes with that session: a node that
- * restarts under the same id shows its instances pending until the new process confirms them.
+ * restarts under the same id shows its instances pending until the new process confirms them, and a
+ * node that registers again (its lease lapsed, or it moved to another replica) has what its Hello
+ * reports running recorded again under its new lease.
  * The target of a move confirms its copy the same way, against the move's record.
  */
 public final class AckRecorder {

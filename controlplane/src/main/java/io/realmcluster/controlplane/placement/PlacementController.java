@@ -70,22 +70,16 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     private boolean passFailing;
     private final MapCatalog catalog;
     private ScheduledFuture<?> nextPass;
-
-    public PlacementController(
-            final EtcdStore store,
-            final Keys keys,
-            final MapCatalog catalog,
-            final Clock clock,
-            final Duration idleTimeout,
-            final boolean rebalanceContinents,
-            final PrometheusRegistry metrics) {
-        this(store, keys, catalog, clock, idleTimeout, rebalanceContinents, metrics, EmptyVerdict.Owners.NONE);
-    }
+    private final AdoptionGrace adoption;
+    /** The leadership the last pass served under: a new one starts an adoption grace. */
+    private Leadership servedUnder;
 
     /**
-     * The same, with {@code owners} saying which empty instances close at once instead of after their idle time (a
-     * battleground whose match has ended), and which stay open past it (a battleground with a seat inside its
-     * disconnect grace). It may read etcd; it is asked only of empty instances with an owner.
+     * {@code owners} says which empty instances close at once instead of after their idle time (a battleground whose
+     * match has ended), and which stay open past it (a battleground with a seat inside its disconnect grace). It may
+     * read etcd; it is asked only of empty instances with an owner. {@code adoptionGrace} is how long absent nodes
+     * are given to register again after this replica gains leadership or stood still (about a node lease TTL plus a
+     * heartbeat interval; zero: none).
      */
     public PlacementController(
             final EtcdStore store,
@@ -95,7 +89,8 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
             final Duration idleTimeout,
             final boolean rebalanceContinents,
             final PrometheusRegistry metrics,
-            final EmptyVerdict.Owners owners) {
+            final EmptyVerdict.Owners owners,
+            final Duration adoptionGrace) {
         this.store = store;
         this.keys = keys;
         this.assignments = new AssignmentStore(store, keys);
@@ -106,6 +101,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         this.handler = new ReconcileHandler(clock, BACKOFF_BASE, BACKOFF_CAP);
         this.thread = Threads.singleThread("placement-controller");
         this.metrics = new PlacementMetrics(metrics, this::isLeader);
+        this.adoption = new AdoptionGrace(adoptionGrace);
     }
 
     public void start() {
@@ -114,6 +110,14 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
 
     public boolean isLeader() {
         return leadership != null;
+    }
+
+    /**
+     * Whether this replica leads and nothing holds back what is done because a node is absent (no adoption grace
+     * runs, and the placement passes do not stand still): the character sweeper's gate. Any thread.
+     */
+    public boolean leadsOutsideAdoption() {
+        return leadership != null && !adoption.holdsBack(clock.millis());
     }
 
     /** This replica's leadership, the fence of every write the leader makes; null while it does not lead. */
@@ -169,7 +173,16 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         final ClusterState state = ClusterState.read(store, keys);
         final String bound = state.binding(realm, map.getMapId(), owner);
         if (bound != null && state.instances().containsKey(bound)) {
-            return state.observed(state.instances().get(bound));
+            final MapInstance existing = state.instances().get(bound);
+            if (!state.nodes().containsKey(ClusterState.entryNode(existing))) {
+                // Its node may be registering again (an adoption grace keeps its maps for it) or dead (the
+                // instance is closed soon): either way the caller tries again, rather than getting a second copy.
+                throw Status.UNAVAILABLE
+                        .withDescription("instance " + bound + " runs on node " + ClusterState.entryNode(existing)
+                                + ", which is not registered now; retry")
+                        .asRuntimeException();
+            }
+            return state.observed(existing);
         }
         final String pool = MapCatalog.pool(map.getKind());
         final int reserve = Math.max(1, players);
@@ -210,6 +223,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
 
     /** One pass, then the next one scheduled: after the resync interval, or sooner when an instance asks. */
     private void reconcile() {
+        adoption.passBegins(clock.millis());
         Duration next = RESYNC;
         try {
             next = pass();
@@ -231,17 +245,31 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     private Duration pass() {
         final Leadership fence = leadership;
         if (fence == null) {
+            servedUnder = null;
+            adoption.deposed();
             emptySince = Map.of();
             handler.clear();
             warned.clear();
             return RESYNC;
         }
+        if (fence != servedUnder) {
+            servedUnder = fence;
+            adoption.elected(clock.millis());
+        }
         try {
-            return handler.run(() -> decide(ClusterState.read(store, keys)), action -> take(fence, action), RESYNC);
+            return handler.run(
+                    () -> {
+                        final ClusterState state = ClusterState.read(store, keys);
+                        adoption.etcdAnswered(clock.millis());
+                        return decide(state);
+                    },
+                    action -> take(fence, action),
+                    RESYNC);
         } catch (final NotLeaderException e) {
             LOG.warn("a fenced write failed: {}", e.getMessage());
             leadership = null;
         } catch (final EtcdUnavailableException e) {
+            adoption.etcdFailed();
             LOG.debug("reconcile skipped: {}", e.getMessage());
         }
         return RESYNC;
@@ -251,7 +279,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     private List<PlacementAction> decide(final ClusterState state) {
         final long now = clock.millis();
         emptySince = PlacementDecisions.emptySince(state, emptySince, now);
-        final List<PlacementAction> actions = decisions.decide(state, emptySince, now);
+        final List<PlacementAction> actions = decisions.decide(state, emptySince, now, adoption.adoption(now));
         warned.keySet()
                 .retainAll(actions.stream()
                         .filter(PlacementAction.Stuck.class::isInstance)

@@ -65,6 +65,19 @@ public final class PlacementDecisions {
      */
     public List<PlacementAction> decide(
             final ClusterState observed, final Map<String, Long> emptySince, final long nowMillis) {
+        return decide(observed, emptySince, nowMillis, Adoption.NONE);
+    }
+
+    /**
+     * The same under {@code adoption}: while it runs, nothing is done because a node is absent (no
+     * continent reassigned, no instance closed, no move finished or called off for it, no rebalance); each such
+     * instance waits for the grace's end instead, and every other action goes on.
+     */
+    public List<PlacementAction> decide(
+            final ClusterState observed,
+            final Map<String, Long> emptySince,
+            final long nowMillis,
+            final Adoption adoption) {
         final ClusterState state = observed.copy();
         final List<PlacementAction> actions = new ArrayList<>();
         for (final String orphan : new TreeSet<>(state.orphanMoves().keySet())) {
@@ -77,8 +90,8 @@ public final class PlacementDecisions {
                     instance.getInstanceId(),
                     () -> one(
                             instance.hasMove()
-                                    ? move(state, instance, nowMillis)
-                                    : instance(state, instance, emptySince, nowMillis)));
+                                    ? move(state, instance, nowMillis, adoption)
+                                    : instance(state, instance, emptySince, nowMillis, adoption)));
         }
         for (final String realm : catalog.realms()) {
             for (final MapDefinition continent : catalog.continents()) {
@@ -92,7 +105,7 @@ public final class PlacementDecisions {
         for (final String node : new TreeSet<>(state.draining())) {
             decide(state, actions, node, () -> drain(state, node, catalog.realms(), nowMillis));
         }
-        if (rebalanceContinents) {
+        if (rebalanceContinents && !adoption.running(nowMillis)) {
             decide(state, actions, "rebalance", () -> one(rebalance(state, nowMillis)));
         }
         return actions;
@@ -125,8 +138,15 @@ public final class PlacementDecisions {
     }
 
     private PlacementAction instance(
-            final ClusterState state, final MapInstance instance, final Map<String, Long> emptySince, final long now) {
+            final ClusterState state,
+            final MapInstance instance,
+            final Map<String, Long> emptySince,
+            final long now,
+            final Adoption adoption) {
         if (!state.nodes().containsKey(instance.getNodeId())) {
+            if (adoption.running(now)) {
+                return adoption.waitFor(instance.getInstanceId(), now);
+            }
             if (instance.getKind() == MapKind.MAP_KIND_CONTINENT
                     && instance.getState() != InstanceState.INSTANCE_STATE_CLOSING) {
                 return reassignContinent(state, instance);
@@ -179,15 +199,21 @@ public final class PlacementDecisions {
     }
 
     /** A move one step further. */
-    private static PlacementAction move(final ClusterState state, final MapInstance instance, final long now) {
+    private static PlacementAction move(
+            final ClusterState state, final MapInstance instance, final long now, final Adoption adoption) {
         final InstanceMove move = instance.getMove();
-        if (!state.nodes().containsKey(move.getToNodeId())) {
+        final boolean targetGone = !state.nodes().containsKey(move.getToNodeId());
+        final boolean sourceGone = !state.nodes().containsKey(instance.getNodeId());
+        if ((targetGone || sourceGone) && adoption.running(now)) {
+            return adoption.waitFor(instance.getInstanceId(), now);
+        }
+        if (targetGone) {
             return new PlacementAction.CallOffMove(instance, "its target " + move.getToNodeId() + " is gone");
         }
         if (instance.getState() == InstanceState.INSTANCE_STATE_CLOSING) {
             return new PlacementAction.CallOffMove(instance, "it is closing");
         }
-        if (!state.nodes().containsKey(instance.getNodeId())) {
+        if (sourceGone) {
             // The source died with the players it still had; the target has the rest, or loads it now.
             return new PlacementAction.FinishMove(instance, true);
         }

@@ -65,6 +65,11 @@ public final class NodeRegistry {
                             .equals(status.getNode().getIncarnation())) {
                         throw new NodeIdTakenException(nodeId, current);
                     }
+                    if (current.getLinkAttempt() > status.getLinkAttempt()) {
+                        // Read late by a replica that stood still: the node has moved on to a newer link.
+                        throw new LinkLostException("Hello attempt " + status.getLinkAttempt() + " of node " + nodeId
+                                + " is older than the registered attempt " + current.getLinkAttempt());
+                    }
                     revision = store.putIfModRevision(key, value, leaseId, existing.getModRevision());
                 }
             }

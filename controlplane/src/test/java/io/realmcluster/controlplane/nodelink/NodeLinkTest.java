@@ -3,21 +3,29 @@ package io.realmcluster.controlplane.nodelink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.controlplane.ControlPlane;
 import io.realmcluster.controlplane.ControlPlaneConfig;
+import io.realmcluster.controlplane.etcd.EtcdStore;
+import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.proto.v1.AdminGrpc;
+import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.ControlMessage;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.Goodbye;
 import io.realmcluster.proto.v1.Heartbeat;
 import io.realmcluster.proto.v1.Hello;
+import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.ListNodesRequest;
+import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.v1.NodeLinkGrpc;
 import io.realmcluster.proto.v1.NodeMessage;
@@ -43,13 +51,14 @@ class NodeLinkTest {
 
     private ControlPlane controlPlane;
     private ManagedChannel channel;
+    private final String prefix = "/test-" + UUID.randomUUID();
 
     @BeforeEach
     void startControlPlane() {
         controlPlane = new ControlPlane(new ControlPlaneConfig(
                         "cp-test",
                         List.of(URI.create(ETCD.endpoint())),
-                        "/test-" + UUID.randomUUID(),
+                        prefix,
                         Duration.ofSeconds(10),
                         HostPort.parse("127.0.0.1:0"),
                         HostPort.parse("127.0.0.1:0"),
@@ -131,6 +140,69 @@ class NodeLinkTest {
     }
 
     @Test
+    void whatAHelloReportsRunningIsConfirmedAgainWhenEtcdStillAssignsItToTheNodeAtThatEpoch() throws Exception {
+        final Keys keys = new Keys(prefix);
+        try (EtcdStore etcd = EtcdStore.connect(
+                List.of(URI.create(ETCD.endpoint())), Duration.ofSeconds(10), new PrometheusRegistry())) {
+            final MapInstance kept = MapInstance.newBuilder()
+                    .setInstanceId("main.36.kept")
+                    .setMapId(36)
+                    .setRealm("main")
+                    .setNodeId("node-h")
+                    .setState(InstanceState.INSTANCE_STATE_PENDING)
+                    .build();
+            final MapInstance movedAway = kept.toBuilder()
+                    .setInstanceId("main.36.moved")
+                    .setNodeId("node-other")
+                    .build();
+            final long keptEpoch = etcd.put(keys.instance("main.36.kept"), ByteSequence.from(kept.toByteArray()), 0);
+            final long movedEpoch =
+                    etcd.put(keys.instance("main.36.moved"), ByteSequence.from(movedAway.toByteArray()), 0);
+            final FakeNode node = new FakeNode("node-h");
+
+            node.hello(
+                    1,
+                    List.of(
+                            kept.toBuilder().setEpoch(keptEpoch).build(),
+                            movedAway.toBuilder()
+                                    .setNodeId("node-h")
+                                    .setEpoch(movedEpoch)
+                                    .build()));
+
+            final long lease = node.next().getWelcome().getLeaseId();
+            final KeyValue confirmed = await().atMost(Duration.ofSeconds(5))
+                    .until(() -> etcd.get(keys.instanceStatus("main.36.kept")), java.util.Objects::nonNull);
+            assertThat(AssignmentAck.parseFrom(confirmed.getValue().getBytes()))
+                    .satisfies(ack -> assertThat(ack.getEpoch()).isEqualTo(keptEpoch))
+                    .satisfies(ack -> assertThat(ack.getState()).isEqualTo(InstanceState.INSTANCE_STATE_ACTIVE));
+            assertThat(confirmed.getLease())
+                    .as("it lives on the new session's lease")
+                    .isEqualTo(lease);
+            assertThat(etcd.get(keys.instanceStatus("main.36.moved")))
+                    .as("assigned to another node now: not adopted")
+                    .isNull();
+        }
+    }
+
+    @Test
+    void anOldHelloReadLateByAReplicaThatStoodStillCannotTakeTheEntryBack() throws Exception {
+        final FakeNode newer = new FakeNode("node-g");
+        newer.hello(5);
+        final long newerLease = newer.next().getWelcome().getLeaseId();
+        final FakeNode stale = new FakeNode("node-g", newer.incarnation);
+
+        stale.hello(4);
+
+        assertThat(stale.awaitEnd()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(stale.endDescription).contains("older than the registered attempt 5");
+        newer.heartbeat(1);
+        assertThat(newer.next().getHeartbeatAck().getSequence()).isEqualTo(1);
+        assertThat(listNodes())
+                .singleElement()
+                .satisfies(n -> assertThat(n.getLeaseId()).isEqualTo(newerLease));
+    }
+
+    @Test
     void sameIncarnationTakesItsEntryOverAndTheOldStreamCannotRemoveIt() throws Exception {
         final FakeNode node = new FakeNode("node-f");
         node.hello();
@@ -187,8 +259,20 @@ class NodeLinkTest {
         }
 
         void hello() {
+            hello(0);
+        }
+
+        /** Hello as this incarnation's {@code attempt}-th link. */
+        void hello(final long attempt) {
+            hello(attempt, List.of());
+        }
+
+        /** Hello, saying it runs {@code running}. */
+        void hello(final long attempt, final List<MapInstance> running) {
             stream.onNext(NodeMessage.newBuilder()
                     .setHello(Hello.newBuilder()
+                            .setAttempt(attempt)
+                            .addAllRunning(running)
                             .setNode(NodeDescriptor.newBuilder()
                                     .setNodeId(nodeId)
                                     .setIncarnation(incarnation)

@@ -331,7 +331,7 @@ class PlacementDecisionsTest {
         return Arguments.of(situation, given, List.of(expected));
     }
 
-    private static String summary(final PlacementAction action) {
+    static String summary(final PlacementAction action) {
         if (action instanceof PlacementAction.PlaceContinent place) {
             return "place " + place.key() + " on " + place.instance().getNodeId();
         } else if (action instanceof PlacementAction.ReassignContinent reassign) {

@@ -16,9 +16,11 @@ import io.realmcluster.proto.v1.Goodbye;
 import io.realmcluster.proto.v1.Heartbeat;
 import io.realmcluster.proto.v1.Hello;
 import io.realmcluster.proto.v1.LoadReport;
+import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.NodeDescriptor;
 import io.realmcluster.proto.v1.NodeLinkGrpc;
 import io.realmcluster.proto.v1.NodeMessage;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -32,24 +34,43 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this node registered with the control plane: one link stream to any replica, heartbeats
- * with load reports, and reconnection with capped, jittered backoff when the stream breaks. The node
- * keeps running its maps while the control plane is away.
+ * Keeps this node registered with the control plane: one link stream to one replica at a time, heartbeats with
+ * load reports, and a move to the next replica's address when the stream breaks or the replica stops answering
+ * (no Welcome within its deadline, no heartbeat ack for about two heartbeat intervals: a paused replica whose port
+ * still accepts). The next replica is tried at once while one is untried in this round; once every address failed,
+ * with capped, jittered backoff. Each address has a channel of its own, so a replica that hangs never holds up the
+ * next. The node keeps running its maps while the control plane is away.
  *
  * <p>All state is owned by one thread, {@code controlplane-link}; stream callbacks hop onto it.
  */
 public final class ControlPlaneLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneLink.class);
     private static final long MIN_BACKOFF_MS = 100;
-    private static final long MAX_BACKOFF_MS = 5_000;
-    /** Heartbeats the control plane may leave unanswered before the stream is considered dead. */
-    private static final int MAX_MISSED_ACKS = 3;
+    /** Short enough that a live node is back within one lease TTL, the leader's adoption grace, after a pause. */
+    private static final long MAX_BACKOFF_MS = 2_000;
+    /** How often the link thread checks the Welcome and ack deadlines. */
+    private static final long WATCH_EVERY_MS = 100;
+
+    /** How long a replica may take to welcome a Hello, and to ack heartbeats, before the link tries the next one. */
+    public record Deadlines(Duration welcome, Duration minAck) {
+        /** A Welcome within 1.5 s; an ack within two heartbeat intervals, and never less than 1 s. */
+        public static final Deadlines DEFAULT = new Deadlines(Duration.ofMillis(1_500), Duration.ofSeconds(1));
+
+        /** The ack deadline for {@code heartbeatIntervalMs}. */
+        long ackMillis(final long heartbeatIntervalMs) {
+            return Math.max(2 * heartbeatIntervalMs, minAck.toMillis());
+        }
+    }
 
     private final NodeDescriptor descriptor;
     private final List<HostPort> controlPlanes;
     private final Supplier<LoadReport> load;
     private final Function<AssignmentSet, List<AssignmentAck>> assignments;
-    private final ManagedChannel channel;
+    private final Supplier<List<MapInstance>> running;
+    private final Deadlines deadlines;
+    /** One per address, in the order given. */
+    private final List<ManagedChannel> channels;
+
     private final ScheduledExecutorService thread;
     /** Applies assignment sets (loading a map takes a while) off the link thread, whose heartbeats keep the lease. */
     private final ScheduledExecutorService applier;
@@ -57,11 +78,26 @@ public final class ControlPlaneLink implements AutoCloseable {
     private final AtomicReference<AssignmentSet> pendingSet = new AtomicReference<>();
 
     private ClientCallStreamObserver<NodeMessage> stream;
+    /**
+     * A registered stream left for not acking, ended only once another replica welcomed the node: ended at once,
+     * the replica would revoke the node's lease before the new registration took the entry over, and the node would
+     * look dead for a moment.
+     */
+    private ClientCallStreamObserver<NodeMessage> left;
+
     private long streamGeneration;
     private boolean registered;
     private long heartbeatSequence;
-    private long lastAckedSequence;
     private ScheduledFuture<?> heartbeats;
+    private ScheduledFuture<?> watch;
+    /** The address of the stream open or next opened. */
+    private int current;
+    /** Addresses opened since the last Welcome or the last backoff: the next one is tried at once while below all. */
+    private int triedInRound;
+
+    private long helloSentNanos;
+    private long lastAckNanos;
+    private long ackDeadlineMs;
     private long backoffMs = MIN_BACKOFF_MS;
     private boolean unreachableLogged;
     private boolean closed;
@@ -73,6 +109,8 @@ public final class ControlPlaneLink implements AutoCloseable {
      * @param assignments applies each assignment set the control plane pushes and returns the
      *                    acknowledgements to send back; runs on a thread of its own, one set at a time,
      *                    so that loading maps never holds up the heartbeats
+     * @param running the instances this node runs now, with their epochs, told in each Hello so that a control
+     *                plane that lost track of this node while it was away confirms them again at once; any thread
      * @param credentials how the link reaches the control plane (this node's certificate, or plaintext)
      */
     public ControlPlaneLink(
@@ -80,19 +118,42 @@ public final class ControlPlaneLink implements AutoCloseable {
             final List<HostPort> controlPlanes,
             final Supplier<LoadReport> load,
             final Function<AssignmentSet, List<AssignmentAck>> assignments,
+            final Supplier<List<MapInstance>> running,
             final ChannelCredentials credentials) {
+        this(descriptor, controlPlanes, load, assignments, running, credentials, Deadlines.DEFAULT);
+    }
+
+    /** The same with other deadlines for a replica that stops answering. */
+    public ControlPlaneLink(
+            final NodeDescriptor descriptor,
+            final List<HostPort> controlPlanes,
+            final Supplier<LoadReport> load,
+            final Function<AssignmentSet, List<AssignmentAck>> assignments,
+            final Supplier<List<MapInstance>> running,
+            final ChannelCredentials credentials,
+            final Deadlines deadlines) {
+        if (controlPlanes.isEmpty()) {
+            throw new IllegalArgumentException("a node needs at least one control-plane address");
+        }
         this.descriptor = descriptor;
-        this.controlPlanes = controlPlanes;
+        this.controlPlanes = List.copyOf(controlPlanes);
         this.load = load;
         this.assignments = assignments;
-        this.channel = Channels.forTargets(controlPlanes, 2, credentials);
+        this.running = running;
+        this.deadlines = deadlines;
+        this.channels = this.controlPlanes.stream()
+                .map(address -> Channels.forTargets(List.of(address), 2, credentials))
+                .toList();
         this.thread = Threads.singleThread("controlplane-link");
         this.applier = Threads.singleThread("assignments");
     }
 
     /** Open the first link; returns at once, registration happens in the background. */
     public void start() {
-        thread.execute(this::open);
+        thread.execute(() -> {
+            watch = thread.scheduleWithFixedDelay(this::watch, WATCH_EVERY_MS, WATCH_EVERY_MS, TimeUnit.MILLISECONDS);
+            open();
+        });
     }
 
     /** Where the battleground invites of this node's players go (each a whole set); quick, on the link thread. */
@@ -111,11 +172,57 @@ public final class ControlPlaneLink implements AutoCloseable {
         }
         final long generation = ++streamGeneration;
         registered = false;
+        triedInRound++;
+        final ManagedChannel channel = channels.get(current);
+        // A replica back after a while is tried now, not after the channel's own reconnect backoff.
+        channel.resetConnectBackoff();
         stream = (ClientCallStreamObserver<NodeMessage>)
                 NodeLinkGrpc.newStub(channel).open(new Responses(generation));
+        helloSentNanos = System.nanoTime();
         stream.onNext(NodeMessage.newBuilder()
-                .setHello(Hello.newBuilder().setNode(descriptor))
+                .setHello(Hello.newBuilder()
+                        .setNode(descriptor)
+                        .setAttempt(generation)
+                        .addAllRunning(running.get()))
                 .build());
+    }
+
+    /** On the link thread: leave a replica that does not answer in time for the next one. */
+    private void watch() {
+        if (closed || stream == null) {
+            return;
+        }
+        final long now = System.nanoTime();
+        if (!registered && now - helloSentNanos > deadlines.welcome().toNanos()) {
+            leave("no Welcome within " + deadlines.welcome().toMillis() + " ms");
+        } else if (registered && now - lastAckNanos > TimeUnit.MILLISECONDS.toNanos(ackDeadlineMs)) {
+            leave("no heartbeat ack for " + TimeUnit.NANOSECONDS.toMillis(now - lastAckNanos) + " ms");
+        }
+    }
+
+    private void leave(final String why) {
+        final String replica = registered ? "control plane " + controlPlaneId : "control plane at " + address();
+        LOG.warn(
+                "leaving {} ({}); trying {}", replica, why, controlPlanes.size() > 1 ? "the next replica" : "it again");
+        final long generation = streamGeneration;
+        if (registered) {
+            endLeft();
+            left = stream;
+        } else {
+            stream.cancel(why, null);
+        }
+        onBroken(generation, Status.DEADLINE_EXCEEDED.withDescription(why));
+    }
+
+    private void endLeft() {
+        if (left != null) {
+            left.cancel("registered elsewhere", null);
+            left = null;
+        }
+    }
+
+    private HostPort address() {
+        return controlPlanes.get(current);
     }
 
     private void onMessage(final long generation, final ControlMessage message) {
@@ -125,26 +232,28 @@ public final class ControlPlaneLink implements AutoCloseable {
         switch (message.getBodyCase()) {
             case WELCOME -> {
                 registered = true;
+                endLeft();
                 backoffMs = MIN_BACKOFF_MS;
+                triedInRound = 0;
                 unreachableLogged = false;
                 controlPlaneId = message.getWelcome().getControlplaneId();
-                lastAckedSequence = heartbeatSequence;
+                lastAckNanos = System.nanoTime();
                 LOG.info(
-                        "registered with control plane {} as node {} (lease {}, ttl {} ms)",
+                        "registered with control plane {} at {} as node {} (lease {}, ttl {} ms)",
                         controlPlaneId,
+                        address(),
                         descriptor.getNodeId(),
                         Long.toHexString(message.getWelcome().getLeaseId()),
                         message.getWelcome().getLeaseTtlMs());
                 final long interval = Math.max(50, message.getWelcome().getHeartbeatIntervalMs());
+                ackDeadlineMs = deadlines.ackMillis(interval);
                 cancelHeartbeats();
                 // Fixed delay: after the thread was busy (loading maps), one heartbeat goes out, not a burst of
                 // catch-up beats that would run ahead of the acks waiting behind them and count as unanswered.
                 heartbeats =
                         thread.scheduleWithFixedDelay(() -> heartbeat(generation), 0, interval, TimeUnit.MILLISECONDS);
             }
-            case HEARTBEAT_ACK ->
-                lastAckedSequence =
-                        Math.max(lastAckedSequence, message.getHeartbeatAck().getSequence());
+            case HEARTBEAT_ACK -> lastAckNanos = System.nanoTime();
             case ASSIGNMENTS -> {
                 pendingSet.set(message.getAssignments());
                 Threads.executeUnlessClosed(applier, () -> apply(generation));
@@ -175,12 +284,6 @@ public final class ControlPlaneLink implements AutoCloseable {
         if (generation != streamGeneration || !registered || closed) {
             return;
         }
-        if (heartbeatSequence - lastAckedSequence >= MAX_MISSED_ACKS) {
-            LOG.warn("control plane {} left {} heartbeats unanswered; reconnecting", controlPlaneId, MAX_MISSED_ACKS);
-            stream.cancel("heartbeats unanswered", null);
-            onBroken(generation, Status.DEADLINE_EXCEEDED.withDescription("heartbeats unanswered"));
-            return;
-        }
         stream.onNext(NodeMessage.newBuilder()
                 .setHeartbeat(
                         Heartbeat.newBuilder().setSequence(++heartbeatSequence).setLoad(load.get()))
@@ -193,18 +296,32 @@ public final class ControlPlaneLink implements AutoCloseable {
         }
         streamGeneration++;
         cancelHeartbeats();
+        stream = null;
         final boolean wasRegistered = registered;
         registered = false;
+        final String ended = controlPlaneId.isEmpty() ? address().toString() : controlPlaneId;
         controlPlaneId = "";
+        current = (current + 1) % controlPlanes.size();
         if (wasRegistered) {
-            LOG.warn("link with the control plane ended ({}); reconnecting, the node keeps running", describe(status));
+            LOG.warn(
+                    "link with the control plane ended ({} left: {}); registering with {}, the node keeps running",
+                    ended,
+                    describe(status),
+                    address());
         } else if (!unreachableLogged || status.getCode() == Status.Code.ALREADY_EXISTS) {
             LOG.warn(
-                    "cannot register with the control plane at {} ({}); retrying with backoff",
-                    HostPort.join(controlPlanes),
-                    describe(status));
+                    "cannot register with the control plane at {} ({}); trying each of {} in turn, with backoff once all"
+                            + " failed",
+                    ended,
+                    describe(status),
+                    HostPort.join(controlPlanes));
             unreachableLogged = true;
         }
+        if (triedInRound < controlPlanes.size()) {
+            thread.execute(this::open);
+            return;
+        }
+        triedInRound = 0;
         final long delay = ThreadLocalRandom.current().nextLong(backoffMs / 2, backoffMs + 1);
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
         thread.schedule(this::open, delay, TimeUnit.MILLISECONDS);
@@ -230,6 +347,10 @@ public final class ControlPlaneLink implements AutoCloseable {
             thread.submit(() -> {
                         closed = true;
                         cancelHeartbeats();
+                        endLeft();
+                        if (watch != null) {
+                            watch.cancel(false);
+                        }
                         if (stream != null && registered) {
                             stream.onNext(NodeMessage.newBuilder()
                                     .setGoodbye(Goodbye.newBuilder().setReason("node shutting down"))
@@ -243,7 +364,7 @@ public final class ControlPlaneLink implements AutoCloseable {
         }
         thread.shutdownNow();
         applier.shutdownNow();
-        Channels.close(channel);
+        channels.forEach(Channels::close);
     }
 
     /** Receives one stream's messages and hands them to the link thread, tagged with the stream's generation. */
