@@ -53,9 +53,13 @@ class LocalClusterIT {
         final int offset = freeOffset();
         final Path runDir = Files.createTempDirectory("local-cluster-it");
         // In a session of its own, as a shell runs a command in the terminal's foreground: Ctrl-C goes to its group.
+        // SIGINT as a terminal's foreground job has it, whatever this suite inherited: a suite started in the
+        // background of a script ignores SIGINT, and so would the launcher (a JVM keeps an ignored SIGINT ignored).
         try (ScriptProcess cluster = ScriptProcess.startInOwnSession(
                 "local-cluster",
                 List.of(
+                        "env",
+                        "--default-signal=INT",
                         HOME.resolve("bin/local-cluster").toString(),
                         "--port-offset",
                         Integer.toString(offset),

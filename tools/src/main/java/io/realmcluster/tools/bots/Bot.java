@@ -380,16 +380,19 @@ final class Bot {
 
     /**
      * Whether a broken connection takes the bot back through Resume: it was in the world (the break came
-     * without DISCONNECT) or is already on its way back (any end before WORLD_ENTERED), and it holds a
-     * credential.
+     * without DISCONNECT, or with MAP_CLOSED) or is already on its way back (any end before WORLD_ENTERED),
+     * and it holds a credential.
      */
     private boolean mayResume() {
         if (fleet.stopping() || !resume.possible() || closedForError) {
             return false;
         }
+        // MAP_CLOSED says "log in again": the map moved or was reloaded elsewhere, and a client goes after it (the
+        // disconnect still counts as unexpected: the player saw it).
         return resume.active()
                 ? state != State.LOGGING_OUT && state != State.DONE
-                : state == State.IN_WORLD && disconnectReason == null;
+                : state == State.IN_WORLD
+                        && (disconnectReason == null || disconnectReason == DisconnectReason.MAP_CLOSED);
     }
 
     /** Out of the world until Resume gets the bot back in: the dead node's view, queues and trades go. */
@@ -398,6 +401,7 @@ final class Bot {
         final boolean first = !resume.active();
         if (first) {
             fleet.disconnected(this, "connection_lost", false, "the connection closed without DISCONNECT");
+            fleet.events().broke(character, connections.address(), play.mapId(), play.x(), play.y());
             play.forgetNode();
             battleground.sessionLost(now);
             closeSideConnections();
@@ -619,7 +623,9 @@ final class Bot {
             loginStartedNanos = 0;
         }
         if (resume.active()) {
-            loop.breakToWorld.recordValue(resume.finish(now) / 1000);
+            final long micros = resume.finish(now) / 1000;
+            loop.breakToWorld.recordValue(micros);
+            fleet.events().back(character, micros, mapId, ex, ey);
         }
         play.entered(entity, mapId, ex, ey, ez, eo, visibilityDistance, !enteredWorld, now);
         transition(State.IN_WORLD, "entered map " + mapId);
@@ -690,6 +696,11 @@ final class Bot {
         // On the way back, a node that does not let the bot in yet is one more try of Resume's.
         final boolean expected = (reason == DisconnectReason.LOGOUT && state == State.LOGGING_OUT) || resume.active();
         fleet.disconnected(this, reason.label(), !expected, text);
+    }
+
+    /** The node the bot's game connection is (or was last) aimed at; null before the first. */
+    InetSocketAddress nodeAddress() {
+        return connections.address();
     }
 
     // ---- for the report and tests ----

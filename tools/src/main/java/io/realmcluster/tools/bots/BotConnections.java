@@ -60,6 +60,11 @@ final class BotConnections {
     }
 
     /** Where the bot's own connection goes next. */
+    /** The node the game connection is (or was last) aimed at; null before the first. */
+    InetSocketAddress address() {
+        return address;
+    }
+
     void aim(final InetSocketAddress nodeAddress, final byte[] sessionToken, final String instance) {
         address = nodeAddress;
         token = sessionToken;

@@ -22,6 +22,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.grpc.GrpcTls;
 import io.realmcluster.common.net.HostPort;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -372,9 +373,44 @@ public final class BotFleet {
         problem("bot {}: protocol error {}: {}", bot.character, kind, detail);
     }
 
+    /**
+     * What a chaos run (or a test) hears of each bot as it happens, beside the report at the end. Called on the
+     * bots' event loops: quick, thread-safe, never blocking.
+     */
+    public interface Events {
+        /** The bot's connection to {@code node} broke without DISCONNECT while it stood at (x, y) of map {@code mapId}. */
+        default void broke(
+                final String character, final InetSocketAddress node, final int mapId, final float x, final float y) {}
+
+        /** The bot was disconnected from {@code node} unexpectedly ({@code reason}, as the report counts it). */
+        default void disconnected(final String character, final InetSocketAddress node, final String reason) {}
+
+        /** Back in the world after a break, {@code micros} after it, at (x, y) of map {@code mapId}. */
+        default void back(final String character, final long micros, final int mapId, final float x, final float y) {}
+
+        /** The node told the bot a loot of {@code copper} was durable (LOOTED). */
+        default void looted(final String character, final long copper) {}
+    }
+
+    /** How fast the bots run, in yards a second: what a lost second of movement is. */
+    public static final float SPEED = BotPlay.SPEED;
+
+    private volatile Events events = new Events() {};
+
+    /** Where the bots' events go from now on (see {@link Events}). */
+    public BotFleet events(final Events listener) {
+        this.events = listener;
+        return this;
+    }
+
+    Events events() {
+        return events;
+    }
+
     void disconnected(final Bot bot, final String reason, final boolean unexpected, final String text) {
         disconnects.computeIfAbsent(reason, k -> new LongAdder()).increment();
         if (unexpected) {
+            events.disconnected(bot.character, bot.nodeAddress(), reason);
             unexpectedDisconnects.computeIfAbsent(reason, k -> new LongAdder()).increment();
             problem("bot {}: disconnected: {} {}", bot.character, reason, text);
         }

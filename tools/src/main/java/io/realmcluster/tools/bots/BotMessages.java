@@ -107,6 +107,7 @@ final class BotMessages implements ServerMessages.Handler {
     @Override
     public void looted(final long corpseId, final long copper, final long moneyNow) {
         play.looted(copper, moneyNow);
+        fleet.events().looted(bot.character, copper);
     }
 
     @Override

@@ -86,6 +86,7 @@ final class BotPlay {
     private final LatencyRing ring = new LatencyRing();
 
     private long entityId;
+    private int mapId = -1;
     private float x;
     private float y;
     private float z;
@@ -231,6 +232,7 @@ final class BotPlay {
             final boolean firstEntry,
             final long now) {
         entityId = entity;
+        this.mapId = mapId;
         x = ex;
         y = ey;
         z = ez;
@@ -711,6 +713,20 @@ final class BotPlay {
         if (fromEntity != entityId) {
             chatHeard++;
         }
+    }
+
+    /** The map the bot last entered. */
+    int mapId() {
+        return mapId;
+    }
+
+    /** Where the bot stands now, as it last moved itself there. */
+    float x() {
+        return x;
+    }
+
+    float y() {
+        return y;
     }
 
     void looted(final long copper, final long moneyNow) {

@@ -16,6 +16,7 @@ public enum Fault {
     NODE_PAUSE("SIGSTOP of a node past its lease, then SIGCONT", true),
     POSTGRES_PAUSE("PostgreSQL stopped (SIGSTOP of its processes) for the hold, then SIGCONT", false),
     ETCD_KILL("etcd killed, and restarted by the launcher", false),
+    ETCD_PAUSE("etcd stopped (SIGSTOP) for the hold, then SIGCONT", false),
     NODE_PARTITION("a node cut off from the control plane, not from its players (iptables, as root)", true);
 
     private final String description;

@@ -17,7 +17,7 @@ import java.util.List;
  * client certificate it accepts, the control plane's: a node's or an operator's certificate of the
  * realm's CA does not open etcd, so a stolen one cannot write around the control plane.
  */
-final class LocalPki {
+public final class LocalPki {
     static final String DIRECTORY = "pki";
     static final String CONTROLPLANE = "cp-1";
     static final String OPERATOR = "operator";
@@ -62,8 +62,13 @@ final class LocalPki {
     }
 
     /** The operator certificate of the cluster whose run directory is {@code run}, as made by its launcher. */
-    static TlsFiles operator(final Path run) {
+    public static TlsFiles operator(final Path run) {
         return Pki.at(run.resolve(DIRECTORY)).files(Role.OPERATOR, OPERATOR);
+    }
+
+    /** The realm CA's certificate of the cluster whose run directory is {@code run}: what its players trust. */
+    public static Path ca(final Path run) {
+        return Pki.at(run.resolve(DIRECTORY)).caCertificate();
     }
 
     static String node(final int i) {

@@ -1,7 +1,7 @@
 package io.realmcluster.tools.localcluster;
 
 /** The fixed ports of the local cluster (see the README), all shifted by one offset. */
-record LocalPorts(int offset) {
+public record LocalPorts(int offset) {
     static final int ETCD_CLIENT = 2479;
     static final int ETCD_PEER = 2480;
     static final int POSTGRES = 5532;
@@ -14,40 +14,40 @@ record LocalPorts(int offset) {
     static final int NODE_CLIENTS = 8084;
     static final int NODE_METRICS = 9410;
 
-    int etcdClient() {
+    public int etcdClient() {
         return ETCD_CLIENT + offset;
     }
 
-    int etcdPeer() {
+    public int etcdPeer() {
         return ETCD_PEER + offset;
     }
 
-    int postgres() {
+    public int postgres() {
         return POSTGRES + offset;
     }
 
-    int controlPlane() {
+    public int controlPlane() {
         return CONTROLPLANE + offset;
     }
 
-    int controlPlaneInternal() {
+    public int controlPlaneInternal() {
         return CONTROLPLANE_INTERNAL + offset;
     }
 
-    int controlPlaneMetrics() {
+    public int controlPlaneMetrics() {
         return CONTROLPLANE_METRICS + offset;
     }
 
     /** Node numbers start at 1: node-1 serves game clients on 8085, as a vanilla world server did. */
-    int nodeGrpc(final int node) {
+    public int nodeGrpc(final int node) {
         return NODE_GRPC + node + offset;
     }
 
-    int nodeClients(final int node) {
+    public int nodeClients(final int node) {
         return NODE_CLIENTS + node + offset;
     }
 
-    int nodeMetrics(final int node) {
+    public int nodeMetrics(final int node) {
         return NODE_METRICS + node + offset;
     }
 }

@@ -13,14 +13,14 @@ import java.util.stream.Stream;
  * an operator, a test or a chaos run can signal it; and {@code NAME.restart}, the mark by which
  * {@code rollout restart} tells the supervisor that the exit it is about to cause is wanted.
  */
-final class PidFiles {
+public final class PidFiles {
     static final String DIRECTORY = "pids";
     private static final String PID = ".pid";
     private static final String RESTART = ".restart";
 
     private final Path directory;
 
-    PidFiles(final Path runDirectory) {
+    public PidFiles(final Path runDirectory) {
         this.directory = runDirectory.resolve(DIRECTORY);
     }
 
@@ -45,7 +45,7 @@ final class PidFiles {
     }
 
     /** The pid written for {@code name}, if any. */
-    OptionalLong read(final String name) {
+    public OptionalLong read(final String name) {
         final Path file = pidFile(name);
         try {
             return OptionalLong.of(Long.parseLong(Files.readString(file).strip()));
@@ -59,7 +59,7 @@ final class PidFiles {
     }
 
     /** The children with a pid file whose names start with {@code prefix}, sorted by name. */
-    List<String> names(final String prefix) {
+    public List<String> names(final String prefix) {
         if (!Files.isDirectory(directory)) {
             return List.of();
         }

@@ -1,0 +1,209 @@
+package io.realmcluster.tools.chaos;
+
+import io.realmcluster.common.db.Database;
+import io.realmcluster.common.db.DatabaseCredentials;
+import io.realmcluster.common.net.HostPort;
+import io.realmcluster.common.tls.TlsFiles;
+import io.realmcluster.processes.ScriptProcess;
+import io.realmcluster.proto.v1.ControlPlaneReplica;
+import io.realmcluster.proto.v1.InstanceState;
+import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.NodeState;
+import io.realmcluster.proto.v1.NodeStatus;
+import io.realmcluster.tools.localcluster.LocalPki;
+import io.realmcluster.tools.localcluster.LocalPorts;
+import io.realmcluster.tools.localcluster.PidFiles;
+import io.realmcluster.tools.realmctl.AdminClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * The local cluster a chaos run works on: {@code bin/local-cluster} as a child, in a session of its own,
+ * without bots of its own (the run's bots play in this JVM, where it hears them), and its processes by
+ * their pid files, which its supervisor rewrites when it restarts one.
+ */
+final class ChaosCluster implements AutoCloseable {
+    private static final Duration UP_DEADLINE = Duration.ofMinutes(5);
+    private static final long ADMIN_DEADLINE_MILLIS = 5_000;
+
+    private final Path run;
+    private final int nodes;
+    private final LocalPorts ports;
+    private final PidFiles pids;
+    private final TlsFiles operator;
+    private final ScriptProcess launcher;
+
+    private ChaosCluster(final Path run, final int nodes, final int offset, final ScriptProcess launcher) {
+        this.run = run;
+        this.nodes = nodes;
+        this.ports = new LocalPorts(offset);
+        this.pids = new PidFiles(run);
+        this.operator = LocalPki.operator(run);
+        this.launcher = launcher;
+    }
+
+    /** Start a fresh local cluster in {@code run} and wait until it is up; its output goes to RUN/chaos-launcher.log. */
+    static ChaosCluster start(final Path home, final Path run, final int nodes, final int offset, final PrintStream out)
+            throws IOException {
+        Files.createDirectories(run);
+        final ScriptProcess launcher = ScriptProcess.builder(
+                        "local-cluster",
+                        List.of(
+                                home.resolve("bin/local-cluster").toString(),
+                                "--fresh",
+                                "--run-dir",
+                                run.toString(),
+                                "--port-offset",
+                                Integer.toString(offset),
+                                "--nodes",
+                                Integer.toString(nodes),
+                                "--bots",
+                                "0"))
+                .inOwnSession()
+                .logFile(run.resolveSibling(run.getFileName() + "-launcher.log"))
+                .stopOnJvmExit(true)
+                .start();
+        out.println("chaos: starting bin/local-cluster in " + run + " (its output: " + launcher.logFile() + ")");
+        try {
+            launcher.awaitOutput("realm cluster is up", UP_DEADLINE);
+        } catch (final RuntimeException e) {
+            launcher.terminate();
+            throw e;
+        }
+        return new ChaosCluster(run, nodes, offset, launcher);
+    }
+
+    Path run() {
+        return run;
+    }
+
+    int nodes() {
+        return nodes;
+    }
+
+    /** Where players log in. */
+    HostPort login() {
+        return new HostPort("127.0.0.1", ports.controlPlane());
+    }
+
+    /** The realm CA players trust. */
+    Path ca() {
+        return LocalPki.ca(run);
+    }
+
+    AdminClient admin() {
+        return new AdminClient(
+                List.of(new HostPort("127.0.0.1", ports.controlPlaneInternal())), ADMIN_DEADLINE_MILLIS, operator);
+    }
+
+    /** The pid of the launcher's child {@code name} (node-1, cp-1, etcd, postgres) now. */
+    long pid(final String name) {
+        final OptionalLong pid = pids.read(name);
+        if (pid.isEmpty()) {
+            throw new IllegalStateException("no pid file for " + name + " in " + run.resolve("pids"));
+        }
+        return pid.getAsLong();
+    }
+
+    /** The id of the leading control-plane replica (a pid file's name). */
+    String leader() {
+        try (AdminClient admin = admin()) {
+            return admin.listControlPlanes().getReplicasList().stream()
+                    .filter(ControlPlaneReplica::getLeader)
+                    .map(ControlPlaneReplica::getId)
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no control plane leads"));
+        }
+    }
+
+    /** The nodes by the address their players connect to. */
+    Map<InetSocketAddress, String> nodesByClientAddress() {
+        final Map<InetSocketAddress, String> byAddress = new HashMap<>();
+        try (AdminClient admin = admin()) {
+            for (final NodeStatus node : admin.listNodes().getNodesList()) {
+                byAddress.put(
+                        new InetSocketAddress(
+                                node.getNode().getClient().getHost(),
+                                node.getNode().getClient().getPort()),
+                        node.getNode().getNodeId());
+            }
+        }
+        return byAddress;
+    }
+
+    /** The node running most players now. */
+    String busiestNode() {
+        try (AdminClient admin = admin()) {
+            return admin.listNodes().getNodesList().stream()
+                    .max(java.util.Comparator.comparingLong(n -> n.getLoad().getPlayers()))
+                    .map(n -> n.getNode().getNodeId())
+                    .orElseThrow(() -> new IllegalStateException("no node registered"));
+        }
+    }
+
+    /**
+     * Whether the cluster is whole: every node registered and ready, and every continent of every realm
+     * confirmed running. An Admin call that fails is a no.
+     */
+    boolean whole() {
+        try (AdminClient admin = admin()) {
+            final List<NodeStatus> registered = admin.listNodes().getNodesList();
+            if (registered.size() != nodes
+                    || registered.stream().anyMatch(n -> n.getState() != NodeState.NODE_STATE_READY)) {
+                return false;
+            }
+            final List<MapInstance> continents = admin.listMapInstances("").getInstancesList().stream()
+                    .filter(i -> i.getOwner().isEmpty())
+                    .toList();
+            return !continents.isEmpty()
+                    && continents.stream()
+                            .allMatch(i -> i.getState() == InstanceState.INSTANCE_STATE_ACTIVE && !i.hasMove());
+        } catch (final RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The realm main's database (the local cluster's PostgreSQL, over TLS), for the run's own checks. */
+    Database database() {
+        return Database.open(
+                "chaos",
+                "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/postgres",
+                new DatabaseCredentials("postgres", "postgres"),
+                ca(),
+                1);
+    }
+
+    /** The resident memory of {@code name} in KiB, read from /proc; -1 when it cannot be read. */
+    long residentKiB(final String name) {
+        try {
+            for (final String line : Files.readAllLines(Path.of("/proc", Long.toString(pid(name)), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (final IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Every child the launcher runs, by its pid file's name. */
+    List<String> children() {
+        return pids.names("");
+    }
+
+    /** SIGTERM to the launcher, which stops its children in order; waits for it. */
+    @Override
+    public void close() {
+        launcher.terminate();
+        launcher.waitForExit(Duration.ofMinutes(2));
+    }
+}

@@ -1,0 +1,94 @@
+package io.realmcluster.tools.chaos;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Does a fault to the local cluster and undoes what needs undoing: a kill is the launcher's supervisor's to
+ * repair (it restarts the process, as systemd would); a pause ends with SIGCONT after its hold.
+ */
+final class FaultInjector {
+    /** What a fault was done to: the child's name, and the node whose players it took away (or null). */
+    record Target(String name, String faultedNode) {}
+
+    private final ChaosCluster cluster;
+    private final Duration hold;
+    private final Duration nodePause;
+
+    /**
+     * @param hold      how long a pause of the control plane, PostgreSQL or etcd lasts
+     * @param nodePause how long a node stands still: past its lease, so the control plane takes it for dead
+     */
+    FaultInjector(final ChaosCluster cluster, final Duration hold, final Duration nodePause) {
+        this.cluster = cluster;
+        this.hold = hold;
+        this.nodePause = nodePause;
+    }
+
+    /** Why {@code fault} cannot run on this machine, or null when it can. */
+    static String unavailable(final Fault fault) {
+        if (fault != Fault.NODE_PARTITION) {
+            return null;
+        }
+        return "cutting a node off from the control plane alone needs iptables rules per process, which this run"
+                + " does not set up yet (every process of the local cluster shares loopback and one user)";
+    }
+
+    /** Do {@code fault}; returns once its hold is over (pauses) or at once (kills). */
+    Target inject(final Fault fault) throws InterruptedException {
+        return switch (fault) {
+            case NODE_KILL -> {
+                final String node = cluster.busiestNode();
+                signal("KILL", node);
+                yield new Target(node, node);
+            }
+            case LEADER_KILL -> {
+                final String leader = cluster.leader();
+                signal("KILL", leader);
+                yield new Target(leader, null);
+            }
+            case CONTROLPLANE_PAUSE -> {
+                final String leader = cluster.leader();
+                pause(leader, hold);
+                yield new Target(leader, null);
+            }
+            case NODE_PAUSE -> {
+                final String node = cluster.busiestNode();
+                pause(node, nodePause);
+                yield new Target(node, node);
+            }
+            case POSTGRES_PAUSE -> {
+                pause("postgres", hold);
+                yield new Target("postgres", null);
+            }
+            case ETCD_KILL -> {
+                signal("KILL", "etcd");
+                yield new Target("etcd", null);
+            }
+            case ETCD_PAUSE -> {
+                pause("etcd", hold);
+                yield new Target("etcd", null);
+            }
+            case NODE_PARTITION -> throw new IllegalStateException(unavailable(fault));
+        };
+    }
+
+    private void signal(final String signal, final String name) {
+        Signals.send(signal, cluster.pid(name));
+    }
+
+    /** SIGSTOP to {@code name} and every process it started, the hold, then SIGCONT to them all. */
+    private void pause(final String name, final Duration duration) throws InterruptedException {
+        final List<Long> pids = Signals.withDescendants(cluster.pid(name));
+        for (final long pid : pids) {
+            Signals.send("STOP", pid);
+        }
+        try {
+            Thread.sleep(duration.toMillis());
+        } finally {
+            for (int i = pids.size() - 1; i >= 0; i--) {
+                Signals.send("CONT", pids.get(i));
+            }
+        }
+    }
+}
