@@ -139,14 +139,18 @@ public final class ChaosMain implements Callable<Integer> {
         try (ChaosCluster cluster = ChaosCluster.start(home, run, nodes, portOffset, out)) {
             cluster.children().forEach(name -> memory.put(name, new long[] {cluster.residentKiB(name), -1}));
             final ChaosEvents events = new ChaosEvents();
-            final String prefix = "Ch" + Long.toString(Math.abs(chosenSeed) % 46_656, 36);
+            // Letters only, as character names are: the seed's last digits as letters, so that runs do not collide.
+            final StringBuilder prefix = new StringBuilder("Ch");
+            for (long digits = Math.abs(chosenSeed % 1_000_000), i = 0; i < 4; i++, digits /= 26) {
+                prefix.append((char) ('a' + digits % 26));
+            }
             final BotFleet fleet = new BotFleet(
                             new BotConfig(
                                             List.of(cluster.login()),
                                             bots,
                                             Duration.ZERO,
                                             "main",
-                                            prefix,
+                                            prefix.toString(),
                                             Math.min(bots, 32),
                                             2,
                                             Duration.ofSeconds(20))
