@@ -1,0 +1,55 @@
+package io.realmcluster.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.realmcluster.processes.ScriptProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chaos run's short form, as the README gives it: {@code bin/chaos} on a local cluster of its own with
+ * a node killed, the leading control plane killed, PostgreSQL paused and etcd killed, each checked (nobody
+ * else disconnected, the node's players back, nothing confirmed lost, realmctl check green). The long run,
+ * with every fault, is {@code bin/chaos --minutes 30} (bench/RESULTS.md).
+ */
+class ChaosIT {
+    private static final Path HOME =
+            Path.of(System.getProperty("realm.home", "..")).toAbsolutePath().normalize();
+    private static final Duration DEADLINE = Duration.ofMinutes(15);
+
+    @Test
+    void aShortChaosRunBreachesNothing() throws Exception {
+        final Path runDir = Files.createTempDirectory("chaos-it");
+        try (ScriptProcess chaos = ScriptProcess.start(
+                "chaos",
+                List.of(
+                        HOME.resolve("bin/chaos").toString(),
+                        "--run-dir",
+                        runDir.resolve("cluster").toString(),
+                        "--port-offset",
+                        Integer.toString(LocalClusterIT.freeOffset()),
+                        "--minutes",
+                        "0",
+                        "--seed",
+                        "7",
+                        "--faults",
+                        "node-kill,leader-kill,postgres-pause,etcd-kill",
+                        "--bots",
+                        "24",
+                        "--hold-seconds",
+                        "10"))) {
+            final int exit = chaos.waitForExit(DEADLINE);
+            assertThat(exit).as(chaos.output()).isZero();
+            assertThat(chaos.output())
+                    .contains("chaos: every fault (seed 7)")
+                    .contains("chaos: 4 faults, 0 breached; nothing lost")
+                    .containsPattern("node-kill +node-\\d")
+                    .contains("leader-kill", "postgres-pause", "etcd-kill");
+        } finally {
+            LocalClusterIT.deleteQuietly(runDir);
+        }
+    }
+}
