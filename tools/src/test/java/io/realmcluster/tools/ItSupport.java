@@ -12,11 +12,16 @@ import io.realmcluster.common.items.InventorySlots;
 import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.v1.CreateAccountRequest;
+import io.realmcluster.proto.v1.CreateCharacterRequest;
 import io.realmcluster.proto.v1.LoginGrpc;
 import io.realmcluster.proto.v1.LoginRequest;
 import io.realmcluster.proto.v1.LoginResponse;
+import io.realmcluster.proto.world.Portals;
 import io.realmcluster.tools.bots.BotFleet;
+import io.realmcluster.tools.bots.BotNames;
 import io.realmcluster.tools.bots.BotReport;
+import io.realmcluster.tools.realmctl.AdminClient;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -171,6 +176,39 @@ final class ItSupport {
         } finally {
             Channels.close(channel);
             playerTls.close();
+        }
+    }
+
+    /**
+     * The account and a human of {@code prefix} (index 0), made by the operator's API, {@code yards} south of
+     * {@code portal}: a character a test walks into that portal.
+     */
+    static void createNear(
+            final AdminClient admin,
+            final DataSource database,
+            final String prefix,
+            final String password,
+            final Portals.Portal portal,
+            final float yards)
+            throws SQLException {
+        admin.createAccount(CreateAccountRequest.newBuilder()
+                .setName(BotNames.account(prefix, 0))
+                .setPassword(password)
+                .build());
+        admin.createCharacter(CreateCharacterRequest.newBuilder()
+                .setAccount(BotNames.account(prefix, 0))
+                .setRealm("main")
+                .setName(BotNames.character(prefix, 0))
+                .setRace(1)
+                .setClass_(1)
+                .build());
+        if (update(
+                        database,
+                        "UPDATE character SET x = " + portal.x() + ", y = " + (portal.y() + yards)
+                                + " WHERE lower(name) = '"
+                                + BotNames.character(prefix, 0).toLowerCase(java.util.Locale.ROOT) + "'")
+                != 1) {
+            throw new IllegalStateException("the character of " + prefix + " was not made");
         }
     }
 }

@@ -7,8 +7,6 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.processes.FreePorts;
 import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.processes.PostgresProcess;
-import io.realmcluster.proto.v1.CreateAccountRequest;
-import io.realmcluster.proto.v1.CreateCharacterRequest;
 import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.world.Portals;
 import io.realmcluster.testkit.EtcdExtension;
@@ -148,7 +146,15 @@ class PersistenceIT {
         final String character = "FROM character WHERE lower(name) = '"
                 + BotNames.character(prefix, 0).toLowerCase(Locale.ROOT) + "'";
         // Far enough from the Stockade's gate that the database is down before it gets there.
-        createNear(prefix, Portals.entranceTo(34).orElseThrow(), 60);
+        try (AdminClient admin = realm.admin(5_000)) {
+            ItSupport.createNear(
+                    admin,
+                    postgres.dataSource(),
+                    prefix,
+                    PASSWORD,
+                    Portals.entranceTo(34).orElseThrow(),
+                    60);
+        }
         final BotFleet fleet = realm.bots(new BotConfig(
                         List.of(realm.login()), 1, Duration.ZERO, "main", prefix, 1, 1, Duration.ofSeconds(30), 0f)
                 .withDungeons(1.0, Duration.ofMinutes(10))
@@ -181,29 +187,6 @@ class PersistenceIT {
             final InvariantReport check = admin.checkInvariants();
             assertThat(check.getOk()).as(check.toString()).isTrue();
         }
-    }
-
-    /** The account and a human of {@code prefix}, made by the operator's API, {@code yards} south of {@code portal}. */
-    private void createNear(final String prefix, final Portals.Portal portal, final float yards) throws Exception {
-        try (AdminClient admin = realm.admin(5_000)) {
-            admin.createAccount(CreateAccountRequest.newBuilder()
-                    .setName(BotNames.account(prefix, 0))
-                    .setPassword(PASSWORD)
-                    .build());
-            admin.createCharacter(CreateCharacterRequest.newBuilder()
-                    .setAccount(BotNames.account(prefix, 0))
-                    .setRealm("main")
-                    .setName(BotNames.character(prefix, 0))
-                    .setRace(1)
-                    .setClass_(1)
-                    .build());
-        }
-        assertThat(ItSupport.update(
-                        postgres.dataSource(),
-                        "UPDATE character SET x = " + portal.x() + ", y = " + (portal.y() + yards)
-                                + " WHERE lower(name) = '"
-                                + BotNames.character(prefix, 0).toLowerCase(Locale.ROOT) + "'"))
-                .isEqualTo(1);
     }
 
     private PostgresProcess databaseAt(final int port) {

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.realmcluster.processes.JavaProcess;
 import io.realmcluster.processes.PostgresProcess;
-import io.realmcluster.proto.v1.CreateAccountRequest;
-import io.realmcluster.proto.v1.CreateCharacterRequest;
 import io.realmcluster.proto.v1.InvariantReport;
 import io.realmcluster.proto.world.Portals;
 import io.realmcluster.testkit.EtcdExtension;
@@ -118,23 +116,13 @@ class TransferKillIT {
     /** A human made by the operator's API, standing 8 yards from the Stockade's gate. */
     private void createNextToTheStockade(final String prefix, final String character) throws Exception {
         try (AdminClient admin = realm.admin(5_000)) {
-            admin.createAccount(CreateAccountRequest.newBuilder()
-                    .setName(BotNames.account(prefix, 0))
-                    .setPassword(PASSWORD)
-                    .build());
-            admin.createCharacter(CreateCharacterRequest.newBuilder()
-                    .setAccount(BotNames.account(prefix, 0))
-                    .setRealm("main")
-                    .setName(BotNames.character(prefix, 0))
-                    .setRace(1)
-                    .setClass_(1)
-                    .build());
+            ItSupport.createNear(
+                    admin,
+                    postgres.dataSource(),
+                    prefix,
+                    PASSWORD,
+                    Portals.entranceTo(34).orElseThrow(),
+                    8);
         }
-        final Portals.Portal stockade = Portals.entranceTo(34).orElseThrow();
-        assertThat(ItSupport.update(
-                        postgres.dataSource(),
-                        "UPDATE character SET x = " + stockade.x() + ", y = " + (stockade.y() + 8) + " "
-                                + character.substring(character.indexOf("WHERE"))))
-                .isEqualTo(1);
     }
 }
