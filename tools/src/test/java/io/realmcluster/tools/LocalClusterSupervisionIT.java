@@ -1,6 +1,7 @@
 package io.realmcluster.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsFiles;
@@ -186,20 +187,11 @@ class LocalClusterSupervisionIT {
     }
 
     /** Wait for {@code condition}, asked again every 250 ms; a call that throws counts as not yet. */
-    private static void eventually(final String what, final Duration deadline, final BooleanSupplier condition)
-            throws InterruptedException {
-        final long end = System.nanoTime() + deadline.toNanos();
-        RuntimeException last = null;
-        while (System.nanoTime() - end < 0) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (final RuntimeException e) {
-                last = e;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no " + what + " within " + deadline.toSeconds() + " s", last);
+    private static void eventually(final String what, final Duration deadline, final BooleanSupplier condition) {
+        await(what)
+                .atMost(deadline)
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(condition::getAsBoolean);
     }
 }
