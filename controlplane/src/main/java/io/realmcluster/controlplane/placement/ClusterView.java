@@ -94,29 +94,21 @@ public final class ClusterView implements AutoCloseable {
      */
     public ClusterState lastKnown() {
         final WatchedPrefix.Snapshot snapshot = watched.last();
-        if (snapshot == null) {
-            return null;
-        }
-        synchronized (this) {
-            if (snapshot != parsedFrom) {
-                parsed = ClusterState.of(keys, snapshot.revision(), snapshot.kvs());
-                parsedFrom = snapshot;
-            }
-            return parsed;
-        }
+        return snapshot == null ? null : parsed(snapshot);
     }
 
     /** As {@link #current()}, and holding every change up to {@code revision} (another replica's write). */
     public ClusterState atLeast(final long revision) {
-        final WatchedPrefix.Snapshot snapshot =
-                watched.await(Math.max(revision, store.lastWriteRevision()), store.timeout());
-        synchronized (this) {
-            if (snapshot != parsedFrom) {
-                parsed = ClusterState.of(keys, snapshot.revision(), snapshot.kvs());
-                parsedFrom = snapshot;
-            }
-            return parsed;
+        return parsed(watched.await(Math.max(revision, store.lastWriteRevision()), store.timeout()));
+    }
+
+    /** The state of {@code snapshot}, parsed once and shared by its readers. */
+    private synchronized ClusterState parsed(final WatchedPrefix.Snapshot snapshot) {
+        if (snapshot != parsedFrom) {
+            parsed = ClusterState.of(keys, snapshot.revision(), snapshot.kvs());
+            parsedFrom = snapshot;
         }
+        return parsed;
     }
 
     /**
