@@ -47,6 +47,11 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
     private Registration registration;
     private NodeStatus status;
     private long lastWriteMillis;
+    /** Heartbeats whose lease renewal succeeded on this link. */
+    private long heartbeats;
+    /** The last renewal failed for want of etcd: said once until one succeeds. */
+    private boolean renewFailing;
+
     private boolean ended;
 
     NodeLinkStream(
@@ -188,7 +193,27 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
                     .build();
             rewrite = status;
         }
-        registration = service.registry().renew(registration, rewrite);
+        try {
+            registration = service.registry().renew(registration, rewrite);
+        } catch (final EtcdUnavailableException e) {
+            // etcd is away (restarting, or slow): every replica sees the same etcd, so leaving this one would not
+            // help. The link stays and this heartbeat goes unacknowledged; a lease etcd still holds is renewed by
+            // the next one, and one that lapsed meanwhile ends the link then (LinkLostException).
+            if (!renewFailing) {
+                LOG.warn(
+                        "could not renew the lease of node {} ({}); keeping its link, heartbeats unacknowledged"
+                                + " until etcd answers",
+                        LogSafe.safe(registration.nodeId()),
+                        e.getMessage());
+            }
+            renewFailing = true;
+            return;
+        }
+        if (renewFailing) {
+            renewFailing = false;
+            LOG.info("lease of node {} renewed again", LogSafe.safe(registration.nodeId()));
+        }
+        heartbeats++;
         if (rewrite != null) {
             lastWriteMillis = now;
         }
@@ -276,6 +301,18 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
         if (service.shuttingDown()) {
             // The node keeps its lease until it re-registers with another replica.
             service.closed(registration.nodeId(), this, "controlplane_shutdown");
+            return;
+        }
+        if (heartbeats == 0) {
+            // Broken before its first heartbeat: most likely the node gave up waiting for this link's Welcome (a
+            // slow replica answers its Hello late) and is registering again on a new one. Revoking the lease now
+            // would take a live node for dead between its two links; the lease lapses on its own if it is dead.
+            LOG.info(
+                    "link of node {} broke before its first heartbeat ({}); leaving lease {} to lapse on its own",
+                    registration.nodeId(),
+                    Status.fromThrowable(t).getCode(),
+                    Long.toHexString(registration.leaseId()));
+            service.closed(registration.nodeId(), this, "stream_broken_early");
             return;
         }
         LOG.info(

@@ -15,7 +15,7 @@ final class AdoptionGrace {
     /** A pass this much later than the previous one began means the process was not running meanwhile. */
     private static final Duration MIN_LATE = Duration.ofSeconds(3);
     /** Passes in a row that could not reach etcd before its return starts a grace. */
-    static final int ETCD_FAILED_PASSES = 2;
+    static final int ETCD_FAILED_PASSES = 1;
 
     private final Duration grace;
     private final long lateMillis;

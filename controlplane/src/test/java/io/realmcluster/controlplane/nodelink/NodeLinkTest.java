@@ -98,10 +98,39 @@ class NodeLinkTest {
         final FakeNode node = new FakeNode("node-b");
         node.hello();
         node.next();
+        node.heartbeat(1);
+        assertThat(node.next().getHeartbeatAck().getSequence()).isEqualTo(1);
         node.stream.cancel("process gone", null);
         // Far below the lease TTL: the broken stream is the evidence, not the lease.
         await().atMost(Duration.ofMillis(LEASE_TTL.toMillis() / 2))
                 .until(() -> listNodes().isEmpty());
+    }
+
+    @Test
+    void aLinkBrokenBeforeItsFirstHeartbeatLeavesTheEntryToTheNodesNextLink() throws Exception {
+        // The node gave up waiting for this link's Welcome (the replica answered its Hello late) and registers again.
+        final FakeNode abandoned = new FakeNode("node-b2");
+        abandoned.hello();
+        final long firstLease = abandoned.next().getWelcome().getLeaseId();
+        abandoned.stream.cancel("no Welcome in time", null);
+        final FakeNode again = new FakeNode("node-b2", abandoned.incarnation);
+        again.hello();
+        final long secondLease = again.next().getWelcome().getLeaseId();
+        assertThat(secondLease).isNotEqualTo(firstLease);
+        again.heartbeat(1);
+        assertThat(again.next().getHeartbeatAck().getSequence()).isEqualTo(1);
+        assertThat(listNodes())
+                .singleElement()
+                .satisfies(n -> assertThat(n.getLeaseId()).isEqualTo(secondLease));
+
+        // A node that dies before its first heartbeat is taken for dead when its lease lapses.
+        final FakeNode dies = new FakeNode("node-b3");
+        dies.hello();
+        dies.next();
+        dies.stream.cancel("process gone before its first heartbeat", null);
+        await().atMost(LEASE_TTL.multipliedBy(3))
+                .until(() -> listNodes().stream()
+                        .noneMatch(n -> n.getNode().getNodeId().equals("node-b3")));
     }
 
     @Test

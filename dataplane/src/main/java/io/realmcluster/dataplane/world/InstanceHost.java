@@ -245,6 +245,12 @@ public final class InstanceHost {
             final boolean incoming = instance.getMove().getToNodeId().equals(nodeId)
                     && !instance.getNodeId().equals(nodeId);
             Running current = running.get(instance.getInstanceId());
+            if (current != null && lostMeanwhile(current.assignment(), instance)) {
+                // This node ran it at an epoch the cluster has since given to another node (it was cut off or
+                // stood still past its lease): its world is stale, and its players must not play on in it.
+                unload(instance.getInstanceId(), "lost");
+                current = null;
+            }
             if (current == null) {
                 current = load(instance);
             } else if (!current.assignment().equals(instance)) {
@@ -270,6 +276,17 @@ public final class InstanceHost {
             }
         }
         return acks;
+    }
+
+    /**
+     * Whether {@code now} says this node lost the instance it runs as {@code before} and has it again: it ran it
+     * as its own at one epoch, and the set gives it another epoch (an epoch changes in place only when a copy
+     * loaded here for a move becomes this node's), or brings it here as another node's moving in.
+     */
+    private boolean lostMeanwhile(final MapInstance before, final MapInstance now) {
+        final boolean ranItsOwn = before.getNodeId().equals(nodeId);
+        return ranItsOwn
+                && (before.getEpoch() != now.getEpoch() || !now.getNodeId().equals(nodeId));
     }
 
     private static boolean handingOver(final MapInstance instance) {
@@ -374,6 +391,11 @@ public final class InstanceHost {
         } else if (why.equals("dropped")) {
             LOG.warn(
                     "dropped {} (epoch {}): no longer assigned to this node",
+                    instanceId,
+                    gone.assignment().getEpoch());
+        } else if (why.equals("lost")) {
+            LOG.warn(
+                    "dropped {} (epoch {}): the cluster gave it to another node meanwhile; its players log in again",
                     instanceId,
                     gone.assignment().getEpoch());
         } else {

@@ -150,6 +150,54 @@ class InstanceHostTest {
     }
 
     @Test
+    void anInstanceTheClusterGaveAwayWhileThisNodeStoodStillIsReloadedNotPlayedOnInItsStaleWorld() {
+        try (TickScheduler scheduler = new TickScheduler(1, Throwable::printStackTrace)) {
+            final List<String> unloaded = new java.util.ArrayList<>();
+            final InstanceHost host = new InstanceHost(
+                    "a",
+                    scheduler,
+                    SaveLog.allocate(1 << 20),
+                    gone -> unloaded.add(gone.getInstanceId() + "@" + gone.getEpoch()),
+                    (id, durations, cpu) -> {});
+            final MapInstance continent =
+                    instance("main.0", 0, MapKind.MAP_KIND_CONTINENT, 5, InstanceState.INSTANCE_STATE_PENDING)
+                            .toBuilder()
+                            .setNodeId("a")
+                            .build();
+            host.apply(set(continent));
+            final MapWorld stale = host.instance("main.0").world();
+
+            // Meanwhile node b took it over (epoch 20), and now moves it back here: the set brings it as b's.
+            final MapInstance movingBack = continent.toBuilder()
+                    .setNodeId("b")
+                    .setEpoch(20)
+                    .setMove(InstanceMove.newBuilder()
+                            .setToNodeId("a")
+                            .setPhase(MovePhase.MOVE_PHASE_PREPARING)
+                            .setEpoch(21))
+                    .build();
+            assertThat(host.apply(set(movingBack)))
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.getMoveEpoch()).isEqualTo(21));
+            assertThat(unloaded).containsExactly("main.0@5");
+            final MapWorld copy = host.instance("main.0").world();
+            assertThat(copy)
+                    .as("a fresh copy for the move, not the stale world")
+                    .isNotSameAs(stale);
+
+            // The move done, the copy is this node's at the move's new epoch: the same world plays on.
+            host.apply(set(continent.toBuilder().setEpoch(22).build()));
+            assertThat(host.instance("main.0").world()).isSameAs(copy);
+            assertThat(unloaded).containsExactly("main.0@5");
+
+            // Lost again and given back at a later epoch straight away: reloaded as well.
+            host.apply(set(continent.toBuilder().setEpoch(40).build()));
+            assertThat(unloaded).containsExactly("main.0@5", "main.0@22");
+            assertThat(host.instance("main.0").world()).isNotSameAs(copy);
+        }
+    }
+
+    @Test
     void aBattlegroundsInstancePlaysItsMatchAroundTheMiddleOfItsMap() {
         try (TickScheduler scheduler = new TickScheduler(1, Throwable::printStackTrace)) {
             final InstanceHost host = new InstanceHost(
