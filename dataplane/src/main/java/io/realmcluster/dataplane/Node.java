@@ -304,6 +304,7 @@ public final class Node implements AutoCloseable {
             final InviteBoard invites = new InviteBoard(sessions, store.realms(), System::currentTimeMillis);
             sessions.onWorldEntered(invites::retell);
             link.onInvites(invites::apply);
+            link.onOwnershipConfirmed(instances::confirmOwnership);
             link.start();
             return this;
         } catch (final RuntimeException e) {

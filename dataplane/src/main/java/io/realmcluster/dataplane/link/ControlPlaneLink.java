@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,9 @@ public final class ControlPlaneLink implements AutoCloseable {
     private final NodeDescriptor descriptor;
     private final List<HostPort> controlPlanes;
     private final Supplier<LoadReport> load;
+    /** How many heartbeats' sending times are kept for their acknowledgements. */
+    private static final int SENT_KEPT = 64;
+
     private final Function<AssignmentSet, List<AssignmentAck>> assignments;
     private final Supplier<List<MapInstance>> running;
     private final Deadlines deadlines;
@@ -104,6 +108,13 @@ public final class ControlPlaneLink implements AutoCloseable {
     private volatile String controlPlaneId = "";
     /** Hears every set of battleground invites the control plane sends, on the link thread. */
     private volatile Consumer<BattlegroundInvites> invites = set -> {};
+    /**
+     * Hears the moments as of which the control plane confirmed this node's maps (System.nanoTime): a heartbeat
+     * sent then was acknowledged (its lease renewed), or a link whose Hello went out then pushed a set.
+     */
+    private volatile LongConsumer ownershipConfirmed = proof -> {};
+    /** When each of the last heartbeats went out, by sequence modulo its length. Link thread. */
+    private final long[] heartbeatSent = new long[SENT_KEPT];
 
     /**
      * @param assignments applies each assignment set the control plane pushes and returns the
@@ -159,6 +170,11 @@ public final class ControlPlaneLink implements AutoCloseable {
     /** Where the battleground invites of this node's players go (each a whole set); quick, on the link thread. */
     public void onInvites(final Consumer<BattlegroundInvites> sink) {
         this.invites = sink;
+    }
+
+    /** Where the moments the control plane confirmed this node's maps go (a map that stood still waits for one). */
+    public void onOwnershipConfirmed(final LongConsumer sink) {
+        this.ownershipConfirmed = sink;
     }
 
     /** The replica holding the link, empty while disconnected. */
@@ -253,10 +269,19 @@ public final class ControlPlaneLink implements AutoCloseable {
                 heartbeats =
                         thread.scheduleWithFixedDelay(() -> heartbeat(generation), 0, interval, TimeUnit.MILLISECONDS);
             }
-            case HEARTBEAT_ACK -> lastAckNanos = System.nanoTime();
+            case HEARTBEAT_ACK -> {
+                lastAckNanos = System.nanoTime();
+                final long sequence = message.getHeartbeatAck().getSequence();
+                if (sequence > 0 && sequence <= heartbeatSequence && heartbeatSequence - sequence < SENT_KEPT) {
+                    // The lease was renewed when this heartbeat arrived: the node ran its maps as of its sending.
+                    ownershipConfirmed.accept(heartbeatSent[(int) (sequence % SENT_KEPT)]);
+                }
+            }
             case ASSIGNMENTS -> {
                 pendingSet.set(message.getAssignments());
-                Threads.executeUnlessClosed(applier, () -> apply(generation));
+                // Whatever this set leaves running here is this node's as of the Hello that opened the link.
+                final long proof = helloSentNanos;
+                Threads.executeUnlessClosed(applier, () -> apply(generation, proof));
             }
             case INVITES -> invites.accept(message.getInvites());
             default -> LOG.debug("ignoring control message {}", message.getBodyCase());
@@ -264,12 +289,13 @@ public final class ControlPlaneLink implements AutoCloseable {
     }
 
     /** On the applier: apply the latest set, then send its acknowledgements from the link thread. */
-    private void apply(final long generation) {
+    private void apply(final long generation, final long proofNanos) {
         final AssignmentSet set = pendingSet.getAndSet(null);
         if (set == null) {
             return;
         }
         final List<AssignmentAck> acks = assignments.apply(set);
+        ownershipConfirmed.accept(proofNanos);
         Threads.executeUnlessClosed(thread, () -> {
             // A stream that broke meanwhile loses them: the next link pushes the set again.
             if (generation == streamGeneration && !closed) {
@@ -284,9 +310,11 @@ public final class ControlPlaneLink implements AutoCloseable {
         if (generation != streamGeneration || !registered || closed) {
             return;
         }
+        heartbeatSequence++;
+        heartbeatSent[(int) (heartbeatSequence % SENT_KEPT)] = System.nanoTime();
         stream.onNext(NodeMessage.newBuilder()
                 .setHeartbeat(
-                        Heartbeat.newBuilder().setSequence(++heartbeatSequence).setLoad(load.get()))
+                        Heartbeat.newBuilder().setSequence(heartbeatSequence).setLoad(load.get()))
                 .build());
     }
 

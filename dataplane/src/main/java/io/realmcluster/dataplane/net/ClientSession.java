@@ -198,6 +198,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             final int length = body.readableBytes();
             context.metrics().received(length + ClientProtocol.LENGTH_PREFIX);
             if (!frames.tryAcquire()) {
+                if (context.instances().stoodStill(context.nanoClock().nanoTime())) {
+                    // The node stood still: what the player sent meanwhile arrives at once, stale; not a flood.
+                    context.metrics().rejected(FrameError.AFTER_STALL);
+                    return;
+                }
                 disconnect(DisconnectReason.FLOOD, "more than " + (int) FRAMES_PER_SECOND + " frames a second");
                 return;
             }

@@ -456,6 +456,15 @@ public final class Inputs {
         return CHAT_TEXT + length;
     }
 
+    /**
+     * Whether an input of {@code type} is something a player does in the world (a move, an attack, a loot, an item
+     * or trade request, chat), as opposed to the node's own bookkeeping (joins, leaves, transfers, confirmations):
+     * what a map that stood still holds back until the control plane confirms it still runs the map.
+     */
+    public static boolean isPlayerAction(final int type) {
+        return type == MOVE || type == ATTACK || type == LOOT || type == CHAT || type == ITEM_REQUEST;
+    }
+
     /** Whether a body of {@code length} bytes has the shape of an input of {@code type}. */
     public static boolean wellFormed(final int type, final DirectBuffer buffer, final int offset, final int length) {
         if (type == CHAT) {

@@ -1,8 +1,10 @@
 package io.realmcluster.dataplane.tick;
 
 import io.realmcluster.dataplane.pipeline.Ingress;
+import io.realmcluster.dataplane.pipeline.Inputs;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -15,8 +17,24 @@ import org.agrona.concurrent.NanoClock;
  * returns at once when its tick is not due. A tick that ends past the next one's start counts the
  * ticks it overran, and the schedule skips them: the map never runs two ticks back to back to
  * catch up.
+ *
+ * <p>A tick that begins {@link #STALL_NANOS} or more after the previous one means the map stood still (the
+ * process was stopped, or the machine starved it): long enough for the node's lease to lapse and the map to be
+ * given to another node. From then on the map holds its players' actions back (moves, attacks, loot, item
+ * requests, chat: dropped, so nothing is confirmed that a new owner would not have) until the control plane
+ * confirms, after the stall, that this node still runs it ({@link #confirmOwnership}), or for
+ * {@link #MAX_HOLD_NANOS} at most. Joins, leaves and hand-overs still run.
  */
 public final class MapAgent implements Agent {
+    /** A gap between two ticks from which the node's lease may have lapsed: half the default 6 s lease. */
+    public static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /** The longest a map waits for the control plane's word after standing still before it plays on anyway. */
+    public static final long MAX_HOLD_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /** How long after a stall the frames that queued up during it are not taken for a flood. */
+    private static final long STALL_FORGIVEN_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** A map that has not ticked for this long is standing still now (or has only just begun to run again). */
+    private static final long NOT_TICKING_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     /** Inputs applied per tick at most; the rest wait for the next tick rather than stretch this one. */
     public static final int MAX_INPUTS_PER_TICK = 65_536;
     /** The calling thread's CPU time in nanoseconds (a system call, no allocation), or -1 where the JVM cannot tell. */
@@ -30,8 +48,19 @@ public final class MapAgent implements Agent {
     private final long periodNanos;
     private final TickStats stats = new TickStats();
     private final MessageHandler inputHandler = this::onInput;
+    private final MessageHandler holdingHandler = this::onInputHolding;
     private long nextTickNanos;
     private long tick;
+    /** When the last tick began; volatile for {@link #stoodStill}. */
+    private volatile long lastTickNanos;
+    /** Since when this map holds its players' actions back; 0 when it does not. Volatile for observers. */
+    private volatile long holdingSinceNanos;
+    /** When the map last found it had stood still; volatile for {@link #stoodStill}. */
+    private volatile long stallNanos;
+    /** The latest moment the control plane confirmed this node still runs the map: see {@link #confirmOwnership}. */
+    private volatile long ownershipConfirmedNanos;
+
+    private long heldBack;
 
     public MapAgent(
             final String instanceId,
@@ -69,8 +98,22 @@ public final class MapAgent implements Agent {
         if (start - nextTickNanos < 0) {
             return 0;
         }
+        final long previous = lastTickNanos;
+        lastTickNanos = start;
+        long holding = holdingSinceNanos;
+        if (tick > 0 && start - previous >= STALL_NANOS) {
+            stallNanos = start;
+            if (holding == 0) {
+                holding = start;
+                holdingSinceNanos = start;
+            }
+        }
+        if (holding != 0 && (ownershipConfirmedNanos - holding > 0 || start - holding > MAX_HOLD_NANOS)) {
+            holding = 0;
+            holdingSinceNanos = 0;
+        }
         final long cpuStart = cpuClock.getAsLong();
-        final int inputs = ingress.drain(inputHandler, MAX_INPUTS_PER_TICK);
+        final int inputs = ingress.drain(holding == 0 ? inputHandler : holdingHandler, MAX_INPUTS_PER_TICK);
         simulation.tick(++tick, start);
         final long cpuEnd = cpuClock.getAsLong();
         final long end = clock.nanoTime();
@@ -94,6 +137,50 @@ public final class MapAgent implements Agent {
 
     private void onInput(final int type, final MutableDirectBuffer buffer, final int index, final int length) {
         simulation.onInput(type, buffer, index, length);
+    }
+
+    private void onInputHolding(final int type, final MutableDirectBuffer buffer, final int index, final int length) {
+        if (Inputs.isPlayerAction(type)) {
+            heldBack++;
+            return;
+        }
+        simulation.onInput(type, buffer, index, length);
+    }
+
+    /**
+     * The control plane confirmed, at {@code proofNanos} (when the proof was asked for: a heartbeat sent then was
+     * acknowledged, or a link opened then was given this map again at its epoch), that this node runs the map: a
+     * hold that began before then ends at the next tick. Any thread.
+     */
+    public void confirmOwnership(final long proofNanos) {
+        if (proofNanos - ownershipConfirmedNanos > 0) {
+            ownershipConfirmedNanos = proofNanos;
+        }
+    }
+
+    /** Whether the map holds its players' actions back since it stood still. Any thread. */
+    public boolean holding() {
+        return holdingSinceNanos != 0;
+    }
+
+    /**
+     * Whether, at {@code nowNanos}, the map stands still or stood still a few seconds ago: its players' frames of
+     * those seconds arrive at once and are no flood. Any thread.
+     */
+    public boolean stoodStill(final long nowNanos) {
+        final long last = lastTickNanos;
+        final long stall = stallNanos;
+        return (tickedOnce() && nowNanos - last > NOT_TICKING_NANOS)
+                || (stall != 0 && nowNanos - stall < STALL_FORGIVEN_NANOS);
+    }
+
+    private boolean tickedOnce() {
+        return lastTickNanos != 0;
+    }
+
+    /** Player actions dropped while holding. Tick thread (tests read it after the fact). */
+    public long heldBack() {
+        return heldBack;
     }
 
     public Ingress ingress() {

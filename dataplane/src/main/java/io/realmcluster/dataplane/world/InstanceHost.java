@@ -237,6 +237,22 @@ public final class InstanceHost {
         final Set<String> assigned = new HashSet<>();
         for (final MapInstance instance : assignments.getInstancesList()) {
             assigned.add(instance.getInstanceId());
+        }
+        // What this node no longer runs goes first, before any load holds up the set: its players are told now.
+        for (final String id : List.copyOf(running.keySet())) {
+            if (!assigned.contains(id)) {
+                unload(id, "dropped");
+            }
+        }
+        for (final MapInstance instance : assignments.getInstancesList()) {
+            final Running before = running.get(instance.getInstanceId());
+            if (before != null && lostMeanwhile(before.assignment(), instance)) {
+                // This node ran it at an epoch the cluster has since given to another node (it was cut off or
+                // stood still past its lease): its world is stale, and its players must not play on in it.
+                unload(instance.getInstanceId(), "lost");
+            }
+        }
+        for (final MapInstance instance : assignments.getInstancesList()) {
             if (instance.getState() == InstanceState.INSTANCE_STATE_CLOSING) {
                 unload(instance.getInstanceId(), "closed");
                 acks.add(ack(instance, InstanceState.INSTANCE_STATE_CLOSED));
@@ -245,12 +261,6 @@ public final class InstanceHost {
             final boolean incoming = instance.getMove().getToNodeId().equals(nodeId)
                     && !instance.getNodeId().equals(nodeId);
             Running current = running.get(instance.getInstanceId());
-            if (current != null && lostMeanwhile(current.assignment(), instance)) {
-                // This node ran it at an epoch the cluster has since given to another node (it was cut off or
-                // stood still past its lease): its world is stale, and its players must not play on in it.
-                unload(instance.getInstanceId(), "lost");
-                current = null;
-            }
             if (current == null) {
                 current = load(instance);
             } else if (!current.assignment().equals(instance)) {
@@ -270,12 +280,38 @@ public final class InstanceHost {
                                     .build()
                             : ack);
         }
-        for (final String id : List.copyOf(running.keySet())) {
-            if (!assigned.contains(id)) {
-                unload(id, "dropped");
+        return acks;
+    }
+
+    /**
+     * The control plane confirmed, as of {@code proofNanos}, that this node runs what it runs now (see
+     * {@link MapAgent#confirmOwnership}): maps that stood still and hold their players' actions back play on.
+     */
+    public void confirmOwnership(final long proofNanos) {
+        for (final Running instance : snapshot) {
+            final boolean wasHolding = instance.agent().holding();
+            instance.agent().confirmOwnership(proofNanos);
+            if (wasHolding) {
+                LOG.info(
+                        "{} stood still; the control plane confirms this node still runs it at epoch {}: its players"
+                                + " play on",
+                        instance.assignment().getInstanceId(),
+                        instance.assignment().getEpoch());
             }
         }
-        return acks;
+    }
+
+    /**
+     * Whether a map of this node stands still or stood still in the last seconds at {@code nowNanos}: frames its
+     * players sent meanwhile arrive at once and are no flood. Any thread.
+     */
+    public boolean stoodStill(final long nowNanos) {
+        for (final Running instance : snapshot) {
+            if (instance.agent().stoodStill(nowNanos)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

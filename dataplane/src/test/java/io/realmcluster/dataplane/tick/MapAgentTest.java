@@ -3,6 +3,7 @@ package io.realmcluster.dataplane.tick;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.realmcluster.dataplane.pipeline.Ingress;
+import io.realmcluster.dataplane.pipeline.Inputs;
 import java.util.ArrayList;
 import java.util.List;
 import org.HdrHistogram.Histogram;
@@ -76,6 +77,72 @@ class MapAgentTest {
         assertThat(cpuTimes.getMaxValue()).isBetween(4_000_000L, 4_010_000L);
         assertThat(durations.getMaxValue()).isBetween(30_000_000L, 30_100_000L);
         assertThat(agent.stats().takeCpu().getTotalCount()).as("taken once").isZero();
+    }
+
+    @Test
+    void aMapThatStoodStillHoldsItsPlayersActionsBackUntilTheControlPlaneConfirmsItStillRunsIt() {
+        clock.update(1_000_000_000L);
+        agent.onStart();
+        agent.doWork();
+        clock.advance(PERIOD);
+        agent.doWork();
+        assertThat(agent.holding()).isFalse();
+        assertThat(agent.stoodStill(clock.nanoTime())).isFalse();
+
+        // Stopped for 12 s (SIGSTOP): the moves sent meanwhile wait in the ring; a proof from before it counts not.
+        final long stoppedAt = clock.nanoTime();
+        clock.advance(12_000_000_000L);
+        assertThat(agent.stoodStill(clock.nanoTime()))
+                .as("not ticking for seconds")
+                .isTrue();
+        agent.confirmOwnership(stoppedAt);
+        offer(Inputs.MOVE, 1);
+        offer(Inputs.PLAYER_LEAVE, 2);
+        offer(Inputs.ATTACK, 3);
+        simulation.events.clear();
+        agent.doWork();
+        assertThat(agent.holding()).isTrue();
+        assertThat(simulation.events)
+                .as("the move and the attack held back, the leave applied")
+                .containsExactly("input " + Inputs.PLAYER_LEAVE + ":2", "tick 3");
+        assertThat(agent.heldBack()).isEqualTo(2);
+        assertThat(agent.stoodStill(clock.nanoTime()))
+                .as("frames of those seconds still arriving")
+                .isTrue();
+
+        // The control plane confirms, as of a heartbeat sent after the stall: the next tick applies moves again.
+        clock.advance(PERIOD);
+        agent.confirmOwnership(clock.nanoTime());
+        clock.advance(PERIOD);
+        offer(Inputs.MOVE, 4);
+        simulation.events.clear();
+        agent.doWork();
+        assertThat(agent.holding()).isFalse();
+        assertThat(simulation.events).containsExactly("input " + Inputs.MOVE + ":4", "tick 4");
+        for (int i = 0; i < 120; i++) {
+            clock.advance(PERIOD);
+            agent.doWork();
+        }
+        assertThat(agent.stoodStill(clock.nanoTime())).as("6 s of ticks later").isFalse();
+    }
+
+    @Test
+    void aHoldWithoutWordFromTheControlPlaneEndsAfterItsLongestAndAShortPauseHoldsNothing() {
+        clock.update(1_000_000_000L);
+        agent.onStart();
+        agent.doWork();
+        clock.advance(MapAgent.STALL_NANOS - PERIOD);
+        agent.doWork();
+        assertThat(agent.holding()).as("a pause shorter than half a lease").isFalse();
+
+        clock.advance(MapAgent.STALL_NANOS);
+        agent.doWork();
+        assertThat(agent.holding()).isTrue();
+        clock.advance(MapAgent.MAX_HOLD_NANOS + PERIOD);
+        offer(Inputs.MOVE, 5);
+        agent.doWork();
+        assertThat(agent.holding()).isFalse();
+        assertThat(simulation.events).contains("input " + Inputs.MOVE + ":5");
     }
 
     @Test

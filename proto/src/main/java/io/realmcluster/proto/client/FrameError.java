@@ -19,7 +19,12 @@ public enum FrameError {
     /** A datagram from an address no session is bound to, or with a wrong cookie. */
     UNBOUND_DATAGRAM,
     /** A valid datagram past its session's rate (the same frames per second as TCP): dropped. */
-    DATAGRAM_FLOOD;
+    DATAGRAM_FLOOD,
+    /**
+     * A frame past its session's rate that arrived as the node came back from standing still (its maps did not
+     * tick for seconds, and the frames its players sent meanwhile arrive at once): dropped, not taken for a flood.
+     */
+    AFTER_STALL;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
