@@ -388,11 +388,15 @@ final class Bot {
             return false;
         }
         // MAP_CLOSED says "log in again": the map moved or was reloaded elsewhere, and a client goes after it (the
-        // disconnect still counts as unexpected: the player saw it).
-        return resume.active()
-                ? state != State.LOGGING_OUT && state != State.DONE
-                : state == State.IN_WORLD
-                        && (disconnectReason == null || disconnectReason == DisconnectReason.MAP_CLOSED);
+        // disconnect still counts as unexpected: the player saw it). So it does when the map moves away while the
+        // bot is still on its way in.
+        if (resume.active()) {
+            return state != State.LOGGING_OUT && state != State.DONE;
+        }
+        if (disconnectReason == DisconnectReason.MAP_CLOSED) {
+            return state == State.IN_WORLD || state == State.HANDSHAKE || state == State.ENTERING;
+        }
+        return state == State.IN_WORLD && disconnectReason == null;
     }
 
     /** Out of the world until Resume gets the bot back in: the dead node's view, queues and trades go. */
