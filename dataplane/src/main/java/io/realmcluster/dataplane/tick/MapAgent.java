@@ -106,11 +106,13 @@ public final class MapAgent implements Agent {
             if (holding == 0) {
                 holding = start;
                 holdingSinceNanos = start;
+                simulation.onHold(true);
             }
         }
         if (holding != 0 && (ownershipConfirmedNanos - holding > 0 || start - holding > MAX_HOLD_NANOS)) {
             holding = 0;
             holdingSinceNanos = 0;
+            simulation.onHold(false);
         }
         final long cpuStart = cpuClock.getAsLong();
         final int inputs = ingress.drain(holding == 0 ? inputHandler : holdingHandler, MAX_INPUTS_PER_TICK);

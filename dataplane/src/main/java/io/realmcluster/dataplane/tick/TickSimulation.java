@@ -9,4 +9,11 @@ public interface TickSimulation {
 
     /** Advance the world by one tick. */
     void tick(long tick, long nowNanos);
+
+    /**
+     * The map stood still and holds its players' actions back ({@code true}) until the control plane confirms the
+     * node still runs it, or plays on ({@code false}); see {@link MapAgent}. A world saves nobody while held: a
+     * node whose map was given away meanwhile would only have its saves refused.
+     */
+    default void onHold(final boolean holding) {}
 }

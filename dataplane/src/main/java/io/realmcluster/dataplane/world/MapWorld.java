@@ -61,6 +61,8 @@ public final class MapWorld implements TickSimulation {
     private long rejectedInputs;
     /** Whether a malformed input was logged: the first is, the rest only counted (the tick thread must not log a flood). */
     private boolean reportedMalformed;
+    /** Stood still and not yet confirmed by the control plane: nobody is saved (see {@link #onHold}). */
+    private boolean held;
 
     /**
      * A map with its creatures spawned around ({@code centerX}, {@code centerY}); {@code saves}
@@ -364,6 +366,11 @@ public final class MapWorld implements TickSimulation {
     }
 
     @Override
+    public void onHold(final boolean holding) {
+        held = holding;
+    }
+
+    @Override
     public void tick(final long tickNumber, final long nowNanos) {
         clock.advance(tickNumber, nowNanos);
         if (handOver.running()) {
@@ -384,7 +391,9 @@ public final class MapWorld implements TickSimulation {
             if (kind[slot] == EntityTable.PLAYER) {
                 visibility.publish(slot);
                 inventory.publish(slot);
-                persistence.snapshotIfDue(slot, tickNumber);
+                if (!held) {
+                    persistence.snapshotIfDue(slot, tickNumber);
+                }
             }
         }
         if (battleground != null) {

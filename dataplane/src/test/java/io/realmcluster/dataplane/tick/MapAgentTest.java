@@ -104,7 +104,7 @@ class MapAgentTest {
         assertThat(agent.holding()).isTrue();
         assertThat(simulation.events)
                 .as("the move and the attack held back, the leave applied")
-                .containsExactly("input " + Inputs.PLAYER_LEAVE + ":2", "tick 3");
+                .containsExactly("hold true", "input " + Inputs.PLAYER_LEAVE + ":2", "tick 3");
         assertThat(agent.heldBack()).isEqualTo(2);
         assertThat(agent.stoodStill(clock.nanoTime()))
                 .as("frames of those seconds still arriving")
@@ -118,7 +118,7 @@ class MapAgentTest {
         simulation.events.clear();
         agent.doWork();
         assertThat(agent.holding()).isFalse();
-        assertThat(simulation.events).containsExactly("input " + Inputs.MOVE + ":4", "tick 4");
+        assertThat(simulation.events).containsExactly("hold false", "input " + Inputs.MOVE + ":4", "tick 4");
         for (int i = 0; i < 120; i++) {
             clock.advance(PERIOD);
             agent.doWork();
@@ -172,6 +172,11 @@ class MapAgentTest {
         @Override
         public void onInput(final int type, final DirectBuffer buffer, final int offset, final int length) {
             events.add("input " + type + ":" + buffer.getInt(offset));
+        }
+
+        @Override
+        public void onHold(final boolean holding) {
+            events.add("hold " + holding);
         }
 
         @Override
