@@ -304,7 +304,7 @@ public final class Node implements AutoCloseable {
             final InviteBoard invites = new InviteBoard(sessions, store.realms(), System::currentTimeMillis);
             sessions.onWorldEntered(invites::retell);
             link.onInvites(invites::apply);
-            link.onOwnershipConfirmed(instances::confirmOwnership);
+            link.onOwnershipConfirmed(instances.ownershipConfirmations());
             link.start();
             return this;
         } catch (final RuntimeException e) {

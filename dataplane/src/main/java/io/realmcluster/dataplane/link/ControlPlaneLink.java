@@ -29,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,11 +107,8 @@ public final class ControlPlaneLink implements AutoCloseable {
     private volatile String controlPlaneId = "";
     /** Hears every set of battleground invites the control plane sends, on the link thread. */
     private volatile Consumer<BattlegroundInvites> invites = set -> {};
-    /**
-     * Hears the moments as of which the control plane confirmed this node's maps (System.nanoTime): a heartbeat
-     * sent then was acknowledged (its lease renewed), or a link whose Hello went out then pushed a set.
-     */
-    private volatile LongConsumer ownershipConfirmed = proof -> {};
+    /** Hears the control plane's word that this node still runs its maps: sets applied, heartbeats acknowledged. */
+    private volatile OwnershipConfirmations ownership = OwnershipConfirmations.NONE;
     /** When each of the last heartbeats went out, by sequence modulo its length. Link thread. */
     private final long[] heartbeatSent = new long[SENT_KEPT];
 
@@ -172,9 +168,9 @@ public final class ControlPlaneLink implements AutoCloseable {
         this.invites = sink;
     }
 
-    /** Where the moments the control plane confirmed this node's maps go (a map that stood still waits for one). */
-    public void onOwnershipConfirmed(final LongConsumer sink) {
-        this.ownershipConfirmed = sink;
+    /** Where the control plane's word that this node still runs its maps goes (a map that stood still waits for it). */
+    public void onOwnershipConfirmed(final OwnershipConfirmations sink) {
+        this.ownership = sink;
     }
 
     /** The replica holding the link, empty while disconnected. */
@@ -273,15 +269,15 @@ public final class ControlPlaneLink implements AutoCloseable {
                 lastAckNanos = System.nanoTime();
                 final long sequence = message.getHeartbeatAck().getSequence();
                 if (sequence > 0 && sequence <= heartbeatSequence && heartbeatSequence - sequence < SENT_KEPT) {
-                    // The lease was renewed when this heartbeat arrived: the node ran its maps as of its sending.
-                    ownershipConfirmed.accept(heartbeatSent[(int) (sequence % SENT_KEPT)]);
+                    // The lease granted when this link opened was renewed when this heartbeat arrived.
+                    ownership.byRenewal(helloSentNanos, heartbeatSent[(int) (sequence % SENT_KEPT)]);
                 }
             }
             case ASSIGNMENTS -> {
                 pendingSet.set(message.getAssignments());
-                // Whatever this set leaves running here is this node's as of the Hello that opened the link.
-                final long proof = helloSentNanos;
-                Threads.executeUnlessClosed(applier, () -> apply(generation, proof));
+                // Whatever this set leaves running here is this node's, said on the link opened by this Hello.
+                final long linkOpened = helloSentNanos;
+                Threads.executeUnlessClosed(applier, () -> apply(generation, linkOpened));
             }
             case INVITES -> invites.accept(message.getInvites());
             default -> LOG.debug("ignoring control message {}", message.getBodyCase());
@@ -289,13 +285,13 @@ public final class ControlPlaneLink implements AutoCloseable {
     }
 
     /** On the applier: apply the latest set, then send its acknowledgements from the link thread. */
-    private void apply(final long generation, final long proofNanos) {
+    private void apply(final long generation, final long linkOpenedNanos) {
         final AssignmentSet set = pendingSet.getAndSet(null);
         if (set == null) {
             return;
         }
         final List<AssignmentAck> acks = assignments.apply(set);
-        ownershipConfirmed.accept(proofNanos);
+        ownership.bySet(linkOpenedNanos);
         Threads.executeUnlessClosed(thread, () -> {
             // A stream that broke meanwhile loses them: the next link pushes the set again.
             if (generation == streamGeneration && !closed) {

@@ -22,7 +22,7 @@ import org.agrona.concurrent.NanoClock;
  * process was stopped, or the machine starved it): long enough for the node's lease to lapse and the map to be
  * given to another node. From then on the map holds its players' actions back (moves, attacks, loot, item
  * requests, chat: dropped, so nothing is confirmed that a new owner would not have) until the control plane
- * confirms, after the stall, that this node still runs it ({@link #confirmOwnership}), or for
+ * confirms, after the stall, that this node still runs it ({@link #confirmedSince}), or for
  * {@link #MAX_HOLD_NANOS} at most. Joins, leaves and hand-overs still run.
  */
 public final class MapAgent implements Agent {
@@ -31,7 +31,7 @@ public final class MapAgent implements Agent {
     /** The longest a map waits for the control plane's word after standing still before it plays on anyway. */
     public static final long MAX_HOLD_NANOS = TimeUnit.SECONDS.toNanos(15);
     /** How long after a stall the frames that queued up during it are not taken for a flood. */
-    private static final long STALL_FORGIVEN_NANOS = TimeUnit.SECONDS.toNanos(5);
+    public static final long STALL_FORGIVEN_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** A map that has not ticked for this long is standing still now (or has only just begun to run again). */
     private static final long NOT_TICKING_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -57,8 +57,10 @@ public final class MapAgent implements Agent {
     private volatile long holdingSinceNanos;
     /** When the map last found it had stood still; volatile for {@link #stoodStill}. */
     private volatile long stallNanos;
-    /** The latest moment the control plane confirmed this node still runs the map: see {@link #confirmOwnership}. */
-    private volatile long ownershipConfirmedNanos;
+    /** When the latest link that pushed a set listing this map opened (its Hello went out): see {@link #confirmBySet}. */
+    private volatile long setProofNanos;
+    /** The latest heartbeat acknowledged, with when its link opened: see {@link #confirmByRenewal}. */
+    private volatile Renewal renewal;
 
     private long heldBack;
 
@@ -85,7 +87,16 @@ public final class MapAgent implements Agent {
         this.clock = clock;
         this.cpuClock = cpuClock;
         this.periodNanos = 1_000_000_000L / ticksPerSecond;
+        final long now = clock.nanoTime();
+        this.setProofNanos = now;
+        this.renewal = new Renewal(now, now);
     }
+
+    /**
+     * A heartbeat of the node's link acknowledged: its lease, granted when the link opened, was renewed when the
+     * heartbeat arrived.
+     */
+    public record Renewal(long linkOpenedNanos, long sentNanos) {}
 
     @Override
     public void onStart() {
@@ -109,7 +120,7 @@ public final class MapAgent implements Agent {
                 simulation.onHold(true);
             }
         }
-        if (holding != 0 && (ownershipConfirmedNanos - holding > 0 || start - holding > MAX_HOLD_NANOS)) {
+        if (holding != 0 && (confirmedSince(holding) || start - holding > MAX_HOLD_NANOS)) {
             holding = 0;
             holdingSinceNanos = 0;
             simulation.onHold(false);
@@ -150,14 +161,34 @@ public final class MapAgent implements Agent {
     }
 
     /**
-     * The control plane confirmed, at {@code proofNanos} (when the proof was asked for: a heartbeat sent then was
-     * acknowledged, or a link opened then was given this map again at its epoch), that this node runs the map: a
-     * hold that began before then ends at the next tick. Any thread.
+     * Whether the control plane confirmed after {@code holdingSince} that this node runs the map: a link opened
+     * since pushed a set that kept it here at its epoch, or a link opened before the stall had a heartbeat sent
+     * after it acknowledged (its lease never lapsed, so the map was never given away). A heartbeat of a link opened
+     * after the stall proves nothing: its lease is new.
      */
-    public void confirmOwnership(final long proofNanos) {
-        if (proofNanos - ownershipConfirmedNanos > 0) {
-            ownershipConfirmedNanos = proofNanos;
+    private boolean confirmedSince(final long holdingSince) {
+        if (setProofNanos - holdingSince > 0) {
+            return true;
         }
+        final Renewal last = renewal;
+        return last.linkOpenedNanos() - holdingSince < 0 && last.sentNanos() - holdingSince > 0;
+    }
+
+    /** A link whose Hello went out at {@code linkOpenedNanos} pushed a set that keeps this map here. Any thread. */
+    public void confirmBySet(final long linkOpenedNanos) {
+        if (linkOpenedNanos - setProofNanos > 0) {
+            setProofNanos = linkOpenedNanos;
+        }
+    }
+
+    /** A heartbeat was acknowledged: see {@link Renewal}. Any thread. */
+    public void confirmByRenewal(final Renewal acknowledged) {
+        renewal = acknowledged;
+    }
+
+    /** When the map last found it had stood still, or 0. Any thread. */
+    public long stallNanos() {
+        return stallNanos;
     }
 
     /** Whether the map holds its players' actions back since it stood still. Any thread. */

@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.world;
 
+import io.realmcluster.dataplane.link.OwnershipConfirmations;
 import io.realmcluster.dataplane.pipeline.Ingress;
 import io.realmcluster.dataplane.pipeline.ItemIds;
 import io.realmcluster.dataplane.pipeline.Outbox;
@@ -94,6 +95,8 @@ public final class InstanceHost {
     private final HandOverCommands handOvers = new HandOverCommands(COMMAND_PATIENCE_NANOS);
     /** The running instances as an array the egress thread iterates without allocating; replaced on every change. */
     private volatile Running[] snapshot = NONE;
+    /** When a map unloaded since last found it had stood still, or 0. */
+    private volatile long stallOfUnloaded;
 
     /** Where each instance's tick times go with every load report (the node's metrics). */
     @FunctionalInterface
@@ -283,20 +286,32 @@ public final class InstanceHost {
         return acks;
     }
 
-    /**
-     * The control plane confirmed, as of {@code proofNanos}, that this node runs what it runs now (see
-     * {@link MapAgent#confirmOwnership}): maps that stood still and hold their players' actions back play on.
-     */
-    public void confirmOwnership(final long proofNanos) {
+    /** The control plane's word that this node still runs its maps, for those that stood still and hold back. */
+    public OwnershipConfirmations ownershipConfirmations() {
+        return new OwnershipConfirmations() {
+            @Override
+            public void bySet(final long linkOpenedNanos) {
+                confirm(agent -> agent.confirmBySet(linkOpenedNanos), "a set on a link opened since");
+            }
+
+            @Override
+            public void byRenewal(final long linkOpenedNanos, final long sentNanos) {
+                final MapAgent.Renewal renewal = new MapAgent.Renewal(linkOpenedNanos, sentNanos);
+                confirm(agent -> agent.confirmByRenewal(renewal), "its lease renewed");
+            }
+        };
+    }
+
+    private void confirm(final Consumer<MapAgent> confirmation, final String how) {
         for (final Running instance : snapshot) {
             final boolean wasHolding = instance.agent().holding();
-            instance.agent().confirmOwnership(proofNanos);
+            confirmation.accept(instance.agent());
             if (wasHolding) {
                 LOG.info(
-                        "{} stood still; the control plane confirms this node still runs it at epoch {}: its players"
-                                + " play on",
+                        "{} stood still; the control plane may confirm this node still runs it at epoch {} ({})",
                         instance.assignment().getInstanceId(),
-                        instance.assignment().getEpoch());
+                        instance.assignment().getEpoch(),
+                        how);
             }
         }
     }
@@ -306,6 +321,10 @@ public final class InstanceHost {
      * players sent meanwhile arrive at once and are no flood. Any thread.
      */
     public boolean stoodStill(final long nowNanos) {
+        final long unloaded = stallOfUnloaded;
+        if (unloaded != 0 && nowNanos - unloaded < MapAgent.STALL_FORGIVEN_NANOS) {
+            return true;
+        }
         for (final Running instance : snapshot) {
             if (instance.agent().stoodStill(nowNanos)) {
                 return true;
@@ -407,6 +426,10 @@ public final class InstanceHost {
             return;
         }
         scheduler.remove(gone.agent());
+        if (gone.agent().stallNanos() != 0) {
+            // Frames its players sent while it stood still may still be arriving after it is gone.
+            stallOfUnloaded = gone.agent().stallNanos();
+        }
         handOvers.forget(instanceId);
         // No tick runs it any more: its players' last state goes to the save log from here.
         gone.world().logoutAll();

@@ -89,13 +89,16 @@ class MapAgentTest {
         assertThat(agent.holding()).isFalse();
         assertThat(agent.stoodStill(clock.nanoTime())).isFalse();
 
-        // Stopped for 12 s (SIGSTOP): the moves sent meanwhile wait in the ring; a proof from before it counts not.
+        // Stopped for 12 s (SIGSTOP): the moves sent meanwhile wait in the ring. Proofs that do not cover the stall
+        // count not: a heartbeat acknowledged before it, a set pushed on a link opened before it.
+        final long linkOpened = clock.nanoTime() - 5_000_000_000L;
         final long stoppedAt = clock.nanoTime();
         clock.advance(12_000_000_000L);
         assertThat(agent.stoodStill(clock.nanoTime()))
                 .as("not ticking for seconds")
                 .isTrue();
-        agent.confirmOwnership(stoppedAt);
+        agent.confirmByRenewal(new MapAgent.Renewal(linkOpened, stoppedAt));
+        agent.confirmBySet(linkOpened);
         offer(Inputs.MOVE, 1);
         offer(Inputs.PLAYER_LEAVE, 2);
         offer(Inputs.ATTACK, 3);
@@ -110,20 +113,39 @@ class MapAgentTest {
                 .as("frames of those seconds still arriving")
                 .isTrue();
 
-        // The control plane confirms, as of a heartbeat sent after the stall: the next tick applies moves again.
+        // A heartbeat on a new link (a new lease) proves nothing about the maps either.
         clock.advance(PERIOD);
-        agent.confirmOwnership(clock.nanoTime());
+        agent.confirmByRenewal(new MapAgent.Renewal(clock.nanoTime(), clock.nanoTime() + 1));
+        agent.doWork();
+        assertThat(agent.holding()).isTrue();
+
+        // The old link's lease renewed by a heartbeat sent after the stall: the next tick applies moves again.
+        agent.confirmByRenewal(new MapAgent.Renewal(linkOpened, clock.nanoTime()));
         clock.advance(PERIOD);
         offer(Inputs.MOVE, 4);
         simulation.events.clear();
         agent.doWork();
         assertThat(agent.holding()).isFalse();
-        assertThat(simulation.events).containsExactly("hold false", "input " + Inputs.MOVE + ":4", "tick 4");
+        assertThat(simulation.events).containsExactly("hold false", "input " + Inputs.MOVE + ":4", "tick 5");
         for (int i = 0; i < 120; i++) {
             clock.advance(PERIOD);
             agent.doWork();
         }
         assertThat(agent.stoodStill(clock.nanoTime())).as("6 s of ticks later").isFalse();
+    }
+
+    @Test
+    void aSetPushedOnALinkOpenedAfterTheStallEndsTheHold() {
+        clock.update(1_000_000_000L);
+        agent.onStart();
+        agent.doWork();
+        clock.advance(MapAgent.STALL_NANOS + PERIOD);
+        agent.doWork();
+        assertThat(agent.holding()).isTrue();
+        clock.advance(PERIOD);
+        agent.confirmBySet(clock.nanoTime());
+        agent.doWork();
+        assertThat(agent.holding()).isFalse();
     }
 
     @Test
