@@ -405,7 +405,8 @@ final class Bot {
         final boolean first = !resume.active();
         if (first) {
             fleet.disconnected(this, "connection_lost", false, "the connection closed without DISCONNECT");
-            fleet.events().broke(character, connections.address(), play.mapId(), play.x(), play.y());
+            // Where the node last had it, not where it walked on to since: the progress a crash could take away.
+            fleet.events().broke(character, connections.address(), play.mapId(), play.confirmedX(), play.confirmedY());
             play.forgetNode();
             battleground.sessionLost(now);
             closeSideConnections();

@@ -96,6 +96,10 @@ final class BotPlay {
     private float visibility = 100f;
     private int health = 1;
     private boolean nodePositionKnown;
+    /** Where the node last said the bot stands (its entry, or its latest self state): its confirmed progress. */
+    private float confirmedX = Float.NaN;
+
+    private float confirmedY = Float.NaN;
     private float nodeX;
     private float nodeY;
     private int sequence;
@@ -235,6 +239,8 @@ final class BotPlay {
         this.mapId = mapId;
         x = ex;
         y = ey;
+        confirmedX = ex;
+        confirmedY = ey;
         z = ez;
         orientation = eo;
         heading = eo;
@@ -643,6 +649,8 @@ final class BotPlay {
         nodePositionKnown = true;
         nodeX = sx;
         nodeY = sy;
+        confirmedX = sx;
+        confirmedY = sy;
         z = sz;
         health = selfHealth;
         if (experienceKnown && selfExperience > experience) {
@@ -721,6 +729,15 @@ final class BotPlay {
     }
 
     /** Where the bot stands now, as it last moved itself there. */
+    /** Where the node last said the bot stands; NaN before it first entered the world. */
+    float confirmedX() {
+        return confirmedX;
+    }
+
+    float confirmedY() {
+        return confirmedY;
+    }
+
     float x() {
         return x;
     }

@@ -64,7 +64,8 @@ record FaultOutcome(
             final Map<String, ChaosEvents.Break> faulted = new HashMap<>();
             for (final ChaosEvents.Break b : breaks) {
                 if (faultedNode != null && faultedNode.equals(b.node())) {
-                    // Where it stood when it first lost the node (a DISCONNECT and the close after it are one).
+                    // Where its node last confirmed it when it first lost the node (a DISCONNECT and the close after it
+                    // are one): moves the node never confirmed were no progress.
                     if (!faulted.containsKey(b.character())
                             || !Float.isFinite(faulted.get(b.character()).x())) {
                         faulted.put(b.character(), b);
