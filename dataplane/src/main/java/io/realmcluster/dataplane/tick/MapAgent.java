@@ -55,6 +55,8 @@ public final class MapAgent implements Agent {
     private volatile long lastTickNanos;
     /** Since when this map holds its players' actions back; 0 when it does not. Volatile for observers. */
     private volatile long holdingSinceNanos;
+    /** The last tick before the stall the map holds for. Tick thread. */
+    private long stallBeganNanos;
     /** When the map last found it had stood still; volatile for {@link #stoodStill}. */
     private volatile long stallNanos;
     /** When the latest link that pushed a set listing this map opened (its Hello went out): see {@link #confirmBySet}. */
@@ -117,10 +119,11 @@ public final class MapAgent implements Agent {
             if (holding == 0) {
                 holding = start;
                 holdingSinceNanos = start;
+                stallBeganNanos = previous;
                 simulation.onHold(true);
             }
         }
-        if (holding != 0 && (confirmedSince(holding) || start - holding > MAX_HOLD_NANOS)) {
+        if (holding != 0 && (confirmedSince(stallBeganNanos, holding) || start - holding > MAX_HOLD_NANOS)) {
             holding = 0;
             holdingSinceNanos = 0;
             simulation.onHold(false);
@@ -161,17 +164,18 @@ public final class MapAgent implements Agent {
     }
 
     /**
-     * Whether the control plane confirmed after {@code holdingSince} that this node runs the map: a link opened
-     * since pushed a set that kept it here at its epoch, or a link opened before the stall had a heartbeat sent
-     * after it acknowledged (its lease never lapsed, so the map was never given away). A heartbeat of a link opened
-     * after the stall proves nothing: its lease is new.
+     * Whether the control plane confirmed that this node still runs the map after it stood still from
+     * {@code stallBegan} (its last tick before) to {@code stallEnded} (the tick that found the gap): a link opened
+     * since the stall began pushed a set that kept it here at its epoch, or a link opened before the stall had a
+     * heartbeat sent after it acknowledged (its lease never lapsed, so the map was never given away). A heartbeat of
+     * a link opened since the stall began proves nothing: its lease is new, whenever this thread noticed the stall.
      */
-    private boolean confirmedSince(final long holdingSince) {
-        if (setProofNanos - holdingSince > 0) {
+    private boolean confirmedSince(final long stallBegan, final long stallEnded) {
+        if (setProofNanos - stallBegan > 0) {
             return true;
         }
         final Renewal last = renewal;
-        return last.linkOpenedNanos() - holdingSince < 0 && last.sentNanos() - holdingSince > 0;
+        return last.linkOpenedNanos() - stallBegan < 0 && last.sentNanos() - stallEnded > 0;
     }
 
     /** A link whose Hello went out at {@code linkOpenedNanos} pushed a set that keeps this map here. Any thread. */

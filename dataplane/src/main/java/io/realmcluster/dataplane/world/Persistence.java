@@ -12,12 +12,20 @@ import io.realmcluster.dataplane.transfer.Failpoints;
  * for. The tick thread only, except {@link #logoutAll()}.
  */
 final class Persistence {
+    /**
+     * Snapshots of a moving player a second: a crash loses what happened since the last one that committed, and
+     * a player's progress lost to a crash stays under a second with the commit's own time on top.
+     */
+    static final int SNAPSHOTS_PER_SECOND = 2;
+
     private final SaveLog saves;
     private final int handle;
     private final int mapId;
     private final EntityTable entities;
     private final PlayerTable players;
-    private final int ticksPerSecond;
+    /** Ticks between two snapshots of one player: half a second's. */
+    private final int snapshotTicks;
+
     private final RingClaim claim = new RingClaim();
     /** A trade's second half, claimed while the first is still open. */
     private final RingClaim secondClaim = new RingClaim();
@@ -38,15 +46,15 @@ final class Persistence {
         this.mapId = mapId;
         this.entities = entities;
         this.players = players;
-        this.ticksPerSecond = ticksPerSecond;
+        this.snapshotTicks = Math.max(1, ticksPerSecond / SNAPSHOTS_PER_SECOND);
     }
 
     /** Snapshot the player in {@code slot} if it changed and this tick is its turn. */
     void snapshotIfDue(final int slot, final long tick) {
         final int player = players.indexOf(slot);
-        // Each player's turn to be saved comes once a second; a full log keeps it dirty for the next.
+        // Each player's turn to be saved comes twice a second; a full log keeps it dirty for the next.
         if (players.persistDirty[player]
-                && slot % ticksPerSecond == (int) (tick % ticksPerSecond)
+                && slot % snapshotTicks == (int) (tick % snapshotTicks)
                 && save(slot, Saves.SNAPSHOT, 0, 0)) {
             players.persistDirty[player] = false;
         }

@@ -113,9 +113,10 @@ class MapAgentTest {
                 .as("frames of those seconds still arriving")
                 .isTrue();
 
-        // A heartbeat on a new link (a new lease) proves nothing about the maps either.
+        // A heartbeat on a new link (a new lease) proves nothing about the maps either, even one opened before this
+        // thread noticed the stall.
         clock.advance(PERIOD);
-        agent.confirmByRenewal(new MapAgent.Renewal(clock.nanoTime(), clock.nanoTime() + 1));
+        agent.confirmByRenewal(new MapAgent.Renewal(stoppedAt + 1, clock.nanoTime()));
         agent.doWork();
         assertThat(agent.holding()).isTrue();
 

@@ -284,6 +284,7 @@ class MapWorldTest {
         moveTo(PLAYER, stockade.x(), stockade.y() + 4.5f);
         assertThat(saved())
                 .as("the save that freezes it carries where it goes")
+                .filteredOn(r -> !r.startsWith("snapshot"))
                 .singleElement()
                 .asString()
                 .startsWith("depart to 34 at " + stockade.toX() + "," + stockade.toY() + " epoch 0:");
@@ -303,7 +304,11 @@ class MapWorldTest {
 
         // Walks in again, this time the target takes it: the client is redirected and the map lets it go unsaved.
         moveTo(PLAYER, stockade.x(), stockade.y() + 4.5f);
-        assertThat(saved()).singleElement().asString().contains("epoch 2:");
+        assertThat(saved())
+                .filteredOn(r -> !r.startsWith("snapshot"))
+                .singleElement()
+                .asString()
+                .contains("epoch 2:");
         framesTo(PLAYER);
         final UnsafeBuffer redirect = new UnsafeBuffer(new byte[ClientProtocol.MAX_BODY]);
         final int redirectLength =
