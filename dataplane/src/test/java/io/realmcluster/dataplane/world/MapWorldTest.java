@@ -152,6 +152,21 @@ class MapWorldTest {
     }
 
     @Test
+    void aHeldMapSavesNobodyAndACharacterRefusedMeanwhileIsToldToLogInAgain() {
+        join(PLAYER, 0f, 0f);
+        runTicks(1);
+        framesTo(PLAYER);
+        saved();
+        world.onHold(true);
+        moveTo(PLAYER, 3f, 0f);
+        runTicks(SMALL.tickHz() * 2);
+        assertThat(saved()).as("no snapshot while held").isEmpty();
+        world.onInput(Inputs.CHARACTER_LOST, input, 0, Inputs.encodeCharacterLost(input, 0, PLAYER, (int) PLAYER, 0));
+        assertThat(framesTo(PLAYER)).contains("disconnect MAP_CLOSED").doesNotContain("disconnect DUPLICATE_LOGIN");
+        assertThat(world.players()).isZero();
+    }
+
+    @Test
     void aCharacterSavedElsewhereIsDroppedWithAReasonAndALeaveIsSavedAsLogout() {
         join(PLAYER, 0f, 0f);
         join(PLAYER + 1, 5f, 0f);
