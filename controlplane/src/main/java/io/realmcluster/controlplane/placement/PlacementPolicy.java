@@ -127,10 +127,15 @@ public final class PlacementPolicy {
         if (most.getValue().size() - least.getValue().size() < 2) {
             return Optional.empty();
         }
-        // Only a continent of a realm the emptier node holds.
+        // Only a continent of a realm the emptier node holds; of those, one of the realm the fuller node has most
+        // more of, so that each realm's continents, and so its players, spread over the nodes too.
+        final Map<String, Integer> realmSurplus = new HashMap<>();
+        most.getValue().forEach(c -> realmSurplus.merge(c.getRealm(), 1, Integer::sum));
+        least.getValue().forEach(c -> realmSurplus.merge(c.getRealm(), -1, Integer::sum));
         return most.getValue().stream()
                 .filter(continent -> holds(nodes.get(least.getKey()), List.of(continent.getRealm())))
-                .findFirst()
+                .max(Comparator.<MapInstance>comparingInt(c -> realmSurplus.get(c.getRealm()))
+                        .thenComparing(MapInstance::getInstanceId, Comparator.reverseOrder()))
                 .map(continent -> Map.entry(continent, least.getKey()));
     }
 }

@@ -123,6 +123,34 @@ class PlacementPolicyTest {
     }
 
     @Test
+    void rebalancingSpreadsEachRealmsContinentsAndSoItsPlayersOverTheNodes() {
+        final ClusterState state = new ClusterState();
+        state.nodes().put("a", node("a", 1000, "continent"));
+        state.nodes().put("b", node("b", 1000, "continent"));
+        for (final String id : List.of("main.0", "main.1", "second.0", "second.1")) {
+            state.instances()
+                    .put(
+                            id,
+                            continent(id, "a").toBuilder()
+                                    .setRealm(id.split("\\.")[0])
+                                    .build());
+        }
+        assertThat(PlacementPolicy.continentToRebalance(state))
+                .hasValueSatisfying(
+                        move -> assertThat(move.getKey().getInstanceId()).isEqualTo("main.0"));
+        state.instances()
+                .put(
+                        "main.0",
+                        state.instances().get("main.0").toBuilder()
+                                .setNodeId("b")
+                                .build());
+        assertThat(PlacementPolicy.continentToRebalance(state))
+                .as("not main.1: both of main's continents on b would leave all of main's players on one node")
+                .hasValueSatisfying(
+                        move -> assertThat(move.getKey().getInstanceId()).isEqualTo("second.0"));
+    }
+
+    @Test
     void continentsAreRebalancedOnlyToANodeHoldingTheirRealm() {
         final ClusterState state = new ClusterState();
         state.nodes().put("a", node("a", 1000, "continent"));
