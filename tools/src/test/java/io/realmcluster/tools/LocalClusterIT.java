@@ -20,12 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 
 /**
  * The README's first command, run as a newcomer runs it: {@code bin/local-cluster} brings up etcd,
- * PostgreSQL, a control plane and two nodes, {@code bin/realmctl} sees them, and SIGTERM or Ctrl-C
+ * PostgreSQL, a control plane and two nodes, {@code bin/realmctl} sees them, and SIGTERM
  * stops it all in order: the bots log out before their nodes go, etcd outlives the control plane.
  */
 class LocalClusterIT {
@@ -35,31 +34,13 @@ class LocalClusterIT {
     /** Bots queue within 15 s of entering the world; invites go out on the leader's next pass. */
     private static final Duration MATCH_DEADLINE = Duration.ofSeconds(180);
 
-    /** How an operator stops it: a service manager's SIGTERM to the launcher, or Ctrl-C in its terminal. */
-    enum Stop {
-        SIGTERM(143),
-        CTRL_C(130);
-
-        final int exitStatus;
-
-        Stop(final int exitStatus) {
-            this.exitStatus = exitStatus;
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(Stop.class)
-    void localClusterShowsTwoNodesAndStopsEverythingInOrder(final Stop stop) throws Exception {
+    @Test
+    void localClusterShowsTwoNodesAndStopsEverythingInOrder() throws Exception {
         final int offset = freeOffset();
         final Path runDir = Files.createTempDirectory("local-cluster-it");
-        // In a session of its own, as a shell runs a command in the terminal's foreground: Ctrl-C goes to its group.
-        // SIGINT as a terminal's foreground job has it, whatever this suite inherited: a suite started in the
-        // background of a script ignores SIGINT, and so would the launcher (a JVM keeps an ignored SIGINT ignored).
         try (ScriptProcess cluster = ScriptProcess.startInOwnSession(
                 "local-cluster",
                 List.of(
-                        "env",
-                        "--default-signal=INT",
                         HOME.resolve("bin/local-cluster").toString(),
                         "--port-offset",
                         Integer.toString(offset),
@@ -130,14 +111,11 @@ class LocalClusterIT {
                             .close())
                     .isInstanceOf(StartupException.class);
 
-            if (stop == Stop.SIGTERM) {
-                cluster.terminate();
-            } else {
-                cluster.interruptGroup();
-            }
+            // A service manager's SIGTERM (Ctrl-C in a terminal: LocalClusterSupervisionIT).
+            cluster.terminate();
             assertThat(cluster.waitForExit(Duration.ofSeconds(60)))
-                    .as("exit status after %s", stop)
-                    .isEqualTo(stop.exitStatus);
+                    .as("exit status after SIGTERM")
+                    .isEqualTo(143);
             assertThat(cluster.output())
                     .contains("local-cluster: stopped")
                     .containsPattern("battleground matches seen: [1-9][0-9]* popped")
