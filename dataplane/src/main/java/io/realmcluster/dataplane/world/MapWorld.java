@@ -198,25 +198,17 @@ public final class MapWorld implements TickSimulation {
             case Inputs.ITEM_REQUEST -> itemRequest(entity, buffer, offset);
             case Inputs.ITEMS_CONFIRMED -> itemsConfirmed(entity, buffer, offset);
             case Inputs.TRADE_SETTLED -> tradeSettled(entity, buffer, offset);
-            case Inputs.CHARACTER_LOST -> {
-                if (held) {
-                    // Refused while the map stood still: its node was most likely taken for dead and the character
-                    // given back, not logged in elsewhere; the client goes after it as after a map that moved.
-                    roster.lost(
-                            entity,
-                            buffer.getInt(offset + Inputs.LOST_SESSION),
-                            buffer.getLong(offset + Inputs.LOST_EPOCH),
-                            DisconnectReason.MAP_CLOSED,
-                            "this node stood still and the character was given back; log in again");
-                } else {
-                    roster.lost(
-                            entity,
-                            buffer.getInt(offset + Inputs.LOST_SESSION),
-                            buffer.getLong(offset + Inputs.LOST_EPOCH),
-                            DisconnectReason.DUPLICATE_LOGIN,
-                            "this character logged in elsewhere");
-                }
-            }
+            case Inputs.CHARACTER_LOST ->
+                // Refused while the map stood still: its node was most likely taken for dead and the character given
+                // back, not logged in elsewhere; the client goes after it as after a map that moved.
+                roster.lost(
+                        entity,
+                        buffer.getInt(offset + Inputs.LOST_SESSION),
+                        buffer.getLong(offset + Inputs.LOST_EPOCH),
+                        held ? DisconnectReason.MAP_CLOSED : DisconnectReason.DUPLICATE_LOGIN,
+                        held
+                                ? "this node stood still and the character was given back; log in again"
+                                : "this character logged in elsewhere");
             case Inputs.TRANSFER_LOST ->
                 roster.lost(
                         entity,

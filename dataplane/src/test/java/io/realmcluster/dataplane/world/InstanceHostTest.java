@@ -67,11 +67,7 @@ class InstanceHostTest {
                     new InstanceHost("a", scheduler, SaveLog.allocate(1 << 20), id -> {}, (id, durations, cpu) -> {});
             final InstanceHost target =
                     new InstanceHost("b", scheduler, SaveLog.allocate(1 << 20), id -> {}, (id, durations, cpu) -> {});
-            final MapInstance continent =
-                    instance("main.0", 0, MapKind.MAP_KIND_CONTINENT, 5, InstanceState.INSTANCE_STATE_PENDING)
-                            .toBuilder()
-                            .setNodeId("a")
-                            .build();
+            final MapInstance continent = continentOn("a");
             source.apply(set(continent));
 
             final MapInstance preparing = continent.toBuilder()
@@ -127,11 +123,7 @@ class InstanceHostTest {
         try (TickScheduler scheduler = new TickScheduler(1, Throwable::printStackTrace)) {
             final InstanceHost source =
                     new InstanceHost("a", scheduler, SaveLog.allocate(1 << 20), id -> {}, (id, durations, cpu) -> {});
-            final MapInstance continent =
-                    instance("main.0", 0, MapKind.MAP_KIND_CONTINENT, 5, InstanceState.INSTANCE_STATE_PENDING)
-                            .toBuilder()
-                            .setNodeId("a")
-                            .build();
+            final MapInstance continent = continentOn("a");
             final MapInstance handingOver = continent.toBuilder()
                     .setMove(InstanceMove.newBuilder()
                             .setToNodeId("b")
@@ -159,11 +151,7 @@ class InstanceHostTest {
                     SaveLog.allocate(1 << 20),
                     gone -> unloaded.add(gone.getInstanceId() + "@" + gone.getEpoch()),
                     (id, durations, cpu) -> {});
-            final MapInstance continent =
-                    instance("main.0", 0, MapKind.MAP_KIND_CONTINENT, 5, InstanceState.INSTANCE_STATE_PENDING)
-                            .toBuilder()
-                            .setNodeId("a")
-                            .build();
+            final MapInstance continent = continentOn("a");
             host.apply(set(continent));
             final MapWorld stale = host.instance("main.0").world();
 
@@ -255,6 +243,13 @@ class InstanceHostTest {
 
     private static AssignmentSet set(final MapInstance... instances) {
         return AssignmentSet.newBuilder().addAllInstances(List.of(instances)).build();
+    }
+
+    /** Eastern Kingdoms at epoch 5, assigned to {@code node}. */
+    private static MapInstance continentOn(final String node) {
+        return instance("main.0", 0, MapKind.MAP_KIND_CONTINENT, 5, InstanceState.INSTANCE_STATE_PENDING).toBuilder()
+                .setNodeId(node)
+                .build();
     }
 
     private static MapInstance instance(
