@@ -31,7 +31,7 @@ public final class MapAgent implements Agent {
     /** The longest a map waits for the control plane's word after standing still before it plays on anyway. */
     public static final long MAX_HOLD_NANOS = TimeUnit.SECONDS.toNanos(15);
     /** How long after a stall the frames that queued up during it are not taken for a flood. */
-    public static final long STALL_FORGIVEN_NANOS = TimeUnit.SECONDS.toNanos(5);
+    public static final long STALL_FORGIVEN_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** A map that has not ticked for this long is standing still now (or has only just begun to run again). */
     private static final long NOT_TICKING_NANOS = TimeUnit.SECONDS.toNanos(1);
 

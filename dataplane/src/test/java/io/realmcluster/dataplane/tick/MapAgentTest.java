@@ -128,11 +128,11 @@ class MapAgentTest {
         agent.doWork();
         assertThat(agent.holding()).isFalse();
         assertThat(simulation.events).containsExactly("hold false", "input " + Inputs.MOVE + ":4", "tick 5");
-        for (int i = 0; i < 120; i++) {
+        for (int i = 0; i < 240; i++) {
             clock.advance(PERIOD);
             agent.doWork();
         }
-        assertThat(agent.stoodStill(clock.nanoTime())).as("6 s of ticks later").isFalse();
+        assertThat(agent.stoodStill(clock.nanoTime())).as("12 s of ticks later").isFalse();
     }
 
     @Test
