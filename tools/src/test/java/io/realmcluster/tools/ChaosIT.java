@@ -53,7 +53,9 @@ class ChaosIT {
             // The launcher's supervisor brought each killed process back, and said so.
             assertThat(Files.readString(runDir.resolve("cluster-launcher.log")))
                     .containsPattern("node-\\d exited with code 137 \\(killed by SIGKILL\\); restarting it in 1 s")
+                    .containsPattern("node-\\d is back: registered with the control plane")
                     .contains("cp-1 exited with code 137 (killed by SIGKILL); restarting it in 1 s")
+                    .containsPattern("node-\\d is back: registered with the control plane")
                     .contains("cp-1 is back: answering, 2 nodes registered")
                     .contains("etcd exited with code 137 (killed by SIGKILL); restarting it in 1 s")
                     .contains("etcd is back: healthy, data kept");
