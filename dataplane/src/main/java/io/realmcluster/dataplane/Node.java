@@ -25,7 +25,10 @@ import io.realmcluster.dataplane.link.ControlPlaneLink;
 import io.realmcluster.dataplane.link.GrpcEntryAdmission;
 import io.realmcluster.dataplane.link.GrpcEntryCallOffs;
 import io.realmcluster.dataplane.link.GrpcMatchReports;
+import io.realmcluster.dataplane.link.GrpcPeers;
 import io.realmcluster.dataplane.link.GrpcQueueDesk;
+import io.realmcluster.dataplane.link.PartitionWatch;
+import io.realmcluster.dataplane.link.PeerService;
 import io.realmcluster.dataplane.link.PlacementClient;
 import io.realmcluster.dataplane.net.BattlegroundExits;
 import io.realmcluster.dataplane.net.ClientListener;
@@ -109,7 +112,8 @@ public final class Node implements AutoCloseable {
     private Server server;
     private volatile ClientListener clients;
     private ClientTls clientTls;
-    private ControlPlaneLink link;
+    private volatile ControlPlaneLink link;
+    private GrpcPeers peers;
     /** The character databases: the shared one and each realm's own. */
     private final List<Database> databases = new ArrayList<>();
 
@@ -255,12 +259,14 @@ public final class Node implements AutoCloseable {
             transferThreads = TransferService.threads();
             // Only nodes offer transfers; without TLS there is no one to tell apart.
             server = GrpcServers.start(
-                    "gRPC (Transfer, for peer nodes)",
+                    "gRPC (Transfer and Peer, for peer nodes)",
                     config.listen(),
                     GrpcTls.mutualServer(tls),
                     health,
                     transferThreads,
-                    List.of(Callers.only(tls != null, transfers, Role.NODE)));
+                    List.of(
+                            Callers.only(tls != null, transfers, Role.NODE),
+                            Callers.only(tls != null, new PeerService(() -> link), Role.NODE)));
             final HostPort grpc = GrpcServers.boundAddress(server, config.listen());
             final NodeDescriptor descriptor = NodeDescriptor.newBuilder()
                     .setNodeId(config.nodeId())
@@ -305,6 +311,31 @@ public final class Node implements AutoCloseable {
             sessions.onWorldEntered(invites::retell);
             link.onInvites(invites::apply);
             link.onOwnershipConfirmed(instances.ownershipConfirmations());
+            peers = new GrpcPeers(config.nodeId(), credentials);
+            final ControlPlaneLink linked = link;
+            final PartitionWatch partitions = new PartitionWatch(
+                    config.nodeId(),
+                    new PartitionWatch.Link() {
+                        @Override
+                        public long heardNanos() {
+                            return linked.heardNanos();
+                        }
+
+                        @Override
+                        public long leaseTtlMillis() {
+                            return linked.leaseTtlMillis();
+                        }
+
+                        @Override
+                        public List<Endpoint> peers() {
+                            return linked.peers();
+                        }
+                    },
+                    peers,
+                    linked::dropAll,
+                    System::nanoTime);
+            NodeMetrics.cutOff(metrics, partitions::closedCount);
+            housekeeping.scheduleWithFixedDelay(partitions::check, 1, 1, TimeUnit.SECONDS);
             link.start();
             return this;
         } catch (final RuntimeException e) {
@@ -482,6 +513,9 @@ public final class Node implements AutoCloseable {
         }
         if (placement != null) {
             placement.close();
+        }
+        if (peers != null) {
+            peers.close();
         }
         if (exits != null) {
             exits.close();

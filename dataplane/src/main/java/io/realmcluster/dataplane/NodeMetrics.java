@@ -74,6 +74,15 @@ final class NodeMetrics {
                 .register(registry);
     }
 
+    /** How many times the node closed its maps for being cut off from the control plane (see PartitionWatch). */
+    static void cutOff(final PrometheusRegistry registry, final LongSupplier closed) {
+        CounterWithCallback.builder()
+                .name("realm_node_cut_off_closes")
+                .help("Times this node closed its maps because it was cut off from a control plane its peers heard")
+                .callback(cb -> cb.call(closed.getAsLong()))
+                .register(registry);
+    }
+
     static void register(
             final PrometheusRegistry registry,
             final InstanceHost instances,

@@ -1,5 +1,6 @@
 package io.realmcluster.controlplane.nodelink;
 
+import com.google.common.collect.Iterables;
 import io.grpc.stub.StreamObserver;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -10,12 +11,16 @@ import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.BattlegroundInvites;
 import io.realmcluster.proto.v1.ControlMessage;
+import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.NodeLinkGrpc;
 import io.realmcluster.proto.v1.NodeMessage;
+import io.realmcluster.proto.v1.Peers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,12 +28,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * open links is where controllers find a node to push assignments to.
  */
 public final class NodeLinkService extends NodeLinkGrpc.NodeLinkImplBase {
+    /** How many peers each node is told of. */
+    static final int PEERS = 3;
+
     private final String controlPlaneId;
     private final NodeRegistry registry;
     private final Clock clock;
     private final Duration leaseTtl;
     private final Duration heartbeatInterval;
     private final Map<String, NodeLinkStream> links = new ConcurrentHashMap<>();
+    /** The linked nodes' gRPC addresses by node id, rebuilt as links open and close, for {@link #peersOf}. */
+    private volatile NavigableMap<String, Endpoint> linked = new TreeMap<>();
+
     private final Counter linksEnded;
     private final Counter heartbeats;
     private volatile boolean shuttingDown;
@@ -137,14 +148,39 @@ public final class NodeLinkService extends NodeLinkGrpc.NodeLinkImplBase {
         if (previous != null && previous != stream) {
             previous.supersede();
         }
+        relink();
         linksChanged.run();
     }
 
     void closed(final String nodeId, final NodeLinkStream stream, final String reason) {
         if (links.remove(nodeId, stream)) {
+            relink();
             linksChanged.run();
         }
         linksEnded.labelValues(reason).inc();
+    }
+
+    private synchronized void relink() {
+        final NavigableMap<String, Endpoint> now = new TreeMap<>();
+        links.forEach((id, stream) -> now.put(id, stream.grpc()));
+        linked = now;
+    }
+
+    /**
+     * The few nodes {@code nodeId} may ask whether they still hear this replica: the next {@link #PEERS} linked
+     * nodes after it in id order, wrapping around, so that the asking spreads over the cluster.
+     */
+    Peers peersOf(final String nodeId) {
+        final NavigableMap<String, Endpoint> now = linked;
+        final Peers.Builder peers = Peers.newBuilder();
+        for (final Endpoint next : Iterables.concat(
+                now.tailMap(nodeId, false).values(), now.headMap(nodeId, false).values())) {
+            if (peers.getNodesCount() == PEERS) {
+                break;
+            }
+            peers.addNodes(next);
+        }
+        return peers.build();
     }
 
     void heartbeatReceived() {

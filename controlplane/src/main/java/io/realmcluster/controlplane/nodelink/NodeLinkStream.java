@@ -14,6 +14,7 @@ import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.BattlegroundInvites;
 import io.realmcluster.proto.v1.ControlMessage;
+import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.Heartbeat;
 import io.realmcluster.proto.v1.HeartbeatAck;
 import io.realmcluster.proto.v1.Hello;
@@ -23,6 +24,7 @@ import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.NodeMessage;
 import io.realmcluster.proto.v1.NodeState;
 import io.realmcluster.proto.v1.NodeStatus;
+import io.realmcluster.proto.v1.Peers;
 import io.realmcluster.proto.v1.Welcome;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +53,8 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
     private long heartbeats;
     /** The last renewal failed for want of etcd: said once until one succeeds. */
     private boolean renewFailing;
+    /** The peers this link last told its node of; null before the first ack. */
+    private Peers peersTold;
 
     private boolean ended;
 
@@ -217,9 +221,18 @@ final class NodeLinkStream implements StreamObserver<NodeMessage>, NodeLinkServi
         if (rewrite != null) {
             lastWriteMillis = now;
         }
-        send(ControlMessage.newBuilder()
-                .setHeartbeatAck(HeartbeatAck.newBuilder().setSequence(heartbeat.getSequence()))
-                .build());
+        final HeartbeatAck.Builder ack = HeartbeatAck.newBuilder().setSequence(heartbeat.getSequence());
+        final Peers peers = service.peersOf(registration.nodeId());
+        if (!peers.equals(peersTold)) {
+            ack.setPeers(peers);
+            peersTold = peers;
+        }
+        send(ControlMessage.newBuilder().setHeartbeatAck(ack).build());
+    }
+
+    /** Where the node serves its peers (Transfer, Peer), as its Hello said. */
+    Endpoint grpc() {
+        return status.getNode().getGrpc();
     }
 
     private void acknowledged(final AssignmentAck ack) {

@@ -37,6 +37,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,62 @@ class NodeLinkTest {
         });
         node.heartbeat(1);
         assertThat(node.next().getHeartbeatAck().getSequence()).isEqualTo(1);
+    }
+
+    @Test
+    void theFirstAckAndEveryAckAfterAChangeNameTheNextLinkedNodesToAskAboutTheControlPlane() throws Exception {
+        final FakeNode a = new FakeNode("peer-a");
+        a.hello();
+        a.next();
+        a.heartbeat(1);
+        assertThat(peers(a.next())).as("alone: told so").isEmpty();
+        final FakeNode b = new FakeNode("peer-b");
+        b.hello();
+        b.next();
+        b.heartbeat(1);
+        assertThat(peers(b.next())).containsExactly(grpc("peer-a"));
+        a.heartbeat(2);
+        assertThat(peers(a.next())).containsExactly(grpc("peer-b"));
+        a.heartbeat(3);
+        assertThat(a.next().getHeartbeatAck().hasPeers())
+                .as("unchanged: not told again")
+                .isFalse();
+        final FakeNode c = new FakeNode("peer-c");
+        c.hello();
+        c.next();
+        c.heartbeat(1);
+        assertThat(peers(c.next()))
+                .as("the next ones in id order, wrapping")
+                .containsExactly(grpc("peer-a"), grpc("peer-b"));
+        b.heartbeat(2);
+        assertThat(peers(b.next())).containsExactly(grpc("peer-c"), grpc("peer-a"));
+
+        b.stream.cancel("process gone", null);
+        final AtomicLong sequence = new AtomicLong(3);
+        final AtomicReference<ControlMessage> told = new AtomicReference<>();
+        await("the node gone is told")
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    a.heartbeat(sequence.incrementAndGet());
+                    final ControlMessage ack = a.next();
+                    told.set(ack);
+                    return ack.getHeartbeatAck().hasPeers();
+                });
+        assertThat(peers(told.get())).containsExactly(grpc("peer-c"));
+    }
+
+    private static List<Endpoint> peers(final ControlMessage ack) {
+        assertThat(ack.getHeartbeatAck().hasPeers()).as("peers told in %s", ack).isTrue();
+        return ack.getHeartbeatAck().getPeers().getNodesList();
+    }
+
+    /** Where a fake node says it serves its peers: a port of its own. */
+    private static Endpoint grpc(final String nodeId) {
+        return Endpoint.newBuilder()
+                .setHost("127.0.0.1")
+                .setPort(1 + Math.floorMod(nodeId.hashCode(), 60_000))
+                .build();
     }
 
     @Test
@@ -305,9 +363,7 @@ class NodeLinkTest {
                             .setNode(NodeDescriptor.newBuilder()
                                     .setNodeId(nodeId)
                                     .setIncarnation(incarnation)
-                                    .setGrpc(Endpoint.newBuilder()
-                                            .setHost("127.0.0.1")
-                                            .setPort(1))
+                                    .setGrpc(grpc(nodeId))
                                     .addPools("dungeon")
                                     .setCapacityPlayers(100)))
                     .build());

@@ -12,6 +12,7 @@ import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.BattlegroundInvites;
 import io.realmcluster.proto.v1.ControlMessage;
+import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.Goodbye;
 import io.realmcluster.proto.v1.Heartbeat;
 import io.realmcluster.proto.v1.Hello;
@@ -105,6 +106,12 @@ public final class ControlPlaneLink implements AutoCloseable {
     private boolean unreachableLogged;
     private boolean closed;
     private volatile String controlPlaneId = "";
+    /** When the control plane last acknowledged this node (a Welcome or a heartbeat ack); 0 before the first. */
+    private volatile long heardNanos;
+    /** The lease TTL of the last Welcome; 0 before the first. */
+    private volatile long leaseTtlMs;
+    /** The nodes the control plane last named to ask whether they still hear it. */
+    private volatile List<Endpoint> peers = List.of();
     /** Hears every set of battleground invites the control plane sends, on the link thread. */
     private volatile Consumer<BattlegroundInvites> invites = set -> {};
     /** Hears the control plane's word that this node still runs its maps: sets applied, heartbeats acknowledged. */
@@ -176,6 +183,30 @@ public final class ControlPlaneLink implements AutoCloseable {
     /** The replica holding the link, empty while disconnected. */
     public String controlPlaneId() {
         return controlPlaneId;
+    }
+
+    /** {@link System#nanoTime()} when the control plane last acknowledged this node; 0 before it ever did. */
+    public long heardNanos() {
+        return heardNanos;
+    }
+
+    /** The lease TTL the control plane gave this node; 0 before it registered. */
+    public long leaseTtlMillis() {
+        return leaseTtlMs;
+    }
+
+    /** The peers the control plane named, to ask whether they still hear it. */
+    public List<Endpoint> peers() {
+        return peers;
+    }
+
+    /**
+     * Close every map of this node as if the control plane had dropped them all (their players are saved and told
+     * MAP_CLOSED), on the thread that applies sets, after any set applied now: the node was cut off, and the control
+     * plane has given its maps to others.
+     */
+    public void dropAll() {
+        Threads.executeUnlessClosed(applier, () -> assignments.apply(AssignmentSet.getDefaultInstance()));
     }
 
     private void open() {
@@ -250,6 +281,8 @@ public final class ControlPlaneLink implements AutoCloseable {
                 unreachableLogged = false;
                 controlPlaneId = message.getWelcome().getControlplaneId();
                 lastAckNanos = System.nanoTime();
+                heardNanos = lastAckNanos;
+                leaseTtlMs = message.getWelcome().getLeaseTtlMs();
                 LOG.info(
                         "registered with control plane {} at {} as node {} (lease {}, ttl {} ms)",
                         controlPlaneId,
@@ -267,6 +300,10 @@ public final class ControlPlaneLink implements AutoCloseable {
             }
             case HEARTBEAT_ACK -> {
                 lastAckNanos = System.nanoTime();
+                heardNanos = lastAckNanos;
+                if (message.getHeartbeatAck().hasPeers()) {
+                    peers = List.copyOf(message.getHeartbeatAck().getPeers().getNodesList());
+                }
                 final long sequence = message.getHeartbeatAck().getSequence();
                 if (sequence > 0 && sequence <= heartbeatSequence && heartbeatSequence - sequence < SENT_KEPT) {
                     // The lease granted when this link opened was renewed when this heartbeat arrived.

@@ -94,6 +94,11 @@ final class ChaosCluster implements AutoCloseable {
         return new HostPort("127.0.0.1", ports.controlPlane());
     }
 
+    /** The control plane's internal port, where nodes link and operators call. */
+    int controlPlaneInternalPort() {
+        return ports.controlPlaneInternal();
+    }
+
     /** The realm CA players trust. */
     Path ca() {
         return LocalPki.ca(run);

@@ -73,7 +73,8 @@ public final class ChaosMain implements Callable<Integer> {
             names = "--hold-seconds",
             defaultValue = "30",
             description =
-                    "How long a pause of the control plane, PostgreSQL or etcd lasts (default: ${DEFAULT-VALUE}).")
+                    "How long a pause of the control plane, PostgreSQL or etcd, or a node's partition, lasts (default:"
+                            + " ${DEFAULT-VALUE}).")
     int holdSeconds;
 
     @Option(

@@ -16,7 +16,7 @@ final class FaultInjector {
     private final Duration nodePause;
 
     /**
-     * @param hold      how long a pause of the control plane, PostgreSQL or etcd lasts
+     * @param hold      how long a pause of the control plane, PostgreSQL or etcd, or a node's partition, lasts
      * @param nodePause how long a node stands still: past its lease, so the control plane takes it for dead
      */
     FaultInjector(final ChaosCluster cluster, final Duration hold, final Duration nodePause) {
@@ -27,14 +27,7 @@ final class FaultInjector {
 
     /** Why {@code fault} cannot run on this machine, or null when it can. */
     static String unavailable(final Fault fault) {
-        if (fault != Fault.NODE_PARTITION) {
-            return null;
-        }
-        // The machine could (netfilter's cgroup match with the node in a cgroup of its own); the node could not
-        // yet: cut off from the control plane, it plays on while its maps are given to another node, and cannot
-        // tell that from a control plane that only stands still (where playing on is right).
-        return "not built: a node cut off from the control plane plays on while its maps are given away (it cannot yet"
-                + " tell that from a control plane standing still, where playing on is right)";
+        return fault == Fault.NODE_PARTITION ? Partition.unavailable() : null;
     }
 
     /** Do {@code fault}; returns once its hold is over (pauses) or at once (kills). */
@@ -72,7 +65,16 @@ final class FaultInjector {
                 pause("etcd", hold);
                 yield new Target("etcd", null);
             }
-            case NODE_PARTITION -> throw new IllegalStateException(unavailable(fault));
+            case NODE_PARTITION -> {
+                // Cut off for the hold: past its lease, so the control plane gives its maps away, and the node,
+                // whose peers still hear the control plane, closes its own; its players log in again there.
+                final String node = cluster.busiestNode();
+                try (Partition cut = Partition.cut(
+                        node, Signals.withDescendants(cluster.pid(node)), cluster.controlPlaneInternalPort())) {
+                    Thread.sleep(hold.toMillis());
+                }
+                yield new Target(node, node);
+            }
         };
     }
 
