@@ -94,6 +94,17 @@ run_main() {
 }
 
 # Make sure etcd is installed: from Debian's etcd-server package when root with apt, else say what to do.
+# The chaos run's node partition needs iptables; as root it is installed, otherwise that fault is skipped (said so).
+ensure_iptables() {
+  if command -v iptables >/dev/null 2>&1 || [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    return 0
+  fi
+  echo "bin/$(basename "$0"): iptables is not installed (the node-partition fault needs it); installing Debian's iptables package" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables; } \
+    >/tmp/realmcluster-apt.log 2>&1 \
+    || echo "bin/$(basename "$0"): installing iptables failed (log: /tmp/realmcluster-apt.log); node-partition will be skipped" >&2
+}
+
 ensure_etcd() {
   if command -v etcd >/dev/null 2>&1; then
     return 0
