@@ -12,12 +12,14 @@ import io.realmcluster.tools.bots.BotConfig;
 import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.bots.BotReport;
 import io.realmcluster.tools.metrics.Scrape;
+import io.realmcluster.tools.metrics.TickWindow;
 import io.realmcluster.tools.realmctl.AdminClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,6 +40,13 @@ class NodeCrashIT {
     private static final int BOTS = Integer.getInteger("realm.it.nodecrash.bots", 40);
 
     private static final String SESSIONS = "realm_node_client_sessions";
+
+    /**
+     * The survivor's ticks are read over this long without a fault, just before the kill, and from the kill on:
+     * side by side in one run; longer for a measurement (-Drealm.it.nodecrash.window-seconds=30).
+     */
+    private static final Duration WINDOW =
+            Duration.ofSeconds(Integer.getInteger("realm.it.nodecrash.window-seconds", 5));
 
     @RegisterExtension
     final RealmExtension cluster = new RealmExtension(ETCD);
@@ -65,6 +74,8 @@ class NodeCrashIT {
                         && sessions(survivorMetrics) == BOTS / 2
                         && fleet.inWorld() == BOTS);
 
+        final Scrape quietStart = Scrape.of(survivorMetrics);
+        final Scrape quietEnd = afterTicks(survivorMetrics, quietStart);
         final long killed = System.nanoTime();
         doomed.kill();
         // Every player of the dead node is back, on node-b, and none of node-b's own left meanwhile.
@@ -72,6 +83,9 @@ class NodeCrashIT {
                 .failFast("node-b lost a session", () -> sessions(survivorMetrics) < BOTS / 2)
                 .until(() -> fleet.inWorld() == BOTS && sessions(survivorMetrics) == BOTS);
         final double allBackSeconds = (System.nanoTime() - killed) / 1e9;
+        // As many of node-b's ticks from the kill on as in the quiet window, or until all were back if that is more.
+        final TickWindow quiet = TickWindow.between(quietStart, quietEnd);
+        final TickWindow herd = TickWindow.between(quietEnd, afterTicks(survivorMetrics, quietEnd));
         try (AdminClient admin = realm.admin(5_000)) {
             assertThat(activeNodeOf(admin, "main.1")).isEqualTo("node-b");
         }
@@ -81,9 +95,13 @@ class NodeCrashIT {
         final String summary = String.join("\n", report.summaryLines());
         System.out.printf(
                 Locale.ROOT,
-                "node-a killed; all %d of its players back in %.1f s%n%s%n",
+                "node-a killed; all %d of its players back in %.1f s%nnode-b's ticks: %.0f s before the kill %s;"
+                        + " from the kill %s%n%s%n",
                 BOTS / 2,
                 allBackSeconds,
+                (double) WINDOW.toSeconds(),
+                quiet,
+                herd,
                 summary);
         assertThat(report.ok()).as(summary).isTrue();
         assertThat(report.reconnects().count())
@@ -111,6 +129,20 @@ class NodeCrashIT {
             final InvariantReport check = admin.checkInvariants();
             assertThat(check.getOk()).as(check.toString()).isTrue();
         }
+    }
+
+    /** The first scrape of {@code metrics} after the node ticked a window's worth since {@code from}. */
+    private static Scrape afterTicks(final String metrics, final Scrape from) {
+        final long ticks = (long) (WINDOW.toSeconds() * 20 * from.sum("realm_node_map_instances"));
+        final AtomicReference<Scrape> after = new AtomicReference<>();
+        await().atMost(WINDOW.multipliedBy(3).plus(DEADLINE))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> {
+                    after.set(Scrape.of(metrics));
+                    return TickWindow.between(from, after.get()).ticks() >= ticks;
+                });
+        return after.get();
     }
 
     /**
