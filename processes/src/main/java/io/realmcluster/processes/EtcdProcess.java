@@ -10,24 +10,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A real single-member etcd on free loopback ports with a fresh data directory and fast raft timers,
- * healthy when {@link #start()} returns. With {@link Builder#tls}, clients speak TLS and must present a
- * certificate of the given CA ({@code --client-cert-auth}); its health is then read from a plaintext
- * loopback-only metrics listener, as kubeadm runs etcd.
+ * healthy when {@link #start()} returns; or, with {@link Builder#member}, one member of a new cluster of
+ * several, started together by {@link #startCluster}. With {@link Builder#tls}, clients speak TLS and must
+ * present a certificate of the given CA ({@code --client-cert-auth}); its health is then read from a
+ * plaintext loopback-only metrics listener, as kubeadm runs etcd.
  */
 public final class EtcdProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdProcess.class);
 
     private static final String BINARY = "etcd";
     private static final Duration HEALTHY_DEADLINE = Duration.ofSeconds(10);
+    /** A new cluster's members must first find each other and elect a leader, on a machine they share. */
+    private static final Duration CLUSTER_HEALTHY_DEADLINE = Duration.ofSeconds(30);
+    /** The one member's name when etcd runs alone. */
+    private static final String SINGLE_MEMBER = "n1";
+
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(5);
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
     private static final long PROBE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -49,8 +58,14 @@ public final class EtcdProcess implements AutoCloseable {
     private final String compactionRetention;
     /** Null for plaintext clients. */
     private final Tls tls;
-    /** /health and /metrics in plaintext on loopback, when clients need a certificate; 0 otherwise. */
+    /** /health and /metrics in plaintext on loopback, when clients need a certificate or asked for; 0 otherwise. */
     private final int metricsPort;
+    /** This member's name, and every member's name and peer port (its own included), in order. */
+    private final String name;
+
+    private final Map<String, Integer> peerPorts;
+    /** {@code --initial-cluster-token} of a cluster of several members; null when etcd runs alone. */
+    private final String clusterToken;
 
     private final Thread shutdownHook = new Thread(this::stop, "etcd-process-shutdown");
     private volatile Process process;
@@ -65,7 +80,10 @@ public final class EtcdProcess implements AutoCloseable {
             final boolean ownSession,
             final String compactionRetention,
             final Tls tls,
-            final int metricsPort) {
+            final int metricsPort,
+            final String name,
+            final Map<String, Integer> peerPorts,
+            final String clusterToken) {
         this.binary = binary;
         this.root = root;
         this.clientPort = clientPort;
@@ -75,6 +93,9 @@ public final class EtcdProcess implements AutoCloseable {
         this.compactionRetention = compactionRetention;
         this.tls = tls;
         this.metricsPort = metricsPort;
+        this.name = name;
+        this.peerPorts = peerPorts;
+        this.clusterToken = clusterToken;
     }
 
     /** Start etcd on free ports with throw-away data and wait until it reports healthy. */
@@ -87,10 +108,51 @@ public final class EtcdProcess implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * Start every member of a new cluster (each a {@link Builder#member}), then wait until each is healthy: a
+     * member is healthy only once a quorum of them runs, so none is waited for before all are started. Stops
+     * those started when one fails.
+     */
+    public static List<EtcdProcess> startCluster(final List<Builder> members) {
+        final List<EtcdProcess> started = new ArrayList<>();
+        try {
+            for (final Builder member : members) {
+                if (member.clusterToken == null) {
+                    throw new IllegalArgumentException("startCluster starts members; give each one Builder.member");
+                }
+                final EtcdProcess etcd = create(member);
+                started.add(etcd);
+                etcd.launch();
+            }
+            final long startNanos = System.nanoTime();
+            for (final EtcdProcess etcd : started) {
+                etcd.awaitHealthy(startNanos);
+            }
+        } catch (final RuntimeException e) {
+            started.forEach(EtcdProcess::stop);
+            throw e;
+        }
+        return List.copyOf(started);
+    }
+
     private static EtcdProcess start(final Builder settings) {
+        final EtcdProcess etcd = create(settings);
+        try {
+            final long startNanos = System.nanoTime();
+            etcd.launch();
+            etcd.awaitHealthy(startNanos);
+        } catch (final RuntimeException e) {
+            etcd.stop();
+            throw e;
+        }
+        return etcd;
+    }
+
+    /** The etcd {@code settings} describe, its ports and directory chosen, not started yet. */
+    static EtcdProcess create(final Builder settings) {
         final Path binary =
                 findBinary(Optional.ofNullable(System.getenv("PATH")).orElse(""));
-        final int[] ports = FreePorts.find(settings.tls == null ? 2 : 3);
+        final int[] ports = FreePorts.find(3);
         final Path root;
         if (settings.directory != null) {
             try {
@@ -101,25 +163,34 @@ public final class EtcdProcess implements AutoCloseable {
         } else {
             root = Scratch.createDirectory(Scratch.ETCD);
         }
+        final int peerPort;
+        if (settings.clusterToken != null) {
+            peerPort = settings.peerPorts.get(settings.name);
+        } else {
+            peerPort = settings.peerPort != 0 ? settings.peerPort : ports[1];
+        }
+        final int metricsPort;
+        if (settings.metricsPort != 0) {
+            metricsPort = settings.metricsPort;
+        } else {
+            metricsPort = settings.tls == null ? 0 : ports[2];
+        }
         final EtcdProcess etcd = new EtcdProcess(
                 binary,
                 root,
                 settings.clientPort != 0 ? settings.clientPort : ports[0],
-                settings.peerPort != 0 ? settings.peerPort : ports[1],
+                peerPort,
                 settings.directory != null && settings.keepData,
                 // Stopped by its caller, after the caller's clients: a Ctrl-C in the terminal must not stop it first.
                 !settings.stopOnJvmExit,
                 settings.compactionRetention,
                 settings.tls,
-                settings.tls == null ? 0 : ports[2]);
+                metricsPort,
+                settings.name,
+                settings.peerPorts.isEmpty() ? Map.of(settings.name, peerPort) : settings.peerPorts,
+                settings.clusterToken);
         if (settings.stopOnJvmExit) {
             Runtime.getRuntime().addShutdownHook(etcd.shutdownHook);
-        }
-        try {
-            etcd.launch();
-        } catch (final RuntimeException e) {
-            etcd.stop();
-            throw e;
         }
         return etcd;
     }
@@ -136,7 +207,7 @@ public final class EtcdProcess implements AutoCloseable {
 
     /** Where {@code GET /health} answers without a client certificate. */
     public String healthUrl() {
-        return (tls != null ? "http://127.0.0.1:" + metricsPort : endpoint()) + "/health";
+        return (metricsPort != 0 ? "http://127.0.0.1:" + metricsPort : endpoint()) + "/health";
     }
 
     public int clientPort() {
@@ -145,6 +216,11 @@ public final class EtcdProcess implements AutoCloseable {
 
     public int peerPort() {
         return peerPort;
+    }
+
+    /** The member's {@code --name}: n1 when etcd runs alone. */
+    public String name() {
+        return name;
     }
 
     /** etcd's {@code --data-dir}. */
@@ -191,11 +267,28 @@ public final class EtcdProcess implements AutoCloseable {
 
     /** Stop etcd if it runs, start it again on the same ports and data, and wait until healthy. */
     public void restart() {
+        final long startNanos = System.nanoTime();
+        restartWithoutWaiting();
+        awaitHealthy(startNanos);
+    }
+
+    /**
+     * Stop etcd if it runs and start it again on the same ports and data, returning once the process is
+     * started: a member of a cluster whose other members are down cannot be healthy alone, and a supervisor
+     * waiting for its health would hold back the restarts of the members it needs. Ask {@link #healthy()}.
+     * A member started on kept data rejoins its cluster (etcd ignores the initial-cluster flags then).
+     */
+    public void restartWithoutWaiting() {
         if (stopped) {
             throw new IllegalStateException("etcd at " + endpoint() + " was stopped and its data deleted");
         }
         terminate();
         launch();
+    }
+
+    /** Whether {@code GET /health} says healthy now (a member: it has a leader and a quorum answers). */
+    public boolean healthy() {
+        return isAlive() && probeHealth() == null;
     }
 
     /** SIGTERM, SIGKILL if it does not exit within a few seconds, then delete the data unless kept. */
@@ -225,33 +318,28 @@ public final class EtcdProcess implements AutoCloseable {
         return "etcd[" + endpoint() + ", " + root + "]";
     }
 
+    /** Start the process, without waiting for its health. */
     private void launch() {
-        final long startNanos = System.nanoTime();
         final ProcessBuilder builder = new ProcessBuilder(command())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
         // ETCD_* variables are read as flags and would override or conflict with ours.
-        builder.environment().keySet().removeIf(name -> name.startsWith("ETCD_"));
+        builder.environment().keySet().removeIf(variable -> variable.startsWith("ETCD_"));
         try {
             process = builder.start();
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
-        awaitHealthy(startNanos);
-        LOG.info(
-                "etcd healthy at {} in {} ms (pid {})",
-                endpoint(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
-                process.pid());
     }
 
-    private List<String> command() {
+    /** etcd's command line. */
+    List<String> command() {
         final String client = endpoint();
-        final String peer = "http://127.0.0.1:" + peerPort;
+        final String peer = peerUrl(peerPort);
         final List<String> command = new ArrayList<>(List.of(
                 binary.toString(),
                 "--name",
-                "n1",
+                name,
                 "--data-dir",
                 dataDirectory().toString(),
                 "--listen-client-urls",
@@ -263,20 +351,34 @@ public final class EtcdProcess implements AutoCloseable {
                 "--initial-advertise-peer-urls",
                 peer,
                 "--initial-cluster",
-                "n1=" + peer,
-                "--heartbeat-interval",
-                "10",
-                "--election-timeout",
-                "100",
-                "--logger",
-                "zap"));
+                peerPorts.entrySet().stream()
+                        .map(member -> member.getKey() + "=" + peerUrl(member.getValue()))
+                        .collect(Collectors.joining(","))));
+        if (clusterToken == null) {
+            // Alone, etcd fsyncs for nobody but itself: timers ten times faster than etcd's defaults.
+            command.addAll(List.of("--heartbeat-interval", "10", "--election-timeout", "100"));
+        } else {
+            // etcd's defaults: members that share a busy machine, each fsyncing, answer late now and then;
+            // faster timers would take that for a dead leader and hold elections for nothing.
+            command.addAll(List.of(
+                    "--heartbeat-interval",
+                    "100",
+                    "--election-timeout",
+                    "1000",
+                    "--initial-cluster-state",
+                    "new",
+                    "--initial-cluster-token",
+                    clusterToken));
+        }
+        command.addAll(List.of("--logger", "zap"));
         if (compactionRetention != null) {
             // Every write leaves a revision behind; without compaction the history grows until the quota is hit.
             command.addAll(
                     List.of("--auto-compaction-mode", "periodic", "--auto-compaction-retention", compactionRetention));
         }
         if (tls != null) {
-            // The peer URL stays plaintext: one member, on loopback, has no peers to talk to.
+            // The peer URLs stay plaintext: members talk to each other on loopback only, where no one else listens
+            // in; clients, who may be anywhere in a real deployment, speak TLS.
             command.addAll(List.of(
                     "--cert-file",
                     tls.certificate().toString(),
@@ -287,41 +389,63 @@ public final class EtcdProcess implements AutoCloseable {
                     "--client-cert-auth",
                     // The JSON gateway dials etcd's own client port with the server certificate, which
                     // --client-cert-auth refuses (no clientAuth usage); the realm speaks gRPC only.
-                    "--enable-grpc-gateway=false",
-                    "--listen-metrics-urls",
-                    "http://127.0.0.1:" + metricsPort));
+                    "--enable-grpc-gateway=false"));
+        }
+        if (metricsPort != 0) {
+            command.addAll(List.of("--listen-metrics-urls", "http://127.0.0.1:" + metricsPort));
         }
         return ownSession ? Executables.inOwnSession(command) : command;
     }
 
+    private static String peerUrl(final int port) {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Wait until healthy, at most the deadline from {@code startNanos}; fails if etcd exits meanwhile. */
     private void awaitHealthy(final long startNanos) {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(healthUrl()))
-                .timeout(PROBE_TIMEOUT)
-                .GET()
-                .build();
-        final long deadline = startNanos + HEALTHY_DEADLINE.toNanos();
+        final Duration deadline = clusterToken == null ? HEALTHY_DEADLINE : CLUSTER_HEALTHY_DEADLINE;
+        final long end = startNanos + deadline.toNanos();
         String lastAnswer = "no answer yet";
-        while (System.nanoTime() - deadline < 0) {
+        while (System.nanoTime() - end < 0) {
             if (!process.isAlive()) {
                 throw failure("etcd exited with code " + process.exitValue() + " before it was healthy");
             }
-            try {
-                final HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200
-                        && response.body().replace(" ", "").contains("\"health\":\"true\"")) {
-                    return;
-                }
-                lastAnswer =
-                        "HTTP " + response.statusCode() + " " + response.body().strip();
-            } catch (final IOException e) {
-                lastAnswer = e.toString();
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
+            lastAnswer = probeHealth();
+            if (lastAnswer == null) {
+                LOG.info(
+                        "etcd {} healthy at {} in {} ms (pid {})",
+                        name,
+                        endpoint(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+                        process.pid());
+                return;
+            }
+            if (Thread.currentThread().isInterrupted()) {
                 throw failure("interrupted while waiting for etcd to become healthy");
             }
             LockSupport.parkNanos(PROBE_PAUSE_NANOS);
         }
-        throw failure("etcd not healthy within " + HEALTHY_DEADLINE.toMillis() + " ms; last /health: " + lastAnswer);
+        throw failure("etcd not healthy within " + deadline.toMillis() + " ms; last /health: " + lastAnswer);
+    }
+
+    /** One {@code GET /health}: null when healthy, what it answered otherwise. */
+    private String probeHealth() {
+        final HttpRequest request = HttpRequest.newBuilder(URI.create(healthUrl()))
+                .timeout(PROBE_TIMEOUT)
+                .GET()
+                .build();
+        try {
+            final HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200 && response.body().replace(" ", "").contains("\"health\":\"true\"")) {
+                return null;
+            }
+            return "HTTP " + response.statusCode() + " " + response.body().strip();
+        } catch (final IOException e) {
+            return e.toString();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     private IllegalStateException failure(final String message) {
@@ -369,8 +493,37 @@ public final class EtcdProcess implements AutoCloseable {
         private boolean keepData;
         private boolean stopOnJvmExit = true;
         private String compactionRetention;
+        private int metricsPort;
+        private String name = SINGLE_MEMBER;
+        private Map<String, Integer> peerPorts = Map.of();
+        private String clusterToken;
 
         private Builder() {}
+
+        /**
+         * Start as member {@code name} of a new cluster whose members (this one included) listen for their peers
+         * on {@code peerPorts} of 127.0.0.1, in plaintext; {@code token} tells this cluster from another one on
+         * the same ports. Its peer port is its entry's, whatever {@link #peerPort} says. Start the members together with {@link #startCluster}.
+         */
+        public Builder member(final String name, final Map<String, Integer> peerPorts, final String token) {
+            if (!peerPorts.containsKey(name)) {
+                throw new IllegalArgumentException(
+                        "etcd member " + name + " is not among the cluster's members " + peerPorts.keySet());
+            }
+            if (peerPorts.size() < 2) {
+                throw new IllegalArgumentException("a cluster of etcd members needs two or more, got " + peerPorts);
+            }
+            this.name = name;
+            this.peerPorts = new LinkedHashMap<>(peerPorts);
+            this.clusterToken = token;
+            return this;
+        }
+
+        /** Serve /health and /metrics in plaintext on this loopback port (default: a free one, with TLS only). */
+        public Builder metricsPort(final int port) {
+            this.metricsPort = port;
+            return this;
+        }
 
         /**
          * Compact history older than {@code retention} (etcd's duration, e.g. "1h"), as every long-running

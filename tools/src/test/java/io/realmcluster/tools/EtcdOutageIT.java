@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * etcd down for several node leases, with players in the world on two nodes: nobody is disconnected,
  * a player logs in meanwhile from the last routes the control plane knew, and when etcd returns its
  * leader adopts what the nodes run instead of reloading it (nothing flaps). The two-minute outage is
- * the chaos run's ({@code bin/chaos --faults etcd-kill --etcd-outage-seconds 120}).
+ * the chaos run's ({@code bin/chaos --minutes 0 --faults etcd-pause --hold-seconds 120}).
  */
 class EtcdOutageIT {
     @RegisterExtension

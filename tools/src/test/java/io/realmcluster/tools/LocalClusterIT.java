@@ -8,6 +8,7 @@ import io.realmcluster.common.cli.StartupException;
 import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.processes.ScriptProcess;
+import io.realmcluster.tools.localcluster.LocalPorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -140,8 +141,8 @@ class LocalClusterIT {
     static int freeOffset() {
         for (int attempt = 0; attempt < 50; attempt++) {
             final int offset = 10_000 + ThreadLocalRandom.current().nextInt(40_000);
-            if (List.of(2479, 2480, 5532, 7400, 7401, 9400, 7411, 7412, 8085, 8086, 9411, 9412).stream()
-                    .allMatch(port -> isFree(port + offset))) {
+            // Two nodes and three etcd members: the largest cluster the tests start.
+            if (new LocalPorts(offset).all(2, 3).stream().allMatch(LocalClusterIT::isFree)) {
                 return offset;
             }
         }

@@ -10,6 +10,7 @@ import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.NodeState;
 import io.realmcluster.proto.v1.NodeStatus;
+import io.realmcluster.tools.localcluster.LocalEtcd;
 import io.realmcluster.tools.localcluster.LocalPki;
 import io.realmcluster.tools.localcluster.LocalPorts;
 import io.realmcluster.tools.localcluster.PidFiles;
@@ -17,6 +18,10 @@ import io.realmcluster.tools.realmctl.AdminClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,17 +38,28 @@ import java.util.OptionalLong;
 final class ChaosCluster implements AutoCloseable {
     private static final Duration UP_DEADLINE = Duration.ofMinutes(5);
     private static final long ADMIN_DEADLINE_MILLIS = 5_000;
+    private static final Duration METRICS_DEADLINE = Duration.ofSeconds(2);
+    /** An etcd member's own gauge: 1 on the raft leader, 0 on the others. */
+    private static final String IS_LEADER = "etcd_server_is_leader 1";
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(METRICS_DEADLINE)
+            .build();
 
     private final Path run;
     private final int nodes;
+    private final LocalEtcd etcd;
     private final LocalPorts ports;
     private final PidFiles pids;
     private final TlsFiles operator;
     private final ScriptProcess launcher;
 
-    private ChaosCluster(final Path run, final int nodes, final int offset, final ScriptProcess launcher) {
+    private ChaosCluster(
+            final Path run, final int nodes, final LocalEtcd etcd, final int offset, final ScriptProcess launcher) {
         this.run = run;
         this.nodes = nodes;
+        this.etcd = etcd;
         this.ports = new LocalPorts(offset);
         this.pids = new PidFiles(run);
         this.operator = LocalPki.operator(run);
@@ -51,7 +67,13 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     /** Start a fresh local cluster in {@code run} and wait until it is up; its output goes to RUN/chaos-launcher.log. */
-    static ChaosCluster start(final Path home, final Path run, final int nodes, final int offset, final PrintStream out)
+    static ChaosCluster start(
+            final Path home,
+            final Path run,
+            final int nodes,
+            final LocalEtcd etcd,
+            final int offset,
+            final PrintStream out)
             throws IOException {
         Files.createDirectories(run);
         final ScriptProcess launcher = ScriptProcess.builder(
@@ -65,6 +87,8 @@ final class ChaosCluster implements AutoCloseable {
                                 Integer.toString(offset),
                                 "--nodes",
                                 Integer.toString(nodes),
+                                "--etcd-members",
+                                Integer.toString(etcd.members()),
                                 "--bots",
                                 "0"))
                 .inOwnSession()
@@ -78,7 +102,7 @@ final class ChaosCluster implements AutoCloseable {
             launcher.terminate();
             throw e;
         }
-        return new ChaosCluster(run, nodes, offset, launcher);
+        return new ChaosCluster(run, nodes, etcd, offset, launcher);
     }
 
     Path run() {
@@ -87,6 +111,37 @@ final class ChaosCluster implements AutoCloseable {
 
     int nodes() {
         return nodes;
+    }
+
+    /** The cluster's etcd: its members' names. */
+    LocalEtcd etcd() {
+        return etcd;
+    }
+
+    /**
+     * The etcd member leading raft now, by each member's /metrics; the first member when none says it leads
+     * (an election under way, or a member that does not answer).
+     */
+    String etcdLeader() {
+        for (int member = 1; member <= etcd.members(); member++) {
+            final HttpRequest request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + ports.etcdMetrics(member) + "/metrics"))
+                    .timeout(METRICS_DEADLINE)
+                    .GET()
+                    .build();
+            try {
+                final HttpResponse<String> metrics = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                if (metrics.statusCode() == 200 && metrics.body().lines().anyMatch(IS_LEADER::equals)) {
+                    return etcd.name(member);
+                }
+            } catch (final IOException e) {
+                // Not this one; ask the next.
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return etcd.name(1);
     }
 
     /** Where players log in. */
@@ -109,7 +164,7 @@ final class ChaosCluster implements AutoCloseable {
                 List.of(new HostPort("127.0.0.1", ports.controlPlaneInternal())), ADMIN_DEADLINE_MILLIS, operator);
     }
 
-    /** The pid of the launcher's child {@code name} (node-1, cp-1, etcd, postgres) now. */
+    /** The pid of the launcher's child {@code name} (node-1, cp-1, etcd or etcd-2, postgres) now. */
     long pid(final String name) {
         final OptionalLong pid = pids.read(name);
         if (pid.isEmpty()) {

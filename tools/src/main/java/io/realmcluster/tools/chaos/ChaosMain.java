@@ -5,6 +5,7 @@ import io.realmcluster.common.cli.Logging;
 import io.realmcluster.tools.bots.BotConfig;
 import io.realmcluster.tools.bots.BotFleet;
 import io.realmcluster.tools.bots.BotReport;
+import io.realmcluster.tools.localcluster.LocalEtcd;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,8 @@ public final class ChaosMain implements Callable<Integer> {
             split = ",",
             paramLabel = "FAULT",
             description = "Which faults, e.g. node-kill,etcd-pause (default: all): node-kill, leader-kill,"
-                    + " controlplane-pause, node-pause, postgres-pause, etcd-kill, etcd-pause, node-partition.")
+                    + " controlplane-pause, node-pause, postgres-pause, etcd-kill, etcd-pause, etcd-member-kill"
+                    + " (with --etcd-members 3), node-partition.")
     List<String> faults;
 
     @Option(names = "--bots", defaultValue = "100", description = "Bots in the world (default: ${DEFAULT-VALUE}).")
@@ -68,6 +70,12 @@ public final class ChaosMain implements Callable<Integer> {
 
     @Option(names = "--nodes", defaultValue = "2", description = "Nodes of the cluster (default: ${DEFAULT-VALUE}).")
     int nodes;
+
+    @Option(
+            names = "--etcd-members",
+            defaultValue = "1",
+            description = "etcd members of the cluster: 1, or 3 for etcd-member-kill (default: ${DEFAULT-VALUE}).")
+    int etcdMembers;
 
     @Option(
             names = "--hold-seconds",
@@ -123,21 +131,25 @@ public final class ChaosMain implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "a chaos run needs bots and at least 2 nodes, got --bots " + bots + " --nodes " + nodes);
         }
+        final LocalEtcd etcd = new LocalEtcd(etcdMembers);
         final Path run = (runDir != null ? runDir : home.resolve("run").resolve("chaos")).toAbsolutePath();
         out.printf(
                 Locale.ROOT,
-                "chaos: %s; seed %d; faults %s; %d bots on %d nodes; holds of %d s, node pauses of %d s; %.1f minutes%n",
+                "chaos: %s; seed %d; faults %s; %d bots on %d nodes, %d etcd member%s; holds of %d s, node pauses of %d s;"
+                        + " %.1f minutes%n",
                 Instant.now(),
                 chosenSeed,
                 chosen.stream().map(Fault::label).toList(),
                 bots,
                 nodes,
+                etcd.members(),
+                etcd.members() == 1 ? "" : "s",
                 holdSeconds,
                 nodePauseSeconds,
                 minutes);
         final List<FaultOutcome> outcomes = new ArrayList<>();
         final Map<String, long[]> memory = new LinkedHashMap<>();
-        try (ChaosCluster cluster = ChaosCluster.start(home, run, nodes, portOffset, out)) {
+        try (ChaosCluster cluster = ChaosCluster.start(home, run, nodes, etcd, portOffset, out)) {
             cluster.children().forEach(name -> memory.put(name, new long[] {cluster.residentKiB(name), -1}));
             final ChaosEvents events = new ChaosEvents();
             // Letters only, as character names are: the seed's last digits as letters, so that runs do not collide.

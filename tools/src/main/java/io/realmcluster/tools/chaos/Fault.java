@@ -15,8 +15,9 @@ public enum Fault {
     CONTROLPLANE_PAUSE("SIGSTOP of the leading control plane for the hold, then SIGCONT", false),
     NODE_PAUSE("SIGSTOP of a node past its lease, then SIGCONT", true),
     POSTGRES_PAUSE("PostgreSQL stopped (SIGSTOP of its processes) for the hold, then SIGCONT", false),
-    ETCD_KILL("etcd killed, and restarted by the launcher", false),
-    ETCD_PAUSE("etcd stopped (SIGSTOP) for the hold, then SIGCONT", false),
+    ETCD_KILL("etcd killed (every member), and restarted by the launcher", false),
+    ETCD_PAUSE("etcd stopped (SIGSTOP of every member) for the hold, then SIGCONT", false),
+    ETCD_MEMBER_KILL("SIGKILL of one etcd member of three (the raft leader), restarted by the launcher", false),
     NODE_PARTITION("a node cut off from the control plane, not from its players (iptables, as root)", true);
 
     private final String description;

@@ -1,6 +1,8 @@
 package io.realmcluster.tools.chaos;
 
+import io.realmcluster.tools.localcluster.LocalEtcd;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,8 +27,16 @@ final class FaultInjector {
         this.nodePause = nodePause;
     }
 
-    /** Why {@code fault} cannot run on this machine, or null when it can. */
-    static String unavailable(final Fault fault) {
+    /** Why {@code fault} cannot run on this cluster or machine, or null when it can. */
+    String unavailable(final Fault fault) {
+        return unavailable(fault, cluster.etcd());
+    }
+
+    /** Why {@code fault} cannot run on a cluster whose etcd is {@code etcd}, or on this machine; null when it can. */
+    static String unavailable(final Fault fault, final LocalEtcd etcd) {
+        if (fault == Fault.ETCD_MEMBER_KILL && etcd.members() == 1) {
+            return "etcd runs as a single member here, whose kill is etcd-kill; run with --etcd-members 3";
+        }
         return fault == Fault.NODE_PARTITION ? Partition.unavailable() : null;
     }
 
@@ -45,25 +55,30 @@ final class FaultInjector {
             }
             case CONTROLPLANE_PAUSE -> {
                 final String leader = cluster.leader();
-                pause(leader, hold);
+                pause(List.of(leader), hold);
                 yield new Target(leader, null);
             }
             case NODE_PAUSE -> {
                 final String node = cluster.busiestNode();
-                pause(node, nodePause);
+                pause(List.of(node), nodePause);
                 yield new Target(node, node);
             }
             case POSTGRES_PAUSE -> {
-                pause("postgres", hold);
+                pause(List.of("postgres"), hold);
                 yield new Target("postgres", null);
             }
             case ETCD_KILL -> {
-                signal("KILL", "etcd");
+                cluster.etcd().names().forEach(member -> signal("KILL", member));
                 yield new Target("etcd", null);
             }
             case ETCD_PAUSE -> {
-                pause("etcd", hold);
+                pause(cluster.etcd().names(), hold);
                 yield new Target("etcd", null);
+            }
+            case ETCD_MEMBER_KILL -> {
+                final String leader = cluster.etcdLeader();
+                signal("KILL", leader);
+                yield new Target(leader, null);
             }
             case NODE_PARTITION -> {
                 // Cut off for the hold: past its lease, so the control plane gives its maps away, and the node,
@@ -82,9 +97,12 @@ final class FaultInjector {
         Signals.send(signal, cluster.pid(name));
     }
 
-    /** SIGSTOP to {@code name} and every process it started, the hold, then SIGCONT to them all. */
-    private void pause(final String name, final Duration duration) throws InterruptedException {
-        final List<Long> pids = Signals.withDescendants(cluster.pid(name));
+    /** SIGSTOP to each of {@code names} and every process it started, the hold, then SIGCONT to them all. */
+    private void pause(final List<String> names, final Duration duration) throws InterruptedException {
+        final List<Long> pids = new ArrayList<>();
+        for (final String name : names) {
+            pids.addAll(Signals.withDescendants(cluster.pid(name)));
+        }
         for (final long pid : pids) {
             Signals.send("STOP", pid);
         }

@@ -48,7 +48,7 @@ final class FaultRound {
     }
 
     FaultOutcome run(final int round, final Fault fault) throws InterruptedException {
-        final String unavailable = FaultInjector.unavailable(fault);
+        final String unavailable = injector.unavailable(fault);
         if (unavailable != null) {
             return FaultOutcome.skipped(round, fault, unavailable);
         }

@@ -91,6 +91,14 @@ public final class LocalCluster implements Callable<Integer> {
     int portOffset;
 
     @Option(
+            names = "--etcd-members",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "etcd members: 1, or 3 that keep the realm going while one is down (data in RUN/etcd-1..3; "
+                    + "kill one with kill -9 $(cat RUN/pids/etcd-2.pid)) (default: ${DEFAULT-VALUE}).")
+    int etcdMembers;
+
+    @Option(
             names = "--bots",
             paramLabel = "N",
             defaultValue = "200",
@@ -180,7 +188,9 @@ public final class LocalCluster implements Callable<Integer> {
     /** The operator certificate this process watches the cluster with. */
     private TlsFiles operator;
 
-    private EtcdProcess etcd;
+    /** The etcd members, in order; empty until they are started. */
+    private volatile List<EtcdProcess> etcd = List.of();
+
     private PostgresProcess postgres;
     private Supervisor supervisor;
     private ClusterWatch watch;
@@ -207,10 +217,12 @@ public final class LocalCluster implements Callable<Integer> {
                     + "--alterac-valley-reinforcements must be positive, got " + warsongGulchCaptures + ", "
                     + arathiBasinResources + " and " + alteracValleyReinforcements);
         }
+        final LocalEtcd etcdLayout = new LocalEtcd(etcdMembers);
         final Path run = (runDir != null ? runDir : home.resolve("run")).toAbsolutePath();
         if (fresh) {
             deleteTree(run);
         }
+        etcdLayout.requireLayoutOf(run);
         Files.createDirectories(run.resolve("logs"));
         final LocalPki pki = LocalPki.ensure(run, nodes);
         operator = pki.files(Role.OPERATOR, LocalPki.OPERATOR);
@@ -229,17 +241,8 @@ public final class LocalCluster implements Callable<Integer> {
 
         final TlsFiles etcdCertificate = pki.etcdServer();
         final TlsFiles postgresCertificate = pki.files(Role.SERVER, "postgres");
-        out.println("local-cluster: starting etcd on 127.0.0.1:" + ports.etcdClient() + " (TLS, data in "
-                + run.resolve("etcd") + ")");
-        etcd = EtcdProcess.builder()
-                .tls(etcdCertificate.ca(), etcdCertificate.certificate(), etcdCertificate.privateKey())
-                .clientPort(ports.etcdClient())
-                .peerPort(ports.etcdPeer())
-                .dataDirectory(run.resolve("etcd"))
-                .keepDataDirectory(true)
-                .stopOnJvmExit(false)
-                .autoCompaction("1h")
-                .start();
+        out.println("local-cluster: starting " + etcdLayout.describe(run, ports));
+        etcd = etcdLayout.start(run, ports, etcdCertificate);
         out.println("local-cluster: starting PostgreSQL on 127.0.0.1:" + ports.postgres() + " (TLS, data in "
                 + run.resolve("postgres") + ")");
         postgres = PostgresProcess.builder()
@@ -250,7 +253,12 @@ public final class LocalCluster implements Callable<Integer> {
                 .logFile(run.resolve("logs").resolve("postgres.log"))
                 .stopOnJvmExit(false)
                 .start();
-        supervisor.add(SupervisedProcess.etcd(etcd), Supervisor.BackCheck.started("healthy, data kept"));
+        for (int i = 0; i < etcd.size(); i++) {
+            final EtcdProcess member = etcd.get(i);
+            supervisor.add(
+                    SupervisedProcess.etcd(etcdLayout.name(i + 1), member),
+                    restartedAt -> member.healthy() ? "healthy, data kept" : null);
+        }
         supervisor.add(
                 SupervisedProcess.postgres(postgres), Supervisor.BackCheck.started("accepting connections, data kept"));
         supervisor.start();
@@ -294,7 +302,7 @@ public final class LocalCluster implements Callable<Integer> {
                         "--id",
                         LocalPki.CONTROLPLANE,
                         "--etcd",
-                        etcd.endpoint(),
+                        LocalEtcd.endpoints(etcd),
                         "--listen",
                         login,
                         "--internal-listen",
@@ -436,6 +444,11 @@ public final class LocalCluster implements Callable<Integer> {
         out.println("local-cluster: a child that exits is started again; its pid is in " + pids.directory()
                 + " (e.g. kill -9 $(cat " + pids.directory().resolve("node-1.pid") + ")); bin/local-cluster --run-dir "
                 + run + " rollout restart restarts the nodes and the control plane one at a time");
+        if (etcdMembers > 1) {
+            out.println(
+                    "local-cluster: etcd runs as " + etcdLayout.describe() + "; any two carry the realm (e.g. kill -9 "
+                            + "$(cat " + pids.directory().resolve(etcdLayout.name(2) + ".pid") + "))");
+        }
         if (bots > 0 && dungeonShare > 0) {
             out.println(
                     "local-cluster: some bots are walking to dungeons (from Northshire to the Stockade takes about three "
@@ -546,9 +559,7 @@ public final class LocalCluster implements Callable<Integer> {
         if (postgres != null) {
             postgres.stop();
         }
-        if (etcd != null) {
-            etcd.stop();
-        }
+        etcd.forEach(EtcdProcess::stop);
         if (watch != null) {
             watch.close();
         }

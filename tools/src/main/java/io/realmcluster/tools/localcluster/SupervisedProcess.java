@@ -22,7 +22,7 @@ interface SupervisedProcess {
     /** How the last run ended, e.g. "code 137 (killed by SIGKILL)"; only asked once it is not alive. */
     String exit();
 
-    /** Start it again with the same command, ports and data; returns once started (etcd: once healthy). */
+    /** Start it again with the same command, ports and data; returns once started (PostgreSQL: once it serves). */
     void restart();
 
     /** A launch script's process (control plane, node, bots), started again by {@code start}. */
@@ -30,12 +30,15 @@ interface SupervisedProcess {
         return new Script(name, start);
     }
 
-    /** etcd, started again on its ports and data directory. */
-    static SupervisedProcess etcd(final EtcdProcess etcd) {
+    /**
+     * An etcd member named {@code name}, started again on its ports and data directory without waiting for its
+     * health: when every member is down, none is healthy before a quorum of them is started again.
+     */
+    static SupervisedProcess etcd(final String name, final EtcdProcess etcd) {
         return new SupervisedProcess() {
             @Override
             public String name() {
-                return "etcd";
+                return name;
             }
 
             @Override
@@ -55,7 +58,7 @@ interface SupervisedProcess {
 
             @Override
             public void restart() {
-                etcd.restart();
+                etcd.restartWithoutWaiting();
             }
         };
     }

@@ -24,6 +24,7 @@ class ChaosPlanTest {
     void labelsNameTheFaultsAndAnUnknownOneListsThem() {
         assertThat(Fault.of("node-kill")).isEqualTo(Fault.NODE_KILL);
         assertThat(Fault.of(" ETCD-KILL ")).isEqualTo(Fault.ETCD_KILL);
+        assertThat(Fault.of("etcd-member-kill")).isEqualTo(Fault.ETCD_MEMBER_KILL);
         assertThatThrownBy(() -> Fault.of("meteor"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("postgres-pause");
