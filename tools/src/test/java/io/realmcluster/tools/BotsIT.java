@@ -60,7 +60,7 @@ class BotsIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Duration FLOOD_WINDOW = Duration.ofSeconds(6);
-    private static final int FLOOD_ROUNDS = 6;
+    private static final int FLOOD_ROUNDS = 5;
     /** A fifth of a tick at 20 ticks a second: what a flood may cost a tick in waits for a core, at most. */
     private static final double FLOODED_TICK_P99_SECONDS = 0.010;
 

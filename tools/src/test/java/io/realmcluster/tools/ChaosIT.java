@@ -48,9 +48,10 @@ class ChaosIT {
                         "node-kill,node-pause,leader-kill,etcd-member-kill,node-partition",
                         "--bots",
                         "24",
-                        // Only the partition holds: long enough for the node to close its maps (about 10 s).
+                        // Only the partition holds: long enough for the node to close its maps (about 10 s after the
+                        // cut: a lease, a second, three checks).
                         "--hold-seconds",
-                        "20"))) {
+                        "16"))) {
             final int exit = chaos.waitForExit(DEADLINE);
             assertThat(exit).as(chaos.output()).isZero();
             assertThat(chaos.output())
