@@ -14,6 +14,7 @@ import io.realmcluster.tools.localcluster.LocalEtcd;
 import io.realmcluster.tools.localcluster.LocalPki;
 import io.realmcluster.tools.localcluster.LocalPorts;
 import io.realmcluster.tools.localcluster.PidFiles;
+import io.realmcluster.tools.metrics.Scrape;
 import io.realmcluster.tools.realmctl.AdminClient;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -147,6 +148,24 @@ final class ChaosCluster implements AutoCloseable {
     /** Where players log in. */
     HostPort login() {
         return new HostPort("127.0.0.1", ports.controlPlane());
+    }
+
+    /** Each node's count of saves that landed, from its metrics; a node that does not answer at once is left out. */
+    SaveRate.Reading saves() {
+        final Map<String, Double> counters = new HashMap<>();
+        for (int node = 1; node <= nodes; node++) {
+            try {
+                counters.put(
+                        "node-" + node,
+                        Scrape.of("127.0.0.1:" + ports.nodeMetrics(node)).sum(SaveRate.SAVES));
+            } catch (final IOException e) {
+                // Down or paused: its saves are counted at the next reading it answers.
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return SaveRate.of(System.nanoTime(), counters);
     }
 
     /** The control plane's internal port, where nodes link and operators call. */

@@ -31,14 +31,33 @@ record FaultOutcome(
         double movementLostSeconds,
         boolean checkOk,
         String checkSummary,
-        long lootMissing) {
+        long lootMissing,
+        double savesBefore,
+        double savesDuring) {
 
     /** The most movement a character may lose: the second between two snapshots of a moving player. */
     static final double MOVEMENT_GOAL_SECONDS = 1.0;
 
     /** A fault that could not run here, and why. */
     static FaultOutcome skipped(final int round, final Fault fault, final String why) {
-        return new FaultOutcome(round, fault, "-", why, 0, true, 0, List.of(), 0, 0, new Histogram(3), 0, true, "", 0);
+        return new FaultOutcome(
+                round,
+                fault,
+                "-",
+                why,
+                0,
+                true,
+                0,
+                List.of(),
+                0,
+                0,
+                new Histogram(3),
+                0,
+                true,
+                "",
+                0,
+                Double.NaN,
+                Double.NaN);
     }
 
     /**
@@ -128,7 +147,7 @@ record FaultOutcome(
     static String header() {
         return String.format(
                 Locale.ROOT,
-                "%-5s %-20s %-8s %8s %7s %7s %6s %8s %8s %8s %7s %-6s %s",
+                "%-5s %-20s %-8s %8s %7s %7s %6s %8s %8s %8s %7s %-6s %8s %7s %s",
                 "round",
                 "fault",
                 "target",
@@ -141,6 +160,8 @@ record FaultOutcome(
                 "max ms",
                 "lost s",
                 "check",
+                "saves/s",
+                "during",
                 "verdict");
     }
 
@@ -151,7 +172,7 @@ record FaultOutcome(
         final boolean any = backMillis.getTotalCount() > 0;
         return String.format(
                 Locale.ROOT,
-                "%-5d %-20s %-8s %7.1fs %7d %7d %6d %8s %8s %8s %7.2f %-6s %s",
+                "%-5d %-20s %-8s %7.1fs %7d %7d %6d %8s %8s %8s %7.2f %-6s %8s %7s %s",
                 round,
                 fault.label(),
                 target,
@@ -164,6 +185,13 @@ record FaultOutcome(
                 any ? Long.toString(backMillis.getMaxValue()) : "-",
                 movementLostSeconds,
                 checkOk ? "green" : "RED",
+                rate(savesBefore),
+                rate(savesDuring),
                 breaches().isEmpty() ? "ok" : "BREACH");
+    }
+
+    /** Saves a second, or "-" when not measured. */
+    private static String rate(final double perSecond) {
+        return Double.isNaN(perSecond) ? "-" : String.format(Locale.ROOT, "%.0f", perSecond);
     }
 }

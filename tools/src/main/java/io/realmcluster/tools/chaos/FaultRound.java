@@ -27,6 +27,11 @@ final class FaultRound {
     private final FaultInjector injector;
     private final Duration settle;
     private final Duration stable;
+    /** Saves a second over the last round's steady end (the cluster whole, every bot back); NaN before one. */
+    private double steadySaves = Double.NaN;
+    /** The reading at the start of the current settle's steady streak. */
+    private SaveRate.Reading steadyFrom;
+
     /** The node ids by the address their players connect to: fixed ports, so fixed for the run. */
     private final Map<String, InetSocketAddress> nodeAddresses;
 
@@ -53,11 +58,19 @@ final class FaultRound {
             return FaultOutcome.skipped(round, fault, unavailable);
         }
         final int inWorld = fleet.inWorld();
+        if (Double.isNaN(steadySaves)) {
+            // The first round: the saves of a steady cluster over as long as a round's steady end.
+            steadySaves = baselineSaves();
+        }
+        final double savesBefore = steadySaves;
+        final SaveRate.Reading atFault = cluster.saves();
         final long started = System.nanoTime();
         final FaultInjector.Target target = injector.inject(fault);
         final long ended = System.nanoTime();
         final boolean settled = settle(inWorld);
         final double settleSeconds = (System.nanoTime() - ended) / 1e9;
+        // From the fault to the cluster whole again with every bot back (the start of its steady streak).
+        final double savesDuring = SaveRate.perSecond(atFault, steadyFrom);
         final InetSocketAddress faulted = target.faultedNode() == null ? null : nodeAddresses.get(target.faultedNode());
         final FaultOutcome.Window window = FaultOutcome.Window.of(
                 events.breaksSince(started), events.backsSince(started), faulted, BotFleet.SPEED);
@@ -77,7 +90,15 @@ final class FaultRound {
                 window.movementLostSeconds(),
                 check != null && check.getOk(),
                 check == null ? "the check could not run" : summary(check),
-                lootMissing());
+                lootMissing(),
+                savesBefore,
+                savesDuring);
+    }
+
+    private double baselineSaves() throws InterruptedException {
+        final SaveRate.Reading from = cluster.saves();
+        TimeUnit.NANOSECONDS.sleep(stable.toNanos());
+        return SaveRate.perSecond(from, cluster.saves());
     }
 
     /**
@@ -87,14 +108,18 @@ final class FaultRound {
     private boolean settle(final int inWorld) throws InterruptedException {
         final long deadline = System.nanoTime() + settle.toNanos();
         long since = 0;
+        steadyFrom = null;
         while (System.nanoTime() - deadline < 0) {
             final boolean whole = fleet.resuming() == 0 && fleet.inWorld() >= inWorld && cluster.whole();
             final long now = System.nanoTime();
             if (!whole) {
                 since = 0;
+                steadyFrom = null;
             } else if (since == 0) {
                 since = now;
+                steadyFrom = cluster.saves();
             } else if (now - since >= stable.toNanos()) {
+                steadySaves = SaveRate.perSecond(steadyFrom, cluster.saves());
                 return true;
             }
             TimeUnit.MILLISECONDS.sleep(250);

@@ -47,7 +47,9 @@ class FaultOutcomeTest {
     void aFaultThatTookNoNodeAllowsNoBreakAndEveryCheckCounts() {
         final FaultOutcome.Window quiet = FaultOutcome.Window.of(List.of(), List.of(), null, 6f);
         assertThat(outcome(quiet, true, 0).breaches()).isEmpty();
-        assertThat(outcome(quiet, true, 0).row()).endsWith("ok");
+        assertThat(outcome(quiet, true, 0).row())
+                .as("saves a second before, and not measured during")
+                .endsWith(" 812       - ok");
         assertThat(outcome(quiet, false, 0).breaches())
                 .singleElement()
                 .asString()
@@ -93,7 +95,9 @@ class FaultOutcomeTest {
                 window.movementLostSeconds(),
                 checkOk,
                 checkOk ? "" : "money_explained_by_ledger: 1 character",
-                loot);
+                loot,
+                812.4,
+                Double.NaN);
     }
 
     private static org.assertj.core.data.Offset<Double> within() {
