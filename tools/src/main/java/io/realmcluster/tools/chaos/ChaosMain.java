@@ -56,7 +56,7 @@ public final class ChaosMain implements Callable<Integer> {
             paramLabel = "FAULT",
             description = "Which faults, e.g. node-kill,etcd-pause (default: all): node-kill, leader-kill,"
                     + " controlplane-pause, node-pause, postgres-pause, etcd-kill, etcd-pause, etcd-member-kill"
-                    + " (with --etcd-members 3), node-partition (as root), rollout-restart.")
+                    + " (with --etcd-members 3), node-partition.")
     List<String> faults;
 
     @Option(names = "--bots", defaultValue = "100", description = "Bots in the world (default: ${DEFAULT-VALUE}).")
@@ -185,8 +185,7 @@ public final class ChaosMain implements Callable<Integer> {
                     cluster,
                     fleet,
                     events,
-                    new FaultInjector(
-                            cluster, Duration.ofSeconds(holdSeconds), Duration.ofSeconds(nodePauseSeconds), out),
+                    new FaultInjector(cluster, Duration.ofSeconds(holdSeconds), Duration.ofSeconds(nodePauseSeconds)),
                     Duration.ofSeconds(settleSeconds),
                     STABLE);
             out.println(FaultOutcome.header());
