@@ -89,8 +89,8 @@ class ChaosIT {
                     .contains("starting 3 etcd members etcd-1, etcd-2, etcd-3")
                     .contains(killed + " exited with code 137 (killed by SIGKILL); restarting it in 1 s")
                     .contains(killed + " is back: healthy, data kept");
-        } finally {
-            LocalClusterIT.deleteQuietly(runDir);
         }
+        // Kept when the run failed: the launcher's log and each process's are what a failure is read from.
+        LocalClusterIT.deleteQuietly(runDir);
     }
 }
