@@ -313,27 +313,8 @@ public final class Node implements AutoCloseable {
             link.onOwnershipConfirmed(instances.ownershipConfirmations());
             peers = new GrpcPeers(config.nodeId(), credentials);
             final ControlPlaneLink linked = link;
-            final PartitionWatch partitions = new PartitionWatch(
-                    config.nodeId(),
-                    new PartitionWatch.Link() {
-                        @Override
-                        public long heardNanos() {
-                            return linked.heardNanos();
-                        }
-
-                        @Override
-                        public long leaseTtlMillis() {
-                            return linked.leaseTtlMillis();
-                        }
-
-                        @Override
-                        public List<Endpoint> peers() {
-                            return linked.peers();
-                        }
-                    },
-                    peers,
-                    linked::dropAll,
-                    System::nanoTime);
+            final PartitionWatch partitions =
+                    new PartitionWatch(config.nodeId(), linked, peers, linked::dropAll, System::nanoTime);
             NodeMetrics.cutOff(metrics, partitions::closedCount);
             housekeeping.scheduleWithFixedDelay(partitions::check, 1, 1, TimeUnit.SECONDS);
             link.start();

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All state is owned by one thread, {@code controlplane-link}; stream callbacks hop onto it.
  */
-public final class ControlPlaneLink implements AutoCloseable {
+public final class ControlPlaneLink implements PartitionWatch.Link, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneLink.class);
     private static final long MIN_BACKOFF_MS = 100;
     /** Short enough that a live node is back within one lease TTL, the leader's adoption grace, after a pause. */
@@ -186,16 +186,19 @@ public final class ControlPlaneLink implements AutoCloseable {
     }
 
     /** {@link System#nanoTime()} when the control plane last acknowledged this node; 0 before it ever did. */
+    @Override
     public long heardNanos() {
         return heardNanos;
     }
 
     /** The lease TTL the control plane gave this node; 0 before it registered. */
+    @Override
     public long leaseTtlMillis() {
         return leaseTtlMs;
     }
 
     /** The peers the control plane named, to ask whether they still hear it. */
+    @Override
     public List<Endpoint> peers() {
         return peers;
     }

@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
 final class Partition implements AutoCloseable {
     static final String CHAIN = "REALM-CHAOS";
     private static final long DEADLINE_SECONDS = 10;
+    /** Seconds iptables waits for the xtables lock: within the command's deadline. */
+    private static final String LOCK_WAIT = "5";
+
     private static final Pattern CONNECTION =
             Pattern.compile("(\\S+):(\\d+)\\s+(\\S+):(\\d+)\\s+users:\\(.*?pid=(\\d+)");
 
@@ -111,13 +114,13 @@ final class Partition implements AutoCloseable {
     static void removeChain() {
         // One jump removed per call; there is at most one, unless a run died between two.
         for (int i = 0; i < 10; i++) {
-            final String removed = run(false, "iptables", "-w", "-D", "OUTPUT", "-j", CHAIN);
+            final String removed = run(false, "iptables", "-w", LOCK_WAIT, "-D", "OUTPUT", "-j", CHAIN);
             if (removed == null || removed.startsWith("exit ")) {
                 break;
             }
         }
-        run(false, "iptables", "-w", "-F", CHAIN);
-        run(false, "iptables", "-w", "-X", CHAIN);
+        run(false, "iptables", "-w", LOCK_WAIT, "-F", CHAIN);
+        run(false, "iptables", "-w", LOCK_WAIT, "-X", CHAIN);
     }
 
     /** The local ports of {@code pids}' established connections to {@code port}, as {@code ss} lists them. */
@@ -166,7 +169,7 @@ final class Partition implements AutoCloseable {
     }
 
     private static void iptables(final String... args) {
-        final List<String> command = new ArrayList<>(List.of("iptables", "-w"));
+        final List<String> command = new ArrayList<>(List.of("iptables", "-w", LOCK_WAIT));
         command.addAll(List.of(args));
         final String out = run(false, command.toArray(String[]::new));
         if (out == null || out.startsWith("exit ")) {
@@ -180,8 +183,14 @@ final class Partition implements AutoCloseable {
      */
     private static String run(final boolean required, final String... command) {
         final Process process;
+        final Path output;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            // Into a file, read once the command ended: a read of its pipe would wait past the deadline.
+            output = Files.createTempFile("realm-chaos-", ".out");
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
         } catch (final IOException e) {
             if (required) {
                 throw new UncheckedIOException("cannot run " + command[0], e);
@@ -189,12 +198,12 @@ final class Partition implements AutoCloseable {
             return null;
         }
         try {
-            final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException(
                         String.join(" ", command) + " did not finish in " + DEADLINE_SECONDS + " s");
             }
+            final String out = Files.readString(output, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
                 if (required) {
                     throw new IllegalStateException(
@@ -208,6 +217,12 @@ final class Partition implements AutoCloseable {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted running " + command[0], e);
+        } finally {
+            try {
+                Files.deleteIfExists(output);
+            } catch (final IOException ignored) {
+                // A temporary file left behind.
+            }
         }
     }
 }
