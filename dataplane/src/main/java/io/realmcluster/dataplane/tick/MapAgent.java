@@ -112,10 +112,15 @@ public final class MapAgent implements Agent {
             return 0;
         }
         final long previous = lastTickNanos;
+        final boolean stalled = tick > 0 && start - previous >= STALL_NANOS;
+        if (stalled) {
+            // Before the tick's time: a session thread that sees this tick (so no longer "not ticking") sees the
+            // stall too, and takes the frames queued up meanwhile for what they are, not for a flood.
+            stallNanos = start;
+        }
         lastTickNanos = start;
         long holding = holdingSinceNanos;
-        if (tick > 0 && start - previous >= STALL_NANOS) {
-            stallNanos = start;
+        if (stalled) {
             if (holding == 0) {
                 holding = start;
                 holdingSinceNanos = start;
@@ -190,9 +195,17 @@ public final class MapAgent implements Agent {
         renewal = acknowledged;
     }
 
-    /** When the map last found it had stood still, or 0. Any thread. */
-    public long stallNanos() {
-        return stallNanos;
+    /**
+     * When the map last stood still as of {@code nowNanos}: when it found it had, or {@code nowNanos} when it stands
+     * still now and has not ticked since (a process stopped and continued whose maps go before their next tick);
+     * 0 when it never stood still. Any thread.
+     */
+    public long stallAsOf(final long nowNanos) {
+        final long stall = stallNanos;
+        if (tickedOnce() && nowNanos - lastTickNanos > NOT_TICKING_NANOS) {
+            return nowNanos;
+        }
+        return stall;
     }
 
     /** Whether the map holds its players' actions back since it stood still. Any thread. */

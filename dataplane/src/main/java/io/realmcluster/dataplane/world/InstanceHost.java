@@ -426,9 +426,11 @@ public final class InstanceHost {
             return;
         }
         scheduler.remove(gone.agent());
-        if (gone.agent().stallNanos() != 0) {
-            // Frames its players sent while it stood still may still be arriving after it is gone.
-            stallOfUnloaded = gone.agent().stallNanos();
+        final long stall = gone.agent().stallAsOf(SystemNanoClock.INSTANCE.nanoTime());
+        if (stall != 0) {
+            // Frames its players sent while it stood still may still be arriving after it is gone (it may go before
+            // the tick that would have found the stall: the process was stopped, its link noticed first).
+            stallOfUnloaded = stall;
         }
         handOvers.forget(instanceId);
         // No tick runs it any more: its players' last state goes to the save log from here.

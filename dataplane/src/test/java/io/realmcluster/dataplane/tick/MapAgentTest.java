@@ -88,6 +88,7 @@ class MapAgentTest {
         agent.doWork();
         assertThat(agent.holding()).isFalse();
         assertThat(agent.stoodStill(clock.nanoTime())).isFalse();
+        assertThat(agent.stallAsOf(clock.nanoTime())).as("never stood still").isZero();
 
         // Stopped for 12 s (SIGSTOP): the moves sent meanwhile wait in the ring. Proofs that do not cover the stall
         // count not: a heartbeat acknowledged before it, a set pushed on a link opened before it.
@@ -97,6 +98,9 @@ class MapAgentTest {
         assertThat(agent.stoodStill(clock.nanoTime()))
                 .as("not ticking for seconds")
                 .isTrue();
+        assertThat(agent.stallAsOf(clock.nanoTime()))
+                .as("standing still now, before the tick that finds it: a map unloaded now still forgives its frames")
+                .isEqualTo(clock.nanoTime());
         agent.confirmByRenewal(new MapAgent.Renewal(linkOpened, stoppedAt));
         agent.confirmBySet(linkOpened);
         offer(Inputs.MOVE, 1);
@@ -109,6 +113,9 @@ class MapAgentTest {
                 .as("the move and the attack held back, the leave applied")
                 .containsExactly("hold true", "input " + Inputs.PLAYER_LEAVE + ":2", "tick 3");
         assertThat(agent.heldBack()).isEqualTo(2);
+        assertThat(agent.stallAsOf(clock.nanoTime() + PERIOD))
+                .as("the tick that found the stall")
+                .isEqualTo(clock.nanoTime());
         assertThat(agent.stoodStill(clock.nanoTime()))
                 .as("frames of those seconds still arriving")
                 .isTrue();

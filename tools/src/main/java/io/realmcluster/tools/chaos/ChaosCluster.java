@@ -94,7 +94,9 @@ final class ChaosCluster implements AutoCloseable {
                                 "0"))
                 .inOwnSession()
                 .logFile(run.resolveSibling(run.getFileName() + "-launcher.log"))
-                .stopOnJvmExit(true)
+                // Stopped by the run itself at JVM exit, after it healed the fault in progress (ChaosMain): a SIGKILL
+                // of the launcher would leave a paused PostgreSQL stopped and its cluster's processes behind.
+                .stopOnJvmExit(false)
                 .start();
         out.println("chaos: starting bin/local-cluster in " + run + " (its output: " + launcher.logFile() + ")");
         try {
@@ -279,10 +281,17 @@ final class ChaosCluster implements AutoCloseable {
         return pids.names("");
     }
 
-    /** SIGTERM to the launcher, which stops its children in order; waits for it. */
+    /** SIGTERM to the launcher, which stops its children in order; waits for it (an interrupt does not cut it short). */
     @Override
     public void close() {
-        launcher.terminate();
-        launcher.waitForExit(Duration.ofMinutes(2));
+        final boolean interrupted = Thread.interrupted();
+        try {
+            launcher.terminate();
+            launcher.waitForExit(Duration.ofMinutes(2));
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

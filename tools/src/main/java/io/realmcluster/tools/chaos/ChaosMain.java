@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -149,6 +150,8 @@ public final class ChaosMain implements Callable<Integer> {
                 minutes);
         final List<FaultOutcome> outcomes = new ArrayList<>();
         final Map<String, long[]> memory = new LinkedHashMap<>();
+        final CountDownLatch finished = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(stopper(Thread.currentThread(), finished, out));
         try (ChaosCluster cluster = ChaosCluster.start(home, run, nodes, etcd, portOffset, out)) {
             cluster.children().forEach(name -> memory.put(name, new long[] {cluster.residentKiB(name), -1}));
             final ChaosEvents events = new ChaosEvents();
@@ -206,9 +209,34 @@ public final class ChaosMain implements Callable<Integer> {
             out.println();
             out.println("chaos: the bots' report");
             seen.summaryLines().forEach(line -> out.println("  " + line));
+        } finally {
+            finished.countDown();
         }
         printSummary(out, outcomes, memory, chosenSeed);
         return outcomes.stream().allMatch(o -> o.breaches().isEmpty()) ? 0 : 1;
+    }
+
+    /**
+     * Run at JVM exit: a run stopped midway (Ctrl-C, SIGTERM) is interrupted, so that the fault in progress is healed
+     * (a paused process continued, a cut-off node let through again) and the cluster stopped, and waited for.
+     */
+    private static Thread stopper(final Thread runner, final CountDownLatch finished, final PrintStream out) {
+        return new Thread(
+                () -> {
+                    if (finished.getCount() == 0) {
+                        return;
+                    }
+                    out.println("chaos: stopped midway: healing the fault in progress and stopping the cluster");
+                    runner.interrupt();
+                    try {
+                        if (!finished.await(3, TimeUnit.MINUTES)) {
+                            out.println("chaos: the cluster did not stop within 3 minutes; its processes may remain");
+                        }
+                    } catch (final InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "chaos-stopper");
     }
 
     private static void printSummary(

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -27,6 +28,7 @@ record FaultOutcome(
         List<String> disconnectExamples,
         int faultedBroke,
         int faultedBack,
+        List<String> notBackExamples,
         Histogram backMillis,
         double movementLostSeconds,
         boolean checkOk,
@@ -51,6 +53,7 @@ record FaultOutcome(
                 List.of(),
                 0,
                 0,
+                List.of(),
                 new Histogram(3),
                 0,
                 true,
@@ -70,6 +73,7 @@ record FaultOutcome(
             List<String> examples,
             int faultedBroke,
             int faultedBack,
+            List<String> notBackExamples,
             Histogram backMillis,
             double movementLostSeconds) {
 
@@ -81,8 +85,12 @@ record FaultOutcome(
             final Set<String> others = new HashSet<>();
             final List<String> examples = new ArrayList<>();
             final Map<String, ChaosEvents.Break> faulted = new HashMap<>();
+            // Every reason each of the faulted node's players was given, in order: why one did not come back.
+            final Map<String, List<String>> reasons = new HashMap<>();
             for (final ChaosEvents.Break b : breaks) {
                 if (faultedNode != null && faultedNode.equals(b.node())) {
+                    reasons.computeIfAbsent(b.character(), c -> new ArrayList<>())
+                            .add(b.reason());
                     // Where its node last confirmed it when it first lost the node (a DISCONNECT and the close after it
                     // are one): moves the node never confirmed were no progress.
                     if (!faulted.containsKey(b.character())
@@ -107,7 +115,13 @@ record FaultOutcome(
                     lost = Math.max(lost, yards / speedYardsPerSecond);
                 }
             }
-            return new Window(others.size(), examples, faulted.size(), back.size(), backMillis, lost);
+            final List<String> notBack = new ArrayList<>();
+            for (final String character : new TreeSet<>(faulted.keySet())) {
+                if (!back.contains(character) && notBack.size() < 3) {
+                    notBack.add(character + " (" + String.join(", then ", reasons.get(character)) + ")");
+                }
+            }
+            return new Window(others.size(), examples, faulted.size(), back.size(), notBack, backMillis, lost);
         }
     }
 
@@ -126,7 +140,7 @@ record FaultOutcome(
         }
         if (faultedBack < faultedBroke) {
             breaches.add((faultedBroke - faultedBack) + " of the faulted node's " + faultedBroke
-                    + " players not back in the world");
+                    + " players not back in the world, e.g. " + String.join("; ", notBackExamples));
         }
         if (movementLostSeconds > MOVEMENT_GOAL_SECONDS) {
             breaches.add(String.format(

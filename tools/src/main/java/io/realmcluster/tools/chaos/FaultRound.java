@@ -86,6 +86,7 @@ final class FaultRound {
                 window.examples(),
                 window.faultedBroke(),
                 window.faultedBack(),
+                window.notBackExamples(),
                 window.backMillis(),
                 window.movementLostSeconds(),
                 check != null && check.getOk(),

@@ -16,6 +16,7 @@ class FaultOutcomeTest {
         final List<ChaosEvents.Break> breaks = List.of(
                 new ChaosEvents.Break(1, "a", DEAD, 0, 100f, 100f, "connection_lost"),
                 new ChaosEvents.Break(2, "b", DEAD, 0, 10f, 10f, "connection_lost"),
+                new ChaosEvents.Break(2, "b", DEAD, -1, Float.NaN, Float.NaN, "flood"),
                 new ChaosEvents.Break(3, "c", ALIVE, 0, 0f, 0f, "map_closed"),
                 new ChaosEvents.Break(4, "c", ALIVE, 0, 0f, 0f, "connection_lost"));
         final List<ChaosEvents.Back> backs = List.of(
@@ -30,6 +31,9 @@ class FaultOutcomeTest {
                 .contains("map_closed");
         assertThat(window.faultedBroke()).isEqualTo(2);
         assertThat(window.faultedBack()).as("b is not back").isEqualTo(1);
+        assertThat(window.notBackExamples())
+                .as("b, with every reason it was given")
+                .containsExactly("b (connection_lost, then flood)");
         assertThat(window.backMillis().getMaxValue()).isEqualTo(1_500);
         assertThat(window.movementLostSeconds())
                 .as("5 yards at 6 yards a second")
@@ -39,7 +43,8 @@ class FaultOutcomeTest {
         assertThat(outcome.breaches())
                 .hasSize(2)
                 .anyMatch(b -> b.startsWith("1 players disconnected"))
-                .anyMatch(b -> b.startsWith("1 of the faulted node's 2 players not back"));
+                .anyMatch(b -> b.startsWith("1 of the faulted node's 2 players not back")
+                        && b.endsWith("e.g. b (connection_lost, then flood)"));
         assertThat(outcome.row()).contains("node-kill").endsWith("BREACH");
     }
 
@@ -91,6 +96,7 @@ class FaultOutcomeTest {
                 window.examples(),
                 window.faultedBroke(),
                 window.faultedBack(),
+                window.notBackExamples(),
                 window.backMillis().getTotalCount() == 0 ? new Histogram(3) : window.backMillis(),
                 window.movementLostSeconds(),
                 checkOk,
