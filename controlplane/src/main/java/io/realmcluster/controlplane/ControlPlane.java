@@ -49,6 +49,7 @@ import io.realmcluster.controlplane.login.MatchReturns;
 import io.realmcluster.controlplane.login.PlacementRouter;
 import io.realmcluster.controlplane.login.ResumeCredentials;
 import io.realmcluster.controlplane.login.ResumeGuard;
+import io.realmcluster.controlplane.login.RouteWaits;
 import io.realmcluster.controlplane.nodelink.NodeLinkService;
 import io.realmcluster.controlplane.placement.AckRecorder;
 import io.realmcluster.controlplane.placement.AssignmentPublisher;
@@ -113,6 +114,7 @@ public final class ControlPlane implements AutoCloseable {
 
     private LoginGuard loginGuard;
     private ResumeGuard resumeGuard;
+    private RouteWaits routeWaits;
     /** How long a resume credential lives ({@code --resume-ttl}). */
     private Duration resumeTtl = Duration.ofHours(12);
 
@@ -143,6 +145,9 @@ public final class ControlPlane implements AutoCloseable {
     private static final int RESUME_THREADS = 4;
 
     private static final int RESUME_QUEUE = 1_024;
+    /** Resumes waiting for their continent at most: a large node's players, a few hundred bytes each. */
+    private static final int ROUTE_WAITS = 20_000;
+
     private GrpcTls tls;
     private CallPool internalCalls;
     private CallPool publicCalls;
@@ -470,13 +475,15 @@ public final class ControlPlane implements AutoCloseable {
                 databases.accounts().where(),
                 where,
                 settings.allowRegistration() ? "; clients may register" : "");
+        final PlacementRouter router = new PlacementRouter(new CharacterPlacement(view, catalog));
+        routeWaits = RouteWaits.start(router, ROUTE_WAITS, metrics);
         return new LoginParts(
                 accounts,
                 characters,
                 new LoginService(
                                 accounts,
                                 characters,
-                                new PlacementRouter(new CharacterPlacement(view, catalog)),
+                                router,
                                 settings.tokenSigner(),
                                 catalog,
                                 settings.allowRegistration(),
@@ -485,8 +492,8 @@ public final class ControlPlane implements AutoCloseable {
                                 loginGuard,
                                 matchReturns)
                         .resuming(
-                                new ResumeCredentials(databases.accounts(), Clock.systemUTC(), resumeTtl),
-                                resumeGuard));
+                                new ResumeCredentials(databases.accounts(), Clock.systemUTC(), resumeTtl), resumeGuard)
+                        .waitingForRoutes(routeWaits));
     }
 
     private ControlPlaneReplica self() {
@@ -557,6 +564,10 @@ public final class ControlPlane implements AutoCloseable {
         }
         if (loginGuard != null) {
             loginGuard.close();
+        }
+        if (routeWaits != null) {
+            // Before the pool its waiters would go on in.
+            routeWaits.close();
         }
         if (resumeGuard != null) {
             resumeGuard.close();

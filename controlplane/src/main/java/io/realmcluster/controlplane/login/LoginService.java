@@ -20,6 +20,7 @@ import io.realmcluster.proto.v1.RegisterAccountRequest;
 import io.realmcluster.proto.v1.ResumeRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +34,10 @@ import java.util.function.Supplier;
  */
 public final class LoginService extends LoginGrpc.LoginImplBase {
     private static final String WRONG_CREDENTIALS = "wrong account name or password";
+    /** The longest a Resume waits for its map to run: a dead node's continents run elsewhere within seconds. */
+    static final Duration MAX_ROUTE_WAIT = Duration.ofSeconds(8);
+    /** What a waiting Resume leaves of its call's deadline, to answer in. */
+    static final Duration ROUTE_WAIT_MARGIN = Duration.ofSeconds(1);
     /** Why accounts and login are refused by a replica started without --db-url. */
     public static final Status NO_DATABASE =
             Status.FAILED_PRECONDITION.withDescription("this control plane runs without a database (--db-url)");
@@ -54,6 +59,8 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
     private ResumeCredentials resumes;
 
     private ResumeGuard resumeGuard;
+    /** Null unless {@link #waitingForRoutes}: a Resume whose map does not run yet is answered at once. */
+    private RouteWaits routeWaits;
 
     /** Serves logins from these stores; tokens for the routed node live for {@code tokenTtl}. */
     public LoginService(
@@ -113,6 +120,15 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
     public LoginService resuming(final ResumeCredentials credentials, final ResumeGuard guard) {
         this.resumes = credentials;
         this.resumeGuard = guard;
+        return this;
+    }
+
+    /**
+     * A Resume whose map does not run yet waits for it in {@code waits}, up to {@link #MAX_ROUTE_WAIT}, instead of
+     * being answered UNAVAILABLE at once; called once, before the service serves.
+     */
+    public LoginService waitingForRoutes(final RouteWaits waits) {
+        this.routeWaits = waits;
         return this;
     }
 
@@ -208,27 +224,84 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
             response.onError(unknown);
             return;
         }
-        resumeGuard.resume(realm, request.getCharacterId(), response, () -> {
-            final byte[] credential = request.getCredential().toByteArray();
-            final long accountId = resumes.holder(realm, request.getCharacterId(), credential);
-            final Character found = characters
-                    .findById(accountId, realm, request.getCharacterId())
-                    .orElseThrow(ResumeCredentials::refused);
-            // Routed before the credential is spent: while the map is not running yet (UNAVAILABLE, retry) the
-            // client keeps a credential that works.
-            final LoginResponse.Builder entered = enter(accountId, realm, found);
-            if (Context.current().isCancelled()) {
-                // The caller gave up: spending now would leave it holding a spent credential.
-                throw Status.DEADLINE_EXCEEDED
-                        .withDescription("the call ended before its resume; try again")
-                        .asRuntimeException();
+        final long waitUntil = System.nanoTime() + routeWaitNanos(Context.current());
+        resumeGuard.submit(
+                realm, request.getCharacterId(), response, () -> resumeOnce(realm, request, response, waitUntil));
+    }
+
+    /**
+     * One try of a Resume, on the resume pool in the call's context. A map that does not run yet (its node just
+     * died) is waited for until {@code waitUntilNanos} ({@link RouteWaits}), and the resume tried again once it does.
+     */
+    private void resumeOnce(
+            final String realm,
+            final ResumeRequest request,
+            final StreamObserver<LoginResponse> response,
+            final long waitUntilNanos) {
+        final LoginResponse resumed;
+        try {
+            resumed = resumeNow(realm, request);
+        } catch (final RouteNotReady notReady) {
+            final Context call = Context.current();
+            final boolean waiting = routeWaits != null
+                    && !call.isCancelled()
+                    && System.nanoTime() - waitUntilNanos < 0
+                    && routeWaits.await(
+                            notReady.key(),
+                            waitUntilNanos,
+                            () -> resumeGuard.retry(
+                                    call.wrap(() -> resumeOnce(realm, request, response, waitUntilNanos))),
+                            () -> response.onError(notReady));
+            if (!waiting) {
+                response.onError(notReady);
             }
-            final ResumeCredentials.Issued issued =
-                    resumes.rotate(realm, found.getCharacterId(), accountId, credential);
-            return entered.setResumeCredential(ByteString.copyFrom(issued.credential()))
-                    .setResumeExpiresAtUnixMs(issued.expiresAtMillis())
-                    .build();
-        });
+            return;
+        } catch (final StatusRuntimeException e) {
+            response.onError(e);
+            return;
+        }
+        response.onNext(resumed);
+        response.onCompleted();
+    }
+
+    private LoginResponse resumeNow(final String realm, final ResumeRequest request) {
+        if (Context.current().isCancelled()) {
+            throw Status.DEADLINE_EXCEEDED
+                    .withDescription("the call ended before its resume; try again")
+                    .asRuntimeException();
+        }
+        final byte[] credential = request.getCredential().toByteArray();
+        final long accountId = resumes.holder(realm, request.getCharacterId(), credential);
+        final Character found =
+                characters.findById(accountId, realm, request.getCharacterId()).orElseThrow(ResumeCredentials::refused);
+        // Routed before the credential is spent: while the map is not running yet (UNAVAILABLE, retry) the
+        // client keeps a credential that works.
+        final LoginResponse.Builder entered = enter(accountId, realm, found);
+        if (Context.current().isCancelled()) {
+            // The caller gave up: spending now would leave it holding a spent credential.
+            throw Status.DEADLINE_EXCEEDED
+                    .withDescription("the call ended before its resume; try again")
+                    .asRuntimeException();
+        }
+        final ResumeCredentials.Issued issued = resumes.rotate(realm, found.getCharacterId(), accountId, credential);
+        return entered.setResumeCredential(ByteString.copyFrom(issued.credential()))
+                .setResumeExpiresAtUnixMs(issued.expiresAtMillis())
+                .build();
+    }
+
+    /**
+     * How long a resume may wait for its map to run: {@link #MAX_ROUTE_WAIT} at most, and no longer than the
+     * call's deadline allows with {@link #ROUTE_WAIT_MARGIN} left to answer; 0 without waits.
+     */
+    private long routeWaitNanos(final Context call) {
+        if (routeWaits == null) {
+            return 0;
+        }
+        long wait = MAX_ROUTE_WAIT.toNanos();
+        if (call.getDeadline() != null) {
+            wait = Math.min(wait, call.getDeadline().timeRemaining(TimeUnit.NANOSECONDS) - ROUTE_WAIT_MARGIN.toNanos());
+        }
+        return Math.max(0, wait);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.realmcluster.controlplane.login;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.placement.CharacterPlacement;
 import org.slf4j.Logger;
@@ -23,6 +24,12 @@ public final class PlacementRouter implements CharacterRouter {
         final CharacterPlacement.Route route;
         try {
             route = placement.route(realm, mapId);
+        } catch (final StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                // The continent does not run yet (its node died, or its new node loads it): a resume may wait for it.
+                throw new RouteNotReady(realm, mapId, e.getStatus().getDescription());
+            }
+            throw e;
         } catch (final EtcdUnavailableException e) {
             // The player hears that the realm is busy; where etcd is and why it failed is for the log.
             LOG.warn("cannot route a login to map {} of realm {}: {}", mapId, realm, e.getMessage());

@@ -3,7 +3,9 @@ package io.realmcluster.controlplane.login;
 import com.google.common.base.Ticker;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import io.grpc.Context;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -67,6 +69,14 @@ public final class ResumeGuard implements AutoCloseable {
     /** Run {@code body} for the character {@code realm}/{@code characterId} on the pool, when its bucket lets it. */
     <T> void resume(
             final String realm, final long characterId, final StreamObserver<T> response, final Supplier<T> body) {
+        submit(realm, characterId, response, () -> LoginService.answer(response, body));
+    }
+
+    /**
+     * Run {@code task}, which answers {@code response}, for the character {@code realm}/{@code characterId} on the
+     * pool, in the call's context (its deadline and cancellation), when its bucket lets it.
+     */
+    void submit(final String realm, final long characterId, final StreamObserver<?> response, final Runnable task) {
         final long wait = take(realm + "/" + characterId);
         if (wait > 0) {
             refused.labelValues(THROTTLED).inc();
@@ -75,14 +85,30 @@ public final class ResumeGuard implements AutoCloseable {
                     .asRuntimeException());
             return;
         }
+        if (!retry(Context.current().wrap(task))) {
+            response.onError(busy());
+        }
+    }
+
+    /**
+     * Run {@code task} on the pool again, past the bucket (a resume that waited for its route); false, and it does
+     * not run, when the pool is full.
+     */
+    boolean retry(final Runnable task) {
         try {
-            pool.execute(() -> LoginService.answer(response, body));
+            pool.execute(task);
+            return true;
         } catch (final RejectedExecutionException full) {
             refused.labelValues(BUSY).inc();
-            response.onError(Status.RESOURCE_EXHAUSTED
-                    .withDescription("the login service is busy; try again in a moment")
-                    .asRuntimeException());
+            return false;
         }
+    }
+
+    /** The answer to a resume the pool has no room for. */
+    private static StatusRuntimeException busy() {
+        return Status.RESOURCE_EXHAUSTED
+                .withDescription("the login service is busy; try again in a moment")
+                .asRuntimeException();
     }
 
     /** Calls refused for {@code reason} so far (tests). */

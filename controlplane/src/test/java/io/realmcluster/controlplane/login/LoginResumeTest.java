@@ -50,6 +50,12 @@ class LoginResumeTest {
     private static final AtomicReference<String> RUNNING_ON = new AtomicReference<>("node-1");
 
     private static LoginService service;
+    /** The same, with resumes that wait for their map ({@link #waits}, checked when the test says). */
+    private static LoginService waiting;
+
+    private static RouteWaits waits;
+    /** How far the waits' clock runs ahead of the service's: past a wait's deadline, to end it. */
+    private static volatile long waitClockAhead;
 
     @BeforeAll
     static void migrate() {
@@ -60,15 +66,29 @@ class LoginResumeTest {
         final CharacterRouter router = (realm, mapId, owner) -> {
             final String node = RUNNING_ON.get();
             if (node == null) {
-                throw Status.UNAVAILABLE
-                        .withDescription("no live node runs continent " + realm + "." + mapId + " yet; retry shortly")
-                        .asRuntimeException();
+                throw new RouteNotReady(
+                        realm, mapId, "no live node runs continent " + realm + "." + mapId + " yet; retry shortly");
             }
             return new CharacterRouter.Route(
                     node,
                     Endpoint.newBuilder().setHost("127.0.0.1").setPort(9000).build(),
                     realm + "." + mapId);
         };
+        waits = new RouteWaits(router, 10, () -> System.nanoTime() + waitClockAhead, null, new PrometheusRegistry());
+        waiting = new LoginService(
+                        accounts,
+                        characters,
+                        router,
+                        TOKENS,
+                        MapCatalog.vanilla(List.of("main")),
+                        false,
+                        Duration.ofSeconds(30),
+                        CLOCK,
+                        new LoginGuard(LoginLimits.defaults(), CLOCK, new PrometheusRegistry(), Runnable::run))
+                .resuming(
+                        new ResumeCredentials(database, CLOCK, Duration.ofHours(12)),
+                        new ResumeGuard(CLOCK, new PrometheusRegistry(), Runnable::run))
+                .waitingForRoutes(waits);
         service = new LoginService(
                         accounts,
                         characters,
@@ -123,6 +143,56 @@ class LoginResumeTest {
     }
 
     @Test
+    void aResumeWhoseContinentDoesNotRunYetWaitsForItAndIsAnsweredTheMomentItDoes() {
+        final LoginResponse login = login(player("Varian"));
+        final Answer answer = new Answer();
+        RUNNING_ON.set(null);
+        try {
+            waiting.resume(resumeRequest(login.getCharacter(), login.getResumeCredential()), answer);
+            assertThat(answer.done())
+                    .as("no answer while the continent does not run")
+                    .isFalse();
+            assertThat(waits.waiting()).isEqualTo(1);
+            waits.check();
+            assertThat(answer.done()).as("still loading").isFalse();
+
+            RUNNING_ON.set("node-2");
+            waits.check();
+        } finally {
+            RUNNING_ON.set("node-1");
+        }
+        assertThat(answer.error.get()).isNull();
+        assertThat(answer.result.get().getNodeId())
+                .as("routed where the continent runs now")
+                .isEqualTo("node-2");
+        assertThat(answer.result.get().getResumeCredential()).isNotEqualTo(login.getResumeCredential());
+        assertThat(waits.waiting()).isZero();
+    }
+
+    @Test
+    void aResumeThatWaitedInVainIsToldToTryAgainAndKeepsAWorkingCredential() {
+        final LoginResponse login = login(player("Tyrande"));
+        final Answer answer = new Answer();
+        RUNNING_ON.set(null);
+        try {
+            waiting.resume(resumeRequest(login.getCharacter(), login.getResumeCredential()), answer);
+            waitClockAhead = LoginService.MAX_ROUTE_WAIT.toNanos() + 1;
+            waits.check();
+        } finally {
+            waitClockAhead = 0;
+            RUNNING_ON.set("node-1");
+        }
+        assertThat(answer.error.get()).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(e.getStatus().getDescription()).contains("retry shortly");
+        });
+        assertThat(waits.waiting()).isZero();
+        assertThat(resume(login.getCharacter(), login.getResumeCredential()).getNodeId())
+                .as("the credential was not spent by the wait")
+                .isEqualTo("node-1");
+    }
+
+    @Test
     void anotherCharactersCredentialIsRefused() {
         final LoginResponse mine = login(player("Thrall"));
         final LoginResponse theirs = login(player("Garrosh"));
@@ -167,13 +237,38 @@ class LoginResumeTest {
     }
 
     private static LoginResponse resume(final Character character, final ByteString credential) {
-        return call(
-                (request, observer) -> service.resume(request, observer),
-                ResumeRequest.newBuilder()
-                        .setRealm("main")
-                        .setCharacterId(character.getCharacterId())
-                        .setCredential(credential)
-                        .build());
+        return call((request, observer) -> service.resume(request, observer), resumeRequest(character, credential));
+    }
+
+    private static ResumeRequest resumeRequest(final Character character, final ByteString credential) {
+        return ResumeRequest.newBuilder()
+                .setRealm("main")
+                .setCharacterId(character.getCharacterId())
+                .setCredential(credential)
+                .build();
+    }
+
+    /** An answer that may come later, from another call's thread. */
+    private static final class Answer implements StreamObserver<LoginResponse> {
+        final AtomicReference<LoginResponse> result = new AtomicReference<>();
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+
+        boolean done() {
+            return result.get() != null || error.get() != null;
+        }
+
+        @Override
+        public void onNext(final LoginResponse value) {
+            result.set(value);
+        }
+
+        @Override
+        public void onError(final Throwable t) {
+            error.set(t);
+        }
+
+        @Override
+        public void onCompleted() {}
     }
 
     private static <R> LoginResponse call(final BiConsumer<R, StreamObserver<LoginResponse>> rpc, final R request) {

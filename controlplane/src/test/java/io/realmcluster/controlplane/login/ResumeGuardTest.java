@@ -2,6 +2,7 @@ package io.realmcluster.controlplane.login;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -11,8 +12,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +35,27 @@ class ResumeGuardTest {
         assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(status.getDescription()).contains("try again");
         assertThat(guard.refusedCount(ResumeGuard.BUSY)).isEqualTo(1);
+    }
+
+    @Test
+    void aResumeRunsOnThePoolInItsCallsContextSoItSeesTheCallEnd() throws Exception {
+        final ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            final ResumeGuard guard = new ResumeGuard(Clock.fixed(NOW, ZoneOffset.UTC), new PrometheusRegistry(), pool);
+            final Context.CancellableContext call = Context.current().withCancellation();
+            call.cancel(null);
+            final CompletableFuture<Boolean> sawCancelled = new CompletableFuture<>();
+            call.run(() -> guard.submit(
+                    "main",
+                    3,
+                    new NoAnswer(),
+                    () -> sawCancelled.complete(Context.current().isCancelled())));
+            assertThat(sawCancelled.get(10, TimeUnit.SECONDS))
+                    .as("the caller that gave up is seen on the pool's thread")
+                    .isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -86,5 +112,17 @@ class ResumeGuardTest {
                 },
                 () -> "resumed");
         return outcome.get();
+    }
+
+    /** A call's observer that expects nothing. */
+    private static final class NoAnswer implements StreamObserver<Object> {
+        @Override
+        public void onNext(final Object value) {}
+
+        @Override
+        public void onError(final Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
     }
 }
