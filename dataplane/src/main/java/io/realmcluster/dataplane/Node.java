@@ -463,21 +463,23 @@ public final class Node implements AutoCloseable {
     public void close() {
         health.enterTerminalState();
         if (link != null) {
-            link.close();
+            step("the control-plane link", link::close);
         }
         if (clients != null) {
-            clients.disconnectAll(DisconnectReason.SHUTDOWN, "the node is stopping");
-            awaitPlayersGone();
-            clients.close();
+            step("the players' leaving", () -> {
+                clients.disconnectAll(DisconnectReason.SHUTDOWN, "the node is stopping");
+                awaitPlayersGone();
+                clients.close();
+            });
         }
         if (clientTls != null) {
             clientTls.close();
         }
         if (server != null) {
-            GrpcServers.shutdown(server, 1_000);
+            step("the gRPC server", () -> GrpcServers.shutdown(server, 1_000));
         }
         if (ticks != null) {
-            ticks.close();
+            step("the tick threads", ticks::close);
         }
         if (instances != null) {
             // Whoever did not leave in time is saved as the maps last saw them.
@@ -487,13 +489,13 @@ public final class Node implements AutoCloseable {
             itemIds.close();
         }
         if (saverRunner != null) {
-            saverRunner.close();
+            step("the saver's last saves", saverRunner::close);
         }
         if (departures != null) {
-            departures.close();
+            step("the departures", departures::close);
         }
         if (placement != null) {
-            placement.close();
+            step("the placement client", placement::close);
         }
         if (peers != null) {
             peers.close();
@@ -510,13 +512,25 @@ public final class Node implements AutoCloseable {
         if (storeThreads != null) {
             storeThreads.shutdownNow();
         }
-        databases.forEach(Database::close);
-        databases.clear();
+        step("the databases", () -> {
+            databases.forEach(Database::close);
+            databases.clear();
+        });
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
         }
         if (tls != null) {
             tls.close();
+        }
+    }
+
+    /** One step of the stop, said in the log when it took over a second: what a slow stop waited for. */
+    private static void step(final String what, final Runnable step) {
+        final long started = System.nanoTime();
+        step.run();
+        final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        if (millis > 1_000) {
+            LOG.warn("stopping: {} took {} ms", what, millis);
         }
     }
 }
