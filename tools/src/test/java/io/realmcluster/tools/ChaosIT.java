@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The chaos run's short form, as the README gives it: {@code bin/chaos} on a local cluster of its own with three
  * etcd members, with a node killed, a node stopped past its lease, the leading control plane killed and the
- * leading etcd member killed, and (as root) a node cut off from the control plane, each checked (nobody else
- * disconnected, the node's players back, nothing confirmed lost, realmctl check green), and each killed process
- * restarted by the launcher. A PostgreSQL outage:
+ * leading etcd member killed, (as root) a node cut off from the control plane, and a rolling restart of the
+ * nodes, each checked (nobody else disconnected, the node's players back, nothing confirmed lost, realmctl check
+ * green), each killed process restarted by the launcher, and the launcher stopped by SIGTERM at the end. A PostgreSQL outage:
  * PersistenceIT; the whole etcd down: EtcdOutageIT. The long run, with every fault, is {@code bin/chaos --minutes
  * 30} (bench/RESULTS.md).
  */
@@ -45,7 +45,7 @@ class ChaosIT {
                         "--etcd-members",
                         "3",
                         "--faults",
-                        "node-kill,node-pause,leader-kill,etcd-member-kill,node-partition",
+                        "node-kill,node-pause,leader-kill,etcd-member-kill,node-partition,rollout-restart",
                         "--bots",
                         "24",
                         // Only the partition holds: long enough for the node to close its maps (about 10 s after the
@@ -56,7 +56,10 @@ class ChaosIT {
             assertThat(exit).as(chaos.output()).isZero();
             assertThat(chaos.output())
                     .contains("chaos: every fault (seed 7)")
-                    .contains("chaos: 5 faults, 0 breached; nothing lost")
+                    .contains("chaos: 6 faults, 0 breached; nothing lost")
+                    .as("a rolling restart with the bots playing: their maps move with them, nobody is disconnected")
+                    .contains("node-1: registered again and uncordoned", "node-2: registered again and uncordoned")
+                    .contains("rollout: 2 nodes restarted; every node ready (uncordoned)")
                     .containsPattern("node-kill +node-\\d")
                     .containsPattern("node-pause +node-\\d")
                     .contains("leader-kill")
@@ -88,7 +91,10 @@ class ChaosIT {
                     .contains("cp-1 is back: answering, 2 nodes registered")
                     .contains("starting 3 etcd members etcd-1, etcd-2, etcd-3")
                     .contains(killed + " exited with code 137 (killed by SIGKILL); restarting it in 1 s")
-                    .contains(killed + " is back: healthy, data kept");
+                    .contains(killed + " is back: healthy, data kept")
+                    .containsPattern("node-\\d exited with code 143 \\(killed by SIGTERM\\) for a rollout restart")
+                    .as("the run's end: SIGTERM to the launcher, as a service manager stops it, stops everything")
+                    .contains("local-cluster: stopped");
         }
         // Kept when the run failed: the launcher's log and each process's are what a failure is read from.
         LocalClusterIT.deleteQuietly(runDir);

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's first command, run as a newcomer runs it: {@code bin/local-cluster} brings up etcd,
- * PostgreSQL, a control plane and two nodes, {@code bin/realmctl} sees them, and SIGTERM
- * stops it all in order: the bots log out before their nodes go, etcd outlives the control plane.
+ * PostgreSQL, a control plane and two nodes, {@code bin/realmctl} sees them, and Ctrl-C stops it all in
+ * order, restarting nothing: the bots log out before their nodes go, etcd outlives the control plane. A
+ * rolling restart and {@code kill -9} of each process under bots: {@code ChaosIT}.
  */
 class LocalClusterIT {
     private static final Path HOME =
@@ -39,9 +40,14 @@ class LocalClusterIT {
     void localClusterShowsTwoNodesAndStopsEverythingInOrder() throws Exception {
         final int offset = freeOffset();
         final Path runDir = Files.createTempDirectory("local-cluster-it");
+        // In a session of its own, as a shell runs a command in the terminal's foreground: Ctrl-C goes to its group.
+        // SIGINT as a terminal's foreground job has it, whatever this suite inherited: a suite started in the
+        // background of a script ignores SIGINT, and so would the launcher (a JVM keeps an ignored SIGINT ignored).
         try (ScriptProcess cluster = ScriptProcess.startInOwnSession(
                 "local-cluster",
                 List.of(
+                        "env",
+                        "--default-signal=INT",
                         HOME.resolve("bin/local-cluster").toString(),
                         "--port-offset",
                         Integer.toString(offset),
@@ -112,13 +118,22 @@ class LocalClusterIT {
                             .close())
                     .isInstanceOf(StartupException.class);
 
-            // A service manager's SIGTERM (Ctrl-C in a terminal: LocalClusterSupervisionIT).
-            cluster.terminate();
-            assertThat(cluster.waitForExit(Duration.ofSeconds(60)))
-                    .as("exit status after SIGTERM")
-                    .isEqualTo(143);
+            final Path pids = runDir.resolve("pids");
+            assertThat(pids)
+                    .isDirectoryContaining("glob:**/node-1.pid")
+                    .isDirectoryContaining("glob:**/etcd.pid")
+                    .isDirectoryContaining("glob:**/postgres.pid");
+
+            // Ctrl-C in its terminal (a service manager's SIGTERM, the same shutdown: ChaosIT's end).
+            cluster.interruptGroup();
+            assertThat(cluster.waitForExit(Duration.ofSeconds(90)))
+                    .as("exit status after Ctrl-C")
+                    .isEqualTo(130);
+            assertThat(pids).as("every pid file removed").isEmptyDirectory();
             assertThat(cluster.output())
                     .contains("local-cluster: stopped")
+                    .as("nothing restarted while stopping")
+                    .doesNotContainPattern("stopping;[\\s\\S]*started again")
                     .containsPattern("battleground matches seen: [1-9][0-9]* popped")
                     .as("the bots logged out before their nodes stopped")
                     .contains("disconnects: none unexpected")

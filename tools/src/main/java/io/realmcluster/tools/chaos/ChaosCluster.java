@@ -14,6 +14,7 @@ import io.realmcluster.tools.localcluster.LocalEtcd;
 import io.realmcluster.tools.localcluster.LocalPki;
 import io.realmcluster.tools.localcluster.LocalPorts;
 import io.realmcluster.tools.localcluster.PidFiles;
+import io.realmcluster.tools.localcluster.RollingRestart;
 import io.realmcluster.tools.metrics.Scrape;
 import io.realmcluster.tools.realmctl.AdminClient;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The local cluster a chaos run works on: {@code bin/local-cluster} as a child, in a session of its own,
@@ -39,6 +41,10 @@ import java.util.OptionalLong;
 final class ChaosCluster implements AutoCloseable {
     private static final Duration UP_DEADLINE = Duration.ofMinutes(5);
     private static final long ADMIN_DEADLINE_MILLIS = 5_000;
+    /** A rolling restart's deadlines, the operator's defaults: a node's drain, and a process's exit and return. */
+    private static final Duration ROLLOUT_DRAIN = Duration.ofSeconds(300);
+
+    private static final Duration ROLLOUT_RESTART = Duration.ofSeconds(180);
     private static final Duration METRICS_DEADLINE = Duration.ofSeconds(2);
     /** An etcd member's own gauge: 1 on the raft leader, 0 on the others. */
     private static final String IS_LEADER = "etcd_server_is_leader 1";
@@ -279,6 +285,16 @@ final class ChaosCluster implements AutoCloseable {
     /** Every child the launcher runs, by its pid file's name. */
     List<String> children() {
         return pids.names("");
+    }
+
+    /**
+     * {@code bin/local-cluster rollout restart nodes}, as an operator runs it beside the launcher: each node
+     * drained, stopped, started again by the launcher, uncordoned; its lines go to {@code out}.
+     */
+    void restartNodes(final PrintStream out) throws InterruptedException, TimeoutException {
+        try (AdminClient admin = admin()) {
+            new RollingRestart(admin, pids, out, ROLLOUT_DRAIN, ROLLOUT_RESTART).restartNodes();
+        }
     }
 
     /** SIGTERM to the launcher, which stops its children in order; waits for it (an interrupt does not cut it short). */

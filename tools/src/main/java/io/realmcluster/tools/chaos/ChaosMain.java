@@ -57,7 +57,7 @@ public final class ChaosMain implements Callable<Integer> {
             paramLabel = "FAULT",
             description = "Which faults, e.g. node-kill,etcd-pause (default: all): node-kill, leader-kill,"
                     + " controlplane-pause, node-pause, postgres-pause, etcd-kill, etcd-pause, etcd-member-kill"
-                    + " (with --etcd-members 3), node-partition.")
+                    + " (with --etcd-members 3), node-partition (as root), rollout-restart.")
     List<String> faults;
 
     @Option(names = "--bots", defaultValue = "100", description = "Bots in the world (default: ${DEFAULT-VALUE}).")
@@ -188,7 +188,8 @@ public final class ChaosMain implements Callable<Integer> {
                     cluster,
                     fleet,
                     events,
-                    new FaultInjector(cluster, Duration.ofSeconds(holdSeconds), Duration.ofSeconds(nodePauseSeconds)),
+                    new FaultInjector(
+                            cluster, Duration.ofSeconds(holdSeconds), Duration.ofSeconds(nodePauseSeconds), out),
                     Duration.ofSeconds(settleSeconds),
                     STABLE);
             out.println(FaultOutcome.header());

@@ -18,7 +18,8 @@ public enum Fault {
     ETCD_KILL("etcd killed (every member), and restarted by the launcher", false),
     ETCD_PAUSE("etcd stopped (SIGSTOP of every member) for the hold, then SIGCONT", false),
     ETCD_MEMBER_KILL("SIGKILL of one etcd member of three (the raft leader), restarted by the launcher", false),
-    NODE_PARTITION("a node cut off from the control plane, not from its players (iptables, as root)", true);
+    NODE_PARTITION("a node cut off from the control plane, not from its players (iptables, as root)", true),
+    ROLLOUT_RESTART("a rolling restart of every node (drain, stop, start, uncordon), as an operator's", false);
 
     private final String description;
     private final boolean faultsNode;

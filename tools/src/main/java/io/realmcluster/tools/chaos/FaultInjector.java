@@ -1,9 +1,11 @@
 package io.realmcluster.tools.chaos;
 
 import io.realmcluster.tools.localcluster.LocalEtcd;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Does a fault to the local cluster and undoes what needs undoing: a kill is the launcher's supervisor's to
@@ -16,13 +18,17 @@ final class FaultInjector {
     private final ChaosCluster cluster;
     private final Duration hold;
     private final Duration nodePause;
+    /** Where a rolling restart says what it does. */
+    private final PrintStream out;
 
     /**
      * @param hold      how long a pause of the control plane, PostgreSQL or etcd, or a node's partition, lasts
      * @param nodePause how long a node stands still: past its lease, so the control plane takes it for dead
+     * @param out       where a rolling restart says what it does
      */
-    FaultInjector(final ChaosCluster cluster, final Duration hold, final Duration nodePause) {
+    FaultInjector(final ChaosCluster cluster, final Duration hold, final Duration nodePause, final PrintStream out) {
         this.cluster = cluster;
+        this.out = out;
         this.hold = hold;
         this.nodePause = nodePause;
     }
@@ -79,6 +85,14 @@ final class FaultInjector {
                 final String leader = cluster.etcdLeader();
                 signal("KILL", leader);
                 yield new Target(leader, null);
+            }
+            case ROLLOUT_RESTART -> {
+                try {
+                    cluster.restartNodes(out);
+                } catch (final TimeoutException e) {
+                    throw new IllegalStateException("the rolling restart did not finish: " + e.getMessage(), e);
+                }
+                yield new Target("nodes", null);
             }
             case NODE_PARTITION -> {
                 // Cut off for the hold: past its lease, so the control plane gives its maps away, and the node,

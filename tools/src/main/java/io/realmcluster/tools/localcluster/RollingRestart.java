@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * marked for a wanted restart in {@code RUN/pids}, sent SIGTERM, awaited until it registers again,
  * and uncordoned; a control plane is sent SIGTERM and awaited until it answers with every node.
  */
-final class RollingRestart {
+public final class RollingRestart {
     private static final long POLL_MILLIS = 250;
 
     private final AdminClient admin;
@@ -27,7 +27,7 @@ final class RollingRestart {
     private final Duration drainDeadline;
     private final Duration restartDeadline;
 
-    RollingRestart(
+    public RollingRestart(
             final AdminClient admin,
             final PidFiles pids,
             final PrintStream out,
@@ -41,7 +41,7 @@ final class RollingRestart {
     }
 
     /** Every node with a pid file, in name order. */
-    void restartNodes() throws InterruptedException, TimeoutException {
+    public void restartNodes() throws InterruptedException, TimeoutException {
         final List<String> nodes = pids.names("node-");
         if (nodes.isEmpty()) {
             throw new IllegalStateException(
