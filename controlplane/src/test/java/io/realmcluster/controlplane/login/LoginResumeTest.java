@@ -75,21 +75,12 @@ class LoginResumeTest {
                     realm + "." + mapId);
         };
         waits = new RouteWaits(router, 10, () -> System.nanoTime() + waitClockAhead, null, new PrometheusRegistry());
-        waiting = new LoginService(
-                        accounts,
-                        characters,
-                        router,
-                        TOKENS,
-                        MapCatalog.vanilla(List.of("main")),
-                        false,
-                        Duration.ofSeconds(30),
-                        CLOCK,
-                        new LoginGuard(LoginLimits.defaults(), CLOCK, new PrometheusRegistry(), Runnable::run))
-                .resuming(
-                        new ResumeCredentials(database, CLOCK, Duration.ofHours(12)),
-                        new ResumeGuard(CLOCK, new PrometheusRegistry(), Runnable::run))
-                .waitingForRoutes(waits);
-        service = new LoginService(
+        waiting = service(router).waitingForRoutes(waits);
+        service = service(router);
+    }
+
+    private static LoginService service(final CharacterRouter router) {
+        return new LoginService(
                         accounts,
                         characters,
                         router,
@@ -272,26 +263,12 @@ class LoginResumeTest {
     }
 
     private static <R> LoginResponse call(final BiConsumer<R, StreamObserver<LoginResponse>> rpc, final R request) {
-        final AtomicReference<LoginResponse> result = new AtomicReference<>();
-        final AtomicReference<Throwable> error = new AtomicReference<>();
-        rpc.accept(request, new StreamObserver<>() {
-            @Override
-            public void onNext(final LoginResponse value) {
-                result.set(value);
-            }
-
-            @Override
-            public void onError(final Throwable t) {
-                error.set(t);
-            }
-
-            @Override
-            public void onCompleted() {}
-        });
-        if (error.get() != null) {
-            throw (StatusRuntimeException) error.get();
+        final Answer answer = new Answer();
+        rpc.accept(request, answer);
+        if (answer.error.get() != null) {
+            throw (StatusRuntimeException) answer.error.get();
         }
-        return result.get();
+        return answer.result.get();
     }
 
     private static void assertUnauthenticated(final Runnable call) {
