@@ -49,17 +49,38 @@ public final class Arrivals {
         }
     }
 
+    /** How long a transfer whose client came is remembered: longer than any offer of it is retried. */
+    static final long TAKEN_KEPT_MILLIS = 10 * 60_000L;
+
     private final ConcurrentHashMap<Long, Arrival> byCharacter = new ConcurrentHashMap<>();
+    /**
+     * The transfer each character last arrived by, and until when that is remembered: an offer of it again (its
+     * source retried an offer whose answer it lost) must not expect the client a second time, or the arrival nobody
+     * takes would expire and give back a character that plays here.
+     */
+    private final ConcurrentHashMap<Long, Taken> taken = new ConcurrentHashMap<>();
+
     private volatile LongConsumer onExpected = characterId -> {};
+
+    private record Taken(String transferId, long untilMillis) {}
 
     /** Who hears of each arrival expected (a client standing by for it may take it at once); must return at once. */
     public void onExpected(final LongConsumer listener) {
         onExpected = listener;
     }
 
-    public void expect(final Arrival arrival) {
+    /**
+     * Expect the client of {@code arrival}; false, and nothing changes, when its client came already (the same
+     * transfer offered again: the character plays here on that claim).
+     */
+    public boolean expect(final Arrival arrival) {
+        final Taken came = taken.get(arrival.claim().key());
+        if (came != null && !arrival.transferId().isEmpty() && came.transferId().equals(arrival.transferId())) {
+            return false;
+        }
         byCharacter.put(arrival.claim().key(), arrival);
         onExpected.accept(arrival.claim().key());
+        return true;
     }
 
     /** The arrival of the character {@code key} names ({@link io.realmcluster.dataplane.store.CharacterKey}), removed; null when none is expected or it expired. */
@@ -75,11 +96,20 @@ public final class Arrivals {
 
     /** {@code arrival} (from {@link #peek}), removed; null when another took it meanwhile. */
     public Arrival take(final Arrival arrival) {
-        return arrival != null && byCharacter.remove(arrival.claim().key(), arrival) ? arrival : null;
+        if (arrival == null || !byCharacter.remove(arrival.claim().key(), arrival)) {
+            return null;
+        }
+        if (!arrival.transferId().isEmpty()) {
+            taken.put(
+                    arrival.claim().key(),
+                    new Taken(arrival.transferId(), arrival.expiresAtMillis() + TAKEN_KEPT_MILLIS));
+        }
+        return arrival;
     }
 
     /** Remove and return the arrivals whose clients did not come in time: their claims are to be given back. */
     public List<Arrival> expire(final long nowMillis) {
+        taken.values().removeIf(came -> came.untilMillis() < nowMillis);
         final List<Arrival> expired = new ArrayList<>();
         for (final Arrival arrival : byCharacter.values()) {
             if (arrival.expiresAtMillis() < nowMillis

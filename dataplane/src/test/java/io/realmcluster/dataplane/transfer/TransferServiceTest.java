@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,6 +155,8 @@ class TransferServiceTest {
         final ClaimedCharacter claim = store.claim(character, account, "node-s");
         final long epoch = claim.epoch();
         final UUID transfer = UUID.randomUUID();
+        final AtomicLong expectedKey = new AtomicLong();
+        arrivals.onExpected(expectedKey::set);
         assertThat(store.save(List.of(PendingSave.departure(claim, epoch, 1, transfer)), "node-s"))
                 .containsExactly(true);
         final TransferOffer bare = offerOf(character, epoch, transfer, GULCH);
@@ -191,6 +194,8 @@ class TransferServiceTest {
         final ClaimedCharacter claim = store.claim(character, account, "node-s");
         final long epoch = claim.epoch();
         final UUID transfer = UUID.randomUUID();
+        final AtomicLong expectedKey = new AtomicLong();
+        arrivals.onExpected(expectedKey::set);
         assertThat(store.save(List.of(PendingSave.departure(claim, epoch, 1, transfer)), "node-s"))
                 .containsExactly(true);
 
@@ -216,6 +221,16 @@ class TransferServiceTest {
         assertThat(offer(character, epoch, transfer, DUNGEON).getEpoch())
                 .as("the offer replayed")
                 .isEqualTo(epoch + 1);
+        assertThat(arrivals.waiting()).as("one client expected for both").isEqualTo(1);
+
+        // The client comes; the source, which lost the answer, offers the transfer once more: the client is not
+        // expected a second time (that arrival, never taken, would expire and give back a character playing here).
+        assertThat(arrivals.take(expectedKey.get(), System.currentTimeMillis())).isNotNull();
+        assertThat(offer(character, epoch, transfer, DUNGEON).getEpoch())
+                .as("the offer replayed after its client came")
+                .isEqualTo(epoch + 1);
+        assertThat(arrivals.waiting()).isZero();
+        assertThat(arrivals.expire(Long.MAX_VALUE)).as("nothing to give back").isEmpty();
         assertThat(text("SELECT owner_node || ' ' || state || ' ' || epoch FROM character WHERE character_id = "
                         + character))
                 .isEqualTo(TARGET + " ONLINE " + (epoch + 1));
