@@ -58,6 +58,7 @@ import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.Endpoint;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.NodeDescriptor;
+import java.lang.management.ManagementFactory;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.sql.SQLException;
@@ -330,6 +331,7 @@ public final class Node implements AutoCloseable {
             // Said once the node is up (see start), so that a node that cannot start says only why.
             return new EphemeralCharacterStore();
         }
+        final long opening = System.nanoTime();
         final PostgresCharacterStore shared = config.dbUrl() == null
                 ? null
                 : new PostgresCharacterStore(
@@ -344,12 +346,15 @@ public final class Node implements AutoCloseable {
                                 settings.credentials(),
                                 "--realm-db " + realm + "=..."))));
         final RealmStores store = new RealmStores(own, shared);
+        // How long each took: a slow start says whether the JVM or the databases held it up.
         LOG.info(
-                "characters of {} in {} database(s)",
+                "characters of {} in {} database(s), opened and migrated in {} ms ({} ms after the JVM started)",
                 store.realms().holdsEveryRealm()
                         ? "every realm"
                         : "realms " + store.realms().held(),
-                databases.size());
+                databases.size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opening),
+                ManagementFactory.getRuntimeMXBean().getUptime());
         try {
             // This node id's earlier process died with these (a crash, a kill): nobody plays them any more.
             final int released = store.releaseAll(config.nodeId());
