@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
@@ -120,17 +119,29 @@ public final class RollingRestart {
         }
         pids.requestRestart(name);
         process.destroy();
-        try {
-            process.onExit().get(restartDeadline.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (final java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot wait for " + name + " to exit", e);
-        } catch (final TimeoutException e) {
+        // Polled, not onExit(): the process is the launcher's child, not this one's, and a wait on another's child
+        // was seen never to end in a JVM that had waited on other processes (the node had long exited).
+        if (!exited(process, restartDeadline)) {
             // The node had its grace; the launcher would do the same at its stop.
             out.println("rollout: " + name + " still runs " + seconds(restartDeadline.toMillis())
                     + " after SIGTERM; SIGKILL");
             process.destroyForcibly();
-            process.onExit().join();
+            if (!exited(process, Duration.ofSeconds(10))) {
+                throw new TimeoutException(name + " (pid " + process.pid() + ") still runs 10 s after SIGKILL");
+            }
         }
+    }
+
+    /** Whether {@code process} is gone within {@code deadline} (its pid gone, or another process's now). */
+    private static boolean exited(final ProcessHandle process, final Duration deadline) throws InterruptedException {
+        final long until = System.nanoTime() + deadline.toNanos();
+        while (process.isAlive()) {
+            if (System.nanoTime() - until > 0) {
+                return false;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+        return true;
     }
 
     /** An Admin API call, asked again while the control plane does not answer, until the restart deadline. */
