@@ -265,11 +265,7 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
     }
 
     private LoginResponse resumeNow(final String realm, final ResumeRequest request) {
-        if (Context.current().isCancelled()) {
-            throw Status.DEADLINE_EXCEEDED
-                    .withDescription("the call ended before its resume; try again")
-                    .asRuntimeException();
-        }
+        requireCallLive();
         final byte[] credential = request.getCredential().toByteArray();
         final long accountId = resumes.holder(realm, request.getCharacterId(), credential);
         final Character found =
@@ -277,16 +273,21 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
         // Routed before the credential is spent: while the map is not running yet (UNAVAILABLE, retry) the
         // client keeps a credential that works.
         final LoginResponse.Builder entered = enter(accountId, realm, found);
-        if (Context.current().isCancelled()) {
-            // The caller gave up: spending now would leave it holding a spent credential.
-            throw Status.DEADLINE_EXCEEDED
-                    .withDescription("the call ended before its resume; try again")
-                    .asRuntimeException();
-        }
+        // The caller gave up: spending now would leave it holding a spent credential.
+        requireCallLive();
         final ResumeCredentials.Issued issued = resumes.rotate(realm, found.getCharacterId(), accountId, credential);
         return entered.setResumeCredential(ByteString.copyFrom(issued.credential()))
                 .setResumeExpiresAtUnixMs(issued.expiresAtMillis())
                 .build();
+    }
+
+    /** The resume's call has not ended (its caller gave up, or its deadline passed); else DEADLINE_EXCEEDED. */
+    private static void requireCallLive() {
+        if (Context.current().isCancelled()) {
+            throw Status.DEADLINE_EXCEEDED
+                    .withDescription("the call ended before its resume; try again")
+                    .asRuntimeException();
+        }
     }
 
     /**

@@ -218,10 +218,8 @@ public final class MapAgent implements Agent {
      * those seconds arrive at once and are no flood. Any thread.
      */
     public boolean stoodStill(final long nowNanos) {
-        final long last = lastTickNanos;
-        final long stall = stallNanos;
-        return (tickedOnce() && nowNanos - last > NOT_TICKING_NANOS)
-                || (stall != 0 && nowNanos - stall < STALL_FORGIVEN_NANOS);
+        final long stall = stallAsOf(nowNanos);
+        return stall != 0 && nowNanos - stall < STALL_FORGIVEN_NANOS;
     }
 
     private boolean tickedOnce() {
