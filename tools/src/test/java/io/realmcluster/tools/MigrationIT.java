@@ -177,6 +177,8 @@ class MigrationIT {
                                 cluster.postgres().dataSource(),
                                 "SELECT count(*) " + characters + " AND state = 'IN_TRANSFER'")
                         == 0);
+        // Those whose connection broke are counted once they are back (or gave up), not while on their way.
+        await().atMost(DEADLINE).until(() -> nodes.fleet().resuming() == 0);
         nodes.fleet().stop();
         final BotReport seen = nodes.report().get();
         final String summary = String.join("\n", seen.summaryLines());
