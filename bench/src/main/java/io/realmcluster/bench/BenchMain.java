@@ -3,6 +3,7 @@ package io.realmcluster.bench;
 import io.realmcluster.bench.battleground.AlteracBench;
 import io.realmcluster.bench.battleground.BattlegroundEntryBench;
 import io.realmcluster.bench.battleground.MatchmakerBench;
+import io.realmcluster.bench.controlplane.ControlPlaneScaleBench;
 import io.realmcluster.bench.drain.DrainBench;
 import io.realmcluster.bench.failover.FailoverBench;
 import io.realmcluster.bench.login.LoginBench;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Command;
             LoginBench.class,
             MatchmakerBench.class,
             AlteracBench.class,
-            BattlegroundEntryBench.class
+            BattlegroundEntryBench.class,
+            ControlPlaneScaleBench.class
         })
 public final class BenchMain implements Runnable {
     public static void main(final String[] args) {
@@ -43,7 +45,7 @@ public final class BenchMain implements Runnable {
     public void run() {
         throw new picocli.CommandLine.ParameterException(
                 new picocli.CommandLine(this),
-                "missing benchmark: failover, tick, ingress, bots, saves, transfer, drain, tls, logins, matchmaker, alterac or "
-                        + "battleground-entry");
+                "missing benchmark: failover, tick, ingress, bots, saves, transfer, drain, tls, logins, matchmaker, alterac, "
+                        + "battleground-entry or controlplane-scale");
     }
 }

@@ -72,6 +72,11 @@ public final class StoreTls {
                 controlPlane.privateKey().toString());
     }
 
+    /** The control plane's certificate for etcd, for a benchmark that reads etcd itself. */
+    public TlsFiles controlPlaneFiles() {
+        return controlPlane;
+    }
+
     /** The flags of a control plane or a node to reach {@code postgres} with verify-full. */
     public static List<String> databaseFlags(final PostgresProcess postgres) {
         return List.of(

@@ -607,6 +607,9 @@ final class Bot {
             return;
         }
         transition(State.ENTERING, "welcome");
+        if (resume.active()) {
+            resume.welcomed(System.nanoTime());
+        }
         connections.welcome(sessionId, cookie, cookieOffset);
     }
 

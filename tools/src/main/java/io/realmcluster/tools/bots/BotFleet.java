@@ -451,6 +451,7 @@ public final class BotFleet {
         final Histogram toBattleground = new Histogram(3);
         final Histogram breakToWorld = new Histogram(3);
         final BotEntryPhases.Histograms entrySteps = new BotEntryPhases.Histograms();
+        final BotResumeSteps.Histograms resumeSteps = new BotResumeSteps.Histograms();
         final LongHashSet players = new LongHashSet();
         for (final BotLoop loop : loops) {
             latency.add(loop.latency);
@@ -458,6 +459,7 @@ public final class BotFleet {
             toWorld.add(loop.loginToWorld);
             toBattleground.add(loop.acceptToBattleground);
             breakToWorld.add(loop.breakToWorld);
+            resumeSteps.add(loop.resumeSteps);
             entrySteps.add(loop.entryPhases);
             players.addAll(loop.playersSeen);
         }
@@ -544,7 +546,8 @@ public final class BotFleet {
                         toBattleground.getMaxValue()),
                 entryPhases(entrySteps),
                 items,
-                BotReport.Reconnects.of(breakToWorld));
+                BotReport.Reconnects.of(
+                        breakToWorld, resumeSteps.waits, resumeSteps.resume, resumeSteps.welcome, resumeSteps.enter));
     }
 
     private static BotReport.EntryPhases entryPhases(final BotEntryPhases.Histograms steps) {

@@ -41,6 +41,8 @@ final class BotLoop {
     final Histogram loginToWorld = new Histogram(3);
     /** Per return after a crash, microseconds from the break of the connection to WORLD_ENTERED again. */
     final Histogram breakToWorld = new Histogram(3);
+    /** The same returns step by step (see {@link BotResumeSteps}). */
+    final BotResumeSteps.Histograms resumeSteps = new BotResumeSteps.Histograms();
     /** Per redirect, microseconds from the last SELF_STATE on the old node to the first on the new one. */
     final Histogram redirectGaps = new Histogram(3);
     /** Per entry into a battleground, microseconds from the bot's INVITE_ACCEPT to its WORLD_ENTERED there. */

@@ -79,19 +79,59 @@ public record BotReport(
      * Returns after a crash: how many, and the time from the break of the connection to WORLD_ENTERED
      * again, microseconds.
      */
-    public record Reconnects(long count, long p50Micros, long p99Micros, long maxMicros) {
+    public record Reconnects(long count, long p50Micros, long p99Micros, long maxMicros, Steps steps) {
         /** No connection broke. */
-        public static final Reconnects NONE = new Reconnects(0, 0, 0, 0);
+        public static final Reconnects NONE = new Reconnects(0, 0, 0, 0, Steps.NONE);
+
+        /**
+         * The returns step by step, p50 and p99 in microseconds (see {@code BotResumeSteps}): the waits and failed
+         * tries before the Resume call that was answered, that call, its answer to WELCOME (connection, TLS, HELLO,
+         * the node's claim), and WELCOME to WORLD_ENTERED.
+         */
+        public record Steps(
+                long waitsP50,
+                long waitsP99,
+                long resumeP50,
+                long resumeP99,
+                long welcomeP50,
+                long welcomeP99,
+                long enterP50,
+                long enterP99) {
+            public static final Steps NONE = new Steps(0, 0, 0, 0, 0, 0, 0, 0);
+        }
 
         static Reconnects of(final org.HdrHistogram.Histogram breakToWorld) {
+            final org.HdrHistogram.Histogram none = new org.HdrHistogram.Histogram(3);
+            return of(breakToWorld, none, none, none, none);
+        }
+
+        static Reconnects of(
+                final org.HdrHistogram.Histogram breakToWorld,
+                final org.HdrHistogram.Histogram waits,
+                final org.HdrHistogram.Histogram resume,
+                final org.HdrHistogram.Histogram welcome,
+                final org.HdrHistogram.Histogram enter) {
             final long count = breakToWorld.getTotalCount();
-            return count == 0
-                    ? NONE
-                    : new Reconnects(
-                            count,
-                            breakToWorld.getValueAtPercentile(50),
-                            breakToWorld.getValueAtPercentile(99),
-                            breakToWorld.getMaxValue());
+            if (count == 0) {
+                return NONE;
+            }
+            final Steps steps = waits.getTotalCount() == 0
+                    ? Steps.NONE
+                    : new Steps(
+                            waits.getValueAtPercentile(50),
+                            waits.getValueAtPercentile(99),
+                            resume.getValueAtPercentile(50),
+                            resume.getValueAtPercentile(99),
+                            welcome.getValueAtPercentile(50),
+                            welcome.getValueAtPercentile(99),
+                            enter.getValueAtPercentile(50),
+                            enter.getValueAtPercentile(99));
+            return new Reconnects(
+                    count,
+                    breakToWorld.getValueAtPercentile(50),
+                    breakToWorld.getValueAtPercentile(99),
+                    breakToWorld.getMaxValue(),
+                    steps);
         }
 
         /** The summary line, or null when no bot had to come back. */
@@ -99,13 +139,29 @@ public record BotReport(
             if (count == 0) {
                 return null;
             }
-            return String.format(
+            final String line = String.format(
                     Locale.ROOT,
                     "bots: reconnected after a crash: %,d (break to back in the world p50 %s, p99 %s, max %s)",
                     count,
                     millis(p50Micros),
                     millis(p99Micros),
                     millis(maxMicros));
+            if (steps.equals(Steps.NONE)) {
+                return line;
+            }
+            return line
+                    + String.format(
+                            Locale.ROOT,
+                            "; step by step (p50 / p99): waits and failed tries %s / %s, Resume %s / %s, to WELCOME"
+                                    + " (connect, TLS, claim) %s / %s, to the world %s / %s",
+                            millis(steps.waitsP50()),
+                            millis(steps.waitsP99()),
+                            millis(steps.resumeP50()),
+                            millis(steps.resumeP99()),
+                            millis(steps.welcomeP50()),
+                            millis(steps.welcomeP99()),
+                            millis(steps.enterP50()),
+                            millis(steps.enterP99()));
         }
     }
 
@@ -528,6 +584,10 @@ public record BotReport(
         field(json, "reconnect_p50_micros", reconnects.p50Micros());
         field(json, "reconnect_p99_micros", reconnects.p99Micros());
         field(json, "reconnect_max_micros", reconnects.maxMicros());
+        field(json, "reconnect_waits_p99_micros", reconnects.steps().waitsP99());
+        field(json, "reconnect_resume_p99_micros", reconnects.steps().resumeP99());
+        field(json, "reconnect_welcome_p99_micros", reconnects.steps().welcomeP99());
+        field(json, "reconnect_enter_p99_micros", reconnects.steps().enterP99());
         json.setLength(json.length() - 1);
         return json.append('}').toString();
     }

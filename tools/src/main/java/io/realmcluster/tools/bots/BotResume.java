@@ -37,6 +37,7 @@ final class BotResume {
 
     private int attempt;
     private String lastProblem = "";
+    private final BotResumeSteps steps = new BotResumeSteps();
 
     BotResume(final Bot bot, final BotFleet fleet, final String realm) {
         this.bot = bot;
@@ -65,6 +66,7 @@ final class BotResume {
     /** The connection broke at {@code now}: the first try after a backoff. */
     void start(final long now) {
         brokeAtNanos = now;
+        steps.reset();
         fleet.resuming(1);
         attempt = 0;
         lastProblem = "the connection closed without DISCONNECT";
@@ -80,8 +82,14 @@ final class BotResume {
     /** Back in the world at {@code now}: the time since the break, nanoseconds; the bot is no longer resuming. */
     long finish(final long now) {
         final long took = Math.max(0, now - brokeAtNanos);
+        steps.back(brokeAtNanos, now, bot.loop.resumeSteps);
         abandon();
         return took;
+    }
+
+    /** The node it was sent to let it in (WELCOME). */
+    void welcomed(final long now) {
+        steps.welcomed(now);
     }
 
     /** The bot is no longer on its way back (back, given up, or the run ended). */
@@ -115,6 +123,7 @@ final class BotResume {
             bot.resumeStopped();
             return;
         }
+        steps.called(System.nanoTime());
         final ResumeRequest request = ResumeRequest.newBuilder()
                 .setRealm(realm)
                 .setCharacterId(characterId)
@@ -151,6 +160,7 @@ final class BotResume {
         if (!active()) {
             return;
         }
+        steps.answered(System.nanoTime());
         final byte[] token = response.getSessionToken().toByteArray();
         final String instance = response.getInstanceId();
         if (address.isUnresolved()

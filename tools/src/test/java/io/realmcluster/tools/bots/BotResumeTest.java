@@ -55,4 +55,37 @@ class BotResumeTest {
         assertThat(report.toJson())
                 .contains("\"reconnected_after_crash\":301", "\"reconnect_p99_micros\":" + reconnects.p99Micros());
     }
+
+    @Test
+    void aReturnIsTimedStepByStepFromTheAnsweredCallNotTheFirst() {
+        final BotResumeSteps steps = new BotResumeSteps();
+        final BotResumeSteps.Histograms into = new BotResumeSteps.Histograms();
+        final long ms = 1_000_000;
+        steps.reset();
+        steps.called(300 * ms); // refused: the map did not run yet
+        steps.called(900 * ms);
+        steps.answered(1_400 * ms);
+        steps.welcomed(1_700 * ms);
+        steps.welcomed(1_800 * ms); // only the first WELCOME counts
+        steps.back(100 * ms, 1_750 * ms, into);
+        assertThat(into.waits.getMaxValue()).isBetween(799_000L, 801_000L);
+        assertThat(into.resume.getMaxValue()).isBetween(499_000L, 501_000L);
+        assertThat(into.welcome.getMaxValue()).isBetween(299_000L, 301_000L);
+        assertThat(into.enter.getMaxValue()).isBetween(49_000L, 51_000L);
+
+        // A return whose WELCOME was never seen (it could not be timed) records nothing.
+        steps.called(2_000 * ms);
+        steps.answered(2_100 * ms);
+        steps.back(1_900 * ms, 2_300 * ms, into);
+        assertThat(into.waits.getTotalCount()).isEqualTo(1);
+
+        final Histogram breakToWorld = new Histogram(3);
+        breakToWorld.recordValue(1_650_000);
+        final String line = BotReport.Reconnects.of(breakToWorld, into.waits, into.resume, into.welcome, into.enter)
+                .line();
+        assertThat(line)
+                .startsWith("bots: reconnected after a crash: 1 (break to back in the world p50 ")
+                .contains("step by step (p50 / p99): waits and failed tries 800 ms / 800 ms, Resume 500 ms / 500 ms, "
+                        + "to WELCOME (connect, TLS, claim) 300 ms / 300 ms, to the world 50 ms / 50 ms");
+    }
 }
