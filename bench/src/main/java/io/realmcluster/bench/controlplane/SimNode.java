@@ -168,6 +168,7 @@ final class SimNode {
         final ManagedChannel closing;
         synchronized (lock) {
             dead = true;
+            registered = false;
             if (heartbeats != null) {
                 heartbeats.cancel(false);
             }
