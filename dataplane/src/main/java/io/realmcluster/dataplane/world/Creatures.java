@@ -53,6 +53,16 @@ final class Creatures {
     }
 
     /** The {@code index}th creature of the map, of a level between {@code minLevel} and {@code maxLevel}, at home at (px, py). */
+    /**
+     * Draw what {@link #spawn} draws for creature {@code index} and add nothing: a cell of a split continent skips
+     * the creatures whose home is in another cell, and its own come out as they would on the whole continent.
+     */
+    void skip(final int minLevel, final int maxLevel) {
+        random.nextInt(maxLevel - minLevel + 1);
+        random.nextInt(100);
+    }
+
+    /** Creature {@code index} at home at (px, py). Draws from the random source as {@link #skip} does. */
     void spawn(final int index, final float px, final float py, final int minLevel, final int maxLevel) {
         final int slot = entities.add(CREATURE_ID_BASE + index, EntityTable.CREATURE, px, py);
         homeX[slot] = px;

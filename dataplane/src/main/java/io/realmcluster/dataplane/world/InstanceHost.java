@@ -20,6 +20,7 @@ import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.MapLoad;
 import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.NodeDescriptor;
+import io.realmcluster.proto.world.Cells;
 import io.realmcluster.proto.world.Portals;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,11 +68,8 @@ public final class InstanceHost {
      * characters (Northshire, the Valley of Trials) and the capitals beside them (Stormwind,
      * Orgrimmar, where the Stockade and Ragefire Chasm open) lie within its play area.
      */
-    private static final Map<Integer, float[]> CENTERS = Map.of(
-            0, new float[] {-8913.23f, 554.63f},
-            1, new float[] {600f, -4300f});
-
     private final String nodeId;
+
     private final TickScheduler scheduler;
     private final SaveLog saves;
     private int nextHandle;
@@ -377,7 +375,7 @@ public final class InstanceHost {
         // An instance is laid out around its entry point (where a portal brings its players), a battleground
         // around its middle.
         final float[] center = instance.getKind() == MapKind.MAP_KIND_CONTINENT
-                ? CENTERS.getOrDefault(instance.getMapId(), new float[] {0f, 0f})
+                ? Cells.center(instance.getMapId())
                 : battleground
                         ? BattlegroundMaps.center(instance.getMapId())
                         : Portals.entryPoint(instance.getMapId()).orElse(new float[] {0f, 0f});
@@ -385,7 +383,8 @@ public final class InstanceHost {
         final MapWorld world = new MapWorld(
                 settings,
                 instance.getMapId(),
-                instance.getInstanceId().hashCode(),
+                // The cells of a continent are seeded alike: each runs the whole continent's creatures of its strip.
+                (instance.hasCell() ? instance.getCell().getContinent() : instance.getInstanceId()).hashCode(),
                 center[0],
                 center[1],
                 saves,
@@ -397,7 +396,8 @@ public final class InstanceHost {
                                 .withUnderMinimumMillis(battlegroundUnderMinimumMillis)
                                 .withScoreToEnd(scoresToEnd)
                         : null,
-                itemIds);
+                itemIds,
+                CellPart.of(instance));
         final MapAgent agent = new MapAgent(
                 instance.getInstanceId(),
                 Ingress.allocate(INGRESS_BYTES),

@@ -63,6 +63,8 @@ public final class MapWorld implements TickSimulation {
     private boolean reportedMalformed;
     /** Stood still and not yet confirmed by the control plane: nobody is saved (see {@link #onHold}). */
     private boolean held;
+    /** The part of its continent this map runs: all of it, or one cell. */
+    private final CellPart cell;
 
     /**
      * A map with its creatures spawned around ({@code centerX}, {@code centerY}); {@code saves}
@@ -109,6 +111,36 @@ public final class MapWorld implements TickSimulation {
             final Outbox outbox,
             final BattlegroundSettings battlegroundSettings,
             final ItemIds itemIds) {
+        this(
+                settings,
+                mapId,
+                seed,
+                centerX,
+                centerY,
+                saves,
+                handle,
+                outbox,
+                battlegroundSettings,
+                itemIds,
+                CellPart.WHOLE);
+    }
+
+    /**
+     * A map as above that is {@code cell} of a continent split into cells: it runs the creatures whose home is in its
+     * strip (the same creatures, with the same ids, that the whole continent of the same seed has there).
+     */
+    public MapWorld(
+            final WorldSettings settings,
+            final int mapId,
+            final long seed,
+            final float centerX,
+            final float centerY,
+            final SaveLog saves,
+            final int handle,
+            final Outbox outbox,
+            final BattlegroundSettings battlegroundSettings,
+            final ItemIds itemIds,
+            final CellPart cell) {
         if (battlegroundSettings != null && battlegroundSettings.mapId() != mapId) {
             throw new IllegalArgumentException("map " + mapId + " cannot play the battleground of map "
                     + battlegroundSettings.mapId() + ": give it the settings of its own map");
@@ -143,13 +175,15 @@ public final class MapWorld implements TickSimulation {
         handOver = new HandOver(entities, players, transfers, clock);
         roster = new Roster(
                 entities, players, persistence, visibility, transfers, outbox, clock, match, inventory, trades);
+        this.cell = cell;
         for (int i = 0; i < settings.creatures(); i++) {
-            creatures.spawn(
-                    i,
-                    centerX - half + random.nextFloat() * settings.playAreaYards(),
-                    centerY - half + random.nextFloat() * settings.playAreaYards(),
-                    settings.creatureMinLevel(),
-                    settings.creatureMaxLevel());
+            final float x = centerX - half + random.nextFloat() * settings.playAreaYards();
+            final float y = centerY - half + random.nextFloat() * settings.playAreaYards();
+            if (cell.holds(x)) {
+                creatures.spawn(i, x, y, settings.creatureMinLevel(), settings.creatureMaxLevel());
+            } else {
+                creatures.skip(settings.creatureMinLevel(), settings.creatureMaxLevel());
+            }
         }
     }
 
