@@ -52,6 +52,14 @@ public final class Inputs {
     /** From the node's assignment applier: the move was called off; keep the players. No body. */
     public static final int HAND_OVER_STOP = 13;
     /**
+     * From the link to a neighbouring cell of a split continent: its entities near the boundary this tick (see
+     * the world's Ghosts). The side it lies on (u8: 1 west, 2 east), then the batch. Not about one entity.
+     */
+    public static final int GHOSTS = 19;
+
+    public static final int GHOSTS_SIDE = 0;
+    public static final int GHOSTS_BATCH = 1;
+    /**
      * From the player's session: it accepted its battleground invite; freeze it for a transfer to the
      * battleground's map, at its team's start. Entity id, session, map id, position, orientation.
      */
@@ -477,6 +485,9 @@ public final class Inputs {
             final int items = buffer.getByte(offset + JOIN_ITEM_COUNT) & 0xFF;
             return items <= MAX_JOIN_ITEMS && length == joinLength(items);
         }
+        if (type == GHOSTS) {
+            return length > GHOSTS_BATCH;
+        }
         if (type == DEPARTED) {
             if (length < DEPARTED_FRAME) {
                 return false;
@@ -505,7 +516,7 @@ public final class Inputs {
         };
     }
 
-    /** The entity an input is about; not for HAND_OVER_START or HAND_OVER_STOP, which are about the map. */
+    /** The entity an input is about; not for HAND_OVER_START, HAND_OVER_STOP or GHOSTS, which are about the map. */
     public static long entity(final DirectBuffer buffer, final int offset) {
         return buffer.getLong(offset + ENTITY_OFFSET);
     }

@@ -13,6 +13,10 @@ final class EntityTable {
     static final byte FREE = 0;
     static final byte PLAYER = 1;
     static final byte CREATURE = 2;
+    /** A player of a neighbouring cell near the boundary, mirrored here read-only (see {@link Ghosts}). */
+    static final byte GHOST_PLAYER = 3;
+    /** A creature of a neighbouring cell near the boundary, mirrored here read-only. */
+    static final byte GHOST_CREATURE = 4;
 
     /** What a walk over the entities near a point does with each one; implemented once per use, never per walk. */
     @FunctionalInterface
@@ -159,6 +163,11 @@ final class EntityTable {
                 }
             }
         }
+    }
+
+    /** Whether players see the entity in {@code slot} as a player (one of this map's, or a ghost of one). */
+    boolean seenAsPlayer(final int slot) {
+        return kind[slot] == PLAYER || kind[slot] == GHOST_PLAYER;
     }
 
     float distance(final int a, final int b) {

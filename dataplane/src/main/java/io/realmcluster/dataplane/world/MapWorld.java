@@ -11,6 +11,7 @@ import io.realmcluster.dataplane.world.battleground.BattlegroundView;
 import io.realmcluster.proto.client.DisconnectReason;
 import java.util.SplittableRandom;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,8 @@ public final class MapWorld implements TickSimulation {
     private boolean held;
     /** The part of its continent this map runs: all of it, or one cell. */
     private final CellPart cell;
+    /** The neighbouring cells' entities near this cell's boundaries, and this cell's for them. */
+    private final Ghosts ghosts;
 
     /**
      * A map with its creatures spawned around ({@code centerX}, {@code centerY}); {@code saves}
@@ -153,7 +156,9 @@ public final class MapWorld implements TickSimulation {
         this.ticksPerSecond = settings.tickHz();
         final SplittableRandom random = new SplittableRandom(seed);
         final int attackIntervalTicks = 2 * ticksPerSecond;
-        final int capacity = settings.creatures() + settings.maxPlayers();
+        // A cell holds the ghosts of its neighbours' entities near its boundaries too.
+        final int own = settings.creatures() + settings.maxPlayers();
+        final int capacity = cell.whole() ? own : 2 * own;
         final float half = settings.playAreaYards() / 2;
         final Grid grid = new Grid(
                 centerX - half, centerY - half, settings.playAreaYards(), settings.visibilityYards(), capacity);
@@ -169,6 +174,8 @@ public final class MapWorld implements TickSimulation {
                 : new BattlegroundGame(battlegroundSettings, mapId, entities, players, outbox, ticksPerSecond);
         match = battleground == null ? Match.NONE : battleground;
         visibility = new Visibility(outbox, mapId, settings.visibilityYards(), entities, players, clock, match);
+        ghosts = new Ghosts(entities, clock, cell, settings.visibilityYards());
+        ghosts.onGone(visibility::entityGone);
         creatures = new Creatures(entities, players, clock, random, ticksPerSecond, attackIntervalTicks);
         combat = new Combat(entities, players, clock, random, attackIntervalTicks, 30 * ticksPerSecond, match, items);
         transfers = new Transfers(mapId, entities, players, persistence, outbox, clock, ticksPerSecond, trades);
@@ -205,6 +212,15 @@ public final class MapWorld implements TickSimulation {
         switch (type) {
             case Inputs.HAND_OVER_START -> startHandOver(buffer.getLong(offset + Inputs.HAND_OVER_EPOCH));
             case Inputs.HAND_OVER_STOP -> handOver.stop();
+            case Inputs.GHOSTS -> {
+                if (!ghosts.apply(
+                        buffer.getByte(offset + Inputs.GHOSTS_SIDE),
+                        buffer,
+                        offset + Inputs.GHOSTS_BATCH,
+                        length - Inputs.GHOSTS_BATCH)) {
+                    rejectedInputs++;
+                }
+            }
             default -> onPlayerInput(type, Inputs.entity(buffer, offset), buffer, offset);
         }
     }
@@ -437,6 +453,25 @@ public final class MapWorld implements TickSimulation {
         if (battleground != null) {
             battleground.publish(clock.tick());
         }
+    }
+
+    /**
+     * Write the batch of this cell's entities near its boundary with the neighbour on {@code side} ({@code
+     * Cells.WEST} or {@code Cells.EAST}) into {@code out} at {@code offset}, for that neighbour's GHOSTS input; its
+     * length, 0 when there is no neighbour on that side. After the tick, on the tick thread.
+     */
+    public int exportGhosts(final int side, final MutableDirectBuffer out, final int offset) {
+        return ghosts.export(side, out, offset);
+    }
+
+    /** The most bytes {@link #exportGhosts} writes. */
+    public int maxGhostBatchLength() {
+        return Ghosts.maxBatchLength(entities.capacity());
+    }
+
+    /** Ghosts held of the neighbour on {@code side}. Tick thread (tests). */
+    public int ghosts(final int side) {
+        return ghosts.count(side);
     }
 
     /**

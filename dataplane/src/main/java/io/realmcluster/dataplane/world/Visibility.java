@@ -217,9 +217,7 @@ final class Visibility {
                     out,
                     at,
                     entities.id[entity],
-                    entities.kind[entity] == EntityTable.PLAYER
-                            ? ClientProtocol.KIND_PLAYER
-                            : ClientProtocol.KIND_CREATURE,
+                    entities.seenAsPlayer(entity) ? ClientProtocol.KIND_PLAYER : ClientProtocol.KIND_CREATURE,
                     recordFlags,
                     entities.x[entity],
                     entities.y[entity],
