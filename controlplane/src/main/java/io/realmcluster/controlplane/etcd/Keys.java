@@ -50,6 +50,11 @@ public final class Keys {
     }
 
     /** Present while an operator keeps the node from taking new placements; outlives its sessions. */
+    /** How many cells an operator wants continent {@code continentId} split into. */
+    public ByteSequence cellLayout(final String continentId) {
+        return bytes(root + "cell-layouts/" + continentId);
+    }
+
     /** An instance's move to another node, written by the leader or an operator's request. */
     public ByteSequence move(final String instanceId) {
         return bytes(root + "moves/" + instanceId);

@@ -5,6 +5,7 @@ import io.etcd.jetcd.KeyValue;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.CellLayout;
 import io.realmcluster.proto.v1.InstanceMove;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapInstance;
@@ -34,6 +35,9 @@ public final class ClusterState {
     private final Map<String, MapInstance> instances = new TreeMap<>();
     private final Map<String, AssignmentAck> statuses = new HashMap<>();
     private final Map<String, String> bindings = new HashMap<>();
+    /** Cells each continent is to run as, where an operator asked for other than one. */
+    private final Map<String, Integer> layouts = new HashMap<>();
+
     private long revision;
 
     /** Read everything under the cluster's prefix at one revision. */
@@ -77,6 +81,9 @@ public final class ClusterState {
                     state.statuses.put(id, AssignmentAck.parseFrom(kv.getValue().getBytes()));
                 } else if (path.startsWith("bindings/")) {
                     state.bindings.put(id, kv.getValue().toString());
+                } else if (path.startsWith("cell-layouts/")) {
+                    state.layouts.put(
+                            id, CellLayout.parseFrom(kv.getValue().getBytes()).getCells());
                 }
             } catch (final InvalidProtocolBufferException e) {
                 throw new IllegalStateException("corrupt entry at " + kv.getKey(), e);
@@ -107,12 +114,18 @@ public final class ClusterState {
         copy.instances.putAll(instances);
         copy.statuses.putAll(statuses);
         copy.bindings.putAll(bindings);
+        copy.layouts.putAll(layouts);
         copy.revision = revision;
         return copy;
     }
 
     /** The cordon key's value of a node being drained (any other value: cordoned only). */
     public static final String DRAINING = "draining";
+
+    /** The cells continent {@code continentId} is to run as: 1 (whole) unless an operator split it. */
+    public int cells(final String continentId) {
+        return Math.max(1, layouts.getOrDefault(continentId, 1));
+    }
 
     public long revision() {
         return revision;

@@ -2,6 +2,7 @@ package io.realmcluster.controlplane.placement;
 
 import io.realmcluster.controlplane.catalog.MapCatalog;
 import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.Cell;
 import io.realmcluster.proto.v1.InstanceMove;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapDefinition;
@@ -99,7 +100,7 @@ public final class PlacementDecisions {
                         state,
                         actions,
                         realm + "." + continent.getMapId(),
-                        () -> one(continent(state, realm, continent, nowMillis)));
+                        () -> continent(state, realm, continent, nowMillis));
             }
         }
         for (final String node : new TreeSet<>(state.draining())) {
@@ -245,30 +246,60 @@ public final class PlacementDecisions {
         return new PlacementAction.Wait(instance.getInstanceId(), Duration.ofMillis(left));
     }
 
-    private static PlacementAction continent(
+    /**
+     * A continent that runs nowhere placed: whole, or, when an operator split it, each of its cells that runs
+     * nowhere, spread over the continent nodes (each placement counted before the next). A continent that runs in
+     * another layout than the one asked for stays as it runs (changing a running continent's layout moves its
+     * players: not done here yet).
+     */
+    private static List<PlacementAction> continent(
             final ClusterState state, final String realm, final MapDefinition continent, final long now) {
         final String id = realm + "." + continent.getMapId();
-        if (state.instances().containsKey(id)) {
-            return null;
+        final int cells = state.cells(id);
+        final boolean wholeRuns = state.instances().containsKey(id);
+        final boolean cellsRun = state.instances().keySet().stream().anyMatch(key -> key.startsWith(id + ".c"));
+        if (cells == 1 ? wholeRuns || cellsRun : wholeRuns) {
+            return List.of();
         }
-        final Optional<NodeStatus> target = PlacementPolicy.continentNode(state, realm, null);
-        if (target.isEmpty()) {
-            return new PlacementAction.Stuck(
-                    id,
-                    "continent " + id + " (" + continent.getName() + ") waits for a node of the continent pool "
-                            + "holding realm " + realm);
+        final List<PlacementAction> actions = new ArrayList<>();
+        for (int index = 0; index < cells; index++) {
+            final String instanceId = cells == 1 ? id : cellId(id, index);
+            if (state.instances().containsKey(instanceId)) {
+                continue;
+            }
+            final Optional<NodeStatus> target = PlacementPolicy.continentNode(state, realm, null);
+            if (target.isEmpty()) {
+                actions.add(new PlacementAction.Stuck(
+                        instanceId,
+                        "continent " + instanceId + " (" + continent.getName() + ") waits for a node of the continent"
+                                + " pool holding realm " + realm));
+                continue;
+            }
+            final MapInstance.Builder instance = MapInstance.newBuilder()
+                    .setInstanceId(instanceId)
+                    .setMapId(continent.getMapId())
+                    .setKind(MapKind.MAP_KIND_CONTINENT)
+                    .setRealm(realm)
+                    .setNodeId(target.get().getNode().getNodeId())
+                    .setState(InstanceState.INSTANCE_STATE_PENDING)
+                    .setCreatedAtUnixMs(now);
+            if (cells > 1) {
+                instance.setCell(
+                        Cell.newBuilder().setContinent(id).setIndex(index).setCount(cells));
+            }
+            final PlacementAction place = new PlacementAction.PlaceContinent(
+                    instance.build(),
+                    cells == 1 ? continent.getName() : continent.getName() + ", cell " + index + " of " + cells);
+            actions.add(place);
+            // The next cell goes where this one is not, as if this one were placed.
+            assume(state, place);
         }
-        return new PlacementAction.PlaceContinent(
-                MapInstance.newBuilder()
-                        .setInstanceId(id)
-                        .setMapId(continent.getMapId())
-                        .setKind(MapKind.MAP_KIND_CONTINENT)
-                        .setRealm(realm)
-                        .setNodeId(target.get().getNode().getNodeId())
-                        .setState(InstanceState.INSTANCE_STATE_PENDING)
-                        .setCreatedAtUnixMs(now)
-                        .build(),
-                continent.getName());
+        return actions;
+    }
+
+    /** The instance id of cell {@code index} of continent {@code continentId}. */
+    public static String cellId(final String continentId, final int index) {
+        return continentId + ".c" + index;
     }
 
     /**

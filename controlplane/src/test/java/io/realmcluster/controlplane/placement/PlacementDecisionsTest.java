@@ -9,6 +9,8 @@ import io.etcd.jetcd.KeyValue;
 import io.realmcluster.controlplane.catalog.MapCatalog;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.proto.v1.AssignmentAck;
+import io.realmcluster.proto.v1.Cell;
+import io.realmcluster.proto.v1.CellLayout;
 import io.realmcluster.proto.v1.InstanceMove;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.LoadReport;
@@ -46,6 +48,34 @@ class PlacementDecisionsTest {
                         "stuck main.0: continent main.0 (Eastern Kingdoms) waits for a node of the continent pool holding "
                                 + "realm main",
                         "stuck main.1: continent main.1 (Kalimdor) waits for a node of the continent pool holding realm main"),
+                row(
+                        "a split continent's cells spread over the continent nodes, one by one",
+                        c -> c.node("a", 100, "continent")
+                                .node("b", 100, "continent")
+                                .split("main.0", 2),
+                        "place main.0.c0 on a",
+                        "place main.0.c1 on b",
+                        "place main.1 on a"),
+                row(
+                        "only the cells that run nowhere are placed",
+                        c -> c.node("a", 100, "continent")
+                                .node("b", 100, "continent")
+                                .split("main.0", 3)
+                                .cell("main.0", 1, 3, "b")
+                                .continent("main.1", 1, "a"),
+                        "place main.0.c0 on a",
+                        "place main.0.c2 on b"),
+                row(
+                        "a whole continent that runs stays whole though a split was asked (its players would move)",
+                        c -> c.node("a", 100, "continent").continents("a", "a").split("main.0", 2)),
+                row(
+                        "a dead node's cell goes to another continent node like a continent",
+                        c -> c.node("a", 100, "continent")
+                                .split("main.0", 2)
+                                .cell("main.0", 0, 2, "gone")
+                                .cell("main.0", 1, 2, "a")
+                                .continent("main.1", 1, "a"),
+                        "reassign main.0.c0 to a"),
                 row(
                         "one continent node takes both continents",
                         c -> c.node("a", 100, "continent"),
@@ -413,6 +443,47 @@ class PlacementDecisionsTest {
                                 .build(),
                         InstanceState.INSTANCE_STATE_ACTIVE);
             }
+            return this;
+        }
+
+        /** An operator asked for continent {@code continentId} in {@code cells} cells. */
+        Cluster split(final String continentId, final int cells) {
+            return put(
+                    keys.cellLayout(continentId),
+                    CellLayout.newBuilder().setCells(cells).build());
+        }
+
+        /** Cell {@code index} of {@code count} of a continent, confirmed active on {@code nodeId}. */
+        Cluster cell(final String continentId, final int index, final int count, final String nodeId) {
+            instance(
+                    MapInstance.newBuilder()
+                            .setInstanceId(PlacementDecisions.cellId(continentId, index))
+                            .setMapId(Integer.parseInt(continentId.substring(continentId.indexOf('.') + 1)))
+                            .setKind(MapKind.MAP_KIND_CONTINENT)
+                            .setRealm("main")
+                            .setNodeId(nodeId)
+                            .setState(InstanceState.INSTANCE_STATE_PENDING)
+                            .setCell(Cell.newBuilder()
+                                    .setContinent(continentId)
+                                    .setIndex(index)
+                                    .setCount(count))
+                            .build(),
+                    InstanceState.INSTANCE_STATE_ACTIVE);
+            return this;
+        }
+
+        /** A whole continent confirmed active on {@code nodeId}. */
+        Cluster continent(final String id, final int mapId, final String nodeId) {
+            instance(
+                    MapInstance.newBuilder()
+                            .setInstanceId(id)
+                            .setMapId(mapId)
+                            .setKind(MapKind.MAP_KIND_CONTINENT)
+                            .setRealm("main")
+                            .setNodeId(nodeId)
+                            .setState(InstanceState.INSTANCE_STATE_PENDING)
+                            .build(),
+                    InstanceState.INSTANCE_STATE_ACTIVE);
             return this;
         }
 
