@@ -170,7 +170,7 @@ public final class CharacterRoster {
         try (Connection connection = database.connection();
                 PreparedStatement select = connection.prepareStatement(
                         "SELECT character_id, name, race, class, level, map_id, epoch, state, moved_to_realm, "
-                                + "moved_to_name FROM character "
+                                + "moved_to_name, x FROM character "
                                 + "WHERE account_id = ? AND realm = ? AND " + condition)) {
             select.setLong(1, accountId);
             select.setString(2, realm);
@@ -190,6 +190,7 @@ public final class CharacterRoster {
                         .setLevel(row.getInt(5))
                         .setMapId(row.getInt(6))
                         .setEpoch(row.getLong(7))
+                        .setX(row.getFloat(11))
                         .build());
             }
         } catch (final SQLException e) {

@@ -17,4 +17,12 @@ public interface CharacterRouter {
      *         unknown realm or map; the description names the value
      */
     Route route(String realm, int mapId, String owner);
+
+    /**
+     * The same for a character saved at {@code x} (east-west) on its map: on a continent split into cells, the cell
+     * of that place. NaN: anywhere on it.
+     */
+    default Route route(final String realm, final int mapId, final String owner, final float x) {
+        return route(realm, mapId, owner);
+    }
 }

@@ -314,7 +314,7 @@ public final class LoginService extends LoginGrpc.LoginImplBase {
         final Character character = back.rejoins() ? found : characters.bringHome(found, back.deserterUntilMillis());
         // Characters are not saved with a group yet: no owner, so an instance map leads to its entrance.
         final CharacterRouter.Route route =
-                back.rejoins() ? back.route() : router.route(realm, character.getMapId(), "");
+                back.rejoins() ? back.route() : router.route(realm, character.getMapId(), "", character.getX());
         final long expires = clock.millis() + tokenTtl.toMillis();
         final byte[] token = SessionToken.issue(
                 tokens,

@@ -21,13 +21,18 @@ public final class PlacementRouter implements CharacterRouter {
 
     @Override
     public Route route(final String realm, final int mapId, final String owner) {
+        return route(realm, mapId, owner, Float.NaN);
+    }
+
+    @Override
+    public Route route(final String realm, final int mapId, final String owner, final float x) {
         final CharacterPlacement.Route route;
         try {
-            route = placement.route(realm, mapId);
+            route = placement.route(realm, mapId, x);
         } catch (final StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
                 // The continent does not run yet (its node died, or its new node loads it): a resume may wait for it.
-                throw new RouteNotReady(realm, mapId, e.getStatus().getDescription());
+                throw new RouteNotReady(realm, mapId, x, e.getStatus().getDescription());
             }
             throw e;
         } catch (final EtcdUnavailableException e) {

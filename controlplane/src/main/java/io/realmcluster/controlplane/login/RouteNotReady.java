@@ -14,8 +14,13 @@ public final class RouteNotReady extends StatusRuntimeException {
 
     /** {@code description} says which map and why, for the client. */
     public RouteNotReady(final String realm, final int mapId, final String description) {
+        this(realm, mapId, Float.NaN, description);
+    }
+
+    /** The same for a place {@code x} on the map (a cell of a split continent); NaN: anywhere on it. */
+    public RouteNotReady(final String realm, final int mapId, final float x, final String description) {
         super(Status.UNAVAILABLE.withDescription(description), null);
-        this.key = new RouteWaits.Key(realm, mapId);
+        this.key = new RouteWaits.Key(realm, mapId, x);
     }
 
     /** The realm and map whose route is awaited. */

@@ -24,8 +24,12 @@ import java.util.function.LongSupplier;
  * at once; at most {@code capacity} wait, the rest are answered at once.
  */
 public final class RouteWaits implements AutoCloseable {
-    /** A realm's map: what a waiting resume needs a route to. */
-    record Key(String realm, int mapId) {}
+    /** A realm's map, at a place on it (a cell of a split continent; NaN: anywhere): what a resume waits for. */
+    record Key(String realm, int mapId, float x) {
+        Key(final String realm, final int mapId) {
+            this(realm, mapId, Float.NaN);
+        }
+    }
 
     /** How often waiting resumes look for their route. */
     static final Duration CHECK_EVERY = Duration.ofMillis(100);
@@ -120,7 +124,7 @@ public final class RouteWaits implements AutoCloseable {
 
     private boolean routes(final Key key) {
         try {
-            router.route(key.realm(), key.mapId(), "");
+            router.route(key.realm(), key.mapId(), "", key.x());
             return true;
         } catch (final RuntimeException notYet) {
             return false;

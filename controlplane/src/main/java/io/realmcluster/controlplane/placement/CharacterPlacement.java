@@ -9,6 +9,7 @@ import io.realmcluster.proto.v1.MapDefinition;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.NodeStatus;
+import io.realmcluster.proto.world.Portals;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,14 @@ public final class CharacterPlacement {
      *         when no live node runs the continent yet.
      */
     public Route route(final String realm, final int mapId) {
+        return route(realm, mapId, Float.NaN);
+    }
+
+    /**
+     * The same for a character saved at {@code x} (east-west) on its map: on a continent split into cells, the
+     * cell of that place (of the entrance, for a character saved inside an instance); NaN: the continent's middle.
+     */
+    public Route route(final String realm, final int mapId, final float x) {
         if (!catalog.servesRealm(realm)) {
             throw Status.NOT_FOUND
                     .withDescription("unknown realm '" + realm + "'; this control plane serves " + catalog.realms())
@@ -52,9 +61,13 @@ public final class CharacterPlacement {
         final MapDefinition map = catalog.map(mapId)
                 .orElseThrow(() ->
                         Status.NOT_FOUND.withDescription("unknown map " + mapId).asRuntimeException());
-        final int continent = map.getKind() == MapKind.MAP_KIND_CONTINENT ? mapId : entranceContinent(mapId);
-        final String instanceId = realm + "." + continent;
+        final boolean onContinent = map.getKind() == MapKind.MAP_KIND_CONTINENT;
+        final int continent = onContinent ? mapId : entranceContinent(mapId);
+        final float atX = onContinent
+                ? x
+                : Portals.entranceTo(mapId).map(Portals.Portal::x).orElse(Float.NaN);
         final ClusterState state = state();
+        final String instanceId = state.continentInstanceAt(realm + "." + continent, continent, atX);
         final MapInstance instance = state.instances().get(instanceId);
         final NodeStatus node = instance == null ? null : state.nodes().get(ClusterState.entryNode(instance));
         if (node == null) {

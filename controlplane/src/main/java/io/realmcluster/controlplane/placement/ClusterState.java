@@ -12,6 +12,7 @@ import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapLoad;
 import io.realmcluster.proto.v1.MovePhase;
 import io.realmcluster.proto.v1.NodeStatus;
+import io.realmcluster.proto.world.Cells;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ public final class ClusterState {
     private final Set<String> draining = new HashSet<>();
     private final Map<String, InstanceMove> moves = new HashMap<>();
     private final Map<String, AssignmentAck> moveStatuses = new HashMap<>();
-    private final Map<String, MapInstance> instances = new TreeMap<>();
+    private final TreeMap<String, MapInstance> instances = new TreeMap<>();
     private final Map<String, AssignmentAck> statuses = new HashMap<>();
     private final Map<String, String> bindings = new HashMap<>();
     /** Cells each continent is to run as, where an operator asked for other than one. */
@@ -121,6 +122,27 @@ public final class ClusterState {
 
     /** The cordon key's value of a node being drained (any other value: cordoned only). */
     public static final String DRAINING = "draining";
+
+    /**
+     * The instance that runs continent {@code continentId} (of map {@code mapId}) at {@code x} (east-west; NaN: its
+     * middle): the whole continent's while it runs whole, else the running cell whose strip holds x, else the whole
+     * continent's id (which runs nowhere: the caller says it does not run yet).
+     */
+    public String continentInstanceAt(final String continentId, final int mapId, final float x) {
+        if (instances.containsKey(continentId)) {
+            return continentId;
+        }
+        final String cellPrefix = continentId + ".c";
+        final Map.Entry<String, MapInstance> first = instances.ceilingEntry(cellPrefix);
+        if (first == null
+                || !first.getKey().startsWith(cellPrefix)
+                || !first.getValue().hasCell()) {
+            return continentId;
+        }
+        final Cells.Strips strips =
+                Cells.strips(mapId, first.getValue().getCell().getCount());
+        return cellPrefix + strips.cellAt(Float.isNaN(x) ? Cells.center(mapId)[0] : x);
+    }
 
     /** The cells continent {@code continentId} is to run as: 1 (whole) unless an operator split it. */
     public int cells(final String continentId) {
