@@ -6,6 +6,7 @@ import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
 import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.nodelink.NodeLinkService;
 import io.realmcluster.proto.v1.AssignmentSet;
+import io.realmcluster.proto.v1.MapInstance;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,11 +69,16 @@ public final class AssignmentPublisher implements AutoCloseable {
             return;
         }
         for (final NodeLinkService.Link link : open) {
-            final AssignmentSet set = AssignmentSet.newBuilder()
-                    .addAllInstances(state.assignedTo(link.nodeId()))
-                    .build();
-            if (!set.equals(lastPushed.get(link.identity())) && link.push(set)) {
-                lastPushed.put(link.identity(), set);
+            final List<MapInstance> assigned = state.assignedTo(link.nodeId());
+            final AssignmentSet.Builder set = AssignmentSet.newBuilder().addAllInstances(assigned);
+            for (final MapInstance instance : assigned) {
+                if (instance.hasCell() && instance.getNodeId().equals(link.nodeId())) {
+                    set.addAllCellPeers(state.cellPeers(instance));
+                }
+            }
+            final AssignmentSet built = set.build();
+            if (!built.equals(lastPushed.get(link.identity())) && link.push(built)) {
+                lastPushed.put(link.identity(), built);
             }
         }
     }

@@ -7,6 +7,7 @@ import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.proto.v1.AssignmentAck;
 import io.realmcluster.proto.v1.CellLayout;
 import io.realmcluster.proto.v1.InstanceMove;
+import io.realmcluster.proto.v1.InstanceRoute;
 import io.realmcluster.proto.v1.InstanceState;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MapLoad;
@@ -142,6 +143,31 @@ public final class ClusterState {
         final Cells.Strips strips =
                 Cells.strips(mapId, first.getValue().getCell().getCount());
         return cellPrefix + strips.cellAt(Float.isNaN(x) ? Cells.center(mapId)[0] : x);
+    }
+
+    /**
+     * The other cells of the continent {@code cell} is a cell of, each with the node that runs it (registered now),
+     * in cell order; empty for an instance that is no cell.
+     */
+    public List<InstanceRoute> cellPeers(final MapInstance cell) {
+        if (!cell.hasCell()) {
+            return List.of();
+        }
+        final String prefix = cell.getCell().getContinent() + ".c";
+        final List<InstanceRoute> peers = new ArrayList<>();
+        for (final MapInstance other : instances.tailMap(prefix).values()) {
+            if (!other.getInstanceId().startsWith(prefix)) {
+                break;
+            }
+            final NodeStatus node = nodes.get(other.getNodeId());
+            if (other.hasCell() && !other.getInstanceId().equals(cell.getInstanceId()) && node != null) {
+                peers.add(InstanceRoute.newBuilder()
+                        .setInstance(observed(other))
+                        .setNode(node.getNode())
+                        .build());
+            }
+        }
+        return peers;
     }
 
     /** The cells continent {@code continentId} is to run as: 1 (whole) unless an operator split it. */

@@ -35,4 +35,25 @@ class CellRoutingTest {
                 .state();
         assertThat(whole.continentInstanceAt("main.0", 0, boundary + 10f)).isEqualTo("main.0");
     }
+
+    @Test
+    void aCellKnowsTheOtherCellsOfItsContinentThatRunWithTheirNodes() {
+        final ClusterState state = new PlacementDecisionsTest.Cluster()
+                .node("a", 100, "continent")
+                .node("b", 100, "continent")
+                .cell("main.0", 0, 3, "a")
+                .cell("main.0", 1, 3, "b")
+                .cell("main.0", 2, 3, "gone")
+                .continent("main.1", 1, "a")
+                .state();
+        assertThat(state.cellPeers(state.instances().get("main.0.c0")))
+                .extracting(route -> route.getInstance().getInstanceId() + " on "
+                        + route.getNode().getNodeId())
+                .as("c2's node is not registered: no way there now")
+                .containsExactly("main.0.c1 on b");
+        assertThat(state.cellPeers(state.instances().get("main.0.c1")))
+                .extracting(route -> route.getInstance().getInstanceId())
+                .containsExactly("main.0.c0");
+        assertThat(state.cellPeers(state.instances().get("main.1"))).isEmpty();
+    }
 }
