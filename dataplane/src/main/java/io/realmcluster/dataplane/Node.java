@@ -21,6 +21,7 @@ import io.realmcluster.common.metrics.MetricsEndpoint;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.PeerIdentity;
 import io.realmcluster.common.tls.Role;
+import io.realmcluster.dataplane.cells.CellLinks;
 import io.realmcluster.dataplane.link.ControlPlaneLink;
 import io.realmcluster.dataplane.link.GrpcEntryAdmission;
 import io.realmcluster.dataplane.link.GrpcEntryCallOffs;
@@ -115,6 +116,8 @@ public final class Node implements AutoCloseable {
     private ClientTls clientTls;
     private volatile ControlPlaneLink link;
     private GrpcPeers peers;
+    /** The streams of this node's cells' ghosts to and from their neighbours. */
+    private CellLinks cellLinks;
     /** The character databases: the shared one and each realm's own. */
     private final List<Database> databases = new ArrayList<>();
 
@@ -258,16 +261,18 @@ public final class Node implements AutoCloseable {
                     metrics, instances, ticks, realtime, saver.stats(), departures.stats(), transfers::transfersIn);
             metrics.register(transfers.admissions());
             transferThreads = TransferService.threads();
+            cellLinks = new CellLinks(instances, credentials).start();
             // Only nodes offer transfers; without TLS there is no one to tell apart.
             server = GrpcServers.start(
-                    "gRPC (Transfer and Peer, for peer nodes)",
+                    "gRPC (Transfer, Peer and CellLink, for peer nodes)",
                     config.listen(),
                     GrpcTls.mutualServer(tls),
                     health,
                     transferThreads,
                     List.of(
                             Callers.only(tls != null, transfers, Role.NODE),
-                            Callers.only(tls != null, new PeerService(() -> link), Role.NODE)));
+                            Callers.only(tls != null, new PeerService(() -> link), Role.NODE),
+                            Callers.only(tls != null, cellLinks, Role.NODE)));
             final HostPort grpc = GrpcServers.boundAddress(server, config.listen());
             final NodeDescriptor descriptor = NodeDescriptor.newBuilder()
                     .setNodeId(config.nodeId())
@@ -461,7 +466,11 @@ public final class Node implements AutoCloseable {
             // Before the maps hear of a hand-over: each STANDBY goes out ahead of its player's REDIRECT.
             clients.standBy(set);
         }
-        return instances.apply(set);
+        final List<AssignmentAck> acks = instances.apply(set);
+        if (cellLinks != null) {
+            cellLinks.apply(set);
+        }
+        return acks;
     }
 
     @Override
@@ -504,6 +513,9 @@ public final class Node implements AutoCloseable {
         }
         if (peers != null) {
             peers.close();
+        }
+        if (cellLinks != null) {
+            cellLinks.close();
         }
         if (exits != null) {
             exits.close();

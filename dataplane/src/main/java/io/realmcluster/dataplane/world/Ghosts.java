@@ -35,6 +35,8 @@ final class Ghosts {
     private final long[] seenIn;
 
     private long batches;
+    /** Batches cut short for want of room. */
+    private long cut;
 
     Ghosts(final EntityTable entities, final WorldClock clock, final CellPart cell, final float distance) {
         this.entities = entities;
@@ -57,6 +59,11 @@ final class Ghosts {
      * no neighbour there.
      */
     int export(final int side, final MutableDirectBuffer out, final int offset) {
+        return export(side, out, offset, Integer.MAX_VALUE);
+    }
+
+    /** The same, in at most {@code limit} bytes: a band with more entities is cut there (they lack ghosts a while). */
+    int export(final int side, final MutableDirectBuffer out, final int offset, final int limit) {
         if (cell.whole() || !hasNeighbour(side)) {
             return 0;
         }
@@ -68,6 +75,10 @@ final class Ghosts {
             final byte k = kind[slot];
             if ((k == EntityTable.PLAYER || k == EntityTable.CREATURE)
                     && (cell.strips().near(cell.index(), entities.x[slot], distance) & side) != 0) {
+                if (at + RECORD_LENGTH - offset > limit) {
+                    cut++;
+                    break;
+                }
                 out.putLong(at, entities.id[slot], ORDER);
                 out.putByte(at + 8, k);
                 out.putByte(at + 9, (byte) (entities.dead[slot] ? FLAG_DEAD : 0));
@@ -143,6 +154,11 @@ final class Ghosts {
         }
         sweep(side - 1, seen);
         return true;
+    }
+
+    /** Batches cut short for want of room so far. */
+    long cut() {
+        return cut;
     }
 
     /** Ghosts held for {@code side}, now. */

@@ -9,6 +9,7 @@ import io.realmcluster.dataplane.world.battleground.BattlegroundResult;
 import io.realmcluster.dataplane.world.battleground.BattlegroundSettings;
 import io.realmcluster.dataplane.world.battleground.BattlegroundView;
 import io.realmcluster.proto.client.DisconnectReason;
+import io.realmcluster.proto.world.Cells;
 import java.util.SplittableRandom;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -68,6 +69,8 @@ public final class MapWorld implements TickSimulation {
     private final CellPart cell;
     /** The neighbouring cells' entities near this cell's boundaries, and this cell's for them. */
     private final Ghosts ghosts;
+    /** This cell's batches for its neighbours, written after each tick; null on a whole map. */
+    private final GhostOutbox ghostOutbox;
 
     /**
      * A map with its creatures spawned around ({@code centerX}, {@code centerY}); {@code saves}
@@ -175,6 +178,7 @@ public final class MapWorld implements TickSimulation {
         match = battleground == null ? Match.NONE : battleground;
         visibility = new Visibility(outbox, mapId, settings.visibilityYards(), entities, players, clock, match);
         ghosts = new Ghosts(entities, clock, cell, settings.visibilityYards());
+        ghostOutbox = cell.whole() ? null : new GhostOutbox();
         ghosts.onGone(visibility::entityGone);
         creatures = new Creatures(entities, players, clock, random, ticksPerSecond, attackIntervalTicks);
         combat = new Combat(entities, players, clock, random, attackIntervalTicks, 30 * ticksPerSecond, match, items);
@@ -453,6 +457,20 @@ public final class MapWorld implements TickSimulation {
         if (battleground != null) {
             battleground.publish(clock.tick());
         }
+        if (ghostOutbox != null) {
+            ghostOutbox.publish(ghosts, Cells.WEST);
+            ghostOutbox.publish(ghosts, Cells.EAST);
+        }
+    }
+
+    /** This cell's ghost batches for its neighbours; null on a whole map. Any thread (the cell link's reads it). */
+    public GhostOutbox ghostOutbox() {
+        return ghostOutbox;
+    }
+
+    /** The part of its continent this map runs. */
+    public CellPart cell() {
+        return cell;
     }
 
     /**
