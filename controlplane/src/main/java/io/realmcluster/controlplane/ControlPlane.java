@@ -1,5 +1,6 @@
 package io.realmcluster.controlplane;
 
+import io.etcd.jetcd.ByteSequence;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -61,6 +62,7 @@ import io.realmcluster.controlplane.placement.PlacementController;
 import io.realmcluster.controlplane.placement.PlacementService;
 import io.realmcluster.controlplane.registry.NodeRegistry;
 import io.realmcluster.proto.v1.BattlegroundsGrpc;
+import io.realmcluster.proto.v1.CellLayout;
 import io.realmcluster.proto.v1.ControlPlaneReplica;
 import io.realmcluster.proto.v1.CreateInstanceRequest;
 import io.realmcluster.proto.v1.Endpoint;
@@ -387,6 +389,22 @@ public final class ControlPlane implements AutoCloseable {
             controller.start();
             publisher.start();
             invitePublisher.start();
+            config.placement().splitContinents().forEach((continent, cells) -> {
+                final Long written = store.putIfAbsent(
+                        keys.cellLayout(continent),
+                        ByteSequence.from(CellLayout.newBuilder()
+                                .setCells(cells)
+                                .setRequestedAtUnixMs(System.currentTimeMillis())
+                                .build()
+                                .toByteArray()),
+                        0);
+                LOG.info(
+                        written != null
+                                ? "continent {} is to run as {} cells (--split-continent)"
+                                : "continent {} keeps the layout an operator gave it (--split-continent {} ignored)",
+                        continent,
+                        cells);
+            });
             view.start();
             election =
                     new LeaderElection(store, keys, self(), config.placement().replicaLeaseTtl(), controller);

@@ -209,7 +209,22 @@ public record ControlPlaneConfig(
             Duration replicaLeaseTtl,
             Duration instanceIdleTimeout,
             String advertiseHost,
-            boolean rebalanceContinents) {
+            boolean rebalanceContinents,
+            Map<String, Integer> splitContinents) {
+
+        public Placement {
+            splitContinents = Map.copyOf(splitContinents);
+        }
+
+        /** No continent split at start. */
+        public Placement(
+                final List<String> realms,
+                final Duration replicaLeaseTtl,
+                final Duration instanceIdleTimeout,
+                final String advertiseHost,
+                final boolean rebalanceContinents) {
+            this(realms, replicaLeaseTtl, instanceIdleTimeout, advertiseHost, rebalanceContinents, Map.of());
+        }
 
         public static Placement defaults() {
             return new Placement(List.of("main"), Duration.ofSeconds(5), Duration.ofMinutes(5), null, false);

@@ -13,8 +13,10 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsOptions;
 import io.realmcluster.controlplane.etcd.EtcdTlsOptions;
 import io.realmcluster.controlplane.login.LoginOptions;
+import io.realmcluster.proto.world.Cells;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -147,6 +149,14 @@ public final class ControlPlaneMain implements Callable<Integer> {
     long instanceIdleTimeoutSeconds;
 
     @Option(
+            names = "--split-continent",
+            paramLabel = "REALM.MAP=CELLS",
+            description = "Run a continent as this many cells (2 to 8), each on its own node, when no operator said"
+                    + " otherwise yet (as `realmctl split` would); repeatable, e.g. main.0=2 for the Eastern"
+                    + " Kingdoms of realm main.")
+    Map<String, Integer> splitContinents = new LinkedHashMap<>();
+
+    @Option(
             names = "--rebalance-continents",
             description = "Move a continent, with its players (a loading screen, not a disconnect), when a continent "
                     + "node runs two or more continents more than another, e.g. after a node joins (default: off).")
@@ -232,7 +242,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
                         Duration.ofSeconds(leaderLeaseTtlSeconds),
                         Duration.ofSeconds(instanceIdleTimeoutSeconds),
                         advertiseHost,
-                        rebalanceContinents),
+                        rebalanceContinents,
+                        checkedSplits()),
                 loginConfig(),
                 internalListen,
                 tls.files(),
@@ -246,5 +257,21 @@ public final class ControlPlaneMain implements Callable<Integer> {
                         .resumeTtl(Duration.ofHours(login.resumeTtlHours()))
                         .etcdStartupWait(Duration.ofSeconds(etcdStartupWaitSeconds))
                         .start());
+    }
+
+    private Map<String, Integer> checkedSplits() {
+        splitContinents.forEach((continent, cells) -> {
+            if (!continent.matches("[a-z0-9][a-z0-9-]{0,31}\\.[0-9]+")) {
+                throw new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this),
+                        "--split-continent names a continent as REALM.MAP (e.g. main.0), got '" + continent + "'");
+            }
+            if (cells < 1 || cells > Cells.MAX_CELLS) {
+                throw new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this),
+                        "--split-continent " + continent + " wants 1 to " + Cells.MAX_CELLS + " cells, got " + cells);
+            }
+        });
+        return splitContinents;
     }
 }

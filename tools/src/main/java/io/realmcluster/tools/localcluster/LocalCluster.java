@@ -179,6 +179,12 @@ public final class LocalCluster implements Callable<Integer> {
     boolean fresh;
 
     @Option(
+            names = "--split-continents",
+            description = "Run each realm's Eastern Kingdoms as two cells, one on each of two nodes (a fresh realm;"
+                    + " one that ran before keeps its layout).")
+    boolean splitContinents;
+
+    @Option(
             names = {"-v", "--verbose"},
             description = "Print stack traces with errors.")
     boolean verbose;
@@ -292,7 +298,7 @@ public final class LocalCluster implements Callable<Integer> {
                 controlPlaneBack,
                 run,
                 env,
-                withTls(
+                withSplits(withTls(
                         // Its certificate of the realm's CA, and the one etcd's own CA gave it for etcd.
                         Stream.concat(
                                         pki.args(Role.CONTROLPLANE, LocalPki.CONTROLPLANE).stream(),
@@ -332,7 +338,7 @@ public final class LocalCluster implements Callable<Integer> {
                         realmDatabase.get(0),
                         realmDatabase.get(1),
                         realmDatabase.get(2),
-                        realmDatabase.get(3)));
+                        realmDatabase.get(3))));
         // Nodes would only retry until the control plane listens; start them once it does.
         watch.awaitNodes(0);
         for (int i = 1; i <= nodes; i++) {
@@ -501,6 +507,19 @@ public final class LocalCluster implements Callable<Integer> {
     }
 
     /** {@code command} followed by {@code tls}: its certificate options. */
+    /** The control plane's command, with each realm's Eastern Kingdoms split in two under --split-continents. */
+    private List<String> withSplits(final List<String> command) {
+        if (!splitContinents) {
+            return command;
+        }
+        final List<String> all = new ArrayList<>(command);
+        for (final String realm : REALMS) {
+            all.add("--split-continent");
+            all.add(realm + ".0=2");
+        }
+        return all;
+    }
+
     private static List<String> withTls(final List<String> tls, final String... command) {
         final List<String> all = new ArrayList<>(List.of(command));
         all.addAll(tls);
