@@ -262,6 +262,7 @@ public final class Node implements AutoCloseable {
             metrics.register(transfers.admissions());
             transferThreads = TransferService.threads();
             cellLinks = new CellLinks(instances, credentials).start();
+            departures.cellRoutes(cellLinks::cellAt);
             // Only nodes offer transfers; without TLS there is no one to tell apart.
             server = GrpcServers.start(
                     "gRPC (Transfer, Peer and CellLink, for peer nodes)",

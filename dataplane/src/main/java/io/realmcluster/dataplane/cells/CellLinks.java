@@ -171,6 +171,28 @@ public final class CellLinks extends CellLinkGrpc.CellLinkImplBase implements Au
         return out;
     }
 
+    /**
+     * Where a player of the cell of {@code mapHandle} at {@code x} goes: the other cell of its continent whose strip
+     * holds x, and its node ({@link io.realmcluster.dataplane.transfer.Departures.CellRoutes}).
+     */
+    public InstanceRoute cellAt(final int mapHandle, final float x) {
+        final InstanceHost.Running running = instances.byHandle(mapHandle);
+        if (running == null || !running.assignment().hasCell()) {
+            throw io.grpc.Status.FAILED_PRECONDITION
+                    .withDescription("its map is no cell of a split continent (any more)")
+                    .asRuntimeException();
+        }
+        final io.realmcluster.proto.v1.Cell cell = running.assignment().getCell();
+        final int index = running.world().cell().strips().cellAt(x);
+        final InstanceRoute peer = peers.get(key(cell.getContinent(), index));
+        if (peer == null) {
+            throw io.grpc.Status.UNAVAILABLE
+                    .withDescription("cell " + index + " of " + cell.getContinent() + " runs nowhere now")
+                    .asRuntimeException();
+        }
+        return peer;
+    }
+
     /** A cell of this node's by its continent and index. */
     private static String key(final String continent, final int index) {
         return continent + "#" + index;

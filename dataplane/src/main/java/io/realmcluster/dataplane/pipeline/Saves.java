@@ -30,6 +30,11 @@ public final class Saves {
      */
     public static final int SAME_INSTANCE = -1;
     /**
+     * A departure's destination: the cell of the same split continent whose strip holds the player's place (it
+     * crossed a boundary), at that place.
+     */
+    public static final int CROSSING = -2;
+    /**
      * The character's items changed (a move, an equip, a split, a merge, a destroy): save them, with a
      * ledger entry when an item was created or destroyed, then confirm the change to the player. An item
      * record.

@@ -234,6 +234,26 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
         this.entryCallOffs = entryCallOffs;
     }
 
+    /** Where a player crossing a boundary of a split continent goes: the cell of its place, and its node. */
+    @FunctionalInterface
+    public interface CellRoutes {
+        /**
+         * The cell of the continent the map of {@code mapHandle} is a cell of, whose strip holds {@code x}.
+         *
+         * @throws io.grpc.StatusRuntimeException UNAVAILABLE when that cell runs nowhere now (tried again)
+         */
+        InstanceRoute cellAt(int mapHandle, float x);
+    }
+
+    private volatile CellRoutes cellRoutes = (handle, x) -> {
+        throw Status.UNAVAILABLE.withDescription("this node knows no cells").asRuntimeException();
+    };
+
+    /** Where crossings go from now on. */
+    public void cellRoutes(final CellRoutes routes) {
+        this.cellRoutes = routes;
+    }
+
     ByteString standbyKey() {
         return standbyKey;
     }
@@ -339,6 +359,9 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
         final InstanceRoute route;
         if (departure.toMapId() == Saves.SAME_INSTANCE) {
             route = routes.handOver(departure);
+        } else if (departure.toMapId() == Saves.CROSSING) {
+            // Across a boundary of its split continent: known without asking, from the cells this node was told of.
+            route = cellRoutes.cellAt(departure.mapHandle(), departure.x());
         } else if (trip != null) {
             // Into a battleground: the accept named the match's instance and node.
             route = trip.route();

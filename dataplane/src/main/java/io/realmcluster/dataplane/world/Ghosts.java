@@ -161,6 +161,23 @@ final class Ghosts {
         return cut;
     }
 
+    /**
+     * The ghost in {@code slot} is gone without a word to the players around: its entity crossed over and joins
+     * this cell as its own, in a slot of its own.
+     */
+    void forget(final int slot) {
+        for (int s = 0; s < 2; s++) {
+            final int[] held = slots[s];
+            for (int i = 0; i < counts[s]; i++) {
+                if (held[i] == slot) {
+                    held[i] = held[--counts[s]];
+                    entities.remove(slot);
+                    return;
+                }
+            }
+        }
+    }
+
     /** Ghosts held for {@code side}, now. */
     int count(final int side) {
         return counts[side - 1];

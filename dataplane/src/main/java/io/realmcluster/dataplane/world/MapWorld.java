@@ -4,6 +4,7 @@ import io.realmcluster.dataplane.pipeline.Inputs;
 import io.realmcluster.dataplane.pipeline.ItemIds;
 import io.realmcluster.dataplane.pipeline.Outbox;
 import io.realmcluster.dataplane.pipeline.SaveLog;
+import io.realmcluster.dataplane.pipeline.Saves;
 import io.realmcluster.dataplane.tick.TickSimulation;
 import io.realmcluster.dataplane.world.battleground.BattlegroundResult;
 import io.realmcluster.dataplane.world.battleground.BattlegroundSettings;
@@ -60,6 +61,9 @@ public final class MapWorld implements TickSimulation {
     private final BattlegroundGame battleground;
 
     private long rejectedMoves;
+    /** Players frozen to cross into a neighbouring cell. */
+    private long crossings;
+
     private long rejectedInputs;
     /** Whether a malformed input was logged: the first is, the rest only counted (the tick thread must not log a flood). */
     private boolean reportedMalformed;
@@ -186,6 +190,9 @@ public final class MapWorld implements TickSimulation {
         handOver = new HandOver(entities, players, transfers, clock);
         roster = new Roster(
                 entities, players, persistence, visibility, transfers, outbox, clock, match, inventory, trades);
+        if (!cell.whole()) {
+            roster.ghosts(ghosts);
+        }
         this.cell = cell;
         for (int i = 0; i < settings.creatures(); i++) {
             final float x = centerX - half + random.nextFloat() * settings.playAreaYards();
@@ -443,6 +450,9 @@ public final class MapWorld implements TickSimulation {
                 combat.act(slot);
             }
         }
+        if (!cell.whole()) {
+            checkCrossings();
+        }
         match.tick(nowNanos);
         trades.tick();
         for (int slot = 0; slot < capacity; slot++) {
@@ -461,6 +471,37 @@ public final class MapWorld implements TickSimulation {
             ghostOutbox.publish(ghosts, Cells.WEST);
             ghostOutbox.publish(ghosts, Cells.EAST);
         }
+    }
+
+    /**
+     * Each of this cell's players who went far enough past a boundary (see {@link Cells#HYSTERESIS_YARDS}) leaves for
+     * the cell its place is in, where it stands: a transfer like a portal's, to the neighbour cell's instance. One
+     * whose crossing was called off (the neighbour runs nowhere now) tries again a second later.
+     */
+    private void checkCrossings() {
+        final long tick = clock.tick();
+        final int capacity = entities.capacity();
+        for (int slot = 0; slot < capacity; slot++) {
+            if (entities.kind[slot] != EntityTable.PLAYER) {
+                continue;
+            }
+            final int player = players.indexOf(slot);
+            if (players.departing[player] != PlayerTable.STAYING
+                    || players.locked[player]
+                    || players.handOverTick[player] > tick
+                    || cell.strips().owner(cell.index(), entities.x[slot]) == cell.index()) {
+                continue;
+            }
+            if (transfers.freeze(
+                    slot, Saves.CROSSING, entities.x[slot], entities.y[slot], entities.z[slot], entities.o[slot])) {
+                crossings++;
+            }
+        }
+    }
+
+    /** Players who left this cell for a neighbour across a boundary. */
+    public long crossings() {
+        return crossings;
     }
 
     /** This cell's ghost batches for its neighbours; null on a whole map. Any thread (the cell link's reads it). */

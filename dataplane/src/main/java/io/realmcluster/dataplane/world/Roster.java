@@ -23,6 +23,8 @@ final class Roster {
     private final Match match;
     private final Inventory inventory;
     private final Trades trades;
+    /** The neighbouring cells' ghosts on a cell of a split continent; null on a whole map. */
+    private Ghosts ghosts;
 
     Roster(
             final EntityTable entities,
@@ -47,9 +49,19 @@ final class Roster {
         this.clock = clock;
     }
 
+    /** On a cell of a split continent: its neighbours' ghosts, one of which a player crossing over replaces. */
+    void ghosts(final Ghosts cellGhosts) {
+        this.ghosts = cellGhosts;
+    }
+
     /** A player enters with the state its JOIN carries; false (its client told why) when it may not. */
     boolean join(final long entity, final DirectBuffer buffer, final int offset) {
         final int client = buffer.getInt(offset + Inputs.JOIN_SESSION);
+        final int ghost = entities.slotOf(entity);
+        if (ghosts != null && ghost != EntityTable.NONE && entities.kind[ghost] == EntityTable.GHOST_PLAYER) {
+            // It crossed over from a neighbouring cell, where it was mirrored here: it is this cell's own now.
+            ghosts.forget(ghost);
+        }
         final boolean full = entities.full() || players.full();
         if (entities.slotOf(entity) != EntityTable.NONE
                 || full
