@@ -550,6 +550,18 @@ final class Bot {
         phaseStartedNanos = now;
     }
 
+    /** Whether going from instance {@code from} to {@code to} crosses between two cells of one split continent. */
+    static boolean crossing(final String from, final String to) {
+        final int a = from == null ? -1 : from.lastIndexOf(".c");
+        final int b = to == null ? -1 : to.lastIndexOf(".c");
+        return a > 0
+                && b > 0
+                && from.substring(0, a).equals(to.substring(0, b))
+                && !from.equals(to)
+                && from.substring(a + 2).chars().allMatch(Character::isDigit)
+                && to.substring(b + 2).chars().allMatch(Character::isDigit);
+    }
+
     /** Forget the old node's view of the world: the bot is on its way to another node. */
     private void leaveForNewNode() {
         redirects++;
@@ -670,6 +682,7 @@ final class Bot {
         }
         // Standing by there: that connection carries the bot on; the REDIRECT's token is the fallback.
         final boolean awaitStandby = connections.hasStandby();
+        play.crossing(crossing(connections.instanceId(), instance));
         leaveForNewNode();
         connections.aim(target, newToken, instance);
         final long now = System.nanoTime();

@@ -65,6 +65,11 @@ final class BotConnections {
         return address;
     }
 
+    /** The instance the bot's own connection enters (or is in), or null before the first. */
+    String instanceId() {
+        return instanceId;
+    }
+
     void aim(final InetSocketAddress nodeAddress, final byte[] sessionToken, final String instance) {
         address = nodeAddress;
         token = sessionToken;

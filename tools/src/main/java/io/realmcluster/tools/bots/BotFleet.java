@@ -137,6 +137,7 @@ public final class BotFleet {
             execute(loop, () -> {
                 loop.latency.reset();
                 loop.redirectGaps.reset();
+                loop.crossingGaps.reset();
             });
         }
     }
@@ -450,12 +451,14 @@ public final class BotFleet {
         final Histogram toWorld = new Histogram(3);
         final Histogram toBattleground = new Histogram(3);
         final Histogram breakToWorld = new Histogram(3);
+        final Histogram crossingGaps = new Histogram(3);
         final BotEntryPhases.Histograms entrySteps = new BotEntryPhases.Histograms();
         final BotResumeSteps.Histograms resumeSteps = new BotResumeSteps.Histograms();
         final LongHashSet players = new LongHashSet();
         for (final BotLoop loop : loops) {
             latency.add(loop.latency);
             gaps.add(loop.redirectGaps);
+            crossingGaps.add(loop.crossingGaps);
             toWorld.add(loop.loginToWorld);
             toBattleground.add(loop.acceptToBattleground);
             breakToWorld.add(loop.breakToWorld);
@@ -547,7 +550,8 @@ public final class BotFleet {
                 entryPhases(entrySteps),
                 items,
                 BotReport.Reconnects.of(
-                        breakToWorld, resumeSteps.waits, resumeSteps.resume, resumeSteps.welcome, resumeSteps.enter));
+                        breakToWorld, resumeSteps.waits, resumeSteps.resume, resumeSteps.welcome, resumeSteps.enter),
+                BotReport.Crossings.of(crossingGaps));
     }
 
     private static BotReport.EntryPhases entryPhases(final BotEntryPhases.Histograms steps) {

@@ -45,6 +45,8 @@ final class BotLoop {
     final BotResumeSteps.Histograms resumeSteps = new BotResumeSteps.Histograms();
     /** Per redirect, microseconds from the last SELF_STATE on the old node to the first on the new one. */
     final Histogram redirectGaps = new Histogram(3);
+    /** The same, of redirects between two cells of a split continent (a boundary crossed). */
+    final Histogram crossingGaps = new Histogram(3);
     /** Per entry into a battleground, microseconds from the bot's INVITE_ACCEPT to its WORLD_ENTERED there. */
     final Histogram acceptToBattleground = new Histogram(3);
     /** The same entries step by step (see {@link BotEntryPhases}). */

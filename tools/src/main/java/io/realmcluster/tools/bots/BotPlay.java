@@ -119,6 +119,9 @@ final class BotPlay {
     private long lastSelfStateNanos;
 
     private long redirectedAfterStateNanos;
+    /** The redirect under way crosses between two cells of a split continent. */
+    private boolean crossing;
+
     private Portals.Portal[] portalsHere = NO_PORTALS;
     private Portals.Portal portalGoal;
     private long portalAfterNanos;
@@ -280,6 +283,11 @@ final class BotPlay {
         targetDeadSinceNanos = 0;
         portalGoal = null;
         portalWaitSinceNanos = 0;
+    }
+
+    /** The redirect that follows crosses between two cells of one continent (or not). */
+    void crossing(final boolean betweenCells) {
+        crossing = betweenCells;
     }
 
     /** Forget the old node's view of the world: the bot is on its way to another node. */
@@ -631,7 +639,12 @@ final class BotPlay {
             final long selfExperience) {
         final long now = System.nanoTime();
         if (redirectedAfterStateNanos != 0) {
-            loop.redirectGaps.recordValue(Math.max(0, now - redirectedAfterStateNanos) / 1000);
+            final long gap = Math.max(0, now - redirectedAfterStateNanos) / 1000;
+            loop.redirectGaps.recordValue(gap);
+            if (crossing) {
+                loop.crossingGaps.recordValue(gap);
+                crossing = false;
+            }
             redirectedAfterStateNanos = 0;
         }
         lastSelfStateNanos = now;

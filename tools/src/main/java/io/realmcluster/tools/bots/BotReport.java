@@ -74,7 +74,39 @@ public record BotReport(
         Battlegrounds battlegrounds,
         EntryPhases entryPhases,
         Items items,
-        Reconnects reconnects) {
+        Reconnects reconnects,
+        Crossings crossings) {
+    /**
+     * Crossings of a boundary between two cells of a split continent: how many, and the longest gap in updates
+     * each one was (the last SELF_STATE from the cell left to the first from the cell entered), microseconds.
+     */
+    public record Crossings(long count, long gapP50Micros, long gapP99Micros, long gapMaxMicros) {
+        /** No bot crossed a boundary. */
+        public static final Crossings NONE = new Crossings(0, 0, 0, 0);
+
+        static Crossings of(final org.HdrHistogram.Histogram gaps) {
+            final long count = gaps.getTotalCount();
+            return count == 0
+                    ? NONE
+                    : new Crossings(
+                            count, gaps.getValueAtPercentile(50), gaps.getValueAtPercentile(99), gaps.getMaxValue());
+        }
+
+        /** The summary line, or null when no bot crossed. */
+        String line() {
+            if (count == 0) {
+                return null;
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "bots: crossings between cells: %,d (gap in updates p50 %s, p99 %s, max %s)",
+                    count,
+                    millis(gapP50Micros),
+                    millis(gapP99Micros),
+                    millis(gapMaxMicros));
+        }
+    }
+
     /**
      * Returns after a crash: how many, and the time from the break of the connection to WORLD_ENTERED
      * again, microseconds.
@@ -396,6 +428,7 @@ public record BotReport(
         stateEntries = Map.copyOf(stateEntries);
         items = items == null ? Items.NONE : items;
         reconnects = reconnects == null ? Reconnects.NONE : reconnects;
+        crossings = crossings == null ? Crossings.NONE : crossings;
     }
 
     public long unexpectedDisconnectCount() {
@@ -458,6 +491,10 @@ public record BotReport(
         final String reconnectLine = reconnects.line();
         if (reconnectLine != null) {
             lines.add(reconnectLine);
+        }
+        final String crossingLine = crossings.line();
+        if (crossingLine != null) {
+            lines.add(crossingLine);
         }
         final String byReason = disconnects.isEmpty() ? "" : " (by reason: " + counts(disconnects) + ")";
         lines.add("bots: disconnects: "
@@ -580,6 +617,8 @@ public record BotReport(
         field(json, "item_holders", items.holders());
         field(json, "item_requests_unanswered", items.unanswered());
         map(json, "item_refusals", items.refused());
+        field(json, "crossings", crossings.count());
+        field(json, "crossing_gap_p99_micros", crossings.gapP99Micros());
         field(json, "reconnected_after_crash", reconnects.count());
         field(json, "reconnect_p50_micros", reconnects.p50Micros());
         field(json, "reconnect_p99_micros", reconnects.p99Micros());

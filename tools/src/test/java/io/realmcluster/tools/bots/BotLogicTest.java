@@ -227,6 +227,7 @@ class BotLogicTest {
                 BotReport.Battlegrounds.none(0),
                 BotReport.EntryPhases.NONE,
                 BotReport.Items.NONE,
-                reconnects);
+                reconnects,
+                BotReport.Crossings.NONE);
     }
 }
