@@ -193,6 +193,15 @@ public final class CellLinks extends CellLinkGrpc.CellLinkImplBase implements Au
         return peer;
     }
 
+    /** The cell across the boundary of {@code cell} on {@code side}, and its node; null when it runs nowhere now. */
+    public InstanceRoute across(final InstanceHost.Running cell, final int side) {
+        if (!cell.assignment().hasCell()) {
+            return null;
+        }
+        final int index = cell.assignment().getCell().getIndex() + (side == Cells.WEST ? -1 : 1);
+        return peers.get(key(cell.assignment().getCell().getContinent(), index));
+    }
+
     /** A cell of this node's by its continent and index. */
     private static String key(final String continent, final int index) {
         return continent + "#" + index;

@@ -738,6 +738,31 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         writeBody(body, body.length);
     }
 
+    /**
+     * The player nears the boundary of its cell with the neighbour on {@code side}: its client stands by on that
+     * cell's node (a STANDBY for the neighbour's instance), so that crossing over is a hand-over on a connection
+     * already open, not a reconnect. Any thread.
+     */
+    void standByCell(final int side) {
+        channel.eventLoop().execute(() -> {
+            final InstanceHost.Running running = map;
+            if (state != SessionState.IN_WORLD || running == null) {
+                return;
+            }
+            final io.realmcluster.proto.v1.InstanceRoute across =
+                    context.sessions().cells().across(running, side);
+            if (across == null) {
+                return;
+            }
+            final byte[] body = context.handover()
+                    .standby(
+                            login.claimed(),
+                            across.getNode(),
+                            across.getInstance().getInstanceId());
+            writeBody(body, body.length);
+        });
+    }
+
     private void redirectNow(final byte[] body) {
         if (state == SessionState.CLOSED) {
             return;

@@ -31,6 +31,24 @@ public final class ClientSessions {
 
     private final byte[] cookieKey = new byte[32];
 
+    /** The cell across a boundary of a player's cell, and its node; null when it runs nowhere (or no cells). */
+    @FunctionalInterface
+    public interface CellNeighbours {
+        io.realmcluster.proto.v1.InstanceRoute across(
+                io.realmcluster.dataplane.world.InstanceHost.Running cell, int side);
+    }
+
+    private volatile CellNeighbours cells = (cell, side) -> null;
+
+    /** Where the players of this node's cells stand by when they near a boundary, from now on. */
+    public void cells(final CellNeighbours neighbours) {
+        this.cells = neighbours;
+    }
+
+    CellNeighbours cells() {
+        return cells;
+    }
+
     public ClientSessions(final int capacity) {
         byIndex = new AtomicReferenceArray<>(capacity);
         generations = new int[capacity];

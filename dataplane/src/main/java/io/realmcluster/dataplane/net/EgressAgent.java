@@ -60,6 +60,13 @@ final class EgressAgent implements Agent {
     }
 
     private void onFrame(final int type, final MutableDirectBuffer buffer, final int index, final int length) {
+        if (type == Outbox.STAND_BY_CELL && length == Outbox.BODY_OFFSET + 1) {
+            final ClientSession session = sessions.at(buffer.getInt(index + Outbox.SESSION_OFFSET));
+            if (session != null && session.characterId() == buffer.getLong(index + Outbox.ENTITY_OFFSET)) {
+                session.standByCell(buffer.getByte(index + Outbox.BODY_OFFSET));
+            }
+            return;
+        }
         if ((type != Outbox.FRAME && type != Outbox.FRAME_THEN_CLOSE)
                 || length <= Outbox.BODY_OFFSET
                 || length - Outbox.BODY_OFFSET > ClientProtocol.MAX_BODY) {

@@ -21,6 +21,12 @@ public final class Outbox {
     public static final int FRAME = 1;
     /** Deliver the frame, then close the session (a refused join). */
     public static final int FRAME_THEN_CLOSE = 2;
+    /**
+     * Not a frame: the player on a cell of a split continent nears the boundary with its neighbour on the side the
+     * body's one byte names ({@code Cells.WEST} or {@code Cells.EAST}); its session tells its client to stand by
+     * there, so that crossing over needs no reconnect.
+     */
+    public static final int STAND_BY_CELL = 3;
 
     public static final int SESSION_OFFSET = 0;
     public static final int ENTITY_OFFSET = 4;

@@ -375,7 +375,10 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
                     "c" + departure.characterId(),
                     callDeadline(departing.deadlineNanos(), clock.nanoTime()));
         }
-        TransferOffer offer = offerOf(nodeId, route, departure, characterRealm(store, departure, realm));
+        TransferOffer offer = departure.toMapId() == Saves.CROSSING
+                // Its client may stand by on the neighbour's node with a token of this node's: the key to check it.
+                ? offerOf(nodeId, route, departure, characterRealm(store, departure, realm), standbyKey())
+                : offerOf(nodeId, route, departure, characterRealm(store, departure, realm));
         if (trip != null) {
             offer = offer.toBuilder()
                     .setMatchId(trip.matchId())

@@ -63,6 +63,12 @@ public final class MapWorld implements TickSimulation {
     private long rejectedMoves;
     /** Players frozen to cross into a neighbouring cell. */
     private long crossings;
+    /** How near a boundary a player's client is told to stand by across it: a few seconds' run ahead. */
+    static final float STANDBY_YARDS = 40f;
+    /** A standby token lasts a minute: told again after 45 s near the same boundary. */
+    private final long standbyRenewTicks;
+    /** Where {@link #standBy} writes its one byte (the outbox's scratch). */
+    private final org.agrona.MutableDirectBuffer standbyBody;
 
     private long rejectedInputs;
     /** Whether a malformed input was logged: the first is, the rest only counted (the tick thread must not log a flood). */
@@ -183,6 +189,8 @@ public final class MapWorld implements TickSimulation {
         visibility = new Visibility(outbox, mapId, settings.visibilityYards(), entities, players, clock, match);
         ghosts = new Ghosts(entities, clock, cell, settings.visibilityYards());
         ghostOutbox = cell.whole() ? null : new GhostOutbox();
+        standbyRenewTicks = 45L * settings.tickHz();
+        standbyBody = outbox.scratch();
         ghosts.onGone(visibility::entityGone);
         creatures = new Creatures(entities, players, clock, random, ticksPerSecond, attackIntervalTicks);
         combat = new Combat(entities, players, clock, random, attackIntervalTicks, 30 * ticksPerSecond, match, items);
@@ -486,8 +494,11 @@ public final class MapWorld implements TickSimulation {
                 continue;
             }
             final int player = players.indexOf(slot);
-            if (players.departing[player] != PlayerTable.STAYING
-                    || players.locked[player]
+            if (players.departing[player] != PlayerTable.STAYING) {
+                continue;
+            }
+            standBy(slot, player, tick);
+            if (players.locked[player]
                     || players.handOverTick[player] > tick
                     || cell.strips().owner(cell.index(), entities.x[slot]) == cell.index()) {
                 continue;
@@ -496,6 +507,34 @@ public final class MapWorld implements TickSimulation {
                     slot, Saves.CROSSING, entities.x[slot], entities.y[slot], entities.z[slot], entities.o[slot])) {
                 crossings++;
             }
+        }
+    }
+
+    /**
+     * A player within {@link #STANDBY_YARDS} of a boundary has its client told to stand by at the neighbour's node
+     * (its session does, on an {@link Outbox#STAND_BY_CELL}): once when it comes near, again when it turns to the
+     * other boundary, and again before its standby token runs out while it stays near.
+     */
+    private void standBy(final int slot, final int player, final long tick) {
+        final int near = cell.strips().near(cell.index(), entities.x[slot], STANDBY_YARDS);
+        if (near == 0) {
+            players.standbySide[player] = 0;
+            return;
+        }
+        // The nearer boundary when both are near (a narrow strip).
+        final int side = near != (Cells.WEST | Cells.EAST)
+                ? near
+                : entities.x[slot] - cell.strips().westEdge(cell.index())
+                                < cell.strips().eastEdge(cell.index()) - entities.x[slot]
+                        ? Cells.WEST
+                        : Cells.EAST;
+        if (players.standbySide[player] == side && tick - players.standbyTick[player] < standbyRenewTicks) {
+            return;
+        }
+        standbyBody.putByte(Outbox.BODY_OFFSET, (byte) side);
+        if (outbox.send(Outbox.STAND_BY_CELL, players.session[player], entities.id[slot], 1)) {
+            players.standbySide[player] = (byte) side;
+            players.standbyTick[player] = tick;
         }
     }
 

@@ -42,6 +42,10 @@ final class PlayerTable {
     final byte[] departing;
     /** While the instance hands its players over: the tick from which each may be tried (again). */
     final long[] handOverTick;
+    /** On a cell: the neighbour (side) its client was last told to stand by at, 0 for none; and when. */
+    final byte[] standbySide;
+
+    final long[] standbyTick;
 
     /** Vanilla's class id (0 unknown): what it may equip. */
     final int[] characterClass;
@@ -89,6 +93,8 @@ final class PlayerTable {
         persistDirty = new boolean[maxPlayers];
         departing = new byte[maxPlayers];
         handOverTick = new long[maxPlayers];
+        standbySide = new byte[maxPlayers];
+        standbyTick = new long[maxPlayers];
         characterClass = new int[maxPlayers];
         baseMaxHealth = new int[maxPlayers];
         attackBonus = new int[maxPlayers];

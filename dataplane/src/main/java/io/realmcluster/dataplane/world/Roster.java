@@ -94,6 +94,7 @@ final class Roster {
         p.persistDirty[player] = false;
         p.departing[player] = PlayerTable.STAYING;
         p.handOverTick[player] = 0;
+        p.standbySide[player] = 0;
         p.lastMoveTick[player] = clock.tick();
         p.session[player] = client;
         p.sentCell[player] = Grid.NONE;

@@ -16,7 +16,8 @@ class CellCrossingTest {
     private static final long PLAYER = 42;
 
     private final Cells.Strips strips = new Cells.Strips(-500f, 500f, 2);
-    private final MapWorld west = world(new CellPart(strips, 0));
+    private final Outbox westOutbox = Outbox.allocate(4 << 20, ClientProtocol.MAX_BODY);
+    private final MapWorld west = world(new CellPart(strips, 0), westOutbox);
     private final MapWorld east = world(new CellPart(strips, 1));
     private final UnsafeBuffer input = new UnsafeBuffer(new byte[1 << 16]);
     private long tick;
@@ -26,6 +27,9 @@ class CellCrossingTest {
     void aPlayerCrossesOncePastTheHysteresisAndReplacesItsGhostThere() {
         join(west, PLAYER, -5f, 0f);
         walkTo(west, 3f);
+        assertThat(standbys(westOutbox))
+                .as("near the boundary: its client told once to stand by east")
+                .containsExactly(Cells.EAST);
         assertThat(west.crossings()).as("3 yards across: still the west's").isZero();
         walkTo(west, -4f);
         walkTo(west, Cells.HYSTERESIS_YARDS - 1f);
@@ -48,6 +52,21 @@ class CellCrossingTest {
         assertThat(east.ghosts(Cells.WEST)).as("no ghost of it left").isZero();
         assertThat(east.players()).isEqualTo(1);
         assertThat(east.position(PLAYER)).containsExactly(Cells.HYSTERESIS_YARDS + 1f, 0f);
+    }
+
+    /** The sides of the STAND_BY_CELL messages waiting in {@code outbox} (frames to clients skipped). */
+    private static java.util.List<Integer> standbys(final Outbox outbox) {
+        final java.util.List<Integer> sides = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            outbox.drain(
+                    (type, buffer, index, length) -> {
+                        if (type == Outbox.STAND_BY_CELL) {
+                            sides.add((int) buffer.getByte(index + Outbox.BODY_OFFSET));
+                        }
+                    },
+                    Integer.MAX_VALUE);
+        }
+        return sides;
     }
 
     private void exchange() {
@@ -78,17 +97,10 @@ class CellCrossingTest {
     }
 
     private static MapWorld world(final CellPart cell) {
-        return new MapWorld(
-                SETTINGS,
-                0,
-                7,
-                0f,
-                0f,
-                SaveLog.allocate(1 << 20),
-                1,
-                Outbox.allocate(1 << 20, ClientProtocol.MAX_BODY),
-                null,
-                realm -> 1L,
-                cell);
+        return world(cell, Outbox.allocate(1 << 20, ClientProtocol.MAX_BODY));
+    }
+
+    private static MapWorld world(final CellPart cell, final Outbox outbox) {
+        return new MapWorld(SETTINGS, 0, 7, 0f, 0f, SaveLog.allocate(1 << 20), 1, outbox, null, realm -> 1L, cell);
     }
 }
