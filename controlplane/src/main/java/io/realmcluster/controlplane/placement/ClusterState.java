@@ -130,7 +130,12 @@ public final class ClusterState {
      * continent's id (which runs nowhere: the caller says it does not run yet).
      */
     public String continentInstanceAt(final String continentId, final int mapId, final float x) {
-        if (instances.containsKey(continentId)) {
+        final MapInstance whole = instances.get(continentId);
+        if (whole != null
+                && !whole.getMove().getToCells()
+                && (observed(whole).getState() == InstanceState.INSTANCE_STATE_ACTIVE
+                        || cellsOf(continentId).isEmpty())) {
+            // Whole, or its cells merging into it once it runs: the cells hand their players over to it.
             return continentId;
         }
         final String cellPrefix = continentId + ".c";
@@ -168,6 +173,21 @@ public final class ClusterState {
             }
         }
         return peers;
+    }
+
+    /** The cells of continent {@code continentId} that run (have an assignment), in cell order. */
+    public List<MapInstance> cellsOf(final String continentId) {
+        final String prefix = continentId + ".c";
+        final List<MapInstance> cells = new ArrayList<>();
+        for (final MapInstance instance : instances.tailMap(prefix).values()) {
+            if (!instance.getInstanceId().startsWith(prefix)) {
+                break;
+            }
+            if (instance.hasCell()) {
+                cells.add(instance);
+            }
+        }
+        return cells;
     }
 
     /** The cells continent {@code continentId} is to run as: 1 (whole) unless an operator split it. */

@@ -76,6 +76,27 @@ public final class InstanceMoves {
                 .build();
     }
 
+    /** A split of a whole continent whose cells all run: its players handed over to the cell of each's place. */
+    public static InstanceMove split(final long nowMillis) {
+        return InstanceMove.newBuilder()
+                .setToCells(true)
+                .setPhase(MovePhase.MOVE_PHASE_HANDING_OVER)
+                .setReason("split")
+                .setRequestedAtUnixMs(nowMillis)
+                .build();
+    }
+
+    /** A cell's part in a merge: its players handed over to {@code whole}, which runs already. */
+    public static InstanceMove merge(final MapInstance whole, final long nowMillis) {
+        return InstanceMove.newBuilder()
+                .setToNodeId(whole.getNodeId())
+                .setToInstanceId(whole.getInstanceId())
+                .setPhase(MovePhase.MOVE_PHASE_HANDING_OVER)
+                .setReason("merge")
+                .setRequestedAtUnixMs(nowMillis)
+                .build();
+    }
+
     /** Start {@code move}: only while the instance is at the epoch decided from and not moving yet. */
     public static List<Cmp> startConditions(final Keys keys, final MapInstance instance) {
         return List.of(

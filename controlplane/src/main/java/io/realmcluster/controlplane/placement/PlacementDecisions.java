@@ -203,6 +203,9 @@ public final class PlacementDecisions {
     private static PlacementAction move(
             final ClusterState state, final MapInstance instance, final long now, final Adoption adoption) {
         final InstanceMove move = instance.getMove();
+        if (move.getToCells() || !move.getToInstanceId().isEmpty()) {
+            return relayout(state, instance, now, adoption);
+        }
         final boolean targetGone = !state.nodes().containsKey(move.getToNodeId());
         final boolean sourceGone = !state.nodes().containsKey(instance.getNodeId());
         if ((targetGone || sourceGone) && adoption.running(now)) {
@@ -226,6 +229,34 @@ public final class PlacementDecisions {
                 new PlacementAction.CallOffMove(
                         instance, "its phase " + move.getPhase() + " is unknown to this control plane");
         };
+    }
+
+    /**
+     * A split's or a merge's hand-over one step further: the instance closes once it reports every player handed
+     * over for this move; a merge whose whole continent lost its node is called off (its players stay in their
+     * cell, and the merge starts again once the continent runs elsewhere); a split goes on through a dead cell
+     * (the cell runs elsewhere soon, and a player bound for it meanwhile is given back and tried again).
+     */
+    private static PlacementAction relayout(
+            final ClusterState state, final MapInstance instance, final long now, final Adoption adoption) {
+        final InstanceMove move = instance.getMove();
+        final boolean sourceGone = !state.nodes().containsKey(instance.getNodeId());
+        if (sourceGone) {
+            // Its players went with its node; what it handed over is safe where it went.
+            return adoption.running(now)
+                    ? adoption.waitFor(instance.getInstanceId(), now)
+                    : new PlacementAction.Remove(instance, true);
+        }
+        if (!move.getToCells()) {
+            final MapInstance whole = state.instances().get(move.getToInstanceId());
+            if (whole == null || !whole.getNodeId().equals(move.getToNodeId())) {
+                return adoption.running(now)
+                        ? adoption.waitFor(instance.getInstanceId(), now)
+                        : new PlacementAction.CallOffMove(
+                                instance, "the continent it merges into left node " + move.getToNodeId());
+            }
+        }
+        return state.handedOver(instance) == move.getEpoch() ? new PlacementAction.Remove(instance, false) : null;
     }
 
     private static PlacementAction preparing(final ClusterState state, final MapInstance instance, final long now) {
@@ -256,11 +287,51 @@ public final class PlacementDecisions {
             final ClusterState state, final String realm, final MapDefinition continent, final long now) {
         final String id = realm + "." + continent.getMapId();
         final int cells = state.cells(id);
-        final boolean wholeRuns = state.instances().containsKey(id);
-        final boolean cellsRun = state.instances().keySet().stream().anyMatch(key -> key.startsWith(id + ".c"));
-        if (cells == 1 ? wholeRuns || cellsRun : wholeRuns) {
-            return List.of();
+        final MapInstance whole = state.instances().get(id);
+        final List<MapInstance> running = state.cellsOf(id);
+        final List<PlacementAction> actions = new ArrayList<>();
+        if (cells == 1 && !running.isEmpty()) {
+            // A merge: the whole continent placed beside its cells, then each cell hands its players over to it.
+            if (whole == null) {
+                actions.addAll(place(state, realm, continent, id, 1, now));
+            } else if (state.observed(whole).getState() == InstanceState.INSTANCE_STATE_ACTIVE) {
+                for (final MapInstance cell : running) {
+                    if (!cell.hasMove() && state.observed(cell).getState() == InstanceState.INSTANCE_STATE_ACTIVE) {
+                        actions.add(new PlacementAction.StartMove(cell, InstanceMoves.merge(whole, now)));
+                    }
+                }
+            }
+            return actions;
         }
+        if (cells > 1 && running.stream().anyMatch(cell -> cell.getCell().getCount() != cells)) {
+            return List.of(new PlacementAction.Stuck(
+                    id,
+                    "continent " + id + " runs as " + running.get(0).getCell().getCount() + " cells and is to run as "
+                            + cells + ": merge it first (realmctl merge " + id + ")"));
+        }
+        actions.addAll(place(state, realm, continent, id, cells, now));
+        if (cells > 1
+                && whole != null
+                && !whole.hasMove()
+                && actions.isEmpty()
+                && running.size() == cells
+                && running.stream()
+                        .allMatch(cell -> state.observed(cell).getState() == InstanceState.INSTANCE_STATE_ACTIVE)
+                && state.observed(whole).getState() == InstanceState.INSTANCE_STATE_ACTIVE) {
+            // A split: every cell runs; the whole continent hands each player over to the cell of its place.
+            actions.add(new PlacementAction.StartMove(whole, InstanceMoves.split(now)));
+        }
+        return actions;
+    }
+
+    /** The instances of {@code continent} in layout {@code cells} that run nowhere, placed. */
+    private static List<PlacementAction> place(
+            final ClusterState state,
+            final String realm,
+            final MapDefinition continent,
+            final String id,
+            final int cells,
+            final long now) {
         final List<PlacementAction> actions = new ArrayList<>();
         for (int index = 0; index < cells; index++) {
             final String instanceId = cells == 1 ? id : cellId(id, index);
@@ -349,7 +420,10 @@ public final class PlacementDecisions {
      * after the continents were placed): one move at a time, and none during a drain.
      */
     private static PlacementAction rebalance(final ClusterState state, final long now) {
-        if (!state.draining().isEmpty() || state.instances().values().stream().anyMatch(MapInstance::hasMove)) {
+        if (!state.draining().isEmpty()
+                || state.instances().values().stream().anyMatch(MapInstance::hasMove)
+                // Cells stay where they were placed: spread over nodes by design, and moved only by an operator.
+                || state.instances().values().stream().anyMatch(MapInstance::hasCell)) {
             return null;
         }
         final Optional<Map.Entry<MapInstance, String>> move = PlacementPolicy.continentToRebalance(state);

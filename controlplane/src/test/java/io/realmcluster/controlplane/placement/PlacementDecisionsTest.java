@@ -66,8 +66,92 @@ class PlacementDecisionsTest {
                         "place main.0.c0 on a",
                         "place main.0.c2 on b"),
                 row(
-                        "a whole continent that runs stays whole though a split was asked (its players would move)",
-                        c -> c.node("a", 100, "continent").continents("a", "a").split("main.0", 2)),
+                        "a split of a running continent: its cells placed beside it first",
+                        c -> c.node("a", 100, "continent")
+                                .node("b", 100, "continent")
+                                .continents("a", "b")
+                                .split("main.0", 2),
+                        "place main.0.c0 on a",
+                        "place main.0.c1 on b"),
+                row(
+                        "a split once every cell runs: the whole continent hands each player to the cell of its place",
+                        c -> c.node("a", 100, "continent")
+                                .node("b", 100, "continent")
+                                .continents("a", "b")
+                                .split("main.0", 2)
+                                .cell("main.0", 0, 2, "a")
+                                .cell("main.0", 1, 2, "b"),
+                        "start move main.0 to  (split)"),
+                row(
+                        "a split's whole continent closes once it handed every player over",
+                        c -> c.node("a", 100, "continent")
+                                .node("b", 100, "continent")
+                                .continents("a", "b")
+                                .split("main.0", 2)
+                                .cell("main.0", 0, 2, "a")
+                                .cell("main.0", 1, 2, "b")
+                                .relayout(
+                                        "main.0",
+                                        InstanceMove.newBuilder()
+                                                .setToCells(true)
+                                                .setReason("split")
+                                                .setPhase(MovePhase.MOVE_PHASE_HANDING_OVER)
+                                                .build())
+                                .handedOver("main.0"),
+                        "remove main.0 (closed)"),
+                row(
+                        "a merge: the whole continent placed beside its cells",
+                        c -> c.node("a", 100, "continent")
+                                .node("b", 100, "continent")
+                                .cell("main.0", 0, 2, "a")
+                                .cell("main.0", 1, 2, "b")
+                                .continent("main.1", 1, "b"),
+                        "place main.0 on a"),
+                row(
+                        "a merge once the whole continent runs: each cell hands its players over to it",
+                        c -> c.node("a", 100, "continent")
+                                .node("b", 100, "continent")
+                                .cell("main.0", 0, 2, "a")
+                                .cell("main.0", 1, 2, "b")
+                                .continent("main.0", 0, "a")
+                                .continent("main.1", 1, "b"),
+                        "start move main.0.c0 to a (merge)",
+                        "start move main.0.c1 to a (merge)"),
+                row(
+                        "a merging cell closes once it handed every player over",
+                        c -> c.node("a", 100, "continent")
+                                .node("b", 100, "continent")
+                                .cell("main.0", 1, 2, "b")
+                                .continent("main.0", 0, "a")
+                                .continent("main.1", 1, "b")
+                                .relayout(
+                                        "main.0.c1",
+                                        InstanceMove.newBuilder()
+                                                .setToNodeId("a")
+                                                .setToInstanceId("main.0")
+                                                .setReason("merge")
+                                                .setPhase(MovePhase.MOVE_PHASE_HANDING_OVER)
+                                                .build())
+                                .handedOver("main.0.c1"),
+                        "remove main.0.c1 (closed)"),
+                row(
+                        "a merge whose whole continent left its node: called off, the cell keeps its players, and"
+                                + " the merge starts again toward where the continent runs now (the next pass: one"
+                                + " action a key per pass)",
+                        c -> c.node("b", 100, "continent")
+                                .cell("main.0", 1, 2, "b")
+                                .continent("main.0", 0, "b")
+                                .continent("main.1", 1, "b")
+                                .relayout(
+                                        "main.0.c1",
+                                        InstanceMove.newBuilder()
+                                                .setToNodeId("a")
+                                                .setToInstanceId("main.0")
+                                                .setReason("merge")
+                                                .setPhase(MovePhase.MOVE_PHASE_HANDING_OVER)
+                                                .build()),
+                        "call off main.0.c1: the continent it merges into left node a",
+                        "start move main.0.c1 to b (merge)"),
                 row(
                         "a dead node's cell goes to another continent node like a continent",
                         c -> c.node("a", 100, "continent")
@@ -523,6 +607,11 @@ class PlacementDecisionsTest {
                             .setReason("move")
                             .setRequestedAtUnixMs(requestedAt)
                             .build());
+        }
+
+        /** A split's or a merge's move of {@code instanceId}, as stored. */
+        Cluster relayout(final String instanceId, final InstanceMove move) {
+            return put(keys.move(instanceId), move);
         }
 
         Cluster orphanMove(final String instanceId, final String to) {
