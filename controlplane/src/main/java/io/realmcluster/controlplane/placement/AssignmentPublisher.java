@@ -72,7 +72,8 @@ public final class AssignmentPublisher implements AutoCloseable {
             final List<MapInstance> assigned = state.assignedTo(link.nodeId());
             final AssignmentSet.Builder set = AssignmentSet.newBuilder().addAllInstances(assigned);
             for (final MapInstance instance : assigned) {
-                if (instance.hasCell() && instance.getNodeId().equals(link.nodeId())) {
+                if ((instance.hasCell() || instance.getMove().getToCells())
+                        && instance.getNodeId().equals(link.nodeId())) {
                     set.addAllCellPeers(state.cellPeers(instance));
                 }
             }

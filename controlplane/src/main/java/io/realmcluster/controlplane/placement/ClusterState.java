@@ -155,10 +155,11 @@ public final class ClusterState {
      * in cell order; empty for an instance that is no cell.
      */
     public List<InstanceRoute> cellPeers(final MapInstance cell) {
-        if (!cell.hasCell()) {
+        if (!cell.hasCell() && !cell.getMove().getToCells()) {
             return List.of();
         }
-        final String prefix = cell.getCell().getContinent() + ".c";
+        // A whole continent splitting hands its players to its cells: all of them are its peers.
+        final String prefix = (cell.hasCell() ? cell.getCell().getContinent() : cell.getInstanceId()) + ".c";
         final List<InstanceRoute> peers = new ArrayList<>();
         for (final MapInstance other : instances.tailMap(prefix).values()) {
             if (!other.getInstanceId().startsWith(prefix)) {

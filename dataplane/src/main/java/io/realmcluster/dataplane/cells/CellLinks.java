@@ -177,20 +177,38 @@ public final class CellLinks extends CellLinkGrpc.CellLinkImplBase implements Au
      */
     public InstanceRoute cellAt(final int mapHandle, final float x) {
         final InstanceHost.Running running = instances.byHandle(mapHandle);
-        if (running == null || !running.assignment().hasCell()) {
+        final boolean splitting =
+                running != null && running.assignment().getMove().getToCells();
+        if (running == null || !running.assignment().hasCell() && !splitting) {
             throw io.grpc.Status.FAILED_PRECONDITION
-                    .withDescription("its map is no cell of a split continent (any more)")
+                    .withDescription("its map is no cell of a split continent, nor splitting (any more)")
                     .asRuntimeException();
         }
-        final io.realmcluster.proto.v1.Cell cell = running.assignment().getCell();
-        final int index = running.world().cell().strips().cellAt(x);
-        final InstanceRoute peer = peers.get(key(cell.getContinent(), index));
+        // A cell's own continent; a whole continent splitting is that continent.
+        final String continent = running.assignment().hasCell()
+                ? running.assignment().getCell().getContinent()
+                : running.assignment().getInstanceId();
+        final Cells.Strips strips = running.world().cell().whole()
+                ? stripsOf(continent, running.assignment().getMapId())
+                : running.world().cell().strips();
+        final int index = strips == null ? -1 : strips.cellAt(x);
+        final InstanceRoute peer = peers.get(key(continent, index));
         if (peer == null) {
             throw io.grpc.Status.UNAVAILABLE
-                    .withDescription("cell " + index + " of " + cell.getContinent() + " runs nowhere now")
+                    .withDescription("cell " + index + " of " + continent + " runs nowhere now")
                     .asRuntimeException();
         }
         return peer;
+    }
+
+    /** The strips of the layout {@code continent}'s cells run in, as the cells this node was told of say; or null. */
+    private Cells.Strips stripsOf(final String continent, final int mapId) {
+        for (final InstanceRoute peer : peers.values()) {
+            if (peer.getInstance().getCell().getContinent().equals(continent)) {
+                return Cells.strips(mapId, peer.getInstance().getCell().getCount());
+            }
+        }
+        return null;
     }
 
     /** The cell across the boundary of {@code cell} on {@code side}, and its node; null when it runs nowhere now. */

@@ -344,10 +344,15 @@ public final class ClientListener implements AutoCloseable {
                 continue;
             }
             final String instanceId = instance.getInstanceId();
+            // A merge: its players enter another instance there, the whole continent.
+            final String entering = instance.getMove().getToInstanceId().isEmpty()
+                    ? instanceId
+                    : instance.getMove().getToInstanceId();
             sessions.forEach(session -> {
                 final InstanceHost.Running map = session.map();
                 if (map != null && map.assignment().getInstanceId().equals(instanceId)) {
-                    session.standBy(movingTo, instanceId, instance.getMove().getEpoch());
+                    session.standBy(
+                            movingTo, instanceId, entering, instance.getMove().getEpoch());
                 }
             });
         }

@@ -335,7 +335,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
         final NodeDescriptor preparing = context.instances().movingTo(running.assignment());
         if (preparing != null) {
             // Its copy loads there now: stand by there, as the players who were here before it moved did.
-            standByNow(preparing, instance, running.assignment().getMove().getEpoch());
+            final String entering = running.assignment().getMove().getToInstanceId();
+            standByNow(
+                    preparing,
+                    instance,
+                    entering.isEmpty() ? instance : entering,
+                    running.assignment().getMove().getEpoch());
         }
     }
 
@@ -722,10 +727,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
      * its hand-over needs no reconnect. Any thread.
      */
     void standBy(final NodeDescriptor target, final String instanceId, final long moveEpoch) {
-        channel.eventLoop().execute(() -> standByNow(target, instanceId, moveEpoch));
+        standBy(target, instanceId, instanceId, moveEpoch);
     }
 
-    private void standByNow(final NodeDescriptor target, final String instanceId, final long moveEpoch) {
+    /** The same, where the players of {@code instanceId} enter {@code entering} there (a merge's whole continent). */
+    void standBy(final NodeDescriptor target, final String instanceId, final String entering, final long moveEpoch) {
+        channel.eventLoop().execute(() -> standByNow(target, instanceId, entering, moveEpoch));
+    }
+
+    private void standByNow(
+            final NodeDescriptor target, final String instanceId, final String entering, final long moveEpoch) {
         final InstanceHost.Running running = map;
         if (state != SessionState.IN_WORLD
                 || running == null
@@ -734,7 +745,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             return;
         }
         stoodByForMove = moveEpoch;
-        final byte[] body = context.handover().standby(login.claimed(), target, instanceId);
+        final byte[] body = context.handover().standby(login.claimed(), target, entering);
         writeBody(body, body.length);
     }
 

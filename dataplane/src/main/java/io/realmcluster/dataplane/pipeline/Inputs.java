@@ -56,6 +56,11 @@ public final class Inputs {
      * the world's Ghosts). The side it lies on (u8: 1 west, 2 east), then the batch. Not about one entity.
      */
     public static final int GHOSTS = 19;
+    /**
+     * From the node's assignment applier: the whole continent splits into cells; hand each player over to the cell
+     * its place is in, a few a tick. The move epoch (positive), as HAND_OVER_START's. Not about one entity.
+     */
+    public static final int HAND_OVER_TO_CELLS = 20;
 
     public static final int GHOSTS_SIDE = 0;
     public static final int GHOSTS_BATCH = 1;
@@ -509,7 +514,7 @@ public final class Inputs {
             case ITEM_REQUEST -> REQUEST_LENGTH;
             case CHARACTER_LOST, TRANSFER_LOST -> LOST_LENGTH;
             case DEPART_FAILED -> FAILED_LENGTH;
-            case HAND_OVER_START -> HAND_OVER_START_LENGTH;
+            case HAND_OVER_START, HAND_OVER_TO_CELLS -> HAND_OVER_START_LENGTH;
             case HAND_OVER_STOP -> HAND_OVER_STOP_LENGTH;
             case ENTER_BATTLEGROUND, LEAVE_BATTLEGROUND -> ENTER_LENGTH;
             default -> -1;

@@ -84,8 +84,15 @@ final class Routes {
                     .withDescription("its map is no longer moving")
                     .asRuntimeException();
         }
+        // A merge hands its cell's players to another instance, the whole continent; a move to a copy of its own.
+        final MapInstance target = assignment.getMove().getToInstanceId().isEmpty()
+                ? assignment
+                : assignment.toBuilder()
+                        .setInstanceId(assignment.getMove().getToInstanceId())
+                        .clearCell()
+                        .build();
         return InstanceRoute.newBuilder()
-                .setInstance(assignment)
+                .setInstance(target)
                 .setNode(assignment.getMove().getToNode())
                 .build();
     }

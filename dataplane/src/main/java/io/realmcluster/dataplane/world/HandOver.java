@@ -37,9 +37,18 @@ final class HandOver {
         this.clock = clock;
     }
 
+    /** Where the players go: a copy of this instance elsewhere, or the cells of a split (each player's place's). */
+    private int destination = Saves.SAME_INSTANCE;
+
     /** Hand the players over for the move of {@code epoch}, from the tick that follows. */
     void start(final long epoch) {
+        start(epoch, false);
+    }
+
+    /** The same; {@code toCells}: a split, each player to the cell of its place. */
+    void start(final long epoch, final boolean toCells) {
         moveEpoch = epoch;
+        destination = toCells ? Saves.CROSSING : Saves.SAME_INSTANCE;
     }
 
     /** The move was called off: the map keeps its players (those frozen wait for their transfers to end). */
@@ -63,12 +72,7 @@ final class HandOver {
                 slot++) {
             if (entities.kind[slot] == EntityTable.PLAYER && due(players.indexOf(slot), tick)) {
                 if (!transfers.freeze(
-                        slot,
-                        Saves.SAME_INSTANCE,
-                        entities.x[slot],
-                        entities.y[slot],
-                        entities.z[slot],
-                        entities.o[slot])) {
+                        slot, destination, entities.x[slot], entities.y[slot], entities.z[slot], entities.o[slot])) {
                     break;
                 }
                 started++;

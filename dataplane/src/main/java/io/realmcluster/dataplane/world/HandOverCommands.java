@@ -36,11 +36,16 @@ final class HandOverCommands {
      * ring stayed full for the patience: the command was not sent, and the next call sends it.
      */
     boolean handOver(final String instanceId, final Ingress ingress, final long moveEpoch) {
+        return handOver(instanceId, ingress, moveEpoch, false);
+    }
+
+    /** The same; {@code toCells}: a split, each player to the cell of its place (not to a copy elsewhere). */
+    boolean handOver(final String instanceId, final Ingress ingress, final long moveEpoch, final boolean toCells) {
         if (told.getOrDefault(instanceId, 0L) == moveEpoch) {
             return true;
         }
         final long deadline = System.nanoTime() + patienceNanos;
-        while (!offer(ingress, moveEpoch)) {
+        while (!offer(ingress, moveEpoch, toCells)) {
             if (System.nanoTime() - deadline >= 0) {
                 LOG.warn(
                         "{} took no {} for {} ms (its ingress ring is full); the next assignment set tries again",
@@ -60,8 +65,9 @@ final class HandOverCommands {
         told.remove(instanceId);
     }
 
-    private boolean offer(final Ingress ingress, final long moveEpoch) {
-        final int type = moveEpoch == 0 ? Inputs.HAND_OVER_STOP : Inputs.HAND_OVER_START;
+    private boolean offer(final Ingress ingress, final long moveEpoch, final boolean toCells) {
+        final int type =
+                moveEpoch == 0 ? Inputs.HAND_OVER_STOP : toCells ? Inputs.HAND_OVER_TO_CELLS : Inputs.HAND_OVER_START;
         final int length = moveEpoch == 0 ? Inputs.HAND_OVER_STOP_LENGTH : Inputs.HAND_OVER_START_LENGTH;
         try (RingClaim claimed = ingress.claim(claim, type, length)) {
             if (!claimed.claimed()) {

@@ -272,7 +272,8 @@ public final class InstanceHost {
             handOvers.handOver(
                     instance.getInstanceId(),
                     current.agent().ingress(),
-                    !incoming && handingOver(instance) ? instance.getMove().getEpoch() : 0);
+                    !incoming && handingOver(instance) ? instance.getMove().getEpoch() : 0,
+                    instance.getMove().getToCells());
             final AssignmentAck ack = ack(instance, InstanceState.INSTANCE_STATE_ACTIVE);
             acks.add(
                     incoming

@@ -229,7 +229,8 @@ public final class MapWorld implements TickSimulation {
             return;
         }
         switch (type) {
-            case Inputs.HAND_OVER_START -> startHandOver(buffer.getLong(offset + Inputs.HAND_OVER_EPOCH));
+            case Inputs.HAND_OVER_START -> startHandOver(buffer.getLong(offset + Inputs.HAND_OVER_EPOCH), false);
+            case Inputs.HAND_OVER_TO_CELLS -> startHandOver(buffer.getLong(offset + Inputs.HAND_OVER_EPOCH), true);
             case Inputs.HAND_OVER_STOP -> handOver.stop();
             case Inputs.GHOSTS -> {
                 if (!ghosts.apply(
@@ -244,12 +245,12 @@ public final class MapWorld implements TickSimulation {
         }
     }
 
-    private void startHandOver(final long moveEpoch) {
+    private void startHandOver(final long moveEpoch, final boolean toCells) {
         if (moveEpoch <= 0) {
             rejectedInputs++;
             return;
         }
-        handOver.start(moveEpoch);
+        handOver.start(moveEpoch, toCells);
     }
 
     private void onPlayerInput(final int type, final long entity, final DirectBuffer buffer, final int offset) {
