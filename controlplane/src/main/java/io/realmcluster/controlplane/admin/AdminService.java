@@ -1,5 +1,6 @@
 package io.realmcluster.controlplane.admin;
 
+import io.etcd.jetcd.ByteSequence;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.realmcluster.common.log.LogSafe;
@@ -24,6 +25,7 @@ import io.realmcluster.proto.v1.Account;
 import io.realmcluster.proto.v1.AdminGrpc;
 import io.realmcluster.proto.v1.Battlegroup;
 import io.realmcluster.proto.v1.Catalog;
+import io.realmcluster.proto.v1.CellLayout;
 import io.realmcluster.proto.v1.Character;
 import io.realmcluster.proto.v1.CheckInvariantsRequest;
 import io.realmcluster.proto.v1.CreateAccountRequest;
@@ -45,13 +47,16 @@ import io.realmcluster.proto.v1.ListNodesResponse;
 import io.realmcluster.proto.v1.ListQueuesRequest;
 import io.realmcluster.proto.v1.ListQueuesResponse;
 import io.realmcluster.proto.v1.MapInstance;
+import io.realmcluster.proto.v1.MapKind;
 import io.realmcluster.proto.v1.MoveInstanceRequest;
 import io.realmcluster.proto.v1.NodeState;
 import io.realmcluster.proto.v1.NodeStatus;
 import io.realmcluster.proto.v1.PutBattlegroupRequest;
+import io.realmcluster.proto.v1.SetCellLayoutRequest;
 import io.realmcluster.proto.v1.SetNodeSchedulableRequest;
 import io.realmcluster.proto.v1.TransferCharacterRequest;
 import io.realmcluster.proto.v1.TransferCharacterResponse;
+import io.realmcluster.proto.world.Cells;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -352,6 +357,42 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                         .asRuntimeException();
             }
             return state.observed(instance).toBuilder().setMove(move).build();
+        });
+    }
+
+    @Override
+    public void setCellLayout(final SetCellLayoutRequest request, final StreamObserver<CellLayout> response) {
+        answer(response, () -> {
+            final String continent = request.getContinent();
+            final int dot = continent.lastIndexOf('.');
+            final boolean known = dot > 0
+                    && catalog.servesRealm(continent.substring(0, dot))
+                    && continent.substring(dot + 1).matches("[0-9]{1,9}")
+                    && catalog.map(Integer.parseInt(continent.substring(dot + 1)))
+                            .map(map -> map.getKind() == MapKind.MAP_KIND_CONTINENT)
+                            .orElse(false);
+            if (!known) {
+                throw Status.NOT_FOUND
+                        .withDescription("no continent " + continent + ": name one as REALM.MAP, e.g. main.0 (realms "
+                                + catalog.realms() + ", continents "
+                                + catalog.continents().stream()
+                                        .map(map -> map.getMapId() + " " + map.getName())
+                                        .toList()
+                                + ")")
+                        .asRuntimeException();
+            }
+            if (request.getCells() < 1 || request.getCells() > Cells.MAX_CELLS) {
+                throw Status.INVALID_ARGUMENT
+                        .withDescription(
+                                "a continent runs as 1 to " + Cells.MAX_CELLS + " cells, not " + request.getCells())
+                        .asRuntimeException();
+            }
+            final CellLayout layout = CellLayout.newBuilder()
+                    .setCells(request.getCells())
+                    .setRequestedAtUnixMs(System.currentTimeMillis())
+                    .build();
+            store.put(keys.cellLayout(continent), ByteSequence.from(layout.toByteArray()), 0);
+            return layout;
         });
     }
 

@@ -14,6 +14,7 @@ import io.realmcluster.proto.v1.BattlegroundAdminGrpc;
 import io.realmcluster.proto.v1.BattlegroundMatch;
 import io.realmcluster.proto.v1.Battlegroup;
 import io.realmcluster.proto.v1.Catalog;
+import io.realmcluster.proto.v1.CellLayout;
 import io.realmcluster.proto.v1.Character;
 import io.realmcluster.proto.v1.CheckInvariantsRequest;
 import io.realmcluster.proto.v1.CreateAccountRequest;
@@ -40,6 +41,7 @@ import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MoveInstanceRequest;
 import io.realmcluster.proto.v1.NodeStatus;
 import io.realmcluster.proto.v1.PutBattlegroupRequest;
+import io.realmcluster.proto.v1.SetCellLayoutRequest;
 import io.realmcluster.proto.v1.SetNodeSchedulableRequest;
 import io.realmcluster.proto.v1.TransferCharacterRequest;
 import io.realmcluster.proto.v1.TransferCharacterResponse;
@@ -180,6 +182,17 @@ public final class AdminClient implements AutoCloseable {
         try {
             return stub().drainNode(
                             DrainNodeRequest.newBuilder().setNodeId(nodeId).build());
+        } catch (final StatusRuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    public CellLayout setCellLayout(final String continent, final int cells) {
+        try {
+            return stub().setCellLayout(SetCellLayoutRequest.newBuilder()
+                    .setContinent(continent)
+                    .setCells(cells)
+                    .build());
         } catch (final StatusRuntimeException e) {
             throw failure(e);
         }

@@ -52,6 +52,13 @@ public final class MapTable {
 
     /** Where a moving instance goes and how far it got, e.g. "node-2 (handing over)"; empty when it stays. */
     public static String moving(final MapInstance instance) {
+        if (instance.getMove().getToCells()) {
+            return "its cells (splitting)";
+        }
+        if (!instance.getMove().getToInstanceId().isEmpty()) {
+            return instance.getMove().getToInstanceId() + " on "
+                    + instance.getMove().getToNodeId() + " (merging)";
+        }
         return instance.hasMove()
                 ? instance.getMove().getToNodeId() + " ("
                         + instance.getMove()

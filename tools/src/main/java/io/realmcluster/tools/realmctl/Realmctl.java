@@ -26,6 +26,8 @@ import picocli.CommandLine.ScopeType;
             CordonCommand.Uncordon.class,
             MoveCommand.Drain.class,
             MoveCommand.class,
+            SplitCommand.class,
+            SplitCommand.Merge.class,
             CheckCommand.class,
             TransferCharacterCommand.class,
             BattlegroupCommand.Set.class,
