@@ -263,6 +263,7 @@ public final class Node implements AutoCloseable {
             transferThreads = TransferService.threads();
             cellLinks = new CellLinks(instances, credentials).start();
             departures.cellRoutes(cellLinks::cellAt);
+            NodeMetrics.cells(metrics, cellLinks, departures.stats()::crossings);
             sessions.cells(cellLinks::across);
             // Only nodes offer transfers; without TLS there is no one to tell apart.
             server = GrpcServers.start(

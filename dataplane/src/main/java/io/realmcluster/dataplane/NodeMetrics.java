@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.realmcluster.dataplane.cells.CellLinks;
 import io.realmcluster.dataplane.store.ItemIdPool;
 import io.realmcluster.dataplane.store.Saver;
 import io.realmcluster.dataplane.tick.RealtimeThreads;
@@ -75,6 +76,27 @@ final class NodeMetrics {
     }
 
     /** How many times the node closed its maps for being cut off from the control plane (see PartitionWatch). */
+    /** The cells' ghost frames and crossings (a node without cells reports zeros). */
+    static void cells(final PrometheusRegistry registry, final CellLinks links, final LongSupplier crossings) {
+        CounterWithCallback.builder()
+                .name("realm_node_ghost_frames")
+                .help("Ghost frames of split continents' cells: sent to neighbours, received for a cell here, refused"
+                        + " (for a cell this node does not run, or its ring full)")
+                .labelNames("outcome")
+                .callback(cb -> {
+                    cb.call(links.sent(), "sent");
+                    cb.call(links.received(), "received");
+                    cb.call(links.refused(), "refused");
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("realm_node_cell_crossings")
+                .help("Players who crossed a boundary out of a cell of this node's into a neighbouring cell (the"
+                        + " neighbour claimed them)")
+                .callback(cb -> cb.call(crossings.getAsLong()))
+                .register(registry);
+    }
+
     static void cutOff(final PrometheusRegistry registry, final LongSupplier closed) {
         CounterWithCallback.builder()
                 .name("realm_node_cut_off_closes")

@@ -1,5 +1,6 @@
 package io.realmcluster.dataplane.transfer;
 
+import io.realmcluster.dataplane.pipeline.Saves;
 import io.realmcluster.dataplane.store.Departure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,6 +110,9 @@ final class Departing {
         switch (next) {
             case DEPARTED -> {
                 stats.completed.incrementAndGet();
+                if (departure.toMapId() == Saves.CROSSING) {
+                    stats.crossings.incrementAndGet();
+                }
                 stats.nanos.addAndGet(now - sinceNanos);
                 LOG.debug("character {} {} (transfer {})", departure.characterId(), reason, departure.transferId());
             }

@@ -86,6 +86,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
     public static final class Stats {
         final AtomicLong started = new AtomicLong();
         final AtomicLong completed = new AtomicLong();
+        final AtomicLong crossings = new AtomicLong();
         final AtomicLong aborted = new AtomicLong();
         final AtomicLong lost = new AtomicLong();
         final AtomicLong nanos = new AtomicLong();
@@ -109,6 +110,11 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
         /** Freezes made durable: transfers begun. */
         public long started() {
             return started.get();
+        }
+
+        /** Crossings into a neighbouring cell that its node claimed. */
+        public long crossings() {
+            return crossings.get();
         }
 
         /** Transfers a target claimed and whose client was redirected. */
