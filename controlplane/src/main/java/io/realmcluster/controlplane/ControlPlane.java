@@ -230,6 +230,7 @@ public final class ControlPlane implements AutoCloseable {
             controller = new PlacementController(
                     store,
                     keys,
+                    () -> view.current(),
                     catalog,
                     Clock.systemUTC(),
                     config.placement().instanceIdleTimeout(),
@@ -238,7 +239,7 @@ public final class ControlPlane implements AutoCloseable {
                     new MatchInstances(matchStore),
                     // One lease TTL and a beat: a live node whose lease lapsed while this replica stood still is back.
                     config.nodeLeaseTtl().plus(config.heartbeatInterval()));
-            publisher = new AssignmentPublisher(store, keys, nodeLinks);
+            publisher = new AssignmentPublisher(() -> view.current(), nodeLinks);
             invitePublisher = new InvitePublisher(matchStore, nodeLinks);
             view = new ClusterView(
                     store,

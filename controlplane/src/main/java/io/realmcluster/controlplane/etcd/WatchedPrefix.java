@@ -10,6 +10,7 @@ import io.realmcluster.common.concurrent.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,8 +30,20 @@ public final class WatchedPrefix implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchedPrefix.class);
     private static final long REWATCH_DELAY_MS = 200;
 
-    /** The keys at {@code revision}; {@code watching} false while the watch is broken and changes may be missed. */
-    public record Snapshot(long revision, List<KeyValue> kvs, boolean watching) {}
+    /**
+     * The keys at {@code revision}; {@code watching} false while the watch is broken and changes may be missed.
+     * Snapshots are numbered one by one ({@code sequence}); when {@code incremental}, {@code puts} and {@code
+     * deletes} (full keys) are exactly what changed since the snapshot numbered one less, so that a reader who
+     * folded that one needs only these; after a new list they are empty and {@code incremental} is false.
+     */
+    public record Snapshot(
+            long revision,
+            List<KeyValue> kvs,
+            boolean watching,
+            long sequence,
+            boolean incremental,
+            List<KeyValue> puts,
+            List<String> deletes) {}
 
     private final EtcdStore store;
     private final ByteSequence prefix;
@@ -42,6 +55,10 @@ public final class WatchedPrefix implements AutoCloseable {
     private final Map<ByteSequence, KeyValue> kvs = new HashMap<>();
 
     private long revision;
+    /** Thread-owned: the number of the last snapshot published. */
+    private long sequence;
+    /** Thread-owned: the keys were listed again since the last snapshot published. */
+    private boolean listed = true;
     /** Thread-owned: the next watch must begin with a list (first start, or history compacted). */
     private boolean relist = true;
 
@@ -124,8 +141,9 @@ public final class WatchedPrefix implements AutoCloseable {
             listing.kvs().forEach(kv -> kvs.put(kv.getKey(), kv));
             revision = listing.revision();
             relist = false;
+            listed = true;
         }
-        publish(true, null);
+        publish(true, null, List.of(), List.of());
         final WatchOption option = WatchOption.builder()
                 .isPrefix(true)
                 .withRequireLeader(true)
@@ -146,18 +164,25 @@ public final class WatchedPrefix implements AutoCloseable {
             return;
         }
         final List<ByteSequence> touched = new ArrayList<>(response.getEvents().size());
+        // The last event of each key counts: a key put then deleted in one response is deleted.
+        final Map<ByteSequence, KeyValue> puts = new LinkedHashMap<>();
+        final Map<ByteSequence, String> deletes = new LinkedHashMap<>();
         for (final WatchEvent event : response.getEvents()) {
             final KeyValue kv = event.getKeyValue();
             touched.add(kv.getKey());
             if (event.getEventType() == WatchEvent.EventType.DELETE) {
                 kvs.remove(kv.getKey());
+                puts.remove(kv.getKey());
+                deletes.put(kv.getKey(), kv.getKey().toString());
             } else {
                 kvs.put(kv.getKey(), kv);
+                deletes.remove(kv.getKey());
+                puts.put(kv.getKey(), kv);
             }
             // A delete's event carries the revision of the delete.
             revision = Math.max(revision, kv.getModRevision());
         }
-        publish(true, touched);
+        publish(true, touched, List.copyOf(puts.values()), List.copyOf(deletes.values()));
     }
 
     private void broken(final Throwable error) {
@@ -174,13 +199,26 @@ public final class WatchedPrefix implements AutoCloseable {
         if (old != null) {
             old.close();
         }
-        publish(false, null);
+        publish(false, null, List.of(), List.of());
         thread.schedule(this::watch, REWATCH_DELAY_MS, TimeUnit.MILLISECONDS);
     }
 
-    private void publish(final boolean watching, final List<ByteSequence> touched) {
+    private void publish(
+            final boolean watching,
+            final List<ByteSequence> touched,
+            final List<KeyValue> puts,
+            final List<String> deletes) {
+        final boolean incremental = !listed;
+        listed = false;
         synchronized (published) {
-            snapshot = new Snapshot(revision, List.copyOf(kvs.values()), watching);
+            snapshot = new Snapshot(
+                    revision,
+                    List.copyOf(kvs.values()),
+                    watching,
+                    ++sequence,
+                    incremental,
+                    incremental ? puts : List.of(),
+                    incremental ? deletes : List.of());
             published.notifyAll();
         }
         changed.accept(touched);

@@ -1,9 +1,7 @@
 package io.realmcluster.controlplane.placement;
 
 import io.realmcluster.common.concurrent.Threads;
-import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.EtcdUnavailableException;
-import io.realmcluster.controlplane.etcd.Keys;
 import io.realmcluster.controlplane.nodelink.NodeLinkService;
 import io.realmcluster.proto.v1.AssignmentSet;
 import io.realmcluster.proto.v1.MapInstance;
@@ -13,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,17 +23,16 @@ public final class AssignmentPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentPublisher.class);
     private static final long RESYNC_MS = 1_000;
 
-    private final EtcdStore store;
-    private final Keys keys;
+    private final Supplier<ClusterState> states;
     private final NodeLinkService links;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     /** Thread-owned: the set last pushed to each link, by identity of the link. */
     private final Map<Object, AssignmentSet> lastPushed = new HashMap<>();
 
-    public AssignmentPublisher(final EtcdStore store, final Keys keys, final NodeLinkService links) {
-        this.store = store;
-        this.keys = keys;
+    /** {@code states}: the cluster as this replica's watch has it ({@link ClusterView#current}). */
+    public AssignmentPublisher(final Supplier<ClusterState> states, final NodeLinkService links) {
+        this.states = states;
         this.links = links;
         this.thread = Threads.singleThread("assignment-publisher");
     }
@@ -63,7 +61,7 @@ public final class AssignmentPublisher implements AutoCloseable {
         }
         final ClusterState state;
         try {
-            state = ClusterState.read(store, keys);
+            state = states.get();
         } catch (final EtcdUnavailableException e) {
             LOG.debug("assignments not published: {}", e.getMessage());
             return;

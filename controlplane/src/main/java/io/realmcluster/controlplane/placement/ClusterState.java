@@ -29,18 +29,29 @@ import java.util.TreeMap;
  * confirmed.
  */
 public final class ClusterState {
-    private final Map<String, NodeStatus> nodes = new TreeMap<>();
-    private final Set<String> cordoned = new HashSet<>();
-    private final Set<String> draining = new HashSet<>();
-    private final Map<String, InstanceMove> moves = new HashMap<>();
-    private final Map<String, AssignmentAck> moveStatuses = new HashMap<>();
-    private final TreeMap<String, MapInstance> instances = new TreeMap<>();
-    private final Map<String, AssignmentAck> statuses = new HashMap<>();
-    private final Map<String, String> bindings = new HashMap<>();
+    // Not final: a state folded from another (next) shares the maps a change did not touch. A state handed to
+    // readers is never changed again; copy() makes one to change.
+    private Map<String, NodeStatus> nodes = new TreeMap<>();
+    private Set<String> cordoned = new HashSet<>();
+    private Set<String> draining = new HashSet<>();
+    private Map<String, InstanceMove> moves = new HashMap<>();
+    private Map<String, AssignmentAck> moveStatuses = new HashMap<>();
+    private TreeMap<String, MapInstance> instances = new TreeMap<>();
+    private Map<String, AssignmentAck> statuses = new HashMap<>();
+    private Map<String, String> bindings = new HashMap<>();
     /** Cells each continent is to run as, where an operator asked for other than one. */
-    private final Map<String, Integer> layouts = new HashMap<>();
+    private Map<String, Integer> layouts = new HashMap<>();
 
     private long revision;
+    /** Instances by node (their own and those moving to it), made on first use; null until then. */
+    private volatile Map<String, List<MapInstance>> byNode;
+    /**
+     * Each node's reported loads by instance id, made on first use (null until then) and shared with copies:
+     * nothing changes a node's entry in a state once it is made (decisions change only instances).
+     */
+    private volatile Map<String, Map<String, MapLoad>> loads;
+    /** A copy made to be changed (decisions assume their actions done in one): nothing is cached from it. */
+    private boolean changeable;
 
     /** Read everything under the cluster's prefix at one revision. */
     public static ClusterState read(final EtcdStore store, final Keys keys) {
@@ -54,55 +65,221 @@ public final class ClusterState {
         state.revision = revision;
         final int rootLength = keys.root().length();
         for (final KeyValue kv : kvs) {
+            state.put(kv.getKey().toString().substring(rootLength), kv);
+        }
+        for (final String id : state.moves.keySet()) {
+            state.showMove(id);
+        }
+        return state;
+    }
+
+    /**
+     * The state after one change of the watched keys at {@code revision}: {@code puts} written (with their
+     * values) and {@code deletes} gone, both under the cluster's prefix. Only the changed values are parsed, and
+     * only the maps they belong to are copied; the rest is shared with this state, so neither may be changed
+     * afterwards. Equal to {@link #of} over the keys after the change.
+     */
+    public ClusterState next(
+            final Keys keys, final long revision, final Collection<KeyValue> puts, final Collection<String> deletes) {
+        final ClusterState next = new ClusterState();
+        next.nodes = nodes;
+        next.cordoned = cordoned;
+        next.draining = draining;
+        next.moves = moves;
+        next.moveStatuses = moveStatuses;
+        next.instances = instances;
+        next.statuses = statuses;
+        next.bindings = bindings;
+        next.layouts = layouts;
+        next.revision = revision;
+        final int rootLength = keys.root().length();
+        final List<String> paths = new ArrayList<>(puts.size() + deletes.size());
+        for (final KeyValue kv : puts) {
+            paths.add(kv.getKey().toString().substring(rootLength));
+        }
+        for (final String key : deletes) {
+            paths.add(key.substring(rootLength));
+        }
+        next.copyWhatChanges(paths);
+        // What is made from a shared map holds for the next state too.
+        if (next.instances == instances) {
+            next.byNode = byNode;
+        }
+        if (next.nodes == nodes) {
+            next.loads = loads;
+        }
+        // The instances whose shown move may change: those of a changed move or instance, and those moving to a
+        // changed node (its descriptor is shown with the move).
+        final Set<String> reshow = new HashSet<>();
+        for (final String key : deletes) {
+            final String path = key.substring(rootLength);
+            next.delete(path);
+            reshowFor(next, path, reshow);
+        }
+        for (final KeyValue kv : puts) {
             final String path = kv.getKey().toString().substring(rootLength);
-            final String id = path.substring(path.indexOf('/') + 1);
-            try {
-                if (path.startsWith("nodes/")) {
-                    state.nodes.put(id, NodeStatus.parseFrom(kv.getValue().getBytes()));
-                } else if (path.startsWith("cordons/")) {
-                    state.cordoned.add(id);
-                    if (kv.getValue().toString().equals(DRAINING)) {
-                        state.draining.add(id);
-                    }
-                } else if (path.startsWith("moves/")) {
-                    state.moves.put(
-                            id,
-                            InstanceMove.parseFrom(kv.getValue().getBytes()).toBuilder()
-                                    .setEpoch(kv.getModRevision())
-                                    .build());
-                } else if (path.startsWith("move-status/")) {
-                    state.moveStatuses.put(
-                            id, AssignmentAck.parseFrom(kv.getValue().getBytes()));
-                } else if (path.startsWith("instances/")) {
-                    state.instances.put(
-                            id,
-                            MapInstance.parseFrom(kv.getValue().getBytes()).toBuilder()
-                                    .setEpoch(kv.getModRevision())
-                                    .build());
-                } else if (path.startsWith("instance-status/")) {
-                    state.statuses.put(id, AssignmentAck.parseFrom(kv.getValue().getBytes()));
-                } else if (path.startsWith("bindings/")) {
-                    state.bindings.put(id, kv.getValue().toString());
-                } else if (path.startsWith("cell-layouts/")) {
-                    state.layouts.put(
-                            id, CellLayout.parseFrom(kv.getValue().getBytes()).getCells());
+            next.put(path, kv);
+            reshowFor(next, path, reshow);
+        }
+        for (final String id : reshow) {
+            next.showMove(id);
+        }
+        return next;
+    }
+
+    private static void reshowFor(final ClusterState state, final String path, final Set<String> reshow) {
+        final String id = path.substring(path.indexOf('/') + 1);
+        if (path.startsWith("moves/") || path.startsWith("instances/")) {
+            reshow.add(id);
+        } else if (path.startsWith("nodes/")) {
+            state.moves.forEach((instanceId, move) -> {
+                if (move.getToNodeId().equals(id)) {
+                    reshow.add(instanceId);
                 }
-            } catch (final InvalidProtocolBufferException e) {
-                throw new IllegalStateException("corrupt entry at " + kv.getKey(), e);
+            });
+        }
+    }
+
+    /** Give this state its own copy of each map one of {@code paths} is in (and of the instances, for a move). */
+    private void copyWhatChanges(final List<String> paths) {
+        boolean nodesChange = false;
+        boolean cordonsChange = false;
+        boolean movesChange = false;
+        boolean moveStatusesChange = false;
+        boolean instancesChange = false;
+        boolean statusesChange = false;
+        boolean bindingsChange = false;
+        boolean layoutsChange = false;
+        for (final String path : paths) {
+            if (path.startsWith("nodes/")) {
+                nodesChange = true;
+                // A move to this node shows its descriptor.
+                instancesChange |= !moves.isEmpty();
+            } else if (path.startsWith("cordons/")) {
+                cordonsChange = true;
+            } else if (path.startsWith("moves/")) {
+                movesChange = true;
+                instancesChange = true;
+            } else if (path.startsWith("move-status/")) {
+                moveStatusesChange = true;
+            } else if (path.startsWith("instances/")) {
+                instancesChange = true;
+            } else if (path.startsWith("instance-status/")) {
+                statusesChange = true;
+            } else if (path.startsWith("bindings/")) {
+                bindingsChange = true;
+            } else if (path.startsWith("cell-layouts/")) {
+                layoutsChange = true;
             }
         }
-        state.moves.forEach((id, move) -> {
-            final MapInstance instance = state.instances.get(id);
-            if (instance != null) {
-                final NodeStatus target = state.nodes.get(move.getToNodeId());
-                final InstanceMove.Builder shown = move.toBuilder();
-                if (target != null) {
-                    shown.setToNode(target.getNode());
+        if (nodesChange) {
+            nodes = new TreeMap<>(nodes);
+        }
+        if (cordonsChange) {
+            cordoned = new HashSet<>(cordoned);
+            draining = new HashSet<>(draining);
+        }
+        if (movesChange) {
+            moves = new HashMap<>(moves);
+        }
+        if (moveStatusesChange) {
+            moveStatuses = new HashMap<>(moveStatuses);
+        }
+        if (instancesChange) {
+            instances = new TreeMap<>(instances);
+        }
+        if (statusesChange) {
+            statuses = new HashMap<>(statuses);
+        }
+        if (bindingsChange) {
+            bindings = new HashMap<>(bindings);
+        }
+        if (layoutsChange) {
+            layouts = new HashMap<>(layouts);
+        }
+    }
+
+    /** The key at {@code path} (under the root) now holds {@code kv}'s value. */
+    private void put(final String path, final KeyValue kv) {
+        final String id = path.substring(path.indexOf('/') + 1);
+        try {
+            if (path.startsWith("nodes/")) {
+                nodes.put(id, NodeStatus.parseFrom(kv.getValue().getBytes()));
+            } else if (path.startsWith("cordons/")) {
+                cordoned.add(id);
+                if (kv.getValue().toString().equals(DRAINING)) {
+                    draining.add(id);
+                } else {
+                    draining.remove(id);
                 }
-                state.instances.put(id, instance.toBuilder().setMove(shown).build());
+            } else if (path.startsWith("moves/")) {
+                moves.put(
+                        id,
+                        InstanceMove.parseFrom(kv.getValue().getBytes()).toBuilder()
+                                .setEpoch(kv.getModRevision())
+                                .build());
+            } else if (path.startsWith("move-status/")) {
+                moveStatuses.put(id, AssignmentAck.parseFrom(kv.getValue().getBytes()));
+            } else if (path.startsWith("instances/")) {
+                instances.put(
+                        id,
+                        MapInstance.parseFrom(kv.getValue().getBytes()).toBuilder()
+                                .setEpoch(kv.getModRevision())
+                                .build());
+            } else if (path.startsWith("instance-status/")) {
+                statuses.put(id, AssignmentAck.parseFrom(kv.getValue().getBytes()));
+            } else if (path.startsWith("bindings/")) {
+                bindings.put(id, kv.getValue().toString());
+            } else if (path.startsWith("cell-layouts/")) {
+                layouts.put(id, CellLayout.parseFrom(kv.getValue().getBytes()).getCells());
             }
-        });
-        return state;
+        } catch (final InvalidProtocolBufferException e) {
+            throw new IllegalStateException("corrupt entry at " + kv.getKey(), e);
+        }
+    }
+
+    /** The key at {@code path} (under the root) is gone. */
+    private void delete(final String path) {
+        final String id = path.substring(path.indexOf('/') + 1);
+        if (path.startsWith("nodes/")) {
+            nodes.remove(id);
+        } else if (path.startsWith("cordons/")) {
+            cordoned.remove(id);
+            draining.remove(id);
+        } else if (path.startsWith("moves/")) {
+            moves.remove(id);
+        } else if (path.startsWith("move-status/")) {
+            moveStatuses.remove(id);
+        } else if (path.startsWith("instances/")) {
+            instances.remove(id);
+        } else if (path.startsWith("instance-status/")) {
+            statuses.remove(id);
+        } else if (path.startsWith("bindings/")) {
+            bindings.remove(id);
+        } else if (path.startsWith("cell-layouts/")) {
+            layouts.remove(id);
+        }
+    }
+
+    /** Instance {@code id} as shown: with its move, if it has one, and the move's target as it registered. */
+    private void showMove(final String id) {
+        final MapInstance instance = instances.get(id);
+        if (instance == null) {
+            return;
+        }
+        final InstanceMove move = moves.get(id);
+        if (move == null) {
+            if (instance.hasMove()) {
+                instances.put(id, instance.toBuilder().clearMove().build());
+            }
+            return;
+        }
+        final NodeStatus target = nodes.get(move.getToNodeId());
+        final InstanceMove.Builder shown = move.toBuilder();
+        if (target != null) {
+            shown.setToNode(target.getNode());
+        }
+        instances.put(id, instance.toBuilder().setMove(shown).build());
     }
 
     /** A copy to change without changing this one (the protobuf values are immutable and shared). */
@@ -118,6 +295,8 @@ public final class ClusterState {
         copy.bindings.putAll(bindings);
         copy.layouts.putAll(layouts);
         copy.revision = revision;
+        copy.changeable = true;
+        copy.loads = loads;
         return copy;
     }
 
@@ -290,16 +469,28 @@ public final class ClusterState {
         return result;
     }
 
-    /** Instances assigned to {@code nodeId}, as it should run them, and those moving to it. */
+    /**
+     * Instances assigned to {@code nodeId}, as it should run them, and those moving to it, in instance id order.
+     * From an index made on the first call (a state handed to readers does not change); on a state being changed
+     * (a copy), a walk over every instance.
+     */
     public List<MapInstance> assignedTo(final String nodeId) {
-        final List<MapInstance> result = new ArrayList<>();
-        for (final MapInstance instance : instances.values()) {
-            if (instance.getNodeId().equals(nodeId)
-                    || instance.getMove().getToNodeId().equals(nodeId)) {
-                result.add(instance);
+        Map<String, List<MapInstance>> index = changeable ? null : byNode;
+        if (index == null) {
+            index = new HashMap<>();
+            for (final MapInstance instance : instances.values()) {
+                index.computeIfAbsent(instance.getNodeId(), node -> new ArrayList<>())
+                        .add(instance);
+                final String target = instance.getMove().getToNodeId();
+                if (!target.isEmpty() && !target.equals(instance.getNodeId())) {
+                    index.computeIfAbsent(target, node -> new ArrayList<>()).add(instance);
+                }
+            }
+            if (!changeable) {
+                byNode = index;
             }
         }
-        return result;
+        return List.copyOf(index.getOrDefault(nodeId, List.of()));
     }
 
     /** Players the node reports in one instance, 0 when it reports none. */
@@ -310,13 +501,22 @@ public final class ClusterState {
     /** What the instance's node last reported about it (empty when it reports nothing). */
     private MapLoad reported(final MapInstance instance) {
         final NodeStatus node = nodes.get(instance.getNodeId());
-        if (node != null) {
-            for (final MapLoad load : node.getLoad().getMapsList()) {
-                if (load.getInstanceId().equals(instance.getInstanceId())) {
-                    return load;
-                }
-            }
+        if (node == null) {
+            return MapLoad.getDefaultInstance();
         }
-        return MapLoad.getDefaultInstance();
+        Map<String, Map<String, MapLoad>> index = loads;
+        if (index == null) {
+            index = new HashMap<>();
+            for (final Map.Entry<String, NodeStatus> entry : nodes.entrySet()) {
+                final Map<String, MapLoad> byInstance = new HashMap<>();
+                for (final MapLoad load : entry.getValue().getLoad().getMapsList()) {
+                    byInstance.put(load.getInstanceId(), load);
+                }
+                index.put(entry.getKey(), byInstance);
+            }
+            loads = index;
+        }
+        return index.getOrDefault(instance.getNodeId(), Map.of())
+                .getOrDefault(instance.getInstanceId(), MapLoad.getDefaultInstance());
     }
 }

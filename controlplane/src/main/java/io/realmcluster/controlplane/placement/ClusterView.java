@@ -53,6 +53,9 @@ public final class ClusterView implements AutoCloseable {
         final ByteSequence queue = Keys.bytes(keys.root() + "queue/");
         final ByteSequence matches = keys.matches();
         this.watched = new WatchedPrefix(store, Keys.bytes(keys.root()), touched -> {
+            // Folded here, on the watch's thread, snapshot by snapshot: each is parsed from the one before it, only
+            // what changed (a reader that asks first folds it itself, in the same order).
+            parsed(watchedNow());
             boolean placement = touched == null;
             boolean battlegrounds = touched == null;
             if (touched != null) {
@@ -102,13 +105,30 @@ public final class ClusterView implements AutoCloseable {
         return parsed(watched.await(Math.max(revision, store.lastWriteRevision()), store.timeout()));
     }
 
-    /** The state of {@code snapshot}, parsed once and shared by its readers. */
+    /**
+     * The state of {@code snapshot}, made once and shared by its readers: from the state of the snapshot before it
+     * and the keys that changed in between when that one was made (the usual case: the watch's thread makes each in
+     * turn), else parsed from every key.
+     */
     private synchronized ClusterState parsed(final WatchedPrefix.Snapshot snapshot) {
+        if (snapshot == null) {
+            return null;
+        }
         if (snapshot != parsedFrom) {
-            parsed = ClusterState.of(keys, snapshot.revision(), snapshot.kvs());
+            if (parsedFrom != null && snapshot.sequence() <= parsedFrom.sequence()) {
+                // The watch has moved on since the reader got its snapshot: the newer state holds all it asked for.
+                return parsed;
+            }
+            parsed = parsedFrom != null && snapshot.incremental() && snapshot.sequence() == parsedFrom.sequence() + 1
+                    ? parsed.next(keys, snapshot.revision(), snapshot.puts(), snapshot.deletes())
+                    : ClusterState.of(keys, snapshot.revision(), snapshot.kvs());
             parsedFrom = snapshot;
         }
         return parsed;
+    }
+
+    private WatchedPrefix.Snapshot watchedNow() {
+        return watched.last();
     }
 
     /**

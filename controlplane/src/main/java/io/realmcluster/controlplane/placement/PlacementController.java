@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -49,8 +50,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
 
     private static final Duration BACKOFF_CAP = Duration.ofSeconds(30);
 
-    private final EtcdStore store;
-    private final Keys keys;
+    private final Supplier<ClusterState> states;
     private final AssignmentStore assignments;
     private final PlacementDecisions decisions;
     private final Clock clock;
@@ -75,6 +75,9 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     private Leadership servedUnder;
 
     /**
+     * {@code states} gives the cluster as this replica's watch has it, holding every write of this replica
+     * ({@link ClusterView#current}): the leader reads its own placements there, so the room left on each node
+     * counts every placement before the next, without a range over the whole cluster per request.
      * {@code owners} says which empty instances close at once instead of after their idle time (a battleground whose
      * match has ended), and which stay open past it (a battleground with a seat inside its disconnect grace). It may
      * read etcd; it is asked only of empty instances with an owner. {@code adoptionGrace} is how long absent nodes
@@ -84,6 +87,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     public PlacementController(
             final EtcdStore store,
             final Keys keys,
+            final Supplier<ClusterState> states,
             final MapCatalog catalog,
             final Clock clock,
             final Duration idleTimeout,
@@ -91,8 +95,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
             final PrometheusRegistry metrics,
             final EmptyVerdict.Owners owners,
             final Duration adoptionGrace) {
-        this.store = store;
-        this.keys = keys;
+        this.states = states;
         this.assignments = new AssignmentStore(store, keys);
         this.decisions = new PlacementDecisions(catalog, idleTimeout, rebalanceContinents, owners);
         this.catalog = catalog;
@@ -169,8 +172,8 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
 
     private MapInstance place(final MapDefinition map, final String realm, final String owner, final int players) {
         final Leadership fence = requireLeadership();
-        // Read from etcd, not a watched view: the room left on each node must count every placement before this one.
-        final ClusterState state = ClusterState.read(store, keys);
+        // The view holds every placement before this one (all are this replica's writes): the room left counts them.
+        final ClusterState state = states.get();
         final String bound = state.binding(realm, map.getMapId(), owner);
         if (bound != null && state.instances().containsKey(bound)) {
             final MapInstance existing = state.instances().get(bound);
@@ -259,7 +262,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         try {
             return handler.run(
                     () -> {
-                        final ClusterState state = ClusterState.read(store, keys);
+                        final ClusterState state = states.get();
                         adoption.etcdAnswered(clock.millis());
                         return decide(state);
                     },

@@ -30,11 +30,13 @@ final class ReconcileHandler {
     }
 
     /**
-     * Take the actions {@code decide} returns, each key at most once, skipping keys that back off.
-     * After a write it decides again (a fresh read: what the write changed, and whatever else did
-     * meanwhile, such as a node that joined), as a pass did before it acted on one key at a time.
-     * Returns when the next pass is due: after {@code resync}, or sooner when an action asks to be
-     * retried or a backoff ends.
+     * Take the actions {@code decide} returns, each key at most once, skipping keys that back off. One
+     * decision serves the whole pass: each action is decided as if those before it were done, and each
+     * write is conditioned on what it was decided from, so a write that finds something changed does
+     * nothing and the next pass (which the write's own watch event wakes) decides again from the new
+     * state. A dead node's hundred instances are a hundred writes after one decision, not a hundred
+     * decisions over the whole cluster. Returns when the next pass is due: after {@code resync}, or
+     * sooner when an action asks to be retried or a backoff ends.
      *
      * @throws NotLeaderException when a fenced write found the leadership gone.
      * @throws EtcdUnavailableException when etcd did not answer.
@@ -43,14 +45,13 @@ final class ReconcileHandler {
             final Supplier<List<PlacementAction>> decide,
             final Function<PlacementAction, Reconciled> take,
             final Duration resync) {
-        List<PlacementAction> actions = decide.get();
+        final List<PlacementAction> actions = decide.get();
         // A key with no action left has nothing to retry.
         backoff.retainOnly(actions.stream().map(PlacementAction::key).toList());
         final Set<String> taken = new HashSet<>();
         Duration next = resync;
         int written = 0;
-        for (int i = 0; i < actions.size(); i++) {
-            final PlacementAction action = actions.get(i);
+        for (final PlacementAction action : actions) {
             final String key = action.key();
             if (backoff.backingOff(key) || !taken.add(key)) {
                 continue;
@@ -71,8 +72,6 @@ final class ReconcileHandler {
             next = earlier(next, result.retryAfter());
             if (result.written()) {
                 written++;
-                actions = decide.get();
-                i = -1;
             }
         }
         LOG.debug("{} keys taken, {} written", taken.size(), written);
