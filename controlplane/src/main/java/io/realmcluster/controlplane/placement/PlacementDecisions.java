@@ -338,7 +338,12 @@ public final class PlacementDecisions {
             if (state.instances().containsKey(instanceId)) {
                 continue;
             }
-            final Optional<NodeStatus> target = PlacementPolicy.continentNode(state, realm, null);
+            // Cells of one continent go to different nodes while there are enough.
+            final java.util.Set<String> siblings = new java.util.HashSet<>();
+            if (cells > 1) {
+                state.cellsOf(id).forEach(cell -> siblings.add(cell.getNodeId()));
+            }
+            final Optional<NodeStatus> target = PlacementPolicy.continentNode(state, realm, null, siblings);
             if (target.isEmpty()) {
                 actions.add(new PlacementAction.Stuck(
                         instanceId,

@@ -52,6 +52,18 @@ public final class PlacementPolicy {
      */
     public static Optional<NodeStatus> continentNode(
             final ClusterState state, final String realm, final String excludeNodeId) {
+        return continentNode(state, realm, excludeNodeId, java.util.Set.of());
+    }
+
+    /**
+     * The same, preferring a node not in {@code avoid} (the nodes of a continent's other cells: two cells on one
+     * node share its machine, which a split is meant to spread) when another can take it.
+     */
+    public static Optional<NodeStatus> continentNode(
+            final ClusterState state,
+            final String realm,
+            final String excludeNodeId,
+            final java.util.Set<String> avoid) {
         final Map<String, Integer> used = used(state);
         final Map<String, Integer> continents = new HashMap<>();
         for (final MapInstance instance : state.instances().values()) {
@@ -64,6 +76,8 @@ public final class PlacementPolicy {
                 .filter(node -> holds(node, List.of(realm)))
                 .filter(node -> !node.getNode().getNodeId().equals(excludeNodeId))
                 .min(Comparator.<NodeStatus>comparingInt(
+                                node -> avoid.contains(node.getNode().getNodeId()) ? 1 : 0)
+                        .thenComparingInt(
                                 node -> continents.getOrDefault(node.getNode().getNodeId(), 0))
                         .thenComparingDouble(node -> share(used, node))
                         .thenComparing(node -> node.getNode().getNodeId()));

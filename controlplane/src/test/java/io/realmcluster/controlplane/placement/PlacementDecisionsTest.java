@@ -74,6 +74,14 @@ class PlacementDecisionsTest {
                         "place main.0.c0 on a",
                         "place main.0.c1 on b"),
                 row(
+                        "the cells of a continent go to different nodes while there are enough",
+                        c -> c.node("a", 100, "continent")
+                                .node("b", 100, "continent")
+                                .continents("a", "a")
+                                .split("main.0", 2),
+                        "place main.0.c0 on b",
+                        "place main.0.c1 on a"),
+                row(
                         "a split once every cell runs: the whole continent hands each player to the cell of its place",
                         c -> c.node("a", 100, "continent")
                                 .node("b", 100, "continent")
