@@ -488,6 +488,10 @@ public final class MapWorld implements TickSimulation {
      * whose crossing was called off (the neighbour runs nowhere now) tries again a second later.
      */
     private void checkCrossings() {
+        if (handOver.running()) {
+            // Merging into the whole continent: every player goes there, none across to a neighbour.
+            return;
+        }
         final long tick = clock.tick();
         final int capacity = entities.capacity();
         for (int slot = 0; slot < capacity; slot++) {
