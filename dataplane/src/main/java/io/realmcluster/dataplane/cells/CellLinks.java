@@ -7,6 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.realmcluster.common.grpc.Channels;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.dataplane.pipeline.Inputs;
+import io.realmcluster.dataplane.world.CellActions;
 import io.realmcluster.dataplane.world.CellPart;
 import io.realmcluster.dataplane.world.GhostOutbox;
 import io.realmcluster.dataplane.world.InstanceHost;
@@ -109,14 +110,15 @@ public final class CellLinks extends CellLinkGrpc.CellLinkImplBase implements Au
                 }
                 final String local = running.assignment().getInstanceId();
                 final String continent = running.assignment().getCell().getContinent();
-                sendNewest(outbox, Cells.WEST, local, cell.index(), continent, cell.index() - 1);
-                sendNewest(outbox, Cells.EAST, local, cell.index(), continent, cell.index() + 1);
+                sendNewest(running, outbox, Cells.WEST, local, cell.index(), continent, cell.index() - 1);
+                sendNewest(running, outbox, Cells.EAST, local, cell.index(), continent, cell.index() + 1);
             }
             LockSupport.parkNanos(LOOK_EVERY_NANOS);
         }
     }
 
     private void sendNewest(
+            final InstanceHost.Running running,
             final GhostOutbox outbox,
             final int side,
             final String local,
@@ -125,25 +127,41 @@ public final class CellLinks extends CellLinkGrpc.CellLinkImplBase implements Au
             final int neighbour) {
         final InstanceRoute peer = peers.get(key(continent, neighbour));
         final StreamObserver<GhostFrame> link = peer == null ? null : linkTo(local, index, peer, neighbour > index);
+        batch = null;
         outbox.takeNewest(side, (buffer, offset, length) -> {
-            if (link == null) {
-                return;
-            }
-            final byte[] batch = new byte[length];
+            batch = new byte[length];
             buffer.getBytes(offset, batch);
-            try {
-                link.onNext(GhostFrame.newBuilder()
-                        .setFromInstance(local)
-                        .setFromIndex(index)
-                        .setToInstance(peer.getInstance().getInstanceId())
-                        .setBatch(ByteString.copyFrom(batch))
-                        .build());
-                sent.incrementAndGet();
-            } catch (final RuntimeException e) {
-                links.remove(local + ">" + peer.getInstance().getInstanceId(), link);
-            }
         });
+        actions.reset();
+        final CellActions cellActions = running.world().cellActions();
+        if (cellActions != null) {
+            cellActions.drain(side, (type, buffer, offset, length) -> {
+                final byte[] record = new byte[length];
+                buffer.getBytes(offset, record);
+                actions.writeBytes(record);
+            });
+        }
+        if (link == null || (batch == null && actions.size() == 0)) {
+            return;
+        }
+        try {
+            link.onNext(GhostFrame.newBuilder()
+                    .setFromInstance(local)
+                    .setFromIndex(index)
+                    .setToInstance(peer.getInstance().getInstanceId())
+                    .setBatch(batch == null ? ByteString.EMPTY : ByteString.copyFrom(batch))
+                    .setActions(ByteString.copyFrom(actions.toByteArray()))
+                    .build());
+            sent.incrementAndGet();
+        } catch (final RuntimeException e) {
+            links.remove(local + ">" + peer.getInstance().getInstanceId(), link);
+        }
     }
+
+    /** The sender thread's: the batch taken for the frame being made, and the actions drained for it. */
+    private byte[] batch;
+
+    private final java.io.ByteArrayOutputStream actions = new java.io.ByteArrayOutputStream();
 
     /** The stream to {@code peer}'s cell: open, or opened now when this cell is the western of the two. */
     private StreamObserver<GhostFrame> linkTo(
@@ -252,6 +270,19 @@ public final class CellLinks extends CellLinkGrpc.CellLinkImplBase implements Au
             }
             final int side = frame.getFromIndex() < running.world().cell().index() ? Cells.WEST : Cells.EAST;
             input.putByte(Inputs.GHOSTS_SIDE, (byte) side);
+            final int actionsLength = frame.getActions().size();
+            if (actionsLength > 0 && actionsLength <= GhostOutbox.MAX_BATCH) {
+                // Before the batch: the blows were dealt to what the sender saw before this tick's band.
+                input.putBytes(Inputs.GHOSTS_BATCH, frame.getActions().asReadOnlyByteBuffer(), actionsLength);
+                if (!running.agent()
+                        .ingress()
+                        .offer(Inputs.GHOST_ACTIONS, input, 0, Inputs.GHOSTS_BATCH + actionsLength)) {
+                    refused.incrementAndGet();
+                }
+            }
+            if (length == 0) {
+                return;
+            }
             input.putBytes(Inputs.GHOSTS_BATCH, frame.getBatch().asReadOnlyByteBuffer(), length);
             if (running.agent().ingress().offer(Inputs.GHOSTS, input, 0, Inputs.GHOSTS_BATCH + length)) {
                 received.incrementAndGet();

@@ -61,6 +61,11 @@ public final class Inputs {
      * its place is in, a few a tick. The move epoch (positive), as HAND_OVER_START's. Not about one entity.
      */
     public static final int HAND_OVER_TO_CELLS = 20;
+    /**
+     * From the link to a neighbouring cell: what its players did to this cell's entities, whose ghosts they saw
+     * (see the world's CellActions). The side it lies on (u8), then the records. Not about one entity.
+     */
+    public static final int GHOST_ACTIONS = 21;
 
     public static final int GHOSTS_SIDE = 0;
     public static final int GHOSTS_BATCH = 1;
@@ -492,6 +497,9 @@ public final class Inputs {
         }
         if (type == GHOSTS) {
             return length > GHOSTS_BATCH;
+        }
+        if (type == GHOST_ACTIONS) {
+            return length > GHOSTS_BATCH && (length - GHOSTS_BATCH) % 32 == 0;
         }
         if (type == DEPARTED) {
             if (length < DEPARTED_FRAME) {

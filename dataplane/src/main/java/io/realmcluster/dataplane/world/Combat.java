@@ -22,6 +22,12 @@ final class Combat {
     private final ItemActions items;
     private long kills;
     private long playersSlain;
+    /** On a cell of a split continent: its neighbours' ghosts, and where blows at them go; null on a whole map. */
+    private Ghosts ghosts;
+
+    private CellActions actions;
+    /** Blows sent to a neighbouring cell at a ghost of its creatures. */
+    private long forwardedBlows;
 
     /** {@code random} is the map's one source of chance, shared with its creatures. */
     Combat(
@@ -43,12 +49,38 @@ final class Combat {
         this.respawnTicks = respawnTicks;
     }
 
+    /** On a cell: blows at the ghost of a neighbour's creature go to that neighbour through {@code cellActions}. */
+    void cell(final Ghosts cellGhosts, final CellActions cellActions) {
+        this.ghosts = cellGhosts;
+        this.actions = cellActions;
+    }
+
     /** One tick of the player in {@code slot}: a blow at its foe when due, or the foe forgotten once out of reach. */
     void act(final int slot) {
         final EntityTable e = entities;
         final long tick = clock.tick();
         final int foe = e.target[slot];
         if (foe == EntityTable.NONE || tick < e.nextActionTick[slot]) {
+            return;
+        }
+        if (e.kind[foe] == EntityTable.GHOST_CREATURE) {
+            // Its creature lives on the neighbouring cell: the blow is dealt there, and its ghost shows what came of
+            // it.
+            if (actions == null
+                    || e.dead[foe]
+                    || e.id[foe] != e.targetId[slot]
+                    || e.distance(slot, foe) > ATTACK_RANGE) {
+                e.target[slot] = EntityTable.NONE;
+                return;
+            }
+            e.nextActionTick[slot] = tick + attackIntervalTicks;
+            actions.blow(
+                    ghosts.sideOf(foe),
+                    e.id[slot],
+                    e.id[foe],
+                    10 + e.level[slot] * 3 + players.attackBonus[players.indexOf(slot)],
+                    e.level[slot]);
+            forwardedBlows++;
             return;
         }
         final boolean creature = e.kind[foe] == EntityTable.CREATURE;
@@ -118,7 +150,7 @@ final class Combat {
         final int foe = e.slotOf(foeId);
         if (players.departing[players.indexOf(slot)] != PlayerTable.STAYING
                 || foe == EntityTable.NONE
-                || !(e.kind[foe] == EntityTable.CREATURE
+                || !(e.kind[foe] == EntityTable.CREATURE || e.kind[foe] == EntityTable.GHOST_CREATURE
                         ? !e.dead[foe]
                         : e.kind[foe] == EntityTable.PLAYER && match.hostile(slot, foe))
                 || e.distance(slot, foe) > ATTACK_RANGE) {
@@ -132,6 +164,35 @@ final class Combat {
     /** The player in {@code slot} loots a corpse (see {@link ItemActions#loot}). */
     void loot(final int slot, final long corpseId) {
         items.loot(slot, corpseId);
+    }
+
+    /**
+     * A blow from a player of a neighbouring cell (its ghost here is {@code byGhost}, or NONE) at this cell's
+     * creature in {@code creature}: dealt as a player here would; a creature it kills dies here, with no one here to
+     * loot it or to gain by it.
+     */
+    void blowFromNeighbour(final int creature, final int byGhost, final int amount) {
+        final EntityTable e = entities;
+        if (e.kind[creature] != EntityTable.CREATURE || e.dead[creature] || amount <= 0) {
+            return;
+        }
+        e.health[creature] -= amount;
+        e.changedTick[creature] = clock.inputTick();
+        if (e.health[creature] <= 0) {
+            final long tick = clock.inputTick();
+            e.dead[creature] = true;
+            e.health[creature] = 0;
+            e.target[creature] = EntityTable.NONE;
+            e.killer[creature] = byGhost;
+            e.money[creature] = 0;
+            e.nextActionTick[creature] = tick + respawnTicks;
+            kills++;
+        }
+    }
+
+    /** Blows sent to a neighbouring cell at its creatures' ghosts. */
+    long forwardedBlows() {
+        return forwardedBlows;
     }
 
     long kills() {

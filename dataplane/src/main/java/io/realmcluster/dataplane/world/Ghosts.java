@@ -33,6 +33,8 @@ final class Ghosts {
     private final int[] counts = new int[2];
     /** The batch each ghost slot was last seen in; a ghost missing from its side's latest batch goes. */
     private final long[] seenIn;
+    /** The side each ghost slot holds a ghost of. */
+    private final byte[] sideOf;
 
     private long batches;
     /** Batches cut short for want of room. */
@@ -44,6 +46,7 @@ final class Ghosts {
         this.cell = cell;
         this.distance = distance;
         this.seenIn = new long[entities.capacity()];
+        this.sideOf = new byte[entities.capacity()];
         slots[0] = new int[entities.capacity()];
         slots[1] = new int[entities.capacity()];
     }
@@ -128,6 +131,7 @@ final class Ghosts {
                     continue;
                 }
                 slot = entities.add(id, ghostKind, x, y);
+                sideOf[slot] = (byte) side;
                 held[counts[side - 1]++] = slot;
                 entities.changedTick[slot] = tick;
             } else if (entities.kind[slot] != ghostKind) {
@@ -176,6 +180,11 @@ final class Ghosts {
                 }
             }
         }
+    }
+
+    /** The side ({@link Cells#WEST} or {@link Cells#EAST}) of the cell that owns the ghost in {@code slot}. */
+    int sideOf(final int slot) {
+        return sideOf[slot];
     }
 
     /** Ghosts held for {@code side}, now. */

@@ -81,6 +81,8 @@ public final class MapWorld implements TickSimulation {
     private final Ghosts ghosts;
     /** This cell's batches for its neighbours, written after each tick; null on a whole map. */
     private final GhostOutbox ghostOutbox;
+    /** What this cell's players do to its neighbours' creatures, on its way there; null on a whole map. */
+    private final CellActions cellActions;
 
     /**
      * A map with its creatures spawned around ({@code centerX}, {@code centerY}); {@code saves}
@@ -201,6 +203,8 @@ public final class MapWorld implements TickSimulation {
         if (!cell.whole()) {
             roster.ghosts(ghosts);
         }
+        cellActions = cell.whole() ? null : new CellActions();
+        combat.cell(ghosts, cellActions);
         this.cell = cell;
         for (int i = 0; i < settings.creatures(); i++) {
             final float x = centerX - half + random.nextFloat() * settings.playAreaYards();
@@ -232,6 +236,8 @@ public final class MapWorld implements TickSimulation {
             case Inputs.HAND_OVER_START -> startHandOver(buffer.getLong(offset + Inputs.HAND_OVER_EPOCH), false);
             case Inputs.HAND_OVER_TO_CELLS -> startHandOver(buffer.getLong(offset + Inputs.HAND_OVER_EPOCH), true);
             case Inputs.HAND_OVER_STOP -> handOver.stop();
+            case Inputs.GHOST_ACTIONS ->
+                neighbourActions(buffer, offset + Inputs.GHOSTS_BATCH, length - Inputs.GHOSTS_BATCH);
             case Inputs.GHOSTS -> {
                 if (!ghosts.apply(
                         buffer.getByte(offset + Inputs.GHOSTS_SIDE),
@@ -546,6 +552,41 @@ public final class MapWorld implements TickSimulation {
     /** Players who left this cell for a neighbour across a boundary. */
     public long crossings() {
         return crossings;
+    }
+
+    /** What players of a neighbouring cell did to this cell's creatures, whose ghosts they saw: dealt here. */
+    private void neighbourActions(final DirectBuffer buffer, final int offset, final int length) {
+        if (cell.whole()) {
+            rejectedInputs++;
+            return;
+        }
+        for (int at = offset; at + CellActions.RECORD_LENGTH <= offset + length; at += CellActions.RECORD_LENGTH) {
+            if (CellActions.kind(buffer, at) != CellActions.BLOW) {
+                rejectedInputs++;
+                continue;
+            }
+            final int target = entities.slotOf(CellActions.target(buffer, at));
+            if (target == EntityTable.NONE) {
+                continue;
+            }
+            final int actor = entities.slotOf(CellActions.actor(buffer, at));
+            combat.blowFromNeighbour(
+                    target,
+                    actor != EntityTable.NONE && entities.kind[actor] == EntityTable.GHOST_PLAYER
+                            ? actor
+                            : EntityTable.NONE,
+                    CellActions.amount(buffer, at));
+        }
+    }
+
+    /** What this cell's players do to its neighbours' creatures, for the cell link; null on a whole map. */
+    public CellActions cellActions() {
+        return cellActions;
+    }
+
+    /** Blows this cell's players sent to neighbouring cells' creatures. Tick thread (tests). */
+    public long forwardedBlows() {
+        return combat.forwardedBlows();
     }
 
     /** This cell's ghost batches for its neighbours; null on a whole map. Any thread (the cell link's reads it). */

@@ -1,0 +1,75 @@
+package io.realmcluster.dataplane.world;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+/**
+ * What a cell's players do to the entities of a neighbouring cell, whose ghosts they see: an attack's blow is not
+ * dealt to the ghost (it only mirrors) but sent to the cell that owns the entity and dealt there, and the ghost
+ * shows its outcome with the next batch. The tick thread writes each action into its side's ring; the cell link's
+ * thread takes them all, in order, and none is skipped (a full ring drops the action and counts it). On the
+ * receiving cell they come back as a GHOST_ACTIONS input. Records are {@link #RECORD_LENGTH} bytes: {@code u8 kind,
+ * i64 actor, i64 target, i32 amount, i32 actor level}.
+ */
+public final class CellActions {
+    public static final int RECORD_LENGTH = 32;
+    static final byte BLOW = 1;
+    private static final ByteOrder ORDER = java.nio.ByteOrder.LITTLE_ENDIAN;
+    private static final int RING_BYTES = 64 << 10;
+
+    private final OneToOneRingBuffer[] rings = new OneToOneRingBuffer[2];
+    private final UnsafeBuffer record = new UnsafeBuffer(new byte[RECORD_LENGTH]);
+    private final AtomicLong dropped = new AtomicLong();
+
+    CellActions() {
+        for (int i = 0; i < rings.length; i++) {
+            rings[i] = new OneToOneRingBuffer(
+                    new UnsafeBuffer(ByteBuffer.allocateDirect(RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
+        }
+    }
+
+    /** Tick thread: {@code actor} (level {@code level}) deals {@code amount} to {@code target}, owned on {@code side}. */
+    void blow(final int side, final long actor, final long target, final int amount, final int level) {
+        record.putByte(0, BLOW);
+        record.putLong(4, actor, ORDER);
+        record.putLong(12, target, ORDER);
+        record.putInt(20, amount, ORDER);
+        record.putInt(24, level, ORDER);
+        if (!rings[side - 1].write(1, record, 0, RECORD_LENGTH)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** The link's thread: every action waiting for the neighbour on {@code side}, in order. */
+    public int drain(final int side, final MessageHandler handler) {
+        return rings[side - 1].read(handler);
+    }
+
+    /** Actions dropped for a full ring. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** The kind of the record at {@code at}. */
+    static byte kind(final DirectBuffer buffer, final int at) {
+        return buffer.getByte(at);
+    }
+
+    static long actor(final DirectBuffer buffer, final int at) {
+        return buffer.getLong(at + 4, ORDER);
+    }
+
+    static long target(final DirectBuffer buffer, final int at) {
+        return buffer.getLong(at + 12, ORDER);
+    }
+
+    static int amount(final DirectBuffer buffer, final int at) {
+        return buffer.getInt(at + 20, ORDER);
+    }
+}

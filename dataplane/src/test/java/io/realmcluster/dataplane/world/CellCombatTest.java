@@ -1,0 +1,88 @@
+package io.realmcluster.dataplane.world;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.realmcluster.dataplane.pipeline.Inputs;
+import io.realmcluster.dataplane.pipeline.Outbox;
+import io.realmcluster.dataplane.pipeline.SaveLog;
+import io.realmcluster.proto.client.ClientProtocol;
+import io.realmcluster.proto.world.Cells;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/** A player attacking the ghost of a neighbouring cell's creature deals its blows there, and the creature dies there. */
+class CellCombatTest {
+    private static final WorldSettings SETTINGS = new WorldSettings(20, 100f, 400, 1000f, 50);
+    private static final long PLAYER = 42;
+
+    private final Cells.Strips strips = new Cells.Strips(-500f, 500f, 2);
+    private final MapWorld west = world(new CellPart(strips, 0));
+    private final MapWorld east = world(new CellPart(strips, 1));
+    private final UnsafeBuffer input = new UnsafeBuffer(new byte[1 << 17]);
+    private long tick;
+
+    @Test
+    void blowsAtAGhostAreDealtOnItsOwnCell() {
+        // A creature of the east within 30 yards of the boundary, and the west's player beside it on its side.
+        long creature = -1;
+        for (float y = -450f; y < 450f && creature < 0; y += 20f) {
+            creature = east.creatureNear(15f, y, 14f);
+        }
+        assertThat(creature).as("a creature of the east near the boundary").isPositive();
+        final float[] at = east.position(creature);
+        final UnsafeBuffer join = new UnsafeBuffer(new byte[512]);
+        // Still the west's: short of the boundary plus the hysteresis.
+        final float x = Cells.HYSTERESIS_YARDS - 2f;
+        final int joined = Inputs.encodeJoin(join, 0, PLAYER, x, at[1], 0f, 0f, 60, 5_000, 0, 1);
+        west.onInput(Inputs.PLAYER_JOIN, join, 0, joined);
+        exchange();
+        assertThat(west.position(creature)).as("its ghost in the west").isNotNull();
+
+        final int length = Inputs.encodeTarget(input, 0, PLAYER, creature);
+        west.onInput(Inputs.ATTACK, input, 0, length);
+        assertThat(west.rejectedInputs()).as("a ghost may be attacked").isZero();
+        for (int i = 0; i < 20 * 60 && !east.isDead(creature); i++) {
+            exchange();
+        }
+        assertThat(west.forwardedBlows()).isPositive();
+        assertThat(east.isDead(creature))
+                .as("killed on its own cell by blows from the west")
+                .isTrue();
+        exchange();
+        assertThat(west.isDead(creature)).as("and its ghost shows it").isTrue();
+    }
+
+    /** One tick of both cells and their exchange: ghosts both ways, the west's blows to the east. */
+    private void exchange() {
+        tick++;
+        west.tick(tick, 0);
+        east.tick(tick, 0);
+        input.putByte(Inputs.GHOSTS_SIDE, (byte) Cells.WEST);
+        final int[] actions = {0};
+        west.cellActions().drain(Cells.EAST, (type, buffer, offset, length) -> {
+            input.putBytes(Inputs.GHOSTS_BATCH + actions[0], buffer, offset, length);
+            actions[0] += length;
+        });
+        if (actions[0] > 0) {
+            east.onInput(Inputs.GHOST_ACTIONS, input, 0, Inputs.GHOSTS_BATCH + actions[0]);
+        }
+        input.putByte(Inputs.GHOSTS_SIDE, (byte) Cells.EAST);
+        final int length = east.exportGhosts(Cells.WEST, input, Inputs.GHOSTS_BATCH);
+        west.onInput(Inputs.GHOSTS, input, 0, Inputs.GHOSTS_BATCH + length);
+    }
+
+    private static MapWorld world(final CellPart cell) {
+        return new MapWorld(
+                SETTINGS,
+                0,
+                7,
+                0f,
+                0f,
+                SaveLog.allocate(1 << 20),
+                1,
+                Outbox.allocate(1 << 22, ClientProtocol.MAX_BODY),
+                null,
+                realm -> 1L,
+                cell);
+    }
+}
