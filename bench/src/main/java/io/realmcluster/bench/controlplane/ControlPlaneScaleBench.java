@@ -113,6 +113,19 @@ public final class ControlPlaneScaleBench implements Callable<Integer> {
     @Option(names = "--csv", description = "Also write the table here as CSV.")
     Path csv;
 
+    @Option(
+            names = "--plots",
+            paramLabel = "DIR",
+            description = "Also draw each figure against the cluster's size, a line per instances-per-node, as PNGs"
+                    + " in DIR (file names start with --plot-name).")
+    Path plots;
+
+    @Option(
+            names = "--plot-name",
+            defaultValue = "controlplane-scale",
+            description = "The plots' file name stem, e.g. to keep a before and an after (default: ${DEFAULT-VALUE}).")
+    String plotName;
+
     @Override
     public Integer call() throws Exception {
         System.out.println(Conditions.describe());
@@ -143,6 +156,32 @@ public final class ControlPlaneScaleBench implements Callable<Integer> {
         System.out.println(Row.HEADER);
         rows.forEach(row -> System.out.println(row.line()));
         failed.forEach(System.out::println);
+        if (plots != null && !rows.isEmpty()) {
+            plot(
+                    rows,
+                    "create-p99",
+                    "CreateInstance p99 under churn",
+                    "ms",
+                    r -> r.window().creates().getValueAtPercentile(99) / 1000.0);
+            plot(
+                    rows,
+                    "etcd-writes",
+                    "etcd writes (proposals committed) per second",
+                    "writes/s",
+                    r -> r.window().writesPerSecond());
+            plot(
+                    rows,
+                    "leader-cpu",
+                    "the leader's CPU",
+                    "% of one core",
+                    r -> r.window().leaderCpuPercent());
+            plot(
+                    rows,
+                    "dead-node",
+                    "a killed node's instances all running elsewhere or closed (max)",
+                    "ms",
+                    r -> r.handled().getMaxValue() / 1000.0);
+        }
         if (csv != null) {
             final List<String> lines = new ArrayList<>();
             lines.add(Row.CSV_HEADER);
@@ -151,6 +190,28 @@ public final class ControlPlaneScaleBench implements Callable<Integer> {
             System.out.println("written: " + csv);
         }
         return 0;
+    }
+
+    /** One figure of every row against the cluster's size, a line per instances-per-node, log-log. */
+    private void plot(
+            final List<Row> rows,
+            final String file,
+            final String title,
+            final String unit,
+            final java.util.function.ToDoubleFunction<Row> figure)
+            throws IOException {
+        final java.util.Map<String, double[][]> series = new java.util.LinkedHashMap<>();
+        for (final int perNodeCount : perNode) {
+            series.put(
+                    perNodeCount + " instances per node",
+                    rows.stream()
+                            .filter(row -> row.perNode() == perNodeCount)
+                            .map(row -> new double[] {row.nodes(), figure.applyAsDouble(row)})
+                            .toArray(double[][]::new));
+        }
+        final Path png = plots.resolve(plotName + "-" + file + ".png");
+        io.realmcluster.bench.Plots.lines(png, title, "nodes", unit, series, true, true);
+        System.out.println("written: " + png);
     }
 
     /** One size, from fresh processes to the leader's kill. */
