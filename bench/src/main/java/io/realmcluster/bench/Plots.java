@@ -27,6 +27,15 @@ public final class Plots {
 
     private Plots() {}
 
+    /** A logarithmic axis labelled with plain numbers (50, 100, 200), not powers of ten. */
+    private static LogAxis logAxis(final String label) {
+        final LogAxis axis = new LogAxis(label);
+        axis.setBase(10);
+        axis.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+        axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.##"));
+        return axis;
+    }
+
     /**
      * Write {@code png}: one line per series (its points as {x, y} pairs), logarithmic on the axes asked for (a
      * point at or below zero is left out of a logarithmic axis).
@@ -58,16 +67,10 @@ public final class Plots {
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         if (logX) {
-            final LogAxis axis = new LogAxis(xLabel);
-            axis.setBase(10);
-            axis.setStandardTickUnits(NumberAxis.createStandardTickUnits());
-            plot.setDomainAxis(axis);
+            plot.setDomainAxis(logAxis(xLabel));
         }
         if (logY) {
-            final LogAxis axis = new LogAxis(yLabel);
-            axis.setBase(10);
-            axis.setStandardTickUnits(NumberAxis.createStandardTickUnits());
-            plot.setRangeAxis(axis);
+            plot.setRangeAxis(logAxis(yLabel));
         }
         final XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < data.getSeriesCount(); i++) {
