@@ -127,6 +127,16 @@ public final class ControlPlaneScaleBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (createsPerSecond < 1
+                || windowSeconds < 1
+                || kills < 0
+                || realms < 1
+                || sizes.stream().anyMatch(n -> n < 2)) {
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this),
+                    "--creates-per-second, --window and --realms must be at least 1, --kills at least 0, and every"
+                            + " size in --nodes at least 2 (a node dies and one must be left)");
+        }
         System.out.println(Conditions.describe());
         System.out.printf(
                 "scenario:   2 control-plane replicas and etcd (TLS) on loopback, simulated nodes in this JVM; %d realms;"
