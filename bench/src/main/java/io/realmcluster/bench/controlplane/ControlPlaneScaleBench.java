@@ -32,7 +32,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -113,21 +112,44 @@ public final class ControlPlaneScaleBench implements Callable<Integer> {
     @Option(names = "--csv", description = "Also write the table here as CSV.")
     Path csv;
 
+    @Option(
+            names = "--plots",
+            paramLabel = "DIR",
+            description = "Also draw each figure against the cluster's size, a line per instances-per-node, as PNGs"
+                    + " in DIR (file names start with --plot-name).")
+    Path plots;
+
+    @Option(
+            names = "--plot-name",
+            defaultValue = "controlplane-scale",
+            description = "The plots' file name stem, e.g. to keep a before and an after (default: ${DEFAULT-VALUE}).")
+    String plotName;
+
     @Override
     public Integer call() throws Exception {
+        if (createsPerSecond < 1
+                || windowSeconds < 1
+                || kills < 0
+                || realms < 1
+                || sizes.stream().anyMatch(n -> n < 2)) {
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this),
+                    "--creates-per-second, --window and --realms must be at least 1, --kills at least 0, and every"
+                            + " size in --nodes at least 2 (a node dies and one must be left)");
+        }
         System.out.println(Conditions.describe());
         System.out.printf(
                 "scenario:   2 control-plane replicas and etcd (TLS) on loopback, simulated nodes in this JVM; %d realms;"
                         + " %d s of churn at %d creates/s per run; %d node kills, then the leader killed%n",
                 realms, windowSeconds, createsPerSecond, kills);
-        final List<Row> rows = new ArrayList<>();
+        final List<ScaleRow> rows = new ArrayList<>();
         final List<String> failed = new ArrayList<>();
         for (final int perNodeCount : perNode) {
             for (final int size : sizes) {
                 try {
-                    final Row row = run(size, perNodeCount);
+                    final ScaleRow row = run(size, perNodeCount);
                     rows.add(row);
-                    System.out.println(Row.HEADER);
+                    System.out.println(ScaleRow.HEADER);
                     System.out.println(row.line());
                 } catch (final IllegalStateException e) {
                     // A size the control plane cannot keep up with: said, and the next size is tried.
@@ -140,12 +162,38 @@ public final class ControlPlaneScaleBench implements Callable<Integer> {
         }
         System.out.println();
         System.out.println("control plane at scale (latencies in ms; CPU of the leader in % of one core)");
-        System.out.println(Row.HEADER);
+        System.out.println(ScaleRow.HEADER);
         rows.forEach(row -> System.out.println(row.line()));
         failed.forEach(System.out::println);
+        if (plots != null && !rows.isEmpty()) {
+            plot(
+                    rows,
+                    "create-p99",
+                    "CreateInstance p99 under churn",
+                    "ms",
+                    r -> r.window().creates().getValueAtPercentile(99) / 1000.0);
+            plot(
+                    rows,
+                    "etcd-writes",
+                    "etcd writes (proposals committed) per second",
+                    "writes/s",
+                    r -> r.window().writesPerSecond());
+            plot(
+                    rows,
+                    "leader-cpu",
+                    "the leader's CPU",
+                    "% of one core",
+                    r -> r.window().leaderCpuPercent());
+            plot(
+                    rows,
+                    "dead-node",
+                    "a killed node's instances all running elsewhere or closed (max)",
+                    "ms",
+                    r -> r.handled().getMaxValue() / 1000.0);
+        }
         if (csv != null) {
             final List<String> lines = new ArrayList<>();
-            lines.add(Row.CSV_HEADER);
+            lines.add(ScaleRow.CSV_HEADER);
             rows.forEach(row -> lines.add(row.csv()));
             Files.write(csv, lines, StandardCharsets.UTF_8);
             System.out.println("written: " + csv);
@@ -153,8 +201,30 @@ public final class ControlPlaneScaleBench implements Callable<Integer> {
         return 0;
     }
 
+    /** One figure of every row against the cluster's size, a line per instances-per-node, log-log. */
+    private void plot(
+            final List<ScaleRow> rows,
+            final String file,
+            final String title,
+            final String unit,
+            final java.util.function.ToDoubleFunction<ScaleRow> figure)
+            throws IOException {
+        final java.util.Map<String, double[][]> series = new java.util.LinkedHashMap<>();
+        for (final int perNodeCount : perNode) {
+            series.put(
+                    perNodeCount + " instances per node",
+                    rows.stream()
+                            .filter(row -> row.perNode() == perNodeCount)
+                            .map(row -> new double[] {row.nodes(), figure.applyAsDouble(row)})
+                            .toArray(double[][]::new));
+        }
+        final Path png = plots.resolve(plotName + "-" + file + ".png");
+        io.realmcluster.bench.Plots.lines(png, title, "nodes", unit, series, true, true);
+        System.out.println("written: " + png);
+    }
+
     /** One size, from fresh processes to the leader's kill. */
-    Row run(final int nodeCount, final int instancesPerNode) throws Exception {
+    ScaleRow run(final int nodeCount, final int instancesPerNode) throws Exception {
         System.out.printf("%n== %d nodes, %d instances per node ==%n", nodeCount, instancesPerNode);
         final StoreTls tls = StoreTls.make();
         final Keys keys = new Keys(PREFIX);
@@ -176,7 +246,7 @@ public final class ControlPlaneScaleBench implements Callable<Integer> {
         }
     }
 
-    private Row measure(
+    private ScaleRow measure(
             final StoreTls tls,
             final EtcdProcess etcd,
             final Keys keys,
@@ -211,7 +281,7 @@ public final class ControlPlaneScaleBench implements Callable<Integer> {
             System.out.printf(
                     "filled: %,d instances written and confirmed in %.1f s%n", continents + dungeons, fillSeconds);
 
-            final Window window =
+            final ScaleWindow window =
                     churn(admin, replicas.get(leaderIndex), processes.get(leaderIndex), etcdMetrics, fleet);
             final Histogram handled = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
             int reassigned = 0;
@@ -262,7 +332,7 @@ public final class ControlPlaneScaleBench implements Callable<Integer> {
                     "leader killed: the other replica placed after %.0f ms; every node linked again after %.0f ms;"
                             + " link breaks by status %s%n",
                     placedAfter / 1e6, relinkedAfter / 1e6, fleet.breaks());
-            return new Row(
+            return new ScaleRow(
                     nodeCount,
                     instancesPerNode,
                     continents + dungeons,
@@ -325,23 +395,12 @@ public final class ControlPlaneScaleBench implements Callable<Integer> {
         return "r" + (i % realms + 1);
     }
 
-    /** What one window of steady churn cost. */
-    record Window(
-            Histogram creates,
-            int failed,
-            double writesPerSecond,
-            double inKiBPerSecond,
-            double outKiBPerSecond,
-            double leaderCpuPercent,
-            double heartbeatsPerSecond,
-            double dbMiB) {}
-
     /**
      * {@link #windowSeconds} of dungeon churn: {@link #createsPerSecond} CreateInstance calls a second on the leader
      * (each timed, against its intended start so that a stall counts for every call it held up), and as many running
      * dungeons emptied, which the idle timeout then closes; etcd's counters and the leader's CPU before and after.
      */
-    private Window churn(
+    private ScaleWindow churn(
             final AdminClient admin,
             final HostPort leader,
             final JavaProcess leaderProcess,
@@ -385,7 +444,7 @@ public final class ControlPlaneScaleBench implements Callable<Integer> {
             final long cpu = BenchRealm.cpuNanos(leaderProcess.pid()) - cpuBefore;
             final Scrape etcdAfter = Scrape.of(etcdMetrics);
             final double secs = seconds(wall);
-            final Window window = new Window(
+            final ScaleWindow window = new ScaleWindow(
                     creates,
                     failed,
                     delta(etcdBefore, etcdAfter, "etcd_server_proposals_committed_total") / secs,
@@ -510,94 +569,5 @@ public final class ControlPlaneScaleBench implements Callable<Integer> {
 
     private static double seconds(final long nanos) {
         return nanos / 1e9;
-    }
-
-    /** One size's figures. */
-    record Row(
-            int nodes,
-            int perNode,
-            int instances,
-            double fillSeconds,
-            Window window,
-            Histogram handled,
-            int reassigned,
-            int closed,
-            double failoverPlacedMs,
-            double failoverRelinkedMs) {
-        static final String HEADER = String.format(
-                "%6s %6s %8s | %8s %8s %6s | %9s %9s %9s %7s | %7s %8s | %9s %9s %11s | %9s %9s",
-                "nodes",
-                "i/node",
-                "inst",
-                "crt p50",
-                "crt p99",
-                "fail",
-                "etcd w/s",
-                "in KiB/s",
-                "out KiB/s",
-                "db MiB",
-                "cpu %",
-                "hb/s",
-                "dead p50",
-                "dead max",
-                "moved/closed",
-                "fo place",
-                "fo relink");
-        static final String CSV_HEADER = "nodes,instances_per_node,instances,create_p50_ms,create_p99_ms,create_failed,"
-                + "etcd_writes_per_s,etcd_in_kib_per_s,etcd_out_kib_per_s,etcd_db_mib,leader_cpu_percent,"
-                + "heartbeats_per_s,dead_node_p50_ms,dead_node_max_ms,dead_reassigned,dead_closed,failover_place_ms,"
-                + "failover_relink_ms";
-
-        String line() {
-            return String.format(
-                    Locale.ROOT,
-                    "%6d %6d %,8d | %8.1f %8.1f %6d | %9.0f %9.0f %9.0f %7.1f | %7.0f %8.0f | %9.0f %9.0f %5d/%-5d | %9.0f %9.0f",
-                    nodes,
-                    perNode,
-                    instances,
-                    window.creates().getValueAtPercentile(50) / 1000.0,
-                    window.creates().getValueAtPercentile(99) / 1000.0,
-                    window.failed(),
-                    window.writesPerSecond(),
-                    window.inKiBPerSecond(),
-                    window.outKiBPerSecond(),
-                    window.dbMiB(),
-                    window.leaderCpuPercent(),
-                    window.heartbeatsPerSecond(),
-                    handled.getValueAtPercentile(50) / 1000.0,
-                    handled.getMaxValue() / 1000.0,
-                    reassigned,
-                    closed,
-                    failoverPlacedMs,
-                    failoverRelinkedMs);
-        }
-
-        String csv() {
-            return String.join(
-                    ",",
-                    List.of(
-                            Integer.toString(nodes),
-                            Integer.toString(perNode),
-                            Integer.toString(instances),
-                            fmt(window.creates().getValueAtPercentile(50) / 1000.0),
-                            fmt(window.creates().getValueAtPercentile(99) / 1000.0),
-                            Integer.toString(window.failed()),
-                            fmt(window.writesPerSecond()),
-                            fmt(window.inKiBPerSecond()),
-                            fmt(window.outKiBPerSecond()),
-                            fmt(window.dbMiB()),
-                            fmt(window.leaderCpuPercent()),
-                            fmt(window.heartbeatsPerSecond()),
-                            fmt(handled.getValueAtPercentile(50) / 1000.0),
-                            fmt(handled.getMaxValue() / 1000.0),
-                            Integer.toString(reassigned),
-                            Integer.toString(closed),
-                            fmt(failoverPlacedMs),
-                            fmt(failoverRelinkedMs)));
-        }
-
-        private static String fmt(final double value) {
-            return String.format(Locale.ROOT, "%.2f", value);
-        }
     }
 }

@@ -19,7 +19,7 @@ class ControlPlaneScaleIT {
         bench.kills = 1;
         bench.realms = 1;
         bench.heap = "256m";
-        final ControlPlaneScaleBench.Row row = bench.run(6, 5);
+        final ScaleRow row = bench.run(6, 5);
 
         assertThat(row.instances()).isEqualTo(30);
         assertThat(row.window().creates().getTotalCount())
