@@ -47,8 +47,9 @@ class CellsIT {
             await().atMost(DEADLINE).until(() -> admin.listNodes().getNodesCount() == 2);
         }
         final String prefix = ItSupport.prefix("Ce");
-        final BotFleet fleet = realm.bots(new BotConfig(
-                List.of(realm.login()), BOTS, Duration.ZERO, "main", prefix, 8, 1, Duration.ofSeconds(10)));
+        final BotFleet fleet = realm.bots(
+                new BotConfig(List.of(realm.login()), BOTS, Duration.ZERO, "main", prefix, 8, 1, Duration.ofSeconds(10))
+                        .withCrossers(0.5));
         final CompletableFuture<BotReport> report = ItSupport.inBackground(fleet);
         await().atMost(DEADLINE).until(() -> fleet.inWorld() == BOTS);
 
@@ -85,6 +86,9 @@ class CellsIT {
         System.out.println(summary);
         assertThat(seen.ok()).as(summary).isTrue();
         assertThat(seen.crossings().count()).as(summary).isPositive();
+        assertThat(seen.crossings().seamless())
+                .as("crossings carried by the standby connection, no reconnect: " + summary)
+                .isPositive();
         assertThat(seen.protocolErrors()).isZero();
 
         final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%'";

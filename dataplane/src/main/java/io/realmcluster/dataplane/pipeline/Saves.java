@@ -35,6 +35,16 @@ public final class Saves {
      */
     public static final int CROSSING = -2;
     /**
+     * A departure's destination when its whole continent splits into cells: the cell whose strip holds the player's
+     * place, routed as a {@link #CROSSING} is but not counted as one (the player crossed nothing).
+     */
+    public static final int INTO_CELLS = -3;
+
+    /** Whether a departure to {@code toMapId} goes to the cell of the player's place (a crossing or a split). */
+    public static boolean toCellOfPlace(final int toMapId) {
+        return toMapId == CROSSING || toMapId == INTO_CELLS;
+    }
+    /**
      * The character's items changed (a move, an equip, a split, a merge, a destroy): save them, with a
      * ledger entry when an item was created or destroyed, then confirm the change to the player. An item
      * record.

@@ -365,8 +365,9 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
         final InstanceRoute route;
         if (departure.toMapId() == Saves.SAME_INSTANCE) {
             route = routes.handOver(departure);
-        } else if (departure.toMapId() == Saves.CROSSING) {
-            // Across a boundary of its split continent: known without asking, from the cells this node was told of.
+        } else if (Saves.toCellOfPlace(departure.toMapId())) {
+            // Across a boundary (or out of a splitting whole continent) of its split continent: known without asking,
+            // from the cells this node was told of.
             route = cellRoutes.cellAt(departure.mapHandle(), departure.x());
         } else if (trip != null) {
             // Into a battleground: the accept named the match's instance and node.
@@ -381,7 +382,7 @@ public final class Departures implements Consumer<List<Departure>>, AutoCloseabl
                     "c" + departure.characterId(),
                     callDeadline(departing.deadlineNanos(), clock.nanoTime()));
         }
-        TransferOffer offer = departure.toMapId() == Saves.CROSSING
+        TransferOffer offer = Saves.toCellOfPlace(departure.toMapId())
                 // Its client may stand by on the neighbour's node with a token of this node's: the key to check it.
                 ? offerOf(nodeId, route, departure, characterRealm(store, departure, realm), standbyKey())
                 : offerOf(nodeId, route, departure, characterRealm(store, departure, realm));

@@ -48,7 +48,7 @@ final class HandOver {
     /** The same; {@code toCells}: a split, each player to the cell of its place. */
     void start(final long epoch, final boolean toCells) {
         moveEpoch = epoch;
-        destination = toCells ? Saves.CROSSING : Saves.SAME_INSTANCE;
+        destination = toCells ? Saves.INTO_CELLS : Saves.SAME_INSTANCE;
     }
 
     /** The move was called off: the map keeps its players (those frozen wait for their transfers to end). */

@@ -261,6 +261,11 @@ public final class InstanceHost {
             }
             final boolean incoming = instance.getMove().getToNodeId().equals(nodeId)
                     && !instance.getNodeId().equals(nodeId);
+            if (incoming && !instance.getMove().getToInstanceId().isEmpty()) {
+                // A cell merging into its whole continent here: its players enter the whole, which runs already;
+                // there is no copy of the cell to load.
+                continue;
+            }
             Running current = running.get(instance.getInstanceId());
             if (current == null) {
                 current = load(instance);
@@ -445,7 +450,19 @@ public final class InstanceHost {
         }
         lastTickP99Millis.remove(instanceId);
         onUnload.accept(gone.assignment());
-        if (why.equals("dropped") && gone.world().handedOver() != 0) {
+        if (why.equals("dropped")
+                && gone.world().handedOver() != 0
+                && gone.assignment().getMove().getToCells()) {
+            LOG.info("{} handed its players to its cells", instanceId);
+        } else if (why.equals("dropped")
+                && gone.world().handedOver() != 0
+                && !gone.assignment().getMove().getToInstanceId().isEmpty()) {
+            LOG.info(
+                    "{} handed its players to {} on {}",
+                    instanceId,
+                    gone.assignment().getMove().getToInstanceId(),
+                    gone.assignment().getMove().getToNodeId());
+        } else if (why.equals("dropped") && gone.world().handedOver() != 0) {
             LOG.info(
                     "{} moved to {} with its players",
                     instanceId,

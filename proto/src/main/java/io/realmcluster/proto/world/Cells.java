@@ -32,6 +32,11 @@ public final class Cells {
         return center == null ? new float[] {0f, 0f} : center.clone();
     }
 
+    /** Whether map {@code mapId} is a continent, the only maps that split into cells. */
+    public static boolean continent(final int mapId) {
+        return CENTERS.containsKey(mapId);
+    }
+
     /** The strips of continent {@code mapId} cut into {@code count} cells. */
     public static Strips strips(final int mapId, final int count) {
         if (count < 1 || count > MAX_CELLS) {

@@ -73,6 +73,8 @@ final class Bot {
     private long phaseStartedNanos;
     /** A REDIRECT came to the node the bot stands by at: the standby connection carries it, not a reconnect. */
     private boolean redirectAwaitsStandby;
+    /** The REDIRECT under way crosses between two cells of a split continent. */
+    private boolean redirectCrosses;
     /** When this bot's Login call started, until it enters the world; then 0. */
     private long loginStartedNanos;
 
@@ -86,6 +88,8 @@ final class Bot {
     long redirects;
     /** Redirects that went over a standby connection, opened ahead (STANDBY): no reconnect after the REDIRECT. */
     long standbyTakeovers;
+    /** Crossings between cells carried by the standby connection: no REDIRECT followed, no reconnect. */
+    long seamlessCrossings;
 
     Bot(
             final int index,
@@ -273,9 +277,12 @@ final class Bot {
     void onFrame(final Channel ch, final ByteBuf frame) {
         final byte opcode = frame.readableBytes() > 0 ? frame.getByte(frame.readerIndex()) : 0;
         if (connections.isRetiring(ch)) {
-            // The old node's last words: its REDIRECT (or a DISCONNECT); the rest is stale.
+            // The old node's last words: its REDIRECT (or a DISCONNECT). Until the new node's first state, its
+            // states are still the world the player sees (a crossing's gap in updates starts after the last).
             if (opcode == ClientProtocol.REDIRECT || opcode == ClientProtocol.DISCONNECT) {
                 ch.close();
+            } else if (opcode == ClientProtocol.SELF_STATE) {
+                play.oldNodeState(System.nanoTime());
             }
             return;
         }
@@ -539,7 +546,15 @@ final class Bot {
     private void takeOver() {
         final long now = System.nanoTime();
         final boolean inWorld = state != State.REDIRECTING;
+        // After the REDIRECT the bot is aimed at where it goes already: whether that crosses was known then.
+        final boolean betweenCells =
+                inWorld ? crossing(connections.instanceId(), connections.standbyInstance()) : redirectCrosses;
+        if (betweenCells) {
+            seamlessCrossings++;
+        }
         if (inWorld) {
+            // Let in before the old node's REDIRECT came: the gap is timed from its last state, as a redirect's.
+            play.crossing(betweenCells);
             leaveForNewNode();
         }
         standbyTakeovers++;
@@ -682,7 +697,8 @@ final class Bot {
         }
         // Standing by there: that connection carries the bot on; the REDIRECT's token is the fallback.
         final boolean awaitStandby = connections.hasStandby();
-        play.crossing(crossing(connections.instanceId(), instance));
+        redirectCrosses = crossing(connections.instanceId(), instance);
+        play.crossing(redirectCrosses);
         leaveForNewNode();
         connections.aim(target, newToken, instance);
         final long now = System.nanoTime();
@@ -702,13 +718,21 @@ final class Bot {
             final int tokenLength,
             final String instance) {
         final InetSocketAddress target = new InetSocketAddress(host, port);
-        if (state != State.IN_WORLD || target.isUnresolved() || connections.standingByAt(target)) {
+        // Between WELCOME and WORLD_ENTERED the session is already this node's: a cell tells a player who entered
+        // near its boundary to stand by across it at once, and that STANDBY may come before WORLD_ENTERED.
+        if ((state != State.IN_WORLD && state != State.ENTERING) || target.isUnresolved()) {
+            return;
+        }
+        final byte[] standbyToken = new byte[tokenLength];
+        standbyTokenBuffer.getBytes(tokenOffset, standbyToken);
+        if (connections.standingByAt(target)) {
+            // Already there (a cell's neighbour, whose node its continent now merges onto): that connection waits
+            // for the character wherever it comes on that node; it enters this instance now.
+            connections.standByFor(standbyToken, instance);
             return;
         }
         // Still standing by for an earlier move, which went elsewhere or was called off.
         connections.closeStandby();
-        final byte[] standbyToken = new byte[tokenLength];
-        standbyTokenBuffer.getBytes(tokenOffset, standbyToken);
         connections.standBy(target, standbyToken, instance);
     }
 

@@ -51,7 +51,8 @@ public record BotConfig(
         boolean movesOverUdp,
         Path nodeTlsCa,
         double battlegroundShare,
-        double battlegroundLeaveShare) {
+        double battlegroundLeaveShare,
+        double crossShare) {
     /** Bots spread over {@link #DEFAULT_SPREAD_YARDS}, a start zone. */
     public static final float DEFAULT_SPREAD_YARDS = 150f;
 
@@ -103,6 +104,7 @@ public record BotConfig(
                 false,
                 null,
                 0,
+                0,
                 0);
     }
 
@@ -124,7 +126,8 @@ public record BotConfig(
                 movesOverUdp,
                 nodeTlsCa,
                 battlegroundShare,
-                battlegroundLeaveShare);
+                battlegroundLeaveShare,
+                crossShare);
     }
 
     /** The same bots, logging in to existing accounts and characters with {@code password} instead of registering. */
@@ -145,7 +148,8 @@ public record BotConfig(
                 movesOverUdp,
                 nodeTlsCa,
                 battlegroundShare,
-                battlegroundLeaveShare);
+                battlegroundLeaveShare,
+                crossShare);
     }
 
     /**
@@ -169,7 +173,8 @@ public record BotConfig(
                 udp,
                 nodeTlsCa,
                 battlegroundShare,
-                battlegroundLeaveShare);
+                battlegroundLeaveShare,
+                crossShare);
     }
 
     /** The same bots, speaking TLS to nodes and trusting the realm's CA in {@code ca} (null: plaintext). */
@@ -190,7 +195,8 @@ public record BotConfig(
                 movesOverUdp,
                 ca,
                 battlegroundShare,
-                battlegroundLeaveShare);
+                battlegroundLeaveShare,
+                crossShare);
     }
 
     /** The same bots, {@code share} of them (0 to 1) queueing for battlegrounds and playing them. */
@@ -211,7 +217,8 @@ public record BotConfig(
                 movesOverUdp,
                 nodeTlsCa,
                 share,
-                battlegroundLeaveShare);
+                battlegroundLeaveShare,
+                crossShare);
     }
 
     /** The same bots, leaving {@code share} of their matches (0 to 1) early, which gives them Deserter. */
@@ -232,6 +239,33 @@ public record BotConfig(
                 movesOverUdp,
                 nodeTlsCa,
                 battlegroundShare,
+                share,
+                crossShare);
+    }
+
+    /**
+     * The same bots, {@code share} of them (0 to 1) walking to and fro across the middle of the continent they are
+     * on, east and west, {@link BotPlay#PATROL_YARDS} each way: the boundary of a continent split in two cells,
+     * crossed every few seconds.
+     */
+    public BotConfig withCrossers(final double share) {
+        return new BotConfig(
+                controlPlanes,
+                count,
+                duration,
+                realm,
+                namePrefix,
+                loginConcurrency,
+                ioThreads,
+                chatEvery,
+                spreadYards,
+                dungeonShare,
+                dungeonStay,
+                accountsPassword,
+                movesOverUdp,
+                nodeTlsCa,
+                battlegroundShare,
+                battlegroundLeaveShare,
                 share);
     }
 
@@ -273,6 +307,9 @@ public record BotConfig(
         if (!(battlegroundLeaveShare >= 0 && battlegroundLeaveShare <= 1)) {
             throw new IllegalArgumentException(
                     "battleground leave share must be 0 to 1, got " + battlegroundLeaveShare);
+        }
+        if (!(crossShare >= 0 && crossShare <= 1)) {
+            throw new IllegalArgumentException("crosser share must be 0 to 1, got " + crossShare);
         }
         Objects.requireNonNull(dungeonStay, "dungeonStay");
         if (dungeonStay.isNegative()) {

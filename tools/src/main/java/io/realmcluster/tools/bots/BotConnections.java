@@ -82,6 +82,17 @@ final class BotConnections {
     }
 
     /** Stand by at {@code to} (a second connection, for the hand-over of the bot's moving map). */
+    /** The instance the standby connection enters, or null when the bot stands by nowhere. */
+    String standbyInstance() {
+        return standby == null ? null : standbyInstance;
+    }
+
+    /** The standby connection already open waits for the character to enter {@code instance}, with a fresh token. */
+    void standByFor(final byte[] standbyTokenBytes, final String instance) {
+        standbyToken = standbyTokenBytes;
+        standbyInstance = instance;
+    }
+
     void standBy(final InetSocketAddress to, final byte[] standbyTokenBytes, final String instance) {
         standbyToken = standbyTokenBytes;
         standbyAddress = to;

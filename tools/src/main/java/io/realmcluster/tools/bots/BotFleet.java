@@ -188,6 +188,7 @@ public final class BotFleet {
                         goesThroughPortals(i, config.dungeonShare()),
                         config.dungeonStay().toNanos(),
                         goesThroughPortals(i, config.battlegroundShare()));
+                bot.play.crosser(goesThroughPortals(i, config.crossShare()));
                 loop.bots.add(bot);
                 bots.add(bot);
             }
@@ -476,6 +477,7 @@ public final class BotFleet {
         long corrections = 0;
         long redirects = 0;
         long standbyTakeovers = 0;
+        long seamlessCrossings = 0;
         long instancesEntered = 0;
         long portalsRefused = 0;
         final Map<String, Long> stateEntries = new TreeMap<>();
@@ -501,6 +503,7 @@ public final class BotFleet {
             corrections += bot.play.moveCorrections;
             redirects += bot.redirects;
             standbyTakeovers += bot.standbyTakeovers;
+            seamlessCrossings += bot.seamlessCrossings;
         }
         final long loginP50 = logins.latencyMicros(50);
         final long loginP99 = logins.latencyMicros(99);
@@ -551,7 +554,7 @@ public final class BotFleet {
                 items,
                 BotReport.Reconnects.of(
                         breakToWorld, resumeSteps.waits, resumeSteps.resume, resumeSteps.welcome, resumeSteps.enter),
-                BotReport.Crossings.of(crossingGaps));
+                BotReport.Crossings.of(crossingGaps, seamlessCrossings));
     }
 
     private static BotReport.EntryPhases entryPhases(final BotEntryPhases.Histograms steps) {

@@ -77,19 +77,24 @@ public record BotReport(
         Reconnects reconnects,
         Crossings crossings) {
     /**
-     * Crossings of a boundary between two cells of a split continent: how many, and the longest gap in updates
-     * each one was (the last SELF_STATE from the cell left to the first from the cell entered), microseconds.
+     * Crossings of a boundary between two cells of a split continent: how many, how many of them the
+     * standby connection carried (no reconnect after a REDIRECT: seamless), and the longest gap in updates each
+     * one was (the last SELF_STATE from the cell left to the first from the cell entered), microseconds.
      */
-    public record Crossings(long count, long gapP50Micros, long gapP99Micros, long gapMaxMicros) {
+    public record Crossings(long count, long seamless, long gapP50Micros, long gapP99Micros, long gapMaxMicros) {
         /** No bot crossed a boundary. */
-        public static final Crossings NONE = new Crossings(0, 0, 0, 0);
+        public static final Crossings NONE = new Crossings(0, 0, 0, 0, 0);
 
-        static Crossings of(final org.HdrHistogram.Histogram gaps) {
+        static Crossings of(final org.HdrHistogram.Histogram gaps, final long seamless) {
             final long count = gaps.getTotalCount();
             return count == 0
                     ? NONE
                     : new Crossings(
-                            count, gaps.getValueAtPercentile(50), gaps.getValueAtPercentile(99), gaps.getMaxValue());
+                            count,
+                            Math.min(count, seamless),
+                            gaps.getValueAtPercentile(50),
+                            gaps.getValueAtPercentile(99),
+                            gaps.getMaxValue());
         }
 
         /** The summary line, or null when no bot crossed. */
@@ -99,8 +104,10 @@ public record BotReport(
             }
             return String.format(
                     Locale.ROOT,
-                    "bots: crossings between cells: %,d (gap in updates p50 %s, p99 %s, max %s)",
+                    "bots: crossings between cells: %,d (%,d over the standby connection; gap in updates p50 %s, p99 %s,"
+                            + " max %s)",
                     count,
+                    seamless,
                     millis(gapP50Micros),
                     millis(gapP99Micros),
                     millis(gapMaxMicros));
@@ -618,6 +625,7 @@ public record BotReport(
         field(json, "item_requests_unanswered", items.unanswered());
         map(json, "item_refusals", items.refused());
         field(json, "crossings", crossings.count());
+        field(json, "crossings_seamless", crossings.seamless());
         field(json, "crossing_gap_p99_micros", crossings.gapP99Micros());
         field(json, "reconnected_after_crash", reconnects.count());
         field(json, "reconnect_p50_micros", reconnects.p50Micros());

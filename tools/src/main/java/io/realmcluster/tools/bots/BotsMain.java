@@ -159,6 +159,15 @@ public final class BotsMain implements Callable<Integer> {
     double battlegroundLeaveShare;
 
     @Option(
+            names = "--crossers",
+            paramLabel = "SHARE",
+            defaultValue = "0",
+            description = "Share of bots (0 to 1) that walk to and fro across the middle of their continent, 16 yd "
+                    + "each way, instead of fighting and trading: the boundary of a continent split in two cells "
+                    + "(realmctl split), crossed every 5 s or so (default: ${DEFAULT-VALUE}).")
+    double crossShare;
+
+    @Option(
             names = "--udp-moves",
             description =
                     "Send moves as UDP datagrams once in the world (the node binds each session's UDP to its cookie); "
@@ -249,6 +258,7 @@ public final class BotsMain implements Callable<Integer> {
                     .withDungeons(dungeonShare, Duration.ofSeconds(dungeonStaySeconds))
                     .withBattlegrounds(battlegroundShare)
                     .withBattlegroundLeaves(battlegroundLeaveShare)
+                    .withCrossers(crossShare)
                     .withMovesOverUdp(udpMoves)
                     .withNodeTls(nodeTls());
             if (accountsPasswordFile == null) {

@@ -26,11 +26,12 @@ class BotCrossingTest {
 
     @Test
     void theReportSaysHowManyAndTheLongestGaps() {
-        assertThat(BotReport.Crossings.of(new Histogram(3)).line()).isNull();
+        assertThat(BotReport.Crossings.of(new Histogram(3), 0).line()).isNull();
         final Histogram gaps = new Histogram(3);
         gaps.recordValue(40_000);
         gaps.recordValue(90_000);
-        assertThat(BotReport.Crossings.of(gaps).line())
-                .startsWith("bots: crossings between cells: 2 (gap in updates p50 40 ms, p99 90 ms, max 90 ms");
+        assertThat(BotReport.Crossings.of(gaps, 1).line())
+                .startsWith("bots: crossings between cells: 2 (1 over the standby connection; gap in updates p50 40 ms,"
+                        + " p99 90 ms, max 90 ms");
     }
 }
