@@ -62,7 +62,11 @@ class OutboxFuzzTest {
             if (forThePlayer && type == Outbox.FRAME_THEN_CLOSE) {
                 type = Outbox.FRAME;
             }
-            if (!known || body.length == 0) {
+            // A player near a cell's boundary: told to its session, which (on a map not split) has nowhere to send.
+            final boolean standByCell = type == Outbox.STAND_BY_CELL && body.length == 1;
+            if (standByCell) {
+                // Neither a frame nor malformed.
+            } else if (!known || body.length == 0) {
                 unknown++;
             } else if (forThePlayer) {
                 expected.add(ByteBufUtil.hexDump(body));
@@ -81,7 +85,7 @@ class OutboxFuzzTest {
     @Test
     void aMessageOfAnUnknownTypeIsDroppedAndTheFrameBehindItDelivered() {
         outbox.scratch().putByte(Outbox.BODY_OFFSET, (byte) 1);
-        outbox.send(Outbox.FRAME_THEN_CLOSE + 1, index, EmbeddedPlayer.CHARACTER, 1);
+        outbox.send(Outbox.STAND_BY_CELL + 1, index, EmbeddedPlayer.CHARACTER, 1);
         outbox.scratch().putByte(Outbox.BODY_OFFSET, (byte) 2);
         outbox.send(Outbox.FRAME, index, EmbeddedPlayer.CHARACTER, 1);
 
