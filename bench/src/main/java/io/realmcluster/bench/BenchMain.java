@@ -3,6 +3,7 @@ package io.realmcluster.bench;
 import io.realmcluster.bench.battleground.AlteracBench;
 import io.realmcluster.bench.battleground.BattlegroundEntryBench;
 import io.realmcluster.bench.battleground.MatchmakerBench;
+import io.realmcluster.bench.cells.CrossingsBench;
 import io.realmcluster.bench.controlplane.ControlPlaneScaleBench;
 import io.realmcluster.bench.drain.DrainBench;
 import io.realmcluster.bench.failover.FailoverBench;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Command;
             MatchmakerBench.class,
             AlteracBench.class,
             BattlegroundEntryBench.class,
-            ControlPlaneScaleBench.class
+            ControlPlaneScaleBench.class,
+            CrossingsBench.class
         })
 public final class BenchMain implements Runnable {
     public static void main(final String[] args) {

@@ -28,6 +28,10 @@ final class Combat {
     private CellActions actions;
     /** Blows sent to a neighbouring cell at a ghost of its creatures. */
     private long forwardedBlows;
+    /** Kills this cell's players made of a neighbouring cell's creatures. */
+    private long killsAcross;
+    /** More than any creature gives: a kill's word from a neighbour claiming more is not believed. */
+    private static final int MAX_EXPERIENCE_PER_KILL = 100_000;
 
     /** {@code random} is the map's one source of chance, shared with its creatures. */
     Combat(
@@ -131,17 +135,47 @@ final class Combat {
         e.health[creature] = 0;
         e.target[creature] = EntityTable.NONE;
         e.killer[creature] = by;
+        e.killerId[creature] = e.id[by];
         e.money[creature] = 1 + e.level[creature] * 7L + random.nextInt(e.level[creature] * 5 + 1);
         items.rollLoot(creature);
         e.changedTick[creature] = tick;
         e.nextActionTick[creature] = tick + respawnTicks;
         e.target[by] = EntityTable.NONE;
         kills++;
-        final int player = players.indexOf(by);
-        final int gained = e.level[creature] * 5 + 45;
-        players.experience[player] += gained;
+        gain(by, experienceFor(creature));
+    }
+
+    /** The experience a kill of the creature in {@code creature} gives. */
+    private int experienceFor(final int creature) {
+        return entities.level[creature] * 5 + 45;
+    }
+
+    /** The player in {@code slot} gains {@code experience}: saved with its next save. */
+    private void gain(final int slot, final int experience) {
+        final int player = players.indexOf(slot);
+        players.experience[player] += experience;
         players.selfDirty[player] = true;
         players.persistDirty[player] = true;
+    }
+
+    /**
+     * A creature of the neighbouring cell this cell's player {@code killerId} fought died of his blow there: he gains
+     * its experience here (gone meanwhile: nothing, as a player gone before the blow landed).
+     */
+    void killedAcross(final long killerId, final int experience) {
+        final int slot = entities.slotOf(killerId);
+        if (slot == EntityTable.NONE
+                || entities.kind[slot] != EntityTable.PLAYER
+                || experience <= 0
+                || experience > MAX_EXPERIENCE_PER_KILL) {
+            return;
+        }
+        if (entities.target[slot] != EntityTable.NONE
+                && entities.kind[entities.target[slot]] == EntityTable.GHOST_CREATURE) {
+            entities.target[slot] = EntityTable.NONE;
+        }
+        gain(slot, experience);
+        killsAcross++;
     }
 
     /** The player in {@code slot} targets a living creature, or a player its match makes a foe, in range; false when it may not. */
@@ -168,10 +202,10 @@ final class Combat {
 
     /**
      * A blow from a player of a neighbouring cell (its ghost here is {@code byGhost}, or NONE) at this cell's
-     * creature in {@code creature}: dealt as a player here would; a creature it kills dies here, with no one here to
-     * loot it or to gain by it.
+     * creature in {@code creature}: dealt as a player here would; a creature it kills dies here, its corpse holding
+     * money and a stack for its killer, who gains the experience on his own cell.
      */
-    void blowFromNeighbour(final int creature, final int byGhost, final int amount) {
+    void blowFromNeighbour(final int creature, final int byGhost, final long byId, final int amount) {
         final EntityTable e = entities;
         if (e.kind[creature] != EntityTable.CREATURE || e.dead[creature] || amount <= 0) {
             return;
@@ -184,9 +218,14 @@ final class Combat {
             e.health[creature] = 0;
             e.target[creature] = EntityTable.NONE;
             e.killer[creature] = byGhost;
-            e.money[creature] = 0;
+            e.killerId[creature] = byId;
+            e.money[creature] = 1 + e.level[creature] * 7L + random.nextInt(e.level[creature] * 5 + 1);
+            items.rollLoot(creature);
             e.nextActionTick[creature] = tick + respawnTicks;
             kills++;
+            if (byGhost != EntityTable.NONE && actions != null) {
+                actions.kill(ghosts.sideOf(byGhost), byId, e.id[creature], experienceFor(creature));
+            }
         }
     }
 
@@ -197,6 +236,11 @@ final class Combat {
 
     long kills() {
         return kills;
+    }
+
+    /** Kills this cell's players made of a neighbouring cell's creatures (their experience came from there). */
+    long killsAcross() {
+        return killsAcross;
     }
 
     /** Players slain by players. */

@@ -74,6 +74,7 @@ final class Creatures {
         entities.health[slot] = entities.maxHealth[slot];
         entities.target[slot] = EntityTable.NONE;
         entities.killer[slot] = EntityTable.NONE;
+        entities.killerId[slot] = 0;
         entities.nextActionTick[slot] = random.nextInt(100);
     }
 
@@ -138,6 +139,7 @@ final class Creatures {
         e.dead[slot] = false;
         e.health[slot] = e.maxHealth[slot];
         e.killer[slot] = EntityTable.NONE;
+        e.killerId[slot] = 0;
         e.money[slot] = 0;
         e.lootTemplate[slot] = 0;
         e.lootCount[slot] = 0;

@@ -46,6 +46,12 @@ final class EntityTable {
 
     final int[] lootCount;
     final int[] killer;
+    /**
+     * The id of a corpse's killer (0 none): on a cell of a split continent, the killer of a creature may be a player of
+     * the neighbouring cell (here only its ghost, whose slot goes with it), and a corpse's ghost names its killer so.
+     */
+    final long[] killerId;
+
     final boolean[] dead;
     /** The tick an entity last moved or changed health or life: what updates carry. */
     final long[] changedTick;
@@ -72,6 +78,7 @@ final class EntityTable {
         nextActionTick = new long[capacity];
         money = new long[capacity];
         killer = new int[capacity];
+        killerId = new long[capacity];
         lootTemplate = new int[capacity];
         lootCount = new int[capacity];
         dead = new boolean[capacity];

@@ -15,12 +15,14 @@ import org.agrona.MutableDirectBuffer;
  * every entity in sight. The tick thread only; allocates nothing once built.
  *
  * <p>A batch: {@code u16 count}, then per entity {@link #RECORD_LENGTH} bytes: {@code i64 id, u8 kind
- * (PLAYER or CREATURE), u8 flags (1: dead), u16 level, f32 x, y, z, o, i32 health, maxHealth}.
+ * (PLAYER or CREATURE), u8 flags (1: dead, 2: a corpse with loot), u16 level, f32 x, y, z, o, i32 health, maxHealth,
+ * i64 killer} (a corpse's killer's id, 0 for none: the neighbour's player it names sees the ghost lootable).
  */
 final class Ghosts {
-    static final int RECORD_LENGTH = 36;
+    static final int RECORD_LENGTH = 44;
     static final int HEADER_LENGTH = 2;
     private static final int FLAG_DEAD = 1;
+    private static final int FLAG_LOOT = 2;
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private final EntityTable entities;
@@ -84,7 +86,9 @@ final class Ghosts {
                 }
                 out.putLong(at, entities.id[slot], ORDER);
                 out.putByte(at + 8, k);
-                out.putByte(at + 9, (byte) (entities.dead[slot] ? FLAG_DEAD : 0));
+                final boolean dead = entities.dead[slot];
+                final boolean loot = dead && (entities.money[slot] > 0 || entities.lootTemplate[slot] != 0);
+                out.putByte(at + 9, (byte) ((dead ? FLAG_DEAD : 0) | (loot ? FLAG_LOOT : 0)));
                 out.putShort(at + 10, (short) entities.level[slot], ORDER);
                 out.putFloat(at + 12, entities.x[slot], ORDER);
                 out.putFloat(at + 16, entities.y[slot], ORDER);
@@ -92,6 +96,7 @@ final class Ghosts {
                 out.putFloat(at + 24, entities.o[slot], ORDER);
                 out.putInt(at + 28, entities.health[slot], ORDER);
                 out.putInt(at + 32, entities.maxHealth[slot], ORDER);
+                out.putLong(at + 36, dead ? entities.killerId[slot] : 0, ORDER);
                 at += RECORD_LENGTH;
                 count++;
             }
@@ -138,12 +143,16 @@ final class Ghosts {
                 // One of this cell's own (it crossed over and its ghost is late): the cell's own copy counts.
                 continue;
             }
-            final boolean dead = (batch.getByte(at + 9) & FLAG_DEAD) != 0;
+            final byte flags = batch.getByte(at + 9);
+            final boolean dead = (flags & FLAG_DEAD) != 0;
+            final boolean loot = dead && (flags & FLAG_LOOT) != 0;
+            final long killerId = batch.getLong(at + 36, ORDER);
             final int health = batch.getInt(at + 28, ORDER);
             if (entities.x[slot] != x
                     || entities.y[slot] != y
                     || entities.health[slot] != health
-                    || entities.dead[slot] != dead) {
+                    || entities.dead[slot] != dead
+                    || (entities.money[slot] > 0) != loot) {
                 entities.changedTick[slot] = tick;
             }
             entities.moveTo(slot, x, y);
@@ -153,7 +162,14 @@ final class Ghosts {
             entities.maxHealth[slot] = batch.getInt(at + 32, ORDER);
             entities.level[slot] = batch.getShort(at + 10, ORDER) & 0xFFFF;
             entities.dead[slot] = dead;
-            entities.killer[slot] = EntityTable.NONE;
+            // A corpse killed by one of this cell's players: lootable to him (its loot is asked of its own cell).
+            final int killer = killerId == 0 ? EntityTable.NONE : entities.slotOf(killerId);
+            entities.killer[slot] = killer != EntityTable.NONE && entities.kind[killer] == EntityTable.PLAYER
+                    ? killer
+                    : EntityTable.NONE;
+            entities.killerId[slot] = killerId;
+            entities.money[slot] = loot ? 1 : 0;
+            entities.lootTemplate[slot] = 0;
             seenIn[slot] = seen;
         }
         sweep(side - 1, seen);

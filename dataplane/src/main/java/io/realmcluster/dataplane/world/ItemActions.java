@@ -41,6 +41,15 @@ final class ItemActions {
     private final Trades trades;
     private long refused;
     private long itemsLooted;
+    /** On a cell of a split continent: the neighbours' ghosts, and where loots of their corpses go; null on a whole map. */
+    private Ghosts ghosts;
+
+    private CellActions actions;
+    /** Loots of a neighbour's corpse asked of it, grants taken from one, and grants that could not be saved (lost). */
+    private long lootsAsked;
+
+    private long grantsTaken;
+    private long grantsLost;
 
     ItemActions(
             final EntityTable entities,
@@ -61,6 +70,12 @@ final class ItemActions {
         this.random = random;
         this.itemIds = itemIds;
         this.trades = trades;
+    }
+
+    /** On a cell: loots of a corpse's ghost are asked of the neighbour that owns it, through {@code cellActions}. */
+    void cell(final Ghosts cellGhosts, final CellActions cellActions) {
+        this.ghosts = cellGhosts;
+        this.actions = cellActions;
     }
 
     /** A creature died: its corpse rolls its level's loot table with the map's random. */
@@ -132,6 +147,9 @@ final class ItemActions {
         if (players.departing[player] != PlayerTable.STAYING || players.locked[player]) {
             return ItemRefusal.BUSY;
         }
+        if (corpse != EntityTable.NONE && e.kind[corpse] == EntityTable.GHOST_CREATURE) {
+            return lootAcross(slot, corpse, corpseId);
+        }
         if (corpse == EntityTable.NONE
                 || e.kind[corpse] != EntityTable.CREATURE
                 || !e.dead[corpse]
@@ -144,39 +162,146 @@ final class ItemActions {
         if (e.distance(slot, corpse) > Combat.LOOT_RANGE) {
             return ItemRefusal.OUT_OF_RANGE;
         }
-        final long copper = e.money[corpse];
-        final int lootTemplate = e.lootTemplate[corpse];
-        int toSlot = lootTemplate == 0 ? -1 : inventory.firstFree(player);
+        final int stacked = take(slot, corpseId, e.money[corpse], e.lootTemplate[corpse], e.lootCount[corpse]);
+        if (stacked < 0) {
+            return stacked == BAGS_FULL ? ItemRefusal.BAGS_FULL : ItemRefusal.BUSY;
+        }
+        e.money[corpse] = 0;
+        if (stacked > 0) {
+            e.lootTemplate[corpse] = 0;
+            e.lootCount[corpse] = 0;
+        }
+        e.changedTick[corpse] = clock.inputTick();
+        return null;
+    }
+
+    private static final int BAGS_FULL = -1;
+    private static final int NOT_SAVED = -2;
+
+    /**
+     * The player in {@code slot} takes {@code copper} and {@code count} of {@code template} (0: none) from the corpse
+     * {@code corpseId}: the stack into its first free bag slot under a new id, one LOOT record. Returns 1 when the
+     * stack was taken, 0 when only the money was (no stack, or bags full), or {@link #BAGS_FULL} (nothing to take) or
+     * {@link #NOT_SAVED} (the log is full or no id is ready: nothing happened).
+     */
+    private int take(final int slot, final long corpseId, final long copper, final int template, final int count) {
+        final EntityTable e = entities;
+        final int player = players.indexOf(slot);
+        final int toSlot = template == 0 ? -1 : inventory.firstFree(player);
         long id = 0;
         if (toSlot >= 0) {
             id = itemIds.take(CharacterKey.realmIndex(e.id[slot]));
             if (id == 0) {
-                return ItemRefusal.BUSY;
+                return NOT_SAVED;
             }
         }
         if (toSlot < 0 && copper == 0) {
-            return ItemRefusal.BAGS_FULL;
+            return BAGS_FULL;
         }
         e.money[slot] += copper;
         if (toSlot >= 0) {
-            inventory.put(player, toSlot, id, lootTemplate, e.lootCount[corpse]);
+            inventory.put(player, toSlot, id, template, count);
         }
         if (!persistence.saveItems(slot, Saves.LOOT, Saves.ACTION_LOOT, id, 0, toSlot, -1, corpseId, copper)) {
-            // The loot cannot be made durable now: it did not happen, and the corpse keeps it all (the id is lost).
+            // The loot cannot be made durable now: it did not happen (the id is lost).
             e.money[slot] -= copper;
             if (toSlot >= 0) {
                 inventory.clear(player, toSlot);
             }
-            return ItemRefusal.BUSY;
+            return NOT_SAVED;
         }
-        e.money[corpse] = 0;
         if (toSlot >= 0) {
-            e.lootTemplate[corpse] = 0;
-            e.lootCount[corpse] = 0;
             itemsLooted++;
+            return 1;
         }
-        e.changedTick[corpse] = clock.inputTick();
+        return 0;
+    }
+
+    /**
+     * The player in {@code slot} loots the ghost of a neighbour's corpse, {@code corpse}, that it killed (the ghost
+     * names it), in reach: asked of the corpse's cell, which answers with a grant ({@link #grantFromNeighbour}).
+     */
+    private ItemRefusal lootAcross(final int slot, final int corpse, final long corpseId) {
+        final EntityTable e = entities;
+        if (actions == null || !e.dead[corpse] || e.money[corpse] == 0) {
+            return ItemRefusal.NOTHING_TO_LOOT;
+        }
+        if (e.killer[corpse] != slot) {
+            return ItemRefusal.NOT_YOURS;
+        }
+        if (e.distance(slot, corpse) > Combat.LOOT_RANGE) {
+            return ItemRefusal.OUT_OF_RANGE;
+        }
+        actions.loot(ghosts.sideOf(corpse), e.id[slot], corpseId);
+        lootsAsked++;
         return null;
+    }
+
+    /**
+     * A player of the neighbouring cell (its ghost here: {@code looterGhost}, id {@code looterId}) loots this cell's
+     * corpse in {@code corpse}, which he killed: the corpse gives up what it holds and sends it to his cell in a grant.
+     * It is his from now on, even if the grant is lost on the way (lost, never given twice).
+     */
+    void lootAsked(final int corpse, final int looterGhost, final long looterId) {
+        final EntityTable e = entities;
+        if (actions == null
+                || corpse == EntityTable.NONE
+                || looterGhost == EntityTable.NONE
+                || e.kind[corpse] != EntityTable.CREATURE
+                || !e.dead[corpse]
+                || e.killerId[corpse] != looterId
+                || (e.money[corpse] == 0 && e.lootTemplate[corpse] == 0)) {
+            return;
+        }
+        actions.grant(
+                ghosts.sideOf(looterGhost),
+                looterId,
+                e.id[corpse],
+                (int) Math.min(Integer.MAX_VALUE, e.money[corpse]),
+                e.lootTemplate[corpse],
+                e.lootCount[corpse]);
+        e.money[corpse] = 0;
+        e.lootTemplate[corpse] = 0;
+        e.lootCount[corpse] = 0;
+        e.changedTick[corpse] = clock.inputTick();
+    }
+
+    /**
+     * What the neighbour's corpse {@code corpseId} held for this cell's player {@code looterId}: taken as a loot here,
+     * saved with a LOOT record. A player gone meanwhile, a full log or no item id ready: the grant is lost (counted).
+     */
+    void grantFromNeighbour(
+            final long looterId, final long corpseId, final int copper, final int template, final int count) {
+        final int slot = entities.slotOf(looterId);
+        if (slot == EntityTable.NONE
+                || entities.kind[slot] != EntityTable.PLAYER
+                || copper < 0
+                || count < 0
+                || (template != 0 && count == 0)
+                || players.departing[players.indexOf(slot)] != PlayerTable.STAYING) {
+            grantsLost++;
+            return;
+        }
+        if (take(slot, corpseId, copper, template, count) == NOT_SAVED) {
+            grantsLost++;
+            return;
+        }
+        grantsTaken++;
+    }
+
+    /** Loots of a neighbour's corpse asked of it. */
+    long lootsAsked() {
+        return lootsAsked;
+    }
+
+    /** Grants from a neighbour's corpse taken and saved. */
+    long grantsTaken() {
+        return grantsTaken;
+    }
+
+    /** Grants from a neighbour's corpse that could not be taken (lost, never doubled). */
+    long grantsLost() {
+        return grantsLost;
     }
 
     /** ITEM_MOVE: move, equip, unequip, swap, equip a bag, or merge onto a stack of the same template. */

@@ -205,6 +205,7 @@ public final class MapWorld implements TickSimulation {
         }
         cellActions = cell.whole() ? null : new CellActions();
         combat.cell(ghosts, cellActions);
+        items.cell(ghosts, cellActions);
         this.cell = cell;
         for (int i = 0; i < settings.creatures(); i++) {
             final float x = centerX - half + random.nextFloat() * settings.playAreaYards();
@@ -561,22 +562,33 @@ public final class MapWorld implements TickSimulation {
             return;
         }
         for (int at = offset; at + CellActions.RECORD_LENGTH <= offset + length; at += CellActions.RECORD_LENGTH) {
-            if (CellActions.kind(buffer, at) != CellActions.BLOW) {
-                rejectedInputs++;
-                continue;
+            final long actorId = CellActions.actor(buffer, at);
+            final long targetId = CellActions.target(buffer, at);
+            switch (CellActions.kind(buffer, at)) {
+                case CellActions.BLOW -> {
+                    final int target = entities.slotOf(targetId);
+                    if (target != EntityTable.NONE) {
+                        combat.blowFromNeighbour(target, ghostPlayer(actorId), actorId, CellActions.amount(buffer, at));
+                    }
+                }
+                case CellActions.KILL -> combat.killedAcross(actorId, CellActions.amount(buffer, at));
+                case CellActions.LOOT -> items.lootAsked(entities.slotOf(targetId), ghostPlayer(actorId), actorId);
+                case CellActions.GRANT ->
+                    items.grantFromNeighbour(
+                            actorId,
+                            targetId,
+                            CellActions.amount(buffer, at),
+                            CellActions.a(buffer, at),
+                            CellActions.b(buffer, at));
+                default -> rejectedInputs++;
             }
-            final int target = entities.slotOf(CellActions.target(buffer, at));
-            if (target == EntityTable.NONE) {
-                continue;
-            }
-            final int actor = entities.slotOf(CellActions.actor(buffer, at));
-            combat.blowFromNeighbour(
-                    target,
-                    actor != EntityTable.NONE && entities.kind[actor] == EntityTable.GHOST_PLAYER
-                            ? actor
-                            : EntityTable.NONE,
-                    CellActions.amount(buffer, at));
         }
+    }
+
+    /** The slot of the ghost of the neighbour's player {@code id}, or NONE. */
+    private int ghostPlayer(final long id) {
+        final int slot = entities.slotOf(id);
+        return slot != EntityTable.NONE && entities.kind[slot] == EntityTable.GHOST_PLAYER ? slot : EntityTable.NONE;
     }
 
     /** What this cell's players do to its neighbours' creatures, for the cell link; null on a whole map. */
@@ -736,6 +748,12 @@ public final class MapWorld implements TickSimulation {
 
     public Outbox outbox() {
         return outbox;
+    }
+
+    /** A player's experience, or -1 when not on this map. Tick thread (tests). */
+    public long experience(final long entity) {
+        final int slot = entities.playerSlot(entity);
+        return slot == EntityTable.NONE ? -1 : players.experience[players.indexOf(slot)];
     }
 
     /** A player's money in copper, or -1 when not on this map. Tick thread (tests). */

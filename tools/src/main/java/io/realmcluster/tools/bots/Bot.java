@@ -90,6 +90,8 @@ final class Bot {
     long standbyTakeovers;
     /** Crossings between cells carried by the standby connection: no REDIRECT followed, no reconnect. */
     long seamlessCrossings;
+    /** Whether the bot stands by where a STANDBY says (as a client does), or ignores it (a benchmark's baseline). */
+    private boolean standBys = true;
 
     Bot(
             final int index,
@@ -528,6 +530,14 @@ final class Bot {
         }
     }
 
+    /** Stand by where STANDBY says from now on, or not (and close the standby connection open now). */
+    void standBys(final boolean standBy) {
+        standBys = standBy;
+        if (!standBy && state == State.IN_WORLD) {
+            connections.closeStandby();
+        }
+    }
+
     /** The standby connection closed before it was let in; a REDIRECT that waited for it is followed now. */
     void standbyClosed() {
         connections.standbyGone();
@@ -720,7 +730,7 @@ final class Bot {
         final InetSocketAddress target = new InetSocketAddress(host, port);
         // Between WELCOME and WORLD_ENTERED the session is already this node's: a cell tells a player who entered
         // near its boundary to stand by across it at once, and that STANDBY may come before WORLD_ENTERED.
-        if ((state != State.IN_WORLD && state != State.ENTERING) || target.isUnresolved()) {
+        if ((state != State.IN_WORLD && state != State.ENTERING) || target.isUnresolved() || !standBys) {
             return;
         }
         final byte[] standbyToken = new byte[tokenLength];

@@ -30,10 +30,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -138,8 +141,54 @@ public final class BotFleet {
                 loop.latency.reset();
                 loop.redirectGaps.reset();
                 loop.crossingGaps.reset();
+                loop.bots.forEach(bot -> bot.seamlessCrossings = 0);
             });
         }
+    }
+
+    /**
+     * Crossers (see {@link BotConfig#withCrossers}) walk across the middle of their continent ({@code across}), or to
+     * and fro along it where they stand, as many steps and moves, crossing nothing. Any thread.
+     */
+    public void crossersAcross(final boolean across) {
+        for (final BotLoop loop : running) {
+            execute(loop, () -> loop.bots.forEach(bot -> bot.play.patrolAcross(across)));
+        }
+    }
+
+    /**
+     * Whether bots stand by where a STANDBY tells them to ({@code true}, as a client does), or ignore it and follow
+     * each REDIRECT with a new connection, as after a portal (their open standby connections close). Any thread.
+     */
+    public void standBy(final boolean standBy) {
+        for (final BotLoop loop : running) {
+            execute(loop, () -> loop.bots.forEach(bot -> bot.standBys(standBy)));
+        }
+    }
+
+    /** The crossings between cells so far (since the last {@link #resetLatency}), gathered on each bot loop. */
+    public BotReport.Crossings crossingsSoFar() throws InterruptedException {
+        final Histogram gaps = new Histogram(3);
+        long seamless = 0;
+        for (final BotLoop loop : running) {
+            final CompletableFuture<Object[]> copy = new CompletableFuture<>();
+            execute(
+                    loop,
+                    () -> copy.complete(new Object[] {
+                        loop.crossingGaps.copy(),
+                        loop.bots.stream()
+                                .mapToLong(bot -> bot.seamlessCrossings)
+                                .sum()
+                    }));
+            try {
+                final Object[] got = copy.get(10, TimeUnit.SECONDS);
+                gaps.add((Histogram) got[0]);
+                seamless += (Long) got[1];
+            } catch (final ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("a bot loop did not answer", e);
+            }
+        }
+        return BotReport.Crossings.of(gaps, seamless);
     }
 
     /** Run the bots for the configured duration and report; once per fleet. */

@@ -131,6 +131,10 @@ final class BotPlay {
     private boolean crosser;
     /** The way a crosser walks now; kept across its crossings, so that it goes on the way it went. */
     private boolean patrolEast;
+    /** Whether a crosser walks across the middle (east and west) or along it where it stands (north and south). */
+    private boolean patrolAcross = true;
+    /** Where a crosser walking along the middle turns back: this far north or south of where it began to. */
+    private float patrolAnchorY = Float.NaN;
 
     private Portals.Portal[] portalsHere = NO_PORTALS;
     private Portals.Portal portalGoal;
@@ -288,6 +292,12 @@ final class BotPlay {
     void crosser(final boolean walksAcross) {
         crosser = walksAcross;
         patrolEast = loop.random.nextBoolean();
+    }
+
+    /** Crossers walk across the middle of the continent from now on, or along it where each stands. */
+    void patrolAcross(final boolean across) {
+        patrolAcross = across;
+        patrolAnchorY = Float.NaN;
     }
 
     /** Out of the world: a target or a wait in a portal of the map left means nothing any more. */
@@ -631,6 +641,20 @@ final class BotPlay {
 
     /** A crosser's step: east or west across the middle of the continent, turning {@link #PATROL_YARDS} past it. */
     private void patrol(final float step) {
+        if (!patrolAcross) {
+            // The same walk turned north and south: as many moves, no boundary crossed.
+            if (Float.isNaN(patrolAnchorY)) {
+                patrolAnchorY = y;
+            }
+            if (y >= patrolAnchorY + PATROL_YARDS) {
+                patrolEast = false;
+            } else if (y <= patrolAnchorY - PATROL_YARDS) {
+                patrolEast = true;
+            }
+            heading = (float) (patrolEast ? Math.PI / 2 : -Math.PI / 2);
+            y += patrolEast ? step : -step;
+            return;
+        }
         final float middle = Cells.center(mapId)[0];
         if (x >= middle + PATROL_YARDS) {
             patrolEast = false;
