@@ -30,6 +30,10 @@ final class Combat {
     private long forwardedBlows;
     /** Kills this cell's players made of a neighbouring cell's creatures. */
     private long killsAcross;
+    /** Blows this cell's players took from a neighbouring cell's creatures. */
+    private long blowsTakenAcross;
+    /** More than any blow deals: a neighbour's word of a larger one is not believed. */
+    private static final int MAX_BLOW = 1_000_000;
     /** More than any creature gives: a kill's word from a neighbour claiming more is not believed. */
     private static final int MAX_EXPERIENCE_PER_KILL = 100_000;
 
@@ -207,7 +211,14 @@ final class Combat {
      */
     void blowFromNeighbour(final int creature, final int byGhost, final long byId, final int amount) {
         final EntityTable e = entities;
-        if (e.kind[creature] != EntityTable.CREATURE || e.dead[creature] || amount <= 0) {
+        if (amount <= 0 || amount > MAX_BLOW) {
+            return;
+        }
+        if (e.kind[creature] == EntityTable.PLAYER) {
+            creatureBlowFromNeighbour(creature, amount);
+            return;
+        }
+        if (e.kind[creature] != EntityTable.CREATURE || e.dead[creature]) {
             return;
         }
         e.health[creature] -= amount;
@@ -227,6 +238,26 @@ final class Combat {
                 actions.kill(ghosts.sideOf(byGhost), byId, e.id[creature], experienceFor(creature));
             }
         }
+    }
+
+    /**
+     * A blow from a neighbouring cell's creature at this cell's player in {@code slot}, whose ghost it fought there:
+     * dealt as a creature here would (a fallen player gets up at once where he fell).
+     */
+    private void creatureBlowFromNeighbour(final int slot, final int amount) {
+        final EntityTable e = entities;
+        e.health[slot] -= amount;
+        e.changedTick[slot] = clock.inputTick();
+        players.selfDirty[players.indexOf(slot)] = true;
+        if (e.health[slot] <= 0) {
+            e.health[slot] = e.maxHealth[slot];
+        }
+        blowsTakenAcross++;
+    }
+
+    /** Blows this cell's players took from neighbouring cells' creatures. */
+    long blowsTakenAcross() {
+        return blowsTakenAcross;
     }
 
     /** Blows sent to a neighbouring cell at its creatures' ghosts. */

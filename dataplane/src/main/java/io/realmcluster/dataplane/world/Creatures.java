@@ -30,6 +30,14 @@ final class Creatures {
     private final float[] goalY;
     private final Nearest nearestPlayer = new Nearest(EntityTable.PLAYER);
     private final Nearest nearestCreature = new Nearest(EntityTable.CREATURE);
+    private final Nearest nearestGhostPlayer = new Nearest(EntityTable.GHOST_PLAYER);
+    /**
+     * On a cell of a split continent: the neighbours' ghosts, and where blows at a ghost player go (the player's own
+     * cell deals them); null on a whole map, where creatures fight only players of their own map.
+     */
+    private Ghosts ghosts;
+
+    private CellActions actions;
 
     /** {@code random} is the map's one source of chance: the same seed and inputs give the same world. */
     Creatures(
@@ -90,7 +98,7 @@ final class Creatures {
         }
         final int victim = e.target[slot];
         if (victim != EntityTable.NONE) {
-            if (e.kind[victim] != EntityTable.PLAYER
+            if (!fights(victim)
                     || e.id[victim] != e.targetId[slot]
                     || EntityTable.distance(homeX[slot], homeY[slot], e.x[victim], e.y[victim]) > LEASH_RADIUS) {
                 e.target[slot] = EntityTable.NONE;
@@ -106,7 +114,10 @@ final class Creatures {
             return;
         }
         if ((tick + slot) % 10 == 0) {
-            final int player = nearestPlayer.find(e.x[slot], e.y[slot], AGGRO_RADIUS);
+            int player = nearestPlayer.find(e.x[slot], e.y[slot], AGGRO_RADIUS);
+            if (player == EntityTable.NONE && actions != null) {
+                player = nearestGhostPlayer.find(e.x[slot], e.y[slot], AGGRO_RADIUS);
+            }
             if (player != EntityTable.NONE) {
                 e.target[slot] = player;
                 e.targetId[slot] = e.id[player];
@@ -121,9 +132,26 @@ final class Creatures {
         step(slot, goalX[slot], goalY[slot], WALK_SPEED);
     }
 
+    /** On a cell: blows at ghost players go to their cells through {@code cellActions}, and ghosts draw aggro. */
+    void cell(final Ghosts cellGhosts, final CellActions cellActions) {
+        this.ghosts = cellGhosts;
+        this.actions = cellActions;
+    }
+
+    /** Whether a creature fights the entity in {@code slot}: a player here, or on a cell the ghost of a neighbour's. */
+    private boolean fights(final int slot) {
+        final byte kind = entities.kind[slot];
+        return kind == EntityTable.PLAYER || (kind == EntityTable.GHOST_PLAYER && actions != null);
+    }
+
     private void hit(final int slot, final int victim, final long tick) {
         final EntityTable e = entities;
         e.nextActionTick[slot] = tick + attackIntervalTicks;
+        if (e.kind[victim] == EntityTable.GHOST_PLAYER) {
+            // The player lives on the neighbouring cell: the blow is dealt there, and its ghost shows what came of it.
+            actions.blow(ghosts.sideOf(victim), e.id[slot], e.id[victim], 2 + e.level[slot], e.level[slot]);
+            return;
+        }
         e.health[victim] -= 2 + e.level[slot];
         e.changedTick[victim] = tick;
         players.selfDirty[players.indexOf(victim)] = true;

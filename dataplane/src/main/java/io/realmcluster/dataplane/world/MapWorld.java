@@ -206,6 +206,7 @@ public final class MapWorld implements TickSimulation {
         cellActions = cell.whole() ? null : new CellActions();
         combat.cell(ghosts, cellActions);
         items.cell(ghosts, cellActions);
+        creatures.cell(ghosts, cellActions);
         this.cell = cell;
         for (int i = 0; i < settings.creatures(); i++) {
             final float x = centerX - half + random.nextFloat() * settings.playAreaYards();
@@ -748,6 +749,11 @@ public final class MapWorld implements TickSimulation {
 
     public Outbox outbox() {
         return outbox;
+    }
+
+    /** Blows this cell's players took from neighbouring cells' creatures. Tick thread (tests). */
+    public long blowsTakenAcross() {
+        return combat.blowsTakenAcross();
     }
 
     /** A player's experience, or -1 when not on this map. Tick thread (tests). */
