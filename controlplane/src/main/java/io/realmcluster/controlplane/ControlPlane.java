@@ -239,6 +239,7 @@ public final class ControlPlane implements AutoCloseable {
                     new MatchInstances(matchStore),
                     // One lease TTL and a beat: a live node whose lease lapsed while this replica stood still is back.
                     config.nodeLeaseTtl().plus(config.heartbeatInterval()));
+            controller.autoSplit(config.placement().autoSplit());
             publisher = new AssignmentPublisher(() -> view.current(), nodeLinks);
             invitePublisher = new InvitePublisher(matchStore, nodeLinks);
             view = new ClusterView(

@@ -210,10 +210,29 @@ public record ControlPlaneConfig(
             Duration instanceIdleTimeout,
             String advertiseHost,
             boolean rebalanceContinents,
-            Map<String, Integer> splitContinents) {
+            Map<String, Integer> splitContinents,
+            io.realmcluster.controlplane.placement.AutoSplit autoSplit) {
 
         public Placement {
             splitContinents = Map.copyOf(splitContinents);
+        }
+
+        /** No automatic split ({@code autoSplit} null: continents split only as operators say). */
+        public Placement(
+                final List<String> realms,
+                final Duration replicaLeaseTtl,
+                final Duration instanceIdleTimeout,
+                final String advertiseHost,
+                final boolean rebalanceContinents,
+                final Map<String, Integer> splitContinents) {
+            this(
+                    realms,
+                    replicaLeaseTtl,
+                    instanceIdleTimeout,
+                    advertiseHost,
+                    rebalanceContinents,
+                    splitContinents,
+                    null);
         }
 
         /** No continent split at start. */

@@ -157,6 +157,14 @@ public final class ControlPlaneMain implements Callable<Integer> {
     Map<String, Integer> splitContinents = new LinkedHashMap<>();
 
     @Option(
+            names = "--auto-split",
+            description = "Split a continent into cells on its own when its players pass 80% of what its node carries "
+                    + "(as many cells as keep each under half a node, one per continent node), and merge a continent it "
+                    + "split back when, after 5 minutes at least, its players are under 30% of a node; an operator's "
+                    + "split or merge stays as given until then (default: off).")
+    boolean autoSplit;
+
+    @Option(
             names = "--rebalance-continents",
             description = "Move a continent, with its players (a loading screen, not a disconnect), when a continent "
                     + "node runs two or more continents more than another, e.g. after a node joins (default: off).")
@@ -243,7 +251,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
                         Duration.ofSeconds(instanceIdleTimeoutSeconds),
                         advertiseHost,
                         rebalanceContinents,
-                        checkedSplits()),
+                        checkedSplits(),
+                        autoSplit ? io.realmcluster.controlplane.placement.AutoSplit.DEFAULT : null),
                 loginConfig(),
                 internalListen,
                 tls.files(),

@@ -127,6 +127,22 @@ public final class AssignmentStore {
         return store.fencedTxn(fence.fence(), List.of(), InstanceMoves.end(keys, instanceId));
     }
 
+    /** Continent {@code continent} is to run as {@code cells} cells, by the control plane's own decision. */
+    public Long setLayout(final Leadership fence, final String continent, final int cells, final long nowMillis) {
+        return store.fencedTxn(
+                fence.fence(),
+                List.of(),
+                List.of(Op.put(
+                        keys.cellLayout(continent),
+                        ByteSequence.from(io.realmcluster.proto.v1.CellLayout.newBuilder()
+                                .setCells(cells)
+                                .setAutomatic(true)
+                                .setRequestedAtUnixMs(nowMillis)
+                                .build()
+                                .toByteArray()),
+                        PutOption.DEFAULT)));
+    }
+
     private Cmp decidedFrom(final MapInstance instance) {
         return new Cmp(
                 keys.instance(instance.getInstanceId()), Cmp.Op.EQUAL, CmpTarget.modRevision(instance.getEpoch()));

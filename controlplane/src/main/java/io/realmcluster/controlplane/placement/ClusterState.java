@@ -40,7 +40,7 @@ public final class ClusterState {
     private Map<String, AssignmentAck> statuses = new HashMap<>();
     private Map<String, String> bindings = new HashMap<>();
     /** Cells each continent is to run as, where an operator asked for other than one. */
-    private Map<String, Integer> layouts = new HashMap<>();
+    private Map<String, CellLayout> layouts = new HashMap<>();
 
     private long revision;
     /** Instances by node (their own and those moving to it), made on first use; null until then. */
@@ -231,7 +231,7 @@ public final class ClusterState {
             } else if (path.startsWith("bindings/")) {
                 bindings.put(id, kv.getValue().toString());
             } else if (path.startsWith("cell-layouts/")) {
-                layouts.put(id, CellLayout.parseFrom(kv.getValue().getBytes()).getCells());
+                layouts.put(id, CellLayout.parseFrom(kv.getValue().getBytes()));
             }
         } catch (final InvalidProtocolBufferException e) {
             throw new IllegalStateException("corrupt entry at " + kv.getKey(), e);
@@ -372,7 +372,20 @@ public final class ClusterState {
 
     /** The cells continent {@code continentId} is to run as: 1 (whole) unless an operator split it. */
     public int cells(final String continentId) {
-        return Math.max(1, layouts.getOrDefault(continentId, 1));
+        final CellLayout layout = layouts.get(continentId);
+        return layout == null ? 1 : Math.max(1, layout.getCells());
+    }
+
+    /** When continent {@code continentId}'s layout was written (ms since the epoch), 0 when it has none. */
+    public long layoutRequestedAt(final String continentId) {
+        final CellLayout layout = layouts.get(continentId);
+        return layout == null ? 0 : layout.getRequestedAtUnixMs();
+    }
+
+    /** Whether continent {@code continentId}'s layout is the control plane's own (--auto-split), not an operator's. */
+    public boolean automaticLayout(final String continentId) {
+        final CellLayout layout = layouts.get(continentId);
+        return layout != null && layout.getAutomatic();
     }
 
     public long revision() {

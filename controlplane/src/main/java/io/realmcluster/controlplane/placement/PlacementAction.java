@@ -80,6 +80,12 @@ public sealed interface PlacementAction {
     /** The move of an instance that is gone is forgotten. */
     record EndOrphanMove(String key) implements PlacementAction {}
 
+    /**
+     * Continent {@code key} is to run as {@code cells} cells from now on, the control plane's own layout
+     * (--auto-split), {@code why}: placement splits or merges it as an operator's layout would.
+     */
+    record SetLayout(String key, int cells, String why) implements PlacementAction {}
+
     /** Nothing can be done for the instance now, {@code why}: operators are told once. */
     record Stuck(String key, String why) implements PlacementAction {}
 

@@ -224,6 +224,11 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         return instance.toBuilder().setEpoch(revision).build();
     }
 
+    /** Split and merge continents by their players, by {@code rule} (null: only as operators say). Before start. */
+    public void autoSplit(final AutoSplit rule) {
+        decisions.autoSplit(rule);
+    }
+
     /** One pass, then the next one scheduled: after the resync interval, or sooner when an instance asks. */
     private void reconcile() {
         adoption.passBegins(clock.millis());
@@ -326,6 +331,13 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
             return callOffMove(fence, callOff);
         } else if (action instanceof PlacementAction.EndOrphanMove orphan) {
             return written(assignments.endOrphanMove(fence, orphan.key()));
+        } else if (action instanceof PlacementAction.SetLayout layout) {
+            LOG.info(
+                    "continent {} is to run as {} cell(s): {} (--auto-split)",
+                    layout.key(),
+                    layout.cells(),
+                    layout.why());
+            return written(assignments.setLayout(fence, layout.key(), layout.cells(), clock.millis()));
         } else if (action instanceof PlacementAction.Stuck stuck) {
             if (!stuck.why().equals(warned.put(stuck.key(), stuck.why()))) {
                 LOG.warn(stuck.why());

@@ -36,6 +36,8 @@ public final class PlacementDecisions {
     private final Duration idleTimeout;
     private final boolean rebalanceContinents;
     private final EmptyVerdict.Owners owners;
+    /** The control plane's own layouts of continents (--auto-split), or null: operators' only. */
+    private AutoSplit autoSplit;
     /** How soon an empty instance whose owner awaits players is asked about again. */
     static final Duration AWAITED_RECHECK = Duration.ofSeconds(5);
 
@@ -57,6 +59,12 @@ public final class PlacementDecisions {
         this.idleTimeout = idleTimeout;
         this.rebalanceContinents = rebalanceContinents;
         this.owners = owners;
+    }
+
+    /** Split and merge continents by their players from now on, by {@code rule} (null: never on its own). */
+    public PlacementDecisions autoSplit(final AutoSplit rule) {
+        this.autoSplit = rule;
+        return this;
     }
 
     /**
@@ -101,6 +109,14 @@ public final class PlacementDecisions {
                         actions,
                         realm + "." + continent.getMapId(),
                         () -> continent(state, realm, continent, nowMillis));
+            }
+        }
+        if (autoSplit != null && !adoption.running(nowMillis)) {
+            for (final String realm : catalog.realms()) {
+                for (final MapDefinition continent : catalog.continents()) {
+                    final String id = realm + "." + continent.getMapId();
+                    decide(state, actions, "layout of " + id, () -> one(autoSplit.decide(state, realm, id, nowMillis)));
+                }
             }
         }
         for (final String node : new TreeSet<>(state.draining())) {

@@ -99,7 +99,7 @@ public final class PlacementPolicy {
                         .thenComparing(node -> node.getNode().getNodeId()));
     }
 
-    private static boolean schedulable(final ClusterState state, final NodeStatus node, final String pool) {
+    static boolean schedulable(final ClusterState state, final NodeStatus node, final String pool) {
         return node.getNode().getPoolsList().contains(pool)
                 && !state.isCordoned(node.getNode().getNodeId());
     }

@@ -545,6 +545,24 @@ class PlacementDecisionsTest {
                     CellLayout.newBuilder().setCells(cells).build());
         }
 
+        /** The control plane itself (--auto-split) asked for {@code continentId} in {@code cells} cells at {@code at}. */
+        Cluster autoLayout(final String continentId, final int cells, final long at) {
+            return put(
+                    keys.cellLayout(continentId),
+                    CellLayout.newBuilder()
+                            .setCells(cells)
+                            .setAutomatic(true)
+                            .setRequestedAtUnixMs(at)
+                            .build());
+        }
+
+        /** The node of {@code instanceId} reports {@code players} in it. */
+        Cluster players(final String instanceId, final int players) {
+            return report(
+                    instanceNodes.get(instanceId),
+                    MapLoad.newBuilder().setInstanceId(instanceId).setPlayers(players));
+        }
+
         /** Cell {@code index} of {@code count} of a continent, confirmed active on {@code nodeId}. */
         Cluster cell(final String continentId, final int index, final int count, final String nodeId) {
             instance(
