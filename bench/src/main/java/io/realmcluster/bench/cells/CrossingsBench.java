@@ -48,6 +48,9 @@ public final class CrossingsBench implements Callable<Integer> {
     private static final String CONTINENT = "main.0";
     private static final Duration DEADLINE = Duration.ofMinutes(5);
     private static final String CROSSINGS = "realm_node_cell_crossings_total";
+    private static final String TICK_CPU = "realm_node_tick_cpu_seconds_sum";
+    private static final String PLAYERS = "realm_node_players";
+    private static final int TICKS_PER_SECOND = 20;
 
     @Option(
             names = "--bots",
@@ -79,7 +82,17 @@ public final class CrossingsBench implements Callable<Integer> {
             TickWindow tickA,
             TickWindow tickB,
             double crossings,
-            BotReport.Crossings seen) {
+            BotReport.Crossings seen,
+            double tickCpuSecondsA,
+            double tickCpuSecondsB,
+            double playersA,
+            double playersB) {
+        /** The tick threads' CPU per player per tick (20 a second), both nodes' maps together, in microseconds. */
+        double tickCpuPerPlayerMicros() {
+            final double players = playersA + playersB;
+            return players == 0 ? 0 : (tickCpuSecondsA + tickCpuSecondsB) / seconds / TICKS_PER_SECOND / players * 1e6;
+        }
+
         double cpuNanos() {
             return cpuA + cpuB;
         }
@@ -178,7 +191,11 @@ public final class CrossingsBench implements Callable<Integer> {
                 TickWindow.between(beforeA, afterA),
                 TickWindow.between(beforeB, afterB),
                 crossings,
-                bots.crossingsSoFar());
+                bots.crossingsSoFar(),
+                afterA.sum(TICK_CPU) - beforeA.sum(TICK_CPU),
+                afterB.sum(TICK_CPU) - beforeB.sum(TICK_CPU),
+                afterA.sum(PLAYERS),
+                afterB.sum(PLAYERS));
         System.out.printf(
                 Locale.ROOT,
                 "window %-36s %.0f crossings (%.1f/s), CPU node-a %.2f node-b %.2f cores%n",
@@ -194,7 +211,7 @@ public final class CrossingsBench implements Callable<Integer> {
         System.out.println();
         System.out.printf(
                 Locale.ROOT,
-                "%-36s %10s %10s %10s %10s %10s %10s %10s %12s%n",
+                "%-36s %10s %10s %10s %10s %10s %10s %10s %12s %14s%n",
                 "window",
                 "cross/s",
                 "seamless",
@@ -203,11 +220,12 @@ public final class CrossingsBench implements Callable<Integer> {
                 "gap max",
                 "tick a p99",
                 "tick b p99",
-                "CPU cores");
+                "CPU cores",
+                "tick us/player");
         for (final Window w : windows) {
             System.out.printf(
                     Locale.ROOT,
-                    "%-36s %10.1f %10d %10s %10s %10s %10s %10s %12.3f%n",
+                    "%-36s %10.1f %10d %10s %10s %10s %10s %10s %12.3f %14.2f%n",
                     w.name(),
                     w.crossingsPerSecond(),
                     w.seen().seamless(),
@@ -216,7 +234,8 @@ public final class CrossingsBench implements Callable<Integer> {
                     millis(w.seen().gapMaxMicros()),
                     bucket(w.tickA()),
                     bucket(w.tickB()),
-                    w.cpuNanos() / 1e9 / w.seconds());
+                    w.cpuNanos() / 1e9 / w.seconds(),
+                    w.tickCpuPerPlayerMicros());
         }
         final Window along = windows.get(1);
         System.out.println();

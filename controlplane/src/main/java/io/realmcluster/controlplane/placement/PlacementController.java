@@ -45,6 +45,8 @@ import org.slf4j.event.Level;
 public final class PlacementController implements LeaderElection.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementController.class);
     private static final Duration RESYNC = Duration.ofSeconds(1);
+    /** The least time between the starts of two passes woken by changes. */
+    static final Duration PASS_SPACING = Duration.ofMillis(50);
     /** The first wait of an instance whose reconcile failed, doubled at each failure in a row up to the cap. */
     private static final Duration BACKOFF_BASE = Duration.ofMillis(500);
 
@@ -57,6 +59,9 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
     private final Duration idleTimeout;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    /** When the last pass began (nano time); the placement thread's. */
+    private volatile long lastPassNanos = System.nanoTime() - PASS_SPACING.toNanos();
+
     private final PlacementMetrics metrics;
 
     private volatile Leadership leadership;
@@ -140,13 +145,24 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
         LOG.atLevel(resigned ? Level.INFO : Level.WARN).log("no longer the leader ({}); placement stops here", reason);
     }
 
-    /** Something changed in etcd: reconcile soon (coalesced). */
+    /**
+     * Something changed in etcd: reconcile soon, coalesced, and not sooner than {@link #PASS_SPACING} after the last
+     * pass began. A large realm changes many times a second (every node's load report is a change), and a pass
+     * weighs every instance: passes back to back would leave the thread no time for the CreateInstance calls queued
+     * behind them, which go between passes.
+     */
     public void wake() {
         if (leadership != null && wakeQueued.compareAndSet(false, true)) {
-            Threads.executeUnlessClosed(thread, () -> {
+            final long wait = lastPassNanos + PASS_SPACING.toNanos() - System.nanoTime();
+            final Runnable pass = () -> {
                 wakeQueued.set(false);
                 reconcile();
-            });
+            };
+            if (wait <= 0) {
+                Threads.executeUnlessClosed(thread, pass);
+            } else {
+                Threads.executeUnlessClosed(thread, () -> thread.schedule(pass, wait, TimeUnit.NANOSECONDS));
+            }
         }
     }
 
@@ -231,6 +247,7 @@ public final class PlacementController implements LeaderElection.Listener, AutoC
 
     /** One pass, then the next one scheduled: after the resync interval, or sooner when an instance asks. */
     private void reconcile() {
+        lastPassNanos = System.nanoTime();
         adoption.passBegins(clock.millis());
         Duration next = RESYNC;
         try {
