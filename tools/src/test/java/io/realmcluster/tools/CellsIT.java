@@ -102,4 +102,62 @@ class CellsIT {
             assertThat(check.getOk()).as(check.toString()).isTrue();
         }
     }
+
+    @Test
+    void aCrossingUnderAKilledNodeLeavesEveryPlayerWithOneOwner() throws Exception {
+        final DatabaseRealm realm = cluster.start();
+        final JavaProcess first = realm.node("node-a", List.of(), "--pools", "continent");
+        realm.awaitContinentsOn("node-a");
+        final JavaProcess second = realm.node("node-b", List.of(), "--pools", "continent");
+        try (AdminClient admin = realm.admin(5_000)) {
+            await().atMost(DEADLINE).until(() -> admin.listNodes().getNodesCount() == 2);
+        }
+        final JavaProcess split = realm.binaries().realmctl(realm.controlPlane(), "split", "main.0", "--cells", "2");
+        assertThat(split.waitForExit(DEADLINE)).as(split.output()).isZero();
+        final String prefix = ItSupport.prefix("Ck");
+        final BotFleet fleet = realm.bots(
+                new BotConfig(List.of(realm.login()), BOTS, Duration.ZERO, "main", prefix, 8, 1, Duration.ofSeconds(10))
+                        .withCrossers(1.0));
+        final CompletableFuture<BotReport> report = ItSupport.inBackground(fleet);
+        await().atMost(DEADLINE).until(() -> fleet.inWorld() == BOTS);
+        final String firstMetrics = ItSupport.metricsAddress(first);
+        final String secondMetrics = ItSupport.metricsAddress(second);
+        await().atMost(DEADLINE)
+                .until(() -> Scrape.of(firstMetrics).sum("realm_node_cell_crossings_total")
+                                + Scrape.of(secondMetrics).sum("realm_node_cell_crossings_total")
+                        >= 5);
+
+        // The node of the east cell dies while the crossers cross into it and out of it.
+        final String eastNode;
+        try (AdminClient admin = realm.admin(5_000)) {
+            eastNode = admin.listMapInstances("").getInstancesList().stream()
+                    .filter(i -> i.getInstanceId().equals("main.0.c1"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getNodeId();
+        }
+        (eastNode.equals("node-a") ? first : second).kill();
+        // Half the crossers are in the east cell at any time: their connections break.
+        await().atMost(DEADLINE).until(() -> fleet.resuming() > 0 || fleet.inWorld() < BOTS);
+        // Its players come back through Resume, to wherever the cells run now, and everyone plays on.
+        await().atMost(DEADLINE).until(() -> fleet.inWorld() == BOTS && fleet.resuming() == 0);
+
+        fleet.stop();
+        final BotReport seen = report.get();
+        final String summary = String.join("\n", seen.summaryLines());
+        System.out.println(summary);
+        assertThat(seen.ok()).as(summary).isTrue();
+        final String characters = "FROM character WHERE lower(name) LIKE '" + prefix.toLowerCase(Locale.ROOT) + "%'";
+        await().atMost(DEADLINE)
+                .until(() -> ItSupport.number(
+                                cluster.postgres().dataSource(),
+                                "SELECT count(*) " + characters + " AND state = 'OFFLINE'")
+                        == BOTS);
+        try (AdminClient admin = realm.admin(10_000)) {
+            final InvariantReport check = admin.checkInvariants();
+            assertThat(check.getOk())
+                    .as("one owner for every character: " + check)
+                    .isTrue();
+        }
+    }
 }
