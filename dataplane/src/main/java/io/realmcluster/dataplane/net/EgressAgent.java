@@ -74,7 +74,11 @@ final class EgressAgent implements Agent {
             return;
         }
         final ClientSession session = sessions.at(buffer.getInt(index + Outbox.SESSION_OFFSET));
-        if (session == null || session.characterId() != buffer.getLong(index + Outbox.ENTITY_OFFSET)) {
+        if (session == null
+                || session.characterId() != buffer.getLong(index + Outbox.ENTITY_OFFSET)
+                // A standby connection of the same character may hold the slot of its session that just left a map
+                // here (it crossed to a neighbour cell and is coming back): that map's last frames are not its.
+                || session.state() == SessionState.STANDBY) {
             return;
         }
         final int bodyLength = length - Outbox.BODY_OFFSET;

@@ -296,6 +296,10 @@ final class Bot {
                 ch.close();
                 return;
             }
+            if (opcode != ClientProtocol.WELCOME) {
+                // Only a WELCOME lets a standby connection in: anything else on it is not the bot's yet.
+                return;
+            }
             takeOver();
         }
         if (!connections.isOwn(ch)) {
