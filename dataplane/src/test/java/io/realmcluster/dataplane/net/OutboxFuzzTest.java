@@ -95,6 +95,20 @@ class OutboxFuzzTest {
         assertThat(egress.malformed()).isEqualTo(1);
     }
 
+    @Test
+    void aStandbyConnectionInTheSlotOfItsCharactersSessionGetsNoMapFrames() {
+        // The character's session left the map for a neighbour cell, and its client stands by here again in the
+        // same slot: the map's last frames for the session that left are not the standby's.
+        player.sessions.at(index).transition(SessionState.STANDBY, "stands by in the slot of the one that left");
+        outbox.scratch().putByte(Outbox.BODY_OFFSET, (byte) 3);
+        outbox.send(Outbox.FRAME, index, EmbeddedPlayer.CHARACTER, 1);
+
+        deliver();
+
+        assertThat(received()).isEmpty();
+        assertThat(egress.malformed()).isZero();
+    }
+
     /** Egress rounds, each followed by the session's writes, until the outbox is drained (it may wrap once). */
     private void deliver() {
         for (int round = 0; round < 3; round++) {
