@@ -13,9 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
@@ -121,6 +123,9 @@ public final class PlacementDecisions {
         }
         for (final String node : new TreeSet<>(state.draining())) {
             decide(state, actions, node, () -> drain(state, node, catalog.realms(), nowMillis));
+        }
+        if (!adoption.running(nowMillis)) {
+            decide(state, actions, "spread cells", () -> one(spreadCells(state, nowMillis)));
         }
         if (rebalanceContinents && !adoption.running(nowMillis)) {
             decide(state, actions, "rebalance", () -> one(rebalance(state, nowMillis)));
@@ -434,6 +439,41 @@ public final class PlacementDecisions {
             moving++;
         }
         return actions;
+    }
+
+    /**
+     * One cell of a continent off a node that runs another of its cells, to a continent node that runs none of them,
+     * when there is one: a split is meant to spread a continent over machines, and its cells may have been placed
+     * together (the first continent node to register takes them all). One move at a time, and none during a drain.
+     */
+    private static PlacementAction spreadCells(final ClusterState state, final long now) {
+        if (!state.draining().isEmpty() || state.instances().values().stream().anyMatch(MapInstance::hasMove)) {
+            return null;
+        }
+        for (final MapInstance instance : state.instances().values()) {
+            if (!instance.hasCell() || instance.getCell().getIndex() == 0) {
+                continue;
+            }
+            final List<MapInstance> siblings = state.cellsOf(instance.getCell().getContinent());
+            final boolean shares = siblings.stream()
+                    .anyMatch(c -> c.getCell().getIndex() < instance.getCell().getIndex()
+                            && c.getNodeId().equals(instance.getNodeId()));
+            if (!shares) {
+                continue;
+            }
+            final Set<String> used = new HashSet<>();
+            siblings.forEach(c -> used.add(c.getNodeId()));
+            final Optional<NodeStatus> target =
+                    PlacementPolicy.continentNode(state, instance.getRealm(), instance.getNodeId(), used);
+            if (target.isEmpty() || used.contains(target.get().getNode().getNodeId())) {
+                continue;
+            }
+            final String to = target.get().getNode().getNodeId();
+            if (InstanceMoves.refusal(state, instance, to) == null) {
+                return new PlacementAction.StartMove(instance, InstanceMoves.request(to, "spread cells", now));
+            }
+        }
+        return null;
     }
 
     /**

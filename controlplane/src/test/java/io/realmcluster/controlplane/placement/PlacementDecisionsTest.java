@@ -82,6 +82,22 @@ class PlacementDecisionsTest {
                         "place main.0.c0 on b",
                         "place main.0.c1 on a"),
                 row(
+                        "cells placed together (one node registered first) spread once another node runs none",
+                        c -> c.node("a", 100, "continent")
+                                .node("b", 100, "continent")
+                                .split("main.0", 2)
+                                .cell("main.0", 0, 2, "a")
+                                .cell("main.0", 1, 2, "a")
+                                .continent("main.1", 1, "a"),
+                        "start move main.0.c1 to b (spread cells)"),
+                row(
+                        "cells sharing the only continent node stay",
+                        c -> c.node("a", 100, "continent")
+                                .split("main.0", 2)
+                                .cell("main.0", 0, 2, "a")
+                                .cell("main.0", 1, 2, "a")
+                                .continent("main.1", 1, "a")),
+                row(
                         "a split once every cell runs: the whole continent hands each player to the cell of its place",
                         c -> c.node("a", 100, "continent")
                                 .node("b", 100, "continent")

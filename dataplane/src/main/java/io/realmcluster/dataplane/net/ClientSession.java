@@ -762,7 +762,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Client
             }
             final io.realmcluster.proto.v1.InstanceRoute across =
                     context.sessions().cells().across(running, side);
-            if (across == null) {
+            if (across == null || across.getNode().getNodeId().equals(context.nodeId())) {
+                // No neighbour, or one on this node (two cells share it while the cluster has one continent node):
+                // the crossing hands the player over here, a REDIRECT to this node, with nothing to stand by at.
                 return;
             }
             final byte[] body = context.handover()

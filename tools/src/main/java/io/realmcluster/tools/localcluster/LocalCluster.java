@@ -437,7 +437,10 @@ public final class LocalCluster implements Callable<Integer> {
                                 "--dungeon-share",
                                 Double.toString(dungeonShare),
                                 "--battleground-share",
-                                Double.toString(battlegroundShare)));
+                                Double.toString(battlegroundShare),
+                                // Split continents: a quarter of the bots walk across Eastern Kingdoms' boundary.
+                                "--crossers",
+                                splitContinents ? "0.25" : "0"));
             }
             final int playing = watch.awaitPlayers(bots);
             out.println("local-cluster: " + playing + " bots in the world; players and tick p99 per map:");
@@ -459,6 +462,13 @@ public final class LocalCluster implements Callable<Integer> {
             out.println(
                     "local-cluster: some bots are walking to dungeons (from Northshire to the Stockade takes about three "
                             + "minutes); the maps are shown again whenever instances open or close");
+        }
+
+        if (bots > 0 && splitContinents) {
+            out.println(
+                    "local-cluster: Eastern Kingdoms runs as two cells; a quarter of the bots walk to and fro across"
+                            + " their boundary (the nodes count realm_node_cell_crossings_total, and the bots' summary the gap"
+                            + " in updates at each crossing)");
         }
 
         if (bots > 0 && battlegroundShare > 0) {
