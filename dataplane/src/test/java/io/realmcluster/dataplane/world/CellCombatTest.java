@@ -55,16 +55,7 @@ class CellCombatTest {
 
     @Test
     void aKillAcrossGivesItsExperienceAndItsLootToTheKillersCell() {
-        // A creature of the east a few yards past the boundary, and the west's player beside it on its side.
-        long creature = -1;
-        for (float y = -450f; y < 450f && creature < 0; y += 10f) {
-            creature = east.creatureNear(5f, y, 5f);
-        }
-        assertThat(creature).as("a creature of the east just past the boundary").isPositive();
-        final float[] at = east.position(creature);
-        final UnsafeBuffer join = new UnsafeBuffer(new byte[512]);
-        final int joined = Inputs.encodeJoin(join, 0, PLAYER, Math.min(at[0] - 2f, 6f), at[1], 0f, 0f, 60, 5_000, 0, 1);
-        west.onInput(Inputs.PLAYER_JOIN, join, 0, joined);
+        final long creature = playerBesideACreatureAcross();
         exchange();
         final long experienceBefore = west.experience(PLAYER);
         final long moneyBefore = west.money(PLAYER);
@@ -107,6 +98,21 @@ class CellCombatTest {
 
     @Test
     void aCreatureFightsAPlayerOfTheNeighbouringCellAndItsBlowsLandOnHisCell() {
+        // Within the creature's aggro radius, on the west's side: only its ghost is on the east.
+        playerBesideACreatureAcross();
+        for (int i = 0; i < 20 * 30 && west.blowsTakenAcross() == 0; i++) {
+            exchange();
+        }
+        assertThat(west.blowsTakenAcross())
+                .as("the east's creature attacked the ghost, and its blows were dealt on the west")
+                .isPositive();
+    }
+
+    /**
+     * A creature of the east a few yards past the boundary, and the west's player beside it on its side (short of the
+     * boundary plus the hysteresis): returns the creature's id.
+     */
+    private long playerBesideACreatureAcross() {
         long creature = -1;
         for (float y = -450f; y < 450f && creature < 0; y += 10f) {
             creature = east.creatureNear(5f, y, 5f);
@@ -114,15 +120,9 @@ class CellCombatTest {
         assertThat(creature).as("a creature of the east just past the boundary").isPositive();
         final float[] at = east.position(creature);
         final UnsafeBuffer join = new UnsafeBuffer(new byte[512]);
-        // Within the creature's aggro radius, on the west's side: only its ghost is on the east.
         final int joined = Inputs.encodeJoin(join, 0, PLAYER, Math.min(at[0] - 2f, 6f), at[1], 0f, 0f, 60, 5_000, 0, 1);
         west.onInput(Inputs.PLAYER_JOIN, join, 0, joined);
-        for (int i = 0; i < 20 * 30 && west.blowsTakenAcross() == 0; i++) {
-            exchange();
-        }
-        assertThat(west.blowsTakenAcross())
-                .as("the east's creature attacked the ghost, and its blows were dealt on the west")
-                .isPositive();
+        return creature;
     }
 
     /** One tick of both cells and their exchange: ghosts and actions both ways. */
