@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -87,7 +89,8 @@ public final class CrossingsBench implements Callable<Integer> {
             double tickCpuSecondsA,
             double tickCpuSecondsB,
             double playersA,
-            double playersB) {
+            double playersB,
+            Map<String, Long> threadNanos) {
         /** The tick threads' CPU per player per tick (20 a second), both nodes' maps together, in microseconds. */
         double tickCpuPerPlayerMicros() {
             final double players = playersA + playersB;
@@ -175,6 +178,7 @@ public final class CrossingsBench implements Callable<Integer> {
         bots.resetLatency();
         final Scrape beforeA = scrape(a);
         final Scrape beforeB = scrape(b);
+        final Map<String, Long> threadsBefore = threads(a, b);
         final long cpuA = BenchRealm.cpuNanos(a.process().pid());
         final long cpuB = BenchRealm.cpuNanos(b.process().pid());
         final long started = System.nanoTime();
@@ -198,7 +202,8 @@ public final class CrossingsBench implements Callable<Integer> {
                 afterA.sum(TICK_CPU) - beforeA.sum(TICK_CPU),
                 afterB.sum(TICK_CPU) - beforeB.sum(TICK_CPU),
                 afterA.sum(PLAYERS),
-                afterB.sum(PLAYERS));
+                afterB.sum(PLAYERS),
+                minus(threads(a, b), threadsBefore));
         System.out.printf(
                 Locale.ROOT,
                 "window %-36s %.0f crossings (%.1f/s), CPU node-a %.2f node-b %.2f cores%n",
@@ -257,6 +262,23 @@ public final class CrossingsBench implements Callable<Integer> {
                     perCrossingMicros,
                     perCrossingMicros * 100 / 1e6 * 100);
         }
+        // Where a crossing's CPU goes: by thread kind, both nodes, against walking along the boundary.
+        final Window seamless = windows.get(3);
+        if (seamless.crossings() > 0) {
+            System.out.println();
+            System.out.println(
+                    "CPU per crossing by thread kind (both nodes; crossing (standby) against walking along, us):");
+            final Map<String, Double> perCrossing = new TreeMap<>();
+            seamless.threadNanos().forEach((kind, nanos) -> {
+                final double extra =
+                        nanos / seamless.seconds() - along.threadNanos().getOrDefault(kind, 0L) / along.seconds();
+                perCrossing.put(kind, extra / seamless.crossingsPerSecond() / 1e3);
+            });
+            perCrossing.entrySet().stream()
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .limit(10)
+                    .forEach(e -> System.out.printf(Locale.ROOT, "  %-28s %8.0f%n", e.getKey(), e.getValue()));
+        }
         final Window standby = windows.get(3);
         final Window redirect = windows.get(4);
         if (standby.crossings() > 0 && redirect.crossings() > 0) {
@@ -271,6 +293,20 @@ public final class CrossingsBench implements Callable<Integer> {
                     (double) redirect.seen().gapP99Micros()
                             / Math.max(1, standby.seen().gapP99Micros()));
         }
+    }
+
+    /** Both nodes' CPU by thread kind so far (ns). */
+    private static Map<String, Long> threads(final BenchRealm.Node a, final BenchRealm.Node b) {
+        final Map<String, Long> sum =
+                new TreeMap<>(BenchRealm.cpuNanosByThread(a.process().pid()));
+        BenchRealm.cpuNanosByThread(b.process().pid()).forEach((kind, nanos) -> sum.merge(kind, nanos, Long::sum));
+        return sum;
+    }
+
+    private static Map<String, Long> minus(final Map<String, Long> after, final Map<String, Long> before) {
+        final Map<String, Long> delta = new TreeMap<>();
+        after.forEach((kind, nanos) -> delta.put(kind, nanos - before.getOrDefault(kind, 0L)));
+        return delta;
     }
 
     private static String bucket(final TickWindow tick) {
