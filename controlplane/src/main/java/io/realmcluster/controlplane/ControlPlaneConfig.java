@@ -6,6 +6,7 @@ import io.realmcluster.common.db.RealmDatabase;
 import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsFiles;
 import io.realmcluster.controlplane.login.LoginLimits;
+import io.realmcluster.controlplane.placement.AutoSplit;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -211,7 +212,7 @@ public record ControlPlaneConfig(
             String advertiseHost,
             boolean rebalanceContinents,
             Map<String, Integer> splitContinents,
-            io.realmcluster.controlplane.placement.AutoSplit autoSplit) {
+            AutoSplit autoSplit) {
 
         public Placement {
             splitContinents = Map.copyOf(splitContinents);

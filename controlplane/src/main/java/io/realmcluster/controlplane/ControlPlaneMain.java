@@ -13,6 +13,7 @@ import io.realmcluster.common.net.HostPort;
 import io.realmcluster.common.tls.TlsOptions;
 import io.realmcluster.controlplane.etcd.EtcdTlsOptions;
 import io.realmcluster.controlplane.login.LoginOptions;
+import io.realmcluster.controlplane.placement.AutoSplit;
 import io.realmcluster.proto.world.Cells;
 import java.net.URI;
 import java.time.Duration;
@@ -252,7 +253,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
                         advertiseHost,
                         rebalanceContinents,
                         checkedSplits(),
-                        autoSplit ? io.realmcluster.controlplane.placement.AutoSplit.DEFAULT : null),
+                        autoSplit ? AutoSplit.DEFAULT : null),
                 loginConfig(),
                 internalListen,
                 tls.files(),

@@ -9,6 +9,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.realmcluster.controlplane.election.Leadership;
 import io.realmcluster.controlplane.etcd.EtcdStore;
 import io.realmcluster.controlplane.etcd.Keys;
+import io.realmcluster.proto.v1.CellLayout;
 import io.realmcluster.proto.v1.InstanceMove;
 import io.realmcluster.proto.v1.MapInstance;
 import io.realmcluster.proto.v1.MovePhase;
@@ -134,7 +135,7 @@ public final class AssignmentStore {
                 List.of(),
                 List.of(Op.put(
                         keys.cellLayout(continent),
-                        ByteSequence.from(io.realmcluster.proto.v1.CellLayout.newBuilder()
+                        ByteSequence.from(CellLayout.newBuilder()
                                 .setCells(cells)
                                 .setAutomatic(true)
                                 .setRequestedAtUnixMs(nowMillis)

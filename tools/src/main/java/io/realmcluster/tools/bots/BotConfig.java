@@ -245,7 +245,7 @@ public record BotConfig(
 
     /**
      * The same bots, {@code share} of them (0 to 1) walking to and fro across the middle of the continent they are
-     * on, east and west, {@link BotPlay#PATROL_YARDS} each way: the boundary of a continent split in two cells,
+     * on, east and west, {@link BotPatrol#YARDS} each way: the boundary of a continent split in two cells,
      * crossed every few seconds.
      */
     public BotConfig withCrossers(final double share) {

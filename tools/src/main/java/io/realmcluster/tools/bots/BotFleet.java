@@ -152,7 +152,7 @@ public final class BotFleet {
      */
     public void crossersAcross(final boolean across) {
         for (final BotLoop loop : running) {
-            execute(loop, () -> loop.bots.forEach(bot -> bot.play.patrolAcross(across)));
+            execute(loop, () -> loop.bots.forEach(bot -> bot.play.patrol.across(across)));
         }
     }
 
@@ -171,25 +171,27 @@ public final class BotFleet {
         final Histogram gaps = new Histogram(3);
         long seamless = 0;
         for (final BotLoop loop : running) {
-            final CompletableFuture<Object[]> copy = new CompletableFuture<>();
+            final CompletableFuture<LoopCrossings> copy = new CompletableFuture<>();
             execute(
                     loop,
-                    () -> copy.complete(new Object[] {
-                        loop.crossingGaps.copy(),
-                        loop.bots.stream()
-                                .mapToLong(bot -> bot.seamlessCrossings)
-                                .sum()
-                    }));
+                    () -> copy.complete(new LoopCrossings(
+                            loop.crossingGaps.copy(),
+                            loop.bots.stream()
+                                    .mapToLong(bot -> bot.seamlessCrossings)
+                                    .sum())));
             try {
-                final Object[] got = copy.get(10, TimeUnit.SECONDS);
-                gaps.add((Histogram) got[0]);
-                seamless += (Long) got[1];
+                final LoopCrossings got = copy.get(10, TimeUnit.SECONDS);
+                gaps.add(got.gaps());
+                seamless += got.seamless();
             } catch (final ExecutionException | TimeoutException e) {
                 throw new IllegalStateException("a bot loop did not answer", e);
             }
         }
         return BotReport.Crossings.of(gaps, seamless);
     }
+
+    /** One bot loop's crossings, copied on its thread. */
+    private record LoopCrossings(Histogram gaps, long seamless) {}
 
     /** Run the bots for the configured duration and report; once per fleet. */
     public BotReport run() throws InterruptedException {

@@ -8,7 +8,6 @@ import static io.realmcluster.proto.client.ClientProtocol.UPDATES_FLAG_RESET;
 import io.realmcluster.proto.client.ClientMessages;
 import io.realmcluster.proto.client.ClientProtocol;
 import io.realmcluster.proto.client.ServerMessages.Record;
-import io.realmcluster.proto.world.Cells;
 import io.realmcluster.proto.world.Portals;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
@@ -36,11 +35,6 @@ final class BotPlay {
 
     static final float LOOT_DISTANCE = 3f;
     static final float WANDER_RADIUS = 60f;
-    /**
-     * How far a crosser walks past the middle of its continent each way: past the boundary of a continent split in
-     * two and its hysteresis ({@link Cells#HYSTERESIS_YARDS}), so that each leg is a crossing.
-     */
-    static final float PATROL_YARDS = 16f;
     /** A target farther than this (it fled, or the bot was knocked away) is given up. */
     static final float LEASH = 45f;
     /** A sent position this far from where the node says the bot is means the move was refused. */
@@ -127,14 +121,8 @@ final class BotPlay {
     private long redirectedAfterStateNanos;
     /** The redirect under way crosses between two cells of a split continent. */
     private boolean crossing;
-    /** A crosser walks to and fro across the middle of its continent (see {@link BotConfig#withCrossers}). */
-    private boolean crosser;
-    /** The way a crosser walks now; kept across its crossings, so that it goes on the way it went. */
-    private boolean patrolEast;
-    /** Whether a crosser walks across the middle (east and west) or along it where it stands (north and south). */
-    private boolean patrolAcross = true;
-    /** Where a crosser walking along the middle turns back: this far north or south of where it began to. */
-    private float patrolAnchorY = Float.NaN;
+    /** A crosser's walk across the middle of its continent (see {@link BotConfig#withCrossers}). */
+    final BotPatrol patrol = new BotPatrol();
 
     private Portals.Portal[] portalsHere = NO_PORTALS;
     private Portals.Portal portalGoal;
@@ -290,14 +278,7 @@ final class BotPlay {
 
     /** This bot walks to and fro across the middle of every continent it is on (and does nothing else there). */
     void crosser(final boolean walksAcross) {
-        crosser = walksAcross;
-        patrolEast = loop.random.nextBoolean();
-    }
-
-    /** Crossers walk across the middle of the continent from now on, or along it where each stands. */
-    void patrolAcross(final boolean across) {
-        patrolAcross = across;
-        patrolAnchorY = Float.NaN;
+        patrol.crosser(walksAcross, loop.random.nextBoolean());
     }
 
     /** Out of the world: a target or a wait in a portal of the map left means nothing any more. */
@@ -365,8 +346,10 @@ final class BotPlay {
             // Face to face for the trade: walking apart would cancel it.
             approached = 0;
             items.act(now, 0, money, false);
-        } else if (crosser && Cells.continent(mapId)) {
-            patrol(step);
+        } else if (patrol.walks(mapId)) {
+            heading = patrol.heading(mapId, x, y);
+            x += (float) Math.cos(heading) * step;
+            y += (float) Math.sin(heading) * step;
         } else if (goalSet) {
             towardGoal(now, step);
         } else if (portalsHere.length > 0 && dungeonGoer && now - portalAfterNanos >= 0) {
@@ -637,32 +620,6 @@ final class BotPlay {
         final float move = Math.min(step, d);
         x += dx / d * move;
         y += dy / d * move;
-    }
-
-    /** A crosser's step: east or west across the middle of the continent, turning {@link #PATROL_YARDS} past it. */
-    private void patrol(final float step) {
-        if (!patrolAcross) {
-            // The same walk turned north and south: as many moves, no boundary crossed.
-            if (Float.isNaN(patrolAnchorY)) {
-                patrolAnchorY = y;
-            }
-            if (y >= patrolAnchorY + PATROL_YARDS) {
-                patrolEast = false;
-            } else if (y <= patrolAnchorY - PATROL_YARDS) {
-                patrolEast = true;
-            }
-            heading = (float) (patrolEast ? Math.PI / 2 : -Math.PI / 2);
-            y += patrolEast ? step : -step;
-            return;
-        }
-        final float middle = Cells.center(mapId)[0];
-        if (x >= middle + PATROL_YARDS) {
-            patrolEast = false;
-        } else if (x <= middle - PATROL_YARDS) {
-            patrolEast = true;
-        }
-        heading = patrolEast ? 0f : (float) Math.PI;
-        x += patrolEast ? step : -step;
     }
 
     private void wander(final long now, final float step) {
